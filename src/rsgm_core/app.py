@@ -1,0 +1,135 @@
+"""The entry point for callers: :func:`open` returns an :class:`App` offering every service."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rsgm_core.plugin_manager import Hooks, make_plugin_manager
+from rsgm_core.settings import Settings
+
+if TYPE_CHECKING:
+    from rsgm_core.ports import Storage, UnitOfWork
+    from rsgm_core.services.census import CensusService
+    from rsgm_core.services.members import MemberService
+    from rsgm_core.services.outbox import OutboxService
+
+__all__ = ["App", "default_url", "open"]
+
+ENV_DB = "RSGM_DB"
+
+
+def default_url() -> str:
+    """``$RSGM_DB`` if set, else ``rsgm.db`` in the user's data directory (created if needed):
+    ``~/.local/share/rsgm`` on Linux, ``%LOCALAPPDATA%\\rsgm`` on Windows."""
+    if os.environ.get(ENV_DB):
+        return os.environ[ENV_DB]
+    import platformdirs
+
+    folder = Path(platformdirs.user_data_dir("rsgm", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'rsgm.db'}"
+
+
+def open(
+    url: str | None = None,
+    *,
+    plugins: Iterable[object] = (),
+    settings: Settings | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
+    autoload: bool | None = None,
+) -> App:
+    """Open a CDG's data and return the :class:`App` that offers the services.
+
+    :param url: ``sqlite:///cdg79.db`` (or a bare path), ``memory://``, a PostgreSQL URL; ``None``
+        means :func:`default_url`. An older database is upgraded; a newer one is refused.
+    :param plugins: the caller's plugins, registered last so that they override the others.
+    :param settings: locale, time zone and plugin options; French and Europe/Paris by default.
+    :param clock: returns the current zoned time; tests pass a fixed one.
+    :param autoload: load ``rsgm`` entry-point plugins (default: yes, unless
+        ``RSGM_DISABLE_PLUGIN_AUTOLOAD`` is set).
+    """
+    settings = settings or Settings()
+    hooks = Hooks(make_plugin_manager(plugins, autoload=autoload))
+    storage = hooks.storage(url or default_url(), settings)
+    return App(storage=storage, hooks=hooks, settings=settings, clock=clock)
+
+
+class App:
+    """One opened instance: storage, plugins, settings, and the services built on them.
+
+    Use it as a context manager (or call :meth:`close`) to release the database.
+    """
+
+    def __init__(
+        self,
+        *,
+        storage: Storage,
+        hooks: Hooks,
+        settings: Settings,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        self.storage = storage
+        self.hooks = hooks
+        self.settings = settings
+        self._clock = clock or settings.now
+
+    def now(self) -> dt.datetime:
+        moment = self._clock()
+        if moment.tzinfo is None:
+            raise ValueError("the clock must return a zoned datetime")
+        return moment
+
+    def today(self) -> dt.date:
+        return self.now().astimezone(self.settings.zone).date()
+
+    @contextmanager
+    def transaction(self) -> Iterator[UnitOfWork]:
+        """One unit of work for one use case: commit at the end of the block, roll back on any
+        exception; then deliver the messages it queued and run the observers it registered."""
+        with self.storage.unit_of_work() as uow:
+            yield uow
+            uow.commit()
+        for callback in uow.after_commit:
+            callback()
+        if self.settings.plugin("outbox").get("deliver_after_commit", True):
+            self.outbox.retry_pending()
+
+    @cached_property
+    def outbox(self) -> OutboxService:
+        from rsgm_core.services.outbox import OutboxService
+
+        return OutboxService(self)
+
+    @cached_property
+    def census(self) -> CensusService:
+        from rsgm_core.services.census import CensusService
+
+        return CensusService(self)
+
+    @cached_property
+    def members(self) -> MemberService:
+        from rsgm_core.services.members import MemberService
+
+        return MemberService(self)
+
+    def info(self) -> dict[str, Any]:
+        counts = {}
+        with self.storage.unit_of_work(read_only=True) as uow:
+            for repo in uow.repositories():
+                counts[repo.collection.name] = repo.count()
+        return {**self.storage.info(), "plugins": self.hooks.plugin_names(), "counts": counts}
+
+    def close(self) -> None:
+        self.storage.close()
+
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

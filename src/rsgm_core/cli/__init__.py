@@ -1,0 +1,77 @@
+"""The ``rsgm`` command line: a thin layer over the same services a CDG's application calls.
+
+Every command works on a SQLite file (``--db``, else ``$RSGM_DB``, else the user data directory) and
+fails with a one-line French message and a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from rsgm_core.errors import RsgmError
+
+__all__ = ["main"]
+
+EXIT_ERROR = 2
+
+_ARGPARSE_FR = (
+    (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
+    (
+        r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)",
+        r"argument \1 : choix invalide \2 (au choix : \3)",
+    ),
+    (r"argument (\S+): invalid (\w+) value: (.*)", r"argument \1 : valeur invalide \3"),
+    (r"argument (\S+): expected one argument", r"argument \1 : une valeur est attendue"),
+    (r"unrecognized arguments: (.*)", r"arguments non reconnus : \1"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"l'argument \1 ne va pas avec \2"),
+    (r"one of the arguments (.*) is required", r"un des arguments \1 est obligatoire"),
+)
+
+
+class FrenchParser(argparse.ArgumentParser):
+    """argparse speaks English; animators read French."""
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, replacement in _ARGPARSE_FR:
+            message = re.sub(pattern, replacement, message)
+        self.exit(EXIT_ERROR, f"{self.prog} : erreur : {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from rsgm_core import __version__
+    from rsgm_core.cli import census, db, demo, outbox
+
+    parser = FrenchParser(
+        prog="rsgm",
+        description="Animer le réseau des secrétaires généraux de mairie d'un centre de gestion.",
+    )
+    parser.add_argument("--version", action="version", version=f"rsgm {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchParser)
+    commands.required = True
+    for module in (db, census, outbox, demo):
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except RsgmError as exc:
+        print(f"rsgm : erreur : {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("rsgm : interrompu, rien n'a été enregistré de l'opération en cours", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"rsgm : erreur : {exc.strerror or exc} ({exc.filename or ''})", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

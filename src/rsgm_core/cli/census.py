@@ -1,0 +1,168 @@
+"""``rsgm census import|diff|report`` (TER-1..TER-6)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from rsgm_core.cli.common import ProgressBar, add_db_option, open_app, print_table
+from rsgm_core.domain.census import CENSUS_STRATA, CensusChanges
+from rsgm_core.domain.census_report import CensusReport
+from rsgm_core.exports import to_csv
+from rsgm_core.serialization import unstructure
+
+LEVELS = ("departement", "epci", "arrondissement")
+CSV_HEADERS = (
+    "code_insee", "commune", "departement", "arrondissement", "epci", "epci_nom", "population",
+    "type_population", "millesime", "strate", "fonction", "nombre_agents",
+)  # fmt: skip
+
+
+def register(commands: Any) -> None:
+    census = commands.add_parser("census", help="recensement des communes du territoire")
+    actions = census.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+
+    imp = actions.add_parser("import", help="importer un millésime (données Etalab)")
+    _source_options(imp)
+    imp.set_defaults(handler=_import)
+
+    diff = actions.add_parser(
+        "diff", help="ce qu'un nouveau millésime changerait, sans rien écrire"
+    )
+    _source_options(diff)
+    diff.set_defaults(handler=_diff)
+
+    report = actions.add_parser(
+        "report", help="le recensement par département, EPCI, arrondissement"
+    )
+    add_db_option(report)
+    report.add_argument(
+        "--departement", action="append", metavar="CODE", help="limiter à ce département"
+    )
+    report.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    report.add_argument("--level", choices=LEVELS, default="epci", help="regroupement du tableau")
+    report.set_defaults(handler=_report)
+
+
+def _source_options(parser: argparse.ArgumentParser) -> None:
+    add_db_option(parser)
+    parser.add_argument(
+        "--source", required=True, metavar="DOSSIER", help="dossier des fichiers JSON"
+    )
+    scope = parser.add_mutually_exclusive_group()
+    scope.add_argument(
+        "--departement", action="append", metavar="CODE", help="département (répétable)"
+    )
+    scope.add_argument("--france", action="store_true", help="toute la France")
+
+
+def _scope(args: argparse.Namespace) -> list[str] | None:
+    return None if args.france else args.departement
+
+
+def _import(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        departements = _scope(args)
+        if departements is None and not args.france:
+            departements = app.census.territory_codes()
+            if departements is None:
+                from rsgm_core.errors import ValidationError
+
+                raise ValidationError(
+                    "précisez --departement CODE (répétable) ou --france pour le premier import"
+                )
+        result = app.census.import_(args.source, departements, progress=ProgressBar())
+    counts = result.counts
+    print(
+        f"millésime {result.imported.vintage} importé : {counts['communes']} communes, "
+        f"{counts['epcis']} EPCI, départements {', '.join(result.imported.departements)}"
+    )
+    _print_changes(result.changes)
+    for old, moved in result.moved.items():
+        detail = ", ".join(f"{n} {name}" for name, n in moved.items())
+        print(f"  rattachements déplacés de {old} vers {result.changes.successors[old]} : {detail}")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        changes = app.census.diff(args.source, _scope(args))
+    _print_changes(changes)
+    return 0
+
+
+def _print_changes(changes: CensusChanges) -> None:
+    if not changes.changes:
+        print("aucun changement par rapport au millésime en base")
+        return
+    print(f"{len(changes.changes)} changement(s) :")
+    for line in changes.lines():
+        print(f"  {line}")
+
+
+def _report(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        report = app.census.report(departements=args.departement)
+    if args.format == "csv":
+        print(to_csv(CSV_HEADERS, _rows(report)), end="")
+    elif args.format == "json":
+        print(json.dumps(_as_json(report), ensure_ascii=False, indent=2))
+    else:
+        _print_report(report, args.level)
+    return 0
+
+
+def _rows(report: CensusReport) -> list[tuple[Any, ...]]:
+    return [
+        (r.code, r.name, r.departement, r.arrondissement, r.epci, r.epci_name, r.population,
+         r.population_kind.value, r.population_vintage, r.stratum, r.function, len(r.agents))
+        for r in report.rows
+    ]  # fmt: skip
+
+
+def _as_json(report: CensusReport) -> dict[str, Any]:
+    data = unstructure(report)
+    for row, source in zip(data["rows"], report.rows, strict=True):
+        row["function_in_place"] = source.function
+    return data
+
+
+def _print_report(report: CensusReport, level: str) -> None:
+    strata = [label for _, high, label in CENSUS_STRATA if high is not None]
+    groups = report.by_level(level)
+    functions = sorted({f for g in groups for f in g.functions})
+    headers = (
+        level.upper() if level == "epci" else level,
+        "nom",
+        "communes",
+        *strata,
+        *functions,
+        "agents",
+    )
+    rows = [
+        (
+            g.code,
+            g.name,
+            g.communes,
+            *(g.strata[s] for s in strata),
+            *(g.functions.get(f, 0) for f in functions),
+            g.agents,
+        )
+        for g in groups
+    ]
+    total = ("total", "", sum(g.communes for g in groups), *(sum(g.strata[s] for g in groups) for s in strata),
+             *(sum(g.functions.get(f, 0) for g in groups) for f in functions), sum(g.agents for g in groups))  # fmt: skip
+    numeric = set(range(2, len(headers)))
+    print(f"Recensement au {report.on.strftime('%d/%m/%Y')} : communes de moins de 3 500 habitants")
+    print_table(headers, [*rows, total], numeric=numeric)
+    flagged = sum(1 for r in report.rows if r.municipale_only)
+    if flagged:
+        print(
+            f"{flagged} commune(s) classée(s) sur la population municipale, seule connue pour ce millésime (TER-2)"
+        )
+    if report.out_of_scope:
+        print(
+            f"{report.out_of_scope} commune(s) de 3 500 habitants ou plus hors du champ SGM (TER-3)"
+        )

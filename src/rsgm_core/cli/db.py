@@ -1,0 +1,56 @@
+"""``rsgm db init|upgrade|info``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rsgm_core.cli.common import add_db_option, open_app
+from rsgm_core.settings import Settings
+
+
+def register(commands: Any) -> None:
+    db = commands.add_parser("db", help="créer, mettre à jour ou décrire la base")
+    actions = db.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    for name, handler, text in (
+        ("init", _init, "créer la base (ou vérifier qu'elle est à jour)"),
+        ("upgrade", _upgrade, "mettre à jour le schéma d'une base ancienne"),
+        ("info", _info, "décrire la base : version du schéma, contenu, extensions"),
+    ):
+        parser = actions.add_parser(name, help=text)
+        add_db_option(parser)
+        parser.set_defaults(handler=handler)
+
+
+def _init(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        info = app.storage.info()
+        print(f"base prête : {info['url']} (schéma {info['schema_version']})")
+    return 0
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        applied = getattr(app.storage, "applied", [])
+        info = app.storage.info()
+        if applied:
+            for migration in applied:
+                print(f"migration {migration.version} appliquée : {migration.description}")
+        print(f"schéma à jour : version {info['schema_version']}")
+    return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    with open_app(args, settings=Settings(plugins={"sql": {"upgrade": False}})) as app:
+        info = app.info()
+        territory = app.census.territory()
+    print(f"base : {info['url']} ({info['backend']})")
+    print(f"schéma : version {info['schema_version']}")
+    print(
+        f"territoire : {', '.join(sorted(territory.departements)) if territory else 'aucun recensement importé'}"
+    )
+    print(f"extensions : {', '.join(info['plugins'])}")
+    for name, count in info["counts"].items():
+        print(f"  {name} : {count}")
+    return 0

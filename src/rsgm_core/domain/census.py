@@ -1,0 +1,338 @@
+"""Census vintages and what a newer one changes (TER-5).
+
+A census source (a plugin) reads official files into a :class:`CensusSnapshot`. :func:`diff` compares
+that snapshot with what storage holds and says, for every commune that disappeared, who its successor
+is: (a) the chef-lieu of the commune nouvelle it became a delegated or associated commune of, (b) the
+commune that now carries its SIREN under another code, or (c) nobody known, in which case everything
+attached to it stays attached and the commune is flagged for an animator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import attrs
+
+from rsgm_core.domain.territory import (
+    SGM_THRESHOLD,
+    Arrondissement,
+    Commune,
+    CommuneStatus,
+    Departement,
+    Epci,
+    PopulationFigure,
+)
+
+__all__ = [
+    "CENSUS_STRATA",
+    "CensusChanges",
+    "CensusImport",
+    "CensusSnapshot",
+    "CensusSource",
+    "CensusVintage",
+    "Change",
+    "ChangeKind",
+    "CommuneStatus",
+    "MetaEntry",
+    "diff",
+    "stratum_of",
+]
+
+
+@attrs.frozen
+class MetaEntry:
+    """A small keyed setting kept with the data (for instance the CDG's territory)."""
+
+    key: str
+    value: str
+
+
+@attrs.frozen(order=True)
+class CensusVintage:
+    """Which edition of the official geography (COG year) and of the legal populations a file holds."""
+
+    cog_year: int
+    population_vintage: int
+    label: str = attrs.field(order=False)
+
+
+@attrs.frozen
+class CensusImport:
+    """The record of one import, kept so that an older vintage can be refused (TER-5)."""
+
+    vintage: str
+    cog_year: int
+    population_vintage: int
+    departements: tuple[str, ...]
+    imported_at: dt.datetime
+    source: str
+
+
+@attrs.frozen
+class DelegatedCommune:
+    """A former commune that lives on inside a commune nouvelle (or an associated commune)."""
+
+    code: str
+    name: str
+    status: CommuneStatus
+    chef_lieu: str
+    departement: str
+
+
+@attrs.frozen
+class CensusSnapshot:
+    """Everything one census source read, for the departments asked for."""
+
+    vintage: CensusVintage
+    source: str
+    departements: tuple[Departement, ...]
+    arrondissements: tuple[Arrondissement, ...]
+    epcis: tuple[Epci, ...]
+    communes: tuple[Commune, ...]
+    populations: tuple[PopulationFigure, ...]
+    delegated: tuple[DelegatedCommune, ...] = ()
+    former_codes: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+
+    @property
+    def departement_codes(self) -> frozenset[str]:
+        return frozenset(d.code for d in self.departements)
+
+
+class CensusSource(Protocol):
+    """A reader of census files, contributed through the ``rsgm_census_sources`` hook."""
+
+    name: str
+
+    def detect(self, path: Path) -> bool:
+        """Does ``path`` (a folder or a file) hold data this source reads?"""
+
+    def read(
+        self, path: Path, departements: frozenset[str] | None, vintage: CensusVintage | None
+    ) -> CensusSnapshot:
+        """Read the communes of ``departements`` (all of France when ``None``).
+
+        Raise ``SourceDataError`` naming the file and the value for anything malformed.
+        """
+
+
+# Population strata of the census report (TER-6); the tariff grids have their own (TAR-1).
+CENSUS_STRATA: tuple[tuple[int, int | None, str], ...] = (
+    (0, 499, "moins de 500"),
+    (500, 999, "500 à 999"),
+    (1_000, 1_999, "1 000 à 1 999"),
+    (2_000, SGM_THRESHOLD - 1, "2 000 à 3 499"),
+    (SGM_THRESHOLD, None, "3 500 et plus"),
+)
+
+
+def stratum_of(population: int) -> str:
+    for low, high, label in CENSUS_STRATA:
+        if population >= low and (high is None or population <= high):
+            return label
+    raise ValueError(population)  # unreachable for population >= 0
+
+
+class ChangeKind(enum.Enum):
+    NEW = "nouvelle"
+    RENAMED = "renommée"
+    MERGED = "fusionnée"  # TER-5 (a)
+    CODE_CHANGED = "changement de code"  # TER-5 (b)
+    NO_SUCCESSOR = "sans successeur connu"  # TER-5 (c)
+    SPLIT = "rétablie"  # restored from delegated status
+    STRATUM_CHANGED = "changement de strate"
+    EPCI_CHANGED = "changement d'EPCI"
+    EPCI_NEW = "EPCI nouvel"
+    EPCI_RENAMED = "EPCI renommé"
+    EPCI_GONE = "EPCI disparu"
+
+
+@attrs.frozen
+class Change:
+    """One line of the change report."""
+
+    kind: ChangeKind
+    code: str
+    name: str
+    detail: str
+    successor: str | None = None
+
+    def describe(self) -> str:
+        return f"{self.kind.value} : {self.code} {self.name} — {self.detail}"
+
+
+@attrs.frozen
+class CensusChanges:
+    changes: tuple[Change, ...]
+
+    @property
+    def successors(self) -> dict[str, str]:
+        """Old code → successor, for the communes whose attachments must move (TER-5 a and b)."""
+        return {
+            c.code: c.successor
+            for c in self.changes
+            if c.kind in (ChangeKind.MERGED, ChangeKind.CODE_CHANGED) and c.successor
+        }
+
+    @property
+    def orphans(self) -> list[str]:
+        return [c.code for c in self.changes if c.kind is ChangeKind.NO_SUCCESSOR]
+
+    def of_kind(self, kind: ChangeKind) -> list[Change]:
+        return [c for c in self.changes if c.kind is kind]
+
+    def lines(self) -> list[str]:
+        return [c.describe() for c in self.changes]
+
+
+def diff(
+    stored: Sequence[Commune],
+    stored_populations: Iterable[PopulationFigure],
+    stored_epcis: Iterable[Epci],
+    snapshot: CensusSnapshot,
+) -> CensusChanges:
+    """What ``snapshot`` changes to the ``stored`` communes of the same departments (TER-5).
+
+    ``stored`` holds every commune kept for those departments, whatever its status. On a first import
+    (nothing stored) the report is empty: nothing changed, everything is new.
+    """
+    if not stored:
+        return CensusChanges(())
+    actual = {c.code: c for c in snapshot.communes}
+    by_siren = {c.siren: c for c in snapshot.communes if c.siren}
+    delegated = {d.code: d for d in snapshot.delegated}
+    known = {c.code: c for c in stored}
+    latest = _latest_populations(stored_populations)
+    new_populations = _latest_populations(snapshot.populations)
+    epci_names = {e.siren: e.name for e in stored_epcis} | {e.siren: e.name for e in snapshot.epcis}
+    changes: list[Change] = []
+
+    for old in stored:
+        if old.status is not CommuneStatus.ACTUELLE:
+            continue
+        new = actual.get(old.code)
+        if new is None:
+            changes.append(_resolve_gone(old, delegated, by_siren, actual, snapshot.former_codes))
+            continue
+        if new.name != old.name:
+            changes.append(
+                Change(ChangeKind.RENAMED, old.code, new.name, f"ancien nom : {old.name}")
+            )
+        if new.epci != old.epci:
+            changes.append(
+                Change(
+                    ChangeKind.EPCI_CHANGED,
+                    old.code,
+                    new.name,
+                    f"{_epci_label(old.epci, epci_names)} → {_epci_label(new.epci, epci_names)}",
+                )
+            )
+        before, after = latest.get(old.code), new_populations.get(old.code)
+        if before and after:
+            s_before = stratum_of(before.for_thresholds[0])
+            s_after = stratum_of(after.for_thresholds[0])
+            if s_before != s_after:
+                changes.append(
+                    Change(
+                        ChangeKind.STRATUM_CHANGED,
+                        old.code,
+                        new.name,
+                        f"{s_before} ({before.for_thresholds[0]}, {before.vintage}) → "
+                        f"{s_after} ({after.for_thresholds[0]}, {after.vintage})",
+                    )
+                )
+
+    for code, new in actual.items():
+        old = known.get(code)
+        if old is None:
+            changes.append(Change(ChangeKind.NEW, code, new.name, "absente du millésime précédent"))
+        elif old.status in (CommuneStatus.DELEGUEE, CommuneStatus.ASSOCIEE):
+            changes.append(
+                Change(
+                    ChangeKind.SPLIT,
+                    code,
+                    new.name,
+                    f"rétablie, détachée de {old.successor} ; ce qui est rattaché à "
+                    f"{old.successor} y reste",
+                )
+            )
+    changes.extend(_epci_changes(stored_epcis, snapshot.epcis))
+    return CensusChanges(tuple(changes))
+
+
+def _resolve_gone(
+    old: Commune,
+    delegated: Mapping[str, DelegatedCommune],
+    by_siren: Mapping[str, Commune],
+    actual: Mapping[str, Commune],
+    former_codes: Mapping[str, tuple[str, ...]],
+) -> Change:
+    now = delegated.get(old.code)
+    if now is not None and now.chef_lieu in actual:  # TER-5 (a)
+        head = actual[now.chef_lieu]
+        return Change(
+            ChangeKind.MERGED,
+            old.code,
+            old.name,
+            f"devenue commune {_STATUS_LABELS[now.status]} de {head.code} {head.name}",
+            successor=head.code,
+        )
+    heir = by_siren.get(old.siren) if old.siren else None
+    if heir is not None and heir.code != old.code:  # TER-5 (b)
+        return Change(
+            ChangeKind.CODE_CHANGED,
+            old.code,
+            old.name,
+            f"même SIREN {old.siren} sous le code {heir.code} {heir.name}",
+            successor=heir.code,
+        )
+    hints = sorted(code for code, former in former_codes.items() if old.code in former)
+    hint = f" ; successeur probable d'après les anciens codes : {', '.join(hints)}" if hints else ""
+    return Change(  # TER-5 (c)
+        ChangeKind.NO_SUCCESSOR,
+        old.code,
+        old.name,
+        f"disparue sans successeur connu, ses rattachements restent à réaffecter{hint}",
+    )
+
+
+_STATUS_LABELS = {CommuneStatus.DELEGUEE: "déléguée", CommuneStatus.ASSOCIEE: "associée"}
+
+
+def _epci_changes(stored: Iterable[Epci], fresh: Iterable[Epci]) -> list[Change]:
+    before = {e.siren: e for e in stored}
+    after = {e.siren: e for e in fresh}
+    changes = []
+    for siren, epci in after.items():
+        if siren not in before:
+            changes.append(Change(ChangeKind.EPCI_NEW, siren, epci.name, epci.kind.value))
+        elif before[siren].name != epci.name:
+            changes.append(
+                Change(
+                    ChangeKind.EPCI_RENAMED, siren, epci.name, f"ancien nom : {before[siren].name}"
+                )
+            )
+    for siren, epci in before.items():
+        if siren not in after:
+            changes.append(
+                Change(ChangeKind.EPCI_GONE, siren, epci.name, "absent du nouveau millésime")
+            )
+    return changes
+
+
+def _latest_populations(figures: Iterable[PopulationFigure]) -> dict[str, PopulationFigure]:
+    latest: dict[str, PopulationFigure] = {}
+    for figure in figures:
+        current = latest.get(figure.commune)
+        if current is None or figure.vintage > current.vintage:
+            latest[figure.commune] = figure
+    return latest
+
+
+def _epci_label(siren: str | None, names: Mapping[str, str]) -> str:
+    if siren is None:
+        return "aucun EPCI"
+    return f"{names.get(siren, siren)} ({siren})"

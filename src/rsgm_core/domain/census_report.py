@@ -1,0 +1,182 @@
+"""The census report (TER-6): per department, EPCI and arrondissement, the communes under 3,500,
+their population strata, the function in place and the agents who hold it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from rsgm_core.domain.census import CENSUS_STRATA, stratum_of
+from rsgm_core.domain.members import Member, Position
+from rsgm_core.domain.territory import (
+    SGM_THRESHOLD,
+    Arrondissement,
+    Commune,
+    Departement,
+    Epci,
+    PopulationFigure,
+    PopulationKind,
+)
+
+__all__ = ["VACANT", "Agent", "CensusReport", "CommuneRow", "GroupSummary", "build_report"]
+
+VACANT = "vacant"
+
+
+@attrs.frozen
+class Agent:
+    name: str
+    email: str | None
+    function: str
+    work_time: str  # "0.5" — a Decimal as text, as exported
+    status: str
+
+
+@attrs.frozen
+class CommuneRow:
+    """One commune under 3,500: the row of the choropleth-ready table."""
+
+    code: str
+    name: str
+    departement: str
+    arrondissement: str | None
+    epci: str | None
+    epci_name: str | None
+    population: int
+    population_kind: PopulationKind
+    population_vintage: int
+    stratum: str
+    agents: tuple[Agent, ...]
+
+    @property
+    def function(self) -> str:
+        """The function(s) in place, or ``vacant`` when nobody holds a position."""
+        functions = sorted({a.function for a in self.agents})
+        return " + ".join(functions) if functions else VACANT
+
+    @property
+    def municipale_only(self) -> bool:
+        """TER-2: flagged when only the population municipale was known."""
+        return self.population_kind is PopulationKind.MUNICIPALE
+
+
+@attrs.frozen
+class GroupSummary:
+    level: str  # "departement", "epci" or "arrondissement"
+    code: str
+    name: str
+    communes: int
+    strata: Mapping[str, int]
+    functions: Mapping[str, int]
+    agents: int
+
+
+@attrs.frozen
+class CensusReport:
+    on: dt.date
+    rows: tuple[CommuneRow, ...]
+    groups: tuple[GroupSummary, ...]
+    out_of_scope: int  # communes of 3,500 or more in the territory (TER-3)
+
+    def by_level(self, level: str) -> list[GroupSummary]:
+        return [g for g in self.groups if g.level == level]
+
+
+def build_report(
+    *,
+    on: dt.date,
+    communes: Iterable[Commune],
+    populations: Mapping[str, PopulationFigure],
+    departements: Iterable[Departement],
+    arrondissements: Iterable[Arrondissement],
+    epcis: Iterable[Epci],
+    positions: Iterable[Position],
+    members: Mapping[str, Member],
+) -> CensusReport:
+    """``populations`` maps each commune to the figure to use (the latest imported)."""
+    epci_names = {e.siren: e.name for e in epcis}
+    agents: dict[str, list[Agent]] = {}
+    for position in positions:
+        if not position.active_on(on):
+            continue
+        member = members.get(position.member_id)
+        if member is None:
+            continue
+        agents.setdefault(position.commune, []).append(
+            Agent(
+                member.full_name,
+                member.email,
+                position.function.label,
+                str(position.work_time),
+                position.status.value,
+            )
+        )
+    rows, out_of_scope = [], 0
+    for commune in communes:
+        figure = populations.get(commune.code)
+        if not commune.active or figure is None:
+            continue
+        population, kind = figure.for_thresholds
+        if population >= SGM_THRESHOLD:  # TER-3
+            out_of_scope += 1
+            continue
+        rows.append(
+            CommuneRow(
+                code=commune.code,
+                name=commune.name,
+                departement=commune.departement,
+                arrondissement=commune.arrondissement,
+                epci=commune.epci,
+                epci_name=epci_names.get(commune.epci) if commune.epci else None,
+                population=population,
+                population_kind=kind,
+                population_vintage=figure.vintage,
+                stratum=stratum_of(population),
+                agents=tuple(sorted(agents.get(commune.code, ()), key=lambda a: a.name)),
+            )
+        )
+    rows.sort(key=lambda r: r.code)
+    names = {
+        "departement": {d.code: d.name for d in departements},
+        "arrondissement": {a.code: a.name for a in arrondissements},
+        "epci": epci_names,
+    }
+    groups = [
+        _summary(level, code, names[level].get(code, code), members_)
+        for level, key in (
+            ("departement", "departement"),
+            ("epci", "epci"),
+            ("arrondissement", "arrondissement"),
+        )
+        for code, members_ in _group(rows, key).items()
+    ]
+    return CensusReport(on, tuple(rows), tuple(groups), out_of_scope)
+
+
+def _group(rows: Iterable[CommuneRow], key: str) -> dict[str, list[CommuneRow]]:
+    grouped: dict[str, list[CommuneRow]] = {}
+    for row in rows:
+        code = getattr(row, key) or "—"
+        grouped.setdefault(code, []).append(row)
+    return dict(sorted(grouped.items()))
+
+
+def _summary(level: str, code: str, name: str, rows: list[CommuneRow]) -> GroupSummary:
+    strata = Counter(r.stratum for r in rows)
+    functions: Counter[str] = Counter()
+    for row in rows:
+        functions.update({a.function for a in row.agents} or {VACANT})
+    return GroupSummary(
+        level=level,
+        code=code,
+        name=name if code != "—" else "sans EPCI",
+        communes=len(rows),
+        strata={
+            label: strata.get(label, 0) for _, high, label in CENSUS_STRATA if high is not None
+        },
+        functions=dict(sorted(functions.items())),
+        agents=sum(len(r.agents) for r in rows),
+    )

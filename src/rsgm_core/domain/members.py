@@ -1,0 +1,152 @@
+"""Members and the positions they hold in collectivities (MEM-1).
+
+A member is one named person; a position ties that person to one commune with a function, a work-time
+fraction and a status. The census report (TER-6) reads positions to say which function is in place in
+each commune and who holds it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+import attrs
+
+from rsgm_core.domain.territory import validate_insee_code
+from rsgm_core.errors import RuleViolation, ValidationError
+
+__all__ = [
+    "GENERIC_LOCAL_PARTS",
+    "MAX_WORK_TIME",
+    "Function",
+    "Member",
+    "Position",
+    "Status",
+    "check_work_time_cap",
+    "validate_email",
+    "validate_work_time",
+]
+
+MAX_WORK_TIME = Decimal("1.15")  # MEM-1: permanent part-time positions may add up to 115 %
+
+# CHA-6: shared mailboxes are not people. Extensible by passing a larger set to validate_email.
+GENERIC_LOCAL_PARTS = frozenset(
+    {
+        "mairie", "accueil", "contact", "secretariat", "secretariat.mairie", "info", "infos",
+        "administration", "commune", "courrier", "direction", "dgs", "etat-civil", "etatcivil",
+        "urbanisme", "compta", "comptabilite", "rh", "secretaire", "noreply", "no-reply",
+    }
+)  # fmt: skip
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z0-9-]{2,}")
+
+
+class Function(enum.Enum):
+    """The function in place in a commune (TER-6)."""
+
+    SGM = "sgm"
+    SECRETAIRE_DE_MAIRIE = "secretaire_de_mairie"
+    DGS_EMPLOI_FONCTIONNEL = "dgs_emploi_fonctionnel"
+    DGS = "dgs"  # DGS not on an emploi fonctionnel
+    RESPONSABLE_DES_SERVICES = "responsable_des_services"
+
+    @property
+    def label(self) -> str:
+        return _FUNCTION_LABELS[self]
+
+
+_FUNCTION_LABELS = {
+    Function.SGM: "secrétaire général de mairie",
+    Function.SECRETAIRE_DE_MAIRIE: "secrétaire de mairie",
+    Function.DGS_EMPLOI_FONCTIONNEL: "DGS sur emploi fonctionnel",
+    Function.DGS: "DGS hors emploi fonctionnel",
+    Function.RESPONSABLE_DES_SERVICES: "responsable des services",
+}
+
+
+class Status(enum.Enum):
+    TITULAIRE = "titulaire"
+    STAGIAIRE = "stagiaire"
+    CONTRACTUEL = "contractuel"
+
+
+def validate_email(email: str, *, generic_local_parts: Iterable[str] = GENERIC_LOCAL_PARTS) -> str:
+    """Return ``email`` normalised (lower-case domain) or raise: malformed, or a shared mailbox."""
+    if not isinstance(email, str) or not _EMAIL.fullmatch(email.strip()):
+        raise ValidationError(
+            f"adresse électronique invalide : {email!r}", rule="MEM-2", value=email
+        )
+    local, domain = email.strip().rsplit("@", 1)
+    if local.lower() in set(generic_local_parts):
+        raise RuleViolation(
+            f"adresse générique refusée : {email!r} ; un membre est une personne nommée, "
+            "donnez son adresse nominative",
+            rule="CHA-6",
+            value=email,
+        )
+    return f"{local}@{domain.lower()}"
+
+
+def validate_work_time(fraction: Decimal) -> Decimal:
+    """MEM-1: a work-time fraction q satisfies 0 < q <= 1; money-like, so Decimal only."""
+    if isinstance(fraction, float) or not isinstance(fraction, Decimal | int):
+        raise ValidationError(
+            f"quotité de travail à donner en décimal exact : {fraction!r}",
+            rule="MEM-1",
+            value=fraction,
+        )
+    q = Decimal(fraction)
+    if not (0 < q <= 1):
+        raise ValidationError(
+            f"quotité de travail hors de ]0 ; 1] : {q}", rule="MEM-1", value=fraction
+        )
+    return q
+
+
+def _required_text(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"{attribute.name} vide", rule="MEM-1", value=value)
+
+
+@attrs.frozen
+class Member:
+    id: str
+    first_name: str = attrs.field(validator=_required_text)
+    last_name: str = attrs.field(validator=_required_text)
+    email: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+@attrs.frozen
+class Position:
+    id: str
+    member_id: str
+    commune: str = attrs.field(validator=lambda _, __, v: validate_insee_code(v))
+    function: Function
+    work_time: Decimal = attrs.field(converter=validate_work_time)
+    status: Status
+    permanent: bool = True
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def active_on(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+def check_work_time_cap(positions: Iterable[Position], *, on: dt.date) -> Decimal:
+    """MEM-1: the permanent part-time positions held on ``on`` may not exceed 115 % in total."""
+    held = [p for p in positions if p.permanent and p.active_on(on)]
+    total = sum((p.work_time for p in held), Decimal(0))
+    if total > MAX_WORK_TIME:
+        raise RuleViolation(
+            f"quotités cumulées de {total * 100:.0f} % au {on.isoformat()} : le cumul des emplois "
+            "permanents à temps non complet ne peut dépasser 115 %",
+            rule="MEM-1",
+            value=total,
+        )
+    return total

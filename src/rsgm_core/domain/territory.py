@@ -1,0 +1,275 @@
+"""The territory a CDG serves: departments, EPCI, communes and their legal populations.
+
+Records here are immutable (``attrs.frozen``): storage hands out values and a change is a new value made
+with ``attrs.evolve``, so nothing read from storage can be altered behind the unit of work's back.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable
+
+import attrs
+
+from rsgm_core.errors import RuleViolation, ValidationError
+
+__all__ = [
+    "SGM_THRESHOLD",
+    "Arrondissement",
+    "Commune",
+    "CommuneStatus",
+    "Departement",
+    "Epci",
+    "EpciKind",
+    "FinancingMode",
+    "PopulationFigure",
+    "PopulationKind",
+    "Territory",
+    "in_force_vintage",
+    "is_sgm_scope",
+    "population_in_force",
+    "validate_departement_code",
+    "validate_insee_code",
+    "validate_siren",
+]
+
+SGM_THRESHOLD = 3_500  # TER-3: the SGM scope is communes of fewer than 3,500 inhabitants
+
+# TER-1: two digits (or 2A/2B for Corsica) then three digits; overseas departments 971-978 then two.
+_INSEE = re.compile(r"(?:97[1-8]\d{2}|(?:\d{2}|2[AB])\d{3})")
+_DEPARTEMENT = re.compile(r"(?:97[1-8]|\d{2}|2[AB])")
+
+
+def validate_insee_code(code: object) -> str:
+    """Return ``code`` if it is a well-formed INSEE commune code, else raise (TER-1)."""
+    if not isinstance(code, str) or not _INSEE.fullmatch(code) or code.startswith("00"):
+        raise ValidationError(
+            f"code INSEE de commune invalide : {code!r} (5 caractères : 2 chiffres ou 2A/2B, "
+            "puis 3 chiffres ; outre-mer 971 à 978 puis 2 chiffres)",
+            rule="TER-1",
+            value=code,
+        )
+    if code.startswith("20"):  # Corsica has been 2A/2B since 1976; 20xxx is a typo for them
+        raise ValidationError(
+            f"code INSEE de commune invalide : {code!r} (la Corse s'écrit 2A ou 2B)",
+            rule="TER-1",
+            value=code,
+        )
+    return code
+
+
+def validate_departement_code(code: object) -> str:
+    """Return ``code`` if it names a department (01-95 but 20, 2A, 2B, 971-978), else raise."""
+    if not isinstance(code, str) or not _DEPARTEMENT.fullmatch(code) or code in ("00", "20"):
+        raise ValidationError(
+            f"code de département invalide : {code!r} (01 à 95, 2A, 2B ou 971 à 978)",
+            rule="TER-1",
+            value=code,
+        )
+    if code.isdigit() and len(code) == 2 and int(code) > 95:
+        raise ValidationError(
+            f"code de département invalide : {code!r} (01 à 95, 2A, 2B ou 971 à 978)",
+            rule="TER-1",
+            value=code,
+        )
+    return code
+
+
+def validate_siren(siren: object) -> str:
+    """Return ``siren`` if it is 9 digits with a valid Luhn check digit (TER-1), else raise."""
+    from stdnum.exceptions import ValidationError as StdnumError
+    from stdnum.fr import siren as stdnum_siren
+
+    if not isinstance(siren, str) or len(siren) != 9 or not siren.isdigit():
+        raise ValidationError(
+            f"SIREN invalide : {siren!r} (9 chiffres attendus)", rule="TER-1", value=siren
+        )
+    try:
+        stdnum_siren.validate(siren)
+    except StdnumError:
+        raise ValidationError(
+            f"SIREN invalide : {siren!r} (clé de contrôle fausse)", rule="TER-1", value=siren
+        ) from None
+    return siren
+
+
+def _insee(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+    validate_insee_code(value)
+
+
+def _optional_siren(_: object, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+    if value is not None:
+        validate_siren(value)
+
+
+def _departement(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+    validate_departement_code(value)
+
+
+class EpciKind(enum.Enum):
+    """Kinds of EPCI à fiscalité propre (DGCL)."""
+
+    CC = "CC"  # communauté de communes
+    CA = "CA"  # communauté d'agglomération
+    CU = "CU"  # communauté urbaine
+    METRO = "METRO"  # métropole
+    MET69 = "MET69"  # Métropole de Lyon, a collectivité with special status listed with the EPCI
+
+
+class FinancingMode(enum.Enum):
+    FPU = "FPU"  # fiscalité professionnelle unique
+    FA = "FA"  # fiscalité additionnelle
+
+
+class CommuneStatus(enum.Enum):
+    """Where a commune stands in the latest vintage imported (TER-5)."""
+
+    ACTUELLE = "commune-actuelle"
+    DELEGUEE = "commune-deleguee"  # merged into a commune nouvelle, lives on as a delegated commune
+    ASSOCIEE = "commune-associee"
+    DISPARUE = "disparue"  # gone without being delegated: code change, or no known successor
+
+
+class PopulationKind(enum.Enum):
+    """TER-2: a population figure always says which one it is."""
+
+    MUNICIPALE = "municipale"
+    COMPTEE_A_PART = "comptée à part"
+    TOTALE = "totale"
+
+
+@attrs.frozen
+class Departement:
+    code: str = attrs.field(validator=_departement)
+    name: str
+    region: str
+
+
+@attrs.frozen
+class Arrondissement:
+    code: str  # INSEE: department code + one digit, e.g. "792"
+    name: str
+    departement: str = attrs.field(validator=_departement)
+
+
+@attrs.frozen
+class Epci:
+    siren: str = attrs.field(validator=_optional_siren)
+    name: str
+    kind: EpciKind
+    financing: FinancingMode
+
+
+@attrs.frozen
+class Commune:
+    """A commune as the census knows it.
+
+    A commune that disappeared in a later vintage is kept, with its ``status`` and its ``successor``
+    (TER-5): history stays readable and nothing attached to the old code is orphaned.
+    """
+
+    code: str = attrs.field(validator=_insee)
+    name: str
+    departement: str = attrs.field(validator=_departement)
+    region: str
+    siren: str | None = attrs.field(default=None, validator=_optional_siren)
+    arrondissement: str | None = None
+    postcodes: tuple[str, ...] = ()
+    epci: str | None = None  # TER-4: at most one EPCI à fiscalité propre; a few islands have none
+    status: CommuneStatus = CommuneStatus.ACTUELLE
+    successor: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.status is CommuneStatus.ACTUELLE
+
+
+@attrs.frozen
+class PopulationFigure:
+    """The legal populations of one commune for one census vintage (TER-2).
+
+    ``vintage`` is the census reference year: figures of vintage N-3 are in force from 1 January of
+    year N. ``totale`` is unknown (``None``) where the source only gives the municipale.
+    """
+
+    commune: str = attrs.field(validator=_insee)
+    vintage: int
+    municipale: int = attrs.field(validator=attrs.validators.ge(0))
+    totale: int | None = attrs.field(default=None)
+
+    @totale.validator
+    def _totale_not_below_municipale(self, attribute: object, value: int | None) -> None:
+        if value is not None and value < self.municipale:
+            raise ValidationError(
+                f"population totale {value} inférieure à la municipale {self.municipale} "
+                f"pour la commune {self.commune}",
+                rule="TER-2",
+                value=value,
+            )
+
+    @property
+    def in_force_year(self) -> int:
+        return self.vintage + 3
+
+    def figure(self, kind: PopulationKind) -> int | None:
+        if kind is PopulationKind.MUNICIPALE:
+            return self.municipale
+        if self.totale is None:
+            return None
+        if kind is PopulationKind.TOTALE:
+            return self.totale
+        return self.totale - self.municipale
+
+    @property
+    def for_thresholds(self) -> tuple[int, PopulationKind]:
+        """The figure thresholds use (TER-2): the totale, else the municipale (and say so)."""
+        if self.totale is not None:
+            return self.totale, PopulationKind.TOTALE
+        return self.municipale, PopulationKind.MUNICIPALE
+
+
+def in_force_vintage(year: int) -> int:
+    """The census vintage whose legal populations are in force during ``year`` (TER-2)."""
+    return year - 3
+
+
+def population_in_force(
+    figures: Iterable[PopulationFigure], commune: str, year: int
+) -> PopulationFigure:
+    """The figure of ``commune`` in force in ``year``, or a clear error if it was not imported."""
+    wanted = in_force_vintage(year)
+    for figure in figures:
+        if figure.commune == commune and figure.vintage == wanted:
+            return figure
+    raise RuleViolation(
+        f"aucune population légale du millésime {wanted} (en vigueur en {year}) pour la commune "
+        f"{commune} : importez le recensement correspondant",
+        rule="TER-2",
+        value=commune,
+    )
+
+
+def is_sgm_scope(figure: PopulationFigure) -> bool:
+    """TER-3: does the commune fall in the SGM scope (fewer than 3,500 inhabitants)?"""
+    population, _ = figure.for_thresholds
+    return population < SGM_THRESHOLD
+
+
+@attrs.frozen
+class Territory:
+    """NET-1: a CDG's territory is one or more departments (the CIG Grande Couronne spans three)."""
+
+    departements: frozenset[str] = attrs.field(converter=frozenset)
+
+    @departements.validator
+    def _check(self, attribute: object, value: frozenset[str]) -> None:
+        if not value:
+            raise ValidationError(
+                "le territoire d'un CDG compte au moins un département", rule="NET-1", value=value
+            )
+        for code in value:
+            validate_departement_code(code)
+
+    def covers(self, commune: Commune) -> bool:
+        return commune.departement in self.departements

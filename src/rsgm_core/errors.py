@@ -1,0 +1,94 @@
+"""One exception hierarchy for the whole library, rooted at :class:`RsgmError`.
+
+Every error carries a French message meant for the end user (an animator reading the command line,
+a mayor's office reading a web page), the offending value, and the ID of the business rule it enforces
+(see ``RULES.md``) when there is one. Callers catch :class:`RsgmError` to handle anything the library
+refuses; they never see a bare ``KeyError`` or ``ValueError`` from the public API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "ConflictError",
+    "MissingExtraError",
+    "NotFoundError",
+    "PluginError",
+    "RsgmError",
+    "RuleViolation",
+    "SourceDataError",
+    "StorageError",
+    "UnsupportedSchemaError",
+    "ValidationError",
+]
+
+_UNSET: Any = object()
+
+
+class RsgmError(Exception):
+    """Base of every error the library raises on purpose.
+
+    ``message`` is French and complete: it names the bad value and, when a rule applies, ends with the
+    rule ID in brackets (``… [TER-1]``), so that a log line alone says what to fix.
+    """
+
+    def __init__(self, message: str, *, rule: str | None = None, value: Any = _UNSET) -> None:
+        self.message = message
+        self.rule = rule
+        self.value = None if value is _UNSET else value
+        self.has_value = value is not _UNSET
+        super().__init__(f"{message} [{rule}]" if rule else message)
+
+
+class ValidationError(RsgmError):
+    """A value is malformed: a bad INSEE code, an unparsable date, a negative duration."""
+
+
+class RuleViolation(RsgmError):
+    """A well-formed request that a business rule forbids; ``rule`` always names the rule."""
+
+    def __init__(self, message: str, *, rule: str, value: Any = _UNSET) -> None:
+        super().__init__(message, rule=rule, value=value)
+
+
+class NotFoundError(RsgmError):
+    """The thing asked for does not exist in storage."""
+
+
+class ConflictError(RsgmError):
+    """A write collides with existing data: a duplicate key, or a record changed by someone else."""
+
+
+class SourceDataError(ValidationError):
+    """An input file (census JSON, spreadsheet) is malformed; the message names the file and value."""
+
+    def __init__(
+        self, message: str, *, source: str, rule: str | None = None, value: Any = _UNSET
+    ) -> None:
+        self.source = source
+        super().__init__(f"{source} : {message}", rule=rule, value=value)
+
+
+class StorageError(RsgmError):
+    """The storage backend failed or cannot be opened."""
+
+
+class UnsupportedSchemaError(StorageError):
+    """The database was written by a newer version of rsgm_core than the one running."""
+
+
+class PluginError(RsgmError):
+    """A plugin is broken: an unknown hook name, a hook with the wrong arguments, a bad result."""
+
+
+class MissingExtraError(RsgmError):
+    """An optional dependency is needed for this feature; the message gives the install command."""
+
+    def __init__(self, feature: str, extra: str, module: str) -> None:
+        super().__init__(
+            f"{feature} demande le module « {module} » : installez-le avec "
+            f"« pip install 'rsgm_core[{extra}]' »",
+            value=module,
+        )
+        self.extra = extra

@@ -1,0 +1,100 @@
+"""Every hook of rsgm_core, declared and documented in one place.
+
+A plugin is any object (usually a module) with functions decorated by ``rsgm_core.hookimpl`` and named
+after the hooks below. Built-in plugins live in ``rsgm_core.plugins``; a CDG's own plugins are
+registered under the ``rsgm`` entry-point group or passed to ``rsgm_core.open(plugins=[...])``.
+
+pluggy calls the implementations of a hook in last-registered-first order, so a plugin passed by the
+caller overrides a third-party one, which overrides a built-in one. For a ``firstresult`` hook the first
+implementation that returns something other than ``None`` wins; for the others every result is
+collected in a list.
+
+Rules for implementers (they are pluggy's): an implementation may accept fewer arguments than the spec
+but never more nor differently named ones, and never gives an argument a default value (pluggy would
+not pass it and the default would silently win). Hooks are synchronous.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from rsgm_core.domain.census import CensusChanges, CensusImport, CensusSource
+    from rsgm_core.domain.members import Member
+    from rsgm_core.domain.messages import Delivery, MessageTemplate, OutboxMessage
+    from rsgm_core.domain.tariffs import TariffGrid
+    from rsgm_core.ports import Storage
+    from rsgm_core.settings import Settings
+
+PROJECT = "rsgm"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec(firstresult=True)
+def rsgm_storage(url: str, settings: Settings) -> Storage | None:
+    """Open the storage backend for ``url``.
+
+    :param url: what the caller passed to ``rsgm_core.open`` (``sqlite:///cdg79.db``,
+        ``memory://``, ``postgresql+psycopg://…``).
+    :param settings: the instance's :class:`~rsgm_core.settings.Settings`.
+    :return: a :class:`~rsgm_core.ports.Storage`, or ``None`` when this plugin does not handle
+        the URL's scheme. Stops at the first non-``None`` result.
+    """
+
+
+@hookspec
+def rsgm_census_sources() -> list[CensusSource]:
+    """Readers of census files (TER-1..TER-6).
+
+    :return: a list of :class:`~rsgm_core.domain.census.CensusSource`; every plugin's lists are
+        joined. The first source whose ``detect(path)`` is true reads the files.
+    """
+
+
+@hookspec(firstresult=True)
+def rsgm_send(message: OutboxMessage, settings: Settings) -> Delivery | None:
+    """Deliver one message of the outbox (NOT-1).
+
+    Called after the transaction that queued the message has committed. Raise any exception to say
+    the delivery failed: the message stays in the outbox with the error, for ``retry_pending``.
+
+    :return: a :class:`~rsgm_core.domain.messages.Delivery` once the message is handed over, or
+        ``None`` to let the next notifier try. Stops at the first non-``None`` result; the built-in
+        ``log`` notifier always answers, so a message is never left without a notifier.
+    """
+
+
+@hookspec(firstresult=True)
+def rsgm_message_template(name: str, locale: str) -> MessageTemplate | None:
+    """The template of message ``name`` in ``locale`` (NOT-2), or ``None`` if this plugin has none.
+
+    Stops at the first non-``None`` result: a CDG's plugin overrides the built-in French wording
+    by answering for the names it wants to change.
+    """
+
+
+@hookspec
+def rsgm_tariff_grids() -> list[TariffGrid]:
+    """Fee grids of the membership pack, each for one exercise (TAR-1, TAR-2).
+
+    :return: a list of :class:`~rsgm_core.domain.tariffs.TariffGrid`; every plugin's lists are
+        joined; two grids for the same CDG and exercise are an error.
+    """
+
+
+@hookspec
+def rsgm_on_census_imported(changes: CensusChanges, imported: CensusImport) -> None:
+    """Observer, called after a census import has committed (TER-5).
+
+    :param changes: the change report (empty on a first import).
+    :param imported: the import record (vintage, departments, time).
+    """
+
+
+@hookspec
+def rsgm_on_member_added(member: Member) -> None:
+    """Observer, called after a member has been recorded and the transaction committed."""

@@ -1,0 +1,127 @@
+"""Build the plugin manager of one opened instance, and call hooks through typed methods.
+
+Construction order: manager → hook specs → blocked names → built-in plugins → third-party plugins
+from the ``rsgm`` entry-point group → the caller's plugins → ``check_pending()``. pluggy calls the
+last registered first, so the caller's plugins override third-party ones, which override built-ins.
+
+Set ``RSGM_DISABLE_PLUGIN_AUTOLOAD=1`` to skip entry points (tests, debugging), and
+``RSGM_DISABLE_PLUGINS=name,name`` to block plugins by name.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+from rsgm_core import hookspecs
+from rsgm_core.errors import PluginError
+
+if TYPE_CHECKING:
+    from rsgm_core.domain.census import CensusChanges, CensusImport, CensusSource
+    from rsgm_core.domain.members import Member
+    from rsgm_core.domain.messages import Delivery, MessageTemplate, OutboxMessage
+    from rsgm_core.domain.tariffs import TariffGrid
+    from rsgm_core.ports import Storage
+    from rsgm_core.settings import Settings
+
+__all__ = ["ENTRY_POINT_GROUP", "Hooks", "make_plugin_manager"]
+
+ENTRY_POINT_GROUP = "rsgm"
+
+
+def make_plugin_manager(
+    plugins: Iterable[object] = (), *, autoload: bool | None = None
+) -> pluggy.PluginManager:
+    """A fresh manager (never a module global: one instance's test plugin must not leak)."""
+    from rsgm_core.plugins import BUILTIN_PLUGINS
+
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    for name in _env_list("RSGM_DISABLE_PLUGINS"):
+        pm.set_blocked(name)
+    try:
+        for module_name in BUILTIN_PLUGINS:
+            short = module_name.rsplit(".", 1)[-1]
+            if not pm.is_blocked(short):
+                pm.register(importlib.import_module(module_name), name=short)
+        if autoload if autoload is not None else not os.environ.get("RSGM_DISABLE_PLUGIN_AUTOLOAD"):
+            pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+        for plugin in plugins:
+            pm.register(plugin)
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(f"extension invalide {exc.plugin!r} : {exc}", value=exc.plugin) from exc
+    except Exception as exc:
+        if isinstance(exc, PluginError):
+            raise
+        raise PluginError(f"impossible de charger une extension : {exc}", value=str(exc)) from exc
+    return pm
+
+
+def _env_list(name: str) -> list[str]:
+    return [part.strip() for part in os.environ.get(name, "").split(",") if part.strip()]
+
+
+class Hooks:
+    """One typed method per hook, so the rest of the code never spells ``pm.hook.x`` by hand."""
+
+    def __init__(self, pm: pluggy.PluginManager) -> None:
+        self.pm = pm
+
+    def storage(self, url: str, settings: Settings) -> Storage:
+        storage = self._call("rsgm_storage", url=url, settings=settings)
+        if storage is None:
+            raise PluginError(
+                f"aucune extension de stockage ne sait ouvrir {url!r} "
+                "(essayez sqlite:///chemin.db ou memory://)",
+                value=url,
+            )
+        return storage
+
+    def census_sources(self) -> list[CensusSource]:
+        return _flatten(self._call("rsgm_census_sources"))
+
+    def send(self, message: OutboxMessage, settings: Settings) -> Delivery | None:
+        # Not wrapped: a notifier's exception is a delivery failure the outbox records.
+        return self.pm.hook.rsgm_send(message=message, settings=settings)
+
+    def message_template(self, name: str, locale: str) -> MessageTemplate | None:
+        return self._call("rsgm_message_template", name=name, locale=locale)
+
+    def tariff_grids(self) -> list[TariffGrid]:
+        return _flatten(self._call("rsgm_tariff_grids"))
+
+    def on_census_imported(self, changes: CensusChanges, imported: CensusImport) -> None:
+        self._call("rsgm_on_census_imported", changes=changes, imported=imported)
+
+    def on_member_added(self, member: Member) -> None:
+        self._call("rsgm_on_member_added", member=member)
+
+    def plugin_names(self) -> list[str]:
+        return sorted(name for name, _ in self.pm.list_name_plugin() if name)
+
+    def _call(self, hook: str, **kwargs: Any) -> Any:
+        try:
+            return getattr(self.pm.hook, hook)(**kwargs)
+        except PluginError:
+            raise
+        except Exception as exc:
+            if _is_rsgm_error(exc):
+                raise
+            raise PluginError(
+                f"l'extension a échoué dans {hook} : {type(exc).__name__}: {exc}", value=hook
+            ) from exc
+
+
+def _is_rsgm_error(exc: BaseException) -> bool:
+    from rsgm_core.errors import RsgmError
+
+    return isinstance(exc, RsgmError)
+
+
+def _flatten(results: list[list[Any]] | None) -> list[Any]:
+    return [item for result in results or () for item in result or ()]

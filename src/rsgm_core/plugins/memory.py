@@ -1,0 +1,146 @@
+"""In-memory storage (``memory://``): for tests, demos and trying the library out.
+
+It keeps the same contract as the SQL backend: records are immutable, so a unit of work copies each
+collection's index on its first write and commit swaps the copies in; a rollback simply drops them.
+Units of work are serialised by one lock, like SQLite's single writer.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from rsgm_core.errors import ConflictError, NotFoundError
+from rsgm_core.hookspecs import hookimpl
+from rsgm_core.ports import COLLECTIONS, Collection, Repository, Storage, UnitOfWork, Where
+from rsgm_core.settings import Settings
+
+SCHEME = "memory://"
+
+
+@hookimpl
+def rsgm_storage(url: str, settings: Settings) -> Storage | None:
+    if url == SCHEME or url.startswith(SCHEME):
+        return MemoryStorage(url)
+    return None
+
+
+class MemoryStorage(Storage):
+    def __init__(self, url: str = SCHEME) -> None:
+        self.url = url
+        self.tables: dict[str, dict[Any, Any]] = {c.name: {} for c in COLLECTIONS}
+        self.lock = threading.RLock()
+
+    def unit_of_work(self, *, read_only: bool = False) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self)
+
+    def info(self) -> dict[str, Any]:
+        return {"backend": "memory", "url": self.url, "schema_version": None}
+
+
+class MemoryUnitOfWork(UnitOfWork):
+    def __init__(self, storage: MemoryStorage) -> None:
+        self.storage = storage
+        self.working: dict[str, dict[Any, Any]] = {}
+        for collection in COLLECTIONS:
+            setattr(self, collection.name, MemoryRepository(collection, self))
+
+    def table(self, name: str, *, for_write: bool) -> dict[Any, Any]:
+        if name in self.working:
+            return self.working[name]
+        committed = self.storage.tables[name]
+        if not for_write:
+            return committed
+        self.working[name] = copy = dict(committed)
+        return copy
+
+    def begin(self) -> None:
+        self.storage.lock.acquire()
+        self.working = {}
+
+    def _commit(self) -> None:
+        self.storage.tables.update(self.working)
+        self.working = {}
+
+    def rollback(self) -> None:
+        self.working = {}
+
+    def close(self) -> None:
+        self.storage.lock.release()
+
+
+class MemoryRepository(Repository[Any]):
+    def __init__(self, collection: Collection[Any], uow: MemoryUnitOfWork) -> None:
+        self.collection = collection
+        self.uow = uow
+
+    def _key(self, record: Any) -> Any:
+        return self.collection.key_of(record)
+
+    def _read(self) -> dict[Any, Any]:
+        return self.uow.table(self.collection.name, for_write=False)
+
+    def _write(self) -> dict[Any, Any]:
+        return self.uow.table(self.collection.name, for_write=True)
+
+    def add_all(self, records: Iterable[Any]) -> None:
+        table = self._write()
+        for record in records:
+            key = self._key(record)
+            if key in table:
+                raise ConflictError(
+                    f"{self.collection.name} : la clé {key!r} existe déjà", value=key
+                )
+            table[key] = record
+
+    def update_all(self, records: Iterable[Any]) -> None:
+        table = self._write()
+        for record in records:
+            key = self._key(record)
+            if key not in table:
+                raise NotFoundError(f"{self.collection.name} : clé inconnue {key!r}", value=key)
+            table[key] = record
+
+    def find(self, key: Any) -> Any | None:
+        return self._read().get(key)
+
+    def list(self, where: Where | None = None) -> list[Any]:
+        self.check_fields(where)
+        matches = [r for r in self._read().values() if _matches(r, where)]
+        return sorted(matches, key=self._key)
+
+    def count(self, where: Where | None = None) -> int:
+        if not where:
+            return len(self._read())
+        return len(self.list(where))
+
+    def remove(self, key: Any) -> None:
+        table = self._write()
+        if key not in table:
+            raise NotFoundError(f"{self.collection.name} : clé inconnue {key!r}", value=key)
+        del table[key]
+
+    def reassign(self, field: str, old: Any, new: Any) -> int:
+        self.check_fields({field: old})
+        table = self._write()
+        moved = {
+            key: attrs.evolve(record, **{field: new})
+            for key, record in table.items()
+            if getattr(record, field) == old
+        }
+        table.update(moved)
+        return len(moved)
+
+
+def _matches(record: Any, where: Where | None) -> bool:
+    for name, wanted in (where or {}).items():
+        value = getattr(record, name)
+        if isinstance(wanted, tuple | list | set | frozenset):
+            if value not in wanted:
+                return False
+        elif value != wanted:
+            return False
+    return True

@@ -1,0 +1,275 @@
+"""SQL storage on SQLAlchemy Core: an embedded SQLite file by default, PostgreSQL for a server.
+
+SQLite is opened in WAL mode with foreign keys on. pysqlite's own transaction handling is switched
+off and every unit of work starts with an explicit ``BEGIN IMMEDIATE`` (``BEGIN`` when read-only),
+as SQLAlchemy's documentation recommends: the write lock is taken at the start, so two writers are
+serialised instead of failing half-way, and DDL is transactional for migrations.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from rsgm_core.errors import ConflictError, NotFoundError, StorageError
+from rsgm_core.plugins.sql import migrations, tables
+from rsgm_core.ports import COLLECTIONS, Collection, Repository, Storage, UnitOfWork, Where
+from rsgm_core.serialization import converter
+
+log = logging.getLogger(__name__)
+
+_CHUNK = 500  # bound parameters per IN (...) well under SQLite's limit
+
+
+def normalise_url(url: str) -> str:
+    """``sqlite:///x.db`` and ``postgresql…`` pass through; a bare path means a SQLite file."""
+    if "://" in url:
+        return url
+    return f"sqlite:///{Path(url).expanduser()}"
+
+
+class SqlStorage(Storage):
+    def __init__(self, url: str, *, upgrade: bool = True) -> None:
+        self.url = normalise_url(url)
+        self.engine = _make_engine(self.url)
+        try:
+            self.schema_version, self.applied = self._prepare(upgrade)
+        except Exception:
+            self.engine.dispose()
+            raise
+
+    def _prepare(self, upgrade: bool) -> tuple[int, list[migrations.Migration]]:
+        with self._connect() as conn, conn.begin():
+            version = migrations.current_version(conn)
+            migrations.check_supported(version, self.url)
+            if version == migrations.SCHEMA_VERSION:
+                return version, []
+            if not upgrade:
+                raise StorageError(
+                    f"la base {self.url} est au schéma {version} ; lancez « rsgm db upgrade » "
+                    f"pour la passer au schéma {migrations.SCHEMA_VERSION}",
+                    value=version,
+                )
+            applied = migrations.upgrade(conn)
+            if version:
+                log.info(
+                    "schéma de %s mis à jour de %s à %s", self.url, version, applied[-1].version
+                )
+            return migrations.SCHEMA_VERSION, applied
+
+    def _connect(self) -> sa.Connection:
+        try:
+            return self.engine.connect()
+        except sa.exc.OperationalError as exc:
+            raise StorageError(
+                f"impossible d'ouvrir la base {self.url} : {exc.orig}", value=self.url
+            ) from exc
+
+    def unit_of_work(self, *, read_only: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self, read_only=read_only)
+
+    def info(self) -> dict[str, Any]:
+        return {
+            "backend": self.engine.dialect.name,
+            "url": self.engine.url.render_as_string(hide_password=True),
+            "schema_version": self.schema_version,
+        }
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _make_engine(url: str) -> sa.Engine:
+    if url.startswith("sqlite"):
+        database = sa.engine.make_url(url).database
+        if database and database != ":memory:" and not Path(database).parent.exists():
+            raise StorageError(
+                f"le dossier de la base n'existe pas : {Path(database).parent}", value=url
+            )
+        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        sa.event.listen(engine, "connect", _sqlite_on_connect)
+        sa.event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    try:
+        return sa.create_engine(url, pool_pre_ping=True)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
+        raise StorageError(
+            f"URL de base de données inutilisable {url!r} : {exc}", value=url
+        ) from exc
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _: Any) -> None:
+    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, see module docstring
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # durable at each checkpoint; safe with WAL
+    cursor.close()
+
+
+def _sqlite_on_begin(conn: sa.Connection) -> None:
+    read_only = conn.get_execution_options().get("rsgm_read_only", False)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+class SqlUnitOfWork(UnitOfWork):
+    def __init__(self, storage: SqlStorage, *, read_only: bool) -> None:
+        self.storage = storage
+        self.read_only = read_only
+        for collection in COLLECTIONS:
+            setattr(self, collection.name, SqlRepository(collection, self))
+
+    def begin(self) -> None:
+        self.conn = self.storage._connect()
+        if self.read_only:
+            self.conn = self.conn.execution_options(rsgm_read_only=True)
+        try:
+            self.transaction = self.conn.begin()
+        except sa.exc.OperationalError as exc:
+            self.conn.close()
+            raise StorageError(
+                f"base occupée ou illisible : {exc.orig}", value=self.storage.url
+            ) from exc
+
+    def _commit(self) -> None:
+        self.transaction.commit()
+
+    def rollback(self) -> None:
+        if self.transaction.is_active:
+            self.transaction.rollback()
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class SqlRepository(Repository[Any]):
+    def __init__(self, collection: Collection[Any], uow: SqlUnitOfWork) -> None:
+        self.collection = collection
+        self.uow = uow
+        self.table: sa.Table = tables.metadata.tables[collection.name]
+        self.key_columns = [self.table.c[name] for name in collection.key_fields]
+
+    # Mapping between records and rows: the converter's plain values, column for field.
+
+    def _row(self, record: Any) -> dict[str, Any]:
+        return converter.unstructure(record)
+
+    def _record(self, row: sa.Row[Any]) -> Any:
+        return converter.structure(row._asdict(), self.collection.record)
+
+    def _key_clause(self, key: Any) -> sa.ColumnElement[bool]:
+        values = key if isinstance(self.collection.key, tuple) else (key,)
+        if len(values) != len(self.key_columns):
+            raise NotFoundError(f"{self.collection.name} : clé mal formée {key!r}", value=key)
+        return sa.and_(
+            *(
+                col == converter.unstructure(v)
+                for col, v in zip(self.key_columns, values, strict=True)
+            )
+        )
+
+    def _where(self, where: Where | None) -> list[sa.ColumnElement[bool]]:
+        self.check_fields(where)
+        clauses = []
+        for name, wanted in (where or {}).items():
+            column = self.table.c[name]
+            if isinstance(wanted, tuple | list | set | frozenset):
+                clauses.append(column.in_([converter.unstructure(v) for v in wanted]))
+            elif wanted is None:
+                clauses.append(column.is_(None))
+            else:
+                clauses.append(column == converter.unstructure(wanted))
+        return clauses
+
+    def _execute(self, statement: Any, params: Any = None) -> sa.CursorResult[Any]:
+        try:
+            return self.uow.conn.execute(statement, params)
+        except sa.exc.IntegrityError as exc:
+            raise ConflictError(
+                f"{self.collection.name} : écriture refusée par la base ({exc.orig})",
+                value=self.collection.name,
+            ) from exc
+
+    def add_all(self, records: Iterable[Any]) -> None:
+        rows = [self._row(r) for r in records]
+        if not rows:
+            return
+        try:
+            self.uow.conn.execute(self.table.insert(), rows)
+        except sa.exc.IntegrityError as exc:
+            existing = self._existing_keys([self._row_key(r) for r in rows])
+            detail = f"la clé {next(iter(existing))!r} existe déjà" if existing else str(exc.orig)
+            raise ConflictError(
+                f"{self.collection.name} : {detail}", value=existing or None
+            ) from exc
+
+    def _row_key(self, row: dict[str, Any]) -> Any:
+        values = tuple(row[c.name] for c in self.key_columns)
+        return values[0] if len(values) == 1 else values
+
+    def _existing_keys(self, keys: list[Any]) -> set[Any]:
+        found: set[Any] = set()
+        if len(self.key_columns) == 1:
+            column = self.key_columns[0]
+            for chunk in _chunks(keys):
+                found.update(self.uow.conn.scalars(sa.select(column).where(column.in_(chunk))))
+            return found
+        wanted = set(keys)
+        rows = self.uow.conn.execute(sa.select(*self.key_columns))
+        return {tuple(r) for r in rows if tuple(r) in wanted}
+
+    def update_all(self, records: Iterable[Any]) -> None:
+        rows = [self._row(r) for r in records]
+        if not rows:
+            return
+        keys = [self._row_key(r) for r in rows]
+        missing = set(keys) - self._existing_keys(keys)
+        if missing:
+            key = sorted(missing, key=str)[0]
+            raise NotFoundError(f"{self.collection.name} : clé inconnue {key!r}", value=key)
+        key_names = {c.name for c in self.key_columns}
+        statement = (
+            self.table.update()
+            .where(*(c == sa.bindparam(f"k_{c.name}") for c in self.key_columns))
+            .values({name: sa.bindparam(name) for name in rows[0] if name not in key_names})
+        )
+        for row in rows:
+            for name in key_names:
+                row[f"k_{name}"] = row.pop(name)
+        self._execute(statement, rows)
+
+    def find(self, key: Any) -> Any | None:
+        row = self.uow.conn.execute(sa.select(self.table).where(self._key_clause(key))).first()
+        return None if row is None else self._record(row)
+
+    def list(self, where: Where | None = None) -> list[Any]:
+        query = sa.select(self.table).where(*self._where(where)).order_by(*self.key_columns)
+        return [self._record(row) for row in self.uow.conn.execute(query)]
+
+    def count(self, where: Where | None = None) -> int:
+        query = sa.select(sa.func.count()).select_from(self.table).where(*self._where(where))
+        return int(self.uow.conn.execute(query).scalar_one())
+
+    def remove(self, key: Any) -> None:
+        result = self._execute(self.table.delete().where(self._key_clause(key)))
+        if result.rowcount == 0:
+            raise NotFoundError(f"{self.collection.name} : clé inconnue {key!r}", value=key)
+
+    def reassign(self, field: str, old: Any, new: Any) -> int:
+        self.check_fields({field: old})
+        column = self.table.c[field]
+        statement = (
+            self.table.update()
+            .where(column == converter.unstructure(old))
+            .values({field: converter.unstructure(new)})
+        )
+        return int(self._execute(statement).rowcount)
+
+
+def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]

@@ -1,0 +1,141 @@
+"""Versioned schema migrations.
+
+The mechanism, in full:
+
+* ``rsgm_schema_migrations`` holds one row per migration applied (version, description, time).
+* :data:`MIGRATIONS` is the ordered history. Each entry is frozen once released: it is plain DDL,
+  written for both SQLite and PostgreSQL, and never refers to the current ``tables.py``, so an old
+  database replays exactly what a new one did. A change of schema is a new entry at the end.
+* Opening a database applies the missing migrations in one transaction (all or nothing). A database
+  whose version is above :data:`SCHEMA_VERSION` was written by a newer rsgm_core: it is refused,
+  untouched, with :class:`~rsgm_core.errors.UnsupportedSchemaError`.
+* A test migrates an empty database and compares it with ``tables.py``, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import sqlalchemy as sa
+
+from rsgm_core.errors import StorageError, UnsupportedSchemaError
+
+
+@attrs.frozen
+class Migration:
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+def _ddl(script: str) -> tuple[str, ...]:
+    return tuple(s.strip() for s in script.split(";") if s.strip())
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "socle : paramètres et boîte d'envoi",
+        _ddl("""
+        CREATE TABLE meta (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE outbox (
+            id TEXT NOT NULL PRIMARY KEY, created_at TEXT NOT NULL, template TEXT NOT NULL,
+            recipient TEXT NOT NULL, subject TEXT NOT NULL, body_text TEXT NOT NULL,
+            body_html TEXT, status TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT,
+            last_attempt_at TEXT, sent_at TEXT, message_id TEXT);
+        CREATE INDEX ix_outbox_status ON outbox (status)
+        """),
+    ),
+    Migration(
+        2,
+        "territoire : recensement, communes, EPCI, populations, membres et postes",
+        _ddl("""
+        CREATE TABLE census_imports (
+            vintage TEXT NOT NULL PRIMARY KEY, cog_year INTEGER NOT NULL,
+            population_vintage INTEGER NOT NULL, departements JSON NOT NULL,
+            imported_at TEXT NOT NULL, source TEXT NOT NULL);
+        CREATE TABLE departements (
+            code TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL, region TEXT NOT NULL);
+        CREATE TABLE arrondissements (
+            code TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL, departement TEXT NOT NULL);
+        CREATE TABLE epcis (
+            siren TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,
+            financing TEXT NOT NULL);
+        CREATE TABLE communes (
+            code TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL, departement TEXT NOT NULL,
+            region TEXT NOT NULL, siren TEXT, arrondissement TEXT, postcodes JSON NOT NULL,
+            epci TEXT, status TEXT NOT NULL, successor TEXT);
+        CREATE INDEX ix_communes_departement ON communes (departement);
+        CREATE INDEX ix_communes_epci ON communes (epci);
+        CREATE TABLE populations (
+            commune TEXT NOT NULL, vintage INTEGER NOT NULL, municipale INTEGER NOT NULL,
+            totale INTEGER, PRIMARY KEY (commune, vintage));
+        CREATE TABLE members (
+            id TEXT NOT NULL PRIMARY KEY, first_name TEXT NOT NULL, last_name TEXT NOT NULL,
+            email TEXT);
+        CREATE TABLE positions (
+            id TEXT NOT NULL PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members (id),
+            commune TEXT NOT NULL REFERENCES communes (code), function TEXT NOT NULL,
+            work_time TEXT NOT NULL, status TEXT NOT NULL, permanent BOOLEAN NOT NULL,
+            start TEXT, "end" TEXT);
+        CREATE INDEX ix_positions_member_id ON positions (member_id);
+        CREATE INDEX ix_positions_commune ON positions (commune)
+        """),
+    ),
+)
+
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+_VERSION_TABLE = """
+CREATE TABLE IF NOT EXISTS rsgm_schema_migrations (
+    version INTEGER NOT NULL PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)
+"""
+
+
+def current_version(conn: sa.Connection) -> int:
+    """The schema version of the database behind ``conn``; 0 for an empty database."""
+    names = set(sa.inspect(conn).get_table_names())
+    if "rsgm_schema_migrations" not in names:
+        if names - {"sqlite_sequence"}:
+            raise StorageError(
+                f"cette base contient déjà des tables étrangères à rsgm_core : {sorted(names)[:5]}",
+                value=sorted(names),
+            )
+        return 0
+    found = conn.execute(sa.text("SELECT max(version) FROM rsgm_schema_migrations")).scalar()
+    return int(found or 0)
+
+
+def check_supported(version: int, url: str) -> None:
+    if version > SCHEMA_VERSION:
+        raise UnsupportedSchemaError(
+            f"la base {url} est au schéma {version}, plus récent que celui de cette version de "
+            f"rsgm_core ({SCHEMA_VERSION}) : mettez rsgm_core à jour",
+            value=version,
+        )
+
+
+def upgrade(conn: sa.Connection, *, target: int = SCHEMA_VERSION) -> list[Migration]:
+    """Apply the migrations above the current version up to ``target``, in the caller's
+    transaction; return those applied."""
+    version = current_version(conn)
+    conn.execute(sa.text(_VERSION_TABLE))
+    applied = []
+    for migration in MIGRATIONS:
+        if version < migration.version <= target:
+            for statement in migration.statements:
+                conn.execute(sa.text(statement))
+            conn.execute(
+                sa.text(
+                    "INSERT INTO rsgm_schema_migrations (version, description, applied_at) "
+                    "VALUES (:v, :d, :t)"
+                ),
+                {
+                    "v": migration.version,
+                    "d": migration.description,
+                    "t": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                },
+            )
+            applied.append(migration)
+    return applied

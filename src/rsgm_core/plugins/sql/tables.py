@@ -1,0 +1,131 @@
+"""The current SQL schema, as SQLAlchemy Core tables; repositories read and write through these.
+
+The migrations in ``migrations.py`` are the history that builds this schema; a test checks that a
+database migrated from nothing matches these definitions exactly. Column names are the record's
+field names: values are stored as the converter unstructures them (ISO text for dates, text for
+``Decimal``, JSON for tuples), so both backends and every export see the same representation.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+Text = sa.Text
+
+schema_migrations = sa.Table(
+    "rsgm_schema_migrations",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("description", Text, nullable=False),
+    sa.Column("applied_at", Text, nullable=False),
+)
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", Text, primary_key=True),
+    sa.Column("value", Text, nullable=False),
+)
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("created_at", Text, nullable=False),
+    sa.Column("template", Text, nullable=False),
+    sa.Column("recipient", Text, nullable=False),
+    sa.Column("subject", Text, nullable=False),
+    sa.Column("body_text", Text, nullable=False),
+    sa.Column("body_html", Text),
+    sa.Column("status", Text, nullable=False, index=True),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("last_error", Text),
+    sa.Column("last_attempt_at", Text),
+    sa.Column("sent_at", Text),
+    sa.Column("message_id", Text),
+)
+
+census_imports = sa.Table(
+    "census_imports",
+    metadata,
+    sa.Column("vintage", Text, primary_key=True),
+    sa.Column("cog_year", sa.Integer, nullable=False),
+    sa.Column("population_vintage", sa.Integer, nullable=False),
+    sa.Column("departements", sa.JSON, nullable=False),
+    sa.Column("imported_at", Text, nullable=False),
+    sa.Column("source", Text, nullable=False),
+)
+
+departements = sa.Table(
+    "departements",
+    metadata,
+    sa.Column("code", Text, primary_key=True),
+    sa.Column("name", Text, nullable=False),
+    sa.Column("region", Text, nullable=False),
+)
+
+arrondissements = sa.Table(
+    "arrondissements",
+    metadata,
+    sa.Column("code", Text, primary_key=True),
+    sa.Column("name", Text, nullable=False),
+    sa.Column("departement", Text, nullable=False),
+)
+
+epcis = sa.Table(
+    "epcis",
+    metadata,
+    sa.Column("siren", Text, primary_key=True),
+    sa.Column("name", Text, nullable=False),
+    sa.Column("kind", Text, nullable=False),
+    sa.Column("financing", Text, nullable=False),
+)
+
+communes = sa.Table(
+    "communes",
+    metadata,
+    sa.Column("code", Text, primary_key=True),
+    sa.Column("name", Text, nullable=False),
+    sa.Column("departement", Text, nullable=False, index=True),
+    sa.Column("region", Text, nullable=False),
+    sa.Column("siren", Text),
+    sa.Column("arrondissement", Text),
+    sa.Column("postcodes", sa.JSON, nullable=False),
+    sa.Column("epci", Text, index=True),
+    sa.Column("status", Text, nullable=False),
+    sa.Column("successor", Text),
+)
+
+populations = sa.Table(
+    "populations",
+    metadata,
+    sa.Column("commune", Text, primary_key=True),
+    sa.Column("vintage", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("municipale", sa.Integer, nullable=False),
+    sa.Column("totale", sa.Integer),
+)
+
+members = sa.Table(
+    "members",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("first_name", Text, nullable=False),
+    sa.Column("last_name", Text, nullable=False),
+    sa.Column("email", Text),
+)
+
+positions = sa.Table(
+    "positions",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("member_id", Text, sa.ForeignKey("members.id"), nullable=False, index=True),
+    sa.Column("commune", Text, sa.ForeignKey("communes.code"), nullable=False, index=True),
+    sa.Column("function", Text, nullable=False),
+    sa.Column("work_time", Text, nullable=False),
+    sa.Column("status", Text, nullable=False),
+    sa.Column("permanent", sa.Boolean, nullable=False),
+    sa.Column("start", Text),
+    sa.Column("end", Text),
+)

@@ -1,0 +1,235 @@
+"""Ports: what the services need from storage, whatever the backend.
+
+A storage backend (returned by the ``rsgm_storage`` hook) opens units of work. A unit of work is a
+context manager holding one transaction and one repository per collection of records; leaving it
+without calling :meth:`UnitOfWork.commit` rolls everything back, so a use case that fails half-way
+leaves storage exactly as it was.
+
+Collections are declared once, in :data:`COLLECTIONS`; both built-in backends build their
+repositories from that list, so adding a kind of record means adding one line here (and, for SQL,
+a migration).
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Generic, Self, TypeVar
+
+import attrs
+
+from rsgm_core.domain.census import CensusImport, MetaEntry
+from rsgm_core.domain.members import Member, Position
+from rsgm_core.domain.messages import OutboxMessage
+from rsgm_core.domain.territory import (
+    Arrondissement,
+    Commune,
+    Departement,
+    Epci,
+    PopulationFigure,
+)
+
+__all__ = ["COLLECTIONS", "Collection", "Repository", "Storage", "UnitOfWork", "Where"]
+
+R = TypeVar("R")
+
+#: Equality filters: ``{"departement": "79"}``; a tuple, list, set or frozenset means "one of".
+Where = Mapping[str, Any]
+
+
+@attrs.frozen
+class Collection(Generic[R]):
+    """A kind of record kept in storage.
+
+    ``key`` names the field that identifies a record, or a tuple of fields for a composite key (then
+    keys are tuples of values in that order); ``commune_refs`` names the fields that hold a commune's
+    INSEE code and must follow it to its successor on a census re-import (TER-5).
+    """
+
+    name: str
+    record: type[R]
+    key: str | tuple[str, ...]
+    commune_refs: tuple[str, ...] = ()
+
+    @property
+    def key_fields(self) -> tuple[str, ...]:
+        return (self.key,) if isinstance(self.key, str) else self.key
+
+    def key_of(self, record: R) -> Any:
+        if isinstance(self.key, str):
+            return getattr(record, self.key)
+        return tuple(getattr(record, name) for name in self.key)
+
+
+COLLECTIONS: tuple[Collection[Any], ...] = (
+    Collection("meta", MetaEntry, "key"),
+    Collection("outbox", OutboxMessage, "id"),
+    Collection("census_imports", CensusImport, "vintage"),
+    Collection("departements", Departement, "code"),
+    Collection("arrondissements", Arrondissement, "code"),
+    Collection("epcis", Epci, "siren"),
+    Collection("communes", Commune, "code"),
+    Collection("populations", PopulationFigure, ("commune", "vintage")),
+    Collection("members", Member, "id"),
+    Collection("positions", Position, "id", commune_refs=("commune",)),
+)
+
+
+class Repository(abc.ABC, Generic[R]):
+    """Records of one collection, seen through the current unit of work."""
+
+    collection: Collection[R]
+
+    @abc.abstractmethod
+    def add_all(self, records: Iterable[R]) -> None:
+        """Insert new records; a key already stored raises ``ConflictError``."""
+
+    @abc.abstractmethod
+    def update_all(self, records: Iterable[R]) -> None:
+        """Replace stored records by key; a key not stored raises ``NotFoundError``."""
+
+    @abc.abstractmethod
+    def find(self, key: Any) -> R | None:
+        """The record with this key, or ``None``."""
+
+    @abc.abstractmethod
+    def list(self, where: Where | None = None) -> list[R]:
+        """Records matching every filter, ordered by key."""
+
+    @abc.abstractmethod
+    def count(self, where: Where | None = None) -> int: ...
+
+    @abc.abstractmethod
+    def remove(self, key: Any) -> None:
+        """Delete one record; an unknown key raises ``NotFoundError``."""
+
+    @abc.abstractmethod
+    def reassign(self, field: str, old: Any, new: Any) -> int:
+        """Set ``field`` to ``new`` wherever it is ``old``; return how many records moved."""
+
+    # Conveniences shared by every backend.
+
+    def add(self, record: R) -> R:
+        self.add_all([record])
+        return record
+
+    def update(self, record: R) -> R:
+        self.update_all([record])
+        return record
+
+    def get(self, key: Any) -> R:
+        from rsgm_core.errors import NotFoundError
+
+        found = self.find(key)
+        if found is None:
+            raise NotFoundError(
+                f"{_LABELS.get(self.collection.name, self.collection.name)} introuvable : {key!r}",
+                value=key,
+            )
+        return found
+
+    def check_fields(self, where: Where | None) -> None:
+        from rsgm_core.errors import ValidationError
+
+        names = attrs.fields_dict(self.collection.record)
+        for name in where or ():
+            if name not in names:
+                raise ValidationError(
+                    f"champ inconnu pour {self.collection.name} : {name!r}", value=name
+                )
+
+
+_LABELS = {
+    "communes": "commune",
+    "members": "membre",
+    "positions": "poste",
+    "epcis": "EPCI",
+    "departements": "département",
+    "outbox": "message",
+    "census_imports": "import de recensement",
+}
+
+
+class UnitOfWork(abc.ABC):
+    """One transaction over every collection. Use it as a context manager:
+
+    >>> with storage.unit_of_work() as uow:          # doctest: +SKIP
+    ...     uow.communes.add(commune)
+    ...     uow.commit()
+
+    Leaving the block without ``commit()`` (or by an exception) rolls back.
+    """
+
+    meta: Repository[MetaEntry]
+    outbox: Repository[OutboxMessage]
+    census_imports: Repository[CensusImport]
+    departements: Repository[Departement]
+    arrondissements: Repository[Arrondissement]
+    epcis: Repository[Epci]
+    communes: Repository[Commune]
+    populations: Repository[PopulationFigure]
+    members: Repository[Member]
+    positions: Repository[Position]
+
+    #: Observers to call once the transaction has committed (never on rollback).
+    after_commit: list[Callable[[], object]]
+
+    def __enter__(self) -> Self:
+        self._committed = False
+        self.after_commit = []
+        self.begin()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if not self._committed:
+            self.rollback()
+        self.close()
+
+    def commit(self) -> None:
+        self._commit()
+        self._committed = True
+
+    def repository(self, name: str) -> Repository[Any]:
+        return getattr(self, name)
+
+    def repositories(self) -> Iterator[Repository[Any]]:
+        for collection in COLLECTIONS:
+            yield self.repository(collection.name)
+
+    def reassign_commune(self, old: str, new: str) -> dict[str, int]:
+        """TER-5: move everything attached to commune ``old`` to ``new``; counts per collection."""
+        moved: dict[str, int] = {}
+        for repo in self.repositories():
+            for field in repo.collection.commune_refs:
+                count = repo.reassign(field, old, new)
+                if count:
+                    moved[repo.collection.name] = moved.get(repo.collection.name, 0) + count
+        return moved
+
+    @abc.abstractmethod
+    def begin(self) -> None: ...
+
+    @abc.abstractmethod
+    def _commit(self) -> None: ...
+
+    @abc.abstractmethod
+    def rollback(self) -> None: ...
+
+    def close(self) -> None:  # noqa: B027 - optional for backends holding no resource
+        """Release the backend's resources (connection) after commit or rollback."""
+
+
+class Storage(abc.ABC):
+    """A storage backend: opens units of work, reports on itself, closes."""
+
+    url: str
+
+    @abc.abstractmethod
+    def unit_of_work(self, *, read_only: bool = False) -> UnitOfWork: ...
+
+    @abc.abstractmethod
+    def info(self) -> dict[str, Any]:
+        """What ``rsgm db info`` prints: backend, location, schema version."""
+
+    def close(self) -> None:  # noqa: B027 - optional for backends holding no resource
+        """Release pooled connections."""

@@ -1,0 +1,309 @@
+"""Census use cases: import a vintage, preview what a newer one changes, report (TER-1..TER-6)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from rsgm_core.domain.census import (
+    CensusChanges,
+    CensusImport,
+    CensusSnapshot,
+    CensusSource,
+    CensusVintage,
+    ChangeKind,
+    MetaEntry,
+    diff,
+)
+from rsgm_core.domain.census_report import CensusReport, build_report
+from rsgm_core.domain.territory import (
+    Commune,
+    CommuneStatus,
+    PopulationFigure,
+    Territory,
+    validate_departement_code,
+)
+from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from rsgm_core.app import App
+    from rsgm_core.ports import Repository, UnitOfWork
+
+#: ``progress(step, done, total)``: called while a long import runs, for a progress bar.
+Progress = Callable[[str, int, int], None]
+TERRITORY_KEY = "territory"
+_BATCH = 2_000
+
+
+@attrs.frozen
+class ImportResult:
+    imported: CensusImport
+    changes: CensusChanges
+    counts: dict[str, int]
+    moved: dict[str, dict[str, int]]  # old code -> {collection: records moved to the successor}
+
+
+class CensusService:
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    def source_for(self, path: Path) -> CensusSource:
+        path = Path(path)
+        if not path.exists():
+            raise NotFoundError(f"dossier de recensement introuvable : {path}", value=str(path))
+        for source in self.app.hooks.census_sources():
+            if source.detect(path):
+                return source
+        raise ValidationError(
+            f"aucune source de recensement ne sait lire {path} (attendu : communes.json, "
+            "epci.json et departements.json, éventuellement compressés en .gz)",
+            value=str(path),
+        )
+
+    def read(
+        self,
+        path: Path | str,
+        departements: Iterable[str] | None = None,
+        *,
+        vintage: CensusVintage | None = None,
+    ) -> CensusSnapshot:
+        wanted = _departements(departements)
+        return self.source_for(Path(path)).read(Path(path), wanted, vintage)
+
+    def diff(
+        self,
+        path: Path | str,
+        departements: Iterable[str] | None = None,
+        *,
+        vintage: CensusVintage | None = None,
+    ) -> CensusChanges:
+        """What importing ``path`` would change, without writing anything (TER-5)."""
+        departements = departements or self.territory_codes()
+        snapshot = self.read(path, departements, vintage=vintage)
+        with self.app.storage.unit_of_work(read_only=True) as uow:
+            _check_not_older(uow, snapshot)
+            return _diff(uow, snapshot)
+
+    def import_(
+        self,
+        path: Path | str,
+        departements: Iterable[str] | None = None,
+        *,
+        vintage: CensusVintage | None = None,
+        progress: Progress | None = None,
+    ) -> ImportResult:
+        """Import the communes of ``departements`` (all of France when ``None``) in one
+        transaction; on a newer vintage, move everything attached to a commune that disappeared to
+        its successor and report every change (TER-5)."""
+        progress = progress or (lambda step, done, total: None)
+        progress("lecture", 0, 1)
+        snapshot = self.read(path, departements, vintage=vintage)
+        progress("lecture", 1, 1)
+        with self.app.transaction() as uow:
+            _check_not_older(uow, snapshot)
+            changes = _diff(uow, snapshot)
+            result = _apply(uow, snapshot, changes, self.app.now(), progress)
+            uow.after_commit.append(
+                lambda: self.app.hooks.on_census_imported(result.changes, result.imported)
+            )
+        return result
+
+    def territory(self) -> Territory | None:
+        """NET-1: the departments imported so far, or ``None`` before any import."""
+        with self.app.storage.unit_of_work(read_only=True) as uow:
+            entry = uow.meta.find(TERRITORY_KEY)
+        return Territory(json.loads(entry.value)) if entry else None
+
+    def territory_codes(self) -> list[str] | None:
+        territory = self.territory()
+        return sorted(territory.departements) if territory else None
+
+    def report(
+        self, *, on: dt.date | None = None, departements: Iterable[str] | None = None
+    ) -> CensusReport:
+        """TER-6, for the whole territory or some of its departments, with the positions held on
+        ``on`` (today by default) and the latest population imported for each commune."""
+        on = on or self.app.today()
+        with self.app.storage.unit_of_work(read_only=True) as uow:
+            if not uow.census_imports.count():
+                raise NotFoundError(
+                    "aucun recensement importé : lancez d'abord « rsgm census import »"
+                )
+            codes = tuple(_departements(departements) or self.territory_codes() or ())
+            communes = uow.communes.list({"departement": codes, "status": CommuneStatus.ACTUELLE})
+            latest = max(i.population_vintage for i in uow.census_imports.list())
+            in_scope = {c.code for c in communes}
+            populations: dict[str, PopulationFigure] = {}
+            for figure in uow.populations.list({"vintage": _recent_vintages(latest)}):
+                if figure.commune in in_scope:
+                    kept = populations.get(figure.commune)
+                    if kept is None or figure.vintage > kept.vintage:
+                        populations[figure.commune] = figure
+            return build_report(
+                on=on,
+                communes=communes,
+                populations=populations,
+                departements=uow.departements.list({"code": codes}),
+                arrondissements=uow.arrondissements.list({"departement": codes}),
+                epcis=uow.epcis.list(),
+                positions=[p for p in uow.positions.list() if p.commune in in_scope],
+                members={m.id: m for m in uow.members.list()},
+            )
+
+
+def _recent_vintages(latest: int) -> tuple[int, ...]:
+    # A commune absent from the latest vintage's files keeps its previous figure in the report.
+    return tuple(range(latest - 5, latest + 1))
+
+
+def _departements(codes: Iterable[str] | None) -> frozenset[str] | None:
+    if codes is None:
+        return None
+    if isinstance(codes, str):
+        codes = [codes]
+    wanted = frozenset(validate_departement_code(code) for code in codes)
+    return wanted or None
+
+
+def _check_not_older(uow: UnitOfWork, snapshot: CensusSnapshot) -> None:
+    imports = uow.census_imports.list()
+    if not imports:
+        return
+    newest = max(imports, key=lambda i: i.cog_year)
+    if snapshot.vintage.cog_year < newest.cog_year:  # TER-5: never go back in time
+        raise RuleViolation(
+            f"le millésime {snapshot.vintage.label} (COG {snapshot.vintage.cog_year}) est plus ancien "
+            f"que celui déjà importé, {newest.vintage} (COG {newest.cog_year})",
+            rule="TER-5",
+            value=snapshot.vintage.label,
+        )
+
+
+def _diff(uow: UnitOfWork, snapshot: CensusSnapshot) -> CensusChanges:
+    codes = tuple(sorted(snapshot.departement_codes))
+    stored = uow.communes.list({"departement": codes})
+    imports = uow.census_imports.list()
+    if not imports:
+        return diff(stored, (), (), snapshot)
+    latest = max(i.population_vintage for i in imports)
+    in_scope = {c.code for c in stored}
+    populations = [
+        p
+        for p in uow.populations.list({"vintage": _recent_vintages(latest)})
+        if p.commune in in_scope
+    ]
+    used = {c.epci for c in stored if c.epci and c.active}
+    epcis = [e for e in uow.epcis.list() if e.siren in used]
+    return diff(stored, populations, epcis, snapshot)
+
+
+def _apply(
+    uow: UnitOfWork,
+    snapshot: CensusSnapshot,
+    changes: CensusChanges,
+    now: dt.datetime,
+    progress: Progress,
+) -> ImportResult:
+    codes = tuple(sorted(snapshot.departement_codes))
+    stored = {c.code: c for c in uow.communes.list({"departement": codes})}
+    actual = {c.code: c for c in snapshot.communes}
+    communes: list[Commune] = list(snapshot.communes)
+    for delegated in snapshot.delegated:
+        head = actual.get(delegated.chef_lieu)
+        if delegated.code in actual or head is None:
+            continue  # the chef-lieu's own delegated commune shares its code
+        before = stored.get(delegated.code)
+        communes.append(
+            attrs.evolve(
+                before or head,
+                code=delegated.code,
+                name=delegated.name,
+                siren=before.siren if before else None,
+                postcodes=before.postcodes if before else head.postcodes,
+                epci=None,
+                status=delegated.status,
+                successor=head.code,
+            )
+        )
+    written = {c.code for c in communes}
+    for change in changes.changes:
+        if (
+            change.kind in (ChangeKind.CODE_CHANGED, ChangeKind.NO_SUCCESSOR)
+            and change.code not in written
+        ):
+            communes.append(
+                attrs.evolve(
+                    stored[change.code], status=CommuneStatus.DISPARUE, successor=change.successor
+                )
+            )
+
+    _upsert(uow.departements, snapshot.departements)
+    _upsert(uow.arrondissements, snapshot.arrondissements)
+    _upsert(uow.epcis, snapshot.epcis)
+    for start in range(0, len(communes), _BATCH):
+        batch = communes[start : start + _BATCH]
+        uow.communes.add_all(c for c in batch if c.code not in stored)
+        uow.communes.update_all(c for c in batch if c.code in stored)
+        progress("communes", min(start + _BATCH, len(communes)), len(communes))
+    moved = {}
+    for old, new in changes.successors.items():  # TER-5 (a) and (b)
+        counts = uow.reassign_commune(old, new)
+        if counts:
+            moved[old] = counts
+    vintage = snapshot.vintage.population_vintage
+    _save_populations(uow, snapshot.populations)
+    progress("populations", 1, 1)
+
+    imported = CensusImport(
+        vintage=snapshot.vintage.label,
+        cog_year=snapshot.vintage.cog_year,
+        population_vintage=vintage,
+        departements=codes,
+        imported_at=now,
+        source=snapshot.source,
+    )
+    previous = uow.census_imports.find(imported.vintage)
+    if previous is not None:
+        merged = tuple(sorted(set(previous.departements) | set(codes)))
+        uow.census_imports.update(attrs.evolve(imported, departements=merged))
+    else:
+        uow.census_imports.add(imported)
+    territory = uow.meta.find(TERRITORY_KEY)
+    covered = set(json.loads(territory.value)) if territory else set()
+    _upsert(uow.meta, [MetaEntry(TERRITORY_KEY, json.dumps(sorted(covered | set(codes))))])
+    counts = {
+        "communes": len(snapshot.communes),
+        "communes_deleguees": len(communes) - len(snapshot.communes),
+        "epcis": len(snapshot.epcis),
+        "populations": len(snapshot.populations),
+    }
+    return ImportResult(imported, changes, counts, moved)
+
+
+def _save_populations(uow: UnitOfWork, figures: Iterable[PopulationFigure]) -> None:
+    """Add or refresh figures; a totale already known is kept when the new figure lacks it."""
+    figures = list(figures)
+    vintages = tuple({f.vintage for f in figures})
+    known = {(p.commune, p.vintage): p for p in uow.populations.list({"vintage": vintages})}
+    uow.populations.add_all(f for f in figures if (f.commune, f.vintage) not in known)
+    uow.populations.update_all(
+        attrs.evolve(f, totale=known[f.commune, f.vintage].totale)
+        if f.totale is None and known[f.commune, f.vintage].municipale == f.municipale
+        else f
+        for f in figures
+        if (f.commune, f.vintage) in known
+    )
+
+
+def _upsert(repo: Repository[Any], records: Iterable[Any]) -> None:
+    records = list(records)
+    key_of = repo.collection.key_of
+    known = {key_of(r) for r in repo.list()} if records else set()
+    repo.add_all(r for r in records if key_of(r) not in known)
+    repo.update_all(r for r in records if key_of(r) in known)

@@ -1,0 +1,58 @@
+"""Render message templates with Jinja2: autoescape for HTML, strict about unknown fields, and
+Babel formatting filters for dates and amounts (NOT-2, TAR-7)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from rsgm_core.errors import ValidationError
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from rsgm_core.domain.messages import MessageTemplate
+    from rsgm_core.settings import Settings
+
+
+@cache
+def _environment(locale: str, autoescape: bool) -> jinja2.Environment:
+    import jinja2
+
+    from rsgm_core import formatting
+
+    env = jinja2.Environment(autoescape=autoescape, undefined=jinja2.StrictUndefined)
+    env.filters["date_long"] = lambda d: formatting.format_date(d, locale=locale)
+    env.filters["money"] = lambda a: formatting.format_money(a, locale=locale)
+    env.filters["number"] = lambda n: formatting.format_number(n, locale=locale)
+    return env
+
+
+def render_template(
+    template: MessageTemplate, context: Mapping[str, Any], settings: Settings
+) -> tuple[str, str, str | None]:
+    import jinja2
+
+    values = {"today": settings.now().date(), **context}
+    try:
+        subject = _environment(settings.locale, False).from_string(template.subject).render(values)
+        text = _environment(settings.locale, False).from_string(template.text).render(values)
+        html = (
+            _environment(settings.locale, True).from_string(template.html).render(values)
+            if template.html
+            else None
+        )
+    except jinja2.UndefinedError as exc:
+        raise ValidationError(
+            f"le modèle {template.name!r} utilise un champ absent : {exc.message}",
+            rule="NOT-2",
+            value=template.name,
+        ) from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise ValidationError(
+            f"le modèle {template.name!r} est mal écrit (ligne {exc.lineno}) : {exc.message}",
+            rule="NOT-2",
+            value=template.name,
+        ) from exc
+    return " ".join(subject.split()), text, html
