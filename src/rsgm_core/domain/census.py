@@ -25,6 +25,7 @@ from rsgm_core.domain.territory import (
     Departement,
     Epci,
     PopulationFigure,
+    validate_insee_code,
 )
 
 __all__ = [
@@ -76,10 +77,10 @@ class CensusImport:
 class DelegatedCommune:
     """A former commune that lives on inside a commune nouvelle (or an associated commune)."""
 
-    code: str
+    code: str = attrs.field(validator=lambda _, __, value: validate_insee_code(value))
     name: str
     status: CommuneStatus
-    chef_lieu: str
+    chef_lieu: str = attrs.field(validator=lambda _, __, value: validate_insee_code(value))
     departement: str
 
 

@@ -37,13 +37,13 @@ __all__ = [
 SGM_THRESHOLD = 3_500  # TER-3: the SGM scope is communes of fewer than 3,500 inhabitants
 
 # TER-1: two digits (or 2A/2B for Corsica) then three digits; overseas departments 971-978 then two.
-_INSEE = re.compile(r"(?:97[1-8]\d{2}|(?:\d{2}|2[AB])\d{3})")
+_INSEE = re.compile(r"(?:97[1-8]\d{2}|(?:0[1-9]|[1-8]\d|9[0-5]|2[AB])\d{3})")
 _DEPARTEMENT = re.compile(r"(?:97[1-8]|\d{2}|2[AB])")
 
 
 def validate_insee_code(code: object) -> str:
     """Return ``code`` if it is a well-formed INSEE commune code, else raise (TER-1)."""
-    if not isinstance(code, str) or not _INSEE.fullmatch(code) or code.startswith("00"):
+    if not isinstance(code, str) or not _INSEE.fullmatch(code):
         raise ValidationError(
             f"code INSEE de commune invalide : {code!r} (5 caractères : 2 chiffres ou 2A/2B, "
             "puis 3 chiffres ; outre-mer 971 à 978 puis 2 chiffres)",

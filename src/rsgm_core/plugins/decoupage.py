@@ -31,6 +31,7 @@ from rsgm_core.domain.territory import (
     FinancingMode,
     PopulationFigure,
     validate_departement_code,
+    validate_insee_code,
 )
 from rsgm_core.errors import RsgmError, SourceDataError, ValidationError
 from rsgm_core.hookspecs import hookimpl
@@ -90,6 +91,12 @@ class _Reader:
     def build(
         self, known: Mapping[str, Any], raw_communes: list[Any], raw_epcis: list[Any]
     ) -> CensusSnapshot:
+        for raw in raw_communes:  # TER-1 first: a bad code must be named as such, not as a gap
+            if raw.get("departement") in self.wanted:
+                try:
+                    validate_insee_code(raw.get("code"))
+                except RsgmError as exc:
+                    raise self.fail("communes", exc.message, exc.value, exc.rule) from exc
         all_codes = {c.get("code") for c in raw_communes if c.get("type") == "commune-actuelle"}
         epci_of, previous, epcis = self._epcis(raw_epcis, all_codes)
         communes, populations, delegated, former = [], [], [], {}

@@ -1,0 +1,248 @@
+"""Membership conventions and their dates (TAR-4).
+
+A convention is in force from its signature date for 2 years, then renews tacitly once for 2 more
+years (4 years at most), unless either party gave notice at least one month before the renewal date.
+No indemnity is due either way, so a termination never produces an invoice line.
+
+Dates, with ``S`` the signature date (every anniversary is counted from ``S``, never chained, so a
+clipped date does not drift):
+
+- renewal date ``R = S + 2 years``; the first term runs from ``S`` to the day before ``R``;
+- end ``E = S + 4 years`` when renewed, ``R`` when notice was given; the last day in force is the
+  day before;
+- notice deadline ``R − 1 month``: the last day a notice is timely.
+
+End of month. An anniversary that the target month lacks (``S`` = 29 February, or a 31st plus
+some months) falls on the 1st of the next month, so the term keeps the whole of its last month:
+signed on 29 Feb 2024, the first term runs to 28 Feb 2026 inclusive and renews on 1 March 2026 (as
+art. 641 of the Code de procédure civile lets a term expire on the month's last day). A deadline
+counted backwards is clipped instead, to the earlier day: renewal on 31 March 2027 → notice
+deadline 28 February 2027. So a term is never short of a day and a deadline is never later than the
+convention allows.
+"""
+
+import enum
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from rsgm_core.errors import RuleViolation, ValidationError
+
+__all__ = [
+    "NOTICE_MONTHS",
+    "RENEWALS",
+    "TERM_YEARS",
+    "Convention",
+    "Deadline",
+    "DeadlineKind",
+    "Notice",
+    "Party",
+    "anniversary",
+    "convention_in_force",
+    "give_notice",
+    "sign_convention",
+    "upcoming_deadlines",
+]
+
+TERM_YEARS = 2  # TAR-4
+RENEWALS = 1  # TAR-4: renewable once, 4 years at most
+NOTICE_MONTHS = 1  # TAR-4: notice at least one month before the renewal date
+
+
+def anniversary(start: date, *, years: int = 0, months: int = 0) -> date:
+    """The first day after a term of ``years`` and ``months`` starting on ``start``.
+
+    ``relativedelta`` clips a missing day to the month's last day (31 Aug + 6 months = 28 Feb); we
+    move it to the next day, the 1st, so that the term includes that last day (module docstring).
+    """
+    shifted = start + relativedelta(years=years, months=months)
+    if shifted.day != start.day:  # only when relativedelta clipped to a shorter month
+        shifted += timedelta(days=1)
+    return shifted
+
+
+class Party(enum.StrEnum):
+    CDG = "cdg"
+    COLLECTIVITY = "collectivite"
+
+
+def _party(value: object) -> Party:
+    try:
+        return Party(value)
+    except ValueError:
+        choices = ", ".join(Party)
+        raise ValidationError(
+            f"partie inconnue : {value!r} (attendu : {choices})", rule="TAR-4", value=value
+        ) from None
+
+
+@attrs.frozen
+class Notice:
+    """A notice of termination given by one party (TAR-4)."""
+
+    given_on: date
+    by: Party = attrs.field(converter=_party)
+
+
+@attrs.frozen
+class Convention:
+    """A commune's membership convention (TAR-4); see the module docstring for its dates."""
+
+    insee: str
+    signed_on: date
+    reference: str = ""
+    notice: Notice | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.insee, str) or not self.insee:
+            raise ValidationError(
+                f"code INSEE manquant ou invalide : {self.insee!r}", value=self.insee
+            )
+        if not isinstance(self.signed_on, date):
+            raise ValidationError(
+                f"date de signature invalide : {self.signed_on!r}",
+                rule="TAR-4",
+                value=self.signed_on,
+            )
+        if self.notice is not None:
+            _check_notice(self, self.notice.given_on)
+
+    @property
+    def renewal_date(self) -> date:
+        return anniversary(self.signed_on, years=TERM_YEARS)
+
+    @property
+    def notice_deadline(self) -> date:
+        """The last day a notice stops the renewal (clipped backwards: never later than allowed)."""
+        return self.renewal_date - relativedelta(months=NOTICE_MONTHS)
+
+    @property
+    def max_end(self) -> date:
+        """The first day the convention is no longer in force if renewed (4 years at most)."""
+        return anniversary(self.signed_on, years=TERM_YEARS * (1 + RENEWALS))
+
+    @property
+    def ends_on(self) -> date:
+        """The first day the convention is no longer in force."""
+        return self.renewal_date if self.notice is not None else self.max_end
+
+    @property
+    def last_day(self) -> date:
+        return self.ends_on - timedelta(days=1)
+
+    def in_force_on(self, day: date) -> bool:
+        return self.signed_on <= day < self.ends_on
+
+    def renewed_on(self, day: date) -> bool:
+        """Whether, on ``day``, the convention is in its renewed term."""
+        return self.notice is None and self.renewal_date <= day < self.max_end
+
+
+def _check_notice(convention: Convention, given_on: date) -> None:
+    # TAR-4: a notice must come after the signature and at least one month before the renewal date.
+    if given_on < convention.signed_on:
+        raise ValidationError(
+            f"préavis daté du {given_on.isoformat()}, avant la signature de la convention de la "
+            f"commune {convention.insee} le {convention.signed_on.isoformat()}",
+            rule="TAR-4",
+            value=given_on,
+        )
+    if given_on >= convention.renewal_date:
+        raise RuleViolation(
+            f"préavis du {given_on.isoformat()} refusé : la convention de la commune "
+            f"{convention.insee} a été reconduite le {convention.renewal_date.isoformat()} et ne "
+            f"l'est qu'une fois ; elle prend fin d'elle-même le {convention.last_day.isoformat()}",
+            rule="TAR-4",
+            value=given_on,
+        )
+    if given_on > convention.notice_deadline:
+        raise RuleViolation(
+            f"préavis du {given_on.isoformat()} trop tardif : il fallait le donner au plus tard le "
+            f"{convention.notice_deadline.isoformat()}, un mois avant la reconduction du "
+            f"{convention.renewal_date.isoformat()} (convention de la commune {convention.insee})",
+            rule="TAR-4",
+            value=given_on,
+        )
+
+
+def give_notice(convention: Convention, *, on: date, by: Party) -> Convention:
+    """Terminate ``convention`` at its renewal date; no indemnity is due either way (TAR-4)."""
+    if convention.notice is not None:
+        raise RuleViolation(
+            f"la convention de la commune {convention.insee} a déjà été dénoncée le "
+            f"{convention.notice.given_on.isoformat()} ; "
+            f"nouveau préavis du {on.isoformat()} inutile",
+            rule="TAR-4",
+            value=on,
+        )
+    return attrs.evolve(convention, notice=Notice(on, by))
+
+
+def sign_convention(
+    insee: str, signed_on: date, *, existing: Iterable[Convention], reference: str = ""
+) -> Convention:
+    """A new convention for ``insee``; refused while another is in force on that date (TAR-4)."""
+    convention = Convention(insee, signed_on, reference)
+    for other in existing:
+        if other.insee == insee and other.in_force_on(signed_on):
+            raise RuleViolation(
+                f"la commune {insee} a déjà une convention en vigueur le {signed_on.isoformat()} "
+                f"(signée le {other.signed_on.isoformat()}, en vigueur jusqu'au "
+                f"{other.last_day.isoformat()})",
+                rule="TAR-4",
+                value=signed_on,
+            )
+    return convention
+
+
+def convention_in_force(
+    conventions: Iterable[Convention], insee: str, day: date
+) -> Convention | None:
+    """The convention of ``insee`` in force on ``day``, if any."""
+    return next((c for c in conventions if c.insee == insee and c.in_force_on(day)), None)
+
+
+class DeadlineKind(enum.StrEnum):
+    NOTICE = "preavis"  # last day to give notice before the renewal
+    RENEWAL = "reconduction"  # the convention renews tacitly
+    EXPIRY = "echeance"  # last day the convention is in force
+
+
+_LABELS = {
+    DeadlineKind.NOTICE: "dernier jour pour dénoncer la convention",
+    DeadlineKind.RENEWAL: "reconduction tacite de la convention",
+    DeadlineKind.EXPIRY: "dernier jour de la convention",
+}
+
+
+@attrs.frozen
+class Deadline:
+    on: date
+    kind: DeadlineKind
+    convention: Convention
+
+    @property
+    def label(self) -> str:
+        return f"{_LABELS[self.kind]} (commune {self.convention.insee})"
+
+
+def upcoming_deadlines(
+    conventions: Iterable[Convention], *, today: date, days: int = 90
+) -> list[Deadline]:
+    """Notice deadlines, renewals and expiries from ``today`` to ``today + days`` inclusive."""
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise ValidationError(f"horizon invalide : {days!r} (un nombre de jours ≥ 0)", value=days)
+    horizon = today + timedelta(days=days)
+    found: list[Deadline] = []
+    for convention in conventions:
+        candidates = [(convention.last_day, DeadlineKind.EXPIRY)]
+        if convention.notice is None:
+            candidates += [
+                (convention.notice_deadline, DeadlineKind.NOTICE),
+                (convention.renewal_date, DeadlineKind.RENEWAL),
+            ]
+        found += [Deadline(d, kind, convention) for d, kind in candidates if today <= d <= horizon]
+    order = list(DeadlineKind)
+    return sorted(found, key=lambda d: (d.on, order.index(d.kind), d.convention.insee))
