@@ -102,7 +102,9 @@ class Hooks:
         self._call("rsgm_on_member_added", member=member)
 
     def plugin_names(self) -> list[str]:
-        return sorted(name for name, _ in self.pm.list_name_plugin() if name)
+        return sorted(
+            name for name, plugin in self.pm.list_name_plugin() if name and plugin is not None
+        )
 
     def _call(self, hook: str, **kwargs: Any) -> Any:
         try:

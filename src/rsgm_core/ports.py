@@ -13,7 +13,11 @@ a migration).
 from __future__ import annotations
 
 import abc
+import datetime as dt
+import functools
+import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import Decimal
 from typing import Any, Generic, Self, TypeVar
 
 import attrs
@@ -29,7 +33,16 @@ from rsgm_core.domain.territory import (
     PopulationFigure,
 )
 
-__all__ = ["COLLECTIONS", "Collection", "Repository", "Storage", "UnitOfWork", "Where"]
+__all__ = [
+    "COLLECTIONS",
+    "Collection",
+    "Repository",
+    "Storage",
+    "UnitOfWork",
+    "Where",
+    "matches",
+    "value_compared_fields",
+]
 
 R = TypeVar("R")
 
@@ -73,6 +86,30 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     Collection("members", Member, "id"),
     Collection("positions", Position, "id", commune_refs=("commune",)),
 )
+
+
+def matches(record: Any, where: Where | None) -> bool:
+    """Does ``record`` pass every equality (or one-of) filter? Compares values, not spellings."""
+    for name, wanted in (where or {}).items():
+        value = getattr(record, name)
+        if isinstance(wanted, tuple | list | set | frozenset):
+            if value not in wanted:
+                return False
+        elif value != wanted:
+            return False
+    return True
+
+
+@functools.cache
+def value_compared_fields(record: type) -> frozenset[str]:
+    """Fields whose stored text is not canonical (``Decimal``, zoned ``datetime``): a backend
+    storing text must compare them by value."""
+    hints = typing.get_type_hints(record)
+    return frozenset(
+        name
+        for name, hint in hints.items()
+        if {Decimal, dt.datetime} & {hint, *typing.get_args(hint)}
+    )
 
 
 class Repository(abc.ABC, Generic[R]):

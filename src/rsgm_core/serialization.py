@@ -1,6 +1,7 @@
 """The one cattrs converter of rsgm_core, used by storage and by every export.
 
-Records become plain JSON-compatible values: dates and zoned datetimes as ISO 8601 strings, ``Decimal``
+Records become plain JSON-compatible values: dates and zoned datetimes as ISO 8601 strings (with
+the zone's name, RFC 9557), ``Decimal``
 as a string (never a float, TAR-7), enums as their value, tuples and frozensets as lists. Structuring is
 strict: unknown keys are refused, a naive datetime is refused, and a failure becomes a
 :class:`~rsgm_core.errors.ValidationError` whose message lists every bad field.
@@ -12,6 +13,7 @@ import datetime as dt
 import enum
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import cattrs
 from cattrs.preconf.json import make_converter as _make_json_converter
@@ -30,18 +32,28 @@ def _structure_date(value: Any, _: type) -> dt.date:
 
 
 def _structure_datetime(value: Any, _: type) -> dt.datetime:
-    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+    if isinstance(value, dt.datetime):
+        moment, zone = value, ""
+    else:
+        text, _, zone = str(value).partition("[")
+        moment = dt.datetime.fromisoformat(text)
     if moment.tzinfo is None:
         # A wall-clock time without its zone is ambiguous twice a year in Europe/Paris.
         raise ValueError(f"date et heure sans fuseau horaire : {value!r}")
+    if zone:
+        moment = moment.astimezone(ZoneInfo(zone.rstrip("]")))
     return moment
 
 
 def _unstructure_datetime(value: dt.datetime) -> str:
+    """ISO 8601 with the offset, then the zone's name as RFC 9557 writes it
+    (``2025-10-26T02:30:00+01:00[Europe/Paris]``): the instant and the zone both come back."""
     if value.tzinfo is None:
         raise ValidationError(
             f"date et heure sans fuseau horaire : {value.isoformat()}", value=value
         )
+    if isinstance(value.tzinfo, ZoneInfo):
+        return f"{value.isoformat()}[{value.tzinfo.key}]"
     return value.isoformat()
 
 

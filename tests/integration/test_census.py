@@ -21,7 +21,7 @@ import pytest
 from rsgm_core.app import App
 from rsgm_core.domain.census import ChangeKind
 from rsgm_core.domain.territory import CommuneStatus
-from rsgm_core.errors import RuleViolation, SourceDataError, ValidationError
+from rsgm_core.errors import NotFoundError, RuleViolation, SourceDataError, ValidationError
 from tests.conftest import NEW_VINTAGE, OLD_VINTAGE, SAMPLE
 
 DEPARTEMENTS = ["79", "12", "02", "15", "14"]
@@ -56,6 +56,14 @@ def test_first_import_stores_the_departments_in_one_go_TER_1_TER_4(app: App, cen
         assert all(isinstance(c.epci, str) or c.epci is None for c in uow.communes.list())
         assert uow.epcis.get(caunay.epci).kind.value == "CC"
     assert app.census.territory().departements == {"79"}
+
+
+def test_epci_members_are_its_current_communes_TER_4(app: App, census_data: Path) -> None:
+    app.census.import_(NEW_VINTAGE, ["79"])
+    members = app.census.epci_members("200041317")  # CA du Niortais
+    assert len(members) == 40 and all(c.epci == "200041317" and c.active for c in members)
+    with pytest.raises(NotFoundError):
+        app.census.epci_members("200041318")
 
 
 def test_populations_keep_kind_and_vintage_TER_2(app: App, census_data: Path) -> None:

@@ -7,6 +7,7 @@ fails with a one-line French message and a non-zero exit status, never a traceba
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -65,6 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RsgmError as exc:
         print(f"rsgm : erreur : {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:  # `rsgm … | head`: the reader left, which is not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silences the flush at exit
+        return 0
     except KeyboardInterrupt:
         print("rsgm : interrompu, rien n'a été enregistré de l'opération en cours", file=sys.stderr)
         return 130

@@ -15,7 +15,15 @@ import attrs
 
 from rsgm_core.errors import ConflictError, NotFoundError
 from rsgm_core.hookspecs import hookimpl
-from rsgm_core.ports import COLLECTIONS, Collection, Repository, Storage, UnitOfWork, Where
+from rsgm_core.ports import (
+    COLLECTIONS,
+    Collection,
+    Repository,
+    Storage,
+    UnitOfWork,
+    Where,
+    matches,
+)
 from rsgm_core.settings import Settings
 
 SCHEME = "memory://"
@@ -109,8 +117,8 @@ class MemoryRepository(Repository[Any]):
 
     def list(self, where: Where | None = None) -> list[Any]:
         self.check_fields(where)
-        matches = [r for r in self._read().values() if _matches(r, where)]
-        return sorted(matches, key=self._key)
+        found = [r for r in self._read().values() if matches(r, where)]
+        return sorted(found, key=self._key)
 
     def count(self, where: Where | None = None) -> int:
         if not where:
@@ -133,14 +141,3 @@ class MemoryRepository(Repository[Any]):
         }
         table.update(moved)
         return len(moved)
-
-
-def _matches(record: Any, where: Where | None) -> bool:
-    for name, wanted in (where or {}).items():
-        value = getattr(record, name)
-        if isinstance(wanted, tuple | list | set | frozenset):
-            if value not in wanted:
-                return False
-        elif value != wanted:
-            return False
-    return True

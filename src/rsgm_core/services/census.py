@@ -88,7 +88,7 @@ class CensusService:
         snapshot = self.read(path, departements, vintage=vintage)
         with self.app.storage.unit_of_work(read_only=True) as uow:
             _check_not_older(uow, snapshot)
-            return _diff(uow, snapshot)
+            return _diff(uow, snapshot)[0]
 
     def import_(
         self,
@@ -107,8 +107,8 @@ class CensusService:
         progress("lecture", 1, 1)
         with self.app.transaction() as uow:
             _check_not_older(uow, snapshot)
-            changes = _diff(uow, snapshot)
-            result = _apply(uow, snapshot, changes, self.app.now(), progress)
+            changes, stored = _diff(uow, snapshot)
+            result = _apply(uow, snapshot, changes, stored, self.app.now(), progress)
             uow.after_commit.append(
                 lambda: self.app.hooks.on_census_imported(result.changes, result.imported)
             )
@@ -123,6 +123,12 @@ class CensusService:
     def territory_codes(self) -> list[str] | None:
         territory = self.territory()
         return sorted(territory.departements) if territory else None
+
+    def epci_members(self, siren: str) -> list[Commune]:
+        """The current member communes of an EPCI (TER-4: each belongs to one EPCI at most)."""
+        with self.app.storage.unit_of_work(read_only=True) as uow:
+            uow.epcis.get(siren)
+            return uow.communes.list({"epci": siren, "status": CommuneStatus.ACTUELLE})
 
     def report(
         self, *, on: dt.date | None = None, departements: Iterable[str] | None = None
@@ -185,12 +191,13 @@ def _check_not_older(uow: UnitOfWork, snapshot: CensusSnapshot) -> None:
         )
 
 
-def _diff(uow: UnitOfWork, snapshot: CensusSnapshot) -> CensusChanges:
+def _diff(uow: UnitOfWork, snapshot: CensusSnapshot) -> tuple[CensusChanges, list[Commune]]:
+    """The changes, and the communes stored for the snapshot's departments (read once)."""
     codes = tuple(sorted(snapshot.departement_codes))
     stored = uow.communes.list({"departement": codes})
     imports = uow.census_imports.list()
     if not imports:
-        return diff(stored, (), (), snapshot)
+        return diff(stored, (), (), snapshot), stored
     latest = max(i.population_vintage for i in imports)
     in_scope = {c.code for c in stored}
     populations = [
@@ -200,18 +207,19 @@ def _diff(uow: UnitOfWork, snapshot: CensusSnapshot) -> CensusChanges:
     ]
     used = {c.epci for c in stored if c.epci and c.active}
     epcis = [e for e in uow.epcis.list() if e.siren in used]
-    return diff(stored, populations, epcis, snapshot)
+    return diff(stored, populations, epcis, snapshot), stored
 
 
 def _apply(
     uow: UnitOfWork,
     snapshot: CensusSnapshot,
     changes: CensusChanges,
+    stored_communes: list[Commune],
     now: dt.datetime,
     progress: Progress,
 ) -> ImportResult:
     codes = tuple(sorted(snapshot.departement_codes))
-    stored = {c.code: c for c in uow.communes.list({"departement": codes})}
+    stored = {c.code: c for c in stored_communes}
     actual = {c.code: c for c in snapshot.communes}
     communes: list[Commune] = list(snapshot.communes)
     for delegated in snapshot.delegated:

@@ -50,7 +50,9 @@ class OutboxService:
         when the message is sent (NOT-2)."""
         from rsgm_core.services.rendering import render_template
 
-        return render_template(self.template(name), context, self.app.settings)
+        return render_template(
+            self.template(name), context, self.app.settings, today=self.app.today()
+        )
 
     def queue(
         self, uow: UnitOfWork, name: str, recipient: str, context: Mapping[str, Any]

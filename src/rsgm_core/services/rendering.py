@@ -3,6 +3,7 @@ Babel formatting filters for dates and amounts (NOT-2, TAR-7)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -30,11 +31,11 @@ def _environment(locale: str, autoescape: bool) -> jinja2.Environment:
 
 
 def render_template(
-    template: MessageTemplate, context: Mapping[str, Any], settings: Settings
+    template: MessageTemplate, context: Mapping[str, Any], settings: Settings, *, today: dt.date
 ) -> tuple[str, str, str | None]:
     import jinja2
 
-    values = {"today": settings.now().date(), **context}
+    values = {"today": today, **context}
     try:
         subject = _environment(settings.locale, False).from_string(template.subject).render(values)
         text = _environment(settings.locale, False).from_string(template.text).render(values)

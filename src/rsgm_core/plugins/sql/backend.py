@@ -1,6 +1,6 @@
 """SQL storage on SQLAlchemy Core: an embedded SQLite file by default, PostgreSQL for a server.
 
-SQLite is opened in WAL mode with foreign keys on. pysqlite's own transaction handling is switched
+SQLite is opened in WAL mode (set once the schema checks pass) with foreign keys on. pysqlite's own transaction handling is switched
 off and every unit of work starts with an explicit ``BEGIN IMMEDIATE`` (``BEGIN`` when read-only),
 as SQLAlchemy's documentation recommends: the write lock is taken at the start, so two writers are
 serialised instead of failing half-way, and DDL is transactional for migrations.
@@ -17,7 +17,16 @@ import sqlalchemy as sa
 
 from rsgm_core.errors import ConflictError, NotFoundError, StorageError
 from rsgm_core.plugins.sql import migrations, tables
-from rsgm_core.ports import COLLECTIONS, Collection, Repository, Storage, UnitOfWork, Where
+from rsgm_core.ports import (
+    COLLECTIONS,
+    Collection,
+    Repository,
+    Storage,
+    UnitOfWork,
+    Where,
+    matches,
+    value_compared_fields,
+)
 from rsgm_core.serialization import converter
 
 log = logging.getLogger(__name__)
@@ -38,9 +47,20 @@ class SqlStorage(Storage):
         self.engine = _make_engine(self.url)
         try:
             self.schema_version, self.applied = self._prepare(upgrade)
+            if self.engine.dialect.name == "sqlite":
+                self._enable_wal()
         except Exception:
             self.engine.dispose()
             raise
+
+    def _enable_wal(self) -> None:
+        # Persistent in the file, so set only once the database is known to be ours and current:
+        # a refused file is left byte-identical. Outside any transaction, as SQLite requires.
+        raw = self.engine.raw_connection()
+        try:
+            raw.cursor().execute("PRAGMA journal_mode=WAL")
+        finally:
+            raw.close()
 
     def _prepare(self, upgrade: bool) -> tuple[int, list[migrations.Migration]]:
         with self._connect() as conn, conn.begin():
@@ -105,7 +125,6 @@ def _make_engine(url: str) -> sa.Engine:
 def _sqlite_on_connect(dbapi_connection: Any, _: Any) -> None:
     dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, see module docstring
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")  # durable at each checkpoint; safe with WAL
     cursor.close()
@@ -152,6 +171,7 @@ class SqlRepository(Repository[Any]):
         self.uow = uow
         self.table: sa.Table = tables.metadata.tables[collection.name]
         self.key_columns = [self.table.c[name] for name in collection.key_fields]
+        self.by_value = value_compared_fields(collection.record)
 
     # Mapping between records and rows: the converter's plain values, column for field.
 
@@ -172,8 +192,15 @@ class SqlRepository(Repository[Any]):
             )
         )
 
-    def _where(self, where: Where | None) -> list[sa.ColumnElement[bool]]:
+    def _split(self, where: Where | None) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Filters SQL can compare as stored text, and those compared by value in Python
+        (``Decimal("0.5")`` equals ``Decimal("0.50")``, a UTC time equals its Paris twin)."""
         self.check_fields(where)
+        in_sql = {k: v for k, v in (where or {}).items() if k not in self.by_value}
+        in_python = {k: v for k, v in (where or {}).items() if k in self.by_value}
+        return in_sql, in_python
+
+    def _where(self, where: Where | None) -> list[sa.ColumnElement[bool]]:
         clauses = []
         for name, wanted in (where or {}).items():
             column = self.table.c[name]
@@ -247,11 +274,16 @@ class SqlRepository(Repository[Any]):
         return None if row is None else self._record(row)
 
     def list(self, where: Where | None = None) -> list[Any]:
-        query = sa.select(self.table).where(*self._where(where)).order_by(*self.key_columns)
-        return [self._record(row) for row in self.uow.conn.execute(query)]
+        in_sql, in_python = self._split(where)
+        query = sa.select(self.table).where(*self._where(in_sql)).order_by(*self.key_columns)
+        records = (self._record(row) for row in self.uow.conn.execute(query))
+        return [r for r in records if matches(r, in_python)]
 
     def count(self, where: Where | None = None) -> int:
-        query = sa.select(sa.func.count()).select_from(self.table).where(*self._where(where))
+        in_sql, in_python = self._split(where)
+        if in_python:
+            return len(self.list(where))
+        query = sa.select(sa.func.count()).select_from(self.table).where(*self._where(in_sql))
         return int(self.uow.conn.execute(query).scalar_one())
 
     def remove(self, key: Any) -> None:

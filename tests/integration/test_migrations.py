@@ -1,0 +1,166 @@
+"""Versioned SQLite schema: creation, upgrade, refusal of newer or foreign databases, and the
+guarantee that the migrations build exactly what `tables.py` describes."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+import rsgm_core
+from rsgm_core import Settings, StorageError, UnsupportedSchemaError
+from rsgm_core.domain.census import MetaEntry
+from rsgm_core.domain.messages import OutboxMessage
+from rsgm_core.plugins.sql import migrations, tables
+from rsgm_core.plugins.sql.backend import SqlStorage
+from rsgm_core.serialization import unstructure
+from tests.conftest import NOW, fixed_clock
+
+MESSAGE = OutboxMessage("o-1", NOW, "member_welcome", "elodie.rousseau@caunay.fr", "Objet", "Texte")
+
+
+def db_path(url: str) -> Path:
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def versions(path: Path) -> list[int]:
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT version FROM rsgm_schema_migrations ORDER BY version")
+        return [v for (v,) in rows]
+
+
+def make_version_1(url: str) -> None:
+    """A database as rsgm_core's first release left it, with some data."""
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        assert [m.version for m in migrations.upgrade(conn, target=1)] == [1]
+        conn.execute(tables.meta.insert(), {"key": "territory", "value": '["79"]'})
+        conn.execute(tables.outbox.insert(), unstructure(MESSAGE))
+    engine.dispose()
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_an_empty_file_gets_the_current_schema_in_wal_mode(sqlite_url: str) -> None:
+    with rsgm_core.open(sqlite_url, clock=fixed_clock) as app:
+        assert app.storage.info()["schema_version"] == migrations.SCHEMA_VERSION
+        assert isinstance(app.storage, SqlStorage)
+        assert [m.version for m in app.storage.applied] == [
+            m.version for m in migrations.MIGRATIONS
+        ]
+        with app.storage.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    path = db_path(sqlite_url)
+    with sqlite3.connect(path) as raw:  # WAL is a property of the file, seen by any client
+        assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert versions(path) == list(range(1, migrations.SCHEMA_VERSION + 1))
+
+
+def test_reopening_a_current_database_applies_nothing(sqlite_url: str) -> None:
+    rsgm_core.open(sqlite_url).close()
+    with rsgm_core.open(sqlite_url) as app:
+        assert app.storage.applied == []  # type: ignore[attr-defined]
+    assert versions(db_path(sqlite_url)) == list(range(1, migrations.SCHEMA_VERSION + 1))
+
+
+def test_a_version_1_database_is_upgraded_and_keeps_its_data(sqlite_url: str) -> None:
+    make_version_1(sqlite_url)
+    with rsgm_core.open(sqlite_url, clock=fixed_clock) as app:
+        assert app.storage.info()["schema_version"] == migrations.SCHEMA_VERSION
+        assert [m.version for m in app.storage.applied] == [2]  # type: ignore[attr-defined]
+        with app.storage.unit_of_work(read_only=True) as uow:
+            assert uow.meta.list() == [MetaEntry("territory", '["79"]')]
+            assert uow.outbox.get("o-1") == MESSAGE
+            assert uow.communes.count() == 0
+    assert versions(db_path(sqlite_url)) == [1, 2]
+
+
+def test_an_old_database_is_refused_when_upgrade_is_off(sqlite_url: str) -> None:
+    make_version_1(sqlite_url)
+    settings = Settings(plugins={"sql": {"upgrade": False}})
+    with pytest.raises(StorageError, match="rsgm db upgrade") as caught:
+        rsgm_core.open(sqlite_url, settings=settings)
+    assert caught.value.value == 1
+    assert versions(db_path(sqlite_url)) == [1]
+
+
+@pytest.mark.parametrize("journal_mode", ["wal", "delete"])
+def test_a_newer_database_is_refused_and_left_byte_identical(
+    sqlite_url: str, journal_mode: str
+) -> None:
+    rsgm_core.open(sqlite_url).close()
+    path = db_path(sqlite_url)
+    with sqlite3.connect(path) as raw:  # as a later rsgm_core (or a backup copy) left it
+        raw.execute(f"PRAGMA journal_mode={journal_mode}")
+        raw.execute("INSERT INTO rsgm_schema_migrations VALUES (99, 'futur', '2031-01-01')")
+    raw.close()
+    before = files_of(path.parent)
+    with pytest.raises(UnsupportedSchemaError, match="99") as caught:
+        rsgm_core.open(sqlite_url)
+    assert caught.value.value == 99
+    assert files_of(path.parent) == before
+
+
+def test_a_database_holding_foreign_tables_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "compta.db"
+    with sqlite3.connect(path) as raw:
+        raw.execute("CREATE TABLE factures (id INTEGER PRIMARY KEY, montant TEXT)")
+    raw.close()
+    before = files_of(tmp_path)
+    with pytest.raises(StorageError, match="factures"):
+        rsgm_core.open(f"sqlite:///{path}")
+    assert files_of(tmp_path) == before  # someone else's file: not even switched to WAL
+
+
+def test_a_missing_parent_folder_is_a_storage_error(tmp_path: Path) -> None:
+    with pytest.raises(StorageError, match="dossier"):
+        rsgm_core.open(f"sqlite:///{tmp_path / 'absent' / 'rsgm.db'}")
+    with pytest.raises(StorageError):
+        rsgm_core.open(str(tmp_path / "absent" / "rsgm.db"))  # a bare path means SQLite too
+    assert not (tmp_path / "absent").exists()
+
+
+def describe(inspector: sa.Inspector, table: str) -> dict[str, Any]:
+    return {
+        "columns": {
+            c["name"]: (str(c["type"]).upper(), c["nullable"]) for c in inspector.get_columns(table)
+        },
+        "primary_key": inspector.get_pk_constraint(table)["constrained_columns"],
+        "foreign_keys": sorted(
+            (tuple(fk["constrained_columns"]), fk["referred_table"], tuple(fk["referred_columns"]))
+            for fk in inspector.get_foreign_keys(table)
+        ),
+        "indexes": sorted(
+            (i["name"], tuple(i["column_names"])) for i in inspector.get_indexes(table)
+        ),
+    }
+
+
+def test_the_migrated_schema_equals_tables_py(sqlite_url: str, tmp_path: Path) -> None:
+    rsgm_core.open(sqlite_url).close()
+    migrated = sa.create_engine(sqlite_url)
+    reference = sa.create_engine(f"sqlite:///{tmp_path / 'reference.db'}")
+    tables.metadata.create_all(reference)
+    try:
+        got, want = sa.inspect(migrated), sa.inspect(reference)
+        assert set(got.get_table_names()) == set(tables.metadata.tables)
+        for name, table in tables.metadata.tables.items():
+            assert describe(got, name) == describe(want, name), name
+            assert set(describe(got, name)["columns"]) == {c.name for c in table.columns}
+            assert {i.name for i in table.indexes} == {i for i, _ in describe(got, name)["indexes"]}
+    finally:
+        migrated.dispose()
+        reference.dispose()
+
+
+def test_migrations_are_numbered_from_one_without_gaps() -> None:
+    assert [m.version for m in migrations.MIGRATIONS] == list(
+        range(1, migrations.SCHEMA_VERSION + 1)
+    )
+    assert all(m.description and m.statements for m in migrations.MIGRATIONS)

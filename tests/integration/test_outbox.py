@@ -1,0 +1,217 @@
+"""The outbox on both backends: queued in the transaction of the change (NOT-1), delivered after
+commit through the `rsgm_send` hook, kept with its error when delivery fails; templates rendered
+strictly (NOT-2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+import rsgm_core
+from rsgm_core import Settings, hookimpl
+from rsgm_core.app import App
+from rsgm_core.domain.members import Member
+from rsgm_core.domain.messages import Delivery, MessageStatus, MessageTemplate, OutboxMessage
+from rsgm_core.errors import NotFoundError, ValidationError
+from tests.conftest import NOW, fixed_clock
+
+EMAIL = "elodie.rousseau@caunay.fr"
+OpenApp = Callable[..., App]
+
+
+@pytest.fixture
+def log_path(tmp_path: Path) -> Path:
+    return tmp_path / "out.log"
+
+
+@pytest.fixture
+def open_app(url: str, log_path: Path) -> Iterator[OpenApp]:
+    """Open the `url` backend with the built-in log notifier writing to `log_path`."""
+    opened: list[App] = []
+
+    def _open(*plugins: object) -> App:
+        settings = Settings(plugins={"log": {"path": str(log_path)}})
+        app = rsgm_core.open(url, plugins=plugins, settings=settings, clock=fixed_clock)
+        opened.append(app)
+        return app
+
+    yield _open
+    for app in opened:
+        app.close()
+
+
+def stored(app: App) -> tuple[list[Member], list[OutboxMessage]]:
+    with app.storage.unit_of_work(read_only=True) as uow:
+        return uow.members.list(), uow.outbox.list()
+
+
+def test_welcome_is_queued_then_sent_after_commit_NOT_1(open_app: OpenApp, log_path: Path) -> None:
+    app = open_app()
+    member = app.members.add("Élodie", "Rousseau", email=EMAIL, welcome=True)
+    [message] = app.outbox.list()
+    assert (message.template, message.recipient) == ("member_welcome", EMAIL)
+    assert message.subject == "Bienvenue dans le réseau des secrétaires généraux de mairie"
+    assert message.body_text.startswith("Bonjour Élodie Rousseau,")
+    assert message.body_html and "<p>Bonjour Élodie Rousseau,</p>" in message.body_html
+    assert message.status is MessageStatus.SENT
+    assert message.message_id == f"<{message.id}@rsgm.invalid>"
+    assert (message.attempts, message.sent_at, message.created_at) == (1, NOW, NOW)
+    assert message.last_error is None
+    assert app.outbox.get(message.id) == message
+    assert app.members.get(member.id) == member
+    log = log_path.read_text(encoding="utf-8")
+    assert f"Message-ID: {message.message_id}" in log
+    assert f"À : {EMAIL}" in log and "Objet : Bienvenue dans le réseau" in log
+    assert "Bonjour Élodie Rousseau," in log
+    assert app.outbox.retry_pending().sent == ()  # nothing left to send, nothing sent twice
+    assert log_path.read_text(encoding="utf-8").count("Message-ID") == 1
+
+
+def test_welcome_is_dated_by_the_app_clock_NOT_2(open_app: OpenApp) -> None:
+    app = open_app()  # the clock says 14 March 2025
+    app.members.add("Élodie", "Rousseau", email=EMAIL, welcome=True)
+    [message] = app.outbox.list()
+    assert "Message envoyé le 14 mars 2025." in message.body_text
+
+
+def test_no_welcome_without_an_email_or_when_not_asked(open_app: OpenApp, log_path: Path) -> None:
+    app = open_app()
+    app.members.add("Jean", "Péroux", welcome=True)
+    app.members.add("Élodie", "Rousseau", email=EMAIL)
+    assert app.outbox.list() == []
+    assert not log_path.exists()
+
+
+def test_delivery_happens_after_commit_NOT_1(open_app: OpenApp) -> None:
+    seen: list[int] = []
+
+    class Watcher:
+        app: App
+
+        @hookimpl
+        def rsgm_send(self, message: OutboxMessage) -> Delivery:
+            with self.app.storage.unit_of_work(read_only=True) as uow:
+                seen.append(uow.members.count({"email": message.recipient}))
+            return Delivery("<1@cdg79.fr>")
+
+    watcher = Watcher()
+    watcher.app = app = open_app(watcher)
+    app.members.add("Élodie", "Rousseau", email=EMAIL, welcome=True)
+    assert seen == [1]  # the member was visible to a fresh unit of work: committed first
+    assert app.outbox.list()[0].message_id == "<1@cdg79.fr>"
+
+
+def test_a_failure_after_queueing_leaves_neither_member_nor_message_NOT_1(
+    open_app: OpenApp, log_path: Path
+) -> None:
+    app = open_app()
+    member = Member("m-1", "Élodie", "Rousseau", EMAIL)
+    with pytest.raises(RuntimeError, match="panne"), app.transaction() as uow:
+        uow.members.add(member)
+        queued = app.outbox.queue(uow, "member_welcome", EMAIL, {"member": member, "commune": None})
+        assert uow.outbox.get(queued.id).status is MessageStatus.PENDING
+        raise RuntimeError("panne au milieu du cas d'usage")
+    assert stored(app) == ([], [])
+    assert not log_path.exists()
+
+
+class FlakySmtp:
+    """A notifier whose server is down until told otherwise."""
+
+    def __init__(self) -> None:
+        self.down = True
+        self.calls = 0
+
+    @hookimpl
+    def rsgm_send(self, message: OutboxMessage) -> Delivery:
+        self.calls += 1
+        if self.down:
+            raise ConnectionError("serveur SMTP injoignable")
+        return Delivery(f"<{message.id}@smtp.cdg79.fr>")
+
+
+def test_a_failed_delivery_stays_pending_then_retry_sends_it_NOT_1(
+    open_app: OpenApp, log_path: Path
+) -> None:
+    smtp = FlakySmtp()
+    app = open_app(smtp)
+    member = app.members.add("Élodie", "Rousseau", email=EMAIL, welcome=True)
+    assert app.members.get(member.id) == member  # the change stands; only delivery failed
+    [message] = app.outbox.list(MessageStatus.PENDING)
+    assert message.attempts == 1 and message.last_attempt_at == NOW
+    assert message.last_error == "ConnectionError: serveur SMTP injoignable"
+    assert message.sent_at is None and message.message_id is None
+
+    smtp.down = False
+    report = app.outbox.retry_pending()
+    assert (report.sent, report.failed) == ((message.id,), ())
+    sent = app.outbox.get(message.id)
+    assert sent.status is MessageStatus.SENT and sent.attempts == 2
+    assert sent.message_id == f"<{message.id}@smtp.cdg79.fr>" and sent.last_error is None
+    assert app.outbox.list(MessageStatus.PENDING) == []
+    assert smtp.calls == 2
+    assert not log_path.exists()  # the caller's notifier answered first; the log one never ran
+
+
+def test_retry_keeps_counting_failures_NOT_1(open_app: OpenApp) -> None:
+    app = open_app(FlakySmtp())
+    app.members.add("Élodie", "Rousseau", email=EMAIL, welcome=True)
+    report = app.outbox.retry_pending()
+    assert len(report.failed) == 1 and report.sent == ()
+    assert app.outbox.get(report.failed[0]).attempts == 2
+
+
+class BadTemplate:
+    @hookimpl
+    def rsgm_message_template(self, name: str) -> MessageTemplate | None:
+        if name == "member_welcome":
+            return MessageTemplate(name, "Bienvenue {{ member.first_name }}", "Maire : {{ mayor }}")
+        return None
+
+
+def test_a_template_with_an_unknown_field_fails_at_render_NOT_2(
+    open_app: OpenApp, log_path: Path
+) -> None:
+    app = open_app(BadTemplate())
+    with pytest.raises(ValidationError, match="mayor") as caught:
+        app.members.add("Élodie", "Rousseau", email=EMAIL, welcome=True)
+    assert caught.value.rule == "NOT-2"
+    assert stored(app) == ([], [])
+    assert not log_path.exists()
+
+
+def test_an_unknown_template_name_is_not_found_NOT_2(open_app: OpenApp) -> None:
+    app = open_app()
+    with pytest.raises(NotFoundError, match="no_such_message"):
+        app.outbox.render("no_such_message", {})
+    member = Member("m-1", "Élodie", "Rousseau", EMAIL)
+    with pytest.raises(NotFoundError), app.transaction() as uow:
+        uow.members.add(member)
+        app.outbox.queue(uow, "no_such_message", EMAIL, {"member": member})
+    assert stored(app) == ([], [])
+
+
+@pytest.mark.parametrize("recipient", ["pas-une-adresse", "elodie@", "@caunay.fr", ""])
+def test_an_invalid_recipient_is_refused(open_app: OpenApp, recipient: str) -> None:
+    app = open_app()
+    member = Member("m-1", "Élodie", "Rousseau", EMAIL)
+    with pytest.raises(ValidationError), app.transaction() as uow:
+        uow.members.add(member)
+        app.outbox.queue(uow, "member_welcome", recipient, {"member": member, "commune": None})
+    assert stored(app) == ([], [])
+    with pytest.raises(ValidationError):
+        app.members.add("Élodie", "Rousseau", email=recipient, welcome=True)
+    assert stored(app) == ([], [])
+
+
+def test_outbox_lists_by_creation_then_id(open_app: OpenApp) -> None:
+    app = open_app(FlakySmtp())
+    for first in ("Élodie", "Jean"):
+        app.members.add(first, "Rousseau", email=f"{first.lower()}.r@caunay.fr", welcome=True)
+    listed = app.outbox.list()
+    assert [m.id for m in listed] == sorted(m.id for m in listed)  # same clock: ties by id
+    assert all(m.created_at == NOW and m.created_at.tzinfo for m in listed)
+    assert isinstance(listed[0].created_at, dt.datetime)

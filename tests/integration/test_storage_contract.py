@@ -1,0 +1,326 @@
+"""One contract, proved on every storage backend (memory and SQLite, through the `url` fixture).
+
+Both built-in plugins answer the `rsgm_storage` hook; whatever a backend does inside, a service
+sees the same repositories, the same errors and the same all-or-nothing units of work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from stdnum import luhn
+
+from rsgm_core.app import App
+from rsgm_core.domain.census import CensusImport, MetaEntry
+from rsgm_core.domain.members import Function, Member, Position, Status
+from rsgm_core.domain.messages import MessageStatus, OutboxMessage
+from rsgm_core.domain.territory import (
+    Commune,
+    CommuneStatus,
+    Departement,
+    Epci,
+    EpciKind,
+    FinancingMode,
+    PopulationFigure,
+)
+from rsgm_core.errors import ConflictError, NotFoundError, ValidationError
+from rsgm_core.ports import COLLECTIONS
+from tests.conftest import NOW
+
+
+def siren(prefix: str) -> str:
+    """A valid SIREN from its first eight digits (Luhn check digit, TER-1)."""
+    return prefix + luhn.calc_check_digit(prefix)
+
+
+CAUNAY = Commune(
+    "79060", "Caunay", "79", "75", siren=siren("21790060"), arrondissement="792",
+    postcodes=("79190",), epci=siren("24790061"),
+)  # fmt: skip
+BRIOUX = Commune(
+    "79049", "Brioux-sur-Boutonne", "79", "75", siren=siren("21790049"),
+    postcodes=("79170",), epci=siren("24790061"),
+)  # fmt: skip
+AJACCIO = Commune(
+    "2A004", "Ajaccio", "2A", "94", siren=siren("21200004"), postcodes=("20000", "20090")
+)
+BASSE_TERRE = Commune("97105", "Basse-Terre", "971", "01", postcodes=("97100",))
+OLD = Commune("79001", "L'Absie", "79", "75", status=CommuneStatus.DELEGUEE, successor="79060")
+COMMUNES = [CAUNAY, BRIOUX, AJACCIO, BASSE_TERRE, OLD]
+
+ELODIE = Member("m-1", "Élodie", "Rousseau", "elodie.rousseau@caunay.fr")
+JEAN = Member("m-2", "Jean", "Péroux")
+SGM = Position(
+    "p-1", "m-1", "79060", Function.SGM, Decimal("0.50"), Status.TITULAIRE,
+    start=dt.date(2024, 9, 1),
+)  # fmt: skip
+SECRETAIRE = Position(
+    "p-2", "m-1", "79001", Function.SECRETAIRE_DE_MAIRIE, Decimal("0.3"), Status.CONTRACTUEL,
+    permanent=False, start=dt.date(2023, 1, 2), end=dt.date(2025, 12, 31),
+)  # fmt: skip
+OTHER = Position("p-3", "m-2", "2A004", Function.DGS, Decimal(1), Status.STAGIAIRE)
+
+
+def fill(app: App) -> None:
+    """One record (or more) in every collection, committed."""
+    with app.storage.unit_of_work() as uow:
+        uow.meta.add(MetaEntry("territory", '["79"]'))
+        uow.outbox.add(OutboxMessage("o-1", NOW, "member_welcome", "a@b.fr", "Objet", "Texte"))
+        uow.census_imports.add(
+            CensusImport("6.0.0", 2025, 2022, ("79", "2A"), NOW, "decoupage-administratif")
+        )
+        uow.departements.add(Departement("79", "Deux-Sèvres", "75"))
+        uow.epcis.add(
+            Epci(siren("24790061"), "CC Mellois en Poitou", EpciKind.CC, FinancingMode.FPU)
+        )
+        uow.communes.add_all(COMMUNES)
+        uow.populations.add_all(
+            [PopulationFigure("79060", 2021, 283, 290), PopulationFigure("79060", 2022, 280)]
+        )
+        uow.members.add_all([ELODIE, JEAN])
+        uow.positions.add_all([SGM, SECRETAIRE, OTHER])
+        uow.commit()
+
+
+def snapshot(app: App) -> dict[str, list[Any]]:
+    with app.storage.unit_of_work(read_only=True) as uow:
+        return {repo.collection.name: repo.list() for repo in uow.repositories()}
+
+
+def test_records_come_back_equal_with_their_types(app: App) -> None:
+    fill(app)
+    with app.storage.unit_of_work(read_only=True) as uow:
+        assert uow.communes.get("2A004") == AJACCIO
+        assert uow.communes.get("79001").status is CommuneStatus.DELEGUEE
+        assert uow.communes.get("2A004").postcodes == ("20000", "20090")
+        sgm = uow.positions.get("p-1")
+        assert sgm == SGM
+        assert (type(sgm.work_time), str(sgm.work_time)) == (Decimal, "0.50")
+        assert (sgm.function, sgm.status, sgm.start) == (Function.SGM, Status.TITULAIRE, SGM.start)
+        assert uow.positions.get("p-2") == SECRETAIRE
+        assert uow.members.get("m-2") == JEAN
+        message = uow.outbox.get("o-1")
+        assert message.status is MessageStatus.PENDING
+        assert message.created_at == NOW and message.created_at.utcoffset() == NOW.utcoffset()
+        assert uow.census_imports.get("6.0.0").departements == ("79", "2A")
+        assert uow.epcis.get(siren("24790061")).kind is EpciKind.CC
+
+
+def test_find_returns_none_and_get_raises_for_an_unknown_key(app: App) -> None:
+    fill(app)
+    with app.storage.unit_of_work(read_only=True) as uow:
+        assert uow.communes.find("79999") is None
+        with pytest.raises(NotFoundError):
+            uow.communes.get("79999")
+        with pytest.raises(NotFoundError):
+            uow.populations.get(("79060", 1999))
+
+
+def test_list_is_ordered_by_key_whatever_the_insertion_order(app: App) -> None:
+    with app.storage.unit_of_work() as uow:
+        uow.communes.add_all(reversed(COMMUNES))
+        uow.commit()
+    with app.storage.unit_of_work(read_only=True) as uow:
+        codes = [c.code for c in uow.communes.list()]
+    assert codes == ["2A004", "79001", "79049", "79060", "97105"] == sorted(codes)
+
+
+def test_list_and_count_with_equality_filters(app: App) -> None:
+    fill(app)
+    with app.storage.unit_of_work(read_only=True) as uow:
+        assert uow.communes.list({"departement": "79"}) == [OLD, BRIOUX, CAUNAY]
+        assert uow.communes.list({"departement": "79", "status": CommuneStatus.ACTUELLE}) == [
+            BRIOUX,
+            CAUNAY,
+        ]
+        assert uow.positions.list({"member_id": "m-1", "permanent": False}) == [SECRETAIRE]
+        assert uow.positions.list({"work_time": Decimal("0.50")}) == [SGM]
+        assert uow.communes.list({"departement": "13"}) == []
+        assert uow.communes.count() == 5
+        assert uow.communes.count({"departement": "79"}) == 3
+        assert uow.communes.count({}) == 5
+
+
+@pytest.mark.parametrize("kind", [tuple, list, set, frozenset])
+def test_one_of_filters(app: App, kind: type) -> None:
+    fill(app)
+    with app.storage.unit_of_work(read_only=True) as uow:
+        assert uow.communes.list({"departement": kind(["2A", "971"])}) == [AJACCIO, BASSE_TERRE]
+        assert uow.positions.list({"function": kind([Function.SGM, Function.DGS])}) == [SGM, OTHER]
+        assert uow.communes.count({"code": kind(["79060", "79999"])}) == 1
+        assert uow.communes.list({"code": kind()}) == []
+
+
+def test_none_filter_matches_missing_values(app: App) -> None:
+    fill(app)
+    with app.storage.unit_of_work(read_only=True) as uow:
+        assert uow.communes.list({"epci": None}) == [AJACCIO, OLD, BASSE_TERRE]
+        assert uow.members.list({"email": None}) == [JEAN]
+        assert uow.populations.count({"totale": None}) == 1
+
+
+def test_unknown_filter_field_is_a_validation_error(app: App) -> None:
+    fill(app)
+    with app.storage.unit_of_work() as uow:
+        with pytest.raises(ValidationError, match="population"):
+            uow.communes.list({"population": 300})
+        with pytest.raises(ValidationError):
+            uow.communes.count({"population": 300})
+        with pytest.raises(ValidationError):
+            uow.positions.reassign("town", "79060", "79049")
+
+
+def test_update_all_replaces_records_by_key(app: App) -> None:
+    fill(app)
+    renamed = Commune("79060", "Caunay-en-Mellois", "79", "75", siren=CAUNAY.siren)
+    with app.storage.unit_of_work() as uow:
+        uow.communes.update_all([renamed, Commune("79049", "Brioux", "79", "75")])
+        uow.positions.update(
+            Position("p-1", "m-1", "79060", Function.DGS, Decimal("0.8"), Status.TITULAIRE)
+        )
+        uow.commit()
+    with app.storage.unit_of_work(read_only=True) as uow:
+        assert uow.communes.get("79060") == renamed
+        assert uow.communes.get("79049").postcodes == ()
+        assert uow.positions.get("p-1").work_time == Decimal("0.8")
+        assert uow.communes.count() == 5
+
+
+def test_update_remove_of_an_unknown_key_is_not_found(app: App) -> None:
+    fill(app)
+    before = snapshot(app)
+    with app.storage.unit_of_work() as uow:
+        with pytest.raises(NotFoundError):
+            uow.communes.update(Commune("79999", "Nulle-Part", "79", "75"))
+        with pytest.raises(NotFoundError):
+            uow.communes.update_all([CAUNAY, Commune("79998", "Ailleurs", "79", "75")])
+        with pytest.raises(NotFoundError):
+            uow.members.remove("m-404")
+        with pytest.raises(NotFoundError):
+            uow.populations.remove(("79060", 1999))
+    assert snapshot(app) == before
+
+
+def test_remove_deletes_one_record(app: App) -> None:
+    fill(app)
+    with app.storage.unit_of_work() as uow:
+        uow.positions.remove("p-3")
+        uow.members.remove("m-2")
+        uow.commit()
+    with app.storage.unit_of_work(read_only=True) as uow:
+        assert uow.members.list() == [ELODIE]
+        assert uow.positions.find("p-3") is None
+        assert uow.positions.count() == 2
+
+
+def test_composite_keys_of_populations(app: App) -> None:
+    fill(app)
+    with app.storage.unit_of_work() as uow:
+        uow.populations.add(PopulationFigure("79049", 2022, 1408, 1440))
+        assert uow.populations.get(("79060", 2021)) == PopulationFigure("79060", 2021, 283, 290)
+        assert [(p.commune, p.vintage) for p in uow.populations.list()] == [
+            ("79049", 2022),
+            ("79060", 2021),
+            ("79060", 2022),
+        ]
+        assert uow.populations.list({"vintage": 2022, "commune": ("79060",)}) == [
+            PopulationFigure("79060", 2022, 280)
+        ]
+        uow.populations.update(PopulationFigure("79060", 2022, 281, 286))
+        uow.populations.remove(("79060", 2021))
+        with pytest.raises(ConflictError):
+            uow.populations.add(PopulationFigure("79049", 2022, 1, 1))
+        uow.commit()
+    with app.storage.unit_of_work(read_only=True) as uow:
+        assert uow.populations.find(("79060", 2021)) is None
+        assert uow.populations.get(("79060", 2022)).totale == 286
+        assert uow.populations.count({"commune": "79060"}) == 1
+
+
+def test_reassign_moves_a_field_and_counts(app: App) -> None:
+    fill(app)
+    with app.storage.unit_of_work() as uow:
+        assert uow.positions.reassign("member_id", "m-1", "m-2") == 2
+        assert uow.positions.reassign("member_id", "m-404", "m-2") == 0
+        uow.commit()
+    with app.storage.unit_of_work(read_only=True) as uow:
+        assert uow.positions.count({"member_id": "m-2"}) == 3
+        assert uow.positions.get("p-1").work_time == Decimal("0.50")
+
+
+def test_reassign_commune_follows_the_successor(app: App) -> None:
+    # TER-5: everything attached to a commune that disappeared moves to its successor.
+    fill(app)
+    with app.storage.unit_of_work() as uow:
+        assert uow.reassign_commune("79001", "79060") == {"positions": 1}
+        assert uow.reassign_commune("79999", "79060") == {}
+        uow.commit()
+    with app.storage.unit_of_work(read_only=True) as uow:
+        assert uow.positions.get("p-2").commune == "79060"
+        assert uow.positions.count({"commune": "79060"}) == 2
+        assert uow.populations.count({"commune": "79060"}) == 2  # figures keep their commune
+
+
+def test_adding_an_existing_key_is_a_conflict(app: App) -> None:
+    fill(app)
+    with app.storage.unit_of_work() as uow, pytest.raises(ConflictError):
+        uow.communes.add(Commune("79060", "Doublon", "79", "75"))
+    with app.storage.unit_of_work() as uow, pytest.raises(ConflictError):
+        uow.members.add_all([Member("m-9", "A", "B"), Member("m-9", "C", "D")])
+    with app.storage.unit_of_work(read_only=True) as uow:
+        assert uow.communes.get("79060") == CAUNAY
+        assert uow.members.find("m-9") is None
+
+
+def test_leaving_the_block_without_commit_rolls_back(app: App) -> None:
+    fill(app)
+    before = snapshot(app)
+    with app.storage.unit_of_work() as uow:
+        uow.communes.add(Commune("79100", "Champdeniers", "79", "75"))
+        uow.positions.remove("p-3")
+        uow.reassign_commune("79001", "79060")
+        assert uow.communes.count() == 6  # the unit of work sees its own writes
+    assert snapshot(app) == before
+
+
+def test_an_error_half_way_leaves_storage_exactly_as_before(app: App) -> None:
+    fill(app)
+    before = snapshot(app)
+    new = [Commune(f"7910{i}", f"Commune {i}", "79", "75") for i in range(3)]
+    with pytest.raises(ConflictError), app.storage.unit_of_work() as uow:
+        uow.communes.add_all(new)
+        uow.members.update(Member("m-1", "Élodie", "Rousseau-Martin"))
+        uow.populations.update(PopulationFigure("79060", 2021, 1, 1))
+        uow.communes.add(CAUNAY)
+        uow.commit()
+    assert snapshot(app) == before
+
+
+def test_commit_is_all_or_nothing_across_collections(app: App) -> None:
+    fill(app)
+    with app.storage.unit_of_work() as uow:
+        uow.members.add(Member("m-3", "Zoé", "Bernard"))
+        uow.positions.add(
+            Position("p-4", "m-3", "79049", Function.SGM, Decimal("0.2"), Status.STAGIAIRE)
+        )
+        uow.commit()
+    after = snapshot(app)
+    assert [m.id for m in after["members"]] == ["m-1", "m-2", "m-3"]
+    assert after["positions"][-1].member_id == "m-3"
+    assert set(after) == {c.name for c in COLLECTIONS}
+
+
+def test_decimal_filter_compares_values_not_spellings(app: App) -> None:
+    fill(app)  # SGM's work time was stored as Decimal("0.50")
+    with app.storage.unit_of_work(read_only=True) as uow:
+        assert uow.positions.list({"work_time": Decimal("0.5")}) == [SGM]
+        assert uow.positions.count({"work_time": (Decimal("0.5"), Decimal("1.0"))}) == 2
+
+
+def test_datetime_filter_compares_instants_not_zones(app: App) -> None:
+    fill(app)  # the outbox message was created at NOW, 10:30 in Paris
+    with app.storage.unit_of_work(read_only=True) as uow:
+        assert uow.outbox.count({"created_at": NOW.astimezone(dt.UTC)}) == 1
