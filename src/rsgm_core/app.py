@@ -95,10 +95,10 @@ class App:
         with self.storage.unit_of_work() as uow:
             yield uow
             uow.commit()
+        if self.settings.plugin("outbox").get("deliver_after_commit", True):
+            self.outbox.retry_pending()  # before observers, so a failing observer strands nothing
         for callback in uow.after_commit:
             callback()
-        if self.settings.plugin("outbox").get("deliver_after_commit", True):
-            self.outbox.retry_pending()
 
     @cached_property
     def outbox(self) -> OutboxService:

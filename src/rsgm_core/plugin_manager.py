@@ -93,7 +93,9 @@ class Hooks:
         return self._call("rsgm_message_template", name=name, locale=locale)
 
     def tariff_grids(self) -> list[TariffGrid]:
-        return _flatten(self._call("rsgm_tariff_grids"))
+        from rsgm_core.domain.tariffs import collect_grids
+
+        return list(collect_grids(self._call("rsgm_tariff_grids")))
 
     def on_census_imported(self, changes: CensusChanges, imported: CensusImport) -> None:
         self._call("rsgm_on_census_imported", changes=changes, imported=imported)

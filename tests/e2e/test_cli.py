@@ -39,7 +39,9 @@ def test_demo_imports_the_sample_and_prints_the_census_TER_6(
     assert code == 0, err
     assert "252 communes" in out and "Recensement au" in out
     assert "CC Mellois en Poitou" in out and "vacant" in out
-    code, out, _ = run(capsys, "census", "report", "--db", str(tmp_path / "demo.db"), "--format", "csv")
+    code, out, _ = run(
+        capsys, "census", "report", "--db", str(tmp_path / "demo.db"), "--format", "csv"
+    )
     rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff")), delimiter=";"))
     assert rows[0][:3] == ["code_insee", "commune", "departement"]
     assert {r[10] for r in rows[1:]} >= {"vacant", "secrétaire général de mairie"}
@@ -56,9 +58,13 @@ def test_db_init_info_upgrade(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert code == 0 and "schéma à jour" in out
 
 
-def test_census_import_diff_report(capsys: pytest.CaptureFixture[str], tmp_path: Path, census_data: Path) -> None:
+def test_census_import_diff_report(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, census_data: Path
+) -> None:
     db = str(tmp_path / "cdg.db")
-    code, out, err = run(capsys, "census", "import", "--db", db, "--source", str(OLD_VINTAGE), "--departement", "79")
+    code, out, err = run(
+        capsys, "census", "import", "--db", db, "--source", str(OLD_VINTAGE), "--departement", "79"
+    )
     assert code == 0, err
     assert "millésime 4.1.0 importé : 256 communes" in out
     code, out, _ = run(capsys, "census", "diff", "--db", db, "--source", str(NEW_VINTAGE))
@@ -76,12 +82,19 @@ def test_census_import_diff_report(capsys: pytest.CaptureFixture[str], tmp_path:
     ("argv", "expected"),
     [
         (("census", "import", "--db", "{db}"), "arguments obligatoires manquants : --source"),
-        (("census", "import", "--db", "{db}", "--source", "/nulle/part", "--departement", "79"), "introuvable"),
-        (("census", "import", "--db", "{db}", "--source", str(SAMPLE), "--departement", "7X"), "[TER-1]"),
+        (
+            ("census", "import", "--db", "{db}", "--source", "/nulle/part", "--departement", "79"),
+            "introuvable",
+        ),
+        (
+            ("census", "import", "--db", "{db}", "--source", str(SAMPLE), "--departement", "7X"),
+            "[TER-1]",
+        ),
         (("census", "import", "--db", "{db}", "--source", str(SAMPLE)), "précisez --departement"),
         (("census", "report", "--db", "{db}"), "aucun recensement importé"),
         (("census", "report", "--db", "{db}", "--format", "pdf"), "choix invalide"),
         (("db", "init", "--db", "/nulle/part/x.db"), "n'existe pas"),
+        (("db", "info", "--db", "{db}"), "base introuvable"),
         (("outbox", "list", "--status", "lost", "--db", "{db}"), "choix invalide"),
     ],
 )

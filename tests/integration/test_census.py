@@ -3,7 +3,7 @@
 The departments are chosen for what happened to them between the two vintages:
 79 (Caunay, Montalembert, Pers and Pliboux merged into Sauzé-Vaussais, renamed Sauzé-entre-Bois),
 12 (Conques-en-Rouergue changed code 12076 → 12218), 02 (Filain merged into Pargny-et-Filain
-without becoming a delegated commune), 15 (Celles restored from delegated status), 14 (Tilly-sur-Seulles
+without becoming a delegated commune), 15 (Celles restored from delegated status), 14 (Saint-Sylvain
 changed EPCI).
 """
 
@@ -45,7 +45,9 @@ def reimported(app: App, census_data: Path) -> tuple[App, object, dict[str, str]
     return app, result, positions
 
 
-def test_first_import_stores_the_departments_in_one_go_TER_1_TER_4(app: App, census_data: Path) -> None:
+def test_first_import_stores_the_departments_in_one_go_TER_1_TER_4(
+    app: App, census_data: Path
+) -> None:
     result = app.census.import_(OLD_VINTAGE, ["79"])
     assert result.changes.changes == ()  # a first import reports nothing as changed
     assert result.counts["communes"] == 256
@@ -90,10 +92,30 @@ def test_merged_communes_move_everything_to_the_chef_lieu_TER_5(reimported: tupl
 
 def test_code_change_follows_the_siren_TER_5(reimported: tuple) -> None:
     app, result, positions = reimported
-    [change] = [c for c in result.changes.of_kind(ChangeKind.MERGED) + result.changes.of_kind(ChangeKind.CODE_CHANGED) if c.code == "12076"]
+    [change] = [
+        c
+        for c in result.changes.of_kind(ChangeKind.MERGED)
+        + result.changes.of_kind(ChangeKind.CODE_CHANGED)
+        if c.code == "12076"
+    ]
     assert change.successor == "12218"
     with app.storage.unit_of_work(read_only=True) as uow:
         assert uow.positions.get(positions["12076"]).commune == "12218"
+
+
+def test_new_code_of_a_commune_nouvelle_is_not_a_split_TER_5(reimported: tuple) -> None:
+    _, result, _ = reimported
+    # 12218 was a delegated commune of 12076 and now carries Conques-en-Rouergue's code
+    assert (ChangeKind.SPLIT, "12218") not in {(c.kind, c.code) for c in result.changes.changes}
+
+
+def test_a_position_cannot_be_added_on_a_merged_commune_TER_5(reimported: tuple) -> None:
+    app, _, _ = reimported
+    member = app.members.add("Nadia", "Roux", email="nadia.roux@example.org")
+    with pytest.raises(RuleViolation) as info:
+        app.members.add_position(member.id, "79060", "sgm")
+    assert info.value.rule == "TER-5" and "79307" in info.value.message
+    assert app.members.positions(member_id=member.id) == []
 
 
 def test_commune_without_known_successor_keeps_its_attachments_TER_5(reimported: tuple) -> None:
@@ -129,7 +151,12 @@ def test_diff_previews_without_writing_TER_5(app: App, census_data: Path) -> Non
     app.census.import_(OLD_VINTAGE, ["79"])
     before = snapshot(app)
     changes = app.census.diff(NEW_VINTAGE)  # the stored territory by default
-    assert {c.code for c in changes.of_kind(ChangeKind.MERGED)} == {"79060", "79180", "79205", "79212"}
+    assert {c.code for c in changes.of_kind(ChangeKind.MERGED)} == {
+        "79060",
+        "79180",
+        "79205",
+        "79212",
+    }
     assert snapshot(app) == before
 
 
@@ -174,12 +201,20 @@ def test_bad_commune_code_is_named_TER_1(app: App, broken: Path) -> None:
     _rewrite(broken, "communes", corrupt)
     with pytest.raises(SourceDataError) as info:
         app.census.import_(broken, ["79"])
-    assert info.value.rule == "TER-1" and "79O01" in info.value.message and "communes" in info.value.message
+    assert (
+        info.value.rule == "TER-1"
+        and "79O01" in info.value.message
+        and "communes" in info.value.message
+    )
     assert snapshot(app)["communes"] == []
 
 
 def test_epci_member_missing_from_communes_is_named(app: App, broken: Path) -> None:
-    _rewrite(broken, "epci", lambda data: data[0]["membres"].append({"code": "79999", "nom": "Nulle-part"}))
+    _rewrite(
+        broken,
+        "epci",
+        lambda data: data[0]["membres"].append({"code": "79999", "nom": "Nulle-part"}),
+    )
     with pytest.raises(SourceDataError) as info:
         app.census.import_(broken, ["79"])
     assert "79999" in info.value.message and "epci" in info.value.message

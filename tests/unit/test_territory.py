@@ -105,7 +105,11 @@ def test_sgm_scope_is_under_3500_inhabitants_TER_3(population: int) -> None:
 
 @given(st.integers(min_value=0, max_value=1_000_000))
 def test_census_strata_cover_every_population_once_TER_6(population: int) -> None:
-    matching = [label for low, high, label in CENSUS_STRATA if low <= population and (high is None or population <= high)]
+    matching = [
+        label
+        for low, high, label in CENSUS_STRATA
+        if low <= population and (high is None or population <= high)
+    ]
     assert matching == [stratum_of(population)]
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from rsgm_core.cli.common import add_db_option, open_app
+from rsgm_core.errors import NotFoundError
 from rsgm_core.settings import Settings
 
 
@@ -42,6 +44,8 @@ def _upgrade(args: argparse.Namespace) -> int:
 
 
 def _info(args: argparse.Namespace) -> int:
+    if args.db and "://" not in args.db and not Path(args.db).exists():
+        raise NotFoundError(f"base introuvable : {args.db}", value=args.db)  # never create it here
     with open_app(args, settings=Settings(plugins={"sql": {"upgrade": False}})) as app:
         info = app.info()
         territory = app.census.territory()

@@ -9,11 +9,12 @@ from typing import Any
 
 from rsgm_core.cli.census import _print_report
 from rsgm_core.cli.common import open_app
+from rsgm_core.settings import Settings
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample" / "79"
 # A few agents, so that the census shows functions in place next to vacant posts (TER-6).
 AGENTS = (
-    ("Claire", "Martin", "claire.martin@example.org", "79060", "sgm", Decimal(1), "titulaire"),
+    ("Claire", "Martin", "claire.martin@example.org", "79307", "sgm", Decimal(1), "titulaire"),
     ("Julien", "Bernard", "julien.bernard@example.org", "79019", "secretaire_de_mairie", Decimal("0.5"), "contractuel"),
     ("Julien", "Bernard", None, "79030", "secretaire_de_mairie", Decimal("0.5"), "contractuel"),
     ("Sophie", "Petit", "sophie.petit@example.org", "79024", "sgm", Decimal(1), "stagiaire"),
@@ -35,9 +36,16 @@ def register(commands: Any) -> None:
 
 def _demo(args: argparse.Namespace) -> int:
     path = Path(args.db)
-    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+    mails = path.with_name(path.stem + "-messages.txt")
+    for leftover in (
+        path,
+        path.with_name(path.name + "-wal"),
+        path.with_name(path.name + "-shm"),
+        mails,
+    ):
         leftover.unlink(missing_ok=True)  # a demo starts afresh
-    with open_app(argparse.Namespace(db=str(path))) as app:
+    settings = Settings(plugins={"log": {"path": str(mails)}})  # the mails, readable offline
+    with open_app(argparse.Namespace(db=str(path)), settings=settings) as app:
         result = app.census.import_(SAMPLE, ["79"])
         print(
             f"1. recensement importé dans {path} : {result.counts['communes']} communes, {result.counts['epcis']} EPCI"
@@ -54,7 +62,8 @@ def _demo(args: argparse.Namespace) -> int:
             )
         sent = app.outbox.list()
         print(
-            f"2. {len(members)} agents enregistrés, {len(sent)} messages de bienvenue dans la boîte d'envoi"
+            f"2. {len(members)} agents enregistrés, {len(sent)} messages de bienvenue envoyés "
+            f"(lisibles dans {mails})"
         )
         print("3. recensement par EPCI :\n")
         _print_report(app.census.report(), "epci")

@@ -250,7 +250,12 @@ def diff(
         old = known.get(code)
         if old is None:
             changes.append(Change(ChangeKind.NEW, code, new.name, "absente du millésime précédent"))
-        elif old.status in (CommuneStatus.DELEGUEE, CommuneStatus.ASSOCIEE):
+        elif (
+            old.status in (CommuneStatus.DELEGUEE, CommuneStatus.ASSOCIEE)
+            and old.successor in actual
+        ):
+            # restored while its former chef-lieu lives on; had the chef-lieu gone, this code is
+            # the commune nouvelle's new one, reported on the chef-lieu's own line
             changes.append(
                 Change(
                     ChangeKind.SPLIT,

@@ -172,7 +172,7 @@ def _summary(level: str, code: str, name: str, rows: list[CommuneRow]) -> GroupS
     return GroupSummary(
         level=level,
         code=code,
-        name=name if code != "—" else "sans EPCI",
+        name=name if code != "—" else f"sans {'EPCI' if level == 'epci' else level}",
         communes=len(rows),
         strata={
             label: strata.get(label, 0) for _, high, label in CENSUS_STRATA if high is not None

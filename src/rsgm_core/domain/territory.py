@@ -38,7 +38,7 @@ SGM_THRESHOLD = 3_500  # TER-3: the SGM scope is communes of fewer than 3,500 in
 
 # TER-1: two digits (or 2A/2B for Corsica) then three digits; overseas departments 971-978 then two.
 _INSEE = re.compile(r"(?:97[1-8]\d{2}|(?:0[1-9]|[1-8]\d|9[0-5]|2[AB])\d{3})")
-_DEPARTEMENT = re.compile(r"(?:97[1-8]|\d{2}|2[AB])")
+_DEPARTEMENT = re.compile(r"(?:0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5]|97[1-8])")
 
 
 def validate_insee_code(code: object) -> str:
@@ -61,13 +61,7 @@ def validate_insee_code(code: object) -> str:
 
 def validate_departement_code(code: object) -> str:
     """Return ``code`` if it names a department (01-95 but 20, 2A, 2B, 971-978), else raise."""
-    if not isinstance(code, str) or not _DEPARTEMENT.fullmatch(code) or code in ("00", "20"):
-        raise ValidationError(
-            f"code de département invalide : {code!r} (01 à 95, 2A, 2B ou 971 à 978)",
-            rule="TER-1",
-            value=code,
-        )
-    if code.isdigit() and len(code) == 2 and int(code) > 95:
+    if not isinstance(code, str) or not _DEPARTEMENT.fullmatch(code):
         raise ValidationError(
             f"code de département invalide : {code!r} (01 à 95, 2A, 2B ou 971 à 978)",
             rule="TER-1",

@@ -2,13 +2,12 @@
 
 A folder holds ``communes.json``, ``epci.json`` and ``departements.json`` (and optionally
 ``arrondissements.json``), each plain or gzipped. The files do not say which vintage they are: the
-reader takes it from a ``metadata.json`` beside them (``{"cog_year": 2025, "population_vintage":
-2022, "label": "6.0.0"}``), else from the folder's name when it is a known package version, else from
-the caller. ``communes.json`` gives the population municipale; ``epci.json`` gives, for each member,
+reader takes it from the caller when given, else from a ``metadata.json`` beside them (``{"cog_year": 2025, "population_vintage":
+2022, "label": "6.0.0"}``), else from the folder's name when it is a known package version. ``communes.json`` gives the population municipale; ``epci.json`` gives, for each member,
 the totale too (TER-2).
 
-Communes of the overseas collectivities of the Pacific and of Saint-Pierre-et-Miquelon's kind
-(codes 98x) are outside TER-1 and outside the CDGs' remit: they are not read. Municipal districts
+Communes of the overseas collectivities of the Pacific (codes 98x) are outside TER-1 and outside
+the CDGs' remit: they are not read. Municipal districts
 of Paris, Lyon and Marseille are not communes and are not read either.
 """
 

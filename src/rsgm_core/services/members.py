@@ -81,9 +81,17 @@ class MemberService:
         )
         with self.app.transaction() as uow:
             uow.members.get(member_id)
-            if uow.communes.find(commune) is None:
+            found = uow.communes.find(commune)
+            if found is None:
                 raise NotFoundError(
                     f"commune inconnue : {commune} (importez d'abord le recensement)", value=commune
+                )
+            if not found.active:
+                raise RuleViolation(
+                    f"la commune {commune} {found.name} n'existe plus en tant que telle "
+                    f"({found.status.value}) : rattachez le poste à {found.successor or 'sa commune actuelle'}",
+                    rule="TER-5",
+                    value=commune,
                 )
             held = uow.positions.list({"member_id": member_id})
             check_work_time_cap([*held, position], on=start or self.app.today())
