@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from stdnum import luhn
 
@@ -118,6 +118,12 @@ def test_dates_round_trip_as_iso_text(day: dt.date) -> None:
 
 @given(zoned)
 def test_zoned_datetimes_keep_their_instant_and_offset(moment: dt.datetime) -> None:
+    # A wall time skipped by the spring change (02:30 on the last Sunday of March) names no real
+    # instant; it comes back as the instant Python gives it, at its true offset.
+    assume(
+        moment.astimezone(dt.UTC).astimezone(moment.tzinfo).replace(fold=0)
+        == moment.replace(fold=0)
+    )
     text = unstructure(moment)
     assert isinstance(text, str)
     back = structure(text, dt.datetime)

@@ -1,0 +1,275 @@
+"""Cost of the storage seam against raw ``sqlite3``, and cost of ``import rsgm_core``.
+
+Writes N ``Member`` records (50,000 by default) through ``uow.members.add_all`` in one unit of work
+and reads them back with ``uow.members.list()`` in another, into a fresh SQLite file; then the same
+rows with ``sqlite3.executemany`` into an equivalent table and ``fetchall``, with the same pragmas
+(WAL, ``synchronous=NORMAL``, foreign keys on) and the same explicit transactions. Each measure is
+the best of ``--repeat`` runs, seam and raw alternating, each run on fresh files.
+
+Then ``python -X importtime`` in fresh subprocesses: the cumulative import time of ``rsgm_core``
+against that of ``attrs``, ``cattrs`` and ``pluggy`` (its three light dependencies), best of five;
+and which heavy modules ``import rsgm_core`` leaves in ``sys.modules``.
+
+Prints plain tables and exits 0 whatever the figures: this is a measurement, not a test.
+
+    PYTHONPATH=src python benchmarks/storage.py [--rows 50000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
+if str(SRC) not in sys.path:  # measure this working tree's code, installed or not
+    sys.path.insert(0, str(SRC))
+os.environ.setdefault("RSGM_DISABLE_PLUGIN_AUTOLOAD", "1")  # built-in plugins only
+
+import rsgm_core  # noqa: E402
+from rsgm_core.domain.members import Member  # noqa: E402
+
+WRITE_TARGET = 3.0  # seam seconds / raw seconds
+IMPORT_TARGET = 2.0  # rsgm_core cumulative import time / attrs + cattrs + pluggy
+
+# The members table exactly as schema migration 2 creates it.
+MEMBERS_DDL = (
+    "CREATE TABLE members (id TEXT NOT NULL PRIMARY KEY, first_name TEXT NOT NULL, "
+    "last_name TEXT NOT NULL, email TEXT)"
+)
+PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL")
+
+
+def render(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A plain text table: first column left-aligned, the others right-aligned."""
+    cells = [[str(h) for h in headers], *[[str(c) for c in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+
+    def line(row: Sequence[str]) -> str:
+        return "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+# --- storage seam ------------------------------------------------------------------------------
+
+
+def make_members(count: int) -> list[Member]:
+    return [
+        Member(f"m-{i:07d}", "Camille", f"Martin-{i}", f"camille.martin{i}@mairie-exemple.fr")
+        for i in range(count)
+    ]
+
+
+def seam_round_trip(db: Path, members: list[Member]) -> tuple[float, float, int]:
+    """Seconds to write, seconds to read back, records read; opening the file is not timed."""
+    with rsgm_core.open(f"sqlite:///{db}") as app:
+        start = time.perf_counter()
+        with app.storage.unit_of_work() as uow:
+            uow.members.add_all(members)
+            uow.commit()
+        write = time.perf_counter() - start
+        start = time.perf_counter()
+        with app.storage.unit_of_work(read_only=True) as uow:
+            read_back = uow.members.list()
+        read = time.perf_counter() - start
+    return write, read, len(read_back)
+
+
+def raw_connect(db: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(db, timeout=30, isolation_level=None)  # explicit BEGIN, as the seam
+    for pragma in PRAGMAS:
+        conn.execute(pragma)
+    return conn
+
+
+def raw_round_trip(
+    db: Path, rows: list[tuple[str, str, str, str | None]]
+) -> tuple[float, float, int]:
+    conn = raw_connect(db)
+    try:
+        conn.execute(MEMBERS_DDL)
+        start = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(
+            "INSERT INTO members (id, first_name, last_name, email) VALUES (?, ?, ?, ?)", rows
+        )
+        conn.execute("COMMIT")
+        write = time.perf_counter() - start
+        start = time.perf_counter()
+        conn.execute("BEGIN")
+        read_back = conn.execute(
+            "SELECT id, first_name, last_name, email FROM members ORDER BY id"
+        ).fetchall()
+        conn.execute("COMMIT")
+        read = time.perf_counter() - start
+    finally:
+        conn.close()
+    return write, read, len(read_back)
+
+
+def bench_storage(count: int, repeat: int) -> None:
+    members = make_members(count)
+    rows = [(m.id, m.first_name, m.last_name, m.email) for m in members]
+    seam_w, seam_r, raw_w, raw_r = [], [], [], []
+    for run in range(repeat):
+        with tempfile.TemporaryDirectory(prefix="rsgm-bench-") as tmp:
+            w, r, n = seam_round_trip(Path(tmp) / f"seam-{run}.db", members)
+            assert n == count, (n, count)
+            seam_w.append(w)
+            seam_r.append(r)
+            w, r, n = raw_round_trip(Path(tmp) / f"raw-{run}.db", rows)
+            assert n == count, (n, count)
+            raw_w.append(w)
+            raw_r.append(r)
+    table = []
+    for name, seam, raw in (
+        (f"write {count:,} members (add_all, one unit of work)", min(seam_w), min(raw_w)),
+        (f"read {count:,} members (list, one unit of work)", min(seam_r), min(raw_r)),
+        ("write + read", min(seam_w) + min(seam_r), min(raw_w) + min(raw_r)),
+    ):
+        ratio = seam / raw
+        table.append(
+            (name, f"{seam:.3f}", f"{raw:.3f}", f"{ratio:.1f}×", f"≤ {WRITE_TARGET:.0f}×",
+             verdict(ratio <= WRITE_TARGET))
+        )  # fmt: skip
+    print(f"Storage seam against raw sqlite3 (best of {repeat}; SQLite {sqlite3.sqlite_version})")
+    print(render(("operation", "seam s", "raw s", "ratio", "target", "verdict"), table))
+    print(
+        f"  per record: write {min(seam_w) / count * 1e6:.1f} µs seam, "
+        f"{min(raw_w) / count * 1e6:.1f} µs raw; read {min(seam_r) / count * 1e6:.1f} µs seam, "
+        f"{min(raw_r) / count * 1e6:.1f} µs raw"
+    )
+
+
+# --- import time -------------------------------------------------------------------------------
+
+_IMPORTTIME = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)\s*$")
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SRC), env.get("PYTHONPATH")) if p)
+    return env
+
+
+def cumulative_import_us(statement: str, modules: Sequence[str]) -> int:
+    """Sum of the cumulative import times (µs) of the top-level ``modules`` in a fresh process."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", statement],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        check=True,
+    )
+    found: dict[str, int] = {}
+    for line in done.stderr.splitlines():
+        match = _IMPORTTIME.match(line)
+        if match and not match.group(3) and match.group(4) in modules:
+            found[match.group(4)] = int(match.group(2))
+    missing = set(modules) - set(found)
+    if missing:
+        raise RuntimeError(f"no importtime line for {sorted(missing)}: {done.stderr[-500:]}")
+    return sum(found.values())
+
+
+HEAVY_PROBE = """
+import json, sys
+import rsgm_core
+names = set(sys.modules)
+localedata = sys.modules.get("babel.localedata")
+print(json.dumps({
+    "sqlalchemy": sorted(n for n in names if n.split(".")[0] == "sqlalchemy")[:3],
+    "babel": sorted(n for n in names if n.split(".")[0] == "babel")[:3],
+    "babel locale data": sorted(getattr(localedata, "_cache", {}) or {})[:3],
+    "jinja2": sorted(n for n in names if n.split(".")[0] == "jinja2")[:3],
+    "modules": len(names),
+}))
+"""
+
+
+def bench_import(repeat: int) -> None:
+    ours: list[int] = []
+    light: list[int] = []
+    # One untimed run each first, so that byte-code caches are written before any measure.
+    cumulative_import_us("import rsgm_core", ["rsgm_core"])
+    cumulative_import_us("import attrs, cattrs, pluggy", ["attrs", "cattrs", "pluggy"])
+    for _ in range(repeat):
+        ours.append(cumulative_import_us("import rsgm_core", ["rsgm_core"]))
+        light.append(
+            cumulative_import_us("import attrs, cattrs, pluggy", ["attrs", "cattrs", "pluggy"])
+        )
+    best, reference = min(ours), min(light)
+    ratio = best / reference
+    print()
+    print(f"Import time, python -X importtime in a fresh process (cumulative, best of {repeat})")
+    print(
+        render(
+            ("import", "ms", "ratio", "target", "verdict"),
+            [
+                ("import rsgm_core", f"{best / 1000:.1f}", f"{ratio:.2f}×",
+                 f"≤ {IMPORT_TARGET:.0f}×", verdict(ratio <= IMPORT_TARGET)),
+                ("import attrs, cattrs, pluggy", f"{reference / 1000:.1f}", "1.00×", "", ""),
+            ],
+        )
+    )  # fmt: skip
+    print(f"  all runs, ms: rsgm_core {[round(v / 1000, 1) for v in ours]}, "
+          f"attrs+cattrs+pluggy {[round(v / 1000, 1) for v in light]}")  # fmt: skip
+
+    done = subprocess.run(
+        [sys.executable, "-c", HEAVY_PROBE],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        check=True,
+    )
+    probe = json.loads(done.stdout)
+    print()
+    print(f"Heavy modules after `import rsgm_core` ({probe['modules']} modules in sys.modules)")
+    rows = []
+    for name in ("sqlalchemy", "babel", "babel locale data", "jinja2"):
+        seen = probe[name]
+        rows.append((name, "yes: " + ", ".join(seen) if seen else "no", "no", verdict(not seen)))
+    print(render(("module", "imported", "expected", "verdict"), rows))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=50_000, help="members written and read back")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per storage measure (best kept)"
+    )
+    parser.add_argument(
+        "--import-repeat", type=int, default=5, help="subprocesses per import measure"
+    )
+    args = parser.parse_args(argv)
+    print(
+        f"rsgm_core storage benchmark: Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs, {platform.machine()}, {platform.system()}"
+    )
+    print()
+    bench_storage(args.rows, args.repeat)
+    bench_import(args.import_repeat)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
