@@ -165,19 +165,24 @@ def bench_storage(count: int, repeat: int) -> None:
 _IMPORTTIME = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)\s*$")
 
 
-def child_env() -> dict[str, str]:
+def child_env(pycache: str | None = None) -> dict[str, str]:
+    """This process's environment, the working tree first on the path; with ``pycache``, byte-code
+    is cached in that folder (and only there), as it would be for an installed package."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SRC), env.get("PYTHONPATH")) if p)
+    if pycache:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = pycache
     return env
 
 
-def cumulative_import_us(statement: str, modules: Sequence[str]) -> int:
+def cumulative_import_us(statement: str, modules: Sequence[str], pycache: str) -> int:
     """Sum of the cumulative import times (µs) of the top-level ``modules`` in a fresh process."""
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", statement],
         capture_output=True,
         text=True,
-        env=child_env(),
+        env=child_env(pycache),
         check=True,
     )
     found: dict[str, int] = {}
@@ -209,14 +214,15 @@ print(json.dumps({
 def bench_import(repeat: int) -> None:
     ours: list[int] = []
     light: list[int] = []
-    # One untimed run each first, so that byte-code caches are written before any measure.
-    cumulative_import_us("import rsgm_core", ["rsgm_core"])
-    cumulative_import_us("import attrs, cattrs, pluggy", ["attrs", "cattrs", "pluggy"])
-    for _ in range(repeat):
-        ours.append(cumulative_import_us("import rsgm_core", ["rsgm_core"]))
-        light.append(
-            cumulative_import_us("import attrs, cattrs, pluggy", ["attrs", "cattrs", "pluggy"])
-        )
+    ours_statement, ours_modules = "import rsgm_core", ["rsgm_core"]
+    light_statement, light_modules = "import attrs, cattrs, pluggy", ["attrs", "cattrs", "pluggy"]
+    with tempfile.TemporaryDirectory(prefix="rsgm-pycache-") as pycache:
+        # One untimed run each first, so that every module's byte-code is cached before measuring.
+        cumulative_import_us(ours_statement, ours_modules, pycache)
+        cumulative_import_us(light_statement, light_modules, pycache)
+        for _ in range(repeat):
+            ours.append(cumulative_import_us(ours_statement, ours_modules, pycache))
+            light.append(cumulative_import_us(light_statement, light_modules, pycache))
     best, reference = min(ours), min(light)
     ratio = best / reference
     print()
