@@ -8,7 +8,7 @@ True
 Everything a caller needs is here; the rest may move between versions.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from rsgm_core.app import App, default_url, open
 from rsgm_core.errors import (
@@ -26,14 +26,24 @@ from rsgm_core.errors import (
 from rsgm_core.hookspecs import hookimpl
 from rsgm_core.settings import Settings
 
-try:
-    __version__ = version("rsgm_core")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0"
+
+def __getattr__(name: str) -> Any:
+    # importlib.metadata costs a third of the import time; read the version only when asked.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("rsgm_core")
+        except PackageNotFoundError:  # a source tree that was not installed
+            return "0.0.0"
+    raise AttributeError(f"module 'rsgm_core' has no attribute {name!r}")
+
 
 __all__ = [
     "App",
+    "ConfigurationError",
     "ConflictError",
+    "DeliveryError",
     "MissingExtraError",
     "NotFoundError",
     "PluginError",

@@ -31,7 +31,7 @@ def _structure_date(value: Any, _: type) -> dt.date:
     return dt.date.fromisoformat(value)
 
 
-def _structure_datetime(value: Any, _: type) -> dt.datetime:
+def structure_datetime(value: Any, _: type) -> dt.datetime:
     if isinstance(value, dt.datetime):
         moment, zone = value, ""
     else:
@@ -72,7 +72,7 @@ def make_converter() -> cattrs.Converter:
     conv = _make_json_converter(forbid_extra_keys=True)
     conv.register_structure_hook(dt.date, _structure_date)
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
-    conv.register_structure_hook(dt.datetime, _structure_datetime)
+    conv.register_structure_hook(dt.datetime, structure_datetime)
     conv.register_unstructure_hook(dt.datetime, _unstructure_datetime)
     conv.register_structure_hook(Decimal, _structure_decimal)
     conv.register_unstructure_hook(Decimal, str)

@@ -48,6 +48,18 @@ def test_siren_needs_nine_digits_and_a_valid_check_digit_TER_1() -> None:
         assert info.value.rule == "TER-1" and bad in str(info.value)
 
 
+@given(st.from_regex(r"[0-9]{9}", fullmatch=True))
+def test_siren_check_digit_agrees_with_python_stdnum_TER_1(siren: str) -> None:
+    from stdnum.fr import siren as oracle
+
+    try:
+        validate_siren(siren)
+    except ValidationError:
+        assert not oracle.is_valid(siren)
+    else:
+        assert oracle.is_valid(siren)
+
+
 def test_a_commune_refuses_a_bad_code_or_siren_TER_1() -> None:
     with pytest.raises(ValidationError, match="79O60"):
         Commune("79O60", "Caunay", "79", "75")

@@ -7,6 +7,7 @@ with ``attrs.evolve``, so nothing read from storage can be altered behind the un
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Iterable
 
@@ -72,20 +73,28 @@ def validate_departement_code(code: object) -> str:
 
 def validate_siren(siren: object) -> str:
     """Return ``siren`` if it is 9 digits with a valid Luhn check digit (TER-1), else raise."""
-    from stdnum.exceptions import ValidationError as StdnumError
-    from stdnum.fr import siren as stdnum_siren
-
     if not isinstance(siren, str) or len(siren) != 9 or not siren.isdigit():
         raise ValidationError(
             f"SIREN invalide : {siren!r} (9 chiffres attendus)", rule="TER-1", value=siren
         )
-    try:
-        stdnum_siren.validate(siren)
-    except StdnumError:
+    if not _luhn_valid(siren):
         raise ValidationError(
             f"SIREN invalide : {siren!r} (clé de contrôle fausse)", rule="TER-1", value=siren
-        ) from None
+        )
     return siren
+
+
+@functools.lru_cache(maxsize=65_536)
+def _luhn_valid(digits: str) -> bool:
+    # The SIREN's check digit is Luhn's (INSEE); computed here because every commune read back
+    # from storage is validated again, and a generic library call costs several times more.
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
 
 
 def _insee(_: object, attribute: attrs.Attribute[str], value: str) -> None:

@@ -257,7 +257,7 @@ def _apply(
     for start in range(0, len(communes), _BATCH):
         batch = communes[start : start + _BATCH]
         uow.communes.add_all(c for c in batch if c.code not in stored)
-        uow.communes.update_all(c for c in batch if c.code in stored)
+        uow.communes.update_all(c for c in batch if c.code in stored and stored[c.code] != c)
         progress("communes", min(start + _BATCH, len(communes)), len(communes))
     moved = {}
     for old, new in changes.successors.items():  # TER-5 (a) and (b)
@@ -300,13 +300,14 @@ def _save_populations(uow: UnitOfWork, figures: Iterable[PopulationFigure]) -> N
     vintages = tuple({f.vintage for f in figures})
     known = {(p.commune, p.vintage): p for p in uow.populations.list({"vintage": vintages})}
     uow.populations.add_all(f for f in figures if (f.commune, f.vintage) not in known)
-    uow.populations.update_all(
+    refreshed = (
         attrs.evolve(f, totale=known[f.commune, f.vintage].totale)
         if f.totale is None and known[f.commune, f.vintage].municipale == f.municipale
         else f
         for f in figures
         if (f.commune, f.vintage) in known
     )
+    uow.populations.update_all(f for f in refreshed if known[f.commune, f.vintage] != f)
 
 
 def _upsert(repo: Repository[Any], records: Iterable[Any]) -> None:

@@ -8,6 +8,7 @@ serialised instead of failing half-way, and DDL is transactional for migrations.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -15,8 +16,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from rsgm_core.errors import ConflictError, NotFoundError, StorageError
+from rsgm_core.errors import ConflictError, NotFoundError, RsgmError, StorageError
 from rsgm_core.plugins.sql import migrations, tables
+from rsgm_core.plugins.sql.rows import RowReader, RowWriter, row_reader, row_writer
 from rsgm_core.ports import (
     COLLECTIONS,
     Collection,
@@ -173,13 +175,36 @@ class SqlRepository(Repository[Any]):
         self.key_columns = [self.table.c[name] for name in collection.key_fields]
         self.by_value = value_compared_fields(collection.record)
 
+    # Built on first use (and cached per record class): most units of work touch few collections.
+
+    @property
+    def read_row(self) -> RowReader:
+        return row_reader(self.collection.record, tuple(self.table.c.keys()))
+
+    @property
+    def write_row(self) -> RowWriter:
+        json_columns = frozenset(c.name for c in self.table.c if isinstance(c.type, sa.JSON))
+        return row_writer(self.collection.record, tuple(self.table.c.keys()), json_columns)
+
+    @property
+    def insert_sql(self) -> str:
+        return _insert_sql(self.table)
+
     # Mapping between records and rows: the converter's plain values, column for field.
 
     def _row(self, record: Any) -> dict[str, Any]:
         return converter.unstructure(record)
 
-    def _record(self, row: sa.Row[Any]) -> Any:
-        return converter.structure(row._asdict(), self.collection.record)
+    def _record(self, row: sa.Row[Any], read: RowReader | None = None) -> Any:
+        try:
+            return (read or self.read_row)(row)
+        except RsgmError:
+            raise
+        except (TypeError, ValueError) as exc:
+            raise StorageError(
+                f"{self.collection.name} : enregistrement illisible en base ({exc})",
+                value=self._row_key(row._asdict()),
+            ) from exc
 
     def _key_clause(self, key: Any) -> sa.ColumnElement[bool]:
         values = key if isinstance(self.collection.key, tuple) else (key,)
@@ -222,13 +247,19 @@ class SqlRepository(Repository[Any]):
             ) from exc
 
     def add_all(self, records: Iterable[Any]) -> None:
-        rows = [self._row(r) for r in records]
-        if not rows:
+        records = list(records)
+        if not records:
             return
         try:
-            self.uow.conn.execute(self.table.insert(), rows)
+            if self.uow.conn.dialect.name == "sqlite":
+                # SQLAlchemy's per-row parameter handling costs more than SQLite's insert itself.
+                write = self.write_row
+                self.uow.conn.exec_driver_sql(self.insert_sql, [write(r) for r in records])
+            else:
+                self.uow.conn.execute(self.table.insert(), [self._row(r) for r in records])
         except sa.exc.IntegrityError as exc:
-            existing = self._existing_keys([self._row_key(r) for r in rows])
+            keys = [self.collection.key_of(r) for r in records]
+            existing = self._existing_keys([_plain_key(k) for k in keys])
             detail = f"la clé {next(iter(existing))!r} existe déjà" if existing else str(exc.orig)
             raise ConflictError(
                 f"{self.collection.name} : {detail}", value=existing or None
@@ -246,28 +277,38 @@ class SqlRepository(Repository[Any]):
                 found.update(self.uow.conn.scalars(sa.select(column).where(column.in_(chunk))))
             return found
         wanted = set(keys)
-        rows = self.uow.conn.execute(sa.select(*self.key_columns))
-        return {tuple(r) for r in rows if tuple(r) in wanted}
+        first = self.key_columns[0]
+        for chunk in _chunks(sorted({k[0] for k in wanted})):
+            rows = self.uow.conn.execute(sa.select(*self.key_columns).where(first.in_(chunk)))
+            found.update(tuple(r) for r in rows if tuple(r) in wanted)
+        return found
 
     def update_all(self, records: Iterable[Any]) -> None:
         rows = [self._row(r) for r in records]
         if not rows:
             return
-        keys = [self._row_key(r) for r in rows]
-        missing = set(keys) - self._existing_keys(keys)
-        if missing:
-            key = sorted(missing, key=str)[0]
-            raise NotFoundError(f"{self.collection.name} : clé inconnue {key!r}", value=key)
         key_names = {c.name for c in self.key_columns}
         statement = (
             self.table.update()
             .where(*(c == sa.bindparam(f"k_{c.name}") for c in self.key_columns))
             .values({name: sa.bindparam(name) for name in rows[0] if name not in key_names})
         )
+        keys = [self._row_key(r) for r in rows]
         for row in rows:
             for name in key_names:
                 row[f"k_{name}"] = row.pop(name)
-        self._execute(statement, rows)
+        # One executemany, checked by its row count; only a short count pays for finding the key.
+        # The savepoint undoes the partial update, so the caller's transaction stays usable.
+        with self.uow.conn.begin_nested() as savepoint:
+            result = self._execute(statement, rows)
+            if result.rowcount == len(rows) and self.uow.conn.dialect.supports_sane_multi_rowcount:
+                return
+            missing = set(keys) - self._existing_keys(keys)
+            if not missing:
+                return
+            savepoint.rollback()
+        key = sorted(missing, key=str)[0]
+        raise NotFoundError(f"{self.collection.name} : clé inconnue {key!r}", value=key)
 
     def find(self, key: Any) -> Any | None:
         row = self.uow.conn.execute(sa.select(self.table).where(self._key_clause(key))).first()
@@ -276,7 +317,8 @@ class SqlRepository(Repository[Any]):
     def list(self, where: Where | None = None) -> list[Any]:
         in_sql, in_python = self._split(where)
         query = sa.select(self.table).where(*self._where(in_sql)).order_by(*self.key_columns)
-        records = (self._record(row) for row in self.uow.conn.execute(query))
+        read = self.read_row
+        records = (self._record(row, read) for row in self.uow.conn.execute(query))
         return [r for r in records if matches(r, in_python)]
 
     def count(self, where: Where | None = None) -> int:
@@ -300,6 +342,20 @@ class SqlRepository(Repository[Any]):
             .values({field: converter.unstructure(new)})
         )
         return int(self._execute(statement).rowcount)
+
+
+def _plain_key(key: Any) -> Any:
+    """A record's key as stored: each part unstructured, composite keys staying tuples."""
+    if isinstance(key, tuple):
+        return tuple(converter.unstructure(part) for part in key)
+    return converter.unstructure(key)
+
+
+@functools.cache
+def _insert_sql(table: sa.Table) -> str:
+    columns = ", ".join(f'"{name}"' for name in table.c.keys())  # noqa: SIM118 - column order
+    marks = ", ".join("?" * len(table.c))
+    return f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})'
 
 
 def _chunks(items: list[Any]) -> Iterator[list[Any]]:
