@@ -85,6 +85,9 @@ class Hooks:
     def census_sources(self) -> list[CensusSource]:
         return _flatten(self._call("rsgm_census_sources"))
 
+    def configure(self, settings: Settings) -> None:
+        self._call("rsgm_configure", settings=settings)
+
     def send(self, message: OutboxMessage, settings: Settings) -> Delivery | None:
         # Not wrapped: a notifier's exception is a delivery failure the outbox records.
         return self.pm.hook.rsgm_send(message=message, settings=settings)
@@ -104,8 +107,11 @@ class Hooks:
         self._call("rsgm_on_member_added", member=member)
 
     def plugin_names(self) -> list[str]:
+        # pluggy names an object registered without a name by its id(); show what it is instead
         return sorted(
-            name for name, plugin in self.pm.list_name_plugin() if name and plugin is not None
+            name if not name.isdigit() else getattr(plugin, "__name__", type(plugin).__name__)
+            for name, plugin in self.pm.list_name_plugin()
+            if name and plugin is not None
         )
 
     def _call(self, hook: str, **kwargs: Any) -> Any:

@@ -158,6 +158,9 @@ def test_diff_previews_without_writing_TER_5(app: App, census_data: Path) -> Non
         "79212",
     }
     assert snapshot(app) == before
+    whole = app.census.diff(NEW_VINTAGE, france=True)  # beyond the stored territory
+    assert len(whole.changes) > len(changes.changes)
+    assert snapshot(app) == before
 
 
 def test_an_older_vintage_is_refused_and_nothing_changes_TER_5(app: App, census_data: Path) -> None:

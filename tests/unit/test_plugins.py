@@ -286,3 +286,15 @@ def test_every_hook_is_exercised_by_a_test() -> None:
     text = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").rglob("*.py"))
     untested = [n for n in spec_names() if not re.search(rf"\b{n}\b", text)]
     assert untested == []
+
+
+def test_a_caller_plugin_is_listed_by_its_name_not_its_id() -> None:
+    class CdgNotifier:
+        @hookimpl
+        def rsgm_on_member_added(self, member: object) -> None:
+            """Observes; nothing to do."""
+
+    with rsgm_core.open("memory://", plugins=[CdgNotifier()]) as app:
+        names = app.hooks.plugin_names()
+    assert "CdgNotifier" in names
+    assert not any(name.isdigit() for name in names)

@@ -88,7 +88,7 @@ def _import(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        changes = app.census.diff(args.source, _scope(args))
+        changes = app.census.diff(args.source, _scope(args), france=args.france)
     _print_changes(changes)
     return 0
 

@@ -82,9 +82,14 @@ class CensusService:
         departements: Iterable[str] | None = None,
         *,
         vintage: CensusVintage | None = None,
+        france: bool = False,
     ) -> CensusChanges:
-        """What importing ``path`` would change, without writing anything (TER-5)."""
-        departements = departements or self.territory_codes()
+        """What importing ``path`` would change, without writing anything (TER-5).
+
+        Without ``departements``, the stored territory is compared (all of France before any
+        import, or with ``france=True``)."""
+        if not france:
+            departements = departements or self.territory_codes()
         snapshot = self.read(path, departements, vintage=vintage)
         with self.app.storage.unit_of_work(read_only=True) as uow:
             _check_not_older(uow, snapshot)
