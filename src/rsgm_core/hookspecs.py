@@ -16,6 +16,7 @@ not pass it and the default would silently win). Hooks are synchronous.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import pluggy
@@ -83,6 +84,15 @@ def rsgm_tariff_grids() -> list[TariffGrid]:
 
     :return: a list of :class:`~rsgm_core.domain.tariffs.TariffGrid`; every plugin's lists are
         joined; two grids for the same CDG and exercise are an error.
+    """
+
+
+@hookspec
+def rsgm_public_holidays(year: int, departement: str, settings: Settings) -> list[dt.date]:
+    """Public holidays of ``departement`` in ``year``, for the event timeline (EVT-3).
+
+    :return: a list of dates; every plugin's lists are joined (a CDG adds its own closing days,
+        such as a local holiday, without repeating the national ones).
     """
 
 

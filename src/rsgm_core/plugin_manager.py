@@ -10,6 +10,7 @@ Set ``RSGM_DISABLE_PLUGIN_AUTOLOAD=1`` to skip entry points (tests, debugging), 
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import os
 from collections.abc import Iterable
@@ -99,6 +100,17 @@ class Hooks:
         from rsgm_core.domain.tariffs import collect_grids
 
         return list(collect_grids(self._call("rsgm_tariff_grids")))
+
+    def public_holidays(
+        self, year: int, departement: str, settings: Settings
+    ) -> frozenset[dt.date]:
+        return frozenset(
+            _flatten(
+                self._call(
+                    "rsgm_public_holidays", year=year, departement=departement, settings=settings
+                )
+            )
+        )
 
     def on_census_imported(self, changes: CensusChanges, imported: CensusImport) -> None:
         self._call("rsgm_on_census_imported", changes=changes, imported=imported)

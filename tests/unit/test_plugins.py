@@ -27,7 +27,15 @@ from rsgm_core.plugins.memory import MemoryStorage
 from tests.conftest import fixed_clock
 
 ROOT = Path(__file__).resolve().parents[2]
-BUILTIN_NAMES = {"memory", "sql", "decoupage", "log_notifier", "templates_fr", "cdg79"}
+BUILTIN_NAMES = {
+    "memory",
+    "sql",
+    "decoupage",
+    "log_notifier",
+    "templates_fr",
+    "cdg79",
+    "holidays_fr",
+}
 
 
 def open_memory(*plugins: object, **kwargs: Any) -> App:
