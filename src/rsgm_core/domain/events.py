@@ -1,0 +1,279 @@
+"""Network events: kinds and formats (EVT-1), registrations and waiting lists (EVT-4), attendance
+and rates (EVT-5), certificates (EVT-6), the tracking row (EVT-7), surveys (EVT-9, SUR-1) and the
+newsletter cadence (EVT-10).
+
+Everything here is a pure function of the records it is given; storage, the clock and messages are
+the service layer's business.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from rsgm_core.errors import RuleViolation, ValidationError
+
+__all__ = [
+    "CERTIFICATE_TITLE",
+    "Event",
+    "EventFormat",
+    "EventKind",
+    "Rates",
+    "Registration",
+    "RegistrationStatus",
+    "Session",
+    "SurveyKind",
+    "TrackingRow",
+    "attendance_rates",
+    "cancel",
+    "certificate_recipients",
+    "check_newsletter",
+    "in_depth_survey_due",
+    "register",
+    "satisfaction",
+    "tracking_row",
+]
+
+CERTIFICATE_TITLE = "attestation de présence"  # EVT-6: network meetings are not training hours
+
+
+class EventKind(enum.Enum):
+    NETWORK_DAY = "journée réseau"
+    MATINALE = "matinale"
+    WEBINAR = "webinaire"
+    WORKSHOP = "atelier thématique"
+    WORKING_GROUP = "groupe de travail"
+    WELCOME_SESSION = "session d'accueil"
+    COMMITTEE = "réunion de comité"
+
+
+class EventFormat(enum.Enum):
+    IN_PERSON = "présentiel"
+    REMOTE = "distanciel"
+    HYBRID = "hybride"
+
+
+@attrs.frozen
+class Event:
+    id: str
+    title: str
+    kind: EventKind
+    format: EventFormat
+    topics: tuple[str, ...] = ()
+    cost: Decimal = Decimal(0)
+    host_commune: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if isinstance(self.cost, float) or self.cost < 0:
+            raise ValidationError(f"coût invalide : {self.cost!r}", rule="EVT-7", value=self.cost)
+        if self.kind is EventKind.WEBINAR and self.format is EventFormat.IN_PERSON:
+            raise ValidationError(
+                "un webinaire se tient à distance", rule="EVT-1", value=self.format.value
+            )
+
+
+@attrs.frozen
+class Session:
+    """One sitting of an event (EVT-1): an event may run in several places to cover the territory."""
+
+    id: str
+    event_id: str
+    date: dt.date
+    place: str
+    deadline: dt.date  # registrations close at the end of this day (EVT-4)
+    capacity: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.capacity is not None and self.capacity <= 0:
+            raise ValidationError(
+                f"capacité invalide : {self.capacity}", rule="EVT-4", value=self.capacity
+            )
+        if self.deadline > self.date:
+            raise ValidationError(
+                f"date limite d'inscription {self.deadline.isoformat()} après la séance du "
+                f"{self.date.isoformat()}",
+                rule="EVT-4",
+                value=self.deadline,
+            )
+
+
+class RegistrationStatus(enum.Enum):
+    CONFIRMED = "inscrit"
+    WAITING = "liste d'attente"
+    CANCELLED = "annulé"
+
+
+@attrs.frozen
+class Registration:
+    id: str
+    session_id: str
+    member_id: str
+    registered_on: dt.date
+    rank: int  # order of arrival in the session, which the waiting list follows
+    status: RegistrationStatus
+    attended: bool | None = None  # None until the sign-in sheet is recorded (EVT-5)
+
+
+def register(
+    session: Session,
+    existing: Sequence[Registration],
+    *,
+    registration_id: str,
+    member_id: str,
+    on: dt.date,
+) -> Registration:
+    """EVT-4: before the deadline, once per person and session; confirmed while seats remain,
+    else on the waiting list."""
+    if on > session.deadline:
+        raise RuleViolation(
+            f"inscriptions closes depuis le {session.deadline.isoformat()}",
+            rule="EVT-4",
+            value=on,
+        )
+    live = [r for r in existing if r.status is not RegistrationStatus.CANCELLED]
+    if any(r.member_id == member_id for r in live):
+        raise RuleViolation(
+            "une seule inscription par personne et par séance", rule="EVT-4", value=member_id
+        )
+    confirmed = sum(1 for r in live if r.status is RegistrationStatus.CONFIRMED)
+    full = session.capacity is not None and confirmed >= session.capacity
+    return Registration(
+        id=registration_id,
+        session_id=session.id,
+        member_id=member_id,
+        registered_on=on,
+        rank=max((r.rank for r in existing), default=0) + 1,
+        status=RegistrationStatus.WAITING if full else RegistrationStatus.CONFIRMED,
+    )
+
+
+def cancel(
+    registration: Registration, others: Sequence[Registration]
+) -> tuple[Registration, Registration | None]:
+    """EVT-4: cancel, and promote the first on the waiting list into a freed seat."""
+    if registration.status is RegistrationStatus.CANCELLED:
+        raise RuleViolation("inscription déjà annulée", rule="EVT-4", value=registration.id)
+    cancelled = attrs.evolve(registration, status=RegistrationStatus.CANCELLED)
+    if registration.status is not RegistrationStatus.CONFIRMED:
+        return cancelled, None
+    waiting = sorted(
+        (r for r in others if r.status is RegistrationStatus.WAITING and r.id != registration.id),
+        key=lambda r: r.rank,
+    )
+    promoted = attrs.evolve(waiting[0], status=RegistrationStatus.CONFIRMED) if waiting else None
+    return cancelled, promoted
+
+
+@attrs.frozen
+class Rates:
+    """EVT-5: ``None`` where the denominator is zero: no rate rather than a false 0 %."""
+
+    invited: int
+    registered: int
+    attendees: int
+
+    @property
+    def participation_of_invited(self) -> Decimal | None:
+        return _ratio(self.attendees, self.invited)
+
+    @property
+    def participation_of_registered(self) -> Decimal | None:
+        return _ratio(self.attendees, self.registered)
+
+    @property
+    def no_show(self) -> Decimal | None:
+        return _ratio(self.registered - self.attendees, self.registered)
+
+
+def _ratio(part: int, whole: int) -> Decimal | None:
+    return None if whole == 0 else Decimal(part) / Decimal(whole)
+
+
+def attendance_rates(registrations: Iterable[Registration], *, invited: int) -> Rates:
+    """EVT-5 over the confirmed registrations; an attendee must have been registered."""
+    confirmed = [r for r in registrations if r.status is RegistrationStatus.CONFIRMED]
+    attendees = sum(1 for r in confirmed if r.attended)
+    if invited < len(confirmed):
+        raise ValidationError(
+            f"{len(confirmed)} inscrits pour {invited} invités", rule="EVT-5", value=invited
+        )
+    return Rates(invited=invited, registered=len(confirmed), attendees=attendees)
+
+
+def certificate_recipients(registrations: Iterable[Registration]) -> list[Registration]:
+    """EVT-6: attendees only."""
+    return [
+        r for r in registrations if r.status is RegistrationStatus.CONFIRMED and r.attended is True
+    ]
+
+
+@attrs.frozen
+class TrackingRow:
+    """EVT-7: one row per event, as the guide's tracking table."""
+
+    event_id: str
+    title: str
+    dates: tuple[dt.date, ...]
+    places: tuple[str, ...]
+    participation: Decimal | None
+    topics: tuple[str, ...]
+    cost: Decimal
+    cost_per_attendee: Decimal | None
+
+
+def tracking_row(event: Event, sessions: Sequence[Session], rates: Rates) -> TrackingRow:
+    cost_each = (
+        None if rates.attendees == 0 else (event.cost / rates.attendees).quantize(Decimal("0.01"))
+    )
+    return TrackingRow(
+        event_id=event.id,
+        title=event.title,
+        dates=tuple(sorted(s.date for s in sessions)),
+        places=tuple(s.place for s in sorted(sessions, key=lambda s: s.date)),
+        participation=rates.participation_of_invited,
+        topics=event.topics,
+        cost=event.cost,
+        cost_per_attendee=cost_each,
+    )
+
+
+class SurveyKind(enum.Enum):
+    """SUR-1."""
+
+    NEEDS = "enquête de besoins"
+    SATISFACTION = "questionnaire de satisfaction"
+    NEWCOMER = "questionnaire à 3 mois"
+    IN_DEPTH = "enquête approfondie"
+
+
+def satisfaction(scores: Iterable[int], *, invited: int) -> tuple[Decimal | None, Decimal | None]:
+    """EVT-9: (satisfaction rate = share of answers 4-5, response rate = answers / invited)."""
+    answers = list(scores)
+    for score in answers:
+        if not 1 <= score <= 5:
+            raise ValidationError(f"note hors de 1 à 5 : {score}", rule="EVT-9", value=score)
+    satisfied = sum(1 for s in answers if s >= 4)
+    return _ratio(satisfied, len(answers)), _ratio(len(answers), invited)
+
+
+def in_depth_survey_due(last: dt.date | None, today: dt.date) -> bool:
+    """SUR-1: the in-depth survey is due when the last one is 3 years old (or there was none)."""
+    return last is None or last + relativedelta(years=3) <= today
+
+
+def check_newsletter(sent: Iterable[dt.date], on: dt.date, *, force: bool = False) -> bool:
+    """EVT-10: at most one newsletter a month; returns whether this one is forced past the rule."""
+    same_month = [d for d in sent if (d.year, d.month) == (on.year, on.month)]
+    if same_month and not force:
+        raise RuleViolation(
+            f"une lettre d'information est déjà partie ce mois-ci ({same_month[0].isoformat()}) ; "
+            "forcez l'envoi pour en adresser une seconde",
+            rule="EVT-10",
+            value=on,
+        )
+    return bool(same_month)
