@@ -12,7 +12,9 @@ from typing import Any
 
 from rsgm_core.app import App, default_url, open
 from rsgm_core.errors import (
+    ConfigurationError,
     ConflictError,
+    DeliveryError,
     MissingExtraError,
     NotFoundError,
     PluginError,

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from rsgm_core.services.census import CensusService
     from rsgm_core.services.members import MemberService
     from rsgm_core.services.outbox import OutboxService
+    from rsgm_core.services.tariffs import TariffService
 
 __all__ = ["App", "default_url", "open"]
 
@@ -56,8 +57,17 @@ def open(
     """
     settings = settings or Settings()
     hooks = Hooks(make_plugin_manager(plugins, autoload=autoload))
+    _check_settings(hooks, settings)  # a bad option fails here, not at 3 a.m. in the send loop
     storage = hooks.storage(url or default_url(), settings)
     return App(storage=storage, hooks=hooks, settings=settings, clock=clock)
+
+
+def _check_settings(hooks: Hooks, settings: Settings) -> None:
+    from rsgm_core.domain.outbox_policy import policy_from_options
+    from rsgm_core.services.outbox import outbox_options
+
+    policy_from_options(outbox_options(settings.plugin))
+    hooks.configure(settings)
 
 
 class App:
@@ -96,7 +106,7 @@ class App:
             yield uow
             uow.commit()
         if self.settings.plugin("outbox").get("deliver_after_commit", True):
-            self.outbox.retry_pending()  # before observers, so a failing observer strands nothing
+            self.outbox.deliver_due()  # before observers, so a failing observer strands nothing
         for callback in uow.after_commit:
             callback()
 
@@ -117,6 +127,12 @@ class App:
         from rsgm_core.services.members import MemberService
 
         return MemberService(self)
+
+    @cached_property
+    def tariffs(self) -> TariffService:
+        from rsgm_core.services.tariffs import TariffService
+
+        return TariffService(self)
 
     def info(self) -> dict[str, Any]:
         counts = {}

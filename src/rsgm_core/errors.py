@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "ConfigurationError",
     "ConflictError",
+    "DeliveryError",
     "MissingExtraError",
     "NotFoundError",
     "PluginError",
@@ -92,3 +94,24 @@ class MissingExtraError(RsgmError):
             value=module,
         )
         self.extra = extra
+
+
+class ConfigurationError(RsgmError):
+    """A plugin's options are missing or malformed; raised by ``rsgm_core.open``, never later."""
+
+
+class DeliveryError(RsgmError):
+    """A notifier could not hand a message over (NOT-1).
+
+    ``permanent`` tells the outbox what to do: a permanent failure (an SMTP 5xx reply to the
+    recipient or the content) puts the message in the dead-letter list at once; a temporary one
+    (4xx, time-out, connection refused) keeps it queued for a later attempt. ``code`` is the
+    transport's reply code when there is one.
+    """
+
+    def __init__(
+        self, message: str, *, permanent: bool, code: int | None = None, value: Any = _UNSET
+    ) -> None:
+        self.permanent = permanent
+        self.code = code
+        super().__init__(message, rule="NOT-1", value=value)

@@ -56,12 +56,26 @@ def rsgm_census_sources() -> list[CensusSource]:
     """
 
 
+@hookspec
+def rsgm_configure(settings: Settings) -> None:
+    """Check this plugin's options once, when ``rsgm_core.open`` builds an instance.
+
+    Raise :class:`~rsgm_core.errors.ConfigurationError` for a missing or malformed option (an SMTP
+    host, a port, a sender address), so that it fails at start-up rather than in the send loop.
+    Every implementation is called; the return value is ignored.
+    """
+
+
 @hookspec(firstresult=True)
 def rsgm_send(message: OutboxMessage, settings: Settings) -> Delivery | None:
     """Deliver one message of the outbox (NOT-1).
 
-    Called after the transaction that queued the message has committed. Raise any exception to say
-    the delivery failed: the message stays in the outbox with the error, for ``retry_pending``.
+    Called after the transaction that queued the message has committed. Raise
+    :class:`~rsgm_core.errors.DeliveryError` (``permanent=True`` for a refusal that a retry cannot
+    cure, such as an SMTP 5xx on the recipient) or any other exception (a temporary failure): the
+    message stays in the outbox with the error, retried later or dead-lettered.
+    ``message.message_id`` is fixed when the message is queued: send it as is, so a resend after a
+    crash is recognisable.
 
     :return: a :class:`~rsgm_core.domain.messages.Delivery` once the message is handed over, or
         ``None`` to let the next notifier try. Stops at the first non-``None`` result; the built-in

@@ -22,9 +22,12 @@ from typing import Any, Generic, Self, TypeVar
 
 import attrs
 
+from rsgm_core.domain.billing import Intervention, Trainee
 from rsgm_core.domain.census import CensusImport, MetaEntry
+from rsgm_core.domain.conventions import Convention
 from rsgm_core.domain.members import Member, Position
 from rsgm_core.domain.messages import OutboxMessage
+from rsgm_core.domain.tariffs import Membership
 from rsgm_core.domain.territory import (
     Arrondissement,
     Commune,
@@ -85,6 +88,12 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     Collection("populations", PopulationFigure, ("commune", "vintage")),
     Collection("members", Member, "id"),
     Collection("positions", Position, "id", commune_refs=("commune",)),
+    # Keyed by id, not (commune, year): after a merge the successor inherits every former
+    # commune's memberships and conventions, even for the same year (TER-5).
+    Collection("memberships", Membership, "id", commune_refs=("insee",)),
+    Collection("conventions", Convention, "id", commune_refs=("insee",)),
+    Collection("trainees", Trainee, "id"),
+    Collection("interventions", Intervention, "id", commune_refs=("insee",)),
 )
 
 
@@ -184,6 +193,10 @@ _LABELS = {
     "departements": "département",
     "outbox": "message",
     "census_imports": "import de recensement",
+    "memberships": "adhésion",
+    "conventions": "convention",
+    "trainees": "stagiaire",
+    "interventions": "intervention",
 }
 
 
@@ -207,6 +220,10 @@ class UnitOfWork(abc.ABC):
     populations: Repository[PopulationFigure]
     members: Repository[Member]
     positions: Repository[Position]
+    memberships: Repository[Membership]
+    conventions: Repository[Convention]
+    trainees: Repository[Trainee]
+    interventions: Repository[Intervention]
 
     #: Observers to call once the transaction has committed (never on rollback).
     after_commit: list[Callable[[], object]]

@@ -13,6 +13,7 @@ import pytest
 
 import rsgm_core
 from rsgm_core.cli import main
+from rsgm_core.plugins.sql.migrations import SCHEMA_VERSION
 from tests.conftest import NEW_VINTAGE, OLD_VINTAGE, SAMPLE
 
 
@@ -51,7 +52,7 @@ def test_demo_imports_the_sample_and_prints_the_census_TER_6(
 def test_db_init_info_upgrade(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     db = str(tmp_path / "cdg.db")
     code, out, _ = run(capsys, "db", "init", "--db", db)
-    assert code == 0 and "schéma 2" in out
+    assert code == 0 and f"schéma {SCHEMA_VERSION}" in out
     code, out, _ = run(capsys, "db", "info", "--db", db)
     assert code == 0 and "aucun recensement importé" in out
     code, out, _ = run(capsys, "db", "upgrade", "--db", db)

@@ -143,7 +143,9 @@ def test_a_failed_delivery_stays_pending_then_retry_sends_it_NOT_1(
     [message] = app.outbox.list(MessageStatus.PENDING)
     assert message.attempts == 1 and message.last_attempt_at == NOW
     assert message.last_error == "ConnectionError: serveur SMTP injoignable"
-    assert message.sent_at is None and message.message_id is None
+    assert message.sent_at is None
+    assert message.message_id == f"<{message.id}@rsgm.invalid>"  # fixed when queued (NOT-1)
+    assert message.next_attempt_at == NOW + dt.timedelta(minutes=1)  # back-off after 1 failure
 
     smtp.down = False
     report = app.outbox.retry_pending()

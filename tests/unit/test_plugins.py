@@ -32,6 +32,7 @@ BUILTIN_NAMES = {
     "sql",
     "decoupage",
     "log_notifier",
+    "smtp",
     "templates_fr",
     "cdg79",
     "holidays_fr",

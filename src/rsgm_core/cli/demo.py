@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rsgm_core.cli.census import _print_report
 from rsgm_core.cli.common import open_app
+from rsgm_core.cli.tariffs import print_invoices
+from rsgm_core.domain.tariffs import ServiceKind
 from rsgm_core.settings import Settings
+
+if TYPE_CHECKING:
+    from rsgm_core.app import App
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample" / "79"
 # A few agents, so that the census shows functions in place next to vacant posts (TER-6).
@@ -19,6 +25,29 @@ AGENTS = (
     ("Julien", "Bernard", None, "79030", "secretaire_de_mairie", Decimal("0.5"), "contractuel"),
     ("Sophie", "Petit", "sophie.petit@example.org", "79024", "sgm", Decimal(1), "stagiaire"),
 )  # fmt: skip
+
+
+# The membership pack for 2025, the exercise of the grid shipped and the year the sample's
+# populations (vintage 2022) are in force (TER-2): fixed dates, so the demo does not age.
+MEMBERSHIPS = (
+    ("79019", date(2025, 1, 20)),
+    ("79030", date(2025, 2, 3)),
+    ("79307", date(2025, 1, 20)),
+)
+CONVENTIONS = (
+    ("79307", date(2025, 1, 15), "CONV-2025-01"),
+    ("79024", date(2025, 3, 3), "CONV-2025-02"),
+)
+INTERVENTIONS = (
+    (
+        "79307",
+        date(2025, 4, 2),
+        ServiceKind.FIRST_JOB_ACCOMPANIMENT,
+        150,
+        "prise de poste de la SGM",
+    ),
+    ("79024", date(2025, 5, 12), ServiceKind.SPECIFIC_INTERVENTION, 90, "préparation du budget"),
+)
 
 
 def register(commands: Any) -> None:
@@ -67,7 +96,26 @@ def _demo(args: argparse.Namespace) -> int:
         )
         print("3. recensement par EPCI :\n")
         _print_report(app.census.report(), "epci")
+        _pack(app)
     print(
         f"\nLa base {path} reste disponible : essayez « rsgm census report --db {path} --format csv »."
     )
     return 0
+
+
+def _pack(app: App) -> None:
+    """Memberships, conventions and interventions of 2025, then that year's invoices (TAR-1..8)."""
+    for commune, joined_on in MEMBERSHIPS:
+        app.tariffs.join(commune, 2025, joined_on=joined_on)
+    for commune, signed_on, reference in CONVENTIONS:
+        app.tariffs.sign_convention(commune, signed_on, reference=reference)
+    for commune, on, kind, minutes, description in INTERVENTIONS:
+        app.tariffs.add_intervention(commune, on, kind, minutes, description=description)
+    invoices = app.tariffs.bill(2025)
+    with app.storage.unit_of_work(read_only=True) as uow:
+        names = {c.code: c.name for c in uow.communes.list({"code": [i.insee for i in invoices]})}
+    print(
+        f"\n4. pack d'adhésion 2025 : {len(MEMBERSHIPS)} adhésions, {len(CONVENTIONS)} conventions, "
+        f"{len(INTERVENTIONS)} interventions (une commune adhérente, une non adhérente) :\n"
+    )
+    print_invoices(invoices, names, 2025)

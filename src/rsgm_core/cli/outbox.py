@@ -1,37 +1,73 @@
-"""``rsgm outbox list|retry``: what was sent, what waits, and trying again."""
+"""``rsgm outbox list|send|retry|preview``: what was sent, what waits, what failed for good,
+sending a round, trying again, and seeing a message before it is ever queued."""
 
 from __future__ import annotations
 
 import argparse
+import json
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from rsgm_core.cli.common import add_db_option, open_app, print_table
 from rsgm_core.domain.messages import MessageStatus
+from rsgm_core.errors import NotFoundError, ValidationError
 
 
 def register(commands: Any) -> None:
     outbox = commands.add_parser("outbox", help="boîte d'envoi des messages")
     actions = outbox.add_subparsers(dest="action", metavar="ACTION")
     actions.required = True
+
     listing = actions.add_parser("list", help="lister les messages")
-    listing.add_argument(
+    which = listing.add_mutually_exclusive_group()
+    which.add_argument(
         "--status", choices=[s.value for s in MessageStatus], help="filtrer par état"
+    )
+    which.add_argument(
+        "--dead", action="store_true", help="les messages en échec définitif (à réessayer)"
     )
     add_db_option(listing)
     listing.set_defaults(handler=_list)
-    retry = actions.add_parser("retry", help="réessayer les messages en attente")
+
+    send = actions.add_parser(
+        "send", help="une tournée d'envoi (heures d'envoi, limite horaire et délais respectés)"
+    )
+    add_db_option(send)
+    send.set_defaults(handler=_send)
+
+    retry = actions.add_parser("retry", help="réessayer maintenant les messages en attente")
+    retry.add_argument(
+        "--dead",
+        nargs="*",
+        metavar="ID",
+        help="remettre en attente les messages en échec définitif (tous, ou ces identifiants)",
+    )
     add_db_option(retry)
     retry.set_defaults(handler=_retry)
 
+    preview = actions.add_parser("preview", help="afficher un modèle rendu avec un exemple")
+    preview.add_argument("template", metavar="MODELE", help="nom du modèle, ex. member_welcome")
+    preview.add_argument(
+        "--context", metavar="FICHIER.json", help="valeurs à utiliser au lieu de l'exemple fourni"
+    )
+    preview.add_argument("--html", action="store_true", help="afficher aussi la partie HTML")
+    preview.set_defaults(handler=_preview)
+
 
 def _list(args: argparse.Namespace) -> int:
+    status = (
+        MessageStatus.DEAD if args.dead else MessageStatus(args.status) if args.status else None
+    )
     with open_app(args) as app:
-        messages = app.outbox.list(MessageStatus(args.status) if args.status else None)
+        messages = app.outbox.list(status)
     rows = [
         (
+            m.id[:8],
             m.created_at.strftime("%d/%m/%Y %H:%M"),
             m.status.value,
             m.attempts,
+            m.next_attempt_at.strftime("%d/%m %H:%M") if m.next_attempt_at else "",
             m.recipient,
             m.subject,
             m.last_error or "",
@@ -39,15 +75,80 @@ def _list(args: argparse.Namespace) -> int:
         for m in messages
     ]
     print_table(
-        ("créé le", "état", "essais", "destinataire", "objet", "dernière erreur"), rows, numeric={2}
+        ("id", "créé le", "état", "essais", "prochain", "destinataire", "objet", "dernière erreur"),
+        rows,
+        numeric={3},
     )
     return 0
 
 
+def _report(report: Any) -> int:
+    print(
+        f"{len(report.sent)} message(s) envoyé(s), {len(report.failed)} en échec temporaire "
+        f"(conservés pour un nouvel essai), {len(report.dead)} en échec définitif, "
+        f"{report.deferred} différé(s)"
+    )
+    if report.resent:
+        print(
+            f"{len(report.resent)} message(s) interrompu(s) lors d'un envoi précédent et renvoyé(s) "
+            "avec le même Message-ID : le destinataire a pu les recevoir deux fois"
+        )
+    return 1 if report.failed or report.dead else 0
+
+
+def _send(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        return _report(app.outbox.deliver_due())
+
+
 def _retry(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        report = app.outbox.retry_pending()
-    print(
-        f"{len(report.sent)} message(s) envoyé(s), {len(report.failed)} en échec (conservés pour un nouvel essai)"
-    )
-    return 1 if report.failed else 0
+        if args.dead is not None:
+            revived = app.outbox.revive(_full_ids(app, args.dead) if args.dead else None)
+            print(f"{len(revived)} message(s) remis en attente")
+        return _report(app.outbox.retry_pending())
+
+
+def _full_ids(app: Any, prefixes: list[str]) -> list[str]:
+    """Identifiers as `list` shows them (their first 8 characters) or whole."""
+    dead = [m.id for m in app.outbox.list(MessageStatus.DEAD)]
+    ids = []
+    for prefix in prefixes:
+        found = [key for key in dead if key.startswith(prefix)]
+        if len(found) != 1:
+            raise NotFoundError(
+                f"identifiant {prefix!r} : {len(found)} message(s) en échec définitif correspondent",
+                value=prefix,
+            )
+        ids.append(found[0])
+    return ids
+
+
+def _preview(args: argparse.Namespace) -> int:
+    import rsgm_core
+
+    context = _context(args.template, args.context)
+    with rsgm_core.open("memory://") as app:  # templates come from plugins, not from a database
+        subject, text, html = app.outbox.render(args.template, context)
+    print(f"Objet : {subject}\n\n{text.rstrip()}")
+    if args.html and html:
+        print(f"\n--- HTML ---\n{html.rstrip()}")
+    return 0
+
+
+def _context(template: str, path: str | None) -> dict[str, Any]:
+    if path:
+        source = Path(path)
+        text = source.read_text(encoding="utf-8")
+    else:
+        sample = resources.files("rsgm_core") / "templates" / "fr" / f"{template}.sample.json"
+        if not sample.is_file():
+            return {}  # a template without fields still renders; one with fields says which
+        text, source = sample.read_text(encoding="utf-8"), Path(str(sample))
+    try:
+        values = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"{source.name} : JSON illisible ({exc})", value=str(source)) from exc
+    if not isinstance(values, dict):
+        raise ValidationError(f"{source.name} : un objet JSON est attendu", value=str(source))
+    return values

@@ -60,6 +60,7 @@ class Trainee:
     person: str
     first_job_start: date
     programme: str = ""
+    id: str = ""  # storage key, given when stored
 
 
 def trainee_window(trainee: Trainee, months: int = 6) -> tuple[date, date]:
@@ -93,6 +94,7 @@ class Intervention:
     trainee: Trainee | None = None
     description: str = ""
     ref: str = ""
+    id: str = ""  # storage key, given when stored
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.minutes, bool) or not isinstance(self.minutes, int):

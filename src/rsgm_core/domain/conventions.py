@@ -94,6 +94,7 @@ class Convention:
     signed_on: date
     reference: str = ""
     notice: Notice | None = None
+    id: str = ""  # storage key, given when stored
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.insee, str) or not self.insee:

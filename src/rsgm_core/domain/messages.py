@@ -2,7 +2,9 @@
 
 A message is written to the outbox in the same transaction as the change that caused it, then
 delivered after commit. A failed delivery keeps the message, its error and its attempt count: nothing
-is ever dropped, and ``retry_pending`` tries again.
+is ever dropped. A temporary failure waits for ``next_attempt_at``; a permanent one (or too many
+temporary ones) moves the message to the dead-letter list (``DEAD``), from which an animator
+sends it again.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import enum
 import attrs
 
 __all__ = [
+    "Attachment",
     "Delivery",
     "MessageStatus",
     "MessageTemplate",
@@ -24,7 +27,9 @@ __all__ = [
 
 class MessageStatus(enum.Enum):
     PENDING = "pending"  # waiting for its first delivery, or for a retry after a failure
+    SENDING = "sending"  # claimed by a delivery round; still so after a crash mid-send
     SENT = "sent"
+    DEAD = "dead"  # permanent failure or attempts exhausted: kept for an animator to retry
 
 
 @attrs.frozen
@@ -35,6 +40,15 @@ class MessageTemplate:
     subject: str
     text: str
     html: str | None = None
+
+
+@attrs.frozen
+class Attachment:
+    """A file sent with a message: an attendance certificate, an iCalendar invitation."""
+
+    filename: str
+    content_type: str  # "application/pdf", "text/calendar"
+    content: bytes
 
 
 @attrs.frozen
@@ -51,7 +65,11 @@ class OutboxMessage:
     last_error: str | None = None
     last_attempt_at: dt.datetime | None = None
     sent_at: dt.datetime | None = None
-    message_id: str | None = None  # the transport's identifier, to detect a double send
+    message_id: str | None = None  # set when queued, sent as is: a double send is detectable
+    # Schema migration 4: the fields below were added later, so they come last.
+    next_attempt_at: dt.datetime | None = None  # back-off: not tried again before this
+    list_unsubscribe: str | None = None  # newsletters: the List-Unsubscribe target (URL, mailto:)
+    attachments: tuple[Attachment, ...] = ()
 
 
 @attrs.frozen
@@ -70,11 +88,24 @@ def mark_sent(message: OutboxMessage, *, at: dt.datetime, delivery: Delivery) ->
         sent_at=at,
         last_error=None,
         message_id=delivery.message_id or message.message_id,
+        next_attempt_at=None,
     )
 
 
-def mark_failed(message: OutboxMessage, *, at: dt.datetime, error: str) -> OutboxMessage:
-    # NOT-1: the message stays pending with the reason, for the next retry.
+def mark_failed(
+    message: OutboxMessage,
+    *,
+    at: dt.datetime,
+    error: str,
+    retry_at: dt.datetime | None = None,
+    dead: bool = False,
+) -> OutboxMessage:
+    # NOT-1: the message is kept with the reason, pending for the next round or dead-lettered.
     return attrs.evolve(
-        message, attempts=message.attempts + 1, last_attempt_at=at, last_error=error[:2000]
+        message,
+        status=MessageStatus.DEAD if dead else MessageStatus.PENDING,
+        attempts=message.attempts + 1,
+        last_attempt_at=at,
+        last_error=error[:2000],
+        next_attempt_at=None if dead else retry_at,
     )

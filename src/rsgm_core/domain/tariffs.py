@@ -359,6 +359,7 @@ class Membership:
     year: int
     fee: Decimal = attrs.field(converter=to_money)
     joined_on: date
+    id: str = ""  # storage key, given when stored (a merged commune's memberships all move, TER-5)
 
     @property
     def valid_from(self) -> date:

@@ -9,6 +9,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "rsgm_core.plugins.sql",
     "rsgm_core.plugins.decoupage",
     "rsgm_core.plugins.log_notifier",
+    "rsgm_core.plugins.smtp",
     "rsgm_core.plugins.templates_fr",
     "rsgm_core.plugins.cdg79",
     "rsgm_core.plugins.holidays_fr",

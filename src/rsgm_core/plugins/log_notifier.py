@@ -24,7 +24,7 @@ log = logging.getLogger("rsgm.outbox")
 
 @hookimpl(trylast=True)
 def rsgm_send(message: OutboxMessage, settings: Settings) -> Delivery:
-    message_id = f"<{message.id}@rsgm.invalid>"
+    message_id = message.message_id or f"<{message.id}@rsgm.invalid>"
     text = (
         f"Message-ID: {message_id}\nÀ : {message.recipient}\nObjet : {message.subject}\n\n"
         f"{message.body_text}\n"

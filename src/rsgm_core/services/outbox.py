@@ -1,39 +1,89 @@
 """The outbox (NOT-1): messages are queued inside the transaction of the change that causes them
-and delivered after it commits; a failed delivery stays queued with its error for a retry."""
+and delivered after it commits. Delivery is at least once: each message is claimed (``SENDING``)
+before it is handed to the notifier and marked after, both in their own small transactions, and
+its Message-ID is fixed when queued, so a resend after a crash carries the same identifier."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from rsgm_core.domain.members import validate_email
 from rsgm_core.domain.messages import (
+    Attachment,
     Delivery,
     MessageStatus,
     OutboxMessage,
     mark_failed,
     mark_sent,
 )
-from rsgm_core.errors import NotFoundError, PluginError, RsgmError, ValidationError
+from rsgm_core.domain.outbox_policy import DeliveryPolicy, policy_from_options
+from rsgm_core.errors import DeliveryError, NotFoundError, PluginError, RsgmError, ValidationError
 
 if TYPE_CHECKING:
     from rsgm_core.app import App
     from rsgm_core.domain.messages import MessageTemplate
     from rsgm_core.ports import UnitOfWork
 
+log = logging.getLogger("rsgm.outbox")
+
+RATE_KEY = "outbox.rate"  # meta entry: the current hour and how many messages left in it
+DEFAULT_DOMAIN = "rsgm.invalid"
+
 
 @attrs.frozen
 class DeliveryReport:
     sent: tuple[str, ...] = ()
-    failed: tuple[str, ...] = ()
+    failed: tuple[str, ...] = ()  # temporary failures: still pending, with a next attempt time
+    dead: tuple[str, ...] = ()  # permanent failures or attempts exhausted: in the dead-letter list
+    resent: tuple[str, ...] = ()  # interrupted by a crash earlier, sent again with the same ID
+    deferred: int = 0  # due but held back by the sending hours or the hourly limit
+
+
+OPTION_ENV = {  # for the `rsgm` command, whose settings are the defaults
+    "hours": "RSGM_OUTBOX_HOURS",
+    "days": "RSGM_OUTBOX_DAYS",
+    "max_per_hour": "RSGM_OUTBOX_MAX_PER_HOUR",
+}
+
+
+def outbox_options(settings_plugin: Any) -> dict[str, Any]:
+    """``Settings.plugin("outbox")``, completed by the ``RSGM_OUTBOX_*`` environment variables."""
+    import os
+
+    options = dict(settings_plugin("outbox"))
+    for key, variable in OPTION_ENV.items():
+        value = os.environ.get(variable)
+        if value and key not in options:
+            options[key] = int(value) if value.isdigit() else value
+    return options
+
+
+def message_id_domain(settings_plugin: Any) -> str:
+    """The right-hand side of Message-IDs: ``outbox.domain``, else the SMTP sender's domain."""
+    import os
+
+    domain = settings_plugin("outbox").get("domain")
+    sender = settings_plugin("smtp").get("sender") or os.environ.get("RSGM_SMTP_SENDER", "")
+    if not domain and "@" in sender:
+        domain = sender.rsplit("@", 1)[1].strip(" >")
+    return str(domain or DEFAULT_DOMAIN)
 
 
 class OutboxService:
     def __init__(self, app: App) -> None:
         self.app = app
+
+    @cached_property
+    def policy(self) -> DeliveryPolicy:
+        return policy_from_options(outbox_options(self.app.settings.plugin))
 
     def template(self, name: str) -> MessageTemplate:
         template = self.app.hooks.message_template(name, self.app.settings.locale)
@@ -55,19 +105,42 @@ class OutboxService:
         )
 
     def queue(
-        self, uow: UnitOfWork, name: str, recipient: str, context: Mapping[str, Any]
+        self,
+        uow: UnitOfWork,
+        name: str,
+        recipient: str,
+        context: Mapping[str, Any],
+        *,
+        attachments: Sequence[Attachment] = (),
+        list_unsubscribe: str | None = None,
     ) -> OutboxMessage:
-        """Render message ``name`` and add it to the outbox in ``uow``'s transaction (NOT-1)."""
+        """Render message ``name`` and add it to the outbox in ``uow``'s transaction (NOT-1).
+
+        ``list_unsubscribe`` (a URL or ``mailto:``) marks a newsletter: the SMTP notifier sends it
+        as ``List-Unsubscribe``. The Message-ID is fixed here, once, for every attempt.
+        """
         recipient = validate_email(recipient, generic_local_parts=())
         subject, text, html = self.render(name, context)
+        if list_unsubscribe is not None and not list_unsubscribe.startswith(
+            ("https://", "http://", "mailto:")
+        ):
+            raise ValidationError(
+                f"lien de désinscription invalide : {list_unsubscribe!r} (https:… ou mailto:…)",
+                rule="NOT-1",
+                value=list_unsubscribe,
+            )
+        key = str(uuid.uuid4())
         message = OutboxMessage(
-            id=str(uuid.uuid4()),
+            id=key,
             created_at=self.app.now(),
             template=name,
             recipient=recipient,
             subject=subject,
             body_text=text,
             body_html=html,
+            message_id=f"<{key}@{message_id_domain(self.app.settings.plugin)}>",
+            list_unsubscribe=list_unsubscribe,
+            attachments=tuple(attachments),
         )
         uow.outbox.add(message)
         return message
@@ -77,36 +150,159 @@ class OutboxService:
             where = {"status": status} if status else None
             return sorted(uow.outbox.list(where), key=lambda m: (m.created_at, m.id))
 
-    def retry_pending(self) -> DeliveryReport:
-        """Try every pending message once; each outcome is saved on its own, so a crash loses at
-        most the mark of the message being sent (it is then sent again, with the same id)."""
-        sent, failed = [], []
-        for message in self.list(MessageStatus.PENDING):
-            try:
-                delivery = self.app.hooks.send(message, self.app.settings)
-                if delivery is None:
-                    raise PluginError(
-                        "aucune extension n'a pris le message en charge", value=message.id
-                    )
-                if not isinstance(delivery, Delivery):
-                    raise PluginError(f"résultat d'envoi inattendu : {delivery!r}", value=delivery)
-                outcome = mark_sent(message, at=self.app.now(), delivery=delivery)
-                sent.append(message.id)
-            except Exception as exc:  # any failure of a notifier keeps the message (NOT-1)
-                detail = (
-                    exc.message if isinstance(exc, RsgmError) else f"{type(exc).__name__}: {exc}"
-                )
-                outcome = mark_failed(message, at=self.app.now(), error=detail)
-                failed.append(message.id)
-            with self.app.storage.unit_of_work() as uow:
-                uow.outbox.update(outcome)
-                uow.commit()
-        return DeliveryReport(tuple(sent), tuple(failed))
-
-    deliver_pending = retry_pending
-
     def get(self, message_id: str) -> OutboxMessage:
         if not message_id:
             raise ValidationError("identifiant de message vide", value=message_id)
         with self.app.storage.unit_of_work(read_only=True) as uow:
             return uow.outbox.get(message_id)
+
+    # Delivery rounds
+
+    def deliver_due(self) -> DeliveryReport:
+        """One round: every message whose back-off has elapsed, within the sending hours and the
+        hourly limit. Runs after each transaction and in ``rsgm outbox send``."""
+        return self._deliver(force=False)
+
+    def retry_pending(self) -> DeliveryReport:
+        """Every pending message now, back-off or not (sending hours and the hourly limit still
+        apply): what an animator asks for with ``rsgm outbox retry``."""
+        return self._deliver(force=True)
+
+    deliver_pending = retry_pending
+
+    def revive(self, ids: Iterable[str] | None = None) -> list[OutboxMessage]:
+        """Move dead-lettered messages (all, or those of ``ids``) back to pending, attempts reset;
+        the next round sends them."""
+        wanted = set(ids) if ids is not None else None
+        with self.app.storage.unit_of_work() as uow:
+            dead = uow.outbox.list({"status": MessageStatus.DEAD})
+            found = {m.id for m in dead}
+            missing = sorted((wanted or set()) - found)
+            if missing:
+                raise NotFoundError(
+                    f"aucun message en échec définitif : {', '.join(missing)}", value=missing
+                )
+            revived = [
+                attrs.evolve(m, status=MessageStatus.PENDING, attempts=0, next_attempt_at=None)
+                for m in dead
+                if wanted is None or m.id in wanted
+            ]
+            uow.outbox.update_all(revived)
+            uow.commit()
+        return sorted(revived, key=lambda m: (m.created_at, m.id))
+
+    def _due(self, now: dt.datetime, force: bool) -> list[OutboxMessage]:
+        lease = self.policy.lease
+        with self.app.storage.unit_of_work(read_only=True) as uow:
+            waiting = uow.outbox.list({"status": (MessageStatus.PENDING, MessageStatus.SENDING)})
+        due = [
+            m
+            for m in waiting
+            if (
+                # A claim older than the lease belongs to a round that died mid-send.
+                (m.last_attempt_at is None or m.last_attempt_at + lease <= now)
+                if m.status is MessageStatus.SENDING
+                else force or m.next_attempt_at is None or m.next_attempt_at <= now
+            )
+        ]
+        return sorted(due, key=lambda m: (m.created_at, m.id))
+
+    def _deliver(self, *, force: bool) -> DeliveryReport:
+        now = self.app.now()
+        due = self._due(now, force)
+        if not due:
+            return DeliveryReport()
+        if not self.policy.window.allows(now.astimezone(self.app.settings.zone)):
+            return DeliveryReport(deferred=len(due))
+        budget = self._budget(now)
+        sent: list[str] = []
+        failed: list[str] = []
+        dead: list[str] = []
+        resent: list[str] = []
+        for message in due[:budget]:
+            if message.status is MessageStatus.SENDING:
+                log.warning(
+                    "message %s interrompu pendant un envoi précédent : renvoyé avec le même "
+                    "Message-ID %s, le destinataire l'a peut-être déjà reçu",
+                    message.id,
+                    message.message_id,
+                )
+                message = attrs.evolve(message, attempts=message.attempts + 1)
+                resent.append(message.id)
+            self._save(attrs.evolve(message, status=MessageStatus.SENDING, last_attempt_at=now))
+            outcome = self._send(message)
+            self._save(outcome)
+            {MessageStatus.SENT: sent, MessageStatus.DEAD: dead}.get(outcome.status, failed).append(
+                message.id
+            )
+        self._spend(now, len(due[:budget]))
+        return DeliveryReport(
+            tuple(sent), tuple(failed), tuple(dead), tuple(resent), len(due) - len(due[:budget])
+        )
+
+    def _send(self, message: OutboxMessage) -> OutboxMessage:
+        permanent = False
+        try:
+            delivery = self.app.hooks.send(message, self.app.settings)
+            if delivery is None:
+                raise PluginError(
+                    "aucune extension n'a pris le message en charge", value=message.id
+                )
+            if not isinstance(delivery, Delivery):
+                raise PluginError(f"résultat d'envoi inattendu : {delivery!r}", value=delivery)
+            return mark_sent(message, at=self.app.now(), delivery=delivery)
+        except Exception as exc:  # any failure of a notifier keeps the message (NOT-1)
+            permanent = isinstance(exc, DeliveryError) and exc.permanent
+            detail = exc.message if isinstance(exc, RsgmError) else f"{type(exc).__name__}: {exc}"
+        at = self.app.now()
+        attempts = message.attempts + 1
+        retry = self.policy.retry
+        if not permanent and retry.exhausted(attempts):
+            detail = f"{detail} (abandon après {attempts} essais)"
+        return mark_failed(
+            message,
+            at=at,
+            error=detail,
+            retry_at=retry.next_attempt(at, attempts),
+            dead=permanent or retry.exhausted(attempts),
+        )
+
+    def _save(self, message: OutboxMessage) -> None:
+        with self.app.storage.unit_of_work() as uow:
+            uow.outbox.update(message)
+            uow.commit()
+
+    def _budget(self, now: dt.datetime) -> int:
+        """How many messages may still leave in the current clock hour."""
+        limit = self.policy.max_per_hour
+        if limit is None:
+            return 1 << 62
+        hour, spent = self._rate()
+        return max(limit - (spent if hour == _hour(now) else 0), 0)
+
+    def _rate(self) -> tuple[str, int]:
+        with self.app.storage.unit_of_work(read_only=True) as uow:
+            entry = uow.meta.find(RATE_KEY)
+        if entry is None:
+            return "", 0
+        value = json.loads(entry.value)
+        return str(value["hour"]), int(value["count"])
+
+    def _spend(self, now: dt.datetime, count: int) -> None:
+        if self.policy.max_per_hour is None or count == 0:
+            return
+        from rsgm_core.domain.census import MetaEntry
+
+        hour, spent = self._rate()
+        spent = spent + count if hour == _hour(now) else count
+        entry = MetaEntry(RATE_KEY, json.dumps({"hour": _hour(now), "count": spent}))
+        with self.app.storage.unit_of_work() as uow:
+            if uow.meta.find(RATE_KEY) is None:
+                uow.meta.add(entry)
+            else:
+                uow.meta.update(entry)
+            uow.commit()
+
+
+def _hour(now: dt.datetime) -> str:
+    return now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from rsgm_core.errors import ValidationError
@@ -30,6 +30,12 @@ def _environment(locale: str, autoescape: bool) -> jinja2.Environment:
     return env
 
 
+@lru_cache(maxsize=256)
+def _compiled(locale: str, autoescape: bool, source: str) -> jinja2.Template:
+    # Compiling costs milliseconds; a round queues thousands of messages from a few templates.
+    return _environment(locale, autoescape).from_string(source)
+
+
 def render_template(
     template: MessageTemplate, context: Mapping[str, Any], settings: Settings, *, today: dt.date
 ) -> tuple[str, str, str | None]:
@@ -37,10 +43,10 @@ def render_template(
 
     values = {"today": today, **context}
     try:
-        subject = _environment(settings.locale, False).from_string(template.subject).render(values)
-        text = _environment(settings.locale, False).from_string(template.text).render(values)
+        subject = _compiled(settings.locale, False, template.subject).render(values)
+        text = _compiled(settings.locale, False, template.text).render(values)
         html = (
-            _environment(settings.locale, True).from_string(template.html).render(values)
+            _compiled(settings.locale, True, template.html).render(values)
             if template.html
             else None
         )

@@ -83,6 +83,38 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX ix_positions_commune ON positions (commune)
         """),
     ),
+    Migration(
+        3,
+        "pack d'adhésion : adhésions, conventions, stagiaires et interventions",
+        _ddl("""
+        CREATE TABLE memberships (
+            id TEXT NOT NULL PRIMARY KEY, insee TEXT NOT NULL REFERENCES communes (code),
+            year INTEGER NOT NULL, fee TEXT NOT NULL, joined_on TEXT NOT NULL);
+        CREATE INDEX ix_memberships_insee ON memberships (insee);
+        CREATE INDEX ix_memberships_year ON memberships (year);
+        CREATE TABLE conventions (
+            id TEXT NOT NULL PRIMARY KEY, insee TEXT NOT NULL REFERENCES communes (code),
+            signed_on TEXT NOT NULL, reference TEXT NOT NULL, notice JSON);
+        CREATE INDEX ix_conventions_insee ON conventions (insee);
+        CREATE TABLE trainees (
+            id TEXT NOT NULL PRIMARY KEY, person TEXT NOT NULL, first_job_start TEXT NOT NULL,
+            programme TEXT NOT NULL);
+        CREATE TABLE interventions (
+            id TEXT NOT NULL PRIMARY KEY, insee TEXT NOT NULL REFERENCES communes (code),
+            "on" TEXT NOT NULL, kind TEXT NOT NULL, minutes INTEGER NOT NULL,
+            on_site BOOLEAN NOT NULL, trainee JSON, description TEXT NOT NULL, ref TEXT NOT NULL);
+        CREATE INDEX ix_interventions_insee ON interventions (insee)
+        """),
+    ),
+    Migration(
+        4,
+        "boîte d'envoi : prochain essai, désinscription, pièces jointes",
+        _ddl("""
+        ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT;
+        ALTER TABLE outbox ADD COLUMN list_unsubscribe TEXT;
+        ALTER TABLE outbox ADD COLUMN attachments JSON NOT NULL DEFAULT '[]'
+        """),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -45,6 +45,10 @@ outbox = sa.Table(
     sa.Column("last_attempt_at", Text),
     sa.Column("sent_at", Text),
     sa.Column("message_id", Text),
+    # Added by migration 4 (ALTER TABLE appends, so they stay last).
+    sa.Column("next_attempt_at", Text),
+    sa.Column("list_unsubscribe", Text),
+    sa.Column("attachments", sa.JSON, nullable=False, server_default="[]"),
 )
 
 census_imports = sa.Table(
@@ -128,4 +132,49 @@ positions = sa.Table(
     sa.Column("permanent", sa.Boolean, nullable=False),
     sa.Column("start", Text),
     sa.Column("end", Text),
+)
+
+# The membership pack (TAR-1..TAR-8), migration 3. The commune is ``insee``, as in the domain.
+
+memberships = sa.Table(
+    "memberships",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("insee", Text, sa.ForeignKey("communes.code"), nullable=False, index=True),
+    sa.Column("year", sa.Integer, nullable=False, index=True),
+    sa.Column("fee", Text, nullable=False),
+    sa.Column("joined_on", Text, nullable=False),
+)
+
+conventions = sa.Table(
+    "conventions",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("insee", Text, sa.ForeignKey("communes.code"), nullable=False, index=True),
+    sa.Column("signed_on", Text, nullable=False),
+    sa.Column("reference", Text, nullable=False),
+    sa.Column("notice", sa.JSON),
+)
+
+trainees = sa.Table(
+    "trainees",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("person", Text, nullable=False),
+    sa.Column("first_job_start", Text, nullable=False),
+    sa.Column("programme", Text, nullable=False),
+)
+
+interventions = sa.Table(
+    "interventions",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("insee", Text, sa.ForeignKey("communes.code"), nullable=False, index=True),
+    sa.Column("on", Text, nullable=False),
+    sa.Column("kind", Text, nullable=False),
+    sa.Column("minutes", sa.Integer, nullable=False),
+    sa.Column("on_site", sa.Boolean, nullable=False),
+    sa.Column("trainee", sa.JSON),  # the trainee as billed (TAR-6)
+    sa.Column("description", Text, nullable=False),
+    sa.Column("ref", Text, nullable=False),
 )

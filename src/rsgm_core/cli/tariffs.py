@@ -1,0 +1,281 @@
+"""``rsgm tariffs|membership|convention|interventions``: the membership pack (TAR-1..TAR-8)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from rsgm_core.cli.common import add_db_option, open_app, print_table
+from rsgm_core.domain.billing import Invoice
+from rsgm_core.domain.conventions import Convention, Party
+from rsgm_core.domain.tariffs import ServiceKind
+from rsgm_core.errors import ValidationError
+from rsgm_core.formatting import format_date, format_money, format_number
+
+BILLABLE = [k.value for k in ServiceKind if k is not ServiceKind.MEMBERSHIP]
+
+
+def _day(text: str) -> dt.date:
+    """A date as an animator types it: ``2025-04-02`` or ``02/04/2025``."""
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValidationError(f"date illisible : {text!r} (AAAA-MM-JJ ou JJ/MM/AAAA)", value=text)
+
+
+def _date_option(parser: argparse.ArgumentParser, help: str, **options: Any) -> None:
+    parser.add_argument("--date", metavar="DATE", help=help, **options)
+
+
+def _action(actions: Any, name: str, help: str, handler: Any) -> argparse.ArgumentParser:
+    parser = actions.add_parser(name, help=help)
+    add_db_option(parser)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def register(commands: Any) -> None:
+    tariffs = commands.add_parser("tariffs", help="grilles tarifaires du pack d'adhésion")
+    actions = tariffs.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    show = _action(actions, "show", "afficher la grille d'un exercice", _show)
+    show.add_argument(
+        "--year", type=int, metavar="ANNÉE", help="exercice (défaut : l'année en cours)"
+    )
+
+    membership = commands.add_parser("membership", help="adhésions annuelles des communes")
+    actions = membership.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    join = _action(actions, "join", "enregistrer l'adhésion d'une commune", _join)
+    join.add_argument("commune", metavar="CODE_INSEE")
+    join.add_argument(
+        "--year", type=int, metavar="ANNÉE", help="exercice (défaut : celui de la date)"
+    )
+    _date_option(join, "date d'adhésion (défaut : aujourd'hui)")
+    listing = _action(actions, "list", "lister les adhésions d'un exercice", _list_memberships)
+    listing.add_argument(
+        "--year", type=int, metavar="ANNÉE", help="exercice (défaut : l'année en cours)"
+    )
+
+    convention = commands.add_parser("convention", help="conventions d'adhésion")
+    actions = convention.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    sign = _action(actions, "sign", "enregistrer une convention signée", _sign)
+    sign.add_argument("commune", metavar="CODE_INSEE")
+    _date_option(sign, "date de signature", required=True)
+    sign.add_argument("--reference", default="", metavar="RÉF", help="référence de la convention")
+    status = _action(actions, "status", "la convention d'une commune à une date", _status)
+    status.add_argument("commune", metavar="CODE_INSEE")
+    _date_option(status, "date (défaut : aujourd'hui)")
+    notice = _action(actions, "notice", "dénoncer la convention en vigueur", _notice)
+    notice.add_argument("commune", metavar="CODE_INSEE")
+    _date_option(notice, "date du préavis", required=True)
+    notice.add_argument("--by", choices=[p.value for p in Party], default=Party.COLLECTIVITY.value)
+    due = _action(actions, "due", "préavis, reconductions et fins à venir", _due)
+    due.add_argument("--days", type=int, default=90, metavar="JOURS", help="horizon (défaut : 90)")
+    _date_option(due, "à partir de cette date (défaut : aujourd'hui)")
+
+    interventions = commands.add_parser("interventions", help="interventions facturées à l'heure")
+    actions = interventions.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    add = _action(actions, "add", "enregistrer une intervention", _add)
+    add.add_argument("commune", metavar="CODE_INSEE")
+    _date_option(add, "date de l'intervention", required=True)
+    add.add_argument("--kind", choices=BILLABLE, required=True, help="prestation")
+    add.add_argument("--minutes", type=int, required=True, metavar="N", help="durée en minutes")
+    add.add_argument("--on-site", action="store_true", help="intervention sur place")
+    add.add_argument("--trainee", metavar="ID", help="stagiaire accompagné (voir « trainee »)")
+    add.add_argument("--description", default="", metavar="TEXTE")
+    add.add_argument("--ref", default="", metavar="RÉF", help="référence (bon, ticket)")
+    trainee = _action(
+        actions, "trainee", "enregistrer un stagiaire des formations du CDG", _trainee
+    )
+    trainee.add_argument("person", metavar="NOM")
+    trainee.add_argument("--start", required=True, metavar="DATE", help="date de prise de poste")
+    trainee.add_argument("--programme", default="", metavar="FORMATION")
+    bill = _action(actions, "bill", "les factures d'un exercice", _bill)
+    bill.add_argument(
+        "--year", type=int, metavar="ANNÉE", help="exercice (défaut : l'année en cours)"
+    )
+    bill.add_argument("--csv", type=Path, metavar="FICHIER", help="écrire les lignes en CSV")
+    bill.add_argument("--json", type=Path, metavar="FICHIER", help="écrire les lignes en JSON")
+
+
+def _show(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        grid = app.tariffs.grid(args.year or app.today().year)
+    print(f"Grille tarifaire {grid.cdg}, exercice {grid.exercise}")
+    if grid.adopted_by:
+        print(f"adoptée par {grid.adopted_by}")
+    print()
+    rows = [
+        (f"{format_number(s.low)} à {format_number(s.high)}", format_money(s.fee))
+        for s in grid.strata
+    ]
+    print_table(("habitants", "cotisation annuelle"), rows, numeric={1})
+    print(f"\nau-delà de {format_number(grid.ceiling)} habitants : commune non éligible au pack")
+    print(f"heure d'intervention : {format_money(grid.member_hourly_rate)} (commune adhérente), "
+          f"{format_money(grid.non_member_hourly_rate)} (non adhérente)")  # fmt: skip
+    step = grid.rounding.increment_minutes
+    print(
+        "facturation : à la minute"
+        if step == 1
+        else f"facturation : par tranche entamée de {step} min"
+    )
+    print(f"stagiaires : {grid.trainee_months} mois d'accompagnement inclus, dont "
+          f"{grid.trainee_onsite_half_days} demi-journées sur place\n")  # fmt: skip
+    rows = [
+        (s.label, s.article, "oui" if s.included else "non", "oui" if s.hourly else "non")
+        for s in grid.catalogue
+    ]
+    print_table(("prestation", "article", "incluse", "à l'heure"), rows)
+    return 0
+
+
+def _join(args: argparse.Namespace) -> int:
+    joined_on = _day(args.date) if args.date else None
+    with open_app(args) as app:
+        membership = app.tariffs.join(args.commune, args.year, joined_on=joined_on)
+        quote = app.tariffs.quote(args.commune, membership.year)
+    print(
+        f"adhésion {membership.year} enregistrée pour {quote.commune.name} ({membership.insee}) : "
+        f"{format_money(membership.fee)} (population {quote.kind.value} {quote.vintage} : "
+        f"{format_number(quote.population)} habitants)"
+    )
+    return 0
+
+
+def _list_memberships(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        year = args.year or app.today().year
+        memberships = app.tariffs.memberships(year)
+        names = _names(app, [m.insee for m in memberships])
+    rows = [
+        (m.insee, names.get(m.insee, ""), format_date(m.joined_on, format="short"), format_money(m.fee))
+        for m in memberships
+    ]  # fmt: skip
+    print_table(("code", "commune", "adhésion le", "cotisation"), rows, numeric={3})
+    total = sum((m.fee for m in memberships), start=0)
+    print(f"\n{len(memberships)} adhésion(s) pour {year}, {format_money(total)}")
+    return 0
+
+
+def _names(app: Any, codes: list[str]) -> dict[str, str]:
+    with app.storage.unit_of_work(read_only=True) as uow:
+        return {c.code: c.name for c in uow.communes.list({"code": sorted(set(codes))})}
+
+
+def _describe(convention: Convention) -> str:
+    end = format_date(convention.last_day)
+    ref = f" {convention.reference}" if convention.reference else ""
+    return (
+        f"convention{ref} signée le {format_date(convention.signed_on)}, en vigueur jusqu'au {end}"
+    )
+
+
+def _sign(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        convention = app.tariffs.sign_convention(
+            args.commune, _day(args.date), reference=args.reference
+        )
+    print(f"{args.commune} : {_describe(convention)}")
+    print(f"préavis au plus tard le {format_date(convention.notice_deadline)}, sinon reconduction "
+          f"tacite le {format_date(convention.renewal_date)}")  # fmt: skip
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        status = app.tariffs.convention_status(args.commune, _day(args.date) if args.date else None)
+    when = format_date(status.on)
+    convention = status.convention
+    if convention is None:
+        print(f"{args.commune} : aucune convention")
+    elif not status.in_force:
+        print(f"{args.commune} : pas de convention en vigueur le {when} ({_describe(convention)})")
+    else:
+        term = "période reconduite" if status.renewed else "première période"
+        print(f"{args.commune} : en vigueur le {when}, {term} ; {_describe(convention)}")
+        if convention.notice is not None:
+            by = "le CDG" if convention.notice.by is Party.CDG else "la collectivité"
+            print(f"dénoncée le {format_date(convention.notice.given_on)} par {by}")
+        elif not status.renewed:
+            print(f"préavis au plus tard le {format_date(convention.notice_deadline)}, sinon "
+                  f"reconduction tacite le {format_date(convention.renewal_date)}")  # fmt: skip
+    return 0
+
+
+def _notice(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        convention = app.tariffs.give_notice(args.commune, _day(args.date), by=args.by)
+    print(f"{args.commune} : convention dénoncée, dernier jour le {format_date(convention.last_day)} "
+          "(sans indemnité)")  # fmt: skip
+    return 0
+
+
+def _due(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        start = _day(args.date) if args.date else app.today()
+        deadlines = app.tariffs.deadlines(start, args.days)
+    rows = [(format_date(d.on, format="short"), d.convention.insee, d.label) for d in deadlines]
+    print_table(("date", "commune", "échéance"), rows)
+    print(f"\n{len(deadlines)} échéance(s) du {format_date(start)} au "
+          f"{format_date(start + dt.timedelta(days=args.days))}")  # fmt: skip
+    return 0
+
+
+def _trainee(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        trainee = app.tariffs.add_trainee(args.person, _day(args.start), programme=args.programme)
+    print(f"stagiaire {trainee.person} enregistré : {trainee.id}")
+    return 0
+
+
+def _add(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        intervention = app.tariffs.add_intervention(
+            args.commune, _day(args.date), args.kind, args.minutes, on_site=args.on_site,
+            trainee=args.trainee, description=args.description, ref=args.ref,
+        )  # fmt: skip
+        service = app.tariffs.grid(intervention.on.year).service(intervention.kind)
+    print(f"intervention du {format_date(intervention.on)} pour {intervention.insee} enregistrée : "
+          f"{service.label} ({service.article}), {intervention.minutes} min")  # fmt: skip
+    return 0
+
+
+def _bill(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        year = args.year or app.today().year
+        invoices = app.tariffs.bill(year)
+        names = _names(app, [i.insee for i in invoices])
+        exports = {"csv": args.csv, "json": args.json}
+        for format, path in exports.items():
+            if path is not None:
+                data = app.tariffs.export_invoice_lines(year, format)  # type: ignore[arg-type]
+                if isinstance(data, bytes):
+                    path.write_bytes(data)
+                else:
+                    path.write_text(data + "\n", encoding="utf-8")
+    print_invoices(invoices, names, year)
+    for path in (p for p in exports.values() if p is not None):
+        print(f"lignes écrites dans {path}")
+    return 0
+
+
+def print_invoices(invoices: list[Invoice], names: dict[str, str], year: int) -> None:
+    """Each commune's invoice, then the year's total (also used by ``rsgm demo``)."""
+    for invoice in invoices:
+        print(f"Facture {year} — {names.get(invoice.insee, '')} ({invoice.insee})")
+        rows = [
+            (format_date(li.on, format="short"), li.label, li.article,
+             "" if li.minutes is None else f"{li.minutes} min", format_money(li.amount))
+            for li in invoice.lines
+        ]  # fmt: skip
+        print_table(("date", "prestation", "article", "durée", "montant"), rows, numeric={3, 4})
+        print(f"total : {format_money(invoice.total)}\n")
+    total = sum((i.total for i in invoices), start=0)
+    print(f"{len(invoices)} facture(s) pour {year}, total {format_money(total)}")

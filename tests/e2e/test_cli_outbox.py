@@ -1,0 +1,93 @@
+"""`rsgm outbox list|send|retry|preview` against a real SMTP server on 127.0.0.1, configured the
+way the command is: through RSGM_SMTP_* and RSGM_OUTBOX_* environment variables (NOT-1, NOT-2)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import rsgm_core
+from rsgm_core.domain.members import Member
+from rsgm_core.domain.messages import MessageStatus
+from tests.e2e.test_cli import run
+from tests.smtp_server import Server, server_fixture  # noqa: F401
+
+EMAIL = "elodie.rousseau@caunay.fr"
+
+
+def queue_one(db: Path) -> str:
+    with rsgm_core.open(f"sqlite:///{db}") as app:
+        member = Member("m-1", "Élodie", "Rousseau", EMAIL)
+        with app.transaction() as uow:
+            uow.members.add(member)
+            message = app.outbox.queue(
+                uow, "member_welcome", EMAIL, {"member": member, "commune": None}
+            )
+        return message.id
+
+
+def test_dead_letter_list_retry_and_send(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    server: tuple[Server, int],
+) -> None:
+    handler, port = server
+    for key, value in {"HOST": "127.0.0.1", "PORT": str(port), "SECURITY": "none"}.items():
+        monkeypatch.setenv(f"RSGM_SMTP_{key}", value)
+    monkeypatch.setenv("RSGM_SMTP_SENDER", "reseau-sgm@cdg79.fr")
+    handler.rcpt_replies = ["550 5.1.1 Destinataire inconnu"]
+    db = tmp_path / "cdg79.db"
+    key = queue_one(db)  # delivered after commit: refused for good
+    code, out, _ = run(capsys, "outbox", "list", "--dead", "--db", str(db))
+    assert code == 0 and key[:8] in out and "dead" in out and "550" in out
+    code, out, _ = run(capsys, "outbox", "send", "--db", str(db))
+    assert code == 0 and "0 message(s) envoyé(s)" in out  # a dead message waits for an animator
+    code, out, _ = run(capsys, "outbox", "retry", "--dead", key[:8], "--db", str(db))
+    assert code == 0 and "1 message(s) remis en attente" in out and "1 message(s) envoyé(s)" in out
+    assert [m["Message-ID"] for m in handler.received] == [f"<{key}@cdg79.fr>"]
+    code, out, _ = run(capsys, "outbox", "list", "--status", "sent", "--db", str(db))
+    assert code == 0 and key[:8] in out
+    code, _, err = run(capsys, "outbox", "retry", "--dead", "zzz", "--db", str(db))
+    assert code == 2 and "zzz" in err
+
+
+def test_send_honours_the_sending_hours(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("RSGM_DISABLE_PLUGINS", "log_notifier")  # nothing answers: stays queued
+    db = tmp_path / "cdg79.db"
+    key = queue_one(db)
+    monkeypatch.setenv("RSGM_OUTBOX_HOURS", "00:00-00:01")  # closed (unless run at midnight)
+    code, out, _ = run(capsys, "outbox", "retry", "--db", str(db))
+    assert "1 différé(s)" in out or "1 en échec temporaire" in out
+    with rsgm_core.open(f"sqlite:///{db}") as app:
+        assert app.outbox.get(key).status is MessageStatus.PENDING
+    monkeypatch.setenv("RSGM_OUTBOX_HOURS", "8h")
+    code, _, err = run(capsys, "outbox", "send", "--db", str(db))
+    assert code == 2 and "outbox.hours" in err
+
+
+def test_preview_renders_the_sample_and_a_given_context_NOT_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, _ = run(capsys, "outbox", "preview", "member_welcome", "--html")
+    assert code == 0 and out.startswith("Objet : Bienvenue dans le réseau")
+    assert "Bonjour Élodie Rousseau," in out and "<p>Bonjour Élodie Rousseau,</p>" in out
+    context = tmp_path / "ctx.json"
+    context.write_text(json.dumps({"member": {"first_name": "<Jean>", "last_name": "Péroux"}}))
+    code, out, _ = run(
+        capsys, "outbox", "preview", "member_welcome", "--context", str(context), "--html"
+    )
+    assert code == 2  # `commune` is missing from the given context: said at render time
+    context.write_text(
+        json.dumps({"member": {"first_name": "<Jean>", "last_name": "Péroux"}, "commune": None})
+    )
+    code, out, _ = run(
+        capsys, "outbox", "preview", "member_welcome", "--context", str(context), "--html"
+    )
+    assert code == 0 and "Bonjour <Jean> Péroux," in out and "&lt;Jean&gt;" in out
+    code, _, err = run(capsys, "outbox", "preview", "no_such_message")
+    assert code == 2 and "no_such_message" in err and "NOT-2" in err

@@ -1,0 +1,155 @@
+"""``rsgm tariffs|membership|convention|interventions`` as an animator uses them (TAR-1..TAR-8):
+French output, amounts and dates through Babel, one-line French errors with exit status 2."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE
+from tests.e2e.test_cli import run
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture
+def db(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> str:
+    path = str(tmp_path / "cdg79.db")
+    code, _, err = run(capsys, "census", "import", "--db", path, "--source", str(SAMPLE),
+                       "--departement", "79")  # fmt: skip
+    assert code == 0, err
+    return path
+
+
+def refused(capsys: pytest.CaptureFixture[str], rule: str, *argv: str) -> str:
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.startswith("rsgm : erreur : ") and err.count("\n") == 1, err
+    assert f"[{rule}]" in err
+    return err
+
+
+def test_tariffs_show_prints_the_grid_of_the_year_TAR_1_TAR_2_TAR_8(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    code, out, err = run(capsys, "tariffs", "show", "--db", db, "--year", "2025")
+    assert code == 0, err
+    assert "Grille tarifaire cdg79, exercice 2025" in out
+    assert "2\u202f001 à 3\u202f500" in out and f"300,00{NBSP}€" in out
+    assert f"35,00{NBSP}€ (commune adhérente), 75,00{NBSP}€ (non adhérente)" in out
+    assert "Accompagnement à la prise de poste" in out and "Art. 2.4" in out
+    err = refused(capsys, "TAR-2", "tariffs", "show", "--db", db, "--year", "2026")
+    assert "exercices couverts : 2025" in err
+
+
+def test_membership_join_and_list_TAR_1_TAR_3(capsys: pytest.CaptureFixture[str], db: str) -> None:
+    code, out, err = run(capsys, "membership", "join", "79030", "--db", db, "--date", "03/02/2025")
+    assert code == 0, err
+    assert out == (
+        f"adhésion 2025 enregistrée pour Beaussais-Vitré (79030) : 150,00{NBSP}€ "
+        "(population municipale 2022 : 923 habitants)\n"
+    )
+    assert run(capsys, "membership", "join", "79019", "--db", db, "--year", "2025",
+               "--date", "2024-12-10")[0] == 0  # fmt: skip
+    refused(capsys, "TAR-3", "membership", "join", "79030", "--db", db, "--date", "2025-06-01")
+    refused(capsys, "TAR-1", "membership", "join", "79049", "--db", db, "--date", "2025-06-01")
+    refused(capsys, "TAR-2", "membership", "join", "79019", "--db", db, "--date", "2026-01-05")
+    code, out, _ = run(capsys, "membership", "list", "--db", db, "--year", "2025")
+    assert code == 0
+    assert "Aubigny" in out and "10/12/2024" in out and "Beaussais-Vitré" in out
+    assert f"2 adhésion(s) pour 2025, 250,00{NBSP}€" in out
+
+
+def test_convention_sign_status_notice_due_TAR_4(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    code, out, err = run(capsys, "convention", "sign", "79307", "--db", db, "--date", "2025-01-15",
+                         "--reference", "CONV-1")  # fmt: skip
+    assert code == 0, err
+    assert "signée le 15 janvier 2025, en vigueur jusqu'au 14 janvier 2029" in out
+    assert "préavis au plus tard le 15 décembre 2026" in out
+    refused(capsys, "TAR-4", "convention", "sign", "79307", "--db", db, "--date", "2025-06-01")
+    code, out, _ = run(capsys, "convention", "status", "79307", "--db", db, "--date", "2027-03-01")
+    assert code == 0 and "en vigueur le 1 mars 2027, période reconduite" in out
+    code, out, _ = run(capsys, "convention", "due", "--db", db, "--date", "2026-12-01")
+    assert code == 0
+    assert "15/12/2026  79307    dernier jour pour dénoncer la convention" in out
+    assert "1 échéance(s) du 1 décembre 2026 au 1 mars 2027" not in out  # two: notice, renewal
+    assert "2 échéance(s) du 1 décembre 2026 au 1 mars 2027" in out
+    refused(capsys, "TAR-4", "convention", "notice", "79307", "--db", db, "--date", "2026-12-20")
+    code, out, _ = run(capsys, "convention", "notice", "79307", "--db", db, "--date", "2026-12-15")
+    assert code == 0 and "dernier jour le 14 janvier 2027" in out
+    code, out, _ = run(capsys, "convention", "status", "79019", "--db", db)
+    assert code == 0 and out == "79019 : aucune convention\n"
+
+
+def test_interventions_add_and_bill_with_exports_TAR_5_TAR_7_TAR_8(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    for argv in (
+        ("membership", "join", "79307", "--date", "2025-01-20"),
+        ("convention", "sign", "79307", "--date", "2025-01-15"),
+        ("convention", "sign", "79024", "--date", "2025-03-03"),
+        ("interventions", "add", "79307", "--date", "2025-04-02", "--kind",
+         "accompagnement_prise_de_poste", "--minutes", "150", "--ref", "B-1"),
+        ("interventions", "add", "79024", "--date", "2025-05-12", "--kind",
+         "intervention_specifique", "--minutes", "90", "--description", "budget"),
+    ):  # fmt: skip
+        code, _, err = run(capsys, *argv, "--db", db)
+        assert code == 0, (argv, err)
+    csv_path, json_path = tmp_path / "lignes.csv", tmp_path / "lignes.json"
+    code, out, err = run(capsys, "interventions", "bill", "--db", db, "--year", "2025",
+                         "--csv", str(csv_path), "--json", str(json_path))  # fmt: skip
+    assert code == 0, err
+    assert "Facture 2025 — Sauzé-entre-Bois (79307)" in out
+    assert "Accompagnement à la prise de poste (commune adhérente)" in out
+    assert f"total : 387,50{NBSP}€" in out and f"total : 112,50{NBSP}€" in out
+    assert f"2 facture(s) pour 2025, total 500,00{NBSP}€" in out
+    rows = list(csv.reader(io.StringIO(csv_path.read_bytes().decode("utf-8-sig")), delimiter=";"))
+    assert [(r[0], r[5], r[12]) for r in rows[1:]] == [
+        ("79024", "Intervention spécifique (commune non adhérente)", "112,50"),
+        ("79307", "Adhésion annuelle au pack 2025", "300,00"),
+        ("79307", "Accompagnement à la prise de poste (commune adhérente)", "87,50"),
+    ]
+    assert json.loads(json_path.read_text(encoding="utf-8"))["total"] == "500.00"
+
+
+def test_bad_interventions_are_refused_in_one_french_line_TAR_4_TAR_5(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    assert run(capsys, "convention", "sign", "79307", "--db", db, "--date", "2025-01-15")[0] == 0
+    add = ("interventions", "add", "79307", "--db", db, "--kind", "intervention_specifique")
+    refused(capsys, "TAR-5", *add, "--date", "2025-04-02", "--minutes", "0")
+    refused(capsys, "TAR-5", *add, "--date", "2025-04-02", "--minutes", "-30")
+    refused(capsys, "TAR-4", *add, "--date", "2025-01-14", "--minutes", "60")
+    code, _, err = run(capsys, *add, "--date", "2025-04-02", "--minutes", "1.5")
+    assert code == 2 and "valeur invalide" in err
+    code, _, err = run(capsys, *add, "--date", "2 avril", "--minutes", "60")
+    assert (
+        code == 2
+        and err == "rsgm : erreur : date illisible : '2 avril' (AAAA-MM-JJ ou JJ/MM/AAAA)\n"
+    )
+    code, out, _ = run(capsys, "interventions", "bill", "--db", db, "--year", "2025")
+    assert code == 0 and "0 facture(s) pour 2025" in out  # nothing was written
+
+
+def test_a_trainee_then_its_accompaniment_TAR_6(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    code, out, _ = run(capsys, "interventions", "trainee", "Léa Moreau", "--db", db,
+                       "--start", "2025-03-01", "--programme", "SGM 2025")  # fmt: skip
+    assert code == 0 and out.startswith("stagiaire Léa Moreau enregistré : ")
+    trainee = out.rsplit(" ", 1)[-1].strip()
+    assert run(capsys, "convention", "sign", "79030", "--db", db, "--date", "2025-01-15")[0] == 0
+    code, _, err = run(capsys, "interventions", "add", "79030", "--db", db, "--date", "2025-04-02",
+                       "--kind", "accompagnement_stagiaires", "--minutes", "500", "--on-site",
+                       "--trainee", trainee)  # fmt: skip
+    assert code == 0, err
+    code, out, _ = run(capsys, "interventions", "bill", "--db", db, "--year", "2025")
+    assert "Accompagnement des stagiaires (inclus)" in out and f"0,00{NBSP}€" in out
+    # 500 min on site: the two half-days included (420 min), the other 80 min at 75 €/h
+    assert f"total : 100,00{NBSP}€" in out
