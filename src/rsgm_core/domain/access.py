@@ -1,0 +1,244 @@
+"""Who may be in which platform space with which role, and why not (CHA-2..CHA-7, CHA-9).
+
+:func:`decide` is the one answer to "may this person have this role in this space": it returns
+every reason it may not, each with its rule ID, so an administrator sees all that is missing at
+once instead of one refusal at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from rsgm_core.domain.charters import SpaceKind
+from rsgm_core.domain.members import GENERIC_LOCAL_PARTS, validate_email
+from rsgm_core.domain.territory import SGM_THRESHOLD
+from rsgm_core.errors import RuleViolation
+
+__all__ = [
+    "Candidate",
+    "Decision",
+    "Grant",
+    "Refusal",
+    "Role",
+    "Sanction",
+    "SanctionKind",
+    "Space",
+    "check_nominative",
+    "decide",
+    "revoke_all",
+]
+
+
+class Role(enum.Enum):
+    """CHA-2, CHA-5: the roles of a space, from the most to the least rights."""
+
+    ADMINISTRATOR = "administrateur"
+    ANIMATOR = "animateur"
+    CONTRIBUTOR = "contributeur"
+    VISITOR = "visiteur"
+
+
+@attrs.frozen
+class Space:
+    id: str
+    kind: SpaceKind
+    name: str
+    epci: str | None = None  # the EPCI of a community space
+    read_only: bool = False  # CHA-5: before contributions open, members are visitors
+
+    def __attrs_post_init__(self) -> None:
+        if (self.kind is SpaceKind.COMMUNITY) != (self.epci is not None):
+            raise RuleViolation(
+                "un espace communautaire, et lui seul, est rattaché à un EPCI",
+                rule="CHA-3",
+                value=self.epci,
+            )
+
+
+@attrs.frozen
+class Candidate:
+    """What the rules need to know about a person and the collectivity they work for."""
+
+    member_id: str
+    email: str
+    cdg_staff: bool = False
+    sgm: bool = True  # holds the SGM function (secrétaire général or secrétaire de mairie)
+    commune: str | None = None
+    population: int | None = None
+    epci: str | None = None
+    member_commune: bool = False  # the commune holds the membership pack this year (CHA-3)
+    charter_signed: bool = False  # CHA-1, for the space asked
+    requested: bool = False  # a commune of 3,500 or more asked to join its community space
+    admin_agrees: bool = False  # CHA-4, for a non-SGM in a community space
+    referent_agrees: bool = False
+    departed: bool = False  # CHA-7
+    removed: bool = False  # CHA-9: access removed as a sanction
+    restricted: bool = False  # CHA-9: rights restricted to reading
+
+
+@attrs.frozen
+class Refusal:
+    rule: str
+    message: str
+
+
+@attrs.frozen
+class Decision:
+    allowed: bool
+    refusals: tuple[Refusal, ...] = ()
+
+    def explain(self) -> str:
+        if self.allowed:
+            return "accès possible"
+        return " ; ".join(f"{r.message} [{r.rule}]" for r in self.refusals)
+
+    def raise_if_refused(self) -> None:
+        if not self.allowed:
+            first = self.refusals[0]
+            raise RuleViolation(self.explain(), rule=first.rule)
+
+
+def decide(candidate: Candidate, role: Role, space: Space, *, invited_by_admin: bool) -> Decision:
+    """May ``candidate`` have ``role`` in ``space``? Every reason why not, with its rule."""
+    refusals: list[Refusal] = []
+
+    def refuse(rule: str, message: str) -> None:
+        refusals.append(Refusal(rule, message))
+
+    if candidate.departed:
+        refuse("CHA-7", "les fonctions de cette personne ont pris fin")
+    if candidate.removed:
+        refuse("CHA-9", "l'accès a été supprimé à la suite d'une sanction")
+    elif candidate.restricted and role is not Role.VISITOR:
+        refuse("CHA-9", "les droits sont restreints à la consultation à la suite d'une sanction")
+    if not invited_by_admin:
+        refuse("CHA-2", "l'accès se fait sur invitation d'un administrateur du CDG")
+    if role is Role.ADMINISTRATOR:
+        if not candidate.cdg_staff:
+            refuse("CHA-2", "seuls les agents du CDG sont administrateurs")
+        return Decision(not refusals, tuple(refusals))
+    if candidate.cdg_staff:
+        return Decision(not refusals, tuple(refusals))  # CDG staff animate without a commune
+    if space.read_only and role is Role.CONTRIBUTOR:
+        refuse("CHA-5", f"l'espace « {space.name} » est en phase de consultation : rôle visiteur")
+    if not candidate.charter_signed:
+        refuse(
+            "CHA-1", "la charte d'utilisation en vigueur n'est pas signée par tous les signataires"
+        )
+    large = candidate.population is not None and candidate.population >= SGM_THRESHOLD
+    if space.kind is SpaceKind.DEPARTMENTAL:
+        if large:
+            refuse(
+                "CHA-3",
+                "l'espace départemental est réservé aux communes de moins de 3 500 habitants",
+            )
+        if not candidate.sgm:
+            refuse("CHA-3", "l'espace départemental est ouvert aux secrétaires généraux de mairie")
+    else:
+        if candidate.epci != space.epci:
+            refuse("CHA-3", "la commune n'appartient pas à l'EPCI de cet espace communautaire")
+        if large and not candidate.requested:
+            refuse(
+                "CHA-3",
+                "une commune de 3 500 habitants ou plus rejoint l'espace communautaire à sa demande",
+            )
+        if not large and not candidate.member_commune:
+            refuse("CHA-3", "la commune n'adhère pas au pack cette année")
+        if not candidate.sgm and not (candidate.admin_agrees and candidate.referent_agrees):
+            refuse(
+                "CHA-4",
+                "une personne qui n'est pas SGM entre avec l'accord de l'administrateur du CDG et "
+                "du référent communautaire",
+            )
+    return Decision(not refusals, tuple(refusals))
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return re.sub(
+        r"[^a-z0-9]", "", "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    )
+
+
+_TOWN_PREFIXES = ("mairie", "commune", "ville", "mairiede", "communede", "villede", "secretariat")
+
+
+def check_nominative(
+    email: str,
+    *,
+    commune_names: Iterable[str] = (),
+    generic_local_parts: Iterable[str] = GENERIC_LOCAL_PARTS,
+) -> str:
+    """CHA-6: an account is a person's, never a shared mailbox. Refused: the listed local parts
+    (``mairie@``, ``accueil@``, …) and a local part that is the commune's name, bare or after
+    ``mairie``/``commune``/``ville`` (``saint-maixent@``, ``mairie.niort@``)."""
+    email = validate_email(email, generic_local_parts=generic_local_parts)
+    local = _fold(email.split("@", 1)[0])
+    for name in commune_names:
+        folded = _fold(name)
+        if folded and (local == folded or any(local == p + folded for p in _TOWN_PREFIXES)):
+            raise RuleViolation(
+                f"adresse de la commune refusée : {email!r} ; un compte est nominatif",
+                rule="CHA-6",
+                value=email,
+            )
+    return email
+
+
+@attrs.frozen
+class Grant:
+    id: str
+    member_id: str
+    space_id: str
+    role: Role
+    granted_on: dt.date
+    granted_by: str
+    revoked_on: dt.date | None = None
+    reason: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_on is None
+
+
+def revoke_all(grants: Sequence[Grant], member_id: str, *, on: dt.date, reason: str) -> list[Grant]:
+    """CHA-7: every access of ``member_id``, revoked at once."""
+    return [
+        attrs.evolve(g, revoked_on=on, reason=reason)
+        for g in grants
+        if g.member_id == member_id and g.active
+    ]
+
+
+class SanctionKind(enum.Enum):
+    RESTRICTION = "restriction des droits"
+    REMOVAL = "suppression de l'accès"
+
+
+@attrs.frozen
+class Sanction:
+    """CHA-9: decided by an administrator after a report; the employer is told."""
+
+    id: str
+    member_id: str
+    kind: SanctionKind
+    decided_on: dt.date
+    decided_by: str
+    reason: str
+    report_id: str | None = None
+
+    def apply(self, grants: Sequence[Grant]) -> list[Grant]:
+        """The grants as the sanction leaves them: all revoked, or lowered to visitor."""
+        if self.kind is SanctionKind.REMOVAL:
+            return revoke_all(grants, self.member_id, on=self.decided_on, reason=self.reason)
+        return [
+            attrs.evolve(g, role=Role.VISITOR)
+            for g in grants
+            if g.member_id == self.member_id and g.active and g.role is not Role.VISITOR
+        ]

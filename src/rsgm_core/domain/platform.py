@@ -1,0 +1,68 @@
+"""What a collaboration platform must apply: users to create, memberships per space with their
+role, users to suspend — as a full snapshot, or as the delta since the last export (CHA-2..CHA-7).
+
+A platform state is plain data computed from the grants; the delta compares two states, so
+recording the state of each export makes re-running it idempotent: nothing changed, nothing to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+__all__ = ["PlatformMembership", "PlatformState", "PlatformUser", "delta"]
+
+
+@attrs.frozen
+class PlatformUser:
+    email: str
+    first_name: str
+    last_name: str
+    collectivity: str
+
+
+@attrs.frozen
+class PlatformMembership:
+    email: str
+    space: str
+    role: str
+
+
+@attrs.frozen
+class PlatformState:
+    users: tuple[PlatformUser, ...] = ()
+    memberships: tuple[PlatformMembership, ...] = ()
+    suspended: tuple[str, ...] = ()  # e-mails of accounts to suspend (CHA-7, CHA-9)
+
+    @classmethod
+    def of(
+        cls,
+        users: Iterable[PlatformUser],
+        memberships: Iterable[PlatformMembership],
+        suspended: Iterable[str] = (),
+    ) -> PlatformState:
+        return cls(
+            tuple(sorted(set(users), key=lambda u: u.email)),
+            tuple(sorted(set(memberships), key=lambda m: (m.email, m.space))),
+            tuple(sorted(set(suspended))),
+        )
+
+    @property
+    def empty(self) -> bool:
+        return not (self.users or self.memberships or self.suspended)
+
+
+def delta(previous: PlatformState, current: PlatformState) -> PlatformState:
+    """What to apply on a platform that holds ``previous`` so that it holds ``current``: users new
+    or changed, memberships new or with another role, and the users to suspend — those who were
+    members of a space and are of none now, or whom ``current`` suspends."""
+    known_users = set(previous.users)
+    known_memberships = set(previous.memberships)
+    still_in = {m.email for m in current.memberships}
+    gone = {m.email for m in previous.memberships} - still_in - set(previous.suspended)
+    return PlatformState.of(
+        (u for u in current.users if u not in known_users),
+        (m for m in current.memberships if m not in known_memberships),
+        (set(current.suspended) - set(previous.suspended)) | gone,
+    )
