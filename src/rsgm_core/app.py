@@ -16,8 +16,12 @@ from rsgm_core.settings import Settings
 if TYPE_CHECKING:
     from rsgm_core.ports import Storage, UnitOfWork
     from rsgm_core.services.census import CensusService
+    from rsgm_core.services.directory import DirectoryService
     from rsgm_core.services.members import MemberService
+    from rsgm_core.services.network import NetworkService
     from rsgm_core.services.outbox import OutboxService
+    from rsgm_core.services.partners import PartnerService
+    from rsgm_core.services.rgpd import RgpdService
     from rsgm_core.services.tariffs import TariffService
 
 __all__ = ["App", "default_url", "open"]
@@ -133,6 +137,30 @@ class App:
         from rsgm_core.services.tariffs import TariffService
 
         return TariffService(self)
+
+    @cached_property
+    def directory(self) -> DirectoryService:
+        from rsgm_core.services.directory import DirectoryService
+
+        return DirectoryService(self)
+
+    @cached_property
+    def network(self) -> NetworkService:
+        from rsgm_core.services.network import NetworkService
+
+        return NetworkService(self)
+
+    @cached_property
+    def partners(self) -> PartnerService:
+        from rsgm_core.services.partners import PartnerService
+
+        return PartnerService(self)
+
+    @cached_property
+    def rgpd(self) -> RgpdService:
+        from rsgm_core.services.rgpd import RgpdService
+
+        return RgpdService(self)
 
     def info(self) -> dict[str, Any]:
         counts = {}

@@ -122,3 +122,22 @@ def rsgm_on_census_imported(changes: CensusChanges, imported: CensusImport) -> N
 @hookspec
 def rsgm_on_member_added(member: Member) -> None:
     """Observer, called after a member has been recorded and the transaction committed."""
+
+
+@hookspec
+def rsgm_expertise_thesaurus() -> list[str]:
+    """Terms of the expertise thesaurus of the shared directory (MEM-2).
+
+    :return: a list of labels ("État civil", "Urbanisme", …); every plugin's lists are joined and
+        terms that differ only by accents or case count once. A member's expertise must be one of
+        them; searches match them accent- and case-insensitively.
+    """
+
+
+@hookspec
+def rsgm_business_software() -> list[str]:
+    """Names of the business software members can use or master (MEM-2).
+
+    :return: a list of names ("Berger-Levrault", "JVS-Mairistem", …); every plugin's lists are
+        joined, duplicates by accents or case count once. A member's software must be one of them.
+    """

@@ -23,6 +23,7 @@ from rsgm_core.errors import PluginError
 
 if TYPE_CHECKING:
     from rsgm_core.domain.census import CensusChanges, CensusImport, CensusSource
+    from rsgm_core.domain.directory import Vocabulary
     from rsgm_core.domain.members import Member
     from rsgm_core.domain.messages import Delivery, MessageTemplate, OutboxMessage
     from rsgm_core.domain.tariffs import TariffGrid
@@ -117,6 +118,16 @@ class Hooks:
 
     def on_member_added(self, member: Member) -> None:
         self._call("rsgm_on_member_added", member=member)
+
+    def expertise_thesaurus(self) -> Vocabulary:
+        from rsgm_core.domain.directory import FactKind, Vocabulary
+
+        return Vocabulary.of(FactKind.EXPERTISE, _flatten(self._call("rsgm_expertise_thesaurus")))
+
+    def business_software(self) -> Vocabulary:
+        from rsgm_core.domain.directory import FactKind, Vocabulary
+
+        return Vocabulary.of(FactKind.SOFTWARE, _flatten(self._call("rsgm_business_software")))
 
     def plugin_names(self) -> list[str]:
         # pluggy names an object registered without a name by its id(); show what it is instead

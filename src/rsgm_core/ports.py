@@ -25,8 +25,13 @@ import attrs
 from rsgm_core.domain.billing import Intervention, Trainee
 from rsgm_core.domain.census import CensusImport, MetaEntry
 from rsgm_core.domain.conventions import Convention
+from rsgm_core.domain.directory import Consent, DirectoryFact
+from rsgm_core.domain.engagement import AttendanceFact, RoleAssignment
+from rsgm_core.domain.governance import Committee, Network
+from rsgm_core.domain.lifecycle import OnboardingItem
 from rsgm_core.domain.members import Member, Position
 from rsgm_core.domain.messages import OutboxMessage
+from rsgm_core.domain.partners import Partner
 from rsgm_core.domain.tariffs import Membership
 from rsgm_core.domain.territory import (
     Arrondissement,
@@ -35,6 +40,7 @@ from rsgm_core.domain.territory import (
     Epci,
     PopulationFigure,
 )
+from rsgm_core.domain.town_hall import TownHall
 
 __all__ = [
     "COLLECTIONS",
@@ -94,6 +100,16 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     Collection("conventions", Convention, "id", commune_refs=("insee",)),
     Collection("trainees", Trainee, "id"),
     Collection("interventions", Intervention, "id", commune_refs=("insee",)),
+    # The directory and the network (migration 5).
+    Collection("directory_facts", DirectoryFact, "id"),
+    Collection("town_halls", TownHall, "commune", commune_refs=("commune",)),
+    Collection("consents", Consent, "id"),
+    Collection("onboarding_items", OnboardingItem, "id"),
+    Collection("networks", Network, "id"),
+    Collection("network_roles", RoleAssignment, "id"),
+    Collection("attendance", AttendanceFact, "id"),
+    Collection("partners", Partner, "id"),
+    Collection("committees", Committee, "kind"),
 )
 
 
@@ -197,6 +213,15 @@ _LABELS = {
     "conventions": "convention",
     "trainees": "stagiaire",
     "interventions": "intervention",
+    "directory_facts": "fiche d'annuaire",
+    "town_halls": "mairie",
+    "consents": "consentement",
+    "onboarding_items": "étape d'intégration",
+    "networks": "réseau",
+    "network_roles": "rôle",
+    "attendance": "présence",
+    "partners": "partenaire",
+    "committees": "comité",
 }
 
 
@@ -224,6 +249,15 @@ class UnitOfWork(abc.ABC):
     conventions: Repository[Convention]
     trainees: Repository[Trainee]
     interventions: Repository[Intervention]
+    directory_facts: Repository[DirectoryFact]
+    town_halls: Repository[TownHall]
+    consents: Repository[Consent]
+    onboarding_items: Repository[OnboardingItem]
+    networks: Repository[Network]
+    network_roles: Repository[RoleAssignment]
+    attendance: Repository[AttendanceFact]
+    partners: Repository[Partner]
+    committees: Repository[Committee]
 
     #: Observers to call once the transaction has committed (never on rollback).
     after_commit: list[Callable[[], object]]

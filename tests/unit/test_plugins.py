@@ -36,6 +36,7 @@ BUILTIN_NAMES = {
     "templates_fr",
     "cdg79",
     "holidays_fr",
+    "vocabularies",
 }
 
 

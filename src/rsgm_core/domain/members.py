@@ -21,7 +21,9 @@ from rsgm_core.errors import RuleViolation, ValidationError
 __all__ = [
     "GENERIC_LOCAL_PARTS",
     "MAX_WORK_TIME",
+    "DepartureReason",
     "Function",
+    "Lifecycle",
     "Member",
     "Position",
     "Status",
@@ -72,12 +74,51 @@ class Status(enum.Enum):
     CONTRACTUEL = "contractuel"
 
 
-def validate_email(email: str, *, generic_local_parts: Iterable[str] = GENERIC_LOCAL_PARTS) -> str:
-    """Return ``email`` normalised (lower-case domain) or raise: malformed, or a shared mailbox."""
+class Lifecycle(enum.Enum):
+    """MEM-4: where a person stands with the network; only forward moves are allowed."""
+
+    PROSPECT = "prospect"
+    INVITED = "invite"
+    ACTIVE = "actif"
+    DEPARTED = "parti"
+
+
+class DepartureReason(enum.Enum):
+    """MEM-4: why a member left."""
+
+    MUTATION = "mutation"
+    RETRAITE = "retraite"
+    DEMISSION = "demission"
+    FIN_DE_CONTRAT = "fin_de_contrat"
+    AUTRE = "autre"
+
+
+def validate_email(
+    email: str,
+    *,
+    generic_local_parts: Iterable[str] = GENERIC_LOCAL_PARTS,
+    strict: bool = False,
+) -> str:
+    """Return ``email`` normalised (lower-case domain) or raise: malformed, or a shared mailbox.
+
+    ``strict`` checks the syntax with email-validator (RFC 5322 and IDNA, no DNS lookup), as the
+    directory does for a person's address (MEM-2); the outbox keeps the lighter check.
+    """
     if not isinstance(email, str) or not _EMAIL.fullmatch(email.strip()):
         raise ValidationError(
             f"adresse électronique invalide : {email!r}", rule="MEM-2", value=email
         )
+    if strict:
+        import email_validator
+
+        try:
+            email = email_validator.validate_email(
+                email.strip(), check_deliverability=False
+            ).normalized
+        except email_validator.EmailNotValidError as exc:
+            raise ValidationError(
+                f"adresse électronique invalide : {email!r} ({exc})", rule="MEM-2", value=email
+            ) from None
     local, domain = email.strip().rsplit("@", 1)
     if local.lower() in set(generic_local_parts):
         raise RuleViolation(
@@ -116,10 +157,26 @@ class Member:
     first_name: str = attrs.field(validator=_required_text)
     last_name: str = attrs.field(validator=_required_text)
     email: str | None = None
+    # Added with the directory (migration 5); defaults keep older callers and rows valid.
+    phone: str | None = None  # E.164 (MEM-2), printed the French way by the directory
+    lifecycle: Lifecycle = Lifecycle.ACTIVE  # MEM-4
+    arrival: dt.date | None = None  # MEM-5: the onboarding checklist counts from it
+    departed_on: dt.date | None = None
+    departure_reason: DepartureReason | None = None
+    successor_id: str | None = None
+    leaving_on: dt.date | None = None  # a departure announced ahead (MEM-8)
+    helper: bool = False  # opted in to help a collectivity in difficulty (MEM-9)
+    platform_access: bool = True  # revoked at departure (MEM-4, CHA-7)
+    photo: str | None = None  # shown only with the photo consent (MEM-3)
+    erased_on: dt.date | None = None  # MEM-11: anonymised on that day
 
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def erased(self) -> bool:
+        return self.erased_on is not None
 
 
 @attrs.frozen

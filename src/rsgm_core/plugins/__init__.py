@@ -13,4 +13,5 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "rsgm_core.plugins.templates_fr",
     "rsgm_core.plugins.cdg79",
     "rsgm_core.plugins.holidays_fr",
+    "rsgm_core.plugins.vocabularies",
 )

@@ -115,6 +115,65 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE outbox ADD COLUMN attachments JSON NOT NULL DEFAULT '[]'
         """),
     ),
+    Migration(
+        5,
+        "annuaire et réseau : fiches, consentements, intégration, rôles, présences, partenaires, "
+        "réseaux et comités",
+        _ddl("""
+        ALTER TABLE members ADD COLUMN phone TEXT;
+        ALTER TABLE members ADD COLUMN lifecycle TEXT NOT NULL DEFAULT 'actif';
+        ALTER TABLE members ADD COLUMN arrival TEXT;
+        ALTER TABLE members ADD COLUMN departed_on TEXT;
+        ALTER TABLE members ADD COLUMN departure_reason TEXT;
+        ALTER TABLE members ADD COLUMN successor_id TEXT;
+        ALTER TABLE members ADD COLUMN leaving_on TEXT;
+        ALTER TABLE members ADD COLUMN helper BOOLEAN NOT NULL DEFAULT FALSE;
+        ALTER TABLE members ADD COLUMN platform_access BOOLEAN NOT NULL DEFAULT TRUE;
+        ALTER TABLE members ADD COLUMN photo TEXT;
+        ALTER TABLE members ADD COLUMN erased_on TEXT;
+        CREATE INDEX ix_members_email ON members (email);
+        CREATE INDEX ix_members_helper ON members (helper);
+        CREATE TABLE directory_facts (
+            id TEXT NOT NULL PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members (id),
+            kind TEXT NOT NULL, value TEXT NOT NULL, "key" TEXT NOT NULL,
+            mastered BOOLEAN NOT NULL);
+        CREATE INDEX ix_directory_facts_member_id ON directory_facts (member_id);
+        CREATE INDEX ix_directory_facts_key ON directory_facts ("key");
+        CREATE TABLE town_halls (
+            commune TEXT NOT NULL PRIMARY KEY REFERENCES communes (code), address TEXT NOT NULL,
+            opening_hours TEXT NOT NULL, phone TEXT);
+        CREATE TABLE consents (
+            id TEXT NOT NULL PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members (id),
+            scope TEXT NOT NULL, given_on TEXT NOT NULL, withdrawn_on TEXT);
+        CREATE INDEX ix_consents_member_id ON consents (member_id);
+        CREATE TABLE onboarding_items (
+            id TEXT NOT NULL PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members (id),
+            step TEXT NOT NULL, due TEXT NOT NULL, done_on TEXT);
+        CREATE INDEX ix_onboarding_items_member_id ON onboarding_items (member_id);
+        CREATE TABLE networks (
+            id TEXT NOT NULL PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,
+            epci TEXT REFERENCES epcis (siren), referent_id TEXT REFERENCES members (id),
+            project_lead TEXT, charter JSON, objectives JSON NOT NULL, created_on TEXT);
+        CREATE TABLE network_roles (
+            id TEXT NOT NULL PRIMARY KEY, network_id TEXT NOT NULL REFERENCES networks (id),
+            member_id TEXT NOT NULL REFERENCES members (id), role TEXT NOT NULL,
+            since TEXT NOT NULL, until TEXT, theme TEXT);
+        CREATE INDEX ix_network_roles_network_id ON network_roles (network_id);
+        CREATE INDEX ix_network_roles_member_id ON network_roles (member_id);
+        CREATE TABLE attendance (
+            id TEXT NOT NULL PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members (id),
+            event TEXT NOT NULL, "on" TEXT NOT NULL, registered BOOLEAN NOT NULL,
+            attended BOOLEAN NOT NULL);
+        CREATE INDEX ix_attendance_member_id ON attendance (member_id);
+        CREATE TABLE partners (
+            id TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL, organisation TEXT NOT NULL,
+            category TEXT NOT NULL, contact TEXT, themes JSON NOT NULL, years JSON NOT NULL,
+            reviewed_on TEXT);
+        CREATE TABLE committees (
+            kind TEXT NOT NULL PRIMARY KEY, seats JSON NOT NULL, meetings JSON NOT NULL,
+            created_on TEXT)
+        """),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -117,7 +117,19 @@ members = sa.Table(
     sa.Column("id", Text, primary_key=True),
     sa.Column("first_name", Text, nullable=False),
     sa.Column("last_name", Text, nullable=False),
-    sa.Column("email", Text),
+    sa.Column("email", Text, index=True),
+    # Added by migration 5 (ALTER TABLE appends, so they stay last).
+    sa.Column("phone", Text),
+    sa.Column("lifecycle", Text, nullable=False, server_default="actif"),
+    sa.Column("arrival", Text),
+    sa.Column("departed_on", Text),
+    sa.Column("departure_reason", Text),
+    sa.Column("successor_id", Text),
+    sa.Column("leaving_on", Text),
+    sa.Column("helper", sa.Boolean, nullable=False, server_default=sa.false(), index=True),
+    sa.Column("platform_access", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("photo", Text),
+    sa.Column("erased_on", Text),
 )
 
 positions = sa.Table(
@@ -177,4 +189,105 @@ interventions = sa.Table(
     sa.Column("trainee", sa.JSON),  # the trainee as billed (TAR-6)
     sa.Column("description", Text, nullable=False),
     sa.Column("ref", Text, nullable=False),
+)
+
+# The directory and the network (MEM-2..MEM-11, NET-1..NET-4), migration 5.
+
+directory_facts = sa.Table(
+    "directory_facts",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("member_id", Text, sa.ForeignKey("members.id"), nullable=False, index=True),
+    sa.Column("kind", Text, nullable=False),
+    sa.Column("value", Text, nullable=False),
+    sa.Column("key", Text, nullable=False, index=True),
+    sa.Column("mastered", sa.Boolean, nullable=False),
+)
+
+town_halls = sa.Table(
+    "town_halls",
+    metadata,
+    sa.Column("commune", Text, sa.ForeignKey("communes.code"), primary_key=True),
+    sa.Column("address", Text, nullable=False),
+    sa.Column("opening_hours", Text, nullable=False),
+    sa.Column("phone", Text),
+)
+
+consents = sa.Table(
+    "consents",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("member_id", Text, sa.ForeignKey("members.id"), nullable=False, index=True),
+    sa.Column("scope", Text, nullable=False),
+    sa.Column("given_on", Text, nullable=False),
+    sa.Column("withdrawn_on", Text),
+)
+
+onboarding_items = sa.Table(
+    "onboarding_items",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("member_id", Text, sa.ForeignKey("members.id"), nullable=False, index=True),
+    sa.Column("step", Text, nullable=False),
+    sa.Column("due", Text, nullable=False),
+    sa.Column("done_on", Text),
+)
+
+networks = sa.Table(
+    "networks",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("kind", Text, nullable=False),
+    sa.Column("name", Text, nullable=False),
+    sa.Column("epci", Text, sa.ForeignKey("epcis.siren")),
+    sa.Column("referent_id", Text, sa.ForeignKey("members.id")),
+    sa.Column("project_lead", Text),
+    sa.Column("charter", sa.JSON),  # NET-4
+    sa.Column("objectives", sa.JSON, nullable=False),
+    sa.Column("created_on", Text),
+)
+
+network_roles = sa.Table(
+    "network_roles",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("network_id", Text, sa.ForeignKey("networks.id"), nullable=False, index=True),
+    sa.Column("member_id", Text, sa.ForeignKey("members.id"), nullable=False, index=True),
+    sa.Column("role", Text, nullable=False),
+    sa.Column("since", Text, nullable=False),
+    sa.Column("until", Text),
+    sa.Column("theme", Text),
+)
+
+attendance = sa.Table(
+    "attendance",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("member_id", Text, sa.ForeignKey("members.id"), nullable=False, index=True),
+    sa.Column("event", Text, nullable=False),
+    sa.Column("on", Text, nullable=False),
+    sa.Column("registered", sa.Boolean, nullable=False),
+    sa.Column("attended", sa.Boolean, nullable=False),
+)
+
+partners = sa.Table(
+    "partners",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("name", Text, nullable=False),
+    sa.Column("organisation", Text, nullable=False),
+    sa.Column("category", Text, nullable=False),
+    sa.Column("contact", Text),
+    sa.Column("themes", sa.JSON, nullable=False),
+    sa.Column("years", sa.JSON, nullable=False),
+    sa.Column("reviewed_on", Text),
+)
+
+committees = sa.Table(
+    "committees",
+    metadata,
+    sa.Column("kind", Text, primary_key=True),
+    sa.Column("seats", sa.JSON, nullable=False),  # NET-2, NET-3
+    sa.Column("meetings", sa.JSON, nullable=False),
+    sa.Column("created_on", Text),
 )

@@ -1,0 +1,319 @@
+"""``rsgm members add|import|list|show|depart|export|erase`` and ``rsgm directory search``
+(MEM-1..MEM-5, MEM-11)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from rsgm_core.app import App
+from rsgm_core.cli.common import add_db_option, open_app, print_table
+from rsgm_core.domain.directory import DirectoryEntry, Viewer, ViewerRole, format_phone
+from rsgm_core.domain.members import DepartureReason, Lifecycle, Member
+from rsgm_core.errors import NotFoundError, ValidationError
+
+
+def register(commands: Any) -> None:
+    members = commands.add_parser(
+        "members", help="membres du réseau, parcours, données personnelles"
+    )
+    actions = members.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+
+    add = actions.add_parser("add", help="enregistrer une personne (et son poste)")
+    add_db_option(add)
+    add.add_argument("first_name", metavar="PRÉNOM")
+    add.add_argument("last_name", metavar="NOM")
+    add.add_argument("--email", help="adresse nominative (pas mairie@…)")
+    add.add_argument("--telephone", dest="phone")
+    add.add_argument("--commune", metavar="CODE_INSEE", help="commune du poste")
+    add.add_argument("--fonction", default="sgm", help="sgm, secretaire_de_mairie, dgs, …")
+    add.add_argument("--quotite", default="1", help="fraction de temps complet : 1, 0.5 …")
+    add.add_argument("--statut", default="titulaire", help="titulaire, stagiaire, contractuel")
+    add.add_argument("--arrivee", type=dt.date.fromisoformat, metavar="AAAA-MM-JJ")
+    add.add_argument("--etape", default="actif", help="prospect, invite, actif")
+    add.add_argument("--volontaire", action="store_true", help="volontaire pour l'entraide")
+    add.set_defaults(handler=_add)
+
+    imp = actions.add_parser("import", help="importer un tableur (CSV ou XLSX)")
+    add_db_option(imp)
+    imp.add_argument("path", metavar="FICHIER", type=Path)
+    imp.add_argument(
+        "--colonne",
+        action="append",
+        default=[],
+        metavar="EN-TÊTE=CHAMP",
+        help="correspondance d'une colonne (répétable), ex. \"Nom d'usage=last_name\"",
+    )
+    imp.add_argument("--essai", action="store_true", help="vérifier sans rien enregistrer")
+    imp.set_defaults(handler=_import)
+
+    listing = actions.add_parser("list", help="lister les membres")
+    add_db_option(listing)
+    listing.add_argument("--etape", help="prospect, invite, actif, parti")
+    listing.set_defaults(handler=_list)
+
+    show = actions.add_parser("show", help="fiche d'un membre")
+    add_db_option(show)
+    show.add_argument("member", metavar="MEMBRE", help="identifiant (ou son début) ou e-mail")
+    show.set_defaults(handler=_show)
+
+    depart = actions.add_parser("depart", help="enregistrer un départ (accès retiré)")
+    add_db_option(depart)
+    depart.add_argument("member", metavar="MEMBRE")
+    depart.add_argument(
+        "--motif", required=True, choices=[r.value for r in DepartureReason], dest="reason"
+    )
+    depart.add_argument("--le", type=dt.date.fromisoformat, metavar="AAAA-MM-JJ", dest="on")
+    depart.add_argument("--successeur", metavar="MEMBRE", dest="successor")
+    depart.set_defaults(handler=_depart)
+
+    export = actions.add_parser("export", help="tout ce qui est détenu sur une personne (JSON)")
+    add_db_option(export)
+    export.add_argument("member", metavar="MEMBRE")
+    export.add_argument("--output", "-o", type=Path, metavar="FICHIER")
+    export.set_defaults(handler=_export)
+
+    erase = actions.add_parser("erase", help="anonymiser une personne (droit à l'effacement)")
+    add_db_option(erase)
+    erase.add_argument("member", metavar="MEMBRE")
+    erase.add_argument("--oui", action="store_true", required=True, help="confirmer")
+    erase.set_defaults(handler=_erase)
+
+    directory = commands.add_parser("directory", help="annuaire partagé")
+    dir_actions = directory.add_subparsers(dest="action", metavar="ACTION")
+    dir_actions.required = True
+    search = dir_actions.add_parser(
+        "search", help="chercher par expertise, logiciel, EPCI, commune"
+    )
+    add_db_option(search)
+    search.add_argument("--expertise")
+    search.add_argument("--logiciel", dest="software")
+    search.add_argument("--epci", help="SIREN ou partie du nom")
+    search.add_argument("--commune", help="code INSEE ou nom")
+    search.add_argument(
+        "--role",
+        choices=[r.value for r in ViewerRole],
+        default="animateur",
+        help="qui consulte : un membre ne voit que les fiches consenties (MEM-3)",
+    )
+    search.set_defaults(handler=_search)
+
+
+def find_member(app: App, ref: str) -> Member:
+    """A member by id, id prefix (8 characters or more) or e-mail."""
+    everyone = app.members.list()
+    found = [m for m in everyone if m.id == ref or (m.email and m.email.lower() == ref.lower())]
+    if not found and len(ref) >= 8:
+        found = [m for m in everyone if m.id.startswith(ref)]
+    if len(found) != 1:
+        raise NotFoundError(
+            f"membre introuvable : {ref!r}" if not found else f"plusieurs membres pour {ref!r}",
+            value=ref,
+        )
+    return found[0]
+
+
+def _add(args: argparse.Namespace) -> int:
+    work_time = _fraction(args.quotite)
+    with open_app(args) as app:
+        with app.transaction() as uow:  # the person and the position, or nothing
+            member = app.members.add_in(
+                uow,
+                args.first_name,
+                args.last_name,
+                email=args.email,
+                phone=args.phone,
+                lifecycle=args.etape,
+                arrival=args.arrivee,
+                helper=args.volontaire,
+            )
+            if args.commune:
+                app.members.add_position_in(
+                    uow,
+                    member.id,
+                    args.commune,
+                    args.fonction,
+                    work_time=work_time,
+                    status=args.statut,
+                )
+        print(f"membre enregistré : {member.full_name} ({member.id[:8]})")
+    return 0
+
+
+def _fraction(text: str) -> Decimal:
+    from rsgm_core.domain.member_import import parse_fraction
+    from rsgm_core.domain.members import validate_work_time
+
+    return validate_work_time(parse_fraction(text))
+
+
+def _import(args: argparse.Namespace) -> int:
+    mapping = {}
+    for pair in args.colonne:
+        header, _, field = pair.rpartition("=")
+        if not header:
+            raise ValidationError(f"correspondance attendue EN-TÊTE=CHAMP : {pair!r}", value=pair)
+        mapping[header] = field
+    with open_app(args) as app:
+        report = app.members.import_(args.path, mapping=mapping, dry_run=args.essai)
+    for row in report.rows:
+        if row.problems:
+            for problem in row.problems:
+                print(f"ligne {row.line} ({row.name or '?'}) : {problem}")
+        elif args.essai:
+            print(f"ligne {row.line} ({row.name}) : {row.action}")
+    if not report.ok:
+        print(f"{len(report.problems)} ligne(s) en erreur : rien n'a été importé")
+        return 1
+    verb = "seraient importés" if args.essai else "importés"
+    print(f"{report.members} membres et {report.positions} postes {verb}")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        members = app.members.list(lifecycle=args.etape)
+        places: dict[str, list[str]] = {}
+        for p in app.members.positions():
+            places.setdefault(p.member_id, []).append(p.commune)
+    print_table(
+        ("id", "nom", "e-mail", "étape", "communes"),
+        [
+            (
+                m.id[:8],
+                m.full_name,
+                m.email,
+                m.lifecycle.value,
+                " ".join(sorted(places.get(m.id, []))),
+            )
+            for m in members
+        ],
+    )
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        member = find_member(app, args.member)
+        entry = app.directory.entry(member.id, viewer=Viewer(ViewerRole.ANIMATOR))
+        positions = app.members.positions(member_id=member.id)
+        checklist = app.members.onboarding(member.id)
+        consents = app.directory.consents(member.id)
+        today = app.today()
+    print(f"{member.full_name} ({member.id})")
+    print(
+        f"  étape : {member.lifecycle.value}"
+        + (
+            f", parti(e) le {member.departed_on} ({member.departure_reason.value})"
+            if member.departed_on and member.departure_reason
+            else ""
+        )
+    )
+    print(f"  e-mail : {member.email or '-'}   téléphone : {format_phone(member.phone) or '-'}")
+    for p in positions:
+        print(
+            f"  poste : {p.commune} {p.function.label}, quotité {p.work_time}, {p.status.value}"
+            + (f", jusqu'au {p.end}" if p.end else "")
+        )
+    _print_entry_details(entry)
+    states = [
+        f"{c.scope.value} depuis le {c.given_on}"
+        + (f", retiré le {c.withdrawn_on}" if c.withdrawn_on else "")
+        for c in consents
+    ]
+    print(
+        f"  consentements : {'; '.join(states) or 'aucun (fiche visible des animateurs seulement)'}"
+    )
+    for item in checklist:
+        mark = "x" if item.done else ("!" if item.overdue_on(today) else " ")
+        print(f"  [{mark}] {item.due} {item.step.label}")
+    return 0
+
+
+def _print_entry_details(entry: DirectoryEntry) -> None:
+    if entry.expertises:
+        print(f"  expertises : {', '.join(entry.expertises)}")
+    if entry.software_used or entry.software_mastered:
+        tools = [f"{s} (maîtrisé)" for s in entry.software_mastered] + list(entry.software_used)
+        print(f"  logiciels : {', '.join(tools)}")
+    for hall in entry.town_halls:
+        print(f"  mairie : {hall}")
+
+
+def _depart(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        member = find_member(app, args.member)
+        successor = find_member(app, args.successor) if args.successor else None
+        gone = app.members.depart(
+            member.id,
+            reason=args.reason,
+            on=args.on,
+            successor_id=successor.id if successor else None,
+        )
+    print(
+        f"départ enregistré : {gone.full_name} le {gone.departed_on} ({args.reason}) ; accès retiré"
+    )
+    if successor:
+        print(f"successeur : {successor.full_name} (parcours d'intégration ouvert)")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        member = find_member(app, args.member)
+        text = json.dumps(app.rgpd.export(member.id), ensure_ascii=False, indent=2)
+    if args.output:
+        args.output.write_text(text + "\n", encoding="utf-8")
+        print(f"données de {member.full_name} exportées dans {args.output}")
+    else:
+        print(text)
+    return 0
+
+
+def _erase(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        member = find_member(app, args.member)
+        app.rgpd.erase(member.id)
+    print(
+        f"{member.id[:8]} anonymisé(e) : nom, e-mail, téléphone, photo, fiches et consentements effacés"
+    )
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    viewer = Viewer(ViewerRole(args.role))
+    with open_app(args) as app:
+        entries = app.directory.search(
+            expertise=args.expertise,
+            software=args.software,
+            epci=args.epci,
+            commune=args.commune,
+            viewer=viewer,
+        )
+    print_table(
+        ("nom", "téléphone", "e-mail", "communes", "expertises", "logiciels"),
+        [
+            (
+                e.name + (" *" if e.restricted else ""),
+                e.phone,
+                e.email,
+                ", ".join(e.communes),
+                ", ".join(e.expertises),
+                ", ".join((*e.software_mastered, *e.software_used)),
+            )
+            for e in entries
+        ],
+    )
+    if any(e.restricted for e in entries):
+        print(
+            "* sans consentement à l'annuaire : visible des animateurs et administrateurs seulement"
+        )
+    return 0
+
+
+__all__ = ["Lifecycle", "find_member", "register"]

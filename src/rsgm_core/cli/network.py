@@ -1,0 +1,148 @@
+"""``rsgm network activate|status`` (MEM-6..MEM-9, NET-1, NET-2) and ``rsgm partners add|list``
+(MEM-10)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rsgm_core.cli.common import add_db_option, open_app, print_table
+from rsgm_core.domain.engagement import ContinuityWarning
+from rsgm_core.domain.governance import CommitteeKind
+from rsgm_core.domain.partners import PartnerCategory
+
+
+def register(commands: Any) -> None:
+    network = commands.add_parser("network", help="réseaux, entraide, continuité")
+    actions = network.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+
+    activate = actions.add_parser(
+        "activate", help="volontaires pour aider une collectivité en difficulté (MEM-9)"
+    )
+    add_db_option(activate)
+    activate.add_argument("--commune", required=True, metavar="CODE_INSEE")
+    activate.add_argument("--expertise", action="append", default=[], help="répétable")
+    activate.add_argument("--logiciel", action="append", default=[], dest="software")
+    activate.add_argument("--max", type=int, default=10, help="nombre de volontaires affichés")
+    activate.set_defaults(handler=_activate)
+
+    status = actions.add_parser(
+        "status", help="réseaux, alertes de continuité, désengagement, comités"
+    )
+    add_db_option(status)
+    status.set_defaults(handler=_status)
+
+    partners = commands.add_parser("partners", help="annuaire des partenaires (MEM-10)")
+    p_actions = partners.add_subparsers(dest="action", metavar="ACTION")
+    p_actions.required = True
+    add = p_actions.add_parser("add", help="ajouter un partenaire")
+    add_db_option(add)
+    add.add_argument("name", metavar="NOM")
+    add.add_argument("--organisme", required=True, dest="organisation")
+    add.add_argument(
+        "--categorie", required=True, choices=[c.value for c in PartnerCategory], dest="category"
+    )
+    add.add_argument("--contact")
+    add.add_argument("--theme", action="append", default=[], dest="themes")
+    add.add_argument("--annee", action="append", default=[], type=int, dest="years")
+    add.set_defaults(handler=_partner_add)
+    listing = p_actions.add_parser("list", help="lister les partenaires")
+    add_db_option(listing)
+    listing.add_argument("--categorie", choices=[c.value for c in PartnerCategory], dest="category")
+    listing.add_argument("--theme")
+    listing.set_defaults(handler=_partner_list)
+
+
+def _activate(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        helpers = app.network.activate(
+            args.commune, expertises=args.expertise, software=args.software
+        )
+    if not helpers:
+        print("aucun volontaire pour l'entraide ne correspond")
+        return 0
+    print_table(
+        ("rang", "nom", "poste(s)", "pourquoi"),
+        [
+            (rank, h.member.full_name, ", ".join(h.communes), " ; ".join(h.reasons))
+            for rank, h in enumerate(helpers[: args.max], start=1)
+        ],
+        numeric={0},
+    )
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        networks = app.network.networks()
+        leads = {n.id: app.network.lead(n.id) for n in networks}
+        warnings = app.network.warnings()
+        away = app.network.disengaged()
+        names = {m.id: m.full_name for m in app.members.list()}
+        reports = [app.network.committee_report(kind) for kind in CommitteeKind]
+    print("Réseaux :")
+    for n in networks:
+        who, holder = leads[n.id]
+        print(
+            f"  {n.name} ({n.kind.value}) : {who} {names.get(holder or '', holder or 'à désigner')}"
+        )
+    print("Alertes de continuité :")
+    for w in warnings or ["aucune"]:
+        if isinstance(w, ContinuityWarning):
+            candidates = ", ".join(names.get(c, c) for c in w.candidates) or "aucun"
+            print(
+                f"  {w.role.value} tenu par {names.get(w.holder_id, w.holder_id)} seul(e), {w.why} : "
+                f"reprise possible par {candidates}"
+            )
+        else:
+            print(f"  {w}")
+    print("À remobiliser :")
+    for d in away or []:
+        print(f"  {names.get(d.member_id, d.member_id)} : {' ; '.join(d.reasons)}")
+    if not away:
+        print("  personne")
+    for report in reports:
+        print(f"Comité de {report.kind.value} :")
+        for seat in report.missing_seats:
+            print(f"  siège manquant : {seat}")
+        for year in report.missed_years:
+            print(f"  aucune réunion en {year}")
+        if not report.missing_seats and not report.missed_years:
+            print("  complet")
+    return 0
+
+
+def _partner_add(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        partner = app.partners.add(
+            args.name,
+            args.organisation,
+            args.category,
+            contact=args.contact,
+            themes=args.themes,
+            years=args.years,
+        )
+    print(f"partenaire enregistré : {partner.name} ({partner.category.label})")
+    return 0
+
+
+def _partner_list(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        partners = app.partners.list(category=args.category, theme=args.theme)
+        today = app.today()
+    print_table(
+        ("nom", "organisme", "catégorie", "thèmes", "années", "à jour"),
+        [
+            (
+                p.name,
+                p.organisation,
+                p.category.label,
+                ", ".join(p.themes),
+                ", ".join(str(y) for y in p.years),
+                "non" if p.stale_on(today) else "oui",
+            )
+            for p in partners
+        ],
+    )
+    return 0

@@ -1,0 +1,238 @@
+"""Network roles (MEM-6), disengagement (MEM-7) and continuity (MEM-8).
+
+Attendance comes through :class:`AttendanceSource`, a small interface: today the services feed it
+from simple attendance facts kept in storage; the events feature will provide one built from its
+registrations and sign-in sheets, and these rules will not change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from rsgm_core.domain.members import Lifecycle, Member
+from rsgm_core.errors import ValidationError
+
+__all__ = [
+    "ANIMATING_ROLES",
+    "SINGLE_HOLDER_ROLES",
+    "AttendanceFact",
+    "AttendanceSource",
+    "ContinuityWarning",
+    "Disengagement",
+    "NetworkRole",
+    "RoleAssignment",
+    "animator_warning",
+    "continuity_warnings",
+    "disengaged",
+]
+
+DEFAULT_LAST_EVENTS = 3  # MEM-7: absent from the last 3 events invited to
+DEFAULT_SILENT_MONTHS = 12  # MEM-7: no registration for 12 months
+
+
+class NetworkRole(enum.Enum):
+    """MEM-6: the roles of the guide (Fiche 2.2, 3.1, 3.5)."""
+
+    ANIMATOR = "animateur"
+    CO_ANIMATOR = "co-animateur"
+    COMMUNITY_REFERENT = "referent_communautaire"
+    THEMATIC_REFERENT = "referent_thematique"
+    TUTOR = "tuteur"
+    AMBASSADOR = "ambassadeur"
+    MEMBER = "membre"
+
+
+ANIMATING_ROLES = frozenset({NetworkRole.ANIMATOR, NetworkRole.CO_ANIMATOR})
+#: MEM-8: roles whose loss stops the network when one person holds them.
+SINGLE_HOLDER_ROLES = frozenset(
+    {
+        NetworkRole.ANIMATOR,
+        NetworkRole.COMMUNITY_REFERENT,
+        NetworkRole.THEMATIC_REFERENT,
+        NetworkRole.TUTOR,
+    }
+)
+
+
+@attrs.frozen
+class RoleAssignment:
+    id: str
+    network_id: str
+    member_id: str
+    role: NetworkRole
+    since: dt.date
+    until: dt.date | None = None
+    theme: str | None = None  # a thematic referent's theme
+
+    def current_on(self, day: dt.date) -> bool:
+        return self.since <= day and (self.until is None or day < self.until)
+
+
+@attrs.frozen
+class AttendanceFact:
+    """One invitation of one member to one event, and what they did with it (MEM-7)."""
+
+    id: str
+    member_id: str
+    event: str  # the event's reference
+    on: dt.date
+    registered: bool = False
+    attended: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.attended and not self.registered:
+            # walk-ins happen: attending counts as registering
+            object.__setattr__(self, "registered", True)
+
+
+class AttendanceSource(Protocol):
+    """Where MEM-7 reads attendance from: the invitations of members, with their outcome."""
+
+    def invitations(self, member_ids: Sequence[str]) -> Iterable[AttendanceFact]:
+        """Every invitation of these members, in any order."""
+        ...
+
+
+@attrs.frozen
+class Disengagement:
+    member_id: str
+    reasons: tuple[str, ...]
+
+
+def disengaged(
+    members: Iterable[Member],
+    facts: Iterable[AttendanceFact],
+    *,
+    on: dt.date,
+    last_events: int = DEFAULT_LAST_EVENTS,
+    silent_months: int = DEFAULT_SILENT_MONTHS,
+) -> list[Disengagement]:
+    """MEM-7: active members absent from their last ``last_events`` invitations, or without a
+    registration for ``silent_months`` months (counted from their arrival, else from their first
+    invitation: a member never invited yet is not listed for silence)."""
+    if last_events < 1 or silent_months < 1:
+        raise ValidationError(
+            f"fenêtre de désengagement invalide : {last_events} événements, {silent_months} mois",
+            rule="MEM-7",
+            value=(last_events, silent_months),
+        )
+    by_member: dict[str, list[AttendanceFact]] = {}
+    for fact in facts:
+        if fact.on <= on:
+            by_member.setdefault(fact.member_id, []).append(fact)
+    since = on - relativedelta(months=silent_months)
+    found = []
+    for member in members:
+        if member.lifecycle is not Lifecycle.ACTIVE:
+            continue
+        history = sorted(by_member.get(member.id, ()), key=lambda f: (f.on, f.event))
+        reasons = []
+        recent = history[-last_events:]
+        if len(recent) == last_events and not any(f.attended for f in recent):
+            reasons.append(
+                f"absent(e) des {last_events} derniers événements où il/elle était invité(e)"
+            )
+        registered = [f.on for f in history if f.registered]
+        # counted from the arrival, else from the first invitation; never invited: nothing to say
+        started = member.arrival or (history[0].on if history else None)
+        if started is not None and started <= since and not any(d > since for d in registered):
+            reasons.append(f"aucune inscription depuis {silent_months} mois")
+        if reasons:
+            found.append(Disengagement(member.id, tuple(reasons)))
+    return found
+
+
+def animator_warning(assignments: Iterable[RoleAssignment], *, on: dt.date) -> str | None:
+    """MEM-6: a network with fewer than 2 (co-)animators gets a continuity warning."""
+    holders = {a.member_id for a in assignments if a.role in ANIMATING_ROLES and a.current_on(on)}
+    if len(holders) < 2:
+        return (
+            f"{len(holders)} animateur(s) seulement : prévoir un binôme d'animation "
+            "pour assurer la continuité"
+        )
+    return None
+
+
+@attrs.frozen
+class ContinuityWarning:
+    """MEM-8: a role held by one person who is leaving or disengaged, and who could take over."""
+
+    network_id: str
+    role: NetworkRole
+    holder_id: str
+    why: str
+    candidates: tuple[str, ...]  # member ids, best first
+
+
+def continuity_warnings(
+    network_id: str,
+    assignments: Iterable[RoleAssignment],
+    members: dict[str, Member],
+    disengaged_ids: set[str],
+    *,
+    on: dt.date,
+) -> list[ContinuityWarning]:
+    """MEM-8: flag single-holder roles whose holder is departing or disengaged, with candidates:
+    co-animators first for the animator role, then successors, then the network's other active
+    members holding a role, by name."""
+    current = [a for a in assignments if a.network_id == network_id and a.current_on(on)]
+    warnings = []
+    for role in sorted(SINGLE_HOLDER_ROLES, key=lambda r: r.value):
+        holders = {a.member_id for a in current if a.role is role}
+        if len(holders) != 1:
+            continue
+        (holder_id,) = holders
+        holder = members.get(holder_id)
+        if holder is None:
+            continue
+        if holder.lifecycle is Lifecycle.DEPARTED:
+            why = f"parti(e) le {holder.departed_on}"
+        elif holder.leaving_on is not None:
+            why = f"départ annoncé le {holder.leaving_on}"
+        elif holder_id in disengaged_ids:
+            why = "désengagé(e)"
+        else:
+            continue
+        warnings.append(
+            ContinuityWarning(
+                network_id, role, holder_id, why, _candidates(role, holder, current, members)
+            )
+        )
+    return warnings
+
+
+def _candidates(
+    role: NetworkRole, holder: Member, current: list[RoleAssignment], members: dict[str, Member]
+) -> tuple[str, ...]:
+    def available(member_id: str) -> bool:
+        m = members.get(member_id)
+        return (
+            m is not None
+            and member_id != holder.id
+            and m.lifecycle is Lifecycle.ACTIVE
+            and m.leaving_on is None
+        )
+
+    ranked: list[str] = []
+    if role is NetworkRole.ANIMATOR:
+        ranked += sorted(
+            {a.member_id for a in current if a.role is NetworkRole.CO_ANIMATOR},
+            key=lambda i: members[i].last_name if i in members else i,
+        )
+    if holder.successor_id:
+        ranked.append(holder.successor_id)
+    ranked += sorted(
+        {a.member_id for a in current},
+        key=lambda i: (members[i].last_name, members[i].first_name) if i in members else (i, ""),
+    )
+    seen: dict[str, None] = {}
+    for member_id in ranked:
+        if available(member_id):
+            seen.setdefault(member_id)
+    return tuple(seen)

@@ -1,0 +1,225 @@
+"""Networks and their governance (NET-1..NET-4).
+
+A CDG runs one departmental network; each EPCI may have a community network inside it, run by a
+community referent or, where none exists, by the CDG's project lead (NET-1). Two committees: the
+follow-up committee (community referents plus one SGM per community territory, at least one meeting
+a year, NET-2) and the steering committee (elected members of the CDG and of each EPCI, NET-3). A
+network records its charter of operation and objectives tied to indicators (NET-4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+
+import attrs
+
+from rsgm_core.domain.directory import fold
+from rsgm_core.errors import RuleViolation, ValidationError
+
+__all__ = [
+    "INDICATORS",
+    "Charter",
+    "Committee",
+    "CommitteeKind",
+    "CommitteeReport",
+    "Network",
+    "NetworkKind",
+    "Objective",
+    "ObjectiveKind",
+    "Seat",
+    "SeatKind",
+    "committee_report",
+]
+
+#: NET-4: the indicators an objective can be tied to (IND-1).
+INDICATORS = {
+    "taux_participation": "taux de participation",
+    "taux_satisfaction": "taux de satisfaction",
+    "taux_reponse_enquetes": "taux de réponse aux enquêtes",
+    "taux_ouverture_lettre": "taux d'ouverture de la lettre d'information",
+    "visites_plateforme": "visites de la plateforme",
+    "couverture_territoriale": "couverture territoriale",
+    "adhesion_pack": "adhésion au pack",
+    "arrivees": "arrivées",
+    "departs": "départs",
+}
+
+
+class NetworkKind(enum.Enum):
+    DEPARTMENTAL = "departemental"
+    COMMUNITY = "communautaire"
+
+
+class ObjectiveKind(enum.Enum):
+    STRATEGIC = "strategique"
+    OPERATIONAL = "operationnel"
+
+
+def _text(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(
+            f"charte de fonctionnement : rubrique « {attribute.name} » vide",
+            rule="NET-4",
+            value=value,
+        )
+
+
+@attrs.frozen
+class Charter:
+    """NET-4, Fiche 1.2: the charter of operation, every heading filled in."""
+
+    purpose: str = attrs.field(validator=_text)
+    scope: str = attrs.field(validator=_text)
+    animation: str = attrs.field(validator=_text)
+    members_role: str = attrs.field(validator=_text)
+    principles: str = attrs.field(validator=_text)
+    rights_and_duties: str = attrs.field(validator=_text)
+    adopted_on: dt.date | None = None
+
+
+def _indicators(_: object, __: object, value: tuple[str, ...]) -> None:
+    if not value:
+        raise RuleViolation(
+            "un objectif doit être relié à au moins un indicateur", rule="NET-4", value=value
+        )
+    unknown = [i for i in value if i not in INDICATORS]
+    if unknown:
+        raise ValidationError(
+            f"indicateur inconnu : {unknown[0]!r} (valeurs : {', '.join(INDICATORS)})",
+            rule="NET-4",
+            value=unknown[0],
+        )
+
+
+@attrs.frozen
+class Objective:
+    """NET-4, Fiche 1.3: a strategic or operational objective and the indicators measuring it."""
+
+    kind: ObjectiveKind
+    text: str = attrs.field(validator=_text)
+    indicators: tuple[str, ...] = attrs.field(converter=tuple, validator=_indicators)
+
+
+@attrs.frozen
+class Network:
+    """NET-1: the departmental network (``epci`` None) or one EPCI's community network."""
+
+    id: str
+    kind: NetworkKind
+    name: str
+    epci: str | None = None
+    referent_id: str | None = None  # the community referent (a member)
+    project_lead: str | None = None  # departmental: the CDG's project lead, stand-in referent
+    charter: Charter | None = None
+    objectives: tuple[Objective, ...] = ()
+    created_on: dt.date | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if (self.kind is NetworkKind.COMMUNITY) != (self.epci is not None):
+            raise ValidationError(
+                "un réseau communautaire est rattaché à un EPCI, le réseau départemental à aucun",
+                rule="NET-1",
+                value=self.epci,
+            )
+
+
+def lead(network: Network, departmental: Network | None) -> tuple[str, str | None]:
+    """NET-1: who runs a community network: ("référent", member id) or the project lead."""
+    if network.referent_id:
+        return ("référent communautaire", network.referent_id)
+    stand_in = departmental.project_lead if departmental else None
+    return ("chef de projet du CDG (en l'absence de référent)", stand_in)
+
+
+class CommitteeKind(enum.Enum):
+    FOLLOW_UP = "suivi"  # NET-2
+    STEERING = "pilotage"  # NET-3
+
+
+class SeatKind(enum.Enum):
+    REFERENT = "referent"  # NET-2: a community referent
+    SGM = "sgm"  # NET-2: the SGM of a community territory
+    CDG_ELECTED = "elu_cdg"  # NET-3
+    EPCI_ELECTED = "elu_epci"  # NET-3
+
+
+_ALLOWED = {
+    CommitteeKind.FOLLOW_UP: {SeatKind.REFERENT, SeatKind.SGM},
+    CommitteeKind.STEERING: {SeatKind.CDG_ELECTED, SeatKind.EPCI_ELECTED},
+}
+
+
+@attrs.frozen
+class Seat:
+    kind: SeatKind
+    holder: str  # a member id (referent, SGM) or an elected official's name
+    epci: str | None = None  # the community territory the seat represents
+
+
+@attrs.frozen
+class Committee:
+    kind: CommitteeKind
+    seats: tuple[Seat, ...] = ()
+    meetings: tuple[dt.date, ...] = ()
+    created_on: dt.date | None = None
+
+    def __attrs_post_init__(self) -> None:
+        for seat in self.seats:
+            if seat.kind not in _ALLOWED[self.kind]:
+                rule = "NET-2" if self.kind is CommitteeKind.FOLLOW_UP else "NET-3"
+                raise RuleViolation(
+                    f"siège « {seat.kind.value} » impossible au comité de {self.kind.value}",
+                    rule=rule,
+                    value=seat.kind.value,
+                )
+            if seat.kind is not SeatKind.CDG_ELECTED and seat.epci is None:
+                raise ValidationError(
+                    f"le siège « {seat.kind.value} » de {seat.holder} doit nommer son EPCI",
+                    rule="NET-2",
+                    value=seat.holder,
+                )
+
+
+@attrs.frozen
+class CommitteeReport:
+    kind: CommitteeKind
+    missing_seats: tuple[str, ...]  # "CC du Thouarsais : SGM"
+    missed_years: tuple[int, ...]  # NET-2: years without a meeting
+
+
+def committee_report(
+    committee: Committee,
+    community_epcis: Iterable[tuple[str, str]],
+    *,
+    on: dt.date,
+) -> CommitteeReport:
+    """NET-2, NET-3: the seats each community territory (siren, name) should have and lacks;
+    for the follow-up committee, every finished year (and the current one once past) without a
+    meeting since it was set up."""
+    missing = []
+    needed = (
+        (SeatKind.REFERENT, SeatKind.SGM)
+        if committee.kind is CommitteeKind.FOLLOW_UP
+        else (SeatKind.EPCI_ELECTED,)
+    )
+    labels = {
+        SeatKind.REFERENT: "référent communautaire",
+        SeatKind.SGM: "SGM du territoire",
+        SeatKind.EPCI_ELECTED: "élu de l'EPCI",
+    }
+    for siren, name in sorted(community_epcis, key=lambda e: fold(e[1])):
+        for kind in needed:
+            if not any(s.kind is kind and s.epci == siren for s in committee.seats):
+                missing.append(f"{name} : {labels[kind]}")
+    if committee.kind is CommitteeKind.STEERING and not any(
+        s.kind is SeatKind.CDG_ELECTED for s in committee.seats
+    ):
+        missing.insert(0, "CDG : élu du centre de gestion")
+    missed: list[int] = []
+    if committee.kind is CommitteeKind.FOLLOW_UP:
+        start = (committee.created_on or min(committee.meetings, default=on)).year
+        held = {d.year for d in committee.meetings}
+        missed = [y for y in range(start, on.year) if y not in held]
+    return CommitteeReport(committee.kind, tuple(missing), tuple(missed))

@@ -1,0 +1,72 @@
+"""The partner directory (MEM-10), after the guide's *Focus Partenaires*.
+
+Each partner has an identity card: name, organisation, category, contact, themes and the years it
+intervened in the network. "Kept up to date": a card not reviewed for a year is listed as stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import attrs
+
+from rsgm_core.errors import ValidationError
+
+__all__ = ["STALE_AFTER_DAYS", "Partner", "PartnerCategory"]
+
+STALE_AFTER_DAYS = 365
+
+
+class PartnerCategory(enum.Enum):
+    """MEM-10: the categories of the guide's *Focus Partenaires*."""
+
+    CDG_SERVICE = "service_interne_cdg"
+    ADMINISTRATION = "administration"
+    HEALTH_SAFETY = "sante_securite"
+    ENVIRONMENT_PLANNING = "environnement_amenagement"
+    TRAINING_EMPLOYMENT = "formation_emploi"
+    DIGITAL = "numerique"
+    ASSOCIATION = "associatif"
+
+    @property
+    def label(self) -> str:
+        return {
+            "service_interne_cdg": "service interne du CDG",
+            "administration": "administration",
+            "sante_securite": "santé-sécurité",
+            "environnement_amenagement": "environnement-aménagement",
+            "formation_emploi": "formation-emploi",
+            "numerique": "numérique",
+            "associatif": "associatif",
+        }[self.value]
+
+
+def _name(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"partenaire : {attribute.name} vide", rule="MEM-10", value=value)
+
+
+def _years(_: object, __: object, value: tuple[int, ...]) -> None:
+    for year in value:
+        if not isinstance(year, int) or not 1980 <= year <= 2100:
+            raise ValidationError(
+                f"année d'intervention invalide : {year!r}", rule="MEM-10", value=year
+            )
+
+
+@attrs.frozen
+class Partner:
+    id: str
+    name: str = attrs.field(validator=_name)
+    organisation: str = attrs.field(validator=_name)
+    category: PartnerCategory
+    contact: str | None = None  # a person, an e-mail or a phone
+    themes: tuple[str, ...] = ()
+    years: tuple[int, ...] = attrs.field(
+        default=(), converter=lambda ys: tuple(sorted(set(ys))), validator=_years
+    )
+    reviewed_on: dt.date | None = None
+
+    def stale_on(self, day: dt.date) -> bool:
+        return self.reviewed_on is None or (day - self.reviewed_on).days > STALE_AFTER_DAYS

@@ -1,0 +1,329 @@
+"""The shared directory (MEM-2) and consent (MEM-3): ``app.directory``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+
+from rsgm_core.domain.directory import (
+    Consent,
+    ConsentScope,
+    DirectoryEntry,
+    DirectoryFact,
+    FactKind,
+    Viewer,
+    can_see,
+    fold,
+    format_phone,
+    require_consent_scope,
+    validate_phone,
+)
+from rsgm_core.domain.members import Lifecycle, Member, validate_email
+from rsgm_core.domain.town_hall import TownHall
+from rsgm_core.errors import NotFoundError, RuleViolation
+from rsgm_core.services.members import new_id
+
+if TYPE_CHECKING:
+    from rsgm_core.app import App
+    from rsgm_core.ports import UnitOfWork
+
+
+class DirectoryService:
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    # Contact details and facts (MEM-2)
+
+    def update_contact(
+        self,
+        member_id: str,
+        *,
+        email: str | None = None,
+        phone: str | None = None,
+        photo: str | None = None,
+        helper: bool | None = None,
+    ) -> Member:
+        """Change a member's e-mail (CHA-6, MEM-2), phone (MEM-2), photo or MEM-9 opt-in."""
+        changes: dict[str, object] = {}
+        if email is not None:
+            changes["email"] = validate_email(email, strict=True)
+        if phone is not None:
+            changes["phone"] = validate_phone(phone) if phone else None
+        if photo is not None:
+            changes["photo"] = photo or None
+        if helper is not None:
+            changes["helper"] = helper
+        with self.app.transaction() as uow:
+            member = uow.members.get(member_id)
+            if "email" in changes and any(
+                m.id != member_id for m in uow.members.list({"email": changes["email"]})
+            ):
+                raise RuleViolation(
+                    f"un membre a déjà l'adresse {changes['email']} : une personne, un compte",
+                    rule="CHA-6",
+                    value=changes["email"],
+                )
+            return uow.members.update(attrs.evolve(member, **changes))
+
+    def set_expertises(self, member_id: str, expertises: Iterable[str]) -> tuple[str, ...]:
+        """Replace a member's expertises by terms of the thesaurus (MEM-2)."""
+        vocabulary = self.app.hooks.expertise_thesaurus()
+        terms = tuple(dict.fromkeys(vocabulary.resolve(e) for e in expertises))
+        with self.app.transaction() as uow:
+            self.replace_facts(uow, member_id, FactKind.EXPERTISE, [(t, False) for t in terms])
+        return terms
+
+    def set_software(
+        self, member_id: str, used: Iterable[str] = (), mastered: Iterable[str] = ()
+    ) -> tuple[str, ...]:
+        """Replace a member's business software, used or mastered (MEM-2)."""
+        vocabulary = self.app.hooks.business_software()
+        chosen = {vocabulary.resolve(s): False for s in used}
+        chosen.update({vocabulary.resolve(s): True for s in mastered})
+        with self.app.transaction() as uow:
+            self.replace_facts(uow, member_id, FactKind.SOFTWARE, list(chosen.items()))
+        return tuple(chosen)
+
+    def replace_facts(
+        self, uow: UnitOfWork, member_id: str, kind: FactKind, terms: Sequence[tuple[str, bool]]
+    ) -> None:
+        uow.members.get(member_id)
+        for fact in uow.directory_facts.list({"member_id": member_id, "kind": kind}):
+            uow.directory_facts.remove(fact.id)
+        uow.directory_facts.add_all(
+            DirectoryFact(new_id(), member_id, kind, term, fold(term), mastered)
+            for term, mastered in terms
+        )
+
+    def set_town_hall(
+        self, commune: str, address: str, *, opening_hours: str = "", phone: str | None = None
+    ) -> TownHall:
+        """MEM-2: the town hall of a known commune, hours like ``lun. 9h-12h, jeu. 14h-18h``."""
+        hall = TownHall(commune, address, opening_hours, validate_phone(phone) if phone else None)
+        with self.app.transaction() as uow:
+            if uow.communes.find(commune) is None:
+                raise NotFoundError(
+                    f"commune inconnue : {commune} (importez d'abord le recensement)", value=commune
+                )
+            if uow.town_halls.find(commune) is None:
+                uow.town_halls.add(hall)
+            else:
+                uow.town_halls.update(hall)
+        return hall
+
+    # Consent (MEM-3)
+
+    def give_consent(
+        self, member_id: str, scope: ConsentScope | str, *, on: dt.date | None = None
+    ) -> Consent:
+        wanted = require_consent_scope(scope)
+        day = on or self.app.today()
+        with self.app.transaction() as uow:
+            uow.members.get(member_id)
+            current = [
+                c
+                for c in uow.consents.list({"member_id": member_id, "scope": wanted})
+                if c.current_on(day)
+            ]
+            if current:
+                return current[0]
+            return uow.consents.add(Consent(new_id(), member_id, wanted, day))
+
+    def withdraw_consent(
+        self, member_id: str, scope: ConsentScope | str, *, on: dt.date | None = None
+    ) -> list[Consent]:
+        """MEM-3: withdrawn from ``on`` (today): the entry is hidden again from members."""
+        wanted = require_consent_scope(scope)
+        day = on or self.app.today()
+        with self.app.transaction() as uow:
+            withdrawn = [
+                attrs.evolve(c, withdrawn_on=max(day, c.given_on))
+                for c in uow.consents.list({"member_id": member_id, "scope": wanted})
+                if c.withdrawn_on is None
+            ]
+            if not withdrawn:
+                raise NotFoundError(
+                    f"aucun consentement « {wanted.value} » en cours pour ce membre",
+                    value=member_id,
+                )
+            uow.consents.update_all(withdrawn)
+        return withdrawn
+
+    def consents(self, member_id: str) -> list[Consent]:
+        with self.app.storage.unit_of_work(read_only=True) as uow:
+            return sorted(
+                uow.consents.list({"member_id": member_id}), key=lambda c: (c.given_on, c.id)
+            )
+
+    # Reading and searching
+
+    def entry(self, member_id: str, *, viewer: Viewer | None = None) -> DirectoryEntry:
+        """One member's entry as ``viewer`` may see it; hidden entries are not found (MEM-3)."""
+        found = self._entries([member_id], viewer or Viewer(), include_departed=True)
+        if not found:
+            raise NotFoundError(
+                "fiche d'annuaire introuvable ou non visible sans consentement", value=member_id
+            )
+        return found[0]
+
+    def search(
+        self,
+        *,
+        expertise: str | None = None,
+        software: str | None = None,
+        epci: str | None = None,
+        commune: str | None = None,
+        viewer: Viewer | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[DirectoryEntry]:
+        """MEM-2: active members matching every criterion given, accent- and case-insensitive
+        ("etat civil" finds "État civil", "niortais" the CA du Niortais); entries without a
+        directory consent only for animators and administrators (MEM-3). By name; ``limit`` and
+        ``offset`` give one page (details are read for that page only)."""
+        with self.app.storage.unit_of_work(read_only=True) as uow:
+            ids: set[str] | None = None
+            for kind, wanted in ((FactKind.EXPERTISE, expertise), (FactKind.SOFTWARE, software)):
+                if wanted:
+                    ids = _meet(ids, self._fact_members(uow, kind, wanted))
+            if epci or commune:
+                codes = _communes(uow, epci=epci, commune=commune)
+                today = self.app.today()
+                found = {
+                    p.member_id
+                    for p in uow.positions.list({"commune": sorted(codes)})
+                    if p.active_on(today)
+                }
+                ids = _meet(ids, found)
+            if ids is None:
+                ids = {m.id for m in uow.members.list({"lifecycle": Lifecycle.ACTIVE})}
+            return self._entries(
+                sorted(ids), viewer or Viewer(), uow=uow, limit=limit, offset=offset
+            )
+
+    def _fact_members(self, uow: UnitOfWork, kind: FactKind, wanted: str) -> set[str]:
+        vocabulary = (
+            self.app.hooks.expertise_thesaurus()
+            if kind is FactKind.EXPERTISE
+            else self.app.hooks.business_software()
+        )
+        keys = vocabulary.matching(wanted) or (fold(wanted),)
+        return {f.member_id for f in uow.directory_facts.list({"key": list(keys), "kind": kind})}
+
+    def _entries(
+        self,
+        ids: Sequence[str],
+        viewer: Viewer,
+        *,
+        uow: UnitOfWork | None = None,
+        include_departed: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[DirectoryEntry]:
+        if uow is None:
+            with self.app.storage.unit_of_work(read_only=True) as fresh:
+                return self._entries(ids, viewer, uow=fresh, include_departed=include_departed)
+        today = self.app.today()
+        members = [
+            m
+            for m in uow.members.list({"id": list(ids)})
+            if not m.erased and (include_departed or m.lifecycle is Lifecycle.ACTIVE)
+        ]
+        wanted = [m.id for m in members]
+        consents: dict[str, list[Consent]] = {}
+        for consent in uow.consents.list({"member_id": wanted}):
+            consents.setdefault(consent.member_id, []).append(consent)
+        visible = sorted(
+            (m for m in members if can_see(viewer, m.id, consents.get(m.id, ()), on=today)),
+            key=lambda m: (fold(m.last_name), fold(m.first_name), m.id),
+        )
+        visible = visible[offset : None if limit is None else offset + limit]
+        shown = [m.id for m in visible]
+        facts: dict[str, list[DirectoryFact]] = {}
+        for fact in uow.directory_facts.list({"member_id": shown}):
+            facts.setdefault(fact.member_id, []).append(fact)
+        places: dict[str, list[str]] = {}
+        for position in uow.positions.list({"member_id": shown}):
+            if position.active_on(today):
+                places.setdefault(position.member_id, []).append(position.commune)
+        codes = sorted({c for cs in places.values() for c in cs})
+        communes = {c.code: c for c in uow.communes.list({"code": codes})}
+        halls = {h.commune: h for h in uow.town_halls.list({"commune": codes})}
+        epci_names = {
+            e.siren: e.name
+            for e in uow.epcis.list(
+                {"siren": sorted({c.epci for c in communes.values() if c.epci})}
+            )
+        }
+        entries = []
+        for m in visible:
+            mine = facts.get(m.id, [])
+            here = [communes[c] for c in dict.fromkeys(places.get(m.id, [])) if c in communes]
+            given = consents.get(m.id, ())
+            restricted = not can_see(Viewer(), m.id, given, on=today)
+            photo_ok = can_see(viewer, m.id, given, on=today, scope=ConsentScope.PHOTO)
+            entries.append(
+                DirectoryEntry(
+                    member_id=m.id,
+                    name=m.full_name,
+                    email=m.email,
+                    phone=format_phone(m.phone),
+                    photo=m.photo if photo_ok else None,
+                    expertises=_values(mine, FactKind.EXPERTISE),
+                    software_used=_values(mine, FactKind.SOFTWARE, mastered=False),
+                    software_mastered=_values(mine, FactKind.SOFTWARE, mastered=True),
+                    communes=tuple(f"{c.name} ({c.code})" for c in here),
+                    epcis=tuple(
+                        dict.fromkeys(epci_names[c.epci] for c in here if c.epci in epci_names)
+                    ),
+                    town_halls=tuple(
+                        f"{c.name} : {halls[c.code].address}"
+                        + (
+                            f" ; {halls[c.code].opening_hours}"
+                            if halls[c.code].opening_hours
+                            else ""
+                        )
+                        + (f" ; {format_phone(halls[c.code].phone)}" if halls[c.code].phone else "")
+                        for c in here
+                        if c.code in halls
+                    ),
+                    restricted=restricted,
+                )
+            )
+        return entries
+
+
+def _values(
+    facts: list[DirectoryFact], kind: FactKind, *, mastered: bool | None = None
+) -> tuple[str, ...]:
+    chosen = [f for f in facts if f.kind is kind and (mastered is None or f.mastered is mastered)]
+    return tuple(f.value for f in sorted(chosen, key=lambda f: f.key))
+
+
+def _meet(ids: set[str] | None, found: set[str]) -> set[str]:
+    return found if ids is None else ids & found
+
+
+def _communes(uow: UnitOfWork, *, epci: str | None, commune: str | None) -> set[str]:
+    """INSEE codes for an EPCI (SIREN or part of its name) and/or a commune (code or name)."""
+    codes: set[str] | None = None
+    if epci:
+        if epci.isdigit():
+            sirens = [epci]
+        else:
+            key = fold(epci)
+            sirens = [e.siren for e in uow.epcis.list() if key in fold(e.name)]
+        codes = {c.code for c in uow.communes.list({"epci": sirens})} if sirens else set()
+    if commune:
+        if uow.communes.find(commune) is not None:
+            found = {commune}
+        else:
+            key = fold(commune)
+            found = {c.code for c in uow.communes.list() if fold(c.name) == key}
+            if not found:
+                raise NotFoundError(f"commune inconnue : {commune!r}", value=commune)
+        codes = found if codes is None else codes & found
+    return codes or set()

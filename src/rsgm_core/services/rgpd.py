@@ -1,0 +1,107 @@
+"""Personal data (MEM-11): ``app.rgpd``: right of access, erasure, retention purge."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from rsgm_core.domain.governance import Seat
+from rsgm_core.domain.rgpd import ANONYMOUS, DEFAULT_RETENTION_DAYS, anonymise, past_retention
+from rsgm_core.exports import to_json
+from rsgm_core.serialization import unstructure
+
+if TYPE_CHECKING:
+    from rsgm_core.app import App
+    from rsgm_core.ports import UnitOfWork
+
+#: Collections holding records about one member, and the field naming them.
+PERSONAL = (
+    ("positions", "member_id"),
+    ("directory_facts", "member_id"),
+    ("consents", "member_id"),
+    ("onboarding_items", "member_id"),
+    ("network_roles", "member_id"),
+    ("attendance", "member_id"),
+)
+
+
+class RgpdService:
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    @property
+    def retention_days(self) -> int:
+        """``Settings(plugins={"rgpd": {"retention_days": 1095}})``; three years by default."""
+        return int(self.app.settings.plugin("rgpd").get("retention_days", DEFAULT_RETENTION_DAYS))
+
+    def export(self, member_id: str) -> dict[str, Any]:
+        """MEM-11, right of access: everything held on one person, as plain JSON values."""
+        with self.app.storage.unit_of_work(read_only=True) as uow:
+            member = uow.members.get(member_id)
+            held: dict[str, Any] = {"membre": unstructure(member)}
+            for name, field in PERSONAL:
+                held[name] = unstructure(uow.repository(name).list({field: member_id}))
+            held["reseaux_animes"] = [
+                unstructure(n) for n in uow.networks.list({"referent_id": member_id})
+            ]
+            held["comites"] = [
+                {"comite": c.kind.value, "siege": unstructure(s)}
+                for c in uow.committees.list()
+                for s in c.seats
+                if s.holder == member_id
+            ]
+            held["messages"] = [
+                unstructure(m)
+                for m in uow.outbox.list()
+                if member.email and m.recipient == member.email
+            ]
+        held["exporte_le"] = self.app.today().isoformat()
+        return held
+
+    def export_json(self, member_id: str) -> str:
+        return to_json(self.export(member_id))
+
+    def erase(self, member_id: str) -> None:
+        """MEM-11: anonymise the person everywhere; their records stay, so counts and rates do."""
+        with self.app.transaction() as uow:
+            self._erase(uow, member_id, self.app.today())
+
+    def purge(self, *, on: dt.date | None = None, retention_days: int | None = None) -> list[str]:
+        """MEM-11: erase every departed member past the retention period; their ids."""
+        day = on or self.app.today()
+        keep = self.retention_days if retention_days is None else retention_days
+        with self.app.transaction() as uow:
+            due = past_retention(uow.members.list(), on=day, retention_days=keep)
+            for member in due:
+                self._erase(uow, member.id, day)
+        return [m.id for m in due]
+
+    def _erase(self, uow: UnitOfWork, member_id: str, day: dt.date) -> None:
+        member = uow.members.get(member_id)
+        uow.members.update(anonymise(member, on=day))
+        for name in ("directory_facts", "consents"):
+            repo = uow.repository(name)
+            for record in repo.list({"member_id": member_id}):
+                repo.remove(record.id)
+        for committee in uow.committees.list():
+            seats = tuple(
+                Seat(s.kind, " ".join(ANONYMOUS), s.epci) if s.holder == member_id else s
+                for s in committee.seats
+            )
+            if seats != committee.seats:
+                uow.committees.update(attrs.evolve(committee, seats=seats))
+        if member.email:  # messages stay counted, their content and address go
+            uow.outbox.update_all(
+                attrs.evolve(
+                    m,
+                    recipient=f"anonyme-{member_id[:8]}@rsgm.invalid",
+                    subject="(effacé)",
+                    body_text="(effacé)",
+                    body_html=None,
+                    last_error=None,
+                    attachments=(),
+                )
+                for m in uow.outbox.list({"recipient": member.email})
+            )

@@ -1,0 +1,130 @@
+"""``rsgm members|directory|network|partners`` on the demo database (MEM-1..MEM-11, NET-1, NET-2)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rsgm_core.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    assert main(["demo", "--db", str(path)]) == 0
+    return path
+
+
+def test_demo_builds_a_network_MEM_9(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "network", "activate", "--db", str(demo_db), "--commune", "79030",
+                       "--expertise", "etat civil", "--logiciel", "Berger-Levrault")  # fmt: skip
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["rang", "nom", "poste(s)", "pourquoi"]
+    assert "Nadia Girard" in lines[2] and "même EPCI" in lines[2]
+
+
+def test_members_list_show_and_directory_search_MEM_2_MEM_3(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "members", "list", "--db", str(demo_db))
+    assert code == 0 and "Claire Martin" in out and "Nadia Girard" in out
+    code, out, _ = run(capsys, "members", "show", "claire.martin@example.org", "--db", str(demo_db))
+    assert (
+        code == 0
+        and "05 49 27 00 11" in out
+        and "aucun (fiche visible des animateurs seulement)" in out
+    )
+    code, out, _ = run(
+        capsys, "directory", "search", "--db", str(demo_db), "--expertise", "ETAT CIVIL"
+    )
+    assert "Claire Martin *" in out and "animateurs et administrateurs seulement" in out
+    code, out, _ = run(capsys, "directory", "search", "--db", str(demo_db), "--expertise", "etat civil",
+                       "--role", "membre")  # fmt: skip
+    assert "Claire Martin" not in out and "Nadia Girard" in out
+
+
+def test_network_status_and_partners_MEM_6_MEM_8_MEM_10_NET_2(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "network", "status", "--db", str(demo_db))
+    assert code == 0
+    assert "1 animateur(s) seulement" in out
+    assert "tuteur tenu par Nadia Girard seul(e), départ annoncé" in out
+    assert "siège manquant : CC Mellois en Poitou : référent communautaire" in out
+    code, out, _ = run(capsys, "partners", "add", "Maison France services", "--db", str(demo_db),
+                       "--organisme", "État", "--categorie", "numerique", "--annee", "2025")  # fmt: skip
+    assert code == 0 and "numérique" in out
+    code, out, _ = run(capsys, "partners", "list", "--db", str(demo_db), "--categorie", "numerique")
+    assert "Maison France services" in out and "2025" in out
+
+
+def test_add_import_depart_export_erase_MEM_1_MEM_4_MEM_11(
+    tmp_path: Path, demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(demo_db)
+    code, _, err = run(
+        capsys, "members", "add", "Accueil", "Mairie", "--email", "mairie@aubigny.fr", "--db", db
+    )
+    assert code == 2 and "mairie@aubigny.fr" in err and "[CHA-6]" in err
+    code, _, err = run(
+        capsys,
+        "members",
+        "add",
+        "Luc",
+        "Roux",
+        "--commune",
+        "79019",
+        "--quotite",
+        "1,5",
+        "--db",
+        db,
+    )
+    assert code == 2 and "1.5" in err
+    code, _, err = run(capsys, "members", "add", "Luc", "Roux", "--commune", "79999", "--db", db)
+    assert code == 2 and "79999" in err
+    code, out, _ = run(capsys, "members", "list", "--db", db)
+    assert "Roux" not in out  # nothing written by the failed adds
+    code, out, _ = run(capsys, "members", "add", "Luc", "Roux", "--email", "luc.roux@example.org",
+                       "--telephone", "0549000001", "--commune", "79019", "--quotite", "0,5", "--db", db)  # fmt: skip
+    assert code == 0 and "membre enregistré : Luc Roux" in out
+    agents = tmp_path / "agents.csv"
+    agents.write_text("Prénom;Nom;Courriel;Code INSEE\nEva;Blanc;eva.blanc@example.org;79018\n"
+                      "Accueil;Mairie;accueil@x.fr;79018\n", encoding="utf-8")  # fmt: skip
+    code, out, _ = run(capsys, "members", "import", str(agents), "--essai", "--db", db)
+    assert code == 1 and "ligne 3 (Accueil Mairie)" in out and "rien n'a été importé" in out
+    agents.write_text(
+        "Prénom;Nom d'usage;Courriel;Code INSEE\nEva;Blanc;eva.blanc@example.org;79018\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(
+        capsys, "members", "import", str(agents), "--colonne", "Nom d'usage=last_name", "--db", db
+    )
+    assert code == 0 and "1 membres et 1 postes importés" in out
+    code, out, _ = run(capsys, "members", "depart", "luc.roux@example.org", "--motif", "mutation",
+                       "--successeur", "eva.blanc@example.org", "--db", db)  # fmt: skip
+    assert code == 0 and "accès retiré" in out and "Eva Blanc" in out
+    export = tmp_path / "luc.json"
+    code, out, _ = run(
+        capsys, "members", "export", "luc.roux@example.org", "-o", str(export), "--db", db
+    )
+    held = json.loads(export.read_text(encoding="utf-8"))
+    assert (
+        held["membre"]["lifecycle"] == "parti" and held["membre"]["departure_reason"] == "mutation"
+    )
+    member_id = held["membre"]["id"]
+    code, out, _ = run(capsys, "members", "erase", member_id[:8], "--oui", "--db", db)
+    assert code == 0 and "anonymisé" in out
+    code, out, _ = run(capsys, "members", "export", member_id, "--db", db)
+    assert "Roux" not in out and "luc.roux" not in out

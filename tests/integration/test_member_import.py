@@ -1,0 +1,230 @@
+"""Importing members from CSV and XLSX on both backends (MEM-1, MEM-2): encodings, separators,
+column mapping, dry run, duplicates, and no partial import."""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rsgm_core.app import App
+from rsgm_core.domain.directory import Viewer, ViewerRole
+from rsgm_core.errors import MissingExtraError, ValidationError
+from tests.conftest import SAMPLE
+
+HEADER = [
+    "Prénom",
+    "NOM",
+    "Courriel",
+    "Téléphone",
+    "Code INSEE",
+    "Fonction",
+    "Quotité",
+    "Statut",
+    "Expertises",
+    "Logiciels",
+]
+ROWS = [
+    ["Claire", "Martin", "claire.martin@example.org", "05 49 12 34 56", "79019", "SGM", "60 %", "titulaire", "état civil, urbanisme", "Cosoluce"],
+    ["Claire", "Martin", "claire.martin@example.org", "", "79030", "secrétaire de mairie", "0,5", "titulaire", "", ""],
+    ["Jérôme", "Pétillon", "jerome.petillon@example.org", "", "79024", "sgm", "1", "contractuel", "Élections", ""],
+]  # fmt: skip
+
+
+@pytest.fixture
+def census_app(app: App) -> App:
+    app.census.import_(SAMPLE, ["79"])
+    return app
+
+
+def snapshot(app: App) -> dict[str, list[Any]]:
+    with app.storage.unit_of_work(read_only=True) as uow:
+        return {repo.collection.name: repo.list() for repo in uow.repositories()}
+
+
+def write_csv(
+    path: Path, rows: list[list[str]], *, sep: str = ";", encoding: str = "utf-8-sig"
+) -> Path:
+    lines = [sep.join(f'"{c}"' if sep in c else c for c in row) for row in [HEADER, *rows]]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize(
+    "sep, encoding", [(";", "utf-8-sig"), (";", "utf-8"), (",", "utf-8"), (";", "cp1252")]
+)
+def test_csv_in_any_usual_encoding_and_separator_MEM_1(
+    census_app: App, tmp_path: Path, sep: str, encoding: str
+) -> None:
+    path = write_csv(tmp_path / "agents.csv", ROWS, sep=sep, encoding=encoding)
+    report = census_app.members.import_(path)
+    assert report.ok and report.written, report.problems
+    assert (report.members, report.positions) == (2, 3)
+    assert report.rows[1].action == "poste ajouté au membre de la ligne 2"
+    names = [m.full_name for m in census_app.members.list()]
+    assert names == ["Claire Martin", "Jérôme Pétillon"]
+    claire = census_app.members.list()[0]
+    assert sorted(p.work_time for p in census_app.members.positions(member_id=claire.id)) == [
+        Decimal("0.5"),
+        Decimal("0.6"),
+    ]
+    [entry] = census_app.directory.search(
+        expertise="etat civil", viewer=Viewer(ViewerRole.ANIMATOR)
+    )
+    assert entry.expertises == ("État civil", "Urbanisme") and entry.software_used == ("Cosoluce",)
+
+
+def test_a_dry_run_reports_every_row_and_writes_nothing_MEM_1(
+    census_app: App, tmp_path: Path
+) -> None:
+    bad = [
+        *ROWS,
+        ["Accueil", "Mairie", "mairie@aubigny.fr", "", "79019", "sgm", "1", "titulaire", "", ""],
+        [
+            "Luc",
+            "Roux",
+            "luc.roux@example.org",
+            "pas un numéro",
+            "79999",
+            "sgm",
+            "1",
+            "titulaire",
+            "",
+            "",
+        ],
+        [
+            "Eva",
+            "Blanc",
+            "eva.blanc@example.org",
+            "",
+            "79018",
+            "sgm",
+            "0",
+            "titulaire",
+            "Cuisine",
+            "",
+        ],
+        ["Eva", "Noir", "eva.noir@example.org", "", "79018", "sgm", "1,2", "titulaire", "", ""],
+        [
+            "Claire",
+            "Martin",
+            "claire.martin@example.org",
+            "",
+            "79009",
+            "sgm",
+            "0,2",
+            "titulaire",
+            "",
+            "",
+        ],
+    ]
+    before = snapshot(census_app)
+    report = census_app.members.import_(write_csv(tmp_path / "agents.csv", bad), dry_run=True)
+    assert not report.ok and not report.written
+    problems = {r.line: " | ".join(r.problems) for r in report.problems}
+    assert set(problems) == {5, 6, 7, 8, 9}
+    assert "mairie@aubigny.fr" in problems[5]
+    assert "pas un numéro" in problems[6] and "79999" in problems[6]
+    assert "]0 ; 1]" in problems[7] and "Cuisine" in problems[7]
+    assert "1.2" in problems[8]
+    assert "115 %" in problems[9]  # 60 % + 50 % + 20 % for the same person
+    report = census_app.members.import_(write_csv(tmp_path / "agents.csv", bad))
+    assert not report.written
+    assert snapshot(census_app) == before  # no partial import
+
+
+def test_likely_duplicates_are_reported_MEM_1(census_app: App, tmp_path: Path) -> None:
+    census_app.members.import_(write_csv(tmp_path / "first.csv", ROWS[:1]))
+    again = [
+        [
+            "Claire",
+            "Martin",
+            "claire.martin@example.org",
+            "",
+            "79024",
+            "sgm",
+            "0,2",
+            "titulaire",
+            "",
+            "",
+        ],
+        [
+            "CLAIRE",
+            "MARTIN",
+            "c.martin@example.org",
+            "",
+            "79019",
+            "sgm",
+            "0,2",
+            "titulaire",
+            "",
+            "",
+        ],
+        ["Zoé", "Bernard", "zoe@example.org", "", "79018", "sgm", "1", "titulaire", "", ""],
+        ["Zoe", "BERNARD", "zoe.b@example.org", "", "79018", "sgm", "1", "titulaire", "", ""],
+        ["Ana", "Lopez", "zoe@example.org", "", "79002", "sgm", "1", "titulaire", "", ""],
+    ]
+    report = census_app.members.import_(write_csv(tmp_path / "again.csv", again), dry_run=True)
+    problems = {r.line: " ".join(r.problems) for r in report.problems}
+    assert "a déjà l'adresse claire.martin@example.org" in problems[2]  # same e-mail
+    assert "même nom et même commune" in problems[3]  # accents and case ignored
+    assert "doublon probable de la ligne 4" in problems[5]
+    assert "une personne, un compte" in problems[6]
+    assert 4 not in problems
+
+
+def test_column_mapping_and_missing_columns_MEM_1(census_app: App, tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Nom d'usage;Prénom usuel;Mél;INSEE\nMartin;Claire;claire.martin@example.org;79019\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError, match="last_name"):
+        census_app.members.import_(path)
+    report = census_app.members.import_(
+        path, mapping={"Nom d'usage": "last_name", "prénom usuel": "first_name", "Mél": "email"}
+    )
+    assert report.written and census_app.members.list()[0].email == "claire.martin@example.org"
+    with pytest.raises(ValidationError, match="surnom"):
+        census_app.members.import_(path, mapping={"Mél": "surnom"})
+
+
+def test_xlsx_import_MEM_1(census_app: App, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    for row in ROWS:
+        sheet.append(row)
+    sheet.append(
+        [
+            "Paul",
+            "Moreau",
+            "paul.moreau@example.org",
+            None,
+            79009,
+            "sgm",
+            1,
+            "titulaire",
+            None,
+            None,
+        ]
+    )
+    path = tmp_path / "agents.xlsx"
+    book.save(path)
+    report = census_app.members.import_(path)
+    assert report.ok, report.problems
+    assert (report.members, report.positions) == (3, 4)
+
+
+def test_xlsx_needs_its_extra(
+    census_app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    path = tmp_path / "agents.xlsx"
+    path.write_bytes(b"PK")
+    with pytest.raises(MissingExtraError, match=r"rsgm_core\[xlsx\]"):
+        census_app.members.import_(path)

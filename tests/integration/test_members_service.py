@@ -1,0 +1,258 @@
+"""Members, directory, consent, lifecycle and onboarding through ``app`` on both backends
+(MEM-1..MEM-5), and the bad input of the issue: a clear error naming the value, nothing written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from rsgm_core import hookimpl
+from rsgm_core.app import App
+from rsgm_core.domain.directory import ConsentScope, Viewer, ViewerRole
+from rsgm_core.domain.lifecycle import OnboardingStep
+from rsgm_core.domain.members import Lifecycle
+from rsgm_core.errors import NotFoundError, RsgmError, RuleViolation, ValidationError
+from tests.conftest import NOW, SAMPLE
+
+TODAY = NOW.date()
+
+
+def snapshot(app: App) -> dict[str, list[Any]]:
+    with app.storage.unit_of_work(read_only=True) as uow:
+        return {repo.collection.name: repo.list() for repo in uow.repositories()}
+
+
+@pytest.fixture
+def census_app(app: App) -> App:
+    app.census.import_(SAMPLE, ["79"])
+    return app
+
+
+@pytest.fixture
+def claire(census_app: App) -> str:
+    member = census_app.members.add(
+        "Claire", "Martin", email="claire.martin@example.org", phone="05 49 12 34 56"
+    )
+    census_app.members.add_position(member.id, "79019", "sgm", work_time=Decimal("0.6"))
+    return member.id
+
+
+BAD_INPUT: list[tuple[str, Callable[[App, str], object], str]] = [
+    ("shared mailbox CHA-6", lambda a, m: a.members.add("Accueil", "Mairie", email="mairie@aubigny.fr"), "mairie@aubigny.fr"),
+    ("secretariat CHA-6", lambda a, m: a.directory.update_contact(m, email="secretariat@aubigny.fr"), "secretariat@aubigny.fr"),
+    ("unknown commune", lambda a, m: a.members.add_position(m, "79999", "sgm"), "79999"),
+    ("fraction zero MEM-1", lambda a, m: a.members.add_position(m, "79030", "sgm", work_time=0), "0"),
+    ("fraction above 1 MEM-1", lambda a, m: a.members.add_position(m, "79030", "sgm", work_time=Decimal("1.2")), "1.2"),
+    ("over 115 % MEM-1", lambda a, m: a.members.add_position(m, "79030", "sgm", work_time=Decimal("0.6")), "120"),
+    ("hours ending before they start MEM-2", lambda a, m: a.directory.set_town_hall("79019", "1 place", opening_hours="lun. 14h-12h"), "14h-12h"),
+    ("phone not a number MEM-2", lambda a, m: a.members.add("Jean", "Péroux", phone="pas un numéro"), "pas un numéro"),
+    ("phone on update MEM-2", lambda a, m: a.directory.update_contact(m, phone="0549"), "0549"),
+    ("unknown expertise MEM-2", lambda a, m: a.directory.set_expertises(m, ["Cuisine"]), "Cuisine"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case, action, named", BAD_INPUT, ids=[c[0] for c in BAD_INPUT])
+def test_bad_input_is_refused_naming_the_value_and_writes_nothing_MEM_1_MEM_2(
+    census_app: App, claire: str, case: str, action: Callable[[App, str], object], named: str
+) -> None:
+    before = snapshot(census_app)
+    with pytest.raises(RsgmError) as caught:
+        action(census_app, claire)
+    assert named in caught.value.message, caught.value.message
+    assert snapshot(census_app) == before
+
+
+def test_one_person_one_account_CHA_6(census_app: App, claire: str) -> None:
+    with pytest.raises(RuleViolation, match=r"claire\.martin@example\.org"):
+        census_app.members.add("Claire", "Martin-Bis", email="claire.martin@example.org")
+    other = census_app.members.add("Jean", "Péroux", email="jean.peroux@example.org")
+    with pytest.raises(RuleViolation, match="une personne, un compte"):
+        census_app.directory.update_contact(other.id, email="claire.martin@example.org")
+
+
+def test_positions_and_the_census_report_MEM_1(census_app: App, claire: str) -> None:
+    census_app.members.add_position(
+        claire, "79030", "secretaire_de_mairie", work_time=Decimal("0.55")
+    )
+    assert sum(p.work_time for p in census_app.members.positions(member_id=claire)) == Decimal(
+        "1.15"
+    )
+    rows = {r.code: r for r in census_app.census.report().rows}  # TER-6 still reads positions
+    assert [a.name for a in rows["79030"].agents] == ["Claire Martin"]
+
+
+def test_directory_search_is_accent_and_case_insensitive_MEM_2(
+    census_app: App, claire: str
+) -> None:
+    directory = census_app.directory
+    assert directory.set_expertises(claire, ["etat civil", "URBANISME"]) == (
+        "État civil",
+        "Urbanisme",
+    )
+    directory.set_software(claire, used=["cosoluce"], mastered=["SEGILOG"])
+    directory.set_town_hall(
+        "79019",
+        "1 place de la Mairie",
+        opening_hours="lundi 9h-12h, jeu 14h-18h",
+        phone="0549000000",
+    )
+    other = census_app.members.add("Jean", "Péroux", email="jean.peroux@example.org")
+    census_app.members.add_position(other.id, "79030", "sgm")
+    directory.set_expertises(other.id, ["Élections"])
+    staff = Viewer(ViewerRole.ANIMATOR)
+    [entry] = directory.search(expertise="etat civil", viewer=staff)
+    assert entry.name == "Claire Martin" and entry.phone == "05 49 12 34 56"
+    assert entry.expertises == ("État civil", "Urbanisme")
+    assert (entry.software_used, entry.software_mastered) == (("Cosoluce",), ("Ségilog",))
+    assert entry.town_halls == (
+        "Aubigny : 1 place de la Mairie ; lun. 9h-12h, jeu. 14h-18h ; 05 49 00 00 00",
+    )
+    assert entry.epcis == ("CC de Parthenay-Gâtine",)
+    assert [e.name for e in directory.search(software="ségilog", viewer=staff)] == ["Claire Martin"]
+    assert [e.name for e in directory.search(expertise="civil", viewer=staff)] == ["Claire Martin"]
+    assert [e.name for e in directory.search(epci="parthenay", viewer=staff)] == ["Claire Martin"]
+    assert [e.name for e in directory.search(epci="200069755", viewer=staff)] == ["Jean Péroux"]
+    assert [e.name for e in directory.search(commune="beaussais vitre", viewer=staff)] == [
+        "Jean Péroux"
+    ]
+    assert [
+        e.name for e in directory.search(commune="79019", expertise="élections", viewer=staff)
+    ] == []
+    assert len(directory.search(viewer=staff)) == 2
+    with pytest.raises(NotFoundError, match="Atlantis"):
+        directory.search(commune="Atlantis")
+
+
+def test_without_consent_only_staff_see_an_entry_MEM_3(census_app: App, claire: str) -> None:
+    directory = census_app.directory
+    census_app.directory.update_contact(claire, photo="claire.jpg")
+    member_view = Viewer(ViewerRole.MEMBER, member_id="someone-else")
+    assert directory.search(viewer=member_view) == []
+    [seen] = directory.search(viewer=Viewer(ViewerRole.ADMINISTRATOR))
+    assert seen.restricted and seen.photo == "claire.jpg"
+    assert directory.entry(claire, viewer=Viewer(member_id=claire)).name == "Claire Martin"
+    with pytest.raises(NotFoundError, match="consentement"):
+        directory.entry(claire, viewer=member_view)
+    consent = directory.give_consent(claire, "annuaire", on=dt.date(2025, 1, 10))
+    assert (consent.given_on, consent.scope) == (dt.date(2025, 1, 10), ConsentScope.DIRECTORY)
+    [visible] = directory.search(viewer=member_view)
+    assert not visible.restricted and visible.photo is None  # the photo has its own consent
+    directory.give_consent(claire, ConsentScope.PHOTO)
+    assert directory.search(viewer=member_view)[0].photo == "claire.jpg"
+    directory.withdraw_consent(claire, "annuaire")
+    assert directory.search(viewer=member_view) == []
+    assert [c.withdrawn_on for c in directory.consents(claire)] == [TODAY, None]
+    with pytest.raises(NotFoundError):
+        directory.withdraw_consent(claire, "annuaire")
+    with pytest.raises(RuleViolation, match="selfie"):
+        directory.give_consent(claire, "selfie")
+
+
+def test_lifecycle_and_departure_MEM_4(census_app: App, claire: str) -> None:
+    members = census_app.members
+    prospect = members.add("Jean", "Péroux", email="jean.peroux@example.org", lifecycle="prospect")
+    assert not prospect.platform_access
+    assert members.invite(prospect.id).lifecycle is Lifecycle.INVITED
+    active = members.activate(prospect.id, arrival=dt.date(2025, 3, 3))
+    assert active.platform_access and len(members.onboarding(prospect.id)) == 11
+    with pytest.raises(RuleViolation, match="impossible"):
+        members.invite(prospect.id)
+    network = census_app.network.create_departmental("Réseau 79")
+    census_app.network.assign(network.id, claire, "animateur", since=dt.date(2025, 1, 1))
+    gone = members.depart(
+        claire, reason="mutation", successor_id=prospect.id, on=dt.date(2025, 3, 10)
+    )
+    assert (gone.lifecycle, gone.platform_access, gone.successor_id) == (
+        Lifecycle.DEPARTED,
+        False,
+        prospect.id,
+    )
+    assert [p.end for p in members.positions(member_id=claire)] == [dt.date(2025, 3, 10)]
+    assert [r.until for r in census_app.network.roles(network.id)] == [dt.date(2025, 3, 10)]
+    assert members.list(lifecycle="parti") == [gone]
+    with pytest.raises(RuleViolation, match="déjà parti"):
+        members.depart(claire, reason="autre")
+    with pytest.raises(ValidationError, match="vacances"):
+        members.depart(prospect.id, reason="vacances")
+
+
+def test_onboarding_checklist_MEM_5(census_app: App) -> None:
+    members = census_app.members
+    newcomer = members.add(
+        "Zoé", "Bernard", email="zoe.bernard@example.org", arrival=dt.date(2025, 1, 6)
+    )
+    items = members.onboarding(newcomer.id)
+    assert items[0].due == dt.date(2024, 12, 30) and items[-1].due == dt.date(2025, 4, 6)
+    late = [i.step for _, i in members.overdue()]
+    assert OnboardingStep.WELCOME_KIT in late and OnboardingStep.QUESTIONNAIRE not in late
+    done = members.mark_step(newcomer.id, "kit_accueil")
+    assert done.done_on == TODAY
+    assert OnboardingStep.WELCOME_KIT not in [i.step for _, i in members.overdue()]
+    members.mark_step(newcomer.id, OnboardingStep.WELCOME_KIT, done=False)
+    assert OnboardingStep.WELCOME_KIT in [i.step for _, i in members.overdue()]
+    assert members.overdue(on=dt.date(2024, 12, 1)) == []
+    without = members.add("Ali", "Aubert")
+    with pytest.raises(NotFoundError, match="tuteur"):
+        members.mark_step(without.id, "tuteur")
+
+
+class CdgVocabulary:
+    @hookimpl
+    def rsgm_expertise_thesaurus(self) -> list[str]:
+        return ["Gestion des cimetières", "état civil"]  # a duplicate by accents counts once
+
+    @hookimpl
+    def rsgm_business_software(self) -> list[str]:
+        return ["Logiciel Maison"]
+
+
+def test_vocabularies_are_extended_by_plugins_MEM_2() -> None:
+    import rsgm_core
+    from tests.conftest import fixed_clock
+
+    with rsgm_core.open("memory://", plugins=[CdgVocabulary()], clock=fixed_clock) as app:
+        thesaurus = app.hooks.expertise_thesaurus()
+        assert "Gestion des cimetières" in thesaurus.terms
+        assert "état civil" in thesaurus.terms  # the caller is called first: its spelling wins
+        assert sum(1 for t in thesaurus.terms if t.casefold() == "état civil") == 1
+        software = app.hooks.business_software()
+        assert {"Logiciel Maison", "Berger-Levrault", "JVS-Mairistem", "Ségilog"} <= set(
+            software.terms
+        )
+
+
+def test_members_written_before_migration_5_read_back_as_active(sqlite_url: str) -> None:
+    """MEM-4: rows of an older database get the lifecycle and access defaults of migration 5."""
+    import sqlalchemy as sa
+
+    import rsgm_core
+    from rsgm_core.plugins.sql import migrations
+    from tests.conftest import fixed_clock
+
+    engine = sa.create_engine(sqlite_url)
+    with engine.begin() as conn:
+        migrations.upgrade(conn, target=4)
+        conn.execute(
+            sa.text(
+                "INSERT INTO members (id, first_name, last_name, email) VALUES (:i, :f, :l, :e)"
+            ),
+            {"i": "m-1", "f": "Élodie", "l": "Rousseau", "e": "elodie.rousseau@caunay.fr"},
+        )
+    engine.dispose()
+    with rsgm_core.open(sqlite_url, clock=fixed_clock) as app:
+        assert 5 in [m.version for m in app.storage.applied]  # type: ignore[attr-defined]
+        old = app.members.get("m-1")
+        assert (old.lifecycle, old.platform_access, old.helper, old.phone) == (
+            Lifecycle.ACTIVE,
+            True,
+            False,
+            None,
+        )
+        app.directory.set_expertises("m-1", ["état civil"])
+        assert app.directory.entry("m-1", viewer=Viewer(ViewerRole.ANIMATOR)).expertises == (
+            "État civil",
+        )

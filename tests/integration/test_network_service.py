@@ -1,0 +1,259 @@
+"""Networks, roles, engagement, activation, partners and RGPD through ``app`` on both backends
+(MEM-6..MEM-11, NET-1..NET-4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+
+import pytest
+
+import rsgm_core
+from rsgm_core import Settings
+from rsgm_core.app import App
+from rsgm_core.domain.engagement import AttendanceFact, ContinuityWarning, NetworkRole
+from rsgm_core.domain.governance import Charter, Objective, ObjectiveKind, Seat, SeatKind
+from rsgm_core.domain.members import Lifecycle
+from rsgm_core.errors import ConflictError, NotFoundError, RuleViolation, ValidationError
+from rsgm_core.services.network import NetworkService
+from tests.conftest import NOW, SAMPLE, fixed_clock
+
+TODAY = NOW.date()
+MELLOIS, GATINE = "200069755", "200041333"
+
+
+@pytest.fixture
+def census_app(app: App) -> App:
+    app.census.import_(SAMPLE, ["79"])
+    return app
+
+
+def person(
+    app: App, first: str, last: str, commune: str, *, helper: bool = True, **kw: object
+) -> str:
+    member = app.members.add(
+        first, last, email=f"{first}.{last}@example.org".lower(), helper=helper, **kw
+    )  # type: ignore[arg-type]
+    app.members.add_position(member.id, commune, "sgm", work_time=Decimal(1))
+    return member.id
+
+
+def test_one_departmental_network_and_community_networks_per_epci_NET_1(census_app: App) -> None:
+    network = census_app.network
+    with pytest.raises(RuleViolation, match="départemental") as caught:
+        network.create_community(MELLOIS)
+    assert caught.value.rule == "NET-1"
+    dep = network.create_departmental("Réseau 79", project_lead="Anne Chevalier")
+    with pytest.raises(RuleViolation, match="un seul"):
+        network.create_departmental("Un autre")
+    mellois = network.create_community(MELLOIS)
+    assert mellois.name == "Réseau CC Mellois en Poitou"
+    assert network.lead(mellois.id) == (
+        "chef de projet du CDG (en l'absence de référent)",
+        "Anne Chevalier",
+    )
+    with pytest.raises(ConflictError):
+        network.create_community(MELLOIS)
+    with pytest.raises(NotFoundError, match="123456789"):
+        network.create_community("123456789")
+    referent = person(census_app, "Nadia", "Girard", "79018")
+    network.assign(mellois.id, referent, NetworkRole.COMMUNITY_REFERENT)
+    assert network.lead(mellois.id) == ("référent communautaire", referent)
+    gatine = network.create_community(GATINE, referent_id=referent)
+    assert network.lead(gatine.id)[1] == referent
+    with pytest.raises(RuleViolation, match="communautaire"):
+        network.assign(dep.id, referent, "referent_communautaire")
+    assert next(n.name for n in network.networks()) == "Réseau 79"
+
+
+def test_animators_and_continuity_warnings_MEM_6_MEM_8(census_app: App) -> None:
+    network = census_app.network
+    dep = network.create_departmental("Réseau 79")
+    claire = person(census_app, "Claire", "Martin", "79019")
+    jean = person(census_app, "Jean", "Péroux", "79030")
+    for member_id in (claire, jean):
+        network.record_attendance(
+            member_id, "matinale", TODAY - dt.timedelta(days=10), registered=True, attended=True
+        )
+    network.assign(dep.id, claire, "animateur")
+    [warning] = network.warnings()
+    assert "1 animateur(s)" in warning  # MEM-6
+    network.assign(dep.id, jean, "co-animateur")
+    with pytest.raises(ConflictError):
+        network.assign(dep.id, jean, "co-animateur")
+    assert network.warnings() == []
+    census_app.members.announce_departure(claire, TODAY + dt.timedelta(days=30))
+    [flag] = network.warnings()
+    assert isinstance(flag, ContinuityWarning)
+    assert (flag.role, flag.holder_id, flag.candidates) == (NetworkRole.ANIMATOR, claire, (jean,))
+    assert "départ annoncé" in flag.why
+    prospect = census_app.members.add("Zoé", "Bernard", lifecycle="prospect")
+    with pytest.raises(RuleViolation, match="n'est pas membre actif") as caught:
+        network.assign(dep.id, prospect.id, "tuteur")
+    assert caught.value.rule == "MEM-6"
+
+
+def test_disengagement_from_attendance_facts_MEM_7(census_app: App) -> None:
+    network = census_app.network
+    old = dt.date(2023, 1, 1)
+    absent = person(census_app, "Paul", "Moreau", "79009", arrival=old)
+    silent = person(census_app, "Léa", "Fournier", "79002", arrival=old)
+    keen = person(census_app, "Nadia", "Girard", "79018", arrival=old)
+    for i in range(3):
+        day = TODAY - dt.timedelta(days=30 * (i + 1))
+        network.record_attendance(absent, f"ev-{i}", day, registered=True, attended=False)
+        network.record_attendance(keen, f"ev-{i}", day, registered=True, attended=True)
+    network.record_attendance(
+        silent, "ev-old", TODAY - dt.timedelta(days=400), registered=True, attended=True
+    )
+    found = {d.member_id: d.reasons for d in network.disengaged()}
+    assert set(found) == {absent, silent}
+    assert "3 derniers" in found[absent][0] and "12 mois" in found[silent][0]
+    assert {d.member_id for d in network.disengaged(last_events=4)} == {silent}
+
+
+def test_attendance_comes_through_a_replaceable_source_MEM_7(census_app: App) -> None:
+    someone = person(census_app, "Paul", "Moreau", "79009", arrival=dt.date(2020, 1, 1))
+
+    class FromEvents:  # what the events feature will provide
+        def invitations(self, member_ids: Sequence[str]) -> list[AttendanceFact]:
+            return [
+                AttendanceFact("a", someone, "journée", TODAY - dt.timedelta(days=5), True, True)
+            ]
+
+    assert NetworkService(census_app, FromEvents()).disengaged() == []
+    assert [d.member_id for d in census_app.network.disengaged()] == [someone]
+
+
+def test_activation_ranks_opted_in_helpers_with_reasons_MEM_9(census_app: App) -> None:
+    near = person(census_app, "Nadia", "Girard", "79018")  # same EPCI as 79030
+    skilled = person(census_app, "Léa", "Fournier", "79002")  # Gâtine, other arrondissement
+    tooled = person(census_app, "Paul", "Moreau", "79009")  # Niortais, same arrondissement
+    person(census_app, "Ali", "Aubert", "79015", helper=False)  # same EPCI but not a volunteer
+    local = person(census_app, "Jean", "Péroux", "79030")  # works in the commune itself
+    census_app.directory.set_expertises(skilled, ["État civil"])
+    census_app.directory.set_software(tooled, mastered=["Berger-Levrault"])
+    census_app.directory.set_software(near, used=["Berger-Levrault"])
+    helpers = census_app.network.activate(
+        "79030", expertises=["etat civil"], software=["berger levrault"]
+    )
+    assert [h.member.id for h in helpers] == [near, skilled, tooled]
+    assert helpers[0].reasons == (
+        "même EPCI",
+        "logiciel : Berger-Levrault (utilisé)",
+        "même arrondissement",
+        "même département",
+    )
+    assert helpers[1].reasons == ("expertise : État civil", "même département")
+    assert local not in [h.member.id for h in helpers]
+    census_app.members.depart(near, reason="retraite")
+    assert near not in [h.member.id for h in census_app.network.activate("79030")]
+    with pytest.raises(NotFoundError, match="79999"):
+        census_app.network.activate("79999")
+    with pytest.raises(ValidationError, match="Cuisine"):
+        census_app.network.activate("79030", expertises=["Cuisine"])
+
+
+def test_partner_directory_MEM_10(census_app: App) -> None:
+    partners = census_app.partners
+    prevention = partners.add(
+        "Service prévention", "CDG 79", "sante_securite", themes=["Santé au travail"], years=[2024]
+    )
+    partners.add("Préfecture", "État", "administration", themes=["élections"])
+    assert [p.name for p in partners.list(theme="sante")] == ["Service prévention"]
+    assert [p.name for p in partners.list(category="administration")] == ["Préfecture"]
+    assert partners.add_year(prevention.id, 2025).years == (2024, 2025)
+    assert partners.stale(on=TODAY + dt.timedelta(days=400)) != [] and partners.stale() == []
+    with pytest.raises(ValidationError, match="traiteur"):
+        partners.add("X", "Y", "traiteur")
+    partners.remove(prevention.id)
+    assert len(partners.list()) == 1
+
+
+def test_committees_report_missing_seats_and_years_NET_2_NET_3(census_app: App) -> None:
+    network = census_app.network
+    network.create_departmental("Réseau 79")
+    network.create_community(MELLOIS)
+    network.create_community(GATINE)
+    sgm = person(census_app, "Nadia", "Girard", "79018")
+    network.set_committee(
+        "suivi", [Seat(SeatKind.SGM, sgm, MELLOIS)], created_on=dt.date(2023, 2, 1)
+    )
+    network.record_meeting("suivi", dt.date(2023, 6, 1))
+    report = network.committee_report("suivi")
+    assert report.missing_seats == (
+        "CC de Parthenay-Gâtine : référent communautaire",
+        "CC de Parthenay-Gâtine : SGM du territoire",
+        "CC Mellois en Poitou : référent communautaire",
+    )
+    assert report.missed_years == (2024,)
+    network.set_committee("pilotage", [Seat(SeatKind.CDG_ELECTED, "M. le Président")])
+    assert network.committee_report("pilotage").missing_seats == (
+        "CC de Parthenay-Gâtine : élu de l'EPCI",
+        "CC Mellois en Poitou : élu de l'EPCI",
+    )
+    with pytest.raises(NotFoundError, match="999999999"):
+        network.set_committee("pilotage", [Seat(SeatKind.EPCI_ELECTED, "X", "999999999")])
+
+
+def test_charter_and_objectives_NET_4(census_app: App) -> None:
+    dep = census_app.network.create_departmental("Réseau 79")
+    charter = Charter(
+        "rompre l'isolement",
+        "moins de 3 500 habitants",
+        "matinales",
+        "contribuer",
+        "entraide",
+        "charte signée",
+    )
+    objectives = [
+        Objective(ObjectiveKind.STRATEGIC, "couvrir le territoire", ["couverture_territoriale"])
+    ]
+    saved = census_app.network.set_charter(dep.id, charter, objectives)
+    [stored] = [n for n in census_app.network.networks() if n.id == dep.id]
+    assert (
+        stored == saved
+        and stored.charter == charter
+        and stored.objectives[0].indicators == ("couverture_territoriale",)
+    )
+
+
+def test_rgpd_export_erase_and_purge_MEM_11(census_app: App) -> None:
+    claire = person(census_app, "Claire", "Martin", "79019")
+    census_app.directory.set_expertises(claire, ["État civil"])
+    census_app.directory.give_consent(claire, "annuaire")
+    census_app.network.record_attendance(claire, "matinale", TODAY, registered=True, attended=True)
+    census_app.members.add("Zoé", "Bernard", email="zoe.bernard@example.org", welcome=True)
+    held = census_app.rgpd.export(claire)
+    assert held["membre"]["email"] == "claire.martin@example.org"
+    assert [f["value"] for f in held["directory_facts"]] == ["État civil"]
+    assert len(held["positions"]) == len(held["attendance"]) == len(held["consents"]) == 1
+    json.loads(census_app.rgpd.export_json(claire))
+    counts = census_app.info()["counts"]
+    report_before = [(r.code, len(r.agents)) for r in census_app.census.report().rows]
+    census_app.rgpd.erase(claire)
+    erased = census_app.members.get(claire)
+    assert (erased.first_name, erased.email, erased.erased_on) == ("Personne", None, TODAY)
+    after = census_app.info()["counts"]
+    assert after["members"] == counts["members"] and after["positions"] == counts["positions"]
+    assert after["attendance"] == counts["attendance"] and after["directory_facts"] == 0
+    assert [(r.code, len(r.agents)) for r in census_app.census.report().rows] == report_before
+    assert "Martin" not in census_app.rgpd.export_json(claire)
+
+
+def test_purge_after_the_configured_retention_MEM_11(url: str) -> None:
+    settings = Settings(plugins={"rgpd": {"retention_days": 365}})
+    with rsgm_core.open(url, clock=fixed_clock, settings=settings) as app:
+        app.census.import_(SAMPLE, ["79"])
+        old = person(app, "Paul", "Moreau", "79009")
+        recent = person(app, "Léa", "Fournier", "79002")
+        app.members.depart(old, reason="retraite", on=dt.date(2023, 6, 30))
+        app.members.depart(recent, reason="mutation", on=dt.date(2024, 12, 31))
+        assert app.rgpd.retention_days == 365
+        assert app.rgpd.purge() == [old]
+        assert app.members.get(old).erased and not app.members.get(recent).erased
+        assert app.rgpd.purge() == []
+        assert app.rgpd.purge(retention_days=0) == [recent]
+        assert app.members.list(lifecycle=Lifecycle.DEPARTED)[0].last_name == "anonymisée"
