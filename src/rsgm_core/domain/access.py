@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 
 import attrs
 
 from rsgm_core.domain.charters import SpaceKind
+from rsgm_core.domain.directory import fold
 from rsgm_core.domain.members import GENERIC_LOCAL_PARTS, validate_email
 from rsgm_core.domain.territory import SGM_THRESHOLD
 from rsgm_core.errors import RuleViolation
@@ -160,10 +160,7 @@ def decide(candidate: Candidate, role: Role, space: Space, *, invited_by_admin: 
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return re.sub(
-        r"[^a-z0-9]", "", "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    )
+    return re.sub(r"[^a-z0-9]", "", fold(text))  # "Sauzé-entre-Bois" → "sauzeentrebois"
 
 
 _TOWN_PREFIXES = ("mairie", "commune", "ville", "mairiede", "communede", "villede", "secretariat")
