@@ -1,0 +1,141 @@
+"""Advice requests (CNS-1, CNS-2): the log, the conversion of an answered request into an
+anonymised FAQ entry, and answer-time statistics for the indicators."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+import re
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from rsgm_core.domain.toolbox import Resource, ResourceKind, ResourceStatus
+from rsgm_core.errors import RuleViolation, ValidationError
+
+__all__ = ["AdviceRequest", "AnswerTimes", "Channel", "anonymise", "answer_times", "to_faq"]
+
+
+class Channel(enum.Enum):
+    PHONE = "téléphone"
+    EMAIL = "courriel"
+
+
+@attrs.frozen
+class AdviceRequest:
+    """CNS-1: one request from an SGM or an elected official."""
+
+    id: str
+    commune: str
+    requester: str
+    channel: Channel
+    theme: str
+    question: str
+    received_at: dt.datetime
+    answered_at: dt.datetime | None = None
+    answer: str | None = None
+    minutes_spent: int = 0
+    referred_to: str | None = None  # a member with the expertise (MEM-9's ranking)
+    faq_id: str | None = None  # CNS-2: the FAQ entry it became
+
+    def __attrs_post_init__(self) -> None:
+        if self.received_at.tzinfo is None:
+            raise ValidationError(
+                "heure de réception sans fuseau", rule="CNS-1", value=self.received_at
+            )
+        if self.answered_at is not None and self.answered_at < self.received_at:
+            raise ValidationError(
+                f"réponse du {self.answered_at.isoformat()} avant la demande du "
+                f"{self.received_at.isoformat()}",
+                rule="CNS-1",
+                value=self.answered_at,
+            )
+        if self.minutes_spent < 0:
+            raise ValidationError(
+                f"temps passé négatif : {self.minutes_spent}",
+                rule="CNS-1",
+                value=self.minutes_spent,
+            )
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None and bool(self.answer)
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+_PHONE = re.compile(r"(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}")
+
+
+def anonymise(text: str, *, names: Iterable[str] = ()) -> str:
+    """CNS-2: no e-mail, phone number or given name (the requester's, the commune's) survives."""
+    text = _EMAIL.sub("[adresse]", text)
+    text = _PHONE.sub("[téléphone]", text)
+    for name in sorted({n for n in names if n and n.strip()}, key=len, reverse=True):
+        text = re.sub(re.escape(name), "[…]", text, flags=re.IGNORECASE)
+    return text
+
+
+def to_faq(
+    request: AdviceRequest,
+    *,
+    faq_id: str,
+    author_id: str,
+    names: Iterable[str],
+) -> Resource:
+    """CNS-2: an answered request becomes a draft FAQ entry, anonymised, in one step."""
+    if not request.answered:
+        raise RuleViolation(
+            "seule une demande qui a reçu sa réponse devient une question-réponse",
+            rule="CNS-2",
+            value=request.id,
+        )
+    if request.faq_id:
+        raise RuleViolation(
+            f"cette demande est déjà la question-réponse {request.faq_id}",
+            rule="CNS-2",
+            value=request.id,
+        )
+    hidden = [request.requester, *names]
+    return Resource(
+        id=faq_id,
+        version=1,
+        kind=ResourceKind.FAQ,
+        title=anonymise(request.question.strip().splitlines()[0][:120], names=hidden),
+        body=f"**Question**\n\n{anonymise(request.question, names=hidden)}\n\n"
+        f"**Réponse**\n\n{anonymise(request.answer or '', names=hidden)}\n",
+        themes=(request.theme,),
+        author_id=author_id,
+        status=ResourceStatus.DRAFT,
+    )
+
+
+@attrs.frozen
+class AnswerTimes:
+    """CNS-2: answer times in hours; ``None`` when no request was answered (no figure, not 0)."""
+
+    answered: int
+    pending: int
+    median_hours: float | None
+    p90_hours: float | None
+
+
+def _percentile(sorted_values: Sequence[float], share: float) -> float:
+    # Nearest rank: the value below which at least ``share`` of the answers fall; it is always an
+    # observed time, which is what an animator can check by hand.
+    rank = max(1, math.ceil(share * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def answer_times(requests: Iterable[AdviceRequest]) -> AnswerTimes:
+    requests = list(requests)
+    hours = sorted(
+        (r.answered_at - r.received_at).total_seconds() / 3600
+        for r in requests
+        if r.answered and r.answered_at is not None
+    )
+    if not hours:
+        return AnswerTimes(0, len(requests), None, None)
+    middle = len(hours) // 2
+    median = hours[middle] if len(hours) % 2 else (hours[middle - 1] + hours[middle]) / 2
+    return AnswerTimes(len(hours), len(requests) - len(hours), median, _percentile(hours, 0.9))
