@@ -1,0 +1,167 @@
+"""National aggregation (IND-3): an anonymised export of a CDG's aggregate figures, and the merge
+of many CDGs' exports into a national table.
+
+Anonymisation: no names, e-mails or per-person rows leave the CDG; every count of 1 to 4 persons
+is suppressed, and so is a second cell of the same table whenever one suppressed cell could
+otherwise be recovered by subtracting the published cells from the published total
+(complementary suppression). A table whose total is under 5 is suppressed whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from rsgm_core.errors import ValidationError
+
+__all__ = [
+    "SCHEMA",
+    "SMALL",
+    "CdgExport",
+    "Table",
+    "merge",
+    "parse_export",
+    "suppress",
+]
+
+SCHEMA = "rsgm-national/1"
+SMALL = 5  # counts of persons under this are never published (IND-3)
+
+
+def suppress(
+    cells: Mapping[str, int], total: int | None = None
+) -> tuple[dict[str, int | None], int | None]:
+    """IND-3: cells of 1 to 4 become ``None``; then, while the suppressed cells could be recovered
+    from the total, the smallest published non-zero cell is suppressed too."""
+    if total is None:
+        total = sum(cells.values())
+    if 0 < total < SMALL:
+        return {name: None for name in cells}, None
+    out: dict[str, int | None] = {
+        name: (None if 0 < value < SMALL else value) for name, value in cells.items()
+    }
+
+    def recoverable() -> bool:
+        # Hidden counts are known to be at least 1 (zeros are never hidden). Subtracting the
+        # published cells from the total gives their sum S: one hidden cell is then S itself,
+        # and k hidden cells summing to k are all 1. Either way, hide one more real count.
+        hidden = [cells[name] for name, v in out.items() if v is None and cells[name] > 0]
+        return len(hidden) == 1 or (bool(hidden) and sum(hidden) == len(hidden))
+
+    while recoverable():
+        candidates = sorted(
+            (value, name) for name, value in out.items() if value is not None and value > 0
+        )
+        if not candidates:
+            return {name: None for name in cells}, None
+        out[candidates[0][1]] = None
+    return out, total
+
+
+@attrs.frozen
+class Table:
+    """A one-dimensional table of person counts with its total, as exported."""
+
+    name: str
+    cells: Mapping[str, int | None]
+    total: int | None
+
+    @classmethod
+    def anonymised(cls, name: str, counts: Mapping[str, int]) -> Table:
+        cells, total = suppress(counts)
+        return cls(name, cells, total)
+
+
+@attrs.frozen
+class CdgExport:
+    cdg: str
+    year: int
+    indicators: Mapping[str, Any]  # rates and other non-person figures, None when not available
+    tables: Sequence[Table]
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "cdg": self.cdg,
+            "year": self.year,
+            "indicators": dict(self.indicators),
+            "tables": {t.name: {"cells": dict(t.cells), "total": t.total} for t in self.tables},
+        }
+
+
+def parse_export(data: Any, *, source: str = "export") -> CdgExport:
+    """Read and check one CDG's export; a file edited by hand so that it breaks the schema, or
+    that publishes a small count, is refused."""
+
+    def bad(message: str, value: Any) -> ValidationError:
+        return ValidationError(f"{source} : {message}", rule="IND-3", value=value)
+
+    if not isinstance(data, dict):
+        raise bad("un objet JSON est attendu", type(data).__name__)
+    if data.get("schema") != SCHEMA:
+        raise bad(f"schéma inconnu {data.get('schema')!r} (attendu : {SCHEMA})", data.get("schema"))
+    extra = set(data) - {"schema", "cdg", "year", "indicators", "tables"}
+    if extra:
+        raise bad(f"champs inattendus : {sorted(extra)}", sorted(extra))
+    cdg, year = data.get("cdg"), data.get("year")
+    if not isinstance(cdg, str) or not cdg or not isinstance(year, int):
+        raise bad("« cdg » (texte) et « year » (entier) sont obligatoires", (cdg, year))
+    tables = []
+    for name, table in (data.get("tables") or {}).items():
+        cells, total = table.get("cells"), table.get("total")
+        if not isinstance(cells, dict):
+            raise bad(f"table {name!r} mal formée", name)
+        for key, value in [*cells.items(), ("total", total)]:
+            if value is not None and (
+                not isinstance(value, int) or isinstance(value, bool) or value < 0
+            ):
+                raise bad(f"table {name!r}, case {key!r} : {value!r} n'est pas un effectif", value)
+            if value is not None and 0 < value < SMALL:
+                raise bad(
+                    f"table {name!r}, case {key!r} : effectif {value} publié sous le seuil de {SMALL}",
+                    value,
+                )
+        tables.append(Table(name, cells, total))
+    indicators = data.get("indicators") or {}
+    if not isinstance(indicators, dict):
+        raise bad("« indicators » doit être un objet", type(indicators).__name__)
+    return CdgExport(cdg, year, indicators, tables)
+
+
+def merge(exports: Iterable[CdgExport]) -> dict[str, Any]:
+    """The national table: one row per CDG, and national totals per table from the published
+    cells (a suppressed cell counts as unknown, so a national cell is a lower bound, flagged)."""
+    rows: dict[str, CdgExport] = {}
+    years = set()
+    for export in exports:
+        if export.cdg in rows:
+            raise ValidationError(
+                f"le CDG {export.cdg} figure deux fois", rule="IND-3", value=export.cdg
+            )
+        rows[export.cdg] = export
+        years.add(export.year)
+    if len(years) > 1:
+        raise ValidationError(
+            f"exports de plusieurs années : {sorted(years)}", rule="IND-3", value=sorted(years)
+        )
+    national: dict[str, dict[str, Any]] = {}
+    for export in rows.values():
+        for table in export.tables:
+            merged = national.setdefault(table.name, {"cells": {}, "total": 0, "complete": True})
+            if table.total is None:
+                merged["complete"] = False
+            else:
+                merged["total"] += table.total
+            for key, value in table.cells.items():
+                merged["cells"][key] = merged["cells"].get(key, 0) + (value or 0)
+                if value is None:
+                    merged["complete"] = False
+    return {
+        "schema": SCHEMA,
+        "year": next(iter(years), None),
+        "cdgs": sorted(rows),
+        "indicators": {cdg: dict(e.indicators) for cdg, e in sorted(rows.items())},
+        "tables": national,
+    }
