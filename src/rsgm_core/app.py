@@ -17,11 +17,13 @@ if TYPE_CHECKING:
     from rsgm_core.ports import Storage, UnitOfWork
     from rsgm_core.services.census import CensusService
     from rsgm_core.services.directory import DirectoryService
+    from rsgm_core.services.events import EventService
     from rsgm_core.services.members import MemberService
     from rsgm_core.services.network import NetworkService
     from rsgm_core.services.outbox import OutboxService
     from rsgm_core.services.partners import PartnerService
     from rsgm_core.services.rgpd import RgpdService
+    from rsgm_core.services.surveys import SurveyService
     from rsgm_core.services.tariffs import TariffService
 
 __all__ = ["App", "default_url", "open"]
@@ -161,6 +163,18 @@ class App:
         from rsgm_core.services.rgpd import RgpdService
 
         return RgpdService(self)
+
+    @cached_property
+    def events(self) -> EventService:
+        from rsgm_core.services.events import EventService
+
+        return EventService(self)
+
+    @cached_property
+    def surveys(self) -> SurveyService:
+        from rsgm_core.services.surveys import SurveyService
+
+        return SurveyService(self)
 
     def info(self) -> dict[str, Any]:
         counts = {}

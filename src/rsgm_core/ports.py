@@ -22,11 +22,13 @@ from typing import Any, Generic, Self, TypeVar
 
 import attrs
 
+from rsgm_core.domain.animation import Newsletter, RecurringSeries, Survey, SurveyAnswer
 from rsgm_core.domain.billing import Intervention, Trainee
 from rsgm_core.domain.census import CensusImport, MetaEntry
 from rsgm_core.domain.conventions import Convention
 from rsgm_core.domain.directory import Consent, DirectoryFact
 from rsgm_core.domain.engagement import AttendanceFact, RoleAssignment
+from rsgm_core.domain.events import Event, Registration, Session
 from rsgm_core.domain.governance import Committee, Network
 from rsgm_core.domain.lifecycle import OnboardingItem
 from rsgm_core.domain.members import Member, Position
@@ -110,6 +112,14 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     Collection("attendance", AttendanceFact, "id"),
     Collection("partners", Partner, "id"),
     Collection("committees", Committee, "kind"),
+    # Events and continuous animation (migration 6).
+    Collection("events", Event, "id", commune_refs=("host_commune",)),
+    Collection("sessions", Session, "id"),
+    Collection("registrations", Registration, "id"),
+    Collection("surveys", Survey, "id"),
+    Collection("survey_answers", SurveyAnswer, "id"),
+    Collection("newsletters", Newsletter, "id"),
+    Collection("recurring_series", RecurringSeries, "id"),
 )
 
 
@@ -222,6 +232,13 @@ _LABELS = {
     "attendance": "présence",
     "partners": "partenaire",
     "committees": "comité",
+    "events": "événement",
+    "sessions": "séance",
+    "registrations": "inscription",
+    "surveys": "questionnaire",
+    "survey_answers": "réponse",
+    "newsletters": "lettre d'information",
+    "recurring_series": "série récurrente",
 }
 
 
@@ -258,6 +275,13 @@ class UnitOfWork(abc.ABC):
     attendance: Repository[AttendanceFact]
     partners: Repository[Partner]
     committees: Repository[Committee]
+    events: Repository[Event]
+    sessions: Repository[Session]
+    registrations: Repository[Registration]
+    surveys: Repository[Survey]
+    survey_answers: Repository[SurveyAnswer]
+    newsletters: Repository[Newsletter]
+    recurring_series: Repository[RecurringSeries]
 
     #: Observers to call once the transaction has committed (never on rollback).
     after_commit: list[Callable[[], object]]

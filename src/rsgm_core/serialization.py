@@ -57,6 +57,17 @@ def _unstructure_datetime(value: dt.datetime) -> str:
     return value.isoformat()
 
 
+def _structure_time(value: Any, _: type) -> dt.time:
+    """A wall-clock time (``09:30``) without zone: a session's zone is the CDG's."""
+    if isinstance(value, dt.time):
+        return value
+    return dt.time.fromisoformat(value)
+
+
+def _unstructure_time(value: dt.time) -> str:
+    return value.isoformat(timespec="minutes" if not value.second else "seconds")
+
+
 def _structure_decimal(value: Any, _: type) -> Decimal:
     if isinstance(value, float):
         raise ValueError(f"montant en virgule flottante refusé : {value!r}")
@@ -73,6 +84,8 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(dt.date, _structure_date)
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
     conv.register_structure_hook(dt.datetime, structure_datetime)
+    conv.register_structure_hook(dt.time, _structure_time)
+    conv.register_unstructure_hook(dt.time, _unstructure_time)
     conv.register_unstructure_hook(dt.datetime, _unstructure_datetime)
     conv.register_structure_hook(Decimal, _structure_decimal)
     conv.register_unstructure_hook(Decimal, str)

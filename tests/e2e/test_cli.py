@@ -113,6 +113,7 @@ def test_outbox_list_and_retry(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     db = str(tmp_path / "demo.db")
     run(capsys, "demo", "--db", db)
     code, out, _ = run(capsys, "outbox", "list", "--db", db)
-    assert code == 0 and out.count("sent") == 3 and "Bienvenue" in out
+    rows = out.splitlines()[2:]  # every message of the demo (welcome mails, events…) went out
+    assert code == 0 and rows and all(" sent " in row for row in rows) and "Bienvenue" in out
     code, out, _ = run(capsys, "outbox", "retry", "--db", db)
     assert code == 0 and "0 message(s) envoyé(s)" in out

@@ -44,7 +44,17 @@ class FrenchParser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     from rsgm_core import __version__
-    from rsgm_core.cli import census, db, demo, members, network, outbox, tariffs
+    from rsgm_core.cli import (
+        census,
+        db,
+        demo,
+        events,
+        members,
+        network,
+        outbox,
+        surveys,
+        tariffs,
+    )
 
     parser = FrenchParser(
         prog="rsgm",
@@ -53,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"rsgm {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchParser)
     commands.required = True
-    for module in (db, census, outbox, tariffs, members, network, demo):
+    for module in (db, census, outbox, tariffs, members, network, events, surveys, demo):
         module.register(commands)
     return parser
 

@@ -67,6 +67,12 @@ class Event:
     topics: tuple[str, ...] = ()
     cost: Decimal = Decimal(0)
     host_commune: str | None = None
+    # Kept in storage (migration 6); the defaults keep the pure rules usable on their own.
+    network_id: str | None = None  # None: the departmental network
+    planned_on: dt.date | None = None
+    late: bool = False  # EVT-3: planned with less than a month's notice, forced and flagged
+    invited: int = 0  # EVT-5: members the invitation went to (the participation denominator)
+    done: tuple[str, ...] = ()  # the timeline tasks done (TaskKind values), for the to-do list
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.cost, float) or self.cost < 0:
@@ -87,8 +93,16 @@ class Session:
     place: str
     deadline: dt.date  # registrations close at the end of this day (EVT-4)
     capacity: int | None = None
+    start: dt.time = dt.time(9, 30)  # wall-clock times in the CDG's zone (EVT-8)
+    end: dt.time = dt.time(12, 30)
 
     def __attrs_post_init__(self) -> None:
+        if self.end <= self.start:
+            raise ValidationError(
+                f"la séance finit ({self.end:%H:%M}) avant de commencer ({self.start:%H:%M})",
+                rule="EVT-1",
+                value=self.end,
+            )
         if self.capacity is not None and self.capacity <= 0:
             raise ValidationError(
                 f"capacité invalide : {self.capacity}", rule="EVT-4", value=self.capacity

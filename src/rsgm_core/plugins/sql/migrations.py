@@ -174,6 +174,48 @@ MIGRATIONS: tuple[Migration, ...] = (
             created_on TEXT)
         """),
     ),
+    Migration(
+        6,
+        "événements : séances, inscriptions, questionnaires, lettres d'information, séries",
+        _ddl("""
+        CREATE TABLE events (
+            id TEXT NOT NULL PRIMARY KEY, title TEXT NOT NULL, kind TEXT NOT NULL,
+            format TEXT NOT NULL, topics JSON NOT NULL, cost TEXT NOT NULL,
+            host_commune TEXT REFERENCES communes (code), network_id TEXT, planned_on TEXT,
+            late BOOLEAN NOT NULL, invited INTEGER NOT NULL, done JSON NOT NULL);
+        CREATE INDEX ix_events_host_commune ON events (host_commune);
+        CREATE TABLE sessions (
+            id TEXT NOT NULL PRIMARY KEY, event_id TEXT NOT NULL REFERENCES events (id),
+            date TEXT NOT NULL, place TEXT NOT NULL, deadline TEXT NOT NULL, capacity INTEGER,
+            start TEXT NOT NULL, "end" TEXT NOT NULL);
+        CREATE INDEX ix_sessions_event_id ON sessions (event_id);
+        CREATE INDEX ix_sessions_date ON sessions (date);
+        CREATE TABLE registrations (
+            id TEXT NOT NULL PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions (id),
+            member_id TEXT NOT NULL REFERENCES members (id), registered_on TEXT NOT NULL,
+            "rank" INTEGER NOT NULL, status TEXT NOT NULL, attended BOOLEAN);
+        CREATE INDEX ix_registrations_session_id ON registrations (session_id);
+        CREATE INDEX ix_registrations_member_id ON registrations (member_id);
+        CREATE TABLE surveys (
+            id TEXT NOT NULL PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL,
+            opened_on TEXT NOT NULL, invited INTEGER NOT NULL,
+            event_id TEXT REFERENCES events (id), member_id TEXT REFERENCES members (id));
+        CREATE INDEX ix_surveys_event_id ON surveys (event_id);
+        CREATE TABLE survey_answers (
+            id TEXT NOT NULL PRIMARY KEY, survey_id TEXT NOT NULL REFERENCES surveys (id),
+            answered_on TEXT NOT NULL, score INTEGER, member_id TEXT REFERENCES members (id),
+            comment TEXT NOT NULL);
+        CREATE INDEX ix_survey_answers_survey_id ON survey_answers (survey_id);
+        CREATE TABLE newsletters (
+            id TEXT NOT NULL PRIMARY KEY, sent_on TEXT NOT NULL, subject TEXT NOT NULL,
+            recipients INTEGER NOT NULL, forced BOOLEAN NOT NULL);
+        CREATE INDEX ix_newsletters_sent_on ON newsletters (sent_on);
+        CREATE TABLE recurring_series (
+            id TEXT NOT NULL PRIMARY KEY, title TEXT NOT NULL, kind TEXT NOT NULL,
+            format TEXT NOT NULL, start TEXT NOT NULL, "rule" TEXT NOT NULL,
+            minutes INTEGER NOT NULL, place TEXT NOT NULL, network_id TEXT)
+        """),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

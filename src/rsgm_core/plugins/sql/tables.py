@@ -291,3 +291,94 @@ committees = sa.Table(
     sa.Column("meetings", sa.JSON, nullable=False),
     sa.Column("created_on", Text),
 )
+
+# Events and continuous animation (EVT-1..EVT-10, SUR-1), migration 6.
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("title", Text, nullable=False),
+    sa.Column("kind", Text, nullable=False),
+    sa.Column("format", Text, nullable=False),
+    sa.Column("topics", sa.JSON, nullable=False),
+    sa.Column("cost", Text, nullable=False),
+    sa.Column("host_commune", Text, sa.ForeignKey("communes.code"), index=True),
+    sa.Column("network_id", Text),
+    sa.Column("planned_on", Text),
+    sa.Column("late", sa.Boolean, nullable=False),
+    sa.Column("invited", sa.Integer, nullable=False),
+    sa.Column("done", sa.JSON, nullable=False),
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("event_id", Text, sa.ForeignKey("events.id"), nullable=False, index=True),
+    sa.Column("date", Text, nullable=False, index=True),
+    sa.Column("place", Text, nullable=False),
+    sa.Column("deadline", Text, nullable=False),
+    sa.Column("capacity", sa.Integer),
+    sa.Column("start", Text, nullable=False),
+    sa.Column("end", Text, nullable=False),
+)
+
+registrations = sa.Table(
+    "registrations",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("session_id", Text, sa.ForeignKey("sessions.id"), nullable=False, index=True),
+    sa.Column("member_id", Text, sa.ForeignKey("members.id"), nullable=False, index=True),
+    sa.Column("registered_on", Text, nullable=False),
+    sa.Column("rank", sa.Integer, nullable=False),
+    sa.Column("status", Text, nullable=False),
+    sa.Column("attended", sa.Boolean),
+)
+
+surveys = sa.Table(
+    "surveys",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("kind", Text, nullable=False),
+    sa.Column("title", Text, nullable=False),
+    sa.Column("opened_on", Text, nullable=False),
+    sa.Column("invited", sa.Integer, nullable=False),
+    sa.Column("event_id", Text, sa.ForeignKey("events.id"), index=True),
+    sa.Column("member_id", Text, sa.ForeignKey("members.id")),
+)
+
+survey_answers = sa.Table(
+    "survey_answers",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("survey_id", Text, sa.ForeignKey("surveys.id"), nullable=False, index=True),
+    sa.Column("answered_on", Text, nullable=False),
+    sa.Column("score", sa.Integer),
+    sa.Column("member_id", Text, sa.ForeignKey("members.id")),
+    sa.Column("comment", Text, nullable=False),
+)
+
+newsletters = sa.Table(
+    "newsletters",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("sent_on", Text, nullable=False, index=True),
+    sa.Column("subject", Text, nullable=False),
+    sa.Column("recipients", sa.Integer, nullable=False),
+    sa.Column("forced", sa.Boolean, nullable=False),
+)
+
+recurring_series = sa.Table(
+    "recurring_series",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("title", Text, nullable=False),
+    sa.Column("kind", Text, nullable=False),
+    sa.Column("format", Text, nullable=False),
+    sa.Column("start", Text, nullable=False),
+    sa.Column("rule", Text, nullable=False),
+    sa.Column("minutes", sa.Integer, nullable=False),
+    sa.Column("place", Text, nullable=False),
+    sa.Column("network_id", Text),
+)

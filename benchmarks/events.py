@@ -1,0 +1,233 @@
+"""Five years of a 3-department CDG's events: the tracking table and every rate, against plain SQL.
+
+Builds a SQLite file holding the census of three departments (17, 79 and 86 from the Etalab vintage
+6.0.0 when the shared data is there, else the bundled Deux-Sèvres sample), 1,500 members, then five
+years of network life drawn with a fixed seed: about 300 events (60 a year, one in four in two
+sessions), 30,000 registrations with their sign-in outcome, one satisfaction survey per event with
+its answers. Then, on that file:
+
+* library: ``app.events.report()`` (the tracking row of every event and its three rates, EVT-5 and
+  EVT-7) and ``app.surveys.list()`` (satisfaction and response rate of every survey, EVT-9);
+* baseline: one SQL query for the tracking table and the rates, one for the survey rates, through
+  ``sqlite3`` on the same file.
+
+Each figure is the median of ``--repeat`` runs after one warm-up. Target: ≤ 0.5 s for the library
+(both calls together). Prints plain tables and exits 0: a measurement, not a test.
+
+    python benchmarks/events.py [--events 300] [--registrations 30000] [--repeat 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
+if str(SRC) not in sys.path:  # measure this working tree's code, installed or not
+    sys.path.insert(0, str(SRC))
+os.environ.setdefault("RSGM_DISABLE_PLUGIN_AUTOLOAD", "1")  # built-in plugins only
+
+import rsgm_core  # noqa: E402
+from rsgm_core.domain.animation import Survey, SurveyAnswer  # noqa: E402
+from rsgm_core.domain.events import (  # noqa: E402
+    Event,
+    EventFormat,
+    EventKind,
+    Registration,
+    RegistrationStatus,
+    Session,
+    SurveyKind,
+)
+from rsgm_core.domain.members import Member  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data" / "decoupage-administratif" / "6.0.0"
+SAMPLE = SRC / "rsgm_core" / "data" / "sample" / "79"
+DEPARTMENTS = ["17", "79", "86"]
+TARGET_MS = 500.0
+START = dt.date(2021, 1, 4)
+KINDS = [EventKind.MATINALE, EventKind.WEBINAR, EventKind.WORKSHOP, EventKind.NETWORK_DAY]
+
+
+def uid(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128)))
+
+
+def build(path: Path, events: int, registrations: int, members: int, seed: int) -> dict[str, Any]:
+    rng = random.Random(seed)
+    with rsgm_core.open(f"sqlite:///{path}") as app:
+        if DATA.is_dir():
+            app.census.import_(DATA, DEPARTMENTS)
+        else:
+            app.census.import_(SAMPLE, ["79"])
+        with app.storage.unit_of_work(read_only=True) as uow:
+            communes = [c.code for c in uow.communes.list() if c.active]
+        people = [
+            Member(uid(rng), f"Prénom{i}", f"Nom{i:04d}", f"agent{i}@example.org")
+            for i in range(members)
+        ]
+        per_event = registrations // events
+        made_events, sessions, regs, surveys, answers = [], [], [], [], []
+        for n in range(events):
+            day = START + dt.timedelta(days=round(n * 5 * 365 / events))
+            while day.weekday() not in (1, 3):
+                day += dt.timedelta(days=1)
+            kind = KINDS[n % len(KINDS)]
+            fmt = EventFormat.REMOTE if kind is EventKind.WEBINAR else EventFormat.IN_PERSON
+            event = Event(
+                uid(rng), f"Événement {n:03d}", kind, fmt, topics=("état civil", "élections")[: 1 + n % 2],
+                cost=Decimal(rng.choice((0, 120, 350, 640))), host_commune=rng.choice(communes),
+                planned_on=day - dt.timedelta(days=60), invited=members, done=("invitation",),
+            )  # fmt: skip
+            made_events.append(event)
+            count = 2 if n % 4 == 3 else 1
+            mine = [
+                Session(uid(rng), event.id, day + dt.timedelta(days=7 * i), f"Lieu {i}",
+                        deadline=day - dt.timedelta(days=8), capacity=None)
+                for i in range(count)
+            ]  # fmt: skip
+            sessions += mine
+            attendees = []
+            for rank, person in enumerate(rng.sample(people, per_event), start=1):
+                session = mine[rank % count]
+                cancelled = rng.random() < 0.05
+                attended = None if cancelled else rng.random() < 0.8
+                regs.append(
+                    Registration(uid(rng), session.id, person.id, day - dt.timedelta(days=20), rank,
+                                 RegistrationStatus.CANCELLED if cancelled else RegistrationStatus.CONFIRMED,
+                                 attended)
+                )  # fmt: skip
+                if attended:
+                    attendees.append(person)
+            survey = Survey(uid(rng), SurveyKind.SATISFACTION, f"Satisfaction {n:03d}",
+                            mine[-1].date + dt.timedelta(days=1), len(attendees), event_id=event.id)  # fmt: skip
+            surveys.append(survey)
+            for person in attendees:
+                if rng.random() < 0.5:
+                    answers.append(
+                        SurveyAnswer(
+                            uid(rng),
+                            survey.id,
+                            survey.opened_on,
+                            rng.choice((2, 3, 4, 4, 5, 5)),
+                            person.id,
+                        )
+                    )
+        with app.transaction() as uow:
+            uow.members.add_all(people)
+            uow.events.add_all(made_events)
+            uow.sessions.add_all(sessions)
+            uow.registrations.add_all(regs)
+            uow.surveys.add_all(surveys)
+            uow.survey_answers.add_all(answers)
+    return {"events": len(made_events), "sessions": len(sessions), "registrations": len(regs),
+            "surveys": len(surveys), "answers": len(answers), "members": len(people)}  # fmt: skip
+
+
+def median_ms(action: Callable[[], object], repeat: int) -> tuple[float, object]:
+    result = action()  # warm-up: caches, prepared statements
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = action()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), result
+
+
+TRACKING_SQL = """
+SELECT e.id, e.title, e.topics, e.cost, e.invited,
+       (SELECT group_concat(s.date || '|' || s.place, ';') FROM
+            (SELECT date, place FROM sessions WHERE event_id = e.id ORDER BY date) s) AS dates,
+       count(r.id) FILTER (WHERE r.status = 'inscrit') AS registered,
+       count(r.id) FILTER (WHERE r.status = 'inscrit' AND r.attended) AS attendees,
+       min(s.date) AS first
+FROM events e JOIN sessions s ON s.event_id = e.id
+LEFT JOIN registrations r ON r.session_id = s.id
+GROUP BY e.id ORDER BY first, e.title
+"""
+SURVEYS_SQL = """
+SELECT v.id, v.invited, count(a.id) AS answers, sum(a.score >= 4) AS satisfied,
+       count(a.score) AS scored
+FROM surveys v LEFT JOIN survey_answers a ON a.survey_id = v.id
+GROUP BY v.id ORDER BY v.opened_on, v.title
+"""
+
+
+def baseline(path: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    with sqlite3.connect(path) as conn:
+        rows = []
+        for _id, title, _topics, cost, invited, dates, registered, attendees, _ in conn.execute(
+            TRACKING_SQL
+        ):
+            invited = max(invited, registered)
+            rows.append((
+                title, dates, Decimal(attendees) / invited if invited else None,
+                Decimal(attendees) / registered if registered else None,
+                Decimal(registered - attendees) / registered if registered else None,
+                (Decimal(cost) / attendees).quantize(Decimal("0.01")) if attendees else None,
+            ))  # fmt: skip
+        surveys = [
+            (sid, Decimal(sat) / scored if scored else None, Decimal(n) / inv if inv else None)
+            for sid, inv, n, sat, scored in conn.execute(SURVEYS_SQL)
+        ]
+    return rows, surveys
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=300)
+    parser.add_argument("--registrations", type=int, default=30_000)
+    parser.add_argument("--members", type=int, default=1_500)
+    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=79)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "events.db"
+        start = time.perf_counter()
+        sizes = build(path, args.events, args.registrations, args.members, args.seed)
+        print(
+            f"built in {time.perf_counter() - start:.1f} s: "
+            + ", ".join(f"{v:,} {k}" for k, v in sizes.items())
+        )
+        with rsgm_core.open(f"sqlite:///{path}") as app:
+
+            def library() -> tuple[Any, Any]:
+                return app.events.report(), app.surveys.list()
+
+            lib_ms, (report, surveys) = median_ms(library, args.repeat)
+            track_ms, _ = median_ms(app.events.report, args.repeat)
+            survey_ms, _ = median_ms(app.surveys.list, args.repeat)
+        base_ms, (rows, base_surveys) = median_ms(lambda: baseline(path), args.repeat)
+        assert len(rows) == len(report) and len(base_surveys) == len(surveys)
+        for (row, rates), base in zip(report, rows, strict=True):  # same figures both ways
+            assert (
+                row.title,
+                rates.participation_of_invited,
+                rates.no_show,
+                row.cost_per_attendee,
+            ) == (base[0], base[2], base[4], base[5])
+        print()
+        print("| scenario | rsgm_core | plain SQL | ratio | target ≤ 500 ms |")
+        print("|---|---:|---:|---:|---|")
+        verdict = "met" if lib_ms <= TARGET_MS else "**missed**"
+        print(f"| tracking table, all rates and survey rates | {lib_ms:.1f} ms | {base_ms:.1f} ms "
+              f"| {lib_ms / base_ms:.1f}× | {verdict} |")  # fmt: skip
+        print(f"| `events.report()` alone | {track_ms:.1f} ms | | | |")
+        print(f"| `surveys.list()` alone | {survey_ms:.1f} ms | | | |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,335 @@
+"""``rsgm events …`` (EVT-1..EVT-7), ``rsgm calendar export`` (EVT-8), ``rsgm surveys …`` (SUR-1,
+EVT-9) and ``rsgm newsletter send`` (EVT-10).
+
+Identifiers may be shortened to any unambiguous prefix (``rsgm events timeline 3f2a``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from rsgm_core.cli.common import add_db_option, open_app, print_table
+from rsgm_core.domain.events import EventFormat, EventKind
+from rsgm_core.errors import NotFoundError, ValidationError
+from rsgm_core.formatting import format_date, format_money, format_percent
+
+
+def register(commands: Any) -> None:
+    events = commands.add_parser(
+        "events", help="événements du réseau : planning, inscriptions, suivi"
+    )
+    actions = events.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+
+    plan = add_action(
+        actions, "plan", "planifier un événement et ses séances (EVT-1, EVT-3)", _plan
+    )
+    plan.add_argument("title", metavar="TITRE")
+    plan.add_argument("--type", required=True, choices=[k.value for k in EventKind], dest="kind")
+    plan.add_argument("--format", required=True, choices=[f.value for f in EventFormat])
+    plan.add_argument(
+        "--seance", action="append", required=True, dest="sessions", metavar="DATE;LIEU[;PLACES[;HH:MM-HH:MM]]",
+        help="répétable : une séance par lieu, ex. « 2025-06-19;Salle des fêtes, Niort;40;09:30-16:30 »",
+    )  # fmt: skip
+    plan.add_argument("--sujet", action="append", default=[], dest="topics")
+    plan.add_argument("--cout", default="0", dest="cost", help="coût en euros, ex. 350,50")
+    plan.add_argument("--commune", dest="host", metavar="CODE_INSEE", help="commune d'accueil")
+    plan.add_argument("--reseau", dest="network", metavar="ID", help="réseau communautaire")
+    plan.add_argument("--forcer", action="store_true", dest="force",
+                      help="accepter moins d'un mois de préavis (l'événement est signalé)")  # fmt: skip
+
+    add_action(actions, "list", "lister les événements", _list).add_argument(
+        "--annee", type=int, dest="year"
+    )
+    add_action(
+        actions, "timeline", "calendrier logistique d'un événement (EVT-2)", _timeline
+    ).add_argument("event", metavar="EVENEMENT")
+    todo = add_action(actions, "todo", "tâches de la semaine, tous événements (EVT-2)", _todo)
+    todo.add_argument("--du", type=dt.date.fromisoformat, dest="start", metavar="AAAA-MM-JJ")
+    todo.add_argument("--au", type=dt.date.fromisoformat, dest="end", metavar="AAAA-MM-JJ")
+    done = add_action(actions, "done", "marquer une tâche faite", _done)
+    done.add_argument("event", metavar="EVENEMENT")
+    done.add_argument("task", metavar="TACHE", help="ex. « information des maires »")
+    add_action(
+        actions, "invite", "envoyer l'invitation (avec la date limite)", _invite
+    ).add_argument("event", metavar="EVENEMENT")
+    add_action(actions, "remind", "relancer les invités non inscrits", _remind).add_argument(
+        "event", metavar="EVENEMENT"
+    )
+    reg = add_action(actions, "register", "inscrire un membre à une séance (EVT-4)", _register)
+    reg.add_argument("session", metavar="SEANCE")
+    reg.add_argument("member", metavar="MEMBRE")
+    add_action(actions, "cancel", "annuler une inscription (EVT-4)", _cancel).add_argument(
+        "registration", metavar="INSCRIPTION"
+    )
+    attend = add_action(actions, "attend", "saisir l'émargement d'une séance (EVT-5)", _attend)
+    attend.add_argument("session", metavar="SEANCE")
+    attend.add_argument(
+        "present",
+        nargs="*",
+        metavar="MEMBRE",
+        help="les présents ; les autres inscrits sont absents",
+    )
+    sheet = add_action(actions, "sheet", "feuille d'émargement imprimable (EVT-5)", _sheet)
+    sheet.add_argument("session", metavar="SEANCE")
+    sheet.add_argument("--format", choices=["html", "csv"], default="html")
+    sheet.add_argument("--sortie", dest="output", metavar="FICHIER")
+    certs = add_action(actions, "certificates", "attestations de présence (EVT-6)", _certificates)
+    certs.add_argument("event", metavar="EVENEMENT")
+    certs.add_argument(
+        "--dossier", dest="folder", metavar="DOSSIER", help="écrire un fichier par présent"
+    )
+    certs.add_argument("--pdf", action="store_true", help="en PDF (extra « pdf »)")
+    certs.add_argument("--envoyer", action="store_true", dest="send", help="envoyer par courriel")
+    track = add_action(actions, "track", "tableau de suivi des événements (EVT-7)", _track)
+    track.add_argument("--annee", type=int, dest="year")
+    track.add_argument("--format", choices=["table", "csv", "xlsx"], default="table")
+    track.add_argument("--sortie", dest="output", metavar="FICHIER")
+
+
+def add_action(actions: Any, name: str, help: str, handler: Any) -> argparse.ArgumentParser:
+    parser = actions.add_parser(name, help=help)
+    add_db_option(parser)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def resolve_id(app: Any, collection: str, prefix: str) -> str:
+    """A full id from an unambiguous prefix."""
+    with app.storage.unit_of_work(read_only=True) as uow:
+        repo = uow.repository(collection)
+        if repo.find(prefix) is not None:
+            return prefix
+        found = [r.id for r in repo.list() if r.id.startswith(prefix)]
+    if len(found) != 1:
+        label = {"events": "événement", "sessions": "séance", "registrations": "inscription",
+                 "members": "membre", "surveys": "questionnaire"}[collection]  # fmt: skip
+        raise NotFoundError(
+            f"{label} introuvable ou ambigu : {prefix!r} ({len(found)} correspondance(s))",
+            value=prefix,
+        )
+    return found[0]
+
+
+def _session_plan(text: str) -> Any:
+    from rsgm_core.services.events import SessionPlan
+
+    parts = [p.strip() for p in text.split(";")]
+    try:
+        day = dt.date.fromisoformat(parts[0])
+        capacity = int(parts[2]) if len(parts) > 2 and parts[2] else None
+        times = {}
+        if len(parts) > 3 and parts[3]:
+            start, end = parts[3].split("-")
+            times = {"start": dt.time.fromisoformat(start), "end": dt.time.fromisoformat(end)}
+        return SessionPlan(day, parts[1], capacity=capacity, **times)
+    except (ValueError, IndexError) as exc:
+        raise ValidationError(
+            f"séance illisible : {text!r} (attendu DATE;LIEU[;PLACES[;HH:MM-HH:MM]])",
+            rule="EVT-1",
+            value=text,
+        ) from exc
+
+
+def _plan(args: argparse.Namespace) -> int:
+    try:
+        cost = Decimal(args.cost.replace(",", ".").replace(" ", ""))
+    except InvalidOperation:
+        raise ValidationError(
+            f"coût illisible : {args.cost!r}", rule="EVT-7", value=args.cost
+        ) from None
+    plans = [_session_plan(s) for s in args.sessions]
+    with open_app(args) as app:
+        planned = app.events.plan(
+            args.title, args.kind, args.format, plans, topics=args.topics, cost=cost,
+            host_commune=args.host, network_id=args.network, force=args.force,
+        )  # fmt: skip
+    print(f"événement planifié : {planned.event.id}")
+    for s in planned.sessions:
+        print(
+            f"  séance {s.id} : {s.date.isoformat()} {s.place}, inscriptions jusqu'au {s.deadline.isoformat()}"
+        )
+    if planned.check.late:
+        print(f"attention : invitation attendue le {planned.check.invitation_due.isoformat()}, "
+              "moins d'un mois de préavis (EVT-3) ; l'événement est signalé")  # fmt: skip
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        found = app.events.list(year=args.year)
+    print_table(
+        ("id", "date(s)", "titre", "type", "séances", "invités", "signalé"),
+        [(e.id[:8], ", ".join(s.date.isoformat() for s in ss), e.title, e.kind.value,
+          " ; ".join(f"{s.id[:8]} {s.place}" for s in ss), e.invited, "oui" if e.late else "")
+         for e, ss in found],
+        numeric={5},
+    )  # fmt: skip
+    return 0
+
+
+def _timeline(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        event_id = resolve_id(app, "events", args.event)
+        event, _ = app.events.get(event_id)
+        tasks = app.events.timeline(event_id)
+    print(f"{event.title}\n")
+    print_table(
+        ("échéance", "tâche", "date théorique", "faite"),
+        [(t.due.isoformat(), t.label, t.nominal.isoformat(), "oui" if t.kind.value in event.done else "")
+         for t in tasks],
+    )  # fmt: skip
+    return 0
+
+
+def _todo(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        items = app.events.todo(args.start, args.end)
+    if not items:
+        print("rien à faire cette semaine")
+        return 0
+    print_table(
+        ("échéance", "événement", "tâche", ""),
+        [(i.task.due.isoformat(), f"{i.event.title} ({i.event.id[:8]})", i.task.label,
+          "EN RETARD" if i.overdue else "") for i in items],
+    )  # fmt: skip
+    return 0
+
+
+def _done(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        app.events.mark_done(resolve_id(app, "events", args.event), args.task)
+    print("tâche marquée faite")
+    return 0
+
+
+def _invite(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        count = app.events.invite(resolve_id(app, "events", args.event))
+    print(f"invitation envoyée : {count} membre(s) invité(s)")
+    return 0
+
+
+def _remind(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        count = app.events.remind(resolve_id(app, "events", args.event))
+    print(f"relance envoyée à {count} membre(s)")
+    return 0
+
+
+def _register(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        made = app.events.register(
+            resolve_id(app, "sessions", args.session), resolve_id(app, "members", args.member)
+        )
+    print(f"inscription {made.id} : {made.status.value} (rang {made.rank})")
+    return 0
+
+
+def _cancel(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        cancelled, promoted = app.events.cancel(resolve_id(app, "registrations", args.registration))
+        name = app.members.get(promoted.member_id).full_name if promoted else None
+    print(f"inscription {cancelled.id} annulée")
+    if name:
+        print(f"{name} passe de la liste d'attente à inscrit(e) et en est averti(e)")
+    return 0
+
+
+def _attend(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        session_id = resolve_id(app, "sessions", args.session)
+        present = [resolve_id(app, "members", p) for p in args.present]
+        marked = app.events.attend(session_id, present)
+    came = sum(1 for r in marked if r.attended)
+    print(f"émargement enregistré : {came} présent(s), {len(marked) - came} absent(s)")
+    return 0
+
+
+def write_output(data: str | bytes, output: str | None) -> None:
+    if output is None:
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        return
+    path = Path(output)
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8", newline="")
+    print(f"écrit : {path}")
+
+
+def _sheet(args: argparse.Namespace) -> int:
+    from rsgm_core.event_documents import sign_in_csv, sign_in_html
+
+    with open_app(args) as app:
+        event, session, members = app.events.sign_in(resolve_id(app, "sessions", args.session))
+        locale = app.settings.locale
+    data = (
+        sign_in_html(event, session, members, locale=locale)
+        if args.format == "html"
+        else sign_in_csv(event, session, members)
+    )
+    write_output(data, args.output)
+    return 0
+
+
+def _certificates(args: argparse.Namespace) -> int:
+    from rsgm_core.event_documents import certificate_attachment
+
+    with open_app(args) as app:
+        event_id = resolve_id(app, "events", args.event)
+        event, _ = app.events.get(event_id)
+        found = app.events.certificates(event_id)
+        if args.folder:
+            folder = Path(args.folder)
+            folder.mkdir(parents=True, exist_ok=True)
+            for member, _registration, session in found:
+                doc = certificate_attachment(
+                    event, session, member, pdf=args.pdf, settings=app.settings
+                )
+                (folder / doc.filename).write_bytes(doc.content)
+            print(f"{len(found)} attestation(s) de présence écrite(s) dans {folder}")
+        if args.send:
+            print(
+                f"{app.events.send_certificates(event_id, pdf=args.pdf)} attestation(s) envoyée(s)"
+            )
+    if not args.folder and not args.send:
+        print_table(
+            ("nom", "séance"),
+            [(m.full_name, f"{s.date.isoformat()} {s.place}") for m, _r, s in found],
+        )
+    return 0
+
+
+def _track(args: argparse.Namespace) -> int:
+    from rsgm_core.event_documents import tracking_csv, tracking_xlsx
+
+    with open_app(args) as app:
+        rows = app.events.tracking(year=args.year)
+        locale = app.settings.locale
+    if args.format == "csv":
+        write_output(tracking_csv(rows, locale=locale), args.output)
+    elif args.format == "xlsx":
+        if not args.output:
+            raise ValidationError(
+                "l'export Excel s'écrit dans un fichier : ajoutez --sortie FICHIER.xlsx"
+            )
+        write_output(tracking_xlsx(rows), args.output)
+    else:
+        print_table(
+            ("événement", "date(s)", "lieu(x)", "participation", "coût", "coût/présent"),
+            [(r.title, ", ".join(format_date(d, locale, "short") for d in r.dates), " ; ".join(r.places),
+              "" if r.participation is None else format_percent(r.participation, locale, 1),
+              format_money(r.cost, locale),
+              "" if r.cost_per_attendee is None else format_money(r.cost_per_attendee, locale))
+             for r in rows],
+        )  # fmt: skip
+    return 0

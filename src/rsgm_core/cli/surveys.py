@@ -1,0 +1,145 @@
+"""``rsgm calendar export|add-series`` (EVT-8), ``rsgm surveys send|answer|list|due`` (SUR-1,
+EVT-9) and ``rsgm newsletter send`` (EVT-10)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from rsgm_core.cli.common import open_app, print_table
+from rsgm_core.cli.events import add_action, resolve_id, write_output
+from rsgm_core.domain.events import EventFormat, EventKind, SurveyKind
+from rsgm_core.formatting import format_percent
+
+
+def register(commands: Any) -> None:
+    calendar = commands.add_parser("calendar", help="agenda iCalendar du réseau (EVT-8)")
+    c_actions = calendar.add_subparsers(dest="action", metavar="ACTION")
+    c_actions.required = True
+    export = add_action(c_actions, "export", "exporter le fil iCalendar (.ics)", _calendar)
+    who = export.add_mutually_exclusive_group()
+    who.add_argument("--reseau", dest="network", metavar="ID")
+    who.add_argument("--membre", dest="member", metavar="ID")
+    export.add_argument("--sortie", dest="output", metavar="FICHIER")
+    series = add_action(
+        c_actions, "add-series", "ajouter un événement récurrent (RRULE RFC 5545)", _series
+    )
+    series.add_argument("title", metavar="TITRE")
+    series.add_argument("--type", required=True, choices=[k.value for k in EventKind], dest="kind")
+    series.add_argument("--format", required=True, choices=[f.value for f in EventFormat])
+    series.add_argument("--debut", required=True, type=dt.datetime.fromisoformat, dest="start",
+                        metavar="AAAA-MM-JJTHH:MM")  # fmt: skip
+    series.add_argument(
+        "--regle", required=True, dest="rule", metavar="RRULE", help="ex. FREQ=MONTHLY;BYDAY=1TH"
+    )
+    series.add_argument("--duree", type=int, default=90, dest="minutes", metavar="MINUTES")
+    series.add_argument("--lieu", default="", dest="place")
+
+    surveys = commands.add_parser("surveys", help="questionnaires (SUR-1, EVT-9)")
+    s_actions = surveys.add_subparsers(dest="action", metavar="ACTION")
+    s_actions.required = True
+    send = add_action(s_actions, "send", "envoyer un questionnaire", _survey_send)
+    send.add_argument("kind", choices=[k.value for k in SurveyKind], metavar="TYPE",
+                      help=" | ".join(k.value for k in SurveyKind))  # fmt: skip
+    send.add_argument("--evenement", dest="event", metavar="ID")
+    send.add_argument("--membre", dest="member", metavar="ID")
+    send.add_argument("--titre", dest="title")
+    send.add_argument("--lien", default="", dest="link", metavar="URL")
+    answer = add_action(s_actions, "answer", "enregistrer une réponse", _survey_answer)
+    answer.add_argument("survey", metavar="QUESTIONNAIRE")
+    answer.add_argument("--note", type=int, dest="score", help="de 1 à 5")
+    answer.add_argument("--membre", dest="member", metavar="ID")
+    answer.add_argument("--commentaire", default="", dest="comment")
+    add_action(s_actions, "list", "questionnaires et taux", _survey_list)
+    add_action(s_actions, "due", "questionnaires à envoyer maintenant", _survey_due)
+
+    newsletter = commands.add_parser("newsletter", help="lettre d'information (EVT-10)")
+    n_actions = newsletter.add_subparsers(dest="action", metavar="ACTION")
+    n_actions.required = True
+    n_send = add_action(n_actions, "send", "envoyer la lettre du mois", _newsletter)
+    n_send.add_argument("subject", metavar="OBJET")
+    n_send.add_argument("--texte", required=True, dest="text", metavar="FICHIER")
+    n_send.add_argument(
+        "--forcer", action="store_true", dest="force", help="seconde lettre du mois"
+    )
+    n_send.add_argument("--desinscription", dest="unsubscribe", metavar="URL")
+
+
+def _calendar(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        member = resolve_id(app, "members", args.member) if args.member else None
+        feed = app.events.feed(network_id=args.network, member_id=member)
+    write_output(feed, args.output)
+    return 0
+
+
+def _series(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        made = app.events.add_series(args.title, args.kind, args.format, args.start, args.rule,
+                                     minutes=args.minutes, place=args.place)  # fmt: skip
+    print(f"série {made.id} enregistrée : {made.rule}")
+    return 0
+
+
+def _survey_send(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        event = resolve_id(app, "events", args.event) if args.event else None
+        member = resolve_id(app, "members", args.member) if args.member else None
+        survey = app.surveys.send(
+            args.kind, title=args.title, event_id=event, member_id=member, link=args.link
+        )
+    print(f"questionnaire {survey.id} envoyé à {survey.invited} personne(s)")
+    return 0
+
+
+def _survey_answer(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        member = resolve_id(app, "members", args.member) if args.member else None
+        app.surveys.answer(resolve_id(app, "surveys", args.survey), score=args.score, member_id=member,
+                           comment=args.comment)  # fmt: skip
+    print("réponse enregistrée")
+    return 0
+
+
+def _survey_list(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        found = app.surveys.list()
+        locale = app.settings.locale
+
+    def pct(value: Decimal | None) -> str:
+        return "" if value is None else format_percent(value, locale, 1)
+
+    print_table(
+        ("id", "date", "type", "titre", "réponses", "satisfaction", "taux de réponse"),
+        [(r.survey.id[:8], r.survey.opened_on.isoformat(), r.survey.kind.value, r.survey.title,
+          r.answers, pct(r.satisfaction), pct(r.response)) for r in found],
+        numeric={4},
+    )  # fmt: skip
+    return 0
+
+
+def _survey_due(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        found = app.surveys.due()
+    if not found:
+        print("aucun questionnaire à envoyer")
+    for due in found:
+        target = due.event_id or due.member_id
+        print(f"- {due.kind.value} : {due.reason}" + (f" ({target[:8]})" if target else ""))
+    return 0
+
+
+def _newsletter(args: argparse.Namespace) -> int:
+    text = Path(args.text).read_text(encoding="utf-8")
+    with open_app(args) as app:
+        sent = app.surveys.newsletter(
+            args.subject, text, force=args.force, unsubscribe=args.unsubscribe
+        )
+    print(
+        f"lettre d'information envoyée à {sent.recipients} membre(s)"
+        + (" (seconde du mois, forcée)" if sent.forced else "")
+    )
+    return 0

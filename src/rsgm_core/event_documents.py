@@ -1,0 +1,190 @@
+"""Printable documents of an event: the sign-in sheet (EVT-5), attendance certificates (EVT-6) and
+the tracking table (EVT-7).
+
+HTML is rendered by Jinja2 with autoescape on (a name typed as ``<b>`` is printed, not
+interpreted); CSV goes through :func:`rsgm_core.exports.to_csv` (``;``, BOM, formula cells
+neutralised); XLSX needs the ``xlsx`` extra (openpyxl) and PDF the ``pdf`` extra (WeasyPrint).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import jinja2
+
+from rsgm_core.domain.events import CERTIFICATE_TITLE, Event, Registration, Session, TrackingRow
+from rsgm_core.domain.messages import Attachment
+from rsgm_core.errors import MissingExtraError
+from rsgm_core.exports import neutralise, to_csv
+from rsgm_core.formatting import format_date, format_money, format_percent
+
+if TYPE_CHECKING:
+    from rsgm_core.domain.members import Member
+    from rsgm_core.settings import Settings
+
+__all__ = [
+    "TRACKING_HEADERS",
+    "certificate_attachment",
+    "certificate_html",
+    "certificate_pdf",
+    "sign_in_csv",
+    "sign_in_html",
+    "tracking_csv",
+    "tracking_xlsx",
+]
+
+_ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+_PAGE = """<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><title>{{ title }}</title>
+<style>
+body { font-family: sans-serif; margin: 2cm; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #444; padding: 0.4em; text-align: left; }
+td.signature { width: 35%; height: 2.2em; }
+@media print { body { margin: 1cm; } }
+</style></head><body>
+{% block body %}{% endblock %}
+</body></html>"""
+
+_SIGN_IN = _ENV.from_string(
+    _PAGE.replace(
+        "{% block body %}{% endblock %}",
+        """<h1>Feuille d'émargement</h1>
+<p><strong>{{ event.title }}</strong> ({{ event.kind.value }}, {{ event.format.value }})<br>
+{{ day }}, {{ session.start.strftime('%H:%M') }}-{{ session.end.strftime('%H:%M') }}, {{ session.place }}</p>
+<table><thead><tr><th>N°</th><th>Nom</th><th>Prénom</th><th>Signature</th></tr></thead><tbody>
+{% for member in members %}<tr><td>{{ loop.index }}</td><td>{{ member.last_name }}</td>
+<td>{{ member.first_name }}</td><td class="signature"></td></tr>
+{% endfor %}</tbody></table>
+<p>{{ members | length }} inscrit(s).</p>""",
+    )
+)
+
+_CERTIFICATE = _ENV.from_string(
+    _PAGE.replace(
+        "{% block body %}{% endblock %}",
+        """<h1 style="text-transform: uppercase">{{ title }}</h1>
+<p>Le centre de gestion atteste que <strong>{{ member.first_name }} {{ member.last_name }}</strong>
+a participé à la rencontre du réseau des secrétaires généraux de mairie
+« <strong>{{ event.title }}</strong> » ({{ event.kind.value }}), le {{ day }}, {{ session.place }},
+de {{ session.start.strftime('%H:%M') }} à {{ session.end.strftime('%H:%M') }}.</p>
+{% if event.topics %}<p>Sujets abordés : {{ event.topics | join(', ') }}.</p>{% endif %}
+<p>Cette attestation de présence ne vaut pas attestation de formation.</p>
+<p>Fait le {{ today }}.</p>""",
+    )
+)
+
+
+def _sorted(members: Sequence[Member]) -> list[Member]:
+    return sorted(members, key=lambda m: (m.last_name.casefold(), m.first_name.casefold()))
+
+
+def sign_in_html(
+    event: Event, session: Session, members: Sequence[Member], *, locale: str = "fr_FR"
+) -> str:
+    """EVT-5: the printable sign-in sheet of one session, registrants by name."""
+    return _SIGN_IN.render(
+        title=f"Feuille d'émargement - {event.title}", event=event, session=session,
+        members=_sorted(members), day=format_date(session.date, locale),
+    )  # fmt: skip
+
+
+def sign_in_csv(event: Event, session: Session, members: Sequence[Member]) -> str:
+    rows = [
+        (i, m.last_name, m.first_name, m.email or "", "")
+        for i, m in enumerate(_sorted(members), start=1)
+    ]
+    return to_csv(("n°", "nom", "prénom", "courriel", "signature"), rows)
+
+
+def certificate_html(
+    event: Event, session: Session, member: Member, *, today: object, locale: str = "fr_FR"
+) -> str:
+    """EVT-6: an "attestation de présence" for one attendee."""
+    return _CERTIFICATE.render(
+        title=CERTIFICATE_TITLE.capitalize(), event=event, session=session, member=member,
+        day=format_date(session.date, locale), today=format_date(today, locale),  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def certificate_pdf(html: str) -> bytes:
+    try:
+        import weasyprint
+    except ImportError:
+        raise MissingExtraError("l'attestation en PDF", "pdf", "weasyprint") from None
+    return weasyprint.HTML(string=html).write_pdf()
+
+
+def certificate_attachment(
+    event: Event, session: Session, member: Member, *, pdf: bool, settings: Settings
+) -> Attachment:
+    today = settings.now().astimezone(settings.zone).date()
+    html = certificate_html(event, session, member, today=today, locale=settings.locale)
+    stem = f"attestation-presence-{session.date.isoformat()}-{_slug(member.last_name)}"
+    if pdf:
+        return Attachment(f"{stem}.pdf", "application/pdf", certificate_pdf(html))
+    return Attachment(f"{stem}.html", "text/html; charset=utf-8", html.encode("utf-8"))
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-") or "membre"
+
+
+TRACKING_HEADERS = (
+    "événement", "date(s)", "lieu(x)", "taux de participation", "sujets abordés", "coût",
+    "coût par participant",
+)  # fmt: skip
+
+
+def _tracking_cells(row: TrackingRow, locale: str) -> tuple[str, ...]:
+    return (
+        row.title,
+        ", ".join(format_date(d, locale, "short") for d in row.dates),
+        " ; ".join(row.places),
+        "" if row.participation is None else format_percent(row.participation, locale, 1),
+        ", ".join(row.topics),
+        format_money(row.cost, locale),
+        "" if row.cost_per_attendee is None else format_money(row.cost_per_attendee, locale),
+    )
+
+
+def tracking_csv(rows: Sequence[TrackingRow], *, locale: str = "fr_FR") -> str:
+    """EVT-7: the tracking table, one row per event, as the guide's."""
+    return to_csv(TRACKING_HEADERS, [_tracking_cells(r, locale) for r in rows])
+
+
+def tracking_xlsx(rows: Sequence[TrackingRow]) -> bytes:
+    """EVT-7 as a workbook: dates as dates, rates as percentages, amounts as numbers in euros."""
+    try:
+        import openpyxl
+    except ImportError:
+        raise MissingExtraError("l'export Excel", "xlsx", "openpyxl") from None
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Tableau de suivi"
+    sheet.append(list(TRACKING_HEADERS))
+    for row in rows:
+        sheet.append([
+            neutralise(row.title), row.dates[0] if row.dates else None, neutralise(" ; ".join(row.places)),
+            row.participation, neutralise(", ".join(row.topics)), row.cost, row.cost_per_attendee,
+        ])  # fmt: skip
+        line = sheet.max_row
+        sheet.cell(line, 2).number_format = "DD/MM/YYYY"
+        sheet.cell(line, 4).number_format = "0.0%"
+        for column in (6, 7):
+            sheet.cell(line, column).number_format = '#,##0.00 "€"'
+    for column, width in zip("ABCDEFG", (40, 12, 30, 12, 40, 12, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def registrants(registrations: Sequence[Registration]) -> list[str]:
+    """Member ids of the confirmed registrations, the sign-in sheet's rows."""
+    from rsgm_core.domain.events import RegistrationStatus
+
+    return [r.member_id for r in registrations if r.status is RegistrationStatus.CONFIRMED]

@@ -1,0 +1,241 @@
+"""Calendar feeds (EVT-8), surveys (SUR-1, EVT-9), the newsletter cadence (EVT-10), the event
+messages (NOT-2) and the documents (EVT-5..EVT-7) through ``app.events`` and ``app.surveys``, on
+both backends."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+from decimal import Decimal
+
+import icalendar
+import pytest
+
+import rsgm_core
+from rsgm_core.app import App
+from rsgm_core.domain.events import CERTIFICATE_TITLE, SurveyKind
+from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
+from rsgm_core.event_documents import (
+    certificate_html,
+    sign_in_csv,
+    sign_in_html,
+    tracking_csv,
+    tracking_xlsx,
+)
+from rsgm_core.services.events import SessionPlan
+from tests.conftest import NOW, PARIS, SAMPLE
+
+DAY = dt.date(2025, 6, 19)
+
+
+@pytest.fixture
+def app(url: str) -> Iterator[App]:
+    moment = [NOW]
+    with rsgm_core.open(url, clock=lambda: moment[0]) as opened:
+        opened.census.import_(SAMPLE, ["79"])
+        opened.moment = moment  # type: ignore[attr-defined]
+        yield opened
+
+
+def set_today(app: App, day: dt.date) -> None:
+    app.moment[0] = dt.datetime.combine(day, dt.time(10, 0), PARIS)  # type: ignore[attr-defined]
+
+
+def held_event(app: App, people: int = 4, present: int = 3) -> tuple[str, list[str]]:
+    ids = [app.members.add(f"P{i}", f"Nom{i}", email=f"p{i}@example.org").id for i in range(people)]
+    planned = app.events.plan(
+        "Journée réseau", "journée réseau", "présentiel",
+        [SessionPlan(DAY, "Salle des fêtes", start=dt.time(9, 30), end=dt.time(16, 30))],
+        cost=Decimal(120), host_commune="79307",
+    )  # fmt: skip
+    app.events.invite(planned.event.id)
+    for member_id in ids:
+        app.events.register(planned.sessions[0].id, member_id)
+    set_today(app, DAY)
+    app.events.attend(planned.sessions[0].id, ids[:present])
+    return planned.event.id, ids
+
+
+def occurrences(feed: bytes) -> dict[str, icalendar.Event]:
+    return {str(e["UID"]): e for e in icalendar.Calendar.from_ical(feed).walk("VEVENT")}
+
+
+def test_network_and_member_feeds_with_stable_uids_EVT_8(app: App) -> None:
+    (a, b) = [app.members.add(n, "Test", email=f"{n}@example.org").id for n in ("alice", "bruno")]
+    planned = app.events.plan(
+        "Journée réseau", "journée réseau", "présentiel",
+        [SessionPlan(DAY, "Niort", start=dt.time(9, 30), end=dt.time(16, 30)),
+         SessionPlan(DAY + dt.timedelta(days=7), "Melle")],
+    )  # fmt: skip
+    series = app.events.add_series(
+        "Matinale", "matinale", "distanciel", dt.datetime(2025, 4, 3, 9, 0, tzinfo=PARIS),
+        "FREQ=MONTHLY;BYDAY=1TH;COUNT=6", minutes=90,
+    )  # fmt: skip
+    app.events.register(planned.sessions[0].id, a)
+    feed = app.events.feed()
+    found = occurrences(feed)
+    assert feed == app.events.feed()  # stable: same UIDs, same stamp for the same clock
+    uid = f"{planned.event.id}-{planned.sessions[0].id}@rsgm.invalid"
+    assert set(found) == {
+        uid,
+        f"{planned.event.id}-{planned.sessions[1].id}@rsgm.invalid",
+        f"serie-{series.id}@rsgm.invalid",
+    }
+    start = found[uid].decoded("DTSTART")
+    assert (
+        start == dt.datetime(2025, 6, 19, 9, 30, tzinfo=PARIS)
+        and str(start.tzinfo) == "Europe/Paris"
+    )
+    # every occurrence of the series, parsed back with dateutil from the feed's RRULE
+    matinale = found[f"serie-{series.id}@rsgm.invalid"]
+    from dateutil import rrule
+
+    rule = rrule.rrulestr(matinale["RRULE"].to_ical().decode(), dtstart=matinale.decoded("DTSTART"))
+    assert list(rule) == series.recurrence.between(
+        series.start, dt.datetime(2026, 1, 1, tzinfo=PARIS)
+    )
+    assert all(d.weekday() == 3 and d.day <= 7 and d.hour == 9 for d in rule)
+    mine = occurrences(app.events.feed(member_id=a))
+    assert set(mine) == {uid, f"serie-{series.id}@rsgm.invalid"}
+    assert set(occurrences(app.events.feed(member_id=b))) == {f"serie-{series.id}@rsgm.invalid"}
+
+
+def test_a_rule_that_is_not_rfc_5545_writes_nothing_EVT_8(app: App) -> None:
+    with pytest.raises(ValidationError) as info:
+        app.events.add_series(
+            "M", "matinale", "distanciel", dt.datetime(2025, 4, 3, 9, 0), "FREQ=SOMETIMES"
+        )
+    assert info.value.rule == "EVT-8"
+    assert app.events.series() == []
+
+
+def test_satisfaction_survey_rates_EVT_9_SUR_1(app: App) -> None:
+    event_id, ids = held_event(app, people=4, present=3)
+    survey = app.surveys.send("questionnaire de satisfaction", event_id=event_id)
+    assert survey.invited == 3  # the attendees
+    invitations = [m for m in app.outbox.list() if m.template == "survey_invitation"]
+    assert len(invitations) == 3
+    app.surveys.answer(survey.id, score=5, member_id=ids[0])
+    app.surveys.answer(survey.id, score=2, member_id=ids[1])
+    with pytest.raises(RuleViolation):
+        app.surveys.answer(survey.id, score=4, member_id=ids[0])  # once per member
+    with pytest.raises(ValidationError):
+        app.surveys.answer(survey.id, score=6)
+    with pytest.raises(ValidationError):
+        app.surveys.answer(survey.id)  # a satisfaction answer carries a score
+    results = app.surveys.results(survey.id)
+    assert (results.answers, results.satisfaction, results.response) == (
+        2,
+        Decimal("0.5"),
+        Decimal(2) / Decimal(3),
+    )
+    assert [r.survey.id for r in app.surveys.list()] == [survey.id]
+    event, _ = app.events.get(event_id)
+    assert "questionnaire de satisfaction" in event.done
+
+
+def test_surveys_due_SUR_1(app: App) -> None:
+    newcomer = app.members.add(
+        "Nina", "Nouvelle", email="nina@example.org", arrival=dt.date(2024, 12, 1)
+    )
+    event_id, _ = held_event(app)
+    set_today(app, DAY + dt.timedelta(days=1))
+    due = {(d.kind, d.event_id or d.member_id) for d in app.surveys.due()}
+    assert (SurveyKind.SATISFACTION, event_id) in due
+    assert (SurveyKind.NEWCOMER, newcomer.id) in due
+    assert (SurveyKind.IN_DEPTH, None) in due  # none was ever run
+    app.surveys.send("questionnaire de satisfaction", event_id=event_id)
+    app.surveys.send("questionnaire à 3 mois", member_id=newcomer.id)
+    app.surveys.send("enquête approfondie")
+    assert app.surveys.due() == []
+    assert app.surveys.due(on=dt.date(2028, 6, 20))[-1].kind is SurveyKind.IN_DEPTH  # 3 years on
+    with pytest.raises(ValidationError):
+        app.surveys.send("questionnaire à 3 mois")  # about whom?
+
+
+def test_newsletter_at_most_once_a_month_unless_forced_EVT_10(app: App) -> None:
+    app.members.add("Alice", "Test", email="alice@example.org")
+    first = app.surveys.newsletter(
+        "Les infos des SGM", "Au sommaire : …", unsubscribe="https://cdg.example/d"
+    )
+    assert first.recipients == 1 and not first.forced
+    sent = len(app.outbox.list())
+    with pytest.raises(RuleViolation) as info:
+        app.surveys.newsletter("Encore", "Texte")
+    assert info.value.rule == "EVT-10"
+    assert len(app.outbox.list()) == sent and len(app.surveys.newsletters()) == 1
+    assert app.surveys.newsletter("Encore", "Texte", force=True).forced
+    set_today(app, dt.date(2025, 4, 1))
+    assert not app.surveys.newsletter("Avril", "Texte").forced
+
+
+def test_invitation_reminder_minutes_and_thanks_are_queued_in_french_NOT_2(app: App) -> None:
+    ids = [app.members.add(f"P{i}", "Nom", email=f"p{i}@example.org").id for i in range(2)]
+    planned = app.events.plan(
+        "Matinale <élections>",
+        "matinale",
+        "hybride",
+        [SessionPlan(DAY, "Sauzé")],
+        host_commune="79307",
+    )
+    app.events.invite(planned.event.id)
+    invitation = next(m for m in app.outbox.list() if m.template == "event_invitation")
+    assert "11 juin 2025" in invitation.body_text  # the registration deadline (EVT-2)
+    assert "&lt;élections&gt;" in (invitation.body_html or "")
+    app.events.register(planned.sessions[0].id, ids[0])
+    assert app.events.remind(planned.event.id) == 1  # the one not registered
+    set_today(app, DAY + dt.timedelta(days=3))
+    assert app.events.send_minutes(planned.event.id, "Compte-rendu : …") == 2
+    app.events.thank_host(planned.event.id, "mairie@sauze.example.org")
+    thanks = [m for m in app.outbox.list() if m.template == "event_host_thanks"]
+    assert "Sauzé-entre-Bois" in thanks[0].body_text
+    templates = {m.template for m in app.outbox.list()}
+    assert {"event_invitation", "event_reminder", "event_minutes", "event_host_thanks"} <= templates
+    with pytest.raises(NotFoundError):
+        app.events.invite("inconnu")
+
+
+def test_documents_sign_in_certificates_tracking_EVT_5_EVT_6_EVT_7(app: App) -> None:
+    event_id, ids = held_event(app)
+    app.members.add("<b>Eve</b>", "=HYPERLINK()", email="eve@example.org")
+    event, session, registrants = app.events.sign_in(app.events.get(event_id)[1][0].id)
+    html = sign_in_html(event, session, registrants)
+    assert "Feuille d'émargement" in html and html.count("<tr>") == 1 + len(ids)
+    csv = sign_in_csv(event, session, registrants)
+    assert csv.startswith("\ufeffn°;nom;prénom") and len(csv.splitlines()) == 1 + len(ids)
+    member, _r, attended = app.events.certificates(event_id)[0]
+    text = certificate_html(event, attended, member, today=DAY)
+    assert CERTIFICATE_TITLE.capitalize() in text and "formation" in text  # EVT-6
+    rows = app.events.tracking()
+    assert "taux de participation" in tracking_csv(rows).splitlines()[0]
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(tracking_xlsx(rows))).active
+    assert sheet.cell(2, 1).value == "Journée réseau"
+    assert sheet.cell(2, 4).value == pytest.approx(0.75)
+    assert sheet.cell(2, 7).value == pytest.approx(40)
+
+
+def test_markup_in_names_is_escaped_on_the_sign_in_sheet_EVT_5(app: App) -> None:
+    eve = app.members.add("<b>Eve</b>", "=HYPERLINK(1)", email="eve@example.org")
+    planned = app.events.plan(
+        "Atelier", "atelier thématique", "présentiel", [SessionPlan(DAY, "Niort")]
+    )
+    app.events.register(planned.sessions[0].id, eve.id)
+    event, session, registrants = app.events.sign_in(planned.sessions[0].id)
+    assert "&lt;b&gt;Eve&lt;/b&gt;" in sign_in_html(event, session, registrants)
+    assert "'=HYPERLINK(1)" in sign_in_csv(event, session, registrants)
+
+
+def test_pdf_certificate_when_weasyprint_is_installed_EVT_6(app: App) -> None:
+    pytest.importorskip("weasyprint")
+    from rsgm_core.event_documents import certificate_pdf
+
+    event_id, _ = held_event(app, people=1, present=1)
+    member, _r, session = app.events.certificates(event_id)[0]
+    event, _ = app.events.get(event_id)
+    assert certificate_pdf(certificate_html(event, session, member, today=DAY)).startswith(b"%PDF")
+    assert app.events.send_certificates(event_id, pdf=True) == 1
+    mail = next(m for m in app.outbox.list() if m.template == "event_certificate")
+    assert mail.attachments[0].content_type == "application/pdf"

@@ -1,0 +1,69 @@
+"""EVT-4: two writers racing for the last seat never oversell. Each thread opens its own
+``rsgm_core.open(sqlite_url)``, as two animators' processes would; the session is read and its seats
+counted inside the unit of work that adds the registration, whose ``BEGIN IMMEDIATE`` serialises
+the writers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+
+import rsgm_core
+from rsgm_core.domain.events import RegistrationStatus
+from rsgm_core.errors import RsgmError
+from rsgm_core.services.events import SessionPlan
+from tests.conftest import SAMPLE, fixed_clock
+
+ROUNDS = 5
+
+
+@pytest.mark.rule("EVT-4")
+def test_two_writers_never_oversell_the_last_seat_EVT_4(sqlite_url: str) -> None:
+    with rsgm_core.open(sqlite_url, clock=fixed_clock) as setup:
+        setup.census.import_(SAMPLE, ["79"])
+        people = [
+            setup.members.add("Agent", f"N{i}", email=f"agent{i}@example.org").id
+            for i in range(2 * ROUNDS)
+        ]
+        sessions = [
+            setup.events.plan(
+                f"Atelier {n}", "atelier thématique", "présentiel",
+                [SessionPlan(dt.date(2025, 6, 19), "Niort", capacity=1)],
+            ).sessions[0].id
+            for n in range(ROUNDS)
+        ]  # fmt: skip
+
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def writer(offset: int) -> None:
+        try:
+            with rsgm_core.open(sqlite_url, clock=fixed_clock) as app:
+                for n, session_id in enumerate(sessions):
+                    barrier.wait(timeout=30)  # both writers hit the same session together
+                    app.events.register(session_id, people[2 * n + offset])
+        except (
+            RsgmError,
+            threading.BrokenBarrierError,
+        ) as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+
+    with rsgm_core.open(sqlite_url, clock=fixed_clock) as app:
+        for session_id in sessions:
+            with app.storage.unit_of_work(read_only=True) as uow:
+                found = uow.registrations.list({"session_id": session_id})
+            statuses = sorted(r.status.value for r in found)
+            assert len(found) == 2  # both recorded, nothing lost
+            assert statuses == sorted(
+                [RegistrationStatus.CONFIRMED.value, RegistrationStatus.WAITING.value]
+            )
+            assert sorted(r.rank for r in found) == [1, 2]
