@@ -15,6 +15,7 @@ from rsgm_core.settings import Settings
 
 if TYPE_CHECKING:
     from rsgm_core.ports import Storage, UnitOfWork
+    from rsgm_core.services.access import AccessService
     from rsgm_core.services.census import CensusService
     from rsgm_core.services.directory import DirectoryService
     from rsgm_core.services.events import EventService
@@ -175,6 +176,12 @@ class App:
         from rsgm_core.services.surveys import SurveyService
 
         return SurveyService(self)
+
+    @cached_property
+    def access(self) -> AccessService:
+        from rsgm_core.services.access import AccessService
+
+        return AccessService(self)
 
     def info(self) -> dict[str, Any]:
         counts = {}

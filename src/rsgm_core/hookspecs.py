@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from rsgm_core.domain.census import CensusChanges, CensusImport, CensusSource
     from rsgm_core.domain.members import Member
     from rsgm_core.domain.messages import Delivery, MessageTemplate, OutboxMessage
+    from rsgm_core.domain.platform import PlatformExporter
     from rsgm_core.domain.tariffs import TariffGrid
     from rsgm_core.ports import Storage
     from rsgm_core.settings import Settings
@@ -140,4 +141,16 @@ def rsgm_business_software() -> list[str]:
 
     :return: a list of names ("Berger-Levrault", "JVS-Mairistem", …); every plugin's lists are
         joined, duplicates by accents or case count once. A member's software must be one of them.
+    """
+
+
+@hookspec
+def rsgm_platform_exporters() -> list[PlatformExporter]:
+    """Import formats of collaboration platforms (CHA-2..CHA-7).
+
+    :return: a list of :class:`~rsgm_core.domain.platform.PlatformExporter`, each with a ``name``
+        (``"interstis"``), its ``formats`` and ``render(state, *, format, full, options)``; every
+        plugin's lists are joined, and for two exporters of the same name the one registered last
+        (a caller's plugin) wins. ``app.access.export(name, …)`` computes the snapshot or the
+        delta and records it; the exporter only writes it the way the platform imports it.
     """

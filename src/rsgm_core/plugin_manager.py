@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from rsgm_core.domain.directory import Vocabulary
     from rsgm_core.domain.members import Member
     from rsgm_core.domain.messages import Delivery, MessageTemplate, OutboxMessage
+    from rsgm_core.domain.platform import PlatformExporter
     from rsgm_core.domain.tariffs import TariffGrid
     from rsgm_core.ports import Storage
     from rsgm_core.settings import Settings
@@ -128,6 +129,13 @@ class Hooks:
         from rsgm_core.domain.directory import FactKind, Vocabulary
 
         return Vocabulary.of(FactKind.SOFTWARE, _flatten(self._call("rsgm_business_software")))
+
+    def platform_exporters(self) -> list[PlatformExporter]:
+        # pluggy calls the last registered first: keep the first exporter of each name
+        found: dict[str, PlatformExporter] = {}
+        for exporter in _flatten(self._call("rsgm_platform_exporters")):
+            found.setdefault(exporter.name, exporter)
+        return list(found.values())
 
     def plugin_names(self) -> list[str]:
         # pluggy names an object registered without a name by its id(); show what it is instead

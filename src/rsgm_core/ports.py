@@ -22,9 +22,18 @@ from typing import Any, Generic, Self, TypeVar
 
 import attrs
 
+from rsgm_core.domain.access import Grant, Sanction, Space
+from rsgm_core.domain.access_records import (
+    AbuseReport,
+    Agreement,
+    CdgStaff,
+    EmployerNotice,
+    PlatformExport,
+)
 from rsgm_core.domain.animation import Newsletter, RecurringSeries, Survey, SurveyAnswer
 from rsgm_core.domain.billing import Intervention, Trainee
 from rsgm_core.domain.census import CensusImport, MetaEntry
+from rsgm_core.domain.charters import CharterVersion, Signature
 from rsgm_core.domain.conventions import Convention
 from rsgm_core.domain.directory import Consent, DirectoryFact
 from rsgm_core.domain.engagement import AttendanceFact, RoleAssignment
@@ -120,6 +129,17 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     Collection("survey_answers", SurveyAnswer, "id"),
     Collection("newsletters", Newsletter, "id"),
     Collection("recurring_series", RecurringSeries, "id"),
+    # The usage charter and platform access (migration 7).
+    Collection("charter_versions", CharterVersion, "version"),
+    Collection("signatures", Signature, "id", commune_refs=("commune",)),
+    Collection("spaces", Space, "id"),
+    Collection("grants", Grant, "id", commune_refs=("commune",)),
+    Collection("cdg_staff", CdgStaff, "member_id"),
+    Collection("agreements", Agreement, "id"),
+    Collection("abuse_reports", AbuseReport, "id"),
+    Collection("sanctions", Sanction, "id"),
+    Collection("employer_notices", EmployerNotice, "id", commune_refs=("commune",)),
+    Collection("platform_exports", PlatformExport, "id"),
 )
 
 
@@ -239,6 +259,16 @@ _LABELS = {
     "survey_answers": "réponse",
     "newsletters": "lettre d'information",
     "recurring_series": "série récurrente",
+    "charter_versions": "version de la charte",
+    "signatures": "signature",
+    "spaces": "espace",
+    "grants": "accès",
+    "cdg_staff": "agent du CDG",
+    "agreements": "accord",
+    "abuse_reports": "signalement",
+    "sanctions": "sanction",
+    "employer_notices": "avis à l'employeur",
+    "platform_exports": "export vers la plateforme",
 }
 
 
@@ -282,6 +312,16 @@ class UnitOfWork(abc.ABC):
     survey_answers: Repository[SurveyAnswer]
     newsletters: Repository[Newsletter]
     recurring_series: Repository[RecurringSeries]
+    charter_versions: Repository[CharterVersion]
+    signatures: Repository[Signature]
+    spaces: Repository[Space]
+    grants: Repository[Grant]
+    cdg_staff: Repository[CdgStaff]
+    agreements: Repository[Agreement]
+    abuse_reports: Repository[AbuseReport]
+    sanctions: Repository[Sanction]
+    employer_notices: Repository[EmployerNotice]
+    platform_exports: Repository[PlatformExport]
 
     #: Observers to call once the transaction has committed (never on rollback).
     after_commit: list[Callable[[], object]]

@@ -239,3 +239,18 @@ def test_pdf_certificate_when_weasyprint_is_installed_EVT_6(app: App) -> None:
     assert app.events.send_certificates(event_id, pdf=True) == 1
     mail = next(m for m in app.outbox.list() if m.template == "event_certificate")
     assert mail.attachments[0].content_type == "application/pdf"
+
+
+def test_rgpd_export_and_erase_cover_registrations_and_survey_answers_MEM_11(app: App) -> None:
+    event_id, ids = held_event(app)
+    survey = app.surveys.send("questionnaire de satisfaction", event_id=event_id)
+    app.surveys.answer(survey.id, score=5, member_id=ids[0], comment="Merci à Claire de Melle !")
+    held = app.rgpd.export(ids[0])
+    assert len(held["registrations"]) == 1 and held["survey_answers"][0]["score"] == 5
+    before = app.events.rates(event_id)
+    app.rgpd.erase(ids[0])
+    erased = app.rgpd.export(ids[0])
+    assert erased["survey_answers"][0]["comment"] == ""  # free text may name people
+    assert erased["survey_answers"][0]["score"] == 5  # the satisfaction rate stays right
+    assert len(erased["registrations"]) == 1
+    assert app.events.rates(event_id) == before  # counts and rates stay right

@@ -223,3 +223,18 @@ def test_the_delta_is_idempotent_CHA_7(previous: PlatformState, current: Platfor
     for email in change.suspended:  # suspended: had access before, has none now
         assert email in {m.email for m in previous.memberships}
         assert email not in {m.email for m in current.memberships}
+
+
+def test_the_delta_withdraws_a_membership_from_a_user_who_keeps_another_CHA_7() -> None:
+    both = PlatformState.of(
+        [],
+        [
+            PlatformMembership("a@x.fr", "dep79", "visiteur"),
+            PlatformMembership("a@x.fr", "cc", "visiteur"),
+        ],
+    )
+    one = PlatformState.of([], [PlatformMembership("a@x.fr", "dep79", "visiteur")])
+    change = delta(both, one)
+    assert change.removed == (PlatformMembership("a@x.fr", "cc", "visiteur"),)
+    assert change.suspended == () and not change.memberships
+    assert delta(one, one).empty

@@ -37,6 +37,7 @@ BUILTIN_NAMES = {
     "cdg79",
     "holidays_fr",
     "vocabularies",
+    "interstis",
 }
 
 

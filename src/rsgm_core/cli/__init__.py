@@ -45,6 +45,7 @@ class FrenchParser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     from rsgm_core import __version__
     from rsgm_core.cli import (
+        access,
         census,
         db,
         demo,
@@ -63,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"rsgm {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchParser)
     commands.required = True
-    for module in (db, census, outbox, tariffs, members, network, events, surveys, demo):
+    for module in (db, census, outbox, tariffs, members, network, events, surveys, access, demo):
         module.register(commands)
     return parser
 

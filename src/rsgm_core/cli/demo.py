@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from rsgm_core.cli.census import _print_report
 from rsgm_core.cli.common import open_app
+from rsgm_core.cli.demo_access import access_demo
 from rsgm_core.cli.demo_events import events_demo
 from rsgm_core.cli.demo_network import network_demo
 from rsgm_core.cli.tariffs import print_invoices
@@ -101,6 +102,7 @@ def _demo(args: argparse.Namespace) -> int:
         _pack(app)
         network_demo(app, members)
         events_demo(app, members, path)
+        access_demo(app, members)
     print(
         f"\nLa base {path} reste disponible : essayez « rsgm census report --db {path} --format csv »."
     )

@@ -198,6 +198,9 @@ class Grant:
     granted_by: str
     revoked_on: dt.date | None = None
     reason: str | None = None
+    # The collectivity through which access was given (TER-5: follows a merged commune); the end
+    # of the member's position there revokes this grant (CHA-7). ``None`` for CDG staff.
+    commune: str | None = None
 
     @property
     def active(self) -> bool:

@@ -7,11 +7,18 @@ recording the state of each export makes re-running it idempotent: nothing chang
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
 
 import attrs
 
-__all__ = ["PlatformMembership", "PlatformState", "PlatformUser", "delta"]
+__all__ = [
+    "PlatformExporter",
+    "PlatformMembership",
+    "PlatformState",
+    "PlatformUser",
+    "delta",
+]
 
 
 @attrs.frozen
@@ -34,6 +41,9 @@ class PlatformState:
     users: tuple[PlatformUser, ...] = ()
     memberships: tuple[PlatformMembership, ...] = ()
     suspended: tuple[str, ...] = ()  # e-mails of accounts to suspend (CHA-7, CHA-9)
+    # Memberships to withdraw from a user who keeps an account (a delta only): revoked in one
+    # space, still a member of another.
+    removed: tuple[PlatformMembership, ...] = ()
 
     @classmethod
     def of(
@@ -41,16 +51,18 @@ class PlatformState:
         users: Iterable[PlatformUser],
         memberships: Iterable[PlatformMembership],
         suspended: Iterable[str] = (),
+        removed: Iterable[PlatformMembership] = (),
     ) -> PlatformState:
         return cls(
             tuple(sorted(set(users), key=lambda u: u.email)),
             tuple(sorted(set(memberships), key=lambda m: (m.email, m.space))),
             tuple(sorted(set(suspended))),
+            tuple(sorted(set(removed), key=lambda m: (m.email, m.space))),
         )
 
     @property
     def empty(self) -> bool:
-        return not (self.users or self.memberships or self.suspended)
+        return not (self.users or self.memberships or self.suspended or self.removed)
 
 
 def delta(previous: PlatformState, current: PlatformState) -> PlatformState:
@@ -61,8 +73,29 @@ def delta(previous: PlatformState, current: PlatformState) -> PlatformState:
     known_memberships = set(previous.memberships)
     still_in = {m.email for m in current.memberships}
     gone = {m.email for m in previous.memberships} - still_in - set(previous.suspended)
+    suspended = (set(current.suspended) - set(previous.suspended)) | gone
+    places = {(m.email, m.space) for m in current.memberships}
     return PlatformState.of(
         (u for u in current.users if u not in known_users),
         (m for m in current.memberships if m not in known_memberships),
-        (set(current.suspended) - set(previous.suspended)) | gone,
+        suspended,
+        (
+            m
+            for m in previous.memberships
+            if (m.email, m.space) not in places and m.email in still_in
+        ),
     )
+
+
+class PlatformExporter(Protocol):
+    """What the ``rsgm_platform_exporters`` hook returns: one platform's import format."""
+
+    name: str  # "interstis"
+    formats: tuple[str, ...]  # ("csv", "json")
+
+    def render(
+        self, state: PlatformState, *, format: str, full: bool, options: Mapping[str, Any]
+    ) -> str:
+        """``state`` as the platform imports it; ``full`` is false for a delta; ``options`` are
+        the plugin's settings (``Settings.plugin(name)``)."""
+        ...

@@ -128,6 +128,9 @@ class TownHall:
     address: str = attrs.field(validator=_address)
     opening_hours: str = attrs.field(default="", converter=normalise_hours)
     phone: str | None = None  # E.164
+    # The collectivity's contact address (migration 7): the employer told of a revocation or a
+    # sanction (CHA-7, CHA-9). A shared mailbox is expected here, unlike a member's address.
+    email: str | None = None
 
     def open_at(self, moment: dt.datetime) -> bool:
         minute = moment.hour * 60 + moment.minute

@@ -14,4 +14,5 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "rsgm_core.plugins.cdg79",
     "rsgm_core.plugins.holidays_fr",
     "rsgm_core.plugins.vocabularies",
+    "rsgm_core.plugins.interstis",
 )

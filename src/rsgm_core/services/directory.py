@@ -99,10 +99,21 @@ class DirectoryService:
         )
 
     def set_town_hall(
-        self, commune: str, address: str, *, opening_hours: str = "", phone: str | None = None
+        self,
+        commune: str,
+        address: str,
+        *,
+        opening_hours: str = "",
+        phone: str | None = None,
+        email: str | None = None,
     ) -> TownHall:
-        """MEM-2: the town hall of a known commune, hours like ``lun. 9h-12h, jeu. 14h-18h``."""
-        hall = TownHall(commune, address, opening_hours, validate_phone(phone) if phone else None)
+        """MEM-2: the town hall of a known commune, hours like ``lun. 9h-12h, jeu. 14h-18h``;
+        ``email``, the collectivity's contact address, is where the employer is told of a
+        revocation or a sanction (CHA-7, CHA-9): a shared mailbox is expected there."""
+        contact = validate_email(email, generic_local_parts=()) if email else None
+        hall = TownHall(
+            commune, address, opening_hours, validate_phone(phone) if phone else None, contact
+        )
         with self.app.transaction() as uow:
             if uow.communes.find(commune) is None:
                 raise NotFoundError(

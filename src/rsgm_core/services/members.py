@@ -242,8 +242,8 @@ class MemberService:
         on: dt.date | None = None,
         successor_id: str | None = None,
     ) -> Member:
-        """MEM-4: the member leaves on ``on`` (today by default): platform access revoked at once
-        (CHA-7), positions and network roles end that day, the successor is recorded and, if they
+        """MEM-4: the member leaves on ``on`` (today by default): every platform access revoked at
+        once and the employer told, in this transaction (CHA-7), positions and network roles end that day, the successor is recorded and, if they
         have no checklist, their hand-over onboarding starts on that day (MEM-5)."""
         day = on or self.app.today()
         why = enum_of(DepartureReason, reason, "motif de départ")
@@ -268,6 +268,9 @@ class MemberService:
                 uow.onboarding_items.add_all(
                     checklist(successor.id, day, [new_id() for _ in range(len(ONBOARDING))])
                 )
+            from rsgm_core.services.access_revocation import revoke_on_departure
+
+            revoke_on_departure(self.app, uow, gone, on=day, reason=f"départ : {why.value}")
         return gone
 
     def announce_departure(self, member_id: str, on: dt.date) -> Member:

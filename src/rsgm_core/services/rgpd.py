@@ -24,6 +24,17 @@ PERSONAL = (
     ("onboarding_items", "member_id"),
     ("network_roles", "member_id"),
     ("attendance", "member_id"),
+    # Events (EVT-4, EVT-9): registrations stay on erasure so rates stay right; a free-text
+    # comment in a survey answer may name people, so it is blanked.
+    ("registrations", "member_id"),
+    ("survey_answers", "member_id"),
+    # Platform access (CHA-1..CHA-9): kept on erasure as evidence, the person anonymised.
+    ("grants", "member_id"),
+    ("cdg_staff", "member_id"),
+    ("agreements", "member_id"),
+    ("abuse_reports", "member_id"),
+    ("sanctions", "member_id"),
+    ("employer_notices", "member_id"),
 )
 
 
@@ -85,6 +96,11 @@ class RgpdService:
             repo = uow.repository(name)
             for record in repo.list({"member_id": member_id}):
                 repo.remove(record.id)
+        uow.survey_answers.update_all(
+            attrs.evolve(a, comment="")
+            for a in uow.survey_answers.list({"member_id": member_id})
+            if a.comment
+        )
         for committee in uow.committees.list():
             seats = tuple(
                 Seat(s.kind, " ".join(ANONYMOUS), s.epci) if s.holder == member_id else s

@@ -216,6 +216,58 @@ MIGRATIONS: tuple[Migration, ...] = (
             minutes INTEGER NOT NULL, place TEXT NOT NULL, network_id TEXT)
         """),
     ),
+    Migration(
+        7,
+        "charte et accès à la plateforme : versions, signatures, espaces, accès, agents du CDG, "
+        "accords, signalements, sanctions, avis à l'employeur, exports",
+        _ddl("""
+        ALTER TABLE town_halls ADD COLUMN email TEXT;
+        CREATE TABLE charter_versions (
+            version INTEGER NOT NULL PRIMARY KEY, published_on TEXT NOT NULL, title TEXT NOT NULL,
+            "text" TEXT NOT NULL);
+        CREATE TABLE signatures (
+            id TEXT NOT NULL PRIMARY KEY, commune TEXT NOT NULL REFERENCES communes (code),
+            version INTEGER NOT NULL, signer TEXT NOT NULL, capacity TEXT NOT NULL,
+            signed_on TEXT NOT NULL, space TEXT NOT NULL);
+        CREATE INDEX ix_signatures_commune ON signatures (commune);
+        CREATE TABLE spaces (
+            id TEXT NOT NULL PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, epci TEXT,
+            read_only BOOLEAN NOT NULL);
+        CREATE TABLE grants (
+            id TEXT NOT NULL PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members (id),
+            space_id TEXT NOT NULL REFERENCES spaces (id), role TEXT NOT NULL,
+            granted_on TEXT NOT NULL, granted_by TEXT NOT NULL, revoked_on TEXT, reason TEXT,
+            commune TEXT REFERENCES communes (code));
+        CREATE INDEX ix_grants_member_id ON grants (member_id);
+        CREATE INDEX ix_grants_commune ON grants (commune);
+        CREATE TABLE cdg_staff (
+            member_id TEXT NOT NULL PRIMARY KEY REFERENCES members (id),
+            administrator BOOLEAN NOT NULL, since TEXT);
+        CREATE TABLE agreements (
+            id TEXT NOT NULL PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members (id),
+            space_id TEXT NOT NULL REFERENCES spaces (id), party TEXT NOT NULL,
+            given_by TEXT NOT NULL, given_on TEXT NOT NULL);
+        CREATE INDEX ix_agreements_member_id ON agreements (member_id);
+        CREATE TABLE abuse_reports (
+            id TEXT NOT NULL PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members (id),
+            reported_by TEXT NOT NULL, reported_on TEXT NOT NULL, reason TEXT NOT NULL,
+            space_id TEXT, sanction_id TEXT);
+        CREATE TABLE sanctions (
+            id TEXT NOT NULL PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members (id),
+            kind TEXT NOT NULL, decided_on TEXT NOT NULL, decided_by TEXT NOT NULL,
+            reason TEXT NOT NULL, report_id TEXT);
+        CREATE INDEX ix_sanctions_member_id ON sanctions (member_id);
+        CREATE TABLE employer_notices (
+            id TEXT NOT NULL PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members (id),
+            commune TEXT REFERENCES communes (code), kind TEXT NOT NULL, "on" TEXT NOT NULL,
+            sendable BOOLEAN NOT NULL, message_id TEXT, detail TEXT NOT NULL);
+        CREATE INDEX ix_employer_notices_commune ON employer_notices (commune);
+        CREATE TABLE platform_exports (
+            id TEXT NOT NULL PRIMARY KEY, platform TEXT NOT NULL, exported_at TEXT NOT NULL,
+            "full" BOOLEAN NOT NULL, state JSON NOT NULL);
+        CREATE INDEX ix_platform_exports_platform ON platform_exports (platform)
+        """),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

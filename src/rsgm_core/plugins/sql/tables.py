@@ -211,6 +211,7 @@ town_halls = sa.Table(
     sa.Column("address", Text, nullable=False),
     sa.Column("opening_hours", Text, nullable=False),
     sa.Column("phone", Text),
+    sa.Column("email", Text),
 )
 
 consents = sa.Table(
@@ -381,4 +382,117 @@ recurring_series = sa.Table(
     sa.Column("minutes", sa.Integer, nullable=False),
     sa.Column("place", Text, nullable=False),
     sa.Column("network_id", Text),
+)
+
+# The usage charter and platform access (migration 7).
+
+charter_versions = sa.Table(
+    "charter_versions",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("published_on", Text, nullable=False),
+    sa.Column("title", Text, nullable=False),
+    sa.Column("text", Text, nullable=False),
+)
+
+signatures = sa.Table(
+    "signatures",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("commune", Text, sa.ForeignKey("communes.code"), nullable=False, index=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("signer", Text, nullable=False),
+    sa.Column("capacity", Text, nullable=False),
+    sa.Column("signed_on", Text, nullable=False),
+    sa.Column("space", Text, nullable=False),
+)
+
+spaces = sa.Table(
+    "spaces",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("kind", Text, nullable=False),
+    sa.Column("name", Text, nullable=False),
+    sa.Column("epci", Text),
+    sa.Column("read_only", sa.Boolean, nullable=False),
+)
+
+grants = sa.Table(
+    "grants",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("member_id", Text, sa.ForeignKey("members.id"), nullable=False, index=True),
+    sa.Column("space_id", Text, sa.ForeignKey("spaces.id"), nullable=False),
+    sa.Column("role", Text, nullable=False),
+    sa.Column("granted_on", Text, nullable=False),
+    sa.Column("granted_by", Text, nullable=False),
+    sa.Column("revoked_on", Text),
+    sa.Column("reason", Text),
+    sa.Column("commune", Text, sa.ForeignKey("communes.code"), index=True),
+)
+
+cdg_staff = sa.Table(
+    "cdg_staff",
+    metadata,
+    sa.Column("member_id", Text, sa.ForeignKey("members.id"), primary_key=True),
+    sa.Column("administrator", sa.Boolean, nullable=False),
+    sa.Column("since", Text),
+)
+
+agreements = sa.Table(
+    "agreements",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("member_id", Text, sa.ForeignKey("members.id"), nullable=False, index=True),
+    sa.Column("space_id", Text, sa.ForeignKey("spaces.id"), nullable=False),
+    sa.Column("party", Text, nullable=False),
+    sa.Column("given_by", Text, nullable=False),
+    sa.Column("given_on", Text, nullable=False),
+)
+
+abuse_reports = sa.Table(
+    "abuse_reports",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("member_id", Text, sa.ForeignKey("members.id"), nullable=False),
+    sa.Column("reported_by", Text, nullable=False),
+    sa.Column("reported_on", Text, nullable=False),
+    sa.Column("reason", Text, nullable=False),
+    sa.Column("space_id", Text),
+    sa.Column("sanction_id", Text),
+)
+
+sanctions = sa.Table(
+    "sanctions",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("member_id", Text, sa.ForeignKey("members.id"), nullable=False, index=True),
+    sa.Column("kind", Text, nullable=False),
+    sa.Column("decided_on", Text, nullable=False),
+    sa.Column("decided_by", Text, nullable=False),
+    sa.Column("reason", Text, nullable=False),
+    sa.Column("report_id", Text),
+)
+
+employer_notices = sa.Table(
+    "employer_notices",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("member_id", Text, sa.ForeignKey("members.id"), nullable=False),
+    sa.Column("commune", Text, sa.ForeignKey("communes.code"), index=True),
+    sa.Column("kind", Text, nullable=False),
+    sa.Column("on", Text, nullable=False),
+    sa.Column("sendable", sa.Boolean, nullable=False),
+    sa.Column("message_id", Text),
+    sa.Column("detail", Text, nullable=False),
+)
+
+platform_exports = sa.Table(
+    "platform_exports",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("platform", Text, nullable=False, index=True),
+    sa.Column("exported_at", Text, nullable=False),
+    sa.Column("full", sa.Boolean, nullable=False),
+    sa.Column("state", sa.JSON, nullable=False),
 )

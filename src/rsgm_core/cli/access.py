@@ -1,0 +1,220 @@
+"""``rsgm charter publish|sign|status`` (CHA-1, CHA-8), ``rsgm access
+space|staff|grant|revoke|explain|report|sanction`` (CHA-2..CHA-9) and ``rsgm export interstis``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from rsgm_core.cli.common import add_db_option, open_app, print_table
+from rsgm_core.domain.access import Role, SanctionKind
+from rsgm_core.domain.charters import Capacity, SpaceKind
+from rsgm_core.errors import ValidationError
+
+#: Short names of the capacities on the command line.
+CAPACITIES = {
+    "maire": Capacity.MAYOR,
+    "representant": Capacity.MAYOR_REPRESENTATIVE,
+    "sgm": Capacity.SGM,
+    "dgs": Capacity.DGS,
+    "president-epci": Capacity.EPCI_PRESIDENT,
+    "referent": Capacity.COMMUNITY_REFERENT,
+}
+SPACE_KINDS = {"departemental": SpaceKind.DEPARTMENTAL, "communautaire": SpaceKind.COMMUNITY}
+
+
+def _parser(actions: Any, name: str, help: str, handler: Any) -> argparse.ArgumentParser:
+    parser = actions.add_parser(name, help=help)
+    add_db_option(parser)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _group(commands: Any, name: str, help: str) -> Any:
+    group = commands.add_parser(name, help=help)
+    actions = group.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    return actions
+
+
+def register(commands: Any) -> None:
+    charter = _group(commands, "charter", "charte d'utilisation de la plateforme (CHA-1, CHA-8)")
+    publish = _parser(charter, "publish", "publier une nouvelle version (annoncée)", _publish)
+    publish.add_argument("--titre", required=True, dest="title")
+    publish.add_argument("--texte", required=True, metavar="FICHIER", dest="text")
+    sign = _parser(charter, "sign", "enregistrer une signature", _sign)
+    sign.add_argument("commune", metavar="CODE_INSEE")
+    sign.add_argument("--signataire", required=True, dest="signer")
+    sign.add_argument("--qualite", required=True, choices=sorted(CAPACITIES), dest="capacity")
+    sign.add_argument("--espace", choices=sorted(SPACE_KINDS), default="departemental")
+    sign.add_argument("--version", type=int, help="défaut : la version en vigueur")
+    status = _parser(charter, "status", "signatures d'une commune et ce qui manque", _status)
+    status.add_argument("commune", metavar="CODE_INSEE")
+
+    access = _group(commands, "access", "accès aux espaces de la plateforme (CHA-2..CHA-9)")
+    space = _parser(access, "space", "créer un espace ou changer sa phase (CHA-3, CHA-5)", _space)
+    space.add_argument("--epci", metavar="SIREN", help="espace communautaire de cet EPCI")
+    space.add_argument("--lecture-seule", choices=("oui", "non"), dest="read_only")
+    space.add_argument("--id", dest="space_id", help="espace existant dont changer la phase")
+    staff = _parser(access, "staff", "déclarer un agent du CDG (CHA-2)", _staff)
+    staff.add_argument("member", metavar="MEMBRE", help="identifiant ou adresse")
+    staff.add_argument("--administrateur", action="store_true", dest="administrator")
+    for name, help_, handler in (
+        ("grant", "inviter dans un espace (administrateur du CDG)", _grant),
+        ("explain", "cette personne peut-elle avoir ce rôle dans cet espace ?", _explain),
+    ):
+        parser = _parser(access, name, help_, handler)
+        parser.add_argument("member", metavar="MEMBRE", help="identifiant ou adresse")
+        parser.add_argument("--espace", required=True, dest="space")
+        parser.add_argument("--role", required=True, choices=[r.value for r in Role])
+        parser.add_argument("--par", dest="by", required=name == "grant", metavar="ADMIN")
+        parser.add_argument("--commune", metavar="CODE_INSEE")
+    revoke = _parser(access, "revoke", "retirer l'accès à un espace ou à tous", _revoke)
+    revoke.add_argument("member", metavar="MEMBRE")
+    revoke.add_argument("--par", dest="by", required=True, metavar="ADMIN")
+    revoke.add_argument("--espace", dest="space", help="défaut : tous les espaces")
+    revoke.add_argument("--motif", dest="reason", default="révocation par un administrateur")
+    report = _parser(access, "report", "signaler un abus (CHA-9)", _report)
+    report.add_argument("member", metavar="MEMBRE")
+    report.add_argument("--par", dest="by", required=True)
+    report.add_argument("--motif", dest="reason", required=True)
+    sanction = _parser(access, "sanction", "restreindre ou supprimer l'accès (CHA-9)", _sanction)
+    sanction.add_argument("member", metavar="MEMBRE")
+    sanction.add_argument("--par", dest="by", required=True, metavar="ADMIN")
+    sanction.add_argument("--mesure", required=True, choices=[k.value for k in SanctionKind])
+    sanction.add_argument("--motif", dest="reason", required=True)
+    sanction.add_argument("--signalement", dest="report_id")
+
+    export = _group(commands, "export", "exports vers une plateforme collaborative")
+    interstis = _parser(
+        export, "interstis", "comptes, espaces et suspensions pour Interstis", _export
+    )
+    interstis.add_argument("--since-last", action="store_true", help="seulement les changements")
+    interstis.add_argument("--format", choices=("csv", "json"), default="csv")
+    interstis.add_argument("--output", metavar="FICHIER", help="défaut : la sortie standard")
+
+
+def _publish(args: argparse.Namespace) -> int:
+    text = Path(args.text).read_text(encoding="utf-8")
+    with open_app(args) as app:
+        version = app.access.publish_charter(args.title, text)
+        told = sum(1 for m in app.outbox.list() if m.template == "charter_new_version")
+    print(f"version {version.version} publiée le {version.published_on.isoformat()} ; {told} annonce(s) dans la boîte d'envoi")  # fmt: skip
+    return 0
+
+
+def _sign(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        signature = app.access.sign(
+            args.commune, args.signer, CAPACITIES[args.capacity],
+            space=SPACE_KINDS[args.espace], version=args.version,
+        )  # fmt: skip
+    print(f"signature enregistrée : {signature.signer} ({signature.capacity.value}), version {signature.version}")  # fmt: skip
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        status = app.access.charter_status(args.commune)
+    print(f"commune {status.commune} ; version en vigueur : {status.version or 'aucune'}")
+    print_table(
+        ("version", "date", "signataire", "qualité", "espace"),
+        [
+            (s.version, s.signed_on.isoformat(), s.signer, s.capacity.value, s.space.value)
+            for s in status.signatures
+        ],
+    )
+    for kind, groups in status.missing.items():
+        missing = " ; ".join(" ou ".join(sorted(c.value for c in g)) for g in groups)
+        print(f"espace {kind.value} : {'complet' if not groups else 'manque ' + missing}")
+    return 0
+
+
+def _space(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        if args.space_id:
+            if args.read_only is None:
+                raise ValidationError("--lecture-seule oui|non attendu avec --id", rule="CHA-5")
+            space = app.access.set_read_only(args.space_id, args.read_only == "oui")
+        elif args.epci:
+            space = app.access.create_community(args.epci)
+        else:
+            space = app.access.create_departmental()
+        if args.read_only and not args.space_id:
+            space = app.access.set_read_only(space.id, args.read_only == "oui")
+    phase = "consultation" if space.read_only else "contributions ouvertes"
+    print(f"espace {space.id} : {space.name} ({phase})")
+    return 0
+
+
+def _staff(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        staff = app.access.add_staff(args.member, administrator=args.administrator)
+    print(f"agent du CDG enregistré{' (administrateur)' if staff.administrator else ''}")
+    return 0
+
+
+def _grant(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        grant = app.access.grant(
+            args.member, args.space, args.role, by=args.by, commune=args.commune
+        )
+    print(f"accès accordé : {grant.space_id}, rôle {grant.role.value}")
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        decision = app.access.explain(
+            args.member, args.role, args.space, by=args.by, commune=args.commune
+        )
+    if decision.allowed:
+        print("accès possible")
+        return 0
+    for refusal in decision.refusals:
+        print(f"[{refusal.rule}] {refusal.message}")
+    return 1
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        revoked = app.access.revoke(
+            args.member, by=args.by, space_id=args.space, reason=args.reason
+        )
+    print(f"{len(revoked)} accès révoqué(s)")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        report = app.access.report(args.member, by=args.by, reason=args.reason)
+    print(f"signalement enregistré : {report.id}")
+    return 0
+
+
+def _sanction(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        sanction = app.access.sanction(
+            args.member, args.mesure, by=args.by, reason=args.reason, report_id=args.report_id
+        )
+        unsent = [
+            n for n in app.access.notices(sendable=False) if n.member_id == sanction.member_id
+        ]
+    print(f"sanction enregistrée : {sanction.kind.value}")
+    for notice in unsent:
+        print(f"attention : {notice.detail}", file=sys.stderr)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        result = app.access.export("interstis", since_last=args.since_last, format=args.format)
+    if args.output:
+        Path(args.output).write_text(result.text, encoding="utf-8", newline="")
+        what = "rien à appliquer" if result.empty else f"écrit dans {args.output}"
+        print(f"export {'complet' if result.full else 'différentiel'} : {what}")
+    else:
+        sys.stdout.write(result.text if args.format == "json" else result.text.lstrip("\ufeff"))
+    return 0

@@ -1,0 +1,66 @@
+"""The platform part of ``rsgm demo``: the usage charter, signatures, spaces, invitations, a
+refusal explained, a revocation, and the Interstis export (CHA-1..CHA-9)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from rsgm_core.domain.charters import Capacity
+
+if TYPE_CHECKING:
+    from rsgm_core.app import App
+
+CHARTER = (
+    "Charte d'utilisation de la plateforme collaborative",
+    "Accès sur invitation du CDG, après signature de la charte ; comptes nominatifs ; "
+    "bienveillance et confidentialité ; fin de l'accès avec la fin des fonctions.",
+)
+# (commune, town-hall contact address, mayor, the SGM's name in `members`)
+SIGNED = (
+    ("79307", "mairie@sauze-entre-bois.example.org", "Gérard Roux", "Claire Martin"),
+    ("79018", "mairie@aubigne.example.org", "Martine Blanc", "Nadia Girard"),
+)
+
+
+def access_demo(app: App, members: dict[str, str]) -> None:
+    """Charter, signatures, invitations, a refusal with its rules, a revocation, two exports."""
+    admin = app.members.add("Anne", "Chevalier", email="anne.chevalier@cdg79.example.org")
+    app.access.add_staff(admin.id, administrator=True)
+    version = app.access.publish_charter(*CHARTER, on=date(2025, 1, 6))
+    space = app.access.create_departmental("Espace départemental des SGM des Deux-Sèvres")
+    halls = {h.commune: h for h in _town_halls(app)}
+    for commune, contact, mayor, sgm in SIGNED:
+        app.access.sign(commune, mayor, Capacity.MAYOR)
+        app.access.sign(commune, sgm, Capacity.SGM)
+        hall = halls.get(commune)
+        if hall is not None:
+            app.directory.set_town_hall(
+                commune, hall.address, opening_hours=hall.opening_hours, email=contact
+            )
+        app.access.grant(members[sgm], space.id, "contributeur", by=admin.id)
+    print(
+        f"\n7. plateforme collaborative : charte version {version.version} publiée, signée par "
+        f"{len(SIGNED)} communes ; {len(SIGNED)} SGM invités dans « {space.name} »"
+    )
+    refused = app.access.explain(members["Sophie Petit"], "contributeur", space.id)
+    print("   Sophie Petit ne peut pas encore être invitée :")
+    for refusal in refused.refusals:
+        print(f"   - [{refusal.rule}] {refusal.message}")
+    first = app.access.export("interstis", format="csv")
+    print(f"\n   export Interstis complet ({len(first.text.splitlines()) - 1} lignes) :\n")
+    print(first.text.lstrip("\ufeff"))
+    revoked = app.access.revoke(
+        members["Nadia Girard"], by=admin.id, reason="fin de fonctions annoncée par la mairie"
+    )
+    print(
+        f"   accès de Nadia Girard révoqué ({len(revoked)} espace) ; à son départ "
+        "(« rsgm members depart »), tous ses accès le seraient et la mairie prévenue (CHA-7). "
+        "Export différentiel :\n"
+    )
+    print(app.access.export("interstis", since_last=True, format="csv").text.lstrip("\ufeff"))
+
+
+def _town_halls(app: App) -> list:  # type: ignore[type-arg]
+    with app.storage.unit_of_work(read_only=True) as uow:
+        return uow.town_halls.list()

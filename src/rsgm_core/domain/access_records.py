@@ -1,0 +1,91 @@
+"""The evidence around platform access: CDG staff, agreements, abuse reports, notices to the
+employer, recorded exports (CHA-2, CHA-4, CHA-7, CHA-9)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import attrs
+
+from rsgm_core.domain.platform import PlatformState
+
+__all__ = [
+    "AbuseReport",
+    "Agreement",
+    "AgreementParty",
+    "CdgStaff",
+    "EmployerNotice",
+    "NoticeKind",
+    "PlatformExport",
+]
+
+
+@attrs.frozen
+class CdgStaff:
+    """CHA-2: a member who works for the CDG; only an administrator invites and sanctions."""
+
+    member_id: str
+    administrator: bool = False
+    since: dt.date | None = None
+
+
+class AgreementParty(enum.Enum):
+    ADMINISTRATOR = "administrateur"  # CHA-4: the CDG administrator agrees
+    REFERENT = "référent"  # CHA-4: the community referent agrees
+    COMMUNE_REQUEST = "demande"  # CHA-3: a commune of 3,500 or more asks to join
+
+
+@attrs.frozen
+class Agreement:
+    id: str
+    member_id: str
+    space_id: str
+    party: AgreementParty
+    given_by: str
+    given_on: dt.date
+
+
+@attrs.frozen
+class AbuseReport:
+    """CHA-9: any user reports; an administrator decides a sanction (or none)."""
+
+    id: str
+    member_id: str  # the person reported
+    reported_by: str
+    reported_on: dt.date
+    reason: str
+    space_id: str | None = None
+    sanction_id: str | None = None
+
+
+class NoticeKind(enum.Enum):
+    REVOCATION = "révocation"  # CHA-7
+    SANCTION = "sanction"  # CHA-9
+
+
+@attrs.frozen
+class EmployerNotice:
+    """What the employer collectivity was told, or could not be: ``message_id`` is the outbox
+    message, ``None`` when the collectivity has no known address (then ``sendable`` is false and
+    the notice is listed for an administrator to send by other means)."""
+
+    id: str
+    member_id: str
+    commune: str | None
+    kind: NoticeKind
+    on: dt.date
+    sendable: bool
+    message_id: str | None = None
+    detail: str = ""
+
+
+@attrs.frozen
+class PlatformExport:
+    """The state a platform was given by one export: the next delta is computed from it."""
+
+    id: str
+    platform: str
+    exported_at: dt.datetime
+    full: bool
+    state: PlatformState

@@ -1,0 +1,371 @@
+"""The usage charter, platform spaces and access, agreements, reports and sanctions
+(CHA-1..CHA-9), as ``app.access``.
+
+Revocation when functions end (CHA-7) is in :mod:`rsgm_core.services.access_revocation`, called
+by ``app.members.depart`` inside its own unit of work and by :meth:`AccessService.end_position`.
+The candidate a decision is made on is built by :mod:`rsgm_core.services.access_facts`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import TYPE_CHECKING, TypeVar
+
+import attrs
+
+from rsgm_core.domain.access import Decision, Grant, Role, Sanction, SanctionKind, Space, revoke_all
+from rsgm_core.domain.access_records import (
+    AbuseReport,
+    Agreement,
+    AgreementParty,
+    CdgStaff,
+    EmployerNotice,
+    NoticeKind,
+)
+from rsgm_core.domain.charters import (
+    Capacity,
+    CharterVersion,
+    Signature,
+    SpaceKind,
+    check_signature,
+    current_version,
+)
+from rsgm_core.errors import RuleViolation, ValidationError
+from rsgm_core.formatting import format_date
+from rsgm_core.services.access_facts import (
+    CharterStatus,
+    charter_status,
+    decide_for,
+    find_member,
+    population_of,
+    require_admin,
+)
+from rsgm_core.services.access_revocation import (
+    employers,
+    notify_employer,
+    revoke_for_position,
+    users,
+)
+from rsgm_core.services.members import new_id
+
+if TYPE_CHECKING:
+    from rsgm_core.app import App
+    from rsgm_core.services.platform_export import ExportResult
+
+E = TypeVar("E", bound=enum.Enum)
+
+DEPARTMENTAL_ID = "departemental"
+
+
+def parse_enum(kind: type[E], value: E | str, label: str, rule: str) -> E:
+    """An enum member from itself, its value (``"maire"``) or its name (``"mayor"``)."""
+    if isinstance(value, kind):
+        return value
+    for member in kind:
+        if value in (member.value, member.name.lower()):
+            return member
+    choices = ", ".join(m.value for m in kind)
+    raise ValidationError(f"{label} inconnu(e) : {value!r} (au choix : {choices})", rule=rule)
+
+
+class AccessService:
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    # The charter (CHA-1, CHA-8)
+
+    def publish_charter(
+        self, title: str, text: str, *, on: dt.date | None = None
+    ) -> CharterVersion:
+        """A new version, in force from ``on``; every user with an account is told (CHA-8).
+        Signatures of earlier versions stay on record."""
+        day = on or self.app.today()
+        if not title.strip() or not text.strip():
+            raise ValidationError("une version de la charte a un titre et un texte", rule="CHA-8")
+        with self.app.transaction() as uow:
+            versions = uow.charter_versions.list()
+            if versions and day < current_version(versions).published_on:
+                raise ValidationError(
+                    f"une nouvelle version ne peut précéder la version en vigueur du "
+                    f"{current_version(versions).published_on.isoformat()}",
+                    rule="CHA-8",
+                    value=day,
+                )
+            number = current_version(versions).version + 1 if versions else 1
+            version = uow.charter_versions.add(CharterVersion(number, day, title.strip(), text))
+            shown = {"version": number, "title": version.title, "published_on": format_date(day)}
+            for member in users(uow):
+                self.app.outbox.queue(
+                    uow,
+                    "charter_new_version",
+                    member.email or "",
+                    {"member": member, "version": shown},
+                )
+        return version
+
+    def charters(self) -> list[CharterVersion]:
+        with self.app.storage.unit_of_work(read_only=True) as uow:
+            return uow.charter_versions.list()
+
+    def sign(
+        self,
+        commune: str,
+        signer: str,
+        capacity: Capacity | str,
+        *,
+        space: SpaceKind | str = SpaceKind.DEPARTMENTAL,
+        version: int | None = None,
+        on: dt.date | None = None,
+    ) -> Signature:
+        """CHA-1: one signature for ``commune``; refused on a superseded version (CHA-8) or by a
+        capacity that does not sign for that commune and space."""
+        day = on or self.app.today()
+        cap = parse_enum(Capacity, capacity, "qualité de signataire", "CHA-1")
+        kind = parse_enum(SpaceKind, space, "type d'espace", "CHA-3")
+        with self.app.transaction() as uow:
+            uow.communes.get(commune)
+            versions = uow.charter_versions.list()
+            number = version if version is not None else current_version(versions).version
+            signature = Signature(new_id(), commune, number, signer.strip(), cap, day, kind)
+            check_signature(
+                signature, versions=versions, population=population_of(uow, commune, day.year)
+            )
+            return uow.signatures.add(signature)
+
+    def charter_status(self, commune: str, *, on: dt.date | None = None) -> CharterStatus:
+        with self.app.storage.unit_of_work(read_only=True) as uow:
+            return charter_status(uow, commune, on or self.app.today())
+
+    # Spaces (CHA-3, CHA-5) and CDG staff (CHA-2)
+
+    def create_departmental(self, name: str = "Espace départemental") -> Space:
+        with self.app.transaction() as uow:
+            return uow.spaces.add(Space(DEPARTMENTAL_ID, SpaceKind.DEPARTMENTAL, name))
+
+    def create_community(self, epci: str, name: str | None = None) -> Space:
+        with self.app.transaction() as uow:
+            found = uow.epcis.get(epci)
+            label = name or f"Espace communautaire {found.name}"
+            return uow.spaces.add(Space(f"epci-{epci}", SpaceKind.COMMUNITY, label, epci=epci))
+
+    def set_read_only(self, space_id: str, read_only: bool) -> Space:
+        """CHA-5: the read-only phase (members are visitors) before contributions open."""
+        with self.app.transaction() as uow:
+            space = uow.spaces.get(space_id)
+            return uow.spaces.update(attrs.evolve(space, read_only=read_only))
+
+    def spaces(self) -> list[Space]:
+        with self.app.storage.unit_of_work(read_only=True) as uow:
+            return uow.spaces.list()
+
+    def add_staff(
+        self, member: str, *, administrator: bool = False, on: dt.date | None = None
+    ) -> CdgStaff:
+        """CHA-2: record a member as CDG staff; only they can be administrators."""
+        with self.app.transaction() as uow:
+            found = find_member(uow, member, rule="CHA-2")
+            staff = CdgStaff(found.id, administrator, on or self.app.today())
+            if uow.cdg_staff.find(found.id) is None:
+                return uow.cdg_staff.add(staff)
+            return uow.cdg_staff.update(staff)
+
+    # Access (CHA-2..CHA-7)
+
+    def explain(
+        self,
+        member: str,
+        role: Role | str,
+        space_id: str,
+        *,
+        by: str | None = None,
+        commune: str | None = None,
+        on: dt.date | None = None,
+    ) -> Decision:
+        """May ``member`` have ``role`` in the space, and if not, every reason with its rule.
+        Without ``by``, the invitation is taken as coming from an administrator."""
+        wanted = parse_enum(Role, role, "rôle", "CHA-5")
+        with self.app.storage.unit_of_work(read_only=True) as uow:
+            person = find_member(uow, member, rule="CHA-2")
+            admin = find_member(uow, by, rule="CHA-2") if by else None
+            decision, _ = decide_for(
+                uow, person, wanted, uow.spaces.get(space_id), on or self.app.today(),
+                commune=commune, admin=admin, assume_invited=by is None,
+            )  # fmt: skip
+        return decision
+
+    def grant(
+        self,
+        member: str,
+        space_id: str,
+        role: Role | str,
+        *,
+        by: str,
+        commune: str | None = None,
+        on: dt.date | None = None,
+    ) -> Grant:
+        """CHA-2: an administrator's invitation, refused with every reason (rule IDs) when the
+        rules say no. A second grant in the same space changes the role."""
+        day = on or self.app.today()
+        wanted = parse_enum(Role, role, "rôle", "CHA-5")
+        with self.app.transaction() as uow:
+            person = find_member(uow, member, rule="CHA-2")
+            admin = find_member(uow, by, rule="CHA-2")
+            space = uow.spaces.get(space_id)
+            decision, basis = decide_for(
+                uow, person, wanted, space, day, commune=commune, admin=admin
+            )
+            decision.raise_if_refused()
+            for held in uow.grants.list({"member_id": person.id, "space_id": space.id}):
+                if held.active:
+                    return uow.grants.update(attrs.evolve(held, role=wanted, commune=basis))
+            grant = Grant(new_id(), person.id, space.id, wanted, day, admin.id, commune=basis)
+            return uow.grants.add(grant)
+
+    def revoke(
+        self,
+        member: str,
+        *,
+        by: str,
+        space_id: str | None = None,
+        reason: str = "révocation par un administrateur",
+        on: dt.date | None = None,
+    ) -> list[Grant]:
+        """Withdraw the member's access to one space, or to all; returns the grants revoked."""
+        day = on or self.app.today()
+        with self.app.transaction() as uow:
+            person = find_member(uow, member, rule="CHA-7")
+            require_admin(uow, find_member(uow, by, rule="CHA-2"), rule="CHA-2")
+            held = uow.grants.list({"member_id": person.id})
+            if space_id is not None:
+                uow.spaces.get(space_id)
+                held = [g for g in held if g.space_id == space_id]
+            revoked = revoke_all(held, person.id, on=day, reason=reason)
+            uow.grants.update_all(revoked)
+        return revoked
+
+    def grants(self, *, member: str | None = None, active: bool = True) -> list[Grant]:
+        with self.app.storage.unit_of_work(read_only=True) as uow:
+            where = {"member_id": find_member(uow, member, rule="CHA-2").id} if member else None
+            found = uow.grants.list(where)
+        return [g for g in found if g.active or not active]
+
+    def end_position(self, position_id: str, *, on: dt.date | None = None) -> list[Grant]:
+        """CHA-7: a position ends; the access given through that commune is revoked (all access
+        when no position is left) and the employer is told, in the same transaction."""
+        day = on or self.app.today()
+        with self.app.transaction() as uow:
+            position = uow.positions.get(position_id)
+            if position.end is not None and position.end <= day:
+                raise RuleViolation(
+                    f"ce poste a déjà pris fin le {position.end.isoformat()}",
+                    rule="CHA-7",
+                    value=position_id,
+                )
+            uow.positions.update(attrs.evolve(position, end=day))
+            return revoke_for_position(self.app, uow, position, on=day)
+
+    # Agreements (CHA-3, CHA-4)
+
+    def agree(
+        self,
+        member: str,
+        space_id: str,
+        party: AgreementParty | str,
+        *,
+        by: str,
+        on: dt.date | None = None,
+    ) -> Agreement:
+        """Record the CDG administrator's or the community referent's agreement for a non-SGM
+        (CHA-4), or a large commune's request to join its community space (CHA-3)."""
+        who = parse_enum(AgreementParty, party, "partie", "CHA-4")
+        with self.app.transaction() as uow:
+            person = find_member(uow, member, rule="CHA-4")
+            giver = find_member(uow, by, rule="CHA-4")
+            space = uow.spaces.get(space_id)
+            if who is AgreementParty.ADMINISTRATOR:
+                require_admin(uow, giver, rule="CHA-4")
+            elif space.kind is not SpaceKind.COMMUNITY:
+                raise RuleViolation(
+                    "cet accord ne concerne qu'un espace communautaire",
+                    rule="CHA-4",
+                    value=space_id,
+                )
+            agreement = Agreement(
+                new_id(), person.id, space.id, who, giver.id, on or self.app.today()
+            )
+            return uow.agreements.add(agreement)
+
+    # Abuse reports and sanctions (CHA-9)
+
+    def report(
+        self,
+        member: str,
+        *,
+        by: str,
+        reason: str,
+        space_id: str | None = None,
+        on: dt.date | None = None,
+    ) -> AbuseReport:
+        if not reason.strip():
+            raise ValidationError("un signalement dit ce qui est reproché", rule="CHA-9")
+        with self.app.transaction() as uow:
+            person = find_member(uow, member, rule="CHA-9")
+            reporter = find_member(uow, by, rule="CHA-9")
+            if space_id is not None:
+                uow.spaces.get(space_id)
+            report = AbuseReport(
+                new_id(), person.id, reporter.id, on or self.app.today(), reason.strip(), space_id
+            )
+            return uow.abuse_reports.add(report)
+
+    def sanction(
+        self,
+        member: str,
+        kind: SanctionKind | str,
+        *,
+        by: str,
+        reason: str,
+        report_id: str | None = None,
+        on: dt.date | None = None,
+    ) -> Sanction:
+        """CHA-9: restriction to reading, or removal; recorded and the employer told."""
+        day = on or self.app.today()
+        what = parse_enum(SanctionKind, kind, "sanction", "CHA-9")
+        if not reason.strip():
+            raise ValidationError("une sanction est motivée", rule="CHA-9")
+        with self.app.transaction() as uow:
+            person = find_member(uow, member, rule="CHA-9")
+            admin = require_admin(uow, find_member(uow, by, rule="CHA-9"), rule="CHA-9")
+            sanction = Sanction(new_id(), person.id, what, day, admin.id, reason.strip(), report_id)
+            if report_id is not None:
+                report = uow.abuse_reports.get(report_id)
+                uow.abuse_reports.update(attrs.evolve(report, sanction_id=sanction.id))
+            uow.sanctions.add(sanction)
+            uow.grants.update_all(sanction.apply(uow.grants.list({"member_id": person.id})))
+            context = {"kind": what.value, "reason": sanction.reason}
+            for commune in employers(uow, person, day):
+                notify_employer(self.app, uow, person, commune, NoticeKind.SANCTION, day, context)
+        return sanction
+
+    def reports(self) -> list[AbuseReport]:
+        with self.app.storage.unit_of_work(read_only=True) as uow:
+            return sorted(uow.abuse_reports.list(), key=lambda r: (r.reported_on, r.id))
+
+    def notices(self, *, sendable: bool | None = None) -> list[EmployerNotice]:
+        """What employers were told; ``sendable=False``: those to tell by other means."""
+        with self.app.storage.unit_of_work(read_only=True) as uow:
+            found = uow.employer_notices.list(None if sendable is None else {"sendable": sendable})
+        return sorted(found, key=lambda n: (n.on, n.id))
+
+    # Platform export
+
+    def export(
+        self, platform: str, *, since_last: bool = False, format: str = "csv"
+    ) -> ExportResult:
+        from rsgm_core.services.platform_export import export
+
+        return export(self.app, platform, since_last=since_last, format=format)
+
+
+__all__ = ["DEPARTMENTAL_ID", "AccessService", "parse_enum"]

@@ -1,0 +1,203 @@
+"""What the access rules need to know, read from storage: the member, their collectivity, its
+population and membership, the charter's signatures, agreements and sanctions (CHA-1..CHA-9)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import attrs
+
+from rsgm_core.domain.access import (
+    Candidate,
+    Decision,
+    Refusal,
+    Role,
+    SanctionKind,
+    Space,
+    check_nominative,
+    decide,
+)
+from rsgm_core.domain.access_records import AgreementParty, CdgStaff
+from rsgm_core.domain.charters import (
+    Capacity,
+    Signature,
+    SpaceKind,
+    current_version,
+    missing_signatures,
+)
+from rsgm_core.domain.members import Function, Lifecycle, Member, Position
+from rsgm_core.domain.territory import population_in_force
+from rsgm_core.errors import NotFoundError, RsgmError, RuleViolation, ValidationError
+
+if TYPE_CHECKING:
+    from rsgm_core.ports import UnitOfWork
+
+SGM_FUNCTIONS = frozenset({Function.SGM, Function.SECRETAIRE_DE_MAIRIE})
+
+
+def find_member(uow: UnitOfWork, ref: str | None, *, rule: str) -> Member:
+    """A member by id or e-mail address; an unknown person is an error naming the rule."""
+    if ref:
+        found = uow.members.find(ref)
+        if found is None and "@" in ref:
+            matches = uow.members.list({"email": ref.strip().lower()})
+            found = matches[0] if matches else None
+        if found is not None:
+            return found
+    raise NotFoundError(f"personne inconnue : {ref!r}", rule=rule, value=ref)
+
+
+def require_admin(uow: UnitOfWork, member: Member, *, rule: str) -> Member:
+    staff = uow.cdg_staff.find(member.id)
+    if staff is None or not staff.administrator:
+        raise RuleViolation(
+            f"{member.full_name} n'est pas administrateur du CDG : seuls les administrateurs du "
+            "CDG invitent, révoquent et sanctionnent",
+            rule=rule,
+            value=member.id,
+        )
+    return member
+
+
+def population_of(uow: UnitOfWork, commune: str, year: int) -> int:
+    """The population used for thresholds (TER-2): the figure in force in ``year``, else the
+    latest one imported."""
+    figures = uow.populations.list({"commune": commune})
+    try:
+        return population_in_force(figures, commune, year).for_thresholds[0]
+    except RsgmError:
+        if not figures:
+            raise ValidationError(
+                f"population inconnue pour la commune {commune} : importez le recensement",
+                rule="TER-2",
+                value=commune,
+            ) from None
+        return max(figures, key=lambda f: f.vintage).for_thresholds[0]
+
+
+@attrs.frozen
+class CharterStatus:
+    """CHA-1: what is signed and what is missing for a commune, per kind of space."""
+
+    commune: str
+    version: int | None
+    population: int
+    missing: dict[SpaceKind, list[frozenset[Capacity]]]
+    signatures: tuple[Signature, ...]  # every version, oldest first (CHA-8)
+
+    @property
+    def complete(self) -> bool:
+        return self.version is not None and not self.missing[SpaceKind.DEPARTMENTAL]
+
+
+def charter_status(uow: UnitOfWork, commune: str, day: dt.date) -> CharterStatus:
+    uow.communes.get(commune)
+    population = population_of(uow, commune, day.year)
+    versions = uow.charter_versions.list()
+    signatures = uow.signatures.list({"commune": commune})
+    version = current_version(versions).version if versions else None
+    missing = {
+        kind: missing_signatures(
+            signatures, commune=commune, space=kind, population=population, version=version or 0
+        )
+        for kind in SpaceKind
+    }
+    ordered = tuple(sorted(signatures, key=lambda s: (s.version, s.signed_on, s.id)))
+    return CharterStatus(commune, version, population, missing, ordered)
+
+
+def _basis(
+    uow: UnitOfWork, positions: list[Position], space: Space, commune: str | None
+) -> Position | None:
+    """The position through which the member would enter ``space``: in the space's EPCI for a
+    community space, an SGM function first."""
+    candidates = [p for p in positions if commune is None or p.commune == commune]
+    if space.kind is SpaceKind.COMMUNITY:
+        epcis = {
+            c.code: c.epci for c in uow.communes.list({"code": [p.commune for p in candidates]})
+        }
+        inside = [p for p in candidates if epcis.get(p.commune) == space.epci]
+        candidates = inside or candidates
+    candidates.sort(key=lambda p: (p.function not in SGM_FUNCTIONS, p.commune))
+    return candidates[0] if candidates else None
+
+
+def decide_for(
+    uow: UnitOfWork,
+    member: Member,
+    role: Role,
+    space: Space,
+    day: dt.date,
+    *,
+    commune: str | None = None,
+    admin: Member | None = None,
+    assume_invited: bool = False,
+) -> tuple[Decision, str | None]:
+    """The decision for ``member`` and the commune the access would be given through."""
+    staff: CdgStaff | None = uow.cdg_staff.find(member.id)
+    invited = assume_invited or (
+        admin is not None
+        and (found := uow.cdg_staff.find(admin.id)) is not None
+        and found.administrator
+    )
+    positions = [p for p in uow.positions.list({"member_id": member.id}) if p.active_on(day)]
+    basis = _basis(uow, positions, space, commune)
+    extra: list[Refusal] = []
+    facts: dict[str, object] = {}
+    if basis is not None:
+        place = uow.communes.get(basis.commune)
+        population = population_of(uow, place.code, day.year)
+        signatures = uow.signatures.list({"commune": place.code})
+        versions = uow.charter_versions.list()
+        signed = bool(versions) and not missing_signatures(
+            signatures,
+            commune=place.code,
+            space=space.kind,
+            population=population,
+            version=current_version(versions).version,
+        )
+        facts = {
+            "commune": place.code,
+            "population": population,
+            "epci": place.epci,
+            "sgm": basis.function in SGM_FUNCTIONS,
+            "member_commune": bool(uow.memberships.count({"insee": place.code, "year": day.year})),
+            "charter_signed": signed,
+        }
+    elif staff is None:
+        where = f"la commune {commune}" if commune else "une commune"
+        extra.append(Refusal("CHA-3", f"aucun poste en cours dans {where}"))
+        facts = {"sgm": False}
+    agreed = {a.party for a in uow.agreements.list({"member_id": member.id, "space_id": space.id})}
+    kinds = {s.kind for s in uow.sanctions.list({"member_id": member.id})}
+    candidate = Candidate(
+        member_id=member.id,
+        email=member.email or "",
+        cdg_staff=staff is not None,
+        requested=AgreementParty.COMMUNE_REQUEST in agreed,
+        admin_agrees=AgreementParty.ADMINISTRATOR in agreed,
+        referent_agrees=AgreementParty.REFERENT in agreed,
+        departed=member.lifecycle is Lifecycle.DEPARTED,
+        removed=SanctionKind.REMOVAL in kinds,
+        restricted=SanctionKind.RESTRICTION in kinds,
+        **facts,  # type: ignore[arg-type]
+    )
+    extra += _nominative(uow, member, basis)
+    decision = decide(candidate, role, space, invited_by_admin=invited)
+    refusals = decision.refusals + tuple(extra)
+    return Decision(not refusals, refusals), facts.get("commune")  # type: ignore[return-value]
+
+
+def _nominative(uow: UnitOfWork, member: Member, basis: Position | None) -> list[Refusal]:
+    """CHA-6: an account is opened on the member's own address."""
+    if not member.email:
+        return [Refusal("CHA-6", "aucune adresse électronique nominative connue")]
+    names = []
+    if basis is not None:
+        names.append(uow.communes.get(basis.commune).name)
+    try:
+        check_nominative(member.email, commune_names=names)
+    except RsgmError as exc:
+        return [Refusal("CHA-6", exc.message)]
+    return []

@@ -1,0 +1,109 @@
+"""What a collaboration platform must apply, from the grants: a full snapshot, or the delta since
+the last export recorded in storage (so re-running gives nothing new to do)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import attrs
+
+from rsgm_core.domain.access import Role
+from rsgm_core.domain.access_records import PlatformExport
+from rsgm_core.domain.platform import (
+    PlatformExporter,
+    PlatformMembership,
+    PlatformState,
+    PlatformUser,
+    delta,
+)
+from rsgm_core.errors import NotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    from rsgm_core.app import App
+    from rsgm_core.ports import UnitOfWork
+
+CDG = "Centre de gestion"
+
+
+@attrs.frozen
+class ExportResult:
+    platform: str
+    full: bool
+    state: PlatformState  # what was rendered: the snapshot, or the delta
+    text: str
+
+    @property
+    def empty(self) -> bool:
+        return self.state.empty
+
+
+def platform_state(uow: UnitOfWork, day: dt.date) -> PlatformState:
+    """The accounts and memberships the grants give on ``day``; accounts that had access and
+    have none left are to be suspended (CHA-7, CHA-9). In a space in its read-only phase a
+    contributor is shown as a visitor (CHA-5)."""
+    grants = uow.grants.list()
+    spaces = {s.id: s for s in uow.spaces.list()}
+    members = {m.id: m for m in uow.members.list({"id": {g.member_id for g in grants}})}
+    names = {c.code: c.name for c in uow.communes.list({"code": {g.commune for g in grants}})}
+    users: dict[str, set[str]] = {}
+    memberships = []
+    for grant in grants:
+        member = members[grant.member_id]
+        if not grant.active or not member.email or grant.granted_on > day:
+            continue
+        space = spaces[grant.space_id]
+        role = grant.role
+        if space.read_only and role is Role.CONTRIBUTOR:
+            role = Role.VISITOR
+        memberships.append(PlatformMembership(member.email, space.name, role.value))
+        users.setdefault(member.id, set()).add(names.get(grant.commune or "", CDG))
+    accounts = [
+        PlatformUser(m.email or "", m.first_name, m.last_name, ", ".join(sorted(users[m.id])))
+        for m in members.values()
+        if m.id in users
+    ]
+    suspended = {m.email for m in members.values() if m.email and m.id not in users}
+    return PlatformState.of(accounts, memberships, suspended)
+
+
+def exporter_named(app: App, platform: str) -> PlatformExporter:
+    exporters = {e.name: e for e in app.hooks.platform_exporters()}
+    if platform not in exporters:
+        known = ", ".join(sorted(exporters)) or "aucun"
+        raise NotFoundError(
+            f"plateforme inconnue : {platform!r} (exports disponibles : {known})", value=platform
+        )
+    return exporters[platform]
+
+
+def last_export(uow: UnitOfWork, platform: str) -> PlatformExport | None:
+    found = uow.platform_exports.list({"platform": platform})
+    return max(found, key=lambda e: (e.exported_at, e.id), default=None)
+
+
+def export(app: App, platform: str, *, since_last: bool, format: str) -> ExportResult:
+    """Render the snapshot (or the delta since the last export) and record the state given to
+    the platform; a delta with nothing to do records nothing."""
+    exporter = exporter_named(app, platform)
+    if format not in exporter.formats:
+        raise ValidationError(
+            f"format inconnu pour {platform} : {format!r} (au choix : {', '.join(exporter.formats)})",
+            value=format,
+        )
+    with app.transaction() as uow:
+        current = platform_state(uow, app.today())
+        previous = last_export(uow, platform)
+        shown = delta(previous.state if previous else PlatformState(), current)
+        payload = shown if since_last else current
+        text = exporter.render(
+            payload, format=format, full=not since_last, options=app.settings.plugin(platform)
+        )
+        if not since_last or not shown.empty:
+            number = uow.platform_exports.count({"platform": platform}) + 1
+            uow.platform_exports.add(
+                PlatformExport(
+                    f"{platform}-{number:06d}", platform, app.now(), not since_last, current
+                )
+            )
+    return ExportResult(platform, not since_last, payload, text)

@@ -1,0 +1,83 @@
+"""``rsgm charter``, ``rsgm access`` and ``rsgm export interstis`` as an administrator uses them
+(CHA-1..CHA-9): French output, one-line errors naming the rule."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+import rsgm_core
+from tests.conftest import SAMPLE
+from tests.e2e.test_cli import run
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    path = str(tmp_path / "cdg.db")
+    with rsgm_core.open(f"sqlite:///{path}") as app:
+        app.census.import_(SAMPLE, ["79"])
+        app.members.add("Anne", "Chevalier", email="anne.chevalier@cdg79.fr")
+        claire = app.members.add("Claire", "Martin", email="claire.martin@example.org")
+        app.members.add_position(claire.id, "79019", "sgm")
+    return path
+
+
+def test_charter_access_and_export_from_the_command_line_CHA_1_CHA_2_CHA_7(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    text = tmp_path / "charte.txt"
+    text.write_text("Accès sur invitation, comptes nominatifs.", encoding="utf-8")
+    code, out, _ = run(capsys, "charter", "publish", "--db", db, "--titre", "Charte", "--texte", str(text))  # fmt: skip
+    assert code == 0 and "version 1 publiée" in out
+    code, out, _ = run(capsys, "access", "staff", "anne.chevalier@cdg79.fr", "--administrateur", "--db", db)  # fmt: skip
+    assert code == 0 and "administrateur" in out
+    code, out, _ = run(capsys, "access", "space", "--db", db)
+    assert code == 0 and "espace departemental" in out
+    invite = ("access", "grant", "claire.martin@example.org", "--espace", "departemental",
+              "--role", "contributeur", "--par", "anne.chevalier@cdg79.fr", "--db", db)  # fmt: skip
+    code, _, err = run(capsys, *invite)
+    assert code == 2 and "[CHA-1]" in err and "Traceback" not in err  # before the signatures
+    code, out, _ = run(capsys, "access", "explain", "claire.martin@example.org", "--espace", "departemental", "--role", "contributeur", "--db", db)  # fmt: skip
+    assert code == 1 and out.startswith("[CHA-1]")
+    code, _, err = run(capsys, "charter", "sign", "79019", "--signataire", "Paul Roy", "--qualite", "dgs", "--db", db)  # fmt: skip
+    assert code == 2 and "[CHA-1]" in err
+    for capacity, name in (("maire", "Jean Dupont"), ("sgm", "Claire Martin")):
+        code, out, _ = run(capsys, "charter", "sign", "79019", "--signataire", name, "--qualite", capacity, "--db", db)  # fmt: skip
+        assert code == 0 and "signature enregistrée" in out
+    code, out, _ = run(capsys, "charter", "status", "79019", "--db", db)
+    assert code == 0 and "espace départemental : complet" in out and "Jean Dupont" in out
+    code, out, _ = run(capsys, *invite)
+    assert code == 0 and "accès accordé" in out
+    admin_role = list(invite)
+    admin_role[admin_role.index("contributeur")] = "administrateur"
+    code, _, err = run(capsys, *admin_role)
+    assert code == 2 and "[CHA-2]" in err
+
+    output = tmp_path / "interstis.csv"
+    code, out, _ = run(capsys, "export", "interstis", "--since-last", "--format", "csv", "--output", str(output), "--db", db)  # fmt: skip
+    assert code == 0 and "export différentiel" in out
+    rows = list(csv.DictReader(io.StringIO(output.read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert [r["Action"] for r in rows] == ["créer le compte", "ajouter à l'espace"]
+    code, out, _ = run(
+        capsys, "export", "interstis", "--since-last", "--format", "json", "--db", db
+    )
+    assert code == 0 and json.loads(out)["lignes"] == []  # idempotent
+
+    code, _, err = run(capsys, "access", "revoke", "inconnu@example.org", "--par", "anne.chevalier@cdg79.fr", "--db", db)  # fmt: skip
+    assert code == 2 and "[CHA-7]" in err and "personne inconnue" in err
+    code, out, _ = run(capsys, "access", "revoke", "claire.martin@example.org", "--par", "anne.chevalier@cdg79.fr", "--db", db)  # fmt: skip
+    assert code == 0 and "1 accès révoqué" in out
+    code, out, _ = run(capsys, "export", "interstis", "--since-last", "--format", "csv", "--db", db)
+    assert "suspendre le compte;claire.martin@example.org" in out
+
+
+def test_demo_shows_the_platform_part_CHA_1_CHA_7(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, _ = run(capsys, "demo", "--db", str(tmp_path / "demo.db"))
+    assert code == 0 and "plateforme collaborative : charte version 1 publiée" in out
+    assert "[CHA-1]" in out and "suspendre le compte;nadia.girard@example.org" in out
