@@ -193,7 +193,8 @@ def test_column_mapping_and_missing_columns_MEM_1(census_app: App, tmp_path: Pat
 
 
 def test_xlsx_import_MEM_1(census_app: App, tmp_path: Path) -> None:
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
+
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(HEADER)
