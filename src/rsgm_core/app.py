@@ -16,9 +16,11 @@ from rsgm_core.settings import Settings
 if TYPE_CHECKING:
     from rsgm_core.ports import Storage, UnitOfWork
     from rsgm_core.services.access import AccessService
+    from rsgm_core.services.advice import AdviceService
     from rsgm_core.services.census import CensusService
     from rsgm_core.services.directory import DirectoryService
     from rsgm_core.services.events import EventService
+    from rsgm_core.services.indicators import IndicatorService
     from rsgm_core.services.members import MemberService
     from rsgm_core.services.network import NetworkService
     from rsgm_core.services.outbox import OutboxService
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from rsgm_core.services.rgpd import RgpdService
     from rsgm_core.services.surveys import SurveyService
     from rsgm_core.services.tariffs import TariffService
+    from rsgm_core.services.toolbox import ToolboxService
 
 __all__ = ["App", "default_url", "open"]
 
@@ -182,6 +185,24 @@ class App:
         from rsgm_core.services.access import AccessService
 
         return AccessService(self)
+
+    @cached_property
+    def toolbox(self) -> ToolboxService:
+        from rsgm_core.services.toolbox import ToolboxService
+
+        return ToolboxService(self)
+
+    @cached_property
+    def advice(self) -> AdviceService:
+        from rsgm_core.services.advice import AdviceService
+
+        return AdviceService(self)
+
+    @cached_property
+    def indicators(self) -> IndicatorService:
+        from rsgm_core.services.indicators import IndicatorService
+
+        return IndicatorService(self)
 
     def info(self) -> dict[str, Any]:
         counts = {}

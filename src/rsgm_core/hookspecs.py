@@ -22,7 +22,10 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from rsgm_core.domain.census import CensusChanges, CensusImport, CensusSource
+    from rsgm_core.domain.indicators import Period
     from rsgm_core.domain.members import Member
     from rsgm_core.domain.messages import Delivery, MessageTemplate, OutboxMessage
     from rsgm_core.domain.platform import PlatformExporter
@@ -153,4 +156,17 @@ def rsgm_platform_exporters() -> list[PlatformExporter]:
         plugin's lists are joined, and for two exporters of the same name the one registered last
         (a caller's plugin) wins. ``app.access.export(name, …)`` computes the snapshot or the
         delta and records it; the exporter only writes it the way the platform imports it.
+    """
+
+
+@hookspec(firstresult=True)
+def rsgm_statistics(name: str, period: Period, scope: str) -> Decimal | int | None:
+    """A usage figure only a notification or platform plugin knows (IND-1).
+
+    :param name: ``"taux_ouverture_lettre"`` (newsletter open rate, a share in [0, 1]) or
+        ``"visites_plateforme"`` (platform visits, a count).
+    :param period: the :class:`~rsgm_core.domain.indicators.Period` asked for (end inclusive).
+    :param scope: ``"cdg"``, ``"departement:CODE"`` or ``"epci:SIREN"``.
+    :return: the figure, or ``None`` when this plugin does not know it. Stops at the first
+        non-``None`` result; with none, the indicator shows "non disponible", never 0.
     """

@@ -22,8 +22,11 @@ from rsgm_core import hookspecs
 from rsgm_core.errors import PluginError
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from rsgm_core.domain.census import CensusChanges, CensusImport, CensusSource
     from rsgm_core.domain.directory import Vocabulary
+    from rsgm_core.domain.indicators import Period
     from rsgm_core.domain.members import Member
     from rsgm_core.domain.messages import Delivery, MessageTemplate, OutboxMessage
     from rsgm_core.domain.platform import PlatformExporter
@@ -136,6 +139,10 @@ class Hooks:
         for exporter in _flatten(self._call("rsgm_platform_exporters")):
             found.setdefault(exporter.name, exporter)
         return list(found.values())
+
+    def statistics(self, name: str, period: Period, scope: str) -> Decimal | int | None:
+        """IND-1: a figure from the notification or platform plugins, ``None`` if none knows it."""
+        return self._call("rsgm_statistics", name=name, period=period, scope=scope)
 
     def plugin_names(self) -> list[str]:
         # pluggy names an object registered without a name by its id(); show what it is instead

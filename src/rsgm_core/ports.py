@@ -30,6 +30,7 @@ from rsgm_core.domain.access_records import (
     EmployerNotice,
     PlatformExport,
 )
+from rsgm_core.domain.advice import AdviceRequest
 from rsgm_core.domain.animation import Newsletter, RecurringSeries, Survey, SurveyAnswer
 from rsgm_core.domain.billing import Intervention, Trainee
 from rsgm_core.domain.census import CensusImport, MetaEntry
@@ -51,6 +52,8 @@ from rsgm_core.domain.territory import (
     Epci,
     PopulationFigure,
 )
+from rsgm_core.domain.toolbox import Resource
+from rsgm_core.domain.toolbox_records import Attachment, Follower
 from rsgm_core.domain.town_hall import TownHall
 
 __all__ = [
@@ -140,6 +143,11 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     Collection("sanctions", Sanction, "id"),
     Collection("employer_notices", EmployerNotice, "id", commune_refs=("commune",)),
     Collection("platform_exports", PlatformExport, "id"),
+    # The toolbox and advice requests (migration 8): every version of a resource is kept.
+    Collection("resources", Resource, ("id", "version")),
+    Collection("resource_attachments", Attachment, "id"),
+    Collection("resource_followers", Follower, "id"),
+    Collection("advice_requests", AdviceRequest, "id", commune_refs=("commune",)),
 )
 
 
@@ -269,6 +277,10 @@ _LABELS = {
     "sanctions": "sanction",
     "employer_notices": "avis à l'employeur",
     "platform_exports": "export vers la plateforme",
+    "resources": "ressource",
+    "resource_attachments": "pièce jointe",
+    "resource_followers": "abonnement à une ressource",
+    "advice_requests": "demande de conseil",
 }
 
 
@@ -322,6 +334,10 @@ class UnitOfWork(abc.ABC):
     sanctions: Repository[Sanction]
     employer_notices: Repository[EmployerNotice]
     platform_exports: Repository[PlatformExport]
+    resources: Repository[Resource]
+    resource_attachments: Repository[Attachment]
+    resource_followers: Repository[Follower]
+    advice_requests: Repository[AdviceRequest]
 
     #: Observers to call once the transaction has committed (never on rollback).
     after_commit: list[Callable[[], object]]

@@ -50,11 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
         db,
         demo,
         events,
+        indicators,
         members,
         network,
         outbox,
         surveys,
         tariffs,
+        toolbox,
     )
 
     parser = FrenchParser(
@@ -64,7 +66,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"rsgm {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchParser)
     commands.required = True
-    for module in (db, census, outbox, tariffs, members, network, events, surveys, access, demo):
+    for module in (
+        db,
+        census,
+        outbox,
+        tariffs,
+        members,
+        network,
+        events,
+        surveys,
+        access,
+        indicators,
+        toolbox,
+        demo,
+    ):
         module.register(commands)
     return parser
 

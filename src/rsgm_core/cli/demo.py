@@ -13,6 +13,8 @@ from rsgm_core.cli.common import open_app
 from rsgm_core.cli.demo_access import access_demo
 from rsgm_core.cli.demo_events import events_demo
 from rsgm_core.cli.demo_network import network_demo
+from rsgm_core.cli.demo_report import report_demo
+from rsgm_core.cli.demo_toolbox import toolbox_demo
 from rsgm_core.cli.tariffs import print_invoices
 from rsgm_core.domain.tariffs import ServiceKind
 from rsgm_core.settings import Settings
@@ -103,6 +105,8 @@ def _demo(args: argparse.Namespace) -> int:
         network_demo(app, members)
         events_demo(app, members, path)
         access_demo(app, members)
+        toolbox_demo(app, members)
+        report_demo(app, path)
     print(
         f"\nLa base {path} reste disponible : essayez « rsgm census report --db {path} --format csv »."
     )

@@ -14,7 +14,15 @@ import attrs
 from rsgm_core.domain.toolbox import Resource, ResourceKind, ResourceStatus
 from rsgm_core.errors import RuleViolation, ValidationError
 
-__all__ = ["AdviceRequest", "AnswerTimes", "Channel", "anonymise", "answer_times", "to_faq"]
+__all__ = [
+    "AdviceRequest",
+    "AnswerTimes",
+    "Channel",
+    "anonymise",
+    "answer_times",
+    "answer_times_of",
+    "to_faq",
+]
 
 
 class Channel(enum.Enum):
@@ -128,14 +136,19 @@ def _percentile(sorted_values: Sequence[float], share: float) -> float:
 
 
 def answer_times(requests: Iterable[AdviceRequest]) -> AnswerTimes:
-    requests = list(requests)
+    return answer_times_of((r.received_at, r.answered_at if r.answered else None) for r in requests)
+
+
+def answer_times_of(pairs: Iterable[tuple[dt.datetime, dt.datetime | None]]) -> AnswerTimes:
+    """CNS-2 from (received, answered or ``None``) pairs: what a backend can read cheaply."""
+    pairs = list(pairs)
     hours = sorted(
-        (r.answered_at - r.received_at).total_seconds() / 3600
-        for r in requests
-        if r.answered and r.answered_at is not None
+        (answered - received).total_seconds() / 3600
+        for received, answered in pairs
+        if answered is not None
     )
     if not hours:
-        return AnswerTimes(0, len(requests), None, None)
+        return AnswerTimes(0, len(pairs), None, None)
     middle = len(hours) // 2
     median = hours[middle] if len(hours) % 2 else (hours[middle - 1] + hours[middle]) / 2
-    return AnswerTimes(len(hours), len(requests) - len(hours), median, _percentile(hours, 0.9))
+    return AnswerTimes(len(hours), len(pairs) - len(hours), median, _percentile(hours, 0.9))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import math
 import re
 from collections import Counter
@@ -166,6 +167,16 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+@functools.lru_cache(maxsize=8192)
+def _fields(resource: Resource) -> dict[str, Counter[str]]:
+    # A resource is a frozen value: its words are counted once and reused by later searches.
+    return {
+        "title": Counter(_words(resource.title)),
+        "themes": Counter(w for t in resource.themes for w in _words(t)),
+        "body": Counter(_words(resource.body)),
+    }
+
+
 def search(
     resources: Sequence[Resource],
     words: str = "",
@@ -192,14 +203,7 @@ def search(
     ]
     if not wanted:
         return [SearchHit(r, 0.0) for r in sorted(candidates, key=lambda r: fold(r.title))]
-    fields = {
-        r.id: {
-            "title": Counter(_words(r.title)),
-            "themes": Counter(w for t in r.themes for w in _words(t)),
-            "body": Counter(_words(r.body)),
-        }
-        for r in candidates
-    }
+    fields = {r.id: _fields(r) for r in candidates}
 
     def occurrences(resource: Resource, word: str) -> dict[str, int]:
         return {
@@ -207,17 +211,21 @@ def search(
             for name, counts in fields[resource.id].items()
         }
 
+    found_in = {word: {r.id: occurrences(r, word) for r in candidates} for word in set(wanted)}
+    rarities = {
+        word: math.log(
+            1 + len(candidates) / max(1, sum(1 for f in by_id.values() if any(f.values())))
+        )
+        for word, by_id in found_in.items()
+    }
     hits = []
     for resource in candidates:
         score = 0.0
         for word in wanted:
-            found = occurrences(resource, word)
+            found = found_in[word][resource.id]
             if not any(found.values()):
                 break
-            rarity = math.log(
-                1
-                + len(candidates) / sum(1 for r in candidates if any(occurrences(r, word).values()))
-            )
+            rarity = rarities[word]
             score += rarity * sum(_WEIGHTS[f] * (1 + math.log(n)) for f, n in found.items() if n)
         else:
             hits.append(SearchHit(resource, round(score, 6)))

@@ -7,14 +7,16 @@ with BOM, formula cells neutralised) or JSON, with configurable column names
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from rsgm_core.domain.toolbox_markdown import markdown_tree
 from rsgm_core.errors import ConfigurationError
 from rsgm_core.hookspecs import hookimpl
 
 if TYPE_CHECKING:
     from rsgm_core.domain.platform import PlatformState
+    from rsgm_core.domain.toolbox import Resource
     from rsgm_core.settings import Settings
 
 NAME = "interstis"
@@ -100,6 +102,17 @@ class InterstisExporter:
                 "lignes": [{names[f]: r[f] for f in names} for r in found],
             }
         )
+
+    def render_toolbox(
+        self,
+        resources: Sequence[Resource],
+        attachments: Mapping[str, Iterable[str]],
+        *,
+        options: Mapping[str, Any],
+    ) -> dict[str, str]:
+        """KNB-2: the published toolbox for Interstis' document space: one Markdown file per
+        resource, in one folder per kind, and an ``index.md``."""
+        return markdown_tree(resources, attachments)
 
 
 @hookimpl

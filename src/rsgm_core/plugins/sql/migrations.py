@@ -268,6 +268,33 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX ix_platform_exports_platform ON platform_exports (platform)
         """),
     ),
+    Migration(
+        8,
+        "boîte à outils et demandes de conseil : ressources (toutes versions), pièces jointes, "
+        "abonnés, demandes",
+        _ddl("""
+        CREATE TABLE resources (
+            id TEXT NOT NULL, version INTEGER NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL,
+            body TEXT NOT NULL, themes JSON NOT NULL, author_id TEXT NOT NULL,
+            status TEXT NOT NULL, review_on TEXT, software JSON NOT NULL,
+            shared_with_partners BOOLEAN NOT NULL, published_on TEXT, PRIMARY KEY (id, version));
+        CREATE TABLE resource_attachments (
+            id TEXT NOT NULL PRIMARY KEY, resource_id TEXT NOT NULL, name TEXT NOT NULL,
+            media_type TEXT NOT NULL, size INTEGER NOT NULL, content TEXT NOT NULL,
+            added_on TEXT NOT NULL);
+        CREATE INDEX ix_resource_attachments_resource_id ON resource_attachments (resource_id);
+        CREATE TABLE resource_followers (
+            id TEXT NOT NULL PRIMARY KEY, resource_id TEXT NOT NULL,
+            member_id TEXT NOT NULL REFERENCES members (id));
+        CREATE INDEX ix_resource_followers_resource_id ON resource_followers (resource_id);
+        CREATE TABLE advice_requests (
+            id TEXT NOT NULL PRIMARY KEY, commune TEXT NOT NULL, requester TEXT NOT NULL,
+            channel TEXT NOT NULL, theme TEXT NOT NULL, question TEXT NOT NULL,
+            received_at TEXT NOT NULL, answered_at TEXT, answer TEXT,
+            minutes_spent INTEGER NOT NULL, referred_to TEXT, faq_id TEXT);
+        CREATE INDEX ix_advice_requests_commune ON advice_requests (commune)
+        """),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

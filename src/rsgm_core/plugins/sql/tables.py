@@ -496,3 +496,57 @@ platform_exports = sa.Table(
     sa.Column("full", sa.Boolean, nullable=False),
     sa.Column("state", sa.JSON, nullable=False),
 )
+
+resources = sa.Table(
+    "resources",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("kind", Text, nullable=False),
+    sa.Column("title", Text, nullable=False),
+    sa.Column("body", Text, nullable=False),
+    sa.Column("themes", sa.JSON, nullable=False),
+    sa.Column("author_id", Text, nullable=False),
+    sa.Column("status", Text, nullable=False),
+    sa.Column("review_on", Text),
+    sa.Column("software", sa.JSON, nullable=False),
+    sa.Column("shared_with_partners", sa.Boolean, nullable=False),
+    sa.Column("published_on", Text),
+)
+
+resource_attachments = sa.Table(
+    "resource_attachments",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("resource_id", Text, nullable=False, index=True),
+    sa.Column("name", Text, nullable=False),
+    sa.Column("media_type", Text, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("content", Text, nullable=False),
+    sa.Column("added_on", Text, nullable=False),
+)
+
+resource_followers = sa.Table(
+    "resource_followers",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("resource_id", Text, nullable=False, index=True),
+    sa.Column("member_id", Text, sa.ForeignKey("members.id"), nullable=False),
+)
+
+advice_requests = sa.Table(
+    "advice_requests",
+    metadata,
+    sa.Column("id", Text, primary_key=True),
+    sa.Column("commune", Text, nullable=False, index=True),
+    sa.Column("requester", Text, nullable=False),
+    sa.Column("channel", Text, nullable=False),
+    sa.Column("theme", Text, nullable=False),
+    sa.Column("question", Text, nullable=False),
+    sa.Column("received_at", Text, nullable=False),
+    sa.Column("answered_at", Text),
+    sa.Column("answer", Text),
+    sa.Column("minutes_spent", sa.Integer, nullable=False),
+    sa.Column("referred_to", Text),
+    sa.Column("faq_id", Text),
+)

@@ -1,0 +1,146 @@
+"""``rsgm indicators show`` (IND-1), ``rsgm report annual|projects`` (IND-2) and
+``rsgm national export|merge`` (IND-3, also spelled ``rsgm aggregate``)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from rsgm_core.cli.common import open_app, print_table
+from rsgm_core.cli.events import add_action, write_output
+from rsgm_core.domain.indicators import Period
+from rsgm_core.errors import ValidationError
+
+
+def register(commands: Any) -> None:
+    indicators = commands.add_parser("indicators", help="indicateurs du réseau (IND-1)")
+    i_actions = indicators.add_subparsers(dest="action", metavar="ACTION")
+    i_actions.required = True
+    show = add_action(i_actions, "show", "indicateurs d'une période et d'un périmètre", _show)
+    _period_options(show)
+    show.add_argument("--scope", "--perimetre", dest="scope", default="cdg",
+                      help="cdg (défaut), departement:CODE ou epci:SIREN")  # fmt: skip
+    show.add_argument("--formules", action="store_true", dest="formulas",
+                      help="afficher la formule de chaque indicateur")  # fmt: skip
+
+    report = commands.add_parser("report", help="rapport d'activité annuel (IND-2)")
+    r_actions = report.add_subparsers(dest="action", metavar="ACTION")
+    r_actions.required = True
+    annual = add_action(r_actions, "annual", "rapport d'activité d'une année", _annual)
+    annual.add_argument("--year", "--annee", type=int, required=True, dest="year")
+    annual.add_argument("--format", choices=["md", "html", "pdf"], default="html")
+    annual.add_argument("-o", "--sortie", dest="output", metavar="FICHIER")
+    annual.add_argument("--scope", "--perimetre", dest="scope", default="cdg")
+    projects = r_actions.add_parser("projects", help="projets pour l'année à venir")
+    p_actions = projects.add_subparsers(dest="projects_action", metavar="ACTION")
+    p_actions.required = True
+    add = add_action(p_actions, "add", "ajouter un projet pour une année", _project_add)
+    add.add_argument("--year", "--annee", type=int, required=True, dest="year",
+                     help="l'année du projet (il figure dans le rapport de l'année précédente)")  # fmt: skip
+    add.add_argument("text", metavar="TEXTE")
+    listing = add_action(p_actions, "list", "projets d'une année", _project_list)
+    listing.add_argument("--year", "--annee", type=int, required=True, dest="year")
+
+    national = commands.add_parser(
+        "national", aliases=["aggregate"], help="synthèse nationale anonymisée (IND-3)"
+    )
+    n_actions = national.add_subparsers(dest="action", metavar="ACTION")
+    n_actions.required = True
+    export = add_action(n_actions, "export", "export anonymisé du CDG (JSON)", _export)
+    export.add_argument("--year", "--annee", type=int, required=True, dest="year")
+    export.add_argument("--cdg", help="identifiant du CDG (défaut : CDG + départements)")
+    export.add_argument("-o", "--sortie", dest="output", metavar="FICHIER")
+    merge = n_actions.add_parser("merge", help="fusionner les exports de plusieurs CDG")
+    merge.add_argument("files", nargs="+", metavar="FICHIER")
+    merge.add_argument("-o", "--sortie", dest="output", metavar="FICHIER")
+    merge.set_defaults(handler=_merge)
+
+
+def _period_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--year", "--annee", type=int, dest="year")
+    parser.add_argument("--from", "--du", type=dt.date.fromisoformat, dest="start",
+                        metavar="AAAA-MM-JJ")  # fmt: skip
+    parser.add_argument("--to", "--au", type=dt.date.fromisoformat, dest="end",
+                        metavar="AAAA-MM-JJ")  # fmt: skip
+
+
+def period_of(args: argparse.Namespace, today: dt.date) -> Period:
+    if args.year is not None:
+        if args.start or args.end:
+            raise ValidationError("--year ne va pas avec --from/--to", rule="IND-1")
+        return Period.year(args.year)
+    if args.start is None and args.end is None:
+        return Period.year(today.year)
+    if args.start is None or args.end is None:
+        raise ValidationError("--from et --to vont ensemble", rule="IND-1")
+    return Period(args.start, args.end)
+
+
+def _show(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        period = period_of(args, app.today())
+        values = app.indicators.compute(period, args.scope)
+    print(f"Indicateurs du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y} ({args.scope})\n")
+    head = ["Indicateur", "Valeur", *(["Formule"] if args.formulas else [])]
+    rows = [[i.label, i.display(), *([i.formula] if args.formulas else [])] for i in values]
+    print_table(head, rows)
+    return 0
+
+
+def _annual(args: argparse.Namespace) -> int:
+    from rsgm_core.report_render import render_html, render_markdown, render_pdf
+    from rsgm_core.services.annual_report import build_annual_report
+
+    render = {"md": render_markdown, "html": render_html, "pdf": render_pdf}[args.format]
+    with open_app(args) as app:
+        report = build_annual_report(app, args.year, args.scope)
+    if args.format == "pdf" and args.output is None:
+        raise ValidationError("le PDF s'écrit dans un fichier : ajoutez -o FICHIER", rule="IND-2")
+    write_output(render(report), args.output)
+    return 0
+
+
+def _project_add(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        projects = app.indicators.add_project(args.year, args.text)
+    print(f"projet enregistré pour {args.year} ({len(projects)} au total)")
+    return 0
+
+
+def _project_list(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        projects = app.indicators.projects(args.year)
+    for text in projects:
+        print(f"- {text}")
+    if not projects:
+        print(f"aucun projet pour {args.year}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        export = app.indicators.national_export(args.year, args.cdg)
+    text = json.dumps(export.to_data(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    write_output(text, args.output)
+    return 0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from rsgm_core.domain.national import merge, parse_export
+
+    exports = []
+    for name in args.files:
+        try:
+            data = json.loads(Path(name).read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ValidationError(f"{name} : JSON illisible ({exc.msg})", rule="IND-3") from None
+        exports.append(parse_export(data, source=name))
+    table = merge(exports)
+    text = json.dumps(table, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    write_output(text, args.output)
+    if args.output:
+        print(f"{len(table['cdgs'])} CDG fusionnés pour {table['year']}")
+    return 0

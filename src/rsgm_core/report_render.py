@@ -1,0 +1,240 @@
+"""IND-2: the annual activity report as Markdown, as one self-contained HTML page with inline
+SVG charts (participation per event, coverage per EPCI, arrivals and departures per month), and
+as PDF (``pdf`` extra). French formatting throughout."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING
+
+from rsgm_core.domain.indicators import NOT_AVAILABLE
+from rsgm_core.errors import MissingExtraError
+from rsgm_core.formatting import format_date, format_number, format_percent
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from rsgm_core.services.annual_report import AnnualReport
+
+__all__ = ["SECTIONS", "render_html", "render_markdown", "render_pdf"]
+
+SECTIONS = (
+    "1. Description du réseau",
+    "2. Actions et évaluation",
+    "3. Projets pour l'année à venir",
+)
+_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")  # fmt: skip
+
+
+def _pct(value: Decimal | None) -> str:
+    return NOT_AVAILABLE if value is None else format_percent(value, decimals=1)
+
+
+def _event_rows(report: AnnualReport) -> list[list[str]]:
+    return [
+        [
+            format_date(e.first_date, format="d MMM yyyy"), e.title, format_number(e.invited),
+            format_number(e.registered), format_number(e.attendees),
+            _pct(None if not e.invited else e.attendees / _d(e.invited)),
+            _pct(e.satisfaction),
+        ]
+        for e in report.events
+    ]  # fmt: skip
+
+
+def _d(value: int) -> Decimal:
+    from decimal import Decimal
+
+    return Decimal(value)
+
+
+_EVENT_HEAD = [
+    "Date",
+    "Événement",
+    "Invités",
+    "Inscrits",
+    "Présents",
+    "Participation",
+    "Satisfaction",
+]
+
+
+def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    out += ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in rows]
+    return out
+
+
+def render_markdown(report: AnnualReport) -> str:
+    lines = [
+        f"# Rapport d'activité {report.year} — {report.title}",
+        "",
+        f"Édité le {format_date(report.generated_on)}.",
+        "",
+        f"## {SECTIONS[0]}",
+        "",
+        "### Origine",
+        "",
+        *[f"- {line}" for line in report.origin],
+        "",
+        "### Membres",
+        "",
+        *[f"- {label} : {value}" for label, value in report.members],
+        "",
+        "### Organisation",
+        "",
+        *[f"- {line}" for line in report.organisation],
+        "",
+        "### Objectifs",
+        "",
+    ]
+    if not report.objectives:
+        lines.append("- Aucun objectif enregistré.")
+    for kind, text, indicators in report.objectives:
+        measured = ", ".join(f"{i.label} : {i.display()}" for i in indicators)
+        lines.append(f"- ({kind}) {text} — {measured}")
+    lines += ["", "### Moyens", "", *[f"- {m}" for m in report.means], ""]
+    lines += [f"## {SECTIONS[1]}", "", "### Indicateurs de l'année", ""]
+    lines += _md_table(
+        ["Indicateur", "Valeur"], [[i.label, i.display()] for i in report.indicators]
+    )
+    lines += ["", "### Événements et leurs indicateurs", ""]
+    lines += _md_table(_EVENT_HEAD, _event_rows(report)) if report.events else ["Aucun événement."]
+    lines += ["", "### Couverture territoriale par EPCI", ""]
+    lines += _md_table(
+        ["EPCI", "Communes couvertes", "Communes < 3 500 hab.", "Couverture"],
+        [[n, format_number(h), format_number(t), _pct(r)] for n, h, t, r in report.coverage],
+    )
+    lines += ["", "### Boîte à outils et demandes de conseil", ""]
+    lines += _md_table(["Indicateur", "Valeur"], [[i.label, i.display()] for i in report.knowledge])
+    lines += ["", f"## {SECTIONS[2]}", ""]
+    lines += [f"- {p}" for p in report.projects] or ["Aucun projet saisi par l'animateur."]
+    return "\n".join(lines) + "\n"
+
+
+# -- HTML and SVG -------------------------------------------------------------------------------
+
+_CSS = """
+body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+h1{color:#1d4e89}h2{border-bottom:2px solid #1d4e89;padding-bottom:.2rem;margin-top:2.5rem}
+table{border-collapse:collapse;width:100%;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .5rem}
+th{background:#eef3f9;text-align:left}td.n{text-align:right}.kpis{display:flex;flex-wrap:wrap;gap:.8rem}
+.kpi{border:1px solid #cdd9e8;border-radius:.5rem;padding:.6rem .9rem;min-width:11rem}
+.kpi b{display:block;font-size:1.4rem;color:#1d4e89}figure{margin:1rem 0}svg text{font-size:11px}
+"""
+
+
+def _bars(chart_id: str, title: str, rows: list[tuple[str, Decimal | None]]) -> str:
+    """Horizontal bars of shares in [0, 1]; a missing value shows "non disponible"."""
+    height = 24 * len(rows) + 30
+    parts = [
+        f'<svg id="{chart_id}" role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" '
+        f'width="640" height="{height}" viewBox="0 0 640 {height}">',
+        f'<title>{escape(title)}</title>',
+    ]  # fmt: skip
+    for index, (label, value) in enumerate(rows):
+        y = 10 + 24 * index
+        parts.append(f'<text x="0" y="{y + 14}">{escape(label[:38])}</text>')
+        if value is None:
+            parts.append(f'<text x="260" y="{y + 14}" fill="#888">{NOT_AVAILABLE}</text>')
+            continue
+        width = max(1, round(float(value) * 300))
+        parts.append(f'<rect x="260" y="{y}" width="{width}" height="18" fill="#1d4e89"/>')
+        parts.append(f'<text x="{268 + width}" y="{y + 14}">{_pct(value)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _moves_chart(moves: list[tuple[str, int, int]]) -> str:
+    top = max([1, *(max(a, d) for _, a, d in moves)])
+    width, height, step = 640, 220, 640 // max(1, len(moves))
+    parts = [
+        f'<svg id="graphique-mouvements" role="img" aria-label="Arrivées et départs par mois" '
+        f'xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
+        "<title>Arrivées et départs par mois</title>",
+        '<rect x="10" y="4" width="10" height="10" fill="#2a9d8f"/><text x="24" y="13">arrivées</text>',
+        '<rect x="110" y="4" width="10" height="10" fill="#e76f51"/><text x="124" y="13">départs</text>',
+    ]  # fmt: skip
+    for index, (month, arrivals, departures) in enumerate(moves):
+        x = index * step + 8
+        for offset, count, colour in ((0, arrivals, "#2a9d8f"), (step // 3, departures, "#e76f51")):
+            bar = round(150 * count / top)
+            parts.append(
+                f'<rect x="{x + offset}" y="{190 - bar}" width="{step // 3}" height="{bar}" '
+                f'fill="{colour}"><title>{month} : {count}</title></rect>'
+            )
+        label = _MONTHS[int(month[5:]) - 1] if len(moves) <= 12 else month[2:]
+        parts.append(f'<text x="{x}" y="205">{label}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _html_table(head: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
+    th = "".join(f"<th>{escape(h)}</th>" for h in head)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td{' class=n' if i >= numeric_from else ''}>{escape(c)}</td>"
+            for i, c in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def render_html(report: AnnualReport) -> str:
+    def items(lines: list[str]) -> str:
+        return "<ul>" + "".join(f"<li>{escape(x)}</li>" for x in lines) + "</ul>"
+
+    kpis = "".join(
+        f'<div class="kpi">{escape(i.label)}<b>{escape(i.display())}</b></div>'
+        for i in report.indicators
+    )
+    objectives = [
+        f"({kind}) {text} — " + ", ".join(f"{i.label} : {i.display()}" for i in inds)
+        for kind, text, inds in report.objectives
+    ] or ["Aucun objectif enregistré."]
+    participation = [
+        (e.title, None if not e.invited else e.attendees / _d(e.invited)) for e in report.events
+    ]
+    coverage = [(name, share) for name, _, _, share in report.coverage]
+    body = [
+        f"<h1>Rapport d'activité {report.year} — {escape(report.title)}</h1>",
+        f"<p>Édité le {format_date(report.generated_on)}.</p>",
+        f'<section id="description"><h2>{SECTIONS[0]}</h2>',
+        "<h3>Origine</h3>", items(report.origin),
+        "<h3>Membres</h3>", items([f"{a} : {b}" for a, b in report.members]),
+        "<h3>Organisation</h3>", items(report.organisation),
+        "<h3>Objectifs</h3>", items(objectives),
+        "<h3>Moyens</h3>", items(report.means), "</section>",
+        f'<section id="actions"><h2>{SECTIONS[1]}</h2>',
+        f'<h3>Indicateurs de l\'année</h3><div class="kpis">{kpis}</div>',
+        "<h3>Participation par événement</h3><figure>",
+        _bars("graphique-participation", "Participation par événement (présents / invités)", participation),
+        "</figure>",
+        _html_table(_EVENT_HEAD, _event_rows(report), numeric_from=2) if report.events else "<p>Aucun événement.</p>",
+        "<h3>Couverture territoriale par EPCI</h3><figure>",
+        _bars("graphique-couverture", "Couverture des communes de moins de 3 500 habitants par EPCI", coverage),
+        "</figure>",
+        "<h3>Arrivées et départs par mois</h3><figure>", _moves_chart(report.moves), "</figure>",
+        "<h3>Boîte à outils et demandes de conseil</h3>",
+        _html_table(["Indicateur", "Valeur"], [[i.label, i.display()] for i in report.knowledge]),
+        "</section>",
+        f'<section id="projets"><h2>{SECTIONS[2]}</h2>',
+        items(report.projects) if report.projects else "<p>Aucun projet saisi par l'animateur.</p>",
+        "</section>",
+    ]  # fmt: skip
+    return (
+        '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
+        f"<title>Rapport d'activité {report.year}</title><style>{_CSS}</style></head>"
+        f"<body>{''.join(body)}</body></html>\n"
+    )
+
+
+def render_pdf(report: AnnualReport) -> bytes:
+    try:
+        import weasyprint
+    except ImportError:
+        raise MissingExtraError("le rapport en PDF", "pdf", "weasyprint") from None
+    return weasyprint.HTML(string=render_html(report)).write_pdf()

@@ -1,0 +1,161 @@
+"""Advice requests (CNS-1, CNS-2), as ``app.advice``: the log, the answer, the referral to a member
+ranked as in network activation (MEM-9), the one-step conversion into an anonymised FAQ draft and
+the answer-time statistics."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import attrs
+
+from rsgm_core.domain import toolbox as rules
+from rsgm_core.domain.activation import Helper
+from rsgm_core.domain.advice import AdviceRequest, AnswerTimes, Channel, answer_times_of, to_faq
+from rsgm_core.domain.toolbox import Resource
+from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
+from rsgm_core.services.access_facts import find_member
+from rsgm_core.services.members import new_id
+from rsgm_core.services.toolbox import departmental_role
+
+if TYPE_CHECKING:
+    from rsgm_core.app import App
+
+__all__ = ["AdviceService", "parse_channel"]
+
+
+def parse_channel(value: Channel | str) -> Channel:
+    if isinstance(value, Channel):
+        return value
+    for channel in Channel:
+        if value in (channel.value, channel.name.lower()):
+            return channel
+    raise ValidationError(
+        f"canal inconnu : {value!r} (valeurs : {', '.join(c.value for c in Channel)})",
+        rule="CNS-1",
+        value=value,
+    )
+
+
+class AdviceService:
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    def log(
+        self,
+        commune: str,
+        requester: str,
+        channel: Channel | str,
+        theme: str,
+        question: str,
+        *,
+        received_at: dt.datetime | None = None,
+        id: str | None = None,
+    ) -> AdviceRequest:
+        """CNS-1: log a request from an SGM or an elected official."""
+        if not question.strip():
+            raise ValidationError("demande sans question", rule="CNS-1", value=question)
+        request = AdviceRequest(
+            id=id or new_id(),
+            commune=commune,
+            requester=requester.strip(),
+            channel=parse_channel(channel),
+            theme=self.app.hooks.expertise_thesaurus().resolve(theme),
+            question=question.strip(),
+            received_at=received_at or self.app.now(),
+        )
+        with self.app.transaction() as uow:
+            if uow.communes.find(commune) is None:
+                raise NotFoundError(f"commune inconnue : {commune!r}", rule="CNS-1", value=commune)
+            return uow.advice_requests.add(request)
+
+    def answer(
+        self,
+        request_id: str,
+        answer: str,
+        *,
+        minutes_spent: int = 0,
+        answered_at: dt.datetime | None = None,
+    ) -> AdviceRequest:
+        """CNS-1: record the answer, when it was given and the time spent."""
+        if not answer.strip():
+            raise ValidationError("réponse vide", rule="CNS-1", value=answer)
+        with self.app.transaction() as uow:
+            request = uow.advice_requests.get(request_id)
+            answered = attrs.evolve(
+                request,
+                answer=answer.strip(),
+                answered_at=answered_at or self.app.now(),
+                minutes_spent=minutes_spent,
+            )
+            return uow.advice_requests.update(answered)
+
+    def refer(
+        self, request_id: str, *, member: str | None = None, software: tuple[str, ...] = ()
+    ) -> tuple[AdviceRequest, list[Helper]]:
+        """CNS-1: refer the request to a member with the expertise, ranked as in network
+        activation (MEM-9): ``member`` if given, else the first of the ranking."""
+        request = self.get(request_id)
+        helpers = self.app.network.activate(
+            request.commune, expertises=[request.theme], software=software
+        )
+        with self.app.transaction() as uow:
+            if member is not None:
+                chosen = find_member(uow, member, rule="CNS-1").id
+            elif helpers:
+                chosen = helpers[0].member.id
+            else:
+                raise RuleViolation(
+                    f"aucun membre volontaire pour « {request.theme} » (MEM-9)",
+                    rule="CNS-1",
+                    value=request.theme,
+                )
+            current = uow.advice_requests.get(request_id)
+            referred = uow.advice_requests.update(attrs.evolve(current, referred_to=chosen))
+        return referred, helpers
+
+    def to_faq(self, request_id: str, *, by: str) -> tuple[AdviceRequest, Resource]:
+        """CNS-2: an answered request becomes an anonymised FAQ draft (KNB-1) in one step; the
+        request keeps the link."""
+        with self.app.transaction() as uow:
+            author = find_member(uow, by, rule="CNS-2")
+            request = uow.advice_requests.get(request_id)
+            commune = uow.communes.find(request.commune)
+            names = [commune.name] if commune is not None else []
+            draft = to_faq(request, faq_id=new_id(), author_id=author.id, names=names)
+            role, open_ = departmental_role(uow, author.id)
+            uow.resources.add(rules.propose(draft, role=role, contributions_open=open_))
+            linked = uow.advice_requests.update(attrs.evolve(request, faq_id=draft.id))
+            return linked, draft
+
+    def get(self, request_id: str) -> AdviceRequest:
+        with self.app.storage.unit_of_work(read_only=True) as uow:
+            return uow.advice_requests.get(request_id)
+
+    def list(
+        self, *, commune: str | None = None, pending: bool | None = None
+    ) -> list[AdviceRequest]:
+        with self.app.storage.unit_of_work(read_only=True) as uow:
+            found = uow.advice_requests.list({"commune": commune} if commune else None)
+        if pending is not None:
+            found = [r for r in found if r.answered is not pending]
+        return sorted(found, key=lambda r: r.received_at)
+
+    def stats(self, *, since: dt.date | None = None, until: dt.date | None = None) -> AnswerTimes:
+        """CNS-2: median and 90th-percentile answer times (hours) of requests received in the
+        period (both ends included)."""
+        from rsgm_core.services.advice_sql import answer_rows
+
+        zone = self.app.settings.zone
+        with self.app.storage.unit_of_work(read_only=True) as uow:
+            rows = answer_rows(uow)
+            if rows is None:
+                rows = [(r.received_at, r.answered_at if r.answered else None)
+                        for r in uow.advice_requests.list()]  # fmt: skip
+        chosen = [
+            (received, answered)
+            for received, answered in rows
+            if (since is None or received.astimezone(zone).date() >= since)
+            and (until is None or received.astimezone(zone).date() <= until)
+        ]
+        return answer_times_of(chosen)

@@ -1,0 +1,387 @@
+"""Indicators (IND-1), the annual activity report's figures (IND-2) and the anonymised national
+export (IND-3), computed from storage for a period and a scope.
+
+A scope is ``cdg`` (the whole CDG), ``departement:79`` or ``epci:200041317``. Figures the data
+cannot give (toolbox and advice requests before their storage exists, statistics no plugin
+provides) are ``None`` and shown "non disponible", never 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from rsgm_core.domain.events import RegistrationStatus
+from rsgm_core.domain.indicators import Indicator, Period, coverage, rate
+from rsgm_core.domain.members import Lifecycle
+from rsgm_core.domain.territory import CommuneStatus
+from rsgm_core.errors import ValidationError
+from rsgm_core.services.indicators_knowledge import knowledge_indicators
+
+if TYPE_CHECKING:
+    from rsgm_core.app import App
+    from rsgm_core.domain.national import CdgExport
+    from rsgm_core.ports import UnitOfWork
+
+__all__ = ["SMALL_COMMUNE", "EventFigures", "IndicatorService", "Scope"]
+
+SMALL_COMMUNE = 3500  # IND-1 territorial coverage: communes under 3,500 inhabitants
+PROJECTS_KEY = "report_projects:{year}"
+
+
+@attrs.frozen
+class Scope:
+    kind: str  # "cdg", "departement", "epci"
+    code: str | None = None
+
+    @classmethod
+    def parse(cls, text: str | None) -> Scope:
+        if not text or text == "cdg":
+            return cls("cdg")
+        kind, _, code = text.partition(":")
+        if kind not in {"departement", "epci"} or not code:
+            raise ValidationError(
+                f"périmètre inconnu : {text!r} (cdg, departement:CODE ou epci:SIREN)",
+                rule="IND-1",
+                value=text,
+            )
+        return cls(kind, code)
+
+    def __str__(self) -> str:
+        return self.kind if self.code is None else f"{self.kind}:{self.code}"
+
+
+@attrs.frozen
+class EventFigures:
+    """One event's evaluation in the annual report (IND-2, EVT-5, EVT-9)."""
+
+    event_id: str
+    title: str
+    first_date: dt.date
+    invited: int
+    registered: int
+    attendees: int
+    satisfaction: Decimal | None
+    answers: int
+
+
+class IndicatorService:
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    # -- IND-1 -----------------------------------------------------------------------------
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Within the block, computations for the same period and scope read storage once (the
+        annual report asks for indicators, events and coverage of one year)."""
+        if getattr(self, "_cache", None) is not None:  # already inside a reading block
+            yield
+            return
+        self._cache: dict[tuple[Scope, Period], tuple[_Data, list[Indicator]]] | None = {}
+        try:
+            yield
+        finally:
+            self._cache = None
+
+    def _load(self, period: Period, scope: Scope | str | None) -> tuple[_Data, list[Indicator]]:
+        scope = scope if isinstance(scope, Scope) else Scope.parse(scope)
+        cache = getattr(self, "_cache", None)
+        if cache is not None and (scope, period) in cache:
+            return cache[scope, period]
+        with self.app.storage.unit_of_work(read_only=True) as uow:
+            data = _Data.load(uow, scope, period)
+            knowledge = knowledge_indicators(
+                uow, period, None if scope.kind == "cdg" else set(data.communes)
+            )
+        if cache is not None:
+            cache[scope, period] = (data, knowledge)
+        return data, knowledge
+
+    def compute(self, period: Period, scope: Scope | str | None = None) -> list[Indicator]:
+        data, knowledge = self._load(period, scope)
+        scope = data.scope
+        events = self._event_figures(data, period)
+        invited = sum(e.invited for e in events)
+        registered = sum(e.registered for e in events)
+        attendees = sum(e.attendees for e in events)
+        answers = [a for s in data.surveys_in(period) for a in data.answers.get(s.id, ())]
+        scored = [a.score for a in answers if a.score is not None]
+        sat_scored = [
+            a.score
+            for s in data.surveys_in(period)
+            if s.kind.name == "SATISFACTION"
+            for a in data.answers.get(s.id, ())
+            if a.score is not None
+        ]
+        surveyed = sum(s.invited for s in data.surveys_in(period))
+        cov = data.coverage(period)["total"]
+        small = data.small_communes(period)
+        joined = {
+            m.insee for m in data.memberships if period.start.year <= m.year <= period.end.year
+        }
+        arrivals, departures = data.moves(period)
+        disengaged = self._disengaged(data, period)
+        stats = {k: self.app.hooks.statistics(k, period, str(scope)) for k in _HOOKED}
+        del scored
+        values: list[Indicator] = [
+            Indicator("taux_participation", "Taux de participation (présents / invités)",
+                      rate(attendees, invited), "présents / invités, événements de la période", "%"),
+            Indicator("taux_participation_inscrits", "Taux de participation (présents / inscrits)",
+                      rate(attendees, registered), "présents / inscrits confirmés", "%"),
+            Indicator("taux_satisfaction", "Taux de satisfaction",
+                      rate(sum(1 for s in sat_scored if s >= 4), len(sat_scored)),
+                      "réponses notées 4 ou 5 / réponses notées (questionnaires de satisfaction)", "%"),
+            Indicator("taux_reponse_enquetes", "Taux de réponse aux enquêtes",
+                      _capped_rate(len(answers), surveyed), "réponses / destinataires des questionnaires", "%"),
+            Indicator("taux_ouverture_lettre", "Taux d'ouverture de la lettre d'information",
+                      stats["taux_ouverture_lettre"], "fourni par l'extension de messagerie", "%"),
+            Indicator("visites_plateforme", "Visites de la plateforme", stats["visites_plateforme"],
+                      "fourni par l'extension de la plateforme"),
+            Indicator("lettres_envoyees", "Lettres d'information envoyées",
+                      sum(1 for n in data.newsletters if n.sent_on in period), "lettres envoyées sur la période"),
+            Indicator("couverture_territoriale", "Couverture territoriale (communes < 3 500 hab.)",
+                      cov[2], "communes < 3 500 hab. avec au moins un membre actif / communes < 3 500 hab.", "%"),
+            Indicator("adhesion_pack", "Adhésion au pack",
+                      rate(len(joined & small), len(small)) if small else None,
+                      "communes < 3 500 hab. adhérentes au pack / communes < 3 500 hab.", "%"),
+            Indicator("arrivees", "Arrivées", arrivals, "membres arrivés dans la période"),
+            Indicator("departs", "Départs", departures, "membres partis dans la période"),
+            Indicator("membres_desengages", "Membres à remobiliser", disengaged,
+                      "membres actifs signalés par MEM-7 à la fin de la période"),
+            Indicator("membres_actifs", "Membres actifs", len(data.active_members(period.end)),
+                      "membres actifs à la fin de la période"),
+            Indicator("evenements", "Événements", len(events), "événements ayant une séance dans la période"),
+            *knowledge,
+        ]  # fmt: skip
+        return values
+
+    def _event_figures(self, data: _Data, period: Period) -> list[EventFigures]:
+        figures = []
+        for event in data.events:
+            dates = sorted(s.date for s in data.sessions.get(event.id, ()))
+            if not dates or not any(d in period for d in dates):
+                continue
+            regs = [
+                r
+                for s in data.sessions.get(event.id, ())
+                for r in data.registrations.get(s.id, ())
+                if r.status is RegistrationStatus.CONFIRMED
+            ]
+            scores = [
+                a.score
+                for s in data.event_surveys.get(event.id, ())
+                for a in data.answers.get(s.id, ())
+                if a.score is not None
+            ]
+            figures.append(
+                EventFigures(
+                    event.id, event.title, dates[0], event.invited, len(regs),
+                    sum(1 for r in regs if r.attended), rate(sum(1 for s in scores if s >= 4), len(scores)),
+                    len(scores),
+                )
+            )  # fmt: skip
+        return sorted(figures, key=lambda f: (f.first_date, f.event_id))
+
+    def events(self, period: Period, scope: Scope | str | None = None) -> list[EventFigures]:
+        data, _ = self._load(period, scope)
+        return self._event_figures(data, period)
+
+    def _disengaged(self, data: _Data, period: Period) -> int:
+        listed = {d.member_id for d in self.app.network.disengaged(on=period.end)}
+        return len(listed & data.member_ids)
+
+    def coverage_by_epci(
+        self, period: Period, scope: Scope | str | None = None
+    ) -> list[tuple[str, int, int, Decimal | None]]:
+        data, _ = self._load(period, scope)
+        names = data.epci_names
+        rows = data.coverage(period)
+        return [
+            (names.get(k, k), *rows[k])
+            for k in sorted(rows, key=lambda k: names.get(k, k))
+            if k != "total"
+        ]
+
+    def moves_by_month(
+        self, period: Period, scope: Scope | str | None = None
+    ) -> list[tuple[str, int, int]]:
+        data, _ = self._load(period, scope)
+        members = data.members
+        arrivals = Counter(
+            m.arrival.strftime("%Y-%m") for m in members if m.arrival and m.arrival in period
+        )
+        departures = Counter(
+            m.departed_on.strftime("%Y-%m")
+            for m in members
+            if m.departed_on and m.departed_on in period
+        )
+        months = []
+        day = period.start.replace(day=1)
+        while day <= period.end:
+            key = day.strftime("%Y-%m")
+            months.append((key, arrivals[key], departures[key]))
+            day = (day + dt.timedelta(days=32)).replace(day=1)
+        return months  # fmt: skip
+
+    # -- IND-2 projects --------------------------------------------------------------------
+
+    def projects(self, year: int) -> list[str]:
+        with self.app.storage.unit_of_work(read_only=True) as uow:
+            entry = uow.meta.find(PROJECTS_KEY.format(year=year))
+        return list(json.loads(entry.value)) if entry else []
+
+    def add_project(self, year: int, text: str) -> list[str]:
+        from rsgm_core.domain.census import MetaEntry
+
+        if not text.strip():
+            raise ValidationError("un projet ne peut pas être vide", rule="IND-2", value=text)
+        key = PROJECTS_KEY.format(year=year)
+        with self.app.transaction() as uow:
+            entry = uow.meta.find(key)
+            projects = [*(json.loads(entry.value) if entry else []), text.strip()]
+            record = MetaEntry(key, json.dumps(projects, ensure_ascii=False))
+            (uow.meta.update if entry else uow.meta.add)(record)
+        return projects
+
+    # -- IND-3 -----------------------------------------------------------------------------
+
+    def national_export(self, year: int, cdg: str | None = None) -> CdgExport:
+        """IND-3: the CDG's anonymised aggregate figures for ``year``."""
+        from rsgm_core.services.national_export import national_export
+
+        return national_export(self, year, cdg)
+
+
+_HOOKED = ("taux_ouverture_lettre", "visites_plateforme")
+
+
+def _capped_rate(part: int, whole: int) -> Decimal | None:
+    return rate(min(part, whole), whole)
+
+
+@attrs.define
+class _Data:
+    """Everything one computation reads, loaded once (a few list() calls, no per-row query)."""
+
+    scope: Scope
+    communes: dict[str, Any]
+    populations: dict[str, int]
+    members: list[Any]
+    positions: list[Any]
+    member_ids: set[str]
+    events: list[Any]
+    sessions: dict[str, list[Any]]
+    registrations: dict[str, list[Any]]
+    surveys: list[Any]
+    event_surveys: dict[str, list[Any]]
+    answers: dict[str, list[Any]]
+    newsletters: list[Any]
+    memberships: list[Any]
+    epci_names: dict[str, str]
+
+    @classmethod
+    def load(cls, uow: UnitOfWork, scope: Scope, period: Period) -> _Data:
+        communes = {c.code: c for c in uow.communes.list({"status": CommuneStatus.ACTUELLE})}
+        if scope.kind == "departement":
+            if uow.departements.find(scope.code) is None:
+                raise _unknown(scope)
+            communes = {k: c for k, c in communes.items() if c.departement == scope.code}
+        elif scope.kind == "epci":
+            if uow.epcis.find(scope.code) is None:
+                raise _unknown(scope)
+            communes = {k: c for k, c in communes.items() if c.epci == scope.code}
+        populations: dict[str, tuple[int, int]] = {}
+        for figure in uow.populations.list():
+            best = populations.get(figure.commune)
+            usable = figure.vintage + 3 <= period.end.year
+            if (
+                best is None
+                or (usable and figure.vintage > best[0])
+                or (best[0] + 3 > period.end.year and figure.vintage < best[0])
+            ):
+                populations[figure.commune] = (figure.vintage, figure.municipale)
+        positions = uow.positions.list()
+        members = uow.members.list()
+        if scope.kind != "cdg":
+            ids = {p.member_id for p in positions if p.commune in communes}
+            members = [m for m in members if m.id in ids]
+        member_ids = {m.id for m in members}
+        networks = {n.id: n for n in uow.networks.list()}
+        epcis = {c.epci for c in communes.values()}
+        events = [
+            e for e in uow.events.list()
+            if scope.kind == "cdg" or e.host_commune in communes
+            or (e.network_id in networks and networks[e.network_id].epci in epcis)
+        ]  # fmt: skip
+        sessions: dict[str, list[Any]] = {}
+        for s in uow.sessions.list():
+            sessions.setdefault(s.event_id, []).append(s)
+        # only the events with a session in the period, and their registrations and surveys
+        events = [e for e in events if any(s.date in period for s in sessions.get(e.id, ()))]
+        event_ids = {e.id for e in events}
+        wanted = tuple(s.id for e in events for s in sessions.get(e.id, ()))
+        registrations: dict[str, list[Any]] = {}
+        for r in uow.registrations.list({"session_id": wanted}) if wanted else ():
+            registrations.setdefault(r.session_id, []).append(r)
+        surveys = [
+            s for s in uow.surveys.list()
+            if s.event_id in event_ids or (s.opened_on in period and scope.kind == "cdg")
+        ]  # fmt: skip
+        event_surveys: dict[str, list[Any]] = {}
+        for s in surveys:
+            if s.event_id:
+                event_surveys.setdefault(s.event_id, []).append(s)
+        answers: dict[str, list[Any]] = {}
+        asked = tuple(s.id for s in surveys)
+        for a in uow.survey_answers.list({"survey_id": asked}) if asked else ():
+            answers.setdefault(a.survey_id, []).append(a)
+        return cls(
+            scope, communes, {k: v[1] for k, v in populations.items()}, members, positions,
+            member_ids, events, sessions, registrations, surveys, event_surveys, answers,
+            uow.newsletters.list(), [m for m in uow.memberships.list() if m.insee in communes],
+            {e.siren: e.name for e in uow.epcis.list()},
+        )  # fmt: skip
+
+    def surveys_in(self, period: Period) -> list[Any]:
+        return [s for s in self.surveys if s.opened_on in period]
+
+    def active_members(self, on: dt.date) -> set[str]:
+        return {
+            m.id
+            for m in self.members
+            if m.lifecycle is Lifecycle.ACTIVE or (m.departed_on is not None and m.departed_on > on)
+            if m.arrival is None or m.arrival <= on
+        }
+
+    def small_communes(self, period: Period) -> set[str]:
+        return {k for k in self.communes if self.populations.get(k, SMALL_COMMUNE) < SMALL_COMMUNE}
+
+    def coverage(self, period: Period) -> dict[str, tuple[int, int, Decimal | None]]:
+        small = self.small_communes(period)
+        groups: dict[str, list[str]] = {}
+        for code in sorted(small):
+            groups.setdefault(self.communes[code].epci or "sans EPCI", []).append(code)
+        active = self.active_members(period.end)
+        covered = {
+            p.commune
+            for p in self.positions
+            if p.member_id in active and (p.end is None or p.end >= period.end)
+        }
+        return coverage(groups, covered)
+
+    def moves(self, period: Period) -> tuple[int, int]:
+        arrivals = sum(1 for m in self.members if m.arrival and m.arrival in period)
+        departures = sum(1 for m in self.members if m.departed_on and m.departed_on in period)
+        return arrivals, departures
+
+
+def _unknown(scope: Scope) -> ValidationError:
+    return ValidationError(f"périmètre inconnu : {scope}", rule="IND-1", value=str(scope))

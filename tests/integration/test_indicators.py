@@ -1,0 +1,262 @@
+"""IND-1 indicators, IND-2 annual report and IND-3 national export, on both backends."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from html.parser import HTMLParser
+
+import pytest
+
+from rsgm_core import hookimpl
+from rsgm_core.app import App
+from rsgm_core.domain.governance import Objective, ObjectiveKind
+from rsgm_core.domain.indicators import NOT_AVAILABLE, Period
+from rsgm_core.domain.national import merge, parse_export
+from rsgm_core.errors import ValidationError
+from rsgm_core.report_render import SECTIONS, render_html, render_markdown
+from rsgm_core.services.annual_report import build_annual_report
+from tests.indicator_seed import YEAR, seed
+
+
+@pytest.fixture
+def seeded(app: App) -> dict[str, object]:
+    return seed(app)
+
+
+def values(app: App, scope: str | None = None, period: Period | None = None) -> dict[str, object]:
+    return {i.key: i.value for i in app.indicators.compute(period or Period.year(YEAR), scope)}
+
+
+def test_ind1_evt5_evt9_rates(app: App, seeded: dict[str, object]) -> None:
+    got = values(app)
+    assert got["taux_participation"] == Decimal(11) / 20  # EVT-5: attendees / invited
+    assert got["taux_participation_inscrits"] == Decimal(11) / 14  # attendees / registered
+    assert got["taux_satisfaction"] == Decimal(3) / 4  # EVT-9: answers 4-5 / scored answers
+    assert got["taux_reponse_enquetes"] == Decimal(4) / 6
+    assert got["evenements"] == 2 and got["lettres_envoyees"] == 1
+
+
+def test_ind1_absent_statistics_are_not_available_never_zero(
+    app: App, seeded: dict[str, object]
+) -> None:
+    shown = {i.key: i.display() for i in app.indicators.compute(Period.year(YEAR))}
+    assert shown["taux_ouverture_lettre"] == NOT_AVAILABLE
+    assert shown["visites_plateforme"] == NOT_AVAILABLE
+    # a period without any event has no participation rate rather than 0 %
+    empty = app.indicators.compute(Period.year(YEAR - 5))
+    assert next(i for i in empty if i.key == "taux_participation").display() == NOT_AVAILABLE
+
+
+class Stats:
+    """A notification and platform plugin answering the statistics hook."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, Period, str]] = []
+
+    @hookimpl
+    def rsgm_statistics(self, name: str, period: Period, scope: str) -> Decimal | int | None:
+        self.calls.append((name, period, scope))
+        return {"taux_ouverture_lettre": Decimal("0.42"), "visites_plateforme": 1234}.get(name)
+
+
+def test_ind1_statistics_hook_feeds_open_rate_and_visits(url: str) -> None:
+    import rsgm_core
+    from tests.conftest import fixed_clock
+
+    plugin = Stats()
+    with rsgm_core.open(url, clock=fixed_clock, plugins=[plugin]) as app:
+        seed(app)
+        shown = {i.key: i.display() for i in app.indicators.compute(Period.year(YEAR), "cdg")}
+    assert shown["taux_ouverture_lettre"] == "42,0\xa0%"
+    assert shown["visites_plateforme"] == "1\u202f234"
+    assert ("visites_plateforme", Period.year(YEAR), "cdg") in plugin.calls
+
+
+def test_ind1_ter3_coverage_per_epci_and_overall(app: App, seeded: dict[str, object]) -> None:
+    groups = seeded["groups"]
+    first, second = seeded["first"], seeded["second"]
+    rows = {
+        n: (hit, total) for n, hit, total, _ in app.indicators.coverage_by_epci(Period.year(YEAR))
+    }
+    with app.storage.unit_of_work(read_only=True) as uow:
+        names = {e.siren: e.name for e in uow.epcis.list()}
+    # the two departed members' communes (m10, m11 → places 0 and 1) are still covered by m00, m01
+    assert rows[names[first]] == (6, len(groups[first]))
+    assert rows[names[second]] == (4, len(groups[second]))
+    total = sum(len(v) for v in groups.values())
+    assert values(app)["couverture_territoriale"] == Decimal(10) / total
+
+
+def test_ind1_tar3_mem4_mem7_pack_arrivals_departures(app: App, seeded: dict[str, object]) -> None:
+    got = values(app)
+    total = sum(len(v) for v in seeded["groups"].values())
+    assert got["adhesion_pack"] == Decimal(3) / total  # TAR-3: memberships of the year
+    assert got["arrivees"] == 10 and got["departs"] == 2  # MEM-4
+    assert got["membres_actifs"] == 10
+    assert got["membres_desengages"] == 0  # MEM-7: nobody was sent invitations through the network
+    half = values(app, period=Period(dt.date(YEAR, 1, 1), dt.date(YEAR, 6, 30)))
+    assert half["arrivees"] == 6 and half["departs"] == 0
+
+
+def test_ind1_scopes(app: App, seeded: dict[str, object]) -> None:
+    assert values(app, "departement:79") == values(app, "cdg")
+    second = values(app, f"epci:{seeded['second']}")
+    assert second["arrivees"] == 4  # members m06..m09 work in the second EPCI
+    assert second["couverture_territoriale"] == Decimal(4) / len(seeded["groups"][seeded["second"]])
+    assert second["evenements"] == 0  # both events are hosted in the first EPCI
+
+
+@pytest.mark.parametrize("scope", ["region:75", "epci:", "departement:99", "epci:999999999"])
+def test_ind1_unknown_scope_is_a_clear_error(
+    app: App, seeded: dict[str, object], scope: str
+) -> None:
+    with pytest.raises(ValidationError, match="périmètre inconnu"):
+        app.indicators.compute(Period.year(YEAR), scope)
+
+
+def test_ind1_period_end_before_start_is_refused() -> None:
+    with pytest.raises(ValidationError, match="période inversée"):
+        Period(dt.date(YEAR, 6, 1), dt.date(YEAR, 5, 1))
+
+
+def test_ind1_knb3_cns2_from_their_collections_or_not_available(
+    app: App, seeded: dict[str, object]
+) -> None:
+    shown = {i.key: i for i in app.indicators.compute(Period.year(YEAR))}
+    for key in (
+        "ressources_publiees",
+        "ressources_perimees",
+        "demandes_conseil",
+        "delai_reponse_median",
+    ):
+        assert key in shown
+        assert shown[key].formula  # every indicator documents its formula
+    if hasattr(app.storage.unit_of_work(read_only=True), "advice_requests"):
+        assert shown["demandes_conseil"].value == 0
+        assert shown["delai_reponse_median"].display() == NOT_AVAILABLE  # no answer, no time
+    else:
+        assert shown["demandes_conseil"].display() == NOT_AVAILABLE
+
+
+def test_net4_objectives_reported_with_their_indicators(
+    app: App, seeded: dict[str, object]
+) -> None:
+    app.network.create_departmental("Réseau des SGM des Deux-Sèvres")
+    network = app.network.departmental()
+    objective = Objective(ObjectiveKind.OPERATIONAL, "Faire venir les SGM", ("taux_participation",))
+    with app.transaction() as uow:
+        import attrs
+
+        uow.networks.update(attrs.evolve(network, objectives=(objective,)))
+    report = build_annual_report(app, YEAR)
+    assert report.title == "Réseau des SGM des Deux-Sèvres"
+    ((kind, text, indicators),) = report.objectives
+    assert (kind, text) == ("opérationnel", "Faire venir les SGM")
+    assert indicators[0].display() == "55,0\xa0%"
+
+
+class Outline(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[str] = []
+        self.svgs: list[dict[str, str | None]] = []
+        self.rects = 0
+        self.external: list[str] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in {"h2", "h3"}:
+            self._in = tag
+        if tag == "svg":
+            self.svgs.append(dict(attrs))
+        if tag == "rect":
+            self.rects += 1
+        if tag in {"script", "link", "img"}:
+            self.external.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        if self._in:
+            self.headings.append(data.strip())
+            self._in = None
+
+
+def test_ind2_html_report_sections_and_charts(app: App, seeded: dict[str, object]) -> None:
+    app.indicators.add_project(YEAR + 1, "Ouvrir un réseau communautaire par EPCI")
+    html = render_html(build_annual_report(app, YEAR))
+    outline = Outline()
+    outline.feed(html)
+    assert [h for h in outline.headings if h in SECTIONS] == list(SECTIONS)
+    for heading in ("Origine", "Membres", "Organisation", "Objectifs", "Moyens",
+                    "Participation par événement", "Couverture territoriale par EPCI",
+                    "Arrivées et départs par mois", "Boîte à outils et demandes de conseil"):  # fmt: skip
+        assert heading in outline.headings
+    ids = {svg.get("id") for svg in outline.svgs}
+    assert ids == {"graphique-participation", "graphique-couverture", "graphique-mouvements"}
+    assert outline.rects > 10 and not outline.external  # self-contained: inline SVG, no fetch
+    assert "Ouvrir un réseau communautaire par EPCI" in html
+    assert "55,0\xa0%" in html and "Matinale e1" in html  # French formatting
+    assert 'lang="fr"' in html
+
+
+def test_ind2_markdown_report_and_projects(app: App, seeded: dict[str, object]) -> None:
+    app.indicators.add_project(YEAR + 1, "Publier un guide de prise de poste")
+    assert app.indicators.projects(YEAR + 1) == ["Publier un guide de prise de poste"]
+    text = render_markdown(build_annual_report(app, YEAR))
+    for section in SECTIONS:
+        assert f"## {section}" in text
+    assert "- Publier un guide de prise de poste" in text
+    assert "| 12 mars 2024 | Matinale e1 | 12 | 8 | 6 | 50,0\xa0% | 75,0\xa0% |" in text
+    with pytest.raises(ValidationError):
+        app.indicators.add_project(YEAR + 1, "  ")
+
+
+def test_ind3_export_is_anonymous_and_small_counts_suppressed(
+    app: App, seeded: dict[str, object]
+) -> None:
+    data = app.indicators.national_export(YEAR, "CDG79").to_data()
+    text = str(data)
+    assert "Nom" not in text and "@" not in text and "m0" not in text  # no names, e-mails, ids
+    for table in data["tables"].values():
+        for value in [*table["cells"].values(), table["total"]]:
+            assert value is None or value == 0 or value >= 5
+    assert parse_export(data).cdg == "CDG79"
+
+
+def test_ind3_suppressed_cell_cannot_be_recovered_by_subtraction(
+    app: App, seeded: dict[str, object]
+) -> None:
+    data = app.indicators.national_export(YEAR, "CDG79").to_data()
+    truth = {"mouvements": {"arrivees": 10, "departs": 2},
+             "participation": {"presents": 11, "inscrits_absents": 3, "invites_non_inscrits": 6}}  # fmt: skip
+    attacked = 0
+    for name, cells in truth.items():
+        table = data["tables"][name]
+        hidden = [k for k, v in table["cells"].items() if v is None]
+        assert any(0 < cells[k] < 5 for k in hidden)  # a small count was hidden
+        published = sum(v for v in table["cells"].values() if v is not None)
+        remainder = table["total"] - published
+        # the attacker learns only the sum of the hidden cells: never a single small count
+        assert len(hidden) >= 2
+        assert all(remainder != cells[k] or remainder >= 5 for k in hidden)
+        attacked += 1
+    assert attacked == 2
+    # and no exported rate gives the registered count (hence the hidden absentees) back
+    assert "taux_participation_inscrits" not in data["indicators"]
+
+
+def test_ind3_merge_refuses_duplicates_and_unknown_schema(
+    app: App, seeded: dict[str, object]
+) -> None:
+    one = app.indicators.national_export(YEAR, "CDG79").to_data()
+    other = {**one, "cdg": "CDG86"}
+    table = merge([parse_export(one), parse_export(other)])
+    assert table["cdgs"] == ["CDG79", "CDG86"]
+    assert table["tables"]["participation"]["total"] == 40
+    with pytest.raises(ValidationError, match="deux fois"):
+        merge([parse_export(one), parse_export(dict(one))])
+    with pytest.raises(ValidationError, match="schéma inconnu"):
+        parse_export({**one, "schema": "rsgm-national/2"})
+    edited = {**one, "tables": {"mouvements": {"cells": {"departs": 2}, "total": 12}}}
+    with pytest.raises(ValidationError, match="sous le seuil"):
+        parse_export(edited)
