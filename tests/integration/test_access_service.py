@@ -4,38 +4,22 @@ sanctions (CHA-1..CHA-9). Each bad input is a clear error with its rule and writ
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 
-from rsgm_core import NotFoundError, RsgmError, RuleViolation
+from rsgm_core import NotFoundError, RuleViolation
 from rsgm_core.app import App
 from rsgm_core.domain.access import Role, SanctionKind
 from rsgm_core.domain.access_records import AgreementParty, NoticeKind
 from rsgm_core.domain.charters import Capacity, SpaceKind
 from rsgm_core.domain.messages import MessageStatus
 from tests.conftest import SAMPLE
+from tests.helpers import nothing_written, snapshot
 
 PUBLISHED = dt.date(2025, 1, 6)
 AUBIGNY, PARTHENAY, SAUZE = "79019", "79202", "79307"  # Parthenay: 3,500+, Aubigny's EPCI
 PARTHENAY_GATINE = "200041333"
-
-
-def snapshot(app: App) -> dict[str, list[Any]]:
-    with app.storage.unit_of_work(read_only=True) as uow:
-        return {repo.collection.name: repo.list() for repo in uow.repositories()}
-
-
-def nothing_written(app: App, call: Callable[[], object], rule: str) -> RsgmError:
-    before = snapshot(app)
-    with pytest.raises(RsgmError) as caught:
-        call()
-    assert caught.value.rule == rule, caught.value
-    assert f"[{rule}]" in str(caught.value)
-    assert snapshot(app) == before
-    return caught.value
 
 
 @pytest.fixture

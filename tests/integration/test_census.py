@@ -23,13 +23,9 @@ from rsgm_core.domain.census import ChangeKind
 from rsgm_core.domain.territory import CommuneStatus
 from rsgm_core.errors import NotFoundError, RuleViolation, SourceDataError, ValidationError
 from tests.conftest import NEW_VINTAGE, OLD_VINTAGE, SAMPLE
+from tests.helpers import snapshot
 
 DEPARTEMENTS = ["79", "12", "02", "15", "14"]
-
-
-def snapshot(app: App) -> dict[str, list[object]]:
-    with app.storage.unit_of_work(read_only=True) as uow:
-        return {repo.collection.name: repo.list() for repo in uow.repositories()}
 
 
 @pytest.fixture

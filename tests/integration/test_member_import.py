@@ -6,7 +6,6 @@ from __future__ import annotations
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -14,6 +13,7 @@ from rsgm_core.app import App
 from rsgm_core.domain.directory import Viewer, ViewerRole
 from rsgm_core.errors import MissingExtraError, ValidationError
 from tests.conftest import SAMPLE
+from tests.helpers import snapshot
 
 HEADER = [
     "Prénom",
@@ -38,11 +38,6 @@ ROWS = [
 def census_app(app: App) -> App:
     app.census.import_(SAMPLE, ["79"])
     return app
-
-
-def snapshot(app: App) -> dict[str, list[Any]]:
-    with app.storage.unit_of_work(read_only=True) as uow:
-        return {repo.collection.name: repo.list() for repo in uow.repositories()}
 
 
 def write_csv(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
@@ -17,13 +16,9 @@ from rsgm_core.domain.lifecycle import OnboardingStep
 from rsgm_core.domain.members import Lifecycle
 from rsgm_core.errors import NotFoundError, RsgmError, RuleViolation, ValidationError
 from tests.conftest import NOW, SAMPLE
+from tests.helpers import snapshot
 
 TODAY = NOW.date()
-
-
-def snapshot(app: App) -> dict[str, list[Any]]:
-    with app.storage.unit_of_work(read_only=True) as uow:
-        return {repo.collection.name: repo.list() for repo in uow.repositories()}
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from stdnum import luhn
@@ -29,6 +28,7 @@ from rsgm_core.domain.territory import (
 from rsgm_core.errors import ConflictError, NotFoundError, ValidationError
 from rsgm_core.ports import COLLECTIONS
 from tests.conftest import NOW
+from tests.helpers import snapshot
 
 
 def siren(prefix: str) -> str:
@@ -83,11 +83,6 @@ def fill(app: App) -> None:
         uow.members.add_all([ELODIE, JEAN])
         uow.positions.add_all([SGM, SECRETAIRE, OTHER])
         uow.commit()
-
-
-def snapshot(app: App) -> dict[str, list[Any]]:
-    with app.storage.unit_of_work(read_only=True) as uow:
-        return {repo.collection.name: repo.list() for repo in uow.repositories()}
 
 
 def test_records_come_back_equal_with_their_types(app: App) -> None:

@@ -25,17 +25,13 @@ from rsgm_core.errors import NotFoundError, RsgmError, RuleViolation, Validation
 from rsgm_core.hookspecs import hookimpl
 from rsgm_core.plugins.cdg79 import CDG79_2025
 from tests.conftest import NEW_VINTAGE, OLD_VINTAGE, SAMPLE, fixed_clock
+from tests.helpers import snapshot
 
 FIRST_JOB = ServiceKind.FIRST_JOB_ACCOMPANIMENT
 SPECIFIC = ServiceKind.SPECIFIC_INTERVENTION
 # From the sample, vintage 2022 (municipale): Aubigny 178, Beaussais-Vitré 923,
 # Sauzé-entre-Bois 2,271, Bressuire 19,970; Adilly (79004) is a delegated commune of 79185.
 AUBIGNY, BEAUSSAIS, SAUZE, BRESSUIRE, ADILLY = "79019", "79030", "79307", "79049", "79004"
-
-
-def snapshot(app: App) -> dict[str, list[object]]:
-    with app.storage.unit_of_work(read_only=True) as uow:
-        return {repo.collection.name: repo.list() for repo in uow.repositories()}
 
 
 def refused(app: App, error: type[RsgmError], rule: str | None, call: Any, *args: Any, **kw: Any):

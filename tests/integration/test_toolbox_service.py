@@ -4,7 +4,6 @@ input of the issue is a clear error naming its value and rule, and writes nothin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -12,31 +11,16 @@ from typing import Any
 import pytest
 
 import rsgm_core
-from rsgm_core import RsgmError
 from rsgm_core.app import App
 from rsgm_core.domain.access import Role
 from rsgm_core.domain.charters import Capacity
 from rsgm_core.domain.toolbox import ResourceKind, ResourceStatus
 from rsgm_core.settings import Settings
 from tests.conftest import NOW, PARIS, SAMPLE, fixed_clock
+from tests.helpers import nothing_written
 
 AUBIGNY, SAUZE = "79019", "79307"
 TODAY = NOW.date()
-
-
-def snapshot(app: App) -> dict[str, list[Any]]:
-    with app.storage.unit_of_work(read_only=True) as uow:
-        return {repo.collection.name: repo.list() for repo in uow.repositories()}
-
-
-def nothing_written(app: App, call: Callable[[], object], rule: str) -> RsgmError:
-    before = snapshot(app)
-    with pytest.raises(RsgmError) as caught:
-        call()
-    assert caught.value.rule == rule, caught.value
-    assert f"[{rule}]" in str(caught.value)
-    assert snapshot(app) == before
-    return caught.value
 
 
 def setup(app: App) -> SimpleNamespace:

@@ -1,0 +1,28 @@
+"""Assertions shared by the integration tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from rsgm_core.app import App
+from rsgm_core.errors import RsgmError
+
+
+def snapshot(app: App) -> dict[str, list[Any]]:
+    """Every record of every collection: compared before and after a refused operation."""
+    with app.storage.unit_of_work(read_only=True) as uow:
+        return {repo.collection.name: repo.list() for repo in uow.repositories()}
+
+
+def nothing_written(app: App, call: Callable[[], object], rule: str) -> RsgmError:
+    """``call`` is refused with ``rule`` named in its message, and storage is left as it was."""
+    before = snapshot(app)
+    with pytest.raises(RsgmError) as caught:
+        call()
+    assert caught.value.rule == rule, caught.value
+    assert f"[{rule}]" in str(caught.value)
+    assert snapshot(app) == before
+    return caught.value
