@@ -12,7 +12,8 @@ import pytest
 import rsgm_core
 from tests.conftest import SAMPLE
 from tests.e2e.test_cli import run
-from tests.integration.test_toolbox_service import setup, snapshot
+from tests.helpers import snapshot
+from tests.integration.test_toolbox_service import setup
 
 
 @pytest.fixture
