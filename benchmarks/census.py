@@ -91,7 +91,8 @@ COMPARED = {
     "populations": "commune, vintage",
 }
 
-# The tables the census writes, exactly as schema migration 2 creates them.
+# The tables the census writes, exactly as schema migration 2 creates them. Copied rather than
+# imported: the baseline process loads neither rsgm_core nor SQLAlchemy, since its peak memory counts.
 RAW_DDL = """
 CREATE TABLE meta (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE census_imports (

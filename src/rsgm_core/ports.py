@@ -16,7 +16,7 @@ import abc
 import datetime as dt
 import functools
 import typing
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Generic, Self, TypeVar
 
@@ -208,6 +208,12 @@ class Repository(abc.ABC, Generic[R]):
         """Set ``field`` to ``new`` wherever it is ``old``; return how many records moved."""
 
     # Conveniences shared by every backend.
+
+    def values(self, fields: Sequence[str], where: Where | None = None) -> list[tuple[Any, ...]]:
+        """Just ``fields`` of the matching records, as tuples in key order: a backend may read
+        these columns alone instead of whole records (statistics over many rows)."""
+        self.check_fields(dict.fromkeys(fields))
+        return [tuple(getattr(r, name) for name in fields) for r in self.list(where)]
 
     def add(self, record: R) -> R:
         self.add_all([record])

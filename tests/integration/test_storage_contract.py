@@ -123,6 +123,21 @@ def test_list_is_ordered_by_key_whatever_the_insertion_order(app: App) -> None:
     assert codes == ["2A004", "79001", "79049", "79060", "97105"] == sorted(codes)
 
 
+def test_values_gives_converted_fields_as_tuples_in_key_order(app: App) -> None:
+    fill(app)
+    with app.storage.unit_of_work(read_only=True) as uow:
+        communes = uow.communes.list({"departement": "79"})
+        assert uow.communes.values(("code", "status"), {"departement": "79"}) == [
+            (c.code, c.status) for c in communes
+        ]
+        # a field compared by value still filters right, and Decimal comes back as Decimal
+        assert uow.positions.values(("id", "work_time"), {"work_time": Decimal("0.50")}) == [
+            (SGM.id, SGM.work_time)
+        ]
+        with pytest.raises(ValidationError):
+            uow.communes.values(("code", "nope"))
+
+
 def test_list_and_count_with_equality_filters(app: App) -> None:
     fill(app)
     with app.storage.unit_of_work(read_only=True) as uow:

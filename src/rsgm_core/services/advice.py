@@ -144,17 +144,12 @@ class AdviceService:
     def stats(self, *, since: dt.date | None = None, until: dt.date | None = None) -> AnswerTimes:
         """CNS-2: median and 90th-percentile answer times (hours) of requests received in the
         period (both ends included)."""
-        from rsgm_core.services.advice_sql import answer_rows
-
         zone = self.app.settings.zone
         with self.app.storage.unit_of_work(read_only=True) as uow:
-            rows = answer_rows(uow)
-            if rows is None:
-                rows = [(r.received_at, r.answered_at if r.answered else None)
-                        for r in uow.advice_requests.list()]  # fmt: skip
+            rows = uow.advice_requests.values(("received_at", "answered_at", "answer"))
         chosen = [
-            (received, answered)
-            for received, answered in rows
+            (received, answered if answered is not None and answer else None)
+            for received, answered, answer in rows
             if (since is None or received.astimezone(zone).date() >= since)
             and (until is None or received.astimezone(zone).date() <= until)
         ]

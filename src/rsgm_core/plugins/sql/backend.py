@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from rsgm_core.errors import ConflictError, NotFoundError, RsgmError, StorageError
 from rsgm_core.plugins.sql import migrations, tables
-from rsgm_core.plugins.sql.rows import RowReader, RowWriter, row_reader, row_writer
+from rsgm_core.plugins.sql.rows import RowReader, RowWriter, row_reader, row_writer, values_reader
 from rsgm_core.ports import (
     COLLECTIONS,
     Collection,
@@ -320,6 +320,19 @@ class SqlRepository(Repository[Any]):
         read = self.read_row
         records = (self._record(row, read) for row in self.uow.conn.execute(query))
         return [r for r in records if matches(r, in_python)]
+
+    def values(self, fields: Sequence[str], where: Where | None = None) -> list[tuple[Any, ...]]:
+        in_sql, in_python = self._split(where)
+        self.check_fields(dict.fromkeys(fields))
+        if in_python:  # compared by value: read the records
+            return super().values(fields, where)
+        query = (
+            sa.select(*(self.table.c[name] for name in fields))
+            .where(*self._where(in_sql))
+            .order_by(*self.key_columns)
+        )
+        read = values_reader(self.collection.record, tuple(fields))
+        return [read(row) for row in self.uow.conn.execute(query)]
 
     def count(self, where: Where | None = None) -> int:
         in_sql, in_python = self._split(where)

@@ -58,16 +58,16 @@ def _converter_for(hint: Any) -> Callable[[Any], Any] | None:
     return functools.partial(converter.structure, cl=hint)
 
 
-@functools.cache
-def row_reader(record: type, columns: tuple[str, ...]) -> RowReader:
-    """A function building ``record`` from a row whose values come in ``columns`` order."""
+def _reader(record: type, fields: Sequence[str], columns: tuple[str, ...], make: str) -> RowReader:
+    """Generate ``read(row)`` returning ``make`` applied to ``fields``' values converted from the
+    row, whose values come in ``columns`` order."""
     hints = typing.get_type_hints(record)
     position = {name: index for index, name in enumerate(columns)}
     namespace: dict[str, Any] = {"record": record}
     arguments = []
-    for field in attrs.fields(record):
-        index = position[field.name]
-        inner, optional = _optional_inner(hints[field.name])
+    for name in fields:
+        index = position[name]
+        inner, optional = _optional_inner(hints[name])
         convert = _converter_for(inner)
         if convert is None:
             arguments.append(f"row[{index}]")
@@ -77,9 +77,21 @@ def row_reader(record: type, columns: tuple[str, ...]) -> RowReader:
             arguments.append(f"(None if row[{index}] is None else c{index}(row[{index}]))")
         else:
             arguments.append(f"c{index}(row[{index}])")
-    source = f"def read(row):\n    return record({', '.join(arguments)})\n"
+    source = f"def read(row):\n    return {make}({', '.join(arguments)},)\n"
     exec(compile(source, f"<row reader for {record.__name__}>", "exec"), namespace)
     return namespace["read"]
+
+
+@functools.cache
+def row_reader(record: type, columns: tuple[str, ...]) -> RowReader:
+    """A function building ``record`` from a row whose values come in ``columns`` order."""
+    return _reader(record, [f.name for f in attrs.fields(record)], columns, "record")
+
+
+@functools.cache
+def values_reader(record: type, fields: tuple[str, ...]) -> RowReader:
+    """A function giving ``fields``' values of ``record`` from a row holding just those columns."""
+    return _reader(record, fields, fields, "")
 
 
 RowWriter = Callable[[Any], tuple[Any, ...]]
