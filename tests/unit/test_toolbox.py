@@ -170,3 +170,22 @@ def test_median_and_90th_percentile_of_answer_times_CNS_2(delays: list[int]) -> 
     assert times.p90_hours in delays  # nearest rank: an observed time
     assert sum(d <= times.p90_hours for d in delays) >= 0.9 * len(delays)
     assert answer_times([request()]).median_hours is None  # no figure rather than 0
+
+
+@pytest.mark.parametrize(
+    ("received", "answered", "hours"),
+    [
+        # The clocks go forward at 2:00 on 30 March 2025 and back at 3:00 on 26 October 2025.
+        (dt.datetime(2025, 3, 29, 23, 0), dt.datetime(2025, 3, 30, 4, 0), 4),
+        (dt.datetime(2025, 10, 25, 23, 0), dt.datetime(2025, 10, 26, 4, 0), 6),
+    ],
+)
+def test_answer_times_count_real_hours_across_a_clock_change_CNS_2(
+    received: dt.datetime, answered: dt.datetime, hours: int
+) -> None:
+    answered_request = request(
+        received_at=received.replace(tzinfo=PARIS),
+        answered_at=answered.replace(tzinfo=PARIS),
+        answer="ok",
+    )
+    assert answer_times([answered_request]).median_hours == hours

@@ -142,8 +142,10 @@ def answer_times(requests: Iterable[AdviceRequest]) -> AnswerTimes:
 def answer_times_of(pairs: Iterable[tuple[dt.datetime, dt.datetime | None]]) -> AnswerTimes:
     """CNS-2 from (received, answered or ``None``) pairs: what a backend can read cheaply."""
     pairs = list(pairs)
+    # Through timestamps: two datetimes sharing one zone subtract wall-clock times, which is an
+    # hour off when a daylight-saving change falls between them.
     hours = sorted(
-        (answered - received).total_seconds() / 3600
+        (answered.timestamp() - received.timestamp()) / 3600
         for received, answered in pairs
         if answered is not None
     )
