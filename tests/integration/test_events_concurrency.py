@@ -1,14 +1,16 @@
 """EVT-4: two writers racing for the last seat never oversell. Each thread opens its own
-``rsgm_core.open(sqlite_url)``, as two animators' processes would; the session is read and its seats
-counted inside the unit of work that adds the registration, whose ``BEGIN IMMEDIATE`` serialises
-the writers."""
+``rsgm_core.open(sql_url)``, as two animators' processes would; the session is read and its seats
+counted inside the unit of work that adds the registration, which serialises the writers: SQLite's
+``BEGIN IMMEDIATE``, PostgreSQL's writer lock (``pg_advisory_xact_lock``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 import rsgm_core
 from rsgm_core.domain.events import RegistrationStatus
@@ -20,8 +22,28 @@ ROUNDS = 5
 
 
 @pytest.mark.rule("EVT-4")
-def test_two_writers_never_oversell_the_last_seat_EVT_4(sqlite_url: str) -> None:
-    with rsgm_core.open(sqlite_url, clock=fixed_clock) as setup:
+def test_two_writers_never_oversell_the_last_seat_EVT_4(sql_url: str) -> None:
+    race_for_the_last_seats(sql_url)
+
+
+@pytest.mark.rule("EVT-4")
+@pytest.mark.postgresql
+def test_even_on_a_postgresql_database_defaulting_to_repeatable_read_EVT_4(
+    postgres_url: str, postgres_admin: Any
+) -> None:
+    """A snapshot taken before the writer lock would be stale (the second writer would miss the
+    first one's registration, or fail on a row it changed): the backend sets READ COMMITTED on
+    its connections, whatever the database's default."""
+    name = sa.engine.make_url(postgres_url).database
+    with postgres_admin.connect() as conn:
+        conn.exec_driver_sql(
+            f"ALTER DATABASE \"{name}\" SET default_transaction_isolation = 'repeatable read'"
+        )
+    race_for_the_last_seats(postgres_url)
+
+
+def race_for_the_last_seats(sql_url: str) -> None:
+    with rsgm_core.open(sql_url, clock=fixed_clock) as setup:
         setup.census.import_(SAMPLE, ["79"])
         people = [
             setup.members.add("Agent", f"N{i}", email=f"agent{i}@example.org").id
@@ -40,7 +62,7 @@ def test_two_writers_never_oversell_the_last_seat_EVT_4(sqlite_url: str) -> None
 
     def writer(offset: int) -> None:
         try:
-            with rsgm_core.open(sqlite_url, clock=fixed_clock) as app:
+            with rsgm_core.open(sql_url, clock=fixed_clock) as app:
                 for n, session_id in enumerate(sessions):
                     barrier.wait(timeout=30)  # both writers hit the same session together
                     app.events.register(session_id, people[2 * n + offset])
@@ -57,7 +79,7 @@ def test_two_writers_never_oversell_the_last_seat_EVT_4(sqlite_url: str) -> None
         t.join(timeout=120)
     assert not errors, errors
 
-    with rsgm_core.open(sqlite_url, clock=fixed_clock) as app:
+    with rsgm_core.open(sql_url, clock=fixed_clock) as app:
         for session_id in sessions:
             with app.storage.unit_of_work(read_only=True) as uow:
                 found = uow.registrations.list({"session_id": session_id})

@@ -220,7 +220,7 @@ def test_vocabularies_are_extended_by_plugins_MEM_2() -> None:
         )
 
 
-def test_members_written_before_migration_5_read_back_as_active(sqlite_url: str) -> None:
+def test_members_written_before_migration_5_read_back_as_active(sql_url: str) -> None:
     """MEM-4: rows of an older database get the lifecycle and access defaults of migration 5."""
     import sqlalchemy as sa
 
@@ -228,7 +228,7 @@ def test_members_written_before_migration_5_read_back_as_active(sqlite_url: str)
     from rsgm_core.plugins.sql import migrations
     from tests.conftest import fixed_clock
 
-    engine = sa.create_engine(sqlite_url)
+    engine = sa.create_engine(sql_url)
     with engine.begin() as conn:
         migrations.upgrade(conn, target=4)
         conn.execute(
@@ -238,7 +238,7 @@ def test_members_written_before_migration_5_read_back_as_active(sqlite_url: str)
             {"i": "m-1", "f": "Élodie", "l": "Rousseau", "e": "elodie.rousseau@caunay.fr"},
         )
     engine.dispose()
-    with rsgm_core.open(sqlite_url, clock=fixed_clock) as app:
+    with rsgm_core.open(sql_url, clock=fixed_clock) as app:
         assert 5 in [m.version for m in app.storage.applied]  # type: ignore[attr-defined]
         old = app.members.get("m-1")
         assert (old.lifecycle, old.platform_access, old.helper, old.phone) == (

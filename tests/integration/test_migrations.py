@@ -1,9 +1,11 @@
-"""Versioned SQLite schema: creation, upgrade, refusal of newer or foreign databases, and the
-guarantee that the migrations build exactly what `tables.py` describes."""
+"""Versioned SQL schema: creation, upgrade, refusal of newer or foreign databases, and the
+guarantee that the migrations build exactly what `tables.py` describes, on SQLite and (through the
+`sql_url` fixture) PostgreSQL."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +28,22 @@ def db_path(url: str) -> Path:
     return Path(url.removeprefix("sqlite:///"))
 
 
-def versions(path: Path) -> list[int]:
-    with sqlite3.connect(path) as conn:
-        rows = conn.execute("SELECT version FROM rsgm_schema_migrations ORDER BY version")
-        return [v for (v,) in rows]
+def versions(url: str) -> list[int]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            query = "SELECT version FROM rsgm_schema_migrations ORDER BY version"
+            return list(conn.scalars(sa.text(query)))
+    finally:
+        engine.dispose()
+
+
+def table_names(url: str) -> set[str]:
+    engine = sa.create_engine(url)
+    try:
+        return set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
 
 
 def make_version_1(url: str) -> None:
@@ -62,19 +76,30 @@ def test_an_empty_file_gets_the_current_schema_in_wal_mode(sqlite_url: str) -> N
     path = db_path(sqlite_url)
     with sqlite3.connect(path) as raw:  # WAL is a property of the file, seen by any client
         assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-    assert versions(path) == list(range(1, migrations.SCHEMA_VERSION + 1))
+    assert versions(sqlite_url) == list(range(1, migrations.SCHEMA_VERSION + 1))
 
 
-def test_reopening_a_current_database_applies_nothing(sqlite_url: str) -> None:
-    rsgm_core.open(sqlite_url).close()
-    with rsgm_core.open(sqlite_url) as app:
+@pytest.mark.postgresql
+def test_an_empty_postgresql_database_gets_the_current_schema(postgres_url: str) -> None:
+    with rsgm_core.open(postgres_url, clock=fixed_clock) as app:
+        assert app.storage.info()["backend"] == "postgresql"
+        assert app.storage.info()["schema_version"] == migrations.SCHEMA_VERSION
+        assert [m.version for m in app.storage.applied] == [  # type: ignore[attr-defined]
+            m.version for m in migrations.MIGRATIONS
+        ]
+    assert versions(postgres_url) == list(range(1, migrations.SCHEMA_VERSION + 1))
+
+
+def test_reopening_a_current_database_applies_nothing(sql_url: str) -> None:
+    rsgm_core.open(sql_url).close()
+    with rsgm_core.open(sql_url) as app:
         assert app.storage.applied == []  # type: ignore[attr-defined]
-    assert versions(db_path(sqlite_url)) == list(range(1, migrations.SCHEMA_VERSION + 1))
+    assert versions(sql_url) == list(range(1, migrations.SCHEMA_VERSION + 1))
 
 
-def test_a_version_1_database_is_upgraded_and_keeps_its_data(sqlite_url: str) -> None:
-    make_version_1(sqlite_url)
-    with rsgm_core.open(sqlite_url, clock=fixed_clock) as app:
+def test_a_version_1_database_is_upgraded_and_keeps_its_data(sql_url: str) -> None:
+    make_version_1(sql_url)
+    with rsgm_core.open(sql_url, clock=fixed_clock) as app:
         assert app.storage.info()["schema_version"] == migrations.SCHEMA_VERSION
         applied = [m.version for m in app.storage.applied]  # type: ignore[attr-defined]
         assert applied == list(range(2, migrations.SCHEMA_VERSION + 1))
@@ -82,16 +107,16 @@ def test_a_version_1_database_is_upgraded_and_keeps_its_data(sqlite_url: str) ->
             assert uow.meta.list() == [MetaEntry("territory", '["79"]')]
             assert uow.outbox.get("o-1") == MESSAGE
             assert uow.communes.count() == 0
-    assert versions(db_path(sqlite_url)) == list(range(1, migrations.SCHEMA_VERSION + 1))
+    assert versions(sql_url) == list(range(1, migrations.SCHEMA_VERSION + 1))
 
 
-def test_an_old_database_is_refused_when_upgrade_is_off(sqlite_url: str) -> None:
-    make_version_1(sqlite_url)
+def test_an_old_database_is_refused_when_upgrade_is_off(sql_url: str) -> None:
+    make_version_1(sql_url)
     settings = Settings(plugins={"sql": {"upgrade": False}})
     with pytest.raises(StorageError, match="rsgm db upgrade") as caught:
-        rsgm_core.open(sqlite_url, settings=settings)
+        rsgm_core.open(sql_url, settings=settings)
     assert caught.value.value == 1
-    assert versions(db_path(sqlite_url)) == [1]
+    assert versions(sql_url) == [1]
 
 
 @pytest.mark.parametrize("journal_mode", ["wal", "delete"])
@@ -122,6 +147,31 @@ def test_a_database_holding_foreign_tables_is_refused_untouched(tmp_path: Path) 
     assert files_of(tmp_path) == before  # someone else's file: not even switched to WAL
 
 
+@pytest.mark.postgresql
+def test_a_newer_or_foreign_postgresql_database_is_refused_untouched(
+    new_postgres_url: Callable[[], str],
+) -> None:
+    newer = new_postgres_url()
+    rsgm_core.open(newer).close()
+    engine = sa.create_engine(newer)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO rsgm_schema_migrations VALUES (99, 'futur', '2031')")
+    engine.dispose()
+    before = table_names(newer)
+    with pytest.raises(UnsupportedSchemaError, match="99"):
+        rsgm_core.open(newer)
+    assert (table_names(newer), versions(newer)[-2:]) == (before, [migrations.SCHEMA_VERSION, 99])
+
+    foreign = new_postgres_url()
+    engine = sa.create_engine(foreign)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE factures (id INTEGER PRIMARY KEY, montant TEXT)")
+    engine.dispose()
+    with pytest.raises(StorageError, match="factures"):
+        rsgm_core.open(foreign)
+    assert table_names(foreign) == {"factures"}
+
+
 def test_a_missing_parent_folder_is_a_storage_error(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="dossier"):
         rsgm_core.open(f"sqlite:///{tmp_path / 'absent' / 'rsgm.db'}")
@@ -146,10 +196,15 @@ def describe(inspector: sa.Inspector, table: str) -> dict[str, Any]:
     }
 
 
-def test_the_migrated_schema_equals_tables_py(sqlite_url: str, tmp_path: Path) -> None:
-    rsgm_core.open(sqlite_url).close()
-    migrated = sa.create_engine(sqlite_url)
-    reference = sa.create_engine(f"sqlite:///{tmp_path / 'reference.db'}")
+def test_the_migrated_schema_equals_tables_py(
+    sql_url: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    rsgm_core.open(sql_url).close()
+    migrated = sa.create_engine(sql_url)
+    if migrated.dialect.name == "sqlite":
+        reference = sa.create_engine(f"sqlite:///{tmp_path / 'reference.db'}")
+    else:  # a second empty database on the same server
+        reference = sa.create_engine(request.getfixturevalue("new_postgres_url")())
     tables.metadata.create_all(reference)
     try:
         got, want = sa.inspect(migrated), sa.inspect(reference)

@@ -1,4 +1,5 @@
-"""One contract, proved on every storage backend (memory and SQLite, through the `url` fixture).
+"""One contract, proved on every storage backend (memory, SQLite and, when a server is given,
+PostgreSQL, through the `url` fixture).
 
 Both built-in plugins answer the `rsgm_storage` hook; whatever a backend does inside, a service
 sees the same repositories, the same errors and the same all-or-nothing units of work.
@@ -121,6 +122,18 @@ def test_list_is_ordered_by_key_whatever_the_insertion_order(app: App) -> None:
     with app.storage.unit_of_work(read_only=True) as uow:
         codes = [c.code for c in uow.communes.list()]
     assert codes == ["2A004", "79001", "79049", "79060", "97105"] == sorted(codes)
+
+
+def test_text_keys_are_ordered_as_python_orders_strings(app: App) -> None:
+    """Code point order, whatever the database's collation (a French PostgreSQL server would put
+    "é" before "f" and "a" before "B")."""
+    keys = ["é", "f", "a", "B", "Z", "a-2", "a10", "A"]
+    with app.storage.unit_of_work() as uow:
+        uow.meta.add_all(MetaEntry(key, "x") for key in keys)
+        uow.commit()
+    with app.storage.unit_of_work(read_only=True) as uow:
+        assert [m.key for m in uow.meta.list()] == sorted(keys)
+        assert [key for (key,) in uow.meta.values(("key",))] == sorted(keys)
 
 
 def test_values_gives_converted_fields_as_tuples_in_key_order(app: App) -> None:
@@ -283,6 +296,22 @@ def test_adding_an_existing_key_is_a_conflict(app: App) -> None:
     with app.storage.unit_of_work(read_only=True) as uow:
         assert uow.communes.get("79060") == CAUNAY
         assert uow.members.find("m-9") is None
+
+
+def test_a_refused_write_leaves_the_unit_of_work_usable(app: App) -> None:
+    """PostgreSQL aborts a transaction on an error: the backend's savepoints keep it going."""
+    fill(app)
+    anne = Member("m-9", "Anne", "Roy")
+    with app.storage.unit_of_work() as uow:
+        with pytest.raises(ConflictError):
+            uow.communes.add(Commune("79060", "Doublon", "79", "75"))
+        assert uow.communes.get("79060") == CAUNAY
+        uow.members.add(anne)
+        assert uow.positions.reassign("commune", "79001", "79060") == 1
+        uow.commit()
+    with app.storage.unit_of_work(read_only=True) as uow:
+        assert uow.members.get("m-9") == anne
+        assert uow.positions.get("p-2").commune == "79060"
 
 
 def test_leaving_the_block_without_commit_rolls_back(app: App) -> None:

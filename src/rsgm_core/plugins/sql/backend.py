@@ -3,7 +3,8 @@
 SQLite is opened in WAL mode (set once the schema checks pass) with foreign keys on. pysqlite's own transaction handling is switched
 off and every unit of work starts with an explicit ``BEGIN IMMEDIATE`` (``BEGIN`` when read-only),
 as SQLAlchemy's documentation recommends: the write lock is taken at the start, so two writers are
-serialised instead of failing half-way, and DDL is transactional for migrations.
+serialised instead of failing half-way, and DDL is transactional for migrations. On PostgreSQL a
+writing unit of work takes a transaction-level advisory lock first, to the same effect.
 """
 
 from __future__ import annotations
@@ -117,11 +118,15 @@ def _make_engine(url: str) -> sa.Engine:
         sa.event.listen(engine, "begin", _sqlite_on_begin)
         return engine
     try:
-        return sa.create_engine(url, pool_pre_ping=True)
+        # READ COMMITTED whatever the role's default: the writer lock relies on it.
+        engine = sa.create_engine(url, pool_pre_ping=True, isolation_level="READ COMMITTED")
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
         raise StorageError(
             f"URL de base de données inutilisable {url!r} : {exc}", value=url
         ) from exc
+    if engine.dialect.name == "postgresql":
+        sa.event.listen(engine, "begin", _postgresql_on_begin)
+    return engine
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _: Any) -> None:
@@ -135,6 +140,22 @@ def _sqlite_on_connect(dbapi_connection: Any, _: Any) -> None:
 def _sqlite_on_begin(conn: sa.Connection) -> None:
     read_only = conn.get_execution_options().get("rsgm_read_only", False)
     conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+# Any constant will do: advisory locks are per database and this one is only taken here.
+_WRITER_LOCK = int.from_bytes(b"rsgm")
+
+
+def _postgresql_on_begin(conn: sa.Connection) -> None:
+    """PostgreSQL's counterpart of ``BEGIN IMMEDIATE``: a writer takes the database's writer lock
+    (a transaction-level advisory lock, released at commit or rollback) before anything else, so
+    a unit of work that reads then writes (the seats left, then a registration) cannot interleave
+    with another writer. Readers take no lock. Under READ COMMITTED (set on the engine), every
+    statement after the lock sees what the previous writer committed."""
+    if conn.get_execution_options().get("rsgm_read_only", False):
+        return
+    conn.exec_driver_sql("SET LOCAL lock_timeout = '30s'")  # SQLite's busy timeout
+    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITER_LOCK})")
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -190,6 +211,10 @@ class SqlRepository(Repository[Any]):
     def insert_sql(self) -> str:
         return _insert_sql(self.table)
 
+    @property
+    def key_order(self) -> tuple[sa.ColumnElement[Any], ...]:
+        return _key_order(self.table, self.collection.key_fields, self.uow.conn.dialect.name)
+
     # Mapping between records and rows: the converter's plain values, column for field.
 
     def _row(self, record: Any) -> dict[str, Any]:
@@ -239,7 +264,10 @@ class SqlRepository(Repository[Any]):
 
     def _execute(self, statement: Any, params: Any = None) -> sa.CursorResult[Any]:
         try:
-            return self.uow.conn.execute(statement, params)
+            if self.uow.conn.dialect.name == "sqlite":
+                return self.uow.conn.execute(statement, params)
+            with self.uow.conn.begin_nested():  # see add_all
+                return self.uow.conn.execute(statement, params)
         except sa.exc.IntegrityError as exc:
             raise ConflictError(
                 f"{self.collection.name} : écriture refusée par la base ({exc.orig})",
@@ -256,7 +284,10 @@ class SqlRepository(Repository[Any]):
                 write = self.write_row
                 self.uow.conn.exec_driver_sql(self.insert_sql, [write(r) for r in records])
             else:
-                self.uow.conn.execute(self.table.insert(), [self._row(r) for r in records])
+                # A refused statement aborts a PostgreSQL transaction: the savepoint keeps it
+                # usable (to name the existing key, or for the caller), as on SQLite.
+                with self.uow.conn.begin_nested():
+                    self.uow.conn.execute(self.table.insert(), [self._row(r) for r in records])
         except sa.exc.IntegrityError as exc:
             keys = [self.collection.key_of(r) for r in records]
             existing = self._existing_keys([_plain_key(k) for k in keys])
@@ -316,7 +347,7 @@ class SqlRepository(Repository[Any]):
 
     def list(self, where: Where | None = None) -> list[Any]:
         in_sql, in_python = self._split(where)
-        query = sa.select(self.table).where(*self._where(in_sql)).order_by(*self.key_columns)
+        query = sa.select(self.table).where(*self._where(in_sql)).order_by(*self.key_order)
         read = self.read_row
         records = (self._record(row, read) for row in self.uow.conn.execute(query))
         return [r for r in records if matches(r, in_python)]
@@ -329,7 +360,7 @@ class SqlRepository(Repository[Any]):
         query = (
             sa.select(*(self.table.c[name] for name in fields))
             .where(*self._where(in_sql))
-            .order_by(*self.key_columns)
+            .order_by(*self.key_order)
         )
         read = values_reader(self.collection.record, tuple(fields))
         return [read(row) for row in self.uow.conn.execute(query)]
@@ -362,6 +393,18 @@ def _plain_key(key: Any) -> Any:
     if isinstance(key, tuple):
         return tuple(converter.unstructure(part) for part in key)
     return converter.unstructure(key)
+
+
+@functools.cache
+def _key_order(
+    table: sa.Table, key: tuple[str, ...], dialect: str
+) -> tuple[sa.ColumnElement[Any], ...]:
+    """The key columns to sort by, text in code point order as Python and SQLite sort it,
+    whatever the collation of a PostgreSQL database (a French one puts "é" before "f")."""
+    columns = [table.c[name] for name in key]
+    if dialect != "postgresql":
+        return tuple(columns)
+    return tuple(c.collate("C") if isinstance(c.type, sa.String) else c for c in columns)
 
 
 @functools.cache
