@@ -12,9 +12,16 @@ from rsgm_core.errors import RsgmError
 
 
 def snapshot(app: App) -> dict[str, list[Any]]:
-    """Every record of every collection: compared before and after a refused operation."""
+    """Every record of every collection, and the rows of SQLite's text indexes: compared before
+    and after a refused operation."""
     with app.storage.unit_of_work(read_only=True) as uow:
-        return {repo.collection.name: repo.list() for repo in uow.repositories()}
+        found: dict[str, list[Any]] = {
+            repo.collection.name: repo.list() for repo in uow.repositories()
+        }
+        for name in getattr(app.storage, "text_indexes", ()):
+            rows = uow.conn.exec_driver_sql(f"SELECT rowid, * FROM {name}_search ORDER BY rowid")  # type: ignore[attr-defined]
+            found[f"{name}_search"] = [tuple(row) for row in rows]
+        return found
 
 
 def nothing_written(app: App, call: Callable[[], object], rule: str) -> RsgmError:

@@ -52,7 +52,8 @@ from rsgm_core.domain.territory import (
     Epci,
     PopulationFigure,
 )
-from rsgm_core.domain.toolbox import Resource
+from rsgm_core.domain.text import Weights, query_tokens, rank
+from rsgm_core.domain.toolbox import SEARCH_FIELDS, Resource
 from rsgm_core.domain.toolbox_records import Attachment, Follower
 from rsgm_core.domain.town_hall import TownHall
 
@@ -79,22 +80,51 @@ class Collection(Generic[R]):
 
     ``key`` names the field that identifies a record, or a tuple of fields for a composite key (then
     keys are tuples of values in that order); ``commune_refs`` names the fields that hold a commune's
-    INSEE code and must follow it to its successor on a census re-import (TER-5).
+    INSEE code and must follow it to its successor on a census re-import (TER-5);
+    ``search_fields`` names the text fields :meth:`Repository.search` looks in, with their weights
+    (:mod:`rsgm_core.domain.text`); ``version_field``, one of the key's fields, numbers the
+    versions of one record (the rest of the key): the search then covers each record's highest
+    version only.
     """
 
     name: str
     record: type[R]
     key: str | tuple[str, ...]
     commune_refs: tuple[str, ...] = ()
+    search_fields: Weights = ()
+    version_field: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.version_field is not None and (
+            self.version_field not in self.key_fields or len(self.key_fields) < 2
+        ):
+            raise ValueError(f"{self.name}: the version field must be part of a composite key")
 
     @property
     def key_fields(self) -> tuple[str, ...]:
         return (self.key,) if isinstance(self.key, str) else self.key
 
+    @property
+    def record_fields(self) -> tuple[str, ...]:
+        """The key without the version field: what names a record across its versions."""
+        return tuple(name for name in self.key_fields if name != self.version_field)
+
     def key_of(self, record: R) -> Any:
         if isinstance(self.key, str):
             return getattr(record, self.key)
         return tuple(getattr(record, name) for name in self.key)
+
+    def latest(self, records: Iterable[R]) -> list[R]:
+        """Each record's highest version, in key order (all records without ``version_field``)."""
+        if self.version_field is None:
+            return list(records)
+        version = self.version_field
+        found: dict[tuple[Any, ...], R] = {}
+        for record in records:
+            name = tuple(getattr(record, field) for field in self.record_fields)
+            if name not in found or getattr(record, version) > getattr(found[name], version):
+                found[name] = record
+        return sorted(found.values(), key=self.key_of)
 
 
 COLLECTIONS: tuple[Collection[Any], ...] = (
@@ -144,7 +174,13 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     Collection("employer_notices", EmployerNotice, "id", commune_refs=("commune",)),
     Collection("platform_exports", PlatformExport, "id"),
     # The toolbox and advice requests (migration 8): every version of a resource is kept.
-    Collection("resources", Resource, ("id", "version")),
+    Collection(
+        "resources",
+        Resource,
+        ("id", "version"),
+        search_fields=SEARCH_FIELDS,
+        version_field="version",
+    ),
     Collection("resource_attachments", Attachment, "id"),
     Collection("resource_followers", Follower, "id"),
     Collection("advice_requests", AdviceRequest, "id", commune_refs=("commune",)),
@@ -207,6 +243,32 @@ class Repository(abc.ABC, Generic[R]):
     def reassign(self, field: str, old: Any, new: Any) -> int:
         """Set ``field`` to ``new`` wherever it is ``old``; return how many records moved."""
 
+    def search(self, words: str, where: Where | None = None) -> list[tuple[R, float]]:
+        """Records matching ``where`` that hold every word of ``words`` (folded; a word matches
+        a whole word or its start) in their search fields, with their BM25 score, best first,
+        equal scores in key order. The statistics cover the whole collection, or each record's
+        highest version when the collection has a ``version_field`` (then only those are found).
+        This is :func:`rsgm_core.domain.text.rank`; SQLite's FTS5 index computes the same."""
+        query = self.check_search(words, where)
+        if not query:
+            return []
+        corpus = self.collection.latest(self.list())
+        ranked = rank(corpus, query, self.collection.search_fields)
+        return [(r, score) for r, score in ranked if matches(r, where)]
+
+    def check_search(self, words: str, where: Where | None) -> tuple[str, ...]:
+        """The query's tokens, once the collection, the words and the filters are checked."""
+        from rsgm_core.errors import ValidationError
+
+        if not self.collection.search_fields:
+            raise ValidationError(
+                f"{self.collection.name} ne se cherche pas par mots", value=self.collection.name
+            )
+        if not isinstance(words, str):
+            raise ValidationError(f"mots à chercher attendus en texte : {words!r}", value=words)
+        self.check_fields(where)
+        return query_tokens(words)
+
     # Conveniences shared by every backend.
 
     def values(self, fields: Sequence[str], where: Where | None = None) -> list[tuple[Any, ...]]:
@@ -214,6 +276,18 @@ class Repository(abc.ABC, Generic[R]):
         these columns alone instead of whole records (statistics over many rows)."""
         self.check_fields(dict.fromkeys(fields))
         return [tuple(getattr(r, name) for name in fields) for r in self.list(where)]
+
+    def instants(
+        self, fields: Sequence[str], where: Where | None = None
+    ) -> list[tuple[float | None, ...]]:
+        """The datetime ``fields`` of the matching records as POSIX timestamps (``None`` stays
+        ``None``), in key order: durations and periods over many rows without a datetime per
+        value. Every backend gives the very floats of ``datetime.timestamp()``."""
+        self.check_datetimes(fields)
+        return [
+            tuple(None if value is None else value.timestamp() for value in row)
+            for row in self.values(fields, where)
+        ]
 
     def add(self, record: R) -> R:
         self.add_all([record])
@@ -233,6 +307,17 @@ class Repository(abc.ABC, Generic[R]):
                 value=key,
             )
         return found
+
+    def check_datetimes(self, fields: Sequence[str]) -> None:
+        from rsgm_core.errors import ValidationError
+
+        self.check_fields(dict.fromkeys(fields))
+        hints = typing.get_type_hints(self.collection.record)
+        for name in fields:
+            if dt.datetime not in {hints[name], *typing.get_args(hints[name])}:
+                raise ValidationError(
+                    f"{self.collection.name}.{name} n'est pas une date et heure", value=name
+                )
 
     def check_fields(self, where: Where | None) -> None:
         from rsgm_core.errors import ValidationError

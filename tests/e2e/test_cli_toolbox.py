@@ -55,6 +55,7 @@ def test_toolbox_from_the_command_line_KNB_1_KNB_2_KNB_3_KNB_4(
     assert code == 0 and "publiée, version 1" in out
     code, out, _ = run(capsys, "toolbox", "search", "ETAT", "--db", db)
     assert code == 0 and "Tenir l'état civil" in out
+    assert "pertinence" in out and "100 %" in out  # scores shown as a share of the best
     code, out, _ = run(capsys, "toolbox", "stale", "--au", "2100-01-01", "--db", db)
     assert code == 0 and resource in out
     code, out, _ = run(capsys, "toolbox", "history", resource, "--db", db)

@@ -1,4 +1,4 @@
-"""``rsgm db init|upgrade|info``."""
+"""``rsgm db init|upgrade|info|reindex``."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ def register(commands: Any) -> None:
         ("init", _init, "créer la base (ou vérifier qu'elle est à jour)"),
         ("upgrade", _upgrade, "mettre à jour le schéma d'une base ancienne"),
         ("info", _info, "décrire la base : version du schéma, contenu, extensions"),
+        ("reindex", _reindex, "reconstruire les index de recherche plein texte (SQLite)"),
     ):
         parser = actions.add_parser(name, help=text)
         add_db_option(parser)
@@ -57,4 +58,15 @@ def _info(args: argparse.Namespace) -> int:
     print(f"extensions : {', '.join(info['plugins'])}")
     for name, count in info["counts"].items():
         print(f"  {name} : {count}")
+    return 0
+
+
+def _reindex(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        reindex = getattr(app.storage, "reindex", None)
+        rebuilt = reindex() if reindex is not None else []
+    if rebuilt:
+        print(f"index reconstruits : {', '.join(rebuilt)}")
+    else:
+        print("aucun index plein texte dans cette base : la recherche classe en Python")
     return 0

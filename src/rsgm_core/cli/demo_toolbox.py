@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from rsgm_core.cli.toolbox import relevance
 from rsgm_core.errors import RuleViolation
 
 if TYPE_CHECKING:
@@ -57,8 +58,9 @@ def toolbox_demo(app: App, members: dict[str, str]) -> None:
         f"en brouillon ({proposal.title}) ; la fiche « {RESOURCES[0][1]} » passe en version 2 et "
         "Claire Martin, qui la suit, en est prévenue (KNB-3). Recherche « acte deces » :"
     )
-    for hit in app.toolbox.search("acte deces"):
-        print(f"   {hit.score:6.2f}  {hit.resource.title}")
+    hits = app.toolbox.search("acte deces")
+    for hit, shown in zip(hits, relevance(hits), strict=True):
+        print(f"   {shown:>5}  {hit.resource.title}")
     requests = []
     for commune, requester, channel, theme, question, hours, answer in REQUESTS:
         received = app.now() - timedelta(days=2)

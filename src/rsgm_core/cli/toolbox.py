@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from rsgm_core.cli.common import add_db_option, open_app, print_table
 from rsgm_core.domain.advice import Channel
-from rsgm_core.domain.toolbox import ResourceKind
+from rsgm_core.domain.toolbox import ResourceKind, SearchHit
 
 
 def _date(value: str) -> dt.date:
@@ -134,19 +135,28 @@ def _search(args: argparse.Namespace) -> int:
         print("aucune ressource ne correspond")
         return 0
     print_table(
-        ("score", "ressource", "type", "titre", "thèmes"),
+        ("pertinence", "ressource", "type", "titre", "thèmes"),
         [
             (
-                f"{h.score:.2f}",
+                shown,
                 h.resource.id,
                 h.resource.kind.value,
                 h.resource.title,
                 ", ".join(h.resource.themes),
             )
-            for h in hits
+            for h, shown in zip(hits, relevance(hits), strict=True)
         ],
     )
     return 0
+
+
+def relevance(hits: Sequence[SearchHit]) -> list[str]:
+    """Each hit's score as a share of the best one ("100 %", "62 %"): BM25 scores have no unit,
+    and a word found in most resources gives them all tiny scores. "—" without words."""
+    best = max((h.score for h in hits), default=0.0)
+    if best <= 0:
+        return ["—"] * len(hits)
+    return [f"{round(100 * h.score / best)} %" for h in hits]
 
 
 def _stale(args: argparse.Namespace) -> int:

@@ -59,6 +59,12 @@ class AdviceRequest:
                 rule="CNS-1",
                 value=self.answered_at,
             )
+        if (self.answered_at is None) != (self.answer is None):
+            raise ValidationError(
+                "une réponse a un texte et une heure, ou ni l'un ni l'autre",
+                rule="CNS-1",
+                value=self.answered_at or self.answer,
+            )
         if self.minutes_spent < 0:
             raise ValidationError(
                 f"temps passé négatif : {self.minutes_spent}",
@@ -68,7 +74,7 @@ class AdviceRequest:
 
     @property
     def answered(self) -> bool:
-        return self.answered_at is not None and bool(self.answer)
+        return self.answered_at is not None
 
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
@@ -136,18 +142,20 @@ def _percentile(sorted_values: Sequence[float], share: float) -> float:
 
 
 def answer_times(requests: Iterable[AdviceRequest]) -> AnswerTimes:
-    return answer_times_of((r.received_at, r.answered_at if r.answered else None) for r in requests)
+    # Timestamps, not datetime subtraction: two datetimes sharing one zone subtract wall-clock
+    # times, an hour off when a daylight-saving change falls between them.
+    return answer_times_of(
+        (r.received_at.timestamp(), r.answered_at.timestamp() if r.answered_at else None)
+        for r in requests
+    )
 
 
-def answer_times_of(pairs: Iterable[tuple[dt.datetime, dt.datetime | None]]) -> AnswerTimes:
-    """CNS-2 from (received, answered or ``None``) pairs: what a backend can read cheaply."""
-    pairs = list(pairs)
-    # Through timestamps: two datetimes sharing one zone subtract wall-clock times, which is an
-    # hour off when a daylight-saving change falls between them.
+def answer_times_of(instants: Iterable[tuple[float, float | None]]) -> AnswerTimes:
+    """CNS-2 from (received, answered or ``None``) pairs of POSIX timestamps, which a backend
+    reads without building a datetime per value (``Repository.instants``)."""
+    pairs = list(instants)
     hours = sorted(
-        (answered.timestamp() - received.timestamp()) / 3600
-        for received, answered in pairs
-        if answered is not None
+        (answered - received) / 3600 for received, answered in pairs if answered is not None
     )
     if not hours:
         return AnswerTimes(0, len(pairs), None, None)

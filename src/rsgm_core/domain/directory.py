@@ -42,10 +42,11 @@ __all__ = [
 @functools.lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
     """Accent- and case-insensitive form of ``text``: "État-civil " → "etat civil"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    bare = bare.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae")
-    return " ".join(re.split(r"[\s\-'’_.]+", bare.casefold())).strip()
+    # Case folded before decomposing ("Æ" → "æ" for the ligatures) and after ("𝐴" → "A" → "a").
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    bare = bare.replace("œ", "oe").replace("æ", "ae")
+    return " ".join(re.split(r"[\s\-'’_.]+", bare)).strip()
 
 
 def validate_phone(phone: str, *, region: str = "FR") -> str:

@@ -10,29 +10,31 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
-import math
-import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import attrs
 
 from rsgm_core.domain.access import Role
 from rsgm_core.domain.directory import fold
+from rsgm_core.domain.text import Weights, query_tokens, rank
 from rsgm_core.errors import RuleViolation, ValidationError
 
 __all__ = [
+    "SEARCH_FIELDS",
     "Resource",
     "ResourceKind",
     "ResourceStatus",
     "SearchHit",
     "archive",
     "edit",
+    "hits",
+    "latest_versions",
     "propose",
     "publish",
+    "query_tokens",
     "search",
     "stale",
+    "wanted",
 ]
 
 
@@ -158,23 +160,51 @@ class SearchHit:
     score: float
 
 
-_WORD = re.compile(r"[a-z0-9]+")
-# Where a word is found counts: a title hit says more than one in the body (documented ranking).
-_WEIGHTS = {"title": 3.0, "themes": 2.0, "body": 1.0}
+#: KNB-4: where a word is found counts: a title hit says more than a theme, a theme more than the
+#: body (the weights of the BM25 ranking, :mod:`rsgm_core.domain.text`).
+SEARCH_FIELDS: Weights = (("title", 3.0), ("themes", 2.0), ("body", 1.0))
 
 
-def _words(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
+def wanted(
+    resource: Resource,
+    *,
+    kind: ResourceKind | None = None,
+    theme: str | None = None,
+    software: str | None = None,
+) -> bool:
+    """KNB-4's filters: published, of the kind, with the theme, for the software (folded)."""
+    return (
+        resource.status is ResourceStatus.PUBLISHED
+        and (kind is None or resource.kind is kind)
+        and (not theme or fold(theme) in {fold(t) for t in resource.themes})
+        and (not software or fold(software) in {fold(s) for s in resource.software})
+    )
 
 
-@functools.lru_cache(maxsize=8192)
-def _fields(resource: Resource) -> dict[str, Counter[str]]:
-    # A resource is a frozen value: its words are counted once and reused by later searches.
-    return {
-        "title": Counter(_words(resource.title)),
-        "themes": Counter(w for t in resource.themes for w in _words(t)),
-        "body": Counter(_words(resource.body)),
-    }
+def latest_versions(resources: Iterable[Resource]) -> list[Resource]:
+    """The current state of each resource: its highest version, in id order."""
+    latest: dict[str, Resource] = {}
+    for r in resources:
+        if r.id not in latest or r.version > latest[r.id].version:
+            latest[r.id] = r
+    return sorted(latest.values(), key=lambda r: r.id)
+
+
+def hits(
+    scored: Iterable[tuple[Resource, float]],
+    *,
+    kind: ResourceKind | None = None,
+    theme: str | None = None,
+    software: str | None = None,
+) -> list[SearchHit]:
+    """KNB-4: the scored current versions passing the filters, the best score first, ties in
+    title order."""
+    found = [
+        SearchHit(resource, score)
+        for resource, score in scored
+        if wanted(resource, kind=kind, theme=theme, software=software)
+    ]
+    return sorted(found, key=lambda h: (-h.score, fold(h.resource.title), h.resource.id))
 
 
 def search(
@@ -185,48 +215,15 @@ def search(
     theme: str | None = None,
     software: str | None = None,
 ) -> list[SearchHit]:
-    """KNB-4: published resources matching every filter and every word, most relevant first.
+    """KNB-4: the current published versions matching every filter and holding every word, most
+    relevant first; ``resources`` is the whole collection, every version.
 
-    Matching is accent- and case-insensitive on whole words and word prefixes ("etat" finds
-    "État"). The score sums, for each query word, its occurrences weighted by where they are
-    (title 3, themes 2, body 1), damped by ``1 + log`` so a long body does not win by length,
-    and scaled by the word's rarity among the candidates (inverse document frequency)."""
-    wanted = _words(words)
-    theme_key, software_key = fold(theme or ""), fold(software or "")
-    candidates = [
-        r
-        for r in resources
-        if r.status is ResourceStatus.PUBLISHED
-        and (kind is None or r.kind is kind)
-        and (not theme_key or theme_key in {fold(t) for t in r.themes})
-        and (not software_key or software_key in {fold(s) for s in r.software})
-    ]
-    if not wanted:
-        return [SearchHit(r, 0.0) for r in sorted(candidates, key=lambda r: fold(r.title))]
-    fields = {r.id: _fields(r) for r in candidates}
-
-    def occurrences(resource: Resource, word: str) -> dict[str, int]:
-        return {
-            name: sum(n for w, n in counts.items() if w.startswith(word))
-            for name, counts in fields[resource.id].items()
-        }
-
-    found_in = {word: {r.id: occurrences(r, word) for r in candidates} for word in set(wanted)}
-    rarities = {
-        word: math.log(
-            1 + len(candidates) / max(1, sum(1 for f in by_id.values() if any(f.values())))
-        )
-        for word, by_id in found_in.items()
-    }
-    hits = []
-    for resource in candidates:
-        score = 0.0
-        for word in wanted:
-            found = found_in[word][resource.id]
-            if not any(found.values()):
-                break
-            rarity = rarities[word]
-            score += rarity * sum(_WEIGHTS[f] * (1 + math.log(n)) for f, n in found.items() if n)
-        else:
-            hits.append(SearchHit(resource, round(score, 6)))
-    return sorted(hits, key=lambda h: (-h.score, fold(h.resource.title)))
+    Words are matched accent- and case-insensitively, as whole words or word starts ("etat" finds
+    "État"); the score is BM25 with the weights of :data:`SEARCH_FIELDS`, its statistics taken over
+    the current versions (:func:`rsgm_core.domain.text.rank`). Without words, the matches come in
+    title order with a score of 0."""
+    current = latest_versions(resources)
+    query = query_tokens(words)
+    if not query:
+        return hits(((r, 0.0) for r in current), kind=kind, theme=theme, software=software)
+    return hits(rank(current, query, SEARCH_FIELDS), kind=kind, theme=theme, software=software)

@@ -94,23 +94,29 @@ class MemoryRepository(Repository[Any]):
     def _write(self) -> dict[Any, Any]:
         return self.uow.table(self.collection.name, for_write=True)
 
+    # All the records or none, as the SQL backend's savepoint does: checked before any is written.
+
     def add_all(self, records: Iterable[Any]) -> None:
         table = self._write()
+        batch: dict[Any, Any] = {}
         for record in records:
             key = self._key(record)
-            if key in table:
+            if key in table or key in batch:
                 raise ConflictError(
                     f"{self.collection.name} : la clé {key!r} existe déjà", value=key
                 )
-            table[key] = record
+            batch[key] = record
+        table.update(batch)
 
     def update_all(self, records: Iterable[Any]) -> None:
         table = self._write()
+        batch: dict[Any, Any] = {}
         for record in records:
             key = self._key(record)
             if key not in table:
                 raise NotFoundError(f"{self.collection.name} : clé inconnue {key!r}", value=key)
-            table[key] = record
+            batch[key] = record
+        table.update(batch)
 
     def find(self, key: Any) -> Any | None:
         return self._read().get(key)

@@ -5,6 +5,7 @@ the answer-time statistics."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import TYPE_CHECKING
 
 import attrs
@@ -143,14 +144,20 @@ class AdviceService:
 
     def stats(self, *, since: dt.date | None = None, until: dt.date | None = None) -> AnswerTimes:
         """CNS-2: median and 90th-percentile answer times (hours) of requests received in the
-        period (both ends included)."""
+        period (both ends included, days of the CDG's zone)."""
         zone = self.app.settings.zone
+        start = _midnight(since, zone) if since is not None else -math.inf
+        end = _midnight(until + dt.timedelta(days=1), zone) if until is not None else math.inf
         with self.app.storage.unit_of_work(read_only=True) as uow:
-            rows = uow.advice_requests.values(("received_at", "answered_at", "answer"))
-        chosen = [
-            (received, answered if answered is not None and answer else None)
-            for received, answered, answer in rows
-            if (since is None or received.astimezone(zone).date() >= since)
-            and (until is None or received.astimezone(zone).date() <= until)
-        ]
-        return answer_times_of(chosen)
+            rows = uow.advice_requests.instants(("received_at", "answered_at"))
+        if since is None and until is None:
+            return answer_times_of(rows)  # type: ignore[arg-type]  # received_at is required
+        return answer_times_of(
+            (received, answered)
+            for received, answered in rows
+            if received is not None and start <= received < end
+        )
+
+
+def _midnight(day: dt.date, zone: dt.tzinfo) -> float:
+    return dt.datetime.combine(day, dt.time(), tzinfo=zone).timestamp()

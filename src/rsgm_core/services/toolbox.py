@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import mimetypes
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.toolbox_export import SoftwareUse
 
-__all__ = ["ToolboxService", "latest_versions", "parse_kind"]
+__all__ = ["ToolboxService", "parse_kind"]
 
 _RANK = {Role.ADMINISTRATOR: 0, Role.ANIMATOR: 1, Role.CONTRIBUTOR: 2, Role.VISITOR: 3}
 
@@ -57,15 +57,6 @@ def parse_kind(value: ResourceKind | str) -> ResourceKind:
         rule="KNB-1",
         value=value,
     )
-
-
-def latest_versions(resources: Iterable[Resource]) -> list[Resource]:
-    """The current state of each resource: its highest version."""
-    latest: dict[str, Resource] = {}
-    for r in resources:
-        if r.id not in latest or r.version > latest[r.id].version:
-            latest[r.id] = r
-    return list(latest.values())
 
 
 def departmental_role(uow: UnitOfWork, member_id: str) -> tuple[Role, bool]:
@@ -266,7 +257,7 @@ class ToolboxService:
 
     def list(self) -> list[Resource]:
         with self.app.storage.unit_of_work(read_only=True) as uow:
-            return latest_versions(uow.resources.list())
+            return rules.latest_versions(uow.resources.list())
 
     def attachments(self, resource_id: str) -> list[Attachment]:
         with self.app.storage.unit_of_work(read_only=True) as uow:
@@ -292,14 +283,19 @@ class ToolboxService:
         theme: str | None = None,
         software: str | None = None,
     ) -> list[SearchHit]:
-        """KNB-4: the domain's ranking, on both backends (see docs/toolbox.md#search)."""
-        return rules.search(
-            self.list(),
-            words,
-            kind=parse_kind(kind) if kind is not None else None,
-            theme=theme,
-            software=software,
-        )
+        """KNB-4: the current published versions matching every filter and holding every word,
+        most relevant first (see docs/toolbox.md#search). The words are ranked by the storage
+        (``Repository.search``: FTS5 on SQLite, the same BM25 in Python elsewhere)."""
+        chosen = parse_kind(kind) if kind is not None else None
+        where: dict[str, Any] = {"status": ResourceStatus.PUBLISHED}
+        if chosen is not None:
+            where["kind"] = chosen
+        with self.app.storage.unit_of_work(read_only=True) as uow:
+            if rules.query_tokens(words):
+                scored = uow.resources.search(words, where)
+            else:
+                scored = [(r, 0.0) for r in rules.latest_versions(uow.resources.list())]
+        return rules.hits(scored, kind=chosen, theme=theme, software=software)
 
     # Helpers.
 

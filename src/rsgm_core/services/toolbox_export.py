@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from rsgm_core.domain.directory import ConsentScope, FactKind
-from rsgm_core.domain.toolbox import ResourceStatus
+from rsgm_core.domain.toolbox import ResourceStatus, latest_versions
 from rsgm_core.domain.toolbox_markdown import markdown_tree
 from rsgm_core.errors import NotFoundError
-from rsgm_core.services.toolbox import latest_versions
 
 if TYPE_CHECKING:
     from rsgm_core.app import App

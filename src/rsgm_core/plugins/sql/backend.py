@@ -15,11 +15,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
 import sqlalchemy as sa
 
 from rsgm_core.errors import ConflictError, NotFoundError, RsgmError, StorageError
-from rsgm_core.plugins.sql import migrations, tables
-from rsgm_core.plugins.sql.rows import RowReader, RowWriter, row_reader, row_writer, values_reader
+from rsgm_core.plugins.sql import migrations, search, tables
+from rsgm_core.plugins.sql.instants import epoch_microseconds
+from rsgm_core.plugins.sql.rows import (
+    RowReader,
+    RowWriter,
+    json_loads,
+    row_reader,
+    row_writer,
+    values_reader,
+)
 from rsgm_core.ports import (
     COLLECTIONS,
     Collection,
@@ -69,19 +78,22 @@ class SqlStorage(Storage):
         with self._connect() as conn, conn.begin():
             version = migrations.current_version(conn)
             migrations.check_supported(version, self.url)
-            if version == migrations.SCHEMA_VERSION:
-                return version, []
-            if not upgrade:
-                raise StorageError(
-                    f"la base {self.url} est au schéma {version} ; lancez « rsgm db upgrade » "
-                    f"pour la passer au schéma {migrations.SCHEMA_VERSION}",
-                    value=version,
-                )
-            applied = migrations.upgrade(conn)
-            if version:
-                log.info(
-                    "schéma de %s mis à jour de %s à %s", self.url, version, applied[-1].version
-                )
+            applied: list[migrations.Migration] = []
+            if version != migrations.SCHEMA_VERSION:
+                if not upgrade:
+                    raise StorageError(
+                        f"la base {self.url} est au schéma {version} ; lancez « rsgm db upgrade » "
+                        f"pour la passer au schéma {migrations.SCHEMA_VERSION}",
+                        value=version,
+                    )
+                applied = migrations.upgrade(conn)
+                if version:
+                    log.info(
+                        "schéma de %s mis à jour de %s à %s", self.url, version, applied[-1].version
+                    )
+            elif upgrade and search.missing(conn):  # made by a SQLite without FTS5
+                search.rebuild(conn)
+            self.text_indexes = search.existing(conn)
             return migrations.SCHEMA_VERSION, applied
 
     def _connect(self) -> sa.Connection:
@@ -102,6 +114,14 @@ class SqlStorage(Storage):
             "schema_version": self.schema_version,
         }
 
+    def reindex(self) -> list[str]:
+        """Drop and build again the text indexes from their collections (a damaged index, rows
+        written by another tool); the collections indexed, none on a SQLite without FTS5."""
+        with self._connect() as conn, conn.begin():
+            rebuilt = search.rebuild(conn)
+            self.text_indexes = search.existing(conn)
+        return rebuilt
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -113,7 +133,7 @@ def _make_engine(url: str) -> sa.Engine:
             raise StorageError(
                 f"le dossier de la base n'existe pas : {Path(database).parent}", value=url
             )
-        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        engine = sa.create_engine(url, connect_args={"timeout": 30}, json_deserializer=json_loads)
         sa.event.listen(engine, "connect", _sqlite_on_connect)
         sa.event.listen(engine, "begin", _sqlite_on_begin)
         return engine
@@ -195,12 +215,19 @@ class SqlRepository(Repository[Any]):
         self.table: sa.Table = tables.metadata.tables[collection.name]
         self.key_columns = [self.table.c[name] for name in collection.key_fields]
         self.by_value = value_compared_fields(collection.record)
+        self.indexed = collection.name in uow.storage.text_indexes  # FTS5 (plugins/sql/search)
 
     # Built on first use (and cached per record class): most units of work touch few collections.
 
     @property
     def read_row(self) -> RowReader:
         return row_reader(self.collection.record, tuple(self.table.c.keys()))
+
+    @property
+    def read_driver_row(self) -> RowReader:
+        """For the driver's own rows (:meth:`_driver_rows`): JSON columns as text."""
+        json_columns = frozenset(c.name for c in self.table.c if isinstance(c.type, sa.JSON))
+        return row_reader(self.collection.record, tuple(self.table.c.keys()), json_columns)
 
     @property
     def write_row(self) -> RowWriter:
@@ -220,7 +247,7 @@ class SqlRepository(Repository[Any]):
     def _row(self, record: Any) -> dict[str, Any]:
         return converter.unstructure(record)
 
-    def _record(self, row: sa.Row[Any], read: RowReader | None = None) -> Any:
+    def _record(self, row: Sequence[Any], read: RowReader | None = None) -> Any:
         try:
             return (read or self.read_row)(row)
         except RsgmError:
@@ -228,8 +255,15 @@ class SqlRepository(Repository[Any]):
         except (TypeError, ValueError) as exc:
             raise StorageError(
                 f"{self.collection.name} : enregistrement illisible en base ({exc})",
-                value=self._row_key(row._asdict()),
+                value=self._row_key(dict(zip(self.table.c.keys(), row, strict=False))),
             ) from exc
+
+    def _rows(self, query: sa.Select[Any]) -> tuple[Sequence[Sequence[Any]], RowReader]:
+        """The rows of a query selecting the whole table (then maybe more columns), with the
+        reader for them: the driver's own rows on SQLite, SQLAlchemy's elsewhere."""
+        if self.uow.conn.dialect.name == "sqlite":
+            return self._driver_rows(query), self.read_driver_row
+        return self.uow.conn.execute(query).fetchall(), self.read_row
 
     def _key_clause(self, key: Any) -> sa.ColumnElement[bool]:
         values = key if isinstance(self.collection.key, tuple) else (key,)
@@ -279,15 +313,20 @@ class SqlRepository(Repository[Any]):
         if not records:
             return
         try:
-            if self.uow.conn.dialect.name == "sqlite":
-                # SQLAlchemy's per-row parameter handling costs more than SQLite's insert itself.
-                write = self.write_row
-                self.uow.conn.exec_driver_sql(self.insert_sql, [write(r) for r in records])
-            else:
-                # A refused statement aborts a PostgreSQL transaction: the savepoint keeps it
-                # usable (to name the existing key, or for the caller), as on SQLite.
-                with self.uow.conn.begin_nested():
+            # All the rows or none: a refused row undoes those before it (and their index rows),
+            # and a refused statement would abort a PostgreSQL transaction; the savepoint keeps
+            # the caller's transaction usable, to name the existing key or to go on.
+            with self.uow.conn.begin_nested():
+                if self.uow.conn.dialect.name == "sqlite":
+                    # SQLAlchemy's per-row parameter handling costs more than the insert itself.
+                    write = self.write_row
+                    self.uow.conn.exec_driver_sql(self.insert_sql, [write(r) for r in records])
+                else:
                     self.uow.conn.execute(self.table.insert(), [self._row(r) for r in records])
+                if self.indexed:
+                    search.sync(
+                        self.uow.conn, self.collection, search.names_of(self.collection, records)
+                    )
         except sa.exc.IntegrityError as exc:
             keys = [self.collection.key_of(r) for r in records]
             existing = self._existing_keys([_plain_key(k) for k in keys])
@@ -315,6 +354,7 @@ class SqlRepository(Repository[Any]):
         return found
 
     def update_all(self, records: Iterable[Any]) -> None:
+        records = list(records)
         rows = [self._row(r) for r in records]
         if not rows:
             return
@@ -332,10 +372,15 @@ class SqlRepository(Repository[Any]):
         # The savepoint undoes the partial update, so the caller's transaction stays usable.
         with self.uow.conn.begin_nested() as savepoint:
             result = self._execute(statement, rows)
-            if result.rowcount == len(rows) and self.uow.conn.dialect.supports_sane_multi_rowcount:
-                return
-            missing = set(keys) - self._existing_keys(keys)
-            if not missing:
+            complete = result.rowcount == len(rows)
+            if not (complete and self.uow.conn.dialect.supports_sane_multi_rowcount):
+                missing = set(keys) - self._existing_keys(keys)
+                complete = not missing
+            if complete:
+                if self.indexed:
+                    search.sync(
+                        self.uow.conn, self.collection, search.names_of(self.collection, records)
+                    )
                 return
             savepoint.rollback()
         key = sorted(missing, key=str)[0]
@@ -348,8 +393,8 @@ class SqlRepository(Repository[Any]):
     def list(self, where: Where | None = None) -> list[Any]:
         in_sql, in_python = self._split(where)
         query = sa.select(self.table).where(*self._where(in_sql)).order_by(*self.key_order)
-        read = self.read_row
-        records = (self._record(row, read) for row in self.uow.conn.execute(query))
+        rows, read = self._rows(query)
+        records = (self._record(row, read) for row in rows)
         return [r for r in records if matches(r, in_python)]
 
     def values(self, fields: Sequence[str], where: Where | None = None) -> list[tuple[Any, ...]]:
@@ -363,7 +408,39 @@ class SqlRepository(Repository[Any]):
             .order_by(*self.key_order)
         )
         read = values_reader(self.collection.record, tuple(fields))
-        return [read(row) for row in self.uow.conn.execute(query)]
+        return [read(row) for row in self.uow.conn.execute(query).fetchall()]
+
+    def instants(
+        self, fields: Sequence[str], where: Where | None = None
+    ) -> list[tuple[float | None, ...]]:
+        in_sql, in_python = self._split(where)
+        if in_python or self.uow.conn.dialect.name != "sqlite":
+            return super().instants(fields, where)
+        self.check_datetimes(fields)
+        query = (
+            sa.select(*(epoch_microseconds(self.table.c[name]) for name in fields))
+            .select_from(self.table)
+            .where(*self._where(in_sql))
+            .order_by(*self.key_columns)
+        )
+        try:
+            # int / int: one correctly rounded division, as datetime.timestamp() computes it.
+            return [
+                tuple([None if us is None else us / 1_000_000 for us in row])
+                for row in self._driver_rows(query)
+            ]
+        except TypeError:  # UNREADABLE: text SQLite cannot read exactly, read in Python
+            return super().instants(fields, where)
+
+    def _driver_rows(self, query: sa.Select[Any]) -> list[tuple[Any, ...]]:
+        """SQLite: the rows as the driver gives them, plain tuples without SQLAlchemy's result
+        processing (JSON stays text). For many rows, SQLAlchemy's result rows cost more than the
+        query itself; the statement and its parameters still go through SQLAlchemy."""
+        result = self.uow.conn.execute(query)
+        try:
+            return result.cursor.fetchall()  # type: ignore[no-any-return]
+        finally:
+            result.close()
 
     def count(self, where: Where | None = None) -> int:
         in_sql, in_python = self._split(where)
@@ -376,6 +453,26 @@ class SqlRepository(Repository[Any]):
         result = self._execute(self.table.delete().where(self._key_clause(key)))
         if result.rowcount == 0:
             raise NotFoundError(f"{self.collection.name} : clé inconnue {key!r}", value=key)
+        if self.indexed:
+            plain = _plain_key(key)
+            name = search.name_of_key(
+                self.collection, plain if isinstance(plain, tuple) else (plain,)
+            )
+            search.sync(self.uow.conn, self.collection, {name})
+
+    def search(self, words: str, where: Where | None = None) -> list[tuple[Any, float]]:
+        if not self.indexed:
+            return super().search(words, where)
+        query = self.check_search(words, where)
+        if not query:
+            return []
+        in_sql, in_python = self._split(where)
+        statement = search.select(self.collection, self.table, query, self._where(in_sql))
+        rows, read = self._rows(statement)
+        found = ((self._record(row, read), -row[-1]) for row in rows)
+        kept = [(record, score) for record, score in found if matches(record, in_python)]
+        key = self.collection.key_of
+        return sorted(kept, key=lambda pair: (-pair[1], key(pair[0])))  # as rank(): key order
 
     def reassign(self, field: str, old: Any, new: Any) -> int:
         self.check_fields({field: old})
@@ -385,7 +482,18 @@ class SqlRepository(Repository[Any]):
             .where(column == converter.unstructure(old))
             .values({field: converter.unstructure(new)})
         )
-        return int(self._execute(statement).rowcount)
+        reindexed = field in self.collection.key_fields or field in dict(
+            self.collection.search_fields
+        )
+        moved = self.list({field: old}) if self.indexed and reindexed else []
+        count = int(self._execute(statement).rowcount)
+        if moved:  # the records' rows before the move, and after
+            after = [attrs.evolve(r, **{field: new}) for r in moved]
+            names = search.names_of(self.collection, moved) | search.names_of(
+                self.collection, after
+            )
+            search.sync(self.uow.conn, self.collection, names)
+        return count
 
 
 def _plain_key(key: Any) -> Any:

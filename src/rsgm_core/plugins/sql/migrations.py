@@ -24,9 +24,14 @@ from rsgm_core.errors import StorageError, UnsupportedSchemaError
 
 @attrs.frozen
 class Migration:
+    """``statements`` run on every backend. ``rebuild_indexes`` (re)builds SQLite's FTS5 text
+    indexes from their collections (:func:`rsgm_core.plugins.sql.search.rebuild`) once the upgrade
+    has run every migration: index rows are derived data, written by the current code."""
+
     version: int
     description: str
     statements: tuple[str, ...]
+    rebuild_indexes: bool = False
 
 
 def _ddl(script: str) -> tuple[str, ...]:
@@ -295,6 +300,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX ix_advice_requests_commune ON advice_requests (commune)
         """),
     ),
+    Migration(
+        9,
+        "recherche dans la boîte à outils : index plein texte FTS5 des ressources (SQLite)",
+        (),
+        rebuild_indexes=True,
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
@@ -350,4 +361,11 @@ def upgrade(conn: sa.Connection, *, target: int = SCHEMA_VERSION) -> list[Migrat
                 },
             )
             applied.append(migration)
+    if target == SCHEMA_VERSION and applied:
+        # Derived data, built by the current code: only once the schema is the current one (an
+        # upgrade stopped short of it builds them when it is finished).
+        from rsgm_core.plugins.sql import search
+
+        if any(m.rebuild_indexes for m in applied) or search.missing(conn):
+            search.rebuild(conn)
     return applied

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import json
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -58,40 +59,57 @@ def _converter_for(hint: Any) -> Callable[[Any], Any] | None:
     return functools.partial(converter.structure, cl=hint)
 
 
-def _reader(record: type, fields: Sequence[str], columns: tuple[str, ...], make: str) -> RowReader:
+def _reader(
+    record: type,
+    fields: Sequence[str],
+    columns: tuple[str, ...],
+    make: str,
+    json_columns: frozenset[str] = frozenset(),
+) -> RowReader:
     """Generate ``read(row)`` returning ``make`` applied to ``fields``' values converted from the
-    row, whose values come in ``columns`` order."""
+    row, whose values come in ``columns`` order; the values of ``json_columns`` are JSON text
+    (rows straight from the driver) rather than the values SQLAlchemy decodes."""
     hints = typing.get_type_hints(record)
     position = {name: index for index, name in enumerate(columns)}
-    namespace: dict[str, Any] = {"record": record}
+    namespace: dict[str, Any] = {"record": record, "j": _json_or_null}
     arguments = []
     for name in fields:
         index = position[name]
+        value = f"j(row[{index}])" if name in json_columns else f"row[{index}]"
         inner, optional = _optional_inner(hints[name])
         convert = _converter_for(inner)
         if convert is None:
-            arguments.append(f"row[{index}]")
+            arguments.append(value)
             continue
         namespace[f"c{index}"] = convert
-        if optional:
-            arguments.append(f"(None if row[{index}] is None else c{index}(row[{index}]))")
+        if optional and name in json_columns:
+            arguments.append(f"(None if (v{index} := {value}) is None else c{index}(v{index}))")
+        elif optional:
+            arguments.append(f"(None if {value} is None else c{index}({value}))")
         else:
-            arguments.append(f"c{index}(row[{index}])")
+            arguments.append(f"c{index}({value})")
     source = f"def read(row):\n    return {make}({', '.join(arguments)},)\n"
     exec(compile(source, f"<row reader for {record.__name__}>", "exec"), namespace)
     return namespace["read"]
 
 
 @functools.cache
-def row_reader(record: type, columns: tuple[str, ...]) -> RowReader:
-    """A function building ``record`` from a row whose values come in ``columns`` order."""
-    return _reader(record, [f.name for f in attrs.fields(record)], columns, "record")
+def row_reader(
+    record: type, columns: tuple[str, ...], json_columns: frozenset[str] = frozenset()
+) -> RowReader:
+    """A function building ``record`` from a row whose values come in ``columns`` order
+    (``json_columns``: see :func:`_reader`)."""
+    return _reader(record, [f.name for f in attrs.fields(record)], columns, "record", json_columns)
 
 
 @functools.cache
 def values_reader(record: type, fields: tuple[str, ...]) -> RowReader:
     """A function giving ``fields``' values of ``record`` from a row holding just those columns."""
     return _reader(record, fields, fields, "")
+
+
+def _json_or_null(text: str | None) -> Any:
+    return None if text is None else json_loads(text)
 
 
 RowWriter = Callable[[Any], tuple[Any, ...]]
@@ -101,7 +119,6 @@ RowWriter = Callable[[Any], tuple[Any, ...]]
 def row_writer(record: type, columns: tuple[str, ...], json_columns: frozenset[str]) -> RowWriter:
     """A function giving the row of ``record`` as a tuple in ``columns`` order, with the values
     the converter unstructures (JSON text for ``json_columns``), for a driver-level executemany."""
-    import json
 
     hints = typing.get_type_hints(record)
     namespace: dict[str, Any] = {"unstructure": converter.unstructure, "dumps": json.dumps}
@@ -117,3 +134,23 @@ def row_writer(record: type, columns: tuple[str, ...], json_columns: frozenset[s
     source = f"def write(r):\n    return ({', '.join(values)},)\n"
     exec(compile(source, f"<row writer for {record.__name__}>", "exec"), namespace)
     return namespace["write"]
+
+
+def json_loads(text: str) -> Any:
+    """The JSON reader of the SQLite engine. Short arrays of scalars (themes, postcodes, topics)
+    repeat from row to row: each distinct text is parsed once and every row gets its own list."""
+    if len(text) <= 256 and text.startswith("["):
+        found = _scalar_array(text)
+        if found is not None:
+            return list(found)
+    return json.loads(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _scalar_array(text: str) -> tuple[Any, ...] | None:
+    value = json.loads(text)
+    if isinstance(value, list) and all(
+        v is None or isinstance(v, str | int | float) for v in value
+    ):
+        return tuple(value)  # immutable: the cache never hands out a shared mutable list
+    return None
