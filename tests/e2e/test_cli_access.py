@@ -75,6 +75,54 @@ def test_charter_access_and_export_from_the_command_line_CHA_1_CHA_2_CHA_7(
     assert "suspendre le compte;claire.martin@example.org" in out
 
 
+def test_sanctions_are_listed_and_lifted_from_the_command_line_CHA_9(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    with rsgm_core.open(f"sqlite:///{db}") as app:
+        app.access.add_staff("anne.chevalier@cdg79.fr", administrator=True)
+        app.access.create_departmental()
+        app.access.publish_charter("Charte", "Accès sur invitation.")
+        app.access.sign("79019", "Jean Dupont", "maire")
+        app.access.sign("79019", "Claire Martin", "sgm")
+        app.directory.set_town_hall("79019", "1 place de la Mairie", email="mairie@aubigny.fr")
+        app.access.grant(
+            "claire.martin@example.org", "departemental", "contributeur",
+            by="anne.chevalier@cdg79.fr",
+        )  # fmt: skip
+    admin = ("--par", "anne.chevalier@cdg79.fr", "--db", db)
+    code, out, _ = run(capsys, "access", "sanction", "claire.martin@example.org", "--mesure", "restriction des droits", "--motif", "propos injurieux", *admin)  # fmt: skip
+    assert code == 0 and "sanction enregistrée : restriction des droits (identifiant " in out
+    sanction_id = out.split("identifiant ")[1].split(")")[0]
+    code, out, _ = run(capsys, "access", "sanctions", "--en-vigueur", "--db", db)
+    assert code == 0 and sanction_id in out and "claire.martin@example.org" in out
+
+    code, _, err = run(capsys, "access", "lift", sanction_id, "--par", "claire.martin@example.org", "--motif", "x", "--db", db)  # fmt: skip
+    assert code == 2 and "[CHA-9]" in err and "n'est pas administrateur du CDG" in err
+    assert "Traceback" not in err
+    code, _, err = run(capsys, "access", "lift", "s-inconnue", "--motif", "x", *admin)
+    assert code == 2 and "sanction inconnue : 's-inconnue' [CHA-9]" in err
+    code, out, _ = run(capsys, "access", "lift", sanction_id, "--motif", "excuses présentées", *admin)  # fmt: skip
+    assert code == 0 and "sanction levée : restriction des droits" in out
+    assert "accès en cours : departemental (contributeur)" in out
+    code, _, err = run(capsys, "access", "lift", sanction_id, "--motif", "encore", *admin)
+    assert code == 2 and "déjà été levée" in err and "[CHA-9]" in err
+    code, out, _ = run(capsys, "access", "sanctions", "claire.martin@example.org", "--db", db)
+    assert code == 0 and "excuses présentées" in out and "propos injurieux" in out
+    code, out, _ = run(capsys, "access", "sanctions", "--en-vigueur", "--db", db)
+    assert code == 0 and sanction_id not in out
+
+    code, out, _ = run(capsys, "access", "sanction", "claire.martin@example.org", "--mesure", "suppression de l'accès", "--motif", "récidive", *admin)  # fmt: skip
+    removal_id = out.split("identifiant ")[1].split(")")[0]
+    code, out, _ = run(capsys, "access", "lift", removal_id, "--motif", "décision annulée", *admin)
+    assert code == 0 and "l'accès n'est pas rétabli" in out and "rsgm access grant" in out
+    with rsgm_core.open(f"sqlite:///{db}") as app:
+        [told] = [m for m in app.outbox.list() if m.template == "access_sanction_lifted"
+                  and "décision annulée" in m.body_text]  # fmt: skip
+    assert told.recipient == "mairie@aubigny.fr" and "nouvelle invitation" in told.body_text
+    code, out, _ = run(capsys, "outbox", "preview", "access_sanction_lifted")
+    assert code == 0 and "Levée d'une sanction" in out and "sont rétablis" in out
+
+
 def test_demo_shows_the_platform_part_CHA_1_CHA_7(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -4,22 +4,26 @@ sanctions (CHA-1..CHA-9). Each bad input is a clear error with its rule and writ
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from types import SimpleNamespace
 
 import pytest
+import sqlalchemy as sa
 
+import rsgm_core
 from rsgm_core import NotFoundError, RuleViolation
 from rsgm_core.app import App
-from rsgm_core.domain.access import Role, SanctionKind
-from rsgm_core.domain.access_records import AgreementParty, NoticeKind
+from rsgm_core.domain.access import Role, Sanction, SanctionKind
+from rsgm_core.domain.access_records import Agreement, AgreementParty, NoticeKind
 from rsgm_core.domain.charters import Capacity, SpaceKind
 from rsgm_core.domain.messages import MessageStatus
-from tests.conftest import SAMPLE
+from rsgm_core.plugins.sql import migrations
+from tests.conftest import SAMPLE, fixed_clock
 from tests.helpers import nothing_written, snapshot
 
 PUBLISHED = dt.date(2025, 1, 6)
 AUBIGNY, PARTHENAY, SAUZE = "79019", "79202", "79307"  # Parthenay: 3,500+, Aubigny's EPCI
-PARTHENAY_GATINE = "200041333"
+PARTHENAY_GATINE, MELLOIS = "200041333", "200069755"
 
 
 @pytest.fixture
@@ -146,8 +150,48 @@ def test_community_space_needs_pack_request_and_agreements_CHA_3_CHA_4(
     nothing_written(
         app, lambda: app.access.agree(agent.id, space.id, "administrateur", by=net.claire), "CHA-4"
     )
+    app.network.create_departmental("Réseau des SGM des Deux-Sèvres")
+    app.network.create_community(PARTHENAY_GATINE, referent_id=net.claire)
     app.access.agree(agent.id, space.id, "référent", by=net.claire)
     assert app.access.explain(agent.id, "visiteur", space.id).allowed
+
+
+def test_referent_agreement_needs_the_referent_CHA_4(app: App, net: SimpleNamespace) -> None:
+    space = app.access.create_community(PARTHENAY_GATINE)
+    agent = app.members.add("Lucie", "Noir", email="lucie.noir@example.org")
+    app.members.add_position(agent.id, AUBIGNY, "responsable_des_services")
+    app.network.create_departmental("Réseau des SGM des Deux-Sèvres")
+    gatine = app.network.create_community(PARTHENAY_GATINE)
+    paul = app.members.add("Paul", "Roy", email="paul.roy@example.org")
+    app.network.create_community(MELLOIS, referent_id=paul.id)
+
+    def agree(by: str, on: dt.date | None = None) -> Agreement:
+        return app.access.agree(agent.id, space.id, "référent", by=by, on=on)
+
+    # No community referent in the space's EPCI yet: nobody can give the referent's agreement.
+    error = nothing_written(app, lambda: agree(net.claire), "CHA-4")
+    assert isinstance(error, RuleViolation) and error.value == net.claire
+    assert "Claire Martin n'est pas référent communautaire de CC de Parthenay-Gâtine" in str(error)
+    assert "aucun référent communautaire n'est désigné" in error.message
+    # The referent of another community, or a CDG administrator, is not this space's referent.
+    marc = app.members.add("Marc", "Roux", email="marc.roux@example.org")
+    assignment = app.network.assign(gatine.id, marc.id, "referent_communautaire",
+                                    since=dt.date(2025, 1, 1))  # fmt: skip
+    for wrong in (paul.id, net.admin, "paul.roy@example.org"):
+        error = nothing_written(app, partial(agree, wrong), "CHA-4")
+        assert "le référent communautaire de CC de Parthenay-Gâtine est Marc Roux" in error.message
+    # The referent of the space's EPCI, on the day the role is held.
+    given = agree("marc.roux@example.org")
+    assert given.given_by == marc.id and given.party is AgreementParty.REFERENT
+    app.network.end_role(assignment.id, on=dt.date(2025, 3, 1))
+    nothing_written(app, lambda: agree(marc.id, dt.date(2025, 3, 14)), "CHA-4")
+    assert agree(marc.id, dt.date(2025, 2, 28)).given_on == dt.date(2025, 2, 28)
+    # An unknown giver, and the departmental space, are refused too.
+    error = nothing_written(app, lambda: agree("inconnu@example.org"), "CHA-4")
+    assert isinstance(error, NotFoundError) and "inconnu@example.org" in error.message
+    nothing_written(
+        app, lambda: app.access.agree(agent.id, net.space, "référent", by=marc.id), "CHA-4"
+    )
 
 
 def test_read_only_phase_makes_members_visitors_CHA_5(app: App, net: SimpleNamespace) -> None:
@@ -254,3 +298,165 @@ def test_reports_and_sanctions_are_recorded_and_the_employer_told_CHA_9(
     app.access.sanction(net.claire, "suppression de l'accès", by=net.admin, reason="récidive")
     assert app.access.grants(member=net.claire) == []
     assert app.outbox.list(MessageStatus.DEAD) == []
+
+
+def restricted_claire(app: App, net: SimpleNamespace) -> tuple[str, str]:
+    """Claire, contributor in the departmental space, restricted after a report; the town hall
+    has an address. Returns the grant and the sanction."""
+    sign_aubigny(app)
+    app.directory.set_town_hall(AUBIGNY, "1 place de la Mairie", email="mairie@aubigny.fr")
+    grant = app.access.grant(net.claire, net.space, "contributeur", by=net.admin)
+    sanction = app.access.sanction(
+        net.claire, "restriction des droits", by=net.admin, reason="propos injurieux",
+        on=dt.date(2025, 2, 1),
+    )  # fmt: skip
+    return grant.id, sanction.id
+
+
+def test_lifting_a_restriction_restores_the_roles_and_tells_the_employer_CHA_9(
+    app: App, net: SimpleNamespace
+) -> None:
+    grant_id, sanction_id = restricted_claire(app, net)
+    [lowered] = app.access.grants(member=net.claire)
+    assert lowered.id == grant_id and lowered.role is Role.VISITOR
+    lifted = app.access.lift_sanction(
+        sanction_id,
+        by="anne.chevalier@cdg79.fr",
+        reason="excuses présentées",
+        on=dt.date(2025, 3, 1),
+    )
+    assert not lifted.active and lifted.lifted_by == net.admin
+    assert (lifted.lifted_on, lifted.lift_reason) == (dt.date(2025, 3, 1), "excuses présentées")
+    [restored] = app.access.grants(member=net.claire)
+    assert restored.id == grant_id and restored.role is Role.CONTRIBUTOR
+    assert app.access.explain(net.claire, "contributeur", net.space).allowed
+    # The sanction keeps its history.
+    [kept] = app.access.sanctions(member=net.claire)
+    assert kept == lifted and kept.reason == "propos injurieux"
+    assert kept.decided_on == dt.date(2025, 2, 1)
+    assert app.access.sanctions(active=True) == []
+    # The employer is told, as for the sanction itself.
+    kinds = {n.kind: n for n in app.access.notices()}
+    assert set(kinds) == {NoticeKind.SANCTION, NoticeKind.SANCTION_LIFTED}
+    lift_notice = kinds[NoticeKind.SANCTION_LIFTED]
+    message = app.outbox.get(lift_notice.message_id or "")
+    assert message.template == "access_sanction_lifted"
+    assert message.recipient == "mairie@aubigny.fr" and "Claire Martin" in message.subject
+    assert (
+        "excuses présentées" in message.body_text
+        and "décidée le 1 février 2025" in message.body_text
+    )
+    assert "Espace départemental (contributeur)" in message.body_text
+    assert len(app.rgpd.export(net.claire)["sanctions"]) == 1  # MEM-11
+
+
+def test_lifting_a_removal_ends_it_and_the_administrator_invites_again_CHA_9(
+    app: App, net: SimpleNamespace
+) -> None:
+    sign_aubigny(app)
+    app.access.grant(net.claire, net.space, "contributeur", by=net.admin)
+    removal = app.access.sanction(
+        net.claire, "suppression de l'accès", by=net.admin, reason="récidive"
+    )
+    refused = app.access.explain(net.claire, "visiteur", net.space)
+    assert [r.rule for r in refused.refusals] == ["CHA-9"]
+    app.access.lift_sanction(removal.id, by=net.admin, reason="décision annulée")
+    assert app.access.grants(member=net.claire) == []  # no access given back
+    assert app.access.explain(net.claire, "contributeur", net.space).allowed
+    assert app.access.grant(net.claire, net.space, "contributeur", by=net.admin).active
+    # No town hall address: the notice is recorded, to send by other means (as for the sanction).
+    [lift_notice] = [
+        n for n in app.access.notices(sendable=False) if n.kind is NoticeKind.SANCTION_LIFTED
+    ]
+    assert lift_notice.message_id is None and lift_notice.commune == AUBIGNY
+    assert "aucune adresse connue" in lift_notice.detail
+    assert [m for m in app.outbox.list() if m.template == "access_sanction_lifted"] == []
+
+
+def test_bad_lifting_is_refused_and_writes_nothing_CHA_9(app: App, net: SimpleNamespace) -> None:
+    _, sanction_id = restricted_claire(app, net)
+    error = nothing_written(
+        app, lambda: app.access.lift_sanction("s-inconnue", by=net.admin, reason="x"), "CHA-9"
+    )
+    assert isinstance(error, NotFoundError) and "sanction inconnue : 's-inconnue'" in error.message
+    assert error.value == "s-inconnue"
+    # Only a CDG administrator lifts a sanction.
+    other = app.members.add("Paul", "Moreau", email="paul.moreau@example.org")
+    error = nothing_written(
+        app, lambda: app.access.lift_sanction(sanction_id, by=other.id, reason="x"), "CHA-9"
+    )
+    assert "Paul Moreau n'est pas administrateur du CDG" in error.message
+    nothing_written(
+        app, lambda: app.access.lift_sanction(sanction_id, by="x@example.org", reason="x"), "CHA-9"
+    )
+    nothing_written(
+        app, lambda: app.access.lift_sanction(sanction_id, by=net.admin, reason=" "), "CHA-9"
+    )
+    error = nothing_written(
+        app,
+        lambda: app.access.lift_sanction(
+            sanction_id, by=net.admin, reason="x", on=dt.date(2025, 1, 31)
+        ),
+        "CHA-9",
+    )
+    assert "avant d'avoir été décidée le 2025-02-01" in error.message
+    # Lifting twice.
+    app.access.lift_sanction(sanction_id, by=net.admin, reason="excuses présentées")
+    error = nothing_written(
+        app, lambda: app.access.lift_sanction(sanction_id, by=net.admin, reason="x"), "CHA-9"
+    )
+    assert isinstance(error, RuleViolation) and error.value == sanction_id
+    assert f"la sanction {sanction_id} (restriction des droits) a déjà été levée" in error.message
+
+
+def test_a_sanction_over_one_in_force_is_refused_until_lifted_CHA_9(
+    app: App, net: SimpleNamespace
+) -> None:
+    _, restriction_id = restricted_claire(app, net)
+
+    def sanction(kind: str) -> Sanction:
+        return app.access.sanction(net.claire, kind, by=net.admin, reason="récidive")
+
+    error = nothing_written(app, lambda: sanction("restriction des droits"), "CHA-9")
+    assert restriction_id in error.message and "levez-la d'abord" in error.message
+    removal = sanction("suppression de l'accès")  # escalation stays possible
+    for kind in ("restriction des droits", "suppression de l'accès"):
+        nothing_written(app, partial(sanction, kind), "CHA-9")
+    app.access.lift_sanction(removal.id, by=net.admin, reason="erreur")
+    assert app.access.grants(member=net.claire) == []
+    assert [s.id for s in app.access.sanctions(active=True)] == [restriction_id]
+
+
+def test_a_failing_lift_rolls_everything_back_CHA_9(
+    app: App, net: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, sanction_id = restricted_claire(app, net)
+    before = snapshot(app)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boîte d'envoi indisponible")
+
+    monkeypatch.setattr(app.outbox, "queue", broken)
+    with pytest.raises(RuntimeError):
+        app.access.lift_sanction(sanction_id, by=net.admin, reason="excuses présentées")
+    assert snapshot(app) == before
+    assert app.access.sanctions(active=True)[0].id == sanction_id
+
+
+def test_a_sanction_recorded_before_the_lifting_columns_reads_back_in_force_CHA_9(
+    sqlite_url: str,
+) -> None:
+    engine = sa.create_engine(sqlite_url)
+    with engine.begin() as conn:  # a database as schema 8 left it, one sanction recorded
+        migrations.upgrade(conn, target=8)
+        conn.execute(
+            sa.text(
+                "INSERT INTO sanctions (id, member_id, kind, decided_on, decided_by, reason) "
+                "VALUES ('s1', 'm1', 'restriction des droits', '2025-02-01', 'a1', 'propos')"
+            )
+        )
+    engine.dispose()
+    with rsgm_core.open(sqlite_url, clock=fixed_clock) as app:
+        [sanction] = app.access.sanctions(active=True)
+    assert sanction.id == "s1" and sanction.kind is SanctionKind.RESTRICTION
+    assert (sanction.lowered, sanction.lifted_on, sanction.lifted_by) == ((), None, None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from rsgm_core.domain.access import (
     Candidate,
     Grant,
+    LoweredRole,
     Role,
     Sanction,
     SanctionKind,
@@ -20,6 +22,7 @@ from rsgm_core.domain.access import (
     decide,
     revoke_all,
 )
+from rsgm_core.domain.access_records import community_referents
 from rsgm_core.domain.charters import (
     Capacity,
     CharterVersion,
@@ -28,8 +31,10 @@ from rsgm_core.domain.charters import (
     check_signature,
     missing_signatures,
 )
+from rsgm_core.domain.engagement import NetworkRole, RoleAssignment
+from rsgm_core.domain.governance import Network, NetworkKind
 from rsgm_core.domain.platform import PlatformMembership, PlatformState, PlatformUser, delta
-from rsgm_core.errors import RuleViolation
+from rsgm_core.errors import RuleViolation, ValidationError
 
 V1 = CharterVersion(1, dt.date(2025, 1, 6), "Charte d'utilisation", "…")
 V2 = CharterVersion(2, dt.date(2025, 9, 1), "Charte d'utilisation", "… 7.3 …")
@@ -193,6 +198,61 @@ def test_sanctions_restrict_or_remove_CHA_9() -> None:
     ] == ["CHA-9"]
     assert decide(candidate(restricted=True), Role.VISITOR, DEPT, invited_by_admin=True).allowed
     assert not decide(candidate(removed=True), Role.VISITOR, DEPT, invited_by_admin=True).allowed
+
+
+def test_lifting_a_restriction_gives_the_lowered_roles_back_CHA_9() -> None:
+    restrict = Sanction(
+        "x1", "m1", SanctionKind.RESTRICTION, dt.date(2025, 10, 1), "a1", "propos déplacés"
+    )
+    recorded, lowered = restrict.impose(grants())
+    assert recorded.lowered == (
+        LoweredRole("g1", Role.CONTRIBUTOR),
+        LoweredRole("g2", Role.ANIMATOR),
+    )
+    assert recorded.active and {g.role for g in lowered} == {Role.VISITOR}
+    lifted = recorded.lift(on=dt.date(2025, 11, 1), by="a2", reason=" excuses présentées ")
+    assert not lifted.active
+    assert (lifted.lifted_on, lifted.lifted_by, lifted.lift_reason) == (
+        dt.date(2025, 11, 1), "a2", "excuses présentées",
+    )  # fmt: skip
+    assert (lifted.decided_on, lifted.reason) == (restrict.decided_on, restrict.reason)  # history
+    now = [lowered[0], attrs.evolve(lowered[1], revoked_on=dt.date(2025, 10, 15))]
+    assert [(g.id, g.role) for g in lifted.restore(now)] == [("g1", Role.CONTRIBUTOR)]
+
+
+def test_lifting_a_removal_gives_nothing_back_CHA_9() -> None:
+    remove = Sanction("x2", "m1", SanctionKind.REMOVAL, dt.date(2025, 10, 1), "a1", "récidive")
+    recorded, revoked = remove.impose(grants())
+    assert recorded.lowered == () and all(not g.active for g in revoked)
+    assert recorded.lift(on=dt.date(2025, 10, 1), by="a1", reason="erreur").restore(revoked) == []
+
+
+def test_a_sanction_is_lifted_once_and_not_before_it_was_decided_CHA_9() -> None:
+    sanction = Sanction("x3", "m1", SanctionKind.REMOVAL, dt.date(2025, 10, 1), "a1", "récidive")
+    with pytest.raises(ValidationError, match=r"avant d'avoir été décidée.*\[CHA-9\]"):
+        sanction.lift(on=dt.date(2025, 9, 30), by="a1", reason="erreur")
+    with pytest.raises(ValidationError, match=r"motivée.*\[CHA-9\]"):
+        sanction.lift(on=dt.date(2025, 10, 2), by="a1", reason="  ")
+    lifted = sanction.lift(on=dt.date(2025, 10, 2), by="a1", reason="erreur")
+    with pytest.raises(RuleViolation, match=r"x3.*déjà été levée le 2025-10-02 \[CHA-9\]"):
+        lifted.lift(on=dt.date(2025, 10, 3), by="a1", reason="encore")
+
+
+def test_the_referent_is_the_one_of_the_space_s_epci_on_that_day_CHA_4() -> None:
+    mellois = Network("n1", NetworkKind.COMMUNITY, "Réseau Mellois", epci="200069755")
+    gatine = Network("n2", NetworkKind.COMMUNITY, "Réseau Gâtine", epci="200041333")
+    roles = [
+        RoleAssignment("r1", "n1", "m1", NetworkRole.COMMUNITY_REFERENT, dt.date(2025, 1, 1),
+                       until=dt.date(2025, 6, 1)),
+        RoleAssignment("r2", "n1", "m2", NetworkRole.COMMUNITY_REFERENT, dt.date(2025, 6, 1)),
+        RoleAssignment("r3", "n1", "m3", NetworkRole.ANIMATOR, dt.date(2025, 1, 1)),
+        RoleAssignment("r4", "n2", "m4", NetworkRole.COMMUNITY_REFERENT, dt.date(2025, 1, 1)),
+    ]  # fmt: skip
+    networks = [mellois, gatine]
+    assert community_referents("200069755", networks, roles, on=dt.date(2025, 3, 1)) == {"m1"}
+    assert community_referents("200069755", networks, roles, on=dt.date(2025, 6, 1)) == {"m2"}
+    assert community_referents("200041333", networks, roles, on=dt.date(2025, 3, 1)) == {"m4"}
+    assert community_referents("246700488", networks, roles, on=dt.date(2025, 3, 1)) == set()
 
 
 USERS = st.builds(

@@ -1,5 +1,6 @@
 """``rsgm charter publish|sign|status`` (CHA-1, CHA-8), ``rsgm access
-space|staff|grant|revoke|explain|report|sanction`` (CHA-2..CHA-9) and ``rsgm export interstis``."""
+space|staff|grant|revoke|explain|report|sanction|lift|sanctions`` (CHA-2..CHA-9) and
+``rsgm export interstis``."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from rsgm_core.cli.common import add_db_option, open_app, print_table
 from rsgm_core.domain.access import Role, SanctionKind
+from rsgm_core.domain.access_records import NoticeKind
 from rsgm_core.domain.charters import Capacity, SpaceKind
 from rsgm_core.errors import ValidationError
 
@@ -86,6 +88,19 @@ def register(commands: Any) -> None:
     sanction.add_argument("--mesure", required=True, choices=[k.value for k in SanctionKind])
     sanction.add_argument("--motif", dest="reason", required=True)
     sanction.add_argument("--signalement", dest="report_id")
+    lift = _parser(access, "lift", "lever une sanction (administrateur du CDG, CHA-9)", _lift)
+    lift.add_argument("sanction_id", metavar="SANCTION", help="identifiant de la sanction")
+    lift.add_argument(
+        "--par", dest="by", required=True, metavar="ADMIN", help="qui lève la sanction"
+    )
+    lift.add_argument(
+        "--motif", dest="reason", required=True, metavar="TEXTE", help="motif de la levée"
+    )
+    sanctions = _parser(access, "sanctions", "lister les sanctions (CHA-9)", _sanctions)
+    sanctions.add_argument("member", metavar="MEMBRE", nargs="?", help="défaut : tout le monde")
+    sanctions.add_argument(
+        "--en-vigueur", action="store_true", dest="active", help="seulement celles non levées"
+    )
 
     export = _group(commands, "export", "exports vers une plateforme collaborative")
     interstis = _parser(
@@ -202,9 +217,47 @@ def _sanction(args: argparse.Namespace) -> int:
         unsent = [
             n for n in app.access.notices(sendable=False) if n.member_id == sanction.member_id
         ]
-    print(f"sanction enregistrée : {sanction.kind.value}")
+    print(f"sanction enregistrée : {sanction.kind.value} (identifiant {sanction.id})")
     for notice in unsent:
         print(f"attention : {notice.detail}", file=sys.stderr)
+    return 0
+
+
+def _lift(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        sanction = app.access.lift_sanction(args.sanction_id, by=args.by, reason=args.reason)
+        held = app.access.grants(member=sanction.member_id)
+        unsent = [
+            n
+            for n in app.access.notices(sendable=False)
+            if n.member_id == sanction.member_id and n.kind is NoticeKind.SANCTION_LIFTED
+        ]
+    print(f"sanction levée : {sanction.kind.value} du {sanction.decided_on.isoformat()}")
+    if sanction.kind is SanctionKind.REMOVAL:
+        print("l'accès n'est pas rétabli : invitez de nouveau avec « rsgm access grant »")
+    else:
+        spaces = ", ".join(f"{g.space_id} ({g.role.value})" for g in held) or "aucun"
+        print(f"accès en cours : {spaces}")
+    for notice in unsent:
+        print(f"attention : {notice.detail}", file=sys.stderr)
+    return 0
+
+
+def _sanctions(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        found = app.access.sanctions(member=args.member, active=True if args.active else None)
+        people = {s.member_id: app.members.get(s.member_id) for s in found}
+    names = {key: m.email or m.full_name for key, m in people.items()}
+    print_table(
+        ("identifiant", "membre", "mesure", "décidée le", "motif", "levée le", "motif de la levée"),
+        [
+            (
+                s.id, names[s.member_id], s.kind.value, s.decided_on.isoformat(), s.reason,
+                s.lifted_on.isoformat() if s.lifted_on else "", s.lift_reason or "",
+            )
+            for s in found
+        ],
+    )  # fmt: skip
     return 0
 
 

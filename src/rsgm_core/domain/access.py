@@ -18,12 +18,13 @@ from rsgm_core.domain.charters import SpaceKind
 from rsgm_core.domain.directory import fold
 from rsgm_core.domain.members import GENERIC_LOCAL_PARTS, validate_email
 from rsgm_core.domain.territory import SGM_THRESHOLD
-from rsgm_core.errors import RuleViolation
+from rsgm_core.errors import RuleViolation, ValidationError
 
 __all__ = [
     "Candidate",
     "Decision",
     "Grant",
+    "LoweredRole",
     "Refusal",
     "Role",
     "Sanction",
@@ -222,8 +223,17 @@ class SanctionKind(enum.Enum):
 
 
 @attrs.frozen
+class LoweredRole:
+    """CHA-9: a grant a restriction lowered to visitor, and the role it had before."""
+
+    grant_id: str
+    role: Role
+
+
+@attrs.frozen
 class Sanction:
-    """CHA-9: decided by an administrator after a report; the employer is told."""
+    """CHA-9: decided by an administrator after a report; the employer is told. Lifting it keeps
+    the record: ``lifted_on``, ``lifted_by`` and ``lift_reason`` are filled in."""
 
     id: str
     member_id: str
@@ -232,6 +242,16 @@ class Sanction:
     decided_by: str
     reason: str
     report_id: str | None = None
+    # What a restriction lowered, so that lifting it gives the roles back.
+    lowered: tuple[LoweredRole, ...] = ()
+    lifted_on: dt.date | None = None
+    lifted_by: str | None = None
+    lift_reason: str | None = None
+
+    @property
+    def active(self) -> bool:
+        """In force: not lifted."""
+        return self.lifted_on is None
 
     def apply(self, grants: Sequence[Grant]) -> list[Grant]:
         """The grants as the sanction leaves them: all revoked, or lowered to visitor."""
@@ -241,4 +261,47 @@ class Sanction:
             attrs.evolve(g, role=Role.VISITOR)
             for g in grants
             if g.member_id == self.member_id and g.active and g.role is not Role.VISITOR
+        ]
+
+    def impose(self, grants: Sequence[Grant]) -> tuple[Sanction, list[Grant]]:
+        """The sanction as recorded (a restriction remembers the roles it lowered) and the
+        grants as it leaves them."""
+        changed = self.apply(grants)
+        if self.kind is SanctionKind.REMOVAL:
+            return self, changed
+        before = {g.id: g.role for g in grants}
+        lowered = tuple(LoweredRole(g.id, before[g.id]) for g in changed)
+        return attrs.evolve(self, lowered=lowered), changed
+
+    def lift(self, *, on: dt.date, by: str, reason: str) -> Sanction:
+        """CHA-9: the sanction ends; refused when already lifted or before it was decided."""
+        if not self.active:
+            raise RuleViolation(
+                f"la sanction {self.id} ({self.kind.value}) a déjà été levée le "
+                f"{self.lifted_on.isoformat() if self.lifted_on else ''}",
+                rule="CHA-9",
+                value=self.id,
+            )
+        if on < self.decided_on:
+            raise ValidationError(
+                f"une sanction ne peut être levée le {on.isoformat()}, avant d'avoir été décidée "
+                f"le {self.decided_on.isoformat()}",
+                rule="CHA-9",
+                value=on,
+            )
+        if not reason.strip():
+            raise ValidationError("la levée d'une sanction est motivée", rule="CHA-9", value=reason)
+        return attrs.evolve(self, lifted_on=on, lifted_by=by, lift_reason=reason.strip())
+
+    def restore(self, grants: Sequence[Grant]) -> list[Grant]:
+        """The grants a lifted restriction gives back their former role: those still active
+        and still visitor. A removal restores nothing: revoked access is given again by a new
+        invitation (CHA-2), with every rule checked afresh."""
+        if self.kind is SanctionKind.REMOVAL:
+            return []
+        former = {lowered.grant_id: lowered.role for lowered in self.lowered}
+        return [
+            attrs.evolve(g, role=former[g.id])
+            for g in grants
+            if g.id in former and g.active and g.role is Role.VISITOR
         ]

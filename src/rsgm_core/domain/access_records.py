@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable
 
 import attrs
 
+from rsgm_core.domain.engagement import NetworkRole, RoleAssignment
+from rsgm_core.domain.governance import Network, NetworkKind
 from rsgm_core.domain.platform import PlatformState
 
 __all__ = [
@@ -18,6 +21,7 @@ __all__ = [
     "EmployerNotice",
     "NoticeKind",
     "PlatformExport",
+    "community_referents",
 ]
 
 
@@ -46,6 +50,24 @@ class Agreement:
     given_on: dt.date
 
 
+def community_referents(
+    epci: str,
+    networks: Iterable[Network],
+    assignments: Iterable[RoleAssignment],
+    *,
+    on: dt.date,
+) -> set[str]:
+    """CHA-4: who may give the community referent's agreement for the community space of
+    ``epci``: the members holding, on ``on``, the community-referent role (MEM-6) in the
+    community network of that same EPCI (NET-1)."""
+    ids = {n.id for n in networks if n.kind is NetworkKind.COMMUNITY and n.epci == epci}
+    return {
+        a.member_id
+        for a in assignments
+        if a.network_id in ids and a.role is NetworkRole.COMMUNITY_REFERENT and a.current_on(on)
+    }
+
+
 @attrs.frozen
 class AbuseReport:
     """CHA-9: any user reports; an administrator decides a sanction (or none)."""
@@ -62,6 +84,7 @@ class AbuseReport:
 class NoticeKind(enum.Enum):
     REVOCATION = "révocation"  # CHA-7
     SANCTION = "sanction"  # CHA-9
+    SANCTION_LIFTED = "levée de sanction"  # CHA-9
 
 
 @attrs.frozen

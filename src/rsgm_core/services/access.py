@@ -22,6 +22,7 @@ from rsgm_core.domain.access_records import (
     CdgStaff,
     EmployerNotice,
     NoticeKind,
+    community_referents,
 )
 from rsgm_core.domain.charters import (
     Capacity,
@@ -31,7 +32,7 @@ from rsgm_core.domain.charters import (
     check_signature,
     current_version,
 )
-from rsgm_core.errors import RuleViolation, ValidationError
+from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
 from rsgm_core.formatting import format_date
 from rsgm_core.services.access_facts import (
     CharterStatus,
@@ -51,6 +52,8 @@ from rsgm_core.services.members import new_id
 
 if TYPE_CHECKING:
     from rsgm_core.app import App
+    from rsgm_core.domain.members import Member
+    from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.platform_export import ExportResult
 
 E = TypeVar("E", bound=enum.Enum)
@@ -277,23 +280,26 @@ class AccessService:
         on: dt.date | None = None,
     ) -> Agreement:
         """Record the CDG administrator's or the community referent's agreement for a non-SGM
-        (CHA-4), or a large commune's request to join its community space (CHA-3)."""
+        (CHA-4), or a large commune's request to join its community space (CHA-3). The referent's
+        agreement is given by a member holding, that day, the community-referent role in the
+        community network of the space's EPCI."""
         who = parse_enum(AgreementParty, party, "partie", "CHA-4")
+        day = on or self.app.today()
         with self.app.transaction() as uow:
             person = find_member(uow, member, rule="CHA-4")
             giver = find_member(uow, by, rule="CHA-4")
             space = uow.spaces.get(space_id)
             if who is AgreementParty.ADMINISTRATOR:
                 require_admin(uow, giver, rule="CHA-4")
-            elif space.kind is not SpaceKind.COMMUNITY:
+            elif space.kind is not SpaceKind.COMMUNITY or space.epci is None:
                 raise RuleViolation(
                     "cet accord ne concerne qu'un espace communautaire",
                     rule="CHA-4",
                     value=space_id,
                 )
-            agreement = Agreement(
-                new_id(), person.id, space.id, who, giver.id, on or self.app.today()
-            )
+            elif who is AgreementParty.REFERENT:
+                require_referent(uow, giver, space.epci, day)
+            agreement = Agreement(new_id(), person.id, space.id, who, giver.id, day)
             return uow.agreements.add(agreement)
 
     # Abuse reports and sanctions (CHA-9)
@@ -337,16 +343,70 @@ class AccessService:
         with self.app.transaction() as uow:
             person = find_member(uow, member, rule="CHA-9")
             admin = require_admin(uow, find_member(uow, by, rule="CHA-9"), rule="CHA-9")
+            _check_not_sanctioned(uow, person, what)
             sanction = Sanction(new_id(), person.id, what, day, admin.id, reason.strip(), report_id)
             if report_id is not None:
                 report = uow.abuse_reports.get(report_id)
                 uow.abuse_reports.update(attrs.evolve(report, sanction_id=sanction.id))
+            sanction, changed = sanction.impose(uow.grants.list({"member_id": person.id}))
             uow.sanctions.add(sanction)
-            uow.grants.update_all(sanction.apply(uow.grants.list({"member_id": person.id})))
+            uow.grants.update_all(changed)
             context = {"kind": what.value, "reason": sanction.reason}
             for commune in employers(uow, person, day):
                 notify_employer(self.app, uow, person, commune, NoticeKind.SANCTION, day, context)
         return sanction
+
+    def lift_sanction(
+        self,
+        sanction_id: str,
+        *,
+        by: str,
+        reason: str,
+        on: dt.date | None = None,
+    ) -> Sanction:
+        """CHA-9: an administrator lifts a sanction; it stays on record with the date, the
+        administrator and the reason of the lifting, and the employer is told, in one transaction.
+
+        Lifting a restriction gives back the roles it lowered (grants still active and still
+        visitor). Lifting a removal gives no access back: the administrator invites again
+        (:meth:`grant`), every rule checked afresh."""
+        day = on or self.app.today()
+        if not reason.strip():
+            raise ValidationError("la levée d'une sanction est motivée", rule="CHA-9", value=reason)
+        with self.app.transaction() as uow:
+            admin = require_admin(uow, find_member(uow, by, rule="CHA-9"), rule="CHA-9")
+            found = uow.sanctions.find(sanction_id)
+            if found is None:
+                raise NotFoundError(
+                    f"sanction inconnue : {sanction_id!r}", rule="CHA-9", value=sanction_id
+                )
+            lifted = found.lift(on=day, by=admin.id, reason=reason)
+            uow.sanctions.update(lifted)
+            person = uow.members.get(lifted.member_id)
+            restored = lifted.restore(uow.grants.list({"member_id": person.id}))
+            uow.grants.update_all(restored)
+            context = {
+                "kind": lifted.kind.value,
+                "decided_on": format_date(lifted.decided_on),
+                "reason": lifted.lift_reason,
+                "restored": [
+                    f"{uow.spaces.get(g.space_id).name} ({g.role.value})" for g in restored
+                ],
+                "removal": lifted.kind is SanctionKind.REMOVAL,
+            }
+            for commune in employers(uow, person, day):
+                notify_employer(
+                    self.app, uow, person, commune, NoticeKind.SANCTION_LIFTED, day, context
+                )
+        return lifted
+
+    def sanctions(self, *, member: str | None = None, active: bool | None = None) -> list[Sanction]:
+        """The sanctions on record, oldest first; ``active=True``: those in force."""
+        with self.app.storage.unit_of_work(read_only=True) as uow:
+            where = {"member_id": find_member(uow, member, rule="CHA-9").id} if member else None
+            found = uow.sanctions.list(where)
+        kept = [s for s in found if active is None or s.active is active]
+        return sorted(kept, key=lambda s: (s.decided_on, s.id))
 
     def reports(self) -> list[AbuseReport]:
         with self.app.storage.unit_of_work(read_only=True) as uow:
@@ -368,4 +428,41 @@ class AccessService:
         return export(self.app, platform, since_last=since_last, format=format)
 
 
-__all__ = ["DEPARTMENTAL_ID", "AccessService", "parse_enum"]
+def _check_not_sanctioned(uow: UnitOfWork, person: Member, kind: SanctionKind) -> None:
+    """CHA-9: no sanction over a removal in force, no second restriction over one in force; so
+    that lifting a sanction gives back exactly what it took."""
+    for held in uow.sanctions.list({"member_id": person.id}):
+        if held.active and (held.kind is SanctionKind.REMOVAL or held.kind is kind):
+            raise RuleViolation(
+                f"{person.full_name} est déjà sous le coup d'une sanction en vigueur "
+                f"({held.kind.value}, décidée le {held.decided_on.isoformat()}, "
+                f"identifiant {held.id}) : levez-la d'abord",
+                rule="CHA-9",
+                value=held.id,
+            )
+
+
+def require_referent(uow: UnitOfWork, giver: Member, epci: str, day: dt.date) -> Member:
+    """CHA-4: ``giver`` holds, on ``day``, the community-referent role in the community network
+    of ``epci``."""
+    referents = community_referents(
+        epci, uow.networks.list({"epci": epci}), uow.network_roles.list(), on=day
+    )
+    if giver.id in referents:
+        return giver
+    found = uow.epcis.find(epci)
+    name = found.name if found else f"l'EPCI {epci}"
+    if referents:
+        named = ", ".join(sorted(m.full_name for m in uow.members.list({"id": referents})))
+        who = f"le référent communautaire de {name} est {named}"
+    else:
+        who = f"aucun référent communautaire n'est désigné pour {name} au {day.isoformat()}"
+    raise RuleViolation(
+        f"{giver.full_name} n'est pas référent communautaire de {name} : {who} ; seul le référent "
+        "communautaire donne cet accord",
+        rule="CHA-4",
+        value=giver.id,
+    )
+
+
+__all__ = ["DEPARTMENTAL_ID", "AccessService", "parse_enum", "require_referent"]

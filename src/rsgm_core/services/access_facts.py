@@ -170,7 +170,7 @@ def decide_for(
         extra.append(Refusal("CHA-3", f"aucun poste en cours dans {where}"))
         facts = {"sgm": False}
     agreed = {a.party for a in uow.agreements.list({"member_id": member.id, "space_id": space.id})}
-    kinds = {s.kind for s in uow.sanctions.list({"member_id": member.id})}
+    kinds = {s.kind for s in uow.sanctions.list({"member_id": member.id}) if s.active}
     candidate = Candidate(
         member_id=member.id,
         email=member.email or "",

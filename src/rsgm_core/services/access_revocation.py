@@ -1,6 +1,6 @@
-"""Revocation when functions end (CHA-7) and notices to the employer collectivity (CHA-7, CHA-9),
-inside the caller's unit of work so that the departure, the revocation and the notice are one
-transaction: a failure leaves all three undone."""
+"""Revocation when functions end (CHA-7) and notices to the employer collectivity (CHA-7; CHA-9,
+a sanction and its lifting), inside the caller's unit of work so that the departure, the
+revocation and the notice are one transaction: a failure leaves all three undone."""
 
 from __future__ import annotations
 
@@ -74,7 +74,11 @@ def revoke_for_position(
     return revoked
 
 
-_TEMPLATES = {NoticeKind.REVOCATION: "access_revoked", NoticeKind.SANCTION: "access_sanction"}
+_TEMPLATES = {
+    NoticeKind.REVOCATION: "access_revoked",
+    NoticeKind.SANCTION: "access_sanction",
+    NoticeKind.SANCTION_LIFTED: "access_sanction_lifted",
+}
 
 
 def notify_employer(

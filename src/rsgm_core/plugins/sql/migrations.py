@@ -306,6 +306,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         (),
         rebuild_indexes=True,
     ),
+    Migration(
+        10,
+        "levée des sanctions : rôles abaissés par une restriction, date, auteur et motif de la "
+        "levée",
+        _ddl("""
+        ALTER TABLE sanctions ADD COLUMN lowered JSON NOT NULL DEFAULT '[]';
+        ALTER TABLE sanctions ADD COLUMN lifted_on TEXT;
+        ALTER TABLE sanctions ADD COLUMN lifted_by TEXT;
+        ALTER TABLE sanctions ADD COLUMN lift_reason TEXT
+        """),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -472,6 +472,10 @@ sanctions = sa.Table(
     sa.Column("decided_by", Text, nullable=False),
     sa.Column("reason", Text, nullable=False),
     sa.Column("report_id", Text),
+    sa.Column("lowered", sa.JSON, nullable=False, server_default="[]"),
+    sa.Column("lifted_on", Text),
+    sa.Column("lifted_by", Text),
+    sa.Column("lift_reason", Text),
 )
 
 employer_notices = sa.Table(
