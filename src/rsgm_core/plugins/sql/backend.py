@@ -1,10 +1,9 @@
 """SQL storage on SQLAlchemy Core: an embedded SQLite file by default, PostgreSQL for a server.
 
-SQLite is opened in WAL mode (set once the schema checks pass) with foreign keys on. pysqlite's own transaction handling is switched
-off and every unit of work starts with an explicit ``BEGIN IMMEDIATE`` (``BEGIN`` when read-only),
-as SQLAlchemy's documentation recommends: the write lock is taken at the start, so two writers are
-serialised instead of failing half-way, and DDL is transactional for migrations. On PostgreSQL a
-writing unit of work takes a transaction-level advisory lock first, to the same effect.
+The engine and its transactions (one writer at a time, on either database) are set up in
+:mod:`rsgm_core.plugins.sql.engine`; the schema and its migrations in ``tables.py`` and
+``migrations.py``; the text indexes in ``search.py``. This module holds the storage, its units of
+work and the repositories every collection shares.
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -20,11 +18,11 @@ import sqlalchemy as sa
 
 from rsgm_core.errors import ConflictError, NotFoundError, RsgmError, StorageError
 from rsgm_core.plugins.sql import migrations, search, tables
+from rsgm_core.plugins.sql.engine import make_engine, normalise_url
 from rsgm_core.plugins.sql.instants import epoch_microseconds
 from rsgm_core.plugins.sql.rows import (
     RowReader,
     RowWriter,
-    json_loads,
     row_reader,
     row_writer,
     values_reader,
@@ -46,17 +44,10 @@ log = logging.getLogger(__name__)
 _CHUNK = 500  # bound parameters per IN (...) well under SQLite's limit
 
 
-def normalise_url(url: str) -> str:
-    """``sqlite:///x.db`` and ``postgresql…`` pass through; a bare path means a SQLite file."""
-    if "://" in url:
-        return url
-    return f"sqlite:///{Path(url).expanduser()}"
-
-
 class SqlStorage(Storage):
     def __init__(self, url: str, *, upgrade: bool = True) -> None:
         self.url = normalise_url(url)
-        self.engine = _make_engine(self.url)
+        self.engine = make_engine(self.url)
         try:
             self.schema_version, self.applied = self._prepare(upgrade)
             if self.engine.dialect.name == "sqlite":
@@ -124,58 +115,6 @@ class SqlStorage(Storage):
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-def _make_engine(url: str) -> sa.Engine:
-    if url.startswith("sqlite"):
-        database = sa.engine.make_url(url).database
-        if database and database != ":memory:" and not Path(database).parent.exists():
-            raise StorageError(
-                f"le dossier de la base n'existe pas : {Path(database).parent}", value=url
-            )
-        engine = sa.create_engine(url, connect_args={"timeout": 30}, json_deserializer=json_loads)
-        sa.event.listen(engine, "connect", _sqlite_on_connect)
-        sa.event.listen(engine, "begin", _sqlite_on_begin)
-        return engine
-    try:
-        # READ COMMITTED whatever the role's default: the writer lock relies on it.
-        engine = sa.create_engine(url, pool_pre_ping=True, isolation_level="READ COMMITTED")
-    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
-        raise StorageError(
-            f"URL de base de données inutilisable {url!r} : {exc}", value=url
-        ) from exc
-    if engine.dialect.name == "postgresql":
-        sa.event.listen(engine, "begin", _postgresql_on_begin)
-    return engine
-
-
-def _sqlite_on_connect(dbapi_connection: Any, _: Any) -> None:
-    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, see module docstring
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")  # durable at each checkpoint; safe with WAL
-    cursor.close()
-
-
-def _sqlite_on_begin(conn: sa.Connection) -> None:
-    read_only = conn.get_execution_options().get("rsgm_read_only", False)
-    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
-
-
-# Any constant will do: advisory locks are per database and this one is only taken here.
-_WRITER_LOCK = int.from_bytes(b"rsgm")
-
-
-def _postgresql_on_begin(conn: sa.Connection) -> None:
-    """PostgreSQL's counterpart of ``BEGIN IMMEDIATE``: a writer takes the database's writer lock
-    (a transaction-level advisory lock, released at commit or rollback) before anything else, so
-    a unit of work that reads then writes (the seats left, then a registration) cannot interleave
-    with another writer. Readers take no lock. Under READ COMMITTED (set on the engine), every
-    statement after the lock sees what the previous writer committed."""
-    if conn.get_execution_options().get("rsgm_read_only", False):
-        return
-    conn.exec_driver_sql("SET LOCAL lock_timeout = '30s'")  # SQLite's busy timeout
-    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITER_LOCK})")
 
 
 class SqlUnitOfWork(UnitOfWork):
