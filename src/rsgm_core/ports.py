@@ -490,5 +490,10 @@ class Storage(abc.ABC):
     def info(self) -> dict[str, Any]:
         """What ``rsgm db info`` prints: backend, location, schema version."""
 
+    def reindex(self) -> list[str]:
+        """Rebuild the text indexes the backend keeps beside the records (SQLite's FTS5); the
+        collections reindexed, none for a backend that keeps no index."""
+        return []
+
     def close(self) -> None:  # noqa: B027 - optional for backends holding no resource
         """Release pooled connections."""

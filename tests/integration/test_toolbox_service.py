@@ -256,6 +256,27 @@ def test_an_answered_request_becomes_an_anonymised_faq_draft_CNS_2(
     assert "Sauzé-entre-Bois" not in text
     assert app.toolbox.get(faq.id).status is ResourceStatus.DRAFT
     nothing_written(app, lambda: app.advice.to_faq(request.id, by=net.paul), "CNS-2")
+    # The FAQ entry is corrected in the toolbox, not through the request any more.
+    nothing_written(app, lambda: app.advice.answer(request.id, "Autre réponse."), "CNS-2")
+    nothing_written(app, lambda: app.advice.to_faq("inconnue", by=net.paul), "CNS-2")
+
+
+def test_answering_again_corrects_the_text_and_keeps_the_first_time_CNS_1(
+    app: App, net: SimpleNamespace
+) -> None:
+    request = app.advice.log(AUBIGNY, "Jean Dupont", "courriel", "Voirie", "Q ?",
+                             received_at=received(5))  # fmt: skip
+    first = app.advice.answer(request.id, "Réponse.", minutes_spent=10, answered_at=received(2))
+    again = app.advice.answer(request.id, "Réponse corrigée.", minutes_spent=5)
+    assert again.answer == "Réponse corrigée." and again.minutes_spent == 15
+    assert again.answered_at == first.answered_at == received(2)  # the answer time stays 3 h
+    error = nothing_written(app, lambda: app.advice.answer("inconnue", "R."), "CNS-1")
+    assert error.value == "inconnue"
+    nothing_written(
+        app,
+        lambda: app.advice.stats(since=dt.date(2026, 1, 1), until=dt.date(2025, 1, 1)),
+        "CNS-2",
+    )
 
 
 def test_answer_time_statistics_median_and_p90_CNS_2(app: App, net: SimpleNamespace) -> None:

@@ -63,8 +63,7 @@ def _info(args: argparse.Namespace) -> int:
 
 def _reindex(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        reindex = getattr(app.storage, "reindex", None)
-        rebuilt = reindex() if reindex is not None else []
+        rebuilt = app.storage.reindex()
     if rebuilt:
         print(f"index reconstruits : {', '.join(rebuilt)}")
     else:

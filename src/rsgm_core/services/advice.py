@@ -21,6 +21,7 @@ from rsgm_core.services.toolbox import departmental_role
 
 if TYPE_CHECKING:
     from rsgm_core.app import App
+    from rsgm_core.ports import UnitOfWork
 
 __all__ = ["AdviceService", "parse_channel"]
 
@@ -78,16 +79,25 @@ class AdviceService:
         minutes_spent: int = 0,
         answered_at: dt.datetime | None = None,
     ) -> AdviceRequest:
-        """CNS-1: record the answer, when it was given and the time spent."""
+        """CNS-1: record the answer, when it was given and the time spent. Answering again
+        corrects the text and adds the time spent; the answer time stays the first one's. A
+        request already turned into an FAQ entry is refused (CNS-2): correct the entry instead."""
         if not answer.strip():
             raise ValidationError("réponse vide", rule="CNS-1", value=answer)
         with self.app.transaction() as uow:
-            request = uow.advice_requests.get(request_id)
+            request = _request(uow, request_id, rule="CNS-1")
+            if request.faq_id:
+                raise RuleViolation(
+                    f"cette demande est déjà la question-réponse {request.faq_id} : corrigez-la "
+                    "dans la boîte à outils",
+                    rule="CNS-2",
+                    value=request.id,
+                )
             answered = attrs.evolve(
                 request,
                 answer=answer.strip(),
-                answered_at=answered_at or self.app.now(),
-                minutes_spent=minutes_spent,
+                answered_at=request.answered_at or answered_at or self.app.now(),
+                minutes_spent=request.minutes_spent + minutes_spent,
             )
             return uow.advice_requests.update(answered)
 
@@ -111,7 +121,7 @@ class AdviceService:
                     rule="CNS-1",
                     value=request.theme,
                 )
-            current = uow.advice_requests.get(request_id)
+            current = _request(uow, request_id, rule="CNS-1")
             referred = uow.advice_requests.update(attrs.evolve(current, referred_to=chosen))
         return referred, helpers
 
@@ -120,7 +130,7 @@ class AdviceService:
         request keeps the link."""
         with self.app.transaction() as uow:
             author = find_member(uow, by, rule="CNS-2")
-            request = uow.advice_requests.get(request_id)
+            request = _request(uow, request_id, rule="CNS-2")
             commune = uow.communes.find(request.commune)
             names = [commune.name] if commune is not None else []
             draft = to_faq(request, faq_id=new_id(), author_id=author.id, names=names)
@@ -131,7 +141,7 @@ class AdviceService:
 
     def get(self, request_id: str) -> AdviceRequest:
         with self.app.storage.unit_of_work(read_only=True) as uow:
-            return uow.advice_requests.get(request_id)
+            return _request(uow, request_id, rule="CNS-1")
 
     def list(
         self, *, commune: str | None = None, pending: bool | None = None
@@ -145,6 +155,12 @@ class AdviceService:
     def stats(self, *, since: dt.date | None = None, until: dt.date | None = None) -> AnswerTimes:
         """CNS-2: median and 90th-percentile answer times (hours) of requests received in the
         period (both ends included, days of the CDG's zone)."""
+        if since is not None and until is not None and since > until:
+            raise ValidationError(
+                f"période à l'envers : du {since.isoformat()} au {until.isoformat()}",
+                rule="CNS-2",
+                value=since,
+            )
         zone = self.app.settings.zone
         start = _midnight(since, zone) if since is not None else -math.inf
         end = _midnight(until + dt.timedelta(days=1), zone) if until is not None else math.inf
@@ -157,6 +173,14 @@ class AdviceService:
             for received, answered in rows
             if received is not None and start <= received < end
         )
+
+
+def _request(uow: UnitOfWork, request_id: str, *, rule: str) -> AdviceRequest:
+    found = uow.advice_requests.find(request_id)
+    if found is None:
+        raise NotFoundError(f"demande de conseil introuvable : {request_id!r}", rule=rule,
+                            value=request_id)  # fmt: skip
+    return found
 
 
 def _midnight(day: dt.date, zone: dt.tzinfo) -> float:

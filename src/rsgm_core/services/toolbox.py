@@ -244,7 +244,14 @@ class ToolboxService:
     def get(self, resource_id: str, version: int | None = None) -> Resource:
         with self.app.storage.unit_of_work(read_only=True) as uow:
             if version is not None:
-                return uow.resources.get((resource_id, version))
+                found = uow.resources.find((resource_id, version))
+                if found is None:
+                    raise NotFoundError(
+                        f"ressource {resource_id!r} sans version {version}",
+                        rule="KNB-3",
+                        value=version,
+                    )
+                return found
             return self._current(uow, resource_id)
 
     def history(self, resource_id: str) -> list[Resource]:
@@ -252,7 +259,9 @@ class ToolboxService:
         with self.app.storage.unit_of_work(read_only=True) as uow:
             found = uow.resources.list({"id": resource_id})
         if not found:
-            raise NotFoundError(f"ressource introuvable : {resource_id!r}", value=resource_id)
+            raise NotFoundError(
+                f"ressource introuvable : {resource_id!r}", rule="KNB-1", value=resource_id
+            )
         return sorted(found, key=lambda r: r.version)
 
     def list(self) -> list[Resource]:
@@ -302,7 +311,9 @@ class ToolboxService:
     def _current(self, uow: UnitOfWork, resource_id: str) -> Resource:
         found = uow.resources.list({"id": resource_id})
         if not found:
-            raise NotFoundError(f"ressource introuvable : {resource_id!r}", value=resource_id)
+            raise NotFoundError(
+                f"ressource introuvable : {resource_id!r}", rule="KNB-1", value=resource_id
+            )
         return max(found, key=lambda r: r.version)
 
     def _tell_followers(self, uow: UnitOfWork, resource: Resource) -> None:

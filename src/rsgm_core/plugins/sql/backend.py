@@ -360,7 +360,7 @@ class SqlRepository(Repository[Any]):
             sa.select(*(epoch_microseconds(self.table.c[name]) for name in fields))
             .select_from(self.table)
             .where(*self._where(in_sql))
-            .order_by(*self.key_columns)
+            .order_by(*self.key_order)
         )
         try:
             # int / int: one correctly rounded division, as datetime.timestamp() computes it.
