@@ -7,13 +7,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rsgm_core.cli.common import add_db_option, open_app, print_table
 from rsgm_core.domain.access import Role, SanctionKind
-from rsgm_core.domain.access_records import NoticeKind
+from rsgm_core.domain.access_records import EmployerNotice, NoticeKind
 from rsgm_core.domain.charters import Capacity, SpaceKind
 from rsgm_core.errors import ValidationError
+
+if TYPE_CHECKING:
+    from rsgm_core.app import App
 
 #: Short names of the capacities on the command line.
 CAPACITIES = {
@@ -214,32 +217,38 @@ def _sanction(args: argparse.Namespace) -> int:
         sanction = app.access.sanction(
             args.member, args.mesure, by=args.by, reason=args.reason, report_id=args.report_id
         )
-        unsent = [
-            n for n in app.access.notices(sendable=False) if n.member_id == sanction.member_id
-        ]
+        unsent = _unsent(app, sanction.member_id)
     print(f"sanction enregistrée : {sanction.kind.value} (identifiant {sanction.id})")
+    _warn(unsent)
+    return 0
+
+
+def _unsent(app: App, member_id: str, kind: NoticeKind | None = None) -> list[EmployerNotice]:
+    """The notices to the member's employer that could not be sent (no address on record)."""
+    return [
+        n
+        for n in app.access.notices(sendable=False)
+        if n.member_id == member_id and (kind is None or n.kind is kind)
+    ]
+
+
+def _warn(unsent: list[EmployerNotice]) -> None:
     for notice in unsent:
         print(f"attention : {notice.detail}", file=sys.stderr)
-    return 0
 
 
 def _lift(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         sanction = app.access.lift_sanction(args.sanction_id, by=args.by, reason=args.reason)
         held = app.access.grants(member=sanction.member_id)
-        unsent = [
-            n
-            for n in app.access.notices(sendable=False)
-            if n.member_id == sanction.member_id and n.kind is NoticeKind.SANCTION_LIFTED
-        ]
+        unsent = _unsent(app, sanction.member_id, NoticeKind.SANCTION_LIFTED)
     print(f"sanction levée : {sanction.kind.value} du {sanction.decided_on.isoformat()}")
     if sanction.kind is SanctionKind.REMOVAL:
         print("l'accès n'est pas rétabli : invitez de nouveau avec « rsgm access grant »")
     else:
         spaces = ", ".join(f"{g.space_id} ({g.role.value})" for g in held) or "aucun"
         print(f"accès en cours : {spaces}")
-    for notice in unsent:
-        print(f"attention : {notice.detail}", file=sys.stderr)
+    _warn(unsent)
     return 0
 
 
