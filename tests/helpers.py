@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from rsgm_core.app import App
+from rsgm_core.cli import main
 from rsgm_core.errors import RsgmError
 
 
@@ -33,3 +34,13 @@ def nothing_written(app: App, call: Callable[[], object], rule: str) -> RsgmErro
     assert f"[{rule}]" in str(caught.value)
     assert snapshot(app) == before
     return caught.value
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """``rsgm ARGV…`` in this process: the exit code, standard output and standard error."""
+    try:
+        code = main(list(argv))
+    except SystemExit as exit_:  # argparse exits on --version and usage errors
+        code = int(exit_.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err

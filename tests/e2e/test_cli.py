@@ -12,18 +12,9 @@ from pathlib import Path
 import pytest
 
 import rsgm_core
-from rsgm_core.cli import main
 from rsgm_core.plugins.sql.migrations import SCHEMA_VERSION
 from tests.conftest import NEW_VINTAGE, OLD_VINTAGE, SAMPLE
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:  # argparse exits on --version and usage errors
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.helpers import run
 
 
 def test_version_through_the_console_entry() -> None:

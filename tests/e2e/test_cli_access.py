@@ -12,7 +12,7 @@ import pytest
 
 import rsgm_core
 from tests.conftest import SAMPLE
-from tests.e2e.test_cli import run
+from tests.helpers import run
 
 
 @pytest.fixture

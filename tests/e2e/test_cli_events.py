@@ -11,15 +11,7 @@ import pytest
 
 import rsgm_core
 from rsgm_core.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.helpers import run
 
 
 @pytest.fixture(scope="module")

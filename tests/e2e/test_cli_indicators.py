@@ -9,7 +9,7 @@ import pytest
 
 import rsgm_core
 from tests.conftest import fixed_clock
-from tests.e2e.test_cli import run
+from tests.helpers import run
 from tests.indicator_seed import YEAR, seed
 
 

@@ -11,7 +11,7 @@ import pytest
 import rsgm_core
 from rsgm_core.domain.members import Member
 from rsgm_core.domain.messages import MessageStatus
-from tests.e2e.test_cli import run
+from tests.helpers import run
 from tests.smtp_server import Server, server_fixture  # noqa: F401
 
 EMAIL = "elodie.rousseau@caunay.fr"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLE
-from tests.e2e.test_cli import run
+from tests.helpers import run
 
 NBSP = "\u00a0"
 

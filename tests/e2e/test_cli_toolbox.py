@@ -11,8 +11,7 @@ import pytest
 
 import rsgm_core
 from tests.conftest import SAMPLE
-from tests.e2e.test_cli import run
-from tests.helpers import snapshot
+from tests.helpers import run, snapshot
 from tests.integration.test_toolbox_service import setup
 
 
