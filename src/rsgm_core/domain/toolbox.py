@@ -26,6 +26,7 @@ __all__ = [
     "ResourceStatus",
     "SearchHit",
     "archive",
+    "by_title",
     "edit",
     "hits",
     "latest_versions",
@@ -197,14 +198,18 @@ def hits(
     theme: str | None = None,
     software: str | None = None,
 ) -> list[SearchHit]:
-    """KNB-4: the scored current versions passing the filters, the best score first, ties in
-    title order."""
-    found = [
+    """KNB-4: the scored current versions passing the filters, in the order given: the
+    ranking's (best first, equal scores in id order), or titles' without words."""
+    return [
         SearchHit(resource, score)
         for resource, score in scored
         if wanted(resource, kind=kind, theme=theme, software=software)
     ]
-    return sorted(found, key=lambda h: (-h.score, fold(h.resource.title), h.resource.id))
+
+
+def by_title(resources: Iterable[Resource]) -> list[Resource]:
+    """The order of a search without words."""
+    return sorted(resources, key=lambda r: (fold(r.title), r.id))
 
 
 def search(
@@ -225,5 +230,7 @@ def search(
     current = latest_versions(resources)
     query = query_tokens(words)
     if not query:
-        return hits(((r, 0.0) for r in current), kind=kind, theme=theme, software=software)
+        return hits(
+            ((r, 0.0) for r in by_title(current)), kind=kind, theme=theme, software=software
+        )
     return hits(rank(current, query, SEARCH_FIELDS), kind=kind, theme=theme, software=software)

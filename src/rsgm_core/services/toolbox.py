@@ -303,7 +303,8 @@ class ToolboxService:
             if rules.query_tokens(words):
                 scored = uow.resources.search(words, where)
             else:
-                scored = [(r, 0.0) for r in rules.latest_versions(uow.resources.list())]
+                current = rules.latest_versions(uow.resources.list())
+                scored = [(r, 0.0) for r in rules.by_title(current)]
         return rules.hits(scored, kind=chosen, theme=theme, software=software)
 
     # Helpers.

@@ -408,10 +408,12 @@ class SqlRepository(Repository[Any]):
         in_sql, in_python = self._split(where)
         statement = search.select(self.collection, self.table, query, self._where(in_sql))
         rows, read = self._rows(statement)
-        found = ((self._record(row, read), -row[-1]) for row in rows)
-        kept = [(record, score) for record, score in found if matches(record, in_python)]
-        key = self.collection.key_of
-        return sorted(kept, key=lambda pair: (-pair[1], key(pair[0])))  # as rank(): key order
+        # Best first (bm25() is negative), equal scores in key order as rank() gives them: sorted
+        # on the stored values, which order as the key's own for text and integers.
+        at = [self.table.c.keys().index(name) for name in self.collection.key_fields]
+        ordered = sorted(rows, key=lambda row: (row[-1], *(row[i] for i in at)))
+        found = ((self._record(row, read), -row[-1]) for row in ordered)
+        return [(record, score) for record, score in found if matches(record, in_python)]
 
     def reassign(self, field: str, old: Any, new: Any) -> int:
         self.check_fields({field: old})
