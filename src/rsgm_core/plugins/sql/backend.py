@@ -197,6 +197,17 @@ class SqlRepository(Repository[Any]):
                 value=self._row_key(dict(zip(self.table.c.keys(), row, strict=False))),
             ) from exc
 
+    def _records(self, rows: Sequence[Sequence[Any]], read: RowReader) -> list[Any]:
+        """Every row's record; a row that cannot be read is a ``StorageError`` naming its key."""
+        try:
+            return [read(row) for row in rows]  # the hot path: no call per row but the reader's
+        except RsgmError:
+            raise
+        except (TypeError, ValueError):
+            for row in rows:  # find the row at fault, for the message
+                self._record(row, read)
+            raise
+
     def _rows(self, query: sa.Select[Any]) -> tuple[Sequence[Sequence[Any]], RowReader]:
         """The rows of a query selecting the whole table (then maybe more columns), with the
         reader for them: the driver's own rows on SQLite, SQLAlchemy's elsewhere."""
@@ -333,8 +344,8 @@ class SqlRepository(Repository[Any]):
         in_sql, in_python = self._split(where)
         query = sa.select(self.table).where(*self._where(in_sql)).order_by(*self.key_order)
         rows, read = self._rows(query)
-        records = (self._record(row, read) for row in rows)
-        return [r for r in records if matches(r, in_python)]
+        records = self._records(rows, read)
+        return [r for r in records if matches(r, in_python)] if in_python else records
 
     def values(self, fields: Sequence[str], where: Where | None = None) -> list[tuple[Any, ...]]:
         in_sql, in_python = self._split(where)
@@ -412,7 +423,7 @@ class SqlRepository(Repository[Any]):
         # on the stored values, which order as the key's own for text and integers.
         at = [self.table.c.keys().index(name) for name in self.collection.key_fields]
         ordered = sorted(rows, key=lambda row: (row[-1], *(row[i] for i in at)))
-        found = ((self._record(row, read), -row[-1]) for row in ordered)
+        found = zip(self._records(ordered, read), (-row[-1] for row in ordered), strict=True)
         return [(record, score) for record, score in found if matches(record, in_python)]
 
     def reassign(self, field: str, old: Any, new: Any) -> int:
