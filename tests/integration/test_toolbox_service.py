@@ -270,6 +270,8 @@ def test_answering_again_corrects_the_text_and_keeps_the_first_time_CNS_1(
     again = app.advice.answer(request.id, "Réponse corrigée.", minutes_spent=5)
     assert again.answer == "Réponse corrigée." and again.minutes_spent == 15
     assert again.answered_at == first.answered_at == received(2)  # the answer time stays 3 h
+    fixed = app.advice.answer(request.id, "Réponse corrigée.", answered_at=received(4))
+    assert fixed.answered_at == received(4) and fixed.minutes_spent == 15  # a corrected time
     error = nothing_written(app, lambda: app.advice.answer("inconnue", "R."), "CNS-1")
     assert error.value == "inconnue"
     nothing_written(

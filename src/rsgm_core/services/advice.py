@@ -80,8 +80,9 @@ class AdviceService:
         answered_at: dt.datetime | None = None,
     ) -> AdviceRequest:
         """CNS-1: record the answer, when it was given and the time spent. Answering again
-        corrects the text and adds the time spent; the answer time stays the first one's. A
-        request already turned into an FAQ entry is refused (CNS-2): correct the entry instead."""
+        corrects the text and adds the time spent; the answer time stays the first one's unless
+        ``answered_at`` corrects it. A request already turned into an FAQ entry is refused
+        (CNS-2): correct the entry instead."""
         if not answer.strip():
             raise ValidationError("réponse vide", rule="CNS-1", value=answer)
         with self.app.transaction() as uow:
@@ -96,7 +97,7 @@ class AdviceService:
             answered = attrs.evolve(
                 request,
                 answer=answer.strip(),
-                answered_at=request.answered_at or answered_at or self.app.now(),
+                answered_at=answered_at or request.answered_at or self.app.now(),
                 minutes_spent=request.minutes_spent + minutes_spent,
             )
             return uow.advice_requests.update(answered)
