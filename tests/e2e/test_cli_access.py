@@ -129,3 +129,26 @@ def test_demo_shows_the_platform_part_CHA_1_CHA_7(
     code, out, _ = run(capsys, "demo", "--db", str(tmp_path / "demo.db"))
     assert code == 0 and "plateforme collaborative : charte version 1 publiée" in out
     assert "[CHA-1]" in out and "suspendre le compte;nadia.girard@example.org" in out
+
+
+def test_agreements_for_a_non_sgm_from_the_command_line_CHA_4(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    gatine = "200041333"  # the EPCI of Aubigny (79019)
+    with rsgm_core.open(f"sqlite:///{db}") as app:
+        app.access.add_staff("anne.chevalier@cdg79.fr", administrator=True)
+        app.access.create_community(gatine)
+        app.network.create_departmental("Réseau des SGM des Deux-Sèvres")
+        by_email = {m.email: m.id for m in app.members.list()}
+        app.network.create_community(gatine, referent_id=by_email["claire.martin@example.org"])
+        agent = app.members.add("Lucie", "Noir", email="lucie.noir@example.org")
+        app.members.add_position(agent.id, "79019", "responsable_des_services")
+    agree = ("access", "agree", "lucie.noir@example.org", "--espace", f"epci-{gatine}", "--db", db)
+    code, out, _ = run(capsys, *agree, "--partie", "administrateur", "--par", "anne.chevalier@cdg79.fr")  # fmt: skip
+    assert code == 0 and "accord enregistré : administrateur" in out
+    assert "manque encore : [CHA-4]" in out  # the referent's agreement is still missing
+    code, _, err = run(capsys, *agree, "--partie", "référent", "--par", "anne.chevalier@cdg79.fr")  # fmt: skip
+    assert code == 2 and "[CHA-4]" in err and "Traceback" not in err  # not the referent
+    code, out, _ = run(capsys, *agree, "--partie", "référent", "--par", "claire.martin@example.org")  # fmt: skip
+    assert code == 0 and "accord enregistré : référent" in out
+    assert "[CHA-4]" not in out

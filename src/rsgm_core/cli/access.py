@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from rsgm_core.cli.common import add_db_option, open_app, print_table
 from rsgm_core.domain.access import Role, SanctionKind
-from rsgm_core.domain.access_records import EmployerNotice, NoticeKind
+from rsgm_core.domain.access_records import AgreementParty, EmployerNotice, NoticeKind
 from rsgm_core.domain.charters import Capacity, SpaceKind
 from rsgm_core.errors import ValidationError
 
@@ -91,6 +91,17 @@ def register(commands: Any) -> None:
     sanction.add_argument("--mesure", required=True, choices=[k.value for k in SanctionKind])
     sanction.add_argument("--motif", dest="reason", required=True)
     sanction.add_argument("--signalement", dest="report_id")
+    agree = _parser(
+        access, "agree", "accord pour un non-SGM (CHA-4) ou demande d'une commune (CHA-3)", _agree
+    )
+    agree.add_argument("member", metavar="MEMBRE", help="identifiant ou adresse")
+    agree.add_argument("--espace", required=True, dest="space")
+    agree.add_argument(
+        "--partie", required=True, choices=[p.value for p in AgreementParty], dest="party"
+    )
+    agree.add_argument(
+        "--par", dest="by", required=True, metavar="DONNEUR", help="qui donne l'accord"
+    )
     lift = _parser(access, "lift", "lever une sanction (administrateur du CDG, CHA-9)", _lift)
     lift.add_argument("sanction_id", metavar="SANCTION", help="identifiant de la sanction")
     lift.add_argument(
@@ -202,6 +213,18 @@ def _revoke(args: argparse.Namespace) -> int:
             args.member, by=args.by, space_id=args.space, reason=args.reason
         )
     print(f"{len(revoked)} accès révoqué(s)")
+    return 0
+
+
+def _agree(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        agreement = app.access.agree(args.member, args.space, args.party, by=args.by)
+        decision = app.access.explain(args.member, Role.VISITOR, args.space)
+    print(f"accord enregistré : {agreement.party.value}, espace {agreement.space_id}")
+    if decision.allowed:
+        print("plus rien ne manque : « rsgm access grant » peut inviter")
+    for refusal in decision.refusals:
+        print(f"manque encore : [{refusal.rule}] {refusal.message}")
     return 0
 
 
