@@ -274,3 +274,14 @@ def test_rsgm_db_reindex_repairs_the_index_KNB_4(
     }
     assert main(["db", "reindex", "--db", "memory://"]) == 0  # nothing to rebuild there
     assert "aucun index" in capsys.readouterr().out
+
+
+def test_a_search_gives_one_page_of_the_ranking_KNB_4(app: App) -> None:
+    fill(app)
+    every = app.toolbox.search("etat")
+    assert len(every) == 4
+    assert app.toolbox.search("etat", limit=3) == every[:3]
+    assert app.toolbox.search("etat", limit=3, offset=3) == every[3:]
+    assert app.toolbox.search("", limit=1, offset=1) == app.toolbox.search("")[1:2]
+    for page in ({"limit": 0}, {"offset": -1}):
+        nothing_written(app, lambda page=page: app.toolbox.search("etat", **page), "KNB-4")

@@ -291,10 +291,19 @@ class ToolboxService:
         kind: ResourceKind | str | None = None,
         theme: str | None = None,
         software: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[SearchHit]:
         """KNB-4: the current published versions matching every filter and holding every word,
-        most relevant first (see docs/toolbox.md#search). The words are ranked by the storage
-        (``Repository.search``: FTS5 on SQLite, the same BM25 in Python elsewhere)."""
+        most relevant first (see docs/toolbox.md#search); ``limit`` and ``offset`` give one page.
+        The words are ranked by the storage (``Repository.search``: FTS5 on SQLite, the same BM25
+        in Python elsewhere)."""
+        if (limit is not None and limit < 1) or offset < 0:
+            raise ValidationError(
+                f"page de résultats impossible : limit={limit}, offset={offset}",
+                rule="KNB-4",
+                value=limit if limit is not None and limit < 1 else offset,
+            )
         chosen = parse_kind(kind) if kind is not None else None
         where: dict[str, Any] = {"status": ResourceStatus.PUBLISHED}
         if chosen is not None:
@@ -305,7 +314,8 @@ class ToolboxService:
             else:
                 current = rules.latest_versions(uow.resources.list())
                 scored = [(r, 0.0) for r in rules.by_title(current)]
-        return rules.hits(scored, kind=chosen, theme=theme, software=software)
+        found = rules.hits(scored, kind=chosen, theme=theme, software=software)
+        return found[offset : None if limit is None else offset + limit]
 
     # Helpers.
 
