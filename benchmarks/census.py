@@ -65,11 +65,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-SRC = ROOT / "src"
-if str(SRC) not in sys.path:  # measure this working tree's code, installed or not
-    sys.path.insert(0, str(SRC))
-os.environ.setdefault("RSGM_DISABLE_PLUGIN_AUTOLOAD", "1")  # built-in plugins only
+from _common import ROOT, SRC, render  # this working tree's code, built-in plugins only
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "decoupage-administratif"
 OLD, NEW = "4.1.0", "6.0.0"
@@ -143,21 +139,6 @@ KEYS = {
 _DEPARTEMENT_CODE = re.compile(r"97[1-8]|\d{2}|2[AB]")
 
 Row = tuple[Any, ...]
-
-
-def render(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A plain text table: first column left-aligned, the others right-aligned."""
-    cells = [[str(h) for h in headers], *[[str(c) for c in row] for row in rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-
-    def line(row: Sequence[str]) -> str:
-        return "  ".join(
-            cell.ljust(w) if i == 0 else cell.rjust(w)
-            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
-        ).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])
 
 
 def peak_mb() -> float:

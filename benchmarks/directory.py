@@ -21,27 +21,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import sqlite3
-import statistics
-import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-SRC = ROOT / "src"
-if str(SRC) not in sys.path:  # measure this working tree's code, installed or not
-    sys.path.insert(0, str(SRC))
-os.environ.setdefault("RSGM_DISABLE_PLUGIN_AUTOLOAD", "1")  # built-in plugins only
-
-import rsgm_core  # noqa: E402
-from rsgm_core.domain.directory import (  # noqa: E402
+import rsgm_core
+from _common import ROOT, median_ms  # this working tree's code, built-in plugins only
+from rsgm_core.domain.directory import (
     Consent,
     ConsentScope,
     DirectoryFact,
@@ -49,8 +40,8 @@ from rsgm_core.domain.directory import (  # noqa: E402
     Viewer,
     fold,
 )
-from rsgm_core.domain.members import Function, Member, Position, Status  # noqa: E402
-from rsgm_core.plugins.vocabularies import BUSINESS_SOFTWARE, EXPERTISES  # noqa: E402
+from rsgm_core.domain.members import Function, Member, Position, Status
+from rsgm_core.plugins.vocabularies import BUSINESS_SOFTWARE, EXPERTISES
 
 DATA = ROOT.parent / "shared" / "data" / "decoupage-administratif" / "6.0.0"
 DEPARTMENTS = ["17", "79", "86"]
@@ -100,16 +91,6 @@ def build(path: Path, members: int, facts: int, seed: int) -> dict[str, Any]:
             "communes": len(communes), "members": len(people), "positions": len(positions),
             "facts": len(fact_rows), "consents": len(consents), "target": target,
         }  # fmt: skip
-
-
-def median_ms(action: Callable[[], object], repeat: int) -> tuple[float, object]:
-    result = action()  # warm-up: caches, prepared statements
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), result
 
 
 SEARCH_SQL = """

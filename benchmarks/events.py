@@ -21,28 +21,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import sqlite3
-import statistics
-import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-SRC = ROOT / "src"
-if str(SRC) not in sys.path:  # measure this working tree's code, installed or not
-    sys.path.insert(0, str(SRC))
-os.environ.setdefault("RSGM_DISABLE_PLUGIN_AUTOLOAD", "1")  # built-in plugins only
-
-import rsgm_core  # noqa: E402
-from rsgm_core.domain.animation import Survey, SurveyAnswer  # noqa: E402
-from rsgm_core.domain.events import (  # noqa: E402
+import rsgm_core
+from _common import ROOT, SRC, median_ms  # this working tree's code, built-in plugins only
+from rsgm_core.domain.animation import Survey, SurveyAnswer
+from rsgm_core.domain.events import (
     Event,
     EventFormat,
     EventKind,
@@ -51,7 +42,7 @@ from rsgm_core.domain.events import (  # noqa: E402
     Session,
     SurveyKind,
 )
-from rsgm_core.domain.members import Member  # noqa: E402
+from rsgm_core.domain.members import Member
 
 DATA = ROOT.parent / "shared" / "data" / "decoupage-administratif" / "6.0.0"
 SAMPLE = SRC / "rsgm_core" / "data" / "sample" / "79"
@@ -134,16 +125,6 @@ def build(path: Path, events: int, registrations: int, members: int, seed: int) 
             uow.survey_answers.add_all(answers)
     return {"events": len(made_events), "sessions": len(sessions), "registrations": len(regs),
             "surveys": len(surveys), "answers": len(answers), "members": len(people)}  # fmt: skip
-
-
-def median_ms(action: Callable[[], object], repeat: int) -> tuple[float, object]:
-    result = action()  # warm-up: caches, prepared statements
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), result
 
 
 TRACKING_SQL = """

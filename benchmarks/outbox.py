@@ -22,7 +22,6 @@ the figures: a measurement, not a test.
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import smtplib
 import socket
@@ -33,15 +32,10 @@ import time
 from email.message import EmailMessage
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SRC = ROOT / "src"
-if str(SRC) not in sys.path:  # measure this working tree's code, installed or not
-    sys.path.insert(0, str(SRC))
-os.environ.setdefault("RSGM_DISABLE_PLUGIN_AUTOLOAD", "1")  # built-in plugins only
-
-import rsgm_core  # noqa: E402
-from rsgm_core.domain.members import Member  # noqa: E402
-from rsgm_core.domain.messages import OutboxMessage  # noqa: E402
+import _common  # noqa: F401 - this working tree's code, built-in plugins only
+import rsgm_core
+from rsgm_core.domain.members import Member
+from rsgm_core.domain.messages import OutboxMessage
 
 SENDER = "reseau-sgm@cdg79.fr"
 SINK = "aiosmtpd.handlers.Sink"  # accepts and discards

@@ -30,14 +30,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SRC = ROOT / "src"
-if str(SRC) not in sys.path:  # measure this working tree's code, installed or not
-    sys.path.insert(0, str(SRC))
-os.environ.setdefault("RSGM_DISABLE_PLUGIN_AUTOLOAD", "1")  # built-in plugins only
-
-import rsgm_core  # noqa: E402
-from rsgm_core.domain.members import Member  # noqa: E402
+import rsgm_core
+from _common import SRC, render  # this working tree's code, built-in plugins only
+from rsgm_core.domain.members import Member
 
 WRITE_TARGET = 3.0  # seam seconds / raw seconds
 IMPORT_TARGET = 2.0  # rsgm_core cumulative import time / attrs + cattrs + pluggy
@@ -48,21 +43,6 @@ MEMBERS_DDL = (
     "last_name TEXT NOT NULL, email TEXT)"
 )
 PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL")
-
-
-def render(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A plain text table: first column left-aligned, the others right-aligned."""
-    cells = [[str(h) for h in headers], *[[str(c) for c in row] for row in rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-
-    def line(row: Sequence[str]) -> str:
-        return "  ".join(
-            cell.ljust(w) if i == 0 else cell.rjust(w)
-            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
-        ).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])
 
 
 def verdict(ok: bool) -> str:

@@ -26,28 +26,20 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
-import os
 import random
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parents[1]
-SRC = ROOT / "src"
-if str(SRC) not in sys.path:  # measure this working tree's code, installed or not
-    sys.path.insert(0, str(SRC))
-os.environ.setdefault("RSGM_DISABLE_PLUGIN_AUTOLOAD", "1")  # built-in plugins only
-
-import rsgm_core  # noqa: E402
-from rsgm_core.domain.advice import AdviceRequest, Channel  # noqa: E402
-from rsgm_core.domain.toolbox import Resource, ResourceKind, ResourceStatus  # noqa: E402
-from rsgm_core.plugins.vocabularies import BUSINESS_SOFTWARE, EXPERTISES  # noqa: E402
+import rsgm_core
+from _common import SRC, median_ms  # this working tree's code, built-in plugins only
+from rsgm_core.domain.advice import AdviceRequest, Channel
+from rsgm_core.domain.toolbox import Resource, ResourceKind, ResourceStatus
+from rsgm_core.plugins.vocabularies import BUSINESS_SOFTWARE, EXPERTISES
 
 SAMPLE = SRC / "rsgm_core" / "data" / "sample" / "79"
 PARIS = ZoneInfo("Europe/Paris")
@@ -182,16 +174,6 @@ def sql_stats(path: Path) -> tuple[int, float, float]:
     return len(hours), median, hours[max(1, math.ceil(0.9 * len(hours))) - 1]
 
 
-def timed(call: Callable[[], object], repeat: int) -> tuple[float, object]:
-    result = call()  # warm-up
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = call()
-        runs.append((time.perf_counter() - start) * 1000)
-    return statistics.median(runs), result
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--resources", type=int, default=2000)
@@ -204,17 +186,17 @@ def main() -> int:
         build(path, args.resources, args.requests)
         print(f"built {path.name} in {time.perf_counter() - start:.1f} s")
         with rsgm_core.open(f"sqlite:///{path}", clock=lambda: NOW) as app:
-            search_ms, hits = timed(lambda: app.toolbox.search("etat civil acte"), args.repeat)
-            common_ms, every = timed(lambda: app.toolbox.search(FILLER[0]), args.repeat)
-            filter_ms, _ = timed(
+            search_ms, hits = median_ms(lambda: app.toolbox.search("etat civil acte"), args.repeat)
+            common_ms, every = median_ms(lambda: app.toolbox.search(FILLER[0]), args.repeat)
+            filter_ms, _ = median_ms(
                 lambda: app.toolbox.search("budget", kind="tutoriel", theme="Voirie"), args.repeat
             )
-            stats_ms, stats = timed(app.advice.stats, args.repeat)
-        raw_search_ms, raw_hits = timed(
+            stats_ms, stats = median_ms(app.advice.stats, args.repeat)
+        raw_search_ms, raw_hits = median_ms(
             lambda: sql_search(path, ["état", "civil", "acte"]), args.repeat
         )
-        raw_common_ms, _ = timed(lambda: sql_search(path, [FILLER[0]]), args.repeat)
-        raw_stats_ms, raw = timed(lambda: sql_stats(path), args.repeat)
+        raw_common_ms, _ = median_ms(lambda: sql_search(path, [FILLER[0]]), args.repeat)
+        raw_stats_ms, raw = median_ms(lambda: sql_stats(path), args.repeat)
     same = (
         stats.answered == raw[0]  # type: ignore[attr-defined,index]
         and abs(stats.median_hours - raw[1]) < 0.01  # type: ignore[attr-defined,index,operator]
