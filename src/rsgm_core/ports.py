@@ -15,6 +15,7 @@ from __future__ import annotations
 import abc
 import datetime as dt
 import functools
+import operator
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -53,7 +54,7 @@ from rsgm_core.domain.territory import (
     PopulationFigure,
 )
 from rsgm_core.domain.text import Weights, query_tokens, rank
-from rsgm_core.domain.toolbox import SEARCH_FIELDS, Resource
+from rsgm_core.domain.toolbox import SEARCH_FIELDS, Resource, latest_by
 from rsgm_core.domain.toolbox_records import Attachment, Follower
 from rsgm_core.domain.town_hall import TownHall
 
@@ -118,13 +119,8 @@ class Collection(Generic[R]):
         """Each record's highest version, in key order (all records without ``version_field``)."""
         if self.version_field is None:
             return list(records)
-        version = self.version_field
-        found: dict[tuple[Any, ...], R] = {}
-        for record in records:
-            name = tuple(getattr(record, field) for field in self.record_fields)
-            if name not in found or getattr(record, version) > getattr(found[name], version):
-                found[name] = record
-        return sorted(found.values(), key=self.key_of)
+        name = operator.attrgetter(*self.record_fields)
+        return latest_by(records, name, operator.attrgetter(self.version_field))
 
 
 COLLECTIONS: tuple[Collection[Any], ...] = (

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Sequence
+import operator
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 import attrs
 
@@ -29,6 +31,7 @@ __all__ = [
     "by_title",
     "edit",
     "hits",
+    "latest_by",
     "latest_versions",
     "propose",
     "publish",
@@ -37,6 +40,9 @@ __all__ = [
     "stale",
     "wanted",
 ]
+
+
+R = TypeVar("R")
 
 
 class ResourceKind(enum.Enum):
@@ -182,13 +188,22 @@ def wanted(
     )
 
 
+def latest_by(
+    records: Iterable[R], name: Callable[[R], Any], version: Callable[[R], Any]
+) -> list[R]:
+    """Of the versions of each record (``name`` tells which record), the highest, in name order.
+    Also what ``Collection.latest`` gives for any versioned collection."""
+    latest: dict[Any, R] = {}
+    for record in records:
+        key = name(record)
+        if key not in latest or version(record) > version(latest[key]):
+            latest[key] = record
+    return [latest[key] for key in sorted(latest)]
+
+
 def latest_versions(resources: Iterable[Resource]) -> list[Resource]:
     """The current state of each resource: its highest version, in id order."""
-    latest: dict[str, Resource] = {}
-    for r in resources:
-        if r.id not in latest or r.version > latest[r.id].version:
-            latest[r.id] = r
-    return sorted(latest.values(), key=lambda r: r.id)
+    return latest_by(resources, operator.attrgetter("id"), operator.attrgetter("version"))
 
 
 def hits(

@@ -165,13 +165,13 @@ class SqlRepository(Repository[Any]):
     @property
     def read_driver_row(self) -> RowReader:
         """For the driver's own rows (:meth:`_driver_rows`): JSON columns as text."""
-        json_columns = frozenset(c.name for c in self.table.c if isinstance(c.type, sa.JSON))
-        return row_reader(self.collection.record, tuple(self.table.c.keys()), json_columns)
+        columns = tuple(self.table.c.keys())
+        return row_reader(self.collection.record, columns, _json_columns(self.table))
 
     @property
     def write_row(self) -> RowWriter:
-        json_columns = frozenset(c.name for c in self.table.c if isinstance(c.type, sa.JSON))
-        return row_writer(self.collection.record, tuple(self.table.c.keys()), json_columns)
+        columns = tuple(self.table.c.keys())
+        return row_writer(self.collection.record, columns, _json_columns(self.table))
 
     @property
     def insert_sql(self) -> str:
@@ -465,6 +465,11 @@ def _key_order(
     if dialect != "postgresql":
         return tuple(columns)
     return tuple(c.collate("C") if isinstance(c.type, sa.String) else c for c in columns)
+
+
+@functools.cache
+def _json_columns(table: sa.Table) -> frozenset[str]:
+    return frozenset(c.name for c in table.c if isinstance(c.type, sa.JSON))
 
 
 @functools.cache

@@ -167,19 +167,25 @@ def _check_hashes(
 
 
 def _read(
-    conn: sa.Connection, collection: Collection[Any], names: list[tuple[Any, ...]]
+    conn: sa.Connection, collection: Collection[Any], names: list[tuple[Any, ...]] | None = None
 ) -> Iterator[Any]:
+    """The stored records of ``collection``: those ``names`` names, or all of them."""
     from rsgm_core.plugins.sql import tables
 
     table = tables.metadata.tables[collection.name]
     columns = [table.c[f] for f in collection.record_fields]
-    for start in range(0, len(names), _CHUNK):
-        chunk = names[start : start + _CHUNK]
-        if len(columns) == 1:
-            clause = columns[0].in_([name[0] for name in chunk])
-        else:
-            clause = sa.tuple_(*columns).in_(chunk)
-        rows = conn.execute(sa.select(table).where(clause)).fetchall()
+    clauses: list[sa.ColumnElement[bool] | None] = [None]
+    if names is not None:
+        chunks = [names[start : start + _CHUNK] for start in range(0, len(names), _CHUNK)]
+        clauses = [
+            columns[0].in_([name[0] for name in chunk])
+            if len(columns) == 1
+            else sa.tuple_(*columns).in_(chunk)
+            for chunk in chunks
+        ]
+    for clause in clauses:
+        query = sa.select(table) if clause is None else sa.select(table).where(clause)
+        rows = conn.execute(query).fetchall()
         if rows:
             read = row_reader(collection.record, tuple(rows[0]._fields))
             yield from (read(row) for row in rows)
@@ -213,8 +219,6 @@ def rebuild(conn: sa.Connection) -> list[str]:
     """Drop and create again the index of every searchable collection, filled from the
     collection (migration 9, a damaged index, a changed tokenizer); the collections indexed.
     Nothing on a SQLite without FTS5 (a warning): the search then ranks in Python."""
-    from rsgm_core.plugins.sql import tables
-
     if conn.dialect.name != "sqlite":
         return []
     if not fts5_available(conn):
@@ -228,10 +232,8 @@ def rebuild(conn: sa.Connection) -> list[str]:
         conn.exec_driver_sql(
             f"CREATE VIRTUAL TABLE \"{name}\" USING fts5({keys}, {texts}, tokenize = 'ascii')"
         )
-        rows = conn.execute(sa.select(tables.metadata.tables[collection.name])).fetchall()
-        if rows:
-            read = row_reader(collection.record, tuple(rows[0]._fields))
-            current = collection.latest(read(row) for row in rows)
+        current = collection.latest(_read(conn, collection))
+        if current:
             conn.exec_driver_sql(
                 _insert_sql(collection), [_index_row(collection, r) for r in current]
             )
