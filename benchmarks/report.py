@@ -6,7 +6,7 @@ the shared data is there, else the bundled Deux-Sèvres sample; 1,500 members, a
 30,000 registrations over five years), then gives every member a position in a commune, an arrival
 date and, for one in ten, a departure. On that file:
 
-* library: ``build_annual_report(app, year)`` and ``render_html`` (every IND-1 indicator, the
+* library: ``build_annual_report(app.deps, year)`` and ``render_html`` (every IND-1 indicator, the
   events with their rates, coverage per EPCI, arrivals and departures per month, three SVG charts);
 * baseline: hand-written SQL through ``sqlite3`` for the same figures (participation, survey
   rates, coverage per EPCI, moves per month), with no rendering;
@@ -37,7 +37,7 @@ import events as bench
 import rsgm_core
 from rsgm_core.domain.members import Function, Lifecycle, Position, Status
 from rsgm_core.domain.national import merge, parse_export
-from rsgm_core.report_render import render_html
+from rsgm_core.render.report import render_html
 from rsgm_core.services.annual_report import build_annual_report
 
 REPORT_MS = 500.0
@@ -121,7 +121,7 @@ def main() -> int:
               + ", ".join(f"{v:,} {k}" for k, v in sizes.items()))  # fmt: skip
         with rsgm_core.open(f"sqlite:///{path}") as app:
             report_ms, report = bench.median_ms(
-                lambda: build_annual_report(app, args.year), args.repeat
+                lambda: build_annual_report(app.deps, args.year), args.repeat
             )
             html_ms, html = bench.median_ms(lambda: render_html(report), args.repeat)
             export = app.indicators.national_export(args.year, "CDG-BENCH").to_data()

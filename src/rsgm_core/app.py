@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rsgm_core.plugin_manager import Hooks, make_plugin_manager
+from rsgm_core.services.deps import Deps
 from rsgm_core.settings import Settings
 
 if TYPE_CHECKING:
@@ -61,7 +62,8 @@ def open(
         means :func:`default_url`. An older database is upgraded; a newer one is refused.
     :param plugins: the caller's plugins, registered last so that they override the others.
     :param settings: locale, time zone and plugin options; French and Europe/Paris by default.
-    :param clock: returns the current zoned time; tests pass a fixed one.
+    :param clock: returns the current zoned time; tests pass a
+        :class:`rsgm_core.testing.Clock`, which they can set and advance.
     :param autoload: load ``rsgm`` entry-point plugins (default: yes, unless
         ``RSGM_DISABLE_PLUGIN_AUTOLOAD`` is set).
     """
@@ -83,7 +85,9 @@ def _check_settings(hooks: Hooks, settings: Settings) -> None:
 class App:
     """One opened instance: storage, plugins, settings, and the services built on them.
 
-    Use it as a context manager (or call :meth:`close`) to release the database.
+    Each attribute is one area of the network (``app.members``, ``app.events`` …); its methods
+    are the use cases. Use the instance as a context manager (or call :meth:`close`) to release
+    the database.
     """
 
     def __init__(
@@ -97,116 +101,125 @@ class App:
         self.storage = storage
         self.hooks = hooks
         self.settings = settings
-        self._clock = clock or settings.now
+        self.deps = Deps(
+            storage=storage, hooks=hooks, settings=settings, clock=clock or settings.now
+        )
 
     def now(self) -> dt.datetime:
-        moment = self._clock()
-        if moment.tzinfo is None:
-            raise ValueError("the clock must return a zoned datetime")
-        return moment
+        """The current zoned time, from the clock given to :func:`open`."""
+        return self.deps.now()
 
     def today(self) -> dt.date:
-        return self.now().astimezone(self.settings.zone).date()
+        """Today in the CDG's zone."""
+        return self.deps.today()
 
     @contextmanager
     def transaction(self) -> Iterator[UnitOfWork]:
-        """One unit of work for one use case: commit at the end of the block, roll back on any
-        exception; then deliver the messages it queued and run the observers it registered."""
-        with self.storage.unit_of_work() as uow:
+        """A unit of work for storage-level tools (``rsgm db``): commit at the end of the block,
+        roll back on any exception. Use cases open their own; callers need not."""
+        with self.deps.transaction() as uow:
             yield uow
-            uow.commit()
-        if self.settings.plugin("outbox").get("deliver_after_commit", True):
-            self.outbox.deliver_due()  # before observers, so a failing observer strands nothing
-        for callback in uow.after_commit:
-            callback()
+
+    # --- The areas, one attribute each. -------------------------------------------------------
 
     @cached_property
     def outbox(self) -> OutboxService:
         from rsgm_core.services.outbox import OutboxService
 
-        return OutboxService(self)
+        return OutboxService(self.deps)
 
     @cached_property
     def census(self) -> CensusService:
         from rsgm_core.services.census import CensusService
 
-        return CensusService(self)
+        return CensusService(self.deps)
 
     @cached_property
     def members(self) -> MemberService:
         from rsgm_core.services.members import MemberService
 
-        return MemberService(self)
-
-    @cached_property
-    def tariffs(self) -> TariffService:
-        from rsgm_core.services.tariffs import TariffService
-
-        return TariffService(self)
+        return MemberService(self.deps)
 
     @cached_property
     def directory(self) -> DirectoryService:
         from rsgm_core.services.directory import DirectoryService
 
-        return DirectoryService(self)
+        return DirectoryService(self.deps)
 
     @cached_property
     def network(self) -> NetworkService:
         from rsgm_core.services.network import NetworkService
 
-        return NetworkService(self)
+        return NetworkService(self.deps)
 
     @cached_property
     def partners(self) -> PartnerService:
         from rsgm_core.services.partners import PartnerService
 
-        return PartnerService(self)
+        return PartnerService(self.deps)
 
     @cached_property
     def rgpd(self) -> RgpdService:
         from rsgm_core.services.rgpd import RgpdService
 
-        return RgpdService(self)
+        return RgpdService(self.deps)
+
+    # --- members slice: new areas go here. ----------------------------------------------------
+
+    @cached_property
+    def tariffs(self) -> TariffService:
+        from rsgm_core.services.tariffs import TariffService
+
+        return TariffService(self.deps)
+
+    # --- tariffs slice: new areas go here. ----------------------------------------------------
 
     @cached_property
     def events(self) -> EventService:
         from rsgm_core.services.events import EventService
 
-        return EventService(self)
+        return EventService(self.deps)
 
     @cached_property
     def surveys(self) -> SurveyService:
         from rsgm_core.services.surveys import SurveyService
 
-        return SurveyService(self)
+        return SurveyService(self.deps)
+
+    # --- events slice: new areas go here. -----------------------------------------------------
 
     @cached_property
     def access(self) -> AccessService:
         from rsgm_core.services.access import AccessService
 
-        return AccessService(self)
+        return AccessService(self.deps)
+
+    # --- access slice: new areas go here. -----------------------------------------------------
 
     @cached_property
     def toolbox(self) -> ToolboxService:
         from rsgm_core.services.toolbox import ToolboxService
 
-        return ToolboxService(self)
+        return ToolboxService(self.deps)
 
     @cached_property
     def advice(self) -> AdviceService:
         from rsgm_core.services.advice import AdviceService
 
-        return AdviceService(self)
+        return AdviceService(self.deps)
 
     @cached_property
     def indicators(self) -> IndicatorService:
         from rsgm_core.services.indicators import IndicatorService
 
-        return IndicatorService(self)
+        return IndicatorService(self.deps)
+
+    # --- knowledge and indicators slice: new areas go here. -----------------------------------
 
     def info(self) -> dict[str, Any]:
+        """What ``rsgm db info`` prints: the backend, its schema, the plugins, record counts."""
         counts = {}
-        with self.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             for repo in uow.repositories():
                 counts[repo.collection.name] = repo.count()
         return {**self.storage.info(), "plugins": self.hooks.plugin_names(), "counts": counts}

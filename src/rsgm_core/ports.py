@@ -428,10 +428,13 @@ class UnitOfWork(abc.ABC):
 
     #: Observers to call once the transaction has committed (never on rollback).
     after_commit: list[Callable[[], object]]
+    #: How many messages this transaction queued: delivery runs after commit only if any.
+    queued_messages: int
 
     def __enter__(self) -> Self:
         self._committed = False
         self.after_commit = []
+        self.queued_messages = 0
         self.begin()
         return self
 

@@ -11,6 +11,7 @@ import pytest
 import rsgm_core
 from rsgm_core.domain.members import Member
 from rsgm_core.domain.messages import MessageStatus
+from rsgm_core.services.outbox import queue_message
 from tests.helpers import run
 from tests.smtp_server import Server, server_fixture  # noqa: F401
 
@@ -22,8 +23,8 @@ def queue_one(db: Path) -> str:
         member = Member("m-1", "Élodie", "Rousseau", EMAIL)
         with app.transaction() as uow:
             uow.members.add(member)
-            message = app.outbox.queue(
-                uow, "member_welcome", EMAIL, {"member": member, "commune": None}
+            message = queue_message(
+                app.deps, uow, "member_welcome", EMAIL, {"member": member, "commune": None}
             )
         return message.id
 

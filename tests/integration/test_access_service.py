@@ -245,7 +245,7 @@ def test_a_failing_departure_rolls_back_both_departure_and_revocation_CHA_7(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boîte d'envoi indisponible")
 
-    monkeypatch.setattr(app.outbox, "queue", broken)
+    monkeypatch.setattr("rsgm_core.services.access_revocation.queue_message", broken)
     with pytest.raises(RuntimeError):
         app.members.depart(net.claire, reason="mutation")
     assert snapshot(app) == before
@@ -436,7 +436,7 @@ def test_a_failing_lift_rolls_everything_back_CHA_9(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boîte d'envoi indisponible")
 
-    monkeypatch.setattr(app.outbox, "queue", broken)
+    monkeypatch.setattr("rsgm_core.services.access_revocation.queue_message", broken)
     with pytest.raises(RuntimeError):
         app.access.lift_sanction(sanction_id, by=net.admin, reason="excuses présentées")
     assert snapshot(app) == before

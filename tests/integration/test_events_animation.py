@@ -16,7 +16,7 @@ import rsgm_core
 from rsgm_core.app import App
 from rsgm_core.domain.events import CERTIFICATE_TITLE, SurveyKind
 from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
-from rsgm_core.event_documents import (
+from rsgm_core.render.event_documents import (
     certificate_html,
     sign_in_csv,
     sign_in_html,
@@ -231,7 +231,7 @@ def test_markup_in_names_is_escaped_on_the_sign_in_sheet_EVT_5(app: App) -> None
 def test_pdf_certificate_EVT_6(app: App) -> None:
     import weasyprint  # noqa: F401 - the pdf extra, installed with dev
 
-    from rsgm_core.event_documents import certificate_pdf
+    from rsgm_core.render.event_documents import certificate_pdf
 
     event_id, _ = held_event(app, people=1, present=1)
     member, _r, session = app.events.certificates(event_id)[0]

@@ -14,7 +14,7 @@ from rsgm_core.domain.governance import Objective, ObjectiveKind
 from rsgm_core.domain.indicators import NOT_AVAILABLE, Period
 from rsgm_core.domain.national import merge, parse_export
 from rsgm_core.errors import ValidationError
-from rsgm_core.report_render import SECTIONS, render_html, render_markdown
+from rsgm_core.render.report import SECTIONS, render_html, render_markdown
 from rsgm_core.services.annual_report import build_annual_report
 from tests.indicator_seed import YEAR, seed
 
@@ -149,7 +149,7 @@ def test_net4_objectives_reported_with_their_indicators(
         import attrs
 
         uow.networks.update(attrs.evolve(network, objectives=(objective,)))
-    report = build_annual_report(app, YEAR)
+    report = build_annual_report(app.deps, YEAR)
     assert report.title == "Réseau des SGM des Deux-Sèvres"
     ((kind, text, indicators),) = report.objectives
     assert (kind, text) == ("opérationnel", "Faire venir les SGM")
@@ -183,7 +183,7 @@ class Outline(HTMLParser):
 
 def test_ind2_html_report_sections_and_charts(app: App, seeded: dict[str, object]) -> None:
     app.indicators.add_project(YEAR + 1, "Ouvrir un réseau communautaire par EPCI")
-    html = render_html(build_annual_report(app, YEAR))
+    html = render_html(build_annual_report(app.deps, YEAR))
     outline = Outline()
     outline.feed(html)
     assert [h for h in outline.headings if h in SECTIONS] == list(SECTIONS)
@@ -202,7 +202,7 @@ def test_ind2_html_report_sections_and_charts(app: App, seeded: dict[str, object
 def test_ind2_markdown_report_and_projects(app: App, seeded: dict[str, object]) -> None:
     app.indicators.add_project(YEAR + 1, "Publier un guide de prise de poste")
     assert app.indicators.projects(YEAR + 1) == ["Publier un guide de prise de poste"]
-    text = render_markdown(build_annual_report(app, YEAR))
+    text = render_markdown(build_annual_report(app.deps, YEAR))
     for section in SECTIONS:
         assert f"## {section}" in text
     assert "- Publier un guide de prise de poste" in text

@@ -123,7 +123,7 @@ def test_attendance_comes_through_a_replaceable_source_MEM_7(census_app: App) ->
                 AttendanceFact("a", someone, "journée", TODAY - dt.timedelta(days=5), True, True)
             ]
 
-    assert NetworkService(census_app, FromEvents()).disengaged() == []
+    assert NetworkService(census_app.deps, FromEvents()).disengaged() == []
     assert [d.member_id for d in census_app.network.disengaged()] == [someone]
 
 

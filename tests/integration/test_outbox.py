@@ -16,6 +16,7 @@ from rsgm_core.app import App
 from rsgm_core.domain.members import Member
 from rsgm_core.domain.messages import Delivery, MessageStatus, MessageTemplate, OutboxMessage
 from rsgm_core.errors import NotFoundError, ValidationError
+from rsgm_core.services.outbox import queue_message
 from tests.conftest import NOW, fixed_clock
 
 EMAIL = "elodie.rousseau@caunay.fr"
@@ -111,7 +112,9 @@ def test_a_failure_after_queueing_leaves_neither_member_nor_message_NOT_1(
     member = Member("m-1", "Élodie", "Rousseau", EMAIL)
     with pytest.raises(RuntimeError, match="panne"), app.transaction() as uow:
         uow.members.add(member)
-        queued = app.outbox.queue(uow, "member_welcome", EMAIL, {"member": member, "commune": None})
+        queued = queue_message(
+            app.deps, uow, "member_welcome", EMAIL, {"member": member, "commune": None}
+        )
         assert uow.outbox.get(queued.id).status is MessageStatus.PENDING
         raise RuntimeError("panne au milieu du cas d'usage")
     assert stored(app) == ([], [])
@@ -192,7 +195,7 @@ def test_an_unknown_template_name_is_not_found_NOT_2(open_app: OpenApp) -> None:
     member = Member("m-1", "Élodie", "Rousseau", EMAIL)
     with pytest.raises(NotFoundError), app.transaction() as uow:
         uow.members.add(member)
-        app.outbox.queue(uow, "no_such_message", EMAIL, {"member": member})
+        queue_message(app.deps, uow, "no_such_message", EMAIL, {"member": member})
     assert stored(app) == ([], [])
 
 
@@ -202,7 +205,9 @@ def test_an_invalid_recipient_is_refused(open_app: OpenApp, recipient: str) -> N
     member = Member("m-1", "Élodie", "Rousseau", EMAIL)
     with pytest.raises(ValidationError), app.transaction() as uow:
         uow.members.add(member)
-        app.outbox.queue(uow, "member_welcome", recipient, {"member": member, "commune": None})
+        queue_message(
+            app.deps, uow, "member_welcome", recipient, {"member": member, "commune": None}
+        )
     assert stored(app) == ([], [])
     with pytest.raises(ValidationError):
         app.members.add("Élodie", "Rousseau", email=recipient, welcome=True)

@@ -22,6 +22,7 @@ from rsgm_core.app import App
 from rsgm_core.domain.members import Member
 from rsgm_core.domain.messages import Attachment, MessageStatus, OutboxMessage
 from rsgm_core.plugins import smtp
+from rsgm_core.services.outbox import queue_message
 from tests.conftest import NOW
 from tests.smtp_server import Server, free_port, server_fixture  # noqa: F401
 
@@ -78,8 +79,8 @@ def open_sqlite_app(sqlite_url: str) -> Iterator[OpenApp]:
 def queue(app: App, **extra: Any) -> OutboxMessage:
     member = Member("m-1", "Élodie", "Rousseau", EMAIL)
     with app.transaction() as uow:
-        return app.outbox.queue(
-            uow, "member_welcome", EMAIL, {"member": member, "commune": "Caunay"}, **extra
+        return queue_message(
+            app.deps, uow, "member_welcome", EMAIL, {"member": member, "commune": "Caunay"}, **extra
         )
 
 

@@ -11,7 +11,7 @@ from dateutil import rrule
 
 from rsgm_core.domain.recurrence import Recurrence
 from rsgm_core.errors import ValidationError
-from rsgm_core.ical import CalendarEntry, to_ical
+from rsgm_core.render.ical import CalendarEntry, to_ical
 
 PARIS = ZoneInfo("Europe/Paris")
 STAMP = dt.datetime(2025, 1, 6, 8, 0, tzinfo=dt.UTC)

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rsgm_core.errors import ValidationError
-from rsgm_core.formatting import format_date, format_money, format_number, format_percent
+from rsgm_core.render.formatting import format_date, format_money, format_number, format_percent
 
 NBSP = "\u00a0"  # Babel's fr_FR space before € and %
 NNBSP = "\u202f"  # Babel's fr_FR thousands separator
@@ -104,7 +104,7 @@ def test_importing_the_module_does_not_load_babel() -> None:
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")]),
     }
-    code = "import sys, rsgm_core.formatting; print('babel' in sys.modules)"
+    code = "import sys, rsgm_core.render.formatting; print('babel' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )

@@ -43,12 +43,11 @@ class FrenchParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from rsgm_core import __version__
+    from rsgm_core import __version__, demo
     from rsgm_core.cli import (
         access,
         census,
         db,
-        demo,
         events,
         indicators,
         members,

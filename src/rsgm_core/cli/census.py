@@ -9,7 +9,7 @@ from typing import Any
 from rsgm_core.cli.common import ProgressBar, add_db_option, open_app, print_table
 from rsgm_core.domain.census import CENSUS_STRATA, CensusChanges
 from rsgm_core.domain.census_report import CensusReport
-from rsgm_core.exports import to_csv
+from rsgm_core.render.exports import to_csv
 from rsgm_core.serialization import unstructure
 
 LEVELS = ("departement", "epci", "arrondissement")

@@ -31,7 +31,7 @@ def print_table(
     headers: Sequence[str], rows: Sequence[Sequence[Any]], *, numeric: set[int] = frozenset()
 ) -> None:
     """A plain aligned table; numbers right-aligned and formatted the French way."""
-    from rsgm_core.formatting import format_number
+    from rsgm_core.render.formatting import format_number
 
     cells = [
         [

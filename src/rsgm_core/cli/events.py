@@ -16,7 +16,7 @@ from typing import Any
 from rsgm_core.cli.common import add_db_option, open_app, print_table
 from rsgm_core.domain.events import EventFormat, EventKind
 from rsgm_core.errors import NotFoundError, ValidationError
-from rsgm_core.formatting import format_date, format_money, format_percent
+from rsgm_core.render.formatting import format_date, format_money, format_percent
 
 
 def register(commands: Any) -> None:
@@ -267,7 +267,7 @@ def write_output(data: str | bytes, output: str | None) -> None:
 
 
 def _sheet(args: argparse.Namespace) -> int:
-    from rsgm_core.event_documents import sign_in_csv, sign_in_html
+    from rsgm_core.render.event_documents import sign_in_csv, sign_in_html
 
     with open_app(args) as app:
         event, session, members = app.events.sign_in(resolve_id(app, "sessions", args.session))
@@ -282,7 +282,7 @@ def _sheet(args: argparse.Namespace) -> int:
 
 
 def _certificates(args: argparse.Namespace) -> int:
-    from rsgm_core.event_documents import certificate_attachment
+    from rsgm_core.render.event_documents import certificate_attachment
 
     with open_app(args) as app:
         event_id = resolve_id(app, "events", args.event)
@@ -310,7 +310,7 @@ def _certificates(args: argparse.Namespace) -> int:
 
 
 def _track(args: argparse.Namespace) -> int:
-    from rsgm_core.event_documents import tracking_csv, tracking_xlsx
+    from rsgm_core.render.event_documents import tracking_csv, tracking_xlsx
 
     with open_app(args) as app:
         rows = app.events.tracking(year=args.year)

@@ -91,12 +91,12 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _annual(args: argparse.Namespace) -> int:
-    from rsgm_core.report_render import render_html, render_markdown, render_pdf
+    from rsgm_core.render.report import render_html, render_markdown, render_pdf
     from rsgm_core.services.annual_report import build_annual_report
 
     render = {"md": render_markdown, "html": render_html, "pdf": render_pdf}[args.format]
     with open_app(args) as app:
-        report = build_annual_report(app, args.year, args.scope)
+        report = build_annual_report(app.deps, args.year, args.scope)
     if args.format == "pdf" and args.output is None:
         raise ValidationError("le PDF s'écrit dans un fichier : ajoutez -o FICHIER", rule="IND-2")
     write_output(render(report), args.output)

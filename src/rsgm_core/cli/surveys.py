@@ -12,7 +12,7 @@ from typing import Any
 from rsgm_core.cli.common import open_app, print_table
 from rsgm_core.cli.events import add_action, resolve_id, write_output
 from rsgm_core.domain.events import EventFormat, EventKind, SurveyKind
-from rsgm_core.formatting import format_percent
+from rsgm_core.render.formatting import format_percent
 
 
 def register(commands: Any) -> None:

@@ -12,7 +12,7 @@ from rsgm_core.domain.billing import Invoice
 from rsgm_core.domain.conventions import Convention, Party
 from rsgm_core.domain.tariffs import ServiceKind
 from rsgm_core.errors import ValidationError
-from rsgm_core.formatting import format_date, format_money, format_number
+from rsgm_core.render.formatting import format_date, format_money, format_number
 
 BILLABLE = [k.value for k in ServiceKind if k is not ServiceKind.MEMBERSHIP]
 

@@ -222,7 +222,7 @@ def _hours(value: float | None) -> str:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    from rsgm_core.exports import to_json
+    from rsgm_core.render.exports import to_json
 
     with open_app(args) as app:
         stats = app.advice.stats(since=args.since, until=args.until)
@@ -238,7 +238,7 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _map(args: argparse.Namespace) -> int:
-    from rsgm_core.exports import to_csv, to_json
+    from rsgm_core.render.exports import to_csv, to_json
     from rsgm_core.services.toolbox_export import map_columns
 
     with open_app(args) as app:

@@ -52,7 +52,7 @@ class Indicator:
         return self.value is not None
 
     def display(self, locale: str = "fr_FR") -> str:
-        from rsgm_core.formatting import format_number, format_percent
+        from rsgm_core.render.formatting import format_number, format_percent
 
         if self.value is None:
             return NOT_AVAILABLE

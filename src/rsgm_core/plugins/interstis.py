@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from rsgm_core.domain.toolbox_markdown import markdown_tree
 from rsgm_core.errors import ConfigurationError
 from rsgm_core.hookspecs import hookimpl
+from rsgm_core.render.toolbox_markdown import markdown_tree
 
 if TYPE_CHECKING:
     from rsgm_core.domain.platform import PlatformState
@@ -89,7 +89,7 @@ class InterstisExporter:
     def render(
         self, state: PlatformState, *, format: str, full: bool, options: Mapping[str, Any]
     ) -> str:
-        from rsgm_core.exports import to_csv, to_json
+        from rsgm_core.render.exports import to_csv, to_json
 
         names = columns(options)
         found = rows(state)

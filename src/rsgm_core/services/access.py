@@ -33,7 +33,7 @@ from rsgm_core.domain.charters import (
     current_version,
 )
 from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
-from rsgm_core.formatting import format_date
+from rsgm_core.render.formatting import format_date
 from rsgm_core.services.access_facts import (
     CharterStatus,
     charter_status,
@@ -49,11 +49,12 @@ from rsgm_core.services.access_revocation import (
     users,
 )
 from rsgm_core.services.members import new_id
+from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
-    from rsgm_core.app import App
     from rsgm_core.domain.members import Member
     from rsgm_core.ports import UnitOfWork
+    from rsgm_core.services.deps import Deps
     from rsgm_core.services.platform_export import ExportResult
 
 E = TypeVar("E", bound=enum.Enum)
@@ -73,8 +74,8 @@ def parse_enum(kind: type[E], value: E | str, label: str, rule: str) -> E:
 
 
 class AccessService:
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
 
     # The charter (CHA-1, CHA-8)
 
@@ -83,10 +84,10 @@ class AccessService:
     ) -> CharterVersion:
         """A new version, in force from ``on``; every user with an account is told (CHA-8).
         Signatures of earlier versions stay on record."""
-        day = on or self.app.today()
+        day = on or self.deps.today()
         if not title.strip() or not text.strip():
             raise ValidationError("une version de la charte a un titre et un texte", rule="CHA-8")
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             versions = uow.charter_versions.list()
             if versions and day < current_version(versions).published_on:
                 raise ValidationError(
@@ -99,7 +100,8 @@ class AccessService:
             version = uow.charter_versions.add(CharterVersion(number, day, title.strip(), text))
             shown = {"version": number, "title": version.title, "published_on": format_date(day)}
             for member in users(uow):
-                self.app.outbox.queue(
+                queue_message(
+                    self.deps,
                     uow,
                     "charter_new_version",
                     member.email or "",
@@ -108,7 +110,7 @@ class AccessService:
         return version
 
     def charters(self) -> list[CharterVersion]:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             return uow.charter_versions.list()
 
     def sign(
@@ -123,10 +125,10 @@ class AccessService:
     ) -> Signature:
         """CHA-1: one signature for ``commune``; refused on a superseded version (CHA-8) or by a
         capacity that does not sign for that commune and space."""
-        day = on or self.app.today()
+        day = on or self.deps.today()
         cap = parse_enum(Capacity, capacity, "qualité de signataire", "CHA-1")
         kind = parse_enum(SpaceKind, space, "type d'espace", "CHA-3")
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             uow.communes.get(commune)
             versions = uow.charter_versions.list()
             number = version if version is not None else current_version(versions).version
@@ -137,38 +139,38 @@ class AccessService:
             return uow.signatures.add(signature)
 
     def charter_status(self, commune: str, *, on: dt.date | None = None) -> CharterStatus:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
-            return charter_status(uow, commune, on or self.app.today())
+        with self.deps.read() as uow:
+            return charter_status(uow, commune, on or self.deps.today())
 
     # Spaces (CHA-3, CHA-5) and CDG staff (CHA-2)
 
     def create_departmental(self, name: str = "Espace départemental") -> Space:
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             return uow.spaces.add(Space(DEPARTMENTAL_ID, SpaceKind.DEPARTMENTAL, name))
 
     def create_community(self, epci: str, name: str | None = None) -> Space:
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             found = uow.epcis.get(epci)
             label = name or f"Espace communautaire {found.name}"
             return uow.spaces.add(Space(f"epci-{epci}", SpaceKind.COMMUNITY, label, epci=epci))
 
     def set_read_only(self, space_id: str, read_only: bool) -> Space:
         """CHA-5: the read-only phase (members are visitors) before contributions open."""
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             space = uow.spaces.get(space_id)
             return uow.spaces.update(attrs.evolve(space, read_only=read_only))
 
     def spaces(self) -> list[Space]:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             return uow.spaces.list()
 
     def add_staff(
         self, member: str, *, administrator: bool = False, on: dt.date | None = None
     ) -> CdgStaff:
         """CHA-2: record a member as CDG staff; only they can be administrators."""
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             found = find_member(uow, member, rule="CHA-2")
-            staff = CdgStaff(found.id, administrator, on or self.app.today())
+            staff = CdgStaff(found.id, administrator, on or self.deps.today())
             if uow.cdg_staff.find(found.id) is None:
                 return uow.cdg_staff.add(staff)
             return uow.cdg_staff.update(staff)
@@ -188,11 +190,11 @@ class AccessService:
         """May ``member`` have ``role`` in the space, and if not, every reason with its rule.
         Without ``by``, the invitation is taken as coming from an administrator."""
         wanted = parse_enum(Role, role, "rôle", "CHA-5")
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             person = find_member(uow, member, rule="CHA-2")
             admin = find_member(uow, by, rule="CHA-2") if by else None
             decision, _ = decide_for(
-                uow, person, wanted, uow.spaces.get(space_id), on or self.app.today(),
+                uow, person, wanted, uow.spaces.get(space_id), on or self.deps.today(),
                 commune=commune, admin=admin, assume_invited=by is None,
             )  # fmt: skip
         return decision
@@ -209,9 +211,9 @@ class AccessService:
     ) -> Grant:
         """CHA-2: an administrator's invitation, refused with every reason (rule IDs) when the
         rules say no. A second grant in the same space changes the role."""
-        day = on or self.app.today()
+        day = on or self.deps.today()
         wanted = parse_enum(Role, role, "rôle", "CHA-5")
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             person = find_member(uow, member, rule="CHA-2")
             admin = find_member(uow, by, rule="CHA-2")
             space = uow.spaces.get(space_id)
@@ -235,8 +237,8 @@ class AccessService:
         on: dt.date | None = None,
     ) -> list[Grant]:
         """Withdraw the member's access to one space, or to all; returns the grants revoked."""
-        day = on or self.app.today()
-        with self.app.transaction() as uow:
+        day = on or self.deps.today()
+        with self.deps.transaction() as uow:
             person = find_member(uow, member, rule="CHA-7")
             require_admin(uow, find_member(uow, by, rule="CHA-2"), rule="CHA-2")
             held = uow.grants.list({"member_id": person.id})
@@ -248,7 +250,7 @@ class AccessService:
         return revoked
 
     def grants(self, *, member: str | None = None, active: bool = True) -> list[Grant]:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             where = {"member_id": find_member(uow, member, rule="CHA-2").id} if member else None
             found = uow.grants.list(where)
         return [g for g in found if g.active or not active]
@@ -256,8 +258,8 @@ class AccessService:
     def end_position(self, position_id: str, *, on: dt.date | None = None) -> list[Grant]:
         """CHA-7: a position ends; the access given through that commune is revoked (all access
         when no position is left) and the employer is told, in the same transaction."""
-        day = on or self.app.today()
-        with self.app.transaction() as uow:
+        day = on or self.deps.today()
+        with self.deps.transaction() as uow:
             position = uow.positions.get(position_id)
             if position.end is not None and position.end <= day:
                 raise RuleViolation(
@@ -266,7 +268,7 @@ class AccessService:
                     value=position_id,
                 )
             uow.positions.update(attrs.evolve(position, end=day))
-            return revoke_for_position(self.app, uow, position, on=day)
+            return revoke_for_position(self.deps, uow, position, on=day)
 
     # Agreements (CHA-3, CHA-4)
 
@@ -284,8 +286,8 @@ class AccessService:
         agreement is given by a member holding, that day, the community-referent role in the
         community network of the space's EPCI."""
         who = parse_enum(AgreementParty, party, "partie", "CHA-4")
-        day = on or self.app.today()
-        with self.app.transaction() as uow:
+        day = on or self.deps.today()
+        with self.deps.transaction() as uow:
             person = find_member(uow, member, rule="CHA-4")
             giver = find_member(uow, by, rule="CHA-4")
             space = uow.spaces.get(space_id)
@@ -315,13 +317,13 @@ class AccessService:
     ) -> AbuseReport:
         if not reason.strip():
             raise ValidationError("un signalement dit ce qui est reproché", rule="CHA-9")
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             person = find_member(uow, member, rule="CHA-9")
             reporter = find_member(uow, by, rule="CHA-9")
             if space_id is not None:
                 uow.spaces.get(space_id)
             report = AbuseReport(
-                new_id(), person.id, reporter.id, on or self.app.today(), reason.strip(), space_id
+                new_id(), person.id, reporter.id, on or self.deps.today(), reason.strip(), space_id
             )
             return uow.abuse_reports.add(report)
 
@@ -336,11 +338,11 @@ class AccessService:
         on: dt.date | None = None,
     ) -> Sanction:
         """CHA-9: restriction to reading, or removal; recorded and the employer told."""
-        day = on or self.app.today()
+        day = on or self.deps.today()
         what = parse_enum(SanctionKind, kind, "sanction", "CHA-9")
         if not reason.strip():
             raise ValidationError("une sanction est motivée", rule="CHA-9")
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             person = find_member(uow, member, rule="CHA-9")
             admin = require_admin(uow, find_member(uow, by, rule="CHA-9"), rule="CHA-9")
             _check_not_sanctioned(uow, person, what)
@@ -353,7 +355,7 @@ class AccessService:
             uow.grants.update_all(changed)
             context = {"kind": what.value, "reason": sanction.reason}
             for commune in employers(uow, person, day):
-                notify_employer(self.app, uow, person, commune, NoticeKind.SANCTION, day, context)
+                notify_employer(self.deps, uow, person, commune, NoticeKind.SANCTION, day, context)
         return sanction
 
     def lift_sanction(
@@ -370,10 +372,10 @@ class AccessService:
         Lifting a restriction gives back the roles it lowered (grants still active and still
         visitor). Lifting a removal gives no access back: the administrator invites again
         (:meth:`grant`), every rule checked afresh."""
-        day = on or self.app.today()
+        day = on or self.deps.today()
         if not reason.strip():
             raise ValidationError("la levée d'une sanction est motivée", rule="CHA-9", value=reason)
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             admin = require_admin(uow, find_member(uow, by, rule="CHA-9"), rule="CHA-9")
             found = uow.sanctions.find(sanction_id)
             if found is None:
@@ -396,25 +398,25 @@ class AccessService:
             }
             for commune in employers(uow, person, day):
                 notify_employer(
-                    self.app, uow, person, commune, NoticeKind.SANCTION_LIFTED, day, context
+                    self.deps, uow, person, commune, NoticeKind.SANCTION_LIFTED, day, context
                 )
         return lifted
 
     def sanctions(self, *, member: str | None = None, active: bool | None = None) -> list[Sanction]:
         """The sanctions on record, oldest first; ``active=True``: those in force."""
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             where = {"member_id": find_member(uow, member, rule="CHA-9").id} if member else None
             found = uow.sanctions.list(where)
         kept = [s for s in found if active is None or s.active is active]
         return sorted(kept, key=lambda s: (s.decided_on, s.id))
 
     def reports(self) -> list[AbuseReport]:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             return sorted(uow.abuse_reports.list(), key=lambda r: (r.reported_on, r.id))
 
     def notices(self, *, sendable: bool | None = None) -> list[EmployerNotice]:
         """What employers were told; ``sendable=False``: those to tell by other means."""
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             found = uow.employer_notices.list(None if sendable is None else {"sendable": sendable})
         return sorted(found, key=lambda n: (n.on, n.id))
 
@@ -425,7 +427,7 @@ class AccessService:
     ) -> ExportResult:
         from rsgm_core.services.platform_export import export
 
-        return export(self.app, platform, since_last=since_last, format=format)
+        return export(self.deps, platform, since_last=since_last, format=format)
 
 
 def _check_not_sanctioned(uow: UnitOfWork, person: Member, kind: SanctionKind) -> None:

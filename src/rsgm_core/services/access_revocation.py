@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 
 from rsgm_core.domain.access import Grant, revoke_all
 from rsgm_core.domain.access_records import EmployerNotice, NoticeKind
-from rsgm_core.formatting import format_date
+from rsgm_core.render.formatting import format_date
 from rsgm_core.services.members import new_id
+from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
-    from rsgm_core.app import App
     from rsgm_core.domain.members import Member, Position
     from rsgm_core.ports import UnitOfWork
+    from rsgm_core.services.deps import Deps
 
 __all__ = ["employers", "notify_employer", "revoke_for_position", "revoke_on_departure", "users"]
 
@@ -37,7 +38,7 @@ def employers(uow: UnitOfWork, member: Member, day: dt.date) -> list[str | None]
 
 
 def revoke_on_departure(
-    app: App, uow: UnitOfWork, member: Member, *, on: dt.date, reason: str
+    deps: Deps, uow: UnitOfWork, member: Member, *, on: dt.date, reason: str
 ) -> list[Grant]:
     """CHA-7, inside the departure's unit of work: every access revoked at once, and each
     employer collectivity told (only when there was access to revoke)."""
@@ -47,13 +48,13 @@ def revoke_on_departure(
         spaces = [uow.spaces.get(g.space_id).name for g in revoked]
         for commune in employers(uow, member, on):
             notify_employer(
-                app, uow, member, commune, NoticeKind.REVOCATION, on, {"spaces": spaces}
+                deps, uow, member, commune, NoticeKind.REVOCATION, on, {"spaces": spaces}
             )
     return revoked
 
 
 def revoke_for_position(
-    app: App, uow: UnitOfWork, position: Position, *, on: dt.date
+    deps: Deps, uow: UnitOfWork, position: Position, *, on: dt.date
 ) -> list[Grant]:
     member = uow.members.get(position.member_id)
     others = [
@@ -69,7 +70,7 @@ def revoke_for_position(
     if revoked:
         spaces = [uow.spaces.get(g.space_id).name for g in revoked]
         notify_employer(
-            app, uow, member, position.commune, NoticeKind.REVOCATION, on, {"spaces": spaces}
+            deps, uow, member, position.commune, NoticeKind.REVOCATION, on, {"spaces": spaces}
         )
     return revoked
 
@@ -82,7 +83,7 @@ _TEMPLATES = {
 
 
 def notify_employer(
-    app: App,
+    deps: Deps,
     uow: UnitOfWork,
     member: Member,
     commune: str | None,
@@ -97,7 +98,7 @@ def notify_employer(
     name = found.name if found else None
     if hall is not None and hall.email:
         values = {"member": member, "commune": name, "on": format_date(on), **context}
-        message = app.outbox.queue(uow, _TEMPLATES[kind], hall.email, values)
+        message = queue_message(deps, uow, _TEMPLATES[kind], hall.email, values)
         notice = EmployerNotice(new_id(), member.id, commune, kind, on, True, message.id)
     else:
         where = f"la mairie de {name}" if name else "l'employeur"

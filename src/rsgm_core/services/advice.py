@@ -17,11 +17,12 @@ from rsgm_core.domain.toolbox import Resource
 from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
 from rsgm_core.services.access_facts import find_member
 from rsgm_core.services.members import new_id
+from rsgm_core.services.network import NetworkService
 from rsgm_core.services.toolbox import departmental_role
 
 if TYPE_CHECKING:
-    from rsgm_core.app import App
     from rsgm_core.ports import UnitOfWork
+    from rsgm_core.services.deps import Deps
 
 __all__ = ["AdviceService", "parse_channel"]
 
@@ -40,8 +41,8 @@ def parse_channel(value: Channel | str) -> Channel:
 
 
 class AdviceService:
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
 
     def log(
         self,
@@ -62,11 +63,11 @@ class AdviceService:
             commune=commune,
             requester=requester.strip(),
             channel=parse_channel(channel),
-            theme=self.app.hooks.expertise_thesaurus().resolve(theme),
+            theme=self.deps.hooks.expertise_thesaurus().resolve(theme),
             question=question.strip(),
-            received_at=received_at or self.app.now(),
+            received_at=received_at or self.deps.now(),
         )
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             if uow.communes.find(commune) is None:
                 raise NotFoundError(f"commune inconnue : {commune!r}", rule="CNS-1", value=commune)
             return uow.advice_requests.add(request)
@@ -85,7 +86,7 @@ class AdviceService:
         (CNS-2): correct the entry instead."""
         if not answer.strip():
             raise ValidationError("réponse vide", rule="CNS-1", value=answer)
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             request = _request(uow, request_id, rule="CNS-1")
             if request.faq_id:
                 raise RuleViolation(
@@ -97,7 +98,7 @@ class AdviceService:
             answered = attrs.evolve(
                 request,
                 answer=answer.strip(),
-                answered_at=answered_at or request.answered_at or self.app.now(),
+                answered_at=answered_at or request.answered_at or self.deps.now(),
                 minutes_spent=request.minutes_spent + minutes_spent,
             )
             return uow.advice_requests.update(answered)
@@ -108,10 +109,10 @@ class AdviceService:
         """CNS-1: refer the request to a member with the expertise, ranked as in network
         activation (MEM-9): ``member`` if given, else the first of the ranking."""
         request = self.get(request_id)
-        helpers = self.app.network.activate(
+        helpers = NetworkService(self.deps).activate(
             request.commune, expertises=[request.theme], software=software
         )
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             if member is not None:
                 chosen = find_member(uow, member, rule="CNS-1").id
             elif helpers:
@@ -129,7 +130,7 @@ class AdviceService:
     def to_faq(self, request_id: str, *, by: str) -> tuple[AdviceRequest, Resource]:
         """CNS-2: an answered request becomes an anonymised FAQ draft (KNB-1) in one step; the
         request keeps the link."""
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             author = find_member(uow, by, rule="CNS-2")
             request = _request(uow, request_id, rule="CNS-2")
             commune = uow.communes.find(request.commune)
@@ -141,13 +142,13 @@ class AdviceService:
             return linked, draft
 
     def get(self, request_id: str) -> AdviceRequest:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             return _request(uow, request_id, rule="CNS-1")
 
     def list(
         self, *, commune: str | None = None, pending: bool | None = None
     ) -> list[AdviceRequest]:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             found = uow.advice_requests.list({"commune": commune} if commune else None)
         if pending is not None:
             found = [r for r in found if r.answered is not pending]
@@ -162,10 +163,10 @@ class AdviceService:
                 rule="CNS-2",
                 value=since,
             )
-        zone = self.app.settings.zone
+        zone = self.deps.settings.zone
         start = _midnight(since, zone) if since is not None else -math.inf
         end = _midnight(until + dt.timedelta(days=1), zone) if until is not None else math.inf
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             rows = uow.advice_requests.instants(("received_at", "answered_at"))
         if since is None and until is None:
             return answer_times_of(rows)  # type: ignore[arg-type]  # received_at is required

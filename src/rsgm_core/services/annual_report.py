@@ -1,7 +1,7 @@
 """IND-2: gather the annual activity report of the network, with the structure of the guide
 (Fiche 3.6): description of the network, actions and their evaluation, projects for the coming
 year. Rendering (Markdown, HTML with inline SVG charts, PDF) lives in
-:mod:`rsgm_core.report_render`."""
+:mod:`rsgm_core.render.report`."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ import attrs
 
 from rsgm_core.domain.engagement import NetworkRole
 from rsgm_core.domain.indicators import Indicator, Period
+from rsgm_core.services.indicators import IndicatorService
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
-    from rsgm_core.app import App
+    from rsgm_core.services.deps import Deps
     from rsgm_core.services.indicators import EventFigures
 
 __all__ = ["AnnualReport", "build_annual_report"]
@@ -52,19 +53,19 @@ _KNOWLEDGE = {
 _KINDS = {"strategique": "stratégique", "operationnel": "opérationnel"}
 
 
-def build_annual_report(app: App, year: int, scope: str | None = None) -> AnnualReport:
-    with app.indicators.reading():
-        return _build(app, year, scope)
+def build_annual_report(deps: Deps, year: int, scope: str | None = None) -> AnnualReport:
+    with IndicatorService(deps).reading():
+        return _build(deps, year, scope)
 
 
-def _build(app: App, year: int, scope: str | None) -> AnnualReport:
-    from rsgm_core.formatting import format_date
+def _build(deps: Deps, year: int, scope: str | None) -> AnnualReport:
+    from rsgm_core.render.formatting import format_date
 
     period = Period.year(year)
-    service = app.indicators
+    service = IndicatorService(deps)
     indicators = service.compute(period, scope)
     by_key = {i.key: i for i in indicators}
-    with app.storage.unit_of_work(read_only=True) as uow:
+    with deps.read() as uow:
         networks = uow.networks.list()
         roles = uow.network_roles.list()
         holders = tuple({r.member_id for r in roles})
@@ -111,7 +112,7 @@ def _build(app: App, year: int, scope: str | None) -> AnnualReport:
     return AnnualReport(
         year=year,
         title=title,
-        generated_on=app.today(),
+        generated_on=deps.today(),
         origin=origin,
         members=member_rows,
         organisation=organisation,

@@ -13,22 +13,22 @@ from typing import TYPE_CHECKING
 
 from rsgm_core.domain.animation import RecurringSeries
 from rsgm_core.domain.events import EventFormat, EventKind, RegistrationStatus
-from rsgm_core.ical import CalendarEntry, to_ical
+from rsgm_core.render.ical import CalendarEntry, to_ical
 from rsgm_core.services.members import enum_of, new_id
 from rsgm_core.services.outbox import message_id_domain
 
 if TYPE_CHECKING:
-    from rsgm_core.app import App
+    from rsgm_core.services.deps import Deps
 
 __all__ = ["add_series", "build_feed", "entries", "series"]
 
 
 def entries(
-    app: App, *, network_id: str | None = None, member_id: str | None = None
+    deps: Deps, *, network_id: str | None = None, member_id: str | None = None
 ) -> list[CalendarEntry]:
-    domain = message_id_domain(app.settings.plugin)
-    zone = app.settings.zone
-    with app.storage.unit_of_work(read_only=True) as uow:
+    domain = message_id_domain(deps.settings.plugin)
+    zone = deps.settings.zone
+    with deps.read() as uow:
         if member_id is not None:
             member = uow.members.get(member_id)
             mine = {
@@ -84,16 +84,18 @@ def entries(
     return found
 
 
-def build_feed(app: App, *, network_id: str | None = None, member_id: str | None = None) -> bytes:
+def build_feed(deps: Deps, *, network_id: str | None = None, member_id: str | None = None) -> bytes:
     name = "Agenda du réseau des SGM"
     if member_id is not None:
         name = "Mon agenda du réseau des SGM"
-    stamp = app.now().astimezone(dt.UTC).replace(microsecond=0)
-    return to_ical(entries(app, network_id=network_id, member_id=member_id), name=name, stamp=stamp)
+    stamp = deps.now().astimezone(dt.UTC).replace(microsecond=0)
+    return to_ical(
+        entries(deps, network_id=network_id, member_id=member_id), name=name, stamp=stamp
+    )
 
 
 def add_series(
-    app: App,
+    deps: Deps,
     title: str,
     kind: EventKind | str,
     format: EventFormat | str,
@@ -107,18 +109,18 @@ def add_series(
     """A recurring event with an RFC 5545 rule (``FREQ=MONTHLY;BYDAY=1TH``); a rule that is
     not RFC 5545, or a start without a zone, is refused and nothing is written."""
     if start.tzinfo is None:
-        start = start.replace(tzinfo=app.settings.zone)
+        start = start.replace(tzinfo=deps.settings.zone)
     series = RecurringSeries(
         new_id(), title.strip(), enum_of(EventKind, kind, "type d'événement"),
         enum_of(EventFormat, format, "format"), start, rule.strip() if isinstance(rule, str) else rule,
         minutes=minutes, place=place.strip(), network_id=network_id,
     )  # fmt: skip
-    with app.transaction() as uow:
+    with deps.transaction() as uow:
         if network_id is not None:
             uow.networks.get(network_id)
         return uow.recurring_series.add(series)
 
 
-def series(app: App) -> list[RecurringSeries]:
-    with app.storage.unit_of_work(read_only=True) as uow:
+def series(deps: Deps) -> list[RecurringSeries]:
+    with deps.read() as uow:
         return uow.recurring_series.list()

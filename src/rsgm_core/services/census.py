@@ -32,8 +32,8 @@ from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
 if TYPE_CHECKING:
     import datetime as dt
 
-    from rsgm_core.app import App
     from rsgm_core.ports import Repository, UnitOfWork
+    from rsgm_core.services.deps import Deps
 
 #: ``progress(step, done, total)``: called while a long import runs, for a progress bar.
 Progress = Callable[[str, int, int], None]
@@ -50,14 +50,14 @@ class ImportResult:
 
 
 class CensusService:
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
 
     def source_for(self, path: Path) -> CensusSource:
         path = Path(path)
         if not path.exists():
             raise NotFoundError(f"dossier de recensement introuvable : {path}", value=str(path))
-        for source in self.app.hooks.census_sources():
+        for source in self.deps.hooks.census_sources():
             if source.detect(path):
                 return source
         raise ValidationError(
@@ -91,7 +91,7 @@ class CensusService:
         if not france:
             departements = departements or self.territory_codes()
         snapshot = self.read(path, departements, vintage=vintage)
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             _check_not_older(uow, snapshot)
             return _diff(uow, snapshot)[0]
 
@@ -110,18 +110,18 @@ class CensusService:
         progress("lecture", 0, 1)
         snapshot = self.read(path, departements, vintage=vintage)
         progress("lecture", 1, 1)
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             _check_not_older(uow, snapshot)
             changes, stored = _diff(uow, snapshot)
-            result = _apply(uow, snapshot, changes, stored, self.app.now(), progress)
+            result = _apply(uow, snapshot, changes, stored, self.deps.now(), progress)
             uow.after_commit.append(
-                lambda: self.app.hooks.on_census_imported(result.changes, result.imported)
+                lambda: self.deps.hooks.on_census_imported(result.changes, result.imported)
             )
         return result
 
     def territory(self) -> Territory | None:
         """NET-1: the departments imported so far, or ``None`` before any import."""
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             entry = uow.meta.find(TERRITORY_KEY)
         return Territory(json.loads(entry.value)) if entry else None
 
@@ -131,7 +131,7 @@ class CensusService:
 
     def epci_members(self, siren: str) -> list[Commune]:
         """The current member communes of an EPCI (TER-4: each belongs to one EPCI at most)."""
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             uow.epcis.get(siren)
             return uow.communes.list({"epci": siren, "status": CommuneStatus.ACTUELLE})
 
@@ -140,8 +140,8 @@ class CensusService:
     ) -> CensusReport:
         """TER-6, for the whole territory or some of its departments, with the positions held on
         ``on`` (today by default) and the latest population imported for each commune."""
-        on = on or self.app.today()
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        on = on or self.deps.today()
+        with self.deps.read() as uow:
             if not uow.census_imports.count():
                 raise NotFoundError(
                     "aucun recensement importé : lancez d'abord « rsgm census import »"

@@ -27,13 +27,13 @@ from rsgm_core.errors import NotFoundError, RuleViolation
 from rsgm_core.services.members import new_id
 
 if TYPE_CHECKING:
-    from rsgm_core.app import App
     from rsgm_core.ports import UnitOfWork
+    from rsgm_core.services.deps import Deps
 
 
 class DirectoryService:
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
 
     # Contact details and facts (MEM-2)
 
@@ -56,7 +56,7 @@ class DirectoryService:
             changes["photo"] = photo or None
         if helper is not None:
             changes["helper"] = helper
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             member = uow.members.get(member_id)
             if "email" in changes and any(
                 m.id != member_id for m in uow.members.list({"email": changes["email"]})
@@ -70,9 +70,9 @@ class DirectoryService:
 
     def set_expertises(self, member_id: str, expertises: Iterable[str]) -> tuple[str, ...]:
         """Replace a member's expertises by terms of the thesaurus (MEM-2)."""
-        vocabulary = self.app.hooks.expertise_thesaurus()
+        vocabulary = self.deps.hooks.expertise_thesaurus()
         terms = tuple(dict.fromkeys(vocabulary.resolve(e) for e in expertises))
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             self.replace_facts(uow, member_id, FactKind.EXPERTISE, [(t, False) for t in terms])
         return terms
 
@@ -80,10 +80,10 @@ class DirectoryService:
         self, member_id: str, used: Iterable[str] = (), mastered: Iterable[str] = ()
     ) -> tuple[str, ...]:
         """Replace a member's business software, used or mastered (MEM-2)."""
-        vocabulary = self.app.hooks.business_software()
+        vocabulary = self.deps.hooks.business_software()
         chosen = {vocabulary.resolve(s): False for s in used}
         chosen.update({vocabulary.resolve(s): True for s in mastered})
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             self.replace_facts(uow, member_id, FactKind.SOFTWARE, list(chosen.items()))
         return tuple(chosen)
 
@@ -114,7 +114,7 @@ class DirectoryService:
         hall = TownHall(
             commune, address, opening_hours, validate_phone(phone) if phone else None, contact
         )
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             if uow.communes.find(commune) is None:
                 raise NotFoundError(
                     f"commune inconnue : {commune} (importez d'abord le recensement)", value=commune
@@ -131,8 +131,8 @@ class DirectoryService:
         self, member_id: str, scope: ConsentScope | str, *, on: dt.date | None = None
     ) -> Consent:
         wanted = require_consent_scope(scope)
-        day = on or self.app.today()
-        with self.app.transaction() as uow:
+        day = on or self.deps.today()
+        with self.deps.transaction() as uow:
             uow.members.get(member_id)
             current = [
                 c
@@ -148,8 +148,8 @@ class DirectoryService:
     ) -> list[Consent]:
         """MEM-3: withdrawn from ``on`` (today): the entry is hidden again from members."""
         wanted = require_consent_scope(scope)
-        day = on or self.app.today()
-        with self.app.transaction() as uow:
+        day = on or self.deps.today()
+        with self.deps.transaction() as uow:
             withdrawn = [
                 attrs.evolve(c, withdrawn_on=max(day, c.given_on))
                 for c in uow.consents.list({"member_id": member_id, "scope": wanted})
@@ -164,7 +164,7 @@ class DirectoryService:
         return withdrawn
 
     def consents(self, member_id: str) -> list[Consent]:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             return sorted(
                 uow.consents.list({"member_id": member_id}), key=lambda c: (c.given_on, c.id)
             )
@@ -195,14 +195,14 @@ class DirectoryService:
         ("etat civil" finds "État civil", "niortais" the CA du Niortais); entries without a
         directory consent only for animators and administrators (MEM-3). By name; ``limit`` and
         ``offset`` give one page (details are read for that page only)."""
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             ids: set[str] | None = None
             for kind, wanted in ((FactKind.EXPERTISE, expertise), (FactKind.SOFTWARE, software)):
                 if wanted:
                     ids = _meet(ids, self._fact_members(uow, kind, wanted))
             if epci or commune:
                 codes = _communes(uow, epci=epci, commune=commune)
-                today = self.app.today()
+                today = self.deps.today()
                 found = {
                     p.member_id
                     for p in uow.positions.list({"commune": sorted(codes)})
@@ -217,9 +217,9 @@ class DirectoryService:
 
     def _fact_members(self, uow: UnitOfWork, kind: FactKind, wanted: str) -> set[str]:
         vocabulary = (
-            self.app.hooks.expertise_thesaurus()
+            self.deps.hooks.expertise_thesaurus()
             if kind is FactKind.EXPERTISE
-            else self.app.hooks.business_software()
+            else self.deps.hooks.business_software()
         )
         keys = vocabulary.matching(wanted) or (fold(wanted),)
         return {f.member_id for f in uow.directory_facts.list({"key": list(keys), "kind": kind})}
@@ -235,9 +235,9 @@ class DirectoryService:
         offset: int = 0,
     ) -> list[DirectoryEntry]:
         if uow is None:
-            with self.app.storage.unit_of_work(read_only=True) as fresh:
+            with self.deps.read() as fresh:
                 return self._entries(ids, viewer, uow=fresh, include_departed=include_departed)
-        today = self.app.today()
+        today = self.deps.today()
         members = [
             m
             for m in uow.members.list({"id": list(ids)})

@@ -24,24 +24,25 @@ from rsgm_core.domain.events import (
 from rsgm_core.domain.members import Lifecycle, Member
 from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.errors import ValidationError
-from rsgm_core.event_documents import registrants
+from rsgm_core.render.event_documents import registrants
+from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
-    from rsgm_core.app import App
     from rsgm_core.ports import UnitOfWork
+    from rsgm_core.services.deps import Deps
 
 
 class EventMessages:
     """The message-sending use cases of ``app.events``."""
 
-    app: App
+    deps: Deps
 
     # Invitations and reminders (EVT-2) ---------------------------------------------------------
 
     def invite(self, event_id: str) -> int:
         """Send the invitation, with each session's registration deadline, to every active member
         with an e-mail address of the event's network; returns how many were invited."""
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             event, sessions = uow.events.get(event_id), sessions_of(uow, event_id)
             audience = _audience(uow, event.network_id)
             facts = {f.id for f in uow.attendance.list({"event": event_id})}
@@ -52,9 +53,9 @@ class EventMessages:
             )
             for member in audience:
                 if member.email:
-                    self.app.outbox.queue(
+                    queue_message(self.deps,
                         uow, "event_invitation", member.email,
-                        {"member": member, **event_context(event, sessions, self.app.settings.locale)},
+                        {"member": member, **event_context(event, sessions, self.deps.settings.locale)},
                     )  # fmt: skip
             event = attrs.evolve(event, invited=len(facts) + len(fresh))
             mark_task(uow, event, TaskKind.INVITATION)
@@ -62,7 +63,7 @@ class EventMessages:
 
     def remind(self, event_id: str) -> int:
         """The reminder at D − 15 days, to the invited members who have not registered."""
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             event, sessions = uow.events.get(event_id), sessions_of(uow, event_id)
             silent = [
                 f.member_id for f in uow.attendance.list({"event": event_id}) if not f.registered
@@ -71,9 +72,9 @@ class EventMessages:
             sent = 0
             for member in members:
                 if member.email and member.lifecycle is Lifecycle.ACTIVE:
-                    self.app.outbox.queue(
+                    queue_message(self.deps,
                         uow, "event_reminder", member.email,
-                        {"member": member, **event_context(event, sessions, self.app.settings.locale)},
+                        {"member": member, **event_context(event, sessions, self.deps.settings.locale)},
                     )  # fmt: skip
                     sent += 1
             mark_task(uow, event, TaskKind.REMINDER)
@@ -83,45 +84,45 @@ class EventMessages:
 
     def send_minutes(self, event_id: str, summary: str) -> int:
         """The minutes to every member of the event's network."""
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             event, sessions = uow.events.get(event_id), sessions_of(uow, event_id)
-            sent = _send_all(self.app, uow, _audience(uow, event.network_id), "event_minutes",
-                             {**event_context(event, sessions, self.app.settings.locale), "summary": summary})  # fmt: skip
+            sent = _send_all(self.deps, uow, _audience(uow, event.network_id), "event_minutes",
+                             {**event_context(event, sessions, self.deps.settings.locale), "summary": summary})  # fmt: skip
             mark_task(uow, event, TaskKind.MINUTES)
         return sent
 
     def thank_host(self, event_id: str, recipient: str, *, signatory: str = "") -> None:
         """Thanks to the host commune (its town hall's address)."""
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             event, sessions = uow.events.get(event_id), sessions_of(uow, event_id)
             if event.host_commune is None:
                 raise ValidationError(
                     "cet événement n'a pas de commune d'accueil", rule="EVT-2", value=event_id
                 )
             commune = uow.communes.get(event.host_commune)
-            self.app.outbox.queue(
+            queue_message(self.deps,
                 uow, "event_host_thanks", recipient,
-                {**event_context(event, sessions, self.app.settings.locale), "commune": commune.name,
+                {**event_context(event, sessions, self.deps.settings.locale), "commune": commune.name,
                  "signatory": signatory},
             )  # fmt: skip
             mark_task(uow, event, TaskKind.THANKS_HOST)
 
     def send_certificates(self, event_id: str, *, pdf: bool = False) -> int:
         """EVT-6: each attendee with an address gets their attestation de présence attached."""
-        from rsgm_core.event_documents import certificate_attachment
+        from rsgm_core.render.event_documents import certificate_attachment
 
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             event = uow.events.get(event_id)
             sent = 0
             for member, _registration, session in self._recipients(uow, event_id):
                 if not member.email:
                     continue
                 attachment = certificate_attachment(
-                    event, session, member, pdf=pdf, settings=self.app.settings
+                    event, session, member, pdf=pdf, settings=self.deps.settings
                 )
-                self.app.outbox.queue(
+                queue_message(self.deps,
                     uow, "event_certificate", member.email,
-                    {"member": member, **event_context(event, [session], self.app.settings.locale)},
+                    {"member": member, **event_context(event, [session], self.deps.settings.locale)},
                     attachments=[attachment],
                 )  # fmt: skip
                 sent += 1
@@ -130,7 +131,7 @@ class EventMessages:
 
     def sign_in(self, session_id: str) -> tuple[Event, Session, list[Member]]:
         """EVT-5: what the sign-in sheet lists: the confirmed registrants of one session."""
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             session = uow.sessions.get(session_id)
             event = uow.events.get(session.event_id)
             ids = registrants(uow.registrations.list({"session_id": session_id}))
@@ -139,7 +140,7 @@ class EventMessages:
 
     def certificates(self, event_id: str) -> list[tuple[Member, Registration, Session]]:
         """EVT-6: the attendees, each with the session they attended."""
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             uow.events.get(event_id)
             return self._recipients(uow, event_id)
 
@@ -205,12 +206,12 @@ def _audience(uow: UnitOfWork, network_id: str | None) -> list[Member]:
 
 
 def _send_all(
-    app: App, uow: UnitOfWork, members: Iterable[Member], name: str, context: dict[str, Any]
+    deps: Deps, uow: UnitOfWork, members: Iterable[Member], name: str, context: dict[str, Any]
 ) -> int:
     sent = 0
     for member in members:
         if member.email:
-            app.outbox.queue(uow, name, member.email, {**context, "member": member})
+            queue_message(deps, uow, name, member.email, {**context, "member": member})
             sent += 1
     return sent
 
@@ -218,7 +219,7 @@ def _send_all(
 def event_context(event: Event, sessions: Sequence[Session], locale: str) -> dict[str, Any]:
     """What the event templates read, as plain text already formatted for ``locale`` (TAR-7), so
     that ``rsgm outbox preview`` renders them from a JSON sample too."""
-    from rsgm_core.formatting import format_date
+    from rsgm_core.render.formatting import format_date
 
     def hours(s: Session) -> str:
         return f"{s.start:%H:%M}-{s.end:%H:%M}".replace(":", "h")

@@ -46,6 +46,7 @@ from rsgm_core.domain.timeline import (
     timeline,
 )
 from rsgm_core.errors import RuleViolation, ValidationError
+from rsgm_core.services.census import CensusService
 from rsgm_core.services.event_messages import (
     EventMessages,
     event_context,
@@ -56,10 +57,11 @@ from rsgm_core.services.event_messages import (
     sessions_of,
 )
 from rsgm_core.services.members import enum_of, new_id
+from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
-    from rsgm_core.app import App
     from rsgm_core.domain.animation import RecurringSeries
+    from rsgm_core.services.deps import Deps
 
 __all__ = ["EventService", "Planned", "SessionPlan", "TodoItem"]
 
@@ -93,8 +95,8 @@ class TodoItem:
 
 
 class EventService(EventMessages):
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
         self._holidays: dict[tuple[int, str], frozenset[dt.date]] = {}
 
     # Working calendar (EVT-3) ------------------------------------------------------------------
@@ -102,7 +104,7 @@ class EventService(EventMessages):
     def calendar(self, years: Iterable[int]) -> WorkingCalendar:
         """Weekends plus the public holidays of every department of the territory: a day off in
         any of them is avoided, so no deadline is later than required anywhere (EVT-3)."""
-        territory = self.app.census.territory()
+        territory = CensusService(self.deps).territory()
         departements = sorted(territory.departements) if territory else []
         days: set[dt.date] = set()
         for year in sorted(set(years)):
@@ -110,7 +112,7 @@ class EventService(EventMessages):
             if key not in self._holidays:
                 self._holidays[key] = frozenset().union(
                     *(
-                        self.app.hooks.public_holidays(year, d, self.app.settings)
+                        self.deps.hooks.public_holidays(year, d, self.deps.settings)
                         for d in departements
                     )
                 )
@@ -144,7 +146,7 @@ class EventService(EventMessages):
             )
         if not (title or "").strip():
             raise ValidationError("titre d'événement vide", rule="EVT-1", value=title)
-        today = self.app.today()
+        today = self.deps.today()
         first = min(s.date for s in sessions)
         calendar = self._calendar_around(*(s.date for s in sessions))
         for plan in sessions:
@@ -172,7 +174,7 @@ class EventService(EventMessages):
                     rule="EVT-4",
                     value=session.deadline,
                 )
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             if host_commune is not None:
                 uow.communes.get(host_commune)
             if network_id is not None:
@@ -182,12 +184,12 @@ class EventService(EventMessages):
         return Planned(event, made, check)
 
     def get(self, event_id: str) -> tuple[Event, list[Session]]:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             return uow.events.get(event_id), sessions_of(uow, event_id)
 
     def list(self, *, year: int | None = None) -> list[tuple[Event, list[Session]]]:
         """Events with their sessions, by first date."""
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             events = uow.events.list()
             by_event: dict[str, list[Session]] = {}
             for s in uow.sessions.list():
@@ -219,7 +221,7 @@ class EventService(EventMessages):
     def todo(self, start: dt.date | None = None, end: dt.date | None = None) -> list[TodoItem]:
         """EVT-2: the tasks due this week (Monday to Sunday by default) across every event, with
         the tasks still undone from before, flagged overdue; tasks marked done are left out."""
-        today = self.app.today()
+        today = self.deps.today()
         start = start or today - dt.timedelta(days=today.weekday())
         end = end or start + dt.timedelta(days=6)
         items = []
@@ -232,14 +234,14 @@ class EventService(EventMessages):
 
     def mark_done(self, event_id: str, task: TaskKind | str, *, done: bool = True) -> Event:
         kind = enum_of(TaskKind, task, "tâche")
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             return mark_task(uow, uow.events.get(event_id), kind, done=done)
 
     # Registrations (EVT-4) ---------------------------------------------------------------------
 
     def register(self, session_id: str, member_id: str) -> Registration:
         """Register a member: confirmed while seats remain, else on the waiting list."""
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             session = uow.sessions.get(session_id)  # read and counted inside the write lock
             member = uow.members.get(member_id)
             if member.lifecycle is not Lifecycle.ACTIVE:
@@ -255,7 +257,7 @@ class EventService(EventMessages):
                 existing,
                 registration_id=new_id(),
                 member_id=member_id,
-                on=self.app.today(),
+                on=self.deps.today(),
             )
             uow.registrations.add(made)
             event = uow.events.get(session.event_id)
@@ -264,10 +266,10 @@ class EventService(EventMessages):
 
     def cancel(self, registration_id: str) -> tuple[Registration, Registration | None]:
         """Cancel; the first on the waiting list takes the seat and is told (EVT-4, NOT-1)."""
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             registration = uow.registrations.get(registration_id)
             session = uow.sessions.get(registration.session_id)
-            if session.date < self.app.today():
+            if session.date < self.deps.today():
                 raise RuleViolation(
                     f"la séance du {session.date.isoformat()} a eu lieu",
                     rule="EVT-4",
@@ -288,14 +290,14 @@ class EventService(EventMessages):
                 uow.registrations.update(promoted)
                 member = uow.members.get(promoted.member_id)
                 if member.email:
-                    self.app.outbox.queue(
+                    queue_message(self.deps,
                         uow, "event_waiting_list_promotion", member.email,
-                        {"member": member, **event_context(event, [session], self.app.settings.locale)},
+                        {"member": member, **event_context(event, [session], self.deps.settings.locale)},
                     )  # fmt: skip
         return cancelled, promoted
 
     def registrations(self, event_id: str) -> list[Registration]:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             uow.events.get(event_id)
             return event_registrations(uow, event_id)
 
@@ -305,9 +307,9 @@ class EventService(EventMessages):
         """Record the sign-in sheet of a session that has taken place: every confirmed registrant
         is present or absent; someone not registered cannot sign (EVT-5)."""
         wanted = set(present)
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             session = uow.sessions.get(session_id)
-            if session.date > self.app.today():
+            if session.date > self.deps.today():
                 raise RuleViolation(
                     f"la séance du {session.date.isoformat()} n'a pas encore eu lieu",
                     rule="EVT-5",
@@ -337,7 +339,7 @@ class EventService(EventMessages):
         return marked
 
     def rates(self, event_id: str) -> Rates:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             event = uow.events.get(event_id)
             return rates_of(event, event_registrations(uow, event_id))
 
@@ -348,7 +350,7 @@ class EventService(EventMessages):
     def report(self, *, year: int | None = None) -> list[tuple[TrackingRow, Rates]]:
         """EVT-5 and EVT-7 for every event: its tracking row and all its rates, by date; reads
         events, sessions and registrations once each, whatever their number."""
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             events = uow.events.list()
             sessions = uow.sessions.list()
             registrations = uow.registrations.list()
@@ -378,7 +380,7 @@ class EventService(EventMessages):
         sessions they are registered for, and the network's series)."""
         from rsgm_core.services.calendar import build_feed
 
-        return build_feed(self.app, network_id=network_id, member_id=member_id)
+        return build_feed(self.deps, network_id=network_id, member_id=member_id)
 
     def add_series(
         self,
@@ -392,9 +394,9 @@ class EventService(EventMessages):
         """A recurring event with an RFC 5545 rule (EVT-8); see :func:`services.calendar.add_series`."""
         from rsgm_core.services.calendar import add_series
 
-        return add_series(self.app, title, kind, format, start, rule, **options)
+        return add_series(self.deps, title, kind, format, start, rule, **options)
 
     def series(self) -> list[RecurringSeries]:
         from rsgm_core.services.calendar import series
 
-        return series(self.app)
+        return series(self.deps)

@@ -24,11 +24,12 @@ from rsgm_core.domain.members import Lifecycle
 from rsgm_core.domain.territory import CommuneStatus
 from rsgm_core.errors import ValidationError
 from rsgm_core.services.indicators_knowledge import knowledge_indicators
+from rsgm_core.services.network import NetworkService
 
 if TYPE_CHECKING:
-    from rsgm_core.app import App
     from rsgm_core.domain.national import CdgExport
     from rsgm_core.ports import UnitOfWork
+    from rsgm_core.services.deps import Deps
 
 __all__ = ["SMALL_COMMUNE", "EventFigures", "IndicatorService", "Scope"]
 
@@ -73,8 +74,8 @@ class EventFigures:
 
 
 class IndicatorService:
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
 
     # -- IND-1 -----------------------------------------------------------------------------
 
@@ -96,7 +97,7 @@ class IndicatorService:
         cache = getattr(self, "_cache", None)
         if cache is not None and (scope, period) in cache:
             return cache[scope, period]
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             data = _Data.load(uow, scope, period)
             knowledge = knowledge_indicators(
                 uow, period, None if scope.kind == "cdg" else set(data.communes)
@@ -129,7 +130,7 @@ class IndicatorService:
         }
         arrivals, departures = data.moves(period)
         disengaged = self._disengaged(data, period)
-        stats = {k: self.app.hooks.statistics(k, period, str(scope)) for k in _HOOKED}
+        stats = {k: self.deps.hooks.statistics(k, period, str(scope)) for k in _HOOKED}
         del scored
         values: list[Indicator] = [
             Indicator("taux_participation", "Taux de participation (présents / invités)",
@@ -195,7 +196,7 @@ class IndicatorService:
         return self._event_figures(data, period)
 
     def _disengaged(self, data: _Data, period: Period) -> int:
-        listed = {d.member_id for d in self.app.network.disengaged(on=period.end)}
+        listed = {d.member_id for d in NetworkService(self.deps).disengaged(on=period.end)}
         return len(listed & data.member_ids)
 
     def coverage_by_epci(
@@ -234,7 +235,7 @@ class IndicatorService:
     # -- IND-2 projects --------------------------------------------------------------------
 
     def projects(self, year: int) -> list[str]:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             entry = uow.meta.find(PROJECTS_KEY.format(year=year))
         return list(json.loads(entry.value)) if entry else []
 
@@ -244,7 +245,7 @@ class IndicatorService:
         if not text.strip():
             raise ValidationError("un projet ne peut pas être vide", rule="IND-2", value=text)
         key = PROJECTS_KEY.format(year=year)
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             entry = uow.meta.find(key)
             projects = [*(json.loads(entry.value) if entry else []), text.strip()]
             record = MetaEntry(key, json.dumps(projects, ensure_ascii=False))

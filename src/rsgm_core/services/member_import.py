@@ -33,10 +33,10 @@ from rsgm_core.domain.members import (
     validate_email,
 )
 from rsgm_core.errors import MissingExtraError, RsgmError, SourceDataError
-from rsgm_core.services.members import enum_of, new_id
+from rsgm_core.services.members import MemberService, enum_of, new_id
 
 if TYPE_CHECKING:
-    from rsgm_core.app import App
+    from rsgm_core.services.deps import Deps
 
 _FUNCTION_WORDS = {fold(f.label): f for f in Function} | {
     "sgm": Function.SGM,
@@ -93,8 +93,8 @@ def _cell(value: Any) -> str:
 
 
 class MemberImport:
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
 
     def __call__(
         self,
@@ -107,10 +107,10 @@ class MemberImport:
         path = Path(path)
         headers, rows = read_table(path)
         columns = map_headers(headers, mapping)
-        thesaurus = self.app.hooks.expertise_thesaurus()
-        tools = self.app.hooks.business_software()
-        today = self.app.today()
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        thesaurus = self.deps.hooks.expertise_thesaurus()
+        tools = self.deps.hooks.business_software()
+        today = self.deps.today()
+        with self.deps.read() as uow:
             communes = {c.code: c for c in uow.communes.list()}
             stored = uow.members.list()
             by_email = {m.email.lower(): m for m in stored if m.email}
@@ -227,8 +227,8 @@ class MemberImport:
         return Position(new_id(), "?", code, function, work_time, status, permanent)
 
     def _write(self, people: dict[str, dict[str, Any]]) -> None:
-        members = self.app.members
-        with self.app.transaction() as uow:
+        members = MemberService(self.deps)
+        with self.deps.transaction() as uow:
             for person in people.values():
                 member = members.add_in(
                     uow, person["first"], person["last"], email=person["email"],

@@ -30,14 +30,15 @@ from rsgm_core.domain.members import (
     validate_email,
 )
 from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
+from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
 
-    from rsgm_core.app import App
     from rsgm_core.domain.member_import import ImportReport
     from rsgm_core.ports import UnitOfWork
+    from rsgm_core.services.deps import Deps
 
 E = TypeVar("E", Function, Status, Lifecycle, DepartureReason, OnboardingStep)
 
@@ -47,8 +48,8 @@ def new_id() -> str:
 
 
 class MemberService:
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
 
     def add(
         self,
@@ -64,7 +65,7 @@ class MemberService:
     ) -> Member:
         """Record a person (MEM-1); with ``welcome`` and an e-mail, queue the welcome mail in the
         same transaction (MEM-5, NOT-1). An ``arrival`` date starts the onboarding checklist."""
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             member = self.add_in(
                 uow,
                 first_name,
@@ -121,8 +122,10 @@ class MemberService:
                 checklist(member.id, arrival, [new_id() for _ in range(len(ONBOARDING))])
             )
         if welcome and email:
-            self.app.outbox.queue(uow, "member_welcome", email, {"member": member, "commune": None})
-        uow.after_commit.append(lambda: self.app.hooks.on_member_added(member))
+            queue_message(
+                self.deps, uow, "member_welcome", email, {"member": member, "commune": None}
+            )
+        uow.after_commit.append(lambda: self.deps.hooks.on_member_added(member))
         return member
 
     def add_position(
@@ -139,7 +142,7 @@ class MemberService:
     ) -> Position:
         """Tie a member to a commune; refused if the commune is unknown or the permanent
         positions would exceed 115 % (MEM-1)."""
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             return self.add_position_in(
                 uow, member_id, commune, function, work_time=work_time, status=status,
                 permanent=permanent, start=start, end=end,
@@ -183,24 +186,24 @@ class MemberService:
                 value=commune,
             )
         held = uow.positions.list({"member_id": member_id})
-        check_work_time_cap([*held, position], on=start or self.app.today())
+        check_work_time_cap([*held, position], on=start or self.deps.today())
         uow.positions.add(position)
         return position
 
     def get(self, member_id: str) -> Member:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             return uow.members.get(member_id)
 
     def list(self, *, lifecycle: Lifecycle | str | None = None) -> list[Member]:
         where = {"lifecycle": enum_of(Lifecycle, lifecycle, "étape")} if lifecycle else None
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             return sorted(uow.members.list(where), key=lambda m: (m.last_name, m.first_name, m.id))
 
     def positions(
         self, *, member_id: str | None = None, commune: str | None = None
     ) -> list[Position]:
         where = {k: v for k, v in (("member_id", member_id), ("commune", commune)) if v}
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             return uow.positions.list(where)
 
     def import_(
@@ -210,7 +213,7 @@ class MemberService:
         (:mod:`rsgm_core.services.member_import`)."""
         from rsgm_core.services.member_import import MemberImport
 
-        return MemberImport(self.app)(path, mapping=mapping, dry_run=dry_run)
+        return MemberImport(self.deps)(path, mapping=mapping, dry_run=dry_run)
 
     # Lifecycle (MEM-4)
 
@@ -219,7 +222,7 @@ class MemberService:
 
     def activate(self, member_id: str, *, arrival: dt.date | None = None) -> Member:
         """Active member; with ``arrival`` (and no checklist yet) the onboarding starts (MEM-5)."""
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             member = move(uow.members.get(member_id), Lifecycle.ACTIVE)
             if arrival is not None:
                 member = attrs.evolve(member, arrival=arrival)
@@ -231,7 +234,7 @@ class MemberService:
         return member
 
     def _move(self, member_id: str, to: Lifecycle) -> Member:
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             return uow.members.update(move(uow.members.get(member_id), to))
 
     def depart(
@@ -245,9 +248,9 @@ class MemberService:
         """MEM-4: the member leaves on ``on`` (today by default): every platform access revoked at
         once and the employer told, in this transaction (CHA-7), positions and network roles end that day, the successor is recorded and, if they
         have no checklist, their hand-over onboarding starts on that day (MEM-5)."""
-        day = on or self.app.today()
+        day = on or self.deps.today()
         why = enum_of(DepartureReason, reason, "motif de départ")
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             member = uow.members.get(member_id)
             successor = uow.members.get(successor_id) if successor_id else None
             gone = depart(member, on=day, reason=why, successor=successor)
@@ -270,12 +273,12 @@ class MemberService:
                 )
             from rsgm_core.services.access_revocation import revoke_on_departure
 
-            revoke_on_departure(self.app, uow, gone, on=day, reason=f"départ : {why.value}")
+            revoke_on_departure(self.deps, uow, gone, on=day, reason=f"départ : {why.value}")
         return gone
 
     def announce_departure(self, member_id: str, on: dt.date) -> Member:
         """MEM-8: a departure known ahead; the member's single-holder roles get flagged."""
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             member = uow.members.get(member_id)
             if member.lifecycle is Lifecycle.DEPARTED:
                 raise RuleViolation(
@@ -286,7 +289,7 @@ class MemberService:
     # Onboarding (MEM-5)
 
     def onboarding(self, member_id: str) -> list[OnboardingItem]:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             uow.members.get(member_id)
             items = uow.onboarding_items.list({"member_id": member_id})
         order = list(OnboardingStep)
@@ -302,20 +305,20 @@ class MemberService:
     ) -> OnboardingItem:
         """MEM-5: tick (or untick) one item of the checklist."""
         wanted = enum_of(OnboardingStep, step, "étape d'intégration")
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             found = uow.onboarding_items.list({"member_id": member_id, "step": wanted})
             if not found:
                 raise NotFoundError(
                     f"pas de parcours d'intégration avec l'étape {wanted.value!r} pour ce membre",
                     value=wanted.value,
                 )
-            item = attrs.evolve(found[0], done_on=(on or self.app.today()) if done else None)
+            item = attrs.evolve(found[0], done_on=(on or self.deps.today()) if done else None)
             return uow.onboarding_items.update(item)
 
     def overdue(self, *, on: dt.date | None = None) -> list[tuple[Member, OnboardingItem]]:
         """MEM-5: every item not done past its due date, with its member, oldest first."""
-        day = on or self.app.today()
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        day = on or self.deps.today()
+        with self.deps.read() as uow:
             items = overdue_items(uow.onboarding_items.list({"done_on": None}), on=day)
             members = {m.id: m for m in uow.members.list({"id": [i.member_id for i in items]})}
         return [

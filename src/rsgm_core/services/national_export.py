@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from rsgm_core.domain.indicators import Period
 from rsgm_core.domain.national import SMALL, CdgExport, Table
+from rsgm_core.services.census import CensusService
 
 if TYPE_CHECKING:
     from rsgm_core.services.indicators import IndicatorService
@@ -29,9 +30,9 @@ def national_export(service: IndicatorService, year: int, cdg: str | None) -> Cd
 
 
 def _export(service: IndicatorService, year: int, cdg: str | None) -> CdgExport:
-    app = service.app
+    deps = service.deps
     if not cdg:
-        cdg = "CDG" + "-".join(app.census.territory_codes() or ["?"])
+        cdg = "CDG" + "-".join(CensusService(deps).territory_codes() or ["?"])
     period = Period.year(year)
     indicators = {i.key: i for i in service.compute(period)}
     events = service.events(period)

@@ -41,32 +41,32 @@ from rsgm_core.errors import ConflictError, NotFoundError, RuleViolation
 from rsgm_core.services.members import enum_of, new_id
 
 if TYPE_CHECKING:
-    from rsgm_core.app import App
     from rsgm_core.ports import UnitOfWork
+    from rsgm_core.services.deps import Deps
 
 
 class StoredAttendance:
     """MEM-7's :class:`AttendanceSource` over the ``attendance`` collection, until events exist."""
 
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
 
     def invitations(self, member_ids: Sequence[str]) -> list[AttendanceFact]:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             return uow.attendance.list({"member_id": list(member_ids)})
 
 
 class NetworkService:
-    def __init__(self, app: App, attendance: AttendanceSource | None = None) -> None:
-        self.app = app
-        self.attendance: AttendanceSource = attendance or StoredAttendance(app)
+    def __init__(self, deps: Deps, attendance: AttendanceSource | None = None) -> None:
+        self.deps = deps
+        self.attendance: AttendanceSource = attendance or StoredAttendance(deps)
 
     # Networks (NET-1)
 
     def create_departmental(self, name: str, *, project_lead: str | None = None) -> Network:
         """NET-1: the CDG's one departmental network; ``project_lead`` stands in for a missing
         community referent."""
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             if uow.networks.count({"kind": NetworkKind.DEPARTMENTAL}):
                 raise RuleViolation(
                     "le CDG a déjà son réseau départemental : un seul par centre de gestion",
@@ -75,14 +75,14 @@ class NetworkService:
                 )
             return uow.networks.add(
                 Network(new_id(), NetworkKind.DEPARTMENTAL, name, project_lead=project_lead,
-                        created_on=self.app.today())
+                        created_on=self.deps.today())
             )  # fmt: skip
 
     def create_community(
         self, epci: str, *, name: str | None = None, referent_id: str | None = None
     ) -> Network:
         """NET-1: the community network of an EPCI of the territory (one per EPCI)."""
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             found = uow.epcis.find(epci)
             if found is None:
                 raise NotFoundError(f"EPCI inconnu : {epci!r}", value=epci)
@@ -99,29 +99,29 @@ class NetworkService:
                 self._active(uow, referent_id)
             network = Network(
                 new_id(), NetworkKind.COMMUNITY, name or f"Réseau {found.name}", epci=epci,
-                referent_id=referent_id, created_on=self.app.today(),
+                referent_id=referent_id, created_on=self.deps.today(),
             )  # fmt: skip
             uow.networks.add(network)
             if referent_id:
                 uow.network_roles.add(
                     RoleAssignment(new_id(), network.id, referent_id,
-                                   NetworkRole.COMMUNITY_REFERENT, self.app.today())
+                                   NetworkRole.COMMUNITY_REFERENT, self.deps.today())
                 )  # fmt: skip
             return network
 
     def networks(self) -> list[Network]:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             return sorted(
                 uow.networks.list(), key=lambda n: (n.kind.value != "departemental", n.name)
             )
 
     def departmental(self) -> Network:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             return _departmental(uow)
 
     def lead(self, network_id: str) -> tuple[str, str | None]:
         """NET-1: who runs the network: its referent, or the CDG's project lead as stand-in."""
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             network = uow.networks.get(network_id)
             if network.kind is NetworkKind.DEPARTMENTAL:
                 return ("chef de projet du CDG", network.project_lead)
@@ -131,7 +131,7 @@ class NetworkService:
         self, network_id: str, charter: Charter, objectives: Iterable[Objective] = ()
     ) -> Network:
         """NET-4: the charter of operation and the objectives, each tied to indicators."""
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             network = uow.networks.get(network_id)
             return uow.networks.update(
                 attrs.evolve(network, charter=charter, objectives=tuple(objectives))
@@ -149,10 +149,10 @@ class NetworkService:
         theme: str | None = None,
     ) -> RoleAssignment:
         wanted = enum_of(NetworkRole, role, "rôle")
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             network = uow.networks.get(network_id)
             self._active(uow, member_id)
-            day = since or self.app.today()
+            day = since or self.deps.today()
             if any(
                 a.member_id == member_id and a.role is wanted and a.current_on(day)
                 for a in uow.network_roles.list({"network_id": network_id})
@@ -173,12 +173,12 @@ class NetworkService:
             )
 
     def end_role(self, assignment_id: str, *, on: dt.date | None = None) -> RoleAssignment:
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             assignment = uow.network_roles.get(assignment_id)
-            return uow.network_roles.update(attrs.evolve(assignment, until=on or self.app.today()))
+            return uow.network_roles.update(attrs.evolve(assignment, until=on or self.deps.today()))
 
     def roles(self, network_id: str) -> list[RoleAssignment]:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             return uow.network_roles.list({"network_id": network_id})
 
     # Attendance, disengagement and continuity (MEM-7, MEM-8)
@@ -187,7 +187,7 @@ class NetworkService:
         self, member_id: str, event: str, on: dt.date, *, registered: bool, attended: bool
     ) -> AttendanceFact:
         """A simple attendance fact (MEM-7), until the events feature records sign-in sheets."""
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             uow.members.get(member_id)
             return uow.attendance.add(
                 AttendanceFact(new_id(), member_id, event, on, registered, attended)
@@ -201,20 +201,20 @@ class NetworkService:
         silent_months: int = DEFAULT_SILENT_MONTHS,
     ) -> list[Disengagement]:
         """MEM-7: active members to remobilise, with the reasons."""
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             members = uow.members.list({"lifecycle": Lifecycle.ACTIVE})
         facts = self.attendance.invitations([m.id for m in members])
         return disengaged(
-            members, facts, on=on or self.app.today(), last_events=last_events,
+            members, facts, on=on or self.deps.today(), last_events=last_events,
             silent_months=silent_months,
         )  # fmt: skip
 
     def warnings(self, *, on: dt.date | None = None) -> list[str | ContinuityWarning]:
         """MEM-6 and MEM-8 for every network: too few animators; single-holder roles whose holder
         is departing or disengaged, with candidates."""
-        day = on or self.app.today()
+        day = on or self.deps.today()
         away = {d.member_id for d in self.disengaged(on=day)}
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             networks = uow.networks.list()
             assignments = uow.network_roles.list()
             members = {
@@ -237,12 +237,12 @@ class NetworkService:
         self, commune: str, *, expertises: Sequence[str] = (), software: Sequence[str] = ()
     ) -> list[Helper]:
         """MEM-9: opted-in helpers for a commune in difficulty, best first, with reasons."""
-        thesaurus = self.app.hooks.expertise_thesaurus()
-        tools = self.app.hooks.business_software()
+        thesaurus = self.deps.hooks.expertise_thesaurus()
+        tools = self.deps.hooks.business_software()
         skill_keys = [fold(thesaurus.resolve(e)) for e in expertises]
         tool_keys = [fold(tools.resolve(s)) for s in software]
-        today = self.app.today()
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        today = self.deps.today()
+        with self.deps.read() as uow:
             target = uow.communes.find(commune)
             if target is None:
                 raise NotFoundError(f"commune inconnue : {commune!r}", value=commune)
@@ -269,11 +269,11 @@ class NetworkService:
         self, kind: CommitteeKind | str, seats: Iterable[Seat], *, created_on: dt.date | None = None
     ) -> Committee:
         wanted = enum_of(CommitteeKind, kind, "comité")
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             old = uow.committees.find(wanted)
             committee = Committee(
                 wanted, tuple(seats), old.meetings if old else (),
-                created_on or (old.created_on if old else self.app.today()),
+                created_on or (old.created_on if old else self.deps.today()),
             )  # fmt: skip
             for seat in committee.seats:
                 if seat.epci is not None and uow.epcis.find(seat.epci) is None:
@@ -282,7 +282,7 @@ class NetworkService:
 
     def record_meeting(self, kind: CommitteeKind | str, on: dt.date) -> Committee:
         wanted = enum_of(CommitteeKind, kind, "comité")
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             committee = uow.committees.get(wanted)
             meetings = tuple(sorted({*committee.meetings, on}))
             return uow.committees.update(attrs.evolve(committee, meetings=meetings))
@@ -293,11 +293,11 @@ class NetworkService:
         """NET-2/NET-3: missing seats per community territory and, for the follow-up committee,
         the years without a meeting."""
         wanted = enum_of(CommitteeKind, kind, "comité")
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             committee = uow.committees.find(wanted) or Committee(wanted)
             sirens = [n.epci for n in uow.networks.list({"kind": NetworkKind.COMMUNITY})]
             names = {e.siren: e.name for e in uow.epcis.list({"siren": sirens})}
-        return committee_report(committee, names.items(), on=on or self.app.today())
+        return committee_report(committee, names.items(), on=on or self.deps.today())
 
     def _active(self, uow: UnitOfWork, member_id: str) -> None:
         member = uow.members.get(member_id)

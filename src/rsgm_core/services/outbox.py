@@ -28,9 +28,9 @@ from rsgm_core.domain.outbox_policy import DeliveryPolicy, policy_from_options
 from rsgm_core.errors import DeliveryError, NotFoundError, PluginError, RsgmError, ValidationError
 
 if TYPE_CHECKING:
-    from rsgm_core.app import App
     from rsgm_core.domain.messages import MessageTemplate
     from rsgm_core.ports import UnitOfWork
+    from rsgm_core.services.deps import Deps
 
 log = logging.getLogger("rsgm.outbox")
 
@@ -78,18 +78,18 @@ def message_id_domain(settings_plugin: Any) -> str:
 
 
 class OutboxService:
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
 
     @cached_property
     def policy(self) -> DeliveryPolicy:
-        return policy_from_options(outbox_options(self.app.settings.plugin))
+        return policy_from_options(outbox_options(self.deps.settings.plugin))
 
     def template(self, name: str) -> MessageTemplate:
-        template = self.app.hooks.message_template(name, self.app.settings.locale)
+        template = self.deps.hooks.message_template(name, self.deps.settings.locale)
         if template is None:
             raise NotFoundError(
-                f"modèle de message introuvable : {name!r} (langue {self.app.settings.locale})",
+                f"modèle de message introuvable : {name!r} (langue {self.deps.settings.locale})",
                 rule="NOT-2",
                 value=name,
             )
@@ -98,62 +98,21 @@ class OutboxService:
     def render(self, name: str, context: Mapping[str, Any]) -> tuple[str, str, str | None]:
         """Subject, text and HTML of message ``name``; an unknown field is an error now, not
         when the message is sent (NOT-2)."""
-        from rsgm_core.services.rendering import render_template
+        from rsgm_core.render.messages import render_template
 
         return render_template(
-            self.template(name), context, self.app.settings, today=self.app.today()
+            self.template(name), context, self.deps.settings, today=self.deps.today()
         )
-
-    def queue(
-        self,
-        uow: UnitOfWork,
-        name: str,
-        recipient: str,
-        context: Mapping[str, Any],
-        *,
-        attachments: Sequence[Attachment] = (),
-        list_unsubscribe: str | None = None,
-    ) -> OutboxMessage:
-        """Render message ``name`` and add it to the outbox in ``uow``'s transaction (NOT-1).
-
-        ``list_unsubscribe`` (a URL or ``mailto:``) marks a newsletter: the SMTP notifier sends it
-        as ``List-Unsubscribe``. The Message-ID is fixed here, once, for every attempt.
-        """
-        recipient = validate_email(recipient, generic_local_parts=())
-        subject, text, html = self.render(name, context)
-        if list_unsubscribe is not None and not list_unsubscribe.startswith(
-            ("https://", "http://", "mailto:")
-        ):
-            raise ValidationError(
-                f"lien de désinscription invalide : {list_unsubscribe!r} (https:… ou mailto:…)",
-                rule="NOT-1",
-                value=list_unsubscribe,
-            )
-        key = str(uuid.uuid4())
-        message = OutboxMessage(
-            id=key,
-            created_at=self.app.now(),
-            template=name,
-            recipient=recipient,
-            subject=subject,
-            body_text=text,
-            body_html=html,
-            message_id=f"<{key}@{message_id_domain(self.app.settings.plugin)}>",
-            list_unsubscribe=list_unsubscribe,
-            attachments=tuple(attachments),
-        )
-        uow.outbox.add(message)
-        return message
 
     def list(self, status: MessageStatus | None = None) -> list[OutboxMessage]:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             where = {"status": status} if status else None
             return sorted(uow.outbox.list(where), key=lambda m: (m.created_at, m.id))
 
     def get(self, message_id: str) -> OutboxMessage:
         if not message_id:
             raise ValidationError("identifiant de message vide", value=message_id)
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             return uow.outbox.get(message_id)
 
     # Delivery rounds
@@ -174,7 +133,7 @@ class OutboxService:
         """Move dead-lettered messages (all, or those of ``ids``) back to pending, attempts reset;
         the next round sends them."""
         wanted = set(ids) if ids is not None else None
-        with self.app.storage.unit_of_work() as uow:
+        with self.deps.storage.unit_of_work() as uow:
             dead = uow.outbox.list({"status": MessageStatus.DEAD})
             found = {m.id for m in dead}
             missing = sorted((wanted or set()) - found)
@@ -193,7 +152,7 @@ class OutboxService:
 
     def _due(self, now: dt.datetime, force: bool) -> list[OutboxMessage]:
         lease = self.policy.lease
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             waiting = uow.outbox.list({"status": (MessageStatus.PENDING, MessageStatus.SENDING)})
         due = [
             m
@@ -208,11 +167,11 @@ class OutboxService:
         return sorted(due, key=lambda m: (m.created_at, m.id))
 
     def _deliver(self, *, force: bool) -> DeliveryReport:
-        now = self.app.now()
+        now = self.deps.now()
         due = self._due(now, force)
         if not due:
             return DeliveryReport()
-        if not self.policy.window.allows(now.astimezone(self.app.settings.zone)):
+        if not self.policy.window.allows(now.astimezone(self.deps.settings.zone)):
             return DeliveryReport(deferred=len(due))
         budget = self._budget(now)
         sent: list[str] = []
@@ -243,18 +202,18 @@ class OutboxService:
     def _send(self, message: OutboxMessage) -> OutboxMessage:
         permanent = False
         try:
-            delivery = self.app.hooks.send(message, self.app.settings)
+            delivery = self.deps.hooks.send(message, self.deps.settings)
             if delivery is None:
                 raise PluginError(
                     "aucune extension n'a pris le message en charge", value=message.id
                 )
             if not isinstance(delivery, Delivery):
                 raise PluginError(f"résultat d'envoi inattendu : {delivery!r}", value=delivery)
-            return mark_sent(message, at=self.app.now(), delivery=delivery)
+            return mark_sent(message, at=self.deps.now(), delivery=delivery)
         except Exception as exc:  # any failure of a notifier keeps the message (NOT-1)
             permanent = isinstance(exc, DeliveryError) and exc.permanent
             detail = exc.message if isinstance(exc, RsgmError) else f"{type(exc).__name__}: {exc}"
-        at = self.app.now()
+        at = self.deps.now()
         attempts = message.attempts + 1
         retry = self.policy.retry
         if not permanent and retry.exhausted(attempts):
@@ -268,7 +227,7 @@ class OutboxService:
         )
 
     def _save(self, message: OutboxMessage) -> None:
-        with self.app.storage.unit_of_work() as uow:
+        with self.deps.storage.unit_of_work() as uow:
             uow.outbox.update(message)
             uow.commit()
 
@@ -281,7 +240,7 @@ class OutboxService:
         return max(limit - (spent if hour == _hour(now) else 0), 0)
 
     def _rate(self) -> tuple[str, int]:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             entry = uow.meta.find(RATE_KEY)
         if entry is None:
             return "", 0
@@ -296,7 +255,7 @@ class OutboxService:
         hour, spent = self._rate()
         spent = spent + count if hour == _hour(now) else count
         entry = MetaEntry(RATE_KEY, json.dumps({"hour": _hour(now), "count": spent}))
-        with self.app.storage.unit_of_work() as uow:
+        with self.deps.storage.unit_of_work() as uow:
             if uow.meta.find(RATE_KEY) is None:
                 uow.meta.add(entry)
             else:
@@ -306,3 +265,46 @@ class OutboxService:
 
 def _hour(now: dt.datetime) -> str:
     return now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H")
+
+
+def queue_message(
+    deps: Deps,
+    uow: UnitOfWork,
+    name: str,
+    recipient: str,
+    context: Mapping[str, Any],
+    *,
+    attachments: Sequence[Attachment] = (),
+    list_unsubscribe: str | None = None,
+) -> OutboxMessage:
+    """Render message ``name`` and add it to the outbox in ``uow``'s transaction (NOT-1).
+
+    ``list_unsubscribe`` (a URL or ``mailto:``) marks a newsletter: the SMTP notifier sends it
+    as ``List-Unsubscribe``. The Message-ID is fixed here, once, for every attempt.
+    """
+    recipient = validate_email(recipient, generic_local_parts=())
+    subject, text, html = OutboxService(deps).render(name, context)
+    if list_unsubscribe is not None and not list_unsubscribe.startswith(
+        ("https://", "http://", "mailto:")
+    ):
+        raise ValidationError(
+            f"lien de désinscription invalide : {list_unsubscribe!r} (https:… ou mailto:…)",
+            rule="NOT-1",
+            value=list_unsubscribe,
+        )
+    key = str(uuid.uuid4())
+    message = OutboxMessage(
+        id=key,
+        created_at=deps.now(),
+        template=name,
+        recipient=recipient,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        message_id=f"<{key}@{message_id_domain(deps.settings.plugin)}>",
+        list_unsubscribe=list_unsubscribe,
+        attachments=tuple(attachments),
+    )
+    uow.outbox.add(message)
+    uow.queued_messages += 1
+    return message

@@ -13,12 +13,12 @@ from rsgm_core.domain.partners import Partner, PartnerCategory
 from rsgm_core.services.members import enum_of, new_id
 
 if TYPE_CHECKING:
-    from rsgm_core.app import App
+    from rsgm_core.services.deps import Deps
 
 
 class PartnerService:
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
 
     def add(
         self,
@@ -34,23 +34,23 @@ class PartnerService:
             new_id(), name.strip(), organisation.strip(),
             enum_of(PartnerCategory, category, "catégorie de partenaire"),
             contact=contact, themes=tuple(t.strip() for t in themes if t.strip()),
-            years=tuple(years), reviewed_on=self.app.today(),
+            years=tuple(years), reviewed_on=self.deps.today(),
         )  # fmt: skip
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             return uow.partners.add(partner)
 
     def update(self, partner_id: str, **changes: Any) -> Partner:
         """MEM-10, "kept up to date": any change (or none) marks the card reviewed today."""
         if "category" in changes:
             changes["category"] = enum_of(PartnerCategory, changes["category"], "catégorie")
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             partner = uow.partners.get(partner_id)
             return uow.partners.update(
-                attrs.evolve(partner, **changes, reviewed_on=self.app.today())
+                attrs.evolve(partner, **changes, reviewed_on=self.deps.today())
             )
 
     def add_year(self, partner_id: str, year: int) -> Partner:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             years = uow.partners.get(partner_id).years
         return self.update(partner_id, years=(*years, year))
 
@@ -58,7 +58,7 @@ class PartnerService:
         self, *, category: PartnerCategory | str | None = None, theme: str | None = None
     ) -> list[Partner]:
         where = {"category": enum_of(PartnerCategory, category, "catégorie")} if category else None
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             found = uow.partners.list(where)
         if theme:
             key = fold(theme)
@@ -67,9 +67,9 @@ class PartnerService:
 
     def stale(self, *, on: dt.date | None = None) -> list[Partner]:
         """MEM-10: cards not reviewed for a year."""
-        day = on or self.app.today()
+        day = on or self.deps.today()
         return [p for p in self.list() if p.stale_on(day)]
 
     def remove(self, partner_id: str) -> None:
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             uow.partners.remove(partner_id)

@@ -20,8 +20,8 @@ from rsgm_core.domain.platform import (
 from rsgm_core.errors import NotFoundError, ValidationError
 
 if TYPE_CHECKING:
-    from rsgm_core.app import App
     from rsgm_core.ports import UnitOfWork
+    from rsgm_core.services.deps import Deps
 
 CDG = "Centre de gestion"
 
@@ -67,8 +67,8 @@ def platform_state(uow: UnitOfWork, day: dt.date) -> PlatformState:
     return PlatformState.of(accounts, memberships, suspended)
 
 
-def exporter_named(app: App, platform: str) -> PlatformExporter:
-    exporters = {e.name: e for e in app.hooks.platform_exporters()}
+def exporter_named(deps: Deps, platform: str) -> PlatformExporter:
+    exporters = {e.name: e for e in deps.hooks.platform_exporters()}
     if platform not in exporters:
         known = ", ".join(sorted(exporters)) or "aucun"
         raise NotFoundError(
@@ -82,28 +82,28 @@ def last_export(uow: UnitOfWork, platform: str) -> PlatformExport | None:
     return max(found, key=lambda e: (e.exported_at, e.id), default=None)
 
 
-def export(app: App, platform: str, *, since_last: bool, format: str) -> ExportResult:
+def export(deps: Deps, platform: str, *, since_last: bool, format: str) -> ExportResult:
     """Render the snapshot (or the delta since the last export) and record the state given to
     the platform; a delta with nothing to do records nothing."""
-    exporter = exporter_named(app, platform)
+    exporter = exporter_named(deps, platform)
     if format not in exporter.formats:
         raise ValidationError(
             f"format inconnu pour {platform} : {format!r} (au choix : {', '.join(exporter.formats)})",
             value=format,
         )
-    with app.transaction() as uow:
-        current = platform_state(uow, app.today())
+    with deps.transaction() as uow:
+        current = platform_state(uow, deps.today())
         previous = last_export(uow, platform)
         shown = delta(previous.state if previous else PlatformState(), current)
         payload = shown if since_last else current
         text = exporter.render(
-            payload, format=format, full=not since_last, options=app.settings.plugin(platform)
+            payload, format=format, full=not since_last, options=deps.settings.plugin(platform)
         )
         if not since_last or not shown.empty:
             number = uow.platform_exports.count({"platform": platform}) + 1
             uow.platform_exports.add(
                 PlatformExport(
-                    f"{platform}-{number:06d}", platform, app.now(), not since_last, current
+                    f"{platform}-{number:06d}", platform, deps.now(), not since_last, current
                 )
             )
     return ExportResult(platform, not since_last, payload, text)

@@ -9,12 +9,12 @@ import attrs
 
 from rsgm_core.domain.governance import Seat
 from rsgm_core.domain.rgpd import ANONYMOUS, DEFAULT_RETENTION_DAYS, anonymise, past_retention
-from rsgm_core.exports import to_json
+from rsgm_core.render.exports import to_json
 from rsgm_core.serialization import unstructure
 
 if TYPE_CHECKING:
-    from rsgm_core.app import App
     from rsgm_core.ports import UnitOfWork
+    from rsgm_core.services.deps import Deps
 
 #: Collections holding records about one member, and the field naming them.
 PERSONAL = (
@@ -39,17 +39,17 @@ PERSONAL = (
 
 
 class RgpdService:
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
 
     @property
     def retention_days(self) -> int:
         """``Settings(plugins={"rgpd": {"retention_days": 1095}})``; three years by default."""
-        return int(self.app.settings.plugin("rgpd").get("retention_days", DEFAULT_RETENTION_DAYS))
+        return int(self.deps.settings.plugin("rgpd").get("retention_days", DEFAULT_RETENTION_DAYS))
 
     def export(self, member_id: str) -> dict[str, Any]:
         """MEM-11, right of access: everything held on one person, as plain JSON values."""
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             member = uow.members.get(member_id)
             held: dict[str, Any] = {"membre": unstructure(member)}
             for name, field in PERSONAL:
@@ -68,7 +68,7 @@ class RgpdService:
                 for m in uow.outbox.list()
                 if member.email and m.recipient == member.email
             ]
-        held["exporte_le"] = self.app.today().isoformat()
+        held["exporte_le"] = self.deps.today().isoformat()
         return held
 
     def export_json(self, member_id: str) -> str:
@@ -76,14 +76,14 @@ class RgpdService:
 
     def erase(self, member_id: str) -> None:
         """MEM-11: anonymise the person everywhere; their records stay, so counts and rates do."""
-        with self.app.transaction() as uow:
-            self._erase(uow, member_id, self.app.today())
+        with self.deps.transaction() as uow:
+            self._erase(uow, member_id, self.deps.today())
 
     def purge(self, *, on: dt.date | None = None, retention_days: int | None = None) -> list[str]:
         """MEM-11: erase every departed member past the retention period; their ids."""
-        day = on or self.app.today()
+        day = on or self.deps.today()
         keep = self.retention_days if retention_days is None else retention_days
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             due = past_retention(uow.members.list(), on=day, retention_days=keep)
             for member in due:
                 self._erase(uow, member.id, day)

@@ -22,10 +22,11 @@ from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.errors import RuleViolation, ValidationError
 from rsgm_core.services.event_messages import event_registrations, mark_task
 from rsgm_core.services.members import enum_of, new_id
+from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
-    from rsgm_core.app import App
     from rsgm_core.ports import UnitOfWork
+    from rsgm_core.services.deps import Deps
 
 __all__ = ["SurveyDue", "SurveyResults", "SurveyService"]
 
@@ -49,8 +50,8 @@ class SurveyDue:
 
 
 class SurveyService:
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
 
     def send(
         self,
@@ -65,19 +66,19 @@ class SurveyService:
         the event's attendees (EVT-9), a newcomer survey to that member, the needs and in-depth
         surveys to every active member (SUR-1)."""
         chosen = enum_of(SurveyKind, kind, "type de questionnaire")
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             audience = self._audience(uow, chosen, event_id, member_id)
             default = chosen.value.capitalize()
             if event_id is not None:
                 default = f"{default} : {uow.events.get(event_id).title}"
             survey = Survey(
-                new_id(), chosen, (title or default).strip(), self.app.today(),
+                new_id(), chosen, (title or default).strip(), self.deps.today(),
                 invited=len(audience), event_id=event_id, member_id=member_id,
             )  # fmt: skip
             uow.surveys.add(survey)
             for member in audience:
                 if member.email:
-                    self.app.outbox.queue(
+                    queue_message(self.deps,
                         uow, "survey_invitation", member.email,
                         {"member": member, "survey": {"title": survey.title, "kind": survey.kind.value}, "link": link},
                     )  # fmt: skip
@@ -113,7 +114,7 @@ class SurveyService:
         comment: str = "",
     ) -> SurveyAnswer:
         """Record one answer; a member answers a survey once."""
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             survey = uow.surveys.get(survey_id)
             if member_id is not None:
                 uow.members.get(member_id)
@@ -126,12 +127,12 @@ class SurveyService:
                     "une réponse de satisfaction porte une note de 1 à 5", rule="EVT-9", value=None
                 )
             answer = SurveyAnswer(
-                new_id(), survey.id, self.app.today(), score, member_id, comment.strip()
+                new_id(), survey.id, self.deps.today(), score, member_id, comment.strip()
             )
             return uow.survey_answers.add(answer)
 
     def results(self, survey_id: str) -> SurveyResults:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             survey = uow.surveys.get(survey_id)
             answers = uow.survey_answers.list({"survey_id": survey_id})
         return _results(survey, answers)
@@ -139,7 +140,7 @@ class SurveyService:
     def list(self, *, kind: SurveyKind | str | None = None) -> list[SurveyResults]:
         """Every survey with its rates, oldest first; two reads whatever their number."""
         where = {"kind": enum_of(SurveyKind, kind, "type de questionnaire")} if kind else None
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             surveys = uow.surveys.list(where)
             answers = uow.survey_answers.list()
         by_survey: dict[str, list[SurveyAnswer]] = {}
@@ -152,8 +153,8 @@ class SurveyService:
         """SUR-1 and EVT-9: what should go out now: the satisfaction survey of each event held
         and not yet surveyed, the 3-month survey of each newcomer, and the in-depth survey when
         the last one is 3 years old (or there was none)."""
-        day = on or self.app.today()
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        day = on or self.deps.today()
+        with self.deps.read() as uow:
             surveys = uow.surveys.list()
             events = uow.events.list()
             last_dates: dict[str, dt.date] = {}
@@ -195,8 +196,8 @@ class SurveyService:
             raise ValidationError(
                 "lettre d'information sans objet ou sans texte", rule="EVT-10", value=subject
             )
-        today = self.app.today()
-        with self.app.transaction() as uow:
+        today = self.deps.today()
+        with self.deps.transaction() as uow:
             sent = [n.sent_on for n in uow.newsletters.list()]
             forced = check_newsletter(sent, today, force=force)
             members = [
@@ -205,7 +206,7 @@ class SurveyService:
                 if m.email and not m.erased
             ]
             for member in members:
-                self.app.outbox.queue(
+                queue_message(self.deps,
                     uow, "newsletter", member.email or "",
                     {"member": member, "subject": subject.strip(), "text": text},
                     list_unsubscribe=unsubscribe,
@@ -215,7 +216,7 @@ class SurveyService:
             )
 
     def newsletters(self) -> list[Newsletter]:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             return sorted(uow.newsletters.list(), key=lambda n: (n.sent_on, n.id))
 
 

@@ -42,8 +42,8 @@ from rsgm_core.domain.territory import (
 from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
 
 if TYPE_CHECKING:
-    from rsgm_core.app import App
     from rsgm_core.ports import UnitOfWork
+    from rsgm_core.services.deps import Deps
 
 __all__ = ["ConventionStatus", "Quote", "TariffService"]
 
@@ -98,8 +98,8 @@ def _new_id() -> str:
 
 
 class TariffService:
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
 
     # Grids (TAR-1, TAR-2)
 
@@ -107,17 +107,17 @@ class TariffService:
         """Every grid of this CDG, by exercise."""
         cdg = self.cdg
         return sorted(
-            (g for g in self.app.hooks.tariff_grids() if g.cdg == cdg), key=lambda g: g.exercise
+            (g for g in self.deps.hooks.tariff_grids() if g.cdg == cdg), key=lambda g: g.exercise
         )
 
     @property
     def cdg(self) -> str:
         """The CDG whose grids apply: ``Settings(plugins={"tariffs": {"cdg": …}})``, else the only
         CDG that plugins bring grids for."""
-        configured = self.app.settings.plugin("tariffs").get("cdg")
+        configured = self.deps.settings.plugin("tariffs").get("cdg")
         if configured:
             return str(configured)
-        found = sorted({g.cdg for g in self.app.hooks.tariff_grids()})
+        found = sorted({g.cdg for g in self.deps.hooks.tariff_grids()})
         if len(found) == 1:
             return found[0]
         if not found:
@@ -135,13 +135,13 @@ class TariffService:
 
     def grid(self, year: int) -> TariffGrid:
         """The grid adopted for ``year``; none is a ``NotFoundError``, never another year's (TAR-2)."""
-        return grid_for(self.app.hooks.tariff_grids(), _year(year), cdg=self.cdg)
+        return grid_for(self.deps.hooks.tariff_grids(), _year(year), cdg=self.cdg)
 
     # Memberships (TAR-1, TAR-3)
 
     def quote(self, commune: str, year: int) -> Quote:
         """The fee of ``commune`` for ``year`` and what it rests on, without writing anything."""
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             return self._quote(uow, commune, _year(year))
 
     def _quote(self, uow: UnitOfWork, code: str, year: int) -> Quote:
@@ -157,9 +157,9 @@ class TariffService:
     ) -> Membership:
         """Record ``commune``'s membership for ``year`` (default: the year of ``joined_on``, itself
         today by default): the full annual fee of its stratum, whatever the month (TAR-3)."""
-        joined_on = self.app.today() if joined_on is None else _date(joined_on, "date d'adhésion")
+        joined_on = self.deps.today() if joined_on is None else _date(joined_on, "date d'adhésion")
         year = joined_on.year if year is None else _year(year)
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             quote = self._quote(uow, commune, year)
             existing = uow.memberships.list({"insee": commune, "year": year})
             membership = new_membership(
@@ -175,7 +175,7 @@ class TariffService:
 
     def memberships(self, year: int) -> list[Membership]:
         """The memberships of ``year``, by commune."""
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             found = uow.memberships.list({"year": _year(year)})
         return sorted(found, key=lambda m: (m.insee, m.joined_on))
 
@@ -186,7 +186,7 @@ class TariffService:
     ) -> Convention:
         """Record a convention; refused while another is in force for the commune that day."""
         signed_on = _date(signed_on, "date de signature")
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             _active_commune(uow, commune)
             existing = uow.conventions.list({"insee": commune})
             convention = sign_rule(
@@ -201,7 +201,7 @@ class TariffService:
     ) -> Convention:
         """Terminate the convention in force on ``on`` at its renewal date; no indemnity (TAR-4)."""
         on = _date(on, "date du préavis")
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             _known_commune(uow, commune)
             current = convention_in_force(uow.conventions.list({"insee": commune}), commune, on)
             if current is None:
@@ -217,14 +217,14 @@ class TariffService:
 
     def conventions(self, commune: str | None = None) -> list[Convention]:
         where = {"insee": commune} if commune else None
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             found = uow.conventions.list(where)
         return sorted(found, key=lambda c: (c.insee, c.signed_on))
 
     def convention_status(self, commune: str, on: dt.date | None = None) -> ConventionStatus:
         """The convention of ``commune`` on ``on`` (default today)."""
-        on = self.app.today() if on is None else _date(on, "date")
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        on = self.deps.today() if on is None else _date(on, "date")
+        with self.deps.read() as uow:
             _known_commune(uow, commune)
             own = sorted(uow.conventions.list({"insee": commune}), key=lambda c: c.signed_on)
         current = convention_in_force(own, commune, on)
@@ -233,8 +233,8 @@ class TariffService:
 
     def deadlines(self, today: dt.date | None = None, days: int = 90) -> list[Deadline]:
         """Notice deadlines, renewals and last days from ``today`` to ``today + days``."""
-        today = self.app.today() if today is None else _date(today, "date")
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        today = self.deps.today() if today is None else _date(today, "date")
+        with self.deps.read() as uow:
             conventions = uow.conventions.list()
         return upcoming_deadlines(conventions, today=today, days=days)
 
@@ -248,12 +248,12 @@ class TariffService:
             )
         start = _date(first_job_start, "date de prise de poste")
         trainee = Trainee(person.strip(), start, programme.strip(), id=_new_id())
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             uow.trainees.add(trainee)
         return trainee
 
     def trainees(self) -> list[Trainee]:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             return sorted(uow.trainees.list(), key=lambda t: (t.person, t.first_job_start))
 
     def add_intervention(
@@ -272,7 +272,7 @@ class TariffService:
         billed: no convention in force that day (TAR-4), no grid for its year (TAR-2), a service
         not billed by the hour or a duration that is not a positive number of minutes (TAR-5)."""
         on = _date(on, "date d'intervention")
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             _known_commune(uow, commune)
             held = None
             if trainee is not None:
@@ -284,7 +284,7 @@ class TariffService:
             # A dry run of the billing rules, so that an intervention stored can always be billed.
             billing.bill_interventions(
                 [intervention],
-                grids=self.app.hooks.tariff_grids(),
+                grids=self.deps.hooks.tariff_grids(),
                 cdg=self.cdg,
                 conventions=uow.conventions.list({"insee": commune}),
                 memberships=(),
@@ -293,7 +293,7 @@ class TariffService:
         return intervention
 
     def interventions(self, year: int | None = None) -> list[Intervention]:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             found = uow.interventions.list()
         if year is not None:
             found = [i for i in found if i.on.year == _year(year)]
@@ -304,7 +304,7 @@ class TariffService:
     def invoice_lines(self, year: int) -> list[InvoiceLine]:
         """Every line of ``year``: the memberships' fees and the interventions, priced now."""
         year = _year(year)
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             memberships = uow.memberships.list({"year": year})
             conventions = uow.conventions.list()
             interventions = uow.interventions.list()
@@ -314,7 +314,7 @@ class TariffService:
             lines += [billing.membership_line(m, grid) for m in memberships]
         lines += billing.bill_interventions(
             _billed_with(interventions, year),
-            grids=self.app.hooks.tariff_grids(),
+            grids=self.deps.hooks.tariff_grids(),
             cdg=self.cdg,
             conventions=conventions,
             memberships=memberships,

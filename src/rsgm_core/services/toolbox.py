@@ -31,13 +31,14 @@ from rsgm_core.domain.toolbox_records import (
     check_file,
 )
 from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
-from rsgm_core.formatting import format_date
+from rsgm_core.render.formatting import format_date
 from rsgm_core.services.access_facts import find_member
 from rsgm_core.services.members import new_id
+from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
-    from rsgm_core.app import App
     from rsgm_core.ports import UnitOfWork
+    from rsgm_core.services.deps import Deps
     from rsgm_core.services.toolbox_export import SoftwareUse
 
 __all__ = ["ToolboxService", "parse_kind"]
@@ -84,20 +85,20 @@ def departmental_role(uow: UnitOfWork, member_id: str) -> tuple[Role, bool]:
 
 
 class ToolboxService:
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
 
     # Options (settings.plugin("toolbox")).
 
     @property
     def max_bytes(self) -> int:
         return int(
-            self.app.settings.plugin("toolbox").get("max_attachment_bytes", DEFAULT_MAX_BYTES)
+            self.deps.settings.plugin("toolbox").get("max_attachment_bytes", DEFAULT_MAX_BYTES)
         )
 
     @property
     def allowed_types(self) -> tuple[str, ...]:
-        found = self.app.settings.plugin("toolbox").get("allowed_types", DEFAULT_ALLOWED_TYPES)
+        found = self.deps.settings.plugin("toolbox").get("allowed_types", DEFAULT_ALLOWED_TYPES)
         return tuple(found)
 
     # Writing (one unit of work each).
@@ -117,8 +118,8 @@ class ToolboxService:
     ) -> Resource:
         """KNB-1, KNB-2: a draft, proposed by an animator or (contributions open) a contributor,
         with its attached files (name, content), all written or none."""
-        thesaurus = self.app.hooks.expertise_thesaurus()
-        tools = self.app.hooks.business_software()
+        thesaurus = self.deps.hooks.expertise_thesaurus()
+        tools = self.deps.hooks.business_software()
         resource = Resource(
             id=id or new_id(),
             version=1,
@@ -131,7 +132,7 @@ class ToolboxService:
             software=tuple(tools.resolve(s) for s in software),
             shared_with_partners=shared_with_partners,
         )
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             person = find_member(uow, author, rule="KNB-1")
             role, open_ = departmental_role(uow, person.id)
             resource = attrs.evolve(resource, author_id=person.id)
@@ -144,19 +145,19 @@ class ToolboxService:
         self, resource_id: str, *, by: str, review_on: dt.date, on: dt.date | None = None
     ) -> Resource:
         """KNB-2, KNB-3: an animator publishes, with a review date to come."""
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             person = find_member(uow, by, rule="KNB-2")
             role, _ = departmental_role(uow, person.id)
             current = self._current(uow, resource_id)
             published = rules.publish(
-                current, role=role, on=on or self.app.today(), review_on=review_on
+                current, role=role, on=on or self.deps.today(), review_on=review_on
             )
             return uow.resources.update(published)
 
     def edit(self, resource_id: str, *, by: str, **changes: Any) -> Resource:
         """KNB-3: a published resource gets a new version (the previous one kept) and its
         followers are told; a draft is edited in place."""
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             person = find_member(uow, by, rule="KNB-3")
             role, open_ = departmental_role(uow, person.id)
             current = self._current(uow, resource_id)
@@ -172,10 +173,10 @@ class ToolboxService:
             rules.propose(attrs.evolve(current, status=ResourceStatus.DRAFT), role=role,
                           contributions_open=open_)  # fmt: skip
             if "themes" in changes:
-                thesaurus = self.app.hooks.expertise_thesaurus()
+                thesaurus = self.deps.hooks.expertise_thesaurus()
                 changes["themes"] = tuple(thesaurus.resolve(t) for t in changes["themes"])
             if "software" in changes:
-                tools = self.app.hooks.business_software()
+                tools = self.deps.hooks.business_software()
                 changes["software"] = tuple(tools.resolve(s) for s in changes["software"])
             edited = rules.edit(current, **changes)
             if edited.version == current.version:
@@ -185,7 +186,7 @@ class ToolboxService:
             return edited
 
     def archive(self, resource_id: str, *, by: str) -> Resource:
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             person = find_member(uow, by, rule="KNB-2")
             role, _ = departmental_role(uow, person.id)
             if role not in (Role.ANIMATOR, Role.ADMINISTRATOR):
@@ -198,7 +199,7 @@ class ToolboxService:
 
     def follow(self, resource_id: str, member: str) -> Follower:
         """KNB-3: the member is told of every new version."""
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             person = find_member(uow, member, rule="KNB-3")
             self._current(uow, resource_id)
             existing = uow.resource_followers.list(
@@ -213,7 +214,7 @@ class ToolboxService:
     ) -> Attachment:
         """KNB-1: a file within the size limit and of an allowed type (settings of ``toolbox``)."""
         attachment = self._attachment(resource_id, name, content, media_type)
-        with self.app.transaction() as uow:
+        with self.deps.transaction() as uow:
             self._current(uow, resource_id)
             return uow.resource_attachments.add(attachment)
 
@@ -224,7 +225,7 @@ class ToolboxService:
         check_file(name, kind, len(content), max_bytes=self.max_bytes, allowed=self.allowed_types)
         encoded = base64.b64encode(content).decode("ascii")
         return Attachment(
-            new_id(), resource_id, name, kind, len(content), encoded, self.app.today()
+            new_id(), resource_id, name, kind, len(content), encoded, self.deps.today()
         )
 
     # Reading.
@@ -233,16 +234,16 @@ class ToolboxService:
         """KNB-5: see :func:`rsgm_core.services.toolbox_export.software_map`."""
         from rsgm_core.services.toolbox_export import software_map
 
-        return software_map(self.app, epci=epci)
+        return software_map(self.deps, epci=epci)
 
     def export(self, platform: str, folder: Path) -> dict[str, str]:
         """KNB-2: the published toolbox as the platform imports it, written under ``folder``."""
         from rsgm_core.services.toolbox_export import export_toolbox
 
-        return export_toolbox(self.app, platform, folder)
+        return export_toolbox(self.deps, platform, folder)
 
     def get(self, resource_id: str, version: int | None = None) -> Resource:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             if version is not None:
                 found = uow.resources.find((resource_id, version))
                 if found is None:
@@ -256,7 +257,7 @@ class ToolboxService:
 
     def history(self, resource_id: str) -> list[Resource]:
         """KNB-3: every version, the first first."""
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             found = uow.resources.list({"id": resource_id})
         if not found:
             raise NotFoundError(
@@ -265,11 +266,11 @@ class ToolboxService:
         return sorted(found, key=lambda r: r.version)
 
     def list(self) -> list[Resource]:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             return rules.latest_versions(uow.resources.list())
 
     def attachments(self, resource_id: str) -> list[Attachment]:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             return uow.resource_attachments.list({"resource_id": resource_id})
 
     @staticmethod
@@ -277,12 +278,12 @@ class ToolboxService:
         return base64.b64decode(attachment.content)
 
     def followers(self, resource_id: str) -> list[Follower]:
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             return uow.resource_followers.list({"resource_id": resource_id})
 
     def stale(self, today: dt.date | None = None) -> list[Resource]:
         """KNB-3: published resources past their review date."""
-        return rules.stale(self.list(), today or self.app.today())
+        return rules.stale(self.list(), today or self.deps.today())
 
     def search(
         self,
@@ -308,7 +309,7 @@ class ToolboxService:
         where: dict[str, Any] = {"status": ResourceStatus.PUBLISHED}
         if chosen is not None:
             where["kind"] = chosen
-        with self.app.storage.unit_of_work(read_only=True) as uow:
+        with self.deps.read() as uow:
             if rules.query_tokens(words):
                 scored = uow.resources.search(words, where)
             else:
@@ -332,7 +333,8 @@ class ToolboxService:
         for member in uow.members.list({"id": ids}) if ids else []:
             if not member.email:
                 continue
-            self.app.outbox.queue(
+            queue_message(
+                self.deps,
                 uow,
                 "toolbox_new_version",
                 member.email,
@@ -342,7 +344,7 @@ class ToolboxService:
                         "title": resource.title,
                         "kind": resource.kind.value,
                         "version": resource.version,
-                        "edited_on": format_date(self.app.today()),
+                        "edited_on": format_date(self.deps.today()),
                     },
                 },
             )

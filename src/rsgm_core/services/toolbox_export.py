@@ -10,11 +10,11 @@ import attrs
 
 from rsgm_core.domain.directory import ConsentScope, FactKind
 from rsgm_core.domain.toolbox import ResourceStatus, latest_versions
-from rsgm_core.domain.toolbox_markdown import markdown_tree
 from rsgm_core.errors import NotFoundError
+from rsgm_core.render.toolbox_markdown import markdown_tree
 
 if TYPE_CHECKING:
-    from rsgm_core.app import App
+    from rsgm_core.services.deps import Deps
 
 __all__ = ["SoftwareUse", "export_toolbox", "map_columns", "software_map"]
 
@@ -30,12 +30,12 @@ class SoftwareUse:
     masters: tuple[str, ...]  # members who master it, with directory consent (MEM-3)
 
 
-def software_map(app: App, *, epci: str | None = None) -> list[SoftwareUse]:
+def software_map(deps: Deps, *, epci: str | None = None) -> list[SoftwareUse]:
     """KNB-5: from the directory (MEM-2), per EPCI, the communes whose SGM uses each software and
     the members who master it. A member without directory consent counts for the commune but is
     not named (MEM-3)."""
-    today = app.today()
-    with app.storage.unit_of_work(read_only=True) as uow:
+    today = deps.today()
+    with deps.read() as uow:
         facts = uow.directory_facts.list({"kind": FactKind.SOFTWARE})
         ids = sorted({f.member_id for f in facts})
         members = {m.id: m for m in uow.members.list({"id": ids})} if ids else {}
@@ -85,11 +85,11 @@ def map_columns(rows: list[SoftwareUse]) -> tuple[list[str], list[list[Any]]]:
     ]
 
 
-def export_toolbox(app: App, platform: str, folder: Path) -> dict[str, str]:
+def export_toolbox(deps: Deps, platform: str, folder: Path) -> dict[str, str]:
     """KNB-2: the published toolbox written under ``folder`` for ``platform``. The exporter's
     ``render_toolbox(resources, attachments, *, options)`` gives the tree (path -> text); an
     exporter without it gets the default tree (one Markdown file per resource and an index)."""
-    exporters = {e.name: e for e in app.hooks.platform_exporters()}
+    exporters = {e.name: e for e in deps.hooks.platform_exporters()}
     if platform not in exporters:
         raise NotFoundError(
             f"plateforme inconnue : {platform!r} (connues : {', '.join(sorted(exporters))})",
@@ -97,7 +97,7 @@ def export_toolbox(app: App, platform: str, folder: Path) -> dict[str, str]:
             value=platform,
         )
     exporter = exporters[platform]
-    with app.storage.unit_of_work(read_only=True) as uow:
+    with deps.read() as uow:
         resources = [
             r for r in latest_versions(uow.resources.list()) if r.status is ResourceStatus.PUBLISHED
         ]
@@ -105,7 +105,7 @@ def export_toolbox(app: App, platform: str, folder: Path) -> dict[str, str]:
         for a in uow.resource_attachments.list({"resource_id": [r.id for r in resources]}):
             files.setdefault(a.resource_id, []).append(a.name)
     render = getattr(exporter, "render_toolbox", None)
-    options: Mapping[str, Any] = app.settings.plugin(platform)
+    options: Mapping[str, Any] = deps.settings.plugin(platform)
     tree = render(resources, files, options=options) if render else markdown_tree(resources, files)
     for path, text in tree.items():
         target = folder / path

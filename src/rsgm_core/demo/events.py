@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rsgm_core.cli.common import print_table
-from rsgm_core.formatting import format_date, format_money, format_percent
+from rsgm_core.render.formatting import format_date, format_money, format_percent
 from rsgm_core.services.events import SessionPlan
 
 if TYPE_CHECKING:

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 from rsgm_core.cli.census import _print_report
 from rsgm_core.cli.common import open_app
-from rsgm_core.cli.demo_access import access_demo
-from rsgm_core.cli.demo_events import events_demo
-from rsgm_core.cli.demo_network import network_demo
-from rsgm_core.cli.demo_report import report_demo
-from rsgm_core.cli.demo_toolbox import toolbox_demo
 from rsgm_core.cli.tariffs import print_invoices
+from rsgm_core.demo.access import access_demo
+from rsgm_core.demo.events import events_demo
+from rsgm_core.demo.network import network_demo
+from rsgm_core.demo.report import report_demo
+from rsgm_core.demo.toolbox import toolbox_demo
 from rsgm_core.domain.tariffs import ServiceKind
 from rsgm_core.settings import Settings
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from rsgm_core.domain.indicators import NOT_AVAILABLE
 from rsgm_core.errors import MissingExtraError
-from rsgm_core.formatting import format_date, format_number, format_percent
+from rsgm_core.render.formatting import format_date, format_number, format_percent
 
 if TYPE_CHECKING:
     from decimal import Decimal

@@ -16,14 +16,14 @@ PROJECTS = (
 
 
 def report_demo(app: App, path: Path) -> Path:
-    from rsgm_core.report_render import render_html, render_markdown
+    from rsgm_core.render.report import render_html, render_markdown
     from rsgm_core.services.annual_report import build_annual_report
 
     year = app.today().year  # the demo's events are set around today
     if not app.indicators.projects(year + 1):
         for text in PROJECTS:
             app.indicators.add_project(year + 1, text)
-    report = build_annual_report(app, year)
+    report = build_annual_report(app.deps, year)
     html = path.with_name(f"{path.stem}-rapport-{year}.html")
     html.write_text(render_html(report), encoding="utf-8")
     html.with_suffix(".md").write_text(render_markdown(report), encoding="utf-8")

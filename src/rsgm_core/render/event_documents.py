@@ -2,7 +2,7 @@
 the tracking table (EVT-7).
 
 HTML is rendered by Jinja2 with autoescape on (a name typed as ``<b>`` is printed, not
-interpreted); CSV goes through :func:`rsgm_core.exports.to_csv` (``;``, BOM, formula cells
+interpreted); CSV goes through :func:`rsgm_core.render.exports.to_csv` (``;``, BOM, formula cells
 neutralised); XLSX needs the ``xlsx`` extra (openpyxl) and PDF the ``pdf`` extra (WeasyPrint).
 """
 
@@ -17,8 +17,8 @@ import jinja2
 from rsgm_core.domain.events import CERTIFICATE_TITLE, Event, Registration, Session, TrackingRow
 from rsgm_core.domain.messages import Attachment
 from rsgm_core.errors import MissingExtraError
-from rsgm_core.exports import neutralise, to_csv
-from rsgm_core.formatting import format_date, format_money, format_percent
+from rsgm_core.render.exports import neutralise, to_csv
+from rsgm_core.render.formatting import format_date, format_money, format_percent
 
 if TYPE_CHECKING:
     from rsgm_core.domain.members import Member

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 def _environment(locale: str, autoescape: bool) -> jinja2.Environment:
     import jinja2
 
-    from rsgm_core import formatting
+    from rsgm_core.render import formatting
 
     env = jinja2.Environment(autoescape=autoescape, undefined=jinja2.StrictUndefined)
     env.filters["date_long"] = lambda d: formatting.format_date(d, locale=locale)

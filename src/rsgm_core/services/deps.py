@@ -1,0 +1,73 @@
+"""What every use case receives besides its inputs: the ports, never the whole facade.
+
+A use case is a function ``(inputs…, uow, deps) -> result`` or a method of a small collaborator
+built on a :class:`Deps`. :meth:`Deps.transaction` is the one place that opens, commits and rolls
+back a unit of work for writing; composition calls use cases inside the same unit of work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import attrs
+
+from rsgm_core.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from rsgm_core.plugin_manager import Hooks
+    from rsgm_core.ports import Storage, UnitOfWork
+    from rsgm_core.settings import Settings
+
+__all__ = ["Deps"]
+
+
+@attrs.frozen
+class Deps:
+    """The ports of one opened instance: storage, hooks, settings and the clock."""
+
+    storage: Storage
+    hooks: Hooks
+    settings: Settings
+    clock: Callable[[], dt.datetime]
+
+    def now(self) -> dt.datetime:
+        """The current zoned time from the clock (a naive one is a configuration error)."""
+        moment = self.clock()
+        if not isinstance(moment, dt.datetime) or moment.utcoffset() is None:
+            raise ConfigurationError(
+                f"l'horloge doit donner une date et heure avec fuseau, pas {moment!r}",
+                value=moment,
+            )
+        return moment
+
+    def today(self) -> dt.date:
+        """Today in the CDG's zone."""
+        return self.now().astimezone(self.settings.zone).date()
+
+    def on(self, day: dt.date | None) -> dt.date:
+        """The effective date of a use case: ``on=`` when given, else today."""
+        return self.today() if day is None else day
+
+    @contextmanager
+    def transaction(self) -> Iterator[UnitOfWork]:
+        """One unit of work for one use case: commit at the end of the block, roll back on any
+        exception; then deliver the messages it queued, if it queued any, and run the observers
+        it registered (never after a rollback)."""
+        with self.storage.unit_of_work() as uow:
+            yield uow
+            uow.commit()
+        if uow.queued_messages and self.settings.plugin("outbox").get("deliver_after_commit", True):
+            from rsgm_core.services.outbox import OutboxService
+
+            OutboxService(self).deliver_due()  # before observers: a failing one strands nothing
+        for callback in uow.after_commit:
+            callback()
+
+    @contextmanager
+    def read(self) -> Iterator[UnitOfWork]:
+        """A read-only unit of work: for use cases that only look."""
+        with self.storage.unit_of_work(read_only=True) as uow:
+            yield uow
