@@ -19,12 +19,13 @@ import pytest
 
 import rsgm_core
 from rsgm_core.app import App
+from rsgm_core.testing import DEFAULT_MOMENT, Clock
 
 # Tests run on the built-in plugins alone unless a test registers more.
 os.environ.setdefault("RSGM_DISABLE_PLUGIN_AUTOLOAD", "1")
 
 PARIS = ZoneInfo("Europe/Paris")
-NOW = dt.datetime(2025, 3, 14, 10, 30, tzinfo=PARIS)
+NOW = DEFAULT_MOMENT
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "decoupage-administratif"
 OLD_VINTAGE = DATA / "4.1.0"
 NEW_VINTAGE = DATA / "6.0.0"
@@ -33,6 +34,8 @@ POSTGRES_URL = os.environ.get("RSGM_TEST_POSTGRES_URL", "")
 
 
 def fixed_clock() -> dt.datetime:
+    """A clock for ``rsgm_core.open(clock=…)`` that never moves (tests that move it take the
+    ``rsgm_clock`` fixture of :mod:`rsgm_core.testing`)."""
     return NOW
 
 
@@ -99,8 +102,9 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def app(url: str) -> Iterator[App]:
-    with rsgm_core.open(url, clock=fixed_clock) as opened:
+def app(url: str, rsgm_clock: Clock) -> Iterator[App]:
+    """An app on every backend, on the ``rsgm_clock`` fixture (14 March 2025, 10:30 in Paris)."""
+    with rsgm_core.open(url, clock=rsgm_clock) as opened:
         yield opened
 
 
