@@ -1,13 +1,18 @@
-"""Pieces every sub-command shares: the --db option, opening the app, tables, progress."""
+"""Pieces every sub-command shares: the --db option, opening the app, tables, progress.
+
+``print_table`` lives in :mod:`rsgm_core.render.text`, which ``rsgm demo`` shares; it stays
+importable from here."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from typing import Any
 
 from rsgm_core.app import App
+from rsgm_core.render.text import print_table
+
+__all__ = ["ProgressBar", "add_db_option", "open_app", "print_table"]
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
@@ -25,35 +30,6 @@ def open_app(args: argparse.Namespace, **options: Any) -> App:
     if url and "://" not in url:
         url = f"sqlite:///{url}"
     return rsgm_core.open(url, **options)
-
-
-def print_table(
-    headers: Sequence[str], rows: Sequence[Sequence[Any]], *, numeric: set[int] = frozenset()
-) -> None:
-    """A plain aligned table; numbers right-aligned and formatted the French way."""
-    from rsgm_core.render.formatting import format_number
-
-    cells = [
-        [
-            format_number(v)
-            if i in numeric and isinstance(v, int)
-            else ("" if v is None else str(v))
-            for i, v in enumerate(row)
-        ]
-        for row in rows
-    ]
-    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
-
-    def line(values: Sequence[str]) -> str:
-        return "  ".join(
-            v.rjust(w) if i in numeric else v.ljust(w)
-            for i, (v, w) in enumerate(zip(values, widths, strict=True))
-        ).rstrip()
-
-    print(line(headers))
-    print("  ".join("-" * w for w in widths))
-    for row in cells:
-        print(line(row))
 
 
 class ProgressBar:

@@ -8,15 +8,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rsgm_core.cli.census import _print_report
-from rsgm_core.cli.common import open_app
-from rsgm_core.cli.tariffs import print_invoices
+import rsgm_core
 from rsgm_core.demo.access import access_demo
 from rsgm_core.demo.events import events_demo
 from rsgm_core.demo.network import network_demo
 from rsgm_core.demo.report import report_demo
 from rsgm_core.demo.toolbox import toolbox_demo
 from rsgm_core.domain.tariffs import ServiceKind
+from rsgm_core.render.text import print_census_report, print_invoices
 from rsgm_core.settings import Settings
 
 if TYPE_CHECKING:
@@ -79,7 +78,7 @@ def _demo(args: argparse.Namespace) -> int:
     ):
         leftover.unlink(missing_ok=True)  # a demo starts afresh
     settings = Settings(plugins={"log": {"path": str(mails)}})  # the mails, readable offline
-    with open_app(argparse.Namespace(db=str(path)), settings=settings) as app:
+    with rsgm_core.open(f"sqlite:///{path}", settings=settings) as app:
         result = app.census.import_(SAMPLE, ["79"])
         print(
             f"1. recensement importé dans {path} : {result.counts['communes']} communes, {result.counts['epcis']} EPCI"
@@ -100,7 +99,7 @@ def _demo(args: argparse.Namespace) -> int:
             f"(lisibles dans {mails})"
         )
         print("3. recensement par EPCI :\n")
-        _print_report(app.census.report(), "epci")
+        print_census_report(app.census.report(), "epci")
         _pack(app)
         network_demo(app, members)
         events_demo(app, members, path)

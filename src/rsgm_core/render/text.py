@@ -1,0 +1,118 @@
+"""Plain text for a terminal: aligned tables and the printed reports that both faces show.
+
+The ``rsgm`` command line and ``rsgm demo`` print the same tables; they sit in different layers
+(the command line registers the demo), so what they share lives here, below both, and imports
+nothing but the domain and the formatting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING, Any
+
+from rsgm_core.render.formatting import format_date, format_money, format_number
+
+if TYPE_CHECKING:
+    from rsgm_core.domain.billing import Invoice
+    from rsgm_core.domain.census_report import CensusReport
+    from rsgm_core.domain.toolbox import SearchHit
+
+__all__ = ["print_census_report", "print_invoices", "print_table", "relevance"]
+
+
+def print_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    numeric: Collection[int] = frozenset(),
+) -> None:
+    """A plain aligned table; the ``numeric`` columns right-aligned, their integers formatted the
+    French way (``1 234``)."""
+    cells = [
+        [
+            format_number(v)
+            if i in numeric and isinstance(v, int)
+            else ("" if v is None else str(v))
+            for i, v in enumerate(row)
+        ]
+        for row in rows
+    ]
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(
+            v.rjust(w) if i in numeric else v.ljust(w)
+            for i, (v, w) in enumerate(zip(values, widths, strict=True))
+        ).rstrip()
+
+    print(line(headers))
+    print("  ".join("-" * w for w in widths))
+    for row in cells:
+        print(line(row))
+
+
+def print_census_report(report: CensusReport, level: str) -> None:
+    """The census grouped by ``level`` (``departement``, ``epci`` or ``arrondissement``): communes
+    by population stratum, functions in place and agents, then a total line (TER-2, TER-3)."""
+    from rsgm_core.domain.census import CENSUS_STRATA
+
+    strata = [label for _, high, label in CENSUS_STRATA if high is not None]
+    groups = report.by_level(level)
+    functions = sorted({f for g in groups for f in g.functions})
+    headers = (
+        level.upper() if level == "epci" else level,
+        "nom",
+        "communes",
+        *strata,
+        *functions,
+        "agents",
+    )
+    rows = [
+        (
+            g.code,
+            g.name,
+            g.communes,
+            *(g.strata[s] for s in strata),
+            *(g.functions.get(f, 0) for f in functions),
+            g.agents,
+        )
+        for g in groups
+    ]
+    total = ("total", "", sum(g.communes for g in groups), *(sum(g.strata[s] for g in groups) for s in strata),
+             *(sum(g.functions.get(f, 0) for g in groups) for f in functions), sum(g.agents for g in groups))  # fmt: skip
+    numeric = set(range(2, len(headers)))
+    print(f"Recensement au {report.on.strftime('%d/%m/%Y')} : communes de moins de 3 500 habitants")
+    print_table(headers, [*rows, total], numeric=numeric)
+    flagged = sum(1 for r in report.rows if r.municipale_only)
+    if flagged:
+        print(
+            f"{flagged} commune(s) classée(s) sur la population municipale, seule connue pour ce millésime (TER-2)"
+        )
+    if report.out_of_scope:
+        print(
+            f"{report.out_of_scope} commune(s) de 3 500 habitants ou plus hors du champ SGM (TER-3)"
+        )
+
+
+def print_invoices(invoices: Sequence[Invoice], names: dict[str, str], year: int) -> None:
+    """Each commune's invoice (``names``: commune names by INSEE code), then the year's total."""
+    for invoice in invoices:
+        print(f"Facture {year} — {names.get(invoice.insee, '')} ({invoice.insee})")
+        rows = [
+            (format_date(li.on, format="short"), li.label, li.article,
+             "" if li.minutes is None else f"{li.minutes} min", format_money(li.amount))
+            for li in invoice.lines
+        ]  # fmt: skip
+        print_table(("date", "prestation", "article", "durée", "montant"), rows, numeric={3, 4})
+        print(f"total : {format_money(invoice.total)}\n")
+    total = sum((i.total for i in invoices), start=0)
+    print(f"{len(invoices)} facture(s) pour {year}, total {format_money(total)}")
+
+
+def relevance(hits: Sequence[SearchHit]) -> list[str]:
+    """Each hit's score as a share of the best one ("100 %", "62 %"): BM25 scores have no unit,
+    and a word found in most resources gives them all tiny scores. "—" without words."""
+    best = max((h.score for h in hits), default=0.0)
+    if best <= 0:
+        return ["—"] * len(hits)
+    return [f"{round(100 * h.score / best)} %" for h in hits]
