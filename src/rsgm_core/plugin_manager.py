@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import os
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 import pluggy
 
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 __all__ = ["ENTRY_POINT_GROUP", "Hooks", "make_plugin_manager"]
 
 ENTRY_POINT_GROUP = "rsgm"
+
+T = TypeVar("T")
 
 
 def make_plugin_manager(
@@ -72,14 +75,45 @@ def _env_list(name: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, "").split(",") if part.strip()]
 
 
+class _HookRelay(Protocol):
+    """``pm.hook`` as the type checker sees it: one attribute per hook of :mod:`rsgm_core.hookspecs`,
+    called by keyword as pluggy requires. A ``firstresult`` hook answers one result or ``None``;
+    the others answer the list of every implementation's result (a test keeps this in step with
+    the specifications)."""
+
+    def rsgm_storage(self, *, url: str, settings: Settings) -> Storage | None: ...
+    def rsgm_census_sources(self) -> list[list[CensusSource]]: ...
+    def rsgm_configure(self, *, settings: Settings) -> list[None]: ...
+    def rsgm_send(self, *, message: OutboxMessage, settings: Settings) -> Delivery | None: ...
+    def rsgm_message_template(self, *, name: str, locale: str) -> MessageTemplate | None: ...
+    def rsgm_tariff_grids(self) -> list[list[TariffGrid]]: ...
+    def rsgm_public_holidays(
+        self, *, year: int, departement: str, settings: Settings
+    ) -> list[list[dt.date]]: ...
+    def rsgm_on_census_imported(
+        self, *, changes: CensusChanges, imported: CensusImport
+    ) -> list[None]: ...
+    def rsgm_on_member_added(self, *, member: Member) -> list[None]: ...
+    def rsgm_expertise_thesaurus(self) -> list[list[str]]: ...
+    def rsgm_business_software(self) -> list[list[str]]: ...
+    def rsgm_platform_exporters(self) -> list[list[PlatformExporter]]: ...
+    def rsgm_statistics(self, *, name: str, period: Period, scope: str) -> Decimal | int | None: ...
+
+
 class Hooks:
-    """One typed method per hook, so the rest of the code never spells ``pm.hook.x`` by hand."""
+    """One typed method per hook (named after it, without ``rsgm_``), so the rest of the code never
+    spells ``pm.hook.x`` by hand. Each calls its hook by attribute; an implementation's exception
+    other than an :class:`~rsgm_core.errors.RsgmError` becomes a :class:`PluginError` naming the
+    hook (except :meth:`send`'s: a notifier's failure is a delivery failure the outbox records)."""
 
     def __init__(self, pm: pluggy.PluginManager) -> None:
         self.pm = pm
+        # pluggy types its relay's attributes as untyped callers: see them through the specs.
+        self._hook = cast(_HookRelay, pm.hook)
 
     def storage(self, url: str, settings: Settings) -> Storage:
-        storage = self._call("rsgm_storage", url=url, settings=settings)
+        with _guard("rsgm_storage"):
+            storage = self._hook.rsgm_storage(url=url, settings=settings)
         if storage is None:
             raise PluginError(
                 f"aucune extension de stockage ne sait ouvrir {url!r} "
@@ -89,60 +123,72 @@ class Hooks:
         return storage
 
     def census_sources(self) -> list[CensusSource]:
-        return _flatten(self._call("rsgm_census_sources"))
+        with _guard("rsgm_census_sources"):
+            return _flatten(self._hook.rsgm_census_sources())
 
     def configure(self, settings: Settings) -> None:
-        self._call("rsgm_configure", settings=settings)
+        with _guard("rsgm_configure"):
+            self._hook.rsgm_configure(settings=settings)
 
     def send(self, message: OutboxMessage, settings: Settings) -> Delivery | None:
-        # Not wrapped: a notifier's exception is a delivery failure the outbox records.
-        return self.pm.hook.rsgm_send(message=message, settings=settings)
+        # Not guarded: a notifier's exception is a delivery failure the outbox records.
+        return self._hook.rsgm_send(message=message, settings=settings)
 
     def message_template(self, name: str, locale: str) -> MessageTemplate | None:
-        return self._call("rsgm_message_template", name=name, locale=locale)
+        with _guard("rsgm_message_template"):
+            return self._hook.rsgm_message_template(name=name, locale=locale)
 
     def tariff_grids(self) -> list[TariffGrid]:
         from rsgm_core.domain.tariffs import collect_grids
 
-        return list(collect_grids(self._call("rsgm_tariff_grids")))
+        with _guard("rsgm_tariff_grids"):
+            grids = self._hook.rsgm_tariff_grids()
+        return list(collect_grids(grids))
 
     def public_holidays(
         self, year: int, departement: str, settings: Settings
     ) -> frozenset[dt.date]:
-        return frozenset(
-            _flatten(
-                self._call(
-                    "rsgm_public_holidays", year=year, departement=departement, settings=settings
-                )
+        with _guard("rsgm_public_holidays"):
+            found = self._hook.rsgm_public_holidays(
+                year=year, departement=departement, settings=settings
             )
-        )
+        return frozenset(_flatten(found))
 
     def on_census_imported(self, changes: CensusChanges, imported: CensusImport) -> None:
-        self._call("rsgm_on_census_imported", changes=changes, imported=imported)
+        with _guard("rsgm_on_census_imported"):
+            self._hook.rsgm_on_census_imported(changes=changes, imported=imported)
 
     def on_member_added(self, member: Member) -> None:
-        self._call("rsgm_on_member_added", member=member)
+        with _guard("rsgm_on_member_added"):
+            self._hook.rsgm_on_member_added(member=member)
 
     def expertise_thesaurus(self) -> Vocabulary:
         from rsgm_core.domain.directory import FactKind, Vocabulary
 
-        return Vocabulary.of(FactKind.EXPERTISE, _flatten(self._call("rsgm_expertise_thesaurus")))
+        with _guard("rsgm_expertise_thesaurus"):
+            terms = _flatten(self._hook.rsgm_expertise_thesaurus())
+        return Vocabulary.of(FactKind.EXPERTISE, terms)
 
     def business_software(self) -> Vocabulary:
         from rsgm_core.domain.directory import FactKind, Vocabulary
 
-        return Vocabulary.of(FactKind.SOFTWARE, _flatten(self._call("rsgm_business_software")))
+        with _guard("rsgm_business_software"):
+            names = _flatten(self._hook.rsgm_business_software())
+        return Vocabulary.of(FactKind.SOFTWARE, names)
 
     def platform_exporters(self) -> list[PlatformExporter]:
+        with _guard("rsgm_platform_exporters"):
+            exporters = _flatten(self._hook.rsgm_platform_exporters())
         # pluggy calls the last registered first: keep the first exporter of each name
         found: dict[str, PlatformExporter] = {}
-        for exporter in _flatten(self._call("rsgm_platform_exporters")):
+        for exporter in exporters:
             found.setdefault(exporter.name, exporter)
         return list(found.values())
 
     def statistics(self, name: str, period: Period, scope: str) -> Decimal | int | None:
         """IND-1: a figure from the notification or platform plugins, ``None`` if none knows it."""
-        return self._call("rsgm_statistics", name=name, period=period, scope=scope)
+        with _guard("rsgm_statistics"):
+            return self._hook.rsgm_statistics(name=name, period=period, scope=scope)
 
     def plugin_names(self) -> list[str]:
         # pluggy names an object registered without a name by its id(); show what it is instead
@@ -152,17 +198,21 @@ class Hooks:
             if name and plugin is not None
         )
 
-    def _call(self, hook: str, **kwargs: Any) -> Any:
-        try:
-            return getattr(self.pm.hook, hook)(**kwargs)
-        except PluginError:
+
+@contextmanager
+def _guard(hook: str) -> Iterator[None]:
+    """An implementation's failure as a :class:`PluginError` naming ``hook``; an
+    :class:`~rsgm_core.errors.RsgmError` (a plugin refusing bad input or options) passes as is."""
+    try:
+        yield
+    except PluginError:
+        raise
+    except Exception as exc:
+        if _is_rsgm_error(exc):
             raise
-        except Exception as exc:
-            if _is_rsgm_error(exc):
-                raise
-            raise PluginError(
-                f"l'extension a échoué dans {hook} : {type(exc).__name__}: {exc}", value=hook
-            ) from exc
+        raise PluginError(
+            f"l'extension a échoué dans {hook} : {type(exc).__name__}: {exc}", value=hook
+        ) from exc
 
 
 def _is_rsgm_error(exc: BaseException) -> bool:
@@ -171,5 +221,7 @@ def _is_rsgm_error(exc: BaseException) -> bool:
     return isinstance(exc, RsgmError)
 
 
-def _flatten(results: list[list[Any]] | None) -> list[Any]:
+def _flatten(results: Iterable[Iterable[T] | None] | None) -> list[T]:
+    """Every implementation's list joined, in calling order (an implementation may answer
+    ``None`` for "nothing")."""
     return [item for result in results or () for item in result or ()]

@@ -24,7 +24,7 @@ from rsgm_core.plugin_manager import Hooks
 from rsgm_core.plugins import BUILTIN_PLUGINS
 from rsgm_core.plugins.cdg79 import CDG79_2025
 from rsgm_core.plugins.memory import MemoryStorage
-from tests.conftest import fixed_clock
+from rsgm_core.testing import Clock
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILTIN_NAMES = {
@@ -42,7 +42,7 @@ BUILTIN_NAMES = {
 
 
 def open_memory(*plugins: object, **kwargs: Any) -> App:
-    return rsgm_core.open("memory://", plugins=plugins, clock=fixed_clock, **kwargs)
+    return rsgm_core.open("memory://", plugins=plugins, clock=Clock(), **kwargs)
 
 
 def spec_names() -> list[str]:
@@ -283,6 +283,26 @@ def test_every_hook_has_a_typed_method_on_hooks() -> None:
         method = getattr(Hooks, name.removeprefix("rsgm_"), None)
         assert callable(method), f"Hooks has no method for {name}"
         assert "return" in inspect.get_annotations(method), name
+
+
+def test_hooks_call_every_hook_by_attribute_through_the_typed_relay() -> None:
+    """The type checker sees each hook call: ``Hooks`` reads ``pm.hook`` through a protocol with
+    one method per spec, keyword-only with the spec's parameter names, and never by a string."""
+    from rsgm_core import hookspecs, plugin_manager
+    from rsgm_core.plugin_manager import _HookRelay
+
+    relay = {n for n in vars(_HookRelay) if n.startswith("rsgm_")}
+    assert relay == set(spec_names())
+    for name in spec_names():
+        spec = inspect.signature(getattr(hookspecs, name))
+        typed = inspect.signature(getattr(_HookRelay, name))
+        params = list(typed.parameters.values())[1:]  # self
+        assert [p.name for p in params] == list(spec.parameters), name
+        assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params), name
+    source = inspect.getsource(plugin_manager)
+    assert "getattr(self.pm.hook" not in source
+    called = set(re.findall(r"self\._hook\.(rsgm_\w+)\(", source))
+    assert called == set(spec_names())
 
 
 def test_every_hook_is_documented_in_docs_plugins_md() -> None:

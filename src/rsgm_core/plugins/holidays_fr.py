@@ -37,7 +37,7 @@ _SUBDIVISIONS = {
 def rsgm_public_holidays(year: int, departement: str, settings: Settings) -> list[dt.date]:
     import holidays
 
-    days = holidays.France(years=year, subdiv=_SUBDIVISIONS.get(departement))
+    days = holidays.country_holidays("FR", subdiv=_SUBDIVISIONS.get(departement), years=year)
     whit_monday_worked = bool(settings.plugin("holidays_fr").get("whit_monday_worked", False))
     return sorted(
         day for day, name in days.items() if not (whit_monday_worked and "Pentecost" in name)
