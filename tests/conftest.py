@@ -33,10 +33,22 @@ SAMPLE = Path(rsgm_core.__file__).parent / "data" / "sample" / "79"
 POSTGRES_URL = os.environ.get("RSGM_TEST_POSTGRES_URL", "")
 
 
-def fixed_clock() -> dt.datetime:
-    """A clock for ``rsgm_core.open(clock=…)`` that never moves (tests that move it take the
-    ``rsgm_clock`` fixture of :mod:`rsgm_core.testing`)."""
-    return NOW
+class _StillClock(Clock):
+    """A :class:`~rsgm_core.testing.Clock` that refuses to move: shared by every test that
+    imports it, so moving it would leak into the others."""
+
+    def set(self, moment: dt.date | dt.datetime) -> None:
+        raise TypeError("fixed_clock never moves: take the rsgm_clock fixture to set the time")
+
+    def advance(
+        self, *, days: float = 0, hours: float = 0, minutes: float = 0, seconds: float = 0
+    ) -> dt.datetime:
+        raise TypeError("fixed_clock never moves: take the rsgm_clock fixture to advance the time")
+
+
+#: Deprecated for new tests (take the ``rsgm_clock`` fixture, or build a ``Clock()``): the clock
+#: at ``NOW`` that tests opening their own app pass as ``rsgm_core.open(clock=fixed_clock)``.
+fixed_clock: Clock = _StillClock(NOW)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
