@@ -97,7 +97,9 @@ class MissingExtraError(RsgmError):
 
 
 class ConfigurationError(RsgmError):
-    """A plugin's options are missing or malformed; raised by ``rsgm_core.open``, never later."""
+    """The settings or a plugin's options are missing or malformed (raised by ``Settings`` or
+    ``rsgm_core.open``, never later), or the clock given to ``open`` reads a time without a zone
+    (raised at its reading)."""
 
 
 class DeliveryError(RsgmError):
