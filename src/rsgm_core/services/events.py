@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from rsgm_core._compat import deprecated_aliases
+from rsgm_core.domain.animation import RecurringSeries
 from rsgm_core.domain.events import (
     Event,
     EventDetails,
@@ -53,7 +54,6 @@ from rsgm_core.services.members import new_id
 from rsgm_core.services.registrations import RegistrationService
 
 if TYPE_CHECKING:
-    from rsgm_core.domain.animation import RecurringSeries
     from rsgm_core.services.deps import Deps
 
 # SessionPlan, Planned and TodoItem are defined in the domain; importable from here as before.
