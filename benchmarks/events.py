@@ -7,7 +7,7 @@ sessions), 30,000 registrations with their sign-in outcome, one satisfaction sur
 its answers. Then, on that file:
 
 * library: ``app.events.report()`` (the tracking row of every event and its three rates, EVT-5 and
-  EVT-7) and ``app.surveys.list()`` (satisfaction and response rate of every survey, EVT-9);
+  EVT-7) and ``app.surveys.list_surveys()`` (satisfaction and response rate of every survey, EVT-9);
 * baseline: one SQL query for the tracking table and the rates, one for the survey rates, through
   ``sqlite3`` on the same file.
 
@@ -63,7 +63,7 @@ def build(path: Path, events: int, registrations: int, members: int, seed: int) 
             app.census.import_(DATA, DEPARTMENTS)
         else:
             app.census.import_(SAMPLE, ["79"])
-        with app.storage.unit_of_work(read_only=True) as uow:
+        with app.deps.read() as uow:
             communes = [c.code for c in uow.communes.list() if c.active]
         people = [
             Member(uid(rng), f"Prénom{i}", f"Nom{i:04d}", f"agent{i}@example.org")
@@ -185,19 +185,19 @@ def main() -> int:
         with rsgm_core.open(f"sqlite:///{path}") as app:
 
             def library() -> tuple[Any, Any]:
-                return app.events.report(), app.surveys.list()
+                return app.events.report(), app.surveys.list_surveys()
 
             lib_ms, (report, surveys) = median_ms(library, args.repeat)
             track_ms, _ = median_ms(app.events.report, args.repeat)
-            survey_ms, _ = median_ms(app.surveys.list, args.repeat)
+            survey_ms, _ = median_ms(app.surveys.list_surveys, args.repeat)
         base_ms, (rows, base_surveys) = median_ms(lambda: baseline(path), args.repeat)
         assert len(rows) == len(report) and len(base_surveys) == len(surveys)
-        for (row, rates), base in zip(report, rows, strict=True):  # same figures both ways
+        for found, base in zip(report, rows, strict=True):  # same figures both ways
             assert (
-                row.title,
-                rates.participation_of_invited,
-                rates.no_show,
-                row.cost_per_attendee,
+                found.row.title,
+                found.rates.participation_of_invited,
+                found.rates.no_show,
+                found.row.cost_per_attendee,
             ) == (base[0], base[2], base[4], base[5])
         print()
         print("| scenario | rsgm_core | plain SQL | ratio | target ≤ 500 ms |")
@@ -206,7 +206,7 @@ def main() -> int:
         print(f"| tracking table, all rates and survey rates | {lib_ms:.1f} ms | {base_ms:.1f} ms "
               f"| {lib_ms / base_ms:.1f}× | {verdict} |")  # fmt: skip
         print(f"| `events.report()` alone | {track_ms:.1f} ms | | | |")
-        print(f"| `surveys.list()` alone | {survey_ms:.1f} ms | | | |")
+        print(f"| `surveys.list_surveys()` alone | {survey_ms:.1f} ms | | | |")
     return 0
 
 

@@ -20,12 +20,14 @@ if TYPE_CHECKING:
     from rsgm_core.services.advice import AdviceService
     from rsgm_core.services.census import CensusService
     from rsgm_core.services.directory import DirectoryService
+    from rsgm_core.services.event_mail import EventMailService
     from rsgm_core.services.events import EventService
     from rsgm_core.services.indicators import IndicatorService
     from rsgm_core.services.members import MemberService
     from rsgm_core.services.network import NetworkService
     from rsgm_core.services.outbox import OutboxService
     from rsgm_core.services.partners import PartnerService
+    from rsgm_core.services.registrations import RegistrationService
     from rsgm_core.services.rgpd import RgpdService
     from rsgm_core.services.surveys import SurveyService
     from rsgm_core.services.tariffs import TariffService
@@ -187,6 +189,18 @@ class App:
         return SurveyService(self.deps)
 
     # --- events slice: new areas go here. -----------------------------------------------------
+
+    @cached_property
+    def registrations(self) -> RegistrationService:
+        from rsgm_core.services.registrations import RegistrationService
+
+        return RegistrationService(self.deps)
+
+    @cached_property
+    def event_mail(self) -> EventMailService:
+        from rsgm_core.services.event_mail import EventMailService
+
+        return EventMailService(self.deps)
 
     @cached_property
     def access(self) -> AccessService:

@@ -14,7 +14,7 @@ import pytest
 
 import rsgm_core
 from rsgm_core.app import App
-from rsgm_core.domain.events import CERTIFICATE_TITLE, SurveyKind
+from rsgm_core.domain.events import CERTIFICATE_TITLE, SessionPlan, SurveyKind
 from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
 from rsgm_core.render.event_documents import (
     certificate_html,
@@ -23,37 +23,32 @@ from rsgm_core.render.event_documents import (
     tracking_csv,
     tracking_xlsx,
 )
-from rsgm_core.services.events import SessionPlan
-from tests.conftest import NOW, PARIS, SAMPLE
+from rsgm_core.testing import Clock
+from tests.conftest import PARIS, SAMPLE
 
 DAY = dt.date(2025, 6, 19)
 
 
 @pytest.fixture
-def app(url: str) -> Iterator[App]:
-    moment = [NOW]
-    with rsgm_core.open(url, clock=lambda: moment[0]) as opened:
+def app(url: str, rsgm_clock: Clock) -> Iterator[App]:
+    """An app on every backend with the Deux-Sèvres sample, on the movable ``rsgm_clock``."""
+    with rsgm_core.open(url, clock=rsgm_clock) as opened:
         opened.census.import_(SAMPLE, ["79"])
-        opened.moment = moment  # type: ignore[attr-defined]
         yield opened
 
 
-def set_today(app: App, day: dt.date) -> None:
-    app.moment[0] = dt.datetime.combine(day, dt.time(10, 0), PARIS)  # type: ignore[attr-defined]
-
-
-def held_event(app: App, people: int = 4, present: int = 3) -> tuple[str, list[str]]:
+def held_event(app: App, clock: Clock, people: int = 4, present: int = 3) -> tuple[str, list[str]]:
     ids = [app.members.add(f"P{i}", f"Nom{i}", email=f"p{i}@example.org").id for i in range(people)]
     planned = app.events.plan(
         "Journée réseau", "journée réseau", "présentiel",
         [SessionPlan(DAY, "Salle des fêtes", start=dt.time(9, 30), end=dt.time(16, 30))],
         cost=Decimal(120), host_commune="79307",
     )  # fmt: skip
-    app.events.invite(planned.event.id)
+    app.event_mail.send_invitations(planned.event.id)
     for member_id in ids:
-        app.events.register(planned.sessions[0].id, member_id)
-    set_today(app, DAY)
-    app.events.attend(planned.sessions[0].id, ids[:present])
+        app.registrations.register(planned.sessions[0].id, member_id)
+    clock.set(DAY)
+    app.registrations.attend(planned.sessions[0].id, ids[:present])
     return planned.event.id, ids
 
 
@@ -72,7 +67,7 @@ def test_network_and_member_feeds_with_stable_uids_EVT_8(app: App) -> None:
         "Matinale", "matinale", "distanciel", dt.datetime(2025, 4, 3, 9, 0, tzinfo=PARIS),
         "FREQ=MONTHLY;BYDAY=1TH;COUNT=6", minutes=90,
     )  # fmt: skip
-    app.events.register(planned.sessions[0].id, a)
+    app.registrations.register(planned.sessions[0].id, a)
     feed = app.events.feed()
     found = occurrences(feed)
     assert feed == app.events.feed()  # stable: same UIDs, same stamp for the same clock
@@ -107,11 +102,13 @@ def test_a_rule_that_is_not_rfc_5545_writes_nothing_EVT_8(app: App) -> None:
             "M", "matinale", "distanciel", dt.datetime(2025, 4, 3, 9, 0), "FREQ=SOMETIMES"
         )
     assert info.value.rule == "EVT-8"
-    assert app.events.series() == []
+    assert app.events.list_series() == []
+    with pytest.warns(DeprecationWarning, match="list_series"):
+        assert app.events.series() == []  # type: ignore[attr-defined]
 
 
-def test_satisfaction_survey_rates_EVT_9_SUR_1(app: App) -> None:
-    event_id, ids = held_event(app, people=4, present=3)
+def test_satisfaction_survey_rates_EVT_9_SUR_1(app: App, rsgm_clock: Clock) -> None:
+    event_id, ids = held_event(app, rsgm_clock, people=4, present=3)
     survey = app.surveys.send("questionnaire de satisfaction", event_id=event_id)
     assert survey.invited == 3  # the attendees
     invitations = [m for m in app.outbox.list() if m.template == "survey_invitation"]
@@ -130,17 +127,18 @@ def test_satisfaction_survey_rates_EVT_9_SUR_1(app: App) -> None:
         Decimal("0.5"),
         Decimal(2) / Decimal(3),
     )
-    assert [r.survey.id for r in app.surveys.list()] == [survey.id]
-    event, _ = app.events.get(event_id)
-    assert "questionnaire de satisfaction" in event.done
+    assert [r.survey.id for r in app.surveys.list_surveys()] == [survey.id]
+    with pytest.warns(DeprecationWarning, match="list_surveys"):
+        assert app.surveys.list() == app.surveys.list_surveys()  # type: ignore[attr-defined]
+    assert "questionnaire de satisfaction" in app.events.get(event_id).event.done
 
 
-def test_surveys_due_SUR_1(app: App) -> None:
+def test_surveys_due_SUR_1(app: App, rsgm_clock: Clock) -> None:
     newcomer = app.members.add(
         "Nina", "Nouvelle", email="nina@example.org", arrival=dt.date(2024, 12, 1)
     )
-    event_id, _ = held_event(app)
-    set_today(app, DAY + dt.timedelta(days=1))
+    event_id, _ = held_event(app, rsgm_clock)
+    rsgm_clock.set(DAY + dt.timedelta(days=1))
     due = {(d.kind, d.event_id or d.member_id) for d in app.surveys.due()}
     assert (SurveyKind.SATISFACTION, event_id) in due
     assert (SurveyKind.NEWCOMER, newcomer.id) in due
@@ -154,7 +152,7 @@ def test_surveys_due_SUR_1(app: App) -> None:
         app.surveys.send("questionnaire à 3 mois")  # about whom?
 
 
-def test_newsletter_at_most_once_a_month_unless_forced_EVT_10(app: App) -> None:
+def test_newsletter_at_most_once_a_month_unless_forced_EVT_10(app: App, rsgm_clock: Clock) -> None:
     app.members.add("Alice", "Test", email="alice@example.org")
     first = app.surveys.newsletter(
         "Les infos des SGM", "Au sommaire : …", unsubscribe="https://cdg.example/d"
@@ -164,13 +162,17 @@ def test_newsletter_at_most_once_a_month_unless_forced_EVT_10(app: App) -> None:
     with pytest.raises(RuleViolation) as info:
         app.surveys.newsletter("Encore", "Texte")
     assert info.value.rule == "EVT-10"
-    assert len(app.outbox.list()) == sent and len(app.surveys.newsletters()) == 1
+    assert len(app.outbox.list()) == sent and len(app.surveys.list_newsletters()) == 1
     assert app.surveys.newsletter("Encore", "Texte", force=True).forced
-    set_today(app, dt.date(2025, 4, 1))
+    with pytest.warns(DeprecationWarning, match="list_newsletters"):
+        assert app.surveys.newsletters() == app.surveys.list_newsletters()  # type: ignore[attr-defined]
+    rsgm_clock.set(dt.date(2025, 4, 1))
     assert not app.surveys.newsletter("Avril", "Texte").forced
 
 
-def test_invitation_reminder_minutes_and_thanks_are_queued_in_french_NOT_2(app: App) -> None:
+def test_invitation_reminder_minutes_and_thanks_are_queued_in_french_NOT_2(
+    app: App, rsgm_clock: Clock
+) -> None:
     ids = [app.members.add(f"P{i}", "Nom", email=f"p{i}@example.org").id for i in range(2)]
     planned = app.events.plan(
         "Matinale <élections>",
@@ -179,33 +181,36 @@ def test_invitation_reminder_minutes_and_thanks_are_queued_in_french_NOT_2(app: 
         [SessionPlan(DAY, "Sauzé")],
         host_commune="79307",
     )
-    app.events.invite(planned.event.id)
+    app.event_mail.send_invitations(planned.event.id)
     invitation = next(m for m in app.outbox.list() if m.template == "event_invitation")
     assert "11 juin 2025" in invitation.body_text  # the registration deadline (EVT-2)
     assert "&lt;élections&gt;" in (invitation.body_html or "")
-    app.events.register(planned.sessions[0].id, ids[0])
-    assert app.events.remind(planned.event.id) == 1  # the one not registered
-    set_today(app, DAY + dt.timedelta(days=3))
-    assert app.events.send_minutes(planned.event.id, "Compte-rendu : …") == 2
-    app.events.thank_host(planned.event.id, "mairie@sauze.example.org")
+    app.registrations.register(planned.sessions[0].id, ids[0])
+    assert app.event_mail.send_reminders(planned.event.id) == 1  # the one not registered
+    rsgm_clock.set(DAY + dt.timedelta(days=3))
+    assert app.event_mail.send_minutes(planned.event.id, "Compte-rendu : …") == 2
+    app.event_mail.thank_host(planned.event.id, "mairie@sauze.example.org")
     thanks = [m for m in app.outbox.list() if m.template == "event_host_thanks"]
     assert "Sauzé-entre-Bois" in thanks[0].body_text
     templates = {m.template for m in app.outbox.list()}
     assert {"event_invitation", "event_reminder", "event_minutes", "event_host_thanks"} <= templates
     with pytest.raises(NotFoundError):
-        app.events.invite("inconnu")
+        app.event_mail.send_invitations("inconnu")
 
 
-def test_documents_sign_in_certificates_tracking_EVT_5_EVT_6_EVT_7(app: App) -> None:
-    event_id, ids = held_event(app)
+def test_documents_sign_in_certificates_tracking_EVT_5_EVT_6_EVT_7(
+    app: App, rsgm_clock: Clock
+) -> None:
+    event_id, ids = held_event(app, rsgm_clock)
     app.members.add("<b>Eve</b>", "=HYPERLINK()", email="eve@example.org")
-    event, session, registrants = app.events.sign_in(app.events.get(event_id)[1][0].id)
+    sheet = app.registrations.sign_in(app.events.get(event_id).sessions[0].id)
+    event, session, registrants = sheet.event, sheet.session, sheet.members
     html = sign_in_html(event, session, registrants)
     assert "Feuille d'émargement" in html and html.count("<tr>") == 1 + len(ids)
     csv = sign_in_csv(event, session, registrants)
     assert csv.startswith("\ufeffn°;nom;prénom") and len(csv.splitlines()) == 1 + len(ids)
-    member, _r, attended = app.events.certificates(event_id)[0]
-    text = certificate_html(event, attended, member, today=DAY)
+    row = app.registrations.list_certificates(event_id=event_id)[0]
+    text = certificate_html(event, row.session, row.member, today=DAY)
     assert CERTIFICATE_TITLE.capitalize() in text and "formation" in text  # EVT-6
     rows = app.events.tracking()
     assert "taux de participation" in tracking_csv(rows).splitlines()[0]
@@ -222,36 +227,40 @@ def test_markup_in_names_is_escaped_on_the_sign_in_sheet_EVT_5(app: App) -> None
     planned = app.events.plan(
         "Atelier", "atelier thématique", "présentiel", [SessionPlan(DAY, "Niort")]
     )
-    app.events.register(planned.sessions[0].id, eve.id)
-    event, session, registrants = app.events.sign_in(planned.sessions[0].id)
-    assert "&lt;b&gt;Eve&lt;/b&gt;" in sign_in_html(event, session, registrants)
-    assert "'=HYPERLINK(1)" in sign_in_csv(event, session, registrants)
+    app.registrations.register(planned.sessions[0].id, eve.id)
+    sheet = app.registrations.sign_in(planned.sessions[0].id)
+    assert [m.id for m in sheet.members] == [eve.id]
+    assert "&lt;b&gt;Eve&lt;/b&gt;" in sign_in_html(sheet.event, sheet.session, sheet.members)
+    assert "'=HYPERLINK(1)" in sign_in_csv(sheet.event, sheet.session, sheet.members)
 
 
-def test_pdf_certificate_EVT_6(app: App) -> None:
+def test_pdf_certificate_EVT_6(app: App, rsgm_clock: Clock) -> None:
     import weasyprint  # noqa: F401 - the pdf extra, installed with dev
 
     from rsgm_core.render.event_documents import certificate_pdf
 
-    event_id, _ = held_event(app, people=1, present=1)
-    member, _r, session = app.events.certificates(event_id)[0]
-    event, _ = app.events.get(event_id)
-    assert certificate_pdf(certificate_html(event, session, member, today=DAY)).startswith(b"%PDF")
-    assert app.events.send_certificates(event_id, pdf=True) == 1
+    event_id, _ = held_event(app, rsgm_clock, people=1, present=1)
+    row = app.registrations.list_certificates(event_id=event_id)[0]
+    event = app.events.get(event_id).event
+    html = certificate_html(event, row.session, row.member, today=DAY)
+    assert certificate_pdf(html).startswith(b"%PDF")
+    assert app.event_mail.send_certificates(event_id, pdf=True) == 1
     mail = next(m for m in app.outbox.list() if m.template == "event_certificate")
     assert mail.attachments[0].content_type == "application/pdf"
 
 
-def test_rgpd_export_and_erase_cover_registrations_and_survey_answers_MEM_11(app: App) -> None:
-    event_id, ids = held_event(app)
+def test_rgpd_export_and_erase_cover_registrations_and_survey_answers_MEM_11(
+    app: App, rsgm_clock: Clock
+) -> None:
+    event_id, ids = held_event(app, rsgm_clock)
     survey = app.surveys.send("questionnaire de satisfaction", event_id=event_id)
     app.surveys.answer(survey.id, score=5, member_id=ids[0], comment="Merci à Claire de Melle !")
     held = app.rgpd.export(ids[0])
     assert len(held["registrations"]) == 1 and held["survey_answers"][0]["score"] == 5
-    before = app.events.rates(event_id)
+    before = app.registrations.rates(event_id)
     app.rgpd.erase(ids[0])
     erased = app.rgpd.export(ids[0])
     assert erased["survey_answers"][0]["comment"] == ""  # free text may name people
     assert erased["survey_answers"][0]["score"] == 5  # the satisfaction rate stays right
     assert len(erased["registrations"]) == 1
-    assert app.events.rates(event_id) == before  # counts and rates stay right
+    assert app.registrations.rates(event_id) == before  # counts and rates stay right

@@ -13,10 +13,10 @@ import pytest
 import sqlalchemy as sa
 
 import rsgm_core
-from rsgm_core.domain.events import RegistrationStatus
+from rsgm_core.domain.events import RegistrationStatus, SessionPlan
 from rsgm_core.errors import RsgmError
-from rsgm_core.services.events import SessionPlan
-from tests.conftest import SAMPLE, fixed_clock
+from rsgm_core.testing import Clock
+from tests.conftest import SAMPLE
 
 ROUNDS = 5
 
@@ -43,7 +43,7 @@ def test_even_on_a_postgresql_database_defaulting_to_repeatable_read_EVT_4(
 
 
 def race_for_the_last_seats(sql_url: str) -> None:
-    with rsgm_core.open(sql_url, clock=fixed_clock) as setup:
+    with rsgm_core.open(sql_url, clock=Clock()) as setup:
         setup.census.import_(SAMPLE, ["79"])
         people = [
             setup.members.add("Agent", f"N{i}", email=f"agent{i}@example.org").id
@@ -62,10 +62,10 @@ def race_for_the_last_seats(sql_url: str) -> None:
 
     def writer(offset: int) -> None:
         try:
-            with rsgm_core.open(sql_url, clock=fixed_clock) as app:
+            with rsgm_core.open(sql_url, clock=Clock()) as app:
                 for n, session_id in enumerate(sessions):
                     barrier.wait(timeout=30)  # both writers hit the same session together
-                    app.events.register(session_id, people[2 * n + offset])
+                    app.registrations.register(session_id, people[2 * n + offset])
         except (
             RsgmError,
             threading.BrokenBarrierError,
@@ -79,9 +79,9 @@ def race_for_the_last_seats(sql_url: str) -> None:
         t.join(timeout=120)
     assert not errors, errors
 
-    with rsgm_core.open(sql_url, clock=fixed_clock) as app:
+    with rsgm_core.open(sql_url, clock=Clock()) as app:
         for session_id in sessions:
-            with app.storage.unit_of_work(read_only=True) as uow:
+            with app.deps.read() as uow:
                 found = uow.registrations.list({"session_id": session_id})
             statuses = sorted(r.status.value for r in found)
             assert len(found) == 2  # both recorded, nothing lost

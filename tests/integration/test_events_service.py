@@ -12,26 +12,22 @@ import pytest
 
 import rsgm_core
 from rsgm_core.app import App
-from rsgm_core.domain.events import EventKind, RegistrationStatus
+from rsgm_core.domain.events import EventKind, Planned, RegistrationStatus, SessionPlan
+from rsgm_core.domain.indicators import Period
 from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
-from rsgm_core.services.events import Planned, SessionPlan
-from tests.conftest import NOW, PARIS, SAMPLE
+from rsgm_core.testing import Clock
+from tests.conftest import NOW, SAMPLE
 
-DAY = dt.date(2025, 6, 19)  # a Thursday; the fixed clock says 14 March 2025
+DAY = dt.date(2025, 6, 19)  # a Thursday; the clock starts on 14 March 2025
 
 
 @pytest.fixture
-def app(url: str) -> Iterator[App]:
-    moment = [NOW]
-    with rsgm_core.open(url, clock=lambda: moment[0]) as opened:
+def app(url: str, rsgm_clock: Clock) -> Iterator[App]:
+    """An app on every backend with the Deux-Sèvres sample, on the movable ``rsgm_clock``."""
+    with rsgm_core.open(url, clock=rsgm_clock) as opened:
         opened.census.import_(SAMPLE, ["79"])
-        opened.moment = moment  # type: ignore[attr-defined]
         yield opened
-
-
-def set_today(app: App, day: dt.date) -> None:
-    app.moment[0] = dt.datetime.combine(day, dt.time(10, 0), PARIS)  # type: ignore[attr-defined]
 
 
 def members(app: App, count: int) -> list[str]:
@@ -50,7 +46,7 @@ def plan(app: App, capacity: int | None = 2) -> Planned:
 
 
 def stored(app: App) -> dict[str, int]:
-    with app.storage.unit_of_work(read_only=True) as uow:
+    with app.deps.read() as uow:
         return {
             name: uow.repository(name).count()
             for name in ("events", "sessions", "registrations", "attendance", "outbox")
@@ -63,9 +59,12 @@ def test_plan_records_the_event_and_its_sessions_EVT_1(app: App) -> None:
         [SessionPlan(DAY, "Sauzé-entre-Bois", capacity=40), SessionPlan(DAY + dt.timedelta(days=7), "Niort")],
         host_commune="79307",
     )  # fmt: skip
-    event, sessions = app.events.get(planned.event.id)
+    details = app.events.get(planned.event.id)
+    event, sessions = details.event, details.sessions
     assert event == planned.event and not event.late and event.planned_on == NOW.date()
     assert [s.place for s in sessions] == ["Sauzé-entre-Bois", "Niort"]
+    assert [d.event.id for d in app.events.list_events(year=2025)] == [event.id]
+    assert app.events.list_events(year=2024) == []
     assert sessions[0].deadline == dt.date(2025, 6, 11)  # headcount day, D − 8 (EVT-2)
 
 
@@ -90,9 +89,9 @@ def test_timeline_moves_off_holidays_of_the_territory_EVT_2_EVT_3(app: App) -> N
         assert task.due <= task.nominal and task.due.weekday() < 5
 
 
-def test_whit_monday_worked_is_a_cdg_setting_EVT_3(url: str) -> None:
+def test_whit_monday_worked_is_a_cdg_setting_EVT_3(url: str, rsgm_clock: Clock) -> None:
     settings = rsgm_core.Settings(plugins={"holidays_fr": {"whit_monday_worked": True}})
-    with rsgm_core.open(url, settings=settings, clock=lambda: NOW) as opened:
+    with rsgm_core.open(url, settings=settings, clock=rsgm_clock) as opened:
         opened.census.import_(SAMPLE, ["79"])
         tuesday = opened.events.plan(
             "Atelier",
@@ -121,7 +120,7 @@ def test_planning_in_the_past_or_too_late_is_refused_unless_forced_EVT_3(app: Ap
         [SessionPlan(dt.date(2025, 4, 3), "Visio", deadline=dt.date(2025, 3, 31))], force=True,
     )  # fmt: skip
     assert forced.event.late and forced.check.late
-    assert app.events.get(forced.event.id)[0].late
+    assert app.events.get(forced.event.id).event.late
 
 
 def test_bad_input_is_refused_and_nothing_written_EVT_4(app: App) -> None:
@@ -141,14 +140,15 @@ def test_bad_input_is_refused_and_nothing_written_EVT_4(app: App) -> None:
 def test_registrations_waiting_list_and_promotion_notice_EVT_4_NOT_1(app: App) -> None:
     a, b, c = members(app, 3)
     session = plan(app, capacity=2).sessions[0]
-    first = app.events.register(session.id, a)
-    app.events.register(session.id, b)
-    waiting = app.events.register(session.id, c)
+    first = app.registrations.register(session.id, a)
+    app.registrations.register(session.id, b)
+    waiting = app.registrations.register(session.id, c)
     assert waiting.status is RegistrationStatus.WAITING
     with pytest.raises(RuleViolation):
-        app.events.register(session.id, a)  # once per person and session
+        app.registrations.register(session.id, a)  # once per person and session
     sent = len(app.outbox.list())
-    cancelled, promoted = app.events.cancel(first.id)
+    done = app.registrations.cancel(first.id)
+    cancelled, promoted = done.cancelled, done.promoted
     assert cancelled.status is RegistrationStatus.CANCELLED
     assert promoted is not None and promoted.id == waiting.id
     assert promoted.status is RegistrationStatus.CONFIRMED
@@ -157,47 +157,54 @@ def test_registrations_waiting_list_and_promotion_notice_EVT_4_NOT_1(app: App) -
     assert "place s'est libérée" in notice[0].subject
 
 
-def test_registration_after_the_deadline_or_of_a_non_member_is_refused_EVT_4(app: App) -> None:
+def test_registration_after_the_deadline_or_of_a_non_member_is_refused_EVT_4(
+    app: App, rsgm_clock: Clock
+) -> None:
     (a,) = members(app, 1)
     session = plan(app).sessions[0]
     with pytest.raises(NotFoundError):
-        app.events.register(session.id, "not-a-member")
+        app.registrations.register(session.id, "not-a-member")
     app.members.depart(a, reason="retraite", on=dt.date(2025, 3, 14))
     with pytest.raises(RuleViolation, match="membre actif"):
-        app.events.register(session.id, a)
+        app.registrations.register(session.id, a)
     (b,) = [app.members.add("Zoé", "Late", email="zoe.late@example.org").id]
-    set_today(app, dt.date(2025, 6, 12))
+    rsgm_clock.set(dt.date(2025, 6, 12))
     with pytest.raises(RuleViolation, match="2025-06-11") as info:
-        app.events.register(session.id, b)
+        app.registrations.register(session.id, b)
     assert info.value.rule == "EVT-4"
-    assert app.events.registrations(session.event_id) == []
+    assert app.registrations.list_registrations(event_id=session.event_id) == []
 
 
-def test_attendance_rates_certificates_and_the_MEM_7_feed_EVT_5_EVT_6(app: App) -> None:
+def test_attendance_rates_certificates_and_the_MEM_7_feed_EVT_5_EVT_6(
+    app: App, rsgm_clock: Clock
+) -> None:
     a, b, c, d = members(app, 4)
     planned = plan(app, capacity=None)
-    assert app.events.invite(planned.event.id) == 4
+    assert app.event_mail.send_invitations(planned.event.id) == 4
     session = planned.sessions[0]
     for member_id in (a, b, c):
-        app.events.register(session.id, member_id)
+        app.registrations.register(session.id, member_id)
     with pytest.raises(RuleViolation):  # not yet held
-        app.events.attend(session.id, [a])
-    set_today(app, DAY)
+        app.registrations.attend(session.id, [a])
+    rsgm_clock.set(DAY)
     with pytest.raises(RuleViolation) as info:
-        app.events.attend(session.id, [a, d])  # d did not register
+        app.registrations.attend(session.id, [a, d])  # d did not register
     assert info.value.rule == "EVT-5"
-    assert all(r.attended is None for r in app.events.registrations(planned.event.id))
-    app.events.attend(session.id, [a, b])
-    rates = app.events.rates(planned.event.id)
+    registrations = app.registrations.list_registrations(event_id=planned.event.id)
+    assert len(registrations) == 3 and all(r.attended is None for r in registrations)
+    assert [r.member_id for r in app.registrations.list_registrations(member_id=a)] == [a]
+    app.registrations.attend(session.id, [a, b])
+    rates = app.registrations.rates(planned.event.id)
     assert (rates.invited, rates.registered, rates.attendees) == (4, 3, 2)
     assert rates.participation_of_invited == Decimal("0.5")
     assert rates.no_show == Decimal(1) / Decimal(3)
-    assert {m.id for m, _r, _s in app.events.certificates(planned.event.id)} == {a, b}  # EVT-6
-    assert app.events.send_certificates(planned.event.id) == 2
+    rows = app.registrations.list_certificates(event_id=planned.event.id)
+    assert {row.member.id for row in rows} == {a, b}  # EVT-6
+    assert app.event_mail.send_certificates(planned.event.id) == 2
     mails = [m for m in app.outbox.list() if m.template == "event_certificate"]
     assert {m.recipient for m in mails} == {"agent0@example.org", "agent1@example.org"}
     assert b"attestation de pr\xc3\xa9sence".upper() in mails[0].attachments[0].content.upper()
-    with app.storage.unit_of_work(read_only=True) as uow:  # MEM-7 reads these
+    with app.deps.read() as uow:  # MEM-7 reads these
         facts = {f.member_id: f for f in uow.attendance.list({"event": planned.event.id})}
     assert {k: (f.registered, f.attended) for k, f in facts.items()} == {
         a: (True, True),
@@ -207,18 +214,19 @@ def test_attendance_rates_certificates_and_the_MEM_7_feed_EVT_5_EVT_6(app: App) 
     }
 
 
-def test_tracking_row_and_todo_EVT_2_EVT_7(app: App) -> None:
+def test_tracking_row_and_todo_EVT_2_EVT_7(app: App, rsgm_clock: Clock) -> None:
     (a,) = members(app, 1)
     planned = plan(app)
-    app.events.invite(planned.event.id)
-    app.events.register(planned.sessions[0].id, a)
-    set_today(app, DAY)
-    app.events.attend(planned.sessions[0].id, [a])
+    app.event_mail.send_invitations(planned.event.id)
+    app.registrations.register(planned.sessions[0].id, a)
+    rsgm_clock.set(DAY)
+    app.registrations.attend(planned.sessions[0].id, [a])
     (row,) = app.events.tracking()
     assert row.dates == (DAY,) and row.places == ("Salle des fêtes",)
     assert row.participation == Decimal(1) and row.cost_per_attendee == Decimal("300.00")
     assert row.topics == ("élections",)
-    week = app.events.todo(dt.date(2025, 6, 16), dt.date(2025, 6, 22))
+    week = app.events.todo(Period(dt.date(2025, 6, 16), dt.date(2025, 6, 22)))
+    assert week == app.events.todo()  # this week by default: the clock says Thursday 19 June
     labels = [(i.task.kind, i.overdue) for i in week]
     assert (TaskKind.SATISFACTION_SURVEY, False) in labels and (
         TaskKind.THANKS_HOST,
@@ -229,7 +237,7 @@ def test_tracking_row_and_todo_EVT_2_EVT_7(app: App) -> None:
     app.events.mark_done(planned.event.id, "relance")
     assert (TaskKind.REMINDER, True) not in [
         (i.task.kind, i.overdue)
-        for i in app.events.todo(dt.date(2025, 6, 16), dt.date(2025, 6, 22))
+        for i in app.events.todo(Period(dt.date(2025, 6, 16), dt.date(2025, 6, 22)))
     ]
 
 
@@ -244,12 +252,47 @@ def test_host_commune_follows_a_merge_TER_5(app: App) -> None:
     with app.transaction() as uow:
         moved = uow.reassign_commune("79060", "79307")
     assert moved == {"events": 1}
-    assert app.events.get(planned.event.id)[0].host_commune == "79307"
+    assert app.events.get(planned.event.id).event.host_commune == "79307"
 
 
 def test_records_round_trip_through_storage(app: App) -> None:
     planned = plan(app)
-    event, (session,) = app.events.get(planned.event.id)
-    assert event == planned.event and session == planned.sessions[0]
+    details = app.events.get(planned.event.id)
+    assert details.event == planned.event and details.sessions == planned.sessions
+    session = details.sessions[0]
     assert session.start == dt.time(9, 30)
-    assert attrs.evolve(event, done=("x",)) != event
+    assert attrs.evolve(details.event, done=("x",)) != details.event
+
+
+def test_old_names_on_app_events_warn_and_forward_for_one_release(
+    app: App, rsgm_clock: Clock
+) -> None:
+    """``app.events`` was one area until 0.2.0: its registration and mail names forward to
+    ``app.registrations`` and ``app.event_mail``, and tuple results still unpack, with a
+    DeprecationWarning naming the new call."""
+    a, b = members(app, 2)
+    planned = plan(app, capacity=1)
+    session = planned.sessions[0]
+    with pytest.warns(DeprecationWarning, match=r"app\.event_mail\.send_invitations"):
+        assert app.events.invite(planned.event.id) == 2
+    with pytest.warns(DeprecationWarning, match=r"app\.registrations\.register"):
+        first = app.events.register(session.id, a)
+    waiting = app.registrations.register(session.id, b)
+    with pytest.warns(DeprecationWarning, match=r"app\.registrations\.list_registrations"):
+        assert {r.id for r in app.events.registrations(planned.event.id)} == {first.id, waiting.id}
+    with pytest.warns(DeprecationWarning, match="Cancellation"):
+        cancelled, promoted = app.registrations.cancel(first.id)
+    assert cancelled.id == first.id and promoted is not None and promoted.id == waiting.id
+    with pytest.warns(DeprecationWarning, match=r"list_events"):
+        assert [d.event.id for d in app.events.list()] == [planned.event.id]  # type: ignore[attr-defined]
+    with pytest.warns(DeprecationWarning, match=r"todo\(Period"):
+        assert app.events.todo(dt.date(2025, 3, 10), dt.date(2025, 3, 16)) == app.events.todo()
+    rsgm_clock.set(DAY)
+    with pytest.warns(DeprecationWarning, match=r"app\.registrations\.attend"):
+        app.events.attend(session.id, [b])
+    with pytest.warns(DeprecationWarning, match=r"app\.registrations\.list_certificates"):
+        assert [row.member.id for row in app.events.certificates(planned.event.id)] == [b]
+    with pytest.warns(DeprecationWarning, match=r"app\.event_mail\.send_certificates"):
+        assert app.events.send_certificates(planned.event.id) == 1
+    with pytest.warns(DeprecationWarning, match=r"app\.registrations\.rates"):
+        assert app.events.rates(planned.event.id) == app.registrations.rates(planned.event.id)

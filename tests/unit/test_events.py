@@ -6,28 +6,38 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rsgm_core.domain.animation import Survey, check_answer
 from rsgm_core.domain.events import (
     CERTIFICATE_TITLE,
+    Cancellation,
     Event,
     EventFormat,
     EventKind,
     Registration,
     RegistrationStatus,
     Session,
+    SessionPlan,
     SurveyKind,
     attendance_rates,
     cancel,
     certificate_recipients,
+    check_cancellable,
+    check_deadlines,
     check_newsletter,
+    check_plan,
+    check_registrant,
     in_depth_survey_due,
+    mark_attendance,
     register,
     satisfaction,
     tracking_row,
 )
+from rsgm_core.domain.members import Lifecycle, Member
 from rsgm_core.errors import RuleViolation, ValidationError
 
 DAY = dt.date(2025, 6, 19)
@@ -163,3 +173,71 @@ def test_one_newsletter_a_month_unless_forced_EVT_10() -> None:
         check_newsletter([*sent, dt.date(2025, 6, 2)], dt.date(2025, 6, 20))
     assert info.value.rule == "EVT-10"
     assert check_newsletter([dt.date(2025, 6, 2)], dt.date(2025, 6, 20), force=True) is True
+
+
+def test_a_plan_has_a_title_and_a_session_EVT_1() -> None:
+    check_plan("Matinale", [SessionPlan(DAY, "Visio")])
+    with pytest.raises(ValidationError) as info:
+        check_plan("Matinale", [])
+    assert info.value.rule == "EVT-1"
+    with pytest.raises(ValidationError, match="titre"):
+        check_plan("  ", [SessionPlan(DAY, "Visio")])
+
+
+def test_a_deadline_already_past_is_refused_EVT_4() -> None:
+    check_deadlines([session()], on=dt.date(2025, 6, 11))
+    with pytest.raises(RuleViolation, match="2025-06-11") as info:
+        check_deadlines([session()], on=dt.date(2025, 6, 12))
+    assert info.value.rule == "EVT-4"
+
+
+def test_only_active_members_register_EVT_4() -> None:
+    member = Member("m1", "Alice", "Martin", "alice@example.org")
+    check_registrant(member)
+    with pytest.raises(RuleViolation, match="membre actif") as info:
+        check_registrant(attrs.evolve(member, lifecycle=Lifecycle.DEPARTED))
+    assert info.value.rule == "EVT-4" and info.value.value == "m1"
+
+
+def test_a_registration_is_cancelled_before_its_session_EVT_4() -> None:
+    mine = Registration("r1", "s1", "m1", DAY, 1, RegistrationStatus.CONFIRMED)
+    check_cancellable(mine, session(), on=DAY)  # the same day still
+    with pytest.raises(RuleViolation, match="a eu lieu") as info:
+        check_cancellable(mine, session(), on=DAY + dt.timedelta(days=1))
+    assert info.value.rule == "EVT-4"
+
+
+def test_the_sign_in_sheet_of_a_session_held_EVT_5() -> None:
+    regs = [
+        Registration("a", "s1", "m1", DAY, 1, RegistrationStatus.CONFIRMED),
+        Registration("b", "s1", "m2", DAY, 2, RegistrationStatus.CONFIRMED),
+        Registration("c", "s1", "m3", DAY, 3, RegistrationStatus.WAITING),
+        Registration("d", "s2", "m4", DAY, 1, RegistrationStatus.CONFIRMED),
+    ]
+    marked = mark_attendance(session(), regs, ["m1"], on=DAY)
+    assert [(r.id, r.attended) for r in marked] == [("a", True), ("b", False)]
+    with pytest.raises(RuleViolation, match="pas encore eu lieu") as info:
+        mark_attendance(session(), regs, ["m1"], on=DAY - dt.timedelta(days=1))
+    assert info.value.rule == "EVT-5"
+    with pytest.raises(RuleViolation, match="m3") as info:  # waiting, not confirmed
+        mark_attendance(session(), regs, ["m1", "m3"], on=DAY)
+    assert info.value.rule == "EVT-5"
+
+
+def test_a_satisfaction_answer_carries_a_score_EVT_9() -> None:
+    survey = Survey("v", SurveyKind.SATISFACTION, "Avis", DAY, 10, event_id="e1")
+    check_answer(survey, 4)
+    with pytest.raises(ValidationError) as info:
+        check_answer(survey, None)
+    assert info.value.rule == "EVT-9"
+    with pytest.raises(ValidationError, match="6"):
+        check_answer(survey, 6)
+    needs = attrs.evolve(survey, kind=SurveyKind.NEEDS, event_id=None)
+    check_answer(needs, None)  # a needs survey may be answered in words
+
+
+def test_tuple_results_still_unpack_for_one_release() -> None:
+    mine = Registration("r1", "s1", "m1", DAY, 1, RegistrationStatus.CANCELLED)
+    with pytest.warns(DeprecationWarning, match="cancelled, promoted"):
+        cancelled, promoted = Cancellation(mine, None)
+    assert cancelled is mine and promoted is None

@@ -13,8 +13,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from rsgm_core.cli.common import add_db_option, open_app, print_table
-from rsgm_core.domain.events import EventFormat, EventKind
+from rsgm_core.domain.events import EventFormat, EventKind, SessionPlan
+from rsgm_core.domain.indicators import Period
 from rsgm_core.errors import NotFoundError, ValidationError
 from rsgm_core.render.formatting import format_date, format_money, format_percent
 
@@ -101,7 +104,7 @@ def add_action(actions: Any, name: str, help: str, handler: Any) -> argparse.Arg
 
 def resolve_id(app: Any, collection: str, prefix: str) -> str:
     """A full id from an unambiguous prefix."""
-    with app.storage.unit_of_work(read_only=True) as uow:
+    with app.deps.read() as uow:
         repo = uow.repository(collection)
         if repo.find(prefix) is not None:
             return prefix
@@ -116,18 +119,18 @@ def resolve_id(app: Any, collection: str, prefix: str) -> str:
     return found[0]
 
 
-def _session_plan(text: str) -> Any:
-    from rsgm_core.services.events import SessionPlan
-
+def _session_plan(text: str) -> SessionPlan:
     parts = [p.strip() for p in text.split(";")]
     try:
         day = dt.date.fromisoformat(parts[0])
         capacity = int(parts[2]) if len(parts) > 2 and parts[2] else None
-        times = {}
+        plan = SessionPlan(day, parts[1], capacity=capacity)
         if len(parts) > 3 and parts[3]:
             start, end = parts[3].split("-")
-            times = {"start": dt.time.fromisoformat(start), "end": dt.time.fromisoformat(end)}
-        return SessionPlan(day, parts[1], capacity=capacity, **times)
+            plan = attrs.evolve(
+                plan, start=dt.time.fromisoformat(start), end=dt.time.fromisoformat(end)
+            )
+        return plan
     except (ValueError, IndexError) as exc:
         raise ValidationError(
             f"séance illisible : {text!r} (attendu DATE;LIEU[;PLACES[;HH:MM-HH:MM]])",
@@ -162,12 +165,12 @@ def _plan(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        found = app.events.list(year=args.year)
+        found = app.events.list_events(year=args.year)
     print_table(
         ("id", "date(s)", "titre", "type", "séances", "invités", "signalé"),
         [(e.id[:8], ", ".join(s.date.isoformat() for s in ss), e.title, e.kind.value,
           " ; ".join(f"{s.id[:8]} {s.place}" for s in ss), e.invited, "oui" if e.late else "")
-         for e, ss in found],
+         for e, ss in ((d.event, d.sessions) for d in found)],
         numeric={5},
     )  # fmt: skip
     return 0
@@ -176,7 +179,7 @@ def _list(args: argparse.Namespace) -> int:
 def _timeline(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         event_id = resolve_id(app, "events", args.event)
-        event, _ = app.events.get(event_id)
+        event = app.events.get(event_id).event
         tasks = app.events.timeline(event_id)
     print(f"{event.title}\n")
     print_table(
@@ -189,7 +192,12 @@ def _timeline(args: argparse.Namespace) -> int:
 
 def _todo(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        items = app.events.todo(args.start, args.end)
+        period = None
+        if args.start or args.end:
+            today = app.today()
+            start = args.start or today - dt.timedelta(days=today.weekday())
+            period = Period(start, args.end or start + dt.timedelta(days=6))
+        items = app.events.todo(period)
     if not items:
         print("rien à faire cette semaine")
         return 0
@@ -210,21 +218,21 @@ def _done(args: argparse.Namespace) -> int:
 
 def _invite(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        count = app.events.invite(resolve_id(app, "events", args.event))
+        count = app.event_mail.send_invitations(resolve_id(app, "events", args.event))
     print(f"invitation envoyée : {count} membre(s) invité(s)")
     return 0
 
 
 def _remind(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        count = app.events.remind(resolve_id(app, "events", args.event))
+        count = app.event_mail.send_reminders(resolve_id(app, "events", args.event))
     print(f"relance envoyée à {count} membre(s)")
     return 0
 
 
 def _register(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        made = app.events.register(
+        made = app.registrations.register(
             resolve_id(app, "sessions", args.session), resolve_id(app, "members", args.member)
         )
     print(f"inscription {made.id} : {made.status.value} (rang {made.rank})")
@@ -233,9 +241,10 @@ def _register(args: argparse.Namespace) -> int:
 
 def _cancel(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        cancelled, promoted = app.events.cancel(resolve_id(app, "registrations", args.registration))
+        done = app.registrations.cancel(resolve_id(app, "registrations", args.registration))
+        promoted = done.promoted
         name = app.members.get(promoted.member_id).full_name if promoted else None
-    print(f"inscription {cancelled.id} annulée")
+    print(f"inscription {done.cancelled.id} annulée")
     if name:
         print(f"{name} passe de la liste d'attente à inscrit(e) et en est averti(e)")
     return 0
@@ -245,7 +254,7 @@ def _attend(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         session_id = resolve_id(app, "sessions", args.session)
         present = [resolve_id(app, "members", p) for p in args.present]
-        marked = app.events.attend(session_id, present)
+        marked = app.registrations.attend(session_id, present)
     came = sum(1 for r in marked if r.attended)
     print(f"émargement enregistré : {came} présent(s), {len(marked) - came} absent(s)")
     return 0
@@ -270,12 +279,12 @@ def _sheet(args: argparse.Namespace) -> int:
     from rsgm_core.render.event_documents import sign_in_csv, sign_in_html
 
     with open_app(args) as app:
-        event, session, members = app.events.sign_in(resolve_id(app, "sessions", args.session))
+        sheet = app.registrations.sign_in(resolve_id(app, "sessions", args.session))
         locale = app.settings.locale
     data = (
-        sign_in_html(event, session, members, locale=locale)
+        sign_in_html(sheet.event, sheet.session, sheet.members, locale=locale)
         if args.format == "html"
-        else sign_in_csv(event, session, members)
+        else sign_in_csv(sheet.event, sheet.session, sheet.members)
     )
     write_output(data, args.output)
     return 0
@@ -286,25 +295,29 @@ def _certificates(args: argparse.Namespace) -> int:
 
     with open_app(args) as app:
         event_id = resolve_id(app, "events", args.event)
-        event, _ = app.events.get(event_id)
-        found = app.events.certificates(event_id)
+        event = app.events.get(event_id).event
+        found = app.registrations.list_certificates(event_id=event_id)
         if args.folder:
             folder = Path(args.folder)
             folder.mkdir(parents=True, exist_ok=True)
-            for member, _registration, session in found:
+            for row in found:
                 doc = certificate_attachment(
-                    event, session, member, pdf=args.pdf, settings=app.settings
-                )
+                    event, row.session, row.member, pdf=args.pdf, settings=app.settings,
+                    on=app.today(),
+                )  # fmt: skip
                 (folder / doc.filename).write_bytes(doc.content)
             print(f"{len(found)} attestation(s) de présence écrite(s) dans {folder}")
         if args.send:
             print(
-                f"{app.events.send_certificates(event_id, pdf=args.pdf)} attestation(s) envoyée(s)"
+                f"{app.event_mail.send_certificates(event_id, pdf=args.pdf)} attestation(s) envoyée(s)"
             )
     if not args.folder and not args.send:
         print_table(
             ("nom", "séance"),
-            [(m.full_name, f"{s.date.isoformat()} {s.place}") for m, _r, s in found],
+            [
+                (r.member.full_name, f"{r.session.date.isoformat()} {r.session.place}")
+                for r in found
+            ],
         )
     return 0
 

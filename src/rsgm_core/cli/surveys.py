@@ -106,7 +106,7 @@ def _survey_answer(args: argparse.Namespace) -> int:
 
 def _survey_list(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        found = app.surveys.list()
+        found = app.surveys.list_surveys()
         locale = app.settings.locale
 
     def pct(value: Decimal | None) -> str:

@@ -8,19 +8,24 @@ registrations, sign-in, certificates, survey), so every rule applies as it would
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rsgm_core.cli.common import print_table
+from rsgm_core.domain.events import RegistrationStatus, SessionPlan
+from rsgm_core.domain.indicators import Period
 from rsgm_core.render.formatting import format_date, format_money, format_percent
-from rsgm_core.services.events import SessionPlan
+from rsgm_core.testing import Clock
 
 if TYPE_CHECKING:
     from rsgm_core.app import App
 
 # (days from today, title, kind, format, topics, cost, host, [(place, capacity)], attendance)
-EVENTS = (
+EVENTS: tuple[
+    tuple[int, str, str, str, tuple[str, ...], int, str | None, list[tuple[str, int | None]],
+          float | None], ...
+] = (
     (-150, "Matinale : préparer les élections", "matinale", "distanciel", ("élections",), 0, None,
      [("Visioconférence", None)], 0.8),
     (-95, "Journée réseau des SGM", "journée réseau", "présentiel", ("état civil", "funéraire"),
@@ -45,12 +50,12 @@ def events_demo(app: App, members: dict[str, str], path: Path) -> None:
     import rsgm_core
 
     today = app.today()
-    moment = [app.now()]
+    clock = Clock(app.now())
 
     def at(day: dt.date) -> None:
-        moment[0] = dt.datetime.combine(day, dt.time(9, 0), app.settings.zone)
+        clock.set(dt.datetime.combine(day, dt.time(9, 0), app.settings.zone))
 
-    with rsgm_core.open(app.storage.url, settings=app.settings, clock=lambda: moment[0]) as past:
+    with rsgm_core.open(app.storage.url, settings=app.settings, clock=clock) as past:
         ids = list(members.values())
         for offset, title, kind, fmt, topics, cost, host, places, share in EVENTS:
             day = _weekday(today + dt.timedelta(days=offset))
@@ -64,41 +69,43 @@ def events_demo(app: App, members: dict[str, str], path: Path) -> None:
                 title, kind, fmt, plans, topics=topics, cost=Decimal(cost), host_commune=host
             )
             event = planned.event
-            if offset > 0:
+            if offset > 0 or share is None:
                 continue  # still ahead: invitations leave on their timeline
             at(day - dt.timedelta(days=32))
-            past.events.invite(event.id)
+            past.event_mail.send_invitations(event.id)
             at(day - dt.timedelta(days=20))
             for i, member_id in enumerate(ids):
                 session = planned.sessions[i % len(planned.sessions)]
-                past.events.register(session.id, member_id)
+                past.registrations.register(session.id, member_id)
             at(day - dt.timedelta(days=15))
-            past.events.remind(event.id)
+            past.event_mail.send_reminders(event.id)
             for session in planned.sessions:
                 at(session.date)
-                regs = [
-                    r for r in past.events.registrations(event.id) if r.session_id == session.id
-                ]
-                confirmed = [r.member_id for r in regs if r.status.value == "inscrit"]
-                past.events.attend(session.id, confirmed[: max(1, round(len(confirmed) * share))])
+                regs = past.registrations.list_registrations(session_id=session.id)
+                confirmed = [r.member_id for r in regs if r.status is RegistrationStatus.CONFIRMED]
+                present = confirmed[: max(1, round(len(confirmed) * share))]
+                past.registrations.attend(session.id, present)
             last = planned.sessions[-1].date
             at(last + dt.timedelta(days=1))
             survey = past.surveys.send("questionnaire de satisfaction", event_id=event.id)
-            for n, (member, _r, _s) in enumerate(past.events.certificates(event.id)):
+            attendees = past.registrations.list_certificates(event_id=event.id)
+            for n, row in enumerate(attendees):
                 if n % 4 != 3:  # three answers in four
-                    past.surveys.answer(survey.id, score=(5, 4, 2)[n % 3], member_id=member.id)
+                    past.surveys.answer(survey.id, score=(5, 4, 2)[n % 3], member_id=row.member.id)
             if host:
-                past.events.thank_host(event.id, "mairie@example.org", signatory="Le CDG 79")
+                past.event_mail.thank_host(event.id, "mairie@example.org", signatory="Le CDG 79")
             at(last + dt.timedelta(days=7))
-            past.events.send_certificates(event.id)
+            past.event_mail.send_certificates(event.id)
             at(last + dt.timedelta(days=14))
-            past.events.send_minutes(event.id, "Merci à tous ; le support est sur la plateforme.")
+            past.event_mail.send_minutes(
+                event.id, "Merci à tous ; le support est sur la plateforme."
+            )
             past.events.mark_done(event.id, "information des maires")
             at(last + dt.timedelta(days=21))
             past.events.mark_done(event.id, "retour aux élus")
         at(_weekday(today - dt.timedelta(days=200)))
         past.events.add_series(
-            "Matinale mensuelle des SGM", "matinale", "distanciel", moment[0].replace(hour=9),
+            "Matinale mensuelle des SGM", "matinale", "distanciel", clock.now().replace(hour=9),
             "FREQ=MONTHLY;BYDAY=1TH;COUNT=12", minutes=90, place="Visioconférence",
         )  # fmt: skip
         at(today.replace(day=1))
@@ -110,21 +117,29 @@ def _report(app: App, path: Path) -> None:
     locale = app.settings.locale
     rows = app.events.tracking()
     print(f"\n7. une année d'événements : {len(rows)} événements, tableau de suivi (EVT-7) :\n")
-    print_table(
+    _print_table(
         ("événement", "date(s)", "participation", "coût/présent"),
         [(r.title, ", ".join(format_date(d, locale, "short") for d in r.dates),
           "" if r.participation is None else format_percent(r.participation, locale, 1),
           format_money(r.cost_per_attendee, locale) if r.cost_per_attendee is not None else "")
          for r in rows],
     )  # fmt: skip
-    surveys = app.surveys.list()
+    surveys = app.surveys.list_surveys()
     print(f"\n   {len(surveys)} questionnaires de satisfaction ; à faire dans les 6 semaines :\n")
     start = app.today()
-    items = app.events.todo(start, start + dt.timedelta(days=42))
-    print_table(
+    items = app.events.todo(Period(start, start + dt.timedelta(days=42)))
+    _print_table(
         ("échéance", "événement", "tâche"),
         [(i.task.due.isoformat(), i.event.title, i.task.label) for i in items if not i.overdue],
     )
     agenda = path.with_name(path.stem + "-agenda.ics")
     agenda.write_bytes(app.events.feed())
     print(f"\n   agenda du réseau (iCalendar) : {agenda} ; « rsgm events todo --db {path} »")
+
+
+def _print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """A plain aligned table (the command line's own printer is a layer above the demo)."""
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
+    for line in (list(headers), ["-" * w for w in widths], *cells):
+        print("  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip())

@@ -24,6 +24,7 @@ __all__ = [
     "RecurringSeries",
     "Survey",
     "SurveyAnswer",
+    "check_answer",
     "newcomers_due",
 ]
 
@@ -71,6 +72,16 @@ class SurveyAnswer:
             raise ValidationError(
                 f"note hors de 1 à 5 : {self.score}", rule="EVT-9", value=self.score
             )
+
+
+def check_answer(survey: Survey, score: int | None) -> None:
+    """EVT-9: an answer to a satisfaction survey carries a score from 1 to 5."""
+    if survey.kind is SurveyKind.SATISFACTION and score is None:
+        raise ValidationError(
+            "une réponse de satisfaction porte une note de 1 à 5", rule="EVT-9", value=survey.id
+        )
+    if score is not None and not 1 <= score <= 5:
+        raise ValidationError(f"note hors de 1 à 5 : {score}", rule="EVT-9", value=score)
 
 
 @attrs.frozen

@@ -10,30 +10,47 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Sequence
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
+from typing import Any
 
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from rsgm_core.domain.members import Lifecycle, Member
+from rsgm_core.domain.timeline import PlanningCheck, Task
 from rsgm_core.errors import RuleViolation, ValidationError
 
 __all__ = [
     "CERTIFICATE_TITLE",
+    "Cancellation",
+    "CertificateRow",
     "Event",
+    "EventDetails",
     "EventFormat",
     "EventKind",
+    "EventReport",
+    "Planned",
     "Rates",
     "Registration",
     "RegistrationStatus",
     "Session",
+    "SessionPlan",
+    "SignInSheet",
     "SurveyKind",
+    "TodoItem",
     "TrackingRow",
     "attendance_rates",
     "cancel",
     "certificate_recipients",
+    "check_cancellable",
+    "check_deadlines",
     "check_newsletter",
+    "check_plan",
+    "check_registrant",
     "in_depth_survey_due",
+    "mark_attendance",
     "register",
     "satisfaction",
     "tracking_row",
@@ -131,6 +148,86 @@ class Registration:
     rank: int  # order of arrival in the session, which the waiting list follows
     status: RegistrationStatus
     attended: bool | None = None  # None until the sign-in sheet is recorded (EVT-5)
+
+
+@attrs.frozen
+class SessionPlan:
+    """One sitting to plan (EVT-1): its day, place and seats; the registration deadline defaults
+    to the headcount day (EVT-2: D − 8 days, moved to a working day)."""
+
+    date: dt.date
+    place: str
+    capacity: int | None = None
+    deadline: dt.date | None = None
+    start: dt.time = dt.time(9, 30)
+    end: dt.time = dt.time(12, 30)
+
+
+def check_plan(title: str, sessions: Sequence[SessionPlan]) -> None:
+    """EVT-1: an event has a title and at least one session."""
+    if not sessions:
+        raise ValidationError("un événement compte au moins une séance", rule="EVT-1", value=title)
+    if not (title or "").strip():
+        raise ValidationError("titre d'événement vide", rule="EVT-1", value=title)
+
+
+def check_deadlines(sessions: Iterable[Session], *, on: dt.date) -> None:
+    """EVT-4: a session cannot be planned with its registration deadline already past."""
+    for session in sessions:
+        if session.deadline < on:
+            raise RuleViolation(
+                f"date limite d'inscription déjà passée : {session.deadline.isoformat()}",
+                rule="EVT-4",
+                value=session.deadline,
+            )
+
+
+def check_registrant(member: Member) -> None:
+    """EVT-4: only an active member of the network registers."""
+    if member.lifecycle is not Lifecycle.ACTIVE:
+        raise RuleViolation(
+            f"{member.full_name} n'est pas membre actif du réseau ({member.lifecycle.value}) : "
+            "seuls les membres s'inscrivent",
+            rule="EVT-4",
+            value=member.id,
+        )
+
+
+def check_cancellable(registration: Registration, session: Session, *, on: dt.date) -> None:
+    """EVT-4: a registration is cancelled before its session takes place, not after."""
+    if session.date < on:
+        raise RuleViolation(
+            f"la séance du {session.date.isoformat()} a eu lieu",
+            rule="EVT-4",
+            value=registration.id,
+        )
+
+
+def mark_attendance(
+    session: Session, registrations: Iterable[Registration], present: Iterable[str], *, on: dt.date
+) -> list[Registration]:
+    """EVT-5: the sign-in sheet of a session held: every confirmed registrant is present or
+    absent; a session still ahead has no sheet, and someone not registered cannot sign."""
+    if session.date > on:
+        raise RuleViolation(
+            f"la séance du {session.date.isoformat()} n'a pas encore eu lieu",
+            rule="EVT-5",
+            value=session.id,
+        )
+    wanted = set(present)
+    confirmed = [
+        r for r in registrations
+        if r.session_id == session.id and r.status is RegistrationStatus.CONFIRMED
+    ]  # fmt: skip
+    strangers = sorted(wanted - {r.member_id for r in confirmed})
+    if strangers:
+        raise RuleViolation(
+            f"{len(strangers)} personne(s) non inscrite(s) à cette séance : "
+            f"{', '.join(strangers)} ; inscrivez-les d'abord",
+            rule="EVT-5",
+            value=strangers,
+        )
+    return [attrs.evolve(r, attended=r.member_id in wanted) for r in confirmed]
 
 
 def register(
@@ -291,3 +388,91 @@ def check_newsletter(sent: Iterable[dt.date], on: dt.date, *, force: bool = Fals
             value=on,
         )
     return bool(same_month)
+
+
+# Results of the event use cases -----------------------------------------------------------------
+
+
+def _deprecated_unpacking(self: Any) -> Iterator[Any]:
+    """These results were tuples before 0.2.0: unpacking one still works for a release."""
+    names = ", ".join(f.name for f in attrs.fields(type(self)))
+    warnings.warn(
+        f"unpacking {type(self).__name__} as a tuple is deprecated since rsgm_core 0.2.0; "
+        f"read its attributes ({names}) instead",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return iter(attrs.astuple(self, recurse=False))
+
+
+@attrs.frozen
+class Planned:
+    """What planning an event recorded: the event, its sessions by date, and the planning check
+    (``check.late``: forced with less than a month's notice, EVT-3)."""
+
+    event: Event
+    sessions: tuple[Session, ...]
+    check: PlanningCheck
+
+
+@attrs.frozen
+class EventDetails:
+    """An event with its sessions, by date and start time."""
+
+    event: Event
+    sessions: tuple[Session, ...]
+
+    __iter__ = _deprecated_unpacking
+
+
+@attrs.frozen
+class TodoItem:
+    """EVT-2: one timeline task of an event on the to-do list; ``overdue`` when its due date is
+    before the period asked for and it is still undone."""
+
+    event: Event
+    task: Task
+    overdue: bool
+
+
+@attrs.frozen
+class Cancellation:
+    """EVT-4: the cancelled registration, and the one promoted from the waiting list into the
+    freed seat (``None`` when nobody was waiting or the seat was not a confirmed one)."""
+
+    cancelled: Registration
+    promoted: Registration | None
+
+    __iter__ = _deprecated_unpacking
+
+
+@attrs.frozen
+class SignInSheet:
+    """EVT-5: what the sign-in sheet of one session lists: its confirmed registrants."""
+
+    event: Event
+    session: Session
+    members: tuple[Member, ...]
+
+    __iter__ = _deprecated_unpacking
+
+
+@attrs.frozen
+class CertificateRow:
+    """EVT-6: one attendee entitled to an attestation de présence, with the session attended."""
+
+    member: Member
+    registration: Registration
+    session: Session
+
+    __iter__ = _deprecated_unpacking
+
+
+@attrs.frozen
+class EventReport:
+    """EVT-5 and EVT-7 for one event: its tracking row and all its rates."""
+
+    row: TrackingRow
+    rates: Rates
+
+    __iter__ = _deprecated_unpacking

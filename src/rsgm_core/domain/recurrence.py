@@ -55,7 +55,7 @@ class Recurrence:
         stay the same across daylight-saving changes, as RFC 5545 requires."""
         naive_rule = parse_rule(self.rule, self.start.replace(tzinfo=None))
         zone = self.start.tzinfo
-        found = []
+        found: list[dt.datetime] = []
         for moment in naive_rule:
             zoned = moment.replace(tzinfo=zone)
             if zoned > last or len(found) >= _MAX_OCCURRENCES:

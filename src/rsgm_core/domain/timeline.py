@@ -75,11 +75,15 @@ DEFAULT_RULES: tuple[TimelineRule, ...] = (
 )
 
 
+def _days(values: Iterable[dt.date]) -> frozenset[dt.date]:
+    return frozenset(values)
+
+
 @attrs.frozen
 class WorkingCalendar:
     """Non-working days of a territory: weekends plus the public holidays given (EVT-3)."""
 
-    holidays: frozenset[dt.date] = attrs.field(converter=frozenset, factory=frozenset)
+    holidays: frozenset[dt.date] = attrs.field(converter=_days, factory=frozenset)
 
     def is_working_day(self, day: dt.date) -> bool:
         return day.weekday() < 5 and day not in self.holidays

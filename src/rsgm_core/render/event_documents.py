@@ -8,6 +8,7 @@ neutralised); XLSX needs the ``xlsx`` extra (openpyxl) and PDF the ``pdf`` extra
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -101,12 +102,12 @@ def sign_in_csv(event: Event, session: Session, members: Sequence[Member]) -> st
 
 
 def certificate_html(
-    event: Event, session: Session, member: Member, *, today: object, locale: str = "fr_FR"
+    event: Event, session: Session, member: Member, *, today: dt.date, locale: str = "fr_FR"
 ) -> str:
-    """EVT-6: an "attestation de présence" for one attendee."""
+    """EVT-6: an "attestation de présence" for one attendee, signed ``today``."""
     return _CERTIFICATE.render(
         title=CERTIFICATE_TITLE.capitalize(), event=event, session=session, member=member,
-        day=format_date(session.date, locale), today=format_date(today, locale),  # type: ignore[arg-type]
+        day=format_date(session.date, locale), today=format_date(today, locale),
     )  # fmt: skip
 
 
@@ -119,10 +120,18 @@ def certificate_pdf(html: str) -> bytes:
 
 
 def certificate_attachment(
-    event: Event, session: Session, member: Member, *, pdf: bool, settings: Settings
+    event: Event,
+    session: Session,
+    member: Member,
+    *,
+    pdf: bool,
+    settings: Settings,
+    on: dt.date | None = None,
 ) -> Attachment:
-    today = settings.now().astimezone(settings.zone).date()
-    html = certificate_html(event, session, member, today=today, locale=settings.locale)
+    """EVT-6: the attestation of one attendee as a mail attachment, dated ``on`` (default: today
+    by the settings' clock)."""
+    day = on or settings.now().astimezone(settings.zone).date()
+    html = certificate_html(event, session, member, today=day, locale=settings.locale)
     stem = f"attestation-presence-{session.date.isoformat()}-{_slug(member.last_name)}"
     if pdf:
         return Attachment(f"{stem}.pdf", "application/pdf", certificate_pdf(html))
@@ -176,8 +185,8 @@ def tracking_xlsx(rows: Sequence[TrackingRow]) -> bytes:
         sheet.cell(line, 4).number_format = "0.0%"
         for column in (6, 7):
             sheet.cell(line, column).number_format = '#,##0.00 "€"'
-    for column, width in zip("ABCDEFG", (40, 12, 30, 12, 40, 12, 14), strict=True):
-        sheet.column_dimensions[column].width = width
+    for letter, width in zip("ABCDEFG", (40, 12, 30, 12, 40, 12, 14), strict=True):
+        sheet.column_dimensions[letter].width = width
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -1,4 +1,5 @@
-"""The network's agenda as iCalendar feeds (EVT-8): one per network, one per member.
+"""The network's agenda as iCalendar feeds (EVT-8), one per network and one per member, and the
+recurring series; the use cases of ``app.events.feed``, ``add_series`` and ``list_series``.
 
 UIDs are stable: ``<event id>-<session id>@<domain>`` for a session and ``serie-<id>@<domain>`` for a
 recurring series, the domain being the outbox's Message-ID domain, so a client importing the feed
@@ -14,7 +15,8 @@ from typing import TYPE_CHECKING
 from rsgm_core.domain.animation import RecurringSeries
 from rsgm_core.domain.events import EventFormat, EventKind, RegistrationStatus
 from rsgm_core.render.ical import CalendarEntry, to_ical
-from rsgm_core.services.members import enum_of, new_id
+from rsgm_core.services.event_messages import choice
+from rsgm_core.services.members import new_id
 from rsgm_core.services.outbox import message_id_domain
 
 if TYPE_CHECKING:
@@ -111,8 +113,8 @@ def add_series(
     if start.tzinfo is None:
         start = start.replace(tzinfo=deps.settings.zone)
     series = RecurringSeries(
-        new_id(), title.strip(), enum_of(EventKind, kind, "type d'événement"),
-        enum_of(EventFormat, format, "format"), start, rule.strip() if isinstance(rule, str) else rule,
+        new_id(), title.strip(), choice(EventKind, kind, "type d'événement"),
+        choice(EventFormat, format, "format"), start, rule.strip() if isinstance(rule, str) else rule,
         minutes=minutes, place=place.strip(), network_id=network_id,
     )  # fmt: skip
     with deps.transaction() as uow:
@@ -123,4 +125,4 @@ def add_series(
 
 def series(deps: Deps) -> list[RecurringSeries]:
     with deps.read() as uow:
-        return uow.recurring_series.list()
+        return sorted(uow.recurring_series.list(), key=lambda s: (s.start, s.title, s.id))

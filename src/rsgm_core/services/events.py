@@ -1,43 +1,45 @@
-"""Events as use cases (EVT-1..EVT-8): ``app.events``.
+"""Planning events (EVT-1..EVT-3, EVT-7, EVT-8): ``app.events``.
 
 Each write is one unit of work: it loads what it needs, applies the rules of
-:mod:`rsgm_core.domain.events` and :mod:`rsgm_core.domain.timeline`, saves, and queues its messages
-in the same transaction (NOT-1). Reading the session and counting its seats happen inside the unit
-of work that adds the registration; the SQL backend takes its write lock when that unit of work
-begins (``BEGIN IMMEDIATE``), so two writers racing for the last seat are served one after the
-other and never oversell (EVT-4).
-
-Attendance also feeds the network's engagement rules (MEM-7): each invitation is an
-``AttendanceFact`` (id ``<event id>/<member id>``) updated on registration, cancellation and
-sign-in.
+:mod:`rsgm_core.domain.events` and :mod:`rsgm_core.domain.timeline`, and saves. Registrations,
+attendance and certificates are ``app.registrations``
+(:class:`~rsgm_core.services.registrations.RegistrationService`); the messages of the timeline
+are ``app.event_mail`` (:class:`~rsgm_core.services.event_mail.EventMailService`). Their old
+names on ``app.events`` forward there for one release, with a ``DeprecationWarning``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import functools
+import warnings
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from rsgm_core._compat import deprecated_aliases
+from rsgm_core.domain.animation import RecurringSeries
 from rsgm_core.domain.events import (
     Event,
+    EventDetails,
     EventFormat,
     EventKind,
-    Rates,
+    EventReport,
+    Planned,
     Registration,
-    RegistrationStatus,
     Session,
+    SessionPlan,
+    TodoItem,
     TrackingRow,
-    cancel,
-    register,
+    check_deadlines,
+    check_plan,
     tracking_row,
 )
-from rsgm_core.domain.members import Lifecycle
+from rsgm_core.domain.indicators import Period
 from rsgm_core.domain.timeline import (
     DEFAULT_RULES,
-    PlanningCheck,
     Task,
     TaskKind,
     WorkingCalendar,
@@ -45,56 +47,52 @@ from rsgm_core.domain.timeline import (
     due_between,
     timeline,
 )
-from rsgm_core.errors import RuleViolation, ValidationError
 from rsgm_core.services.census import CensusService
-from rsgm_core.services.event_messages import (
-    EventMessages,
-    event_context,
-    event_registrations,
-    mark_task,
-    rates_of,
-    record_fact,
-    sessions_of,
-)
-from rsgm_core.services.members import enum_of, new_id
-from rsgm_core.services.outbox import queue_message
+from rsgm_core.services.event_mail import EventMailService
+from rsgm_core.services.event_messages import choice, mark_task, rates_of
+from rsgm_core.services.members import new_id
+from rsgm_core.services.registrations import RegistrationService
 
 if TYPE_CHECKING:
-    from rsgm_core.domain.animation import RecurringSeries
     from rsgm_core.services.deps import Deps
 
+# SessionPlan, Planned and TodoItem are defined in the domain; importable from here as before.
 __all__ = ["EventService", "Planned", "SessionPlan", "TodoItem"]
 
 _HEADCOUNT = next(r for r in DEFAULT_RULES if r.kind is TaskKind.HEADCOUNT)
+_SINCE = "0.2.0"
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-@attrs.frozen
-class SessionPlan:
-    """One sitting to plan; the deadline defaults to the headcount day (EVT-2: D − 8 days)."""
-
-    date: dt.date
-    place: str
-    capacity: int | None = None
-    deadline: dt.date | None = None
-    start: dt.time = dt.time(9, 30)
-    end: dt.time = dt.time(12, 30)
+def _this_week(today: dt.date) -> Period:
+    monday = today - dt.timedelta(days=today.weekday())
+    return Period(monday, monday + dt.timedelta(days=6))
 
 
-@attrs.frozen
-class Planned:
-    event: Event
-    sessions: tuple[Session, ...]
-    check: PlanningCheck  # ``check.late``: forced with less than a month's notice (EVT-3)
+def _todo_dates(todo: F) -> F:
+    """``todo(start, end)`` (two dates, before 0.2.0) still works for a release, with a warning."""
+
+    @functools.wraps(todo)
+    def wrapper(self: EventService, *args: Any, **kwargs: Any) -> Any:
+        start = kwargs.pop("start", args[0] if args and isinstance(args[0], dt.date) else None)
+        end = kwargs.pop("end", args[1] if len(args) > 1 else None)
+        if start is None and end is None:
+            return todo(self, *args, **kwargs)
+        warnings.warn(
+            f"todo(start, end) is deprecated since rsgm_core {_SINCE}; use todo(Period(start, end))",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        start = start or _this_week(self.deps.today()).start
+        return todo(self, Period(start, end or start + dt.timedelta(days=6)))
+
+    return wrapper  # type: ignore[return-value]  # same signature as ``todo``
 
 
-@attrs.frozen
-class TodoItem:
-    event: Event
-    task: Task
-    overdue: bool
+class EventService:
+    """Events, their sessions, timeline and calendar: ``app.events``."""
 
-
-class EventService(EventMessages):
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
         self._holidays: dict[tuple[int, str], frozenset[dt.date]] = {}
@@ -140,12 +138,7 @@ class EventService(EventMessages):
         """Record an event and its sessions. An event in the past is refused (EVT-2); one that
         leaves less than a month for the invitation is refused unless ``force``, then flagged
         ``late`` (EVT-3)."""
-        if not sessions:
-            raise ValidationError(
-                "un événement compte au moins une séance", rule="EVT-1", value=title
-            )
-        if not (title or "").strip():
-            raise ValidationError("titre d'événement vide", rule="EVT-1", value=title)
+        check_plan(title, sessions)
         today = self.deps.today()
         first = min(s.date for s in sessions)
         calendar = self._calendar_around(*(s.date for s in sessions))
@@ -153,8 +146,8 @@ class EventService(EventMessages):
             check_planning(plan.date, today=today, calendar=calendar, force=True)  # none passed
         check = check_planning(first, today=today, calendar=calendar, force=force)
         event = Event(
-            new_id(), title.strip(), enum_of(EventKind, kind, "type d'événement"),
-            enum_of(EventFormat, format, "format"), topics=tuple(t.strip() for t in topics if t.strip()),
+            new_id(), title.strip(), choice(EventKind, kind, "type d'événement"),
+            choice(EventFormat, format, "format"), topics=tuple(t.strip() for t in topics if t.strip()),
             cost=cost if isinstance(cost, Decimal | float) else Decimal(cost),  # floats refused
             host_commune=host_commune, network_id=network_id,
             planned_on=today, late=check.late,
@@ -167,13 +160,7 @@ class EventService(EventMessages):
             )
             for p in sorted(sessions, key=lambda p: (p.date, p.start))
         )  # fmt: skip
-        for session in made:
-            if session.deadline < today:
-                raise RuleViolation(
-                    f"date limite d'inscription déjà passée : {session.deadline.isoformat()}",
-                    rule="EVT-4",
-                    value=session.deadline,
-                )
+        check_deadlines(made, on=today)
         with self.deps.transaction() as uow:
             if host_commune is not None:
                 uow.communes.get(host_commune)
@@ -183,30 +170,37 @@ class EventService(EventMessages):
             uow.sessions.add_all(made)
         return Planned(event, made, check)
 
-    def get(self, event_id: str) -> tuple[Event, list[Session]]:
+    def get(self, event_id: str) -> EventDetails:
+        """One event with its sessions (raises ``NotFoundError``)."""
         with self.deps.read() as uow:
-            return uow.events.get(event_id), sessions_of(uow, event_id)
+            event = uow.events.get(event_id)
+            sessions = uow.sessions.list({"event_id": event_id})
+        return EventDetails(event, tuple(sorted(sessions, key=lambda s: (s.date, s.start))))
 
-    def list(self, *, year: int | None = None) -> list[tuple[Event, list[Session]]]:
-        """Events with their sessions, by first date."""
+    def list_events(self, *, year: int | None = None) -> list[EventDetails]:
+        """Events with their sessions, by first date; ``year``: those with a session that year."""
         with self.deps.read() as uow:
             events = uow.events.list()
             by_event: dict[str, list[Session]] = {}
             for s in uow.sessions.list():
                 by_event.setdefault(s.event_id, []).append(s)
-        found = [(e, sorted(by_event.get(e.id, []), key=lambda s: s.date)) for e in events]
+        found = [
+            EventDetails(e, tuple(sorted(by_event.get(e.id, []), key=lambda s: (s.date, s.start))))
+            for e in events
+        ]
         if year is not None:
-            found = [(e, ss) for e, ss in found if any(s.date.year == year for s in ss)]
+            found = [d for d in found if any(s.date.year == year for s in d.sessions)]
         return sorted(
-            found, key=lambda pair: (pair[1][0].date if pair[1] else dt.date.max, pair[0].title)
+            found,
+            key=lambda d: (d.sessions[0].date if d.sessions else dt.date.max, d.event.title),
         )
 
     # Timeline and to-do list (EVT-2) -----------------------------------------------------------
 
     def timeline(self, event_id: str) -> tuple[Task, ...]:
         """Before-event tasks from the first session, after-event tasks from the last."""
-        event, sessions = self.get(event_id)
-        return self._timeline(event, sessions)
+        details = self.get(event_id)
+        return self._timeline(details.event, details.sessions)
 
     def _timeline(self, event: Event, sessions: Sequence[Session]) -> tuple[Task, ...]:
         if not sessions:
@@ -218,136 +212,37 @@ class EventService(EventMessages):
         after = [t for t in timeline(last, calendar, hosted=hosted) if t.nominal > last]
         return (*before, *after)
 
-    def todo(self, start: dt.date | None = None, end: dt.date | None = None) -> list[TodoItem]:
-        """EVT-2: the tasks due this week (Monday to Sunday by default) across every event, with
-        the tasks still undone from before, flagged overdue; tasks marked done are left out."""
-        today = self.deps.today()
-        start = start or today - dt.timedelta(days=today.weekday())
-        end = end or start + dt.timedelta(days=6)
+    @_todo_dates
+    def todo(self, period: Period | None = None) -> list[TodoItem]:
+        """EVT-2: the tasks due in ``period`` (this week, Monday to Sunday, by default) across
+        every event, with the tasks still undone from before, flagged overdue; tasks marked done
+        are left out."""
+        period = period or _this_week(self.deps.today())
         items = []
-        for event, sessions in self.list():
-            tasks = [t for t in self._timeline(event, sessions) if t.kind.value not in event.done]
-            late = [t for t in tasks if t.due < start]
-            items += [TodoItem(event, t, True) for t in late]
-            items += [TodoItem(event, t, False) for t in due_between(tasks, start, end)]
+        for details in self.list_events():
+            event = details.event
+            tasks = [
+                t for t in self._timeline(event, details.sessions) if t.kind.value not in event.done
+            ]
+            items += [TodoItem(event, t, True) for t in tasks if t.due < period.start]
+            items += [
+                TodoItem(event, t, False) for t in due_between(tasks, period.start, period.end)
+            ]
         return sorted(items, key=lambda i: (i.task.due, i.event.title))
 
     def mark_done(self, event_id: str, task: TaskKind | str, *, done: bool = True) -> Event:
-        kind = enum_of(TaskKind, task, "tâche")
+        """Mark a timeline task done (or undone, ``done=False``) for the to-do list."""
+        kind = choice(TaskKind, task, "tâche")
         with self.deps.transaction() as uow:
             return mark_task(uow, uow.events.get(event_id), kind, done=done)
 
-    # Registrations (EVT-4) ---------------------------------------------------------------------
-
-    def register(self, session_id: str, member_id: str) -> Registration:
-        """Register a member: confirmed while seats remain, else on the waiting list."""
-        with self.deps.transaction() as uow:
-            session = uow.sessions.get(session_id)  # read and counted inside the write lock
-            member = uow.members.get(member_id)
-            if member.lifecycle is not Lifecycle.ACTIVE:
-                raise RuleViolation(
-                    f"{member.full_name} n'est pas membre actif du réseau ({member.lifecycle.value}) : "
-                    "seuls les membres s'inscrivent",
-                    rule="EVT-4",
-                    value=member_id,
-                )
-            existing = uow.registrations.list({"session_id": session_id})
-            made = register(
-                session,
-                existing,
-                registration_id=new_id(),
-                member_id=member_id,
-                on=self.deps.today(),
-            )
-            uow.registrations.add(made)
-            event = uow.events.get(session.event_id)
-            record_fact(uow, event, member_id, session.date, registered=True)
-        return made
-
-    def cancel(self, registration_id: str) -> tuple[Registration, Registration | None]:
-        """Cancel; the first on the waiting list takes the seat and is told (EVT-4, NOT-1)."""
-        with self.deps.transaction() as uow:
-            registration = uow.registrations.get(registration_id)
-            session = uow.sessions.get(registration.session_id)
-            if session.date < self.deps.today():
-                raise RuleViolation(
-                    f"la séance du {session.date.isoformat()} a eu lieu",
-                    rule="EVT-4",
-                    value=registration_id,
-                )
-            others = uow.registrations.list({"session_id": session.id})
-            cancelled, promoted = cancel(registration, others)
-            uow.registrations.update(cancelled)
-            event = uow.events.get(session.event_id)
-            if not any(
-                r.member_id == registration.member_id
-                and r.status is not RegistrationStatus.CANCELLED
-                for r in event_registrations(uow, event.id)
-                if r.id != registration.id
-            ):
-                record_fact(uow, event, registration.member_id, session.date, registered=False)
-            if promoted is not None:
-                uow.registrations.update(promoted)
-                member = uow.members.get(promoted.member_id)
-                if member.email:
-                    queue_message(self.deps,
-                        uow, "event_waiting_list_promotion", member.email,
-                        {"member": member, **event_context(event, [session], self.deps.settings.locale)},
-                    )  # fmt: skip
-        return cancelled, promoted
-
-    def registrations(self, event_id: str) -> list[Registration]:
-        with self.deps.read() as uow:
-            uow.events.get(event_id)
-            return event_registrations(uow, event_id)
-
-    # Attendance, rates, certificates (EVT-5, EVT-6, EVT-7) -------------------------------------
-
-    def attend(self, session_id: str, present: Iterable[str]) -> list[Registration]:
-        """Record the sign-in sheet of a session that has taken place: every confirmed registrant
-        is present or absent; someone not registered cannot sign (EVT-5)."""
-        wanted = set(present)
-        with self.deps.transaction() as uow:
-            session = uow.sessions.get(session_id)
-            if session.date > self.deps.today():
-                raise RuleViolation(
-                    f"la séance du {session.date.isoformat()} n'a pas encore eu lieu",
-                    rule="EVT-5",
-                    value=session_id,
-                )
-            confirmed = [
-                r for r in uow.registrations.list({"session_id": session_id})
-                if r.status is RegistrationStatus.CONFIRMED
-            ]  # fmt: skip
-            strangers = sorted(wanted - {r.member_id for r in confirmed})
-            if strangers:
-                raise RuleViolation(
-                    f"{len(strangers)} personne(s) non inscrite(s) à cette séance : "
-                    f"{', '.join(strangers)} ; inscrivez-les d'abord",
-                    rule="EVT-5",
-                    value=strangers,
-                )
-            marked = [attrs.evolve(r, attended=r.member_id in wanted) for r in confirmed]
-            uow.registrations.update_all(marked)
-            event = uow.events.get(session.event_id)
-            for r in marked:
-                record_fact(
-                    uow, event, r.member_id, session.date, registered=True, attended=r.attended
-                )
-            event = uow.events.get(event.id)  # the sheet is in: headcount and tracking row done
-            mark_task(uow, mark_task(uow, event, TaskKind.HEADCOUNT), TaskKind.TRACKING_ROW)
-        return marked
-
-    def rates(self, event_id: str) -> Rates:
-        with self.deps.read() as uow:
-            event = uow.events.get(event_id)
-            return rates_of(event, event_registrations(uow, event_id))
+    # Tracking (EVT-5, EVT-7) -------------------------------------------------------------------
 
     def tracking(self, *, year: int | None = None) -> list[TrackingRow]:
         """EVT-7: one row per event, by date."""
-        return [row for row, _rates in self.report(year=year)]
+        return [found.row for found in self.report(year=year)]
 
-    def report(self, *, year: int | None = None) -> list[tuple[TrackingRow, Rates]]:
+    def report(self, *, year: int | None = None) -> list[EventReport]:
         """EVT-5 and EVT-7 for every event: its tracking row and all its rates, by date; reads
         events, sessions and registrations once each, whatever their number."""
         with self.deps.read() as uow:
@@ -370,8 +265,8 @@ class EventService(EventMessages):
             row = tracking_row(event, mine, rates)
             if all(r.attended is None for r in regs):  # not held, or no sign-in sheet yet
                 row = attrs.evolve(row, participation=None, cost_per_attendee=None)
-            rows.append((row, rates))
-        return sorted(rows, key=lambda pair: (pair[0].dates[0], pair[0].title))
+            rows.append(EventReport(row, rates))
+        return sorted(rows, key=lambda found: (found.row.dates[0], found.row.title))
 
     # Calendar (EVT-8) --------------------------------------------------------------------------
 
@@ -389,14 +284,67 @@ class EventService(EventMessages):
         format: EventFormat | str,
         start: dt.datetime,
         rule: str,
-        **options: Any,
+        *,
+        minutes: int = 90,
+        place: str = "",
+        network_id: str | None = None,
     ) -> RecurringSeries:
-        """A recurring event with an RFC 5545 rule (EVT-8); see :func:`services.calendar.add_series`."""
+        """A recurring event with an RFC 5545 rule (``FREQ=MONTHLY;BYDAY=1TH``) from ``start``
+        (a naive time is read in the CDG's zone), lasting ``minutes``; a rule that is not RFC
+        5545 is refused and nothing is written (EVT-8)."""
         from rsgm_core.services.calendar import add_series
 
-        return add_series(self.deps, title, kind, format, start, rule, **options)
+        return add_series(
+            self.deps, title, kind, format, start, rule,
+            minutes=minutes, place=place, network_id=network_id,
+        )  # fmt: skip
 
-    def series(self) -> list[RecurringSeries]:
+    def list_series(self) -> list[RecurringSeries]:
+        """The recurring events (EVT-8)."""
         from rsgm_core.services.calendar import series
 
         return series(self.deps)
+
+
+deprecated_aliases(EventService, list="list_events", series="list_series")
+
+
+def _moved(area: str, cls: type, new: str, old: str, keyword: str | None = None) -> Any:
+    """``app.events.<old>`` forwarding to ``app.<area>.<new>`` for one release, with a warning;
+    ``keyword``: the old positional argument that the new method takes by that keyword."""
+    target = getattr(cls, new)
+
+    @functools.wraps(target)
+    def alias(self: EventService, *args: Any, **kwargs: Any) -> Any:
+        warnings.warn(
+            f"app.events.{old}() is deprecated since rsgm_core {_SINCE}; "
+            f"use app.{area}.{new}() instead",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        if keyword is not None and args:
+            kwargs[keyword], args = args[0], args[1:]
+        return getattr(cls(self.deps), new)(*args, **kwargs)
+
+    alias.__name__ = old
+    alias.__qualname__ = f"EventService.{old}"
+    alias.__doc__ = f"Deprecated: use ``app.{area}.{new}()``."
+    alias.__deprecated__ = f"use app.{area}.{new}()"  # type: ignore[attr-defined]  # PEP 702
+    return alias
+
+
+for _old, _area, _cls, _new, _keyword in (
+    ("register", "registrations", RegistrationService, "register", None),
+    ("cancel", "registrations", RegistrationService, "cancel", None),
+    ("registrations", "registrations", RegistrationService, "list_registrations", "event_id"),
+    ("attend", "registrations", RegistrationService, "attend", None),
+    ("sign_in", "registrations", RegistrationService, "sign_in", None),
+    ("rates", "registrations", RegistrationService, "rates", None),
+    ("certificates", "registrations", RegistrationService, "list_certificates", "event_id"),
+    ("invite", "event_mail", EventMailService, "send_invitations", None),
+    ("remind", "event_mail", EventMailService, "send_reminders", None),
+    ("send_minutes", "event_mail", EventMailService, "send_minutes", None),
+    ("thank_host", "event_mail", EventMailService, "thank_host", None),
+    ("send_certificates", "event_mail", EventMailService, "send_certificates", None),
+):
+    setattr(EventService, _old, _moved(_area, _cls, _new, _old, _keyword))

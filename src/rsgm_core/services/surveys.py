@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from rsgm_core.domain.animation import Newsletter, Survey, SurveyAnswer, newcomers_due
+from rsgm_core._compat import deprecated_aliases
+from rsgm_core.domain.animation import (
+    Newsletter,
+    Survey,
+    SurveyAnswer,
+    check_answer,
+    newcomers_due,
+)
 from rsgm_core.domain.events import (
     SurveyKind,
     certificate_recipients,
@@ -20,8 +27,8 @@ from rsgm_core.domain.events import (
 from rsgm_core.domain.members import Lifecycle, Member
 from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.errors import RuleViolation, ValidationError
-from rsgm_core.services.event_messages import event_registrations, mark_task
-from rsgm_core.services.members import enum_of, new_id
+from rsgm_core.services.event_messages import choice, event_registrations, mark_task
+from rsgm_core.services.members import new_id
 from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
@@ -33,6 +40,9 @@ __all__ = ["SurveyDue", "SurveyResults", "SurveyService"]
 
 @attrs.frozen
 class SurveyResults:
+    """A survey with its answer count, satisfaction rate and response rate (EVT-9); a rate is
+    ``None`` where its denominator is zero."""
+
     survey: Survey
     answers: int
     satisfaction: Decimal | None  # share of scores 4-5 (EVT-9)
@@ -65,7 +75,7 @@ class SurveyService:
         """Open a survey and invite its audience through the outbox: a satisfaction survey goes to
         the event's attendees (EVT-9), a newcomer survey to that member, the needs and in-depth
         surveys to every active member (SUR-1)."""
-        chosen = enum_of(SurveyKind, kind, "type de questionnaire")
+        chosen = choice(SurveyKind, kind, "type de questionnaire")
         with self.deps.transaction() as uow:
             audience = self._audience(uow, chosen, event_id, member_id)
             default = chosen.value.capitalize()
@@ -119,13 +129,11 @@ class SurveyService:
             if member_id is not None:
                 uow.members.get(member_id)
                 if uow.survey_answers.count({"survey_id": survey.id, "member_id": member_id}):
+                    # needs storage: the member's earlier answers to this survey
                     raise RuleViolation(
                         "ce membre a déjà répondu à ce questionnaire", rule="SUR-1", value=member_id
                     )
-            if survey.kind is SurveyKind.SATISFACTION and score is None:
-                raise ValidationError(
-                    "une réponse de satisfaction porte une note de 1 à 5", rule="EVT-9", value=None
-                )
+            check_answer(survey, score)
             answer = SurveyAnswer(
                 new_id(), survey.id, self.deps.today(), score, member_id, comment.strip()
             )
@@ -137,9 +145,9 @@ class SurveyService:
             answers = uow.survey_answers.list({"survey_id": survey_id})
         return _results(survey, answers)
 
-    def list(self, *, kind: SurveyKind | str | None = None) -> list[SurveyResults]:
+    def list_surveys(self, *, kind: SurveyKind | str | None = None) -> list[SurveyResults]:
         """Every survey with its rates, oldest first; two reads whatever their number."""
-        where = {"kind": enum_of(SurveyKind, kind, "type de questionnaire")} if kind else None
+        where = {"kind": choice(SurveyKind, kind, "type de questionnaire")} if kind else None
         with self.deps.read() as uow:
             surveys = uow.surveys.list(where)
             answers = uow.survey_answers.list()
@@ -153,7 +161,7 @@ class SurveyService:
         """SUR-1 and EVT-9: what should go out now: the satisfaction survey of each event held
         and not yet surveyed, the 3-month survey of each newcomer, and the in-depth survey when
         the last one is 3 years old (or there was none)."""
-        day = on or self.deps.today()
+        day = self.deps.on(on)
         with self.deps.read() as uow:
             surveys = uow.surveys.list()
             events = uow.events.list()
@@ -167,7 +175,11 @@ class SurveyService:
             for e in sorted(events, key=lambda e: last_dates.get(e.id, dt.date.max))
             if e.id in last_dates and last_dates[e.id] < day and e.id not in surveyed
         ]  # fmt: skip
-        newcomers = {s.member_id for s in surveys if s.kind is SurveyKind.NEWCOMER}
+        newcomers = {
+            s.member_id
+            for s in surveys
+            if s.kind is SurveyKind.NEWCOMER and s.member_id is not None
+        }
         names = {m.id: m for m in members}
         for member_id in newcomers_due([(m.id, m.arrival) for m in members], newcomers, on=day):
             member = names[member_id]
@@ -215,7 +227,8 @@ class SurveyService:
                 Newsletter(new_id(), today, subject.strip(), len(members), forced)
             )
 
-    def newsletters(self) -> list[Newsletter]:
+    def list_newsletters(self) -> list[Newsletter]:
+        """The newsletters sent, oldest first (EVT-10)."""
         with self.deps.read() as uow:
             return sorted(uow.newsletters.list(), key=lambda n: (n.sent_on, n.id))
 
@@ -226,3 +239,6 @@ def _results(survey: Survey, answers: Iterable[SurveyAnswer]) -> SurveyResults:
     rate, _ = satisfaction(scores, invited=survey.invited)
     response = None if survey.invited == 0 else Decimal(len(answers)) / Decimal(survey.invited)
     return SurveyResults(survey, len(answers), rate, response)
+
+
+deprecated_aliases(SurveyService, list="list_surveys", newsletters="list_newsletters")

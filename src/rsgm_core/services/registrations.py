@@ -1,0 +1,167 @@
+"""Registrations, attendance, rates and certificates (EVT-4..EVT-6): ``app.registrations``.
+
+Reading the session and counting its seats happen inside the unit of work that adds the
+registration; the SQL backend takes its write lock when that unit of work begins (``BEGIN
+IMMEDIATE``), so two writers racing for the last seat are served one after the other and never
+oversell (EVT-4).
+
+Attendance also feeds the network's engagement rules (MEM-7): each invitation is an
+``AttendanceFact`` (id ``<event id>/<member id>``) updated on registration, cancellation and
+sign-in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from rsgm_core.domain.events import (
+    Cancellation,
+    CertificateRow,
+    Rates,
+    Registration,
+    RegistrationStatus,
+    SignInSheet,
+    cancel,
+    check_cancellable,
+    check_registrant,
+    mark_attendance,
+    register,
+)
+from rsgm_core.domain.timeline import TaskKind
+from rsgm_core.render.event_documents import registrants
+from rsgm_core.services.event_messages import (
+    certificate_rows,
+    event_context,
+    event_registrations,
+    mark_task,
+    rates_of,
+    record_fact,
+)
+from rsgm_core.services.members import new_id
+from rsgm_core.services.outbox import queue_message
+
+if TYPE_CHECKING:
+    from rsgm_core.services.deps import Deps
+
+__all__ = ["RegistrationService"]
+
+
+class RegistrationService:
+    """Who comes to an event's sessions: ``app.registrations``."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    # Registrations (EVT-4) ---------------------------------------------------------------------
+
+    def register(self, session_id: str, member_id: str) -> Registration:
+        """Register an active member before the session's deadline: confirmed while seats
+        remain, else on the waiting list."""
+        with self.deps.transaction() as uow:
+            session = uow.sessions.get(session_id)  # read and counted inside the write lock
+            check_registrant(uow.members.get(member_id))
+            existing = uow.registrations.list({"session_id": session_id})
+            made = register(
+                session,
+                existing,
+                registration_id=new_id(),
+                member_id=member_id,
+                on=self.deps.today(),
+            )
+            uow.registrations.add(made)
+            event = uow.events.get(session.event_id)
+            record_fact(uow, event, member_id, session.date, registered=True)
+        return made
+
+    def cancel(self, registration_id: str) -> Cancellation:
+        """Cancel before the session; the first on the waiting list takes the freed seat and is
+        told (EVT-4, NOT-1)."""
+        with self.deps.transaction() as uow:
+            registration = uow.registrations.get(registration_id)
+            session = uow.sessions.get(registration.session_id)
+            check_cancellable(registration, session, on=self.deps.today())
+            others = uow.registrations.list({"session_id": session.id})
+            cancelled, promoted = cancel(registration, others)
+            uow.registrations.update(cancelled)
+            event = uow.events.get(session.event_id)
+            if not any(
+                r.member_id == registration.member_id
+                and r.status is not RegistrationStatus.CANCELLED
+                for r in event_registrations(uow, event.id)
+                if r.id != registration.id
+            ):
+                record_fact(uow, event, registration.member_id, session.date, registered=False)
+            if promoted is not None:
+                uow.registrations.update(promoted)
+                member = uow.members.get(promoted.member_id)
+                if member.email:
+                    queue_message(self.deps,
+                        uow, "event_waiting_list_promotion", member.email,
+                        {"member": member, **event_context(event, [session], self.deps.settings.locale)},
+                    )  # fmt: skip
+        return Cancellation(cancelled, promoted)
+
+    def list_registrations(
+        self,
+        *,
+        event_id: str | None = None,
+        session_id: str | None = None,
+        member_id: str | None = None,
+    ) -> list[Registration]:
+        """Registrations, cancelled ones included, filtered by event, session and member (each
+        given id must exist); by session, then order of arrival."""
+        with self.deps.read() as uow:
+            if event_id is not None:
+                uow.events.get(event_id)
+                found = event_registrations(uow, event_id)
+            else:
+                found = uow.registrations.list()
+            if session_id is not None:
+                uow.sessions.get(session_id)
+                found = [r for r in found if r.session_id == session_id]
+            if member_id is not None:
+                uow.members.get(member_id)
+                found = [r for r in found if r.member_id == member_id]
+        return sorted(found, key=lambda r: (r.session_id, r.rank))
+
+    # Attendance, rates, certificates (EVT-5, EVT-6) --------------------------------------------
+
+    def attend(self, session_id: str, present: Iterable[str]) -> list[Registration]:
+        """Record the sign-in sheet of a session that has taken place: every confirmed
+        registrant is present (their member id is in ``present``) or absent; someone not
+        registered cannot sign (EVT-5)."""
+        with self.deps.transaction() as uow:
+            session = uow.sessions.get(session_id)
+            registrations = uow.registrations.list({"session_id": session_id})
+            marked = mark_attendance(session, registrations, present, on=self.deps.today())
+            uow.registrations.update_all(marked)
+            event = uow.events.get(session.event_id)
+            for r in marked:
+                record_fact(
+                    uow, event, r.member_id, session.date, registered=True, attended=r.attended
+                )
+            event = uow.events.get(event.id)  # the sheet is in: headcount and tracking row done
+            mark_task(uow, mark_task(uow, event, TaskKind.HEADCOUNT), TaskKind.TRACKING_ROW)
+        return marked
+
+    def sign_in(self, session_id: str) -> SignInSheet:
+        """EVT-5: what the sign-in sheet lists: the confirmed registrants of one session."""
+        with self.deps.read() as uow:
+            session = uow.sessions.get(session_id)
+            event = uow.events.get(session.event_id)
+            ids = registrants(uow.registrations.list({"session_id": session_id}))
+            members = uow.members.list({"id": ids}) if ids else []
+        return SignInSheet(event, session, tuple(members))
+
+    def rates(self, event_id: str) -> Rates:
+        """EVT-5: invited, registered and attendees, and the rates between them."""
+        with self.deps.read() as uow:
+            event = uow.events.get(event_id)
+            return rates_of(event, event_registrations(uow, event_id))
+
+    def list_certificates(self, *, event_id: str) -> list[CertificateRow]:
+        """EVT-6: the attendees of the event, each with the session attended."""
+        with self.deps.read() as uow:
+            uow.events.get(event_id)
+            return certificate_rows(uow, event_id)
