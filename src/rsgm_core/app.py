@@ -18,12 +18,14 @@ if TYPE_CHECKING:
     from rsgm_core.ports import Storage, UnitOfWork
     from rsgm_core.services.access import AccessService
     from rsgm_core.services.advice import AdviceService
+    from rsgm_core.services.billing import BillingService
     from rsgm_core.services.census import CensusService
     from rsgm_core.services.directory import DirectoryService
     from rsgm_core.services.event_mail import EventMailService
     from rsgm_core.services.events import EventService
     from rsgm_core.services.indicators import IndicatorService
     from rsgm_core.services.members import MemberService
+    from rsgm_core.services.memberships import MembershipService
     from rsgm_core.services.network import NetworkService
     from rsgm_core.services.outbox import OutboxService
     from rsgm_core.services.partners import PartnerService
@@ -170,11 +172,26 @@ class App:
 
     @cached_property
     def tariffs(self) -> TariffService:
+        """Deprecated since 0.2.0: :attr:`memberships` and :attr:`billing` (each method warns)."""
         from rsgm_core.services.tariffs import TariffService
 
         return TariffService(self.deps)
 
     # --- tariffs slice: new areas go here. ----------------------------------------------------
+
+    @cached_property
+    def memberships(self) -> MembershipService:
+        """The membership pack: grids, quotes, memberships, conventions (TAR-1..TAR-4)."""
+        from rsgm_core.services.memberships import MembershipService
+
+        return MembershipService(self.deps)
+
+    @cached_property
+    def billing(self) -> BillingService:
+        """Trainees, hourly interventions, invoices and their exports (TAR-4..TAR-8)."""
+        from rsgm_core.services.billing import BillingService
+
+        return BillingService(self.deps)
 
     @cached_property
     def events(self) -> EventService:

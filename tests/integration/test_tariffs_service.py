@@ -1,10 +1,11 @@
-"""The membership pack through ``app.tariffs``, on both backends, over the Deux-Sèvres sample
+"""The membership pack through ``app.memberships`` and ``app.billing``, on every backend, over the Deux-Sèvres sample
 (populations of vintage 2022, in force in 2025): memberships, conventions, interventions, invoices
 (TAR-1..TAR-8). Every refusal leaves every collection exactly as it was."""
 
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import json
 from collections.abc import Iterator
@@ -19,12 +20,14 @@ import pytest
 import rsgm_core
 from rsgm_core.app import App
 from rsgm_core.domain.conventions import Party
+from rsgm_core.domain.partners import PartnerCategory
 from rsgm_core.domain.tariffs import ServiceKind, TariffGrid
 from rsgm_core.domain.territory import PopulationFigure, PopulationKind
 from rsgm_core.errors import NotFoundError, RsgmError, RuleViolation, ValidationError
 from rsgm_core.hookspecs import hookimpl
 from rsgm_core.plugins.cdg79 import CDG79_2025
-from tests.conftest import NEW_VINTAGE, OLD_VINTAGE, SAMPLE, fixed_clock
+from rsgm_core.testing import Clock
+from tests.conftest import NEW_VINTAGE, OLD_VINTAGE, SAMPLE
 from tests.helpers import snapshot
 
 FIRST_JOB = ServiceKind.FIRST_JOB_ACCOMPANIMENT
@@ -59,37 +62,39 @@ class Grids2024And2026:
 
 
 @pytest.fixture
-def more_grids(url: str) -> Iterator[App]:
-    with rsgm_core.open(url, plugins=[Grids2024And2026()], clock=fixed_clock) as opened:
+def more_grids(url: str, rsgm_clock: Clock) -> Iterator[App]:
+    with rsgm_core.open(url, plugins=[Grids2024And2026()], clock=rsgm_clock) as opened:
         opened.census.import_(SAMPLE, ["79"])
         yield opened
 
 
 def test_the_grid_of_a_year_is_the_one_adopted_for_it_TAR_2(pack: App) -> None:
-    assert pack.tariffs.grid(2025) == CDG79_2025
-    assert pack.tariffs.cdg == "cdg79"
-    error = refused(pack, NotFoundError, "TAR-2", pack.tariffs.grid, 2026)
+    assert pack.memberships.grid(year=2025) == CDG79_2025
+    assert pack.memberships.cdg == "cdg79"
+    error = refused(pack, NotFoundError, "TAR-2", pack.memberships.grid, year=2026)
     assert "2025" in error.message  # the exercises covered
     with pytest.raises(ValidationError):
-        pack.tariffs.grid("2025")  # type: ignore[arg-type]
+        pack.memberships.grid(year="2025")  # type: ignore[arg-type]
 
 
 def test_join_charges_the_stratum_of_the_population_in_force_TAR_1_TER_2(pack: App) -> None:
-    quote = pack.tariffs.quote(BEAUSSAIS, 2025)
+    quote = pack.memberships.quote(BEAUSSAIS, year=2025)
     assert (quote.population, quote.kind, quote.vintage) == (923, PopulationKind.MUNICIPALE, 2022)
-    fees = {code: pack.tariffs.join(code, 2025).fee for code in (AUBIGNY, BEAUSSAIS, SAUZE)}
+    fees = {
+        code: pack.memberships.join(code, year=2025).fee for code in (AUBIGNY, BEAUSSAIS, SAUZE)
+    }
     assert fees == {
         AUBIGNY: Decimal("100.00"),
         BEAUSSAIS: Decimal("150.00"),
         SAUZE: Decimal("300.00"),
     }
-    listed = pack.tariffs.memberships(2025)
+    listed = pack.memberships.list_memberships(year=2025)
     assert [(m.insee, m.year, m.joined_on) for m in listed] == [
         (AUBIGNY, 2025, date(2025, 3, 14)),  # today, from the fixed clock
         (BEAUSSAIS, 2025, date(2025, 3, 14)),
         (SAUZE, 2025, date(2025, 3, 14)),
     ]
-    assert all(m.id for m in listed) and pack.tariffs.memberships(2024) == []
+    assert all(m.id for m in listed) and pack.memberships.list_memberships(year=2024) == []
 
 
 @pytest.mark.parametrize(
@@ -100,90 +105,98 @@ def test_join_charges_the_stratum_of_the_population_in_force_TAR_1_TER_2(pack: A
 def test_stratum_bounds_are_inclusive_TAR_1(pack: App, population: int, fee: str) -> None:
     with pack.transaction() as uow:
         uow.populations.update(PopulationFigure(AUBIGNY, 2022, population))
-    assert pack.tariffs.join(AUBIGNY, 2025).fee == Decimal(fee)
+    assert pack.memberships.join(AUBIGNY, year=2025).fee == Decimal(fee)
 
 
 def test_a_commune_above_3500_is_refused_never_charged_0_TAR_1(pack: App) -> None:
-    error = refused(pack, RuleViolation, "TAR-1", pack.tariffs.join, BRESSUIRE, 2025)
+    error = refused(pack, RuleViolation, "TAR-1", pack.memberships.join, BRESSUIRE, year=2025)
     assert "19970" in error.message and BRESSUIRE in error.message
     with pack.transaction() as uow:
         uow.populations.update(PopulationFigure(AUBIGNY, 2022, 3_501))
-    refused(pack, RuleViolation, "TAR-1", pack.tariffs.join, AUBIGNY, 2025)
+    refused(pack, RuleViolation, "TAR-1", pack.memberships.join, AUBIGNY, year=2025)
 
 
 def test_the_fee_is_the_full_year_whatever_the_month_TAR_3(pack: App) -> None:
-    late = pack.tariffs.join(AUBIGNY, joined_on=date(2025, 12, 30))
+    late = pack.memberships.join(AUBIGNY, on=date(2025, 12, 30))
     assert (late.year, late.fee) == (2025, Decimal("100.00"))
-    ahead = pack.tariffs.join(BEAUSSAIS, 2025, joined_on=date(2024, 12, 10))  # joining ahead
+    ahead = pack.memberships.join(BEAUSSAIS, year=2025, on=date(2024, 12, 10))  # joining ahead
     assert (ahead.year, ahead.valid_from, ahead.valid_until) == (
         2025, date(2025, 1, 1), date(2025, 12, 31),
     )  # fmt: skip
     refused(
-        pack, RuleViolation, "TAR-3", pack.tariffs.join, SAUZE, 2025, joined_on=date(2026, 1, 5)
+        pack, RuleViolation, "TAR-3", pack.memberships.join, SAUZE, year=2025, on=date(2026, 1, 5)
     )
 
 
 def test_a_second_membership_for_the_same_year_is_refused_TAR_3(pack: App) -> None:
-    pack.tariffs.join(AUBIGNY, 2025)
-    refused(pack, RuleViolation, "TAR-3", pack.tariffs.join, AUBIGNY, 2025)
-    refused(pack, RuleViolation, "TAR-3", pack.tariffs.join, AUBIGNY, joined_on=date(2025, 6, 1))
+    pack.memberships.join(AUBIGNY, year=2025)
+    refused(pack, RuleViolation, "TAR-3", pack.memberships.join, AUBIGNY, year=2025)
+    refused(pack, RuleViolation, "TAR-3", pack.memberships.join, AUBIGNY, on=date(2025, 6, 1))
 
 
 def test_a_year_without_grid_is_refused_TAR_2(pack: App) -> None:
-    refused(pack, NotFoundError, "TAR-2", pack.tariffs.join, AUBIGNY, 2026)
-    refused(pack, NotFoundError, "TAR-2", pack.tariffs.join, AUBIGNY, joined_on=date(2026, 1, 5))
+    refused(pack, NotFoundError, "TAR-2", pack.memberships.join, AUBIGNY, year=2026)
+    refused(pack, NotFoundError, "TAR-2", pack.memberships.join, AUBIGNY, on=date(2026, 1, 5))
 
 
 def test_a_missing_population_is_refused_and_the_totale_used_when_known_TER_2(
     more_grids: App,
 ) -> None:
     # 2026 needs vintage 2023, not imported; 2024 uses vintage 2021, which has a totale.
-    refused(more_grids, RuleViolation, "TER-2", more_grids.tariffs.join, AUBIGNY, 2026)
-    quote = more_grids.tariffs.quote(AUBIGNY, 2024)
+    refused(more_grids, RuleViolation, "TER-2", more_grids.memberships.join, AUBIGNY, year=2026)
+    quote = more_grids.memberships.quote(AUBIGNY, year=2024)
     assert (quote.population, quote.kind, quote.vintage) == (175, PopulationKind.TOTALE, 2021)
 
 
 def test_unknown_or_merged_communes_are_refused_TER_5(pack: App) -> None:
-    refused(pack, NotFoundError, None, pack.tariffs.join, "79999", 2025)
-    refused(pack, ValidationError, "TER-1", pack.tariffs.join, "7901", 2025)
-    error = refused(pack, RuleViolation, "TER-5", pack.tariffs.join, ADILLY, 2025)
+    refused(pack, NotFoundError, None, pack.memberships.join, "79999", year=2025)
+    refused(pack, ValidationError, "TER-1", pack.memberships.join, "7901", year=2025)
+    error = refused(pack, RuleViolation, "TER-5", pack.memberships.join, ADILLY, year=2025)
     assert "79185" in error.message
-    refused(pack, RuleViolation, "TER-5", pack.tariffs.sign_convention, ADILLY, date(2025, 1, 2))
+    refused(
+        pack, RuleViolation, "TER-5", pack.memberships.sign_convention, ADILLY, on=date(2025, 1, 2)
+    )
 
 
 def test_conventions_status_notice_and_deadlines_TAR_4(pack: App) -> None:
-    signed = pack.tariffs.sign_convention(SAUZE, date(2025, 1, 15), reference=" CONV-1 ")
+    signed = pack.memberships.sign_convention(SAUZE, on=date(2025, 1, 15), reference=" CONV-1 ")
     assert (signed.reference, signed.renewal_date) == ("CONV-1", date(2027, 1, 15))
-    refused(pack, RuleViolation, "TAR-4", pack.tariffs.sign_convention, SAUZE, date(2026, 5, 1))
-    status = pack.tariffs.convention_status(SAUZE)  # today: 14 March 2025
+    refused(
+        pack, RuleViolation, "TAR-4", pack.memberships.sign_convention, SAUZE, on=date(2026, 5, 1)
+    )
+    status = pack.memberships.convention_status(SAUZE)  # today: 14 March 2025
     assert status.in_force and not status.renewed and status.convention == signed
-    assert pack.tariffs.convention_status(SAUZE, date(2027, 6, 1)).renewed
-    before = pack.tariffs.convention_status(SAUZE, date(2025, 1, 14))
+    assert pack.memberships.convention_status(SAUZE, on=date(2027, 6, 1)).renewed
+    before = pack.memberships.convention_status(SAUZE, on=date(2025, 1, 14))
     assert not before.in_force and before.convention == signed
-    assert pack.tariffs.convention_status(AUBIGNY).convention is None
-    due = pack.tariffs.deadlines(date(2026, 12, 1), days=60)
+    assert pack.memberships.convention_status(AUBIGNY).convention is None
+    due = pack.memberships.list_deadlines(on=date(2026, 12, 1), days=60)
     assert [(d.on, d.kind.value) for d in due] == [
         (date(2026, 12, 15), "preavis"),
         (date(2027, 1, 15), "reconduction"),
     ]
     refused(
-        pack, RuleViolation, "TAR-4", pack.tariffs.give_notice, SAUZE, date(2026, 12, 16)
+        pack, RuleViolation, "TAR-4", pack.memberships.give_notice, SAUZE, on=date(2026, 12, 16)
     )  # too late
-    ended = pack.tariffs.give_notice(SAUZE, date(2026, 12, 15), by="cdg")
+    ended = pack.memberships.give_notice(SAUZE, on=date(2026, 12, 15), party="cdg")
     assert ended.notice is not None and ended.notice.by is Party.CDG
     assert ended.last_day == date(2027, 1, 14)
-    assert pack.tariffs.conventions(SAUZE) == [ended]
-    refused(pack, RuleViolation, "TAR-4", pack.tariffs.give_notice, SAUZE, date(2026, 12, 1))
-    refused(pack, RuleViolation, "TAR-4", pack.tariffs.give_notice, AUBIGNY, date(2025, 6, 1))
+    assert pack.memberships.list_conventions(commune=SAUZE) == [ended]
+    refused(pack, RuleViolation, "TAR-4", pack.memberships.give_notice, SAUZE, on=date(2026, 12, 1))
+    refused(
+        pack, RuleViolation, "TAR-4", pack.memberships.give_notice, AUBIGNY, on=date(2025, 6, 1)
+    )
 
 
 def test_member_and_non_member_hourly_rates_TAR_5_TAR_8(pack: App) -> None:
-    pack.tariffs.join(SAUZE, 2025, joined_on=date(2025, 1, 20))
+    pack.memberships.join(SAUZE, year=2025, on=date(2025, 1, 20))
     for code in (SAUZE, BEAUSSAIS):
-        pack.tariffs.sign_convention(code, date(2025, 1, 15))
-    pack.tariffs.add_intervention(SAUZE, date(2025, 4, 2), FIRST_JOB, 150, ref="B-1")
-    pack.tariffs.add_intervention(BEAUSSAIS, date(2025, 5, 12), SPECIFIC, 50, description="budget")
-    invoices = {i.insee: i for i in pack.tariffs.bill(2025)}
+        pack.memberships.sign_convention(code, on=date(2025, 1, 15))
+    pack.billing.add_intervention(SAUZE, FIRST_JOB, 150, on=date(2025, 4, 2), ref="B-1")
+    pack.billing.add_intervention(
+        BEAUSSAIS, SPECIFIC, 50, on=date(2025, 5, 12), description="budget"
+    )
+    invoices = {i.insee: i for i in pack.billing.bill(year=2025)}
     fee, hours = invoices[SAUZE].lines
     assert (fee.service, fee.article, fee.amount) == (
         ServiceKind.MEMBERSHIP,
@@ -202,69 +215,73 @@ def test_member_and_non_member_hourly_rates_TAR_5_TAR_8(pack: App) -> None:
         Decimal("62.50"),
     )
     assert invoices[SAUZE].total == Decimal("387.50") and isinstance(invoices[SAUZE].total, Decimal)
-    assert [i.ref for i in pack.tariffs.interventions(2025)] == ["B-1", ""]
-    assert pack.tariffs.bill(2024) == []
+    assert [i.ref for i in pack.billing.list_interventions(year=2025)] == ["B-1", ""]
+    assert pack.billing.bill(year=2024) == []
 
 
 @pytest.mark.parametrize("minutes", [0, -30, 1.5, "60"])
 def test_a_duration_must_be_a_positive_number_of_minutes_TAR_5(pack: App, minutes: Any) -> None:
-    pack.tariffs.sign_convention(SAUZE, date(2025, 1, 15))
+    pack.memberships.sign_convention(SAUZE, on=date(2025, 1, 15))
     refused(
-        pack, ValidationError, "TAR-5", pack.tariffs.add_intervention,
-        SAUZE, date(2025, 4, 2), FIRST_JOB, minutes,
+        pack, ValidationError, "TAR-5", pack.billing.add_intervention,
+        SAUZE, FIRST_JOB, minutes, on=date(2025, 4, 2),
     )  # fmt: skip
 
 
 def test_an_intervention_needs_a_convention_in_force_TAR_4(pack: App) -> None:
-    pack.tariffs.sign_convention(SAUZE, date(2025, 1, 15))
-    add = pack.tariffs.add_intervention
-    error = refused(pack, RuleViolation, "TAR-4", add, SAUZE, date(2025, 1, 14), FIRST_JOB, 60)
+    pack.memberships.sign_convention(SAUZE, on=date(2025, 1, 15))
+    add = pack.billing.add_intervention
+    error = refused(pack, RuleViolation, "TAR-4", add, SAUZE, FIRST_JOB, 60, on=date(2025, 1, 14))
     assert "2025-01-15" in error.message
-    refused(pack, RuleViolation, "TAR-4", add, AUBIGNY, date(2025, 4, 2), FIRST_JOB, 60)
+    refused(pack, RuleViolation, "TAR-4", add, AUBIGNY, FIRST_JOB, 60, on=date(2025, 4, 2))
 
 
 def test_an_intervention_is_refused_without_grid_or_when_not_billable_TAR_2_TAR_5(
     pack: App,
 ) -> None:
-    pack.tariffs.sign_convention(SAUZE, date(2025, 1, 15))
-    add = pack.tariffs.add_intervention
-    refused(pack, NotFoundError, "TAR-2", add, SAUZE, date(2026, 2, 2), FIRST_JOB, 60)
-    refused(pack, RuleViolation, "TAR-5", add, SAUZE, date(2025, 4, 2), ServiceKind.ADVICE, 30)
-    refused(pack, ValidationError, None, add, SAUZE, date(2025, 4, 2), "adhesion", 30)
-    refused(pack, NotFoundError, None, add, SAUZE, date(2025, 4, 2), FIRST_JOB, 30, trainee="t-404")
-    refused(pack, ValidationError, None, add, SAUZE, "2025-04-02", FIRST_JOB, 30)
+    pack.memberships.sign_convention(SAUZE, on=date(2025, 1, 15))
+    add = pack.billing.add_intervention
+    refused(pack, NotFoundError, "TAR-2", add, SAUZE, FIRST_JOB, 60, on=date(2026, 2, 2))
+    refused(pack, RuleViolation, "TAR-5", add, SAUZE, ServiceKind.ADVICE, 30, on=date(2025, 4, 2))
+    refused(pack, ValidationError, None, add, SAUZE, "adhesion", 30, on=date(2025, 4, 2))
+    refused(
+        pack, NotFoundError, None, add, SAUZE, FIRST_JOB, 30, on=date(2025, 4, 2), trainee="t-404"
+    )
+    refused(pack, ValidationError, None, add, SAUZE, FIRST_JOB, 30, on="2025-04-02")
 
 
 def test_float_money_never_reaches_storage_TAR_7(pack: App) -> None:
     with pytest.raises(ValidationError) as caught:
         attrs.evolve(CDG79_2025, member_hourly_rate=35.0)
     assert caught.value.rule == "TAR-7"
-    pack.tariffs.join(AUBIGNY, 2025)
-    pack.tariffs.sign_convention(AUBIGNY, date(2025, 1, 15))
-    pack.tariffs.add_intervention(AUBIGNY, date(2025, 4, 2), FIRST_JOB, 50)
-    (membership,) = pack.tariffs.memberships(2025)
+    pack.memberships.join(AUBIGNY, year=2025)
+    pack.memberships.sign_convention(AUBIGNY, on=date(2025, 1, 15))
+    pack.billing.add_intervention(AUBIGNY, FIRST_JOB, 50, on=date(2025, 4, 2))
+    (membership,) = pack.memberships.list_memberships(year=2025)
     assert type(membership.fee) is Decimal
-    document = json.loads(pack.tariffs.export_invoice_lines(2025, "json"))
+    document = json.loads(pack.billing.export_invoice_lines(year=2025, format="json"))
     amounts = [line["montant"] for c in document["communes"] for line in c["lignes"]]
     assert amounts == ["100.00", "29.17"] and document["total"] == "129.17"  # strings, not floats
 
 
 def test_trainee_accompaniment_is_included_then_billed_TAR_6(more_grids: App) -> None:
     app = more_grids
-    trainee = app.tariffs.add_trainee(" Léa Moreau ", date(2024, 11, 4), programme="SGM 2024")
-    assert trainee.person == "Léa Moreau" and app.tariffs.trainees() == [trainee]
-    app.tariffs.sign_convention(BEAUSSAIS, date(2024, 9, 1))
+    trainee = app.billing.add_trainee(
+        " Léa Moreau ", first_job_start=date(2024, 11, 4), programme="SGM 2024"
+    )
+    assert trainee.person == "Léa Moreau" and app.billing.list_trainees() == [trainee]
+    app.memberships.sign_convention(BEAUSSAIS, on=date(2024, 9, 1))
     kind = ServiceKind.TRAINEE_ACCOMPANIMENT
-    app.tariffs.add_intervention(
-        BEAUSSAIS, date(2024, 12, 2), kind, 210, on_site=True, trainee=trainee
-    )
-    app.tariffs.add_intervention(
-        BEAUSSAIS, date(2025, 1, 6), kind, 300, on_site=True, trainee=trainee.id
-    )
-    app.tariffs.add_intervention(BEAUSSAIS, date(2025, 2, 3), kind, 45, trainee=trainee.id)
-    app.tariffs.add_intervention(BEAUSSAIS, date(2025, 6, 2), kind, 60, trainee=trainee.id)
+    add = app.billing.add_intervention
+    add(BEAUSSAIS, kind, 210, on=date(2024, 12, 2), on_site=True, trainee=trainee)
+    add(BEAUSSAIS, kind, 300, on=date(2025, 1, 6), on_site=True, trainee=trainee.id)
+    add(BEAUSSAIS, kind, 45, on=date(2025, 2, 3), trainee=trainee.id)
+    add(BEAUSSAIS, kind, 60, on=date(2025, 6, 2), trainee=trainee.id)
     # The 2024 visit took one half-day: in 2025 one is left, then everything after 4 May is billed.
-    lines = [(li.on, li.included, li.minutes, li.amount) for li in app.tariffs.invoice_lines(2025)]
+    lines = [
+        (li.on, li.included, li.minutes, li.amount)
+        for li in app.billing.list_invoice_lines(year=2025)
+    ]
     assert lines == [
         (date(2025, 1, 6), True, 210, Decimal("0.00")),
         (date(2025, 1, 6), False, 90, Decimal("112.50")),
@@ -274,10 +291,10 @@ def test_trainee_accompaniment_is_included_then_billed_TAR_6(more_grids: App) ->
 
 
 def test_invoice_exports_for_the_accounting_software_TAR_7_TAR_8(pack: App) -> None:
-    pack.tariffs.join(AUBIGNY, 2025, joined_on=date(2025, 1, 20))
-    pack.tariffs.sign_convention(BEAUSSAIS, date(2025, 1, 15))
-    pack.tariffs.add_intervention(BEAUSSAIS, date(2025, 5, 12), SPECIFIC, 90, description="=1+1")
-    data = pack.tariffs.export_invoice_lines(2025)
+    pack.memberships.join(AUBIGNY, year=2025, on=date(2025, 1, 20))
+    pack.memberships.sign_convention(BEAUSSAIS, on=date(2025, 1, 15))
+    pack.billing.add_intervention(BEAUSSAIS, SPECIFIC, 90, on=date(2025, 5, 12), description="=1+1")
+    data = pack.billing.export_invoice_lines(year=2025)
     assert isinstance(data, bytes) and data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Code INSEE", "Exercice", "Date"]
@@ -286,17 +303,91 @@ def test_invoice_exports_for_the_accounting_software_TAR_7_TAR_8(pack: App) -> N
         (BEAUSSAIS, "Art. 2.6", "112,50"),
     ]
     assert rows[2][7] == "'=1+1"  # never run as a formula
-    refused(pack, ValidationError, None, pack.tariffs.export_invoice_lines, 2025, "xlsx")
+    refused(
+        pack, ValidationError, None, pack.billing.export_invoice_lines, year=2025, format="xlsx"
+    )
 
 
 def test_a_census_reimport_moves_the_pack_to_the_successor_TER_5(
     app: App, census_data: Path
 ) -> None:
     app.census.import_(OLD_VINTAGE, ["79"])  # Caunay (79060) still a commune of its own
-    app.tariffs.sign_convention("79060", date(2025, 1, 15))
-    app.tariffs.add_intervention("79060", date(2025, 4, 2), SPECIFIC, 60)
+    app.memberships.sign_convention("79060", on=date(2025, 1, 15))
+    app.billing.add_intervention("79060", SPECIFIC, 60, on=date(2025, 4, 2))
     result = app.census.import_(NEW_VINTAGE, ["79"])  # merged into Sauzé-entre-Bois
     assert result.moved["79060"] == {"conventions": 1, "interventions": 1}
-    assert app.tariffs.convention_status(SAUZE).in_force
-    (line,) = app.tariffs.invoice_lines(2025)
+    assert app.memberships.convention_status(SAUZE).in_force
+    (line,) = app.billing.list_invoice_lines(year=2025)
     assert (line.insee, line.amount) == (SAUZE, Decimal("75.00"))
+
+
+def test_the_old_app_tariffs_area_warns_naming_the_new_call_and_still_works(pack: App) -> None:
+    with pytest.warns(DeprecationWarning, match=r"app\.memberships\.join\(commune, year=…, on=…\)"):
+        joined = pack.tariffs.join(SAUZE, 2025, joined_on=date(2025, 1, 20))
+    with pytest.warns(DeprecationWarning, match=r"app\.memberships\.sign_convention"):
+        pack.tariffs.sign_convention(SAUZE, date(2025, 1, 15))
+    with pytest.warns(DeprecationWarning, match=r"app\.billing\.add_intervention"):
+        pack.tariffs.add_intervention(SAUZE, date(2025, 4, 2), FIRST_JOB, 150)
+    with pytest.warns(DeprecationWarning, match=r"app\.billing\.bill\(year=…\)"):
+        old = pack.tariffs.bill(2025)
+    assert old == pack.billing.bill(year=2025) and old[0].lines[0].amount == joined.fee
+    with pytest.warns(DeprecationWarning, match=r"app\.memberships\.give_notice"):
+        ended = pack.tariffs.give_notice(SAUZE, date(2026, 12, 1), by="cdg")
+    assert ended.notice is not None and ended.notice.by is Party.CDG
+    with pytest.warns(DeprecationWarning, match=r"app\.memberships\.list_deadlines"):
+        assert pack.tariffs.deadlines(date(2027, 1, 1)) == pack.memberships.list_deadlines(
+            on=date(2027, 1, 1)
+        )
+
+
+def _parameters(area: object) -> dict[str, list[inspect.Parameter]]:
+    return {
+        name: list(inspect.signature(getattr(area, name)).parameters.values())
+        for name in dir(area)
+        if not name.startswith("_")
+        and callable(getattr(area, name))
+        and not hasattr(getattr(area, name), "__deprecated__")
+    }
+
+
+def test_the_pack_areas_follow_the_naming_convention(pack: App) -> None:
+    for area in (pack.memberships, pack.billing, pack.partners):
+        for method, parameters in _parameters(area).items():
+            assert method != "list", area
+            for p in parameters:
+                assert p.kind is not p.VAR_KEYWORD and p.kind is not p.VAR_POSITIONAL, method
+                assert p.name not in ("today", "joined_on", "signed_on", "person", "member")
+                if p.name in ("on", "year"):
+                    assert p.kind is p.KEYWORD_ONLY, (method, p.name)
+                assert p.annotation is not p.empty, (method, p.name)
+
+
+def test_partner_directory_new_names_and_explicit_update_MEM_10(
+    pack: App, rsgm_clock: Clock
+) -> None:
+    partners = pack.partners
+    card = partners.add("Service prévention", "CDG 79", "sante_securite", contact="a@cdg79.fr")
+    assert partners.get(card.id) == card and partners.list_partners() == [card]
+    rsgm_clock.advance(days=400)
+    assert partners.list_stale_partners() == [card]
+    changed = partners.update(card.id, category="numerique", themes=[" Sites ", ""], contact="")
+    assert (changed.category, changed.themes, changed.contact) == (
+        PartnerCategory.DIGITAL, ("Sites",), None,
+    )  # fmt: skip
+    assert changed.reviewed_on == pack.today() and partners.list_stale_partners() == []
+    assert partners.add_year(card.id, year=2025).years == (2025,)
+    assert partners.list_partners(category=PartnerCategory.DIGITAL, theme="sites") == [
+        partners.get(card.id)
+    ]
+    refused(pack, ValidationError, "MEM-10", partners.update, card.id, category="traiteur")
+    refused(pack, NotFoundError, None, partners.update, "p-404", name="X")
+
+
+def test_the_old_partner_names_warn_and_still_work_MEM_10(pack: App) -> None:
+    card = pack.partners.add("Préfecture", "État", "administration")
+    with pytest.warns(DeprecationWarning, match=r"use app\.partners\.list_partners\(\)"):
+        assert pack.partners.list(category="administration") == [card]  # type: ignore[attr-defined]
+    with pytest.warns(DeprecationWarning, match=r"list_stale_partners"):
+        assert pack.partners.stale() == []  # type: ignore[attr-defined]
+    with pytest.warns(DeprecationWarning, match=r"add_year\(partner_id, year=…\)"):
+        assert pack.partners.add_year(card.id, 2024).years == (2024,)  # type: ignore[misc]

@@ -310,3 +310,18 @@ def test_exports_of_a_year_without_lines_TAR_8() -> None:
         "total": "0.00",
         "communes": [],
     }
+
+
+@pytest.mark.parametrize("name", ["", "   ", None])
+def test_a_trainee_has_a_name_TAR_6(name) -> None:
+    with pytest.raises(ValidationError) as caught:
+        Trainee(name, date(2025, 3, 1))
+    assert caught.value.rule == "TAR-6"
+
+
+def test_a_trainee_first_job_start_is_a_date_TAR_6() -> None:
+    from datetime import datetime
+
+    with pytest.raises(ValidationError) as caught:
+        Trainee("Léa Moreau", datetime(2025, 3, 1, 9, 0))  # a time would be silently dropped
+    assert caught.value.rule == "TAR-6"

@@ -15,6 +15,7 @@ from rsgm_core.domain.conventions import (
     convention_in_force,
     give_notice,
     sign_convention,
+    terminate,
     upcoming_deadlines,
 )
 from rsgm_core.errors import RuleViolation, ValidationError
@@ -199,3 +200,24 @@ def test_anniversary_never_shortens_a_term_TAR_4(start: date, months: int) -> No
     clipped = start + relativedelta(months=months)
     assert end in (clipped, clipped + timedelta(days=1))
     assert end.day == start.day or end.day == 1
+
+
+def test_notice_needs_a_convention_in_force_that_day_TAR_4() -> None:
+    signed = Convention("79049", date(2025, 1, 15))
+    others = [signed, Convention("79001", date(2020, 1, 15))]
+    ended = terminate(others, "79049", on=date(2026, 6, 1), by="cdg")
+    assert ended.notice is not None and ended.notice.by is Party.CDG
+    assert ended.last_day == date(2027, 1, 14)  # at the renewal date, no indemnity
+    for insee, day in (
+        ("79049", date(2025, 1, 14)),
+        ("79001", date(2025, 6, 1)),
+        ("79002", date(2025, 6, 1)),
+    ):
+        with pytest.raises(RuleViolation) as caught:
+            terminate(others, insee, on=day, by=Party.COLLECTIVITY)  # not yet, ended, none
+        assert caught.value.rule == "TAR-4" and "rien à dénoncer" in caught.value.message
+    with pytest.raises(RuleViolation, match="déjà été dénoncée"):
+        terminate([ended], "79049", on=date(2026, 7, 1), by="cdg")
+    with pytest.raises(ValidationError) as bad:
+        terminate(others, "79049", on=date(2026, 6, 1), by="maire")
+    assert bad.value.rule == "TAR-4"

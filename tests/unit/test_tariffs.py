@@ -17,14 +17,17 @@ from rsgm_core.domain.tariffs import (
     ServiceKind,
     Stratum,
     TariffGrid,
+    check_can_join,
     collect_grids,
     grid_for,
     holds_membership,
     membership_fee,
     new_membership,
+    pick_cdg,
     round_money,
     to_money,
 )
+from rsgm_core.domain.territory import Commune, CommuneStatus
 from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
 from rsgm_core.plugins import cdg79
 from rsgm_core.plugins.cdg79 import CDG79_2025
@@ -368,3 +371,26 @@ def test_incomplete_catalogue_is_refused_TAR_8() -> None:
     with pytest.raises(ValidationError) as caught:
         attrs.evolve(GRID, catalogue=REFERENCE_CATALOGUE[1:])
     assert caught.value.rule == "TAR-8"
+
+
+def test_the_cdg_is_the_one_configured_else_the_only_one_with_grids_TAR_2() -> None:
+    other = attrs.evolve(CDG79_2025, cdg="cdg86")
+    assert pick_cdg([CDG79_2025]) == "cdg79"
+    assert pick_cdg([CDG79_2025, other], "cdg86") == "cdg86"
+    with pytest.raises(ValidationError) as caught:
+        pick_cdg([CDG79_2025, other])  # never picked by the order plugins registered in
+    assert caught.value.rule == "TAR-2" and "cdg79, cdg86" in caught.value.message
+    with pytest.raises(NotFoundError) as missing:
+        pick_cdg([])
+    assert missing.value.rule == "TAR-2"
+
+
+def test_a_merged_or_delegated_commune_cannot_join_TER_5() -> None:
+    current = Commune("79060", "Caunay", "79", "75")
+    assert check_can_join(current) is current
+    merged = Commune(
+        "79001", "L'Absie", "79", "75", status=CommuneStatus.DELEGUEE, successor="79060"
+    )
+    with pytest.raises(RuleViolation) as caught:
+        check_can_join(merged)
+    assert caught.value.rule == "TER-5" and "79060" in caught.value.message

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from rsgm_core.cli.common import add_db_option, open_app, print_table
 from rsgm_core.domain.billing import Invoice
@@ -107,7 +107,7 @@ def register(commands: Any) -> None:
 
 def _show(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        grid = app.tariffs.grid(args.year or app.today().year)
+        grid = app.memberships.grid(year=args.year or app.today().year)
     print(f"Grille tarifaire {grid.cdg}, exercice {grid.exercise}")
     if grid.adopted_by:
         print(f"adoptée par {grid.adopted_by}")
@@ -128,19 +128,19 @@ def _show(args: argparse.Namespace) -> int:
     )
     print(f"stagiaires : {grid.trainee_months} mois d'accompagnement inclus, dont "
           f"{grid.trainee_onsite_half_days} demi-journées sur place\n")  # fmt: skip
-    rows = [
+    services = [
         (s.label, s.article, "oui" if s.included else "non", "oui" if s.hourly else "non")
         for s in grid.catalogue
     ]
-    print_table(("prestation", "article", "incluse", "à l'heure"), rows)
+    print_table(("prestation", "article", "incluse", "à l'heure"), services)
     return 0
 
 
 def _join(args: argparse.Namespace) -> int:
     joined_on = _day(args.date) if args.date else None
     with open_app(args) as app:
-        membership = app.tariffs.join(args.commune, args.year, joined_on=joined_on)
-        quote = app.tariffs.quote(args.commune, membership.year)
+        membership = app.memberships.join(args.commune, year=args.year, on=joined_on)
+        quote = app.memberships.quote(args.commune, year=membership.year)
     print(
         f"adhésion {membership.year} enregistrée pour {quote.commune.name} ({membership.insee}) : "
         f"{format_money(membership.fee)} (population {quote.kind.value} {quote.vintage} : "
@@ -152,7 +152,7 @@ def _join(args: argparse.Namespace) -> int:
 def _list_memberships(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         year = args.year or app.today().year
-        memberships = app.tariffs.memberships(year)
+        memberships = app.memberships.list_memberships(year=year)
         names = _names(app, [m.insee for m in memberships])
     rows = [
         (m.insee, names.get(m.insee, ""), format_date(m.joined_on, format="short"), format_money(m.fee))
@@ -179,8 +179,8 @@ def _describe(convention: Convention) -> str:
 
 def _sign(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        convention = app.tariffs.sign_convention(
-            args.commune, _day(args.date), reference=args.reference
+        convention = app.memberships.sign_convention(
+            args.commune, on=_day(args.date), reference=args.reference
         )
     print(f"{args.commune} : {_describe(convention)}")
     print(f"préavis au plus tard le {format_date(convention.notice_deadline)}, sinon reconduction "
@@ -190,7 +190,8 @@ def _sign(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        status = app.tariffs.convention_status(args.commune, _day(args.date) if args.date else None)
+        on = _day(args.date) if args.date else None
+        status = app.memberships.convention_status(args.commune, on=on)
     when = format_date(status.on)
     convention = status.convention
     if convention is None:
@@ -211,7 +212,7 @@ def _status(args: argparse.Namespace) -> int:
 
 def _notice(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        convention = app.tariffs.give_notice(args.commune, _day(args.date), by=args.by)
+        convention = app.memberships.give_notice(args.commune, on=_day(args.date), party=args.by)
     print(f"{args.commune} : convention dénoncée, dernier jour le {format_date(convention.last_day)} "
           "(sans indemnité)")  # fmt: skip
     return 0
@@ -220,7 +221,7 @@ def _notice(args: argparse.Namespace) -> int:
 def _due(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         start = _day(args.date) if args.date else app.today()
-        deadlines = app.tariffs.deadlines(start, args.days)
+        deadlines = app.memberships.list_deadlines(on=start, days=args.days)
     rows = [(format_date(d.on, format="short"), d.convention.insee, d.label) for d in deadlines]
     print_table(("date", "commune", "échéance"), rows)
     print(f"\n{len(deadlines)} échéance(s) du {format_date(start)} au "
@@ -230,18 +231,20 @@ def _due(args: argparse.Namespace) -> int:
 
 def _trainee(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        trainee = app.tariffs.add_trainee(args.person, _day(args.start), programme=args.programme)
+        trainee = app.billing.add_trainee(
+            args.person, first_job_start=_day(args.start), programme=args.programme
+        )
     print(f"stagiaire {trainee.person} enregistré : {trainee.id}")
     return 0
 
 
 def _add(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        intervention = app.tariffs.add_intervention(
-            args.commune, _day(args.date), args.kind, args.minutes, on_site=args.on_site,
+        intervention = app.billing.add_intervention(
+            args.commune, args.kind, args.minutes, on=_day(args.date), on_site=args.on_site,
             trainee=args.trainee, description=args.description, ref=args.ref,
         )  # fmt: skip
-        service = app.tariffs.grid(intervention.on.year).service(intervention.kind)
+        service = app.memberships.grid(year=intervention.on.year).service(intervention.kind)
     print(f"intervention du {format_date(intervention.on)} pour {intervention.insee} enregistrée : "
           f"{service.label} ({service.article}), {intervention.minutes} min")  # fmt: skip
     return 0
@@ -250,12 +253,12 @@ def _add(args: argparse.Namespace) -> int:
 def _bill(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         year = args.year or app.today().year
-        invoices = app.tariffs.bill(year)
+        invoices = app.billing.bill(year=year)
         names = _names(app, [i.insee for i in invoices])
-        exports = {"csv": args.csv, "json": args.json}
+        exports: dict[Literal["csv", "json"], Path | None] = {"csv": args.csv, "json": args.json}
         for format, path in exports.items():
             if path is not None:
-                data = app.tariffs.export_invoice_lines(year, format)  # type: ignore[arg-type]
+                data = app.billing.export_invoice_lines(year=year, format=format)
                 if isinstance(data, bytes):
                     path.write_bytes(data)
                 else:

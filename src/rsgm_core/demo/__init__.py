@@ -115,12 +115,12 @@ def _demo(args: argparse.Namespace) -> int:
 def _pack(app: App) -> None:
     """Memberships, conventions and interventions of 2025, then that year's invoices (TAR-1..8)."""
     for commune, joined_on in MEMBERSHIPS:
-        app.tariffs.join(commune, 2025, joined_on=joined_on)
+        app.memberships.join(commune, year=2025, on=joined_on)
     for commune, signed_on, reference in CONVENTIONS:
-        app.tariffs.sign_convention(commune, signed_on, reference=reference)
+        app.memberships.sign_convention(commune, on=signed_on, reference=reference)
     for commune, on, kind, minutes, description in INTERVENTIONS:
-        app.tariffs.add_intervention(commune, on, kind, minutes, description=description)
-    invoices = app.tariffs.bill(2025)
+        app.billing.add_intervention(commune, kind, minutes, on=on, description=description)
+    invoices = app.billing.bill(year=2025)
     with app.storage.unit_of_work(read_only=True) as uow:
         names = {c.code: c.name for c in uow.communes.list({"code": [i.insee for i in invoices]})}
     print(

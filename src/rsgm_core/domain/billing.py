@@ -14,12 +14,13 @@ The allowance is consumed in date order, so pass all of a trainee's intervention
 Exports are pure: :func:`invoice_lines_csv` returns bytes, :func:`invoice_lines_json` a string.
 """
 
+import contextlib
 import csv
 import io
 import json
 import math
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import attrs
@@ -28,6 +29,7 @@ from rsgm_core.domain.conventions import Convention, anniversary, convention_in_
 from rsgm_core.domain.tariffs import (
     CENT,
     Membership,
+    Service,
     ServiceKind,
     TariffGrid,
     grid_for,
@@ -57,10 +59,23 @@ __all__ = [
 class Trainee:
     """A trainee or student of one of the CDG's own training programmes (TAR-6)."""
 
-    person: str
+    person: str  # the trainee's name, as written on the programme's roll
     first_job_start: date
     programme: str = ""
     id: str = ""  # storage key, given when stored
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.person, str) or not self.person.strip():
+            raise ValidationError(
+                f"nom du stagiaire manquant : {self.person!r}", rule="TAR-6", value=self.person
+            )
+        start = self.first_job_start
+        if isinstance(start, datetime) or not isinstance(start, date):
+            raise ValidationError(
+                f"date de prise de poste invalide : {start!r} (une date attendue)",
+                rule="TAR-6",
+                value=start,
+            )
 
 
 def trainee_window(trainee: Trainee, months: int = 6) -> tuple[date, date]:
@@ -73,10 +88,10 @@ def trainee_window(trainee: Trainee, months: int = 6) -> tuple[date, date]:
 
 
 def _service_kind(value: object) -> ServiceKind:
-    try:
-        kind = ServiceKind(value)
-    except ValueError:
-        kind = None
+    kind = None
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            kind = ServiceKind(value)
     if kind is None or kind is ServiceKind.MEMBERSHIP:
         raise ValidationError(f"prestation inconnue pour une intervention : {value!r}", value=value)
     return kind
@@ -229,44 +244,55 @@ def bill_interventions(
                 value=intervention.kind,
             )
         included = _included_minutes(intervention, grid, used)
-        common = {
-            "insee": intervention.insee,
-            "year": year,
-            "on": intervention.on,
-            "service": service.kind,
-            "article": service.article,
-            "description": intervention.description,
-            "ref": intervention.ref,
-        }
         if included:
             zero = Decimal("0.00")
             lines.append(
-                InvoiceLine(
-                    label=f"{service.label} (inclus)",
-                    unit_price=zero,
-                    amount=zero,
-                    minutes=included,
-                    billed_minutes=0,
-                    included=True,
-                    **common,
+                _hours_line(
+                    intervention, service, f"{service.label} (inclus)", zero, zero,
+                    minutes=included, billed_minutes=0, included=True,
                 )
-            )
+            )  # fmt: skip
         billed = intervention.minutes - included
         if billed:
             member = holds_membership(all_memberships, intervention.insee, year)  # TAR-5
             rate = grid.hourly_rate(member=member)
             status = "commune adhérente" if member else "commune non adhérente"
             lines.append(
-                InvoiceLine(
-                    label=f"{service.label} ({status})",
-                    unit_price=rate,
-                    amount=grid.rounding.amount(rate, billed),
-                    minutes=billed,
+                _hours_line(
+                    intervention, service, f"{service.label} ({status})", rate,
+                    grid.rounding.amount(rate, billed), minutes=billed,
                     billed_minutes=grid.rounding.billed_minutes(billed),
-                    **common,
                 )
-            )
+            )  # fmt: skip
     return lines
+
+
+def _hours_line(
+    intervention: Intervention,
+    service: Service,
+    label: str,
+    unit_price: Decimal,
+    amount: Decimal,
+    *,
+    minutes: int,
+    billed_minutes: int,
+    included: bool = False,
+) -> InvoiceLine:
+    return InvoiceLine(
+        insee=intervention.insee,
+        year=intervention.on.year,
+        on=intervention.on,
+        service=service.kind,
+        label=label,
+        article=service.article,
+        unit_price=unit_price,
+        amount=amount,
+        minutes=minutes,
+        billed_minutes=billed_minutes,
+        included=included,
+        description=intervention.description,
+        ref=intervention.ref,
+    )
 
 
 def invoice_total(lines: Iterable[InvoiceLine]) -> Decimal:

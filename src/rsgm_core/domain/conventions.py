@@ -43,6 +43,7 @@ __all__ = [
     "convention_in_force",
     "give_notice",
     "sign_convention",
+    "terminate",
     "upcoming_deadlines",
 ]
 
@@ -64,18 +65,22 @@ def anniversary(start: date, *, years: int = 0, months: int = 0) -> date:
 
 
 class Party(enum.StrEnum):
+    """Who gives notice of a convention (TAR-4): the CDG or the member collectivity."""
+
     CDG = "cdg"
     COLLECTIVITY = "collectivite"
 
 
 def _party(value: object) -> Party:
-    try:
-        return Party(value)
-    except ValueError:
-        choices = ", ".join(Party)
-        raise ValidationError(
-            f"partie inconnue : {value!r} (attendu : {choices})", rule="TAR-4", value=value
-        ) from None
+    if isinstance(value, str):
+        try:
+            return Party(value)
+        except ValueError:
+            pass
+    choices = ", ".join(Party)
+    raise ValidationError(
+        f"partie inconnue : {value!r} (attendu : {choices})", rule="TAR-4", value=value
+    )
 
 
 @attrs.frozen
@@ -181,6 +186,23 @@ def give_notice(convention: Convention, *, on: date, by: Party) -> Convention:
     return attrs.evolve(convention, notice=Notice(on, by))
 
 
+def terminate(
+    conventions: Iterable[Convention], insee: str, *, on: date, by: Party | str
+) -> Convention:
+    """The convention of ``insee`` in force on ``on``, with the notice ``by`` gave that day: it
+    ends at its renewal date, without indemnity (TAR-4). None in force that day is refused, as is
+    a notice too late, after the renewal, or a second one."""
+    current = convention_in_force(conventions, insee, on)
+    if current is None:
+        raise RuleViolation(
+            f"aucune convention de la commune {insee} n'est en vigueur le "
+            f"{on.isoformat()} : rien à dénoncer",
+            rule="TAR-4",
+            value=on,
+        )
+    return give_notice(current, on=on, by=_party(by))
+
+
 def sign_convention(
     insee: str, signed_on: date, *, existing: Iterable[Convention], reference: str = ""
 ) -> Convention:
@@ -206,6 +228,8 @@ def convention_in_force(
 
 
 class DeadlineKind(enum.StrEnum):
+    """What falls due on a :class:`Deadline` (TAR-4)."""
+
     NOTICE = "preavis"  # last day to give notice before the renewal
     RENEWAL = "reconduction"  # the convention renews tacitly
     EXPIRY = "echeance"  # last day the convention is in force
@@ -220,6 +244,9 @@ _LABELS = {
 
 @attrs.frozen
 class Deadline:
+    """A date a convention's holder must know of: the last day for notice, the tacit renewal,
+    or the convention's last day (TAR-4)."""
+
     on: date
     kind: DeadlineKind
     convention: Convention

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable
 
 import attrs
 
 from rsgm_core.errors import ValidationError
 
-__all__ = ["STALE_AFTER_DAYS", "Partner", "PartnerCategory"]
+__all__ = ["STALE_AFTER_DAYS", "Partner", "PartnerCategory", "partner_category"]
 
 STALE_AFTER_DAYS = 365
 
@@ -42,9 +43,29 @@ class PartnerCategory(enum.Enum):
         }[self.value]
 
 
+def partner_category(value: PartnerCategory | str) -> PartnerCategory:
+    """``value`` as a category: the enum itself, its value (``"numerique"``) or its name in lower
+    case (``"digital"``); anything else is refused naming the categories (MEM-10)."""
+    if isinstance(value, PartnerCategory):
+        return value
+    for category in PartnerCategory:
+        if value in (category.value, category.name.lower()):
+            return category
+    choices = ", ".join(c.value for c in PartnerCategory)
+    raise ValidationError(
+        f"catégorie de partenaire inconnue : {value!r} (attendu : {choices})",
+        rule="MEM-10",
+        value=value,
+    )
+
+
 def _name(_: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(f"partenaire : {attribute.name} vide", rule="MEM-10", value=value)
+
+
+def _sorted_years(years: Iterable[int]) -> tuple[int, ...]:
+    return tuple(sorted(set(years)))
 
 
 def _years(_: object, __: object, value: tuple[int, ...]) -> None:
@@ -57,16 +78,18 @@ def _years(_: object, __: object, value: tuple[int, ...]) -> None:
 
 @attrs.frozen
 class Partner:
+    """A partner's identity card in the directory (MEM-10): who, which organisation, what about,
+    which years it intervened, and when the card was last reviewed."""
+
     id: str
     name: str = attrs.field(validator=_name)
     organisation: str = attrs.field(validator=_name)
     category: PartnerCategory
     contact: str | None = None  # a person, an e-mail or a phone
     themes: tuple[str, ...] = ()
-    years: tuple[int, ...] = attrs.field(
-        default=(), converter=lambda ys: tuple(sorted(set(ys))), validator=_years
-    )
+    years: tuple[int, ...] = attrs.field(default=(), converter=_sorted_years, validator=_years)
     reviewed_on: dt.date | None = None
 
     def stale_on(self, day: dt.date) -> bool:
+        """Whether the card was not reviewed in the year before ``day`` (MEM-10)."""
         return self.reviewed_on is None or (day - self.reviewed_on).days > STALE_AFTER_DAYS

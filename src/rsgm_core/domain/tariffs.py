@@ -4,6 +4,13 @@ A :class:`TariffGrid` is data: one CDG's fees for one exercise, as its board ado
 contribute grids through the ``rsgm_tariff_grids()`` hook; :func:`grid_for` picks the one adopted
 for a year and never falls back on another year. Money is :class:`~decimal.Decimal` to the cent
 (TAR-7): :func:`to_money` accepts ``Decimal``, ``int`` and numeric strings and refuses floats.
+
+Stable public API. What a department plugin builds its grids with (:class:`TariffGrid`,
+:class:`Stratum`, :class:`Rounding`, :class:`Service`, :class:`ServiceKind`,
+:data:`REFERENCE_CATALOGUE`) and the records the membership pack returns (:class:`Membership`,
+:class:`CommunePopulation`) are plain public types, exported by :mod:`rsgm_core` itself
+(``from rsgm_core import TariffGrid, Stratum``); they follow the package's deprecation policy
+(a change is announced one release ahead) and stay importable from this module too.
 """
 
 import enum
@@ -14,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from rsgm_core.domain.territory import Commune
 from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
 
 __all__ = [
@@ -26,11 +34,13 @@ __all__ = [
     "ServiceKind",
     "Stratum",
     "TariffGrid",
+    "check_can_join",
     "collect_grids",
     "grid_for",
     "holds_membership",
     "membership_fee",
     "new_membership",
+    "pick_cdg",
     "round_money",
     "to_money",
 ]
@@ -334,6 +344,29 @@ def collect_grids(hook_results: Iterable[Iterable[TariffGrid]]) -> tuple[TariffG
     return tuple(grids.values())
 
 
+def pick_cdg(grids: Iterable[TariffGrid], configured: str | None = None) -> str:
+    """The CDG whose grids apply (TAR-2): ``configured`` when given (the ``cdg`` option of the
+    ``tariffs`` plugin settings), else the only CDG the grids belong to. No grid at all, or grids
+    of several CDG and none chosen, is an error: a fee is never taken from another CDG's grid."""
+    if configured:
+        return str(configured)
+    found = sorted({g.cdg for g in grids})
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise NotFoundError(
+            "aucune grille tarifaire : installez le greffon qui apporte celle de votre CDG",
+            rule="TAR-2",
+            value=None,
+        )
+    raise ValidationError(
+        f"grilles de plusieurs CDG ({', '.join(found)}) : choisissez la vôtre avec "
+        'Settings(plugins={"tariffs": {"cdg": "…"}})',
+        rule="TAR-2",
+        value=found,
+    )
+
+
 def grid_for(grids: Iterable[TariffGrid], exercise: int, *, cdg: str) -> TariffGrid:
     """The grid ``cdg`` adopted for ``exercise``; none, or two, is an error (TAR-2)."""
     grids = tuple(grids)
@@ -349,6 +382,20 @@ def grid_for(grids: Iterable[TariffGrid], exercise: int, *, cdg: str) -> TariffG
         rule="TAR-2",
         value=exercise,
     )
+
+
+def check_can_join(commune: Commune) -> Commune:
+    """``commune`` if it still exists as such (TER-5): a merged or delegated commune neither joins
+    the pack nor signs a convention; its successor does."""
+    if not commune.active:
+        raise RuleViolation(
+            f"la commune {commune.code} {commune.name} n'existe plus en tant que telle "
+            f"({commune.status.value}) : adressez-vous à "
+            f"{commune.successor or 'sa commune actuelle'}",
+            rule="TER-5",
+            value=commune.code,
+        )
+    return commune
 
 
 @attrs.frozen

@@ -4,9 +4,9 @@ The Centre de gestion des Deux-Sèvres adopted its "pack adhésion" tariffs for 
 board decision of 9 December 2024 (membership convention, Art. 3). This module is all a CDG needs to
 bring its own grid:
 
-1. build a :class:`~rsgm_core.domain.tariffs.TariffGrid` per exercise, amounts as ``Decimal`` (or
-   strings; floats are refused), strata with inclusive bounds covering 0 to the eligibility ceiling
-   without gap or overlap (the grid refuses itself otherwise, at import time);
+1. build a :class:`~rsgm_core.TariffGrid` per exercise, amounts as ``Decimal`` (or strings; floats
+   are refused), strata with inclusive bounds covering 0 to the eligibility ceiling without gap or
+   overlap (the grid refuses itself otherwise, at import time);
 2. return them from a function named ``rsgm_tariff_grids`` decorated with ``hookimpl``;
 3. register the module under the ``rsgm`` entry-point group of the CDG's package, e.g. in its
    ``pyproject.toml``::
@@ -14,10 +14,17 @@ bring its own grid:
        [project.entry-points.rsgm]
        cdg77 = "rsgm_cdg77.tariffs"
 
+A CDG's own package imports these stable public types from the package itself::
+
+    from rsgm_core import REFERENCE_CATALOGUE, Rounding, Stratum, TariffGrid, hookimpl
+
+(this module, inside rsgm_core, imports the same types from ``rsgm_core.domain.tariffs``: a
+built-in plugin depends on the domain, never on the package's facade).
+
 When the board adopts the 2026 tariffs, add ``CDG79_2026`` to the returned list and keep 2025:
 the grid of a year is the one adopted for it, and a 2025 invoice is still computed at 2025's rates.
 A CDG whose convention numbers its articles differently passes ``catalogue=`` with its own
-:class:`~rsgm_core.domain.tariffs.Service` entries; one that bills per started quarter hour passes
+:class:`~rsgm_core.Service` entries; one that bills per started quarter hour passes
 ``rounding=Rounding(increment_minutes=15)``.
 """
 

@@ -1,0 +1,190 @@
+"""The membership pack's billing as use cases (TAR-4..TAR-8): ``app.billing``.
+
+Trainees, hourly interventions, the year's invoices and their exports for the accounting software.
+The rules live in ``domain/billing.py``; this module loads what they need from storage, calls them
+and saves the result, one unit of work per use case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, overload
+
+from rsgm_core.domain import billing
+from rsgm_core.domain.billing import Intervention, Invoice, InvoiceLine, Trainee
+from rsgm_core.domain.tariffs import ServiceKind
+from rsgm_core.errors import ValidationError
+from rsgm_core.services._pack import (
+    checked_date,
+    checked_year,
+    current_cdg,
+    grid_of,
+    known_commune,
+    new_id,
+)
+
+if TYPE_CHECKING:
+    from rsgm_core.ports import UnitOfWork
+    from rsgm_core.services.deps import Deps
+
+__all__ = ["BillingService"]
+
+
+class BillingService:
+    """``app.billing``: trainees, the CDG's hours for communes, and the year's invoices
+    (TAR-4..TAR-8)."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    # Trainees and interventions (TAR-4, TAR-5, TAR-6)
+
+    def add_trainee(self, name: str, *, first_job_start: dt.date, programme: str = "") -> Trainee:
+        """Record a trainee of the CDG's programmes, whose accompaniment is partly included (TAR-6).
+
+        ``name`` is the trainee's name as on the programme's roll (a trainee need not be a member).
+        """
+        trainee = Trainee(
+            name.strip() if isinstance(name, str) else name,
+            checked_date(first_job_start, "date de prise de poste"),
+            programme.strip(),
+            id=new_id(),
+        )
+        with self.deps.transaction() as uow:
+            uow.trainees.add(trainee)
+        return trainee
+
+    def list_trainees(self) -> list[Trainee]:
+        """Every trainee, by name then first job start."""
+        with self.deps.read() as uow:
+            return sorted(uow.trainees.list(), key=lambda t: (t.person, t.first_job_start))
+
+    def add_intervention(
+        self,
+        commune: str,
+        kind: ServiceKind | str,
+        minutes: int,
+        *,
+        on: dt.date | None = None,
+        on_site: bool = False,
+        trainee: str | Trainee | None = None,
+        description: str = "",
+        ref: str = "",
+    ) -> Intervention:
+        """Record ``minutes`` the CDG spent for ``commune`` ``on`` a day (default today).
+
+        Refused, with nothing written, if it could not be billed: no convention in force that day
+        (TAR-4), no grid for its year (TAR-2), a service not billed by the hour or a duration that
+        is not a positive number of minutes (TAR-5). ``trainee`` (an id or a :class:`Trainee`) is
+        required for trainee accompaniment, and only for it (TAR-6).
+        """
+        day = self.deps.today() if on is None else checked_date(on, "date d'intervention")
+        with self.deps.transaction() as uow:
+            return _add_intervention(
+                uow, self.deps, commune, kind, minutes, on=day, on_site=on_site,
+                trainee=trainee, description=description, ref=ref,
+            )  # fmt: skip
+
+    def list_interventions(self, *, year: int | None = None) -> list[Intervention]:
+        """Every intervention, or those of ``year``, by date."""
+        with self.deps.read() as uow:
+            found = uow.interventions.list()
+        if year is not None:
+            year = checked_year(year)
+            found = [i for i in found if i.on.year == year]
+        return sorted(found, key=lambda i: (i.on, i.ref, i.insee))
+
+    # Invoices (TAR-5..TAR-8)
+
+    def list_invoice_lines(self, *, year: int) -> list[InvoiceLine]:
+        """Every line of ``year``: the memberships' fees and the interventions, priced now."""
+        year = checked_year(year)
+        with self.deps.read() as uow:
+            return _invoice_lines(uow, self.deps, year)
+
+    def bill(self, *, year: int) -> list[Invoice]:
+        """The invoices of ``year``, one per commune, each with its ``Decimal`` total."""
+        return billing.invoices_for_year(self.list_invoice_lines(year=year), year)
+
+    @overload
+    def export_invoice_lines(self, *, year: int, format: Literal["csv"] = "csv") -> bytes: ...
+
+    @overload
+    def export_invoice_lines(self, *, year: int, format: Literal["json"]) -> str: ...
+
+    @overload
+    def export_invoice_lines(self, *, year: int, format: Literal["csv", "json"]) -> bytes | str: ...
+
+    def export_invoice_lines(
+        self, *, year: int, format: Literal["csv", "json"] = "csv"
+    ) -> bytes | str:
+        """The year's lines for the accounting software: CSV bytes (``;``, BOM) or JSON text."""
+        if format not in ("csv", "json"):
+            raise ValidationError(
+                f"format d'export inconnu : {format!r} (csv ou json)", value=format
+            )
+        lines = self.list_invoice_lines(year=year)
+        if format == "csv":
+            return billing.invoice_lines_csv(lines, year)
+        return billing.invoice_lines_json(lines, year)
+
+
+def _add_intervention(
+    uow: UnitOfWork,
+    deps: Deps,
+    commune: str,
+    kind: ServiceKind | str,
+    minutes: int,
+    *,
+    on: dt.date,
+    on_site: bool,
+    trainee: str | Trainee | None,
+    description: str,
+    ref: str,
+) -> Intervention:
+    known_commune(uow, commune)
+    held = None
+    if trainee is not None:
+        held = uow.trainees.get(trainee.id if isinstance(trainee, Trainee) else trainee)
+    intervention = Intervention(
+        commune, on, kind, minutes, on_site=bool(on_site), trainee=held,
+        description=description.strip(), ref=ref.strip(), id=new_id(),
+    )  # fmt: skip
+    # A dry run of the billing rules, so that an intervention stored can always be billed.
+    billing.bill_interventions(
+        [intervention],
+        grids=deps.hooks.tariff_grids(),
+        cdg=current_cdg(deps),
+        conventions=uow.conventions.list({"insee": commune}),
+        memberships=(),
+    )
+    uow.interventions.add(intervention)
+    return intervention
+
+
+def _invoice_lines(uow: UnitOfWork, deps: Deps, year: int) -> list[InvoiceLine]:
+    memberships = uow.memberships.list({"year": year})
+    conventions = uow.conventions.list()
+    interventions = uow.interventions.list()
+    lines = []
+    if memberships:
+        grid = grid_of(deps, year)
+        lines += [billing.membership_line(m, grid) for m in memberships]
+    lines += billing.bill_interventions(
+        _billed_with(interventions, year),
+        grids=deps.hooks.tariff_grids(),
+        cdg=current_cdg(deps),
+        conventions=conventions,
+        memberships=memberships,
+    )
+    return [line for line in lines if line.year == year]
+
+
+def _billed_with(interventions: Iterable[Intervention], year: int) -> list[Intervention]:
+    """The year's interventions, plus the earlier ones of the same trainees: the on-site allowance
+    is consumed in date order across years (TAR-6)."""
+    of_year = [i for i in interventions if i.on.year == year]
+    trainees = {i.trainee for i in of_year if i.trainee is not None}
+    earlier = [i for i in interventions if i.on.year < year and i.trainee in trainees]
+    return earlier + of_year

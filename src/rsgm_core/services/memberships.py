@@ -1,0 +1,215 @@
+"""The membership pack's memberships and conventions as use cases (TAR-1..TAR-4): ``app.memberships``.
+
+Grids, quotes, joining, conventions (signature, notice, status, deadlines). The rules live in
+``domain/tariffs.py`` and ``domain/conventions.py``; this module loads what they need from storage,
+calls them and saves the result, one unit of work per use case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import attrs
+
+from rsgm_core.domain.conventions import (
+    Convention,
+    Deadline,
+    Party,
+    convention_in_force,
+    sign_convention,
+    terminate,
+    upcoming_deadlines,
+)
+from rsgm_core.domain.tariffs import (
+    CommunePopulation,
+    Membership,
+    TariffGrid,
+    membership_fee,
+    new_membership,
+)
+from rsgm_core.domain.territory import Commune, PopulationKind, population_in_force
+from rsgm_core.services._pack import (
+    active_commune,
+    checked_date,
+    checked_year,
+    current_cdg,
+    grid_of,
+    known_commune,
+    new_id,
+)
+
+if TYPE_CHECKING:
+    from rsgm_core.ports import UnitOfWork
+    from rsgm_core.services.deps import Deps
+
+__all__ = ["ConventionStatus", "MembershipService", "Quote"]
+
+
+@attrs.frozen
+class Quote:
+    """What a commune's fee for an exercise rests on: the population in force (TER-2) and the grid."""
+
+    commune: Commune
+    year: int
+    population: int
+    kind: PopulationKind  # the totale when known, else the municipale (TER-2)
+    vintage: int
+    fee: Decimal  # the grid's fee for that population (TAR-1)
+
+
+@attrs.frozen
+class ConventionStatus:
+    """A commune's convention as seen on one day (TAR-4).
+
+    ``convention`` is the one in force on ``on``, else the commune's latest one (ended, or not yet
+    started), else ``None``.
+    """
+
+    commune: str
+    on: dt.date
+    convention: Convention | None
+    in_force: bool
+
+    @property
+    def renewed(self) -> bool:
+        """Whether, on ``on``, the convention is in its tacitly renewed term."""
+        return self.in_force and self.convention is not None and self.convention.renewed_on(self.on)
+
+
+class MembershipService:
+    """``app.memberships``: the tariff grids, what a commune pays, its membership of the pack and
+    its convention (TAR-1..TAR-4)."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    # Grids (TAR-1, TAR-2)
+
+    @property
+    def cdg(self) -> str:
+        """The CDG whose grids apply: ``Settings(plugins={"tariffs": {"cdg": …}})``, else the only
+        CDG that plugins bring grids for."""
+        return current_cdg(self.deps)
+
+    def list_grids(self) -> list[TariffGrid]:
+        """Every grid of this CDG, by exercise."""
+        cdg = self.cdg
+        return sorted(
+            (g for g in self.deps.hooks.tariff_grids() if g.cdg == cdg), key=lambda g: g.exercise
+        )
+
+    def grid(self, *, year: int) -> TariffGrid:
+        """The grid adopted for ``year``; none is a ``NotFoundError``, never another year's (TAR-2)."""
+        return grid_of(self.deps, year)
+
+    # Memberships (TAR-1, TAR-3)
+
+    def quote(self, commune: str, *, year: int) -> Quote:
+        """The fee of ``commune`` for ``year`` and what it rests on, without writing anything."""
+        year = checked_year(year)
+        with self.deps.read() as uow:
+            return _quote(uow, self.deps, commune, year)
+
+    def join(
+        self, commune: str, *, year: int | None = None, on: dt.date | None = None
+    ) -> Membership:
+        """Record ``commune``'s membership for ``year`` (default: the year of ``on``, itself
+        today by default): the full annual fee of its stratum, whatever the month (TAR-3)."""
+        joined_on = self.deps.today() if on is None else checked_date(on, "date d'adhésion")
+        year = joined_on.year if year is None else checked_year(year)
+        with self.deps.transaction() as uow:
+            return _join(uow, self.deps, commune, year=year, on=joined_on)
+
+    def list_memberships(
+        self, *, year: int | None = None, commune: str | None = None
+    ) -> list[Membership]:
+        """The memberships of ``year`` (default: every year), of ``commune`` if given, by commune
+        then date."""
+        where: dict[str, object] = {}
+        if year is not None:
+            where["year"] = checked_year(year)
+        if commune is not None:
+            where["insee"] = commune
+        with self.deps.read() as uow:
+            found = uow.memberships.list(where or None)
+        return sorted(found, key=lambda m: (m.insee, m.year, m.joined_on))
+
+    # Conventions (TAR-4)
+
+    def sign_convention(
+        self, commune: str, *, on: dt.date | None = None, reference: str = ""
+    ) -> Convention:
+        """Record the convention ``commune`` signed ``on`` (default today); refused while another
+        is in force for the commune that day."""
+        signed_on = self.deps.today() if on is None else checked_date(on, "date de signature")
+        with self.deps.transaction() as uow:
+            active_commune(uow, commune)
+            existing = uow.conventions.list({"insee": commune})
+            convention = sign_convention(
+                commune, signed_on, existing=existing, reference=reference.strip()
+            )
+            convention = attrs.evolve(convention, id=new_id())
+            uow.conventions.add(convention)
+        return convention
+
+    def give_notice(
+        self, commune: str, *, on: dt.date | None = None, party: Party | str = Party.COLLECTIVITY
+    ) -> Convention:
+        """Terminate the convention in force ``on`` (default today) at its renewal date, notice
+        given by ``party``; no indemnity (TAR-4)."""
+        day = self.deps.today() if on is None else checked_date(on, "date du préavis")
+        with self.deps.transaction() as uow:
+            known_commune(uow, commune)
+            ended = terminate(uow.conventions.list({"insee": commune}), commune, on=day, by=party)
+            uow.conventions.update(ended)
+        return ended
+
+    def list_conventions(self, *, commune: str | None = None) -> list[Convention]:
+        """Every convention, or those of ``commune``, by commune then signature date."""
+        where = {"insee": commune} if commune else None
+        with self.deps.read() as uow:
+            found = uow.conventions.list(where)
+        return sorted(found, key=lambda c: (c.insee, c.signed_on))
+
+    def convention_status(self, commune: str, *, on: dt.date | None = None) -> ConventionStatus:
+        """The convention of ``commune`` on ``on`` (default today)."""
+        day = self.deps.today() if on is None else checked_date(on, "date")
+        with self.deps.read() as uow:
+            known_commune(uow, commune)
+            own = sorted(uow.conventions.list({"insee": commune}), key=lambda c: c.signed_on)
+        current = convention_in_force(own, commune, day)
+        shown = current or (own[-1] if own else None)
+        return ConventionStatus(commune, day, shown, current is not None)
+
+    def list_deadlines(self, *, on: dt.date | None = None, days: int = 90) -> list[Deadline]:
+        """Notice deadlines, renewals and last days from ``on`` (default today) to ``on + days``."""
+        day = self.deps.today() if on is None else checked_date(on, "date")
+        with self.deps.read() as uow:
+            conventions = uow.conventions.list()
+        return upcoming_deadlines(conventions, today=day, days=days)
+
+
+def _quote(uow: UnitOfWork, deps: Deps, code: str, year: int) -> Quote:
+    grid = grid_of(deps, year)
+    commune = active_commune(uow, code)
+    figure = population_in_force(uow.populations.list({"commune": code}), code, year)
+    population, kind = figure.for_thresholds  # the totale, else the municipale (TER-2)
+    fee = membership_fee(grid, CommunePopulation(code, population))  # > ceiling: TAR-1 error
+    return Quote(commune, year, population, kind, figure.vintage, fee)
+
+
+def _join(uow: UnitOfWork, deps: Deps, commune: str, *, year: int, on: dt.date) -> Membership:
+    """Decide and store ``commune``'s membership inside the caller's unit of work (TAR-3)."""
+    quote = _quote(uow, deps, commune, year)
+    membership = new_membership(
+        grid_of(deps, year),
+        CommunePopulation(commune, quote.population),
+        joined_on=on,
+        existing=uow.memberships.list({"insee": commune, "year": year}),
+        year=year,
+    )
+    membership = attrs.evolve(membership, id=new_id())
+    uow.memberships.add(membership)
+    return membership
