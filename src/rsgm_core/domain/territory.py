@@ -106,6 +106,10 @@ def _optional_siren(_: object, attribute: attrs.Attribute[str | None], value: st
         validate_siren(value)
 
 
+def _siren(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+    validate_siren(value)
+
+
 def _departement(_: object, attribute: attrs.Attribute[str], value: str) -> None:
     validate_departement_code(value)
 
@@ -158,7 +162,7 @@ class Arrondissement:
 
 @attrs.frozen
 class Epci:
-    siren: str = attrs.field(validator=_optional_siren)
+    siren: str = attrs.field(validator=_siren)
     name: str
     kind: EpciKind
     financing: FinancingMode
