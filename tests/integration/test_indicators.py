@@ -282,10 +282,10 @@ def test_ind3_national_merge_of_exported_files(
     assert merged.tables["participation"].total == 40
     assert merged.to_data()["schema"] == "rsgm-national/1"
     (tmp_path / "broken.json").write_text("{", encoding="utf-8")
-    with pytest.raises(ValidationError, match="broken.json : JSON illisible") as info:
+    with pytest.raises(ValidationError, match=r"broken\.json : JSON illisible") as info:
         app.indicators.national_merge([files[0], tmp_path / "broken.json"])
     assert info.value.rule == "IND-3"
-    with pytest.raises(NotFoundError, match="absent.json"):
+    with pytest.raises(NotFoundError, match=r"absent\.json"):
         app.indicators.national_merge([tmp_path / "absent.json"])
 
 
@@ -302,6 +302,5 @@ def test_old_indicator_names_warn_and_still_work(app: App, seeded: dict[str, obj
         assert app.indicators.national_export(YEAR, "CDG79").cdg == "CDG79"
     with pytest.warns(DeprecationWarning, match="annual_report"):
         assert build_annual_report(app.deps, YEAR).projects == ("Un projet",)
-    with pytest.warns(DeprecationWarning, match="reading"):
-        with app.indicators.reading():
-            assert app.indicators.compute(Period.year(YEAR))
+    with pytest.warns(DeprecationWarning, match="reading"), app.indicators.reading():
+        assert app.indicators.compute(Period.year(YEAR))

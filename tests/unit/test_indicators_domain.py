@@ -15,6 +15,7 @@ from rsgm_core.domain.governance import ObjectiveKind
 from rsgm_core.domain.indicators import (
     NOT_AVAILABLE,
     AnnualReport,
+    EpciCoverage,
     Indicator,
     Period,
     Scope,
@@ -92,8 +93,9 @@ def test_annual_report_splits_indicators_and_ties_objectives_IND_2() -> None:
 
 def test_territorial_coverage_by_epci_IND_1() -> None:
     result = coverage({"CC A": ["79001", "79002", "79003"], "CC B": ["79010"]}, ["79001", "79010"])
-    assert result["CC A"] == (1, 3, Decimal(1) / Decimal(3))
-    assert result["total"] == (2, 4, Decimal("0.5"))
+    assert result["CC A"] == EpciCoverage("CC A", 1, 3, Decimal(1) / Decimal(3))
+    assert (result["total"].covered, result["total"].communes) == (2, 4)
+    assert result["total"].share == Decimal("0.5")
 
 
 COUNTS = st.dictionaries(st.sampled_from("ABCDEFG"), st.integers(0, 40), min_size=1)

@@ -279,17 +279,18 @@ def rate(part: int | None, whole: int | None) -> Decimal | None:
 
 def coverage(
     communes_by_group: Mapping[str, Iterable[str]], covered: Iterable[str]
-) -> dict[str, tuple[int, int, Decimal | None]]:
+) -> dict[str, EpciCoverage]:
     """IND-1 territorial coverage: per group (an EPCI, or ``"total"``), the communes under 3,500
-    with at least one active member, the communes under 3,500, and their share."""
+    with at least one active member, the communes under 3,500, and their share (each row named
+    after its group)."""
     covered = set(covered)
-    result: dict[str, tuple[int, int, Decimal | None]] = {}
+    result: dict[str, EpciCoverage] = {}
     everyone: set[str] = set()
     for group, communes in communes_by_group.items():
         members = set(communes)
         everyone |= members
         hit = len(members & covered)
-        result[group] = (hit, len(members), rate(hit, len(members)))
+        result[group] = EpciCoverage(group, hit, len(members), rate(hit, len(members)))
     hit = len(everyone & covered)
-    result["total"] = (hit, len(everyone), rate(hit, len(everyone)))
+    result["total"] = EpciCoverage("total", hit, len(everyone), rate(hit, len(everyone)))
     return result

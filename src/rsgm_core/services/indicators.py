@@ -41,7 +41,7 @@ from rsgm_core.domain.national import NationalMerge
 from rsgm_core.domain.territory import CommuneStatus
 from rsgm_core.errors import ValidationError
 from rsgm_core.services.census import _deprecated
-from rsgm_core.services.indicators_knowledge import knowledge_indicators
+from rsgm_core.services.indicators_knowledge import _knowledge_indicators
 from rsgm_core.services.network import NetworkService
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ class IndicatorService:
             return cache[scope, period]
         with self.deps.read() as uow:
             data = _Data.load(uow, scope, period)
-            knowledge = knowledge_indicators(
+            knowledge = _knowledge_indicators(
                 uow, period, None if scope.kind == "cdg" else set(data.communes)
             )
         if cache is not None:
@@ -166,7 +166,7 @@ class IndicatorService:
             Indicator("lettres_envoyees", "Lettres d'information envoyées",
                       sum(1 for n in data.newsletters if n.sent_on in period), "lettres envoyées sur la période"),
             Indicator("couverture_territoriale", "Couverture territoriale (communes < 3 500 hab.)",
-                      cov[2], "communes < 3 500 hab. avec au moins un membre actif / communes < 3 500 hab.", "%"),
+                      cov.share, "communes < 3 500 hab. avec au moins un membre actif / communes < 3 500 hab.", "%"),
             Indicator("adhesion_pack", "Adhésion au pack",
                       rate(len(joined & small), len(small)) if small else None,
                       "communes < 3 500 hab. adhérentes au pack / communes < 3 500 hab.", "%"),
@@ -232,7 +232,7 @@ class IndicatorService:
         names = data.epci_names
         rows = data.coverage(period)
         return [
-            EpciCoverage(names.get(k, k), *rows[k])
+            attrs.evolve(rows[k], name=names.get(k, k))
             for k in sorted(rows, key=lambda k: names.get(k, k))
             if k != "total"
         ]
@@ -415,7 +415,7 @@ class _Data:
     def small_communes(self, period: Period) -> set[str]:
         return {k for k in self.communes if self.populations.get(k, SMALL_COMMUNE) < SMALL_COMMUNE}
 
-    def coverage(self, period: Period) -> dict[str, tuple[int, int, Decimal | None]]:
+    def coverage(self, period: Period) -> dict[str, EpciCoverage]:
         small = self.small_communes(period)
         groups: dict[str, list[str]] = {}
         for code in sorted(small):
