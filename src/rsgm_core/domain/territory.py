@@ -148,6 +148,8 @@ class PopulationKind(enum.Enum):
 
 @attrs.frozen
 class Departement:
+    """A department (TER-1 code: 01-95 but 20, 2A, 2B, 971-978) and its region's code."""
+
     code: str = attrs.field(validator=_departement)
     name: str
     region: str
@@ -155,6 +157,8 @@ class Departement:
 
 @attrs.frozen
 class Arrondissement:
+    """An arrondissement of a department."""
+
     code: str  # INSEE: department code + one digit, e.g. "792"
     name: str
     departement: str = attrs.field(validator=_departement)
@@ -162,6 +166,8 @@ class Arrondissement:
 
 @attrs.frozen
 class Epci:
+    """An EPCI à fiscalité propre, by its SIREN (TER-1); a commune belongs to one at most (TER-4)."""
+
     siren: str = attrs.field(validator=_siren)
     name: str
     kind: EpciKind

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import warnings
@@ -32,12 +33,10 @@ from rsgm_core.domain.territory import (
     validate_departement_code,
 )
 from rsgm_core.errors import NotFoundError, ValidationError
+from rsgm_core.services.deps import Deps
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from rsgm_core.ports import Repository, UnitOfWork
-    from rsgm_core.services.deps import Deps
 
 __all__ = ["CensusService", "ImportResult", "Progress"]
 

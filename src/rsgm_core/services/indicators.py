@@ -14,7 +14,7 @@ import json
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -37,17 +37,16 @@ from rsgm_core.domain.indicators import (
     validate_project,
 )
 from rsgm_core.domain.members import Lifecycle
-from rsgm_core.domain.national import NationalMerge
+from rsgm_core.domain.national import CdgExport, NationalMerge
 from rsgm_core.domain.territory import CommuneStatus
 from rsgm_core.errors import ValidationError
 from rsgm_core.services.census import _deprecated
+from rsgm_core.services.deps import Deps
 from rsgm_core.services.indicators_knowledge import _knowledge_indicators
 from rsgm_core.services.network import NetworkService
 
 if TYPE_CHECKING:
-    from rsgm_core.domain.national import CdgExport
     from rsgm_core.ports import UnitOfWork
-    from rsgm_core.services.deps import Deps
 
 __all__ = ["SMALL_COMMUNE", "EventFigures", "IndicatorService", "Scope"]
 
@@ -103,7 +102,7 @@ class IndicatorService:
             self._cache = None
 
     @_deprecated("reading", "annual_report() or national_export(), which read storage once")
-    def reading(self) -> Any:
+    def reading(self) -> AbstractContextManager[None]:
         """Deprecated: the use cases that need it read storage once on their own."""
         return self._reading()
 
