@@ -6,12 +6,12 @@ the shared data is there, else the bundled Deux-Sèvres sample; 1,500 members, a
 30,000 registrations over five years), then gives every member a position in a commune, an arrival
 date and, for one in ten, a departure. On that file:
 
-* library: ``build_annual_report(app.deps, year)`` and ``render_html`` (every IND-1 indicator, the
+* library: ``app.indicators.annual_report(year=year)`` and ``render_html`` (every IND-1 indicator, the
   events with their rates, coverage per EPCI, arrivals and departures per month, three SVG charts);
 * baseline: hand-written SQL through ``sqlite3`` for the same figures (participation, survey
   rates, coverage per EPCI, moves per month), with no rendering;
-* merge: ``parse_export`` and ``merge`` of 101 exports (the real one and 100 copies under other
-  CDG names).
+* merge: ``app.indicators.national_merge`` of 101 export files (the real one and 100 copies
+  under other CDG names), reading and checking each file.
 
 Targets: ≤ 0.5 s for the report, ≤ 1 s for the merge. Prints plain tables and exits 0.
 
@@ -36,9 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import events as bench
 import rsgm_core
 from rsgm_core.domain.members import Function, Lifecycle, Position, Status
-from rsgm_core.domain.national import merge, parse_export
 from rsgm_core.render.report import render_html
-from rsgm_core.services.annual_report import build_annual_report
 
 REPORT_MS = 500.0
 MERGE_MS = 1000.0
@@ -121,21 +119,24 @@ def main() -> int:
               + ", ".join(f"{v:,} {k}" for k, v in sizes.items()))  # fmt: skip
         with rsgm_core.open(f"sqlite:///{path}") as app:
             report_ms, report = bench.median_ms(
-                lambda: build_annual_report(app.deps, args.year), args.repeat
+                lambda: app.indicators.annual_report(year=args.year), args.repeat
             )
             html_ms, html = bench.median_ms(lambda: render_html(report), args.repeat)
-            export = app.indicators.national_export(args.year, "CDG-BENCH").to_data()
+            export = app.indicators.national_export(year=args.year, cdg="CDG-BENCH").to_data()
+            files = []
+            for n in range(101):
+                files.append(Path(folder) / f"CDG{n:03d}.json")
+                files[-1].write_text(json.dumps({**export, "cdg": f"CDG{n:03d}"}), "utf-8")
+            merge_ms, table = bench.median_ms(
+                lambda: app.indicators.national_merge(files), args.repeat
+            )
+            assert len(table.cdgs) == 101
         base_ms, base = bench.median_ms(lambda: baseline(path, args.year), args.repeat)
         invited, registered, present = base["participation"][0]
         assert report.indicator("taux_participation").value == Decimal(present) / invited
         assert (
             report.indicator("taux_participation_inscrits").value == Decimal(present) / registered
         )
-        files = [json.dumps({**export, "cdg": f"CDG{n:03d}"}) for n in range(101)]
-        merge_ms, table = bench.median_ms(
-            lambda: merge(parse_export(json.loads(text)) for text in files), args.repeat
-        )
-        assert len(table["cdgs"]) == 101
     total = report_ms + html_ms
     print()
     print("| scenario | rsgm_core | plain SQL | ratio | target |")

@@ -134,6 +134,7 @@ class App:
 
     @cached_property
     def census(self) -> CensusService:
+        """The territory: census vintages imported, previewed and reported (TER-1..TER-6)."""
         from rsgm_core.services.census import CensusService
 
         return CensusService(self.deps)
@@ -241,6 +242,8 @@ class App:
 
     @cached_property
     def indicators(self) -> IndicatorService:
+        """Indicators (IND-1), the annual activity report (IND-2), the national export and merge
+        (IND-3)."""
         from rsgm_core.services.indicators import IndicatorService
 
         return IndicatorService(self.deps)

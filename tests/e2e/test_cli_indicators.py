@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import rsgm_core
-from tests.conftest import fixed_clock
+from rsgm_core.testing import Clock
 from tests.helpers import run
 from tests.indicator_seed import YEAR, seed
 
@@ -16,7 +16,7 @@ from tests.indicator_seed import YEAR, seed
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     path = tmp_path / "cdg79.db"
-    with rsgm_core.open(f"sqlite:///{path}", clock=fixed_clock) as app:
+    with rsgm_core.open(f"sqlite:///{path}", clock=Clock()) as app:
         seed(app)
     return str(path)
 

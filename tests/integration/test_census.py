@@ -58,10 +58,19 @@ def test_first_import_stores_the_departments_in_one_go_TER_1_TER_4(
 
 def test_epci_members_are_its_current_communes_TER_4(app: App, census_data: Path) -> None:
     app.census.import_(NEW_VINTAGE, ["79"])
-    members = app.census.epci_members("200041317")  # CA du Niortais
+    members = app.census.list_communes(epci="200041317")  # CA du Niortais
     assert len(members) == 40 and all(c.epci == "200041317" and c.active for c in members)
     with pytest.raises(NotFoundError):
-        app.census.epci_members("200041318")
+        app.census.list_communes(epci="200041318")
+    assert len(app.census.list_communes(departement="79")) == 252  # 256 less four merged
+    with pytest.raises(NotFoundError):
+        app.census.list_communes(departement="86")  # not imported
+
+
+def test_old_census_names_warn_and_still_work(app: App, census_data: Path) -> None:
+    app.census.import_(NEW_VINTAGE, ["79"])
+    with pytest.warns(DeprecationWarning, match=r"list_communes\(epci=…\)"):
+        assert len(app.census.epci_members("200041317")) == 40
 
 
 def test_populations_keep_kind_and_vintage_TER_2(app: App, census_data: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -13,9 +14,9 @@ from rsgm_core.app import App
 from rsgm_core.domain.governance import Objective, ObjectiveKind
 from rsgm_core.domain.indicators import NOT_AVAILABLE, Period
 from rsgm_core.domain.national import merge, parse_export
-from rsgm_core.errors import ValidationError
-from rsgm_core.render.report import SECTIONS, render_html, render_markdown
-from rsgm_core.services.annual_report import build_annual_report
+from rsgm_core.errors import NotFoundError, ValidationError
+from rsgm_core.render.report import SECTIONS, format_indicator, render_html, render_markdown
+from rsgm_core.testing import Clock
 from tests.indicator_seed import YEAR, seed
 
 
@@ -40,12 +41,13 @@ def test_ind1_evt5_evt9_rates(app: App, seeded: dict[str, object]) -> None:
 def test_ind1_absent_statistics_are_not_available_never_zero(
     app: App, seeded: dict[str, object]
 ) -> None:
-    shown = {i.key: i.display() for i in app.indicators.compute(Period.year(YEAR))}
+    shown = {i.key: format_indicator(i) for i in app.indicators.compute(Period.year(YEAR))}
     assert shown["taux_ouverture_lettre"] == NOT_AVAILABLE
     assert shown["visites_plateforme"] == NOT_AVAILABLE
     # a period without any event has no participation rate rather than 0 %
     empty = app.indicators.compute(Period.year(YEAR - 5))
-    assert next(i for i in empty if i.key == "taux_participation").display() == NOT_AVAILABLE
+    participation = next(i for i in empty if i.key == "taux_participation")
+    assert format_indicator(participation) == NOT_AVAILABLE
 
 
 class Stats:
@@ -60,14 +62,14 @@ class Stats:
         return {"taux_ouverture_lettre": Decimal("0.42"), "visites_plateforme": 1234}.get(name)
 
 
-def test_ind1_statistics_hook_feeds_open_rate_and_visits(url: str) -> None:
+def test_ind1_statistics_hook_feeds_open_rate_and_visits(url: str, rsgm_clock: Clock) -> None:
     import rsgm_core
-    from tests.conftest import fixed_clock
 
     plugin = Stats()
-    with rsgm_core.open(url, clock=fixed_clock, plugins=[plugin]) as app:
+    with rsgm_core.open(url, clock=rsgm_clock, plugins=[plugin]) as app:
         seed(app)
-        shown = {i.key: i.display() for i in app.indicators.compute(Period.year(YEAR), "cdg")}
+        computed = app.indicators.compute(Period.year(YEAR), "cdg")
+        shown = {i.key: format_indicator(i) for i in computed}
     assert shown["taux_ouverture_lettre"] == "42,0\xa0%"
     assert shown["visites_plateforme"] == "1\u202f234"
     assert ("visites_plateforme", Period.year(YEAR), "cdg") in plugin.calls
@@ -77,7 +79,7 @@ def test_ind1_ter3_coverage_per_epci_and_overall(app: App, seeded: dict[str, obj
     groups = seeded["groups"]
     first, second = seeded["first"], seeded["second"]
     rows = {
-        n: (hit, total) for n, hit, total, _ in app.indicators.coverage_by_epci(Period.year(YEAR))
+        c.name: (c.covered, c.communes) for c in app.indicators.coverage_by_epci(Period.year(YEAR))
     }
     with app.storage.unit_of_work(read_only=True) as uow:
         names = {e.siren: e.name for e in uow.epcis.list()}
@@ -134,9 +136,9 @@ def test_ind1_knb3_cns2_from_their_collections_or_not_available(
         assert shown[key].formula  # every indicator documents its formula
     if hasattr(app.storage.unit_of_work(read_only=True), "advice_requests"):
         assert shown["demandes_conseil"].value == 0
-        assert shown["delai_reponse_median"].display() == NOT_AVAILABLE  # no answer, no time
+        assert format_indicator(shown["delai_reponse_median"]) == NOT_AVAILABLE  # no answer
     else:
-        assert shown["demandes_conseil"].display() == NOT_AVAILABLE
+        assert format_indicator(shown["demandes_conseil"]) == NOT_AVAILABLE
 
 
 def test_net4_objectives_reported_with_their_indicators(
@@ -149,11 +151,12 @@ def test_net4_objectives_reported_with_their_indicators(
         import attrs
 
         uow.networks.update(attrs.evolve(network, objectives=(objective,)))
-    report = build_annual_report(app.deps, YEAR)
+    report = app.indicators.annual_report(year=YEAR)
     assert report.title == "Réseau des SGM des Deux-Sèvres"
-    ((kind, text, indicators),) = report.objectives
-    assert (kind, text) == ("opérationnel", "Faire venir les SGM")
-    assert indicators[0].display() == "55,0\xa0%"
+    (reported,) = report.objectives
+    assert (reported.kind, reported.text) == (ObjectiveKind.OPERATIONAL, "Faire venir les SGM")
+    assert format_indicator(reported.indicators[0]) == "55,0\xa0%"
+    assert "- (opérationnel) Faire venir les SGM — Taux de participation" in render_markdown(report)
 
 
 class Outline(HTMLParser):
@@ -182,8 +185,8 @@ class Outline(HTMLParser):
 
 
 def test_ind2_html_report_sections_and_charts(app: App, seeded: dict[str, object]) -> None:
-    app.indicators.add_project(YEAR + 1, "Ouvrir un réseau communautaire par EPCI")
-    html = render_html(build_annual_report(app.deps, YEAR))
+    app.indicators.add_project("Ouvrir un réseau communautaire par EPCI", year=YEAR + 1)
+    html = render_html(app.indicators.annual_report(year=YEAR))
     outline = Outline()
     outline.feed(html)
     assert [h for h in outline.headings if h in SECTIONS] == list(SECTIONS)
@@ -200,21 +203,23 @@ def test_ind2_html_report_sections_and_charts(app: App, seeded: dict[str, object
 
 
 def test_ind2_markdown_report_and_projects(app: App, seeded: dict[str, object]) -> None:
-    app.indicators.add_project(YEAR + 1, "Publier un guide de prise de poste")
-    assert app.indicators.projects(YEAR + 1) == ["Publier un guide de prise de poste"]
-    text = render_markdown(build_annual_report(app.deps, YEAR))
+    app.indicators.add_project("Publier un guide de prise de poste", year=YEAR + 1)
+    assert app.indicators.list_projects(year=YEAR + 1) == ["Publier un guide de prise de poste"]
+    text = render_markdown(app.indicators.annual_report(year=YEAR))
     for section in SECTIONS:
         assert f"## {section}" in text
     assert "- Publier un guide de prise de poste" in text
     assert "| 12 mars 2024 | Matinale e1 | 12 | 8 | 6 | 50,0\xa0% | 75,0\xa0% |" in text
-    with pytest.raises(ValidationError):
-        app.indicators.add_project(YEAR + 1, "  ")
+    with pytest.raises(ValidationError) as info:
+        app.indicators.add_project("  ", year=YEAR + 1)
+    assert info.value.rule == "IND-2"
+    assert app.indicators.list_projects(year=YEAR + 1) == ["Publier un guide de prise de poste"]
 
 
 def test_ind3_export_is_anonymous_and_small_counts_suppressed(
     app: App, seeded: dict[str, object]
 ) -> None:
-    data = app.indicators.national_export(YEAR, "CDG79").to_data()
+    data = app.indicators.national_export(year=YEAR, cdg="CDG79").to_data()
     text = str(data)
     assert "Nom" not in text and "@" not in text and "m0" not in text  # no names, e-mails, ids
     for table in data["tables"].values():
@@ -226,7 +231,7 @@ def test_ind3_export_is_anonymous_and_small_counts_suppressed(
 def test_ind3_suppressed_cell_cannot_be_recovered_by_subtraction(
     app: App, seeded: dict[str, object]
 ) -> None:
-    data = app.indicators.national_export(YEAR, "CDG79").to_data()
+    data = app.indicators.national_export(year=YEAR, cdg="CDG79").to_data()
     truth = {"mouvements": {"arrivees": 10, "departs": 2},
              "participation": {"presents": 11, "inscrits_absents": 3, "invites_non_inscrits": 6}}  # fmt: skip
     attacked = 0
@@ -248,7 +253,7 @@ def test_ind3_suppressed_cell_cannot_be_recovered_by_subtraction(
 def test_ind3_merge_refuses_duplicates_and_unknown_schema(
     app: App, seeded: dict[str, object]
 ) -> None:
-    one = app.indicators.national_export(YEAR, "CDG79").to_data()
+    one = app.indicators.national_export(year=YEAR, cdg="CDG79").to_data()
     other = {**one, "cdg": "CDG86"}
     table = merge([parse_export(one), parse_export(other)])
     assert table["cdgs"] == ["CDG79", "CDG86"]
@@ -260,3 +265,42 @@ def test_ind3_merge_refuses_duplicates_and_unknown_schema(
     edited = {**one, "tables": {"mouvements": {"cells": {"departs": 2}, "total": 12}}}
     with pytest.raises(ValidationError, match="sous le seuil"):
         parse_export(edited)
+
+
+def test_ind3_national_merge_of_exported_files(
+    app: App, seeded: dict[str, object], tmp_path: Path
+) -> None:
+    import json
+
+    files = []
+    for cdg in ("CDG79", "CDG86"):
+        data = app.indicators.national_export(year=YEAR, cdg=cdg).to_data()
+        files.append(tmp_path / f"{cdg}.json")
+        files[-1].write_text(json.dumps(data), encoding="utf-8")
+    merged = app.indicators.national_merge(files)
+    assert merged.cdgs == ("CDG79", "CDG86") and merged.year == YEAR
+    assert merged.tables["participation"].total == 40
+    assert merged.to_data()["schema"] == "rsgm-national/1"
+    (tmp_path / "broken.json").write_text("{", encoding="utf-8")
+    with pytest.raises(ValidationError, match=r"broken\.json : JSON illisible") as info:
+        app.indicators.national_merge([files[0], tmp_path / "broken.json"])
+    assert info.value.rule == "IND-3"
+    with pytest.raises(NotFoundError, match=r"absent\.json"):
+        app.indicators.national_merge([tmp_path / "absent.json"])
+
+
+def test_old_indicator_names_warn_and_still_work(app: App, seeded: dict[str, object]) -> None:
+    from rsgm_core.services.annual_report import build_annual_report
+
+    with pytest.warns(DeprecationWarning, match="year=…"):
+        assert app.indicators.add_project(YEAR + 1, "Un projet") == ["Un projet"]
+    with pytest.warns(DeprecationWarning, match=r"list_projects\(year=…\)"):
+        assert app.indicators.projects(YEAR + 1) == ["Un projet"]
+    with pytest.warns(DeprecationWarning, match="list_event_figures"):
+        assert len(app.indicators.events(Period.year(YEAR))) == 2
+    with pytest.warns(DeprecationWarning, match="year=…"):
+        assert app.indicators.national_export(YEAR, "CDG79").cdg == "CDG79"
+    with pytest.warns(DeprecationWarning, match="annual_report"):
+        assert build_annual_report(app.deps, YEAR).projects == ("Un projet",)
+    with pytest.warns(DeprecationWarning, match="reading"), app.indicators.reading():
+        assert app.indicators.compute(Period.year(YEAR))

@@ -6,13 +6,34 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rsgm_core.domain.indicators import NOT_AVAILABLE, Indicator, Period, coverage, rate
-from rsgm_core.domain.national import SMALL, CdgExport, Table, merge, parse_export, suppress
+from rsgm_core.domain.governance import ObjectiveKind
+from rsgm_core.domain.indicators import (
+    NOT_AVAILABLE,
+    AnnualReport,
+    EpciCoverage,
+    Indicator,
+    Period,
+    Scope,
+    coverage,
+    rate,
+    validate_project,
+)
+from rsgm_core.domain.national import (
+    SMALL,
+    CdgExport,
+    Table,
+    merge,
+    merge_exports,
+    parse_export,
+    suppress,
+)
 from rsgm_core.errors import ValidationError
+from rsgm_core.render.report import format_indicator
 
 
 def test_period_and_rates_IND_1() -> None:
@@ -27,14 +48,54 @@ def test_absent_data_shows_not_available_never_zero_IND_1() -> None:
     opens = Indicator(
         "newsletter_open_rate", "Taux d'ouverture de la lettre", None, "ouvertures / envois", "%"
     )
-    assert opens.display() == NOT_AVAILABLE == "non disponible"
-    assert Indicator("x", "x", Decimal("0.425"), "f", "%").display().startswith("42,5")
+    assert not opens.available
+    assert format_indicator(opens) == NOT_AVAILABLE == "non disponible"
+    assert format_indicator(Indicator("x", "x", Decimal("0.425"), "f", "%")).startswith("42,5")
+    assert format_indicator(Indicator("n", "n", 0, "f")) == "0"  # a real zero stays 0
+
+
+def test_scopes_IND_1() -> None:
+    assert Scope.parse(None) == Scope.parse("cdg") == Scope("cdg")
+    assert Scope.parse("epci:200041317") == Scope("epci", "200041317")
+    assert str(Scope.parse("departement:79")) == "departement:79"
+    for bad in ("region:75", "epci:", "canton:12"):
+        with pytest.raises(ValidationError, match="périmètre inconnu") as info:
+            Scope.parse(bad)
+        assert info.value.rule == "IND-1"
+
+
+def test_a_project_is_a_non_empty_text_IND_2() -> None:
+    assert validate_project("  Ouvrir un réseau par EPCI ") == "Ouvrir un réseau par EPCI"
+    for bad in ("", "   ", "\n"):
+        with pytest.raises(ValidationError) as info:
+            validate_project(bad)
+        assert info.value.rule == "IND-2"
+
+
+def test_annual_report_splits_indicators_and_ties_objectives_IND_2() -> None:
+    figures = [
+        Indicator("taux_participation", "Participation", Decimal("0.5"), "f", "%"),
+        Indicator("demandes_conseil", "Demandes", 3, "f"),
+    ]
+    report = AnnualReport.assemble(
+        year=2025,
+        generated_on=dt.date(2026, 1, 5),
+        indicators=figures,
+        title=None,
+        objectives=[(ObjectiveKind.STRATEGIC, "Faire venir", ("taux_participation", "inconnu"))],
+    )
+    assert report.title == "Réseau des secrétaires généraux de mairie"
+    assert [i.key for i in report.indicators] == ["taux_participation"]
+    assert [i.key for i in report.knowledge] == ["demandes_conseil"]
+    assert report.objectives[0].indicators == (figures[0],)  # unknown keys left out
+    assert report.indicator("demandes_conseil").value == 3
 
 
 def test_territorial_coverage_by_epci_IND_1() -> None:
     result = coverage({"CC A": ["79001", "79002", "79003"], "CC B": ["79010"]}, ["79001", "79010"])
-    assert result["CC A"] == (1, 3, Decimal(1) / Decimal(3))
-    assert result["total"] == (2, 4, Decimal("0.5"))
+    assert result["CC A"] == EpciCoverage("CC A", 1, 3, Decimal(1) / Decimal(3))
+    assert (result["total"].covered, result["total"].communes) == (2, 4)
+    assert result["total"].share == Decimal("0.5")
 
 
 COUNTS = st.dictionaries(st.sampled_from("ABCDEFG"), st.integers(0, 40), min_size=1)
@@ -101,3 +162,10 @@ def test_merge_refuses_duplicates_and_sums_published_cells_IND_3() -> None:
     assert national["cdgs"] == ["cdg79", "cig-gc"]
     table = national["tables"]["members_by_epci"]
     assert table["cells"]["CC A"] == 24 and table["complete"] is False
+    typed = merge_exports([export("cdg79"), export("cig-gc")])
+    assert typed.to_data() == national
+    assert typed.tables["members_by_epci"].total == 2 * 22
+    older = attrs.evolve(export("cdg86"), year=2024)
+    with pytest.raises(ValidationError, match="plusieurs années") as info:
+        merge_exports([export(), older])
+    assert info.value.rule == "IND-3"

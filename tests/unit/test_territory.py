@@ -141,3 +141,18 @@ def test_territory_of_one_or_several_departments_NET_1() -> None:
     assert info.value.rule == "NET-1"
     with pytest.raises(ValidationError):
         Territory(["78", "XX"])
+
+
+def test_an_older_vintage_than_one_imported_is_refused_TER_5() -> None:
+    import datetime as dt
+
+    from rsgm_core.domain.census import CensusImport, CensusVintage, check_not_older
+
+    moment = dt.datetime(2025, 3, 14, 10, 30, tzinfo=dt.UTC)
+    imported = CensusImport("6.0.0", 2025, 2022, ("79",), moment, "decoupage")
+    check_not_older([], CensusVintage(2023, 2020, "4.1.0"))  # nothing imported yet
+    check_not_older([imported], CensusVintage(2025, 2022, "6.0.0"))  # the same again
+    check_not_older([imported], CensusVintage(2026, 2023, "7.0.0"))
+    with pytest.raises(RuleViolation) as info:
+        check_not_older([imported], CensusVintage(2023, 2020, "4.1.0"))
+    assert info.value.rule == "TER-5" and "4.1.0" in info.value.message

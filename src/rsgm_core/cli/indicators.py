@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-from pathlib import Path
 from typing import Any
 
 from rsgm_core.cli.common import open_app, print_table
@@ -80,39 +79,46 @@ def period_of(args: argparse.Namespace, today: dt.date) -> Period:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from rsgm_core.render.report import format_indicator
+
     with open_app(args) as app:
         period = period_of(args, app.today())
         values = app.indicators.compute(period, args.scope)
     print(f"Indicateurs du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y} ({args.scope})\n")
     head = ["Indicateur", "Valeur", *(["Formule"] if args.formulas else [])]
-    rows = [[i.label, i.display(), *([i.formula] if args.formulas else [])] for i in values]
+    rows = [[i.label, format_indicator(i), *([i.formula] if args.formulas else [])] for i in values]
     print_table(head, rows)
     return 0
 
 
 def _annual(args: argparse.Namespace) -> int:
     from rsgm_core.render.report import render_html, render_markdown, render_pdf
-    from rsgm_core.services.annual_report import build_annual_report
 
-    render = {"md": render_markdown, "html": render_html, "pdf": render_pdf}[args.format]
-    with open_app(args) as app:
-        report = build_annual_report(app.deps, args.year, args.scope)
     if args.format == "pdf" and args.output is None:
         raise ValidationError("le PDF s'écrit dans un fichier : ajoutez -o FICHIER", rule="IND-2")
-    write_output(render(report), args.output)
+    with open_app(args) as app:
+        report = app.indicators.annual_report(year=args.year, scope=args.scope)
+    document: str | bytes
+    if args.format == "md":
+        document = render_markdown(report)
+    elif args.format == "html":
+        document = render_html(report)
+    else:
+        document = render_pdf(report)
+    write_output(document, args.output)
     return 0
 
 
 def _project_add(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        projects = app.indicators.add_project(args.year, args.text)
+        projects = app.indicators.add_project(args.text, year=args.year)
     print(f"projet enregistré pour {args.year} ({len(projects)} au total)")
     return 0
 
 
 def _project_list(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        projects = app.indicators.projects(args.year)
+        projects = app.indicators.list_projects(year=args.year)
     for text in projects:
         print(f"- {text}")
     if not projects:
@@ -122,25 +128,21 @@ def _project_list(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        export = app.indicators.national_export(args.year, args.cdg)
+        export = app.indicators.national_export(year=args.year, cdg=args.cdg)
     text = json.dumps(export.to_data(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     write_output(text, args.output)
     return 0
 
 
 def _merge(args: argparse.Namespace) -> int:
-    from rsgm_core.domain.national import merge, parse_export
+    import rsgm_core
 
-    exports = []
-    for name in args.files:
-        try:
-            data = json.loads(Path(name).read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise ValidationError(f"{name} : JSON illisible ({exc.msg})", rule="IND-3") from None
-        exports.append(parse_export(data, source=name))
-    table = merge(exports)
-    text = json.dumps(table, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    # The merge reads the exported files only: no database is opened, an empty one in memory
+    # carries the use case.
+    with rsgm_core.open("memory://") as app:
+        merged = app.indicators.national_merge(args.files)
+    text = json.dumps(merged.to_data(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     write_output(text, args.output)
     if args.output:
-        print(f"{len(table['cdgs'])} CDG fusionnés pour {table['year']}")
+        print(f"{len(merged.cdgs)} CDG fusionnés pour {merged.year}")
     return 0

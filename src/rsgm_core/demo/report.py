@@ -16,21 +16,20 @@ PROJECTS = (
 
 
 def report_demo(app: App, path: Path) -> Path:
-    from rsgm_core.render.report import render_html, render_markdown
-    from rsgm_core.services.annual_report import build_annual_report
+    from rsgm_core.render.report import format_indicator, render_html, render_markdown
 
     year = app.today().year  # the demo's events are set around today
-    if not app.indicators.projects(year + 1):
+    if not app.indicators.list_projects(year=year + 1):
         for text in PROJECTS:
-            app.indicators.add_project(year + 1, text)
-    report = build_annual_report(app.deps, year)
+            app.indicators.add_project(text, year=year + 1)
+    report = app.indicators.annual_report(year=year)
     html = path.with_name(f"{path.stem}-rapport-{year}.html")
     html.write_text(render_html(report), encoding="utf-8")
     html.with_suffix(".md").write_text(render_markdown(report), encoding="utf-8")
     print(
         f"\n11. rapport d'activité {year} écrit dans {html} (et {html.with_suffix('.md').name}) : "
         f"{len(report.events)} événements, participation "
-        f"{report.indicator('taux_participation').display()}, "
+        f"{format_indicator(report.indicator('taux_participation'))}, "
         f"{len(report.projects)} projets pour {year + 1}"
     )
     return html

@@ -27,6 +27,7 @@ from rsgm_core.domain.territory import (
     PopulationFigure,
     validate_insee_code,
 )
+from rsgm_core.errors import RuleViolation
 
 __all__ = [
     "CENSUS_STRATA",
@@ -38,7 +39,9 @@ __all__ = [
     "Change",
     "ChangeKind",
     "CommuneStatus",
+    "ImportResult",
     "MetaEntry",
+    "check_not_older",
     "diff",
     "stratum_of",
 ]
@@ -167,6 +170,8 @@ class Change:
 
 @attrs.frozen
 class CensusChanges:
+    """What a vintage changes to the stored communes and EPCI, one :class:`Change` a line."""
+
     changes: tuple[Change, ...]
 
     @property
@@ -187,6 +192,29 @@ class CensusChanges:
 
     def lines(self) -> list[str]:
         return [c.describe() for c in self.changes]
+
+
+@attrs.frozen
+class ImportResult:
+    """What :meth:`CensusService.import_` did: the import recorded, the changes it made (TER-5),
+    counts of what was read, and the records moved from each vanished commune to its successor."""
+
+    imported: CensusImport
+    changes: CensusChanges
+    counts: dict[str, int]  # communes, communes_deleguees, epcis, populations
+    moved: dict[str, dict[str, int]]  # old code -> {collection: records moved to the successor}
+
+
+def check_not_older(imports: Iterable[CensusImport], vintage: CensusVintage) -> None:
+    """TER-5: a vintage older (by its COG year) than one already imported is refused."""
+    newest = max(imports, key=lambda i: i.cog_year, default=None)
+    if newest is not None and vintage.cog_year < newest.cog_year:
+        raise RuleViolation(
+            f"le millésime {vintage.label} (COG {vintage.cog_year}) est plus ancien "
+            f"que celui déjà importé, {newest.vintage} (COG {newest.cog_year})",
+            rule="TER-5",
+            value=vintage.label,
+        )
 
 
 def diff(
@@ -247,12 +275,12 @@ def diff(
                 )
 
     for code, new in actual.items():
-        old = known.get(code)
-        if old is None:
+        previous = known.get(code)
+        if previous is None:
             changes.append(Change(ChangeKind.NEW, code, new.name, "absente du millésime précédent"))
         elif (
-            old.status in (CommuneStatus.DELEGUEE, CommuneStatus.ASSOCIEE)
-            and old.successor in actual
+            previous.status in (CommuneStatus.DELEGUEE, CommuneStatus.ASSOCIEE)
+            and previous.successor in actual
         ):
             # restored while its former chef-lieu lives on; had the chef-lieu gone, this code is
             # the commune nouvelle's new one, reported on the chef-lieu's own line
@@ -261,8 +289,8 @@ def diff(
                     ChangeKind.SPLIT,
                     code,
                     new.name,
-                    f"rétablie, détachée de {old.successor} ; ce qui est rattaché à "
-                    f"{old.successor} y reste",
+                    f"rétablie, détachée de {previous.successor} ; ce qui est rattaché à "
+                    f"{previous.successor} y reste",
                 )
             )
     changes.extend(_epci_changes(stored_epcis, snapshot.epcis))

@@ -28,6 +28,8 @@ VACANT = "vacant"
 
 @attrs.frozen
 class Agent:
+    """A member holding a position in a commune on the report's date."""
+
     name: str
     email: str | None
     function: str
@@ -65,6 +67,9 @@ class CommuneRow:
 
 @attrs.frozen
 class GroupSummary:
+    """The communes under 3,500 of one department, EPCI or arrondissement: per stratum, per
+    function in place, and their agents."""
+
     level: str  # "departement", "epci" or "arrondissement"
     code: str
     name: str
@@ -76,12 +81,16 @@ class GroupSummary:
 
 @attrs.frozen
 class CensusReport:
+    """TER-6: the communes under 3,500 of the territory with their agents on ``on``, and their
+    summaries per department, EPCI and arrondissement (:meth:`by_level`)."""
+
     on: dt.date
     rows: tuple[CommuneRow, ...]
     groups: tuple[GroupSummary, ...]
     out_of_scope: int  # communes of 3,500 or more in the territory (TER-3)
 
     def by_level(self, level: str) -> list[GroupSummary]:
+        """The summaries of one level: ``departement``, ``epci`` or ``arrondissement``."""
         return [g for g in self.groups if g.level == level]
 
 

@@ -1,23 +1,48 @@
-"""Indicators (IND-1): values over a period and a scope, each with its formula; a figure the data
-cannot give is *not available*, never 0."""
+"""Indicators (IND-1) over a period and a scope, each with its formula, and the annual activity
+report (IND-2) they feed; a figure the data cannot give is *not available* (``None``), never 0.
+
+Values only: turning a figure into French text is the job of :mod:`rsgm_core.render.report`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
 
+from rsgm_core.domain.engagement import NetworkRole
+from rsgm_core.domain.governance import ObjectiveKind
 from rsgm_core.errors import ValidationError
 
-__all__ = ["NOT_AVAILABLE", "Indicator", "Period", "coverage", "rate"]
+__all__ = [
+    "NOT_AVAILABLE",
+    "REPORT_ROLES",
+    "SMALL_COMMUNE",
+    "AnnualReport",
+    "EpciCoverage",
+    "EventFigures",
+    "Indicator",
+    "MonthMoves",
+    "Period",
+    "ReportObjective",
+    "RoleHolders",
+    "Scope",
+    "coverage",
+    "rate",
+    "validate_project",
+]
 
+#: How an absent figure reads in a report.
 NOT_AVAILABLE = "non disponible"
+SMALL_COMMUNE = 3500  # IND-1 territorial coverage: communes under 3,500 inhabitants
 
 
 @attrs.frozen
 class Period:
+    """From ``start`` to ``end``, both included (IND-1)."""
+
     start: dt.date
     end: dt.date  # inclusive
 
@@ -34,7 +59,36 @@ class Period:
 
     @classmethod
     def year(cls, year: int) -> Period:
+        """1 January to 31 December of ``year``."""
         return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
+@attrs.frozen
+class Scope:
+    """Where indicators are computed (IND-1): ``cdg`` (the whole CDG), ``departement:79`` or
+    ``epci:200041317``."""
+
+    kind: str  # "cdg", "departement", "epci"
+    code: str | None = None
+
+    @classmethod
+    def parse(cls, text: Scope | str | None) -> Scope:
+        """A scope from its text (``None`` or ``"cdg"``: the whole CDG); refused when unknown."""
+        if isinstance(text, Scope):
+            return text
+        if not text or text == "cdg":
+            return cls("cdg")
+        kind, _, code = text.partition(":")
+        if kind not in {"departement", "epci"} or not code:
+            raise ValidationError(
+                f"périmètre inconnu : {text!r} (cdg, departement:CODE ou epci:SIREN)",
+                rule="IND-1",
+                value=text,
+            )
+        return cls(kind, code)
+
+    def __str__(self) -> str:
+        return self.kind if self.code is None else f"{self.kind}:{self.code}"
 
 
 @attrs.frozen
@@ -51,14 +105,165 @@ class Indicator:
     def available(self) -> bool:
         return self.value is not None
 
-    def display(self, locale: str = "fr_FR") -> str:
-        from rsgm_core.render.formatting import format_number, format_percent
 
-        if self.value is None:
-            return NOT_AVAILABLE
-        if self.unit == "%":
-            return format_percent(self.value, locale=locale, decimals=1)
-        return format_number(self.value, locale=locale)
+@attrs.frozen
+class EventFigures:
+    """IND-1 per event: invited, confirmed registrations, attendees and satisfaction."""
+
+    event_id: str
+    title: str
+    first_date: dt.date
+    invited: int
+    registered: int
+    attendees: int
+    satisfaction: Decimal | None
+    answers: int
+
+    @property
+    def participation(self) -> Decimal | None:
+        """Attendees / invited, ``None`` when nobody was invited."""
+        return None if not self.invited else Decimal(self.attendees) / Decimal(self.invited)
+
+
+@attrs.frozen
+class EpciCoverage:
+    """IND-1 territorial coverage of one EPCI: communes under 3,500 with at least one active
+    member, communes under 3,500, and their share."""
+
+    name: str
+    covered: int
+    communes: int
+    share: Decimal | None
+
+
+@attrs.frozen
+class MonthMoves:
+    """Arrivals and departures of members in one month (``month`` as ``YYYY-MM``)."""
+
+    month: str
+    arrivals: int
+    departures: int
+
+
+@attrs.frozen
+class ReportObjective:
+    """NET-4: an objective of a network and the indicators that measure it."""
+
+    kind: ObjectiveKind
+    text: str
+    indicators: tuple[Indicator, ...]
+
+
+@attrs.frozen
+class RoleHolders:
+    """Who held a network role during the report's year (names, sorted)."""
+
+    role: NetworkRole
+    names: tuple[str, ...]
+
+
+#: The roles the annual report names, in its order.
+REPORT_ROLES = (NetworkRole.ANIMATOR, NetworkRole.CO_ANIMATOR, NetworkRole.COMMUNITY_REFERENT)
+
+_KNOWLEDGE_KEYS = frozenset({
+    "ressources_publiees", "ressources_mises_a_jour", "ressources_perimees", "demandes_conseil",
+    "demandes_repondues", "delai_reponse_median", "delai_reponse_p90",
+})  # fmt: skip
+
+
+@attrs.frozen
+class AnnualReport:
+    """IND-2: the annual activity report, with the structure of the guide (Fiche 3.6):
+    description of the network, actions and their evaluation, projects for the coming year.
+
+    Values only; :func:`rsgm_core.render.report.render_html` (or ``render_markdown``,
+    ``render_pdf``) writes it out.
+    """
+
+    year: int
+    title: str
+    generated_on: dt.date
+    created_on: dt.date | None  # of the departmental network
+    purpose: str | None  # of its charter of operation (NET-4)
+    charter_scope: str | None
+    community_networks: int
+    organisation: tuple[RoleHolders, ...]
+    committees: int
+    objectives: tuple[ReportObjective, ...]
+    partners: int
+    indicators: tuple[Indicator, ...]  # IND-1, but the toolbox and advice ones
+    events: tuple[EventFigures, ...]
+    coverage: tuple[EpciCoverage, ...]
+    moves: tuple[MonthMoves, ...]
+    knowledge: tuple[Indicator, ...]  # toolbox (KNB-3) and advice requests (CNS-2)
+    projects: tuple[str, ...]  # for the coming year
+
+    def indicator(self, key: str) -> Indicator:
+        """The indicator ``key`` (any of :attr:`indicators` or :attr:`knowledge`)."""
+        for indicator in (*self.indicators, *self.knowledge):
+            if indicator.key == key:
+                return indicator
+        raise KeyError(key)
+
+    @property
+    def member_figures(self) -> tuple[Indicator, ...]:
+        """Arrivals, departures, members to win back and active members, in the report's order."""
+        keys = {"arrivees", "departs", "membres_desengages", "membres_actifs"}
+        return tuple(i for i in self.indicators if i.key in keys)
+
+    @classmethod
+    def assemble(
+        cls,
+        *,
+        year: int,
+        generated_on: dt.date,
+        indicators: Sequence[Indicator],
+        title: str | None,
+        created_on: dt.date | None = None,
+        purpose: str | None = None,
+        charter_scope: str | None = None,
+        community_networks: int = 0,
+        organisation: Iterable[RoleHolders] = (),
+        committees: int = 0,
+        objectives: Iterable[tuple[ObjectiveKind, str, Iterable[str]]] = (),
+        partners: int = 0,
+        events: Iterable[EventFigures] = (),
+        coverage: Iterable[EpciCoverage] = (),
+        moves: Iterable[MonthMoves] = (),
+        projects: Iterable[str] = (),
+    ) -> AnnualReport:
+        """The report from its parts: indicators are split between the network's and the
+        knowledge ones, and each objective gets the indicators it names (unknown keys left out)."""
+        by_key = {i.key: i for i in indicators}
+        return cls(
+            year=year,
+            title=title or "Réseau des secrétaires généraux de mairie",
+            generated_on=generated_on,
+            created_on=created_on,
+            purpose=purpose,
+            charter_scope=charter_scope,
+            community_networks=community_networks,
+            organisation=tuple(organisation),
+            committees=committees,
+            objectives=tuple(
+                ReportObjective(kind, text, tuple(by_key[k] for k in keys if k in by_key))
+                for kind, text, keys in objectives
+            ),
+            partners=partners,
+            indicators=tuple(i for i in indicators if i.key not in _KNOWLEDGE_KEYS),
+            events=tuple(events),
+            coverage=tuple(coverage),
+            moves=tuple(moves),
+            knowledge=tuple(i for i in indicators if i.key in _KNOWLEDGE_KEYS),
+            projects=tuple(projects),
+        )
+
+
+def validate_project(text: str) -> str:
+    """IND-2: a project for the coming year is a non-empty text; returned stripped."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationError("un projet ne peut pas être vide", rule="IND-2", value=text)
+    return text.strip()
 
 
 def rate(part: int | None, whole: int | None) -> Decimal | None:
@@ -74,17 +279,18 @@ def rate(part: int | None, whole: int | None) -> Decimal | None:
 
 def coverage(
     communes_by_group: Mapping[str, Iterable[str]], covered: Iterable[str]
-) -> dict[str, tuple[int, int, Decimal | None]]:
+) -> dict[str, EpciCoverage]:
     """IND-1 territorial coverage: per group (an EPCI, or ``"total"``), the communes under 3,500
-    with at least one active member, the communes under 3,500, and their share."""
+    with at least one active member, the communes under 3,500, and their share (each row named
+    after its group)."""
     covered = set(covered)
-    result: dict[str, tuple[int, int, Decimal | None]] = {}
+    result: dict[str, EpciCoverage] = {}
     everyone: set[str] = set()
     for group, communes in communes_by_group.items():
         members = set(communes)
         everyone |= members
         hit = len(members & covered)
-        result[group] = (hit, len(members), rate(hit, len(members)))
+        result[group] = EpciCoverage(group, hit, len(members), rate(hit, len(members)))
     hit = len(everyone & covered)
-    result["total"] = (hit, len(everyone), rate(hit, len(everyone)))
+    result["total"] = EpciCoverage("total", hit, len(everyone), rate(hit, len(everyone)))
     return result

@@ -20,8 +20,11 @@ __all__ = [
     "SCHEMA",
     "SMALL",
     "CdgExport",
+    "NationalMerge",
+    "NationalTable",
     "Table",
     "merge",
+    "merge_exports",
     "parse_export",
     "suppress",
 ]
@@ -76,6 +79,8 @@ class Table:
 
 @attrs.frozen
 class CdgExport:
+    """IND-3: one CDG's anonymised aggregate figures for a year, as exported to the ANDCDG."""
+
     cdg: str
     year: int
     indicators: Mapping[str, Any]  # rates and other non-person figures, None when not available
@@ -130,9 +135,42 @@ def parse_export(data: Any, *, source: str = "export") -> CdgExport:
     return CdgExport(cdg, year, indicators, tables)
 
 
-def merge(exports: Iterable[CdgExport]) -> dict[str, Any]:
-    """The national table: one row per CDG, and national totals per table from the published
-    cells (a suppressed cell counts as unknown, so a national cell is a lower bound, flagged)."""
+@attrs.frozen
+class NationalTable:
+    """One table of the national synthesis: the published cells summed over the CDGs. A cell a
+    CDG suppressed counts as unknown, so when ``complete`` is false the sums are lower bounds."""
+
+    cells: Mapping[str, int]
+    total: int
+    complete: bool
+
+
+@attrs.frozen
+class NationalMerge:
+    """IND-3: the national table, one row of indicators per CDG and national totals per table."""
+
+    year: int | None
+    cdgs: tuple[str, ...]
+    indicators: Mapping[str, Mapping[str, Any]]  # per CDG
+    tables: Mapping[str, NationalTable]
+
+    def to_data(self) -> dict[str, Any]:
+        """The JSON-ready form (``schema`` first), as ``rsgm national merge`` writes it."""
+        return {
+            "schema": SCHEMA,
+            "year": self.year,
+            "cdgs": list(self.cdgs),
+            "indicators": {cdg: dict(values) for cdg, values in self.indicators.items()},
+            "tables": {
+                name: {"cells": dict(t.cells), "total": t.total, "complete": t.complete}
+                for name, t in self.tables.items()
+            },
+        }
+
+
+def merge_exports(exports: Iterable[CdgExport]) -> NationalMerge:
+    """The national table of many CDGs' exports of one year; a CDG twice, or exports of several
+    years, are refused (IND-3)."""
     rows: dict[str, CdgExport] = {}
     years = set()
     for export in exports:
@@ -146,22 +184,30 @@ def merge(exports: Iterable[CdgExport]) -> dict[str, Any]:
         raise ValidationError(
             f"exports de plusieurs années : {sorted(years)}", rule="IND-3", value=sorted(years)
         )
-    national: dict[str, dict[str, Any]] = {}
+    cells: dict[str, dict[str, int]] = {}
+    totals: dict[str, int] = {}
+    complete: dict[str, bool] = {}
     for export in rows.values():
         for table in export.tables:
-            merged = national.setdefault(table.name, {"cells": {}, "total": 0, "complete": True})
+            merged = cells.setdefault(table.name, {})
+            totals.setdefault(table.name, 0)
+            complete.setdefault(table.name, True)
             if table.total is None:
-                merged["complete"] = False
+                complete[table.name] = False
             else:
-                merged["total"] += table.total
+                totals[table.name] += table.total
             for key, value in table.cells.items():
-                merged["cells"][key] = merged["cells"].get(key, 0) + (value or 0)
+                merged[key] = merged.get(key, 0) + (value or 0)
                 if value is None:
-                    merged["complete"] = False
-    return {
-        "schema": SCHEMA,
-        "year": next(iter(years), None),
-        "cdgs": sorted(rows),
-        "indicators": {cdg: dict(e.indicators) for cdg, e in sorted(rows.items())},
-        "tables": national,
-    }
+                    complete[table.name] = False
+    return NationalMerge(
+        year=next(iter(years), None),
+        cdgs=tuple(sorted(rows)),
+        indicators={cdg: dict(e.indicators) for cdg, e in sorted(rows.items())},
+        tables={name: NationalTable(cells[name], totals[name], complete[name]) for name in cells},
+    )
+
+
+def merge(exports: Iterable[CdgExport]) -> dict[str, Any]:
+    """The national table as data (see :func:`merge_exports`, which returns it typed)."""
+    return merge_exports(exports).to_data()

@@ -106,6 +106,10 @@ def _optional_siren(_: object, attribute: attrs.Attribute[str | None], value: st
         validate_siren(value)
 
 
+def _siren(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+    validate_siren(value)
+
+
 def _departement(_: object, attribute: attrs.Attribute[str], value: str) -> None:
     validate_departement_code(value)
 
@@ -144,6 +148,8 @@ class PopulationKind(enum.Enum):
 
 @attrs.frozen
 class Departement:
+    """A department (TER-1 code: 01-95 but 20, 2A, 2B, 971-978) and its region's code."""
+
     code: str = attrs.field(validator=_departement)
     name: str
     region: str
@@ -151,6 +157,8 @@ class Departement:
 
 @attrs.frozen
 class Arrondissement:
+    """An arrondissement of a department."""
+
     code: str  # INSEE: department code + one digit, e.g. "792"
     name: str
     departement: str = attrs.field(validator=_departement)
@@ -158,7 +166,9 @@ class Arrondissement:
 
 @attrs.frozen
 class Epci:
-    siren: str = attrs.field(validator=_optional_siren)
+    """An EPCI à fiscalité propre, by its SIREN (TER-1); a commune belongs to one at most (TER-4)."""
+
+    siren: str = attrs.field(validator=_siren)
     name: str
     kind: EpciKind
     financing: FinancingMode

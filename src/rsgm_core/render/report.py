@@ -7,16 +7,15 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from rsgm_core.domain.indicators import NOT_AVAILABLE
+from rsgm_core.domain.governance import ObjectiveKind
+from rsgm_core.domain.indicators import NOT_AVAILABLE, AnnualReport, Indicator, MonthMoves
 from rsgm_core.errors import MissingExtraError
 from rsgm_core.render.formatting import format_date, format_number, format_percent
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
-    from rsgm_core.services.annual_report import AnnualReport
-
-__all__ = ["SECTIONS", "render_html", "render_markdown", "render_pdf"]
+__all__ = ["SECTIONS", "format_indicator", "render_html", "render_markdown", "render_pdf"]
 
 SECTIONS = (
     "1. Description du réseau",
@@ -24,6 +23,19 @@ SECTIONS = (
     "3. Projets pour l'année à venir",
 )
 _MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")  # fmt: skip
+
+
+_KINDS = {ObjectiveKind.STRATEGIC: "stratégique", ObjectiveKind.OPERATIONAL: "opérationnel"}
+
+
+def format_indicator(indicator: Indicator, *, locale: str = "fr_FR") -> str:
+    """An indicator's value as text: a rate as a percentage with one decimal, a count as a
+    number, and "non disponible" when the data is absent (never 0)."""
+    if indicator.value is None:
+        return NOT_AVAILABLE
+    if indicator.unit == "%":
+        return format_percent(indicator.value, locale=locale, decimals=1)
+    return format_number(indicator.value, locale=locale)
 
 
 def _pct(value: Decimal | None) -> str:
@@ -35,17 +47,51 @@ def _event_rows(report: AnnualReport) -> list[list[str]]:
         [
             format_date(e.first_date, format="d MMM yyyy"), e.title, format_number(e.invited),
             format_number(e.registered), format_number(e.attendees),
-            _pct(None if not e.invited else e.attendees / _d(e.invited)),
-            _pct(e.satisfaction),
+            _pct(e.participation), _pct(e.satisfaction),
         ]
         for e in report.events
     ]  # fmt: skip
 
 
-def _d(value: int) -> Decimal:
-    from decimal import Decimal
+def _origin(report: AnnualReport) -> list[str]:
+    lines = []
+    if report.created_on:
+        lines.append(f"Réseau créé le {format_date(report.created_on)}.")
+    if report.purpose:
+        lines.append(f"Objet : {report.purpose}")
+    if report.charter_scope:
+        lines.append(f"Périmètre : {report.charter_scope}")
+    return lines or ["Origine du réseau non renseignée (charte de fonctionnement à enregistrer)."]
 
-    return Decimal(value)
+
+def _members(report: AnnualReport) -> list[tuple[str, str]]:
+    rows = [(i.label, format_indicator(i)) for i in report.member_figures]
+    return [*rows, ("Réseaux communautaires", str(report.community_networks))]
+
+
+def _organisation(report: AnnualReport) -> list[str]:
+    lines = [
+        f"{h.role.value.replace('_', ' ').capitalize()} : {', '.join(h.names)}"
+        for h in report.organisation
+    ]
+    return [*lines, f"Instances de gouvernance : {report.committees}"]
+
+
+def _objectives(report: AnnualReport) -> list[str]:
+    return [
+        f"({_KINDS.get(o.kind, o.kind.value)}) {o.text} — "
+        + ", ".join(f"{i.label} : {format_indicator(i)}" for i in o.indicators)
+        for o in report.objectives
+    ]
+
+
+def _means(report: AnnualReport) -> list[str]:
+    return [
+        f"{report.partners} partenaire(s)",
+        f"{format_indicator(report.indicator('evenements'))} événement(s) dans l'année",
+        f"{format_indicator(report.indicator('lettres_envoyees'))} lettre(s) d'information "
+        "envoyée(s)",
+    ]
 
 
 _EVENT_HEAD = [
@@ -66,6 +112,7 @@ def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def render_markdown(report: AnnualReport) -> str:
+    """The report as Markdown, French formatting throughout."""
     lines = [
         f"# Rapport d'activité {report.year} — {report.title}",
         "",
@@ -75,38 +122,41 @@ def render_markdown(report: AnnualReport) -> str:
         "",
         "### Origine",
         "",
-        *[f"- {line}" for line in report.origin],
+        *[f"- {line}" for line in _origin(report)],
         "",
         "### Membres",
         "",
-        *[f"- {label} : {value}" for label, value in report.members],
+        *[f"- {label} : {value}" for label, value in _members(report)],
         "",
         "### Organisation",
         "",
-        *[f"- {line}" for line in report.organisation],
+        *[f"- {line}" for line in _organisation(report)],
         "",
         "### Objectifs",
         "",
     ]
     if not report.objectives:
         lines.append("- Aucun objectif enregistré.")
-    for kind, text, indicators in report.objectives:
-        measured = ", ".join(f"{i.label} : {i.display()}" for i in indicators)
-        lines.append(f"- ({kind}) {text} — {measured}")
-    lines += ["", "### Moyens", "", *[f"- {m}" for m in report.means], ""]
+    lines += [f"- {line}" for line in _objectives(report)]
+    lines += ["", "### Moyens", "", *[f"- {m}" for m in _means(report)], ""]
     lines += [f"## {SECTIONS[1]}", "", "### Indicateurs de l'année", ""]
     lines += _md_table(
-        ["Indicateur", "Valeur"], [[i.label, i.display()] for i in report.indicators]
+        ["Indicateur", "Valeur"], [[i.label, format_indicator(i)] for i in report.indicators]
     )
     lines += ["", "### Événements et leurs indicateurs", ""]
     lines += _md_table(_EVENT_HEAD, _event_rows(report)) if report.events else ["Aucun événement."]
     lines += ["", "### Couverture territoriale par EPCI", ""]
     lines += _md_table(
         ["EPCI", "Communes couvertes", "Communes < 3 500 hab.", "Couverture"],
-        [[n, format_number(h), format_number(t), _pct(r)] for n, h, t, r in report.coverage],
+        [
+            [c.name, format_number(c.covered), format_number(c.communes), _pct(c.share)]
+            for c in report.coverage
+        ],
     )
     lines += ["", "### Boîte à outils et demandes de conseil", ""]
-    lines += _md_table(["Indicateur", "Valeur"], [[i.label, i.display()] for i in report.knowledge])
+    lines += _md_table(
+        ["Indicateur", "Valeur"], [[i.label, format_indicator(i)] for i in report.knowledge]
+    )
     lines += ["", f"## {SECTIONS[2]}", ""]
     lines += [f"- {p}" for p in report.projects] or ["Aucun projet saisi par l'animateur."]
     return "\n".join(lines) + "\n"
@@ -145,8 +195,8 @@ def _bars(chart_id: str, title: str, rows: list[tuple[str, Decimal | None]]) -> 
     return "".join(parts)
 
 
-def _moves_chart(moves: list[tuple[str, int, int]]) -> str:
-    top = max([1, *(max(a, d) for _, a, d in moves)])
+def _moves_chart(moves: tuple[MonthMoves, ...]) -> str:
+    top = max([1, *(max(m.arrivals, m.departures) for m in moves)])
     width, height, step = 640, 220, 640 // max(1, len(moves))
     parts = [
         f'<svg id="graphique-mouvements" role="img" aria-label="Arrivées et départs par mois" '
@@ -155,7 +205,9 @@ def _moves_chart(moves: list[tuple[str, int, int]]) -> str:
         '<rect x="10" y="4" width="10" height="10" fill="#2a9d8f"/><text x="24" y="13">arrivées</text>',
         '<rect x="110" y="4" width="10" height="10" fill="#e76f51"/><text x="124" y="13">départs</text>',
     ]  # fmt: skip
-    for index, (month, arrivals, departures) in enumerate(moves):
+    for index, (month, arrivals, departures) in enumerate(
+        (m.month, m.arrivals, m.departures) for m in moves
+    ):
         x = index * step + 8
         for offset, count, colour in ((0, arrivals, "#2a9d8f"), (step // 3, departures, "#e76f51")):
             bar = round(150 * count / top)
@@ -184,30 +236,27 @@ def _html_table(head: list[str], rows: list[list[str]], numeric_from: int = 1) -
 
 
 def render_html(report: AnnualReport) -> str:
+    """The report as one self-contained HTML page with inline SVG charts."""
+
     def items(lines: list[str]) -> str:
         return "<ul>" + "".join(f"<li>{escape(x)}</li>" for x in lines) + "</ul>"
 
     kpis = "".join(
-        f'<div class="kpi">{escape(i.label)}<b>{escape(i.display())}</b></div>'
+        f'<div class="kpi">{escape(i.label)}<b>{escape(format_indicator(i))}</b></div>'
         for i in report.indicators
     )
-    objectives = [
-        f"({kind}) {text} — " + ", ".join(f"{i.label} : {i.display()}" for i in inds)
-        for kind, text, inds in report.objectives
-    ] or ["Aucun objectif enregistré."]
-    participation = [
-        (e.title, None if not e.invited else e.attendees / _d(e.invited)) for e in report.events
-    ]
-    coverage = [(name, share) for name, _, _, share in report.coverage]
+    objectives = _objectives(report) or ["Aucun objectif enregistré."]
+    participation = [(e.title, e.participation) for e in report.events]
+    coverage = [(c.name, c.share) for c in report.coverage]
     body = [
         f"<h1>Rapport d'activité {report.year} — {escape(report.title)}</h1>",
         f"<p>Édité le {format_date(report.generated_on)}.</p>",
         f'<section id="description"><h2>{SECTIONS[0]}</h2>',
-        "<h3>Origine</h3>", items(report.origin),
-        "<h3>Membres</h3>", items([f"{a} : {b}" for a, b in report.members]),
-        "<h3>Organisation</h3>", items(report.organisation),
+        "<h3>Origine</h3>", items(_origin(report)),
+        "<h3>Membres</h3>", items([f"{a} : {b}" for a, b in _members(report)]),
+        "<h3>Organisation</h3>", items(_organisation(report)),
         "<h3>Objectifs</h3>", items(objectives),
-        "<h3>Moyens</h3>", items(report.means), "</section>",
+        "<h3>Moyens</h3>", items(_means(report)), "</section>",
         f'<section id="actions"><h2>{SECTIONS[1]}</h2>',
         f'<h3>Indicateurs de l\'année</h3><div class="kpis">{kpis}</div>',
         "<h3>Participation par événement</h3><figure>",
@@ -219,10 +268,10 @@ def render_html(report: AnnualReport) -> str:
         "</figure>",
         "<h3>Arrivées et départs par mois</h3><figure>", _moves_chart(report.moves), "</figure>",
         "<h3>Boîte à outils et demandes de conseil</h3>",
-        _html_table(["Indicateur", "Valeur"], [[i.label, i.display()] for i in report.knowledge]),
+        _html_table(["Indicateur", "Valeur"], [[i.label, format_indicator(i)] for i in report.knowledge]),
         "</section>",
         f'<section id="projets"><h2>{SECTIONS[2]}</h2>',
-        items(report.projects) if report.projects else "<p>Aucun projet saisi par l'animateur.</p>",
+        items(list(report.projects)) if report.projects else "<p>Aucun projet saisi par l'animateur.</p>",
         "</section>",
     ]  # fmt: skip
     return (
@@ -233,6 +282,7 @@ def render_html(report: AnnualReport) -> str:
 
 
 def render_pdf(report: AnnualReport) -> bytes:
+    """The report as PDF (the ``pdf`` extra: WeasyPrint)."""
     try:
         import weasyprint
     except ImportError:

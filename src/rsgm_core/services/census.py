@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import json
+import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -16,7 +19,9 @@ from rsgm_core.domain.census import (
     CensusSource,
     CensusVintage,
     ChangeKind,
+    ImportResult,
     MetaEntry,
+    check_not_older,
     diff,
 )
 from rsgm_core.domain.census_report import CensusReport, build_report
@@ -27,13 +32,13 @@ from rsgm_core.domain.territory import (
     Territory,
     validate_departement_code,
 )
-from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
+from rsgm_core.errors import NotFoundError, ValidationError
+from rsgm_core.services.deps import Deps
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from rsgm_core.ports import Repository, UnitOfWork
-    from rsgm_core.services.deps import Deps
+
+__all__ = ["CensusService", "ImportResult", "Progress"]
 
 #: ``progress(step, done, total)``: called while a long import runs, for a progress bar.
 Progress = Callable[[str, int, int], None]
@@ -41,19 +46,37 @@ TERRITORY_KEY = "territory"
 _BATCH = 2_000
 
 
-@attrs.frozen
-class ImportResult:
-    imported: CensusImport
-    changes: CensusChanges
-    counts: dict[str, int]
-    moved: dict[str, dict[str, int]]  # old code -> {collection: records moved to the successor}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _deprecated(old: str, use: str, *, since: str = "0.2.0") -> Callable[[F], F]:
+    """Mark a kept-for-one-release shim whose call changed shape (not only its name): it warns
+    with what to write instead, then runs its own body."""
+
+    def decorate(function: F) -> F:
+        @functools.wraps(function)
+        def shim(*args: Any, **kwargs: Any) -> Any:
+            warnings.warn(
+                f"{old}() is deprecated since rsgm_core {since}; use {use} instead",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            return function(*args, **kwargs)
+
+        shim.__deprecated__ = f"use {use}"  # type: ignore[attr-defined]  # PEP 702 marker
+        return shim  # type: ignore[return-value]  # same signature as ``function``
+
+    return decorate
 
 
 class CensusService:
+    """The territory of the CDG: census vintages imported, previewed and reported (TER-1..TER-6)."""
+
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
-    def source_for(self, path: Path) -> CensusSource:
+    def source_for(self, path: Path | str) -> CensusSource:
+        """The census source (a plugin) that reads the files at ``path``."""
         path = Path(path)
         if not path.exists():
             raise NotFoundError(f"dossier de recensement introuvable : {path}", value=str(path))
@@ -73,6 +96,8 @@ class CensusService:
         *,
         vintage: CensusVintage | None = None,
     ) -> CensusSnapshot:
+        """The communes of ``departements`` (all of France when ``None``) as read at ``path``,
+        without storing anything."""
         wanted = _departements(departements)
         return self.source_for(Path(path)).read(Path(path), wanted, vintage)
 
@@ -92,7 +117,7 @@ class CensusService:
             departements = departements or self.territory_codes()
         snapshot = self.read(path, departements, vintage=vintage)
         with self.deps.read() as uow:
-            _check_not_older(uow, snapshot)
+            check_not_older(uow.census_imports.list(), snapshot.vintage)
             return _diff(uow, snapshot)[0]
 
     def import_(
@@ -111,7 +136,7 @@ class CensusService:
         snapshot = self.read(path, departements, vintage=vintage)
         progress("lecture", 1, 1)
         with self.deps.transaction() as uow:
-            _check_not_older(uow, snapshot)
+            check_not_older(uow.census_imports.list(), snapshot.vintage)
             changes, stored = _diff(uow, snapshot)
             result = _apply(uow, snapshot, changes, stored, self.deps.now(), progress)
             uow.after_commit.append(
@@ -126,14 +151,30 @@ class CensusService:
         return Territory(json.loads(entry.value)) if entry else None
 
     def territory_codes(self) -> list[str] | None:
+        """The codes of the departments imported so far, sorted; ``None`` before any import."""
         territory = self.territory()
         return sorted(territory.departements) if territory else None
 
-    def epci_members(self, siren: str) -> list[Commune]:
-        """The current member communes of an EPCI (TER-4: each belongs to one EPCI at most)."""
+    def list_communes(
+        self, *, epci: str | None = None, departement: str | None = None
+    ) -> list[Commune]:
+        """The current communes (not the merged or vanished ones), of an EPCI (TER-4: each
+        belongs to one EPCI at most) and/or of a department; an unknown EPCI or department is a
+        :class:`~rsgm_core.errors.NotFoundError`."""
+        filters: dict[str, Any] = {"status": CommuneStatus.ACTUELLE}
         with self.deps.read() as uow:
-            uow.epcis.get(siren)
-            return uow.communes.list({"epci": siren, "status": CommuneStatus.ACTUELLE})
+            if epci is not None:
+                uow.epcis.get(epci)
+                filters["epci"] = epci
+            if departement is not None:
+                uow.departements.get(validate_departement_code(departement))
+                filters["departement"] = departement
+            return uow.communes.list(filters)
+
+    @_deprecated("epci_members", "list_communes(epci=…)")
+    def epci_members(self, siren: str) -> list[Commune]:
+        """Deprecated: :meth:`list_communes` with ``epci=``."""
+        return self.list_communes(epci=siren)
 
     def report(
         self, *, on: dt.date | None = None, departements: Iterable[str] | None = None
@@ -180,20 +221,6 @@ def _departements(codes: Iterable[str] | None) -> frozenset[str] | None:
         codes = [codes]
     wanted = frozenset(validate_departement_code(code) for code in codes)
     return wanted or None
-
-
-def _check_not_older(uow: UnitOfWork, snapshot: CensusSnapshot) -> None:
-    imports = uow.census_imports.list()
-    if not imports:
-        return
-    newest = max(imports, key=lambda i: i.cog_year)
-    if snapshot.vintage.cog_year < newest.cog_year:  # TER-5: never go back in time
-        raise RuleViolation(
-            f"le millésime {snapshot.vintage.label} (COG {snapshot.vintage.cog_year}) est plus ancien "
-            f"que celui déjà importé, {newest.vintage} (COG {newest.cog_year})",
-            rule="TER-5",
-            value=snapshot.vintage.label,
-        )
 
 
 def _diff(uow: UnitOfWork, snapshot: CensusSnapshot) -> tuple[CensusChanges, list[Commune]]:

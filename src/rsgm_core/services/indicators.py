@@ -1,5 +1,5 @@
-"""Indicators (IND-1), the annual activity report's figures (IND-2) and the anonymised national
-export (IND-3), computed from storage for a period and a scope.
+"""Indicators (IND-1), the annual activity report (IND-2) and the anonymised national export
+and merge (IND-3), computed from storage for a period and a scope.
 
 A scope is ``cdg`` (the whole CDG), ``departement:79`` or ``epci:200041317``. Figures the data
 cannot give (toolbox and advice requests before their storage exists, statistics no plugin
@@ -9,97 +9,111 @@ provides) are ``None`` and shown "non disponible", never 0.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import warnings
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from rsgm_core.domain.census import MetaEntry
 from rsgm_core.domain.events import RegistrationStatus
-from rsgm_core.domain.indicators import Indicator, Period, coverage, rate
+from rsgm_core.domain.indicators import (
+    SMALL_COMMUNE,
+    AnnualReport,
+    EpciCoverage,
+    EventFigures,
+    Indicator,
+    MonthMoves,
+    Period,
+    Scope,
+    coverage,
+    rate,
+    validate_project,
+)
 from rsgm_core.domain.members import Lifecycle
+from rsgm_core.domain.national import CdgExport, NationalMerge
 from rsgm_core.domain.territory import CommuneStatus
 from rsgm_core.errors import ValidationError
-from rsgm_core.services.indicators_knowledge import knowledge_indicators
+from rsgm_core.services.census import _deprecated
+from rsgm_core.services.deps import Deps
+from rsgm_core.services.indicators_knowledge import _knowledge_indicators
 from rsgm_core.services.network import NetworkService
 
 if TYPE_CHECKING:
-    from rsgm_core.domain.national import CdgExport
     from rsgm_core.ports import UnitOfWork
-    from rsgm_core.services.deps import Deps
 
 __all__ = ["SMALL_COMMUNE", "EventFigures", "IndicatorService", "Scope"]
 
-SMALL_COMMUNE = 3500  # IND-1 territorial coverage: communes under 3,500 inhabitants
 PROJECTS_KEY = "report_projects:{year}"
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-@attrs.frozen
-class Scope:
-    kind: str  # "cdg", "departement", "epci"
-    code: str | None = None
+def _keyword_year(*then: str) -> Callable[[F], F]:
+    """For one release, accept ``year`` (and the parameters named in ``then``) positionally, as
+    before ``year`` became keyword-only, with a DeprecationWarning."""
 
-    @classmethod
-    def parse(cls, text: str | None) -> Scope:
-        if not text or text == "cdg":
-            return cls("cdg")
-        kind, _, code = text.partition(":")
-        if kind not in {"departement", "epci"} or not code:
-            raise ValidationError(
-                f"périmètre inconnu : {text!r} (cdg, departement:CODE ou epci:SIREN)",
-                rule="IND-1",
-                value=text,
-            )
-        return cls(kind, code)
+    def decorate(method: F) -> F:
+        @functools.wraps(method)
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            if args and isinstance(args[0], int) and "year" not in kwargs:
+                warnings.warn(
+                    f"{method.__name__}(year, …) is deprecated since rsgm_core 0.2.0; "
+                    f"use {method.__name__}(…, year=…) instead",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+                kwargs["year"], args = args[0], args[1:]
+                kwargs.update(zip(then, args, strict=False))
+                args = args[len(then) :]
+            return method(self, *args, **kwargs)
 
-    def __str__(self) -> str:
-        return self.kind if self.code is None else f"{self.kind}:{self.code}"
+        return wrapper  # type: ignore[return-value]  # same signature as ``method``
 
-
-@attrs.frozen
-class EventFigures:
-    """One event's evaluation in the annual report (IND-2, EVT-5, EVT-9)."""
-
-    event_id: str
-    title: str
-    first_date: dt.date
-    invited: int
-    registered: int
-    attendees: int
-    satisfaction: Decimal | None
-    answers: int
+    return decorate
 
 
 class IndicatorService:
+    """IND-1 indicators, the IND-2 annual report and its projects, the IND-3 national export and
+    merge."""
+
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
+        self._cache: dict[tuple[Scope, Period], tuple[_Data, list[Indicator]]] | None = None
 
     # -- IND-1 -----------------------------------------------------------------------------
 
     @contextmanager
-    def reading(self) -> Iterator[None]:
+    def _reading(self) -> Iterator[None]:
         """Within the block, computations for the same period and scope read storage once (the
         annual report asks for indicators, events and coverage of one year)."""
-        if getattr(self, "_cache", None) is not None:  # already inside a reading block
+        if self._cache is not None:  # already inside a reading block
             yield
             return
-        self._cache: dict[tuple[Scope, Period], tuple[_Data, list[Indicator]]] | None = {}
+        self._cache = {}
         try:
             yield
         finally:
             self._cache = None
 
+    @_deprecated("reading", "annual_report() or national_export(), which read storage once")
+    def reading(self) -> AbstractContextManager[None]:
+        """Deprecated: the use cases that need it read storage once on their own."""
+        return self._reading()
+
     def _load(self, period: Period, scope: Scope | str | None) -> tuple[_Data, list[Indicator]]:
-        scope = scope if isinstance(scope, Scope) else Scope.parse(scope)
-        cache = getattr(self, "_cache", None)
+        scope = Scope.parse(scope)
+        cache = self._cache
         if cache is not None and (scope, period) in cache:
             return cache[scope, period]
         with self.deps.read() as uow:
             data = _Data.load(uow, scope, period)
-            knowledge = knowledge_indicators(
+            knowledge = _knowledge_indicators(
                 uow, period, None if scope.kind == "cdg" else set(data.communes)
             )
         if cache is not None:
@@ -107,6 +121,8 @@ class IndicatorService:
         return data, knowledge
 
     def compute(self, period: Period, scope: Scope | str | None = None) -> list[Indicator]:
+        """Every IND-1 indicator of ``period`` for ``scope`` (the whole CDG by default), each
+        with its formula; a figure the data cannot give has the value ``None``."""
         data, knowledge = self._load(period, scope)
         scope = data.scope
         events = self._event_figures(data, period)
@@ -149,7 +165,7 @@ class IndicatorService:
             Indicator("lettres_envoyees", "Lettres d'information envoyées",
                       sum(1 for n in data.newsletters if n.sent_on in period), "lettres envoyées sur la période"),
             Indicator("couverture_territoriale", "Couverture territoriale (communes < 3 500 hab.)",
-                      cov[2], "communes < 3 500 hab. avec au moins un membre actif / communes < 3 500 hab.", "%"),
+                      cov.share, "communes < 3 500 hab. avec au moins un membre actif / communes < 3 500 hab.", "%"),
             Indicator("adhesion_pack", "Adhésion au pack",
                       rate(len(joined & small), len(small)) if small else None,
                       "communes < 3 500 hab. adhérentes au pack / communes < 3 500 hab.", "%"),
@@ -191,9 +207,17 @@ class IndicatorService:
             )  # fmt: skip
         return sorted(figures, key=lambda f: (f.first_date, f.event_id))
 
-    def events(self, period: Period, scope: Scope | str | None = None) -> list[EventFigures]:
+    def list_event_figures(
+        self, *, period: Period, scope: Scope | str | None = None
+    ) -> list[EventFigures]:
+        """IND-1 per event with a session in ``period``, by first date."""
         data, _ = self._load(period, scope)
         return self._event_figures(data, period)
+
+    @_deprecated("events", "list_event_figures(period=…, scope=…)")
+    def events(self, period: Period, scope: Scope | str | None = None) -> list[EventFigures]:
+        """Deprecated: :meth:`list_event_figures`."""
+        return self.list_event_figures(period=period, scope=scope)
 
     def _disengaged(self, data: _Data, period: Period) -> int:
         listed = {d.member_id for d in NetworkService(self.deps).disengaged(on=period.end)}
@@ -201,19 +225,19 @@ class IndicatorService:
 
     def coverage_by_epci(
         self, period: Period, scope: Scope | str | None = None
-    ) -> list[tuple[str, int, int, Decimal | None]]:
+    ) -> list[EpciCoverage]:
+        """IND-1 territorial coverage per EPCI at the end of ``period``, by EPCI name."""
         data, _ = self._load(period, scope)
         names = data.epci_names
         rows = data.coverage(period)
         return [
-            (names.get(k, k), *rows[k])
+            attrs.evolve(rows[k], name=names.get(k, k))
             for k in sorted(rows, key=lambda k: names.get(k, k))
             if k != "total"
         ]
 
-    def moves_by_month(
-        self, period: Period, scope: Scope | str | None = None
-    ) -> list[tuple[str, int, int]]:
+    def moves_by_month(self, period: Period, scope: Scope | str | None = None) -> list[MonthMoves]:
+        """Arrivals and departures of members per month of ``period``."""
         data, _ = self._load(period, scope)
         members = data.members
         arrivals = Counter(
@@ -228,37 +252,62 @@ class IndicatorService:
         day = period.start.replace(day=1)
         while day <= period.end:
             key = day.strftime("%Y-%m")
-            months.append((key, arrivals[key], departures[key]))
+            months.append(MonthMoves(key, arrivals[key], departures[key]))
             day = (day + dt.timedelta(days=32)).replace(day=1)
-        return months  # fmt: skip
+        return months
 
-    # -- IND-2 projects --------------------------------------------------------------------
+    # -- IND-2 -----------------------------------------------------------------------------
 
-    def projects(self, year: int) -> list[str]:
+    def annual_report(self, *, year: int, scope: Scope | str | None = None) -> AnnualReport:
+        """IND-2: the annual activity report of ``year`` (render it with
+        :func:`rsgm_core.render.report.render_html`, ``render_markdown`` or ``render_pdf``)."""
+        from rsgm_core.services.annual_report import _annual_report
+
+        with self._reading():
+            return _annual_report(self, year, scope)
+
+    def list_projects(self, *, year: int) -> list[str]:
+        """IND-2: the projects entered for ``year``, in the order they were added."""
         with self.deps.read() as uow:
             entry = uow.meta.find(PROJECTS_KEY.format(year=year))
         return list(json.loads(entry.value)) if entry else []
 
-    def add_project(self, year: int, text: str) -> list[str]:
-        from rsgm_core.domain.census import MetaEntry
+    @_deprecated("projects", "list_projects(year=…)")
+    def projects(self, year: int) -> list[str]:
+        """Deprecated: :meth:`list_projects`."""
+        return self.list_projects(year=year)
 
-        if not text.strip():
-            raise ValidationError("un projet ne peut pas être vide", rule="IND-2", value=text)
+    @_keyword_year("text")
+    def add_project(self, text: str, *, year: int) -> list[str]:
+        """IND-2: add a project for ``year`` (it appears in the report of the year before);
+        the projects of that year."""
+        text = validate_project(text)
         key = PROJECTS_KEY.format(year=year)
         with self.deps.transaction() as uow:
             entry = uow.meta.find(key)
-            projects = [*(json.loads(entry.value) if entry else []), text.strip()]
+            projects = [*(json.loads(entry.value) if entry else []), text]
             record = MetaEntry(key, json.dumps(projects, ensure_ascii=False))
             (uow.meta.update if entry else uow.meta.add)(record)
         return projects
 
     # -- IND-3 -----------------------------------------------------------------------------
 
-    def national_export(self, year: int, cdg: str | None = None) -> CdgExport:
-        """IND-3: the CDG's anonymised aggregate figures for ``year``."""
-        from rsgm_core.services.national_export import national_export
+    @_keyword_year("cdg")
+    def national_export(self, *, year: int, cdg: str | None = None) -> CdgExport:
+        """IND-3: the CDG's anonymised aggregate figures for ``year`` (``cdg`` names the CDG in
+        the national table; by default ``CDG`` and its departments)."""
+        from rsgm_core.services.national_export import _national_export
 
-        return national_export(self, year, cdg)
+        with self._reading():
+            return _national_export(self, year, cdg)
+
+    def national_merge(self, paths: Iterable[Path | str]) -> NationalMerge:
+        """IND-3: the national table of the CDGs' exports (JSON files written by
+        :meth:`national_export`); a file that is unreadable, breaks the schema or publishes a
+        small count, a CDG twice, or several years are refused, naming the file."""
+        from rsgm_core.services.national_export import _national_merge
+
+        return _national_merge(paths)
 
 
 _HOOKED = ("taux_ouverture_lettre", "visites_plateforme")
@@ -323,8 +372,8 @@ class _Data:
             or (e.network_id in networks and networks[e.network_id].epci in epcis)
         ]  # fmt: skip
         sessions: dict[str, list[Any]] = {}
-        for s in uow.sessions.list():
-            sessions.setdefault(s.event_id, []).append(s)
+        for session in uow.sessions.list():
+            sessions.setdefault(session.event_id, []).append(session)
         # only the events with a session in the period, and their registrations and surveys
         events = [e for e in events if any(s.date in period for s in sessions.get(e.id, ()))]
         event_ids = {e.id for e in events}
@@ -365,7 +414,7 @@ class _Data:
     def small_communes(self, period: Period) -> set[str]:
         return {k for k in self.communes if self.populations.get(k, SMALL_COMMUNE) < SMALL_COMMUNE}
 
-    def coverage(self, period: Period) -> dict[str, tuple[int, int, Decimal | None]]:
+    def coverage(self, period: Period) -> dict[str, EpciCoverage]:
         small = self.small_communes(period)
         groups: dict[str, list[str]] = {}
         for code in sorted(small):
@@ -385,4 +434,5 @@ class _Data:
 
 
 def _unknown(scope: Scope) -> ValidationError:
+    # needs storage: whether the department or EPCI was imported
     return ValidationError(f"périmètre inconnu : {scope}", rule="IND-1", value=str(scope))

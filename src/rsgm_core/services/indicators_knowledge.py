@@ -11,12 +11,12 @@ from rsgm_core.domain.indicators import Indicator, Period
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
 
-__all__ = ["knowledge_indicators"]
+__all__: list[str] = []  # used by IndicatorService.compute only
 
 _MISSING = "(données non encore enregistrées dans cette version)"
 
 
-def knowledge_indicators(
+def _knowledge_indicators(
     uow: UnitOfWork, period: Period, communes: set[str] | None
 ) -> list[Indicator]:
     resources = _list(uow, "resources")

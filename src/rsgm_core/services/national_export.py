@@ -10,12 +10,24 @@ so that a rate cannot give a small count away either.
 
 from __future__ import annotations
 
+import json
+import warnings
 from collections import Counter
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rsgm_core.domain.indicators import Period
-from rsgm_core.domain.national import SMALL, CdgExport, Table
+from rsgm_core.domain.national import (
+    SMALL,
+    CdgExport,
+    NationalMerge,
+    Table,
+    merge_exports,
+    parse_export,
+)
+from rsgm_core.errors import NotFoundError, ValidationError
 from rsgm_core.services.census import CensusService
 
 if TYPE_CHECKING:
@@ -25,17 +37,46 @@ __all__ = ["national_export"]
 
 
 def national_export(service: IndicatorService, year: int, cdg: str | None) -> CdgExport:
-    with service.reading():
-        return _export(service, year, cdg)
+    """Deprecated: ``app.indicators.national_export(year=…, cdg=…)``."""
+    warnings.warn(
+        "national_export() is deprecated since rsgm_core 0.2.0; use "
+        "app.indicators.national_export(year=…, cdg=…) instead",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return service.national_export(year=year, cdg=cdg)
 
 
-def _export(service: IndicatorService, year: int, cdg: str | None) -> CdgExport:
+def _national_merge(paths: Iterable[Path | str]) -> NationalMerge:
+    exports = []
+    for name in paths:
+        path = Path(name)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise NotFoundError(f"export introuvable : {path}", value=str(path)) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValidationError(
+                f"{path} : fichier illisible ({exc})", rule="IND-3", value=str(path)
+            ) from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValidationError(
+                f"{path} : JSON illisible ({exc.msg})", rule="IND-3", value=str(path)
+            ) from None
+        exports.append(parse_export(data, source=str(path)))
+    return merge_exports(exports)
+
+
+def _national_export(service: IndicatorService, year: int, cdg: str | None) -> CdgExport:
+    """The export of ``year``, inside the service's reading block (storage read once)."""
     deps = service.deps
     if not cdg:
         cdg = "CDG" + "-".join(CensusService(deps).territory_codes() or ["?"])
     period = Period.year(year)
     indicators = {i.key: i for i in service.compute(period)}
-    events = service.events(period)
+    events = service.list_event_figures(period=period)
     data, _ = service._load(period, "cdg")
     departements = {c.code: c.departement for c in data.communes.values()}
     active = data.active_members(period.end)
@@ -50,7 +91,8 @@ def _export(service: IndicatorService, year: int, cdg: str | None) -> CdgExport:
         Table.anonymised("membres_actifs_par_departement", dict(Counter(home.values()))),
         Table.anonymised(
             "mouvements",
-            {"arrivees": indicators["arrivees"].value or 0, "departs": indicators["departs"].value or 0},
+            {"arrivees": int(indicators["arrivees"].value or 0),
+             "departs": int(indicators["departs"].value or 0)},
         ),
         Table.anonymised(
             "participation",
