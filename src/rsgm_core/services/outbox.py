@@ -361,8 +361,8 @@ def queue_message(
     as ``List-Unsubscribe``. The Message-ID is fixed here, once, for every attempt.
     """
     recipient = validate_email(recipient, generic_local_parts=())
-    rendered = OutboxService(deps).render(name, context)
     check_list_unsubscribe(list_unsubscribe)
+    rendered = OutboxService(deps).render(name, context)
     key = str(uuid.uuid4())
     message = OutboxMessage(
         id=key,
