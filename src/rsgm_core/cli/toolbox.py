@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from rsgm_core.cli.common import add_db_option, open_app, print_table
 from rsgm_core.domain.advice import Channel
 from rsgm_core.domain.indicators import Period
-from rsgm_core.domain.toolbox import ResourceKind, SearchHit
+from rsgm_core.domain.toolbox import ResourceKind
 from rsgm_core.errors import ValidationError
+from rsgm_core.render.toolbox_markdown import relevance
 
 
 def _date(value: str) -> dt.date:
@@ -150,15 +150,6 @@ def _search(args: argparse.Namespace) -> int:
         ],
     )
     return 0
-
-
-def relevance(hits: Sequence[SearchHit]) -> list[str]:
-    """Each hit's score as a share of the best one ("100 %", "62 %"): BM25 scores have no unit,
-    and a word found in most resources gives them all tiny scores. "—" without words."""
-    best = max((h.score for h in hits), default=0.0)
-    if best <= 0:
-        return ["—"] * len(hits)
-    return [f"{round(100 * h.score / best)} %" for h in hits]
 
 
 def _stale(args: argparse.Namespace) -> int:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from rsgm_core.cli.toolbox import relevance
 from rsgm_core.errors import RuleViolation
+from rsgm_core.render.toolbox_markdown import relevance
 
 if TYPE_CHECKING:
     from rsgm_core.app import App

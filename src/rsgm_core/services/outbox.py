@@ -23,6 +23,7 @@ from rsgm_core.domain.messages import (
     Attachment,
     Delivery,
     MessageStatus,
+    MessageTemplate,
     OutboxMessage,
     RenderedMessage,
     check_list_unsubscribe,
@@ -33,7 +34,6 @@ from rsgm_core.domain.outbox_policy import DeliveryPolicy, policy_from_options
 from rsgm_core.errors import DeliveryError, NotFoundError, PluginError, RsgmError, ValidationError
 
 if TYPE_CHECKING:
-    from rsgm_core.domain.messages import MessageTemplate
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
@@ -329,6 +329,7 @@ def _list(self: OutboxService, status: MessageStatus | str | None = None) -> lis
 
 _list.__name__ = _list.__qualname__ = "list"
 _list.__doc__ = "Deprecated alias of :meth:`OutboxService.list_messages`."
+_list.__deprecated__ = "use list_messages()"  # type: ignore[attr-defined]  # PEP 702 marker
 OutboxService.list = _list  # type: ignore[attr-defined]  # old name, kept one release
 deprecated_aliases(OutboxService, deliver_pending="retry_pending")
 

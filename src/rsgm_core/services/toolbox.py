@@ -37,11 +37,11 @@ from rsgm_core.render.formatting import format_date
 from rsgm_core.services.access_facts import find_member
 from rsgm_core.services.members import new_id
 from rsgm_core.services.outbox import queue_message
+from rsgm_core.services.toolbox_export import SoftwareUse, export_toolbox, software_map
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
-    from rsgm_core.services.toolbox_export import SoftwareUse
 
 __all__ = ["ToolboxService", "parse_kind"]
 
@@ -243,15 +243,11 @@ class ToolboxService:
 
     def software_map(self, *, epci: str | None = None) -> list[SoftwareUse]:
         """KNB-5: see :func:`rsgm_core.services.toolbox_export.software_map`."""
-        from rsgm_core.services.toolbox_export import software_map
-
         return software_map(self.deps, epci=epci)
 
     def export_to_platform(self, platform: str, folder: Path) -> dict[str, str]:
         """KNB-2: the published toolbox as ``platform`` imports it, written under ``folder``;
         the files written (path -> text)."""
-        from rsgm_core.services.toolbox_export import export_toolbox
-
         return export_toolbox(self.deps, platform, folder)
 
     def get(self, resource_id: str, version: int | None = None) -> Resource:
