@@ -28,8 +28,8 @@ from rsgm_core.domain.toolbox import Resource, ResourceKind, ResourceStatus, Sea
 from rsgm_core.domain.toolbox_records import (
     DEFAULT_ALLOWED_TYPES,
     DEFAULT_MAX_BYTES,
-    Attachment,
     Follower,
+    ResourceAttachment,
     check_file,
 )
 from rsgm_core.errors import NotFoundError, ValidationError
@@ -222,7 +222,7 @@ class ToolboxService:
 
     def attach(
         self, resource_id: str, name: str, content: bytes, *, media_type: str | None = None
-    ) -> Attachment:
+    ) -> ResourceAttachment:
         """KNB-1: a file within the size limit and of an allowed type (settings of ``toolbox``)."""
         attachment = self._attachment(resource_id, name, content, media_type)
         with self.deps.transaction() as uow:
@@ -231,11 +231,11 @@ class ToolboxService:
 
     def _attachment(
         self, resource_id: str, name: str, content: bytes, media_type: str | None = None
-    ) -> Attachment:
+    ) -> ResourceAttachment:
         kind = media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
         check_file(name, kind, len(content), max_bytes=self.max_bytes, allowed=self.allowed_types)
         encoded = base64.b64encode(content).decode("ascii")
-        return Attachment(
+        return ResourceAttachment(
             new_id(), resource_id, name, kind, len(content), encoded, self.deps.today()
         )
 
@@ -280,13 +280,13 @@ class ToolboxService:
         with self.deps.read() as uow:
             return rules.latest_versions(uow.resources.list())
 
-    def list_attachments(self, resource_id: str) -> list[Attachment]:
+    def list_attachments(self, resource_id: str) -> list[ResourceAttachment]:
         """KNB-1: the files attached to a resource."""
         with self.deps.read() as uow:
             return uow.resource_attachments.list({"resource_id": resource_id})
 
-    def content(self, attachment: Attachment | str) -> bytes:
-        """KNB-1: the bytes of an attached file: the :class:`Attachment` of
+    def content(self, attachment: ResourceAttachment | str) -> bytes:
+        """KNB-1: the bytes of an attached file: the :class:`ResourceAttachment` of
         :meth:`list_attachments`, or its id (:class:`NotFoundError` if unknown)."""
         if isinstance(attachment, str):
             with self.deps.read() as uow:
