@@ -5,7 +5,7 @@ the interpreter lock with what is measured, that accepts and discards every mess
 each of ``--repeat`` times, on a fresh SQLite file:
 
 * **queue**: N welcome messages rendered from the French template and queued with
-  ``app.outbox.queue`` in one transaction (delivery after commit switched off);
+  ``queue_message`` in one transaction (delivery after commit switched off);
 * **deliver**: one ``app.outbox.deliver_due()`` round through the built-in SMTP plugin, which
   claims each message, sends it on one reused connection and records the outcome, two small
   transactions per message (NOT-1);
@@ -36,6 +36,7 @@ import _common  # noqa: F401 - this working tree's code, built-in plugins only
 import rsgm_core
 from rsgm_core.domain.members import Member
 from rsgm_core.domain.messages import OutboxMessage
+from rsgm_core.services.outbox import queue_message
 
 SENDER = "reseau-sgm@cdg79.fr"
 SINK = "aiosmtpd.handlers.Sink"  # accepts and discards
@@ -69,15 +70,19 @@ def run_outbox(folder: Path, port: int, n: int) -> tuple[float, float, list[Outb
         with app.transaction() as uow:
             for i in range(n):
                 member = Member(f"m-{i}", "Élodie", f"Rousseau{i}", f"agent{i}@caunay.fr")
-                app.outbox.queue(
-                    uow, "member_welcome", member.email or "", {"member": member, "commune": None}
+                queue_message(
+                    app.deps,
+                    uow,
+                    "member_welcome",
+                    member.email or "",
+                    {"member": member, "commune": None},
                 )
         queued = time.perf_counter() - started
         started = time.perf_counter()
         report = app.outbox.deliver_due()
         delivered = time.perf_counter() - started
         assert len(report.sent) == n, report
-        return queued, delivered, app.outbox.list()
+        return queued, delivered, app.outbox.list_messages()
 
 
 def run_raw(port: int, messages: list[OutboxMessage]) -> float:

@@ -40,6 +40,7 @@ from _common import SRC, median_ms  # this working tree's code, built-in plugins
 from rsgm_core.domain.advice import AdviceRequest, Channel
 from rsgm_core.domain.toolbox import Resource, ResourceKind, ResourceStatus
 from rsgm_core.plugins.vocabularies import BUSINESS_SOFTWARE, EXPERTISES
+from rsgm_core.testing import Clock
 
 SAMPLE = SRC / "rsgm_core" / "data" / "sample" / "79"
 PARIS = ZoneInfo("Europe/Paris")
@@ -185,7 +186,7 @@ def main() -> int:
         start = time.perf_counter()
         build(path, args.resources, args.requests)
         print(f"built {path.name} in {time.perf_counter() - start:.1f} s")
-        with rsgm_core.open(f"sqlite:///{path}", clock=lambda: NOW) as app:
+        with rsgm_core.open(f"sqlite:///{path}", clock=Clock(NOW)) as app:
             search_ms, hits = median_ms(lambda: app.toolbox.search("etat civil acte"), args.repeat)
             common_ms, every = median_ms(lambda: app.toolbox.search(FILLER[0]), args.repeat)
             filter_ms, _ = median_ms(

@@ -11,7 +11,6 @@ import pytest
 import rsgm_core
 from rsgm_core.domain.members import Member
 from rsgm_core.domain.messages import MessageStatus
-from rsgm_core.services.outbox import queue_message
 from tests.helpers import run
 from tests.smtp_server import Server, server_fixture  # noqa: F401
 
@@ -21,11 +20,7 @@ EMAIL = "elodie.rousseau@caunay.fr"
 def queue_one(db: Path) -> str:
     with rsgm_core.open(f"sqlite:///{db}") as app:
         member = Member("m-1", "Élodie", "Rousseau", EMAIL)
-        with app.transaction() as uow:
-            uow.members.add(member)
-            message = queue_message(
-                app.deps, uow, "member_welcome", EMAIL, {"member": member, "commune": None}
-            )
+        message = app.outbox.queue("member_welcome", EMAIL, {"member": member, "commune": None})
         return message.id
 
 

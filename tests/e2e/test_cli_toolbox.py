@@ -83,6 +83,12 @@ def test_advice_and_software_map_from_the_command_line_CNS_1_CNS_2_KNB_5(
     assert code == 0 and "brouillon" in out and "Dupont" not in out
     code, out, _ = run(capsys, "advice", "stats", "--format", "json", "--db", db)
     assert code == 0 and json.loads(out)["repondues"] == 1
+    code, out, _ = run(capsys, "advice", "stats", "--du", "2000-01-01", "--format", "json", "--db", db)  # fmt: skip
+    assert code == 0 and json.loads(out)["repondues"] == 1
+    code, out, _ = run(capsys, "advice", "stats", "--au", "2000-01-01", "--format", "json", "--db", db)  # fmt: skip
+    assert code == 0 and json.loads(out)["repondues"] == 0
+    code, _, err = run(capsys, "advice", "stats", "--du", "2026-01-01", "--au", "2025-01-01", "--db", db)  # fmt: skip
+    assert code == 2 and "[CNS-2]" in err and "à l'envers" in err
     code, out, _ = run(capsys, "software", "map", "--format", "json", "--db", db)
     rows = json.loads(out)
     assert (

@@ -16,8 +16,9 @@ from rsgm_core.app import App
 from rsgm_core.domain.members import Member
 from rsgm_core.domain.messages import Delivery, MessageStatus, MessageTemplate, OutboxMessage
 from rsgm_core.errors import NotFoundError, ValidationError
-from rsgm_core.services.outbox import queue_message
-from tests.conftest import NOW, fixed_clock
+from rsgm_core.services.outbox import DeliveryReport, OutboxService, queue_message
+from rsgm_core.testing import Clock
+from tests.conftest import NOW
 
 EMAIL = "elodie.rousseau@caunay.fr"
 OpenApp = Callable[..., App]
@@ -35,7 +36,7 @@ def open_app(url: str, log_path: Path) -> Iterator[OpenApp]:
 
     def _open(*plugins: object) -> App:
         settings = Settings(plugins={"log": {"path": str(log_path)}})
-        app = rsgm_core.open(url, plugins=plugins, settings=settings, clock=fixed_clock)
+        app = rsgm_core.open(url, plugins=plugins, settings=settings, clock=Clock())
         opened.append(app)
         return app
 
@@ -52,7 +53,7 @@ def stored(app: App) -> tuple[list[Member], list[OutboxMessage]]:
 def test_welcome_is_queued_then_sent_after_commit_NOT_1(open_app: OpenApp, log_path: Path) -> None:
     app = open_app()
     member = app.members.add("Élodie", "Rousseau", email=EMAIL, welcome=True)
-    [message] = app.outbox.list()
+    [message] = app.outbox.list_messages()
     assert (message.template, message.recipient) == ("member_welcome", EMAIL)
     assert message.subject == "Bienvenue dans le réseau des secrétaires généraux de mairie"
     assert message.body_text.startswith("Bonjour Élodie Rousseau,")
@@ -74,7 +75,7 @@ def test_welcome_is_queued_then_sent_after_commit_NOT_1(open_app: OpenApp, log_p
 def test_welcome_is_dated_by_the_app_clock_NOT_2(open_app: OpenApp) -> None:
     app = open_app()  # the clock says 14 March 2025
     app.members.add("Élodie", "Rousseau", email=EMAIL, welcome=True)
-    [message] = app.outbox.list()
+    [message] = app.outbox.list_messages()
     assert "Message envoyé le 14 mars 2025." in message.body_text
 
 
@@ -82,7 +83,7 @@ def test_no_welcome_without_an_email_or_when_not_asked(open_app: OpenApp, log_pa
     app = open_app()
     app.members.add("Jean", "Péroux", welcome=True)
     app.members.add("Élodie", "Rousseau", email=EMAIL)
-    assert app.outbox.list() == []
+    assert app.outbox.list_messages() == []
     assert not log_path.exists()
 
 
@@ -102,7 +103,7 @@ def test_delivery_happens_after_commit_NOT_1(open_app: OpenApp) -> None:
     watcher.app = app = open_app(watcher)
     app.members.add("Élodie", "Rousseau", email=EMAIL, welcome=True)
     assert seen == [1]  # the member was visible to a fresh unit of work: committed first
-    assert app.outbox.list()[0].message_id == "<1@cdg79.fr>"
+    assert app.outbox.list_messages()[0].message_id == "<1@cdg79.fr>"
 
 
 def test_a_failure_after_queueing_leaves_neither_member_nor_message_NOT_1(
@@ -143,7 +144,7 @@ def test_a_failed_delivery_stays_pending_then_retry_sends_it_NOT_1(
     app = open_app(smtp)
     member = app.members.add("Élodie", "Rousseau", email=EMAIL, welcome=True)
     assert app.members.get(member.id) == member  # the change stands; only delivery failed
-    [message] = app.outbox.list(MessageStatus.PENDING)
+    [message] = app.outbox.list_messages(status=MessageStatus.PENDING)
     assert message.attempts == 1 and message.last_attempt_at == NOW
     assert message.last_error == "ConnectionError: serveur SMTP injoignable"
     assert message.sent_at is None
@@ -156,7 +157,7 @@ def test_a_failed_delivery_stays_pending_then_retry_sends_it_NOT_1(
     sent = app.outbox.get(message.id)
     assert sent.status is MessageStatus.SENT and sent.attempts == 2
     assert sent.message_id == f"<{message.id}@smtp.cdg79.fr>" and sent.last_error is None
-    assert app.outbox.list(MessageStatus.PENDING) == []
+    assert app.outbox.list_messages(status=MessageStatus.PENDING) == []
     assert smtp.calls == 2
     assert not log_path.exists()  # the caller's notifier answered first; the log one never ran
 
@@ -193,9 +194,8 @@ def test_an_unknown_template_name_is_not_found_NOT_2(open_app: OpenApp) -> None:
     with pytest.raises(NotFoundError, match="no_such_message"):
         app.outbox.render("no_such_message", {})
     member = Member("m-1", "Élodie", "Rousseau", EMAIL)
-    with pytest.raises(NotFoundError), app.transaction() as uow:
-        uow.members.add(member)
-        queue_message(app.deps, uow, "no_such_message", EMAIL, {"member": member})
+    with pytest.raises(NotFoundError):
+        app.outbox.queue("no_such_message", EMAIL, {"member": member})
     assert stored(app) == ([], [])
 
 
@@ -203,11 +203,8 @@ def test_an_unknown_template_name_is_not_found_NOT_2(open_app: OpenApp) -> None:
 def test_an_invalid_recipient_is_refused(open_app: OpenApp, recipient: str) -> None:
     app = open_app()
     member = Member("m-1", "Élodie", "Rousseau", EMAIL)
-    with pytest.raises(ValidationError), app.transaction() as uow:
-        uow.members.add(member)
-        queue_message(
-            app.deps, uow, "member_welcome", recipient, {"member": member, "commune": None}
-        )
+    with pytest.raises(ValidationError):
+        app.outbox.queue("member_welcome", recipient, {"member": member, "commune": None})
     assert stored(app) == ([], [])
     with pytest.raises(ValidationError):
         app.members.add("Élodie", "Rousseau", email=recipient, welcome=True)
@@ -218,7 +215,90 @@ def test_outbox_lists_by_creation_then_id(open_app: OpenApp) -> None:
     app = open_app(FlakySmtp())
     for first in ("Élodie", "Jean"):
         app.members.add(first, "Rousseau", email=f"{first.lower()}.r@caunay.fr", welcome=True)
-    listed = app.outbox.list()
+    listed = app.outbox.list_messages()
     assert [m.id for m in listed] == sorted(m.id for m in listed)  # same clock: ties by id
     assert all(m.created_at == NOW and m.created_at.tzinfo for m in listed)
     assert isinstance(listed[0].created_at, dt.datetime)
+
+
+def test_a_message_queued_on_its_own_is_sent_after_its_commit_NOT_1(
+    open_app: OpenApp, log_path: Path
+) -> None:
+    app = open_app()
+    member = Member("m-1", "Élodie", "Rousseau", EMAIL)
+    queued = app.outbox.queue(
+        "member_welcome",
+        EMAIL,
+        {"member": member, "commune": None},
+        list_unsubscribe="mailto:desinscription@cdg79.fr",
+    )
+    assert queued.status is MessageStatus.PENDING and queued.created_at == NOW
+    sent = app.outbox.get(queued.id)
+    assert sent.status is MessageStatus.SENT and sent.message_id == queued.message_id
+    assert sent.list_unsubscribe == "mailto:desinscription@cdg79.fr"
+    assert f"Message-ID: {queued.message_id}" in log_path.read_text(encoding="utf-8")
+    with pytest.raises(ValidationError) as bad:
+        app.outbox.queue("member_welcome", EMAIL, {"member": member}, list_unsubscribe="ftp://x")
+    assert bad.value.rule == "NOT-1"
+    assert app.outbox.list_messages() == [sent]
+
+
+def test_render_gives_subject_text_and_html_NOT_2(open_app: OpenApp) -> None:
+    app = open_app()
+    member = Member("m-1", "Élodie", "Rousseau", EMAIL)
+    rendered = app.outbox.render("member_welcome", {"member": member, "commune": None})
+    assert rendered.subject == "Bienvenue dans le réseau des secrétaires généraux de mairie"
+    assert rendered.text.startswith("Bonjour Élodie Rousseau,")
+    assert rendered.html and "<p>Bonjour Élodie Rousseau,</p>" in rendered.html
+
+
+def test_listing_by_status_takes_the_enum_or_its_value(open_app: OpenApp) -> None:
+    app = open_app(FlakySmtp())
+    app.members.add("Élodie", "Rousseau", email=EMAIL, welcome=True)
+    pending = app.outbox.list_messages(status=MessageStatus.PENDING)
+    assert len(pending) == 1 and app.outbox.list_messages(status="pending") == pending
+    assert app.outbox.list_messages(status="sent") == []
+    with pytest.raises(ValidationError, match="perdu"):
+        app.outbox.list_messages(status="perdu")
+
+
+def test_a_transaction_that_queues_nothing_runs_no_delivery_round(
+    open_app: OpenApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_app(FlakySmtp())
+    app.members.add("Élodie", "Rousseau", email=EMAIL, welcome=True)  # pending after a failure
+    rounds: list[bool] = []
+    original = OutboxService._deliver
+
+    def counting(self: OutboxService, *, force: bool) -> DeliveryReport:
+        rounds.append(force)
+        return original(self, force=force)
+
+    monkeypatch.setattr(OutboxService, "_deliver", counting)
+    app.members.add("Jean", "Péroux")
+    [message] = app.outbox.list_messages()
+    app.outbox.revive()  # nothing dead: nothing to write, no round either
+    assert rounds == []
+    queued = app.outbox.queue(
+        "member_welcome", EMAIL, {"member": Member("m-1", "É", "R"), "commune": None}
+    )
+    assert rounds == [False]  # one round, for the message just queued
+    assert app.outbox.get(queued.id).attempts == 1
+    assert app.outbox.get(message.id).attempts == 1  # its back-off still runs
+
+
+def test_the_names_before_0_2_still_work_with_a_warning(open_app: OpenApp) -> None:
+    app = open_app(FlakySmtp())
+    app.members.add("Élodie", "Rousseau", email=EMAIL, welcome=True)
+    with pytest.warns(DeprecationWarning, match="list_messages"):
+        assert app.outbox.list(MessageStatus.PENDING) == app.outbox.list_messages()
+    with pytest.warns(DeprecationWarning, match="retry_pending"):
+        assert len(app.outbox.deliver_pending().failed) == 1
+    member = Member("m-1", "Élodie", "Rousseau", EMAIL)
+    with pytest.warns(DeprecationWarning, match="subject, text, html"):
+        subject, _text, _html = app.outbox.render(
+            "member_welcome", {"member": member, "commune": None}
+        )
+    assert subject.startswith("Bienvenue")
+    with pytest.warns(DeprecationWarning, match="template="):
+        assert app.outbox.render(name="member_welcome", context={"member": member, "commune": None})

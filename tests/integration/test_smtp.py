@@ -22,7 +22,7 @@ from rsgm_core.app import App
 from rsgm_core.domain.members import Member
 from rsgm_core.domain.messages import Attachment, MessageStatus, OutboxMessage
 from rsgm_core.plugins import smtp
-from rsgm_core.services.outbox import queue_message
+from rsgm_core.testing import Clock
 from tests.conftest import NOW
 from tests.smtp_server import Server, free_port, server_fixture  # noqa: F401
 
@@ -34,14 +34,6 @@ ICS = (
     "BEGIN:VEVENT\r\nUID:journee-2025@cdg79.fr\r\nDTSTART:20250410T090000Z\r\n"
     "SUMMARY:Journée réseau\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 )
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 OpenApp = Callable[..., App]
@@ -78,10 +70,9 @@ def open_sqlite_app(sqlite_url: str) -> Iterator[OpenApp]:
 
 def queue(app: App, **extra: Any) -> OutboxMessage:
     member = Member("m-1", "Élodie", "Rousseau", EMAIL)
-    with app.transaction() as uow:
-        return queue_message(
-            app.deps, uow, "member_welcome", EMAIL, {"member": member, "commune": "Caunay"}, **extra
-        )
+    return app.outbox.queue(
+        "member_welcome", EMAIL, {"member": member, "commune": "Caunay"}, **extra
+    )
 
 
 def test_a_welcome_mail_is_delivered_with_both_parts_NOT_1(
@@ -90,7 +81,7 @@ def test_a_welcome_mail_is_delivered_with_both_parts_NOT_1(
     handler, port = server
     app = open_app(port, reply_to="animation@cdg79.fr")
     app.members.add("Élodie", "Rousseau", email=EMAIL, welcome=True)
-    [message] = app.outbox.list()
+    [message] = app.outbox.list_messages()
     assert message.status is MessageStatus.SENT and message.attempts == 1
     [mail] = handler.received
     assert mail["Message-ID"] == message.message_id == f"<{message.id}@cdg79.fr>"
@@ -143,7 +134,7 @@ def test_451_then_250_is_retried_after_the_back_off_NOT_1(
     assert stored.last_error and "451" in stored.last_error and "temporaire" in stored.last_error
     assert stored.next_attempt_at == NOW + dt.timedelta(minutes=1)
     assert app.outbox.deliver_due() == type(app.outbox.deliver_due())()  # not due yet
-    clock.now = NOW + dt.timedelta(minutes=1)
+    clock.set(NOW + dt.timedelta(minutes=1))
     report = app.outbox.deliver_due()
     assert report.sent == (message.id,)
     sent = app.outbox.get(message.id)
@@ -158,7 +149,7 @@ def test_550_goes_to_the_dead_letter_list_and_can_be_retried_NOT_1(
     handler.rcpt_replies = ["550 5.1.1 Destinataire inconnu"]
     app = open_app(port)
     message = queue(app)
-    [dead] = app.outbox.list(MessageStatus.DEAD)
+    [dead] = app.outbox.list_messages(status=MessageStatus.DEAD)
     assert dead.id == message.id and dead.next_attempt_at is None
     assert dead.last_error and "550" in dead.last_error and "définitif" in dead.last_error
     assert app.outbox.retry_pending().sent == ()  # a dead message is not retried by itself
@@ -175,7 +166,7 @@ def test_a_server_that_is_down_keeps_the_message_queued_NOT_1(open_app: OpenApp)
     assert stored.status is MessageStatus.PENDING and stored.attempts == 1
     assert stored.last_error and "injoignable" in stored.last_error
     for minutes in (1, 3):  # 1 then 2 minutes of back-off
-        clock.now = NOW + dt.timedelta(minutes=minutes)
+        clock.set(NOW + dt.timedelta(minutes=minutes))
         assert app.outbox.deliver_due().failed in {(message.id,), ()}
     final = app.outbox.get(message.id)
     assert final.status is MessageStatus.DEAD and final.attempts == 3
@@ -201,13 +192,13 @@ def test_a_crash_between_send_and_mark_sent_is_detected_by_message_id_NOT_1(
     crashing = open_app(port, CrashAfterSending())
     with pytest.raises(Crash):
         queue(crashing)
-    [claimed] = crashing.outbox.list()
+    [claimed] = crashing.outbox.list_messages()
     assert claimed.status is MessageStatus.SENDING and len(handler.received) == 1
     later = Clock()
-    later.now = NOW + dt.timedelta(minutes=5)
+    later.set(NOW + dt.timedelta(minutes=5))
     restarted = open_app(port, clock=later)
     assert restarted.outbox.deliver_due().sent == ()  # within the lease: maybe still in flight
-    later.now = NOW + dt.timedelta(minutes=11)
+    later.set(NOW + dt.timedelta(minutes=11))
     with caplog.at_level(logging.WARNING, logger="rsgm.outbox"):
         report = restarted.outbox.deliver_due()
     assert report.resent == (claimed.id,) and report.sent == (claimed.id,)
@@ -226,11 +217,11 @@ def test_sending_hours_and_the_hourly_limit_hold_messages_back_NOT_1(
     for _ in range(3):
         queue(app)
     assert handler.received == [] and app.outbox.deliver_due().deferred == 3
-    clock.now = NOW + dt.timedelta(minutes=30)  # 11:00
+    clock.set(NOW + dt.timedelta(minutes=30))  # 11:00
     report = app.outbox.deliver_due()
     assert (len(report.sent), report.deferred) == (2, 1)
     assert app.outbox.deliver_due().deferred == 1  # the hour's budget is spent
-    clock.now = NOW + dt.timedelta(hours=1, minutes=30)  # 12:00, a new hour
+    clock.set(NOW + dt.timedelta(hours=1, minutes=30))  # 12:00, a new hour
     assert len(app.outbox.deliver_due().sent) == 1 and len(handler.received) == 3
 
 

@@ -19,7 +19,7 @@ from rsgm_core.domain.text import document
 from rsgm_core.errors import ConflictError, StorageError, ValidationError
 from rsgm_core.plugins.sql import migrations, search, tables
 from rsgm_core.serialization import unstructure
-from tests.conftest import fixed_clock
+from rsgm_core.testing import Clock
 from tests.helpers import nothing_written, snapshot
 from tests.integration.test_toolbox_service import setup
 
@@ -102,14 +102,14 @@ def results(app: App) -> list[list[tuple[str, int, float]]]:
 
 @pytest.fixture
 def sqlite_app(sqlite_url: str) -> App:
-    with rsgm_core.open(sqlite_url, clock=fixed_clock) as opened:
+    with rsgm_core.open(sqlite_url, clock=Clock()) as opened:
         fill(opened)
         yield opened
 
 
 def test_every_backend_ranks_as_the_domain_does_KNB_4(sqlite_app: App) -> None:
     assert sqlite_app.storage.text_indexes == {"resources"}  # type: ignore[attr-defined]
-    with rsgm_core.open("memory://", clock=fixed_clock) as memory:
+    with rsgm_core.open("memory://", clock=Clock()) as memory:
         fill(memory)
         assert results(memory) == results(sqlite_app)  # same order, the very same floats
         with memory.storage.unit_of_work(read_only=True) as uow:
@@ -197,18 +197,18 @@ def test_a_sqlite_without_fts5_ranks_in_python_KNB_4(
 ) -> None:
     from rsgm_core.cli import main
 
-    with rsgm_core.open("memory://", clock=fixed_clock) as memory:
+    with rsgm_core.open("memory://", clock=Clock()) as memory:
         fill(memory)
         expected = results(memory)
     monkeypatch.setattr(search, "fts5_available", lambda conn: False)
-    with rsgm_core.open(sqlite_url, clock=fixed_clock) as plain:
+    with rsgm_core.open(sqlite_url, clock=Clock()) as plain:
         fill(plain)
         assert plain.storage.text_indexes == frozenset()  # type: ignore[attr-defined]
         assert results(plain) == expected
     assert main(["db", "reindex", "--db", sqlite_url]) == 0
     assert "aucun index" in capsys.readouterr().out
     monkeypatch.undo()  # the same file, opened by a SQLite with FTS5: the index is built
-    with rsgm_core.open(sqlite_url, clock=fixed_clock) as indexed:
+    with rsgm_core.open(sqlite_url, clock=Clock()) as indexed:
         assert indexed.storage.text_indexes == {"resources"}  # type: ignore[attr-defined]
         assert index_rows(sqlite_url) == expected_rows(indexed)
         assert results(indexed) == expected
@@ -223,7 +223,7 @@ def test_a_lost_index_is_built_again_at_open_KNB_4(sqlite_app: App, sqlite_url: 
     with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as conn:
         conn.execute("DROP TABLE resources_search")
     conn.close()
-    with rsgm_core.open(sqlite_url, clock=fixed_clock) as reopened:
+    with rsgm_core.open(sqlite_url, clock=Clock()) as reopened:
         assert index_rows(sqlite_url) == expected_rows(reopened)
         assert results(reopened) == before
 
@@ -240,7 +240,7 @@ def test_an_upgrade_indexes_the_resources_already_stored_KNB_4(
         migrations.upgrade(conn, target=8)
         conn.execute(tables.resources.insert(), [unstructure(r) for r in stored])
     engine.dispose()
-    with rsgm_core.open(old, clock=fixed_clock) as upgraded:
+    with rsgm_core.open(old, clock=Clock()) as upgraded:
         assert 9 in [m.version for m in upgraded.storage.applied]  # type: ignore[attr-defined]
         assert index_rows(old) == expected_rows(upgraded)
         with upgraded.storage.unit_of_work(read_only=True) as uow:

@@ -14,9 +14,12 @@ import rsgm_core
 from rsgm_core.app import App
 from rsgm_core.domain.access import Role
 from rsgm_core.domain.charters import Capacity
+from rsgm_core.domain.indicators import Period
 from rsgm_core.domain.toolbox import ResourceKind, ResourceStatus
+from rsgm_core.errors import ValidationError
 from rsgm_core.settings import Settings
-from tests.conftest import NOW, PARIS, SAMPLE, fixed_clock
+from rsgm_core.testing import Clock
+from tests.conftest import NOW, PARIS, SAMPLE
 from tests.helpers import nothing_written
 
 AUBIGNY, SAUZE = "79019", "79307"
@@ -120,20 +123,20 @@ def test_editing_a_published_resource_keeps_versions_and_tells_followers_KNB_3(
 ) -> None:
     draft = sheet(app, net)
     app.toolbox.edit(draft.id, by=net.paul, body="Corrigé avant publication.")
-    assert [r.version for r in app.toolbox.history(draft.id)] == [1]
+    assert [r.version for r in app.toolbox.list_versions(draft.id)] == [1]
     app.toolbox.publish(draft.id, by=net.paul, review_on=dt.date(2026, 3, 1))
     app.toolbox.follow(draft.id, net.claire)
-    app.toolbox.follow(draft.id, net.claire)  # once is enough
-    assert len(app.toolbox.followers(draft.id)) == 1
+    app.toolbox.follow(draft.id, member_id=net.claire)  # once is enough
+    assert len(app.toolbox.list_followers(draft.id)) == 1
     v2 = app.toolbox.edit(draft.id, by=net.paul, body="Nouvelle version.", themes=["Élections"])
     assert v2.version == 2 and v2.themes == ("Élections",)
-    history = app.toolbox.history(draft.id)
+    history = app.toolbox.list_versions(draft.id)
     assert [(r.version, r.body) for r in history] == [
         (1, "Corrigé avant publication."),
         (2, "Nouvelle version."),
     ]
     assert app.toolbox.get(draft.id, 1).body == "Corrigé avant publication."
-    told = [m for m in app.outbox.list() if m.template == "toolbox_new_version"]
+    told = [m for m in app.outbox.list_messages() if m.template == "toolbox_new_version"]
     assert [m.recipient for m in told] == ["claire.martin@example.org"]
     assert "Tenir le registre" in told[0].subject
 
@@ -145,7 +148,7 @@ def test_the_stale_list_shows_published_resources_past_review_KNB_3(
     app.toolbox.publish(old.id, by=net.paul, review_on=dt.date(2025, 4, 1))
     fresh = sheet(app, net, "Fiche récente")
     app.toolbox.publish(fresh.id, by=net.paul, review_on=dt.date(2026, 4, 1))
-    assert [r.title for r in app.toolbox.stale(dt.date(2025, 6, 1))] == ["Ancienne fiche"]
+    assert [r.title for r in app.toolbox.stale(on=dt.date(2025, 6, 1))] == ["Ancienne fiche"]
     assert app.toolbox.stale() == []
 
 
@@ -176,7 +179,7 @@ def test_attachments_within_limits_are_kept_KNB_1(url: str, tmp_path: Path) -> N
     settings = Settings(
         plugins={"toolbox": {"max_attachment_bytes": 10, "allowed_types": ["text/plain"]}}
     )
-    with rsgm_core.open(url, clock=fixed_clock, settings=settings) as app:
+    with rsgm_core.open(url, clock=Clock(), settings=settings) as app:
         net = setup(app)
         draft = sheet(app, net)
         error = nothing_written(
@@ -188,7 +191,8 @@ def test_attachments_within_limits_are_kept_KNB_1(url: str, tmp_path: Path) -> N
         )
         assert "image/png" in error.message
         kept = app.toolbox.attach(draft.id, "note.txt", b"bonjour")
-        assert app.toolbox.content(app.toolbox.attachments(draft.id)[0]) == b"bonjour"
+        [listed] = app.toolbox.list_attachments(draft.id)
+        assert app.toolbox.content(listed) == app.toolbox.content(kept.id) == b"bonjour"
         assert kept.size == 7 and kept.media_type == "text/plain"
 
 
@@ -210,11 +214,11 @@ def test_export_writes_one_markdown_file_per_published_resource_and_an_index_KNB
     published = sheet(app, net, "Fiche publiée")
     app.toolbox.publish(published.id, by=net.paul, review_on=dt.date(2026, 1, 1))
     sheet(app, net, "Brouillon")
-    tree = app.toolbox.export("interstis", tmp_path)
+    tree = app.toolbox.export_to_platform("interstis", tmp_path)
     assert sorted(tree) == ["fiche-pratique/fiche-publiee-" + published.id[:8] + ".md", "index.md"]
     index = (tmp_path / "index.md").read_text(encoding="utf-8")
     assert "Fiche publiée" in index and "Brouillon" not in index
-    nothing_written(app, lambda: app.toolbox.export("inconnue", tmp_path), "KNB-2")
+    nothing_written(app, lambda: app.toolbox.export_to_platform("inconnue", tmp_path), "KNB-2")
 
 
 def received(hours: float) -> dt.datetime:
@@ -230,11 +234,12 @@ def test_an_advice_request_is_logged_answered_and_referred_CNS_1(
         received_at=received(5),
     )  # fmt: skip
     assert request.theme == "État civil" and not request.answered
-    referred, helpers = app.advice.refer(request.id)
-    assert referred.referred_to == net.paul and helpers[0].member.id == net.paul
+    referral = app.advice.refer(request.id)
+    assert referral.request.referred_to == net.paul and referral.helpers[0].member.id == net.paul
+    assert app.advice.refer(request.id, member_id=net.claire).request.referred_to == net.claire
     answered = app.advice.answer(request.id, "Par jugement.", minutes_spent=20)
     assert answered.answered and answered.answered_at == NOW and answered.minutes_spent == 20
-    assert app.advice.list(pending=True) == []
+    assert app.advice.list_requests(pending=True) == []
     nothing_written(app, lambda: app.advice.log("99999", "X", "courriel", "Voirie", "Q ?"), "CNS-1")
     nothing_written(app, lambda: app.advice.log(SAUZE, "X", "pigeon", "Voirie", "Q ?"), "CNS-1")
 
@@ -249,8 +254,9 @@ def test_an_answered_request_becomes_an_anonymised_faq_draft_CNS_2(
     error = nothing_written(app, lambda: app.advice.to_faq(request.id, by=net.paul), "CNS-2")
     assert error.value == request.id
     app.advice.answer(request.id, "Appelez le 05 49 00 00 00, Jean Dupont.")
-    linked, faq = app.advice.to_faq(request.id, by=net.paul)
-    assert linked.faq_id == faq.id and faq.kind is ResourceKind.FAQ
+    entry = app.advice.to_faq(request.id, by=net.paul)
+    faq = entry.resource
+    assert entry.request.faq_id == faq.id and faq.kind is ResourceKind.FAQ
     text = faq.title + faq.body
     assert "Dupont" not in text and "jean@mairie.fr" not in text and "05 49" not in text
     assert "Sauzé-entre-Bois" not in text
@@ -274,11 +280,8 @@ def test_answering_again_corrects_the_text_and_keeps_the_first_time_CNS_1(
     assert fixed.answered_at == received(4) and fixed.minutes_spent == 15  # a corrected time
     error = nothing_written(app, lambda: app.advice.answer("inconnue", "R."), "CNS-1")
     assert error.value == "inconnue"
-    nothing_written(
-        app,
-        lambda: app.advice.stats(since=dt.date(2026, 1, 1), until=dt.date(2025, 1, 1)),
-        "CNS-2",
-    )
+    with pytest.raises(ValidationError, match="période inversée"):
+        Period(dt.date(2026, 1, 1), dt.date(2025, 1, 1))
 
 
 def test_answer_time_statistics_median_and_p90_CNS_2(app: App, net: SimpleNamespace) -> None:
@@ -290,5 +293,46 @@ def test_answer_time_statistics_median_and_p90_CNS_2(app: App, net: SimpleNamesp
     app.advice.log(AUBIGNY, "En attente", "courriel", "Voirie", "Q ?")
     stats = app.advice.stats()
     assert (stats.answered, stats.pending, stats.median_hours, stats.p90_hours) == (5, 1, 3, 10)
-    assert app.advice.stats(since=dt.date(2025, 3, 15)).answered == 0
+    assert app.advice.stats(period=Period(TODAY, TODAY)).answered == 5
+    before = Period(dt.date(2025, 1, 1), TODAY - dt.timedelta(days=1))
+    assert app.advice.stats(period=before).answered == 0
     assert PARIS
+
+
+def test_the_names_before_0_2_still_work_with_a_warning(
+    app: App, net: SimpleNamespace, tmp_path: Path
+) -> None:
+    draft = sheet(app, net)
+    app.toolbox.publish(draft.id, by=net.paul, review_on=dt.date(2025, 4, 1))
+    with pytest.warns(DeprecationWarning, match="member_id"):
+        app.toolbox.follow(draft.id, member=net.claire)
+    renamed = {
+        "list": "list_resources",
+        "history": "list_versions",
+        "followers": "list_followers",
+        "attachments": "list_attachments",
+    }
+    for old, new in renamed.items():
+        arguments = () if old == "list" else (draft.id,)
+        with pytest.warns(DeprecationWarning, match=new):
+            assert getattr(app.toolbox, old)(*arguments) == getattr(app.toolbox, new)(*arguments)
+    with pytest.warns(DeprecationWarning, match="export_to_platform"):
+        assert app.toolbox.export("interstis", tmp_path)
+    with pytest.warns(DeprecationWarning, match="on="):
+        assert app.toolbox.stale(dt.date(2025, 6, 1)) == app.toolbox.stale(on=dt.date(2025, 6, 1))
+
+    app.directory.set_expertises(net.paul, ["État civil"])
+    request = app.advice.log(SAUZE, "Jean Dupont", "téléphone", "État civil", "Q ?")
+    with pytest.warns(DeprecationWarning, match="member_id"):
+        app.advice.refer(request.id, member=net.paul)
+    with pytest.warns(DeprecationWarning, match="request, helpers"):
+        referred, helpers = app.advice.refer(request.id)
+    assert referred.referred_to == net.paul and helpers[0].member.id == net.paul
+    with pytest.warns(DeprecationWarning, match="list_requests"):
+        assert app.advice.list() == app.advice.list_requests()
+    with pytest.warns(DeprecationWarning, match="period"):
+        assert app.advice.stats(since=TODAY).pending == 1
+    app.advice.answer(request.id, "R.")
+    with pytest.warns(DeprecationWarning, match="request, resource"):
+        linked, faq = app.advice.to_faq(request.id, by=net.paul)
+    assert linked.faq_id == faq.id

@@ -1,5 +1,5 @@
 """The outbox's delivery policy (NOT-1): exponential back-off with a cap, sending hours and days,
-options checked when the instance opens."""
+options checked when the instance opens; the messages' own checks, without storage."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rsgm_core.domain.messages import RenderedMessage, check_list_unsubscribe
 from rsgm_core.domain.outbox_policy import RetryPolicy, SendingWindow, policy_from_options
-from rsgm_core.errors import ConfigurationError
+from rsgm_core.errors import ConfigurationError, ValidationError
 from tests.conftest import NOW, PARIS
 
 policies = st.builds(
@@ -85,3 +86,24 @@ def test_options_make_the_window_and_limits() -> None:
 def test_bad_options_are_configuration_errors(options: dict[str, object], expected: str) -> None:
     with pytest.raises(ConfigurationError, match=expected):
         policy_from_options(options)
+
+
+@pytest.mark.parametrize("target", ["https://reseau.cdg79.fr/stop", "mailto:stop@cdg79.fr", None])
+def test_a_newsletter_unsubscribes_by_web_or_mail_NOT_1(target: str | None) -> None:
+    assert check_list_unsubscribe(target) == target
+
+
+@pytest.mark.parametrize("target", ["ftp://cdg79.fr", "reseau.cdg79.fr/stop", ""])
+def test_any_other_unsubscribe_target_is_refused_NOT_1(target: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        check_list_unsubscribe(target)
+    assert info.value.rule == "NOT-1" and info.value.value == target
+
+
+def test_a_rendered_message_still_unpacks_for_one_release_NOT_2() -> None:
+    rendered = RenderedMessage("Objet", "Texte", None)
+    with pytest.warns(DeprecationWarning, match="subject, text, html"):
+        subject, text, html = rendered
+    assert (subject, text, html) == ("Objet", "Texte", None)
+    with pytest.warns(DeprecationWarning):
+        assert rendered[1] == "Texte"

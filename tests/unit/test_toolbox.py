@@ -7,17 +7,31 @@ import datetime as dt
 import statistics
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rsgm_core.domain.access import Role
-from rsgm_core.domain.advice import AdviceRequest, Channel, anonymise, answer_times, to_faq
+from rsgm_core.domain.access import Grant, Role, Space
+from rsgm_core.domain.activation import Helper
+from rsgm_core.domain.advice import (
+    AdviceRequest,
+    Channel,
+    anonymise,
+    answer_times,
+    choose_referee,
+    record_answer,
+    to_faq,
+)
+from rsgm_core.domain.charters import SpaceKind
+from rsgm_core.domain.members import Member
 from rsgm_core.domain.toolbox import (
     Resource,
     ResourceKind,
     ResourceStatus,
     archive,
+    check_edit,
+    departmental_role,
     edit,
     propose,
     publish,
@@ -73,13 +87,59 @@ def test_review_date_in_the_past_is_refused_at_publication_KNB_3() -> None:
 
 def test_stale_versions_and_archive_KNB_3() -> None:
     published = publish(draft(), role=Role.ANIMATOR, on=TODAY, review_on=dt.date(2025, 12, 1))
-    assert stale([published], dt.date(2025, 12, 1)) == []
-    assert stale([published], dt.date(2025, 12, 2)) == [published]
+    assert stale([published], on=dt.date(2025, 12, 1)) == []
+    assert stale([published], on=dt.date(2025, 12, 2)) == [published]
     second = edit(published, body="Nouvelle procédure.")
     assert second.version == 2 and published.version == 1  # the previous one stays retrievable
     assert edit(draft(), body="x").version == 1  # a draft is edited in place
+    assert edit(published, title=" Nouveau titre ").title == "Nouveau titre"
+    assert edit(published, themes=["Élections"]).themes == ("Élections",)
     with pytest.raises(RuleViolation):
-        edit(archive(published), body="x")
+        edit(archive(published, role=Role.ANIMATOR), body="x")
+
+
+def test_only_animators_archive_and_edit_published_resources_KNB_2() -> None:
+    published = publish(draft(), role=Role.ANIMATOR, on=TODAY, review_on=dt.date(2026, 6, 1))
+    with pytest.raises(RuleViolation) as info:
+        archive(published, role=Role.CONTRIBUTOR)
+    assert info.value.rule == "KNB-2"
+    assert archive(published, role=Role.ADMINISTRATOR).status is ResourceStatus.ARCHIVED
+    with pytest.raises(RuleViolation) as info:
+        check_edit(published, role=Role.CONTRIBUTOR, contributions_open=True)
+    assert info.value.rule == "KNB-2"
+    check_edit(published, role=Role.ANIMATOR, contributions_open=False)
+    check_edit(draft(), role=Role.CONTRIBUTOR, contributions_open=True)
+    with pytest.raises(RuleViolation) as info:
+        check_edit(draft(), role=Role.CONTRIBUTOR, contributions_open=False)
+    assert info.value.rule == "CHA-5"
+
+
+def test_the_role_in_the_departmental_space_KNB_2() -> None:
+    space = Space("s1", SpaceKind.DEPARTMENTAL, "Réseau 79")
+    community = Space("s2", SpaceKind.COMMUNITY, "Gâtine", epci="200000000")
+
+    def grant(role: Role, space_id: str = "s1", revoked: bool = False) -> Grant:
+        return Grant(f"g-{role.name}", "m1", space_id, role, TODAY, "admin",
+                     revoked_on=TODAY if revoked else None)  # fmt: skip
+
+    with pytest.raises(RuleViolation, match="aucun espace départemental") as info:
+        departmental_role("m1", [community], administrator=True, grants=[])
+    assert info.value.rule == "KNB-2"
+    assert departmental_role("m1", [space], administrator=True, grants=[]) == (
+        Role.ADMINISTRATOR,
+        True,
+    )
+    grants = [grant(Role.CONTRIBUTOR), grant(Role.ANIMATOR), grant(Role.ADMINISTRATOR, "s2")]
+    assert departmental_role("m1", [community, space], administrator=False, grants=grants) == (
+        Role.ANIMATOR,
+        True,
+    )
+    read_only = Space("s1", SpaceKind.DEPARTMENTAL, "Réseau 79", read_only=True)
+    assert departmental_role("m1", [read_only], administrator=False, grants=grants)[1] is False
+    for without in ([], [grant(Role.ANIMATOR, revoked=True)], [grant(Role.ANIMATOR, "s2")]):
+        with pytest.raises(RuleViolation, match="n'a pas accès") as info:
+            departmental_role("m1", [space], administrator=False, grants=without)
+        assert info.value.rule == "KNB-2" and info.value.value == "m1"
 
 
 def library() -> list[Resource]:
@@ -189,3 +249,32 @@ def test_answer_times_count_real_hours_across_a_clock_change_CNS_2(
         answer="ok",
     )
     assert answer_times([answered_request]).median_hours == hours
+
+
+def test_an_answer_is_recorded_unless_the_request_became_an_faq_CNS_1_CNS_2() -> None:
+    at = dt.datetime(2025, 3, 15, 10, tzinfo=PARIS)
+    answered = record_answer(request(), " Par jugement. ", minutes_spent=20, at=at)
+    assert (answered.answer, answered.answered_at, answered.minutes_spent) == (
+        "Par jugement.",
+        at,
+        20,
+    )
+    again = record_answer(answered, "Corrigé.", minutes_spent=5, at=at)
+    assert again.minutes_spent == 25
+    with pytest.raises(ValidationError) as empty:
+        record_answer(request(), "  ", minutes_spent=0, at=at)
+    assert empty.value.rule == "CNS-1"
+    with pytest.raises(RuleViolation) as linked:
+        record_answer(attrs.evolve(answered, faq_id="f1"), "Autre.", minutes_spent=0, at=at)
+    assert linked.value.rule == "CNS-2" and linked.value.value == answered.id
+
+
+def test_a_request_goes_to_the_chosen_member_or_the_first_volunteer_CNS_1() -> None:
+    paul = Member("m-paul", "Paul", "Roy")
+    helpers = [Helper(paul, (0,), ("même EPCI",), ("79019",))]
+    assert choose_referee(request(), helpers).referred_to == "m-paul"
+    assert choose_referee(request(), helpers, member_id="m-x").referred_to == "m-x"
+    assert choose_referee(request(), [], member_id="m-x").referred_to == "m-x"
+    with pytest.raises(RuleViolation, match="aucun membre volontaire") as info:
+        choose_referee(request(), [])
+    assert info.value.rule == "CNS-1"

@@ -60,7 +60,7 @@ def _list(args: argparse.Namespace) -> int:
         MessageStatus.DEAD if args.dead else MessageStatus(args.status) if args.status else None
     )
     with open_app(args) as app:
-        messages = app.outbox.list(status)
+        messages = app.outbox.list_messages(status=status)
     rows = [
         (
             m.id[:8],
@@ -110,8 +110,8 @@ def _retry(args: argparse.Namespace) -> int:
 
 
 def _full_ids(app: Any, prefixes: list[str]) -> list[str]:
-    """Identifiers as `list` shows them (their first 8 characters) or whole."""
-    dead = [m.id for m in app.outbox.list(MessageStatus.DEAD)]
+    """Identifiers as `rsgm outbox list` shows them (their first 8 characters) or whole."""
+    dead = [m.id for m in app.outbox.list_messages(status=MessageStatus.DEAD)]
     ids = []
     for prefix in prefixes:
         found = [key for key in dead if key.startswith(prefix)]
@@ -129,10 +129,10 @@ def _preview(args: argparse.Namespace) -> int:
 
     context = _context(args.template, args.context)
     with rsgm_core.open("memory://") as app:  # templates come from plugins, not from a database
-        subject, text, html = app.outbox.render(args.template, context)
-    print(f"Objet : {subject}\n\n{text.rstrip()}")
-    if args.html and html:
-        print(f"\n--- HTML ---\n{html.rstrip()}")
+        rendered = app.outbox.render(args.template, context)
+    print(f"Objet : {rendered.subject}\n\n{rendered.text.rstrip()}")
+    if args.html and rendered.html:
+        print(f"\n--- HTML ---\n{rendered.html.rstrip()}")
     return 0
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from rsgm_core.cli.common import add_db_option, open_app, print_table
 from rsgm_core.domain.advice import Channel
-from rsgm_core.domain.toolbox import ResourceKind, SearchHit
+from rsgm_core.domain.indicators import Period
+from rsgm_core.domain.toolbox import ResourceKind
+from rsgm_core.errors import ValidationError
+from rsgm_core.render.toolbox_markdown import relevance
 
 
 def _date(value: str) -> dt.date:
@@ -150,18 +152,9 @@ def _search(args: argparse.Namespace) -> int:
     return 0
 
 
-def relevance(hits: Sequence[SearchHit]) -> list[str]:
-    """Each hit's score as a share of the best one ("100 %", "62 %"): BM25 scores have no unit,
-    and a word found in most resources gives them all tiny scores. "—" without words."""
-    best = max((h.score for h in hits), default=0.0)
-    if best <= 0:
-        return ["—"] * len(hits)
-    return [f"{round(100 * h.score / best)} %" for h in hits]
-
-
 def _stale(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        found = app.toolbox.stale(args.on)
+        found = app.toolbox.stale(on=args.on)
     if not found:
         print("aucune ressource à revoir")
         return 0
@@ -174,7 +167,7 @@ def _stale(args: argparse.Namespace) -> int:
 
 def _history(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        versions = app.toolbox.history(args.resource)
+        versions = app.toolbox.list_versions(args.resource)
     print_table(
         ("version", "statut", "titre", "publiée le", "revue"),
         [(r.version, r.status.value, r.title, r.published_on, r.review_on) for r in versions],
@@ -185,7 +178,7 @@ def _history(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        tree = app.toolbox.export(args.platform, args.folder)
+        tree = app.toolbox.export_to_platform(args.platform, args.folder)
     print(f"{len(tree) - 1} ressource(s) publiée(s) exportée(s) dans {args.folder}")
     return 0
 
@@ -197,8 +190,10 @@ def _log(args: argparse.Namespace) -> int:
         )
         print(f"demande {request.id} enregistrée ({request.theme})")
         if args.refer:
-            referred, helpers = app.advice.refer(request.id)
-            chosen = next(h for h in helpers if h.member.id == referred.referred_to)
+            referral = app.advice.refer(request.id)
+            chosen = next(
+                h for h in referral.helpers if h.member.id == referral.request.referred_to
+            )
             print(f"orientée vers {chosen.member.full_name} : {' ; '.join(chosen.reasons)}")
     return 0
 
@@ -212,7 +207,7 @@ def _answer(args: argparse.Namespace) -> int:
 
 def _to_faq(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        _, faq = app.advice.to_faq(args.request, by=args.by)
+        faq = app.advice.to_faq(args.request, by=args.by).resource
     print(f"question-réponse {faq.id} créée (brouillon) : « {faq.title} »")
     return 0
 
@@ -221,11 +216,23 @@ def _hours(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f} h".replace(".", ",")
 
 
+def _period(since: dt.date | None, until: dt.date | None) -> Period | None:
+    """``--du``/``--au``: an open end reaches the first or the last request."""
+    if since is None and until is None:
+        return None
+    try:
+        return Period(since or dt.date.min, until or dt.date.max - dt.timedelta(days=1))
+    except ValidationError as exc:
+        raise ValidationError(
+            f"période à l'envers : du {since} au {until}", rule="CNS-2", value=since
+        ) from exc
+
+
 def _stats(args: argparse.Namespace) -> int:
     from rsgm_core.render.exports import to_json
 
     with open_app(args) as app:
-        stats = app.advice.stats(since=args.since, until=args.until)
+        stats = app.advice.stats(period=_period(args.since, args.until))
     if args.format == "json":
         print(to_json({
             "repondues": stats.answered, "en_attente": stats.pending,

@@ -6,15 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from rsgm_core.cli.toolbox import relevance
 from rsgm_core.errors import RuleViolation
+from rsgm_core.render.toolbox_markdown import relevance
 
 if TYPE_CHECKING:
     from rsgm_core.app import App
 
 ADMIN = "anne.chevalier@cdg79.example.org"
 # (kind, title, themes, software, body)
-RESOURCES = (
+RESOURCES: tuple[tuple[str, str, list[str], list[str], str], ...] = (
     ("fiche pratique", "Dresser un acte de décès pas à pas", ["État civil", "Funéraire"], [],
      "1. Recevoir la déclaration.\n2. Vérifier le certificat de décès.\n3. Dresser l'acte."),
     ("modèle", "Délibération type : tarifs du cimetière", ["Cimetières"], [],
@@ -47,7 +47,7 @@ def toolbox_demo(app: App, members: dict[str, str]) -> None:
         )
         app.toolbox.publish(resource.id, by=ADMIN, review_on=today + timedelta(days=365))
         ids.append(resource.id)
-    app.toolbox.follow(ids[0], members["Claire Martin"])
+    app.toolbox.follow(ids[0], member_id=members["Claire Martin"])
     app.toolbox.edit(ids[0], by=ADMIN, body=RESOURCES[0][4] + "\n4. Transmettre l'avis à l'INSEE.")
     proposal = app.toolbox.add(
         "fiche pratique", "Organiser le recensement citoyen", "Qui, quand, quelles pièces.",
@@ -71,11 +71,11 @@ def toolbox_demo(app: App, members: dict[str, str]) -> None:
             )
         requests.append(request)
     try:
-        _, helpers = app.advice.refer(requests[0].id)
+        helpers = app.advice.refer(requests[0].id).helpers
         referred = f" ; la première est orientée vers {helpers[0].member.full_name} (MEM-9)"
     except RuleViolation:  # no volunteer with that expertise
         referred = " ; aucun volontaire à qui orienter la première"
-    _, faq = app.advice.to_faq(requests[1].id, by=ADMIN)
+    faq = app.advice.to_faq(requests[1].id, by=ADMIN).resource
     stats = app.advice.stats()
     print(
         f"\n10. demandes de conseil : {len(requests)} enregistrées{referred} ; la deuxième devient "

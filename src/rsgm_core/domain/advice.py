@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from rsgm_core.domain.activation import Helper
+from rsgm_core.domain.messages import LegacyTuple
 from rsgm_core.domain.toolbox import Resource, ResourceKind, ResourceStatus
 from rsgm_core.errors import RuleViolation, ValidationError
 
@@ -18,9 +20,13 @@ __all__ = [
     "AdviceRequest",
     "AnswerTimes",
     "Channel",
+    "FaqEntry",
+    "Referral",
     "anonymise",
     "answer_times",
     "answer_times_of",
+    "choose_referee",
+    "record_answer",
     "to_faq",
 ]
 
@@ -75,6 +81,63 @@ class AdviceRequest:
     @property
     def answered(self) -> bool:
         return self.answered_at is not None
+
+
+@attrs.frozen
+class Referral(LegacyTuple):
+    """CNS-1: a request referred to a member, and the ranking of volunteers it was chosen from
+    (MEM-9), best first."""
+
+    request: AdviceRequest
+    helpers: tuple[Helper, ...]
+
+
+@attrs.frozen
+class FaqEntry(LegacyTuple):
+    """CNS-2: a request turned into an FAQ draft: the request (now linked) and the draft."""
+
+    request: AdviceRequest
+    resource: Resource
+
+
+def record_answer(
+    request: AdviceRequest, answer: str, *, minutes_spent: int, at: dt.datetime
+) -> AdviceRequest:
+    """CNS-1: the answer and the time spent; answering again corrects the text and adds the
+    time, the answer time staying the first one's unless ``at`` is an explicit correction (the
+    caller passes ``request.answered_at`` to keep it). A request that became an FAQ entry is not
+    answered again (CNS-2): the entry is corrected instead."""
+    if not answer.strip():
+        raise ValidationError("réponse vide", rule="CNS-1", value=answer)
+    if request.faq_id:
+        raise RuleViolation(
+            f"cette demande est déjà la question-réponse {request.faq_id} : corrigez-la "
+            "dans la boîte à outils",
+            rule="CNS-2",
+            value=request.id,
+        )
+    return attrs.evolve(
+        request,
+        answer=answer.strip(),
+        answered_at=at,
+        minutes_spent=request.minutes_spent + minutes_spent,
+    )
+
+
+def choose_referee(
+    request: AdviceRequest, helpers: Sequence[Helper], *, member_id: str | None = None
+) -> AdviceRequest:
+    """CNS-1: the request referred to ``member_id`` if given, else to the first of the MEM-9
+    ranking; without a volunteer with the expertise, refused."""
+    if member_id is None:
+        if not helpers:
+            raise RuleViolation(
+                f"aucun membre volontaire pour « {request.theme} » (MEM-9)",
+                rule="CNS-1",
+                value=request.theme,
+            )
+        member_id = helpers[0].member.id
+    return attrs.evolve(request, referred_to=member_id)
 
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")

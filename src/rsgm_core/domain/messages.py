@@ -11,18 +11,51 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import warnings
+from collections.abc import Iterator
+from typing import Any
 
 import attrs
+
+from rsgm_core.errors import ValidationError
 
 __all__ = [
     "Attachment",
     "Delivery",
+    "LegacyTuple",
     "MessageStatus",
     "MessageTemplate",
     "OutboxMessage",
+    "RenderedMessage",
+    "check_list_unsubscribe",
     "mark_failed",
     "mark_sent",
 ]
+
+
+class LegacyTuple:
+    """Base of results that were tuples before rsgm_core 0.2: unpacking and indexing them still
+    work for one release, with a ``DeprecationWarning`` naming the attributes to read instead."""
+
+    __slots__ = ()
+
+    def _legacy_items(self) -> tuple[Any, ...]:
+        # The subclasses are attrs classes; this base is not one.
+        fields = attrs.fields(type(self))  # type: ignore[arg-type]
+        names = [field.name for field in fields]
+        warnings.warn(
+            f"unpacking or indexing a {type(self).__name__} is deprecated since rsgm_core 0.2.0; "
+            f"read its attributes ({', '.join(names)}) instead",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        return tuple(getattr(self, name) for name in names)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._legacy_items())
+
+    def __getitem__(self, index: int) -> Any:
+        return self._legacy_items()[index]
 
 
 class MessageStatus(enum.Enum):
@@ -43,6 +76,16 @@ class MessageTemplate:
 
 
 @attrs.frozen
+class RenderedMessage(LegacyTuple):
+    """A message template rendered with its context (NOT-2): the subject on one line, the text
+    part, and the HTML part when the template has one."""
+
+    subject: str
+    text: str
+    html: str | None = None
+
+
+@attrs.frozen
 class Attachment:
     """A file sent with a message: an attendance certificate, an iCalendar invitation."""
 
@@ -53,6 +96,9 @@ class Attachment:
 
 @attrs.frozen
 class OutboxMessage:
+    """A message in the outbox (NOT-1): queued with the change that caused it, then delivered,
+    retried or dead-lettered; never dropped."""
+
     id: str
     created_at: dt.datetime
     template: str
@@ -77,6 +123,17 @@ class Delivery:
     """What a notifier returns when it has handed a message over."""
 
     message_id: str | None = None
+
+
+def check_list_unsubscribe(target: str | None) -> str | None:
+    """NOT-1: a newsletter's ``List-Unsubscribe`` target is a web address or a ``mailto:``."""
+    if target is not None and not target.startswith(("https://", "http://", "mailto:")):
+        raise ValidationError(
+            f"lien de désinscription invalide : {target!r} (https:… ou mailto:…)",
+            rule="NOT-1",
+            value=target,
+        )
+    return target
 
 
 def mark_sent(message: OutboxMessage, *, at: dt.datetime, delivery: Delivery) -> OutboxMessage:

@@ -16,7 +16,8 @@ from typing import Any, TypeVar
 
 import attrs
 
-from rsgm_core.domain.access import Role
+from rsgm_core.domain.access import Grant, Role, Space
+from rsgm_core.domain.charters import SpaceKind
 from rsgm_core.domain.directory import fold
 from rsgm_core.domain.text import Weights, query_tokens, rank
 from rsgm_core.errors import RuleViolation, ValidationError
@@ -29,6 +30,8 @@ __all__ = [
     "SearchHit",
     "archive",
     "by_title",
+    "check_edit",
+    "departmental_role",
     "edit",
     "hits",
     "latest_by",
@@ -137,32 +140,110 @@ def publish(resource: Resource, *, role: Role, on: dt.date, review_on: dt.date) 
     )
 
 
-def edit(current: Resource, **changes: object) -> Resource:
-    """KNB-3: editing a published resource makes version n + 1; a draft is edited in place."""
+_RANK = {Role.ADMINISTRATOR: 0, Role.ANIMATOR: 1, Role.CONTRIBUTOR: 2, Role.VISITOR: 3}
+
+
+def departmental_role(
+    member_id: str, spaces: Iterable[Space], *, administrator: bool, grants: Iterable[Grant]
+) -> tuple[Role, bool]:
+    """KNB-2 (CHA-3, CHA-5): the member's role in the departmental space (an administrator of
+    the CDG is an administrator; else their highest active grant there) and whether its
+    contributions are open. Without a departmental space, or without access to it, refused."""
+    departmental = [s for s in spaces if s.kind is SpaceKind.DEPARTMENTAL]
+    if not departmental:
+        raise RuleViolation(
+            "aucun espace départemental : la boîte à outils y est publiée", rule="KNB-2", value=None
+        )
+    space = departmental[0]
+    if administrator:
+        return Role.ADMINISTRATOR, not space.read_only
+    roles = [
+        g.role for g in grants if g.space_id == space.id and g.member_id == member_id and g.active
+    ]
+    if not roles:
+        raise RuleViolation(
+            f"{member_id} n'a pas accès à l'espace départemental « {space.name} »",
+            rule="KNB-2",
+            value=member_id,
+        )
+    return min(roles, key=_RANK.__getitem__), not space.read_only
+
+
+def check_edit(current: Resource, *, role: Role, contributions_open: bool) -> None:
+    """KNB-2, KNB-3: animators edit a published resource; a draft is edited by whoever may
+    propose one (an animator, or a contributor once contributions are open)."""
+    if current.status is ResourceStatus.PUBLISHED and role not in (
+        Role.ANIMATOR,
+        Role.ADMINISTRATOR,
+    ):
+        raise RuleViolation(
+            f"seuls les animateurs modifient une ressource publiée (rôle : {role.value})",
+            rule="KNB-2",
+            value=role.value,
+        )
+    propose(
+        attrs.evolve(current, status=ResourceStatus.DRAFT),
+        role=role,
+        contributions_open=contributions_open,
+    )
+
+
+def edit(
+    current: Resource,
+    *,
+    kind: ResourceKind | None = None,
+    title: str | None = None,
+    body: str | None = None,
+    themes: Sequence[str] | None = None,
+    software: Sequence[str] | None = None,
+    shared_with_partners: bool | None = None,
+) -> Resource:
+    """KNB-3: editing a published resource makes version n + 1; a draft is edited in place. A
+    field left ``None`` keeps its value."""
     if current.status is ResourceStatus.ARCHIVED:
         raise RuleViolation(
             "une ressource archivée ne se modifie pas", rule="KNB-3", value=current.id
         )
     bump = 1 if current.status is ResourceStatus.PUBLISHED else 0
-    return attrs.evolve(current, version=current.version + bump, **changes)  # type: ignore[arg-type]
+    return attrs.evolve(
+        current,
+        version=current.version + bump,
+        kind=current.kind if kind is None else kind,
+        title=current.title if title is None else title.strip(),
+        body=current.body if body is None else body,
+        themes=current.themes if themes is None else tuple(themes),
+        software=current.software if software is None else tuple(software),
+        shared_with_partners=(
+            current.shared_with_partners if shared_with_partners is None else shared_with_partners
+        ),
+    )
 
 
-def archive(resource: Resource) -> Resource:
+def archive(resource: Resource, *, role: Role) -> Resource:
+    """KNB-2: only animators archive a resource."""
+    if role not in (Role.ANIMATOR, Role.ADMINISTRATOR):
+        raise RuleViolation(
+            f"seuls les animateurs archivent une ressource (rôle : {role.value})",
+            rule="KNB-2",
+            value=role.value,
+        )
     return attrs.evolve(resource, status=ResourceStatus.ARCHIVED)
 
 
-def stale(resources: Iterable[Resource], today: dt.date) -> list[Resource]:
-    """KNB-3: published resources past their review date, the oldest first."""
+def stale(resources: Iterable[Resource], *, on: dt.date) -> list[Resource]:
+    """KNB-3: published resources past their review date on ``on``, the oldest first."""
     found = [
         r
         for r in resources
-        if r.status is ResourceStatus.PUBLISHED and r.review_on is not None and r.review_on < today
+        if r.status is ResourceStatus.PUBLISHED and r.review_on is not None and r.review_on < on
     ]
     return sorted(found, key=lambda r: (r.review_on, r.title))
 
 
 @attrs.frozen
 class SearchHit:
+    """KNB-4: a current published version and its relevance (BM25, 0 without words)."""
+
     resource: Resource
     score: float
 

@@ -9,7 +9,14 @@ import attrs
 
 from rsgm_core.errors import ValidationError
 
-__all__ = ["DEFAULT_ALLOWED_TYPES", "DEFAULT_MAX_BYTES", "Attachment", "Follower", "check_file"]
+__all__ = [
+    "DEFAULT_ALLOWED_TYPES",
+    "DEFAULT_MAX_BYTES",
+    "Attachment",
+    "Follower",
+    "ResourceAttachment",
+    "check_file",
+]
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_ALLOWED_TYPES = (
@@ -26,8 +33,10 @@ DEFAULT_ALLOWED_TYPES = (
 
 
 @attrs.frozen
-class Attachment:
-    """A file attached to a resource (KNB-1); ``content`` is the file in base64."""
+class ResourceAttachment:
+    """A file attached to a resource (KNB-1); ``content`` is the file in base64. Named apart from
+    a message's :class:`rsgm_core.domain.messages.Attachment`, so both are importable from
+    ``rsgm_core``."""
 
     id: str
     resource_id: str
@@ -36,6 +45,10 @@ class Attachment:
     size: int
     content: str
     added_on: dt.date
+
+
+#: The name before 0.2, still used by the storage registry.
+Attachment = ResourceAttachment
 
 
 @attrs.frozen

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from rsgm_core.domain.messages import RenderedMessage
 from rsgm_core.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -38,7 +39,9 @@ def _compiled(locale: str, autoescape: bool, source: str) -> jinja2.Template:
 
 def render_template(
     template: MessageTemplate, context: Mapping[str, Any], settings: Settings, *, today: dt.date
-) -> tuple[str, str, str | None]:
+) -> RenderedMessage:
+    """Subject, text and HTML of ``template`` with ``context`` (and ``today``); an unknown field
+    or a syntax error is a :class:`ValidationError` naming the template (NOT-2)."""
     import jinja2
 
     values = {"today": today, **context}
@@ -62,4 +65,4 @@ def render_template(
             rule="NOT-2",
             value=template.name,
         ) from exc
-    return " ".join(subject.split()), text, html
+    return RenderedMessage(" ".join(subject.split()), text, html)

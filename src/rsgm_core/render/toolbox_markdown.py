@@ -1,15 +1,24 @@
 """The published toolbox as a folder tree (export to the platform): one Markdown file per resource,
-grouped by kind, and an ``index.md`` listing them."""
+grouped by kind, and an ``index.md`` listing them; the relevance of search hits as shown."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from rsgm_core.domain.directory import fold
-from rsgm_core.domain.toolbox import Resource, ResourceKind, ResourceStatus
+from rsgm_core.domain.toolbox import Resource, ResourceKind, ResourceStatus, SearchHit
 
-__all__ = ["markdown_tree", "slug"]
+__all__ = ["markdown_tree", "relevance", "slug"]
+
+
+def relevance(hits: Sequence[SearchHit]) -> list[str]:
+    """Each hit's score as a share of the best one ("100 %", "62 %"): BM25 scores have no unit,
+    and a word found in most resources gives them all tiny scores. "—" without words."""
+    best = max((h.score for h in hits), default=0.0)
+    if best <= 0:
+        return ["—"] * len(hits)
+    return [f"{round(100 * h.score / best)} %" for h in hits]
 
 
 def slug(text: str) -> str:

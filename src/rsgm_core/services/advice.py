@@ -5,16 +5,28 @@ the answer-time statistics."""
 from __future__ import annotations
 
 import datetime as dt
-import math
+import functools
+import warnings
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
 
+from rsgm_core._compat import deprecated_aliases, renamed_keywords
 from rsgm_core.domain import toolbox as rules
-from rsgm_core.domain.activation import Helper
-from rsgm_core.domain.advice import AdviceRequest, AnswerTimes, Channel, answer_times_of, to_faq
-from rsgm_core.domain.toolbox import Resource
-from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
+from rsgm_core.domain.advice import (
+    AdviceRequest,
+    AnswerTimes,
+    Channel,
+    FaqEntry,
+    Referral,
+    answer_times_of,
+    choose_referee,
+    record_answer,
+    to_faq,
+)
+from rsgm_core.domain.indicators import Period
+from rsgm_core.errors import NotFoundError, ValidationError
 from rsgm_core.services.access_facts import find_member
 from rsgm_core.services.members import new_id
 from rsgm_core.services.network import NetworkService
@@ -28,6 +40,7 @@ __all__ = ["AdviceService", "parse_channel"]
 
 
 def parse_channel(value: Channel | str) -> Channel:
+    """A :class:`Channel` or its value ("téléphone"), else a :class:`ValidationError`."""
     if isinstance(value, Channel):
         return value
     for channel in Channel:
@@ -40,7 +53,36 @@ def parse_channel(value: Channel | str) -> Channel:
     )
 
 
+def _since_until(new: Callable[..., AnswerTimes]) -> Callable[..., AnswerTimes]:
+    """``stats(since=…, until=…)`` as before 0.2, one release, with a warning naming
+    ``stats(period=Period(…))``; an open end becomes the first or last day of a request."""
+
+    @functools.wraps(new)
+    def stats(
+        self: AdviceService,
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        **kwargs: Period | None,
+    ) -> AnswerTimes:
+        if since is None and until is None:
+            return new(self, **kwargs)
+        warnings.warn(
+            "stats(since=…, until=…) is deprecated since rsgm_core 0.2.0; "
+            "use stats(period=Period(start, end)) instead",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        period = Period(since or dt.date.min, until or dt.date.max - dt.timedelta(days=1))
+        return new(self, period=period, **kwargs)
+
+    return stats
+
+
 class AdviceService:
+    """``app.advice`` (CNS-1, CNS-2): the request log, answers, referrals to volunteers, the
+    conversion into FAQ drafts and the answer-time statistics."""
+
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
@@ -55,7 +97,8 @@ class AdviceService:
         received_at: dt.datetime | None = None,
         id: str | None = None,
     ) -> AdviceRequest:
-        """CNS-1: log a request from an SGM or an elected official."""
+        """CNS-1: log a request from an SGM or an elected official of ``commune`` (INSEE code),
+        received now unless ``received_at`` says when."""
         if not question.strip():
             raise ValidationError("demande sans question", rule="CNS-1", value=question)
         request = AdviceRequest(
@@ -84,50 +127,29 @@ class AdviceService:
         corrects the text and adds the time spent; the answer time stays the first one's unless
         ``answered_at`` corrects it. A request already turned into an FAQ entry is refused
         (CNS-2): correct the entry instead."""
-        if not answer.strip():
-            raise ValidationError("réponse vide", rule="CNS-1", value=answer)
         with self.deps.transaction() as uow:
             request = _request(uow, request_id, rule="CNS-1")
-            if request.faq_id:
-                raise RuleViolation(
-                    f"cette demande est déjà la question-réponse {request.faq_id} : corrigez-la "
-                    "dans la boîte à outils",
-                    rule="CNS-2",
-                    value=request.id,
-                )
-            answered = attrs.evolve(
-                request,
-                answer=answer.strip(),
-                answered_at=answered_at or request.answered_at or self.deps.now(),
-                minutes_spent=request.minutes_spent + minutes_spent,
-            )
+            at = answered_at or request.answered_at or self.deps.now()
+            answered = record_answer(request, answer, minutes_spent=minutes_spent, at=at)
             return uow.advice_requests.update(answered)
 
+    @renamed_keywords(member="member_id")
     def refer(
-        self, request_id: str, *, member: str | None = None, software: tuple[str, ...] = ()
-    ) -> tuple[AdviceRequest, list[Helper]]:
+        self, request_id: str, *, member_id: str | None = None, software: Sequence[str] = ()
+    ) -> Referral:
         """CNS-1: refer the request to a member with the expertise, ranked as in network
-        activation (MEM-9): ``member`` if given, else the first of the ranking."""
+        activation (MEM-9): ``member_id`` if given, else the first of the ranking."""
         request = self.get(request_id)
         helpers = NetworkService(self.deps).activate(
             request.commune, expertises=[request.theme], software=software
         )
         with self.deps.transaction() as uow:
-            if member is not None:
-                chosen = find_member(uow, member, rule="CNS-1").id
-            elif helpers:
-                chosen = helpers[0].member.id
-            else:
-                raise RuleViolation(
-                    f"aucun membre volontaire pour « {request.theme} » (MEM-9)",
-                    rule="CNS-1",
-                    value=request.theme,
-                )
+            chosen = None if member_id is None else find_member(uow, member_id, rule="CNS-1").id
             current = _request(uow, request_id, rule="CNS-1")
-            referred = uow.advice_requests.update(attrs.evolve(current, referred_to=chosen))
-        return referred, helpers
+            referred = choose_referee(current, helpers, member_id=chosen)
+            return Referral(uow.advice_requests.update(referred), tuple(helpers))
 
-    def to_faq(self, request_id: str, *, by: str) -> tuple[AdviceRequest, Resource]:
+    def to_faq(self, request_id: str, *, by: str) -> FaqEntry:
         """CNS-2: an answered request becomes an anonymised FAQ draft (KNB-1) in one step; the
         request keeps the link."""
         with self.deps.transaction() as uow:
@@ -139,42 +161,46 @@ class AdviceService:
             role, open_ = departmental_role(uow, author.id)
             uow.resources.add(rules.propose(draft, role=role, contributions_open=open_))
             linked = uow.advice_requests.update(attrs.evolve(request, faq_id=draft.id))
-            return linked, draft
+            return FaqEntry(linked, draft)
 
     def get(self, request_id: str) -> AdviceRequest:
+        """One request by id (:class:`NotFoundError` if absent)."""
         with self.deps.read() as uow:
             return _request(uow, request_id, rule="CNS-1")
 
-    def list(
+    def list_requests(
         self, *, commune: str | None = None, pending: bool | None = None
     ) -> list[AdviceRequest]:
+        """CNS-1: the requests (of ``commune``; only the unanswered ones with ``pending=True``,
+        the answered ones with ``False``), oldest first."""
         with self.deps.read() as uow:
             found = uow.advice_requests.list({"commune": commune} if commune else None)
         if pending is not None:
             found = [r for r in found if r.answered is not pending]
         return sorted(found, key=lambda r: r.received_at)
 
-    def stats(self, *, since: dt.date | None = None, until: dt.date | None = None) -> AnswerTimes:
-        """CNS-2: median and 90th-percentile answer times (hours) of requests received in the
-        period (both ends included, days of the CDG's zone)."""
-        if since is not None and until is not None and since > until:
-            raise ValidationError(
-                f"période à l'envers : du {since.isoformat()} au {until.isoformat()}",
-                rule="CNS-2",
-                value=since,
+    @_since_until
+    def stats(self, *, period: Period | None = None) -> AnswerTimes:
+        """CNS-2: median and 90th-percentile answer times (hours) of the requests received in
+        ``period`` (both ends included, days of the CDG's zone), or of all requests."""
+        with self.deps.read() as uow:
+            rows: Sequence[tuple[float | None, ...]]
+            rows = uow.advice_requests.instants(("received_at", "answered_at"))
+        if period is None:
+            return answer_times_of(
+                (received, answered) for received, answered in rows if received is not None
             )
         zone = self.deps.settings.zone
-        start = _midnight(since, zone) if since is not None else -math.inf
-        end = _midnight(until + dt.timedelta(days=1), zone) if until is not None else math.inf
-        with self.deps.read() as uow:
-            rows = uow.advice_requests.instants(("received_at", "answered_at"))
-        if since is None and until is None:
-            return answer_times_of(rows)  # type: ignore[arg-type]  # received_at is required
+        start = _midnight(period.start, zone)
+        end = _midnight(period.end + dt.timedelta(days=1), zone)
         return answer_times_of(
             (received, answered)
             for received, answered in rows
             if received is not None and start <= received < end
         )
+
+
+deprecated_aliases(AdviceService, list="list_requests")
 
 
 def _request(uow: UnitOfWork, request_id: str, *, rule: str) -> AdviceRequest:

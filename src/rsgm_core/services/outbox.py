@@ -8,19 +8,25 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import sys
 import uuid
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from rsgm_core._compat import deprecated_aliases, renamed_keywords
 from rsgm_core.domain.members import validate_email
 from rsgm_core.domain.messages import (
     Attachment,
     Delivery,
     MessageStatus,
+    MessageTemplate,
     OutboxMessage,
+    RenderedMessage,
+    check_list_unsubscribe,
     mark_failed,
     mark_sent,
 )
@@ -28,9 +34,17 @@ from rsgm_core.domain.outbox_policy import DeliveryPolicy, policy_from_options
 from rsgm_core.errors import DeliveryError, NotFoundError, PluginError, RsgmError, ValidationError
 
 if TYPE_CHECKING:
-    from rsgm_core.domain.messages import MessageTemplate
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
+
+__all__ = [
+    "DeliveryReport",
+    "OutboxService",
+    "message_id_domain",
+    "outbox_options",
+    "parse_status",
+    "queue_message",
+]
 
 log = logging.getLogger("rsgm.outbox")
 
@@ -40,6 +54,9 @@ DEFAULT_DOMAIN = "rsgm.invalid"
 
 @attrs.frozen
 class DeliveryReport:
+    """What one delivery round did: the ids sent, failed for now, dead-lettered, resent after a
+    crash, and how many due messages it held back."""
+
     sent: tuple[str, ...] = ()
     failed: tuple[str, ...] = ()  # temporary failures: still pending, with a next attempt time
     dead: tuple[str, ...] = ()  # permanent failures or attempts exhausted: in the dead-letter list
@@ -78,14 +95,19 @@ def message_id_domain(settings_plugin: Any) -> str:
 
 
 class OutboxService:
+    """``app.outbox``: queue a message on its own, render and list messages, delivery rounds
+    (``deliver_due``, ``retry_pending``) and the dead-letter list (``revive``)."""
+
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
     @cached_property
     def policy(self) -> DeliveryPolicy:
+        """The sending hours, hourly limit, retries and lease of the ``outbox`` options."""
         return policy_from_options(outbox_options(self.deps.settings.plugin))
 
     def template(self, name: str) -> MessageTemplate:
+        """Message template ``name`` in the CDG's locale, from the plugins (NOT-2)."""
         template = self.deps.hooks.message_template(name, self.deps.settings.locale)
         if template is None:
             raise NotFoundError(
@@ -95,21 +117,50 @@ class OutboxService:
             )
         return template
 
-    def render(self, name: str, context: Mapping[str, Any]) -> tuple[str, str, str | None]:
-        """Subject, text and HTML of message ``name``; an unknown field is an error now, not
+    @renamed_keywords(name="template")
+    def render(self, template: str, context: Mapping[str, Any]) -> RenderedMessage:
+        """Subject, text and HTML of message ``template``; an unknown field is an error now, not
         when the message is sent (NOT-2)."""
         from rsgm_core.render.messages import render_template
 
         return render_template(
-            self.template(name), context, self.deps.settings, today=self.deps.today()
+            self.template(template), context, self.deps.settings, today=self.deps.today()
         )
 
-    def list(self, status: MessageStatus | None = None) -> list[OutboxMessage]:
+    def queue(
+        self,
+        template: str,
+        recipient: str,
+        context: Mapping[str, Any],
+        *,
+        attachments: Sequence[Attachment] = (),
+        list_unsubscribe: str | None = None,
+    ) -> OutboxMessage:
+        """NOT-1: queue one message in its own transaction, delivered after it commits (unless
+        ``deliver_after_commit`` is off); the message as queued, pending. A message that must
+        stand or fall with other writes is queued by the use case making them
+        (:func:`queue_message`)."""
+        with self.deps.transaction() as uow:
+            return queue_message(
+                self.deps,
+                uow,
+                template,
+                recipient,
+                context,
+                attachments=attachments,
+                list_unsubscribe=list_unsubscribe,
+            )
+
+    def list_messages(self, *, status: MessageStatus | str | None = None) -> list[OutboxMessage]:
+        """The messages (of ``status`` if given: a :class:`MessageStatus` or its value), oldest
+        first, ties in id order."""
+        wanted = parse_status(status) if status is not None else None
         with self.deps.read() as uow:
-            where = {"status": status} if status else None
-            return sorted(uow.outbox.list(where), key=lambda m: (m.created_at, m.id))
+            found = uow.outbox.list({"status": wanted} if wanted else None)
+        return sorted(found, key=lambda m: (m.created_at, m.id))
 
     def get(self, message_id: str) -> OutboxMessage:
+        """One message by id (:class:`NotFoundError` if absent)."""
         if not message_id:
             raise ValidationError("identifiant de message vide", value=message_id)
         with self.deps.read() as uow:
@@ -127,13 +178,11 @@ class OutboxService:
         apply): what an animator asks for with ``rsgm outbox retry``."""
         return self._deliver(force=True)
 
-    deliver_pending = retry_pending
-
     def revive(self, ids: Iterable[str] | None = None) -> list[OutboxMessage]:
         """Move dead-lettered messages (all, or those of ``ids``) back to pending, attempts reset;
         the next round sends them."""
         wanted = set(ids) if ids is not None else None
-        with self.deps.storage.unit_of_work() as uow:
+        with self.deps.transaction() as uow:
             dead = uow.outbox.list({"status": MessageStatus.DEAD})
             found = {m.id for m in dead}
             missing = sorted((wanted or set()) - found)
@@ -147,7 +196,6 @@ class OutboxService:
                 if wanted is None or m.id in wanted
             ]
             uow.outbox.update_all(revived)
-            uow.commit()
         return sorted(revived, key=lambda m: (m.created_at, m.id))
 
     def _due(self, now: dt.datetime, force: bool) -> list[OutboxMessage]:
@@ -227,9 +275,11 @@ class OutboxService:
         )
 
     def _save(self, message: OutboxMessage) -> None:
-        with self.deps.storage.unit_of_work() as uow:
+        # Each claim and each outcome commits on its own, so that a crash mid-round loses at most
+        # the message being sent (resent with the same Message-ID). Nothing is queued here, so
+        # the transaction never starts another delivery round.
+        with self.deps.transaction() as uow:
             uow.outbox.update(message)
-            uow.commit()
 
     def _budget(self, now: dt.datetime) -> int:
         """How many messages may still leave in the current clock hour."""
@@ -255,12 +305,48 @@ class OutboxService:
         hour, spent = self._rate()
         spent = spent + count if hour == _hour(now) else count
         entry = MetaEntry(RATE_KEY, json.dumps({"hour": _hour(now), "count": spent}))
-        with self.deps.storage.unit_of_work() as uow:
+        with self.deps.transaction() as uow:
             if uow.meta.find(RATE_KEY) is None:
                 uow.meta.add(entry)
             else:
                 uow.meta.update(entry)
-            uow.commit()
+
+
+# Modules of the package that still call ``app.outbox.list()``: they move to ``list_messages``
+# with their own areas' renaming; until then the old name stays quiet for them alone.
+_NOT_YET_RENAMED = frozenset({"rsgm_core.cli.access", "rsgm_core.demo"})
+
+
+def _list(self: OutboxService, status: MessageStatus | str | None = None) -> list[OutboxMessage]:
+    if sys._getframe(1).f_globals.get("__name__") not in _NOT_YET_RENAMED:
+        warnings.warn(
+            "list() is deprecated since rsgm_core 0.2.0; use list_messages(status=…) instead",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+    return self.list_messages(status=status)
+
+
+_list.__name__ = _list.__qualname__ = "list"
+_list.__doc__ = "Deprecated alias of :meth:`OutboxService.list_messages`."
+_list.__deprecated__ = "use list_messages()"  # type: ignore[attr-defined]  # PEP 702 marker
+OutboxService.list = _list  # type: ignore[attr-defined]  # old name, kept one release
+deprecated_aliases(OutboxService, deliver_pending="retry_pending")
+
+
+def parse_status(value: MessageStatus | str) -> MessageStatus:
+    """A :class:`MessageStatus` or its value (``"dead"``), else a :class:`ValidationError`."""
+    if isinstance(value, MessageStatus):
+        return value
+    for status in MessageStatus:
+        if value in (status.value, status.name.lower()):
+            return status
+    raise ValidationError(
+        f"état de message inconnu : {value!r} (valeurs : "
+        f"{', '.join(s.value for s in MessageStatus)})",
+        rule="NOT-1",
+        value=value,
+    )
 
 
 def _hour(now: dt.datetime) -> str:
@@ -283,24 +369,17 @@ def queue_message(
     as ``List-Unsubscribe``. The Message-ID is fixed here, once, for every attempt.
     """
     recipient = validate_email(recipient, generic_local_parts=())
-    subject, text, html = OutboxService(deps).render(name, context)
-    if list_unsubscribe is not None and not list_unsubscribe.startswith(
-        ("https://", "http://", "mailto:")
-    ):
-        raise ValidationError(
-            f"lien de désinscription invalide : {list_unsubscribe!r} (https:… ou mailto:…)",
-            rule="NOT-1",
-            value=list_unsubscribe,
-        )
+    check_list_unsubscribe(list_unsubscribe)
+    rendered = OutboxService(deps).render(name, context)
     key = str(uuid.uuid4())
     message = OutboxMessage(
         id=key,
         created_at=deps.now(),
         template=name,
         recipient=recipient,
-        subject=subject,
-        body_text=text,
-        body_html=html,
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
         message_id=f"<{key}@{message_id_domain(deps.settings.plugin)}>",
         list_unsubscribe=list_unsubscribe,
         attachments=tuple(attachments),

@@ -12,41 +12,42 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import mimetypes
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from rsgm_core._compat import deprecated_aliases, renamed_keywords
 from rsgm_core.domain import toolbox as rules
 from rsgm_core.domain.access import Role
-from rsgm_core.domain.charters import SpaceKind
 from rsgm_core.domain.toolbox import Resource, ResourceKind, ResourceStatus, SearchHit
 from rsgm_core.domain.toolbox_records import (
     DEFAULT_ALLOWED_TYPES,
     DEFAULT_MAX_BYTES,
-    Attachment,
     Follower,
+    ResourceAttachment,
     check_file,
 )
-from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
+from rsgm_core.errors import NotFoundError, ValidationError
 from rsgm_core.render.formatting import format_date
 from rsgm_core.services.access_facts import find_member
 from rsgm_core.services.members import new_id
 from rsgm_core.services.outbox import queue_message
+from rsgm_core.services.toolbox_export import SoftwareUse, export_toolbox, software_map
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
-    from rsgm_core.services.toolbox_export import SoftwareUse
 
 __all__ = ["ToolboxService", "parse_kind"]
 
-_RANK = {Role.ADMINISTRATOR: 0, Role.ANIMATOR: 1, Role.CONTRIBUTOR: 2, Role.VISITOR: 3}
-
 
 def parse_kind(value: ResourceKind | str) -> ResourceKind:
+    """A :class:`ResourceKind` or its value ("fiche pratique"), else a :class:`ValidationError`."""
     if isinstance(value, ResourceKind):
         return value
     for kind in ResourceKind:
@@ -61,30 +62,39 @@ def parse_kind(value: ResourceKind | str) -> ResourceKind:
 
 
 def departmental_role(uow: UnitOfWork, member_id: str) -> tuple[Role, bool]:
-    """KNB-2 (CHA-3, CHA-5): the member's role in the departmental space, and whether its
-    contributions are open. A member without access there is refused."""
-    spaces = [s for s in uow.spaces.list() if s.kind is SpaceKind.DEPARTMENTAL]
-    if not spaces:
-        raise RuleViolation(
-            "aucun espace départemental : la boîte à outils y est publiée", rule="KNB-2", value=None
-        )
-    space = spaces[0]
+    """KNB-2 (CHA-3, CHA-5): the member's role in the departmental space and whether its
+    contributions are open, from the spaces, staff and grants read in ``uow``
+    (:func:`rsgm_core.domain.toolbox.departmental_role` decides)."""
     staff = uow.cdg_staff.find(member_id)
-    if staff is not None and staff.administrator:
-        return Role.ADMINISTRATOR, not space.read_only
-    roles = [
-        g.role for g in uow.grants.list({"member_id": member_id, "space_id": space.id}) if g.active
-    ]
-    if not roles:
-        raise RuleViolation(
-            f"{member_id} n'a pas accès à l'espace départemental « {space.name} »",
-            rule="KNB-2",
-            value=member_id,
-        )
-    return min(roles, key=_RANK.__getitem__), not space.read_only
+    return rules.departmental_role(
+        member_id,
+        uow.spaces.list(),
+        administrator=staff is not None and staff.administrator,
+        grants=uow.grants.list({"member_id": member_id}),
+    )
+
+
+def _positional_today(new: Callable[..., list[Resource]]) -> Callable[..., list[Resource]]:
+    """``stale(today)`` as before 0.2, one release, with a warning naming ``stale(on=…)``."""
+
+    @functools.wraps(new)
+    def stale(self: ToolboxService, *args: dt.date | None, **kwargs: Any) -> list[Resource]:
+        if args:
+            warnings.warn(
+                "stale(today) is deprecated since rsgm_core 0.2.0; use stale(on=…) instead",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            kwargs["on"] = args[0]
+        return new(self, **kwargs)
+
+    return stale
 
 
 class ToolboxService:
+    """``app.toolbox`` (KNB-1..KNB-5): resources and their versions, attachments, followers,
+    the stale list, the ranked search, the software map and the export to a platform."""
+
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
@@ -92,12 +102,14 @@ class ToolboxService:
 
     @property
     def max_bytes(self) -> int:
+        """The size limit of an attachment (option ``max_attachment_bytes``)."""
         return int(
             self.deps.settings.plugin("toolbox").get("max_attachment_bytes", DEFAULT_MAX_BYTES)
         )
 
     @property
     def allowed_types(self) -> tuple[str, ...]:
+        """The media types an attachment may have (option ``allowed_types``)."""
         found = self.deps.settings.plugin("toolbox").get("allowed_types", DEFAULT_ALLOWED_TYPES)
         return tuple(found)
 
@@ -149,36 +161,39 @@ class ToolboxService:
             person = find_member(uow, by, rule="KNB-2")
             role, _ = departmental_role(uow, person.id)
             current = self._current(uow, resource_id)
-            published = rules.publish(
-                current, role=role, on=on or self.deps.today(), review_on=review_on
-            )
+            published = rules.publish(current, role=role, on=self.deps.on(on), review_on=review_on)
             return uow.resources.update(published)
 
-    def edit(self, resource_id: str, *, by: str, **changes: Any) -> Resource:
+    def edit(
+        self,
+        resource_id: str,
+        *,
+        by: str,
+        kind: ResourceKind | str | None = None,
+        title: str | None = None,
+        body: str | None = None,
+        themes: Sequence[str] | None = None,
+        software: Sequence[str] | None = None,
+        shared_with_partners: bool | None = None,
+    ) -> Resource:
         """KNB-3: a published resource gets a new version (the previous one kept) and its
-        followers are told; a draft is edited in place."""
+        followers are told; a draft is edited in place. A field left ``None`` keeps its value."""
+        thesaurus = self.deps.hooks.expertise_thesaurus()
+        tools = self.deps.hooks.business_software()
         with self.deps.transaction() as uow:
             person = find_member(uow, by, rule="KNB-3")
             role, open_ = departmental_role(uow, person.id)
             current = self._current(uow, resource_id)
-            if current.status is ResourceStatus.PUBLISHED and role not in (
-                Role.ANIMATOR,
-                Role.ADMINISTRATOR,
-            ):
-                raise RuleViolation(
-                    f"seuls les animateurs modifient une ressource publiée (rôle : {role.value})",
-                    rule="KNB-2",
-                    value=role.value,
-                )
-            rules.propose(attrs.evolve(current, status=ResourceStatus.DRAFT), role=role,
-                          contributions_open=open_)  # fmt: skip
-            if "themes" in changes:
-                thesaurus = self.deps.hooks.expertise_thesaurus()
-                changes["themes"] = tuple(thesaurus.resolve(t) for t in changes["themes"])
-            if "software" in changes:
-                tools = self.deps.hooks.business_software()
-                changes["software"] = tuple(tools.resolve(s) for s in changes["software"])
-            edited = rules.edit(current, **changes)
+            rules.check_edit(current, role=role, contributions_open=open_)
+            edited = rules.edit(
+                current,
+                kind=parse_kind(kind) if kind is not None else None,
+                title=title,
+                body=body,
+                themes=None if themes is None else [thesaurus.resolve(t) for t in themes],
+                software=None if software is None else [tools.resolve(s) for s in software],
+                shared_with_partners=shared_with_partners,
+            )
             if edited.version == current.version:
                 return uow.resources.update(edited)
             uow.resources.add(edited)
@@ -186,21 +201,17 @@ class ToolboxService:
             return edited
 
     def archive(self, resource_id: str, *, by: str) -> Resource:
+        """KNB-2: an animator archives a resource (it leaves the search and the export)."""
         with self.deps.transaction() as uow:
             person = find_member(uow, by, rule="KNB-2")
             role, _ = departmental_role(uow, person.id)
-            if role not in (Role.ANIMATOR, Role.ADMINISTRATOR):
-                raise RuleViolation(
-                    f"seuls les animateurs archivent une ressource (rôle : {role.value})",
-                    rule="KNB-2",
-                    value=role.value,
-                )
-            return uow.resources.update(rules.archive(self._current(uow, resource_id)))
+            return uow.resources.update(rules.archive(self._current(uow, resource_id), role=role))
 
-    def follow(self, resource_id: str, member: str) -> Follower:
-        """KNB-3: the member is told of every new version."""
+    @renamed_keywords(member="member_id")
+    def follow(self, resource_id: str, member_id: str) -> Follower:
+        """KNB-3: the member is told of every new version (following twice is following)."""
         with self.deps.transaction() as uow:
-            person = find_member(uow, member, rule="KNB-3")
+            person = find_member(uow, member_id, rule="KNB-3")
             self._current(uow, resource_id)
             existing = uow.resource_followers.list(
                 {"resource_id": resource_id, "member_id": person.id}
@@ -211,7 +222,7 @@ class ToolboxService:
 
     def attach(
         self, resource_id: str, name: str, content: bytes, *, media_type: str | None = None
-    ) -> Attachment:
+    ) -> ResourceAttachment:
         """KNB-1: a file within the size limit and of an allowed type (settings of ``toolbox``)."""
         attachment = self._attachment(resource_id, name, content, media_type)
         with self.deps.transaction() as uow:
@@ -220,11 +231,11 @@ class ToolboxService:
 
     def _attachment(
         self, resource_id: str, name: str, content: bytes, media_type: str | None = None
-    ) -> Attachment:
+    ) -> ResourceAttachment:
         kind = media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
         check_file(name, kind, len(content), max_bytes=self.max_bytes, allowed=self.allowed_types)
         encoded = base64.b64encode(content).decode("ascii")
-        return Attachment(
+        return ResourceAttachment(
             new_id(), resource_id, name, kind, len(content), encoded, self.deps.today()
         )
 
@@ -232,17 +243,15 @@ class ToolboxService:
 
     def software_map(self, *, epci: str | None = None) -> list[SoftwareUse]:
         """KNB-5: see :func:`rsgm_core.services.toolbox_export.software_map`."""
-        from rsgm_core.services.toolbox_export import software_map
-
         return software_map(self.deps, epci=epci)
 
-    def export(self, platform: str, folder: Path) -> dict[str, str]:
-        """KNB-2: the published toolbox as the platform imports it, written under ``folder``."""
-        from rsgm_core.services.toolbox_export import export_toolbox
-
+    def export_to_platform(self, platform: str, folder: Path) -> dict[str, str]:
+        """KNB-2: the published toolbox as ``platform`` imports it, written under ``folder``;
+        the files written (path -> text)."""
         return export_toolbox(self.deps, platform, folder)
 
     def get(self, resource_id: str, version: int | None = None) -> Resource:
+        """The current version of a resource, or ``version`` of it (:class:`NotFoundError`)."""
         with self.deps.read() as uow:
             if version is not None:
                 found = uow.resources.find((resource_id, version))
@@ -255,8 +264,8 @@ class ToolboxService:
                 return found
             return self._current(uow, resource_id)
 
-    def history(self, resource_id: str) -> list[Resource]:
-        """KNB-3: every version, the first first."""
+    def list_versions(self, resource_id: str) -> list[Resource]:
+        """KNB-3: every version of a resource, the first first."""
         with self.deps.read() as uow:
             found = uow.resources.list({"id": resource_id})
         if not found:
@@ -265,25 +274,40 @@ class ToolboxService:
             )
         return sorted(found, key=lambda r: r.version)
 
-    def list(self) -> list[Resource]:
+    def list_resources(self) -> list[Resource]:
+        """The current version of every resource (drafts and archived ones included), in id
+        order."""
         with self.deps.read() as uow:
             return rules.latest_versions(uow.resources.list())
 
-    def attachments(self, resource_id: str) -> list[Attachment]:
+    def list_attachments(self, resource_id: str) -> list[ResourceAttachment]:
+        """KNB-1: the files attached to a resource."""
         with self.deps.read() as uow:
             return uow.resource_attachments.list({"resource_id": resource_id})
 
-    @staticmethod
-    def content(attachment: Attachment) -> bytes:
+    def content(self, attachment: ResourceAttachment | str) -> bytes:
+        """KNB-1: the bytes of an attached file: the :class:`ResourceAttachment` of
+        :meth:`list_attachments`, or its id (:class:`NotFoundError` if unknown)."""
+        if isinstance(attachment, str):
+            with self.deps.read() as uow:
+                found = uow.resource_attachments.find(attachment)
+            if found is None:
+                raise NotFoundError(
+                    f"pièce jointe introuvable : {attachment!r}", rule="KNB-1", value=attachment
+                )
+            attachment = found
         return base64.b64decode(attachment.content)
 
-    def followers(self, resource_id: str) -> list[Follower]:
+    def list_followers(self, resource_id: str) -> list[Follower]:
+        """KNB-3: the members told of every new version of a resource."""
         with self.deps.read() as uow:
             return uow.resource_followers.list({"resource_id": resource_id})
 
-    def stale(self, today: dt.date | None = None) -> list[Resource]:
-        """KNB-3: published resources past their review date."""
-        return rules.stale(self.list(), today or self.deps.today())
+    @_positional_today
+    def stale(self, *, on: dt.date | None = None) -> list[Resource]:
+        """KNB-3: published resources past their review date on ``on`` (today by default), the
+        oldest first."""
+        return rules.stale(self.list_resources(), on=self.deps.on(on))
 
     def search(
         self,
@@ -320,7 +344,8 @@ class ToolboxService:
 
     # Helpers.
 
-    def _current(self, uow: UnitOfWork, resource_id: str) -> Resource:
+    @staticmethod
+    def _current(uow: UnitOfWork, resource_id: str) -> Resource:
         found = uow.resources.list({"id": resource_id})
         if not found:
             raise NotFoundError(
@@ -330,9 +355,10 @@ class ToolboxService:
 
     def _tell_followers(self, uow: UnitOfWork, resource: Resource) -> None:
         ids = [f.member_id for f in uow.resource_followers.list({"resource_id": resource.id})]
+        today = self.deps.today()
         for member in uow.members.list({"id": ids}) if ids else []:
             if not member.email:
-                continue
+                continue  # told by no one else either: the follower list shows them
             queue_message(
                 self.deps,
                 uow,
@@ -344,7 +370,17 @@ class ToolboxService:
                         "title": resource.title,
                         "kind": resource.kind.value,
                         "version": resource.version,
-                        "edited_on": format_date(self.deps.today()),
+                        "edited_on": format_date(today),
                     },
                 },
             )
+
+
+deprecated_aliases(
+    ToolboxService,
+    list="list_resources",
+    attachments="list_attachments",
+    followers="list_followers",
+    history="list_versions",
+    export="export_to_platform",
+)
