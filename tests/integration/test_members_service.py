@@ -283,7 +283,7 @@ def test_a_person_and_their_position_are_recorded_together_or_not_at_all_MEM_1(
 
 def test_an_email_lookup_is_its_own_call_CHA_6(census_app: App, claire: str) -> None:
     assert census_app.members.get_by_email("Claire.Martin@Example.org").id == claire
-    with pytest.raises(NotFoundError, match="personne@example.org"):
+    with pytest.raises(NotFoundError, match=r"personne@example\.org"):
         census_app.members.get_by_email("personne@example.org")
 
 
