@@ -25,10 +25,10 @@ from rsgm_core.domain.directory import (
 from rsgm_core.domain.members import Lifecycle, Member, validate_email
 from rsgm_core.domain.town_hall import TownHall
 from rsgm_core.errors import NotFoundError, RuleViolation
+from rsgm_core.ports import UnitOfWork
 from rsgm_core.services.members import _warn, new_id
 
 if TYPE_CHECKING:
-    from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
 

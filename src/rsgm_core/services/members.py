@@ -8,8 +8,9 @@ import functools
 import sys
 import uuid
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
@@ -27,6 +28,7 @@ from rsgm_core.domain.lifecycle import (
     move,
 )
 from rsgm_core.domain.lifecycle import overdue as overdue_items
+from rsgm_core.domain.member_import import ImportReport
 from rsgm_core.domain.members import (
     DepartureReason,
     Function,
@@ -41,14 +43,10 @@ from rsgm_core.domain.members import (
     validate_email,
 )
 from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
+from rsgm_core.ports import UnitOfWork
 from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-    from pathlib import Path
-
-    from rsgm_core.domain.member_import import ImportReport
-    from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
 E = TypeVar("E", bound=enum.Enum)
@@ -70,7 +68,7 @@ def _warn(old: str, new: str) -> None:
     )
 
 
-def positional_date(name: str, *, index: int) -> Callable[[F], F]:
+def _positional_date(name: str, *, index: int) -> Callable[[F], F]:
     """Accept for one release the date ``name`` given positionally (argument ``index`` after
     ``self``), as the first version did, with a warning; it is keyword-only now."""
 
@@ -265,7 +263,7 @@ class MemberService:
             revoke_on_departure(self.deps, uow, gone, on=day, reason=f"départ : {why.value}")
         return gone
 
-    @positional_date("on", index=1)
+    @_positional_date("on", index=1)
     def announce_departure(self, member_id: str, *, on: dt.date) -> Member:
         """MEM-8: a departure known ahead, on ``on``; the member's single-holder roles get
         flagged."""

@@ -43,7 +43,7 @@ from rsgm_core.domain.governance import (
 from rsgm_core.domain.members import Lifecycle
 from rsgm_core.domain.territory import Commune
 from rsgm_core.errors import ConflictError, NotFoundError, RuleViolation
-from rsgm_core.services.members import _warn, _warn_outside, enum_of, new_id, positional_date
+from rsgm_core.services.members import _positional_date, _warn, _warn_outside, enum_of, new_id
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
@@ -201,7 +201,7 @@ class NetworkService:
 
     # Attendance, disengagement and continuity (MEM-7, MEM-8)
 
-    @positional_date("on", index=2)
+    @_positional_date("on", index=2)
     def record_attendance(
         self,
         member_id: str,
@@ -309,7 +309,7 @@ class NetworkService:
                     raise NotFoundError(f"EPCI inconnu : {seat.epci!r}", value=seat.epci)
             return (uow.committees.update if old else uow.committees.add)(committee)
 
-    @positional_date("on", index=1)
+    @_positional_date("on", index=1)
     def record_meeting(self, kind: CommitteeKind | str, *, on: dt.date | None = None) -> Committee:
         """NET-2: the committee met on ``on`` (today)."""
         wanted = enum_of(CommitteeKind, kind, "comité")
