@@ -8,7 +8,7 @@ help opt-in for 40 %, all drawn with a fixed seed. Then, on that file:
 * ``app.directory.search(expertise=…)`` as a member sees it (consent filter, MEM-3) and with an
   EPCI added; baseline: one SQL query joining members, facts and consents, then the facts of the
   members found;
-* ``app.network.activate(commune, expertises=…, software=…)`` (MEM-9); baseline: one SQL query
+* ``app.network.find_helpers(commune, expertises=…, software=…)`` (MEM-9); baseline: one SQL query
   joining helpers, positions, communes and facts, scored and ordered in SQL.
 
 Each figure is the median of ``--repeat`` runs after one warm-up. Target: ≤ 50 ms each for the
@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             rows.append(("recherche + EPCI (animateur)", len(in_epci), "", epci_ms, None))  # type: ignore[arg-type]
             act_ms, helpers = median_ms(
-                lambda: app.network.activate(target.code, expertises=[skill], software=[tool]),
+                lambda: app.network.find_helpers(target.code, expertises=[skill], software=[tool]),
                 args.repeat,
             )
             params = {"epci": target.epci, "skill": fold(skill), "tool": fold(tool),

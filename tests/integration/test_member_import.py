@@ -55,14 +55,14 @@ def test_csv_in_any_usual_encoding_and_separator_MEM_1(
     census_app: App, tmp_path: Path, sep: str, encoding: str
 ) -> None:
     path = write_csv(tmp_path / "agents.csv", ROWS, sep=sep, encoding=encoding)
-    report = census_app.members.import_(path)
+    report = census_app.members.import_members(path)
     assert report.ok and report.written, report.problems
     assert (report.members, report.positions) == (2, 3)
     assert report.rows[1].action == "poste ajouté au membre de la ligne 2"
-    names = [m.full_name for m in census_app.members.list()]
+    names = [m.full_name for m in census_app.members.list_members()]
     assert names == ["Claire Martin", "Jérôme Pétillon"]
-    claire = census_app.members.list()[0]
-    assert sorted(p.work_time for p in census_app.members.positions(member_id=claire.id)) == [
+    claire = census_app.members.list_members()[0]
+    assert sorted(p.work_time for p in census_app.members.list_positions(member_id=claire.id)) == [
         Decimal("0.5"),
         Decimal("0.6"),
     ]
@@ -117,7 +117,9 @@ def test_a_dry_run_reports_every_row_and_writes_nothing_MEM_1(
         ],
     ]
     before = snapshot(census_app)
-    report = census_app.members.import_(write_csv(tmp_path / "agents.csv", bad), dry_run=True)
+    report = census_app.members.import_members(
+        write_csv(tmp_path / "agents.csv", bad), dry_run=True
+    )
     assert not report.ok and not report.written
     problems = {r.line: " | ".join(r.problems) for r in report.problems}
     assert set(problems) == {5, 6, 7, 8, 9}
@@ -126,13 +128,13 @@ def test_a_dry_run_reports_every_row_and_writes_nothing_MEM_1(
     assert "]0 ; 1]" in problems[7] and "Cuisine" in problems[7]
     assert "1.2" in problems[8]
     assert "115 %" in problems[9]  # 60 % + 50 % + 20 % for the same person
-    report = census_app.members.import_(write_csv(tmp_path / "agents.csv", bad))
+    report = census_app.members.import_members(write_csv(tmp_path / "agents.csv", bad))
     assert not report.written
     assert snapshot(census_app) == before  # no partial import
 
 
 def test_likely_duplicates_are_reported_MEM_1(census_app: App, tmp_path: Path) -> None:
-    census_app.members.import_(write_csv(tmp_path / "first.csv", ROWS[:1]))
+    census_app.members.import_members(write_csv(tmp_path / "first.csv", ROWS[:1]))
     again = [
         [
             "Claire",
@@ -162,7 +164,9 @@ def test_likely_duplicates_are_reported_MEM_1(census_app: App, tmp_path: Path) -
         ["Zoe", "BERNARD", "zoe.b@example.org", "", "79018", "sgm", "1", "titulaire", "", ""],
         ["Ana", "Lopez", "zoe@example.org", "", "79002", "sgm", "1", "titulaire", "", ""],
     ]
-    report = census_app.members.import_(write_csv(tmp_path / "again.csv", again), dry_run=True)
+    report = census_app.members.import_members(
+        write_csv(tmp_path / "again.csv", again), dry_run=True
+    )
     problems = {r.line: " ".join(r.problems) for r in report.problems}
     assert "a déjà l'adresse claire.martin@example.org" in problems[2]  # same e-mail
     assert "même nom et même commune" in problems[3]  # accents and case ignored
@@ -178,13 +182,15 @@ def test_column_mapping_and_missing_columns_MEM_1(census_app: App, tmp_path: Pat
         encoding="utf-8",
     )
     with pytest.raises(ValidationError, match="last_name"):
-        census_app.members.import_(path)
-    report = census_app.members.import_(
+        census_app.members.import_members(path)
+    report = census_app.members.import_members(
         path, mapping={"Nom d'usage": "last_name", "prénom usuel": "first_name", "Mél": "email"}
     )
-    assert report.written and census_app.members.list()[0].email == "claire.martin@example.org"
+    assert (
+        report.written and census_app.members.list_members()[0].email == "claire.martin@example.org"
+    )
     with pytest.raises(ValidationError, match="surnom"):
-        census_app.members.import_(path, mapping={"Mél": "surnom"})
+        census_app.members.import_members(path, mapping={"Mél": "surnom"})
 
 
 def test_xlsx_import_MEM_1(census_app: App, tmp_path: Path) -> None:
@@ -211,7 +217,7 @@ def test_xlsx_import_MEM_1(census_app: App, tmp_path: Path) -> None:
     )
     path = tmp_path / "agents.xlsx"
     book.save(path)
-    report = census_app.members.import_(path)
+    report = census_app.members.import_members(path)
     assert report.ok, report.problems
     assert (report.members, report.positions) == (3, 4)
 
@@ -223,4 +229,4 @@ def test_xlsx_needs_its_extra(
     path = tmp_path / "agents.xlsx"
     path.write_bytes(b"PK")
     with pytest.raises(MissingExtraError, match=r"rsgm_core\[xlsx\]"):
-        census_app.members.import_(path)
+        census_app.members.import_members(path)

@@ -13,8 +13,9 @@ from rsgm_core import hookimpl
 from rsgm_core.app import App
 from rsgm_core.domain.directory import ConsentScope, Viewer, ViewerRole
 from rsgm_core.domain.lifecycle import OnboardingStep
-from rsgm_core.domain.members import Lifecycle
+from rsgm_core.domain.members import Function, Lifecycle, NewPosition
 from rsgm_core.errors import NotFoundError, RsgmError, RuleViolation, ValidationError
+from rsgm_core.testing import Clock
 from tests.conftest import NOW, SAMPLE
 from tests.helpers import snapshot
 
@@ -73,7 +74,7 @@ def test_positions_and_the_census_report_MEM_1(census_app: App, claire: str) -> 
     census_app.members.add_position(
         claire, "79030", "secretaire_de_mairie", work_time=Decimal("0.55")
     )
-    assert sum(p.work_time for p in census_app.members.positions(member_id=claire)) == Decimal(
+    assert sum(p.work_time for p in census_app.members.list_positions(member_id=claire)) == Decimal(
         "1.15"
     )
     rows = {r.code: r for r in census_app.census.report().rows}  # TER-6 still reads positions
@@ -129,9 +130,9 @@ def test_without_consent_only_staff_see_an_entry_MEM_3(census_app: App, claire: 
     assert directory.search(viewer=member_view) == []
     [seen] = directory.search(viewer=Viewer(ViewerRole.ADMINISTRATOR))
     assert seen.restricted and seen.photo == "claire.jpg"
-    assert directory.entry(claire, viewer=Viewer(member_id=claire)).name == "Claire Martin"
+    assert directory.get_entry(claire, viewer=Viewer(member_id=claire)).name == "Claire Martin"
     with pytest.raises(NotFoundError, match="consentement"):
-        directory.entry(claire, viewer=member_view)
+        directory.get_entry(claire, viewer=member_view)
     consent = directory.give_consent(claire, "annuaire", on=dt.date(2025, 1, 10))
     assert (consent.given_on, consent.scope) == (dt.date(2025, 1, 10), ConsentScope.DIRECTORY)
     [visible] = directory.search(viewer=member_view)
@@ -140,7 +141,7 @@ def test_without_consent_only_staff_see_an_entry_MEM_3(census_app: App, claire: 
     assert directory.search(viewer=member_view)[0].photo == "claire.jpg"
     directory.withdraw_consent(claire, "annuaire")
     assert directory.search(viewer=member_view) == []
-    assert [c.withdrawn_on for c in directory.consents(claire)] == [TODAY, None]
+    assert [c.withdrawn_on for c in directory.list_consents(member_id=claire)] == [TODAY, None]
     with pytest.raises(NotFoundError):
         directory.withdraw_consent(claire, "annuaire")
     with pytest.raises(RuleViolation, match="selfie"):
@@ -151,13 +152,15 @@ def test_lifecycle_and_departure_MEM_4(census_app: App, claire: str) -> None:
     members = census_app.members
     prospect = members.add("Jean", "Péroux", email="jean.peroux@example.org", lifecycle="prospect")
     assert not prospect.platform_access
-    assert members.invite(prospect.id).lifecycle is Lifecycle.INVITED
-    active = members.activate(prospect.id, arrival=dt.date(2025, 3, 3))
-    assert active.platform_access and len(members.onboarding(prospect.id)) == 11
+    assert members.mark_invited(prospect.id).lifecycle is Lifecycle.INVITED
+    active = members.mark_active(prospect.id, arrival=dt.date(2025, 3, 3))
+    assert (
+        active.platform_access and len(members.list_onboarding_items(member_id=prospect.id)) == 11
+    )
     with pytest.raises(RuleViolation, match="impossible"):
-        members.invite(prospect.id)
-    network = census_app.network.create_departmental("Réseau 79")
-    census_app.network.assign(network.id, claire, "animateur", since=dt.date(2025, 1, 1))
+        members.mark_invited(prospect.id)
+    network = census_app.network.create_departmental_network("Réseau 79")
+    census_app.network.assign(network.id, claire, "animateur", on=dt.date(2025, 1, 1))
     gone = members.depart(
         claire, reason="mutation", successor_id=prospect.id, on=dt.date(2025, 3, 10)
     )
@@ -166,9 +169,11 @@ def test_lifecycle_and_departure_MEM_4(census_app: App, claire: str) -> None:
         False,
         prospect.id,
     )
-    assert [p.end for p in members.positions(member_id=claire)] == [dt.date(2025, 3, 10)]
-    assert [r.until for r in census_app.network.roles(network.id)] == [dt.date(2025, 3, 10)]
-    assert members.list(lifecycle="parti") == [gone]
+    assert [p.end for p in members.list_positions(member_id=claire)] == [dt.date(2025, 3, 10)]
+    assert [r.until for r in census_app.network.list_roles(network_id=network.id)] == [
+        dt.date(2025, 3, 10)
+    ]
+    assert members.list_members(lifecycle="parti") == [gone]
     with pytest.raises(RuleViolation, match="déjà parti"):
         members.depart(claire, reason="autre")
     with pytest.raises(ValidationError, match="vacances"):
@@ -180,16 +185,16 @@ def test_onboarding_checklist_MEM_5(census_app: App) -> None:
     newcomer = members.add(
         "Zoé", "Bernard", email="zoe.bernard@example.org", arrival=dt.date(2025, 1, 6)
     )
-    items = members.onboarding(newcomer.id)
+    items = members.list_onboarding_items(member_id=newcomer.id)
     assert items[0].due == dt.date(2024, 12, 30) and items[-1].due == dt.date(2025, 4, 6)
-    late = [i.step for _, i in members.overdue()]
+    late = [o.step for o in members.list_overdue_steps()]
     assert OnboardingStep.WELCOME_KIT in late and OnboardingStep.QUESTIONNAIRE not in late
     done = members.mark_step(newcomer.id, "kit_accueil")
     assert done.done_on == TODAY
-    assert OnboardingStep.WELCOME_KIT not in [i.step for _, i in members.overdue()]
+    assert OnboardingStep.WELCOME_KIT not in [o.step for o in members.list_overdue_steps()]
     members.mark_step(newcomer.id, OnboardingStep.WELCOME_KIT, done=False)
-    assert OnboardingStep.WELCOME_KIT in [i.step for _, i in members.overdue()]
-    assert members.overdue(on=dt.date(2024, 12, 1)) == []
+    assert OnboardingStep.WELCOME_KIT in [o.step for o in members.list_overdue_steps()]
+    assert members.list_overdue_steps(on=dt.date(2024, 12, 1)) == []
     without = members.add("Ali", "Aubert")
     with pytest.raises(NotFoundError, match="tuteur"):
         members.mark_step(without.id, "tuteur")
@@ -205,11 +210,10 @@ class CdgVocabulary:
         return ["Logiciel Maison"]
 
 
-def test_vocabularies_are_extended_by_plugins_MEM_2() -> None:
+def test_vocabularies_are_extended_by_plugins_MEM_2(rsgm_clock: Clock) -> None:
     import rsgm_core
-    from tests.conftest import fixed_clock
 
-    with rsgm_core.open("memory://", plugins=[CdgVocabulary()], clock=fixed_clock) as app:
+    with rsgm_core.open("memory://", plugins=[CdgVocabulary()], clock=rsgm_clock) as app:
         thesaurus = app.hooks.expertise_thesaurus()
         assert "Gestion des cimetières" in thesaurus.terms
         assert "état civil" in thesaurus.terms  # the caller is called first: its spelling wins
@@ -220,13 +224,14 @@ def test_vocabularies_are_extended_by_plugins_MEM_2() -> None:
         )
 
 
-def test_members_written_before_migration_5_read_back_as_active(sql_url: str) -> None:
+def test_members_written_before_migration_5_read_back_as_active(
+    sql_url: str, rsgm_clock: Clock
+) -> None:
     """MEM-4: rows of an older database get the lifecycle and access defaults of migration 5."""
     import sqlalchemy as sa
 
     import rsgm_core
     from rsgm_core.plugins.sql import migrations
-    from tests.conftest import fixed_clock
 
     engine = sa.create_engine(sql_url)
     with engine.begin() as conn:
@@ -238,7 +243,7 @@ def test_members_written_before_migration_5_read_back_as_active(sql_url: str) ->
             {"i": "m-1", "f": "Élodie", "l": "Rousseau", "e": "elodie.rousseau@caunay.fr"},
         )
     engine.dispose()
-    with rsgm_core.open(sql_url, clock=fixed_clock) as app:
+    with rsgm_core.open(sql_url, clock=rsgm_clock) as app:
         assert 5 in [m.version for m in app.storage.applied]  # type: ignore[attr-defined]
         old = app.members.get("m-1")
         assert (old.lifecycle, old.platform_access, old.helper, old.phone) == (
@@ -248,6 +253,74 @@ def test_members_written_before_migration_5_read_back_as_active(sql_url: str) ->
             None,
         )
         app.directory.set_expertises("m-1", ["état civil"])
-        assert app.directory.entry("m-1", viewer=Viewer(ViewerRole.ANIMATOR)).expertises == (
+        assert app.directory.get_entry("m-1", viewer=Viewer(ViewerRole.ANIMATOR)).expertises == (
             "État civil",
         )
+
+
+def test_a_person_and_their_position_are_recorded_together_or_not_at_all_MEM_1(
+    census_app: App,
+) -> None:
+    members = census_app.members
+    jean = members.add(
+        "Jean", "Péroux", email="jean.peroux@example.org",
+        position=NewPosition("79030", "secretaire_de_mairie", work_time=Decimal("0.5")),
+    )  # fmt: skip
+    [held] = members.list_positions(member_id=jean.id)
+    assert (held.commune, held.function, held.work_time) == (
+        "79030",
+        Function.SECRETAIRE_DE_MAIRIE,
+        Decimal("0.5"),
+    )
+    with pytest.raises(NotFoundError, match="79999"):
+        members.add(
+            "Zoé", "Bernard", email="zoe.bernard@example.org", position=NewPosition("79999")
+        )
+    with pytest.raises(NotFoundError):  # refused → nothing written, not even the person
+        members.get_by_email("zoe.bernard@example.org")
+    assert [m.id for m in members.list_members()] == [jean.id]
+
+
+def test_an_email_lookup_is_its_own_call_CHA_6(census_app: App, claire: str) -> None:
+    assert census_app.members.get_by_email("Claire.Martin@Example.org").id == claire
+    with pytest.raises(NotFoundError, match=r"personne@example\.org"):
+        census_app.members.get_by_email("personne@example.org")
+
+
+def test_announced_departure_takes_a_keyword_date_MEM_8(census_app: App, claire: str) -> None:
+    leaving = census_app.members.announce_departure(claire, on=dt.date(2025, 6, 30))
+    assert leaving.leaving_on == dt.date(2025, 6, 30)
+    census_app.members.depart(claire, reason="retraite")
+    with pytest.raises(RuleViolation, match="déjà parti") as caught:
+        census_app.members.announce_departure(claire, on=dt.date(2025, 7, 1))
+    assert caught.value.rule == "MEM-4"
+
+
+def test_old_member_and_directory_names_still_work_with_a_warning(
+    census_app: App, claire: str
+) -> None:
+    """The names of the first version stay one release, each warning with its replacement."""
+    members, directory = census_app.members, census_app.directory
+    with pytest.warns(DeprecationWarning, match=r"list_members\(\)"):
+        assert [m.id for m in members.list()] == [claire]
+    with pytest.warns(DeprecationWarning, match="list_positions"):
+        assert len(members.positions(member_id=claire)) == 1
+    with pytest.warns(DeprecationWarning, match="mark_invited"):
+        prospect = members.invite(members.add("Jean", "Péroux", lifecycle="prospect").id)
+    with pytest.warns(DeprecationWarning, match="mark_active"):
+        members.activate(prospect.id, arrival=dt.date(2025, 3, 3))
+    with pytest.warns(DeprecationWarning, match="list_onboarding_items"):
+        assert len(members.onboarding(prospect.id)) == 11
+    with pytest.warns(DeprecationWarning, match="list_overdue_steps"):
+        member, item = members.overdue()[0]
+    assert member.id == prospect.id and item.member_id == prospect.id
+    with pytest.warns(DeprecationWarning, match="keyword-only"):
+        assert members.announce_departure(claire, dt.date(2025, 6, 30)).leaving_on
+    with pytest.warns(DeprecationWarning, match="add"), census_app.transaction() as uow:
+        zoe = members.add_in(uow, "Zoé", "Bernard")
+        members.add_position_in(uow, zoe.id, "79030", "sgm")
+    assert len(members.list_positions(member_id=zoe.id)) == 1
+    with pytest.warns(DeprecationWarning, match="get_entry"):
+        assert directory.entry(claire, viewer=Viewer(member_id=claire)).name == "Claire Martin"
+    with pytest.warns(DeprecationWarning, match="list_consents"):
+        assert directory.consents(claire) == []

@@ -13,12 +13,20 @@ import pytest
 import rsgm_core
 from rsgm_core import Settings
 from rsgm_core.app import App
-from rsgm_core.domain.engagement import AttendanceFact, ContinuityWarning, NetworkRole
-from rsgm_core.domain.governance import Charter, Objective, ObjectiveKind, Seat, SeatKind
+from rsgm_core.domain.engagement import AttendanceFact, NetworkRole, NetworkWarning
+from rsgm_core.domain.governance import (
+    Charter,
+    NetworkLead,
+    Objective,
+    ObjectiveKind,
+    Seat,
+    SeatKind,
+)
 from rsgm_core.domain.members import Lifecycle
 from rsgm_core.errors import ConflictError, NotFoundError, RuleViolation, ValidationError
 from rsgm_core.services.network import NetworkService
-from tests.conftest import NOW, SAMPLE, fixed_clock
+from rsgm_core.testing import Clock
+from tests.conftest import NOW, SAMPLE
 
 TODAY = NOW.date()
 MELLOIS, GATINE = "200069755", "200041333"
@@ -43,50 +51,51 @@ def person(
 def test_one_departmental_network_and_community_networks_per_epci_NET_1(census_app: App) -> None:
     network = census_app.network
     with pytest.raises(RuleViolation, match="départemental") as caught:
-        network.create_community(MELLOIS)
+        network.create_community_network(MELLOIS)
     assert caught.value.rule == "NET-1"
-    dep = network.create_departmental("Réseau 79", project_lead="Anne Chevalier")
+    dep = network.create_departmental_network("Réseau 79", project_lead="Anne Chevalier")
     with pytest.raises(RuleViolation, match="un seul"):
-        network.create_departmental("Un autre")
-    mellois = network.create_community(MELLOIS)
+        network.create_departmental_network("Un autre")
+    mellois = network.create_community_network(MELLOIS)
     assert mellois.name == "Réseau CC Mellois en Poitou"
-    assert network.lead(mellois.id) == (
-        "chef de projet du CDG (en l'absence de référent)",
-        "Anne Chevalier",
+    assert network.get_lead(mellois.id) == NetworkLead(
+        "chef de projet du CDG (en l'absence de référent)", "Anne Chevalier"
     )
+    assert network.get_lead(dep.id) == NetworkLead("chef de projet du CDG", "Anne Chevalier")
     with pytest.raises(ConflictError):
-        network.create_community(MELLOIS)
+        network.create_community_network(MELLOIS)
     with pytest.raises(NotFoundError, match="123456789"):
-        network.create_community("123456789")
+        network.create_community_network("123456789")
     referent = person(census_app, "Nadia", "Girard", "79018")
     network.assign(mellois.id, referent, NetworkRole.COMMUNITY_REFERENT)
-    assert network.lead(mellois.id) == ("référent communautaire", referent)
-    gatine = network.create_community(GATINE, referent_id=referent)
-    assert network.lead(gatine.id)[1] == referent
+    assert network.get_lead(mellois.id) == NetworkLead("référent communautaire", referent)
+    gatine = network.create_community_network(GATINE, referent_id=referent)
+    assert network.get_lead(gatine.id).holder == referent
     with pytest.raises(RuleViolation, match="communautaire"):
         network.assign(dep.id, referent, "referent_communautaire")
-    assert next(n.name for n in network.networks()) == "Réseau 79"
+    assert next(n.name for n in network.list_networks()) == "Réseau 79"
 
 
 def test_animators_and_continuity_warnings_MEM_6_MEM_8(census_app: App) -> None:
     network = census_app.network
-    dep = network.create_departmental("Réseau 79")
+    dep = network.create_departmental_network("Réseau 79")
     claire = person(census_app, "Claire", "Martin", "79019")
     jean = person(census_app, "Jean", "Péroux", "79030")
     for member_id in (claire, jean):
         network.record_attendance(
-            member_id, "matinale", TODAY - dt.timedelta(days=10), registered=True, attended=True
+            member_id, "matinale", on=TODAY - dt.timedelta(days=10), registered=True, attended=True
         )
     network.assign(dep.id, claire, "animateur")
-    [warning] = network.warnings()
-    assert "1 animateur(s)" in warning  # MEM-6
+    [warning] = network.list_warnings()
+    assert "1 animateur(s)" in warning.message and warning.role is None  # MEM-6
+    assert warning.message.startswith("Réseau 79 : ")
     network.assign(dep.id, jean, "co-animateur")
     with pytest.raises(ConflictError):
         network.assign(dep.id, jean, "co-animateur")
-    assert network.warnings() == []
-    census_app.members.announce_departure(claire, TODAY + dt.timedelta(days=30))
-    [flag] = network.warnings()
-    assert isinstance(flag, ContinuityWarning)
+    assert network.list_warnings() == []
+    census_app.members.announce_departure(claire, on=TODAY + dt.timedelta(days=30))
+    [flag] = network.list_warnings()
+    assert isinstance(flag, NetworkWarning) and flag.network_id == dep.id
     assert (flag.role, flag.holder_id, flag.candidates) == (NetworkRole.ANIMATOR, claire, (jean,))
     assert "départ annoncé" in flag.why
     prospect = census_app.members.add("Zoé", "Bernard", lifecycle="prospect")
@@ -103,15 +112,15 @@ def test_disengagement_from_attendance_facts_MEM_7(census_app: App) -> None:
     keen = person(census_app, "Nadia", "Girard", "79018", arrival=old)
     for i in range(3):
         day = TODAY - dt.timedelta(days=30 * (i + 1))
-        network.record_attendance(absent, f"ev-{i}", day, registered=True, attended=False)
-        network.record_attendance(keen, f"ev-{i}", day, registered=True, attended=True)
+        network.record_attendance(absent, f"ev-{i}", on=day, registered=True, attended=False)
+        network.record_attendance(keen, f"ev-{i}", on=day, registered=True, attended=True)
     network.record_attendance(
-        silent, "ev-old", TODAY - dt.timedelta(days=400), registered=True, attended=True
+        silent, "ev-old", on=TODAY - dt.timedelta(days=400), registered=True, attended=True
     )
-    found = {d.member_id: d.reasons for d in network.disengaged()}
+    found = {d.member_id: d.reasons for d in network.list_disengaged()}
     assert set(found) == {absent, silent}
     assert "3 derniers" in found[absent][0] and "12 mois" in found[silent][0]
-    assert {d.member_id for d in network.disengaged(last_events=4)} == {silent}
+    assert {d.member_id for d in network.list_disengaged(last_events=4)} == {silent}
 
 
 def test_attendance_comes_through_a_replaceable_source_MEM_7(census_app: App) -> None:
@@ -123,8 +132,8 @@ def test_attendance_comes_through_a_replaceable_source_MEM_7(census_app: App) ->
                 AttendanceFact("a", someone, "journée", TODAY - dt.timedelta(days=5), True, True)
             ]
 
-    assert NetworkService(census_app.deps, FromEvents()).disengaged() == []
-    assert [d.member_id for d in census_app.network.disengaged()] == [someone]
+    assert NetworkService(census_app.deps, FromEvents()).list_disengaged() == []
+    assert [d.member_id for d in census_app.network.list_disengaged()] == [someone]
 
 
 def test_activation_ranks_opted_in_helpers_with_reasons_MEM_9(census_app: App) -> None:
@@ -136,7 +145,7 @@ def test_activation_ranks_opted_in_helpers_with_reasons_MEM_9(census_app: App) -
     census_app.directory.set_expertises(skilled, ["État civil"])
     census_app.directory.set_software(tooled, mastered=["Berger-Levrault"])
     census_app.directory.set_software(near, used=["Berger-Levrault"])
-    helpers = census_app.network.activate(
+    helpers = census_app.network.find_helpers(
         "79030", expertises=["etat civil"], software=["berger levrault"]
     )
     assert [h.member.id for h in helpers] == [near, skilled, tooled]
@@ -149,11 +158,11 @@ def test_activation_ranks_opted_in_helpers_with_reasons_MEM_9(census_app: App) -
     assert helpers[1].reasons == ("expertise : État civil", "même département")
     assert local not in [h.member.id for h in helpers]
     census_app.members.depart(near, reason="retraite")
-    assert near not in [h.member.id for h in census_app.network.activate("79030")]
+    assert near not in [h.member.id for h in census_app.network.find_helpers("79030")]
     with pytest.raises(NotFoundError, match="79999"):
-        census_app.network.activate("79999")
+        census_app.network.find_helpers("79999")
     with pytest.raises(ValidationError, match="Cuisine"):
-        census_app.network.activate("79030", expertises=["Cuisine"])
+        census_app.network.find_helpers("79030", expertises=["Cuisine"])
 
 
 def test_partner_directory_MEM_10(census_app: App) -> None:
@@ -174,14 +183,12 @@ def test_partner_directory_MEM_10(census_app: App) -> None:
 
 def test_committees_report_missing_seats_and_years_NET_2_NET_3(census_app: App) -> None:
     network = census_app.network
-    network.create_departmental("Réseau 79")
-    network.create_community(MELLOIS)
-    network.create_community(GATINE)
+    network.create_departmental_network("Réseau 79")
+    network.create_community_network(MELLOIS)
+    network.create_community_network(GATINE)
     sgm = person(census_app, "Nadia", "Girard", "79018")
-    network.set_committee(
-        "suivi", [Seat(SeatKind.SGM, sgm, MELLOIS)], created_on=dt.date(2023, 2, 1)
-    )
-    network.record_meeting("suivi", dt.date(2023, 6, 1))
+    network.set_committee("suivi", [Seat(SeatKind.SGM, sgm, MELLOIS)], on=dt.date(2023, 2, 1))
+    network.record_meeting("suivi", on=dt.date(2023, 6, 1))
     report = network.committee_report("suivi")
     assert report.missing_seats == (
         "CC de Parthenay-Gâtine : référent communautaire",
@@ -199,7 +206,7 @@ def test_committees_report_missing_seats_and_years_NET_2_NET_3(census_app: App) 
 
 
 def test_charter_and_objectives_NET_4(census_app: App) -> None:
-    dep = census_app.network.create_departmental("Réseau 79")
+    dep = census_app.network.create_departmental_network("Réseau 79")
     charter = Charter(
         "rompre l'isolement",
         "moins de 3 500 habitants",
@@ -212,7 +219,7 @@ def test_charter_and_objectives_NET_4(census_app: App) -> None:
         Objective(ObjectiveKind.STRATEGIC, "couvrir le territoire", ["couverture_territoriale"])
     ]
     saved = census_app.network.set_charter(dep.id, charter, objectives)
-    [stored] = [n for n in census_app.network.networks() if n.id == dep.id]
+    [stored] = [n for n in census_app.network.list_networks() if n.id == dep.id]
     assert (
         stored == saved
         and stored.charter == charter
@@ -224,13 +231,15 @@ def test_rgpd_export_erase_and_purge_MEM_11(census_app: App) -> None:
     claire = person(census_app, "Claire", "Martin", "79019")
     census_app.directory.set_expertises(claire, ["État civil"])
     census_app.directory.give_consent(claire, "annuaire")
-    census_app.network.record_attendance(claire, "matinale", TODAY, registered=True, attended=True)
+    census_app.network.record_attendance(
+        claire, "matinale", on=TODAY, registered=True, attended=True
+    )
     census_app.members.add("Zoé", "Bernard", email="zoe.bernard@example.org", welcome=True)
-    held = census_app.rgpd.export(claire)
+    held = census_app.rgpd.export_personal_data(claire)
     assert held["membre"]["email"] == "claire.martin@example.org"
     assert [f["value"] for f in held["directory_facts"]] == ["État civil"]
     assert len(held["positions"]) == len(held["attendance"]) == len(held["consents"]) == 1
-    json.loads(census_app.rgpd.export_json(claire))
+    json.loads(census_app.rgpd.export_personal_data_json(claire))
     counts = census_app.info()["counts"]
     report_before = [(r.code, len(r.agents)) for r in census_app.census.report().rows]
     census_app.rgpd.erase(claire)
@@ -240,12 +249,12 @@ def test_rgpd_export_erase_and_purge_MEM_11(census_app: App) -> None:
     assert after["members"] == counts["members"] and after["positions"] == counts["positions"]
     assert after["attendance"] == counts["attendance"] and after["directory_facts"] == 0
     assert [(r.code, len(r.agents)) for r in census_app.census.report().rows] == report_before
-    assert "Martin" not in census_app.rgpd.export_json(claire)
+    assert "Martin" not in census_app.rgpd.export_personal_data_json(claire)
 
 
-def test_purge_after_the_configured_retention_MEM_11(url: str) -> None:
+def test_purge_after_the_configured_retention_MEM_11(url: str, rsgm_clock: Clock) -> None:
     settings = Settings(plugins={"rgpd": {"retention_days": 365}})
-    with rsgm_core.open(url, clock=fixed_clock, settings=settings) as app:
+    with rsgm_core.open(url, clock=rsgm_clock, settings=settings) as app:
         app.census.import_(SAMPLE, ["79"])
         old = person(app, "Paul", "Moreau", "79009")
         recent = person(app, "Léa", "Fournier", "79002")
@@ -256,4 +265,51 @@ def test_purge_after_the_configured_retention_MEM_11(url: str) -> None:
         assert app.members.get(old).erased and not app.members.get(recent).erased
         assert app.rgpd.purge() == []
         assert app.rgpd.purge(retention_days=0) == [recent]
-        assert app.members.list(lifecycle=Lifecycle.DEPARTED)[0].last_name == "anonymisée"
+        assert app.members.list_members(lifecycle=Lifecycle.DEPARTED)[0].last_name == "anonymisée"
+
+
+def test_old_network_and_rgpd_names_still_work_with_a_warning(census_app: App) -> None:
+    """The names of the first version stay one release, each warning with its replacement."""
+    network = census_app.network
+    with pytest.warns(DeprecationWarning, match="create_departmental_network"):
+        dep = network.create_departmental("Réseau 79", project_lead="Anne Chevalier")
+    with pytest.warns(DeprecationWarning, match="create_community_network"):
+        mellois = network.create_community(MELLOIS)
+    with pytest.warns(DeprecationWarning, match="list_networks"):
+        assert [n.id for n in network.networks()] == [dep.id, mellois.id]
+    with pytest.warns(DeprecationWarning, match="get_lead"):
+        assert network.lead(dep.id) == ("chef de projet du CDG", "Anne Chevalier")
+    claire = person(census_app, "Claire", "Martin", "79019")
+    with pytest.warns(DeprecationWarning, match="on="):
+        assignment = network.assign(dep.id, claire, "animateur", since=TODAY)
+    with pytest.warns(DeprecationWarning, match="list_roles"):
+        assert network.roles(dep.id) == [assignment]
+    with pytest.warns(DeprecationWarning, match="list_warnings"):
+        assert ["1 animateur(s)" in w for w in network.warnings()] == [True]  # type: ignore[operator]
+    with pytest.warns(DeprecationWarning, match="keyword-only"):
+        network.record_attendance(claire, "matinale", TODAY, registered=True, attended=True)
+    with pytest.warns(DeprecationWarning, match="list_disengaged"):
+        assert network.disengaged() == []
+    with pytest.warns(DeprecationWarning, match="find_helpers"):
+        assert [h.member.id for h in network.activate("79030")] == [claire]
+    with pytest.warns(DeprecationWarning, match="on="):
+        network.set_committee("suivi", [Seat(SeatKind.SGM, claire, MELLOIS)], created_on=TODAY)
+    with pytest.warns(DeprecationWarning, match="keyword-only"):
+        assert network.record_meeting("suivi", TODAY).meetings == (TODAY,)
+    with pytest.warns(DeprecationWarning, match="export_personal_data"):
+        assert census_app.rgpd.export(claire)["membre"]["id"] == claire
+    with pytest.warns(DeprecationWarning, match="export_personal_data_json"):
+        assert claire in census_app.rgpd.export_json(claire)
+
+
+def test_network_activation_called_by_other_modules_warns_at_their_caller(
+    census_app: App,
+) -> None:
+    """``activate``/``disengaged`` are still called inside the package for one release: the
+    warning names the caller outside it, so an application sees it and the package keeps going."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        census_app.network.disengaged()
+    assert caught[0].filename == __file__

@@ -22,7 +22,16 @@ from rsgm_core.domain.directory import (
     format_phone,
     validate_phone,
 )
-from rsgm_core.domain.lifecycle import ONBOARDING, OnboardingStep, checklist, depart, move, overdue
+from rsgm_core.domain.lifecycle import (
+    ONBOARDING,
+    OnboardingStep,
+    OverdueStep,
+    announce_departure,
+    checklist,
+    depart,
+    move,
+    overdue,
+)
 from rsgm_core.domain.member_import import parse_fraction
 from rsgm_core.domain.members import (
     DepartureReason,
@@ -31,9 +40,12 @@ from rsgm_core.domain.members import (
     Member,
     Position,
     Status,
+    check_can_register,
+    check_open_commune,
     check_work_time_cap,
     validate_email,
 )
+from rsgm_core.domain.territory import Commune, CommuneStatus
 from rsgm_core.domain.town_hall import TownHall, format_hours, parse_hours
 from rsgm_core.errors import RuleViolation, ValidationError
 
@@ -227,3 +239,40 @@ def attr_done(item: object) -> object:
     import attrs
 
     return attrs.evolve(item, done_on=DAY)  # type: ignore[misc]
+
+
+# Rules checked in the domain before anything is stored (MEM-4, TER-5, MEM-5).
+
+
+def test_a_person_is_not_recorded_as_already_departed_MEM_4() -> None:
+    for state in (Lifecycle.PROSPECT, Lifecycle.INVITED, Lifecycle.ACTIVE):
+        check_can_register(state)
+    with pytest.raises(RuleViolation, match="avant son départ") as caught:
+        check_can_register(Lifecycle.DEPARTED)
+    assert (caught.value.rule, caught.value.value) == ("MEM-4", "parti")
+
+
+def test_a_departure_is_announced_for_a_member_still_there_MEM_4() -> None:
+    leaving = announce_departure(member(), on=dt.date(2025, 6, 30))
+    assert leaving.leaving_on == dt.date(2025, 6, 30)
+    gone = depart(member(), on=DAY, reason=DepartureReason.RETRAITE)
+    with pytest.raises(RuleViolation, match="déjà parti") as caught:
+        announce_departure(gone, on=dt.date(2025, 6, 30))
+    assert caught.value.rule == "MEM-4"
+
+
+def test_a_position_goes_to_a_commune_that_still_exists_TER_5() -> None:
+    check_open_commune(Commune("79019", "Aubigné", "79", "75"))
+    merged = Commune(
+        "79018", "Aubigny", "79", "75", status=CommuneStatus.DELEGUEE, successor="79030"
+    )
+    with pytest.raises(RuleViolation, match="rattachez le poste à 79030") as caught:
+        check_open_commune(merged)
+    assert (caught.value.rule, caught.value.value) == ("TER-5", "79018")
+
+
+def test_an_overdue_step_names_its_member_and_item_MEM_5() -> None:
+    items = checklist("m-1", dt.date(2025, 1, 6), [f"i-{n}" for n in range(len(ONBOARDING))])
+    [first, *_] = overdue(items, on=DAY)
+    row = OverdueStep(member(), first)
+    assert (row.member_id, row.step, row.due) == ("m-1", first.step, first.due)

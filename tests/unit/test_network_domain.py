@@ -22,6 +22,8 @@ from rsgm_core.domain.engagement import (
     animator_warning,
     continuity_warnings,
     disengaged,
+    network_warnings,
+    require_active,
 )
 from rsgm_core.domain.governance import (
     Charter,
@@ -29,12 +31,15 @@ from rsgm_core.domain.governance import (
     CommitteeKind,
     Network,
     NetworkKind,
+    NetworkLead,
     Objective,
     ObjectiveKind,
     Seat,
     SeatKind,
+    check_referent_network,
     committee_report,
     lead,
+    network_lead,
 )
 from rsgm_core.domain.members import (
     Lifecycle,
@@ -260,3 +265,48 @@ def test_charter_and_objectives_tied_to_indicators_NET_4() -> None:
         Objective(ObjectiveKind.OPERATIONAL, "matinales", ["nombre_de_cafes"])
     objective = Objective(ObjectiveKind.OPERATIONAL, "matinales", ["taux_participation"])
     assert objective.indicators == ("taux_participation",)
+
+
+# Rules checked in the domain before anything is stored (MEM-6, MEM-8, NET-1).
+
+
+def test_only_an_active_member_takes_a_role_MEM_6() -> None:
+    assert require_active(member()).id == "m-1"
+    for state in (Lifecycle.PROSPECT, Lifecycle.INVITED, Lifecycle.DEPARTED):
+        with pytest.raises(RuleViolation, match="n'est pas membre actif") as caught:
+            require_active(member(lifecycle=state))
+        assert (caught.value.rule, caught.value.value) == ("MEM-6", "m-1")
+
+
+def test_a_community_referent_runs_a_community_network_NET_1() -> None:
+    check_referent_network(Network("n-1", NetworkKind.COMMUNITY, "Mellois", epci="200069755"))
+    with pytest.raises(RuleViolation, match="communautaire") as caught:
+        check_referent_network(Network("n-0", NetworkKind.DEPARTMENTAL, "Réseau 79"))
+    assert (caught.value.rule, caught.value.value) == ("NET-1", "n-0")
+
+
+def test_who_runs_a_network_is_one_record_NET_1() -> None:
+    dep = Network("n-0", NetworkKind.DEPARTMENTAL, "Réseau 79", project_lead="Anne Chevalier")
+    community = Network("n-1", NetworkKind.COMMUNITY, "Réseau Mellois", epci="200069755")
+    assert network_lead(dep, dep) == NetworkLead("chef de projet du CDG", "Anne Chevalier")
+    assert network_lead(community, None).holder is None
+    assert network_lead(attr_referent(community), dep) == NetworkLead(
+        "référent communautaire", "m-1"
+    )
+
+
+def test_network_warnings_are_one_type_MEM_6_MEM_8() -> None:
+    claire = member("m-1", first="Claire", last="Martin", leaving_on=dt.date(2025, 6, 30))
+    jean = member("m-2", first="Jean", last="Péroux")
+    assignments = [role("m-1", NetworkRole.ANIMATOR), role("m-2", NetworkRole.CO_ANIMATOR, 1)]
+    members = {m.id: m for m in (claire, jean)}
+    found = network_warnings("n-1", "Réseau 79", assignments, members, set(), on=DAY,
+                             departmental=True)  # fmt: skip
+    [flag] = found
+    assert (flag.role, flag.holder_id, flag.candidates) == (NetworkRole.ANIMATOR, "m-1", ("m-2",))
+    assert flag.message.startswith("Réseau 79 : animateur") and flag.continuity is not None
+    alone = network_warnings("n-1", "Réseau 79", assignments[:1], {"m-1": jean}, set(), on=DAY,
+                             departmental=True)  # fmt: skip
+    assert [(w.role, w.continuity) for w in alone] == [(None, None)]
+    assert "1 animateur(s)" in alone[0].message
+    assert network_warnings("n-2", "Mellois", [], {}, set(), on=DAY, departmental=False) == []

@@ -13,7 +13,7 @@ from typing import Any
 from rsgm_core.app import App
 from rsgm_core.cli.common import add_db_option, open_app, print_table
 from rsgm_core.domain.directory import DirectoryEntry, Viewer, ViewerRole, format_phone
-from rsgm_core.domain.members import DepartureReason, Lifecycle, Member
+from rsgm_core.domain.members import DepartureReason, Lifecycle, Member, NewPosition
 from rsgm_core.errors import NotFoundError, ValidationError
 
 
@@ -106,10 +106,15 @@ def register(commands: Any) -> None:
 
 def find_member(app: App, ref: str) -> Member:
     """A member by id, id prefix (8 characters or more) or e-mail."""
-    everyone = app.members.list()
-    found = [m for m in everyone if m.id == ref or (m.email and m.email.lower() == ref.lower())]
-    if not found and len(ref) >= 8:
-        found = [m for m in everyone if m.id.startswith(ref)]
+    if "@" in ref:
+        return app.members.get_by_email(ref)
+    try:
+        return app.members.get(ref)
+    except NotFoundError:
+        pass
+    found = []
+    if len(ref) >= 8:
+        found = [m for m in app.members.list_members() if m.id.startswith(ref)]
     if len(found) != 1:
         raise NotFoundError(
             f"membre introuvable : {ref!r}" if not found else f"plusieurs membres pour {ref!r}",
@@ -120,27 +125,22 @@ def find_member(app: App, ref: str) -> Member:
 
 def _add(args: argparse.Namespace) -> int:
     work_time = _fraction(args.quotite)
-    with open_app(args) as app:
-        with app.transaction() as uow:  # the person and the position, or nothing
-            member = app.members.add_in(
-                uow,
-                args.first_name,
-                args.last_name,
-                email=args.email,
-                phone=args.phone,
-                lifecycle=args.etape,
-                arrival=args.arrivee,
-                helper=args.volontaire,
-            )
-            if args.commune:
-                app.members.add_position_in(
-                    uow,
-                    member.id,
-                    args.commune,
-                    args.fonction,
-                    work_time=work_time,
-                    status=args.statut,
-                )
+    position = (
+        NewPosition(args.commune, args.fonction, work_time=work_time, status=args.statut)
+        if args.commune
+        else None
+    )
+    with open_app(args) as app:  # the person and the position, or nothing
+        member = app.members.add(
+            args.first_name,
+            args.last_name,
+            email=args.email,
+            phone=args.phone,
+            lifecycle=args.etape,
+            arrival=args.arrivee,
+            helper=args.volontaire,
+            position=position,
+        )
         print(f"membre enregistré : {member.full_name} ({member.id[:8]})")
     return 0
 
@@ -160,7 +160,7 @@ def _import(args: argparse.Namespace) -> int:
             raise ValidationError(f"correspondance attendue EN-TÊTE=CHAMP : {pair!r}", value=pair)
         mapping[header] = field
     with open_app(args) as app:
-        report = app.members.import_(args.path, mapping=mapping, dry_run=args.essai)
+        report = app.members.import_members(args.path, mapping=mapping, dry_run=args.essai)
     for row in report.rows:
         if row.problems:
             for problem in row.problems:
@@ -177,9 +177,9 @@ def _import(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        members = app.members.list(lifecycle=args.etape)
+        members = app.members.list_members(lifecycle=args.etape)
         places: dict[str, list[str]] = {}
-        for p in app.members.positions():
+        for p in app.members.list_positions():
             places.setdefault(p.member_id, []).append(p.commune)
     print_table(
         ("id", "nom", "e-mail", "étape", "communes"),
@@ -200,10 +200,10 @@ def _list(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         member = find_member(app, args.member)
-        entry = app.directory.entry(member.id, viewer=Viewer(ViewerRole.ANIMATOR))
-        positions = app.members.positions(member_id=member.id)
-        checklist = app.members.onboarding(member.id)
-        consents = app.directory.consents(member.id)
+        entry = app.directory.get_entry(member.id, viewer=Viewer(ViewerRole.ANIMATOR))
+        positions = app.members.list_positions(member_id=member.id)
+        checklist = app.members.list_onboarding_items(member_id=member.id)
+        consents = app.directory.list_consents(member_id=member.id)
         today = app.today()
     print(f"{member.full_name} ({member.id})")
     print(
@@ -266,7 +266,7 @@ def _depart(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         member = find_member(app, args.member)
-        text = json.dumps(app.rgpd.export(member.id), ensure_ascii=False, indent=2)
+        text = json.dumps(app.rgpd.export_personal_data(member.id), ensure_ascii=False, indent=2)
     if args.output:
         args.output.write_text(text + "\n", encoding="utf-8")
         print(f"données de {member.full_name} exportées dans {args.output}")

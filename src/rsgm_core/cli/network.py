@@ -7,7 +7,6 @@ import argparse
 from typing import Any
 
 from rsgm_core.cli.common import add_db_option, open_app, print_table
-from rsgm_core.domain.engagement import ContinuityWarning
 from rsgm_core.domain.governance import CommitteeKind
 from rsgm_core.domain.partners import PartnerCategory
 
@@ -56,7 +55,7 @@ def register(commands: Any) -> None:
 
 def _activate(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        helpers = app.network.activate(
+        helpers = app.network.find_helpers(
             args.commune, expertises=args.expertise, software=args.software
         )
     if not helpers:
@@ -75,28 +74,30 @@ def _activate(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        networks = app.network.networks()
-        leads = {n.id: app.network.lead(n.id) for n in networks}
-        warnings = app.network.warnings()
-        away = app.network.disengaged()
-        names = {m.id: m.full_name for m in app.members.list()}
+        networks = app.network.list_networks()
+        leads = {n.id: app.network.get_lead(n.id) for n in networks}
+        warnings = app.network.list_warnings()
+        away = app.network.list_disengaged()
+        names = {m.id: m.full_name for m in app.members.list_members()}
         reports = [app.network.committee_report(kind) for kind in CommitteeKind]
     print("Réseaux :")
     for n in networks:
-        who, holder = leads[n.id]
+        who, holder = leads[n.id].title, leads[n.id].holder
         print(
             f"  {n.name} ({n.kind.value}) : {who} {names.get(holder or '', holder or 'à désigner')}"
         )
     print("Alertes de continuité :")
-    for w in warnings or ["aucune"]:
-        if isinstance(w, ContinuityWarning):
+    if not warnings:
+        print("  aucune")
+    for w in warnings:
+        if w.role is not None and w.holder_id is not None:
             candidates = ", ".join(names.get(c, c) for c in w.candidates) or "aucun"
             print(
                 f"  {w.role.value} tenu par {names.get(w.holder_id, w.holder_id)} seul(e), {w.why} : "
                 f"reprise possible par {candidates}"
             )
         else:
-            print(f"  {w}")
+            print(f"  {w.message}")
     print("À remobiliser :")
     for d in away or []:
         print(f"  {names.get(d.member_id, d.member_id)} : {' ; '.join(d.reasons)}")

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from rsgm_core.cli.common import print_table
-from rsgm_core.domain.engagement import ContinuityWarning
 from rsgm_core.domain.governance import Charter, Objective, ObjectiveKind, Seat, SeatKind
 
 if TYPE_CHECKING:
@@ -40,14 +39,16 @@ def network_demo(app: App, members: dict[str, str]) -> None:
         app.directory.set_software(member.id, used=used, mastered=mastered)
         app.directory.give_consent(member.id, "annuaire", on=date(2024, 9, 2))
         members[f"{first} {last}"] = member.id
-        for item in app.members.onboarding(member.id)[:-2]:  # all but the 3-month review
+        for item in app.members.list_onboarding_items(member_id=member.id)[
+            :-2
+        ]:  # all but the 3-month review
             app.members.mark_step(member.id, item.step, on=item.due)
     for commune, address, hours in TOWN_HALLS:
         app.directory.set_town_hall(commune, address, opening_hours=hours)
     claire, nadia = members["Claire Martin"], members["Nadia Girard"]
     app.directory.update_contact(claire, phone="05 49 27 00 11")
     app.directory.set_expertises(claire, ["état civil", "funéraire"])
-    network = app.network.create_departmental(
+    network = app.network.create_departmental_network(
         "Réseau des SGM des Deux-Sèvres", project_lead="Anne Chevalier (CDG 79)"
     )
     app.network.set_charter(
@@ -70,24 +71,24 @@ def network_demo(app: App, members: dict[str, str]) -> None:
             ),
         ],
     )
-    app.network.assign(network.id, claire, "animateur", since=date(2025, 1, 20))
-    app.network.assign(network.id, nadia, "tuteur", since=date(2025, 1, 20))
-    app.members.announce_departure(nadia, app.today() + timedelta(days=60))
+    app.network.assign(network.id, claire, "animateur", on=date(2025, 1, 20))
+    app.network.assign(network.id, nadia, "tuteur", on=date(2025, 1, 20))
+    app.members.announce_departure(nadia, on=app.today() + timedelta(days=60))
     matinale = app.today() - timedelta(days=30)
     for name, member_id in members.items():
         came = name != "Paul Moreau"
         app.network.record_attendance(
-            member_id, "matinale", matinale, registered=came, attended=came
+            member_id, "matinale", on=matinale, registered=came, attended=came
         )
     journee = app.today() - timedelta(days=420)  # Paul has not registered for over a year (MEM-7)
     app.network.record_attendance(
-        members["Paul Moreau"], "journée", journee, registered=False, attended=False
+        members["Paul Moreau"], "journée", on=journee, registered=False, attended=False
     )
-    community = app.network.create_community("200069755")
+    community = app.network.create_community_network("200069755")
     app.network.set_committee(
         "suivi",
         [Seat(SeatKind.SGM, claire, "200069755")],
-        created_on=date(2024, 1, 15),
+        on=date(2024, 1, 15),
     )
     print(
         f"\n5. réseau : {len(members)} membres, {len(HELPERS)} fiches d'annuaire consenties, "
@@ -113,7 +114,9 @@ def network_demo(app: App, members: dict[str, str]) -> None:
         ],
     )
     print("\n   entraide pour Beaussais-Vitré (79030), état civil, Berger-Levrault :\n")
-    helpers = app.network.activate("79030", expertises=["état civil"], software=["berger-levrault"])
+    helpers = app.network.find_helpers(
+        "79030", expertises=["état civil"], software=["berger-levrault"]
+    )
     print_table(
         ("rang", "nom", "pourquoi"),
         [(i, h.member.full_name, " ; ".join(h.reasons)) for i, h in enumerate(helpers, start=1)],
@@ -121,13 +124,13 @@ def network_demo(app: App, members: dict[str, str]) -> None:
     )
     names = {v: k for k, v in members.items()}
     print("\n   alertes :")
-    for warning in app.network.warnings():
-        if isinstance(warning, ContinuityWarning):
+    for warning in app.network.list_warnings():
+        if warning.role is not None and warning.holder_id is not None:
             who = ", ".join(names.get(c, c) for c in warning.candidates)
             print(f"   - {warning.role.value} : {names[warning.holder_id]} seul(e), {warning.why} ; "
                   f"reprise possible : {who}")  # fmt: skip
         else:
-            print(f"   - {warning}")
+            print(f"   - {warning.message}")
     for seat in app.network.committee_report("suivi").missing_seats:
         print(f"   - comité de suivi, siège manquant : {seat}")
     app.partners.add(

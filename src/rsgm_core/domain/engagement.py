@@ -16,7 +16,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from rsgm_core.domain.members import Lifecycle, Member
-from rsgm_core.errors import ValidationError
+from rsgm_core.errors import RuleViolation, ValidationError
 
 __all__ = [
     "ANIMATING_ROLES",
@@ -26,10 +26,13 @@ __all__ = [
     "ContinuityWarning",
     "Disengagement",
     "NetworkRole",
+    "NetworkWarning",
     "RoleAssignment",
     "animator_warning",
     "continuity_warnings",
     "disengaged",
+    "network_warnings",
+    "require_active",
 ]
 
 DEFAULT_LAST_EVENTS = 3  # MEM-7: absent from the last 3 events invited to
@@ -72,6 +75,17 @@ class RoleAssignment:
 
     def current_on(self, day: dt.date) -> bool:
         return self.since <= day and (self.until is None or day < self.until)
+
+
+def require_active(member: Member) -> Member:
+    """MEM-6: a network role (or a community network's referent) is held by an active member."""
+    if member.lifecycle is not Lifecycle.ACTIVE:
+        raise RuleViolation(
+            f"{member.full_name} n'est pas membre actif ({member.lifecycle.value})",
+            rule="MEM-6",
+            value=member.id,
+        )
+    return member
 
 
 @attrs.frozen
@@ -236,3 +250,61 @@ def _candidates(
         if available(member_id):
             seen.setdefault(member_id)
     return tuple(seen)
+
+
+@attrs.frozen
+class NetworkWarning:
+    """MEM-6 or MEM-8 on one network: too few animators (``role`` None), or a single-holder role
+    whose holder is departing or disengaged, with who could take over.
+
+    ``message`` is the French sentence to show; the other fields let a caller word it with names.
+    """
+
+    network_id: str
+    network_name: str
+    message: str
+    role: NetworkRole | None = None
+    holder_id: str | None = None
+    why: str | None = None
+    candidates: tuple[str, ...] = ()  # member ids, best first
+
+    @property
+    def continuity(self) -> ContinuityWarning | None:
+        """The MEM-8 warning this one carries, if it is one."""
+        if self.role is None or self.holder_id is None:
+            return None
+        return ContinuityWarning(
+            self.network_id, self.role, self.holder_id, self.why or "", self.candidates
+        )
+
+
+def network_warnings(
+    network_id: str,
+    network_name: str,
+    assignments: Iterable[RoleAssignment],
+    members: dict[str, Member],
+    disengaged_ids: set[str],
+    *,
+    on: dt.date,
+    departmental: bool,
+) -> list[NetworkWarning]:
+    """MEM-6 (the departmental network needs two animators) and MEM-8 for one network."""
+    mine = [a for a in assignments if a.network_id == network_id]
+    found = []
+    if departmental:
+        message = animator_warning(mine, on=on)
+        if message:
+            found.append(NetworkWarning(network_id, network_name, f"{network_name} : {message}"))
+    for w in continuity_warnings(network_id, mine, members, disengaged_ids, on=on):
+        found.append(
+            NetworkWarning(
+                network_id,
+                network_name,
+                f"{network_name} : {w.role.value} tenu par une seule personne, {w.why}",
+                role=w.role,
+                holder_id=w.holder_id,
+                why=w.why,
+                candidates=w.candidates,
+            )
+        )
+    return found

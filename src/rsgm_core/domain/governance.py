@@ -26,11 +26,15 @@ __all__ = [
     "CommitteeReport",
     "Network",
     "NetworkKind",
+    "NetworkLead",
     "Objective",
     "ObjectiveKind",
     "Seat",
     "SeatKind",
+    "check_referent_network",
     "committee_report",
+    "lead",
+    "network_lead",
 ]
 
 #: NET-4: the indicators an objective can be tied to (IND-1).
@@ -93,13 +97,17 @@ def _indicators(_: object, __: object, value: tuple[str, ...]) -> None:
         )
 
 
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class Objective:
     """NET-4, Fiche 1.3: a strategic or operational objective and the indicators measuring it."""
 
     kind: ObjectiveKind
     text: str = attrs.field(validator=_text)
-    indicators: tuple[str, ...] = attrs.field(converter=tuple, validator=_indicators)
+    indicators: tuple[str, ...] = attrs.field(converter=_strings, validator=_indicators)
 
 
 @attrs.frozen
@@ -123,6 +131,33 @@ class Network:
                 rule="NET-1",
                 value=self.epci,
             )
+
+
+@attrs.frozen
+class NetworkLead:
+    """NET-1: who runs a network: ``title`` (the referent, or the CDG's project lead standing in)
+    and ``holder``, a member id for a referent, the project lead's name, or None when missing."""
+
+    title: str
+    holder: str | None
+
+
+def network_lead(network: Network, departmental: Network | None) -> NetworkLead:
+    """NET-1: the departmental network is run by the CDG's project lead; a community network by
+    its referent or, without one, by the project lead as stand-in."""
+    if network.kind is NetworkKind.DEPARTMENTAL:
+        return NetworkLead("chef de projet du CDG", network.project_lead)
+    return NetworkLead(*lead(network, departmental))
+
+
+def check_referent_network(network: Network) -> None:
+    """NET-1: a community referent runs a community network, not the departmental one."""
+    if network.kind is not NetworkKind.COMMUNITY:
+        raise RuleViolation(
+            "un référent communautaire anime un réseau communautaire",
+            rule="NET-1",
+            value=network.id,
+        )
 
 
 def lead(network: Network, departmental: Network | None) -> tuple[str, str | None]:

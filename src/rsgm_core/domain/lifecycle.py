@@ -22,6 +22,8 @@ __all__ = [
     "ONBOARDING",
     "OnboardingItem",
     "OnboardingStep",
+    "OverdueStep",
+    "announce_departure",
     "checklist",
     "depart",
     "move",
@@ -45,6 +47,13 @@ def move(member: Member, to: Lifecycle) -> Member:
             "un départ s'enregistre avec sa date et son motif", rule="MEM-4", value=to.value
         )
     return attrs.evolve(member, lifecycle=to, platform_access=to is Lifecycle.ACTIVE)
+
+
+def announce_departure(member: Member, *, on: dt.date) -> Member:
+    """MEM-8: a departure known ahead, on ``on``; refused for a member already gone (MEM-4)."""
+    if member.lifecycle is Lifecycle.DEPARTED:
+        raise RuleViolation(f"{member.full_name} est déjà parti(e)", rule="MEM-4", value=member.id)
+    return attrs.evolve(member, leaving_on=on)
 
 
 def depart(
@@ -163,3 +172,23 @@ def overdue(items: list[OnboardingItem], *, on: dt.date) -> list[OnboardingItem]
     return sorted(
         (i for i in items if i.overdue_on(on)), key=lambda i: (i.due, order.index(i.step))
     )
+
+
+@attrs.frozen
+class OverdueStep:
+    """MEM-5: one onboarding item not done past its due date, with the member it concerns."""
+
+    member: Member
+    item: OnboardingItem
+
+    @property
+    def member_id(self) -> str:
+        return self.member.id
+
+    @property
+    def step(self) -> OnboardingStep:
+        return self.item.step
+
+    @property
+    def due(self) -> dt.date:
+        return self.item.due

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import attrs
 
-from rsgm_core.domain.territory import validate_insee_code
+from rsgm_core.domain.territory import Commune, validate_insee_code
 from rsgm_core.errors import RuleViolation, ValidationError
 
 __all__ = [
@@ -25,8 +25,11 @@ __all__ = [
     "Function",
     "Lifecycle",
     "Member",
+    "NewPosition",
     "Position",
     "Status",
+    "check_can_register",
+    "check_open_commune",
     "check_work_time_cap",
     "validate_email",
     "validate_work_time",
@@ -207,3 +210,38 @@ def check_work_time_cap(positions: Iterable[Position], *, on: dt.date) -> Decima
             value=total,
         )
     return total
+
+
+@attrs.frozen
+class NewPosition:
+    """A position to record together with its member (``app.members.add(…, position=…)``):
+    the commune (INSEE code) and the terms of the post, checked when it is recorded (MEM-1).
+    ``function`` and ``status`` accept the enum or its value."""
+
+    commune: str
+    function: Function | str = Function.SGM
+    work_time: Decimal | int = 1
+    status: Status | str = Status.TITULAIRE
+    permanent: bool = True
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+def check_can_register(lifecycle: Lifecycle) -> None:
+    """MEM-4: a person is recorded before their departure, never as already departed."""
+    if lifecycle is Lifecycle.DEPARTED:
+        raise RuleViolation(
+            "un membre s'enregistre avant son départ", rule="MEM-4", value=lifecycle.value
+        )
+
+
+def check_open_commune(commune: Commune) -> None:
+    """TER-5: a position is tied to a commune that still exists as such, not to a merged one."""
+    if not commune.active:
+        raise RuleViolation(
+            f"la commune {commune.code} {commune.name} n'existe plus en tant que telle "
+            f"({commune.status.value}) : rattachez le poste à "
+            f"{commune.successor or 'sa commune actuelle'}",
+            rule="TER-5",
+            value=commune.code,
+        )

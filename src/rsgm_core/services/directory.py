@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from rsgm_core._compat import deprecated_aliases
 from rsgm_core.domain.directory import (
     Consent,
     ConsentScope,
@@ -24,14 +25,20 @@ from rsgm_core.domain.directory import (
 from rsgm_core.domain.members import Lifecycle, Member, validate_email
 from rsgm_core.domain.town_hall import TownHall
 from rsgm_core.errors import NotFoundError, RuleViolation
-from rsgm_core.services.members import new_id
+from rsgm_core.ports import UnitOfWork
+from rsgm_core.services.members import _warn, new_id
 
 if TYPE_CHECKING:
-    from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
 
+__all__ = ["DirectoryService"]
+
+
 class DirectoryService:
+    """``app.directory``: contact details, expertises and software, town halls, consent and
+    search (MEM-2, MEM-3)."""
+
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
@@ -47,33 +54,32 @@ class DirectoryService:
         helper: bool | None = None,
     ) -> Member:
         """Change a member's e-mail (CHA-6, MEM-2), phone (MEM-2), photo or MEM-9 opt-in."""
-        changes: dict[str, object] = {}
-        if email is not None:
-            changes["email"] = validate_email(email, strict=True)
-        if phone is not None:
-            changes["phone"] = validate_phone(phone) if phone else None
-        if photo is not None:
-            changes["photo"] = photo or None
-        if helper is not None:
-            changes["helper"] = helper
+        new_email = validate_email(email, strict=True) if email is not None else None
+        new_phone = validate_phone(phone) if phone else None
         with self.deps.transaction() as uow:
             member = uow.members.get(member_id)
-            if "email" in changes and any(
-                m.id != member_id for m in uow.members.list({"email": changes["email"]})
-            ):
-                raise RuleViolation(
-                    f"un membre a déjà l'adresse {changes['email']} : une personne, un compte",
-                    rule="CHA-6",
-                    value=changes["email"],
-                )
-            return uow.members.update(attrs.evolve(member, **changes))
+            if new_email is not None:
+                if any(m.id != member_id for m in uow.members.list({"email": new_email})):
+                    raise RuleViolation(  # needs storage: the other members' addresses
+                        f"un membre a déjà l'adresse {new_email} : une personne, un compte",
+                        rule="CHA-6",
+                        value=new_email,
+                    )
+                member = attrs.evolve(member, email=new_email)
+            if phone is not None:
+                member = attrs.evolve(member, phone=new_phone)
+            if photo is not None:
+                member = attrs.evolve(member, photo=photo or None)
+            if helper is not None:
+                member = attrs.evolve(member, helper=helper)
+            return uow.members.update(member)
 
     def set_expertises(self, member_id: str, expertises: Iterable[str]) -> tuple[str, ...]:
         """Replace a member's expertises by terms of the thesaurus (MEM-2)."""
         vocabulary = self.deps.hooks.expertise_thesaurus()
         terms = tuple(dict.fromkeys(vocabulary.resolve(e) for e in expertises))
         with self.deps.transaction() as uow:
-            self.replace_facts(uow, member_id, FactKind.EXPERTISE, [(t, False) for t in terms])
+            _replace_facts(uow, member_id, FactKind.EXPERTISE, [(t, False) for t in terms])
         return terms
 
     def set_software(
@@ -84,19 +90,8 @@ class DirectoryService:
         chosen = {vocabulary.resolve(s): False for s in used}
         chosen.update({vocabulary.resolve(s): True for s in mastered})
         with self.deps.transaction() as uow:
-            self.replace_facts(uow, member_id, FactKind.SOFTWARE, list(chosen.items()))
+            _replace_facts(uow, member_id, FactKind.SOFTWARE, list(chosen.items()))
         return tuple(chosen)
-
-    def replace_facts(
-        self, uow: UnitOfWork, member_id: str, kind: FactKind, terms: Sequence[tuple[str, bool]]
-    ) -> None:
-        uow.members.get(member_id)
-        for fact in uow.directory_facts.list({"member_id": member_id, "kind": kind}):
-            uow.directory_facts.remove(fact.id)
-        uow.directory_facts.add_all(
-            DirectoryFact(new_id(), member_id, kind, term, fold(term), mastered)
-            for term, mastered in terms
-        )
 
     def set_town_hall(
         self,
@@ -130,8 +125,9 @@ class DirectoryService:
     def give_consent(
         self, member_id: str, scope: ConsentScope | str, *, on: dt.date | None = None
     ) -> Consent:
+        """MEM-3: the member consents from ``on`` (today); an existing consent is kept."""
         wanted = require_consent_scope(scope)
-        day = on or self.deps.today()
+        day = self.deps.on(on)
         with self.deps.transaction() as uow:
             uow.members.get(member_id)
             current = [
@@ -148,7 +144,7 @@ class DirectoryService:
     ) -> list[Consent]:
         """MEM-3: withdrawn from ``on`` (today): the entry is hidden again from members."""
         wanted = require_consent_scope(scope)
-        day = on or self.deps.today()
+        day = self.deps.on(on)
         with self.deps.transaction() as uow:
             withdrawn = [
                 attrs.evolve(c, withdrawn_on=max(day, c.given_on))
@@ -163,7 +159,8 @@ class DirectoryService:
             uow.consents.update_all(withdrawn)
         return withdrawn
 
-    def consents(self, member_id: str) -> list[Consent]:
+    def list_consents(self, *, member_id: str) -> list[Consent]:
+        """MEM-3: a member's consents, given or withdrawn, oldest first."""
         with self.deps.read() as uow:
             return sorted(
                 uow.consents.list({"member_id": member_id}), key=lambda c: (c.given_on, c.id)
@@ -171,7 +168,7 @@ class DirectoryService:
 
     # Reading and searching
 
-    def entry(self, member_id: str, *, viewer: Viewer | None = None) -> DirectoryEntry:
+    def get_entry(self, member_id: str, *, viewer: Viewer | None = None) -> DirectoryEntry:
         """One member's entry as ``viewer`` may see it; hidden entries are not found (MEM-3)."""
         found = self._entries([member_id], viewer or Viewer(), include_departed=True)
         if not found:
@@ -305,6 +302,38 @@ class DirectoryService:
                 )
             )
         return entries
+
+    # Deprecated names kept for one release.
+
+    def consents(self, member_id: str) -> list[Consent]:
+        """Deprecated: use :meth:`list_consents`."""
+        _warn("consents", "list_consents")
+        return self.list_consents(member_id=member_id)
+
+    def replace_facts(
+        self, uow: UnitOfWork, member_id: str, kind: FactKind, terms: Sequence[tuple[str, bool]]
+    ) -> None:
+        """Deprecated: use :meth:`set_expertises` or :meth:`set_software`."""
+        _warn("replace_facts", "set_expertises() or set_software")
+        _replace_facts(uow, member_id, kind, terms)
+
+
+deprecated_aliases(DirectoryService, entry="get_entry")
+DirectoryService.consents.__deprecated__ = "use list_consents()"  # type: ignore[attr-defined]
+DirectoryService.replace_facts.__deprecated__ = "use set_expertises()"  # type: ignore[attr-defined]
+
+
+def _replace_facts(
+    uow: UnitOfWork, member_id: str, kind: FactKind, terms: Sequence[tuple[str, bool]]
+) -> None:
+    """Replace a member's facts of one kind inside the caller's unit of work (MEM-2)."""
+    uow.members.get(member_id)
+    for fact in uow.directory_facts.list({"member_id": member_id, "kind": kind}):
+        uow.directory_facts.remove(fact.id)
+    uow.directory_facts.add_all(
+        DirectoryFact(new_id(), member_id, kind, term, fold(term), mastered)
+        for term, mastered in terms
+    )
 
 
 def _values(

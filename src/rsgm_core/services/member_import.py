@@ -1,4 +1,4 @@
-"""Import members from CSV or XLSX (MEM-1, MEM-2): ``app.members_import``.
+"""Import members from CSV or XLSX (MEM-1, MEM-2): ``app.members.import_members``.
 
 CSV: ``;`` or ``,`` separated, UTF-8 with or without BOM, or Windows-1252. XLSX needs the ``xlsx``
 extra (openpyxl). Everything is checked first; the import writes all rows in one transaction or
@@ -33,7 +33,7 @@ from rsgm_core.domain.members import (
     validate_email,
 )
 from rsgm_core.errors import MissingExtraError, RsgmError, SourceDataError
-from rsgm_core.services.members import MemberService, enum_of, new_id
+from rsgm_core.services.members import _add_member, _add_position, enum_of, new_id
 
 if TYPE_CHECKING:
     from rsgm_core.services.deps import Deps
@@ -93,6 +93,8 @@ def _cell(value: Any) -> str:
 
 
 class MemberImport:
+    """The import use case: check every row of a file, then write all of them or none."""
+
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
@@ -227,16 +229,15 @@ class MemberImport:
         return Position(new_id(), "?", code, function, work_time, status, permanent)
 
     def _write(self, people: dict[str, dict[str, Any]]) -> None:
-        members = MemberService(self.deps)
         with self.deps.transaction() as uow:
             for person in people.values():
-                member = members.add_in(
-                    uow, person["first"], person["last"], email=person["email"],
+                member = _add_member(
+                    uow, self.deps, person["first"], person["last"], email=person["email"],
                     phone=person["phone"], arrival=person["arrival"], helper=person["helper"],
                 )  # fmt: skip
                 for p in person["positions"]:
-                    members.add_position_in(
-                        uow, member.id, p.commune, p.function, work_time=p.work_time,
+                    _add_position(
+                        uow, self.deps, member.id, p.commune, p.function, work_time=p.work_time,
                         status=p.status, permanent=p.permanent,
                     )  # fmt: skip
                 uow.directory_facts.add_all(

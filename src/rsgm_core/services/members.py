@@ -1,53 +1,112 @@
-"""Members, their positions and their lifecycle (MEM-1, MEM-4, MEM-5)."""
+"""Members, their positions and their lifecycle (MEM-1, MEM-4, MEM-5): ``app.members``."""
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
+import functools
+import sys
 import uuid
+import warnings
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from rsgm_core._compat import deprecated_aliases
 from rsgm_core.domain.directory import validate_phone
 from rsgm_core.domain.lifecycle import (
     ONBOARDING,
     OnboardingItem,
     OnboardingStep,
+    OverdueStep,
+    announce_departure,
     checklist,
     depart,
     move,
 )
 from rsgm_core.domain.lifecycle import overdue as overdue_items
+from rsgm_core.domain.member_import import ImportReport
 from rsgm_core.domain.members import (
     DepartureReason,
     Function,
     Lifecycle,
     Member,
+    NewPosition,
     Position,
     Status,
+    check_can_register,
+    check_open_commune,
     check_work_time_cap,
     validate_email,
 )
 from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
+from rsgm_core.ports import UnitOfWork
 from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-    from pathlib import Path
-
-    from rsgm_core.domain.member_import import ImportReport
-    from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
-E = TypeVar("E", Function, Status, Lifecycle, DepartureReason, OnboardingStep)
+E = TypeVar("E", bound=enum.Enum)
+F = TypeVar("F", bound=Callable[..., Any])
+
+__all__ = ["MemberService", "enum_of", "new_id"]
 
 
 def new_id() -> str:
+    """A new record id (a random UUID, as text)."""
     return str(uuid.uuid4())
 
 
+def _warn(old: str, new: str) -> None:
+    warnings.warn(
+        f"{old}() is deprecated since rsgm_core 0.2.0; use {new}() instead",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+
+
+def _positional_date(name: str, *, index: int) -> Callable[[F], F]:
+    """Accept for one release the date ``name`` given positionally (argument ``index`` after
+    ``self``), as the first version did, with a warning; it is keyword-only now."""
+
+    def decorate(method: F) -> F:
+        @functools.wraps(method)
+        def wrapper(self: object, *args: Any, **kwargs: Any) -> Any:
+            if len(args) > index:
+                warnings.warn(
+                    f"{method.__name__}(): the date is keyword-only now; pass {name}=…",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+                kwargs[name] = args[index]
+                args = args[:index] + args[index + 1 :]
+            return method(self, *args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]  # same signature as ``method``
+
+    return decorate
+
+
+def _warn_outside(old: str, new: str) -> None:
+    """The deprecation warning of an old name still called by other modules of the package for
+    now: it names the first caller outside ``rsgm_core``, so it stays a warning there."""
+    level, frame = 3, sys._getframe(2)
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith("rsgm_core"):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(
+        f"{old}() is deprecated since rsgm_core 0.2.0; use {new}() instead",
+        DeprecationWarning,
+        stacklevel=level,
+    )
+
+
 class MemberService:
+    """``app.members``: people of the network, their positions, lifecycle and onboarding."""
+
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
@@ -62,70 +121,22 @@ class MemberService:
         lifecycle: Lifecycle | str = Lifecycle.ACTIVE,
         arrival: dt.date | None = None,
         helper: bool = False,
+        position: NewPosition | None = None,
     ) -> Member:
         """Record a person (MEM-1); with ``welcome`` and an e-mail, queue the welcome mail in the
-        same transaction (MEM-5, NOT-1). An ``arrival`` date starts the onboarding checklist."""
+        same transaction (MEM-5, NOT-1). An ``arrival`` date starts the onboarding checklist.
+        With ``position``, the person and their position are recorded together or not at all."""
         with self.deps.transaction() as uow:
-            member = self.add_in(
-                uow,
-                first_name,
-                last_name,
-                email=email,
-                phone=phone,
-                lifecycle=lifecycle,
-                arrival=arrival,
-                helper=helper,
-                welcome=welcome,
-            )
-        return member
-
-    def add_in(
-        self,
-        uow: UnitOfWork,
-        first_name: str,
-        last_name: str,
-        *,
-        email: str | None = None,
-        phone: str | None = None,
-        lifecycle: Lifecycle | str = Lifecycle.ACTIVE,
-        arrival: dt.date | None = None,
-        helper: bool = False,
-        welcome: bool = False,
-    ) -> Member:
-        """:meth:`add` inside the caller's unit of work (the import uses it for every row)."""
-        email = validate_email(email, strict=True) if email is not None else None
-        state = enum_of(Lifecycle, lifecycle, "étape du parcours")
-        if state is Lifecycle.DEPARTED:
-            raise RuleViolation(
-                "un membre s'enregistre avant son départ", rule="MEM-4", value=state.value
-            )
-        member = Member(
-            new_id(),
-            (first_name or "").strip(),
-            (last_name or "").strip(),
-            email,
-            phone=validate_phone(phone) if phone else None,
-            lifecycle=state,
-            arrival=arrival,
-            helper=helper,
-            platform_access=state is Lifecycle.ACTIVE,
-        )
-        if email and uow.members.count({"email": email}):
-            raise RuleViolation(
-                f"un membre a déjà l'adresse {email} : une personne, un compte",
-                rule="CHA-6",
-                value=email,
-            )
-        uow.members.add(member)
-        if arrival is not None:
-            uow.onboarding_items.add_all(
-                checklist(member.id, arrival, [new_id() for _ in range(len(ONBOARDING))])
-            )
-        if welcome and email:
-            queue_message(
-                self.deps, uow, "member_welcome", email, {"member": member, "commune": None}
-            )
-        uow.after_commit.append(lambda: self.deps.hooks.on_member_added(member))
+            member = _add_member(
+                uow, self.deps, first_name, last_name, email=email, phone=phone,
+                lifecycle=lifecycle, arrival=arrival, helper=helper, welcome=welcome,
+            )  # fmt: skip
+            if position is not None:
+                _add_position(
+                    uow, self.deps, member.id, position.commune, position.function,
+                    work_time=position.work_time, status=position.status,
+                    permanent=position.permanent, start=position.start, end=position.end,
+                )  # fmt: skip
         return member
 
     def add_position(
@@ -143,70 +154,43 @@ class MemberService:
         """Tie a member to a commune; refused if the commune is unknown or the permanent
         positions would exceed 115 % (MEM-1)."""
         with self.deps.transaction() as uow:
-            return self.add_position_in(
-                uow, member_id, commune, function, work_time=work_time, status=status,
+            return _add_position(
+                uow, self.deps, member_id, commune, function, work_time=work_time, status=status,
                 permanent=permanent, start=start, end=end,
             )  # fmt: skip
 
-    def add_position_in(
-        self,
-        uow: UnitOfWork,
-        member_id: str,
-        commune: str,
-        function: Function | str,
-        *,
-        work_time: Decimal | int = 1,
-        status: Status | str = Status.TITULAIRE,
-        permanent: bool = True,
-        start: dt.date | None = None,
-        end: dt.date | None = None,
-    ) -> Position:
-        position = Position(
-            id=new_id(),
-            member_id=member_id,
-            commune=commune,
-            function=enum_of(Function, function, "fonction"),
-            work_time=work_time,
-            status=enum_of(Status, status, "statut"),
-            permanent=permanent,
-            start=start,
-            end=end,
-        )
-        uow.members.get(member_id)
-        found = uow.communes.find(commune)
-        if found is None:
-            raise NotFoundError(
-                f"commune inconnue : {commune} (importez d'abord le recensement)", value=commune
-            )
-        if not found.active:
-            raise RuleViolation(
-                f"la commune {commune} {found.name} n'existe plus en tant que telle "
-                f"({found.status.value}) : rattachez le poste à {found.successor or 'sa commune actuelle'}",
-                rule="TER-5",
-                value=commune,
-            )
-        held = uow.positions.list({"member_id": member_id})
-        check_work_time_cap([*held, position], on=start or self.deps.today())
-        uow.positions.add(position)
-        return position
-
     def get(self, member_id: str) -> Member:
+        """One member by id (:class:`NotFoundError` if unknown)."""
         with self.deps.read() as uow:
             return uow.members.get(member_id)
 
-    def list(self, *, lifecycle: Lifecycle | str | None = None) -> list[Member]:
+    def get_by_email(self, email: str) -> Member:
+        """The member with this e-mail address, compared without case (CHA-6: one person, one
+        account); :class:`NotFoundError` if none."""
+        wanted = (email or "").strip().lower()
+        with self.deps.read() as uow:
+            found = uow.members.list({"email": wanted})
+            if not found:  # an address stored with capitals in its local part
+                found = [m for m in uow.members.list() if m.email and m.email.lower() == wanted]
+        if not found:
+            raise NotFoundError(f"aucun membre n'a l'adresse {email!r}", value=email)
+        return found[0]
+
+    def list_members(self, *, lifecycle: Lifecycle | str | None = None) -> list[Member]:
+        """Every member (or those at one lifecycle step), by name."""
         where = {"lifecycle": enum_of(Lifecycle, lifecycle, "étape")} if lifecycle else None
         with self.deps.read() as uow:
             return sorted(uow.members.list(where), key=lambda m: (m.last_name, m.first_name, m.id))
 
-    def positions(
+    def list_positions(
         self, *, member_id: str | None = None, commune: str | None = None
     ) -> list[Position]:
+        """Positions, of one member and/or in one commune."""
         where = {k: v for k, v in (("member_id", member_id), ("commune", commune)) if v}
         with self.deps.read() as uow:
             return uow.positions.list(where)
 
-    def import_(
+    def import_members(
         self, path: str | Path, *, mapping: Mapping[str, str] | None = None, dry_run: bool = False
     ) -> ImportReport:
         """Members and positions from a CSV or XLSX file; all rows or none
@@ -217,11 +201,13 @@ class MemberService:
 
     # Lifecycle (MEM-4)
 
-    def invite(self, member_id: str) -> Member:
+    def mark_invited(self, member_id: str) -> Member:
+        """MEM-4: the prospect was invited to join the network (not an event invitation)."""
         return self._move(member_id, Lifecycle.INVITED)
 
-    def activate(self, member_id: str, *, arrival: dt.date | None = None) -> Member:
-        """Active member; with ``arrival`` (and no checklist yet) the onboarding starts (MEM-5)."""
+    def mark_active(self, member_id: str, *, arrival: dt.date | None = None) -> Member:
+        """MEM-4: an active member; with ``arrival`` (and no checklist yet) the onboarding starts
+        (MEM-5)."""
         with self.deps.transaction() as uow:
             member = move(uow.members.get(member_id), Lifecycle.ACTIVE)
             if arrival is not None:
@@ -246,9 +232,10 @@ class MemberService:
         successor_id: str | None = None,
     ) -> Member:
         """MEM-4: the member leaves on ``on`` (today by default): every platform access revoked at
-        once and the employer told, in this transaction (CHA-7), positions and network roles end that day, the successor is recorded and, if they
-        have no checklist, their hand-over onboarding starts on that day (MEM-5)."""
-        day = on or self.deps.today()
+        once and the employer told, in this transaction (CHA-7), positions and network roles end
+        that day, the successor is recorded and, if they have no checklist, their hand-over
+        onboarding starts on that day (MEM-5)."""
+        day = self.deps.on(on)
         why = enum_of(DepartureReason, reason, "motif de départ")
         with self.deps.transaction() as uow:
             member = uow.members.get(member_id)
@@ -276,19 +263,18 @@ class MemberService:
             revoke_on_departure(self.deps, uow, gone, on=day, reason=f"départ : {why.value}")
         return gone
 
-    def announce_departure(self, member_id: str, on: dt.date) -> Member:
-        """MEM-8: a departure known ahead; the member's single-holder roles get flagged."""
+    @_positional_date("on", index=1)
+    def announce_departure(self, member_id: str, *, on: dt.date) -> Member:
+        """MEM-8: a departure known ahead, on ``on``; the member's single-holder roles get
+        flagged."""
         with self.deps.transaction() as uow:
-            member = uow.members.get(member_id)
-            if member.lifecycle is Lifecycle.DEPARTED:
-                raise RuleViolation(
-                    f"{member.full_name} est déjà parti(e)", rule="MEM-4", value=member_id
-                )
-            return uow.members.update(attrs.evolve(member, leaving_on=on))
+            member = announce_departure(uow.members.get(member_id), on=on)
+            return uow.members.update(member)
 
     # Onboarding (MEM-5)
 
-    def onboarding(self, member_id: str) -> list[OnboardingItem]:
+    def list_onboarding_items(self, *, member_id: str) -> list[OnboardingItem]:
+        """MEM-5: a member's onboarding checklist, by due date in the guide's order."""
         with self.deps.read() as uow:
             uow.members.get(member_id)
             items = uow.onboarding_items.list({"member_id": member_id})
@@ -312,29 +298,155 @@ class MemberService:
                     f"pas de parcours d'intégration avec l'étape {wanted.value!r} pour ce membre",
                     value=wanted.value,
                 )
-            item = attrs.evolve(found[0], done_on=(on or self.deps.today()) if done else None)
+            item = attrs.evolve(found[0], done_on=self.deps.on(on) if done else None)
             return uow.onboarding_items.update(item)
 
-    def overdue(self, *, on: dt.date | None = None) -> list[tuple[Member, OnboardingItem]]:
+    def list_overdue_steps(self, *, on: dt.date | None = None) -> list[OverdueStep]:
         """MEM-5: every item not done past its due date, with its member, oldest first."""
-        day = on or self.deps.today()
+        day = self.deps.on(on)
         with self.deps.read() as uow:
             items = overdue_items(uow.onboarding_items.list({"done_on": None}), on=day)
             members = {m.id: m for m in uow.members.list({"id": [i.member_id for i in items]})}
         return [
-            (members[i.member_id], i)
+            OverdueStep(members[i.member_id], i)
             for i in items
             if members[i.member_id].lifecycle is not Lifecycle.DEPARTED
         ]
 
+    # Deprecated names kept for one release (their old signatures and results).
+
+    def add_in(self, uow: UnitOfWork, first_name: str, last_name: str, **options: Any) -> Member:
+        """Deprecated: use :meth:`add` (with ``position=`` to record a position with it)."""
+        _warn("add_in", "add")
+        return _add_member(uow, self.deps, first_name, last_name, **options)
+
+    def add_position_in(
+        self,
+        uow: UnitOfWork,
+        member_id: str,
+        commune: str,
+        function: Function | str,
+        **options: Any,
+    ) -> Position:
+        """Deprecated: use :meth:`add_position`, or :meth:`add` with ``position=``."""
+        _warn("add_position_in", "add_position")
+        return _add_position(uow, self.deps, member_id, commune, function, **options)
+
+    def onboarding(self, member_id: str) -> list[OnboardingItem]:
+        """Deprecated: use :meth:`list_onboarding_items`."""
+        _warn("onboarding", "list_onboarding_items")
+        return self.list_onboarding_items(member_id=member_id)
+
+    def overdue(self, *, on: dt.date | None = None) -> list[tuple[Member, OnboardingItem]]:
+        """Deprecated: use :meth:`list_overdue_steps` (which returns :class:`OverdueStep`)."""
+        _warn("overdue", "list_overdue_steps")
+        return [(o.member, o.item) for o in self.list_overdue_steps(on=on)]
+
+
+deprecated_aliases(
+    MemberService,
+    list="list_members",
+    positions="list_positions",
+    import_="import_members",
+    invite="mark_invited",
+    activate="mark_active",
+)
+for _name in ("add_in", "add_position_in", "onboarding", "overdue"):
+    getattr(MemberService, _name).__deprecated__ = "see its docstring"
+
+
+def _add_member(
+    uow: UnitOfWork,
+    deps: Deps,
+    first_name: str,
+    last_name: str,
+    *,
+    email: str | None = None,
+    phone: str | None = None,
+    lifecycle: Lifecycle | str = Lifecycle.ACTIVE,
+    arrival: dt.date | None = None,
+    helper: bool = False,
+    welcome: bool = False,
+) -> Member:
+    """Record a person inside the caller's unit of work (``add`` and the import use it)."""
+    email = validate_email(email, strict=True) if email is not None else None
+    state = enum_of(Lifecycle, lifecycle, "étape du parcours")
+    check_can_register(state)
+    member = Member(
+        new_id(),
+        (first_name or "").strip(),
+        (last_name or "").strip(),
+        email,
+        phone=validate_phone(phone) if phone else None,
+        lifecycle=state,
+        arrival=arrival,
+        helper=helper,
+        platform_access=state is Lifecycle.ACTIVE,
+    )
+    if email and uow.members.count({"email": email}):
+        raise RuleViolation(  # needs storage: the addresses of the members already recorded
+            f"un membre a déjà l'adresse {email} : une personne, un compte",
+            rule="CHA-6",
+            value=email,
+        )
+    uow.members.add(member)
+    if arrival is not None:
+        uow.onboarding_items.add_all(
+            checklist(member.id, arrival, [new_id() for _ in range(len(ONBOARDING))])
+        )
+    if welcome and email:
+        queue_message(deps, uow, "member_welcome", email, {"member": member, "commune": None})
+    uow.after_commit.append(lambda: deps.hooks.on_member_added(member))
+    return member
+
+
+def _add_position(
+    uow: UnitOfWork,
+    deps: Deps,
+    member_id: str,
+    commune: str,
+    function: Function | str,
+    *,
+    work_time: Decimal | int = 1,
+    status: Status | str = Status.TITULAIRE,
+    permanent: bool = True,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> Position:
+    """Tie a member to a commune inside the caller's unit of work (MEM-1, TER-5)."""
+    position = Position(
+        id=new_id(),
+        member_id=member_id,
+        commune=commune,
+        function=enum_of(Function, function, "fonction"),
+        work_time=work_time,  # type: ignore[arg-type]  # the converter checks and makes a Decimal
+        status=enum_of(Status, status, "statut"),
+        permanent=permanent,
+        start=start,
+        end=end,
+    )
+    uow.members.get(member_id)
+    found = uow.communes.find(commune)
+    if found is None:
+        raise NotFoundError(
+            f"commune inconnue : {commune} (importez d'abord le recensement)", value=commune
+        )
+    check_open_commune(found)
+    held = uow.positions.list({"member_id": member_id})
+    check_work_time_cap([*held, position], on=start or deps.today())
+    uow.positions.add(position)
+    return position
+
 
 def enum_of(kind: type[E], value: E | str, label: str) -> E:
+    """``value`` as a member of ``kind``: the member itself, its value or its lower-case name;
+    else a :class:`ValidationError` naming ``label`` and the allowed values."""
     if isinstance(value, kind):
         return value
-    for member in kind:  # type: ignore[attr-defined]
+    for member in kind:
         if value in (member.value, member.name.lower()):
-            return member  # type: ignore[return-value]
-    allowed = ", ".join(m.value for m in kind)  # type: ignore[attr-defined]
+            return member
+    allowed = ", ".join(str(m.value) for m in kind)
     raise ValidationError(f"{label} inconnu(e) : {value!r} (valeurs : {allowed})", value=value)
 
 

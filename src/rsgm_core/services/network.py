@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from rsgm_core._compat import deprecated_aliases, renamed_keywords
 from rsgm_core.domain.activation import Helper, rank_helpers
 from rsgm_core.domain.directory import fold
 from rsgm_core.domain.engagement import (
@@ -19,10 +20,11 @@ from rsgm_core.domain.engagement import (
     ContinuityWarning,
     Disengagement,
     NetworkRole,
+    NetworkWarning,
     RoleAssignment,
-    animator_warning,
-    continuity_warnings,
     disengaged,
+    network_warnings,
+    require_active,
 )
 from rsgm_core.domain.governance import (
     Charter,
@@ -31,18 +33,24 @@ from rsgm_core.domain.governance import (
     CommitteeReport,
     Network,
     NetworkKind,
+    NetworkLead,
     Objective,
     Seat,
+    check_referent_network,
     committee_report,
-    lead,
+    network_lead,
 )
 from rsgm_core.domain.members import Lifecycle
+from rsgm_core.domain.territory import Commune
 from rsgm_core.errors import ConflictError, NotFoundError, RuleViolation
-from rsgm_core.services.members import enum_of, new_id
+from rsgm_core.services.members import _positional_date, _warn, _warn_outside, enum_of, new_id
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
+
+
+__all__ = ["NetworkService", "StoredAttendance"]
 
 
 class StoredAttendance:
@@ -52,23 +60,27 @@ class StoredAttendance:
         self.deps = deps
 
     def invitations(self, member_ids: Sequence[str]) -> list[AttendanceFact]:
+        """Every recorded invitation of these members."""
         with self.deps.read() as uow:
             return uow.attendance.list({"member_id": list(member_ids)})
 
 
 class NetworkService:
+    """``app.network``: networks and their governance, roles, engagement, continuity and
+    mutual help (MEM-6..MEM-9, NET-1..NET-4)."""
+
     def __init__(self, deps: Deps, attendance: AttendanceSource | None = None) -> None:
         self.deps = deps
         self.attendance: AttendanceSource = attendance or StoredAttendance(deps)
 
     # Networks (NET-1)
 
-    def create_departmental(self, name: str, *, project_lead: str | None = None) -> Network:
+    def create_departmental_network(self, name: str, *, project_lead: str | None = None) -> Network:
         """NET-1: the CDG's one departmental network; ``project_lead`` stands in for a missing
         community referent."""
         with self.deps.transaction() as uow:
             if uow.networks.count({"kind": NetworkKind.DEPARTMENTAL}):
-                raise RuleViolation(
+                raise RuleViolation(  # needs storage: the networks already recorded
                     "le CDG a déjà son réseau départemental : un seul par centre de gestion",
                     rule="NET-1",
                     value=name,
@@ -78,7 +90,7 @@ class NetworkService:
                         created_on=self.deps.today())
             )  # fmt: skip
 
-    def create_community(
+    def create_community_network(
         self, epci: str, *, name: str | None = None, referent_id: str | None = None
     ) -> Network:
         """NET-1: the community network of an EPCI of the territory (one per EPCI)."""
@@ -87,7 +99,7 @@ class NetworkService:
             if found is None:
                 raise NotFoundError(f"EPCI inconnu : {epci!r}", value=epci)
             if not uow.networks.count({"kind": NetworkKind.DEPARTMENTAL}):
-                raise RuleViolation(
+                raise RuleViolation(  # needs storage: whether the departmental network exists
                     "créez d'abord le réseau départemental : un réseau communautaire s'inscrit "
                     "dans celui-ci",
                     rule="NET-1",
@@ -96,7 +108,7 @@ class NetworkService:
             if uow.networks.count({"epci": epci}):
                 raise ConflictError(f"l'EPCI {found.name} a déjà son réseau", value=epci)
             if referent_id:
-                self._active(uow, referent_id)
+                require_active(uow.members.get(referent_id))
             network = Network(
                 new_id(), NetworkKind.COMMUNITY, name or f"Réseau {found.name}", epci=epci,
                 referent_id=referent_id, created_on=self.deps.today(),
@@ -109,23 +121,26 @@ class NetworkService:
                 )  # fmt: skip
             return network
 
-    def networks(self) -> list[Network]:
+    def list_networks(self) -> list[Network]:
+        """The departmental network first, then the community networks by name."""
         with self.deps.read() as uow:
             return sorted(
                 uow.networks.list(), key=lambda n: (n.kind.value != "departemental", n.name)
             )
 
     def departmental(self) -> Network:
+        """NET-1: the CDG's departmental network (:class:`NotFoundError` if not created yet)."""
         with self.deps.read() as uow:
-            return _departmental(uow)
+            found = _departmental(uow)
+        if found is None:
+            raise NotFoundError("aucun réseau départemental enregistré", value=None)
+        return found
 
-    def lead(self, network_id: str) -> tuple[str, str | None]:
+    def get_lead(self, network_id: str) -> NetworkLead:
         """NET-1: who runs the network: its referent, or the CDG's project lead as stand-in."""
         with self.deps.read() as uow:
             network = uow.networks.get(network_id)
-            if network.kind is NetworkKind.DEPARTMENTAL:
-                return ("chef de projet du CDG", network.project_lead)
-            return lead(network, _departmental(uow, required=False))
+            return network_lead(network, _departmental(uow))
 
     def set_charter(
         self, network_id: str, charter: Charter, objectives: Iterable[Objective] = ()
@@ -139,20 +154,23 @@ class NetworkService:
 
     # Roles (MEM-6)
 
+    @renamed_keywords(since="on")
     def assign(
         self,
         network_id: str,
         member_id: str,
         role: NetworkRole | str,
         *,
-        since: dt.date | None = None,
+        on: dt.date | None = None,
         theme: str | None = None,
     ) -> RoleAssignment:
+        """MEM-6: the member (active) takes a role in the network from ``on`` (today); a community
+        referent becomes the community network's referent (NET-1)."""
         wanted = enum_of(NetworkRole, role, "rôle")
         with self.deps.transaction() as uow:
             network = uow.networks.get(network_id)
-            self._active(uow, member_id)
-            day = since or self.deps.today()
+            require_active(uow.members.get(member_id))
+            day = self.deps.on(on)
             if any(
                 a.member_id == member_id and a.role is wanted and a.current_on(day)
                 for a in uow.network_roles.list({"network_id": network_id})
@@ -161,39 +179,48 @@ class NetworkService:
                     f"ce membre est déjà {wanted.value} de ce réseau", value=member_id
                 )
             if wanted is NetworkRole.COMMUNITY_REFERENT:
-                if network.kind is not NetworkKind.COMMUNITY:
-                    raise RuleViolation(
-                        "un référent communautaire anime un réseau communautaire",
-                        rule="NET-1",
-                        value=network_id,
-                    )
+                check_referent_network(network)
                 uow.networks.update(attrs.evolve(network, referent_id=member_id))
             return uow.network_roles.add(
                 RoleAssignment(new_id(), network_id, member_id, wanted, day, theme=theme)
             )
 
     def end_role(self, assignment_id: str, *, on: dt.date | None = None) -> RoleAssignment:
+        """MEM-6: the role ends on ``on`` (today)."""
         with self.deps.transaction() as uow:
             assignment = uow.network_roles.get(assignment_id)
-            return uow.network_roles.update(attrs.evolve(assignment, until=on or self.deps.today()))
+            return uow.network_roles.update(attrs.evolve(assignment, until=self.deps.on(on)))
 
-    def roles(self, network_id: str) -> list[RoleAssignment]:
+    def list_roles(
+        self, *, network_id: str | None = None, member_id: str | None = None
+    ) -> list[RoleAssignment]:
+        """MEM-6: role assignments, past and current, of one network and/or one member."""
+        where = {k: v for k, v in (("network_id", network_id), ("member_id", member_id)) if v}
         with self.deps.read() as uow:
-            return uow.network_roles.list({"network_id": network_id})
+            return uow.network_roles.list(where)
 
     # Attendance, disengagement and continuity (MEM-7, MEM-8)
 
+    @_positional_date("on", index=2)
     def record_attendance(
-        self, member_id: str, event: str, on: dt.date, *, registered: bool, attended: bool
+        self,
+        member_id: str,
+        event: str,
+        *,
+        on: dt.date | None = None,
+        registered: bool,
+        attended: bool,
     ) -> AttendanceFact:
-        """A simple attendance fact (MEM-7), until the events feature records sign-in sheets."""
+        """A simple attendance fact (MEM-7) for an event held on ``on`` (today), until the events
+        feature records sign-in sheets."""
+        day = self.deps.on(on)
         with self.deps.transaction() as uow:
             uow.members.get(member_id)
             return uow.attendance.add(
-                AttendanceFact(new_id(), member_id, event, on, registered, attended)
+                AttendanceFact(new_id(), member_id, event, day, registered, attended)
             )
 
-    def disengaged(
+    def list_disengaged(
         self,
         *,
         on: dt.date | None = None,
@@ -205,15 +232,15 @@ class NetworkService:
             members = uow.members.list({"lifecycle": Lifecycle.ACTIVE})
         facts = self.attendance.invitations([m.id for m in members])
         return disengaged(
-            members, facts, on=on or self.deps.today(), last_events=last_events,
+            members, facts, on=self.deps.on(on), last_events=last_events,
             silent_months=silent_months,
         )  # fmt: skip
 
-    def warnings(self, *, on: dt.date | None = None) -> list[str | ContinuityWarning]:
-        """MEM-6 and MEM-8 for every network: too few animators; single-holder roles whose holder
-        is departing or disengaged, with candidates."""
-        day = on or self.deps.today()
-        away = {d.member_id for d in self.disengaged(on=day)}
+    def list_warnings(self, *, on: dt.date | None = None) -> list[NetworkWarning]:
+        """MEM-6 and MEM-8 for every network, by network name: too few animators; single-holder
+        roles whose holder is departing or disengaged, with candidates."""
+        day = self.deps.on(on)
+        away = {d.member_id for d in self.list_disengaged(on=day)}
         with self.deps.read() as uow:
             networks = uow.networks.list()
             assignments = uow.network_roles.list()
@@ -221,22 +248,21 @@ class NetworkService:
                 m.id: m
                 for m in uow.members.list({"id": sorted({a.member_id for a in assignments})})
             }
-        found: list[str | ContinuityWarning] = []
+        found: list[NetworkWarning] = []
         for network in sorted(networks, key=lambda n: n.name):
-            mine = [a for a in assignments if a.network_id == network.id]
-            if network.kind is NetworkKind.DEPARTMENTAL:
-                message = animator_warning(mine, on=day)
-                if message:
-                    found.append(f"{network.name} : {message}")
-            found.extend(continuity_warnings(network.id, mine, members, away, on=day))
+            found += network_warnings(
+                network.id, network.name, assignments, members, away, on=day,
+                departmental=network.kind is NetworkKind.DEPARTMENTAL,
+            )  # fmt: skip
         return found
 
     # Activation (MEM-9)
 
-    def activate(
+    def find_helpers(
         self, commune: str, *, expertises: Sequence[str] = (), software: Sequence[str] = ()
     ) -> list[Helper]:
-        """MEM-9: opted-in helpers for a commune in difficulty, best first, with reasons."""
+        """MEM-9, network activation: opted-in helpers for a commune in difficulty, best first,
+        with reasons."""
         thesaurus = self.deps.hooks.expertise_thesaurus()
         tools = self.deps.hooks.business_software()
         skill_keys = [fold(thesaurus.resolve(e)) for e in expertises]
@@ -255,7 +281,7 @@ class NetworkService:
             }
             keys = [*skill_keys, *tool_keys]
             facts = uow.directory_facts.list({"member_id": ids, "key": keys}) if keys else []
-        places: dict[str, list] = {}
+        places: dict[str, list[Commune]] = {}
         for p in positions:
             if p.commune in communes:
                 places.setdefault(p.member_id, []).append(communes[p.commune])
@@ -265,26 +291,32 @@ class NetworkService:
 
     # Committees (NET-2, NET-3)
 
+    @renamed_keywords(created_on="on")
     def set_committee(
-        self, kind: CommitteeKind | str, seats: Iterable[Seat], *, created_on: dt.date | None = None
+        self, kind: CommitteeKind | str, seats: Iterable[Seat], *, on: dt.date | None = None
     ) -> Committee:
+        """NET-2/NET-3: the committee's seats; ``on`` is the day it was set up (kept from before,
+        else today), from which the follow-up committee's yearly meeting is due."""
         wanted = enum_of(CommitteeKind, kind, "comité")
         with self.deps.transaction() as uow:
             old = uow.committees.find(wanted)
             committee = Committee(
                 wanted, tuple(seats), old.meetings if old else (),
-                created_on or (old.created_on if old else self.deps.today()),
+                on or (old.created_on if old else self.deps.today()),
             )  # fmt: skip
             for seat in committee.seats:
                 if seat.epci is not None and uow.epcis.find(seat.epci) is None:
                     raise NotFoundError(f"EPCI inconnu : {seat.epci!r}", value=seat.epci)
             return (uow.committees.update if old else uow.committees.add)(committee)
 
-    def record_meeting(self, kind: CommitteeKind | str, on: dt.date) -> Committee:
+    @_positional_date("on", index=1)
+    def record_meeting(self, kind: CommitteeKind | str, *, on: dt.date | None = None) -> Committee:
+        """NET-2: the committee met on ``on`` (today)."""
         wanted = enum_of(CommitteeKind, kind, "comité")
+        day = self.deps.on(on)
         with self.deps.transaction() as uow:
             committee = uow.committees.get(wanted)
-            meetings = tuple(sorted({*committee.meetings, on}))
+            meetings = tuple(sorted({*committee.meetings, day}))
             return uow.committees.update(attrs.evolve(committee, meetings=meetings))
 
     def committee_report(
@@ -297,22 +329,57 @@ class NetworkService:
             committee = uow.committees.find(wanted) or Committee(wanted)
             sirens = [n.epci for n in uow.networks.list({"kind": NetworkKind.COMMUNITY})]
             names = {e.siren: e.name for e in uow.epcis.list({"siren": sirens})}
-        return committee_report(committee, names.items(), on=on or self.deps.today())
+        return committee_report(committee, names.items(), on=self.deps.on(on))
 
-    def _active(self, uow: UnitOfWork, member_id: str) -> None:
-        member = uow.members.get(member_id)
-        if member.lifecycle is not Lifecycle.ACTIVE:
-            raise RuleViolation(
-                f"{member.full_name} n'est pas membre actif ({member.lifecycle.value})",
-                rule="MEM-6",
-                value=member_id,
-            )
+    # Deprecated names kept for one release (their old signatures and results).
+
+    def lead(self, network_id: str) -> tuple[str, str | None]:
+        """Deprecated: use :meth:`get_lead`, which returns a :class:`NetworkLead`."""
+        _warn("lead", "get_lead")
+        found = self.get_lead(network_id)
+        return (found.title, found.holder)
+
+    def roles(self, network_id: str) -> list[RoleAssignment]:
+        """Deprecated: use :meth:`list_roles` (``network_id=`` keyword)."""
+        _warn("roles", "list_roles")
+        return self.list_roles(network_id=network_id)
+
+    def warnings(self, *, on: dt.date | None = None) -> list[str | ContinuityWarning]:
+        """Deprecated: use :meth:`list_warnings`, which returns :class:`NetworkWarning` only."""
+        _warn("warnings", "list_warnings")
+        return [w.continuity or w.message for w in self.list_warnings(on=on)]
+
+    # Still called by other modules of the package for now: the warning goes to their caller.
+
+    def activate(
+        self, commune: str, *, expertises: Sequence[str] = (), software: Sequence[str] = ()
+    ) -> list[Helper]:
+        """Deprecated: use :meth:`find_helpers`."""
+        _warn_outside("activate", "find_helpers")
+        return self.find_helpers(commune, expertises=expertises, software=software)
+
+    def disengaged(
+        self,
+        *,
+        on: dt.date | None = None,
+        last_events: int = DEFAULT_LAST_EVENTS,
+        silent_months: int = DEFAULT_SILENT_MONTHS,
+    ) -> list[Disengagement]:
+        """Deprecated: use :meth:`list_disengaged`."""
+        _warn_outside("disengaged", "list_disengaged")
+        return self.list_disengaged(on=on, last_events=last_events, silent_months=silent_months)
 
 
-def _departmental(uow: UnitOfWork, *, required: bool = True) -> Network | None:  # type: ignore[return]
+deprecated_aliases(
+    NetworkService,
+    create_departmental="create_departmental_network",
+    create_community="create_community_network",
+    networks="list_networks",
+)
+for _name in ("lead", "roles", "warnings", "activate", "disengaged"):
+    getattr(NetworkService, _name).__deprecated__ = "see its docstring"
+
+
+def _departmental(uow: UnitOfWork) -> Network | None:
     found = uow.networks.list({"kind": NetworkKind.DEPARTMENTAL})
-    if found:
-        return found[0]
-    if required:
-        raise NotFoundError("aucun réseau départemental enregistré", value=None)
-    return None
+    return found[0] if found else None

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from rsgm_core._compat import deprecated_aliases
 from rsgm_core.domain.governance import Seat
 from rsgm_core.domain.rgpd import ANONYMOUS, DEFAULT_RETENTION_DAYS, anonymise, past_retention
 from rsgm_core.render.exports import to_json
@@ -38,7 +39,12 @@ PERSONAL = (
 )
 
 
+__all__ = ["PERSONAL", "RgpdService"]
+
+
 class RgpdService:
+    """``app.rgpd``: the right of access, erasure and the retention purge (MEM-11)."""
+
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
@@ -47,7 +53,7 @@ class RgpdService:
         """``Settings(plugins={"rgpd": {"retention_days": 1095}})``; three years by default."""
         return int(self.deps.settings.plugin("rgpd").get("retention_days", DEFAULT_RETENTION_DAYS))
 
-    def export(self, member_id: str) -> dict[str, Any]:
+    def export_personal_data(self, member_id: str) -> dict[str, Any]:
         """MEM-11, right of access: everything held on one person, as plain JSON values."""
         with self.deps.read() as uow:
             member = uow.members.get(member_id)
@@ -71,53 +77,61 @@ class RgpdService:
         held["exporte_le"] = self.deps.today().isoformat()
         return held
 
-    def export_json(self, member_id: str) -> str:
-        return to_json(self.export(member_id))
+    def export_personal_data_json(self, member_id: str) -> str:
+        """:meth:`export_personal_data` as JSON text."""
+        return to_json(self.export_personal_data(member_id))
 
     def erase(self, member_id: str) -> None:
         """MEM-11: anonymise the person everywhere; their records stay, so counts and rates do."""
         with self.deps.transaction() as uow:
-            self._erase(uow, member_id, self.deps.today())
+            _erase(uow, member_id, self.deps.today())
 
     def purge(self, *, on: dt.date | None = None, retention_days: int | None = None) -> list[str]:
         """MEM-11: erase every departed member past the retention period; their ids."""
-        day = on or self.deps.today()
+        day = self.deps.on(on)
         keep = self.retention_days if retention_days is None else retention_days
         with self.deps.transaction() as uow:
             due = past_retention(uow.members.list(), on=day, retention_days=keep)
             for member in due:
-                self._erase(uow, member.id, day)
+                _erase(uow, member.id, day)
         return [m.id for m in due]
 
-    def _erase(self, uow: UnitOfWork, member_id: str, day: dt.date) -> None:
-        member = uow.members.get(member_id)
-        uow.members.update(anonymise(member, on=day))
-        for name in ("directory_facts", "consents"):
-            repo = uow.repository(name)
-            for record in repo.list({"member_id": member_id}):
-                repo.remove(record.id)
-        uow.survey_answers.update_all(
-            attrs.evolve(a, comment="")
-            for a in uow.survey_answers.list({"member_id": member_id})
-            if a.comment
+
+deprecated_aliases(
+    RgpdService, export="export_personal_data", export_json="export_personal_data_json"
+)
+
+
+def _erase(uow: UnitOfWork, member_id: str, day: dt.date) -> None:
+    """MEM-11: anonymise one person inside the caller's unit of work."""
+    member = uow.members.get(member_id)
+    uow.members.update(anonymise(member, on=day))
+    for name in ("directory_facts", "consents"):
+        repo = uow.repository(name)
+        for record in repo.list({"member_id": member_id}):
+            repo.remove(record.id)
+    uow.survey_answers.update_all(
+        attrs.evolve(a, comment="")
+        for a in uow.survey_answers.list({"member_id": member_id})
+        if a.comment
+    )
+    for committee in uow.committees.list():
+        seats = tuple(
+            Seat(s.kind, " ".join(ANONYMOUS), s.epci) if s.holder == member_id else s
+            for s in committee.seats
         )
-        for committee in uow.committees.list():
-            seats = tuple(
-                Seat(s.kind, " ".join(ANONYMOUS), s.epci) if s.holder == member_id else s
-                for s in committee.seats
+        if seats != committee.seats:
+            uow.committees.update(attrs.evolve(committee, seats=seats))
+    if member.email:  # messages stay counted, their content and address go
+        uow.outbox.update_all(
+            attrs.evolve(
+                m,
+                recipient=f"anonyme-{member_id[:8]}@rsgm.invalid",
+                subject="(effacé)",
+                body_text="(effacé)",
+                body_html=None,
+                last_error=None,
+                attachments=(),
             )
-            if seats != committee.seats:
-                uow.committees.update(attrs.evolve(committee, seats=seats))
-        if member.email:  # messages stay counted, their content and address go
-            uow.outbox.update_all(
-                attrs.evolve(
-                    m,
-                    recipient=f"anonyme-{member_id[:8]}@rsgm.invalid",
-                    subject="(effacé)",
-                    body_text="(effacé)",
-                    body_html=None,
-                    last_error=None,
-                    attachments=(),
-                )
-                for m in uow.outbox.list({"recipient": member.email})
-            )
+            for m in uow.outbox.list({"recipient": member.email})
+        )
