@@ -129,7 +129,7 @@ def _publish(args: argparse.Namespace) -> int:
     text = Path(args.text).read_text(encoding="utf-8")
     with open_app(args) as app:
         version = app.access.publish_charter(args.title, text)
-        told = sum(1 for m in app.outbox.list() if m.template == "charter_new_version")
+        told = sum(1 for m in app.outbox.list_messages() if m.template == "charter_new_version")
     print(f"version {version.version} publiée le {version.published_on.isoformat()} ; {told} annonce(s) dans la boîte d'envoi")  # fmt: skip
     return 0
 

@@ -130,7 +130,7 @@ def _partner_add(args: argparse.Namespace) -> int:
 
 def _partner_list(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        partners = app.partners.list(category=args.category, theme=args.theme)
+        partners = app.partners.list_partners(category=args.category, theme=args.theme)
         today = app.today()
     print_table(
         ("nom", "organisme", "catégorie", "thèmes", "années", "à jour"),

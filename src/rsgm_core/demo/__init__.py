@@ -93,7 +93,7 @@ def _demo(args: argparse.Namespace) -> int:
             app.members.add_position(
                 members[key], commune, function, work_time=work_time, status=status
             )
-        sent = app.outbox.list()
+        sent = app.outbox.list_messages()
         print(
             f"2. {len(members)} agents enregistrés, {len(sent)} messages de bienvenue envoyés "
             f"(lisibles dans {mails})"

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from rsgm_core.cli.common import print_table
 from rsgm_core.domain.governance import Charter, Objective, ObjectiveKind, Seat, SeatKind
+from rsgm_core.render.text import print_table
 
 if TYPE_CHECKING:
     from rsgm_core.app import App
@@ -142,5 +142,5 @@ def network_demo(app: App, members: dict[str, str]) -> None:
         years=[2025],
     )  # fmt: skip
     print(
-        f"\n6. {len(app.partners.list())} partenaires enregistrés ; « rsgm partners list » les affiche"
+        f"\n6. {len(app.partners.list_partners())} partenaires enregistrés ; « rsgm partners list » les affiche"
     )

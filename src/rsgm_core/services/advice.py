@@ -140,7 +140,7 @@ class AdviceService:
         """CNS-1: refer the request to a member with the expertise, ranked as in network
         activation (MEM-9): ``member_id`` if given, else the first of the ranking."""
         request = self.get(request_id)
-        helpers = NetworkService(self.deps).activate(
+        helpers = NetworkService(self.deps).find_helpers(
             request.commune, expertises=[request.theme], software=software
         )
         with self.deps.transaction() as uow:

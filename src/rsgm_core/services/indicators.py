@@ -220,7 +220,7 @@ class IndicatorService:
         return self.list_event_figures(period=period, scope=scope)
 
     def _disengaged(self, data: _Data, period: Period) -> int:
-        listed = {d.member_id for d in NetworkService(self.deps).disengaged(on=period.end)}
+        listed = {d.member_id for d in NetworkService(self.deps).list_disengaged(on=period.end)}
         return len(listed & data.member_ids)
 
     def coverage_by_epci(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-import sys
 import uuid
 import warnings
 from collections.abc import Callable, Mapping
@@ -88,20 +87,6 @@ def _positional_date(name: str, *, index: int) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]  # same signature as ``method``
 
     return decorate
-
-
-def _warn_outside(old: str, new: str) -> None:
-    """The deprecation warning of an old name still called by other modules of the package for
-    now: it names the first caller outside ``rsgm_core``, so it stays a warning there."""
-    level, frame = 3, sys._getframe(2)
-    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith("rsgm_core"):
-        frame = frame.f_back
-        level += 1
-    warnings.warn(
-        f"{old}() is deprecated since rsgm_core 0.2.0; use {new}() instead",
-        DeprecationWarning,
-        stacklevel=level,
-    )
 
 
 class MemberService:

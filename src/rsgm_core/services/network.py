@@ -43,7 +43,7 @@ from rsgm_core.domain.governance import (
 from rsgm_core.domain.members import Lifecycle
 from rsgm_core.domain.territory import Commune
 from rsgm_core.errors import ConflictError, NotFoundError, RuleViolation
-from rsgm_core.services.members import _positional_date, _warn, _warn_outside, enum_of, new_id
+from rsgm_core.services.members import _positional_date, _warn, enum_of, new_id
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
@@ -349,13 +349,11 @@ class NetworkService:
         _warn("warnings", "list_warnings")
         return [w.continuity or w.message for w in self.list_warnings(on=on)]
 
-    # Still called by other modules of the package for now: the warning goes to their caller.
-
     def activate(
         self, commune: str, *, expertises: Sequence[str] = (), software: Sequence[str] = ()
     ) -> list[Helper]:
         """Deprecated: use :meth:`find_helpers`."""
-        _warn_outside("activate", "find_helpers")
+        _warn("activate", "find_helpers")
         return self.find_helpers(commune, expertises=expertises, software=software)
 
     def disengaged(
@@ -366,7 +364,7 @@ class NetworkService:
         silent_months: int = DEFAULT_SILENT_MONTHS,
     ) -> list[Disengagement]:
         """Deprecated: use :meth:`list_disengaged`."""
-        _warn_outside("disengaged", "list_disengaged")
+        _warn("disengaged", "list_disengaged")
         return self.list_disengaged(on=on, last_events=last_events, silent_months=silent_months)
 
 

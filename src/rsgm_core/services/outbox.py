@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import sys
 import uuid
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -312,18 +311,12 @@ class OutboxService:
                 uow.meta.update(entry)
 
 
-# Modules of the package that still call ``app.outbox.list()``: they move to ``list_messages``
-# with their own areas' renaming; until then the old name stays quiet for them alone.
-_NOT_YET_RENAMED = frozenset({"rsgm_core.cli.access", "rsgm_core.demo"})
-
-
 def _list(self: OutboxService, status: MessageStatus | str | None = None) -> list[OutboxMessage]:
-    if sys._getframe(1).f_globals.get("__name__") not in _NOT_YET_RENAMED:
-        warnings.warn(
-            "list() is deprecated since rsgm_core 0.2.0; use list_messages(status=…) instead",
-            DeprecationWarning,
-            stacklevel=2,
-        )
+    warnings.warn(
+        "list() is deprecated since rsgm_core 0.2.0; use list_messages(status=…) instead",
+        DeprecationWarning,
+        stacklevel=2,
+    )
     return self.list_messages(status=status)
 
 

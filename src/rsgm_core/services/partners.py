@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import sys
 import warnings
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -27,21 +26,11 @@ R = TypeVar("R")
 # --- Deprecated names, kept for one release (0.2.0). ------------------------------------------
 
 
-def _outside_caller() -> int:
-    """The ``stacklevel`` of the first frame outside rsgm_core: a deprecated name is reported
-    where the caller's code uses it, also when it is reached through rsgm_core's own modules that
-    still use it (the CLI's ``partners list``)."""
-    level, frame = 2, sys._getframe(2)
-    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith("rsgm_core"):
-        frame, level = frame.f_back, level + 1
-    return level
-
-
 def _warn(old: str, new: str) -> None:
     warnings.warn(
         f"app.partners.{old} is deprecated since rsgm_core 0.2.0; use app.partners.{new} instead",
         DeprecationWarning,
-        stacklevel=_outside_caller(),
+        stacklevel=3,  # the caller of the deprecated name
     )
 
 
