@@ -156,6 +156,12 @@ def test_community_space_needs_pack_request_and_agreements_CHA_3_CHA_4(
     app.network.create_community(PARTHENAY_GATINE, referent_id=net.claire)
     app.access.agree(agent.id, space.id, "référent", by=net.claire)
     assert app.access.explain(agent.id, "visiteur", space.id).allowed
+    agreed = app.access.list_agreements(member_id=agent.id, space_id=space.id)
+    assert {(a.party, a.given_by) for a in agreed} == {
+        (AgreementParty.ADMINISTRATOR, net.admin), (AgreementParty.REFERENT, net.claire),
+    }  # fmt: skip
+    assert [s.member_id for s in app.access.list_staff() if s.administrator] == [net.admin]
+    assert [g.member_id for g in app.access.list_grants(space_id=space.id)] == [net.claire]
 
 
 def test_referent_agreement_needs_the_referent_CHA_4(app: App, net: SimpleNamespace) -> None:
@@ -283,7 +289,9 @@ def test_reports_and_sanctions_are_recorded_and_the_employer_told_CHA_9(
     report = app.moderation.file_report(net.claire, by=other.id, reason="propos injurieux")
     nothing_written(
         app,
-        lambda: app.moderation.sanction(net.claire, "restriction des droits", by=other.id, reason="x"),
+        lambda: app.moderation.sanction(
+            net.claire, "restriction des droits", by=other.id, reason="x"
+        ),
         "CHA-9",
     )
     sanction = app.moderation.sanction(
@@ -368,7 +376,9 @@ def test_lifting_a_removal_ends_it_and_the_administrator_invites_again_CHA_9(
     assert app.access.grant(net.claire, net.space, "contributeur", by=net.admin).active
     # No town hall address: the notice is recorded, to send by other means (as for the sanction).
     [lift_notice] = [
-        n for n in app.moderation.list_notices(sendable=False) if n.kind is NoticeKind.SANCTION_LIFTED
+        n
+        for n in app.moderation.list_notices(sendable=False)
+        if n.kind is NoticeKind.SANCTION_LIFTED
     ]
     assert lift_notice.message_id is None and lift_notice.commune == AUBIGNY
     assert "aucune adresse connue" in lift_notice.detail
@@ -389,7 +399,9 @@ def test_bad_lifting_is_refused_and_writes_nothing_CHA_9(app: App, net: SimpleNa
     )
     assert "Paul Moreau n'est pas administrateur du CDG" in error.message
     nothing_written(
-        app, lambda: app.moderation.lift_sanction(sanction_id, by="x@example.org", reason="x"), "CHA-9"
+        app,
+        lambda: app.moderation.lift_sanction(sanction_id, by="x@example.org", reason="x"),
+        "CHA-9",
     )
     nothing_written(
         app, lambda: app.moderation.lift_sanction(sanction_id, by=net.admin, reason=" "), "CHA-9"

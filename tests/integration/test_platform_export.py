@@ -119,9 +119,16 @@ def test_rsgm_platform_exporters_joins_plugins_and_records_per_platform(
         "memory://", plugins=[FakePlugin()], clock=rsgm_clock, settings=settings
     ) as app:
         assert {e.name for e in app.hooks.platform_exporters()} == {"fake", "interstis"}
+        assert app.platform.list_platforms() == ["fake", "interstis"]
         setup(app)
-        assert app.platform.export_accounts("fake", format="txt").text == "1 compte(s), complet=True, {'x': 1}"
+        assert (
+            app.platform.export_accounts("fake", format="txt").text
+            == "1 compte(s), complet=True, {'x': 1}"
+        )
         # Each platform keeps its own history: Interstis has not been given anything yet.
         assert not app.platform.export_accounts("interstis", since_last=True).empty
+        assert [e.platform for e in app.platform.list_exports()] == ["fake", "interstis"]
+        [fake] = app.platform.list_exports(platform="fake")
+        assert fake.full and fake.exported_at == rsgm_clock.now()
         with pytest.raises(NotFoundError, match="plateforme inconnue"):
             app.platform.export_accounts("autre")

@@ -279,7 +279,9 @@ def _lift(args: argparse.Namespace) -> int:
 
 def _sanctions(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        found = app.moderation.list_sanctions(member_id=args.member, active=True if args.active else None)
+        found = app.moderation.list_sanctions(
+            member_id=args.member, active=True if args.active else None
+        )
         people = {s.member_id: app.members.get(s.member_id) for s in found}
     names = {key: m.email or m.full_name for key, m in people.items()}
     print_table(
@@ -297,7 +299,9 @@ def _sanctions(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        result = app.platform.export_accounts("interstis", since_last=args.since_last, format=args.format)
+        result = app.platform.export_accounts(
+            "interstis", since_last=args.since_last, format=args.format
+        )
     if args.output:
         Path(args.output).write_text(result.text, encoding="utf-8", newline="")
         what = "rien à appliquer" if result.empty else f"écrit dans {args.output}"

@@ -52,9 +52,7 @@ class ModerationService:
             reporter = find_member(uow, by, rule="CHA-9")
             if space_id is not None:
                 uow.spaces.get(space_id)
-            report = AbuseReport(
-                new_id(), person.id, reporter.id, self.deps.on(on), why, space_id
-            )
+            report = AbuseReport(new_id(), person.id, reporter.id, self.deps.on(on), why, space_id)
             return uow.abuse_reports.add(report)
 
     def list_reports(self) -> list[AbuseReport]:
