@@ -59,11 +59,8 @@ def access_demo(app: App, members: dict[str, str]) -> None:
         "(« rsgm members depart »), tous ses accès le seraient et la mairie prévenue (CHA-7). "
         "Export différentiel :\n"
     )
-    print(
-        app.platform.export_accounts("interstis", since_last=True, format="csv").text.lstrip(
-            "\ufeff"
-        )
-    )
+    delta = app.platform.export_accounts("interstis", since_last=True, format="csv")
+    print(delta.text.lstrip("\ufeff"))
 
 
 def _town_halls(app: App) -> list[TownHall]:

@@ -39,9 +39,15 @@ from rsgm_core.services.moderation import ModerationService
 from rsgm_core.services.platform_export import PlatformService
 
 if TYPE_CHECKING:
+    from typing_extensions import deprecated
+
+    from rsgm_core.domain.access import Sanction, SanctionKind
+    from rsgm_core.domain.access_records import AbuseReport, EmployerNotice
+    from rsgm_core.domain.charters import Capacity, CharterStatus, CharterVersion, Signature
     from rsgm_core.domain.members import Member
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
+    from rsgm_core.services.platform_export import ExportResult
 
 DEPARTMENTAL_ID = "departemental"
 
@@ -243,6 +249,73 @@ class AccessService:
                 where["space_id"] = space_id
             found = uow.agreements.list(where or None)
         return sorted(found, key=lambda a: (a.given_on, a.id))
+
+    if TYPE_CHECKING:  # the former names, attached below at run time: typed for a caller's checker
+
+        @deprecated("use app.charters.publish()")
+        def publish_charter(
+            self, title: str, text: str, *, on: dt.date | None = None
+        ) -> CharterVersion: ...
+        @deprecated("use app.charters.list_versions()")
+        def charters(self) -> list[CharterVersion]: ...
+        @deprecated("use app.charters.sign()")
+        def sign(
+            self,
+            commune: str,
+            signer: str,
+            capacity: Capacity | str,
+            *,
+            space: SpaceKind | str = SpaceKind.DEPARTMENTAL,
+            version: int | None = None,
+            on: dt.date | None = None,
+        ) -> Signature: ...
+        @deprecated("use app.charters.status()")
+        def charter_status(self, commune: str, *, on: dt.date | None = None) -> CharterStatus: ...
+        @deprecated("use app.access.create_departmental_space()")
+        def create_departmental(self, name: str = "Espace départemental") -> Space: ...
+        @deprecated("use app.access.create_community_space()")
+        def create_community(self, epci: str, name: str | None = None) -> Space: ...
+        @deprecated("use app.access.list_spaces()")
+        def spaces(self) -> list[Space]: ...
+        @deprecated("use app.access.list_grants(member_id=…)")
+        def grants(self, *, member: str | None = None, active: bool = True) -> list[Grant]: ...
+        @deprecated("use app.moderation.file_report()")
+        def report(
+            self,
+            member: str,
+            *,
+            by: str,
+            reason: str,
+            space_id: str | None = None,
+            on: dt.date | None = None,
+        ) -> AbuseReport: ...
+        @deprecated("use app.moderation.list_reports()")
+        def reports(self) -> list[AbuseReport]: ...
+        @deprecated("use app.moderation.sanction()")
+        def sanction(
+            self,
+            member: str,
+            kind: SanctionKind | str,
+            *,
+            by: str,
+            reason: str,
+            report_id: str | None = None,
+            on: dt.date | None = None,
+        ) -> Sanction: ...
+        @deprecated("use app.moderation.lift_sanction()")
+        def lift_sanction(
+            self, sanction_id: str, *, by: str, reason: str, on: dt.date | None = None
+        ) -> Sanction: ...
+        @deprecated("use app.moderation.list_sanctions(member_id=…)")
+        def sanctions(
+            self, *, member: str | None = None, active: bool | None = None
+        ) -> list[Sanction]: ...
+        @deprecated("use app.moderation.list_notices()")
+        def notices(self, *, sendable: bool | None = None) -> list[EmployerNotice]: ...
+        @deprecated("use app.platform.export_accounts()")
+        def export(
+            self, platform: str, *, since_last: bool = False, format: str = "csv"
+        ) -> ExportResult: ...
 
 
 # The former names on ``app.access``, kept one release. Each warns with the call replacing it.
