@@ -45,9 +45,9 @@ if TYPE_CHECKING:
     from rsgm_core.domain.access_records import AbuseReport, EmployerNotice
     from rsgm_core.domain.charters import Capacity, CharterStatus, CharterVersion, Signature
     from rsgm_core.domain.members import Member
+    from rsgm_core.domain.platform import ExportResult
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
-    from rsgm_core.services.platform_export import ExportResult
 
 DEPARTMENTAL_ID = "departemental"
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-import attrs
-
 from rsgm_core.domain.access import Role
 from rsgm_core.domain.access_records import PlatformExport
 from rsgm_core.domain.platform import (
+    ExportResult,
     PlatformExporter,
     PlatformMembership,
     PlatformState,
@@ -24,25 +23,9 @@ if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
-__all__ = ["ExportResult", "PlatformService"]
+__all__ = ["ExportResult", "PlatformService", "export_accounts", "platform_state"]
 
 CDG = "Centre de gestion"
-
-
-@attrs.frozen
-class ExportResult:
-    """One export for a platform: the ``state`` rendered (the snapshot when ``full``, else the
-    delta since the last export) and its ``text`` in the format asked."""
-
-    platform: str
-    full: bool
-    state: PlatformState  # what was rendered: the snapshot, or the delta
-    text: str
-
-    @property
-    def empty(self) -> bool:
-        """Nothing to apply on the platform."""
-        return self.state.empty
 
 
 def platform_state(uow: UnitOfWork, day: dt.date) -> PlatformState:
