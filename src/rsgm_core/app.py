@@ -228,6 +228,29 @@ class App:
 
     # --- access slice: new areas go here. -----------------------------------------------------
 
+    if TYPE_CHECKING:  # the module's list above is shared; the access slice's areas are here
+        from rsgm_core.services.charters import CharterService
+        from rsgm_core.services.moderation import ModerationService
+        from rsgm_core.services.platform_export import PlatformService
+
+    @cached_property
+    def charters(self) -> CharterService:
+        from rsgm_core.services.charters import CharterService
+
+        return CharterService(self.deps)
+
+    @cached_property
+    def moderation(self) -> ModerationService:
+        from rsgm_core.services.moderation import ModerationService
+
+        return ModerationService(self.deps)
+
+    @cached_property
+    def platform(self) -> PlatformService:
+        from rsgm_core.services.platform_export import PlatformService
+
+        return PlatformService(self.deps)
+
     @cached_property
     def toolbox(self) -> ToolboxService:
         from rsgm_core.services.toolbox import ToolboxService

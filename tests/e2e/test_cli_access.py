@@ -80,10 +80,10 @@ def test_sanctions_are_listed_and_lifted_from_the_command_line_CHA_9(
 ) -> None:
     with rsgm_core.open(f"sqlite:///{db}") as app:
         app.access.add_staff("anne.chevalier@cdg79.fr", administrator=True)
-        app.access.create_departmental()
-        app.access.publish_charter("Charte", "Accès sur invitation.")
-        app.access.sign("79019", "Jean Dupont", "maire")
-        app.access.sign("79019", "Claire Martin", "sgm")
+        app.access.create_departmental_space()
+        app.charters.publish("Charte", "Accès sur invitation.")
+        app.charters.sign("79019", "Jean Dupont", "maire")
+        app.charters.sign("79019", "Claire Martin", "sgm")
         app.directory.set_town_hall("79019", "1 place de la Mairie", email="mairie@aubigny.fr")
         app.access.grant(
             "claire.martin@example.org", "departemental", "contributeur",
@@ -137,7 +137,7 @@ def test_agreements_for_a_non_sgm_from_the_command_line_CHA_4(
     gatine = "200041333"  # the EPCI of Aubigny (79019)
     with rsgm_core.open(f"sqlite:///{db}") as app:
         app.access.add_staff("anne.chevalier@cdg79.fr", administrator=True)
-        app.access.create_community(gatine)
+        app.access.create_community_space(gatine)
         app.network.create_departmental("Réseau des SGM des Deux-Sèvres")
         by_email = {m.email: m.id for m in app.members.list()}
         app.network.create_community(gatine, referent_id=by_email["claire.martin@example.org"])

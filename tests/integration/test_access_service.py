@@ -1,5 +1,6 @@
-"""``app.access`` on both backends: the charter, spaces and grants, revocation, reports and
-sanctions (CHA-1..CHA-9). Each bad input is a clear error with its rule and writes nothing."""
+"""``app.charters``, ``app.access`` and ``app.moderation`` on every backend: the charter, spaces
+and grants, revocation, reports and sanctions (CHA-1..CHA-9). Each bad input is a clear error with
+its rule and writes nothing."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ import sqlalchemy as sa
 import rsgm_core
 from rsgm_core import NotFoundError, RuleViolation
 from rsgm_core.app import App
-from rsgm_core.domain.access import Role, Sanction, SanctionKind
+from rsgm_core.domain.access import Role, Sanction, SanctionKind, Space
 from rsgm_core.domain.access_records import Agreement, AgreementParty, NoticeKind
 from rsgm_core.domain.charters import Capacity, SpaceKind
 from rsgm_core.domain.messages import MessageStatus
 from rsgm_core.plugins.sql import migrations
-from tests.conftest import SAMPLE, fixed_clock
+from rsgm_core.testing import Clock
+from tests.conftest import SAMPLE
 from tests.helpers import nothing_written, snapshot
 
 PUBLISHED = dt.date(2025, 1, 6)
@@ -33,14 +35,14 @@ def net(app: App) -> SimpleNamespace:
     app.access.add_staff(admin.id, administrator=True)
     claire = app.members.add("Claire", "Martin", email="claire.martin@example.org")
     app.members.add_position(claire.id, AUBIGNY, "sgm")
-    space = app.access.create_departmental()
-    app.access.publish_charter("Charte d'utilisation", "Texte de la charte", on=PUBLISHED)
+    space = app.access.create_departmental_space()
+    app.charters.publish("Charte d'utilisation", "Texte de la charte", on=PUBLISHED)
     return SimpleNamespace(admin=admin.id, claire=claire.id, space=space.id)
 
 
 def sign_aubigny(app: App) -> None:
-    app.access.sign(AUBIGNY, "Jean Dupont", "maire")
-    app.access.sign(AUBIGNY, "Claire Martin", Capacity.SGM)
+    app.charters.sign(AUBIGNY, "Jean Dupont", "maire")
+    app.charters.sign(AUBIGNY, "Claire Martin", Capacity.SGM)
 
 
 def test_a_grant_needs_the_signatures_then_succeeds_CHA_1_CHA_2(
@@ -53,7 +55,7 @@ def test_a_grant_needs_the_signatures_then_succeeds_CHA_1_CHA_2(
     )
     assert "charte" in error.message
     sign_aubigny(app)
-    assert app.access.charter_status(AUBIGNY).missing[SpaceKind.DEPARTMENTAL] == []
+    assert app.charters.status(AUBIGNY).missing[SpaceKind.DEPARTMENTAL] == []
     grant = app.access.grant("claire.martin@example.org", net.space, Role.CONTRIBUTOR, by=net.admin)
     assert grant.active and grant.commune == AUBIGNY and grant.granted_by == net.admin
     assert app.access.explain(net.claire, "contributeur", net.space).allowed
@@ -61,11 +63,11 @@ def test_a_grant_needs_the_signatures_then_succeeds_CHA_1_CHA_2(
 
 def test_a_signature_without_the_capacity_is_refused_CHA_1(app: App, net: SimpleNamespace) -> None:
     # Aubigny has fewer than 3,500 inhabitants: the SGM signs, not a DGS.
-    error = nothing_written(app, lambda: app.access.sign(AUBIGNY, "Paul Roy", "dgs"), "CHA-1")
+    error = nothing_written(app, lambda: app.charters.sign(AUBIGNY, "Paul Roy", "dgs"), "CHA-1")
     assert "directeur général des services" in error.message
     # Parthenay has 3,500 or more: the DGS signs, not an SGM.
-    nothing_written(app, lambda: app.access.sign(PARTHENAY, "Paul Roy", "sgm"), "CHA-1")
-    assert app.access.sign(PARTHENAY, "Paul Roy", "dgs").capacity is Capacity.DGS
+    nothing_written(app, lambda: app.charters.sign(PARTHENAY, "Paul Roy", "sgm"), "CHA-1")
+    assert app.charters.sign(PARTHENAY, "Paul Roy", "dgs").capacity is Capacity.DGS
 
 
 def test_a_signature_on_a_superseded_version_is_refused_and_history_kept_CHA_8(
@@ -74,15 +76,15 @@ def test_a_signature_on_a_superseded_version_is_refused_and_history_kept_CHA_8(
     sign_aubigny(app)
     app.access.grant(net.claire, net.space, "contributeur", by=net.admin)
     app.outbox.deliver_due()
-    v2 = app.access.publish_charter("Charte v2", "Nouveau texte", on=dt.date(2025, 3, 1))
+    v2 = app.charters.publish("Charte v2", "Nouveau texte", on=dt.date(2025, 3, 1))
     assert v2.version == 2
     told = [m for m in app.outbox.list() if m.template == "charter_new_version"]
     assert [m.recipient for m in told] == ["claire.martin@example.org"]  # every user (CHA-8)
     error = nothing_written(
-        app, lambda: app.access.sign(AUBIGNY, "Jean Dupont", "maire", version=1), "CHA-8"
+        app, lambda: app.charters.sign(AUBIGNY, "Jean Dupont", "maire", version=1), "CHA-8"
     )
     assert "n'est plus en vigueur" in error.message
-    status = app.access.charter_status(AUBIGNY)
+    status = app.charters.status(AUBIGNY)
     assert status.version == 2 and [s.version for s in status.signatures] == [1, 1]
     assert len(status.missing[SpaceKind.DEPARTMENTAL]) == 2  # v2 is not signed yet
     assert not app.access.explain(net.claire, "contributeur", net.space).allowed
@@ -125,8 +127,8 @@ def test_a_generic_or_commune_mailbox_is_refused_CHA_6(app: App, net: SimpleName
 def test_the_departmental_space_is_for_small_communes_CHA_3(app: App, net: SimpleNamespace) -> None:
     dgs = app.members.add("Marc", "Roux", email="marc.roux@example.org")
     app.members.add_position(dgs.id, PARTHENAY, "dgs")
-    app.access.sign(PARTHENAY, "Maire de Parthenay", "maire")
-    app.access.sign(PARTHENAY, "Marc Roux", "dgs")
+    app.charters.sign(PARTHENAY, "Maire de Parthenay", "maire")
+    app.charters.sign(PARTHENAY, "Marc Roux", "dgs")
     decision = app.access.explain(dgs.id, "visiteur", net.space)
     assert {r.rule for r in decision.refusals} == {"CHA-3"}
 
@@ -134,10 +136,10 @@ def test_the_departmental_space_is_for_small_communes_CHA_3(app: App, net: Simpl
 def test_community_space_needs_pack_request_and_agreements_CHA_3_CHA_4(
     app: App, net: SimpleNamespace
 ) -> None:
-    space = app.access.create_community(PARTHENAY_GATINE)
+    space = app.access.create_community_space(PARTHENAY_GATINE)
     sign_aubigny(app)
     for capacity, name in (("président de l'EPCI", "Président"), ("référent communautaire", "Réf")):
-        app.access.sign(AUBIGNY, name, capacity, space="communautaire")
+        app.charters.sign(AUBIGNY, name, capacity, space="communautaire")
     refused = app.access.explain(net.claire, "contributeur", space.id)
     assert [r.rule for r in refused.refusals] == ["CHA-3"]  # Aubigny does not hold the pack
     app.tariffs.join(AUBIGNY, 2025, joined_on=dt.date(2025, 1, 10))
@@ -154,10 +156,16 @@ def test_community_space_needs_pack_request_and_agreements_CHA_3_CHA_4(
     app.network.create_community(PARTHENAY_GATINE, referent_id=net.claire)
     app.access.agree(agent.id, space.id, "référent", by=net.claire)
     assert app.access.explain(agent.id, "visiteur", space.id).allowed
+    agreed = app.access.list_agreements(member_id=agent.id, space_id=space.id)
+    assert {(a.party, a.given_by) for a in agreed} == {
+        (AgreementParty.ADMINISTRATOR, net.admin), (AgreementParty.REFERENT, net.claire),
+    }  # fmt: skip
+    assert [s.member_id for s in app.access.list_staff() if s.administrator] == [net.admin]
+    assert [g.member_id for g in app.access.list_grants(space_id=space.id)] == [net.claire]
 
 
 def test_referent_agreement_needs_the_referent_CHA_4(app: App, net: SimpleNamespace) -> None:
-    space = app.access.create_community(PARTHENAY_GATINE)
+    space = app.access.create_community_space(PARTHENAY_GATINE)
     agent = app.members.add("Lucie", "Noir", email="lucie.noir@example.org")
     app.members.add_position(agent.id, AUBIGNY, "responsable_des_services")
     app.network.create_departmental("Réseau des SGM des Deux-Sèvres")
@@ -209,10 +217,10 @@ def test_departure_revokes_every_access_and_tells_the_employer_CHA_7(
     app.directory.set_town_hall(AUBIGNY, "1 place de la Mairie", email="mairie@aubigny.fr")
     app.access.grant(net.claire, net.space, "contributeur", by=net.admin)
     app.members.depart(net.claire, reason="mutation", on=dt.date(2025, 3, 14))
-    assert app.access.grants(member=net.claire) == []
-    [revoked] = app.access.grants(member=net.claire, active=False)
+    assert app.access.list_grants(member_id=net.claire) == []
+    [revoked] = app.access.list_grants(member_id=net.claire, active=False)
     assert revoked.revoked_on == dt.date(2025, 3, 14) and "mutation" in (revoked.reason or "")
-    [notice] = app.access.notices()
+    [notice] = app.moderation.list_notices()
     assert notice.kind is NoticeKind.REVOCATION and notice.sendable and notice.commune == AUBIGNY
     message = app.outbox.get(notice.message_id or "")
     assert message.recipient == "mairie@aubigny.fr" and "Claire Martin" in message.subject
@@ -229,7 +237,7 @@ def test_without_a_town_hall_address_the_notice_is_recorded_unsendable_CHA_7(
     sign_aubigny(app)
     app.access.grant(net.claire, net.space, "contributeur", by=net.admin)
     app.members.depart(net.claire, reason="retraite")
-    [notice] = app.access.notices(sendable=False)
+    [notice] = app.moderation.list_notices(sendable=False)
     assert notice.message_id is None and "aucune adresse connue" in notice.detail
     assert [m for m in app.outbox.list() if m.template == "access_revoked"] == []
 
@@ -250,7 +258,7 @@ def test_a_failing_departure_rolls_back_both_departure_and_revocation_CHA_7(
         app.members.depart(net.claire, reason="mutation")
     assert snapshot(app) == before
     assert app.members.get(net.claire).lifecycle.value == "actif"
-    assert len(app.access.grants(member=net.claire)) == 1
+    assert len(app.access.list_grants(member_id=net.claire)) == 1
 
 
 def test_the_end_of_a_position_revokes_the_access_given_through_it_CHA_7(
@@ -261,7 +269,7 @@ def test_the_end_of_a_position_revokes_the_access_given_through_it_CHA_7(
     [position] = app.members.positions(member_id=net.claire)
     revoked = app.access.end_position(position.id)
     assert [g.id for g in revoked] == [grant.id]
-    assert app.access.notices(sendable=False)[0].commune == AUBIGNY
+    assert app.moderation.list_notices(sendable=False)[0].commune == AUBIGNY
 
 
 def test_revocation_for_an_unknown_person_is_refused_CHA_7(app: App, net: SimpleNamespace) -> None:
@@ -278,25 +286,27 @@ def test_reports_and_sanctions_are_recorded_and_the_employer_told_CHA_9(
     app.directory.set_town_hall(AUBIGNY, "1 place de la Mairie", email="mairie@aubigny.fr")
     app.access.grant(net.claire, net.space, "contributeur", by=net.admin)
     other = app.members.add("Paul", "Moreau", email="paul.moreau@example.org")
-    report = app.access.report(net.claire, by=other.id, reason="propos injurieux")
+    report = app.moderation.file_report(net.claire, by=other.id, reason="propos injurieux")
     nothing_written(
         app,
-        lambda: app.access.sanction(net.claire, "restriction des droits", by=other.id, reason="x"),
+        lambda: app.moderation.sanction(
+            net.claire, "restriction des droits", by=other.id, reason="x"
+        ),
         "CHA-9",
     )
-    sanction = app.access.sanction(
+    sanction = app.moderation.sanction(
         net.claire, SanctionKind.RESTRICTION, by=net.admin, reason="propos injurieux",
         report_id=report.id,
     )  # fmt: skip
-    assert [g.role for g in app.access.grants(member=net.claire)] == [Role.VISITOR]
-    assert app.access.reports()[0].sanction_id == sanction.id
-    [notice] = app.access.notices()
+    assert [g.role for g in app.access.list_grants(member_id=net.claire)] == [Role.VISITOR]
+    assert app.moderation.list_reports()[0].sanction_id == sanction.id
+    [notice] = app.moderation.list_notices()
     assert notice.kind is NoticeKind.SANCTION
     assert "restriction des droits" in app.outbox.get(notice.message_id or "").body_text
     refused = app.access.explain(net.claire, "contributeur", net.space)
     assert "CHA-9" in {r.rule for r in refused.refusals}
-    app.access.sanction(net.claire, "suppression de l'accès", by=net.admin, reason="récidive")
-    assert app.access.grants(member=net.claire) == []
+    app.moderation.sanction(net.claire, "suppression de l'accès", by=net.admin, reason="récidive")
+    assert app.access.list_grants(member_id=net.claire) == []
     assert app.outbox.list(MessageStatus.DEAD) == []
 
 
@@ -306,7 +316,7 @@ def restricted_claire(app: App, net: SimpleNamespace) -> tuple[str, str]:
     sign_aubigny(app)
     app.directory.set_town_hall(AUBIGNY, "1 place de la Mairie", email="mairie@aubigny.fr")
     grant = app.access.grant(net.claire, net.space, "contributeur", by=net.admin)
-    sanction = app.access.sanction(
+    sanction = app.moderation.sanction(
         net.claire, "restriction des droits", by=net.admin, reason="propos injurieux",
         on=dt.date(2025, 2, 1),
     )  # fmt: skip
@@ -317,9 +327,9 @@ def test_lifting_a_restriction_restores_the_roles_and_tells_the_employer_CHA_9(
     app: App, net: SimpleNamespace
 ) -> None:
     grant_id, sanction_id = restricted_claire(app, net)
-    [lowered] = app.access.grants(member=net.claire)
+    [lowered] = app.access.list_grants(member_id=net.claire)
     assert lowered.id == grant_id and lowered.role is Role.VISITOR
-    lifted = app.access.lift_sanction(
+    lifted = app.moderation.lift_sanction(
         sanction_id,
         by="anne.chevalier@cdg79.fr",
         reason="excuses présentées",
@@ -327,16 +337,16 @@ def test_lifting_a_restriction_restores_the_roles_and_tells_the_employer_CHA_9(
     )
     assert not lifted.active and lifted.lifted_by == net.admin
     assert (lifted.lifted_on, lifted.lift_reason) == (dt.date(2025, 3, 1), "excuses présentées")
-    [restored] = app.access.grants(member=net.claire)
+    [restored] = app.access.list_grants(member_id=net.claire)
     assert restored.id == grant_id and restored.role is Role.CONTRIBUTOR
     assert app.access.explain(net.claire, "contributeur", net.space).allowed
     # The sanction keeps its history.
-    [kept] = app.access.sanctions(member=net.claire)
+    [kept] = app.moderation.list_sanctions(member_id=net.claire)
     assert kept == lifted and kept.reason == "propos injurieux"
     assert kept.decided_on == dt.date(2025, 2, 1)
-    assert app.access.sanctions(active=True) == []
+    assert app.moderation.list_sanctions(active=True) == []
     # The employer is told, as for the sanction itself.
-    kinds = {n.kind: n for n in app.access.notices()}
+    kinds = {n.kind: n for n in app.moderation.list_notices()}
     assert set(kinds) == {NoticeKind.SANCTION, NoticeKind.SANCTION_LIFTED}
     lift_notice = kinds[NoticeKind.SANCTION_LIFTED]
     message = app.outbox.get(lift_notice.message_id or "")
@@ -355,18 +365,20 @@ def test_lifting_a_removal_ends_it_and_the_administrator_invites_again_CHA_9(
 ) -> None:
     sign_aubigny(app)
     app.access.grant(net.claire, net.space, "contributeur", by=net.admin)
-    removal = app.access.sanction(
+    removal = app.moderation.sanction(
         net.claire, "suppression de l'accès", by=net.admin, reason="récidive"
     )
     refused = app.access.explain(net.claire, "visiteur", net.space)
     assert [r.rule for r in refused.refusals] == ["CHA-9"]
-    app.access.lift_sanction(removal.id, by=net.admin, reason="décision annulée")
-    assert app.access.grants(member=net.claire) == []  # no access given back
+    app.moderation.lift_sanction(removal.id, by=net.admin, reason="décision annulée")
+    assert app.access.list_grants(member_id=net.claire) == []  # no access given back
     assert app.access.explain(net.claire, "contributeur", net.space).allowed
     assert app.access.grant(net.claire, net.space, "contributeur", by=net.admin).active
     # No town hall address: the notice is recorded, to send by other means (as for the sanction).
     [lift_notice] = [
-        n for n in app.access.notices(sendable=False) if n.kind is NoticeKind.SANCTION_LIFTED
+        n
+        for n in app.moderation.list_notices(sendable=False)
+        if n.kind is NoticeKind.SANCTION_LIFTED
     ]
     assert lift_notice.message_id is None and lift_notice.commune == AUBIGNY
     assert "aucune adresse connue" in lift_notice.detail
@@ -376,34 +388,36 @@ def test_lifting_a_removal_ends_it_and_the_administrator_invites_again_CHA_9(
 def test_bad_lifting_is_refused_and_writes_nothing_CHA_9(app: App, net: SimpleNamespace) -> None:
     _, sanction_id = restricted_claire(app, net)
     error = nothing_written(
-        app, lambda: app.access.lift_sanction("s-inconnue", by=net.admin, reason="x"), "CHA-9"
+        app, lambda: app.moderation.lift_sanction("s-inconnue", by=net.admin, reason="x"), "CHA-9"
     )
     assert isinstance(error, NotFoundError) and "sanction inconnue : 's-inconnue'" in error.message
     assert error.value == "s-inconnue"
     # Only a CDG administrator lifts a sanction.
     other = app.members.add("Paul", "Moreau", email="paul.moreau@example.org")
     error = nothing_written(
-        app, lambda: app.access.lift_sanction(sanction_id, by=other.id, reason="x"), "CHA-9"
+        app, lambda: app.moderation.lift_sanction(sanction_id, by=other.id, reason="x"), "CHA-9"
     )
     assert "Paul Moreau n'est pas administrateur du CDG" in error.message
     nothing_written(
-        app, lambda: app.access.lift_sanction(sanction_id, by="x@example.org", reason="x"), "CHA-9"
+        app,
+        lambda: app.moderation.lift_sanction(sanction_id, by="x@example.org", reason="x"),
+        "CHA-9",
     )
     nothing_written(
-        app, lambda: app.access.lift_sanction(sanction_id, by=net.admin, reason=" "), "CHA-9"
+        app, lambda: app.moderation.lift_sanction(sanction_id, by=net.admin, reason=" "), "CHA-9"
     )
     error = nothing_written(
         app,
-        lambda: app.access.lift_sanction(
+        lambda: app.moderation.lift_sanction(
             sanction_id, by=net.admin, reason="x", on=dt.date(2025, 1, 31)
         ),
         "CHA-9",
     )
     assert "avant d'avoir été décidée le 2025-02-01" in error.message
     # Lifting twice.
-    app.access.lift_sanction(sanction_id, by=net.admin, reason="excuses présentées")
+    app.moderation.lift_sanction(sanction_id, by=net.admin, reason="excuses présentées")
     error = nothing_written(
-        app, lambda: app.access.lift_sanction(sanction_id, by=net.admin, reason="x"), "CHA-9"
+        app, lambda: app.moderation.lift_sanction(sanction_id, by=net.admin, reason="x"), "CHA-9"
     )
     assert isinstance(error, RuleViolation) and error.value == sanction_id
     assert f"la sanction {sanction_id} (restriction des droits) a déjà été levée" in error.message
@@ -415,16 +429,16 @@ def test_a_sanction_over_one_in_force_is_refused_until_lifted_CHA_9(
     _, restriction_id = restricted_claire(app, net)
 
     def sanction(kind: str) -> Sanction:
-        return app.access.sanction(net.claire, kind, by=net.admin, reason="récidive")
+        return app.moderation.sanction(net.claire, kind, by=net.admin, reason="récidive")
 
     error = nothing_written(app, lambda: sanction("restriction des droits"), "CHA-9")
     assert restriction_id in error.message and "levez-la d'abord" in error.message
     removal = sanction("suppression de l'accès")  # escalation stays possible
     for kind in ("restriction des droits", "suppression de l'accès"):
         nothing_written(app, partial(sanction, kind), "CHA-9")
-    app.access.lift_sanction(removal.id, by=net.admin, reason="erreur")
-    assert app.access.grants(member=net.claire) == []
-    assert [s.id for s in app.access.sanctions(active=True)] == [restriction_id]
+    app.moderation.lift_sanction(removal.id, by=net.admin, reason="erreur")
+    assert app.access.list_grants(member_id=net.claire) == []
+    assert [s.id for s in app.moderation.list_sanctions(active=True)] == [restriction_id]
 
 
 def test_a_failing_lift_rolls_everything_back_CHA_9(
@@ -438,13 +452,13 @@ def test_a_failing_lift_rolls_everything_back_CHA_9(
 
     monkeypatch.setattr("rsgm_core.services.access_revocation.queue_message", broken)
     with pytest.raises(RuntimeError):
-        app.access.lift_sanction(sanction_id, by=net.admin, reason="excuses présentées")
+        app.moderation.lift_sanction(sanction_id, by=net.admin, reason="excuses présentées")
     assert snapshot(app) == before
-    assert app.access.sanctions(active=True)[0].id == sanction_id
+    assert app.moderation.list_sanctions(active=True)[0].id == sanction_id
 
 
 def test_a_sanction_recorded_before_the_lifting_columns_reads_back_in_force_CHA_9(
-    sqlite_url: str,
+    sqlite_url: str, rsgm_clock: Clock
 ) -> None:
     engine = sa.create_engine(sqlite_url)
     with engine.begin() as conn:  # a database as schema 8 left it, one sanction recorded
@@ -456,7 +470,48 @@ def test_a_sanction_recorded_before_the_lifting_columns_reads_back_in_force_CHA_
             )
         )
     engine.dispose()
-    with rsgm_core.open(sqlite_url, clock=fixed_clock) as app:
-        [sanction] = app.access.sanctions(active=True)
+    with rsgm_core.open(sqlite_url, clock=rsgm_clock) as app:
+        [sanction] = app.moderation.list_sanctions(active=True)
     assert sanction.id == "s1" and sanction.kind is SanctionKind.RESTRICTION
     assert (sanction.lowered, sanction.lifted_on, sanction.lifted_by) == ((), None, None)
+
+
+def test_the_former_names_on_app_access_warn_and_still_work(app: App) -> None:
+    """One release of deprecated aliases: ``app.access.<old>`` names the call replacing it."""
+    app.census.import_(SAMPLE, ["79"])
+    admin = app.members.add("Anne", "Chevalier", email="anne.chevalier@cdg79.fr")
+    app.access.add_staff(admin.id, administrator=True)
+    claire = app.members.add("Claire", "Martin", email="claire.martin@example.org")
+    app.members.add_position(claire.id, AUBIGNY, "sgm")
+
+    def old(name: str, new: str, *args: object, **kwargs: object) -> object:
+        with pytest.warns(DeprecationWarning, match=rf"app\.access\.{name}\(\).*app\.{new}\(\)"):
+            return getattr(app.access, name)(*args, **kwargs)
+
+    space = old("create_departmental", "access.create_departmental_space")
+    assert isinstance(space, Space) and space.id == "departemental"
+    community = old("create_community", "access.create_community_space", PARTHENAY_GATINE)
+    assert isinstance(community, Space) and community.epci == PARTHENAY_GATINE
+    assert old("spaces", "access.list_spaces") == app.access.list_spaces()
+    version = old("publish_charter", "charters.publish", "Charte", "Texte", on=PUBLISHED)
+    assert old("charters", "charters.list_versions") == [version]
+    old("sign", "charters.sign", AUBIGNY, "Jean Dupont", "maire")
+    old("sign", "charters.sign", AUBIGNY, "Claire Martin", "sgm")
+    assert old("charter_status", "charters.status", AUBIGNY) == app.charters.status(AUBIGNY)
+    with pytest.warns(DeprecationWarning, match=r"grant\(member=…\) is deprecated; use member_id"):
+        grant = app.access.grant(member=claire.id, space_id="departemental", role="contributeur",
+                                 by=admin.id)  # fmt: skip
+    assert old("grants", "access.list_grants", member=claire.id) == [grant]
+    report = old("report", "moderation.file_report", claire.id, by=admin.id, reason="propos")
+    assert old("reports", "moderation.list_reports") == [report]
+    sanction = old(
+        "sanction", "moderation.sanction", claire.id, "restriction des droits",
+        by=admin.id, reason="propos", report_id=getattr(report, "id", None),
+    )  # fmt: skip
+    assert old("sanctions", "moderation.list_sanctions", member=claire.id) == [sanction]
+    assert old("notices", "moderation.list_notices") == app.moderation.list_notices()
+    lifted = old("lift_sanction", "moderation.lift_sanction", getattr(sanction, "id", ""),
+                 by=admin.id, reason="excuses")  # fmt: skip
+    assert isinstance(lifted, Sanction) and not lifted.active
+    exported = old("export", "platform.export_accounts", "interstis", format="json")
+    assert not getattr(exported, "empty", True)

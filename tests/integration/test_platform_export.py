@@ -1,4 +1,4 @@
-"""The Interstis export and the ``rsgm_platform_exporters`` hook: content, the delta's
+"""``app.platform``: the Interstis export and the ``rsgm_platform_exporters`` hook: content, the delta's
 idempotence, formula neutralisation, configurable columns (CHA-2..CHA-7, CHA-9)."""
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import rsgm_core
 from rsgm_core import ConfigurationError, NotFoundError, Settings, hookimpl
 from rsgm_core.app import App
 from rsgm_core.domain.platform import PlatformState
-from tests.conftest import SAMPLE, fixed_clock
+from rsgm_core.testing import Clock
+from tests.conftest import SAMPLE
 from tests.integration.test_access_service import AUBIGNY, PUBLISHED, sign_aubigny
 
 
@@ -26,8 +27,8 @@ def setup(app: App, first_name: str = "Claire") -> SimpleNamespace:
     app.access.add_staff(admin.id, administrator=True)
     claire = app.members.add(first_name, "Martin", email="claire.martin@example.org")
     app.members.add_position(claire.id, AUBIGNY, "sgm")
-    space = app.access.create_departmental("Espace départemental")
-    app.access.publish_charter("Charte", "Texte", on=PUBLISHED)
+    space = app.access.create_departmental_space("Espace départemental")
+    app.charters.publish("Charte", "Texte", on=PUBLISHED)
     sign_aubigny(app)
     app.access.grant(claire.id, space.id, "contributeur", by=admin.id)
     return SimpleNamespace(admin=admin.id, claire=claire.id, space=space.id)
@@ -40,7 +41,7 @@ def read_csv(text: str) -> list[dict[str, str]]:
 
 def test_full_snapshot_lists_accounts_and_memberships_CHA_2(app: App) -> None:
     setup(app)
-    rows = read_csv(app.access.export("interstis", format="csv").text)
+    rows = read_csv(app.platform.export_accounts("interstis", format="csv").text)
     assert rows == [
         {"Action": "créer le compte", "Adresse électronique": "claire.martin@example.org",
          "Prénom": "Claire", "Nom": "Martin", "Collectivité": "Aubigny", "Espace": "",
@@ -49,46 +50,45 @@ def test_full_snapshot_lists_accounts_and_memberships_CHA_2(app: App) -> None:
          "Prénom": "Claire", "Nom": "Martin", "Collectivité": "", "Espace": "Espace départemental",
          "Rôle": "contributeur"},
     ]  # fmt: skip
-    as_json = json.loads(app.access.export("interstis", format="json").text)
+    as_json = json.loads(app.platform.export_accounts("interstis", format="json").text)
     assert as_json["export"] == "complet" and len(as_json["lignes"]) == 2
     assert as_json["lignes"][0]["Collectivité"] == "Aubigny"
 
 
 def test_the_delta_is_idempotent_and_follows_revocations_CHA_7(app: App) -> None:
     net = setup(app)
-    first = app.access.export("interstis", since_last=True, format="csv")
+    first = app.platform.export_accounts("interstis", since_last=True, format="csv")
     assert not first.empty and len(read_csv(first.text)) == 2
-    again = app.access.export("interstis", since_last=True, format="csv")
+    again = app.platform.export_accounts("interstis", since_last=True, format="csv")
     assert again.empty and read_csv(again.text) == []  # run twice: nothing the second time
-    with app.storage.unit_of_work(read_only=True) as uow:
-        assert uow.platform_exports.count() == 1  # an empty delta records nothing
+    assert len(app.platform.list_exports(platform="interstis")) == 1  # an empty delta: nothing
     app.members.depart(net.claire, reason="mutation")
-    gone = read_csv(app.access.export("interstis", since_last=True, format="csv").text)
+    gone = read_csv(app.platform.export_accounts("interstis", since_last=True, format="csv").text)
     assert [(r["Action"], r["Adresse électronique"]) for r in gone] == [
         ("suspendre le compte", "claire.martin@example.org")
     ]
-    assert app.access.export("interstis", since_last=True, format="json").state.empty
+    assert app.platform.export_accounts("interstis", since_last=True, format="json").state.empty
 
 
 def test_read_only_phase_exports_contributors_as_visitors_CHA_5(app: App) -> None:
     net = setup(app)
     app.access.set_read_only(net.space, True)
-    state = app.access.export("interstis", format="csv").state
+    state = app.platform.export_accounts("interstis", format="csv").state
     assert [m.role for m in state.memberships] == ["visiteur"]
 
 
 def test_formula_cells_are_neutralised_in_csv(app: App) -> None:
     setup(app, first_name='=HYPERLINK("http://evil.example","x")')
-    text = app.access.export("interstis", format="csv").text
+    text = app.platform.export_accounts("interstis", format="csv").text
     assert ';"\'=HYPERLINK(""http://evil.example"",""x"")";' in text
     assert [r["Prénom"] for r in read_csv(text)] == ['\'=HYPERLINK("http://evil.example","x")'] * 2
 
 
-def test_columns_are_configurable_and_checked_at_open() -> None:
+def test_columns_are_configurable_and_checked_at_open(rsgm_clock: Clock) -> None:
     settings = Settings(plugins={"interstis": {"columns": {"email": "Email", "space": "Groupe"}}})
-    with rsgm_core.open("memory://", clock=fixed_clock, settings=settings) as app:
+    with rsgm_core.open("memory://", clock=rsgm_clock, settings=settings) as app:
         setup(app)
-        header = app.access.export("interstis", format="csv").text.splitlines()[0]
+        header = app.platform.export_accounts("interstis", format="csv").text.splitlines()[0]
     assert header == "\ufeffAction;Email;Prénom;Nom;Collectivité;Groupe;Rôle"
     bad = Settings(plugins={"interstis": {"columns": {"courriel": "Email"}}})
     with pytest.raises(ConfigurationError, match="champ inconnu"):
@@ -111,15 +111,24 @@ class FakePlugin:
         return [FakePlatform()]
 
 
-def test_rsgm_platform_exporters_joins_plugins_and_records_per_platform() -> None:
+def test_rsgm_platform_exporters_joins_plugins_and_records_per_platform(
+    rsgm_clock: Clock,
+) -> None:
     settings = Settings(plugins={"fake": {"x": 1}})
     with rsgm_core.open(
-        "memory://", plugins=[FakePlugin()], clock=fixed_clock, settings=settings
+        "memory://", plugins=[FakePlugin()], clock=rsgm_clock, settings=settings
     ) as app:
         assert {e.name for e in app.hooks.platform_exporters()} == {"fake", "interstis"}
+        assert app.platform.list_platforms() == ["fake", "interstis"]
         setup(app)
-        assert app.access.export("fake", format="txt").text == "1 compte(s), complet=True, {'x': 1}"
+        assert (
+            app.platform.export_accounts("fake", format="txt").text
+            == "1 compte(s), complet=True, {'x': 1}"
+        )
         # Each platform keeps its own history: Interstis has not been given anything yet.
-        assert not app.access.export("interstis", since_last=True).empty
+        assert not app.platform.export_accounts("interstis", since_last=True).empty
+        assert [e.platform for e in app.platform.list_exports()] == ["fake", "interstis"]
+        [fake] = app.platform.list_exports(platform="fake")
+        assert fake.full and fake.exported_at == rsgm_clock.now()
         with pytest.raises(NotFoundError, match="plateforme inconnue"):
-            app.access.export("autre")
+            app.platform.export_accounts("autre")

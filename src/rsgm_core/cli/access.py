@@ -1,6 +1,7 @@
-"""``rsgm charter publish|sign|status`` (CHA-1, CHA-8), ``rsgm access
-space|staff|grant|revoke|explain|report|sanction|lift|sanctions`` (CHA-2..CHA-9) and
-``rsgm export interstis``."""
+"""``rsgm charter publish|sign|status`` (CHA-1, CHA-8: ``app.charters``), ``rsgm access
+space|staff|grant|revoke|explain|agree`` (CHA-2..CHA-7: ``app.access``), ``rsgm access
+report|sanction|lift|sanctions`` (CHA-9: ``app.moderation``) and ``rsgm export interstis``
+(``app.platform``)."""
 
 from __future__ import annotations
 
@@ -128,15 +129,16 @@ def register(commands: Any) -> None:
 def _publish(args: argparse.Namespace) -> int:
     text = Path(args.text).read_text(encoding="utf-8")
     with open_app(args) as app:
-        version = app.access.publish_charter(args.title, text)
-        told = sum(1 for m in app.outbox.list_messages() if m.template == "charter_new_version")
+        version = app.charters.publish(args.title, text)
+        users = {g.member_id for g in app.access.list_grants()}  # those told (CHA-8)
+        told = sum(1 for member_id in users if app.members.get(member_id).email)
     print(f"version {version.version} publiée le {version.published_on.isoformat()} ; {told} annonce(s) dans la boîte d'envoi")  # fmt: skip
     return 0
 
 
 def _sign(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        signature = app.access.sign(
+        signature = app.charters.sign(
             args.commune, args.signer, CAPACITIES[args.capacity],
             space=SPACE_KINDS[args.espace], version=args.version,
         )  # fmt: skip
@@ -146,7 +148,7 @@ def _sign(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        status = app.access.charter_status(args.commune)
+        status = app.charters.status(args.commune)
     print(f"commune {status.commune} ; version en vigueur : {status.version or 'aucune'}")
     print_table(
         ("version", "date", "signataire", "qualité", "espace"),
@@ -168,9 +170,9 @@ def _space(args: argparse.Namespace) -> int:
                 raise ValidationError("--lecture-seule oui|non attendu avec --id", rule="CHA-5")
             space = app.access.set_read_only(args.space_id, args.read_only == "oui")
         elif args.epci:
-            space = app.access.create_community(args.epci)
+            space = app.access.create_community_space(args.epci)
         else:
-            space = app.access.create_departmental()
+            space = app.access.create_departmental_space()
         if args.read_only and not args.space_id:
             space = app.access.set_read_only(space.id, args.read_only == "oui")
     phase = "consultation" if space.read_only else "contributions ouvertes"
@@ -230,14 +232,14 @@ def _agree(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        report = app.access.report(args.member, by=args.by, reason=args.reason)
+        report = app.moderation.file_report(args.member, by=args.by, reason=args.reason)
     print(f"signalement enregistré : {report.id}")
     return 0
 
 
 def _sanction(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        sanction = app.access.sanction(
+        sanction = app.moderation.sanction(
             args.member, args.mesure, by=args.by, reason=args.reason, report_id=args.report_id
         )
         unsent = _unsent(app, sanction.member_id)
@@ -250,8 +252,8 @@ def _unsent(app: App, member_id: str, kind: NoticeKind | None = None) -> list[Em
     """The notices to the member's employer that could not be sent (no address on record)."""
     return [
         n
-        for n in app.access.notices(sendable=False)
-        if n.member_id == member_id and (kind is None or n.kind is kind)
+        for n in app.moderation.list_notices(member_id=member_id, sendable=False)
+        if kind is None or n.kind is kind
     ]
 
 
@@ -262,8 +264,8 @@ def _warn(unsent: list[EmployerNotice]) -> None:
 
 def _lift(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        sanction = app.access.lift_sanction(args.sanction_id, by=args.by, reason=args.reason)
-        held = app.access.grants(member=sanction.member_id)
+        sanction = app.moderation.lift_sanction(args.sanction_id, by=args.by, reason=args.reason)
+        held = app.access.list_grants(member_id=sanction.member_id)
         unsent = _unsent(app, sanction.member_id, NoticeKind.SANCTION_LIFTED)
     print(f"sanction levée : {sanction.kind.value} du {sanction.decided_on.isoformat()}")
     if sanction.kind is SanctionKind.REMOVAL:
@@ -277,7 +279,9 @@ def _lift(args: argparse.Namespace) -> int:
 
 def _sanctions(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        found = app.access.sanctions(member=args.member, active=True if args.active else None)
+        found = app.moderation.list_sanctions(
+            member_id=args.member, active=True if args.active else None
+        )
         people = {s.member_id: app.members.get(s.member_id) for s in found}
     names = {key: m.email or m.full_name for key, m in people.items()}
     print_table(
@@ -295,7 +299,9 @@ def _sanctions(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        result = app.access.export("interstis", since_last=args.since_last, format=args.format)
+        result = app.platform.export_accounts(
+            "interstis", since_last=args.since_last, format=args.format
+        )
     if args.output:
         Path(args.output).write_text(result.text, encoding="utf-8", newline="")
         what = "rien à appliquer" if result.empty else f"écrit dans {args.output}"

@@ -10,6 +10,7 @@ from rsgm_core.domain.charters import Capacity
 
 if TYPE_CHECKING:
     from rsgm_core.app import App
+    from rsgm_core.domain.town_hall import TownHall
 
 CHARTER = (
     "Charte d'utilisation de la plateforme collaborative",
@@ -27,12 +28,12 @@ def access_demo(app: App, members: dict[str, str]) -> None:
     """Charter, signatures, invitations, a refusal with its rules, a revocation, two exports."""
     admin = app.members.add("Anne", "Chevalier", email="anne.chevalier@cdg79.example.org")
     app.access.add_staff(admin.id, administrator=True)
-    version = app.access.publish_charter(*CHARTER, on=date(2025, 1, 6))
-    space = app.access.create_departmental("Espace départemental des SGM des Deux-Sèvres")
+    version = app.charters.publish(*CHARTER, on=date(2025, 1, 6))
+    space = app.access.create_departmental_space("Espace départemental des SGM des Deux-Sèvres")
     halls = {h.commune: h for h in _town_halls(app)}
     for commune, contact, mayor, sgm in SIGNED:
-        app.access.sign(commune, mayor, Capacity.MAYOR)
-        app.access.sign(commune, sgm, Capacity.SGM)
+        app.charters.sign(commune, mayor, Capacity.MAYOR)
+        app.charters.sign(commune, sgm, Capacity.SGM)
         hall = halls.get(commune)
         if hall is not None:
             app.directory.set_town_hall(
@@ -47,7 +48,7 @@ def access_demo(app: App, members: dict[str, str]) -> None:
     print("   Sophie Petit ne peut pas encore être invitée :")
     for refusal in refused.refusals:
         print(f"   - [{refusal.rule}] {refusal.message}")
-    first = app.access.export("interstis", format="csv")
+    first = app.platform.export_accounts("interstis", format="csv")
     print(f"\n   export Interstis complet ({len(first.text.splitlines()) - 1} lignes) :\n")
     print(first.text.lstrip("\ufeff"))
     revoked = app.access.revoke(
@@ -58,9 +59,11 @@ def access_demo(app: App, members: dict[str, str]) -> None:
         "(« rsgm members depart »), tous ses accès le seraient et la mairie prévenue (CHA-7). "
         "Export différentiel :\n"
     )
-    print(app.access.export("interstis", since_last=True, format="csv").text.lstrip("\ufeff"))
+    delta = app.platform.export_accounts("interstis", since_last=True, format="csv")
+    print(delta.text.lstrip("\ufeff"))
 
 
-def _town_halls(app: App) -> list:  # type: ignore[type-arg]
-    with app.storage.unit_of_work(read_only=True) as uow:
+def _town_halls(app: App) -> list[TownHall]:
+    """The town halls on record, to keep their address when the demo gives them a contact."""
+    with app.deps.read() as uow:
         return uow.town_halls.list()

@@ -16,7 +16,7 @@ import attrs
 
 from rsgm_core.domain.charters import SpaceKind
 from rsgm_core.domain.directory import fold
-from rsgm_core.domain.members import GENERIC_LOCAL_PARTS, validate_email
+from rsgm_core.domain.members import GENERIC_LOCAL_PARTS, Position, validate_email
 from rsgm_core.domain.territory import SGM_THRESHOLD
 from rsgm_core.errors import RuleViolation, ValidationError
 
@@ -31,6 +31,8 @@ __all__ = [
     "SanctionKind",
     "Space",
     "check_nominative",
+    "check_not_sanctioned",
+    "close_position",
     "decide",
     "revoke_all",
 ]
@@ -47,6 +49,8 @@ class Role(enum.Enum):
 
 @attrs.frozen
 class Space:
+    """A space of the collaboration platform: the departmental one, or one per EPCI (CHA-3)."""
+
     id: str
     kind: SpaceKind
     name: str
@@ -85,21 +89,27 @@ class Candidate:
 
 @attrs.frozen
 class Refusal:
+    """One reason access is refused, with the rule that says so."""
+
     rule: str
     message: str
 
 
 @attrs.frozen
 class Decision:
+    """May a person have a role in a space: ``allowed``, else every refusal with its rule."""
+
     allowed: bool
     refusals: tuple[Refusal, ...] = ()
 
     def explain(self) -> str:
+        """``accès possible``, or every reason in French followed by its rule."""
         if self.allowed:
             return "accès possible"
         return " ; ".join(f"{r.message} [{r.rule}]" for r in self.refusals)
 
     def raise_if_refused(self) -> None:
+        """A :class:`RuleViolation` naming the first rule and listing every reason."""
         if not self.allowed:
             first = self.refusals[0]
             raise RuleViolation(self.explain(), rule=first.rule)
@@ -191,6 +201,8 @@ def check_nominative(
 
 @attrs.frozen
 class Grant:
+    """CHA-2: a member's role in a space, given by an administrator; revoked, it stays on record."""
+
     id: str
     member_id: str
     space_id: str
@@ -218,6 +230,8 @@ def revoke_all(grants: Sequence[Grant], member_id: str, *, on: dt.date, reason: 
 
 
 class SanctionKind(enum.Enum):
+    """CHA-9: rights restricted to reading, or access removed."""
+
     RESTRICTION = "restriction des droits"
     REMOVAL = "suppression de l'accès"
 
@@ -305,3 +319,31 @@ class Sanction:
             for g in grants
             if g.id in former and g.active and g.role is Role.VISITOR
         ]
+
+
+def check_not_sanctioned(
+    sanctions: Iterable[Sanction], kind: SanctionKind, *, member_name: str
+) -> None:
+    """CHA-9: no sanction over a removal in force, no second restriction over one in force; so
+    that lifting a sanction gives back exactly what it took. Escalating a restriction to a
+    removal stays possible."""
+    for held in sanctions:
+        if held.active and (held.kind is SanctionKind.REMOVAL or held.kind is kind):
+            raise RuleViolation(
+                f"{member_name} est déjà sous le coup d'une sanction en vigueur "
+                f"({held.kind.value}, décidée le {held.decided_on.isoformat()}, "
+                f"identifiant {held.id}) : levez-la d'abord",
+                rule="CHA-9",
+                value=held.id,
+            )
+
+
+def close_position(position: Position, *, on: dt.date) -> Position:
+    """CHA-7: the position as it ends on ``on``; refused when it has already ended."""
+    if position.end is not None and position.end <= on:
+        raise RuleViolation(
+            f"ce poste a déjà pris fin le {position.end.isoformat()}",
+            rule="CHA-7",
+            value=position.id,
+        )
+    return attrs.evolve(position, end=on)

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import attrs
 
+from rsgm_core.domain.access import Space
+from rsgm_core.domain.charters import SpaceKind
 from rsgm_core.domain.engagement import NetworkRole, RoleAssignment
 from rsgm_core.domain.governance import Network, NetworkKind
+from rsgm_core.domain.members import Member
 from rsgm_core.domain.platform import PlatformState
+from rsgm_core.errors import RuleViolation, ValidationError
 
 __all__ = [
     "AbuseReport",
@@ -21,6 +25,10 @@ __all__ = [
     "EmployerNotice",
     "NoticeKind",
     "PlatformExport",
+    "check_administrator",
+    "check_agreement_space",
+    "check_reason",
+    "check_referent",
     "community_referents",
 ]
 
@@ -35,6 +43,9 @@ class CdgStaff:
 
 
 class AgreementParty(enum.Enum):
+    """Who agrees: the CDG administrator or the community referent (CHA-4), or the commune
+    asking to join (CHA-3)."""
+
     ADMINISTRATOR = "administrateur"  # CHA-4: the CDG administrator agrees
     REFERENT = "référent"  # CHA-4: the community referent agrees
     COMMUNE_REQUEST = "demande"  # CHA-3: a commune of 3,500 or more asks to join
@@ -42,6 +53,8 @@ class AgreementParty(enum.Enum):
 
 @attrs.frozen
 class Agreement:
+    """An agreement recorded for a member and a space, with its giver and date (CHA-3, CHA-4)."""
+
     id: str
     member_id: str
     space_id: str
@@ -82,6 +95,8 @@ class AbuseReport:
 
 
 class NoticeKind(enum.Enum):
+    """What the employer collectivity is told of."""
+
     REVOCATION = "révocation"  # CHA-7
     SANCTION = "sanction"  # CHA-9
     SANCTION_LIFTED = "levée de sanction"  # CHA-9
@@ -112,3 +127,57 @@ class PlatformExport:
     exported_at: dt.datetime
     full: bool
     state: PlatformState
+
+
+def check_administrator(member: Member, staff: CdgStaff | None, *, rule: str) -> Member:
+    """CHA-2: only a CDG administrator invites, revokes, sanctions and lifts a sanction;
+    ``staff`` is the member's CDG staff record, if any."""
+    if staff is None or not staff.administrator:
+        raise RuleViolation(
+            f"{member.full_name} n'est pas administrateur du CDG : seuls les administrateurs du "
+            "CDG invitent, révoquent et sanctionnent",
+            rule=rule,
+            value=member.id,
+        )
+    return member
+
+
+def check_agreement_space(party: AgreementParty, space: Space) -> None:
+    """CHA-4: the referent's agreement and a commune's request concern a community space only."""
+    if party is AgreementParty.ADMINISTRATOR:
+        return
+    if space.kind is not SpaceKind.COMMUNITY or space.epci is None:
+        raise RuleViolation(
+            "cet accord ne concerne qu'un espace communautaire", rule="CHA-4", value=space.id
+        )
+
+
+def check_referent(
+    giver: Member,
+    referents: Mapping[str, str],
+    *,
+    epci_name: str,
+    on: dt.date,
+) -> Member:
+    """CHA-4: ``giver`` is among ``referents`` (member id → full name), the community referents
+    of the space's EPCI on ``on`` (:func:`community_referents`); else the refusal names them."""
+    if giver.id in referents:
+        return giver
+    if referents:
+        named = ", ".join(sorted(referents.values()))
+        who = f"le référent communautaire de {epci_name} est {named}"
+    else:
+        who = f"aucun référent communautaire n'est désigné pour {epci_name} au {on.isoformat()}"
+    raise RuleViolation(
+        f"{giver.full_name} n'est pas référent communautaire de {epci_name} : {who} ; seul le "
+        "référent communautaire donne cet accord",
+        rule="CHA-4",
+        value=giver.id,
+    )
+
+
+def check_reason(reason: str, message: str) -> str:
+    """CHA-9: a report, a sanction and its lifting say why; the reason, stripped."""
+    if not reason.strip():
+        raise ValidationError(message, rule="CHA-9", value=reason)
+    return reason.strip()

@@ -20,22 +20,29 @@ from rsgm_core.errors import RuleViolation, ValidationError
 
 __all__ = [
     "Capacity",
+    "CharterStatus",
     "CharterVersion",
     "Signature",
     "SpaceKind",
     "check_signature",
     "current_version",
     "missing_signatures",
+    "next_version",
     "required_capacities",
+    "status_of",
 ]
 
 
 class SpaceKind(enum.Enum):
+    """CHA-3: the departmental space (small communes' SGM) or a community space (one EPCI)."""
+
     DEPARTMENTAL = "départemental"
     COMMUNITY = "communautaire"
 
 
 class Capacity(enum.Enum):
+    """CHA-1: in which capacity a person signs the charter for a commune."""
+
     MAYOR = "maire"
     MAYOR_REPRESENTATIVE = "représentant du maire"
     SGM = "secrétaire général de mairie"
@@ -46,6 +53,8 @@ class Capacity(enum.Enum):
 
 @attrs.frozen
 class CharterVersion:
+    """CHA-8: one published version of the charter, numbered from 1; the latest is in force."""
+
     version: int = attrs.field(validator=attrs.validators.ge(1))
     published_on: dt.date
     title: str
@@ -54,6 +63,8 @@ class CharterVersion:
 
 @attrs.frozen
 class Signature:
+    """CHA-1: one signature of one version, for a commune and a kind of space."""
+
     id: str
     commune: str
     version: int
@@ -64,6 +75,7 @@ class Signature:
 
 
 def current_version(versions: Iterable[CharterVersion]) -> CharterVersion:
+    """The version in force: the highest number; none published is refused (CHA-1)."""
     found = max(versions, key=lambda v: v.version, default=None)
     if found is None:
         raise RuleViolation("aucune charte d'utilisation publiée", rule="CHA-1")
@@ -143,3 +155,61 @@ def missing_signatures(
         and (s.space is space or s.space is SpaceKind.DEPARTMENTAL)
     }
     return [group for group in required_capacities(space, population) if not group & signed]
+
+
+def next_version(
+    versions: Sequence[CharterVersion], title: str, text: str, *, on: dt.date
+) -> CharterVersion:
+    """CHA-8: the version that follows ``versions``, in force from ``on``. A version has a title
+    and a text, and is not published before the version in force."""
+    if not title.strip() or not text.strip():
+        raise ValidationError("une version de la charte a un titre et un texte", rule="CHA-8")
+    if not versions:
+        return CharterVersion(1, on, title.strip(), text)
+    current = current_version(versions)
+    if on < current.published_on:
+        raise ValidationError(
+            f"une nouvelle version ne peut précéder la version en vigueur du "
+            f"{current.published_on.isoformat()}",
+            rule="CHA-8",
+            value=on,
+        )
+    return CharterVersion(current.version + 1, on, title.strip(), text)
+
+
+@attrs.frozen
+class CharterStatus:
+    """CHA-1: what is signed and what is missing for a commune, per kind of space."""
+
+    commune: str
+    version: int | None  # the version in force, None when none is published
+    population: int
+    missing: dict[SpaceKind, list[frozenset[Capacity]]]
+    signatures: tuple[Signature, ...]  # every version, oldest first (CHA-8)
+
+    @property
+    def complete(self) -> bool:
+        """The departmental space's signatures of the version in force are all there."""
+        return self.version is not None and not self.missing[SpaceKind.DEPARTMENTAL]
+
+
+def status_of(
+    commune: str,
+    *,
+    versions: Iterable[CharterVersion],
+    signatures: Iterable[Signature],
+    population: int,
+) -> CharterStatus:
+    """CHA-1, CHA-8: the signatures of ``commune`` and the capacity groups still unsigned on the
+    version in force, for each kind of space."""
+    found = list(versions)
+    mine = [s for s in signatures if s.commune == commune]
+    version = current_version(found).version if found else None
+    missing = {
+        kind: missing_signatures(
+            mine, commune=commune, space=kind, population=population, version=version or 0
+        )
+        for kind in SpaceKind
+    }
+    ordered = tuple(sorted(mine, key=lambda s: (s.version, s.signed_on, s.id)))
+    return CharterStatus(commune, version, population, missing, ordered)

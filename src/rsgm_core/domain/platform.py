@@ -13,6 +13,7 @@ from typing import Any, Protocol
 import attrs
 
 __all__ = [
+    "ExportResult",
     "PlatformExporter",
     "PlatformMembership",
     "PlatformState",
@@ -23,6 +24,8 @@ __all__ = [
 
 @attrs.frozen
 class PlatformUser:
+    """An account on the platform: nominative (CHA-6), with the collectivities it works for."""
+
     email: str
     first_name: str
     last_name: str
@@ -31,6 +34,8 @@ class PlatformUser:
 
 @attrs.frozen
 class PlatformMembership:
+    """A person's membership of a space, with the role shown on the platform."""
+
     email: str
     space: str
     role: str
@@ -38,6 +43,8 @@ class PlatformMembership:
 
 @attrs.frozen
 class PlatformState:
+    """What a platform holds, or must apply (a delta): accounts, memberships, suspensions."""
+
     users: tuple[PlatformUser, ...] = ()
     memberships: tuple[PlatformMembership, ...] = ()
     suspended: tuple[str, ...] = ()  # e-mails of accounts to suspend (CHA-7, CHA-9)
@@ -63,6 +70,22 @@ class PlatformState:
     @property
     def empty(self) -> bool:
         return not (self.users or self.memberships or self.suspended or self.removed)
+
+
+@attrs.frozen
+class ExportResult:
+    """One export for a platform: the ``state`` rendered (the snapshot when ``full``, else the
+    delta since the last export) and its ``text`` in the format asked."""
+
+    platform: str
+    full: bool
+    state: PlatformState  # what was rendered: the snapshot, or the delta
+    text: str
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to apply on the platform."""
+        return self.state.empty
 
 
 def delta(previous: PlatformState, current: PlatformState) -> PlatformState:

@@ -4,7 +4,8 @@ population and membership, the charter's signatures, agreements and sanctions (C
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+import enum
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
@@ -18,22 +19,35 @@ from rsgm_core.domain.access import (
     check_nominative,
     decide,
 )
-from rsgm_core.domain.access_records import AgreementParty, CdgStaff
+from rsgm_core.domain.access_records import AgreementParty, CdgStaff, check_administrator
 from rsgm_core.domain.charters import (
-    Capacity,
-    Signature,
+    CharterStatus,
     SpaceKind,
     current_version,
     missing_signatures,
+    status_of,
 )
 from rsgm_core.domain.members import Function, Lifecycle, Member, Position
 from rsgm_core.domain.territory import population_in_force
-from rsgm_core.errors import NotFoundError, RsgmError, RuleViolation, ValidationError
+from rsgm_core.errors import NotFoundError, RsgmError, ValidationError
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
 
 SGM_FUNCTIONS = frozenset({Function.SGM, Function.SECRETAIRE_DE_MAIRIE})
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def parse_enum(kind: type[E], value: E | str, label: str, rule: str) -> E:
+    """An enum member from itself, its value (``"maire"``) or its name (``"mayor"``)."""
+    if isinstance(value, kind):
+        return value
+    for member in kind:
+        if value in (member.value, member.name.lower()):
+            return member
+    choices = ", ".join(m.value for m in kind)
+    raise ValidationError(f"{label} inconnu(e) : {value!r} (au choix : {choices})", rule=rule)
 
 
 def find_member(uow: UnitOfWork, ref: str | None, *, rule: str) -> Member:
@@ -49,15 +63,8 @@ def find_member(uow: UnitOfWork, ref: str | None, *, rule: str) -> Member:
 
 
 def require_admin(uow: UnitOfWork, member: Member, *, rule: str) -> Member:
-    staff = uow.cdg_staff.find(member.id)
-    if staff is None or not staff.administrator:
-        raise RuleViolation(
-            f"{member.full_name} n'est pas administrateur du CDG : seuls les administrateurs du "
-            "CDG invitent, révoquent et sanctionnent",
-            rule=rule,
-            value=member.id,
-        )
-    return member
+    """CHA-2: ``member`` is a CDG administrator (their staff record read from storage)."""
+    return check_administrator(member, uow.cdg_staff.find(member.id), rule=rule)
 
 
 def population_of(uow: UnitOfWork, commune: str, year: int) -> int:
@@ -76,35 +83,15 @@ def population_of(uow: UnitOfWork, commune: str, year: int) -> int:
         return max(figures, key=lambda f: f.vintage).for_thresholds[0]
 
 
-@attrs.frozen
-class CharterStatus:
-    """CHA-1: what is signed and what is missing for a commune, per kind of space."""
-
-    commune: str
-    version: int | None
-    population: int
-    missing: dict[SpaceKind, list[frozenset[Capacity]]]
-    signatures: tuple[Signature, ...]  # every version, oldest first (CHA-8)
-
-    @property
-    def complete(self) -> bool:
-        return self.version is not None and not self.missing[SpaceKind.DEPARTMENTAL]
-
-
 def charter_status(uow: UnitOfWork, commune: str, day: dt.date) -> CharterStatus:
+    """CHA-1: the charter status of ``commune`` from the versions and signatures on record."""
     uow.communes.get(commune)
-    population = population_of(uow, commune, day.year)
-    versions = uow.charter_versions.list()
-    signatures = uow.signatures.list({"commune": commune})
-    version = current_version(versions).version if versions else None
-    missing = {
-        kind: missing_signatures(
-            signatures, commune=commune, space=kind, population=population, version=version or 0
-        )
-        for kind in SpaceKind
-    }
-    ordered = tuple(sorted(signatures, key=lambda s: (s.version, s.signed_on, s.id)))
-    return CharterStatus(commune, version, population, missing, ordered)
+    return status_of(
+        commune,
+        versions=uow.charter_versions.list(),
+        signatures=uow.signatures.list({"commune": commune}),
+        population=population_of(uow, commune, day.year),
+    )
 
 
 def _basis(
@@ -144,7 +131,7 @@ def decide_for(
     positions = [p for p in uow.positions.list({"member_id": member.id}) if p.active_on(day)]
     basis = _basis(uow, positions, space, commune)
     extra: list[Refusal] = []
-    facts: dict[str, object] = {}
+    candidate = Candidate(member_id=member.id, email=member.email or "")
     if basis is not None:
         place = uow.communes.get(basis.commune)
         population = population_of(uow, place.code, day.year)
@@ -157,23 +144,23 @@ def decide_for(
             population=population,
             version=current_version(versions).version,
         )
-        facts = {
-            "commune": place.code,
-            "population": population,
-            "epci": place.epci,
-            "sgm": basis.function in SGM_FUNCTIONS,
-            "member_commune": bool(uow.memberships.count({"insee": place.code, "year": day.year})),
-            "charter_signed": signed,
-        }
+        candidate = attrs.evolve(
+            candidate,
+            commune=place.code,
+            population=population,
+            epci=place.epci,
+            sgm=basis.function in SGM_FUNCTIONS,
+            member_commune=bool(uow.memberships.count({"insee": place.code, "year": day.year})),
+            charter_signed=signed,
+        )
     elif staff is None:
         where = f"la commune {commune}" if commune else "une commune"
         extra.append(Refusal("CHA-3", f"aucun poste en cours dans {where}"))
-        facts = {"sgm": False}
+        candidate = attrs.evolve(candidate, sgm=False)
     agreed = {a.party for a in uow.agreements.list({"member_id": member.id, "space_id": space.id})}
     kinds = {s.kind for s in uow.sanctions.list({"member_id": member.id}) if s.active}
-    candidate = Candidate(
-        member_id=member.id,
-        email=member.email or "",
+    candidate = attrs.evolve(
+        candidate,
         cdg_staff=staff is not None,
         requested=AgreementParty.COMMUNE_REQUEST in agreed,
         admin_agrees=AgreementParty.ADMINISTRATOR in agreed,
@@ -181,12 +168,11 @@ def decide_for(
         departed=member.lifecycle is Lifecycle.DEPARTED,
         removed=SanctionKind.REMOVAL in kinds,
         restricted=SanctionKind.RESTRICTION in kinds,
-        **facts,  # type: ignore[arg-type]
     )
     extra += _nominative(uow, member, basis)
     decision = decide(candidate, role, space, invited_by_admin=invited)
     refusals = decision.refusals + tuple(extra)
-    return Decision(not refusals, refusals), facts.get("commune")  # type: ignore[return-value]
+    return Decision(not refusals, refusals), candidate.commune
 
 
 def _nominative(uow: UnitOfWork, member: Member, basis: Position | None) -> list[Refusal]:
@@ -201,3 +187,15 @@ def _nominative(uow: UnitOfWork, member: Member, basis: Position | None) -> list
     except RsgmError as exc:
         return [Refusal("CHA-6", exc.message)]
     return []
+
+
+__all__ = [
+    "SGM_FUNCTIONS",
+    "CharterStatus",
+    "charter_status",
+    "decide_for",
+    "find_member",
+    "parse_enum",
+    "population_of",
+    "require_admin",
+]

@@ -5,6 +5,7 @@ revocation and the notice are one transaction: a failure leaves all three undone
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from rsgm_core.domain.access import Grant, revoke_all
@@ -34,7 +35,8 @@ def employers(uow: UnitOfWork, member: Member, day: dt.date) -> list[str | None]
         for p in uow.positions.list({"member_id": member.id})
         if (p.start is None or p.start <= day) and (p.end is None or p.end >= day)
     }
-    return sorted(communes) or [None]
+    found: list[str | None] = [*sorted(communes)]
+    return found or [None]
 
 
 def revoke_on_departure(
@@ -56,6 +58,8 @@ def revoke_on_departure(
 def revoke_for_position(
     deps: Deps, uow: UnitOfWork, position: Position, *, on: dt.date
 ) -> list[Grant]:
+    """CHA-7, inside the caller's unit of work: the position ends, so the access given through
+    its commune is revoked (all access when no other position is held) and that commune told."""
     member = uow.members.get(position.member_id)
     others = [
         p
@@ -89,7 +93,7 @@ def notify_employer(
     commune: str | None,
     kind: NoticeKind,
     on: dt.date,
-    context: dict[str, object],
+    context: Mapping[str, object],
 ) -> EmployerNotice:
     """Queue the notice to the town hall's address (directory, ``set_town_hall(email=…)``); with
     no known address, record it as not sendable so an administrator sees it (NOT-1)."""

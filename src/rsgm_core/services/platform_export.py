@@ -1,16 +1,16 @@
-"""What a collaboration platform must apply, from the grants: a full snapshot, or the delta since
-the last export recorded in storage (so re-running gives nothing new to do)."""
+"""What a collaboration platform must apply, from the grants, as ``app.platform``: a full
+snapshot, or the delta since the last export recorded in storage (so re-running gives nothing new
+to do). The platform formats come from the ``rsgm_platform_exporters`` hook."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING
 
-import attrs
-
 from rsgm_core.domain.access import Role
 from rsgm_core.domain.access_records import PlatformExport
 from rsgm_core.domain.platform import (
+    ExportResult,
     PlatformExporter,
     PlatformMembership,
     PlatformState,
@@ -23,19 +23,9 @@ if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
+__all__ = ["ExportResult", "PlatformService", "export_accounts", "platform_state"]
+
 CDG = "Centre de gestion"
-
-
-@attrs.frozen
-class ExportResult:
-    platform: str
-    full: bool
-    state: PlatformState  # what was rendered: the snapshot, or the delta
-    text: str
-
-    @property
-    def empty(self) -> bool:
-        return self.state.empty
 
 
 def platform_state(uow: UnitOfWork, day: dt.date) -> PlatformState:
@@ -82,7 +72,7 @@ def last_export(uow: UnitOfWork, platform: str) -> PlatformExport | None:
     return max(found, key=lambda e: (e.exported_at, e.id), default=None)
 
 
-def export(deps: Deps, platform: str, *, since_last: bool, format: str) -> ExportResult:
+def export_accounts(deps: Deps, platform: str, *, since_last: bool, format: str) -> ExportResult:
     """Render the snapshot (or the delta since the last export) and record the state given to
     the platform; a delta with nothing to do records nothing."""
     exporter = exporter_named(deps, platform)
@@ -107,3 +97,29 @@ def export(deps: Deps, platform: str, *, since_last: bool, format: str) -> Expor
                 )
             )
     return ExportResult(platform, not since_last, payload, text)
+
+
+class PlatformService:
+    """``app.platform``: what a collaboration platform (Interstis, or a plugin's) must apply."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def export_accounts(
+        self, platform: str, *, since_last: bool = False, format: str = "csv"
+    ) -> ExportResult:
+        """The accounts to create, the memberships per space with their role and the accounts to
+        suspend, for ``platform`` in ``format``: the full snapshot, or with ``since_last`` only
+        what changed since the last export recorded for that platform (re-running it gives
+        nothing to do). Each export that gives something to do is recorded."""
+        return export_accounts(self.deps, platform, since_last=since_last, format=format)
+
+    def list_platforms(self) -> list[str]:
+        """The names of the platforms an export is available for (``rsgm_platform_exporters``)."""
+        return sorted(e.name for e in self.deps.hooks.platform_exporters())
+
+    def list_exports(self, *, platform: str | None = None) -> list[PlatformExport]:
+        """The exports recorded, oldest first, for ``platform`` or every platform."""
+        with self.deps.read() as uow:
+            found = uow.platform_exports.list(None if platform is None else {"platform": platform})
+        return sorted(found, key=lambda e: (e.exported_at, e.id))
