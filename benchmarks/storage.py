@@ -30,8 +30,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import _common  # noqa: F401 - first: this working tree's src/ on the path, built-in plugins only
 import rsgm_core
-from _common import SRC, render  # this working tree's code, built-in plugins only
+from _common import SRC, render
 from rsgm_core.domain.members import Member
 
 WRITE_TARGET = 3.0  # seam seconds / raw seconds
