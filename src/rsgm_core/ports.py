@@ -702,9 +702,13 @@ class UnitOfWork(abc.ABC):
         for collection in COLLECTIONS:
             yield self.repository(collection.name)
 
-    @abc.abstractmethod
     def _build_repository(self, collection: Collection[R]) -> Repository[R]:
-        """The backend's repository of ``collection`` in this unit of work (called once)."""
+        """The backend's repository of ``collection`` in this unit of work, called once, on first
+        use. (A backend written before this method set every repository as an attribute in its
+        ``__init__``; those attributes still win, and this is never called.)"""
+        raise NotImplementedError(
+            f"{type(self).__name__} : implémentez _build_repository ({collection.name})"
+        )
 
     def reassign_commune(self, old: str, new: str) -> dict[str, int]:
         """TER-5: move everything attached to commune ``old`` to ``new``; counts per collection."""

@@ -558,3 +558,19 @@ def test_not_found_names_the_kind_of_record_in_french(app: App) -> None:
     with app.storage.unit_of_work(read_only=True) as uow, pytest.raises(NotFoundError) as caught:
         uow.repo(Member).get("m-404")
     assert str(caught.value).startswith("membre introuvable : 'm-404'")
+
+
+def test_a_backend_setting_its_repositories_in_init_still_works() -> None:
+    from rsgm_core.plugins.memory import MemoryRepository, MemoryStorage, MemoryUnitOfWork
+
+    class OldStyle(MemoryUnitOfWork):  # as backends were written before repositories were lazy
+        def __init__(self, storage: MemoryStorage) -> None:
+            super().__init__(storage)
+            self.built = {c.name: MemoryRepository(c, self) for c in COLLECTIONS}
+            for name, repo in self.built.items():
+                setattr(self, name, repo)
+
+    with OldStyle(MemoryStorage()) as uow:
+        assert uow.repo(Member) is uow.members is uow.built["members"]
+        uow.members.add(ELODIE)
+        uow.commit()
