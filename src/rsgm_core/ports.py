@@ -5,14 +5,19 @@ context manager holding one transaction and one repository per collection of rec
 without calling :meth:`UnitOfWork.commit` rolls everything back, so a use case that fails half-way
 leaves storage exactly as it was.
 
-Collections are declared once, in :data:`COLLECTIONS`; both built-in backends build their
-repositories from that list, so adding a kind of record means adding one line here (and, for SQL,
-a migration).
+Each kind of record is declared once, by one :class:`Collection` entry of :data:`COLLECTIONS`: its
+name, its record class, its key, its French label and what the SQL schema needs beyond the record's
+fields (indexes, references, columns added by later migrations). The SQL tables are derived from
+the record classes and those entries (:mod:`rsgm_core.plugins.sql.tables`); both built-in backends
+build their repositories from that list, on first use. Adding a kind of record means an attrs class,
+one line here, one annotation on :class:`UnitOfWork` (a test checks they agree) and, for SQL, a
+migration.
 """
 
 from __future__ import annotations
 
 import abc
+import builtins
 import datetime as dt
 import functools
 import operator
@@ -60,6 +65,8 @@ from rsgm_core.domain.town_hall import TownHall
 
 __all__ = [
     "COLLECTIONS",
+    "COLLECTION_NAMED",
+    "COLLECTION_OF",
     "Collection",
     "Repository",
     "Storage",
@@ -75,17 +82,38 @@ R = TypeVar("R")
 Where = Mapping[str, Any]
 
 
+def field_names(record: Any) -> frozenset[str]:
+    """The names of the fields of an attrs record class."""
+    return _field_names(record)
+
+
+@functools.cache
+def _field_names(record: Any) -> frozenset[str]:
+    return frozenset(attrs.fields_dict(record))
+
+
+def _references(value: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(dict(value).items())
+
+
 @attrs.frozen
 class Collection(Generic[R]):
-    """A kind of record kept in storage.
+    """A kind of record kept in storage, declared once.
 
     ``key`` names the field that identifies a record, or a tuple of fields for a composite key (then
-    keys are tuples of values in that order); ``commune_refs`` names the fields that hold a commune's
-    INSEE code and must follow it to its successor on a census re-import (TER-5);
-    ``search_fields`` names the text fields :meth:`Repository.search` looks in, with their weights
-    (:mod:`rsgm_core.domain.text`); ``version_field``, one of the key's fields, numbers the
-    versions of one record (the rest of the key): the search then covers each record's highest
-    version only.
+    keys are tuples of values in that order); ``label`` is its French name in messages ("membre
+    introuvable"); ``commune_refs`` names the fields that hold a commune's INSEE code and must
+    follow it to its successor on a census re-import (TER-5); ``search_fields`` names the text
+    fields :meth:`Repository.search` looks in, with their weights (:mod:`rsgm_core.domain.text`);
+    ``version_field``, one of the key's fields, numbers the versions of one record (the rest of the
+    key): the search then covers each record's highest version only.
+
+    What the SQL table needs beyond the record's fields (the columns themselves are derived from
+    the field types, see :mod:`rsgm_core.plugins.sql.tables`): ``indexes``, fields each given an
+    index of their own (``ix_<collection>_<field>``); ``references``, field → collection whose key
+    it refers to (a foreign key); ``appended``, fields added by later migrations, in the order
+    they were added: ``ALTER TABLE`` puts their columns last, and a NOT NULL one gets the record's
+    default as the server default that filled the rows already there.
     """
 
     name: str
@@ -94,12 +122,29 @@ class Collection(Generic[R]):
     commune_refs: tuple[str, ...] = ()
     search_fields: Weights = ()
     version_field: str | None = None
+    label: str = attrs.field(default="", kw_only=True)
+    indexes: tuple[str, ...] = attrs.field(default=(), kw_only=True)
+    references: tuple[tuple[str, str], ...] = attrs.field(
+        default=(), kw_only=True, converter=_references
+    )
+    appended: tuple[str, ...] = attrs.field(default=(), kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if self.version_field is not None and (
             self.version_field not in self.key_fields or len(self.key_fields) < 2
         ):
             raise ValueError(f"{self.name}: the version field must be part of a composite key")
+        fields = field_names(self.record)
+        named = (
+            *self.key_fields,
+            *self.commune_refs,
+            *self.indexes,
+            *dict(self.references),
+            *self.appended,
+        )
+        unknown = [name for name in named if name not in fields]
+        if unknown:
+            raise ValueError(f"{self.name}: no field {unknown} in {self.record.__name__}")
 
     @property
     def key_fields(self) -> tuple[str, ...]:
@@ -109,6 +154,11 @@ class Collection(Generic[R]):
     def record_fields(self) -> tuple[str, ...]:
         """The key without the version field: what names a record across its versions."""
         return tuple(name for name in self.key_fields if name != self.version_field)
+
+    @property
+    def title(self) -> str:
+        """The French name of one record, for messages (the collection's name if none)."""
+        return self.label or self.name
 
     def key_of(self, record: R) -> Any:
         if isinstance(self.key, str):
@@ -123,52 +173,236 @@ class Collection(Generic[R]):
         return latest_by(records, name, operator.attrgetter(self.version_field))
 
 
+_ADDED_TO_MEMBERS = (  # by migration 5
+    "phone", "lifecycle", "arrival", "departed_on", "departure_reason", "successor_id",
+    "leaving_on", "helper", "platform_access", "photo", "erased_on",
+)  # fmt: skip
+_MEMBER = {"member_id": "members"}
+_COMMUNE = {"commune": "communes"}
+
 COLLECTIONS: tuple[Collection[Any], ...] = (
-    Collection("meta", MetaEntry, "key"),
-    Collection("outbox", OutboxMessage, "id"),
-    Collection("census_imports", CensusImport, "vintage"),
-    Collection("departements", Departement, "code"),
-    Collection("arrondissements", Arrondissement, "code"),
-    Collection("epcis", Epci, "siren"),
-    Collection("communes", Commune, "code"),
-    Collection("populations", PopulationFigure, ("commune", "vintage")),
-    Collection("members", Member, "id"),
-    Collection("positions", Position, "id", commune_refs=("commune",)),
-    # Keyed by id, not (commune, year): after a merge the successor inherits every former
-    # commune's memberships and conventions, even for the same year (TER-5).
-    Collection("memberships", Membership, "id", commune_refs=("insee",)),
-    Collection("conventions", Convention, "id", commune_refs=("insee",)),
-    Collection("trainees", Trainee, "id"),
-    Collection("interventions", Intervention, "id", commune_refs=("insee",)),
+    Collection("meta", MetaEntry, "key", label="paramètre"),
+    Collection(
+        "outbox",
+        OutboxMessage,
+        "id",
+        label="message",
+        indexes=("status",),
+        appended=("next_attempt_at", "list_unsubscribe", "attachments"),  # migration 4
+    ),
+    Collection("census_imports", CensusImport, "vintage", label="import de recensement"),
+    Collection("departements", Departement, "code", label="département"),
+    Collection("arrondissements", Arrondissement, "code", label="arrondissement"),
+    Collection("epcis", Epci, "siren", label="EPCI"),
+    Collection("communes", Commune, "code", label="commune", indexes=("departement", "epci")),
+    Collection("populations", PopulationFigure, ("commune", "vintage"), label="population"),
+    Collection(
+        "members",
+        Member,
+        "id",
+        label="membre",
+        indexes=("email", "helper"),
+        appended=_ADDED_TO_MEMBERS,
+    ),
+    Collection(
+        "positions",
+        Position,
+        "id",
+        commune_refs=("commune",),
+        label="poste",
+        indexes=("member_id", "commune"),
+        references=_MEMBER | _COMMUNE,
+    ),
+    # The membership pack (migration 3). Keyed by id, not (commune, year): after a merge the
+    # successor inherits every former commune's memberships and conventions, even for the same
+    # year (TER-5). The commune is ``insee``, as in the domain.
+    Collection(
+        "memberships",
+        Membership,
+        "id",
+        commune_refs=("insee",),
+        label="adhésion",
+        indexes=("insee", "year"),
+        references={"insee": "communes"},
+    ),
+    Collection(
+        "conventions",
+        Convention,
+        "id",
+        commune_refs=("insee",),
+        label="convention",
+        indexes=("insee",),
+        references={"insee": "communes"},
+    ),
+    Collection("trainees", Trainee, "id", label="stagiaire"),
+    Collection(
+        "interventions",
+        Intervention,
+        "id",
+        commune_refs=("insee",),
+        label="intervention",
+        indexes=("insee",),
+        references={"insee": "communes"},
+    ),
     # The directory and the network (migration 5).
-    Collection("directory_facts", DirectoryFact, "id"),
-    Collection("town_halls", TownHall, "commune", commune_refs=("commune",)),
-    Collection("consents", Consent, "id"),
-    Collection("onboarding_items", OnboardingItem, "id"),
-    Collection("networks", Network, "id"),
-    Collection("network_roles", RoleAssignment, "id"),
-    Collection("attendance", AttendanceFact, "id"),
-    Collection("partners", Partner, "id"),
-    Collection("committees", Committee, "kind"),
+    Collection(
+        "directory_facts",
+        DirectoryFact,
+        "id",
+        label="fiche d'annuaire",
+        indexes=("member_id", "key"),
+        references=_MEMBER,
+    ),
+    Collection(
+        "town_halls",
+        TownHall,
+        "commune",
+        commune_refs=("commune",),
+        label="mairie",
+        references=_COMMUNE,
+        appended=("email",),  # migration 7
+    ),
+    Collection(
+        "consents",
+        Consent,
+        "id",
+        label="consentement",
+        indexes=("member_id",),
+        references=_MEMBER,
+    ),
+    Collection(
+        "onboarding_items",
+        OnboardingItem,
+        "id",
+        label="étape d'intégration",
+        indexes=("member_id",),
+        references=_MEMBER,
+    ),
+    Collection(
+        "networks",
+        Network,
+        "id",
+        label="réseau",
+        references={"epci": "epcis", "referent_id": "members"},
+    ),
+    Collection(
+        "network_roles",
+        RoleAssignment,
+        "id",
+        label="rôle",
+        indexes=("network_id", "member_id"),
+        references={"network_id": "networks"} | _MEMBER,
+    ),
+    Collection(
+        "attendance",
+        AttendanceFact,
+        "id",
+        label="présence",
+        indexes=("member_id",),
+        references=_MEMBER,
+    ),
+    Collection("partners", Partner, "id", label="partenaire"),
+    Collection("committees", Committee, "kind", label="comité"),
     # Events and continuous animation (migration 6).
-    Collection("events", Event, "id", commune_refs=("host_commune",)),
-    Collection("sessions", Session, "id"),
-    Collection("registrations", Registration, "id"),
-    Collection("surveys", Survey, "id"),
-    Collection("survey_answers", SurveyAnswer, "id"),
-    Collection("newsletters", Newsletter, "id"),
-    Collection("recurring_series", RecurringSeries, "id"),
+    Collection(
+        "events",
+        Event,
+        "id",
+        commune_refs=("host_commune",),
+        label="événement",
+        indexes=("host_commune",),
+        references={"host_commune": "communes"},
+    ),
+    Collection(
+        "sessions",
+        Session,
+        "id",
+        label="séance",
+        indexes=("event_id", "date"),
+        references={"event_id": "events"},
+    ),
+    Collection(
+        "registrations",
+        Registration,
+        "id",
+        label="inscription",
+        indexes=("session_id", "member_id"),
+        references={"session_id": "sessions"} | _MEMBER,
+    ),
+    Collection(
+        "surveys",
+        Survey,
+        "id",
+        label="questionnaire",
+        indexes=("event_id",),
+        references={"event_id": "events"} | _MEMBER,
+    ),
+    Collection(
+        "survey_answers",
+        SurveyAnswer,
+        "id",
+        label="réponse",
+        indexes=("survey_id",),
+        references={"survey_id": "surveys"} | _MEMBER,
+    ),
+    Collection("newsletters", Newsletter, "id", label="lettre d'information", indexes=("sent_on",)),
+    Collection("recurring_series", RecurringSeries, "id", label="série récurrente"),
     # The usage charter and platform access (migration 7).
-    Collection("charter_versions", CharterVersion, "version"),
-    Collection("signatures", Signature, "id", commune_refs=("commune",)),
-    Collection("spaces", Space, "id"),
-    Collection("grants", Grant, "id", commune_refs=("commune",)),
-    Collection("cdg_staff", CdgStaff, "member_id"),
-    Collection("agreements", Agreement, "id"),
-    Collection("abuse_reports", AbuseReport, "id"),
-    Collection("sanctions", Sanction, "id"),
-    Collection("employer_notices", EmployerNotice, "id", commune_refs=("commune",)),
-    Collection("platform_exports", PlatformExport, "id"),
+    Collection("charter_versions", CharterVersion, "version", label="version de la charte"),
+    Collection(
+        "signatures",
+        Signature,
+        "id",
+        commune_refs=("commune",),
+        label="signature",
+        indexes=("commune",),
+        references=_COMMUNE,
+    ),
+    Collection("spaces", Space, "id", label="espace"),
+    Collection(
+        "grants",
+        Grant,
+        "id",
+        commune_refs=("commune",),
+        label="accès",
+        indexes=("member_id", "commune"),
+        references=_MEMBER | {"space_id": "spaces"} | _COMMUNE,
+    ),
+    Collection("cdg_staff", CdgStaff, "member_id", label="agent du CDG", references=_MEMBER),
+    Collection(
+        "agreements",
+        Agreement,
+        "id",
+        label="accord",
+        indexes=("member_id",),
+        references=_MEMBER | {"space_id": "spaces"},
+    ),
+    Collection("abuse_reports", AbuseReport, "id", label="signalement", references=_MEMBER),
+    Collection(
+        "sanctions",
+        Sanction,
+        "id",
+        label="sanction",
+        indexes=("member_id",),
+        references=_MEMBER,
+        appended=("lowered", "lifted_on", "lifted_by", "lift_reason"),  # migration 10
+    ),
+    Collection(
+        "employer_notices",
+        EmployerNotice,
+        "id",
+        commune_refs=("commune",),
+        label="avis à l'employeur",
+        indexes=("commune",),
+        references=_MEMBER | _COMMUNE,
+    ),
+    Collection(
+        "platform_exports",
+        PlatformExport,
+        "id",
+        label="export vers la plateforme",
+        indexes=("platform",),
+    ),
     # The toolbox and advice requests (migration 8): every version of a resource is kept.
     Collection(
         "resources",
@@ -176,11 +410,38 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         ("id", "version"),
         search_fields=SEARCH_FIELDS,
         version_field="version",
+        label="ressource",
     ),
-    Collection("resource_attachments", Attachment, "id"),
-    Collection("resource_followers", Follower, "id"),
-    Collection("advice_requests", AdviceRequest, "id", commune_refs=("commune",)),
+    Collection(
+        "resource_attachments",
+        Attachment,
+        "id",
+        label="pièce jointe",
+        indexes=("resource_id",),
+    ),
+    Collection(
+        "resource_followers",
+        Follower,
+        "id",
+        label="abonnement à une ressource",
+        indexes=("resource_id",),
+        references=_MEMBER,
+    ),
+    Collection(
+        "advice_requests",
+        AdviceRequest,
+        "id",
+        commune_refs=("commune",),
+        label="demande de conseil",
+        indexes=("commune",),
+    ),
 )
+
+#: Each collection by its name, and by its record class (one collection per class).
+COLLECTION_NAMED: dict[str, Collection[Any]] = {c.name: c for c in COLLECTIONS}
+COLLECTION_OF: dict[type, Collection[Any]] = {c.record: c for c in COLLECTIONS}
+if len(COLLECTION_NAMED) != len(COLLECTIONS) or len(COLLECTION_OF) != len(COLLECTIONS):
+    raise ValueError("two collections share a name or a record class")
 
 
 def matches(record: Any, where: Where | None) -> bool:
@@ -195,10 +456,14 @@ def matches(record: Any, where: Where | None) -> bool:
     return True
 
 
-@functools.cache
-def value_compared_fields(record: type) -> frozenset[str]:
+def value_compared_fields(record: Any) -> frozenset[str]:
     """Fields whose stored text is not canonical (``Decimal``, zoned ``datetime``): a backend
     storing text must compare them by value."""
+    return _value_compared_fields(record)
+
+
+@functools.cache
+def _value_compared_fields(record: Any) -> frozenset[str]:
     hints = typing.get_type_hints(record)
     return frozenset(
         name
@@ -239,7 +504,7 @@ class Repository(abc.ABC, Generic[R]):
     def reassign(self, field: str, old: Any, new: Any) -> int:
         """Set ``field`` to ``new`` wherever it is ``old``; return how many records moved."""
 
-    def search(self, words: str, where: Where | None = None) -> list[tuple[R, float]]:
+    def search(self, words: str, where: Where | None = None) -> builtins.list[tuple[R, float]]:
         """Records matching ``where`` that hold every word of ``words`` (folded; a word matches
         a whole word or its start) in their search fields, with their BM25 score, best first,
         equal scores in key order. The statistics cover the whole collection, or each record's
@@ -267,7 +532,9 @@ class Repository(abc.ABC, Generic[R]):
 
     # Conveniences shared by every backend.
 
-    def values(self, fields: Sequence[str], where: Where | None = None) -> list[tuple[Any, ...]]:
+    def values(
+        self, fields: Sequence[str], where: Where | None = None
+    ) -> builtins.list[tuple[Any, ...]]:
         """Just ``fields`` of the matching records, as tuples in key order: a backend may read
         these columns alone instead of whole records (statistics over many rows)."""
         self.check_fields(dict.fromkeys(fields))
@@ -275,7 +542,7 @@ class Repository(abc.ABC, Generic[R]):
 
     def instants(
         self, fields: Sequence[str], where: Where | None = None
-    ) -> list[tuple[float | None, ...]]:
+    ) -> builtins.list[tuple[float | None, ...]]:
         """The datetime ``fields`` of the matching records as POSIX timestamps (``None`` stays
         ``None``), in key order: durations and periods over many rows without a datetime per
         value. Every backend gives the very floats of ``datetime.timestamp()``."""
@@ -299,7 +566,7 @@ class Repository(abc.ABC, Generic[R]):
         found = self.find(key)
         if found is None:
             raise NotFoundError(
-                f"{_LABELS.get(self.collection.name, self.collection.name)} introuvable : {key!r}",
+                f"{self.collection.title} introuvable : {key!r}",
                 value=key,
             )
         return found
@@ -318,57 +585,14 @@ class Repository(abc.ABC, Generic[R]):
     def check_fields(self, where: Where | None) -> None:
         from rsgm_core.errors import ValidationError
 
-        names = attrs.fields_dict(self.collection.record)
-        for name in where or ():
+        if not where:
+            return
+        names = field_names(self.collection.record)
+        for name in where:
             if name not in names:
                 raise ValidationError(
                     f"champ inconnu pour {self.collection.name} : {name!r}", value=name
                 )
-
-
-_LABELS = {
-    "communes": "commune",
-    "members": "membre",
-    "positions": "poste",
-    "epcis": "EPCI",
-    "departements": "département",
-    "outbox": "message",
-    "census_imports": "import de recensement",
-    "memberships": "adhésion",
-    "conventions": "convention",
-    "trainees": "stagiaire",
-    "interventions": "intervention",
-    "directory_facts": "fiche d'annuaire",
-    "town_halls": "mairie",
-    "consents": "consentement",
-    "onboarding_items": "étape d'intégration",
-    "networks": "réseau",
-    "network_roles": "rôle",
-    "attendance": "présence",
-    "partners": "partenaire",
-    "committees": "comité",
-    "events": "événement",
-    "sessions": "séance",
-    "registrations": "inscription",
-    "surveys": "questionnaire",
-    "survey_answers": "réponse",
-    "newsletters": "lettre d'information",
-    "recurring_series": "série récurrente",
-    "charter_versions": "version de la charte",
-    "signatures": "signature",
-    "spaces": "espace",
-    "grants": "accès",
-    "cdg_staff": "agent du CDG",
-    "agreements": "accord",
-    "abuse_reports": "signalement",
-    "sanctions": "sanction",
-    "employer_notices": "avis à l'employeur",
-    "platform_exports": "export vers la plateforme",
-    "resources": "ressource",
-    "resource_attachments": "pièce jointe",
-    "resource_followers": "abonnement à une ressource",
-    "advice_requests": "demande de conseil",
-}
 
 
 class UnitOfWork(abc.ABC):
@@ -376,9 +600,16 @@ class UnitOfWork(abc.ABC):
 
     >>> with storage.unit_of_work() as uow:          # doctest: +SKIP
     ...     uow.communes.add(commune)
+    ...     uow.repo(Member).get(member_id)
     ...     uow.commit()
 
     Leaving the block without ``commit()`` (or by an exception) rolls back.
+
+    Each collection's repository is ``uow.repo(RecordClass)`` or the attribute of the collection's
+    name (``uow.members``), the same object, built on first use (most units of work touch one or
+    two collections): a backend implements :meth:`_build_repository`. The annotations below give
+    the attributes their types; a test checks they name exactly the collections of
+    :data:`COLLECTIONS`.
     """
 
     meta: Repository[MetaEntry]
@@ -447,18 +678,44 @@ class UnitOfWork(abc.ABC):
         self._commit()
         self._committed = True
 
+    def repo(self, record: type[R]) -> Repository[R]:
+        """The repository of the collection of ``record`` (``uow.repo(Member)`` is ``uow.members``)."""
+        collection = COLLECTION_OF.get(record)
+        if collection is None:
+            from rsgm_core.errors import ValidationError
+
+            raise ValidationError(
+                f"aucune collection pour {getattr(record, '__name__', record)!r}", value=record
+            )
+        return self.repository(collection.name)
+
     def repository(self, name: str) -> Repository[Any]:
+        """The repository of the collection ``name``."""
+        if name not in COLLECTION_NAMED:
+            from rsgm_core.errors import ValidationError
+
+            raise ValidationError(f"collection inconnue : {name!r}", value=name)
         return getattr(self, name)
 
     def repositories(self) -> Iterator[Repository[Any]]:
+        """Every collection's repository, in :data:`COLLECTIONS` order (building them all)."""
         for collection in COLLECTIONS:
             yield self.repository(collection.name)
+
+    def _build_repository(self, collection: Collection[R]) -> Repository[R]:
+        """The backend's repository of ``collection`` in this unit of work, called once, on first
+        use. (A backend written before this method set every repository as an attribute in its
+        ``__init__``; those attributes still win, and this is never called.)"""
+        raise NotImplementedError(
+            f"{type(self).__name__} : implémentez _build_repository ({collection.name})"
+        )
 
     def reassign_commune(self, old: str, new: str) -> dict[str, int]:
         """TER-5: move everything attached to commune ``old`` to ``new``; counts per collection."""
         moved: dict[str, int] = {}
-        for repo in self.repositories():
-            for field in repo.collection.commune_refs:
+        for collection in _COMMUNE_HOLDERS:
+            repo = self.repository(collection.name)
+            for field in collection.commune_refs:
                 count = repo.reassign(field, old, new)
                 if count:
                     moved[repo.collection.name] = moved.get(repo.collection.name, 0) + count
@@ -475,6 +732,30 @@ class UnitOfWork(abc.ABC):
 
     def close(self) -> None:  # noqa: B027 - optional for backends holding no resource
         """Release the backend's resources (connection) after commit or rollback."""
+
+
+class _LazyRepository:
+    """A :class:`UnitOfWork` attribute that builds its collection's repository on first access
+    and stores it on the unit of work, where later lookups find it directly (no descriptor call)."""
+
+    __slots__ = ("collection",)
+
+    def __init__(self, collection: Collection[Any]) -> None:
+        self.collection = collection
+
+    def __get__(self, uow: UnitOfWork | None, owner: type) -> Any:
+        if uow is None:
+            return self
+        repo = uow._build_repository(self.collection)
+        uow.__dict__[self.collection.name] = repo
+        return repo
+
+
+for _collection in COLLECTIONS:
+    setattr(UnitOfWork, _collection.name, _LazyRepository(_collection))
+del _collection
+
+_COMMUNE_HOLDERS = tuple(c for c in COLLECTIONS if c.commune_refs)
 
 
 class Storage(abc.ABC):

@@ -35,7 +35,7 @@ def structure_datetime(value: Any, _: type) -> dt.datetime:
     if isinstance(value, dt.datetime):
         moment, zone = value, ""
     else:
-        text, _, zone = str(value).partition("[")
+        text, _bracket, zone = str(value).partition("[")
         moment = dt.datetime.fromisoformat(text)
     if moment.tzinfo is None:
         # A wall-clock time without its zone is ambiguous twice a year in Europe/Paris.

@@ -180,10 +180,20 @@ def test_a_missing_parent_folder_is_a_storage_error(tmp_path: Path) -> None:
     assert not (tmp_path / "absent").exists()
 
 
+_SAME_DEFAULT = {"FALSE": "0", "TRUE": "1"}  # SQLite keeps a default as written: FALSE, or 0
+
+
 def describe(inspector: sa.Inspector, table: str) -> dict[str, Any]:
     return {
         "columns": {
             c["name"]: (str(c["type"]).upper(), c["nullable"]) for c in inspector.get_columns(table)
+        },
+        # In order (ALTER TABLE appends), with the server defaults that filled existing rows.
+        "column_order": [c["name"] for c in inspector.get_columns(table)],
+        "defaults": {
+            c["name"]: _SAME_DEFAULT.get(c["default"], c["default"])
+            for c in inspector.get_columns(table)
+            if c["default"] is not None
         },
         "primary_key": inspector.get_pk_constraint(table)["constrained_columns"],
         "foreign_keys": sorted(

@@ -7,9 +7,11 @@ Units of work are serialised by one lock, like SQLite's single writer.
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Iterable
-from typing import Any
+import typing
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import attrs
 
@@ -24,9 +26,12 @@ from rsgm_core.ports import (
     Where,
     matches,
 )
+from rsgm_core.serialization import converter
 from rsgm_core.settings import Settings
 
 SCHEME = "memory://"
+
+R = TypeVar("R")
 
 
 @hookimpl
@@ -53,8 +58,9 @@ class MemoryUnitOfWork(UnitOfWork):
     def __init__(self, storage: MemoryStorage) -> None:
         self.storage = storage
         self.working: dict[str, dict[Any, Any]] = {}
-        for collection in COLLECTIONS:
-            setattr(self, collection.name, MemoryRepository(collection, self))
+
+    def _build_repository(self, collection: Collection[R]) -> MemoryRepository[R]:
+        return MemoryRepository(collection, self)
 
     def table(self, name: str, *, for_write: bool) -> dict[Any, Any]:
         if name in self.working:
@@ -80,8 +86,8 @@ class MemoryUnitOfWork(UnitOfWork):
         self.storage.lock.release()
 
 
-class MemoryRepository(Repository[Any]):
-    def __init__(self, collection: Collection[Any], uow: MemoryUnitOfWork) -> None:
+class MemoryRepository(Repository[R]):
+    def __init__(self, collection: Collection[R], uow: MemoryUnitOfWork) -> None:
         self.collection = collection
         self.uow = uow
 
@@ -124,7 +130,7 @@ class MemoryRepository(Repository[Any]):
     def list(self, where: Where | None = None) -> list[Any]:
         self.check_fields(where)
         found = [r for r in self._read().values() if matches(r, where)]
-        return sorted(found, key=self._key)
+        return sorted(found, key=_sort_key(self.collection))
 
     def count(self, where: Where | None = None) -> int:
         if not where:
@@ -147,3 +153,13 @@ class MemoryRepository(Repository[Any]):
         }
         table.update(moved)
         return len(moved)
+
+
+@functools.cache
+def _sort_key(collection: Collection[Any]) -> Callable[[Any], Any]:
+    """Records in key order as the SQL backend sorts them: by the stored values (an enum by its
+    value, a date by its ISO text), which are the keys themselves for text and integers."""
+    hints = typing.get_type_hints(collection.record)
+    if all(hints[name] in (str, int) for name in collection.key_fields):
+        return collection.key_of
+    return lambda record: converter.unstructure(collection.key_of(record))

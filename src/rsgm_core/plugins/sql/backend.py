@@ -8,10 +8,13 @@ work and the repositories every collection shares.
 
 from __future__ import annotations
 
+import builtins
 import functools
+import itertools
 import logging
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import sqlalchemy as sa
@@ -28,7 +31,6 @@ from rsgm_core.plugins.sql.rows import (
     values_reader,
 )
 from rsgm_core.ports import (
-    COLLECTIONS,
     Collection,
     Repository,
     Storage,
@@ -41,6 +43,8 @@ from rsgm_core.serialization import converter
 
 log = logging.getLogger(__name__)
 
+R = TypeVar("R")
+
 _CHUNK = 500  # bound parameters per IN (...) well under SQLite's limit
 
 
@@ -48,6 +52,13 @@ class SqlStorage(Storage):
     def __init__(self, url: str, *, upgrade: bool = True) -> None:
         self.url = normalise_url(url)
         self.engine = make_engine(self.url)
+        #: SQLite: pooled connections kept by the storage between units of work (see
+        #: SqlUnitOfWork), so that a small one pays no pool checkout and checkin. Only with a
+        #: pool that hands connections across threads (a file; not ``:memory:``'s one per thread).
+        self.idle: list[Any] = []
+        self.keep_idle = isinstance(self.engine.pool, sa.pool.QueuePool) and (
+            self.engine.dialect.name == "sqlite"
+        )
         try:
             self.schema_version, self.applied = self._prepare(upgrade)
             if self.engine.dialect.name == "sqlite":
@@ -114,45 +125,127 @@ class SqlStorage(Storage):
         return rebuilt
 
     def close(self) -> None:
+        self.keep_idle = False
+        while self.idle:
+            self.idle.pop().close()
         self.engine.dispose()
 
 
+_IDLE_MAX = 5  # the pool's own size
+
+
 class SqlUnitOfWork(UnitOfWork):
+    """One transaction on one pooled connection.
+
+    On SQLite the unit of work drives the transaction on the driver's own connection
+    (:attr:`driver`: ``BEGIN IMMEDIATE``, ``COMMIT``), and the repositories run their simple
+    statements on it directly (see :class:`SqlRepository`): SQLAlchemy's work per connection and
+    per statement costs several times what SQLite spends on a one-row insert or lookup. The
+    SQLAlchemy connection (:attr:`conn`), for the statements SQLAlchemy builds, is made on first
+    use over the same pooled connection, inside the transaction already begun. On PostgreSQL,
+    everything goes through SQLAlchemy (:attr:`driver` is ``None``).
+    """
+
+    driver: sqlite3.Connection | None = None
+
     def __init__(self, storage: SqlStorage, *, read_only: bool) -> None:
         self.storage = storage
         self.read_only = read_only
-        for collection in COLLECTIONS:
-            setattr(self, collection.name, SqlRepository(collection, self))
+        self._conn: sa.Connection | None = None
+
+    def _build_repository(self, collection: Collection[R]) -> SqlRepository[R]:
+        return SqlRepository(collection, self)
+
+    @property
+    def conn(self) -> sa.Connection:
+        """The SQLAlchemy connection of this unit of work (on SQLite, made on first use)."""
+        if self._conn is None:
+            # The transaction is already begun on the driver: the engine's "begin" listener sees
+            # it and emits no second BEGIN when SQLAlchemy begins its own on the first statement.
+            self._conn = sa.Connection(self.storage.engine, connection=self._pooled)
+            if self.read_only:
+                self._conn.execution_options(rsgm_read_only=True)
+        return self._conn
 
     def begin(self) -> None:
-        self.conn = self.storage._connect()
+        if self.storage.engine.dialect.name == "sqlite":
+            self._begin_on_driver()
+            return
+        conn = self._conn = self.storage._connect()
         if self.read_only:
-            self.conn = self.conn.execution_options(rsgm_read_only=True)
+            conn.execution_options(rsgm_read_only=True)
         try:
-            self.transaction = self.conn.begin()
+            self.transaction = conn.begin()
         except sa.exc.OperationalError as exc:
-            self.conn.close()
+            conn.close()
             raise StorageError(
                 f"base occupée ou illisible : {exc.orig}", value=self.storage.url
             ) from exc
 
+    def _begin_on_driver(self) -> None:
+        try:
+            self._pooled = self.storage.idle.pop()  # atomic: no lock needed
+        except IndexError:
+            self._pooled = None
+        try:
+            if self._pooled is None:
+                self._pooled = self.storage.engine.raw_connection()
+        except sa.exc.OperationalError as exc:
+            raise StorageError(
+                f"impossible d'ouvrir la base {self.storage.url} : {exc.orig}",
+                value=self.storage.url,
+            ) from exc
+        driver: sqlite3.Connection = self._pooled.driver_connection
+        try:
+            driver.execute("BEGIN" if self.read_only else "BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            self._pooled.close()
+            raise StorageError(
+                f"base occupée ou illisible : {exc}", value=self.storage.url
+            ) from exc
+        self.driver = driver
+
     def _commit(self) -> None:
-        self.transaction.commit()
+        if self.driver is None:
+            self.transaction.commit()
+            return
+        if self._conn is not None and self._conn.in_transaction():
+            self._conn.commit()  # SQLAlchemy's transaction over the driver's: one COMMIT
+        if self.driver.in_transaction:
+            self.driver.commit()
 
     def rollback(self) -> None:
-        if self.transaction.is_active:
-            self.transaction.rollback()
+        if self.driver is None:
+            if self.transaction.is_active:
+                self.transaction.rollback()
+            return
+        if self._conn is not None and self._conn.in_transaction():
+            self._conn.rollback()
+        if self.driver.in_transaction:
+            self.driver.rollback()
 
     def close(self) -> None:
-        self.conn.close()
+        if self._conn is not None:
+            self._conn.close()  # gives the pooled connection back to the pool
+        elif self.driver is not None:
+            storage = self.storage
+            if (
+                storage.keep_idle
+                and len(storage.idle) < _IDLE_MAX
+                and not self.driver.in_transaction
+            ):
+                storage.idle.append(self._pooled)
+            else:
+                self._pooled.close()
 
 
-class SqlRepository(Repository[Any]):
-    def __init__(self, collection: Collection[Any], uow: SqlUnitOfWork) -> None:
+class SqlRepository(Repository[R]):
+    def __init__(self, collection: Collection[R], uow: SqlUnitOfWork) -> None:
         self.collection = collection
         self.uow = uow
+        self.record: Any = collection.record  # the key of the cached row readers and writers
         self.table: sa.Table = tables.metadata.tables[collection.name]
-        self.key_columns = [self.table.c[name] for name in collection.key_fields]
+        self.key_columns = _key_columns(self.table, collection.key_fields)
         self.by_value = value_compared_fields(collection.record)
         self.indexed = collection.name in uow.storage.text_indexes  # FTS5 (plugins/sql/search)
 
@@ -160,18 +253,16 @@ class SqlRepository(Repository[Any]):
 
     @property
     def read_row(self) -> RowReader:
-        return row_reader(self.collection.record, tuple(self.table.c.keys()))
+        return row_reader(self.record, _columns(self.table))
 
     @property
     def read_driver_row(self) -> RowReader:
         """For the driver's own rows (:meth:`_driver_rows`): JSON columns as text."""
-        columns = tuple(self.table.c.keys())
-        return row_reader(self.collection.record, columns, _json_columns(self.table))
+        return row_reader(self.record, _columns(self.table), _json_columns(self.table))
 
     @property
     def write_row(self) -> RowWriter:
-        columns = tuple(self.table.c.keys())
-        return row_writer(self.collection.record, columns, _json_columns(self.table))
+        return row_writer(self.record, _columns(self.table), _json_columns(self.table))
 
     @property
     def insert_sql(self) -> str:
@@ -215,6 +306,40 @@ class SqlRepository(Repository[Any]):
             return self._driver_rows(query), self.read_driver_row
         return self.uow.conn.execute(query).fetchall(), self.read_row
 
+    # SQLite: simple statements on the driver's connection (SqlUnitOfWork.driver), as SQL text
+    # built from the table; anything else (PostgreSQL, a filter on a JSON column) goes through
+    # SQLAlchemy. Values are bound as the converter unstructures them, as SQLAlchemy binds them.
+
+    def _driver_where(self, where: Where | None) -> tuple[str, list[Any]] | None:
+        """`` WHERE …`` and its parameters for equality and one-of filters, ``None`` when a filter
+        needs SQLAlchemy (a JSON column, an empty one-of)."""
+        if not where:
+            return "", []
+        clauses: list[str] = []
+        params: list[Any] = []
+        json_columns = _json_columns(self.table)
+        for name, wanted in where.items():
+            if name in json_columns:
+                return None
+            if isinstance(wanted, tuple | list | set | frozenset):
+                if not wanted:
+                    return None
+                values = [converter.unstructure(v) for v in wanted]
+                clauses.append(f'"{name}" IN ({", ".join("?" * len(values))})')
+                params.extend(values)
+            elif wanted is None:
+                clauses.append(f'"{name}" IS NULL')
+            else:
+                clauses.append(f'"{name}" = ?')
+                params.append(converter.unstructure(wanted))
+        return " WHERE " + " AND ".join(clauses), params
+
+    def _key_params(self, key: Any) -> list[Any]:
+        values = key if isinstance(self.collection.key, tuple) else (key,)
+        if len(values) != len(self.key_columns):
+            raise NotFoundError(f"{self.collection.name} : clé mal formée {key!r}", value=key)
+        return [converter.unstructure(v) for v in values]
+
     def _key_clause(self, key: Any) -> sa.ColumnElement[bool]:
         values = key if isinstance(self.collection.key, tuple) else (key,)
         if len(values) != len(self.key_columns):
@@ -235,7 +360,7 @@ class SqlRepository(Repository[Any]):
         return in_sql, in_python
 
     def _where(self, where: Where | None) -> list[sa.ColumnElement[bool]]:
-        clauses = []
+        clauses: list[sa.ColumnElement[bool]] = []
         for name, wanted in (where or {}).items():
             column = self.table.c[name]
             if isinstance(wanted, tuple | list | set | frozenset):
@@ -262,6 +387,9 @@ class SqlRepository(Repository[Any]):
         records = list(records)
         if not records:
             return
+        if self.uow.driver is not None:
+            self._driver_add_all(records, self.uow.driver)
+            return
         try:
             # All the rows or none: a refused row undoes those before it (and their index rows),
             # and a refused statement would abort a PostgreSQL transaction; the savepoint keeps
@@ -284,6 +412,40 @@ class SqlRepository(Repository[Any]):
             raise ConflictError(
                 f"{self.collection.name} : {detail}", value=existing or None
             ) from exc
+
+    def _driver_add_all(self, records: list[Any], driver: sqlite3.Connection) -> None:
+        """SQLite: the rows with one ``executemany`` on the driver's connection. All or none: a
+        refused row undoes those before it (and their index rows) by a savepoint, which one row
+        without an index does without (SQLite undoes a refused statement by itself)."""
+        write = self.write_row
+        rows = [write(r) for r in records]
+        savepoint = len(rows) > 1 or self.indexed
+        name = f"rsgm_add_{next(_SAVEPOINTS)}"
+        if savepoint:
+            driver.execute(f"SAVEPOINT {name}")
+        try:
+            driver.executemany(self.insert_sql, rows)
+            if self.indexed:
+                search.sync(
+                    self.uow.conn, self.collection, search.names_of(self.collection, records)
+                )
+        except (sqlite3.IntegrityError, sa.exc.IntegrityError) as exc:
+            if savepoint:
+                driver.execute(f"ROLLBACK TO {name}")
+                driver.execute(f"RELEASE {name}")
+            keys = [self.collection.key_of(r) for r in records]
+            existing = self._existing_keys([_plain_key(k) for k in keys])
+            detail = f"la clé {next(iter(existing))!r} existe déjà" if existing else str(exc)
+            raise ConflictError(
+                f"{self.collection.name} : {detail}", value=existing or None
+            ) from exc
+        except BaseException:
+            if savepoint:
+                driver.execute(f"ROLLBACK TO {name}")
+                driver.execute(f"RELEASE {name}")
+            raise
+        if savepoint:
+            driver.execute(f"RELEASE {name}")
 
     def _row_key(self, row: dict[str, Any]) -> Any:
         values = tuple(row[c.name] for c in self.key_columns)
@@ -337,17 +499,33 @@ class SqlRepository(Repository[Any]):
         raise NotFoundError(f"{self.collection.name} : clé inconnue {key!r}", value=key)
 
     def find(self, key: Any) -> Any | None:
+        if self.uow.driver is not None:
+            params = self._key_params(key)
+            found = self.uow.driver.execute(
+                _find_sql(self.table, self.collection.key_fields), params
+            )
+            driver_row = found.fetchone()
+            return None if driver_row is None else self._record(driver_row, self.read_driver_row)
         row = self.uow.conn.execute(sa.select(self.table).where(self._key_clause(key))).first()
         return None if row is None else self._record(row)
 
     def list(self, where: Where | None = None) -> list[Any]:
         in_sql, in_python = self._split(where)
-        query = sa.select(self.table).where(*self._where(in_sql)).order_by(*self.key_order)
-        rows, read = self._rows(query)
+        driver_where = None if self.uow.driver is None else self._driver_where(in_sql)
+        if self.uow.driver is not None and driver_where is not None:
+            clause, params = driver_where
+            statement = _select_sql(self.table) + clause + _order_sql(self.collection.key_fields)
+            rows: Sequence[Sequence[Any]] = self.uow.driver.execute(statement, params).fetchall()
+            read = self.read_driver_row
+        else:
+            query = sa.select(self.table).where(*self._where(in_sql)).order_by(*self.key_order)
+            rows, read = self._rows(query)
         records = self._records(rows, read)
         return [r for r in records if matches(r, in_python)] if in_python else records
 
-    def values(self, fields: Sequence[str], where: Where | None = None) -> list[tuple[Any, ...]]:
+    def values(
+        self, fields: Sequence[str], where: Where | None = None
+    ) -> builtins.list[tuple[Any, ...]]:
         in_sql, in_python = self._split(where)
         self.check_fields(dict.fromkeys(fields))
         if in_python:  # compared by value: read the records
@@ -357,12 +535,12 @@ class SqlRepository(Repository[Any]):
             .where(*self._where(in_sql))
             .order_by(*self.key_order)
         )
-        read = values_reader(self.collection.record, tuple(fields))
+        read = values_reader(self.record, tuple(fields))
         return [read(row) for row in self.uow.conn.execute(query).fetchall()]
 
     def instants(
         self, fields: Sequence[str], where: Where | None = None
-    ) -> list[tuple[float | None, ...]]:
+    ) -> builtins.list[tuple[float | None, ...]]:
         in_sql, in_python = self._split(where)
         if in_python or self.uow.conn.dialect.name != "sqlite":
             return super().instants(fields, where)
@@ -382,13 +560,13 @@ class SqlRepository(Repository[Any]):
         except TypeError:  # UNREADABLE: text SQLite cannot read exactly, read in Python
             return super().instants(fields, where)
 
-    def _driver_rows(self, query: sa.Select[Any]) -> list[tuple[Any, ...]]:
+    def _driver_rows(self, query: sa.Select[Any]) -> Sequence[Any]:
         """SQLite: the rows as the driver gives them, plain tuples without SQLAlchemy's result
         processing (JSON stays text). For many rows, SQLAlchemy's result rows cost more than the
         query itself; the statement and its parameters still go through SQLAlchemy."""
         result = self.uow.conn.execute(query)
         try:
-            return result.cursor.fetchall()  # type: ignore[no-any-return]
+            return result.cursor.fetchall()
         finally:
             result.close()
 
@@ -396,6 +574,11 @@ class SqlRepository(Repository[Any]):
         in_sql, in_python = self._split(where)
         if in_python:
             return len(self.list(where))
+        driver_where = None if self.uow.driver is None else self._driver_where(in_sql)
+        if self.uow.driver is not None and driver_where is not None:
+            clause, params = driver_where
+            statement = f'SELECT count(*) FROM "{self.table.name}"{clause}'
+            return int(self.uow.driver.execute(statement, params).fetchone()[0])
         query = sa.select(sa.func.count()).select_from(self.table).where(*self._where(in_sql))
         return int(self.uow.conn.execute(query).scalar_one())
 
@@ -410,7 +593,7 @@ class SqlRepository(Repository[Any]):
             )
             search.sync(self.uow.conn, self.collection, {name})
 
-    def search(self, words: str, where: Where | None = None) -> list[tuple[Any, float]]:
+    def search(self, words: str, where: Where | None = None) -> builtins.list[tuple[Any, float]]:
         if not self.indexed:
             return super().search(words, where)
         query = self.check_search(words, where)
@@ -468,6 +651,16 @@ def _key_order(
 
 
 @functools.cache
+def _columns(table: sa.Table) -> tuple[str, ...]:
+    return tuple(table.c.keys())
+
+
+@functools.cache
+def _key_columns(table: sa.Table, key: tuple[str, ...]) -> tuple[sa.Column[Any], ...]:
+    return tuple(table.c[name] for name in key)
+
+
+@functools.cache
 def _json_columns(table: sa.Table) -> frozenset[str]:
     return frozenset(c.name for c in table.c if isinstance(c.type, sa.JSON))
 
@@ -477,6 +670,26 @@ def _insert_sql(table: sa.Table) -> str:
     columns = ", ".join(f'"{name}"' for name in table.c.keys())  # noqa: SIM118 - column order
     marks = ", ".join("?" * len(table.c))
     return f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})'
+
+
+_SAVEPOINTS = itertools.count()  # names of the savepoints taken on the driver's connection
+
+
+@functools.cache
+def _select_sql(table: sa.Table) -> str:
+    columns = ", ".join(f'"{name}"' for name in table.c.keys())  # noqa: SIM118 - column order
+    return f'SELECT {columns} FROM "{table.name}"'
+
+
+@functools.cache
+def _find_sql(table: sa.Table, key: tuple[str, ...]) -> str:
+    return _select_sql(table) + " WHERE " + " AND ".join(f'"{name}" = ?' for name in key)
+
+
+@functools.cache
+def _order_sql(key: tuple[str, ...]) -> str:
+    """SQLite's default collation, BINARY, orders text by code point as Python does."""
+    return " ORDER BY " + ", ".join(f'"{name}"' for name in key)
 
 
 def _chunks(items: list[Any]) -> Iterator[list[Any]]:

@@ -61,8 +61,12 @@ def _sqlite_on_connect(dbapi_connection: Any, _: Any) -> None:
 
 
 def _sqlite_on_begin(conn: sa.Connection) -> None:
+    driver = conn.connection.driver_connection
+    if driver.in_transaction:  # type: ignore[union-attr]
+        return  # a unit of work began it on the driver (plugins/sql/backend.py)
     read_only = conn.get_execution_options().get("rsgm_read_only", False)
-    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+    # On the driver's connection: a statement through SQLAlchemy costs more than the BEGIN itself.
+    driver.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")  # type: ignore[union-attr]
 
 
 # Any constant will do: advisory locks are per database and this one is only taken here.

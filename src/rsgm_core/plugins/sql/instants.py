@@ -46,5 +46,5 @@ _EXPRESSION = (
 def epoch_microseconds(column: sa.Column[Any]) -> sa.ColumnElement[Any]:
     """SQLite: the POSIX time of a stored datetime column in microseconds (``NULL`` stays
     ``NULL``, text it cannot read exactly gives :data:`UNREADABLE`)."""
-    quoted = f'"{column.table.name}"."{column.name}"'  # type: ignore[attr-defined]
+    quoted = f'"{column.table.name}"."{column.name}"'
     return sa.literal_column(_EXPRESSION.format(c=quoted)).label(column.name)

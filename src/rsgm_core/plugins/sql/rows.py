@@ -135,11 +135,13 @@ def row_writer(record: type, columns: tuple[str, ...], json_columns: frozenset[s
     namespace: dict[str, Any] = {"unstructure": converter.unstructure, "dumps": json.dumps}
     values = []
     for name in columns:
-        inner, _ = _optional_inner(hints[name])
+        inner, optional = _optional_inner(hints[name])
         if name in json_columns:
             values.append(f"dumps(unstructure(r.{name}), ensure_ascii=False)")
         elif inner in (str, int, bool):
             values.append(f"r.{name}")
+        elif optional:  # most optional fields are None: no converter call for them
+            values.append(f"(None if (v := r.{name}) is None else unstructure(v))")
         else:
             values.append(f"unstructure(r.{name})")
     source = f"def write(r):\n    return ({', '.join(values)},)\n"

@@ -187,7 +187,8 @@ def _read(
         query = sa.select(table) if clause is None else sa.select(table).where(clause)
         rows = conn.execute(query).fetchall()
         if rows:
-            read = row_reader(collection.record, tuple(rows[0]._fields))
+            record: Any = collection.record  # a cache key
+            read = row_reader(record, tuple(rows[0]._fields))
             yield from (read(row) for row in rows)
 
 
@@ -203,7 +204,7 @@ def select(
     name = index_name(collection)
     index = sa.table(name, *(sa.column(k) for k in collection.key_fields))
     weights = [0.0] * len(collection.key_fields) + [w for _, w in collection.search_fields]
-    whole = sa.literal_column(f'"{name}"')
+    whole: sa.ColumnClause[Any] = sa.literal_column(f'"{name}"')
     score = sa.func.bm25(whole, *(sa.literal(w) for w in weights)).label("score")
     match = " ".join(f'"{token}"*' for token in query)  # tokens: letters and digits only
     return (
