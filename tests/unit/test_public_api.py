@@ -241,3 +241,14 @@ def test_the_lazily_imported_names_are_the_ones_type_checkers_see() -> None:
     assert set(lazy) <= set(rsgm_core.__all__)
     for name, module in lazy.items():
         assert getattr(rsgm_core, name) is getattr(__import__(module, fromlist=[name]), name)
+
+
+def test_the_examples_of_docs_api_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (SRC.parents[1] / "docs" / "api.md").read_text(encoding="utf-8")
+    examples = re.findall(
+        r"<!-- runs in tests/unit/test_public_api.py -->\n```python\n(.*?)```", text, re.S
+    )
+    assert len(examples) == 2
+    monkeypatch.chdir(tmp_path)
+    for number, code in enumerate(examples):
+        exec(compile(code, f"docs/api.md example {number + 1}", "exec"), {})
