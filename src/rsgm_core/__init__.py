@@ -110,6 +110,7 @@ if TYPE_CHECKING:
         DirectoryEntry,
         Viewer,
         ViewerRole,
+        Vocabulary,
     )
     from rsgm_core.domain.engagement import (
         AttendanceFact,
@@ -208,6 +209,7 @@ if TYPE_CHECKING:
     )
     from rsgm_core.domain.tariffs import (
         REFERENCE_CATALOGUE,
+        CommunePopulation,
         Membership,
         Rounding,
         Service,
@@ -246,12 +248,21 @@ if TYPE_CHECKING:
     from rsgm_core.domain.town_hall import (
         TownHall,
     )
+    from rsgm_core.plugin_manager import (
+        Hooks,
+    )
     from rsgm_core.ports import (
         Collection,
         Repository,
         Storage,
         UnitOfWork,
         Where,
+    )
+    from rsgm_core.render.formatting import (
+        format_date,
+        format_money,
+        format_number,
+        format_percent,
     )
     from rsgm_core.render.report import (
         format_indicator,
@@ -261,6 +272,9 @@ if TYPE_CHECKING:
     )
     from rsgm_core.services.census import (
         Progress,
+    )
+    from rsgm_core.services.deps import (
+        Deps,
     )
     from rsgm_core.services.memberships import (
         ConventionStatus,
@@ -313,6 +327,7 @@ _LAZY = {
     "CommitteeKind": "rsgm_core.domain.governance",
     "CommitteeReport": "rsgm_core.domain.governance",
     "Commune": "rsgm_core.domain.territory",
+    "CommunePopulation": "rsgm_core.domain.tariffs",
     "CommuneRow": "rsgm_core.domain.census_report",
     "CommuneStatus": "rsgm_core.domain.territory",
     "Consent": "rsgm_core.domain.directory",
@@ -327,6 +342,7 @@ _LAZY = {
     "DeliveryReport": "rsgm_core.services.outbox",
     "Departement": "rsgm_core.domain.territory",
     "DepartureReason": "rsgm_core.domain.members",
+    "Deps": "rsgm_core.services.deps",
     "DirectoryEntry": "rsgm_core.domain.directory",
     "Disengagement": "rsgm_core.domain.engagement",
     "EmployerNotice": "rsgm_core.domain.access_records",
@@ -347,6 +363,7 @@ _LAZY = {
     "Grant": "rsgm_core.domain.access",
     "GroupSummary": "rsgm_core.domain.census_report",
     "Helper": "rsgm_core.domain.activation",
+    "Hooks": "rsgm_core.plugin_manager",
     "ImportReport": "rsgm_core.domain.member_import",
     "ImportResult": "rsgm_core.domain.census",
     "Indicator": "rsgm_core.domain.indicators",
@@ -448,9 +465,14 @@ _LAZY = {
     "UnitOfWork": "rsgm_core.ports",
     "Viewer": "rsgm_core.domain.directory",
     "ViewerRole": "rsgm_core.domain.directory",
+    "Vocabulary": "rsgm_core.domain.directory",
     "Where": "rsgm_core.ports",
     "WorkingCalendar": "rsgm_core.domain.timeline",
+    "format_date": "rsgm_core.render.formatting",
     "format_indicator": "rsgm_core.render.report",
+    "format_money": "rsgm_core.render.formatting",
+    "format_number": "rsgm_core.render.formatting",
+    "format_percent": "rsgm_core.render.formatting",
     "render_html": "rsgm_core.render.report",
     "render_markdown": "rsgm_core.render.report",
     "render_pdf": "rsgm_core.render.report",
@@ -514,6 +536,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "CommitteeKind",
     "CommitteeReport",
     "Commune",
+    "CommunePopulation",
     "CommuneRow",
     "CommuneStatus",
     "ConfigurationError",
@@ -531,6 +554,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "DeliveryReport",
     "Departement",
     "DepartureReason",
+    "Deps",
     "DirectoryEntry",
     "Disengagement",
     "EmployerNotice",
@@ -551,6 +575,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Grant",
     "GroupSummary",
     "Helper",
+    "Hooks",
     "ImportReport",
     "ImportResult",
     "Indicator",
@@ -662,11 +687,16 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "ValidationError",
     "Viewer",
     "ViewerRole",
+    "Vocabulary",
     "Where",
     "WorkingCalendar",
     "__version__",
     "default_url",
+    "format_date",
     "format_indicator",
+    "format_money",
+    "format_number",
+    "format_percent",
     "hookimpl",
     "open",
     "render_html",
