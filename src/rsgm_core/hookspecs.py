@@ -154,8 +154,8 @@ def rsgm_platform_exporters() -> list[PlatformExporter]:
     :return: a list of :class:`~rsgm_core.domain.platform.PlatformExporter`, each with a ``name``
         (``"interstis"``), its ``formats`` and ``render(state, *, format, full, options)``; every
         plugin's lists are joined, and for two exporters of the same name the one registered last
-        (a caller's plugin) wins. ``app.access.export(name, …)`` computes the snapshot or the
-        delta and records it; the exporter only writes it the way the platform imports it.
+        (a caller's plugin) wins. ``app.platform.export_accounts(name, …)`` computes the snapshot
+        or the delta and records it; the exporter only writes it the way the platform imports it.
     """
 
 
