@@ -120,7 +120,7 @@ def test_a_position_cannot_be_added_on_a_merged_commune_TER_5(reimported: tuple)
     with pytest.raises(RuleViolation) as info:
         app.members.add_position(member.id, "79060", "sgm")
     assert info.value.rule == "TER-5" and "79307" in info.value.message
-    assert app.members.positions(member_id=member.id) == []
+    assert app.members.list_positions(member_id=member.id) == []
 
 
 def test_commune_without_known_successor_keeps_its_attachments_TER_5(reimported: tuple) -> None:

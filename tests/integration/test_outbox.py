@@ -290,15 +290,16 @@ def test_a_transaction_that_queues_nothing_runs_no_delivery_round(
 def test_the_names_before_0_2_still_work_with_a_warning(open_app: OpenApp) -> None:
     app = open_app(FlakySmtp())
     app.members.add("Élodie", "Rousseau", email=EMAIL, welcome=True)
-    with pytest.warns(DeprecationWarning, match="list_messages"):
+    with pytest.warns(DeprecationWarning, match=r"use list_messages\(status=…\)"):
         assert app.outbox.list(MessageStatus.PENDING) == app.outbox.list_messages()
-    with pytest.warns(DeprecationWarning, match="retry_pending"):
+    with pytest.warns(DeprecationWarning, match=r"use retry_pending\(\)"):
         assert len(app.outbox.deliver_pending().failed) == 1
     member = Member("m-1", "Élodie", "Rousseau", EMAIL)
-    with pytest.warns(DeprecationWarning, match="subject, text, html"):
-        subject, _text, _html = app.outbox.render(
-            "member_welcome", {"member": member, "commune": None}
-        )
-    assert subject.startswith("Bienvenue")
-    with pytest.warns(DeprecationWarning, match="template="):
+    rendered = app.outbox.render("member_welcome", {"member": member, "commune": None})
+    with pytest.warns(DeprecationWarning, match=r"read its attributes \(subject, text, html\)"):
+        subject, text, _html = rendered
+    assert subject.startswith("Bienvenue") and subject == rendered.subject
+    with pytest.warns(DeprecationWarning, match=r"read its attributes \(subject, text, html\)"):
+        assert rendered[1] == text == rendered.text
+    with pytest.warns(DeprecationWarning, match="use template=…"):
         assert app.outbox.render(name="member_welcome", context={"member": member, "commune": None})
