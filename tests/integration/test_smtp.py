@@ -194,8 +194,7 @@ def test_a_crash_between_send_and_mark_sent_is_detected_by_message_id_NOT_1(
         queue(crashing)
     [claimed] = crashing.outbox.list_messages()
     assert claimed.status is MessageStatus.SENDING and len(handler.received) == 1
-    later = Clock()
-    later.set(NOW + dt.timedelta(minutes=5))
+    later = Clock(NOW + dt.timedelta(minutes=5))
     restarted = open_app(port, clock=later)
     assert restarted.outbox.deliver_due().sent == ()  # within the lease: maybe still in flight
     later.set(NOW + dt.timedelta(minutes=11))
