@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import rsgm_core
-from rsgm_core.app import App
+from rsgm_core import App
 from rsgm_core.testing import DEFAULT_MOMENT, Clock
 
 # Tests run on the built-in plugins alone unless a test registers more.

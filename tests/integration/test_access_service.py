@@ -12,12 +12,21 @@ import pytest
 import sqlalchemy as sa
 
 import rsgm_core
-from rsgm_core import NotFoundError, RuleViolation
-from rsgm_core.app import App
-from rsgm_core.domain.access import Role, Sanction, SanctionKind, Space
-from rsgm_core.domain.access_records import Agreement, AgreementParty, NoticeKind
-from rsgm_core.domain.charters import Capacity, SpaceKind
-from rsgm_core.domain.messages import MessageStatus
+from rsgm_core import (
+    Agreement,
+    AgreementParty,
+    App,
+    Capacity,
+    MessageStatus,
+    NotFoundError,
+    NoticeKind,
+    Role,
+    RuleViolation,
+    Sanction,
+    SanctionKind,
+    Space,
+    SpaceKind,
+)
 from rsgm_core.plugins.sql import migrations
 from rsgm_core.testing import Clock
 from tests.conftest import SAMPLE

@@ -18,10 +18,15 @@ from pathlib import Path
 
 import pytest
 
-from rsgm_core.app import App
-from rsgm_core.domain.census import ChangeKind
-from rsgm_core.domain.territory import CommuneStatus
-from rsgm_core.errors import NotFoundError, RuleViolation, SourceDataError, ValidationError
+from rsgm_core import (
+    App,
+    ChangeKind,
+    CommuneStatus,
+    NotFoundError,
+    RuleViolation,
+    SourceDataError,
+    ValidationError,
+)
 from tests.conftest import NEW_VINTAGE, OLD_VINTAGE, SAMPLE
 from tests.helpers import snapshot
 

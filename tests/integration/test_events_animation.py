@@ -13,9 +13,8 @@ import icalendar
 import pytest
 
 import rsgm_core
-from rsgm_core.app import App
-from rsgm_core.domain.events import CERTIFICATE_TITLE, SessionPlan, SurveyKind
-from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
+from rsgm_core import App, NotFoundError, RuleViolation, SessionPlan, SurveyKind, ValidationError
+from rsgm_core.domain.events import CERTIFICATE_TITLE
 from rsgm_core.render.event_documents import (
     certificate_html,
     sign_in_csv,

@@ -11,11 +11,18 @@ import attrs
 import pytest
 
 import rsgm_core
-from rsgm_core.app import App
-from rsgm_core.domain.events import EventKind, Planned, RegistrationStatus, SessionPlan
-from rsgm_core.domain.indicators import Period
-from rsgm_core.domain.timeline import TaskKind
-from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
+from rsgm_core import (
+    App,
+    EventKind,
+    NotFoundError,
+    Period,
+    Planned,
+    RegistrationStatus,
+    RuleViolation,
+    SessionPlan,
+    TaskKind,
+    ValidationError,
+)
 from rsgm_core.testing import Clock
 from tests.conftest import NOW, SAMPLE
 

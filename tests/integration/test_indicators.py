@@ -9,13 +9,21 @@ from pathlib import Path
 
 import pytest
 
-from rsgm_core import hookimpl
-from rsgm_core.app import App
-from rsgm_core.domain.governance import Objective, ObjectiveKind
-from rsgm_core.domain.indicators import NOT_AVAILABLE, Period
+from rsgm_core import (
+    NOT_AVAILABLE,
+    App,
+    NotFoundError,
+    Objective,
+    ObjectiveKind,
+    Period,
+    ValidationError,
+    format_indicator,
+    hookimpl,
+    render_html,
+    render_markdown,
+)
 from rsgm_core.domain.national import merge, parse_export
-from rsgm_core.errors import NotFoundError, ValidationError
-from rsgm_core.render.report import SECTIONS, format_indicator, render_html, render_markdown
+from rsgm_core.render.report import SECTIONS
 from rsgm_core.testing import Clock
 from tests.indicator_seed import YEAR, seed
 

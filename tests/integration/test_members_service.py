@@ -9,12 +9,21 @@ from decimal import Decimal
 
 import pytest
 
-from rsgm_core import hookimpl
-from rsgm_core.app import App
-from rsgm_core.domain.directory import ConsentScope, Viewer, ViewerRole
-from rsgm_core.domain.lifecycle import OnboardingStep
-from rsgm_core.domain.members import Function, Lifecycle, NewPosition
-from rsgm_core.errors import NotFoundError, RsgmError, RuleViolation, ValidationError
+from rsgm_core import (
+    App,
+    ConsentScope,
+    Function,
+    Lifecycle,
+    NewPosition,
+    NotFoundError,
+    OnboardingStep,
+    RsgmError,
+    RuleViolation,
+    ValidationError,
+    Viewer,
+    ViewerRole,
+    hookimpl,
+)
 from rsgm_core.testing import Clock
 from tests.conftest import NOW, SAMPLE
 from tests.helpers import snapshot

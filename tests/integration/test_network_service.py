@@ -11,19 +11,24 @@ from decimal import Decimal
 import pytest
 
 import rsgm_core
-from rsgm_core import Settings
-from rsgm_core.app import App
-from rsgm_core.domain.engagement import AttendanceFact, NetworkRole, NetworkWarning
-from rsgm_core.domain.governance import (
+from rsgm_core import (
+    App,
+    AttendanceFact,
     Charter,
+    ConflictError,
+    Lifecycle,
     NetworkLead,
+    NetworkRole,
+    NetworkWarning,
+    NotFoundError,
     Objective,
     ObjectiveKind,
+    RuleViolation,
     Seat,
     SeatKind,
+    Settings,
+    ValidationError,
 )
-from rsgm_core.domain.members import Lifecycle
-from rsgm_core.errors import ConflictError, NotFoundError, RuleViolation, ValidationError
 from rsgm_core.services.network import NetworkService
 from rsgm_core.testing import Clock
 from tests.conftest import NOW, SAMPLE

@@ -11,12 +11,20 @@ from pathlib import Path
 import pytest
 
 import rsgm_core
-from rsgm_core import Settings, hookimpl
-from rsgm_core.app import App
-from rsgm_core.domain.members import Member
-from rsgm_core.domain.messages import Delivery, MessageStatus, MessageTemplate, OutboxMessage
-from rsgm_core.errors import NotFoundError, ValidationError
-from rsgm_core.services.outbox import DeliveryReport, OutboxService, queue_message
+from rsgm_core import (
+    App,
+    Delivery,
+    DeliveryReport,
+    Member,
+    MessageStatus,
+    MessageTemplate,
+    NotFoundError,
+    OutboxMessage,
+    Settings,
+    ValidationError,
+    hookimpl,
+)
+from rsgm_core.services.outbox import OutboxService, queue_message
 from rsgm_core.testing import Clock
 from tests.conftest import NOW
 

@@ -17,10 +17,16 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 import rsgm_core
-from rsgm_core import ConfigurationError, Settings, hookimpl
-from rsgm_core.app import App
-from rsgm_core.domain.members import Member
-from rsgm_core.domain.messages import Attachment, MessageStatus, OutboxMessage
+from rsgm_core import (
+    App,
+    Attachment,
+    ConfigurationError,
+    Member,
+    MessageStatus,
+    OutboxMessage,
+    Settings,
+    hookimpl,
+)
 from rsgm_core.plugins import smtp
 from rsgm_core.testing import Clock
 from tests.conftest import NOW

@@ -11,13 +11,16 @@ from typing import Any
 import pytest
 
 import rsgm_core
-from rsgm_core.app import App
-from rsgm_core.domain.access import Role
-from rsgm_core.domain.charters import Capacity
-from rsgm_core.domain.indicators import Period
-from rsgm_core.domain.toolbox import ResourceKind, ResourceStatus
-from rsgm_core.errors import ValidationError
-from rsgm_core.settings import Settings
+from rsgm_core import (
+    App,
+    Capacity,
+    Period,
+    ResourceKind,
+    ResourceStatus,
+    Role,
+    Settings,
+    ValidationError,
+)
 from rsgm_core.testing import Clock
 from tests.conftest import NOW, PARIS, SAMPLE
 from tests.helpers import nothing_written

@@ -14,12 +14,18 @@ from typing import Any
 import pytest
 
 import rsgm_core
-from rsgm_core import PluginError, hookimpl
-from rsgm_core.app import App
-from rsgm_core.domain.census import CensusChanges, CensusImport
-from rsgm_core.domain.members import Member
-from rsgm_core.domain.messages import MessageStatus, MessageTemplate
-from rsgm_core.errors import NotFoundError, RuleViolation
+from rsgm_core import (
+    App,
+    CensusChanges,
+    CensusImport,
+    Member,
+    MessageStatus,
+    MessageTemplate,
+    NotFoundError,
+    PluginError,
+    RuleViolation,
+    hookimpl,
+)
 from rsgm_core.plugin_manager import Hooks
 from rsgm_core.plugins import BUILTIN_PLUGINS
 from rsgm_core.plugins.cdg79 import CDG79_2025
@@ -213,8 +219,7 @@ def test_tariff_grids_hook_joins_every_plugin() -> None:
 # Third-party plugins installed through the `rsgm` entry-point group.
 
 FAKE_MODULE = """
-from rsgm_core import hookimpl
-from rsgm_core.domain.messages import MessageTemplate
+from rsgm_core import MessageTemplate, hookimpl
 
 
 @hookimpl
