@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rsgm_core import RuleViolation, ValidationError
 from rsgm_core.domain.animation import Survey, check_answer
 from rsgm_core.domain.events import (
     CERTIFICATE_TITLE,
@@ -37,7 +38,6 @@ from rsgm_core.domain.events import (
     tracking_row,
 )
 from rsgm_core.domain.members import Lifecycle, Member
-from rsgm_core.errors import RuleViolation, ValidationError
 
 DAY = dt.date(2025, 6, 19)
 

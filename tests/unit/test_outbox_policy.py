@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rsgm_core import ConfigurationError, ValidationError
 from rsgm_core.domain.messages import check_list_unsubscribe
 from rsgm_core.domain.outbox_policy import RetryPolicy, SendingWindow, policy_from_options
-from rsgm_core.errors import ConfigurationError, ValidationError
 from tests.conftest import NOW, PARIS
 
 policies = st.builds(
