@@ -1,4 +1,4 @@
-"""Shared fixtures: opened apps on every storage backend, a fixed clock, the real census data.
+"""Shared fixtures: opened apps on every storage backend, the real census data.
 
 The storage backends are memory, a SQLite file and, when ``RSGM_TEST_POSTGRES_URL`` names a
 PostgreSQL server (``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``, a role allowed to
@@ -7,7 +7,6 @@ create databases), a fresh database on that server for each test.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -18,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import rsgm_core
-from rsgm_core.app import App
+from rsgm_core import App
 from rsgm_core.testing import DEFAULT_MOMENT, Clock
 
 # Tests run on the built-in plugins alone unless a test registers more.
@@ -31,24 +30,6 @@ OLD_VINTAGE = DATA / "4.1.0"
 NEW_VINTAGE = DATA / "6.0.0"
 SAMPLE = Path(rsgm_core.__file__).parent / "data" / "sample" / "79"
 POSTGRES_URL = os.environ.get("RSGM_TEST_POSTGRES_URL", "")
-
-
-class _StillClock(Clock):
-    """A :class:`~rsgm_core.testing.Clock` that refuses to move: shared by every test that
-    imports it, so moving it would leak into the others."""
-
-    def set(self, moment: dt.date | dt.datetime) -> None:
-        raise TypeError("fixed_clock never moves: take the rsgm_clock fixture to set the time")
-
-    def advance(
-        self, *, days: float = 0, hours: float = 0, minutes: float = 0, seconds: float = 0
-    ) -> dt.datetime:
-        raise TypeError("fixed_clock never moves: take the rsgm_clock fixture to advance the time")
-
-
-#: Deprecated for new tests (take the ``rsgm_clock`` fixture, or build a ``Clock()``): the clock
-#: at ``NOW`` that tests opening their own app pass as ``rsgm_core.open(clock=fixed_clock)``.
-fixed_clock: Clock = _StillClock(NOW)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

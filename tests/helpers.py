@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 
-from rsgm_core.app import App
+from rsgm_core import App, RsgmError
 from rsgm_core.cli import main
-from rsgm_core.errors import RsgmError
 
 
 def snapshot(app: App) -> dict[str, list[Any]]:

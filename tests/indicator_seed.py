@@ -6,20 +6,26 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from rsgm_core.app import App
-from rsgm_core.domain.animation import Newsletter, Survey, SurveyAnswer
-from rsgm_core.domain.events import (
+from rsgm_core import (
+    App,
+    CommuneStatus,
     Event,
     EventFormat,
     EventKind,
+    Function,
+    Lifecycle,
+    Member,
+    Membership,
+    Newsletter,
+    Position,
     Registration,
     RegistrationStatus,
     Session,
+    Status,
+    Survey,
+    SurveyAnswer,
     SurveyKind,
 )
-from rsgm_core.domain.members import Function, Lifecycle, Member, Position, Status
-from rsgm_core.domain.tariffs import Membership
-from rsgm_core.domain.territory import CommuneStatus
 
 YEAR = 2024
 D = dt.date

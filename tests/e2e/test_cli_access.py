@@ -116,7 +116,7 @@ def test_sanctions_are_listed_and_lifted_from_the_command_line_CHA_9(
     code, out, _ = run(capsys, "access", "lift", removal_id, "--motif", "décision annulée", *admin)
     assert code == 0 and "l'accès n'est pas rétabli" in out and "rsgm access grant" in out
     with rsgm_core.open(f"sqlite:///{db}") as app:
-        [told] = [m for m in app.outbox.list() if m.template == "access_sanction_lifted"
+        [told] = [m for m in app.outbox.list_messages() if m.template == "access_sanction_lifted"
                   and "décision annulée" in m.body_text]  # fmt: skip
     assert told.recipient == "mairie@aubigny.fr" and "nouvelle invitation" in told.body_text
     code, out, _ = run(capsys, "outbox", "preview", "access_sanction_lifted")
@@ -138,9 +138,11 @@ def test_agreements_for_a_non_sgm_from_the_command_line_CHA_4(
     with rsgm_core.open(f"sqlite:///{db}") as app:
         app.access.add_staff("anne.chevalier@cdg79.fr", administrator=True)
         app.access.create_community_space(gatine)
-        app.network.create_departmental("Réseau des SGM des Deux-Sèvres")
-        by_email = {m.email: m.id for m in app.members.list()}
-        app.network.create_community(gatine, referent_id=by_email["claire.martin@example.org"])
+        app.network.create_departmental_network("Réseau des SGM des Deux-Sèvres")
+        by_email = {m.email: m.id for m in app.members.list_members()}
+        app.network.create_community_network(
+            gatine, referent_id=by_email["claire.martin@example.org"]
+        )
         agent = app.members.add("Lucie", "Noir", email="lucie.noir@example.org")
         app.members.add_position(agent.id, "79019", "responsable_des_services")
     agree = ("access", "agree", "lucie.noir@example.org", "--espace", f"epci-{gatine}", "--db", db)

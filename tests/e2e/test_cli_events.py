@@ -62,7 +62,7 @@ def test_plan_register_attend_and_errors_EVT_3_EVT_4(
     code, out, _ = run(capsys, "events", "timeline", event_id[:8], "--db", db)
     assert code == 0 and "invitation" in out and "remerciements à la commune d'accueil" in out
     with rsgm_core.open(db) as app:
-        member_ids = [m.id for m in app.members.list()][:2]
+        member_ids = [m.id for m in app.members.list_members()][:2]
     code, out, _ = run(capsys, "events", "register", session_id[:8], member_ids[0], "--db", db)
     assert code == 0 and "inscrit" in out
     code, out, _ = run(capsys, "events", "register", session_id[:8], member_ids[1], "--db", db)

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 import rsgm_core
-from rsgm_core.domain.members import Member
-from rsgm_core.domain.messages import MessageStatus
+from rsgm_core import Member, MessageStatus
 from tests.helpers import run
 from tests.smtp_server import Server, server_fixture  # noqa: F401
 

@@ -12,12 +12,21 @@ import pytest
 import sqlalchemy as sa
 
 import rsgm_core
-from rsgm_core import NotFoundError, RuleViolation
-from rsgm_core.app import App
-from rsgm_core.domain.access import Role, Sanction, SanctionKind, Space
-from rsgm_core.domain.access_records import Agreement, AgreementParty, NoticeKind
-from rsgm_core.domain.charters import Capacity, SpaceKind
-from rsgm_core.domain.messages import MessageStatus
+from rsgm_core import (
+    Agreement,
+    AgreementParty,
+    App,
+    Capacity,
+    MessageStatus,
+    NotFoundError,
+    NoticeKind,
+    Role,
+    RuleViolation,
+    Sanction,
+    SanctionKind,
+    Space,
+    SpaceKind,
+)
 from rsgm_core.plugins.sql import migrations
 from rsgm_core.testing import Clock
 from tests.conftest import SAMPLE
@@ -78,7 +87,7 @@ def test_a_signature_on_a_superseded_version_is_refused_and_history_kept_CHA_8(
     app.outbox.deliver_due()
     v2 = app.charters.publish("Charte v2", "Nouveau texte", on=dt.date(2025, 3, 1))
     assert v2.version == 2
-    told = [m for m in app.outbox.list() if m.template == "charter_new_version"]
+    told = [m for m in app.outbox.list_messages() if m.template == "charter_new_version"]
     assert [m.recipient for m in told] == ["claire.martin@example.org"]  # every user (CHA-8)
     error = nothing_written(
         app, lambda: app.charters.sign(AUBIGNY, "Jean Dupont", "maire", version=1), "CHA-8"
@@ -142,7 +151,7 @@ def test_community_space_needs_pack_request_and_agreements_CHA_3_CHA_4(
         app.charters.sign(AUBIGNY, name, capacity, space="communautaire")
     refused = app.access.explain(net.claire, "contributeur", space.id)
     assert [r.rule for r in refused.refusals] == ["CHA-3"]  # Aubigny does not hold the pack
-    app.tariffs.join(AUBIGNY, 2025, joined_on=dt.date(2025, 1, 10))
+    app.memberships.join(AUBIGNY, year=2025, on=dt.date(2025, 1, 10))
     assert app.access.grant(net.claire, space.id, "contributeur", by=net.admin).active
     # A non-SGM of the same commune: both agreements needed (CHA-4).
     agent = app.members.add("Lucie", "Noir", email="lucie.noir@example.org")
@@ -152,8 +161,8 @@ def test_community_space_needs_pack_request_and_agreements_CHA_3_CHA_4(
     nothing_written(
         app, lambda: app.access.agree(agent.id, space.id, "administrateur", by=net.claire), "CHA-4"
     )
-    app.network.create_departmental("Réseau des SGM des Deux-Sèvres")
-    app.network.create_community(PARTHENAY_GATINE, referent_id=net.claire)
+    app.network.create_departmental_network("Réseau des SGM des Deux-Sèvres")
+    app.network.create_community_network(PARTHENAY_GATINE, referent_id=net.claire)
     app.access.agree(agent.id, space.id, "référent", by=net.claire)
     assert app.access.explain(agent.id, "visiteur", space.id).allowed
     agreed = app.access.list_agreements(member_id=agent.id, space_id=space.id)
@@ -168,10 +177,10 @@ def test_referent_agreement_needs_the_referent_CHA_4(app: App, net: SimpleNamesp
     space = app.access.create_community_space(PARTHENAY_GATINE)
     agent = app.members.add("Lucie", "Noir", email="lucie.noir@example.org")
     app.members.add_position(agent.id, AUBIGNY, "responsable_des_services")
-    app.network.create_departmental("Réseau des SGM des Deux-Sèvres")
-    gatine = app.network.create_community(PARTHENAY_GATINE)
+    app.network.create_departmental_network("Réseau des SGM des Deux-Sèvres")
+    gatine = app.network.create_community_network(PARTHENAY_GATINE)
     paul = app.members.add("Paul", "Roy", email="paul.roy@example.org")
-    app.network.create_community(MELLOIS, referent_id=paul.id)
+    app.network.create_community_network(MELLOIS, referent_id=paul.id)
 
     def agree(by: str, on: dt.date | None = None) -> Agreement:
         return app.access.agree(agent.id, space.id, "référent", by=by, on=on)
@@ -184,7 +193,7 @@ def test_referent_agreement_needs_the_referent_CHA_4(app: App, net: SimpleNamesp
     # The referent of another community, or a CDG administrator, is not this space's referent.
     marc = app.members.add("Marc", "Roux", email="marc.roux@example.org")
     assignment = app.network.assign(gatine.id, marc.id, "referent_communautaire",
-                                    since=dt.date(2025, 1, 1))  # fmt: skip
+                                    on=dt.date(2025, 1, 1))  # fmt: skip
     for wrong in (paul.id, net.admin, "paul.roy@example.org"):
         error = nothing_written(app, partial(agree, wrong), "CHA-4")
         assert "le référent communautaire de CC de Parthenay-Gâtine est Marc Roux" in error.message
@@ -227,7 +236,8 @@ def test_departure_revokes_every_access_and_tells_the_employer_CHA_7(
     assert "Aubigny" in message.body_text
     decision = app.access.explain(net.claire, "visiteur", net.space)
     assert "CHA-7" in {r.rule for r in decision.refusals}
-    held = app.rgpd.export(net.claire)  # MEM-11: the access records are part of the person's data
+    # MEM-11: the access records are part of the person's data
+    held = app.rgpd.export_personal_data(net.claire)
     assert len(held["grants"]) == 1 and len(held["employer_notices"]) == 1
 
 
@@ -239,7 +249,7 @@ def test_without_a_town_hall_address_the_notice_is_recorded_unsendable_CHA_7(
     app.members.depart(net.claire, reason="retraite")
     [notice] = app.moderation.list_notices(sendable=False)
     assert notice.message_id is None and "aucune adresse connue" in notice.detail
-    assert [m for m in app.outbox.list() if m.template == "access_revoked"] == []
+    assert [m for m in app.outbox.list_messages() if m.template == "access_revoked"] == []
 
 
 def test_a_failing_departure_rolls_back_both_departure_and_revocation_CHA_7(
@@ -266,7 +276,7 @@ def test_the_end_of_a_position_revokes_the_access_given_through_it_CHA_7(
 ) -> None:
     sign_aubigny(app)
     grant = app.access.grant(net.claire, net.space, "contributeur", by=net.admin)
-    [position] = app.members.positions(member_id=net.claire)
+    [position] = app.members.list_positions(member_id=net.claire)
     revoked = app.access.end_position(position.id)
     assert [g.id for g in revoked] == [grant.id]
     assert app.moderation.list_notices(sendable=False)[0].commune == AUBIGNY
@@ -307,7 +317,7 @@ def test_reports_and_sanctions_are_recorded_and_the_employer_told_CHA_9(
     assert "CHA-9" in {r.rule for r in refused.refusals}
     app.moderation.sanction(net.claire, "suppression de l'accès", by=net.admin, reason="récidive")
     assert app.access.list_grants(member_id=net.claire) == []
-    assert app.outbox.list(MessageStatus.DEAD) == []
+    assert app.outbox.list_messages(status=MessageStatus.DEAD) == []
 
 
 def restricted_claire(app: App, net: SimpleNamespace) -> tuple[str, str]:
@@ -357,7 +367,7 @@ def test_lifting_a_restriction_restores_the_roles_and_tells_the_employer_CHA_9(
         and "décidée le 1 février 2025" in message.body_text
     )
     assert "Espace départemental (contributeur)" in message.body_text
-    assert len(app.rgpd.export(net.claire)["sanctions"]) == 1  # MEM-11
+    assert len(app.rgpd.export_personal_data(net.claire)["sanctions"]) == 1  # MEM-11
 
 
 def test_lifting_a_removal_ends_it_and_the_administrator_invites_again_CHA_9(
@@ -382,7 +392,7 @@ def test_lifting_a_removal_ends_it_and_the_administrator_invites_again_CHA_9(
     ]
     assert lift_notice.message_id is None and lift_notice.commune == AUBIGNY
     assert "aucune adresse connue" in lift_notice.detail
-    assert [m for m in app.outbox.list() if m.template == "access_sanction_lifted"] == []
+    assert [m for m in app.outbox.list_messages() if m.template == "access_sanction_lifted"] == []
 
 
 def test_bad_lifting_is_refused_and_writes_nothing_CHA_9(app: App, net: SimpleNamespace) -> None:

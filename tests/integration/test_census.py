@@ -18,10 +18,15 @@ from pathlib import Path
 
 import pytest
 
-from rsgm_core.app import App
-from rsgm_core.domain.census import ChangeKind
-from rsgm_core.domain.territory import CommuneStatus
-from rsgm_core.errors import NotFoundError, RuleViolation, SourceDataError, ValidationError
+from rsgm_core import (
+    App,
+    ChangeKind,
+    CommuneStatus,
+    NotFoundError,
+    RuleViolation,
+    SourceDataError,
+    ValidationError,
+)
 from tests.conftest import NEW_VINTAGE, OLD_VINTAGE, SAMPLE
 from tests.helpers import snapshot
 
@@ -120,7 +125,7 @@ def test_a_position_cannot_be_added_on_a_merged_commune_TER_5(reimported: tuple)
     with pytest.raises(RuleViolation) as info:
         app.members.add_position(member.id, "79060", "sgm")
     assert info.value.rule == "TER-5" and "79307" in info.value.message
-    assert app.members.positions(member_id=member.id) == []
+    assert app.members.list_positions(member_id=member.id) == []
 
 
 def test_commune_without_known_successor_keeps_its_attachments_TER_5(reimported: tuple) -> None:

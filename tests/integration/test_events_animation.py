@@ -13,9 +13,8 @@ import icalendar
 import pytest
 
 import rsgm_core
-from rsgm_core.app import App
-from rsgm_core.domain.events import CERTIFICATE_TITLE, SessionPlan, SurveyKind
-from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
+from rsgm_core import App, NotFoundError, RuleViolation, SessionPlan, SurveyKind, ValidationError
+from rsgm_core.domain.events import CERTIFICATE_TITLE
 from rsgm_core.render.event_documents import (
     certificate_html,
     sign_in_csv,
@@ -103,15 +102,13 @@ def test_a_rule_that_is_not_rfc_5545_writes_nothing_EVT_8(app: App) -> None:
         )
     assert info.value.rule == "EVT-8"
     assert app.events.list_series() == []
-    with pytest.warns(DeprecationWarning, match="list_series"):
-        assert app.events.series() == []  # type: ignore[attr-defined]
 
 
 def test_satisfaction_survey_rates_EVT_9_SUR_1(app: App, rsgm_clock: Clock) -> None:
     event_id, ids = held_event(app, rsgm_clock, people=4, present=3)
     survey = app.surveys.send("questionnaire de satisfaction", event_id=event_id)
     assert survey.invited == 3  # the attendees
-    invitations = [m for m in app.outbox.list() if m.template == "survey_invitation"]
+    invitations = [m for m in app.outbox.list_messages() if m.template == "survey_invitation"]
     assert len(invitations) == 3
     app.surveys.answer(survey.id, score=5, member_id=ids[0])
     app.surveys.answer(survey.id, score=2, member_id=ids[1])
@@ -128,8 +125,6 @@ def test_satisfaction_survey_rates_EVT_9_SUR_1(app: App, rsgm_clock: Clock) -> N
         Decimal(2) / Decimal(3),
     )
     assert [r.survey.id for r in app.surveys.list_surveys()] == [survey.id]
-    with pytest.warns(DeprecationWarning, match="list_surveys"):
-        assert app.surveys.list() == app.surveys.list_surveys()  # type: ignore[attr-defined]
     assert "questionnaire de satisfaction" in app.events.get(event_id).event.done
 
 
@@ -158,14 +153,12 @@ def test_newsletter_at_most_once_a_month_unless_forced_EVT_10(app: App, rsgm_clo
         "Les infos des SGM", "Au sommaire : …", unsubscribe="https://cdg.example/d"
     )
     assert first.recipients == 1 and not first.forced
-    sent = len(app.outbox.list())
+    sent = len(app.outbox.list_messages())
     with pytest.raises(RuleViolation) as info:
         app.surveys.newsletter("Encore", "Texte")
     assert info.value.rule == "EVT-10"
-    assert len(app.outbox.list()) == sent and len(app.surveys.list_newsletters()) == 1
+    assert len(app.outbox.list_messages()) == sent and len(app.surveys.list_newsletters()) == 1
     assert app.surveys.newsletter("Encore", "Texte", force=True).forced
-    with pytest.warns(DeprecationWarning, match="list_newsletters"):
-        assert app.surveys.newsletters() == app.surveys.list_newsletters()  # type: ignore[attr-defined]
     rsgm_clock.set(dt.date(2025, 4, 1))
     assert not app.surveys.newsletter("Avril", "Texte").forced
 
@@ -182,7 +175,7 @@ def test_invitation_reminder_minutes_and_thanks_are_queued_in_french_NOT_2(
         host_commune="79307",
     )
     app.event_mail.send_invitations(planned.event.id)
-    invitation = next(m for m in app.outbox.list() if m.template == "event_invitation")
+    invitation = next(m for m in app.outbox.list_messages() if m.template == "event_invitation")
     assert "11 juin 2025" in invitation.body_text  # the registration deadline (EVT-2)
     assert "&lt;élections&gt;" in (invitation.body_html or "")
     app.registrations.register(planned.sessions[0].id, ids[0])
@@ -190,12 +183,25 @@ def test_invitation_reminder_minutes_and_thanks_are_queued_in_french_NOT_2(
     rsgm_clock.set(DAY + dt.timedelta(days=3))
     assert app.event_mail.send_minutes(planned.event.id, "Compte-rendu : …") == 2
     app.event_mail.thank_host(planned.event.id, "mairie@sauze.example.org")
-    thanks = [m for m in app.outbox.list() if m.template == "event_host_thanks"]
+    thanks = [m for m in app.outbox.list_messages() if m.template == "event_host_thanks"]
     assert "Sauzé-entre-Bois" in thanks[0].body_text
-    templates = {m.template for m in app.outbox.list()}
+    templates = {m.template for m in app.outbox.list_messages()}
     assert {"event_invitation", "event_reminder", "event_minutes", "event_host_thanks"} <= templates
     with pytest.raises(NotFoundError):
         app.event_mail.send_invitations("inconnu")
+
+
+def test_the_old_survey_names_warn_and_still_work(app: App) -> None:
+    """``app.surveys.list`` and ``newsletters`` stay one release, each naming its replacement."""
+    app.members.add("Alice", "Test", email="alice@example.org")
+    app.surveys.newsletter("Les infos des SGM", "Au sommaire : …")
+    app.surveys.send("enquête approfondie")
+    with pytest.warns(DeprecationWarning, match=r"use list_surveys\(\)"):
+        surveys = app.surveys.list()  # type: ignore[attr-defined]
+    assert surveys == app.surveys.list_surveys() != []
+    with pytest.warns(DeprecationWarning, match=r"use list_newsletters\(\)"):
+        newsletters = app.surveys.newsletters()  # type: ignore[attr-defined]
+    assert newsletters == app.surveys.list_newsletters() != []
 
 
 def test_documents_sign_in_certificates_tracking_EVT_5_EVT_6_EVT_7(
@@ -245,7 +251,7 @@ def test_pdf_certificate_EVT_6(app: App, rsgm_clock: Clock) -> None:
     html = certificate_html(event, row.session, row.member, today=DAY)
     assert certificate_pdf(html).startswith(b"%PDF")
     assert app.event_mail.send_certificates(event_id, pdf=True) == 1
-    mail = next(m for m in app.outbox.list() if m.template == "event_certificate")
+    mail = next(m for m in app.outbox.list_messages() if m.template == "event_certificate")
     assert mail.attachments[0].content_type == "application/pdf"
 
 
@@ -255,11 +261,11 @@ def test_rgpd_export_and_erase_cover_registrations_and_survey_answers_MEM_11(
     event_id, ids = held_event(app, rsgm_clock)
     survey = app.surveys.send("questionnaire de satisfaction", event_id=event_id)
     app.surveys.answer(survey.id, score=5, member_id=ids[0], comment="Merci à Claire de Melle !")
-    held = app.rgpd.export(ids[0])
+    held = app.rgpd.export_personal_data(ids[0])
     assert len(held["registrations"]) == 1 and held["survey_answers"][0]["score"] == 5
     before = app.registrations.rates(event_id)
     app.rgpd.erase(ids[0])
-    erased = app.rgpd.export(ids[0])
+    erased = app.rgpd.export_personal_data(ids[0])
     assert erased["survey_answers"][0]["comment"] == ""  # free text may name people
     assert erased["survey_answers"][0]["score"] == 5  # the satisfaction rate stays right
     assert len(erased["registrations"]) == 1

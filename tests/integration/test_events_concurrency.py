@@ -13,8 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 import rsgm_core
-from rsgm_core.domain.events import RegistrationStatus, SessionPlan
-from rsgm_core.errors import RsgmError
+from rsgm_core import RegistrationStatus, RsgmError, SessionPlan
 from rsgm_core.testing import Clock
 from tests.conftest import SAMPLE
 

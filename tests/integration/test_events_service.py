@@ -11,11 +11,18 @@ import attrs
 import pytest
 
 import rsgm_core
-from rsgm_core.app import App
-from rsgm_core.domain.events import EventKind, Planned, RegistrationStatus, SessionPlan
-from rsgm_core.domain.indicators import Period
-from rsgm_core.domain.timeline import TaskKind
-from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
+from rsgm_core import (
+    App,
+    EventKind,
+    NotFoundError,
+    Period,
+    Planned,
+    RegistrationStatus,
+    RuleViolation,
+    SessionPlan,
+    TaskKind,
+    ValidationError,
+)
 from rsgm_core.testing import Clock
 from tests.conftest import NOW, SAMPLE
 
@@ -146,13 +153,13 @@ def test_registrations_waiting_list_and_promotion_notice_EVT_4_NOT_1(app: App) -
     assert waiting.status is RegistrationStatus.WAITING
     with pytest.raises(RuleViolation):
         app.registrations.register(session.id, a)  # once per person and session
-    sent = len(app.outbox.list())
+    sent = len(app.outbox.list_messages())
     done = app.registrations.cancel(first.id)
     cancelled, promoted = done.cancelled, done.promoted
     assert cancelled.status is RegistrationStatus.CANCELLED
     assert promoted is not None and promoted.id == waiting.id
     assert promoted.status is RegistrationStatus.CONFIRMED
-    notice = app.outbox.list()[sent:]
+    notice = app.outbox.list_messages()[sent:]
     assert [m.recipient for m in notice] == ["agent2@example.org"]
     assert "place s'est libérée" in notice[0].subject
 
@@ -201,7 +208,7 @@ def test_attendance_rates_certificates_and_the_MEM_7_feed_EVT_5_EVT_6(
     rows = app.registrations.list_certificates(event_id=planned.event.id)
     assert {row.member.id for row in rows} == {a, b}  # EVT-6
     assert app.event_mail.send_certificates(planned.event.id) == 2
-    mails = [m for m in app.outbox.list() if m.template == "event_certificate"]
+    mails = [m for m in app.outbox.list_messages() if m.template == "event_certificate"]
     assert {m.recipient for m in mails} == {"agent0@example.org", "agent1@example.org"}
     assert b"attestation de pr\xc3\xa9sence".upper() in mails[0].attachments[0].content.upper()
     with app.deps.read() as uow:  # MEM-7 reads these
@@ -280,7 +287,7 @@ def test_old_names_on_app_events_warn_and_forward_for_one_release(
     waiting = app.registrations.register(session.id, b)
     with pytest.warns(DeprecationWarning, match=r"app\.registrations\.list_registrations"):
         assert {r.id for r in app.events.registrations(planned.event.id)} == {first.id, waiting.id}
-    with pytest.warns(DeprecationWarning, match="Cancellation"):
+    with pytest.warns(DeprecationWarning, match=r"Cancellation .* \(cancelled, promoted\)"):
         cancelled, promoted = app.registrations.cancel(first.id)
     assert cancelled.id == first.id and promoted is not None and promoted.id == waiting.id
     with pytest.warns(DeprecationWarning, match=r"list_events"):
@@ -296,3 +303,5 @@ def test_old_names_on_app_events_warn_and_forward_for_one_release(
         assert app.events.send_certificates(planned.event.id) == 1
     with pytest.warns(DeprecationWarning, match=r"app\.registrations\.rates"):
         assert app.events.rates(planned.event.id) == app.registrations.rates(planned.event.id)
+    with pytest.warns(DeprecationWarning, match=r"use list_series\(\)"):
+        assert app.events.series() == app.events.list_series()  # type: ignore[attr-defined]

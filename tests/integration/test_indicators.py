@@ -9,13 +9,21 @@ from pathlib import Path
 
 import pytest
 
-from rsgm_core import hookimpl
-from rsgm_core.app import App
-from rsgm_core.domain.governance import Objective, ObjectiveKind
-from rsgm_core.domain.indicators import NOT_AVAILABLE, Period
+from rsgm_core import (
+    NOT_AVAILABLE,
+    App,
+    NotFoundError,
+    Objective,
+    ObjectiveKind,
+    Period,
+    ValidationError,
+    format_indicator,
+    hookimpl,
+    render_html,
+    render_markdown,
+)
 from rsgm_core.domain.national import merge, parse_export
-from rsgm_core.errors import NotFoundError, ValidationError
-from rsgm_core.render.report import SECTIONS, format_indicator, render_html, render_markdown
+from rsgm_core.render.report import SECTIONS
 from rsgm_core.testing import Clock
 from tests.indicator_seed import YEAR, seed
 
@@ -144,7 +152,7 @@ def test_ind1_knb3_cns2_from_their_collections_or_not_available(
 def test_net4_objectives_reported_with_their_indicators(
     app: App, seeded: dict[str, object]
 ) -> None:
-    app.network.create_departmental("Réseau des SGM des Deux-Sèvres")
+    app.network.create_departmental_network("Réseau des SGM des Deux-Sèvres")
     network = app.network.departmental()
     objective = Objective(ObjectiveKind.OPERATIONAL, "Faire venir les SGM", ("taux_participation",))
     with app.transaction() as uow:
@@ -292,15 +300,18 @@ def test_ind3_national_merge_of_exported_files(
 def test_old_indicator_names_warn_and_still_work(app: App, seeded: dict[str, object]) -> None:
     from rsgm_core.services.annual_report import build_annual_report
 
-    with pytest.warns(DeprecationWarning, match="year=…"):
+    with pytest.warns(DeprecationWarning, match=r"use add_project\(…, year=…\)"):
         assert app.indicators.add_project(YEAR + 1, "Un projet") == ["Un projet"]
     with pytest.warns(DeprecationWarning, match=r"list_projects\(year=…\)"):
         assert app.indicators.projects(YEAR + 1) == ["Un projet"]
     with pytest.warns(DeprecationWarning, match="list_event_figures"):
         assert len(app.indicators.events(Period.year(YEAR))) == 2
-    with pytest.warns(DeprecationWarning, match="year=…"):
+    with pytest.warns(DeprecationWarning, match=r"use national_export\(…, year=…\)"):
         assert app.indicators.national_export(YEAR, "CDG79").cdg == "CDG79"
-    with pytest.warns(DeprecationWarning, match="annual_report"):
+    with pytest.warns(DeprecationWarning, match=r"use app\.indicators\.annual_report\(year=…"):
         assert build_annual_report(app.deps, YEAR).projects == ("Un projet",)
-    with pytest.warns(DeprecationWarning, match="reading"), app.indicators.reading():
+    with (
+        pytest.warns(DeprecationWarning, match=r"use annual_report\(\) or national_export\(\)"),
+        app.indicators.reading(),
+    ):
         assert app.indicators.compute(Period.year(YEAR))

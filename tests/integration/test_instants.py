@@ -11,9 +11,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from rsgm_core.app import App
+from rsgm_core import App, ValidationError
 from rsgm_core.domain.advice import AdviceRequest, Channel
-from rsgm_core.errors import ValidationError
 from rsgm_core.plugins.sql.backend import SqlStorage
 
 PARIS = ZoneInfo("Europe/Paris")

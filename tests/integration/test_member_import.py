@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rsgm_core.app import App
-from rsgm_core.domain.directory import Viewer, ViewerRole
-from rsgm_core.errors import MissingExtraError, ValidationError
+from rsgm_core import App, MissingExtraError, ValidationError, Viewer, ViewerRole
 from tests.conftest import SAMPLE
 from tests.helpers import snapshot
 

@@ -19,7 +19,8 @@ from rsgm_core.domain.messages import OutboxMessage
 from rsgm_core.plugins.sql import migrations, search, tables
 from rsgm_core.plugins.sql.backend import SqlStorage
 from rsgm_core.serialization import unstructure
-from tests.conftest import NOW, fixed_clock
+from rsgm_core.testing import Clock
+from tests.conftest import NOW
 
 MESSAGE = OutboxMessage("o-1", NOW, "member_welcome", "elodie.rousseau@caunay.fr", "Objet", "Texte")
 
@@ -63,8 +64,10 @@ def files_of(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
-def test_an_empty_file_gets_the_current_schema_in_wal_mode(sqlite_url: str) -> None:
-    with rsgm_core.open(sqlite_url, clock=fixed_clock) as app:
+def test_an_empty_file_gets_the_current_schema_in_wal_mode(
+    sqlite_url: str, rsgm_clock: Clock
+) -> None:
+    with rsgm_core.open(sqlite_url, clock=rsgm_clock) as app:
         assert app.storage.info()["schema_version"] == migrations.SCHEMA_VERSION
         assert isinstance(app.storage, SqlStorage)
         assert [m.version for m in app.storage.applied] == [
@@ -80,8 +83,10 @@ def test_an_empty_file_gets_the_current_schema_in_wal_mode(sqlite_url: str) -> N
 
 
 @pytest.mark.postgresql
-def test_an_empty_postgresql_database_gets_the_current_schema(postgres_url: str) -> None:
-    with rsgm_core.open(postgres_url, clock=fixed_clock) as app:
+def test_an_empty_postgresql_database_gets_the_current_schema(
+    postgres_url: str, rsgm_clock: Clock
+) -> None:
+    with rsgm_core.open(postgres_url, clock=rsgm_clock) as app:
         assert app.storage.info()["backend"] == "postgresql"
         assert app.storage.info()["schema_version"] == migrations.SCHEMA_VERSION
         assert [m.version for m in app.storage.applied] == [  # type: ignore[attr-defined]
@@ -97,9 +102,11 @@ def test_reopening_a_current_database_applies_nothing(sql_url: str) -> None:
     assert versions(sql_url) == list(range(1, migrations.SCHEMA_VERSION + 1))
 
 
-def test_a_version_1_database_is_upgraded_and_keeps_its_data(sql_url: str) -> None:
+def test_a_version_1_database_is_upgraded_and_keeps_its_data(
+    sql_url: str, rsgm_clock: Clock
+) -> None:
     make_version_1(sql_url)
-    with rsgm_core.open(sql_url, clock=fixed_clock) as app:
+    with rsgm_core.open(sql_url, clock=rsgm_clock) as app:
         assert app.storage.info()["schema_version"] == migrations.SCHEMA_VERSION
         applied = [m.version for m in app.storage.applied]  # type: ignore[attr-defined]
         assert applied == list(range(2, migrations.SCHEMA_VERSION + 1))

@@ -11,19 +11,24 @@ from decimal import Decimal
 import pytest
 
 import rsgm_core
-from rsgm_core import Settings
-from rsgm_core.app import App
-from rsgm_core.domain.engagement import AttendanceFact, NetworkRole, NetworkWarning
-from rsgm_core.domain.governance import (
+from rsgm_core import (
+    App,
+    AttendanceFact,
     Charter,
+    ConflictError,
+    Lifecycle,
     NetworkLead,
+    NetworkRole,
+    NetworkWarning,
+    NotFoundError,
     Objective,
     ObjectiveKind,
+    RuleViolation,
     Seat,
     SeatKind,
+    Settings,
+    ValidationError,
 )
-from rsgm_core.domain.members import Lifecycle
-from rsgm_core.errors import ConflictError, NotFoundError, RuleViolation, ValidationError
 from rsgm_core.services.network import NetworkService
 from rsgm_core.testing import Clock
 from tests.conftest import NOW, SAMPLE
@@ -171,14 +176,17 @@ def test_partner_directory_MEM_10(census_app: App) -> None:
         "Service prévention", "CDG 79", "sante_securite", themes=["Santé au travail"], years=[2024]
     )
     partners.add("Préfecture", "État", "administration", themes=["élections"])
-    assert [p.name for p in partners.list(theme="sante")] == ["Service prévention"]
-    assert [p.name for p in partners.list(category="administration")] == ["Préfecture"]
-    assert partners.add_year(prevention.id, 2025).years == (2024, 2025)
-    assert partners.stale(on=TODAY + dt.timedelta(days=400)) != [] and partners.stale() == []
+    assert [p.name for p in partners.list_partners(theme="sante")] == ["Service prévention"]
+    assert [p.name for p in partners.list_partners(category="administration")] == ["Préfecture"]
+    assert partners.add_year(prevention.id, year=2025).years == (2024, 2025)
+    assert (
+        partners.list_stale_partners(on=TODAY + dt.timedelta(days=400)) != []
+        and partners.list_stale_partners() == []
+    )
     with pytest.raises(ValidationError, match="traiteur"):
         partners.add("X", "Y", "traiteur")
     partners.remove(prevention.id)
-    assert len(partners.list()) == 1
+    assert len(partners.list_partners()) == 1
 
 
 def test_committees_report_missing_seats_and_years_NET_2_NET_3(census_app: App) -> None:
@@ -268,8 +276,10 @@ def test_purge_after_the_configured_retention_MEM_11(url: str, rsgm_clock: Clock
         assert app.members.list_members(lifecycle=Lifecycle.DEPARTED)[0].last_name == "anonymisée"
 
 
-def test_old_network_and_rgpd_names_still_work_with_a_warning(census_app: App) -> None:
-    """The names of the first version stay one release, each warning with its replacement."""
+def test_old_network_names_still_work_with_a_warning(census_app: App) -> None:
+    """The names of the first version stay one release, each warning with its replacement; the
+    warning is attributed to the caller (``activate``/``disengaged`` are still called inside the
+    package for one release), so an application sees it and the package keeps going."""
     network = census_app.network
     with pytest.warns(DeprecationWarning, match="create_departmental_network"):
         dep = network.create_departmental("Réseau 79", project_lead="Anne Chevalier")
@@ -280,36 +290,29 @@ def test_old_network_and_rgpd_names_still_work_with_a_warning(census_app: App) -
     with pytest.warns(DeprecationWarning, match="get_lead"):
         assert network.lead(dep.id) == ("chef de projet du CDG", "Anne Chevalier")
     claire = person(census_app, "Claire", "Martin", "79019")
-    with pytest.warns(DeprecationWarning, match="on="):
+    with pytest.warns(DeprecationWarning, match=r"assign\(since=…\) is deprecated; use on=…"):
         assignment = network.assign(dep.id, claire, "animateur", since=TODAY)
     with pytest.warns(DeprecationWarning, match="list_roles"):
         assert network.roles(dep.id) == [assignment]
     with pytest.warns(DeprecationWarning, match="list_warnings"):
         assert ["1 animateur(s)" in w for w in network.warnings()] == [True]  # type: ignore[operator]
-    with pytest.warns(DeprecationWarning, match="keyword-only"):
+    with pytest.warns(DeprecationWarning, match="keyword-only now; pass on=…"):
         network.record_attendance(claire, "matinale", TODAY, registered=True, attended=True)
-    with pytest.warns(DeprecationWarning, match="list_disengaged"):
+    with pytest.warns(DeprecationWarning, match=r"use list_disengaged\(\)") as caught:
         assert network.disengaged() == []
+    assert caught[0].filename == __file__
     with pytest.warns(DeprecationWarning, match="find_helpers"):
         assert [h.member.id for h in network.activate("79030")] == [claire]
-    with pytest.warns(DeprecationWarning, match="on="):
+    with pytest.warns(DeprecationWarning, match=r"created_on=…\) is deprecated; use on=…"):
         network.set_committee("suivi", [Seat(SeatKind.SGM, claire, MELLOIS)], created_on=TODAY)
-    with pytest.warns(DeprecationWarning, match="keyword-only"):
+    with pytest.warns(DeprecationWarning, match="keyword-only now; pass on=…"):
         assert network.record_meeting("suivi", TODAY).meetings == (TODAY,)
-    with pytest.warns(DeprecationWarning, match="export_personal_data"):
+
+
+def test_old_rgpd_names_still_work_with_a_warning(census_app: App) -> None:
+    """``app.rgpd.export`` and ``export_json`` stay one release, each naming its replacement."""
+    claire = person(census_app, "Claire", "Martin", "79019")
+    with pytest.warns(DeprecationWarning, match=r"use export_personal_data\(\)"):
         assert census_app.rgpd.export(claire)["membre"]["id"] == claire
-    with pytest.warns(DeprecationWarning, match="export_personal_data_json"):
+    with pytest.warns(DeprecationWarning, match=r"use export_personal_data_json\(\)"):
         assert claire in census_app.rgpd.export_json(claire)
-
-
-def test_network_activation_called_by_other_modules_warns_at_their_caller(
-    census_app: App,
-) -> None:
-    """``activate``/``disengaged`` are still called inside the package for one release: the
-    warning names the caller outside it, so an application sees it and the package keeps going."""
-    import warnings
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        census_app.network.disengaged()
-    assert caught[0].filename == __file__

@@ -11,12 +11,20 @@ from pathlib import Path
 import pytest
 
 import rsgm_core
-from rsgm_core import Settings, hookimpl
-from rsgm_core.app import App
-from rsgm_core.domain.members import Member
-from rsgm_core.domain.messages import Delivery, MessageStatus, MessageTemplate, OutboxMessage
-from rsgm_core.errors import NotFoundError, ValidationError
-from rsgm_core.services.outbox import DeliveryReport, OutboxService, queue_message
+from rsgm_core import (
+    App,
+    Delivery,
+    DeliveryReport,
+    Member,
+    MessageStatus,
+    MessageTemplate,
+    NotFoundError,
+    OutboxMessage,
+    Settings,
+    ValidationError,
+    hookimpl,
+)
+from rsgm_core.services.outbox import OutboxService, queue_message
 from rsgm_core.testing import Clock
 from tests.conftest import NOW
 
@@ -290,15 +298,16 @@ def test_a_transaction_that_queues_nothing_runs_no_delivery_round(
 def test_the_names_before_0_2_still_work_with_a_warning(open_app: OpenApp) -> None:
     app = open_app(FlakySmtp())
     app.members.add("Élodie", "Rousseau", email=EMAIL, welcome=True)
-    with pytest.warns(DeprecationWarning, match="list_messages"):
+    with pytest.warns(DeprecationWarning, match=r"use list_messages\(status=…\)"):
         assert app.outbox.list(MessageStatus.PENDING) == app.outbox.list_messages()
-    with pytest.warns(DeprecationWarning, match="retry_pending"):
+    with pytest.warns(DeprecationWarning, match=r"use retry_pending\(\)"):
         assert len(app.outbox.deliver_pending().failed) == 1
     member = Member("m-1", "Élodie", "Rousseau", EMAIL)
-    with pytest.warns(DeprecationWarning, match="subject, text, html"):
-        subject, _text, _html = app.outbox.render(
-            "member_welcome", {"member": member, "commune": None}
-        )
-    assert subject.startswith("Bienvenue")
-    with pytest.warns(DeprecationWarning, match="template="):
+    rendered = app.outbox.render("member_welcome", {"member": member, "commune": None})
+    with pytest.warns(DeprecationWarning, match=r"read its attributes \(subject, text, html\)"):
+        subject, text, _html = rendered
+    assert subject.startswith("Bienvenue") and subject == rendered.subject
+    with pytest.warns(DeprecationWarning, match=r"read its attributes \(subject, text, html\)"):
+        assert rendered[1] == text == rendered.text
+    with pytest.warns(DeprecationWarning, match="use template=…"):
         assert app.outbox.render(name="member_welcome", context={"member": member, "commune": None})

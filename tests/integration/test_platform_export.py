@@ -13,9 +13,7 @@ from typing import Any
 import pytest
 
 import rsgm_core
-from rsgm_core import ConfigurationError, NotFoundError, Settings, hookimpl
-from rsgm_core.app import App
-from rsgm_core.domain.platform import PlatformState
+from rsgm_core import App, ConfigurationError, NotFoundError, PlatformState, Settings, hookimpl
 from rsgm_core.testing import Clock
 from tests.conftest import SAMPLE
 from tests.integration.test_access_service import AUBIGNY, PUBLISHED, sign_aubigny

@@ -17,10 +17,16 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 import rsgm_core
-from rsgm_core import ConfigurationError, Settings, hookimpl
-from rsgm_core.app import App
-from rsgm_core.domain.members import Member
-from rsgm_core.domain.messages import Attachment, MessageStatus, OutboxMessage
+from rsgm_core import (
+    App,
+    Attachment,
+    ConfigurationError,
+    Member,
+    MessageStatus,
+    OutboxMessage,
+    Settings,
+    hookimpl,
+)
 from rsgm_core.plugins import smtp
 from rsgm_core.testing import Clock
 from tests.conftest import NOW
@@ -194,8 +200,7 @@ def test_a_crash_between_send_and_mark_sent_is_detected_by_message_id_NOT_1(
         queue(crashing)
     [claimed] = crashing.outbox.list_messages()
     assert claimed.status is MessageStatus.SENDING and len(handler.received) == 1
-    later = Clock()
-    later.set(NOW + dt.timedelta(minutes=5))
+    later = Clock(NOW + dt.timedelta(minutes=5))
     restarted = open_app(port, clock=later)
     assert restarted.outbox.deliver_due().sent == ()  # within the lease: maybe still in flight
     later.set(NOW + dt.timedelta(minutes=11))

@@ -7,8 +7,8 @@ import sqlite3
 import pytest
 
 import rsgm_core
+from rsgm_core import StorageError
 from rsgm_core.domain.messages import OutboxMessage
-from rsgm_core.errors import StorageError
 from tests.conftest import NOW
 
 MESSAGE = OutboxMessage("o-1", NOW, "member_welcome", "elodie.rousseau@caunay.fr", "Objet", "Texte")

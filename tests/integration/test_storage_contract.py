@@ -19,7 +19,7 @@ import attrs
 import pytest
 from stdnum import luhn
 
-from rsgm_core.app import App
+from rsgm_core import App, ConflictError, NotFoundError, ValidationError
 from rsgm_core.domain.census import CensusImport, MetaEntry
 from rsgm_core.domain.charters import SpaceKind
 from rsgm_core.domain.events import SurveyKind
@@ -36,7 +36,6 @@ from rsgm_core.domain.territory import (
     FinancingMode,
     PopulationFigure,
 )
-from rsgm_core.errors import ConflictError, NotFoundError, ValidationError
 from rsgm_core.ports import COLLECTION_OF, COLLECTIONS, Collection, Repository, UnitOfWork
 from rsgm_core.serialization import unstructure
 from tests.conftest import NOW

@@ -18,13 +18,20 @@ import attrs
 import pytest
 
 import rsgm_core
-from rsgm_core.app import App
-from rsgm_core.domain.conventions import Party
-from rsgm_core.domain.partners import PartnerCategory
-from rsgm_core.domain.tariffs import ServiceKind, TariffGrid
-from rsgm_core.domain.territory import PopulationFigure, PopulationKind
-from rsgm_core.errors import NotFoundError, RsgmError, RuleViolation, ValidationError
-from rsgm_core.hookspecs import hookimpl
+from rsgm_core import (
+    App,
+    NotFoundError,
+    PartnerCategory,
+    Party,
+    PopulationFigure,
+    PopulationKind,
+    RsgmError,
+    RuleViolation,
+    ServiceKind,
+    TariffGrid,
+    ValidationError,
+    hookimpl,
+)
 from rsgm_core.plugins.cdg79 import CDG79_2025
 from rsgm_core.testing import Clock
 from tests.conftest import NEW_VINTAGE, OLD_VINTAGE, SAMPLE

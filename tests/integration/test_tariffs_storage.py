@@ -8,12 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from rsgm_core.app import App
+from rsgm_core import App, ConflictError, NotFoundError
 from rsgm_core.domain.billing import Intervention, Trainee
 from rsgm_core.domain.conventions import Convention, Notice, Party
 from rsgm_core.domain.tariffs import Membership, ServiceKind
 from rsgm_core.domain.territory import Commune, CommuneStatus
-from rsgm_core.errors import ConflictError, NotFoundError
 from rsgm_core.ports import COLLECTIONS
 
 OLD = Commune("79001", "L'Absie", "79", "75", status=CommuneStatus.DELEGUEE, successor="79060")

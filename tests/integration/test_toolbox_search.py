@@ -13,10 +13,9 @@ import pytest
 import sqlalchemy as sa
 
 import rsgm_core
-from rsgm_core.app import App
+from rsgm_core import App, ConflictError, StorageError, ValidationError
 from rsgm_core.domain import toolbox as rules
 from rsgm_core.domain.text import document
-from rsgm_core.errors import ConflictError, StorageError, ValidationError
 from rsgm_core.plugins.sql import migrations, search, tables
 from rsgm_core.serialization import unstructure
 from rsgm_core.testing import Clock

@@ -11,13 +11,16 @@ from typing import Any
 import pytest
 
 import rsgm_core
-from rsgm_core.app import App
-from rsgm_core.domain.access import Role
-from rsgm_core.domain.charters import Capacity
-from rsgm_core.domain.indicators import Period
-from rsgm_core.domain.toolbox import ResourceKind, ResourceStatus
-from rsgm_core.errors import ValidationError
-from rsgm_core.settings import Settings
+from rsgm_core import (
+    App,
+    Capacity,
+    Period,
+    ResourceKind,
+    ResourceStatus,
+    Role,
+    Settings,
+    ValidationError,
+)
 from rsgm_core.testing import Clock
 from tests.conftest import NOW, PARIS, SAMPLE
 from tests.helpers import nothing_written
@@ -30,10 +33,10 @@ def setup(app: App) -> SimpleNamespace:
     app.census.import_(SAMPLE, ["79"])
     admin = app.members.add("Anne", "Chevalier", email="anne.chevalier@cdg79.fr")
     app.access.add_staff(admin.id, administrator=True)
-    space = app.access.create_departmental()
-    app.access.publish_charter("Charte", "Texte", on=dt.date(2025, 1, 6))
-    app.access.sign(AUBIGNY, "Jean Dupont", "maire")
-    app.access.sign(AUBIGNY, "Claire Martin", Capacity.SGM)
+    space = app.access.create_departmental_space()
+    app.charters.publish("Charte", "Texte", on=dt.date(2025, 1, 6))
+    app.charters.sign(AUBIGNY, "Jean Dupont", "maire")
+    app.charters.sign(AUBIGNY, "Claire Martin", Capacity.SGM)
     claire = app.members.add("Claire", "Martin", email="claire.martin@example.org")
     app.members.add_position(claire.id, AUBIGNY, "sgm")
     paul = app.members.add("Paul", "Roy", email="paul.roy@example.org", helper=True)
@@ -299,12 +302,12 @@ def test_answer_time_statistics_median_and_p90_CNS_2(app: App, net: SimpleNamesp
     assert PARIS
 
 
-def test_the_names_before_0_2_still_work_with_a_warning(
+def test_the_toolbox_names_before_0_2_still_work_with_a_warning(
     app: App, net: SimpleNamespace, tmp_path: Path
 ) -> None:
     draft = sheet(app, net)
     app.toolbox.publish(draft.id, by=net.paul, review_on=dt.date(2025, 4, 1))
-    with pytest.warns(DeprecationWarning, match="member_id"):
+    with pytest.warns(DeprecationWarning, match="use member_id=…"):
         app.toolbox.follow(draft.id, member=net.claire)
     renamed = {
         "list": "list_resources",
@@ -316,21 +319,25 @@ def test_the_names_before_0_2_still_work_with_a_warning(
         arguments = () if old == "list" else (draft.id,)
         with pytest.warns(DeprecationWarning, match=new):
             assert getattr(app.toolbox, old)(*arguments) == getattr(app.toolbox, new)(*arguments)
-    with pytest.warns(DeprecationWarning, match="export_to_platform"):
+    with pytest.warns(DeprecationWarning, match=r"use export_to_platform\(\)"):
         assert app.toolbox.export("interstis", tmp_path)
-    with pytest.warns(DeprecationWarning, match="on="):
+    with pytest.warns(DeprecationWarning, match=r"use stale\(on=…\)"):
         assert app.toolbox.stale(dt.date(2025, 6, 1)) == app.toolbox.stale(on=dt.date(2025, 6, 1))
 
+
+def test_the_advice_names_before_0_2_still_work_with_a_warning(
+    app: App, net: SimpleNamespace
+) -> None:
     app.directory.set_expertises(net.paul, ["État civil"])
     request = app.advice.log(SAUZE, "Jean Dupont", "téléphone", "État civil", "Q ?")
-    with pytest.warns(DeprecationWarning, match="member_id"):
+    with pytest.warns(DeprecationWarning, match="use member_id=…"):
         app.advice.refer(request.id, member=net.paul)
     with pytest.warns(DeprecationWarning, match="request, helpers"):
         referred, helpers = app.advice.refer(request.id)
     assert referred.referred_to == net.paul and helpers[0].member.id == net.paul
     with pytest.warns(DeprecationWarning, match="list_requests"):
         assert app.advice.list() == app.advice.list_requests()
-    with pytest.warns(DeprecationWarning, match="period"):
+    with pytest.warns(DeprecationWarning, match=r"use stats\(period=Period\(start, end\)\)"):
         assert app.advice.stats(since=TODAY).pending == 1
     app.advice.answer(request.id, "R.")
     with pytest.warns(DeprecationWarning, match="request, resource"):

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rsgm_core import RuleViolation, ValidationError
 from rsgm_core.domain.access import (
     Candidate,
     Grant,
@@ -34,7 +35,6 @@ from rsgm_core.domain.charters import (
 from rsgm_core.domain.engagement import NetworkRole, RoleAssignment
 from rsgm_core.domain.governance import Network, NetworkKind
 from rsgm_core.domain.platform import PlatformMembership, PlatformState, PlatformUser, delta
-from rsgm_core.errors import RuleViolation, ValidationError
 
 V1 = CharterVersion(1, dt.date(2025, 1, 6), "Charte d'utilisation", "…")
 V2 = CharterVersion(2, dt.date(2025, 9, 1), "Charte d'utilisation", "… 7.3 …")

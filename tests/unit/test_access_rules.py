@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from rsgm_core import RuleViolation, ValidationError
 from rsgm_core.domain.access import (
     Sanction,
     SanctionKind,
@@ -33,7 +34,6 @@ from rsgm_core.domain.charters import (
     status_of,
 )
 from rsgm_core.domain.members import Function, Member, Position, Status
-from rsgm_core.errors import RuleViolation, ValidationError
 
 V1 = CharterVersion(1, dt.date(2025, 1, 6), "Charte", "Texte")
 DEPT = Space("departemental", SpaceKind.DEPARTMENTAL, "Espace départemental")

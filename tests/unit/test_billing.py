@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rsgm_core import NotFoundError, RuleViolation, ValidationError
 from rsgm_core.domain.billing import (
     CSV_HEADERS,
     Intervention,
@@ -26,7 +27,6 @@ from rsgm_core.domain.billing import (
 )
 from rsgm_core.domain.conventions import Convention
 from rsgm_core.domain.tariffs import Membership, Rounding, ServiceKind, round_money
-from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
 from rsgm_core.plugins.cdg79 import CDG79_2025
 
 GRID_2026 = attrs.evolve(CDG79_2025, exercise=2026)

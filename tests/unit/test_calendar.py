@@ -9,8 +9,8 @@ import icalendar
 import pytest
 from dateutil import rrule
 
+from rsgm_core import ValidationError
 from rsgm_core.domain.recurrence import Recurrence
-from rsgm_core.errors import ValidationError
 from rsgm_core.render.ical import CalendarEntry, to_ical
 
 PARIS = ZoneInfo("Europe/Paris")

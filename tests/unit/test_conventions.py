@@ -7,6 +7,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from rsgm_core import RuleViolation, ValidationError
 from rsgm_core.domain.conventions import (
     Convention,
     DeadlineKind,
@@ -18,7 +19,6 @@ from rsgm_core.domain.conventions import (
     terminate,
     upcoming_deadlines,
 )
-from rsgm_core.errors import RuleViolation, ValidationError
 
 dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31))
 # The days that make month arithmetic interesting: leap days and the 29th to the 31st.

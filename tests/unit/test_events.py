@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rsgm_core import RuleViolation, ValidationError
 from rsgm_core.domain.animation import Survey, check_answer
 from rsgm_core.domain.events import (
     CERTIFICATE_TITLE,
-    Cancellation,
     Event,
     EventFormat,
     EventKind,
@@ -38,7 +38,6 @@ from rsgm_core.domain.events import (
     tracking_row,
 )
 from rsgm_core.domain.members import Lifecycle, Member
-from rsgm_core.errors import RuleViolation, ValidationError
 
 DAY = dt.date(2025, 6, 19)
 
@@ -234,10 +233,3 @@ def test_a_satisfaction_answer_carries_a_score_EVT_9() -> None:
         check_answer(survey, 6)
     needs = attrs.evolve(survey, kind=SurveyKind.NEEDS, event_id=None)
     check_answer(needs, None)  # a needs survey may be answered in words
-
-
-def test_tuple_results_still_unpack_for_one_release() -> None:
-    mine = Registration("r1", "s1", "m1", DAY, 1, RegistrationStatus.CANCELLED)
-    with pytest.warns(DeprecationWarning, match="cancelled, promoted"):
-        cancelled, promoted = Cancellation(mine, None)
-    assert cancelled is mine and promoted is None

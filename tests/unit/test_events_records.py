@@ -13,12 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rsgm_core
-from rsgm_core.app import App
+from rsgm_core import App, ValidationError
 from rsgm_core.domain.animation import RecurringSeries, Survey, SurveyAnswer, newcomers_due
 from rsgm_core.domain.census import MetaEntry
 from rsgm_core.domain.events import Event, EventFormat, EventKind, Session, SurveyKind
 from rsgm_core.domain.timeline import timeline
-from rsgm_core.errors import ValidationError
 from rsgm_core.serialization import structure, unstructure
 
 PARIS = ZoneInfo("Europe/Paris")

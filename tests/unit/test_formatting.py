@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rsgm_core.errors import ValidationError
+from rsgm_core import ValidationError
 from rsgm_core.render.formatting import format_date, format_money, format_number, format_percent
 
 NBSP = "\u00a0"  # Babel's fr_FR space before € and %

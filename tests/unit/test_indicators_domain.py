@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rsgm_core import ValidationError
 from rsgm_core.domain.governance import ObjectiveKind
 from rsgm_core.domain.indicators import (
     NOT_AVAILABLE,
@@ -32,7 +33,6 @@ from rsgm_core.domain.national import (
     parse_export,
     suppress,
 )
-from rsgm_core.errors import ValidationError
 from rsgm_core.render.report import format_indicator
 
 

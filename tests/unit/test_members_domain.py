@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rsgm_core import RuleViolation, ValidationError
 from rsgm_core.domain.directory import (
     Consent,
     ConsentScope,
@@ -47,7 +48,6 @@ from rsgm_core.domain.members import (
 )
 from rsgm_core.domain.territory import Commune, CommuneStatus
 from rsgm_core.domain.town_hall import TownHall, format_hours, parse_hours
-from rsgm_core.errors import RuleViolation, ValidationError
 
 DAY = dt.date(2025, 3, 14)
 

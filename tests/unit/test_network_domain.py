@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rsgm_core import RuleViolation, ValidationError
 from rsgm_core.domain.activation import rank_helpers
 from rsgm_core.domain.directory import (
     DirectoryFact,
@@ -48,7 +49,6 @@ from rsgm_core.domain.members import (
 from rsgm_core.domain.partners import Partner, PartnerCategory
 from rsgm_core.domain.rgpd import anonymise, past_retention
 from rsgm_core.domain.territory import Commune
-from rsgm_core.errors import RuleViolation, ValidationError
 
 DAY = dt.date(2025, 3, 14)
 

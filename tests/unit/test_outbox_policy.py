@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rsgm_core.domain.messages import RenderedMessage, check_list_unsubscribe
+from rsgm_core import ConfigurationError, ValidationError
+from rsgm_core.domain.messages import check_list_unsubscribe
 from rsgm_core.domain.outbox_policy import RetryPolicy, SendingWindow, policy_from_options
-from rsgm_core.errors import ConfigurationError, ValidationError
 from tests.conftest import NOW, PARIS
 
 policies = st.builds(
@@ -98,12 +98,3 @@ def test_any_other_unsubscribe_target_is_refused_NOT_1(target: str) -> None:
     with pytest.raises(ValidationError) as info:
         check_list_unsubscribe(target)
     assert info.value.rule == "NOT-1" and info.value.value == target
-
-
-def test_a_rendered_message_still_unpacks_for_one_release_NOT_2() -> None:
-    rendered = RenderedMessage("Objet", "Texte", None)
-    with pytest.warns(DeprecationWarning, match="subject, text, html"):
-        subject, text, html = rendered
-    assert (subject, text, html) == ("Objet", "Texte", None)
-    with pytest.warns(DeprecationWarning):
-        assert rendered[1] == "Texte"

@@ -14,12 +14,18 @@ from typing import Any
 import pytest
 
 import rsgm_core
-from rsgm_core import PluginError, hookimpl
-from rsgm_core.app import App
-from rsgm_core.domain.census import CensusChanges, CensusImport
-from rsgm_core.domain.members import Member
-from rsgm_core.domain.messages import MessageStatus, MessageTemplate
-from rsgm_core.errors import NotFoundError, RuleViolation
+from rsgm_core import (
+    App,
+    CensusChanges,
+    CensusImport,
+    Member,
+    MessageStatus,
+    MessageTemplate,
+    NotFoundError,
+    PluginError,
+    RuleViolation,
+    hookimpl,
+)
 from rsgm_core.plugin_manager import Hooks
 from rsgm_core.plugins import BUILTIN_PLUGINS
 from rsgm_core.plugins.cdg79 import CDG79_2025
@@ -94,8 +100,9 @@ def test_a_caller_plugin_overrides_a_builtin_firstresult_hook() -> None:
         template = app.hooks.message_template("member_welcome", "fr_FR")
         assert template is not None and template.text == "Le CDG 79 vous salue."
         member = Member("m-1", "Élodie", "Rousseau")
-        subject, text, html = app.outbox.render("member_welcome", {"member": member})
-        assert (subject, text, html) == ("Bienvenue, Élodie !", "Le CDG 79 vous salue.", None)
+        rendered = app.outbox.render("member_welcome", {"member": member})
+        assert rendered.subject == "Bienvenue, Élodie !"
+        assert (rendered.text, rendered.html) == ("Le CDG 79 vous salue.", None)
         with pytest.raises(NotFoundError):
             app.outbox.template("no_such_message")
     with open_memory() as plain:  # the built-in wording is back for an instance without it
@@ -121,7 +128,7 @@ def test_disabled_builtin_is_not_registered(monkeypatch: pytest.MonkeyPatch) -> 
         assert app.hooks.pm.get_plugin("log_notifier") is None
         assert app.hooks.tariff_grids() == []
         app.members.add("Élodie", "Rousseau", email="elodie.rousseau@caunay.fr", welcome=True)
-        [message] = app.outbox.list()
+        [message] = app.outbox.list_messages()
         # NOT-1: with no notifier at all the message is kept, with the reason
         assert message.status is MessageStatus.PENDING and message.attempts == 1
         assert message.last_error and "aucune extension" in message.last_error
@@ -160,7 +167,7 @@ def test_member_added_observer_runs_after_commit_only() -> None:
         @hookimpl
         def rsgm_on_member_added(self, member: Member) -> None:
             assert self.app is not None
-            seen.append((member.last_name, len(self.app.members.list())))
+            seen.append((member.last_name, len(self.app.members.list_members())))
 
     observer = Observer()
     with open_memory(observer) as app:
@@ -212,8 +219,7 @@ def test_tariff_grids_hook_joins_every_plugin() -> None:
 # Third-party plugins installed through the `rsgm` entry-point group.
 
 FAKE_MODULE = """
-from rsgm_core import hookimpl
-from rsgm_core.domain.messages import MessageTemplate
+from rsgm_core import MessageTemplate, hookimpl
 
 
 @hookimpl
@@ -247,7 +253,7 @@ def test_an_entry_point_plugin_is_loaded(installed_fake_plugin: Path) -> None:
         [(plugin, dist)] = [(p, d) for p, d in app.hooks.pm.list_plugin_distinfo()]
         assert plugin.__name__ == "rsgm_fake_plugin"
         assert dist.metadata["Name"] == "rsgm_fake_plugin"
-        assert app.outbox.render("fake_hello", {"who": "Caunay"})[1] == "Bonjour Caunay !"
+        assert app.outbox.render("fake_hello", {"who": "Caunay"}).text == "Bonjour Caunay !"
 
 
 def test_entry_point_plugins_skipped_when_autoload_is_disabled(

@@ -13,6 +13,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from stdnum import luhn
 
+from rsgm_core import RsgmError, ValidationError
 from rsgm_core.domain.members import Function, Member, Position, Status
 from rsgm_core.domain.messages import MessageStatus, OutboxMessage
 from rsgm_core.domain.territory import (
@@ -23,7 +24,6 @@ from rsgm_core.domain.territory import (
     PopulationFigure,
     PopulationKind,
 )
-from rsgm_core.errors import RsgmError, ValidationError
 from rsgm_core.serialization import structure, unstructure
 
 PARIS = ZoneInfo("Europe/Paris")

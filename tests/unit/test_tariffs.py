@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rsgm_core import NotFoundError, RuleViolation, ValidationError
 from rsgm_core.domain.tariffs import (
     REFERENCE_CATALOGUE,
     CommunePopulation,
@@ -28,7 +29,6 @@ from rsgm_core.domain.tariffs import (
     to_money,
 )
 from rsgm_core.domain.territory import Commune, CommuneStatus
-from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
 from rsgm_core.plugins import cdg79
 from rsgm_core.plugins.cdg79 import CDG79_2025
 

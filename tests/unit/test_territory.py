@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rsgm_core import RuleViolation, ValidationError
 from rsgm_core.domain.census import CENSUS_STRATA, stratum_of
 from rsgm_core.domain.territory import (
     Commune,
@@ -19,7 +20,6 @@ from rsgm_core.domain.territory import (
     validate_insee_code,
     validate_siren,
 )
-from rsgm_core.errors import RuleViolation, ValidationError
 
 metro = st.from_regex(r"(0[1-9]|1[0-9]|[3-8][0-9]|9[0-5]|2[AB])[0-9]{3}", fullmatch=True)
 overseas = st.from_regex(r"97[1-8][0-9]{2}", fullmatch=True)

@@ -14,8 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import rsgm_core
-from rsgm_core import ConfigurationError, RsgmError, ValidationError
-from rsgm_core.app import App
+from rsgm_core import App, ConfigurationError, RsgmError, ValidationError
 from rsgm_core.testing import DEFAULT_MOMENT, Clock
 
 PARIS = ZoneInfo("Europe/Paris")

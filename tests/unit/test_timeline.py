@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rsgm_core
-from rsgm_core.app import App
+from rsgm_core import App, RuleViolation, Settings, ValidationError
 from rsgm_core.domain.timeline import (
     TaskKind,
     WorkingCalendar,
@@ -18,8 +18,6 @@ from rsgm_core.domain.timeline import (
     due_between,
     timeline,
 )
-from rsgm_core.errors import RuleViolation, ValidationError
-from rsgm_core.settings import Settings
 
 YEARS = range(2024, 2029)
 

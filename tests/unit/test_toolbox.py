@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rsgm_core import RuleViolation, ValidationError
 from rsgm_core.domain.access import Grant, Role, Space
 from rsgm_core.domain.activation import Helper
 from rsgm_core.domain.advice import (
@@ -38,7 +39,6 @@ from rsgm_core.domain.toolbox import (
     search,
     stale,
 )
-from rsgm_core.errors import RuleViolation, ValidationError
 
 PARIS = ZoneInfo("Europe/Paris")
 TODAY = dt.date(2025, 6, 2)
