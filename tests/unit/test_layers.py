@@ -34,16 +34,6 @@ CORE_MODULES = {
     "rsgm_core.__main__",
 }
 
-# Imports that break a contract today, each to be removed by the change that owns the module;
-# nothing may be added here. Empty once every module follows the layers.
-PENDING: set[tuple[str, str]] = {
-    ("rsgm_core.demo.events", "rsgm_core.cli.common"),  # print_table: rsgm_core.render.text
-    ("rsgm_core.demo.network", "rsgm_core.cli.common"),  # print_table: rsgm_core.render.text
-    ("rsgm_core.demo.toolbox", "rsgm_core.cli.toolbox"),  # relevance: rsgm_core.render.text
-    ("rsgm_core.render.report", "rsgm_core.services.annual_report"),
-    ("rsgm_core.domain.indicators", "rsgm_core.render.formatting"),
-}
-
 
 def _layers() -> list[str]:
     [contract] = [c for c in CONTRACTS if c["type"] == "layers"]
@@ -102,9 +92,8 @@ def _lint_imports() -> tuple[int, str]:
     return done.returncode, done.stdout + done.stderr
 
 
-def test_no_import_breaks_the_contracts_beyond_the_known_ones() -> None:
+def test_no_import_breaks_the_contracts() -> None:
     code, output = _lint_imports()
     broken = set(re.findall(r"^-\s+(rsgm_core[\w.]*) -> ([\w.]+) \(l\.", output, re.MULTILINE))
-    assert broken - PENDING == set(), output
-    if not broken:
-        assert code == 0, output
+    assert broken == set(), output
+    assert code == 0, output
