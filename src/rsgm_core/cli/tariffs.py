@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from rsgm_core.cli.common import add_db_option, open_app, print_table
-from rsgm_core.domain.billing import Invoice
 from rsgm_core.domain.conventions import Convention, Party
 from rsgm_core.domain.tariffs import ServiceKind
 from rsgm_core.errors import ValidationError
 from rsgm_core.render.formatting import format_date, format_money, format_number
+from rsgm_core.render.text import print_invoices
 
 BILLABLE = [k.value for k in ServiceKind if k is not ServiceKind.MEMBERSHIP]
 
@@ -267,18 +267,3 @@ def _bill(args: argparse.Namespace) -> int:
     for path in (p for p in exports.values() if p is not None):
         print(f"lignes écrites dans {path}")
     return 0
-
-
-def print_invoices(invoices: list[Invoice], names: dict[str, str], year: int) -> None:
-    """Each commune's invoice, then the year's total (also used by ``rsgm demo``)."""
-    for invoice in invoices:
-        print(f"Facture {year} — {names.get(invoice.insee, '')} ({invoice.insee})")
-        rows = [
-            (format_date(li.on, format="short"), li.label, li.article,
-             "" if li.minutes is None else f"{li.minutes} min", format_money(li.amount))
-            for li in invoice.lines
-        ]  # fmt: skip
-        print_table(("date", "prestation", "article", "durée", "montant"), rows, numeric={3, 4})
-        print(f"total : {format_money(invoice.total)}\n")
-    total = sum((i.total for i in invoices), start=0)
-    print(f"{len(invoices)} facture(s) pour {year}, total {format_money(total)}")

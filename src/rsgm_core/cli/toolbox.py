@@ -13,7 +13,7 @@ from rsgm_core.domain.advice import Channel
 from rsgm_core.domain.indicators import Period
 from rsgm_core.domain.toolbox import ResourceKind
 from rsgm_core.errors import ValidationError
-from rsgm_core.render.toolbox_markdown import relevance
+from rsgm_core.render.text import relevance
 
 
 def _date(value: str) -> dt.date:
