@@ -50,15 +50,16 @@ def warn_deprecated(old: str, new: str, *, stacklevel: int = 2) -> None:
     )
 
 
-def deprecated(use: str, *, old: str | None = None) -> Callable[[F], F]:
+def deprecated(use: str, *, old: str | None = None, area: str | None = None) -> Callable[[F], F]:
     """A shim kept for one release whose call changed shape (not only its name): it warns that
-    ``old`` (by default ``name()``) is deprecated, naming ``use``, then runs its own body.
+    ``old`` (by default ``name()``, or ``app.<area>.name()`` with ``area``) is deprecated, naming
+    ``use``, then runs its own body.
 
     ``@deprecated("list_communes(epci=…)")`` over ``def epci_members(self, epci): ...``.
     """
 
     def decorate(function: F) -> F:
-        before = old or f"{function.__name__}()"
+        before = old or f"{f'app.{area}.' if area else ''}{function.__name__}()"
 
         @functools.wraps(function)
         def shim(*args: Any, **kwargs: Any) -> Any:
@@ -71,28 +72,31 @@ def deprecated(use: str, *, old: str | None = None) -> Callable[[F], F]:
     return decorate
 
 
-def deprecated_alias(new: F, old_name: str) -> F:
-    """``old_name`` calling ``new`` with a ``DeprecationWarning`` naming ``new``.
+def deprecated_alias(new: F, old_name: str, *, area: str | None = None) -> F:
+    """``old_name`` calling ``new`` with a ``DeprecationWarning`` naming ``new``; with ``area``,
+    both are named as ``app.<area>.<name>()``.
 
     Use it in a class body: ``activate = deprecated_alias(activate_network, "activate")``.
     """
+    prefix = f"app.{area}." if area else ""
+    use = f"{prefix}{new.__name__}()"
 
     @functools.wraps(new)
     def alias(*args: Any, **kwargs: Any) -> Any:
-        warn_deprecated(f"{old_name}()", f"{new.__name__}()")
+        warn_deprecated(f"{prefix}{old_name}()", use)
         return new(*args, **kwargs)
 
     _rename(alias, new, old_name, f"Deprecated alias of :meth:`{new.__name__}`.")
-    alias.__deprecated__ = f"use {new.__name__}()"  # type: ignore[attr-defined]  # PEP 702 marker
+    alias.__deprecated__ = f"use {use}"  # type: ignore[attr-defined]  # PEP 702 marker
     return alias  # type: ignore[return-value]  # same signature as ``new``
 
 
-def deprecated_aliases(cls: type, **old_to_new: str) -> None:
+def deprecated_aliases(cls: type, /, *, area: str | None = None, **old_to_new: str) -> None:
     """Attach deprecated aliases to ``cls`` after its body, so that an old name such as ``list``
     never shadows a builtin inside the class: ``deprecated_aliases(MemberService,
-    list="list_members")``."""
+    list="list_members")``; ``area`` as for :func:`deprecated_alias`."""
     for old, new in old_to_new.items():
-        setattr(cls, old, deprecated_alias(getattr(cls, new), old))
+        setattr(cls, old, deprecated_alias(getattr(cls, new), old, area=area))
 
 
 def renamed_keywords(**old_to_new: str) -> Callable[[F], F]:

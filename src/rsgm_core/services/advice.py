@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
 
-from rsgm_core._compat import deprecated_aliases, renamed_keywords
+from rsgm_core._compat import deprecated_aliases, renamed_keywords, warn_deprecated
 from rsgm_core.domain import toolbox as rules
 from rsgm_core.domain.advice import (
     AdviceRequest,
@@ -67,12 +66,7 @@ def _since_until(new: Callable[..., AnswerTimes]) -> Callable[..., AnswerTimes]:
     ) -> AnswerTimes:
         if since is None and until is None:
             return new(self, **kwargs)
-        warnings.warn(
-            "stats(since=…, until=…) is deprecated since rsgm_core 0.2.0; "
-            "use stats(period=Period(start, end)) instead",
-            DeprecationWarning,
-            stacklevel=2,
-        )
+        warn_deprecated("stats(since=…, until=…)", "stats(period=Period(start, end))")
         period = Period(since or dt.date.min, until or dt.date.max - dt.timedelta(days=1))
         return new(self, period=period, **kwargs)
 

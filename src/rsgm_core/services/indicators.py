@@ -9,18 +9,17 @@ provides) are ``None`` and shown "non disponible", never 0.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
-import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from rsgm_core._compat import deprecated, keyword_only
 from rsgm_core.domain.census import MetaEntry
 from rsgm_core.domain.events import RegistrationStatus
 from rsgm_core.domain.indicators import (
@@ -40,7 +39,6 @@ from rsgm_core.domain.members import Lifecycle
 from rsgm_core.domain.national import CdgExport, NationalMerge
 from rsgm_core.domain.territory import CommuneStatus
 from rsgm_core.errors import ValidationError
-from rsgm_core.services.census import _deprecated
 from rsgm_core.services.deps import Deps
 from rsgm_core.services.indicators_knowledge import _knowledge_indicators
 from rsgm_core.services.network import NetworkService
@@ -51,31 +49,11 @@ if TYPE_CHECKING:
 __all__ = ["SMALL_COMMUNE", "EventFigures", "IndicatorService", "Scope"]
 
 PROJECTS_KEY = "report_projects:{year}"
-F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _keyword_year(*then: str) -> Callable[[F], F]:
-    """For one release, accept ``year`` (and the parameters named in ``then``) positionally, as
-    before ``year`` became keyword-only, with a DeprecationWarning."""
-
-    def decorate(method: F) -> F:
-        @functools.wraps(method)
-        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-            if args and isinstance(args[0], int) and "year" not in kwargs:
-                warnings.warn(
-                    f"{method.__name__}(year, …) is deprecated since rsgm_core 0.2.0; "
-                    f"use {method.__name__}(…, year=…) instead",
-                    DeprecationWarning,
-                    stacklevel=2,
-                )
-                kwargs["year"], args = args[0], args[1:]
-                kwargs.update(zip(then, args, strict=False))
-                args = args[len(then) :]
-            return method(self, *args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]  # same signature as ``method``
-
-    return decorate
+def _year_first(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    """A call from before 0.2.0, when ``year`` came first, positionally."""
+    return isinstance(args[1], int) and "year" not in kwargs
 
 
 class IndicatorService:
@@ -101,7 +79,7 @@ class IndicatorService:
         finally:
             self._cache = None
 
-    @_deprecated("reading", "annual_report() or national_export(), which read storage once")
+    @deprecated("annual_report() or national_export(), which read storage once")
     def reading(self) -> AbstractContextManager[None]:
         """Deprecated: the use cases that need it read storage once on their own."""
         return self._reading()
@@ -214,7 +192,7 @@ class IndicatorService:
         data, _ = self._load(period, scope)
         return self._event_figures(data, period)
 
-    @_deprecated("events", "list_event_figures(period=…, scope=…)")
+    @deprecated("list_event_figures(period=…, scope=…)")
     def events(self, period: Period, scope: Scope | str | None = None) -> list[EventFigures]:
         """Deprecated: :meth:`list_event_figures`."""
         return self.list_event_figures(period=period, scope=scope)
@@ -272,12 +250,12 @@ class IndicatorService:
             entry = uow.meta.find(PROJECTS_KEY.format(year=year))
         return list(json.loads(entry.value)) if entry else []
 
-    @_deprecated("projects", "list_projects(year=…)")
+    @deprecated("list_projects(year=…)")
     def projects(self, year: int) -> list[str]:
         """Deprecated: :meth:`list_projects`."""
         return self.list_projects(year=year)
 
-    @_keyword_year("text")
+    @keyword_only("year", "text", when=_year_first)
     def add_project(self, text: str, *, year: int) -> list[str]:
         """IND-2: add a project for ``year`` (it appears in the report of the year before);
         the projects of that year."""
@@ -292,7 +270,7 @@ class IndicatorService:
 
     # -- IND-3 -----------------------------------------------------------------------------
 
-    @_keyword_year("cdg")
+    @keyword_only("year", "cdg", when=_year_first)
     def national_export(self, *, year: int, cdg: str | None = None) -> CdgExport:
         """IND-3: the CDG's anonymised aggregate figures for ``year`` (``cdg`` names the CDG in
         the national table; by default ``CDG`` and its departments)."""
