@@ -24,6 +24,7 @@ from rsgm_core.domain.advice import (
     record_answer,
     to_faq,
 )
+from rsgm_core.domain.enums import read_enum
 from rsgm_core.domain.indicators import Period
 from rsgm_core.errors import NotFoundError, ValidationError
 from rsgm_core.services.access_facts import find_member
@@ -40,16 +41,7 @@ __all__ = ["AdviceService", "parse_channel"]
 
 def parse_channel(value: Channel | str) -> Channel:
     """A :class:`Channel` or its value ("téléphone"), else a :class:`ValidationError`."""
-    if isinstance(value, Channel):
-        return value
-    for channel in Channel:
-        if value in (channel.value, channel.name.lower()):
-            return channel
-    raise ValidationError(
-        f"canal inconnu : {value!r} (valeurs : {', '.join(c.value for c in Channel)})",
-        rule="CNS-1",
-        value=value,
-    )
+    return read_enum(Channel, value, "canal inconnu", rule="CNS-1")
 
 
 def _since_until(new: Callable[..., AnswerTimes]) -> Callable[..., AnswerTimes]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from rsgm_core.domain.engagement import AttendanceFact
+from rsgm_core.domain.enums import read_enum
 from rsgm_core.domain.events import (
     CertificateRow,
     Event,
@@ -28,7 +29,6 @@ from rsgm_core.domain.events import (
 )
 from rsgm_core.domain.members import Lifecycle, Member
 from rsgm_core.domain.timeline import TaskKind
-from rsgm_core.errors import ValidationError
 from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
@@ -54,13 +54,7 @@ E = TypeVar("E", bound=enum.Enum)
 
 def choice(kind: type[E], value: E | str, label: str) -> E:
     """``value`` as a member of ``kind``: the member itself, its value or its lower-case name."""
-    if isinstance(value, kind):
-        return value
-    for member in kind:
-        if value in (member.value, member.name.lower()):
-            return member
-    allowed = ", ".join(str(m.value) for m in kind)
-    raise ValidationError(f"{label} inconnu(e) : {value!r} (valeurs : {allowed})", value=value)
+    return read_enum(kind, value, f"{label} inconnu(e)")
 
 
 def sessions_of(uow: UnitOfWork, event_id: str) -> list[Session]:

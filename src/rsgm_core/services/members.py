@@ -14,6 +14,7 @@ import attrs
 
 from rsgm_core._compat import deprecated, deprecated_aliases, keyword_only
 from rsgm_core.domain.directory import validate_phone
+from rsgm_core.domain.enums import read_enum
 from rsgm_core.domain.lifecycle import (
     ONBOARDING,
     OnboardingItem,
@@ -39,7 +40,7 @@ from rsgm_core.domain.members import (
     check_work_time_cap,
     validate_email,
 )
-from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
+from rsgm_core.errors import NotFoundError, RuleViolation
 from rsgm_core.ports import UnitOfWork
 from rsgm_core.services.outbox import queue_message
 
@@ -392,13 +393,7 @@ def _add_position(
 def enum_of(kind: type[E], value: E | str, label: str) -> E:
     """``value`` as a member of ``kind``: the member itself, its value or its lower-case name;
     else a :class:`ValidationError` naming ``label`` and the allowed values."""
-    if isinstance(value, kind):
-        return value
-    for member in kind:
-        if value in (member.value, member.name.lower()):
-            return member
-    allowed = ", ".join(str(m.value) for m in kind)
-    raise ValidationError(f"{label} inconnu(e) : {value!r} (valeurs : {allowed})", value=value)
+    return read_enum(kind, value, f"{label} inconnu(e)")
 
 
 # Kept for callers of the first version.

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from rsgm_core._compat import deprecated, deprecated_aliases, renamed_keywords
+from rsgm_core.domain.enums import read_enum
 from rsgm_core.domain.members import validate_email
 from rsgm_core.domain.messages import (
     Attachment,
@@ -323,17 +324,7 @@ deprecated_aliases(OutboxService, deliver_pending="retry_pending")
 
 def parse_status(value: MessageStatus | str) -> MessageStatus:
     """A :class:`MessageStatus` or its value (``"dead"``), else a :class:`ValidationError`."""
-    if isinstance(value, MessageStatus):
-        return value
-    for status in MessageStatus:
-        if value in (status.value, status.name.lower()):
-            return status
-    raise ValidationError(
-        f"état de message inconnu : {value!r} (valeurs : "
-        f"{', '.join(s.value for s in MessageStatus)})",
-        rule="NOT-1",
-        value=value,
-    )
+    return read_enum(MessageStatus, value, "état de message inconnu", rule="NOT-1")
 
 
 def _hour(now: dt.datetime) -> str:

@@ -22,6 +22,7 @@ import attrs
 from rsgm_core._compat import deprecated_aliases, keyword_only, renamed_keywords
 from rsgm_core.domain import toolbox as rules
 from rsgm_core.domain.access import Role
+from rsgm_core.domain.enums import read_enum
 from rsgm_core.domain.toolbox import Resource, ResourceKind, ResourceStatus, SearchHit
 from rsgm_core.domain.toolbox_records import (
     DEFAULT_ALLOWED_TYPES,
@@ -46,17 +47,7 @@ __all__ = ["ToolboxService", "parse_kind"]
 
 def parse_kind(value: ResourceKind | str) -> ResourceKind:
     """A :class:`ResourceKind` or its value ("fiche pratique"), else a :class:`ValidationError`."""
-    if isinstance(value, ResourceKind):
-        return value
-    for kind in ResourceKind:
-        if value in (kind.value, kind.name.lower()):
-            return kind
-    raise ValidationError(
-        f"type de ressource inconnu : {value!r} (valeurs : "
-        f"{', '.join(k.value for k in ResourceKind)})",
-        rule="KNB-1",
-        value=value,
-    )
+    return read_enum(ResourceKind, value, "type de ressource inconnu", rule="KNB-1")
 
 
 def departmental_role(uow: UnitOfWork, member_id: str) -> tuple[Role, bool]:
