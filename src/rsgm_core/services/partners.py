@@ -11,7 +11,7 @@ import attrs
 from rsgm_core._compat import deprecated_aliases, keyword_only
 from rsgm_core.domain.directory import fold
 from rsgm_core.domain.partners import Partner, PartnerCategory, partner_category
-from rsgm_core.services._pack import new_id
+from rsgm_core.services.members import new_id
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
