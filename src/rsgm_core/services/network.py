@@ -349,30 +349,14 @@ class NetworkService:
         """Deprecated: use :meth:`list_warnings`, which returns :class:`NetworkWarning` only."""
         return [w.continuity or w.message for w in self.list_warnings(on=on)]
 
-    @deprecated("find_helpers()")
-    def activate(
-        self, commune: str, *, expertises: Sequence[str] = (), software: Sequence[str] = ()
-    ) -> list[Helper]:
-        """Deprecated: use :meth:`find_helpers`."""
-        return self.find_helpers(commune, expertises=expertises, software=software)
-
-    @deprecated("list_disengaged()")
-    def disengaged(
-        self,
-        *,
-        on: dt.date | None = None,
-        last_events: int = DEFAULT_LAST_EVENTS,
-        silent_months: int = DEFAULT_SILENT_MONTHS,
-    ) -> list[Disengagement]:
-        """Deprecated: use :meth:`list_disengaged`."""
-        return self.list_disengaged(on=on, last_events=last_events, silent_months=silent_months)
-
 
 deprecated_aliases(
     NetworkService,
     create_departmental="create_departmental_network",
     create_community="create_community_network",
     networks="list_networks",
+    activate="find_helpers",
+    disengaged="list_disengaged",
 )
 
 
