@@ -31,20 +31,17 @@ from rsgm_core.domain.indicators import (
     MonthMoves,
     Period,
     Scope,
-    coverage,
     rate,
     validate_project,
 )
-from rsgm_core.domain.members import Lifecycle
 from rsgm_core.domain.national import CdgExport, NationalMerge
-from rsgm_core.domain.territory import CommuneStatus
-from rsgm_core.errors import ValidationError
 from rsgm_core.services.deps import Deps
+from rsgm_core.services.indicators_data import IndicatorData
 from rsgm_core.services.indicators_knowledge import _knowledge_indicators
 from rsgm_core.services.network import NetworkService
 
 if TYPE_CHECKING:
-    from rsgm_core.ports import UnitOfWork
+    pass
 
 __all__ = ["SMALL_COMMUNE", "EventFigures", "IndicatorService", "Scope"]
 
@@ -62,7 +59,7 @@ class IndicatorService:
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
-        self._cache: dict[tuple[Scope, Period], tuple[_Data, list[Indicator]]] | None = None
+        self._cache: dict[tuple[Scope, Period], tuple[IndicatorData, list[Indicator]]] | None = None
 
     # -- IND-1 -----------------------------------------------------------------------------
 
@@ -84,13 +81,15 @@ class IndicatorService:
         """Deprecated: the use cases that need it read storage once on their own."""
         return self._reading()
 
-    def _load(self, period: Period, scope: Scope | str | None) -> tuple[_Data, list[Indicator]]:
+    def _load(
+        self, period: Period, scope: Scope | str | None
+    ) -> tuple[IndicatorData, list[Indicator]]:
         scope = Scope.parse(scope)
         cache = self._cache
         if cache is not None and (scope, period) in cache:
             return cache[scope, period]
         with self.deps.read() as uow:
-            data = _Data.load(uow, scope, period)
+            data = IndicatorData.load(uow, scope, period)
             knowledge = _knowledge_indicators(
                 uow, period, None if scope.kind == "cdg" else set(data.communes)
             )
@@ -158,7 +157,7 @@ class IndicatorService:
         ]  # fmt: skip
         return values
 
-    def _event_figures(self, data: _Data, period: Period) -> list[EventFigures]:
+    def _event_figures(self, data: IndicatorData, period: Period) -> list[EventFigures]:
         figures = []
         for event in data.events:
             dates = sorted(s.date for s in data.sessions.get(event.id, ()))
@@ -197,7 +196,7 @@ class IndicatorService:
         """Deprecated: :meth:`list_event_figures`."""
         return self.list_event_figures(period=period, scope=scope)
 
-    def _disengaged(self, data: _Data, period: Period) -> int:
+    def _disengaged(self, data: IndicatorData, period: Period) -> int:
         listed = {d.member_id for d in NetworkService(self.deps).list_disengaged(on=period.end)}
         return len(listed & data.member_ids)
 
@@ -293,124 +292,3 @@ _HOOKED = ("taux_ouverture_lettre", "visites_plateforme")
 
 def _capped_rate(part: int, whole: int) -> Decimal | None:
     return rate(min(part, whole), whole)
-
-
-@attrs.define
-class _Data:
-    """Everything one computation reads, loaded once (a few list() calls, no per-row query)."""
-
-    scope: Scope
-    communes: dict[str, Any]
-    populations: dict[str, int]
-    members: list[Any]
-    positions: list[Any]
-    member_ids: set[str]
-    events: list[Any]
-    sessions: dict[str, list[Any]]
-    registrations: dict[str, list[Any]]
-    surveys: list[Any]
-    event_surveys: dict[str, list[Any]]
-    answers: dict[str, list[Any]]
-    newsletters: list[Any]
-    memberships: list[Any]
-    epci_names: dict[str, str]
-
-    @classmethod
-    def load(cls, uow: UnitOfWork, scope: Scope, period: Period) -> _Data:
-        communes = {c.code: c for c in uow.communes.list({"status": CommuneStatus.ACTUELLE})}
-        if scope.kind == "departement":
-            if uow.departements.find(scope.code) is None:
-                raise _unknown(scope)
-            communes = {k: c for k, c in communes.items() if c.departement == scope.code}
-        elif scope.kind == "epci":
-            if uow.epcis.find(scope.code) is None:
-                raise _unknown(scope)
-            communes = {k: c for k, c in communes.items() if c.epci == scope.code}
-        populations: dict[str, tuple[int, int]] = {}
-        for figure in uow.populations.list():
-            best = populations.get(figure.commune)
-            usable = figure.vintage + 3 <= period.end.year
-            if (
-                best is None
-                or (usable and figure.vintage > best[0])
-                or (best[0] + 3 > period.end.year and figure.vintage < best[0])
-            ):
-                populations[figure.commune] = (figure.vintage, figure.municipale)
-        positions = uow.positions.list()
-        members = uow.members.list()
-        if scope.kind != "cdg":
-            ids = {p.member_id for p in positions if p.commune in communes}
-            members = [m for m in members if m.id in ids]
-        member_ids = {m.id for m in members}
-        networks = {n.id: n for n in uow.networks.list()}
-        epcis = {c.epci for c in communes.values()}
-        events = [
-            e for e in uow.events.list()
-            if scope.kind == "cdg" or e.host_commune in communes
-            or (e.network_id in networks and networks[e.network_id].epci in epcis)
-        ]  # fmt: skip
-        sessions: dict[str, list[Any]] = {}
-        for session in uow.sessions.list():
-            sessions.setdefault(session.event_id, []).append(session)
-        # only the events with a session in the period, and their registrations and surveys
-        events = [e for e in events if any(s.date in period for s in sessions.get(e.id, ()))]
-        event_ids = {e.id for e in events}
-        wanted = tuple(s.id for e in events for s in sessions.get(e.id, ()))
-        registrations: dict[str, list[Any]] = {}
-        for r in uow.registrations.list({"session_id": wanted}) if wanted else ():
-            registrations.setdefault(r.session_id, []).append(r)
-        surveys = [
-            s for s in uow.surveys.list()
-            if s.event_id in event_ids or (s.opened_on in period and scope.kind == "cdg")
-        ]  # fmt: skip
-        event_surveys: dict[str, list[Any]] = {}
-        for s in surveys:
-            if s.event_id:
-                event_surveys.setdefault(s.event_id, []).append(s)
-        answers: dict[str, list[Any]] = {}
-        asked = tuple(s.id for s in surveys)
-        for a in uow.survey_answers.list({"survey_id": asked}) if asked else ():
-            answers.setdefault(a.survey_id, []).append(a)
-        return cls(
-            scope, communes, {k: v[1] for k, v in populations.items()}, members, positions,
-            member_ids, events, sessions, registrations, surveys, event_surveys, answers,
-            uow.newsletters.list(), [m for m in uow.memberships.list() if m.insee in communes],
-            {e.siren: e.name for e in uow.epcis.list()},
-        )  # fmt: skip
-
-    def surveys_in(self, period: Period) -> list[Any]:
-        return [s for s in self.surveys if s.opened_on in period]
-
-    def active_members(self, on: dt.date) -> set[str]:
-        return {
-            m.id
-            for m in self.members
-            if m.lifecycle is Lifecycle.ACTIVE or (m.departed_on is not None and m.departed_on > on)
-            if m.arrival is None or m.arrival <= on
-        }
-
-    def small_communes(self, period: Period) -> set[str]:
-        return {k for k in self.communes if self.populations.get(k, SMALL_COMMUNE) < SMALL_COMMUNE}
-
-    def coverage(self, period: Period) -> dict[str, EpciCoverage]:
-        small = self.small_communes(period)
-        groups: dict[str, list[str]] = {}
-        for code in sorted(small):
-            groups.setdefault(self.communes[code].epci or "sans EPCI", []).append(code)
-        active = self.active_members(period.end)
-        covered = {
-            p.commune
-            for p in self.positions
-            if p.member_id in active and (p.end is None or p.end >= period.end)
-        }
-        return coverage(groups, covered)
-
-    def moves(self, period: Period) -> tuple[int, int]:
-        arrivals = sum(1 for m in self.members if m.arrival and m.arrival in period)
-        departures = sum(1 for m in self.members if m.departed_on and m.departed_on in period)
-        return arrivals, departures
-
-
-def _unknown(scope: Scope) -> ValidationError:
-    # needs storage: whether the department or EPCI was imported
-    return ValidationError(f"périmètre inconnu : {scope}", rule="IND-1", value=str(scope))
