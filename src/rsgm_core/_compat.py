@@ -137,8 +137,8 @@ def keyword_only(
     def decorate(function: F) -> F:
         name = function.__name__
         keywords = ", ".join(f"{n}=…" for n in names)
-        before = old or f"{name}() with {', '.join(names)} by position"
-        after_text = use or f"{name}({keywords}), keyword-only"
+        before = old or f"{name}() given {', '.join(names)} by position"
+        after_text = use or f"the keyword-only {name}(…, {keywords})"
 
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:

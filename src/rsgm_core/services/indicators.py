@@ -254,7 +254,13 @@ class IndicatorService:
         """Deprecated: :meth:`list_projects`."""
         return self.list_projects(year=year)
 
-    @keyword_only("year", "text", when=_year_first)
+    @keyword_only(
+        "year",
+        "text",
+        when=_year_first,
+        old="add_project(year, text)",
+        use="add_project(text, year=…)",
+    )
     def add_project(self, text: str, *, year: int) -> list[str]:
         """IND-2: add a project for ``year`` (it appears in the report of the year before);
         the projects of that year."""
@@ -269,7 +275,13 @@ class IndicatorService:
 
     # -- IND-3 -----------------------------------------------------------------------------
 
-    @keyword_only("year", "cdg", when=_year_first)
+    @keyword_only(
+        "year",
+        "cdg",
+        when=_year_first,
+        old="national_export(year, cdg)",
+        use="national_export(year=…, cdg=…)",
+    )
     def national_export(self, *, year: int, cdg: str | None = None) -> CdgExport:
         """IND-3: the CDG's anonymised aggregate figures for ``year`` (``cdg`` names the CDG in
         the national table; by default ``CDG`` and its departments)."""
