@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from rsgm_core.cli.common import ProgressBar, add_db_option, open_app
+from rsgm_core.cli.common import ProgressBar, add_action, add_db_option, open_app
 from rsgm_core.domain.census import CensusChanges
 from rsgm_core.domain.census_report import CensusReport
 from rsgm_core.render.exports import to_csv
@@ -35,16 +35,14 @@ def register(commands: Any) -> None:
     _source_options(diff)
     diff.set_defaults(handler=_diff)
 
-    report = actions.add_parser(
-        "report", help="le recensement par département, EPCI, arrondissement"
+    report = add_action(
+        actions, "report", "le recensement par département, EPCI, arrondissement", _report
     )
-    add_db_option(report)
     report.add_argument(
         "--departement", action="append", metavar="CODE", help="limiter à ce département"
     )
     report.add_argument("--format", choices=("table", "csv", "json"), default="table")
     report.add_argument("--level", choices=LEVELS, default="epci", help="regroupement du tableau")
-    report.set_defaults(handler=_report)
 
 
 def _source_options(parser: argparse.ArgumentParser) -> None:

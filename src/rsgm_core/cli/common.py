@@ -23,6 +23,14 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_action(actions: Any, name: str, help: str, handler: Any) -> argparse.ArgumentParser:
+    """A subcommand ``name`` of ``actions`` that runs ``handler`` and takes ``--db``."""
+    parser = actions.add_parser(name, help=help)
+    add_db_option(parser)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
 def open_app(args: argparse.Namespace, **options: Any) -> App:
     import rsgm_core
 

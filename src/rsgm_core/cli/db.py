@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from rsgm_core.cli.common import add_db_option, open_app
+from rsgm_core.cli.common import add_action, open_app
 from rsgm_core.errors import NotFoundError
 from rsgm_core.settings import Settings
 
@@ -21,9 +21,7 @@ def register(commands: Any) -> None:
         ("info", _info, "décrire la base : version du schéma, contenu, extensions"),
         ("reindex", _reindex, "reconstruire les index de recherche plein texte (SQLite)"),
     ):
-        parser = actions.add_parser(name, help=text)
-        add_db_option(parser)
-        parser.set_defaults(handler=handler)
+        add_action(actions, name, text, handler)
 
 
 def _init(args: argparse.Namespace) -> int:

@@ -9,8 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from rsgm_core.cli.common import open_app, print_table
-from rsgm_core.cli.events import add_action, resolve_id, write_output
+from rsgm_core.cli.common import add_action, open_app, print_table
+from rsgm_core.cli.events import resolve_id, write_output
 from rsgm_core.domain.events import EventFormat, EventKind, SurveyKind
 from rsgm_core.render.formatting import format_percent
 
