@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rsgm_core.cli.common import add_action, open_app, print_table
+from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.domain.access import Role, SanctionKind
 from rsgm_core.domain.access_records import AgreementParty, EmployerNotice, NoticeKind
 from rsgm_core.domain.charters import Capacity, SpaceKind
@@ -31,15 +31,8 @@ CAPACITIES = {
 SPACE_KINDS = {"departemental": SpaceKind.DEPARTMENTAL, "communautaire": SpaceKind.COMMUNITY}
 
 
-def _group(commands: Any, name: str, help: str) -> Any:
-    group = commands.add_parser(name, help=help)
-    actions = group.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
-    return actions
-
-
 def register(commands: Any) -> None:
-    charter = _group(commands, "charter", "charte d'utilisation de la plateforme (CHA-1, CHA-8)")
+    charter = add_group(commands, "charter", "charte d'utilisation de la plateforme (CHA-1, CHA-8)")
     publish = add_action(charter, "publish", "publier une nouvelle version (annoncée)", _publish)
     publish.add_argument("--titre", required=True, dest="title")
     publish.add_argument("--texte", required=True, metavar="FICHIER", dest="text")
@@ -52,7 +45,7 @@ def register(commands: Any) -> None:
     status = add_action(charter, "status", "signatures d'une commune et ce qui manque", _status)
     status.add_argument("commune", metavar="CODE_INSEE")
 
-    access = _group(commands, "access", "accès aux espaces de la plateforme (CHA-2..CHA-9)")
+    access = add_group(commands, "access", "accès aux espaces de la plateforme (CHA-2..CHA-9)")
     space = add_action(
         access, "space", "créer un espace ou changer sa phase (CHA-3, CHA-5)", _space
     )
@@ -112,7 +105,7 @@ def register(commands: Any) -> None:
         "--en-vigueur", action="store_true", dest="active", help="seulement celles non levées"
     )
 
-    export = _group(commands, "export", "exports vers une plateforme collaborative")
+    export = add_group(commands, "export", "exports vers une plateforme collaborative")
     interstis = add_action(
         export, "interstis", "comptes, espaces et suspensions pour Interstis", _export
     )

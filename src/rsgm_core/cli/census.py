@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from rsgm_core.cli.common import ProgressBar, add_action, add_db_option, open_app
+from rsgm_core.cli.common import ProgressBar, add_action, add_db_option, add_group, open_app
 from rsgm_core.domain.census import CensusChanges
 from rsgm_core.domain.census_report import CensusReport
 from rsgm_core.render.exports import to_csv
@@ -21,9 +21,7 @@ CSV_HEADERS = (
 
 
 def register(commands: Any) -> None:
-    census = commands.add_parser("census", help="recensement des communes du territoire")
-    actions = census.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
+    actions = add_group(commands, "census", "recensement des communes du territoire")
 
     imp = actions.add_parser("import", help="importer un millésime (données Etalab)")
     _source_options(imp)

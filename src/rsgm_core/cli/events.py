@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from rsgm_core.cli.common import add_action, open_app, print_table
+from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.domain.events import EventFormat, EventKind, SessionPlan
 from rsgm_core.domain.indicators import Period
 from rsgm_core.errors import NotFoundError, ValidationError
@@ -23,11 +23,7 @@ from rsgm_core.render.formatting import format_date, format_money, format_percen
 
 
 def register(commands: Any) -> None:
-    events = commands.add_parser(
-        "events", help="événements du réseau : planning, inscriptions, suivi"
-    )
-    actions = events.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
+    actions = add_group(commands, "events", "événements du réseau : planning, inscriptions, suivi")
 
     plan = add_action(
         actions, "plan", "planifier un événement et ses séances (EVT-1, EVT-3)", _plan

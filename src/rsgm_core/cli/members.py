@@ -11,18 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from rsgm_core.app import App
-from rsgm_core.cli.common import add_action, open_app, print_table
+from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.domain.directory import DirectoryEntry, Viewer, ViewerRole, format_phone
 from rsgm_core.domain.members import DepartureReason, Lifecycle, Member, NewPosition
 from rsgm_core.errors import NotFoundError, ValidationError
 
 
 def register(commands: Any) -> None:
-    members = commands.add_parser(
-        "members", help="membres du réseau, parcours, données personnelles"
-    )
-    actions = members.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
+    actions = add_group(commands, "members", "membres du réseau, parcours, données personnelles")
 
     add = add_action(actions, "add", "enregistrer une personne (et son poste)", _add)
     add.add_argument("first_name", metavar="PRÉNOM")
@@ -72,9 +68,7 @@ def register(commands: Any) -> None:
     erase.add_argument("member", metavar="MEMBRE")
     erase.add_argument("--oui", action="store_true", required=True, help="confirmer")
 
-    directory = commands.add_parser("directory", help="annuaire partagé")
-    dir_actions = directory.add_subparsers(dest="action", metavar="ACTION")
-    dir_actions.required = True
+    dir_actions = add_group(commands, "directory", "annuaire partagé")
     search = add_action(
         dir_actions, "search", "chercher par expertise, logiciel, EPCI, commune", _search
     )

@@ -6,15 +6,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from rsgm_core.cli.common import add_action, open_app, print_table
+from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.domain.governance import CommitteeKind
 from rsgm_core.domain.partners import PartnerCategory
 
 
 def register(commands: Any) -> None:
-    network = commands.add_parser("network", help="réseaux, entraide, continuité")
-    actions = network.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
+    actions = add_group(commands, "network", "réseaux, entraide, continuité")
 
     activate = add_action(
         actions,
@@ -29,9 +27,7 @@ def register(commands: Any) -> None:
 
     add_action(actions, "status", "réseaux, alertes de continuité, désengagement, comités", _status)
 
-    partners = commands.add_parser("partners", help="annuaire des partenaires (MEM-10)")
-    p_actions = partners.add_subparsers(dest="action", metavar="ACTION")
-    p_actions.required = True
+    p_actions = add_group(commands, "partners", "annuaire des partenaires (MEM-10)")
     add = add_action(p_actions, "add", "ajouter un partenaire", _partner_add)
     add.add_argument("name", metavar="NOM")
     add.add_argument("--organisme", required=True, dest="organisation")

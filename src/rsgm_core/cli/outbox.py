@@ -9,15 +9,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from rsgm_core.cli.common import add_action, open_app, print_table
+from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.domain.messages import MessageStatus
 from rsgm_core.errors import NotFoundError, ValidationError
 
 
 def register(commands: Any) -> None:
-    outbox = commands.add_parser("outbox", help="boîte d'envoi des messages")
-    actions = outbox.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
+    actions = add_group(commands, "outbox", "boîte d'envoi des messages")
 
     listing = add_action(actions, "list", "lister les messages", _list)
     which = listing.add_mutually_exclusive_group()

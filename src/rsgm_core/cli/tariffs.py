@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Literal
 
-from rsgm_core.cli.common import add_action, open_app, print_table
+from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.domain.conventions import Convention, Party
 from rsgm_core.domain.tariffs import ServiceKind
 from rsgm_core.errors import ValidationError
@@ -32,17 +32,13 @@ def _date_option(parser: argparse.ArgumentParser, help: str, **options: Any) -> 
 
 
 def register(commands: Any) -> None:
-    tariffs = commands.add_parser("tariffs", help="grilles tarifaires du pack d'adhésion")
-    actions = tariffs.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
+    actions = add_group(commands, "tariffs", "grilles tarifaires du pack d'adhésion")
     show = add_action(actions, "show", "afficher la grille d'un exercice", _show)
     show.add_argument(
         "--year", type=int, metavar="ANNÉE", help="exercice (défaut : l'année en cours)"
     )
 
-    membership = commands.add_parser("membership", help="adhésions annuelles des communes")
-    actions = membership.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
+    actions = add_group(commands, "membership", "adhésions annuelles des communes")
     join = add_action(actions, "join", "enregistrer l'adhésion d'une commune", _join)
     join.add_argument("commune", metavar="CODE_INSEE")
     join.add_argument(
@@ -54,9 +50,7 @@ def register(commands: Any) -> None:
         "--year", type=int, metavar="ANNÉE", help="exercice (défaut : l'année en cours)"
     )
 
-    convention = commands.add_parser("convention", help="conventions d'adhésion")
-    actions = convention.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
+    actions = add_group(commands, "convention", "conventions d'adhésion")
     sign = add_action(actions, "sign", "enregistrer une convention signée", _sign)
     sign.add_argument("commune", metavar="CODE_INSEE")
     _date_option(sign, "date de signature", required=True)
@@ -72,9 +66,7 @@ def register(commands: Any) -> None:
     due.add_argument("--days", type=int, default=90, metavar="JOURS", help="horizon (défaut : 90)")
     _date_option(due, "à partir de cette date (défaut : aujourd'hui)")
 
-    interventions = commands.add_parser("interventions", help="interventions facturées à l'heure")
-    actions = interventions.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
+    actions = add_group(commands, "interventions", "interventions facturées à l'heure")
     add = add_action(actions, "add", "enregistrer une intervention", _add)
     add.add_argument("commune", metavar="CODE_INSEE")
     _date_option(add, "date de l'intervention", required=True)

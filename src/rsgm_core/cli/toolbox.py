@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from rsgm_core.cli.common import add_action, open_app, print_table
+from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.domain.advice import Channel
 from rsgm_core.domain.indicators import Period
 from rsgm_core.domain.toolbox import ResourceKind
@@ -24,9 +24,7 @@ def _date(value: str) -> dt.date:
 
 
 def register(commands: Any) -> None:
-    toolbox = commands.add_parser("toolbox", help="boîte à outils du réseau (KNB-1..KNB-4)")
-    actions = toolbox.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
+    actions = add_group(commands, "toolbox", "boîte à outils du réseau (KNB-1..KNB-4)")
     add = add_action(actions, "add", "proposer une ressource (brouillon)", _add)
     add.add_argument("title", metavar="TITRE")
     add.add_argument("--type", required=True, choices=[k.value for k in ResourceKind], dest="kind")
@@ -61,9 +59,7 @@ def register(commands: Any) -> None:
     export.add_argument("--plateforme", default="interstis", dest="platform")
     export.add_argument("--dossier", required=True, type=Path, dest="folder")
 
-    advice = commands.add_parser("advice", help="demandes de conseil (CNS-1, CNS-2)")
-    a_actions = advice.add_subparsers(dest="action", metavar="ACTION")
-    a_actions.required = True
+    a_actions = add_group(commands, "advice", "demandes de conseil (CNS-1, CNS-2)")
     log = add_action(a_actions, "log", "enregistrer une demande", _log)
     log.add_argument("question", metavar="QUESTION")
     log.add_argument("--commune", required=True, metavar="CODE_INSEE")
@@ -85,9 +81,7 @@ def register(commands: Any) -> None:
     stats.add_argument("--au", type=_date, dest="until", metavar="AAAA-MM-JJ")
     stats.add_argument("--format", choices=("table", "json"), default="table")
 
-    software = commands.add_parser("software", help="logiciels métier du territoire (KNB-5)")
-    s_actions = software.add_subparsers(dest="action", metavar="ACTION")
-    s_actions.required = True
+    s_actions = add_group(commands, "software", "logiciels métier du territoire (KNB-5)")
     map_ = add_action(s_actions, "map", "carte des logiciels par EPCI", _map)
     map_.add_argument("--epci", metavar="SIREN")
     map_.add_argument("--format", choices=("table", "csv", "json"), default="table")
