@@ -188,13 +188,8 @@ class AccessService:
     ) -> list[Grant]:
         """The grants of ``member_id`` and/or in ``space_id`` (default: all); ``active=False``
         includes the revoked ones."""
-        where: dict[str, object] = {}
         with self.deps.read() as uow:
-            if member_id:
-                where["member_id"] = find_member(uow, member_id, rule="CHA-2").id
-            if space_id is not None:
-                where["space_id"] = space_id
-            found = uow.grants.list(where or None)
+            found = uow.grants.list(_of_member_in_space(uow, member_id, space_id, rule="CHA-2"))
         return [g for g in found if g.active or not active]
 
     def end_position(self, position_id: str, *, on: dt.date | None = None) -> list[Grant]:
@@ -239,13 +234,8 @@ class AccessService:
         self, *, member_id: str | None = None, space_id: str | None = None
     ) -> list[Agreement]:
         """The agreements on record (CHA-3, CHA-4), oldest first."""
-        where: dict[str, object] = {}
         with self.deps.read() as uow:
-            if member_id:
-                where["member_id"] = find_member(uow, member_id, rule="CHA-4").id
-            if space_id is not None:
-                where["space_id"] = space_id
-            found = uow.agreements.list(where or None)
+            found = uow.agreements.list(_of_member_in_space(uow, member_id, space_id, rule="CHA-4"))
         return sorted(found, key=lambda a: (a.given_on, a.id))
 
     if TYPE_CHECKING:  # the former names, attached below at run time: typed for a caller's checker
@@ -350,6 +340,18 @@ moved_methods(
     target=lambda access, area: access if area == "access" else _AREAS[area](access.deps),
     keywords={"grants": _MEMBER, "report": _MEMBER, "sanction": _MEMBER, "sanctions": _MEMBER},
 )
+
+
+def _of_member_in_space(
+    uow: UnitOfWork, member_id: str | None, space_id: str | None, *, rule: str
+) -> dict[str, object] | None:
+    """The filter on a member (by id or e-mail, ``rule`` naming an unknown one) and a space."""
+    where: dict[str, object] = {}
+    if member_id:
+        where["member_id"] = find_member(uow, member_id, rule=rule).id
+    if space_id is not None:
+        where["space_id"] = space_id
+    return where or None
 
 
 def require_referent(uow: UnitOfWork, giver: Member, epci: str, day: dt.date) -> Member:
