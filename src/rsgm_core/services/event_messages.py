@@ -9,14 +9,12 @@ Not part of the public API: the use cases are the methods of ``app.events``,
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from rsgm_core.domain.engagement import AttendanceFact
-from rsgm_core.domain.enums import read_enum
 from rsgm_core.domain.events import (
     CertificateRow,
     Event,
@@ -38,7 +36,6 @@ if TYPE_CHECKING:
 __all__ = [
     "audience",
     "certificate_rows",
-    "choice",
     "event_context",
     "event_registrations",
     "fact_id",
@@ -48,13 +45,6 @@ __all__ = [
     "send_all",
     "sessions_of",
 ]
-
-E = TypeVar("E", bound=enum.Enum)
-
-
-def choice(kind: type[E], value: E | str, label: str) -> E:
-    """``value`` as a member of ``kind``: the member itself, its value or its lower-case name."""
-    return read_enum(kind, value, f"{label} inconnu(e)")
 
 
 def sessions_of(uow: UnitOfWork, event_id: str) -> list[Session]:

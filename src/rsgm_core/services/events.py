@@ -48,8 +48,8 @@ from rsgm_core.domain.timeline import (
 )
 from rsgm_core.services.census import CensusService
 from rsgm_core.services.event_mail import EventMailService
-from rsgm_core.services.event_messages import choice, mark_task, rates_of
-from rsgm_core.services.members import new_id
+from rsgm_core.services.event_messages import mark_task, rates_of
+from rsgm_core.services.members import enum_of, new_id
 from rsgm_core.services.registrations import RegistrationService
 
 if TYPE_CHECKING:
@@ -140,8 +140,8 @@ class EventService:
             check_planning(plan.date, today=today, calendar=calendar, force=True)  # none passed
         check = check_planning(first, today=today, calendar=calendar, force=force)
         event = Event(
-            new_id(), title.strip(), choice(EventKind, kind, "type d'événement"),
-            choice(EventFormat, format, "format"), topics=tuple(t.strip() for t in topics if t.strip()),
+            new_id(), title.strip(), enum_of(EventKind, kind, "type d'événement"),
+            enum_of(EventFormat, format, "format"), topics=tuple(t.strip() for t in topics if t.strip()),
             cost=cost if isinstance(cost, Decimal | float) else Decimal(cost),  # floats refused
             host_commune=host_commune, network_id=network_id,
             planned_on=today, late=check.late,
@@ -226,7 +226,7 @@ class EventService:
 
     def mark_done(self, event_id: str, task: TaskKind | str, *, done: bool = True) -> Event:
         """Mark a timeline task done (or undone, ``done=False``) for the to-do list."""
-        kind = choice(TaskKind, task, "tâche")
+        kind = enum_of(TaskKind, task, "tâche")
         with self.deps.transaction() as uow:
             return mark_task(uow, uow.events.get(event_id), kind, done=done)
 
