@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rsgm_core.cli.common import add_db_option, open_app, print_table
+from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.domain.access import Role, SanctionKind
 from rsgm_core.domain.access_records import AgreementParty, EmployerNotice, NoticeKind
 from rsgm_core.domain.charters import Capacity, SpaceKind
@@ -31,68 +31,56 @@ CAPACITIES = {
 SPACE_KINDS = {"departemental": SpaceKind.DEPARTMENTAL, "communautaire": SpaceKind.COMMUNITY}
 
 
-def _parser(actions: Any, name: str, help: str, handler: Any) -> argparse.ArgumentParser:
-    parser = actions.add_parser(name, help=help)
-    add_db_option(parser)
-    parser.set_defaults(handler=handler)
-    return parser
-
-
-def _group(commands: Any, name: str, help: str) -> Any:
-    group = commands.add_parser(name, help=help)
-    actions = group.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
-    return actions
-
-
 def register(commands: Any) -> None:
-    charter = _group(commands, "charter", "charte d'utilisation de la plateforme (CHA-1, CHA-8)")
-    publish = _parser(charter, "publish", "publier une nouvelle version (annoncée)", _publish)
+    charter = add_group(commands, "charter", "charte d'utilisation de la plateforme (CHA-1, CHA-8)")
+    publish = add_action(charter, "publish", "publier une nouvelle version (annoncée)", _publish)
     publish.add_argument("--titre", required=True, dest="title")
     publish.add_argument("--texte", required=True, metavar="FICHIER", dest="text")
-    sign = _parser(charter, "sign", "enregistrer une signature", _sign)
+    sign = add_action(charter, "sign", "enregistrer une signature", _sign)
     sign.add_argument("commune", metavar="CODE_INSEE")
     sign.add_argument("--signataire", required=True, dest="signer")
     sign.add_argument("--qualite", required=True, choices=sorted(CAPACITIES), dest="capacity")
     sign.add_argument("--espace", choices=sorted(SPACE_KINDS), default="departemental")
     sign.add_argument("--version", type=int, help="défaut : la version en vigueur")
-    status = _parser(charter, "status", "signatures d'une commune et ce qui manque", _status)
+    status = add_action(charter, "status", "signatures d'une commune et ce qui manque", _status)
     status.add_argument("commune", metavar="CODE_INSEE")
 
-    access = _group(commands, "access", "accès aux espaces de la plateforme (CHA-2..CHA-9)")
-    space = _parser(access, "space", "créer un espace ou changer sa phase (CHA-3, CHA-5)", _space)
+    access = add_group(commands, "access", "accès aux espaces de la plateforme (CHA-2..CHA-9)")
+    space = add_action(
+        access, "space", "créer un espace ou changer sa phase (CHA-3, CHA-5)", _space
+    )
     space.add_argument("--epci", metavar="SIREN", help="espace communautaire de cet EPCI")
     space.add_argument("--lecture-seule", choices=("oui", "non"), dest="read_only")
     space.add_argument("--id", dest="space_id", help="espace existant dont changer la phase")
-    staff = _parser(access, "staff", "déclarer un agent du CDG (CHA-2)", _staff)
+    staff = add_action(access, "staff", "déclarer un agent du CDG (CHA-2)", _staff)
     staff.add_argument("member", metavar="MEMBRE", help="identifiant ou adresse")
     staff.add_argument("--administrateur", action="store_true", dest="administrator")
     for name, help_, handler in (
         ("grant", "inviter dans un espace (administrateur du CDG)", _grant),
         ("explain", "cette personne peut-elle avoir ce rôle dans cet espace ?", _explain),
     ):
-        parser = _parser(access, name, help_, handler)
+        parser = add_action(access, name, help_, handler)
         parser.add_argument("member", metavar="MEMBRE", help="identifiant ou adresse")
         parser.add_argument("--espace", required=True, dest="space")
         parser.add_argument("--role", required=True, choices=[r.value for r in Role])
         parser.add_argument("--par", dest="by", required=name == "grant", metavar="ADMIN")
         parser.add_argument("--commune", metavar="CODE_INSEE")
-    revoke = _parser(access, "revoke", "retirer l'accès à un espace ou à tous", _revoke)
+    revoke = add_action(access, "revoke", "retirer l'accès à un espace ou à tous", _revoke)
     revoke.add_argument("member", metavar="MEMBRE")
     revoke.add_argument("--par", dest="by", required=True, metavar="ADMIN")
     revoke.add_argument("--espace", dest="space", help="défaut : tous les espaces")
     revoke.add_argument("--motif", dest="reason", default="révocation par un administrateur")
-    report = _parser(access, "report", "signaler un abus (CHA-9)", _report)
+    report = add_action(access, "report", "signaler un abus (CHA-9)", _report)
     report.add_argument("member", metavar="MEMBRE")
     report.add_argument("--par", dest="by", required=True)
     report.add_argument("--motif", dest="reason", required=True)
-    sanction = _parser(access, "sanction", "restreindre ou supprimer l'accès (CHA-9)", _sanction)
+    sanction = add_action(access, "sanction", "restreindre ou supprimer l'accès (CHA-9)", _sanction)
     sanction.add_argument("member", metavar="MEMBRE")
     sanction.add_argument("--par", dest="by", required=True, metavar="ADMIN")
     sanction.add_argument("--mesure", required=True, choices=[k.value for k in SanctionKind])
     sanction.add_argument("--motif", dest="reason", required=True)
     sanction.add_argument("--signalement", dest="report_id")
-    agree = _parser(
+    agree = add_action(
         access, "agree", "accord pour un non-SGM (CHA-4) ou demande d'une commune (CHA-3)", _agree
     )
     agree.add_argument("member", metavar="MEMBRE", help="identifiant ou adresse")
@@ -103,7 +91,7 @@ def register(commands: Any) -> None:
     agree.add_argument(
         "--par", dest="by", required=True, metavar="DONNEUR", help="qui donne l'accord"
     )
-    lift = _parser(access, "lift", "lever une sanction (administrateur du CDG, CHA-9)", _lift)
+    lift = add_action(access, "lift", "lever une sanction (administrateur du CDG, CHA-9)", _lift)
     lift.add_argument("sanction_id", metavar="SANCTION", help="identifiant de la sanction")
     lift.add_argument(
         "--par", dest="by", required=True, metavar="ADMIN", help="qui lève la sanction"
@@ -111,14 +99,14 @@ def register(commands: Any) -> None:
     lift.add_argument(
         "--motif", dest="reason", required=True, metavar="TEXTE", help="motif de la levée"
     )
-    sanctions = _parser(access, "sanctions", "lister les sanctions (CHA-9)", _sanctions)
+    sanctions = add_action(access, "sanctions", "lister les sanctions (CHA-9)", _sanctions)
     sanctions.add_argument("member", metavar="MEMBRE", nargs="?", help="défaut : tout le monde")
     sanctions.add_argument(
         "--en-vigueur", action="store_true", dest="active", help="seulement celles non levées"
     )
 
-    export = _group(commands, "export", "exports vers une plateforme collaborative")
-    interstis = _parser(
+    export = add_group(commands, "export", "exports vers une plateforme collaborative")
+    interstis = add_action(
         export, "interstis", "comptes, espaces et suspensions pour Interstis", _export
     )
     interstis.add_argument("--since-last", action="store_true", help="seulement les changements")

@@ -6,10 +6,11 @@ import argparse
 import json
 from typing import Any
 
-from rsgm_core.cli.common import ProgressBar, add_db_option, open_app, print_table
-from rsgm_core.domain.census import CENSUS_STRATA, CensusChanges
+from rsgm_core.cli.common import ProgressBar, add_action, add_db_option, add_group, open_app
+from rsgm_core.domain.census import CensusChanges
 from rsgm_core.domain.census_report import CensusReport
 from rsgm_core.render.exports import to_csv
+from rsgm_core.render.text import print_census_report
 from rsgm_core.serialization import unstructure
 
 LEVELS = ("departement", "epci", "arrondissement")
@@ -20,9 +21,7 @@ CSV_HEADERS = (
 
 
 def register(commands: Any) -> None:
-    census = commands.add_parser("census", help="recensement des communes du territoire")
-    actions = census.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
+    actions = add_group(commands, "census", "recensement des communes du territoire")
 
     imp = actions.add_parser("import", help="importer un millésime (données Etalab)")
     _source_options(imp)
@@ -34,16 +33,14 @@ def register(commands: Any) -> None:
     _source_options(diff)
     diff.set_defaults(handler=_diff)
 
-    report = actions.add_parser(
-        "report", help="le recensement par département, EPCI, arrondissement"
+    report = add_action(
+        actions, "report", "le recensement par département, EPCI, arrondissement", _report
     )
-    add_db_option(report)
     report.add_argument(
         "--departement", action="append", metavar="CODE", help="limiter à ce département"
     )
     report.add_argument("--format", choices=("table", "csv", "json"), default="table")
     report.add_argument("--level", choices=LEVELS, default="epci", help="regroupement du tableau")
-    report.set_defaults(handler=_report)
 
 
 def _source_options(parser: argparse.ArgumentParser) -> None:
@@ -110,7 +107,7 @@ def _report(args: argparse.Namespace) -> int:
     elif args.format == "json":
         print(json.dumps(_as_json(report), ensure_ascii=False, indent=2))
     else:
-        _print_report(report, args.level)
+        print_census_report(report, args.level)
     return 0
 
 
@@ -127,42 +124,3 @@ def _as_json(report: CensusReport) -> dict[str, Any]:
     for row, source in zip(data["rows"], report.rows, strict=True):
         row["function_in_place"] = source.function
     return data
-
-
-def _print_report(report: CensusReport, level: str) -> None:
-    strata = [label for _, high, label in CENSUS_STRATA if high is not None]
-    groups = report.by_level(level)
-    functions = sorted({f for g in groups for f in g.functions})
-    headers = (
-        level.upper() if level == "epci" else level,
-        "nom",
-        "communes",
-        *strata,
-        *functions,
-        "agents",
-    )
-    rows = [
-        (
-            g.code,
-            g.name,
-            g.communes,
-            *(g.strata[s] for s in strata),
-            *(g.functions.get(f, 0) for f in functions),
-            g.agents,
-        )
-        for g in groups
-    ]
-    total = ("total", "", sum(g.communes for g in groups), *(sum(g.strata[s] for g in groups) for s in strata),
-             *(sum(g.functions.get(f, 0) for g in groups) for f in functions), sum(g.agents for g in groups))  # fmt: skip
-    numeric = set(range(2, len(headers)))
-    print(f"Recensement au {report.on.strftime('%d/%m/%Y')} : communes de moins de 3 500 habitants")
-    print_table(headers, [*rows, total], numeric=numeric)
-    flagged = sum(1 for r in report.rows if r.municipale_only)
-    if flagged:
-        print(
-            f"{flagged} commune(s) classée(s) sur la population municipale, seule connue pour ce millésime (TER-2)"
-        )
-    if report.out_of_scope:
-        print(
-            f"{report.out_of_scope} commune(s) de 3 500 habitants ou plus hors du champ SGM (TER-3)"
-        )

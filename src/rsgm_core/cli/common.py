@@ -23,6 +23,22 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_group(commands: Any, name: str, help: str) -> Any:
+    """A command ``name`` whose actions (``rsgm name ACTION``) are added to what it returns."""
+    group = commands.add_parser(name, help=help)
+    actions = group.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    return actions
+
+
+def add_action(actions: Any, name: str, help: str, handler: Any) -> argparse.ArgumentParser:
+    """A subcommand ``name`` of ``actions`` that runs ``handler`` and takes ``--db``."""
+    parser = actions.add_parser(name, help=help)
+    add_db_option(parser)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
 def open_app(args: argparse.Namespace, **options: Any) -> App:
     import rsgm_core
 

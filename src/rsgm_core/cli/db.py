@@ -6,24 +6,20 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from rsgm_core.cli.common import add_db_option, open_app
+from rsgm_core.cli.common import add_action, add_group, open_app
 from rsgm_core.errors import NotFoundError
 from rsgm_core.settings import Settings
 
 
 def register(commands: Any) -> None:
-    db = commands.add_parser("db", help="créer, mettre à jour ou décrire la base")
-    actions = db.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
+    actions = add_group(commands, "db", "créer, mettre à jour ou décrire la base")
     for name, handler, text in (
         ("init", _init, "créer la base (ou vérifier qu'elle est à jour)"),
         ("upgrade", _upgrade, "mettre à jour le schéma d'une base ancienne"),
         ("info", _info, "décrire la base : version du schéma, contenu, extensions"),
         ("reindex", _reindex, "reconstruire les index de recherche plein texte (SQLite)"),
     ):
-        parser = actions.add_parser(name, help=text)
-        add_db_option(parser)
-        parser.set_defaults(handler=handler)
+        add_action(actions, name, text, handler)
 
 
 def _init(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from rsgm_core.cli.common import add_db_option, open_app, print_table
+from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.domain.events import EventFormat, EventKind, SessionPlan
 from rsgm_core.domain.indicators import Period
 from rsgm_core.errors import NotFoundError, ValidationError
@@ -23,11 +23,7 @@ from rsgm_core.render.formatting import format_date, format_money, format_percen
 
 
 def register(commands: Any) -> None:
-    events = commands.add_parser(
-        "events", help="événements du réseau : planning, inscriptions, suivi"
-    )
-    actions = events.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
+    actions = add_group(commands, "events", "événements du réseau : planning, inscriptions, suivi")
 
     plan = add_action(
         actions, "plan", "planifier un événement et ses séances (EVT-1, EVT-3)", _plan
@@ -93,13 +89,6 @@ def register(commands: Any) -> None:
     track.add_argument("--annee", type=int, dest="year")
     track.add_argument("--format", choices=["table", "csv", "xlsx"], default="table")
     track.add_argument("--sortie", dest="output", metavar="FICHIER")
-
-
-def add_action(actions: Any, name: str, help: str, handler: Any) -> argparse.ArgumentParser:
-    parser = actions.add_parser(name, help=help)
-    add_db_option(parser)
-    parser.set_defaults(handler=handler)
-    return parser
 
 
 def resolve_id(app: Any, collection: str, prefix: str) -> str:

@@ -8,16 +8,14 @@ import datetime as dt
 import json
 from typing import Any
 
-from rsgm_core.cli.common import open_app, print_table
-from rsgm_core.cli.events import add_action, write_output
+from rsgm_core.cli.common import add_action, add_group, open_app, print_table
+from rsgm_core.cli.events import write_output
 from rsgm_core.domain.indicators import Period
 from rsgm_core.errors import ValidationError
 
 
 def register(commands: Any) -> None:
-    indicators = commands.add_parser("indicators", help="indicateurs du réseau (IND-1)")
-    i_actions = indicators.add_subparsers(dest="action", metavar="ACTION")
-    i_actions.required = True
+    i_actions = add_group(commands, "indicators", "indicateurs du réseau (IND-1)")
     show = add_action(i_actions, "show", "indicateurs d'une période et d'un périmètre", _show)
     _period_options(show)
     show.add_argument("--scope", "--perimetre", dest="scope", default="cdg",
@@ -25,9 +23,7 @@ def register(commands: Any) -> None:
     show.add_argument("--formules", action="store_true", dest="formulas",
                       help="afficher la formule de chaque indicateur")  # fmt: skip
 
-    report = commands.add_parser("report", help="rapport d'activité annuel (IND-2)")
-    r_actions = report.add_subparsers(dest="action", metavar="ACTION")
-    r_actions.required = True
+    r_actions = add_group(commands, "report", "rapport d'activité annuel (IND-2)")
     annual = add_action(r_actions, "annual", "rapport d'activité d'une année", _annual)
     annual.add_argument("--year", "--annee", type=int, required=True, dest="year")
     annual.add_argument("--format", choices=["md", "html", "pdf"], default="html")

@@ -11,21 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from rsgm_core.app import App
-from rsgm_core.cli.common import add_db_option, open_app, print_table
+from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.domain.directory import DirectoryEntry, Viewer, ViewerRole, format_phone
 from rsgm_core.domain.members import DepartureReason, Lifecycle, Member, NewPosition
 from rsgm_core.errors import NotFoundError, ValidationError
 
 
 def register(commands: Any) -> None:
-    members = commands.add_parser(
-        "members", help="membres du réseau, parcours, données personnelles"
-    )
-    actions = members.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
+    actions = add_group(commands, "members", "membres du réseau, parcours, données personnelles")
 
-    add = actions.add_parser("add", help="enregistrer une personne (et son poste)")
-    add_db_option(add)
+    add = add_action(actions, "add", "enregistrer une personne (et son poste)", _add)
     add.add_argument("first_name", metavar="PRÉNOM")
     add.add_argument("last_name", metavar="NOM")
     add.add_argument("--email", help="adresse nominative (pas mairie@…)")
@@ -37,10 +32,8 @@ def register(commands: Any) -> None:
     add.add_argument("--arrivee", type=dt.date.fromisoformat, metavar="AAAA-MM-JJ")
     add.add_argument("--etape", default="actif", help="prospect, invite, actif")
     add.add_argument("--volontaire", action="store_true", help="volontaire pour l'entraide")
-    add.set_defaults(handler=_add)
 
-    imp = actions.add_parser("import", help="importer un tableur (CSV ou XLSX)")
-    add_db_option(imp)
+    imp = add_action(actions, "import", "importer un tableur (CSV ou XLSX)", _import)
     imp.add_argument("path", metavar="FICHIER", type=Path)
     imp.add_argument(
         "--colonne",
@@ -50,47 +43,35 @@ def register(commands: Any) -> None:
         help="correspondance d'une colonne (répétable), ex. \"Nom d'usage=last_name\"",
     )
     imp.add_argument("--essai", action="store_true", help="vérifier sans rien enregistrer")
-    imp.set_defaults(handler=_import)
 
-    listing = actions.add_parser("list", help="lister les membres")
-    add_db_option(listing)
+    listing = add_action(actions, "list", "lister les membres", _list)
     listing.add_argument("--etape", help="prospect, invite, actif, parti")
-    listing.set_defaults(handler=_list)
 
-    show = actions.add_parser("show", help="fiche d'un membre")
-    add_db_option(show)
+    show = add_action(actions, "show", "fiche d'un membre", _show)
     show.add_argument("member", metavar="MEMBRE", help="identifiant (ou son début) ou e-mail")
-    show.set_defaults(handler=_show)
 
-    depart = actions.add_parser("depart", help="enregistrer un départ (accès retiré)")
-    add_db_option(depart)
+    depart = add_action(actions, "depart", "enregistrer un départ (accès retiré)", _depart)
     depart.add_argument("member", metavar="MEMBRE")
     depart.add_argument(
         "--motif", required=True, choices=[r.value for r in DepartureReason], dest="reason"
     )
     depart.add_argument("--le", type=dt.date.fromisoformat, metavar="AAAA-MM-JJ", dest="on")
     depart.add_argument("--successeur", metavar="MEMBRE", dest="successor")
-    depart.set_defaults(handler=_depart)
 
-    export = actions.add_parser("export", help="tout ce qui est détenu sur une personne (JSON)")
-    add_db_option(export)
+    export = add_action(
+        actions, "export", "tout ce qui est détenu sur une personne (JSON)", _export
+    )
     export.add_argument("member", metavar="MEMBRE")
     export.add_argument("--output", "-o", type=Path, metavar="FICHIER")
-    export.set_defaults(handler=_export)
 
-    erase = actions.add_parser("erase", help="anonymiser une personne (droit à l'effacement)")
-    add_db_option(erase)
+    erase = add_action(actions, "erase", "anonymiser une personne (droit à l'effacement)", _erase)
     erase.add_argument("member", metavar="MEMBRE")
     erase.add_argument("--oui", action="store_true", required=True, help="confirmer")
-    erase.set_defaults(handler=_erase)
 
-    directory = commands.add_parser("directory", help="annuaire partagé")
-    dir_actions = directory.add_subparsers(dest="action", metavar="ACTION")
-    dir_actions.required = True
-    search = dir_actions.add_parser(
-        "search", help="chercher par expertise, logiciel, EPCI, commune"
+    dir_actions = add_group(commands, "directory", "annuaire partagé")
+    search = add_action(
+        dir_actions, "search", "chercher par expertise, logiciel, EPCI, commune", _search
     )
-    add_db_option(search)
     search.add_argument("--expertise")
     search.add_argument("--logiciel", dest="software")
     search.add_argument("--epci", help="SIREN ou partie du nom")
@@ -101,7 +82,6 @@ def register(commands: Any) -> None:
         default="animateur",
         help="qui consulte : un membre ne voit que les fiches consenties (MEM-3)",
     )
-    search.set_defaults(handler=_search)
 
 
 def find_member(app: App, ref: str) -> Member:

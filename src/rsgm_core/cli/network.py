@@ -6,37 +6,29 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from rsgm_core.cli.common import add_db_option, open_app, print_table
+from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.domain.governance import CommitteeKind
 from rsgm_core.domain.partners import PartnerCategory
 
 
 def register(commands: Any) -> None:
-    network = commands.add_parser("network", help="réseaux, entraide, continuité")
-    actions = network.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
+    actions = add_group(commands, "network", "réseaux, entraide, continuité")
 
-    activate = actions.add_parser(
-        "activate", help="volontaires pour aider une collectivité en difficulté (MEM-9)"
+    activate = add_action(
+        actions,
+        "activate",
+        "volontaires pour aider une collectivité en difficulté (MEM-9)",
+        _activate,
     )
-    add_db_option(activate)
     activate.add_argument("--commune", required=True, metavar="CODE_INSEE")
     activate.add_argument("--expertise", action="append", default=[], help="répétable")
     activate.add_argument("--logiciel", action="append", default=[], dest="software")
     activate.add_argument("--max", type=int, default=10, help="nombre de volontaires affichés")
-    activate.set_defaults(handler=_activate)
 
-    status = actions.add_parser(
-        "status", help="réseaux, alertes de continuité, désengagement, comités"
-    )
-    add_db_option(status)
-    status.set_defaults(handler=_status)
+    add_action(actions, "status", "réseaux, alertes de continuité, désengagement, comités", _status)
 
-    partners = commands.add_parser("partners", help="annuaire des partenaires (MEM-10)")
-    p_actions = partners.add_subparsers(dest="action", metavar="ACTION")
-    p_actions.required = True
-    add = p_actions.add_parser("add", help="ajouter un partenaire")
-    add_db_option(add)
+    p_actions = add_group(commands, "partners", "annuaire des partenaires (MEM-10)")
+    add = add_action(p_actions, "add", "ajouter un partenaire", _partner_add)
     add.add_argument("name", metavar="NOM")
     add.add_argument("--organisme", required=True, dest="organisation")
     add.add_argument(
@@ -45,12 +37,9 @@ def register(commands: Any) -> None:
     add.add_argument("--contact")
     add.add_argument("--theme", action="append", default=[], dest="themes")
     add.add_argument("--annee", action="append", default=[], type=int, dest="years")
-    add.set_defaults(handler=_partner_add)
-    listing = p_actions.add_parser("list", help="lister les partenaires")
-    add_db_option(listing)
+    listing = add_action(p_actions, "list", "lister les partenaires", _partner_list)
     listing.add_argument("--categorie", choices=[c.value for c in PartnerCategory], dest="category")
     listing.add_argument("--theme")
-    listing.set_defaults(handler=_partner_list)
 
 
 def _activate(args: argparse.Namespace) -> int:

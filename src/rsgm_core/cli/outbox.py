@@ -9,17 +9,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from rsgm_core.cli.common import add_db_option, open_app, print_table
+from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.domain.messages import MessageStatus
 from rsgm_core.errors import NotFoundError, ValidationError
 
 
 def register(commands: Any) -> None:
-    outbox = commands.add_parser("outbox", help="boîte d'envoi des messages")
-    actions = outbox.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
+    actions = add_group(commands, "outbox", "boîte d'envoi des messages")
 
-    listing = actions.add_parser("list", help="lister les messages")
+    listing = add_action(actions, "list", "lister les messages", _list)
     which = listing.add_mutually_exclusive_group()
     which.add_argument(
         "--status", choices=[s.value for s in MessageStatus], help="filtrer par état"
@@ -27,24 +25,21 @@ def register(commands: Any) -> None:
     which.add_argument(
         "--dead", action="store_true", help="les messages en échec définitif (à réessayer)"
     )
-    add_db_option(listing)
-    listing.set_defaults(handler=_list)
 
-    send = actions.add_parser(
-        "send", help="une tournée d'envoi (heures d'envoi, limite horaire et délais respectés)"
+    add_action(
+        actions,
+        "send",
+        "une tournée d'envoi (heures d'envoi, limite horaire et délais respectés)",
+        _send,
     )
-    add_db_option(send)
-    send.set_defaults(handler=_send)
 
-    retry = actions.add_parser("retry", help="réessayer maintenant les messages en attente")
+    retry = add_action(actions, "retry", "réessayer maintenant les messages en attente", _retry)
     retry.add_argument(
         "--dead",
         nargs="*",
         metavar="ID",
         help="remettre en attente les messages en échec définitif (tous, ou ces identifiants)",
     )
-    add_db_option(retry)
-    retry.set_defaults(handler=_retry)
 
     preview = actions.add_parser("preview", help="afficher un modèle rendu avec un exemple")
     preview.add_argument("template", metavar="MODELE", help="nom du modèle, ex. member_welcome")

@@ -9,16 +9,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from rsgm_core.cli.common import open_app, print_table
-from rsgm_core.cli.events import add_action, resolve_id, write_output
+from rsgm_core.cli.common import add_action, add_group, open_app, print_table
+from rsgm_core.cli.events import resolve_id, write_output
 from rsgm_core.domain.events import EventFormat, EventKind, SurveyKind
 from rsgm_core.render.formatting import format_percent
 
 
 def register(commands: Any) -> None:
-    calendar = commands.add_parser("calendar", help="agenda iCalendar du réseau (EVT-8)")
-    c_actions = calendar.add_subparsers(dest="action", metavar="ACTION")
-    c_actions.required = True
+    c_actions = add_group(commands, "calendar", "agenda iCalendar du réseau (EVT-8)")
     export = add_action(c_actions, "export", "exporter le fil iCalendar (.ics)", _calendar)
     who = export.add_mutually_exclusive_group()
     who.add_argument("--reseau", dest="network", metavar="ID")
@@ -38,9 +36,7 @@ def register(commands: Any) -> None:
     series.add_argument("--duree", type=int, default=90, dest="minutes", metavar="MINUTES")
     series.add_argument("--lieu", default="", dest="place")
 
-    surveys = commands.add_parser("surveys", help="questionnaires (SUR-1, EVT-9)")
-    s_actions = surveys.add_subparsers(dest="action", metavar="ACTION")
-    s_actions.required = True
+    s_actions = add_group(commands, "surveys", "questionnaires (SUR-1, EVT-9)")
     send = add_action(s_actions, "send", "envoyer un questionnaire", _survey_send)
     send.add_argument("kind", choices=[k.value for k in SurveyKind], metavar="TYPE",
                       help=" | ".join(k.value for k in SurveyKind))  # fmt: skip
@@ -56,9 +52,7 @@ def register(commands: Any) -> None:
     add_action(s_actions, "list", "questionnaires et taux", _survey_list)
     add_action(s_actions, "due", "questionnaires à envoyer maintenant", _survey_due)
 
-    newsletter = commands.add_parser("newsletter", help="lettre d'information (EVT-10)")
-    n_actions = newsletter.add_subparsers(dest="action", metavar="ACTION")
-    n_actions.required = True
+    n_actions = add_group(commands, "newsletter", "lettre d'information (EVT-10)")
     n_send = add_action(n_actions, "send", "envoyer la lettre du mois", _newsletter)
     n_send.add_argument("subject", metavar="OBJET")
     n_send.add_argument("--texte", required=True, dest="text", metavar="FICHIER")

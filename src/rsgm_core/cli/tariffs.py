@@ -7,12 +7,12 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Literal
 
-from rsgm_core.cli.common import add_db_option, open_app, print_table
-from rsgm_core.domain.billing import Invoice
+from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.domain.conventions import Convention, Party
 from rsgm_core.domain.tariffs import ServiceKind
 from rsgm_core.errors import ValidationError
 from rsgm_core.render.formatting import format_date, format_money, format_number
+from rsgm_core.render.text import print_invoices
 
 BILLABLE = [k.value for k in ServiceKind if k is not ServiceKind.MEMBERSHIP]
 
@@ -31,58 +31,43 @@ def _date_option(parser: argparse.ArgumentParser, help: str, **options: Any) -> 
     parser.add_argument("--date", metavar="DATE", help=help, **options)
 
 
-def _action(actions: Any, name: str, help: str, handler: Any) -> argparse.ArgumentParser:
-    parser = actions.add_parser(name, help=help)
-    add_db_option(parser)
-    parser.set_defaults(handler=handler)
-    return parser
-
-
 def register(commands: Any) -> None:
-    tariffs = commands.add_parser("tariffs", help="grilles tarifaires du pack d'adhésion")
-    actions = tariffs.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
-    show = _action(actions, "show", "afficher la grille d'un exercice", _show)
+    actions = add_group(commands, "tariffs", "grilles tarifaires du pack d'adhésion")
+    show = add_action(actions, "show", "afficher la grille d'un exercice", _show)
     show.add_argument(
         "--year", type=int, metavar="ANNÉE", help="exercice (défaut : l'année en cours)"
     )
 
-    membership = commands.add_parser("membership", help="adhésions annuelles des communes")
-    actions = membership.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
-    join = _action(actions, "join", "enregistrer l'adhésion d'une commune", _join)
+    actions = add_group(commands, "membership", "adhésions annuelles des communes")
+    join = add_action(actions, "join", "enregistrer l'adhésion d'une commune", _join)
     join.add_argument("commune", metavar="CODE_INSEE")
     join.add_argument(
         "--year", type=int, metavar="ANNÉE", help="exercice (défaut : celui de la date)"
     )
     _date_option(join, "date d'adhésion (défaut : aujourd'hui)")
-    listing = _action(actions, "list", "lister les adhésions d'un exercice", _list_memberships)
+    listing = add_action(actions, "list", "lister les adhésions d'un exercice", _list_memberships)
     listing.add_argument(
         "--year", type=int, metavar="ANNÉE", help="exercice (défaut : l'année en cours)"
     )
 
-    convention = commands.add_parser("convention", help="conventions d'adhésion")
-    actions = convention.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
-    sign = _action(actions, "sign", "enregistrer une convention signée", _sign)
+    actions = add_group(commands, "convention", "conventions d'adhésion")
+    sign = add_action(actions, "sign", "enregistrer une convention signée", _sign)
     sign.add_argument("commune", metavar="CODE_INSEE")
     _date_option(sign, "date de signature", required=True)
     sign.add_argument("--reference", default="", metavar="RÉF", help="référence de la convention")
-    status = _action(actions, "status", "la convention d'une commune à une date", _status)
+    status = add_action(actions, "status", "la convention d'une commune à une date", _status)
     status.add_argument("commune", metavar="CODE_INSEE")
     _date_option(status, "date (défaut : aujourd'hui)")
-    notice = _action(actions, "notice", "dénoncer la convention en vigueur", _notice)
+    notice = add_action(actions, "notice", "dénoncer la convention en vigueur", _notice)
     notice.add_argument("commune", metavar="CODE_INSEE")
     _date_option(notice, "date du préavis", required=True)
     notice.add_argument("--by", choices=[p.value for p in Party], default=Party.COLLECTIVITY.value)
-    due = _action(actions, "due", "préavis, reconductions et fins à venir", _due)
+    due = add_action(actions, "due", "préavis, reconductions et fins à venir", _due)
     due.add_argument("--days", type=int, default=90, metavar="JOURS", help="horizon (défaut : 90)")
     _date_option(due, "à partir de cette date (défaut : aujourd'hui)")
 
-    interventions = commands.add_parser("interventions", help="interventions facturées à l'heure")
-    actions = interventions.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
-    add = _action(actions, "add", "enregistrer une intervention", _add)
+    actions = add_group(commands, "interventions", "interventions facturées à l'heure")
+    add = add_action(actions, "add", "enregistrer une intervention", _add)
     add.add_argument("commune", metavar="CODE_INSEE")
     _date_option(add, "date de l'intervention", required=True)
     add.add_argument("--kind", choices=BILLABLE, required=True, help="prestation")
@@ -91,13 +76,13 @@ def register(commands: Any) -> None:
     add.add_argument("--trainee", metavar="ID", help="stagiaire accompagné (voir « trainee »)")
     add.add_argument("--description", default="", metavar="TEXTE")
     add.add_argument("--ref", default="", metavar="RÉF", help="référence (bon, ticket)")
-    trainee = _action(
+    trainee = add_action(
         actions, "trainee", "enregistrer un stagiaire des formations du CDG", _trainee
     )
     trainee.add_argument("person", metavar="NOM")
     trainee.add_argument("--start", required=True, metavar="DATE", help="date de prise de poste")
     trainee.add_argument("--programme", default="", metavar="FORMATION")
-    bill = _action(actions, "bill", "les factures d'un exercice", _bill)
+    bill = add_action(actions, "bill", "les factures d'un exercice", _bill)
     bill.add_argument(
         "--year", type=int, metavar="ANNÉE", help="exercice (défaut : l'année en cours)"
     )
@@ -267,18 +252,3 @@ def _bill(args: argparse.Namespace) -> int:
     for path in (p for p in exports.values() if p is not None):
         print(f"lignes écrites dans {path}")
     return 0
-
-
-def print_invoices(invoices: list[Invoice], names: dict[str, str], year: int) -> None:
-    """Each commune's invoice, then the year's total (also used by ``rsgm demo``)."""
-    for invoice in invoices:
-        print(f"Facture {year} — {names.get(invoice.insee, '')} ({invoice.insee})")
-        rows = [
-            (format_date(li.on, format="short"), li.label, li.article,
-             "" if li.minutes is None else f"{li.minutes} min", format_money(li.amount))
-            for li in invoice.lines
-        ]  # fmt: skip
-        print_table(("date", "prestation", "article", "durée", "montant"), rows, numeric={3, 4})
-        print(f"total : {format_money(invoice.total)}\n")
-    total = sum((i.total for i in invoices), start=0)
-    print(f"{len(invoices)} facture(s) pour {year}, total {format_money(total)}")

@@ -8,12 +8,12 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from rsgm_core.cli.common import add_db_option, open_app, print_table
+from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.domain.advice import Channel
 from rsgm_core.domain.indicators import Period
 from rsgm_core.domain.toolbox import ResourceKind
 from rsgm_core.errors import ValidationError
-from rsgm_core.render.toolbox_markdown import relevance
+from rsgm_core.render.text import relevance
 
 
 def _date(value: str) -> dt.date:
@@ -23,18 +23,9 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"date invalide : {value!r} (AAAA-MM-JJ)") from None
 
 
-def _action(group: Any, name: str, help: str, handler: Any) -> argparse.ArgumentParser:
-    parser = group.add_parser(name, help=help)
-    add_db_option(parser)
-    parser.set_defaults(handler=handler)
-    return parser
-
-
 def register(commands: Any) -> None:
-    toolbox = commands.add_parser("toolbox", help="boîte à outils du réseau (KNB-1..KNB-4)")
-    actions = toolbox.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
-    add = _action(actions, "add", "proposer une ressource (brouillon)", _add)
+    actions = add_group(commands, "toolbox", "boîte à outils du réseau (KNB-1..KNB-4)")
+    add = add_action(actions, "add", "proposer une ressource (brouillon)", _add)
     add.add_argument("title", metavar="TITRE")
     add.add_argument("--type", required=True, choices=[k.value for k in ResourceKind], dest="kind")
     add.add_argument("--theme", action="append", default=[], dest="themes", help="répétable")
@@ -46,32 +37,30 @@ def register(commands: Any) -> None:
     add.add_argument(
         "--partagee", action="store_true", dest="shared", help="avec les CDG partenaires"
     )
-    publish = _action(actions, "publish", "publier une ressource (animateurs)", _publish)
+    publish = add_action(actions, "publish", "publier une ressource (animateurs)", _publish)
     publish.add_argument("resource", metavar="RESSOURCE")
     publish.add_argument("--par", required=True, dest="by")
     publish.add_argument(
         "--revue", required=True, type=_date, dest="review_on", metavar="AAAA-MM-JJ"
     )
-    archive = _action(actions, "archive", "archiver une ressource", _archive)
+    archive = add_action(actions, "archive", "archiver une ressource", _archive)
     archive.add_argument("resource", metavar="RESSOURCE")
     archive.add_argument("--par", required=True, dest="by")
-    search = _action(actions, "search", "rechercher (classement par pertinence)", _search)
+    search = add_action(actions, "search", "rechercher (classement par pertinence)", _search)
     search.add_argument("words", nargs="*", metavar="MOT")
     search.add_argument("--type", choices=[k.value for k in ResourceKind], dest="kind")
     search.add_argument("--theme")
     search.add_argument("--logiciel", dest="software")
-    stale = _action(actions, "stale", "ressources publiées à revoir", _stale)
+    stale = add_action(actions, "stale", "ressources publiées à revoir", _stale)
     stale.add_argument("--au", type=_date, dest="on", metavar="AAAA-MM-JJ")
-    history = _action(actions, "history", "versions d'une ressource", _history)
+    history = add_action(actions, "history", "versions d'une ressource", _history)
     history.add_argument("resource", metavar="RESSOURCE")
-    export = _action(actions, "export", "exporter la boîte à outils publiée", _export)
+    export = add_action(actions, "export", "exporter la boîte à outils publiée", _export)
     export.add_argument("--plateforme", default="interstis", dest="platform")
     export.add_argument("--dossier", required=True, type=Path, dest="folder")
 
-    advice = commands.add_parser("advice", help="demandes de conseil (CNS-1, CNS-2)")
-    a_actions = advice.add_subparsers(dest="action", metavar="ACTION")
-    a_actions.required = True
-    log = _action(a_actions, "log", "enregistrer une demande", _log)
+    a_actions = add_group(commands, "advice", "demandes de conseil (CNS-1, CNS-2)")
+    log = add_action(a_actions, "log", "enregistrer une demande", _log)
     log.add_argument("question", metavar="QUESTION")
     log.add_argument("--commune", required=True, metavar="CODE_INSEE")
     log.add_argument("--demandeur", required=True, dest="requester")
@@ -80,22 +69,20 @@ def register(commands: Any) -> None:
     log.add_argument(
         "--orienter", action="store_true", dest="refer", help="vers un volontaire (MEM-9)"
     )
-    answer = _action(a_actions, "answer", "enregistrer la réponse", _answer)
+    answer = add_action(a_actions, "answer", "enregistrer la réponse", _answer)
     answer.add_argument("request", metavar="DEMANDE")
     answer.add_argument("answer", metavar="REPONSE")
     answer.add_argument("--minutes", type=int, default=0)
-    faq = _action(a_actions, "to-faq", "transformer en question-réponse anonymisée", _to_faq)
+    faq = add_action(a_actions, "to-faq", "transformer en question-réponse anonymisée", _to_faq)
     faq.add_argument("request", metavar="DEMANDE")
     faq.add_argument("--par", required=True, dest="by")
-    stats = _action(a_actions, "stats", "délais de réponse (médiane, 90e centile)", _stats)
+    stats = add_action(a_actions, "stats", "délais de réponse (médiane, 90e centile)", _stats)
     stats.add_argument("--du", type=_date, dest="since", metavar="AAAA-MM-JJ")
     stats.add_argument("--au", type=_date, dest="until", metavar="AAAA-MM-JJ")
     stats.add_argument("--format", choices=("table", "json"), default="table")
 
-    software = commands.add_parser("software", help="logiciels métier du territoire (KNB-5)")
-    s_actions = software.add_subparsers(dest="action", metavar="ACTION")
-    s_actions.required = True
-    map_ = _action(s_actions, "map", "carte des logiciels par EPCI", _map)
+    s_actions = add_group(commands, "software", "logiciels métier du territoire (KNB-5)")
+    map_ = add_action(s_actions, "map", "carte des logiciels par EPCI", _map)
     map_.add_argument("--epci", metavar="SIREN")
     map_.add_argument("--format", choices=("table", "csv", "json"), default="table")
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from rsgm_core.errors import RuleViolation
-from rsgm_core.render.toolbox_markdown import relevance
+from rsgm_core.render.text import relevance
 
 if TYPE_CHECKING:
     from rsgm_core.app import App

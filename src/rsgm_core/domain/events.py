@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
 
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from rsgm_core._compat import DeprecatedTuple
 from rsgm_core.domain.members import Lifecycle, Member
 from rsgm_core.domain.timeline import PlanningCheck, Task
 from rsgm_core.errors import RuleViolation, ValidationError
@@ -393,18 +392,6 @@ def check_newsletter(sent: Iterable[dt.date], on: dt.date, *, force: bool = Fals
 # Results of the event use cases -----------------------------------------------------------------
 
 
-def _deprecated_unpacking(self: Any) -> Iterator[Any]:
-    """These results were tuples before 0.2.0: unpacking one still works for a release."""
-    names = ", ".join(f.name for f in attrs.fields(type(self)))
-    warnings.warn(
-        f"unpacking {type(self).__name__} as a tuple is deprecated since rsgm_core 0.2.0; "
-        f"read its attributes ({names}) instead",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    return iter(attrs.astuple(self, recurse=False))
-
-
 @attrs.frozen
 class Planned:
     """What planning an event recorded: the event, its sessions by date, and the planning check
@@ -416,13 +403,11 @@ class Planned:
 
 
 @attrs.frozen
-class EventDetails:
+class EventDetails(DeprecatedTuple):
     """An event with its sessions, by date and start time."""
 
     event: Event
     sessions: tuple[Session, ...]
-
-    __iter__ = _deprecated_unpacking
 
 
 @attrs.frozen
@@ -436,43 +421,35 @@ class TodoItem:
 
 
 @attrs.frozen
-class Cancellation:
+class Cancellation(DeprecatedTuple):
     """EVT-4: the cancelled registration, and the one promoted from the waiting list into the
     freed seat (``None`` when nobody was waiting or the seat was not a confirmed one)."""
 
     cancelled: Registration
     promoted: Registration | None
 
-    __iter__ = _deprecated_unpacking
-
 
 @attrs.frozen
-class SignInSheet:
+class SignInSheet(DeprecatedTuple):
     """EVT-5: what the sign-in sheet of one session lists: its confirmed registrants."""
 
     event: Event
     session: Session
     members: tuple[Member, ...]
 
-    __iter__ = _deprecated_unpacking
-
 
 @attrs.frozen
-class CertificateRow:
+class CertificateRow(DeprecatedTuple):
     """EVT-6: one attendee entitled to an attestation de présence, with the session attended."""
 
     member: Member
     registration: Registration
     session: Session
 
-    __iter__ = _deprecated_unpacking
-
 
 @attrs.frozen
-class EventReport:
+class EventReport(DeprecatedTuple):
     """EVT-5 and EVT-7 for one event: its tracking row and all its rates."""
 
     row: TrackingRow
     rates: Rates
-
-    __iter__ = _deprecated_unpacking

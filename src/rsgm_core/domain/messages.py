@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import warnings
-from collections.abc import Iterator
-from typing import Any
 
 import attrs
 
+from rsgm_core._compat import DeprecatedTuple
 from rsgm_core.errors import ValidationError
 
 __all__ = [
@@ -32,30 +30,8 @@ __all__ = [
     "mark_sent",
 ]
 
-
-class LegacyTuple:
-    """Base of results that were tuples before rsgm_core 0.2: unpacking and indexing them still
-    work for one release, with a ``DeprecationWarning`` naming the attributes to read instead."""
-
-    __slots__ = ()
-
-    def _legacy_items(self) -> tuple[Any, ...]:
-        # The subclasses are attrs classes; this base is not one.
-        fields = attrs.fields(type(self))  # type: ignore[arg-type]
-        names = [field.name for field in fields]
-        warnings.warn(
-            f"unpacking or indexing a {type(self).__name__} is deprecated since rsgm_core 0.2.0; "
-            f"read its attributes ({', '.join(names)}) instead",
-            DeprecationWarning,
-            stacklevel=3,
-        )
-        return tuple(getattr(self, name) for name in names)
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self._legacy_items())
-
-    def __getitem__(self, index: int) -> Any:
-        return self._legacy_items()[index]
+#: The base of the results that were tuples, under its first name.
+LegacyTuple = DeprecatedTuple
 
 
 class MessageStatus(enum.Enum):
@@ -76,7 +52,7 @@ class MessageTemplate:
 
 
 @attrs.frozen
-class RenderedMessage(LegacyTuple):
+class RenderedMessage(DeprecatedTuple):
     """A message template rendered with its context (NOT-2): the subject on one line, the text
     part, and the HTML part when the template has one."""
 

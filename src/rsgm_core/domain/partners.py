@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from rsgm_core.domain.enums import read_enum
 from rsgm_core.errors import ValidationError
 
 __all__ = ["STALE_AFTER_DAYS", "Partner", "PartnerCategory", "partner_category"]
@@ -46,16 +47,8 @@ class PartnerCategory(enum.Enum):
 def partner_category(value: PartnerCategory | str) -> PartnerCategory:
     """``value`` as a category: the enum itself, its value (``"numerique"``) or its name in lower
     case (``"digital"``); anything else is refused naming the categories (MEM-10)."""
-    if isinstance(value, PartnerCategory):
-        return value
-    for category in PartnerCategory:
-        if value in (category.value, category.name.lower()):
-            return category
-    choices = ", ".join(c.value for c in PartnerCategory)
-    raise ValidationError(
-        f"catégorie de partenaire inconnue : {value!r} (attendu : {choices})",
-        rule="MEM-10",
-        value=value,
+    return read_enum(
+        PartnerCategory, value, "catégorie de partenaire inconnue", rule="MEM-10", choices="attendu"
     )
 
 

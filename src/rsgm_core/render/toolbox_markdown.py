@@ -1,24 +1,15 @@
 """The published toolbox as a folder tree (export to the platform): one Markdown file per resource,
-grouped by kind, and an ``index.md`` listing them; the relevance of search hits as shown."""
+grouped by kind, and an ``index.md`` listing them."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 from rsgm_core.domain.directory import fold
-from rsgm_core.domain.toolbox import Resource, ResourceKind, ResourceStatus, SearchHit
+from rsgm_core.domain.toolbox import Resource, ResourceKind, ResourceStatus
 
-__all__ = ["markdown_tree", "relevance", "slug"]
-
-
-def relevance(hits: Sequence[SearchHit]) -> list[str]:
-    """Each hit's score as a share of the best one ("100 %", "62 %"): BM25 scores have no unit,
-    and a word found in most resources gives them all tiny scores. "—" without words."""
-    best = max((h.score for h in hits), default=0.0)
-    if best <= 0:
-        return ["—"] * len(hits)
-    return [f"{round(100 * h.score / best)} %" for h in hits]
+__all__ = ["markdown_tree", "slug"]
 
 
 def slug(text: str) -> str:

@@ -5,7 +5,6 @@ and the commune a use case is about. Private to ``services.memberships`` and ``s
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import TYPE_CHECKING
 
 from rsgm_core.domain.tariffs import TariffGrid, check_can_join, grid_for, pick_cdg
@@ -23,7 +22,6 @@ __all__ = [
     "current_cdg",
     "grid_of",
     "known_commune",
-    "new_id",
 ]
 
 
@@ -41,10 +39,6 @@ def checked_date(value: object, label: str) -> dt.date:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise ValidationError(f"{label} invalide : {value!r} (une date attendue)", value=value)
     return value
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
 
 
 def current_cdg(deps: Deps) -> str:

@@ -13,14 +13,12 @@ of work and by :meth:`AccessService.end_position`. The candidate a decision is m
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import warnings
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import attrs
 
-from rsgm_core._compat import renamed_keywords
+from rsgm_core._compat import moved_methods, renamed_keywords
 from rsgm_core.domain.access import Decision, Grant, Role, Space, close_position, revoke_all
 from rsgm_core.domain.access_records import (
     Agreement,
@@ -190,13 +188,8 @@ class AccessService:
     ) -> list[Grant]:
         """The grants of ``member_id`` and/or in ``space_id`` (default: all); ``active=False``
         includes the revoked ones."""
-        where: dict[str, object] = {}
         with self.deps.read() as uow:
-            if member_id:
-                where["member_id"] = find_member(uow, member_id, rule="CHA-2").id
-            if space_id is not None:
-                where["space_id"] = space_id
-            found = uow.grants.list(where or None)
+            found = uow.grants.list(_of_member_in_space(uow, member_id, space_id, rule="CHA-2"))
         return [g for g in found if g.active or not active]
 
     def end_position(self, position_id: str, *, on: dt.date | None = None) -> list[Grant]:
@@ -241,13 +234,8 @@ class AccessService:
         self, *, member_id: str | None = None, space_id: str | None = None
     ) -> list[Agreement]:
         """The agreements on record (CHA-3, CHA-4), oldest first."""
-        where: dict[str, object] = {}
         with self.deps.read() as uow:
-            if member_id:
-                where["member_id"] = find_member(uow, member_id, rule="CHA-4").id
-            if space_id is not None:
-                where["space_id"] = space_id
-            found = uow.agreements.list(where or None)
+            found = uow.agreements.list(_of_member_in_space(uow, member_id, space_id, rule="CHA-4"))
         return sorted(found, key=lambda a: (a.given_on, a.id))
 
     if TYPE_CHECKING:  # the former names, attached below at run time: typed for a caller's checker
@@ -328,53 +316,42 @@ _AREAS: dict[str, Callable[[Deps], object]] = {
 }
 
 
-def _moved(
-    area: str, new: Callable[..., Any], old: str, keywords: Mapping[str, str] | None = None
-) -> Callable[..., Any]:
-    """``app.access.<old>`` calling ``app.<area>.<new>`` with a ``DeprecationWarning`` naming
-    the new call; ``keywords`` maps former keyword names to the new ones."""
-
-    @functools.wraps(new)
-    def alias(self: AccessService, *args: Any, **kwargs: Any) -> Any:
-        warnings.warn(
-            f"app.access.{old}() is deprecated since rsgm_core 0.2.0; use "
-            f"app.{area}.{new.__name__}() instead",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        for before, after in (keywords or {}).items():
-            if before in kwargs:
-                kwargs[after] = kwargs.pop(before)
-        target = self if area == "access" else _AREAS[area](self.deps)
-        return new(target, *args, **kwargs)
-
-    alias.__name__ = old
-    alias.__qualname__ = f"AccessService.{old}"
-    alias.__doc__ = f"Deprecated alias of ``app.{area}.{new.__name__}()``."
-    alias.__deprecated__ = f"use app.{area}.{new.__name__}()"  # type: ignore[attr-defined]  # PEP 702 marker
-    return alias
-
-
 _MEMBER = {"member": "member_id"}
-for _old, _area, _new, _keywords in (
-    ("publish_charter", "charters", CharterService.publish, None),
-    ("charters", "charters", CharterService.list_versions, None),
-    ("sign", "charters", CharterService.sign, None),
-    ("charter_status", "charters", CharterService.status, None),
-    ("create_departmental", "access", AccessService.create_departmental_space, None),
-    ("create_community", "access", AccessService.create_community_space, None),
-    ("spaces", "access", AccessService.list_spaces, None),
-    ("grants", "access", AccessService.list_grants, _MEMBER),
-    ("report", "moderation", ModerationService.file_report, _MEMBER),
-    ("reports", "moderation", ModerationService.list_reports, None),
-    ("sanction", "moderation", ModerationService.sanction, _MEMBER),
-    ("lift_sanction", "moderation", ModerationService.lift_sanction, None),
-    ("sanctions", "moderation", ModerationService.list_sanctions, _MEMBER),
-    ("notices", "moderation", ModerationService.list_notices, None),
-    ("export", "platform", PlatformService.export_accounts, None),
-):
-    setattr(AccessService, _old, _moved(_area, _new, _old, _keywords))
-del _old, _area, _new, _keywords
+moved_methods(
+    AccessService,
+    "access",
+    [
+        ("publish_charter", "charters", CharterService.publish),
+        ("charters", "charters", CharterService.list_versions),
+        ("sign", "charters", CharterService.sign),
+        ("charter_status", "charters", CharterService.status),
+        ("create_departmental", "access", AccessService.create_departmental_space),
+        ("create_community", "access", AccessService.create_community_space),
+        ("spaces", "access", AccessService.list_spaces),
+        ("grants", "access", AccessService.list_grants),
+        ("report", "moderation", ModerationService.file_report),
+        ("reports", "moderation", ModerationService.list_reports),
+        ("sanction", "moderation", ModerationService.sanction),
+        ("lift_sanction", "moderation", ModerationService.lift_sanction),
+        ("sanctions", "moderation", ModerationService.list_sanctions),
+        ("notices", "moderation", ModerationService.list_notices),
+        ("export", "platform", PlatformService.export_accounts),
+    ],
+    target=lambda access, area: access if area == "access" else _AREAS[area](access.deps),
+    keywords={"grants": _MEMBER, "report": _MEMBER, "sanction": _MEMBER, "sanctions": _MEMBER},
+)
+
+
+def _of_member_in_space(
+    uow: UnitOfWork, member_id: str | None, space_id: str | None, *, rule: str
+) -> dict[str, object] | None:
+    """The filter on a member (by id or e-mail, ``rule`` naming an unknown one) and a space."""
+    where: dict[str, object] = {}
+    if member_id:
+        where["member_id"] = find_member(uow, member_id, rule=rule).id
+    if space_id is not None:
+        where["space_id"] = space_id
+    return where or None
 
 
 def require_referent(uow: UnitOfWork, giver: Member, epci: str, day: dt.date) -> Member:

@@ -27,6 +27,7 @@ from rsgm_core.domain.charters import (
     missing_signatures,
     status_of,
 )
+from rsgm_core.domain.enums import read_enum
 from rsgm_core.domain.members import Function, Lifecycle, Member, Position
 from rsgm_core.domain.territory import population_in_force
 from rsgm_core.errors import NotFoundError, RsgmError, ValidationError
@@ -41,13 +42,7 @@ E = TypeVar("E", bound=enum.Enum)
 
 def parse_enum(kind: type[E], value: E | str, label: str, rule: str) -> E:
     """An enum member from itself, its value (``"maire"``) or its name (``"mayor"``)."""
-    if isinstance(value, kind):
-        return value
-    for member in kind:
-        if value in (member.value, member.name.lower()):
-            return member
-    choices = ", ".join(m.value for m in kind)
-    raise ValidationError(f"{label} inconnu(e) : {value!r} (au choix : {choices})", rule=rule)
+    return read_enum(kind, value, f"{label} inconnu(e)", rule=rule, choices="au choix")
 
 
 def find_member(uow: UnitOfWork, ref: str | None, *, rule: str) -> Member:

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
 
-from rsgm_core._compat import deprecated_aliases, renamed_keywords
+from rsgm_core._compat import deprecated_aliases, renamed_keywords, warn_deprecated
 from rsgm_core.domain import toolbox as rules
 from rsgm_core.domain.advice import (
     AdviceRequest,
@@ -25,6 +24,7 @@ from rsgm_core.domain.advice import (
     record_answer,
     to_faq,
 )
+from rsgm_core.domain.enums import read_enum
 from rsgm_core.domain.indicators import Period
 from rsgm_core.errors import NotFoundError, ValidationError
 from rsgm_core.services.access_facts import find_member
@@ -41,16 +41,7 @@ __all__ = ["AdviceService", "parse_channel"]
 
 def parse_channel(value: Channel | str) -> Channel:
     """A :class:`Channel` or its value ("téléphone"), else a :class:`ValidationError`."""
-    if isinstance(value, Channel):
-        return value
-    for channel in Channel:
-        if value in (channel.value, channel.name.lower()):
-            return channel
-    raise ValidationError(
-        f"canal inconnu : {value!r} (valeurs : {', '.join(c.value for c in Channel)})",
-        rule="CNS-1",
-        value=value,
-    )
+    return read_enum(Channel, value, "canal inconnu", rule="CNS-1")
 
 
 def _since_until(new: Callable[..., AnswerTimes]) -> Callable[..., AnswerTimes]:
@@ -67,12 +58,7 @@ def _since_until(new: Callable[..., AnswerTimes]) -> Callable[..., AnswerTimes]:
     ) -> AnswerTimes:
         if since is None and until is None:
             return new(self, **kwargs)
-        warnings.warn(
-            "stats(since=…, until=…) is deprecated since rsgm_core 0.2.0; "
-            "use stats(period=Period(start, end)) instead",
-            DeprecationWarning,
-            stacklevel=2,
-        )
+        warn_deprecated("stats(since=…, until=…)", "stats(period=Period(start, end))")
         period = Period(since or dt.date.min, until or dt.date.max - dt.timedelta(days=1))
         return new(self, period=period, **kwargs)
 

@@ -4,9 +4,9 @@ rendering (Markdown, HTML with inline SVG charts, PDF) lives in :mod:`rsgm_core.
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING, Any
 
+from rsgm_core._compat import deprecated
 from rsgm_core.domain.indicators import REPORT_ROLES, AnnualReport, Period, RoleHolders
 from rsgm_core.services.indicators import IndicatorService, Scope
 
@@ -16,14 +16,9 @@ if TYPE_CHECKING:
 __all__ = ["AnnualReport", "build_annual_report"]
 
 
+@deprecated("app.indicators.annual_report(year=…, scope=…)")
 def build_annual_report(deps: Deps, year: int, scope: str | None = None) -> AnnualReport:
     """Deprecated: ``app.indicators.annual_report(year=…, scope=…)``."""
-    warnings.warn(
-        "build_annual_report() is deprecated since rsgm_core 0.2.0; use "
-        "app.indicators.annual_report(year=…, scope=…) instead",
-        DeprecationWarning,
-        stacklevel=2,
-    )
     return IndicatorService(deps).annual_report(year=year, scope=scope)
 
 

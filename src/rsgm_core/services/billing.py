@@ -21,8 +21,8 @@ from rsgm_core.services._pack import (
     current_cdg,
     grid_of,
     known_commune,
-    new_id,
 )
+from rsgm_core.services.members import new_id
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 from rsgm_core.domain.animation import RecurringSeries
 from rsgm_core.domain.events import EventFormat, EventKind, RegistrationStatus
 from rsgm_core.render.ical import CalendarEntry, to_ical
-from rsgm_core.services.event_messages import choice
-from rsgm_core.services.members import new_id
+from rsgm_core.services.members import enum_of, new_id
 from rsgm_core.services.outbox import message_id_domain
 
 if TYPE_CHECKING:
@@ -113,8 +112,8 @@ def add_series(
     if start.tzinfo is None:
         start = start.replace(tzinfo=deps.settings.zone)
     series = RecurringSeries(
-        new_id(), title.strip(), choice(EventKind, kind, "type d'événement"),
-        choice(EventFormat, format, "format"), start, rule.strip() if isinstance(rule, str) else rule,
+        new_id(), title.strip(), enum_of(EventKind, kind, "type d'événement"),
+        enum_of(EventFormat, format, "format"), start, rule.strip() if isinstance(rule, str) else rule,
         minutes=minutes, place=place.strip(), network_id=network_id,
     )  # fmt: skip
     with deps.transaction() as uow:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
-import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from rsgm_core._compat import deprecated
 from rsgm_core.domain.census import (
     CensusChanges,
     CensusImport,
@@ -44,29 +43,6 @@ __all__ = ["CensusService", "ImportResult", "Progress"]
 Progress = Callable[[str, int, int], None]
 TERRITORY_KEY = "territory"
 _BATCH = 2_000
-
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _deprecated(old: str, use: str, *, since: str = "0.2.0") -> Callable[[F], F]:
-    """Mark a kept-for-one-release shim whose call changed shape (not only its name): it warns
-    with what to write instead, then runs its own body."""
-
-    def decorate(function: F) -> F:
-        @functools.wraps(function)
-        def shim(*args: Any, **kwargs: Any) -> Any:
-            warnings.warn(
-                f"{old}() is deprecated since rsgm_core {since}; use {use} instead",
-                DeprecationWarning,
-                stacklevel=2,
-            )
-            return function(*args, **kwargs)
-
-        shim.__deprecated__ = f"use {use}"  # type: ignore[attr-defined]  # PEP 702 marker
-        return shim  # type: ignore[return-value]  # same signature as ``function``
-
-    return decorate
 
 
 class CensusService:
@@ -171,7 +147,7 @@ class CensusService:
                 filters["departement"] = departement
             return uow.communes.list(filters)
 
-    @_deprecated("epci_members", "list_communes(epci=…)")
+    @deprecated("list_communes(epci=…)")
     def epci_members(self, siren: str) -> list[Commune]:
         """Deprecated: :meth:`list_communes` with ``epci=``."""
         return self.list_communes(epci=siren)

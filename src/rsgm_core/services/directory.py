@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from rsgm_core._compat import deprecated_aliases
+from rsgm_core._compat import deprecated, deprecated_aliases
 from rsgm_core.domain.directory import (
     Consent,
     ConsentScope,
@@ -26,7 +26,7 @@ from rsgm_core.domain.members import Lifecycle, Member, validate_email
 from rsgm_core.domain.town_hall import TownHall
 from rsgm_core.errors import NotFoundError, RuleViolation
 from rsgm_core.ports import UnitOfWork
-from rsgm_core.services.members import _warn, new_id
+from rsgm_core.services.members import new_id
 
 if TYPE_CHECKING:
     from rsgm_core.services.deps import Deps
@@ -305,22 +305,20 @@ class DirectoryService:
 
     # Deprecated names kept for one release.
 
+    @deprecated("list_consents()")
     def consents(self, member_id: str) -> list[Consent]:
         """Deprecated: use :meth:`list_consents`."""
-        _warn("consents", "list_consents")
         return self.list_consents(member_id=member_id)
 
+    @deprecated("set_expertises() or set_software()")
     def replace_facts(
         self, uow: UnitOfWork, member_id: str, kind: FactKind, terms: Sequence[tuple[str, bool]]
     ) -> None:
         """Deprecated: use :meth:`set_expertises` or :meth:`set_software`."""
-        _warn("replace_facts", "set_expertises() or set_software")
         _replace_facts(uow, member_id, kind, terms)
 
 
 deprecated_aliases(DirectoryService, entry="get_entry")
-DirectoryService.consents.__deprecated__ = "use list_consents()"  # type: ignore[attr-defined]
-DirectoryService.replace_facts.__deprecated__ = "use set_expertises()"  # type: ignore[attr-defined]
 
 
 def _replace_facts(

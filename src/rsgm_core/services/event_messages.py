@@ -9,9 +9,8 @@ Not part of the public API: the use cases are the methods of ``app.events``,
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -28,7 +27,6 @@ from rsgm_core.domain.events import (
 )
 from rsgm_core.domain.members import Lifecycle, Member
 from rsgm_core.domain.timeline import TaskKind
-from rsgm_core.errors import ValidationError
 from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
@@ -38,7 +36,6 @@ if TYPE_CHECKING:
 __all__ = [
     "audience",
     "certificate_rows",
-    "choice",
     "event_context",
     "event_registrations",
     "fact_id",
@@ -48,19 +45,6 @@ __all__ = [
     "send_all",
     "sessions_of",
 ]
-
-E = TypeVar("E", bound=enum.Enum)
-
-
-def choice(kind: type[E], value: E | str, label: str) -> E:
-    """``value`` as a member of ``kind``: the member itself, its value or its lower-case name."""
-    if isinstance(value, kind):
-        return value
-    for member in kind:
-        if value in (member.value, member.name.lower()):
-            return member
-    allowed = ", ".join(str(m.value) for m in kind)
-    raise ValidationError(f"{label} inconnu(e) : {value!r} (valeurs : {allowed})", value=value)
 
 
 def sessions_of(uow: UnitOfWork, event_id: str) -> list[Session]:

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import warnings
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from rsgm_core._compat import deprecated_aliases
+from rsgm_core._compat import deprecated_aliases, moved_methods, warn_deprecated
 from rsgm_core.domain.animation import RecurringSeries
 from rsgm_core.domain.events import (
     Event,
@@ -49,8 +48,8 @@ from rsgm_core.domain.timeline import (
 )
 from rsgm_core.services.census import CensusService
 from rsgm_core.services.event_mail import EventMailService
-from rsgm_core.services.event_messages import choice, mark_task, rates_of
-from rsgm_core.services.members import new_id
+from rsgm_core.services.event_messages import mark_task, rates_of
+from rsgm_core.services.members import enum_of, new_id
 from rsgm_core.services.registrations import RegistrationService
 
 if TYPE_CHECKING:
@@ -60,7 +59,6 @@ if TYPE_CHECKING:
 __all__ = ["EventService", "Planned", "SessionPlan", "TodoItem"]
 
 _HEADCOUNT = next(r for r in DEFAULT_RULES if r.kind is TaskKind.HEADCOUNT)
-_SINCE = "0.2.0"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,11 +77,7 @@ def _todo_dates(todo: F) -> F:
         end = kwargs.pop("end", args[1] if len(args) > 1 else None)
         if start is None and end is None:
             return todo(self, *args, **kwargs)
-        warnings.warn(
-            f"todo(start, end) is deprecated since rsgm_core {_SINCE}; use todo(Period(start, end))",
-            DeprecationWarning,
-            stacklevel=2,
-        )
+        warn_deprecated("todo(start, end)", "todo(Period(start, end))")
         start = start or _this_week(self.deps.today()).start
         return todo(self, Period(start, end or start + dt.timedelta(days=6)))
 
@@ -146,8 +140,8 @@ class EventService:
             check_planning(plan.date, today=today, calendar=calendar, force=True)  # none passed
         check = check_planning(first, today=today, calendar=calendar, force=force)
         event = Event(
-            new_id(), title.strip(), choice(EventKind, kind, "type d'événement"),
-            choice(EventFormat, format, "format"), topics=tuple(t.strip() for t in topics if t.strip()),
+            new_id(), title.strip(), enum_of(EventKind, kind, "type d'événement"),
+            enum_of(EventFormat, format, "format"), topics=tuple(t.strip() for t in topics if t.strip()),
             cost=cost if isinstance(cost, Decimal | float) else Decimal(cost),  # floats refused
             host_commune=host_commune, network_id=network_id,
             planned_on=today, late=check.late,
@@ -232,7 +226,7 @@ class EventService:
 
     def mark_done(self, event_id: str, task: TaskKind | str, *, done: bool = True) -> Event:
         """Mark a timeline task done (or undone, ``done=False``) for the to-do list."""
-        kind = choice(TaskKind, task, "tâche")
+        kind = enum_of(TaskKind, task, "tâche")
         with self.deps.transaction() as uow:
             return mark_task(uow, uow.events.get(event_id), kind, done=done)
 
@@ -309,42 +303,27 @@ class EventService:
 deprecated_aliases(EventService, list="list_events", series="list_series")
 
 
-def _moved(area: str, cls: type, new: str, old: str, keyword: str | None = None) -> Any:
-    """``app.events.<old>`` forwarding to ``app.<area>.<new>`` for one release, with a warning;
-    ``keyword``: the old positional argument that the new method takes by that keyword."""
-    target = getattr(cls, new)
-
-    @functools.wraps(target)
-    def alias(self: EventService, *args: Any, **kwargs: Any) -> Any:
-        warnings.warn(
-            f"app.events.{old}() is deprecated since rsgm_core {_SINCE}; "
-            f"use app.{area}.{new}() instead",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        if keyword is not None and args:
-            kwargs[keyword], args = args[0], args[1:]
-        return getattr(cls(self.deps), new)(*args, **kwargs)
-
-    alias.__name__ = old
-    alias.__qualname__ = f"EventService.{old}"
-    alias.__doc__ = f"Deprecated: use ``app.{area}.{new}()``."
-    alias.__deprecated__ = f"use app.{area}.{new}()"  # type: ignore[attr-defined]  # PEP 702
-    return alias
-
-
-for _old, _area, _cls, _new, _keyword in (
-    ("register", "registrations", RegistrationService, "register", None),
-    ("cancel", "registrations", RegistrationService, "cancel", None),
-    ("registrations", "registrations", RegistrationService, "list_registrations", "event_id"),
-    ("attend", "registrations", RegistrationService, "attend", None),
-    ("sign_in", "registrations", RegistrationService, "sign_in", None),
-    ("rates", "registrations", RegistrationService, "rates", None),
-    ("certificates", "registrations", RegistrationService, "list_certificates", "event_id"),
-    ("invite", "event_mail", EventMailService, "send_invitations", None),
-    ("remind", "event_mail", EventMailService, "send_reminders", None),
-    ("send_minutes", "event_mail", EventMailService, "send_minutes", None),
-    ("thank_host", "event_mail", EventMailService, "thank_host", None),
-    ("send_certificates", "event_mail", EventMailService, "send_certificates", None),
-):
-    setattr(EventService, _old, _moved(_area, _cls, _new, _old, _keyword))
+_MOVED_TO: dict[str, Callable[[Deps], object]] = {
+    "registrations": RegistrationService,
+    "event_mail": EventMailService,
+}
+moved_methods(
+    EventService,
+    "events",
+    [
+        ("register", "registrations", RegistrationService.register),
+        ("cancel", "registrations", RegistrationService.cancel),
+        ("registrations", "registrations", RegistrationService.list_registrations),
+        ("attend", "registrations", RegistrationService.attend),
+        ("sign_in", "registrations", RegistrationService.sign_in),
+        ("rates", "registrations", RegistrationService.rates),
+        ("certificates", "registrations", RegistrationService.list_certificates),
+        ("invite", "event_mail", EventMailService.send_invitations),
+        ("remind", "event_mail", EventMailService.send_reminders),
+        ("send_minutes", "event_mail", EventMailService.send_minutes),
+        ("thank_host", "event_mail", EventMailService.thank_host),
+        ("send_certificates", "event_mail", EventMailService.send_certificates),
+    ],
+    target=lambda events, area: _MOVED_TO[area](events.deps),
+    first_as={"registrations": "event_id", "certificates": "event_id"},
+)

@@ -9,18 +9,17 @@ provides) are ``None`` and shown "non disponible", never 0.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
-import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from rsgm_core._compat import deprecated, keyword_only
 from rsgm_core.domain.census import MetaEntry
 from rsgm_core.domain.events import RegistrationStatus
 from rsgm_core.domain.indicators import (
@@ -32,50 +31,26 @@ from rsgm_core.domain.indicators import (
     MonthMoves,
     Period,
     Scope,
-    coverage,
     rate,
     validate_project,
 )
-from rsgm_core.domain.members import Lifecycle
 from rsgm_core.domain.national import CdgExport, NationalMerge
-from rsgm_core.domain.territory import CommuneStatus
-from rsgm_core.errors import ValidationError
-from rsgm_core.services.census import _deprecated
 from rsgm_core.services.deps import Deps
+from rsgm_core.services.indicators_data import IndicatorData
 from rsgm_core.services.indicators_knowledge import _knowledge_indicators
 from rsgm_core.services.network import NetworkService
 
 if TYPE_CHECKING:
-    from rsgm_core.ports import UnitOfWork
+    pass
 
 __all__ = ["SMALL_COMMUNE", "EventFigures", "IndicatorService", "Scope"]
 
 PROJECTS_KEY = "report_projects:{year}"
-F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _keyword_year(*then: str) -> Callable[[F], F]:
-    """For one release, accept ``year`` (and the parameters named in ``then``) positionally, as
-    before ``year`` became keyword-only, with a DeprecationWarning."""
-
-    def decorate(method: F) -> F:
-        @functools.wraps(method)
-        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-            if args and isinstance(args[0], int) and "year" not in kwargs:
-                warnings.warn(
-                    f"{method.__name__}(year, …) is deprecated since rsgm_core 0.2.0; "
-                    f"use {method.__name__}(…, year=…) instead",
-                    DeprecationWarning,
-                    stacklevel=2,
-                )
-                kwargs["year"], args = args[0], args[1:]
-                kwargs.update(zip(then, args, strict=False))
-                args = args[len(then) :]
-            return method(self, *args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]  # same signature as ``method``
-
-    return decorate
+def _year_first(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    """A call from before 0.2.0, when ``year`` came first, positionally."""
+    return isinstance(args[1], int) and "year" not in kwargs
 
 
 class IndicatorService:
@@ -84,7 +59,7 @@ class IndicatorService:
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
-        self._cache: dict[tuple[Scope, Period], tuple[_Data, list[Indicator]]] | None = None
+        self._cache: dict[tuple[Scope, Period], tuple[IndicatorData, list[Indicator]]] | None = None
 
     # -- IND-1 -----------------------------------------------------------------------------
 
@@ -101,18 +76,20 @@ class IndicatorService:
         finally:
             self._cache = None
 
-    @_deprecated("reading", "annual_report() or national_export(), which read storage once")
+    @deprecated("annual_report() or national_export(), which read storage once")
     def reading(self) -> AbstractContextManager[None]:
         """Deprecated: the use cases that need it read storage once on their own."""
         return self._reading()
 
-    def _load(self, period: Period, scope: Scope | str | None) -> tuple[_Data, list[Indicator]]:
+    def _load(
+        self, period: Period, scope: Scope | str | None
+    ) -> tuple[IndicatorData, list[Indicator]]:
         scope = Scope.parse(scope)
         cache = self._cache
         if cache is not None and (scope, period) in cache:
             return cache[scope, period]
         with self.deps.read() as uow:
-            data = _Data.load(uow, scope, period)
+            data = IndicatorData.load(uow, scope, period)
             knowledge = _knowledge_indicators(
                 uow, period, None if scope.kind == "cdg" else set(data.communes)
             )
@@ -180,7 +157,7 @@ class IndicatorService:
         ]  # fmt: skip
         return values
 
-    def _event_figures(self, data: _Data, period: Period) -> list[EventFigures]:
+    def _event_figures(self, data: IndicatorData, period: Period) -> list[EventFigures]:
         figures = []
         for event in data.events:
             dates = sorted(s.date for s in data.sessions.get(event.id, ()))
@@ -214,12 +191,12 @@ class IndicatorService:
         data, _ = self._load(period, scope)
         return self._event_figures(data, period)
 
-    @_deprecated("events", "list_event_figures(period=…, scope=…)")
+    @deprecated("list_event_figures(period=…, scope=…)")
     def events(self, period: Period, scope: Scope | str | None = None) -> list[EventFigures]:
         """Deprecated: :meth:`list_event_figures`."""
         return self.list_event_figures(period=period, scope=scope)
 
-    def _disengaged(self, data: _Data, period: Period) -> int:
+    def _disengaged(self, data: IndicatorData, period: Period) -> int:
         listed = {d.member_id for d in NetworkService(self.deps).list_disengaged(on=period.end)}
         return len(listed & data.member_ids)
 
@@ -272,12 +249,18 @@ class IndicatorService:
             entry = uow.meta.find(PROJECTS_KEY.format(year=year))
         return list(json.loads(entry.value)) if entry else []
 
-    @_deprecated("projects", "list_projects(year=…)")
+    @deprecated("list_projects(year=…)")
     def projects(self, year: int) -> list[str]:
         """Deprecated: :meth:`list_projects`."""
         return self.list_projects(year=year)
 
-    @_keyword_year("text")
+    @keyword_only(
+        "year",
+        "text",
+        when=_year_first,
+        old="add_project(year, text)",
+        use="add_project(text, year=…)",
+    )
     def add_project(self, text: str, *, year: int) -> list[str]:
         """IND-2: add a project for ``year`` (it appears in the report of the year before);
         the projects of that year."""
@@ -292,7 +275,13 @@ class IndicatorService:
 
     # -- IND-3 -----------------------------------------------------------------------------
 
-    @_keyword_year("cdg")
+    @keyword_only(
+        "year",
+        "cdg",
+        when=_year_first,
+        old="national_export(year, cdg)",
+        use="national_export(year=…, cdg=…)",
+    )
     def national_export(self, *, year: int, cdg: str | None = None) -> CdgExport:
         """IND-3: the CDG's anonymised aggregate figures for ``year`` (``cdg`` names the CDG in
         the national table; by default ``CDG`` and its departments)."""
@@ -315,124 +304,3 @@ _HOOKED = ("taux_ouverture_lettre", "visites_plateforme")
 
 def _capped_rate(part: int, whole: int) -> Decimal | None:
     return rate(min(part, whole), whole)
-
-
-@attrs.define
-class _Data:
-    """Everything one computation reads, loaded once (a few list() calls, no per-row query)."""
-
-    scope: Scope
-    communes: dict[str, Any]
-    populations: dict[str, int]
-    members: list[Any]
-    positions: list[Any]
-    member_ids: set[str]
-    events: list[Any]
-    sessions: dict[str, list[Any]]
-    registrations: dict[str, list[Any]]
-    surveys: list[Any]
-    event_surveys: dict[str, list[Any]]
-    answers: dict[str, list[Any]]
-    newsletters: list[Any]
-    memberships: list[Any]
-    epci_names: dict[str, str]
-
-    @classmethod
-    def load(cls, uow: UnitOfWork, scope: Scope, period: Period) -> _Data:
-        communes = {c.code: c for c in uow.communes.list({"status": CommuneStatus.ACTUELLE})}
-        if scope.kind == "departement":
-            if uow.departements.find(scope.code) is None:
-                raise _unknown(scope)
-            communes = {k: c for k, c in communes.items() if c.departement == scope.code}
-        elif scope.kind == "epci":
-            if uow.epcis.find(scope.code) is None:
-                raise _unknown(scope)
-            communes = {k: c for k, c in communes.items() if c.epci == scope.code}
-        populations: dict[str, tuple[int, int]] = {}
-        for figure in uow.populations.list():
-            best = populations.get(figure.commune)
-            usable = figure.vintage + 3 <= period.end.year
-            if (
-                best is None
-                or (usable and figure.vintage > best[0])
-                or (best[0] + 3 > period.end.year and figure.vintage < best[0])
-            ):
-                populations[figure.commune] = (figure.vintage, figure.municipale)
-        positions = uow.positions.list()
-        members = uow.members.list()
-        if scope.kind != "cdg":
-            ids = {p.member_id for p in positions if p.commune in communes}
-            members = [m for m in members if m.id in ids]
-        member_ids = {m.id for m in members}
-        networks = {n.id: n for n in uow.networks.list()}
-        epcis = {c.epci for c in communes.values()}
-        events = [
-            e for e in uow.events.list()
-            if scope.kind == "cdg" or e.host_commune in communes
-            or (e.network_id in networks and networks[e.network_id].epci in epcis)
-        ]  # fmt: skip
-        sessions: dict[str, list[Any]] = {}
-        for session in uow.sessions.list():
-            sessions.setdefault(session.event_id, []).append(session)
-        # only the events with a session in the period, and their registrations and surveys
-        events = [e for e in events if any(s.date in period for s in sessions.get(e.id, ()))]
-        event_ids = {e.id for e in events}
-        wanted = tuple(s.id for e in events for s in sessions.get(e.id, ()))
-        registrations: dict[str, list[Any]] = {}
-        for r in uow.registrations.list({"session_id": wanted}) if wanted else ():
-            registrations.setdefault(r.session_id, []).append(r)
-        surveys = [
-            s for s in uow.surveys.list()
-            if s.event_id in event_ids or (s.opened_on in period and scope.kind == "cdg")
-        ]  # fmt: skip
-        event_surveys: dict[str, list[Any]] = {}
-        for s in surveys:
-            if s.event_id:
-                event_surveys.setdefault(s.event_id, []).append(s)
-        answers: dict[str, list[Any]] = {}
-        asked = tuple(s.id for s in surveys)
-        for a in uow.survey_answers.list({"survey_id": asked}) if asked else ():
-            answers.setdefault(a.survey_id, []).append(a)
-        return cls(
-            scope, communes, {k: v[1] for k, v in populations.items()}, members, positions,
-            member_ids, events, sessions, registrations, surveys, event_surveys, answers,
-            uow.newsletters.list(), [m for m in uow.memberships.list() if m.insee in communes],
-            {e.siren: e.name for e in uow.epcis.list()},
-        )  # fmt: skip
-
-    def surveys_in(self, period: Period) -> list[Any]:
-        return [s for s in self.surveys if s.opened_on in period]
-
-    def active_members(self, on: dt.date) -> set[str]:
-        return {
-            m.id
-            for m in self.members
-            if m.lifecycle is Lifecycle.ACTIVE or (m.departed_on is not None and m.departed_on > on)
-            if m.arrival is None or m.arrival <= on
-        }
-
-    def small_communes(self, period: Period) -> set[str]:
-        return {k for k in self.communes if self.populations.get(k, SMALL_COMMUNE) < SMALL_COMMUNE}
-
-    def coverage(self, period: Period) -> dict[str, EpciCoverage]:
-        small = self.small_communes(period)
-        groups: dict[str, list[str]] = {}
-        for code in sorted(small):
-            groups.setdefault(self.communes[code].epci or "sans EPCI", []).append(code)
-        active = self.active_members(period.end)
-        covered = {
-            p.commune
-            for p in self.positions
-            if p.member_id in active and (p.end is None or p.end >= period.end)
-        }
-        return coverage(groups, covered)
-
-    def moves(self, period: Period) -> tuple[int, int]:
-        arrivals = sum(1 for m in self.members if m.arrival and m.arrival in period)
-        departures = sum(1 for m in self.members if m.departed_on and m.departed_on in period)
-        return arrivals, departures
-
-
-def _unknown(scope: Scope) -> ValidationError:
-    # needs storage: whether the department or EPCI was imported
-    return ValidationError(f"périmètre inconnu : {scope}", rule="IND-1", value=str(scope))

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
 import uuid
-import warnings
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -14,8 +12,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from rsgm_core._compat import deprecated_aliases
+from rsgm_core._compat import deprecated, deprecated_aliases, keyword_only
 from rsgm_core.domain.directory import validate_phone
+from rsgm_core.domain.enums import read_enum
 from rsgm_core.domain.lifecycle import (
     ONBOARDING,
     OnboardingItem,
@@ -41,7 +40,7 @@ from rsgm_core.domain.members import (
     check_work_time_cap,
     validate_email,
 )
-from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
+from rsgm_core.errors import NotFoundError, RuleViolation
 from rsgm_core.ports import UnitOfWork
 from rsgm_core.services.outbox import queue_message
 
@@ -57,36 +56,6 @@ __all__ = ["MemberService", "enum_of", "new_id"]
 def new_id() -> str:
     """A new record id (a random UUID, as text)."""
     return str(uuid.uuid4())
-
-
-def _warn(old: str, new: str) -> None:
-    warnings.warn(
-        f"{old}() is deprecated since rsgm_core 0.2.0; use {new}() instead",
-        DeprecationWarning,
-        stacklevel=3,
-    )
-
-
-def _positional_date(name: str, *, index: int) -> Callable[[F], F]:
-    """Accept for one release the date ``name`` given positionally (argument ``index`` after
-    ``self``), as the first version did, with a warning; it is keyword-only now."""
-
-    def decorate(method: F) -> F:
-        @functools.wraps(method)
-        def wrapper(self: object, *args: Any, **kwargs: Any) -> Any:
-            if len(args) > index:
-                warnings.warn(
-                    f"{method.__name__}(): the date is keyword-only now; pass {name}=…",
-                    DeprecationWarning,
-                    stacklevel=2,
-                )
-                kwargs[name] = args[index]
-                args = args[:index] + args[index + 1 :]
-            return method(self, *args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]  # same signature as ``method``
-
-    return decorate
 
 
 class MemberService:
@@ -248,7 +217,7 @@ class MemberService:
             revoke_on_departure(self.deps, uow, gone, on=day, reason=f"départ : {why.value}")
         return gone
 
-    @_positional_date("on", index=1)
+    @keyword_only("on", after=2)
     def announce_departure(self, member_id: str, *, on: dt.date) -> Member:
         """MEM-8: a departure known ahead, on ``on``; the member's single-holder roles get
         flagged."""
@@ -300,11 +269,12 @@ class MemberService:
 
     # Deprecated names kept for one release (their old signatures and results).
 
+    @deprecated("add()")
     def add_in(self, uow: UnitOfWork, first_name: str, last_name: str, **options: Any) -> Member:
         """Deprecated: use :meth:`add` (with ``position=`` to record a position with it)."""
-        _warn("add_in", "add")
         return _add_member(uow, self.deps, first_name, last_name, **options)
 
+    @deprecated("add_position()")
     def add_position_in(
         self,
         uow: UnitOfWork,
@@ -314,17 +284,16 @@ class MemberService:
         **options: Any,
     ) -> Position:
         """Deprecated: use :meth:`add_position`, or :meth:`add` with ``position=``."""
-        _warn("add_position_in", "add_position")
         return _add_position(uow, self.deps, member_id, commune, function, **options)
 
+    @deprecated("list_onboarding_items()")
     def onboarding(self, member_id: str) -> list[OnboardingItem]:
         """Deprecated: use :meth:`list_onboarding_items`."""
-        _warn("onboarding", "list_onboarding_items")
         return self.list_onboarding_items(member_id=member_id)
 
+    @deprecated("list_overdue_steps()")
     def overdue(self, *, on: dt.date | None = None) -> list[tuple[Member, OnboardingItem]]:
         """Deprecated: use :meth:`list_overdue_steps` (which returns :class:`OverdueStep`)."""
-        _warn("overdue", "list_overdue_steps")
         return [(o.member, o.item) for o in self.list_overdue_steps(on=on)]
 
 
@@ -336,8 +305,6 @@ deprecated_aliases(
     invite="mark_invited",
     activate="mark_active",
 )
-for _name in ("add_in", "add_position_in", "onboarding", "overdue"):
-    getattr(MemberService, _name).__deprecated__ = "see its docstring"
 
 
 def _add_member(
@@ -426,14 +393,4 @@ def _add_position(
 def enum_of(kind: type[E], value: E | str, label: str) -> E:
     """``value`` as a member of ``kind``: the member itself, its value or its lower-case name;
     else a :class:`ValidationError` naming ``label`` and the allowed values."""
-    if isinstance(value, kind):
-        return value
-    for member in kind:
-        if value in (member.value, member.name.lower()):
-            return member
-    allowed = ", ".join(str(m.value) for m in kind)
-    raise ValidationError(f"{label} inconnu(e) : {value!r} (valeurs : {allowed})", value=value)
-
-
-# Kept for callers of the first version.
-_enum = enum_of
+    return read_enum(kind, value, f"{label} inconnu(e)")

@@ -11,13 +11,13 @@ so that a rate cannot give a small count away either.
 from __future__ import annotations
 
 import json
-import warnings
 from collections import Counter
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rsgm_core._compat import deprecated
 from rsgm_core.domain.indicators import Period
 from rsgm_core.domain.national import (
     SMALL,
@@ -36,14 +36,9 @@ if TYPE_CHECKING:
 __all__ = ["national_export"]
 
 
+@deprecated("app.indicators.national_export(year=…, cdg=…)")
 def national_export(service: IndicatorService, year: int, cdg: str | None) -> CdgExport:
     """Deprecated: ``app.indicators.national_export(year=…, cdg=…)``."""
-    warnings.warn(
-        "national_export() is deprecated since rsgm_core 0.2.0; use "
-        "app.indicators.national_export(year=…, cdg=…) instead",
-        DeprecationWarning,
-        stacklevel=2,
-    )
     return service.national_export(year=year, cdg=cdg)
 
 

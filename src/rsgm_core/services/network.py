@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from rsgm_core._compat import deprecated_aliases, renamed_keywords
+from rsgm_core._compat import deprecated, deprecated_aliases, keyword_only, renamed_keywords
 from rsgm_core.domain.activation import Helper, rank_helpers
 from rsgm_core.domain.directory import fold
 from rsgm_core.domain.engagement import (
@@ -43,7 +43,7 @@ from rsgm_core.domain.governance import (
 from rsgm_core.domain.members import Lifecycle
 from rsgm_core.domain.territory import Commune
 from rsgm_core.errors import ConflictError, NotFoundError, RuleViolation
-from rsgm_core.services.members import _positional_date, _warn, enum_of, new_id
+from rsgm_core.services.members import enum_of, new_id
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
@@ -201,7 +201,7 @@ class NetworkService:
 
     # Attendance, disengagement and continuity (MEM-7, MEM-8)
 
-    @_positional_date("on", index=2)
+    @keyword_only("on", after=3)
     def record_attendance(
         self,
         member_id: str,
@@ -309,7 +309,7 @@ class NetworkService:
                     raise NotFoundError(f"EPCI inconnu : {seat.epci!r}", value=seat.epci)
             return (uow.committees.update if old else uow.committees.add)(committee)
 
-    @_positional_date("on", index=1)
+    @keyword_only("on", after=2)
     def record_meeting(self, kind: CommitteeKind | str, *, on: dt.date | None = None) -> Committee:
         """NET-2: the committee met on ``on`` (today)."""
         wanted = enum_of(CommitteeKind, kind, "comité")
@@ -333,39 +333,21 @@ class NetworkService:
 
     # Deprecated names kept for one release (their old signatures and results).
 
+    @deprecated("get_lead()")
     def lead(self, network_id: str) -> tuple[str, str | None]:
         """Deprecated: use :meth:`get_lead`, which returns a :class:`NetworkLead`."""
-        _warn("lead", "get_lead")
         found = self.get_lead(network_id)
         return (found.title, found.holder)
 
+    @deprecated("list_roles()")
     def roles(self, network_id: str) -> list[RoleAssignment]:
         """Deprecated: use :meth:`list_roles` (``network_id=`` keyword)."""
-        _warn("roles", "list_roles")
         return self.list_roles(network_id=network_id)
 
+    @deprecated("list_warnings()")
     def warnings(self, *, on: dt.date | None = None) -> list[str | ContinuityWarning]:
         """Deprecated: use :meth:`list_warnings`, which returns :class:`NetworkWarning` only."""
-        _warn("warnings", "list_warnings")
         return [w.continuity or w.message for w in self.list_warnings(on=on)]
-
-    def activate(
-        self, commune: str, *, expertises: Sequence[str] = (), software: Sequence[str] = ()
-    ) -> list[Helper]:
-        """Deprecated: use :meth:`find_helpers`."""
-        _warn("activate", "find_helpers")
-        return self.find_helpers(commune, expertises=expertises, software=software)
-
-    def disengaged(
-        self,
-        *,
-        on: dt.date | None = None,
-        last_events: int = DEFAULT_LAST_EVENTS,
-        silent_months: int = DEFAULT_SILENT_MONTHS,
-    ) -> list[Disengagement]:
-        """Deprecated: use :meth:`list_disengaged`."""
-        _warn("disengaged", "list_disengaged")
-        return self.list_disengaged(on=on, last_events=last_events, silent_months=silent_months)
 
 
 deprecated_aliases(
@@ -373,9 +355,9 @@ deprecated_aliases(
     create_departmental="create_departmental_network",
     create_community="create_community_network",
     networks="list_networks",
+    activate="find_helpers",
+    disengaged="list_disengaged",
 )
-for _name in ("lead", "roles", "warnings", "activate", "disengaged"):
-    getattr(NetworkService, _name).__deprecated__ = "see its docstring"
 
 
 def _departmental(uow: UnitOfWork) -> Network | None:

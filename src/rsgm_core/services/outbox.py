@@ -9,14 +9,14 @@ import datetime as dt
 import json
 import logging
 import uuid
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from rsgm_core._compat import deprecated_aliases, renamed_keywords
+from rsgm_core._compat import deprecated, deprecated_aliases, renamed_keywords
+from rsgm_core.domain.enums import read_enum
 from rsgm_core.domain.members import validate_email
 from rsgm_core.domain.messages import (
     Attachment,
@@ -311,35 +311,20 @@ class OutboxService:
                 uow.meta.update(entry)
 
 
+@deprecated("list_messages(status=…)", old="list()")
 def _list(self: OutboxService, status: MessageStatus | str | None = None) -> list[OutboxMessage]:
-    warnings.warn(
-        "list() is deprecated since rsgm_core 0.2.0; use list_messages(status=…) instead",
-        DeprecationWarning,
-        stacklevel=2,
-    )
     return self.list_messages(status=status)
 
 
 _list.__name__ = _list.__qualname__ = "list"
 _list.__doc__ = "Deprecated alias of :meth:`OutboxService.list_messages`."
-_list.__deprecated__ = "use list_messages()"  # type: ignore[attr-defined]  # PEP 702 marker
 OutboxService.list = _list  # type: ignore[attr-defined]  # old name, kept one release
 deprecated_aliases(OutboxService, deliver_pending="retry_pending")
 
 
 def parse_status(value: MessageStatus | str) -> MessageStatus:
     """A :class:`MessageStatus` or its value (``"dead"``), else a :class:`ValidationError`."""
-    if isinstance(value, MessageStatus):
-        return value
-    for status in MessageStatus:
-        if value in (status.value, status.name.lower()):
-            return status
-    raise ValidationError(
-        f"état de message inconnu : {value!r} (valeurs : "
-        f"{', '.join(s.value for s in MessageStatus)})",
-        rule="NOT-1",
-        value=value,
-    )
+    return read_enum(MessageStatus, value, "état de message inconnu", rule="NOT-1")
 
 
 def _hour(now: dt.datetime) -> str:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from rsgm_core._compat import deprecated_aliases, keyword_only
 from rsgm_core.domain.directory import fold
 from rsgm_core.domain.partners import Partner, PartnerCategory, partner_category
-from rsgm_core.services._pack import new_id
+from rsgm_core.services.members import new_id
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
@@ -21,44 +20,6 @@ if TYPE_CHECKING:
 __all__ = ["PartnerService"]
 
 R = TypeVar("R")
-
-
-# --- Deprecated names, kept for one release (0.2.0). ------------------------------------------
-
-
-def _warn(old: str, new: str) -> None:
-    warnings.warn(
-        f"app.partners.{old} is deprecated since rsgm_core 0.2.0; use app.partners.{new} instead",
-        DeprecationWarning,
-        stacklevel=3,  # the caller of the deprecated name
-    )
-
-
-def _renamed(new: Callable[..., R], old: str) -> Callable[..., R]:
-    @functools.wraps(new)
-    def alias(*args: Any, **kwargs: Any) -> R:
-        _warn(f"{old}()", f"{new.__name__}()")
-        return new(*args, **kwargs)
-
-    alias.__name__ = old
-    alias.__qualname__ = f"PartnerService.{old}"
-    alias.__doc__ = f"Deprecated alias of :meth:`{new.__name__}`."
-    alias.__deprecated__ = f"use {new.__name__}()"  # type: ignore[attr-defined]  # PEP 702 marker
-    return alias
-
-
-def _positional_year(method: Callable[..., R]) -> Callable[..., R]:
-    """``add_year(partner_id, 2025)`` keeps working one release, with a warning: ``year`` is
-    keyword-only now. ``inspect.signature`` shows the new signature."""
-
-    @functools.wraps(method)
-    def wrapper(self: PartnerService, partner_id: str, *args: int, **kwargs: int) -> R:
-        if args:
-            _warn("add_year(partner_id, year)", "add_year(partner_id, year=…)")
-            kwargs["year"] = args[0]
-        return method(self, partner_id, **kwargs)
-
-    return wrapper
 
 
 class PartnerService:
@@ -122,7 +83,12 @@ class PartnerService:
         with self.deps.transaction() as uow:
             return _update(uow, self.deps, partner_id, changes)
 
-    @_positional_year
+    @keyword_only(
+        "year",
+        after=2,
+        old="app.partners.add_year(partner_id, year)",
+        use="app.partners.add_year(partner_id, year=…)",
+    )
     def add_year(self, partner_id: str, *, year: int) -> Partner:
         """Record that the partner intervened in the network in ``year`` (MEM-10)."""
         with self.deps.transaction() as uow:
@@ -164,5 +130,6 @@ def _update(uow: UnitOfWork, deps: Deps, partner_id: str, changes: dict[str, Any
 # --- Deprecated names, kept for one release (0.2.0): attached after the class body, so that ``list``
 # never shadows the builtin inside it.
 
-PartnerService.list = _renamed(PartnerService.list_partners, "list")  # type: ignore[attr-defined]  # a deprecated alias
-PartnerService.stale = _renamed(PartnerService.list_stale_partners, "stale")  # type: ignore[attr-defined]  # idem
+deprecated_aliases(
+    PartnerService, area="partners", list="list_partners", stale="list_stale_partners"
+)

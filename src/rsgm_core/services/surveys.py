@@ -27,8 +27,8 @@ from rsgm_core.domain.events import (
 from rsgm_core.domain.members import Lifecycle, Member
 from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.errors import RuleViolation, ValidationError
-from rsgm_core.services.event_messages import choice, event_registrations, mark_task
-from rsgm_core.services.members import new_id
+from rsgm_core.services.event_messages import event_registrations, mark_task
+from rsgm_core.services.members import enum_of, new_id
 from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ class SurveyService:
         """Open a survey and invite its audience through the outbox: a satisfaction survey goes to
         the event's attendees (EVT-9), a newcomer survey to that member, the needs and in-depth
         surveys to every active member (SUR-1)."""
-        chosen = choice(SurveyKind, kind, "type de questionnaire")
+        chosen = enum_of(SurveyKind, kind, "type de questionnaire")
         with self.deps.transaction() as uow:
             audience = self._audience(uow, chosen, event_id, member_id)
             default = chosen.value.capitalize()
@@ -147,7 +147,7 @@ class SurveyService:
 
     def list_surveys(self, *, kind: SurveyKind | str | None = None) -> list[SurveyResults]:
         """Every survey with its rates, oldest first; two reads whatever their number."""
-        where = {"kind": choice(SurveyKind, kind, "type de questionnaire")} if kind else None
+        where = {"kind": enum_of(SurveyKind, kind, "type de questionnaire")} if kind else None
         with self.deps.read() as uow:
             surveys = uow.surveys.list(where)
             answers = uow.survey_answers.list()

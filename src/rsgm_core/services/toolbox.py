@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import functools
 import mimetypes
-import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from rsgm_core._compat import deprecated_aliases, renamed_keywords
+from rsgm_core._compat import deprecated_aliases, keyword_only, renamed_keywords
 from rsgm_core.domain import toolbox as rules
 from rsgm_core.domain.access import Role
+from rsgm_core.domain.enums import read_enum
 from rsgm_core.domain.toolbox import Resource, ResourceKind, ResourceStatus, SearchHit
 from rsgm_core.domain.toolbox_records import (
     DEFAULT_ALLOWED_TYPES,
@@ -48,17 +47,7 @@ __all__ = ["ToolboxService", "parse_kind"]
 
 def parse_kind(value: ResourceKind | str) -> ResourceKind:
     """A :class:`ResourceKind` or its value ("fiche pratique"), else a :class:`ValidationError`."""
-    if isinstance(value, ResourceKind):
-        return value
-    for kind in ResourceKind:
-        if value in (kind.value, kind.name.lower()):
-            return kind
-    raise ValidationError(
-        f"type de ressource inconnu : {value!r} (valeurs : "
-        f"{', '.join(k.value for k in ResourceKind)})",
-        rule="KNB-1",
-        value=value,
-    )
+    return read_enum(ResourceKind, value, "type de ressource inconnu", rule="KNB-1")
 
 
 def departmental_role(uow: UnitOfWork, member_id: str) -> tuple[Role, bool]:
@@ -72,23 +61,6 @@ def departmental_role(uow: UnitOfWork, member_id: str) -> tuple[Role, bool]:
         administrator=staff is not None and staff.administrator,
         grants=uow.grants.list({"member_id": member_id}),
     )
-
-
-def _positional_today(new: Callable[..., list[Resource]]) -> Callable[..., list[Resource]]:
-    """``stale(today)`` as before 0.2, one release, with a warning naming ``stale(on=…)``."""
-
-    @functools.wraps(new)
-    def stale(self: ToolboxService, *args: dt.date | None, **kwargs: Any) -> list[Resource]:
-        if args:
-            warnings.warn(
-                "stale(today) is deprecated since rsgm_core 0.2.0; use stale(on=…) instead",
-                DeprecationWarning,
-                stacklevel=2,
-            )
-            kwargs["on"] = args[0]
-        return new(self, **kwargs)
-
-    return stale
 
 
 class ToolboxService:
@@ -303,7 +275,7 @@ class ToolboxService:
         with self.deps.read() as uow:
             return uow.resource_followers.list({"resource_id": resource_id})
 
-    @_positional_today
+    @keyword_only("on", old="stale(today)", use="stale(on=…)")
     def stale(self, *, on: dt.date | None = None) -> list[Resource]:
         """KNB-3: published resources past their review date on ``on`` (today by default), the
         oldest first."""

@@ -1,0 +1,141 @@
+"""What one computation of the indicators reads (IND-1, IND-2), loaded once for a scope and a
+period: a few ``list()`` calls, no per-row query. ``IndicatorService`` computes the figures from
+it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from rsgm_core.domain.indicators import SMALL_COMMUNE, EpciCoverage, Period, Scope, coverage
+from rsgm_core.domain.members import Lifecycle
+from rsgm_core.domain.territory import CommuneStatus
+from rsgm_core.errors import ValidationError
+
+if TYPE_CHECKING:
+    from rsgm_core.ports import UnitOfWork
+
+__all__ = ["IndicatorData"]
+
+
+@attrs.define
+class IndicatorData:
+    """Everything one computation reads, loaded once (a few list() calls, no per-row query)."""
+
+    scope: Scope
+    communes: dict[str, Any]
+    populations: dict[str, int]
+    members: list[Any]
+    positions: list[Any]
+    member_ids: set[str]
+    events: list[Any]
+    sessions: dict[str, list[Any]]
+    registrations: dict[str, list[Any]]
+    surveys: list[Any]
+    event_surveys: dict[str, list[Any]]
+    answers: dict[str, list[Any]]
+    newsletters: list[Any]
+    memberships: list[Any]
+    epci_names: dict[str, str]
+
+    @classmethod
+    def load(cls, uow: UnitOfWork, scope: Scope, period: Period) -> IndicatorData:
+        communes = {c.code: c for c in uow.communes.list({"status": CommuneStatus.ACTUELLE})}
+        if scope.kind == "departement":
+            if uow.departements.find(scope.code) is None:
+                raise _unknown(scope)
+            communes = {k: c for k, c in communes.items() if c.departement == scope.code}
+        elif scope.kind == "epci":
+            if uow.epcis.find(scope.code) is None:
+                raise _unknown(scope)
+            communes = {k: c for k, c in communes.items() if c.epci == scope.code}
+        populations: dict[str, tuple[int, int]] = {}
+        for figure in uow.populations.list():
+            best = populations.get(figure.commune)
+            usable = figure.vintage + 3 <= period.end.year
+            if (
+                best is None
+                or (usable and figure.vintage > best[0])
+                or (best[0] + 3 > period.end.year and figure.vintage < best[0])
+            ):
+                populations[figure.commune] = (figure.vintage, figure.municipale)
+        positions = uow.positions.list()
+        members = uow.members.list()
+        if scope.kind != "cdg":
+            ids = {p.member_id for p in positions if p.commune in communes}
+            members = [m for m in members if m.id in ids]
+        member_ids = {m.id for m in members}
+        networks = {n.id: n for n in uow.networks.list()}
+        epcis = {c.epci for c in communes.values()}
+        events = [
+            e for e in uow.events.list()
+            if scope.kind == "cdg" or e.host_commune in communes
+            or (e.network_id in networks and networks[e.network_id].epci in epcis)
+        ]  # fmt: skip
+        sessions: dict[str, list[Any]] = {}
+        for session in uow.sessions.list():
+            sessions.setdefault(session.event_id, []).append(session)
+        # only the events with a session in the period, and their registrations and surveys
+        events = [e for e in events if any(s.date in period for s in sessions.get(e.id, ()))]
+        event_ids = {e.id for e in events}
+        wanted = tuple(s.id for e in events for s in sessions.get(e.id, ()))
+        registrations: dict[str, list[Any]] = {}
+        for r in uow.registrations.list({"session_id": wanted}) if wanted else ():
+            registrations.setdefault(r.session_id, []).append(r)
+        surveys = [
+            s for s in uow.surveys.list()
+            if s.event_id in event_ids or (s.opened_on in period and scope.kind == "cdg")
+        ]  # fmt: skip
+        event_surveys: dict[str, list[Any]] = {}
+        for s in surveys:
+            if s.event_id:
+                event_surveys.setdefault(s.event_id, []).append(s)
+        answers: dict[str, list[Any]] = {}
+        asked = tuple(s.id for s in surveys)
+        for a in uow.survey_answers.list({"survey_id": asked}) if asked else ():
+            answers.setdefault(a.survey_id, []).append(a)
+        return cls(
+            scope, communes, {k: v[1] for k, v in populations.items()}, members, positions,
+            member_ids, events, sessions, registrations, surveys, event_surveys, answers,
+            uow.newsletters.list(), [m for m in uow.memberships.list() if m.insee in communes],
+            {e.siren: e.name for e in uow.epcis.list()},
+        )  # fmt: skip
+
+    def surveys_in(self, period: Period) -> list[Any]:
+        return [s for s in self.surveys if s.opened_on in period]
+
+    def active_members(self, on: dt.date) -> set[str]:
+        return {
+            m.id
+            for m in self.members
+            if m.lifecycle is Lifecycle.ACTIVE or (m.departed_on is not None and m.departed_on > on)
+            if m.arrival is None or m.arrival <= on
+        }
+
+    def small_communes(self, period: Period) -> set[str]:
+        return {k for k in self.communes if self.populations.get(k, SMALL_COMMUNE) < SMALL_COMMUNE}
+
+    def coverage(self, period: Period) -> dict[str, EpciCoverage]:
+        small = self.small_communes(period)
+        groups: dict[str, list[str]] = {}
+        for code in sorted(small):
+            groups.setdefault(self.communes[code].epci or "sans EPCI", []).append(code)
+        active = self.active_members(period.end)
+        covered = {
+            p.commune
+            for p in self.positions
+            if p.member_id in active and (p.end is None or p.end >= period.end)
+        }
+        return coverage(groups, covered)
+
+    def moves(self, period: Period) -> tuple[int, int]:
+        arrivals = sum(1 for m in self.members if m.arrival and m.arrival in period)
+        departures = sum(1 for m in self.members if m.departed_on and m.departed_on in period)
+        return arrivals, departures
+
+
+def _unknown(scope: Scope) -> ValidationError:
+    # needs storage: whether the department or EPCI was imported
+    return ValidationError(f"périmètre inconnu : {scope}", rule="IND-1", value=str(scope))
