@@ -300,13 +300,13 @@ def test_ind3_national_merge_of_exported_files(
 def test_old_indicator_names_warn_and_still_work(app: App, seeded: dict[str, object]) -> None:
     from rsgm_core.services.annual_report import build_annual_report
 
-    with pytest.warns(DeprecationWarning, match=r"use add_project\(…, year=…\)"):
+    with pytest.warns(DeprecationWarning, match=r"use add_project\(text, year=…\)"):
         assert app.indicators.add_project(YEAR + 1, "Un projet") == ["Un projet"]
     with pytest.warns(DeprecationWarning, match=r"list_projects\(year=…\)"):
         assert app.indicators.projects(YEAR + 1) == ["Un projet"]
     with pytest.warns(DeprecationWarning, match="list_event_figures"):
         assert len(app.indicators.events(Period.year(YEAR))) == 2
-    with pytest.warns(DeprecationWarning, match=r"use national_export\(…, year=…\)"):
+    with pytest.warns(DeprecationWarning, match=r"use national_export\(year=…, cdg=…\)"):
         assert app.indicators.national_export(YEAR, "CDG79").cdg == "CDG79"
     with pytest.warns(DeprecationWarning, match=r"use app\.indicators\.annual_report\(year=…"):
         assert build_annual_report(app.deps, YEAR).projects == ("Un projet",)

@@ -296,7 +296,7 @@ def test_old_network_names_still_work_with_a_warning(census_app: App) -> None:
         assert network.roles(dep.id) == [assignment]
     with pytest.warns(DeprecationWarning, match="list_warnings"):
         assert ["1 animateur(s)" in w for w in network.warnings()] == [True]  # type: ignore[operator]
-    with pytest.warns(DeprecationWarning, match="keyword-only now; pass on=…"):
+    with pytest.warns(DeprecationWarning, match=r"use the keyword-only \w+\(…, on=…\)"):
         network.record_attendance(claire, "matinale", TODAY, registered=True, attended=True)
     with pytest.warns(DeprecationWarning, match=r"use list_disengaged\(\)") as caught:
         assert network.disengaged() == []
@@ -305,7 +305,7 @@ def test_old_network_names_still_work_with_a_warning(census_app: App) -> None:
         assert [h.member.id for h in network.activate("79030")] == [claire]
     with pytest.warns(DeprecationWarning, match=r"created_on=…\) is deprecated; use on=…"):
         network.set_committee("suivi", [Seat(SeatKind.SGM, claire, MELLOIS)], created_on=TODAY)
-    with pytest.warns(DeprecationWarning, match="keyword-only now; pass on=…"):
+    with pytest.warns(DeprecationWarning, match=r"use the keyword-only \w+\(…, on=…\)"):
         assert network.record_meeting("suivi", TODAY).meetings == (TODAY,)
 
 
