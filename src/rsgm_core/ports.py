@@ -19,7 +19,6 @@ from __future__ import annotations
 import abc
 import builtins
 import datetime as dt
-import functools
 import operator
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -82,14 +81,15 @@ R = TypeVar("R")
 Where = Mapping[str, Any]
 
 
-def field_names(record: Any) -> frozenset[str]:
+def field_names(record: type[Any]) -> frozenset[str]:
     """The names of the fields of an attrs record class."""
-    return _field_names(record)
+    names = _FIELD_NAMES.get(record)
+    if names is None:
+        names = _FIELD_NAMES[record] = frozenset(attrs.fields_dict(record))
+    return names
 
 
-@functools.cache
-def _field_names(record: Any) -> frozenset[str]:
-    return frozenset(attrs.fields_dict(record))
+_FIELD_NAMES: dict[type[Any], frozenset[str]] = {}  # by record class, filled on first use
 
 
 def _references(value: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
@@ -456,20 +456,21 @@ def matches(record: Any, where: Where | None) -> bool:
     return True
 
 
-def value_compared_fields(record: Any) -> frozenset[str]:
+def value_compared_fields(record: type[Any]) -> frozenset[str]:
     """Fields whose stored text is not canonical (``Decimal``, zoned ``datetime``): a backend
     storing text must compare them by value."""
-    return _value_compared_fields(record)
+    names = _VALUE_COMPARED.get(record)
+    if names is None:
+        hints = typing.get_type_hints(record)
+        names = _VALUE_COMPARED[record] = frozenset(
+            name
+            for name, hint in hints.items()
+            if {Decimal, dt.datetime} & {hint, *typing.get_args(hint)}
+        )
+    return names
 
 
-@functools.cache
-def _value_compared_fields(record: Any) -> frozenset[str]:
-    hints = typing.get_type_hints(record)
-    return frozenset(
-        name
-        for name, hint in hints.items()
-        if {Decimal, dt.datetime} & {hint, *typing.get_args(hint)}
-    )
+_VALUE_COMPARED: dict[type[Any], frozenset[str]] = {}  # by record class, filled on first use
 
 
 class Repository(abc.ABC, Generic[R]):

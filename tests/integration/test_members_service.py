@@ -323,7 +323,7 @@ def test_old_member_names_still_work_with_a_warning(census_app: App, claire: str
     assert member.id == prospect.id and item.member_id == prospect.id
     with pytest.warns(DeprecationWarning, match=r"use the keyword-only \w+\(…, on=…\)"):
         assert members.announce_departure(claire, dt.date(2025, 6, 30)).leaving_on
-    with census_app.transaction() as uow:
+    with census_app.deps.transaction() as uow:
         with pytest.warns(DeprecationWarning, match=r"add_in\(\) .* use add\(\) instead"):
             zoe = members.add_in(uow, "Zoé", "Bernard")
         with pytest.warns(DeprecationWarning, match=r"use add_position\(\) instead"):

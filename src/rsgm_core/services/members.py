@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import uuid
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -348,7 +349,7 @@ def _add_member(
         )
     if welcome and email:
         queue_message(deps, uow, "member_welcome", email, {"member": member, "commune": None})
-    uow.after_commit.append(lambda: deps.hooks.on_member_added(member))
+    uow.after_commit.append(functools.partial(deps.hooks.on_member_added, member))
     return member
 
 
@@ -371,7 +372,7 @@ def _add_position(
         member_id=member_id,
         commune=commune,
         function=enum_of(Function, function, "fonction"),
-        work_time=work_time,  # type: ignore[arg-type]  # the converter checks and makes a Decimal
+        work_time=work_time,  # validate_work_time makes it a Decimal, refusing a float
         status=enum_of(Status, status, "statut"),
         permanent=permanent,
         start=start,
