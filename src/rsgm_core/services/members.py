@@ -213,9 +213,9 @@ class MemberService:
                 uow.onboarding_items.add_all(
                     checklist(successor.id, day, [new_id() for _ in range(len(ONBOARDING))])
                 )
-            from rsgm_core.services.access_revocation import revoke_on_departure
+            from rsgm_core.services.access_revocation import _revoke_on_departure
 
-            revoke_on_departure(self.deps, uow, gone, on=day, reason=f"départ : {why.value}")
+            _revoke_on_departure(self.deps, uow, gone, on=day, reason=f"départ : {why.value}")
         return gone
 
     @keyword_only("on", after=2)
