@@ -271,9 +271,24 @@ class MemberService:
     # Deprecated names kept for one release (their old signatures and results).
 
     @deprecated("add()")
-    def add_in(self, uow: UnitOfWork, first_name: str, last_name: str, **options: Any) -> Member:
+    def add_in(
+        self,
+        uow: UnitOfWork,
+        first_name: str,
+        last_name: str,
+        *,
+        email: str | None = None,
+        phone: str | None = None,
+        lifecycle: Lifecycle | str = Lifecycle.ACTIVE,
+        arrival: dt.date | None = None,
+        helper: bool = False,
+        welcome: bool = False,
+    ) -> Member:
         """Deprecated: use :meth:`add` (with ``position=`` to record a position with it)."""
-        return _add_member(uow, self.deps, first_name, last_name, **options)
+        return _add_member(
+            uow, self.deps, first_name, last_name, email=email, phone=phone,
+            lifecycle=lifecycle, arrival=arrival, helper=helper, welcome=welcome,
+        )  # fmt: skip
 
     @deprecated("add_position()")
     def add_position_in(
@@ -282,10 +297,18 @@ class MemberService:
         member_id: str,
         commune: str,
         function: Function | str,
-        **options: Any,
+        *,
+        work_time: Decimal | int = 1,
+        status: Status | str = Status.TITULAIRE,
+        permanent: bool = True,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
     ) -> Position:
         """Deprecated: use :meth:`add_position`, or :meth:`add` with ``position=``."""
-        return _add_position(uow, self.deps, member_id, commune, function, **options)
+        return _add_position(
+            uow, self.deps, member_id, commune, function, work_time=work_time, status=status,
+            permanent=permanent, start=start, end=end,
+        )  # fmt: skip
 
     @deprecated("list_onboarding_items()")
     def onboarding(self, member_id: str) -> list[OnboardingItem]:
