@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import enum
 import functools
@@ -46,6 +47,8 @@ from rsgm_core.ports import UnitOfWork
 from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
+    from typing_extensions import deprecated as typed_deprecated
+
     from rsgm_core.services.deps import Deps
 
 E = TypeVar("E", bound=enum.Enum)
@@ -319,6 +322,27 @@ class MemberService:
     def overdue(self, *, on: dt.date | None = None) -> list[tuple[Member, OnboardingItem]]:
         """Deprecated: use :meth:`list_overdue_steps` (which returns :class:`OverdueStep`)."""
         return [(o.member, o.item) for o in self.list_overdue_steps(on=on)]
+
+    if TYPE_CHECKING:  # the former names, attached below at run time: typed for a caller's checker
+
+        @typed_deprecated("use app.members.list_members()")
+        def list(self, *, lifecycle: Lifecycle | str | None = None) -> builtins.list[Member]: ...
+        @typed_deprecated("use app.members.list_positions()")
+        def positions(
+            self, *, member_id: str | None = None, commune: str | None = None
+        ) -> builtins.list[Position]: ...
+        @typed_deprecated("use app.members.import_members()")
+        def import_(
+            self,
+            path: str | Path,
+            *,
+            mapping: Mapping[str, str] | None = None,
+            dry_run: bool = False,
+        ) -> ImportReport: ...
+        @typed_deprecated("use app.members.mark_invited()")
+        def invite(self, member_id: str) -> Member: ...
+        @typed_deprecated("use app.members.mark_active()")
+        def activate(self, member_id: str, *, arrival: dt.date | None = None) -> Member: ...
 
 
 deprecated_aliases(
