@@ -55,7 +55,7 @@ def seed(app: App) -> dict[str, object]:
     groups = small_communes(app)
     first, second = list(groups)[:2]
     places = groups[first][:6] + groups[second][:4]  # 10 communes, 6 + 4
-    with app.transaction() as uow:
+    with app.deps.transaction() as uow:
         for i in range(12):
             departed = i >= 10
             uow.members.add(

@@ -4,31 +4,37 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rsgm_core._compat import warn_deprecated
 from rsgm_core.plugin_manager import Hooks, make_plugin_manager
 from rsgm_core.services.deps import Deps
 from rsgm_core.settings import Settings
 
 if TYPE_CHECKING:
+    from typing_extensions import deprecated
+
     from rsgm_core.ports import Storage, UnitOfWork
     from rsgm_core.services.access import AccessService
     from rsgm_core.services.advice import AdviceService
     from rsgm_core.services.billing import BillingService
     from rsgm_core.services.census import CensusService
+    from rsgm_core.services.charters import CharterService
     from rsgm_core.services.directory import DirectoryService
     from rsgm_core.services.event_mail import EventMailService
     from rsgm_core.services.events import EventService
     from rsgm_core.services.indicators import IndicatorService
     from rsgm_core.services.members import MemberService
     from rsgm_core.services.memberships import MembershipService
+    from rsgm_core.services.moderation import ModerationService
     from rsgm_core.services.network import NetworkService
     from rsgm_core.services.outbox import OutboxService
     from rsgm_core.services.partners import PartnerService
+    from rsgm_core.services.platform_export import PlatformService
     from rsgm_core.services.registrations import RegistrationService
     from rsgm_core.services.rgpd import RgpdService
     from rsgm_core.services.surveys import SurveyService
@@ -117,20 +123,22 @@ class App:
         """Today in the CDG's zone."""
         return self.deps.today()
 
-    @contextmanager
-    def transaction(self) -> Iterator[UnitOfWork]:
-        """A unit of work for storage-level tools (``rsgm db``): commit at the end of the block,
-        roll back on any exception. Use cases open their own; callers need not."""
-        with self.deps.transaction() as uow:
-            yield uow
+    if TYPE_CHECKING:
 
-    # --- The areas, one attribute each. -------------------------------------------------------
+        @deprecated("use app.deps.transaction()")
+        def transaction(self) -> AbstractContextManager[UnitOfWork]: ...
 
-    @cached_property
-    def outbox(self) -> OutboxService:
-        from rsgm_core.services.outbox import OutboxService
+    else:
 
-        return OutboxService(self.deps)
+        def transaction(self) -> AbstractContextManager[UnitOfWork]:
+            """Deprecated since 0.2.0: a storage-level tool opens ``app.deps.transaction()``; use
+            cases open their own units of work."""
+            warn_deprecated("app.transaction()", "app.deps.transaction()")
+            return self.deps.transaction()
+
+    # The areas, one attribute each, built on first use.
+
+    # The territory and the people.
 
     @cached_property
     def census(self) -> CensusService:
@@ -141,44 +149,40 @@ class App:
 
     @cached_property
     def members(self) -> MemberService:
+        """People of the network, their positions, lifecycle and onboarding."""
         from rsgm_core.services.members import MemberService
 
         return MemberService(self.deps)
 
     @cached_property
     def directory(self) -> DirectoryService:
+        """Contact details, expertises and software, town halls, consent and search (MEM-2, MEM-3)."""
         from rsgm_core.services.directory import DirectoryService
 
         return DirectoryService(self.deps)
 
     @cached_property
     def network(self) -> NetworkService:
+        """Networks, their governance and roles, engagement, continuity and mutual help (NET-1..NET-4)."""
         from rsgm_core.services.network import NetworkService
 
         return NetworkService(self.deps)
 
     @cached_property
     def partners(self) -> PartnerService:
+        """The partner directory (MEM-10)."""
         from rsgm_core.services.partners import PartnerService
 
         return PartnerService(self.deps)
 
     @cached_property
     def rgpd(self) -> RgpdService:
+        """The right of access, erasure and the retention purge (MEM-11)."""
         from rsgm_core.services.rgpd import RgpdService
 
         return RgpdService(self.deps)
 
-    # --- members slice: new areas go here. ----------------------------------------------------
-
-    @cached_property
-    def tariffs(self) -> TariffService:
-        """Deprecated since 0.2.0: :attr:`memberships` and :attr:`billing` (each method warns)."""
-        from rsgm_core.services.tariffs import TariffService
-
-        return TariffService(self.deps)
-
-    # --- tariffs slice: new areas go here. ----------------------------------------------------
+    # Memberships and billing.
 
     @cached_property
     def memberships(self) -> MembershipService:
@@ -195,73 +199,87 @@ class App:
         return BillingService(self.deps)
 
     @cached_property
+    def tariffs(self) -> TariffService:
+        """Deprecated since 0.2.0: :attr:`memberships` and :attr:`billing` (each method warns)."""
+        from rsgm_core.services.tariffs import TariffService
+
+        return TariffService(self.deps)
+
+    # Events.
+
+    @cached_property
     def events(self) -> EventService:
+        """Events, their sessions, timeline and calendar."""
         from rsgm_core.services.events import EventService
 
         return EventService(self.deps)
 
     @cached_property
-    def surveys(self) -> SurveyService:
-        from rsgm_core.services.surveys import SurveyService
-
-        return SurveyService(self.deps)
-
-    # --- events slice: new areas go here. -----------------------------------------------------
-
-    @cached_property
     def registrations(self) -> RegistrationService:
+        """Who comes to an event's sessions, and the waiting list."""
         from rsgm_core.services.registrations import RegistrationService
 
         return RegistrationService(self.deps)
 
     @cached_property
     def event_mail(self) -> EventMailService:
+        """The messages of an event."""
         from rsgm_core.services.event_mail import EventMailService
 
         return EventMailService(self.deps)
 
     @cached_property
+    def surveys(self) -> SurveyService:
+        """Surveys (SUR-1, EVT-9) and the newsletter cadence (EVT-10)."""
+        from rsgm_core.services.surveys import SurveyService
+
+        return SurveyService(self.deps)
+
+    # The collaborative platform.
+
+    @cached_property
     def access(self) -> AccessService:
+        """CDG staff, spaces, agreements, invitations and revocations."""
         from rsgm_core.services.access import AccessService
 
         return AccessService(self.deps)
 
-    # --- access slice: new areas go here. -----------------------------------------------------
-
-    if TYPE_CHECKING:  # the module's list above is shared; the access slice's areas are here
-        from rsgm_core.services.charters import CharterService
-        from rsgm_core.services.moderation import ModerationService
-        from rsgm_core.services.platform_export import PlatformService
-
     @cached_property
     def charters(self) -> CharterService:
+        """Charter versions and their signatures."""
         from rsgm_core.services.charters import CharterService
 
         return CharterService(self.deps)
 
     @cached_property
     def moderation(self) -> ModerationService:
+        """Abuse reports, sanctions and their lifting."""
         from rsgm_core.services.moderation import ModerationService
 
         return ModerationService(self.deps)
 
     @cached_property
     def platform(self) -> PlatformService:
+        """What a collaboration platform must apply, and its account export."""
         from rsgm_core.services.platform_export import PlatformService
 
         return PlatformService(self.deps)
 
     @cached_property
     def toolbox(self) -> ToolboxService:
+        """The knowledge base: resources, versions, followers, search (KNB-1..KNB-5)."""
         from rsgm_core.services.toolbox import ToolboxService
 
         return ToolboxService(self.deps)
 
     @cached_property
     def advice(self) -> AdviceService:
+        """Requests for advice, answers and referrals (CNS-1, CNS-2)."""
         from rsgm_core.services.advice import AdviceService
 
         return AdviceService(self.deps)
+
+    # Reporting and messages.
 
     @cached_property
     def indicators(self) -> IndicatorService:
@@ -271,7 +289,12 @@ class App:
 
         return IndicatorService(self.deps)
 
-    # --- knowledge and indicators slice: new areas go here. -----------------------------------
+    @cached_property
+    def outbox(self) -> OutboxService:
+        """Messages queued with a write and delivered after its commit; the dead letters."""
+        from rsgm_core.services.outbox import OutboxService
+
+        return OutboxService(self.deps)
 
     def info(self) -> dict[str, Any]:
         """What ``rsgm db info`` prints: the backend, its schema, the plugins, record counts."""

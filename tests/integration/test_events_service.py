@@ -256,7 +256,7 @@ def test_host_commune_follows_a_merge_TER_5(app: App) -> None:
         [SessionPlan(DAY, "Caunay")],
         host_commune="79060",
     )
-    with app.transaction() as uow:
+    with app.deps.transaction() as uow:
         moved = uow.reassign_commune("79060", "79307")
     assert moved == {"events": 1}
     assert app.events.get(planned.event.id).event.host_commune == "79307"

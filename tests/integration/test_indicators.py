@@ -155,7 +155,7 @@ def test_net4_objectives_reported_with_their_indicators(
     app.network.create_departmental_network("Réseau des SGM des Deux-Sèvres")
     network = app.network.departmental()
     objective = Objective(ObjectiveKind.OPERATIONAL, "Faire venir les SGM", ("taux_participation",))
-    with app.transaction() as uow:
+    with app.deps.transaction() as uow:
         import attrs
 
         uow.networks.update(attrs.evolve(network, objectives=(objective,)))

@@ -323,12 +323,19 @@ def test_old_member_names_still_work_with_a_warning(census_app: App, claire: str
     assert member.id == prospect.id and item.member_id == prospect.id
     with pytest.warns(DeprecationWarning, match=r"use the keyword-only \w+\(…, on=…\)"):
         assert members.announce_departure(claire, dt.date(2025, 6, 30)).leaving_on
-    with census_app.transaction() as uow:
+    with census_app.deps.transaction() as uow:
         with pytest.warns(DeprecationWarning, match=r"add_in\(\) .* use add\(\) instead"):
-            zoe = members.add_in(uow, "Zoé", "Bernard")
+            zoe = members.add_in(uow, "Zoé", "Bernard", helper=True)
         with pytest.warns(DeprecationWarning, match=r"use add_position\(\) instead"):
-            members.add_position_in(uow, zoe.id, "79030", "sgm")
-    assert len(members.list_positions(member_id=zoe.id)) == 1
+            members.add_position_in(uow, zoe.id, "79030", "sgm", work_time=Decimal("0.5"))
+        with (  # their old signatures: a misspelt keyword is refused, not passed on
+            pytest.warns(DeprecationWarning, match=r"add_in\(\)"),
+            pytest.raises(TypeError, match="helpr"),
+        ):
+            members.add_in(uow, "Léa", "Bernard", helpr=True)  # type: ignore[call-arg]  # wrong on purpose
+    assert zoe.helper
+    [position] = members.list_positions(member_id=zoe.id)
+    assert position.work_time == Decimal("0.5")
 
 
 def test_old_directory_names_still_work_with_a_warning(census_app: App, claire: str) -> None:

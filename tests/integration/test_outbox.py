@@ -119,7 +119,7 @@ def test_a_failure_after_queueing_leaves_neither_member_nor_message_NOT_1(
 ) -> None:
     app = open_app()
     member = Member("m-1", "Élodie", "Rousseau", EMAIL)
-    with pytest.raises(RuntimeError, match="panne"), app.transaction() as uow:
+    with pytest.raises(RuntimeError, match="panne"), app.deps.transaction() as uow:
         uow.members.add(member)
         queued = queue_message(
             app.deps, uow, "member_welcome", EMAIL, {"member": member, "commune": None}
@@ -311,3 +311,37 @@ def test_the_names_before_0_2_still_work_with_a_warning(open_app: OpenApp) -> No
         assert rendered[1] == text == rendered.text
     with pytest.warns(DeprecationWarning, match="use template=…"):
         assert app.outbox.render(name="member_welcome", context={"member": member, "commune": None})
+
+
+def test_a_failing_observer_is_logged_and_the_others_still_run(
+    open_app: OpenApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = open_app()
+    ran: list[str] = []
+
+    def failing() -> None:
+        raise RuntimeError("panne de l'observateur")
+
+    with caplog.at_level("ERROR", logger="rsgm.transaction"), app.deps.transaction() as uow:
+        uow.members.add(Member("m-1", "Élodie", "Rousseau", EMAIL))
+        uow.after_commit.extend([failing, lambda: ran.append("second")])
+    assert ran == ["second"]  # no exception reached the caller, and the next observer ran
+    assert [m.id for m in stored(app)[0]] == ["m-1"]
+    assert "l'observateur" in caplog.text and "failing" in caplog.text
+
+
+def test_a_failing_delivery_after_commit_is_logged_not_raised(
+    open_app: OpenApp, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_app()
+
+    def broken(self: OutboxService) -> DeliveryReport:
+        raise RuntimeError("panne de la remise")
+
+    monkeypatch.setattr(OutboxService, "deliver_due", broken)
+    with caplog.at_level("ERROR", logger="rsgm.transaction"):
+        member = app.members.add("Élodie", "Rousseau", email=EMAIL, welcome=True)
+    members, messages = stored(app)
+    assert [m.id for m in members] == [member.id]
+    assert [m.status for m in messages] == [MessageStatus.PENDING]  # left for the next round
+    assert "remise des messages" in caplog.text

@@ -195,6 +195,28 @@ def test_none_filter_matches_missing_values(app: App) -> None:
         assert uow.populations.count({"totale": None}) == 1
 
 
+@pytest.mark.parametrize("kind", [tuple, list, set, frozenset])
+def test_none_in_a_one_of_filter_matches_missing_values(app: App, kind: type) -> None:
+    fill(app)
+    with app.storage.unit_of_work(read_only=True) as uow:
+        either = kind([None, ELODIE.email])
+        assert uow.members.list({"email": either}) == [ELODIE, JEAN]
+        assert uow.members.count({"email": either}) == 2
+        assert uow.members.list({"email": kind([None])}) == [JEAN]
+        assert uow.communes.list({"epci": kind([None])}) == [AJACCIO, OLD, BASSE_TERRE]
+        assert uow.populations.count({"totale": kind([None, 290])}) == 2
+
+
+def test_app_transaction_is_a_deprecated_alias_of_deps_transaction(app: App) -> None:
+    with (
+        pytest.warns(DeprecationWarning, match=r"app\.transaction\(\) is deprecated"),
+        app.transaction() as uow,
+    ):
+        uow.members.add(ELODIE)
+    with app.deps.read() as uow:
+        assert uow.members.list() == [ELODIE]
+
+
 def test_unknown_filter_field_is_a_validation_error(app: App) -> None:
     fill(app)
     with app.storage.unit_of_work() as uow:

@@ -110,7 +110,7 @@ def test_join_charges_the_stratum_of_the_population_in_force_TAR_1_TER_2(pack: A
      (2_001, "300"), (3_500, "300")],
 )  # fmt: skip
 def test_stratum_bounds_are_inclusive_TAR_1(pack: App, population: int, fee: str) -> None:
-    with pack.transaction() as uow:
+    with pack.deps.transaction() as uow:
         uow.populations.update(PopulationFigure(AUBIGNY, 2022, population))
     assert pack.memberships.join(AUBIGNY, year=2025).fee == Decimal(fee)
 
@@ -118,7 +118,7 @@ def test_stratum_bounds_are_inclusive_TAR_1(pack: App, population: int, fee: str
 def test_a_commune_above_3500_is_refused_never_charged_0_TAR_1(pack: App) -> None:
     error = refused(pack, RuleViolation, "TAR-1", pack.memberships.join, BRESSUIRE, year=2025)
     assert "19970" in error.message and BRESSUIRE in error.message
-    with pack.transaction() as uow:
+    with pack.deps.transaction() as uow:
         uow.populations.update(PopulationFigure(AUBIGNY, 2022, 3_501))
     refused(pack, RuleViolation, "TAR-1", pack.memberships.join, AUBIGNY, year=2025)
 

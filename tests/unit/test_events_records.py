@@ -76,7 +76,7 @@ def test_series_validates_its_rule_EVT_8() -> None:
 @pytest.fixture(scope="module")
 def moselle_and_deux_sevres() -> Iterator[App]:
     with rsgm_core.open("memory://") as app:
-        with app.transaction() as uow:
+        with app.deps.transaction() as uow:
             uow.meta.add(MetaEntry("territory", '["57", "79"]'))
         yield app
 

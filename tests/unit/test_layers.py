@@ -23,6 +23,7 @@ CONTRACTS = CONFIG["tool"]["importlinter"]["contracts"]
 # ``python -m rsgm_core`` entry, the deprecation helpers).
 CORE_MODULES = {
     "rsgm_core.ports",
+    "rsgm_core.records",
     "rsgm_core.errors",
     "rsgm_core.settings",
     "rsgm_core.hookspecs",

@@ -133,7 +133,7 @@ def validate_email(
     return f"{local}@{domain.lower()}"
 
 
-def validate_work_time(fraction: Decimal) -> Decimal:
+def validate_work_time(fraction: Decimal | int) -> Decimal:
     """MEM-1: a work-time fraction q satisfies 0 < q <= 1; money-like, so Decimal only."""
     if isinstance(fraction, float) or not isinstance(fraction, Decimal | int):
         raise ValidationError(

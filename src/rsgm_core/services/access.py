@@ -29,8 +29,8 @@ from rsgm_core.domain.access_records import (
     community_referents,
 )
 from rsgm_core.domain.charters import SpaceKind
-from rsgm_core.services.access_facts import decide_for, find_member, parse_enum, require_admin
-from rsgm_core.services.access_revocation import revoke_for_position
+from rsgm_core.services.access_facts import _decide_for, _find_member, _require_admin, parse_enum
+from rsgm_core.services.access_revocation import _revoke_for_position
 from rsgm_core.services.charters import CharterService
 from rsgm_core.services.members import new_id
 from rsgm_core.services.moderation import ModerationService
@@ -91,7 +91,7 @@ class AccessService:
         """CHA-2: record a member as CDG staff (since ``on``); only they can be administrators.
         Recording them again changes ``administrator``."""
         with self.deps.transaction() as uow:
-            found = find_member(uow, member_id, rule="CHA-2")
+            found = _find_member(uow, member_id, rule="CHA-2")
             staff = CdgStaff(found.id, administrator, self.deps.on(on))
             if uow.cdg_staff.find(found.id) is None:
                 return uow.cdg_staff.add(staff)
@@ -119,9 +119,9 @@ class AccessService:
         Without ``by``, the invitation is taken as coming from an administrator."""
         wanted = parse_enum(Role, role, "rôle", "CHA-5")
         with self.deps.read() as uow:
-            person = find_member(uow, member_id, rule="CHA-2")
-            admin = find_member(uow, by, rule="CHA-2") if by else None
-            decision, _ = decide_for(
+            person = _find_member(uow, member_id, rule="CHA-2")
+            admin = _find_member(uow, by, rule="CHA-2") if by else None
+            decision, _ = _decide_for(
                 uow, person, wanted, uow.spaces.get(space_id), self.deps.on(on),
                 commune=commune, admin=admin, assume_invited=by is None,
             )  # fmt: skip
@@ -143,10 +143,10 @@ class AccessService:
         day = self.deps.on(on)
         wanted = parse_enum(Role, role, "rôle", "CHA-5")
         with self.deps.transaction() as uow:
-            person = find_member(uow, member_id, rule="CHA-2")
-            admin = find_member(uow, by, rule="CHA-2")
+            person = _find_member(uow, member_id, rule="CHA-2")
+            admin = _find_member(uow, by, rule="CHA-2")
             space = uow.spaces.get(space_id)
-            decision, basis = decide_for(
+            decision, basis = _decide_for(
                 uow, person, wanted, space, day, commune=commune, admin=admin
             )
             decision.raise_if_refused()
@@ -169,8 +169,8 @@ class AccessService:
         """Withdraw the member's access to one space, or to all; returns the grants revoked."""
         day = self.deps.on(on)
         with self.deps.transaction() as uow:
-            person = find_member(uow, member_id, rule="CHA-7")
-            require_admin(uow, find_member(uow, by, rule="CHA-2"), rule="CHA-2")
+            person = _find_member(uow, member_id, rule="CHA-7")
+            _require_admin(uow, _find_member(uow, by, rule="CHA-2"), rule="CHA-2")
             held = uow.grants.list({"member_id": person.id})
             if space_id is not None:
                 uow.spaces.get(space_id)
@@ -198,7 +198,7 @@ class AccessService:
         day = self.deps.on(on)
         with self.deps.transaction() as uow:
             position = uow.positions.update(close_position(uow.positions.get(position_id), on=day))
-            return revoke_for_position(self.deps, uow, position, on=day)
+            return _revoke_for_position(self.deps, uow, position, on=day)
 
     # Agreements (CHA-3, CHA-4)
 
@@ -219,14 +219,14 @@ class AccessService:
         who = parse_enum(AgreementParty, party, "partie", "CHA-4")
         day = self.deps.on(on)
         with self.deps.transaction() as uow:
-            person = find_member(uow, member_id, rule="CHA-4")
-            giver = find_member(uow, by, rule="CHA-4")
+            person = _find_member(uow, member_id, rule="CHA-4")
+            giver = _find_member(uow, by, rule="CHA-4")
             space = uow.spaces.get(space_id)
             if who is AgreementParty.ADMINISTRATOR:
-                require_admin(uow, giver, rule="CHA-4")
+                _require_admin(uow, giver, rule="CHA-4")
             check_agreement_space(who, space)
             if who is AgreementParty.REFERENT and space.epci is not None:
-                require_referent(uow, giver, space.epci, day)
+                _require_referent(uow, giver, space.epci, day)
             agreement = Agreement(new_id(), person.id, space.id, who, giver.id, day)
             return uow.agreements.add(agreement)
 
@@ -348,13 +348,13 @@ def _of_member_in_space(
     """The filter on a member (by id or e-mail, ``rule`` naming an unknown one) and a space."""
     where: dict[str, object] = {}
     if member_id:
-        where["member_id"] = find_member(uow, member_id, rule=rule).id
+        where["member_id"] = _find_member(uow, member_id, rule=rule).id
     if space_id is not None:
         where["space_id"] = space_id
     return where or None
 
 
-def require_referent(uow: UnitOfWork, giver: Member, epci: str, day: dt.date) -> Member:
+def _require_referent(uow: UnitOfWork, giver: Member, epci: str, day: dt.date) -> Member:
     """CHA-4: ``giver`` holds, on ``day``, the community-referent role in the community network
     of ``epci`` (the networks, roles and names are read here, the rule is
     :func:`~rsgm_core.domain.access_records.check_referent`)."""
@@ -368,4 +368,4 @@ def require_referent(uow: UnitOfWork, giver: Member, epci: str, day: dt.date) ->
     )
 
 
-__all__ = ["DEPARTMENTAL_ID", "AccessService", "parse_enum", "require_referent"]
+__all__ = ["DEPARTMENTAL_ID", "AccessService", "parse_enum"]

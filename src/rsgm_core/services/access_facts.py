@@ -45,7 +45,7 @@ def parse_enum(kind: type[E], value: E | str, label: str, rule: str) -> E:
     return read_enum(kind, value, f"{label} inconnu(e)", rule=rule, choices="au choix")
 
 
-def find_member(uow: UnitOfWork, ref: str | None, *, rule: str) -> Member:
+def _find_member(uow: UnitOfWork, ref: str | None, *, rule: str) -> Member:
     """A member by id or e-mail address; an unknown person is an error naming the rule."""
     if ref:
         found = uow.members.find(ref)
@@ -57,12 +57,16 @@ def find_member(uow: UnitOfWork, ref: str | None, *, rule: str) -> Member:
     raise NotFoundError(f"personne inconnue : {ref!r}", rule=rule, value=ref)
 
 
-def require_admin(uow: UnitOfWork, member: Member, *, rule: str) -> Member:
+#: The name the knowledge areas (services/toolbox.py, services/advice.py) import; not public API.
+find_member = _find_member
+
+
+def _require_admin(uow: UnitOfWork, member: Member, *, rule: str) -> Member:
     """CHA-2: ``member`` is a CDG administrator (their staff record read from storage)."""
     return check_administrator(member, uow.cdg_staff.find(member.id), rule=rule)
 
 
-def population_of(uow: UnitOfWork, commune: str, year: int) -> int:
+def _population_of(uow: UnitOfWork, commune: str, year: int) -> int:
     """The population used for thresholds (TER-2): the figure in force in ``year``, else the
     latest one imported."""
     figures = uow.populations.list({"commune": commune})
@@ -78,14 +82,14 @@ def population_of(uow: UnitOfWork, commune: str, year: int) -> int:
         return max(figures, key=lambda f: f.vintage).for_thresholds[0]
 
 
-def charter_status(uow: UnitOfWork, commune: str, day: dt.date) -> CharterStatus:
+def _charter_status(uow: UnitOfWork, commune: str, day: dt.date) -> CharterStatus:
     """CHA-1: the charter status of ``commune`` from the versions and signatures on record."""
     uow.communes.get(commune)
     return status_of(
         commune,
         versions=uow.charter_versions.list(),
         signatures=uow.signatures.list({"commune": commune}),
-        population=population_of(uow, commune, day.year),
+        population=_population_of(uow, commune, day.year),
     )
 
 
@@ -105,7 +109,7 @@ def _basis(
     return candidates[0] if candidates else None
 
 
-def decide_for(
+def _decide_for(
     uow: UnitOfWork,
     member: Member,
     role: Role,
@@ -129,7 +133,7 @@ def decide_for(
     candidate = Candidate(member_id=member.id, email=member.email or "")
     if basis is not None:
         place = uow.communes.get(basis.commune)
-        population = population_of(uow, place.code, day.year)
+        population = _population_of(uow, place.code, day.year)
         signatures = uow.signatures.list({"commune": place.code})
         versions = uow.charter_versions.list()
         signed = bool(versions) and not missing_signatures(
@@ -184,13 +188,4 @@ def _nominative(uow: UnitOfWork, member: Member, basis: Position | None) -> list
     return []
 
 
-__all__ = [
-    "SGM_FUNCTIONS",
-    "CharterStatus",
-    "charter_status",
-    "decide_for",
-    "find_member",
-    "parse_enum",
-    "population_of",
-    "require_admin",
-]
+__all__ = ["SGM_FUNCTIONS", "CharterStatus", "parse_enum"]

@@ -19,16 +19,16 @@ if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
-__all__ = ["employers", "notify_employer", "revoke_for_position", "revoke_on_departure", "users"]
+__all__: list[str] = []  # composition helpers of the access areas, private to them
 
 
-def users(uow: UnitOfWork) -> list[Member]:
+def _users(uow: UnitOfWork) -> list[Member]:
     """Members with an account on the platform: an active grant and an address."""
     ids = {g.member_id for g in uow.grants.list() if g.active}
     return [m for m in uow.members.list({"id": ids}) if m.email] if ids else []
 
 
-def employers(uow: UnitOfWork, member: Member, day: dt.date) -> list[str | None]:
+def _employers(uow: UnitOfWork, member: Member, day: dt.date) -> list[str | None]:
     """The collectivities employing ``member`` on ``day`` (or whose position ends that day)."""
     communes = {
         p.commune
@@ -39,7 +39,7 @@ def employers(uow: UnitOfWork, member: Member, day: dt.date) -> list[str | None]
     return found or [None]
 
 
-def revoke_on_departure(
+def _revoke_on_departure(
     deps: Deps, uow: UnitOfWork, member: Member, *, on: dt.date, reason: str
 ) -> list[Grant]:
     """CHA-7, inside the departure's unit of work: every access revoked at once, and each
@@ -48,14 +48,14 @@ def revoke_on_departure(
     uow.grants.update_all(revoked)
     if revoked:
         spaces = [uow.spaces.get(g.space_id).name for g in revoked]
-        for commune in employers(uow, member, on):
-            notify_employer(
+        for commune in _employers(uow, member, on):
+            _notify_employer(
                 deps, uow, member, commune, NoticeKind.REVOCATION, on, {"spaces": spaces}
             )
     return revoked
 
 
-def revoke_for_position(
+def _revoke_for_position(
     deps: Deps, uow: UnitOfWork, position: Position, *, on: dt.date
 ) -> list[Grant]:
     """CHA-7, inside the caller's unit of work: the position ends, so the access given through
@@ -73,7 +73,7 @@ def revoke_for_position(
     uow.grants.update_all(revoked)
     if revoked:
         spaces = [uow.spaces.get(g.space_id).name for g in revoked]
-        notify_employer(
+        _notify_employer(
             deps, uow, member, position.commune, NoticeKind.REVOCATION, on, {"spaces": spaces}
         )
     return revoked
@@ -86,7 +86,7 @@ _TEMPLATES = {
 }
 
 
-def notify_employer(
+def _notify_employer(
     deps: Deps,
     uow: UnitOfWork,
     member: Member,

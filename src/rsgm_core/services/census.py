@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -116,7 +117,9 @@ class CensusService:
             changes, stored = _diff(uow, snapshot)
             result = _apply(uow, snapshot, changes, stored, self.deps.now(), progress)
             uow.after_commit.append(
-                lambda: self.deps.hooks.on_census_imported(result.changes, result.imported)
+                functools.partial(
+                    self.deps.hooks.on_census_imported, result.changes, result.imported
+                )
             )
         return result
 

@@ -17,8 +17,8 @@ from rsgm_core.domain.charters import (
     next_version,
 )
 from rsgm_core.render.formatting import format_date
-from rsgm_core.services.access_facts import charter_status, parse_enum, population_of
-from rsgm_core.services.access_revocation import users
+from rsgm_core.services.access_facts import _charter_status, _population_of, parse_enum
+from rsgm_core.services.access_revocation import _users
 from rsgm_core.services.members import new_id
 from rsgm_core.services.outbox import queue_message
 
@@ -48,7 +48,7 @@ class CharterService:
                 "title": version.title,
                 "published_on": format_date(day),
             }
-            for member in users(uow):
+            for member in _users(uow):
                 queue_message(
                     self.deps,
                     uow,
@@ -85,7 +85,7 @@ class CharterService:
             number = version if version is not None else current_version(versions).version
             signature = Signature(new_id(), commune, number, signer.strip(), cap, day, kind)
             check_signature(
-                signature, versions=versions, population=population_of(uow, commune, day.year)
+                signature, versions=versions, population=_population_of(uow, commune, day.year)
             )
             return uow.signatures.add(signature)
 
@@ -93,4 +93,4 @@ class CharterService:
         """CHA-1: the version in force, what ``commune`` signed and what is missing per kind of
         space, with the population of ``on``'s year."""
         with self.deps.read() as uow:
-            return charter_status(uow, commune, self.deps.on(on))
+            return _charter_status(uow, commune, self.deps.on(on))

@@ -8,6 +8,8 @@ back a unit of work for writing; composition calls use cases inside the same uni
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
     from rsgm_core.settings import Settings
 
 __all__ = ["Deps"]
+
+log = logging.getLogger("rsgm.transaction")
 
 
 @attrs.frozen
@@ -59,15 +63,36 @@ class Deps:
         with self.storage.unit_of_work() as uow:
             yield uow
             uow.commit()
+        # The write is committed: a failure from here on is logged, never raised to the caller,
+        # who would otherwise retry a write that happened; every observer still runs.
         if uow.queued_messages and self.settings.plugin("outbox").get("deliver_after_commit", True):
             from rsgm_core.services.outbox import OutboxService
 
-            OutboxService(self).deliver_due()  # before observers: a failing one strands nothing
+            try:
+                OutboxService(self).deliver_due()  # before observers: a failing one strands nothing
+            except Exception:
+                log.exception(
+                    "échec de la remise des messages après validation ; ils restent en attente "
+                    "pour la prochaine tournée (rsgm outbox send)"
+                )
         for callback in uow.after_commit:
-            callback()
+            try:
+                callback()
+            except Exception:
+                log.exception(
+                    "l'observateur %s a échoué après validation ; les données sont enregistrées",
+                    _name(callback),
+                )
 
     @contextmanager
     def read(self) -> Iterator[UnitOfWork]:
         """A read-only unit of work: for use cases that only look."""
         with self.storage.unit_of_work(read_only=True) as uow:
             yield uow
+
+
+def _name(callback: Callable[[], object]) -> str:
+    """What a log line calls an observer: the function a partial wraps, or the callable."""
+    while isinstance(callback, functools.partial):
+        callback = callback.func
+    return getattr(callback, "__qualname__", repr(callback))

@@ -29,6 +29,8 @@ from rsgm_core.ports import UnitOfWork
 from rsgm_core.services.members import new_id
 
 if TYPE_CHECKING:
+    from typing_extensions import deprecated as typed_deprecated
+
     from rsgm_core.services.deps import Deps
 
 
@@ -316,6 +318,11 @@ class DirectoryService:
     ) -> None:
         """Deprecated: use :meth:`set_expertises` or :meth:`set_software`."""
         _replace_facts(uow, member_id, kind, terms)
+
+    if TYPE_CHECKING:  # the former name, attached below at run time: typed for a caller's checker
+
+        @typed_deprecated("use app.directory.get_entry()")
+        def entry(self, member_id: str, *, viewer: Viewer | None = None) -> DirectoryEntry: ...
 
 
 deprecated_aliases(DirectoryService, entry="get_entry")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import enum
+import functools
 import uuid
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -45,6 +47,8 @@ from rsgm_core.ports import UnitOfWork
 from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
+    from typing_extensions import deprecated as typed_deprecated
+
     from rsgm_core.services.deps import Deps
 
 E = TypeVar("E", bound=enum.Enum)
@@ -212,9 +216,9 @@ class MemberService:
                 uow.onboarding_items.add_all(
                     checklist(successor.id, day, [new_id() for _ in range(len(ONBOARDING))])
                 )
-            from rsgm_core.services.access_revocation import revoke_on_departure
+            from rsgm_core.services.access_revocation import _revoke_on_departure
 
-            revoke_on_departure(self.deps, uow, gone, on=day, reason=f"départ : {why.value}")
+            _revoke_on_departure(self.deps, uow, gone, on=day, reason=f"départ : {why.value}")
         return gone
 
     @keyword_only("on", after=2)
@@ -270,9 +274,24 @@ class MemberService:
     # Deprecated names kept for one release (their old signatures and results).
 
     @deprecated("add()")
-    def add_in(self, uow: UnitOfWork, first_name: str, last_name: str, **options: Any) -> Member:
+    def add_in(
+        self,
+        uow: UnitOfWork,
+        first_name: str,
+        last_name: str,
+        *,
+        email: str | None = None,
+        phone: str | None = None,
+        lifecycle: Lifecycle | str = Lifecycle.ACTIVE,
+        arrival: dt.date | None = None,
+        helper: bool = False,
+        welcome: bool = False,
+    ) -> Member:
         """Deprecated: use :meth:`add` (with ``position=`` to record a position with it)."""
-        return _add_member(uow, self.deps, first_name, last_name, **options)
+        return _add_member(
+            uow, self.deps, first_name, last_name, email=email, phone=phone,
+            lifecycle=lifecycle, arrival=arrival, helper=helper, welcome=welcome,
+        )  # fmt: skip
 
     @deprecated("add_position()")
     def add_position_in(
@@ -281,10 +300,18 @@ class MemberService:
         member_id: str,
         commune: str,
         function: Function | str,
-        **options: Any,
+        *,
+        work_time: Decimal | int = 1,
+        status: Status | str = Status.TITULAIRE,
+        permanent: bool = True,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
     ) -> Position:
         """Deprecated: use :meth:`add_position`, or :meth:`add` with ``position=``."""
-        return _add_position(uow, self.deps, member_id, commune, function, **options)
+        return _add_position(
+            uow, self.deps, member_id, commune, function, work_time=work_time, status=status,
+            permanent=permanent, start=start, end=end,
+        )  # fmt: skip
 
     @deprecated("list_onboarding_items()")
     def onboarding(self, member_id: str) -> list[OnboardingItem]:
@@ -295,6 +322,27 @@ class MemberService:
     def overdue(self, *, on: dt.date | None = None) -> list[tuple[Member, OnboardingItem]]:
         """Deprecated: use :meth:`list_overdue_steps` (which returns :class:`OverdueStep`)."""
         return [(o.member, o.item) for o in self.list_overdue_steps(on=on)]
+
+    if TYPE_CHECKING:  # the former names, attached below at run time: typed for a caller's checker
+
+        @typed_deprecated("use app.members.list_members()")
+        def list(self, *, lifecycle: Lifecycle | str | None = None) -> builtins.list[Member]: ...
+        @typed_deprecated("use app.members.list_positions()")
+        def positions(
+            self, *, member_id: str | None = None, commune: str | None = None
+        ) -> builtins.list[Position]: ...
+        @typed_deprecated("use app.members.import_members()")
+        def import_(
+            self,
+            path: str | Path,
+            *,
+            mapping: Mapping[str, str] | None = None,
+            dry_run: bool = False,
+        ) -> ImportReport: ...
+        @typed_deprecated("use app.members.mark_invited()")
+        def invite(self, member_id: str) -> Member: ...
+        @typed_deprecated("use app.members.mark_active()")
+        def activate(self, member_id: str, *, arrival: dt.date | None = None) -> Member: ...
 
 
 deprecated_aliases(
@@ -348,7 +396,7 @@ def _add_member(
         )
     if welcome and email:
         queue_message(deps, uow, "member_welcome", email, {"member": member, "commune": None})
-    uow.after_commit.append(lambda: deps.hooks.on_member_added(member))
+    uow.after_commit.append(functools.partial(deps.hooks.on_member_added, member))
     return member
 
 
@@ -371,7 +419,7 @@ def _add_position(
         member_id=member_id,
         commune=commune,
         function=enum_of(Function, function, "fonction"),
-        work_time=work_time,  # type: ignore[arg-type]  # the converter checks and makes a Decimal
+        work_time=work_time,  # validate_work_time makes it a Decimal, refusing a float
         status=enum_of(Status, status, "statut"),
         permanent=permanent,
         start=start,

@@ -19,8 +19,8 @@ from rsgm_core.domain.access_records import (
 )
 from rsgm_core.errors import NotFoundError
 from rsgm_core.render.formatting import format_date
-from rsgm_core.services.access_facts import find_member, parse_enum, require_admin
-from rsgm_core.services.access_revocation import employers, notify_employer
+from rsgm_core.services.access_facts import _find_member, _require_admin, parse_enum
+from rsgm_core.services.access_revocation import _employers, _notify_employer
 from rsgm_core.services.members import new_id
 
 if TYPE_CHECKING:
@@ -48,8 +48,8 @@ class ModerationService:
         administrator then decides a sanction, or none."""
         why = check_reason(reason, "un signalement dit ce qui est reproché")
         with self.deps.transaction() as uow:
-            person = find_member(uow, member_id, rule="CHA-9")
-            reporter = find_member(uow, by, rule="CHA-9")
+            person = _find_member(uow, member_id, rule="CHA-9")
+            reporter = _find_member(uow, by, rule="CHA-9")
             if space_id is not None:
                 uow.spaces.get(space_id)
             report = AbuseReport(new_id(), person.id, reporter.id, self.deps.on(on), why, space_id)
@@ -76,8 +76,8 @@ class ModerationService:
         what = parse_enum(SanctionKind, kind, "sanction", "CHA-9")
         why = check_reason(reason, "une sanction est motivée")
         with self.deps.transaction() as uow:
-            person = find_member(uow, member_id, rule="CHA-9")
-            admin = require_admin(uow, find_member(uow, by, rule="CHA-9"), rule="CHA-9")
+            person = _find_member(uow, member_id, rule="CHA-9")
+            admin = _require_admin(uow, _find_member(uow, by, rule="CHA-9"), rule="CHA-9")
             check_not_sanctioned(
                 uow.sanctions.list({"member_id": person.id}), what, member_name=person.full_name
             )
@@ -89,8 +89,8 @@ class ModerationService:
             uow.sanctions.add(sanction)
             uow.grants.update_all(changed)
             context = {"kind": what.value, "reason": sanction.reason}
-            for commune in employers(uow, person, day):
-                notify_employer(self.deps, uow, person, commune, NoticeKind.SANCTION, day, context)
+            for commune in _employers(uow, person, day):
+                _notify_employer(self.deps, uow, person, commune, NoticeKind.SANCTION, day, context)
         return sanction
 
     def lift_sanction(
@@ -110,7 +110,7 @@ class ModerationService:
         day = self.deps.on(on)
         check_reason(reason, "la levée d'une sanction est motivée")
         with self.deps.transaction() as uow:
-            admin = require_admin(uow, find_member(uow, by, rule="CHA-9"), rule="CHA-9")
+            admin = _require_admin(uow, _find_member(uow, by, rule="CHA-9"), rule="CHA-9")
             found = uow.sanctions.find(sanction_id)
             if found is None:
                 raise NotFoundError(
@@ -130,8 +130,8 @@ class ModerationService:
                 ],
                 "removal": lifted.kind is SanctionKind.REMOVAL,
             }
-            for commune in employers(uow, person, day):
-                notify_employer(
+            for commune in _employers(uow, person, day):
+                _notify_employer(
                     self.deps, uow, person, commune, NoticeKind.SANCTION_LIFTED, day, context
                 )
         return lifted
@@ -143,7 +143,7 @@ class ModerationService:
         those in force, ``active=False``: those lifted."""
         with self.deps.read() as uow:
             where = (
-                {"member_id": find_member(uow, member_id, rule="CHA-9").id} if member_id else None
+                {"member_id": _find_member(uow, member_id, rule="CHA-9").id} if member_id else None
             )
             found = uow.sanctions.list(where)
         kept = [s for s in found if active is None or s.active is active]
@@ -159,6 +159,6 @@ class ModerationService:
             where["sendable"] = sendable
         with self.deps.read() as uow:
             if member_id is not None:
-                where["member_id"] = find_member(uow, member_id, rule="CHA-9").id
+                where["member_id"] = _find_member(uow, member_id, rule="CHA-9").id
             found = uow.employer_notices.list(where or None)
         return sorted(found, key=lambda n: (n.on, n.id))

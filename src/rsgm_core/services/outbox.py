@@ -5,6 +5,7 @@ its Message-ID is fixed when queued, so a resend after a crash carries the same 
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import json
 import logging
@@ -33,6 +34,8 @@ from rsgm_core.domain.outbox_policy import DeliveryPolicy, policy_from_options
 from rsgm_core.errors import DeliveryError, NotFoundError, PluginError, RsgmError, ValidationError
 
 if TYPE_CHECKING:
+    from typing_extensions import deprecated as typed_deprecated
+
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
@@ -310,6 +313,15 @@ class OutboxService:
             else:
                 uow.meta.update(entry)
 
+    if TYPE_CHECKING:  # the former names, attached below at run time: typed for a caller's checker
+
+        @typed_deprecated("use app.outbox.list_messages(status=…)")
+        def list(
+            self, status: MessageStatus | str | None = None
+        ) -> builtins.list[OutboxMessage]: ...
+        @typed_deprecated("use app.outbox.retry_pending()")
+        def deliver_pending(self) -> DeliveryReport: ...
+
 
 @deprecated("list_messages(status=…)", old="list()")
 def _list(self: OutboxService, status: MessageStatus | str | None = None) -> list[OutboxMessage]:
@@ -318,7 +330,7 @@ def _list(self: OutboxService, status: MessageStatus | str | None = None) -> lis
 
 _list.__name__ = _list.__qualname__ = "list"
 _list.__doc__ = "Deprecated alias of :meth:`OutboxService.list_messages`."
-OutboxService.list = _list  # type: ignore[attr-defined]  # old name, kept one release
+setattr(OutboxService, "list", _list)  # noqa: B010 - the old name, kept one release
 deprecated_aliases(OutboxService, deliver_pending="retry_pending")
 
 

@@ -23,12 +23,12 @@ if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
-__all__ = ["ExportResult", "PlatformService", "export_accounts", "platform_state"]
+__all__ = ["ExportResult", "PlatformService", "export_accounts"]
 
 CDG = "Centre de gestion"
 
 
-def platform_state(uow: UnitOfWork, day: dt.date) -> PlatformState:
+def _platform_state(uow: UnitOfWork, day: dt.date) -> PlatformState:
     """The accounts and memberships the grants give on ``day``; accounts that had access and
     have none left are to be suspended (CHA-7, CHA-9). In a space in its read-only phase a
     contributor is shown as a visitor (CHA-5)."""
@@ -67,7 +67,7 @@ def exporter_named(deps: Deps, platform: str) -> PlatformExporter:
     return exporters[platform]
 
 
-def last_export(uow: UnitOfWork, platform: str) -> PlatformExport | None:
+def _last_export(uow: UnitOfWork, platform: str) -> PlatformExport | None:
     found = uow.platform_exports.list({"platform": platform})
     return max(found, key=lambda e: (e.exported_at, e.id), default=None)
 
@@ -82,8 +82,8 @@ def export_accounts(deps: Deps, platform: str, *, since_last: bool, format: str)
             value=format,
         )
     with deps.transaction() as uow:
-        current = platform_state(uow, deps.today())
-        previous = last_export(uow, platform)
+        current = _platform_state(uow, deps.today())
+        previous = _last_export(uow, platform)
         shown = delta(previous.state if previous else PlatformState(), current)
         payload = shown if since_last else current
         text = exporter.render(

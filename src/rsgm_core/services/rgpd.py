@@ -14,6 +14,8 @@ from rsgm_core.render.exports import to_json
 from rsgm_core.serialization import unstructure
 
 if TYPE_CHECKING:
+    from typing_extensions import deprecated as typed_deprecated
+
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
@@ -95,6 +97,13 @@ class RgpdService:
             for member in due:
                 _erase(uow, member.id, day)
         return [m.id for m in due]
+
+    if TYPE_CHECKING:  # the former names, attached below at run time: typed for a caller's checker
+
+        @typed_deprecated("use app.rgpd.export_personal_data()")
+        def export(self, member_id: str) -> dict[str, Any]: ...
+        @typed_deprecated("use app.rgpd.export_personal_data_json()")
+        def export_json(self, member_id: str) -> str: ...
 
 
 deprecated_aliases(

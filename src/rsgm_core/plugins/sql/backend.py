@@ -36,6 +36,7 @@ class SqlStorage(Storage):
         #: SQLite: pooled connections kept by the storage between units of work (see
         #: SqlUnitOfWork), so that a small one pays no pool checkout and checkin. Only with a
         #: pool that hands connections across threads (a file; not ``:memory:``'s one per thread).
+        #: The pool counts them as checked out: they are, until the storage closes.
         self.idle: list[Any] = []
         self.keep_idle = isinstance(self.engine.pool, sa.pool.QueuePool) and (
             self.engine.dialect.name == "sqlite"
@@ -112,7 +113,9 @@ class SqlStorage(Storage):
         self.engine.dispose()
 
 
-_IDLE_MAX = 5  # the pool's own size
+# At most the pool's own size. The idle connections stay checked out of SQLAlchemy's pool while
+# the storage keeps them: ``pool.status()`` counts them as checked out though nothing runs.
+_IDLE_MAX = 5
 
 
 class SqlUnitOfWork(UnitOfWork):

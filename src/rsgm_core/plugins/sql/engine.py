@@ -10,8 +10,9 @@ advisory lock first, to the same effect.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -61,12 +62,12 @@ def _sqlite_on_connect(dbapi_connection: Any, _: Any) -> None:
 
 
 def _sqlite_on_begin(conn: sa.Connection) -> None:
-    driver = conn.connection.driver_connection
-    if driver.in_transaction:  # type: ignore[union-attr]
+    driver = cast(sqlite3.Connection, conn.connection.driver_connection)  # a SQLite engine
+    if driver.in_transaction:
         return  # a unit of work began it on the driver (plugins/sql/backend.py)
     read_only = conn.get_execution_options().get("rsgm_read_only", False)
     # On the driver's connection: a statement through SQLAlchemy costs more than the BEGIN itself.
-    driver.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")  # type: ignore[union-attr]
+    driver.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 # Any constant will do: advisory locks are per database and this one is only taken here.

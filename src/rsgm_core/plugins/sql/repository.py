@@ -128,8 +128,11 @@ class SqlRepository(Repository[R]):
             if isinstance(wanted, tuple | list | set | frozenset):
                 if not wanted:
                     return None
-                values = [converter.unstructure(v) for v in wanted]
-                clauses.append(f'"{name}" IN ({", ".join("?" * len(values))})')
+                values = [converter.unstructure(v) for v in wanted if v is not None]
+                one_of = f'"{name}" IN ({", ".join("?" * len(values))})'
+                if None in wanted:  # as in memory: None among the values matches a NULL
+                    one_of = f'("{name}" IS NULL OR {one_of})' if values else f'"{name}" IS NULL'
+                clauses.append(one_of)
                 params.extend(values)
             elif wanted is None:
                 clauses.append(f'"{name}" IS NULL')
@@ -168,7 +171,12 @@ class SqlRepository(Repository[R]):
         for name, wanted in (where or {}).items():
             column = self.table.c[name]
             if isinstance(wanted, tuple | list | set | frozenset):
-                clauses.append(column.in_([converter.unstructure(v) for v in wanted]))
+                one_of: sa.ColumnElement[bool] = column.in_(
+                    [converter.unstructure(v) for v in wanted if v is not None]
+                )
+                if None in wanted:  # IN never matches NULL; memory's one-of does
+                    one_of = sa.or_(column.is_(None), one_of)
+                clauses.append(one_of)
             elif wanted is None:
                 clauses.append(column.is_(None))
             else:

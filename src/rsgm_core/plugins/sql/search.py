@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from rsgm_core.domain.text import document
 from rsgm_core.errors import StorageError
 from rsgm_core.plugins.sql.rows import row_reader
-from rsgm_core.ports import COLLECTIONS, Collection
+from rsgm_core.records import COLLECTIONS, Collection
 from rsgm_core.serialization import converter
 
 log = logging.getLogger(__name__)

@@ -28,7 +28,7 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
-from rsgm_core.ports import COLLECTION_NAMED, COLLECTIONS, Collection
+from rsgm_core.records import COLLECTION_NAMED, COLLECTIONS, Collection
 from rsgm_core.serialization import converter
 
 __all__ = ["column_type", "metadata", "schema_migrations", "table_for"]

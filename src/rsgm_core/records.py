@@ -1,0 +1,426 @@
+"""The kinds of record kept in storage, each declared once by one :class:`Collection` entry of
+:data:`COLLECTIONS`.
+
+An entry gives its name, its record class, its key, its French label and what the SQL schema needs
+beyond the record's fields (indexes, references, columns added by later migrations). The SQL
+tables are derived from the record classes and those entries (:mod:`rsgm_core.plugins.sql.tables`);
+both built-in backends build their repositories from that list, on first use. Adding a kind of
+record means an attrs class, one line here, one annotation on :class:`rsgm_core.ports.UnitOfWork`
+(a test checks they agree) and, for SQL, a migration.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Iterable, Mapping
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from rsgm_core.domain.access import Grant, Sanction, Space
+from rsgm_core.domain.access_records import (
+    AbuseReport,
+    Agreement,
+    CdgStaff,
+    EmployerNotice,
+    PlatformExport,
+)
+from rsgm_core.domain.advice import AdviceRequest
+from rsgm_core.domain.animation import Newsletter, RecurringSeries, Survey, SurveyAnswer
+from rsgm_core.domain.billing import Intervention, Trainee
+from rsgm_core.domain.census import CensusImport, MetaEntry
+from rsgm_core.domain.charters import CharterVersion, Signature
+from rsgm_core.domain.conventions import Convention
+from rsgm_core.domain.directory import Consent, DirectoryFact
+from rsgm_core.domain.engagement import AttendanceFact, RoleAssignment
+from rsgm_core.domain.events import Event, Registration, Session
+from rsgm_core.domain.governance import Committee, Network
+from rsgm_core.domain.lifecycle import OnboardingItem
+from rsgm_core.domain.members import Member, Position
+from rsgm_core.domain.messages import OutboxMessage
+from rsgm_core.domain.partners import Partner
+from rsgm_core.domain.tariffs import Membership
+from rsgm_core.domain.territory import (
+    Arrondissement,
+    Commune,
+    Departement,
+    Epci,
+    PopulationFigure,
+)
+from rsgm_core.domain.text import Weights
+from rsgm_core.domain.toolbox import SEARCH_FIELDS, Resource, latest_by
+from rsgm_core.domain.toolbox_records import Attachment, Follower
+from rsgm_core.domain.town_hall import TownHall
+
+__all__ = [
+    "COLLECTIONS",
+    "COLLECTION_NAMED",
+    "COLLECTION_OF",
+    "Collection",
+    "field_names",
+]
+
+R = TypeVar("R")
+
+
+def field_names(record: type[Any]) -> frozenset[str]:
+    """The names of the fields of an attrs record class."""
+    names = _FIELD_NAMES.get(record)
+    if names is None:
+        names = _FIELD_NAMES[record] = frozenset(attrs.fields_dict(record))
+    return names
+
+
+_FIELD_NAMES: dict[type[Any], frozenset[str]] = {}  # by record class, filled on first use
+
+
+def _references(value: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(dict(value).items())
+
+
+@attrs.frozen
+class Collection(Generic[R]):
+    """A kind of record kept in storage, declared once.
+
+    ``key`` names the field that identifies a record, or a tuple of fields for a composite key (then
+    keys are tuples of values in that order); ``label`` is its French name in messages ("membre
+    introuvable"); ``commune_refs`` names the fields that hold a commune's INSEE code and must
+    follow it to its successor on a census re-import (TER-5); ``search_fields`` names the text
+    fields :meth:`Repository.search` looks in, with their weights (:mod:`rsgm_core.domain.text`);
+    ``version_field``, one of the key's fields, numbers the versions of one record (the rest of the
+    key): the search then covers each record's highest version only.
+
+    What the SQL table needs beyond the record's fields (the columns themselves are derived from
+    the field types, see :mod:`rsgm_core.plugins.sql.tables`): ``indexes``, fields each given an
+    index of their own (``ix_<collection>_<field>``); ``references``, field → collection whose key
+    it refers to (a foreign key); ``appended``, fields added by later migrations, in the order
+    they were added: ``ALTER TABLE`` puts their columns last, and a NOT NULL one gets the record's
+    default as the server default that filled the rows already there.
+    """
+
+    name: str
+    record: type[R]
+    key: str | tuple[str, ...]
+    commune_refs: tuple[str, ...] = ()
+    search_fields: Weights = ()
+    version_field: str | None = None
+    label: str = attrs.field(default="", kw_only=True)
+    indexes: tuple[str, ...] = attrs.field(default=(), kw_only=True)
+    references: tuple[tuple[str, str], ...] = attrs.field(
+        default=(), kw_only=True, converter=_references
+    )
+    appended: tuple[str, ...] = attrs.field(default=(), kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if self.version_field is not None and (
+            self.version_field not in self.key_fields or len(self.key_fields) < 2
+        ):
+            raise ValueError(f"{self.name}: the version field must be part of a composite key")
+        fields = field_names(self.record)
+        named = (
+            *self.key_fields,
+            *self.commune_refs,
+            *self.indexes,
+            *dict(self.references),
+            *self.appended,
+        )
+        unknown = [name for name in named if name not in fields]
+        if unknown:
+            raise ValueError(f"{self.name}: no field {unknown} in {self.record.__name__}")
+
+    @property
+    def key_fields(self) -> tuple[str, ...]:
+        return (self.key,) if isinstance(self.key, str) else self.key
+
+    @property
+    def record_fields(self) -> tuple[str, ...]:
+        """The key without the version field: what names a record across its versions."""
+        return tuple(name for name in self.key_fields if name != self.version_field)
+
+    @property
+    def title(self) -> str:
+        """The French name of one record, for messages (the collection's name if none)."""
+        return self.label or self.name
+
+    def key_of(self, record: R) -> Any:
+        if isinstance(self.key, str):
+            return getattr(record, self.key)
+        return tuple(getattr(record, name) for name in self.key)
+
+    def latest(self, records: Iterable[R]) -> list[R]:
+        """Each record's highest version, in key order (all records without ``version_field``)."""
+        if self.version_field is None:
+            return list(records)
+        name = operator.attrgetter(*self.record_fields)
+        return latest_by(records, name, operator.attrgetter(self.version_field))
+
+
+_ADDED_TO_MEMBERS = (  # by migration 5
+    "phone", "lifecycle", "arrival", "departed_on", "departure_reason", "successor_id",
+    "leaving_on", "helper", "platform_access", "photo", "erased_on",
+)  # fmt: skip
+_MEMBER = {"member_id": "members"}
+_COMMUNE = {"commune": "communes"}
+
+COLLECTIONS: tuple[Collection[Any], ...] = (
+    Collection("meta", MetaEntry, "key", label="paramètre"),
+    Collection(
+        "outbox",
+        OutboxMessage,
+        "id",
+        label="message",
+        indexes=("status",),
+        appended=("next_attempt_at", "list_unsubscribe", "attachments"),  # migration 4
+    ),
+    Collection("census_imports", CensusImport, "vintage", label="import de recensement"),
+    Collection("departements", Departement, "code", label="département"),
+    Collection("arrondissements", Arrondissement, "code", label="arrondissement"),
+    Collection("epcis", Epci, "siren", label="EPCI"),
+    Collection("communes", Commune, "code", label="commune", indexes=("departement", "epci")),
+    Collection("populations", PopulationFigure, ("commune", "vintage"), label="population"),
+    Collection(
+        "members",
+        Member,
+        "id",
+        label="membre",
+        indexes=("email", "helper"),
+        appended=_ADDED_TO_MEMBERS,
+    ),
+    Collection(
+        "positions",
+        Position,
+        "id",
+        commune_refs=("commune",),
+        label="poste",
+        indexes=("member_id", "commune"),
+        references=_MEMBER | _COMMUNE,
+    ),
+    # The membership pack (migration 3). Keyed by id, not (commune, year): after a merge the
+    # successor inherits every former commune's memberships and conventions, even for the same
+    # year (TER-5). The commune is ``insee``, as in the domain.
+    Collection(
+        "memberships",
+        Membership,
+        "id",
+        commune_refs=("insee",),
+        label="adhésion",
+        indexes=("insee", "year"),
+        references={"insee": "communes"},
+    ),
+    Collection(
+        "conventions",
+        Convention,
+        "id",
+        commune_refs=("insee",),
+        label="convention",
+        indexes=("insee",),
+        references={"insee": "communes"},
+    ),
+    Collection("trainees", Trainee, "id", label="stagiaire"),
+    Collection(
+        "interventions",
+        Intervention,
+        "id",
+        commune_refs=("insee",),
+        label="intervention",
+        indexes=("insee",),
+        references={"insee": "communes"},
+    ),
+    # The directory and the network (migration 5).
+    Collection(
+        "directory_facts",
+        DirectoryFact,
+        "id",
+        label="fiche d'annuaire",
+        indexes=("member_id", "key"),
+        references=_MEMBER,
+    ),
+    Collection(
+        "town_halls",
+        TownHall,
+        "commune",
+        commune_refs=("commune",),
+        label="mairie",
+        references=_COMMUNE,
+        appended=("email",),  # migration 7
+    ),
+    Collection(
+        "consents",
+        Consent,
+        "id",
+        label="consentement",
+        indexes=("member_id",),
+        references=_MEMBER,
+    ),
+    Collection(
+        "onboarding_items",
+        OnboardingItem,
+        "id",
+        label="étape d'intégration",
+        indexes=("member_id",),
+        references=_MEMBER,
+    ),
+    Collection(
+        "networks",
+        Network,
+        "id",
+        label="réseau",
+        references={"epci": "epcis", "referent_id": "members"},
+    ),
+    Collection(
+        "network_roles",
+        RoleAssignment,
+        "id",
+        label="rôle",
+        indexes=("network_id", "member_id"),
+        references={"network_id": "networks"} | _MEMBER,
+    ),
+    Collection(
+        "attendance",
+        AttendanceFact,
+        "id",
+        label="présence",
+        indexes=("member_id",),
+        references=_MEMBER,
+    ),
+    Collection("partners", Partner, "id", label="partenaire"),
+    Collection("committees", Committee, "kind", label="comité"),
+    # Events and continuous animation (migration 6).
+    Collection(
+        "events",
+        Event,
+        "id",
+        commune_refs=("host_commune",),
+        label="événement",
+        indexes=("host_commune",),
+        references={"host_commune": "communes"},
+    ),
+    Collection(
+        "sessions",
+        Session,
+        "id",
+        label="séance",
+        indexes=("event_id", "date"),
+        references={"event_id": "events"},
+    ),
+    Collection(
+        "registrations",
+        Registration,
+        "id",
+        label="inscription",
+        indexes=("session_id", "member_id"),
+        references={"session_id": "sessions"} | _MEMBER,
+    ),
+    Collection(
+        "surveys",
+        Survey,
+        "id",
+        label="questionnaire",
+        indexes=("event_id",),
+        references={"event_id": "events"} | _MEMBER,
+    ),
+    Collection(
+        "survey_answers",
+        SurveyAnswer,
+        "id",
+        label="réponse",
+        indexes=("survey_id",),
+        references={"survey_id": "surveys"} | _MEMBER,
+    ),
+    Collection("newsletters", Newsletter, "id", label="lettre d'information", indexes=("sent_on",)),
+    Collection("recurring_series", RecurringSeries, "id", label="série récurrente"),
+    # The usage charter and platform access (migration 7).
+    Collection("charter_versions", CharterVersion, "version", label="version de la charte"),
+    Collection(
+        "signatures",
+        Signature,
+        "id",
+        commune_refs=("commune",),
+        label="signature",
+        indexes=("commune",),
+        references=_COMMUNE,
+    ),
+    Collection("spaces", Space, "id", label="espace"),
+    Collection(
+        "grants",
+        Grant,
+        "id",
+        commune_refs=("commune",),
+        label="accès",
+        indexes=("member_id", "commune"),
+        references=_MEMBER | {"space_id": "spaces"} | _COMMUNE,
+    ),
+    Collection("cdg_staff", CdgStaff, "member_id", label="agent du CDG", references=_MEMBER),
+    Collection(
+        "agreements",
+        Agreement,
+        "id",
+        label="accord",
+        indexes=("member_id",),
+        references=_MEMBER | {"space_id": "spaces"},
+    ),
+    Collection("abuse_reports", AbuseReport, "id", label="signalement", references=_MEMBER),
+    Collection(
+        "sanctions",
+        Sanction,
+        "id",
+        label="sanction",
+        indexes=("member_id",),
+        references=_MEMBER,
+        appended=("lowered", "lifted_on", "lifted_by", "lift_reason"),  # migration 10
+    ),
+    Collection(
+        "employer_notices",
+        EmployerNotice,
+        "id",
+        commune_refs=("commune",),
+        label="avis à l'employeur",
+        indexes=("commune",),
+        references=_MEMBER | _COMMUNE,
+    ),
+    Collection(
+        "platform_exports",
+        PlatformExport,
+        "id",
+        label="export vers la plateforme",
+        indexes=("platform",),
+    ),
+    # The toolbox and advice requests (migration 8): every version of a resource is kept.
+    Collection(
+        "resources",
+        Resource,
+        ("id", "version"),
+        search_fields=SEARCH_FIELDS,
+        version_field="version",
+        label="ressource",
+    ),
+    Collection(
+        "resource_attachments",
+        Attachment,
+        "id",
+        label="pièce jointe",
+        indexes=("resource_id",),
+    ),
+    Collection(
+        "resource_followers",
+        Follower,
+        "id",
+        label="abonnement à une ressource",
+        indexes=("resource_id",),
+        references=_MEMBER,
+    ),
+    Collection(
+        "advice_requests",
+        AdviceRequest,
+        "id",
+        commune_refs=("commune",),
+        label="demande de conseil",
+        indexes=("commune",),
+    ),
+)
+
+#: Each collection by its name, and by its record class (one collection per class).
+COLLECTION_NAMED: dict[str, Collection[Any]] = {c.name: c for c in COLLECTIONS}
+COLLECTION_OF: dict[type, Collection[Any]] = {c.record: c for c in COLLECTIONS}
+if len(COLLECTION_NAMED) != len(COLLECTIONS) or len(COLLECTION_OF) != len(COLLECTIONS):
+    raise ValueError("two collections share a name or a record class")
