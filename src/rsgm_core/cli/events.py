@@ -186,7 +186,7 @@ def _todo(args: argparse.Namespace) -> int:
             today = app.today()
             start = args.start or today - dt.timedelta(days=today.weekday())
             period = Period(start, args.end or start + dt.timedelta(days=6))
-        items = app.events.todo(period)
+        items = app.events.todo(period=period)
     if not items:
         print("rien à faire cette semaine")
         return 0

@@ -69,17 +69,22 @@ def _this_week(today: dt.date) -> Period:
 
 
 def _todo_dates(todo: F) -> F:
-    """``todo(start, end)`` (two dates, before 0.2.0) still works for a release, with a warning."""
+    """``todo(start, end)`` (two dates, before 0.2.0) still works for a release, with a warning;
+    so does ``todo(period)`` by position, now that ``period`` is keyword-only."""
 
     @functools.wraps(todo)
     def wrapper(self: EventService, *args: Any, **kwargs: Any) -> Any:
+        if args and isinstance(args[0], Period) and "period" not in kwargs:
+            # todo(Period(…)) by position: the example of docs/api.md still shows it, so it is
+            # accepted without a warning until that example passes period=.
+            return todo(self, *args[1:], period=args[0], **kwargs)
         start = kwargs.pop("start", args[0] if args and isinstance(args[0], dt.date) else None)
         end = kwargs.pop("end", args[1] if len(args) > 1 else None)
         if start is None and end is None:
             return todo(self, *args, **kwargs)
-        warn_deprecated("todo(start, end)", "todo(Period(start, end))")
+        warn_deprecated("todo(start, end)", "todo(period=Period(start, end))")
         start = start or _this_week(self.deps.today()).start
-        return todo(self, Period(start, end or start + dt.timedelta(days=6)))
+        return todo(self, period=Period(start, end or start + dt.timedelta(days=6)))
 
     return wrapper  # type: ignore[return-value]  # same signature as ``todo``
 
@@ -207,7 +212,7 @@ class EventService:
         return (*before, *after)
 
     @_todo_dates
-    def todo(self, period: Period | None = None) -> list[TodoItem]:
+    def todo(self, *, period: Period | None = None) -> list[TodoItem]:
         """EVT-2: the tasks due in ``period`` (this week, Monday to Sunday, by default) across
         every event, with the tasks still undone from before, flagged overdue; tasks marked done
         are left out."""
