@@ -339,6 +339,12 @@ def test_the_advice_names_before_0_2_still_work_with_a_warning(
         assert app.advice.list() == app.advice.list_requests()
     with pytest.warns(DeprecationWarning, match=r"use stats\(period=Period\(start, end\)\)"):
         assert app.advice.stats(since=TODAY).pending == 1
+    with (
+        pytest.warns(DeprecationWarning, match="stats"),
+        pytest.raises(ValidationError, match="période à l'envers") as info,
+    ):
+        app.advice.stats(since=TODAY, until=TODAY - dt.timedelta(days=1))
+    assert info.value.rule == "CNS-2"
     app.advice.answer(request.id, "R.")
     with pytest.warns(DeprecationWarning, match="request, resource"):
         linked, faq = app.advice.to_faq(request.id, by=net.paul)

@@ -59,6 +59,12 @@ def _since_until(new: Callable[..., AnswerTimes]) -> Callable[..., AnswerTimes]:
         if since is None and until is None:
             return new(self, **kwargs)
         warn_deprecated("stats(since=…, until=…)", "stats(period=Period(start, end))")
+        if since is not None and until is not None and since > until:  # the error of before 0.2
+            raise ValidationError(
+                f"période à l'envers : du {since.isoformat()} au {until.isoformat()}",
+                rule="CNS-2",
+                value=since,
+            )
         period = Period(since or dt.date.min, until or dt.date.max - dt.timedelta(days=1))
         return new(self, period=period, **kwargs)
 
