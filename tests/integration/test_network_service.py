@@ -189,6 +189,16 @@ def test_partner_directory_MEM_10(census_app: App) -> None:
     assert len(partners.list_partners()) == 1
 
 
+def test_partner_update_keeps_or_clears_the_contact_MEM_10(census_app: App) -> None:
+    partners = census_app.partners
+    card = partners.add("Service", "CDG", "sante_securite", contact="a@x.fr")
+    assert partners.update(card.id, name="Service RH").contact == "a@x.fr"  # left out: kept
+    assert partners.update(card.id, contact="").contact is None
+    partners.update(card.id, contact="b@x.fr")
+    with pytest.warns(DeprecationWarning, match=r'contact=None\) is deprecated .* contact=""'):
+        assert partners.update(card.id, contact=None).contact is None  # cleared, as before 0.2
+
+
 def test_committees_report_missing_seats_and_years_NET_2_NET_3(census_app: App) -> None:
     network = census_app.network
     network.create_departmental_network("Réseau 79")

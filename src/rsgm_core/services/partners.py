@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from rsgm_core._compat import deprecated_aliases, keyword_only
+from rsgm_core._compat import deprecated_aliases, keyword_only, warn_deprecated
 from rsgm_core.domain.directory import fold
 from rsgm_core.domain.partners import Partner, PartnerCategory, partner_category
 from rsgm_core.services.members import new_id
@@ -20,6 +21,15 @@ if TYPE_CHECKING:
 __all__ = ["PartnerService"]
 
 R = TypeVar("R")
+
+
+class _Keep(enum.Enum):
+    """The default of ``update(contact=…)``: keep the contact (``None`` cleared it before 0.2)."""
+
+    KEEP = enum.auto()
+
+
+_KEEP = _Keep.KEEP
 
 
 class PartnerService:
@@ -59,11 +69,14 @@ class PartnerService:
         name: str | None = None,
         organisation: str | None = None,
         category: PartnerCategory | str | None = None,
-        contact: str | None = None,
+        contact: str | None | _Keep = _KEEP,
         themes: Iterable[str] | None = None,
         years: Iterable[int] | None = None,
     ) -> Partner:
         """Change what is given (``None`` keeps a field; ``contact=""`` clears the contact).
+
+        ``contact=None`` cleared the contact before 0.2 and still does for one release, with a
+        ``DeprecationWarning`` naming ``contact=""``; leaving ``contact`` out keeps it.
 
         MEM-10, "kept up to date": any change (or none) marks the card reviewed today.
         """
@@ -74,7 +87,10 @@ class PartnerService:
             changes["organisation"] = organisation.strip()
         if category is not None:
             changes["category"] = partner_category(category)
-        if contact is not None:
+        if contact is None:
+            warn_deprecated("app.partners.update(…, contact=None)", 'update(…, contact="")')
+            changes["contact"] = None
+        elif not isinstance(contact, _Keep):
             changes["contact"] = contact.strip() or None
         if themes is not None:
             changes["themes"] = _themes(themes)
