@@ -69,7 +69,7 @@ class PartnerService:
         name: str | None = None,
         organisation: str | None = None,
         category: PartnerCategory | str | None = None,
-        contact: str | None | _Keep = _KEEP,
+        contact: str | _Keep | None = _KEEP,
         themes: Iterable[str] | None = None,
         years: Iterable[int] | None = None,
     ) -> Partner:
