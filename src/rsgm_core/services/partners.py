@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -23,13 +22,15 @@ __all__ = ["PartnerService"]
 R = TypeVar("R")
 
 
-class _Keep(enum.Enum):
-    """The default of ``update(contact=…)``: keep the contact (``None`` cleared it before 0.2)."""
+class _Keep:
+    """The default of ``update(contact=…)``: keep the contact (``None`` cleared it before 0.2).
+    Typed ``Any`` so that the signature shows ``str | None`` only."""
 
-    KEEP = enum.auto()
+    def __repr__(self) -> str:
+        return "<keep>"
 
 
-_KEEP = _Keep.KEEP
+_KEEP: Any = _Keep()
 
 
 class PartnerService:
@@ -69,7 +70,7 @@ class PartnerService:
         name: str | None = None,
         organisation: str | None = None,
         category: PartnerCategory | str | None = None,
-        contact: str | _Keep | None = _KEEP,
+        contact: str | None = _KEEP,
         themes: Iterable[str] | None = None,
         years: Iterable[int] | None = None,
     ) -> Partner:
@@ -90,7 +91,7 @@ class PartnerService:
         if contact is None:
             warn_deprecated("app.partners.update(…, contact=None)", 'update(…, contact="")')
             changes["contact"] = None
-        elif not isinstance(contact, _Keep):
+        elif contact is not _KEEP:
             changes["contact"] = contact.strip() or None
         if themes is not None:
             changes["themes"] = _themes(themes)
