@@ -228,7 +228,7 @@ def test_tracking_row_and_todo_EVT_2_EVT_7(app: App, rsgm_clock: Clock) -> None:
     app.registrations.register(planned.sessions[0].id, a)
     rsgm_clock.set(DAY)
     app.registrations.attend(planned.sessions[0].id, [a])
-    (row,) = app.events.tracking()
+    (row,) = app.events.list_tracking_rows()
     assert row.dates == (DAY,) and row.places == ("Salle des fêtes",)
     assert row.participation == Decimal(1) and row.cost_per_attendee == Decimal("300.00")
     assert row.topics == ("élections",)
@@ -312,5 +312,9 @@ def test_old_names_on_app_events_warn_and_forward_for_one_release(
         assert app.events.send_certificates(planned.event.id) == 1
     with pytest.warns(DeprecationWarning, match=r"app\.registrations\.rates"):
         assert app.events.rates(planned.event.id) == app.registrations.rates(planned.event.id)
+    with pytest.warns(DeprecationWarning, match=r"use list_tracking_rows\(\)"):
+        assert app.events.tracking() == app.events.list_tracking_rows()  # type: ignore[attr-defined]
+    with pytest.warns(DeprecationWarning, match=r"use list_event_reports\(\)"):
+        assert app.events.report() == app.events.list_event_reports()  # type: ignore[attr-defined]
     with pytest.warns(DeprecationWarning, match=r"use list_series\(\)"):
         assert app.events.series() == app.events.list_series()  # type: ignore[attr-defined]

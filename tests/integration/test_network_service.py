@@ -308,6 +308,9 @@ def test_old_network_names_still_work_with_a_warning(census_app: App) -> None:
         assert ["1 animateur(s)" in w for w in network.warnings()] == [True]  # type: ignore[operator]
     with pytest.warns(DeprecationWarning, match=r"use the keyword-only \w+\(…, on=…\)"):
         network.record_attendance(claire, "matinale", TODAY, registered=True, attended=True)
+    with pytest.warns(DeprecationWarning, match=r"record_attendance\(event=…\) is deprecated"):
+        fact = network.record_attendance(claire, event="matinale", registered=True, attended=True)
+    assert fact.event == "matinale"
     with pytest.warns(DeprecationWarning, match=r"use list_disengaged\(\)") as caught:
         assert network.disengaged() == []
     assert caught[0].filename == __file__

@@ -315,7 +315,7 @@ def _track(args: argparse.Namespace) -> int:
     from rsgm_core.render.event_documents import tracking_csv, tracking_xlsx
 
     with open_app(args) as app:
-        rows = app.events.tracking(year=args.year)
+        rows = app.events.list_tracking_rows(year=args.year)
         locale = app.settings.locale
     if args.format == "csv":
         write_output(tracking_csv(rows, locale=locale), args.output)

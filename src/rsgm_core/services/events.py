@@ -237,11 +237,11 @@ class EventService:
 
     # Tracking (EVT-5, EVT-7) -------------------------------------------------------------------
 
-    def tracking(self, *, year: int | None = None) -> list[TrackingRow]:
+    def list_tracking_rows(self, *, year: int | None = None) -> list[TrackingRow]:
         """EVT-7: one row per event, by date."""
-        return [found.row for found in self.report(year=year)]
+        return [found.row for found in self.list_event_reports(year=year)]
 
-    def report(self, *, year: int | None = None) -> list[EventReport]:
+    def list_event_reports(self, *, year: int | None = None) -> list[EventReport]:
         """EVT-5 and EVT-7 for every event: its tracking row and all its rates, by date; reads
         events, sessions and registrations once each, whatever their number."""
         with self.deps.read() as uow:
@@ -305,7 +305,13 @@ class EventService:
         return series(self.deps)
 
 
-deprecated_aliases(EventService, list="list_events", series="list_series")
+deprecated_aliases(
+    EventService,
+    list="list_events",
+    series="list_series",
+    tracking="list_tracking_rows",
+    report="list_event_reports",
+)
 
 
 _MOVED_TO: dict[str, Callable[[Deps], object]] = {

@@ -201,11 +201,12 @@ class NetworkService:
 
     # Attendance, disengagement and continuity (MEM-7, MEM-8)
 
+    @renamed_keywords(event="event_id")
     @keyword_only("on", after=3)
     def record_attendance(
         self,
         member_id: str,
-        event: str,
+        event_id: str,
         *,
         on: dt.date | None = None,
         registered: bool,
@@ -217,7 +218,7 @@ class NetworkService:
         with self.deps.transaction() as uow:
             uow.members.get(member_id)
             return uow.attendance.add(
-                AttendanceFact(new_id(), member_id, event, day, registered, attended)
+                AttendanceFact(new_id(), member_id, event_id, day, registered, attended)
             )
 
     def list_disengaged(

@@ -157,7 +157,7 @@ class SurveyService:
         found = [_results(s, by_survey.get(s.id, [])) for s in surveys]
         return sorted(found, key=lambda r: (r.survey.opened_on, r.survey.title))
 
-    def due(self, *, on: dt.date | None = None) -> list[SurveyDue]:
+    def list_due_surveys(self, *, on: dt.date | None = None) -> list[SurveyDue]:
         """SUR-1 and EVT-9: what should go out now: the satisfaction survey of each event held
         and not yet surveyed, the 3-month survey of each newcomer, and the in-depth survey when
         the last one is 3 years old (or there was none)."""
@@ -241,4 +241,6 @@ def _results(survey: Survey, answers: Iterable[SurveyAnswer]) -> SurveyResults:
     return SurveyResults(survey, len(answers), rate, response)
 
 
-deprecated_aliases(SurveyService, list="list_surveys", newsletters="list_newsletters")
+deprecated_aliases(
+    SurveyService, list="list_surveys", newsletters="list_newsletters", due="list_due_surveys"
+)
