@@ -29,7 +29,7 @@ from rsgm_core.domain.indicators import Period
 from rsgm_core.errors import NotFoundError, ValidationError
 from rsgm_core.services.access_facts import find_member
 from rsgm_core.services.members import new_id
-from rsgm_core.services.network import NetworkService
+from rsgm_core.services.network import _find_helpers
 from rsgm_core.services.toolbox import departmental_role
 
 if TYPE_CHECKING:
@@ -131,13 +131,12 @@ class AdviceService:
     ) -> Referral:
         """CNS-1: refer the request to a member with the expertise, ranked as in network
         activation (MEM-9): ``member_id`` if given, else the first of the ranking."""
-        request = self.get(request_id)
-        helpers = NetworkService(self.deps).find_helpers(
-            request.commune, expertises=[request.theme], software=software
-        )
-        with self.deps.transaction() as uow:
-            chosen = None if member_id is None else find_member(uow, member_id, rule="CNS-1").id
+        with self.deps.transaction() as uow:  # decided on the snapshot it writes
             current = _request(uow, request_id, rule="CNS-1")
+            helpers = _find_helpers(
+                uow, self.deps, current.commune, expertises=[current.theme], software=software
+            )
+            chosen = None if member_id is None else find_member(uow, member_id, rule="CNS-1").id
             referred = choose_referee(current, helpers, member_id=chosen)
             return Referral(uow.advice_requests.update(referred), tuple(helpers))
 

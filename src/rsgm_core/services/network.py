@@ -264,31 +264,8 @@ class NetworkService:
     ) -> list[Helper]:
         """MEM-9, network activation: opted-in helpers for a commune in difficulty, best first,
         with reasons."""
-        thesaurus = self.deps.hooks.expertise_thesaurus()
-        tools = self.deps.hooks.business_software()
-        skill_keys = [fold(thesaurus.resolve(e)) for e in expertises]
-        tool_keys = [fold(tools.resolve(s)) for s in software]
-        today = self.deps.today()
         with self.deps.read() as uow:
-            target = uow.communes.find(commune)
-            if target is None:
-                raise NotFoundError(f"commune inconnue : {commune!r}", value=commune)
-            helpers = uow.members.list({"helper": True, "lifecycle": Lifecycle.ACTIVE})
-            ids = [m.id for m in helpers]
-            positions = [p for p in uow.positions.list({"member_id": ids}) if p.active_on(today)]
-            communes = {
-                c.code: c
-                for c in uow.communes.list({"code": sorted({p.commune for p in positions})})
-            }
-            keys = [*skill_keys, *tool_keys]
-            facts = uow.directory_facts.list({"member_id": ids, "key": keys}) if keys else []
-        places: dict[str, list[Commune]] = {}
-        for p in positions:
-            if p.commune in communes:
-                places.setdefault(p.member_id, []).append(communes[p.commune])
-        return rank_helpers(
-            target, helpers, places, facts, expertises=skill_keys, software=tool_keys
-        )
+            return _find_helpers(uow, self.deps, commune, expertises=expertises, software=software)
 
     # Committees (NET-2, NET-3)
 
@@ -359,6 +336,39 @@ deprecated_aliases(
     activate="find_helpers",
     disengaged="list_disengaged",
 )
+
+
+def _find_helpers(
+    uow: UnitOfWork,
+    deps: Deps,
+    commune: str,
+    *,
+    expertises: Sequence[str] = (),
+    software: Sequence[str] = (),
+) -> list[Helper]:
+    """MEM-9 inside the caller's unit of work: :meth:`NetworkService.find_helpers`, for a use
+    case that decides on the same snapshot as it writes (``advice.refer``)."""
+    thesaurus = deps.hooks.expertise_thesaurus()
+    tools = deps.hooks.business_software()
+    skill_keys = [fold(thesaurus.resolve(e)) for e in expertises]
+    tool_keys = [fold(tools.resolve(s)) for s in software]
+    today = deps.today()
+    target = uow.communes.find(commune)
+    if target is None:
+        raise NotFoundError(f"commune inconnue : {commune!r}", value=commune)
+    helpers = uow.members.list({"helper": True, "lifecycle": Lifecycle.ACTIVE})
+    ids = [m.id for m in helpers]
+    positions = [p for p in uow.positions.list({"member_id": ids}) if p.active_on(today)]
+    communes = {
+        c.code: c for c in uow.communes.list({"code": sorted({p.commune for p in positions})})
+    }
+    keys = [*skill_keys, *tool_keys]
+    facts = uow.directory_facts.list({"member_id": ids, "key": keys}) if keys else []
+    places: dict[str, list[Commune]] = {}
+    for p in positions:
+        if p.commune in communes:
+            places.setdefault(p.member_id, []).append(communes[p.commune])
+    return rank_helpers(target, helpers, places, facts, expertises=skill_keys, software=tool_keys)
 
 
 def _departmental(uow: UnitOfWork) -> Network | None:
