@@ -33,6 +33,8 @@ from rsgm_core.services.network import _find_helpers
 from rsgm_core.services.toolbox import departmental_role
 
 if TYPE_CHECKING:
+    from typing_extensions import deprecated as typed_deprecated
+
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
@@ -189,6 +191,13 @@ class AdviceService:
             for received, answered in rows
             if received is not None and start <= received < end
         )
+
+    if TYPE_CHECKING:  # the former names, attached below at run time: typed for a caller's checker
+
+        @typed_deprecated("use list_requests()")
+        def list(
+            self, *, commune: str | None = None, pending: bool | None = None
+        ) -> list[AdviceRequest]: ...
 
 
 deprecated_aliases(AdviceService, list="list_requests")

@@ -53,6 +53,9 @@ from rsgm_core.services.members import enum_of, new_id
 from rsgm_core.services.registrations import RegistrationService
 
 if TYPE_CHECKING:
+    from typing_extensions import deprecated as typed_deprecated
+
+    from rsgm_core.domain.events import Cancellation, CertificateRow, Rates, SignInSheet
     from rsgm_core.services.deps import Deps
 
 # SessionPlan, Planned and TodoItem are defined in the domain; importable from here as before.
@@ -303,6 +306,49 @@ class EventService:
         from rsgm_core.services.calendar import series
 
         return series(self.deps)
+
+    # The former names, attached below at run time, typed for a caller's checker; ``list`` comes
+    # last, so that no annotation of the class reads it instead of the builtin.
+    if TYPE_CHECKING:
+
+        @typed_deprecated("use list_series()")
+        def series(self) -> list[RecurringSeries]: ...
+        @typed_deprecated("use list_tracking_rows()")
+        def tracking(self, *, year: int | None = None) -> list[TrackingRow]: ...
+        @typed_deprecated("use list_event_reports()")
+        def report(self, *, year: int | None = None) -> list[EventReport]: ...
+        @typed_deprecated("use app.registrations.register()")
+        def register(self, session_id: str, member_id: str) -> Registration: ...
+        @typed_deprecated("use app.registrations.cancel()")
+        def cancel(self, registration_id: str) -> Cancellation: ...
+        @typed_deprecated("use app.registrations.list_registrations(event_id=…)")
+        def registrations(
+            self,
+            event_id: str | None = None,
+            *,
+            session_id: str | None = None,
+            member_id: str | None = None,
+        ) -> list[Registration]: ...
+        @typed_deprecated("use app.registrations.attend()")
+        def attend(self, session_id: str, present: Iterable[str]) -> list[Registration]: ...
+        @typed_deprecated("use app.registrations.sign_in()")
+        def sign_in(self, session_id: str) -> SignInSheet: ...
+        @typed_deprecated("use app.registrations.rates()")
+        def rates(self, event_id: str) -> Rates: ...
+        @typed_deprecated("use app.registrations.list_certificates(event_id=…)")
+        def certificates(self, event_id: str) -> list[CertificateRow]: ...
+        @typed_deprecated("use app.event_mail.send_invitations()")
+        def invite(self, event_id: str) -> int: ...
+        @typed_deprecated("use app.event_mail.send_reminders()")
+        def remind(self, event_id: str) -> int: ...
+        @typed_deprecated("use app.event_mail.send_minutes()")
+        def send_minutes(self, event_id: str, summary: str) -> int: ...
+        @typed_deprecated("use app.event_mail.thank_host()")
+        def thank_host(self, event_id: str, recipient: str, *, signatory: str = "") -> None: ...
+        @typed_deprecated("use app.event_mail.send_certificates()")
+        def send_certificates(self, event_id: str, *, pdf: bool = False) -> int: ...
+        @typed_deprecated("use list_events()")
+        def list(self, *, year: int | None = None) -> list[EventDetails]: ...
 
 
 deprecated_aliases(

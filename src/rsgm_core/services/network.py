@@ -46,6 +46,8 @@ from rsgm_core.errors import ConflictError, NotFoundError, RuleViolation
 from rsgm_core.services.members import enum_of, new_id
 
 if TYPE_CHECKING:
+    from typing_extensions import deprecated as typed_deprecated
+
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
@@ -326,6 +328,29 @@ class NetworkService:
     def warnings(self, *, on: dt.date | None = None) -> list[str | ContinuityWarning]:
         """Deprecated: use :meth:`list_warnings`, which returns :class:`NetworkWarning` only."""
         return [w.continuity or w.message for w in self.list_warnings(on=on)]
+
+    if TYPE_CHECKING:  # the former names, attached below at run time: typed for a caller's checker
+
+        @typed_deprecated("use create_departmental_network()")
+        def create_departmental(self, name: str, *, project_lead: str | None = None) -> Network: ...
+        @typed_deprecated("use create_community_network()")
+        def create_community(
+            self, epci: str, *, name: str | None = None, referent_id: str | None = None
+        ) -> Network: ...
+        @typed_deprecated("use list_networks()")
+        def networks(self) -> list[Network]: ...
+        @typed_deprecated("use find_helpers()")
+        def activate(
+            self, commune: str, *, expertises: Sequence[str] = (), software: Sequence[str] = ()
+        ) -> list[Helper]: ...
+        @typed_deprecated("use list_disengaged()")
+        def disengaged(
+            self,
+            *,
+            on: dt.date | None = None,
+            last_events: int = DEFAULT_LAST_EVENTS,
+            silent_months: int = DEFAULT_SILENT_MONTHS,
+        ) -> list[Disengagement]: ...
 
 
 deprecated_aliases(

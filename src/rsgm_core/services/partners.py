@@ -14,6 +14,8 @@ from rsgm_core.domain.partners import Partner, PartnerCategory, partner_category
 from rsgm_core.services.members import new_id
 
 if TYPE_CHECKING:
+    from typing_extensions import deprecated as typed_deprecated
+
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
@@ -133,6 +135,17 @@ class PartnerService:
         """Delete the card of ``partner_id``."""
         with self.deps.transaction() as uow:
             uow.partners.remove(partner_id)
+
+    # The former names, attached below at run time, typed for a caller's checker; ``list`` comes
+    # last, so that no annotation of the class reads it instead of the builtin.
+    if TYPE_CHECKING:
+
+        @typed_deprecated("use app.partners.list_stale_partners()")
+        def stale(self, *, on: dt.date | None = None) -> list[Partner]: ...
+        @typed_deprecated("use app.partners.list_partners()")
+        def list(
+            self, *, category: PartnerCategory | str | None = None, theme: str | None = None
+        ) -> list[Partner]: ...
 
 
 def _themes(themes: Iterable[str]) -> tuple[str, ...]:

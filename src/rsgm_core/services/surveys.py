@@ -32,6 +32,8 @@ from rsgm_core.services.members import enum_of, new_id
 from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
+    from typing_extensions import deprecated as typed_deprecated
+
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
@@ -231,6 +233,17 @@ class SurveyService:
         """The newsletters sent, oldest first (EVT-10)."""
         with self.deps.read() as uow:
             return sorted(uow.newsletters.list(), key=lambda n: (n.sent_on, n.id))
+
+    # The former names, attached below at run time, typed for a caller's checker; ``list`` comes
+    # last, so that no annotation of the class reads it instead of the builtin.
+    if TYPE_CHECKING:
+
+        @typed_deprecated("use list_newsletters()")
+        def newsletters(self) -> list[Newsletter]: ...
+        @typed_deprecated("use list_due_surveys()")
+        def due(self, *, on: dt.date | None = None) -> list[SurveyDue]: ...
+        @typed_deprecated("use list_surveys()")
+        def list(self, *, kind: SurveyKind | str | None = None) -> list[SurveyResults]: ...
 
 
 def _results(survey: Survey, answers: Iterable[SurveyAnswer]) -> SurveyResults:

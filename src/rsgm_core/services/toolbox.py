@@ -39,6 +39,8 @@ from rsgm_core.services.outbox import queue_message
 from rsgm_core.services.toolbox_export import SoftwareUse, export_toolbox, software_map
 
 if TYPE_CHECKING:
+    from typing_extensions import deprecated as typed_deprecated
+
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
@@ -371,6 +373,15 @@ class ToolboxService:
                     },
                 },
             )
+
+    # The former names, attached below at run time, typed for a caller's checker; ``list`` comes
+    # last, so that no annotation of the class reads it instead of the builtin.
+    if TYPE_CHECKING:
+
+        @typed_deprecated("use export_to_platform()")
+        def export(self, platform: str, folder: Path) -> dict[str, str]: ...
+        @typed_deprecated("use list_resources()")
+        def list(self) -> list[Resource]: ...
 
 
 deprecated_aliases(ToolboxService, list="list_resources", export="export_to_platform")
