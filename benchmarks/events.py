@@ -205,7 +205,7 @@ def main() -> int:
         verdict = "met" if lib_ms <= TARGET_MS else "**missed**"
         print(f"| tracking table, all rates and survey rates | {lib_ms:.1f} ms | {base_ms:.1f} ms "
               f"| {lib_ms / base_ms:.1f}× | {verdict} |")  # fmt: skip
-        print(f"| `events.report()` alone | {track_ms:.1f} ms | | | |")
+        print(f"| `events.list_event_reports()` alone | {track_ms:.1f} ms | | | |")
         print(f"| `surveys.list_surveys()` alone | {survey_ms:.1f} ms | | | |")
     return 0
 

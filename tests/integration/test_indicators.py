@@ -336,3 +336,20 @@ def test_old_indicator_names_warn_and_still_work(app: App, seeded: dict[str, obj
         (moves, *_) = app.indicators.moves_by_month(year)
     with pytest.warns(DeprecationWarning, match="MonthMoves"):
         assert (moves[0], len(moves)) == (moves.month, 3)
+
+
+def test_reading_blocks_belong_to_their_thread(app: App, seeded: dict[str, object]) -> None:
+    """``app.indicators`` is shared: a report read in one thread neither serves nor ends the
+    reading of another."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected = render_markdown(app.indicators.annual_report(year=YEAR))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        texts = list(
+            pool.map(lambda _: render_markdown(app.indicators.annual_report(year=YEAR)), range(8))
+        )
+    assert texts == [expected] * 8
+    with app.indicators._reading():  # a block open here is not seen from another thread
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            assert pool.submit(app.indicators._current).result() is None
+        assert app.indicators._current() is not None
