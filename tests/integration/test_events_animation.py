@@ -134,15 +134,17 @@ def test_surveys_due_SUR_1(app: App, rsgm_clock: Clock) -> None:
     )
     event_id, _ = held_event(app, rsgm_clock)
     rsgm_clock.set(DAY + dt.timedelta(days=1))
-    due = {(d.kind, d.event_id or d.member_id) for d in app.surveys.due()}
+    due = {(d.kind, d.event_id or d.member_id) for d in app.surveys.list_due_surveys()}
     assert (SurveyKind.SATISFACTION, event_id) in due
     assert (SurveyKind.NEWCOMER, newcomer.id) in due
     assert (SurveyKind.IN_DEPTH, None) in due  # none was ever run
     app.surveys.send("questionnaire de satisfaction", event_id=event_id)
     app.surveys.send("questionnaire à 3 mois", member_id=newcomer.id)
     app.surveys.send("enquête approfondie")
-    assert app.surveys.due() == []
-    assert app.surveys.due(on=dt.date(2028, 6, 20))[-1].kind is SurveyKind.IN_DEPTH  # 3 years on
+    assert app.surveys.list_due_surveys() == []
+    assert (
+        app.surveys.list_due_surveys(on=dt.date(2028, 6, 20))[-1].kind is SurveyKind.IN_DEPTH
+    )  # 3 years on
     with pytest.raises(ValidationError):
         app.surveys.send("questionnaire à 3 mois")  # about whom?
 
@@ -199,6 +201,8 @@ def test_the_old_survey_names_warn_and_still_work(app: App) -> None:
     with pytest.warns(DeprecationWarning, match=r"use list_surveys\(\)"):
         surveys = app.surveys.list()  # type: ignore[attr-defined]
     assert surveys == app.surveys.list_surveys() != []
+    with pytest.warns(DeprecationWarning, match=r"use list_due_surveys\(\)"):
+        assert app.surveys.due() == app.surveys.list_due_surveys()  # type: ignore[attr-defined]
     with pytest.warns(DeprecationWarning, match=r"use list_newsletters\(\)"):
         newsletters = app.surveys.newsletters()  # type: ignore[attr-defined]
     assert newsletters == app.surveys.list_newsletters() != []
@@ -218,7 +222,7 @@ def test_documents_sign_in_certificates_tracking_EVT_5_EVT_6_EVT_7(
     row = app.registrations.list_certificates(event_id=event_id)[0]
     text = certificate_html(event, row.session, row.member, today=DAY)
     assert CERTIFICATE_TITLE.capitalize() in text and "formation" in text  # EVT-6
-    rows = app.events.tracking()
+    rows = app.events.list_tracking_rows()
     assert "taux de participation" in tracking_csv(rows).splitlines()[0]
     import openpyxl
 

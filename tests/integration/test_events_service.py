@@ -228,11 +228,11 @@ def test_tracking_row_and_todo_EVT_2_EVT_7(app: App, rsgm_clock: Clock) -> None:
     app.registrations.register(planned.sessions[0].id, a)
     rsgm_clock.set(DAY)
     app.registrations.attend(planned.sessions[0].id, [a])
-    (row,) = app.events.tracking()
+    (row,) = app.events.list_tracking_rows()
     assert row.dates == (DAY,) and row.places == ("Salle des fêtes",)
     assert row.participation == Decimal(1) and row.cost_per_attendee == Decimal("300.00")
     assert row.topics == ("élections",)
-    week = app.events.todo(Period(dt.date(2025, 6, 16), dt.date(2025, 6, 22)))
+    week = app.events.todo(period=Period(dt.date(2025, 6, 16), dt.date(2025, 6, 22)))
     assert week == app.events.todo()  # this week by default: the clock says Thursday 19 June
     labels = [(i.task.kind, i.overdue) for i in week]
     assert (TaskKind.SATISFACTION_SURVEY, False) in labels and (
@@ -244,7 +244,7 @@ def test_tracking_row_and_todo_EVT_2_EVT_7(app: App, rsgm_clock: Clock) -> None:
     app.events.mark_done(planned.event.id, "relance")
     assert (TaskKind.REMINDER, True) not in [
         (i.task.kind, i.overdue)
-        for i in app.events.todo(Period(dt.date(2025, 6, 16), dt.date(2025, 6, 22)))
+        for i in app.events.todo(period=Period(dt.date(2025, 6, 16), dt.date(2025, 6, 22)))
     ]
 
 
@@ -292,8 +292,17 @@ def test_old_names_on_app_events_warn_and_forward_for_one_release(
     assert cancelled.id == first.id and promoted is not None and promoted.id == waiting.id
     with pytest.warns(DeprecationWarning, match=r"list_events"):
         assert [d.event.id for d in app.events.list()] == [planned.event.id]  # type: ignore[attr-defined]
-    with pytest.warns(DeprecationWarning, match=r"todo\(Period"):
+    with pytest.warns(DeprecationWarning, match=r"todo\(period=Period"):
         assert app.events.todo(dt.date(2025, 3, 10), dt.date(2025, 3, 16)) == app.events.todo()
+    assert app.events.todo(Period(dt.date(2025, 3, 10), dt.date(2025, 3, 16))) == []
+    details = app.events.get(planned.event.id)
+    with pytest.warns(DeprecationWarning, match=r"EventDetails .* \(event, sessions\)"):
+        assert details[0] == details.event
+    with pytest.warns(DeprecationWarning, match="EventDetails"):
+        assert len(details) == 2
+    assert details  # true without a warning, as the tuple was
+    with pytest.warns(DeprecationWarning, match="SignInSheet"):
+        assert [m.id for m in app.registrations.sign_in(session.id)[2]] == [b]
     rsgm_clock.set(DAY)
     with pytest.warns(DeprecationWarning, match=r"app\.registrations\.attend"):
         app.events.attend(session.id, [b])
@@ -303,5 +312,9 @@ def test_old_names_on_app_events_warn_and_forward_for_one_release(
         assert app.events.send_certificates(planned.event.id) == 1
     with pytest.warns(DeprecationWarning, match=r"app\.registrations\.rates"):
         assert app.events.rates(planned.event.id) == app.registrations.rates(planned.event.id)
+    with pytest.warns(DeprecationWarning, match=r"use list_tracking_rows\(\)"):
+        assert app.events.tracking() == app.events.list_tracking_rows()  # type: ignore[attr-defined]
+    with pytest.warns(DeprecationWarning, match=r"use list_event_reports\(\)"):
+        assert app.events.report() == app.events.list_event_reports()  # type: ignore[attr-defined]
     with pytest.warns(DeprecationWarning, match=r"use list_series\(\)"):
         assert app.events.series() == app.events.list_series()  # type: ignore[attr-defined]

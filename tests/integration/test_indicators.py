@@ -34,7 +34,10 @@ def seeded(app: App) -> dict[str, object]:
 
 
 def values(app: App, scope: str | None = None, period: Period | None = None) -> dict[str, object]:
-    return {i.key: i.value for i in app.indicators.compute(period or Period.year(YEAR), scope)}
+    return {
+        i.key: i.value
+        for i in app.indicators.compute(period=period or Period.year(YEAR), scope=scope)
+    }
 
 
 def test_ind1_evt5_evt9_rates(app: App, seeded: dict[str, object]) -> None:
@@ -49,11 +52,11 @@ def test_ind1_evt5_evt9_rates(app: App, seeded: dict[str, object]) -> None:
 def test_ind1_absent_statistics_are_not_available_never_zero(
     app: App, seeded: dict[str, object]
 ) -> None:
-    shown = {i.key: format_indicator(i) for i in app.indicators.compute(Period.year(YEAR))}
+    shown = {i.key: format_indicator(i) for i in app.indicators.compute(period=Period.year(YEAR))}
     assert shown["taux_ouverture_lettre"] == NOT_AVAILABLE
     assert shown["visites_plateforme"] == NOT_AVAILABLE
     # a period without any event has no participation rate rather than 0 %
-    empty = app.indicators.compute(Period.year(YEAR - 5))
+    empty = app.indicators.compute(period=Period.year(YEAR - 5))
     participation = next(i for i in empty if i.key == "taux_participation")
     assert format_indicator(participation) == NOT_AVAILABLE
 
@@ -76,7 +79,7 @@ def test_ind1_statistics_hook_feeds_open_rate_and_visits(url: str, rsgm_clock: C
     plugin = Stats()
     with rsgm_core.open(url, clock=rsgm_clock, plugins=[plugin]) as app:
         seed(app)
-        computed = app.indicators.compute(Period.year(YEAR), "cdg")
+        computed = app.indicators.compute(period=Period.year(YEAR), scope="cdg")
         shown = {i.key: format_indicator(i) for i in computed}
     assert shown["taux_ouverture_lettre"] == "42,0\xa0%"
     assert shown["visites_plateforme"] == "1\u202f234"
@@ -87,7 +90,8 @@ def test_ind1_ter3_coverage_per_epci_and_overall(app: App, seeded: dict[str, obj
     groups = seeded["groups"]
     first, second = seeded["first"], seeded["second"]
     rows = {
-        c.name: (c.covered, c.communes) for c in app.indicators.coverage_by_epci(Period.year(YEAR))
+        c.name: (c.covered, c.communes)
+        for c in app.indicators.coverage_by_epci(period=Period.year(YEAR))
     }
     with app.storage.unit_of_work(read_only=True) as uow:
         names = {e.siren: e.name for e in uow.epcis.list()}
@@ -122,7 +126,7 @@ def test_ind1_unknown_scope_is_a_clear_error(
     app: App, seeded: dict[str, object], scope: str
 ) -> None:
     with pytest.raises(ValidationError, match="périmètre inconnu"):
-        app.indicators.compute(Period.year(YEAR), scope)
+        app.indicators.compute(period=Period.year(YEAR), scope=scope)
 
 
 def test_ind1_period_end_before_start_is_refused() -> None:
@@ -133,7 +137,7 @@ def test_ind1_period_end_before_start_is_refused() -> None:
 def test_ind1_knb3_cns2_from_their_collections_or_not_available(
     app: App, seeded: dict[str, object]
 ) -> None:
-    shown = {i.key: i for i in app.indicators.compute(Period.year(YEAR))}
+    shown = {i.key: i for i in app.indicators.compute(period=Period.year(YEAR))}
     for key in (
         "ressources_publiees",
         "ressources_perimees",
@@ -314,4 +318,38 @@ def test_old_indicator_names_warn_and_still_work(app: App, seeded: dict[str, obj
         pytest.warns(DeprecationWarning, match=r"use annual_report\(\) or national_export\(\)"),
         app.indicators.reading(),
     ):
-        assert app.indicators.compute(Period.year(YEAR))
+        assert app.indicators.compute(period=Period.year(YEAR))
+    year = Period.year(YEAR)
+    with pytest.warns(DeprecationWarning, match=r"compute\(…, period=…, scope=…\)"):
+        assert app.indicators.compute(year, "cdg") == app.indicators.compute(period=year)
+    with pytest.warns(DeprecationWarning, match=r"coverage_by_epci\(…, period=…"):
+        (coverage, *_) = app.indicators.coverage_by_epci(year)
+    with pytest.warns(DeprecationWarning, match=r"EpciCoverage is deprecated .*\(name, covered"):
+        name, covered, communes, share = coverage
+    assert (name, covered, communes, share) == (
+        coverage.name,
+        coverage.covered,
+        coverage.communes,
+        coverage.share,
+    )
+    with pytest.warns(DeprecationWarning, match=r"moves_by_month\(…, period=…"):
+        (moves, *_) = app.indicators.moves_by_month(year)
+    with pytest.warns(DeprecationWarning, match="MonthMoves"):
+        assert (moves[0], len(moves)) == (moves.month, 3)
+
+
+def test_reading_blocks_belong_to_their_thread(app: App, seeded: dict[str, object]) -> None:
+    """``app.indicators`` is shared: a report read in one thread neither serves nor ends the
+    reading of another."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected = render_markdown(app.indicators.annual_report(year=YEAR))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        texts = list(
+            pool.map(lambda _: render_markdown(app.indicators.annual_report(year=YEAR)), range(8))
+        )
+    assert texts == [expected] * 8
+    with app.indicators._reading():  # a block open here is not seen from another thread
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            assert pool.submit(app.indicators._current).result() is None
+        assert app.indicators._current() is not None

@@ -189,6 +189,16 @@ def test_partner_directory_MEM_10(census_app: App) -> None:
     assert len(partners.list_partners()) == 1
 
 
+def test_partner_update_keeps_or_clears_the_contact_MEM_10(census_app: App) -> None:
+    partners = census_app.partners
+    card = partners.add("Service", "CDG", "sante_securite", contact="a@x.fr")
+    assert partners.update(card.id, name="Service RH").contact == "a@x.fr"  # left out: kept
+    assert partners.update(card.id, contact="").contact is None
+    partners.update(card.id, contact="b@x.fr")
+    with pytest.warns(DeprecationWarning, match=r'contact=None\) is deprecated .* contact=""'):
+        assert partners.update(card.id, contact=None).contact is None  # cleared, as before 0.2
+
+
 def test_committees_report_missing_seats_and_years_NET_2_NET_3(census_app: App) -> None:
     network = census_app.network
     network.create_departmental_network("Réseau 79")
@@ -298,6 +308,9 @@ def test_old_network_names_still_work_with_a_warning(census_app: App) -> None:
         assert ["1 animateur(s)" in w for w in network.warnings()] == [True]  # type: ignore[operator]
     with pytest.warns(DeprecationWarning, match=r"use the keyword-only \w+\(…, on=…\)"):
         network.record_attendance(claire, "matinale", TODAY, registered=True, attended=True)
+    with pytest.warns(DeprecationWarning, match=r"record_attendance\(event=…\) is deprecated"):
+        fact = network.record_attendance(claire, event="matinale", registered=True, attended=True)
+    assert fact.event == "matinale"
     with pytest.warns(DeprecationWarning, match=r"use list_disengaged\(\)") as caught:
         assert network.disengaged() == []
     assert caught[0].filename == __file__

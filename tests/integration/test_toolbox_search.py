@@ -46,7 +46,7 @@ def fill(app: App) -> SimpleNamespace:
         "Acte de mariage",
         "Publier les bans, dresser l'acte de mariage.",
         themes=["état civil"],
-        author=paul,
+        by=paul,
         id="mariage",
     )
     add(
@@ -54,7 +54,7 @@ def fill(app: App) -> SimpleNamespace:
         "Mariages et PACS",
         "Le registre et les actes.",
         themes=["état civil"],
-        author=paul,
+        by=paul,
         id="pacs",
     )
     add(
@@ -63,7 +63,7 @@ def fill(app: App) -> SimpleNamespace:
         "Ouvrir le registre d'état civil.",
         themes=["état civil"],
         software=["berger levrault"],
-        author=paul,
+        by=paul,
         id="tuto",
     )
     add(
@@ -71,7 +71,7 @@ def fill(app: App) -> SimpleNamespace:
         "Loi de finances",
         "Le budget primitif et l'état de la dette.",
         themes=["Finances et comptabilité"],
-        author=paul,
+        by=paul,
         id="finances",
     )
     add(
@@ -79,10 +79,10 @@ def fill(app: App) -> SimpleNamespace:
         "Arrêté de voirie",
         "Modèle d'arrêté.",
         themes=["Voirie"],
-        author=paul,
+        by=paul,
         id="voirie",
     )
-    add("fiche pratique", "Acte de décès", "Brouillon.", themes=["état civil"], author=paul,
+    add("fiche pratique", "Acte de décès", "Brouillon.", themes=["état civil"], by=paul,
         id="brouillon")  # fmt: skip
     for resource_id in ("mariage", "pacs", "tuto", "finances", "voirie"):
         app.toolbox.publish(resource_id, by=paul, review_on=REVIEW)

@@ -54,7 +54,7 @@ def net(app: App) -> SimpleNamespace:
 def sheet(app: App, net: SimpleNamespace, title: str = "Tenir le registre d'état civil") -> Any:
     return app.toolbox.add(
         "fiche pratique", title, "Les actes de l'**état civil** pas à pas.",
-        themes=["etat civil"], author=net.paul,
+        themes=["etat civil"], by=net.paul,
     )  # fmt: skip
 
 
@@ -72,7 +72,7 @@ def test_a_resource_is_drafted_published_and_archived_KNB_1_KNB_2(
 def test_a_resource_without_a_theme_is_refused_KNB_1(app: App, net: SimpleNamespace) -> None:
     error = nothing_written(
         app,
-        lambda: app.toolbox.add("modèle", "Arrêté type", "…", themes=[], author=net.paul),
+        lambda: app.toolbox.add("modèle", "Arrêté type", "…", themes=[], by=net.paul),
         "KNB-1",
     )
     assert "aucun thème" in error.message and "Arrêté type" in error.message
@@ -80,7 +80,7 @@ def test_a_resource_without_a_theme_is_refused_KNB_1(app: App, net: SimpleNamesp
 
 def test_publishing_by_a_non_animator_is_refused_KNB_2(app: App, net: SimpleNamespace) -> None:
     draft = app.toolbox.add(
-        "modèle", "Délibération type", "…", themes=["Conseil municipal et actes"], author=net.claire
+        "modèle", "Délibération type", "…", themes=["Conseil municipal et actes"], by=net.claire
     )
     error = nothing_written(
         app,
@@ -96,15 +96,15 @@ def test_contributors_propose_only_once_contributions_are_open_KNB_2_CHA_5(
     app.access.set_read_only(net.space, True)
     error = nothing_written(
         app,
-        lambda: app.toolbox.add("modèle", "Arrêté", "…", themes=["Voirie"], author=net.claire),
+        lambda: app.toolbox.add("modèle", "Arrêté", "…", themes=["Voirie"], by=net.claire),
         "CHA-5",
     )
     assert "contributions" in error.message
-    assert app.toolbox.add("modèle", "Arrêté", "…", themes=["Voirie"], author=net.paul).id
+    assert app.toolbox.add("modèle", "Arrêté", "…", themes=["Voirie"], by=net.paul).id
     outsider = app.members.add("Luc", "Bernard", email="luc.bernard@example.org")
     nothing_written(
         app,
-        lambda: app.toolbox.add("modèle", "X", "…", themes=["Voirie"], author=outsider.id),
+        lambda: app.toolbox.add("modèle", "X", "…", themes=["Voirie"], by=outsider.id),
         "KNB-2",
     )
 
@@ -126,14 +126,14 @@ def test_editing_a_published_resource_keeps_versions_and_tells_followers_KNB_3(
 ) -> None:
     draft = sheet(app, net)
     app.toolbox.edit(draft.id, by=net.paul, body="Corrigé avant publication.")
-    assert [r.version for r in app.toolbox.list_versions(draft.id)] == [1]
+    assert [r.version for r in app.toolbox.list_versions(resource_id=draft.id)] == [1]
     app.toolbox.publish(draft.id, by=net.paul, review_on=dt.date(2026, 3, 1))
     app.toolbox.follow(draft.id, net.claire)
     app.toolbox.follow(draft.id, member_id=net.claire)  # once is enough
-    assert len(app.toolbox.list_followers(draft.id)) == 1
+    assert len(app.toolbox.list_followers(resource_id=draft.id)) == 1
     v2 = app.toolbox.edit(draft.id, by=net.paul, body="Nouvelle version.", themes=["Élections"])
     assert v2.version == 2 and v2.themes == ("Élections",)
-    history = app.toolbox.list_versions(draft.id)
+    history = app.toolbox.list_versions(resource_id=draft.id)
     assert [(r.version, r.body) for r in history] == [
         (1, "Corrigé avant publication."),
         (2, "Nouvelle version."),
@@ -151,8 +151,10 @@ def test_the_stale_list_shows_published_resources_past_review_KNB_3(
     app.toolbox.publish(old.id, by=net.paul, review_on=dt.date(2025, 4, 1))
     fresh = sheet(app, net, "Fiche récente")
     app.toolbox.publish(fresh.id, by=net.paul, review_on=dt.date(2026, 4, 1))
-    assert [r.title for r in app.toolbox.stale(on=dt.date(2025, 6, 1))] == ["Ancienne fiche"]
-    assert app.toolbox.stale() == []
+    assert [r.title for r in app.toolbox.list_stale_resources(on=dt.date(2025, 6, 1))] == [
+        "Ancienne fiche"
+    ]
+    assert app.toolbox.list_stale_resources() == []
 
 
 def test_search_by_kind_theme_software_and_words_ranked_KNB_4(
@@ -162,11 +164,11 @@ def test_search_by_kind_theme_software_and_words_ranked_KNB_4(
     a = sheet(app, net, "État civil : les mentions marginales")
     b = app.toolbox.add(
         "tutoriel", "Saisir un acte dans Berger-Levrault", "Ouvrir le module état civil.",
-        themes=["État civil"], author=net.paul, software=["berger levrault"],
+        themes=["État civil"], by=net.paul, software=["berger levrault"],
     )  # fmt: skip
     c = app.toolbox.add(
         "veille juridique", "Loi de finances", "Rien sur l'etat civil ici.",
-        themes=["Finances et comptabilité"], author=net.paul,
+        themes=["Finances et comptabilité"], by=net.paul,
     )  # fmt: skip
     for r in (a, b, c):
         app.toolbox.publish(r.id, by=net.paul, review_on=review)
@@ -194,7 +196,7 @@ def test_attachments_within_limits_are_kept_KNB_1(url: str, tmp_path: Path) -> N
         )
         assert "image/png" in error.message
         kept = app.toolbox.attach(draft.id, "note.txt", b"bonjour")
-        [listed] = app.toolbox.list_attachments(draft.id)
+        [listed] = app.toolbox.list_attachments(resource_id=draft.id)
         assert app.toolbox.content(listed) == app.toolbox.content(kept.id) == b"bonjour"
         assert kept.size == 7 and kept.media_type == "text/plain"
 
@@ -317,12 +319,20 @@ def test_the_toolbox_names_before_0_2_still_work_with_a_warning(
     }
     for old, new in renamed.items():
         arguments = () if old == "list" else (draft.id,)
+        keywords = {} if old == "list" else {"resource_id": draft.id}
         with pytest.warns(DeprecationWarning, match=new):
-            assert getattr(app.toolbox, old)(*arguments) == getattr(app.toolbox, new)(*arguments)
+            assert getattr(app.toolbox, old)(*arguments) == getattr(app.toolbox, new)(**keywords)
+        if keywords:
+            with pytest.warns(DeprecationWarning, match=rf"{new}\(…, resource_id=…\)"):
+                assert getattr(app.toolbox, new)(draft.id) == getattr(app.toolbox, new)(**keywords)
     with pytest.warns(DeprecationWarning, match=r"use export_to_platform\(\)"):
         assert app.toolbox.export("interstis", tmp_path)
-    with pytest.warns(DeprecationWarning, match=r"use stale\(on=…\)"):
-        assert app.toolbox.stale(dt.date(2025, 6, 1)) == app.toolbox.stale(on=dt.date(2025, 6, 1))
+    june = dt.date(2025, 6, 1)
+    with pytest.warns(DeprecationWarning, match=r"use list_stale_resources\(on=…\)"):
+        assert app.toolbox.stale(june) == app.toolbox.list_stale_resources(on=june)
+    with pytest.warns(DeprecationWarning, match=r"add\(author=…\) is deprecated; use by=…"):
+        added = app.toolbox.add("modèle", "Arrêté", "…", themes=["Voirie"], author=net.paul)
+    assert added.author_id == net.paul
 
 
 def test_the_advice_names_before_0_2_still_work_with_a_warning(
@@ -339,6 +349,12 @@ def test_the_advice_names_before_0_2_still_work_with_a_warning(
         assert app.advice.list() == app.advice.list_requests()
     with pytest.warns(DeprecationWarning, match=r"use stats\(period=Period\(start, end\)\)"):
         assert app.advice.stats(since=TODAY).pending == 1
+    with (
+        pytest.warns(DeprecationWarning, match="stats"),
+        pytest.raises(ValidationError, match="période à l'envers") as info,
+    ):
+        app.advice.stats(since=TODAY, until=TODAY - dt.timedelta(days=1))
+    assert info.value.rule == "CNS-2"
     app.advice.answer(request.id, "R.")
     with pytest.warns(DeprecationWarning, match="request, resource"):
         linked, faq = app.advice.to_faq(request.id, by=net.paul)

@@ -186,7 +186,7 @@ def _todo(args: argparse.Namespace) -> int:
             today = app.today()
             start = args.start or today - dt.timedelta(days=today.weekday())
             period = Period(start, args.end or start + dt.timedelta(days=6))
-        items = app.events.todo(period)
+        items = app.events.todo(period=period)
     if not items:
         print("rien à faire cette semaine")
         return 0
@@ -315,7 +315,7 @@ def _track(args: argparse.Namespace) -> int:
     from rsgm_core.render.event_documents import tracking_csv, tracking_xlsx
 
     with open_app(args) as app:
-        rows = app.events.tracking(year=args.year)
+        rows = app.events.list_tracking_rows(year=args.year)
         locale = app.settings.locale
     if args.format == "csv":
         write_output(tracking_csv(rows, locale=locale), args.output)

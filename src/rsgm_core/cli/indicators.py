@@ -79,7 +79,7 @@ def _show(args: argparse.Namespace) -> int:
 
     with open_app(args) as app:
         period = period_of(args, app.today())
-        values = app.indicators.compute(period, args.scope)
+        values = app.indicators.compute(period=period, scope=args.scope)
     print(f"Indicateurs du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y} ({args.scope})\n")
     head = ["Indicateur", "Valeur", *(["Formule"] if args.formulas else [])]
     rows = [[i.label, format_indicator(i), *([i.formula] if args.formulas else [])] for i in values]

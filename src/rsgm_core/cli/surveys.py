@@ -117,7 +117,7 @@ def _survey_list(args: argparse.Namespace) -> int:
 
 def _survey_due(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        found = app.surveys.due()
+        found = app.surveys.list_due_surveys()
     if not found:
         print("aucun questionnaire à envoyer")
     for due in found:

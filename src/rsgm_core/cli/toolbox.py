@@ -92,7 +92,7 @@ def _add(args: argparse.Namespace) -> int:
     files = [(path.name, path.read_bytes()) for path in args.files]
     with open_app(args) as app:
         resource = app.toolbox.add(
-            args.kind, args.title, body, themes=args.themes, author=args.author,
+            args.kind, args.title, body, themes=args.themes, by=args.author,
             software=args.software, shared_with_partners=args.shared, attachments=files,
         )  # fmt: skip
     print(f"ressource {resource.id} : « {resource.title} » ({resource.status.value})")
@@ -141,7 +141,7 @@ def _search(args: argparse.Namespace) -> int:
 
 def _stale(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        found = app.toolbox.stale(on=args.on)
+        found = app.toolbox.list_stale_resources(on=args.on)
     if not found:
         print("aucune ressource à revoir")
         return 0
@@ -154,7 +154,7 @@ def _stale(args: argparse.Namespace) -> int:
 
 def _history(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        versions = app.toolbox.list_versions(args.resource)
+        versions = app.toolbox.list_versions(resource_id=args.resource)
     print_table(
         ("version", "statut", "titre", "publiée le", "revue"),
         [(r.version, r.status.value, r.title, r.published_on, r.review_on) for r in versions],

@@ -115,7 +115,7 @@ def events_demo(app: App, members: dict[str, str], path: Path) -> None:
 
 def _report(app: App, path: Path) -> None:
     locale = app.settings.locale
-    rows = app.events.tracking()
+    rows = app.events.list_tracking_rows()
     print(f"\n7. une année d'événements : {len(rows)} événements, tableau de suivi (EVT-7) :\n")
     _print_table(
         ("événement", "date(s)", "participation", "coût/présent"),
@@ -127,7 +127,7 @@ def _report(app: App, path: Path) -> None:
     surveys = app.surveys.list_surveys()
     print(f"\n   {len(surveys)} questionnaires de satisfaction ; à faire dans les 6 semaines :\n")
     start = app.today()
-    items = app.events.todo(Period(start, start + dt.timedelta(days=42)))
+    items = app.events.todo(period=Period(start, start + dt.timedelta(days=42)))
     _print_table(
         ("échéance", "événement", "tâche"),
         [(i.task.due.isoformat(), i.event.title, i.task.label) for i in items if not i.overdue],

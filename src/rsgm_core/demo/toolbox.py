@@ -42,16 +42,14 @@ def toolbox_demo(app: App, members: dict[str, str]) -> None:
     today = app.today()
     ids = []
     for kind, title, themes, software, body in RESOURCES:
-        resource = app.toolbox.add(
-            kind, title, body, themes=themes, software=software, author=ADMIN
-        )
+        resource = app.toolbox.add(kind, title, body, themes=themes, software=software, by=ADMIN)
         app.toolbox.publish(resource.id, by=ADMIN, review_on=today + timedelta(days=365))
         ids.append(resource.id)
     app.toolbox.follow(ids[0], member_id=members["Claire Martin"])
     app.toolbox.edit(ids[0], by=ADMIN, body=RESOURCES[0][4] + "\n4. Transmettre l'avis à l'INSEE.")
     proposal = app.toolbox.add(
         "fiche pratique", "Organiser le recensement citoyen", "Qui, quand, quelles pièces.",
-        themes=["Élections"], author=members["Claire Martin"],
+        themes=["Élections"], by=members["Claire Martin"],
     )  # fmt: skip
     print(
         f"\n9. boîte à outils : {len(ids)} ressources publiées, une proposition de Claire Martin "

@@ -13,6 +13,7 @@ from decimal import Decimal
 import attrs
 
 from rsgm_core.domain.engagement import NetworkRole
+from rsgm_core.domain.events import LegacyTuple
 from rsgm_core.domain.governance import ObjectiveKind
 from rsgm_core.errors import ValidationError
 
@@ -126,7 +127,7 @@ class EventFigures:
 
 
 @attrs.frozen
-class EpciCoverage:
+class EpciCoverage(LegacyTuple):
     """IND-1 territorial coverage of one EPCI: communes under 3,500 with at least one active
     member, communes under 3,500, and their share."""
 
@@ -137,7 +138,7 @@ class EpciCoverage:
 
 
 @attrs.frozen
-class MonthMoves:
+class MonthMoves(LegacyTuple):
     """Arrivals and departures of members in one month (``month`` as ``YYYY-MM``)."""
 
     month: str

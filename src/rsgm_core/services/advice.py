@@ -29,10 +29,12 @@ from rsgm_core.domain.indicators import Period
 from rsgm_core.errors import NotFoundError, ValidationError
 from rsgm_core.services.access_facts import find_member
 from rsgm_core.services.members import new_id
-from rsgm_core.services.network import NetworkService
+from rsgm_core.services.network import _find_helpers
 from rsgm_core.services.toolbox import departmental_role
 
 if TYPE_CHECKING:
+    from typing_extensions import deprecated as typed_deprecated
+
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
@@ -59,6 +61,12 @@ def _since_until(new: Callable[..., AnswerTimes]) -> Callable[..., AnswerTimes]:
         if since is None and until is None:
             return new(self, **kwargs)
         warn_deprecated("stats(since=…, until=…)", "stats(period=Period(start, end))")
+        if since is not None and until is not None and since > until:  # the error of before 0.2
+            raise ValidationError(
+                f"période à l'envers : du {since.isoformat()} au {until.isoformat()}",
+                rule="CNS-2",
+                value=since,
+            )
         period = Period(since or dt.date.min, until or dt.date.max - dt.timedelta(days=1))
         return new(self, period=period, **kwargs)
 
@@ -125,13 +133,12 @@ class AdviceService:
     ) -> Referral:
         """CNS-1: refer the request to a member with the expertise, ranked as in network
         activation (MEM-9): ``member_id`` if given, else the first of the ranking."""
-        request = self.get(request_id)
-        helpers = NetworkService(self.deps).find_helpers(
-            request.commune, expertises=[request.theme], software=software
-        )
-        with self.deps.transaction() as uow:
-            chosen = None if member_id is None else find_member(uow, member_id, rule="CNS-1").id
+        with self.deps.transaction() as uow:  # decided on the snapshot it writes
             current = _request(uow, request_id, rule="CNS-1")
+            helpers = _find_helpers(
+                uow, self.deps, current.commune, expertises=[current.theme], software=software
+            )
+            chosen = None if member_id is None else find_member(uow, member_id, rule="CNS-1").id
             referred = choose_referee(current, helpers, member_id=chosen)
             return Referral(uow.advice_requests.update(referred), tuple(helpers))
 
@@ -184,6 +191,13 @@ class AdviceService:
             for received, answered in rows
             if received is not None and start <= received < end
         )
+
+    if TYPE_CHECKING:  # the former names, attached below at run time: typed for a caller's checker
+
+        @typed_deprecated("use list_requests()")
+        def list(
+            self, *, commune: str | None = None, pending: bool | None = None
+        ) -> list[AdviceRequest]: ...
 
 
 deprecated_aliases(AdviceService, list="list_requests")

@@ -23,11 +23,12 @@ def build_annual_report(deps: Deps, year: int, scope: str | None = None) -> Annu
 
 
 def _annual_report(service: IndicatorService, year: int, scope: Scope | str | None) -> AnnualReport:
-    """The report of ``year``, read inside the service's reading block (storage read once)."""
+    """The report of ``year``, read inside the service's reading block: one read unit of work,
+    and the data of the year loaded once."""
     deps = service.deps
     period = Period.year(year)
-    indicators = service.compute(period, scope)
-    with deps.read() as uow:
+    indicators = service.compute(period=period, scope=scope)
+    with service._read() as uow:  # the unit of work of the reading block: one snapshot
         networks = uow.networks.list()
         roles = uow.network_roles.list()
         holder_ids = tuple({r.member_id for r in roles})
@@ -63,8 +64,8 @@ def _annual_report(service: IndicatorService, year: int, scope: Scope | str | No
         ],
         partners=partners,
         events=service.list_event_figures(period=period, scope=scope),
-        coverage=service.coverage_by_epci(period, scope),
-        moves=service.moves_by_month(period, scope),
+        coverage=service.coverage_by_epci(period=period, scope=scope),
+        moves=service.moves_by_month(period=period, scope=scope),
         projects=service.list_projects(year=year + 1),
     )
 

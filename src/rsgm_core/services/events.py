@@ -53,6 +53,9 @@ from rsgm_core.services.members import enum_of, new_id
 from rsgm_core.services.registrations import RegistrationService
 
 if TYPE_CHECKING:
+    from typing_extensions import deprecated as typed_deprecated
+
+    from rsgm_core.domain.events import Cancellation, CertificateRow, Rates, SignInSheet
     from rsgm_core.services.deps import Deps
 
 # SessionPlan, Planned and TodoItem are defined in the domain; importable from here as before.
@@ -69,17 +72,22 @@ def _this_week(today: dt.date) -> Period:
 
 
 def _todo_dates(todo: F) -> F:
-    """``todo(start, end)`` (two dates, before 0.2.0) still works for a release, with a warning."""
+    """``todo(start, end)`` (two dates, before 0.2.0) still works for a release, with a warning;
+    so does ``todo(period)`` by position, now that ``period`` is keyword-only."""
 
     @functools.wraps(todo)
     def wrapper(self: EventService, *args: Any, **kwargs: Any) -> Any:
+        if args and isinstance(args[0], Period) and "period" not in kwargs:
+            # todo(Period(…)) by position: the example of docs/api.md still shows it, so it is
+            # accepted without a warning until that example passes period=.
+            return todo(self, *args[1:], period=args[0], **kwargs)
         start = kwargs.pop("start", args[0] if args and isinstance(args[0], dt.date) else None)
         end = kwargs.pop("end", args[1] if len(args) > 1 else None)
         if start is None and end is None:
             return todo(self, *args, **kwargs)
-        warn_deprecated("todo(start, end)", "todo(Period(start, end))")
+        warn_deprecated("todo(start, end)", "todo(period=Period(start, end))")
         start = start or _this_week(self.deps.today()).start
-        return todo(self, Period(start, end or start + dt.timedelta(days=6)))
+        return todo(self, period=Period(start, end or start + dt.timedelta(days=6)))
 
     return wrapper  # type: ignore[return-value]  # same signature as ``todo``
 
@@ -207,7 +215,7 @@ class EventService:
         return (*before, *after)
 
     @_todo_dates
-    def todo(self, period: Period | None = None) -> list[TodoItem]:
+    def todo(self, *, period: Period | None = None) -> list[TodoItem]:
         """EVT-2: the tasks due in ``period`` (this week, Monday to Sunday, by default) across
         every event, with the tasks still undone from before, flagged overdue; tasks marked done
         are left out."""
@@ -232,11 +240,11 @@ class EventService:
 
     # Tracking (EVT-5, EVT-7) -------------------------------------------------------------------
 
-    def tracking(self, *, year: int | None = None) -> list[TrackingRow]:
+    def list_tracking_rows(self, *, year: int | None = None) -> list[TrackingRow]:
         """EVT-7: one row per event, by date."""
-        return [found.row for found in self.report(year=year)]
+        return [found.row for found in self.list_event_reports(year=year)]
 
-    def report(self, *, year: int | None = None) -> list[EventReport]:
+    def list_event_reports(self, *, year: int | None = None) -> list[EventReport]:
         """EVT-5 and EVT-7 for every event: its tracking row and all its rates, by date; reads
         events, sessions and registrations once each, whatever their number."""
         with self.deps.read() as uow:
@@ -299,8 +307,57 @@ class EventService:
 
         return series(self.deps)
 
+    # The former names, attached below at run time, typed for a caller's checker; ``list`` comes
+    # last, so that no annotation of the class reads it instead of the builtin.
+    if TYPE_CHECKING:
 
-deprecated_aliases(EventService, list="list_events", series="list_series")
+        @typed_deprecated("use list_series()")
+        def series(self) -> list[RecurringSeries]: ...
+        @typed_deprecated("use list_tracking_rows()")
+        def tracking(self, *, year: int | None = None) -> list[TrackingRow]: ...
+        @typed_deprecated("use list_event_reports()")
+        def report(self, *, year: int | None = None) -> list[EventReport]: ...
+        @typed_deprecated("use app.registrations.register()")
+        def register(self, session_id: str, member_id: str) -> Registration: ...
+        @typed_deprecated("use app.registrations.cancel()")
+        def cancel(self, registration_id: str) -> Cancellation: ...
+        @typed_deprecated("use app.registrations.list_registrations(event_id=…)")
+        def registrations(
+            self,
+            event_id: str | None = None,
+            *,
+            session_id: str | None = None,
+            member_id: str | None = None,
+        ) -> list[Registration]: ...
+        @typed_deprecated("use app.registrations.attend()")
+        def attend(self, session_id: str, present: Iterable[str]) -> list[Registration]: ...
+        @typed_deprecated("use app.registrations.sign_in()")
+        def sign_in(self, session_id: str) -> SignInSheet: ...
+        @typed_deprecated("use app.registrations.rates()")
+        def rates(self, event_id: str) -> Rates: ...
+        @typed_deprecated("use app.registrations.list_certificates(event_id=…)")
+        def certificates(self, event_id: str) -> list[CertificateRow]: ...
+        @typed_deprecated("use app.event_mail.send_invitations()")
+        def invite(self, event_id: str) -> int: ...
+        @typed_deprecated("use app.event_mail.send_reminders()")
+        def remind(self, event_id: str) -> int: ...
+        @typed_deprecated("use app.event_mail.send_minutes()")
+        def send_minutes(self, event_id: str, summary: str) -> int: ...
+        @typed_deprecated("use app.event_mail.thank_host()")
+        def thank_host(self, event_id: str, recipient: str, *, signatory: str = "") -> None: ...
+        @typed_deprecated("use app.event_mail.send_certificates()")
+        def send_certificates(self, event_id: str, *, pdf: bool = False) -> int: ...
+        @typed_deprecated("use list_events()")
+        def list(self, *, year: int | None = None) -> list[EventDetails]: ...
+
+
+deprecated_aliases(
+    EventService,
+    list="list_events",
+    series="list_series",
+    tracking="list_tracking_rows",
+    report="list_event_reports",
+)
 
 
 _MOVED_TO: dict[str, Callable[[Deps], object]] = {

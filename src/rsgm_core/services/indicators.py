@@ -13,6 +13,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,11 +42,25 @@ from rsgm_core.services.indicators_knowledge import _knowledge_indicators
 from rsgm_core.services.network import NetworkService
 
 if TYPE_CHECKING:
-    pass
+    from rsgm_core.ports import UnitOfWork
 
 __all__ = ["SMALL_COMMUNE", "EventFigures", "IndicatorService", "Scope"]
 
 PROJECTS_KEY = "report_projects:{year}"
+
+
+@attrs.define
+class _Reading:
+    """One reading block of one service: the read unit of work every computation inside it
+    uses (one snapshot), and the data already loaded in it, by scope and period."""
+
+    service: int
+    uow: UnitOfWork
+    loaded: dict[tuple[Scope, Period], tuple[IndicatorData, list[Indicator]]] = attrs.Factory(dict)
+
+
+# Per thread and per task (a context variable), never on the service that ``App`` shares.
+_READING: ContextVar[_Reading | None] = ContextVar("rsgm_indicators_reading", default=None)
 
 
 def _year_first(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
@@ -59,22 +74,38 @@ class IndicatorService:
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
-        self._cache: dict[tuple[Scope, Period], tuple[IndicatorData, list[Indicator]]] | None = None
 
     # -- IND-1 -----------------------------------------------------------------------------
 
+    def _current(self) -> _Reading | None:
+        reading = _READING.get()
+        return reading if reading is not None and reading.service == id(self) else None
+
     @contextmanager
     def _reading(self) -> Iterator[None]:
-        """Within the block, computations for the same period and scope read storage once (the
-        annual report asks for indicators, events and coverage of one year)."""
-        if self._cache is not None:  # already inside a reading block
+        """Within the block, every computation of this service reads one unit of work, and
+        those for the same period and scope read storage once (the annual report asks for
+        indicators, events and coverage of one year). The block belongs to the calling thread
+        or task only."""
+        if self._current() is not None:  # already inside a reading block
             yield
             return
-        self._cache = {}
-        try:
-            yield
-        finally:
-            self._cache = None
+        with self.deps.read() as uow:
+            token = _READING.set(_Reading(id(self), uow))
+            try:
+                yield
+            finally:
+                _READING.reset(token)
+
+    @contextmanager
+    def _read(self) -> Iterator[UnitOfWork]:
+        """The unit of work of the current reading block, else a read of its own."""
+        reading = self._current()
+        if reading is not None:
+            yield reading.uow
+            return
+        with self.deps.read() as uow:
+            yield uow
 
     @deprecated("annual_report() or national_export(), which read storage once")
     def reading(self) -> AbstractContextManager[None]:
@@ -85,19 +116,20 @@ class IndicatorService:
         self, period: Period, scope: Scope | str | None
     ) -> tuple[IndicatorData, list[Indicator]]:
         scope = Scope.parse(scope)
-        cache = self._cache
-        if cache is not None and (scope, period) in cache:
-            return cache[scope, period]
-        with self.deps.read() as uow:
+        reading = self._current()
+        if reading is not None and (scope, period) in reading.loaded:
+            return reading.loaded[scope, period]
+        with self._read() as uow:
             data = IndicatorData.load(uow, scope, period)
             knowledge = _knowledge_indicators(
                 uow, period, None if scope.kind == "cdg" else set(data.communes)
             )
-        if cache is not None:
-            cache[scope, period] = (data, knowledge)
+        if reading is not None:
+            reading.loaded[scope, period] = (data, knowledge)
         return data, knowledge
 
-    def compute(self, period: Period, scope: Scope | str | None = None) -> list[Indicator]:
+    @keyword_only("period", "scope")
+    def compute(self, *, period: Period, scope: Scope | str | None = None) -> list[Indicator]:
         """Every IND-1 indicator of ``period`` for ``scope`` (the whole CDG by default), each
         with its formula; a figure the data cannot give has the value ``None``."""
         data, knowledge = self._load(period, scope)
@@ -200,8 +232,9 @@ class IndicatorService:
         listed = {d.member_id for d in NetworkService(self.deps).list_disengaged(on=period.end)}
         return len(listed & data.member_ids)
 
+    @keyword_only("period", "scope")
     def coverage_by_epci(
-        self, period: Period, scope: Scope | str | None = None
+        self, *, period: Period, scope: Scope | str | None = None
     ) -> list[EpciCoverage]:
         """IND-1 territorial coverage per EPCI at the end of ``period``, by EPCI name."""
         data, _ = self._load(period, scope)
@@ -213,7 +246,10 @@ class IndicatorService:
             if k != "total"
         ]
 
-    def moves_by_month(self, period: Period, scope: Scope | str | None = None) -> list[MonthMoves]:
+    @keyword_only("period", "scope")
+    def moves_by_month(
+        self, *, period: Period, scope: Scope | str | None = None
+    ) -> list[MonthMoves]:
         """Arrivals and departures of members per month of ``period``."""
         data, _ = self._load(period, scope)
         members = data.members
@@ -245,7 +281,7 @@ class IndicatorService:
 
     def list_projects(self, *, year: int) -> list[str]:
         """IND-2: the projects entered for ``year``, in the order they were added."""
-        with self.deps.read() as uow:
+        with self._read() as uow:
             entry = uow.meta.find(PROJECTS_KEY.format(year=year))
         return list(json.loads(entry.value)) if entry else []
 

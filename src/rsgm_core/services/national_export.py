@@ -70,7 +70,7 @@ def _national_export(service: IndicatorService, year: int, cdg: str | None) -> C
     if not cdg:
         cdg = "CDG" + "-".join(CensusService(deps).territory_codes() or ["?"])
     period = Period.year(year)
-    indicators = {i.key: i for i in service.compute(period)}
+    indicators = {i.key: i for i in service.compute(period=period)}
     events = service.list_event_figures(period=period)
     data, _ = service._load(period, "cdg")
     departements = {c.code: c.departement for c in data.communes.values()}

@@ -46,6 +46,8 @@ from rsgm_core.errors import ConflictError, NotFoundError, RuleViolation
 from rsgm_core.services.members import enum_of, new_id
 
 if TYPE_CHECKING:
+    from typing_extensions import deprecated as typed_deprecated
+
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
@@ -201,11 +203,12 @@ class NetworkService:
 
     # Attendance, disengagement and continuity (MEM-7, MEM-8)
 
+    @renamed_keywords(event="event_id")
     @keyword_only("on", after=3)
     def record_attendance(
         self,
         member_id: str,
-        event: str,
+        event_id: str,
         *,
         on: dt.date | None = None,
         registered: bool,
@@ -217,7 +220,7 @@ class NetworkService:
         with self.deps.transaction() as uow:
             uow.members.get(member_id)
             return uow.attendance.add(
-                AttendanceFact(new_id(), member_id, event, day, registered, attended)
+                AttendanceFact(new_id(), member_id, event_id, day, registered, attended)
             )
 
     def list_disengaged(
@@ -263,31 +266,8 @@ class NetworkService:
     ) -> list[Helper]:
         """MEM-9, network activation: opted-in helpers for a commune in difficulty, best first,
         with reasons."""
-        thesaurus = self.deps.hooks.expertise_thesaurus()
-        tools = self.deps.hooks.business_software()
-        skill_keys = [fold(thesaurus.resolve(e)) for e in expertises]
-        tool_keys = [fold(tools.resolve(s)) for s in software]
-        today = self.deps.today()
         with self.deps.read() as uow:
-            target = uow.communes.find(commune)
-            if target is None:
-                raise NotFoundError(f"commune inconnue : {commune!r}", value=commune)
-            helpers = uow.members.list({"helper": True, "lifecycle": Lifecycle.ACTIVE})
-            ids = [m.id for m in helpers]
-            positions = [p for p in uow.positions.list({"member_id": ids}) if p.active_on(today)]
-            communes = {
-                c.code: c
-                for c in uow.communes.list({"code": sorted({p.commune for p in positions})})
-            }
-            keys = [*skill_keys, *tool_keys]
-            facts = uow.directory_facts.list({"member_id": ids, "key": keys}) if keys else []
-        places: dict[str, list[Commune]] = {}
-        for p in positions:
-            if p.commune in communes:
-                places.setdefault(p.member_id, []).append(communes[p.commune])
-        return rank_helpers(
-            target, helpers, places, facts, expertises=skill_keys, software=tool_keys
-        )
+            return _find_helpers(uow, self.deps, commune, expertises=expertises, software=software)
 
     # Committees (NET-2, NET-3)
 
@@ -349,6 +329,29 @@ class NetworkService:
         """Deprecated: use :meth:`list_warnings`, which returns :class:`NetworkWarning` only."""
         return [w.continuity or w.message for w in self.list_warnings(on=on)]
 
+    if TYPE_CHECKING:  # the former names, attached below at run time: typed for a caller's checker
+
+        @typed_deprecated("use create_departmental_network()")
+        def create_departmental(self, name: str, *, project_lead: str | None = None) -> Network: ...
+        @typed_deprecated("use create_community_network()")
+        def create_community(
+            self, epci: str, *, name: str | None = None, referent_id: str | None = None
+        ) -> Network: ...
+        @typed_deprecated("use list_networks()")
+        def networks(self) -> list[Network]: ...
+        @typed_deprecated("use find_helpers()")
+        def activate(
+            self, commune: str, *, expertises: Sequence[str] = (), software: Sequence[str] = ()
+        ) -> list[Helper]: ...
+        @typed_deprecated("use list_disengaged()")
+        def disengaged(
+            self,
+            *,
+            on: dt.date | None = None,
+            last_events: int = DEFAULT_LAST_EVENTS,
+            silent_months: int = DEFAULT_SILENT_MONTHS,
+        ) -> list[Disengagement]: ...
+
 
 deprecated_aliases(
     NetworkService,
@@ -358,6 +361,39 @@ deprecated_aliases(
     activate="find_helpers",
     disengaged="list_disengaged",
 )
+
+
+def _find_helpers(
+    uow: UnitOfWork,
+    deps: Deps,
+    commune: str,
+    *,
+    expertises: Sequence[str] = (),
+    software: Sequence[str] = (),
+) -> list[Helper]:
+    """MEM-9 inside the caller's unit of work: :meth:`NetworkService.find_helpers`, for a use
+    case that decides on the same snapshot as it writes (``advice.refer``)."""
+    thesaurus = deps.hooks.expertise_thesaurus()
+    tools = deps.hooks.business_software()
+    skill_keys = [fold(thesaurus.resolve(e)) for e in expertises]
+    tool_keys = [fold(tools.resolve(s)) for s in software]
+    today = deps.today()
+    target = uow.communes.find(commune)
+    if target is None:
+        raise NotFoundError(f"commune inconnue : {commune!r}", value=commune)
+    helpers = uow.members.list({"helper": True, "lifecycle": Lifecycle.ACTIVE})
+    ids = [m.id for m in helpers]
+    positions = [p for p in uow.positions.list({"member_id": ids}) if p.active_on(today)]
+    communes = {
+        c.code: c for c in uow.communes.list({"code": sorted({p.commune for p in positions})})
+    }
+    keys = [*skill_keys, *tool_keys]
+    facts = uow.directory_facts.list({"member_id": ids, "key": keys}) if keys else []
+    places: dict[str, list[Commune]] = {}
+    for p in positions:
+        if p.commune in communes:
+            places.setdefault(p.member_id, []).append(communes[p.commune])
+    return rank_helpers(target, helpers, places, facts, expertises=skill_keys, software=tool_keys)
 
 
 def _departmental(uow: UnitOfWork) -> Network | None:

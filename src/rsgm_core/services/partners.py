@@ -8,18 +8,31 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from rsgm_core._compat import deprecated_aliases, keyword_only
+from rsgm_core._compat import deprecated_aliases, keyword_only, warn_deprecated
 from rsgm_core.domain.directory import fold
 from rsgm_core.domain.partners import Partner, PartnerCategory, partner_category
 from rsgm_core.services.members import new_id
 
 if TYPE_CHECKING:
+    from typing_extensions import deprecated as typed_deprecated
+
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
 __all__ = ["PartnerService"]
 
 R = TypeVar("R")
+
+
+class _Keep:
+    """The default of ``update(contact=…)``: keep the contact (``None`` cleared it before 0.2).
+    Typed ``Any`` so that the signature shows ``str | None`` only."""
+
+    def __repr__(self) -> str:
+        return "<keep>"
+
+
+_KEEP: Any = _Keep()
 
 
 class PartnerService:
@@ -59,11 +72,14 @@ class PartnerService:
         name: str | None = None,
         organisation: str | None = None,
         category: PartnerCategory | str | None = None,
-        contact: str | None = None,
+        contact: str | None = _KEEP,
         themes: Iterable[str] | None = None,
         years: Iterable[int] | None = None,
     ) -> Partner:
         """Change what is given (``None`` keeps a field; ``contact=""`` clears the contact).
+
+        ``contact=None`` cleared the contact before 0.2 and still does for one release, with a
+        ``DeprecationWarning`` naming ``contact=""``; leaving ``contact`` out keeps it.
 
         MEM-10, "kept up to date": any change (or none) marks the card reviewed today.
         """
@@ -74,7 +90,10 @@ class PartnerService:
             changes["organisation"] = organisation.strip()
         if category is not None:
             changes["category"] = partner_category(category)
-        if contact is not None:
+        if contact is None:
+            warn_deprecated("app.partners.update(…, contact=None)", 'update(…, contact="")')
+            changes["contact"] = None
+        elif contact is not _KEEP:
             changes["contact"] = contact.strip() or None
         if themes is not None:
             changes["themes"] = _themes(themes)
@@ -116,6 +135,17 @@ class PartnerService:
         """Delete the card of ``partner_id``."""
         with self.deps.transaction() as uow:
             uow.partners.remove(partner_id)
+
+    # The former names, attached below at run time, typed for a caller's checker; ``list`` comes
+    # last, so that no annotation of the class reads it instead of the builtin.
+    if TYPE_CHECKING:
+
+        @typed_deprecated("use app.partners.list_stale_partners()")
+        def stale(self, *, on: dt.date | None = None) -> list[Partner]: ...
+        @typed_deprecated("use app.partners.list_partners()")
+        def list(
+            self, *, category: PartnerCategory | str | None = None, theme: str | None = None
+        ) -> list[Partner]: ...
 
 
 def _themes(themes: Iterable[str]) -> tuple[str, ...]:

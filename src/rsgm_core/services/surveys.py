@@ -32,6 +32,8 @@ from rsgm_core.services.members import enum_of, new_id
 from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
+    from typing_extensions import deprecated as typed_deprecated
+
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
@@ -157,7 +159,7 @@ class SurveyService:
         found = [_results(s, by_survey.get(s.id, [])) for s in surveys]
         return sorted(found, key=lambda r: (r.survey.opened_on, r.survey.title))
 
-    def due(self, *, on: dt.date | None = None) -> list[SurveyDue]:
+    def list_due_surveys(self, *, on: dt.date | None = None) -> list[SurveyDue]:
         """SUR-1 and EVT-9: what should go out now: the satisfaction survey of each event held
         and not yet surveyed, the 3-month survey of each newcomer, and the in-depth survey when
         the last one is 3 years old (or there was none)."""
@@ -232,6 +234,17 @@ class SurveyService:
         with self.deps.read() as uow:
             return sorted(uow.newsletters.list(), key=lambda n: (n.sent_on, n.id))
 
+    # The former names, attached below at run time, typed for a caller's checker; ``list`` comes
+    # last, so that no annotation of the class reads it instead of the builtin.
+    if TYPE_CHECKING:
+
+        @typed_deprecated("use list_newsletters()")
+        def newsletters(self) -> list[Newsletter]: ...
+        @typed_deprecated("use list_due_surveys()")
+        def due(self, *, on: dt.date | None = None) -> list[SurveyDue]: ...
+        @typed_deprecated("use list_surveys()")
+        def list(self, *, kind: SurveyKind | str | None = None) -> list[SurveyResults]: ...
+
 
 def _results(survey: Survey, answers: Iterable[SurveyAnswer]) -> SurveyResults:
     answers = list(answers)
@@ -241,4 +254,6 @@ def _results(survey: Survey, answers: Iterable[SurveyAnswer]) -> SurveyResults:
     return SurveyResults(survey, len(answers), rate, response)
 
 
-deprecated_aliases(SurveyService, list="list_surveys", newsletters="list_newsletters")
+deprecated_aliases(
+    SurveyService, list="list_surveys", newsletters="list_newsletters", due="list_due_surveys"
+)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from rsgm_core._compat import deprecated_aliases, keyword_only, renamed_keywords
+from rsgm_core._compat import deprecated, deprecated_aliases, keyword_only, renamed_keywords
 from rsgm_core.domain import toolbox as rules
 from rsgm_core.domain.access import Role
 from rsgm_core.domain.enums import read_enum
@@ -39,6 +39,8 @@ from rsgm_core.services.outbox import queue_message
 from rsgm_core.services.toolbox_export import SoftwareUse, export_toolbox, software_map
 
 if TYPE_CHECKING:
+    from typing_extensions import deprecated as typed_deprecated
+
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
@@ -87,6 +89,7 @@ class ToolboxService:
 
     # Writing (one unit of work each).
 
+    @renamed_keywords(author="by")
     def add(
         self,
         kind: ResourceKind | str,
@@ -94,7 +97,7 @@ class ToolboxService:
         body: str,
         *,
         themes: Sequence[str],
-        author: str,
+        by: str,
         software: Sequence[str] = (),
         shared_with_partners: bool = False,
         id: str | None = None,
@@ -111,13 +114,13 @@ class ToolboxService:
             title=title.strip(),
             body=body,
             themes=tuple(thesaurus.resolve(t) for t in themes),
-            author_id=author,
+            author_id=by,
             status=ResourceStatus.DRAFT,
             software=tuple(tools.resolve(s) for s in software),
             shared_with_partners=shared_with_partners,
         )
         with self.deps.transaction() as uow:
-            person = find_member(uow, author, rule="KNB-1")
+            person = find_member(uow, by, rule="KNB-1")
             role, open_ = departmental_role(uow, person.id)
             resource = attrs.evolve(resource, author_id=person.id)
             files = [self._attachment(resource.id, name, content) for name, content in attachments]
@@ -236,7 +239,8 @@ class ToolboxService:
                 return found
             return self._current(uow, resource_id)
 
-    def list_versions(self, resource_id: str) -> list[Resource]:
+    @keyword_only("resource_id")
+    def list_versions(self, *, resource_id: str) -> list[Resource]:
         """KNB-3: every version of a resource, the first first."""
         with self.deps.read() as uow:
             found = uow.resources.list({"id": resource_id})
@@ -252,7 +256,8 @@ class ToolboxService:
         with self.deps.read() as uow:
             return rules.latest_versions(uow.resources.list())
 
-    def list_attachments(self, resource_id: str) -> list[ResourceAttachment]:
+    @keyword_only("resource_id")
+    def list_attachments(self, *, resource_id: str) -> list[ResourceAttachment]:
         """KNB-1: the files attached to a resource."""
         with self.deps.read() as uow:
             return uow.resource_attachments.list({"resource_id": resource_id})
@@ -270,16 +275,38 @@ class ToolboxService:
             attachment = found
         return base64.b64decode(attachment.content)
 
-    def list_followers(self, resource_id: str) -> list[Follower]:
+    @keyword_only("resource_id")
+    def list_followers(self, *, resource_id: str) -> list[Follower]:
         """KNB-3: the members told of every new version of a resource."""
         with self.deps.read() as uow:
             return uow.resource_followers.list({"resource_id": resource_id})
 
-    @keyword_only("on", old="stale(today)", use="stale(on=…)")
-    def stale(self, *, on: dt.date | None = None) -> list[Resource]:
+    def list_stale_resources(self, *, on: dt.date | None = None) -> list[Resource]:
         """KNB-3: published resources past their review date on ``on`` (today by default), the
         oldest first."""
         return rules.stale(self.list_resources(), on=self.deps.on(on))
+
+    # The former names whose call changed shape, kept one release (0.2.0).
+
+    @deprecated("list_stale_resources(on=…)")
+    def stale(self, today: dt.date | None = None, *, on: dt.date | None = None) -> list[Resource]:
+        """Deprecated: :meth:`list_stale_resources`."""
+        return self.list_stale_resources(on=on or today)
+
+    @deprecated("list_versions(resource_id=…)")
+    def history(self, resource_id: str) -> list[Resource]:
+        """Deprecated: :meth:`list_versions`."""
+        return self.list_versions(resource_id=resource_id)
+
+    @deprecated("list_attachments(resource_id=…)")
+    def attachments(self, resource_id: str) -> list[ResourceAttachment]:
+        """Deprecated: :meth:`list_attachments`."""
+        return self.list_attachments(resource_id=resource_id)
+
+    @deprecated("list_followers(resource_id=…)")
+    def followers(self, resource_id: str) -> list[Follower]:
+        """Deprecated: :meth:`list_followers`."""
+        return self.list_followers(resource_id=resource_id)
 
     def search(
         self,
@@ -347,12 +374,14 @@ class ToolboxService:
                 },
             )
 
+    # The former names, attached below at run time, typed for a caller's checker; ``list`` comes
+    # last, so that no annotation of the class reads it instead of the builtin.
+    if TYPE_CHECKING:
 
-deprecated_aliases(
-    ToolboxService,
-    list="list_resources",
-    attachments="list_attachments",
-    followers="list_followers",
-    history="list_versions",
-    export="export_to_platform",
-)
+        @typed_deprecated("use export_to_platform()")
+        def export(self, platform: str, folder: Path) -> dict[str, str]: ...
+        @typed_deprecated("use list_resources()")
+        def list(self) -> list[Resource]: ...
+
+
+deprecated_aliases(ToolboxService, list="list_resources", export="export_to_platform")
