@@ -294,7 +294,8 @@ def test_old_names_on_app_events_warn_and_forward_for_one_release(
         assert [d.event.id for d in app.events.list()] == [planned.event.id]  # type: ignore[attr-defined]
     with pytest.warns(DeprecationWarning, match=r"todo\(period=Period"):
         assert app.events.todo(dt.date(2025, 3, 10), dt.date(2025, 3, 16)) == app.events.todo()
-    assert app.events.todo(Period(dt.date(2025, 3, 10), dt.date(2025, 3, 16))) == []
+    with pytest.warns(DeprecationWarning, match=r"use todo\(period=…\)"):
+        assert app.events.todo(Period(dt.date(2025, 3, 10), dt.date(2025, 3, 16))) == []
     details = app.events.get(planned.event.id)
     with pytest.warns(DeprecationWarning, match=r"EventDetails .* \(event, sessions\)"):
         assert details[0] == details.event

@@ -24,6 +24,17 @@ app.rgpd.export("m-1")
 app.rgpd.export_json("m-1")
 app.directory.entry("m-1")
 app.transaction()
+app.events.list()
+app.events.register("s", "m")
+app.events.tracking()
+app.surveys.due()
+app.toolbox.list()
+app.advice.list()
+app.partners.list()
+app.partners.stale()
+app.network.networks()
+app.network.activate("79019")
+app.access.export("interstis")
 """
 
 

@@ -78,8 +78,7 @@ def _todo_dates(todo: F) -> F:
     @functools.wraps(todo)
     def wrapper(self: EventService, *args: Any, **kwargs: Any) -> Any:
         if args and isinstance(args[0], Period) and "period" not in kwargs:
-            # todo(Period(…)) by position: the example of docs/api.md still shows it, so it is
-            # accepted without a warning until that example passes period=.
+            warn_deprecated("todo(period) by position", "todo(period=…)")
             return todo(self, *args[1:], period=args[0], **kwargs)
         start = kwargs.pop("start", args[0] if args and isinstance(args[0], dt.date) else None)
         end = kwargs.pop("end", args[1] if len(args) > 1 else None)
