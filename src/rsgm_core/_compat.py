@@ -108,11 +108,7 @@ def renamed_keywords(**old_to_new: str) -> Callable[[F], F]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             for old, new in old_to_new.items():
                 if old in kwargs:
-                    warnings.warn(
-                        f"{function.__name__}({old}=…) is deprecated; use {new}=…",
-                        DeprecationWarning,
-                        stacklevel=2,
-                    )
+                    warn_deprecated(f"{function.__name__}({old}=…)", f"{new}=…")
                     kwargs[new] = kwargs.pop(old)
             return function(*args, **kwargs)
 
@@ -216,8 +212,9 @@ def _rename(alias: Callable[..., Any], new: Callable[..., Any], old: str, doc: s
 
 
 class DeprecatedTuple:
-    """Base of attrs results that were tuples before rsgm_core 0.2: unpacking and indexing them
-    still work for one release, with a ``DeprecationWarning`` naming the attributes to read."""
+    """Base of attrs results that were tuples before rsgm_core 0.2: unpacking, indexing and
+    ``len()`` still work for one release, with a ``DeprecationWarning`` naming the attributes to
+    read. Always true, as the tuple was (it was never empty), without a warning."""
 
     __slots__ = ()
 
@@ -237,3 +234,9 @@ class DeprecatedTuple:
 
     def __getitem__(self, index: int) -> Any:
         return self._legacy_items()[index]
+
+    def __len__(self) -> int:
+        return len(self._legacy_items())
+
+    def __bool__(self) -> bool:
+        return True

@@ -508,7 +508,10 @@ def test_the_former_names_on_app_access_warn_and_still_work(app: App) -> None:
     old("sign", "charters.sign", AUBIGNY, "Jean Dupont", "maire")
     old("sign", "charters.sign", AUBIGNY, "Claire Martin", "sgm")
     assert old("charter_status", "charters.status", AUBIGNY) == app.charters.status(AUBIGNY)
-    with pytest.warns(DeprecationWarning, match=r"grant\(member=…\) is deprecated; use member_id"):
+    with pytest.warns(
+        DeprecationWarning,
+        match=r"grant\(member=…\) is deprecated since rsgm_core 0.2.0; use member_id",
+    ):
         grant = app.access.grant(member=claire.id, space_id="departemental", role="contributeur",
                                  by=admin.id)  # fmt: skip
     assert old("grants", "access.list_grants", member=claire.id) == [grant]

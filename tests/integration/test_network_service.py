@@ -300,7 +300,9 @@ def test_old_network_names_still_work_with_a_warning(census_app: App) -> None:
     with pytest.warns(DeprecationWarning, match="get_lead"):
         assert network.lead(dep.id) == ("chef de projet du CDG", "Anne Chevalier")
     claire = person(census_app, "Claire", "Martin", "79019")
-    with pytest.warns(DeprecationWarning, match=r"assign\(since=…\) is deprecated; use on=…"):
+    with pytest.warns(
+        DeprecationWarning, match=r"assign\(since=…\) is deprecated since rsgm_core 0.2.0; use on=…"
+    ):
         assignment = network.assign(dep.id, claire, "animateur", since=TODAY)
     with pytest.warns(DeprecationWarning, match="list_roles"):
         assert network.roles(dep.id) == [assignment]
@@ -316,7 +318,9 @@ def test_old_network_names_still_work_with_a_warning(census_app: App) -> None:
     assert caught[0].filename == __file__
     with pytest.warns(DeprecationWarning, match="find_helpers"):
         assert [h.member.id for h in network.activate("79030")] == [claire]
-    with pytest.warns(DeprecationWarning, match=r"created_on=…\) is deprecated; use on=…"):
+    with pytest.warns(
+        DeprecationWarning, match=r"created_on=…\) is deprecated since rsgm_core 0.2.0; use on=…"
+    ):
         network.set_committee("suivi", [Seat(SeatKind.SGM, claire, MELLOIS)], created_on=TODAY)
     with pytest.warns(DeprecationWarning, match=r"use the keyword-only \w+\(…, on=…\)"):
         assert network.record_meeting("suivi", TODAY).meetings == (TODAY,)

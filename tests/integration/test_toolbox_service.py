@@ -330,7 +330,9 @@ def test_the_toolbox_names_before_0_2_still_work_with_a_warning(
     june = dt.date(2025, 6, 1)
     with pytest.warns(DeprecationWarning, match=r"use list_stale_resources\(on=…\)"):
         assert app.toolbox.stale(june) == app.toolbox.list_stale_resources(on=june)
-    with pytest.warns(DeprecationWarning, match=r"add\(author=…\) is deprecated; use by=…"):
+    with pytest.warns(
+        DeprecationWarning, match=r"add\(author=…\) is deprecated since rsgm_core 0.2.0; use by=…"
+    ):
         added = app.toolbox.add("modèle", "Arrêté", "…", themes=["Voirie"], author=net.paul)
     assert added.author_id == net.paul
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rsgm_core import ValidationError
+from rsgm_core import NotFoundError, ValidationError
 from rsgm_core.domain.governance import ObjectiveKind
 from rsgm_core.domain.indicators import (
     NOT_AVAILABLE,
@@ -169,3 +169,17 @@ def test_merge_refuses_duplicates_and_sums_published_cells_IND_3() -> None:
     with pytest.raises(ValidationError, match="plusieurs années") as info:
         merge_exports([export(), older])
     assert info.value.rule == "IND-3"
+
+
+def test_an_unknown_indicator_key_names_the_known_ones_IND_1() -> None:
+    report = AnnualReport.assemble(
+        year=2025,
+        generated_on=dt.date(2026, 1, 5),
+        indicators=[Indicator("taux_participation", "Participation", Decimal("0.5"), "f", "%")],
+        title=None,
+        objectives=[],
+    )
+    with pytest.raises(
+        NotFoundError, match=r"'taux_participations' \(connus : taux_participation\)"
+    ):
+        report.indicator("taux_participations")

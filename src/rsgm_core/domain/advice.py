@@ -11,8 +11,8 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from rsgm_core._compat import DeprecatedTuple
 from rsgm_core.domain.activation import Helper
-from rsgm_core.domain.events import LegacyTuple
 from rsgm_core.domain.toolbox import Resource, ResourceKind, ResourceStatus
 from rsgm_core.errors import RuleViolation, ValidationError
 
@@ -84,7 +84,7 @@ class AdviceRequest:
 
 
 @attrs.frozen
-class Referral(LegacyTuple):
+class Referral(DeprecatedTuple):
     """CNS-1: a request referred to a member, and the ranking of volunteers it was chosen from
     (MEM-9), best first."""
 
@@ -93,7 +93,7 @@ class Referral(LegacyTuple):
 
 
 @attrs.frozen
-class FaqEntry(LegacyTuple):
+class FaqEntry(DeprecatedTuple):
     """CNS-2: a request turned into an FAQ draft: the request (now linked) and the draft."""
 
     request: AdviceRequest

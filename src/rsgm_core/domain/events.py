@@ -30,7 +30,6 @@ __all__ = [
     "EventFormat",
     "EventKind",
     "EventReport",
-    "LegacyTuple",
     "Planned",
     "Rates",
     "Registration",
@@ -393,20 +392,6 @@ def check_newsletter(sent: Iterable[dt.date], on: dt.date, *, force: bool = Fals
 # Results of the event use cases -----------------------------------------------------------------
 
 
-class LegacyTuple(DeprecatedTuple):
-    """A result that was a tuple before rsgm_core 0.2: unpacked, indexed *and* measured with
-    ``len()`` for one release, each with the ``DeprecationWarning`` of :class:`DeprecatedTuple`.
-    Always true, as the tuple was (it was never empty), without calling ``len()``."""
-
-    __slots__ = ()
-
-    def __len__(self) -> int:
-        return len(self._legacy_items())
-
-    def __bool__(self) -> bool:
-        return True
-
-
 @attrs.frozen
 class Planned:
     """What planning an event recorded: the event, its sessions by date, and the planning check
@@ -418,7 +403,7 @@ class Planned:
 
 
 @attrs.frozen
-class EventDetails(LegacyTuple):
+class EventDetails(DeprecatedTuple):
     """An event with its sessions, by date and start time."""
 
     event: Event
@@ -436,7 +421,7 @@ class TodoItem:
 
 
 @attrs.frozen
-class Cancellation(LegacyTuple):
+class Cancellation(DeprecatedTuple):
     """EVT-4: the cancelled registration, and the one promoted from the waiting list into the
     freed seat (``None`` when nobody was waiting or the seat was not a confirmed one)."""
 
@@ -445,7 +430,7 @@ class Cancellation(LegacyTuple):
 
 
 @attrs.frozen
-class SignInSheet(LegacyTuple):
+class SignInSheet(DeprecatedTuple):
     """EVT-5: what the sign-in sheet of one session lists: its confirmed registrants."""
 
     event: Event
@@ -454,7 +439,7 @@ class SignInSheet(LegacyTuple):
 
 
 @attrs.frozen
-class CertificateRow(LegacyTuple):
+class CertificateRow(DeprecatedTuple):
     """EVT-6: one attendee entitled to an attestation de présence, with the session attended."""
 
     member: Member
@@ -463,7 +448,7 @@ class CertificateRow(LegacyTuple):
 
 
 @attrs.frozen
-class EventReport(LegacyTuple):
+class EventReport(DeprecatedTuple):
     """EVT-5 and EVT-7 for one event: its tracking row and all its rates."""
 
     row: TrackingRow

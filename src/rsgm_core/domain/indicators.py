@@ -12,10 +12,10 @@ from decimal import Decimal
 
 import attrs
 
+from rsgm_core._compat import DeprecatedTuple
 from rsgm_core.domain.engagement import NetworkRole
-from rsgm_core.domain.events import LegacyTuple
 from rsgm_core.domain.governance import ObjectiveKind
-from rsgm_core.errors import ValidationError
+from rsgm_core.errors import NotFoundError, ValidationError
 
 __all__ = [
     "NOT_AVAILABLE",
@@ -127,7 +127,7 @@ class EventFigures:
 
 
 @attrs.frozen
-class EpciCoverage(LegacyTuple):
+class EpciCoverage(DeprecatedTuple):
     """IND-1 territorial coverage of one EPCI: communes under 3,500 with at least one active
     member, communes under 3,500, and their share."""
 
@@ -138,7 +138,7 @@ class EpciCoverage(LegacyTuple):
 
 
 @attrs.frozen
-class MonthMoves(LegacyTuple):
+class MonthMoves(DeprecatedTuple):
     """Arrivals and departures of members in one month (``month`` as ``YYYY-MM``)."""
 
     month: str
@@ -201,10 +201,15 @@ class AnnualReport:
 
     def indicator(self, key: str) -> Indicator:
         """The indicator ``key`` (any of :attr:`indicators` or :attr:`knowledge`)."""
-        for indicator in (*self.indicators, *self.knowledge):
+        known = (*self.indicators, *self.knowledge)
+        for indicator in known:
             if indicator.key == key:
                 return indicator
-        raise KeyError(key)
+        raise NotFoundError(
+            f"indicateur inconnu : {key!r} (connus : {', '.join(i.key for i in known)})",
+            rule="IND-1",
+            value=key,
+        )
 
     @property
     def member_figures(self) -> tuple[Indicator, ...]:

@@ -20,7 +20,6 @@ from rsgm_core.errors import ValidationError
 __all__ = [
     "Attachment",
     "Delivery",
-    "LegacyTuple",
     "MessageStatus",
     "MessageTemplate",
     "OutboxMessage",
@@ -31,7 +30,6 @@ __all__ = [
 ]
 
 #: The base of the results that were tuples, under its first name.
-LegacyTuple = DeprecatedTuple
 
 
 class MessageStatus(enum.Enum):
