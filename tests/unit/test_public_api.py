@@ -151,6 +151,8 @@ FORBIDDEN_PARAMETERS = {
     "joined_on": "on",
     "signed_on": "on",
     "created_on": "on",
+    "author": "by",
+    "event": "event_id",
 }
 
 
@@ -167,8 +169,12 @@ def test_use_cases_follow_the_naming_convention(name: str, function: Callable[..
         assert parameter.name not in FORBIDDEN_PARAMETERS, (
             f"{where}: say {FORBIDDEN_PARAMETERS[parameter.name]}"
         )
-        if parameter.name in {"on", "year"}:
-            assert parameter.kind is parameter.KEYWORD_ONLY, f"{where} is keyword-only"
+        if parameter.name == "self":
+            continue
+        if parameter.name in {"on", "year", "period"} or method.startswith("list_"):
+            assert parameter.kind in (parameter.KEYWORD_ONLY, parameter.VAR_KEYWORD), (
+                f"{where} is keyword-only (filters of a listing too)"
+            )
         if parameter.name == "period":
             assert "Period" in str(parameter.annotation), f"{where} is a Period"
         assert "UnitOfWork" not in str(parameter.annotation), (
