@@ -292,7 +292,10 @@ if TYPE_CHECKING:
     )
 
 # The public types, imported on first use: ``import rsgm_core`` stays as light as the command
-# line needs, and ``rsgm_core.Member`` is the very class of ``rsgm_core.domain.members``.
+# line needs, and ``rsgm_core.Member`` is the very class of ``rsgm_core.domain.members``. The
+# names stand three times on purpose: the imports above for type checkers, this map for the
+# interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
+# three equal and checks them against every use case's signature.
 _LAZY = {
     "AbuseReport": "rsgm_core.domain.access_records",
     "AdviceRequest": "rsgm_core.domain.advice",
