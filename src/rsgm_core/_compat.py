@@ -15,6 +15,7 @@ name (``stacklevel``), and marks what it wraps with ``__deprecated__`` (PEP 702)
 from __future__ import annotations
 
 import functools
+import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
@@ -42,11 +43,17 @@ __all__ = [
 def warn_deprecated(old: str, new: str, *, stacklevel: int = 2) -> None:
     """Warn that ``old`` is deprecated, naming ``new`` instead: ``"stale(today) is deprecated
     since rsgm_core 0.2.0; use stale(on=…) instead"``. ``stacklevel`` counts from the function
-    calling this one, as for :func:`warnings.warn`: 2 (the default) is its caller."""
+    calling this one, as for :func:`warnings.warn`: 2 (the default) is its caller. Frames of this
+    module are passed over, so that shims stacked on one method still name the caller's line
+    (Python 3.11 has no ``skip_file_prefixes``)."""
+    depth = stacklevel
+    frame = sys._getframe(depth)
+    while frame.f_code.co_filename == __file__ and frame.f_back is not None:
+        frame, depth = frame.f_back, depth + 1
     warnings.warn(
         f"{old} is deprecated since rsgm_core {SINCE}; use {new} instead",
         DeprecationWarning,
-        stacklevel=stacklevel + 1,
+        stacklevel=depth + 1,
     )
 
 
@@ -227,7 +234,10 @@ class DeprecatedTuple:
             DeprecationWarning,
             stacklevel=3,  # the caller of __iter__ or __getitem__
         )
-        return tuple(getattr(self, name) for name in names)
+        lists = getattr(self, "_legacy_lists", ())  # fields that were lists in the old tuple
+        return tuple(
+            list(getattr(self, name)) if name in lists else getattr(self, name) for name in names
+        )
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self._legacy_items())

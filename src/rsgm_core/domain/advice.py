@@ -8,6 +8,7 @@ import enum
 import math
 import re
 from collections.abc import Iterable, Sequence
+from typing import ClassVar
 
 import attrs
 
@@ -87,6 +88,8 @@ class AdviceRequest:
 class Referral(DeprecatedTuple):
     """CNS-1: a request referred to a member, and the ranking of volunteers it was chosen from
     (MEM-9), best first."""
+
+    _legacy_lists: ClassVar[tuple[str, ...]] = ("helpers",)  # a list in the old tuple
 
     request: AdviceRequest
     helpers: tuple[Helper, ...]

@@ -12,6 +12,7 @@ import datetime as dt
 import enum
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import ClassVar
 
 import attrs
 from dateutil.relativedelta import relativedelta
@@ -406,6 +407,8 @@ class Planned:
 class EventDetails(DeprecatedTuple):
     """An event with its sessions, by date and start time."""
 
+    _legacy_lists: ClassVar[tuple[str, ...]] = ("sessions",)  # a list in the old tuple
+
     event: Event
     sessions: tuple[Session, ...]
 
@@ -432,6 +435,8 @@ class Cancellation(DeprecatedTuple):
 @attrs.frozen
 class SignInSheet(DeprecatedTuple):
     """EVT-5: what the sign-in sheet of one session lists: its confirmed registrants."""
+
+    _legacy_lists: ClassVar[tuple[str, ...]] = ("members",)  # a list in the old tuple
 
     event: Event
     session: Session
