@@ -299,6 +299,8 @@ def test_ind3_national_merge_of_exported_files(
     assert info.value.rule == "IND-3"
     with pytest.raises(NotFoundError, match=r"absent\.json"):
         app.indicators.national_merge([tmp_path / "absent.json"])
+    with pytest.raises(ValidationError, match=r"aucun export de CDG à fusionner"):
+        app.indicators.national_merge([])
 
 
 def test_old_indicator_names_warn_and_still_work(app: App, seeded: dict[str, object]) -> None:

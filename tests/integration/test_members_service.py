@@ -53,6 +53,8 @@ BAD_INPUT: list[tuple[str, Callable[[App, str], object], str]] = [
     ("fraction zero MEM-1", lambda a, m: a.members.add_position(m, "79030", "sgm", work_time=0), "0"),
     ("fraction above 1 MEM-1", lambda a, m: a.members.add_position(m, "79030", "sgm", work_time=Decimal("1.2")), "1.2"),
     ("over 115 % MEM-1", lambda a, m: a.members.add_position(m, "79030", "sgm", work_time=Decimal("0.6")), "120"),
+    ("position ending before it starts MEM-1", lambda a, m: a.members.add_position(m, "79030", "sgm", work_time=Decimal("0.2"), start=dt.date(2025, 3, 1), end=dt.date(2025, 2, 1)), "01/02/2025"),
+    ("new member's position ending before it starts MEM-1", lambda a, m: a.members.add("Jean", "Péroux", position=NewPosition("79030", start=dt.date(2025, 3, 1), end=dt.date(2025, 2, 1))), "01/02/2025"),
     ("hours ending before they start MEM-2", lambda a, m: a.directory.set_town_hall("79019", "1 place", opening_hours="lun. 14h-12h"), "14h-12h"),
     ("phone not a number MEM-2", lambda a, m: a.members.add("Jean", "Péroux", phone="pas un numéro"), "pas un numéro"),
     ("phone on update MEM-2", lambda a, m: a.directory.update_contact(m, phone="0549"), "0549"),

@@ -276,3 +276,16 @@ def test_an_overdue_step_names_its_member_and_item_MEM_5() -> None:
     [first, *_] = overdue(items, on=DAY)
     row = OverdueStep(member(), first)
     assert (row.member_id, row.step, row.due) == ("m-1", first.step, first.due)
+
+
+@given(st.dates(), st.dates())
+def test_a_position_ends_on_or_after_its_start_MEM_1(start: dt.date, end: dt.date) -> None:
+    from rsgm_core.domain.members import check_position_dates
+
+    if end < start:
+        with pytest.raises(ValidationError, match=r"\[MEM-1\]|ne peut finir"):
+            check_position_dates(start, end)
+    else:
+        check_position_dates(start, end)
+    check_position_dates(start, None)
+    check_position_dates(None, end)

@@ -227,6 +227,16 @@ class NewPosition:
     end: dt.date | None = None
 
 
+def check_position_dates(start: dt.date | None, end: dt.date | None) -> None:
+    """MEM-1: a position ends on or after the day it starts."""
+    if start is not None and end is not None and end < start:
+        raise ValidationError(
+            f"un poste ne peut finir ({end:%d/%m/%Y}) avant de commencer ({start:%d/%m/%Y})",
+            rule="MEM-1",
+            value=end,
+        )
+
+
 def check_can_register(lifecycle: Lifecycle) -> None:
     """MEM-4: a person is recorded before their departure, never as already departed."""
     if lifecycle is Lifecycle.DEPARTED:

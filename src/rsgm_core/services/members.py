@@ -39,6 +39,7 @@ from rsgm_core.domain.members import (
     Status,
     check_can_register,
     check_open_commune,
+    check_position_dates,
     check_work_time_cap,
     validate_email,
 )
@@ -414,6 +415,7 @@ def _add_position(
     end: dt.date | None = None,
 ) -> Position:
     """Tie a member to a commune inside the caller's unit of work (MEM-1, TER-5)."""
+    check_position_dates(start, end)
     position = Position(
         id=new_id(),
         member_id=member_id,

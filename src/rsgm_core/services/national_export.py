@@ -61,6 +61,10 @@ def _national_merge(paths: Iterable[Path | str]) -> NationalMerge:
                 f"{path} : JSON illisible ({exc.msg})", rule="IND-3", value=str(path)
             ) from None
         exports.append(parse_export(data, source=str(path)))
+    if not exports:
+        raise ValidationError(
+            "aucun export de CDG à fusionner : donnez au moins un fichier", rule="IND-3", value=""
+        )
     return merge_exports(exports)
 
 
