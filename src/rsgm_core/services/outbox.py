@@ -346,26 +346,26 @@ def _hour(now: dt.datetime) -> str:
 def queue_message(
     deps: Deps,
     uow: UnitOfWork,
-    name: str,
+    template: str,
     recipient: str,
     context: Mapping[str, Any],
     *,
     attachments: Sequence[Attachment] = (),
     list_unsubscribe: str | None = None,
 ) -> OutboxMessage:
-    """Render message ``name`` and add it to the outbox in ``uow``'s transaction (NOT-1).
+    """Render message ``template`` and add it to the outbox in ``uow``'s transaction (NOT-1).
 
     ``list_unsubscribe`` (a URL or ``mailto:``) marks a newsletter: the SMTP notifier sends it
     as ``List-Unsubscribe``. The Message-ID is fixed here, once, for every attempt.
     """
     recipient = validate_email(recipient, generic_local_parts=())
     check_list_unsubscribe(list_unsubscribe)
-    rendered = OutboxService(deps).render(name, context)
+    rendered = OutboxService(deps).render(template, context)
     key = str(uuid.uuid4())
     message = OutboxMessage(
         id=key,
         created_at=deps.now(),
-        template=name,
+        template=template,
         recipient=recipient,
         subject=rendered.subject,
         body_text=rendered.text,
