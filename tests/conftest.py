@@ -19,6 +19,7 @@ import pytest
 import rsgm_core
 from rsgm_core import App
 from rsgm_core.testing import DEFAULT_MOMENT, Clock
+from tests.helpers import CDG79
 
 # Tests run on the built-in plugins alone unless a test registers more.
 os.environ.setdefault("RSGM_DISABLE_PLUGIN_AUTOLOAD", "1")
@@ -96,8 +97,9 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def app(url: str, rsgm_clock: Clock) -> Iterator[App]:
-    """An app on every backend, on the ``rsgm_clock`` fixture (14 March 2025, 10:30 in Paris)."""
-    with rsgm_core.open(url, clock=rsgm_clock) as opened:
+    """An app on every backend, on the ``rsgm_clock`` fixture (14 March 2025, 10:30 in Paris),
+    as CDG 79 (its example profile)."""
+    with rsgm_core.open(url, clock=rsgm_clock, settings=CDG79) as opened:
         yield opened
 
 

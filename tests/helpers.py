@@ -9,6 +9,13 @@ import pytest
 
 from rsgm_core import App, RsgmError
 from rsgm_core.cli import main
+from rsgm_core.profile_file import example_profile
+from rsgm_core.settings import Settings
+
+#: CDG 79's example profile: the CDG the suite runs as unless a test opens another's profile.
+CDG79 = Settings.from_file(example_profile("cdg79"))
+#: Its 2025 grid (TAR-1), as the profile gives it.
+CDG79_2025 = CDG79.grids[0]
 
 
 def snapshot(app: App) -> dict[str, list[Any]]:

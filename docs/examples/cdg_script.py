@@ -7,13 +7,13 @@ Usage: ``python cdg_script.py [cdg.db]`` (no argument: in memory). The clock sta
 import argparse
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import rsgm_core
 from rsgm_core import Capacity, NewPosition, Role, ServiceKind, SessionPlan, format_indicator
 from rsgm_core.testing import Clock
 
-SAMPLE = Path(rsgm_core.__file__).parent / "data" / "sample" / "79"  # Deux-Sèvres, shipped
+SAMPLE = rsgm_core.sample_census()  # Deux-Sèvres, shipped
+PROFILE = rsgm_core.example_profile("cdg79")  # CDG 79's identity, policies and 2025 grid
 AGENTS = (  # first name, last name, commune, function, share of a full-time post
     ("Claire", "Martin", "79307", "sgm", Decimal(1)),
     ("Julien", "Bernard", "79019", "secretaire_de_mairie", Decimal("0.5")),
@@ -25,7 +25,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("db", nargs="?", help="fichier SQLite à créer (défaut : en mémoire)")
     db = parser.parse_args(argv).db
     clock = Clock(dt.date(2025, 3, 14))
-    with rsgm_core.open(f"sqlite:///{db}" if db else "memory://", clock=clock) as app:
+    settings = rsgm_core.Settings.from_file(PROFILE)  # a CDG passes its own rsgm.toml
+    with rsgm_core.open(
+        f"sqlite:///{db}" if db else "memory://", settings=settings, clock=clock
+    ) as app:
         census = app.census.import_(SAMPLE, ["79"])
         print(f"Recensement : {census.counts['communes']} communes, {census.counts['epcis']} EPCI")
         claire, julien = (

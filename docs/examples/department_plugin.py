@@ -31,9 +31,9 @@ from rsgm_core import (
 DEPARTEMENT = "79"
 log = logging.getLogger("rsgm_cdg79_local")
 
-# The 2026 tariffs adopted by the board (the 2025 grid ships with rsgm_core as the built-in
-# ``cdg79`` plugin). Same CDG name, so that both exercises are that CDG's: a 2025 invoice is
-# still computed at 2025's rates.
+# The 2026 tariffs adopted by the board (the 2025 grid is in the CDG's profile, ``[[tarifs]]`` of
+# its rsgm.toml; a grid may come from either). Same CDG code, so that both exercises are that
+# CDG's: a 2025 invoice is still computed at 2025's rates.
 CDG79_2026 = TariffGrid(
     cdg="cdg79",
     exercise=2026,

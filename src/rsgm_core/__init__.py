@@ -207,6 +207,12 @@ if TYPE_CHECKING:
         PlatformState,
         PlatformUser,
     )
+    from rsgm_core.domain.profile import (
+        AccessMode,
+        CdgIdentity,
+        CharterChange,
+        Policies,
+    )
     from rsgm_core.domain.tariffs import (
         REFERENCE_CATALOGUE,
         CommunePopulation,
@@ -258,6 +264,10 @@ if TYPE_CHECKING:
         UnitOfWork,
         Where,
     )
+    from rsgm_core.profile_file import (
+        example_profile,
+        sample_census,
+    )
     from rsgm_core.render.formatting import (
         format_date,
         format_money,
@@ -297,6 +307,12 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "example_profile": "rsgm_core.profile_file",
+    "sample_census": "rsgm_core.profile_file",
+    "AccessMode": "rsgm_core.domain.profile",
+    "CdgIdentity": "rsgm_core.domain.profile",
+    "CharterChange": "rsgm_core.domain.profile",
+    "Policies": "rsgm_core.domain.profile",
     "AbuseReport": "rsgm_core.domain.access_records",
     "AdviceRequest": "rsgm_core.domain.advice",
     "Agent": "rsgm_core.domain.census_report",
@@ -506,6 +522,7 @@ def __dir__() -> list[str]:
 
 __all__ = [  # noqa: RUF022 - the public names, sorted
     "AbuseReport",
+    "AccessMode",
     "AdviceRequest",
     "Agent",
     "Agreement",
@@ -520,6 +537,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Cancellation",
     "Capacity",
     "CdgExport",
+    "CdgIdentity",
     "CdgStaff",
     "CensusChanges",
     "CensusImport",
@@ -532,6 +550,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "ChangeKind",
     "Channel",
     "Charter",
+    "CharterChange",
     "CharterStatus",
     "CharterVersion",
     "Collection",
@@ -624,6 +643,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "PlatformState",
     "PlatformUser",
     "PluginError",
+    "Policies",
     "PopulationFigure",
     "PopulationKind",
     "Position",
@@ -695,6 +715,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "WorkingCalendar",
     "__version__",
     "default_url",
+    "example_profile",
     "format_date",
     "format_indicator",
     "format_money",
@@ -705,4 +726,5 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "render_html",
     "render_markdown",
     "render_pdf",
+    "sample_census",
 ]

@@ -69,9 +69,11 @@ def open(
     """Open a CDG's data and return the :class:`App` that offers the services.
 
     :param url: ``sqlite:///cdg79.db`` (or a bare path), ``memory://``, a PostgreSQL URL; ``None``
-        means :func:`default_url`. An older database is upgraded; a newer one is refused.
+        means the profile's ``[base] url`` (``settings.database``), else :func:`default_url`. An
+        older database is upgraded; a newer one is refused.
     :param plugins: the caller's plugins, registered last so that they override the others.
-    :param settings: locale, time zone and plugin options; French and Europe/Paris by default.
+    :param settings: the CDG's profile, usually ``Settings.from_file("rsgm.toml")``; without
+        one, French and Europe/Paris, no identity, no tariff grid and the cautious policies.
     :param clock: returns the current zoned time; tests pass a
         :class:`rsgm_core.testing.Clock`, which they can set and advance.
     :param autoload: load ``rsgm`` entry-point plugins (default: yes, unless
@@ -80,7 +82,7 @@ def open(
     settings = settings or Settings()
     hooks = Hooks(make_plugin_manager(plugins, autoload=autoload))
     _check_settings(hooks, settings)  # a bad option fails here, not at 3 a.m. in the send loop
-    storage = hooks.storage(url or default_url(), settings)
+    storage = hooks.storage(url or settings.database or default_url(), settings)
     return App(storage=storage, hooks=hooks, settings=settings, clock=clock)
 
 

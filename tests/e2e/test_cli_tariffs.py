@@ -10,10 +10,17 @@ from pathlib import Path
 
 import pytest
 
+from rsgm_core import example_profile
 from tests.conftest import SAMPLE
 from tests.helpers import run
 
 NBSP = "\u00a0"
+
+
+@pytest.fixture(autouse=True)
+def cdg79_profile(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command runs as CDG 79, from its example profile named by $RSGM_CONFIG."""
+    monkeypatch.setenv("RSGM_CONFIG", str(example_profile("cdg79")))
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ import pytest
 import rsgm_core
 from rsgm_core import ServiceKind, SessionPlan, Settings, TaskKind
 from rsgm_core.testing import Clock
+from tests.helpers import CDG79
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 SCRIPT = EXAMPLES / "cdg_script.py"
@@ -73,7 +74,7 @@ def test_the_script_runs_on_a_sqlite_file_and_prints_its_french_summary(tmp_path
         "Rapport d'activité 2025 : 1 événement, participation 50,0\u00a0%",
     ]
     # What it recorded stays in the file, readable through the same public API.
-    with rsgm_core.open(f"sqlite:///{db}") as app:
+    with rsgm_core.open(f"sqlite:///{db}", settings=CDG79) as app:
         names = {m.full_name for m in app.members.list_members()}
         assert names == {"Claire Martin", "Julien Bernard", "Anne Chevalier"}
         assert [m.insee for m in app.memberships.list_memberships(year=2025)] == ["79307"]
@@ -92,10 +93,12 @@ def test_the_script_runs_in_memory_without_argument(capsys: pytest.CaptureFixtur
 
 def test_the_plugin_brings_its_grid_used_for_that_years_invoices(plugin: ModuleType) -> None:
     clock = Clock(dt.date(2025, 3, 14))
-    with rsgm_core.open("memory://", plugins=[plugin], clock=clock, autoload=False) as app:
+    with rsgm_core.open(
+        "memory://", plugins=[plugin], clock=clock, autoload=False, settings=CDG79
+    ) as app:
         assert [g.exercise for g in app.memberships.list_grids()] == [2025, 2026]
         assert app.memberships.grid(year=2026) == plugin.CDG79_2026
-        assert app.memberships.grid(year=2025).member_hourly_rate == 35  # built-in, untouched
+        assert app.memberships.grid(year=2025).member_hourly_rate == 35  # the profile's
         app.census.import_(SAMPLE, ["79"])
         app.memberships.sign_convention("79307", on=dt.date(2025, 3, 14))
         clock.set(dt.date(2026, 2, 3))
@@ -107,7 +110,7 @@ def test_the_plugin_brings_its_grid_used_for_that_years_invoices(plugin: ModuleT
 
 
 def test_without_the_plugin_2026_has_no_grid() -> None:
-    with rsgm_core.open("memory://", autoload=False) as app:
+    with rsgm_core.open("memory://", autoload=False, settings=CDG79) as app:
         assert [g.exercise for g in app.memberships.list_grids()] == [2025]
         with pytest.raises(rsgm_core.NotFoundError, match="2026"):
             app.memberships.grid(year=2026)

@@ -32,10 +32,9 @@ from rsgm_core import (
     ValidationError,
     hookimpl,
 )
-from rsgm_core.plugins.cdg79 import CDG79_2025
 from rsgm_core.testing import Clock
 from tests.conftest import NEW_VINTAGE, OLD_VINTAGE, SAMPLE
-from tests.helpers import snapshot
+from tests.helpers import CDG79, CDG79_2025, snapshot
 
 FIRST_JOB = ServiceKind.FIRST_JOB_ACCOMPANIMENT
 SPECIFIC = ServiceKind.SPECIFIC_INTERVENTION
@@ -70,7 +69,9 @@ class Grids2024And2026:
 
 @pytest.fixture
 def more_grids(url: str, rsgm_clock: Clock) -> Iterator[App]:
-    with rsgm_core.open(url, plugins=[Grids2024And2026()], clock=rsgm_clock) as opened:
+    with rsgm_core.open(
+        url, plugins=[Grids2024And2026()], clock=rsgm_clock, settings=CDG79
+    ) as opened:
         opened.census.import_(SAMPLE, ["79"])
         yield opened
 

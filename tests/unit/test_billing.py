@@ -27,7 +27,7 @@ from rsgm_core.domain.billing import (
 )
 from rsgm_core.domain.conventions import Convention
 from rsgm_core.domain.tariffs import Membership, Rounding, ServiceKind, round_money
-from rsgm_core.plugins.cdg79 import CDG79_2025
+from tests.helpers import CDG79_2025
 
 GRID_2026 = attrs.evolve(CDG79_2025, exercise=2026)
 GRIDS = (CDG79_2025, GRID_2026)

@@ -28,9 +28,9 @@ from rsgm_core import (
 )
 from rsgm_core.plugin_manager import Hooks
 from rsgm_core.plugins import BUILTIN_PLUGINS
-from rsgm_core.plugins.cdg79 import CDG79_2025
 from rsgm_core.plugins.memory import MemoryStorage
 from rsgm_core.testing import Clock
+from tests.helpers import CDG79_2025
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILTIN_NAMES = {
@@ -40,7 +40,6 @@ BUILTIN_NAMES = {
     "log_notifier",
     "smtp",
     "templates_fr",
-    "cdg79",
     "holidays_fr",
     "vocabularies",
     "interstis",
@@ -212,8 +211,22 @@ def test_tariff_grids_hook_joins_every_plugin() -> None:
         def rsgm_tariff_grids(self) -> list[Any]:
             return []
 
-    with open_memory(NoGrid()) as app:
+    class Cdg79:
+        @hookimpl
+        def rsgm_tariff_grids(self) -> list[Any]:
+            return [CDG79_2025]
+
+    with open_memory(NoGrid(), Cdg79()) as app:
         assert app.hooks.tariff_grids() == [CDG79_2025]
+
+
+def test_no_builtin_grid_applies_to_a_cdg_TAR_2() -> None:
+    """No grid ships as a plugin: without a profile's [[tarifs]] a fee is a clear error."""
+    with open_memory() as app:
+        assert app.hooks.tariff_grids() == []
+        with pytest.raises(NotFoundError, match=r"\[\[tarifs\]\]") as caught:
+            app.memberships.grid(year=2025)
+        assert caught.value.rule == "TAR-2"
 
 
 # Third-party plugins installed through the `rsgm` entry-point group.

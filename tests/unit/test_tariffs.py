@@ -4,7 +4,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import attrs
-import pluggy
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -29,8 +28,7 @@ from rsgm_core.domain.tariffs import (
     to_money,
 )
 from rsgm_core.domain.territory import Commune, CommuneStatus
-from rsgm_core.plugins import cdg79
-from rsgm_core.plugins.cdg79 import CDG79_2025
+from tests.helpers import CDG79, CDG79_2025
 
 GRID = CDG79_2025
 
@@ -252,12 +250,8 @@ def test_collect_grids_refuses_what_is_not_a_grid_TAR_2() -> None:
     assert caught.value.rule == "TAR-2"
 
 
-def test_reference_plugin_ships_cdg79_2025_TAR_2() -> None:
-    pm = pluggy.PluginManager("rsgm")
-    pm.register(cdg79)
-    results = pm.hook.rsgm_tariff_grids()
-    assert results == [[CDG79_2025]]
-    grid = grid_for(collect_grids(results), 2025, cdg="cdg79")
+def test_example_profile_ships_cdg79_2025_TAR_2() -> None:
+    grid = grid_for(collect_grids([CDG79.grids]), 2025, cdg="cdg79")
     assert [(s.low, s.high, s.fee) for s in grid.strata] == [
         (0, 499, Decimal("100.00")),
         (500, 999, Decimal("150.00")),

@@ -6,21 +6,45 @@ importable from here."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
-from rsgm_core.app import App
+from rsgm_core.app import ENV_DB, App
+from rsgm_core.profile_file import PROFILE_NAME
 from rsgm_core.render.text import print_table
+from rsgm_core.settings import Settings
 
-__all__ = ["ProgressBar", "add_db_option", "open_app", "print_table"]
+ENV_CONFIG = "RSGM_CONFIG"
+
+__all__ = ["ProgressBar", "add_db_option", "load_settings", "open_app", "print_table"]
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
         metavar="CHEMIN",
-        help="fichier SQLite ou URL de base (défaut : $RSGM_DB, sinon le dossier de données)",
+        help="fichier SQLite ou URL de base (défaut : $RSGM_DB, sinon la base du profil, "
+        "sinon le dossier de données)",
     )
+    parser.add_argument(
+        "--config",
+        metavar="PROFIL",
+        help="profil du CDG (défaut : $RSGM_CONFIG, sinon rsgm.toml du dossier courant s'il existe)",
+    )
+
+
+def load_settings(args: argparse.Namespace) -> Settings:
+    """The CDG's profile: ``--config``, else ``$RSGM_CONFIG``, else ``rsgm.toml`` of the current
+    folder if there is one, else the defaults (no identity, no grid). A profile named on the
+    command line or in the environment that does not exist is an error, never a silent default."""
+    named = getattr(args, "config", None) or os.environ.get(ENV_CONFIG)
+    if named:
+        return Settings.from_file(Path(named))
+    if Path(PROFILE_NAME).is_file():
+        return Settings.from_file(Path(PROFILE_NAME))
+    return Settings()
 
 
 def add_group(commands: Any, name: str, help: str) -> Any:
@@ -42,9 +66,10 @@ def add_action(actions: Any, name: str, help: str, handler: Any) -> argparse.Arg
 def open_app(args: argparse.Namespace, **options: Any) -> App:
     import rsgm_core
 
-    url = args.db
+    url = args.db or os.environ.get(ENV_DB)
     if url and "://" not in url:
         url = f"sqlite:///{url}"
+    options.setdefault("settings", load_settings(args))
     return rsgm_core.open(url, **options)
 
 

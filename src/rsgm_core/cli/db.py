@@ -6,9 +6,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from rsgm_core.cli.common import add_action, add_group, open_app
+import attrs
+
+from rsgm_core.cli.common import add_action, add_group, load_settings, open_app
 from rsgm_core.errors import NotFoundError
-from rsgm_core.settings import Settings
 
 
 def register(commands: Any) -> None:
@@ -43,7 +44,9 @@ def _upgrade(args: argparse.Namespace) -> int:
 def _info(args: argparse.Namespace) -> int:
     if args.db and "://" not in args.db and not Path(args.db).exists():
         raise NotFoundError(f"base introuvable : {args.db}", value=args.db)  # never create it here
-    with open_app(args, settings=Settings(plugins={"sql": {"upgrade": False}})) as app:
+    profile = load_settings(args)
+    plugins = {**profile.plugins, "sql": {**profile.plugin("sql"), "upgrade": False}}
+    with open_app(args, settings=attrs.evolve(profile, plugins=plugins)) as app:
         info = app.info()
         territory = app.census.territory()
     print(f"base : {info['url']} ({info['backend']})")

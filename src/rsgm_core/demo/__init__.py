@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 import rsgm_core
 from rsgm_core.demo.access import access_demo
 from rsgm_core.demo.events import events_demo
@@ -15,13 +17,14 @@ from rsgm_core.demo.network import network_demo
 from rsgm_core.demo.report import report_demo
 from rsgm_core.demo.toolbox import toolbox_demo
 from rsgm_core.domain.tariffs import ServiceKind
+from rsgm_core.profile_file import example_profile, sample_census
 from rsgm_core.render.text import print_census_report, print_invoices
 from rsgm_core.settings import Settings
 
 if TYPE_CHECKING:
     from rsgm_core.app import App
 
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample" / "79"
+SAMPLE = sample_census()
 # A few agents, so that the census shows functions in place next to vacant posts (TER-6).
 AGENTS = (
     ("Claire", "Martin", "claire.martin@example.org", "79307", "sgm", Decimal(1), "titulaire"),
@@ -77,7 +80,8 @@ def _demo(args: argparse.Namespace) -> int:
         mails,
     ):
         leftover.unlink(missing_ok=True)  # a demo starts afresh
-    settings = Settings(plugins={"log": {"path": str(mails)}})  # the mails, readable offline
+    profile = Settings.from_file(example_profile("cdg79"))  # CDG 79's choices, from its profile
+    settings = attrs.evolve(profile, plugins={"log": {"path": str(mails)}})  # mails, offline
     with rsgm_core.open(f"sqlite:///{path}", settings=settings) as app:
         result = app.census.import_(SAMPLE, ["79"])
         print(

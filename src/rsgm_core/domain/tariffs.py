@@ -355,7 +355,8 @@ def pick_cdg(grids: Iterable[TariffGrid], configured: str | None = None) -> str:
         return found[0]
     if not found:
         raise NotFoundError(
-            "aucune grille tarifaire : installez le greffon qui apporte celle de votre CDG",
+            "aucune grille tarifaire configurée : ajoutez une section [[tarifs]] au profil "
+            "rsgm.toml de votre CDG (voir docs/tariffs.md)",
             rule="TAR-2",
             value=None,
         )
@@ -378,7 +379,8 @@ def grid_for(grids: Iterable[TariffGrid], exercise: int, *, cdg: str) -> TariffG
     known = sorted({g.exercise for g in grids if g.cdg == cdg})
     raise NotFoundError(
         f"aucune grille tarifaire du {cdg} pour l'exercice {exercise} (exercices couverts : "
-        f"{', '.join(map(str, known)) or 'aucun'}) ; le tarif d'une autre année ne s'applique pas",
+        f"{', '.join(map(str, known)) or 'aucun'}) ; le tarif d'une autre année ne s'applique "
+        "pas : ajoutez la grille de cet exercice ([[tarifs]]) au profil rsgm.toml",
         rule="TAR-2",
         value=exercise,
     )

@@ -11,7 +11,6 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "rsgm_core.plugins.log_notifier",
     "rsgm_core.plugins.smtp",
     "rsgm_core.plugins.templates_fr",
-    "rsgm_core.plugins.cdg79",
     "rsgm_core.plugins.holidays_fr",
     "rsgm_core.plugins.vocabularies",
     "rsgm_core.plugins.interstis",

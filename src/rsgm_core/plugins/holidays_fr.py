@@ -2,8 +2,9 @@
 
 Alsace-Moselle (57, 67, 68) adds Good Friday and 26 December; the overseas departments have their
 own days (abolition of slavery, …). Whether Whit Monday (lundi de Pentecôte, the *journée de
-solidarité* in many collectivities) is worked is a CDG setting:
-``Settings(plugins={"holidays_fr": {"whit_monday_worked": True}})``.
+solidarité* in many collectivities) is worked is a CDG setting: ``lundi_de_pentecote_travaille`` in
+the profile's ``[calendrier]`` (``Settings.policies.whit_monday_worked``); the older plugin option
+``Settings(plugins={"holidays_fr": {"whit_monday_worked": True}})`` still counts.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ def rsgm_public_holidays(year: int, departement: str, settings: Settings) -> lis
     import holidays
 
     days = holidays.country_holidays("FR", subdiv=_SUBDIVISIONS.get(departement), years=year)
-    whit_monday_worked = bool(settings.plugin("holidays_fr").get("whit_monday_worked", False))
+    whit_monday_worked = settings.policies.whit_monday_worked or bool(
+        settings.plugin("holidays_fr").get("whit_monday_worked", False)
+    )
     return sorted(
         day for day, name in days.items() if not (whit_monday_worked and "Pentecost" in name)
     )

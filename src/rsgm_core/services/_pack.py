@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from rsgm_core.domain.tariffs import TariffGrid, check_can_join, grid_for, pick_cdg
+from rsgm_core.domain.tariffs import TariffGrid, check_can_join, collect_grids, grid_for, pick_cdg
 from rsgm_core.domain.territory import Commune, validate_insee_code
 from rsgm_core.errors import NotFoundError, ValidationError
 
@@ -21,6 +21,7 @@ __all__ = [
     "checked_year",
     "current_cdg",
     "grid_of",
+    "grids_of",
     "known_commune",
 ]
 
@@ -41,15 +42,23 @@ def checked_date(value: object, label: str) -> dt.date:
     return value
 
 
+def grids_of(deps: Deps) -> tuple[TariffGrid, ...]:
+    """The grids of the profile (``[[tarifs]]``) and those plugins bring; two for one CDG and
+    exercise are refused (TAR-2)."""
+    return collect_grids([deps.settings.grids, deps.hooks.tariff_grids()])
+
+
 def current_cdg(deps: Deps) -> str:
-    """The CDG whose grids apply (TAR-2), see :func:`rsgm_core.domain.tariffs.pick_cdg`."""
-    configured = deps.settings.plugin("tariffs").get("cdg")
-    return pick_cdg(deps.hooks.tariff_grids(), str(configured) if configured else None)
+    """The CDG whose grids apply (TAR-2): the profile's CDG, else the ``cdg`` option of the
+    ``tariffs`` plugin, else the only CDG a plugin brings grids for (a plugin that is the CDG's
+    own); see :func:`rsgm_core.domain.tariffs.pick_cdg`."""
+    configured = deps.settings.cdg_code or deps.settings.plugin("tariffs").get("cdg")
+    return pick_cdg(grids_of(deps), str(configured) if configured else None)
 
 
 def grid_of(deps: Deps, year: int) -> TariffGrid:
     """The grid adopted for ``year``; none is a ``NotFoundError``, never another year's (TAR-2)."""
-    return grid_for(deps.hooks.tariff_grids(), checked_year(year), cdg=current_cdg(deps))
+    return grid_for(grids_of(deps), checked_year(year), cdg=current_cdg(deps))
 
 
 def known_commune(uow: UnitOfWork, code: str) -> Commune:

@@ -20,6 +20,7 @@ from rsgm_core.services._pack import (
     checked_year,
     current_cdg,
     grid_of,
+    grids_of,
     known_commune,
 )
 from rsgm_core.services.members import new_id
@@ -154,7 +155,7 @@ def _add_intervention(
     # A dry run of the billing rules, so that an intervention stored can always be billed.
     billing.bill_interventions(
         [intervention],
-        grids=deps.hooks.tariff_grids(),
+        grids=grids_of(deps),
         cdg=current_cdg(deps),
         conventions=uow.conventions.list({"insee": commune}),
         memberships=(),
@@ -173,7 +174,7 @@ def _invoice_lines(uow: UnitOfWork, deps: Deps, year: int) -> list[InvoiceLine]:
         lines += [billing.membership_line(m, grid) for m in memberships]
     lines += billing.bill_interventions(
         _billed_with(interventions, year),
-        grids=deps.hooks.tariff_grids(),
+        grids=grids_of(deps),
         cdg=current_cdg(deps),
         conventions=conventions,
         memberships=memberships,

@@ -36,6 +36,7 @@ from rsgm_core.services._pack import (
     checked_year,
     current_cdg,
     grid_of,
+    grids_of,
     known_commune,
 )
 from rsgm_core.services.members import new_id
@@ -96,9 +97,7 @@ class MembershipService:
     def list_grids(self) -> list[TariffGrid]:
         """Every grid of this CDG, by exercise."""
         cdg = self.cdg
-        return sorted(
-            (g for g in self.deps.hooks.tariff_grids() if g.cdg == cdg), key=lambda g: g.exercise
-        )
+        return sorted((g for g in grids_of(self.deps) if g.cdg == cdg), key=lambda g: g.exercise)
 
     def grid(self, *, year: int) -> TariffGrid:
         """The grid adopted for ``year``; none is a ``NotFoundError``, never another year's (TAR-2)."""

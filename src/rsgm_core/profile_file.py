@@ -1,0 +1,403 @@
+"""Reading a CDG's profile file (``rsgm.toml``) into :class:`~rsgm_core.settings.Settings`.
+
+The file is French, as the people who write it are; every key is documented in
+docs/configuration.md. Reading is strict: an unknown key, a value of the wrong type or an invalid
+grid is a :class:`~rsgm_core.errors.ConfigurationError` naming the file, the key's path
+(``tarifs[1].strates[2].cotisation``) and the reason, never a silent default.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+
+from rsgm_core.domain.profile import AccessMode, CdgIdentity, CharterChange, Policies
+from rsgm_core.domain.tariffs import (
+    REFERENCE_CATALOGUE,
+    Rounding,
+    ServiceKind,
+    Stratum,
+    TariffGrid,
+)
+from rsgm_core.errors import ConfigurationError, RsgmError
+from rsgm_core.settings import Settings
+
+__all__ = ["PROFILE_NAME", "example_profile", "parse_profile", "read_profile", "sample_census"]
+
+PROFILE_NAME = "rsgm.toml"
+
+T = TypeVar("T")
+
+# Profile key -> plugin option, for the sections handed over to a plugin as they are.
+_SMTP_KEYS = {
+    "hote": "host",
+    "port": "port",
+    "securite": "security",
+    "utilisateur": "username",
+    "mot_de_passe": "password",
+    "expediteur": "sender",
+    "repondre_a": "reply_to",
+    "delai": "timeout",
+    "certificats_ca": "ca_file",
+}
+_OUTBOX_KEYS = {
+    "heures": "hours",
+    "jours": "days",
+    "max_par_heure": "max_per_hour",
+    "domaine": "domain",
+    "tentatives_max": "max_attempts",
+    "premier_delai_secondes": "retry_base_seconds",
+    "facteur_delai": "retry_factor",
+    "delai_max_secondes": "retry_cap_seconds",
+    "bail_secondes": "lease_seconds",
+}
+_SECTIONS = (
+    "cdg", "territoire", "politiques", "calendrier", "regional", "base", "smtp", "envoi",
+    "tarifs", "extensions",
+)  # fmt: skip
+
+
+class _Reader:
+    """Walks the parsed TOML, remembering where it is so that every error names the key's path."""
+
+    def __init__(self, name: str, folder: Path) -> None:
+        self.name = name
+        self.folder = folder
+
+    def fail(self, path: str, why: str, value: object = None) -> ConfigurationError:
+        return ConfigurationError(f"profil {self.name} : {path} : {why}", value=value)
+
+    def table(
+        self, data: Any, path: str, known: tuple[str, ...] | Mapping[str, Any]
+    ) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise self.fail(path, f"une table est attendue, pas {data!r}", data)
+        unknown = sorted(set(data) - set(known))
+        if unknown:
+            raise self.fail(
+                f"{path}.{unknown[0]}" if path else unknown[0],
+                f"clé inconnue (clés permises : {', '.join(known)})",
+                unknown[0],
+            )
+        return data
+
+    def get(
+        self, data: Mapping[str, Any], path: str, key: str, kind: type[T], default: Any = ...
+    ) -> T:
+        where = f"{path}.{key}" if path else key
+        if key not in data:
+            if default is ...:
+                raise self.fail(where, "clé obligatoire manquante")
+            return default
+        value = data[key]
+        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise self.fail(where, f"un nombre entier est attendu, pas {value!r}", value)
+        if kind is str and not isinstance(value, str):
+            raise self.fail(where, f"un texte entre guillemets est attendu, pas {value!r}", value)
+        if kind is bool and not isinstance(value, bool):
+            raise self.fail(where, f"true ou false est attendu, pas {value!r}", value)
+        if kind is list and not isinstance(value, list):
+            raise self.fail(where, f"une liste [ … ] est attendue, pas {value!r}", value)
+        if kind is dict and not isinstance(value, dict):
+            raise self.fail(where, f"une table {{ … }} est attendue, pas {value!r}", value)
+        return value
+
+    def money(self, data: Mapping[str, Any], path: str, key: str) -> str | int:
+        value = data.get(key)
+        where = f"{path}.{key}"
+        if key not in data:
+            raise self.fail(where, "clé obligatoire manquante")
+        if isinstance(value, float):
+            raise self.fail(
+                where,
+                f"montant écrit en nombre à virgule : écrivez-le entre guillemets (« {value} »), "
+                "pour qu'il soit exact au centime",
+                value,
+            )
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise self.fail(where, f"un montant est attendu, pas {value!r}", value)
+        if (isinstance(value, int) and value <= 0) or (
+            isinstance(value, str) and value.strip().startswith("-")
+        ):
+            raise self.fail(where, f"un montant positif est attendu, pas {value!r}", value)
+        return value
+
+    def path_of(self, data: Mapping[str, Any], path: str, key: str) -> Path | None:
+        text = self.get(data, path, key, str, None)
+        if text is None:
+            return None
+        found = (self.folder / text).resolve()
+        if not found.is_file():
+            raise self.fail(f"{path}.{key}", f"fichier introuvable : {found}", text)
+        return found
+
+    def build(self, path: str, make: Callable[[], T]) -> T:
+        """Run a constructor whose own checks raise ``RsgmError``, naming ``path`` in the error."""
+        try:
+            return make()
+        except ConfigurationError:
+            raise
+        except RsgmError as exc:
+            rule = f" ({exc.rule})" if getattr(exc, "rule", None) else ""
+            raise self.fail(path, f"{exc}{rule}", getattr(exc, "value", None)) from None
+
+
+def read_profile(path: Path) -> Settings:
+    """The settings of the profile file at ``path``; a missing or unreadable file is an error."""
+    if not path.is_file():
+        raise ConfigurationError(f"profil introuvable : {path}", value=str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigurationError(f"profil illisible : {path} ({exc})", value=str(path)) from None
+    return parse_profile(text, folder=path.resolve().parent, name=str(path), source=path.resolve())
+
+
+def parse_profile(text: str, *, folder: Path, name: str, source: Path | None = None) -> Settings:
+    """The settings a profile's TOML ``text`` describes."""
+    reader = _Reader(name, folder)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigurationError(f"profil {name} : TOML illisible : {exc}", value=name) from None
+    reader.table(data, "", _SECTIONS)
+    cdg = _identity(reader, data["cdg"]) if "cdg" in data else None
+    territory = reader.table(data.get("territoire", {}), "territoire",
+                             ("departements", "public_cible", "reseau_par_departement"))  # fmt: skip
+    departements = reader.get(territory, "territoire", "departements", list, [])
+    for index, code in enumerate(departements):
+        if not isinstance(code, str):
+            raise reader.fail(
+                f"territoire.departements[{index}]",
+                f'un code entre guillemets est attendu (par exemple "0{code}" ou "{code}"), '
+                f"pas {code!r}",
+                code,
+            )
+    policies = _policies(reader, data, territory)
+    regional = reader.table(data.get("regional", {}), "regional", ("langue", "fuseau"))
+    base = reader.table(data.get("base", {}), "base", ("url",))
+    database = reader.get(base, "base", "url", str, None)
+    if database and "://" not in database:
+        database = f"sqlite:///{(folder / database).resolve()}"
+    plugins = _plugins(reader, data)
+    grids = tuple(
+        _grid(reader, entry, f"tarifs[{index}]", cdg)
+        for index, entry in enumerate(reader.get(data, "", "tarifs", list, []))
+    )
+    return reader.build(
+        "territoire.departements",
+        lambda: Settings(
+            locale=reader.get(regional, "regional", "langue", str, "fr_FR"),
+            timezone=reader.get(regional, "regional", "fuseau", str, "Europe/Paris"),
+            plugins=plugins,
+            cdg=cdg,
+            departements=tuple(departements),
+            policies=policies,
+            grids=grids,
+            database=database,
+            source=source,
+        ),
+    )
+
+
+def _identity(reader: _Reader, data: Any) -> CdgIdentity:
+    keys = ("nom", "nom_court", "code", "lieu", "signataire", "qualite_signataire", "adresse",
+            "siret", "courriel", "logo", "signature")  # fmt: skip
+    table = reader.table(data, "cdg", keys)
+    short_name = reader.get(table, "cdg", "nom_court", str)
+    code = reader.get(table, "cdg", "code", str, "".join(short_name.lower().split()))
+    return reader.build(
+        "cdg",
+        lambda: CdgIdentity(
+            name=reader.get(table, "cdg", "nom", str),
+            short_name=short_name,
+            code=code,
+            place=reader.get(table, "cdg", "lieu", str),
+            signatory_name=reader.get(table, "cdg", "signataire", str),
+            signatory_title=reader.get(table, "cdg", "qualite_signataire", str),
+            address=reader.get(table, "cdg", "adresse", str, ""),
+            siret=_siret(reader, table),
+            email=reader.get(table, "cdg", "courriel", str, None),
+            logo=reader.path_of(table, "cdg", "logo"),
+            signature_image=reader.path_of(table, "cdg", "signature"),
+        ),
+    )
+
+
+def _siret(reader: _Reader, table: Mapping[str, Any]) -> str | None:
+    from rsgm_core.domain.profile import validate_siret
+
+    siret = reader.get(table, "cdg", "siret", str, None)
+    if siret is None:
+        return None
+    compact = "".join(siret.split())
+    return reader.build("cdg.siret", lambda: validate_siret(compact))
+
+
+def _choice(
+    reader: _Reader, table: Mapping[str, Any], path: str, key: str, enum: Any, default: Any
+) -> Any:
+    value = reader.get(table, path, key, str, default.value)
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(f"« {member.value} »" for member in enum)
+        raise reader.fail(
+            f"{path}.{key}", f"valeur inconnue {value!r} (au choix : {allowed})", value
+        ) from None
+
+
+def _policies(reader: _Reader, data: Mapping[str, Any], territory: Mapping[str, Any]) -> Policies:
+    rules = reader.table(data.get("politiques", {}), "politiques",
+                         ("acces_plateforme", "pack_pour_espace_communautaire",
+                          "nouvelle_version_charte"))  # fmt: skip
+    calendar = reader.table(data.get("calendrier", {}), "calendrier",
+                            ("lundi_de_pentecote_travaille",))  # fmt: skip
+    return reader.build(
+        "territoire.public_cible",
+        lambda: Policies(
+            access=_choice(
+                reader, rules, "politiques", "acces_plateforme", AccessMode, AccessMode.INVITATION
+            ),
+            community_space_needs_pack=reader.get(
+                rules, "politiques", "pack_pour_espace_communautaire", bool, False
+            ),
+            charter_change=_choice(
+                reader,
+                rules,
+                "politiques",
+                "nouvelle_version_charte",
+                CharterChange,
+                CharterChange.RESIGN,
+            ),
+            target_below=reader.get(territory, "territoire", "public_cible", int, 3_500),
+            per_departement=reader.get(
+                territory, "territoire", "reseau_par_departement", bool, False
+            ),
+            whit_monday_worked=reader.get(
+                calendar, "calendrier", "lundi_de_pentecote_travaille", bool, False
+            ),
+        ),
+    )
+
+
+def _plugins(reader: _Reader, data: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    plugins: dict[str, dict[str, Any]] = {}
+    for section, plugin, keys in (("smtp", "smtp", _SMTP_KEYS), ("envoi", "outbox", _OUTBOX_KEYS)):
+        if section in data:
+            table = reader.table(data[section], section, tuple(keys))
+            plugins[plugin] = {keys[key]: value for key, value in table.items()}
+    extensions = data.get("extensions", {})
+    if not isinstance(extensions, dict):
+        raise reader.fail("extensions", f"une table est attendue, pas {extensions!r}", extensions)
+    for name, options in extensions.items():
+        if not isinstance(options, dict):
+            raise reader.fail(
+                f"extensions.{name}", f"une table est attendue, pas {options!r}", options
+            )
+        if name in plugins:
+            raise reader.fail(
+                f"extensions.{name}",
+                f"les options de « {name} » se règlent dans la section [{'envoi' if name == 'outbox' else name}]",
+                name,
+            )
+        plugins[name] = dict(options)
+    return plugins
+
+
+_GRID_KEYS = ("exercice", "adopte_par", "strates", "taux_horaire_adherent",
+              "taux_horaire_non_adherent", "arrondi_minutes", "stagiaires_mois",
+              "stagiaires_demi_journees_sur_site", "demi_journee_minutes",
+              "prestations_horaires", "articles")  # fmt: skip
+
+
+def _grid(reader: _Reader, data: Any, path: str, cdg: CdgIdentity | None) -> TariffGrid:
+    table = reader.table(data, path, _GRID_KEYS)
+    if cdg is None:
+        raise reader.fail(
+            path, "une grille tarifaire appartient à un CDG : ajoutez la section [cdg]"
+        )
+    strata = []
+    for index, entry in enumerate(reader.get(table, path, "strates", list)):
+        where = f"{path}.strates[{index}]"
+        row = reader.table(entry, where, ("de", "a", "cotisation"))
+        strata.append(reader.build(where, partial(_stratum, reader, row, where)))
+    catalogue = _catalogue(reader, table, path)
+    return reader.build(
+        path,
+        lambda: TariffGrid(
+            cdg=cdg.code,
+            exercise=reader.get(table, path, "exercice", int),
+            strata=tuple(strata),
+            member_hourly_rate=reader.money(table, path, "taux_horaire_adherent"),
+            non_member_hourly_rate=reader.money(table, path, "taux_horaire_non_adherent"),
+            rounding=Rounding(reader.get(table, path, "arrondi_minutes", int, 1)),
+            trainee_months=reader.get(table, path, "stagiaires_mois", int, 6),
+            trainee_onsite_half_days=reader.get(
+                table, path, "stagiaires_demi_journees_sur_site", int, 2
+            ),
+            half_day_minutes=reader.get(table, path, "demi_journee_minutes", int, 210),
+            catalogue=catalogue,
+            adopted_by=reader.get(table, path, "adopte_par", str, ""),
+        ),
+    )
+
+
+def _stratum(reader: _Reader, row: Mapping[str, Any], where: str) -> Stratum:
+    low, high = reader.get(row, where, "de", int), reader.get(row, where, "a", int)
+    return Stratum(low, high, reader.money(row, where, "cotisation"))
+
+
+def _catalogue(reader: _Reader, table: Mapping[str, Any], path: str) -> tuple[Any, ...]:
+    """The reference catalogue, with the CDG's hourly services (TAR-5) and article numbers."""
+    kinds = {kind.value: kind for kind in ServiceKind}
+    hourly = reader.get(table, path, "prestations_horaires", list, None)
+    articles = reader.get(table, path, "articles", dict, {})
+    for index, value in enumerate(hourly or []):
+        if value not in kinds:
+            raise reader.fail(
+                f"{path}.prestations_horaires[{index}]",
+                f"prestation inconnue {value!r} (connues : {', '.join(kinds)})",
+                value,
+            )
+    for key, value in articles.items():
+        if key not in kinds or not isinstance(value, str):
+            raise reader.fail(
+                f"{path}.articles.{key}",
+                f"prestation inconnue ou article illisible (connues : {', '.join(kinds)})",
+                key,
+            )
+    return tuple(
+        attrs.evolve(
+            service,
+            hourly=service.hourly if hourly is None else service.kind.value in hourly,
+            article=articles.get(service.kind.value, service.article),
+        )
+        for service in REFERENCE_CATALOGUE
+    )
+
+
+def example_profile(name: str) -> Path:
+    """The path of a profile shipped with rsgm_core as an example (``"cdg79"``)."""
+    from importlib.resources import files
+
+    folder = Path(str(files("rsgm_core") / "profiles"))
+    found = folder / f"{name}.toml"
+    if not found.is_file():
+        known = ", ".join(sorted(p.stem for p in folder.glob("*.toml")))
+        raise ConfigurationError(
+            f"profil d'exemple inconnu : {name!r} (disponibles : {known})", value=name
+        )
+    return found
+
+
+def sample_census() -> Path:
+    """The folder of the small census sample shipped with rsgm_core (Deux-Sèvres, Etalab)."""
+    from importlib.resources import files
+
+    return Path(str(files("rsgm_core") / "data" / "sample" / "79"))
