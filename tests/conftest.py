@@ -19,7 +19,7 @@ import pytest
 import rsgm_core
 from rsgm_core import App
 from rsgm_core.testing import DEFAULT_MOMENT, Clock
-from tests.helpers import CDG79
+from tests.helpers import CDG77, CDG79, CIG
 
 # Tests run on the built-in plugins alone unless a test registers more.
 os.environ.setdefault("RSGM_DISABLE_PLUGIN_AUTOLOAD", "1")
@@ -100,6 +100,22 @@ def app(url: str, rsgm_clock: Clock) -> Iterator[App]:
     """An app on every backend, on the ``rsgm_clock`` fixture (14 March 2025, 10:30 in Paris),
     as CDG 79 (its example profile)."""
     with rsgm_core.open(url, clock=rsgm_clock, settings=CDG79) as opened:
+        yield opened
+
+
+@pytest.fixture
+def cdg77(url: str, rsgm_clock: Clock) -> Iterator[App]:
+    """An app on every backend run as CDG 77 (tests/profiles/cdg77.toml): one department,
+    target public under 2,000, self-service access requests, no pack, no grid."""
+    with rsgm_core.open(url, clock=rsgm_clock, settings=CDG77) as opened:
+        yield opened
+
+
+@pytest.fixture
+def cig(url: str, rsgm_clock: Clock) -> Iterator[App]:
+    """An app on every backend run as the CIG Grande Couronne (78, 91, 95; a network per
+    department; access by invitation; no pack, no grid)."""
+    with rsgm_core.open(url, clock=rsgm_clock, settings=CIG) as opened:
         yield opened
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,11 @@ from rsgm_core.settings import Settings
 CDG79 = Settings.from_file(example_profile("cdg79"))
 #: Its 2025 grid (TAR-1), as the profile gives it.
 CDG79_2025 = CDG79.grids[0]
+PROFILES = Path(__file__).resolve().parent / "profiles"
+#: CDG 77: one department, target public under 2,000, self-service requests, no pack, no grid.
+CDG77 = Settings.from_file(PROFILES / "cdg77.toml")
+#: The CIG Grande Couronne: 78, 91 and 95, a network per department, no pack, no grid.
+CIG = Settings.from_file(PROFILES / "cig_grande_couronne.toml")
 
 
 def snapshot(app: App) -> dict[str, list[Any]]:
