@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 import attrs
@@ -18,7 +19,14 @@ import attrs
 from rsgm_core.domain.territory import SGM_THRESHOLD, _luhn_valid
 from rsgm_core.errors import ValidationError
 
-__all__ = ["AccessMode", "CdgIdentity", "CharterChange", "Policies", "validate_siret"]
+__all__ = [
+    "AccessMode",
+    "CdgIdentity",
+    "CharterChange",
+    "Policies",
+    "outside_territory",
+    "validate_siret",
+]
 
 
 class AccessMode(enum.Enum):
@@ -117,3 +125,10 @@ class Policies:
     def in_target(self, population: int) -> bool:
         """Whether a commune of ``population`` belongs to the network's target public (TER-3)."""
         return population < self.target_below
+
+
+def outside_territory(departement: str, departements: Collection[str]) -> bool:
+    """TER-7: a commune of ``departement`` is *hors ressort* for a CDG whose territory is
+    ``departements`` (known because its EPCI straddles the border): counted apart, never invited
+    or invoiced. A CDG with no territory configured has no commune hors ressort."""
+    return bool(departements) and departement not in departements
