@@ -13,13 +13,10 @@ from hypothesis import strategies as st
 
 from rsgm_core import NotFoundError, RuleViolation, ValidationError
 from rsgm_core.domain.billing import (
-    CSV_HEADERS,
     Intervention,
     InvoiceLine,
     Trainee,
     bill_interventions,
-    invoice_lines_csv,
-    invoice_lines_json,
     invoice_total,
     invoices_for_year,
     membership_line,
@@ -27,7 +24,21 @@ from rsgm_core.domain.billing import (
 )
 from rsgm_core.domain.conventions import Convention
 from rsgm_core.domain.tariffs import Membership, Rounding, ServiceKind, round_money
-from tests.helpers import CDG79_2025
+from rsgm_core.render.invoices import CSV_HEADERS
+from rsgm_core.render.invoices import invoice_lines_csv as _csv
+from rsgm_core.render.invoices import invoice_lines_json as _json
+from tests.helpers import CDG79, CDG79_2025
+
+ISSUER = CDG79.cdg
+assert ISSUER is not None
+
+
+def invoice_lines_csv(lines, year):
+    return _csv(lines, year, issuer=ISSUER)
+
+
+def invoice_lines_json(lines, year):
+    return _json(lines, year, issuer=ISSUER)
 
 GRID_2026 = attrs.evolve(CDG79_2025, exercise=2026)
 GRIDS = (CDG79_2025, GRID_2026)
@@ -83,23 +94,25 @@ def test_duration_must_be_whole_minutes_TAR_5(minutes) -> None:
     assert caught.value.rule == "TAR-5"
 
 
-def test_intervention_before_the_convention_is_refused_TAR_4() -> None:
+def test_intervention_before_the_convention_needs_a_request_TAR_4_TAR_5() -> None:
     early = Intervention("79049", date(2025, 1, 14), FIRST_JOB, 60)
     with pytest.raises(RuleViolation) as caught:
         bill(early)
-    assert caught.value.rule == "TAR-4"
+    assert caught.value.rule == "TAR-5"
     assert caught.value.value == date(2025, 1, 14)
     assert "2025-01-14" in caught.value.message and "2025-01-15" in caught.value.message
+    assert "demande" in caught.value.message
 
 
-def test_intervention_without_convention_in_force_is_refused_TAR_4() -> None:
+def test_intervention_without_convention_in_force_needs_a_request_TAR_5() -> None:
     for iv in (
         Intervention("79002", date(2025, 4, 2), FIRST_JOB, 60),  # never signed
         Intervention("79049", date(2029, 1, 15), FIRST_JOB, 60),  # convention over
     ):
         with pytest.raises(RuleViolation, match=iv.on.isoformat()) as caught:
             bill(iv, grids=(*GRIDS, attrs.evolve(CDG79_2025, exercise=2029)))
-        assert caught.value.rule == "TAR-4"
+        assert caught.value.rule == "TAR-5"
+        assert "aucune convention" in caught.value.message or "antérieure" in caught.value.message
 
 
 def test_intervention_in_a_year_without_grid_is_refused_TAR_2() -> None:
@@ -305,7 +318,9 @@ def test_json_export_TAR_8() -> None:
 
 def test_exports_of_a_year_without_lines_TAR_8() -> None:
     assert read_csv(invoice_lines_csv(sample_lines(), 2030)) == [list(CSV_HEADERS)]
-    assert json.loads(invoice_lines_json([], 2030)) == {
+    document = json.loads(invoice_lines_json([], 2030))
+    assert document["emetteur"]["siret"] == "28790034400014"
+    assert {k: v for k, v in document.items() if k != "emetteur"} == {
         "exercice": 2030,
         "total": "0.00",
         "communes": [],

@@ -1,5 +1,10 @@
 """Tariff grids, service catalogue and membership rule (TAR-1, TAR-2, TAR-3, TAR-5, TAR-8).
 
+The catalogue has the two columns of the convention's annex (TAR-8): the mandatory mission
+(:data:`MANDATORY_MISSION`: network animation, the directory of software and expert referents,
+matinales and events, the follow-up committee), free for every commune and never billed, and the
+pack, whose hourly services are the CDG's choice (TAR-5).
+
 A :class:`TariffGrid` is data: one CDG's fees for one exercise, as its board adopted them. Plugins
 contribute grids through the ``rsgm_tariff_grids()`` hook; :func:`grid_for` picks the one adopted
 for a year and never falls back on another year. Money is :class:`~decimal.Decimal` to the cent
@@ -14,19 +19,22 @@ Stable public API. What a department plugin builds its grids with (:class:`Tarif
 """
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 import attrs
 
+from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.territory import Commune
 from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
 
 __all__ = [
     "CENT",
+    "MANDATORY_MISSION",
     "REFERENCE_CATALOGUE",
+    "CatalogueColumn",
     "CommunePopulation",
     "Membership",
     "Rounding",
@@ -35,8 +43,10 @@ __all__ = [
     "Stratum",
     "TariffGrid",
     "check_can_join",
+    "check_served",
     "collect_grids",
     "grid_for",
+    "grids_of_cdg",
     "holds_membership",
     "membership_fee",
     "new_membership",
@@ -155,10 +165,16 @@ class Rounding:
 
 
 class ServiceKind(enum.StrEnum):
-    """The services of the pack and the interventions around it (TAR-8)."""
+    """The services of the catalogue: the mandatory mission, the pack and the interventions around
+    it (TAR-8)."""
 
-    MEMBERSHIP = "adhesion"
+    # The mandatory mission ("compétence obligatoire", loi 2023-1380 art. 4): free for every commune.
     NETWORK_ANIMATION = "animation_reseau"
+    DIRECTORY = "annuaire_referents"
+    EVENTS = "matinales_evenements"
+    FOLLOW_UP_COMMITTEE = "comite_de_suivi"
+    # The pack (optional membership) and what it gives preferential rates for.
+    MEMBERSHIP = "adhesion"
     PLATFORM_ACCESS = "acces_plateforme"
     TOOLBOX = "boite_a_outils"
     ADVICE = "conseil"
@@ -168,14 +184,45 @@ class ServiceKind(enum.StrEnum):
     SPECIFIC_INTERVENTION = "intervention_specifique"
 
 
+class CatalogueColumn(enum.StrEnum):
+    """The two columns of the convention's annex (TAR-8)."""
+
+    MANDATORY = "mission_obligatoire"  # "réseau départemental (compétence obligatoire)"
+    PACK = "pack"  # "plan d'actions SGDM, adhésion annuelle"
+
+    @property
+    def label(self) -> str:
+        if self is CatalogueColumn.MANDATORY:
+            return "Mission obligatoire (gratuite pour toutes les communes)"
+        return "Pack d'adhésion (adhésion annuelle facultative)"
+
+
+#: The services of the mandatory mission: never billed, never gated by membership (TAR-8).
+MANDATORY_MISSION = frozenset(
+    {
+        ServiceKind.NETWORK_ANIMATION,
+        ServiceKind.DIRECTORY,
+        ServiceKind.EVENTS,
+        ServiceKind.FOLLOW_UP_COMMITTEE,
+    }
+)
+
+
+def _column_of(service: "Service") -> "CatalogueColumn":
+    return CatalogueColumn.MANDATORY if service.kind in MANDATORY_MISSION else CatalogueColumn.PACK
+
+
 @attrs.frozen
 class Service:
-    """One entry of the catalogue: its label, the convention article, and how it is paid (TAR-8).
+    """One entry of the catalogue: its label, the convention article, its column of the annex and
+    how it is paid (TAR-8).
 
+    ``column``: the mandatory mission (free for every commune, never billed, never gated by
+    membership) or the pack; it follows from ``kind`` and cannot be chosen otherwise.
     ``included``: part of the pack the annual fee pays for. ``hourly``: the CDG's hours on it are
-    billed at the hourly rate (TAR-5). Network activation is both: putting a commune in touch with
-    helpers is included, the CDG's own hours of intervention are billed (Art. 3.2 cites Art. 2.5).
-    Trainee accompaniment is included within the limits of TAR-6 and billed beyond.
+    billed at the hourly rate (TAR-5); which pack services are is the CDG's choice (its grid's
+    ``prestations_horaires``). Trainee accompaniment is included within the limits of TAR-6 and
+    billed beyond.
     """
 
     kind: ServiceKind
@@ -183,26 +230,72 @@ class Service:
     article: str
     included: bool
     hourly: bool
+    column: CatalogueColumn = attrs.field(
+        default=attrs.Factory(_column_of, takes_self=True), converter=CatalogueColumn
+    )
+
+    def __attrs_post_init__(self) -> None:
+        # TAR-8: the mandatory mission is neither sold in the pack nor billed by the hour.
+        expected = _column_of(self)
+        if self.column is not expected or (
+            expected is CatalogueColumn.MANDATORY and (self.included or self.hourly)
+        ):
+            raise ValidationError(
+                f"« {self.label} » ({self.kind.value}) relève de la mission obligatoire du CDG : "
+                "gratuite pour toutes les communes, elle n'est ni vendue dans le pack ni facturée "
+                "à l'heure"
+                if expected is CatalogueColumn.MANDATORY
+                else f"« {self.label} » ({self.kind.value}) relève du pack, pas de la mission "
+                "obligatoire",
+                rule="TAR-8",
+                value=self.kind,
+            )
+
+    @property
+    def mandatory(self) -> bool:
+        """Whether this service is part of the mandatory mission (free, never billed)."""
+        return self.column is CatalogueColumn.MANDATORY
 
 
 # The numbering of CDG 79's convention (Art. 1-3 and its annex); a CDG whose convention numbers its
-# articles otherwise gives its grid its own catalogue.
-_FEE, _INCLUDED, _HOURLY, _BOTH = (False, False), (True, False), (False, True), (True, True)
+# articles otherwise says so in its grid (``articles``).
+_FREE, _INCLUDED, _HOURLY = (False, False), (True, False), (False, True)
 REFERENCE_CATALOGUE: tuple[Service, ...] = tuple(
     Service(kind, label, article, *flags)
     for kind, label, article, flags in (
-        (ServiceKind.MEMBERSHIP, "Adhésion annuelle au pack", "Art. 3.1", _FEE),
-        (ServiceKind.NETWORK_ANIMATION, "Animation du réseau des SGM", "Art. 1.2", _INCLUDED),
+        # The mandatory mission (Art. 1.1, 1.2; the annex's first column).
+        (ServiceKind.NETWORK_ANIMATION, "Mise en place et animation du réseau", "Art. 1.2", _FREE),
+        (
+            ServiceKind.DIRECTORY,
+            "Annuaire des logiciels métiers et des référents experts",
+            "Art. 1.1",
+            _FREE,
+        ),
+        (
+            ServiceKind.EVENTS,
+            "Matinales, webinaires et autres événements",
+            "Art. 1.1",
+            _FREE,
+        ),
+        (ServiceKind.FOLLOW_UP_COMMITTEE, "Comité de suivi du réseau", "Art. 1.2", _FREE),
+        # The pack (Art. 1.4, 2, 3; the annex's second column).
+        (ServiceKind.MEMBERSHIP, "Adhésion annuelle au pack", "Art. 3.1", _FREE),
         (
             ServiceKind.PLATFORM_ACCESS,
-            "Accès à la plateforme collaborative (espaces communautaire et départemental)",
+            "Accès à la plateforme collaborative (espace communautaire)",
             "Art. 1.4",
             _INCLUDED,
         ),
         (ServiceKind.TOOLBOX, "Boîte à outils", "Art. 2.1", _INCLUDED),
         (ServiceKind.ADVICE, "Conseils et soutien", "Art. 2.2", _INCLUDED),
-        (ServiceKind.NETWORK_ACTIVATION, "Activation du réseau", "Art. 2.5", _BOTH),
-        (ServiceKind.TRAINEE_ACCOMPANIMENT, "Accompagnement des stagiaires", "Art. 2.3", _BOTH),
+        # Art. 3.2 names 2.5, the annex gives it no tariff: included, not billed (TAR-5).
+        (ServiceKind.NETWORK_ACTIVATION, "Activation du réseau", "Art. 2.5", _INCLUDED),
+        (
+            ServiceKind.TRAINEE_ACCOMPANIMENT,
+            "Accompagnement des stagiaires",
+            "Art. 2.3",
+            (True, True),
+        ),
         (
             ServiceKind.FIRST_JOB_ACCOMPANIMENT,
             "Accompagnement à la prise de poste",
@@ -308,6 +401,15 @@ class TariffGrid:
     def service(self, kind: ServiceKind) -> Service:
         return next(service for service in self.catalogue if service.kind == kind)
 
+    def column(self, column: CatalogueColumn) -> tuple[Service, ...]:
+        """The services of one column of the annex, in catalogue order (TAR-8)."""
+        return tuple(service for service in self.catalogue if service.column is column)
+
+    @property
+    def hourly_services(self) -> tuple[ServiceKind, ...]:
+        """What this CDG bills by the hour (TAR-5): its grid's ``prestations_horaires``."""
+        return tuple(service.kind for service in self.catalogue if service.hourly)
+
 
 def membership_fee(grid: TariffGrid, commune: CommunePopulation) -> Decimal:
     """The annual fee of ``commune`` under ``grid`` (TAR-1): its stratum's fee, bounds inclusive."""
@@ -368,15 +470,31 @@ def pick_cdg(grids: Iterable[TariffGrid], configured: str | None = None) -> str:
     )
 
 
+def grids_of_cdg(grids: Iterable[TariffGrid], *, cdg: str) -> tuple[TariffGrid, ...]:
+    """The grids of ``cdg``, by exercise; none at all is an error naming the missing ``[[tarifs]]``
+    section, never a fall-back on another CDG's grid (TAR-2)."""
+    found = tuple(sorted((g for g in grids if g.cdg == cdg), key=lambda g: g.exercise))
+    if not found:
+        raise NotFoundError(
+            f"aucune grille tarifaire configurée pour le CDG « {cdg} » : les cotisations, "
+            "adhésions et factures du pack demandent une section [[tarifs]] dans le profil "
+            "rsgm.toml du CDG (voir docs/tariffs.md) ; la grille d'un autre CDG ne s'applique "
+            "jamais",
+            rule="TAR-2",
+            value=cdg,
+        )
+    return found
+
+
 def grid_for(grids: Iterable[TariffGrid], exercise: int, *, cdg: str) -> TariffGrid:
     """The grid ``cdg`` adopted for ``exercise``; none, or two, is an error (TAR-2)."""
-    grids = tuple(grids)
-    found = [g for g in grids if g.cdg == cdg and g.exercise == exercise]
+    own = grids_of_cdg(grids, cdg=cdg)
+    found = [g for g in own if g.exercise == exercise]
     if len(found) == 1:
         return found[0]
     if found:
         raise _duplicate(found[0])
-    known = sorted({g.exercise for g in grids if g.cdg == cdg})
+    known = sorted({g.exercise for g in own})
     raise NotFoundError(
         f"aucune grille tarifaire du {cdg} pour l'exercice {exercise} (exercices couverts : "
         f"{', '.join(map(str, known)) or 'aucun'}) ; le tarif d'une autre année ne s'applique "
@@ -395,6 +513,20 @@ def check_can_join(commune: Commune) -> Commune:
             f"({commune.status.value}) : adressez-vous à "
             f"{commune.successor or 'sa commune actuelle'}",
             rule="TER-5",
+            value=commune.code,
+        )
+    return commune
+
+
+def check_served(commune: Commune, departements: Collection[str], *, what: str) -> Commune:
+    """``commune`` if it lies in the CDG's territory ``departements`` (TER-7): a commune *hors
+    ressort* (known because its EPCI straddles the border) is never given a membership, a
+    convention or an invoice. ``what`` says what was asked (« adhérer au pack »)."""
+    if outside_territory(commune.departement, departements):
+        raise RuleViolation(
+            f"la commune {commune.code} {commune.name} ({commune.departement}) est hors du "
+            f"ressort du CDG (départements {', '.join(departements)}) : elle ne peut pas {what}",
+            rule="TER-7",
             value=commune.code,
         )
     return commune
