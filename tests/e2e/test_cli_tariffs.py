@@ -125,14 +125,14 @@ def test_interventions_add_and_bill_with_exports_TAR_5_TAR_7_TAR_8(
     assert json.loads(json_path.read_text(encoding="utf-8"))["total"] == "500.00"
 
 
-def test_bad_interventions_are_refused_in_one_french_line_TAR_4_TAR_5(
+def test_bad_interventions_are_refused_in_one_french_line_TAR_5(
     capsys: pytest.CaptureFixture[str], db: str
 ) -> None:
     assert run(capsys, "convention", "sign", "79307", "--db", db, "--date", "2025-01-15")[0] == 0
     add = ("interventions", "add", "79307", "--db", db, "--kind", "intervention_specifique")
     refused(capsys, "TAR-5", *add, "--date", "2025-04-02", "--minutes", "0")
     refused(capsys, "TAR-5", *add, "--date", "2025-04-02", "--minutes", "-30")
-    refused(capsys, "TAR-4", *add, "--date", "2025-01-14", "--minutes", "60")
+    refused(capsys, "TAR-5", *add, "--date", "2025-01-14", "--minutes", "60")  # no request
     code, _, err = run(capsys, *add, "--date", "2025-04-02", "--minutes", "1.5")
     assert code == 2 and "valeur invalide" in err
     code, _, err = run(capsys, *add, "--date", "2 avril", "--minutes", "60")

@@ -366,12 +366,16 @@ def test_catalogue_lists_included_and_billed_services_with_articles_TAR_8() -> N
 
 def test_the_catalogue_has_the_annex_two_columns_TAR_8() -> None:
     mandatory = GRID.column(CatalogueColumn.MANDATORY)
-    assert {s.kind for s in mandatory} == MANDATORY_MISSION == {
-        ServiceKind.NETWORK_ANIMATION,
-        ServiceKind.DIRECTORY,
-        ServiceKind.EVENTS,
-        ServiceKind.FOLLOW_UP_COMMITTEE,
-    }
+    assert (
+        {s.kind for s in mandatory}
+        == MANDATORY_MISSION
+        == {
+            ServiceKind.NETWORK_ANIMATION,
+            ServiceKind.DIRECTORY,
+            ServiceKind.EVENTS,
+            ServiceKind.FOLLOW_UP_COMMITTEE,
+        }
+    )
     # The mandatory mission is free for every commune: neither sold in the pack nor billed.
     assert all(s.mandatory and not s.included and not s.hourly for s in mandatory)
     pack = {s.kind for s in GRID.column(CatalogueColumn.PACK)}

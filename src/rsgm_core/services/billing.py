@@ -170,8 +170,8 @@ class BillingService:
             raise ValidationError(
                 f"format d'export inconnu : {format!r} (csv ou json)", value=format
             )
+        lines = self.list_invoice_lines(year=year)  # no grid configured: TAR-2 first
         issuer = self.issuer()
-        lines = self.list_invoice_lines(year=year)
         if format == "csv":
             return invoice_lines_csv(lines, year, issuer=issuer)
         return invoice_lines_json(lines, year, issuer=issuer)

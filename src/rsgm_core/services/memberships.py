@@ -220,8 +220,8 @@ class MembershipService:
 
 
 def _quote(uow: UnitOfWork, deps: Deps, code: str, year: int) -> Quote:
-    grid = grid_of(deps, year)
     commune = served_commune(deps, active_commune(uow, code), what="adhérer au pack")  # TER-7
+    grid = grid_of(deps, year)
     figure = population_in_force(uow.populations.list({"commune": code}), code, year)
     population, kind = figure.for_thresholds  # the totale, else the municipale (TER-2)
     fee = membership_fee(grid, CommunePopulation(code, population))  # > ceiling: TAR-1 error
