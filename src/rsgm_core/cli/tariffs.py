@@ -335,8 +335,8 @@ def _add(args: argparse.Namespace) -> int:
 def _bill(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         year = args.year or app.today().year
+        invoices = app.billing.bill(year=year)  # no grid configured: TAR-2
         issuer = app.billing.issuer()  # TAR-8: no invoice document without the CDG's identity
-        invoices = app.billing.bill(year=year)
         names = _names(app, [i.insee for i in invoices])
         exports: dict[Literal["csv", "json"], Path | None] = {"csv": args.csv, "json": args.json}
         for format, path in exports.items():
