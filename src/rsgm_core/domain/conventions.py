@@ -130,7 +130,7 @@ class Convention:
     """A commune's membership convention (TAR-4); see the module docstring for its dates.
 
     ``siret``, ``sgc`` (the commune's service de gestion comptable) and ``deliberation`` come from
-    the convention's header; ``None``/``""`` when unknown (conventions recorded before 0.3).
+    the convention's header; ``None``/``""`` when unknown (conventions recorded before migration 11).
     """
 
     insee: str
