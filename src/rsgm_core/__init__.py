@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     )
     from rsgm_core.domain.billing import (
         Intervention,
+        InterventionRequest,
         Invoice,
         InvoiceLine,
         Trainee,
@@ -101,6 +102,7 @@ if TYPE_CHECKING:
         Convention,
         Deadline,
         DeadlineKind,
+        Deliberation,
         Notice,
         Party,
     )
@@ -214,7 +216,9 @@ if TYPE_CHECKING:
         Policies,
     )
     from rsgm_core.domain.tariffs import (
+        MANDATORY_MISSION,
         REFERENCE_CATALOGUE,
+        CatalogueColumn,
         CommunePopulation,
         Membership,
         Rounding,
@@ -307,6 +311,10 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "CatalogueColumn": "rsgm_core.domain.tariffs",
+    "MANDATORY_MISSION": "rsgm_core.domain.tariffs",
+    "Deliberation": "rsgm_core.domain.conventions",
+    "InterventionRequest": "rsgm_core.domain.billing",
     "example_profile": "rsgm_core.profile_file",
     "sample_census": "rsgm_core.profile_file",
     "AccessMode": "rsgm_core.domain.profile",
@@ -536,6 +544,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "AttendanceSource",
     "Cancellation",
     "Capacity",
+    "CatalogueColumn",
     "CdgExport",
     "CdgIdentity",
     "CdgStaff",
@@ -571,6 +580,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "DeadlineKind",
     "Decision",
     "DelegatedCommune",
+    "Deliberation",
     "Delivery",
     "DeliveryError",
     "DeliveryReport",
@@ -602,10 +612,12 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "ImportResult",
     "Indicator",
     "Intervention",
+    "InterventionRequest",
     "Invoice",
     "InvoiceLine",
     "Lifecycle",
     "LoweredRole",
+    "MANDATORY_MISSION",
     "Member",
     "Membership",
     "MessageStatus",

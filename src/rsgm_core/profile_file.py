@@ -18,6 +18,7 @@ import attrs
 
 from rsgm_core.domain.profile import AccessMode, CdgIdentity, CharterChange, Policies
 from rsgm_core.domain.tariffs import (
+    MANDATORY_MISSION,
     REFERENCE_CATALOGUE,
     Rounding,
     ServiceKind,
@@ -327,6 +328,16 @@ def _grid(reader: _Reader, data: Any, path: str, cdg: CdgIdentity | None) -> Tar
         where = f"{path}.strates[{index}]"
         row = reader.table(entry, where, ("de", "a", "cotisation"))
         strata.append(reader.build(where, partial(_stratum, reader, row, where)))
+    for index, value in enumerate(reader.get(table, path, "prestations_horaires", list, [])):
+        # TAR-8: the mandatory mission is free for every commune; the fee is not an hourly rate.
+        if value in MANDATORY_MISSION or value == ServiceKind.MEMBERSHIP:
+            why = (
+                "relève de la mission obligatoire du CDG, gratuite pour toutes les communes : "
+                "elle n'est jamais facturée (TAR-8)"
+                if value in MANDATORY_MISSION
+                else "est la cotisation annuelle, pas une prestation facturée à l'heure (TAR-5)"
+            )
+            raise reader.fail(f"{path}.prestations_horaires[{index}]", f"{value!r} {why}", value)
     catalogue = _catalogue(reader, table, path)
     return reader.build(
         path,

@@ -215,6 +215,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="convention",
         indexes=("insee",),
         references={"insee": "communes"},
+        appended=("siret", "sgc", "deliberation"),  # migration 11
     ),
     Collection("trainees", Trainee, "id", label="stagiaire"),
     Collection(
@@ -225,6 +226,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="intervention",
         indexes=("insee",),
         references={"insee": "communes"},
+        appended=("request",),  # migration 11
     ),
     # The directory and the network (migration 5).
     Collection(

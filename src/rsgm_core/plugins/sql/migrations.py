@@ -317,6 +317,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE sanctions ADD COLUMN lift_reason TEXT
         """),
     ),
+    Migration(
+        11,
+        "pack d'adhésion : SIRET, service de gestion comptable et délibération des conventions, "
+        "demande des interventions sans convention",
+        _ddl("""
+        ALTER TABLE conventions ADD COLUMN siret TEXT;
+        ALTER TABLE conventions ADD COLUMN sgc TEXT NOT NULL DEFAULT '';
+        ALTER TABLE conventions ADD COLUMN deliberation JSON;
+        ALTER TABLE interventions ADD COLUMN request JSON
+        """),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
