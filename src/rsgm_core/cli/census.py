@@ -76,6 +76,11 @@ def _import(args: argparse.Namespace) -> int:
         f"millésime {result.imported.vintage} importé : {counts['communes']} communes, "
         f"{counts['epcis']} EPCI, départements {', '.join(result.imported.departements)}"
     )
+    if counts.get("hors_ressort"):  # TER-7
+        print(
+            f"  {counts['hors_ressort']} commune(s) hors ressort (EPCI à cheval sur le "
+            "territoire), comptées à part"
+        )
     _print_changes(result.changes)
     for old, moved in result.moved.items():
         detail = ", ".join(f"{n} {name}" for name, n in moved.items())
@@ -108,6 +113,13 @@ def _report(args: argparse.Namespace) -> int:
         print(json.dumps(_as_json(report), ensure_ascii=False, indent=2))
     else:
         print_census_report(report, args.level)
+        apart = report.hors_ressort_by_departement()
+        if apart:  # TER-7
+            detail = ", ".join(f"{n} dans le {code}" for code, n in apart.items())
+            print(
+                f"{len(report.hors_ressort)} commune(s) hors ressort de ses EPCI à cheval sur "
+                f"le territoire, comptées à part : {detail}"
+            )
     return 0
 
 
