@@ -240,8 +240,9 @@ class NetworkService:
         )  # fmt: skip
 
     def list_warnings(self, *, on: dt.date | None = None) -> list[NetworkWarning]:
-        """MEM-6 and MEM-8 for every network, by network name: too few animators; single-holder
-        roles whose holder is departing or disengaged, with candidates."""
+        """MEM-6 and MEM-8 for every network, by network name: an animation resting on fewer than
+        2 CDG staff members (members co-animating counted apart); single-holder roles whose holder
+        is departing or disengaged, with candidates."""
         day = self.deps.on(on)
         away = {d.member_id for d in self.list_disengaged(on=day)}
         with self.deps.read() as uow:
@@ -251,11 +252,12 @@ class NetworkService:
                 m.id: m
                 for m in uow.members.list({"id": sorted({a.member_id for a in assignments})})
             }
+            staff = {s.member_id for s in uow.cdg_staff.list()}
         found: list[NetworkWarning] = []
         for network in sorted(networks, key=lambda n: n.name):
             found += network_warnings(
                 network.id, network.name, assignments, members, away, on=day,
-                departmental=network.kind is NetworkKind.DEPARTMENTAL,
+                departmental=network.kind is NetworkKind.DEPARTMENTAL, staff=staff,
             )  # fmt: skip
         return found
 
