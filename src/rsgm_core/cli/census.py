@@ -9,6 +9,7 @@ from typing import Any
 from rsgm_core.cli.common import ProgressBar, add_action, add_db_option, add_group, open_app
 from rsgm_core.domain.census import CensusChanges
 from rsgm_core.domain.census_report import CensusReport
+from rsgm_core.errors import ValidationError
 from rsgm_core.render.exports import to_csv
 from rsgm_core.render.text import print_census_report
 from rsgm_core.serialization import unstructure
@@ -62,13 +63,19 @@ def _scope(args: argparse.Namespace) -> list[str] | None:
 def _import(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         departements = _scope(args)
+        territory = list(app.settings.departements)
+        if args.france and territory:
+            raise ValidationError(
+                f"--france : le territoire du CDG est {', '.join(territory)} (section "
+                "[territoire] du profil)",
+                rule="TER-7",
+            )
         if departements is None and not args.france:
-            departements = app.census.territory_codes()
+            departements = territory or app.census.territory_codes()
             if departements is None:
-                from rsgm_core.errors import ValidationError
-
                 raise ValidationError(
-                    "précisez --departement CODE (répétable) ou --france pour le premier import"
+                    "précisez --departement CODE (répétable) ou --france pour le premier import, "
+                    "ou les départements du CDG dans le profil ([territoire])"
                 )
         result = app.census.import_(args.source, departements, progress=ProgressBar())
     counts = result.counts

@@ -128,7 +128,7 @@ def _coverage_table(report: AnnualReport) -> tuple[list[str], list[list[str]]]:
     ]
     if report.target_below is None:
         return head, rows
-    below = format_number(report.target_below)
+    below = f"{report.target_below:,}".replace(",", " ")  # as "3 500" in the labels
     head += [f"Communes < {below} hab. couvertes", f"Communes < {below} hab.", "Couverture cible"]
     for row, c in zip(rows, report.coverage, strict=True):
         row += [
