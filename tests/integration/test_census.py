@@ -13,10 +13,9 @@ import datetime as dt
 import gzip
 import json
 import shutil
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-
-from collections.abc import Iterator
 
 import pytest
 
@@ -30,8 +29,8 @@ from rsgm_core import (
     SourceDataError,
     ValidationError,
 )
-from rsgm_core.testing import Clock
 from rsgm_core.settings import Settings
+from rsgm_core.testing import Clock
 from tests.conftest import NEW_VINTAGE, OLD_VINTAGE, SAMPLE
 from tests.helpers import snapshot
 

@@ -69,9 +69,7 @@ def test_a_reimport_changes_nothing_hors_ressort_TER_7(cig: App, census_data: Pa
     assert len(cig.census.list_communes(epci=ROISSY, hors_ressort=True)) == 17
 
 
-def test_a_department_outside_the_profile_is_refused_TER_7(
-    cdg77: App, census_data: Path
-) -> None:
+def test_a_department_outside_the_profile_is_refused_TER_7(cdg77: App, census_data: Path) -> None:
     error = nothing_written(cdg77, lambda: cdg77.census.import_(NEW_VINTAGE, ["78"]), "TER-7")
     assert isinstance(error, ValidationError)
     assert "département 78 hors du territoire du CDG (77" in str(error)

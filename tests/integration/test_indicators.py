@@ -126,7 +126,7 @@ def test_ind1_unknown_scope_is_a_clear_error(
     app: App, seeded: dict[str, object], scope: str
 ) -> None:
     # a department outside the CDG's territory is named as such (TER-7)
-    with pytest.raises(ValidationError, match="périmètre inconnu|n'est pas dans le territoire"):
+    with pytest.raises(ValidationError, match=r"périmètre inconnu|n'est pas dans le territoire"):
         app.indicators.compute(period=Period.year(YEAR), scope=scope)
 
 

@@ -81,9 +81,7 @@ def test_annual_report_is_titled_with_the_cdg_and_its_department_IND_2(
     assert f"<title>{report.title}</title>" in render_html(report).replace("&#x27;", "'")
 
 
-def test_indicators_and_report_by_department_TER_7_IND_1_IND_2(
-    cig: App, census_data: Path
-) -> None:
+def test_indicators_and_report_by_department_TER_7_IND_1_IND_2(cig: App, census_data: Path) -> None:
     cig.census.import_(NEW_VINTAGE)
     _sgm(cig, "95011")  # Ableiges, Val-d'Oise
     whole = cig.indicators.annual_report(year=YEAR)
@@ -96,7 +94,9 @@ def test_indicators_and_report_by_department_TER_7_IND_1_IND_2(
     report = cig.indicators.annual_report(year=YEAR, departement="95")
     assert report.title.endswith("— CIG Grande Couronne (Val-d'Oise)")
     assert report.indicator("membres_actifs").value == 1
-    essonne = {i.key: i.value for i in cig.indicators.compute(period=Period.year(YEAR), departement="91")}
+    essonne = {
+        i.key: i.value for i in cig.indicators.compute(period=Period.year(YEAR), departement="91")
+    }
     assert essonne["couverture_territoriale"] == 0 and essonne["membres_actifs"] == 0
     rows = cig.indicators.coverage_by_epci(period=Period.year(YEAR), departement="95")
     assert sum(r.covered for r in rows) == 1
@@ -107,9 +107,7 @@ def test_indicators_and_report_by_department_TER_7_IND_1_IND_2(
         cig.indicators.annual_report(year=YEAR, scope="epci:200055655", departement="95")
 
 
-def test_without_a_cdg_identity_the_report_names_nobody_IND_2(
-    url: str, rsgm_clock: Clock
-) -> None:
+def test_without_a_cdg_identity_the_report_names_nobody_IND_2(url: str, rsgm_clock: Clock) -> None:
     with rsgm_core.open(url, clock=rsgm_clock, settings=Settings()) as app:
         app.census.import_(SAMPLE, ["79"])
         report = app.indicators.annual_report(year=YEAR)

@@ -158,9 +158,9 @@ def build_report(
         )
     )
     apart: dict[str, int] = {}
-    for commune in hors_ressort:
-        if commune.epci:
-            apart[commune.epci] = apart.get(commune.epci, 0) + 1
+    for apart_commune in hors_ressort:
+        if apart_commune.epci:
+            apart[apart_commune.epci] = apart.get(apart_commune.epci, 0) + 1
     agents: dict[str, list[Agent]] = {}
     for position in positions:
         if not position.active_on(on):

@@ -177,9 +177,7 @@ def animator_warning(
     if len(internal) >= MIN_STAFF_ANIMATORS:
         return None
     others = len(holders - internal)
-    apart = (
-        f" ; {others} animateur(s) membre(s) du réseau, compté(s) à part" if others else ""
-    )
+    apart = f" ; {others} animateur(s) membre(s) du réseau, compté(s) à part" if others else ""
     return (
         f"{len(internal)} animateur(s) seulement parmi les agents du CDG : prévoir au moins "
         f"{MIN_STAFF_ANIMATORS} personnes en interne pour assurer la continuité{apart}"

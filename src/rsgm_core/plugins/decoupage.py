@@ -224,9 +224,7 @@ class _Reader:
                 codes.append(code)
         return epci_of, members_of, epcis
 
-    def _previous(
-        self, raw_epcis: Iterable[Any], outside: set[str]
-    ) -> dict[str, PopulationFigure]:
+    def _previous(self, raw_epcis: Iterable[Any], outside: set[str]) -> dict[str, PopulationFigure]:
         """The EPCI file's figures (a vintage older, with the totale) of the communes read."""
         previous: dict[str, PopulationFigure] = {}
         for raw in raw_epcis:

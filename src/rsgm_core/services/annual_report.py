@@ -40,14 +40,14 @@ def _annual_report(service: IndicatorService, year: int, scope: Scope | str | No
     indicators = service.compute(period=period, scope=scope)
     only = scope.code if scope.kind == "departement" else None
     with service._read() as uow:  # the unit of work of the reading block: one snapshot
-        networks = [
-            n for n in uow.networks.list() if only is None or n.departement in (only, None)
-        ]
+        networks = [n for n in uow.networks.list() if only is None or n.departement in (only, None)]
         kept = {n.id for n in networks}
         roles = [r for r in uow.network_roles.list() if r.network_id in kept]
         holder_ids = tuple({r.member_id for r in roles})
         members = {m.id: m for m in uow.members.list({"id": holder_ids})} if holder_ids else {}
-        committees = sum(1 for c in uow.committees.list() if only is None or c.departement in ("", only))
+        committees = sum(
+            1 for c in uow.committees.list() if only is None or c.departement in ("", only)
+        )
         partners = uow.partners.count()
         territory = territory_of(deps, uow)
         dep_names = {d.code: d.name for d in uow.departements.list()}
