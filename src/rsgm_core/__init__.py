@@ -89,6 +89,7 @@ if TYPE_CHECKING:
         CensusReport,
         CommuneRow,
         GroupSummary,
+        HorsRessort,
     )
     from rsgm_core.domain.charters import (
         Capacity,
@@ -307,6 +308,7 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "HorsRessort": "rsgm_core.domain.census_report",
     "example_profile": "rsgm_core.profile_file",
     "sample_census": "rsgm_core.profile_file",
     "AccessMode": "rsgm_core.domain.profile",
@@ -598,6 +600,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "GroupSummary",
     "Helper",
     "Hooks",
+    "HorsRessort",
     "ImportReport",
     "ImportResult",
     "Indicator",
