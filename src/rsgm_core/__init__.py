@@ -90,6 +90,7 @@ if TYPE_CHECKING:
         CensusReport,
         CommuneRow,
         GroupSummary,
+        HorsRessort,
     )
     from rsgm_core.domain.charters import (
         Capacity,
@@ -315,6 +316,7 @@ _LAZY = {
     "MANDATORY_MISSION": "rsgm_core.domain.tariffs",
     "Deliberation": "rsgm_core.domain.conventions",
     "InterventionRequest": "rsgm_core.domain.billing",
+    "HorsRessort": "rsgm_core.domain.census_report",
     "example_profile": "rsgm_core.profile_file",
     "sample_census": "rsgm_core.profile_file",
     "AccessMode": "rsgm_core.domain.profile",
@@ -608,6 +610,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "GroupSummary",
     "Helper",
     "Hooks",
+    "HorsRessort",
     "ImportReport",
     "ImportResult",
     "Indicator",

@@ -268,6 +268,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         "id",
         label="réseau",
         references={"epci": "epcis", "referent_id": "members"},
+        appended=("departement",),  # migration 13 (TER-7)
     ),
     Collection(
         "network_roles",
@@ -286,7 +287,8 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         references=_MEMBER,
     ),
     Collection("partners", Partner, "id", label="partenaire"),
-    Collection("committees", Committee, "kind", label="comité"),
+    # kept per department (TER-7) since migration 13
+    Collection("committees", Committee, ("kind", "departement"), label="comité"),
     # Events and continuous animation (migration 6).
     Collection(
         "events",

@@ -328,6 +328,20 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE interventions ADD COLUMN request JSON
         """),
     ),
+    Migration(
+        13,
+        "plusieurs départements : département d'un réseau, comités tenus par département",
+        _ddl("""
+        ALTER TABLE networks ADD COLUMN departement TEXT;
+        CREATE TABLE committees_by_departement (
+            kind TEXT NOT NULL, departement TEXT NOT NULL, seats JSON NOT NULL,
+            meetings JSON NOT NULL, created_on TEXT, PRIMARY KEY (kind, departement));
+        INSERT INTO committees_by_departement (kind, departement, seats, meetings, created_on)
+            SELECT kind, '', seats, meetings, created_on FROM committees;
+        DROP TABLE committees;
+        ALTER TABLE committees_by_departement RENAME TO committees
+        """),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
