@@ -32,6 +32,9 @@ from rsgm_core.hookspecs import hookimpl
 from rsgm_core.settings import Settings
 
 if TYPE_CHECKING:
+    from rsgm_core.domain.members import (
+        WorkTimeExcess,
+    )
     from rsgm_core.domain.access import (
         Decision,
         Grant,
@@ -307,6 +310,7 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "WorkTimeExcess": "rsgm_core.domain.members",
     "example_profile": "rsgm_core.profile_file",
     "sample_census": "rsgm_core.profile_file",
     "AccessMode": "rsgm_core.domain.profile",
@@ -712,6 +716,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "ViewerRole",
     "Vocabulary",
     "Where",
+    "WorkTimeExcess",
     "WorkingCalendar",
     "__version__",
     "default_url",
