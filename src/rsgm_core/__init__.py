@@ -32,6 +32,9 @@ from rsgm_core.hookspecs import hookimpl
 from rsgm_core.settings import Settings
 
 if TYPE_CHECKING:
+    from rsgm_core.domain.events import (
+        EventAudience,
+    )
     from rsgm_core.domain.members import (
         WorkTimeExcess,
     )
@@ -310,6 +313,7 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "EventAudience": "rsgm_core.domain.events",
     "WorkTimeExcess": "rsgm_core.domain.members",
     "example_profile": "rsgm_core.profile_file",
     "sample_census": "rsgm_core.profile_file",
@@ -588,6 +592,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "EpciCoverage",
     "EpciKind",
     "Event",
+    "EventAudience",
     "EventDetails",
     "EventFigures",
     "EventFormat",

@@ -11,6 +11,7 @@ import pytest
 
 import rsgm_core
 from rsgm_core.cli import main
+from rsgm_core.profile_file import example_profile
 from tests.helpers import run
 
 
@@ -93,13 +94,22 @@ def test_calendar_export_and_certificates_EVT_6_EVT_8(
     code, out, _ = run(capsys, "events", "list", "--db", str(demo_db))
     webinar = next(line.split()[0] for line in out.splitlines() if "Webinaire" in line)
     folder = tmp_path / "attestations"
-    code, out, _ = run(
+    # EVT-6: no profile, no identity: refused, naming the [cdg] section, nothing written.
+    code, _, err = run(
         capsys, "events", "certificates", webinar, "--db", str(demo_db), "--dossier", str(folder)
     )
+    assert code == 2 and "[cdg]" in err and "[EVT-6]" in err and not folder.exists()
+    profile = str(example_profile("cdg79"))
+    code, out, _ = run(capsys, "events", "certificates", webinar, "--db", str(demo_db),
+                       "--dossier", str(folder), "--config", profile)  # fmt: skip
     assert code == 0
     files = sorted(folder.iterdir())
     assert files and all("attestation-presence" in f.name for f in files)
-    assert "Attestation de présence" in files[0].read_text(encoding="utf-8")
+    text = files[0].read_text(encoding="utf-8")
+    assert "Attestation de présence" in text
+    assert "Centre de gestion de la fonction publique territoriale des Deux-Sèvres" in text
+    assert "Alain Lecointe, Président du CDG 79, atteste que" in text
+    assert "Fait à Saint-Maixent-l&#39;École, le " in text
 
 
 def test_surveys_and_newsletter_SUR_1_EVT_10(

@@ -280,9 +280,11 @@ def _sheet(args: argparse.Namespace) -> int:
 
 
 def _certificates(args: argparse.Namespace) -> int:
-    from rsgm_core.render.event_documents import certificate_attachment
+    from rsgm_core.render.event_documents import certificate_attachment, certificate_identity
 
     with open_app(args) as app:
+        if args.folder or args.send:  # EVT-6: made by the CDG of the profile, or not at all
+            certificate_identity(app.settings.cdg)
         event_id = resolve_id(app, "events", args.event)
         event = app.events.get(event_id).event
         found = app.registrations.list_certificates(event_id=event_id)

@@ -175,6 +175,8 @@ class Member:
     platform_access: bool = True  # revoked at departure (MEM-4, CHA-7)
     photo: str | None = None  # shown only with the photo consent (MEM-3)
     erased_on: dt.date | None = None  # MEM-11: anonymised on that day
+    # Migration 14: the person asked not to be invited to network events (MEM-14).
+    invitations_opt_out: bool = False
 
     @property
     def full_name(self) -> str:

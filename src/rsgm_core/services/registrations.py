@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from rsgm_core.domain.events import (
     Cancellation,
+    EventAudience,
     CertificateRow,
     Rates,
     Registration,
@@ -30,6 +31,7 @@ from rsgm_core.domain.events import (
 )
 from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.render.event_documents import registrants
+from rsgm_core.services.event_audience import in_legal_scope
 from rsgm_core.services.event_messages import (
     certificate_rows,
     event_context,
@@ -56,11 +58,17 @@ class RegistrationService:
     # Registrations (EVT-4) ---------------------------------------------------------------------
 
     def register(self, session_id: str, member_id: str) -> Registration:
-        """Register an active member before the session's deadline: confirmed while seats
-        remain, else on the waiting list."""
+        """Register someone before the session's deadline, if the event's audience lets them
+        (EVT-4, MEM-14: members only, every SGM of the scope, or guests too): confirmed while
+        seats remain, else on the waiting list."""
         with self.deps.transaction() as uow:
             session = uow.sessions.get(session_id)  # read and counted inside the write lock
-            check_registrant(uow.members.get(member_id))
+            event = uow.events.get(session.event_id)
+            member = uow.members.get(member_id)
+            scope = event.audience is EventAudience.SCOPE and in_legal_scope(
+                self.deps, uow, member, on=self.deps.today()
+            )
+            check_registrant(member, audience=event.audience, in_scope=scope)
             existing = uow.registrations.list({"session_id": session_id})
             made = register(
                 session,
@@ -70,7 +78,6 @@ class RegistrationService:
                 on=self.deps.today(),
             )
             uow.registrations.add(made)
-            event = uow.events.get(session.event_id)
             record_fact(uow, event, member_id, session.date, registered=True)
         return made
 
