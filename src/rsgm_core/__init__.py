@@ -32,12 +32,6 @@ from rsgm_core.hookspecs import hookimpl
 from rsgm_core.settings import Settings
 
 if TYPE_CHECKING:
-    from rsgm_core.domain.events import (
-        EventAudience,
-    )
-    from rsgm_core.domain.members import (
-        WorkTimeExcess,
-    )
     from rsgm_core.domain.access import (
         Decision,
         Grant,
@@ -130,6 +124,7 @@ if TYPE_CHECKING:
         Cancellation,
         CertificateRow,
         Event,
+        EventAudience,
         EventDetails,
         EventFormat,
         EventKind,
@@ -187,6 +182,7 @@ if TYPE_CHECKING:
         NewPosition,
         Position,
         Status,
+        WorkTimeExcess,
     )
     from rsgm_core.domain.messages import (
         Attachment,

@@ -227,7 +227,11 @@ def check_registrant(
             rule="EVT-4",
             value=member.id,
         )
-    if audience is EventAudience.SCOPE and member.lifecycle is not Lifecycle.ACTIVE and not in_scope:
+    if (
+        audience is EventAudience.SCOPE
+        and member.lifecycle is not Lifecycle.ACTIVE
+        and not in_scope
+    ):
         raise RuleViolation(
             f"{member.full_name} n'occupe aucun poste dans une commune du ressort : cet événement "
             "est ouvert aux membres et aux SGM du ressort, pas aux invités",

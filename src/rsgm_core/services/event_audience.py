@@ -60,9 +60,7 @@ def _in_ressort(deps: Deps, commune: Commune | None) -> bool:
     )
 
 
-def _held(
-    uow: UnitOfWork, on: dt.date, member_ids: Iterable[str] | None = None
-) -> list[Position]:
+def _held(uow: UnitOfWork, on: dt.date, member_ids: Iterable[str] | None = None) -> list[Position]:
     where = {"member_id": list(member_ids)} if member_ids is not None else None
     return [p for p in uow.positions.list(where) if p.active_on(on)]
 
@@ -122,8 +120,8 @@ def invitees(deps: Deps, uow: UnitOfWork, event: Event, *, on: dt.date) -> list[
             ours = [p for p in ours if p.commune in network_communes]
         # An active member with no position (CDG staff, a newcomer) is invited as before.
         unplaced = not mine and network_communes is None
-        if member.lifecycle is Lifecycle.ACTIVE and (ours or unplaced):
-            chosen.append(member)
-        elif event.audience is not EventAudience.MEMBERS and any(in_target(p) for p in ours):
+        is_member = member.lifecycle is Lifecycle.ACTIVE and bool(ours or unplaced)
+        open_to_scope = event.audience is not EventAudience.MEMBERS
+        if is_member or (open_to_scope and any(in_target(p) for p in ours)):
             chosen.append(member)
     return sorted(chosen, key=lambda m: (m.last_name, m.first_name, m.id))

@@ -204,6 +204,13 @@ class MemberService:
             uow.members.update(member)
         return member
 
+    def opt_out_of_invitations(self, member_id: str, *, opted_out: bool = True) -> Member:
+        """MEM-14: the person asks not to be invited to network events (or, with
+        ``opted_out=False``, to be invited again); invitations then leave them out."""
+        with self.deps.transaction() as uow:
+            member = uow.members.get(member_id)
+            return uow.members.update(attrs.evolve(member, invitations_opt_out=opted_out))
+
     def _move(self, member_id: str, to: Lifecycle) -> Member:
         with self.deps.transaction() as uow:
             return uow.members.update(move(uow.members.get(member_id), to))

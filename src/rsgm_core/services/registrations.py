@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from rsgm_core.domain.events import (
     Cancellation,
-    EventAudience,
     CertificateRow,
+    EventAudience,
     Rates,
     Registration,
     RegistrationStatus,
