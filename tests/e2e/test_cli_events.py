@@ -150,3 +150,29 @@ def test_every_event_template_previews_from_its_sample_NOT_2(
     code, out, err = run(capsys, "outbox", "preview", name, "--html")
     assert code == 0, err
     assert out.startswith("Objet : ") and "--- HTML ---" in out and "{{" not in out
+
+
+def test_the_audience_of_an_event_sets_who_registers_EVT_4_MEM_14(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(demo_db)
+    code, out, _ = run(capsys, "members", "add", "Paul", "Prospect", "--email", "paul.prospect@example.org",
+                       "--etape", "prospect", "--commune", "79019", "--db", db)  # fmt: skip
+    assert code == 0, out
+    prospect = out.split("(")[-1].rstrip(")\n")
+    sessions = {}
+    for audience in ("membres", "sgm_du_ressort"):
+        code, out, _ = run(capsys, "events", "plan", f"Matinale {audience}", "--db", db, "--type", "matinale",
+                           "--format", "distanciel", "--seance", f"{thursday(60)};Visio", "--public", audience)  # fmt: skip
+        assert code == 0, out
+        sessions[audience] = out.splitlines()[1].split()[1]
+    assert "public : tous les SGM du ressort" in out
+    code, _, err = run(capsys, "events", "register", sessions["membres"][:8], prospect, "--db", db)
+    assert code == 2 and "réservé aux membres" in err and "[EVT-4]" in err
+    code, out, _ = run(
+        capsys, "events", "register", sessions["sgm_du_ressort"][:8], prospect, "--db", db
+    )
+    assert code == 0 and "inscrit" in out
+    code, _, err = run(capsys, "events", "plan", "X", "--db", db, "--type", "matinale", "--format", "distanciel",
+                       "--seance", f"{thursday(60)};Visio", "--public", "tous")  # fmt: skip
+    assert code == 2 and "tous" in err
