@@ -173,6 +173,9 @@ def test_the_audience_of_an_event_sets_who_registers_EVT_4_MEM_14(
         capsys, "events", "register", sessions["sgm_du_ressort"][:8], prospect, "--db", db
     )
     assert code == 0 and "inscrit" in out
+    code, _, err = run(capsys, "events", "attend", sessions["membres"][:8], "--sur-place", prospect,
+                       "--db", db)  # fmt: skip
+    assert code == 2 and "réservé aux membres" in err  # a walk-in is taken as the event allows
     code, _, err = run(capsys, "events", "plan", "X", "--db", db, "--type", "matinale", "--format", "distanciel",
                        "--seance", f"{thursday(60)};Visio", "--public", "tous")  # fmt: skip
     assert code == 2 and "tous" in err

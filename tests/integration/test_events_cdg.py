@@ -147,6 +147,39 @@ def test_who_may_register_is_set_per_event_EVT_4_MEM_14(
     assert people["guest_elu"] in registered and people["departed"] not in registered
 
 
+def test_a_walk_in_is_recorded_at_sign_in_if_the_event_takes_them_EVT_4(
+    seine_et_marne: tuple[App, dict[str, str]], rsgm_clock: Clock
+) -> None:
+    app, people = seine_et_marne
+    planned = app.events.plan(
+        "Atelier", "atelier thématique", "présentiel", [SessionPlan(DAY, "Melun", capacity=1)]
+    )
+    session = planned.sessions[0]
+    app.registrations.register(session.id, people["member_large"])
+    waiting = app.registrations.register(session.id, people["invited_small"])
+    rsgm_clock.set(DAY)  # past the deadline, the only seat taken
+    error = nothing_written(
+        app,
+        lambda: app.registrations.attend(
+            session.id, [people["member_large"]], walk_ins=[people["guest_elu"]]
+        ),
+        "EVT-4",
+    )  # an élu on an event for the SGMs of the scope
+    assert "pas aux invités" in str(error)
+    marked = app.registrations.attend(
+        session.id,
+        [people["member_large"]],
+        walk_ins=[people["prospect_middle"], people["invited_small"]],
+    )
+    assert {r.member_id for r in marked if r.attended} == {
+        people["member_large"], people["prospect_middle"], people["invited_small"],
+    }  # fmt: skip
+    assert waiting.id in {r.id for r in marked}  # the waiting one took a seat on the day
+    rates = app.registrations.rates(planned.event.id)
+    assert (rates.registered, rates.attendees) == (3, 3)
+    assert len(app.registrations.list_certificates(event_id=planned.event.id)) == 3
+
+
 def test_an_unknown_audience_is_refused_naming_it_EVT_4(cdg77: App) -> None:
     with pytest.raises(rsgm_core.ValidationError, match="tout_le_monde"):
         plan(cdg77, "tout_le_monde")

@@ -37,6 +37,7 @@ from rsgm_core.domain.events import (
     register,
     satisfaction,
     tracking_row,
+    walk_in,
 )
 from rsgm_core.domain.members import Lifecycle, Member
 
@@ -266,3 +267,26 @@ def test_a_satisfaction_answer_carries_a_score_EVT_9() -> None:
         check_answer(survey, 6)
     needs = attrs.evolve(survey, kind=SurveyKind.NEEDS, event_id=None)
     check_answer(needs, None)  # a needs survey may be answered in words
+
+
+def test_a_walk_in_is_recorded_at_sign_in_past_deadline_and_capacity_EVT_4() -> None:
+    full = [
+        Registration("r1", "s1", "m1", DAY, 1, RegistrationStatus.CONFIRMED),
+        Registration("r2", "s1", "m2", DAY, 2, RegistrationStatus.CONFIRMED),
+        Registration("r3", "s1", "m3", DAY, 3, RegistrationStatus.WAITING),
+    ]
+    came = walk_in(session(), full, registration_id="r4", member_id="m4", on=DAY)
+    assert (came.status, came.attended, came.rank, came.registered_on) == (
+        RegistrationStatus.CONFIRMED, True, 4, DAY,
+    )  # fmt: skip
+    waiting = walk_in(session(), full, registration_id="x", member_id="m3", on=DAY)
+    assert (waiting.id, waiting.status, waiting.attended) == (
+        "r3",
+        RegistrationStatus.CONFIRMED,
+        True,
+    )
+    with pytest.raises(RuleViolation, match="cochez-le parmi les présents") as info:
+        walk_in(session(), full, registration_id="x", member_id="m1", on=DAY)
+    assert info.value.rule == "EVT-4"
+    with pytest.raises(RuleViolation, match="pas encore eu lieu"):
+        walk_in(session(), full, registration_id="x", member_id="m4", on=DAY - dt.timedelta(days=1))

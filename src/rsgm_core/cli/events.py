@@ -81,6 +81,11 @@ def register(commands: Any) -> None:
         metavar="MEMBRE",
         help="les présents ; les autres inscrits sont absents",
     )
+    attend.add_argument(
+        "--sur-place", action="append", default=[], dest="walk_ins", metavar="MEMBRE",
+        help="répétable : venu(e) le jour même sans place confirmée, inscrit(e) et présent(e) "
+        "(EVT-4)",
+    )  # fmt: skip
     sheet = add_action(actions, "sheet", "feuille d'émargement imprimable (EVT-5)", _sheet)
     sheet.add_argument("session", metavar="SEANCE")
     sheet.add_argument("--format", choices=["html", "csv"], default="html")
@@ -252,9 +257,11 @@ def _attend(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         session_id = resolve_id(app, "sessions", args.session)
         present = [resolve_id(app, "members", p) for p in args.present]
-        marked = app.registrations.attend(session_id, present)
+        walk_ins = [resolve_id(app, "members", p) for p in args.walk_ins]
+        marked = app.registrations.attend(session_id, present, walk_ins=walk_ins)
     came = sum(1 for r in marked if r.attended)
-    print(f"émargement enregistré : {came} présent(s), {len(marked) - came} absent(s)")
+    print(f"émargement enregistré : {came} présent(s), {len(marked) - came} absent(s)"
+          + (f", dont {len(walk_ins)} venu(s) sur place" if walk_ins else ""))  # fmt: skip
     return 0
 
 

@@ -55,6 +55,7 @@ __all__ = [
     "register",
     "satisfaction",
     "tracking_row",
+    "walk_in",
 ]
 
 CERTIFICATE_TITLE = "attestation de présence"  # EVT-6: network meetings are not training hours
@@ -275,6 +276,46 @@ def mark_attendance(
             value=strangers,
         )
     return [attrs.evolve(r, attended=r.member_id in wanted) for r in confirmed]
+
+
+def walk_in(
+    session: Session,
+    existing: Sequence[Registration],
+    *,
+    registration_id: str,
+    member_id: str,
+    on: dt.date,
+) -> Registration:
+    """EVT-4: someone who comes on the day without a confirmed seat is recorded at sign-in,
+    registered and present, whatever the deadline and the capacity; one on the waiting list
+    takes a seat. Someone already confirmed is ticked among those present instead."""
+    if session.date > on:
+        raise RuleViolation(
+            f"la séance du {session.date.isoformat()} n'a pas encore eu lieu",
+            rule="EVT-5",
+            value=session.id,
+        )
+    live = [
+        r for r in existing
+        if r.member_id == member_id and r.status is not RegistrationStatus.CANCELLED
+    ]  # fmt: skip
+    if live and live[0].status is RegistrationStatus.CONFIRMED:
+        raise RuleViolation(
+            f"{member_id} est déjà inscrit(e) à cette séance : cochez-le parmi les présents",
+            rule="EVT-4",
+            value=member_id,
+        )
+    if live:  # on the waiting list, there on the day
+        return attrs.evolve(live[0], status=RegistrationStatus.CONFIRMED, attended=True)
+    return Registration(
+        id=registration_id,
+        session_id=session.id,
+        member_id=member_id,
+        registered_on=session.date,
+        rank=max((r.rank for r in existing), default=0) + 1,
+        status=RegistrationStatus.CONFIRMED,
+        attended=True,
+    )
 
 
 def register(
