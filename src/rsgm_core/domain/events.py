@@ -18,7 +18,8 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from rsgm_core._compat import DeprecatedTuple
-from rsgm_core.domain.members import Lifecycle, Member
+from rsgm_core.domain.audience import EventAudience, check_registrant
+from rsgm_core.domain.members import Member
 from rsgm_core.domain.timeline import PlanningCheck, Task
 from rsgm_core.errors import RuleViolation, ValidationError
 
@@ -75,28 +76,6 @@ class EventFormat(enum.Enum):
     IN_PERSON = "présentiel"
     REMOTE = "distanciel"
     HYBRID = "hybride"
-
-
-class EventAudience(enum.Enum):
-    """EVT-4, MEM-14: who may register for an event, set per event. Invitations follow it: a
-    members-only event goes to the active members; the others to every SGM of the CDG's target
-    public too (TER-3), members or not, who has not opted out."""
-
-    MEMBERS = "membres"  # active members of the network only (every event before 2026-12)
-    SCOPE = "sgm_du_ressort"  # every SGM of the scope: prospects and invited ones too
-    GUESTS = "invites"  # the above, and guests: élus, partners, agents of communes ≥ 3,500
-
-    @property
-    def label(self) -> str:
-        return _AUDIENCE_LABELS[self]
-
-
-_AUDIENCE_LABELS = {
-    EventAudience.MEMBERS: "membres du réseau",
-    EventAudience.SCOPE: "tous les SGM du ressort",
-    EventAudience.GUESTS: "SGM du ressort et invités (élus, partenaires, agents des communes de "
-    "3 500 habitants et plus)",
-}
 
 
 @attrs.frozen
@@ -206,39 +185,6 @@ def check_deadlines(sessions: Iterable[Session], *, on: dt.date) -> None:
                 rule="EVT-4",
                 value=session.deadline,
             )
-
-
-def check_registrant(
-    member: Member, *, audience: EventAudience = EventAudience.MEMBERS, in_scope: bool = False
-) -> None:
-    """EVT-4, MEM-14: who may register is set per event. Someone who left never registers; a
-    members-only event takes active members; an event open to the scope takes its SGMs too
-    (``in_scope``: the person holds a position in a commune of the legal scope, not *hors
-    ressort*), members or not; an event open to guests takes anyone recorded."""
-    if member.lifecycle is Lifecycle.DEPARTED or member.erased:
-        raise RuleViolation(
-            f"{member.full_name} a quitté le réseau : plus d'inscription possible",
-            rule="EVT-4",
-            value=member.id,
-        )
-    if audience is EventAudience.MEMBERS and member.lifecycle is not Lifecycle.ACTIVE:
-        raise RuleViolation(
-            f"{member.full_name} n'est pas membre actif du réseau ({member.lifecycle.value}) : "
-            "cet événement est réservé aux membres",
-            rule="EVT-4",
-            value=member.id,
-        )
-    if (
-        audience is EventAudience.SCOPE
-        and member.lifecycle is not Lifecycle.ACTIVE
-        and not in_scope
-    ):
-        raise RuleViolation(
-            f"{member.full_name} n'occupe aucun poste dans une commune du ressort : cet événement "
-            "est ouvert aux membres et aux SGM du ressort, pas aux invités",
-            rule="EVT-4",
-            value=member.id,
-        )
 
 
 def check_cancellable(registration: Registration, session: Session, *, on: dt.date) -> None:
