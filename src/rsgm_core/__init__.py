@@ -67,6 +67,9 @@ if TYPE_CHECKING:
         Survey,
         SurveyAnswer,
     )
+    from rsgm_core.domain.audience import (
+        EventAudience,
+    )
     from rsgm_core.domain.billing import (
         Intervention,
         InterventionRequest,
@@ -184,6 +187,7 @@ if TYPE_CHECKING:
         NewPosition,
         Position,
         Status,
+        WorkTimeExcess,
     )
     from rsgm_core.domain.messages import (
         Attachment,
@@ -317,6 +321,8 @@ _LAZY = {
     "Deliberation": "rsgm_core.domain.conventions",
     "InterventionRequest": "rsgm_core.domain.billing",
     "HorsRessort": "rsgm_core.domain.census_report",
+    "EventAudience": "rsgm_core.domain.audience",
+    "WorkTimeExcess": "rsgm_core.domain.members",
     "example_profile": "rsgm_core.profile_file",
     "sample_census": "rsgm_core.profile_file",
     "AccessMode": "rsgm_core.domain.profile",
@@ -596,6 +602,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "EpciCoverage",
     "EpciKind",
     "Event",
+    "EventAudience",
     "EventDetails",
     "EventFigures",
     "EventFormat",
@@ -727,6 +734,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "ViewerRole",
     "Vocabulary",
     "Where",
+    "WorkTimeExcess",
     "WorkingCalendar",
     "__version__",
     "default_url",

@@ -158,6 +158,7 @@ class Collection(Generic[R]):
 _ADDED_TO_MEMBERS = (  # by migration 5
     "phone", "lifecycle", "arrival", "departed_on", "departure_reason", "successor_id",
     "leaving_on", "helper", "platform_access", "photo", "erased_on",
+    "invitations_opt_out",  # migration 14
 )  # fmt: skip
 _MEMBER = {"member_id": "members"}
 _COMMUNE = {"commune": "communes"}
@@ -298,6 +299,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="événement",
         indexes=("host_commune",),
         references={"host_commune": "communes"},
+        appended=("audience",),  # migration 14
     ),
     Collection(
         "sessions",

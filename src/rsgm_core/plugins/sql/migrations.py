@@ -342,6 +342,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE committees_by_departement RENAME TO committees
         """),
     ),
+    Migration(
+        14,
+        "événements ouverts à tous les SGM du ressort : public de chaque événement (les "
+        "événements déjà enregistrés restent réservés aux membres) et refus des invitations",
+        _ddl("""
+        ALTER TABLE events ADD COLUMN audience TEXT NOT NULL DEFAULT 'membres';
+        ALTER TABLE members ADD COLUMN invitations_opt_out BOOLEAN NOT NULL DEFAULT FALSE
+        """),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
