@@ -8,8 +8,10 @@ grid is a :class:`~rsgm_core.errors.ConfigurationError` naming the file, the key
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,6 +26,7 @@ from rsgm_core.domain.tariffs import (
     Stratum,
     TariffGrid,
 )
+from rsgm_core.domain.territory import validate_departement_code
 from rsgm_core.errors import ConfigurationError, RsgmError
 from rsgm_core.settings import Settings
 
@@ -56,6 +59,25 @@ _OUTBOX_KEYS = {
     "delai_max_secondes": "retry_cap_seconds",
     "bail_secondes": "lease_seconds",
 }
+# The rule each key serves, named in a refusal: the longest matching prefix of the key's path
+# (list indexes left out) wins; a rule the refused value itself names comes first.
+_RULES = {
+    "cdg.siret": "TAR-4",
+    "territoire.departements": "TER-7",
+    "territoire.reseau_par_departement": "TER-7",
+    "territoire.public_cible": "TER-3",
+    "politiques.acces_plateforme": "CHA-2",
+    "politiques.pack_pour_espace_communautaire": "CHA-3",
+    "politiques.nouvelle_version_charte": "CHA-8",
+    "calendrier.lundi_de_pentecote_travaille": "EVT-3",
+    "tarifs": "TAR-2",
+    "tarifs.strates": "TAR-1",
+    "tarifs.taux_horaire_adherent": "TAR-5",
+    "tarifs.taux_horaire_non_adherent": "TAR-5",
+    "tarifs.arrondi_minutes": "TAR-5",
+    "tarifs.prestations_horaires": "TAR-5",
+    "tarifs.articles": "TAR-8",
+}
 _SECTIONS = (
     "cdg", "territoire", "politiques", "calendrier", "regional", "base", "smtp", "envoi",
     "tarifs", "extensions",
@@ -69,8 +91,18 @@ class _Reader:
         self.name = name
         self.folder = folder
 
-    def fail(self, path: str, why: str, value: object = None) -> ConfigurationError:
-        return ConfigurationError(f"profil {self.name} : {path} : {why}", value=value)
+    def fail(
+        self, path: str, why: str, value: object = None, rule: str | None = None
+    ) -> ConfigurationError:
+        return ConfigurationError(
+            f"profil {self.name} : {path} : {why}", rule=rule or rule_of(path), value=value
+        )
+
+    def own(self, exc: RsgmError) -> bool:
+        """Whether ``exc`` is a refusal this reader wrote (it already names the key's path)."""
+        return isinstance(exc, ConfigurationError) and exc.message.startswith(
+            f"profil {self.name} : "
+        )
 
     def table(
         self, data: Any, path: str, known: tuple[str, ...] | Mapping[str, Any]
@@ -121,9 +153,11 @@ class _Reader:
             )
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise self.fail(where, f"un montant est attendu, pas {value!r}", value)
-        if (isinstance(value, int) and value <= 0) or (
-            isinstance(value, str) and value.strip().startswith("-")
-        ):
+        try:
+            positive = Decimal(value.strip() if isinstance(value, str) else value) > 0
+        except InvalidOperation:
+            positive = True  # unreadable: the amount's own check says why
+        if not positive:
             raise self.fail(where, f"un montant positif est attendu, pas {value!r}", value)
         return value
 
@@ -140,17 +174,32 @@ class _Reader:
         """Run a constructor whose own checks raise ``RsgmError``, naming ``path`` in the error."""
         try:
             return make()
-        except ConfigurationError:
-            raise
         except RsgmError as exc:
-            rule = f" ({exc.rule})" if getattr(exc, "rule", None) else ""
-            raise self.fail(path, f"{exc}{rule}", getattr(exc, "value", None)) from None
+            if self.own(exc):
+                raise
+            raise self.fail(path, exc.message, exc.value, exc.rule) from None
 
 
-def read_profile(path: Path) -> Settings:
-    """The settings of the profile file at ``path``; a missing or unreadable file is an error."""
+def rule_of(path: str) -> str | None:
+    """The rule a profile key serves (``tarifs[0].strates[1].cotisation`` → TAR-1), if any."""
+    key = re.sub(r"\[\d+\]", "", path)
+    while key:
+        if key in _RULES:
+            return _RULES[key]
+        key = key.rpartition(".")[0]
+    return None
+
+
+def read_profile(path: Path, *, named_by: str = "") -> Settings:
+    """The settings of the profile file at ``path``; a missing or unreadable file is an error.
+    ``named_by`` says where the path came from (``--config``), for the message."""
     if not path.is_file():
-        raise ConfigurationError(f"profil introuvable : {path}", value=str(path))
+        origin = f" (nommé par {named_by})" if named_by else ""
+        raise ConfigurationError(
+            f"profil introuvable : {path}{origin} ; vérifiez le chemin, ou créez le profil avec "
+            "« rsgm init »",
+            value=str(path),
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -169,17 +218,13 @@ def parse_profile(text: str, *, folder: Path, name: str, source: Path | None = N
     cdg = _identity(reader, data["cdg"]) if "cdg" in data else None
     territory = reader.table(data.get("territoire", {}), "territoire",
                              ("departements", "public_cible", "reseau_par_departement"))  # fmt: skip
-    departements = reader.get(territory, "territoire", "departements", list, [])
-    for index, code in enumerate(departements):
-        if not isinstance(code, str):
-            raise reader.fail(
-                f"territoire.departements[{index}]",
-                f'un code entre guillemets est attendu (par exemple "0{code}" ou "{code}"), '
-                f"pas {code!r}",
-                code,
-            )
+    departements = _departements(reader, territory)
     policies = _policies(reader, data, territory)
     regional = reader.table(data.get("regional", {}), "regional", ("langue", "fuseau"))
+    locale = reader.get(regional, "regional", "langue", str, "fr_FR")
+    timezone = reader.get(regional, "regional", "fuseau", str, "Europe/Paris")
+    reader.build("regional.langue", lambda: Settings(locale=locale))
+    reader.build("regional.fuseau", lambda: Settings(timezone=timezone))
     base = reader.table(data.get("base", {}), "base", ("url",))
     database = reader.get(base, "base", "url", str, None)
     if database and "://" not in database:
@@ -192,8 +237,8 @@ def parse_profile(text: str, *, folder: Path, name: str, source: Path | None = N
     return reader.build(
         "territoire.departements",
         lambda: Settings(
-            locale=reader.get(regional, "regional", "langue", str, "fr_FR"),
-            timezone=reader.get(regional, "regional", "fuseau", str, "Europe/Paris"),
+            locale=locale,
+            timezone=timezone,
             plugins=plugins,
             cdg=cdg,
             departements=tuple(departements),
@@ -205,10 +250,36 @@ def parse_profile(text: str, *, folder: Path, name: str, source: Path | None = N
     )
 
 
+def _departements(reader: _Reader, territory: Mapping[str, Any]) -> list[str]:
+    """TER-7: the departments of the CDG's territory, each a known code, none twice."""
+    departements = reader.get(territory, "territoire", "departements", list, [])
+    for index, code in enumerate(departements):
+        where = f"territoire.departements[{index}]"
+        if not isinstance(code, str):
+            raise reader.fail(
+                where,
+                f'un code entre guillemets est attendu (par exemple "0{code}" ou "{code}"), '
+                f"pas {code!r}",
+                code,
+            )
+        try:
+            validate_departement_code(code)
+        except RsgmError:
+            raise reader.fail(
+                where, f"département inconnu : {code!r} (01 à 95, 2A, 2B ou 971 à 978)", code
+            ) from None
+        if code in departements[:index]:
+            raise reader.fail(where, f"département en double : {code!r}", code)
+    return departements
+
+
 def _identity(reader: _Reader, data: Any) -> CdgIdentity:
     keys = ("nom", "nom_court", "code", "lieu", "signataire", "qualite_signataire", "adresse",
             "siret", "courriel", "logo", "signature")  # fmt: skip
     table = reader.table(data, "cdg", keys)
+    for key in ("nom", "nom_court", "code", "lieu", "signataire", "qualite_signataire"):
+        if isinstance(table.get(key), str) and not table[key].strip():
+            raise reader.fail(f"cdg.{key}", "texte vide : écrivez la valeur ou retirez la clé", "")
     short_name = reader.get(table, "cdg", "nom_court", str)
     code = reader.get(table, "cdg", "code", str, "".join(short_name.lower().split()))
     return reader.build(
@@ -217,9 +288,9 @@ def _identity(reader: _Reader, data: Any) -> CdgIdentity:
             name=reader.get(table, "cdg", "nom", str),
             short_name=short_name,
             code=code,
-            place=reader.get(table, "cdg", "lieu", str),
-            signatory_name=reader.get(table, "cdg", "signataire", str),
-            signatory_title=reader.get(table, "cdg", "qualite_signataire", str),
+            place=reader.get(table, "cdg", "lieu", str, None),
+            signatory_name=reader.get(table, "cdg", "signataire", str, None),
+            signatory_title=reader.get(table, "cdg", "qualite_signataire", str, None),
             address=reader.get(table, "cdg", "adresse", str, ""),
             siret=_siret(reader, table),
             email=reader.get(table, "cdg", "courriel", str, None),
@@ -292,6 +363,8 @@ def _plugins(reader: _Reader, data: Mapping[str, Any]) -> dict[str, dict[str, An
         if section in data:
             table = reader.table(data[section], section, tuple(keys))
             plugins[plugin] = {keys[key]: value for key, value in table.items()}
+    if "outbox" in plugins:
+        _check_outbox(reader, plugins["outbox"])
     extensions = data.get("extensions", {})
     if not isinstance(extensions, dict):
         raise reader.fail("extensions", f"une table est attendue, pas {extensions!r}", extensions)
@@ -308,6 +381,22 @@ def _plugins(reader: _Reader, data: Mapping[str, Any]) -> dict[str, dict[str, An
             )
         plugins[name] = dict(options)
     return plugins
+
+
+def _check_outbox(reader: _Reader, options: Mapping[str, Any]) -> None:
+    """NOT-1: the sending hours, days and retries of ``[envoi]``, refused here with their key."""
+    from rsgm_core.domain.outbox_policy import policy_from_options
+
+    try:
+        policy_from_options(options)
+    except RsgmError as exc:
+        french = {option: key for key, option in _OUTBOX_KEYS.items()}
+        option = re.match(r"outbox\.(\w+) : ", exc.message)
+        key = french.get(option[1], option[1]) if option else ""
+        why = exc.message[option.end() :] if option else exc.message
+        raise reader.fail(f"envoi.{key}" if key else "envoi", why, exc.value, exc.rule) from None
+    except (TypeError, ValueError) as exc:
+        raise reader.fail("envoi", f"valeur illisible ({exc})", None) from None
 
 
 _GRID_KEYS = ("exercice", "adopte_par", "strates", "taux_horaire_adherent",
@@ -388,8 +477,8 @@ def example_profile(name: str) -> Path:
 
     folder = Path(str(files("rsgm_core") / "profiles"))
     found = folder / f"{name}.toml"
-    if not found.is_file():
-        known = ", ".join(sorted(p.stem for p in folder.glob("*.toml")))
+    if name.startswith("_") or not found.is_file():
+        known = ", ".join(sorted(p.stem for p in folder.glob("[!_]*.toml")))
         raise ConfigurationError(
             f"profil d'exemple inconnu : {name!r} (disponibles : {known})", value=name
         )

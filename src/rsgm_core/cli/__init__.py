@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         db,
         events,
         indicators,
+        init,
         members,
         network,
         outbox,
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchParser)
     commands.required = True
     for module in (
+        init,
         db,
         census,
         outbox,
