@@ -373,7 +373,7 @@ def _plugins(reader: _Reader, data: Mapping[str, Any]) -> dict[str, dict[str, An
             raise reader.fail(
                 f"extensions.{name}", f"une table est attendue, pas {options!r}", options
             )
-        if name in plugins:
+        if name in ("smtp", "outbox"):
             raise reader.fail(
                 f"extensions.{name}",
                 f"les options de « {name} » se règlent dans la section [{'envoi' if name == 'outbox' else name}]",
