@@ -134,7 +134,7 @@ def test_init_from_the_cdg79_example_takes_the_given_identity(
     assert settings.grids[0].cdg == settings.cdg.code  # under the new CDG's own code
     text = profile.read_text(encoding="utf-8")
     assert text.startswith("# Copié du profil d'exemple « cdg79 »")
-    assert "Alain Lecointe" not in text and "Deux-Sèvres\"" not in text
+    assert "Alain Lecointe" not in text and 'Deux-Sèvres"' not in text
     assert tomllib.loads(text)["base"] == {"url": "rsgm.db"}
 
 
