@@ -198,7 +198,7 @@ def test_the_shipped_and_test_profiles_load() -> None:
 
 
 def test_an_example_name_that_is_not_shipped_is_refused() -> None:
-    with pytest.raises(ConfigurationError, match="profil d'exemple inconnu : 'cdg77'.*cdg79"):
+    with pytest.raises(ConfigurationError, match=r"profil d'exemple inconnu : 'cdg77'.*cdg79"):
         example_profile("cdg77")
     with pytest.raises(ConfigurationError, match="inconnu"):
         example_profile("_nouveau")  # the template of rsgm init is not an example
@@ -280,7 +280,7 @@ def test_a_bad_value_is_refused_with_its_path_and_rule(
 
 
 def test_unreadable_toml_is_refused_naming_the_file() -> None:
-    with pytest.raises(ConfigurationError, match="profil rsgm.toml : TOML illisible"):
+    with pytest.raises(ConfigurationError, match=r"profil rsgm\.toml : TOML illisible"):
         load("[cdg\n")
 
 
