@@ -71,6 +71,44 @@ def test_init_writes_a_loading_profile_and_names_the_administrator_CHA_2(
     assert code == 2 and "aucune grille tarifaire du cdg77" in err and "[[tarifs]]" in err
 
 
+def test_the_written_profile_has_every_key_of_the_reader(
+    capsys: pytest.CaptureFixture[str], here: Path
+) -> None:
+    from rsgm_core import profile_file
+
+    assert run(capsys, *INIT_77)[0] == 0
+    text = (here / "rsgm.toml").read_text(encoding="utf-8")
+    written = {line.lstrip("# ").split(" = ")[0] for line in text.splitlines() if " = " in line}
+    keys = {
+        *profile_file._SMTP_KEYS, *profile_file._OUTBOX_KEYS, *profile_file._GRID_KEYS,
+        "nom", "nom_court", "code", "lieu", "signataire", "qualite_signataire", "adresse",
+        "siret", "courriel", "logo", "signature", "departements", "public_cible",
+        "reseau_par_departement", "acces_plateforme", "pack_pour_espace_communautaire",
+        "nouvelle_version_charte", "lundi_de_pentecote_travaille", "langue", "fuseau", "url",
+    }  # fmt: skip
+    assert keys - written == set()
+    for section in profile_file._SECTIONS:
+        assert f"[{section}" in text or f"[[{section}]]" in text, section
+
+
+def test_the_commented_sections_load_once_filled_in(
+    capsys: pytest.CaptureFixture[str], here: Path
+) -> None:
+    assert run(capsys, *INIT_77)[0] == 0
+    lines = (here / "rsgm.toml").read_text(encoding="utf-8").splitlines()
+    start = lines.index("# [[tarifs]]")
+    grid = [line.removeprefix("# ") for line in lines[start:]]
+    smtp = [line.removeprefix("# ") for line in lines[lines.index("# [smtp]") :][:10]]
+    envoi = [line.removeprefix("# ") for line in lines[lines.index("# [envoi]") :][:11]]
+    filled = "\n".join([*lines[:start], *smtp, *envoi, *grid]).replace('"…"', '"100"')
+    (here / "rempli.toml").write_text(filled, "utf-8")
+    settings = Settings.from_file(here / "rempli.toml")
+    (read,) = settings.grids
+    assert read.exercise == 2026 and read.rounding.increment_minutes == 15
+    assert settings.plugin("smtp")["host"] == "smtp.example.fr"
+    assert settings.plugin("outbox")["days"] == "lun-ven"
+
+
 def test_init_never_overwrites_a_profile_or_a_database(
     capsys: pytest.CaptureFixture[str], here: Path
 ) -> None:
