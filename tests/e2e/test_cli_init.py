@@ -188,3 +188,11 @@ def test_init_as_cdg79_keeps_the_example_whole(
     assert (settings.cdg, settings.departements, settings.policies, settings.grids) == (
         example.cdg, example.departements, example.policies, example.grids
     )  # fmt: skip
+
+
+def test_a_missing_input_file_is_told_in_french(
+    capsys: pytest.CaptureFixture[str], here: Path
+) -> None:
+    code, out, err = run(capsys, "charter", "publish", "--titre", "Charte", "--texte", "absent.md")
+    assert (code, out) == (2, "")
+    assert err == "rsgm : erreur : fichier ou dossier introuvable : absent.md\n"

@@ -3,7 +3,9 @@ ConfigurationError naming the file, the key's path, the reason and the rule it s
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 
 import rsgm_core
 from rsgm_core import ConfigurationError, Settings
+from rsgm_core.cli import build_parser
 from rsgm_core.domain.profile import AccessMode, CdgIdentity, CharterChange
 from rsgm_core.domain.tariffs import ServiceKind
 from rsgm_core.profile_file import example_profile, parse_profile, rule_of
@@ -472,3 +475,58 @@ def test_python_callers_open_with_the_profile(tmp_path: Path) -> None:
     assert (tmp_path / "cdg.db").is_file()
     with pytest.raises(ConfigurationError, match="profil introuvable"):
         Settings.from_file(tmp_path / "absent.toml")
+
+
+#: Values a command checks before it reads the profile (a file to read, a date), given right.
+VALID = {"--seance": "2027-03-18;Lieusaint", "--debut": "2027-01-07T09:00",
+         "--regle": "FREQ=MONTHLY", "--revue": "2027-01-07", "--texte": __file__}  # fmt: skip
+
+
+def _commands() -> Iterator[list[str]]:
+    """Every ``rsgm`` action taking ``--config``, with its required arguments filled in."""
+
+    def children(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                return dict(action.choices)
+        return {}
+
+    for name, command in children(build_parser()).items():
+        for path, parser in [((name, a), p) for a, p in children(command).items()] or [
+            ((name,), command)
+        ]:
+            options = [a for a in parser._actions if a.option_strings]
+            if not any("--config" in a.option_strings for a in options):
+                continue
+            argv = list(path)
+            for action in parser._actions:
+                if isinstance(action, argparse._HelpAction):
+                    continue
+                if action.option_strings and action.required:
+                    flag = action.option_strings[0]
+                    argv.append(flag)
+                    if action.nargs != 0:
+                        argv.append(VALID.get(flag, str(next(iter(action.choices or ["1"])))))
+                elif not action.option_strings and action.nargs not in ("?", "*"):
+                    argv.append(str(next(iter(action.choices or ["1"]))))
+            yield argv
+
+
+COMMANDS = list(_commands())
+
+
+@pytest.mark.parametrize("argv", COMMANDS, ids=[" ".join(a[:2]) for a in COMMANDS])
+def test_every_command_stops_on_a_missing_profile(
+    argv: list[str],
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, *argv, "--config", "missing.toml")
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "rsgm : erreur : profil introuvable : missing.toml (nommé par --config) ; "
+        "vérifiez le chemin, ou créez le profil avec « rsgm init »"
+    ]
+    assert list(tmp_path.iterdir()) == []  # no database created on the way
