@@ -530,3 +530,26 @@ def test_every_command_stops_on_a_missing_profile(
         "vérifiez le chemin, ou créez le profil avec « rsgm init »"
     ]
     assert list(tmp_path.iterdir()) == []  # no database created on the way
+
+
+def test_precedence_config_then_environment_then_current_folder(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RSGM_DB", raising=False)
+    for name in ("here", "env", "cli"):
+        (tmp_path / f"{name}.toml").write_text(f'[base]\nurl = "{name}.db"\n', "utf-8")
+    (tmp_path / "rsgm.toml").write_text('[base]\nurl = "here.db"\n', "utf-8")
+
+    def database(*argv: str) -> str:
+        code, out, err = run(capsys, "db", "init", *argv)
+        assert code == 0, err
+        return out.split("sqlite:///")[1].split(" ")[0]
+
+    assert database() == str((tmp_path / "here.db").resolve())
+    monkeypatch.setenv("RSGM_CONFIG", str(tmp_path / "env.toml"))
+    assert database() == str((tmp_path / "env.db").resolve())
+    assert database("--config", "cli.toml") == str((tmp_path / "cli.db").resolve())
+    monkeypatch.setenv("RSGM_DB", str(tmp_path / "from-env.db"))  # $RSGM_DB before [base] url
+    assert database("--config", "cli.toml") == str(tmp_path / "from-env.db")
+    assert database("--db", str(tmp_path / "flag.db")) == str(tmp_path / "flag.db")
