@@ -459,7 +459,8 @@ def test_the_profile_of_the_current_folder_is_used_with_its_database(
     assert code == 0, err
     assert f"sqlite:///{(tmp_path / 'cdg77.db').resolve()}" in out
     code, _, err = run(capsys, "tariffs", "show", "--year", "2026")
-    assert code == 2 and "aucune grille tarifaire du cdg77" in err and "[[tarifs]]" in err
+    assert code == 2 and "aucune grille tarifaire configurée pour le CDG « cdg77 »" in err
+    assert "[[tarifs]]" in err
     other = tmp_path / "other.db"  # --db wins over [base] url
     code, out, _ = run(capsys, "db", "init", "--db", str(other))
     assert code == 0 and str(other) in out
