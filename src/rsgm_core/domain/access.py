@@ -56,6 +56,8 @@ class Space:
     name: str
     epci: str | None = None  # the EPCI of a community space
     read_only: bool = False  # CHA-5: before contributions open, members are visitors
+    # TER-7: the department of a departmental space when the CDG keeps one per department.
+    departement: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if (self.kind is SpaceKind.COMMUNITY) != (self.epci is not None):
@@ -63,6 +65,12 @@ class Space:
                 "un espace communautaire, et lui seul, est rattaché à un EPCI",
                 rule="CHA-3",
                 value=self.epci,
+            )
+        if self.departement is not None and self.kind is not SpaceKind.DEPARTMENTAL:
+            raise RuleViolation(
+                "seul un espace départemental est rattaché à un département",
+                rule="TER-7",
+                value=self.departement,
             )
 
 
@@ -85,6 +93,8 @@ class Candidate:
     departed: bool = False  # CHA-7
     removed: bool = False  # CHA-9: access removed as a sanction
     restricted: bool = False  # CHA-9: rights restricted to reading
+    departement: str | None = None  # TER-7: the commune's department
+    outside_territory: bool = False  # TER-7: a commune hors ressort never gets access
 
 
 @attrs.frozen
@@ -115,8 +125,17 @@ class Decision:
             raise RuleViolation(self.explain(), rule=first.rule)
 
 
-def decide(candidate: Candidate, role: Role, space: Space, *, invited_by_admin: bool) -> Decision:
-    """May ``candidate`` have ``role`` in ``space``? Every reason why not, with its rule."""
+def decide(
+    candidate: Candidate,
+    role: Role,
+    space: Space,
+    *,
+    invited_by_admin: bool,
+    pack_required: bool = False,
+) -> Decision:
+    """May ``candidate`` have ``role`` in ``space``? Every reason why not, with its rule.
+    ``pack_required``: the CDG's policy (CHA-3) asks a small commune to hold the membership pack
+    to enter its community space (CDG 79 does, CDG 77 and the CIG do not)."""
     refusals: list[Refusal] = []
 
     def refuse(rule: str, message: str) -> None:
@@ -138,6 +157,8 @@ def decide(candidate: Candidate, role: Role, space: Space, *, invited_by_admin: 
         return Decision(not refusals, tuple(refusals))  # CDG staff animate without a commune
     if space.read_only and role is Role.CONTRIBUTOR:
         refuse("CHA-5", f"l'espace « {space.name} » est en phase de consultation : rôle visiteur")
+    if candidate.outside_territory:
+        refuse("TER-7", "la commune est hors du ressort du CDG : elle n'a pas accès à la plateforme")
     if not candidate.charter_signed:
         refuse(
             "CHA-1", "la charte d'utilisation en vigueur n'est pas signée par tous les signataires"
@@ -151,6 +172,12 @@ def decide(candidate: Candidate, role: Role, space: Space, *, invited_by_admin: 
             )
         if not candidate.sgm:
             refuse("CHA-3", "l'espace départemental est ouvert aux secrétaires généraux de mairie")
+        if space.departement is not None and candidate.departement not in (None, space.departement):
+            refuse(
+                "TER-7",
+                f"la commune relève de l'espace départemental de son département "
+                f"({candidate.departement}) et non de celui du département {space.departement}",
+            )
     else:
         if candidate.epci != space.epci:
             refuse("CHA-3", "la commune n'appartient pas à l'EPCI de cet espace communautaire")
@@ -159,7 +186,7 @@ def decide(candidate: Candidate, role: Role, space: Space, *, invited_by_admin: 
                 "CHA-3",
                 "une commune de 3 500 habitants ou plus rejoint l'espace communautaire à sa demande",
             )
-        if not large and not candidate.member_commune:
+        if pack_required and not large and not candidate.member_commune:
             refuse("CHA-3", "la commune n'adhère pas au pack cette année")
         if not candidate.sgm and not (candidate.admin_agrees and candidate.referent_agrees):
             refuse(
