@@ -75,8 +75,11 @@ def test_a_signature_without_the_capacity_is_refused_CHA_1(app: App, net: Simple
     error = nothing_written(app, lambda: app.charters.sign(AUBIGNY, "Paul Roy", "dgs"), "CHA-1")
     assert "directeur général des services" in error.message
     # Parthenay has 3,500 or more: the DGS signs, not an SGM.
+    paul = app.members.add("Paul", "Roy", email="paul.roy@example.org")
+    app.members.add_position(paul.id, PARTHENAY, "dgs")
     nothing_written(app, lambda: app.charters.sign(PARTHENAY, "Paul Roy", "sgm"), "CHA-1")
-    assert app.charters.sign(PARTHENAY, "Paul Roy", "dgs").capacity is Capacity.DGS
+    signed = app.charters.sign(PARTHENAY, "Paul Roy", "dgs")
+    assert signed.capacity is Capacity.DGS and signed.member_id == paul.id
 
 
 def test_a_signature_on_a_superseded_version_is_refused_and_history_kept_CHA_8(
@@ -127,6 +130,7 @@ def test_a_generic_or_commune_mailbox_is_refused_CHA_6(app: App, net: SimpleName
     shared = app.members.add("Secrétariat", "Aubigny", email="aubigny@orange.fr")
     app.members.add_position(shared.id, AUBIGNY, "sgm")
     sign_aubigny(app)
+    app.charters.sign(AUBIGNY, shared.id, "sgm")
     error = nothing_written(
         app, lambda: app.access.grant(shared.id, net.space, "visiteur", by=net.admin), "CHA-6"
     )
@@ -147,7 +151,10 @@ def test_community_space_needs_pack_request_and_agreements_CHA_3_CHA_4(
 ) -> None:
     space = app.access.create_community_space(PARTHENAY_GATINE)
     sign_aubigny(app)
-    for capacity, name in (("président de l'EPCI", "Président"), ("référent communautaire", "Réf")):
+    for capacity, name in (
+        ("président de l'EPCI", "Président"),
+        ("directeur général des services de l'EPCI", "Hélène Faure"),
+    ):
         app.charters.sign(AUBIGNY, name, capacity, space="communautaire")
     refused = app.access.explain(net.claire, "contributeur", space.id)
     assert [r.rule for r in refused.refusals] == ["CHA-3"]  # Aubigny does not hold the pack
@@ -366,7 +373,7 @@ def test_lifting_a_restriction_restores_the_roles_and_tells_the_employer_CHA_9(
         "excuses présentées" in message.body_text
         and "décidée le 1 février 2025" in message.body_text
     )
-    assert "Espace départemental (contributeur)" in message.body_text
+    assert "Espace départemental des SGM (contributeur)" in message.body_text
     assert len(app.rgpd.export_personal_data(net.claire)["sanctions"]) == 1  # MEM-11
 
 

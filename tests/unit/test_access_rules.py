@@ -63,7 +63,7 @@ def test_the_status_lists_every_signature_and_what_is_missing_CHA_1() -> None:
     assert [s.id for s in status.signatures] == ["s1", "s2"]  # this commune's, oldest first
     assert status.missing[SpaceKind.COMMUNITY] == [
         frozenset({Capacity.EPCI_PRESIDENT}),
-        frozenset({Capacity.COMMUNITY_REFERENT, Capacity.DGS}),
+        frozenset({Capacity.COMMUNITY_REFERENT, Capacity.EPCI_DGS}),
     ]
     nothing = status_of("79019", versions=[], signatures=[], population=800)
     assert nothing.version is None and not nothing.complete

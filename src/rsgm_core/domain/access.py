@@ -158,7 +158,9 @@ def decide(
     if space.read_only and role is Role.CONTRIBUTOR:
         refuse("CHA-5", f"l'espace « {space.name} » est en phase de consultation : rôle visiteur")
     if candidate.outside_territory:
-        refuse("TER-7", "la commune est hors du ressort du CDG : elle n'a pas accès à la plateforme")
+        refuse(
+            "TER-7", "la commune est hors du ressort du CDG : elle n'a pas accès à la plateforme"
+        )
     if not candidate.charter_signed:
         refuse(
             "CHA-1", "la charte d'utilisation en vigueur n'est pas signée par tous les signataires"
@@ -202,6 +204,30 @@ def _fold(text: str) -> str:
 
 
 _TOWN_PREFIXES = ("mairie", "commune", "ville", "mairiede", "communede", "villede", "secretariat")
+#: CHA-6: words that make a local part a shared mailbox, alone or combined (``mairie.aubigny``,
+#: ``mairie-de-voinsles``, ``secretariat.mairie``, ``mairie+sgm``).
+_GENERIC_WORDS = frozenset(
+    {
+        "mairie", "accueil", "contact", "secretariat", "info", "infos", "administration",
+        "commune", "ville", "courrier", "etatcivil", "urbanisme", "standard", "hoteldeville",
+    }
+)  # fmt: skip
+_CONNECTORS = frozenset({"de", "du", "des", "la", "le", "les", "l", "d", "et", "sur", "en"})
+
+
+def _shared_local_part(local: str, commune_names: Iterable[str]) -> bool:
+    """CHA-6: ``local`` (an address's local part) is a generic word, alone, first, or combined
+    only with other generic words, connectors and the commune's name."""
+    base = fold(local.split("+", 1)[0])
+    tokens = [t for t in re.split(r"[^a-z0-9]+", base) if t]
+    if not tokens:
+        return False
+    if tokens[0] in _GENERIC_WORDS:
+        return True
+    town = {t for name in commune_names for t in re.split(r"[^a-z0-9]+", fold(name)) if t}
+    return any(t in _GENERIC_WORDS for t in tokens) and all(
+        t in _GENERIC_WORDS or t in _CONNECTORS or t in town for t in tokens
+    )
 
 
 def check_nominative(
@@ -211,11 +237,22 @@ def check_nominative(
     generic_local_parts: Iterable[str] = GENERIC_LOCAL_PARTS,
 ) -> str:
     """CHA-6: an account is a person's, never a shared mailbox. Refused: the listed local parts
-    (``mairie@``, ``accueil@``, …) and a local part that is the commune's name, bare or after
+    (``mairie@``, ``accueil@``, …), a generic word first or combined with the commune's name or a
+    separator (``mairie.aubigny@``, ``mairie-de-voinsles@``, ``secretariat.mairie@``,
+    ``mairie+sgm@``), and a local part that is the commune's name, bare or after
     ``mairie``/``commune``/``ville`` (``saint-maixent@``, ``mairie.niort@``)."""
     email = validate_email(email, generic_local_parts=generic_local_parts)
-    local = _fold(email.split("@", 1)[0])
-    for name in commune_names:
+    names = list(commune_names)
+    raw = email.split("@", 1)[0]
+    local = _fold(raw)
+    if _shared_local_part(raw, names):
+        raise RuleViolation(
+            f"adresse générique refusée : {email!r} ; un compte est nominatif, donnez l'adresse "
+            "personnelle de la personne",
+            rule="CHA-6",
+            value=email,
+        )
+    for name in names:
         folded = _fold(name)
         if folded and (local == folded or any(local == p + folded for p in _TOWN_PREFIXES)):
             raise RuleViolation(

@@ -296,9 +296,7 @@ def missing_signatures(
         and s.version >= version
         and (s.space is space or s.space is SpaceKind.DEPARTMENTAL)
         and (on is None or lapse_of(s, on=on, signatories=people) is None)
-        and (
-            member_id is None or s.capacity not in PERSONAL_CAPACITIES or s.member_id == member_id
-        )
+        and (member_id is None or s.capacity not in PERSONAL_CAPACITIES or s.member_id == member_id)
     }
     return [group for group in required_capacities(space, population) if not group & signed]
 
