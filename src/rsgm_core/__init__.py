@@ -44,12 +44,15 @@ if TYPE_CHECKING:
     )
     from rsgm_core.domain.access_records import (
         AbuseReport,
+        AccessRequest,
         Agreement,
         AgreementParty,
         CdgStaff,
         EmployerNotice,
         NoticeKind,
         PlatformExport,
+        RequestStatus,
+        Suspension,
     )
     from rsgm_core.domain.activation import (
         Helper,
@@ -94,6 +97,7 @@ if TYPE_CHECKING:
         Capacity,
         CharterStatus,
         CharterVersion,
+        Signatories,
         Signature,
         SpaceKind,
     )
@@ -307,6 +311,10 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "Signatories": "rsgm_core.domain.charters",
+    "AccessRequest": "rsgm_core.domain.access_records",
+    "RequestStatus": "rsgm_core.domain.access_records",
+    "Suspension": "rsgm_core.domain.access_records",
     "example_profile": "rsgm_core.profile_file",
     "sample_census": "rsgm_core.profile_file",
     "AccessMode": "rsgm_core.domain.profile",
@@ -523,6 +531,7 @@ def __dir__() -> list[str]:
 __all__ = [  # noqa: RUF022 - the public names, sorted
     "AbuseReport",
     "AccessMode",
+    "AccessRequest",
     "AdviceRequest",
     "Agent",
     "Agreement",
@@ -659,6 +668,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "RenderedMessage",
     "ReportObjective",
     "Repository",
+    "RequestStatus",
     "Resource",
     "ResourceAttachment",
     "ResourceKind",
@@ -682,6 +692,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "SessionPlan",
     "Settings",
     "SignInSheet",
+    "Signatories",
     "Signature",
     "SoftwareUse",
     "SourceDataError",
@@ -696,6 +707,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "SurveyDue",
     "SurveyKind",
     "SurveyResults",
+    "Suspension",
     "Table",
     "TariffGrid",
     "Task",

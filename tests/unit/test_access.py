@@ -145,7 +145,9 @@ def test_spaces_and_their_opening_rules_CHA_3_TER_7() -> None:
     essonne = candidate(departement="91")
     refused = decide(essonne, Role.VISITOR, yvelines, invited_by_admin=True).refusals
     assert [r.rule for r in refused] == ["TER-7"] and "département 78" in refused[0].message
-    assert decide(candidate(departement="78"), Role.VISITOR, yvelines, invited_by_admin=True).allowed
+    assert decide(
+        candidate(departement="78"), Role.VISITOR, yvelines, invited_by_admin=True
+    ).allowed
     outside = candidate(departement="77", outside_territory=True)
     assert [
         r.rule for r in decide(outside, Role.VISITOR, DEPT, invited_by_admin=True).refusals

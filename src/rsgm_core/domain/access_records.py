@@ -21,19 +21,19 @@ from rsgm_core.errors import RuleViolation, ValidationError
 __all__ = [
     "AbuseReport",
     "AccessRequest",
-    "RequestStatus",
-    "Suspension",
-    "check_requests_allowed",
     "Agreement",
     "AgreementParty",
     "CdgStaff",
     "EmployerNotice",
     "NoticeKind",
     "PlatformExport",
+    "RequestStatus",
+    "Suspension",
     "check_administrator",
     "check_agreement_space",
     "check_reason",
     "check_referent",
+    "check_requests_allowed",
     "community_referents",
 ]
 

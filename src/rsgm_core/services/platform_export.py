@@ -37,9 +37,7 @@ def space_label(name: str, cdg: CdgIdentity | None) -> str:
     return f"{name} — {cdg.short_name}"
 
 
-def _platform_state(
-    uow: UnitOfWork, day: dt.date, cdg: CdgIdentity | None = None
-) -> PlatformState:
+def _platform_state(uow: UnitOfWork, day: dt.date, cdg: CdgIdentity | None = None) -> PlatformState:
     """The accounts and memberships the grants give on ``day``; accounts that had access and
     have none left are to be suspended (CHA-7, CHA-9, CHA-10). In a space in its read-only phase
     a contributor is shown as a visitor (CHA-5). Space names carry the CDG's name."""
