@@ -1,5 +1,7 @@
-"""Platform spaces and access, as ``app.access`` (CHA-2..CHA-7): CDG staff, spaces, agreements,
-the decision explained, grants and revocations, the end of a position.
+"""Platform spaces and access, as ``app.access`` (CHA-2..CHA-7, CHA-10, TER-7): CDG staff,
+spaces (one departmental space, or one per department), agreements, the decision explained, grants
+and revocations, the end of a position, self-service requests and suspensions on lost credentials
+(:mod:`rsgm_core.services.access_requests`).
 
 The charter is ``app.charters`` (:mod:`rsgm_core.services.charters`), reports and sanctions
 ``app.moderation`` (:mod:`rsgm_core.services.moderation`), the platform export ``app.platform``
@@ -28,12 +30,17 @@ from rsgm_core.domain.access_records import (
     RequestStatus,
     Suspension,
     check_agreement_space,
-    check_referent,
-    community_referents,
 )
 from rsgm_core.domain.charters import SpaceKind
 from rsgm_core.services import access_requests as _requests
-from rsgm_core.services.access_facts import _decide_for, _find_member, _require_admin, parse_enum
+from rsgm_core.services.access_facts import (
+    _decide_for,
+    _find_member,
+    _of_member_in_space,
+    _require_admin,
+    _require_referent,
+    parse_enum,
+)
 from rsgm_core.services.access_requests import DEPARTMENTAL_ID, LOST_CREDENTIALS, _grant_in
 from rsgm_core.services.access_revocation import _revoke_for_position
 from rsgm_core.services.charters import CharterService
@@ -47,9 +54,7 @@ if TYPE_CHECKING:
     from rsgm_core.domain.access import Sanction, SanctionKind
     from rsgm_core.domain.access_records import AbuseReport, EmployerNotice
     from rsgm_core.domain.charters import Capacity, CharterStatus, CharterVersion, Signature
-    from rsgm_core.domain.members import Member
     from rsgm_core.domain.platform import ExportResult
-    from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
 
@@ -259,13 +264,7 @@ class AccessService:
     ) -> list[AccessRequest]:
         """The access requests (CHA-2), oldest first: of ``member_id``, in ``status``."""
         state = None if status is None else parse_enum(RequestStatus, status, "état", "CHA-2")
-        with self.deps.read() as uow:
-            where = (
-                {"member_id": _find_member(uow, member_id, rule="CHA-2").id} if member_id else None
-            )
-            found = uow.access_requests.list(where)
-        kept = [r for r in found if state is None or r.status is state]
-        return sorted(kept, key=lambda r: (r.requested_on, r.id))
+        return _requests.list_requests(self.deps, status=state, member_id=member_id)
 
     def suspend(
         self,
@@ -288,13 +287,7 @@ class AccessService:
         self, *, member_id: str | None = None, pending: bool | None = None
     ) -> list[Suspension]:
         """The suspensions (CHA-10), oldest first; ``pending=True``: not yet invited again."""
-        with self.deps.read() as uow:
-            where = (
-                {"member_id": _find_member(uow, member_id, rule="CHA-10").id} if member_id else None
-            )
-            found = uow.suspensions.list(where)
-        kept = [s for s in found if pending is None or s.pending is pending]
-        return sorted(kept, key=lambda s: (s.suspended_on, s.id))
+        return _requests.list_suspensions(self.deps, member_id=member_id, pending=pending)
 
     # Agreements (CHA-3, CHA-4)
 
@@ -436,32 +429,6 @@ moved_methods(
     target=lambda access, area: access if area == "access" else _AREAS[area](access.deps),
     keywords={"grants": _MEMBER, "report": _MEMBER, "sanction": _MEMBER, "sanctions": _MEMBER},
 )
-
-
-def _of_member_in_space(
-    uow: UnitOfWork, member_id: str | None, space_id: str | None, *, rule: str
-) -> dict[str, object] | None:
-    """The filter on a member (by id or e-mail, ``rule`` naming an unknown one) and a space."""
-    where: dict[str, object] = {}
-    if member_id:
-        where["member_id"] = _find_member(uow, member_id, rule=rule).id
-    if space_id is not None:
-        where["space_id"] = space_id
-    return where or None
-
-
-def _require_referent(uow: UnitOfWork, giver: Member, epci: str, day: dt.date) -> Member:
-    """CHA-4: ``giver`` holds, on ``day``, the community-referent role in the community network
-    of ``epci`` (the networks, roles and names are read here, the rule is
-    :func:`~rsgm_core.domain.access_records.check_referent`)."""
-    ids = community_referents(
-        epci, uow.networks.list({"epci": epci}), uow.network_roles.list(), on=day
-    )
-    found = uow.epcis.find(epci)
-    referents = {m.id: m.full_name for m in uow.members.list({"id": ids})} if ids else {}
-    return check_referent(
-        giver, referents, epci_name=found.name if found else f"l'EPCI {epci}", on=day
-    )
 
 
 __all__ = ["DEPARTMENTAL_ID", "AccessService", "parse_enum"]

@@ -23,6 +23,7 @@ from rsgm_core.domain.access_records import (
     AgreementParty,
     CdgStaff,
     check_administrator,
+    check_referent,
     community_referents,
 )
 from rsgm_core.domain.charters import (
@@ -229,6 +230,32 @@ def _nominative(uow: UnitOfWork, member: Member, basis: Position | None) -> list
     except RsgmError as exc:
         return [Refusal("CHA-6", exc.message)]
     return []
+
+
+def _of_member_in_space(
+    uow: UnitOfWork, member_id: str | None, space_id: str | None, *, rule: str
+) -> dict[str, object] | None:
+    """The filter on a member (by id or e-mail, ``rule`` naming an unknown one) and a space."""
+    where: dict[str, object] = {}
+    if member_id:
+        where["member_id"] = _find_member(uow, member_id, rule=rule).id
+    if space_id is not None:
+        where["space_id"] = space_id
+    return where or None
+
+
+def _require_referent(uow: UnitOfWork, giver: Member, epci: str, day: dt.date) -> Member:
+    """CHA-4: ``giver`` holds, on ``day``, the community-referent role in the community network
+    of ``epci`` (the networks, roles and names are read here, the rule is
+    :func:`~rsgm_core.domain.access_records.check_referent`)."""
+    ids = community_referents(
+        epci, uow.networks.list({"epci": epci}), uow.network_roles.list(), on=day
+    )
+    found = uow.epcis.find(epci)
+    referents = {m.id: m.full_name for m in uow.members.list({"id": ids})} if ids else {}
+    return check_referent(
+        giver, referents, epci_name=found.name if found else f"l'EPCI {epci}", on=day
+    )
 
 
 __all__ = ["SGM_FUNCTIONS", "CharterStatus", "parse_enum"]

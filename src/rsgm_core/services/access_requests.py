@@ -328,3 +328,25 @@ def check_departmental(deps: Deps, uow: UnitOfWork, departement: str | None) -> 
             value=departement,
         )
     return departement
+
+
+def list_requests(
+    deps: Deps, *, status: RequestStatus | None, member_id: str | None
+) -> list[AccessRequest]:
+    """CHA-2: the requests of ``member_id`` (or everyone's) in ``status``, oldest first."""
+    with deps.read() as uow:
+        where = {"member_id": _find_member(uow, member_id, rule="CHA-2").id} if member_id else None
+        found = uow.access_requests.list(where)
+    kept = [r for r in found if status is None or r.status is status]
+    return sorted(kept, key=lambda r: (r.requested_on, r.id))
+
+
+def list_suspensions(
+    deps: Deps, *, member_id: str | None, pending: bool | None
+) -> list[Suspension]:
+    """CHA-10: the suspensions of ``member_id`` (or everyone's), oldest first."""
+    with deps.read() as uow:
+        where = {"member_id": _find_member(uow, member_id, rule="CHA-10").id} if member_id else None
+        found = uow.suspensions.list(where)
+    kept = [s for s in found if pending is None or s.pending is pending]
+    return sorted(kept, key=lambda s: (s.suspended_on, s.id))
