@@ -359,7 +359,14 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         indexes=("member_id", "commune"),
         references=_MEMBER | {"space_id": "spaces"} | _COMMUNE,
     ),
-    Collection("cdg_staff", CdgStaff, "member_id", label="agent du CDG", references=_MEMBER),
+    Collection(
+        "cdg_staff",
+        CdgStaff,
+        "member_id",
+        label="agent du CDG",
+        references=_MEMBER,
+        appended=("named_by",),  # migration 12
+    ),
     Collection(
         "agreements",
         Agreement,

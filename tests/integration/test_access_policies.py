@@ -161,7 +161,8 @@ def test_a_legacy_signature_is_kept_and_reported_after_migration_12_CHA_1(
     # The database as rsgm_core left it before migration 12.
     with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as raw:
         for table, column in (("charter_versions", "change"), ("signatures", "member_id"),
-                              ("signatures", "mandate_end"), ("spaces", "departement")):  # fmt: skip
+                              ("signatures", "mandate_end"), ("spaces", "departement"),
+                              ("cdg_staff", "named_by")):  # fmt: skip
             raw.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         raw.execute("DROP TABLE access_requests")
         raw.execute("DROP TABLE suspensions")
@@ -220,7 +221,7 @@ def test_a_request_is_validated_by_an_administrator_CHA_2(
     nothing_written(cdg77, lambda: ask(cdg77), "CHA-2")  # one pending request per space
     # Only a CDG administrator decides.
     agent = cdg77.members.add("Luc", "Bon", email="luc.bon@cdg77.fr")
-    cdg77.access.add_staff(agent.id)
+    cdg77.access.add_staff(agent.id, by=cdg77_net.admin)
     nothing_written(cdg77, lambda: cdg77.access.accept_request(rid, by=agent.id), "CHA-2")
     # The charter first (CHA-1): the mayor and the person herself.
     nothing_written(cdg77, lambda: cdg77.access.accept_request(rid, by=cdg77_net.admin), "CHA-1")
@@ -233,6 +234,26 @@ def test_a_request_is_validated_by_an_administrator_CHA_2(
     assert templates(cdg77, "access_request_accepted") == ["elodie.rousseau@example.org"]
     assert templates(cdg77, "charter_sent") == ["elodie.rousseau@example.org"]  # CHA-8
     nothing_written(cdg77, lambda: cdg77.access.accept_request(rid, by=cdg77_net.admin), "CHA-2")
+
+
+def test_only_an_administrator_names_staff_and_every_act_names_its_actor_CHA_2(
+    app: App, net: SimpleNamespace
+) -> None:
+    [first] = app.access.list_staff()
+    assert first.administrator and first.named_by is None  # named when the data was set up
+    luc = app.members.add("Luc", "Bon", email="luc.bon@cdg79.fr")
+    error = nothing_written(app, lambda: app.access.add_staff(luc.id), "CHA-2")
+    assert "seul un administrateur du CDG nomme" in error.message
+    nothing_written(
+        app, lambda: app.access.add_staff(luc.id, administrator=True, by=net.claire), "CHA-2"
+    )
+    named = app.access.add_staff(luc.id, administrator=True, by=net.admin)
+    assert named.named_by == net.admin
+    # A person whose functions end loses every role at once.
+    app.members.depart(luc.id, reason="mutation")
+    assert [s.member_id for s in app.access.list_staff() if s.administrator] == [net.admin]
+    grant = app.access.grant(net.claire, net.space, "contributeur", by=net.admin)
+    assert grant.granted_by == net.admin
 
 
 def test_a_request_is_refused_with_a_reason_CHA_2(cdg77: App, cdg77_net: SimpleNamespace) -> None:

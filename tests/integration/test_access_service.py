@@ -117,7 +117,7 @@ def test_administrator_role_only_for_cdg_staff_CHA_2(app: App, net: SimpleNamesp
 def test_only_an_administrator_invites_CHA_2(app: App, net: SimpleNamespace) -> None:
     sign_aubigny(app)
     staff = app.members.add("Luc", "Bon", email="luc.bon@cdg79.fr")
-    app.access.add_staff(staff.id)  # CDG staff, not an administrator
+    app.access.add_staff(staff.id, by=net.admin)  # CDG staff, not an administrator
     error = nothing_written(
         app, lambda: app.access.grant(net.claire, net.space, "visiteur", by=staff.id), "CHA-2"
     )

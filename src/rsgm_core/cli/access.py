@@ -81,6 +81,9 @@ def register(commands: Any) -> None:
     staff = add_action(access, "staff", "déclarer un agent du CDG (CHA-2)", _staff)
     staff.add_argument("member", metavar="MEMBRE", help="identifiant ou adresse")
     staff.add_argument("--administrateur", action="store_true", dest="administrator")
+    staff.add_argument(
+        "--par", dest="by", metavar="ADMIN", help="l'administrateur qui nomme (sauf le premier)"
+    )
     for name, help_, handler in (
         ("grant", "inviter dans un espace (administrateur du CDG)", _grant),
         ("explain", "cette personne peut-elle avoir ce rôle dans cet espace ?", _explain),
@@ -226,7 +229,7 @@ def _space(args: argparse.Namespace) -> int:
 
 def _staff(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        staff = app.access.add_staff(args.member, administrator=args.administrator)
+        staff = app.access.add_staff(args.member, administrator=args.administrator, by=args.by)
     print(f"agent du CDG enregistré{' (administrateur)' if staff.administrator else ''}")
     return 0
 

@@ -45,6 +45,8 @@ class CdgStaff:
     member_id: str
     administrator: bool = False
     since: dt.date | None = None
+    # CHA-2: the administrator who named them; None for the first one, named at set-up.
+    named_by: str | None = None
 
 
 class AgreementParty(enum.Enum):

@@ -109,13 +109,20 @@ class AccessService:
 
     @renamed_keywords(member="member_id")
     def add_staff(
-        self, member_id: str, *, administrator: bool = False, on: dt.date | None = None
+        self,
+        member_id: str,
+        *,
+        administrator: bool = False,
+        by: str | None = None,
+        on: dt.date | None = None,
     ) -> CdgStaff:
         """CHA-2: record a member as CDG staff (since ``on``); only they can be administrators.
-        Recording them again changes ``administrator``."""
+        Recording them again changes ``administrator``. The first administrator is named when the
+        CDG's data is set up (no ``by``); after that, only an administrator ``by`` names staff."""
         with self.deps.transaction() as uow:
             found = _find_member(uow, member_id, rule="CHA-2")
-            staff = CdgStaff(found.id, administrator, self.deps.on(on))
+            named_by = _requests.check_naming(uow, found, administrator=administrator, by=by)
+            staff = CdgStaff(found.id, administrator, self.deps.on(on), named_by)
             if uow.cdg_staff.find(found.id) is None:
                 return uow.cdg_staff.add(staff)
             return uow.cdg_staff.update(staff)

@@ -350,3 +350,22 @@ def list_suspensions(
         found = uow.suspensions.list(where)
     kept = [s for s in found if pending is None or s.pending is pending]
     return sorted(kept, key=lambda s: (s.suspended_on, s.id))
+
+
+def check_naming(
+    uow: UnitOfWork, member: Member, *, administrator: bool, by: str | None
+) -> str | None:
+    """CHA-2: who names ``member`` CDG staff: nobody for the first administrator (named when the
+    CDG's data is set up), else an administrator ``by``; the id of the one who named them."""
+    admins = [s for s in uow.cdg_staff.list() if s.administrator]
+    if by is None:
+        if not admins and administrator:
+            return None
+        raise RuleViolation(  # needs storage: the administrators already named
+            f"{member.full_name} : seul un administrateur du CDG nomme un agent ou un "
+            "administrateur (indiquez qui, « par ») ; le premier administrateur est nommé à la "
+            "mise en place des données du CDG",
+            rule="CHA-2",
+            value=member.id,
+        )
+    return _require_admin(uow, _find_member(uow, by, rule="CHA-2"), rule="CHA-2").id

@@ -320,13 +320,15 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         12,
         "signatures personnelles de la charte (membre, fin de mandat), versions à signer de "
-        "nouveau ou d'information, espaces par département, demandes d'accès, suspensions de "
-        "compte ; les signatures sans personne sont gardées et signalées",
+        "nouveau ou d'information, espaces par département, qui a nommé chaque agent du CDG, "
+        "demandes d'accès, suspensions de compte ; les signatures sans personne sont gardées et "
+        "signalées",
         _ddl("""
         ALTER TABLE charter_versions ADD COLUMN change TEXT NOT NULL DEFAULT 'resigner';
         ALTER TABLE signatures ADD COLUMN member_id TEXT;
         ALTER TABLE signatures ADD COLUMN mandate_end TEXT;
         ALTER TABLE spaces ADD COLUMN departement TEXT;
+        ALTER TABLE cdg_staff ADD COLUMN named_by TEXT;
         CREATE TABLE access_requests (
             id TEXT NOT NULL PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members (id),
             commune TEXT NOT NULL REFERENCES communes (code),
