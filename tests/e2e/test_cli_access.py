@@ -173,7 +173,7 @@ def test_self_service_requests_from_the_command_line_as_cdg_77_CHA_2_CHA_6(
         app.charters.publish("Charte", "Accès sur demande validée par le CDG.")
     cdg77 = ("--config", str(PROFILES / "cdg77.toml"), "--db", db)
     code, out, _ = run(capsys, "access", "space", *cdg77)
-    assert code == 0 and "Espace départemental des SGM" in out
+    assert code == 0 and "Espace départemental" in out
     ask = ("access", "request", "--prenom", "Élodie", "--nom", "Rousseau", "--commune", "77527")
     code, _, err = run(capsys, *ask, "mairie.voinsles@orange.fr", *cdg77)
     assert code == 2 and "[CHA-6]" in err and "Traceback" not in err
@@ -191,7 +191,7 @@ def test_self_service_requests_from_the_command_line_as_cdg_77_CHA_2_CHA_6(
     code, out, _ = run(capsys, *accept)
     assert code == 0 and "demande acceptée" in out
     code, out, _ = run(capsys, "export", "interstis", *cdg77)
-    assert "Espace départemental des SGM — CDG 77" in out
+    assert "Espace départemental — CDG 77" in out
     # With CDG 79's profile (by invitation), a request is refused, naming the policy.
     cdg79 = ("--config", str(Path(rsgm_core.__file__).parent / "profiles" / "cdg79.toml"))
     code, _, err = run(capsys, *ask, "paul.roy@example.org", *cdg79, "--db", db)
@@ -236,7 +236,7 @@ def test_departmental_spaces_per_department_from_the_command_line_TER_7(
 ) -> None:
     cig = ("--config", str(PROFILES / "cig_grande_couronne.toml"), "--db", str(tmp_path / "cig.db"))
     code, out, _ = run(capsys, "access", "space", "--departement", "91", *cig)
-    assert code == 0 and "espace departemental-91 : Espace départemental des SGM (91)" in out
+    assert code == 0 and "espace departemental-91 : Espace départemental (91)" in out
     code, _, err = run(capsys, "access", "space", "--departement", "91", *cig)
     assert code == 2 and "[TER-7]" in err and "existe déjà" in err
     code, _, err = run(capsys, "access", "space", *cig)

@@ -404,7 +404,7 @@ def test_one_departmental_space_per_department_TER_7(cig: App, cig_net: SimpleNa
     yvelines = cig.access.create_departmental_space(departement="78")
     essonne = cig.access.create_departmental_space(departement="91")
     assert (yvelines.id, yvelines.departement) == ("departemental-78", "78")
-    assert yvelines.name == "Espace départemental des SGM (78)"
+    assert yvelines.name == "Espace départemental (78)"
     error = nothing_written(
         cig, lambda: cig.access.create_departmental_space(departement="78"), "TER-7"
     )
@@ -417,7 +417,7 @@ def test_one_departmental_space_per_department_TER_7(cig: App, cig_net: SimpleNa
     assert [r.rule for r in refused.refusals] == ["TER-7"]
     assert cig.access.grant(person, essonne.id, "contributeur", by=cig_net.admin).active
     text = cig.platform.export_accounts("interstis").text
-    assert "Espace départemental des SGM (91) — CIG Grande Couronne" in text
+    assert "Espace départemental (91) — CIG Grande Couronne" in text
 
 
 def test_a_commune_hors_ressort_never_gets_access_TER_7(cig: App, cig_net: SimpleNamespace) -> None:
@@ -441,5 +441,5 @@ def test_the_export_names_the_cdg_on_its_spaces(cdg77: App, cdg77_net: SimpleNam
     sgm = sgm_of(cdg77, VOINSLES, "agent.voinsles@example.org")
     cdg77.access.grant(sgm, cdg77_net.space, "contributeur", by=cdg77_net.admin)
     state = cdg77.platform.export_accounts("interstis").state
-    assert [m.space for m in state.memberships] == ["Espace départemental des SGM — CDG 77"]
+    assert [m.space for m in state.memberships] == ["Espace départemental — CDG 77"]
     assert [u.collectivity for u in state.users] == ["Voinsles"]

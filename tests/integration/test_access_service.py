@@ -373,7 +373,7 @@ def test_lifting_a_restriction_restores_the_roles_and_tells_the_employer_CHA_9(
         "excuses présentées" in message.body_text
         and "décidée le 1 février 2025" in message.body_text
     )
-    assert "Espace départemental des SGM (contributeur)" in message.body_text
+    assert "Espace départemental (contributeur)" in message.body_text
     assert len(app.rgpd.export_personal_data(net.claire)["sanctions"]) == 1  # MEM-11
 
 

@@ -76,7 +76,7 @@ class AccessService:
         a second one for the same department is refused (TER-7)."""
         with self.deps.transaction() as uow:
             where = _requests.check_departmental(self.deps, uow, departement)
-            label = name or "Espace départemental des SGM" + (f" ({where})" if where else "")
+            label = name or "Espace départemental" + (f" ({where})" if where else "")
             space = Space(
                 _requests.departmental_id(where), SpaceKind.DEPARTMENTAL, label, departement=where
             )
