@@ -125,7 +125,10 @@ def test_the_mayor_signs_for_the_length_of_the_mandate_CHA_1(
     assert mayor.member_id is None and mayor.mandate_end == dt.date(2026, 3, 31)  # the default
     assert app.charters.status(AUBIGNY, on=dt.date(2026, 3, 31)).complete
     after = app.charters.status(AUBIGNY, on=dt.date(2026, 4, 1))
-    assert not after.complete and "mandat de Jean Dupont terminé" in after.lapsed[mayor.id]
+    assert (
+        not after.complete
+        and "mandat terminé le 2026-03-31 (Jean Dupont)" in after.lapsed[mayor.id]
+    )
     assert after.missing[SpaceKind.DEPARTMENTAL] == [
         frozenset({Capacity.MAYOR, Capacity.MAYOR_REPRESENTATIVE})
     ]

@@ -151,7 +151,7 @@ def lapse_of(signature: Signature, *, on: dt.date, signatories: Signatories) -> 
         return f"{signature.signer} n'est plus référent communautaire"
     until = signature.mandate_until
     if until is not None and on > until:
-        return f"mandat de {signature.signer} terminé le {until.isoformat()}"
+        return f"mandat terminé le {until.isoformat()} ({signature.signer})"
     return None
 
 

@@ -273,7 +273,7 @@ def reinvite(deps: Deps, member_id: str, *, by: str, on: dt.date) -> list[Grant]
         pending = [s for s in uow.suspensions.list({"member_id": person.id}) if s.pending]
         if not pending:
             raise RuleViolation(  # needs storage: the suspensions recorded
-                f"le compte de {person.full_name} n'est pas suspendu : rien à réinviter",
+                f"{person.full_name} : compte non suspendu, rien à réinviter",
                 rule="CHA-10",
                 value=person.id,
             )
@@ -307,15 +307,16 @@ def check_departmental(deps: Deps, uow: UnitOfWork, departement: str | None) -> 
     if settings.policies.per_departement:
         if departement is None or departement not in settings.departements:
             known = ", ".join(settings.departements)
+            given = f"département {departement}" if departement else "aucun département indiqué"
             raise ValidationError(
-                f"département {departement!r} : le CDG tient un espace départemental par "
-                f"département de son territoire ({known})",
+                f"{given} : le CDG tient un espace départemental par département de son "
+                f"territoire ({known}), précisez lequel",
                 rule="TER-7",
                 value=departement,
             )
     elif departement is not None:
         raise ValidationError(
-            f"département {departement!r} : le CDG tient un seul espace départemental "
+            f"département {departement} : le CDG tient un seul espace départemental "
             "(politique « reseau_par_departement » non retenue)",
             rule="TER-7",
             value=departement,
