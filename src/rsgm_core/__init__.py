@@ -44,12 +44,15 @@ if TYPE_CHECKING:
     )
     from rsgm_core.domain.access_records import (
         AbuseReport,
+        AccessRequest,
         Agreement,
         AgreementParty,
         CdgStaff,
         EmployerNotice,
         NoticeKind,
         PlatformExport,
+        RequestStatus,
+        Suspension,
     )
     from rsgm_core.domain.activation import (
         Helper,
@@ -99,6 +102,7 @@ if TYPE_CHECKING:
         Capacity,
         CharterStatus,
         CharterVersion,
+        Signatories,
         Signature,
         SpaceKind,
     )
@@ -323,6 +327,10 @@ _LAZY = {
     "HorsRessort": "rsgm_core.domain.census_report",
     "EventAudience": "rsgm_core.domain.audience",
     "WorkTimeExcess": "rsgm_core.domain.members",
+    "Signatories": "rsgm_core.domain.charters",
+    "AccessRequest": "rsgm_core.domain.access_records",
+    "RequestStatus": "rsgm_core.domain.access_records",
+    "Suspension": "rsgm_core.domain.access_records",
     "example_profile": "rsgm_core.profile_file",
     "sample_census": "rsgm_core.profile_file",
     "AccessMode": "rsgm_core.domain.profile",
@@ -539,6 +547,7 @@ def __dir__() -> list[str]:
 __all__ = [  # noqa: RUF022 - the public names, sorted
     "AbuseReport",
     "AccessMode",
+    "AccessRequest",
     "AdviceRequest",
     "Agent",
     "Agreement",
@@ -681,6 +690,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "RenderedMessage",
     "ReportObjective",
     "Repository",
+    "RequestStatus",
     "Resource",
     "ResourceAttachment",
     "ResourceKind",
@@ -704,6 +714,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "SessionPlan",
     "Settings",
     "SignInSheet",
+    "Signatories",
     "Signature",
     "SoftwareUse",
     "SourceDataError",
@@ -718,6 +729,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "SurveyDue",
     "SurveyKind",
     "SurveyResults",
+    "Suspension",
     "Table",
     "TariffGrid",
     "Task",

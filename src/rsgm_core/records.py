@@ -20,10 +20,12 @@ import attrs
 from rsgm_core.domain.access import Grant, Sanction, Space
 from rsgm_core.domain.access_records import (
     AbuseReport,
+    AccessRequest,
     Agreement,
     CdgStaff,
     EmployerNotice,
     PlatformExport,
+    Suspension,
 )
 from rsgm_core.domain.advice import AdviceRequest
 from rsgm_core.domain.animation import Newsletter, RecurringSeries, Survey, SurveyAnswer
@@ -336,7 +338,13 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     Collection("newsletters", Newsletter, "id", label="lettre d'information", indexes=("sent_on",)),
     Collection("recurring_series", RecurringSeries, "id", label="série récurrente"),
     # The usage charter and platform access (migration 7).
-    Collection("charter_versions", CharterVersion, "version", label="version de la charte"),
+    Collection(
+        "charter_versions",
+        CharterVersion,
+        "version",
+        label="version de la charte",
+        appended=("change",),  # migration 12
+    ),
     Collection(
         "signatures",
         Signature,
@@ -345,8 +353,9 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="signature",
         indexes=("commune",),
         references=_COMMUNE,
+        appended=("member_id", "mandate_end"),  # migration 12
     ),
-    Collection("spaces", Space, "id", label="espace"),
+    Collection("spaces", Space, "id", label="espace", appended=("departement",)),  # migration 12
     Collection(
         "grants",
         Grant,
@@ -356,7 +365,14 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         indexes=("member_id", "commune"),
         references=_MEMBER | {"space_id": "spaces"} | _COMMUNE,
     ),
-    Collection("cdg_staff", CdgStaff, "member_id", label="agent du CDG", references=_MEMBER),
+    Collection(
+        "cdg_staff",
+        CdgStaff,
+        "member_id",
+        label="agent du CDG",
+        references=_MEMBER,
+        appended=("named_by",),  # migration 12
+    ),
     Collection(
         "agreements",
         Agreement,
@@ -390,6 +406,25 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         "id",
         label="export vers la plateforme",
         indexes=("platform",),
+    ),
+    # Self-service access requests (CHA-2) and suspensions on lost credentials (CHA-10),
+    # migration 12.
+    Collection(
+        "access_requests",
+        AccessRequest,
+        "id",
+        commune_refs=("commune",),
+        label="demande d'accès",
+        indexes=("member_id",),
+        references=_MEMBER | {"space_id": "spaces"} | _COMMUNE,
+    ),
+    Collection(
+        "suspensions",
+        Suspension,
+        "id",
+        label="suspension de compte",
+        indexes=("member_id",),
+        references=_MEMBER,
     ),
     # The toolbox and advice requests (migration 8): every version of a resource is kept.
     Collection(

@@ -329,6 +329,32 @@ MIGRATIONS: tuple[Migration, ...] = (
         """),
     ),
     Migration(
+        12,
+        "signatures personnelles de la charte (membre, fin de mandat), versions à signer de "
+        "nouveau ou d'information, espaces par département, qui a nommé chaque agent du CDG, "
+        "demandes d'accès, suspensions de compte ; les signatures sans personne sont gardées et "
+        "signalées",
+        _ddl("""
+        ALTER TABLE charter_versions ADD COLUMN change TEXT NOT NULL DEFAULT 'resigner';
+        ALTER TABLE signatures ADD COLUMN member_id TEXT;
+        ALTER TABLE signatures ADD COLUMN mandate_end TEXT;
+        ALTER TABLE spaces ADD COLUMN departement TEXT;
+        ALTER TABLE cdg_staff ADD COLUMN named_by TEXT;
+        CREATE TABLE access_requests (
+            id TEXT NOT NULL PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members (id),
+            commune TEXT NOT NULL REFERENCES communes (code),
+            space_id TEXT NOT NULL REFERENCES spaces (id), role TEXT NOT NULL,
+            requested_on TEXT NOT NULL, status TEXT NOT NULL, decided_by TEXT, decided_on TEXT,
+            reason TEXT, grant_id TEXT);
+        CREATE INDEX ix_access_requests_member_id ON access_requests (member_id);
+        CREATE TABLE suspensions (
+            id TEXT NOT NULL PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members (id),
+            suspended_on TEXT NOT NULL, suspended_by TEXT NOT NULL, reason TEXT NOT NULL,
+            grant_ids JSON NOT NULL, reinvited_on TEXT, reinvited_by TEXT);
+        CREATE INDEX ix_suspensions_member_id ON suspensions (member_id)
+        """),
+    ),
+    Migration(
         13,
         "plusieurs départements : département d'un réseau, comités tenus par département",
         _ddl("""
