@@ -183,14 +183,16 @@ def test_invitation_reminder_minutes_and_thanks_are_queued_in_french_NOT_2(
     assert "11 juin 2025" in invitation.body_text  # the registration deadline (EVT-2)
     assert "&lt;élections&gt;" in (invitation.body_html or "")
     app.registrations.register(planned.sessions[0].id, ids[0])
-    assert app.event_mail.send_reminders(planned.event.id) == 1  # the one not registered
+    # the relance to the one not registered, the reminder of her session to the one registered
+    assert app.event_mail.send_reminders(planned.event.id) == 2
     rsgm_clock.set(DAY + dt.timedelta(days=3))
     assert app.event_mail.send_minutes(planned.event.id, "Compte-rendu : …") == 2
     app.event_mail.thank_host(planned.event.id, "mairie@sauze.example.org")
     thanks = [m for m in app.outbox.list_messages() if m.template == "event_host_thanks"]
     assert "Sauzé-entre-Bois" in thanks[0].body_text
     templates = {m.template for m in app.outbox.list_messages()}
-    assert {"event_invitation", "event_reminder", "event_minutes", "event_host_thanks"} <= templates
+    assert {"event_invitation", "event_reminder", "event_registered_reminder", "event_minutes",
+            "event_host_thanks"} <= templates  # fmt: skip
     with pytest.raises(NotFoundError):
         app.event_mail.send_invitations("inconnu")
 
@@ -278,3 +280,27 @@ def test_rgpd_export_and_erase_cover_registrations_and_survey_answers_MEM_11(
     assert erased["survey_answers"][0]["score"] == 5  # the satisfaction rate stays right
     assert len(erased["registrations"]) == 1
     assert app.registrations.rates(event_id) == before  # counts and rates stay right
+
+
+def test_reminders_go_only_to_people_still_registered_EVT_4(app: App) -> None:
+    """D − 15 (EVT-2): the reminder of a session goes to whoever is still registered, never to
+    someone who cancelled nor to the waiting list; the relance goes to the silent invitees."""
+    people = [app.members.add(f"P{i}", "Nom", email=f"p{i}@example.org").id for i in range(4)]
+    planned = app.events.plan(
+        "Matinale", "matinale", "présentiel", [SessionPlan(DAY, "Sauzé", capacity=1)]
+    )
+    session = planned.sessions[0].id
+    app.event_mail.send_invitations(planned.event.id)
+    kept = app.registrations.register(session, people[0])
+    app.registrations.register(session, people[1])  # waiting list: capacity 1
+    gone = app.registrations.register(session, people[2])
+    app.registrations.cancel(gone.id)
+    before = {m.id for m in app.outbox.list_messages()}
+    app.event_mail.send_reminders(planned.event.id)
+    new = [m for m in app.outbox.list_messages() if m.id not in before]
+    reminded = {m.recipient for m in new if m.template == "event_registered_reminder"}
+    relanced = {m.recipient for m in new if m.template == "event_reminder"}
+    assert kept.status.value == "inscrit" and reminded == {"p0@example.org"}
+    assert relanced == {"p3@example.org"}  # the only invitee who never registered
+    (reminder,) = [m for m in new if m.template == "event_registered_reminder"]
+    assert "Vous êtes inscrit(e)" in reminder.body_text and "Sauzé" in reminder.body_text

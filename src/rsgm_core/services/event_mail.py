@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 import attrs
 
 from rsgm_core.domain.engagement import AttendanceFact
-from rsgm_core.domain.members import Lifecycle
+from rsgm_core.domain.events import RegistrationStatus
+from rsgm_core.domain.members import Lifecycle, Member
 from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.errors import ValidationError
 from rsgm_core.services.event_audience import invitees
@@ -68,28 +69,39 @@ class EventMailService:
         return len(facts) + len(fresh)
 
     def send_reminders(self, event_id: str) -> int:
-        """The reminder at D − 15 days, to the invited people who have not registered, have not
-        left nor opted out since (MEM-14); returns how many were sent."""
+        """The step of D − 15 days (EVT-2): a reminder of their session to the people still
+        registered (EVT-4: not to those who cancelled nor to the waiting list), and a relance to
+        the invited people who never registered (who cancelled has answered), have not left nor
+        opted out since (MEM-14).
+        Returns how many messages were queued, both kinds together."""
         locale = self.deps.settings.locale
         with self.deps.transaction() as uow:
             event, sessions = uow.events.get(event_id), sessions_of(uow, event_id)
-            silent = [
-                f.member_id for f in uow.attendance.list({"event": event_id}) if not f.registered
+            context = event_context(event, sessions, locale)
+            registrations = {s.id: uow.registrations.list({"session_id": s.id}) for s in sessions}
+            answered = {r.member_id for found in registrations.values() for r in found}
+            silent = [  # who cancelled has answered: no relance
+                f.member_id
+                for f in uow.attendance.list({"event": event_id})
+                if not f.registered and f.member_id not in answered
             ]
-            members = uow.members.list({"id": silent}) if silent else []
             sent = 0
-            for member in members:
-                if (
-                    member.email
-                    and member.lifecycle is not Lifecycle.DEPARTED
-                    and not member.invitations_opt_out
-                    and not member.erased
-                ):
-                    queue_message(self.deps,
-                        uow, "event_reminder", member.email,
-                        {"member": member, **event_context(event, sessions, locale)},
-                    )  # fmt: skip
+            for member in uow.members.list({"id": silent}) if silent else []:
+                if _reachable(member):
+                    queue_message(self.deps, uow, "event_reminder", member.email,
+                                  {**context, "member": member})  # fmt: skip
                     sent += 1
+            for session, shown in zip(sessions, context["sessions"], strict=True):
+                still = [
+                    r.member_id
+                    for r in registrations[session.id]
+                    if r.status is RegistrationStatus.CONFIRMED
+                ]
+                for member in uow.members.list({"id": still}) if still else []:
+                    if member.email and not member.erased:
+                        queue_message(self.deps, uow, "event_registered_reminder", member.email,
+                                      {**context, "session": shown, "member": member})  # fmt: skip
+                        sent += 1
             mark_task(uow, event, TaskKind.REMINDER)
         return sent
 
@@ -148,3 +160,13 @@ class EventMailService:
                 sent += 1
             mark_task(uow, event, TaskKind.CERTIFICATES)
         return sent
+
+
+def _reachable(member: Member) -> bool:
+    """Someone a relance may still reach (MEM-14): an address, not departed, opted out or erased."""
+    return bool(
+        member.email
+        and member.lifecycle is not Lifecycle.DEPARTED
+        and not member.invitations_opt_out
+        and not member.erased
+    )
