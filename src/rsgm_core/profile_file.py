@@ -18,8 +18,6 @@ from typing import Any, TypeVar
 import attrs
 
 from rsgm_core.domain.profile import AccessMode, CdgIdentity, CharterChange, Policies
-from rsgm_core.domain.profile_reader import Reader as _Reader
-from rsgm_core.domain.profile_reader import rule_of
 from rsgm_core.domain.tariffs import (
     MANDATORY_MISSION,
     REFERENCE_CATALOGUE,
@@ -30,6 +28,8 @@ from rsgm_core.domain.tariffs import (
 )
 from rsgm_core.domain.territory import validate_departement_code
 from rsgm_core.errors import ConfigurationError, RsgmError
+from rsgm_core.profile_reader import Reader as _Reader
+from rsgm_core.profile_reader import rule_of
 from rsgm_core.settings import Settings
 
 __all__ = [

@@ -27,6 +27,7 @@ CORE_MODULES = {
     "rsgm_core.errors",
     "rsgm_core.settings",
     "rsgm_core.profile_file",
+    "rsgm_core.profile_reader",
     "rsgm_core.hookspecs",
     "rsgm_core.plugin_manager",
     "rsgm_core.serialization",
