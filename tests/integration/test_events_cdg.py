@@ -307,3 +307,19 @@ def test_a_member_s_lifecycle_is_kept_by_the_invitation_MEM_14(
     app.event_mail.send_invitations(plan(app))
     # An event invitation is not the MEM-4 invitation to join the network.
     assert app.members.get(people["prospect_small"]).lifecycle is Lifecycle.PROSPECT
+
+
+def test_a_certificate_needs_who_signs_it_EVT_6(cdg77: App) -> None:
+    """A profile written by ``rsgm init`` may not name the place and signatory yet: the
+    certificate is refused naming the keys to add, never signed by nobody."""
+    import attrs
+
+    from rsgm_core import ConfigurationError
+    from rsgm_core.render.event_documents import certificate_identity
+
+    assert cdg77.settings.cdg is not None
+    unsigned = attrs.evolve(cdg77.settings.cdg, place=None, signatory_name=None)
+    with pytest.raises(ConfigurationError, match=r"cdg\.lieu, cdg\.signataire") as caught:
+        certificate_identity(unsigned)
+    assert "[cdg]" in str(caught.value)
+    assert certificate_identity(cdg77.settings.cdg) is cdg77.settings.cdg

@@ -106,6 +106,7 @@ def certificate_identity(cdg: CdgIdentity | None) -> CdgIdentity:
             rule="EVT-6",
             value="[cdg]",
         )
+    cdg.signature_block()  # a place, a signatory and a title, or the [cdg] keys to add
     return cdg
 
 
