@@ -87,7 +87,7 @@ class EventMailService:
             ]
             sent = 0
             for member in uow.members.list({"id": silent}) if silent else []:
-                if _reachable(member):
+                if member.email and _reachable(member):
                     queue_message(self.deps, uow, "event_reminder", member.email,
                                   {**context, "member": member})  # fmt: skip
                     sent += 1
