@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["Deps"]
 
 log = logging.getLogger("rsgm.transaction")
+log_outbox = logging.getLogger("rsgm.outbox")
 
 
 @attrs.frozen
@@ -65,16 +66,8 @@ class Deps:
             uow.commit()
         # The write is committed: a failure from here on is logged, never raised to the caller,
         # who would otherwise retry a write that happened; every observer still runs.
-        if uow.queued_messages and self.settings.plugin("outbox").get("deliver_after_commit", True):
-            from rsgm_core.services.outbox import OutboxService
-
-            try:
-                OutboxService(self).deliver_due()  # before observers: a failing one strands nothing
-            except Exception:
-                log.exception(
-                    "échec de la remise des messages après validation ; ils restent en attente "
-                    "pour la prochaine tournée (rsgm outbox send)"
-                )
+        if uow.queued_ids:
+            self._deliver_queued(uow.queued_ids)
         for callback in uow.after_commit:
             try:
                 callback()
@@ -83,6 +76,28 @@ class Deps:
                     "l'observateur %s a échoué après validation ; les données sont enregistrées",
                     _name(callback),
                 )
+
+    def _deliver_queued(self, ids: list[str]) -> None:
+        """After a commit: deliver the messages this transaction queued, and only those (NOT-3),
+        then say in French what did not leave, on the ``rsgm.outbox`` logger (a command shows
+        its warnings on standard error)."""
+        queued = len(ids)
+        if not self.settings.plugin("outbox").get("deliver_after_commit", True):
+            log_outbox.info("%d message(s) mis en file, envoyés par « rsgm outbox send »", queued)
+            return
+        from rsgm_core.services.outbox import OutboxService
+
+        try:
+            # Before the observers: a failing one strands nothing.
+            report = OutboxService(self).deliver(ids)
+        except Exception:
+            log.exception(
+                "échec de la remise des messages après validation ; ils restent en attente "
+                "pour la prochaine tournée (rsgm outbox send)"
+            )
+            return
+        if not report.complete:
+            log_outbox.warning("%d message(s) mis en file : %s", queued, report.summary())
 
     @contextmanager
     def read(self) -> Iterator[UnitOfWork]:

@@ -31,7 +31,14 @@ from rsgm_core.domain.messages import (
     mark_sent,
 )
 from rsgm_core.domain.outbox_policy import DeliveryPolicy, policy_from_options
-from rsgm_core.errors import DeliveryError, NotFoundError, PluginError, RsgmError, ValidationError
+from rsgm_core.errors import (
+    DeliveryError,
+    NotFoundError,
+    PluginError,
+    RsgmError,
+    RuleViolation,
+    ValidationError,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import deprecated as typed_deprecated
@@ -40,6 +47,7 @@ if TYPE_CHECKING:
     from rsgm_core.services.deps import Deps
 
 __all__ = [
+    "NO_TRANSPORT",
     "DeliveryReport",
     "OutboxService",
     "message_id_domain",
@@ -54,16 +62,45 @@ RATE_KEY = "outbox.rate"  # meta entry: the current hour and how many messages l
 DEFAULT_DOMAIN = "rsgm.invalid"
 
 
+#: Why a message stays queued when no notifier takes it (NOT-3): what to do, in French.
+NO_TRANSPORT = (
+    "aucun moyen d'envoi n'est configuré : renseignez la section [smtp] du profil "
+    "(voir docs/plugins/smtp.md), puis lancez « rsgm outbox send »"
+)
+
+
 @attrs.frozen
 class DeliveryReport:
     """What one delivery round did: the ids sent, failed for now, dead-lettered, resent after a
-    crash, and how many due messages it held back."""
+    crash, how many due messages it held back, and those left queued because no transport is
+    configured (NOT-3: never marked sent)."""
 
     sent: tuple[str, ...] = ()
     failed: tuple[str, ...] = ()  # temporary failures: still pending, with a next attempt time
     dead: tuple[str, ...] = ()  # permanent failures or attempts exhausted: in the dead-letter list
     resent: tuple[str, ...] = ()  # interrupted by a crash earlier, sent again with the same ID
     deferred: int = 0  # due but held back by the sending hours or the hourly limit
+    unsent: tuple[str, ...] = ()  # no transport configured: still pending, nothing attempted
+
+    @property
+    def complete(self) -> bool:
+        """Whether every message the round looked at was delivered."""
+        return not (self.failed or self.dead or self.unsent or self.deferred)
+
+    def summary(self) -> str:
+        """What was delivered, what waits and why, in French (for a command's output)."""
+        parts = [f"{len(self.sent)} message(s) envoyé(s)"]
+        if self.failed:
+            parts.append(
+                f"{len(self.failed)} en échec temporaire (conservé(s) pour un nouvel essai)"
+            )
+        if self.dead:
+            parts.append(f"{len(self.dead)} en échec définitif (rsgm outbox retry --dead)")
+        if self.deferred:
+            parts.append(f"{self.deferred} différé(s) (heures d'envoi ou limite horaire)")
+        if self.unsent:
+            parts.append(f"{len(self.unsent)} en attente, non envoyé(s) : {NO_TRANSPORT}")
+        return ", ".join(parts)
 
 
 OPTION_ENV = {  # for the `rsgm` command, whose settings are the defaults
@@ -172,8 +209,14 @@ class OutboxService:
 
     def deliver_due(self) -> DeliveryReport:
         """One round: every message whose back-off has elapsed, within the sending hours and the
-        hourly limit. Runs after each transaction and in ``rsgm outbox send``."""
+        hourly limit: what ``rsgm outbox send`` runs. Each message is claimed atomically before
+        it is sent, so any number of rounds at once deliver it once (NOT-3)."""
         return self._deliver(force=False)
+
+    def deliver(self, ids: Iterable[str]) -> DeliveryReport:
+        """A round over the messages ``ids`` only: what a commit runs for the messages its
+        transaction queued, never for the rest of the outbox (NOT-3)."""
+        return self._deliver(force=False, only=frozenset(ids))
 
     def retry_pending(self) -> DeliveryReport:
         """Every pending message now, back-off or not (sending hours and the hourly limit still
@@ -200,10 +243,53 @@ class OutboxService:
             uow.outbox.update_all(revived)
         return sorted(revived, key=lambda m: (m.created_at, m.id))
 
-    def _due(self, now: dt.datetime, force: bool) -> list[OutboxMessage]:
+    def resend(self, message_id: str, *, by: str) -> OutboxMessage:
+        """NOT-3: put back in the queue a message marked sent that never arrived (sent by a
+        notifier that only logged it, a mailbox that lost it); ``by`` names who asks, kept on the
+        message. The next round sends it again, with the same Message-ID."""
+        if not isinstance(by, str) or not by.strip():
+            raise ValidationError(
+                "renvoi d'un message : nommez la personne qui le demande (--par)",
+                rule="NOT-3",
+                value=by,
+            )
+        with self.deps.transaction() as uow:
+            message = uow.outbox.get(message_id)
+            if message.status is not MessageStatus.SENT:
+                # needs storage: the message's current status
+                raise RuleViolation(
+                    f"le message {message_id} n'est pas marqué envoyé (état "
+                    f"{message.status.value}) : rien à renvoyer",
+                    rule="NOT-3",
+                    value=message_id,
+                )
+            again = attrs.evolve(
+                message,
+                status=MessageStatus.PENDING,
+                attempts=0,
+                next_attempt_at=None,
+                sent_at=None,
+                last_error=None,
+                resent_by=by.strip(),
+            )
+            uow.outbox.update(again)
+        log.info("message %s remis en file pour un nouvel envoi par %s", message_id, by.strip())
+        return again
+
+    def _due(
+        self, now: dt.datetime, force: bool, only: frozenset[str] | None = None
+    ) -> list[OutboxMessage]:
         lease = self.policy.lease
+        waiting_status = (MessageStatus.PENDING, MessageStatus.SENDING)
         with self.deps.read() as uow:
-            waiting = uow.outbox.list({"status": (MessageStatus.PENDING, MessageStatus.SENDING)})
+            if only is None:
+                waiting = uow.outbox.list({"status": waiting_status})
+            else:
+                waiting = [
+                    m
+                    for key in sorted(only)
+                    if (m := uow.outbox.find(key)) is not None and m.status in waiting_status
+                ]
         due = [
             m
             for m in waiting
@@ -216,9 +302,9 @@ class OutboxService:
         ]
         return sorted(due, key=lambda m: (m.created_at, m.id))
 
-    def _deliver(self, *, force: bool) -> DeliveryReport:
+    def _deliver(self, *, force: bool, only: frozenset[str] | None = None) -> DeliveryReport:
         now = self.deps.now()
-        due = self._due(now, force)
+        due = self._due(now, force, only)
         if not due:
             return DeliveryReport()
         if not self.policy.window.allows(now.astimezone(self.deps.settings.zone)):
@@ -228,35 +314,95 @@ class OutboxService:
         failed: list[str] = []
         dead: list[str] = []
         resent: list[str] = []
-        for message in due[:budget]:
-            if message.status is MessageStatus.SENDING:
+        tried = 0
+        for index, seen in enumerate(due[:budget]):
+            message = self._claim(seen, now)
+            if message is None:
+                continue  # another round took it first: it is that round's to send
+            tried += 1
+            if seen.status is MessageStatus.SENDING:
                 log.warning(
                     "message %s interrompu pendant un envoi précédent : renvoyé avec le même "
                     "Message-ID %s, le destinataire l'a peut-être déjà reçu",
                     message.id,
                     message.message_id,
                 )
-                message = attrs.evolve(message, attempts=message.attempts + 1)
                 resent.append(message.id)
-            self._save(attrs.evolve(message, status=MessageStatus.SENDING, last_attempt_at=now))
             outcome = self._send(message)
-            self._save(outcome)
+            if outcome is None:  # no notifier took it: no transport is configured (NOT-3)
+                unsent = self._hold(message, due[index + 1 :])
+                self._spend(now, tried - 1)
+                return DeliveryReport(
+                    tuple(sent), tuple(failed), tuple(dead), tuple(resent), 0, tuple(unsent)
+                )
+            self._finish(message, outcome)
             {MessageStatus.SENT: sent, MessageStatus.DEAD: dead}.get(outcome.status, failed).append(
                 message.id
             )
-        self._spend(now, len(due[:budget]))
+        self._spend(now, tried)
         return DeliveryReport(
             tuple(sent), tuple(failed), tuple(dead), tuple(resent), len(due) - len(due[:budget])
         )
 
-    def _send(self, message: OutboxMessage) -> OutboxMessage:
+    def _claim(self, seen: OutboxMessage, now: dt.datetime) -> OutboxMessage | None:
+        """Take ``seen`` for this round, in one compare-and-set (NOT-3): only if it is still as
+        this round read it, so of two rounds that read it, one alone gets it. A message retaken
+        after an expired lease counts an attempt, so the claim of the round it was taken from
+        cannot match any more."""
+        retaken = seen.status is MessageStatus.SENDING
+        claimed = attrs.evolve(
+            seen,
+            status=MessageStatus.SENDING,
+            last_attempt_at=now,
+            attempts=seen.attempts + 1 if retaken else seen.attempts,
+        )
+        with self.deps.transaction() as uow:
+            taken = uow.outbox.update_if(claimed, {"status": seen.status, "attempts": seen.attempts})
+        return claimed if taken else None
+
+    def _finish(self, claimed: OutboxMessage, outcome: OutboxMessage) -> None:
+        # Each outcome commits on its own, so that a crash mid-round loses at most the message
+        # being sent (resent with the same Message-ID). Nothing is queued here, so the
+        # transaction never starts another delivery round.
+        with self.deps.transaction() as uow:
+            kept = uow.outbox.update_if(
+                outcome, {"status": MessageStatus.SENDING, "attempts": claimed.attempts}
+            )
+        if not kept:
+            log.warning(
+                "message %s : son envoi a duré plus que le bail (lease_seconds) et une autre "
+                "tournée l'a repris ; il a pu partir deux fois",
+                claimed.id,
+            )
+
+    def _hold(self, claimed: OutboxMessage, rest: Sequence[OutboxMessage]) -> list[str]:
+        """No transport: the claimed message goes back to the queue as it was, and it and the
+        rest of the round carry the reason (NOT-3: never marked sent); their ids."""
+        with self.deps.transaction() as uow:
+            uow.outbox.update_if(
+                attrs.evolve(
+                    claimed,
+                    status=MessageStatus.PENDING,
+                    last_error=NO_TRANSPORT,
+                    attempts=claimed.attempts,
+                ),
+                {"status": MessageStatus.SENDING, "attempts": claimed.attempts},
+            )
+            for message in rest:
+                if message.status is MessageStatus.PENDING and message.last_error != NO_TRANSPORT:
+                    uow.outbox.update_if(
+                        attrs.evolve(message, last_error=NO_TRANSPORT),
+                        {"status": MessageStatus.PENDING, "attempts": message.attempts},
+                    )
+        log.info("%d message(s) en attente : %s", 1 + len(rest), NO_TRANSPORT)
+        return [claimed.id, *(m.id for m in rest)]
+
+    def _send(self, message: OutboxMessage) -> OutboxMessage | None:
         permanent = False
         try:
             delivery = self.deps.hooks.send(message, self.deps.settings)
             if delivery is None:
-                raise PluginError(
-                    "aucune extension n'a pris le message en charge", value=message.id
-                )
+                return None
             if not isinstance(delivery, Delivery):
                 raise PluginError(f"résultat d'envoi inattendu : {delivery!r}", value=delivery)
             return mark_sent(message, at=self.deps.now(), delivery=delivery)
@@ -275,13 +421,6 @@ class OutboxService:
             retry_at=retry.next_attempt(at, attempts),
             dead=permanent or retry.exhausted(attempts),
         )
-
-    def _save(self, message: OutboxMessage) -> None:
-        # Each claim and each outcome commits on its own, so that a crash mid-round loses at most
-        # the message being sent (resent with the same Message-ID). Nothing is queued here, so
-        # the transaction never starts another delivery round.
-        with self.deps.transaction() as uow:
-            uow.outbox.update(message)
 
     def _budget(self, now: dt.datetime) -> int:
         """How many messages may still leave in the current clock hour."""
@@ -376,4 +515,5 @@ def queue_message(
     )
     uow.outbox.add(message)
     uow.queued_messages += 1
+    uow.queued_ids.append(key)
     return message
