@@ -20,6 +20,7 @@ from rsgm_core.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from rsgm_core.plugin_manager import Hooks
+    from rsgm_core.services.outbox import DeliveryReport
     from rsgm_core.ports import Storage, UnitOfWork
     from rsgm_core.settings import Settings
 
@@ -37,6 +38,9 @@ class Deps:
     hooks: Hooks
     settings: Settings
     clock: Callable[[], dt.datetime]
+    #: The report of the last delivery after a commit (one item at most): what a command says
+    #: of the messages it queued (NOT-3). See :attr:`OutboxService.last_delivery`.
+    deliveries: list[DeliveryReport] = attrs.field(factory=list, eq=False, repr=False)
 
     def now(self) -> dt.datetime:
         """The current zoned time from the clock (a naive one is a configuration error)."""
@@ -82,6 +86,7 @@ class Deps:
         then say in French what did not leave, on the ``rsgm.outbox`` logger (a command shows
         its warnings on standard error)."""
         queued = len(ids)
+        self.deliveries.clear()
         if not self.settings.plugin("outbox").get("deliver_after_commit", True):
             log_outbox.info("%d message(s) mis en file, envoyés par « rsgm outbox send »", queued)
             return
@@ -96,6 +101,7 @@ class Deps:
                 "pour la prochaine tournée (rsgm outbox send)"
             )
             return
+        self.deliveries[:] = [report]
         if not report.complete:
             log_outbox.warning("%d message(s) mis en file : %s", queued, report.summary())
 

@@ -205,6 +205,13 @@ class OutboxService:
         with self.deps.read() as uow:
             return uow.outbox.get(message_id)
 
+    @property
+    def last_delivery(self) -> DeliveryReport | None:
+        """What the delivery after the last commit that queued messages did with them, ``None``
+        when it did not run (``deliver_after_commit`` off, or it failed): how a command reports
+        what was delivered, failed or stays queued, rather than success (NOT-3)."""
+        return self.deps.deliveries[-1] if self.deps.deliveries else None
+
     # Delivery rounds
 
     def deliver_due(self) -> DeliveryReport:
