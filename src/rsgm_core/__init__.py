@@ -254,6 +254,9 @@ if TYPE_CHECKING:
     from rsgm_core.domain.town_hall import (
         TownHall,
     )
+    from rsgm_core.errors import (
+        DatabaseBusyError,
+    )
     from rsgm_core.plugin_manager import (
         Hooks,
     )
@@ -307,6 +310,7 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "DatabaseBusyError": "rsgm_core.errors",
     "example_profile": "rsgm_core.profile_file",
     "sample_census": "rsgm_core.profile_file",
     "AccessMode": "rsgm_core.domain.profile",
@@ -567,6 +571,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "ConsentScope",
     "Convention",
     "ConventionStatus",
+    "DatabaseBusyError",
     "Deadline",
     "DeadlineKind",
     "Decision",

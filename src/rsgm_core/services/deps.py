@@ -20,8 +20,8 @@ from rsgm_core.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from rsgm_core.plugin_manager import Hooks
-    from rsgm_core.services.outbox import DeliveryReport
     from rsgm_core.ports import Storage, UnitOfWork
+    from rsgm_core.services.outbox import DeliveryReport
     from rsgm_core.settings import Settings
 
 __all__ = ["Deps"]

@@ -364,7 +364,9 @@ class OutboxService:
             attempts=seen.attempts + 1 if retaken else seen.attempts,
         )
         with self.deps.transaction() as uow:
-            taken = uow.outbox.update_if(claimed, {"status": seen.status, "attempts": seen.attempts})
+            taken = uow.outbox.update_if(
+                claimed, {"status": seen.status, "attempts": seen.attempts}
+            )
         return claimed if taken else None
 
     def _finish(self, claimed: OutboxMessage, outcome: OutboxMessage) -> None:
