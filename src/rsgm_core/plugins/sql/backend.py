@@ -59,9 +59,10 @@ R = TypeVar("R")
 class SqlStorage(Storage):
     def __init__(self, url: str, *, upgrade: bool = True) -> None:
         self.url = normalise_url(url)
+        busy_timeout = _busy_timeout(self.url)  # checked first: the driver would only crash
         self.engine = make_engine(self.url)
-        if self.engine.dialect.name == "sqlite":
-            _set_busy_timeout(self.engine)
+        if busy_timeout is not None:
+            _set_busy_timeout(self.engine, busy_timeout)
         #: SQLite: pooled connections kept by the storage between units of work (see
         #: SqlUnitOfWork), so that a small one pays no pool checkout and checkin. Only with a
         #: pool that hands connections across threads (a file; not ``:memory:``'s one per thread).
@@ -173,22 +174,28 @@ class SqlStorage(Storage):
         self.engine.dispose()
 
 
-def _set_busy_timeout(engine: sa.Engine) -> None:
+def _busy_timeout(url: str) -> int | None:
     """``sqlite:///cdg79.db?timeout=5``: how many seconds a writer waits for the lock before
-    :class:`DatabaseBusyError` (30 by default, as the engine sets it)."""
-    value = engine.url.query.get("timeout")
+    :class:`DatabaseBusyError` (30 by default, as the engine sets it), in milliseconds."""
+    if not url.startswith("sqlite"):
+        return None
+    value = sa.engine.make_url(url).query.get("timeout")
     if value is None:
-        return
+        return None
     try:
-        milliseconds = int(float(str(value)) * 1000)
+        seconds = float(str(value))
     except ValueError:
+        seconds = float("nan")
+    if not 0 <= seconds <= 86_400:  # NaN fails this too
         raise StorageError(
-            f"délai d'attente illisible dans l'URL de la base : timeout={value!r} (en secondes)",
+            f"délai d'attente illisible dans l'URL de la base : timeout={value!r} (en secondes, "
+            "de 0 à 86400)",
             value=value,
-        ) from None
-    if milliseconds < 0:
-        raise StorageError(f"délai d'attente négatif : timeout={value!r}", value=value)
+        )
+    return int(seconds * 1000)
 
+
+def _set_busy_timeout(engine: sa.Engine, milliseconds: int) -> None:
     def on_connect(dbapi_connection: Any, _: Any) -> None:
         dbapi_connection.execute(f"PRAGMA busy_timeout = {milliseconds}")
 
