@@ -183,3 +183,11 @@ def test_queueing_without_delivery_after_commit_is_said_and_sends_nothing_NOT_1(
     assert "mis en file, envoyés par « rsgm outbox send »" in caplog.text
     member = Member("m-1", "É", "R")
     assert app.outbox.render("member_welcome", {"member": member, "commune": None}).subject
+
+
+def test_the_test_profiles_get_an_explicit_log_transport_NOT_3(url: str) -> None:
+    from tests.helpers import CDG79, with_log_transport
+
+    with rsgm_core.open(url, settings=with_log_transport(CDG79), clock=Clock()) as app:
+        assert app.outbox.get(welcome(app)).status is MessageStatus.SENT
+    assert with_log_transport(CDG79).cdg == CDG79.cdg and "log" not in CDG79.plugins
