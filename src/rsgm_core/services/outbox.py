@@ -1,13 +1,12 @@
 """The outbox (NOT-1): messages are queued inside the transaction of the change that causes them
-and delivered after it commits. Delivery is at least once: each message is claimed (``SENDING``)
-before it is handed to the notifier and marked after, both in their own small transactions, and
-its Message-ID is fixed when queued, so a resend after a crash carries the same identifier."""
+and delivered after it commits, the commit delivering only the messages it queued (NOT-3). The
+delivery rounds (:mod:`rsgm_core.services.outbox_round`) claim each message by one
+compare-and-set before sending it, so concurrent rounds send it once; its Message-ID is fixed when
+queued, so a resend after a crash carries the same identifier."""
 
 from __future__ import annotations
 
 import builtins
-import datetime as dt
-import json
 import logging
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,24 +20,19 @@ from rsgm_core.domain.enums import read_enum
 from rsgm_core.domain.members import validate_email
 from rsgm_core.domain.messages import (
     Attachment,
-    Delivery,
     MessageStatus,
     MessageTemplate,
     OutboxMessage,
     RenderedMessage,
     check_list_unsubscribe,
-    mark_failed,
-    mark_sent,
 )
 from rsgm_core.domain.outbox_policy import DeliveryPolicy, policy_from_options
 from rsgm_core.errors import (
-    DeliveryError,
     NotFoundError,
-    PluginError,
-    RsgmError,
     RuleViolation,
     ValidationError,
 )
+from rsgm_core.services.outbox_round import NO_TRANSPORT, DeliveryReport, DeliveryRound
 
 if TYPE_CHECKING:
     from typing_extensions import deprecated as typed_deprecated
@@ -58,49 +52,7 @@ __all__ = [
 
 log = logging.getLogger("rsgm.outbox")
 
-RATE_KEY = "outbox.rate"  # meta entry: the current hour and how many messages left in it
 DEFAULT_DOMAIN = "rsgm.invalid"
-
-
-#: Why a message stays queued when no notifier takes it (NOT-3): what to do, in French.
-NO_TRANSPORT = (
-    "aucun moyen d'envoi n'est configuré : renseignez la section [smtp] du profil "
-    "(voir docs/plugins/smtp.md), puis lancez « rsgm outbox send »"
-)
-
-
-@attrs.frozen
-class DeliveryReport:
-    """What one delivery round did: the ids sent, failed for now, dead-lettered, resent after a
-    crash, how many due messages it held back, and those left queued because no transport is
-    configured (NOT-3: never marked sent)."""
-
-    sent: tuple[str, ...] = ()
-    failed: tuple[str, ...] = ()  # temporary failures: still pending, with a next attempt time
-    dead: tuple[str, ...] = ()  # permanent failures or attempts exhausted: in the dead-letter list
-    resent: tuple[str, ...] = ()  # interrupted by a crash earlier, sent again with the same ID
-    deferred: int = 0  # due but held back by the sending hours or the hourly limit
-    unsent: tuple[str, ...] = ()  # no transport configured: still pending, nothing attempted
-
-    @property
-    def complete(self) -> bool:
-        """Whether every message the round looked at was delivered."""
-        return not (self.failed or self.dead or self.unsent or self.deferred)
-
-    def summary(self) -> str:
-        """What was delivered, what waits and why, in French (for a command's output)."""
-        parts = [f"{len(self.sent)} message(s) envoyé(s)"]
-        if self.failed:
-            parts.append(
-                f"{len(self.failed)} en échec temporaire (conservé(s) pour un nouvel essai)"
-            )
-        if self.dead:
-            parts.append(f"{len(self.dead)} en échec définitif (rsgm outbox retry --dead)")
-        if self.deferred:
-            parts.append(f"{self.deferred} différé(s) (heures d'envoi ou limite horaire)")
-        if self.unsent:
-            parts.append(f"{len(self.unsent)} en attente, non envoyé(s) : {NO_TRANSPORT}")
-        return ", ".join(parts)
 
 
 OPTION_ENV = {  # for the `rsgm` command, whose settings are the defaults
@@ -212,7 +164,10 @@ class OutboxService:
         what was delivered, failed or stays queued, rather than success (NOT-3)."""
         return self.deps.deliveries[-1] if self.deps.deliveries else None
 
-    # Delivery rounds
+    # Delivery rounds (rsgm_core.services.outbox_round)
+
+    def _deliver(self, *, force: bool, only: frozenset[str] | None = None) -> DeliveryReport:
+        return DeliveryRound(self.deps, self.policy).run(force=force, only=only)
 
     def deliver_due(self) -> DeliveryReport:
         """One round: every message whose back-off has elapsed, within the sending hours and the
@@ -283,184 +238,6 @@ class OutboxService:
         log.info("message %s remis en file pour un nouvel envoi par %s", message_id, by.strip())
         return again
 
-    def _due(
-        self, now: dt.datetime, force: bool, only: frozenset[str] | None = None
-    ) -> list[OutboxMessage]:
-        lease = self.policy.lease
-        waiting_status = (MessageStatus.PENDING, MessageStatus.SENDING)
-        with self.deps.read() as uow:
-            if only is None:
-                waiting = uow.outbox.list({"status": waiting_status})
-            else:
-                waiting = [
-                    m
-                    for key in sorted(only)
-                    if (m := uow.outbox.find(key)) is not None and m.status in waiting_status
-                ]
-        due = [
-            m
-            for m in waiting
-            if (
-                # A claim older than the lease belongs to a round that died mid-send.
-                (m.last_attempt_at is None or m.last_attempt_at + lease <= now)
-                if m.status is MessageStatus.SENDING
-                else force or m.next_attempt_at is None or m.next_attempt_at <= now
-            )
-        ]
-        return sorted(due, key=lambda m: (m.created_at, m.id))
-
-    def _deliver(self, *, force: bool, only: frozenset[str] | None = None) -> DeliveryReport:
-        now = self.deps.now()
-        due = self._due(now, force, only)
-        if not due:
-            return DeliveryReport()
-        if not self.policy.window.allows(now.astimezone(self.deps.settings.zone)):
-            return DeliveryReport(deferred=len(due))
-        budget = self._budget(now)
-        sent: list[str] = []
-        failed: list[str] = []
-        dead: list[str] = []
-        resent: list[str] = []
-        tried = 0
-        for index, seen in enumerate(due[:budget]):
-            message = self._claim(seen, now)
-            if message is None:
-                continue  # another round took it first: it is that round's to send
-            tried += 1
-            if seen.status is MessageStatus.SENDING:
-                log.warning(
-                    "message %s interrompu pendant un envoi précédent : renvoyé avec le même "
-                    "Message-ID %s, le destinataire l'a peut-être déjà reçu",
-                    message.id,
-                    message.message_id,
-                )
-                resent.append(message.id)
-            outcome = self._send(message)
-            if outcome is None:  # no notifier took it: no transport is configured (NOT-3)
-                unsent = self._hold(message, due[index + 1 :])
-                self._spend(now, tried - 1)
-                return DeliveryReport(
-                    tuple(sent), tuple(failed), tuple(dead), tuple(resent), 0, tuple(unsent)
-                )
-            self._finish(message, outcome)
-            {MessageStatus.SENT: sent, MessageStatus.DEAD: dead}.get(outcome.status, failed).append(
-                message.id
-            )
-        self._spend(now, tried)
-        return DeliveryReport(
-            tuple(sent), tuple(failed), tuple(dead), tuple(resent), len(due) - len(due[:budget])
-        )
-
-    def _claim(self, seen: OutboxMessage, now: dt.datetime) -> OutboxMessage | None:
-        """Take ``seen`` for this round, in one compare-and-set (NOT-3): only if it is still as
-        this round read it, so of two rounds that read it, one alone gets it. A message retaken
-        after an expired lease counts an attempt, so the claim of the round it was taken from
-        cannot match any more."""
-        retaken = seen.status is MessageStatus.SENDING
-        claimed = attrs.evolve(
-            seen,
-            status=MessageStatus.SENDING,
-            last_attempt_at=now,
-            attempts=seen.attempts + 1 if retaken else seen.attempts,
-        )
-        with self.deps.transaction() as uow:
-            taken = uow.outbox.update_if(
-                claimed, {"status": seen.status, "attempts": seen.attempts}
-            )
-        return claimed if taken else None
-
-    def _finish(self, claimed: OutboxMessage, outcome: OutboxMessage) -> None:
-        # Each outcome commits on its own, so that a crash mid-round loses at most the message
-        # being sent (resent with the same Message-ID). Nothing is queued here, so the
-        # transaction never starts another delivery round.
-        with self.deps.transaction() as uow:
-            kept = uow.outbox.update_if(
-                outcome, {"status": MessageStatus.SENDING, "attempts": claimed.attempts}
-            )
-        if not kept:
-            log.warning(
-                "message %s : son envoi a duré plus que le bail (lease_seconds) et une autre "
-                "tournée l'a repris ; il a pu partir deux fois",
-                claimed.id,
-            )
-
-    def _hold(self, claimed: OutboxMessage, rest: Sequence[OutboxMessage]) -> list[str]:
-        """No transport: the claimed message goes back to the queue as it was, and it and the
-        rest of the round carry the reason (NOT-3: never marked sent); their ids."""
-        with self.deps.transaction() as uow:
-            uow.outbox.update_if(
-                attrs.evolve(
-                    claimed,
-                    status=MessageStatus.PENDING,
-                    last_error=NO_TRANSPORT,
-                    attempts=claimed.attempts,
-                ),
-                {"status": MessageStatus.SENDING, "attempts": claimed.attempts},
-            )
-            for message in rest:
-                if message.status is MessageStatus.PENDING and message.last_error != NO_TRANSPORT:
-                    uow.outbox.update_if(
-                        attrs.evolve(message, last_error=NO_TRANSPORT),
-                        {"status": MessageStatus.PENDING, "attempts": message.attempts},
-                    )
-        log.info("%d message(s) en attente : %s", 1 + len(rest), NO_TRANSPORT)
-        return [claimed.id, *(m.id for m in rest)]
-
-    def _send(self, message: OutboxMessage) -> OutboxMessage | None:
-        permanent = False
-        try:
-            delivery = self.deps.hooks.send(message, self.deps.settings)
-            if delivery is None:
-                return None
-            if not isinstance(delivery, Delivery):
-                raise PluginError(f"résultat d'envoi inattendu : {delivery!r}", value=delivery)
-            return mark_sent(message, at=self.deps.now(), delivery=delivery)
-        except Exception as exc:  # any failure of a notifier keeps the message (NOT-1)
-            permanent = isinstance(exc, DeliveryError) and exc.permanent
-            detail = exc.message if isinstance(exc, RsgmError) else f"{type(exc).__name__}: {exc}"
-        at = self.deps.now()
-        attempts = message.attempts + 1
-        retry = self.policy.retry
-        if not permanent and retry.exhausted(attempts):
-            detail = f"{detail} (abandon après {attempts} essais)"
-        return mark_failed(
-            message,
-            at=at,
-            error=detail,
-            retry_at=retry.next_attempt(at, attempts),
-            dead=permanent or retry.exhausted(attempts),
-        )
-
-    def _budget(self, now: dt.datetime) -> int:
-        """How many messages may still leave in the current clock hour."""
-        limit = self.policy.max_per_hour
-        if limit is None:
-            return 1 << 62
-        hour, spent = self._rate()
-        return max(limit - (spent if hour == _hour(now) else 0), 0)
-
-    def _rate(self) -> tuple[str, int]:
-        with self.deps.read() as uow:
-            entry = uow.meta.find(RATE_KEY)
-        if entry is None:
-            return "", 0
-        value = json.loads(entry.value)
-        return str(value["hour"]), int(value["count"])
-
-    def _spend(self, now: dt.datetime, count: int) -> None:
-        if self.policy.max_per_hour is None or count == 0:
-            return
-        from rsgm_core.domain.census import MetaEntry
-
-        hour, spent = self._rate()
-        spent = spent + count if hour == _hour(now) else count
-        entry = MetaEntry(RATE_KEY, json.dumps({"hour": _hour(now), "count": spent}))
-        with self.deps.transaction() as uow:
-            if uow.meta.find(RATE_KEY) is None:
-                uow.meta.add(entry)
-            else:
-                uow.meta.update(entry)
-
     if TYPE_CHECKING:  # the former names, attached below at run time: typed for a caller's checker
 
         @typed_deprecated("use app.outbox.list_messages(status=…)")
@@ -485,10 +262,6 @@ deprecated_aliases(OutboxService, deliver_pending="retry_pending")
 def parse_status(value: MessageStatus | str) -> MessageStatus:
     """A :class:`MessageStatus` or its value (``"dead"``), else a :class:`ValidationError`."""
     return read_enum(MessageStatus, value, "état de message inconnu", rule="NOT-1")
-
-
-def _hour(now: dt.datetime) -> str:
-    return now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H")
 
 
 def queue_message(
