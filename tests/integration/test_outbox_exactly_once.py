@@ -184,3 +184,23 @@ def test_after_commit_delivery_leaves_the_rest_of_the_outbox_alone_NOT_3(
     assert {app.outbox.get(key).status for key in waiting} == {MessageStatus.PENDING}
     report = app.outbox.last_delivery
     assert report is not None and report.sent == (welcome.id,) and report.complete
+
+
+def test_concurrent_rounds_share_the_hourly_limit_NOT_1(
+    url: str, server: tuple[Server, int], opened: list[App]
+) -> None:
+    """Each round reserves its share of the hour before sending: four at once send 50, not 200."""
+    handler, port = server
+    first = open_app(url, port, opened, deliver_after_commit=False, max_per_hour=50)
+    queue_many(first, 120)
+    if url.startswith("memory"):
+        senders = [first] * 4
+    else:
+        senders = [open_app(url, port, opened, max_per_hour=50) for _ in range(4)]
+    reports = in_threads(*(app.outbox.deliver_due for app in senders))
+    counts = delivered(handler)
+    assert len(counts) == 50 and set(counts.values()) == {1}
+    assert sum(len(r.sent) for r in reports) == 50  # type: ignore[attr-defined]
+    assert all(r.deferred for r in reports)  # type: ignore[attr-defined]
+    pending = first.outbox.list_messages(status=MessageStatus.PENDING)
+    assert len(pending) == 70 and {m.attempts for m in pending} == {0}

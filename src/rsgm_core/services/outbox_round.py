@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -115,7 +115,7 @@ class DeliveryRound:
             return DeliveryReport()
         if not self.policy.window.allows(now.astimezone(self.deps.settings.zone)):
             return DeliveryReport(deferred=len(due))
-        budget = self._budget(now)
+        budget = self._reserve(now, len(due))
         sent: list[str] = []
         failed: list[str] = []
         dead: list[str] = []
@@ -137,7 +137,7 @@ class DeliveryRound:
             outcome = self._send(message)
             if outcome is None:  # no notifier took it: no transport is configured (NOT-3)
                 unsent = self._hold(message, due[index + 1 :])
-                self._spend(now, tried - 1)
+                self._refund(now, budget - (tried - 1))
                 return DeliveryReport(
                     tuple(sent), tuple(failed), tuple(dead), tuple(resent), 0, tuple(unsent)
                 )
@@ -145,7 +145,7 @@ class DeliveryRound:
             {MessageStatus.SENT: sent, MessageStatus.DEAD: dead}.get(outcome.status, failed).append(
                 message.id
             )
-        self._spend(now, tried)
+        self._refund(now, budget - tried)
         return DeliveryReport(
             tuple(sent), tuple(failed), tuple(dead), tuple(resent), len(due) - len(due[:budget])
         )
@@ -230,35 +230,38 @@ class DeliveryRound:
             dead=permanent or retry.exhausted(attempts),
         )
 
-    def _budget(self, now: dt.datetime) -> int:
-        """How many messages may still leave in the current clock hour."""
+    # The hourly limit: a round reserves its share of the hour's budget before sending and gives
+    # back what it did not use (messages another round took, no transport), each in one write
+    # transaction, which every backend serialises: concurrent rounds never exceed the limit.
+
+    def _reserve(self, now: dt.datetime, wanted: int) -> int:
+        """How many of ``wanted`` messages may leave in the current clock hour, counted spent."""
         limit = self.policy.max_per_hour
         if limit is None:
-            return 1 << 62
-        hour, spent = self._rate()
-        return max(limit - (spent if hour == _hour(now) else 0), 0)
+            return wanted
+        return self._count(now, lambda spent: min(wanted, max(limit - spent, 0)))
 
-    def _rate(self) -> tuple[str, int]:
-        with self.deps.read() as uow:
-            entry = uow.meta.find(RATE_KEY)
-        if entry is None:
-            return "", 0
-        value = json.loads(entry.value)
-        return str(value["hour"]), int(value["count"])
+    def _refund(self, now: dt.datetime, unused: int) -> None:
+        if self.policy.max_per_hour is not None and unused > 0:
+            self._count(now, lambda spent: -min(unused, spent))
 
-    def _spend(self, now: dt.datetime, count: int) -> None:
-        if self.policy.max_per_hour is None or count == 0:
-            return
+    def _count(self, now: dt.datetime, change: Callable[[int], int]) -> int:
+        """Add ``change(spent)`` to the hour's count, in one transaction; the amount added."""
         from rsgm_core.domain.census import MetaEntry
 
-        hour, spent = self._rate()
-        spent = spent + count if hour == _hour(now) else count
-        entry = MetaEntry(RATE_KEY, json.dumps({"hour": _hour(now), "count": spent}))
         with self.deps.transaction() as uow:
-            if uow.meta.find(RATE_KEY) is None:
-                uow.meta.add(entry)
-            else:
-                uow.meta.update(entry)
+            entry = uow.meta.find(RATE_KEY)
+            value: dict[str, Any] = (
+                json.loads(entry.value) if entry is not None else {"hour": "", "count": 0}
+            )
+            spent = int(value["count"]) if value["hour"] == _hour(now) else 0
+            delta = change(spent)
+            if delta:
+                stored = MetaEntry(
+                    RATE_KEY, json.dumps({"hour": _hour(now), "count": spent + delta})
+                )
+                (uow.meta.add if entry is None else uow.meta.update)(stored)
+        return delta
 
 
 def _hour(now: dt.datetime) -> str:
