@@ -44,12 +44,15 @@ if TYPE_CHECKING:
     )
     from rsgm_core.domain.access_records import (
         AbuseReport,
+        AccessRequest,
         Agreement,
         AgreementParty,
         CdgStaff,
         EmployerNotice,
         NoticeKind,
         PlatformExport,
+        RequestStatus,
+        Suspension,
     )
     from rsgm_core.domain.activation import (
         Helper,
@@ -67,8 +70,12 @@ if TYPE_CHECKING:
         Survey,
         SurveyAnswer,
     )
+    from rsgm_core.domain.audience import (
+        EventAudience,
+    )
     from rsgm_core.domain.billing import (
         Intervention,
+        InterventionRequest,
         Invoice,
         InvoiceLine,
         Trainee,
@@ -89,11 +96,13 @@ if TYPE_CHECKING:
         CensusReport,
         CommuneRow,
         GroupSummary,
+        HorsRessort,
     )
     from rsgm_core.domain.charters import (
         Capacity,
         CharterStatus,
         CharterVersion,
+        Signatories,
         Signature,
         SpaceKind,
     )
@@ -101,6 +110,7 @@ if TYPE_CHECKING:
         Convention,
         Deadline,
         DeadlineKind,
+        Deliberation,
         Notice,
         Party,
     )
@@ -181,6 +191,7 @@ if TYPE_CHECKING:
         NewPosition,
         Position,
         Status,
+        WorkTimeExcess,
     )
     from rsgm_core.domain.messages import (
         Attachment,
@@ -214,7 +225,9 @@ if TYPE_CHECKING:
         Policies,
     )
     from rsgm_core.domain.tariffs import (
+        MANDATORY_MISSION,
         REFERENCE_CATALOGUE,
+        CatalogueColumn,
         CommunePopulation,
         Membership,
         Rounding,
@@ -310,6 +323,17 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "CatalogueColumn": "rsgm_core.domain.tariffs",
+    "MANDATORY_MISSION": "rsgm_core.domain.tariffs",
+    "Deliberation": "rsgm_core.domain.conventions",
+    "InterventionRequest": "rsgm_core.domain.billing",
+    "HorsRessort": "rsgm_core.domain.census_report",
+    "EventAudience": "rsgm_core.domain.audience",
+    "WorkTimeExcess": "rsgm_core.domain.members",
+    "Signatories": "rsgm_core.domain.charters",
+    "AccessRequest": "rsgm_core.domain.access_records",
+    "RequestStatus": "rsgm_core.domain.access_records",
+    "Suspension": "rsgm_core.domain.access_records",
     "DatabaseBusyError": "rsgm_core.errors",
     "example_profile": "rsgm_core.profile_file",
     "sample_census": "rsgm_core.profile_file",
@@ -527,6 +551,7 @@ def __dir__() -> list[str]:
 __all__ = [  # noqa: RUF022 - the public names, sorted
     "AbuseReport",
     "AccessMode",
+    "AccessRequest",
     "AdviceRequest",
     "Agent",
     "Agreement",
@@ -540,6 +565,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "AttendanceSource",
     "Cancellation",
     "Capacity",
+    "CatalogueColumn",
     "CdgExport",
     "CdgIdentity",
     "CdgStaff",
@@ -576,6 +602,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "DeadlineKind",
     "Decision",
     "DelegatedCommune",
+    "Deliberation",
     "Delivery",
     "DeliveryError",
     "DeliveryReport",
@@ -589,6 +616,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "EpciCoverage",
     "EpciKind",
     "Event",
+    "EventAudience",
     "EventDetails",
     "EventFigures",
     "EventFormat",
@@ -603,14 +631,17 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "GroupSummary",
     "Helper",
     "Hooks",
+    "HorsRessort",
     "ImportReport",
     "ImportResult",
     "Indicator",
     "Intervention",
+    "InterventionRequest",
     "Invoice",
     "InvoiceLine",
     "Lifecycle",
     "LoweredRole",
+    "MANDATORY_MISSION",
     "Member",
     "Membership",
     "MessageStatus",
@@ -664,6 +695,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "RenderedMessage",
     "ReportObjective",
     "Repository",
+    "RequestStatus",
     "Resource",
     "ResourceAttachment",
     "ResourceKind",
@@ -687,6 +719,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "SessionPlan",
     "Settings",
     "SignInSheet",
+    "Signatories",
     "Signature",
     "SoftwareUse",
     "SourceDataError",
@@ -701,6 +734,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "SurveyDue",
     "SurveyKind",
     "SurveyResults",
+    "Suspension",
     "Table",
     "TariffGrid",
     "Task",
@@ -717,6 +751,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "ViewerRole",
     "Vocabulary",
     "Where",
+    "WorkTimeExcess",
     "WorkingCalendar",
     "__version__",
     "default_url",

@@ -22,10 +22,12 @@ from typing import Any, Generic, Self, TypeVar
 from rsgm_core.domain.access import Grant, Sanction, Space
 from rsgm_core.domain.access_records import (
     AbuseReport,
+    AccessRequest,
     Agreement,
     CdgStaff,
     EmployerNotice,
     PlatformExport,
+    Suspension,
 )
 from rsgm_core.domain.advice import AdviceRequest
 from rsgm_core.domain.animation import Newsletter, RecurringSeries, Survey, SurveyAnswer
@@ -296,6 +298,8 @@ class UnitOfWork(abc.ABC):
     sanctions: Repository[Sanction]
     employer_notices: Repository[EmployerNotice]
     platform_exports: Repository[PlatformExport]
+    access_requests: Repository[AccessRequest]
+    suspensions: Repository[Suspension]
     resources: Repository[Resource]
     resource_attachments: Repository[Attachment]
     resource_followers: Repository[Follower]

@@ -8,8 +8,9 @@ grid is a :class:`~rsgm_core.errors.ConfigurationError` naming the file, the key
 
 from __future__ import annotations
 
+import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,17 +18,28 @@ from typing import Any, TypeVar
 import attrs
 
 from rsgm_core.domain.profile import AccessMode, CdgIdentity, CharterChange, Policies
+from rsgm_core.domain.profile_reader import Reader as _Reader
+from rsgm_core.domain.profile_reader import rule_of
 from rsgm_core.domain.tariffs import (
+    MANDATORY_MISSION,
     REFERENCE_CATALOGUE,
     Rounding,
     ServiceKind,
     Stratum,
     TariffGrid,
 )
+from rsgm_core.domain.territory import validate_departement_code
 from rsgm_core.errors import ConfigurationError, RsgmError
 from rsgm_core.settings import Settings
 
-__all__ = ["PROFILE_NAME", "example_profile", "parse_profile", "read_profile", "sample_census"]
+__all__ = [
+    "PROFILE_NAME",
+    "example_profile",
+    "parse_profile",
+    "read_profile",
+    "rule_of",
+    "sample_census",
+]
 
 PROFILE_NAME = "rsgm.toml"
 
@@ -62,95 +74,16 @@ _SECTIONS = (
 )  # fmt: skip
 
 
-class _Reader:
-    """Walks the parsed TOML, remembering where it is so that every error names the key's path."""
-
-    def __init__(self, name: str, folder: Path) -> None:
-        self.name = name
-        self.folder = folder
-
-    def fail(self, path: str, why: str, value: object = None) -> ConfigurationError:
-        return ConfigurationError(f"profil {self.name} : {path} : {why}", value=value)
-
-    def table(
-        self, data: Any, path: str, known: tuple[str, ...] | Mapping[str, Any]
-    ) -> dict[str, Any]:
-        if not isinstance(data, dict):
-            raise self.fail(path, f"une table est attendue, pas {data!r}", data)
-        unknown = sorted(set(data) - set(known))
-        if unknown:
-            raise self.fail(
-                f"{path}.{unknown[0]}" if path else unknown[0],
-                f"clé inconnue (clés permises : {', '.join(known)})",
-                unknown[0],
-            )
-        return data
-
-    def get(
-        self, data: Mapping[str, Any], path: str, key: str, kind: type[T], default: Any = ...
-    ) -> T:
-        where = f"{path}.{key}" if path else key
-        if key not in data:
-            if default is ...:
-                raise self.fail(where, "clé obligatoire manquante")
-            return default
-        value = data[key]
-        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-            raise self.fail(where, f"un nombre entier est attendu, pas {value!r}", value)
-        if kind is str and not isinstance(value, str):
-            raise self.fail(where, f"un texte entre guillemets est attendu, pas {value!r}", value)
-        if kind is bool and not isinstance(value, bool):
-            raise self.fail(where, f"true ou false est attendu, pas {value!r}", value)
-        if kind is list and not isinstance(value, list):
-            raise self.fail(where, f"une liste [ … ] est attendue, pas {value!r}", value)
-        if kind is dict and not isinstance(value, dict):
-            raise self.fail(where, f"une table {{ … }} est attendue, pas {value!r}", value)
-        return value
-
-    def money(self, data: Mapping[str, Any], path: str, key: str) -> str | int:
-        value = data.get(key)
-        where = f"{path}.{key}"
-        if key not in data:
-            raise self.fail(where, "clé obligatoire manquante")
-        if isinstance(value, float):
-            raise self.fail(
-                where,
-                f"montant écrit en nombre à virgule : écrivez-le entre guillemets (« {value} »), "
-                "pour qu'il soit exact au centime",
-                value,
-            )
-        if isinstance(value, bool) or not isinstance(value, int | str):
-            raise self.fail(where, f"un montant est attendu, pas {value!r}", value)
-        if (isinstance(value, int) and value <= 0) or (
-            isinstance(value, str) and value.strip().startswith("-")
-        ):
-            raise self.fail(where, f"un montant positif est attendu, pas {value!r}", value)
-        return value
-
-    def path_of(self, data: Mapping[str, Any], path: str, key: str) -> Path | None:
-        text = self.get(data, path, key, str, None)
-        if text is None:
-            return None
-        found = (self.folder / text).resolve()
-        if not found.is_file():
-            raise self.fail(f"{path}.{key}", f"fichier introuvable : {found}", text)
-        return found
-
-    def build(self, path: str, make: Callable[[], T]) -> T:
-        """Run a constructor whose own checks raise ``RsgmError``, naming ``path`` in the error."""
-        try:
-            return make()
-        except ConfigurationError:
-            raise
-        except RsgmError as exc:
-            rule = f" ({exc.rule})" if getattr(exc, "rule", None) else ""
-            raise self.fail(path, f"{exc}{rule}", getattr(exc, "value", None)) from None
-
-
-def read_profile(path: Path) -> Settings:
-    """The settings of the profile file at ``path``; a missing or unreadable file is an error."""
+def read_profile(path: Path, *, named_by: str = "") -> Settings:
+    """The settings of the profile file at ``path``; a missing or unreadable file is an error.
+    ``named_by`` says where the path came from (``--config``), for the message."""
     if not path.is_file():
-        raise ConfigurationError(f"profil introuvable : {path}", value=str(path))
+        origin = f" (nommé par {named_by})" if named_by else ""
+        raise ConfigurationError(
+            f"profil introuvable : {path}{origin} ; vérifiez le chemin, ou créez le profil avec "
+            "« rsgm init »",
+            value=str(path),
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -169,17 +102,13 @@ def parse_profile(text: str, *, folder: Path, name: str, source: Path | None = N
     cdg = _identity(reader, data["cdg"]) if "cdg" in data else None
     territory = reader.table(data.get("territoire", {}), "territoire",
                              ("departements", "public_cible", "reseau_par_departement"))  # fmt: skip
-    departements = reader.get(territory, "territoire", "departements", list, [])
-    for index, code in enumerate(departements):
-        if not isinstance(code, str):
-            raise reader.fail(
-                f"territoire.departements[{index}]",
-                f'un code entre guillemets est attendu (par exemple "0{code}" ou "{code}"), '
-                f"pas {code!r}",
-                code,
-            )
+    departements = _departements(reader, territory)
     policies = _policies(reader, data, territory)
     regional = reader.table(data.get("regional", {}), "regional", ("langue", "fuseau"))
+    locale = reader.get(regional, "regional", "langue", str, "fr_FR")
+    timezone = reader.get(regional, "regional", "fuseau", str, "Europe/Paris")
+    reader.build("regional.langue", lambda: Settings(locale=locale))
+    reader.build("regional.fuseau", lambda: Settings(timezone=timezone))
     base = reader.table(data.get("base", {}), "base", ("url",))
     database = reader.get(base, "base", "url", str, None)
     if database and "://" not in database:
@@ -192,8 +121,8 @@ def parse_profile(text: str, *, folder: Path, name: str, source: Path | None = N
     return reader.build(
         "territoire.departements",
         lambda: Settings(
-            locale=reader.get(regional, "regional", "langue", str, "fr_FR"),
-            timezone=reader.get(regional, "regional", "fuseau", str, "Europe/Paris"),
+            locale=locale,
+            timezone=timezone,
             plugins=plugins,
             cdg=cdg,
             departements=tuple(departements),
@@ -205,10 +134,36 @@ def parse_profile(text: str, *, folder: Path, name: str, source: Path | None = N
     )
 
 
+def _departements(reader: _Reader, territory: Mapping[str, Any]) -> list[str]:
+    """TER-7: the departments of the CDG's territory, each a known code, none twice."""
+    departements = reader.get(territory, "territoire", "departements", list, [])
+    for index, code in enumerate(departements):
+        where = f"territoire.departements[{index}]"
+        if not isinstance(code, str):
+            raise reader.fail(
+                where,
+                f'un code entre guillemets est attendu (par exemple "0{code}" ou "{code}"), '
+                f"pas {code!r}",
+                code,
+            )
+        try:
+            validate_departement_code(code)
+        except RsgmError:
+            raise reader.fail(
+                where, f"département inconnu : {code!r} (01 à 95, 2A, 2B ou 971 à 978)", code
+            ) from None
+        if code in departements[:index]:
+            raise reader.fail(where, f"département en double : {code!r}", code)
+    return departements
+
+
 def _identity(reader: _Reader, data: Any) -> CdgIdentity:
     keys = ("nom", "nom_court", "code", "lieu", "signataire", "qualite_signataire", "adresse",
             "siret", "courriel", "logo", "signature")  # fmt: skip
     table = reader.table(data, "cdg", keys)
+    for key in ("nom", "nom_court", "code", "lieu", "signataire", "qualite_signataire"):
+        if isinstance(table.get(key), str) and not table[key].strip():
+            raise reader.fail(f"cdg.{key}", "texte vide : écrivez la valeur ou retirez la clé", "")
     short_name = reader.get(table, "cdg", "nom_court", str)
     code = reader.get(table, "cdg", "code", str, "".join(short_name.lower().split()))
     return reader.build(
@@ -217,9 +172,9 @@ def _identity(reader: _Reader, data: Any) -> CdgIdentity:
             name=reader.get(table, "cdg", "nom", str),
             short_name=short_name,
             code=code,
-            place=reader.get(table, "cdg", "lieu", str),
-            signatory_name=reader.get(table, "cdg", "signataire", str),
-            signatory_title=reader.get(table, "cdg", "qualite_signataire", str),
+            place=reader.get(table, "cdg", "lieu", str, None),
+            signatory_name=reader.get(table, "cdg", "signataire", str, None),
+            signatory_title=reader.get(table, "cdg", "qualite_signataire", str, None),
             address=reader.get(table, "cdg", "adresse", str, ""),
             siret=_siret(reader, table),
             email=reader.get(table, "cdg", "courriel", str, None),
@@ -292,6 +247,8 @@ def _plugins(reader: _Reader, data: Mapping[str, Any]) -> dict[str, dict[str, An
         if section in data:
             table = reader.table(data[section], section, tuple(keys))
             plugins[plugin] = {keys[key]: value for key, value in table.items()}
+    if "outbox" in plugins:
+        _check_outbox(reader, plugins["outbox"])
     extensions = data.get("extensions", {})
     if not isinstance(extensions, dict):
         raise reader.fail("extensions", f"une table est attendue, pas {extensions!r}", extensions)
@@ -300,7 +257,7 @@ def _plugins(reader: _Reader, data: Mapping[str, Any]) -> dict[str, dict[str, An
             raise reader.fail(
                 f"extensions.{name}", f"une table est attendue, pas {options!r}", options
             )
-        if name in plugins:
+        if name in ("smtp", "outbox"):
             raise reader.fail(
                 f"extensions.{name}",
                 f"les options de « {name} » se règlent dans la section [{'envoi' if name == 'outbox' else name}]",
@@ -308,6 +265,22 @@ def _plugins(reader: _Reader, data: Mapping[str, Any]) -> dict[str, dict[str, An
             )
         plugins[name] = dict(options)
     return plugins
+
+
+def _check_outbox(reader: _Reader, options: Mapping[str, Any]) -> None:
+    """NOT-1: the sending hours, days and retries of ``[envoi]``, refused here with their key."""
+    from rsgm_core.domain.outbox_policy import policy_from_options
+
+    try:
+        policy_from_options(options)
+    except RsgmError as exc:
+        french = {option: key for key, option in _OUTBOX_KEYS.items()}
+        option = re.match(r"outbox\.(\w+) : ", exc.message)
+        key = french.get(option[1], option[1]) if option else ""
+        why = exc.message[option.end() :] if option else exc.message
+        raise reader.fail(f"envoi.{key}" if key else "envoi", why, exc.value, exc.rule) from None
+    except (TypeError, ValueError) as exc:
+        raise reader.fail("envoi", f"valeur illisible ({exc})", None) from None
 
 
 _GRID_KEYS = ("exercice", "adopte_par", "strates", "taux_horaire_adherent",
@@ -327,6 +300,16 @@ def _grid(reader: _Reader, data: Any, path: str, cdg: CdgIdentity | None) -> Tar
         where = f"{path}.strates[{index}]"
         row = reader.table(entry, where, ("de", "a", "cotisation"))
         strata.append(reader.build(where, partial(_stratum, reader, row, where)))
+    for index, value in enumerate(reader.get(table, path, "prestations_horaires", list, [])):
+        # TAR-8: the mandatory mission is free for every commune; the fee is not an hourly rate.
+        if value in MANDATORY_MISSION or value == ServiceKind.MEMBERSHIP:
+            why = (
+                "relève de la mission obligatoire du CDG, gratuite pour toutes les communes : "
+                "elle n'est jamais facturée (TAR-8)"
+                if value in MANDATORY_MISSION
+                else "est la cotisation annuelle, pas une prestation facturée à l'heure (TAR-5)"
+            )
+            raise reader.fail(f"{path}.prestations_horaires[{index}]", f"{value!r} {why}", value)
     catalogue = _catalogue(reader, table, path)
     return reader.build(
         path,
@@ -388,8 +371,8 @@ def example_profile(name: str) -> Path:
 
     folder = Path(str(files("rsgm_core") / "profiles"))
     found = folder / f"{name}.toml"
-    if not found.is_file():
-        known = ", ".join(sorted(p.stem for p in folder.glob("*.toml")))
+    if name.startswith("_") or not found.is_file():
+        known = ", ".join(sorted(p.stem for p in folder.glob("[!_]*.toml")))
         raise ConfigurationError(
             f"profil d'exemple inconnu : {name!r} (disponibles : {known})", value=name
         )

@@ -20,10 +20,12 @@ import attrs
 from rsgm_core.domain.access import Grant, Sanction, Space
 from rsgm_core.domain.access_records import (
     AbuseReport,
+    AccessRequest,
     Agreement,
     CdgStaff,
     EmployerNotice,
     PlatformExport,
+    Suspension,
 )
 from rsgm_core.domain.advice import AdviceRequest
 from rsgm_core.domain.animation import Newsletter, RecurringSeries, Survey, SurveyAnswer
@@ -158,6 +160,7 @@ class Collection(Generic[R]):
 _ADDED_TO_MEMBERS = (  # by migration 5
     "phone", "lifecycle", "arrival", "departed_on", "departure_reason", "successor_id",
     "leaving_on", "helper", "platform_access", "photo", "erased_on",
+    "invitations_opt_out",  # migration 14
 )  # fmt: skip
 _MEMBER = {"member_id": "members"}
 _COMMUNE = {"commune": "communes"}
@@ -216,6 +219,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="convention",
         indexes=("insee",),
         references={"insee": "communes"},
+        appended=("siret", "sgc", "deliberation"),  # migration 11
     ),
     Collection("trainees", Trainee, "id", label="stagiaire"),
     Collection(
@@ -226,6 +230,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="intervention",
         indexes=("insee",),
         references={"insee": "communes"},
+        appended=("request",),  # migration 11
     ),
     # The directory and the network (migration 5).
     Collection(
@@ -267,6 +272,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         "id",
         label="réseau",
         references={"epci": "epcis", "referent_id": "members"},
+        appended=("departement",),  # migration 13 (TER-7)
     ),
     Collection(
         "network_roles",
@@ -285,7 +291,8 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         references=_MEMBER,
     ),
     Collection("partners", Partner, "id", label="partenaire"),
-    Collection("committees", Committee, "kind", label="comité"),
+    # kept per department (TER-7) since migration 13
+    Collection("committees", Committee, ("kind", "departement"), label="comité"),
     # Events and continuous animation (migration 6).
     Collection(
         "events",
@@ -295,6 +302,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="événement",
         indexes=("host_commune",),
         references={"host_commune": "communes"},
+        appended=("audience",),  # migration 14
     ),
     Collection(
         "sessions",
@@ -331,7 +339,13 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     Collection("newsletters", Newsletter, "id", label="lettre d'information", indexes=("sent_on",)),
     Collection("recurring_series", RecurringSeries, "id", label="série récurrente"),
     # The usage charter and platform access (migration 7).
-    Collection("charter_versions", CharterVersion, "version", label="version de la charte"),
+    Collection(
+        "charter_versions",
+        CharterVersion,
+        "version",
+        label="version de la charte",
+        appended=("change",),  # migration 12
+    ),
     Collection(
         "signatures",
         Signature,
@@ -340,8 +354,9 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="signature",
         indexes=("commune",),
         references=_COMMUNE,
+        appended=("member_id", "mandate_end"),  # migration 12
     ),
-    Collection("spaces", Space, "id", label="espace"),
+    Collection("spaces", Space, "id", label="espace", appended=("departement",)),  # migration 12
     Collection(
         "grants",
         Grant,
@@ -351,7 +366,14 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         indexes=("member_id", "commune"),
         references=_MEMBER | {"space_id": "spaces"} | _COMMUNE,
     ),
-    Collection("cdg_staff", CdgStaff, "member_id", label="agent du CDG", references=_MEMBER),
+    Collection(
+        "cdg_staff",
+        CdgStaff,
+        "member_id",
+        label="agent du CDG",
+        references=_MEMBER,
+        appended=("named_by",),  # migration 12
+    ),
     Collection(
         "agreements",
         Agreement,
@@ -385,6 +407,25 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         "id",
         label="export vers la plateforme",
         indexes=("platform",),
+    ),
+    # Self-service access requests (CHA-2) and suspensions on lost credentials (CHA-10),
+    # migration 12.
+    Collection(
+        "access_requests",
+        AccessRequest,
+        "id",
+        commune_refs=("commune",),
+        label="demande d'accès",
+        indexes=("member_id",),
+        references=_MEMBER | {"space_id": "spaces"} | _COMMUNE,
+    ),
+    Collection(
+        "suspensions",
+        Suspension,
+        "id",
+        label="suspension de compte",
+        indexes=("member_id",),
+        references=_MEMBER,
     ),
     # The toolbox and advice requests (migration 8): every version of a resource is kept.
     Collection(

@@ -154,3 +154,90 @@ def test_agreements_for_a_non_sgm_from_the_command_line_CHA_4(
     code, out, _ = run(capsys, *agree, "--partie", "référent", "--par", "claire.martin@example.org")  # fmt: skip
     assert code == 0 and "accord enregistré : référent" in out
     assert "[CHA-4]" not in out
+
+
+PROFILES = Path(__file__).resolve().parents[1] / "profiles"
+
+
+def test_self_service_requests_from_the_command_line_as_cdg_77_CHA_2_CHA_6(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from tests.conftest import NEW_VINTAGE
+    from tests.helpers import CDG77
+
+    db = str(tmp_path / "cdg77.db")
+    with rsgm_core.open(f"sqlite:///{db}", settings=CDG77) as app:
+        app.census.import_(NEW_VINTAGE, ["77"])
+        admin = app.members.add("Marie", "Durand", email="marie.durand@cdg77.fr")
+        app.access.add_staff(admin.id, administrator=True)
+        app.charters.publish("Charte", "Accès sur demande validée par le CDG.")
+    cdg77 = ("--config", str(PROFILES / "cdg77.toml"), "--db", db)
+    code, out, _ = run(capsys, "access", "space", *cdg77)
+    assert code == 0 and "Espace départemental" in out
+    ask = ("access", "request", "--prenom", "Élodie", "--nom", "Rousseau", "--commune", "77527")
+    code, _, err = run(capsys, *ask, "mairie.voinsles@orange.fr", *cdg77)
+    assert code == 2 and "[CHA-6]" in err and "Traceback" not in err
+    code, out, _ = run(capsys, *ask, "elodie.rousseau@example.org", *cdg77)
+    assert code == 0 and "demande enregistrée" in out
+    request_id = out.split("demande enregistrée : ")[1].split(" ")[0]
+    code, out, _ = run(capsys, "access", "requests", "--etat", "en attente", *cdg77)
+    assert code == 0 and request_id in out and "elodie.rousseau@example.org" in out
+    accept = ("access", "accept", request_id, "--par", "marie.durand@cdg77.fr", *cdg77)
+    code, _, err = run(capsys, *accept)
+    assert code == 2 and "[CHA-1]" in err  # the charter first
+    for capacity, name in (("maire", "Maire de Voinsles"), ("sgm", "Élodie Rousseau")):
+        code, out, _ = run(capsys, "charter", "sign", "77527", "--signataire", name, "--qualite", capacity, *cdg77)  # fmt: skip
+        assert code == 0, out
+    code, out, _ = run(capsys, *accept)
+    assert code == 0 and "demande acceptée" in out
+    code, out, _ = run(capsys, "export", "interstis", *cdg77)
+    assert "Espace départemental — CDG 77" in out
+    # With CDG 79's profile (by invitation), a request is refused, naming the policy.
+    cdg79 = ("--config", str(Path(rsgm_core.__file__).parent / "profiles" / "cdg79.toml"))
+    code, _, err = run(capsys, *ask, "paul.roy@example.org", *cdg79, "--db", db)
+    assert code == 2 and "[CHA-2]" in err and "invitation" in err
+
+
+def test_suspend_reinvite_signatures_and_mandates_from_the_command_line_CHA_1_CHA_8_CHA_10(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    with rsgm_core.open(f"sqlite:///{db}") as app:
+        app.access.add_staff("anne.chevalier@cdg79.fr", administrator=True)
+        app.access.create_departmental_space()
+        app.charters.publish("Charte", "Accès sur invitation.")
+    code, out, _ = run(capsys, "charter", "sign", "79019", "--signataire", "Jean Dupont", "--qualite", "maire", "--fin-mandat", "2032-03-31", "--db", db)  # fmt: skip
+    assert code == 0 and "jusqu'au 2032-03-31" in out
+    code, _, err = run(capsys, "charter", "sign", "79019", "--signataire", "Paul Roy", "--qualite", "sgm", "--db", db)  # fmt: skip
+    assert code == 2 and "n'occupe aucun poste" in err and "[CHA-1]" in err
+    code, out, _ = run(capsys, "charter", "sign", "79019", "--signataire", "claire.martin@example.org", "--qualite", "sgm", "--db", db)  # fmt: skip
+    assert code == 0 and "Claire Martin" in out
+    code, out, _ = run(capsys, "charter", "signatures", "--a-refaire", "--db", db)
+    assert code == 0 and "Claire Martin" not in out
+    text = tmp_path / "v2.txt"
+    text.write_text("Coquilles corrigées.", encoding="utf-8")
+    code, out, _ = run(capsys, "charter", "publish", "--titre", "Charte", "--texte", str(text), "--nature", "informer", "--db", db)  # fmt: skip
+    assert code == 0 and "les signatures restent valables" in out
+    admin = ("--par", "anne.chevalier@cdg79.fr", "--db", db)
+    code, out, _ = run(capsys, "access", "grant", "claire.martin@example.org", "--espace", "departemental", "--role", "contributeur", *admin)  # fmt: skip
+    assert code == 0 and "accès accordé" in out
+    run(capsys, "export", "interstis", "--since-last", "--db", db)
+    code, out, _ = run(capsys, "access", "suspend", "claire.martin@example.org", *admin)
+    assert code == 0 and "compte suspendu (1 accès)" in out
+    code, out, _ = run(capsys, "export", "interstis", "--since-last", "--db", db)
+    assert "suspendre le compte;claire.martin@example.org" in out
+    code, out, _ = run(capsys, "access", "reinvite", "claire.martin@example.org", *admin)
+    assert code == 0 and "nouvelle invitation envoyée : departemental (contributeur)" in out
+    code, _, err = run(capsys, "access", "reinvite", "claire.martin@example.org", *admin)
+    assert code == 2 and "[CHA-10]" in err
+
+
+def test_departmental_spaces_per_department_from_the_command_line_TER_7(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    cig = ("--config", str(PROFILES / "cig_grande_couronne.toml"), "--db", str(tmp_path / "cig.db"))
+    code, out, _ = run(capsys, "access", "space", "--departement", "91", *cig)
+    assert code == 0 and "espace departemental-91 : Espace départemental (91)" in out
+    code, _, err = run(capsys, "access", "space", "--departement", "91", *cig)
+    assert code == 2 and "[TER-7]" in err and "existe déjà" in err
+    code, _, err = run(capsys, "access", "space", *cig)
+    assert code == 2 and "[TER-7]" in err

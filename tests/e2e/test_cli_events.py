@@ -11,6 +11,7 @@ import pytest
 
 import rsgm_core
 from rsgm_core.cli import main
+from rsgm_core.profile_file import example_profile
 from tests.helpers import run
 
 
@@ -93,13 +94,22 @@ def test_calendar_export_and_certificates_EVT_6_EVT_8(
     code, out, _ = run(capsys, "events", "list", "--db", str(demo_db))
     webinar = next(line.split()[0] for line in out.splitlines() if "Webinaire" in line)
     folder = tmp_path / "attestations"
-    code, out, _ = run(
+    # EVT-6: no profile, no identity: refused, naming the [cdg] section, nothing written.
+    code, _, err = run(
         capsys, "events", "certificates", webinar, "--db", str(demo_db), "--dossier", str(folder)
     )
+    assert code == 2 and "[cdg]" in err and "[EVT-6]" in err and not folder.exists()
+    profile = str(example_profile("cdg79"))
+    code, out, _ = run(capsys, "events", "certificates", webinar, "--db", str(demo_db),
+                       "--dossier", str(folder), "--config", profile)  # fmt: skip
     assert code == 0
     files = sorted(folder.iterdir())
     assert files and all("attestation-presence" in f.name for f in files)
-    assert "Attestation de présence" in files[0].read_text(encoding="utf-8")
+    text = files[0].read_text(encoding="utf-8")
+    assert "Attestation de présence" in text
+    assert "Centre de gestion de la fonction publique territoriale des Deux-Sèvres" in text
+    assert "Alain Lecointe, Président du CDG 79, atteste que" in text
+    assert "Fait à Saint-Maixent-l&#39;École, le " in text
 
 
 def test_surveys_and_newsletter_SUR_1_EVT_10(
@@ -141,3 +151,32 @@ def test_every_event_template_previews_from_its_sample_NOT_2(
     code, out, err = run(capsys, "outbox", "preview", name, "--html")
     assert code == 0, err
     assert out.startswith("Objet : ") and "--- HTML ---" in out and "{{" not in out
+
+
+def test_the_audience_of_an_event_sets_who_registers_EVT_4_MEM_14(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(demo_db)
+    code, out, _ = run(capsys, "members", "add", "Paul", "Prospect", "--email", "paul.prospect@example.org",
+                       "--etape", "prospect", "--commune", "79019", "--db", db)  # fmt: skip
+    assert code == 0, out
+    prospect = out.split("(")[-1].rstrip(")\n")
+    sessions = {}
+    for audience in ("membres", "sgm_du_ressort"):
+        code, out, _ = run(capsys, "events", "plan", f"Matinale {audience}", "--db", db, "--type", "matinale",
+                           "--format", "distanciel", "--seance", f"{thursday(60)};Visio", "--public", audience)  # fmt: skip
+        assert code == 0, out
+        sessions[audience] = out.splitlines()[1].split()[1]
+    assert "public : tous les SGM du ressort" in out
+    code, _, err = run(capsys, "events", "register", sessions["membres"][:8], prospect, "--db", db)
+    assert code == 2 and "réservé aux membres" in err and "[EVT-4]" in err
+    code, out, _ = run(
+        capsys, "events", "register", sessions["sgm_du_ressort"][:8], prospect, "--db", db
+    )
+    assert code == 0 and "inscrit" in out
+    code, _, err = run(capsys, "events", "attend", sessions["membres"][:8], "--sur-place", prospect,
+                       "--db", db)  # fmt: skip
+    assert code == 2 and "réservé aux membres" in err  # a walk-in is taken as the event allows
+    code, _, err = run(capsys, "events", "plan", "X", "--db", db, "--type", "matinale", "--format", "distanciel",
+                       "--seance", f"{thursday(60)};Visio", "--public", "tous")  # fmt: skip
+    assert code == 2 and "tous" in err

@@ -103,7 +103,7 @@ def test_add_import_depart_export_erase_MEM_1_MEM_4_MEM_11(
     code, out, _ = run(
         capsys, "members", "import", str(agents), "--colonne", "Nom d'usage=last_name", "--db", db
     )
-    assert code == 0 and "1 membres et 1 postes importés" in out
+    assert code == 0 and "1 membre et 1 poste importés" in out
     code, out, _ = run(capsys, "members", "depart", "luc.roux@example.org", "--motif", "mutation",
                        "--successeur", "eva.blanc@example.org", "--db", db)  # fmt: skip
     assert code == 0 and "accès retiré" in out and "Eva Blanc" in out
@@ -120,3 +120,27 @@ def test_add_import_depart_export_erase_MEM_1_MEM_4_MEM_11(
     assert code == 0 and "anonymisé" in out
     code, out, _ = run(capsys, "members", "export", member_id, "--db", db)
     assert "Roux" not in out and "luc.roux" not in out
+
+
+def test_positions_over_115_percent_are_imported_shown_and_listed_MEM_1(
+    tmp_path: Path, demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(demo_db)
+    sheet = tmp_path / "cumul.csv"
+    sheet.write_text(
+        "Prénom;Nom;Courriel;Code INSEE;Fonction;Quotité\n"
+        "Inès;Faure;ines.faure@example.org;79019;sgm;60 %\n"
+        "Inès;Faure;ines.faure@example.org;79030;sgm;0,6\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "members", "import", str(sheet), "--db", db)
+    assert code == 0, out
+    assert "ligne 3 (Inès Faure) : à signaler : quotités cumulées de 120 %" in out
+    assert "1 membre et 2 postes importés" in out
+    code, out, _ = run(capsys, "members", "show", "ines.faure@example.org", "--db", db)
+    assert code == 0 and "! quotités cumulées de 120 % au" in out and "[MEM-1]" in out
+    code, out, _ = run(capsys, "members", "work-time", "--db", db)
+    assert code == 0
+    [line] = [line for line in out.splitlines() if "Inès Faure" in line]
+    assert "120 %" in line and "79019 (0.6)" in line and "79030 (0.6)" in line
+    assert "au-delà des 115 % permis" in out

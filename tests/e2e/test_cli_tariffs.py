@@ -125,14 +125,14 @@ def test_interventions_add_and_bill_with_exports_TAR_5_TAR_7_TAR_8(
     assert json.loads(json_path.read_text(encoding="utf-8"))["total"] == "500.00"
 
 
-def test_bad_interventions_are_refused_in_one_french_line_TAR_4_TAR_5(
+def test_bad_interventions_are_refused_in_one_french_line_TAR_5(
     capsys: pytest.CaptureFixture[str], db: str
 ) -> None:
     assert run(capsys, "convention", "sign", "79307", "--db", db, "--date", "2025-01-15")[0] == 0
     add = ("interventions", "add", "79307", "--db", db, "--kind", "intervention_specifique")
     refused(capsys, "TAR-5", *add, "--date", "2025-04-02", "--minutes", "0")
     refused(capsys, "TAR-5", *add, "--date", "2025-04-02", "--minutes", "-30")
-    refused(capsys, "TAR-4", *add, "--date", "2025-01-14", "--minutes", "60")
+    refused(capsys, "TAR-5", *add, "--date", "2025-01-14", "--minutes", "60")  # no request
     code, _, err = run(capsys, *add, "--date", "2025-04-02", "--minutes", "1.5")
     assert code == 2 and "valeur invalide" in err
     code, _, err = run(capsys, *add, "--date", "2 avril", "--minutes", "60")
@@ -160,3 +160,104 @@ def test_a_trainee_then_its_accompaniment_TAR_6(
     assert "Accompagnement des stagiaires (inclus)" in out and f"0,00{NBSP}€" in out
     # 500 min on site: the two half-days included (420 min), the other 80 min at 75 €/h
     assert f"total : 100,00{NBSP}€" in out
+
+
+def test_tariffs_show_prints_the_catalogue_in_two_columns_TAR_8(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    code, out, err = run(capsys, "tariffs", "show", "--db", db, "--year", "2025")
+    assert code == 0, err
+    mandatory, pack = out.split("Mission obligatoire (gratuite pour toutes les communes)")[1].split(
+        "Pack d'adhésion (adhésion annuelle facultative)"
+    )
+    for label in ("Mise en place et animation du réseau", "Comité de suivi du réseau",
+                  "Matinales, webinaires et autres événements",
+                  "Annuaire des logiciels métiers et des référents experts"):  # fmt: skip
+        assert label in mandatory and label not in pack
+    assert "gratuit, jamais facturé" in mandatory
+    assert "Boîte à outils" in pack and "Activation du réseau" in pack
+    specific = next(line for line in pack.splitlines() if "Intervention spécifique" in line)
+    assert "Art. 2.6" in specific and specific.endswith(
+        "à l'heure (tarif préférentiel si adhérente)"
+    )
+    activation = next(line for line in pack.splitlines() if "Activation du réseau" in line)
+    assert activation.endswith("inclus dans l'adhésion")  # CDG 79 does not bill 2.5 (TAR-5)
+
+
+def test_convention_header_signed_shown_and_exported_TAR_4(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "convention", "sign", "79307", "--db", db, "--date", "2024-02-29",
+                         "--siret", "217 900 307 00018", "--sgc", "SGC de Niort",
+                         "--deliberation-date", "12/02/2024", "--deliberation-number", "2024-7")  # fmt: skip
+    assert code == 0, err
+    assert "SIRET : 21790030700018 ; service de gestion comptable : SGC de Niort ; " in out
+    assert "délibération : n° 2024-7 du 12 février 2024" in out
+    # Art. 641 CPC: February 2026 has no 29th.
+    assert (
+        "préavis au plus tard le 28 janvier 2026, sinon reconduction tacite le 28 février 2026"
+        in out
+    )
+    code, out, _ = run(capsys, "convention", "status", "79307", "--db", db, "--date", "2025-06-01")
+    assert code == 0 and "SIRET : 21790030700018" in out
+    path = tmp_path / "conventions.csv"
+    code, out, _ = run(capsys, "convention", "list", "--db", db, "--csv", str(path))
+    assert code == 0 and "1 convention(s) écrite(s)" in out
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert rows[1][:2] == ["79307", "Sauzé-entre-Bois"]
+    assert rows[1][5:] == ["21790030700018", "SGC de Niort", "2024-02-12", "2024-7"]
+    err = refused(capsys, "TAR-4", "convention", "sign", "79019", "--db", db, "--date",
+                  "2025-01-15", "--siret", "123")  # fmt: skip
+    assert "SIRET invalide : '123'" in err
+
+
+def test_a_commune_without_convention_billed_on_its_request_TAR_5_TAR_8(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    add = ("interventions", "add", "79019", "--db", db, "--date", "2025-04-02", "--kind",
+           "intervention_specifique", "--minutes", "60")  # fmt: skip
+    err = refused(capsys, "TAR-5", *add)
+    assert "enregistrez sa demande" in err
+    code, out, err = run(capsys, *add, "--requested-by", "M. le maire", "--requested-on",
+                         "2025-03-30", "--siret", "21790030700018", "--sgc", "SGC de Niort")  # fmt: skip
+    assert code == 0, err
+    assert "à la demande de M. le maire du 30 mars 2025" in out
+    refused(capsys, "TAR-8", "interventions", "add", "79019", "--db", db, "--date", "2025-04-02",
+            "--kind", "animation_reseau", "--minutes", "60", "--requested-by", "x")  # fmt: skip
+    code, out, err = run(capsys, "interventions", "bill", "--db", db, "--year", "2025")
+    assert code == 0, err
+    assert out.startswith(
+        "Centre de gestion de la fonction publique territoriale des Deux-Sèvres\n"
+        "9 rue Chaigneau, CS 80030\n79403 Saint-Maixent-l'École Cedex\nSIRET 28790034400014\n"
+    )
+    assert (
+        "SIRET de la commune : 21790030700018 ; service de gestion comptable : SGC de Niort" in out
+    )
+    assert "Intervention spécifique (commune non adhérente, sans convention, à sa demande)" in out
+    assert f"total : 75,00{NBSP}€" in out
+
+
+CDG77_PROFILE = str(Path(__file__).resolve().parents[1] / "profiles" / "cdg77.toml")
+
+
+def test_cdg77_without_grid_gets_a_clear_error_never_cdg79s_grid_TAR_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, census_data: Path
+) -> None:
+    from tests.conftest import NEW_VINTAGE
+
+    db = str(tmp_path / "cdg77.db")
+    config = ("--config", CDG77_PROFILE, "--db", db)
+    code, _, err = run(capsys, "census", "import", *config, "--source", str(NEW_VINTAGE),
+                       "--departement", "77")  # fmt: skip
+    assert code == 0, err
+    for argv in (
+        ("tariffs", "show", "--year", "2025"),
+        ("membership", "join", "77123", "--date", "2025-02-03"),
+        ("interventions", "bill", "--year", "2025"),
+        ("interventions", "add", "77123", "--date", "2025-04-02", "--kind",
+         "intervention_specifique", "--minutes", "60", "--requested-by", "le maire"),
+    ):  # fmt: skip
+        err = refused(capsys, "TAR-2", *argv, *config)
+        assert "[[tarifs]]" in err and "cdg77" in err and "cdg79" not in err
+    code, out, _ = run(capsys, "membership", "list", *config, "--year", "2025")
+    assert code == 0 and "0 adhésion(s) pour 2025" in out

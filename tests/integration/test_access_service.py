@@ -75,8 +75,11 @@ def test_a_signature_without_the_capacity_is_refused_CHA_1(app: App, net: Simple
     error = nothing_written(app, lambda: app.charters.sign(AUBIGNY, "Paul Roy", "dgs"), "CHA-1")
     assert "directeur général des services" in error.message
     # Parthenay has 3,500 or more: the DGS signs, not an SGM.
+    paul = app.members.add("Paul", "Roy", email="paul.roy@example.org")
+    app.members.add_position(paul.id, PARTHENAY, "dgs")
     nothing_written(app, lambda: app.charters.sign(PARTHENAY, "Paul Roy", "sgm"), "CHA-1")
-    assert app.charters.sign(PARTHENAY, "Paul Roy", "dgs").capacity is Capacity.DGS
+    signed = app.charters.sign(PARTHENAY, "Paul Roy", "dgs")
+    assert signed.capacity is Capacity.DGS and signed.member_id == paul.id
 
 
 def test_a_signature_on_a_superseded_version_is_refused_and_history_kept_CHA_8(
@@ -114,7 +117,7 @@ def test_administrator_role_only_for_cdg_staff_CHA_2(app: App, net: SimpleNamesp
 def test_only_an_administrator_invites_CHA_2(app: App, net: SimpleNamespace) -> None:
     sign_aubigny(app)
     staff = app.members.add("Luc", "Bon", email="luc.bon@cdg79.fr")
-    app.access.add_staff(staff.id)  # CDG staff, not an administrator
+    app.access.add_staff(staff.id, by=net.admin)  # CDG staff, not an administrator
     error = nothing_written(
         app, lambda: app.access.grant(net.claire, net.space, "visiteur", by=staff.id), "CHA-2"
     )
@@ -127,6 +130,7 @@ def test_a_generic_or_commune_mailbox_is_refused_CHA_6(app: App, net: SimpleName
     shared = app.members.add("Secrétariat", "Aubigny", email="aubigny@orange.fr")
     app.members.add_position(shared.id, AUBIGNY, "sgm")
     sign_aubigny(app)
+    app.charters.sign(AUBIGNY, shared.id, "sgm")
     error = nothing_written(
         app, lambda: app.access.grant(shared.id, net.space, "visiteur", by=net.admin), "CHA-6"
     )
@@ -147,7 +151,10 @@ def test_community_space_needs_pack_request_and_agreements_CHA_3_CHA_4(
 ) -> None:
     space = app.access.create_community_space(PARTHENAY_GATINE)
     sign_aubigny(app)
-    for capacity, name in (("président de l'EPCI", "Président"), ("référent communautaire", "Réf")):
+    for capacity, name in (
+        ("président de l'EPCI", "Président"),
+        ("directeur général des services de l'EPCI", "Hélène Faure"),
+    ):
         app.charters.sign(AUBIGNY, name, capacity, space="communautaire")
     refused = app.access.explain(net.claire, "contributeur", space.id)
     assert [r.rule for r in refused.refusals] == ["CHA-3"]  # Aubigny does not hold the pack

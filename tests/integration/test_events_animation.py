@@ -24,14 +24,16 @@ from rsgm_core.render.event_documents import (
 )
 from rsgm_core.testing import Clock
 from tests.conftest import PARIS, SAMPLE
+from tests.helpers import CDG79
 
 DAY = dt.date(2025, 6, 19)
 
 
 @pytest.fixture
 def app(url: str, rsgm_clock: Clock) -> Iterator[App]:
-    """An app on every backend with the Deux-Sèvres sample, on the movable ``rsgm_clock``."""
-    with rsgm_core.open(url, clock=rsgm_clock) as opened:
+    """An app on every backend as CDG 79 (its example profile: an identity for the
+    certificates) with the Deux-Sèvres sample, on the movable ``rsgm_clock``."""
+    with rsgm_core.open(url, clock=rsgm_clock, settings=CDG79) as opened:
         opened.census.import_(SAMPLE, ["79"])
         yield opened
 
@@ -220,8 +222,10 @@ def test_documents_sign_in_certificates_tracking_EVT_5_EVT_6_EVT_7(
     csv = sign_in_csv(event, session, registrants)
     assert csv.startswith("\ufeffn°;nom;prénom") and len(csv.splitlines()) == 1 + len(ids)
     row = app.registrations.list_certificates(event_id=event_id)[0]
-    text = certificate_html(event, row.session, row.member, today=DAY)
+    text = certificate_html(event, row.session, row.member, today=DAY, cdg=app.settings.cdg)
     assert CERTIFICATE_TITLE.capitalize() in text and "formation" in text  # EVT-6
+    assert "Centre de gestion de la fonction publique territoriale des Deux-Sèvres" in text
+    assert "Fait à Saint-Maixent-l&#39;École, le 19 juin 2025." in text
     rows = app.events.list_tracking_rows()
     assert "taux de participation" in tracking_csv(rows).splitlines()[0]
     import openpyxl
@@ -252,7 +256,7 @@ def test_pdf_certificate_EVT_6(app: App, rsgm_clock: Clock) -> None:
     event_id, _ = held_event(app, rsgm_clock, people=1, present=1)
     row = app.registrations.list_certificates(event_id=event_id)[0]
     event = app.events.get(event_id).event
-    html = certificate_html(event, row.session, row.member, today=DAY)
+    html = certificate_html(event, row.session, row.member, today=DAY, cdg=app.settings.cdg)
     assert certificate_pdf(html).startswith(b"%PDF")
     assert app.event_mail.send_certificates(event_id, pdf=True) == 1
     mail = next(m for m in app.outbox.list_messages() if m.template == "event_certificate")

@@ -25,14 +25,16 @@ from rsgm_core import (
 )
 from rsgm_core.testing import Clock
 from tests.conftest import NOW, SAMPLE
+from tests.helpers import CDG79
 
 DAY = dt.date(2025, 6, 19)  # a Thursday; the clock starts on 14 March 2025
 
 
 @pytest.fixture
 def app(url: str, rsgm_clock: Clock) -> Iterator[App]:
-    """An app on every backend with the Deux-Sèvres sample, on the movable ``rsgm_clock``."""
-    with rsgm_core.open(url, clock=rsgm_clock) as opened:
+    """An app on every backend as CDG 79 with the Deux-Sèvres sample, on the movable
+    ``rsgm_clock``."""
+    with rsgm_core.open(url, clock=rsgm_clock, settings=CDG79) as opened:
         opened.census.import_(SAMPLE, ["79"])
         yield opened
 
@@ -172,7 +174,7 @@ def test_registration_after_the_deadline_or_of_a_non_member_is_refused_EVT_4(
     with pytest.raises(NotFoundError):
         app.registrations.register(session.id, "not-a-member")
     app.members.depart(a, reason="retraite", on=dt.date(2025, 3, 14))
-    with pytest.raises(RuleViolation, match="membre actif"):
+    with pytest.raises(RuleViolation, match="a quitté le réseau"):
         app.registrations.register(session.id, a)
     (b,) = [app.members.add("Zoé", "Late", email="zoe.late@example.org").id]
     rsgm_clock.set(dt.date(2025, 6, 12))

@@ -120,15 +120,32 @@ def test_a_dry_run_reports_every_row_and_writes_nothing_MEM_1(
     )
     assert not report.ok and not report.written
     problems = {r.line: " | ".join(r.problems) for r in report.problems}
-    assert set(problems) == {5, 6, 7, 8, 9}
+    assert set(problems) == {5, 6, 7, 8}
     assert "mairie@aubigny.fr" in problems[5]
     assert "pas un numéro" in problems[6] and "79999" in problems[6]
     assert "]0 ; 1]" in problems[7] and "Cuisine" in problems[7]
     assert "1.2" in problems[8]
-    assert "115 %" in problems[9]  # 60 % + 50 % + 20 % for the same person
+    # 60 % + 50 % + 20 % for the same person: not a problem, a flag (MEM-1)
+    assert "130 %" in report.rows[7].notes[0] and not report.rows[7].problems
     report = census_app.members.import_members(write_csv(tmp_path / "agents.csv", bad))
     assert not report.written
     assert snapshot(census_app) == before  # no partial import
+
+
+def test_positions_over_115_percent_are_imported_and_flagged_MEM_1(
+    census_app: App, tmp_path: Path
+) -> None:
+    rows = [
+        *ROWS[:2],
+        ["Claire", "Martin", "claire.martin@example.org", "", "79009", "sgm", "0,2", "titulaire", "", ""],
+    ]  # fmt: skip
+    report = census_app.members.import_members(write_csv(tmp_path / "agents.csv", rows))
+    assert report.ok and report.written and report.positions == 3
+    [flagged] = report.flagged
+    assert flagged.line == 4 and "quotités cumulées de 130 %" in flagged.notes[0]
+    assert "[MEM-1]" in flagged.notes[0]
+    [flag] = census_app.members.list_work_time_excesses()
+    assert flag.member.full_name == "Claire Martin" and flag.total == Decimal("1.3")
 
 
 def test_likely_duplicates_are_reported_MEM_1(census_app: App, tmp_path: Path) -> None:

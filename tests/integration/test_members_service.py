@@ -52,7 +52,6 @@ BAD_INPUT: list[tuple[str, Callable[[App, str], object], str]] = [
     ("unknown commune", lambda a, m: a.members.add_position(m, "79999", "sgm"), "79999"),
     ("fraction zero MEM-1", lambda a, m: a.members.add_position(m, "79030", "sgm", work_time=0), "0"),
     ("fraction above 1 MEM-1", lambda a, m: a.members.add_position(m, "79030", "sgm", work_time=Decimal("1.2")), "1.2"),
-    ("over 115 % MEM-1", lambda a, m: a.members.add_position(m, "79030", "sgm", work_time=Decimal("0.6")), "120"),
     ("position ending before it starts MEM-1", lambda a, m: a.members.add_position(m, "79030", "sgm", work_time=Decimal("0.2"), start=dt.date(2025, 3, 1), end=dt.date(2025, 2, 1)), "01/02/2025"),
     ("new member's position ending before it starts MEM-1", lambda a, m: a.members.add("Jean", "Péroux", position=NewPosition("79030", start=dt.date(2025, 3, 1), end=dt.date(2025, 2, 1))), "01/02/2025"),
     ("hours ending before they start MEM-2", lambda a, m: a.directory.set_town_hall("79019", "1 place", opening_hours="lun. 14h-12h"), "14h-12h"),
@@ -90,6 +89,28 @@ def test_positions_and_the_census_report_MEM_1(census_app: App, claire: str) -> 
     )
     rows = {r.code: r for r in census_app.census.report().rows}  # TER-6 still reads positions
     assert [a.name for a in rows["79030"].agents] == ["Claire Martin"]
+
+
+def test_positions_over_115_percent_are_recorded_and_flagged_never_refused_MEM_1(
+    census_app: App, claire: str
+) -> None:
+    members = census_app.members
+    assert members.list_work_time_excesses() == []
+    members.add_position(claire, "79030", "sgm", work_time=Decimal("0.6"))  # 120 %: recorded
+    assert len(members.list_positions(member_id=claire)) == 2
+    [flag] = members.list_work_time_excesses()
+    assert (flag.member.id, flag.total, flag.percent) == (claire, Decimal("1.2"), "120 %")
+    assert {p.commune for p in flag.positions} == {"79019", "79030"}
+    assert members.list_work_time_excesses(member_id=claire) == [flag]
+    # Computed on the day asked for: once a position has ended, the flag goes.
+    other = members.add(
+        "Jean", "Péroux", email="jean.peroux@example.org",
+        position=NewPosition("79030", work_time=Decimal("0.5"), start=dt.date(2025, 1, 1),
+                             end=dt.date(2025, 2, 1)),
+    )  # fmt: skip
+    members.add_position(other.id, "79019", "sgm", work_time=Decimal("0.7"))
+    assert members.list_work_time_excesses(on=dt.date(2025, 1, 15))[1].member.id == other.id
+    assert [f.member.id for f in members.list_work_time_excesses()] == [claire]
 
 
 def test_directory_search_is_accent_and_case_insensitive_MEM_2(

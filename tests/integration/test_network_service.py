@@ -90,6 +90,8 @@ def test_animators_and_continuity_warnings_MEM_6_MEM_8(census_app: App) -> None:
         network.record_attendance(
             member_id, "matinale", on=TODAY - dt.timedelta(days=10), registered=True, attended=True
         )
+    for member_id in (claire, jean):
+        census_app.access.add_staff(member_id)  # CDG staff, "au moins 2 personnes en interne"
     network.assign(dep.id, claire, "animateur")
     [warning] = network.list_warnings()
     assert "1 animateur(s)" in warning.message and warning.role is None  # MEM-6
@@ -333,3 +335,23 @@ def test_old_rgpd_names_still_work_with_a_warning(census_app: App) -> None:
         assert census_app.rgpd.export(claire)["membre"]["id"] == claire
     with pytest.warns(DeprecationWarning, match=r"use export_personal_data_json\(\)"):
         assert claire in census_app.rgpd.export_json(claire)
+
+
+def test_member_co_animators_do_not_make_up_for_cdg_staff_MEM_6(census_app: App) -> None:
+    network = census_app.network
+    dep = network.create_departmental_network("Réseau 79")
+    agent = census_app.members.add("Anne", "Chevalier", email="anne.chevalier@cdg79.example.org")
+    census_app.access.add_staff(agent.id)
+    network.assign(dep.id, agent.id, "animateur")
+    for first, last, commune in (("Claire", "Martin", "79019"), ("Jean", "Péroux", "79030")):
+        network.assign(dep.id, person(census_app, first, last, commune), "co-animateur")
+    [warning] = network.list_warnings()  # 1 CDG staff member, 2 members co-animating
+    assert warning.message == (
+        "Réseau 79 : 1 animateur(s) seulement parmi les agents du CDG : prévoir au moins "
+        "2 personnes en interne pour assurer la continuité ; 2 animateur(s) membre(s) du "
+        "réseau, compté(s) à part"
+    )
+    second = census_app.members.add("Marc", "Roy", email="marc.roy@cdg79.example.org")
+    census_app.access.add_staff(second.id)
+    network.assign(dep.id, second.id, "co-animateur")
+    assert network.list_warnings() == []

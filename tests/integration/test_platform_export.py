@@ -16,7 +16,7 @@ import rsgm_core
 from rsgm_core import App, ConfigurationError, NotFoundError, PlatformState, Settings, hookimpl
 from rsgm_core.testing import Clock
 from tests.conftest import SAMPLE
-from tests.integration.test_access_service import AUBIGNY, PUBLISHED, sign_aubigny
+from tests.integration.test_access_service import AUBIGNY, PUBLISHED
 
 
 def setup(app: App, first_name: str = "Claire") -> SimpleNamespace:
@@ -27,7 +27,8 @@ def setup(app: App, first_name: str = "Claire") -> SimpleNamespace:
     app.members.add_position(claire.id, AUBIGNY, "sgm")
     space = app.access.create_departmental_space("Espace départemental")
     app.charters.publish("Charte", "Texte", on=PUBLISHED)
-    sign_aubigny(app)
+    app.charters.sign(AUBIGNY, "Jean Dupont", "maire")
+    app.charters.sign(AUBIGNY, claire.id, "sgm")
     app.access.grant(claire.id, space.id, "contributeur", by=admin.id)
     return SimpleNamespace(admin=admin.id, claire=claire.id, space=space.id)
 
@@ -45,8 +46,8 @@ def test_full_snapshot_lists_accounts_and_memberships_CHA_2(app: App) -> None:
          "Prénom": "Claire", "Nom": "Martin", "Collectivité": "Aubigny", "Espace": "",
          "Rôle": ""},
         {"Action": "ajouter à l'espace", "Adresse électronique": "claire.martin@example.org",
-         "Prénom": "Claire", "Nom": "Martin", "Collectivité": "", "Espace": "Espace départemental",
-         "Rôle": "contributeur"},
+         "Prénom": "Claire", "Nom": "Martin", "Collectivité": "",
+         "Espace": "Espace départemental — CDG 79", "Rôle": "contributeur"},
     ]  # fmt: skip
     as_json = json.loads(app.platform.export_accounts("interstis", format="json").text)
     assert as_json["export"] == "complet" and len(as_json["lignes"]) == 2

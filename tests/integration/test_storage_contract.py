@@ -420,6 +420,7 @@ TEXT_BY_NAME: dict[str, tuple[Any, Any]] = {
     "epci": (siren("24790061"), siren("24790062")),
     "email": ("elodie.rousseau@caunay.fr", "jean.peroux@brioux.fr"),
     "recipient": ("elodie.rousseau@caunay.fr", "jean.peroux@brioux.fr"),
+    "siret": ("21790030700018", "21770309000019"),  # a commune's SIRET (TAR-4)
 }
 
 #: Fields of particular classes whose validators want more than their type (rules of the domain).

@@ -236,12 +236,15 @@ def test_a_duration_must_be_a_positive_number_of_minutes_TAR_5(pack: App, minute
     )  # fmt: skip
 
 
-def test_an_intervention_needs_a_convention_in_force_TAR_4(pack: App) -> None:
+def test_an_intervention_needs_a_convention_in_force_or_a_request_TAR_4_TAR_5(pack: App) -> None:
     pack.memberships.sign_convention(SAUZE, on=date(2025, 1, 15))
     add = pack.billing.add_intervention
-    error = refused(pack, RuleViolation, "TAR-4", add, SAUZE, FIRST_JOB, 60, on=date(2025, 1, 14))
-    assert "2025-01-15" in error.message
-    refused(pack, RuleViolation, "TAR-4", add, AUBIGNY, FIRST_JOB, 60, on=date(2025, 4, 2))
+    error = refused(pack, RuleViolation, "TAR-5", add, SAUZE, FIRST_JOB, 60, on=date(2025, 1, 14))
+    assert "2025-01-15" in error.message and "demande" in error.message
+    refused(pack, RuleViolation, "TAR-5", add, AUBIGNY, FIRST_JOB, 60, on=date(2025, 4, 2))
+    early = add(SAUZE, FIRST_JOB, 60, on=date(2025, 1, 14), requested_by="le maire")
+    (line,) = pack.billing.list_invoice_lines(year=2025)
+    assert (line.on, line.unit_price) == (early.on, Decimal("75.00"))
 
 
 def test_an_intervention_is_refused_without_grid_or_when_not_billable_TAR_2_TAR_5(

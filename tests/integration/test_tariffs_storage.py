@@ -7,13 +7,17 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
+import rsgm_core
 from rsgm_core import App, ConflictError, NotFoundError
-from rsgm_core.domain.billing import Intervention, Trainee
-from rsgm_core.domain.conventions import Convention, Notice, Party
+from rsgm_core.domain.billing import Intervention, InterventionRequest, Trainee
+from rsgm_core.domain.conventions import Convention, Deliberation, Notice, Party
 from rsgm_core.domain.tariffs import Membership, ServiceKind
 from rsgm_core.domain.territory import Commune, CommuneStatus
+from rsgm_core.plugins.sql import migrations
 from rsgm_core.ports import COLLECTIONS
+from tests.helpers import CDG79
 
 OLD = Commune("79001", "L'Absie", "79", "75", status=CommuneStatus.DELEGUEE, successor="79060")
 NEW = Commune("79060", "Caunay", "79", "75")
@@ -98,3 +102,62 @@ def test_a_merged_commune_hands_its_pack_to_the_successor_TER_5(app: App) -> Non
         assert uow.conventions.get("c-1").insee == "79060"
         assert {i.insee for i in uow.interventions.list()} == {"79060"}
         assert uow.interventions.get("i-2").trainee == LEA
+
+
+HEADED = Convention(
+    "79060", date(2025, 1, 15), "CONV-9", id="c-9", siret="21790030700018", sgc="SGC de Niort",
+    deliberation=Deliberation(date(2024, 12, 12), "2024-45"),
+)  # fmt: skip
+ASKED = Intervention(
+    "79060", date(2025, 4, 2), ServiceKind.SPECIFIC_INTERVENTION, 60, id="i-9",
+    request=InterventionRequest("Mme la maire", date(2025, 3, 28), "21790030700018", "SGC"),
+)  # fmt: skip
+
+
+def test_the_convention_header_and_the_request_come_back_equal_TAR_4_TAR_5(app: App) -> None:
+    with app.storage.unit_of_work() as uow:
+        uow.communes.add(NEW)
+        uow.conventions.add(HEADED)
+        uow.interventions.add(ASKED)
+        uow.commit()
+    with app.storage.unit_of_work(read_only=True) as uow:
+        assert uow.conventions.get("c-9") == HEADED
+        assert uow.interventions.get("i-9") == ASKED
+
+
+def test_a_version_10_database_keeps_its_conventions_with_an_unknown_header_TAR_4(
+    sqlite_url: str,
+) -> None:
+    """Migration 11: conventions and interventions recorded before it read back with the header
+    unknown (no SIRET, no SGC, no deliberation) and no request."""
+    engine = sa.create_engine(sqlite_url)
+    with engine.begin() as conn:
+        migrations.upgrade(conn, target=10)
+        conn.execute(
+            sa.text(
+                "INSERT INTO communes (code, name, departement, region, postcodes, status) "
+                "VALUES ('79060', 'Caunay', '79', '75', '[]', 'commune-actuelle')"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO conventions (id, insee, signed_on, reference, notice) "
+                "VALUES ('c-1', '79060', '2024-02-29', 'CONV-1', NULL)"
+            )
+        )
+        conn.execute(
+            sa.text(
+                'INSERT INTO interventions (id, insee, "on", kind, minutes, on_site, trainee, '
+                "description, ref) VALUES ('i-1', '79060', '2025-04-02', "
+                "'intervention_specifique', 60, 0, NULL, '', '')"
+            )
+        )
+    engine.dispose()
+    with rsgm_core.open(sqlite_url, settings=CDG79) as app:
+        assert 11 in [m.version for m in app.storage.applied]  # type: ignore[attr-defined]
+        (convention,) = app.memberships.list_conventions()
+        assert convention == Convention("79060", date(2024, 2, 29), "CONV-1", id="c-1")
+        assert (convention.siret, convention.sgc, convention.deliberation) == (None, "", None)
+        assert convention.renewal_date == date(2026, 2, 28)  # art. 641 CPC
+        (intervention,) = app.billing.list_interventions()
+        assert intervention.request is None

@@ -36,11 +36,12 @@ def setup(app: App) -> SimpleNamespace:
     space = app.access.create_departmental_space()
     app.charters.publish("Charte", "Texte", on=dt.date(2025, 1, 6))
     app.charters.sign(AUBIGNY, "Jean Dupont", "maire")
-    app.charters.sign(AUBIGNY, "Claire Martin", Capacity.SGM)
     claire = app.members.add("Claire", "Martin", email="claire.martin@example.org")
     app.members.add_position(claire.id, AUBIGNY, "sgm")
     paul = app.members.add("Paul", "Roy", email="paul.roy@example.org", helper=True)
     app.members.add_position(paul.id, AUBIGNY, "sgm")
+    app.charters.sign(AUBIGNY, "Claire Martin", Capacity.SGM)  # CHA-1: each SGM signs in person
+    app.charters.sign(AUBIGNY, paul.id, Capacity.SGM)
     app.access.grant(claire.id, space.id, Role.CONTRIBUTOR, by=admin.id)
     app.access.grant(paul.id, space.id, Role.ANIMATOR, by=admin.id)
     return SimpleNamespace(admin=admin.id, claire=claire.id, paul=paul.id, space=space.id)

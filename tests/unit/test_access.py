@@ -27,6 +27,7 @@ from rsgm_core.domain.access_records import community_referents
 from rsgm_core.domain.charters import (
     Capacity,
     CharterVersion,
+    Signatories,
     Signature,
     SpaceKind,
     check_signature,
@@ -42,10 +43,17 @@ DEPT = Space("dep79", SpaceKind.DEPARTMENTAL, "Réseau départemental des SGDM")
 MELLOIS = Space("cc-mellois", SpaceKind.COMMUNITY, "Mellois en Poitou", epci="200069755")
 
 
+#: Claire Martin (m1) holds a position in the commune (CHA-1).
+CLAIRE = Signatories(staff=frozenset({"m1"}))
+
+
 def sign(
     capacity: Capacity, *, version: int = 2, space: SpaceKind = SpaceKind.DEPARTMENTAL
 ) -> Signature:
-    return Signature("s", "79307", version, "Claire Martin", capacity, dt.date(2025, 9, 15), space)
+    return Signature(
+        "s", "79307", version, "Claire Martin", capacity, dt.date(2025, 9, 15), space,
+        member_id="m1",
+    )  # fmt: skip
 
 
 def test_mayor_and_sgm_sign_for_a_small_commune_CHA_1() -> None:
@@ -59,14 +67,14 @@ def test_mayor_and_sgm_sign_for_a_small_commune_CHA_1() -> None:
     community = missing_signatures(
         signed, commune="79307", space=SpaceKind.COMMUNITY, population=2271, version=2
     )
-    assert community == [
+    assert community == [  # CHA-1: the EPCI's side, never the commune's DGS
         frozenset({Capacity.EPCI_PRESIDENT}),
-        frozenset({Capacity.COMMUNITY_REFERENT, Capacity.DGS}),
+        frozenset({Capacity.COMMUNITY_REFERENT, Capacity.EPCI_DGS}),
     ]
 
 
 def test_the_dgs_signs_for_a_commune_of_3500_or_more_CHA_1() -> None:
-    check_signature(sign(Capacity.DGS), versions=[V1, V2], population=3_500)
+    check_signature(sign(Capacity.DGS), versions=[V1, V2], population=3_500, signatories=CLAIRE)
     with pytest.raises(RuleViolation) as info:
         check_signature(sign(Capacity.SGM), versions=[V1, V2], population=3_500)
     assert info.value.rule == "CHA-1" and "secrétaire général de mairie" in info.value.message
@@ -114,7 +122,7 @@ def test_only_cdg_staff_administer_CHA_2() -> None:
     assert decide(staff, Role.ADMINISTRATOR, DEPT, invited_by_admin=True).allowed
 
 
-def test_spaces_and_their_opening_rules_CHA_3() -> None:
+def test_spaces_and_their_opening_rules_CHA_3_TER_7() -> None:
     large = candidate(population=7_000)
     assert "CHA-3" in {
         r.rule for r in decide(large, Role.VISITOR, DEPT, invited_by_admin=True).refusals
@@ -123,14 +131,29 @@ def test_spaces_and_their_opening_rules_CHA_3() -> None:
     assert decide(
         candidate(population=7_000, requested=True), Role.VISITOR, MELLOIS, invited_by_admin=True
     ).allowed
+    no_pack = candidate(member_commune=False)
     assert not decide(
-        candidate(member_commune=False), Role.VISITOR, MELLOIS, invited_by_admin=True
-    ).allowed
+        no_pack, Role.VISITOR, MELLOIS, invited_by_admin=True, pack_required=True
+    ).allowed  # CHA-3, CDG 79's policy
+    assert decide(no_pack, Role.VISITOR, MELLOIS, invited_by_admin=True).allowed  # CDG 77, CIG
     assert not decide(
         candidate(epci="200041317"), Role.VISITOR, MELLOIS, invited_by_admin=True
     ).allowed
     with pytest.raises(RuleViolation):
         Space("x", SpaceKind.COMMUNITY, "sans EPCI")
+    yvelines = Space("departemental-78", SpaceKind.DEPARTMENTAL, "Yvelines", departement="78")
+    essonne = candidate(departement="91")
+    refused = decide(essonne, Role.VISITOR, yvelines, invited_by_admin=True).refusals
+    assert [r.rule for r in refused] == ["TER-7"] and "département 78" in refused[0].message
+    assert decide(
+        candidate(departement="78"), Role.VISITOR, yvelines, invited_by_admin=True
+    ).allowed
+    outside = candidate(departement="77", outside_territory=True)
+    assert [
+        r.rule for r in decide(outside, Role.VISITOR, DEPT, invited_by_admin=True).refusals
+    ] == ["TER-7"]
+    with pytest.raises(RuleViolation, match=r"TER-7"):
+        Space("x", SpaceKind.COMMUNITY, "CC", epci="200069755", departement="79")
 
 
 def test_a_non_sgm_needs_both_agreements_CHA_4() -> None:
@@ -155,7 +178,9 @@ def test_read_only_phase_makes_members_visitors_CHA_5() -> None:
 
 @pytest.mark.parametrize(
     "email", ["mairie@sauze-entre-bois.fr", "accueil@niort.fr", "sauzeentrebois@orange.fr",
-              "mairie.sauze-entre-bois@wanadoo.fr", "Sauze-Entre-Bois@gmail.com"],
+              "mairie.sauze-entre-bois@wanadoo.fr", "Sauze-Entre-Bois@gmail.com",
+              "mairie.aubigny@orange.fr", "mairie-de-sauze@wanadoo.fr",
+              "secretariat.mairie@sauze.fr", "mairie+sgm@sauze.fr", "accueil-sauze@orange.fr"],
 )  # fmt: skip
 def test_shared_mailboxes_are_refused_CHA_6(email: str) -> None:
     with pytest.raises(RuleViolation) as info:
@@ -165,6 +190,8 @@ def test_shared_mailboxes_are_refused_CHA_6(email: str) -> None:
 
 def test_a_person_s_address_is_accepted_and_the_list_is_extensible_CHA_6() -> None:
     assert check_nominative("claire.martin@sauze-entre-bois.fr", commune_names=["Sauzé-entre-Bois"])
+    assert check_nominative("jean.ville@orange.fr", commune_names=["Sauzé-entre-Bois"])
+    assert check_nominative("claire.martin+rsgm@orange.fr")
     with pytest.raises(RuleViolation):
         check_nominative("standard@niort.fr", generic_local_parts={"standard"})
 

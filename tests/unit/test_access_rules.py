@@ -63,7 +63,7 @@ def test_the_status_lists_every_signature_and_what_is_missing_CHA_1() -> None:
     assert [s.id for s in status.signatures] == ["s1", "s2"]  # this commune's, oldest first
     assert status.missing[SpaceKind.COMMUNITY] == [
         frozenset({Capacity.EPCI_PRESIDENT}),
-        frozenset({Capacity.COMMUNITY_REFERENT, Capacity.DGS}),
+        frozenset({Capacity.COMMUNITY_REFERENT, Capacity.EPCI_DGS}),
     ]
     nothing = status_of("79019", versions=[], signatures=[], population=800)
     assert nothing.version is None and not nothing.complete
@@ -123,3 +123,23 @@ def test_reports_and_sanctions_say_why_CHA_9() -> None:
     assert check_reason(" propos injurieux ", "motif attendu") == "propos injurieux"
     with pytest.raises(ValidationError, match=r"motif attendu \[CHA-9\]"):
         check_reason("  ", "motif attendu")
+
+
+def test_a_request_is_possible_only_where_the_policy_allows_it_CHA_2() -> None:
+    from rsgm_core.domain.access_records import check_requests_allowed
+    from rsgm_core.domain.profile import AccessMode
+
+    check_requests_allowed(AccessMode.REQUEST)
+    with pytest.raises(RuleViolation) as info:
+        check_requests_allowed(AccessMode.INVITATION)
+    assert info.value.rule == "CHA-2" and "acces_plateforme = invitation" in info.value.message
+
+
+def test_a_suspension_is_pending_until_the_new_invitation_CHA_10() -> None:
+    import attrs
+
+    from rsgm_core.domain.access_records import Suspension
+
+    suspension = Suspension("x", "m2", dt.date(2025, 3, 1), "m1", "identifiants perdus", ("g1",))
+    assert suspension.pending
+    assert not attrs.evolve(suspension, reinvited_on=dt.date(2025, 3, 2), reinvited_by="m1").pending

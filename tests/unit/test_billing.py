@@ -11,23 +11,43 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rsgm_core import NotFoundError, RuleViolation, ValidationError
+from rsgm_core import ConfigurationError, NotFoundError, RuleViolation, ValidationError
 from rsgm_core.domain.billing import (
-    CSV_HEADERS,
     Intervention,
+    InterventionRequest,
     InvoiceLine,
     Trainee,
     bill_interventions,
-    invoice_lines_csv,
-    invoice_lines_json,
     invoice_total,
     invoices_for_year,
     membership_line,
+    require_issuer,
     trainee_window,
 )
 from rsgm_core.domain.conventions import Convention
-from rsgm_core.domain.tariffs import Membership, Rounding, ServiceKind, round_money
-from tests.helpers import CDG79_2025
+from rsgm_core.domain.tariffs import (
+    MANDATORY_MISSION,
+    Membership,
+    Rounding,
+    ServiceKind,
+    round_money,
+)
+from rsgm_core.render.invoices import CSV_HEADERS
+from rsgm_core.render.invoices import invoice_lines_csv as _csv
+from rsgm_core.render.invoices import invoice_lines_json as _json
+from tests.helpers import CDG79, CDG79_2025
+
+ISSUER = CDG79.cdg
+assert ISSUER is not None
+
+
+def invoice_lines_csv(lines, year):
+    return _csv(lines, year, issuer=ISSUER)
+
+
+def invoice_lines_json(lines, year):
+    return _json(lines, year, issuer=ISSUER)
+
 
 GRID_2026 = attrs.evolve(CDG79_2025, exercise=2026)
 GRIDS = (CDG79_2025, GRID_2026)
@@ -83,23 +103,25 @@ def test_duration_must_be_whole_minutes_TAR_5(minutes) -> None:
     assert caught.value.rule == "TAR-5"
 
 
-def test_intervention_before_the_convention_is_refused_TAR_4() -> None:
+def test_intervention_before_the_convention_needs_a_request_TAR_4_TAR_5() -> None:
     early = Intervention("79049", date(2025, 1, 14), FIRST_JOB, 60)
     with pytest.raises(RuleViolation) as caught:
         bill(early)
-    assert caught.value.rule == "TAR-4"
+    assert caught.value.rule == "TAR-5"
     assert caught.value.value == date(2025, 1, 14)
     assert "2025-01-14" in caught.value.message and "2025-01-15" in caught.value.message
+    assert "demande" in caught.value.message
 
 
-def test_intervention_without_convention_in_force_is_refused_TAR_4() -> None:
+def test_intervention_without_convention_in_force_needs_a_request_TAR_5() -> None:
     for iv in (
         Intervention("79002", date(2025, 4, 2), FIRST_JOB, 60),  # never signed
         Intervention("79049", date(2029, 1, 15), FIRST_JOB, 60),  # convention over
     ):
         with pytest.raises(RuleViolation, match=iv.on.isoformat()) as caught:
             bill(iv, grids=(*GRIDS, attrs.evolve(CDG79_2025, exercise=2029)))
-        assert caught.value.rule == "TAR-4"
+        assert caught.value.rule == "TAR-5"
+        assert "aucune convention" in caught.value.message or "antérieure" in caught.value.message
 
 
 def test_intervention_in_a_year_without_grid_is_refused_TAR_2() -> None:
@@ -305,7 +327,9 @@ def test_json_export_TAR_8() -> None:
 
 def test_exports_of_a_year_without_lines_TAR_8() -> None:
     assert read_csv(invoice_lines_csv(sample_lines(), 2030)) == [list(CSV_HEADERS)]
-    assert json.loads(invoice_lines_json([], 2030)) == {
+    document = json.loads(invoice_lines_json([], 2030))
+    assert document["emetteur"]["siret"] == "28790034400014"
+    assert {k: v for k, v in document.items() if k != "emetteur"} == {
         "exercice": 2030,
         "total": "0.00",
         "communes": [],
@@ -325,3 +349,89 @@ def test_a_trainee_first_job_start_is_a_date_TAR_6() -> None:
     with pytest.raises(ValidationError) as caught:
         Trainee("Léa Moreau", datetime(2025, 3, 1, 9, 0))  # a time would be silently dropped
     assert caught.value.rule == "TAR-6"
+
+
+SIRET = "21790030700018"
+
+
+def test_a_commune_without_convention_is_billed_at_the_non_member_rate_on_request_TAR_5() -> None:
+    asked = InterventionRequest("Mme la maire", date(2025, 3, 28), siret=SIRET, sgc="SGC Niort")
+    iv = Intervention("79002", date(2025, 4, 2), FIRST_JOB, 90, request=asked)
+    (line,) = bill(iv)
+    assert (line.unit_price, line.amount) == (Decimal("75.00"), Decimal("112.50"))
+    assert "sans convention, à sa demande" in line.label
+    assert (line.siret, line.sgc, line.article) == (SIRET, "SGC Niort", "Art. 2.4")
+
+
+def test_without_convention_nothing_of_the_pack_is_included_TAR_5_TAR_6() -> None:
+    lea = Trainee("Léa", date(2025, 3, 1))
+    asked = InterventionRequest("le maire", date(2025, 4, 1))
+    iv = Intervention("79002", date(2025, 4, 2), TRAINING, 60, trainee=lea, request=asked)
+    (line,) = bill(iv)
+    assert not line.included and line.amount == Decimal("75.00")
+
+
+def test_a_request_needs_who_and_when_TAR_5() -> None:
+    for who in ("", "   "):
+        with pytest.raises(ValidationError) as caught:
+            InterventionRequest(who, date(2025, 4, 1))
+        assert caught.value.rule == "TAR-5"
+    with pytest.raises(ValidationError) as late:
+        Intervention(
+            "79002", date(2025, 4, 2), FIRST_JOB, 60,
+            request=InterventionRequest("le maire", date(2025, 4, 3)),
+        )  # fmt: skip
+    assert late.value.rule == "TAR-5" and "2025-04-03" in late.value.message
+    with pytest.raises(ValidationError) as bad:
+        InterventionRequest("le maire", date(2025, 4, 1), siret="123")
+    assert bad.value.rule == "TAR-4"
+
+
+@pytest.mark.parametrize("kind", sorted(MANDATORY_MISSION))
+def test_the_mandatory_mission_is_never_billed_TAR_8(kind: ServiceKind) -> None:
+    for insee, request in (("79049", None), ("79002", InterventionRequest("x", date(2025, 4, 1)))):
+        with pytest.raises(RuleViolation, match="mission obligatoire") as caught:
+            bill(Intervention(insee, date(2025, 4, 2), kind, 60, request=request))
+        assert caught.value.rule == "TAR-8"
+
+
+def test_network_activation_is_billed_only_where_the_grid_says_so_TAR_5() -> None:
+    iv = Intervention("79049", date(2025, 4, 2), ServiceKind.NETWORK_ACTIVATION, 60)
+    with pytest.raises(RuleViolation, match="prestations_horaires") as caught:
+        bill(iv)  # CDG 79: 2.5 is in the annex without a tariff
+    assert caught.value.rule == "TAR-5"
+    catalogue = tuple(
+        attrs.evolve(s, hourly=True) if s.kind is ServiceKind.NETWORK_ACTIVATION else s
+        for s in CDG79_2025.catalogue
+    )
+    other = attrs.evolve(CDG79_2025, catalogue=catalogue)
+    (line,) = bill(iv, grids=(other,))
+    assert (line.article, line.amount) == ("Art. 2.5", Decimal("35.00"))
+
+
+def test_an_invoice_line_carries_the_commune_siret_and_sgc_TAR_8() -> None:
+    signed = attrs.evolve(CONVENTIONS[0], siret=SIRET, sgc="SGC de Bressuire")
+    lines = bill_interventions(
+        [Intervention("79049", date(2025, 4, 2), FIRST_JOB, 60)],
+        grids=GRIDS, cdg="cdg79", conventions=(signed,), memberships=(MEMBER_2025,),
+    )  # fmt: skip
+    fee = membership_line(MEMBER_2025, CDG79_2025, signed)
+    (invoice,) = invoices_for_year([*lines, fee], 2025)
+    assert [(li.siret, li.sgc) for li in invoice.lines] == [(SIRET, "SGC de Bressuire")] * 2
+    assert (invoice.siret, invoice.sgc) == (SIRET, "SGC de Bressuire")
+    row = dict(zip(CSV_HEADERS, read_csv(invoice_lines_csv(invoice.lines, 2025))[1], strict=True))
+    assert row["SIRET de la commune"] == SIRET and row["SIRET de l'émetteur"] == "28790034400014"
+    assert row["Émetteur"] == ISSUER.name
+    document = json.loads(invoice_lines_json(invoice.lines, 2025))
+    assert document["communes"][0]["siret"] == SIRET
+    assert document["communes"][0]["lignes"][1]["service_gestion_comptable"] == "SGC de Bressuire"
+
+
+def test_an_invoice_document_needs_the_cdg_identity_and_siret_TAR_8() -> None:
+    assert require_issuer(ISSUER) is ISSUER
+    with pytest.raises(ConfigurationError, match=r"\[cdg\]") as caught:
+        require_issuer(None)
+    assert caught.value.rule == "TAR-8"
+    with pytest.raises(ConfigurationError, match=r"siret.*\[cdg\]") as missing:
+        require_issuer(attrs.evolve(ISSUER, siret=None))
+    assert missing.value.rule == "TAR-8"

@@ -11,6 +11,7 @@ from rsgm_core import RuleViolation, ValidationError
 from rsgm_core.domain.conventions import (
     Convention,
     DeadlineKind,
+    Deliberation,
     Party,
     anniversary,
     convention_in_force,
@@ -46,13 +47,35 @@ def test_dates_of_a_convention_TAR_4() -> None:
     assert not c.renewed_on(date(2027, 3, 14)) and c.renewed_on(date(2027, 3, 15))
 
 
-def test_convention_signed_on_29_february_TAR_4() -> None:
+def test_convention_signed_on_29_february_follows_art_641_CPC_TAR_4() -> None:
     c = Convention("79049", date(2024, 2, 29))
-    assert c.renewal_date == date(2026, 3, 1)  # first term includes 28 Feb 2026
-    assert c.in_force_on(date(2026, 2, 28))
-    assert c.notice_deadline == date(2026, 2, 1)
+    assert c.renewal_date == date(2026, 2, 28)  # February 2026 has no 29th: its last day
+    assert c.notice_deadline == date(2026, 1, 28)
+    assert c.in_force_on(date(2026, 2, 27)) and not c.renewed_on(date(2026, 2, 27))
+    assert c.renewed_on(date(2026, 2, 28))
     assert c.max_end == date(2028, 2, 29)  # 2028 is a leap year again
     assert c.last_day == date(2028, 2, 28)
+    ended = give_notice(c, on=date(2026, 1, 28), by=Party.COLLECTIVITY)
+    assert ended.last_day == date(2026, 2, 27)
+    with pytest.raises(RuleViolation, match="2026-01-28") as caught:
+        give_notice(c, on=date(2026, 1, 29), by=Party.COLLECTIVITY)
+    assert caught.value.rule == "TAR-4"
+
+
+@pytest.mark.parametrize(
+    ("start", "years", "months", "expected"),
+    [
+        (date(2024, 2, 29), 2, 0, date(2026, 2, 28)),
+        (date(2024, 2, 29), 4, 0, date(2028, 2, 29)),
+        (date(2025, 8, 31), 0, 6, date(2026, 2, 28)),
+        (date(2023, 8, 31), 0, 6, date(2024, 2, 29)),
+        (date(2025, 1, 31), 0, 1, date(2025, 2, 28)),
+        (date(2027, 3, 31), 0, -1, date(2027, 2, 28)),
+        (date(2025, 3, 15), 2, 0, date(2027, 3, 15)),
+    ],
+)
+def test_anniversary_examples_art_641_CPC_TAR_4(start, years, months, expected) -> None:
+    assert anniversary(start, years=years, months=months) == expected
 
 
 @pytest.mark.parametrize(
@@ -71,17 +94,29 @@ def test_notice_deadline_on_the_29th_to_31st_TAR_4(signed_on, renewal, deadline)
     assert c.notice_deadline == deadline
 
 
+def _same_day_or_last(start: date, year: int, month: int) -> date:
+    """Art. 641 CPC: the day bearing ``start``'s number in that month, else the month's last."""
+    return date(year, month, min(start.day, _last_day(year, month)))
+
+
 @given(signing_dates)
-def test_term_and_renewal_dates_TAR_4(signed_on: date) -> None:
+def test_term_and_renewal_dates_follow_art_641_CPC_TAR_4(signed_on: date) -> None:
     c = Convention("79049", signed_on)
+    assert c.renewal_date == _same_day_or_last(signed_on, signed_on.year + 2, signed_on.month)
+    assert c.max_end == _same_day_or_last(signed_on, signed_on.year + 4, signed_on.month)
     assert 730 <= (c.renewal_date - signed_on).days <= 731  # two years, leap day or not
-    assert 1460 <= (c.max_end - signed_on).days <= 1462  # four years at most
-    for end in (c.renewal_date, c.max_end):
-        moved = signed_on.month == 2 and signed_on.day == 29 and end.month == 3
-        assert (end.month, end.day) == ((3, 1) if moved else (signed_on.month, signed_on.day))
+    assert 1460 <= (c.max_end - signed_on).days <= 1461  # four years at most
     assert c.in_force_on(signed_on) and c.in_force_on(c.last_day)
     assert not c.in_force_on(signed_on - timedelta(days=1))
     assert not c.in_force_on(c.max_end)
+    assert c.renewed_on(c.renewal_date) and not c.renewed_on(c.renewal_date - timedelta(days=1))
+
+
+@given(signing_dates)
+def test_notice_deadline_is_a_month_before_the_renewal_art_641_CPC_TAR_4(signed_on: date) -> None:
+    c = Convention("79049", signed_on)
+    before = c.renewal_date.replace(day=1) - timedelta(days=1)  # in the month before
+    assert c.notice_deadline == _same_day_or_last(c.renewal_date, before.year, before.month)
 
 
 @given(signing_dates)
@@ -194,12 +229,15 @@ def test_upcoming_deadlines_refuses_a_bad_horizon(days) -> None:
         upcoming_deadlines([], today=date(2025, 1, 1), days=days)
 
 
-@given(signing_dates, st.integers(min_value=0, max_value=48))
-def test_anniversary_never_shortens_a_term_TAR_4(start: date, months: int) -> None:
-    end = anniversary(start, months=months)
-    clipped = start + relativedelta(months=months)
-    assert end in (clipped, clipped + timedelta(days=1))
-    assert end.day == start.day or end.day == 1
+@given(signing_dates, st.integers(min_value=-48, max_value=48), st.integers(0, 4))
+def test_anniversary_keeps_the_day_else_the_last_of_the_month_art_641_CPC_TAR_4(
+    start: date, months: int, years: int
+) -> None:
+    end = anniversary(start, years=years, months=months)
+    total = start.year * 12 + start.month - 1 + years * 12 + months
+    assert (end.year, end.month) == (total // 12, total % 12 + 1)  # the target month
+    assert end == _same_day_or_last(start, end.year, end.month)
+    assert end.day == start.day or end.day == _last_day(end.year, end.month)
 
 
 def test_notice_needs_a_convention_in_force_that_day_TAR_4() -> None:
@@ -220,4 +258,38 @@ def test_notice_needs_a_convention_in_force_that_day_TAR_4() -> None:
         terminate([ended], "79049", on=date(2026, 7, 1), by="cdg")
     with pytest.raises(ValidationError) as bad:
         terminate(others, "79049", on=date(2026, 6, 1), by="maire")
+    assert bad.value.rule == "TAR-4"
+
+
+SAUZE_SIRET = "21790030700018"  # a well-formed SIRET (Luhn key), for the tests
+
+
+def test_the_convention_carries_its_header_TAR_4() -> None:
+    signed = sign_convention(
+        "79307",
+        date(2025, 1, 15),
+        existing=[],
+        siret="217 900 307 00018",
+        sgc="SGC de Niort",
+        deliberation=Deliberation(date(2024, 12, 12), "2024-45"),
+    )
+    assert (signed.siret, signed.sgc) == (SAUZE_SIRET, "SGC de Niort")
+    assert signed.deliberation == Deliberation(date(2024, 12, 12), "2024-45")
+    unknown = Convention("79307", date(2025, 1, 15))  # recorded before the header was asked
+    assert (unknown.siret, unknown.sgc, unknown.deliberation) == (None, "", None)
+
+
+@pytest.mark.parametrize("siret", ["2179003070001", "21790030700017", "2179003070001A"])
+def test_a_bad_siret_is_refused_TAR_4(siret: str) -> None:
+    with pytest.raises(ValidationError, match="SIRET") as caught:
+        sign_convention("79307", date(2025, 1, 15), existing=[], siret=siret)
+    assert caught.value.rule == "TAR-4" and siret in caught.value.message
+
+
+def test_the_deliberation_comes_before_the_signature_TAR_4() -> None:
+    with pytest.raises(ValidationError, match="2025-02-01") as caught:
+        Convention("79307", date(2025, 1, 15), deliberation=Deliberation(date(2025, 2, 1), "12"))
+    assert caught.value.rule == "TAR-4"
+    with pytest.raises(ValidationError) as bad:
+        Deliberation("2024-12-12", "12")  # type: ignore[arg-type]
     assert bad.value.rule == "TAR-4"

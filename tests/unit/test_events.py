@@ -16,6 +16,7 @@ from rsgm_core.domain.animation import Survey, check_answer
 from rsgm_core.domain.events import (
     CERTIFICATE_TITLE,
     Event,
+    EventAudience,
     EventFormat,
     EventKind,
     Registration,
@@ -36,6 +37,7 @@ from rsgm_core.domain.events import (
     register,
     satisfaction,
     tracking_row,
+    walk_in,
 )
 from rsgm_core.domain.members import Lifecycle, Member
 
@@ -193,9 +195,41 @@ def test_a_deadline_already_past_is_refused_EVT_4() -> None:
 def test_only_active_members_register_EVT_4() -> None:
     member = Member("m1", "Alice", "Martin", "alice@example.org")
     check_registrant(member)
-    with pytest.raises(RuleViolation, match="membre actif") as info:
+    with pytest.raises(RuleViolation, match="a quitté le réseau") as info:
         check_registrant(attrs.evolve(member, lifecycle=Lifecycle.DEPARTED))
     assert info.value.rule == "EVT-4" and info.value.value == "m1"
+    with pytest.raises(RuleViolation, match="réservé aux membres"):
+        check_registrant(attrs.evolve(member, lifecycle=Lifecycle.PROSPECT))
+
+
+@pytest.mark.parametrize(
+    "audience, lifecycle, in_scope, allowed",
+    [
+        (EventAudience.MEMBERS, Lifecycle.ACTIVE, False, True),
+        (EventAudience.MEMBERS, Lifecycle.PROSPECT, True, False),
+        (EventAudience.SCOPE, Lifecycle.PROSPECT, True, True),
+        (EventAudience.SCOPE, Lifecycle.INVITED, True, True),
+        (EventAudience.SCOPE, Lifecycle.PROSPECT, False, False),  # a guest
+        (EventAudience.SCOPE, Lifecycle.ACTIVE, False, True),
+        (EventAudience.GUESTS, Lifecycle.PROSPECT, False, True),
+        (EventAudience.GUESTS, Lifecycle.DEPARTED, True, False),
+    ],
+)
+def test_who_may_register_is_set_per_event_EVT_4_MEM_14(
+    audience: EventAudience, lifecycle: Lifecycle, in_scope: bool, allowed: bool
+) -> None:
+    member = Member("m1", "Alice", "Martin", "alice@example.org", lifecycle=lifecycle)
+    if allowed:
+        check_registrant(member, audience=audience, in_scope=in_scope)
+    else:
+        with pytest.raises(RuleViolation) as info:
+            check_registrant(member, audience=audience, in_scope=in_scope)
+        assert info.value.rule == "EVT-4"
+
+
+def test_events_recorded_before_the_audience_was_kept_are_for_members_EVT_4() -> None:
+    event = Event("e1", "Journée", EventKind.NETWORK_DAY, EventFormat.IN_PERSON)
+    assert event.audience is EventAudience.MEMBERS  # the default migration 14 gives old rows
 
 
 def test_a_registration_is_cancelled_before_its_session_EVT_4() -> None:
@@ -233,3 +267,26 @@ def test_a_satisfaction_answer_carries_a_score_EVT_9() -> None:
         check_answer(survey, 6)
     needs = attrs.evolve(survey, kind=SurveyKind.NEEDS, event_id=None)
     check_answer(needs, None)  # a needs survey may be answered in words
+
+
+def test_a_walk_in_is_recorded_at_sign_in_past_deadline_and_capacity_EVT_4() -> None:
+    full = [
+        Registration("r1", "s1", "m1", DAY, 1, RegistrationStatus.CONFIRMED),
+        Registration("r2", "s1", "m2", DAY, 2, RegistrationStatus.CONFIRMED),
+        Registration("r3", "s1", "m3", DAY, 3, RegistrationStatus.WAITING),
+    ]
+    came = walk_in(session(), full, registration_id="r4", member_id="m4", on=DAY)
+    assert (came.status, came.attended, came.rank, came.registered_on) == (
+        RegistrationStatus.CONFIRMED, True, 4, DAY,
+    )  # fmt: skip
+    waiting = walk_in(session(), full, registration_id="x", member_id="m3", on=DAY)
+    assert (waiting.id, waiting.status, waiting.attended) == (
+        "r3",
+        RegistrationStatus.CONFIRMED,
+        True,
+    )
+    with pytest.raises(RuleViolation, match="cochez-le parmi les présents") as info:
+        walk_in(session(), full, registration_id="x", member_id="m1", on=DAY)
+    assert info.value.rule == "EVT-4"
+    with pytest.raises(RuleViolation, match="pas encore eu lieu"):
+        walk_in(session(), full, registration_id="x", member_id="m4", on=DAY - dt.timedelta(days=1))

@@ -84,7 +84,7 @@ def test_annual_report_splits_indicators_and_ties_objectives_IND_2() -> None:
         title=None,
         objectives=[(ObjectiveKind.STRATEGIC, "Faire venir", ("taux_participation", "inconnu"))],
     )
-    assert report.title == "Réseau des secrétaires généraux de mairie"
+    assert report.title == "Rapport d'activité 2025 du réseau des SGM"  # no CDG identity given
     assert [i.key for i in report.indicators] == ["taux_participation"]
     assert [i.key for i in report.knowledge] == ["demandes_conseil"]
     assert report.objectives[0].indicators == (figures[0],)  # unknown keys left out

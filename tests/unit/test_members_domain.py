@@ -43,8 +43,9 @@ from rsgm_core.domain.members import (
     Status,
     check_can_register,
     check_open_commune,
-    check_work_time_cap,
     validate_email,
+    work_time_excess,
+    work_time_total,
 )
 from rsgm_core.domain.territory import Commune, CommuneStatus
 from rsgm_core.domain.town_hall import TownHall, format_hours, parse_hours
@@ -71,17 +72,25 @@ def test_a_fraction_out_of_0_1_is_refused_naming_it_MEM_1(bad: str) -> None:
 
 
 @given(st.lists(st.integers(min_value=1, max_value=100), min_size=1, max_size=5))
-def test_the_115_percent_cap_holds_exactly_MEM_1(percents: list[int]) -> None:
+def test_over_115_percent_is_flagged_never_refused_MEM_1(percents: list[int]) -> None:
     held = [position(str(Decimal(p) / 100), i=i) for i, p in enumerate(percents)]
     total = Decimal(sum(percents)) / 100
+    assert work_time_total(held, on=DAY) == total
+    flag = work_time_excess(member(), held, on=DAY)
     if total <= Decimal("1.15"):
-        assert check_work_time_cap(held, on=DAY) == total
+        assert flag is None
     else:
-        with pytest.raises(RuleViolation, match="115 %") as caught:
-            check_work_time_cap(held, on=DAY)
-        assert caught.value.value == total
+        assert flag is not None and flag.total == total and flag.positions == tuple(held)
+        assert "115 %" in flag.message and flag.percent in flag.message
     # non-permanent positions never count
-    assert check_work_time_cap([position("1", permanent=False, i=9), *held[:1]], on=DAY) <= 1
+    assert work_time_total([position("1", permanent=False, i=9), *held[:1]], on=DAY) <= 1
+
+
+def test_the_flag_names_the_total_the_french_way_MEM_1() -> None:
+    flag = work_time_excess(member(), [position("0.6", i=1), position("0.575", i=2)], on=DAY)
+    assert flag is not None
+    assert flag.percent == "117,5 %"
+    assert flag.message.startswith("quotités cumulées de 117,5 % au 14/03/2025")
 
 
 @pytest.mark.parametrize("text, expected", [("50 %", "0.5"), ("0,8", "0.8"), ("17,5/35", "0.5")])

@@ -66,13 +66,32 @@ def role(
     return RoleAssignment(f"r-{member_id}-{i}", "n-1", member_id, r, dt.date(2024, 1, 1), until)
 
 
-def test_fewer_than_two_animators_is_a_warning_MEM_6() -> None:
-    assert animator_warning([role("m-1", NetworkRole.ANIMATOR)], on=DAY)
-    assert animator_warning([], on=DAY)
+def test_fewer_than_two_cdg_staff_animators_is_a_warning_MEM_6() -> None:
+    staff = {"m-1", "m-2"}
+    assert animator_warning([role("m-1", NetworkRole.ANIMATOR)], on=DAY, staff=staff)
+    assert animator_warning([], on=DAY, staff=staff)
     both = [role("m-1", NetworkRole.ANIMATOR), role("m-2", NetworkRole.CO_ANIMATOR)]
-    assert animator_warning(both, on=DAY) is None
+    assert animator_warning(both, on=DAY, staff=staff) is None
     ended = [role("m-1", NetworkRole.ANIMATOR), role("m-2", NetworkRole.CO_ANIMATOR, until=DAY)]
-    assert animator_warning(ended, on=DAY)
+    assert animator_warning(ended, on=DAY, staff=staff)
+
+
+def test_member_co_animators_are_counted_apart_MEM_6() -> None:
+    # one CDG staff member and two members of the network co-animating: still a warning
+    team = [
+        role("m-1", NetworkRole.ANIMATOR),
+        role("m-3", NetworkRole.CO_ANIMATOR),
+        role("m-4", NetworkRole.CO_ANIMATOR),
+    ]
+    message = animator_warning(team, on=DAY, staff={"m-1"})
+    assert message is not None
+    assert message.startswith("1 animateur(s) seulement parmi les agents du CDG")
+    assert "au moins 2 personnes en interne" in message
+    assert message.endswith("2 animateur(s) membre(s) du réseau, compté(s) à part")
+    # nobody of the CDG: members alone never make up for it
+    assert animator_warning(team[1:], on=DAY, staff={"m-1"}) is not None
+    assert animator_warning([*team, role("m-2", NetworkRole.CO_ANIMATOR)], on=DAY,
+                            staff={"m-1", "m-2"}) is None  # fmt: skip
 
 
 def fact(
@@ -301,12 +320,12 @@ def test_network_warnings_are_one_type_MEM_6_MEM_8() -> None:
     assignments = [role("m-1", NetworkRole.ANIMATOR), role("m-2", NetworkRole.CO_ANIMATOR, 1)]
     members = {m.id: m for m in (claire, jean)}
     found = network_warnings("n-1", "Réseau 79", assignments, members, set(), on=DAY,
-                             departmental=True)  # fmt: skip
+                             departmental=True, staff={"m-1", "m-2"})  # fmt: skip
     [flag] = found
     assert (flag.role, flag.holder_id, flag.candidates) == (NetworkRole.ANIMATOR, "m-1", ("m-2",))
     assert flag.message.startswith("Réseau 79 : animateur") and flag.continuity is not None
     alone = network_warnings("n-1", "Réseau 79", assignments[:1], {"m-1": jean}, set(), on=DAY,
-                             departmental=True)  # fmt: skip
+                             departmental=True, staff={"m-1"})  # fmt: skip
     assert [(w.role, w.continuity) for w in alone] == [(None, None)]
     assert "1 animateur(s)" in alone[0].message
     assert network_warnings("n-2", "Mellois", [], {}, set(), on=DAY, departmental=False) == []

@@ -10,14 +10,18 @@ from hypothesis import strategies as st
 
 from rsgm_core import NotFoundError, RuleViolation, ValidationError
 from rsgm_core.domain.tariffs import (
+    MANDATORY_MISSION,
     REFERENCE_CATALOGUE,
+    CatalogueColumn,
     CommunePopulation,
     Membership,
     Rounding,
+    Service,
     ServiceKind,
     Stratum,
     TariffGrid,
     check_can_join,
+    check_served,
     collect_grids,
     grid_for,
     holds_membership,
@@ -346,7 +350,6 @@ def test_catalogue_lists_included_and_billed_services_with_articles_TAR_8() -> N
     by_kind = {service.kind: service for service in REFERENCE_CATALOGUE}
     included = {kind for kind, service in by_kind.items() if service.included}
     assert included == {
-        ServiceKind.NETWORK_ANIMATION,
         ServiceKind.PLATFORM_ACCESS,
         ServiceKind.TOOLBOX,
         ServiceKind.ADVICE,
@@ -359,6 +362,60 @@ def test_catalogue_lists_included_and_billed_services_with_articles_TAR_8() -> N
     assert by_kind[ServiceKind.SPECIFIC_INTERVENTION].hourly
     assert all(service.article.startswith("Art. ") for service in REFERENCE_CATALOGUE)
     assert GRID.service(ServiceKind.TOOLBOX).article == "Art. 2.1"
+
+
+def test_the_catalogue_has_the_annex_two_columns_TAR_8() -> None:
+    mandatory = GRID.column(CatalogueColumn.MANDATORY)
+    assert (
+        {s.kind for s in mandatory}
+        == MANDATORY_MISSION
+        == {
+            ServiceKind.NETWORK_ANIMATION,
+            ServiceKind.DIRECTORY,
+            ServiceKind.EVENTS,
+            ServiceKind.FOLLOW_UP_COMMITTEE,
+        }
+    )
+    # The mandatory mission is free for every commune: neither sold in the pack nor billed.
+    assert all(s.mandatory and not s.included and not s.hourly for s in mandatory)
+    pack = {s.kind for s in GRID.column(CatalogueColumn.PACK)}
+    assert ServiceKind.NETWORK_ANIMATION not in pack
+    assert pack == {
+        ServiceKind.MEMBERSHIP,
+        ServiceKind.PLATFORM_ACCESS,
+        ServiceKind.TOOLBOX,
+        ServiceKind.ADVICE,
+        ServiceKind.NETWORK_ACTIVATION,
+        ServiceKind.TRAINEE_ACCOMPANIMENT,
+        ServiceKind.FIRST_JOB_ACCOMPANIMENT,
+        ServiceKind.SPECIFIC_INTERVENTION,
+    }
+
+
+@pytest.mark.parametrize(
+    ("flags", "column"),
+    [((True, False), None), ((False, True), None), ((False, False), "pack")],
+)
+def test_the_mandatory_mission_cannot_be_sold_or_billed_TAR_8(flags, column) -> None:
+    animation = GRID.service(ServiceKind.NETWORK_ANIMATION)
+    with pytest.raises(ValidationError, match="mission obligatoire") as caught:
+        extra = {"column": column} if column else {}
+        Service(animation.kind, animation.label, animation.article, *flags, **extra)
+    assert caught.value.rule == "TAR-8"
+    toolbox = GRID.service(ServiceKind.TOOLBOX)
+    with pytest.raises(ValidationError) as moved:
+        attrs.evolve(toolbox, column=CatalogueColumn.MANDATORY)
+    assert moved.value.rule == "TAR-8"
+
+
+def test_cdg79_bills_2_3_beyond_tar_6_2_4_and_2_6_not_2_5_TAR_5() -> None:
+    assert set(CDG79_2025.hourly_services) == {
+        ServiceKind.TRAINEE_ACCOMPANIMENT,
+        ServiceKind.FIRST_JOB_ACCOMPANIMENT,
+        ServiceKind.SPECIFIC_INTERVENTION,
+    }
+    activation = CDG79_2025.service(ServiceKind.NETWORK_ACTIVATION)
+    assert activation.included and not activation.hourly  # in the annex, without a tariff
 
 
 def test_incomplete_catalogue_is_refused_TAR_8() -> None:
@@ -388,3 +445,19 @@ def test_a_merged_or_delegated_commune_cannot_join_TER_5() -> None:
     with pytest.raises(RuleViolation) as caught:
         check_can_join(merged)
     assert caught.value.rule == "TER-5" and "79060" in caught.value.message
+
+
+def test_no_grid_for_the_cdg_names_the_missing_tarifs_section_TAR_2() -> None:
+    with pytest.raises(NotFoundError, match=r"\[\[tarifs\]\]") as caught:
+        grid_for([CDG79_2025], 2025, cdg="cdg77")  # never CDG 79's grid for CDG 77
+    assert caught.value.rule == "TAR-2" and "cdg77" in caught.value.message
+
+
+def test_a_commune_hors_ressort_is_never_served_TER_7() -> None:
+    roissy = Commune("77169", "Compans", "77", "11", epci="200055655")
+    assert check_served(roissy, ("77",), what="adhérer au pack") is roissy
+    assert check_served(roissy, (), what="adhérer au pack") is roissy  # no territory configured
+    with pytest.raises(RuleViolation) as caught:
+        check_served(roissy, ("78", "91", "95"), what="adhérer au pack")
+    assert caught.value.rule == "TER-7"
+    assert "77169" in caught.value.message and "78, 91, 95" in caught.value.message

@@ -7,6 +7,7 @@ fails with a one-line French message and a non-zero exit status, never a traceba
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import re
 import sys
@@ -33,6 +34,19 @@ _ARGPARSE_FR = (
 )
 
 
+#: The operating system's usual refusals, in French (its own words are English).
+_OS_ERRORS = {
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.EISDIR: "c'est un dossier, pas un fichier",
+    errno.ENOTDIR: "ce n'est pas un dossier",
+    errno.EEXIST: "existe déjà",
+    errno.ENOSPC: "plus de place sur le disque",
+    errno.EROFS: "système de fichiers en lecture seule",
+}
+
+
 class FrenchParser(argparse.ArgumentParser):
     """argparse speaks English; animators read French."""
 
@@ -50,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         db,
         events,
         indicators,
+        init,
         members,
         network,
         outbox,
@@ -66,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchParser)
     commands.required = True
     for module in (
+        init,
         db,
         census,
         outbox,
@@ -98,7 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("rsgm : interrompu, rien n'a été enregistré de l'opération en cours", file=sys.stderr)
         return 130
     except OSError as exc:
-        print(f"rsgm : erreur : {exc.strerror or exc} ({exc.filename or ''})", file=sys.stderr)
+        why = _OS_ERRORS.get(exc.errno or 0, exc.strerror or str(exc))
+        print(f"rsgm : erreur : {why} : {exc.filename or ''}", file=sys.stderr)
         return EXIT_ERROR
 
 

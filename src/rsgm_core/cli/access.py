@@ -6,14 +6,17 @@ report|sanction|lift|sanctions`` (CHA-9: ``app.moderation``) and ``rsgm export i
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rsgm_core.cli.access_requests import register_requests
 from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.domain.access import Role, SanctionKind
 from rsgm_core.domain.access_records import AgreementParty, EmployerNotice, NoticeKind
 from rsgm_core.domain.charters import Capacity, SpaceKind
+from rsgm_core.domain.profile import CharterChange
 from rsgm_core.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -27,6 +30,7 @@ CAPACITIES = {
     "dgs": Capacity.DGS,
     "president-epci": Capacity.EPCI_PRESIDENT,
     "referent": Capacity.COMMUNITY_REFERENT,
+    "dgs-epci": Capacity.EPCI_DGS,
 }
 SPACE_KINDS = {"departemental": SpaceKind.DEPARTMENTAL, "communautaire": SpaceKind.COMMUNITY}
 
@@ -36,14 +40,33 @@ def register(commands: Any) -> None:
     publish = add_action(charter, "publish", "publier une nouvelle version (annoncée)", _publish)
     publish.add_argument("--titre", required=True, dest="title")
     publish.add_argument("--texte", required=True, metavar="FICHIER", dest="text")
+    publish.add_argument(
+        "--nature", choices=[c.value for c in CharterChange], dest="change",
+        help="resigner (changement de fond) ou informer (correction) ; défaut : la politique "
+        "« nouvelle_version_charte » du profil (CHA-8)",
+    )  # fmt: skip
     sign = add_action(charter, "sign", "enregistrer une signature", _sign)
     sign.add_argument("commune", metavar="CODE_INSEE")
-    sign.add_argument("--signataire", required=True, dest="signer")
+    sign.add_argument(
+        "--signataire", required=True, dest="signer",
+        help="SGM, DGS ou référent : le membre (identifiant, adresse ou nom) qui signe pour "
+        "lui-même ; élu : son nom",
+    )  # fmt: skip
     sign.add_argument("--qualite", required=True, choices=sorted(CAPACITIES), dest="capacity")
     sign.add_argument("--espace", choices=sorted(SPACE_KINDS), default="departemental")
     sign.add_argument("--version", type=int, help="défaut : la version en vigueur")
+    sign.add_argument(
+        "--fin-mandat", type=_day, dest="mandate_end", metavar="AAAA-MM-JJ",
+        help="élu : fin du mandat (défaut : le prochain renouvellement général, 31 mars)",
+    )  # fmt: skip
     status = add_action(charter, "status", "signatures d'une commune et ce qui manque", _status)
     status.add_argument("commune", metavar="CODE_INSEE")
+    signatures = add_action(charter, "signatures", "signatures enregistrées (CHA-1)", _signatures)
+    signatures.add_argument("--commune", metavar="CODE_INSEE")
+    signatures.add_argument(
+        "--a-refaire", action="store_true", dest="needs_personal",
+        help="seulement celles qui ne nomment personne (à signer de nouveau en personne)",
+    )  # fmt: skip
 
     access = add_group(commands, "access", "accès aux espaces de la plateforme (CHA-2..CHA-9)")
     space = add_action(
@@ -52,9 +75,15 @@ def register(commands: Any) -> None:
     space.add_argument("--epci", metavar="SIREN", help="espace communautaire de cet EPCI")
     space.add_argument("--lecture-seule", choices=("oui", "non"), dest="read_only")
     space.add_argument("--id", dest="space_id", help="espace existant dont changer la phase")
+    space.add_argument(
+        "--departement", metavar="CODE", help="espace départemental de ce département (TER-7)"
+    )
     staff = add_action(access, "staff", "déclarer un agent du CDG (CHA-2)", _staff)
     staff.add_argument("member", metavar="MEMBRE", help="identifiant ou adresse")
     staff.add_argument("--administrateur", action="store_true", dest="administrator")
+    staff.add_argument(
+        "--par", dest="by", metavar="ADMIN", help="l'administrateur qui nomme (sauf le premier)"
+    )
     for name, help_, handler in (
         ("grant", "inviter dans un espace (administrateur du CDG)", _grant),
         ("explain", "cette personne peut-elle avoir ce rôle dans cet espace ?", _explain),
@@ -105,6 +134,8 @@ def register(commands: Any) -> None:
         "--en-vigueur", action="store_true", dest="active", help="seulement celles non levées"
     )
 
+    register_requests(access)
+
     export = add_group(commands, "export", "exports vers une plateforme collaborative")
     interstis = add_action(
         export, "interstis", "comptes, espaces et suspensions pour Interstis", _export
@@ -114,13 +145,21 @@ def register(commands: Any) -> None:
     interstis.add_argument("--output", metavar="FICHIER", help="défaut : la sortie standard")
 
 
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"date AAAA-MM-JJ attendue : {text!r}") from None
+
+
 def _publish(args: argparse.Namespace) -> int:
     text = Path(args.text).read_text(encoding="utf-8")
     with open_app(args) as app:
-        version = app.charters.publish(args.title, text)
+        version = app.charters.publish(args.title, text, change=args.change)
         users = {g.member_id for g in app.access.list_grants()}  # those told (CHA-8)
         told = sum(1 for member_id in users if app.members.get(member_id).email)
-    print(f"version {version.version} publiée le {version.published_on.isoformat()} ; {told} annonce(s) dans la boîte d'envoi")  # fmt: skip
+    what = "à signer de nouveau" if version.change is CharterChange.RESIGN else "pour information, les signatures restent valables"  # fmt: skip
+    print(f"version {version.version} publiée le {version.published_on.isoformat()} ({what}) ; {told} annonce(s) dans la boîte d'envoi")  # fmt: skip
     return 0
 
 
@@ -128,9 +167,26 @@ def _sign(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         signature = app.charters.sign(
             args.commune, args.signer, CAPACITIES[args.capacity],
-            space=SPACE_KINDS[args.espace], version=args.version,
+            space=SPACE_KINDS[args.espace], version=args.version, mandate_end=args.mandate_end,
         )  # fmt: skip
-    print(f"signature enregistrée : {signature.signer} ({signature.capacity.value}), version {signature.version}")  # fmt: skip
+    until = f", jusqu'au {signature.mandate_end.isoformat()}" if signature.mandate_end else ""
+    print(f"signature enregistrée : {signature.signer} ({signature.capacity.value}), version {signature.version}{until}")  # fmt: skip
+    return 0
+
+
+def _signatures(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        found = app.charters.list_signatures(
+            commune=args.commune, needs_personal=True if args.needs_personal else None
+        )
+    print_table(
+        ("commune", "version", "date", "signataire", "qualité", "espace", "personnelle"),
+        [
+            (s.commune, s.version, s.signed_on.isoformat(), s.signer, s.capacity.value,
+             s.space.value, "à refaire" if s.needs_personal else "oui")
+            for s in found
+        ],
+    )  # fmt: skip
     return 0
 
 
@@ -145,6 +201,9 @@ def _status(args: argparse.Namespace) -> int:
             for s in status.signatures
         ],
     )
+    for signature in status.signatures:
+        if signature.id in status.lapsed:
+            print(f"ne compte plus : {signature.signer} ({signature.capacity.value}) : {status.lapsed[signature.id]}")  # fmt: skip
     for kind, groups in status.missing.items():
         missing = " ; ".join(" ou ".join(sorted(c.value for c in g)) for g in groups)
         print(f"espace {kind.value} : {'complet' if not groups else 'manque ' + missing}")
@@ -160,7 +219,7 @@ def _space(args: argparse.Namespace) -> int:
         elif args.epci:
             space = app.access.create_community_space(args.epci)
         else:
-            space = app.access.create_departmental_space()
+            space = app.access.create_departmental_space(departement=args.departement)
         if args.read_only and not args.space_id:
             space = app.access.set_read_only(space.id, args.read_only == "oui")
     phase = "consultation" if space.read_only else "contributions ouvertes"
@@ -170,7 +229,7 @@ def _space(args: argparse.Namespace) -> int:
 
 def _staff(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        staff = app.access.add_staff(args.member, administrator=args.administrator)
+        staff = app.access.add_staff(args.member, administrator=args.administrator, by=args.by)
     print(f"agent du CDG enregistré{' (administrateur)' if staff.administrator else ''}")
     return 0
 

@@ -9,6 +9,7 @@ from typing import Any
 from rsgm_core.cli.common import ProgressBar, add_action, add_db_option, add_group, open_app
 from rsgm_core.domain.census import CensusChanges
 from rsgm_core.domain.census_report import CensusReport
+from rsgm_core.errors import ValidationError
 from rsgm_core.render.exports import to_csv
 from rsgm_core.render.text import print_census_report
 from rsgm_core.serialization import unstructure
@@ -62,13 +63,19 @@ def _scope(args: argparse.Namespace) -> list[str] | None:
 def _import(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         departements = _scope(args)
+        territory = list(app.settings.departements)
+        if args.france and territory:
+            raise ValidationError(
+                f"--france : le territoire du CDG est {', '.join(territory)} (section "
+                "[territoire] du profil)",
+                rule="TER-7",
+            )
         if departements is None and not args.france:
-            departements = app.census.territory_codes()
+            departements = territory or app.census.territory_codes()
             if departements is None:
-                from rsgm_core.errors import ValidationError
-
                 raise ValidationError(
-                    "précisez --departement CODE (répétable) ou --france pour le premier import"
+                    "précisez --departement CODE (répétable) ou --france pour le premier import, "
+                    "ou les départements du CDG dans le profil ([territoire])"
                 )
         result = app.census.import_(args.source, departements, progress=ProgressBar())
     counts = result.counts
@@ -76,6 +83,11 @@ def _import(args: argparse.Namespace) -> int:
         f"millésime {result.imported.vintage} importé : {counts['communes']} communes, "
         f"{counts['epcis']} EPCI, départements {', '.join(result.imported.departements)}"
     )
+    if counts.get("hors_ressort"):  # TER-7
+        print(
+            f"  {counts['hors_ressort']} commune(s) hors ressort (EPCI à cheval sur le "
+            "territoire), comptées à part"
+        )
     _print_changes(result.changes)
     for old, moved in result.moved.items():
         detail = ", ".join(f"{n} {name}" for name, n in moved.items())
@@ -108,6 +120,13 @@ def _report(args: argparse.Namespace) -> int:
         print(json.dumps(_as_json(report), ensure_ascii=False, indent=2))
     else:
         print_census_report(report, args.level)
+        apart = report.hors_ressort_by_departement()
+        if apart:  # TER-7
+            detail = ", ".join(f"{n} dans le {code}" for code, n in apart.items())
+            print(
+                f"{len(report.hors_ressort)} commune(s) hors ressort de ses EPCI à cheval sur "
+                f"le territoire, comptées à part : {detail}"
+            )
     return 0
 
 

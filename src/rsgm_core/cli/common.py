@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from rsgm_core.app import ENV_DB, App
-from rsgm_core.profile_file import PROFILE_NAME
+from rsgm_core.profile_file import PROFILE_NAME, read_profile
 from rsgm_core.render.text import print_table
 from rsgm_core.settings import Settings
 
@@ -39,11 +39,12 @@ def load_settings(args: argparse.Namespace) -> Settings:
     """The CDG's profile: ``--config``, else ``$RSGM_CONFIG``, else ``rsgm.toml`` of the current
     folder if there is one, else the defaults (no identity, no grid). A profile named on the
     command line or in the environment that does not exist is an error, never a silent default."""
-    named = getattr(args, "config", None) or os.environ.get(ENV_CONFIG)
-    if named:
-        return Settings.from_file(Path(named))
+    if getattr(args, "config", None):
+        return read_profile(Path(args.config), named_by="--config")
+    if os.environ.get(ENV_CONFIG):
+        return read_profile(Path(os.environ[ENV_CONFIG]), named_by=f"${ENV_CONFIG}")
     if Path(PROFILE_NAME).is_file():
-        return Settings.from_file(Path(PROFILE_NAME))
+        return read_profile(Path(PROFILE_NAME))
     return Settings()
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from rsgm_core.cli.common import add_action, add_group, open_app, print_table
-from rsgm_core.domain.events import EventFormat, EventKind, SessionPlan
+from rsgm_core.domain.events import EventAudience, EventFormat, EventKind, SessionPlan
 from rsgm_core.domain.indicators import Period
 from rsgm_core.errors import NotFoundError, ValidationError
 from rsgm_core.render.formatting import format_date, format_money, format_percent
@@ -41,6 +41,13 @@ def register(commands: Any) -> None:
     plan.add_argument("--reseau", dest="network", metavar="ID", help="réseau communautaire")
     plan.add_argument("--forcer", action="store_true", dest="force",
                       help="accepter moins d'un mois de préavis (l'événement est signalé)")  # fmt: skip
+    plan.add_argument(
+        "--public", choices=[a.value for a in EventAudience], default=EventAudience.SCOPE.value,
+        dest="audience",
+        help="qui peut s'inscrire et qui est invité (EVT-4, MEM-14) : membres, tous les SGM du "
+        "ressort (par défaut) ou aussi des invités (élus, partenaires, agents des communes de "
+        "3 500 habitants et plus)",
+    )  # fmt: skip
 
     add_action(actions, "list", "lister les événements", _list).add_argument(
         "--annee", type=int, dest="year"
@@ -57,9 +64,9 @@ def register(commands: Any) -> None:
     add_action(
         actions, "invite", "envoyer l'invitation (avec la date limite)", _invite
     ).add_argument("event", metavar="EVENEMENT")
-    add_action(actions, "remind", "relancer les invités non inscrits", _remind).add_argument(
-        "event", metavar="EVENEMENT"
-    )
+    add_action(
+        actions, "remind", "relancer les invités non inscrits (D − 15 jours)", _remind
+    ).add_argument("event", metavar="EVENEMENT")
     reg = add_action(actions, "register", "inscrire un membre à une séance (EVT-4)", _register)
     reg.add_argument("session", metavar="SEANCE")
     reg.add_argument("member", metavar="MEMBRE")
@@ -74,6 +81,11 @@ def register(commands: Any) -> None:
         metavar="MEMBRE",
         help="les présents ; les autres inscrits sont absents",
     )
+    attend.add_argument(
+        "--sur-place", action="append", default=[], dest="walk_ins", metavar="MEMBRE",
+        help="répétable : venu(e) le jour même sans place confirmée, inscrit(e) et présent(e) "
+        "(EVT-4)",
+    )  # fmt: skip
     sheet = add_action(actions, "sheet", "feuille d'émargement imprimable (EVT-5)", _sheet)
     sheet.add_argument("session", metavar="SEANCE")
     sheet.add_argument("--format", choices=["html", "csv"], default="html")
@@ -140,12 +152,14 @@ def _plan(args: argparse.Namespace) -> int:
         planned = app.events.plan(
             args.title, args.kind, args.format, plans, topics=args.topics, cost=cost,
             host_commune=args.host, network_id=args.network, force=args.force,
+            audience=args.audience,
         )  # fmt: skip
     print(f"événement planifié : {planned.event.id}")
     for s in planned.sessions:
         print(
             f"  séance {s.id} : {s.date.isoformat()} {s.place}, inscriptions jusqu'au {s.deadline.isoformat()}"
         )
+    print(f"public : {planned.event.audience.label}")
     if planned.check.late:
         print(f"attention : invitation attendue le {planned.check.invitation_due.isoformat()}, "
               "moins d'un mois de préavis (EVT-3) ; l'événement est signalé")  # fmt: skip
@@ -208,14 +222,14 @@ def _done(args: argparse.Namespace) -> int:
 def _invite(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         count = app.event_mail.send_invitations(resolve_id(app, "events", args.event))
-    print(f"invitation envoyée : {count} membre(s) invité(s)")
+    print(f"invitation envoyée : {count} personne(s) invitée(s)")
     return 0
 
 
 def _remind(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         count = app.event_mail.send_reminders(resolve_id(app, "events", args.event))
-    print(f"relance envoyée à {count} membre(s)")
+    print(f"relance envoyée à {count} personne(s)")
     return 0
 
 
@@ -243,9 +257,11 @@ def _attend(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         session_id = resolve_id(app, "sessions", args.session)
         present = [resolve_id(app, "members", p) for p in args.present]
-        marked = app.registrations.attend(session_id, present)
+        walk_ins = [resolve_id(app, "members", p) for p in args.walk_ins]
+        marked = app.registrations.attend(session_id, present, walk_ins=walk_ins)
     came = sum(1 for r in marked if r.attended)
-    print(f"émargement enregistré : {came} présent(s), {len(marked) - came} absent(s)")
+    print(f"émargement enregistré : {came} présent(s), {len(marked) - came} absent(s)"
+          + (f", dont {len(walk_ins)} venu(s) sur place" if walk_ins else ""))  # fmt: skip
     return 0
 
 
@@ -280,9 +296,11 @@ def _sheet(args: argparse.Namespace) -> int:
 
 
 def _certificates(args: argparse.Namespace) -> int:
-    from rsgm_core.render.event_documents import certificate_attachment
+    from rsgm_core.render.event_documents import certificate_attachment, certificate_identity
 
     with open_app(args) as app:
+        if args.folder or args.send:  # EVT-6: made by the CDG of the profile, or not at all
+            certificate_identity(app.settings.cdg)
         event_id = resolve_id(app, "events", args.event)
         event = app.events.get(event_id).event
         found = app.registrations.list_certificates(event_id=event_id)

@@ -22,6 +22,8 @@ def register(commands: Any) -> None:
                       help="cdg (défaut), departement:CODE ou epci:SIREN")  # fmt: skip
     show.add_argument("--formules", action="store_true", dest="formulas",
                       help="afficher la formule de chaque indicateur")  # fmt: skip
+    show.add_argument("--departement", metavar="CODE",
+                      help="un département du CDG (comme --scope departement:CODE)")  # fmt: skip
 
     r_actions = add_group(commands, "report", "rapport d'activité annuel (IND-2)")
     annual = add_action(r_actions, "annual", "rapport d'activité d'une année", _annual)
@@ -29,6 +31,8 @@ def register(commands: Any) -> None:
     annual.add_argument("--format", choices=["md", "html", "pdf"], default="html")
     annual.add_argument("-o", "--sortie", dest="output", metavar="FICHIER")
     annual.add_argument("--scope", "--perimetre", dest="scope", default="cdg")
+    annual.add_argument("--departement", metavar="CODE",
+                        help="le rapport d'un département du CDG (TER-7)")  # fmt: skip
     projects = r_actions.add_parser("projects", help="projets pour l'année à venir")
     p_actions = projects.add_subparsers(dest="projects_action", metavar="ACTION")
     p_actions.required = True
@@ -79,8 +83,11 @@ def _show(args: argparse.Namespace) -> int:
 
     with open_app(args) as app:
         period = period_of(args, app.today())
-        values = app.indicators.compute(period=period, scope=args.scope)
-    print(f"Indicateurs du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y} ({args.scope})\n")
+        values = app.indicators.compute(
+            period=period, scope=args.scope, departement=args.departement
+        )
+    where = f"departement:{args.departement}" if args.departement else args.scope
+    print(f"Indicateurs du {period.start:%d/%m/%Y} au {period.end:%d/%m/%Y} ({where})\n")
     head = ["Indicateur", "Valeur", *(["Formule"] if args.formulas else [])]
     rows = [[i.label, format_indicator(i), *([i.formula] if args.formulas else [])] for i in values]
     print_table(head, rows)
@@ -93,7 +100,9 @@ def _annual(args: argparse.Namespace) -> int:
     if args.format == "pdf" and args.output is None:
         raise ValidationError("le PDF s'écrit dans un fichier : ajoutez -o FICHIER", rule="IND-2")
     with open_app(args) as app:
-        report = app.indicators.annual_report(year=args.year, scope=args.scope)
+        report = app.indicators.annual_report(
+            year=args.year, scope=args.scope, departement=args.departement
+        )
     document: str | bytes
     if args.format == "md":
         document = render_markdown(report)

@@ -47,6 +47,14 @@ def register(commands: Any) -> None:
     listing = add_action(actions, "list", "lister les membres", _list)
     listing.add_argument("--etape", help="prospect, invite, actif, parti")
 
+    over = add_action(
+        actions,
+        "work-time",
+        "personnes dont les postes dépassent 115 % d'un temps complet (signalées, MEM-1)",
+        _work_time,
+    )
+    over.add_argument("--le", type=dt.date.fromisoformat, metavar="AAAA-MM-JJ", dest="on")
+
     show = add_action(actions, "show", "fiche d'un membre", _show)
     show.add_argument("member", metavar="MEMBRE", help="identifiant (ou son début) ou e-mail")
 
@@ -147,11 +155,15 @@ def _import(args: argparse.Namespace) -> int:
                 print(f"ligne {row.line} ({row.name or '?'}) : {problem}")
         elif args.essai:
             print(f"ligne {row.line} ({row.name}) : {row.action}")
+        for note in row.notes if not row.problems else ():
+            print(f"ligne {row.line} ({row.name}) : à signaler : {note}")
     if not report.ok:
         print(f"{len(report.problems)} ligne(s) en erreur : rien n'a été importé")
         return 1
     verb = "seraient importés" if args.essai else "importés"
-    print(f"{report.members} membres et {report.positions} postes {verb}")
+    people = f"{report.members} membre{'s' if report.members > 1 else ''}"
+    posts = f"{report.positions} poste{'s' if report.positions > 1 else ''}"
+    print(f"{people} et {posts} {verb}")
     return 0
 
 
@@ -177,9 +189,29 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _work_time(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        flags = app.members.list_work_time_excesses(on=args.on)
+    print_table(
+        ("id", "nom", "quotités cumulées", "communes"),
+        [
+            (f.member.id[:8], f.member.full_name, f.percent,
+             " ".join(f"{p.commune} ({p.work_time})" for p in f.positions))
+            for f in flags
+        ],
+    )  # fmt: skip
+    if flags:
+        print(
+            f"{len(flags)} personne(s) au-delà des 115 % permis pour des emplois à temps non "
+            "complet (décret 91-298 art. 8) : postes enregistrés, à examiner [MEM-1]"
+        )
+    return 0
+
+
 def _show(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         member = find_member(app, args.member)
+        excess = app.members.list_work_time_excesses(member_id=member.id)
         entry = app.directory.get_entry(member.id, viewer=Viewer(ViewerRole.ANIMATOR))
         positions = app.members.list_positions(member_id=member.id)
         checklist = app.members.list_onboarding_items(member_id=member.id)
@@ -200,6 +232,8 @@ def _show(args: argparse.Namespace) -> int:
             f"  poste : {p.commune} {p.function.label}, quotité {p.work_time}, {p.status.value}"
             + (f", jusqu'au {p.end}" if p.end else "")
         )
+    for flag in excess:
+        print(f"  ! {flag.message} [MEM-1]")
     _print_entry_details(entry)
     states = [
         f"{c.scope.value} depuis le {c.given_on}"

@@ -25,7 +25,12 @@ def register(commands: Any) -> None:
     activate.add_argument("--logiciel", action="append", default=[], dest="software")
     activate.add_argument("--max", type=int, default=10, help="nombre de volontaires affichés")
 
-    add_action(actions, "status", "réseaux, alertes de continuité, désengagement, comités", _status)
+    status = add_action(
+        actions, "status", "réseaux, alertes de continuité, désengagement, comités", _status
+    )
+    status.add_argument(
+        "--departement", metavar="CODE", help="réseaux et comités de ce département (TER-7)"
+    )
 
     p_actions = add_group(commands, "partners", "annuaire des partenaires (MEM-10)")
     add = add_action(p_actions, "add", "ajouter un partenaire", _partner_add)
@@ -63,17 +68,20 @@ def _activate(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        networks = app.network.list_networks()
+        networks = app.network.list_networks(departement=args.departement)
         leads = {n.id: app.network.get_lead(n.id) for n in networks}
-        warnings = app.network.list_warnings()
+        shown = {n.id for n in networks}
+        warnings = [w for w in app.network.list_warnings() if w.network_id in shown]
         away = app.network.list_disengaged()
         names = {m.id: m.full_name for m in app.members.list_members()}
-        reports = [app.network.committee_report(kind) for kind in CommitteeKind]
+        reports = _committee_reports(app, args.departement)
     print("Réseaux :")
     for n in networks:
         who, holder = leads[n.id].title, leads[n.id].holder
+        where = f", {n.departement}" if n.departement else ""
         print(
-            f"  {n.name} ({n.kind.value}) : {who} {names.get(holder or '', holder or 'à désigner')}"
+            f"  {n.name} ({n.kind.value}{where}) : {who} "
+            f"{names.get(holder or '', holder or 'à désigner')}"
         )
     print("Alertes de continuité :")
     if not warnings:
@@ -93,7 +101,8 @@ def _status(args: argparse.Namespace) -> int:
     if not away:
         print("  personne")
     for report in reports:
-        print(f"Comité de {report.kind.value} :")
+        where = f" ({report.departement})" if report.departement else ""
+        print(f"Comité de {report.kind.value}{where} :")
         for seat in report.missing_seats:
             print(f"  siège manquant : {seat}")
         for year in report.missed_years:
@@ -101,6 +110,18 @@ def _status(args: argparse.Namespace) -> int:
         if not report.missing_seats and not report.missed_years:
             print("  complet")
     return 0
+
+
+def _committee_reports(app: Any, departement: str | None) -> list[Any]:
+    """NET-2: the CDG's committees, or with a follow-up committee per department (TER-7) those of
+    ``departement`` (every department of the profile without it)."""
+    if not app.settings.policies.per_departement:
+        return [app.network.committee_report(kind) for kind in CommitteeKind]
+    codes = [departement] if departement else list(app.settings.departements)
+    reports = [
+        app.network.committee_report(CommitteeKind.FOLLOW_UP, departement=code) for code in codes
+    ]
+    return [*reports, app.network.committee_report(CommitteeKind.STEERING)]
 
 
 def _partner_add(args: argparse.Namespace) -> int:

@@ -9,11 +9,13 @@ from typing import Any, Literal
 
 from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.domain.conventions import Convention, Party
-from rsgm_core.domain.tariffs import ServiceKind
+from rsgm_core.domain.tariffs import CatalogueColumn, ServiceKind, TariffGrid
 from rsgm_core.errors import ValidationError
+from rsgm_core.render.exports import to_csv
 from rsgm_core.render.formatting import format_date, format_money, format_number
-from rsgm_core.render.text import print_invoices
+from rsgm_core.render.invoices import print_invoice_documents
 
+# Every service but the fee: the mandatory mission gets its own French refusal (TAR-8).
 BILLABLE = [k.value for k in ServiceKind if k is not ServiceKind.MEMBERSHIP]
 
 
@@ -55,6 +57,19 @@ def register(commands: Any) -> None:
     sign.add_argument("commune", metavar="CODE_INSEE")
     _date_option(sign, "date de signature", required=True)
     sign.add_argument("--reference", default="", metavar="RÉF", help="référence de la convention")
+    sign.add_argument("--siret", metavar="SIRET", help="SIRET de la commune (14 chiffres)")
+    sign.add_argument(
+        "--sgc", default="", metavar="SGC", help="service de gestion comptable de la commune"
+    )
+    sign.add_argument(
+        "--deliberation-date", metavar="DATE", help="date de la délibération du conseil municipal"
+    )
+    sign.add_argument(
+        "--deliberation-number", default="", metavar="N°", help="numéro de la délibération"
+    )
+    listing = add_action(actions, "list", "lister les conventions et leur en-tête", _list)
+    listing.add_argument("--commune", metavar="CODE_INSEE", help="les conventions d'une commune")
+    listing.add_argument("--csv", type=Path, metavar="FICHIER", help="écrire la liste en CSV")
     status = add_action(actions, "status", "la convention d'une commune à une date", _status)
     status.add_argument("commune", metavar="CODE_INSEE")
     _date_option(status, "date (défaut : aujourd'hui)")
@@ -76,6 +91,21 @@ def register(commands: Any) -> None:
     add.add_argument("--trainee", metavar="ID", help="stagiaire accompagné (voir « trainee »)")
     add.add_argument("--description", default="", metavar="TEXTE")
     add.add_argument("--ref", default="", metavar="RÉF", help="référence (bon, ticket)")
+    add.add_argument(
+        "--requested-by",
+        default="",
+        metavar="QUI",
+        help="qui a demandé l'intervention (obligatoire pour une commune sans convention)",
+    )
+    add.add_argument(
+        "--requested-on",
+        metavar="DATE",
+        help="date de la demande (défaut : celle de l'intervention)",
+    )
+    add.add_argument("--siret", metavar="SIRET", help="SIRET de la commune sans convention")
+    add.add_argument(
+        "--sgc", default="", metavar="SGC", help="service de gestion comptable de cette commune"
+    )
     trainee = add_action(
         actions, "trainee", "enregistrer un stagiaire des formations du CDG", _trainee
     )
@@ -112,13 +142,31 @@ def _show(args: argparse.Namespace) -> int:
         else f"facturation : par tranche entamée de {step} min"
     )
     print(f"stagiaires : {grid.trainee_months} mois d'accompagnement inclus, dont "
-          f"{grid.trainee_onsite_half_days} demi-journées sur place\n")  # fmt: skip
-    services = [
-        (s.label, s.article, "oui" if s.included else "non", "oui" if s.hourly else "non")
-        for s in grid.catalogue
-    ]
-    print_table(("prestation", "article", "incluse", "à l'heure"), services)
+          f"{grid.trainee_onsite_half_days} demi-journées sur place")  # fmt: skip
+    _catalogue(grid)
     return 0
+
+
+def _catalogue(grid: TariffGrid) -> None:
+    """The catalogue in the annex's two columns (TAR-8): the mandatory mission, then the pack."""
+    for column in CatalogueColumn:
+        print(f"\n{column.label}")
+        if column is CatalogueColumn.MANDATORY:
+            rows = [(s.label, s.article, "gratuit, jamais facturé") for s in grid.column(column)]
+        else:
+            rows = [(s.label, s.article, _how_paid(s.kind, s.included, s.hourly))
+                    for s in grid.column(column)]  # fmt: skip
+        print_table(("prestation", "article", "tarif"), rows)
+
+
+def _how_paid(kind: ServiceKind, included: bool, hourly: bool) -> str:
+    if kind is ServiceKind.MEMBERSHIP:
+        return "cotisation annuelle selon la strate"
+    if included and hourly:
+        return "inclus dans l'adhésion, au-delà à l'heure"
+    if hourly:
+        return "à l'heure (tarif préférentiel si adhérente)"
+    return "inclus dans l'adhésion"
 
 
 def _join(args: argparse.Namespace) -> int:
@@ -162,14 +210,53 @@ def _describe(convention: Convention) -> str:
     )
 
 
+def _header(convention: Convention) -> str:
+    """The convention's header (TAR-4): SIRET, service de gestion comptable, deliberation."""
+    deliberation = convention.deliberation
+    if deliberation is None:
+        voted = "inconnue"
+    else:
+        number = f"n° {deliberation.number} " if deliberation.number else ""
+        voted = f"{number}du {format_date(deliberation.on)}"
+    return (
+        f"SIRET : {convention.siret or 'inconnu'} ; service de gestion comptable : "
+        f"{convention.sgc or 'inconnu'} ; délibération : {voted}"
+    )
+
+
 def _sign(args: argparse.Namespace) -> int:
+    voted_on = _day(args.deliberation_date) if args.deliberation_date else None
     with open_app(args) as app:
         convention = app.memberships.sign_convention(
-            args.commune, on=_day(args.date), reference=args.reference
-        )
+            args.commune, on=_day(args.date), reference=args.reference, siret=args.siret,
+            sgc=args.sgc, deliberation_on=voted_on, deliberation_number=args.deliberation_number,
+        )  # fmt: skip
     print(f"{args.commune} : {_describe(convention)}")
+    print(_header(convention))
     print(f"préavis au plus tard le {format_date(convention.notice_deadline)}, sinon reconduction "
           f"tacite le {format_date(convention.renewal_date)}")  # fmt: skip
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        conventions = app.memberships.list_conventions(commune=args.commune)
+        names = _names(app, [c.insee for c in conventions])
+    rows = [
+        (c.insee, names.get(c.insee, ""), c.reference, c.signed_on.isoformat(),
+         c.last_day.isoformat(), c.siret or "", c.sgc,
+         c.deliberation.on.isoformat() if c.deliberation else "",
+         c.deliberation.number if c.deliberation else "")
+        for c in conventions
+    ]  # fmt: skip
+    headers = ("code", "commune", "référence", "signée le", "dernier jour", "SIRET",
+               "service de gestion comptable", "délibération du", "délibération n°")  # fmt: skip
+    if args.csv is not None:
+        args.csv.write_text(to_csv(headers, rows), encoding="utf-8")
+        print(f"{len(conventions)} convention(s) écrite(s) dans {args.csv}")
+        return 0
+    print_table(headers, rows)
+    print(f"\n{len(conventions)} convention(s)")
     return 0
 
 
@@ -181,17 +268,21 @@ def _status(args: argparse.Namespace) -> int:
     convention = status.convention
     if convention is None:
         print(f"{args.commune} : aucune convention")
-    elif not status.in_force:
+        return 0
+    if not status.in_force:
         print(f"{args.commune} : pas de convention en vigueur le {when} ({_describe(convention)})")
     else:
         term = "période reconduite" if status.renewed else "première période"
         print(f"{args.commune} : en vigueur le {when}, {term} ; {_describe(convention)}")
-        if convention.notice is not None:
-            by = "le CDG" if convention.notice.by is Party.CDG else "la collectivité"
-            print(f"dénoncée le {format_date(convention.notice.given_on)} par {by}")
-        elif not status.renewed:
-            print(f"préavis au plus tard le {format_date(convention.notice_deadline)}, sinon "
-                  f"reconduction tacite le {format_date(convention.renewal_date)}")  # fmt: skip
+    print(_header(convention))
+    if not status.in_force:
+        return 0
+    if convention.notice is not None:
+        by = "le CDG" if convention.notice.by is Party.CDG else "la collectivité"
+        print(f"dénoncée le {format_date(convention.notice.given_on)} par {by}")
+    elif not status.renewed:
+        print(f"préavis au plus tard le {format_date(convention.notice_deadline)}, sinon "
+              f"reconduction tacite le {format_date(convention.renewal_date)}")  # fmt: skip
     return 0
 
 
@@ -228,17 +319,24 @@ def _add(args: argparse.Namespace) -> int:
         intervention = app.billing.add_intervention(
             args.commune, args.kind, args.minutes, on=_day(args.date), on_site=args.on_site,
             trainee=args.trainee, description=args.description, ref=args.ref,
+            requested_by=args.requested_by,
+            requested_on=_day(args.requested_on) if args.requested_on else None,
+            siret=args.siret, sgc=args.sgc,
         )  # fmt: skip
         service = app.memberships.grid(year=intervention.on.year).service(intervention.kind)
     print(f"intervention du {format_date(intervention.on)} pour {intervention.insee} enregistrée : "
           f"{service.label} ({service.article}), {intervention.minutes} min")  # fmt: skip
+    request = intervention.request
+    if request is not None:
+        print(f"à la demande de {request.requested_by} du {format_date(request.on)}")
     return 0
 
 
 def _bill(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         year = args.year or app.today().year
-        invoices = app.billing.bill(year=year)
+        invoices = app.billing.bill(year=year)  # no grid configured: TAR-2
+        issuer = app.billing.issuer()  # TAR-8: no invoice document without the CDG's identity
         names = _names(app, [i.insee for i in invoices])
         exports: dict[Literal["csv", "json"], Path | None] = {"csv": args.csv, "json": args.json}
         for format, path in exports.items():
@@ -248,7 +346,7 @@ def _bill(args: argparse.Namespace) -> int:
                     path.write_bytes(data)
                 else:
                     path.write_text(data + "\n", encoding="utf-8")
-    print_invoices(invoices, names, year)
+    print_invoice_documents(invoices, names, year, issuer=issuer)
     for path in (p for p in exports.values() if p is not None):
         print(f"lignes écrites dans {path}")
     return 0

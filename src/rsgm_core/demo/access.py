@@ -1,5 +1,6 @@
-"""The platform part of ``rsgm demo``: the usage charter, signatures, spaces, invitations, a
-refusal explained, a revocation, and the Interstis export (CHA-1..CHA-9)."""
+"""The platform part of ``rsgm demo``: the usage charter, personal signatures, spaces,
+invitations, a refusal explained, a revocation, lost credentials and the Interstis export
+(CHA-1..CHA-10)."""
 
 from __future__ import annotations
 
@@ -32,8 +33,8 @@ def access_demo(app: App, members: dict[str, str]) -> None:
     space = app.access.create_departmental_space("Espace départemental des SGM des Deux-Sèvres")
     halls = {h.commune: h for h in _town_halls(app)}
     for commune, contact, mayor, sgm in SIGNED:
-        app.charters.sign(commune, mayor, Capacity.MAYOR)
-        app.charters.sign(commune, sgm, Capacity.SGM)
+        app.charters.sign(commune, mayor, Capacity.MAYOR)  # for the mandate (CHA-1)
+        app.charters.sign(commune, members[sgm], Capacity.SGM)  # in person (CHA-1)
         hall = halls.get(commune)
         if hall is not None:
             app.directory.set_town_hall(
@@ -61,6 +62,12 @@ def access_demo(app: App, members: dict[str, str]) -> None:
     )
     delta = app.platform.export_accounts("interstis", since_last=True, format="csv")
     print(delta.text.lstrip("\ufeff"))
+    app.access.suspend(members["Claire Martin"], by=admin.id)
+    app.access.reinvite(members["Claire Martin"], by=admin.id)
+    print(
+        "   identifiants de Claire Martin perdus : compte suspendu sur-le-champ puis invitée de "
+        "nouveau dans les mêmes espaces (CHA-10)"
+    )
 
 
 def _town_halls(app: App) -> list[TownHall]:

@@ -71,7 +71,12 @@ def network_demo(app: App, members: dict[str, str]) -> None:
             ),
         ],
     )
-    app.network.assign(network.id, claire, "animateur", on=date(2025, 1, 20))
+    # MEM-6: the animation rests on CDG staff; Claire, a member, co-animates (counted apart)
+    lead = app.members.add("Julien", "Bonnet", email="julien.bonnet@cdg79.example.org")
+    app.access.add_staff(lead.id, on=date(2025, 1, 6))
+    members["Julien Bonnet"] = lead.id
+    app.network.assign(network.id, lead.id, "animateur", on=date(2025, 1, 20))
+    app.network.assign(network.id, claire, "co-animateur", on=date(2025, 1, 20))
     app.network.assign(network.id, nadia, "tuteur", on=date(2025, 1, 20))
     app.members.announce_departure(nadia, on=app.today() + timedelta(days=60))
     matinale = app.today() - timedelta(days=30)

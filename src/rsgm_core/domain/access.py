@@ -56,6 +56,8 @@ class Space:
     name: str
     epci: str | None = None  # the EPCI of a community space
     read_only: bool = False  # CHA-5: before contributions open, members are visitors
+    # TER-7: the department of a departmental space when the CDG keeps one per department.
+    departement: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if (self.kind is SpaceKind.COMMUNITY) != (self.epci is not None):
@@ -63,6 +65,12 @@ class Space:
                 "un espace communautaire, et lui seul, est rattaché à un EPCI",
                 rule="CHA-3",
                 value=self.epci,
+            )
+        if self.departement is not None and self.kind is not SpaceKind.DEPARTMENTAL:
+            raise RuleViolation(
+                "seul un espace départemental est rattaché à un département",
+                rule="TER-7",
+                value=self.departement,
             )
 
 
@@ -85,6 +93,8 @@ class Candidate:
     departed: bool = False  # CHA-7
     removed: bool = False  # CHA-9: access removed as a sanction
     restricted: bool = False  # CHA-9: rights restricted to reading
+    departement: str | None = None  # TER-7: the commune's department
+    outside_territory: bool = False  # TER-7: a commune hors ressort never gets access
 
 
 @attrs.frozen
@@ -115,8 +125,17 @@ class Decision:
             raise RuleViolation(self.explain(), rule=first.rule)
 
 
-def decide(candidate: Candidate, role: Role, space: Space, *, invited_by_admin: bool) -> Decision:
-    """May ``candidate`` have ``role`` in ``space``? Every reason why not, with its rule."""
+def decide(
+    candidate: Candidate,
+    role: Role,
+    space: Space,
+    *,
+    invited_by_admin: bool,
+    pack_required: bool = False,
+) -> Decision:
+    """May ``candidate`` have ``role`` in ``space``? Every reason why not, with its rule.
+    ``pack_required``: the CDG's policy (CHA-3) asks a small commune to hold the membership pack
+    to enter its community space (CDG 79 does, CDG 77 and the CIG do not)."""
     refusals: list[Refusal] = []
 
     def refuse(rule: str, message: str) -> None:
@@ -138,6 +157,10 @@ def decide(candidate: Candidate, role: Role, space: Space, *, invited_by_admin: 
         return Decision(not refusals, tuple(refusals))  # CDG staff animate without a commune
     if space.read_only and role is Role.CONTRIBUTOR:
         refuse("CHA-5", f"l'espace « {space.name} » est en phase de consultation : rôle visiteur")
+    if candidate.outside_territory:
+        refuse(
+            "TER-7", "la commune est hors du ressort du CDG : elle n'a pas accès à la plateforme"
+        )
     if not candidate.charter_signed:
         refuse(
             "CHA-1", "la charte d'utilisation en vigueur n'est pas signée par tous les signataires"
@@ -151,6 +174,12 @@ def decide(candidate: Candidate, role: Role, space: Space, *, invited_by_admin: 
             )
         if not candidate.sgm:
             refuse("CHA-3", "l'espace départemental est ouvert aux secrétaires généraux de mairie")
+        if space.departement is not None and candidate.departement not in (None, space.departement):
+            refuse(
+                "TER-7",
+                f"la commune relève de l'espace départemental de son département "
+                f"({candidate.departement}) et non de celui du département {space.departement}",
+            )
     else:
         if candidate.epci != space.epci:
             refuse("CHA-3", "la commune n'appartient pas à l'EPCI de cet espace communautaire")
@@ -159,7 +188,7 @@ def decide(candidate: Candidate, role: Role, space: Space, *, invited_by_admin: 
                 "CHA-3",
                 "une commune de 3 500 habitants ou plus rejoint l'espace communautaire à sa demande",
             )
-        if not large and not candidate.member_commune:
+        if pack_required and not large and not candidate.member_commune:
             refuse("CHA-3", "la commune n'adhère pas au pack cette année")
         if not candidate.sgm and not (candidate.admin_agrees and candidate.referent_agrees):
             refuse(
@@ -175,6 +204,30 @@ def _fold(text: str) -> str:
 
 
 _TOWN_PREFIXES = ("mairie", "commune", "ville", "mairiede", "communede", "villede", "secretariat")
+#: CHA-6: words that make a local part a shared mailbox, alone or combined (``mairie.aubigny``,
+#: ``mairie-de-voinsles``, ``secretariat.mairie``, ``mairie+sgm``).
+_GENERIC_WORDS = frozenset(
+    {
+        "mairie", "accueil", "contact", "secretariat", "info", "infos", "administration",
+        "commune", "ville", "courrier", "etatcivil", "urbanisme", "standard", "hoteldeville",
+    }
+)  # fmt: skip
+_CONNECTORS = frozenset({"de", "du", "des", "la", "le", "les", "l", "d", "et", "sur", "en"})
+
+
+def _shared_local_part(local: str, commune_names: Iterable[str]) -> bool:
+    """CHA-6: ``local`` (an address's local part) is a generic word, alone, first, or combined
+    only with other generic words, connectors and the commune's name."""
+    base = fold(local.split("+", 1)[0])
+    tokens = [t for t in re.split(r"[^a-z0-9]+", base) if t]
+    if not tokens:
+        return False
+    if tokens[0] in _GENERIC_WORDS:
+        return True
+    town = {t for name in commune_names for t in re.split(r"[^a-z0-9]+", fold(name)) if t}
+    return any(t in _GENERIC_WORDS for t in tokens) and all(
+        t in _GENERIC_WORDS or t in _CONNECTORS or t in town for t in tokens
+    )
 
 
 def check_nominative(
@@ -184,11 +237,22 @@ def check_nominative(
     generic_local_parts: Iterable[str] = GENERIC_LOCAL_PARTS,
 ) -> str:
     """CHA-6: an account is a person's, never a shared mailbox. Refused: the listed local parts
-    (``mairie@``, ``accueil@``, …) and a local part that is the commune's name, bare or after
+    (``mairie@``, ``accueil@``, …), a generic word first or combined with the commune's name or a
+    separator (``mairie.aubigny@``, ``mairie-de-voinsles@``, ``secretariat.mairie@``,
+    ``mairie+sgm@``), and a local part that is the commune's name, bare or after
     ``mairie``/``commune``/``ville`` (``saint-maixent@``, ``mairie.niort@``)."""
     email = validate_email(email, generic_local_parts=generic_local_parts)
-    local = _fold(email.split("@", 1)[0])
-    for name in commune_names:
+    names = list(commune_names)
+    raw = email.split("@", 1)[0]
+    local = _fold(raw)
+    if _shared_local_part(raw, names):
+        raise RuleViolation(
+            f"adresse générique refusée : {email!r} ; un compte est nominatif, donnez l'adresse "
+            "personnelle de la personne",
+            rule="CHA-6",
+            value=email,
+        )
+    for name in names:
         folded = _fold(name)
         if folded and (local == folded or any(local == p + folded for p in _TOWN_PREFIXES)):
             raise RuleViolation(

@@ -15,20 +15,25 @@ from rsgm_core.domain.engagement import NetworkRole, RoleAssignment
 from rsgm_core.domain.governance import Network, NetworkKind
 from rsgm_core.domain.members import Member
 from rsgm_core.domain.platform import PlatformState
+from rsgm_core.domain.profile import AccessMode
 from rsgm_core.errors import RuleViolation, ValidationError
 
 __all__ = [
     "AbuseReport",
+    "AccessRequest",
     "Agreement",
     "AgreementParty",
     "CdgStaff",
     "EmployerNotice",
     "NoticeKind",
     "PlatformExport",
+    "RequestStatus",
+    "Suspension",
     "check_administrator",
     "check_agreement_space",
     "check_reason",
     "check_referent",
+    "check_requests_allowed",
     "community_referents",
 ]
 
@@ -40,6 +45,8 @@ class CdgStaff:
     member_id: str
     administrator: bool = False
     since: dt.date | None = None
+    # CHA-2: the administrator who named them; None for the first one, named at set-up.
+    named_by: str | None = None
 
 
 class AgreementParty(enum.Enum):
@@ -181,3 +188,61 @@ def check_reason(reason: str, message: str) -> str:
     if not reason.strip():
         raise ValidationError(message, rule="CHA-9", value=reason)
     return reason.strip()
+
+
+class RequestStatus(enum.Enum):
+    """CHA-2: where a self-service access request stands."""
+
+    PENDING = "en attente"
+    ACCEPTED = "acceptée"
+    REFUSED = "refusée"
+
+
+@attrs.frozen
+class AccessRequest:
+    """CHA-2: a person asks for access to a space (where the CDG's policy allows it); an
+    administrator accepts it (the grant) or refuses it with a reason, and the person is told."""
+
+    id: str
+    member_id: str
+    commune: str
+    space_id: str
+    role: str  # the role asked for (CHA-5 value)
+    requested_on: dt.date
+    status: RequestStatus = RequestStatus.PENDING
+    decided_by: str | None = None
+    decided_on: dt.date | None = None
+    reason: str | None = None
+    grant_id: str | None = None
+
+
+def check_requests_allowed(mode: AccessMode) -> None:
+    """CHA-2: a self-service request is possible only where the CDG's policy allows it."""
+    if mode is not AccessMode.REQUEST:
+        raise RuleViolation(
+            "le CDG ouvre l'accès à la plateforme sur invitation seulement (politique "
+            "« acces_plateforme = invitation ») : une demande d'accès n'est pas possible, "
+            "un administrateur du CDG invite",
+            rule="CHA-2",
+            value=mode.value,
+        )
+
+
+@attrs.frozen
+class Suspension:
+    """CHA-10: lost or stolen credentials: the account is suspended at once (its grants revoked,
+    listed here) and invited again (``reinvited_on``), with new credentials from the platform."""
+
+    id: str
+    member_id: str
+    suspended_on: dt.date
+    suspended_by: str
+    reason: str
+    grant_ids: tuple[str, ...] = ()
+    reinvited_on: dt.date | None = None
+    reinvited_by: str | None = None
+
+    @property
+    def pending(self) -> bool:
+        """Suspended and not yet invited again."""
+        return self.reinvited_on is None

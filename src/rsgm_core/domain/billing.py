@@ -1,23 +1,25 @@
 """Hourly interventions, trainee accompaniment, invoices and their exports (TAR-4 to TAR-8).
 
-An intervention is billed under the convention in force on its date (TAR-4), at the rate of the grid
-of its year: the member rate if the commune holds the membership for that year, the non-member rate
-otherwise (TAR-5). Its amount is ``rate × billed minutes / 60`` rounded half-up to the cent, the
+An intervention is billed under the convention in force on its date (TAR-4), or, for a commune with
+no convention in force that day, on its recorded request (who asked, when: TAR-5), at the rate of
+the grid of its year: the member rate if the commune holds the membership for that year, the
+non-member rate otherwise (TAR-5). Only the services the grid bills by the hour are billed; the
+mandatory mission never is (TAR-8). An invoice line names its service and the convention article
+and carries the commune's SIRET and service de gestion comptable (from its convention, else from
+the request); an invoice document carries the CDG's identity and SIRET. Its amount is ``rate × billed minutes / 60`` rounded half-up to the cent, the
 billed minutes being the duration rounded up to the grid's increment (:class:`~.tariffs.Rounding`).
 
 A trainee of the CDG's programmes is accompanied free of charge for ``trainee_months`` (6) from the
 first job start, on-site visits included up to ``trainee_onsite_half_days`` (2) half-days (TAR-6).
 An on-site visit counts one half-day per started ``half_day_minutes`` (210, half of a 7-hour day);
 the part of a visit beyond the allowance, and everything outside the window, is billed under TAR-5.
-The allowance is consumed in date order, so pass all of a trainee's interventions at once.
+The allowance is consumed in date order, so pass all of a trainee's interventions at once. It is
+part of the pack: a commune without a convention in force has nothing included.
 
-Exports are pure: :func:`invoice_lines_csv` returns bytes, :func:`invoice_lines_json` a string.
+The exports for accounting software are in :mod:`rsgm_core.render.invoices`.
 """
 
 import contextlib
-import csv
-import io
-import json
 import math
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -25,9 +27,9 @@ from decimal import Decimal
 
 import attrs
 
-from rsgm_core.domain.conventions import Convention, anniversary, convention_in_force
+from rsgm_core.domain.conventions import Convention, _optional_siret, convention_in_force
+from rsgm_core.domain.profile import CdgIdentity
 from rsgm_core.domain.tariffs import (
-    CENT,
     Membership,
     Service,
     ServiceKind,
@@ -37,54 +39,22 @@ from rsgm_core.domain.tariffs import (
     round_money,
     to_money,
 )
-from rsgm_core.errors import RuleViolation, ValidationError
+from rsgm_core.domain.trainees import Trainee, trainee_window
+from rsgm_core.errors import ConfigurationError, RuleViolation, ValidationError
 
 __all__ = [
-    "CSV_HEADERS",
     "Intervention",
+    "InterventionRequest",
     "Invoice",
     "InvoiceLine",
     "Trainee",
     "bill_interventions",
-    "invoice_lines_csv",
-    "invoice_lines_json",
     "invoice_total",
     "invoices_for_year",
     "membership_line",
+    "require_issuer",
     "trainee_window",
 ]
-
-
-@attrs.frozen
-class Trainee:
-    """A trainee or student of one of the CDG's own training programmes (TAR-6)."""
-
-    person: str  # the trainee's name, as written on the programme's roll
-    first_job_start: date
-    programme: str = ""
-    id: str = ""  # storage key, given when stored
-
-    def __attrs_post_init__(self) -> None:
-        if not isinstance(self.person, str) or not self.person.strip():
-            raise ValidationError(
-                f"nom du stagiaire manquant : {self.person!r}", rule="TAR-6", value=self.person
-            )
-        start = self.first_job_start
-        if isinstance(start, datetime) or not isinstance(start, date):
-            raise ValidationError(
-                f"date de prise de poste invalide : {start!r} (une date attendue)",
-                rule="TAR-6",
-                value=start,
-            )
-
-
-def trainee_window(trainee: Trainee, months: int = 6) -> tuple[date, date]:
-    """The included accompaniment as ``(first day, first day after)`` (TAR-6).
-
-    A start on the 29th-31st whose sixth month is shorter ends on that month's last day inclusive
-    (started 31 August → included to 28 or 29 February), see :func:`~.conventions.anniversary`.
-    """
-    return trainee.first_job_start, anniversary(trainee.first_job_start, months=months)
 
 
 def _service_kind(value: object) -> ServiceKind:
@@ -97,9 +67,46 @@ def _service_kind(value: object) -> ServiceKind:
     return kind
 
 
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(f"texte attendu : {value!r}", rule="TAR-5", value=value)
+    return value.strip()
+
+
+@attrs.frozen
+class InterventionRequest:
+    """A commune's request for an intervention, recorded so that a commune with no convention can
+    be billed at the non-member rate (TAR-5): who asked, when, and the commune's SIRET and service
+    de gestion comptable for the invoice (TAR-8)."""
+
+    requested_by: str = attrs.field(converter=_text)
+    on: date
+    siret: str | None = attrs.field(default=None, converter=_optional_siret)
+    sgc: str = attrs.field(default="", converter=_text)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.requested_by:
+            raise ValidationError(
+                "demande d'intervention sans demandeur : indiquez qui l'a faite (le maire, la "
+                "secrétaire générale de mairie…)",
+                rule="TAR-5",
+                value=self.requested_by,
+            )
+        if isinstance(self.on, datetime) or not isinstance(self.on, date):
+            raise ValidationError(
+                f"date de la demande invalide : {self.on!r} (une date attendue)",
+                rule="TAR-5",
+                value=self.on,
+            )
+
+
 @attrs.frozen
 class Intervention:
-    """Time the CDG spent for a commune on one service, in whole minutes (TAR-5)."""
+    """Time the CDG spent for a commune on one service, in whole minutes (TAR-5).
+
+    ``request``: the commune's recorded request, required when no convention is in force on the
+    intervention's date (the commune is then billed at the non-member rate, TAR-5).
+    """
 
     insee: str
     on: date
@@ -110,8 +117,16 @@ class Intervention:
     description: str = ""
     ref: str = ""
     id: str = ""  # storage key, given when stored
+    request: InterventionRequest | None = None
 
     def __attrs_post_init__(self) -> None:
+        if self.request is not None and self.request.on > self.on:
+            raise ValidationError(
+                f"demande du {self.request.on.isoformat()} postérieure à l'intervention du "
+                f"{self.on.isoformat()} (commune {self.insee})",
+                rule="TAR-5",
+                value=self.request.on,
+            )
         if isinstance(self.minutes, bool) or not isinstance(self.minutes, int):
             raise ValidationError(
                 f"durée d'intervention invalide : {self.minutes!r} (un nombre entier de minutes)",
@@ -150,16 +165,23 @@ class InvoiceLine:
     included: bool = False
     description: str = ""
     ref: str = ""
+    siret: str | None = None  # the commune's, from its convention or its request (TAR-8)
+    sgc: str = ""  # the commune's service de gestion comptable (TAR-8)
 
     @property
     def unit(self) -> str:
         return "an" if self.minutes is None else "heure"
 
 
-def membership_line(membership: Membership, grid: TariffGrid) -> InvoiceLine:
-    """The annual fee's line (TAR-3: the full fee, whatever the month of joining)."""
+def membership_line(
+    membership: Membership, grid: TariffGrid, convention: Convention | None = None
+) -> InvoiceLine:
+    """The annual fee's line (TAR-3: the full fee, whatever the month of joining), with the
+    commune's SIRET and SGC from ``convention`` when given (TAR-8)."""
     service = grid.service(ServiceKind.MEMBERSHIP)
     return InvoiceLine(
+        siret=convention.siret if convention else None,
+        sgc=convention.sgc if convention else "",
         insee=membership.insee,
         year=membership.year,
         on=membership.joined_on,
@@ -171,10 +193,13 @@ def membership_line(membership: Membership, grid: TariffGrid) -> InvoiceLine:
     )
 
 
-def _convention_for(intervention: Intervention, conventions: tuple[Convention, ...]) -> Convention:
-    # TAR-4: an intervention is billed under the convention in force on its date.
+def _convention_for(
+    intervention: Intervention, conventions: tuple[Convention, ...]
+) -> Convention | None:
+    """The convention in force on the intervention's date (TAR-4); without one, the commune is
+    billed on its recorded request, which must be there (TAR-5)."""
     found = convention_in_force(conventions, intervention.insee, intervention.on)
-    if found is not None:
+    if found is not None or intervention.request is not None:
         return found
     own = sorted(
         (c for c in conventions if c.insee == intervention.insee), key=lambda c: c.signed_on
@@ -187,10 +212,30 @@ def _convention_for(intervention: Intervention, conventions: tuple[Convention, .
     else:
         reason = "aucune convention de la commune n'est en vigueur à cette date"
     raise RuleViolation(
-        f"intervention du {when} pour la commune {intervention.insee} refusée : {reason}",
-        rule="TAR-4",
+        f"intervention du {when} pour la commune {intervention.insee} refusée : {reason} ; "
+        "enregistrez sa demande (qui l'a faite, et quand) pour la facturer au tarif des "
+        "communes non adhérentes",
+        rule="TAR-5",
         value=intervention.on,
     )
+
+
+def _check_billable(service: Service, intervention: Intervention) -> None:
+    where = f"intervention du {intervention.on.isoformat()}, commune {intervention.insee}"
+    if service.mandatory:
+        raise RuleViolation(
+            f"« {service.label} » relève de la mission obligatoire du CDG : gratuite pour toutes "
+            f"les communes, adhérentes ou non, elle n'est jamais facturée ({where})",
+            rule="TAR-8",
+            value=intervention.kind,
+        )
+    if not service.hourly:
+        raise RuleViolation(
+            f"« {service.label} » ({service.article}) n'est pas facturé à l'heure dans la grille "
+            f"du CDG (prestations_horaires) ({where})",
+            rule="TAR-5",
+            value=intervention.kind,
+        )
 
 
 def _included_minutes(
@@ -232,24 +277,22 @@ def bill_interventions(
     used: dict[Trainee, int] = {}
     lines: list[InvoiceLine] = []
     for intervention in sorted(interventions, key=lambda i: (i.on, i.ref, i.insee)):
-        _convention_for(intervention, all_conventions)
+        convention = _convention_for(intervention, all_conventions)
         year = intervention.on.year
         grid = grid_for(all_grids, year, cdg=cdg)  # TAR-2: the rates of the intervention's year
         service = grid.service(intervention.kind)
-        if not service.hourly:
-            raise RuleViolation(
-                f"« {service.label} » est compris dans l'adhésion et ne se facture pas à l'heure "
-                f"(intervention du {intervention.on.isoformat()}, commune {intervention.insee})",
-                rule="TAR-5",
-                value=intervention.kind,
-            )
-        included = _included_minutes(intervention, grid, used)
+        _check_billable(service, intervention)
+        # TAR-6's allowance is the pack's: none without a convention in force.
+        included = _included_minutes(intervention, grid, used) if convention else 0
+        request = intervention.request
+        siret = (convention.siret if convention else None) or (request.siret if request else None)
+        sgc = (convention.sgc if convention else "") or (request.sgc if request else "")
         if included:
             zero = Decimal("0.00")
             lines.append(
                 _hours_line(
                     intervention, service, f"{service.label} (inclus)", zero, zero,
-                    minutes=included, billed_minutes=0, included=True,
+                    minutes=included, billed_minutes=0, included=True, siret=siret, sgc=sgc,
                 )
             )  # fmt: skip
         billed = intervention.minutes - included
@@ -257,11 +300,13 @@ def bill_interventions(
             member = holds_membership(all_memberships, intervention.insee, year)  # TAR-5
             rate = grid.hourly_rate(member=member)
             status = "commune adhérente" if member else "commune non adhérente"
+            if convention is None:
+                status += ", sans convention, à sa demande"
             lines.append(
                 _hours_line(
                     intervention, service, f"{service.label} ({status})", rate,
                     grid.rounding.amount(rate, billed), minutes=billed,
-                    billed_minutes=grid.rounding.billed_minutes(billed),
+                    billed_minutes=grid.rounding.billed_minutes(billed), siret=siret, sgc=sgc,
                 )
             )  # fmt: skip
     return lines
@@ -277,8 +322,12 @@ def _hours_line(
     minutes: int,
     billed_minutes: int,
     included: bool = False,
+    siret: str | None,
+    sgc: str,
 ) -> InvoiceLine:
     return InvoiceLine(
+        siret=siret,
+        sgc=sgc,
         insee=intervention.insee,
         year=intervention.on.year,
         on=intervention.on,
@@ -312,6 +361,37 @@ class Invoice:
     def total(self) -> Decimal:
         return invoice_total(self.lines)
 
+    @property
+    def siret(self) -> str | None:
+        """The commune's SIRET, as its lines carry it (``None`` when unknown) (TAR-8)."""
+        return next((line.siret for line in self.lines if line.siret), None)
+
+    @property
+    def sgc(self) -> str:
+        """The commune's service de gestion comptable, as its lines carry it (TAR-8)."""
+        return next((line.sgc for line in self.lines if line.sgc), "")
+
+
+def require_issuer(cdg: CdgIdentity | None) -> CdgIdentity:
+    """The CDG an invoice document is issued by: its identity and SIRET from the profile's
+    ``[cdg]`` section; a document never goes out without them (TAR-8)."""
+    if cdg is None:
+        raise ConfigurationError(
+            "aucune identité de CDG configurée : une facture porte le nom, l'adresse et le SIRET "
+            "du CDG qui l'émet ; ajoutez la section [cdg] (nom, siret, adresse…) au profil "
+            "rsgm.toml",
+            rule="TAR-8",
+            value=None,
+        )
+    if not cdg.siret:
+        raise ConfigurationError(
+            f"le SIRET du {cdg.short_name} manque : une facture porte le SIRET du CDG qui "
+            "l'émet ; ajoutez la clé siret à la section [cdg] du profil rsgm.toml",
+            rule="TAR-8",
+            value=cdg.code,
+        )
+    return cdg
+
 
 def invoices_for_year(lines: Iterable[InvoiceLine], year: int) -> list[Invoice]:
     """The lines of ``year`` per commune, by INSEE code; in each, the fee first, then by date."""
@@ -332,100 +412,3 @@ def invoices_for_year(lines: Iterable[InvoiceLine], year: int) -> list[Invoice]:
         )
         for insee, group in sorted(per_commune.items())
     ]
-
-
-CSV_HEADERS = (
-    "Code INSEE",
-    "Exercice",
-    "Date",
-    "Référence",
-    "Code prestation",
-    "Prestation",
-    "Article",
-    "Description",
-    "Durée (min)",
-    "Durée facturée (min)",
-    "Unité",
-    "Prix unitaire (€)",
-    "Montant (€)",
-    "Inclus",
-)
-
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will not evaluate as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
-
-
-def _decimal_fr(amount: Decimal) -> str:
-    return format(amount.quantize(CENT), "f").replace(".", ",")
-
-
-def invoice_lines_csv(lines: Iterable[InvoiceLine], year: int) -> bytes:
-    """The lines of ``year``, per commune, as CSV: ``;``-separated, UTF-8 with BOM, French headers.
-
-    Amounts use a decimal comma and no thousands separator, dates ISO 8601, so that a French
-    spreadsheet reads numbers and dates as such; every cell is neutralised against formula
-    injection.
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADERS)
-    for invoice in invoices_for_year(lines, year):
-        for line in invoice.lines:
-            row = (
-                line.insee,
-                line.year,
-                line.on.isoformat(),
-                line.ref,
-                line.service.value,
-                line.label,
-                line.article,
-                line.description,
-                line.minutes,
-                line.billed_minutes,
-                line.unit,
-                _decimal_fr(line.unit_price),
-                _decimal_fr(line.amount),
-                "oui" if line.included else "non",
-            )
-            writer.writerow([_cell(value) for value in row])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def _line_json(line: InvoiceLine) -> dict[str, object]:
-    return {
-        "date": line.on.isoformat(),
-        "reference": line.ref,
-        "code_prestation": line.service.value,
-        "prestation": line.label,
-        "article": line.article,
-        "description": line.description,
-        "duree_minutes": line.minutes,
-        "duree_facturee_minutes": line.billed_minutes,
-        "unite": line.unit,
-        "prix_unitaire": str(line.unit_price),
-        "montant": str(line.amount),
-        "inclus": line.included,
-    }
-
-
-def invoice_lines_json(lines: Iterable[InvoiceLine], year: int) -> str:
-    """The lines of ``year`` per commune with totals, as JSON; amounts are decimal strings."""
-    invoices = invoices_for_year(lines, year)
-    document = {
-        "exercice": year,
-        "total": str(invoice_total(line for invoice in invoices for line in invoice.lines)),
-        "communes": [
-            {
-                "code_insee": invoice.insee,
-                "total": str(invoice.total),
-                "lignes": [_line_json(line) for line in invoice.lines],
-            }
-            for invoice in invoices
-        ],
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2)

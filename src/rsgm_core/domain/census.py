@@ -100,10 +100,21 @@ class CensusSnapshot:
     populations: tuple[PopulationFigure, ...]
     delegated: tuple[DelegatedCommune, ...] = ()
     former_codes: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    #: TER-7: the departments of the communes read because their EPCI straddles the border of
+    #: ``departements`` (those communes are in ``communes``, *hors ressort*).
+    neighbours: tuple[Departement, ...] = ()
 
     @property
     def departement_codes(self) -> frozenset[str]:
+        """The departments asked for (not the :attr:`neighbours`)."""
         return frozenset(d.code for d in self.departements)
+
+    @property
+    def outside_codes(self) -> frozenset[str]:
+        """TER-7: the communes read from the :attr:`neighbours` (their EPCI straddles the border)."""
+        return frozenset(
+            c.code for c in self.communes if c.departement not in self.departement_codes
+        )
 
 
 class CensusSource(Protocol):
@@ -201,7 +212,9 @@ class ImportResult:
 
     imported: CensusImport
     changes: CensusChanges
-    counts: dict[str, int]  # communes, communes_deleguees, epcis, populations
+    # communes (of the departments imported), hors_ressort (TER-7: the other communes of their
+    # EPCIs, counted apart), communes_deleguees, epcis, populations
+    counts: dict[str, int]
     moved: dict[str, dict[str, int]]  # old code -> {collection: records moved to the successor}
 
 

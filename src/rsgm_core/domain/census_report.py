@@ -1,5 +1,6 @@
 """The census report (TER-6): per department, EPCI and arrondissement, the communes under 3,500,
-their population strata, the function in place and the agents who hold it."""
+their population strata, the function in place and the agents who hold it. The communes *hors
+ressort* of its EPCIs (TER-7) are listed apart and never counted with the territory's."""
 
 from __future__ import annotations
 
@@ -21,7 +22,15 @@ from rsgm_core.domain.territory import (
     PopulationKind,
 )
 
-__all__ = ["VACANT", "Agent", "CensusReport", "CommuneRow", "GroupSummary", "build_report"]
+__all__ = [
+    "VACANT",
+    "Agent",
+    "CensusReport",
+    "CommuneRow",
+    "GroupSummary",
+    "HorsRessort",
+    "build_report",
+]
 
 VACANT = "vacant"
 
@@ -77,21 +86,44 @@ class GroupSummary:
     strata: Mapping[str, int]
     functions: Mapping[str, int]
     agents: int
+    hors_ressort: int = 0  # TER-7: an EPCI's communes outside the territory, counted apart
+
+
+@attrs.frozen
+class HorsRessort:
+    """TER-7: a commune outside the CDG's territory, known because its EPCI straddles the border:
+    listed apart, never counted, invited or invoiced."""
+
+    code: str
+    name: str
+    departement: str
+    epci: str | None
+    epci_name: str | None
+    population: int | None
 
 
 @attrs.frozen
 class CensusReport:
     """TER-6: the communes under 3,500 of the territory with their agents on ``on``, and their
-    summaries per department, EPCI and arrondissement (:meth:`by_level`)."""
+    summaries per department, EPCI and arrondissement (:meth:`by_level`); the communes *hors
+    ressort* of its EPCIs apart (TER-7)."""
 
     on: dt.date
     rows: tuple[CommuneRow, ...]
     groups: tuple[GroupSummary, ...]
     out_of_scope: int  # communes of 3,500 or more in the territory (TER-3)
+    hors_ressort: tuple[HorsRessort, ...] = ()  # TER-7, by code
 
     def by_level(self, level: str) -> list[GroupSummary]:
         """The summaries of one level: ``departement``, ``epci`` or ``arrondissement``."""
         return [g for g in self.groups if g.level == level]
+
+    def hors_ressort_by_departement(self) -> dict[str, int]:
+        """TER-7: how many communes hors ressort in each other department."""
+        counts: dict[str, int] = {}
+        for commune in self.hors_ressort:
+            counts[commune.departement] = counts.get(commune.departement, 0) + 1
+        return dict(sorted(counts.items()))
 
 
 def build_report(
@@ -104,9 +136,31 @@ def build_report(
     epcis: Iterable[Epci],
     positions: Iterable[Position],
     members: Mapping[str, Member],
+    outside: Iterable[Commune] = (),
 ) -> CensusReport:
-    """``populations`` maps each commune to the figure to use (the latest imported)."""
+    """``populations`` maps each commune to the figure to use (the latest imported);
+    ``outside`` are the communes hors ressort of the report's EPCIs (TER-7)."""
     epci_names = {e.siren: e.name for e in epcis}
+    hors_ressort = tuple(
+        sorted(
+            (
+                HorsRessort(
+                    c.code,
+                    c.name,
+                    c.departement,
+                    c.epci,
+                    epci_names.get(c.epci) if c.epci else None,
+                    populations[c.code].for_thresholds[0] if c.code in populations else None,
+                )
+                for c in outside
+            ),
+            key=lambda h: h.code,
+        )
+    )
+    apart: dict[str, int] = {}
+    for apart_commune in hors_ressort:
+        if apart_commune.epci:
+            apart[apart_commune.epci] = apart.get(apart_commune.epci, 0) + 1
     agents: dict[str, list[Agent]] = {}
     for position in positions:
         if not position.active_on(on):
@@ -154,7 +208,7 @@ def build_report(
         "epci": epci_names,
     }
     groups = [
-        _summary(level, code, names[level].get(code, code), members_)
+        _summary(level, code, names[level].get(code, code), members_, apart)
         for level, key in (
             ("departement", "departement"),
             ("epci", "epci"),
@@ -162,7 +216,7 @@ def build_report(
         )
         for code, members_ in _group(rows, key).items()
     ]
-    return CensusReport(on, tuple(rows), tuple(groups), out_of_scope)
+    return CensusReport(on, tuple(rows), tuple(groups), out_of_scope, hors_ressort)
 
 
 def _group(rows: Iterable[CommuneRow], key: str) -> dict[str, list[CommuneRow]]:
@@ -173,7 +227,9 @@ def _group(rows: Iterable[CommuneRow], key: str) -> dict[str, list[CommuneRow]]:
     return dict(sorted(grouped.items()))
 
 
-def _summary(level: str, code: str, name: str, rows: list[CommuneRow]) -> GroupSummary:
+def _summary(
+    level: str, code: str, name: str, rows: list[CommuneRow], apart: Mapping[str, int]
+) -> GroupSummary:
     strata = Counter(r.stratum for r in rows)
     functions: Counter[str] = Counter()
     for row in rows:
@@ -188,4 +244,5 @@ def _summary(level: str, code: str, name: str, rows: list[CommuneRow]) -> GroupS
         },
         functions=dict(sorted(functions.items())),
         agents=sum(len(r.agents) for r in rows),
+        hors_ressort=apart.get(code, 0) if level == "epci" else 0,
     )

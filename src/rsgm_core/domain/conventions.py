@@ -4,30 +4,32 @@ A convention is in force from its signature date for 2 years, then renews tacitl
 years (4 years at most), unless either party gave notice at least one month before the renewal date.
 No indemnity is due either way, so a termination never produces an invoice line.
 
-Dates, with ``S`` the signature date (every anniversary is counted from ``S``, never chained, so a
-clipped date does not drift):
+Dates follow art. 641 of the Code de procédure civile, with ``S`` the signature date (every
+anniversary is counted from ``S``, never chained, so a clipped date does not drift):
 
 - renewal date ``R = S + 2 years``; the first term runs from ``S`` to the day before ``R``;
 - end ``E = S + 4 years`` when renewed, ``R`` when notice was given; the last day in force is the
   day before;
 - notice deadline ``R − 1 month``: the last day a notice is timely.
 
-End of month. An anniversary that the target month lacks (``S`` = 29 February, or a 31st plus
-some months) falls on the 1st of the next month, so the term keeps the whole of its last month:
-signed on 29 Feb 2024, the first term runs to 28 Feb 2026 inclusive and renews on 1 March 2026 (as
-art. 641 of the Code de procédure civile lets a term expire on the month's last day). A deadline
-counted backwards is clipped instead, to the earlier day: renewal on 31 March 2027 → notice
-deadline 28 February 2027. So a term is never short of a day and a deadline is never later than the
-convention allows.
+A term expressed in months or years ends on the day of the target month that bears the same
+number as its start; when that month has no such day, on that month's last day (art. 641 CPC).
+Signed on 29 February 2024, the convention renews on 28 February 2026, notice by 28 January 2026;
+a renewal on 31 March 2027 has its notice deadline on 28 February 2027.
+
+The header of the convention names the commune's SIRET, its service de gestion comptable (SGC)
+and its council's deliberation (date, number): :class:`Convention` carries them, recorded at
+signing; a convention recorded before they were asked for has them unknown (``None``, ``""``).
 """
 
 import enum
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from rsgm_core.domain.profile import validate_siret
 from rsgm_core.errors import RuleViolation, ValidationError
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "Convention",
     "Deadline",
     "DeadlineKind",
+    "Deliberation",
     "Notice",
     "Party",
     "anniversary",
@@ -53,15 +56,13 @@ NOTICE_MONTHS = 1  # TAR-4: notice at least one month before the renewal date
 
 
 def anniversary(start: date, *, years: int = 0, months: int = 0) -> date:
-    """The first day after a term of ``years`` and ``months`` starting on ``start``.
+    """The day a term of ``years`` and ``months`` counted from ``start`` falls on (art. 641 CPC).
 
-    ``relativedelta`` clips a missing day to the month's last day (31 Aug + 6 months = 28 Feb); we
-    move it to the next day, the 1st, so that the term includes that last day (module docstring).
+    The day of the target month bearing ``start``'s number; when that month lacks it, its last day
+    (29 February 2024 + 2 years = 28 February 2026; 31 August + 6 months = 28 or 29 February).
+    Negative terms count backwards the same way (31 March − 1 month = 28 or 29 February).
     """
-    shifted = start + relativedelta(years=years, months=months)
-    if shifted.day != start.day:  # only when relativedelta clipped to a shorter month
-        shifted += timedelta(days=1)
-    return shifted
+    return start + relativedelta(years=years, months=months)
 
 
 class Party(enum.StrEnum):
@@ -91,17 +92,71 @@ class Notice:
     by: Party = attrs.field(converter=_party)
 
 
+def _optional_siret(value: object) -> str | None:
+    """A commune's SIRET, spaces removed, checked (14 digits, Luhn key); ``None`` when unknown."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = "".join(value.split()) or None
+        if value is None:
+            return None
+    return validate_siret(value)
+
+
+@attrs.frozen
+class Deliberation:
+    """The council's deliberation authorising the signature: its date and number (TAR-4)."""
+
+    on: date
+    number: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if isinstance(self.on, datetime) or not isinstance(self.on, date):
+            raise ValidationError(
+                f"date de délibération invalide : {self.on!r} (une date attendue)",
+                rule="TAR-4",
+                value=self.on,
+            )
+        if not isinstance(self.number, str):
+            raise ValidationError(
+                f"numéro de délibération invalide : {self.number!r}",
+                rule="TAR-4",
+                value=self.number,
+            )
+
+
 @attrs.frozen
 class Convention:
-    """A commune's membership convention (TAR-4); see the module docstring for its dates."""
+    """A commune's membership convention (TAR-4); see the module docstring for its dates.
+
+    ``siret``, ``sgc`` (the commune's service de gestion comptable) and ``deliberation`` come from
+    the convention's header; ``None``/``""`` when unknown (conventions recorded before migration 11).
+    """
 
     insee: str
     signed_on: date
     reference: str = ""
     notice: Notice | None = None
     id: str = ""  # storage key, given when stored
+    siret: str | None = attrs.field(default=None, converter=_optional_siret)
+    sgc: str = ""
+    deliberation: Deliberation | None = None
 
     def __attrs_post_init__(self) -> None:
+        if not isinstance(self.sgc, str):
+            raise ValidationError(
+                f"service de gestion comptable invalide : {self.sgc!r}",
+                rule="TAR-4",
+                value=self.sgc,
+            )
+        if self.deliberation is not None and self.deliberation.on > self.signed_on:
+            raise ValidationError(
+                f"délibération du {self.deliberation.on.isoformat()} postérieure à la signature "
+                f"de la convention de la commune {self.insee} le {self.signed_on.isoformat()} : "
+                "le conseil autorise la signature avant qu'elle n'ait lieu",
+                rule="TAR-4",
+                value=self.deliberation.on,
+            )
         if not isinstance(self.insee, str) or not self.insee:
             raise ValidationError(
                 f"code INSEE manquant ou invalide : {self.insee!r}", value=self.insee
@@ -204,10 +259,20 @@ def terminate(
 
 
 def sign_convention(
-    insee: str, signed_on: date, *, existing: Iterable[Convention], reference: str = ""
+    insee: str,
+    signed_on: date,
+    *,
+    existing: Iterable[Convention],
+    reference: str = "",
+    siret: str | None = None,
+    sgc: str = "",
+    deliberation: Deliberation | None = None,
 ) -> Convention:
-    """A new convention for ``insee``; refused while another is in force on that date (TAR-4)."""
-    convention = Convention(insee, signed_on, reference)
+    """A new convention for ``insee``, with its header (SIRET, SGC, deliberation); refused while
+    another is in force on that date (TAR-4)."""
+    convention = Convention(
+        insee, signed_on, reference, siret=siret, sgc=sgc, deliberation=deliberation
+    )
     for other in existing:
         if other.insee == insee and other.in_force_on(signed_on):
             raise RuleViolation(

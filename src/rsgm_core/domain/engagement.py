@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Protocol
 
 import attrs
@@ -162,15 +162,26 @@ def disengaged(
     return found
 
 
-def animator_warning(assignments: Iterable[RoleAssignment], *, on: dt.date) -> str | None:
-    """MEM-6: a network with fewer than 2 (co-)animators gets a continuity warning."""
+#: MEM-6: the CDG staff a network's animation must rest on ("au moins 2 personnes en interne").
+MIN_STAFF_ANIMATORS = 2
+
+
+def animator_warning(
+    assignments: Iterable[RoleAssignment], *, on: dt.date, staff: Collection[str] = ()
+) -> str | None:
+    """MEM-6: a network whose animation (animators and co-animators on ``on``) rests on fewer
+    than 2 CDG staff members (``staff``: their member ids) gets a continuity warning; members of
+    the network who co-animate are counted apart and never make up for a missing staff member."""
     holders = {a.member_id for a in assignments if a.role in ANIMATING_ROLES and a.current_on(on)}
-    if len(holders) < 2:
-        return (
-            f"{len(holders)} animateur(s) seulement : prévoir un binôme d'animation "
-            "pour assurer la continuité"
-        )
-    return None
+    internal = holders & set(staff)
+    if len(internal) >= MIN_STAFF_ANIMATORS:
+        return None
+    others = len(holders - internal)
+    apart = f" ; {others} animateur(s) membre(s) du réseau, compté(s) à part" if others else ""
+    return (
+        f"{len(internal)} animateur(s) seulement parmi les agents du CDG : prévoir au moins "
+        f"{MIN_STAFF_ANIMATORS} personnes en interne pour assurer la continuité{apart}"
+    )
 
 
 @attrs.frozen
@@ -287,12 +298,14 @@ def network_warnings(
     *,
     on: dt.date,
     departmental: bool,
+    staff: Collection[str] = (),
 ) -> list[NetworkWarning]:
-    """MEM-6 (the departmental network needs two animators) and MEM-8 for one network."""
+    """MEM-6 (the departmental network's animation rests on at least two CDG staff members,
+    ``staff``) and MEM-8 for one network."""
     mine = [a for a in assignments if a.network_id == network_id]
     found = []
     if departmental:
-        message = animator_warning(mine, on=on)
+        message = animator_warning(mine, on=on, staff=staff)
         if message:
             found.append(NetworkWarning(network_id, network_name, f"{network_name} : {message}"))
     for w in continuity_warnings(network_id, mine, members, disengaged_ids, on=on):

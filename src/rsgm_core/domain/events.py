@@ -18,7 +18,8 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from rsgm_core._compat import DeprecatedTuple
-from rsgm_core.domain.members import Lifecycle, Member
+from rsgm_core.domain.audience import EventAudience, check_registrant
+from rsgm_core.domain.members import Member
 from rsgm_core.domain.timeline import PlanningCheck, Task
 from rsgm_core.errors import RuleViolation, ValidationError
 
@@ -27,6 +28,7 @@ __all__ = [
     "Cancellation",
     "CertificateRow",
     "Event",
+    "EventAudience",
     "EventDetails",
     "EventFormat",
     "EventKind",
@@ -54,6 +56,7 @@ __all__ = [
     "register",
     "satisfaction",
     "tracking_row",
+    "walk_in",
 ]
 
 CERTIFICATE_TITLE = "attestation de présence"  # EVT-6: network meetings are not training hours
@@ -90,6 +93,8 @@ class Event:
     late: bool = False  # EVT-3: planned with less than a month's notice, forced and flagged
     invited: int = 0  # EVT-5: members the invitation went to (the participation denominator)
     done: tuple[str, ...] = ()  # the timeline tasks done (TaskKind values), for the to-do list
+    # Migration 14: who may register (EVT-4, MEM-14); the rows already there keep "membres".
+    audience: EventAudience = EventAudience.MEMBERS
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.cost, float) or self.cost < 0:
@@ -182,17 +187,6 @@ def check_deadlines(sessions: Iterable[Session], *, on: dt.date) -> None:
             )
 
 
-def check_registrant(member: Member) -> None:
-    """EVT-4: only an active member of the network registers."""
-    if member.lifecycle is not Lifecycle.ACTIVE:
-        raise RuleViolation(
-            f"{member.full_name} n'est pas membre actif du réseau ({member.lifecycle.value}) : "
-            "seuls les membres s'inscrivent",
-            rule="EVT-4",
-            value=member.id,
-        )
-
-
 def check_cancellable(registration: Registration, session: Session, *, on: dt.date) -> None:
     """EVT-4: a registration is cancelled before its session takes place, not after."""
     if session.date < on:
@@ -228,6 +222,46 @@ def mark_attendance(
             value=strangers,
         )
     return [attrs.evolve(r, attended=r.member_id in wanted) for r in confirmed]
+
+
+def walk_in(
+    session: Session,
+    existing: Sequence[Registration],
+    *,
+    registration_id: str,
+    member_id: str,
+    on: dt.date,
+) -> Registration:
+    """EVT-4: someone who comes on the day without a confirmed seat is recorded at sign-in,
+    registered and present, whatever the deadline and the capacity; one on the waiting list
+    takes a seat. Someone already confirmed is ticked among those present instead."""
+    if session.date > on:
+        raise RuleViolation(
+            f"la séance du {session.date.isoformat()} n'a pas encore eu lieu",
+            rule="EVT-5",
+            value=session.id,
+        )
+    live = [
+        r for r in existing
+        if r.member_id == member_id and r.status is not RegistrationStatus.CANCELLED
+    ]  # fmt: skip
+    if live and live[0].status is RegistrationStatus.CONFIRMED:
+        raise RuleViolation(
+            f"{member_id} est déjà inscrit(e) à cette séance : cochez-le parmi les présents",
+            rule="EVT-4",
+            value=member_id,
+        )
+    if live:  # on the waiting list, there on the day
+        return attrs.evolve(live[0], status=RegistrationStatus.CONFIRMED, attended=True)
+    return Registration(
+        id=registration_id,
+        session_id=session.id,
+        member_id=member_id,
+        registered_on=session.date,
+        rank=max((r.rank for r in existing), default=0) + 1,
+        status=RegistrationStatus.CONFIRMED,
+        attended=True,
+    )
 
 
 def register(

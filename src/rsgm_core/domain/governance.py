@@ -1,7 +1,8 @@
 """Networks and their governance (NET-1..NET-4).
 
-A CDG runs one departmental network; each EPCI may have a community network inside it, run by a
-community referent or, where none exists, by the CDG's project lead (NET-1). Two committees: the
+A CDG runs one departmental network, or one per department of its territory when its profile says
+so (``reseau_par_departement``, TER-7); each EPCI may have a community network inside its
+department's, run by a community referent or, where none exists, by the CDG's project lead (NET-1). Two committees: the
 follow-up committee (community referents plus one SGM per community territory, at least one meeting
 a year, NET-2) and the steering committee (elected members of the CDG and of each EPCI, NET-3). A
 network records its charter of operation and objectives tied to indicators (NET-4).
@@ -11,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
@@ -31,8 +33,11 @@ __all__ = [
     "ObjectiveKind",
     "Seat",
     "SeatKind",
+    "check_committee_departement",
+    "check_departmental",
     "check_referent_network",
     "committee_report",
+    "home_departement",
     "lead",
     "network_lead",
 ]
@@ -123,6 +128,9 @@ class Network:
     charter: Charter | None = None
     objectives: tuple[Objective, ...] = ()
     created_on: dt.date | None = None
+    #: TER-7: the department it serves (a community network: its EPCI's); None for a network of
+    #: the whole CDG or one created before rsgm_core recorded it.
+    departement: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if (self.kind is NetworkKind.COMMUNITY) != (self.epci is not None):
@@ -140,6 +148,112 @@ class NetworkLead:
 
     title: str
     holder: str | None
+
+
+def _named(code: str, names: Mapping[str, str]) -> str:
+    return f"{code} ({names[code]})" if code in names else code
+
+
+def check_departmental(
+    existing: Iterable[Network],
+    departement: str | None,
+    *,
+    per_departement: bool,
+    territory: Sequence[str],
+    names: Mapping[str, str] | None = None,
+) -> str | None:
+    """NET-1, TER-7: the department a new departmental network serves, or a refusal.
+
+    With ``per_departement`` (the profile's ``reseau_par_departement``), one departmental network
+    per department of ``territory``: the department must be named, be the CDG's, and have none
+    yet. Without it, one departmental network for the CDG; a named department must be the CDG's,
+    and a CDG of one department has it recorded. ``names`` gives the departments' names."""
+    names = names or {}
+    if departement is not None and territory and departement not in territory:
+        raise ValidationError(
+            f"le département {_named(departement, names)} n'est pas dans le territoire du CDG "
+            f"({', '.join(territory)})",
+            rule="TER-7",
+            value=departement,
+        )
+    departmentals = [n for n in existing if n.kind is NetworkKind.DEPARTMENTAL]
+    if per_departement:
+        if departement is None:
+            raise ValidationError(
+                "précisez le département du réseau départemental : le CDG tient un réseau par "
+                f"département ({', '.join(territory)})",
+                rule="NET-1",
+                value=None,
+            )
+        same = [n for n in departmentals if n.departement == departement]
+        if same:
+            raise RuleViolation(
+                f"le département {_named(departement, names)} a déjà son réseau départemental, "
+                f"« {same[0].name} » : un seul par département",
+                rule="NET-1",
+                value=departement,
+            )
+        return departement
+    if departmentals:
+        raise RuleViolation(
+            f"le CDG a déjà son réseau départemental, « {departmentals[0].name} » : un seul par "
+            "centre de gestion (un réseau par département se choisit dans le profil, "
+            "reseau_par_departement dans [territoire])",
+            rule="NET-1",
+            value=departement,
+        )
+    if departement is None and len(territory) == 1:
+        return territory[0]
+    return departement
+
+
+def home_departement(departements: Iterable[str], territory: Sequence[str]) -> str | None:
+    """TER-7: the department of an EPCI whose communes are in ``departements`` (one code per
+    commune): the CDG's department that holds most of them (the smaller code on a tie); its
+    communes hors ressort never count. ``None`` when it has none in the territory."""
+    counts = Counter(d for d in departements if not territory or d in territory)
+    if not counts:
+        return None
+    return min(counts, key=lambda d: (-counts[d], d))
+
+
+def check_committee_departement(
+    kind: CommitteeKind,
+    departement: str | None,
+    *,
+    per_departement: bool,
+    territory: Sequence[str],
+) -> str:
+    """NET-2, TER-7: the department a committee is kept for (``""``: the whole CDG).
+
+    With ``per_departement``, the follow-up committee is kept per department (the department
+    must be named and be the CDG's); the steering committee may be, or be the CDG's. Without
+    it, each committee is the CDG's and a department is refused."""
+    rule = "NET-2" if kind is CommitteeKind.FOLLOW_UP else "NET-3"
+    if departement is None:
+        if per_departement and kind is CommitteeKind.FOLLOW_UP:
+            raise ValidationError(
+                "précisez le département du comité de suivi : le CDG tient un comité par "
+                f"département ({', '.join(territory)})",
+                rule=rule,
+                value=None,
+            )
+        return ""
+    if not per_departement:
+        raise ValidationError(
+            f"comité de {kind.value} du département {departement} : le profil tient un seul "
+            "comité pour le CDG (reseau_par_departement dans [territoire])",
+            rule="TER-7",
+            value=departement,
+        )
+    if territory and departement not in territory:
+        raise ValidationError(
+            f"le département {departement} n'est pas dans le territoire du CDG "
+            f"({', '.join(territory)})",
+            rule="TER-7",
+            value=departement,
+        )
+    return departement
 
 
 def network_lead(network: Network, departmental: Network | None) -> NetworkLead:
@@ -195,10 +309,14 @@ class Seat:
 
 @attrs.frozen
 class Committee:
+    """NET-2/NET-3: a committee of the CDG (``departement`` ``""``) or of one of its departments
+    when the profile keeps them per department (TER-7)."""
+
     kind: CommitteeKind
     seats: tuple[Seat, ...] = ()
     meetings: tuple[dt.date, ...] = ()
     created_on: dt.date | None = None
+    departement: str = ""
 
     def __attrs_post_init__(self) -> None:
         for seat in self.seats:
@@ -222,6 +340,7 @@ class CommitteeReport:
     kind: CommitteeKind
     missing_seats: tuple[str, ...]  # "CC du Thouarsais : SGM"
     missed_years: tuple[int, ...]  # NET-2: years without a meeting
+    departement: str = ""  # TER-7: "" for the CDG's committee
 
 
 def committee_report(
@@ -257,4 +376,4 @@ def committee_report(
         start = (committee.created_on or min(committee.meetings, default=on)).year
         held = {d.year for d in committee.meetings}
         missed = [y for y in range(start, on.year) if y not in held]
-    return CommitteeReport(committee.kind, tuple(missing), tuple(missed))
+    return CommitteeReport(committee.kind, tuple(missing), tuple(missed), committee.departement)

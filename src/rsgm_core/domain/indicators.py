@@ -7,8 +7,9 @@ Values only: turning a figure into French text is the job of :mod:`rsgm_core.ren
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -32,6 +33,7 @@ __all__ = [
     "Scope",
     "coverage",
     "rate",
+    "report_title",
     "validate_project",
 ]
 
@@ -128,13 +130,21 @@ class EventFigures:
 
 @attrs.frozen
 class EpciCoverage(DeprecatedTuple):
-    """IND-1 territorial coverage of one EPCI: communes under 3,500 with at least one active
-    member, communes under 3,500, and their share."""
+    """IND-1 territorial coverage of one EPCI: communes under 3,500 (the legal scope, TER-3)
+    with at least one active member, communes under 3,500, and their share; beside it, when the
+    CDG targets a narrower public (TER-3, ``target_below``), the same for the communes of that
+    public (``None`` otherwise)."""
 
     name: str
     covered: int
     communes: int
     share: Decimal | None
+    target_covered: int | None = None
+    target_communes: int | None = None
+    target_share: Decimal | None = None
+
+    def _legacy_items(self) -> tuple[Any, ...]:
+        return super()._legacy_items()[:4]  # the tuple it was: name, covered, communes, share
 
 
 @attrs.frozen
@@ -182,7 +192,7 @@ class AnnualReport:
     """
 
     year: int
-    title: str
+    title: str  # "Rapport d'activité 2025 du réseau des SGM — CDG 77 (Seine-et-Marne)"
     generated_on: dt.date
     created_on: dt.date | None  # of the departmental network
     purpose: str | None  # of its charter of operation (NET-4)
@@ -198,6 +208,10 @@ class AnnualReport:
     moves: tuple[MonthMoves, ...]
     knowledge: tuple[Indicator, ...]  # toolbox (KNB-3) and advice requests (CNS-2)
     projects: tuple[str, ...]  # for the coming year
+    network: str | None = None  # the departmental network's name
+    cdg: str | None = None  # the CDG's short name, None when its profile has no [cdg] section
+    departements: tuple[str, ...] = ()  # the names of the departments it covers (TER-7)
+    target_below: int | None = None  # TER-3: the CDG's target public, when narrower than 3,500
 
     def indicator(self, key: str) -> Indicator:
         """The indicator ``key`` (any of :attr:`indicators` or :attr:`knowledge`)."""
@@ -224,7 +238,10 @@ class AnnualReport:
         year: int,
         generated_on: dt.date,
         indicators: Sequence[Indicator],
-        title: str | None,
+        title: str | None = None,
+        cdg: str | None = None,
+        departements: Sequence[str] = (),
+        target_below: int | None = None,
         created_on: dt.date | None = None,
         purpose: str | None = None,
         charter_scope: str | None = None,
@@ -239,11 +256,17 @@ class AnnualReport:
         projects: Iterable[str] = (),
     ) -> AnnualReport:
         """The report from its parts: indicators are split between the network's and the
-        knowledge ones, and each objective gets the indicators it names (unknown keys left out)."""
+        knowledge ones, and each objective gets the indicators it names (unknown keys left out).
+        ``title`` is the departmental network's name; the report's title names the CDG (``cdg``,
+        its short name) and its ``departements`` (:func:`report_title`)."""
         by_key = {i.key: i for i in indicators}
         return cls(
             year=year,
-            title=title or "Réseau des secrétaires généraux de mairie",
+            title=report_title(year, cdg, departements),
+            network=title,
+            cdg=cdg,
+            departements=tuple(departements),
+            target_below=target_below,
             generated_on=generated_on,
             created_on=created_on,
             purpose=purpose,
@@ -265,6 +288,17 @@ class AnnualReport:
         )
 
 
+def report_title(year: int, cdg: str | None, departements: Sequence[str] = ()) -> str:
+    """IND-2: "Rapport d'activité 2025 du réseau des SGM — CDG 77 (Seine-et-Marne)". Without a
+    CDG identity (no ``[cdg]`` in the profile), the title names nobody rather than invent a name;
+    the rendered report says the identity is missing."""
+    title = f"Rapport d'activité {year} du réseau des SGM"
+    if cdg is None:
+        return title
+    where = f" ({', '.join(departements)})" if departements else ""
+    return f"{title} — {cdg}{where}"
+
+
 def validate_project(text: str) -> str:
     """IND-2: a project for the coming year is a non-empty text; returned stripped."""
     if not isinstance(text, str) or not text.strip():
@@ -284,19 +318,33 @@ def rate(part: int | None, whole: int | None) -> Decimal | None:
 
 
 def coverage(
-    communes_by_group: Mapping[str, Iterable[str]], covered: Iterable[str]
+    communes_by_group: Mapping[str, Iterable[str]],
+    covered: Iterable[str],
+    *,
+    target: Collection[str] | None = None,
 ) -> dict[str, EpciCoverage]:
     """IND-1 territorial coverage: per group (an EPCI, or ``"total"``), the communes under 3,500
     with at least one active member, the communes under 3,500, and their share (each row named
-    after its group)."""
+    after its group); with ``target`` (the communes of a narrower target public, TER-3), the
+    same for those communes beside it."""
     covered = set(covered)
     result: dict[str, EpciCoverage] = {}
     everyone: set[str] = set()
+
+    def row(group: str, members: set[str]) -> EpciCoverage:
+        hit = len(members & covered)
+        if target is None:
+            return EpciCoverage(group, hit, len(members), rate(hit, len(members)))
+        aimed = members & set(target)
+        aimed_hit = len(aimed & covered)
+        return EpciCoverage(
+            group, hit, len(members), rate(hit, len(members)),
+            aimed_hit, len(aimed), rate(aimed_hit, len(aimed)),
+        )  # fmt: skip
+
     for group, communes in communes_by_group.items():
         members = set(communes)
         everyone |= members
-        hit = len(members & covered)
-        result[group] = EpciCoverage(group, hit, len(members), rate(hit, len(members)))
-    hit = len(everyone & covered)
-    result["total"] = EpciCoverage("total", hit, len(everyone), rate(hit, len(everyone)))
+        result[group] = row(group, members)
+    result["total"] = row("total", everyone)
     return result

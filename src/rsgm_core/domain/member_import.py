@@ -136,6 +136,7 @@ class RowResult:
     commune: str | None
     problems: tuple[str, ...] = ()
     action: str = ""  # "nouveau membre", "poste ajouté au membre de la ligne 3"
+    notes: tuple[str, ...] = ()  # recorded, yet flagged for the animator (MEM-1: over 115 %)
 
 
 @attrs.frozen
@@ -154,3 +155,8 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def flagged(self) -> list[RowResult]:
+        """Rows recorded with a flag for the animator (MEM-1: positions over 115 %)."""
+        return [r for r in self.rows if r.notes]

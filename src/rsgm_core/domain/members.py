@@ -28,14 +28,17 @@ __all__ = [
     "NewPosition",
     "Position",
     "Status",
+    "WorkTimeExcess",
     "check_can_register",
     "check_open_commune",
     "check_work_time_cap",
     "validate_email",
     "validate_work_time",
+    "work_time_excess",
+    "work_time_total",
 ]
 
-MAX_WORK_TIME = Decimal("1.15")  # MEM-1: permanent part-time positions may add up to 115 %
+MAX_WORK_TIME = Decimal("1.15")  # MEM-1: part-time positions above 115 % in total are flagged
 
 # CHA-6: shared mailboxes are not people. Extensible by passing a larger set to validate_email.
 GENERIC_LOCAL_PARTS = frozenset(
@@ -172,6 +175,8 @@ class Member:
     platform_access: bool = True  # revoked at departure (MEM-4, CHA-7)
     photo: str | None = None  # shown only with the photo consent (MEM-3)
     erased_on: dt.date | None = None  # MEM-11: anonymised on that day
+    # Migration 14: the person asked not to be invited to network events (MEM-14).
+    invitations_opt_out: bool = False
 
     @property
     def full_name(self) -> str:
@@ -198,18 +203,53 @@ class Position:
         return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
 
 
-def check_work_time_cap(positions: Iterable[Position], *, on: dt.date) -> Decimal:
-    """MEM-1: the permanent part-time positions held on ``on`` may not exceed 115 % in total."""
+def work_time_total(positions: Iterable[Position], *, on: dt.date) -> Decimal:
+    """MEM-1: the work-time fractions of the permanent positions held on ``on``, added up."""
     held = [p for p in positions if p.permanent and p.active_on(on)]
-    total = sum((p.work_time for p in held), Decimal(0))
-    if total > MAX_WORK_TIME:
-        raise RuleViolation(
-            f"quotités cumulées de {total * 100:.0f} % au {on.isoformat()} : le cumul des emplois "
-            "permanents à temps non complet ne peut dépasser 115 %",
-            rule="MEM-1",
-            value=total,
+    return sum((p.work_time for p in held), Decimal(0))
+
+
+def check_work_time_cap(positions: Iterable[Position], *, on: dt.date) -> Decimal:
+    """MEM-1: the total of the permanent positions held on ``on``. Since the 2026-12 revision an
+    excess over 115 % is recorded and flagged (:func:`work_time_excess`), never refused: the
+    census records what it finds."""
+    return work_time_total(positions, on=on)
+
+
+@attrs.frozen
+class WorkTimeExcess:
+    """MEM-1: a person whose permanent positions (emplois à temps non complet) add up to more
+    than 115 % of full time on ``on`` (décret 91-298 art. 8): recorded, flagged for the
+    animator. ``positions`` are those counted."""
+
+    member: Member
+    total: Decimal
+    positions: tuple[Position, ...]
+    on: dt.date
+
+    @property
+    def percent(self) -> str:
+        """The total as a French percentage (``120 %``), for listings."""
+        return f"{(self.total * 100).normalize():f}".replace(".", ",") + " %"
+
+    @property
+    def message(self) -> str:
+        return (
+            f"quotités cumulées de {self.percent} au {self.on:%d/%m/%Y} : au-delà des 115 % "
+            "permis pour des emplois à temps non complet (décret 91-298 art. 8), à examiner"
         )
-    return total
+
+
+def work_time_excess(
+    member: Member, positions: Iterable[Position], *, on: dt.date
+) -> WorkTimeExcess | None:
+    """MEM-1: the flag of ``member`` if their permanent positions held on ``on`` exceed 115 %,
+    else ``None``; never an error."""
+    held = tuple(
+        p for p in positions if p.member_id == member.id and p.permanent and p.active_on(on)
+    )
+    total = work_time_total(held, on=on)
+    return WorkTimeExcess(member, total, held, on) if total > MAX_WORK_TIME else None
 
 
 @attrs.frozen

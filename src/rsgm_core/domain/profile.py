@@ -17,7 +17,7 @@ from pathlib import Path
 import attrs
 
 from rsgm_core.domain.territory import SGM_THRESHOLD, _luhn_valid
-from rsgm_core.errors import ValidationError
+from rsgm_core.errors import ConfigurationError, ValidationError
 
 __all__ = [
     "AccessMode",
@@ -74,15 +74,20 @@ class CdgIdentity:
     """Who hands out the certificates, reports and invoices (what ``[cdg]`` of the profile says).
 
     ``code`` names the CDG in its tariff grids and exports (``cdg77``); ``place`` is the town of
-    "fait à …"; ``logo`` and ``signature_image`` are image files (PNG or JPEG) placed on documents.
+    "fait à …"; ``place``, ``signatory_name`` and ``signatory_title`` may be left out of a new
+    profile, and :meth:`signature_block` then refuses to sign; ``logo`` and ``signature_image`` are image files (PNG or JPEG) placed on documents.
     """
 
     name: str = attrs.field(validator=_text)
     short_name: str = attrs.field(validator=_text)
     code: str = attrs.field(validator=_text)
-    place: str = attrs.field(validator=_text)
-    signatory_name: str = attrs.field(validator=_text)
-    signatory_title: str = attrs.field(validator=_text)
+    place: str | None = attrs.field(default=None, validator=attrs.validators.optional(_text))
+    signatory_name: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_text)
+    )
+    signatory_title: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_text)
+    )
     address: str = ""
     siret: str | None = attrs.field(default=None, validator=_optional_siret)
     email: str | None = None
@@ -92,6 +97,28 @@ class CdgIdentity:
     @property
     def address_lines(self) -> tuple[str, ...]:
         return tuple(line.strip() for line in self.address.splitlines() if line.strip())
+
+    def signature_block(self) -> tuple[str, str, str]:
+        """``(place, signatory_name, signatory_title)`` for a signed document ("fait à …").
+
+        A profile written by ``rsgm init`` may not name them yet: a document that must be signed
+        is then refused with the keys to add, never signed by nobody."""
+        missing = [
+            key
+            for key, value in (
+                ("cdg.lieu", self.place),
+                ("cdg.signataire", self.signatory_name),
+                ("cdg.qualite_signataire", self.signatory_title),
+            )
+            if not value
+        ]
+        if missing or not (self.place and self.signatory_name and self.signatory_title):
+            raise ConfigurationError(
+                f"le profil du {self.short_name} ne dit pas qui signe : ajoutez "
+                f"{', '.join(missing)} à la section [cdg] de rsgm.toml",
+                value=tuple(missing),
+            )
+        return self.place, self.signatory_name, self.signatory_title
 
 
 def _target(_: object, attribute: attrs.Attribute[int], value: object) -> None:

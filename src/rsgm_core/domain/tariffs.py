@@ -1,9 +1,16 @@
 """Tariff grids, service catalogue and membership rule (TAR-1, TAR-2, TAR-3, TAR-5, TAR-8).
 
+The catalogue has the two columns of the convention's annex (TAR-8): the mandatory mission
+(:data:`MANDATORY_MISSION`: network animation, the directory of software and expert referents,
+matinales and events, the follow-up committee), free for every commune and never billed, and the
+pack, whose hourly services are the CDG's choice (TAR-5).
+
 A :class:`TariffGrid` is data: one CDG's fees for one exercise, as its board adopted them. Plugins
 contribute grids through the ``rsgm_tariff_grids()`` hook; :func:`grid_for` picks the one adopted
 for a year and never falls back on another year. Money is :class:`~decimal.Decimal` to the cent
 (TAR-7): :func:`to_money` accepts ``Decimal``, ``int`` and numeric strings and refuses floats.
+The catalogue lives in :mod:`~rsgm_core.domain.catalogue`, money in :mod:`~rsgm_core.domain.money`;
+both are re-exported here.
 
 Stable public API. What a department plugin builds its grids with (:class:`TariffGrid`,
 :class:`Stratum`, :class:`Rounding`, :class:`Service`, :class:`ServiceKind`,
@@ -13,20 +20,29 @@ Stable public API. What a department plugin builds its grids with (:class:`Tarif
 (a change is announced one release ahead) and stay importable from this module too.
 """
 
-import enum
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
 
 import attrs
 
+from rsgm_core.domain.catalogue import (
+    MANDATORY_MISSION,
+    REFERENCE_CATALOGUE,
+    CatalogueColumn,
+    Service,
+    ServiceKind,
+)
+from rsgm_core.domain.money import CENT, round_money, to_money
+from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.territory import Commune
 from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
 
 __all__ = [
     "CENT",
+    "MANDATORY_MISSION",
     "REFERENCE_CATALOGUE",
+    "CatalogueColumn",
     "CommunePopulation",
     "Membership",
     "Rounding",
@@ -35,8 +51,10 @@ __all__ = [
     "Stratum",
     "TariffGrid",
     "check_can_join",
+    "check_served",
     "collect_grids",
     "grid_for",
+    "grids_of_cdg",
     "holds_membership",
     "membership_fee",
     "new_membership",
@@ -44,42 +62,6 @@ __all__ = [
     "round_money",
     "to_money",
 ]
-
-CENT = Decimal("0.01")
-
-
-def _money_error(value: object, why: str) -> ValidationError:
-    return ValidationError(f"montant refusé : {value!r} {why}", rule="TAR-7", value=value)
-
-
-def to_money(value: Any) -> Decimal:
-    """Return ``value`` as a non-negative amount in euros, to the cent (TAR-7).
-
-    Floats are refused, never converted: ``0.1`` is not one tenth in binary, and a fee that silently
-    became ``100.0000000000000055511151231257827`` would end up on an invoice. Sub-cent amounts are
-    refused too rather than rounded, so that a typo in a grid does not go unnoticed.
-    """
-    if isinstance(value, float):
-        raise _money_error(
-            value, f'est un nombre à virgule flottante ; écrivez Decimal("{value}") ou "{value}"'
-        )
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
-        raise _money_error(value, "n'est ni un Decimal, ni un entier, ni une chaîne numérique")
-    try:
-        amount = Decimal(value.strip() if isinstance(value, str) else value)
-        rounded = amount.quantize(CENT) if amount.is_finite() else None
-    except InvalidOperation:
-        raise _money_error(value, "est illisible (attendu : un nombre comme « 100.50 »)") from None
-    if rounded is None or amount < 0:
-        raise _money_error(value, "(un montant est un nombre fini et positif ou nul)")
-    if rounded != amount:
-        raise _money_error(value, "a plus de deux décimales (un montant est au centime près)")
-    return rounded
-
-
-def round_money(amount: Decimal) -> Decimal:
-    """Round a computed amount half-up to the cent (``0.005`` → ``0.01``), as French invoices do."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _check_count(name: str, value: object, *, minimum: int, maximum: int | None = None) -> int:
@@ -152,66 +134,6 @@ class Rounding:
 
     def amount(self, hourly_rate: Decimal, minutes: int) -> Decimal:
         return round_money(hourly_rate * self.billed_minutes(minutes) / 60)
-
-
-class ServiceKind(enum.StrEnum):
-    """The services of the pack and the interventions around it (TAR-8)."""
-
-    MEMBERSHIP = "adhesion"
-    NETWORK_ANIMATION = "animation_reseau"
-    PLATFORM_ACCESS = "acces_plateforme"
-    TOOLBOX = "boite_a_outils"
-    ADVICE = "conseil"
-    NETWORK_ACTIVATION = "activation_reseau"
-    TRAINEE_ACCOMPANIMENT = "accompagnement_stagiaires"
-    FIRST_JOB_ACCOMPANIMENT = "accompagnement_prise_de_poste"
-    SPECIFIC_INTERVENTION = "intervention_specifique"
-
-
-@attrs.frozen
-class Service:
-    """One entry of the catalogue: its label, the convention article, and how it is paid (TAR-8).
-
-    ``included``: part of the pack the annual fee pays for. ``hourly``: the CDG's hours on it are
-    billed at the hourly rate (TAR-5). Network activation is both: putting a commune in touch with
-    helpers is included, the CDG's own hours of intervention are billed (Art. 3.2 cites Art. 2.5).
-    Trainee accompaniment is included within the limits of TAR-6 and billed beyond.
-    """
-
-    kind: ServiceKind
-    label: str
-    article: str
-    included: bool
-    hourly: bool
-
-
-# The numbering of CDG 79's convention (Art. 1-3 and its annex); a CDG whose convention numbers its
-# articles otherwise gives its grid its own catalogue.
-_FEE, _INCLUDED, _HOURLY, _BOTH = (False, False), (True, False), (False, True), (True, True)
-REFERENCE_CATALOGUE: tuple[Service, ...] = tuple(
-    Service(kind, label, article, *flags)
-    for kind, label, article, flags in (
-        (ServiceKind.MEMBERSHIP, "Adhésion annuelle au pack", "Art. 3.1", _FEE),
-        (ServiceKind.NETWORK_ANIMATION, "Animation du réseau des SGM", "Art. 1.2", _INCLUDED),
-        (
-            ServiceKind.PLATFORM_ACCESS,
-            "Accès à la plateforme collaborative (espaces communautaire et départemental)",
-            "Art. 1.4",
-            _INCLUDED,
-        ),
-        (ServiceKind.TOOLBOX, "Boîte à outils", "Art. 2.1", _INCLUDED),
-        (ServiceKind.ADVICE, "Conseils et soutien", "Art. 2.2", _INCLUDED),
-        (ServiceKind.NETWORK_ACTIVATION, "Activation du réseau", "Art. 2.5", _BOTH),
-        (ServiceKind.TRAINEE_ACCOMPANIMENT, "Accompagnement des stagiaires", "Art. 2.3", _BOTH),
-        (
-            ServiceKind.FIRST_JOB_ACCOMPANIMENT,
-            "Accompagnement à la prise de poste",
-            "Art. 2.4",
-            _HOURLY,
-        ),
-        (ServiceKind.SPECIFIC_INTERVENTION, "Intervention spécifique", "Art. 2.6", _HOURLY),
-    )
-)
 
 
 def _sorted_strata(strata: Iterable[Stratum]) -> tuple[Stratum, ...]:
@@ -308,6 +230,15 @@ class TariffGrid:
     def service(self, kind: ServiceKind) -> Service:
         return next(service for service in self.catalogue if service.kind == kind)
 
+    def column(self, column: CatalogueColumn) -> tuple[Service, ...]:
+        """The services of one column of the annex, in catalogue order (TAR-8)."""
+        return tuple(service for service in self.catalogue if service.column is column)
+
+    @property
+    def hourly_services(self) -> tuple[ServiceKind, ...]:
+        """What this CDG bills by the hour (TAR-5): its grid's ``prestations_horaires``."""
+        return tuple(service.kind for service in self.catalogue if service.hourly)
+
 
 def membership_fee(grid: TariffGrid, commune: CommunePopulation) -> Decimal:
     """The annual fee of ``commune`` under ``grid`` (TAR-1): its stratum's fee, bounds inclusive."""
@@ -368,15 +299,31 @@ def pick_cdg(grids: Iterable[TariffGrid], configured: str | None = None) -> str:
     )
 
 
+def grids_of_cdg(grids: Iterable[TariffGrid], *, cdg: str) -> tuple[TariffGrid, ...]:
+    """The grids of ``cdg``, by exercise; none at all is an error naming the missing ``[[tarifs]]``
+    section, never a fall-back on another CDG's grid (TAR-2)."""
+    found = tuple(sorted((g for g in grids if g.cdg == cdg), key=lambda g: g.exercise))
+    if not found:
+        raise NotFoundError(
+            f"aucune grille tarifaire configurée pour le CDG « {cdg} » : les cotisations, "
+            "adhésions et factures du pack demandent une section [[tarifs]] dans le profil "
+            "rsgm.toml du CDG (voir docs/tariffs.md) ; la grille d'un autre CDG ne s'applique "
+            "jamais",
+            rule="TAR-2",
+            value=cdg,
+        )
+    return found
+
+
 def grid_for(grids: Iterable[TariffGrid], exercise: int, *, cdg: str) -> TariffGrid:
     """The grid ``cdg`` adopted for ``exercise``; none, or two, is an error (TAR-2)."""
-    grids = tuple(grids)
-    found = [g for g in grids if g.cdg == cdg and g.exercise == exercise]
+    own = grids_of_cdg(grids, cdg=cdg)
+    found = [g for g in own if g.exercise == exercise]
     if len(found) == 1:
         return found[0]
     if found:
         raise _duplicate(found[0])
-    known = sorted({g.exercise for g in grids if g.cdg == cdg})
+    known = sorted({g.exercise for g in own})
     raise NotFoundError(
         f"aucune grille tarifaire du {cdg} pour l'exercice {exercise} (exercices couverts : "
         f"{', '.join(map(str, known)) or 'aucun'}) ; le tarif d'une autre année ne s'applique "
@@ -395,6 +342,20 @@ def check_can_join(commune: Commune) -> Commune:
             f"({commune.status.value}) : adressez-vous à "
             f"{commune.successor or 'sa commune actuelle'}",
             rule="TER-5",
+            value=commune.code,
+        )
+    return commune
+
+
+def check_served(commune: Commune, departements: Collection[str], *, what: str) -> Commune:
+    """``commune`` if it lies in the CDG's territory ``departements`` (TER-7): a commune *hors
+    ressort* (known because its EPCI straddles the border) is never given a membership, a
+    convention or an invoice. ``what`` says what was asked (« adhérer au pack »)."""
+    if outside_territory(commune.departement, departements):
+        raise RuleViolation(
+            f"la commune {commune.code} {commune.name} ({commune.departement}) est hors du "
+            f"ressort du CDG (départements {', '.join(departements)}) : elle ne peut pas {what}",
+            rule="TER-7",
             value=commune.code,
         )
     return commune

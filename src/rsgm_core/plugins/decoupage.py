@@ -6,6 +6,11 @@ reader takes it from the caller when given, else from a ``metadata.json`` beside
 2022, "label": "6.0.0"}``), else from the folder's name when it is a known package version. ``communes.json`` gives the population municipale; ``epci.json`` gives, for each member,
 the totale too (TER-2).
 
+An EPCI with communes in the departments read is read whole (TER-7): its communes in other
+departments come in the snapshot too (with the records of their departments in
+``CensusSnapshot.neighbours``), so that a CDG knows the EPCIs that straddle its border; they are
+*hors ressort* for it (:func:`rsgm_core.domain.profile.outside_territory`).
+
 Communes of the overseas collectivities of the Pacific (codes 98x) are outside TER-1 and outside
 the CDGs' remit: they are not read. Municipal districts
 of Paris, Lyon and Marseille are not communes and are not read either.
@@ -96,13 +101,27 @@ class _Reader:
                     validate_insee_code(raw.get("code"))
                 except RsgmError as exc:
                     raise self.fail("communes", exc.message, exc.value, exc.rule) from exc
-        all_codes = {c.get("code") for c in raw_communes if c.get("type") == "commune-actuelle"}
-        epci_of, previous, epcis = self._epcis(raw_epcis, all_codes)
+        current = {
+            c.get("code"): c.get("departement")
+            for c in raw_communes
+            if c.get("type") == "commune-actuelle"
+        }
+        epci_of, members_of, epcis = self._epcis(raw_epcis, current)
+        outside = {  # TER-7: the other communes of an EPCI that has communes in the departments
+            code
+            for codes in members_of.values()
+            if any(current[c] in self.wanted for c in codes)
+            for code in codes
+            if current[code] not in self.wanted
+        }
+        previous = self._previous(raw_epcis, outside)
         communes, populations, delegated, former = [], [], [], {}
         for raw in raw_communes:
-            if raw.get("departement") not in self.wanted:
-                continue
             kind = raw.get("type")
+            if raw.get("departement") not in self.wanted and (
+                kind != "commune-actuelle" or raw.get("code") not in outside
+            ):
+                continue
             try:
                 if kind == "commune-actuelle":
                     commune = self._commune(raw, epci_of.get(raw["code"]))
@@ -145,6 +164,11 @@ class _Reader:
             populations=tuple(populations),
             delegated=tuple(delegated),
             former_codes=former,
+            neighbours=tuple(
+                Departement(code, known[code]["nom"], known[code]["region"])
+                for code in sorted({current[c] for c in outside})
+                if code in known
+            ),
         )
 
     def _commune(self, raw: Mapping[str, Any], epci: str | None) -> Commune:
@@ -160,10 +184,10 @@ class _Reader:
         )
 
     def _epcis(
-        self, raw_epcis: Iterable[Any], all_codes: set[str]
-    ) -> tuple[dict[str, str], dict[str, PopulationFigure], list[Epci]]:
+        self, raw_epcis: Iterable[Any], current: Mapping[str, str]
+    ) -> tuple[dict[str, str], dict[str, list[str]], list[Epci]]:
         epci_of: dict[str, str] = {}
-        previous: dict[str, PopulationFigure] = {}  # the EPCI file's figures are a vintage older
+        members_of: dict[str, list[str]] = {}
         epcis = []
         for raw in raw_epcis:
             try:
@@ -179,9 +203,10 @@ class _Reader:
             except (KeyError, TypeError, ValueError) as exc:
                 raise self.fail("epci", f"EPCI mal formé ({exc})", raw.get("code")) from exc
             epcis.append(epci)
+            codes = members_of[epci.siren] = []
             for member in members:
                 code = member.get("code")
-                if code not in all_codes:
+                if code not in current:
                     raise self.fail(
                         "epci",
                         f"l'EPCI {epci.siren} ({epci.name}) a pour membre la commune {code!r}, "
@@ -196,7 +221,18 @@ class _Reader:
                         rule="TER-4",
                     )
                 epci_of[code] = epci.siren
-                if "populationTotale" in member and code[:2] in self.wanted_prefixes:
+                codes.append(code)
+        return epci_of, members_of, epcis
+
+    def _previous(self, raw_epcis: Iterable[Any], outside: set[str]) -> dict[str, PopulationFigure]:
+        """The EPCI file's figures (a vintage older, with the totale) of the communes read."""
+        previous: dict[str, PopulationFigure] = {}
+        for raw in raw_epcis:
+            for member in raw["membres"]:
+                code = member.get("code")
+                if "populationTotale" in member and (
+                    code[:2] in self.wanted_prefixes or code in outside
+                ):
                     try:
                         previous[code] = PopulationFigure(
                             code,
@@ -206,7 +242,7 @@ class _Reader:
                         )
                     except RsgmError as exc:
                         raise self.fail("epci", exc.message, exc.value, exc.rule) from exc
-        return epci_of, previous, epcis
+        return previous
 
     def _arrondissements(self) -> Iterable[Arrondissement]:
         if _find(self.path, "arrondissements") is None:

@@ -8,27 +8,31 @@ neutralised); XLSX needs the ``xlsx`` extra (openpyxl) and PDF the ``pdf`` extra
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
 
 from rsgm_core.domain.events import CERTIFICATE_TITLE, Event, Registration, Session, TrackingRow
 from rsgm_core.domain.messages import Attachment
-from rsgm_core.errors import MissingExtraError
+from rsgm_core.errors import ConfigurationError, MissingExtraError
 from rsgm_core.render.exports import neutralise, to_csv
 from rsgm_core.render.formatting import format_date, format_money, format_percent
 
 if TYPE_CHECKING:
     from rsgm_core.domain.members import Member
+    from rsgm_core.domain.profile import CdgIdentity
     from rsgm_core.settings import Settings
 
 __all__ = [
     "TRACKING_HEADERS",
     "certificate_attachment",
     "certificate_html",
+    "certificate_identity",
     "certificate_pdf",
     "sign_in_csv",
     "sign_in_html",
@@ -67,16 +71,61 @@ _SIGN_IN = _ENV.from_string(
 _CERTIFICATE = _ENV.from_string(
     _PAGE.replace(
         "{% block body %}{% endblock %}",
-        """<h1 style="text-transform: uppercase">{{ title }}</h1>
-<p>Le centre de gestion atteste que <strong>{{ member.first_name }} {{ member.last_name }}</strong>
+        """<header class="cdg">
+{% if logo %}<img class="logo" src="{{ logo }}" alt="{{ cdg.short_name }}" style="max-height: 3cm">{% endif %}
+<p><strong>{{ cdg.name }}</strong>{% for line in cdg.address_lines %}<br>{{ line }}{% endfor %}</p>
+</header>
+<h1 style="text-transform: uppercase">{{ title }}</h1>
+<p>{{ cdg.signatory_name }}, {{ cdg.signatory_title }}, atteste que
+<strong>{{ member.first_name }} {{ member.last_name }}</strong>
 a participé à la rencontre du réseau des secrétaires généraux de mairie
 « <strong>{{ event.title }}</strong> » ({{ event.kind.value }}), le {{ day }}, {{ session.place }},
 de {{ session.start.strftime('%H:%M') }} à {{ session.end.strftime('%H:%M') }}.</p>
 {% if event.topics %}<p>Sujets abordés : {{ event.topics | join(', ') }}.</p>{% endif %}
 <p>Cette attestation de présence ne vaut pas attestation de formation.</p>
-<p>Fait le {{ today }}.</p>""",
+<p class="fait">Fait à {{ cdg.place }}, le {{ today }}.</p>
+<p class="signatory" style="margin-left: 50%">
+{% if signature %}<img src="{{ signature }}" alt="signature" style="max-height: 3cm"><br>{% endif %}
+{{ cdg.signatory_name }}<br>{{ cdg.signatory_title }}</p>""",
     )
 )
+
+_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                ".svg": "image/svg+xml", ".gif": "image/gif"}  # fmt: skip
+
+
+def certificate_identity(cdg: CdgIdentity | None) -> CdgIdentity:
+    """EVT-6: the CDG that signs the certificates; none configured is a
+    :class:`ConfigurationError` naming the profile's ``[cdg]`` section, never an anonymous
+    "le centre de gestion atteste"."""
+    if cdg is None:
+        raise ConfigurationError(
+            "attestation de présence impossible : l'identité du CDG n'est pas configurée ; "
+            "renseignez la section [cdg] du profil (nom, adresse, lieu, signataire, "
+            "qualite_signataire)",
+            rule="EVT-6",
+            value="[cdg]",
+        )
+    return cdg
+
+
+def _image(path: Path | None, key: str) -> str | None:
+    """An image file of the profile as a ``data:`` URI, so that the HTML and the PDF carry it."""
+    if path is None:
+        return None
+    kind = _IMAGE_TYPES.get(path.suffix.lower())
+    if kind is None:
+        raise ConfigurationError(
+            f"[cdg] {key} : format d'image non pris en charge : {path} (PNG, JPEG, SVG ou GIF)",
+            value=str(path),
+        )
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise ConfigurationError(
+            f"[cdg] {key} : image illisible : {path} ({exc.strerror or exc})", value=str(path)
+        ) from None
+    return f"data:{kind};base64,{base64.b64encode(content).decode('ascii')}"
 
 
 def _sorted(members: Sequence[Member]) -> list[Member]:
@@ -102,12 +151,22 @@ def sign_in_csv(event: Event, session: Session, members: Sequence[Member]) -> st
 
 
 def certificate_html(
-    event: Event, session: Session, member: Member, *, today: dt.date, locale: str = "fr_FR"
+    event: Event,
+    session: Session,
+    member: Member,
+    *,
+    today: dt.date,
+    locale: str = "fr_FR",
+    cdg: CdgIdentity | None = None,
 ) -> str:
-    """EVT-6: an "attestation de présence" for one attendee, signed ``today``."""
+    """EVT-6: an "attestation de présence" for one attendee, made by ``cdg`` (its name, address,
+    "fait à <place>, le <today>", signatory, optional logo and signature image); without an
+    identity, a :class:`ConfigurationError` naming the profile's ``[cdg]`` section."""
+    identity = certificate_identity(cdg)
     return _CERTIFICATE.render(
         title=CERTIFICATE_TITLE.capitalize(), event=event, session=session, member=member,
-        day=format_date(session.date, locale), today=format_date(today, locale),
+        day=format_date(session.date, locale), today=format_date(today, locale), cdg=identity,
+        logo=_image(identity.logo, "logo"), signature=_image(identity.signature_image, "signature"),
     )  # fmt: skip
 
 
@@ -129,9 +188,11 @@ def certificate_attachment(
     on: dt.date | None = None,
 ) -> Attachment:
     """EVT-6: the attestation of one attendee as a mail attachment, dated ``on`` (default: today
-    by the settings' clock)."""
+    by the settings' clock), made by the CDG of ``settings.cdg``."""
     day = on or settings.now().astimezone(settings.zone).date()
-    html = certificate_html(event, session, member, today=day, locale=settings.locale)
+    html = certificate_html(
+        event, session, member, today=day, locale=settings.locale, cdg=settings.cdg
+    )
     stem = f"attestation-presence-{session.date.isoformat()}-{_slug(member.last_name)}"
     if pdf:
         return Attachment(f"{stem}.pdf", "application/pdf", certificate_pdf(html))

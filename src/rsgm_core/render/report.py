@@ -53,15 +53,29 @@ def _event_rows(report: AnnualReport) -> list[list[str]]:
     ]  # fmt: skip
 
 
+#: IND-2: said in the report when the profile gives no CDG identity (no name is invented).
+NO_IDENTITY = (
+    "Identité du centre de gestion non renseignée : ajoutez la section [cdg] au profil "
+    "(rsgm.toml) pour que le rapport nomme le CDG et ses départements."
+)
+
+
+def _heading(report: AnnualReport) -> list[str]:
+    return [] if report.cdg else [NO_IDENTITY]
+
+
 def _origin(report: AnnualReport) -> list[str]:
-    lines = []
+    lines = [f"Réseau : {report.network}."] if report.network else []
     if report.created_on:
         lines.append(f"Réseau créé le {format_date(report.created_on)}.")
     if report.purpose:
         lines.append(f"Objet : {report.purpose}")
     if report.charter_scope:
         lines.append(f"Périmètre : {report.charter_scope}")
-    return lines or ["Origine du réseau non renseignée (charte de fonctionnement à enregistrer)."]
+    return (
+        lines if report.created_on or report.purpose or report.charter_scope else
+        [*lines, "Origine du réseau non renseignée (charte de fonctionnement à enregistrer)."]
+    )  # fmt: skip
 
 
 def _members(report: AnnualReport) -> list[tuple[str, str]]:
@@ -105,6 +119,26 @@ _EVENT_HEAD = [
 ]
 
 
+def _coverage_table(report: AnnualReport) -> tuple[list[str], list[list[str]]]:
+    """IND-1: the legal scope (communes < 3,500) and, beside it, the target public (TER-3)."""
+    head = ["EPCI", "Communes couvertes", "Communes < 3 500 hab.", "Couverture"]
+    rows = [
+        [c.name, format_number(c.covered), format_number(c.communes), _pct(c.share)]
+        for c in report.coverage
+    ]
+    if report.target_below is None:
+        return head, rows
+    below = f"{report.target_below:,}".replace(",", " ")  # as "3 500" in the labels
+    head += [f"Communes < {below} hab. couvertes", f"Communes < {below} hab.", "Couverture cible"]
+    for row, c in zip(rows, report.coverage, strict=True):
+        row += [
+            format_number(c.target_covered or 0),
+            format_number(c.target_communes or 0),
+            _pct(c.target_share),
+        ]
+    return head, rows
+
+
 def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
     out = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     out += ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in rows]
@@ -114,8 +148,9 @@ def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
 def render_markdown(report: AnnualReport) -> str:
     """The report as Markdown, French formatting throughout."""
     lines = [
-        f"# Rapport d'activité {report.year} — {report.title}",
+        f"# {report.title}",
         "",
+        *[f"> {line}\n" for line in _heading(report)],
         f"Édité le {format_date(report.generated_on)}.",
         "",
         f"## {SECTIONS[0]}",
@@ -146,13 +181,7 @@ def render_markdown(report: AnnualReport) -> str:
     lines += ["", "### Événements et leurs indicateurs", ""]
     lines += _md_table(_EVENT_HEAD, _event_rows(report)) if report.events else ["Aucun événement."]
     lines += ["", "### Couverture territoriale par EPCI", ""]
-    lines += _md_table(
-        ["EPCI", "Communes couvertes", "Communes < 3 500 hab.", "Couverture"],
-        [
-            [c.name, format_number(c.covered), format_number(c.communes), _pct(c.share)]
-            for c in report.coverage
-        ],
-    )
+    lines += _md_table(*_coverage_table(report))
     lines += ["", "### Boîte à outils et demandes de conseil", ""]
     lines += _md_table(
         ["Indicateur", "Valeur"], [[i.label, format_indicator(i)] for i in report.knowledge]
@@ -171,6 +200,7 @@ table{border-collapse:collapse;width:100%;margin:1rem 0}td,th{border:1px solid #
 th{background:#eef3f9;text-align:left}td.n{text-align:right}.kpis{display:flex;flex-wrap:wrap;gap:.8rem}
 .kpi{border:1px solid #cdd9e8;border-radius:.5rem;padding:.6rem .9rem;min-width:11rem}
 .kpi b{display:block;font-size:1.4rem;color:#1d4e89}figure{margin:1rem 0}svg text{font-size:11px}
+.alerte{border-left:4px solid #b35c00;padding:.4rem .8rem;background:#fff4e5}
 """
 
 
@@ -249,7 +279,8 @@ def render_html(report: AnnualReport) -> str:
     participation = [(e.title, e.participation) for e in report.events]
     coverage = [(c.name, c.share) for c in report.coverage]
     body = [
-        f"<h1>Rapport d'activité {report.year} — {escape(report.title)}</h1>",
+        f"<h1>{escape(report.title)}</h1>",
+        *[f'<p class="alerte">{escape(line)}</p>' for line in _heading(report)],
         f"<p>Édité le {format_date(report.generated_on)}.</p>",
         f'<section id="description"><h2>{SECTIONS[0]}</h2>',
         "<h3>Origine</h3>", items(_origin(report)),
@@ -265,7 +296,7 @@ def render_html(report: AnnualReport) -> str:
         _html_table(_EVENT_HEAD, _event_rows(report), numeric_from=2) if report.events else "<p>Aucun événement.</p>",
         "<h3>Couverture territoriale par EPCI</h3><figure>",
         _bars("graphique-couverture", "Couverture des communes de moins de 3 500 habitants par EPCI", coverage),
-        "</figure>",
+        "</figure>", _html_table(*_coverage_table(report)) if report.target_below else "",
         "<h3>Arrivées et départs par mois</h3><figure>", _moves_chart(report.moves), "</figure>",
         "<h3>Boîte à outils et demandes de conseil</h3>",
         _html_table(["Indicateur", "Valeur"], [[i.label, format_indicator(i)] for i in report.knowledge]),
@@ -276,7 +307,7 @@ def render_html(report: AnnualReport) -> str:
     ]  # fmt: skip
     return (
         '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
-        f"<title>Rapport d'activité {report.year}</title><style>{_CSS}</style></head>"
+        f"<title>{escape(report.title)}</title><style>{_CSS}</style></head>"
         f"<body>{''.join(body)}</body></html>\n"
     )
 

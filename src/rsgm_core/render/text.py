@@ -15,6 +15,7 @@ from rsgm_core.render.formatting import format_date, format_money, format_number
 if TYPE_CHECKING:
     from rsgm_core.domain.billing import Invoice
     from rsgm_core.domain.census_report import CensusReport
+    from rsgm_core.domain.profile import CdgIdentity
     from rsgm_core.domain.toolbox import SearchHit
 
 __all__ = ["print_census_report", "print_invoices", "print_table", "relevance"]
@@ -94,8 +95,23 @@ def print_census_report(report: CensusReport, level: str) -> None:
         )
 
 
-def print_invoices(invoices: Sequence[Invoice], names: dict[str, str], year: int) -> None:
-    """Each commune's invoice (``names``: commune names by INSEE code), then the year's total."""
+def print_invoices(
+    invoices: Sequence[Invoice],
+    names: dict[str, str],
+    year: int,
+    *,
+    issuer: CdgIdentity | None = None,
+) -> None:
+    """Each commune's invoice (``names``: commune names by INSEE code), then the year's total.
+
+    With ``issuer``, each invoice is printed as a document, under the CDG's name, address and
+    SIRET and with the commune's SIRET and SGC (TAR-8,
+    :func:`rsgm_core.render.invoices.print_invoice_documents`)."""
+    if issuer is not None:
+        from rsgm_core.render.invoices import print_invoice_documents
+
+        print_invoice_documents(invoices, names, year, issuer=issuer)
+        return
     for invoice in invoices:
         print(f"Facture {year} — {names.get(invoice.insee, '')} ({invoice.insee})")
         rows = [

@@ -7,7 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from rsgm_core.domain.tariffs import TariffGrid, check_can_join, collect_grids, grid_for, pick_cdg
+from rsgm_core.domain.tariffs import (
+    TariffGrid,
+    check_can_join,
+    check_served,
+    collect_grids,
+    grid_for,
+    grids_of_cdg,
+    pick_cdg,
+)
 from rsgm_core.domain.territory import Commune, validate_insee_code
 from rsgm_core.errors import NotFoundError, ValidationError
 
@@ -23,6 +31,8 @@ __all__ = [
     "grid_of",
     "grids_of",
     "known_commune",
+    "own_grids",
+    "served_commune",
 ]
 
 
@@ -59,6 +69,16 @@ def current_cdg(deps: Deps) -> str:
 def grid_of(deps: Deps, year: int) -> TariffGrid:
     """The grid adopted for ``year``; none is a ``NotFoundError``, never another year's (TAR-2)."""
     return grid_for(grids_of(deps), checked_year(year), cdg=current_cdg(deps))
+
+
+def own_grids(deps: Deps) -> tuple[TariffGrid, ...]:
+    """This CDG's grids, by exercise; none configured is an error naming ``[[tarifs]]`` (TAR-2)."""
+    return grids_of_cdg(grids_of(deps), cdg=current_cdg(deps))
+
+
+def served_commune(deps: Deps, commune: Commune, *, what: str) -> Commune:
+    """``commune``, refused if hors ressort (TER-7, checked in the domain)."""
+    return check_served(commune, deps.settings.departements, what=what)
 
 
 def known_commune(uow: UnitOfWork, code: str) -> Commune:

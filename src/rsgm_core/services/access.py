@@ -1,5 +1,7 @@
-"""Platform spaces and access, as ``app.access`` (CHA-2..CHA-7): CDG staff, spaces, agreements,
-the decision explained, grants and revocations, the end of a position.
+"""Platform spaces and access, as ``app.access`` (CHA-2..CHA-7, CHA-10, TER-7): CDG staff,
+spaces (one departmental space, or one per department), agreements, the decision explained, grants
+and revocations, the end of a position, self-service requests and suspensions on lost credentials
+(:mod:`rsgm_core.services.access_requests`).
 
 The charter is ``app.charters`` (:mod:`rsgm_core.services.charters`), reports and sanctions
 ``app.moderation`` (:mod:`rsgm_core.services.moderation`), the platform export ``app.platform``
@@ -21,15 +23,25 @@ import attrs
 from rsgm_core._compat import moved_methods, renamed_keywords
 from rsgm_core.domain.access import Decision, Grant, Role, Space, close_position, revoke_all
 from rsgm_core.domain.access_records import (
+    AccessRequest,
     Agreement,
     AgreementParty,
     CdgStaff,
+    RequestStatus,
+    Suspension,
     check_agreement_space,
-    check_referent,
-    community_referents,
 )
 from rsgm_core.domain.charters import SpaceKind
-from rsgm_core.services.access_facts import _decide_for, _find_member, _require_admin, parse_enum
+from rsgm_core.services import access_requests as _requests
+from rsgm_core.services.access_facts import (
+    _decide_for,
+    _find_member,
+    _of_member_in_space,
+    _require_admin,
+    _require_referent,
+    parse_enum,
+)
+from rsgm_core.services.access_requests import DEPARTMENTAL_ID, LOST_CREDENTIALS, _grant_in
 from rsgm_core.services.access_revocation import _revoke_for_position
 from rsgm_core.services.charters import CharterService
 from rsgm_core.services.members import new_id
@@ -42,12 +54,8 @@ if TYPE_CHECKING:
     from rsgm_core.domain.access import Sanction, SanctionKind
     from rsgm_core.domain.access_records import AbuseReport, EmployerNotice
     from rsgm_core.domain.charters import Capacity, CharterStatus, CharterVersion, Signature
-    from rsgm_core.domain.members import Member
     from rsgm_core.domain.platform import ExportResult
-    from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
-
-DEPARTMENTAL_ID = "departemental"
 
 
 class AccessService:
@@ -59,11 +67,26 @@ class AccessService:
 
     # Spaces (CHA-3, CHA-5) and CDG staff (CHA-2)
 
-    def create_departmental_space(self, name: str = "Espace départemental") -> Space:
-        """CHA-3: the departmental space of the platform (id ``departemental``), for the SGM of
-        communes under 3,500 inhabitants."""
+    def create_departmental_space(
+        self, name: str | None = None, *, departement: str | None = None
+    ) -> Space:
+        """CHA-3: the departmental space of the platform, for the SGM of communes under 3,500
+        inhabitants: one (id ``departemental``), or with the ``per_departement`` policy one per
+        department of the CDG's territory (``departement`` required, id ``departemental-78``);
+        a second one for the same department is refused (TER-7)."""
         with self.deps.transaction() as uow:
-            return uow.spaces.add(Space(DEPARTMENTAL_ID, SpaceKind.DEPARTMENTAL, name))
+            where = _requests.check_departmental(self.deps, uow, departement)
+            label = name or "Espace départemental" + (f" ({where})" if where else "")
+            space = Space(
+                _requests.departmental_id(where), SpaceKind.DEPARTMENTAL, label, departement=where
+            )
+            return uow.spaces.add(space)
+
+    def departmental_space_for(self, commune: str) -> Space:
+        """TER-7: the departmental space ``commune`` belongs to: its department's where the CDG
+        keeps one per department, else the one departmental space."""
+        with self.deps.read() as uow:
+            return _requests._departmental_space_for(self.deps, uow, uow.communes.get(commune))
 
     def create_community_space(self, epci: str, name: str | None = None) -> Space:
         """CHA-3: the platform space of one EPCI (id ``epci-<siren>``); not to be confused with
@@ -86,13 +109,20 @@ class AccessService:
 
     @renamed_keywords(member="member_id")
     def add_staff(
-        self, member_id: str, *, administrator: bool = False, on: dt.date | None = None
+        self,
+        member_id: str,
+        *,
+        administrator: bool = False,
+        by: str | None = None,
+        on: dt.date | None = None,
     ) -> CdgStaff:
         """CHA-2: record a member as CDG staff (since ``on``); only they can be administrators.
-        Recording them again changes ``administrator``."""
+        Recording them again changes ``administrator``. The first administrator is named when the
+        CDG's data is set up (no ``by``); after that, only an administrator ``by`` names staff."""
         with self.deps.transaction() as uow:
             found = _find_member(uow, member_id, rule="CHA-2")
-            staff = CdgStaff(found.id, administrator, self.deps.on(on))
+            named_by = _requests.check_naming(uow, found, administrator=administrator, by=by)
+            staff = CdgStaff(found.id, administrator, self.deps.on(on), named_by)
             if uow.cdg_staff.find(found.id) is None:
                 return uow.cdg_staff.add(staff)
             return uow.cdg_staff.update(staff)
@@ -123,7 +153,8 @@ class AccessService:
             admin = _find_member(uow, by, rule="CHA-2") if by else None
             decision, _ = _decide_for(
                 uow, person, wanted, uow.spaces.get(space_id), self.deps.on(on),
-                commune=commune, admin=admin, assume_invited=by is None,
+                settings=self.deps.settings, commune=commune, admin=admin,
+                assume_invited=by is None,
             )  # fmt: skip
         return decision
 
@@ -139,22 +170,17 @@ class AccessService:
         on: dt.date | None = None,
     ) -> Grant:
         """CHA-2: an administrator's invitation, refused with every reason (rule IDs) when the
-        rules say no. A second grant in the same space changes the role."""
+        rules say no. A second grant in the same space changes the role. A person who had no
+        access is sent the charter in force (CHA-8)."""
         day = self.deps.on(on)
         wanted = parse_enum(Role, role, "rôle", "CHA-5")
         with self.deps.transaction() as uow:
             person = _find_member(uow, member_id, rule="CHA-2")
             admin = _find_member(uow, by, rule="CHA-2")
             space = uow.spaces.get(space_id)
-            decision, basis = _decide_for(
-                uow, person, wanted, space, day, commune=commune, admin=admin
+            return _grant_in(
+                self.deps, uow, person, space, wanted, day, admin=admin, commune=commune
             )
-            decision.raise_if_refused()
-            for held in uow.grants.list({"member_id": person.id, "space_id": space.id}):
-                if held.active:
-                    return uow.grants.update(attrs.evolve(held, role=wanted, commune=basis))
-            grant = Grant(new_id(), person.id, space.id, wanted, day, admin.id, commune=basis)
-            return uow.grants.add(grant)
 
     @renamed_keywords(member="member_id")
     def revoke(
@@ -199,6 +225,76 @@ class AccessService:
         with self.deps.transaction() as uow:
             position = uow.positions.update(close_position(uow.positions.get(position_id), on=day))
             return _revoke_for_position(self.deps, uow, position, on=day)
+
+    # Self-service requests (CHA-2) and lost credentials (CHA-10)
+
+    def request_access(
+        self,
+        email: str,
+        *,
+        first_name: str,
+        last_name: str,
+        commune: str,
+        space_id: str | None = None,
+        role: Role | str = Role.CONTRIBUTOR,
+        on: dt.date | None = None,
+    ) -> AccessRequest:
+        """CHA-2: a person asks for access, where the CDG's policy allows self-service
+        (``policies.access = AccessMode.REQUEST``; refused by invitation only). The address is
+        the person's own (CHA-6: a shared mailbox is refused); the person is found by it, or
+        recorded as a prospect with a position as SGM in ``commune``, so that they can sign the
+        charter. ``space_id`` defaults to the commune's departmental space (TER-7). The
+        administrators are told, and the person gets an acknowledgement."""
+        wanted = parse_enum(Role, role, "rôle", "CHA-5")
+        return _requests.request_access(
+            self.deps, email, first_name=first_name, last_name=last_name, commune=commune,
+            space_id=space_id, role=wanted, on=self.deps.on(on),
+        )  # fmt: skip
+
+    def accept_request(self, request_id: str, *, by: str, on: dt.date | None = None) -> Grant:
+        """CHA-2: a CDG administrator ``by`` accepts a pending request: the grant, refused with
+        every reason when the rules say no (the charter signed, CHA-1…); the person is told and
+        sent the charter (CHA-8)."""
+        return _requests.accept_request(self.deps, request_id, by=by, on=self.deps.on(on))
+
+    def refuse_request(
+        self, request_id: str, *, by: str, reason: str, on: dt.date | None = None
+    ) -> AccessRequest:
+        """CHA-2: a CDG administrator ``by`` refuses a pending request with ``reason``; the
+        person is told why."""
+        return _requests.refuse_request(
+            self.deps, request_id, by=by, reason=reason, on=self.deps.on(on)
+        )
+
+    def list_requests(
+        self, *, status: RequestStatus | str | None = None, member_id: str | None = None
+    ) -> list[AccessRequest]:
+        """The access requests (CHA-2), oldest first: of ``member_id``, in ``status``."""
+        state = None if status is None else parse_enum(RequestStatus, status, "état", "CHA-2")
+        return _requests.list_requests(self.deps, status=state, member_id=member_id)
+
+    def suspend(
+        self,
+        member_id: str,
+        *,
+        by: str,
+        reason: str = LOST_CREDENTIALS,
+        on: dt.date | None = None,
+    ) -> Suspension:
+        """CHA-10: lost or stolen credentials: an administrator suspends the account at once
+        (every access revoked, the next platform export suspends it); then ``reinvite``."""
+        return _requests.suspend(self.deps, member_id, by=by, reason=reason, on=self.deps.on(on))
+
+    def reinvite(self, member_id: str, *, by: str, on: dt.date | None = None) -> list[Grant]:
+        """CHA-10: the suspended account is invited again in the spaces and roles it had (every
+        rule checked afresh) and the person gets a new invitation."""
+        return _requests.reinvite(self.deps, member_id, by=by, on=self.deps.on(on))
+
+    def list_suspensions(
+        self, *, member_id: str | None = None, pending: bool | None = None
+    ) -> list[Suspension]:
+        """The suspensions (CHA-10), oldest first; ``pending=True``: not yet invited again."""
+        return _requests.list_suspensions(self.deps, member_id=member_id, pending=pending)
 
     # Agreements (CHA-3, CHA-4)
 
@@ -340,32 +436,6 @@ moved_methods(
     target=lambda access, area: access if area == "access" else _AREAS[area](access.deps),
     keywords={"grants": _MEMBER, "report": _MEMBER, "sanction": _MEMBER, "sanctions": _MEMBER},
 )
-
-
-def _of_member_in_space(
-    uow: UnitOfWork, member_id: str | None, space_id: str | None, *, rule: str
-) -> dict[str, object] | None:
-    """The filter on a member (by id or e-mail, ``rule`` naming an unknown one) and a space."""
-    where: dict[str, object] = {}
-    if member_id:
-        where["member_id"] = _find_member(uow, member_id, rule=rule).id
-    if space_id is not None:
-        where["space_id"] = space_id
-    return where or None
-
-
-def _require_referent(uow: UnitOfWork, giver: Member, epci: str, day: dt.date) -> Member:
-    """CHA-4: ``giver`` holds, on ``day``, the community-referent role in the community network
-    of ``epci`` (the networks, roles and names are read here, the rule is
-    :func:`~rsgm_core.domain.access_records.check_referent`)."""
-    ids = community_referents(
-        epci, uow.networks.list({"epci": epci}), uow.network_roles.list(), on=day
-    )
-    found = uow.epcis.find(epci)
-    referents = {m.id: m.full_name for m in uow.members.list({"id": ids})} if ids else {}
-    return check_referent(
-        giver, referents, epci_name=found.name if found else f"l'EPCI {epci}", on=day
-    )
 
 
 __all__ = ["DEPARTMENTAL_ID", "AccessService", "parse_enum"]

@@ -19,23 +19,34 @@ from rsgm_core.domain.access import (
     check_nominative,
     decide,
 )
-from rsgm_core.domain.access_records import AgreementParty, CdgStaff, check_administrator
+from rsgm_core.domain.access_records import (
+    AgreementParty,
+    CdgStaff,
+    check_administrator,
+    check_referent,
+    community_referents,
+)
 from rsgm_core.domain.charters import (
     CharterStatus,
+    Signatories,
     SpaceKind,
-    current_version,
     missing_signatures,
     status_of,
+    valid_from,
 )
 from rsgm_core.domain.enums import read_enum
 from rsgm_core.domain.members import Function, Lifecycle, Member, Position
+from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.territory import population_in_force
 from rsgm_core.errors import NotFoundError, RsgmError, ValidationError
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
+    from rsgm_core.settings import Settings
 
 SGM_FUNCTIONS = frozenset({Function.SGM, Function.SECRETAIRE_DE_MAIRIE})
+#: CHA-1: the functions whose holder signs the charter in person (SGM, or DGS from 3,500).
+PERSONAL_FUNCTIONS = SGM_FUNCTIONS | {Function.DGS, Function.DGS_EMPLOI_FONCTIONNEL}
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -82,14 +93,32 @@ def _population_of(uow: UnitOfWork, commune: str, year: int) -> int:
         return max(figures, key=lambda f: f.vintage).for_thresholds[0]
 
 
+def _signatories(uow: UnitOfWork, commune: str, day: dt.date) -> Signatories:
+    """CHA-1: who may hold a personal signature for ``commune`` on ``day``: the members holding
+    a position there, and the community referents of its EPCI."""
+    staff = {p.member_id for p in uow.positions.list({"commune": commune}) if p.active_on(day)}
+    epci = uow.communes.get(commune).epci
+    referents = (
+        community_referents(
+            epci, uow.networks.list({"epci": epci}), uow.network_roles.list(), on=day
+        )
+        if epci
+        else set()
+    )
+    return Signatories(frozenset(staff), frozenset(referents))
+
+
 def _charter_status(uow: UnitOfWork, commune: str, day: dt.date) -> CharterStatus:
-    """CHA-1: the charter status of ``commune`` from the versions and signatures on record."""
+    """CHA-1: the charter status of ``commune`` on ``day`` from the versions and signatures on
+    record: lapsed signatures (position or mandate ended, no person named) do not count."""
     uow.communes.get(commune)
     return status_of(
         commune,
         versions=uow.charter_versions.list(),
         signatures=uow.signatures.list({"commune": commune}),
         population=_population_of(uow, commune, day.year),
+        on=day,
+        signatories=_signatories(uow, commune, day),
     )
 
 
@@ -116,11 +145,13 @@ def _decide_for(
     space: Space,
     day: dt.date,
     *,
+    settings: Settings,
     commune: str | None = None,
     admin: Member | None = None,
     assume_invited: bool = False,
 ) -> tuple[Decision, str | None]:
-    """The decision for ``member`` and the commune the access would be given through."""
+    """The decision for ``member`` and the commune the access would be given through, under the
+    CDG's policies (CHA-3: the pack for a community space) and territory (TER-7)."""
     staff: CdgStaff | None = uow.cdg_staff.find(member.id)
     invited = assume_invited or (
         admin is not None
@@ -141,7 +172,12 @@ def _decide_for(
             commune=place.code,
             space=space.kind,
             population=population,
-            version=current_version(versions).version,
+            version=valid_from(versions),
+            on=day,
+            signatories=_signatories(uow, place.code, day),
+            # CHA-1: an SGM's (or DGS's) signature is their own; another agent (CHA-4) enters
+            # on the commune's signatures.
+            member_id=member.id if basis.function in PERSONAL_FUNCTIONS else None,
         )
         candidate = attrs.evolve(
             candidate,
@@ -151,6 +187,8 @@ def _decide_for(
             sgm=basis.function in SGM_FUNCTIONS,
             member_commune=bool(uow.memberships.count({"insee": place.code, "year": day.year})),
             charter_signed=signed,
+            departement=place.departement,
+            outside_territory=outside_territory(place.departement, settings.departements),
         )
     elif staff is None:
         where = f"la commune {commune}" if commune else "une commune"
@@ -169,7 +207,13 @@ def _decide_for(
         restricted=SanctionKind.RESTRICTION in kinds,
     )
     extra += _nominative(uow, member, basis)
-    decision = decide(candidate, role, space, invited_by_admin=invited)
+    decision = decide(
+        candidate,
+        role,
+        space,
+        invited_by_admin=invited,
+        pack_required=settings.policies.community_space_needs_pack,
+    )
     refusals = decision.refusals + tuple(extra)
     return Decision(not refusals, refusals), candidate.commune
 
@@ -186,6 +230,32 @@ def _nominative(uow: UnitOfWork, member: Member, basis: Position | None) -> list
     except RsgmError as exc:
         return [Refusal("CHA-6", exc.message)]
     return []
+
+
+def _of_member_in_space(
+    uow: UnitOfWork, member_id: str | None, space_id: str | None, *, rule: str
+) -> dict[str, object] | None:
+    """The filter on a member (by id or e-mail, ``rule`` naming an unknown one) and a space."""
+    where: dict[str, object] = {}
+    if member_id:
+        where["member_id"] = _find_member(uow, member_id, rule=rule).id
+    if space_id is not None:
+        where["space_id"] = space_id
+    return where or None
+
+
+def _require_referent(uow: UnitOfWork, giver: Member, epci: str, day: dt.date) -> Member:
+    """CHA-4: ``giver`` holds, on ``day``, the community-referent role in the community network
+    of ``epci`` (the networks, roles and names are read here, the rule is
+    :func:`~rsgm_core.domain.access_records.check_referent`)."""
+    ids = community_referents(
+        epci, uow.networks.list({"epci": epci}), uow.network_roles.list(), on=day
+    )
+    found = uow.epcis.find(epci)
+    referents = {m.id: m.full_name for m in uow.members.list({"id": ids})} if ids else {}
+    return check_referent(
+        giver, referents, epci_name=found.name if found else f"l'EPCI {epci}", on=day
+    )
 
 
 __all__ = ["SGM_FUNCTIONS", "CharterStatus", "parse_enum"]

@@ -8,6 +8,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+import attrs
+
 from rsgm_core.domain.access import Grant, revoke_all
 from rsgm_core.domain.access_records import EmployerNotice, NoticeKind
 from rsgm_core.render.formatting import format_date
@@ -46,6 +48,9 @@ def _revoke_on_departure(
     employer collectivity told (only when there was access to revoke)."""
     revoked = revoke_all(uow.grants.list({"member_id": member.id}), member.id, on=on, reason=reason)
     uow.grants.update_all(revoked)
+    staff = uow.cdg_staff.find(member.id)
+    if staff is not None and staff.administrator:  # CHA-2: every role lost at once
+        uow.cdg_staff.update(attrs.evolve(staff, administrator=False))
     if revoked:
         spaces = [uow.spaces.get(g.space_id).name for g in revoked]
         for commune in _employers(uow, member, on):

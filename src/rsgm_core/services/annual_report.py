@@ -7,7 +7,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rsgm_core._compat import deprecated
-from rsgm_core.domain.indicators import REPORT_ROLES, AnnualReport, Period, RoleHolders
+from rsgm_core.domain.indicators import (
+    REPORT_ROLES,
+    SMALL_COMMUNE,
+    AnnualReport,
+    Period,
+    RoleHolders,
+)
+from rsgm_core.domain.profile import outside_territory
+from rsgm_core.services.census import territory_of
 from rsgm_core.services.indicators import IndicatorService, Scope
 
 if TYPE_CHECKING:
@@ -24,17 +32,28 @@ def build_annual_report(deps: Deps, year: int, scope: str | None = None) -> Annu
 
 def _annual_report(service: IndicatorService, year: int, scope: Scope | str | None) -> AnnualReport:
     """The report of ``year``, read inside the service's reading block: one read unit of work,
-    and the data of the year loaded once."""
+    and the data of the year loaded once. Of one department (TER-7): its networks, committees
+    and figures, titled with its name."""
     deps = service.deps
     period = Period.year(year)
+    scope = Scope.parse(scope)
     indicators = service.compute(period=period, scope=scope)
+    only = scope.code if scope.kind == "departement" else None
     with service._read() as uow:  # the unit of work of the reading block: one snapshot
-        networks = uow.networks.list()
-        roles = uow.network_roles.list()
+        networks = [n for n in uow.networks.list() if only is None or n.departement in (only, None)]
+        kept = {n.id for n in networks}
+        roles = [r for r in uow.network_roles.list() if r.network_id in kept]
         holder_ids = tuple({r.member_id for r in roles})
         members = {m.id: m for m in uow.members.list({"id": holder_ids})} if holder_ids else {}
-        committees = uow.committees.count()
+        committees = sum(
+            1 for c in uow.committees.list() if only is None or c.departement in ("", only)
+        )
         partners = uow.partners.count()
+        territory = territory_of(deps, uow)
+        dep_names = {d.code: d.name for d in uow.departements.list()}
+    codes = [only] if only else [c for c in territory if not outside_territory(c, territory)]
+    identity = deps.settings.cdg
+    target = deps.settings.policies.target_below
     departmental = next((n for n in networks if n.epci is None), None)
     charter = departmental.charter if departmental else None
     organisation = []
@@ -51,6 +70,9 @@ def _annual_report(service: IndicatorService, year: int, scope: Scope | str | No
         generated_on=deps.today(),
         indicators=indicators,
         title=departmental.name if departmental else None,
+        cdg=identity.short_name if identity else None,
+        departements=[dep_names.get(code, code) for code in codes],
+        target_below=target if target < SMALL_COMMUNE else None,
         created_on=departmental.created_on if departmental else None,
         purpose=charter.purpose if charter else None,
         charter_scope=charter.scope if charter else None,

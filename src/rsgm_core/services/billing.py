@@ -12,9 +12,19 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, overload
 
 from rsgm_core.domain import billing
-from rsgm_core.domain.billing import Intervention, Invoice, InvoiceLine, Trainee
+from rsgm_core.domain.billing import (
+    Intervention,
+    InterventionRequest,
+    Invoice,
+    InvoiceLine,
+    Trainee,
+    require_issuer,
+)
+from rsgm_core.domain.conventions import Convention, convention_in_force
+from rsgm_core.domain.profile import CdgIdentity, outside_territory
 from rsgm_core.domain.tariffs import ServiceKind
 from rsgm_core.errors import ValidationError
+from rsgm_core.render.invoices import invoice_lines_csv, invoice_lines_json
 from rsgm_core.services._pack import (
     checked_date,
     checked_year,
@@ -22,6 +32,8 @@ from rsgm_core.services._pack import (
     grid_of,
     grids_of,
     known_commune,
+    own_grids,
+    served_commune,
 )
 from rsgm_core.services.members import new_id
 
@@ -72,19 +84,40 @@ class BillingService:
         trainee: str | Trainee | None = None,
         description: str = "",
         ref: str = "",
+        requested_by: str = "",
+        requested_on: dt.date | None = None,
+        siret: str | None = None,
+        sgc: str = "",
     ) -> Intervention:
         """Record ``minutes`` the CDG spent for ``commune`` ``on`` a day (default today).
 
-        Refused, with nothing written, if it could not be billed: no convention in force that day
-        (TAR-4), no grid for its year (TAR-2), a service not billed by the hour or a duration that
-        is not a positive number of minutes (TAR-5). ``trainee`` (an id or a :class:`Trainee`) is
-        required for trainee accompaniment, and only for it (TAR-6).
+        A commune with no convention in force that day is billed at the non-member rate on its
+        recorded request (TAR-5): ``requested_by`` (who asked) and ``requested_on`` (when, default
+        the intervention's day), with its ``siret`` and service de gestion comptable ``sgc`` for
+        the invoice (TAR-8). Refused, with nothing written, if it could not be billed: no
+        convention in force and no request (TAR-5), no grid for its year (TAR-2), a service of the
+        mandatory mission (TAR-8) or one the grid does not bill by the hour (TAR-5), a duration
+        that is not a positive number of minutes (TAR-5), a commune hors ressort (TER-7).
+        ``trainee`` (an id or a :class:`Trainee`) is required for trainee accompaniment, and only
+        for it (TAR-6).
         """
         day = self.deps.today() if on is None else checked_date(on, "date d'intervention")
+        request = None
+        if requested_by.strip() or requested_on is not None:
+            when = day if requested_on is None else checked_date(requested_on, "date de demande")
+            request = InterventionRequest(requested_by, when, siret, sgc)
+        elif siret or sgc.strip():
+            raise ValidationError(
+                "SIRET ou service de gestion comptable donné sans demande : ils accompagnent la "
+                "demande d'une commune sans convention (requested_by) ; pour une commune "
+                "conventionnée, ils figurent sur sa convention",
+                rule="TAR-5",
+                value=siret or sgc,
+            )
         with self.deps.transaction() as uow:
             return _add_intervention(
                 uow, self.deps, commune, kind, minutes, on=day, on_site=on_site,
-                trainee=trainee, description=description, ref=ref,
+                trainee=trainee, description=description, ref=ref, request=request,
             )  # fmt: skip
 
     def list_interventions(self, *, year: int | None = None) -> list[Intervention]:
@@ -99,10 +132,20 @@ class BillingService:
     # Invoices (TAR-5..TAR-8)
 
     def list_invoice_lines(self, *, year: int) -> list[InvoiceLine]:
-        """Every line of ``year``: the memberships' fees and the interventions, priced now."""
+        """Every line of ``year``: the memberships' fees and the interventions, priced now.
+
+        With no grid configured, a ``NotFoundError`` naming ``[[tarifs]]`` (TAR-2). Communes hors
+        ressort are never invoiced (TER-7): their records, if any, are left out.
+        """
         year = checked_year(year)
+        own_grids(self.deps)
         with self.deps.read() as uow:
             return _invoice_lines(uow, self.deps, year)
+
+    def issuer(self) -> CdgIdentity:
+        """The CDG that issues the invoices: ``[cdg]`` of the profile, with its SIRET; missing, a
+        ``ConfigurationError`` naming ``[cdg]`` (TAR-8)."""
+        return require_issuer(self.deps.settings.cdg)
 
     def bill(self, *, year: int) -> list[Invoice]:
         """The invoices of ``year``, one per commune, each with its ``Decimal`` total."""
@@ -120,15 +163,18 @@ class BillingService:
     def export_invoice_lines(
         self, *, year: int, format: Literal["csv", "json"] = "csv"
     ) -> bytes | str:
-        """The year's lines for the accounting software: CSV bytes (``;``, BOM) or JSON text."""
+        """The year's lines for the accounting software: CSV bytes (``;``, BOM) or JSON text,
+        naming the issuing CDG and its SIRET (``[cdg]``, else a ``ConfigurationError``) and each
+        commune's SIRET and service de gestion comptable (TAR-8)."""
         if format not in ("csv", "json"):
             raise ValidationError(
                 f"format d'export inconnu : {format!r} (csv ou json)", value=format
             )
-        lines = self.list_invoice_lines(year=year)
+        lines = self.list_invoice_lines(year=year)  # no grid configured: TAR-2 first
+        issuer = self.issuer()
         if format == "csv":
-            return billing.invoice_lines_csv(lines, year)
-        return billing.invoice_lines_json(lines, year)
+            return invoice_lines_csv(lines, year, issuer=issuer)
+        return invoice_lines_json(lines, year, issuer=issuer)
 
 
 def _add_intervention(
@@ -143,14 +189,15 @@ def _add_intervention(
     trainee: str | Trainee | None,
     description: str,
     ref: str,
+    request: InterventionRequest | None,
 ) -> Intervention:
-    known_commune(uow, commune)
+    served_commune(deps, known_commune(uow, commune), what="être facturée")  # TER-7
     held = None
     if trainee is not None:
         held = uow.trainees.get(trainee.id if isinstance(trainee, Trainee) else trainee)
     intervention = Intervention(
         commune, on, kind, minutes, on_site=bool(on_site), trainee=held,
-        description=description.strip(), ref=ref.strip(), id=new_id(),
+        description=description.strip(), ref=ref.strip(), id=new_id(), request=request,
     )  # fmt: skip
     # A dry run of the billing rules, so that an intervention stored can always be billed.
     billing.bill_interventions(
@@ -171,7 +218,13 @@ def _invoice_lines(uow: UnitOfWork, deps: Deps, year: int) -> list[InvoiceLine]:
     lines = []
     if memberships:
         grid = grid_of(deps, year)
-        lines += [billing.membership_line(m, grid) for m in memberships]
+        lines += [
+            billing.membership_line(
+                m, grid, convention_in_force(conventions, m.insee, m.joined_on)
+                or _latest_convention(conventions, m.insee, year),
+            )
+            for m in memberships
+        ]  # fmt: skip
     lines += billing.bill_interventions(
         _billed_with(interventions, year),
         grids=grids_of(deps),
@@ -179,7 +232,22 @@ def _invoice_lines(uow: UnitOfWork, deps: Deps, year: int) -> list[InvoiceLine]:
         conventions=conventions,
         memberships=memberships,
     )
-    return [line for line in lines if line.year == year]
+    departements = deps.settings.departements
+    codes = sorted({line.insee for line in lines})
+    outside = {
+        c.code
+        for c in uow.communes.list({"code": codes})
+        if outside_territory(c.departement, departements)
+    } if departements and codes else set()  # fmt: skip
+    return [line for line in lines if line.year == year and line.insee not in outside]
+
+
+def _latest_convention(
+    conventions: Iterable[Convention], insee: str, year: int
+) -> Convention | None:
+    """The commune's latest convention signed by the end of ``year``, for its SIRET and SGC."""
+    own = [c for c in conventions if c.insee == insee and c.signed_on.year <= year]
+    return max(own, key=lambda c: c.signed_on, default=None)
 
 
 def _billed_with(interventions: Iterable[Intervention], year: int) -> list[Intervention]:

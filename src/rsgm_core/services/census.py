@@ -25,6 +25,7 @@ from rsgm_core.domain.census import (
     diff,
 )
 from rsgm_core.domain.census_report import CensusReport, build_report
+from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.territory import (
     Commune,
     CommuneStatus,
@@ -38,7 +39,7 @@ from rsgm_core.services.deps import Deps
 if TYPE_CHECKING:
     from rsgm_core.ports import Repository, UnitOfWork
 
-__all__ = ["CensusService", "ImportResult", "Progress"]
+__all__ = ["CensusService", "ImportResult", "Progress", "territory_of"]
 
 #: ``progress(step, done, total)``: called while a long import runs, for a progress bar.
 Progress = Callable[[str, int, int], None]
@@ -91,7 +92,7 @@ class CensusService:
         Without ``departements``, the stored territory is compared (all of France before any
         import, or with ``france=True``)."""
         if not france:
-            departements = departements or self.territory_codes()
+            departements = self._named(departements) or self.territory_codes()
         snapshot = self.read(path, departements, vintage=vintage)
         with self.deps.read() as uow:
             check_not_older(uow.census_imports.list(), snapshot.vintage)
@@ -105,10 +106,16 @@ class CensusService:
         vintage: CensusVintage | None = None,
         progress: Progress | None = None,
     ) -> ImportResult:
-        """Import the communes of ``departements`` (all of France when ``None``) in one
-        transaction; on a newer vintage, move everything attached to a commune that disappeared to
-        its successor and report every change (TER-5)."""
+        """Import the communes of ``departements`` in one transaction; on a newer vintage, move
+        everything attached to a commune that disappeared to its successor and report every
+        change (TER-5).
+
+        Without ``departements``, the CDG's (``settings.departements``), else all of France. A
+        department outside the CDG's territory is refused (TER-7). Every EPCI with communes in
+        the departments is imported whole: its communes elsewhere are stored too, *hors ressort*
+        (TER-7), and counted apart in ``counts["hors_ressort"]``."""
         progress = progress or (lambda step, done, total: None)
+        departements = self._named(departements)
         progress("lecture", 0, 1)
         snapshot = self.read(path, departements, vintage=vintage)
         progress("lecture", 1, 1)
@@ -123,6 +130,26 @@ class CensusService:
             )
         return result
 
+    def _named(self, departements: Iterable[str] | None) -> list[str] | None:
+        """The departments to import: those named, which must be the CDG's when its profile
+        names its territory (TER-7), else the profile's, else ``None`` (all of France)."""
+        territory = self.deps.settings.departements
+        if departements is None:
+            return list(territory) or None
+        named = sorted(_departements(departements) or ())
+        strangers = [code for code in named if outside_territory(code, territory)]
+        if strangers:
+            several = len(strangers) > 1
+            raise ValidationError(
+                f"{'départements' if several else 'département'} {', '.join(strangers)} "
+                f"hors du territoire du CDG ({', '.join(territory)}, section [territoire] du "
+                f"profil) : {'leurs' if several else 'ses'} communes ne s'importent que si un "
+                "EPCI du territoire les compte, marquées hors ressort",
+                rule="TER-7",
+                value=strangers[0],
+            )
+        return named
+
     def territory(self) -> Territory | None:
         """NET-1: the departments imported so far, or ``None`` before any import."""
         with self.deps.read() as uow:
@@ -135,11 +162,17 @@ class CensusService:
         return sorted(territory.departements) if territory else None
 
     def list_communes(
-        self, *, epci: str | None = None, departement: str | None = None
+        self,
+        *,
+        epci: str | None = None,
+        departement: str | None = None,
+        hors_ressort: bool | None = None,
     ) -> list[Commune]:
         """The current communes (not the merged or vanished ones), of an EPCI (TER-4: each
         belongs to one EPCI at most) and/or of a department; an unknown EPCI or department is a
-        :class:`~rsgm_core.errors.NotFoundError`."""
+        :class:`~rsgm_core.errors.NotFoundError`. ``hors_ressort`` (TER-7): ``True`` for the
+        communes outside the CDG's territory only (known because their EPCI straddles its
+        border), ``False`` for those of the territory only, ``None`` for both."""
         filters: dict[str, Any] = {"status": CommuneStatus.ACTUELLE}
         with self.deps.read() as uow:
             if epci is not None:
@@ -148,7 +181,16 @@ class CensusService:
             if departement is not None:
                 uow.departements.get(validate_departement_code(departement))
                 filters["departement"] = departement
-            return uow.communes.list(filters)
+            found = uow.communes.list(filters)
+            if hors_ressort is None:
+                return found
+            territory = territory_of(self.deps, uow)
+        return [c for c in found if outside_territory(c.departement, territory) is hors_ressort]
+
+    def is_hors_ressort(self, commune: Commune) -> bool:
+        """TER-7: is ``commune`` outside the CDG's territory (its EPCI straddles the border)?"""
+        with self.deps.read() as uow:
+            return outside_territory(commune.departement, territory_of(self.deps, uow))
 
     @deprecated("list_communes(epci=…)")
     def epci_members(self, siren: str) -> list[Commune]:
@@ -156,20 +198,54 @@ class CensusService:
         return self.list_communes(epci=siren)
 
     def report(
-        self, *, on: dt.date | None = None, departements: Iterable[str] | None = None
+        self,
+        *,
+        on: dt.date | None = None,
+        departements: Iterable[str] | None = None,
+        departement: str | None = None,
     ) -> CensusReport:
-        """TER-6, for the whole territory or some of its departments, with the positions held on
-        ``on`` (today by default) and the latest population imported for each commune."""
+        """TER-6, for the whole territory, one of its departments (``departement``) or some
+        (``departements``), with the positions held on ``on`` (today by default) and the latest
+        population imported for each commune. The communes *hors ressort* of the EPCIs of the
+        report (TER-7) are listed apart (:attr:`CensusReport.hors_ressort`), never in its counts."""
         on = on or self.deps.today()
+        if departement is not None:
+            if departements is not None:
+                raise ValidationError(
+                    "précisez departement ou departements, pas les deux", value=departement
+                )
+            departements = [departement]
         with self.deps.read() as uow:
             if not uow.census_imports.count():
                 raise NotFoundError(
                     "aucun recensement importé : lancez d'abord « rsgm census import »"
                 )
-            codes = tuple(_departements(departements) or self.territory_codes() or ())
-            communes = uow.communes.list({"departement": codes, "status": CommuneStatus.ACTUELLE})
+            territory = territory_of(self.deps, uow)
+            imported = _stored_territory(uow)
+            codes = tuple(
+                sorted(
+                    _departements(departements)
+                    or [c for c in imported if not outside_territory(c, territory)]
+                )
+            )
+            for code in codes:
+                if outside_territory(code, territory) or uow.departements.find(code) is None:
+                    raise NotFoundError(  # needs storage: the departments imported
+                        f"département {code} hors du territoire importé "
+                        f"({', '.join(territory) or 'aucun'})",
+                        rule="TER-7",
+                        value=code,
+                    )
+            current = CommuneStatus.ACTUELLE
+            communes = uow.communes.list({"departement": codes, "status": current})
+            sirens = tuple(sorted({c.epci for c in communes if c.epci}))
+            outside = [
+                c
+                for c in (uow.communes.list({"epci": sirens, "status": current}) if sirens else ())
+                if outside_territory(c.departement, territory)
+            ]
             latest = max(i.population_vintage for i in uow.census_imports.list())
-            in_scope = {c.code for c in communes}
+            in_scope = {c.code for c in communes} | {c.code for c in outside}
             populations: dict[str, PopulationFigure] = {}
             for figure in uow.populations.list({"vintage": _recent_vintages(latest)}):
                 if figure.commune in in_scope:
@@ -179,6 +255,7 @@ class CensusService:
             return build_report(
                 on=on,
                 communes=communes,
+                outside=outside,
                 populations=populations,
                 departements=uow.departements.list({"code": codes}),
                 arrondissements=uow.arrondissements.list({"departement": codes}),
@@ -186,6 +263,20 @@ class CensusService:
                 positions=[p for p in uow.positions.list() if p.commune in in_scope],
                 members={m.id: m for m in uow.members.list()},
             )
+
+
+def territory_of(deps: Deps, uow: UnitOfWork) -> tuple[str, ...]:
+    """TER-7: the CDG's departments: its profile's (``settings.departements``), else those
+    imported so far; a commune elsewhere is *hors ressort*
+    (:func:`rsgm_core.domain.profile.outside_territory`)."""
+    if deps.settings.departements:
+        return tuple(deps.settings.departements)
+    return _stored_territory(uow)
+
+
+def _stored_territory(uow: UnitOfWork) -> tuple[str, ...]:
+    entry = uow.meta.find(TERRITORY_KEY)
+    return tuple(json.loads(entry.value)) if entry else ()
 
 
 def _recent_vintages(latest: int) -> tuple[int, ...]:
@@ -206,6 +297,9 @@ def _diff(uow: UnitOfWork, snapshot: CensusSnapshot) -> tuple[CensusChanges, lis
     """The changes, and the communes stored for the snapshot's departments (read once)."""
     codes = tuple(sorted(snapshot.departement_codes))
     stored = uow.communes.list({"departement": codes})
+    outside = tuple(sorted(snapshot.outside_codes))
+    if outside:  # TER-7: the communes hors ressort stored by a previous import
+        stored += uow.communes.list({"code": outside})
     imports = uow.census_imports.list()
     if not imports:
         return diff(stored, (), (), snapshot), stored
@@ -262,7 +356,7 @@ def _apply(
                 )
             )
 
-    _upsert(uow.departements, snapshot.departements)
+    _upsert(uow.departements, (*snapshot.departements, *snapshot.neighbours))
     _upsert(uow.arrondissements, snapshot.arrondissements)
     _upsert(uow.epcis, snapshot.epcis)
     for start in range(0, len(communes), _BATCH):
@@ -296,8 +390,10 @@ def _apply(
     territory = uow.meta.find(TERRITORY_KEY)
     covered = set(json.loads(territory.value)) if territory else set()
     _upsert(uow.meta, [MetaEntry(TERRITORY_KEY, json.dumps(sorted(covered | set(codes))))])
+    outside = len(snapshot.outside_codes)
     counts = {
-        "communes": len(snapshot.communes),
+        "communes": len(snapshot.communes) - outside,
+        "hors_ressort": outside,  # TER-7: counted apart, never in the territory's communes
         "communes_deleguees": len(communes) - len(snapshot.communes),
         "epcis": len(snapshot.epcis),
         "populations": len(snapshot.populations),

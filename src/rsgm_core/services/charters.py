@@ -7,22 +7,35 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from rsgm_core.domain.charters import (
+    ELECTED_CAPACITIES,
+    PERSONAL_CAPACITIES,
     Capacity,
     CharterStatus,
     CharterVersion,
+    Signatories,
     Signature,
     SpaceKind,
     check_signature,
     current_version,
+    next_general_renewal,
     next_version,
 )
+from rsgm_core.domain.directory import fold
+from rsgm_core.domain.profile import CharterChange
 from rsgm_core.render.formatting import format_date
-from rsgm_core.services.access_facts import _charter_status, _population_of, parse_enum
+from rsgm_core.services.access_facts import (
+    _charter_status,
+    _population_of,
+    _signatories,
+    parse_enum,
+)
 from rsgm_core.services.access_revocation import _users
 from rsgm_core.services.members import new_id
 from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
+    from rsgm_core.domain.members import Member
+    from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
 __all__ = ["CharterService"]
@@ -35,19 +48,30 @@ class CharterService:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
-    def publish(self, title: str, text: str, *, on: dt.date | None = None) -> CharterVersion:
+    def publish(
+        self,
+        title: str,
+        text: str,
+        *,
+        change: CharterChange | str | None = None,
+        on: dt.date | None = None,
+    ) -> CharterVersion:
         """CHA-8: a new version, in force from ``on`` (default today); every user with an
-        account is told. Signatures of earlier versions stay on record."""
+        account is told. ``change`` says whether it asks everyone to sign again
+        (``CharterChange.RESIGN``, a substantive change) or only informs (``INFORM``, a
+        correction: the signatures already given stay valid); default: the CDG's policy
+        (``policies.charter_change``). Signatures of earlier versions stay on record."""
         day = self.deps.on(on)
+        kind = (
+            self.deps.settings.policies.charter_change
+            if change is None
+            else parse_enum(CharterChange, change, "nature de la nouvelle version", "CHA-8")
+        )
         with self.deps.transaction() as uow:
             version = uow.charter_versions.add(
-                next_version(uow.charter_versions.list(), title, text, on=day)
+                next_version(uow.charter_versions.list(), title, text, on=day, change=kind)
             )
-            shown = {
-                "version": version.version,
-                "title": version.title,
-                "published_on": format_date(day),
-            }
+            shown = _shown(version)
             for member in _users(uow):
                 queue_message(
                     self.deps,
@@ -69,13 +93,21 @@ class CharterService:
         signer: str,
         capacity: Capacity | str,
         *,
+        mandate_end: dt.date | None = None,
         space: SpaceKind | str = SpaceKind.DEPARTMENTAL,
         version: int | None = None,
         on: dt.date | None = None,
     ) -> Signature:
-        """CHA-1: one signature for ``commune`` (default: of the version in force); refused on a
-        superseded version (CHA-8) or by a capacity that does not sign for that commune and
-        space."""
+        """CHA-1: one signature for ``commune`` (default: of the version in force).
+
+        The SGM's or DGS's signature is personal: ``signer`` names a member (id, e-mail or full
+        name) holding a position in the commune on ``on``; it lapses when that position ends, and
+        a colleague or successor signs for themself. The community referent is likewise a member
+        holding the role for the commune's EPCI. The mayor (or representative) and the EPCI
+        president sign by name for the length of their mandate, until ``mandate_end`` (default:
+        the next general renewal of the municipal councils, 31 March 2026, 2032…). The EPCI's
+        DGS is never the commune's. Refused on a superseded version (CHA-8), by a capacity that
+        does not sign for that commune and space, or by someone who holds no position there."""
         day = self.deps.on(on)
         cap = parse_enum(Capacity, capacity, "qualité de signataire", "CHA-1")
         kind = parse_enum(SpaceKind, space, "type d'espace", "CHA-3")
@@ -83,14 +115,71 @@ class CharterService:
             uow.communes.get(commune)
             versions = uow.charter_versions.list()
             number = version if version is not None else current_version(versions).version
-            signature = Signature(new_id(), commune, number, signer.strip(), cap, day, kind)
+            people = _signatories(uow, commune, day)
+            person = _signer(uow, signer, cap, people)
+            name = person.full_name if person else signer.strip()
+            end = mandate_end
+            if cap in ELECTED_CAPACITIES and end is None:
+                end = next_general_renewal(day)
+            signature = Signature(
+                new_id(), commune, number, name, cap, day, kind,
+                member_id=person.id if person else None,
+                mandate_end=end if cap in ELECTED_CAPACITIES else None,
+            )  # fmt: skip
             check_signature(
-                signature, versions=versions, population=_population_of(uow, commune, day.year)
+                signature,
+                versions=versions,
+                population=_population_of(uow, commune, day.year),
+                signatories=people,
             )
             return uow.signatures.add(signature)
 
     def status(self, commune: str, *, on: dt.date | None = None) -> CharterStatus:
-        """CHA-1: the version in force, what ``commune`` signed and what is missing per kind of
-        space, with the population of ``on``'s year."""
+        """CHA-1: the version in force, what ``commune`` signed, which signatures lapsed (and
+        why) and what is missing per kind of space, on ``on`` (default today)."""
         with self.deps.read() as uow:
             return _charter_status(uow, commune, self.deps.on(on))
+
+    def list_signatures(
+        self, *, commune: str | None = None, needs_personal: bool | None = None
+    ) -> list[Signature]:
+        """The signatures on record (of ``commune``, or all), oldest first. ``needs_personal=True``:
+        those recorded before signatures were personal (no member named, CHA-1): kept, and to
+        be signed again in person by the SGM, DGS or referent now in office."""
+        with self.deps.read() as uow:
+            found = uow.signatures.list(None if commune is None else {"commune": commune})
+        kept = [s for s in found if needs_personal is None or s.needs_personal is needs_personal]
+        return sorted(kept, key=lambda s: (s.commune, s.version, s.signed_on, s.id))
+
+
+def _shown(version: CharterVersion) -> dict[str, object]:
+    """A version as the messages show it (CHA-8)."""
+    return {
+        "version": version.version,
+        "title": version.title,
+        "text": version.text,
+        "published_on": format_date(version.published_on),
+        "resign": version.change is CharterChange.RESIGN,
+    }
+
+
+def _signer(uow: UnitOfWork, signer: str, capacity: Capacity, people: Signatories) -> Member | None:
+    """CHA-1: the member a personal signature names: by id or e-mail, else by full name among
+    those who may sign in that capacity (the commune's staff, the EPCI's referents). ``None``
+    for an elected official, or when nobody matches (then the signature is refused)."""
+    if capacity in ELECTED_CAPACITIES or not signer.strip():
+        return None
+    found = uow.members.find(signer.strip())
+    if found is None and "@" in signer:
+        matches = uow.members.list({"email": signer.strip().lower()})
+        found = matches[0] if matches else None
+    if found is not None:
+        return found
+    pool = set(people.staff)
+    if capacity not in PERSONAL_CAPACITIES:
+        pool |= people.referents
+    if not pool:
+        return None
+    wanted = fold(signer)
+    named = [m for m in uow.members.list({"id": pool}) if fold(m.full_name) == wanted]
+    return named[0] if len(named) == 1 else None

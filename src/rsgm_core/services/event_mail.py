@@ -15,6 +15,7 @@ from rsgm_core.domain.engagement import AttendanceFact
 from rsgm_core.domain.members import Lifecycle
 from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.errors import ValidationError
+from rsgm_core.services.event_audience import invitees
 from rsgm_core.services.event_messages import (
     audience,
     certificate_rows,
@@ -41,12 +42,15 @@ class EventMailService:
     # Before the event (EVT-2) ------------------------------------------------------------------
 
     def send_invitations(self, event_id: str) -> int:
-        """Send the invitation, with each session's registration deadline, to every active member
-        with an e-mail address of the event's network; returns how many are invited."""
+        """Send the invitation, with each session's registration deadline, to the event's
+        audience in its network (MEM-14): the active members and, unless the event is for
+        members only, every SGM of the CDG's target public (TER-3) who has not opted out,
+        whatever their step; never a commune *hors ressort* (TER-7). Returns how many are
+        invited."""
         locale = self.deps.settings.locale
         with self.deps.transaction() as uow:
             event, sessions = uow.events.get(event_id), sessions_of(uow, event_id)
-            members = audience(uow, event.network_id)
+            members = invitees(self.deps, uow, event, on=self.deps.today())
             facts = {f.id for f in uow.attendance.list({"event": event_id})}
             fresh = [m for m in members if fact_id(event_id, m.id) not in facts]
             uow.attendance.add_all(
@@ -64,8 +68,8 @@ class EventMailService:
         return len(facts) + len(fresh)
 
     def send_reminders(self, event_id: str) -> int:
-        """The reminder at D − 15 days, to the invited members who have not registered; returns
-        how many were sent."""
+        """The reminder at D − 15 days, to the invited people who have not registered, have not
+        left nor opted out since (MEM-14); returns how many were sent."""
         locale = self.deps.settings.locale
         with self.deps.transaction() as uow:
             event, sessions = uow.events.get(event_id), sessions_of(uow, event_id)
@@ -75,7 +79,12 @@ class EventMailService:
             members = uow.members.list({"id": silent}) if silent else []
             sent = 0
             for member in members:
-                if member.email and member.lifecycle is Lifecycle.ACTIVE:
+                if (
+                    member.email
+                    and member.lifecycle is not Lifecycle.DEPARTED
+                    and not member.invitations_opt_out
+                    and not member.erased
+                ):
                     queue_message(self.deps,
                         uow, "event_reminder", member.email,
                         {"member": member, **event_context(event, sessions, locale)},
@@ -116,10 +125,12 @@ class EventMailService:
 
     def send_certificates(self, event_id: str, *, pdf: bool = False) -> int:
         """EVT-6: each attendee with an address gets their attestation de présence attached (PDF
-        with the ``pdf`` extra, else HTML); returns how many were sent."""
-        from rsgm_core.render.event_documents import certificate_attachment
+        with the ``pdf`` extra, else HTML), made by the CDG of the profile's ``[cdg]`` (a
+        :class:`ConfigurationError` without one); returns how many were sent."""
+        from rsgm_core.render.event_documents import certificate_attachment, certificate_identity
 
         settings, today = self.deps.settings, self.deps.today()
+        certificate_identity(settings.cdg)  # none configured: refused before anything is queued
         with self.deps.transaction() as uow:
             event = uow.events.get(event_id)
             sent = 0

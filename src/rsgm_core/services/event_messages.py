@@ -151,7 +151,7 @@ def event_context(event: Event, sessions: Sequence[Session], locale: str) -> dic
     ]  # fmt: skip
     return {
         "event": {"title": event.title, "kind": event.kind.value, "format": event.format.value,
-                  "topics": list(event.topics)},
+                  "topics": list(event.topics), "audience": event.audience.label},
         "sessions": shown,
         "session": shown[0] if shown else None,
     }  # fmt: skip

@@ -22,6 +22,7 @@ from rsgm_core._compat import deprecated_aliases, moved_methods, warn_deprecated
 from rsgm_core.domain.animation import RecurringSeries
 from rsgm_core.domain.events import (
     Event,
+    EventAudience,
     EventDetails,
     EventFormat,
     EventKind,
@@ -101,10 +102,14 @@ class EventService:
     # Working calendar (EVT-3) ------------------------------------------------------------------
 
     def calendar(self, years: Iterable[int]) -> WorkingCalendar:
-        """Weekends plus the public holidays of every department of the territory: a day off in
-        any of them is avoided, so no deadline is later than required anywhere (EVT-3)."""
-        territory = CensusService(self.deps).territory()
-        departements = sorted(territory.departements) if territory else []
+        """Weekends plus the public holidays of every department of the territory (the
+        profile's ``[territoire]``, else the departments imported by the census): a day off in
+        any of them is avoided, so no deadline is later than required anywhere (EVT-3). Whit
+        Monday is a holiday unless the profile's ``[calendrier]`` says it is worked."""
+        departements = sorted(self.deps.settings.departements)
+        if not departements:
+            territory = CensusService(self.deps).territory()
+            departements = sorted(territory.departements) if territory else []
         days: set[dt.date] = set()
         for year in sorted(set(years)):
             key = (year, ",".join(departements))  # a later import may widen the territory
@@ -135,10 +140,12 @@ class EventService:
         host_commune: str | None = None,
         network_id: str | None = None,
         force: bool = False,
+        audience: EventAudience | str = EventAudience.SCOPE,
     ) -> Planned:
         """Record an event and its sessions. An event in the past is refused (EVT-2); one that
         leaves less than a month for the invitation is refused unless ``force``, then flagged
-        ``late`` (EVT-3)."""
+        ``late`` (EVT-3). ``audience`` says who may register and who is invited (EVT-4,
+        MEM-14): every SGM of the scope by default, or members only, or guests too."""
         check_plan(title, sessions)
         today = self.deps.today()
         first = min(s.date for s in sessions)
@@ -152,6 +159,7 @@ class EventService:
             cost=cost if isinstance(cost, Decimal | float) else Decimal(cost),  # floats refused
             host_commune=host_commune, network_id=network_id,
             planned_on=today, late=check.late,
+            audience=enum_of(EventAudience, audience, "public de l'événement"),
         )  # fmt: skip
         made = tuple(
             Session(

@@ -1,7 +1,10 @@
 """Indicators (IND-1), the annual activity report (IND-2) and the anonymised national export
 and merge (IND-3), computed from storage for a period and a scope.
 
-A scope is ``cdg`` (the whole CDG), ``departement:79`` or ``epci:200041317``. Figures the data
+A scope is ``cdg`` (the whole CDG), ``departement:79`` or ``epci:200041317``; ``departement="79"``
+says the same as ``scope="departement:79"``. The communes *hors ressort* (TER-7) are in no figure.
+Coverage keeps the legal scope (communes under 3,500, TER-3) and shows the CDG's target public
+beside it when narrower (``settings.policies.target_below``). Figures the data
 cannot give (toolbox and advice requests before their storage exists, statistics no plugin
 provides) are ``None`` and shown "non disponible", never 0.
 """
@@ -36,6 +39,8 @@ from rsgm_core.domain.indicators import (
     validate_project,
 )
 from rsgm_core.domain.national import CdgExport, NationalMerge
+from rsgm_core.errors import ValidationError
+from rsgm_core.services.census import territory_of
 from rsgm_core.services.deps import Deps
 from rsgm_core.services.indicators_data import IndicatorData
 from rsgm_core.services.indicators_knowledge import _knowledge_indicators
@@ -61,6 +66,20 @@ class _Reading:
 
 # Per thread and per task (a context variable), never on the service that ``App`` shares.
 _READING: ContextVar[_Reading | None] = ContextVar("rsgm_indicators_reading", default=None)
+
+
+def scope_of(scope: Scope | str | None, departement: str | None) -> Scope:
+    """The scope asked for: ``departement`` is ``scope="departement:CODE"`` (TER-7)."""
+    parsed = Scope.parse(scope)
+    if departement is None:
+        return parsed
+    if parsed.kind != "cdg":
+        raise ValidationError(
+            f"précisez le périmètre ({parsed}) ou le département ({departement}), pas les deux",
+            rule="IND-1",
+            value=departement,
+        )
+    return Scope("departement", departement)
 
 
 def _year_first(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
@@ -120,7 +139,7 @@ class IndicatorService:
         if reading is not None and (scope, period) in reading.loaded:
             return reading.loaded[scope, period]
         with self._read() as uow:
-            data = IndicatorData.load(uow, scope, period)
+            data = IndicatorData.load(uow, scope, period, territory_of(self.deps, uow))
             knowledge = _knowledge_indicators(
                 uow, period, None if scope.kind == "cdg" else set(data.communes)
             )
@@ -129,10 +148,17 @@ class IndicatorService:
         return data, knowledge
 
     @keyword_only("period", "scope")
-    def compute(self, *, period: Period, scope: Scope | str | None = None) -> list[Indicator]:
-        """Every IND-1 indicator of ``period`` for ``scope`` (the whole CDG by default), each
-        with its formula; a figure the data cannot give has the value ``None``."""
-        data, knowledge = self._load(period, scope)
+    def compute(
+        self,
+        *,
+        period: Period,
+        scope: Scope | str | None = None,
+        departement: str | None = None,
+    ) -> list[Indicator]:
+        """Every IND-1 indicator of ``period`` for ``scope`` (the whole CDG by default, or one
+        of its departments, ``departement``), each with its formula; a figure the data cannot
+        give has the value ``None``."""
+        data, knowledge = self._load(period, scope_of(scope, departement))
         scope = data.scope
         events = self._event_figures(data, period)
         invited = sum(e.invited for e in events)
@@ -148,7 +174,8 @@ class IndicatorService:
             if a.score is not None
         ]
         surveyed = sum(s.invited for s in data.surveys_in(period))
-        cov = data.coverage(period)["total"]
+        target_below = self.deps.settings.policies.target_below
+        cov = data.coverage(period, target_below)["total"]
         small = data.small_communes(period)
         joined = {
             m.insee for m in data.memberships if period.start.year <= m.year <= period.end.year
@@ -175,6 +202,7 @@ class IndicatorService:
                       sum(1 for n in data.newsletters if n.sent_on in period), "lettres envoyées sur la période"),
             Indicator("couverture_territoriale", "Couverture territoriale (communes < 3 500 hab.)",
                       cov.share, "communes < 3 500 hab. avec au moins un membre actif / communes < 3 500 hab.", "%"),
+            *_target_coverage(cov, target_below),
             Indicator("adhesion_pack", "Adhésion au pack",
                       rate(len(joined & small), len(small)) if small else None,
                       "communes < 3 500 hab. adhérentes au pack / communes < 3 500 hab.", "%"),
@@ -217,10 +245,14 @@ class IndicatorService:
         return sorted(figures, key=lambda f: (f.first_date, f.event_id))
 
     def list_event_figures(
-        self, *, period: Period, scope: Scope | str | None = None
+        self,
+        *,
+        period: Period,
+        scope: Scope | str | None = None,
+        departement: str | None = None,
     ) -> list[EventFigures]:
         """IND-1 per event with a session in ``period``, by first date."""
-        data, _ = self._load(period, scope)
+        data, _ = self._load(period, scope_of(scope, departement))
         return self._event_figures(data, period)
 
     @deprecated("list_event_figures(period=…, scope=…)")
@@ -234,12 +266,18 @@ class IndicatorService:
 
     @keyword_only("period", "scope")
     def coverage_by_epci(
-        self, *, period: Period, scope: Scope | str | None = None
+        self,
+        *,
+        period: Period,
+        scope: Scope | str | None = None,
+        departement: str | None = None,
     ) -> list[EpciCoverage]:
-        """IND-1 territorial coverage per EPCI at the end of ``period``, by EPCI name."""
-        data, _ = self._load(period, scope)
+        """IND-1 territorial coverage per EPCI at the end of ``period``, by EPCI name: the legal
+        scope (communes under 3,500) and, beside it, the CDG's target public when narrower
+        (TER-3); the communes hors ressort of an EPCI are not counted (TER-7)."""
+        data, _ = self._load(period, scope_of(scope, departement))
         names = data.epci_names
-        rows = data.coverage(period)
+        rows = data.coverage(period, self.deps.settings.policies.target_below)
         return [
             attrs.evolve(rows[k], name=names.get(k, k))
             for k in sorted(rows, key=lambda k: names.get(k, k))
@@ -248,10 +286,14 @@ class IndicatorService:
 
     @keyword_only("period", "scope")
     def moves_by_month(
-        self, *, period: Period, scope: Scope | str | None = None
+        self,
+        *,
+        period: Period,
+        scope: Scope | str | None = None,
+        departement: str | None = None,
     ) -> list[MonthMoves]:
         """Arrivals and departures of members per month of ``period``."""
-        data, _ = self._load(period, scope)
+        data, _ = self._load(period, scope_of(scope, departement))
         members = data.members
         arrivals = Counter(
             m.arrival.strftime("%Y-%m") for m in members if m.arrival and m.arrival in period
@@ -271,13 +313,17 @@ class IndicatorService:
 
     # -- IND-2 -----------------------------------------------------------------------------
 
-    def annual_report(self, *, year: int, scope: Scope | str | None = None) -> AnnualReport:
-        """IND-2: the annual activity report of ``year`` (render it with
-        :func:`rsgm_core.render.report.render_html`, ``render_markdown`` or ``render_pdf``)."""
+    def annual_report(
+        self, *, year: int, scope: Scope | str | None = None, departement: str | None = None
+    ) -> AnnualReport:
+        """IND-2: the annual activity report of ``year``, of the whole CDG or of one of its
+        departments (``departement``, TER-7), titled with the CDG and its departments (render it
+        with :func:`rsgm_core.render.report.render_html`, ``render_markdown`` or
+        ``render_pdf``)."""
         from rsgm_core.services.annual_report import _annual_report
 
         with self._reading():
-            return _annual_report(self, year, scope)
+            return _annual_report(self, year, scope_of(scope, departement))
 
     def list_projects(self, *, year: int) -> list[str]:
         """IND-2: the projects entered for ``year``, in the order they were added."""
@@ -336,6 +382,22 @@ class IndicatorService:
 
 
 _HOOKED = ("taux_ouverture_lettre", "visites_plateforme")
+
+
+def _target_coverage(total: EpciCoverage, target_below: int) -> list[Indicator]:
+    """TER-3: the coverage of the CDG's target public, beside the legal scope's, when narrower."""
+    if total.target_communes is None:
+        return []
+    below = f"{target_below:,}".replace(",", " ")
+    return [
+        Indicator(
+            "couverture_public_cible",
+            f"Couverture du public cible (communes < {below} hab.)",
+            total.target_share,
+            f"communes < {below} hab. avec au moins un membre actif / communes < {below} hab.",
+            "%",
+        )
+    ]
 
 
 def _capped_rate(part: int, whole: int) -> Decimal | None:

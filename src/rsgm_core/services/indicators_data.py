@@ -5,12 +5,14 @@ it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from rsgm_core.domain.indicators import SMALL_COMMUNE, EpciCoverage, Period, Scope, coverage
 from rsgm_core.domain.members import Lifecycle
+from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.territory import CommuneStatus
 from rsgm_core.errors import ValidationError
 
@@ -41,9 +43,24 @@ class IndicatorData:
     epci_names: dict[str, str]
 
     @classmethod
-    def load(cls, uow: UnitOfWork, scope: Scope, period: Period) -> IndicatorData:
-        communes = {c.code: c for c in uow.communes.list({"status": CommuneStatus.ACTUELLE})}
+    def load(
+        cls, uow: UnitOfWork, scope: Scope, period: Period, territory: Sequence[str] = ()
+    ) -> IndicatorData:
+        """The data of ``scope`` and ``period``; the communes *hors ressort* (outside
+        ``territory``, TER-7) are left out of every figure."""
+        communes = {
+            c.code: c
+            for c in uow.communes.list({"status": CommuneStatus.ACTUELLE})
+            if not outside_territory(c.departement, territory)
+        }
         if scope.kind == "departement":
+            if scope.code is not None and outside_territory(scope.code, territory):
+                raise ValidationError(
+                    f"le département {scope.code} n'est pas dans le territoire du CDG "
+                    f"({', '.join(territory)})",
+                    rule="TER-7",
+                    value=scope.code,
+                )
             if uow.departements.find(scope.code) is None:
                 raise _unknown(scope)
             communes = {k: c for k, c in communes.items() if c.departement == scope.code}
@@ -117,7 +134,11 @@ class IndicatorData:
     def small_communes(self, period: Period) -> set[str]:
         return {k for k in self.communes if self.populations.get(k, SMALL_COMMUNE) < SMALL_COMMUNE}
 
-    def coverage(self, period: Period) -> dict[str, EpciCoverage]:
+    def coverage(
+        self, period: Period, target_below: int = SMALL_COMMUNE
+    ) -> dict[str, EpciCoverage]:
+        """IND-1 coverage in the legal scope (TER-3), with the target public beside it when the
+        CDG targets communes under ``target_below`` < 3,500."""
         small = self.small_communes(period)
         groups: dict[str, list[str]] = {}
         for code in sorted(small):
@@ -128,7 +149,12 @@ class IndicatorData:
             for p in self.positions
             if p.member_id in active and (p.end is None or p.end >= period.end)
         }
-        return coverage(groups, covered)
+        target = (
+            {k for k in small if self.populations[k] < target_below}
+            if target_below < SMALL_COMMUNE
+            else None
+        )
+        return coverage(groups, covered, target=target)
 
     def moves(self, period: Period) -> tuple[int, int]:
         arrivals = sum(1 for m in self.members if m.arrival and m.arrival in period)

@@ -26,11 +26,12 @@ from rsgm_core.domain.member_import import (
     split_terms,
 )
 from rsgm_core.domain.members import (
+    MAX_WORK_TIME,
     Function,
     Position,
     Status,
-    check_work_time_cap,
     validate_email,
+    work_time_total,
 )
 from rsgm_core.errors import MissingExtraError, RsgmError, SourceDataError
 from rsgm_core.services.members import _add_member, _add_position, enum_of, new_id
@@ -92,6 +93,10 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _percent(total: Decimal) -> str:
+    return f"{(total * 100).normalize():f}".replace(".", ",") + " %"
+
+
 class MemberImport:
     """The import use case: check every row of a file, then write all of them or none."""
 
@@ -130,6 +135,7 @@ class MemberImport:
             if not any(cells.values()):
                 continue
             problems: list[str] = []
+            notes: list[str] = []
             first, last = cells.get("first_name", ""), cells.get("last_name", "")
             name = f"{first} {last}".strip()
             if not first or not last:
@@ -199,17 +205,19 @@ class MemberImport:
                 }  # fmt: skip
             if person is not None and not problems:
                 if position is not None:
-                    try:
-                        check_work_time_cap(
-                            [*person["positions"], position], on=position.start or today
+                    person["positions"].append(position)
+                    total = work_time_total(person["positions"], on=position.start or today)
+                    if total > MAX_WORK_TIME:  # MEM-1: recorded, flagged, never refused
+                        notes.append(
+                            f"quotités cumulées de {_percent(total)} : au-delà des 115 % permis "
+                            "pour des emplois à temps non complet, signalé à l'animateur [MEM-1]"
                         )
-                    except RsgmError as exc:
-                        problems.append(str(exc))
-                    else:
-                        person["positions"].append(position)
                 person["expertises"].update(e for e in expertises if e)
                 person["software"].update(s for s in software if s)
-            results.append(RowResult(line, name, code, tuple(problems), "" if problems else action))
+            results.append(
+                RowResult(line, name, code, tuple(problems), "" if problems else action,
+                          tuple(notes))
+            )  # fmt: skip
         positions = sum(len(p["positions"]) for p in people.values())
         ok = not any(r.problems for r in results)
         written = False

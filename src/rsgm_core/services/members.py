@@ -37,11 +37,12 @@ from rsgm_core.domain.members import (
     NewPosition,
     Position,
     Status,
+    WorkTimeExcess,
     check_can_register,
     check_open_commune,
     check_position_dates,
-    check_work_time_cap,
     validate_email,
+    work_time_excess,
 )
 from rsgm_core.errors import NotFoundError, RuleViolation
 from rsgm_core.ports import UnitOfWork
@@ -110,8 +111,9 @@ class MemberService:
         start: dt.date | None = None,
         end: dt.date | None = None,
     ) -> Position:
-        """Tie a member to a commune; refused if the commune is unknown or the permanent
-        positions would exceed 115 % (MEM-1)."""
+        """Tie a member to a commune; refused if the commune is unknown. Permanent positions
+        adding up to more than 115 % are recorded and flagged, never refused (MEM-1): see
+        :meth:`list_work_time_excesses`."""
         with self.deps.transaction() as uow:
             return _add_position(
                 uow, self.deps, member_id, commune, function, work_time=work_time, status=status,
@@ -149,6 +151,30 @@ class MemberService:
         with self.deps.read() as uow:
             return uow.positions.list(where)
 
+    def list_work_time_excesses(
+        self, *, on: dt.date | None = None, member_id: str | None = None
+    ) -> list[WorkTimeExcess]:
+        """MEM-1: the people whose permanent positions held on ``on`` (today by default) add up
+        to more than 115 %, each with the total and the positions counted, by name; the flag
+        for the animator (décret 91-298 art. 8), never a refusal."""
+        day = self.deps.on(on)
+        with self.deps.read() as uow:
+            if member_id is not None:
+                members = [uow.members.get(member_id)]
+                positions = uow.positions.list({"member_id": member_id})
+            else:
+                members = uow.members.list()
+                positions = uow.positions.list()
+        by_member: dict[str, list[Position]] = {}
+        for p in positions:
+            by_member.setdefault(p.member_id, []).append(p)
+        found = [
+            flag
+            for m in members
+            if (flag := work_time_excess(m, by_member.get(m.id, ()), on=day)) is not None
+        ]
+        return sorted(found, key=lambda f: (f.member.last_name, f.member.first_name, f.member.id))
+
     def import_members(
         self, path: str | Path, *, mapping: Mapping[str, str] | None = None, dry_run: bool = False
     ) -> ImportReport:
@@ -177,6 +203,13 @@ class MemberService:
                     )
             uow.members.update(member)
         return member
+
+    def opt_out_of_invitations(self, member_id: str, *, opted_out: bool = True) -> Member:
+        """MEM-14: the person asks not to be invited to network events (or, with
+        ``opted_out=False``, to be invited again); invitations then leave them out."""
+        with self.deps.transaction() as uow:
+            member = uow.members.get(member_id)
+            return uow.members.update(attrs.evolve(member, invitations_opt_out=opted_out))
 
     def _move(self, member_id: str, to: Lifecycle) -> Member:
         with self.deps.transaction() as uow:
@@ -414,7 +447,8 @@ def _add_position(
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> Position:
-    """Tie a member to a commune inside the caller's unit of work (MEM-1, TER-5)."""
+    """Tie a member to a commune inside the caller's unit of work (MEM-1, TER-5). A total over
+    115 % is recorded: :meth:`MemberService.list_work_time_excesses` flags it."""
     check_position_dates(start, end)
     position = Position(
         id=new_id(),
@@ -434,8 +468,6 @@ def _add_position(
             f"commune inconnue : {commune} (importez d'abord le recensement)", value=commune
         )
     check_open_commune(found)
-    held = uow.positions.list({"member_id": member_id})
-    check_work_time_cap([*held, position], on=start or deps.today())
     uow.positions.add(position)
     return position
 

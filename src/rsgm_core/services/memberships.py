@@ -16,6 +16,7 @@ import attrs
 from rsgm_core.domain.conventions import (
     Convention,
     Deadline,
+    Deliberation,
     Party,
     convention_in_force,
     sign_convention,
@@ -30,14 +31,16 @@ from rsgm_core.domain.tariffs import (
     new_membership,
 )
 from rsgm_core.domain.territory import Commune, PopulationKind, population_in_force
+from rsgm_core.errors import ValidationError
 from rsgm_core.services._pack import (
     active_commune,
     checked_date,
     checked_year,
     current_cdg,
     grid_of,
-    grids_of,
     known_commune,
+    own_grids,
+    served_commune,
 )
 from rsgm_core.services.members import new_id
 
@@ -95,9 +98,9 @@ class MembershipService:
         return current_cdg(self.deps)
 
     def list_grids(self) -> list[TariffGrid]:
-        """Every grid of this CDG, by exercise."""
-        cdg = self.cdg
-        return sorted((g for g in grids_of(self.deps) if g.cdg == cdg), key=lambda g: g.exercise)
+        """Every grid of this CDG, by exercise; none configured is a ``NotFoundError`` naming the
+        missing ``[[tarifs]]`` section (TAR-2)."""
+        return list(own_grids(self.deps))
 
     def grid(self, *, year: int) -> TariffGrid:
         """The grid adopted for ``year``; none is a ``NotFoundError``, never another year's (TAR-2)."""
@@ -138,17 +141,43 @@ class MembershipService:
     # Conventions (TAR-4)
 
     def sign_convention(
-        self, commune: str, *, on: dt.date | None = None, reference: str = ""
+        self,
+        commune: str,
+        *,
+        on: dt.date | None = None,
+        reference: str = "",
+        siret: str | None = None,
+        sgc: str = "",
+        deliberation_on: dt.date | None = None,
+        deliberation_number: str = "",
     ) -> Convention:
-        """Record the convention ``commune`` signed ``on`` (default today); refused while another
-        is in force for the commune that day."""
+        """Record the convention ``commune`` signed ``on`` (default today), with its header: the
+        commune's ``siret``, its service de gestion comptable ``sgc`` and the council's
+        deliberation (``deliberation_on``, ``deliberation_number``) (TAR-4). Refused while another
+        is in force for the commune that day, or for a commune hors ressort (TER-7)."""
         signed_on = self.deps.today() if on is None else checked_date(on, "date de signature")
+        deliberation = None
+        if deliberation_on is not None:
+            deliberation = Deliberation(
+                checked_date(deliberation_on, "date de délibération"),
+                deliberation_number.strip(),
+            )
+        elif deliberation_number.strip():
+            raise ValidationError(
+                f"délibération n° {deliberation_number.strip()} sans date : donnez aussi la date "
+                "de la délibération du conseil municipal",
+                rule="TAR-4",
+                value=deliberation_number,
+            )
         with self.deps.transaction() as uow:
-            active_commune(uow, commune)
+            served_commune(
+                self.deps, active_commune(uow, commune), what="signer de convention avec le CDG"
+            )
             existing = uow.conventions.list({"insee": commune})
             convention = sign_convention(
-                commune, signed_on, existing=existing, reference=reference.strip()
-            )
+                commune, signed_on, existing=existing, reference=reference.strip(),
+                siret=siret, sgc=sgc.strip(), deliberation=deliberation,
+            )  # fmt: skip
             convention = attrs.evolve(convention, id=new_id())
             uow.conventions.add(convention)
         return convention
@@ -191,8 +220,8 @@ class MembershipService:
 
 
 def _quote(uow: UnitOfWork, deps: Deps, code: str, year: int) -> Quote:
+    commune = served_commune(deps, active_commune(uow, code), what="adhérer au pack")  # TER-7
     grid = grid_of(deps, year)
-    commune = active_commune(uow, code)
     figure = population_in_force(uow.populations.list({"commune": code}), code, year)
     population, kind = figure.for_thresholds  # the totale, else the municipale (TER-2)
     fee = membership_fee(grid, CommunePopulation(code, population))  # > ceiling: TAR-1 error

@@ -36,14 +36,24 @@ from rsgm_core.domain.governance import (
     NetworkLead,
     Objective,
     Seat,
+    check_departmental,
     check_referent_network,
     committee_report,
     network_lead,
 )
 from rsgm_core.domain.members import Lifecycle
 from rsgm_core.domain.territory import Commune
-from rsgm_core.errors import ConflictError, NotFoundError, RuleViolation
+from rsgm_core.errors import ConflictError, NotFoundError, ValidationError
+from rsgm_core.services.census import territory_of
 from rsgm_core.services.members import enum_of, new_id
+from rsgm_core.services.network_territory import (
+    check_departement_filter,
+    committee_departement,
+    departement_names,
+    departmental_of,
+    epci_departement,
+    parent_network,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import deprecated as typed_deprecated
@@ -77,36 +87,35 @@ class NetworkService:
 
     # Networks (NET-1)
 
-    def create_departmental_network(self, name: str, *, project_lead: str | None = None) -> Network:
-        """NET-1: the CDG's one departmental network; ``project_lead`` stands in for a missing
-        community referent."""
+    def create_departmental_network(
+        self, name: str, *, project_lead: str | None = None, departement: str | None = None
+    ) -> Network:
+        """NET-1: the CDG's departmental network, or, when its profile keeps one per department
+        (``reseau_par_departement``, TER-7), that of ``departement``; a second one (in the same
+        department) is refused. ``project_lead`` stands in for a missing community referent."""
         with self.deps.transaction() as uow:
-            if uow.networks.count({"kind": NetworkKind.DEPARTMENTAL}):
-                raise RuleViolation(  # needs storage: the networks already recorded
-                    "le CDG a déjà son réseau départemental : un seul par centre de gestion",
-                    rule="NET-1",
-                    value=name,
-                )
+            kept = check_departmental(
+                uow.networks.list({"kind": NetworkKind.DEPARTMENTAL}),
+                departement,
+                per_departement=self.deps.settings.policies.per_departement,
+                territory=territory_of(self.deps, uow),
+                names=departement_names(uow),
+            )
             return uow.networks.add(
                 Network(new_id(), NetworkKind.DEPARTMENTAL, name, project_lead=project_lead,
-                        created_on=self.deps.today())
+                        created_on=self.deps.today(), departement=kept)
             )  # fmt: skip
 
     def create_community_network(
         self, epci: str, *, name: str | None = None, referent_id: str | None = None
     ) -> Network:
-        """NET-1: the community network of an EPCI of the territory (one per EPCI)."""
+        """NET-1: the community network of an EPCI of the territory (one per EPCI), inside its
+        department's departmental network (TER-7)."""
         with self.deps.transaction() as uow:
             found = uow.epcis.find(epci)
             if found is None:
                 raise NotFoundError(f"EPCI inconnu : {epci!r}", value=epci)
-            if not uow.networks.count({"kind": NetworkKind.DEPARTMENTAL}):
-                raise RuleViolation(  # needs storage: whether the departmental network exists
-                    "créez d'abord le réseau départemental : un réseau communautaire s'inscrit "
-                    "dans celui-ci",
-                    rule="NET-1",
-                    value=epci,
-                )
+            parent = parent_network(self.deps, uow, epci, found.name)
             if uow.networks.count({"epci": epci}):
                 raise ConflictError(f"l'EPCI {found.name} a déjà son réseau", value=epci)
             if referent_id:
@@ -114,6 +123,7 @@ class NetworkService:
             network = Network(
                 new_id(), NetworkKind.COMMUNITY, name or f"Réseau {found.name}", epci=epci,
                 referent_id=referent_id, created_on=self.deps.today(),
+                departement=epci_departement(self.deps, uow, epci) or parent.departement,
             )  # fmt: skip
             uow.networks.add(network)
             if referent_id:
@@ -123,26 +133,39 @@ class NetworkService:
                 )  # fmt: skip
             return network
 
-    def list_networks(self) -> list[Network]:
-        """The departmental network first, then the community networks by name."""
+    def list_networks(self, *, departement: str | None = None) -> list[Network]:
+        """The departmental network(s) first, then the community networks, by name; of one
+        department with ``departement`` (TER-7)."""
         with self.deps.read() as uow:
-            return sorted(
-                uow.networks.list(), key=lambda n: (n.kind.value != "departemental", n.name)
-            )
+            found = uow.networks.list()
+            if departement is not None:
+                check_departement_filter(self.deps, uow, departement)
+                found = [n for n in found if n.departement == departement]
+        return sorted(found, key=lambda n: (n.kind.value != "departemental", n.name))
 
-    def departmental(self) -> Network:
-        """NET-1: the CDG's departmental network (:class:`NotFoundError` if not created yet)."""
+    def departmental(self, *, departement: str | None = None) -> Network:
+        """NET-1: the CDG's departmental network, or that of ``departement`` when it keeps one
+        per department (:class:`NotFoundError` if not created yet)."""
         with self.deps.read() as uow:
-            found = _departmental(uow)
+            found = departmental_of(uow, departement)
+            several = uow.networks.count({"kind": NetworkKind.DEPARTMENTAL}) > 1
+        if found is None and departement is None and several:
+            raise ValidationError(
+                "précisez le département : le CDG tient un réseau départemental par département",
+                rule="TER-7",
+                value=None,
+            )
         if found is None:
-            raise NotFoundError("aucun réseau départemental enregistré", value=None)
+            where = f" pour le département {departement}" if departement else ""
+            raise NotFoundError(f"aucun réseau départemental enregistré{where}", value=departement)
         return found
 
     def get_lead(self, network_id: str) -> NetworkLead:
-        """NET-1: who runs the network: its referent, or the CDG's project lead as stand-in."""
+        """NET-1: who runs the network: its referent, or the CDG's project lead of its
+        department's network as stand-in."""
         with self.deps.read() as uow:
             network = uow.networks.get(network_id)
-            return network_lead(network, _departmental(uow))
+            return network_lead(network, departmental_of(uow, network.departement))
 
     def set_charter(
         self, network_id: str, charter: Charter, objectives: Iterable[Objective] = ()
@@ -240,8 +263,9 @@ class NetworkService:
         )  # fmt: skip
 
     def list_warnings(self, *, on: dt.date | None = None) -> list[NetworkWarning]:
-        """MEM-6 and MEM-8 for every network, by network name: too few animators; single-holder
-        roles whose holder is departing or disengaged, with candidates."""
+        """MEM-6 and MEM-8 for every network, by network name: an animation resting on fewer than
+        2 CDG staff members (members co-animating counted apart); single-holder roles whose holder
+        is departing or disengaged, with candidates."""
         day = self.deps.on(on)
         away = {d.member_id for d in self.list_disengaged(on=day)}
         with self.deps.read() as uow:
@@ -251,11 +275,12 @@ class NetworkService:
                 m.id: m
                 for m in uow.members.list({"id": sorted({a.member_id for a in assignments})})
             }
+            staff = {s.member_id for s in uow.cdg_staff.list()}
         found: list[NetworkWarning] = []
         for network in sorted(networks, key=lambda n: n.name):
             found += network_warnings(
                 network.id, network.name, assignments, members, away, on=day,
-                departmental=network.kind is NetworkKind.DEPARTMENTAL,
+                departmental=network.kind is NetworkKind.DEPARTMENTAL, staff=staff,
             )  # fmt: skip
         return found
 
@@ -273,16 +298,23 @@ class NetworkService:
 
     @renamed_keywords(created_on="on")
     def set_committee(
-        self, kind: CommitteeKind | str, seats: Iterable[Seat], *, on: dt.date | None = None
+        self,
+        kind: CommitteeKind | str,
+        seats: Iterable[Seat],
+        *,
+        on: dt.date | None = None,
+        departement: str | None = None,
     ) -> Committee:
         """NET-2/NET-3: the committee's seats; ``on`` is the day it was set up (kept from before,
-        else today), from which the follow-up committee's yearly meeting is due."""
+        else today), from which the follow-up committee's yearly meeting is due. When the profile
+        keeps them per department (TER-7), the follow-up committee of ``departement``."""
         wanted = enum_of(CommitteeKind, kind, "comité")
         with self.deps.transaction() as uow:
-            old = uow.committees.find(wanted)
+            where = committee_departement(self.deps, uow, wanted, departement)
+            old = uow.committees.find((wanted, where))
             committee = Committee(
                 wanted, tuple(seats), old.meetings if old else (),
-                on or (old.created_on if old else self.deps.today()),
+                on or (old.created_on if old else self.deps.today()), where,
             )  # fmt: skip
             for seat in committee.seats:
                 if seat.epci is not None and uow.epcis.find(seat.epci) is None:
@@ -290,24 +322,41 @@ class NetworkService:
             return (uow.committees.update if old else uow.committees.add)(committee)
 
     @keyword_only("on", after=2)
-    def record_meeting(self, kind: CommitteeKind | str, *, on: dt.date | None = None) -> Committee:
-        """NET-2: the committee met on ``on`` (today)."""
+    def record_meeting(
+        self,
+        kind: CommitteeKind | str,
+        *,
+        on: dt.date | None = None,
+        departement: str | None = None,
+    ) -> Committee:
+        """NET-2: the committee (of ``departement``, TER-7) met on ``on`` (today)."""
         wanted = enum_of(CommitteeKind, kind, "comité")
         day = self.deps.on(on)
         with self.deps.transaction() as uow:
-            committee = uow.committees.get(wanted)
+            where = committee_departement(self.deps, uow, wanted, departement)
+            committee = uow.committees.get((wanted, where))
             meetings = tuple(sorted({*committee.meetings, day}))
             return uow.committees.update(attrs.evolve(committee, meetings=meetings))
 
     def committee_report(
-        self, kind: CommitteeKind | str, *, on: dt.date | None = None
+        self,
+        kind: CommitteeKind | str,
+        *,
+        on: dt.date | None = None,
+        departement: str | None = None,
     ) -> CommitteeReport:
-        """NET-2/NET-3: missing seats per community territory and, for the follow-up committee,
-        the years without a meeting."""
+        """NET-2/NET-3: missing seats per community territory (of ``departement`` when the
+        profile keeps committees per department, TER-7) and, for the follow-up committee, the
+        years without a meeting."""
         wanted = enum_of(CommitteeKind, kind, "comité")
         with self.deps.read() as uow:
-            committee = uow.committees.find(wanted) or Committee(wanted)
-            sirens = [n.epci for n in uow.networks.list({"kind": NetworkKind.COMMUNITY})]
+            where = committee_departement(self.deps, uow, wanted, departement)
+            committee = uow.committees.find((wanted, where)) or Committee(wanted, departement=where)
+            sirens = [
+                n.epci
+                for n in uow.networks.list({"kind": NetworkKind.COMMUNITY})
+                if not where or n.departement == where
+            ]
             names = {e.siren: e.name for e in uow.epcis.list({"siren": sirens})}
         return committee_report(committee, names.items(), on=self.deps.on(on))
 
@@ -394,8 +443,3 @@ def _find_helpers(
         if p.commune in communes:
             places.setdefault(p.member_id, []).append(communes[p.commune])
     return rank_helpers(target, helpers, places, facts, expertises=skill_keys, software=tool_keys)
-
-
-def _departmental(uow: UnitOfWork) -> Network | None:
-    found = uow.networks.list({"kind": NetworkKind.DEPARTMENTAL})
-    return found[0] if found else None

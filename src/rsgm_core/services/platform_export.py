@@ -20,6 +20,7 @@ from rsgm_core.domain.platform import (
 from rsgm_core.errors import NotFoundError, ValidationError
 
 if TYPE_CHECKING:
+    from rsgm_core.domain.profile import CdgIdentity
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
@@ -28,12 +29,21 @@ __all__ = ["ExportResult", "PlatformService", "export_accounts"]
 CDG = "Centre de gestion"
 
 
-def _platform_state(uow: UnitOfWork, day: dt.date) -> PlatformState:
+def space_label(name: str, cdg: CdgIdentity | None) -> str:
+    """A space's name as the platform shows it: with the CDG's short name when the profile
+    gives its identity ("Espace départemental des SGM — CDG 77"), unless the name has it."""
+    if cdg is None or cdg.short_name in name:
+        return name
+    return f"{name} — {cdg.short_name}"
+
+
+def _platform_state(uow: UnitOfWork, day: dt.date, cdg: CdgIdentity | None = None) -> PlatformState:
     """The accounts and memberships the grants give on ``day``; accounts that had access and
-    have none left are to be suspended (CHA-7, CHA-9). In a space in its read-only phase a
-    contributor is shown as a visitor (CHA-5)."""
+    have none left are to be suspended (CHA-7, CHA-9, CHA-10). In a space in its read-only phase
+    a contributor is shown as a visitor (CHA-5). Space names carry the CDG's name."""
     grants = uow.grants.list()
     spaces = {s.id: s for s in uow.spaces.list()}
+    staff_label = cdg.short_name if cdg is not None else CDG
     members = {m.id: m for m in uow.members.list({"id": {g.member_id for g in grants}})}
     names = {c.code: c.name for c in uow.communes.list({"code": {g.commune for g in grants}})}
     users: dict[str, set[str]] = {}
@@ -46,8 +56,9 @@ def _platform_state(uow: UnitOfWork, day: dt.date) -> PlatformState:
         role = grant.role
         if space.read_only and role is Role.CONTRIBUTOR:
             role = Role.VISITOR
-        memberships.append(PlatformMembership(member.email, space.name, role.value))
-        users.setdefault(member.id, set()).add(names.get(grant.commune or "", CDG))
+        label = space_label(space.name, cdg)
+        memberships.append(PlatformMembership(member.email, label, role.value))
+        users.setdefault(member.id, set()).add(names.get(grant.commune or "", staff_label))
     accounts = [
         PlatformUser(m.email or "", m.first_name, m.last_name, ", ".join(sorted(users[m.id])))
         for m in members.values()
@@ -82,7 +93,7 @@ def export_accounts(deps: Deps, platform: str, *, since_last: bool, format: str)
             value=format,
         )
     with deps.transaction() as uow:
-        current = _platform_state(uow, deps.today())
+        current = _platform_state(uow, deps.today(), deps.settings.cdg)
         previous = _last_export(uow, platform)
         shown = delta(previous.state if previous else PlatformState(), current)
         payload = shown if since_last else current

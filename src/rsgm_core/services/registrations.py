@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from rsgm_core.domain.events import (
     Cancellation,
     CertificateRow,
+    EventAudience,
     Rates,
     Registration,
     RegistrationStatus,
@@ -27,9 +28,11 @@ from rsgm_core.domain.events import (
     check_registrant,
     mark_attendance,
     register,
+    walk_in,
 )
 from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.render.event_documents import registrants
+from rsgm_core.services.event_audience import in_legal_scope
 from rsgm_core.services.event_messages import (
     certificate_rows,
     event_context,
@@ -56,11 +59,17 @@ class RegistrationService:
     # Registrations (EVT-4) ---------------------------------------------------------------------
 
     def register(self, session_id: str, member_id: str) -> Registration:
-        """Register an active member before the session's deadline: confirmed while seats
-        remain, else on the waiting list."""
+        """Register someone before the session's deadline, if the event's audience lets them
+        (EVT-4, MEM-14: members only, every SGM of the scope, or guests too): confirmed while
+        seats remain, else on the waiting list."""
         with self.deps.transaction() as uow:
             session = uow.sessions.get(session_id)  # read and counted inside the write lock
-            check_registrant(uow.members.get(member_id))
+            event = uow.events.get(session.event_id)
+            member = uow.members.get(member_id)
+            scope = event.audience is EventAudience.SCOPE and in_legal_scope(
+                self.deps, uow, member, on=self.deps.today()
+            )
+            check_registrant(member, audience=event.audience, in_scope=scope)
             existing = uow.registrations.list({"session_id": session_id})
             made = register(
                 session,
@@ -70,7 +79,6 @@ class RegistrationService:
                 on=self.deps.today(),
             )
             uow.registrations.add(made)
-            event = uow.events.get(session.event_id)
             record_fact(uow, event, member_id, session.date, registered=True)
         return made
 
@@ -127,16 +135,34 @@ class RegistrationService:
 
     # Attendance, rates, certificates (EVT-5, EVT-6) --------------------------------------------
 
-    def attend(self, session_id: str, present: Iterable[str]) -> list[Registration]:
+    def attend(
+        self, session_id: str, present: Iterable[str], *, walk_ins: Iterable[str] = ()
+    ) -> list[Registration]:
         """Record the sign-in sheet of a session that has taken place: every confirmed
         registrant is present (their member id is in ``present``) or absent; someone not
-        registered cannot sign (EVT-5)."""
+        registered cannot be ticked (EVT-5). ``walk_ins`` are those who came on the day without a
+        confirmed seat: registered and present at once, past the deadline and the capacity, if
+        the event's audience takes them (EVT-4)."""
+        today = self.deps.today()
         with self.deps.transaction() as uow:
             session = uow.sessions.get(session_id)
-            registrations = uow.registrations.list({"session_id": session_id})
-            marked = mark_attendance(session, registrations, present, on=self.deps.today())
-            uow.registrations.update_all(marked)
             event = uow.events.get(session.event_id)
+            registrations = uow.registrations.list({"session_id": session_id})
+            stored = {r.id for r in registrations}
+            arrived = []
+            for member_id in dict.fromkeys(walk_ins):
+                member = uow.members.get(member_id)
+                scope = event.audience is EventAudience.SCOPE and in_legal_scope(
+                    self.deps, uow, member, on=session.date
+                )
+                check_registrant(member, audience=event.audience, in_scope=scope)
+                made = walk_in(session, registrations, registration_id=new_id(),
+                               member_id=member_id, on=today)  # fmt: skip
+                registrations = [r for r in registrations if r.id != made.id] + [made]
+                arrived.append(member_id)
+            marked = mark_attendance(session, registrations, [*present, *arrived], on=today)
+            uow.registrations.add_all(r for r in marked if r.id not in stored)
+            uow.registrations.update_all(r for r in marked if r.id in stored)
             for r in marked:
                 record_fact(
                     uow, event, r.member_id, session.date, registered=True, attended=r.attended

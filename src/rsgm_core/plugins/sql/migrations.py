@@ -318,6 +318,66 @@ MIGRATIONS: tuple[Migration, ...] = (
         """),
     ),
     Migration(
+        11,
+        "pack d'adhésion : SIRET, service de gestion comptable et délibération des conventions, "
+        "demande des interventions sans convention",
+        _ddl("""
+        ALTER TABLE conventions ADD COLUMN siret TEXT;
+        ALTER TABLE conventions ADD COLUMN sgc TEXT NOT NULL DEFAULT '';
+        ALTER TABLE conventions ADD COLUMN deliberation JSON;
+        ALTER TABLE interventions ADD COLUMN request JSON
+        """),
+    ),
+    Migration(
+        12,
+        "signatures personnelles de la charte (membre, fin de mandat), versions à signer de "
+        "nouveau ou d'information, espaces par département, qui a nommé chaque agent du CDG, "
+        "demandes d'accès, suspensions de compte ; les signatures sans personne sont gardées et "
+        "signalées",
+        _ddl("""
+        ALTER TABLE charter_versions ADD COLUMN change TEXT NOT NULL DEFAULT 'resigner';
+        ALTER TABLE signatures ADD COLUMN member_id TEXT;
+        ALTER TABLE signatures ADD COLUMN mandate_end TEXT;
+        ALTER TABLE spaces ADD COLUMN departement TEXT;
+        ALTER TABLE cdg_staff ADD COLUMN named_by TEXT;
+        CREATE TABLE access_requests (
+            id TEXT NOT NULL PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members (id),
+            commune TEXT NOT NULL REFERENCES communes (code),
+            space_id TEXT NOT NULL REFERENCES spaces (id), role TEXT NOT NULL,
+            requested_on TEXT NOT NULL, status TEXT NOT NULL, decided_by TEXT, decided_on TEXT,
+            reason TEXT, grant_id TEXT);
+        CREATE INDEX ix_access_requests_member_id ON access_requests (member_id);
+        CREATE TABLE suspensions (
+            id TEXT NOT NULL PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members (id),
+            suspended_on TEXT NOT NULL, suspended_by TEXT NOT NULL, reason TEXT NOT NULL,
+            grant_ids JSON NOT NULL, reinvited_on TEXT, reinvited_by TEXT);
+        CREATE INDEX ix_suspensions_member_id ON suspensions (member_id)
+        """),
+    ),
+    Migration(
+        13,
+        "plusieurs départements : département d'un réseau, comités tenus par département",
+        _ddl("""
+        ALTER TABLE networks ADD COLUMN departement TEXT;
+        CREATE TABLE committees_by_departement (
+            kind TEXT NOT NULL, departement TEXT NOT NULL, seats JSON NOT NULL,
+            meetings JSON NOT NULL, created_on TEXT, PRIMARY KEY (kind, departement));
+        INSERT INTO committees_by_departement (kind, departement, seats, meetings, created_on)
+            SELECT kind, '', seats, meetings, created_on FROM committees;
+        DROP TABLE committees;
+        ALTER TABLE committees_by_departement RENAME TO committees
+        """),
+    ),
+    Migration(
+        14,
+        "événements ouverts à tous les SGM du ressort : public de chaque événement (les "
+        "événements déjà enregistrés restent réservés aux membres) et refus des invitations",
+        _ddl("""
+        ALTER TABLE events ADD COLUMN audience TEXT NOT NULL DEFAULT 'membres';
+        ALTER TABLE members ADD COLUMN invitations_opt_out BOOLEAN NOT NULL DEFAULT FALSE
+        """),
+    ),
+    Migration(
         15,
         "boîte d'envoi : auteur d'une demande de renvoi d'un message marqué envoyé (NOT-3)",
         _ddl("""

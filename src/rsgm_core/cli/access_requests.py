@@ -1,0 +1,100 @@
+"""``rsgm access request|requests|accept|refuse`` (CHA-2: self-service requests where the CDG's
+policy allows them) and ``rsgm access suspend|reinvite`` (CHA-10: lost or stolen credentials),
+on ``app.access``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rsgm_core.cli.common import add_action, open_app, print_table
+from rsgm_core.domain.access import Role
+from rsgm_core.domain.access_records import RequestStatus
+
+
+def register_requests(access: Any) -> None:
+    """The request and suspension actions, added to the ``rsgm access`` group."""
+    request = add_action(
+        access, "request", "demander l'accès à la plateforme (si le CDG le permet, CHA-2)", _request
+    )
+    request.add_argument("email", metavar="ADRESSE", help="l'adresse personnelle de la personne")
+    request.add_argument("--prenom", required=True, dest="first_name")
+    request.add_argument("--nom", required=True, dest="last_name")
+    request.add_argument("--commune", required=True, metavar="CODE_INSEE")
+    request.add_argument("--espace", dest="space", help="défaut : l'espace départemental")
+    request.add_argument("--role", choices=[r.value for r in Role], default="contributeur")
+    requests = add_action(access, "requests", "lister les demandes d'accès (CHA-2)", _requests)
+    requests.add_argument("--etat", choices=[s.value for s in RequestStatus], dest="status")
+    accept = add_action(access, "accept", "accepter une demande (administrateur)", _accept)
+    accept.add_argument("request_id", metavar="DEMANDE")
+    accept.add_argument("--par", dest="by", required=True, metavar="ADMIN")
+    refuse = add_action(access, "refuse", "refuser une demande, motif à l'appui", _refuse)
+    refuse.add_argument("request_id", metavar="DEMANDE")
+    refuse.add_argument("--par", dest="by", required=True, metavar="ADMIN")
+    refuse.add_argument("--motif", dest="reason", required=True)
+    suspend = add_action(
+        access, "suspend", "suspendre un compte (identifiants perdus ou volés, CHA-10)", _suspend
+    )
+    suspend.add_argument("member", metavar="MEMBRE", help="identifiant ou adresse")
+    suspend.add_argument("--par", dest="by", required=True, metavar="ADMIN")
+    suspend.add_argument("--motif", dest="reason", default="identifiants perdus ou volés")
+    reinvite = add_action(access, "reinvite", "inviter de nouveau un compte suspendu", _reinvite)
+    reinvite.add_argument("member", metavar="MEMBRE", help="identifiant ou adresse")
+    reinvite.add_argument("--par", dest="by", required=True, metavar="ADMIN")
+
+
+def _request(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        request = app.access.request_access(
+            args.email, first_name=args.first_name, last_name=args.last_name,
+            commune=args.commune, space_id=args.space, role=args.role,
+        )  # fmt: skip
+    print(f"demande enregistrée : {request.id} (espace {request.space_id}, {request.status.value})")
+    print("les administrateurs du CDG sont prévenus ; la charte reste à signer (rsgm charter sign)")
+    return 0
+
+
+def _requests(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        found = app.access.list_requests(status=args.status)
+        people = {r.member_id: app.members.get(r.member_id) for r in found}
+    print_table(
+        ("identifiant", "personne", "commune", "espace", "demandée le", "état", "motif"),
+        [
+            (r.id, people[r.member_id].email or people[r.member_id].full_name, r.commune,
+             r.space_id, r.requested_on.isoformat(), r.status.value, r.reason or "")
+            for r in found
+        ],
+    )  # fmt: skip
+    return 0
+
+
+def _accept(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        grant = app.access.accept_request(args.request_id, by=args.by)
+    print(
+        f"demande acceptée : accès à {grant.space_id}, rôle {grant.role.value} ; personne prévenue"
+    )
+    return 0
+
+
+def _refuse(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        request = app.access.refuse_request(args.request_id, by=args.by, reason=args.reason)
+    print(f"demande refusée : {request.id} ; motif envoyé à la personne")
+    return 0
+
+
+def _suspend(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        suspension = app.access.suspend(args.member, by=args.by, reason=args.reason)
+    print(f"compte suspendu ({len(suspension.grant_ids)} accès) : le prochain export Interstis le suspend ; invitez de nouveau avec « rsgm access reinvite »")  # fmt: skip
+    return 0
+
+
+def _reinvite(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        granted = app.access.reinvite(args.member, by=args.by)
+    spaces = ", ".join(f"{g.space_id} ({g.role.value})" for g in granted)
+    print(f"nouvelle invitation envoyée : {spaces}")
+    return 0

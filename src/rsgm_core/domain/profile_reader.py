@@ -1,0 +1,143 @@
+"""The walker behind :mod:`rsgm_core.profile_file`: it reads a parsed profile key by key, remembering
+where it is, so that every refusal names the file, the key's path, the reason and the rule the key
+serves."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, TypeVar
+
+from rsgm_core.errors import ConfigurationError, RsgmError
+
+__all__ = ["Reader", "rule_of"]
+
+T = TypeVar("T")
+
+# The rule each key serves, named in a refusal: the longest matching prefix of the key's path
+# (list indexes left out) wins; a rule the refused value itself names comes first.
+_RULES = {
+    "cdg.siret": "TAR-4",
+    "territoire.departements": "TER-7",
+    "territoire.reseau_par_departement": "TER-7",
+    "territoire.public_cible": "TER-3",
+    "politiques.acces_plateforme": "CHA-2",
+    "politiques.pack_pour_espace_communautaire": "CHA-3",
+    "politiques.nouvelle_version_charte": "CHA-8",
+    "calendrier.lundi_de_pentecote_travaille": "EVT-3",
+    "tarifs": "TAR-2",
+    "tarifs.strates": "TAR-1",
+    "tarifs.taux_horaire_adherent": "TAR-5",
+    "tarifs.taux_horaire_non_adherent": "TAR-5",
+    "tarifs.arrondi_minutes": "TAR-5",
+    "tarifs.prestations_horaires": "TAR-5",
+    "tarifs.articles": "TAR-8",
+}
+
+
+class Reader:
+    """Walks the parsed TOML, remembering where it is so that every error names the key's path."""
+
+    def __init__(self, name: str, folder: Path) -> None:
+        self.name = name
+        self.folder = folder
+
+    def fail(
+        self, path: str, why: str, value: object = None, rule: str | None = None
+    ) -> ConfigurationError:
+        return ConfigurationError(
+            f"profil {self.name} : {path} : {why}", rule=rule or rule_of(path), value=value
+        )
+
+    def own(self, exc: RsgmError) -> bool:
+        """Whether ``exc`` is a refusal this reader wrote (it already names the key's path)."""
+        return isinstance(exc, ConfigurationError) and exc.message.startswith(
+            f"profil {self.name} : "
+        )
+
+    def table(
+        self, data: Any, path: str, known: tuple[str, ...] | Mapping[str, Any]
+    ) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise self.fail(path, f"une table est attendue, pas {data!r}", data)
+        unknown = sorted(set(data) - set(known))
+        if unknown:
+            raise self.fail(
+                f"{path}.{unknown[0]}" if path else unknown[0],
+                f"clé inconnue (clés permises : {', '.join(known)})",
+                unknown[0],
+            )
+        return data
+
+    def get(
+        self, data: Mapping[str, Any], path: str, key: str, kind: type[T], default: Any = ...
+    ) -> T:
+        where = f"{path}.{key}" if path else key
+        if key not in data:
+            if default is ...:
+                raise self.fail(where, "clé obligatoire manquante")
+            return default
+        value = data[key]
+        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise self.fail(where, f"un nombre entier est attendu, pas {value!r}", value)
+        if kind is str and not isinstance(value, str):
+            raise self.fail(where, f"un texte entre guillemets est attendu, pas {value!r}", value)
+        if kind is bool and not isinstance(value, bool):
+            raise self.fail(where, f"true ou false est attendu, pas {value!r}", value)
+        if kind is list and not isinstance(value, list):
+            raise self.fail(where, f"une liste [ … ] est attendue, pas {value!r}", value)
+        if kind is dict and not isinstance(value, dict):
+            raise self.fail(where, f"une table {{ … }} est attendue, pas {value!r}", value)
+        return value
+
+    def money(self, data: Mapping[str, Any], path: str, key: str) -> str | int:
+        value = data.get(key)
+        where = f"{path}.{key}"
+        if key not in data:
+            raise self.fail(where, "clé obligatoire manquante")
+        if isinstance(value, float):
+            raise self.fail(
+                where,
+                f"montant écrit en nombre à virgule : écrivez-le entre guillemets (« {value} »), "
+                "pour qu'il soit exact au centime",
+                value,
+            )
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise self.fail(where, f"un montant est attendu, pas {value!r}", value)
+        try:
+            positive = Decimal(value.strip() if isinstance(value, str) else value) > 0
+        except InvalidOperation:
+            positive = True  # unreadable: the amount's own check says why
+        if not positive:
+            raise self.fail(where, f"un montant positif est attendu, pas {value!r}", value)
+        return value
+
+    def path_of(self, data: Mapping[str, Any], path: str, key: str) -> Path | None:
+        text = self.get(data, path, key, str, None)
+        if text is None:
+            return None
+        found = (self.folder / text).resolve()
+        if not found.is_file():
+            raise self.fail(f"{path}.{key}", f"fichier introuvable : {found}", text)
+        return found
+
+    def build(self, path: str, make: Callable[[], T]) -> T:
+        """Run a constructor whose own checks raise ``RsgmError``, naming ``path`` in the error."""
+        try:
+            return make()
+        except RsgmError as exc:
+            if self.own(exc):
+                raise
+            raise self.fail(path, exc.message, exc.value, exc.rule) from None
+
+
+def rule_of(path: str) -> str | None:
+    """The rule a profile key serves (``tarifs[0].strates[1].cotisation`` → TAR-1), if any."""
+    key = re.sub(r"\[\d+\]", "", path)
+    while key:
+        if key in _RULES:
+            return _RULES[key]
+        key = key.rpartition(".")[0]
+    return None
