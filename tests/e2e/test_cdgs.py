@@ -65,6 +65,15 @@ def set_policies(profile: Path, **values: str) -> None:
     profile.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def uncomment(profile: Path, **values: str) -> None:
+    """Give a commented-out key of ``rsgm init``'s profile its value, as the CDG would."""
+    lines = profile.read_text(encoding="utf-8").splitlines()
+    for key, value in values.items():
+        (index,) = [i for i, line in enumerate(lines) if line.startswith(f"# {key} = ")]
+        lines[index] = f"{key} = {value}"
+    profile.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def write_members(folder: Path, rows: list[tuple[str, str, str, str]]) -> Path:
     path = folder / "membres.csv"
     path.write_text(
@@ -101,12 +110,16 @@ def test_cdg77_end_to_end_from_its_own_profile_TER_3_TER_7_CHA_2(
     profile = rsgm.folder / "rsgm.toml"
     set_policies(profile, public_cible="2000", acces_plateforme='"demande"',
                  nouvelle_version_charte='"informer"')  # fmt: skip
+    uncomment(profile, lieu='"Lieusaint"', signataire='"Marie Durand"',
+              qualite_signataire='"Présidente du CDG 77"')  # fmt: skip
     settings = Settings.from_file(profile)
     assert settings.policies == CDG77.policies  # the same CDG as tests/profiles/cdg77.toml
     assert settings.departements == CDG77.departements and settings.grids == ()
 
-    out = rsgm("census", "import", "--source", str(NEW_VINTAGE), "--departement", "77")
+    out = rsgm("census", "import", "--source", str(NEW_VINTAGE))  # the profile's departments
     assert out.startswith("millésime 6.0.0 importé : 507 communes, 23 EPCI, départements 77")
+    # TER-7: the EPCIs across the border come whole, their other communes hors ressort
+    assert "41 commune(s) hors ressort (EPCI à cheval sur le territoire), comptées à part" in out
     out = rsgm("census", "report", "--level", "departement")
     assert "Seine-et-Marne" in out and "418" in out  # communes under 3,500: the legal scope
     rsgm("db", "info")
@@ -122,18 +135,47 @@ def test_cdg77_end_to_end_from_its_own_profile_TER_3_TER_7_CHA_2(
     )
     assert "4 membres et 4 postes importés" in rsgm("members", "import", str(members))
 
-    with rsgm_core.open(settings=Settings.from_file(profile)) as app:  # a Python caller
-        app.network.create_departmental_network("Réseau des SGM de Seine-et-Marne")
+    # MEM-14, TER-3: SGMs of the census who are not members yet: inside and outside the target
+    rsgm("members", "add", "Léa", "Blanc", "--email", "lea.blanc@andrezel.fr",
+         "--commune", "77004", "--etape", "prospect")  # Andrezel, 260 inhabitants  # fmt: skip
+    rsgm("members", "add", "Marc", "Noel", "--email", "marc.noel@bourron-marlotte.fr",
+         "--commune", "77048", "--etape", "prospect")  # 2,774: legal scope, not the target  # fmt: skip
+
+    out = rsgm("network", "create", "Réseau des SGM de Seine-et-Marne")
+    assert "réseau départemental créé : Réseau des SGM de Seine-et-Marne, département 77" in out
     assert "Réseau des SGM de Seine-et-Marne" in rsgm("network", "status")
+    err = rsgm("network", "create", "Un second réseau", code=2)
+    assert "[NET-1]" in err
+
+    # CHA-2: CDG 77's self-service form; the administrator validates after the signatures
+    rsgm("access", "space")
+    (rsgm.folder / "charte.txt").write_text("Article 1. Un compte par personne.\n", "utf-8")
+    rsgm("charter", "publish", "--titre", "Charte d'utilisation", "--texte", "charte.txt")
+    err = rsgm("access", "request", "mairie@acheres-la-foret.fr", "--prenom", "Sophie",
+               "--nom", "Lefèvre", "--commune", "77001", code=2)  # fmt: skip
+    assert "[CHA-6]" in err
+    out = rsgm("access", "request", "sophie.lefevre@acheres-la-foret.fr", "--prenom", "Sophie",
+               "--nom", "Lefèvre", "--commune", "77001")  # fmt: skip
+    request_id = out.split(" : ")[1].split()[0]
+    rsgm("charter", "sign", "77001", "--signataire", "Jean Maire", "--qualite", "maire")
+    rsgm("charter", "sign", "77001", "--signataire", "sophie.lefevre@acheres-la-foret.fr",
+         "--qualite", "sgm")  # fmt: skip
+    out = rsgm("access", "accept", request_id, "--par", "marie.durand@cdg77.fr")
+    assert "demande acceptée" in out
 
     invited = invitation_round(rsgm, "Journée réseau de printemps", "Lieusaint", "77001")
     assert {"sophie.lefevre@acheres-la-foret.fr", "thomas.girard@amillis.fr",
-            "nadia.benali@amponville.fr"} <= set(invited)  # fmt: skip
+            "nadia.benali@amponville.fr", "lea.blanc@andrezel.fr"} <= set(invited)  # fmt: skip
+    assert "marc.noel@bourron-marlotte.fr" not in invited  # outside CDG 77's target public
+
+    out = rsgm("report", "annual", "--year", str(dt.date.today().year), "--format", "md")
+    assert "du réseau des SGM — CDG 77 (Seine-et-Marne)" in out.splitlines()[0]
 
     err = rsgm("membership", "join", "77002", "--year", str(dt.date.today().year), code=2)
-    assert "aucune grille tarifaire du cdg77" in err and "[[tarifs]]" in err and "[TAR-2]" in err
+    assert "aucune grille tarifaire configurée pour le CDG « cdg77 »" in err
+    assert "[[tarifs]]" in err and "[TAR-2]" in err
     err = rsgm("tariffs", "show", "--year", "2025", code=2)
-    assert "ajoutez la grille de cet exercice ([[tarifs]]) au profil rsgm.toml" in err
+    assert "[[tarifs]] dans le profil rsgm.toml du CDG" in err
     rsgm.assert_nothing_of_cdg79()
 
 
@@ -155,6 +197,7 @@ def test_cig_grande_couronne_end_to_end_from_its_own_profile_TER_7(
     out = rsgm("census", "import", "--source", str(NEW_VINTAGE),
                "--departement", "78", "--departement", "91", "--departement", "95")  # fmt: skip
     assert "636 communes" in out and "départements 78, 91, 95" in out
+    assert "hors ressort" in out  # CA Roissy Pays de France's 17 communes in 77, among others
     out = rsgm("census", "report", "--level", "departement")
     for name in ("Yvelines", "Essonne", "Val-d'Oise"):
         assert name in out
@@ -166,16 +209,26 @@ def test_cig_grande_couronne_end_to_end_from_its_own_profile_TER_7(
     ])  # fmt: skip
     assert "3 membres et 3 postes importés" in rsgm("members", "import", str(members))
 
-    with rsgm_core.open(settings=Settings.from_file(profile)) as app:
-        app.network.create_departmental_network("Réseau des SGM des Yvelines")
-    assert "Réseau des SGM des Yvelines" in rsgm("network", "status")
+    for code, name in (("78", "Yvelines"), ("91", "Essonne"), ("95", "Val-d'Oise")):
+        out = rsgm("network", "create", f"Réseau des SGM ({name})", "--departement", code)
+        assert f"département {code}" in out  # NET-1, TER-7: one network per department
+    err = rsgm("network", "create", "Un autre réseau", "--departement", "78", code=2)
+    assert "[NET-1]" in err and "Yvelines" in err
+    err = rsgm("network", "create", "Réseau de Seine-et-Marne", "--departement", "77", code=2)
+    assert "[TER-7]" in err
+    out = rsgm("network", "status", "--departement", "91")
+    assert "Réseau des SGM (Essonne)" in out and "Yvelines" not in out
 
     invited = invitation_round(rsgm, "Matinée des SGM", "Versailles", "78006")
     assert {"claire.petit@adainville.fr", "hugo.roux@abbeville-la-riviere.fr",
             "ines.fontaine@aincourt.fr"} <= set(invited)  # fmt: skip
 
+    out = rsgm("report", "annual", "--year", str(dt.date.today().year), "--format", "md",
+               "--departement", "91")  # fmt: skip
+    assert "CIG Grande Couronne" in out.splitlines()[0] and "Essonne" in out.splitlines()[0]
+
     err = rsgm("membership", "join", "78006", "--year", str(dt.date.today().year), code=2)
-    assert "aucune grille tarifaire du ciggrandecouronne" in err and "[[tarifs]]" in err
+    assert "« ciggrandecouronne »" in err and "[[tarifs]]" in err
     rsgm.assert_nothing_of_cdg79()
 
 

@@ -67,8 +67,9 @@ def test_init_writes_a_loading_profile_and_names_the_administrator_CHA_2(
         assert staff.member_id == admin.id and staff.administrator
     code, out, _ = run(capsys, "members", "list")
     assert code == 0 and "marie.durand@cdg77.fr" in out
-    code, _, err = run(capsys, "membership", "join", "77001", "--year", "2026")
-    assert code == 2 and "aucune grille tarifaire du cdg77" in err and "[[tarifs]]" in err
+    code, _, err = run(capsys, "tariffs", "show", "--year", "2026")
+    assert code == 2 and "aucune grille tarifaire configurée pour le CDG « cdg77 »" in err
+    assert "[[tarifs]]" in err
 
 
 def test_the_written_profile_has_every_key_of_the_reader(

@@ -39,7 +39,8 @@ SMALLER = "77002"  # Amillis, 830
 TINY = "77003"  # Amponville, 349
 MIDDLE = "77048"  # Bourron-Marlotte, 2,774: legal SGM scope, outside the target public
 LARGE = "77014"  # Avon, 13,651: outside the SGM scope (a DGS)
-ESSONNE = "91001"  # Abbéville-la-Rivière, 322: hors ressort for CDG 77 (TER-7)
+HORS_RESSORT = "95212"  # Épiais-lès-Louvres, 141, Val-d'Oise: in CA Roissy Pays de France, which
+# straddles into 77, so imported with it and hors ressort for CDG 77 (TER-7)
 
 
 def person(app: App, name: str, commune: str | None, lifecycle: str = "prospect") -> str:
@@ -51,9 +52,9 @@ def person(app: App, name: str, commune: str | None, lifecycle: str = "prospect"
 
 @pytest.fixture
 def seine_et_marne(cdg77: App) -> tuple[App, dict[str, str]]:
-    """CDG 77 with the real census of 77 (and of 91, whose communes are hors ressort), and one
-    person of each kind the invitation must tell apart."""
-    cdg77.census.import_(NEW_VINTAGE, ["77", "91"])
+    """CDG 77 with the real census of 77 (and the Val-d'Oise communes of the EPCI straddling its
+    border, hors ressort), and one person of each kind the invitation must tell apart."""
+    cdg77.census.import_(NEW_VINTAGE, ["77"])
     people = {
         "member_large": person(cdg77, "Anne", LARGE, "actif"),  # a member stays a member
         "member_unplaced": person(cdg77, "Bruno", None, "actif"),  # CDG staff, no position
@@ -62,8 +63,8 @@ def seine_et_marne(cdg77: App) -> tuple[App, dict[str, str]]:
         "prospect_middle": person(cdg77, "Emma", MIDDLE),
         "opted_out": person(cdg77, "Fanny", TINY),
         "departed": person(cdg77, "Gilles", TINY, "actif"),
-        "prospect_essonne": person(cdg77, "Hugo", ESSONNE),
-        "member_essonne": person(cdg77, "Inès", ESSONNE, "actif"),
+        "prospect_hors_ressort": person(cdg77, "Hugo", HORS_RESSORT),
+        "member_hors_ressort": person(cdg77, "Inès", HORS_RESSORT, "actif"),
         "guest_elu": person(cdg77, "Jules", None),
         "guest_agent": person(cdg77, "Karim", LARGE),
     }
@@ -98,7 +99,7 @@ def test_invitations_reach_every_sgm_of_the_target_public_MEM_14_TER_3(
     assert app.events.get(event_id).event.audience is EventAudience.SCOPE
     # Members, and prospects or invited SGMs of communes under 2,000 (CDG 77's target public);
     # not Bourron-Marlotte (2,774, legal scope only), not Avon's agent, not the one who opted
-    # out, not the one who left, never Essonne (hors ressort, TER-7).
+    # out, not the one who left, never hors ressort (TER-7).
     assert invited(app, event_id) == {"anne", "bruno", "chloé", "david"}
 
 
@@ -134,7 +135,7 @@ def test_who_may_register_is_set_per_event_EVT_4_MEM_14(
     for who in ("prospect_small", "invited_small", "prospect_middle", "member_large"):
         app.registrations.register(scope.id, people[who])
     # A guest (an élu, an agent of a commune of 3,500 or more) or an agent hors ressort does not.
-    for who in ("guest_elu", "guest_agent", "prospect_essonne"):
+    for who in ("guest_elu", "guest_agent", "prospect_hors_ressort"):
         nothing_written(app, lambda w=who: app.registrations.register(scope.id, people[w]), "EVT-4")
     # An event open to guests takes them; nobody registers once departed.
     for who in ("guest_elu", "guest_agent", "prospect_small"):

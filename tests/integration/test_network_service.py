@@ -90,8 +90,10 @@ def test_animators_and_continuity_warnings_MEM_6_MEM_8(census_app: App) -> None:
         network.record_attendance(
             member_id, "matinale", on=TODAY - dt.timedelta(days=10), registered=True, attended=True
         )
-    for member_id in (claire, jean):
-        census_app.access.add_staff(member_id)  # CDG staff, "au moins 2 personnes en interne"
+    admin = census_app.members.add("Anne", "Chevalier", email="anne.chevalier@cdg79.example.org")
+    census_app.access.add_staff(admin.id, administrator=True)  # named at set-up (CHA-2)
+    for member_id in (claire, jean):  # CDG staff, "au moins 2 personnes en interne"
+        census_app.access.add_staff(member_id, by=admin.id)
     network.assign(dep.id, claire, "animateur")
     [warning] = network.list_warnings()
     assert "1 animateur(s)" in warning.message and warning.role is None  # MEM-6
@@ -341,7 +343,7 @@ def test_member_co_animators_do_not_make_up_for_cdg_staff_MEM_6(census_app: App)
     network = census_app.network
     dep = network.create_departmental_network("Réseau 79")
     agent = census_app.members.add("Anne", "Chevalier", email="anne.chevalier@cdg79.example.org")
-    census_app.access.add_staff(agent.id)
+    census_app.access.add_staff(agent.id, administrator=True)  # the first, named at set-up
     network.assign(dep.id, agent.id, "animateur")
     for first, last, commune in (("Claire", "Martin", "79019"), ("Jean", "Péroux", "79030")):
         network.assign(dep.id, person(census_app, first, last, commune), "co-animateur")
@@ -352,6 +354,6 @@ def test_member_co_animators_do_not_make_up_for_cdg_staff_MEM_6(census_app: App)
         "réseau, compté(s) à part"
     )
     second = census_app.members.add("Marc", "Roy", email="marc.roy@cdg79.example.org")
-    census_app.access.add_staff(second.id)
+    census_app.access.add_staff(second.id, by=agent.id)
     network.assign(dep.id, second.id, "co-animateur")
     assert network.list_warnings() == []

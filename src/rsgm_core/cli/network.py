@@ -1,4 +1,4 @@
-"""``rsgm network activate|status`` (MEM-6..MEM-9, NET-1, NET-2) and ``rsgm partners add|list``
+"""``rsgm network create|activate|status`` (MEM-6..MEM-9, NET-1, NET-2) and ``rsgm partners add|list``
 (MEM-10)."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from typing import Any
 from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.domain.governance import CommitteeKind
 from rsgm_core.domain.partners import PartnerCategory
+from rsgm_core.errors import ValidationError
 
 
 def register(commands: Any) -> None:
@@ -24,6 +25,26 @@ def register(commands: Any) -> None:
     activate.add_argument("--expertise", action="append", default=[], help="répétable")
     activate.add_argument("--logiciel", action="append", default=[], dest="software")
     activate.add_argument("--max", type=int, default=10, help="nombre de volontaires affichés")
+
+    create = add_action(
+        actions,
+        "create",
+        "créer le réseau départemental, ou le réseau communautaire d'un EPCI (NET-1)",
+        _create,
+    )
+    create.add_argument("name", metavar="NOM", nargs="?", help="nom du réseau")
+    create.add_argument(
+        "--departement",
+        metavar="CODE",
+        help="département du réseau, quand le CDG en tient un par département (TER-7)",
+    )
+    create.add_argument("--epci", metavar="SIREN", help="réseau communautaire de cet EPCI")
+    create.add_argument(
+        "--chef-de-projet",
+        dest="project_lead",
+        metavar="NOM",
+        help="qui anime en l'absence de référent communautaire",
+    )
 
     status = add_action(
         actions, "status", "réseaux, alertes de continuité, désengagement, comités", _status
@@ -45,6 +66,24 @@ def register(commands: Any) -> None:
     listing = add_action(p_actions, "list", "lister les partenaires", _partner_list)
     listing.add_argument("--categorie", choices=[c.value for c in PartnerCategory], dest="category")
     listing.add_argument("--theme")
+
+
+def _create(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        if args.epci:
+            network = app.network.create_community_network(args.epci, name=args.name)
+        else:
+            if not args.name:
+                raise ValidationError(
+                    "nom du réseau départemental manquant (rsgm network create NOM)", rule="NET-1"
+                )
+            network = app.network.create_departmental_network(
+                args.name, project_lead=args.project_lead, departement=args.departement
+            )
+    where = f", département {network.departement}" if network.departement else ""
+    kind = "communautaire" if network.epci else "départemental"
+    print(f"réseau {kind} créé : {network.name}{where} ({network.id})")
+    return 0
 
 
 def _activate(args: argparse.Namespace) -> int:

@@ -27,8 +27,7 @@ SIGNED = (
 
 def access_demo(app: App, members: dict[str, str]) -> None:
     """Charter, signatures, invitations, a refusal with its rules, a revocation, two exports."""
-    admin = app.members.add("Anne", "Chevalier", email="anne.chevalier@cdg79.example.org")
-    app.access.add_staff(admin.id, administrator=True)
+    admin = members["Anne Chevalier"]  # named administrator when the data was set up
     version = app.charters.publish(*CHARTER, on=date(2025, 1, 6))
     space = app.access.create_departmental_space("Espace départemental des SGM des Deux-Sèvres")
     halls = {h.commune: h for h in _town_halls(app)}
@@ -40,7 +39,7 @@ def access_demo(app: App, members: dict[str, str]) -> None:
             app.directory.set_town_hall(
                 commune, hall.address, opening_hours=hall.opening_hours, email=contact
             )
-        app.access.grant(members[sgm], space.id, "contributeur", by=admin.id)
+        app.access.grant(members[sgm], space.id, "contributeur", by=admin)
     print(
         f"\n8. plateforme collaborative : charte version {version.version} publiée, signée par "
         f"{len(SIGNED)} communes ; {len(SIGNED)} SGM invités dans « {space.name} »"
@@ -53,7 +52,7 @@ def access_demo(app: App, members: dict[str, str]) -> None:
     print(f"\n   export Interstis complet ({len(first.text.splitlines()) - 1} lignes) :\n")
     print(first.text.lstrip("\ufeff"))
     revoked = app.access.revoke(
-        members["Nadia Girard"], by=admin.id, reason="fin de fonctions annoncée par la mairie"
+        members["Nadia Girard"], by=admin, reason="fin de fonctions annoncée par la mairie"
     )
     print(
         f"   accès de Nadia Girard révoqué ({len(revoked)} espace) ; à son départ "
@@ -62,8 +61,8 @@ def access_demo(app: App, members: dict[str, str]) -> None:
     )
     delta = app.platform.export_accounts("interstis", since_last=True, format="csv")
     print(delta.text.lstrip("\ufeff"))
-    app.access.suspend(members["Claire Martin"], by=admin.id)
-    app.access.reinvite(members["Claire Martin"], by=admin.id)
+    app.access.suspend(members["Claire Martin"], by=admin)
+    app.access.reinvite(members["Claire Martin"], by=admin)
     print(
         "   identifiants de Claire Martin perdus : compte suspendu sur-le-champ puis invitée de "
         "nouveau dans les mêmes espaces (CHA-10)"

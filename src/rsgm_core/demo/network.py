@@ -71,9 +71,13 @@ def network_demo(app: App, members: dict[str, str]) -> None:
             ),
         ],
     )
+    # CHA-2: the first administrator is named when the CDG's data is set up; only she names staff
+    admin = app.members.add("Anne", "Chevalier", email="anne.chevalier@cdg79.example.org")
+    app.access.add_staff(admin.id, administrator=True, on=date(2025, 1, 6))
+    members["Anne Chevalier"] = admin.id
     # MEM-6: the animation rests on CDG staff; Claire, a member, co-animates (counted apart)
     lead = app.members.add("Julien", "Bonnet", email="julien.bonnet@cdg79.example.org")
-    app.access.add_staff(lead.id, on=date(2025, 1, 6))
+    app.access.add_staff(lead.id, on=date(2025, 1, 6), by=admin.id)
     members["Julien Bonnet"] = lead.id
     app.network.assign(network.id, lead.id, "animateur", on=date(2025, 1, 20))
     app.network.assign(network.id, claire, "co-animateur", on=date(2025, 1, 20))
