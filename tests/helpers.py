@@ -56,3 +56,14 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
         code = int(exit_.code or 0)
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def with_log_transport(settings: Settings, path: Path | None = None) -> Settings:
+    """``settings`` with the built-in log notifier as an explicit transport (NOT-3): messages are
+    then marked sent (written to ``path``, else to the ``rsgm.outbox`` logger). Without it, or
+    SMTP settings, messages stay queued: e.g. ``rsgm_core.open(url, settings=
+    with_log_transport(CDG79))`` for a test that expects its messages ``sent``."""
+    import attrs
+
+    log: dict[str, Any] = {"path": str(path)} if path else {"enabled": True}
+    return attrs.evolve(settings, plugins={**settings.plugins, "log": log})

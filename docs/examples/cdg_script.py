@@ -25,7 +25,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("db", nargs="?", help="fichier SQLite à créer (défaut : en mémoire)")
     db = parser.parse_args(argv).db
     clock = Clock(dt.date(2025, 3, 14))
-    settings = rsgm_core.Settings.from_file(PROFILE)  # a CDG passes its own rsgm.toml
+    # A CDG passes its own rsgm.toml, with its [smtp] section. No mail server here: the messages
+    # go to the "rsgm.outbox" logger, an explicit transport (NOT-3); without any, they would stay
+    # queued and the script would say so on standard error.
+    profile = PROFILE.read_text(encoding="utf-8") + "\n[extensions.log]\nenabled = true\n"
+    settings = rsgm_core.Settings.from_toml(profile, folder=PROFILE.parent)
     with rsgm_core.open(
         f"sqlite:///{db}" if db else "memory://", settings=settings, clock=clock
     ) as app:

@@ -267,6 +267,9 @@ if TYPE_CHECKING:
     from rsgm_core.domain.town_hall import (
         TownHall,
     )
+    from rsgm_core.errors import (
+        DatabaseBusyError,
+    )
     from rsgm_core.plugin_manager import (
         Hooks,
     )
@@ -331,6 +334,7 @@ _LAZY = {
     "AccessRequest": "rsgm_core.domain.access_records",
     "RequestStatus": "rsgm_core.domain.access_records",
     "Suspension": "rsgm_core.domain.access_records",
+    "DatabaseBusyError": "rsgm_core.errors",
     "example_profile": "rsgm_core.profile_file",
     "sample_census": "rsgm_core.profile_file",
     "AccessMode": "rsgm_core.domain.profile",
@@ -593,6 +597,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "ConsentScope",
     "Convention",
     "ConventionStatus",
+    "DatabaseBusyError",
     "Deadline",
     "DeadlineKind",
     "Decision",

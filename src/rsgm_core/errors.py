@@ -13,6 +13,7 @@ from typing import Any
 __all__ = [
     "ConfigurationError",
     "ConflictError",
+    "DatabaseBusyError",
     "DeliveryError",
     "MissingExtraError",
     "NotFoundError",
@@ -74,6 +75,11 @@ class SourceDataError(ValidationError):
 
 class StorageError(RsgmError):
     """The storage backend failed or cannot be opened."""
+
+
+class DatabaseBusyError(StorageError):
+    """Another writer kept the database longer than the busy timeout: nothing was written; try
+    again once it is done (reads never wait on a writer)."""
 
 
 class UnsupportedSchemaError(StorageError):

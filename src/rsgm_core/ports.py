@@ -194,6 +194,18 @@ class Repository(abc.ABC, Generic[R]):
         self.update_all([record])
         return record
 
+    def update_if(self, record: R, expected: Mapping[str, Any]) -> bool:
+        """Compare and set: replace the stored record by ``record`` only if the stored one still
+        has the ``expected`` field values (compared as stored: text, numbers, enums); ``True``
+        when it was replaced. Atomic against every other writer: a SQL backend does it in one
+        ``UPDATE … WHERE``; this default runs inside a unit of work that holds the writer lock
+        (the memory backend's, which serialises every unit of work)."""
+        stored = self.find(self.collection.key_of(record))
+        if stored is None or any(getattr(stored, k) != v for k, v in expected.items()):
+            return False
+        self.update_all([record])
+        return True
+
     def get(self, key: Any) -> R:
         from rsgm_core.errors import NotFoundError
 
@@ -297,11 +309,14 @@ class UnitOfWork(abc.ABC):
     after_commit: list[Callable[[], object]]
     #: How many messages this transaction queued: delivery runs after commit only if any.
     queued_messages: int
+    #: The ids of the messages this transaction queued: the only ones its commit delivers.
+    queued_ids: list[str]
 
     def __enter__(self) -> Self:
         self._committed = False
         self.after_commit = []
         self.queued_messages = 0
+        self.queued_ids = []
         self.begin()
         return self
 

@@ -173,7 +173,8 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         "id",
         label="message",
         indexes=("status",),
-        appended=("next_attempt_at", "list_unsubscribe", "attachments"),  # migration 4
+        # migration 4, then migration 15
+        appended=("next_attempt_at", "list_unsubscribe", "attachments", "resent_by"),
     ),
     Collection("census_imports", CensusImport, "vintage", label="import de recensement"),
     Collection("departements", Departement, "code", label="département"),

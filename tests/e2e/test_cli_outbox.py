@@ -86,3 +86,99 @@ def test_preview_renders_the_sample_and_a_given_context_NOT_2(
     assert code == 0 and "Bonjour <Jean> Péroux," in out and "&lt;Jean&gt;" in out
     code, _, err = run(capsys, "outbox", "preview", "no_such_message")
     assert code == 2 and "no_such_message" in err and "NOT-2" in err
+
+
+def smtp_environment(monkeypatch: pytest.MonkeyPatch, port: int) -> None:
+    for key, value in {"HOST": "127.0.0.1", "PORT": str(port), "SECURITY": "none"}.items():
+        monkeypatch.setenv(f"RSGM_SMTP_{key}", value)
+    monkeypatch.setenv("RSGM_SMTP_SENDER", "reseau-sgm@cdg79.fr")
+
+
+def no_smtp_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("HOST", "PORT", "SECURITY", "SENDER", "USERNAME", "PASSWORD"):
+        monkeypatch.delenv(f"RSGM_SMTP_{key}", raising=False)
+
+
+def test_send_without_a_transport_says_so_and_exits_1_NOT_3(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    no_smtp_environment(monkeypatch)
+    db = tmp_path / "cdg79.db"
+    key = queue_one(db)
+    code, out, _ = run(capsys, "outbox", "send", "--db", str(db))
+    assert code == 1 and "0 message(s) envoyé(s)" in out
+    assert "1 en attente, non envoyé(s) : aucun moyen d'envoi n'est configuré" in out
+    assert "section [smtp] du profil" in out and "docs/plugins/smtp.md" in out
+    code, out, _ = run(capsys, "outbox", "list", "--status", "pending", "--db", str(db))
+    assert code == 0 and key[:8] in out and "section [smtp]" in out
+    with rsgm_core.open(f"sqlite:///{db}") as app:
+        assert app.outbox.get(key).status is MessageStatus.PENDING
+
+
+def test_resend_a_message_marked_sent_by_mistake_NOT_3(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    server: tuple[Server, int],
+) -> None:
+    handler, port = server
+    smtp_environment(monkeypatch, port)
+    db = tmp_path / "cdg79.db"
+    key = queue_one(db)  # delivered after commit
+    code, _, err = run(capsys, "outbox", "resend", key[:8], "--db", str(db))
+    assert code == 2 and "--par" in err  # who asks is required
+    code, out, _ = run(
+        capsys, "outbox", "resend", key[:8], "--par", "Claire Martin", "--db", str(db)
+    )
+    assert code == 0 and f"message {key[:8]} à {EMAIL} remis en file" in out
+    assert "demandé par Claire Martin" in out and "1 message(s) envoyé(s)" in out
+    assert [m["Message-ID"] for m in handler.received] == [f"<{key}@cdg79.fr>"] * 2
+    with rsgm_core.open(f"sqlite:///{db}") as app:
+        assert app.outbox.get(key).resent_by == "Claire Martin"
+    code, _, err = run(capsys, "outbox", "resend", "zzz", "--par", "Claire Martin", "--db", str(db))
+    assert code == 2 and "zzz" in err and "marqué(s) envoyé(s)" in err
+
+
+def test_newsletter_with_the_smtp_server_down_reports_failure_NOT_1_NOT_3(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tests.smtp_server import free_port
+
+    smtp_environment(monkeypatch, free_port())  # nothing listens: the server is down
+    monkeypatch.setenv("RSGM_SMTP_TIMEOUT", "2")
+    db = tmp_path / "cdg79.db"
+    with rsgm_core.open(f"sqlite:///{db}") as app:
+        for n in range(2):
+            app.members.add("Jean", f"Péroux{n}", email=f"jean.peroux{n}@caunay.fr")
+    text = tmp_path / "lettre.txt"
+    text.write_text("Au sommaire : …", encoding="utf-8")
+    code, out, _ = run(capsys, "newsletter", "send", "Mars", "--texte", str(text), "--db", str(db))
+    assert code == 1 and "lettre d'information enregistrée pour 2 membre(s)" in out
+    assert "0 message(s) envoyé(s), 2 en échec temporaire" in out and "envoyée" not in out
+
+
+def test_any_process_that_queues_mail_without_a_transport_says_so_on_stderr_NOT_3(
+    tmp_path: Path,
+) -> None:
+    """No logging set up, as in `rsgm` and most scripts: the warning of the use case that queued
+    the message reaches standard error, in French, naming the `[smtp]` section."""
+    import os
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'cdg79.db'}"
+    script = (
+        "import rsgm_core\n"
+        f"with rsgm_core.open({url!r}) as app:\n"
+        f"    app.members.add('Élodie', 'Rousseau', email={EMAIL!r}, welcome=True)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RSGM_SMTP_")}
+    source = Path(__file__).resolve().parents[2] / "src"  # this checkout, not an installed copy
+    env["PYTHONPATH"] = os.pathsep.join([str(source), env.get("PYTHONPATH", "")])
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    assert "1 message(s) mis en file : 0 message(s) envoyé(s)" in done.stderr
+    assert "non envoyé(s) : aucun moyen d'envoi n'est configuré" in done.stderr
+    assert "section [smtp] du profil (voir docs/plugins/smtp.md)" in done.stderr
+    assert "Traceback" not in done.stderr

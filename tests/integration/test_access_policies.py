@@ -174,7 +174,8 @@ def test_a_legacy_signature_is_kept_and_reported_after_migration_12_CHA_1(
         raw.execute("DROP TABLE suspensions")
         # and before the later ones, so that opening upgrades from 11
         for table, column in (("networks", "departement"), ("events", "audience"),
-                              ("members", "invitations_opt_out")):  # fmt: skip
+                              ("members", "invitations_opt_out"),
+                              ("outbox", "resent_by")):  # fmt: skip
             raw.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         raw.execute("DELETE FROM rsgm_schema_migrations WHERE version >= 12")
     raw.close()

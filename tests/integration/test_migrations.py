@@ -53,8 +53,9 @@ def make_version_1(url: str) -> None:
     with engine.begin() as conn:
         assert [m.version for m in migrations.upgrade(conn, target=1)] == [1]
         conn.execute(tables.meta.insert(), {"key": "territory", "value": '["79"]'})
-        # Only the columns migration 1 created: the later outbox fields came with migration 4.
-        later = {"next_attempt_at", "list_unsubscribe", "attachments"}
+        # Only the columns migration 1 created: the later outbox fields came with migrations 4
+        # and 15.
+        later = {"next_attempt_at", "list_unsubscribe", "attachments", "resent_by"}
         row = {k: v for k, v in unstructure(MESSAGE).items() if k not in later}
         conn.execute(tables.outbox.insert(), row)
     engine.dispose()

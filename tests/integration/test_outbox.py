@@ -278,9 +278,11 @@ def test_a_transaction_that_queues_nothing_runs_no_delivery_round(
     rounds: list[bool] = []
     original = OutboxService._deliver
 
-    def counting(self: OutboxService, *, force: bool) -> DeliveryReport:
+    def counting(
+        self: OutboxService, *, force: bool, only: frozenset[str] | None = None
+    ) -> DeliveryReport:
         rounds.append(force)
-        return original(self, force=force)
+        return original(self, force=force, only=only)
 
     monkeypatch.setattr(OutboxService, "_deliver", counting)
     app.members.add("Jean", "Péroux")
@@ -335,10 +337,10 @@ def test_a_failing_delivery_after_commit_is_logged_not_raised(
 ) -> None:
     app = open_app()
 
-    def broken(self: OutboxService) -> DeliveryReport:
+    def broken(self: OutboxService, ids: object) -> DeliveryReport:
         raise RuntimeError("panne de la remise")
 
-    monkeypatch.setattr(OutboxService, "deliver_due", broken)
+    monkeypatch.setattr(OutboxService, "deliver", broken)
     with caplog.at_level("ERROR", logger="rsgm.transaction"):
         member = app.members.add("Élodie", "Rousseau", email=EMAIL, welcome=True)
     members, messages = stored(app)

@@ -128,9 +128,9 @@ def test_disabled_builtin_is_not_registered(monkeypatch: pytest.MonkeyPatch) -> 
         assert app.hooks.tariff_grids() == []
         app.members.add("Élodie", "Rousseau", email="elodie.rousseau@caunay.fr", welcome=True)
         [message] = app.outbox.list_messages()
-        # NOT-1: with no notifier at all the message is kept, with the reason
-        assert message.status is MessageStatus.PENDING and message.attempts == 1
-        assert message.last_error and "aucune extension" in message.last_error
+        # NOT-1, NOT-3: with no notifier at all the message is kept unsent, with the reason
+        assert message.status is MessageStatus.PENDING and message.attempts == 0
+        assert message.last_error and "section [smtp]" in message.last_error
         # what `rsgm db info` lists as the plugins in use
         assert set(app.hooks.plugin_names()) == BUILTIN_NAMES - {"log_notifier", "cdg79"}
         assert "log_notifier" not in app.info()["plugins"]

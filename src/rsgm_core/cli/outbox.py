@@ -1,5 +1,10 @@
-"""``rsgm outbox list|send|retry|preview``: what was sent, what waits, what failed for good,
-sending a round, trying again, and seeing a message before it is ever queued."""
+"""``rsgm outbox list|send|retry|resend|preview``: what was sent, what waits, what failed for
+good, sending a round, trying again, sending again a message marked sent by mistake, and seeing a
+message before it is ever queued.
+
+Exit status of ``send`` and ``retry``: 0 when every due message left (or none was due, or the
+sending hours hold them back); 1 when some stay in the outbox: failed (kept for a retry or
+dead-lettered) or unsent because no transport is configured (NOT-3); 2 on an error."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from typing import Any
 from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.domain.messages import MessageStatus
 from rsgm_core.errors import NotFoundError, ValidationError
+from rsgm_core.services.outbox import DeliveryReport
 
 
 def register(commands: Any) -> None:
@@ -39,6 +45,17 @@ def register(commands: Any) -> None:
         nargs="*",
         metavar="ID",
         help="remettre en attente les messages en échec définitif (tous, ou ces identifiants)",
+    )
+
+    resend = add_action(
+        actions,
+        "resend",
+        "renvoyer un message marqué envoyé qui n'est jamais arrivé",
+        _resend,
+    )
+    resend.add_argument("id", metavar="ID", help="identifiant du message (8 caractères suffisent)")
+    resend.add_argument(
+        "--par", dest="by", required=True, metavar="NOM", help="qui demande le renvoi"
     )
 
     preview = actions.add_parser("preview", help="afficher un modèle rendu avec un exemple")
@@ -77,18 +94,14 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report(report: Any) -> int:
-    print(
-        f"{len(report.sent)} message(s) envoyé(s), {len(report.failed)} en échec temporaire "
-        f"(conservés pour un nouvel essai), {len(report.dead)} en échec définitif, "
-        f"{report.deferred} différé(s)"
-    )
+def _report(report: DeliveryReport) -> int:
+    print(report.summary())
     if report.resent:
         print(
             f"{len(report.resent)} message(s) interrompu(s) lors d'un envoi précédent et renvoyé(s) "
             "avec le même Message-ID : le destinataire a pu les recevoir deux fois"
         )
-    return 1 if report.failed or report.dead else 0
+    return 1 if report.failed or report.dead or report.unsent else 0
 
 
 def _send(args: argparse.Namespace) -> int:
@@ -104,15 +117,26 @@ def _retry(args: argparse.Namespace) -> int:
         return _report(app.outbox.retry_pending())
 
 
-def _full_ids(app: Any, prefixes: list[str]) -> list[str]:
+def _resend(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        [key] = _full_ids(app, [args.id], status=MessageStatus.SENT)
+        message = app.outbox.resend(key, by=args.by)
+        print(f"message {key[:8]} à {message.recipient} remis en file (demandé par {args.by})")
+        return _report(app.outbox.deliver([key]))
+
+
+def _full_ids(
+    app: Any, prefixes: list[str], *, status: MessageStatus = MessageStatus.DEAD
+) -> list[str]:
     """Identifiers as `rsgm outbox list` shows them (their first 8 characters) or whole."""
-    dead = [m.id for m in app.outbox.list_messages(status=MessageStatus.DEAD)]
+    among = [m.id for m in app.outbox.list_messages(status=status)]
+    what = "en échec définitif" if status is MessageStatus.DEAD else "marqué(s) envoyé(s)"
     ids = []
     for prefix in prefixes:
-        found = [key for key in dead if key.startswith(prefix)]
+        found = [key for key in among if key.startswith(prefix)]
         if len(found) != 1:
             raise NotFoundError(
-                f"identifiant {prefix!r} : {len(found)} message(s) en échec définitif correspondent",
+                f"identifiant {prefix!r} : {len(found)} message(s) {what} correspondent",
                 value=prefix,
             )
         ids.append(found[0])

@@ -132,8 +132,16 @@ def _newsletter(args: argparse.Namespace) -> int:
         sent = app.surveys.newsletter(
             args.subject, text, force=args.force, unsubscribe=args.unsubscribe
         )
+        delivery = app.outbox.last_delivery if sent.recipients else None
     print(
-        f"lettre d'information envoyée à {sent.recipients} membre(s)"
+        f"lettre d'information enregistrée pour {sent.recipients} membre(s)"
         + (" (seconde du mois, forcée)" if sent.forced else "")
     )
-    return 0
+    # NOT-3: what actually left, never success for what only waits in the outbox; exit 1 when
+    # some messages stay there (failed, or no transport), as `rsgm outbox send` does.
+    if delivery is None:
+        if sent.recipients:
+            print("messages mis en file : envoi par « rsgm outbox send »")
+        return 0
+    print(delivery.summary())
+    return 1 if delivery.failed or delivery.dead or delivery.unsent else 0

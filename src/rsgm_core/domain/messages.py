@@ -90,6 +90,8 @@ class OutboxMessage:
     next_attempt_at: dt.datetime | None = None  # back-off: not tried again before this
     list_unsubscribe: str | None = None  # newsletters: the List-Unsubscribe target (URL, mailto:)
     attachments: tuple[Attachment, ...] = ()
+    # Schema migration 15.
+    resent_by: str | None = None  # who put a message marked sent back in the queue (NOT-3)
 
 
 @attrs.frozen

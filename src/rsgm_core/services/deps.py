@@ -21,11 +21,13 @@ from rsgm_core.errors import ConfigurationError
 if TYPE_CHECKING:
     from rsgm_core.plugin_manager import Hooks
     from rsgm_core.ports import Storage, UnitOfWork
+    from rsgm_core.services.outbox import DeliveryReport
     from rsgm_core.settings import Settings
 
 __all__ = ["Deps"]
 
 log = logging.getLogger("rsgm.transaction")
+log_outbox = logging.getLogger("rsgm.outbox")
 
 
 @attrs.frozen
@@ -36,6 +38,9 @@ class Deps:
     hooks: Hooks
     settings: Settings
     clock: Callable[[], dt.datetime]
+    #: The report of the last delivery after a commit (one item at most): what a command says
+    #: of the messages it queued (NOT-3). See :attr:`OutboxService.last_delivery`.
+    deliveries: list[DeliveryReport] = attrs.field(factory=list, eq=False, repr=False)
 
     def now(self) -> dt.datetime:
         """The current zoned time from the clock (a naive one is a configuration error)."""
@@ -65,16 +70,8 @@ class Deps:
             uow.commit()
         # The write is committed: a failure from here on is logged, never raised to the caller,
         # who would otherwise retry a write that happened; every observer still runs.
-        if uow.queued_messages and self.settings.plugin("outbox").get("deliver_after_commit", True):
-            from rsgm_core.services.outbox import OutboxService
-
-            try:
-                OutboxService(self).deliver_due()  # before observers: a failing one strands nothing
-            except Exception:
-                log.exception(
-                    "échec de la remise des messages après validation ; ils restent en attente "
-                    "pour la prochaine tournée (rsgm outbox send)"
-                )
+        if uow.queued_ids:
+            self._deliver_queued(uow.queued_ids)
         for callback in uow.after_commit:
             try:
                 callback()
@@ -83,6 +80,30 @@ class Deps:
                     "l'observateur %s a échoué après validation ; les données sont enregistrées",
                     _name(callback),
                 )
+
+    def _deliver_queued(self, ids: list[str]) -> None:
+        """After a commit: deliver the messages this transaction queued, and only those (NOT-3),
+        then say in French what did not leave, on the ``rsgm.outbox`` logger (a command shows
+        its warnings on standard error)."""
+        queued = len(ids)
+        self.deliveries.clear()
+        if not self.settings.plugin("outbox").get("deliver_after_commit", True):
+            log_outbox.info("%d message(s) mis en file, envoyés par « rsgm outbox send »", queued)
+            return
+        from rsgm_core.services.outbox import OutboxService
+
+        try:
+            # Before the observers: a failing one strands nothing.
+            report = OutboxService(self).deliver(ids)
+        except Exception:
+            log.exception(
+                "échec de la remise des messages après validation ; ils restent en attente "
+                "pour la prochaine tournée (rsgm outbox send)"
+            )
+            return
+        self.deliveries[:] = [report]
+        if not report.complete:
+            log_outbox.warning("%d message(s) mis en file : %s", queued, report.summary())
 
     @contextmanager
     def read(self) -> Iterator[UnitOfWork]:

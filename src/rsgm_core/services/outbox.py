@@ -1,13 +1,12 @@
 """The outbox (NOT-1): messages are queued inside the transaction of the change that causes them
-and delivered after it commits. Delivery is at least once: each message is claimed (``SENDING``)
-before it is handed to the notifier and marked after, both in their own small transactions, and
-its Message-ID is fixed when queued, so a resend after a crash carries the same identifier."""
+and delivered after it commits, the commit delivering only the messages it queued (NOT-3). The
+delivery rounds (:mod:`rsgm_core.services.outbox_round`) claim each message by one
+compare-and-set before sending it, so concurrent rounds send it once; its Message-ID is fixed when
+queued, so a resend after a crash carries the same identifier."""
 
 from __future__ import annotations
 
 import builtins
-import datetime as dt
-import json
 import logging
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,17 +20,19 @@ from rsgm_core.domain.enums import read_enum
 from rsgm_core.domain.members import validate_email
 from rsgm_core.domain.messages import (
     Attachment,
-    Delivery,
     MessageStatus,
     MessageTemplate,
     OutboxMessage,
     RenderedMessage,
     check_list_unsubscribe,
-    mark_failed,
-    mark_sent,
 )
 from rsgm_core.domain.outbox_policy import DeliveryPolicy, policy_from_options
-from rsgm_core.errors import DeliveryError, NotFoundError, PluginError, RsgmError, ValidationError
+from rsgm_core.errors import (
+    NotFoundError,
+    RuleViolation,
+    ValidationError,
+)
+from rsgm_core.services.outbox_round import NO_TRANSPORT, DeliveryReport, DeliveryRound
 
 if TYPE_CHECKING:
     from typing_extensions import deprecated as typed_deprecated
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from rsgm_core.services.deps import Deps
 
 __all__ = [
+    "NO_TRANSPORT",
     "DeliveryReport",
     "OutboxService",
     "message_id_domain",
@@ -50,20 +52,7 @@ __all__ = [
 
 log = logging.getLogger("rsgm.outbox")
 
-RATE_KEY = "outbox.rate"  # meta entry: the current hour and how many messages left in it
 DEFAULT_DOMAIN = "rsgm.invalid"
-
-
-@attrs.frozen
-class DeliveryReport:
-    """What one delivery round did: the ids sent, failed for now, dead-lettered, resent after a
-    crash, and how many due messages it held back."""
-
-    sent: tuple[str, ...] = ()
-    failed: tuple[str, ...] = ()  # temporary failures: still pending, with a next attempt time
-    dead: tuple[str, ...] = ()  # permanent failures or attempts exhausted: in the dead-letter list
-    resent: tuple[str, ...] = ()  # interrupted by a crash earlier, sent again with the same ID
-    deferred: int = 0  # due but held back by the sending hours or the hourly limit
 
 
 OPTION_ENV = {  # for the `rsgm` command, whose settings are the defaults
@@ -168,12 +157,28 @@ class OutboxService:
         with self.deps.read() as uow:
             return uow.outbox.get(message_id)
 
-    # Delivery rounds
+    @property
+    def last_delivery(self) -> DeliveryReport | None:
+        """What the delivery after the last commit that queued messages did with them, ``None``
+        when it did not run (``deliver_after_commit`` off, or it failed): how a command reports
+        what was delivered, failed or stays queued, rather than success (NOT-3)."""
+        return self.deps.deliveries[-1] if self.deps.deliveries else None
+
+    # Delivery rounds (rsgm_core.services.outbox_round)
+
+    def _deliver(self, *, force: bool, only: frozenset[str] | None = None) -> DeliveryReport:
+        return DeliveryRound(self.deps, self.policy).run(force=force, only=only)
 
     def deliver_due(self) -> DeliveryReport:
         """One round: every message whose back-off has elapsed, within the sending hours and the
-        hourly limit. Runs after each transaction and in ``rsgm outbox send``."""
+        hourly limit: what ``rsgm outbox send`` runs. Each message is claimed atomically before
+        it is sent, so any number of rounds at once deliver it once (NOT-3)."""
         return self._deliver(force=False)
+
+    def deliver(self, ids: Iterable[str]) -> DeliveryReport:
+        """A round over the messages ``ids`` only: what a commit runs for the messages its
+        transaction queued, never for the rest of the outbox (NOT-3)."""
+        return self._deliver(force=False, only=frozenset(ids))
 
     def retry_pending(self) -> DeliveryReport:
         """Every pending message now, back-off or not (sending hours and the hourly limit still
@@ -200,118 +205,38 @@ class OutboxService:
             uow.outbox.update_all(revived)
         return sorted(revived, key=lambda m: (m.created_at, m.id))
 
-    def _due(self, now: dt.datetime, force: bool) -> list[OutboxMessage]:
-        lease = self.policy.lease
-        with self.deps.read() as uow:
-            waiting = uow.outbox.list({"status": (MessageStatus.PENDING, MessageStatus.SENDING)})
-        due = [
-            m
-            for m in waiting
-            if (
-                # A claim older than the lease belongs to a round that died mid-send.
-                (m.last_attempt_at is None or m.last_attempt_at + lease <= now)
-                if m.status is MessageStatus.SENDING
-                else force or m.next_attempt_at is None or m.next_attempt_at <= now
+    def resend(self, message_id: str, *, by: str) -> OutboxMessage:
+        """NOT-3: put back in the queue a message marked sent that never arrived (sent by a
+        notifier that only logged it, a mailbox that lost it); ``by`` names who asks, kept on the
+        message. The next round sends it again, with the same Message-ID."""
+        if not isinstance(by, str) or not by.strip():
+            raise ValidationError(
+                "renvoi d'un message : nommez la personne qui le demande (--par)",
+                rule="NOT-3",
+                value=by,
             )
-        ]
-        return sorted(due, key=lambda m: (m.created_at, m.id))
-
-    def _deliver(self, *, force: bool) -> DeliveryReport:
-        now = self.deps.now()
-        due = self._due(now, force)
-        if not due:
-            return DeliveryReport()
-        if not self.policy.window.allows(now.astimezone(self.deps.settings.zone)):
-            return DeliveryReport(deferred=len(due))
-        budget = self._budget(now)
-        sent: list[str] = []
-        failed: list[str] = []
-        dead: list[str] = []
-        resent: list[str] = []
-        for message in due[:budget]:
-            if message.status is MessageStatus.SENDING:
-                log.warning(
-                    "message %s interrompu pendant un envoi précédent : renvoyé avec le même "
-                    "Message-ID %s, le destinataire l'a peut-être déjà reçu",
-                    message.id,
-                    message.message_id,
+        with self.deps.transaction() as uow:
+            message = uow.outbox.get(message_id)
+            if message.status is not MessageStatus.SENT:
+                # needs storage: the message's current status
+                raise RuleViolation(
+                    f"le message {message_id} n'est pas marqué envoyé (état "
+                    f"{message.status.value}) : rien à renvoyer",
+                    rule="NOT-3",
+                    value=message_id,
                 )
-                message = attrs.evolve(message, attempts=message.attempts + 1)
-                resent.append(message.id)
-            self._save(attrs.evolve(message, status=MessageStatus.SENDING, last_attempt_at=now))
-            outcome = self._send(message)
-            self._save(outcome)
-            {MessageStatus.SENT: sent, MessageStatus.DEAD: dead}.get(outcome.status, failed).append(
-                message.id
+            again = attrs.evolve(
+                message,
+                status=MessageStatus.PENDING,
+                attempts=0,
+                next_attempt_at=None,
+                sent_at=None,
+                last_error=None,
+                resent_by=by.strip(),
             )
-        self._spend(now, len(due[:budget]))
-        return DeliveryReport(
-            tuple(sent), tuple(failed), tuple(dead), tuple(resent), len(due) - len(due[:budget])
-        )
-
-    def _send(self, message: OutboxMessage) -> OutboxMessage:
-        permanent = False
-        try:
-            delivery = self.deps.hooks.send(message, self.deps.settings)
-            if delivery is None:
-                raise PluginError(
-                    "aucune extension n'a pris le message en charge", value=message.id
-                )
-            if not isinstance(delivery, Delivery):
-                raise PluginError(f"résultat d'envoi inattendu : {delivery!r}", value=delivery)
-            return mark_sent(message, at=self.deps.now(), delivery=delivery)
-        except Exception as exc:  # any failure of a notifier keeps the message (NOT-1)
-            permanent = isinstance(exc, DeliveryError) and exc.permanent
-            detail = exc.message if isinstance(exc, RsgmError) else f"{type(exc).__name__}: {exc}"
-        at = self.deps.now()
-        attempts = message.attempts + 1
-        retry = self.policy.retry
-        if not permanent and retry.exhausted(attempts):
-            detail = f"{detail} (abandon après {attempts} essais)"
-        return mark_failed(
-            message,
-            at=at,
-            error=detail,
-            retry_at=retry.next_attempt(at, attempts),
-            dead=permanent or retry.exhausted(attempts),
-        )
-
-    def _save(self, message: OutboxMessage) -> None:
-        # Each claim and each outcome commits on its own, so that a crash mid-round loses at most
-        # the message being sent (resent with the same Message-ID). Nothing is queued here, so
-        # the transaction never starts another delivery round.
-        with self.deps.transaction() as uow:
-            uow.outbox.update(message)
-
-    def _budget(self, now: dt.datetime) -> int:
-        """How many messages may still leave in the current clock hour."""
-        limit = self.policy.max_per_hour
-        if limit is None:
-            return 1 << 62
-        hour, spent = self._rate()
-        return max(limit - (spent if hour == _hour(now) else 0), 0)
-
-    def _rate(self) -> tuple[str, int]:
-        with self.deps.read() as uow:
-            entry = uow.meta.find(RATE_KEY)
-        if entry is None:
-            return "", 0
-        value = json.loads(entry.value)
-        return str(value["hour"]), int(value["count"])
-
-    def _spend(self, now: dt.datetime, count: int) -> None:
-        if self.policy.max_per_hour is None or count == 0:
-            return
-        from rsgm_core.domain.census import MetaEntry
-
-        hour, spent = self._rate()
-        spent = spent + count if hour == _hour(now) else count
-        entry = MetaEntry(RATE_KEY, json.dumps({"hour": _hour(now), "count": spent}))
-        with self.deps.transaction() as uow:
-            if uow.meta.find(RATE_KEY) is None:
-                uow.meta.add(entry)
-            else:
-                uow.meta.update(entry)
+            uow.outbox.update(again)
+        log.info("message %s remis en file pour un nouvel envoi par %s", message_id, by.strip())
+        return again
 
     if TYPE_CHECKING:  # the former names, attached below at run time: typed for a caller's checker
 
@@ -337,10 +262,6 @@ deprecated_aliases(OutboxService, deliver_pending="retry_pending")
 def parse_status(value: MessageStatus | str) -> MessageStatus:
     """A :class:`MessageStatus` or its value (``"dead"``), else a :class:`ValidationError`."""
     return read_enum(MessageStatus, value, "état de message inconnu", rule="NOT-1")
-
-
-def _hour(now: dt.datetime) -> str:
-    return now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H")
 
 
 def queue_message(
@@ -376,4 +297,5 @@ def queue_message(
     )
     uow.outbox.add(message)
     uow.queued_messages += 1
+    uow.queued_ids.append(key)
     return message

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
-from rsgm_core.errors import StorageError
+from rsgm_core.errors import DatabaseBusyError, StorageError
 from rsgm_core.plugins.sql import migrations, search
 from rsgm_core.plugins.sql.engine import make_engine, normalise_url
 from rsgm_core.plugins.sql.repository import SqlRepository
@@ -26,13 +28,41 @@ from rsgm_core.ports import (
 
 log = logging.getLogger(__name__)
 
+__all__ = ["SqlStorage", "SqlUnitOfWork", "busy", "is_busy"]
+
+
+def is_busy(error: BaseException | None) -> bool:
+    """Whether a driver error says that another writer holds the lock: SQLite's ``database is
+    locked`` (or ``busy``), PostgreSQL's ``lock_timeout`` (SQLSTATE 55P03)."""
+    if error is None:
+        return False
+    if getattr(error, "sqlstate", None) == "55P03" or getattr(error, "pgcode", None) == "55P03":
+        return True
+    text = str(error).lower()
+    return "database is locked" in text or "database is busy" in text or "lock timeout" in text
+
+
+def busy(url: str) -> DatabaseBusyError:
+    """The French error for a database another writer keeps: what is busy, what to do."""
+    shown = sa.engine.make_url(url).render_as_string(hide_password=True)
+    return DatabaseBusyError(
+        f"base occupée : une autre opération écrit dans {shown} (un import, une autre commande "
+        "rsgm) et ne l'a pas libérée à temps ; rien n'a été enregistré. Relancez la commande "
+        "quand elle sera terminée ; les lectures, elles, restent possibles pendant ce temps",
+        value=shown,
+    )
+
+
 R = TypeVar("R")
 
 
 class SqlStorage(Storage):
     def __init__(self, url: str, *, upgrade: bool = True) -> None:
         self.url = normalise_url(url)
+        busy_timeout = _busy_timeout(self.url)  # checked first: the driver would only crash
         self.engine = make_engine(self.url)
+        if busy_timeout is not None:
+            _set_busy_timeout(self.engine, busy_timeout)
         #: SQLite: pooled connections kept by the storage between units of work (see
         #: SqlUnitOfWork), so that a small one pays no pool checkout and checkin. Only with a
         #: pool that hands connections across threads (a file; not ``:memory:``'s one per thread).
@@ -52,33 +82,64 @@ class SqlStorage(Storage):
     def _enable_wal(self) -> None:
         # Persistent in the file, so set only once the database is known to be ours and current:
         # a refused file is left byte-identical. Outside any transaction, as SQLite requires.
+        # Only when not yet set: switching takes the database for itself, which a busy file
+        # (a writer at work) refuses; a file in WAL mode already needs nothing.
         raw = self.engine.raw_connection()
         try:
-            raw.cursor().execute("PRAGMA journal_mode=WAL")
+            cursor = raw.cursor()
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as exc:
+            if is_busy(exc):
+                raise busy(self.url) from exc
+            raise
         finally:
             raw.close()
 
     def _prepare(self, upgrade: bool) -> tuple[int, list[migrations.Migration]]:
-        with self._connect() as conn, conn.begin():
-            version = migrations.current_version(conn)
+        # Read first, without the writer lock: opening a current database, which is every open
+        # but the first after an upgrade, never waits for a writer (a long import).
+        with self._connect() as conn:
+            conn.execution_options(rsgm_read_only=True)
+            with self._begun(conn):
+                version = migrations.current_version(conn)
+                migrations.check_supported(version, self.url)
+                rebuild = version == migrations.SCHEMA_VERSION and upgrade and search.missing(conn)
+                if version == migrations.SCHEMA_VERSION and not rebuild:
+                    self.text_indexes = search.existing(conn)
+                    return version, []
+        if version != migrations.SCHEMA_VERSION and not upgrade:
+            raise StorageError(
+                f"la base {self.url} est au schéma {version} ; lancez « rsgm db upgrade » "
+                f"pour la passer au schéma {migrations.SCHEMA_VERSION}",
+                value=version,
+            )
+        with self._connect() as conn, self._begun(conn):
+            version = migrations.current_version(conn)  # again, under the writer lock
             migrations.check_supported(version, self.url)
             applied: list[migrations.Migration] = []
             if version != migrations.SCHEMA_VERSION:
-                if not upgrade:
-                    raise StorageError(
-                        f"la base {self.url} est au schéma {version} ; lancez « rsgm db upgrade » "
-                        f"pour la passer au schéma {migrations.SCHEMA_VERSION}",
-                        value=version,
-                    )
                 applied = migrations.upgrade(conn)
                 if version:
                     log.info(
                         "schéma de %s mis à jour de %s à %s", self.url, version, applied[-1].version
                     )
-            elif upgrade and search.missing(conn):  # made by a SQLite without FTS5
+            elif search.missing(conn):  # made by a SQLite without FTS5
                 search.rebuild(conn)
             self.text_indexes = search.existing(conn)
             return migrations.SCHEMA_VERSION, applied
+
+    @contextmanager
+    def _begun(self, conn: sa.Connection) -> Iterator[None]:
+        """A transaction on ``conn``, committed at the end of the block; a writer lock that
+        cannot be had in time is :class:`DatabaseBusyError`, not the driver's message."""
+        try:
+            with conn.begin():
+                yield
+        except sa.exc.OperationalError as exc:
+            if is_busy(exc.orig):
+                raise busy(self.url) from exc
+            raise
 
     def _connect(self) -> sa.Connection:
         try:
@@ -111,6 +172,34 @@ class SqlStorage(Storage):
         while self.idle:
             self.idle.pop().close()
         self.engine.dispose()
+
+
+def _busy_timeout(url: str) -> int | None:
+    """``sqlite:///cdg79.db?timeout=5``: how many seconds a writer waits for the lock before
+    :class:`DatabaseBusyError` (30 by default, as the engine sets it), in milliseconds."""
+    if not url.startswith("sqlite"):
+        return None
+    value = sa.engine.make_url(url).query.get("timeout")
+    if value is None:
+        return None
+    try:
+        seconds = float(str(value))
+    except ValueError:
+        seconds = float("nan")
+    if not 0 <= seconds <= 86_400:  # NaN fails this too
+        raise StorageError(
+            f"délai d'attente illisible dans l'URL de la base : timeout={value!r} (en secondes, "
+            "de 0 à 86400)",
+            value=value,
+        )
+    return int(seconds * 1000)
+
+
+def _set_busy_timeout(engine: sa.Engine, milliseconds: int) -> None:
+    def on_connect(dbapi_connection: Any, _: Any) -> None:
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {milliseconds}")
+
+    sa.event.listen(engine, "connect", on_connect)
 
 
 # At most the pool's own size. The idle connections stay checked out of SQLAlchemy's pool while
@@ -162,8 +251,10 @@ class SqlUnitOfWork(UnitOfWork):
             self.transaction = conn.begin()
         except sa.exc.OperationalError as exc:
             conn.close()
+            if is_busy(exc.orig):
+                raise busy(self.storage.url) from exc
             raise StorageError(
-                f"base occupée ou illisible : {exc.orig}", value=self.storage.url
+                f"base illisible {self.storage.url} : {exc.orig}", value=self.storage.url
             ) from exc
 
     def _begin_on_driver(self) -> None:
@@ -184,8 +275,10 @@ class SqlUnitOfWork(UnitOfWork):
             driver.execute("BEGIN" if self.read_only else "BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             self._pooled.close()
+            if is_busy(exc):
+                raise busy(self.storage.url) from exc
             raise StorageError(
-                f"base occupée ou illisible : {exc}", value=self.storage.url
+                f"base illisible {self.storage.url} : {exc}", value=self.storage.url
             ) from exc
         self.driver = driver
 

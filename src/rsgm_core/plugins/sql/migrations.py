@@ -377,6 +377,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE members ADD COLUMN invitations_opt_out BOOLEAN NOT NULL DEFAULT FALSE
         """),
     ),
+    Migration(
+        15,
+        "boîte d'envoi : auteur d'une demande de renvoi d'un message marqué envoyé (NOT-3)",
+        _ddl("""
+        ALTER TABLE outbox ADD COLUMN resent_by TEXT
+        """),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

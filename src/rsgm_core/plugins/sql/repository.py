@@ -8,7 +8,7 @@ import functools
 import itertools
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
@@ -309,6 +309,24 @@ class SqlRepository(Repository[R]):
             savepoint.rollback()
         key = sorted(missing, key=str)[0]
         raise NotFoundError(f"{self.collection.name} : clé inconnue {key!r}", value=key)
+
+    def update_if(self, record: Any, expected: Mapping[str, Any]) -> bool:
+        """One ``UPDATE … WHERE key AND expected`` (compare and set, atomic on any database):
+        whether the stored row still had the expected values and was replaced."""
+        self.check_fields(expected)
+        row = self._row(record)
+        key_names = {c.name for c in self.key_columns}
+        statement = (
+            self.table.update()
+            .where(self._key_clause(self.collection.key_of(record)))
+            .where(*self._where(dict(expected)))
+            .values({name: value for name, value in row.items() if name not in key_names})
+        )
+        if int(self._execute(statement).rowcount) != 1:
+            return False
+        if self.indexed:
+            search.sync(self.uow.conn, self.collection, search.names_of(self.collection, [record]))
+        return True
 
     def find(self, key: Any) -> Any | None:
         if self.uow.driver is not None:
