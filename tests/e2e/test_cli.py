@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -108,3 +109,26 @@ def test_outbox_list_and_retry(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert code == 0 and rows and all(" sent " in row for row in rows) and "Bienvenue" in out
     code, out, _ = run(capsys, "outbox", "retry", "--db", db)
     assert code == 0 and "0 message(s) envoyé(s)" in out
+
+
+def _commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [path]
+    for action in parser._actions:  # argparse keeps its sub-commands there
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found += _commands(sub, (*path, name))
+    return found
+
+
+def test_every_command_prints_its_help(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--help`` of every command and action prints its French help, never a traceback (a
+    bare ``%`` in a help text breaks argparse's formatting)."""
+    from rsgm_core.cli import build_parser, main
+
+    commands = _commands(build_parser())
+    assert len(commands) > 80
+    for path in commands:
+        with pytest.raises(SystemExit) as exited:
+            main([*path, "--help"])
+        assert exited.value.code == 0, path
+        assert capsys.readouterr().out.startswith("usage: rsgm"), path

@@ -50,7 +50,7 @@ def register(commands: Any) -> None:
     over = add_action(
         actions,
         "work-time",
-        "personnes dont les postes dépassent 115 % d'un temps complet (signalées, MEM-1)",
+        "personnes dont les postes dépassent 115 %% d'un temps complet (signalées, MEM-1)",
         _work_time,
     )
     over.add_argument("--le", type=dt.date.fromisoformat, metavar="AAAA-MM-JJ", dest="on")
