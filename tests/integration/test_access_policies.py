@@ -453,3 +453,18 @@ def test_the_export_names_the_cdg_on_its_spaces(cdg77: App, cdg77_net: SimpleNam
     state = cdg77.platform.export_accounts("interstis").state
     assert [m.space for m in state.memberships] == ["Espace départemental — CDG 77"]
     assert [u.collectivity for u in state.users] == ["Voinsles"]
+
+
+def test_a_request_never_asks_to_administer_or_animate_CHA_2(
+    cdg77: App, cdg77_net: SimpleNamespace
+) -> None:
+    for role in ("administrateur", "animateur"):
+        error = nothing_written(
+            cdg77,
+            lambda role=role: cdg77.access.request_access(
+                "elodie.rousseau@example.org", first_name="Élodie", last_name="Rousseau",
+                commune=VOINSLES, role=role,
+            ),
+            "CHA-2",
+        )  # fmt: skip
+        assert f"« {role} » non demandable" in error.message

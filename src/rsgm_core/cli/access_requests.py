@@ -8,8 +8,7 @@ import argparse
 from typing import Any
 
 from rsgm_core.cli.common import add_action, open_app, print_table
-from rsgm_core.domain.access import Role
-from rsgm_core.domain.access_records import RequestStatus
+from rsgm_core.domain.access_records import REQUESTABLE_ROLES, RequestStatus
 
 
 def register_requests(access: Any) -> None:
@@ -22,7 +21,7 @@ def register_requests(access: Any) -> None:
     request.add_argument("--nom", required=True, dest="last_name")
     request.add_argument("--commune", required=True, metavar="CODE_INSEE")
     request.add_argument("--espace", dest="space", help="défaut : l'espace départemental")
-    request.add_argument("--role", choices=[r.value for r in Role], default="contributeur")
+    request.add_argument("--role", choices=REQUESTABLE_ROLES, default="contributeur")
     requests = add_action(access, "requests", "lister les demandes d'accès (CHA-2)", _requests)
     requests.add_argument("--etat", choices=[s.value for s in RequestStatus], dest="status")
     accept = add_action(access, "accept", "accepter une demande (administrateur)", _accept)

@@ -228,6 +228,24 @@ def check_requests_allowed(mode: AccessMode) -> None:
         )
 
 
+#: CHA-2, CHA-5: what a person may ask for themself; animators and administrators are named.
+REQUESTABLE_ROLES = ("contributeur", "visiteur")
+
+
+def check_requested_role(role: str) -> str:
+    """CHA-2: a self-service request asks to contribute or to read, never to administer or
+    animate a space (those roles are given by an administrator)."""
+    if role not in REQUESTABLE_ROLES:
+        raise RuleViolation(
+            f"rôle « {role} » non demandable : une demande d'accès porte sur le rôle "
+            "contributeur ou visiteur ; un administrateur du CDG nomme les animateurs et les "
+            "administrateurs",
+            rule="CHA-2",
+            value=role,
+        )
+    return role
+
+
 @attrs.frozen
 class Suspension:
     """CHA-10: lost or stolen credentials: the account is suspended at once (its grants revoked,

@@ -17,6 +17,7 @@ from rsgm_core.domain.access_records import (
     RequestStatus,
     Suspension,
     check_reason,
+    check_requested_role,
     check_requests_allowed,
 )
 from rsgm_core.domain.charters import current_version
@@ -122,6 +123,7 @@ def request_access(
 ) -> AccessRequest:
     """CHA-2: a self-service request, where the policy allows it; see ``app.access``."""
     check_requests_allowed(deps.settings.policies.access)
+    check_requested_role(role.value)
     with deps.transaction() as uow:
         place = uow.communes.get(commune)
         address = check_nominative(email.strip(), commune_names=[place.name])  # CHA-6
