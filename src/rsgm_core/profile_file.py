@@ -300,7 +300,7 @@ def _grid(reader: _Reader, data: Any, path: str, cdg: CdgIdentity | None) -> Tar
         where = f"{path}.strates[{index}]"
         row = reader.table(entry, where, ("de", "a", "cotisation"))
         strata.append(reader.build(where, partial(_stratum, reader, row, where)))
-    for index, value in enumerate(reader.get(table, path, "prestations_horaires", list, [])):
+    for index, value in enumerate(reader.get(table, path, "prestations_horaires", list)):
         # TAR-8: the mandatory mission is free for every commune; the fee is not an hourly rate.
         if value in MANDATORY_MISSION or value == ServiceKind.MEMBERSHIP:
             why = (
@@ -320,9 +320,10 @@ def _grid(reader: _Reader, data: Any, path: str, cdg: CdgIdentity | None) -> Tar
             member_hourly_rate=reader.money(table, path, "taux_horaire_adherent"),
             non_member_hourly_rate=reader.money(table, path, "taux_horaire_non_adherent"),
             rounding=Rounding(reader.get(table, path, "arrondi_minutes", int, 1)),
-            trainee_months=reader.get(table, path, "stagiaires_mois", int, 6),
+            # TAR-6: the accompaniment a CDG includes is its own choice, never CDG 79's by default
+            trainee_months=reader.get(table, path, "stagiaires_mois", int),
             trainee_onsite_half_days=reader.get(
-                table, path, "stagiaires_demi_journees_sur_site", int, 2
+                table, path, "stagiaires_demi_journees_sur_site", int
             ),
             half_day_minutes=reader.get(table, path, "demi_journee_minutes", int, 210),
             catalogue=catalogue,
@@ -337,9 +338,11 @@ def _stratum(reader: _Reader, row: Mapping[str, Any], where: str) -> Stratum:
 
 
 def _catalogue(reader: _Reader, table: Mapping[str, Any], path: str) -> tuple[Any, ...]:
-    """The reference catalogue, with the CDG's hourly services (TAR-5) and article numbers."""
+    """The catalogue's services (TAR-8) with the CDG's hourly services (TAR-5) and the article
+    numbers of its own convention; a service whose article the grid does not give names none
+    (never CDG 79's numbering)."""
     kinds = {kind.value: kind for kind in ServiceKind}
-    hourly = reader.get(table, path, "prestations_horaires", list, None)
+    hourly = reader.get(table, path, "prestations_horaires", list)
     articles = reader.get(table, path, "articles", dict, {})
     for index, value in enumerate(hourly or []):
         if value not in kinds:
@@ -358,8 +361,8 @@ def _catalogue(reader: _Reader, table: Mapping[str, Any], path: str) -> tuple[An
     return tuple(
         attrs.evolve(
             service,
-            hourly=service.hourly if hourly is None else service.kind.value in hourly,
-            article=articles.get(service.kind.value, service.article),
+            hourly=service.kind.value in hourly,
+            article=articles.get(service.kind.value, ""),
         )
         for service in REFERENCE_CATALOGUE
     )

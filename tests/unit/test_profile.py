@@ -290,11 +290,21 @@ def test_unreadable_toml_is_refused_naming_the_file() -> None:
 CDG = '[cdg]\nnom = "CDG 77"\nnom_court = "CDG 77"\n'
 
 
+REQUIRED_GRID_KEYS = {
+    "prestations_horaires": '["intervention_specifique"]',
+    "stagiaires_mois": "6",
+    "stagiaires_demi_journees_sur_site": "2",
+}
+
+
 def grid(strata: str, **keys: str) -> str:
     extra = "".join(f"{key} = {value}\n" for key, value in keys.items())
     rates = 'taux_horaire_adherent = "35"\ntaux_horaire_non_adherent = "75"\n'
     if "taux_horaire_adherent" in keys:
         rates = 'taux_horaire_non_adherent = "75"\n'
+    for key, value in REQUIRED_GRID_KEYS.items():  # what a grid must say (never CDG 79's)
+        if key not in keys:
+            rates += f"{key} = {value}\n"
     return f"{CDG}[[tarifs]]\nexercice = 2026\n{rates}{extra}strates = [{strata}]\n"
 
 
@@ -346,8 +356,8 @@ def test_a_valid_grid_is_read_TAR_1() -> None:
 @st.composite
 def valid_strata(draw: st.DrawFn) -> list[tuple[int, int, Decimal]]:
     """Contiguous strata from 0 to a ceiling, each with a positive fee to the cent."""
-    bounds = sorted(draw(st.sets(st.integers(1, 5000), min_size=0, max_size=6)))
-    highs = [b - 1 for b in bounds] + [draw(st.integers(max([0, *bounds]), 10_000))]
+    bounds = sorted(draw(st.sets(st.integers(1, 3_500), min_size=0, max_size=6)))
+    highs = [b - 1 for b in bounds] + [draw(st.integers(max([0, *bounds]), 3_500))]
     lows = [0, *bounds]
     fees = draw(
         st.lists(

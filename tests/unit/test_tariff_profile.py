@@ -27,13 +27,17 @@ qualite_signataire = "Présidente"
 
 
 def grid(extra: str = "", exercise: int = 2025) -> str:
+    """A grid with every required key; ``extra`` adds or replaces keys."""
+    required = {"prestations_horaires": "[]", "stagiaires_mois": "6",
+                "stagiaires_demi_journees_sur_site": "2"}  # fmt: skip
+    keys = "".join(f"{k} = {v}\n" for k, v in required.items() if f"{k} =" not in extra)
     return f"""
 [[tarifs]]
 exercice = {exercise}
 taux_horaire_adherent = "35"
 taux_horaire_non_adherent = "75"
 strates = [{{ de = 0, a = 3500, cotisation = "100" }}]
-{extra}
+{keys}{extra}
 """
 
 
@@ -57,16 +61,23 @@ def test_the_doc_grid_with_two_exercises_reads_as_written_TAR_2() -> None:
     assert later.strata[-1].fee == Decimal("310.00")
     assert later.service(ServiceKind.SPECIFIC_INTERVENTION).article.startswith("Art. 2.6 (")
     first = grid_for(settings.grids, 2025, cdg="cdg79")
-    assert (first.strata, first.catalogue) == (CDG79.grids[0].strata, CDG79.grids[0].catalogue)
+    assert first.strata == CDG79.grids[0].strata
+    assert [(s.kind, s.hourly, s.column) for s in first.catalogue] == [
+        (s.kind, s.hourly, s.column) for s in CDG79.grids[0].catalogue
+    ]
 
 
 def test_the_billed_services_come_from_the_grid_TAR_5() -> None:
-    default = Settings.from_toml(HEAD + grid()).grids[0]
-    assert set(default.hourly_services) == {
+    none = Settings.from_toml(HEAD + grid()).grids[0]  # prestations_horaires = []
+    assert set(none.hourly_services) == set()
+    assert {s.kind for s in CDG79.grids[0].catalogue if s.hourly} == {
         ServiceKind.TRAINEE_ACCOMPANIMENT,
         ServiceKind.FIRST_JOB_ACCOMPANIMENT,
         ServiceKind.SPECIFIC_INTERVENTION,
-    }
+    }  # CDG 79's choice, written in its profile
+    text = HEAD + grid().replace("prestations_horaires = []\n", "")
+    error = refused(text)  # never CDG 79's choice by default
+    assert "tarifs[0].prestations_horaires" in error.message and "obligatoire" in error.message
     own = Settings.from_toml(
         HEAD + grid('prestations_horaires = ["activation_reseau", "intervention_specifique"]')
     ).grids[0]

@@ -94,7 +94,8 @@ def test_commune_of_3501_is_refused_TAR_1() -> None:
     assert caught.value.rule == "TAR-1"
 
 
-widths = st.lists(st.integers(min_value=5, max_value=2_000), min_size=1, max_size=6)
+# at most 6 × 580 inhabitants: a grid stops at 3,500 (TER-3)
+widths = st.lists(st.integers(min_value=5, max_value=580), min_size=1, max_size=6)
 
 
 def strata_from(widths: list[int]) -> tuple[Stratum, ...]:
@@ -121,7 +122,7 @@ def test_contiguous_strata_cover_each_population_once_TAR_1(sizes: list[int], rn
 
 
 @given(
-    st.lists(st.integers(min_value=5, max_value=2_000), min_size=2, max_size=6),
+    st.lists(st.integers(min_value=5, max_value=580), min_size=2, max_size=6),
     st.data(),
 )
 def test_overlapping_or_gapped_grid_is_refused_TAR_1(sizes: list[int], data) -> None:
@@ -461,3 +462,11 @@ def test_a_commune_hors_ressort_is_never_served_TER_7() -> None:
         check_served(roissy, ("78", "91", "95"), what="adhérer au pack")
     assert caught.value.rule == "TER-7"
     assert "77169" in caught.value.message and "78, 91, 95" in caught.value.message
+
+
+def test_a_grid_never_prices_a_commune_above_3500_TAR_1() -> None:
+    """TER-3: the pack is for communes of 3,500 inhabitants at most (the grid's "2,001 to 3,500"
+    is as written); a stratum beyond is refused when the grid is built."""
+    with pytest.raises(ValidationError, match="5000 habitants") as caught:
+        attrs.evolve(CDG79_2025, strata=(*CDG79_2025.strata[:-1], Stratum(2_001, 5_000, "300")))
+    assert caught.value.rule == "TAR-1"

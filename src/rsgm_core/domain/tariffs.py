@@ -35,7 +35,7 @@ from rsgm_core.domain.catalogue import (
 )
 from rsgm_core.domain.money import CENT, round_money, to_money
 from rsgm_core.domain.profile import outside_territory
-from rsgm_core.domain.territory import Commune
+from rsgm_core.domain.territory import SGM_THRESHOLD, Commune
 from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
 
 __all__ = [
@@ -182,6 +182,14 @@ class TariffGrid:
         where = f"grille {self.cdg} {self.exercise}"
         if not self.strata:
             raise ValidationError(f"{where} sans strate", rule="TAR-1", value=self.strata)
+        if self.strata[-1].high > SGM_THRESHOLD:
+            raise ValidationError(
+                f"{where} : la dernière strate va jusqu'à {self.strata[-1].high} habitants ; le "
+                f"pack s'adresse aux communes de {SGM_THRESHOLD} habitants au plus (TER-3) : au-"
+                "delà, une commune n'est pas éligible",
+                rule="TAR-1",
+                value=self.strata[-1].high,
+            )
         if self.strata[0].low != 0:
             raise ValidationError(
                 f"{where} : trou de 0 à {self.strata[0].low - 1} habitants (la première strate "
