@@ -141,6 +141,12 @@ def _profile_text(args: argparse.Namespace, departements: tuple[str, ...], datab
     if args.cdg:
         block = identity_block(short_name=args.cdg, name=args.nom)
         example = re.sub(r"(?ms)^\[cdg\]\n.*?(?=^\[)", lambda _: block + "\n", example, count=1)
+        # another CDG's board never adopted these grids: the decision is the new CDG's to name
+        example = re.sub(
+            r'(?m)^adopte_par = ".*"$',
+            lambda _: 'adopte_par = ""  # la délibération de votre conseil d\'administration',
+            example,
+        )
     elif args.nom:
         example = re.sub(r'(?m)^nom = ".*"$', lambda _: f"nom = {_quoted(args.nom)}", example)
     if departements:
