@@ -167,6 +167,8 @@ def test_cdg77_end_to_end_from_its_own_profile_TER_3_TER_7_CHA_2(
     assert {"sophie.lefevre@acheres-la-foret.fr", "thomas.girard@amillis.fr",
             "nadia.benali@amponville.fr", "lea.blanc@andrezel.fr"} <= set(invited)  # fmt: skip
     assert "marc.noel@bourron-marlotte.fr" not in invited  # outside CDG 77's target public
+    assert "paul.morel@annet-sur-marne.fr" not in invited  # 3,408: a member, not the target
+    assert "marie.durand@cdg77.fr" not in invited  # CDG staff organise
 
     out = rsgm("report", "annual", "--year", str(dt.date.today().year), "--format", "md")
     assert "du réseau des SGM — CDG 77 (Seine-et-Marne)" in out.splitlines()[0]

@@ -57,7 +57,7 @@ def seine_et_marne(cdg77: App) -> tuple[App, dict[str, str]]:
     cdg77.census.import_(NEW_VINTAGE, ["77"])
     people = {
         "member_large": person(cdg77, "Anne", LARGE, "actif"),  # a member stays a member
-        "member_unplaced": person(cdg77, "Bruno", None, "actif"),  # CDG staff, no position
+        "member_unplaced": person(cdg77, "Bruno", None, "actif"),  # a member, no position yet
         "prospect_small": person(cdg77, "Chloé", SMALL),
         "invited_small": person(cdg77, "David", SMALLER, "invite"),
         "prospect_middle": person(cdg77, "Emma", MIDDLE),
@@ -97,10 +97,11 @@ def test_invitations_reach_every_sgm_of_the_target_public_MEM_14_TER_3(
     app, _ = seine_et_marne
     event_id = plan(app)  # every SGM of the scope, by default
     assert app.events.get(event_id).event.audience is EventAudience.SCOPE
-    # Members, and prospects or invited SGMs of communes under 2,000 (CDG 77's target public);
-    # not Bourron-Marlotte (2,774, legal scope only), not Avon's agent, not the one who opted
-    # out, not the one who left, never hors ressort (TER-7).
-    assert invited(app, event_id) == {"anne", "bruno", "chloé", "david"}
+    # The SGMs of communes under 2,000 (CDG 77's target public), members or not, and a member
+    # with no position yet; not Avon's (13,651), member or not, nor Bourron-Marlotte's (2,774,
+    # legal scope only), not the one who opted out, not the one who left, never hors ressort
+    # (TER-7).
+    assert invited(app, event_id) == {"bruno", "chloé", "david"}
 
 
 def test_the_target_public_is_the_cdg_s_own_TER_3(url: str, rsgm_clock: Clock) -> None:
@@ -194,7 +195,7 @@ def test_reminders_leave_out_who_opted_out_since_MEM_14(
     event_id = plan(app)
     app.event_mail.send_invitations(event_id)
     app.members.opt_out_of_invitations(people["prospect_small"])
-    assert app.event_mail.send_reminders(event_id) == 3  # Anne, Bruno, David
+    assert app.event_mail.send_reminders(event_id) == 2  # Bruno, David
     assert app.members.get(people["prospect_small"]).invitations_opt_out
     app.members.opt_out_of_invitations(people["prospect_small"], opted_out=False)
     assert not app.members.get(people["prospect_small"]).invitations_opt_out
@@ -323,3 +324,11 @@ def test_a_certificate_needs_who_signs_it_EVT_6(cdg77: App) -> None:
         certificate_identity(unsigned)
     assert "[cdg]" in str(caught.value)
     assert certificate_identity(cdg77.settings.cdg) is cdg77.settings.cdg
+
+
+def test_cdg_staff_organise_and_are_not_invited_MEM_14(
+    seine_et_marne: tuple[App, dict[str, str]],
+) -> None:
+    app, people = seine_et_marne
+    app.access.add_staff(people["member_unplaced"], administrator=True)  # Bruno joins the CDG
+    assert "bruno" not in invited(app, plan(app))

@@ -2,8 +2,8 @@
 caller's unit of work.
 
 The network reaches every SGM of the territory, not only its members (MEM-14): an event open to
-the scope is sent to the active members and to every person, at any step of the lifecycle but
-departed, who holds a position in a commune of the CDG's *target public* (communes of fewer than
+the scope is sent to every person, member or not, at any step of the lifecycle but departed, who
+holds a position in a commune of the CDG's *target public* (communes of fewer than
 ``settings.policies.target_below`` inhabitants, TER-3; CDG 77: 2,000) and has not opted out.
 Registering follows the legal scope (fewer than 3,500 inhabitants). A commune *hors ressort*
 (TER-7) is never invited. The population of a commune for a year is the one function the other
@@ -85,10 +85,13 @@ def in_legal_scope(deps: Deps, uow: UnitOfWork, member: Member, *, on: dt.date) 
 
 
 def invitees(deps: Deps, uow: UnitOfWork, event: Event, *, on: dt.date) -> list[Member]:
-    """MEM-14: who the invitation to ``event`` goes to, by name. The active members (as before;
-    for a community network, those holding a post in one of its communes); for an event open to
-    the scope or to guests, also every SGM of the target public (TER-3) at any step but departed.
-    Nobody who opted out or was erased; nobody whose only positions are *hors ressort* (TER-7)."""
+    """MEM-14: who the invitation to ``event`` goes to, by name. For an event open to the scope
+    or to guests: every person holding a position in a commune of the CDG's target public
+    (TER-3), member or not, at any step but departed. For a members-only event: the active
+    members holding a position in the territory. An active member with no position yet is
+    invited; CDG staff organise rather than get invited. For a community network, only its
+    communes. Nobody who opted out or was erased; nobody whose positions are all *hors ressort*
+    (TER-7)."""
     reachable = [
         m
         for m in uow.members.list()
@@ -112,16 +115,24 @@ def invitees(deps: Deps, uow: UnitOfWork, event: Event, *, on: dt.date) -> list[
         population = populations.of(p.commune)
         return population is not None and policies.in_target(population)
 
+    staff = {s.member_id for s in uow.cdg_staff.list()}
     chosen = []
+    open_to_scope = event.audience is not EventAudience.MEMBERS
     for member in reachable:
         mine = by_member.get(member.id, [])
         ours = [p for p in mine if _in_ressort(deps, communes.get(p.commune))]
         if network_communes is not None:  # a community network: its communes' holders only
             ours = [p for p in ours if p.commune in network_communes]
-        # An active member with no position (CDG staff, a newcomer) is invited as before.
-        unplaced = not mine and network_communes is None
-        is_member = member.lifecycle is Lifecycle.ACTIVE and bool(ours or unplaced)
-        open_to_scope = event.audience is not EventAudience.MEMBERS
-        if is_member or (open_to_scope and any(in_target(p) for p in ours)):
+        # A member with no position yet (a newcomer) is invited; CDG staff organise.
+        unplaced = (
+            member.lifecycle is Lifecycle.ACTIVE
+            and not mine
+            and network_communes is None
+            and member.id not in staff
+        )
+        if open_to_scope:  # the SGMs of the target public, members or not (MEM-14, TER-3)
+            if unplaced or any(in_target(p) for p in ours):
+                chosen.append(member)
+        elif unplaced or (member.lifecycle is Lifecycle.ACTIVE and ours):
             chosen.append(member)
     return sorted(chosen, key=lambda m: (m.last_name, m.first_name, m.id))
