@@ -103,6 +103,20 @@ def test_indicators_and_report_by_department_TER_7_IND_1_IND_2(cig: App, census_
     with pytest.raises(ValidationError) as outside:
         cig.indicators.compute(period=Period.year(YEAR), departement="77")
     assert outside.value.rule == "TER-7"
+
+
+def test_the_whole_report_names_every_departmental_network_TER_7_IND_2(
+    cig: App, census_data: Path
+) -> None:
+    cig.census.import_(NEW_VINTAGE)
+    for code, name in (("95", "Val-d'Oise"), ("78", "Yvelines"), ("91", "Essonne")):
+        cig.network.create_departmental_network(f"Réseau des SGM ({name})", departement=code)
+    whole = cig.indicators.annual_report(year=YEAR)
+    assert whole.network == (
+        "Réseau des SGM (Yvelines) ; Réseau des SGM (Essonne) ; Réseau des SGM (Val-d'Oise)"
+    )
+    one = cig.indicators.annual_report(year=YEAR, departement="91")
+    assert one.network == "Réseau des SGM (Essonne)"
     with pytest.raises(ValidationError, match="pas les deux"):
         cig.indicators.annual_report(year=YEAR, scope="epci:200055655", departement="95")
 

@@ -54,8 +54,11 @@ def _annual_report(service: IndicatorService, year: int, scope: Scope | str | No
     codes = [only] if only else [c for c in territory if not outside_territory(c, territory)]
     identity = deps.settings.cdg
     target = deps.settings.policies.target_below
-    departmental = next((n for n in networks if n.epci is None), None)
-    charter = departmental.charter if departmental else None
+    # A CDG keeping a network per department (TER-7) reports on all of them unless one is asked.
+    departmentals = sorted(
+        (n for n in networks if n.epci is None), key=lambda n: n.departement or ""
+    )
+    charter = next((n.charter for n in departmentals if n.charter), None)
     organisation = []
     for role in REPORT_ROLES:
         held = [
@@ -69,11 +72,11 @@ def _annual_report(service: IndicatorService, year: int, scope: Scope | str | No
         year=year,
         generated_on=deps.today(),
         indicators=indicators,
-        title=departmental.name if departmental else None,
+        title=" ; ".join(n.name for n in departmentals) or None,
         cdg=identity.short_name if identity else None,
         departements=[dep_names.get(code, code) for code in codes],
         target_below=target if target < SMALL_COMMUNE else None,
-        created_on=departmental.created_on if departmental else None,
+        created_on=min((n.created_on for n in departmentals if n.created_on), default=None),
         purpose=charter.purpose if charter else None,
         charter_scope=charter.scope if charter else None,
         community_networks=sum(1 for n in networks if n.epci is not None),
