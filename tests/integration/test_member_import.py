@@ -245,3 +245,18 @@ def test_xlsx_needs_its_extra(
     path.write_bytes(b"PK")
     with pytest.raises(MissingExtraError, match=r"rsgm_core\[xlsx\]"):
         census_app.members.import_members(path)
+
+
+def test_an_agent_hors_ressort_is_imported_and_flagged_TER_7(cdg77: App, tmp_path: Path) -> None:
+    from tests.conftest import NEW_VINTAGE
+
+    cdg77.census.import_(NEW_VINTAGE, ["77"])  # and Roissy's Val-d'Oise communes, hors ressort
+    rows = [
+        ["Sophie", "Lefèvre", "sophie.lefevre@example.org", "", "77001", "sgm", "1", "titulaire", "", ""],
+        ["Hugo", "Roux", "hugo.roux@example.org", "", "95212", "sgm", "1", "titulaire", "", ""],
+    ]  # fmt: skip
+    report = cdg77.members.import_members(write_csv(tmp_path / "agents.csv", rows))
+    assert report.ok and report.written and report.positions == 2
+    [flagged] = report.flagged
+    assert flagged.line == 3 and "hors du ressort du CDG" in flagged.notes[0]
+    assert "[TER-7]" in flagged.notes[0]

@@ -33,6 +33,7 @@ from rsgm_core.domain.members import (
     validate_email,
     work_time_total,
 )
+from rsgm_core.domain.profile import outside_territory
 from rsgm_core.errors import MissingExtraError, RsgmError, SourceDataError
 from rsgm_core.services.members import _add_member, _add_position, enum_of, new_id
 
@@ -203,6 +204,13 @@ class MemberImport:
                     "phone": phone, "helper": helper, "arrival": arrival, "positions": [],
                     "expertises": set(), "software": set(),
                 }  # fmt: skip
+            if commune is not None and outside_territory(
+                commune.departement, self.deps.settings.departements
+            ):
+                notes.append(
+                    f"commune {commune.name} ({commune.departement}) hors du ressort du CDG : "
+                    "le poste est enregistré mais ni invité ni facturé [TER-7]"
+                )
             if person is not None and not problems:
                 if position is not None:
                     person["positions"].append(position)
