@@ -111,13 +111,20 @@ def parse_profile(text: str, *, folder: Path, name: str, source: Path | None = N
     reader.build("regional.fuseau", lambda: Settings(timezone=timezone))
     base = reader.table(data.get("base", {}), "base", ("url",))
     database = reader.get(base, "base", "url", str, None)
-    if database and "://" not in database:
-        database = f"sqlite:///{(folder / database).resolve()}"
+    if database:
+        database = _database_url(database, folder)
     plugins = _plugins(reader, data)
     grids = tuple(
         _grid(reader, entry, f"tarifs[{index}]", cdg)
         for index, entry in enumerate(reader.get(data, "", "tarifs", list, []))
     )
+    for index, grid in enumerate(grids):  # TAR-2: one grid per exercise, refused where written
+        if any(other.exercise == grid.exercise for other in grids[:index]):
+            raise reader.fail(
+                f"tarifs[{index}].exercice",
+                f"deuxième grille pour l'exercice {grid.exercise} : une seule grille par exercice",
+                grid.exercise,
+            )
     return reader.build(
         "territoire.departements",
         lambda: Settings(
@@ -157,6 +164,27 @@ def _departements(reader: _Reader, territory: Mapping[str, Any]) -> list[str]:
     return departements
 
 
+def _code_from(short_name: str) -> str:
+    """``CDG 77`` → ``cdg77``, ``CIG Grande Couronne`` → ``ciggrandecouronne``."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", short_name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9_-]", "", plain.lower())
+
+
+def _database_url(value: str, folder: Path) -> str:
+    """``[base] url``: a bare path or a relative ``sqlite:///`` path starts from the profile's
+    folder, not from wherever the command happens to run."""
+    if "://" not in value:
+        return f"sqlite:///{(folder / value).resolve()}"
+    prefix = "sqlite:///"
+    if value.startswith(prefix) and not value.startswith(prefix + "/"):
+        path, mark, query = value[len(prefix) :].partition("?")
+        if path and path != ":memory:":
+            return f"{prefix}{(folder / path).resolve()}{mark}{query}"
+    return value
+
+
 def _identity(reader: _Reader, data: Any) -> CdgIdentity:
     keys = ("nom", "nom_court", "code", "lieu", "signataire", "qualite_signataire", "adresse",
             "siret", "courriel", "logo", "signature")  # fmt: skip
@@ -165,7 +193,14 @@ def _identity(reader: _Reader, data: Any) -> CdgIdentity:
         if isinstance(table.get(key), str) and not table[key].strip():
             raise reader.fail(f"cdg.{key}", "texte vide : écrivez la valeur ou retirez la clé", "")
     short_name = reader.get(table, "cdg", "nom_court", str)
-    code = reader.get(table, "cdg", "code", str, "".join(short_name.lower().split()))
+    code = reader.get(table, "cdg", "code", str, _code_from(short_name))
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", code):
+        raise reader.fail(
+            "cdg.code",
+            f"code {code!r} invalide : des minuscules sans accent, des chiffres, « - » ou « _ », "
+            "sans espace (par exemple « cdg77 »)",
+            code,
+        )
     return reader.build(
         "cdg",
         lambda: CdgIdentity(

@@ -564,3 +564,32 @@ def test_precedence_config_then_environment_then_current_folder(
     monkeypatch.setenv("RSGM_DB", str(tmp_path / "from-env.db"))  # $RSGM_DB before [base] url
     assert database("--config", "cli.toml") == str(tmp_path / "from-env.db")
     assert database("--db", str(tmp_path / "flag.db")) == str(tmp_path / "flag.db")
+
+
+def test_two_grids_for_one_exercise_are_refused_where_written_TAR_2() -> None:
+    one = grid(GOOD).removeprefix(CDG)
+    with pytest.raises(ConfigurationError) as caught:
+        Settings.from_toml(CDG + one + one)
+    assert "tarifs[1].exercice" in caught.value.message
+    assert "une seule grille par exercice" in caught.value.message
+
+
+@pytest.mark.parametrize("code", ["CDG 77!", "cdg 77", "Cdg77", "cdg.77"])
+def test_a_cdg_code_is_plain_lowercase(code: str) -> None:
+    with pytest.raises(ConfigurationError, match=r"cdg\.code") as caught:
+        Settings.from_toml(f'{CDG}code = "{code}"\n')
+    assert repr(code) in caught.value.message
+
+
+def test_the_code_derived_from_the_short_name_is_plain() -> None:
+    text = '[cdg]\nnom = "CIG"\nnom_court = "CIG Grande Couronne (Île-de-France)"\n'
+    assert Settings.from_toml(text).cdg_code == "ciggrandecouronneile-de-france"
+
+
+def test_a_relative_sqlite_url_starts_from_the_profile_s_folder(tmp_path: Path) -> None:
+    for url in ("cdg77.db", "sqlite:///cdg77.db", "sqlite:///cdg77.db?timeout=5"):
+        settings = Settings.from_toml(f'[base]\nurl = "{url}"\n', folder=tmp_path)
+        assert settings.database is not None
+        assert settings.database.startswith(f"sqlite:///{tmp_path.resolve()}/cdg77.db")
+    absolute = Settings.from_toml('[base]\nurl = "sqlite:////srv/cdg77.db"\n', folder=tmp_path)
+    assert absolute.database == "sqlite:////srv/cdg77.db"
