@@ -95,9 +95,9 @@ def parse_profile(text: str, *, folder: Path, name: str, source: Path | None = N
     """The settings a profile's TOML ``text`` describes."""
     reader = _Reader(name, folder)
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text.removeprefix("\ufeff"))  # Windows editors start with a BOM
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigurationError(f"profil {name} : TOML illisible : {exc}", value=name) from None
+        raise ConfigurationError(f"profil {name} : {_toml_error(str(exc))}", value=name) from None
     reader.table(data, "", _SECTIONS)
     cdg = _identity(reader, data["cdg"]) if "cdg" in data else None
     territory = reader.table(data.get("territoire", {}), "territoire",
@@ -162,6 +162,33 @@ def _departements(reader: _Reader, territory: Mapping[str, Any]) -> list[str]:
         if code in departements[:index]:
             raise reader.fail(where, f"département en double : {code!r}", code)
     return departements
+
+
+_TOML_ERRORS = (  # tomllib speaks English; whoever edits a profile reads French
+    (r"Cannot declare \((.*)\) twice", "section ou clé déclarée deux fois : {0}"),
+    (r"Cannot overwrite a value", "clé écrite deux fois"),
+    (r"Invalid value", "valeur illisible (un texte s'écrit entre guillemets)"),
+    (r"Invalid statement", "ligne illisible"),
+    (r"Expected newline or end of document after a statement", "une seule clé par ligne"),
+    (r"Unterminated string", "guillemet fermant manquant"),
+    (r"Invalid initial character for a key part", "nom de clé illisible"),
+    (r"Expected '=' after a key in a key/value pair", "« = » attendu après la clé"),
+)
+
+
+def _toml_error(message: str) -> str:
+    """``Invalid value (at line 3, column 8)`` → ``TOML illisible, ligne 3, colonne 8 : …``."""
+    where = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    text = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
+    for pattern, french in _TOML_ERRORS:
+        if found := re.fullmatch(pattern, text):
+            names = [".".join(re.findall(r"'([^']*)'", group)) for group in found.groups()]
+            text = french.format(*names)
+            break
+    else:
+        text = f"« {text} »"
+    place = f", ligne {where[1]}, colonne {where[2]}" if where else ", en fin de fichier"
+    return f"TOML illisible{place} : {text}"
 
 
 def _code_from(short_name: str) -> str:

@@ -593,3 +593,21 @@ def test_a_relative_sqlite_url_starts_from_the_profile_s_folder(tmp_path: Path) 
         assert settings.database.startswith(f"sqlite:///{tmp_path.resolve()}/cdg77.db")
     absolute = Settings.from_toml('[base]\nurl = "sqlite:////srv/cdg77.db"\n', folder=tmp_path)
     assert absolute.database == "sqlite:////srv/cdg77.db"
+
+
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        ("[cdg]\n[cdg]\n", "ligne 2, colonne 5 : section ou clé déclarée deux fois : cdg"),
+        ("x = \n", "ligne 1, colonne 5 : valeur illisible (un texte s'écrit entre guillemets)"),
+        ('a = "b', "en fin de fichier : guillemet fermant manquant"),
+    ],
+)
+def test_a_toml_error_is_told_in_french_with_its_place(text: str, said: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        Settings.from_toml(text)
+    assert caught.value.message.endswith(f"TOML illisible, {said}")
+
+
+def test_a_profile_saved_with_a_bom_reads() -> None:
+    assert Settings.from_toml('\ufeff[territoire]\ndepartements = ["77"]\n').departements == ("77",)

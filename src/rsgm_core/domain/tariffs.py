@@ -300,8 +300,8 @@ def pick_cdg(grids: Iterable[TariffGrid], configured: str | None = None) -> str:
             value=None,
         )
     raise ValidationError(
-        f"grilles de plusieurs CDG ({', '.join(found)}) : choisissez la vôtre avec "
-        'Settings(plugins={"tariffs": {"cdg": "…"}})',
+        f"grilles de plusieurs CDG ({', '.join(found)}) : nommez le vôtre par la clé code de la "
+        "section [cdg] du profil rsgm.toml",
         rule="TAR-2",
         value=found,
     )
