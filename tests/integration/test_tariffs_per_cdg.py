@@ -218,6 +218,9 @@ def test_the_mandatory_mission_is_never_billed_TAR_8(pack: App, kind: str) -> No
     nothing_written(
         pack, lambda: add(AUBIGNY, kind, 60, on=date(2025, 4, 2), requested_by="x"), "TAR-8"
     )
+    # without convention nor request: still TAR-8 first, never "record its request"
+    error = nothing_written(pack, lambda: add(AUBIGNY, kind, 60, on=date(2025, 4, 2)), "TAR-8")
+    assert "demande" not in error.message
 
 
 # The invoice document (TAR-8).

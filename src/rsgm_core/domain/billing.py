@@ -277,11 +277,11 @@ def bill_interventions(
     used: dict[Trainee, int] = {}
     lines: list[InvoiceLine] = []
     for intervention in sorted(interventions, key=lambda i: (i.on, i.ref, i.insee)):
-        convention = _convention_for(intervention, all_conventions)
         year = intervention.on.year
         grid = grid_for(all_grids, year, cdg=cdg)  # TAR-2: the rates of the intervention's year
         service = grid.service(intervention.kind)
-        _check_billable(service, intervention)
+        _check_billable(service, intervention)  # TAR-8 first: the mandatory mission is free
+        convention = _convention_for(intervention, all_conventions)
         # TAR-6's allowance is the pack's: none without a convention in force.
         included = _included_minutes(intervention, grid, used) if convention else 0
         request = intervention.request
