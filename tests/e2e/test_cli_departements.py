@@ -34,7 +34,7 @@ def test_cig_census_report_and_networks_by_department_TER_7_NET_1_NET_2_IND_2(
     code, out, err = run(capsys, "network", "status", "--config", CONFIG, "--db", db,
                          "--departement", "95")  # fmt: skip
     assert code == 0, err
-    assert "Réseau 95 (departemental, 95)" in out and "Réseau 78" not in out
+    assert "Réseau 95 (départemental, 95)" in out and "Réseau 78" not in out
     assert "Comité de suivi (95) :" in out
     assert "CA Roissy Pays de France : référent communautaire" in out
     code, out, err = run(capsys, "report", "annual", "--config", CONFIG, "--db", db,

@@ -119,7 +119,7 @@ def _status(args: argparse.Namespace) -> int:
         who, holder = leads[n.id].title, leads[n.id].holder
         where = f", {n.departement}" if n.departement else ""
         print(
-            f"  {n.name} ({n.kind.value}{where}) : {who} "
+            f"  {n.name} ({'communautaire' if n.epci else 'départemental'}{where}) : {who} "
             f"{names.get(holder or '', holder or 'à désigner')}"
         )
     print("Alertes de continuité :")

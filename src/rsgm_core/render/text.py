@@ -61,7 +61,7 @@ def print_census_report(report: CensusReport, level: str) -> None:
     groups = report.by_level(level)
     functions = sorted({f for g in groups for f in g.functions})
     headers = (
-        level.upper() if level == "epci" else level,
+        {"epci": "EPCI", "departement": "département"}.get(level, level),
         "nom",
         "communes",
         *strata,
