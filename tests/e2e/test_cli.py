@@ -131,4 +131,4 @@ def test_every_command_prints_its_help(capsys: pytest.CaptureFixture[str]) -> No
         with pytest.raises(SystemExit) as exited:
             main([*path, "--help"])
         assert exited.value.code == 0, path
-        assert capsys.readouterr().out.startswith("usage: rsgm"), path
+        assert capsys.readouterr().out.startswith("usage : rsgm"), path

@@ -12,7 +12,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from rsgm_core.errors import RsgmError
 
@@ -47,13 +47,50 @@ _OS_ERRORS = {
 }
 
 
+_HELP_FR = (
+    ("usage: ", "usage : "),
+    ("positional arguments:", "arguments :"),
+    ("options:", "options :"),
+    ("show this help message and exit", "afficher cette aide et quitter"),
+    ("show program's version number and exit", "afficher la version et quitter"),
+)
+
+
 class FrenchParser(argparse.ArgumentParser):
     """argparse speaks English; animators read French."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for action in self._actions:  # the -h argparse adds itself
+            if action.help and action.help.startswith("show this help"):
+                action.help = "afficher cette aide et quitter"
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        # An option's value is named after the option, in French (--prenom PRENOM), not after
+        # the English attribute it is stored in (FIRST_NAME).
+        takes_value = kwargs.get("action") in (None, "store", "append")
+        if takes_value and "metavar" not in kwargs and "choices" not in kwargs:
+            long = next((a for a in args if a.startswith("--")), None)
+            if long:
+                kwargs["metavar"] = long.lstrip("-").upper().replace("-", "_")
+        return super().add_argument(*args, **kwargs)
+
+    def format_usage(self) -> str:
+        return _french(super().format_usage())
+
+    def format_help(self) -> str:
+        return _french(super().format_help())
 
     def error(self, message: str) -> NoReturn:
         for pattern, replacement in _ARGPARSE_FR:
             message = re.sub(pattern, replacement, message)
         self.exit(EXIT_ERROR, f"{self.prog} : erreur : {message}\n")
+
+
+def _french(text: str) -> str:
+    for english, french in _HELP_FR:
+        text = text.replace(english, french)
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
