@@ -191,7 +191,7 @@ def _toml_error(message: str) -> str:
     return f"TOML illisible{place} : {text}"
 
 
-def _code_from(short_name: str) -> str:
+def cdg_code_from(short_name: str) -> str:
     """``CDG 77`` → ``cdg77``, ``CIG Grande Couronne`` → ``ciggrandecouronne``."""
     import unicodedata
 
@@ -220,7 +220,7 @@ def _identity(reader: _Reader, data: Any) -> CdgIdentity:
         if isinstance(table.get(key), str) and not table[key].strip():
             raise reader.fail(f"cdg.{key}", "texte vide : écrivez la valeur ou retirez la clé", "")
     short_name = reader.get(table, "cdg", "nom_court", str)
-    code = reader.get(table, "cdg", "code", str, _code_from(short_name))
+    code = reader.get(table, "cdg", "code", str, cdg_code_from(short_name))
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", code):
         raise reader.fail(
             "cdg.code",

@@ -197,3 +197,14 @@ def test_a_missing_input_file_is_told_in_french(
     code, out, err = run(capsys, "charter", "publish", "--titre", "Charte", "--texte", "absent.md")
     assert (code, out) == (2, "")
     assert err == "rsgm : erreur : fichier ou dossier introuvable : absent.md\n"
+
+
+def test_a_short_name_with_accents_gives_a_plain_code(
+    here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "init", "--cdg", "CDG Côte-d'Or", "--departements", "21",
+                       "--administrateur", "paul.roy@cdg21.fr")  # fmt: skip
+    assert code == 0, err
+    settings = Settings.from_file(here / "rsgm.toml")
+    assert settings.cdg is not None and settings.cdg.code == "cdgcote-dor"
+    assert settings.cdg.short_name == "CDG Côte-d'Or"

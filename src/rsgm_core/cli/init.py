@@ -13,7 +13,7 @@ from typing import Any
 
 from rsgm_core.cli.common import ENV_CONFIG
 from rsgm_core.errors import ConflictError, ValidationError
-from rsgm_core.profile_file import PROFILE_NAME, example_profile, parse_profile
+from rsgm_core.profile_file import PROFILE_NAME, cdg_code_from, example_profile, parse_profile
 
 __all__ = ["register"]
 
@@ -184,7 +184,7 @@ def new_profile(
 
 def identity_block(*, short_name: str, name: str | None) -> str:
     """The ``[cdg]`` section of a new profile: names given, the rest commented."""
-    code = "".join(short_name.lower().split())
+    code = cdg_code_from(short_name)
     return f"""[cdg]
 # Le nom complet du CDG, sur les attestations, le rapport annuel et les factures.
 nom = {_quoted(name or short_name)}
