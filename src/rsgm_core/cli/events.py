@@ -19,7 +19,7 @@ from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.domain.events import EventAudience, EventFormat, EventKind, SessionPlan
 from rsgm_core.domain.indicators import Period
 from rsgm_core.errors import NotFoundError, ValidationError
-from rsgm_core.render.formatting import format_date, format_money, format_percent
+from rsgm_core.render.formatting import format_date, format_money, format_number, format_percent
 
 
 def register(commands: Any) -> None:
@@ -160,6 +160,9 @@ def _plan(args: argparse.Namespace) -> int:
             f"  séance {s.id} : {s.date.isoformat()} {s.place}, inscriptions jusqu'au {s.deadline.isoformat()}"
         )
     print(f"public : {planned.event.audience.label}")
+    if planned.event.audience is not EventAudience.MEMBERS:  # MEM-14, TER-3
+        target = format_number(app.settings.policies.target_below, app.settings.locale)
+        print(f"invitations : les SGM des communes de moins de {target} habitants (public cible)")
     if planned.check.late:
         print(f"attention : invitation attendue le {planned.check.invitation_due.isoformat()}, "
               "moins d'un mois de préavis (EVT-3) ; l'événement est signalé")  # fmt: skip
