@@ -35,6 +35,7 @@ __all__ = [
     "SeatKind",
     "check_committee_departement",
     "check_departmental",
+    "check_in_territory",
     "check_referent_network",
     "committee_report",
     "home_departement",
@@ -246,6 +247,11 @@ def check_committee_departement(
             rule="TER-7",
             value=departement,
         )
+    return check_in_territory(departement, territory)
+
+
+def check_in_territory(departement: str, territory: Sequence[str]) -> str:
+    """TER-7: ``departement`` is one of the CDG's (any, for a CDG with no territory yet)."""
     if territory and departement not in territory:
         raise ValidationError(
             f"le département {departement} n'est pas dans le territoire du CDG "

@@ -25,7 +25,13 @@ from rsgm_core.render.exports import neutralise
 from rsgm_core.render.formatting import format_date, format_money
 from rsgm_core.render.text import print_table
 
-__all__ = ["CSV_HEADERS", "invoice_lines_csv", "invoice_lines_json", "print_invoice_documents"]
+__all__ = [
+    "CSV_HEADERS",
+    "invoice_lines_csv",
+    "invoice_lines_json",
+    "print_invoice_documents",
+    "print_invoice_lines",
+]
 
 CSV_HEADERS = (
     "Code INSEE",
@@ -145,12 +151,17 @@ def print_invoice_documents(
         siret = invoice.siret or "inconnu"
         sgc = invoice.sgc or "inconnu"
         print(f"SIRET de la commune : {siret} ; service de gestion comptable : {sgc}")
-        rows = [
-            (format_date(li.on, format="short"), li.label, li.article,
-             "" if li.minutes is None else f"{li.minutes} min", format_money(li.amount))
-            for li in invoice.lines
-        ]  # fmt: skip
-        print_table(("date", "prestation", "article", "durée", "montant"), rows, numeric={3, 4})
-        print(f"total : {format_money(invoice.total)}\n")
+        print_invoice_lines(invoice)
     total = sum((i.total for i in invoices), start=Decimal(0))
     print(f"{len(invoices)} facture(s) pour {year}, total {format_money(total)}")
+
+
+def print_invoice_lines(invoice: Invoice) -> None:
+    """One invoice's lines as a table, then its total."""
+    rows = [
+        (format_date(li.on, format="short"), li.label, li.article,
+         "" if li.minutes is None else f"{li.minutes} min", format_money(li.amount))
+        for li in invoice.lines
+    ]  # fmt: skip
+    print_table(("date", "prestation", "article", "durée", "montant"), rows, numeric={3, 4})
+    print(f"total : {format_money(invoice.total)}\n")

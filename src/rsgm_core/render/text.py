@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
-from rsgm_core.render.formatting import format_date, format_money, format_number
+from rsgm_core.render.formatting import format_money, format_number
 
 if TYPE_CHECKING:
     from rsgm_core.domain.billing import Invoice
@@ -107,20 +107,14 @@ def print_invoices(
     With ``issuer``, each invoice is printed as a document, under the CDG's name, address and
     SIRET and with the commune's SIRET and SGC (TAR-8,
     :func:`rsgm_core.render.invoices.print_invoice_documents`)."""
-    if issuer is not None:
-        from rsgm_core.render.invoices import print_invoice_documents
+    from rsgm_core.render.invoices import print_invoice_documents, print_invoice_lines
 
+    if issuer is not None:
         print_invoice_documents(invoices, names, year, issuer=issuer)
         return
     for invoice in invoices:
         print(f"Facture {year} — {names.get(invoice.insee, '')} ({invoice.insee})")
-        rows = [
-            (format_date(li.on, format="short"), li.label, li.article,
-             "" if li.minutes is None else f"{li.minutes} min", format_money(li.amount))
-            for li in invoice.lines
-        ]  # fmt: skip
-        print_table(("date", "prestation", "article", "durée", "montant"), rows, numeric={3, 4})
-        print(f"total : {format_money(invoice.total)}\n")
+        print_invoice_lines(invoice)
     total = sum((i.total for i in invoices), start=0)
     print(f"{len(invoices)} facture(s) pour {year}, total {format_money(total)}")
 

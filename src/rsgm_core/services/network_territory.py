@@ -10,10 +10,11 @@ from rsgm_core.domain.governance import (
     Network,
     NetworkKind,
     check_committee_departement,
+    check_in_territory,
     home_departement,
 )
 from rsgm_core.domain.territory import CommuneStatus
-from rsgm_core.errors import RuleViolation, ValidationError
+from rsgm_core.errors import RuleViolation
 from rsgm_core.services.census import territory_of
 
 if TYPE_CHECKING:
@@ -93,12 +94,4 @@ def committee_departement(
 
 def check_departement_filter(deps: Deps, uow: UnitOfWork, departement: str) -> str:
     """A ``departement=`` filter names a department of the CDG (TER-7)."""
-    territory = territory_of(deps, uow)
-    if territory and departement not in territory:
-        raise ValidationError(
-            f"le département {departement} n'est pas dans le territoire du CDG "
-            f"({', '.join(territory)})",
-            rule="TER-7",
-            value=departement,
-        )
-    return departement
+    return check_in_territory(departement, territory_of(deps, uow))
