@@ -91,6 +91,10 @@ if TYPE_CHECKING:
         DelegatedCommune,
         ImportResult,
     )
+    from rsgm_core.domain.census_conflicts import (
+        CensusConflict,
+        ConflictKind,
+    )
     from rsgm_core.domain.census_report import (
         Agent,
         CensusReport,
@@ -323,6 +327,8 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "CensusConflict": "rsgm_core.domain.census_conflicts",
+    "ConflictKind": "rsgm_core.domain.census_conflicts",
     "CatalogueColumn": "rsgm_core.domain.tariffs",
     "MANDATORY_MISSION": "rsgm_core.domain.tariffs",
     "Deliberation": "rsgm_core.domain.conventions",
@@ -570,6 +576,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "CdgIdentity",
     "CdgStaff",
     "CensusChanges",
+    "CensusConflict",
     "CensusImport",
     "CensusReport",
     "CensusSnapshot",
@@ -593,6 +600,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "CommuneStatus",
     "ConfigurationError",
     "ConflictError",
+    "ConflictKind",
     "Consent",
     "ConsentScope",
     "Convention",

@@ -33,6 +33,7 @@ from rsgm_core.domain.advice import AdviceRequest
 from rsgm_core.domain.animation import Newsletter, RecurringSeries, Survey, SurveyAnswer
 from rsgm_core.domain.billing import Intervention, Trainee
 from rsgm_core.domain.census import CensusImport, MetaEntry
+from rsgm_core.domain.census_conflicts import CensusConflict
 from rsgm_core.domain.charters import CharterVersion, Signature
 from rsgm_core.domain.conventions import Convention
 from rsgm_core.domain.directory import Consent, DirectoryFact
@@ -304,6 +305,7 @@ class UnitOfWork(abc.ABC):
     resource_attachments: Repository[Attachment]
     resource_followers: Repository[Follower]
     advice_requests: Repository[AdviceRequest]
+    census_conflicts: Repository[CensusConflict]
 
     #: Observers to call once the transaction has committed (never on rollback).
     after_commit: list[Callable[[], object]]
@@ -361,10 +363,16 @@ class UnitOfWork(abc.ABC):
             f"{type(self).__name__} : implémentez _build_repository ({collection.name})"
         )
 
-    def reassign_commune(self, old: str, new: str) -> dict[str, int]:
-        """TER-5: move everything attached to commune ``old`` to ``new``; counts per collection."""
+    def reassign_commune(self, old: str, new: str, *, skip: Iterable[str] = ()) -> dict[str, int]:
+        """TER-5: move everything attached to commune ``old`` to ``new``; counts per collection.
+
+        ``skip`` names collections left untouched, for the caller to move itself (the records
+        that exist once per commune, :mod:`rsgm_core.services.census_conflicts`)."""
         moved: dict[str, int] = {}
+        skipped = frozenset(skip)
         for collection in _COMMUNE_HOLDERS:
+            if collection.name in skipped:
+                continue
             repo = self.repository(collection.name)
             for field in collection.commune_refs:
                 count = repo.reassign(field, old, new)

@@ -31,6 +31,7 @@ from rsgm_core.domain.advice import AdviceRequest
 from rsgm_core.domain.animation import Newsletter, RecurringSeries, Survey, SurveyAnswer
 from rsgm_core.domain.billing import Intervention, Trainee
 from rsgm_core.domain.census import CensusImport, MetaEntry
+from rsgm_core.domain.census_conflicts import CensusConflict
 from rsgm_core.domain.charters import CharterVersion, Signature
 from rsgm_core.domain.conventions import Convention
 from rsgm_core.domain.directory import Consent, DirectoryFact
@@ -457,6 +458,15 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         "id",
         commune_refs=("commune",),
         label="demande de conseil",
+        indexes=("commune",),
+    ),
+    # Records a merge brought twice onto one commune (migration 16, TER-5). No ``commune_refs``:
+    # a conflict names the commune it was found on and the former commune, as they were.
+    Collection(
+        "census_conflicts",
+        CensusConflict,
+        "id",
+        label="conflit de fusion",
         indexes=("commune",),
     ),
 )

@@ -1,4 +1,4 @@
-"""``rsgm census import|diff|report`` (TER-1..TER-6)."""
+"""``rsgm census import|diff|report|conflicts`` (TER-1..TER-6)."""
 
 from __future__ import annotations
 
@@ -42,6 +42,14 @@ def register(commands: Any) -> None:
     )
     report.add_argument("--format", choices=("table", "csv", "json"), default="table")
     report.add_argument("--level", choices=LEVELS, default="epci", help="regroupement du tableau")
+
+    conflicts = add_action(
+        actions,
+        "conflicts",
+        "mairies, adhésions et conventions en double après une fusion, à résoudre (TER-5)",
+        _conflicts,
+    )
+    conflicts.add_argument("--commune", metavar="CODE", help="limiter à ce successeur")
 
 
 def _source_options(parser: argparse.ArgumentParser) -> None:
@@ -92,6 +100,25 @@ def _import(args: argparse.Namespace) -> int:
     for old, moved in result.moved.items():
         detail = ", ".join(f"{n} {name}" for name, n in moved.items())
         print(f"  rattachements déplacés de {old} vers {result.changes.successors[old]} : {detail}")
+    if result.conflicts:  # TER-5: kept aside, listed by « rsgm census conflicts »
+        print(
+            f"{len(result.conflicts)} enregistrement(s) en double après fusion, gardé(s) à part "
+            "(rsgm census conflicts) :"
+        )
+        for conflict in result.conflicts:
+            print(f"  {conflict.describe()}")
+    return 0
+
+
+def _conflicts(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        found = app.census.list_conflicts(commune=args.commune)
+    if not found:
+        print("aucun enregistrement en double après fusion")
+        return 0
+    print(f"{len(found)} enregistrement(s) en double après fusion, à résoudre :")
+    for conflict in found:
+        print(f"  {conflict.describe()}")
     return 0
 
 

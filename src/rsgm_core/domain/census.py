@@ -17,6 +17,7 @@ from typing import Protocol
 
 import attrs
 
+from rsgm_core.domain.census_conflicts import CensusConflict
 from rsgm_core.domain.territory import (
     SGM_THRESHOLD,
     Arrondissement,
@@ -216,6 +217,13 @@ class ImportResult:
     # EPCIs, counted apart), communes_deleguees, epcis, populations
     counts: dict[str, int]
     moved: dict[str, dict[str, int]]  # old code -> {collection: records moved to the successor}
+    #: TER-5: the records a merge brought twice onto one successor, kept aside on their former
+    #: commune for an animator to resolve (one per record).
+    conflicts: tuple[CensusConflict, ...] = ()
+
+    def lines(self) -> list[str]:
+        """The report: one line per change, then one per conflict to resolve."""
+        return self.changes.lines() + [c.describe() for c in self.conflicts]
 
 
 def check_not_older(imports: Iterable[CensusImport], vintage: CensusVintage) -> None:
@@ -287,9 +295,12 @@ def diff(
                     )
                 )
 
+    renumbered = {c.successor for c in changes if c.kind is ChangeKind.CODE_CHANGED}
     for code, new in actual.items():
         previous = known.get(code)
         if previous is None:
+            if code in renumbered:  # a code change is one line, on the old code (TER-5 b)
+                continue
             changes.append(Change(ChangeKind.NEW, code, new.name, "absente du millésime précédent"))
         elif (
             previous.status in (CommuneStatus.DELEGUEE, CommuneStatus.ASSOCIEE)

@@ -24,6 +24,7 @@ from rsgm_core.domain.census import (
     check_not_older,
     diff,
 )
+from rsgm_core.domain.census_conflicts import CensusConflict
 from rsgm_core.domain.census_report import CensusReport, build_report
 from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.territory import (
@@ -34,6 +35,7 @@ from rsgm_core.domain.territory import (
     validate_departement_code,
 )
 from rsgm_core.errors import NotFoundError, ValidationError
+from rsgm_core.services.census_conflicts import list_conflicts, move_to_successors
 from rsgm_core.services.deps import Deps
 
 if TYPE_CHECKING:
@@ -191,6 +193,13 @@ class CensusService:
         """TER-7: is ``commune`` outside the CDG's territory (its EPCI straddles the border)?"""
         with self.deps.read() as uow:
             return outside_territory(commune.departement, territory_of(self.deps, uow))
+
+    def list_conflicts(self, *, commune: str | None = None) -> list[CensusConflict]:
+        """TER-5: the records a merge brought twice onto one commune (a town hall, a membership
+        for a year, a convention in force), kept aside on their former commune for an animator
+        to resolve; of the successor ``commune`` if given."""
+        with self.deps.read() as uow:
+            return list_conflicts(uow, commune=commune)
 
     @deprecated("list_communes(epci=…)")
     def epci_members(self, siren: str) -> list[Commune]:
@@ -364,11 +373,9 @@ def _apply(
         uow.communes.add_all(c for c in batch if c.code not in stored)
         uow.communes.update_all(c for c in batch if c.code in stored and stored[c.code] != c)
         progress("communes", min(start + _BATCH, len(communes)), len(communes))
-    moved = {}
-    for old, new in changes.successors.items():  # TER-5 (a) and (b)
-        counts = uow.reassign_commune(old, new)
-        if counts:
-            moved[old] = counts
+    moved, conflicts = move_to_successors(  # TER-5 (a) and (b)
+        uow, changes.successors, vintage=snapshot.vintage.label, today=now.date()
+    )
     vintage = snapshot.vintage.population_vintage
     _save_populations(uow, snapshot.populations)
     progress("populations", 1, 1)
@@ -398,7 +405,7 @@ def _apply(
         "epcis": len(snapshot.epcis),
         "populations": len(snapshot.populations),
     }
-    return ImportResult(imported, changes, counts, moved)
+    return ImportResult(imported, changes, counts, moved, tuple(conflicts))
 
 
 def _save_populations(uow: UnitOfWork, figures: Iterable[PopulationFigure]) -> None:

@@ -384,6 +384,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE outbox ADD COLUMN resent_by TEXT
         """),
     ),
+    Migration(
+        16,
+        "fusions de communes : mairies, adhésions d'une année et conventions en vigueur en double "
+        "sur le successeur, gardées à part et listées pour un animateur (TER-5)",
+        _ddl("""
+        CREATE TABLE census_conflicts (
+            id TEXT NOT NULL PRIMARY KEY, kind TEXT NOT NULL, commune TEXT NOT NULL,
+            former TEXT NOT NULL, record TEXT NOT NULL, kept TEXT NOT NULL,
+            vintage TEXT NOT NULL, detected_on TEXT NOT NULL, year INTEGER);
+        CREATE INDEX ix_census_conflicts_commune ON census_conflicts (commune)
+        """),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
