@@ -124,7 +124,9 @@ class CensusService:
         with self.deps.transaction() as uow:
             check_not_older(uow.census_imports.list(), snapshot.vintage)
             changes, stored = _diff(uow, snapshot)
-            result = _apply(uow, snapshot, changes, stored, self.deps.now(), progress)
+            result = _apply(
+                uow, snapshot, changes, stored, self.deps.now(), self.deps.today(), progress
+            )
             uow.after_commit.append(
                 functools.partial(
                     self.deps.hooks.on_census_imported, result.changes, result.imported
@@ -330,6 +332,7 @@ def _apply(
     changes: CensusChanges,
     stored_communes: list[Commune],
     now: dt.datetime,
+    today: dt.date,
     progress: Progress,
 ) -> ImportResult:
     codes = tuple(sorted(snapshot.departement_codes))
@@ -374,7 +377,7 @@ def _apply(
         uow.communes.update_all(c for c in batch if c.code in stored and stored[c.code] != c)
         progress("communes", min(start + _BATCH, len(communes)), len(communes))
     moved, conflicts = move_to_successors(  # TER-5 (a) and (b)
-        uow, changes.successors, vintage=snapshot.vintage.label, today=now.date()
+        uow, changes.successors, vintage=snapshot.vintage.label, today=today
     )
     vintage = snapshot.vintage.population_vintage
     _save_populations(uow, snapshot.populations)
