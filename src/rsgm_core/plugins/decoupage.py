@@ -1,10 +1,17 @@
-"""Census source for Etalab's *decoupage-administratif* JSON files.
+"""Census source for Etalab's *decoupage-administratif* JSON files, as the releases are published.
 
-A folder holds ``communes.json``, ``epci.json`` and ``departements.json`` (and optionally
-``arrondissements.json``), each plain or gzipped. The files do not say which vintage they are: the
-reader takes it from the caller when given, else from a ``metadata.json`` beside them (``{"cog_year": 2025, "population_vintage":
-2022, "label": "6.0.0"}``), else from the folder's name when it is a known package version. ``communes.json`` gives the population municipale; ``epci.json`` gives, for each member,
-the totale too (TER-2).
+A release is read as published (TER-1, TER-2): the npm package (``npm pack
+@etalab/decoupage-administratif@6.0.0`` gives ``etalab-decoupage-administratif-6.0.0.tgz``, holding
+``package/package.json`` and ``package/data/*.json``), its extracted folder (``package/data/…``) or a
+flat folder of ``communes.json``, ``epci.json`` and ``departements.json`` (and optionally
+``arrondissements.json``), each plain or gzipped. The vintage is taken from the caller when given,
+else from a ``metadata.json`` beside the files (an override: ``{"cog_year": 2025,
+"population_vintage": 2022, "label": "6.0.0"}``, optionally ``"epci_vintage"``), else from the
+version in ``package.json``, else from the folder's name; a version is looked up in
+:data:`~rsgm_core.plugins.decoupage_releases.RELEASES` (every published release).
+``communes.json`` gives the population municipale; ``epci.json`` gives, for each member, the
+municipale and the totale of the vintage the table says (TER-2). ``ept.json`` (établissements
+publics territoriaux) has no place in the domain yet and is not read.
 
 An EPCI with communes in the departments read is read whole (TER-7): its communes in other
 departments come in the snapshot too (with the records of their departments in
@@ -18,7 +25,6 @@ of Paris, Lyon and Marseille are not communes and are not read either.
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -39,13 +45,14 @@ from rsgm_core.domain.territory import (
 )
 from rsgm_core.errors import RsgmError, SourceDataError, ValidationError
 from rsgm_core.hookspecs import hookimpl
+from rsgm_core.plugins.decoupage_files import ARCHIVES as _ARCHIVES
+from rsgm_core.plugins.decoupage_files import Files as _Files
+from rsgm_core.plugins.decoupage_releases import RELEASES
 
-#: Package versions whose vintage is known (COG year, census reference year of the populations).
+#: Release versions whose vintage is known: every published release (COG year, population vintage).
 KNOWN_VINTAGES: Mapping[str, CensusVintage] = {
-    "4.1.0": CensusVintage(2024, 2021, "4.1.0"),
-    "6.0.0": CensusVintage(2025, 2022, "6.0.0"),
+    v: CensusVintage(r.cog_year, r.population_vintage, v) for v, r in RELEASES.items()
 }
-_FILES = ("communes", "epci", "departements")
 
 
 @hookimpl
@@ -57,7 +64,9 @@ class DecoupageSource:
     name = "decoupage-administratif"
 
     def detect(self, path: Path) -> bool:
-        return path.is_dir() and all(_find(path, stem) for stem in _FILES)
+        if path.is_file():
+            return path.name.endswith(_ARCHIVES)
+        return path.is_dir() and _Files(path).looks_like_release()
 
     def read(
         self,
@@ -65,8 +74,14 @@ class DecoupageSource:
         departements: frozenset[str] | None = None,
         vintage: CensusVintage | None = None,
     ) -> CensusSnapshot:
-        vintage = vintage or _vintage(path)
-        raw_departements = _load(path, "departements")
+        files = _Files(path)
+        files.check()
+        if vintage is None:
+            vintage, epci_vintage = _vintage(files)
+        else:
+            release = RELEASES.get(vintage.label)
+            epci_vintage = release.epci_vintage if release else None
+        raw_departements = files.load("departements")
         known = {d["code"]: d for d in raw_departements if _in_scope(d["code"])}
         wanted = frozenset(known) if departements is None else departements
         for code in sorted(wanted):
@@ -74,23 +89,27 @@ class DecoupageSource:
             if code not in known:
                 raise SourceDataError(
                     f"département inconnu : {code!r}",
-                    source=_name(path, "departements"),
+                    source=files.name("departements"),
                     value=code,
                 )
-        raw_communes = _load(path, "communes")
-        raw_epcis = _load(path, "epci")
-        return _Reader(path, vintage, wanted).build(known, raw_communes, raw_epcis)
+        raw_communes = files.load("communes")
+        raw_epcis = files.load("epci")
+        reader = _Reader(files, vintage, wanted, epci_vintage)
+        return reader.build(known, raw_communes, raw_epcis)
 
 
 class _Reader:
-    def __init__(self, path: Path, vintage: CensusVintage, wanted: frozenset[str]) -> None:
-        self.path = path
+    def __init__(
+        self, files: _Files, vintage: CensusVintage, wanted: frozenset[str], epci: int | None
+    ) -> None:
+        self.files = files
         self.vintage = vintage
+        self.epci_vintage = epci  # None: decided from the data (same vintage, else one older)
         self.wanted = wanted
         self.wanted_prefixes = {code[:2] for code in wanted}  # cheap pre-filter by INSEE prefix
 
     def fail(self, stem: str, message: str, value: Any, rule: str | None = None) -> SourceDataError:
-        return SourceDataError(message, source=_name(self.path, stem), rule=rule, value=value)
+        return SourceDataError(message, source=self.files.name(stem), rule=rule, value=value)
 
     def build(
         self, known: Mapping[str, Any], raw_communes: list[Any], raw_epcis: list[Any]
@@ -114,7 +133,7 @@ class _Reader:
             for code in codes
             if current[code] not in self.wanted
         }
-        previous = self._previous(raw_epcis, outside)
+        previous = self._previous(raw_epcis, outside, raw_communes)
         communes, populations, delegated, former = [], [], [], {}
         for raw in raw_communes:
             kind = raw.get("type")
@@ -126,14 +145,7 @@ class _Reader:
                 if kind == "commune-actuelle":
                     commune = self._commune(raw, epci_of.get(raw["code"]))
                     communes.append(commune)
-                    if "population" in raw:
-                        populations.append(
-                            PopulationFigure(
-                                commune.code, self.vintage.population_vintage, raw["population"]
-                            )
-                        )
-                    if commune.code in previous:
-                        populations.append(previous[commune.code])
+                    populations.extend(self._figures(commune.code, raw, previous))
                     if raw.get("anciensCodes"):
                         former[commune.code] = tuple(raw["anciensCodes"])
                 elif kind in ("commune-deleguee", "commune-associee"):
@@ -153,7 +165,7 @@ class _Reader:
         used = {c.epci for c in communes if c.epci}
         return CensusSnapshot(
             vintage=self.vintage,
-            source=str(self.path),
+            source=str(self.files.path),
             departements=tuple(
                 Departement(code, known[code]["nom"], known[code]["region"])
                 for code in sorted(self.wanted)
@@ -224,30 +236,64 @@ class _Reader:
                 codes.append(code)
         return epci_of, members_of, epcis
 
-    def _previous(self, raw_epcis: Iterable[Any], outside: set[str]) -> dict[str, PopulationFigure]:
-        """The EPCI file's figures (a vintage older, with the totale) of the communes read."""
-        previous: dict[str, PopulationFigure] = {}
+    def _figures(
+        self, code: str, raw: Mapping[str, Any], previous: Mapping[str, PopulationFigure]
+    ) -> list[PopulationFigure]:
+        """communes.json's municipale, and epci.json's municipale and totale (TER-2): one figure
+        when both files carry the same vintage and agree, else one per vintage."""
+        figures = []
+        epci = previous.get(code)
+        if "population" in raw:
+            own = PopulationFigure(code, self.vintage.population_vintage, raw["population"])
+            if epci is not None and epci.vintage == own.vintage:
+                own = epci if epci.municipale == own.municipale else own
+                epci = None
+            figures.append(own)
+        if epci is not None:
+            figures.append(epci)
+        return figures
+
+    def _previous(
+        self, raw_epcis: Iterable[Any], outside: set[str], raw_communes: Iterable[Any]
+    ) -> dict[str, PopulationFigure]:
+        """The EPCI file's figures (municipale and totale) of the communes read, with their vintage."""
+        found: dict[str, tuple[Any, Any]] = {}
         for raw in raw_epcis:
             for member in raw["membres"]:
                 code = member.get("code")
                 if "populationTotale" in member and (
                     code[:2] in self.wanted_prefixes or code in outside
                 ):
-                    try:
-                        previous[code] = PopulationFigure(
-                            code,
-                            self.vintage.population_vintage - 1,
-                            member["populationMunicipale"],
-                            member["populationTotale"],
-                        )
-                    except RsgmError as exc:
-                        raise self.fail("epci", exc.message, exc.value, exc.rule) from exc
+                    found[code] = (member.get("populationMunicipale"), member["populationTotale"])
+        if not found:
+            return {}
+        vintage = self.epci_vintage or self._epci_vintage_from(found, raw_communes)
+        previous: dict[str, PopulationFigure] = {}
+        for code, (municipale, totale) in found.items():
+            try:
+                previous[code] = PopulationFigure(code, vintage, municipale, totale)
+            except RsgmError as exc:
+                raise self.fail("epci", exc.message, exc.value, exc.rule) from exc
         return previous
 
+    def _epci_vintage_from(
+        self, found: Mapping[str, tuple[Any, Any]], raw_communes: Iterable[Any]
+    ) -> int:
+        """A release not in the table: epci.json's figures are of the same vintage as
+        communes.json's when they agree for nearly every commune, else of the vintage before."""
+        own = {
+            c.get("code"): c.get("population")
+            for c in raw_communes
+            if c.get("type") == "commune-actuelle" and c.get("code") in found
+        }
+        same = sum(1 for code, figure in own.items() if found[code][0] == figure)
+        agree = bool(own) and same >= 0.9 * len(own)
+        return self.vintage.population_vintage - (0 if agree else 1)
+
     def _arrondissements(self) -> Iterable[Arrondissement]:
-        if _find(self.path, "arrondissements") is None:
+        if self.files.find("arrondissements") is None:
             return
-        for raw in _load(self.path, "arrondissements"):
+        for raw in self.files.load("arrondissements"):
             if raw.get("departement") in self.wanted:
                 try:
                     yield Arrondissement(raw["code"], raw["nom"], raw["departement"])
@@ -263,55 +309,37 @@ def _in_scope(code: str) -> bool:
     return True
 
 
-def _find(path: Path, stem: str) -> Path | None:
-    for candidate in (path / f"{stem}.json", path / f"{stem}.json.gz"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def _name(path: Path, stem: str) -> str:
-    return str(_find(path, stem) or path / f"{stem}.json")
-
-
-def _load(path: Path, stem: str) -> list[Any]:
-    file = _find(path, stem)
-    if file is None:
-        raise SourceDataError("fichier introuvable", source=str(path / f"{stem}.json"), value=stem)
-    try:
-        if file.suffix == ".gz":
-            with gzip.open(file, "rb") as handle:
-                data = json.loads(handle.read())
-        else:
-            data = json.loads(file.read_bytes())
-    except (OSError, EOFError, ValueError) as exc:  # gzip and json errors, truncation included
-        raise SourceDataError(
-            f"JSON illisible ou tronqué ({exc})", source=str(file), value=file.name
-        ) from exc
-    if not isinstance(data, list):
-        raise SourceDataError(
-            "une liste JSON est attendue", source=str(file), value=type(data).__name__
-        )
-    return data
-
-
-def _vintage(path: Path) -> CensusVintage:
-    meta = path / "metadata.json"
-    if meta.is_file():
+def _vintage(files: _Files) -> tuple[CensusVintage, int | None]:
+    """metadata.json (an override), else the release's version looked up in the table."""
+    meta = files.metadata() if files.members is None else None
+    if meta is not None:
         try:
             data = json.loads(meta.read_text(encoding="utf-8"))
-            return CensusVintage(
+            vintage = CensusVintage(
                 int(data["cog_year"]), int(data["population_vintage"]), str(data["label"])
             )
+            epci = data.get("epci_vintage")
+            release = RELEASES.get(vintage.label)
+            if (
+                epci is None
+                and release is not None
+                and (release.population_vintage == vintage.population_vintage)
+            ):
+                epci = release.epci_vintage
+            return vintage, None if epci is None else int(epci)
         except (ValueError, KeyError, TypeError) as exc:
             raise SourceDataError(
-                f"métadonnées illisibles ({exc})", source=str(meta), value=None
+                f"métadonnées illisibles ({exc})", source=str(meta), rule="TER-2", value=None
             ) from exc
-    if path.name in KNOWN_VINTAGES:
-        return KNOWN_VINTAGES[path.name]
-    raise SourceDataError(
-        "millésime inconnu : ajoutez un metadata.json (cog_year, population_vintage, label) ou "
-        "précisez le millésime",
-        source=str(path),
-        value=path.name,
-    )
+    version = files.version()
+    release = RELEASES.get(version)
+    if release is None:
+        raise SourceDataError(
+            f"millésime inconnu : la version {version!r} n'est pas une publication connue ; "
+            "ajoutez un metadata.json (cog_year, population_vintage, label) ou précisez le "
+            "millésime",
+            source=str(files.path),
+            rule="TER-2",
+            value=version,
+        )
+    return KNOWN_VINTAGES[version], release.epci_vintage
