@@ -29,7 +29,7 @@ from rsgm_core.domain.tariffs import (
 from rsgm_core.domain.territory import validate_departement_code
 from rsgm_core.errors import ConfigurationError, RsgmError
 from rsgm_core.profile_reader import Reader as _Reader
-from rsgm_core.profile_reader import rule_of
+from rsgm_core.profile_reader import database_url, rule_of, toml_error
 from rsgm_core.settings import Settings
 
 __all__ = [
@@ -97,7 +97,7 @@ def parse_profile(text: str, *, folder: Path, name: str, source: Path | None = N
     try:
         data = tomllib.loads(text.removeprefix("\ufeff"))  # Windows editors start with a BOM
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigurationError(f"profil {name} : {_toml_error(str(exc))}", value=name) from None
+        raise ConfigurationError(f"profil {name} : {toml_error(str(exc))}", value=name) from None
     reader.table(data, "", _SECTIONS)
     cdg = _identity(reader, data["cdg"]) if "cdg" in data else None
     territory = reader.table(data.get("territoire", {}), "territoire",
@@ -112,7 +112,7 @@ def parse_profile(text: str, *, folder: Path, name: str, source: Path | None = N
     base = reader.table(data.get("base", {}), "base", ("url",))
     database = reader.get(base, "base", "url", str, None)
     if database:
-        database = _database_url(database, folder)
+        database = database_url(database, folder)
     plugins = _plugins(reader, data)
     grids = tuple(
         _grid(reader, entry, f"tarifs[{index}]", cdg)
@@ -164,52 +164,12 @@ def _departements(reader: _Reader, territory: Mapping[str, Any]) -> list[str]:
     return departements
 
 
-_TOML_ERRORS = (  # tomllib speaks English; whoever edits a profile reads French
-    (r"Cannot declare \((.*)\) twice", "section ou clé déclarée deux fois : {0}"),
-    (r"Cannot overwrite a value", "clé écrite deux fois"),
-    (r"Invalid value", "valeur illisible (un texte s'écrit entre guillemets)"),
-    (r"Invalid statement", "ligne illisible"),
-    (r"Expected newline or end of document after a statement", "une seule clé par ligne"),
-    (r"Unterminated string", "guillemet fermant manquant"),
-    (r"Invalid initial character for a key part", "nom de clé illisible"),
-    (r"Expected '=' after a key in a key/value pair", "« = » attendu après la clé"),
-)
-
-
-def _toml_error(message: str) -> str:
-    """``Invalid value (at line 3, column 8)`` → ``TOML illisible, ligne 3, colonne 8 : …``."""
-    where = re.search(r"\(at line (\d+), column (\d+)\)", message)
-    text = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
-    for pattern, french in _TOML_ERRORS:
-        if found := re.fullmatch(pattern, text):
-            names = [".".join(re.findall(r"'([^']*)'", group)) for group in found.groups()]
-            text = french.format(*names)
-            break
-    else:
-        text = f"« {text} »"
-    place = f", ligne {where[1]}, colonne {where[2]}" if where else ", en fin de fichier"
-    return f"TOML illisible{place} : {text}"
-
-
 def cdg_code_from(short_name: str) -> str:
     """``CDG 77`` → ``cdg77``, ``CIG Grande Couronne`` → ``ciggrandecouronne``."""
     import unicodedata
 
     plain = unicodedata.normalize("NFKD", short_name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9_-]", "", plain.lower())
-
-
-def _database_url(value: str, folder: Path) -> str:
-    """``[base] url``: a bare path or a relative ``sqlite:///`` path starts from the profile's
-    folder, not from wherever the command happens to run."""
-    if "://" not in value:
-        return f"sqlite:///{(folder / value).resolve()}"
-    prefix = "sqlite:///"
-    if value.startswith(prefix) and not value.startswith(prefix + "/"):
-        path, mark, query = value[len(prefix) :].partition("?")
-        if path and path != ":memory:":
-            return f"{prefix}{(folder / path).resolve()}{mark}{query}"
-    return value
 
 
 def _identity(reader: _Reader, data: Any) -> CdgIdentity:

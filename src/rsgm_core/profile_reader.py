@@ -1,6 +1,7 @@
-"""The walker behind :mod:`rsgm_core.profile_file`: it reads a parsed profile key by key, remembering
-where it is, so that every refusal names the file, the key's path, the reason and the rule the key
-serves."""
+"""The tools behind :mod:`rsgm_core.profile_file`: the walker that reads a parsed profile key by key,
+remembering where it is, so that every refusal names the file, the key's path, the reason and the
+rule the key serves; TOML syntax errors told in French; the database URL resolved from the
+profile's folder."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any, TypeVar
 
 from rsgm_core.errors import ConfigurationError, RsgmError
 
-__all__ = ["Reader", "rule_of"]
+__all__ = ["Reader", "database_url", "rule_of", "toml_error"]
 
 T = TypeVar("T")
 
@@ -141,3 +142,43 @@ def rule_of(path: str) -> str | None:
             return _RULES[key]
         key = key.rpartition(".")[0]
     return None
+
+
+_TOML_ERRORS = (  # tomllib speaks English; whoever edits a profile reads French
+    (r"Cannot declare \((.*)\) twice", "section ou clé déclarée deux fois : {0}"),
+    (r"Cannot overwrite a value", "clé écrite deux fois"),
+    (r"Invalid value", "valeur illisible (un texte s'écrit entre guillemets)"),
+    (r"Invalid statement", "ligne illisible"),
+    (r"Expected newline or end of document after a statement", "une seule clé par ligne"),
+    (r"Unterminated string", "guillemet fermant manquant"),
+    (r"Invalid initial character for a key part", "nom de clé illisible"),
+    (r"Expected '=' after a key in a key/value pair", "« = » attendu après la clé"),
+)
+
+
+def toml_error(message: str) -> str:
+    """``Invalid value (at line 3, column 8)`` → ``TOML illisible, ligne 3, colonne 8 : …``."""
+    where = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    text = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
+    for pattern, french in _TOML_ERRORS:
+        if found := re.fullmatch(pattern, text):
+            names = [".".join(re.findall(r"'([^']*)'", group)) for group in found.groups()]
+            text = french.format(*names)
+            break
+    else:
+        text = f"« {text} »"
+    place = f", ligne {where[1]}, colonne {where[2]}" if where else ", en fin de fichier"
+    return f"TOML illisible{place} : {text}"
+
+
+def database_url(value: str, folder: Path) -> str:
+    """``[base] url``: a bare path or a relative ``sqlite:///`` path starts from the profile's
+    folder, not from wherever the command happens to run."""
+    if "://" not in value:
+        return f"sqlite:///{(folder / value).resolve()}"
+    prefix = "sqlite:///"
+    if value.startswith(prefix) and not value.startswith(prefix + "/"):
+        path, mark, query = value[len(prefix) :].partition("?")
+        if path and path != ":memory:":
+            return f"{prefix}{(folder / path).resolve()}{mark}{query}"
+    return value

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import attrs
 
-from rsgm_core.domain.territory import SGM_THRESHOLD, _luhn_valid
+from rsgm_core.domain.territory import SGM_THRESHOLD, luhn_valid
 from rsgm_core.errors import ConfigurationError, ValidationError
 
 __all__ = [
@@ -50,7 +50,7 @@ def validate_siret(siret: object) -> str:
             f"SIRET invalide : {siret!r} (14 chiffres attendus)", rule="TAR-4", value=siret
         )
     # La Poste's establishments (SIREN 356000000) use another key; a CDG is never one of them.
-    if not _luhn_valid(siret):
+    if not luhn_valid(siret):
         raise ValidationError(
             f"SIRET invalide : {siret!r} (clé de contrôle fausse)", rule="TAR-4", value=siret
         )

@@ -29,6 +29,7 @@ __all__ = [
     "Territory",
     "in_force_vintage",
     "is_sgm_scope",
+    "luhn_valid",
     "population_in_force",
     "validate_departement_code",
     "validate_insee_code",
@@ -77,7 +78,7 @@ def validate_siren(siren: object) -> str:
         raise ValidationError(
             f"SIREN invalide : {siren!r} (9 chiffres attendus)", rule="TER-1", value=siren
         )
-    if not _luhn_valid(siren):
+    if not luhn_valid(siren):
         raise ValidationError(
             f"SIREN invalide : {siren!r} (clé de contrôle fausse)", rule="TER-1", value=siren
         )
@@ -85,7 +86,7 @@ def validate_siren(siren: object) -> str:
 
 
 @functools.lru_cache(maxsize=65_536)
-def _luhn_valid(digits: str) -> bool:
+def luhn_valid(digits: str) -> bool:
     # The SIREN's check digit is Luhn's (INSEE); computed here because every commune read back
     # from storage is validated again, and a generic library call costs several times more.
     total = 0

@@ -24,6 +24,7 @@ from rsgm_core.domain.members import Lifecycle, Member, Position
 from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.territory import SGM_THRESHOLD, Commune
 from rsgm_core.errors import RsgmError
+from rsgm_core.services.access_facts import _population_of
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
@@ -41,8 +42,6 @@ class _Populations:
         self.known: dict[str, int | None] = {}
 
     def of(self, commune: str) -> int | None:
-        from rsgm_core.services.access_facts import _population_of
-
         if commune not in self.known:
             try:
                 self.known[commune] = _population_of(self.uow, commune, self.year)
