@@ -160,7 +160,7 @@ PROFILES = Path(__file__).resolve().parents[1] / "profiles"
 
 
 def test_self_service_requests_from_the_command_line_as_cdg_77_CHA_2_CHA_6(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, census_data: Path
 ) -> None:
     from tests.conftest import NEW_VINTAGE
     from tests.helpers import CDG77

@@ -8,6 +8,7 @@ Etalab data."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -198,7 +199,7 @@ def test_a_legacy_signature_is_kept_and_reported_after_migration_12_CHA_1(
 
 
 @pytest.fixture
-def cdg77_net(cdg77: App) -> SimpleNamespace:
+def cdg77_net(cdg77: App, census_data: Path) -> SimpleNamespace:
     cdg77.census.import_(NEW_VINTAGE, ["77"])
     admin = cdg77.members.add("Marie", "Durand", email="marie.durand@cdg77.fr")
     cdg77.access.add_staff(admin.id, administrator=True)
@@ -396,7 +397,7 @@ def test_one_departmental_space_without_the_per_department_policy_TER_7(
 
 
 @pytest.fixture
-def cig_net(cig: App) -> SimpleNamespace:
+def cig_net(cig: App, census_data: Path) -> SimpleNamespace:
     cig.census.import_(NEW_VINTAGE, ["78", "91", "95"])  # and Roissy's 77 communes, hors ressort
     admin = cig.members.add("Jean", "Martin", email="jean.martin@cig-gc.fr")
     cig.access.add_staff(admin.id, administrator=True)

@@ -51,7 +51,7 @@ def person(app: App, name: str, commune: str | None, lifecycle: str = "prospect"
 
 
 @pytest.fixture
-def seine_et_marne(cdg77: App) -> tuple[App, dict[str, str]]:
+def seine_et_marne(cdg77: App, census_data: Path) -> tuple[App, dict[str, str]]:
     """CDG 77 with the real census of 77 (and the Val-d'Oise communes of the EPCI straddling its
     border, hors ressort), and one person of each kind the invitation must tell apart."""
     cdg77.census.import_(NEW_VINTAGE, ["77"])

@@ -247,7 +247,9 @@ def test_xlsx_needs_its_extra(
         census_app.members.import_members(path)
 
 
-def test_an_agent_hors_ressort_is_imported_and_flagged_TER_7(cdg77: App, tmp_path: Path) -> None:
+def test_an_agent_hors_ressort_is_imported_and_flagged_TER_7(
+    cdg77: App, tmp_path: Path, census_data: Path
+) -> None:
     from tests.conftest import NEW_VINTAGE
 
     cdg77.census.import_(NEW_VINTAGE, ["77"])  # and Roissy's Val-d'Oise communes, hors ressort
