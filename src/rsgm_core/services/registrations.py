@@ -30,6 +30,7 @@ from rsgm_core.domain.events import (
     register,
     walk_in,
 )
+from rsgm_core.domain.rgpd import check_editable
 from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.render.event_documents import registrants
 from rsgm_core.services.event_audience import in_legal_scope
@@ -66,6 +67,7 @@ class RegistrationService:
             session = uow.sessions.get(session_id)  # read and counted inside the write lock
             event = uow.events.get(session.event_id)
             member = uow.members.get(member_id)
+            check_editable(member, "cette inscription")  # MEM-11, MEM-4
             scope = event.audience is EventAudience.SCOPE and in_legal_scope(
                 self.deps, uow, member, on=self.deps.today()
             )
