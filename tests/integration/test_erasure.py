@@ -169,13 +169,14 @@ def test_an_erased_record_refuses_edits_and_registrations_MEM_11(
         )
 
 
-def test_a_departed_record_refuses_edits_and_registrations_MEM_4(
+def test_a_departed_record_refuses_edits_and_registrations_MEM_4_EVT_4(
     app: App, net: SimpleNamespace
 ) -> None:
     session = _event(app)
     app.members.depart(net.other, reason="retraite")
+    error = nothing_written(app, lambda: app.registrations.register(session, net.other), "EVT-4")
+    assert "Paul Roy a quitté le réseau" in error.message
     for call in (
-        lambda: app.registrations.register(session, net.other),
         lambda: app.members.add_position(net.other, AUBIGNY, "sgm"),
         lambda: app.directory.update_contact(net.other, phone="05 49 00 00 00"),
         lambda: app.directory.set_software(net.other, ["Berger-Levrault"]),
@@ -185,8 +186,11 @@ def test_a_departed_record_refuses_edits_and_registrations_MEM_4(
         assert "Paul Roy a quitté le réseau" in error.message
 
 
-def test_every_collection_is_covered_by_the_export_MEM_11() -> None:
+def test_the_export_has_one_key_per_declared_collection_MEM_11(
+    app: App, net: SimpleNamespace
+) -> None:
     from rsgm_core.services.rgpd import PERSONAL
 
-    for collection in PERSONAL:
-        assert collection.name in COLLECTION_NAMED
+    declared = {c.name for c in COLLECTION_NAMED.values() if c.personal and c.personal.personal}
+    assert {c.name for c, _ in PERSONAL} == declared - {"members"}
+    assert declared - {"members"} <= set(app.rgpd.export_personal_data(net.zeb))

@@ -67,7 +67,8 @@ class RegistrationService:
             session = uow.sessions.get(session_id)  # read and counted inside the write lock
             event = uow.events.get(session.event_id)
             member = uow.members.get(member_id)
-            check_editable(member, "cette inscription")  # MEM-11, MEM-4
+            if member.erased:  # MEM-11; a departure is EVT-4's, in check_registrant
+                check_editable(member, "cette inscription")
             scope = event.audience is EventAudience.SCOPE and in_legal_scope(
                 self.deps, uow, member, on=self.deps.today()
             )

@@ -8,7 +8,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from rsgm_core._compat import deprecated_aliases
-from rsgm_core.domain.privacy import Identity, erase, mentions
+from rsgm_core.domain.privacy import Identity, Personal, erase, mentions
 from rsgm_core.domain.rgpd import DEFAULT_RETENTION_DAYS, anonymise, identity, past_retention
 from rsgm_core.records import COLLECTIONS, Collection
 from rsgm_core.render.exports import to_json
@@ -24,8 +24,10 @@ log = logging.getLogger(__name__)
 
 #: MEM-11: every collection that may name a person or hold their words, with its declaration
 #: (``Collection.personal`` in :mod:`rsgm_core.records`); the member record itself is apart.
-PERSONAL: tuple[Collection[Any], ...] = tuple(
-    c for c in COLLECTIONS if c.personal is not None and c.personal.personal and c.name != "members"
+PERSONAL: tuple[tuple[Collection[Any], Personal], ...] = tuple(
+    (c, c.personal)
+    for c in COLLECTIONS
+    if c.personal is not None and c.personal.personal and c.name != "members"
 )
 
 
@@ -49,9 +51,7 @@ class RgpdService:
             member = uow.members.get(member_id)
             who = identity(member)
             held: dict[str, Any] = {"membre": unstructure(member)}
-            for collection in PERSONAL:
-                personal = collection.personal
-                assert personal is not None  # PERSONAL holds declared collections only
+            for collection, personal in PERSONAL:
                 found = []
                 for record in uow.repository(collection.name).list():
                     data = unstructure(record)
@@ -123,13 +123,13 @@ def _erase(uow: UnitOfWork, member_id: str, day: dt.date) -> None:
         return
     who = identity(member)
     uow.members.update(anonymise(member, on=day))
-    for collection in PERSONAL:
-        _erase_in(uow, collection, who)
+    for collection, personal in PERSONAL:
+        _erase_in(uow, collection, personal, who)
 
 
-def _erase_in(uow: UnitOfWork, collection: Collection[Any], who: Identity) -> None:
-    personal = collection.personal
-    assert personal is not None
+def _erase_in(
+    uow: UnitOfWork, collection: Collection[Any], personal: Personal, who: Identity
+) -> None:
     repo = uow.repository(collection.name)
     changed = []
     for record in repo.list():
