@@ -381,3 +381,13 @@ def test_a_real_commune_without_known_successor_is_reassigned_TER_5(
     with france.storage.unit_of_work(read_only=True) as uow:
         assert uow.town_halls.get("16023").address == "Mairie de 16238"
         assert uow.memberships.get(ids["memberships"]).insee == "16023"
+
+
+def test_a_bad_year_or_date_is_refused_with_the_value(vanished: App) -> None:
+    with pytest.raises(ValidationError, match="exercice invalide : '2025'"):
+        vanished.census.communes(year="2025")  # type: ignore[arg-type]
+    actor = animator(vanished)
+    moment = dt.datetime(2025, 3, 14, 10, 0)  # a datetime would silently lose its time
+    with pytest.raises(ValidationError, match="date de la réaffectation invalide"):
+        vanished.census.reassign(GONE, HEIR, by=actor, on=moment)  # type: ignore[arg-type]
+    assert [o.code for o in vanished.census.list_orphans()] == [GONE]

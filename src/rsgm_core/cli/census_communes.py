@@ -98,19 +98,23 @@ def _communes(args: argparse.Namespace) -> int:
     provisional = sum(e.provisional for e in entries)
     print(f"{len(entries)} commune(s), population retenue pour {entries[0].year}")
     if flagged:
-        print(f"{flagged} sur la population municipale, la totale n'étant pas connue (TER-2)")
+        print(
+            f"{flagged} commune(s) comptée(s) sur la population municipale, la totale n'étant "
+            "pas connue (TER-2)"
+        )
     if provisional:
-        print(f"{provisional} sur un millésime antérieur à celui en vigueur, provisoire (TER-2)")
+        print(
+            f"{provisional} commune(s) comptée(s) sur un millésime antérieur à celui en vigueur "
+            f"en {entries[0].year}, à titre provisoire (TER-2)"
+        )
     return 0
 
 
 def _kind(entry: CommuneEntry) -> str:
     if entry.population_kind is None:
         return "inconnue"
-    flags = entry.population_flags()
-    return f"{entry.population_kind.value} {entry.population_vintage}" + (
-        f" ({flags})" if entry.provisional else ""
-    )
+    text = f"{entry.population_kind.value} {entry.population_vintage}"
+    return f"{text}, provisoire" if entry.provisional else text
 
 
 def _csv_row(e: CommuneEntry) -> tuple[Any, ...]:

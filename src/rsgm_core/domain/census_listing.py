@@ -235,7 +235,8 @@ def check_reassignment(former: Commune, successor: Commune, *, territory: Collec
     if where is not CommuneSituation.SANS_SUCCESSEUR:
         raise RuleViolation(
             f"la commune {former.code} {former.name} a déjà un successeur, {former.successor} : "
-            "ses rattachements y ont été déplacés à l'import, les doublons se résolvent avec "
+            "ses rattachements y ont été déplacés (à l'import ou par une réaffectation), les "
+            "doublons se résolvent avec "
             "« rsgm census conflicts »",
             rule="TER-5",
             value=former.code,

@@ -39,6 +39,7 @@ from rsgm_core.domain.territory import (
 )
 from rsgm_core.errors import NotFoundError, RuleViolation
 from rsgm_core.records import COLLECTIONS
+from rsgm_core.services._pack import checked_date, checked_year
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
@@ -108,7 +109,7 @@ class CensusTerritory:
         its French value; ``hors_ressort`` ``True`` for the communes outside the territory only,
         ``False`` for the territory's only."""
         wanted = None if status is None else situation(status)
-        year = self.deps.today().year if year is None else year
+        year = self.deps.today().year if year is None else checked_year(year)
         filters: dict[str, Any] = {}
         with self.deps.read() as uow:
             if departement is not None:
@@ -166,7 +167,7 @@ class CensusTerritory:
         from rsgm_core.services.access_facts import find_member
         from rsgm_core.services.census_conflicts import move_to_successors
 
-        day = self.deps.on(on)
+        day = self.deps.today() if on is None else checked_date(on, "date de la réaffectation")
         old, new = validate_insee_code(former), validate_insee_code(successor)
         with self.deps.transaction() as uow:
             actor = find_member(uow, by, rule="TER-5")
