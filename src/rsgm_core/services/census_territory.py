@@ -181,7 +181,9 @@ class CensusTerritory:
             before, after = _commune(uow, old), _commune(uow, new)
             check_reassignment(before, after, territory=_territory(self.deps, uow))
             imports = uow.census_imports.list()
-            label = max(imports, key=lambda i: i.cog_year).vintage if imports else ""
+            label = (
+                max(imports, key=lambda i: (i.cog_year, i.imported_at)).vintage if imports else ""
+            )
             moved, conflicts = move_to_successors(uow, {old: new}, vintage=label, today=day)
             uow.communes.update(attrs.evolve(before, successor=new))
         done = Reassignment(
