@@ -18,6 +18,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 import rsgm_core
 from rsgm_core import (
@@ -27,6 +29,7 @@ from rsgm_core import (
     NewPosition,
     NotFoundError,
     PopulationKind,
+    RsgmError,
     ValidationError,
 )
 from rsgm_core.domain.billing import Intervention
@@ -36,7 +39,7 @@ from rsgm_core.services.census_territory import ATTACHMENT_COLLECTIONS
 from rsgm_core.settings import Settings
 from rsgm_core.testing import Clock
 from tests.conftest import NEW_VINTAGE, OLD_VINTAGE, SAMPLE
-from tests.helpers import nothing_written, run
+from tests.helpers import nothing_written, run, snapshot
 
 GONE = "79002"  # Adilly, 310 inhabitants: gone without successor in the constructed release
 HEIR = "79001"  # L'Absie, a current commune
@@ -391,3 +394,58 @@ def test_a_bad_year_or_date_is_refused_with_the_value(vanished: App) -> None:
     with pytest.raises(ValidationError, match="date de la réaffectation invalide"):
         vanished.census.reassign(GONE, HEIR, by=actor, on=moment)  # type: ignore[arg-type]
     assert [o.code for o in vanished.census.list_orphans()] == [GONE]
+
+
+_RELEASE: list[Path] = []
+
+
+def _release() -> Path:
+    """The constructed release, built once for the property below."""
+    if not _RELEASE:
+        import tempfile
+
+        _RELEASE.append(without_adilly(Path(tempfile.mkdtemp()) / "release"))
+    return _RELEASE[0]
+
+
+@settings(max_examples=8, deadline=None)
+@example(target=HEIR, actor="staff", heir_hall=True, on=dt.date(2025, 3, 14))
+@example(target=AIFFRES, actor="staff", heir_hall=False, on=dt.date(2026, 1, 2))
+@given(
+    target=st.sampled_from([HEIR, AIFFRES, MERGED, GONE, "79999", "7900", "2A004"]),
+    actor=st.sampled_from(["staff", "member", "nobody"]),
+    heir_hall=st.booleans(),
+    on=st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)),
+)
+def test_a_reassignment_succeeds_whole_or_writes_nothing_TER_5(
+    target: str, actor: str, heir_hall: bool, on: dt.date
+) -> None:
+    with rsgm_core.open("memory://", clock=Clock(dt.datetime(2025, 3, 14, 10, 30))) as app:
+        app.census.import_(SAMPLE, ["79"])
+        ids = attach(app, GONE)
+        if heir_hall:
+            app.directory.set_town_hall(HEIR, "Mairie déjà là")
+        app.census.import_(_release(), ["79"])
+        by = {
+            "staff": animator(app),
+            "member": app.members.add("Jean", "Pasducdg").id,
+            "nobody": "personne",
+        }[actor]
+        before = snapshot(app)
+        try:
+            done = app.census.reassign(GONE, target, by=by, on=on)
+        except RsgmError:
+            assert snapshot(app) == before
+            return
+        assert (target, actor) in {(HEIR, "staff"), (AIFFRES, "staff")}
+        kept = {c.record for c in done.conflicts}
+        with app.storage.unit_of_work(read_only=True) as uow:
+            for collection, key in ids.items():
+                if collection == "town_halls":
+                    assert (uow.town_halls.find(GONE) is not None) is (GONE in kept)
+                    continue
+                record = uow.repository(collection).get(key)
+                field = "insee" if hasattr(record, "insee") else "commune"
+                assert getattr(record, field) == (GONE if key in kept else target)
+            assert uow.communes.get(GONE).successor == target
+        assert sum(done.moved.values()) + len(done.conflicts) == len(ids)
