@@ -95,6 +95,13 @@ if TYPE_CHECKING:
         CensusConflict,
         ConflictKind,
     )
+    from rsgm_core.domain.census_listing import (
+        CommuneEntry,
+        CommuneSituation,
+        OrphanCommune,
+        Reassignment,
+        WaitingRecord,
+    )
     from rsgm_core.domain.census_report import (
         Agent,
         CensusReport,
@@ -327,6 +334,11 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "CommuneEntry": "rsgm_core.domain.census_listing",
+    "CommuneSituation": "rsgm_core.domain.census_listing",
+    "OrphanCommune": "rsgm_core.domain.census_listing",
+    "Reassignment": "rsgm_core.domain.census_listing",
+    "WaitingRecord": "rsgm_core.domain.census_listing",
     "CensusConflict": "rsgm_core.domain.census_conflicts",
     "ConflictKind": "rsgm_core.domain.census_conflicts",
     "CatalogueColumn": "rsgm_core.domain.tariffs",
@@ -595,8 +607,10 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "CommitteeKind",
     "CommitteeReport",
     "Commune",
+    "CommuneEntry",
     "CommunePopulation",
     "CommuneRow",
+    "CommuneSituation",
     "CommuneStatus",
     "ConfigurationError",
     "ConflictError",
@@ -673,6 +687,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "ObjectiveKind",
     "OnboardingItem",
     "OnboardingStep",
+    "OrphanCommune",
     "OutboxMessage",
     "OverdueStep",
     "Partner",
@@ -695,6 +710,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Quote",
     "REFERENCE_CATALOGUE",
     "Rates",
+    "Reassignment",
     "RecurringSeries",
     "Referral",
     "Refusal",
@@ -758,6 +774,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Viewer",
     "ViewerRole",
     "Vocabulary",
+    "WaitingRecord",
     "Where",
     "WorkTimeExcess",
     "WorkingCalendar",
