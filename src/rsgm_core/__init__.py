@@ -32,6 +32,10 @@ from rsgm_core.hookspecs import hookimpl
 from rsgm_core.settings import Settings
 
 if TYPE_CHECKING:
+    from rsgm_core.domain.populations import (
+        PopulationUsed,
+        PopulationImport,
+    )
     from rsgm_core.domain.access import (
         Decision,
         Grant,
@@ -327,6 +331,8 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "PopulationUsed": "rsgm_core.domain.populations",
+    "PopulationImport": "rsgm_core.domain.populations",
     "CensusConflict": "rsgm_core.domain.census_conflicts",
     "ConflictKind": "rsgm_core.domain.census_conflicts",
     "CatalogueColumn": "rsgm_core.domain.tariffs",
@@ -689,7 +695,9 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "PluginError",
     "Policies",
     "PopulationFigure",
+    "PopulationImport",
     "PopulationKind",
+    "PopulationUsed",
     "Position",
     "Progress",
     "Quote",

@@ -176,7 +176,7 @@ def _join(args: argparse.Namespace) -> int:
         quote = app.memberships.quote(args.commune, year=membership.year)
     print(
         f"adhésion {membership.year} enregistrée pour {quote.commune.name} ({membership.insee}) : "
-        f"{format_money(membership.fee)} (population {quote.kind.value} {quote.vintage} : "
+        f"{format_money(membership.fee)} ({quote.population_label} : "
         f"{format_number(quote.population)} habitants)"
     )
     return 0
