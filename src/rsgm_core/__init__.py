@@ -32,10 +32,6 @@ from rsgm_core.hookspecs import hookimpl
 from rsgm_core.settings import Settings
 
 if TYPE_CHECKING:
-    from rsgm_core.domain.populations import (
-        PopulationUsed,
-        PopulationImport,
-    )
     from rsgm_core.domain.access import (
         Decision,
         Grant,
@@ -225,6 +221,10 @@ if TYPE_CHECKING:
         PlatformMembership,
         PlatformState,
         PlatformUser,
+    )
+    from rsgm_core.domain.populations import (
+        PopulationImport,
+        PopulationUsed,
     )
     from rsgm_core.domain.profile import (
         AccessMode,

@@ -190,17 +190,26 @@ def find_columns(header: Sequence[object]) -> Columns | None:
 
 
 def _code(raw: object, departement: object) -> str:
+    """The INSEE code of a row: whole, or the department's code and the commune's three digits
+    (overseas: 971 and 01, or 97 and 101). Leading zeros are restored only where a spreadsheet
+    stored a number (``1001`` for ``01001``); a code written as text is taken as written."""
     code = _text(raw)
-    if code.isdigit() and len(code) == 4:  # a spreadsheet dropped the leading zero
-        code = code.zfill(5)
-    if len(code) < 5 and departement is not None and _text(departement):
-        dep = _text(departement)
-        dep = dep.zfill(2) if dep.isdigit() and len(dep) < 2 else dep
+    dep = _text(departement)
+    if len(code) < 5 and dep:
+        if _numeric(departement):
+            dep = dep.zfill(2)
         if len(dep) == 3:  # overseas: 971 + "01", or 971 + "101"
-            code = dep[:2] + code.zfill(3) if len(code) == 3 else dep + code.zfill(2)
+            com = code.zfill(2) if _numeric(raw) else code
+            code = dep[:2] + com if len(com) == 3 else dep + com
         else:
-            code = dep + code.zfill(3)
+            code = dep + (code.zfill(3) if _numeric(raw) else code)
+    elif _numeric(raw) and len(code) == 4:
+        code = code.zfill(5)
     return validate_insee_code(code)
+
+
+def _numeric(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _text(value: object) -> str:
@@ -269,10 +278,10 @@ def row_figure(row: Sequence[object], columns: Columns, vintage: int) -> Populat
 
 
 _TITLED = re.compile(
-    r"(?:populations?\s+legales?|recensement(?:\s+de\s+la\s+population)?|millesime|rp)"
+    r"(?:populations?\s+legales?|recensement(?:\s+de\s+la\s+population)?|millesime|\brp)"
     r"\D{0,12}?((?:19|20)\d{2})"
 )
-_IN_FORCE = re.compile(r"vigueur\D{0,40}?((?:19|20)\d{2})")
+_IN_FORCE = re.compile(r"vigueur.{0,40}?(?<!\d)((?:19|20)\d{2})(?!\d)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
