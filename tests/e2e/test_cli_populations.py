@@ -44,10 +44,13 @@ def test_import_populations_says_what_was_stored_TER_2(
     )
     code, out, err = run(capsys, "census", "population", "79024", "--annee", "2024", "--db", db)
     assert code == 0, err
-    assert out == "79024 en 2024 : 2\u202f065 habitants (population totale 2021)\n"
+    assert out == "79024 en 2024 : 2\u202f065 habitants, population totale 2021\n"
     code, out, err = run(capsys, "census", "population", "79024", "--annee", "2028", "--db", db)
     assert code == 0, err
-    assert "1\u202f927 habitants (population municipale 2023 (seule connue ; provisoire" in out
+    assert out == (
+        "79024 en 2028 : 1\u202f927 habitants, population municipale 2023 (seule connue ; "
+        "provisoire : le millésime 2025, en vigueur en 2028, n'est pas importé)\n"
+    )
 
 
 def test_a_file_without_vintage_is_a_one_line_french_error_TER_2(
@@ -70,3 +73,23 @@ def test_membership_join_says_the_population_used_TER_2_TAR_1(
     code, out, err = run(capsys, "membership", "join", "79024", "--db", db, "--date", "2025-02-03")
     assert code == 0, err
     assert "(population totale 2022 : 2\u202f036 habitants)" in out
+
+
+def test_a_provisional_population_is_said_not_refused_TER_2_TAR_1(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    import rsgm_core
+    from tests.helpers import CDG79
+
+    with rsgm_core.open(f"sqlite:///{db}", settings=CDG79) as app:  # only 2021 known for 79024
+        app.census.import_populations(FIXTURES / "populations_legales_2021_utf8.csv")
+        with app.deps.transaction() as uow:
+            uow.populations.remove(("79024", 2022))
+            uow.populations.remove(("79024", 2023))
+    code, out, err = run(capsys, "membership", "join", "79024", "--db", db, "--date", "2025-02-03")
+    assert code == 0, err
+    assert out == (
+        "adhésion 2025 enregistrée pour Azay-le-Brûlé (79024) : 300,00\u00a0€ (population "
+        "totale 2021 : 2\u202f065 habitants ; provisoire : le millésime 2022, en vigueur en 2025, "
+        "n'est pas importé)\n"
+    )

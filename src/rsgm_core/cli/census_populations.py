@@ -43,7 +43,9 @@ def _show(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         year = args.year or app.today().year
         used = app.census.population(args.commune, year=year)
+    note = f" ({used.note})" if used.note else ""
     print(
-        f"{used.commune} en {used.year} : {format_number(used.population)} habitants ({used.label})"
+        f"{used.commune} en {used.year} : {format_number(used.population)} habitants, "
+        f"population {used.kind.value} {used.vintage}{note}"
     )
     return 0

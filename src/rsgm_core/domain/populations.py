@@ -72,9 +72,8 @@ class PopulationUsed:
         return self.provisional or self.municipale_only
 
     @property
-    def label(self) -> str:
-        """In French, for display: ``population totale 2022``, with what is flagged."""
-        text = f"population {self.kind.value} {self.vintage}"
+    def note(self) -> str:
+        """In French, what is flagged (``seule connue``, ``provisoire : …``), else ``""``."""
         notes = []
         if self.municipale_only:
             notes.append("seule connue")
@@ -83,7 +82,13 @@ class PopulationUsed:
                 f"provisoire : le millésime {self.in_force_vintage}, en vigueur en {self.year}, "
                 "n'est pas importé"
             )
-        return f"{text} ({' ; '.join(notes)})" if notes else text
+        return " ; ".join(notes)
+
+    @property
+    def label(self) -> str:
+        """In French, for display: ``population totale 2022``, then the note in parentheses."""
+        text = f"population {self.kind.value} {self.vintage}"
+        return f"{text} ({self.note})" if self.note else text
 
 
 def population_used(

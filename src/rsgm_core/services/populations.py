@@ -93,8 +93,9 @@ def import_populations(
         vintage = vintage_from_text(path.name, titles)
         if vintage is None:
             raise SourceDataError(
-                "millésime introuvable dans le nom ni le titre du fichier : précisez-le "
-                "(--millesime AAAA, par exemple 2022 pour les populations en vigueur en 2025)",
+                "millésime introuvable : ni le nom ni le titre du fichier ne le donnent ; "
+                "précisez-le (--millesime AAAA, par exemple 2022 pour les populations en vigueur "
+                "en 2025)",
                 source=str(path),
                 rule="TER-2",
                 value=path.name,
