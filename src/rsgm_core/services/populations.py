@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = ["import_populations", "population_used", "populations_used"]
 
+_MANY = 500  # communes above which populations_used reads every figure at once
 _HEADER_SEARCH = 40  # rows scanned for the header (INSEE's XLSX has about seven title rows)
 
 
@@ -73,9 +74,13 @@ def populations_used(
     codes = None if communes is None else sorted(set(communes))
     if codes == []:
         return {}
+    # many communes (a territory): one read of every figure rather than an IN (...) of thousands
+    many = codes is None or len(codes) > _MANY
+    wanted = None if codes is None else set(codes)
     by_commune: dict[str, list[PopulationFigure]] = {}
-    for figure in uow.populations.list(None if codes is None else {"commune": codes}):
-        by_commune.setdefault(figure.commune, []).append(figure)
+    for figure in uow.populations.list(None if many else {"commune": codes}):
+        if wanted is None or figure.commune in wanted:
+            by_commune.setdefault(figure.commune, []).append(figure)
     found = {code: _decide(figures, code, year) for code, figures in by_commune.items()}
     return {code: used for code, used in found.items() if used is not None}
 
