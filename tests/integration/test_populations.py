@@ -193,3 +193,21 @@ def test_2026_membership_with_etalab_6_0_0_and_4_1_0_TER_2(
         assert used.municipale_only
         # INSEE's 2022 file adds nothing the 6.0.0 release did not already carry
         assert app.census.import_populations(CP1252).unchanged == 6
+
+
+def test_a_report_of_a_year_not_imported_is_flagged_provisional_TER_2_TER_6(
+    sample: App, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rsgm_core.render.text import print_census_report
+
+    report = sample.census.report(on=sample.today().replace(year=2024))  # 2021 not in the sample
+    assert report.rows and all(r.population_provisional for r in report.rows)
+    assert {r.population_vintage for r in report.rows} == {2022}
+    print_census_report(report, "epci")
+    assert (
+        f"{len(report.rows)} commune(s) classée(s) sur une population provisoire : le millésime "
+        "en vigueur en 2024 n'est pas importé (TER-2)"
+    ) in capsys.readouterr().out
+    sample.census.import_populations(UTF8)  # INSEE's 2021: no longer provisional where given
+    rows = {r.code: r for r in sample.census.report(on=sample.today().replace(year=2024)).rows}
+    assert not rows["79019"].population_provisional and rows["79019"].population == 161
