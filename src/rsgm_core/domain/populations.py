@@ -148,7 +148,7 @@ class PopulationImport:
 # INSEE's file ---------------------------------------------------------------------------------
 
 #: Column names INSEE has used, normalised (lower case, no accents, no punctuation).
-_CODE = ("codgeo", "code commune", "code insee", "codecommune", "com", "insee", "code")
+_CODE = ("codgeo", "depcom", "code commune", "code insee", "codecommune", "com", "insee", "code")
 _DEP = ("dep", "code departement", "codedep", "departement")
 _PMUN = ("pmun", "population municipale", "pop municipale")
 _PCAP = ("pcap", "population comptee a part", "pop comptee a part")
