@@ -229,6 +229,10 @@ if TYPE_CHECKING:
         PlatformState,
         PlatformUser,
     )
+    from rsgm_core.domain.populations import (
+        PopulationImport,
+        PopulationUsed,
+    )
     from rsgm_core.domain.profile import (
         AccessMode,
         CdgIdentity,
@@ -339,6 +343,8 @@ _LAZY = {
     "OrphanCommune": "rsgm_core.domain.census_listing",
     "Reassignment": "rsgm_core.domain.census_listing",
     "WaitingRecord": "rsgm_core.domain.census_listing",
+    "PopulationUsed": "rsgm_core.domain.populations",
+    "PopulationImport": "rsgm_core.domain.populations",
     "CensusConflict": "rsgm_core.domain.census_conflicts",
     "ConflictKind": "rsgm_core.domain.census_conflicts",
     "CatalogueColumn": "rsgm_core.domain.tariffs",
@@ -704,7 +710,9 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "PluginError",
     "Policies",
     "PopulationFigure",
+    "PopulationImport",
     "PopulationKind",
+    "PopulationUsed",
     "Position",
     "Progress",
     "Quote",

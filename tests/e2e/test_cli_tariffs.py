@@ -57,8 +57,8 @@ def test_membership_join_and_list_TAR_1_TAR_3(capsys: pytest.CaptureFixture[str]
     code, out, err = run(capsys, "membership", "join", "79030", "--db", db, "--date", "03/02/2025")
     assert code == 0, err
     assert out == (
-        f"adhésion 2025 enregistrée pour Beaussais-Vitré (79030) : 150,00{NBSP}€ "
-        "(population municipale 2022 : 923 habitants)\n"
+        f"adhésion 2025 enregistrée pour Beaussais-Vitré (79030) : 200,00{NBSP}€ "
+        "(population totale 2022 : 1\u202f008 habitants)\n"
     )
     assert run(capsys, "membership", "join", "79019", "--db", db, "--year", "2025",
                "--date", "2024-12-10")[0] == 0  # fmt: skip
@@ -68,7 +68,7 @@ def test_membership_join_and_list_TAR_1_TAR_3(capsys: pytest.CaptureFixture[str]
     code, out, _ = run(capsys, "membership", "list", "--db", db, "--year", "2025")
     assert code == 0
     assert "Aubigny" in out and "10/12/2024" in out and "Beaussais-Vitré" in out
-    assert f"2 adhésion(s) pour 2025, 250,00{NBSP}€" in out
+    assert f"2 adhésion(s) pour 2025, 300,00{NBSP}€" in out
 
 
 def test_convention_sign_status_notice_due_TAR_4(

@@ -69,7 +69,7 @@ def test_the_script_runs_on_a_sqlite_file_and_prints_its_french_summary(tmp_path
     assert lines == [
         "Recensement : 252 communes, 8 EPCI",
         "Journée réseau des SGM : 2 inscrits, 1 présent, 1 attestation pour Claire Martin",
-        "Adhésion de Sauzé-entre-Bois (2271 hab.) : 300.00 € ; facture 2025 : 352.50 €",
+        "Adhésion de Sauzé-entre-Bois (2297 hab.) : 300.00 € ; facture 2025 : 352.50 €",
         "Plateforme : Claire Martin, contributeur de « Espace départemental »",
         "Rapport d'activité 2025 : 1 événement, participation 50,0\u00a0%",
     ]

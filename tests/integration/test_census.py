@@ -94,9 +94,10 @@ def test_populations_keep_kind_and_vintage_TER_2(app: App, census_data: Path) ->
     app.census.import_(NEW_VINTAGE, ["79"])
     with app.storage.unit_of_work(read_only=True) as uow:
         figures = {f.vintage: f for f in uow.populations.list({"commune": "79019"})}
-    # communes.json: the 2022 municipale; epci.json: the 2021 municipale and totale
-    assert figures[2022].municipale == 178 and figures[2022].totale is None
-    assert (figures[2021].municipale, figures[2021].totale) == (169, 175)
+    # 6.0.0 as published: communes.json the 2023 municipale; epci.json the 2022 municipale and
+    # totale (INSEE's legal populations of 2022: 169 and 175)
+    assert figures[2023].municipale == 178 and figures[2023].totale is None
+    assert (figures[2022].municipale, figures[2022].totale) == (169, 175)
 
 
 def test_merged_communes_move_everything_to_the_chef_lieu_TER_5(reimported: tuple) -> None:

@@ -145,8 +145,9 @@ def test_a_real_commune_without_known_successor_is_reassigned_TER_5(
 
     [entry] = france.census.communes(status=CommuneSituation.SANS_SUCCESSEUR)
     assert (entry.code, entry.name, entry.departement) == ("16238", "Moutonneau", "16")
-    # its last figure is of 4.1.0 (2021); in 2025 the 2022 vintage is in force: provisional
-    assert (entry.population_vintage, entry.provisional) == (2021, True)
+    # its last figures are 4.1.0's: the 2022 municipale, the vintage in force in 2025 (flagged)
+    assert (entry.population_vintage, entry.provisional) == (2022, False)
+    assert entry.municipale_only
     [orphan] = france.census.list_orphans(departement="16")
     assert {(w.collection, w.record) for w in orphan.waiting} == set(ids.items())
 

@@ -111,7 +111,7 @@ def test_every_commune_is_listed_with_its_status_and_successor_TER_5(vanished: A
     with vanished.storage.unit_of_work(read_only=True) as uow:
         assert len(listed) == uow.communes.count()  # every commune stored, whatever its status
     assert [e.code for e in listed] == sorted(by_code)
-    assert by_code[AIFFRES].population == 5419  # not only the communes under 3,500
+    assert by_code[AIFFRES].population == 5594  # not only the communes under 3,500
     gone = by_code[GONE]
     assert gone.situation is CommuneSituation.SANS_SUCCESSEUR and gone.successor is None
     assert gone.name == "Adilly" and gone.status_label() == "sans successeur connu"
@@ -136,19 +136,22 @@ def test_every_commune_is_listed_with_its_status_and_successor_TER_5(vanished: A
 
 
 def test_the_population_used_carries_its_kind_vintage_and_flags_TER_2(vanished: App) -> None:
-    # 14 March 2025: the vintage in force is 2022, the sample's; Etalab gives its municipale
+    # 14 March 2025: the vintage in force is 2022; the sample's epci.json carries its totale
     listed = {e.code: e for e in vanished.census.communes()}
     absie = listed[HEIR]
     assert (absie.year, absie.population_vintage, absie.provisional) == (2025, 2022, False)
-    assert absie.population_kind in (PopulationKind.MUNICIPALE, PopulationKind.TOTALE)
-    assert absie.municipale_only is (absie.population_kind is PopulationKind.MUNICIPALE)
-    # 2026 needs the 2023 populations, not imported: the 2022 figure stands in, provisional
-    later = {e.code: e for e in vanished.census.communes(year=2026)}[HEIR]
-    assert (later.population, later.population_vintage) == (absie.population, 2022)
+    assert absie.population_kind is PopulationKind.TOTALE and not absie.municipale_only
+    # 2026 needs the 2023 populations: communes.json's municipale, the only one known (flagged)
+    in_2026 = {e.code: e for e in vanished.census.communes(year=2026)}[HEIR]
+    assert (in_2026.population_vintage, in_2026.provisional) == (2023, False)
+    assert in_2026.municipale_only
+    # 2027 needs the 2024 populations, not imported: the 2023 figure stands in, provisional
+    later = {e.code: e for e in vanished.census.communes(year=2027)}[HEIR]
+    assert (later.population, later.population_vintage) == (in_2026.population, 2023)
     assert later.provisional and "provisoire" in later.population_flags()
-    # before any vintage known, no figure: said, not invented
+    # before any vintage known, the nearest later one stands in, provisional: said, not hidden
     early = {e.code: e for e in vanished.census.communes(year=2010)}[HEIR]
-    assert early.population is None and early.population_kind is None and not early.provisional
+    assert early.population_vintage == 2022 and early.provisional
 
 
 def test_bad_filters_are_refused_with_the_rule_TER_1_TER_5(vanished: App) -> None:

@@ -87,13 +87,14 @@ def test_the_grid_of_a_year_is_the_one_adopted_for_it_TAR_2(pack: App) -> None:
 
 def test_join_charges_the_stratum_of_the_population_in_force_TAR_1_TER_2(pack: App) -> None:
     quote = pack.memberships.quote(BEAUSSAIS, year=2025)
-    assert (quote.population, quote.kind, quote.vintage) == (923, PopulationKind.MUNICIPALE, 2022)
+    # the totale 2022 in force (1,008), not the municipale 2023 of communes.json (923)
+    assert (quote.population, quote.kind, quote.vintage) == (1008, PopulationKind.TOTALE, 2022)
     fees = {
         code: pack.memberships.join(code, year=2025).fee for code in (AUBIGNY, BEAUSSAIS, SAUZE)
     }
     assert fees == {
         AUBIGNY: Decimal("100.00"),
-        BEAUSSAIS: Decimal("150.00"),
+        BEAUSSAIS: Decimal("200.00"),
         SAUZE: Decimal("300.00"),
     }
     listed = pack.memberships.list_memberships(year=2025)
@@ -118,7 +119,7 @@ def test_stratum_bounds_are_inclusive_TAR_1(pack: App, population: int, fee: str
 
 def test_a_commune_above_3500_is_refused_never_charged_0_TAR_1(pack: App) -> None:
     error = refused(pack, RuleViolation, "TAR-1", pack.memberships.join, BRESSUIRE, year=2025)
-    assert "19970" in error.message and BRESSUIRE in error.message
+    assert "20828" in error.message and BRESSUIRE in error.message  # the totale 2022
     with pack.deps.transaction() as uow:
         uow.populations.update(PopulationFigure(AUBIGNY, 2022, 3_501))
     refused(pack, RuleViolation, "TAR-1", pack.memberships.join, AUBIGNY, year=2025)
@@ -147,13 +148,16 @@ def test_a_year_without_grid_is_refused_TAR_2(pack: App) -> None:
     refused(pack, NotFoundError, "TAR-2", pack.memberships.join, AUBIGNY, on=date(2026, 1, 5))
 
 
-def test_a_missing_population_is_refused_and_the_totale_used_when_known_TER_2(
-    more_grids: App,
-) -> None:
-    # 2026 needs vintage 2023, not imported; 2024 uses vintage 2021, which has a totale.
-    refused(more_grids, RuleViolation, "TER-2", more_grids.memberships.join, AUBIGNY, year=2026)
+def test_a_vintage_not_imported_is_flagged_never_refused_TER_2(more_grids: App) -> None:
+    # 2026: vintage 2023, the municipale alone (flagged); 2024: vintage 2021 is not in the
+    # sample, the nearest (2022, with its totale) stands in, provisional.
+    assert more_grids.memberships.join(AUBIGNY, year=2026).fee == Decimal("100.00")
+    quote = more_grids.memberships.quote(AUBIGNY, year=2026)
+    assert (quote.population, quote.kind, quote.vintage) == (178, PopulationKind.MUNICIPALE, 2023)
+    assert not quote.provisional
     quote = more_grids.memberships.quote(AUBIGNY, year=2024)
-    assert (quote.population, quote.kind, quote.vintage) == (175, PopulationKind.TOTALE, 2021)
+    assert (quote.population, quote.kind, quote.vintage) == (175, PopulationKind.TOTALE, 2022)
+    assert quote.provisional
 
 
 def test_unknown_or_merged_communes_are_refused_TER_5(pack: App) -> None:

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from rsgm_core import RuleViolation, ValidationError
 from rsgm_core.domain.census import CENSUS_STRATA, stratum_of
+from rsgm_core.domain.populations import population_used
 from rsgm_core.domain.territory import (
     Commune,
     PopulationFigure,
@@ -15,7 +16,6 @@ from rsgm_core.domain.territory import (
     Territory,
     in_force_vintage,
     is_sgm_scope,
-    population_in_force,
     validate_departement_code,
     validate_insee_code,
     validate_siren,
@@ -99,14 +99,15 @@ def test_totale_below_municipale_is_refused_TER_2() -> None:
 def test_vintage_n_minus_3_is_in_force_in_year_n_TER_2(year: int) -> None:
     assert in_force_vintage(year) == year - 3
     figure = PopulationFigure("79001", year - 3, 100)
-    assert population_in_force([figure], "79001", year) is figure
+    used = population_used([figure], "79001", year)
+    assert used is not None and used.vintage == year - 3 and not used.provisional
     assert figure.in_force_year == year
 
 
-def test_missing_vintage_in_force_is_a_clear_error_TER_2() -> None:
-    with pytest.raises(RuleViolation) as info:
-        population_in_force([PopulationFigure("79001", 2021, 100)], "79001", 2026)
-    assert info.value.rule == "TER-2" and "2023" in info.value.message
+def test_missing_vintage_in_force_is_provisional_never_refused_TER_2() -> None:
+    used = population_used([PopulationFigure("79001", 2021, 100)], "79001", 2026)
+    assert used is not None and used.provisional and used.vintage == 2021
+    assert "provisoire" in used.label and "2023" in used.label
 
 
 @given(st.integers(min_value=0, max_value=100_000))

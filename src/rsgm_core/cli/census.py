@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from rsgm_core.cli import census_communes
+from rsgm_core.cli import census_populations
 from rsgm_core.cli.common import ProgressBar, add_action, add_db_option, add_group, open_app
 from rsgm_core.domain.census import CensusChanges
 from rsgm_core.domain.census_report import CensusReport
@@ -52,6 +53,7 @@ def register(commands: Any) -> None:
     )
     conflicts.add_argument("--commune", metavar="CODE", help="limiter à ce successeur")
     census_communes.register(actions)  # communes, orphans, reassign
+    census_populations.register(actions)  # import-populations, population (TER-2)
 
 
 def _source_options(parser: argparse.ArgumentParser) -> None:

@@ -174,10 +174,11 @@ def _join(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         membership = app.memberships.join(args.commune, year=args.year, on=joined_on)
         quote = app.memberships.quote(args.commune, year=membership.year)
+    note = f" ; {quote.used.note}" if quote.used and quote.used.note else ""  # TER-2
     print(
         f"adhésion {membership.year} enregistrée pour {quote.commune.name} ({membership.insee}) : "
         f"{format_money(membership.fee)} (population {quote.kind.value} {quote.vintage} : "
-        f"{format_number(quote.population)} habitants)"
+        f"{format_number(quote.population)} habitants{note})"
     )
     return 0
 

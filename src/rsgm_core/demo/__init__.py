@@ -35,7 +35,8 @@ AGENTS = (
 
 
 # The membership pack for 2025, the exercise of the grid shipped and the year the sample's
-# populations (vintage 2022) are in force (TER-2): fixed dates, so the demo does not age.
+# populations of vintage 2022 (totale, from epci.json) are in force (TER-2): fixed dates, so the
+# demo does not age.
 MEMBERSHIPS = (
     ("79019", date(2025, 1, 20)),
     ("79030", date(2025, 2, 3)),

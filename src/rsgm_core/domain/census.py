@@ -18,6 +18,7 @@ from typing import Protocol
 import attrs
 
 from rsgm_core.domain.census_conflicts import CensusConflict
+from rsgm_core.domain.populations import population_used
 from rsgm_core.domain.territory import (
     SGM_THRESHOLD,
     Arrondissement,
@@ -255,8 +256,10 @@ def diff(
     by_siren = {c.siren: c for c in snapshot.communes if c.siren}
     delegated = {d.code: d for d in snapshot.delegated}
     known = {c.code: c for c in stored}
-    latest = _latest_populations(stored_populations)
-    new_populations = _latest_populations(snapshot.populations)
+    # TER-2: a commune's stratum before and after, for the year the new figures come into force
+    year = snapshot.vintage.population_vintage + 3
+    figures_before = _by_commune(stored_populations)
+    figures_after = _by_commune(snapshot.populations)
     epci_names = {e.siren: e.name for e in stored_epcis} | {e.siren: e.name for e in snapshot.epcis}
     changes: list[Change] = []
 
@@ -280,18 +283,24 @@ def diff(
                     f"{_epci_label(old.epci, epci_names)} → {_epci_label(new.epci, epci_names)}",
                 )
             )
-        before, after = latest.get(old.code), new_populations.get(old.code)
+        own_before = figures_before.get(old.code, {})
+        before = population_used(own_before.values(), old.code, year)
+        new_figures = figures_after.get(old.code)
+        after = (
+            population_used({**own_before, **new_figures}.values(), old.code, year)
+            if new_figures
+            else None
+        )
         if before and after:
-            s_before = stratum_of(before.for_thresholds[0])
-            s_after = stratum_of(after.for_thresholds[0])
+            s_before, s_after = stratum_of(before.population), stratum_of(after.population)
             if s_before != s_after:
                 changes.append(
                     Change(
                         ChangeKind.STRATUM_CHANGED,
                         old.code,
                         new.name,
-                        f"{s_before} ({before.for_thresholds[0]}, {before.vintage}) → "
-                        f"{s_after} ({after.for_thresholds[0]}, {after.vintage})",
+                        f"{s_before} ({before.population}, {before.vintage}) → "
+                        f"{s_after} ({after.population}, {after.vintage})",
                     )
                 )
 
@@ -381,13 +390,11 @@ def _epci_changes(stored: Iterable[Epci], fresh: Iterable[Epci]) -> list[Change]
     return changes
 
 
-def _latest_populations(figures: Iterable[PopulationFigure]) -> dict[str, PopulationFigure]:
-    latest: dict[str, PopulationFigure] = {}
+def _by_commune(figures: Iterable[PopulationFigure]) -> dict[str, dict[int, PopulationFigure]]:
+    found: dict[str, dict[int, PopulationFigure]] = {}
     for figure in figures:
-        current = latest.get(figure.commune)
-        if current is None or figure.vintage > current.vintage:
-            latest[figure.commune] = figure
-    return latest
+        found.setdefault(figure.commune, {})[figure.vintage] = figure
+    return found
 
 
 def _epci_label(siren: str | None, names: Mapping[str, str]) -> str:

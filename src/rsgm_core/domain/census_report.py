@@ -12,13 +12,13 @@ import attrs
 
 from rsgm_core.domain.census import CENSUS_STRATA, stratum_of
 from rsgm_core.domain.members import Member, Position
+from rsgm_core.domain.populations import PopulationUsed
 from rsgm_core.domain.territory import (
     SGM_THRESHOLD,
     Arrondissement,
     Commune,
     Departement,
     Epci,
-    PopulationFigure,
     PopulationKind,
 )
 
@@ -61,6 +61,7 @@ class CommuneRow:
     population_vintage: int
     stratum: str
     agents: tuple[Agent, ...]
+    population_provisional: bool = False  # TER-2: the vintage in force is not imported yet
 
     @property
     def function(self) -> str:
@@ -130,7 +131,7 @@ def build_report(
     *,
     on: dt.date,
     communes: Iterable[Commune],
-    populations: Mapping[str, PopulationFigure],
+    populations: Mapping[str, PopulationUsed],
     departements: Iterable[Departement],
     arrondissements: Iterable[Arrondissement],
     epcis: Iterable[Epci],
@@ -138,7 +139,7 @@ def build_report(
     members: Mapping[str, Member],
     outside: Iterable[Commune] = (),
 ) -> CensusReport:
-    """``populations`` maps each commune to the figure to use (the latest imported);
+    """``populations`` maps each commune to its population used (TER-2, ``population_used``);
     ``outside`` are the communes hors ressort of the report's EPCIs (TER-7)."""
     epci_names = {e.siren: e.name for e in epcis}
     hors_ressort = tuple(
@@ -150,7 +151,7 @@ def build_report(
                     c.departement,
                     c.epci,
                     epci_names.get(c.epci) if c.epci else None,
-                    populations[c.code].for_thresholds[0] if c.code in populations else None,
+                    populations[c.code].population if c.code in populations else None,
                 )
                 for c in outside
             ),
@@ -182,7 +183,7 @@ def build_report(
         figure = populations.get(commune.code)
         if not commune.active or figure is None:
             continue
-        population, kind = figure.for_thresholds
+        population, kind = figure.population, figure.kind
         if population >= SGM_THRESHOLD:  # TER-3
             out_of_scope += 1
             continue
@@ -199,6 +200,7 @@ def build_report(
                 population_vintage=figure.vintage,
                 stratum=stratum_of(population),
                 agents=tuple(sorted(agents.get(commune.code, ()), key=lambda a: a.name)),
+                population_provisional=figure.provisional,
             )
         )
     rows.sort(key=lambda r: r.code)

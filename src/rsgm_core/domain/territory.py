@@ -9,13 +9,14 @@ from __future__ import annotations
 import enum
 import functools
 import re
-from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
-from rsgm_core.errors import RuleViolation, ValidationError
+from rsgm_core.errors import ValidationError
 
 __all__ = [
+    "MAX_POPULATION",
     "SGM_THRESHOLD",
     "Arrondissement",
     "Commune",
@@ -30,13 +31,15 @@ __all__ = [
     "in_force_vintage",
     "is_sgm_scope",
     "luhn_valid",
-    "population_in_force",
     "validate_departement_code",
     "validate_insee_code",
     "validate_siren",
 ]
 
 SGM_THRESHOLD = 3_500  # TER-3: the SGM scope is communes of fewer than 3,500 inhabitants
+#: TER-2: the largest population figure accepted (Paris, the largest commune, has about 2.1 million;
+#: a figure above ten million is a misread file, refused rather than stored).
+MAX_POPULATION = 10_000_000
 
 # TER-1: two digits (or 2A/2B for Corsica) then three digits; overseas departments 971-978 then two.
 _INSEE = re.compile(r"(?:97[1-8]\d{2}|(?:0[1-9]|[1-8]\d|9[0-5]|2[AB])\d{3})")
@@ -113,6 +116,20 @@ def _siren(_: object, attribute: attrs.Attribute[str], value: str) -> None:
 
 def _departement(_: object, attribute: attrs.Attribute[str], value: str) -> None:
     validate_departement_code(value)
+
+
+def _figure(owner: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    """TER-2: a whole number of inhabitants, 0 to MAX_POPULATION (``None`` for an unknown totale)."""
+    if value is None and attribute.name == "totale":
+        return
+    if type(value) is not int or not 0 <= value <= MAX_POPULATION:
+        commune = getattr(owner, "commune", "?")
+        raise ValidationError(
+            f"population {attribute.name} invalide pour la commune {commune} : {value!r} "
+            f"(un nombre entier de 0 à {MAX_POPULATION:,} habitants)".replace(",", " "),
+            rule="TER-2",
+            value=value,
+        )
 
 
 class EpciKind(enum.Enum):
@@ -209,11 +226,14 @@ class PopulationFigure:
 
     commune: str = attrs.field(validator=_insee)
     vintage: int
-    municipale: int = attrs.field(validator=attrs.validators.ge(0))
+    municipale: int = attrs.field(validator=_figure)
     totale: int | None = attrs.field(default=None)
 
     @totale.validator
-    def _totale_not_below_municipale(self, attribute: object, value: int | None) -> None:
+    def _totale_not_below_municipale(
+        self, attribute: attrs.Attribute[int | None], value: int | None
+    ) -> None:
+        _figure(self, attribute, value)
         if value is not None and value < self.municipale:
             raise ValidationError(
                 f"population totale {value} inférieure à la municipale {self.municipale} "
@@ -246,22 +266,6 @@ class PopulationFigure:
 def in_force_vintage(year: int) -> int:
     """The census vintage whose legal populations are in force during ``year`` (TER-2)."""
     return year - 3
-
-
-def population_in_force(
-    figures: Iterable[PopulationFigure], commune: str, year: int
-) -> PopulationFigure:
-    """The figure of ``commune`` in force in ``year``, or a clear error if it was not imported."""
-    wanted = in_force_vintage(year)
-    for figure in figures:
-        if figure.commune == commune and figure.vintage == wanted:
-            return figure
-    raise RuleViolation(
-        f"aucune population légale du millésime {wanted} (en vigueur en {year}) pour la commune "
-        f"{commune} : importez le recensement correspondant",
-        rule="TER-2",
-        value=commune,
-    )
 
 
 def is_sgm_scope(figure: PopulationFigure) -> bool:

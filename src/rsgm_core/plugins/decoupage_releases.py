@@ -33,9 +33,8 @@ def _r(
     return EtalabRelease(version, published, cog, pop, epci, ept)
 
 
-#: Every release published on npm, oldest first (``npm view @etalab/decoupage-administratif versions``).
-#: 4.1.0 and 6.0.0 keep the population vintages the library was built on (2021 and 2022); the
-#: packages show 2022 and 2023 (docs/census.md): correcting them is left to the populations work.
+#: Every release published on npm, oldest first (``npm view @etalab/decoupage-administratif versions``),
+#: with the population vintages the packages show (docs/census.md, "How it was established").
 RELEASES: Mapping[str, EtalabRelease] = {
     r.version: r
     for r in (
@@ -57,11 +56,11 @@ RELEASES: Mapping[str, EtalabRelease] = {
         _r("3.0.0", "2023-02-23", 2023, 2020, 2020),
         _r("3.1.1", "2023-09-27", 2023, 2020, 2020, True),
         _r("4.0.0", "2024-04-17", 2024, 2021, 2021, True),
-        _r("4.1.0", "2025-02-11", 2024, 2021, 2020, True),  # packages: 2022, 2021
+        _r("4.1.0", "2025-02-11", 2024, 2022, 2021, True),
         _r("5.0.0", "2025-03-04", 2025, 2022, 2022, True),
         _r("5.0.1", "2025-04-17", 2025, 2022, 2022, True),
         _r("5.2.0", "2025-05-07", 2025, 2022, 2022, True),
         _r("5.3.0", "2026-01-19", 2025, 2023, 2022, True),
-        _r("6.0.0", "2026-03-09", 2025, 2022, 2021, True),  # packages: 2023, 2022
+        _r("6.0.0", "2026-03-09", 2025, 2023, 2022, True),
     )
 }

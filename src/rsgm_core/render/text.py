@@ -89,6 +89,12 @@ def print_census_report(report: CensusReport, level: str) -> None:
         print(
             f"{flagged} commune(s) classée(s) sur la population municipale, seule connue pour ce millésime (TER-2)"
         )
+    provisional = sum(1 for r in report.rows if r.population_provisional)
+    if provisional:
+        print(
+            f"{provisional} commune(s) classée(s) sur une population provisoire : le millésime en "
+            f"vigueur en {report.on.year} n'est pas importé (TER-2)"
+        )
     if report.out_of_scope:
         print(
             f"{report.out_of_scope} commune(s) de 3 500 habitants ou plus hors du champ SGM (TER-3)"

@@ -37,8 +37,8 @@ from rsgm_core.domain.charters import (
 from rsgm_core.domain.enums import read_enum
 from rsgm_core.domain.members import Function, Lifecycle, Member, Position
 from rsgm_core.domain.profile import outside_territory
-from rsgm_core.domain.territory import population_in_force
-from rsgm_core.errors import NotFoundError, RsgmError, ValidationError
+from rsgm_core.errors import NotFoundError, RsgmError
+from rsgm_core.services.populations import population_used
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
@@ -77,22 +77,6 @@ def _require_admin(uow: UnitOfWork, member: Member, *, rule: str) -> Member:
     return check_administrator(member, uow.cdg_staff.find(member.id), rule=rule)
 
 
-def _population_of(uow: UnitOfWork, commune: str, year: int) -> int:
-    """The population used for thresholds (TER-2): the figure in force in ``year``, else the
-    latest one imported."""
-    figures = uow.populations.list({"commune": commune})
-    try:
-        return population_in_force(figures, commune, year).for_thresholds[0]
-    except RsgmError:
-        if not figures:
-            raise ValidationError(
-                f"population inconnue pour la commune {commune} : importez le recensement",
-                rule="TER-2",
-                value=commune,
-            ) from None
-        return max(figures, key=lambda f: f.vintage).for_thresholds[0]
-
-
 def _signatories(uow: UnitOfWork, commune: str, day: dt.date) -> Signatories:
     """CHA-1: who may hold a personal signature for ``commune`` on ``day``: the members holding
     a position there, and the community referents of its EPCI."""
@@ -116,7 +100,7 @@ def _charter_status(uow: UnitOfWork, commune: str, day: dt.date) -> CharterStatu
         commune,
         versions=uow.charter_versions.list(),
         signatures=uow.signatures.list({"commune": commune}),
-        population=_population_of(uow, commune, day.year),
+        population=population_used(uow, commune, year=day.year).population,
         on=day,
         signatories=_signatories(uow, commune, day),
     )
@@ -164,7 +148,7 @@ def _decide_for(
     candidate = Candidate(member_id=member.id, email=member.email or "")
     if basis is not None:
         place = uow.communes.get(basis.commune)
-        population = _population_of(uow, place.code, day.year)
+        population = population_used(uow, place.code, year=day.year).population
         signatures = uow.signatures.list({"commune": place.code})
         versions = uow.charter_versions.list()
         signed = bool(versions) and not missing_signatures(

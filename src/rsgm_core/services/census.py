@@ -26,6 +26,7 @@ from rsgm_core.domain.census import (
 )
 from rsgm_core.domain.census_conflicts import CensusConflict
 from rsgm_core.domain.census_report import CensusReport, build_report
+from rsgm_core.domain.populations import PopulationUsed
 from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.territory import (
     Commune,
@@ -38,6 +39,12 @@ from rsgm_core.errors import NotFoundError, ValidationError
 from rsgm_core.services.census_conflicts import list_conflicts, move_to_successors
 from rsgm_core.services.census_territory import CensusTerritory
 from rsgm_core.services.deps import Deps
+from rsgm_core.services.populations import (
+    PopulationImport,
+    import_populations,
+    population_used,
+    populations_used,
+)
 
 if TYPE_CHECKING:
     from rsgm_core.ports import Repository, UnitOfWork
@@ -135,6 +142,20 @@ class CensusService(CensusTerritory):
             )
         return result
 
+    def import_populations(
+        self, path: Path | str, *, vintage: int | None = None
+    ) -> PopulationImport:
+        """TER-2: store INSEE's legal populations (PMUN, PCAP, PTOT per commune, CSV or XLSX as
+        INSEE publishes them) of the communes imported, under ``vintage`` (default: from the
+        file's name or title), all or nothing."""
+        return import_populations(self.deps, path, vintage=vintage)
+
+    def population(self, commune: str, *, year: int) -> PopulationUsed:
+        """TER-2: the population ``commune`` counts for in ``year``, and whether it is flagged
+        (municipale only, or *provisoire*): the one rule every threshold uses."""
+        with self.deps.read() as uow:
+            return population_used(uow, commune, year=year)
+
     def _named(self, departements: Iterable[str] | None) -> list[str] | None:
         """The departments to import: those named, which must be the CDG's when its profile
         names its territory (TER-7), else the profile's, else ``None`` (all of France)."""
@@ -217,8 +238,8 @@ class CensusService(CensusTerritory):
         departement: str | None = None,
     ) -> CensusReport:
         """TER-6, for the whole territory, one of its departments (``departement``) or some
-        (``departements``), with the positions held on ``on`` (today by default) and the latest
-        population imported for each commune. The communes *hors ressort* of the EPCIs of the
+        (``departements``), with the positions held on ``on`` (today by default) and the
+        population of each commune for the year of ``on`` (TER-2, ``population_used``). The communes *hors ressort* of the EPCIs of the
         report (TER-7) are listed apart (:attr:`CensusReport.hors_ressort`), never in its counts."""
         on = on or self.deps.today()
         if departement is not None:
@@ -256,19 +277,12 @@ class CensusService(CensusTerritory):
                 for c in (uow.communes.list({"epci": sirens, "status": current}) if sirens else ())
                 if outside_territory(c.departement, territory)
             ]
-            latest = max(i.population_vintage for i in uow.census_imports.list())
             in_scope = {c.code for c in communes} | {c.code for c in outside}
-            populations: dict[str, PopulationFigure] = {}
-            for figure in uow.populations.list({"vintage": _recent_vintages(latest)}):
-                if figure.commune in in_scope:
-                    kept = populations.get(figure.commune)
-                    if kept is None or figure.vintage > kept.vintage:
-                        populations[figure.commune] = figure
             return build_report(
                 on=on,
                 communes=communes,
                 outside=outside,
-                populations=populations,
+                populations=populations_used(uow, in_scope, year=on.year),  # TER-2
                 departements=uow.departements.list({"code": codes}),
                 arrondissements=uow.arrondissements.list({"departement": codes}),
                 epcis=uow.epcis.list(),

@@ -25,14 +25,12 @@ from rsgm_core.domain.census_listing import (
     situation,
     situation_of,
 )
+from rsgm_core.domain.populations import population_used
 from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.territory import (
     Commune,
     CommuneStatus,
     PopulationFigure,
-    PopulationKind,
-    in_force_vintage,
-    population_in_force,
     validate_departement_code,
     validate_insee_code,
     validate_siren,
@@ -56,33 +54,6 @@ log = logging.getLogger("rsgm.census")
 ATTACHMENT_COLLECTIONS = tuple(c for c in COLLECTIONS if c.commune_refs)
 
 _CHUNK = 500  # commune codes per query for the population figures of a few communes
-
-
-@attrs.frozen
-class _Used:
-    population: int
-    kind: PopulationKind
-    vintage: int
-    provisional: bool
-
-
-def _population_used(figures: Sequence[PopulationFigure], commune: str, year: int) -> _Used | None:
-    """TER-2: the population used for ``commune`` in ``year``: the totale of the vintage in
-    force, else its municipale (flagged), else the latest earlier vintage, flagged provisional;
-    ``None`` when no figure of that vintage or before is known.
-
-    The one place this listing decides it: it follows the library's population function."""
-    try:
-        figure = population_in_force(figures, commune, year)
-        provisional = False
-    except RuleViolation:
-        earlier = [f for f in figures if f.vintage < in_force_vintage(year)]
-        if not earlier:
-            return None
-        figure = max(earlier, key=lambda f: f.vintage)
-        provisional = True
-    population, kind = figure.for_thresholds
-    return _Used(population, kind, figure.vintage, provisional)
 
 
 class CensusTerritory:
@@ -260,7 +231,7 @@ def _entry(
     territory: Sequence[str],
     year: int,
 ) -> CommuneEntry:
-    used = _population_used(figures, commune.code, year)
+    used = population_used(figures, commune.code, year)  # TER-2: the one rule
     return CommuneEntry(
         code=commune.code,
         name=commune.name,

@@ -25,13 +25,13 @@ from rsgm_core.domain.profile import CharterChange
 from rsgm_core.render.formatting import format_date
 from rsgm_core.services.access_facts import (
     _charter_status,
-    _population_of,
     _signatories,
     parse_enum,
 )
 from rsgm_core.services.access_revocation import _users
 from rsgm_core.services.members import new_id
 from rsgm_core.services.outbox import queue_message
+from rsgm_core.services.populations import population_used
 
 if TYPE_CHECKING:
     from rsgm_core.domain.members import Member
@@ -129,7 +129,7 @@ class CharterService:
             check_signature(
                 signature,
                 versions=versions,
-                population=_population_of(uow, commune, day.year),
+                population=population_used(uow, commune, year=day.year).population,
                 signatories=people,
             )
             return uow.signatures.add(signature)

@@ -23,8 +23,7 @@ from rsgm_core.domain.events import Event, EventAudience
 from rsgm_core.domain.members import Lifecycle, Member, Position
 from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.territory import SGM_THRESHOLD, Commune
-from rsgm_core.errors import RsgmError
-from rsgm_core.services.access_facts import _population_of
+from rsgm_core.services.populations import populations_used
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
@@ -34,8 +33,8 @@ __all__ = ["in_legal_scope", "invitees"]
 
 
 class _Populations:
-    """Populations of communes for ``year``, read once each (TER-2: the function that decides
-    the population of a commune and a year for every threshold)."""
+    """Populations of communes for ``year`` (TER-2: ``population_used``, the one function that
+    decides the population of a commune and a year for every threshold), read once each."""
 
     def __init__(self, uow: UnitOfWork, year: int) -> None:
         self.uow, self.year = uow, year
@@ -43,10 +42,9 @@ class _Populations:
 
     def of(self, commune: str) -> int | None:
         if commune not in self.known:
-            try:
-                self.known[commune] = _population_of(self.uow, commune, self.year)
-            except RsgmError:  # no census figure: not counted in any public
-                self.known[commune] = None
+            used = populations_used(self.uow, [commune], year=self.year).get(commune)
+            # no census figure: not counted in any public
+            self.known[commune] = None if used is None else used.population
         return self.known[commune]
 
 

@@ -15,6 +15,7 @@ from rsgm_core.domain.members import Lifecycle
 from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.territory import CommuneStatus
 from rsgm_core.errors import ValidationError
+from rsgm_core.services.populations import populations_used
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
@@ -68,16 +69,11 @@ class IndicatorData:
             if uow.epcis.find(scope.code) is None:
                 raise _unknown(scope)
             communes = {k: c for k, c in communes.items() if c.epci == scope.code}
-        populations: dict[str, tuple[int, int]] = {}
-        for figure in uow.populations.list():
-            best = populations.get(figure.commune)
-            usable = figure.vintage + 3 <= period.end.year
-            if (
-                best is None
-                or (usable and figure.vintage > best[0])
-                or (best[0] + 3 > period.end.year and figure.vintage < best[0])
-            ):
-                populations[figure.commune] = (figure.vintage, figure.municipale)
+        # TER-2: the population of each commune for the period's last year (``population_used``)
+        populations = {
+            code: used.population
+            for code, used in populations_used(uow, communes, year=period.end.year).items()
+        }
         positions = uow.positions.list()
         members = uow.members.list()
         if scope.kind != "cdg":
@@ -114,7 +110,7 @@ class IndicatorData:
         for a in uow.survey_answers.list({"survey_id": asked}) if asked else ():
             answers.setdefault(a.survey_id, []).append(a)
         return cls(
-            scope, communes, {k: v[1] for k, v in populations.items()}, members, positions,
+            scope, communes, populations, members, positions,
             member_ids, events, sessions, registrations, surveys, event_surveys, answers,
             uow.newsletters.list(), [m for m in uow.memberships.list() if m.insee in communes],
             {e.siren: e.name for e in uow.epcis.list()},

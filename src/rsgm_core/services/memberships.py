@@ -23,6 +23,7 @@ from rsgm_core.domain.conventions import (
     terminate,
     upcoming_deadlines,
 )
+from rsgm_core.domain.populations import PopulationUsed
 from rsgm_core.domain.tariffs import (
     CommunePopulation,
     Membership,
@@ -30,7 +31,7 @@ from rsgm_core.domain.tariffs import (
     membership_fee,
     new_membership,
 )
-from rsgm_core.domain.territory import Commune, PopulationKind, population_in_force
+from rsgm_core.domain.territory import Commune, PopulationKind
 from rsgm_core.errors import ValidationError
 from rsgm_core.services._pack import (
     active_commune,
@@ -43,6 +44,7 @@ from rsgm_core.services._pack import (
     served_commune,
 )
 from rsgm_core.services.members import new_id
+from rsgm_core.services.populations import population_used
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
@@ -53,7 +55,10 @@ __all__ = ["ConventionStatus", "MembershipService", "Quote"]
 
 @attrs.frozen
 class Quote:
-    """What a commune's fee for an exercise rests on: the population in force (TER-2) and the grid."""
+    """What a commune's fee for an exercise rests on: the population used (TER-2) and the grid.
+
+    A *provisoire* population (the vintage in force for ``year`` not imported yet) gives a fee
+    all the same, flagged: ``provisional`` and ``population_label`` say so (TER-2)."""
 
     commune: Commune
     year: int
@@ -61,6 +66,16 @@ class Quote:
     kind: PopulationKind  # the totale when known, else the municipale (TER-2)
     vintage: int
     fee: Decimal  # the grid's fee for that population (TAR-1)
+    used: PopulationUsed | None = None  # the whole decision (TER-2, ``population_used``)
+
+    @property
+    def provisional(self) -> bool:
+        return self.used is not None and self.used.provisional
+
+    @property
+    def population_label(self) -> str:
+        """In French: ``population totale 2022``, with what is flagged (TER-2)."""
+        return self.used.label if self.used else f"population {self.kind.value} {self.vintage}"
 
 
 @attrs.frozen
@@ -222,10 +237,9 @@ class MembershipService:
 def _quote(uow: UnitOfWork, deps: Deps, code: str, year: int) -> Quote:
     commune = served_commune(deps, active_commune(uow, code), what="adhérer au pack")  # TER-7
     grid = grid_of(deps, year)
-    figure = population_in_force(uow.populations.list({"commune": code}), code, year)
-    population, kind = figure.for_thresholds  # the totale, else the municipale (TER-2)
-    fee = membership_fee(grid, CommunePopulation(code, population))  # > ceiling: TAR-1 error
-    return Quote(commune, year, population, kind, figure.vintage, fee)
+    used = population_used(uow, code, year=year)  # TER-2: provisional, never refused
+    fee = membership_fee(grid, CommunePopulation(code, used.population))  # > ceiling: TAR-1
+    return Quote(commune, year, used.population, used.kind, used.vintage, fee, used)
 
 
 def _join(uow: UnitOfWork, deps: Deps, commune: str, *, year: int, on: dt.date) -> Membership:
