@@ -47,3 +47,12 @@ def test_an_argument_that_is_not_utf8_exits_2(
     )
     assert code == 2 and "pas de l'UTF-8" in err and "Traceback" not in err
     assert not (tmp_path / "x.db").exists()
+
+
+def test_text_that_is_not_utf8_is_a_typed_error_on_every_backend(app: App) -> None:
+    """A lone surrogate (bytes that were not UTF-8) crashed SQLite's driver with
+    ``UnicodeEncodeError`` in every lookup and write; it is now refused like any bad text."""
+    with pytest.raises((ValidationError, NotFoundError)):
+        app.members.get("\udcff")
+    with pytest.raises((ValidationError, NotFoundError)):
+        app.access.list_grants(member_id="\udcff")
