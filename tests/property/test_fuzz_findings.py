@@ -56,3 +56,10 @@ def test_text_that_is_not_utf8_is_a_typed_error_on_every_backend(app: App) -> No
         app.members.get("\udcff")
     with pytest.raises((ValidationError, NotFoundError)):
         app.access.list_grants(member_id="\udcff")
+
+
+@pytest.mark.parametrize(("on", "months"), [(dt.date(1, 1, 1), 12), (None, 2**31), (None, 2**70)])
+def test_a_disengagement_window_beyond_the_calendar_is_refused_MEM_7(
+    app: App, on: dt.date | None, months: int
+) -> None:
+    nothing_written(app, lambda: app.network.list_disengaged(on=on, silent_months=months), "MEM-7")
