@@ -138,6 +138,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    for arg in sys.argv[1:] if argv is None else argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8 reach argv as lone surrogates
+            shown = arg.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+            print(f"rsgm : erreur : argument illisible (pas de l'UTF-8) : {shown}", file=sys.stderr)
+            return EXIT_ERROR
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or 0)

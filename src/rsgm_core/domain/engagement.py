@@ -136,11 +136,19 @@ def disengaged(
             rule="MEM-7",
             value=(last_events, silent_months),
         )
+    try:
+        since = on - relativedelta(months=silent_months)
+    except (ValueError, OverflowError):  # before year 1: a window no network has
+        raise ValidationError(
+            f"fenêtre de désengagement hors du calendrier : {silent_months} mois avant le "
+            f"{on.isoformat()}",
+            rule="MEM-7",
+            value=(on, silent_months),
+        ) from None
     by_member: dict[str, list[AttendanceFact]] = {}
     for fact in facts:
         if fact.on <= on:
             by_member.setdefault(fact.member_id, []).append(fact)
-    since = on - relativedelta(months=silent_months)
     found = []
     for member in members:
         if member.lifecycle is not Lifecycle.ACTIVE:

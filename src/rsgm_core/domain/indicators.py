@@ -62,8 +62,27 @@ class Period:
 
     @classmethod
     def year(cls, year: int) -> Period:
-        """1 January to 31 December of ``year``."""
+        """1 January to 31 December of ``year``; a year outside 1900-2200 is refused (IND-1)."""
+        if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200:
+            raise ValidationError(
+                f"année hors des années prises en charge (1900 à 2200) : {year!r}",
+                rule="IND-1",
+                value=year,
+            )
         return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+    def check_computable(self) -> Period:
+        """IND-1: indicators look a few months around the end of the period (MEM-7's
+        disengagement, the year before); a period ending before 1900 or after 2200 is refused
+        rather than overflowing the calendar (an open start, ``date.min``, is fine)."""
+        if not dt.date(1900, 1, 1) <= self.end <= dt.date(2200, 12, 31):
+            raise ValidationError(
+                f"fin de période hors des années prises en charge (1900 à 2200) : "
+                f"{self.end.isoformat()}",
+                rule="IND-1",
+                value=self.end,
+            )
+        return self
 
 
 @attrs.frozen

@@ -5,11 +5,16 @@ Anonymisation: no names, e-mails or per-person rows leave the CDG; every count o
 is suppressed, and so is a second cell of the same table whenever one suppressed cell could
 otherwise be recovered by subtracting the published cells from the published total
 (complementary suppression). A table whose total is under 5 is suppressed whole.
+
+Rates are suppressed in turn (secondary suppression, :func:`anonymised_rates`): a rate computed on
+fewer than 5 persons, and a rate whose numerator or denominator is a suppressed cell or total, since
+multiplying it by the published other term would give the hidden count back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import attrs
@@ -22,7 +27,9 @@ __all__ = [
     "CdgExport",
     "NationalMerge",
     "NationalTable",
+    "RateSource",
     "Table",
+    "anonymised_rates",
     "merge",
     "merge_exports",
     "parse_export",
@@ -75,6 +82,44 @@ class Table:
     def anonymised(cls, name: str, counts: Mapping[str, int]) -> Table:
         cells, total = suppress(counts)
         return cls(name, cells, total)
+
+
+@attrs.frozen
+class RateSource:
+    """IND-3: a rate to publish, with the counts it is computed on. ``numerator_cell`` and
+    ``denominator_cell`` name the published cell each count is, if any: ``"table.cell"`` for a
+    cell, ``"table"`` for a table's total."""
+
+    value: Decimal | None
+    numerator: int
+    denominator: int
+    numerator_cell: str | None = None
+    denominator_cell: str | None = None
+
+
+def _cell(tables: Mapping[str, Table], ref: str) -> int | None:
+    name, _, cell = ref.partition(".")
+    table = tables[name]
+    return table.total if not cell else table.cells[cell]
+
+
+def anonymised_rates(
+    tables: Iterable[Table], rates: Mapping[str, RateSource]
+) -> dict[str, str | None]:
+    """IND-3: each rate as a decimal string rounded to 0.001, or ``None`` when it is unknown,
+    computed on fewer than 5 (``SMALL``) persons, or when its numerator or denominator is a cell
+    the tables suppressed (secondary suppression: the rate times the published other term would
+    give the hidden count back)."""
+    by_name = {t.name: t for t in tables}
+    out: dict[str, str | None] = {}
+    for key, source in rates.items():
+        refs = [r for r in (source.numerator_cell, source.denominator_cell) if r is not None]
+        hidden = any(_cell(by_name, ref) is None for ref in refs)
+        if source.value is None or source.denominator < SMALL or hidden:
+            out[key] = None
+        else:
+            out[key] = str(source.value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
+    return out
 
 
 @attrs.frozen

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from rsgm_core.errors import ConfigurationError
+from rsgm_core.errors import ConfigurationError, ValidationError
 
 if TYPE_CHECKING:
     from rsgm_core.plugin_manager import Hooks
@@ -65,7 +65,7 @@ class Deps:
         """One unit of work for one use case: commit at the end of the block, roll back on any
         exception; then deliver the messages it queued, if it queued any, and run the observers
         it registered (never after a rollback)."""
-        with self.storage.unit_of_work() as uow:
+        with _storable_text(), self.storage.unit_of_work() as uow:
             yield uow
             uow.commit()
         # The write is committed: a failure from here on is logged, never raised to the caller,
@@ -108,8 +108,24 @@ class Deps:
     @contextmanager
     def read(self) -> Iterator[UnitOfWork]:
         """A read-only unit of work: for use cases that only look."""
-        with self.storage.unit_of_work(read_only=True) as uow:
+        with _storable_text(), self.storage.unit_of_work(read_only=True) as uow:
             yield uow
+
+
+@contextmanager
+def _storable_text() -> Iterator[None]:
+    """Text a database cannot store or look up (a lone surrogate: bytes that were not UTF-8,
+    decoded with ``surrogateescape`` from a command line or a file name) is bad input, refused in
+    French like any other once the unit of work has rolled back, never a ``UnicodeEncodeError``
+    from the driver."""
+    try:
+        yield
+    except UnicodeEncodeError as exc:
+        bad = exc.object[max(exc.start - 20, 0) : exc.end + 20]
+        shown = bad.encode("utf-8", "backslashreplace").decode("utf-8")
+        raise ValidationError(
+            f"texte illisible, ce n'est pas de l'UTF-8 valide : « {shown} »", value=shown
+        ) from None
 
 
 def _name(callback: Callable[[], object]) -> str:

@@ -158,7 +158,7 @@ class IndicatorService:
         """Every IND-1 indicator of ``period`` for ``scope`` (the whole CDG by default, or one
         of its departments, ``departement``), each with its formula; a figure the data cannot
         give has the value ``None``."""
-        data, knowledge = self._load(period, scope_of(scope, departement))
+        data, knowledge = self._load(period.check_computable(), scope_of(scope, departement))
         scope = data.scope
         events = self._event_figures(data, period)
         invited = sum(e.invited for e in events)

@@ -34,7 +34,7 @@ from rsgm_core.domain.members import (
     work_time_total,
 )
 from rsgm_core.domain.profile import outside_territory
-from rsgm_core.errors import MissingExtraError, RsgmError, SourceDataError
+from rsgm_core.errors import MissingExtraError, NotFoundError, RsgmError, SourceDataError
 from rsgm_core.services.members import _add_member, _add_position, enum_of, new_id
 
 if TYPE_CHECKING:
@@ -113,7 +113,15 @@ class MemberImport:
     ) -> ImportReport:
         """Check every row; unless ``dry_run`` or a row has a problem, write them all at once."""
         path = Path(path)
-        headers, rows = read_table(path)
+        try:
+            headers, rows = read_table(path)
+        except FileNotFoundError:
+            raise NotFoundError(f"fichier introuvable : {path}", value=str(path)) from None
+        except (OSError, ValueError) as exc:  # a folder, no permission, a NUL in the name
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise SourceDataError(
+                f"fichier illisible ({reason})", source=str(path), rule="MEM-1", value=str(path)
+            ) from None
         columns = map_headers(headers, mapping)
         thesaurus = self.deps.hooks.expertise_thesaurus()
         tools = self.deps.hooks.business_software()

@@ -4,8 +4,10 @@ No names, e-mails or per-person rows: person counts go into one-dimensional tabl
 1 to 4 persons are suppressed, with complementary suppression so that no hidden cell can be
 recovered by subtracting the published cells from the total (:func:`~rsgm_core.domain.national.suppress`).
 Rates are rounded to 0.1 point, none is published that would give a suppressed cell back
-(attendees / registered is not exported), and they are left out (``None``) when their denominator is under 5 persons,
-so that a rate cannot give a small count away either.
+(attendees / registered is not exported), and they are left out (``None``) when their denominator
+is under 5 persons or when their numerator or denominator is a suppressed cell (secondary
+suppression, :func:`~rsgm_core.domain.national.anonymised_rates`), so that a rate cannot give a
+small count away either.
 """
 
 from __future__ import annotations
@@ -13,17 +15,18 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rsgm_core._compat import deprecated
-from rsgm_core.domain.indicators import Period
+from rsgm_core.domain.indicators import Indicator, Period
 from rsgm_core.domain.national import (
-    SMALL,
     CdgExport,
     NationalMerge,
+    RateSource,
     Table,
+    anonymised_rates,
     merge_exports,
     parse_export,
 )
@@ -101,19 +104,40 @@ def _national_export(service: IndicatorService, year: int, cdg: str | None) -> C
     ]  # fmt: skip
     # attendees / registered is left out: with the published attendees it would give the
     # registered, hence the suppressed "inscrits_absents" cell
-    denominators = {"taux_participation": invited}
-    figures: dict[str, str | int | None] = {}
-    for key in ("taux_participation", "taux_satisfaction",
-                "taux_reponse_enquetes", "taux_ouverture_lettre", "couverture_territoriale",
-                "adhesion_pack"):  # fmt: skip
-        value = indicators[key].value
-        small = key in denominators and denominators[key] < SMALL
-        figures[key] = None if value is None or small else _share(Decimal(value))
+    sat = [
+        a.score
+        for s in data.surveys_in(period)
+        if s.kind.name == "SATISFACTION"
+        for a in data.answers.get(s.id, ())
+        if a.score is not None
+    ]
+    answers = sum(len(data.answers.get(s.id, ())) for s in data.surveys_in(period))
+    surveyed = sum(s.invited for s in data.surveys_in(period))
+    cov = data.coverage(period, service.deps.settings.policies.target_below)["total"]
+    small = data.small_communes(period)
+    joined = {m.insee for m in data.memberships if period.start.year <= m.year <= period.end.year}
+    recipients = sum(n.recipients for n in data.newsletters if n.sent_on in period)
+    sources = {
+        "taux_participation": RateSource(_value(indicators, "taux_participation"), attendees,
+                                         invited, "participation.presents", "participation"),
+        "taux_satisfaction": RateSource(_value(indicators, "taux_satisfaction"),
+                                        sum(1 for s in sat if s >= 4), len(sat)),
+        "taux_reponse_enquetes": RateSource(_value(indicators, "taux_reponse_enquetes"),
+                                            min(answers, surveyed), surveyed),
+        "taux_ouverture_lettre": RateSource(_value(indicators, "taux_ouverture_lettre"), 0,
+                                            recipients),
+        "couverture_territoriale": RateSource(_value(indicators, "couverture_territoriale"),
+                                              cov.covered, cov.communes),
+        "adhesion_pack": RateSource(_value(indicators, "adhesion_pack"), len(joined & small),
+                                    len(small)),
+    }  # fmt: skip
+    figures: dict[str, str | int | None] = dict(anonymised_rates(tables, sources))
     for key in ("evenements", "lettres_envoyees", "visites_plateforme"):  # not persons
         value = indicators[key].value
         figures[key] = None if value is None else int(value)
     return CdgExport(cdg, year, figures, tables)
 
 
-def _share(value: Decimal) -> str:
-    return str(value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
+def _value(indicators: dict[str, Indicator], key: str) -> Decimal | None:
+    value = indicators[key].value
+    return None if value is None else Decimal(value)
