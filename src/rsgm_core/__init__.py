@@ -20,6 +20,7 @@ from rsgm_core.errors import (
     DeliveryError,
     MissingExtraError,
     NotFoundError,
+    PermissionDeniedError,
     PluginError,
     RsgmError,
     RuleViolation,
@@ -72,6 +73,11 @@ if TYPE_CHECKING:
     )
     from rsgm_core.domain.audience import (
         EventAudience,
+    )
+    from rsgm_core.domain.authorization import (
+        MATRIX,
+        ActorRole,
+        Operation,
     )
     from rsgm_core.domain.billing import (
         Intervention,
@@ -327,6 +333,9 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "ActorRole": "rsgm_core.domain.authorization",
+    "Operation": "rsgm_core.domain.authorization",
+    "MATRIX": "rsgm_core.domain.authorization",
     "CensusConflict": "rsgm_core.domain.census_conflicts",
     "ConflictKind": "rsgm_core.domain.census_conflicts",
     "CatalogueColumn": "rsgm_core.domain.tariffs",
@@ -558,6 +567,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "AbuseReport",
     "AccessMode",
     "AccessRequest",
+    "ActorRole",
     "AdviceRequest",
     "Agent",
     "Agreement",
@@ -650,6 +660,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Lifecycle",
     "LoweredRole",
     "MANDATORY_MISSION",
+    "MATRIX",
     "Member",
     "Membership",
     "MessageStatus",
@@ -673,12 +684,14 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "ObjectiveKind",
     "OnboardingItem",
     "OnboardingStep",
+    "Operation",
     "OutboxMessage",
     "OverdueStep",
     "Partner",
     "PartnerCategory",
     "Party",
     "Period",
+    "PermissionDeniedError",
     "Planned",
     "PlanningCheck",
     "PlatformExport",

@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from rsgm_core._compat import deprecated_aliases
+from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.governance import Seat
 from rsgm_core.domain.rgpd import ANONYMOUS, DEFAULT_RETENTION_DAYS, anonymise, past_retention
 from rsgm_core.render.exports import to_json
 from rsgm_core.serialization import unstructure
+from rsgm_core.services.authorization import authorize
 
 if TYPE_CHECKING:
     from typing_extensions import deprecated as typed_deprecated
@@ -55,9 +57,11 @@ class RgpdService:
         """``Settings(plugins={"rgpd": {"retention_days": 1095}})``; three years by default."""
         return int(self.deps.settings.plugin("rgpd").get("retention_days", DEFAULT_RETENTION_DAYS))
 
-    def export_personal_data(self, member_id: str) -> dict[str, Any]:
-        """MEM-11, right of access: everything held on one person, as plain JSON values."""
+    def export_personal_data(self, member_id: str, *, by: str) -> dict[str, Any]:
+        """MEM-11, right of access: everything held on one person, as plain JSON values; ``by``:
+        a CDG administrator (CHA-2)."""
         with self.deps.read() as uow:
+            authorize(uow, by, Operation.EXPORT_PERSONAL_DATA, on=self.deps.today())
             member = uow.members.get(member_id)
             held: dict[str, Any] = {"membre": unstructure(member)}
             for name, field in PERSONAL:
@@ -79,20 +83,26 @@ class RgpdService:
         held["exporte_le"] = self.deps.today().isoformat()
         return held
 
-    def export_personal_data_json(self, member_id: str) -> str:
+    def export_personal_data_json(self, member_id: str, *, by: str) -> str:
         """:meth:`export_personal_data` as JSON text."""
-        return to_json(self.export_personal_data(member_id))
+        return to_json(self.export_personal_data(member_id, by=by))
 
-    def erase(self, member_id: str) -> None:
-        """MEM-11: anonymise the person everywhere; their records stay, so counts and rates do."""
+    def erase(self, member_id: str, *, by: str) -> None:
+        """MEM-11: anonymise the person everywhere; their records stay, so counts and rates do.
+        ``by``: a CDG administrator (CHA-2)."""
         with self.deps.transaction() as uow:
+            authorize(uow, by, Operation.ERASE, on=self.deps.today())
             _erase(uow, member_id, self.deps.today())
 
-    def purge(self, *, on: dt.date | None = None, retention_days: int | None = None) -> list[str]:
-        """MEM-11: erase every departed member past the retention period; their ids."""
+    def purge(
+        self, *, by: str, on: dt.date | None = None, retention_days: int | None = None
+    ) -> list[str]:
+        """MEM-11: erase every departed member past the retention period; their ids. ``by``: a
+        CDG administrator (CHA-2)."""
         day = self.deps.on(on)
         keep = self.retention_days if retention_days is None else retention_days
         with self.deps.transaction() as uow:
+            authorize(uow, by, Operation.ERASE, on=self.deps.today())
             due = past_retention(uow.members.list(), on=day, retention_days=keep)
             for member in due:
                 _erase(uow, member.id, day)
@@ -101,9 +111,9 @@ class RgpdService:
     if TYPE_CHECKING:  # the former names, attached below at run time: typed for a caller's checker
 
         @typed_deprecated("use app.rgpd.export_personal_data()")
-        def export(self, member_id: str) -> dict[str, Any]: ...
+        def export(self, member_id: str, *, by: str) -> dict[str, Any]: ...
         @typed_deprecated("use app.rgpd.export_personal_data_json()")
-        def export_json(self, member_id: str) -> str: ...
+        def export_json(self, member_id: str, *, by: str) -> str: ...
 
 
 deprecated_aliases(
