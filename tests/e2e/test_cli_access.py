@@ -12,7 +12,7 @@ import pytest
 
 import rsgm_core
 from tests.conftest import SAMPLE
-from tests.helpers import run
+from tests.helpers import administrator, run
 
 
 @pytest.fixture
@@ -80,8 +80,8 @@ def test_sanctions_are_listed_and_lifted_from_the_command_line_CHA_9(
 ) -> None:
     with rsgm_core.open(f"sqlite:///{db}") as app:
         app.access.add_staff("anne.chevalier@cdg79.fr", administrator=True)
-        app.access.create_departmental_space()
-        app.charters.publish("Charte", "Accès sur invitation.")
+        app.access.create_departmental_space(by=administrator(app))
+        app.charters.publish("Charte", "Accès sur invitation.", by=administrator(app))
         app.charters.sign("79019", "Jean Dupont", "maire")
         app.charters.sign("79019", "Claire Martin", "sgm")
         app.directory.set_town_hall("79019", "1 place de la Mairie", email="mairie@aubigny.fr")
@@ -137,11 +137,13 @@ def test_agreements_for_a_non_sgm_from_the_command_line_CHA_4(
     gatine = "200041333"  # the EPCI of Aubigny (79019)
     with rsgm_core.open(f"sqlite:///{db}") as app:
         app.access.add_staff("anne.chevalier@cdg79.fr", administrator=True)
-        app.access.create_community_space(gatine)
-        app.network.create_departmental_network("Réseau des SGM des Deux-Sèvres")
+        app.access.create_community_space(gatine, by=administrator(app))
+        app.network.create_departmental_network(
+            "Réseau des SGM des Deux-Sèvres", by=administrator(app)
+        )
         by_email = {m.email: m.id for m in app.members.list_members()}
         app.network.create_community_network(
-            gatine, referent_id=by_email["claire.martin@example.org"]
+            gatine, by=administrator(app), referent_id=by_email["claire.martin@example.org"]
         )
         agent = app.members.add("Lucie", "Noir", email="lucie.noir@example.org")
         app.members.add_position(agent.id, "79019", "responsable_des_services")
@@ -170,7 +172,9 @@ def test_self_service_requests_from_the_command_line_as_cdg_77_CHA_2_CHA_6(
         app.census.import_(NEW_VINTAGE, ["77"])
         admin = app.members.add("Marie", "Durand", email="marie.durand@cdg77.fr")
         app.access.add_staff(admin.id, administrator=True)
-        app.charters.publish("Charte", "Accès sur demande validée par le CDG.")
+        app.charters.publish(
+            "Charte", "Accès sur demande validée par le CDG.", by=administrator(app)
+        )
     cdg77 = ("--config", str(PROFILES / "cdg77.toml"), "--db", db)
     code, out, _ = run(capsys, "access", "space", *cdg77)
     assert code == 0 and "Espace départemental" in out
@@ -203,8 +207,8 @@ def test_suspend_reinvite_signatures_and_mandates_from_the_command_line_CHA_1_CH
 ) -> None:
     with rsgm_core.open(f"sqlite:///{db}") as app:
         app.access.add_staff("anne.chevalier@cdg79.fr", administrator=True)
-        app.access.create_departmental_space()
-        app.charters.publish("Charte", "Accès sur invitation.")
+        app.access.create_departmental_space(by=administrator(app))
+        app.charters.publish("Charte", "Accès sur invitation.", by=administrator(app))
     code, out, _ = run(capsys, "charter", "sign", "79019", "--signataire", "Jean Dupont", "--qualite", "maire", "--fin-mandat", "2032-03-31", "--db", db)  # fmt: skip
     assert code == 0 and "jusqu'au 2032-03-31" in out
     code, _, err = run(capsys, "charter", "sign", "79019", "--signataire", "Paul Roy", "--qualite", "sgm", "--db", db)  # fmt: skip

@@ -30,7 +30,7 @@ from rsgm_core import (
 from rsgm_core.plugins.sql import migrations
 from rsgm_core.testing import Clock
 from tests.conftest import SAMPLE
-from tests.helpers import nothing_written, snapshot
+from tests.helpers import administrator, nothing_written, snapshot
 
 PUBLISHED = dt.date(2025, 1, 6)
 AUBIGNY, PARTHENAY, SAUZE = "79019", "79202", "79307"  # Parthenay: 3,500+, Aubigny's EPCI
@@ -44,8 +44,10 @@ def net(app: App) -> SimpleNamespace:
     app.access.add_staff(admin.id, administrator=True)
     claire = app.members.add("Claire", "Martin", email="claire.martin@example.org")
     app.members.add_position(claire.id, AUBIGNY, "sgm")
-    space = app.access.create_departmental_space()
-    app.charters.publish("Charte d'utilisation", "Texte de la charte", on=PUBLISHED)
+    space = app.access.create_departmental_space(by=administrator(app))
+    app.charters.publish(
+        "Charte d'utilisation", "Texte de la charte", by=administrator(app), on=PUBLISHED
+    )
     return SimpleNamespace(admin=admin.id, claire=claire.id, space=space.id)
 
 
@@ -88,7 +90,9 @@ def test_a_signature_on_a_superseded_version_is_refused_and_history_kept_CHA_8(
     sign_aubigny(app)
     app.access.grant(net.claire, net.space, "contributeur", by=net.admin)
     app.outbox.deliver_due()
-    v2 = app.charters.publish("Charte v2", "Nouveau texte", on=dt.date(2025, 3, 1))
+    v2 = app.charters.publish(
+        "Charte v2", "Nouveau texte", by=administrator(app), on=dt.date(2025, 3, 1)
+    )
     assert v2.version == 2
     told = [m for m in app.outbox.list_messages() if m.template == "charter_new_version"]
     assert [m.recipient for m in told] == ["claire.martin@example.org"]  # every user (CHA-8)
@@ -149,7 +153,7 @@ def test_the_departmental_space_is_for_small_communes_CHA_3(app: App, net: Simpl
 def test_community_space_needs_pack_request_and_agreements_CHA_3_CHA_4(
     app: App, net: SimpleNamespace
 ) -> None:
-    space = app.access.create_community_space(PARTHENAY_GATINE)
+    space = app.access.create_community_space(PARTHENAY_GATINE, by=administrator(app))
     sign_aubigny(app)
     for capacity, name in (
         ("président de l'EPCI", "Président"),
@@ -158,7 +162,7 @@ def test_community_space_needs_pack_request_and_agreements_CHA_3_CHA_4(
         app.charters.sign(AUBIGNY, name, capacity, space="communautaire")
     refused = app.access.explain(net.claire, "contributeur", space.id)
     assert [r.rule for r in refused.refusals] == ["CHA-3"]  # Aubigny does not hold the pack
-    app.memberships.join(AUBIGNY, year=2025, on=dt.date(2025, 1, 10))
+    app.memberships.join(AUBIGNY, by=administrator(app), year=2025, on=dt.date(2025, 1, 10))
     assert app.access.grant(net.claire, space.id, "contributeur", by=net.admin).active
     # A non-SGM of the same commune: both agreements needed (CHA-4).
     agent = app.members.add("Lucie", "Noir", email="lucie.noir@example.org")
@@ -168,8 +172,10 @@ def test_community_space_needs_pack_request_and_agreements_CHA_3_CHA_4(
     nothing_written(
         app, lambda: app.access.agree(agent.id, space.id, "administrateur", by=net.claire), "CHA-4"
     )
-    app.network.create_departmental_network("Réseau des SGM des Deux-Sèvres")
-    app.network.create_community_network(PARTHENAY_GATINE, referent_id=net.claire)
+    app.network.create_departmental_network("Réseau des SGM des Deux-Sèvres", by=administrator(app))
+    app.network.create_community_network(
+        PARTHENAY_GATINE, by=administrator(app), referent_id=net.claire
+    )
     app.access.agree(agent.id, space.id, "référent", by=net.claire)
     assert app.access.explain(agent.id, "visiteur", space.id).allowed
     agreed = app.access.list_agreements(member_id=agent.id, space_id=space.id)
@@ -181,13 +187,13 @@ def test_community_space_needs_pack_request_and_agreements_CHA_3_CHA_4(
 
 
 def test_referent_agreement_needs_the_referent_CHA_4(app: App, net: SimpleNamespace) -> None:
-    space = app.access.create_community_space(PARTHENAY_GATINE)
+    space = app.access.create_community_space(PARTHENAY_GATINE, by=administrator(app))
     agent = app.members.add("Lucie", "Noir", email="lucie.noir@example.org")
     app.members.add_position(agent.id, AUBIGNY, "responsable_des_services")
-    app.network.create_departmental_network("Réseau des SGM des Deux-Sèvres")
-    gatine = app.network.create_community_network(PARTHENAY_GATINE)
+    app.network.create_departmental_network("Réseau des SGM des Deux-Sèvres", by=administrator(app))
+    gatine = app.network.create_community_network(PARTHENAY_GATINE, by=administrator(app))
     paul = app.members.add("Paul", "Roy", email="paul.roy@example.org")
-    app.network.create_community_network(MELLOIS, referent_id=paul.id)
+    app.network.create_community_network(MELLOIS, by=administrator(app), referent_id=paul.id)
 
     def agree(by: str, on: dt.date | None = None) -> Agreement:
         return app.access.agree(agent.id, space.id, "référent", by=by, on=on)
@@ -200,14 +206,14 @@ def test_referent_agreement_needs_the_referent_CHA_4(app: App, net: SimpleNamesp
     # The referent of another community, or a CDG administrator, is not this space's referent.
     marc = app.members.add("Marc", "Roux", email="marc.roux@example.org")
     assignment = app.network.assign(gatine.id, marc.id, "referent_communautaire",
-                                    on=dt.date(2025, 1, 1))  # fmt: skip
+                                    by=administrator(app), on=dt.date(2025, 1, 1))  # fmt: skip
     for wrong in (paul.id, net.admin, "paul.roy@example.org"):
         error = nothing_written(app, partial(agree, wrong), "CHA-4")
         assert "le référent communautaire de CC de Parthenay-Gâtine est Marc Roux" in error.message
     # The referent of the space's EPCI, on the day the role is held.
     given = agree("marc.roux@example.org")
     assert given.given_by == marc.id and given.party is AgreementParty.REFERENT
-    app.network.end_role(assignment.id, on=dt.date(2025, 3, 1))
+    app.network.end_role(assignment.id, by=administrator(app), on=dt.date(2025, 3, 1))
     nothing_written(app, lambda: agree(marc.id, dt.date(2025, 3, 14)), "CHA-4")
     assert agree(marc.id, dt.date(2025, 2, 28)).given_on == dt.date(2025, 2, 28)
     # An unknown giver, and the departmental space, are refused too.
@@ -220,7 +226,7 @@ def test_referent_agreement_needs_the_referent_CHA_4(app: App, net: SimpleNamesp
 
 def test_read_only_phase_makes_members_visitors_CHA_5(app: App, net: SimpleNamespace) -> None:
     sign_aubigny(app)
-    app.access.set_read_only(net.space, True)
+    app.access.set_read_only(net.space, True, by=administrator(app))
     decision = app.access.explain(net.claire, "contributeur", net.space)
     assert [r.rule for r in decision.refusals] == ["CHA-5"]
     assert app.access.explain(net.claire, "visiteur", net.space).allowed
@@ -244,7 +250,7 @@ def test_departure_revokes_every_access_and_tells_the_employer_CHA_7(
     decision = app.access.explain(net.claire, "visiteur", net.space)
     assert "CHA-7" in {r.rule for r in decision.refusals}
     # MEM-11: the access records are part of the person's data
-    held = app.rgpd.export_personal_data(net.claire)
+    held = app.rgpd.export_personal_data(net.claire, by=administrator(app))
     assert len(held["grants"]) == 1 and len(held["employer_notices"]) == 1
 
 
@@ -284,7 +290,7 @@ def test_the_end_of_a_position_revokes_the_access_given_through_it_CHA_7(
     sign_aubigny(app)
     grant = app.access.grant(net.claire, net.space, "contributeur", by=net.admin)
     [position] = app.members.list_positions(member_id=net.claire)
-    revoked = app.access.end_position(position.id)
+    revoked = app.access.end_position(position.id, by=administrator(app))
     assert [g.id for g in revoked] == [grant.id]
     assert app.moderation.list_notices(sendable=False)[0].commune == AUBIGNY
 
@@ -374,7 +380,9 @@ def test_lifting_a_restriction_restores_the_roles_and_tells_the_employer_CHA_9(
         and "décidée le 1 février 2025" in message.body_text
     )
     assert "Espace départemental (contributeur)" in message.body_text
-    assert len(app.rgpd.export_personal_data(net.claire)["sanctions"]) == 1  # MEM-11
+    assert (
+        len(app.rgpd.export_personal_data(net.claire, by=administrator(app))["sanctions"]) == 1
+    )  # MEM-11
 
 
 def test_lifting_a_removal_ends_it_and_the_administrator_invites_again_CHA_9(

@@ -32,6 +32,7 @@ from rsgm_core import (
 from rsgm_core.services.network import NetworkService
 from rsgm_core.testing import Clock
 from tests.conftest import NOW, SAMPLE
+from tests.helpers import administrator
 
 TODAY = NOW.date()
 MELLOIS, GATINE = "200069755", "200041333"
@@ -228,7 +229,7 @@ def test_committees_report_missing_seats_and_years_NET_2_NET_3(census_app: App) 
 
 
 def test_charter_and_objectives_NET_4(census_app: App) -> None:
-    dep = census_app.network.create_departmental_network("Réseau 79")
+    dep = census_app.network.create_departmental_network("Réseau 79", by=administrator(census_app))
     charter = Charter(
         "rompre l'isolement",
         "moins de 3 500 habitants",
@@ -240,7 +241,9 @@ def test_charter_and_objectives_NET_4(census_app: App) -> None:
     objectives = [
         Objective(ObjectiveKind.STRATEGIC, "couvrir le territoire", ["couverture_territoriale"])
     ]
-    saved = census_app.network.set_charter(dep.id, charter, objectives)
+    saved = census_app.network.set_charter(
+        dep.id, charter, objectives, by=administrator(census_app)
+    )
     [stored] = [n for n in census_app.network.list_networks() if n.id == dep.id]
     assert (
         stored == saved
@@ -257,21 +260,23 @@ def test_rgpd_export_erase_and_purge_MEM_11(census_app: App) -> None:
         claire, "matinale", on=TODAY, registered=True, attended=True
     )
     census_app.members.add("Zoé", "Bernard", email="zoe.bernard@example.org", welcome=True)
-    held = census_app.rgpd.export_personal_data(claire)
+    held = census_app.rgpd.export_personal_data(claire, by=administrator(census_app))
     assert held["membre"]["email"] == "claire.martin@example.org"
     assert [f["value"] for f in held["directory_facts"]] == ["État civil"]
     assert len(held["positions"]) == len(held["attendance"]) == len(held["consents"]) == 1
-    json.loads(census_app.rgpd.export_personal_data_json(claire))
+    json.loads(census_app.rgpd.export_personal_data_json(claire, by=administrator(census_app)))
     counts = census_app.info()["counts"]
     report_before = [(r.code, len(r.agents)) for r in census_app.census.report().rows]
-    census_app.rgpd.erase(claire)
+    census_app.rgpd.erase(claire, by=administrator(census_app))
     erased = census_app.members.get(claire)
     assert (erased.first_name, erased.email, erased.erased_on) == ("Personne", None, TODAY)
     after = census_app.info()["counts"]
     assert after["members"] == counts["members"] and after["positions"] == counts["positions"]
     assert after["attendance"] == counts["attendance"] and after["directory_facts"] == 0
     assert [(r.code, len(r.agents)) for r in census_app.census.report().rows] == report_before
-    assert "Martin" not in census_app.rgpd.export_personal_data_json(claire)
+    assert "Martin" not in census_app.rgpd.export_personal_data_json(
+        claire, by=administrator(census_app)
+    )
 
 
 def test_purge_after_the_configured_retention_MEM_11(url: str, rsgm_clock: Clock) -> None:
@@ -283,10 +288,10 @@ def test_purge_after_the_configured_retention_MEM_11(url: str, rsgm_clock: Clock
         app.members.depart(old, reason="retraite", on=dt.date(2023, 6, 30))
         app.members.depart(recent, reason="mutation", on=dt.date(2024, 12, 31))
         assert app.rgpd.retention_days == 365
-        assert app.rgpd.purge() == [old]
+        assert app.rgpd.purge(by=administrator(app)) == [old]
         assert app.members.get(old).erased and not app.members.get(recent).erased
-        assert app.rgpd.purge() == []
-        assert app.rgpd.purge(retention_days=0) == [recent]
+        assert app.rgpd.purge(by=administrator(app)) == []
+        assert app.rgpd.purge(by=administrator(app), retention_days=0) == [recent]
         assert app.members.list_members(lifecycle=Lifecycle.DEPARTED)[0].last_name == "anonymisée"
 
 
@@ -334,9 +339,11 @@ def test_old_rgpd_names_still_work_with_a_warning(census_app: App) -> None:
     """``app.rgpd.export`` and ``export_json`` stay one release, each naming its replacement."""
     claire = person(census_app, "Claire", "Martin", "79019")
     with pytest.warns(DeprecationWarning, match=r"use export_personal_data\(\)"):
-        assert census_app.rgpd.export(claire)["membre"]["id"] == claire
+        assert (
+            census_app.rgpd.export(claire, by=administrator(census_app))["membre"]["id"] == claire
+        )
     with pytest.warns(DeprecationWarning, match=r"use export_personal_data_json\(\)"):
-        assert claire in census_app.rgpd.export_json(claire)
+        assert claire in census_app.rgpd.export_json(claire, by=administrator(census_app))
 
 
 def test_member_co_animators_do_not_make_up_for_cdg_staff_MEM_6(census_app: App) -> None:
