@@ -74,7 +74,8 @@ ADMIN_EMAIL = "administratrice.tests@cdg.example.fr"
 
 
 def administrator(app: App) -> str:
-    """CHA-2: the id of a CDG administrator to act as (``by=``), named the first time (since
+    """CHA-2: the id of a CDG administrator to act as (``by=``): one the test named itself and
+    still in office, else the tests' own, named the first time (since
     1 January 2000, so that any date of act finds her in office): at set-up when the CDG has no
     administrator yet, else by one already named. She holds no position: counts of SGM, coverage
     and census figures do not see her."""
@@ -87,6 +88,10 @@ def administrator(app: App) -> str:
     except NotFoundError:
         pass
     named = [s.member_id for s in app.access.list_staff() if s.administrator]
+    for member_id in named:  # an administrator the test named itself, still in office
+        found = app.members.get(member_id)
+        if found.erased_on is None and found.lifecycle.value != "parti":
+            return member_id
     member = app.members.add("Administratrice", "Tests", email=ADMIN_EMAIL, welcome=False)
     app.access.add_staff(
         member.id,

@@ -97,7 +97,7 @@ def test_sanctions_are_listed_and_lifted_from_the_command_line_CHA_9(
     assert code == 0 and sanction_id in out and "claire.martin@example.org" in out
 
     code, _, err = run(capsys, "access", "lift", sanction_id, "--par", "claire.martin@example.org", "--motif", "x", "--db", db)  # fmt: skip
-    assert code == 2 and "[CHA-9]" in err and "n'est pas administrateur du CDG" in err
+    assert code == 2 and "[CHA-9]" in err and "il faut être administrateur du CDG" in err
     assert "Traceback" not in err
     code, _, err = run(capsys, "access", "lift", "s-inconnue", "--motif", "x", *admin)
     assert code == 2 and "sanction inconnue : 's-inconnue' [CHA-9]" in err

@@ -58,6 +58,7 @@ def net(app: App) -> SimpleNamespace:
 
 
 def test_a_successor_signs_for_themself_CHA_1(app: App, net: SimpleNamespace) -> None:
+    administrator(app)  # CHA-2: named before any snapshot
     [signed] = [s for s in app.charters.list_signatures() if s.capacity is Capacity.SGM]
     assert signed.member_id == net.claire and signed.signer == "Claire Martin"
     app.access.grant(net.claire, net.space, "contributeur", by=net.admin)
@@ -353,6 +354,7 @@ def test_an_informing_version_keeps_signatures_valid_CHA_8(app: App, net: Simple
 def test_the_default_of_a_new_version_is_the_cdg_s_policy_CHA_8(
     cdg77: App, cdg77_net: SimpleNamespace
 ) -> None:
+    administrator(cdg77)  # CHA-2: named before any snapshot
     version = cdg77.charters.publish(
         "Charte", "Corrections", by=administrator(cdg77), on=dt.date(2025, 3, 1)
     )
@@ -370,6 +372,7 @@ def test_the_default_of_a_new_version_is_the_cdg_s_policy_CHA_8(
 def test_lost_credentials_suspend_at_once_and_invite_again_CHA_10(
     app: App, net: SimpleNamespace
 ) -> None:
+    administrator(app)  # CHA-2: named before any snapshot
     app.access.grant(net.claire, net.space, "contributeur", by=net.admin)
     app.platform.export_accounts("interstis", by=administrator(app), since_last=True)
     nothing_written(app, lambda: app.access.suspend(net.claire, by=net.claire), "CHA-10")
@@ -401,6 +404,7 @@ def test_lost_credentials_suspend_at_once_and_invite_again_CHA_10(
 def test_one_departmental_space_without_the_per_department_policy_TER_7(
     app: App, net: SimpleNamespace
 ) -> None:
+    administrator(app)  # CHA-2: named before any snapshot
     nothing_written(
         app, lambda: app.access.create_departmental_space(by=administrator(app)), "TER-7"
     )
@@ -432,6 +436,7 @@ def sgm_of(app: App, commune: str, email: str) -> str:
 
 
 def test_one_departmental_space_per_department_TER_7(cig: App, cig_net: SimpleNamespace) -> None:
+    administrator(cig)  # CHA-2: named before any snapshot
     yvelines = cig.access.create_departmental_space(by=administrator(cig), departement="78")
     essonne = cig.access.create_departmental_space(by=administrator(cig), departement="91")
     assert (yvelines.id, yvelines.departement) == ("departemental-78", "78")
@@ -460,6 +465,7 @@ def test_one_departmental_space_per_department_TER_7(cig: App, cig_net: SimpleNa
 
 
 def test_a_commune_hors_ressort_never_gets_access_TER_7(cig: App, cig_net: SimpleNamespace) -> None:
+    administrator(cig)  # CHA-2: named before any snapshot
     space = cig.access.create_departmental_space(by=administrator(cig), departement="95")
     person = sgm_of(cig, MAUREGARD, "agent.mauregard@example.org")
     refused = cig.access.explain(person, "visiteur", space.id)

@@ -20,6 +20,7 @@ from rsgm_core import (
     MessageStatus,
     NotFoundError,
     NoticeKind,
+    PermissionDeniedError,
     Role,
     RuleViolation,
     Sanction,
@@ -87,6 +88,7 @@ def test_a_signature_without_the_capacity_is_refused_CHA_1(app: App, net: Simple
 def test_a_signature_on_a_superseded_version_is_refused_and_history_kept_CHA_8(
     app: App, net: SimpleNamespace
 ) -> None:
+    administrator(app)  # CHA-2: named before any snapshot
     sign_aubigny(app)
     app.access.grant(net.claire, net.space, "contributeur", by=net.admin)
     app.outbox.deliver_due()
@@ -125,7 +127,11 @@ def test_only_an_administrator_invites_CHA_2(app: App, net: SimpleNamespace) -> 
     error = nothing_written(
         app, lambda: app.access.grant(net.claire, net.space, "visiteur", by=staff.id), "CHA-2"
     )
-    assert "invitation" in error.message
+    assert isinstance(error, PermissionDeniedError)
+    assert error.message == (
+        "Luc Bon ne peut pas accorder un accès à la plateforme : il faut être administrateur du "
+        "CDG (CHA-2)"
+    )
 
 
 def test_a_generic_or_commune_mailbox_is_refused_CHA_6(app: App, net: SimpleNamespace) -> None:
@@ -153,6 +159,7 @@ def test_the_departmental_space_is_for_small_communes_CHA_3(app: App, net: Simpl
 def test_community_space_needs_pack_request_and_agreements_CHA_3_CHA_4(
     app: App, net: SimpleNamespace
 ) -> None:
+    administrator(app)  # CHA-2: named before any snapshot
     space = app.access.create_community_space(PARTHENAY_GATINE, by=administrator(app))
     sign_aubigny(app)
     for capacity, name in (
@@ -187,6 +194,7 @@ def test_community_space_needs_pack_request_and_agreements_CHA_3_CHA_4(
 
 
 def test_referent_agreement_needs_the_referent_CHA_4(app: App, net: SimpleNamespace) -> None:
+    administrator(app)  # CHA-2: named before any snapshot
     space = app.access.create_community_space(PARTHENAY_GATINE, by=administrator(app))
     agent = app.members.add("Lucie", "Noir", email="lucie.noir@example.org")
     app.members.add_position(agent.id, AUBIGNY, "responsable_des_services")
@@ -422,7 +430,8 @@ def test_bad_lifting_is_refused_and_writes_nothing_CHA_9(app: App, net: SimpleNa
     error = nothing_written(
         app, lambda: app.moderation.lift_sanction(sanction_id, by=other.id, reason="x"), "CHA-9"
     )
-    assert "Paul Moreau n'est pas administrateur du CDG" in error.message
+    assert "Paul Moreau ne peut pas décider ou lever une sanction" in error.message
+    assert "il faut être administrateur du CDG (CHA-2, CHA-9)" in error.message
     nothing_written(
         app,
         lambda: app.moderation.lift_sanction(sanction_id, by="x@example.org", reason="x"),
@@ -513,12 +522,16 @@ def test_the_former_names_on_app_access_warn_and_still_work(app: App) -> None:
         with pytest.warns(DeprecationWarning, match=rf"app\.access\.{name}\(\).*app\.{new}\(\)"):
             return getattr(app.access, name)(*args, **kwargs)
 
-    space = old("create_departmental", "access.create_departmental_space")
+    space = old("create_departmental", "access.create_departmental_space", by=admin.id)
     assert isinstance(space, Space) and space.id == "departemental"
-    community = old("create_community", "access.create_community_space", PARTHENAY_GATINE)
+    community = old(
+        "create_community", "access.create_community_space", PARTHENAY_GATINE, by=admin.id
+    )
     assert isinstance(community, Space) and community.epci == PARTHENAY_GATINE
     assert old("spaces", "access.list_spaces") == app.access.list_spaces()
-    version = old("publish_charter", "charters.publish", "Charte", "Texte", on=PUBLISHED)
+    version = old(
+        "publish_charter", "charters.publish", "Charte", "Texte", by=admin.id, on=PUBLISHED
+    )
     assert old("charters", "charters.list_versions") == [version]
     old("sign", "charters.sign", AUBIGNY, "Jean Dupont", "maire")
     old("sign", "charters.sign", AUBIGNY, "Claire Martin", "sgm")
@@ -541,5 +554,5 @@ def test_the_former_names_on_app_access_warn_and_still_work(app: App) -> None:
     lifted = old("lift_sanction", "moderation.lift_sanction", getattr(sanction, "id", ""),
                  by=admin.id, reason="excuses")  # fmt: skip
     assert isinstance(lifted, Sanction) and not lifted.active
-    exported = old("export", "platform.export_accounts", "interstis", format="json")
+    exported = old("export", "platform.export_accounts", "interstis", by=admin.id, format="json")
     assert not getattr(exported, "empty", True)

@@ -109,6 +109,7 @@ def test_indicators_and_report_by_department_TER_7_IND_1_IND_2(cig: App, census_
 def test_the_whole_report_names_every_departmental_network_TER_7_IND_2(
     cig: App, census_data: Path
 ) -> None:
+    administrator(cig)  # CHA-2: named before any snapshot
     cig.census.import_(NEW_VINTAGE)
     for code, name in (("95", "Val-d'Oise"), ("78", "Yvelines"), ("91", "Essonne")):
         cig.network.create_departmental_network(

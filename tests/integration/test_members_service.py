@@ -181,6 +181,7 @@ def test_without_consent_only_staff_see_an_entry_MEM_3(census_app: App, claire: 
 
 
 def test_lifecycle_and_departure_MEM_4(census_app: App, claire: str) -> None:
+    administrator(census_app)  # CHA-2: named before any snapshot
     members = census_app.members
     prospect = members.add("Jean", "Péroux", email="jean.peroux@example.org", lifecycle="prospect")
     assert not prospect.platform_access

@@ -6,6 +6,7 @@ never billed (TAR-8) and an invoice document names its issuer (TAR-8)."""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from datetime import date
@@ -51,6 +52,7 @@ def pack(app: App) -> App:
 
 
 def test_cdg77_has_no_grid_and_never_gets_cdg79s_TAR_2(cdg77: App, census_data: Any) -> None:
+    administrator(cdg77)  # CHA-2: named before any snapshot
     cdg77.census.import_(NEW_VINTAGE, ["77"])
     for call in (
         lambda: cdg77.memberships.grid(year=2025),
@@ -75,6 +77,7 @@ def test_cdg77_has_no_grid_and_never_gets_cdg79s_TAR_2(cdg77: App, census_data: 
 
 
 def test_the_cig_has_no_grid_either_TAR_2(cig: App, census_data: Any) -> None:
+    administrator(cig)  # CHA-2: named before any snapshot
     cig.census.import_(NEW_VINTAGE, ["95"])
     error = nothing_written(
         cig, lambda: cig.memberships.join("95011", by=administrator(cig), year=2025), "TAR-2"
@@ -112,6 +115,7 @@ def test_a_commune_hors_ressort_gets_no_membership_convention_or_invoice_TER_7(
     cig_with_pack: App,
 ) -> None:
     app = cig_with_pack
+    administrator(app)  # CHA-2: named before any snapshot
     for call in (
         lambda: app.memberships.quote(COMPANS, year=2025),
         lambda: app.memberships.join(COMPANS, by=administrator(app), year=2025),
@@ -155,6 +159,7 @@ def test_records_of_a_commune_now_hors_ressort_are_never_invoiced_TER_7(
 
 
 def test_the_convention_header_is_recorded_at_signing_TAR_4(pack: App) -> None:
+    administrator(pack)  # CHA-2: named before any snapshot
     signed = pack.memberships.sign_convention(
         SAUZE, by=administrator(pack), on=date(2025, 1, 15), reference="CONV-1", siret="217 900 307 00018",
         sgc="SGC de Niort", deliberation_on=date(2024, 12, 12), deliberation_number=" 2024-45 ",
@@ -163,7 +168,7 @@ def test_the_convention_header_is_recorded_at_signing_TAR_4(pack: App) -> None:
     assert signed.deliberation == Deliberation(date(2024, 12, 12), "2024-45")
     assert pack.memberships.list_conventions(commune=SAUZE) == [signed]
     assert pack.memberships.convention_status(SAUZE).convention == signed
-    sign = pack.memberships.sign_convention
+    sign = functools.partial(pack.memberships.sign_convention, by=administrator(pack))
     bad = nothing_written(pack, lambda: sign(AUBIGNY, on=date(2025, 1, 15), siret="123"), "TAR-4")
     assert "'123'" in bad.message
     nothing_written(
@@ -178,6 +183,7 @@ def test_the_convention_header_is_recorded_at_signing_TAR_4(pack: App) -> None:
 
 
 def test_a_leap_day_convention_renews_on_28_february_TAR_4(pack: App) -> None:
+    administrator(pack)  # CHA-2: named before any snapshot
     signed = pack.memberships.sign_convention(SAUZE, by=administrator(pack), on=date(2024, 2, 29))
     assert (signed.renewal_date, signed.notice_deadline) == (date(2026, 2, 28), date(2026, 1, 28))
     due = pack.memberships.list_deadlines(on=date(2026, 1, 1), days=60)
@@ -196,7 +202,8 @@ def test_a_leap_day_convention_renews_on_28_february_TAR_4(pack: App) -> None:
 
 
 def test_a_commune_without_convention_is_billed_on_its_request_TAR_5(pack: App) -> None:
-    add = pack.billing.add_intervention
+    administrator(pack)  # CHA-2: named before any snapshot
+    add = functools.partial(pack.billing.add_intervention, by=administrator(pack))
     refused = nothing_written(
         pack, lambda: add(AUBIGNY, SPECIFIC, 60, on=date(2025, 4, 2)), "TAR-5"
     )
@@ -220,8 +227,9 @@ def test_a_commune_without_convention_is_billed_on_its_request_TAR_5(pack: App) 
 
 
 def test_network_activation_is_not_billed_by_cdg79_TAR_5(pack: App) -> None:
+    administrator(pack)  # CHA-2: named before any snapshot
     pack.memberships.sign_convention(SAUZE, by=administrator(pack), on=date(2025, 1, 15))
-    add = pack.billing.add_intervention
+    add = functools.partial(pack.billing.add_intervention, by=administrator(pack))
     error = nothing_written(
         pack, lambda: add(SAUZE, ServiceKind.NETWORK_ACTIVATION, 60, on=date(2025, 4, 2)), "TAR-5"
     )
@@ -230,8 +238,9 @@ def test_network_activation_is_not_billed_by_cdg79_TAR_5(pack: App) -> None:
 
 @pytest.mark.parametrize("kind", ["animation_reseau", "annuaire_referents", "comite_de_suivi"])
 def test_the_mandatory_mission_is_never_billed_TAR_8(pack: App, kind: str) -> None:
+    administrator(pack)  # CHA-2: named before any snapshot
     pack.memberships.sign_convention(SAUZE, by=administrator(pack), on=date(2025, 1, 15))
-    add = pack.billing.add_intervention
+    add = functools.partial(pack.billing.add_intervention, by=administrator(pack))
     nothing_written(pack, lambda: add(SAUZE, kind, 60, on=date(2025, 4, 2)), "TAR-8")
     nothing_written(
         pack, lambda: add(AUBIGNY, kind, 60, on=date(2025, 4, 2), requested_by="x"), "TAR-8"
@@ -290,6 +299,6 @@ def test_no_invoice_document_without_the_cdg_identity_TAR_8(url: str, rsgm_clock
 
 
 def test_a_bad_request_date_is_refused(pack: App) -> None:
-    add = pack.billing.add_intervention
+    add = functools.partial(pack.billing.add_intervention, by=administrator(pack))
     with pytest.raises(ValidationError):
         add(AUBIGNY, SPECIFIC, 60, on=date(2025, 4, 2), requested_by="x", requested_on="hier")  # type: ignore[arg-type]

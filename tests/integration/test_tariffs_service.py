@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import inspect
 import io
 import json
@@ -44,7 +45,10 @@ AUBIGNY, BEAUSSAIS, SAUZE, BRESSUIRE, ADILLY = "79019", "79030", "79307", "79049
 
 
 def refused(app: App, error: type[RsgmError], rule: str | None, call: Any, *args: Any, **kw: Any):
-    """Call a use case that must fail with ``error`` (and ``rule``), writing nothing."""
+    """Call a use case that must fail with ``error`` (and ``rule``), writing nothing; an
+    administrative one acts as the CDG's administrator (CHA-2), named before the snapshot."""
+    if "by" not in kw and "by" in inspect.signature(call).parameters:
+        kw["by"] = administrator(app)
     before = snapshot(app)
     with pytest.raises(error) as caught:
         call(*args, **kw)
@@ -247,7 +251,7 @@ def test_a_duration_must_be_a_positive_number_of_minutes_TAR_5(pack: App, minute
 
 def test_an_intervention_needs_a_convention_in_force_or_a_request_TAR_4_TAR_5(pack: App) -> None:
     pack.memberships.sign_convention(SAUZE, by=administrator(pack), on=date(2025, 1, 15))
-    add = pack.billing.add_intervention
+    add = functools.partial(pack.billing.add_intervention, by=administrator(pack))
     error = refused(pack, RuleViolation, "TAR-5", add, SAUZE, FIRST_JOB, 60, on=date(2025, 1, 14))
     assert "2025-01-15" in error.message and "demande" in error.message
     refused(pack, RuleViolation, "TAR-5", add, AUBIGNY, FIRST_JOB, 60, on=date(2025, 4, 2))
@@ -260,7 +264,7 @@ def test_an_intervention_is_refused_without_grid_or_when_not_billable_TAR_2_TAR_
     pack: App,
 ) -> None:
     pack.memberships.sign_convention(SAUZE, by=administrator(pack), on=date(2025, 1, 15))
-    add = pack.billing.add_intervention
+    add = functools.partial(pack.billing.add_intervention, by=administrator(pack))
     refused(pack, NotFoundError, "TAR-2", add, SAUZE, FIRST_JOB, 60, on=date(2026, 2, 2))
     refused(pack, RuleViolation, "TAR-5", add, SAUZE, ServiceKind.ADVICE, 30, on=date(2025, 4, 2))
     refused(pack, ValidationError, None, add, SAUZE, "adhesion", 30, on=date(2025, 4, 2))
@@ -299,7 +303,7 @@ def test_trainee_accompaniment_is_included_then_billed_TAR_6(more_grids: App) ->
     assert trainee.person == "Léa Moreau" and app.billing.list_trainees() == [trainee]
     app.memberships.sign_convention(BEAUSSAIS, by=administrator(app), on=date(2024, 9, 1))
     kind = ServiceKind.TRAINEE_ACCOMPANIMENT
-    add = app.billing.add_intervention
+    add = functools.partial(app.billing.add_intervention, by=administrator(app))
     add(BEAUSSAIS, kind, 210, on=date(2024, 12, 2), on_site=True, trainee=trainee)
     add(BEAUSSAIS, kind, 300, on=date(2025, 1, 6), on_site=True, trainee=trainee.id)
     add(BEAUSSAIS, kind, 45, on=date(2025, 2, 3), trainee=trainee.id)

@@ -94,6 +94,7 @@ def test_publishing_by_a_non_animator_is_refused_KNB_2(app: App, net: SimpleName
 def test_contributors_propose_only_once_contributions_are_open_KNB_2_CHA_5(
     app: App, net: SimpleNamespace
 ) -> None:
+    administrator(app)  # CHA-2: named before any snapshot
     app.access.set_read_only(net.space, True, by=administrator(app))
     error = nothing_written(
         app,

@@ -27,6 +27,7 @@ from rsgm_core.errors import PermissionDeniedError, RuleViolation
 
 __all__ = [
     "MATRIX",
+    "RULES",
     "ActorRole",
     "Operation",
     "actor_roles",
@@ -99,6 +100,9 @@ MATRIX: Mapping[Operation, frozenset[ActorRole]] = {
 
 #: The rule each operation's refusal names besides CHA-2, where another rule says who acts.
 RULES: Mapping[Operation, str] = {
+    Operation.ADMINISTRATOR_AGREEMENT: "CHA-4",
+    Operation.REFERENT_AGREEMENT: "CHA-4",
+    Operation.COMMUNE_REQUEST: "CHA-3",
     Operation.SANCTION: "CHA-9",
     Operation.PUBLISH_RESOURCE: "KNB-2",
 }

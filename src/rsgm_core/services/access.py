@@ -33,6 +33,7 @@ from rsgm_core.domain.access_records import (
 )
 from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.charters import SpaceKind
+from rsgm_core.errors import PermissionDeniedError, RuleViolation
 from rsgm_core.services import access_requests as _requests
 from rsgm_core.services.access_facts import (
     _decide_for,
@@ -335,12 +336,20 @@ class AccessService:
         who = parse_enum(AgreementParty, party, "partie", "CHA-4")
         day = self.deps.on(on)
         with self.deps.transaction() as uow:
-            giver = authorize(uow, by, _AGREEMENT[who], on=self.deps.today())
             person = _find_member(uow, member_id, rule="CHA-4")
             space = uow.spaces.get(space_id)
             check_agreement_space(who, space)
             if who is AgreementParty.REFERENT and space.epci is not None:
-                _require_referent(uow, giver, space.epci, day)
+                try:  # CHA-4: this EPCI's referent on the day of the agreement, named
+                    _require_referent(uow, _find_member(uow, by, rule="CHA-4"), space.epci, day)
+                except PermissionDeniedError:
+                    raise
+                except RuleViolation as exc:  # needs storage: the EPCI's referents that day
+                    raise PermissionDeniedError(
+                        exc.message, rule="CHA-4", value=exc.value
+                    ) from None
+            referent = who is AgreementParty.REFERENT  # that day's role; others: today's
+            giver = authorize(uow, by, _AGREEMENT[who], on=day if referent else self.deps.today())
             agreement = Agreement(new_id(), person.id, space.id, who, giver.id, day)
             return uow.agreements.add(agreement)
 

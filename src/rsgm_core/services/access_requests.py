@@ -251,7 +251,7 @@ def suspend(deps: Deps, member_id: str, *, by: str, reason: str, on: dt.date) ->
     why = check_reason(reason, "une suspension dit pourquoi")
     with deps.transaction() as uow:
         person = _find_member(uow, member_id, rule="CHA-10")
-        admin = authorize(uow, by, Operation.REVOKE_ACCESS, on=deps.today())
+        admin = authorize(uow, by, Operation.REVOKE_ACCESS, on=deps.today(), rule="CHA-10")
         revoked = revoke_all(
             uow.grants.list({"member_id": person.id}), person.id, on=on, reason=why
         )
@@ -273,7 +273,7 @@ def reinvite(deps: Deps, member_id: str, *, by: str, on: dt.date) -> list[Grant]
     rule checked afresh; the person gets a new invitation (new credentials)."""
     with deps.transaction() as uow:
         person = _find_member(uow, member_id, rule="CHA-10")
-        admin = authorize(uow, by, Operation.GRANT_ACCESS, on=deps.today())
+        admin = authorize(uow, by, Operation.GRANT_ACCESS, on=deps.today(), rule="CHA-10")
         pending = [s for s in uow.suspensions.list({"member_id": person.id}) if s.pending]
         if not pending:
             raise RuleViolation(  # needs storage: the suspensions recorded

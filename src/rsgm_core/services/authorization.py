@@ -10,6 +10,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from rsgm_core.domain.authorization import (
+    RULES,
     ActorRole,
     Operation,
     actor_roles,
@@ -25,20 +26,20 @@ if TYPE_CHECKING:
 __all__ = ["authorize", "roles_of"]
 
 
-def _actor(uow: UnitOfWork, by: str | None) -> Member:
+def _actor(uow: UnitOfWork, by: str | None, *, rule: str) -> Member:
     """The acting person by id, id prefix (8 characters or more) or e-mail address."""
     ref = (by or "").strip() if isinstance(by, str) or by is None else None
     if ref is None:
         raise ValidationError(
             f"qui agit (« par ») doit être un identifiant ou une adresse : {by!r}",
-            rule="CHA-2",
+            rule=rule,
             value=by,
         )
     if not ref:
         raise ValidationError(
             "tout acte d'administration nomme qui le fait (« par » : identifiant ou adresse "
             "d'un membre)",
-            rule="CHA-2",
+            rule=rule,
             value=by,
         )
     found = uow.members.find(ref)
@@ -49,7 +50,7 @@ def _actor(uow: UnitOfWork, by: str | None) -> Member:
         prefixed = [m for m in uow.members.list() if m.id.startswith(ref)]
         found = prefixed[0] if len(prefixed) == 1 else None
     if found is None:
-        raise NotFoundError(f"personne inconnue (« par ») : {ref!r}", rule="CHA-2", value=ref)
+        raise NotFoundError(f"personne inconnue (« par ») : {ref!r}", rule=rule, value=ref)
     return found
 
 
@@ -75,5 +76,5 @@ def authorize(
     """CHA-2: the person ``by`` (id, id prefix or e-mail) may do ``operation`` on ``on``; their
     member record, else a :class:`~rsgm_core.errors.PermissionDeniedError` naming them, the role
     they lack and the rule (``rule`` where another rule than CHA-2 says who acts)."""
-    member = _actor(uow, by)
+    member = _actor(uow, by, rule=rule or RULES.get(operation, "CHA-2"))
     return check_allowed(member, roles_of(uow, member, on=on), operation, on=on, rule=rule)
