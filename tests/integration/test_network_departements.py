@@ -48,6 +48,7 @@ def _three(app: App) -> dict[str, str]:
 
 def test_one_departmental_network_per_department_NET_1_TER_7(cig_census: App) -> None:
     app = cig_census
+    administrator(app)  # CHA-2: named before any snapshot
     ids = _three(app)
     assert [n.departement for n in app.network.list_networks()] == ["78", "91", "95"]
     assert app.network.departmental(departement="91").id == ids["91"]
@@ -71,6 +72,7 @@ def test_one_departmental_network_per_department_NET_1_TER_7(cig_census: App) ->
 
 def test_a_department_outside_the_territory_is_refused_TER_7(cig_census: App) -> None:
     app = cig_census
+    administrator(app)  # CHA-2: named before any snapshot
     error = nothing_written(
         app,
         lambda: app.network.create_departmental_network(
@@ -88,6 +90,7 @@ def test_a_community_network_sits_in_its_department_s_network_NET_1_TER_7(
     cig_census: App,
 ) -> None:
     app = cig_census
+    administrator(app)  # CHA-2: named before any snapshot
     app.network.create_departmental_network("Réseau 78", by=administrator(app), departement="78")
     error = nothing_written(
         app, lambda: app.network.create_community_network(ROISSY, by=administrator(app)), "NET-1"
@@ -109,6 +112,7 @@ def test_a_community_network_sits_in_its_department_s_network_NET_1_TER_7(
 
 def test_follow_up_committee_per_department_NET_2_TER_7(cig_census: App) -> None:
     app = cig_census
+    administrator(app)  # CHA-2: named before any snapshot
     _three(app)
     roissy = app.network.create_community_network(ROISSY, by=administrator(app))
     vexin = app.network.create_community_network(VEXIN, by=administrator(app))
@@ -153,6 +157,7 @@ def test_without_the_policy_one_network_and_one_committee_NET_1_NET_2(
     cdg77_census: App,
 ) -> None:
     app = cdg77_census
+    administrator(app)  # CHA-2: named before any snapshot
     network = app.network.create_departmental_network(
         "Réseau des SGM de Seine-et-Marne", by=administrator(app)
     )

@@ -44,6 +44,7 @@ def setup(app: App) -> SimpleNamespace:
     app.charters.sign(AUBIGNY, paul.id, Capacity.SGM)
     app.access.grant(claire.id, space.id, Role.CONTRIBUTOR, by=admin.id)
     app.access.grant(paul.id, space.id, Role.ANIMATOR, by=admin.id)
+    app.access.add_staff(paul.id, by=admin.id)  # KNB-2, MEM-6: the animators are CDG staff
     return SimpleNamespace(admin=admin.id, claire=claire.id, paul=paul.id, space=space.id)
 
 
@@ -88,7 +89,8 @@ def test_publishing_by_a_non_animator_is_refused_KNB_2(app: App, net: SimpleName
         lambda: app.toolbox.publish(draft.id, by=net.claire, review_on=dt.date(2026, 1, 1)),
         "KNB-2",
     )
-    assert "contributeur" in error.message and error.value == "contributeur"
+    assert error.value == net.claire and "Claire Martin ne peut pas publier" in error.message
+    assert "il faut être administrateur du CDG ou animateur (agent du CDG)" in error.message
 
 
 def test_contributors_propose_only_once_contributions_are_open_KNB_2_CHA_5(
