@@ -100,3 +100,15 @@ def administrator(app: App) -> str:
         on=dt.date(2000, 1, 1),
     )
     return member.id
+
+
+def cli_administrator(monkeypatch: pytest.MonkeyPatch, db: str | Path) -> str:
+    """CHA-2: the tests' administrator in the database at ``db`` (a path or URL), named as the
+    actor of every ``rsgm`` command that follows (``$RSGM_ACTEUR``); her id."""
+    import rsgm_core
+
+    url = str(db) if "://" in str(db) else f"sqlite:///{db}"
+    with rsgm_core.open(url) as app:
+        found = administrator(app)
+    monkeypatch.setenv("RSGM_ACTEUR", ADMIN_EMAIL)
+    return found

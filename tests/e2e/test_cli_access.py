@@ -12,7 +12,7 @@ import pytest
 
 import rsgm_core
 from tests.conftest import SAMPLE
-from tests.helpers import administrator, run
+from tests.helpers import administrator, cli_administrator, run
 
 
 @pytest.fixture
@@ -27,14 +27,21 @@ def db(tmp_path: Path) -> str:
 
 
 def test_charter_access_and_export_from_the_command_line_CHA_1_CHA_2_CHA_7(
-    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     text = tmp_path / "charte.txt"
     text.write_text("Accès sur invitation, comptes nominatifs.", encoding="utf-8")
-    code, out, _ = run(capsys, "charter", "publish", "--db", db, "--titre", "Charte", "--texte", str(text))  # fmt: skip
-    assert code == 0 and "version 1 publiée" in out
+    publish = ("charter", "publish", "--db", db, "--titre", "Charte", "--texte", str(text))
+    code, out, err = run(capsys, *publish)  # CHA-2: nobody named, nothing done
+    assert code == 2 and out == "" and "[CHA-2]" in err and "--par PERSONNE" in err
+    assert "$RSGM_ACTEUR" in err and "[animation]" in err
     code, out, _ = run(capsys, "access", "staff", "anne.chevalier@cdg79.fr", "--administrateur", "--db", db)  # fmt: skip
     assert code == 0 and "administrateur" in out
+    code, _, err = run(capsys, *publish, "--par", "claire.martin@example.org")
+    assert code == 2 and "Claire Martin ne peut pas publier une version de la charte" in err
+    code, out, _ = run(capsys, *publish, "--par", "anne.chevalier@cdg79.fr")
+    assert code == 0 and "version 1 publiée" in out
+    monkeypatch.setenv("RSGM_ACTEUR", "anne.chevalier@cdg79.fr")  # who acts from now on
     code, out, _ = run(capsys, "access", "space", "--db", db)
     assert code == 0 and "espace departemental" in out
     invite = ("access", "grant", "claire.martin@example.org", "--espace", "departemental",
@@ -176,7 +183,7 @@ def test_self_service_requests_from_the_command_line_as_cdg_77_CHA_2_CHA_6(
             "Charte", "Accès sur demande validée par le CDG.", by=administrator(app)
         )
     cdg77 = ("--config", str(PROFILES / "cdg77.toml"), "--db", db)
-    code, out, _ = run(capsys, "access", "space", *cdg77)
+    code, out, _ = run(capsys, "access", "space", "--par", "marie.durand@cdg77.fr", *cdg77)
     assert code == 0 and "Espace départemental" in out
     ask = ("access", "request", "--prenom", "Élodie", "--nom", "Rousseau", "--commune", "77527")
     code, _, err = run(capsys, *ask, "mairie.voinsles@orange.fr", *cdg77)
@@ -194,7 +201,7 @@ def test_self_service_requests_from_the_command_line_as_cdg_77_CHA_2_CHA_6(
         assert code == 0, out
     code, out, _ = run(capsys, *accept)
     assert code == 0 and "demande acceptée" in out
-    code, out, _ = run(capsys, "export", "interstis", *cdg77)
+    code, out, _ = run(capsys, "export", "interstis", "--par", "marie.durand@cdg77.fr", *cdg77)
     assert "Espace départemental — CDG 77" in out
     # With CDG 79's profile (by invitation), a request is refused, naming the policy.
     cdg79 = ("--config", str(Path(rsgm_core.__file__).parent / "profiles" / "cdg79.toml"))
@@ -219,15 +226,15 @@ def test_suspend_reinvite_signatures_and_mandates_from_the_command_line_CHA_1_CH
     assert code == 0 and "Claire Martin" not in out
     text = tmp_path / "v2.txt"
     text.write_text("Coquilles corrigées.", encoding="utf-8")
-    code, out, _ = run(capsys, "charter", "publish", "--titre", "Charte", "--texte", str(text), "--nature", "informer", "--db", db)  # fmt: skip
+    code, out, _ = run(capsys, "charter", "publish", "--titre", "Charte", "--texte", str(text), "--nature", "informer", "--par", "anne.chevalier@cdg79.fr", "--db", db)  # fmt: skip
     assert code == 0 and "les signatures restent valables" in out
     admin = ("--par", "anne.chevalier@cdg79.fr", "--db", db)
     code, out, _ = run(capsys, "access", "grant", "claire.martin@example.org", "--espace", "departemental", "--role", "contributeur", *admin)  # fmt: skip
     assert code == 0 and "accès accordé" in out
-    run(capsys, "export", "interstis", "--since-last", "--db", db)
+    run(capsys, "export", "interstis", "--since-last", *admin)
     code, out, _ = run(capsys, "access", "suspend", "claire.martin@example.org", *admin)
     assert code == 0 and "compte suspendu (1 accès)" in out
-    code, out, _ = run(capsys, "export", "interstis", "--since-last", "--db", db)
+    code, out, _ = run(capsys, "export", "interstis", "--since-last", *admin)
     assert "suspendre le compte;claire.martin@example.org" in out
     code, out, _ = run(capsys, "access", "reinvite", "claire.martin@example.org", *admin)
     assert code == 0 and "nouvelle invitation envoyée : departemental (contributeur)" in out
@@ -236,9 +243,11 @@ def test_suspend_reinvite_signatures_and_mandates_from_the_command_line_CHA_1_CH
 
 
 def test_departmental_spaces_per_department_from_the_command_line_TER_7(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cig = ("--config", str(PROFILES / "cig_grande_couronne.toml"), "--db", str(tmp_path / "cig.db"))
+    path = tmp_path / "cig.db"
+    cig = ("--config", str(PROFILES / "cig_grande_couronne.toml"), "--db", str(path))
+    cli_administrator(monkeypatch, path)  # CHA-2: the commands act as the CDG's administrator
     code, out, _ = run(capsys, "access", "space", "--departement", "91", *cig)
     assert code == 0 and "espace departemental-91 : Espace départemental (91)" in out
     code, _, err = run(capsys, "access", "space", "--departement", "91", *cig)

@@ -98,9 +98,7 @@ def test_animators_and_continuity_warnings_MEM_6_MEM_8(census_app: App) -> None:
             member_id, "matinale", on=TODAY - dt.timedelta(days=10), registered=True, attended=True
         )
     admin = census_app.members.add("Anne", "Chevalier", email="anne.chevalier@cdg79.example.org")
-    census_app.access.add_staff(
-        admin.id, administrator=True, by=administrator(census_app)
-    )  # CHA-2
+    census_app.access.add_staff(admin.id, administrator=True, by=administrator(census_app))  # CHA-2
     for member_id in (claire, jean):  # CDG staff, "au moins 2 personnes en interne"
         census_app.access.add_staff(member_id, by=admin.id)
     network.assign(dep.id, claire, "animateur", by=administrator(census_app))
@@ -380,9 +378,7 @@ def test_member_co_animators_do_not_make_up_for_cdg_staff_MEM_6(census_app: App)
     network = census_app.network
     dep = network.create_departmental_network("Réseau 79", by=administrator(census_app))
     agent = census_app.members.add("Anne", "Chevalier", email="anne.chevalier@cdg79.example.org")
-    census_app.access.add_staff(
-        agent.id, administrator=True, by=administrator(census_app)
-    )  # CHA-2
+    census_app.access.add_staff(agent.id, administrator=True, by=administrator(census_app))  # CHA-2
     network.assign(dep.id, agent.id, "animateur", by=administrator(census_app))
     for first, last, commune in (("Claire", "Martin", "79019"), ("Jean", "Péroux", "79030")):
         network.assign(
