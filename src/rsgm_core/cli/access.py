@@ -102,7 +102,10 @@ def register(commands: Any) -> None:
         parser.add_argument("member", metavar="MEMBRE", help="identifiant ou adresse")
         parser.add_argument("--espace", required=True, dest="space")
         parser.add_argument("--role", required=True, choices=[r.value for r in Role])
-        add_actor_option(parser, "l'administrateur du CDG qui invite")
+        if name == "grant":
+            add_actor_option(parser, "l'administrateur du CDG qui invite")
+        else:  # no default: without --par, the invitation is taken as an administrator's
+            parser.add_argument("--par", dest="by", metavar="ADMIN")
         parser.add_argument("--commune", metavar="CODE_INSEE")
     revoke = add_action(access, "revoke", "retirer l'accès à un espace ou à tous", _revoke)
     revoke.add_argument("member", metavar="MEMBRE")
