@@ -67,3 +67,48 @@ def with_log_transport(settings: Settings, path: Path | None = None) -> Settings
 
     log: dict[str, Any] = {"path": str(path)} if path else {"enabled": True}
     return attrs.evolve(settings, plugins={**settings.plugins, "log": log})
+
+
+#: CHA-2: the administrator the tests act as (``administrator(app)``).
+ADMIN_EMAIL = "administratrice.tests@cdg.example.fr"
+
+
+def administrator(app: App) -> str:
+    """CHA-2: the id of a CDG administrator to act as (``by=``): one the test named itself and
+    still in office, else the tests' own, named the first time (since
+    1 January 2000, so that any date of act finds her in office): at set-up when the CDG has no
+    administrator yet, else by one already named. She holds no position: counts of SGM, coverage
+    and census figures do not see her."""
+    import datetime as dt
+
+    from rsgm_core.errors import NotFoundError
+
+    try:
+        return app.members.get_by_email(ADMIN_EMAIL).id
+    except NotFoundError:
+        pass
+    named = [s.member_id for s in app.access.list_staff() if s.administrator]
+    for member_id in named:  # an administrator the test named itself, still in office
+        found = app.members.get(member_id)
+        if found.erased_on is None and found.lifecycle.value != "parti":
+            return member_id
+    member = app.members.add("Administratrice", "Tests", email=ADMIN_EMAIL, welcome=False)
+    app.access.add_staff(
+        member.id,
+        administrator=True,
+        by=named[0] if named else None,
+        on=dt.date(2000, 1, 1),
+    )
+    return member.id
+
+
+def cli_administrator(monkeypatch: pytest.MonkeyPatch, db: str | Path) -> str:
+    """CHA-2: the tests' administrator in the database at ``db`` (a path or URL), named as the
+    actor of every ``rsgm`` command that follows (``$RSGM_ACTEUR``); her id."""
+    import rsgm_core
+
+    url = str(db) if "://" in str(db) else f"sqlite:///{db}"
+    with rsgm_core.open(url) as app:
+        found = administrator(app)
+    monkeypatch.setenv("RSGM_ACTEUR", ADMIN_EMAIL)
+    return found

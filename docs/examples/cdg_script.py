@@ -54,22 +54,26 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{planned.event.title} : {len(sheet.members)} inscrits, {rates.attendees} présent, "
               f"{len(certificates)} attestation pour {certificates[0].member.full_name}")  # fmt: skip
 
+        # CHA-2: the first administrator is named at set-up; every administrative act names who
+        # does it (by=: a member's id or e-mail address)
+        admin = app.members.add("Anne", "Chevalier", email="anne.chevalier@cdg79.example.org")
+        app.access.add_staff(admin.id, administrator=True)
+        by = admin.id
+
         quote = app.memberships.quote("79307", year=2025)
-        membership = app.memberships.join("79307", year=2025)
-        app.memberships.sign_convention("79307", reference="CONV-2025-01")
-        app.billing.add_intervention("79307", ServiceKind.SPECIFIC_INTERVENTION, 90,
+        membership = app.memberships.join("79307", by=by, year=2025)
+        app.memberships.sign_convention("79307", by=by, reference="CONV-2025-01")
+        app.billing.add_intervention("79307", ServiceKind.SPECIFIC_INTERVENTION, 90, by=by,
                                      description="préparation du budget")  # fmt: skip
-        invoice = next(i for i in app.billing.bill(year=2025) if i.insee == "79307")
+        invoice = next(i for i in app.billing.bill(year=2025, by=by) if i.insee == "79307")
         print(f"Adhésion de {quote.commune.name} ({quote.population} hab.) : {membership.fee} € ; "
               f"facture {invoice.year} : {invoice.total} €")  # fmt: skip
 
-        app.charters.publish("Charte d'utilisation", "Accès sur invitation du CDG.")
+        app.charters.publish("Charte d'utilisation", "Accès sur invitation du CDG.", by=by)
         app.charters.sign("79307", "Gérard Roux", Capacity.MAYOR)
         app.charters.sign("79307", "Claire Martin", Capacity.SGM)
-        admin = app.members.add("Anne", "Chevalier", email="anne.chevalier@cdg79.example.org")
-        app.access.add_staff(admin.id, administrator=True)
-        space = app.access.create_departmental_space()
-        grant = app.access.grant(claire.id, space.id, Role.CONTRIBUTOR, by=admin.id)
+        space = app.access.create_departmental_space(by=by)
+        grant = app.access.grant(claire.id, space.id, Role.CONTRIBUTOR, by=by)
         print(f"Plateforme : {claire.full_name}, {grant.role.value} de « {space.name} »")
 
         report = app.indicators.annual_report(year=2025)

@@ -20,6 +20,7 @@ from rsgm_core.errors import (
     DeliveryError,
     MissingExtraError,
     NotFoundError,
+    PermissionDeniedError,
     PluginError,
     RsgmError,
     RuleViolation,
@@ -72,6 +73,11 @@ if TYPE_CHECKING:
     )
     from rsgm_core.domain.audience import (
         EventAudience,
+    )
+    from rsgm_core.domain.authorization import (
+        MATRIX,
+        ActorRole,
+        Operation,
     )
     from rsgm_core.domain.billing import (
         Intervention,
@@ -345,6 +351,9 @@ _LAZY = {
     "WaitingRecord": "rsgm_core.domain.census_listing",
     "PopulationUsed": "rsgm_core.domain.populations",
     "PopulationImport": "rsgm_core.domain.populations",
+    "ActorRole": "rsgm_core.domain.authorization",
+    "Operation": "rsgm_core.domain.authorization",
+    "MATRIX": "rsgm_core.domain.authorization",
     "CensusConflict": "rsgm_core.domain.census_conflicts",
     "ConflictKind": "rsgm_core.domain.census_conflicts",
     "CatalogueColumn": "rsgm_core.domain.tariffs",
@@ -576,6 +585,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "AbuseReport",
     "AccessMode",
     "AccessRequest",
+    "ActorRole",
     "AdviceRequest",
     "Agent",
     "Agreement",
@@ -670,6 +680,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Lifecycle",
     "LoweredRole",
     "MANDATORY_MISSION",
+    "MATRIX",
     "Member",
     "Membership",
     "MessageStatus",
@@ -694,12 +705,14 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "OnboardingItem",
     "OnboardingStep",
     "OrphanCommune",
+    "Operation",
     "OutboxMessage",
     "OverdueStep",
     "Partner",
     "PartnerCategory",
     "Party",
     "Period",
+    "PermissionDeniedError",
     "Planned",
     "PlanningCheck",
     "PlatformExport",

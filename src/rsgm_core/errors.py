@@ -17,6 +17,7 @@ __all__ = [
     "DeliveryError",
     "MissingExtraError",
     "NotFoundError",
+    "PermissionDeniedError",
     "PluginError",
     "RsgmError",
     "RuleViolation",
@@ -53,6 +54,12 @@ class RuleViolation(RsgmError):
 
     def __init__(self, message: str, *, rule: str, value: Any = _UNSET) -> None:
         super().__init__(message, rule=rule, value=value)
+
+
+class PermissionDeniedError(RuleViolation):
+    """CHA-2: the acting person (``by``) holds no role that may do this administrative act;
+    the message names them, the role they lack and the rule. A :class:`RuleViolation`, so that
+    callers catching rule refusals catch it too."""
 
 
 class NotFoundError(RsgmError):

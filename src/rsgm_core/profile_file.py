@@ -36,6 +36,7 @@ __all__ = [
     "PROFILE_NAME",
     "example_profile",
     "parse_profile",
+    "profile_actor",
     "read_profile",
     "rule_of",
     "sample_census",
@@ -70,7 +71,7 @@ _OUTBOX_KEYS = {
 }
 _SECTIONS = (
     "cdg", "territoire", "politiques", "calendrier", "regional", "base", "smtp", "envoi",
-    "tarifs", "extensions",
+    "tarifs", "extensions", "animation",
 )  # fmt: skip
 
 
@@ -114,6 +115,8 @@ def parse_profile(text: str, *, folder: Path, name: str, source: Path | None = N
     if database:
         database = database_url(database, folder)
     plugins = _plugins(reader, data)
+    animation = reader.table(data.get("animation", {}), "animation", ("acteur",))
+    reader.get(animation, "animation", "acteur", str, None)  # CHA-2: read by profile_actor()
     grids = tuple(
         _grid(reader, entry, f"tarifs[{index}]", cdg)
         for index, entry in enumerate(reader.get(data, "", "tarifs", list, []))
@@ -139,6 +142,16 @@ def parse_profile(text: str, *, folder: Path, name: str, source: Path | None = N
             source=source,
         ),
     )
+
+
+def profile_actor(path: Path | None) -> str | None:
+    """CHA-2: ``[animation] acteur`` of the profile at ``path``: who the ``rsgm`` commands act
+    as when ``--par`` is not given (an id, id prefix or e-mail address); None when unset."""
+    if path is None or not path.is_file():
+        return None
+    data = tomllib.loads(path.read_text(encoding="utf-8").removeprefix("\ufeff"))
+    value = data.get("animation", {}).get("acteur")
+    return value.strip() or None if isinstance(value, str) else None
 
 
 def _departements(reader: _Reader, territory: Mapping[str, Any]) -> list[str]:

@@ -12,7 +12,7 @@ import pytest
 
 import rsgm_core
 from tests.conftest import SAMPLE
-from tests.helpers import run
+from tests.helpers import administrator, cli_administrator, run
 
 
 @pytest.fixture
@@ -27,14 +27,21 @@ def db(tmp_path: Path) -> str:
 
 
 def test_charter_access_and_export_from_the_command_line_CHA_1_CHA_2_CHA_7(
-    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     text = tmp_path / "charte.txt"
     text.write_text("Accès sur invitation, comptes nominatifs.", encoding="utf-8")
-    code, out, _ = run(capsys, "charter", "publish", "--db", db, "--titre", "Charte", "--texte", str(text))  # fmt: skip
-    assert code == 0 and "version 1 publiée" in out
+    publish = ("charter", "publish", "--db", db, "--titre", "Charte", "--texte", str(text))
+    code, out, err = run(capsys, *publish)  # CHA-2: nobody named, nothing done
+    assert code == 2 and out == "" and "[CHA-2]" in err and "--par PERSONNE" in err
+    assert "$RSGM_ACTEUR" in err and "[animation]" in err
     code, out, _ = run(capsys, "access", "staff", "anne.chevalier@cdg79.fr", "--administrateur", "--db", db)  # fmt: skip
     assert code == 0 and "administrateur" in out
+    code, _, err = run(capsys, *publish, "--par", "claire.martin@example.org")
+    assert code == 2 and "Claire Martin ne peut pas publier une version de la charte" in err
+    code, out, _ = run(capsys, *publish, "--par", "anne.chevalier@cdg79.fr")
+    assert code == 0 and "version 1 publiée" in out
+    monkeypatch.setenv("RSGM_ACTEUR", "anne.chevalier@cdg79.fr")  # who acts from now on
     code, out, _ = run(capsys, "access", "space", "--db", db)
     assert code == 0 and "espace departemental" in out
     invite = ("access", "grant", "claire.martin@example.org", "--espace", "departemental",
@@ -80,8 +87,8 @@ def test_sanctions_are_listed_and_lifted_from_the_command_line_CHA_9(
 ) -> None:
     with rsgm_core.open(f"sqlite:///{db}") as app:
         app.access.add_staff("anne.chevalier@cdg79.fr", administrator=True)
-        app.access.create_departmental_space()
-        app.charters.publish("Charte", "Accès sur invitation.")
+        app.access.create_departmental_space(by=administrator(app))
+        app.charters.publish("Charte", "Accès sur invitation.", by=administrator(app))
         app.charters.sign("79019", "Jean Dupont", "maire")
         app.charters.sign("79019", "Claire Martin", "sgm")
         app.directory.set_town_hall("79019", "1 place de la Mairie", email="mairie@aubigny.fr")
@@ -97,7 +104,7 @@ def test_sanctions_are_listed_and_lifted_from_the_command_line_CHA_9(
     assert code == 0 and sanction_id in out and "claire.martin@example.org" in out
 
     code, _, err = run(capsys, "access", "lift", sanction_id, "--par", "claire.martin@example.org", "--motif", "x", "--db", db)  # fmt: skip
-    assert code == 2 and "[CHA-9]" in err and "n'est pas administrateur du CDG" in err
+    assert code == 2 and "[CHA-9]" in err and "il faut être administrateur du CDG" in err
     assert "Traceback" not in err
     code, _, err = run(capsys, "access", "lift", "s-inconnue", "--motif", "x", *admin)
     assert code == 2 and "sanction inconnue : 's-inconnue' [CHA-9]" in err
@@ -137,11 +144,13 @@ def test_agreements_for_a_non_sgm_from_the_command_line_CHA_4(
     gatine = "200041333"  # the EPCI of Aubigny (79019)
     with rsgm_core.open(f"sqlite:///{db}") as app:
         app.access.add_staff("anne.chevalier@cdg79.fr", administrator=True)
-        app.access.create_community_space(gatine)
-        app.network.create_departmental_network("Réseau des SGM des Deux-Sèvres")
+        app.access.create_community_space(gatine, by=administrator(app))
+        app.network.create_departmental_network(
+            "Réseau des SGM des Deux-Sèvres", by=administrator(app)
+        )
         by_email = {m.email: m.id for m in app.members.list_members()}
         app.network.create_community_network(
-            gatine, referent_id=by_email["claire.martin@example.org"]
+            gatine, by=administrator(app), referent_id=by_email["claire.martin@example.org"]
         )
         agent = app.members.add("Lucie", "Noir", email="lucie.noir@example.org")
         app.members.add_position(agent.id, "79019", "responsable_des_services")
@@ -170,9 +179,11 @@ def test_self_service_requests_from_the_command_line_as_cdg_77_CHA_2_CHA_6(
         app.census.import_(NEW_VINTAGE, ["77"])
         admin = app.members.add("Marie", "Durand", email="marie.durand@cdg77.fr")
         app.access.add_staff(admin.id, administrator=True)
-        app.charters.publish("Charte", "Accès sur demande validée par le CDG.")
+        app.charters.publish(
+            "Charte", "Accès sur demande validée par le CDG.", by=administrator(app)
+        )
     cdg77 = ("--config", str(PROFILES / "cdg77.toml"), "--db", db)
-    code, out, _ = run(capsys, "access", "space", *cdg77)
+    code, out, _ = run(capsys, "access", "space", "--par", "marie.durand@cdg77.fr", *cdg77)
     assert code == 0 and "Espace départemental" in out
     ask = ("access", "request", "--prenom", "Élodie", "--nom", "Rousseau", "--commune", "77527")
     code, _, err = run(capsys, *ask, "mairie.voinsles@orange.fr", *cdg77)
@@ -190,7 +201,7 @@ def test_self_service_requests_from_the_command_line_as_cdg_77_CHA_2_CHA_6(
         assert code == 0, out
     code, out, _ = run(capsys, *accept)
     assert code == 0 and "demande acceptée" in out
-    code, out, _ = run(capsys, "export", "interstis", *cdg77)
+    code, out, _ = run(capsys, "export", "interstis", "--par", "marie.durand@cdg77.fr", *cdg77)
     assert "Espace départemental — CDG 77" in out
     # With CDG 79's profile (by invitation), a request is refused, naming the policy.
     cdg79 = ("--config", str(Path(rsgm_core.__file__).parent / "profiles" / "cdg79.toml"))
@@ -203,8 +214,8 @@ def test_suspend_reinvite_signatures_and_mandates_from_the_command_line_CHA_1_CH
 ) -> None:
     with rsgm_core.open(f"sqlite:///{db}") as app:
         app.access.add_staff("anne.chevalier@cdg79.fr", administrator=True)
-        app.access.create_departmental_space()
-        app.charters.publish("Charte", "Accès sur invitation.")
+        app.access.create_departmental_space(by=administrator(app))
+        app.charters.publish("Charte", "Accès sur invitation.", by=administrator(app))
     code, out, _ = run(capsys, "charter", "sign", "79019", "--signataire", "Jean Dupont", "--qualite", "maire", "--fin-mandat", "2032-03-31", "--db", db)  # fmt: skip
     assert code == 0 and "jusqu'au 2032-03-31" in out
     code, _, err = run(capsys, "charter", "sign", "79019", "--signataire", "Paul Roy", "--qualite", "sgm", "--db", db)  # fmt: skip
@@ -215,15 +226,15 @@ def test_suspend_reinvite_signatures_and_mandates_from_the_command_line_CHA_1_CH
     assert code == 0 and "Claire Martin" not in out
     text = tmp_path / "v2.txt"
     text.write_text("Coquilles corrigées.", encoding="utf-8")
-    code, out, _ = run(capsys, "charter", "publish", "--titre", "Charte", "--texte", str(text), "--nature", "informer", "--db", db)  # fmt: skip
+    code, out, _ = run(capsys, "charter", "publish", "--titre", "Charte", "--texte", str(text), "--nature", "informer", "--par", "anne.chevalier@cdg79.fr", "--db", db)  # fmt: skip
     assert code == 0 and "les signatures restent valables" in out
     admin = ("--par", "anne.chevalier@cdg79.fr", "--db", db)
     code, out, _ = run(capsys, "access", "grant", "claire.martin@example.org", "--espace", "departemental", "--role", "contributeur", *admin)  # fmt: skip
     assert code == 0 and "accès accordé" in out
-    run(capsys, "export", "interstis", "--since-last", "--db", db)
+    run(capsys, "export", "interstis", "--since-last", *admin)
     code, out, _ = run(capsys, "access", "suspend", "claire.martin@example.org", *admin)
     assert code == 0 and "compte suspendu (1 accès)" in out
-    code, out, _ = run(capsys, "export", "interstis", "--since-last", "--db", db)
+    code, out, _ = run(capsys, "export", "interstis", "--since-last", *admin)
     assert "suspendre le compte;claire.martin@example.org" in out
     code, out, _ = run(capsys, "access", "reinvite", "claire.martin@example.org", *admin)
     assert code == 0 and "nouvelle invitation envoyée : departemental (contributeur)" in out
@@ -232,9 +243,11 @@ def test_suspend_reinvite_signatures_and_mandates_from_the_command_line_CHA_1_CH
 
 
 def test_departmental_spaces_per_department_from_the_command_line_TER_7(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cig = ("--config", str(PROFILES / "cig_grande_couronne.toml"), "--db", str(tmp_path / "cig.db"))
+    path = tmp_path / "cig.db"
+    cig = ("--config", str(PROFILES / "cig_grande_couronne.toml"), "--db", str(path))
+    cli_administrator(monkeypatch, path)  # CHA-2: the commands act as the CDG's administrator
     code, out, _ = run(capsys, "access", "space", "--departement", "91", *cig)
     assert code == 0 and "espace departemental-91 : Espace départemental (91)" in out
     code, _, err = run(capsys, "access", "space", "--departement", "91", *cig)

@@ -9,7 +9,7 @@ import pytest
 
 import rsgm_core
 from tests.conftest import NEW_VINTAGE
-from tests.helpers import CIG, PROFILES, run
+from tests.helpers import CIG, PROFILES, administrator, run
 
 CONFIG = str(PROFILES / "cig_grande_couronne.toml")
 
@@ -29,8 +29,12 @@ def test_cig_census_report_and_networks_by_department_TER_7_NET_1_NET_2_IND_2(
     assert "hors ressort de ses EPCI à cheval sur le territoire" in out and "dans le 77" in out
     with rsgm_core.open(f"sqlite:///{db}", settings=CIG) as app:
         for code_ in ("78", "91", "95"):
-            app.network.create_departmental_network(f"Réseau {code_}", departement=code_)
-        app.network.create_community_network("200055655")  # Roissy, in the 95's network
+            app.network.create_departmental_network(
+                f"Réseau {code_}", by=administrator(app), departement=code_
+            )
+        app.network.create_community_network(
+            "200055655", by=administrator(app)
+        )  # Roissy, in the 95's network
     code, out, err = run(capsys, "network", "status", "--config", CONFIG, "--db", db,
                          "--departement", "95")  # fmt: skip
     assert code == 0, err

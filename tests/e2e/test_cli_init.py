@@ -208,3 +208,41 @@ def test_a_short_name_with_accents_gives_a_plain_code(
     settings = Settings.from_file(here / "rsgm.toml")
     assert settings.cdg is not None and settings.cdg.code == "cdgcote-dor"
     assert settings.cdg.short_name == "CDG Côte-d'Or"
+
+
+def test_the_profile_names_the_first_administrator_as_the_actor_CHA_2(
+    capsys: pytest.CaptureFixture[str], here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``[animation] acteur``: who acts without --par nor $RSGM_ACTEUR; --par and the variable
+    come first, and a profile naming nobody makes every administrative command refuse."""
+    monkeypatch.delenv("RSGM_ACTEUR", raising=False)
+    assert run(capsys, *INIT_77)[0] == 0
+    profile = here / "rsgm.toml"
+    data = tomllib.loads(profile.read_text(encoding="utf-8"))
+    assert data["animation"] == {"acteur": "marie.durand@cdg77.fr"}
+    text = here / "charte.md"
+    text.write_text("Accès sur demande.", encoding="utf-8")
+    publish = ("charter", "publish", "--titre", "Charte", "--texte", str(text))
+    code, out, err = run(capsys, *publish)
+    assert code == 0 and "version 1 publiée" in out, err
+    with rsgm_core.open(Settings.from_file(profile).database) as app:
+        claire = app.members.add("Claire", "Martin", email="claire.martin@example.org")
+    monkeypatch.setenv("RSGM_ACTEUR", claire.id[:8])  # the variable before the profile
+    code, _, err = run(capsys, *publish)
+    assert code == 2 and "Claire Martin ne peut pas publier une version de la charte" in err
+    code, out, _ = run(capsys, *publish, "--par", "marie.durand@cdg77.fr")  # --par first
+    assert code == 0 and "version 2 publiée" in out
+    monkeypatch.delenv("RSGM_ACTEUR")
+    profile.write_text(
+        profile.read_text(encoding="utf-8").replace(
+            'acteur = "marie.durand@cdg77.fr"', 'acteur = ""'
+        ),
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, *publish)
+    assert (code, out) == (2, "") and "[animation]" in err and "[CHA-2]" in err
+    profile.write_text(
+        profile.read_text(encoding="utf-8").replace('acteur = ""', "acteur = 3"), encoding="utf-8"
+    )
+    code, _, err = run(capsys, *publish)
+    assert code == 2 and "animation.acteur" in err

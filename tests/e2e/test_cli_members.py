@@ -108,17 +108,19 @@ def test_add_import_depart_export_erase_MEM_1_MEM_4_MEM_11(
                        "--successeur", "eva.blanc@example.org", "--db", db)  # fmt: skip
     assert code == 0 and "accès retiré" in out and "Eva Blanc" in out
     export = tmp_path / "luc.json"
-    code, out, _ = run(
-        capsys, "members", "export", "luc.roux@example.org", "-o", str(export), "--db", db
-    )
+    argv = ("members", "export", "luc.roux@example.org", "-o", str(export), "--db", db)
+    code, _, err = run(capsys, *argv)  # CHA-2: the right of access names who exports
+    assert code == 2 and "[CHA-2]" in err and not export.exists()
+    admin = ("--par", "anne.chevalier@cdg79.example.org")  # the demo's administrator
+    code, out, _ = run(capsys, *argv, *admin)
     held = json.loads(export.read_text(encoding="utf-8"))
     assert (
         held["membre"]["lifecycle"] == "parti" and held["membre"]["departure_reason"] == "mutation"
     )
     member_id = held["membre"]["id"]
-    code, out, _ = run(capsys, "members", "erase", member_id[:8], "--oui", "--db", db)
+    code, out, _ = run(capsys, "members", "erase", member_id[:8], "--oui", "--db", db, *admin)
     assert code == 0 and "anonymisé" in out
-    code, out, _ = run(capsys, "members", "export", member_id, "--db", db)
+    code, out, _ = run(capsys, "members", "export", member_id, "--db", db, *admin)
     assert "Roux" not in out and "luc.roux" not in out
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from rsgm_core import example_profile
 from tests.conftest import SAMPLE
-from tests.helpers import run
+from tests.helpers import cli_administrator, run
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "populations"
 
@@ -22,11 +22,12 @@ def cdg79_profile(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def db(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> str:
+def db(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     path = str(tmp_path / "cdg79.db")
     code, _, err = run(capsys, "census", "import", "--db", path, "--source", str(SAMPLE),
                        "--departement", "79")  # fmt: skip
     assert code == 0, err
+    cli_administrator(monkeypatch, path)  # CHA-2: memberships name who records them
     return path
 
 

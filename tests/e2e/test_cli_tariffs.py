@@ -12,7 +12,7 @@ import pytest
 
 from rsgm_core import example_profile
 from tests.conftest import SAMPLE
-from tests.helpers import run
+from tests.helpers import cli_administrator, run
 
 NBSP = "\u00a0"
 
@@ -24,11 +24,12 @@ def cdg79_profile(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def db(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> str:
+def db(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     path = str(tmp_path / "cdg79.db")
     code, _, err = run(capsys, "census", "import", "--db", path, "--source", str(SAMPLE),
                        "--departement", "79")  # fmt: skip
     assert code == 0, err
+    cli_administrator(monkeypatch, path)  # CHA-2: the commands act as the CDG's administrator
     return path
 
 
@@ -241,7 +242,10 @@ CDG77_PROFILE = str(Path(__file__).resolve().parents[1] / "profiles" / "cdg77.to
 
 
 def test_cdg77_without_grid_gets_a_clear_error_never_cdg79s_grid_TAR_2(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, census_data: Path
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    census_data: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from tests.conftest import NEW_VINTAGE
 
@@ -250,6 +254,7 @@ def test_cdg77_without_grid_gets_a_clear_error_never_cdg79s_grid_TAR_2(
     code, _, err = run(capsys, "census", "import", *config, "--source", str(NEW_VINTAGE),
                        "--departement", "77")  # fmt: skip
     assert code == 0, err
+    cli_administrator(monkeypatch, db)  # CHA-2
     for argv in (
         ("tariffs", "show", "--year", "2025"),
         ("membership", "join", "77123", "--date", "2025-02-03"),

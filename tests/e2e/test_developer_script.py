@@ -20,7 +20,7 @@ import pytest
 import rsgm_core
 from rsgm_core import ServiceKind, SessionPlan, Settings, TaskKind
 from rsgm_core.testing import Clock
-from tests.helpers import CDG79
+from tests.helpers import CDG79, administrator
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 SCRIPT = EXAMPLES / "cdg_script.py"
@@ -100,10 +100,12 @@ def test_the_plugin_brings_its_grid_used_for_that_years_invoices(plugin: ModuleT
         assert app.memberships.grid(year=2026) == plugin.CDG79_2026
         assert app.memberships.grid(year=2025).member_hourly_rate == 35  # the profile's
         app.census.import_(SAMPLE, ["79"])
-        app.memberships.sign_convention("79307", on=dt.date(2025, 3, 14))
+        app.memberships.sign_convention("79307", by=administrator(app), on=dt.date(2025, 3, 14))
         clock.set(dt.date(2026, 2, 3))
-        app.billing.add_intervention("79307", ServiceKind.SPECIFIC_INTERVENTION, 50)
-        (invoice,) = app.billing.bill(year=2026)
+        app.billing.add_intervention(
+            "79307", ServiceKind.SPECIFIC_INTERVENTION, 50, by=administrator(app)
+        )
+        (invoice,) = app.billing.bill(by=administrator(app), year=2026)
     (line,) = invoice.lines
     # the plugin's non-member rate, per started quarter hour: 50 minutes are billed as 60
     assert (line.unit_price, line.billed_minutes, invoice.total) == (77, 60, 77)

@@ -23,7 +23,7 @@ from rsgm_core import (
     ValidationError,
 )
 from tests.conftest import NEW_VINTAGE, SAMPLE
-from tests.helpers import nothing_written
+from tests.helpers import administrator, nothing_written
 
 PUBLISHED = dt.date(2025, 1, 6)
 AUBIGNY, PARTHENAY = "79019", "79202"  # Parthenay: 3,500 or more, in Aubigny's EPCI
@@ -45,8 +45,10 @@ def net(app: App) -> SimpleNamespace:
     app.access.add_staff(admin.id, administrator=True)
     claire = app.members.add("Claire", "Martin", email="claire.martin@example.org")
     position = app.members.add_position(claire.id, AUBIGNY, "sgm")
-    space = app.access.create_departmental_space()
-    app.charters.publish("Charte d'utilisation", "Texte de la charte", on=PUBLISHED)
+    space = app.access.create_departmental_space(by=administrator(app))
+    app.charters.publish(
+        "Charte d'utilisation", "Texte de la charte", by=administrator(app), on=PUBLISHED
+    )
     app.charters.sign(AUBIGNY, "Jean Dupont", "maire")
     app.charters.sign(AUBIGNY, "Claire Martin", Capacity.SGM)
     return SimpleNamespace(admin=admin.id, claire=claire.id, space=space.id, position=position)
@@ -56,10 +58,11 @@ def net(app: App) -> SimpleNamespace:
 
 
 def test_a_successor_signs_for_themself_CHA_1(app: App, net: SimpleNamespace) -> None:
+    administrator(app)  # CHA-2: named before any snapshot
     [signed] = [s for s in app.charters.list_signatures() if s.capacity is Capacity.SGM]
     assert signed.member_id == net.claire and signed.signer == "Claire Martin"
     app.access.grant(net.claire, net.space, "contributeur", by=net.admin)
-    app.access.end_position(net.position.id, on=dt.date(2025, 3, 14))
+    app.access.end_position(net.position.id, by=administrator(app), on=dt.date(2025, 3, 14))
     paul = app.members.add("Paul", "Roy", email="paul.roy@example.org")
     app.members.add_position(paul.id, AUBIGNY, "sgm", start=dt.date(2025, 3, 14))
     # The predecessor's signature lapsed with her position: the successor does not enter on it.
@@ -161,8 +164,8 @@ def test_a_legacy_signature_is_kept_and_reported_after_migration_12_CHA_1(
         app.census.import_(SAMPLE, ["79"])
         claire = app.members.add("Claire", "Martin", email="claire.martin@example.org")
         app.members.add_position(claire.id, AUBIGNY, "sgm")
-        app.access.create_departmental_space()
-        app.charters.publish("Charte", "Texte", on=PUBLISHED)
+        app.access.create_departmental_space(by=administrator(app))
+        app.charters.publish("Charte", "Texte", by=administrator(app), on=PUBLISHED)
         app.charters.sign(AUBIGNY, "Jean Dupont", "maire")
         app.charters.sign(AUBIGNY, claire.id, "sgm")
     # The database as rsgm_core left it before migration 12.
@@ -203,8 +206,10 @@ def cdg77_net(cdg77: App, census_data: Path) -> SimpleNamespace:
     cdg77.census.import_(NEW_VINTAGE, ["77"])
     admin = cdg77.members.add("Marie", "Durand", email="marie.durand@cdg77.fr")
     cdg77.access.add_staff(admin.id, administrator=True)
-    space = cdg77.access.create_departmental_space()
-    cdg77.charters.publish("Charte d'utilisation", "Texte de la charte", on=PUBLISHED)
+    space = cdg77.access.create_departmental_space(by=administrator(cdg77))
+    cdg77.charters.publish(
+        "Charte d'utilisation", "Texte de la charte", by=administrator(cdg77), on=PUBLISHED
+    )
     return SimpleNamespace(admin=admin.id, space=space.id)
 
 
@@ -305,7 +310,7 @@ def _community_ready(app: App, commune: str, epci: str) -> tuple[str, str]:
     app.charters.sign(commune, sgm.id, "sgm")
     app.charters.sign(commune, "Président", "président de l'EPCI", space="communautaire")
     app.charters.sign(commune, "Hélène Faure", Capacity.EPCI_DGS, space="communautaire")
-    return sgm.id, app.access.create_community_space(epci).id
+    return sgm.id, app.access.create_community_space(epci, by=administrator(app)).id
 
 
 def test_cdg_79_asks_for_the_pack_CHA_3(app: App, net: SimpleNamespace) -> None:
@@ -331,13 +336,15 @@ def test_an_informing_version_keeps_signatures_valid_CHA_8(app: App, net: Simple
     app.access.grant(net.claire, net.space, "contributeur", by=net.admin)
     [sent] = [m for m in app.outbox.list_messages() if m.template == "charter_sent"]
     assert sent.recipient == "claire.martin@example.org" and "Texte de la charte" in sent.body_text
-    v2 = app.charters.publish("Charte", "Coquilles corrigées", change="informer",
+    v2 = app.charters.publish("Charte", "Coquilles corrigées", by=administrator(app), change="informer",
                               on=dt.date(2025, 3, 1))  # fmt: skip
     assert v2.change is CharterChange.INFORM
     assert app.access.explain(net.claire, "contributeur", net.space).allowed
     [told] = [m for m in app.outbox.list_messages() if m.template == "charter_new_version"]
     assert "vos signatures restent" in told.body_text.replace("\n", " ")
-    v3 = app.charters.publish("Charte", "Nouveau fond", on=dt.date(2025, 3, 10))
+    v3 = app.charters.publish(
+        "Charte", "Nouveau fond", by=administrator(app), on=dt.date(2025, 3, 10)
+    )
     assert v3.change is CharterChange.RESIGN  # CDG 79's policy: resigner
     assert [r.rule for r in app.access.explain(net.claire, "visiteur", net.space).refusals] == [
         "CHA-1"
@@ -347,10 +354,15 @@ def test_an_informing_version_keeps_signatures_valid_CHA_8(app: App, net: Simple
 def test_the_default_of_a_new_version_is_the_cdg_s_policy_CHA_8(
     cdg77: App, cdg77_net: SimpleNamespace
 ) -> None:
-    version = cdg77.charters.publish("Charte", "Corrections", on=dt.date(2025, 3, 1))
+    administrator(cdg77)  # CHA-2: named before any snapshot
+    version = cdg77.charters.publish(
+        "Charte", "Corrections", by=administrator(cdg77), on=dt.date(2025, 3, 1)
+    )
     assert version.change is CharterChange.INFORM  # CDG 77: nouvelle_version_charte = informer
     nothing_written(
-        cdg77, lambda: cdg77.charters.publish("Charte", "x", change="peut-être"), "CHA-8"
+        cdg77,
+        lambda: cdg77.charters.publish("Charte", "x", by=administrator(cdg77), change="peut-être"),
+        "CHA-8",
     )
 
 
@@ -360,8 +372,9 @@ def test_the_default_of_a_new_version_is_the_cdg_s_policy_CHA_8(
 def test_lost_credentials_suspend_at_once_and_invite_again_CHA_10(
     app: App, net: SimpleNamespace
 ) -> None:
+    administrator(app)  # CHA-2: named before any snapshot
     app.access.grant(net.claire, net.space, "contributeur", by=net.admin)
-    app.platform.export_accounts("interstis", since_last=True)
+    app.platform.export_accounts("interstis", by=administrator(app), since_last=True)
     nothing_written(app, lambda: app.access.suspend(net.claire, by=net.claire), "CHA-10")
     nothing_written(app, lambda: app.access.reinvite(net.claire, by=net.admin), "CHA-10")
     suspension = app.access.suspend(net.claire, by=net.admin)
@@ -369,7 +382,7 @@ def test_lost_credentials_suspend_at_once_and_invite_again_CHA_10(
         suspension.suspended_by == net.admin and suspension.reason == "identifiants perdus ou volés"
     )
     assert app.access.list_grants(member_id=net.claire) == []
-    delta = app.platform.export_accounts("interstis", since_last=True)
+    delta = app.platform.export_accounts("interstis", by=administrator(app), since_last=True)
     assert delta.state.suspended == ("claire.martin@example.org",)
     assert "suspendre le compte;claire.martin@example.org" in delta.text
     nothing_written(app, lambda: app.access.suspend(net.claire, by=net.admin), "CHA-10")
@@ -380,7 +393,7 @@ def test_lost_credentials_suspend_at_once_and_invite_again_CHA_10(
     assert templates(app, "access_reinvitation") == ["claire.martin@example.org"]
     [done] = app.access.list_suspensions(member_id=net.claire)
     assert not done.pending and done.reinvited_by == net.admin
-    again = app.platform.export_accounts("interstis", since_last=True)
+    again = app.platform.export_accounts("interstis", by=administrator(app), since_last=True)
     assert [u.email for u in again.state.users] == ["claire.martin@example.org"]  # new account
     nothing_written(app, lambda: app.access.reinvite(net.claire, by=net.admin), "CHA-10")
 
@@ -391,8 +404,15 @@ def test_lost_credentials_suspend_at_once_and_invite_again_CHA_10(
 def test_one_departmental_space_without_the_per_department_policy_TER_7(
     app: App, net: SimpleNamespace
 ) -> None:
-    nothing_written(app, lambda: app.access.create_departmental_space(), "TER-7")
-    nothing_written(app, lambda: app.access.create_departmental_space(departement="79"), "TER-7")
+    administrator(app)  # CHA-2: named before any snapshot
+    nothing_written(
+        app, lambda: app.access.create_departmental_space(by=administrator(app)), "TER-7"
+    )
+    nothing_written(
+        app,
+        lambda: app.access.create_departmental_space(by=administrator(app), departement="79"),
+        "TER-7",
+    )
     assert app.access.departmental_space_for(AUBIGNY).id == net.space
 
 
@@ -401,7 +421,9 @@ def cig_net(cig: App, census_data: Path) -> SimpleNamespace:
     cig.census.import_(NEW_VINTAGE, ["78", "91", "95"])  # and Roissy's 77 communes, hors ressort
     admin = cig.members.add("Jean", "Martin", email="jean.martin@cig-gc.fr")
     cig.access.add_staff(admin.id, administrator=True)
-    cig.charters.publish("Charte d'utilisation", "Texte de la charte", on=PUBLISHED)
+    cig.charters.publish(
+        "Charte d'utilisation", "Texte de la charte", by=administrator(cig), on=PUBLISHED
+    )
     return SimpleNamespace(admin=admin.id)
 
 
@@ -414,27 +436,37 @@ def sgm_of(app: App, commune: str, email: str) -> str:
 
 
 def test_one_departmental_space_per_department_TER_7(cig: App, cig_net: SimpleNamespace) -> None:
-    yvelines = cig.access.create_departmental_space(departement="78")
-    essonne = cig.access.create_departmental_space(departement="91")
+    administrator(cig)  # CHA-2: named before any snapshot
+    yvelines = cig.access.create_departmental_space(by=administrator(cig), departement="78")
+    essonne = cig.access.create_departmental_space(by=administrator(cig), departement="91")
     assert (yvelines.id, yvelines.departement) == ("departemental-78", "78")
     assert yvelines.name == "Espace départemental (78)"
     error = nothing_written(
-        cig, lambda: cig.access.create_departmental_space(departement="78"), "TER-7"
+        cig,
+        lambda: cig.access.create_departmental_space(by=administrator(cig), departement="78"),
+        "TER-7",
     )
     assert "existe déjà pour le département 78" in error.message
-    nothing_written(cig, lambda: cig.access.create_departmental_space(), "TER-7")
-    nothing_written(cig, lambda: cig.access.create_departmental_space(departement="77"), "TER-7")
+    nothing_written(
+        cig, lambda: cig.access.create_departmental_space(by=administrator(cig)), "TER-7"
+    )
+    nothing_written(
+        cig,
+        lambda: cig.access.create_departmental_space(by=administrator(cig), departement="77"),
+        "TER-7",
+    )
     assert cig.access.departmental_space_for(ABBEVILLE).id == essonne.id
     person = sgm_of(cig, ABBEVILLE, "agent.abbeville@example.org")
     refused = cig.access.explain(person, "contributeur", yvelines.id)
     assert [r.rule for r in refused.refusals] == ["TER-7"]
     assert cig.access.grant(person, essonne.id, "contributeur", by=cig_net.admin).active
-    text = cig.platform.export_accounts("interstis").text
+    text = cig.platform.export_accounts("interstis", by=administrator(cig)).text
     assert "Espace départemental (91) — CIG Grande Couronne" in text
 
 
 def test_a_commune_hors_ressort_never_gets_access_TER_7(cig: App, cig_net: SimpleNamespace) -> None:
-    space = cig.access.create_departmental_space(departement="95")
+    administrator(cig)  # CHA-2: named before any snapshot
+    space = cig.access.create_departmental_space(by=administrator(cig), departement="95")
     person = sgm_of(cig, MAUREGARD, "agent.mauregard@example.org")
     refused = cig.access.explain(person, "visiteur", space.id)
     assert "TER-7" in {r.rule for r in refused.refusals}
@@ -452,7 +484,7 @@ def test_a_request_from_a_commune_hors_ressort_is_refused_TER_7(
 def test_the_export_names_the_cdg_on_its_spaces(cdg77: App, cdg77_net: SimpleNamespace) -> None:
     sgm = sgm_of(cdg77, VOINSLES, "agent.voinsles@example.org")
     cdg77.access.grant(sgm, cdg77_net.space, "contributeur", by=cdg77_net.admin)
-    state = cdg77.platform.export_accounts("interstis").state
+    state = cdg77.platform.export_accounts("interstis", by=administrator(cdg77)).state
     assert [m.space for m in state.memberships] == ["Espace départemental — CDG 77"]
     assert [u.collectivity for u in state.users] == ["Voinsles"]
 

@@ -20,6 +20,7 @@ from rsgm_core import (
     MessageStatus,
     NotFoundError,
     NoticeKind,
+    PermissionDeniedError,
     Role,
     RuleViolation,
     Sanction,
@@ -30,7 +31,7 @@ from rsgm_core import (
 from rsgm_core.plugins.sql import migrations
 from rsgm_core.testing import Clock
 from tests.conftest import SAMPLE
-from tests.helpers import nothing_written, snapshot
+from tests.helpers import administrator, nothing_written, snapshot
 
 PUBLISHED = dt.date(2025, 1, 6)
 AUBIGNY, PARTHENAY, SAUZE = "79019", "79202", "79307"  # Parthenay: 3,500+, Aubigny's EPCI
@@ -44,8 +45,10 @@ def net(app: App) -> SimpleNamespace:
     app.access.add_staff(admin.id, administrator=True)
     claire = app.members.add("Claire", "Martin", email="claire.martin@example.org")
     app.members.add_position(claire.id, AUBIGNY, "sgm")
-    space = app.access.create_departmental_space()
-    app.charters.publish("Charte d'utilisation", "Texte de la charte", on=PUBLISHED)
+    space = app.access.create_departmental_space(by=administrator(app))
+    app.charters.publish(
+        "Charte d'utilisation", "Texte de la charte", by=administrator(app), on=PUBLISHED
+    )
     return SimpleNamespace(admin=admin.id, claire=claire.id, space=space.id)
 
 
@@ -85,10 +88,13 @@ def test_a_signature_without_the_capacity_is_refused_CHA_1(app: App, net: Simple
 def test_a_signature_on_a_superseded_version_is_refused_and_history_kept_CHA_8(
     app: App, net: SimpleNamespace
 ) -> None:
+    administrator(app)  # CHA-2: named before any snapshot
     sign_aubigny(app)
     app.access.grant(net.claire, net.space, "contributeur", by=net.admin)
     app.outbox.deliver_due()
-    v2 = app.charters.publish("Charte v2", "Nouveau texte", on=dt.date(2025, 3, 1))
+    v2 = app.charters.publish(
+        "Charte v2", "Nouveau texte", by=administrator(app), on=dt.date(2025, 3, 1)
+    )
     assert v2.version == 2
     told = [m for m in app.outbox.list_messages() if m.template == "charter_new_version"]
     assert [m.recipient for m in told] == ["claire.martin@example.org"]  # every user (CHA-8)
@@ -121,7 +127,11 @@ def test_only_an_administrator_invites_CHA_2(app: App, net: SimpleNamespace) -> 
     error = nothing_written(
         app, lambda: app.access.grant(net.claire, net.space, "visiteur", by=staff.id), "CHA-2"
     )
-    assert "invitation" in error.message
+    assert isinstance(error, PermissionDeniedError)
+    assert error.message == (
+        "Luc Bon ne peut pas accorder un accès à la plateforme : il faut être administrateur du "
+        "CDG (CHA-2)"
+    )
 
 
 def test_a_generic_or_commune_mailbox_is_refused_CHA_6(app: App, net: SimpleNamespace) -> None:
@@ -149,7 +159,8 @@ def test_the_departmental_space_is_for_small_communes_CHA_3(app: App, net: Simpl
 def test_community_space_needs_pack_request_and_agreements_CHA_3_CHA_4(
     app: App, net: SimpleNamespace
 ) -> None:
-    space = app.access.create_community_space(PARTHENAY_GATINE)
+    administrator(app)  # CHA-2: named before any snapshot
+    space = app.access.create_community_space(PARTHENAY_GATINE, by=administrator(app))
     sign_aubigny(app)
     for capacity, name in (
         ("président de l'EPCI", "Président"),
@@ -158,7 +169,7 @@ def test_community_space_needs_pack_request_and_agreements_CHA_3_CHA_4(
         app.charters.sign(AUBIGNY, name, capacity, space="communautaire")
     refused = app.access.explain(net.claire, "contributeur", space.id)
     assert [r.rule for r in refused.refusals] == ["CHA-3"]  # Aubigny does not hold the pack
-    app.memberships.join(AUBIGNY, year=2025, on=dt.date(2025, 1, 10))
+    app.memberships.join(AUBIGNY, by=administrator(app), year=2025, on=dt.date(2025, 1, 10))
     assert app.access.grant(net.claire, space.id, "contributeur", by=net.admin).active
     # A non-SGM of the same commune: both agreements needed (CHA-4).
     agent = app.members.add("Lucie", "Noir", email="lucie.noir@example.org")
@@ -168,8 +179,10 @@ def test_community_space_needs_pack_request_and_agreements_CHA_3_CHA_4(
     nothing_written(
         app, lambda: app.access.agree(agent.id, space.id, "administrateur", by=net.claire), "CHA-4"
     )
-    app.network.create_departmental_network("Réseau des SGM des Deux-Sèvres")
-    app.network.create_community_network(PARTHENAY_GATINE, referent_id=net.claire)
+    app.network.create_departmental_network("Réseau des SGM des Deux-Sèvres", by=administrator(app))
+    app.network.create_community_network(
+        PARTHENAY_GATINE, by=administrator(app), referent_id=net.claire
+    )
     app.access.agree(agent.id, space.id, "référent", by=net.claire)
     assert app.access.explain(agent.id, "visiteur", space.id).allowed
     agreed = app.access.list_agreements(member_id=agent.id, space_id=space.id)
@@ -181,13 +194,14 @@ def test_community_space_needs_pack_request_and_agreements_CHA_3_CHA_4(
 
 
 def test_referent_agreement_needs_the_referent_CHA_4(app: App, net: SimpleNamespace) -> None:
-    space = app.access.create_community_space(PARTHENAY_GATINE)
+    administrator(app)  # CHA-2: named before any snapshot
+    space = app.access.create_community_space(PARTHENAY_GATINE, by=administrator(app))
     agent = app.members.add("Lucie", "Noir", email="lucie.noir@example.org")
     app.members.add_position(agent.id, AUBIGNY, "responsable_des_services")
-    app.network.create_departmental_network("Réseau des SGM des Deux-Sèvres")
-    gatine = app.network.create_community_network(PARTHENAY_GATINE)
+    app.network.create_departmental_network("Réseau des SGM des Deux-Sèvres", by=administrator(app))
+    gatine = app.network.create_community_network(PARTHENAY_GATINE, by=administrator(app))
     paul = app.members.add("Paul", "Roy", email="paul.roy@example.org")
-    app.network.create_community_network(MELLOIS, referent_id=paul.id)
+    app.network.create_community_network(MELLOIS, by=administrator(app), referent_id=paul.id)
 
     def agree(by: str, on: dt.date | None = None) -> Agreement:
         return app.access.agree(agent.id, space.id, "référent", by=by, on=on)
@@ -200,14 +214,14 @@ def test_referent_agreement_needs_the_referent_CHA_4(app: App, net: SimpleNamesp
     # The referent of another community, or a CDG administrator, is not this space's referent.
     marc = app.members.add("Marc", "Roux", email="marc.roux@example.org")
     assignment = app.network.assign(gatine.id, marc.id, "referent_communautaire",
-                                    on=dt.date(2025, 1, 1))  # fmt: skip
+                                    by=administrator(app), on=dt.date(2025, 1, 1))  # fmt: skip
     for wrong in (paul.id, net.admin, "paul.roy@example.org"):
         error = nothing_written(app, partial(agree, wrong), "CHA-4")
         assert "le référent communautaire de CC de Parthenay-Gâtine est Marc Roux" in error.message
     # The referent of the space's EPCI, on the day the role is held.
     given = agree("marc.roux@example.org")
     assert given.given_by == marc.id and given.party is AgreementParty.REFERENT
-    app.network.end_role(assignment.id, on=dt.date(2025, 3, 1))
+    app.network.end_role(assignment.id, by=administrator(app), on=dt.date(2025, 3, 1))
     nothing_written(app, lambda: agree(marc.id, dt.date(2025, 3, 14)), "CHA-4")
     assert agree(marc.id, dt.date(2025, 2, 28)).given_on == dt.date(2025, 2, 28)
     # An unknown giver, and the departmental space, are refused too.
@@ -220,7 +234,7 @@ def test_referent_agreement_needs_the_referent_CHA_4(app: App, net: SimpleNamesp
 
 def test_read_only_phase_makes_members_visitors_CHA_5(app: App, net: SimpleNamespace) -> None:
     sign_aubigny(app)
-    app.access.set_read_only(net.space, True)
+    app.access.set_read_only(net.space, True, by=administrator(app))
     decision = app.access.explain(net.claire, "contributeur", net.space)
     assert [r.rule for r in decision.refusals] == ["CHA-5"]
     assert app.access.explain(net.claire, "visiteur", net.space).allowed
@@ -244,7 +258,7 @@ def test_departure_revokes_every_access_and_tells_the_employer_CHA_7(
     decision = app.access.explain(net.claire, "visiteur", net.space)
     assert "CHA-7" in {r.rule for r in decision.refusals}
     # MEM-11: the access records are part of the person's data
-    held = app.rgpd.export_personal_data(net.claire)
+    held = app.rgpd.export_personal_data(net.claire, by=administrator(app))
     assert len(held["grants"]) == 1 and len(held["employer_notices"]) == 1
 
 
@@ -284,7 +298,7 @@ def test_the_end_of_a_position_revokes_the_access_given_through_it_CHA_7(
     sign_aubigny(app)
     grant = app.access.grant(net.claire, net.space, "contributeur", by=net.admin)
     [position] = app.members.list_positions(member_id=net.claire)
-    revoked = app.access.end_position(position.id)
+    revoked = app.access.end_position(position.id, by=administrator(app))
     assert [g.id for g in revoked] == [grant.id]
     assert app.moderation.list_notices(sendable=False)[0].commune == AUBIGNY
 
@@ -374,7 +388,9 @@ def test_lifting_a_restriction_restores_the_roles_and_tells_the_employer_CHA_9(
         and "décidée le 1 février 2025" in message.body_text
     )
     assert "Espace départemental (contributeur)" in message.body_text
-    assert len(app.rgpd.export_personal_data(net.claire)["sanctions"]) == 1  # MEM-11
+    assert (
+        len(app.rgpd.export_personal_data(net.claire, by=administrator(app))["sanctions"]) == 1
+    )  # MEM-11
 
 
 def test_lifting_a_removal_ends_it_and_the_administrator_invites_again_CHA_9(
@@ -414,7 +430,8 @@ def test_bad_lifting_is_refused_and_writes_nothing_CHA_9(app: App, net: SimpleNa
     error = nothing_written(
         app, lambda: app.moderation.lift_sanction(sanction_id, by=other.id, reason="x"), "CHA-9"
     )
-    assert "Paul Moreau n'est pas administrateur du CDG" in error.message
+    assert "Paul Moreau ne peut pas décider ou lever une sanction" in error.message
+    assert "il faut être administrateur du CDG (CHA-2, CHA-9)" in error.message
     nothing_written(
         app,
         lambda: app.moderation.lift_sanction(sanction_id, by="x@example.org", reason="x"),
@@ -505,12 +522,16 @@ def test_the_former_names_on_app_access_warn_and_still_work(app: App) -> None:
         with pytest.warns(DeprecationWarning, match=rf"app\.access\.{name}\(\).*app\.{new}\(\)"):
             return getattr(app.access, name)(*args, **kwargs)
 
-    space = old("create_departmental", "access.create_departmental_space")
+    space = old("create_departmental", "access.create_departmental_space", by=admin.id)
     assert isinstance(space, Space) and space.id == "departemental"
-    community = old("create_community", "access.create_community_space", PARTHENAY_GATINE)
+    community = old(
+        "create_community", "access.create_community_space", PARTHENAY_GATINE, by=admin.id
+    )
     assert isinstance(community, Space) and community.epci == PARTHENAY_GATINE
     assert old("spaces", "access.list_spaces") == app.access.list_spaces()
-    version = old("publish_charter", "charters.publish", "Charte", "Texte", on=PUBLISHED)
+    version = old(
+        "publish_charter", "charters.publish", "Charte", "Texte", by=admin.id, on=PUBLISHED
+    )
     assert old("charters", "charters.list_versions") == [version]
     old("sign", "charters.sign", AUBIGNY, "Jean Dupont", "maire")
     old("sign", "charters.sign", AUBIGNY, "Claire Martin", "sgm")
@@ -533,5 +554,5 @@ def test_the_former_names_on_app_access_warn_and_still_work(app: App) -> None:
     lifted = old("lift_sanction", "moderation.lift_sanction", getattr(sanction, "id", ""),
                  by=admin.id, reason="excuses")  # fmt: skip
     assert isinstance(lifted, Sanction) and not lifted.active
-    exported = old("export", "platform.export_accounts", "interstis", format="json")
+    exported = old("export", "platform.export_accounts", "interstis", by=admin.id, format="json")
     assert not getattr(exported, "empty", True)

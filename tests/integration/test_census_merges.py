@@ -24,6 +24,7 @@ from rsgm_core.domain.territory import Commune
 from rsgm_core.settings import Settings
 from rsgm_core.testing import Clock
 from tests.conftest import NEW_VINTAGE, OLD_VINTAGE
+from tests.helpers import administrator
 
 CHEF_LIEU = "79307"
 MERGED = ("79060", "79180", "79205", "79212")
@@ -41,7 +42,9 @@ def _attach(app: App, codes: tuple[str, ...]) -> dict[str, tuple[str, str]]:
         with app.storage.unit_of_work() as uow:
             uow.memberships.add(membership)
             uow.commit()
-        convention = app.memberships.sign_convention(code, on=SIGNED, reference=f"C-{code}")
+        convention = app.memberships.sign_convention(
+            code, by=administrator(app), on=SIGNED, reference=f"C-{code}"
+        )
         ids[code] = (membership.id, convention.id)
     return ids
 

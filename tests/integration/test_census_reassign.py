@@ -92,7 +92,7 @@ def test_a_reassignment_refused_writes_nothing_TER_5_TER_7(app: App, tmp_path: P
     error = nothing_written(app, lambda: app.census.reassign(GONE, "79999", by=actor), "TER-5")
     assert "commune 79999 inconnue" in str(error)
     error = nothing_written(app, lambda: app.census.reassign(GONE, HEIR, by=member.id), "TER-5")
-    assert "n'est pas du personnel du CDG" in str(error)
+    assert "ne peut pas réaffecter les rattachements d'une commune disparue" in str(error)
     error = nothing_written(app, lambda: app.census.reassign(GONE, HEIR, by="personne"), "TER-5")
     assert "personne inconnue" in str(error)
     nothing_written(app, lambda: app.census.reassign("2002", HEIR, by=actor), "TER-1")

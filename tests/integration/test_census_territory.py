@@ -33,7 +33,7 @@ from rsgm_core.records import COLLECTIONS
 from rsgm_core.services.census_territory import ATTACHMENT_COLLECTIONS
 from rsgm_core.testing import Clock
 from tests.conftest import SAMPLE
-from tests.helpers import run
+from tests.helpers import administrator, run
 
 GONE = "79002"  # Adilly, 310 inhabitants: gone without successor in the constructed release
 HEIR = "79001"  # L'Absie, a current commune
@@ -88,7 +88,9 @@ def attach(app: App, code: str) -> dict[str, str]:
         uow.interventions.add(intervention)
         position = uow.positions.list({"member_id": member.id})[0]
         uow.commit()
-    convention = app.memberships.sign_convention(code, on=SIGNED, reference=f"C-{code}")
+    convention = app.memberships.sign_convention(
+        code, on=SIGNED, reference=f"C-{code}", by=administrator(app)
+    )
     return {
         "town_halls": code,
         "positions": position.id,
@@ -101,7 +103,7 @@ def attach(app: App, code: str) -> dict[str, str]:
 def animator(app: App) -> str:
     """A CDG staff member (the first administrator, named at set-up)."""
     staff = app.members.add("Paul", "Animateur", email="paul.animateur@cdg79.fr")
-    app.access.add_staff(staff.id, administrator=True)
+    app.access.add_staff(staff.id, administrator=True, by=administrator(app))
     return staff.id
 
 

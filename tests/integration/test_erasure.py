@@ -38,8 +38,8 @@ def net(app: App) -> SimpleNamespace:
     app.census.import_(SAMPLE, ["79"])
     admin = app.members.add("Anne", "Chevalier", email="anne.chevalier@cdg79.fr")
     app.access.add_staff(admin.id, administrator=True)
-    space = app.access.create_departmental_space()
-    app.charters.publish("Charte", "Texte", on=dt.date(2025, 1, 6))
+    space = app.access.create_departmental_space(by=admin.id)
+    app.charters.publish("Charte", "Texte", on=dt.date(2025, 1, 6), by=admin.id)
     app.charters.sign(AUBIGNY, "Jean Dupont", "maire")
     app.directory.set_town_hall(AUBIGNY, "1 place de la Mairie", email="mairie@aubigny.fr")
     zeb = app.members.add(FIRST, LAST, email=EMAIL, phone=PHONE, welcome=True)
@@ -55,8 +55,8 @@ def net(app: App) -> SimpleNamespace:
         themes=["etat civil"],
         by=zeb.id,
     )
-    app.toolbox.publish(resource.id, by=zeb.id, review_on=dt.date(2026, 1, 1))
-    app.platform.export_accounts("interstis")  # CHA-2: the state given to the platform
+    app.toolbox.publish(resource.id, by=admin.id, review_on=dt.date(2026, 1, 1))
+    app.platform.export_accounts("interstis", by=admin.id)  # CHA-2: the state given to the platform
     report = app.moderation.file_report(
         zeb.id, by=admin.id, reason=f"{FIRST} {LAST} a tenu des propos injurieux"
     )
@@ -78,7 +78,7 @@ def net(app: App) -> SimpleNamespace:
 def test_the_export_covers_every_record_that_names_the_person_MEM_11(
     app: App, net: SimpleNamespace
 ) -> None:
-    held = app.rgpd.export_personal_data(net.zeb)
+    held = app.rgpd.export_personal_data(net.zeb, by=net.admin)
     for name in (
         "signatures", "platform_exports", "abuse_reports", "sanctions", "employer_notices",
         "advice_requests", "resources", "outbox", "grants", "positions", "directory_facts",
@@ -95,7 +95,7 @@ def test_erasure_leaves_no_name_email_or_phone_in_any_collection_MEM_11(
 ) -> None:
     counts = app.info()["counts"]
     before_search = [h.resource.id for h in app.toolbox.search("etat civil")]
-    app.rgpd.erase(net.zeb)
+    app.rgpd.erase(net.zeb, by=net.admin)
     everything = json.dumps(unstructure(snapshot(app)), ensure_ascii=False, default=str)
     assert found_in(everything) == []
     after = app.info()["counts"]
@@ -126,7 +126,7 @@ def test_nothing_of_the_person_is_left_in_the_sqlite_file_or_its_log_MEM_11(
         people = net.__wrapped__(opened)  # type: ignore[attr-defined]
         raw = path.read_bytes() + _wal(path)
         assert _folded(raw.decode("latin-1")).count("quintavalle")  # it was there
-        opened.rgpd.erase(people.zeb)
+        opened.rgpd.erase(people.zeb, by=people.admin)
         raw = path.read_bytes() + _wal(path)  # still open: the checkpoint did it, not the close
         text = raw.decode("utf-8", errors="replace") + raw.decode("latin-1")
         assert found_in(text) == []
@@ -154,7 +154,7 @@ def test_an_erased_record_refuses_edits_and_registrations_MEM_11(
     app: App, net: SimpleNamespace
 ) -> None:
     session = _event(app)
-    app.rgpd.erase(net.zeb)
+    app.rgpd.erase(net.zeb, by=net.admin)
     for call in (
         lambda: app.registrations.register(session, net.zeb),
         lambda: app.members.add_position(net.zeb, AUBIGNY, "sgm"),
@@ -193,4 +193,4 @@ def test_the_export_has_one_key_per_declared_collection_MEM_11(
 
     declared = {c.name for c in COLLECTION_NAMED.values() if c.personal and c.personal.personal}
     assert {c.name for c, _ in PERSONAL} == declared - {"members"}
-    assert declared - {"members"} <= set(app.rgpd.export_personal_data(net.zeb))
+    assert declared - {"members"} <= set(app.rgpd.export_personal_data(net.zeb, by=net.admin))

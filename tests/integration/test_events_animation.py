@@ -24,7 +24,7 @@ from rsgm_core.render.event_documents import (
 )
 from rsgm_core.testing import Clock
 from tests.conftest import PARIS, SAMPLE
-from tests.helpers import CDG79
+from tests.helpers import CDG79, administrator
 
 DAY = dt.date(2025, 6, 19)
 
@@ -271,11 +271,11 @@ def test_rgpd_export_and_erase_cover_registrations_and_survey_answers_MEM_11(
     event_id, ids = held_event(app, rsgm_clock)
     survey = app.surveys.send("questionnaire de satisfaction", event_id=event_id)
     app.surveys.answer(survey.id, score=5, member_id=ids[0], comment="Merci à Claire de Melle !")
-    held = app.rgpd.export_personal_data(ids[0])
+    held = app.rgpd.export_personal_data(ids[0], by=administrator(app))
     assert len(held["registrations"]) == 1 and held["survey_answers"][0]["score"] == 5
     before = app.registrations.rates(event_id)
-    app.rgpd.erase(ids[0])
-    erased = app.rgpd.export_personal_data(ids[0])
+    app.rgpd.erase(ids[0], by=administrator(app))
+    erased = app.rgpd.export_personal_data(ids[0], by=administrator(app))
     assert erased["survey_answers"][0]["comment"] == ""  # free text may name people
     assert erased["survey_answers"][0]["score"] == 5  # the satisfaction rate stays right
     assert len(erased["registrations"]) == 1

@@ -25,6 +25,7 @@ from rsgm_core import (
 from rsgm_core.domain.national import merge, parse_export
 from rsgm_core.render.report import SECTIONS
 from rsgm_core.testing import Clock
+from tests.helpers import administrator
 from tests.indicator_seed import YEAR, seed
 
 
@@ -157,7 +158,7 @@ def test_ind1_knb3_cns2_from_their_collections_or_not_available(
 def test_net4_objectives_reported_with_their_indicators(
     app: App, seeded: dict[str, object]
 ) -> None:
-    app.network.create_departmental_network("Réseau des SGM des Deux-Sèvres")
+    app.network.create_departmental_network("Réseau des SGM des Deux-Sèvres", by=administrator(app))
     network = app.network.departmental()
     objective = Objective(ObjectiveKind.OPERATIONAL, "Faire venir les SGM", ("taux_participation",))
     with app.deps.transaction() as uow:

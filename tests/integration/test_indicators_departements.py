@@ -15,6 +15,7 @@ from rsgm_core.render.report import NO_IDENTITY, render_html, render_markdown
 from rsgm_core.settings import Settings
 from rsgm_core.testing import Clock
 from tests.conftest import NEW_VINTAGE, SAMPLE
+from tests.helpers import administrator
 
 YEAR = 2025
 ROISSY = "200055655"
@@ -108,9 +109,12 @@ def test_indicators_and_report_by_department_TER_7_IND_1_IND_2(cig: App, census_
 def test_the_whole_report_names_every_departmental_network_TER_7_IND_2(
     cig: App, census_data: Path
 ) -> None:
+    administrator(cig)  # CHA-2: named before any snapshot
     cig.census.import_(NEW_VINTAGE)
     for code, name in (("95", "Val-d'Oise"), ("78", "Yvelines"), ("91", "Essonne")):
-        cig.network.create_departmental_network(f"Réseau des SGM ({name})", departement=code)
+        cig.network.create_departmental_network(
+            f"Réseau des SGM ({name})", by=administrator(cig), departement=code
+        )
     whole = cig.indicators.annual_report(year=YEAR)
     assert whole.network == (
         "Réseau des SGM (Yvelines) ; Réseau des SGM (Essonne) ; Réseau des SGM (Val-d'Oise)"

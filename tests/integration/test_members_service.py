@@ -26,7 +26,7 @@ from rsgm_core import (
 )
 from rsgm_core.testing import Clock
 from tests.conftest import NOW, SAMPLE
-from tests.helpers import snapshot
+from tests.helpers import administrator, snapshot
 
 TODAY = NOW.date()
 
@@ -181,6 +181,7 @@ def test_without_consent_only_staff_see_an_entry_MEM_3(census_app: App, claire: 
 
 
 def test_lifecycle_and_departure_MEM_4(census_app: App, claire: str) -> None:
+    administrator(census_app)  # CHA-2: named before any snapshot
     members = census_app.members
     prospect = members.add("Jean", "Péroux", email="jean.peroux@example.org", lifecycle="prospect")
     assert not prospect.platform_access
@@ -191,8 +192,12 @@ def test_lifecycle_and_departure_MEM_4(census_app: App, claire: str) -> None:
     )
     with pytest.raises(RuleViolation, match="impossible"):
         members.mark_invited(prospect.id)
-    network = census_app.network.create_departmental_network("Réseau 79")
-    census_app.network.assign(network.id, claire, "animateur", on=dt.date(2025, 1, 1))
+    network = census_app.network.create_departmental_network(
+        "Réseau 79", by=administrator(census_app)
+    )
+    census_app.network.assign(
+        network.id, claire, "animateur", by=administrator(census_app), on=dt.date(2025, 1, 1)
+    )
     gone = members.depart(
         claire, reason="mutation", successor_id=prospect.id, on=dt.date(2025, 3, 10)
     )

@@ -32,6 +32,7 @@ from rsgm_core import (
 from rsgm_core.services.network import NetworkService
 from rsgm_core.testing import Clock
 from tests.conftest import NOW, SAMPLE
+from tests.helpers import administrator
 
 TODAY = NOW.date()
 MELLOIS, GATINE = "200069755", "200041333"
@@ -56,34 +57,40 @@ def person(
 def test_one_departmental_network_and_community_networks_per_epci_NET_1(census_app: App) -> None:
     network = census_app.network
     with pytest.raises(RuleViolation, match="départemental") as caught:
-        network.create_community_network(MELLOIS)
+        network.create_community_network(MELLOIS, by=administrator(census_app))
     assert caught.value.rule == "NET-1"
-    dep = network.create_departmental_network("Réseau 79", project_lead="Anne Chevalier")
+    dep = network.create_departmental_network(
+        "Réseau 79", by=administrator(census_app), project_lead="Anne Chevalier"
+    )
     with pytest.raises(RuleViolation, match="un seul"):
-        network.create_departmental_network("Un autre")
-    mellois = network.create_community_network(MELLOIS)
+        network.create_departmental_network("Un autre", by=administrator(census_app))
+    mellois = network.create_community_network(MELLOIS, by=administrator(census_app))
     assert mellois.name == "Réseau CC Mellois en Poitou"
     assert network.get_lead(mellois.id) == NetworkLead(
         "chef de projet du CDG (en l'absence de référent)", "Anne Chevalier"
     )
     assert network.get_lead(dep.id) == NetworkLead("chef de projet du CDG", "Anne Chevalier")
     with pytest.raises(ConflictError):
-        network.create_community_network(MELLOIS)
+        network.create_community_network(MELLOIS, by=administrator(census_app))
     with pytest.raises(NotFoundError, match="123456789"):
-        network.create_community_network("123456789")
+        network.create_community_network("123456789", by=administrator(census_app))
     referent = person(census_app, "Nadia", "Girard", "79018")
-    network.assign(mellois.id, referent, NetworkRole.COMMUNITY_REFERENT)
+    network.assign(
+        mellois.id, referent, NetworkRole.COMMUNITY_REFERENT, by=administrator(census_app)
+    )
     assert network.get_lead(mellois.id) == NetworkLead("référent communautaire", referent)
-    gatine = network.create_community_network(GATINE, referent_id=referent)
+    gatine = network.create_community_network(
+        GATINE, by=administrator(census_app), referent_id=referent
+    )
     assert network.get_lead(gatine.id).holder == referent
     with pytest.raises(RuleViolation, match="communautaire"):
-        network.assign(dep.id, referent, "referent_communautaire")
+        network.assign(dep.id, referent, "referent_communautaire", by=administrator(census_app))
     assert next(n.name for n in network.list_networks()) == "Réseau 79"
 
 
 def test_animators_and_continuity_warnings_MEM_6_MEM_8(census_app: App) -> None:
     network = census_app.network
-    dep = network.create_departmental_network("Réseau 79")
+    dep = network.create_departmental_network("Réseau 79", by=administrator(census_app))
     claire = person(census_app, "Claire", "Martin", "79019")
     jean = person(census_app, "Jean", "Péroux", "79030")
     for member_id in (claire, jean):
@@ -91,16 +98,16 @@ def test_animators_and_continuity_warnings_MEM_6_MEM_8(census_app: App) -> None:
             member_id, "matinale", on=TODAY - dt.timedelta(days=10), registered=True, attended=True
         )
     admin = census_app.members.add("Anne", "Chevalier", email="anne.chevalier@cdg79.example.org")
-    census_app.access.add_staff(admin.id, administrator=True)  # named at set-up (CHA-2)
+    census_app.access.add_staff(admin.id, administrator=True, by=administrator(census_app))  # CHA-2
     for member_id in (claire, jean):  # CDG staff, "au moins 2 personnes en interne"
         census_app.access.add_staff(member_id, by=admin.id)
-    network.assign(dep.id, claire, "animateur")
+    network.assign(dep.id, claire, "animateur", by=administrator(census_app))
     [warning] = network.list_warnings()
     assert "1 animateur(s)" in warning.message and warning.role is None  # MEM-6
     assert warning.message.startswith("Réseau 79 : ")
-    network.assign(dep.id, jean, "co-animateur")
+    network.assign(dep.id, jean, "co-animateur", by=administrator(census_app))
     with pytest.raises(ConflictError):
-        network.assign(dep.id, jean, "co-animateur")
+        network.assign(dep.id, jean, "co-animateur", by=administrator(census_app))
     assert network.list_warnings() == []
     census_app.members.announce_departure(claire, on=TODAY + dt.timedelta(days=30))
     [flag] = network.list_warnings()
@@ -109,7 +116,7 @@ def test_animators_and_continuity_warnings_MEM_6_MEM_8(census_app: App) -> None:
     assert "départ annoncé" in flag.why
     prospect = census_app.members.add("Zoé", "Bernard", lifecycle="prospect")
     with pytest.raises(RuleViolation, match="n'est pas membre actif") as caught:
-        network.assign(dep.id, prospect.id, "tuteur")
+        network.assign(dep.id, prospect.id, "tuteur", by=administrator(census_app))
     assert caught.value.rule == "MEM-6"
 
 
@@ -205,12 +212,17 @@ def test_partner_update_keeps_or_clears_the_contact_MEM_10(census_app: App) -> N
 
 def test_committees_report_missing_seats_and_years_NET_2_NET_3(census_app: App) -> None:
     network = census_app.network
-    network.create_departmental_network("Réseau 79")
-    network.create_community_network(MELLOIS)
-    network.create_community_network(GATINE)
+    network.create_departmental_network("Réseau 79", by=administrator(census_app))
+    network.create_community_network(MELLOIS, by=administrator(census_app))
+    network.create_community_network(GATINE, by=administrator(census_app))
     sgm = person(census_app, "Nadia", "Girard", "79018")
-    network.set_committee("suivi", [Seat(SeatKind.SGM, sgm, MELLOIS)], on=dt.date(2023, 2, 1))
-    network.record_meeting("suivi", on=dt.date(2023, 6, 1))
+    network.set_committee(
+        "suivi",
+        [Seat(SeatKind.SGM, sgm, MELLOIS)],
+        by=administrator(census_app),
+        on=dt.date(2023, 2, 1),
+    )
+    network.record_meeting("suivi", by=administrator(census_app), on=dt.date(2023, 6, 1))
     report = network.committee_report("suivi")
     assert report.missing_seats == (
         "CC de Parthenay-Gâtine : référent communautaire",
@@ -218,17 +230,23 @@ def test_committees_report_missing_seats_and_years_NET_2_NET_3(census_app: App) 
         "CC Mellois en Poitou : référent communautaire",
     )
     assert report.missed_years == (2024,)
-    network.set_committee("pilotage", [Seat(SeatKind.CDG_ELECTED, "M. le Président")])
+    network.set_committee(
+        "pilotage", [Seat(SeatKind.CDG_ELECTED, "M. le Président")], by=administrator(census_app)
+    )
     assert network.committee_report("pilotage").missing_seats == (
         "CC de Parthenay-Gâtine : élu de l'EPCI",
         "CC Mellois en Poitou : élu de l'EPCI",
     )
     with pytest.raises(NotFoundError, match="999999999"):
-        network.set_committee("pilotage", [Seat(SeatKind.EPCI_ELECTED, "X", "999999999")])
+        network.set_committee(
+            "pilotage",
+            [Seat(SeatKind.EPCI_ELECTED, "X", "999999999")],
+            by=administrator(census_app),
+        )
 
 
 def test_charter_and_objectives_NET_4(census_app: App) -> None:
-    dep = census_app.network.create_departmental_network("Réseau 79")
+    dep = census_app.network.create_departmental_network("Réseau 79", by=administrator(census_app))
     charter = Charter(
         "rompre l'isolement",
         "moins de 3 500 habitants",
@@ -240,7 +258,9 @@ def test_charter_and_objectives_NET_4(census_app: App) -> None:
     objectives = [
         Objective(ObjectiveKind.STRATEGIC, "couvrir le territoire", ["couverture_territoriale"])
     ]
-    saved = census_app.network.set_charter(dep.id, charter, objectives)
+    saved = census_app.network.set_charter(
+        dep.id, charter, objectives, by=administrator(census_app)
+    )
     [stored] = [n for n in census_app.network.list_networks() if n.id == dep.id]
     assert (
         stored == saved
@@ -257,21 +277,23 @@ def test_rgpd_export_erase_and_purge_MEM_11(census_app: App) -> None:
         claire, "matinale", on=TODAY, registered=True, attended=True
     )
     census_app.members.add("Zoé", "Bernard", email="zoe.bernard@example.org", welcome=True)
-    held = census_app.rgpd.export_personal_data(claire)
+    held = census_app.rgpd.export_personal_data(claire, by=administrator(census_app))
     assert held["membre"]["email"] == "claire.martin@example.org"
     assert [f["value"] for f in held["directory_facts"]] == ["État civil"]
     assert len(held["positions"]) == len(held["attendance"]) == len(held["consents"]) == 1
-    json.loads(census_app.rgpd.export_personal_data_json(claire))
+    json.loads(census_app.rgpd.export_personal_data_json(claire, by=administrator(census_app)))
     counts = census_app.info()["counts"]
     report_before = [(r.code, len(r.agents)) for r in census_app.census.report().rows]
-    census_app.rgpd.erase(claire)
+    census_app.rgpd.erase(claire, by=administrator(census_app))
     erased = census_app.members.get(claire)
     assert (erased.first_name, erased.email, erased.erased_on) == ("Personne", None, TODAY)
     after = census_app.info()["counts"]
     assert after["members"] == counts["members"] and after["positions"] == counts["positions"]
     assert after["attendance"] == counts["attendance"] and after["directory_facts"] == 0
     assert [(r.code, len(r.agents)) for r in census_app.census.report().rows] == report_before
-    assert "Martin" not in census_app.rgpd.export_personal_data_json(claire)
+    assert "Martin" not in census_app.rgpd.export_personal_data_json(
+        claire, by=administrator(census_app)
+    )
 
 
 def test_purge_after_the_configured_retention_MEM_11(url: str, rsgm_clock: Clock) -> None:
@@ -283,10 +305,10 @@ def test_purge_after_the_configured_retention_MEM_11(url: str, rsgm_clock: Clock
         app.members.depart(old, reason="retraite", on=dt.date(2023, 6, 30))
         app.members.depart(recent, reason="mutation", on=dt.date(2024, 12, 31))
         assert app.rgpd.retention_days == 365
-        assert app.rgpd.purge() == [old]
+        assert app.rgpd.purge(by=administrator(app)) == [old]
         assert app.members.get(old).erased and not app.members.get(recent).erased
-        assert app.rgpd.purge() == []
-        assert app.rgpd.purge(retention_days=0) == [recent]
+        assert app.rgpd.purge(by=administrator(app)) == []
+        assert app.rgpd.purge(by=administrator(app), retention_days=0) == [recent]
         assert app.members.list_members(lifecycle=Lifecycle.DEPARTED)[0].last_name == "anonymisée"
 
 
@@ -296,9 +318,11 @@ def test_old_network_names_still_work_with_a_warning(census_app: App) -> None:
     package for one release), so an application sees it and the package keeps going."""
     network = census_app.network
     with pytest.warns(DeprecationWarning, match="create_departmental_network"):
-        dep = network.create_departmental("Réseau 79", project_lead="Anne Chevalier")
+        dep = network.create_departmental(
+            "Réseau 79", by=administrator(census_app), project_lead="Anne Chevalier"
+        )
     with pytest.warns(DeprecationWarning, match="create_community_network"):
-        mellois = network.create_community(MELLOIS)
+        mellois = network.create_community(MELLOIS, by=administrator(census_app))
     with pytest.warns(DeprecationWarning, match="list_networks"):
         assert [n.id for n in network.networks()] == [dep.id, mellois.id]
     with pytest.warns(DeprecationWarning, match="get_lead"):
@@ -307,7 +331,9 @@ def test_old_network_names_still_work_with_a_warning(census_app: App) -> None:
     with pytest.warns(
         DeprecationWarning, match=r"assign\(since=…\) is deprecated since rsgm_core 0.2.0; use on=…"
     ):
-        assignment = network.assign(dep.id, claire, "animateur", since=TODAY)
+        assignment = network.assign(
+            dep.id, claire, "animateur", by=administrator(census_app), since=TODAY
+        )
     with pytest.warns(DeprecationWarning, match="list_roles"):
         assert network.roles(dep.id) == [assignment]
     with pytest.warns(DeprecationWarning, match="list_warnings"):
@@ -325,28 +351,42 @@ def test_old_network_names_still_work_with_a_warning(census_app: App) -> None:
     with pytest.warns(
         DeprecationWarning, match=r"created_on=…\) is deprecated since rsgm_core 0.2.0; use on=…"
     ):
-        network.set_committee("suivi", [Seat(SeatKind.SGM, claire, MELLOIS)], created_on=TODAY)
+        network.set_committee(
+            "suivi",
+            [Seat(SeatKind.SGM, claire, MELLOIS)],
+            by=administrator(census_app),
+            created_on=TODAY,
+        )
     with pytest.warns(DeprecationWarning, match=r"use the keyword-only \w+\(…, on=…\)"):
-        assert network.record_meeting("suivi", TODAY).meetings == (TODAY,)
+        assert network.record_meeting("suivi", TODAY, by=administrator(census_app)).meetings == (
+            TODAY,
+        )
 
 
 def test_old_rgpd_names_still_work_with_a_warning(census_app: App) -> None:
     """``app.rgpd.export`` and ``export_json`` stay one release, each naming its replacement."""
     claire = person(census_app, "Claire", "Martin", "79019")
     with pytest.warns(DeprecationWarning, match=r"use export_personal_data\(\)"):
-        assert census_app.rgpd.export(claire)["membre"]["id"] == claire
+        assert (
+            census_app.rgpd.export(claire, by=administrator(census_app))["membre"]["id"] == claire
+        )
     with pytest.warns(DeprecationWarning, match=r"use export_personal_data_json\(\)"):
-        assert claire in census_app.rgpd.export_json(claire)
+        assert claire in census_app.rgpd.export_json(claire, by=administrator(census_app))
 
 
 def test_member_co_animators_do_not_make_up_for_cdg_staff_MEM_6(census_app: App) -> None:
     network = census_app.network
-    dep = network.create_departmental_network("Réseau 79")
+    dep = network.create_departmental_network("Réseau 79", by=administrator(census_app))
     agent = census_app.members.add("Anne", "Chevalier", email="anne.chevalier@cdg79.example.org")
-    census_app.access.add_staff(agent.id, administrator=True)  # the first, named at set-up
-    network.assign(dep.id, agent.id, "animateur")
+    census_app.access.add_staff(agent.id, administrator=True, by=administrator(census_app))  # CHA-2
+    network.assign(dep.id, agent.id, "animateur", by=administrator(census_app))
     for first, last, commune in (("Claire", "Martin", "79019"), ("Jean", "Péroux", "79030")):
-        network.assign(dep.id, person(census_app, first, last, commune), "co-animateur")
+        network.assign(
+            dep.id,
+            person(census_app, first, last, commune),
+            "co-animateur",
+            by=administrator(census_app),
+        )
     [warning] = network.list_warnings()  # 1 CDG staff member, 2 members co-animating
     assert warning.message == (
         "Réseau 79 : 1 animateur(s) seulement parmi les agents du CDG : prévoir au moins "
@@ -355,5 +395,5 @@ def test_member_co_animators_do_not_make_up_for_cdg_staff_MEM_6(census_app: App)
     )
     second = census_app.members.add("Marc", "Roy", email="marc.roy@cdg79.example.org")
     census_app.access.add_staff(second.id, by=agent.id)
-    network.assign(dep.id, second.id, "co-animateur")
+    network.assign(dep.id, second.id, "co-animateur", by=administrator(census_app))
     assert network.list_warnings() == []

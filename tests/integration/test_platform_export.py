@@ -16,6 +16,7 @@ import rsgm_core
 from rsgm_core import App, ConfigurationError, NotFoundError, PlatformState, Settings, hookimpl
 from rsgm_core.testing import Clock
 from tests.conftest import SAMPLE
+from tests.helpers import administrator
 from tests.integration.test_access_service import AUBIGNY, PUBLISHED
 
 
@@ -25,8 +26,8 @@ def setup(app: App, first_name: str = "Claire") -> SimpleNamespace:
     app.access.add_staff(admin.id, administrator=True)
     claire = app.members.add(first_name, "Martin", email="claire.martin@example.org")
     app.members.add_position(claire.id, AUBIGNY, "sgm")
-    space = app.access.create_departmental_space("Espace départemental")
-    app.charters.publish("Charte", "Texte", on=PUBLISHED)
+    space = app.access.create_departmental_space("Espace départemental", by=administrator(app))
+    app.charters.publish("Charte", "Texte", by=administrator(app), on=PUBLISHED)
     app.charters.sign(AUBIGNY, "Jean Dupont", "maire")
     app.charters.sign(AUBIGNY, claire.id, "sgm")
     app.access.grant(claire.id, space.id, "contributeur", by=admin.id)
@@ -40,7 +41,9 @@ def read_csv(text: str) -> list[dict[str, str]]:
 
 def test_full_snapshot_lists_accounts_and_memberships_CHA_2(app: App) -> None:
     setup(app)
-    rows = read_csv(app.platform.export_accounts("interstis", format="csv").text)
+    rows = read_csv(
+        app.platform.export_accounts("interstis", by=administrator(app), format="csv").text
+    )
     assert rows == [
         {"Action": "créer le compte", "Adresse électronique": "claire.martin@example.org",
          "Prénom": "Claire", "Nom": "Martin", "Collectivité": "Aubigny", "Espace": "",
@@ -49,36 +52,48 @@ def test_full_snapshot_lists_accounts_and_memberships_CHA_2(app: App) -> None:
          "Prénom": "Claire", "Nom": "Martin", "Collectivité": "",
          "Espace": "Espace départemental — CDG 79", "Rôle": "contributeur"},
     ]  # fmt: skip
-    as_json = json.loads(app.platform.export_accounts("interstis", format="json").text)
+    as_json = json.loads(
+        app.platform.export_accounts("interstis", by=administrator(app), format="json").text
+    )
     assert as_json["export"] == "complet" and len(as_json["lignes"]) == 2
     assert as_json["lignes"][0]["Collectivité"] == "Aubigny"
 
 
 def test_the_delta_is_idempotent_and_follows_revocations_CHA_7(app: App) -> None:
     net = setup(app)
-    first = app.platform.export_accounts("interstis", since_last=True, format="csv")
+    first = app.platform.export_accounts(
+        "interstis", by=administrator(app), since_last=True, format="csv"
+    )
     assert not first.empty and len(read_csv(first.text)) == 2
-    again = app.platform.export_accounts("interstis", since_last=True, format="csv")
+    again = app.platform.export_accounts(
+        "interstis", by=administrator(app), since_last=True, format="csv"
+    )
     assert again.empty and read_csv(again.text) == []  # run twice: nothing the second time
     assert len(app.platform.list_exports(platform="interstis")) == 1  # an empty delta: nothing
     app.members.depart(net.claire, reason="mutation")
-    gone = read_csv(app.platform.export_accounts("interstis", since_last=True, format="csv").text)
+    gone = read_csv(
+        app.platform.export_accounts(
+            "interstis", by=administrator(app), since_last=True, format="csv"
+        ).text
+    )
     assert [(r["Action"], r["Adresse électronique"]) for r in gone] == [
         ("suspendre le compte", "claire.martin@example.org")
     ]
-    assert app.platform.export_accounts("interstis", since_last=True, format="json").state.empty
+    assert app.platform.export_accounts(
+        "interstis", by=administrator(app), since_last=True, format="json"
+    ).state.empty
 
 
 def test_read_only_phase_exports_contributors_as_visitors_CHA_5(app: App) -> None:
     net = setup(app)
-    app.access.set_read_only(net.space, True)
-    state = app.platform.export_accounts("interstis", format="csv").state
+    app.access.set_read_only(net.space, True, by=administrator(app))
+    state = app.platform.export_accounts("interstis", by=administrator(app), format="csv").state
     assert [m.role for m in state.memberships] == ["visiteur"]
 
 
 def test_formula_cells_are_neutralised_in_csv(app: App) -> None:
     setup(app, first_name='=HYPERLINK("http://evil.example","x")')
-    text = app.platform.export_accounts("interstis", format="csv").text
+    text = app.platform.export_accounts("interstis", by=administrator(app), format="csv").text
     assert ';"\'=HYPERLINK(""http://evil.example"",""x"")";' in text
     assert [r["Prénom"] for r in read_csv(text)] == ['\'=HYPERLINK("http://evil.example","x")'] * 2
 
@@ -87,7 +102,9 @@ def test_columns_are_configurable_and_checked_at_open(rsgm_clock: Clock) -> None
     settings = Settings(plugins={"interstis": {"columns": {"email": "Email", "space": "Groupe"}}})
     with rsgm_core.open("memory://", clock=rsgm_clock, settings=settings) as app:
         setup(app)
-        header = app.platform.export_accounts("interstis", format="csv").text.splitlines()[0]
+        header = app.platform.export_accounts(
+            "interstis", by=administrator(app), format="csv"
+        ).text.splitlines()[0]
     assert header == "\ufeffAction;Email;Prénom;Nom;Collectivité;Groupe;Rôle"
     bad = Settings(plugins={"interstis": {"columns": {"courriel": "Email"}}})
     with pytest.raises(ConfigurationError, match="champ inconnu"):
@@ -121,13 +138,15 @@ def test_rsgm_platform_exporters_joins_plugins_and_records_per_platform(
         assert app.platform.list_platforms() == ["fake", "interstis"]
         setup(app)
         assert (
-            app.platform.export_accounts("fake", format="txt").text
+            app.platform.export_accounts("fake", by=administrator(app), format="txt").text
             == "1 compte(s), complet=True, {'x': 1}"
         )
         # Each platform keeps its own history: Interstis has not been given anything yet.
-        assert not app.platform.export_accounts("interstis", since_last=True).empty
+        assert not app.platform.export_accounts(
+            "interstis", by=administrator(app), since_last=True
+        ).empty
         assert [e.platform for e in app.platform.list_exports()] == ["fake", "interstis"]
         [fake] = app.platform.list_exports(platform="fake")
         assert fake.full and fake.exported_at == rsgm_clock.now()
         with pytest.raises(NotFoundError, match="plateforme inconnue"):
-            app.platform.export_accounts("autre")
+            app.platform.export_accounts("autre", by=administrator(app))

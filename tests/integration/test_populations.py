@@ -15,7 +15,7 @@ from rsgm_core import App, PopulationKind
 from rsgm_core.errors import SourceDataError
 from rsgm_core.testing import Clock
 from tests.conftest import SAMPLE
-from tests.helpers import CDG79, CDG79_2025, nothing_written
+from tests.helpers import CDG79, CDG79_2025, administrator, nothing_written
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "populations"
 CP1252 = FIXTURES / "donnees_communes_2022_cp1252.csv"
@@ -150,11 +150,13 @@ def test_2026_and_2027_memberships_with_the_bundled_sample_flagged_TER_2(
 ) -> None:
     with rsgm_core.open(url, clock=rsgm_clock, settings=AHEAD) as app:
         app.census.import_(SAMPLE, ["79"])  # 6.0.0: municipale 2023, totale 2022
-        joined = app.memberships.join("79024", year=2026)
+        joined = app.memberships.join("79024", year=2026, by=administrator(app))
         quote = app.memberships.quote("79024", year=2026)
         assert joined.fee == quote.fee == 200  # municipale 2023: 1,927
         assert quote.population_label == "population municipale 2023 (seule connue)"
-        later = app.memberships.join("79024", year=2027)  # 2024 not imported: provisional
+        later = app.memberships.join(
+            "79024", year=2027, by=administrator(app)
+        )  # 2024 not imported: provisional
         quote = app.memberships.quote("79024", year=2027)
         assert later.fee == quote.fee and quote.provisional
         assert "provisoire : le millésime 2024, en vigueur en 2027" in quote.population_label
@@ -183,7 +185,7 @@ def test_2026_membership_with_etalab_6_0_0_and_4_1_0_TER_2(
             1952, PopulationKind.MUNICIPALE, 2022,
         )  # fmt: skip
         assert quote.provisional and "provisoire" in quote.population_label
-        assert app.memberships.join("79024", year=2026).fee == 200
+        assert app.memberships.join("79024", year=2026, by=administrator(app)).fee == 200
         assert app.census.population("79024", year=2025).population == 1952  # 4.1.0: no totale
         app.census.import_(census_data / "6.0.0", ["79"])
         used = app.census.population("79024", year=2025)

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import inspect
 import io
 import json
@@ -34,7 +35,7 @@ from rsgm_core import (
 )
 from rsgm_core.testing import Clock
 from tests.conftest import NEW_VINTAGE, OLD_VINTAGE, SAMPLE
-from tests.helpers import CDG79, CDG79_2025, snapshot
+from tests.helpers import CDG79, CDG79_2025, administrator, snapshot
 
 FIRST_JOB = ServiceKind.FIRST_JOB_ACCOMPANIMENT
 SPECIFIC = ServiceKind.SPECIFIC_INTERVENTION
@@ -44,7 +45,10 @@ AUBIGNY, BEAUSSAIS, SAUZE, BRESSUIRE, ADILLY = "79019", "79030", "79307", "79049
 
 
 def refused(app: App, error: type[RsgmError], rule: str | None, call: Any, *args: Any, **kw: Any):
-    """Call a use case that must fail with ``error`` (and ``rule``), writing nothing."""
+    """Call a use case that must fail with ``error`` (and ``rule``), writing nothing; an
+    administrative one acts as the CDG's administrator (CHA-2), named before the snapshot."""
+    if "by" not in kw and "by" in inspect.signature(call).parameters:
+        kw["by"] = administrator(app)
     before = snapshot(app)
     with pytest.raises(error) as caught:
         call(*args, **kw)
@@ -90,7 +94,8 @@ def test_join_charges_the_stratum_of_the_population_in_force_TAR_1_TER_2(pack: A
     # the totale 2022 in force (1,008), not the municipale 2023 of communes.json (923)
     assert (quote.population, quote.kind, quote.vintage) == (1008, PopulationKind.TOTALE, 2022)
     fees = {
-        code: pack.memberships.join(code, year=2025).fee for code in (AUBIGNY, BEAUSSAIS, SAUZE)
+        code: pack.memberships.join(code, by=administrator(pack), year=2025).fee
+        for code in (AUBIGNY, BEAUSSAIS, SAUZE)
     }
     assert fees == {
         AUBIGNY: Decimal("100.00"),
@@ -114,7 +119,7 @@ def test_join_charges_the_stratum_of_the_population_in_force_TAR_1_TER_2(pack: A
 def test_stratum_bounds_are_inclusive_TAR_1(pack: App, population: int, fee: str) -> None:
     with pack.deps.transaction() as uow:
         uow.populations.update(PopulationFigure(AUBIGNY, 2022, population))
-    assert pack.memberships.join(AUBIGNY, year=2025).fee == Decimal(fee)
+    assert pack.memberships.join(AUBIGNY, by=administrator(pack), year=2025).fee == Decimal(fee)
 
 
 def test_a_commune_above_3500_is_refused_never_charged_0_TAR_1(pack: App) -> None:
@@ -126,9 +131,11 @@ def test_a_commune_above_3500_is_refused_never_charged_0_TAR_1(pack: App) -> Non
 
 
 def test_the_fee_is_the_full_year_whatever_the_month_TAR_3(pack: App) -> None:
-    late = pack.memberships.join(AUBIGNY, on=date(2025, 12, 30))
+    late = pack.memberships.join(AUBIGNY, by=administrator(pack), on=date(2025, 12, 30))
     assert (late.year, late.fee) == (2025, Decimal("100.00"))
-    ahead = pack.memberships.join(BEAUSSAIS, year=2025, on=date(2024, 12, 10))  # joining ahead
+    ahead = pack.memberships.join(
+        BEAUSSAIS, by=administrator(pack), year=2025, on=date(2024, 12, 10)
+    )  # joining ahead
     assert (ahead.year, ahead.valid_from, ahead.valid_until) == (
         2025, date(2025, 1, 1), date(2025, 12, 31),
     )  # fmt: skip
@@ -138,7 +145,7 @@ def test_the_fee_is_the_full_year_whatever_the_month_TAR_3(pack: App) -> None:
 
 
 def test_a_second_membership_for_the_same_year_is_refused_TAR_3(pack: App) -> None:
-    pack.memberships.join(AUBIGNY, year=2025)
+    pack.memberships.join(AUBIGNY, by=administrator(pack), year=2025)
     refused(pack, RuleViolation, "TAR-3", pack.memberships.join, AUBIGNY, year=2025)
     refused(pack, RuleViolation, "TAR-3", pack.memberships.join, AUBIGNY, on=date(2025, 6, 1))
 
@@ -151,7 +158,9 @@ def test_a_year_without_grid_is_refused_TAR_2(pack: App) -> None:
 def test_a_vintage_not_imported_is_flagged_never_refused_TER_2(more_grids: App) -> None:
     # 2026: vintage 2023, the municipale alone (flagged); 2024: vintage 2021 is not in the
     # sample, the nearest (2022, with its totale) stands in, provisional.
-    assert more_grids.memberships.join(AUBIGNY, year=2026).fee == Decimal("100.00")
+    assert more_grids.memberships.join(
+        AUBIGNY, year=2026, by=administrator(more_grids)
+    ).fee == Decimal("100.00")
     quote = more_grids.memberships.quote(AUBIGNY, year=2026)
     assert (quote.population, quote.kind, quote.vintage) == (178, PopulationKind.MUNICIPALE, 2023)
     assert not quote.provisional
@@ -171,7 +180,9 @@ def test_unknown_or_merged_communes_are_refused_TER_5(pack: App) -> None:
 
 
 def test_conventions_status_notice_and_deadlines_TAR_4(pack: App) -> None:
-    signed = pack.memberships.sign_convention(SAUZE, on=date(2025, 1, 15), reference=" CONV-1 ")
+    signed = pack.memberships.sign_convention(
+        SAUZE, by=administrator(pack), on=date(2025, 1, 15), reference=" CONV-1 "
+    )
     assert (signed.reference, signed.renewal_date) == ("CONV-1", date(2027, 1, 15))
     refused(
         pack, RuleViolation, "TAR-4", pack.memberships.sign_convention, SAUZE, on=date(2026, 5, 1)
@@ -190,7 +201,9 @@ def test_conventions_status_notice_and_deadlines_TAR_4(pack: App) -> None:
     refused(
         pack, RuleViolation, "TAR-4", pack.memberships.give_notice, SAUZE, on=date(2026, 12, 16)
     )  # too late
-    ended = pack.memberships.give_notice(SAUZE, on=date(2026, 12, 15), party="cdg")
+    ended = pack.memberships.give_notice(
+        SAUZE, by=administrator(pack), on=date(2026, 12, 15), party="cdg"
+    )
     assert ended.notice is not None and ended.notice.by is Party.CDG
     assert ended.last_day == date(2027, 1, 14)
     assert pack.memberships.list_conventions(commune=SAUZE) == [ended]
@@ -201,14 +214,16 @@ def test_conventions_status_notice_and_deadlines_TAR_4(pack: App) -> None:
 
 
 def test_member_and_non_member_hourly_rates_TAR_5_TAR_8(pack: App) -> None:
-    pack.memberships.join(SAUZE, year=2025, on=date(2025, 1, 20))
+    pack.memberships.join(SAUZE, by=administrator(pack), year=2025, on=date(2025, 1, 20))
     for code in (SAUZE, BEAUSSAIS):
-        pack.memberships.sign_convention(code, on=date(2025, 1, 15))
-    pack.billing.add_intervention(SAUZE, FIRST_JOB, 150, on=date(2025, 4, 2), ref="B-1")
+        pack.memberships.sign_convention(code, by=administrator(pack), on=date(2025, 1, 15))
     pack.billing.add_intervention(
-        BEAUSSAIS, SPECIFIC, 50, on=date(2025, 5, 12), description="budget"
+        SAUZE, FIRST_JOB, 150, by=administrator(pack), on=date(2025, 4, 2), ref="B-1"
     )
-    invoices = {i.insee: i for i in pack.billing.bill(year=2025)}
+    pack.billing.add_intervention(
+        BEAUSSAIS, SPECIFIC, 50, by=administrator(pack), on=date(2025, 5, 12), description="budget"
+    )
+    invoices = {i.insee: i for i in pack.billing.bill(by=administrator(pack), year=2025)}
     fee, hours = invoices[SAUZE].lines
     assert (fee.service, fee.article, fee.amount) == (
         ServiceKind.MEMBERSHIP,
@@ -228,12 +243,12 @@ def test_member_and_non_member_hourly_rates_TAR_5_TAR_8(pack: App) -> None:
     )
     assert invoices[SAUZE].total == Decimal("387.50") and isinstance(invoices[SAUZE].total, Decimal)
     assert [i.ref for i in pack.billing.list_interventions(year=2025)] == ["B-1", ""]
-    assert pack.billing.bill(year=2024) == []
+    assert pack.billing.bill(by=administrator(pack), year=2024) == []
 
 
 @pytest.mark.parametrize("minutes", [0, -30, 1.5, "60"])
 def test_a_duration_must_be_a_positive_number_of_minutes_TAR_5(pack: App, minutes: Any) -> None:
-    pack.memberships.sign_convention(SAUZE, on=date(2025, 1, 15))
+    pack.memberships.sign_convention(SAUZE, by=administrator(pack), on=date(2025, 1, 15))
     refused(
         pack, ValidationError, "TAR-5", pack.billing.add_intervention,
         SAUZE, FIRST_JOB, minutes, on=date(2025, 4, 2),
@@ -241,8 +256,8 @@ def test_a_duration_must_be_a_positive_number_of_minutes_TAR_5(pack: App, minute
 
 
 def test_an_intervention_needs_a_convention_in_force_or_a_request_TAR_4_TAR_5(pack: App) -> None:
-    pack.memberships.sign_convention(SAUZE, on=date(2025, 1, 15))
-    add = pack.billing.add_intervention
+    pack.memberships.sign_convention(SAUZE, by=administrator(pack), on=date(2025, 1, 15))
+    add = functools.partial(pack.billing.add_intervention, by=administrator(pack))
     error = refused(pack, RuleViolation, "TAR-5", add, SAUZE, FIRST_JOB, 60, on=date(2025, 1, 14))
     assert "2025-01-15" in error.message and "demande" in error.message
     refused(pack, RuleViolation, "TAR-5", add, AUBIGNY, FIRST_JOB, 60, on=date(2025, 4, 2))
@@ -254,8 +269,8 @@ def test_an_intervention_needs_a_convention_in_force_or_a_request_TAR_4_TAR_5(pa
 def test_an_intervention_is_refused_without_grid_or_when_not_billable_TAR_2_TAR_5(
     pack: App,
 ) -> None:
-    pack.memberships.sign_convention(SAUZE, on=date(2025, 1, 15))
-    add = pack.billing.add_intervention
+    pack.memberships.sign_convention(SAUZE, by=administrator(pack), on=date(2025, 1, 15))
+    add = functools.partial(pack.billing.add_intervention, by=administrator(pack))
     refused(pack, NotFoundError, "TAR-2", add, SAUZE, FIRST_JOB, 60, on=date(2026, 2, 2))
     refused(pack, RuleViolation, "TAR-5", add, SAUZE, ServiceKind.ADVICE, 30, on=date(2025, 4, 2))
     refused(pack, ValidationError, None, add, SAUZE, "adhesion", 30, on=date(2025, 4, 2))
@@ -269,12 +284,16 @@ def test_float_money_never_reaches_storage_TAR_7(pack: App) -> None:
     with pytest.raises(ValidationError) as caught:
         attrs.evolve(CDG79_2025, member_hourly_rate=35.0)
     assert caught.value.rule == "TAR-7"
-    pack.memberships.join(AUBIGNY, year=2025)
-    pack.memberships.sign_convention(AUBIGNY, on=date(2025, 1, 15))
-    pack.billing.add_intervention(AUBIGNY, FIRST_JOB, 50, on=date(2025, 4, 2))
+    pack.memberships.join(AUBIGNY, by=administrator(pack), year=2025)
+    pack.memberships.sign_convention(AUBIGNY, by=administrator(pack), on=date(2025, 1, 15))
+    pack.billing.add_intervention(
+        AUBIGNY, FIRST_JOB, 50, by=administrator(pack), on=date(2025, 4, 2)
+    )
     (membership,) = pack.memberships.list_memberships(year=2025)
     assert type(membership.fee) is Decimal
-    document = json.loads(pack.billing.export_invoice_lines(year=2025, format="json"))
+    document = json.loads(
+        pack.billing.export_invoice_lines(by=administrator(pack), year=2025, format="json")
+    )
     amounts = [line["montant"] for c in document["communes"] for line in c["lignes"]]
     assert amounts == ["100.00", "29.17"] and document["total"] == "129.17"  # strings, not floats
 
@@ -282,12 +301,15 @@ def test_float_money_never_reaches_storage_TAR_7(pack: App) -> None:
 def test_trainee_accompaniment_is_included_then_billed_TAR_6(more_grids: App) -> None:
     app = more_grids
     trainee = app.billing.add_trainee(
-        " Léa Moreau ", first_job_start=date(2024, 11, 4), programme="SGM 2024"
+        " Léa Moreau ",
+        by=administrator(app),
+        first_job_start=date(2024, 11, 4),
+        programme="SGM 2024",
     )
     assert trainee.person == "Léa Moreau" and app.billing.list_trainees() == [trainee]
-    app.memberships.sign_convention(BEAUSSAIS, on=date(2024, 9, 1))
+    app.memberships.sign_convention(BEAUSSAIS, by=administrator(app), on=date(2024, 9, 1))
     kind = ServiceKind.TRAINEE_ACCOMPANIMENT
-    add = app.billing.add_intervention
+    add = functools.partial(app.billing.add_intervention, by=administrator(app))
     add(BEAUSSAIS, kind, 210, on=date(2024, 12, 2), on_site=True, trainee=trainee)
     add(BEAUSSAIS, kind, 300, on=date(2025, 1, 6), on_site=True, trainee=trainee.id)
     add(BEAUSSAIS, kind, 45, on=date(2025, 2, 3), trainee=trainee.id)
@@ -306,10 +328,12 @@ def test_trainee_accompaniment_is_included_then_billed_TAR_6(more_grids: App) ->
 
 
 def test_invoice_exports_for_the_accounting_software_TAR_7_TAR_8(pack: App) -> None:
-    pack.memberships.join(AUBIGNY, year=2025, on=date(2025, 1, 20))
-    pack.memberships.sign_convention(BEAUSSAIS, on=date(2025, 1, 15))
-    pack.billing.add_intervention(BEAUSSAIS, SPECIFIC, 90, on=date(2025, 5, 12), description="=1+1")
-    data = pack.billing.export_invoice_lines(year=2025)
+    pack.memberships.join(AUBIGNY, by=administrator(pack), year=2025, on=date(2025, 1, 20))
+    pack.memberships.sign_convention(BEAUSSAIS, by=administrator(pack), on=date(2025, 1, 15))
+    pack.billing.add_intervention(
+        BEAUSSAIS, SPECIFIC, 90, by=administrator(pack), on=date(2025, 5, 12), description="=1+1"
+    )
+    data = pack.billing.export_invoice_lines(by=administrator(pack), year=2025)
     assert isinstance(data, bytes) and data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Code INSEE", "Exercice", "Date"]
@@ -327,8 +351,8 @@ def test_a_census_reimport_moves_the_pack_to_the_successor_TER_5(
     app: App, census_data: Path
 ) -> None:
     app.census.import_(OLD_VINTAGE, ["79"])  # Caunay (79060) still a commune of its own
-    app.memberships.sign_convention("79060", on=date(2025, 1, 15))
-    app.billing.add_intervention("79060", SPECIFIC, 60, on=date(2025, 4, 2))
+    app.memberships.sign_convention("79060", by=administrator(app), on=date(2025, 1, 15))
+    app.billing.add_intervention("79060", SPECIFIC, 60, by=administrator(app), on=date(2025, 4, 2))
     result = app.census.import_(NEW_VINTAGE, ["79"])  # merged into Sauzé-entre-Bois
     assert result.moved["79060"] == {"conventions": 1, "interventions": 1}
     assert app.memberships.convention_status(SAUZE).in_force
@@ -338,16 +362,23 @@ def test_a_census_reimport_moves_the_pack_to_the_successor_TER_5(
 
 def test_the_old_app_tariffs_area_warns_naming_the_new_call_and_still_works(pack: App) -> None:
     with pytest.warns(DeprecationWarning, match=r"app\.memberships\.join\(commune, year=…, on=…\)"):
-        joined = pack.tariffs.join(SAUZE, 2025, joined_on=date(2025, 1, 20))
+        joined = pack.tariffs.join(SAUZE, 2025, by=administrator(pack), joined_on=date(2025, 1, 20))
     with pytest.warns(DeprecationWarning, match=r"app\.memberships\.sign_convention"):
-        pack.tariffs.sign_convention(SAUZE, date(2025, 1, 15))
+        pack.tariffs.sign_convention(SAUZE, date(2025, 1, 15), by=administrator(pack))
     with pytest.warns(DeprecationWarning, match=r"app\.billing\.add_intervention"):
-        pack.tariffs.add_intervention(SAUZE, date(2025, 4, 2), FIRST_JOB, 150)
+        pack.tariffs.add_intervention(
+            SAUZE, date(2025, 4, 2), FIRST_JOB, 150, by=administrator(pack)
+        )
     with pytest.warns(DeprecationWarning, match=r"app\.billing\.bill\(year=…\)"):
-        old = pack.tariffs.bill(2025)
-    assert old == pack.billing.bill(year=2025) and old[0].lines[0].amount == joined.fee
+        old = pack.tariffs.bill(2025, by=administrator(pack))
+    assert (
+        old == pack.billing.bill(by=administrator(pack), year=2025)
+        and old[0].lines[0].amount == joined.fee
+    )
     with pytest.warns(DeprecationWarning, match=r"app\.memberships\.give_notice"):
-        ended = pack.tariffs.give_notice(SAUZE, date(2026, 12, 1), by="cdg")
+        ended = pack.tariffs.give_notice(
+            SAUZE, date(2026, 12, 1), actor=administrator(pack), by="cdg"
+        )
     assert ended.notice is not None and ended.notice.by is Party.CDG
     with pytest.warns(DeprecationWarning, match=r"app\.memberships\.list_deadlines"):
         assert pack.tariffs.deadlines(date(2027, 1, 1)) == pack.memberships.list_deadlines(

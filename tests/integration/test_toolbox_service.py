@@ -23,7 +23,7 @@ from rsgm_core import (
 )
 from rsgm_core.testing import Clock
 from tests.conftest import NOW, PARIS, SAMPLE
-from tests.helpers import nothing_written
+from tests.helpers import administrator, nothing_written
 
 AUBIGNY, SAUZE = "79019", "79307"
 TODAY = NOW.date()
@@ -33,8 +33,8 @@ def setup(app: App) -> SimpleNamespace:
     app.census.import_(SAMPLE, ["79"])
     admin = app.members.add("Anne", "Chevalier", email="anne.chevalier@cdg79.fr")
     app.access.add_staff(admin.id, administrator=True)
-    space = app.access.create_departmental_space()
-    app.charters.publish("Charte", "Texte", on=dt.date(2025, 1, 6))
+    space = app.access.create_departmental_space(by=administrator(app))
+    app.charters.publish("Charte", "Texte", by=administrator(app), on=dt.date(2025, 1, 6))
     app.charters.sign(AUBIGNY, "Jean Dupont", "maire")
     claire = app.members.add("Claire", "Martin", email="claire.martin@example.org")
     app.members.add_position(claire.id, AUBIGNY, "sgm")
@@ -44,6 +44,7 @@ def setup(app: App) -> SimpleNamespace:
     app.charters.sign(AUBIGNY, paul.id, Capacity.SGM)
     app.access.grant(claire.id, space.id, Role.CONTRIBUTOR, by=admin.id)
     app.access.grant(paul.id, space.id, Role.ANIMATOR, by=admin.id)
+    app.access.add_staff(paul.id, by=admin.id)  # KNB-2, MEM-6: the animators are CDG staff
     return SimpleNamespace(admin=admin.id, claire=claire.id, paul=paul.id, space=space.id)
 
 
@@ -88,13 +89,15 @@ def test_publishing_by_a_non_animator_is_refused_KNB_2(app: App, net: SimpleName
         lambda: app.toolbox.publish(draft.id, by=net.claire, review_on=dt.date(2026, 1, 1)),
         "KNB-2",
     )
-    assert "contributeur" in error.message and error.value == "contributeur"
+    assert error.value == net.claire and "Claire Martin ne peut pas publier" in error.message
+    assert "il faut être administrateur du CDG ou animateur (agent du CDG)" in error.message
 
 
 def test_contributors_propose_only_once_contributions_are_open_KNB_2_CHA_5(
     app: App, net: SimpleNamespace
 ) -> None:
-    app.access.set_read_only(net.space, True)
+    administrator(app)  # CHA-2: named before any snapshot
+    app.access.set_read_only(net.space, True, by=administrator(app))
     error = nothing_written(
         app,
         lambda: app.toolbox.add("modèle", "Arrêté", "…", themes=["Voirie"], by=net.claire),

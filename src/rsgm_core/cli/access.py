@@ -7,17 +7,27 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rsgm_core.cli.access_requests import register_requests
-from rsgm_core.cli.common import add_action, add_group, open_app, print_table
+from rsgm_core.cli.common import (
+    ENV_ACTOR,
+    actor,
+    add_action,
+    add_actor_option,
+    add_group,
+    open_app,
+    print_table,
+)
 from rsgm_core.domain.access import Role, SanctionKind
 from rsgm_core.domain.access_records import AgreementParty, EmployerNotice, NoticeKind
 from rsgm_core.domain.charters import Capacity, SpaceKind
 from rsgm_core.domain.profile import CharterChange
 from rsgm_core.errors import ValidationError
+from rsgm_core.profile_file import profile_actor
 
 if TYPE_CHECKING:
     from rsgm_core.app import App
@@ -38,6 +48,7 @@ SPACE_KINDS = {"departemental": SpaceKind.DEPARTMENTAL, "communautaire": SpaceKi
 def register(commands: Any) -> None:
     charter = add_group(commands, "charter", "charte d'utilisation de la plateforme (CHA-1, CHA-8)")
     publish = add_action(charter, "publish", "publier une nouvelle version (annoncée)", _publish)
+    add_actor_option(publish, "l'administrateur du CDG qui publie")
     publish.add_argument("--titre", required=True, dest="title")
     publish.add_argument("--texte", required=True, metavar="FICHIER", dest="text")
     publish.add_argument(
@@ -72,6 +83,7 @@ def register(commands: Any) -> None:
     space = add_action(
         access, "space", "créer un espace ou changer sa phase (CHA-3, CHA-5)", _space
     )
+    add_actor_option(space, "l'administrateur du CDG")
     space.add_argument("--epci", metavar="SIREN", help="espace communautaire de cet EPCI")
     space.add_argument("--lecture-seule", choices=("oui", "non"), dest="read_only")
     space.add_argument("--id", dest="space_id", help="espace existant dont changer la phase")
@@ -81,9 +93,7 @@ def register(commands: Any) -> None:
     staff = add_action(access, "staff", "déclarer un agent du CDG (CHA-2)", _staff)
     staff.add_argument("member", metavar="MEMBRE", help="identifiant ou adresse")
     staff.add_argument("--administrateur", action="store_true", dest="administrator")
-    staff.add_argument(
-        "--par", dest="by", metavar="ADMIN", help="l'administrateur qui nomme (sauf le premier)"
-    )
+    add_actor_option(staff, "l'administrateur qui nomme (sauf le premier, nommé par rsgm init)")
     for name, help_, handler in (
         ("grant", "inviter dans un espace (administrateur du CDG)", _grant),
         ("explain", "cette personne peut-elle avoir ce rôle dans cet espace ?", _explain),
@@ -92,20 +102,23 @@ def register(commands: Any) -> None:
         parser.add_argument("member", metavar="MEMBRE", help="identifiant ou adresse")
         parser.add_argument("--espace", required=True, dest="space")
         parser.add_argument("--role", required=True, choices=[r.value for r in Role])
-        parser.add_argument("--par", dest="by", required=name == "grant", metavar="ADMIN")
+        if name == "grant":
+            add_actor_option(parser, "l'administrateur du CDG qui invite")
+        else:  # no default: without --par, the invitation is taken as an administrator's
+            parser.add_argument("--par", dest="by", metavar="ADMIN")
         parser.add_argument("--commune", metavar="CODE_INSEE")
     revoke = add_action(access, "revoke", "retirer l'accès à un espace ou à tous", _revoke)
     revoke.add_argument("member", metavar="MEMBRE")
-    revoke.add_argument("--par", dest="by", required=True, metavar="ADMIN")
+    add_actor_option(revoke, "l'administrateur du CDG qui révoque")
     revoke.add_argument("--espace", dest="space", help="défaut : tous les espaces")
     revoke.add_argument("--motif", dest="reason", default="révocation par un administrateur")
     report = add_action(access, "report", "signaler un abus (CHA-9)", _report)
     report.add_argument("member", metavar="MEMBRE")
-    report.add_argument("--par", dest="by", required=True)
+    add_actor_option(report, "qui signale")
     report.add_argument("--motif", dest="reason", required=True)
     sanction = add_action(access, "sanction", "restreindre ou supprimer l'accès (CHA-9)", _sanction)
     sanction.add_argument("member", metavar="MEMBRE")
-    sanction.add_argument("--par", dest="by", required=True, metavar="ADMIN")
+    add_actor_option(sanction, "l'administrateur du CDG qui sanctionne")
     sanction.add_argument("--mesure", required=True, choices=[k.value for k in SanctionKind])
     sanction.add_argument("--motif", dest="reason", required=True)
     sanction.add_argument("--signalement", dest="report_id")
@@ -117,14 +130,10 @@ def register(commands: Any) -> None:
     agree.add_argument(
         "--partie", required=True, choices=[p.value for p in AgreementParty], dest="party"
     )
-    agree.add_argument(
-        "--par", dest="by", required=True, metavar="DONNEUR", help="qui donne l'accord"
-    )
+    add_actor_option(agree, "qui donne l'accord")
     lift = add_action(access, "lift", "lever une sanction (administrateur du CDG, CHA-9)", _lift)
     lift.add_argument("sanction_id", metavar="SANCTION", help="identifiant de la sanction")
-    lift.add_argument(
-        "--par", dest="by", required=True, metavar="ADMIN", help="qui lève la sanction"
-    )
+    add_actor_option(lift, "l'administrateur du CDG qui lève la sanction")
     lift.add_argument(
         "--motif", dest="reason", required=True, metavar="TEXTE", help="motif de la levée"
     )
@@ -140,6 +149,7 @@ def register(commands: Any) -> None:
     interstis = add_action(
         export, "interstis", "comptes, espaces et suspensions pour Interstis", _export
     )
+    add_actor_option(interstis, "l'administrateur du CDG qui exporte")
     interstis.add_argument("--since-last", action="store_true", help="seulement les changements")
     interstis.add_argument("--format", choices=("csv", "json"), default="csv")
     interstis.add_argument("--output", metavar="FICHIER", help="défaut : la sortie standard")
@@ -155,7 +165,7 @@ def _day(text: str) -> dt.date:
 def _publish(args: argparse.Namespace) -> int:
     text = Path(args.text).read_text(encoding="utf-8")
     with open_app(args) as app:
-        version = app.charters.publish(args.title, text, change=args.change)
+        version = app.charters.publish(args.title, text, by=actor(args), change=args.change)
         users = {g.member_id for g in app.access.list_grants()}  # those told (CHA-8)
         told = sum(1 for member_id in users if app.members.get(member_id).email)
     what = "à signer de nouveau" if version.change is CharterChange.RESIGN else "pour information, les signatures restent valables"  # fmt: skip
@@ -211,17 +221,18 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _space(args: argparse.Namespace) -> int:
+    by = actor(args)
     with open_app(args) as app:
         if args.space_id:
             if args.read_only is None:
                 raise ValidationError("--lecture-seule oui|non attendu avec --id", rule="CHA-5")
-            space = app.access.set_read_only(args.space_id, args.read_only == "oui")
+            space = app.access.set_read_only(args.space_id, args.read_only == "oui", by=by)
         elif args.epci:
-            space = app.access.create_community_space(args.epci)
+            space = app.access.create_community_space(args.epci, by=by)
         else:
-            space = app.access.create_departmental_space(departement=args.departement)
+            space = app.access.create_departmental_space(by=by, departement=args.departement)
         if args.read_only and not args.space_id:
-            space = app.access.set_read_only(space.id, args.read_only == "oui")
+            space = app.access.set_read_only(space.id, args.read_only == "oui", by=by)
     phase = "consultation" if space.read_only else "contributions ouvertes"
     print(f"espace {space.id} : {space.name} ({phase})")
     return 0
@@ -229,7 +240,8 @@ def _space(args: argparse.Namespace) -> int:
 
 def _staff(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        staff = app.access.add_staff(args.member, administrator=args.administrator, by=args.by)
+        named_by = args.by or os.environ.get(ENV_ACTOR) or profile_actor(app.deps.settings.source)
+        staff = app.access.add_staff(args.member, administrator=args.administrator, by=named_by)
     print(f"agent du CDG enregistré{' (administrateur)' if staff.administrator else ''}")
     return 0
 
@@ -237,7 +249,7 @@ def _staff(args: argparse.Namespace) -> int:
 def _grant(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         grant = app.access.grant(
-            args.member, args.space, args.role, by=args.by, commune=args.commune
+            args.member, args.space, args.role, by=actor(args), commune=args.commune
         )
     print(f"accès accordé : {grant.space_id}, rôle {grant.role.value}")
     return 0
@@ -259,7 +271,7 @@ def _explain(args: argparse.Namespace) -> int:
 def _revoke(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         revoked = app.access.revoke(
-            args.member, by=args.by, space_id=args.space, reason=args.reason
+            args.member, by=actor(args), space_id=args.space, reason=args.reason
         )
     print(f"{len(revoked)} accès révoqué(s)")
     return 0
@@ -267,7 +279,7 @@ def _revoke(args: argparse.Namespace) -> int:
 
 def _agree(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        agreement = app.access.agree(args.member, args.space, args.party, by=args.by)
+        agreement = app.access.agree(args.member, args.space, args.party, by=actor(args))
         decision = app.access.explain(args.member, Role.VISITOR, args.space)
     print(f"accord enregistré : {agreement.party.value}, espace {agreement.space_id}")
     if decision.allowed:
@@ -279,7 +291,7 @@ def _agree(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        report = app.moderation.file_report(args.member, by=args.by, reason=args.reason)
+        report = app.moderation.file_report(args.member, by=actor(args), reason=args.reason)
     print(f"signalement enregistré : {report.id}")
     return 0
 
@@ -287,7 +299,7 @@ def _report(args: argparse.Namespace) -> int:
 def _sanction(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         sanction = app.moderation.sanction(
-            args.member, args.mesure, by=args.by, reason=args.reason, report_id=args.report_id
+            args.member, args.mesure, by=actor(args), reason=args.reason, report_id=args.report_id
         )
         unsent = _unsent(app, sanction.member_id)
     print(f"sanction enregistrée : {sanction.kind.value} (identifiant {sanction.id})")
@@ -311,7 +323,9 @@ def _warn(unsent: list[EmployerNotice]) -> None:
 
 def _lift(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        sanction = app.moderation.lift_sanction(args.sanction_id, by=args.by, reason=args.reason)
+        sanction = app.moderation.lift_sanction(
+            args.sanction_id, by=actor(args), reason=args.reason
+        )
         held = app.access.list_grants(member_id=sanction.member_id)
         unsent = _unsent(app, sanction.member_id, NoticeKind.SANCTION_LIFTED)
     print(f"sanction levée : {sanction.kind.value} du {sanction.decided_on.isoformat()}")
@@ -347,7 +361,7 @@ def _sanctions(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         result = app.platform.export_accounts(
-            "interstis", since_last=args.since_last, format=args.format
+            "interstis", by=actor(args), since_last=args.since_last, format=args.format
         )
     if args.output:
         Path(args.output).write_text(result.text, encoding="utf-8", newline="")

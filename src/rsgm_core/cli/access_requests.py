@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from rsgm_core.cli.common import add_action, open_app, print_table
+from rsgm_core.cli.common import actor, add_action, add_actor_option, open_app, print_table
 from rsgm_core.domain.access_records import REQUESTABLE_ROLES, RequestStatus
 
 
@@ -26,20 +26,20 @@ def register_requests(access: Any) -> None:
     requests.add_argument("--etat", choices=[s.value for s in RequestStatus], dest="status")
     accept = add_action(access, "accept", "accepter une demande (administrateur)", _accept)
     accept.add_argument("request_id", metavar="DEMANDE")
-    accept.add_argument("--par", dest="by", required=True, metavar="ADMIN")
+    add_actor_option(accept, "l'administrateur du CDG")
     refuse = add_action(access, "refuse", "refuser une demande, motif à l'appui", _refuse)
     refuse.add_argument("request_id", metavar="DEMANDE")
-    refuse.add_argument("--par", dest="by", required=True, metavar="ADMIN")
+    add_actor_option(refuse, "l'administrateur du CDG")
     refuse.add_argument("--motif", dest="reason", required=True)
     suspend = add_action(
         access, "suspend", "suspendre un compte (identifiants perdus ou volés, CHA-10)", _suspend
     )
     suspend.add_argument("member", metavar="MEMBRE", help="identifiant ou adresse")
-    suspend.add_argument("--par", dest="by", required=True, metavar="ADMIN")
+    add_actor_option(suspend, "l'administrateur du CDG")
     suspend.add_argument("--motif", dest="reason", default="identifiants perdus ou volés")
     reinvite = add_action(access, "reinvite", "inviter de nouveau un compte suspendu", _reinvite)
     reinvite.add_argument("member", metavar="MEMBRE", help="identifiant ou adresse")
-    reinvite.add_argument("--par", dest="by", required=True, metavar="ADMIN")
+    add_actor_option(reinvite, "l'administrateur du CDG")
 
 
 def _request(args: argparse.Namespace) -> int:
@@ -70,7 +70,7 @@ def _requests(args: argparse.Namespace) -> int:
 
 def _accept(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        grant = app.access.accept_request(args.request_id, by=args.by)
+        grant = app.access.accept_request(args.request_id, by=actor(args))
     print(
         f"demande acceptée : accès à {grant.space_id}, rôle {grant.role.value} ; personne prévenue"
     )
@@ -79,21 +79,21 @@ def _accept(args: argparse.Namespace) -> int:
 
 def _refuse(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        request = app.access.refuse_request(args.request_id, by=args.by, reason=args.reason)
+        request = app.access.refuse_request(args.request_id, by=actor(args), reason=args.reason)
     print(f"demande refusée : {request.id} ; motif envoyé à la personne")
     return 0
 
 
 def _suspend(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        suspension = app.access.suspend(args.member, by=args.by, reason=args.reason)
+        suspension = app.access.suspend(args.member, by=actor(args), reason=args.reason)
     print(f"compte suspendu ({len(suspension.grant_ids)} accès) : le prochain export Interstis le suspend ; invitez de nouveau avec « rsgm access reinvite »")  # fmt: skip
     return 0
 
 
 def _reinvite(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        granted = app.access.reinvite(args.member, by=args.by)
+        granted = app.access.reinvite(args.member, by=actor(args))
     spaces = ", ".join(f"{g.space_id} ({g.role.value})" for g in granted)
     print(f"nouvelle invitation envoyée : {spaces}")
     return 0

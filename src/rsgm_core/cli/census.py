@@ -6,8 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from rsgm_core.cli import census_communes
-from rsgm_core.cli import census_populations
+from rsgm_core.cli import census_communes, census_populations
 from rsgm_core.cli.common import ProgressBar, add_action, add_db_option, add_group, open_app
 from rsgm_core.domain.census import CensusChanges
 from rsgm_core.domain.census_report import CensusReport

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from rsgm_core.cli.common import add_action, open_app, print_table
+from rsgm_core.cli.common import actor, add_action, add_actor_option, open_app, print_table
 from rsgm_core.domain.census_listing import CommuneEntry, CommuneSituation
 from rsgm_core.render.exports import to_csv
 
@@ -62,9 +62,7 @@ def register(actions: Any) -> None:
     )
     reassign.add_argument("ancien", metavar="ANCIEN", help="code INSEE de la commune disparue")
     reassign.add_argument("nouveau", metavar="NOUVEAU", help="code INSEE de la commune actuelle")
-    reassign.add_argument(
-        "--par", dest="by", required=True, metavar="ACTEUR", help="membre du personnel du CDG"
-    )
+    add_actor_option(reassign, "l'agent du CDG qui réaffecte")
     reassign.add_argument(
         "--le",
         type=dt.date.fromisoformat,
@@ -143,7 +141,7 @@ def _orphans(args: argparse.Namespace) -> int:
 
 def _reassign(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        done = app.census.reassign(args.ancien, args.nouveau, by=args.by, on=args.on)
+        done = app.census.reassign(args.ancien, args.nouveau, by=actor(args), on=args.on)
     for line in done.lines():
         print(line)
     if done.conflicts:

@@ -12,13 +12,24 @@ from pathlib import Path
 from typing import Any
 
 from rsgm_core.app import ENV_DB, App
-from rsgm_core.profile_file import PROFILE_NAME, read_profile
+from rsgm_core.errors import ValidationError
+from rsgm_core.profile_file import PROFILE_NAME, profile_actor, read_profile
 from rsgm_core.render.text import print_table
 from rsgm_core.settings import Settings
 
 ENV_CONFIG = "RSGM_CONFIG"
+#: CHA-2: who acts, when ``--par`` is not given (before the profile's ``[animation] acteur``).
+ENV_ACTOR = "RSGM_ACTEUR"
 
-__all__ = ["ProgressBar", "add_db_option", "load_settings", "open_app", "print_table"]
+__all__ = [
+    "ProgressBar",
+    "actor",
+    "add_actor_option",
+    "add_db_option",
+    "load_settings",
+    "open_app",
+    "print_table",
+]
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
@@ -46,6 +57,33 @@ def load_settings(args: argparse.Namespace) -> Settings:
     if Path(PROFILE_NAME).is_file():
         return read_profile(Path(PROFILE_NAME))
     return Settings()
+
+
+def add_actor_option(parser: argparse.ArgumentParser, what: str = "qui agit") -> None:
+    """CHA-2: ``--par PERSONNE``, the person doing an administrative act."""
+    parser.add_argument(
+        "--par",
+        dest="by",
+        metavar="PERSONNE",
+        help=f"{what} : identifiant (ou ses 8 premiers caractères) ou adresse d'un membre ; "
+        f"défaut : ${ENV_ACTOR}, sinon « acteur » de la section [animation] du profil",
+    )
+
+
+def actor(args: argparse.Namespace) -> str:
+    """CHA-2: who does the act: ``--par``, else ``$RSGM_ACTEUR``, else the profile's
+    ``[animation] acteur``; nobody named is an error (exit 2) saying how to name oneself."""
+    given = getattr(args, "by", None) or os.environ.get(ENV_ACTOR, "").strip()
+    if not given:
+        given = profile_actor(load_settings(args).source) or ""
+    if not given:
+        raise ValidationError(
+            "cette commande d'administration nomme qui la fait (CHA-2) : ajoutez « --par "
+            f"PERSONNE » (identifiant ou adresse d'un membre), ou définissez ${ENV_ACTOR}, ou "
+            "la clé « acteur » de la section [animation] du profil rsgm.toml",
+            rule="CHA-2",
+        )
+    return given
 
 
 def add_group(commands: Any, name: str, help: str) -> Any:

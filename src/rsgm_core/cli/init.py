@@ -130,7 +130,7 @@ def _profile_text(args: argparse.Namespace, departements: tuple[str, ...], datab
             )
         return new_profile(
             short_name=args.cdg, name=args.nom, departements=departements, database=database,
-            today=today,
+            today=today, actor=args.administrateur,
         )  # fmt: skip
     example = example_profile(args.profil).read_text(encoding="utf-8")
     header = (
@@ -158,7 +158,11 @@ def _profile_text(args: argparse.Namespace, departements: tuple[str, ...], datab
         "\n[base]\n# La base de données : un fichier SQLite (relatif à ce fichier) ou une URL.\n"
         f"url = {_quoted(database)}\n"
     )
-    return header + example.rstrip("\n") + "\n" + base
+    animation = (
+        "\n[animation]\n# Qui agit sans --par ni $RSGM_ACTEUR (CHA-2) : un membre, par son adresse.\n"
+        f"acteur = {_quoted(args.administrateur)}\n"
+    )
+    return header + example.rstrip("\n") + "\n" + animation + base
 
 
 def new_profile(
@@ -168,6 +172,7 @@ def new_profile(
     departements: tuple[str, ...],
     database: str,
     today: dt.date,
+    actor: str = "",
 ) -> str:
     """A new CDG's commented profile: what ``rsgm init`` knows written, every other key commented
     with its choices, so that the file loads as written."""
@@ -179,6 +184,7 @@ def new_profile(
         departements=", ".join(_quoted(code) for code in departements),
         par_departement="true" if len(departements) > 1 else "false",
         base=_quoted(database),
+        acteur=_quoted(actor),
     )
 
 

@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from rsgm_core.app import App
-from rsgm_core.cli.common import add_action, add_group, open_app, print_table
+from rsgm_core.cli.common import (
+    actor,
+    add_action,
+    add_actor_option,
+    add_group,
+    open_app,
+    print_table,
+)
 from rsgm_core.domain.directory import DirectoryEntry, Viewer, ViewerRole, format_phone
 from rsgm_core.domain.members import DepartureReason, Lifecycle, Member, NewPosition
 from rsgm_core.errors import NotFoundError, ValidationError
@@ -71,10 +78,12 @@ def register(commands: Any) -> None:
     )
     export.add_argument("member", metavar="MEMBRE")
     export.add_argument("--output", "-o", type=Path, metavar="FICHIER")
+    add_actor_option(export, "l'administrateur du CDG qui exporte")
 
     erase = add_action(actions, "erase", "anonymiser une personne (droit à l'effacement)", _erase)
     erase.add_argument("member", metavar="MEMBRE")
     erase.add_argument("--oui", action="store_true", required=True, help="confirmer")
+    add_actor_option(erase, "l'administrateur du CDG qui efface")
 
     dir_actions = add_group(commands, "directory", "annuaire partagé")
     search = add_action(
@@ -280,7 +289,8 @@ def _depart(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         member = find_member(app, args.member)
-        text = json.dumps(app.rgpd.export_personal_data(member.id), ensure_ascii=False, indent=2)
+        held = app.rgpd.export_personal_data(member.id, by=actor(args))
+        text = json.dumps(held, ensure_ascii=False, indent=2)
     if args.output:
         args.output.write_text(text + "\n", encoding="utf-8")
         print(f"données de {member.full_name} exportées dans {args.output}")
@@ -292,7 +302,7 @@ def _export(args: argparse.Namespace) -> int:
 def _erase(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         member = find_member(app, args.member)
-        app.rgpd.erase(member.id)
+        app.rgpd.erase(member.id, by=actor(args))
     print(
         f"{member.id[:8]} anonymisé(e) : nom, e-mail, téléphone, photo, fiches et consentements effacés"
     )

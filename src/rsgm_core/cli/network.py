@@ -6,7 +6,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from rsgm_core.cli.common import add_action, add_group, open_app, print_table
+from rsgm_core.cli.common import (
+    actor,
+    add_action,
+    add_actor_option,
+    add_group,
+    open_app,
+    print_table,
+)
 from rsgm_core.domain.governance import CommitteeKind
 from rsgm_core.domain.partners import PartnerCategory
 from rsgm_core.errors import ValidationError
@@ -39,6 +46,7 @@ def register(commands: Any) -> None:
         help="département du réseau, quand le CDG en tient un par département (TER-7)",
     )
     create.add_argument("--epci", metavar="SIREN", help="réseau communautaire de cet EPCI")
+    add_actor_option(create, "l'animateur ou l'administrateur du CDG qui crée le réseau")
     create.add_argument(
         "--chef-de-projet",
         dest="project_lead",
@@ -69,16 +77,17 @@ def register(commands: Any) -> None:
 
 
 def _create(args: argparse.Namespace) -> int:
+    by = actor(args)
     with open_app(args) as app:
         if args.epci:
-            network = app.network.create_community_network(args.epci, name=args.name)
+            network = app.network.create_community_network(args.epci, by=by, name=args.name)
         else:
             if not args.name:
                 raise ValidationError(
                     "nom du réseau départemental manquant (rsgm network create NOM)", rule="NET-1"
                 )
             network = app.network.create_departmental_network(
-                args.name, project_lead=args.project_lead, departement=args.departement
+                args.name, by=by, project_lead=args.project_lead, departement=args.departement
             )
     where = f", département {network.departement}" if network.departement else ""
     kind = "communautaire" if network.epci else "départemental"

@@ -7,7 +7,14 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Literal
 
-from rsgm_core.cli.common import add_action, add_group, open_app, print_table
+from rsgm_core.cli.common import (
+    actor,
+    add_action,
+    add_actor_option,
+    add_group,
+    open_app,
+    print_table,
+)
 from rsgm_core.domain.conventions import Convention, Party
 from rsgm_core.domain.tariffs import CatalogueColumn, ServiceKind, TariffGrid
 from rsgm_core.errors import ValidationError
@@ -47,6 +54,7 @@ def register(commands: Any) -> None:
         "--year", type=int, metavar="ANNÉE", help="exercice (défaut : celui de la date)"
     )
     _date_option(join, "date d'adhésion (défaut : aujourd'hui)")
+    add_actor_option(join, "l'animateur ou l'administrateur du CDG qui enregistre")
     listing = add_action(actions, "list", "lister les adhésions d'un exercice", _list_memberships)
     listing.add_argument(
         "--year", type=int, metavar="ANNÉE", help="exercice (défaut : l'année en cours)"
@@ -56,6 +64,7 @@ def register(commands: Any) -> None:
     sign = add_action(actions, "sign", "enregistrer une convention signée", _sign)
     sign.add_argument("commune", metavar="CODE_INSEE")
     _date_option(sign, "date de signature", required=True)
+    add_actor_option(sign, "l'animateur ou l'administrateur du CDG qui enregistre")
     sign.add_argument("--reference", default="", metavar="RÉF", help="référence de la convention")
     sign.add_argument("--siret", metavar="SIRET", help="SIRET de la commune (14 chiffres)")
     sign.add_argument(
@@ -76,7 +85,10 @@ def register(commands: Any) -> None:
     notice = add_action(actions, "notice", "dénoncer la convention en vigueur", _notice)
     notice.add_argument("commune", metavar="CODE_INSEE")
     _date_option(notice, "date du préavis", required=True)
-    notice.add_argument("--by", choices=[p.value for p in Party], default=Party.COLLECTIVITY.value)
+    notice.add_argument(
+        "--by", dest="party", choices=[p.value for p in Party], default=Party.COLLECTIVITY.value
+    )
+    add_actor_option(notice, "l'animateur ou l'administrateur du CDG qui enregistre")
     due = add_action(actions, "due", "préavis, reconductions et fins à venir", _due)
     due.add_argument("--days", type=int, default=90, metavar="JOURS", help="horizon (défaut : 90)")
     _date_option(due, "à partir de cette date (défaut : aujourd'hui)")
@@ -85,6 +97,7 @@ def register(commands: Any) -> None:
     add = add_action(actions, "add", "enregistrer une intervention", _add)
     add.add_argument("commune", metavar="CODE_INSEE")
     _date_option(add, "date de l'intervention", required=True)
+    add_actor_option(add, "l'animateur ou l'administrateur du CDG qui enregistre")
     add.add_argument("--kind", choices=BILLABLE, required=True, help="prestation")
     add.add_argument("--minutes", type=int, required=True, metavar="N", help="durée en minutes")
     add.add_argument("--on-site", action="store_true", help="intervention sur place")
@@ -112,12 +125,14 @@ def register(commands: Any) -> None:
     trainee.add_argument("person", metavar="NOM")
     trainee.add_argument("--start", required=True, metavar="DATE", help="date de prise de poste")
     trainee.add_argument("--programme", default="", metavar="FORMATION")
+    add_actor_option(trainee, "l'animateur ou l'administrateur du CDG qui enregistre")
     bill = add_action(actions, "bill", "les factures d'un exercice", _bill)
     bill.add_argument(
         "--year", type=int, metavar="ANNÉE", help="exercice (défaut : l'année en cours)"
     )
     bill.add_argument("--csv", type=Path, metavar="FICHIER", help="écrire les lignes en CSV")
     bill.add_argument("--json", type=Path, metavar="FICHIER", help="écrire les lignes en JSON")
+    add_actor_option(bill, "l'animateur ou l'administrateur du CDG qui facture")
 
 
 def _show(args: argparse.Namespace) -> int:
@@ -172,7 +187,9 @@ def _how_paid(kind: ServiceKind, included: bool, hourly: bool) -> str:
 def _join(args: argparse.Namespace) -> int:
     joined_on = _day(args.date) if args.date else None
     with open_app(args) as app:
-        membership = app.memberships.join(args.commune, year=args.year, on=joined_on)
+        membership = app.memberships.join(
+            args.commune, by=actor(args), year=args.year, on=joined_on
+        )
         quote = app.memberships.quote(args.commune, year=membership.year)
     note = f" ; {quote.used.note}" if quote.used and quote.used.note else ""  # TER-2
     print(
@@ -229,7 +246,8 @@ def _sign(args: argparse.Namespace) -> int:
     voted_on = _day(args.deliberation_date) if args.deliberation_date else None
     with open_app(args) as app:
         convention = app.memberships.sign_convention(
-            args.commune, on=_day(args.date), reference=args.reference, siret=args.siret,
+            args.commune, by=actor(args), on=_day(args.date), reference=args.reference,
+            siret=args.siret,
             sgc=args.sgc, deliberation_on=voted_on, deliberation_number=args.deliberation_number,
         )  # fmt: skip
     print(f"{args.commune} : {_describe(convention)}")
@@ -289,7 +307,9 @@ def _status(args: argparse.Namespace) -> int:
 
 def _notice(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        convention = app.memberships.give_notice(args.commune, on=_day(args.date), party=args.by)
+        convention = app.memberships.give_notice(
+            args.commune, by=actor(args), on=_day(args.date), party=args.party
+        )
     print(f"{args.commune} : convention dénoncée, dernier jour le {format_date(convention.last_day)} "
           "(sans indemnité)")  # fmt: skip
     return 0
@@ -309,7 +329,10 @@ def _due(args: argparse.Namespace) -> int:
 def _trainee(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         trainee = app.billing.add_trainee(
-            args.person, first_job_start=_day(args.start), programme=args.programme
+            args.person,
+            by=actor(args),
+            first_job_start=_day(args.start),
+            programme=args.programme,
         )
     print(f"stagiaire {trainee.person} enregistré : {trainee.id}")
     return 0
@@ -318,7 +341,8 @@ def _trainee(args: argparse.Namespace) -> int:
 def _add(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         intervention = app.billing.add_intervention(
-            args.commune, args.kind, args.minutes, on=_day(args.date), on_site=args.on_site,
+            args.commune, args.kind, args.minutes, by=actor(args), on=_day(args.date),
+            on_site=args.on_site,
             trainee=args.trainee, description=args.description, ref=args.ref,
             requested_by=args.requested_by,
             requested_on=_day(args.requested_on) if args.requested_on else None,
@@ -336,13 +360,14 @@ def _add(args: argparse.Namespace) -> int:
 def _bill(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         year = args.year or app.today().year
-        invoices = app.billing.bill(year=year)  # no grid configured: TAR-2
+        by = actor(args)
+        invoices = app.billing.bill(year=year, by=by)  # no grid configured: TAR-2
         issuer = app.billing.issuer()  # TAR-8: no invoice document without the CDG's identity
         names = _names(app, [i.insee for i in invoices])
         exports: dict[Literal["csv", "json"], Path | None] = {"csv": args.csv, "json": args.json}
         for format, path in exports.items():
             if path is not None:
-                data = app.billing.export_invoice_lines(year=year, format=format)
+                data = app.billing.export_invoice_lines(year=year, by=by, format=format)
                 if isinstance(data, bytes):
                     path.write_bytes(data)
                 else:

@@ -8,7 +8,14 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from rsgm_core.cli.common import add_action, add_group, open_app, print_table
+from rsgm_core.cli.common import (
+    actor,
+    add_action,
+    add_actor_option,
+    add_group,
+    open_app,
+    print_table,
+)
 from rsgm_core.domain.advice import Channel
 from rsgm_core.domain.indicators import Period
 from rsgm_core.domain.toolbox import ResourceKind
@@ -39,13 +46,13 @@ def register(commands: Any) -> None:
     )
     publish = add_action(actions, "publish", "publier une ressource (animateurs)", _publish)
     publish.add_argument("resource", metavar="RESSOURCE")
-    publish.add_argument("--par", required=True, dest="by")
+    add_actor_option(publish, "l'animateur (agent du CDG) qui publie")
     publish.add_argument(
         "--revue", required=True, type=_date, dest="review_on", metavar="AAAA-MM-JJ"
     )
     archive = add_action(actions, "archive", "archiver une ressource", _archive)
     archive.add_argument("resource", metavar="RESSOURCE")
-    archive.add_argument("--par", required=True, dest="by")
+    add_actor_option(archive, "l'animateur (agent du CDG) qui archive")
     search = add_action(actions, "search", "rechercher (classement par pertinence)", _search)
     search.add_argument("words", nargs="*", metavar="MOT")
     search.add_argument("--type", choices=[k.value for k in ResourceKind], dest="kind")
@@ -101,7 +108,7 @@ def _add(args: argparse.Namespace) -> int:
 
 def _publish(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        resource = app.toolbox.publish(args.resource, by=args.by, review_on=args.review_on)
+        resource = app.toolbox.publish(args.resource, by=actor(args), review_on=args.review_on)
     print(
         f"« {resource.title} » publiée, version {resource.version}, revue le {resource.review_on}"
     )
@@ -110,7 +117,7 @@ def _publish(args: argparse.Namespace) -> int:
 
 def _archive(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        resource = app.toolbox.archive(args.resource, by=args.by)
+        resource = app.toolbox.archive(args.resource, by=actor(args))
     print(f"« {resource.title} » archivée")
     return 0
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 import rsgm_core
-from rsgm_core.demo.access import access_demo
+from rsgm_core.demo.access import ADMIN_EMAIL, access_demo, name_first_administrator
 from rsgm_core.demo.events import events_demo
 from rsgm_core.demo.network import network_demo
 from rsgm_core.demo.report import report_demo
@@ -103,6 +103,7 @@ def _demo(args: argparse.Namespace) -> int:
             f"2. {len(members)} agents enregistrés, {len(sent)} messages de bienvenue envoyés "
             f"(lisibles dans {mails})"
         )
+        name_first_administrator(app)  # CHA-2: at set-up; the demo then acts as her
         print("3. recensement par EPCI :\n")
         print_census_report(app.census.report(), "epci")
         _pack(app)
@@ -119,13 +120,14 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _pack(app: App) -> None:
     """Memberships, conventions and interventions of 2025, then that year's invoices (TAR-1..8)."""
+    by = ADMIN_EMAIL  # CHA-2: the demo acts as the CDG's administrator
     for commune, joined_on in MEMBERSHIPS:
-        app.memberships.join(commune, year=2025, on=joined_on)
+        app.memberships.join(commune, by=by, year=2025, on=joined_on)
     for commune, signed_on, reference in CONVENTIONS:
-        app.memberships.sign_convention(commune, on=signed_on, reference=reference)
+        app.memberships.sign_convention(commune, by=by, on=signed_on, reference=reference)
     for commune, on, kind, minutes, description in INTERVENTIONS:
-        app.billing.add_intervention(commune, kind, minutes, on=on, description=description)
-    invoices = app.billing.bill(year=2025)
+        app.billing.add_intervention(commune, kind, minutes, by=by, on=on, description=description)
+    invoices = app.billing.bill(year=2025, by=by)
     with app.storage.unit_of_work(read_only=True) as uow:
         names = {c.code: c.name for c in uow.communes.list({"code": [i.insee for i in invoices]})}
     print(

@@ -25,11 +25,25 @@ SIGNED = (
 )
 
 
+#: CHA-2: the CDG's first administrator, named when the demo sets up the CDG's data.
+ADMIN_EMAIL = "anne.chevalier@cdg79.example.org"
+
+
+def name_first_administrator(app: App) -> str:
+    """CHA-2: the first administrator, named at set-up (no ``by``); her id. The demo acts as
+    her for every administrative act."""
+    admin = app.members.add("Anne", "Chevalier", email=ADMIN_EMAIL)
+    app.access.add_staff(admin.id, administrator=True, on=date(2025, 1, 6))
+    return admin.id
+
+
 def access_demo(app: App, members: dict[str, str]) -> None:
     """Charter, signatures, invitations, a refusal with its rules, a revocation, two exports."""
     admin = members["Anne Chevalier"]  # named administrator when the data was set up
-    version = app.charters.publish(*CHARTER, on=date(2025, 1, 6))
-    space = app.access.create_departmental_space("Espace départemental des SGM des Deux-Sèvres")
+    version = app.charters.publish(*CHARTER, by=admin, on=date(2025, 1, 6))
+    space = app.access.create_departmental_space(
+        "Espace départemental des SGM des Deux-Sèvres", by=admin
+    )
     halls = {h.commune: h for h in _town_halls(app)}
     for commune, contact, mayor, sgm in SIGNED:
         app.charters.sign(commune, mayor, Capacity.MAYOR)  # for the mandate (CHA-1)
@@ -48,7 +62,7 @@ def access_demo(app: App, members: dict[str, str]) -> None:
     print("   Sophie Petit ne peut pas encore être invitée :")
     for refusal in refused.refusals:
         print(f"   - [{refusal.rule}] {refusal.message}")
-    first = app.platform.export_accounts("interstis", format="csv")
+    first = app.platform.export_accounts("interstis", by=admin, format="csv")
     print(f"\n   export Interstis complet ({len(first.text.splitlines()) - 1} lignes) :\n")
     print(first.text.lstrip("\ufeff"))
     revoked = app.access.revoke(
@@ -59,7 +73,7 @@ def access_demo(app: App, members: dict[str, str]) -> None:
         "(« rsgm members depart »), tous ses accès le seraient et la mairie prévenue (CHA-7). "
         "Export différentiel :\n"
     )
-    delta = app.platform.export_accounts("interstis", since_last=True, format="csv")
+    delta = app.platform.export_accounts("interstis", by=admin, since_last=True, format="csv")
     print(delta.text.lstrip("\ufeff"))
     app.access.suspend(members["Claire Martin"], by=admin)
     app.access.reinvite(members["Claire Martin"], by=admin)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from rsgm_core.demo.access import ADMIN_EMAIL
 from rsgm_core.domain.governance import Charter, Objective, ObjectiveKind, Seat, SeatKind
 from rsgm_core.render.text import print_table
 
@@ -48,8 +49,11 @@ def network_demo(app: App, members: dict[str, str]) -> None:
     claire, nadia = members["Claire Martin"], members["Nadia Girard"]
     app.directory.update_contact(claire, phone="05 49 27 00 11")
     app.directory.set_expertises(claire, ["état civil", "funéraire"])
+    # CHA-2: the first administrator, named when the CDG's data was set up, acts throughout
+    admin = app.members.get_by_email(ADMIN_EMAIL)
+    by = admin.id
     network = app.network.create_departmental_network(
-        "Réseau des SGM des Deux-Sèvres", project_lead="Anne Chevalier (CDG 79)"
+        "Réseau des SGM des Deux-Sèvres", by=by, project_lead="Anne Chevalier (CDG 79)"
     )
     app.network.set_charter(
         network.id,
@@ -70,18 +74,16 @@ def network_demo(app: App, members: dict[str, str]) -> None:
                 ObjectiveKind.OPERATIONAL, "une matinale par trimestre", ["taux_participation"]
             ),
         ],
+        by=by,
     )
-    # CHA-2: the first administrator is named when the CDG's data is set up; only she names staff
-    admin = app.members.add("Anne", "Chevalier", email="anne.chevalier@cdg79.example.org")
-    app.access.add_staff(admin.id, administrator=True, on=date(2025, 1, 6))
-    members["Anne Chevalier"] = admin.id
+    members["Anne Chevalier"] = admin.id  # only she names staff (CHA-2)
     # MEM-6: the animation rests on CDG staff; Claire, a member, co-animates (counted apart)
     lead = app.members.add("Julien", "Bonnet", email="julien.bonnet@cdg79.example.org")
     app.access.add_staff(lead.id, on=date(2025, 1, 6), by=admin.id)
     members["Julien Bonnet"] = lead.id
-    app.network.assign(network.id, lead.id, "animateur", on=date(2025, 1, 20))
-    app.network.assign(network.id, claire, "co-animateur", on=date(2025, 1, 20))
-    app.network.assign(network.id, nadia, "tuteur", on=date(2025, 1, 20))
+    app.network.assign(network.id, lead.id, "animateur", by=by, on=date(2025, 1, 20))
+    app.network.assign(network.id, claire, "co-animateur", by=by, on=date(2025, 1, 20))
+    app.network.assign(network.id, nadia, "tuteur", by=by, on=date(2025, 1, 20))
     app.members.announce_departure(nadia, on=app.today() + timedelta(days=60))
     matinale = app.today() - timedelta(days=30)
     for name, member_id in members.items():
@@ -93,10 +95,11 @@ def network_demo(app: App, members: dict[str, str]) -> None:
     app.network.record_attendance(
         members["Paul Moreau"], "journée", on=journee, registered=False, attended=False
     )
-    community = app.network.create_community_network("200069755")
+    community = app.network.create_community_network("200069755", by=by)
     app.network.set_committee(
         "suivi",
         [Seat(SeatKind.SGM, claire, "200069755")],
+        by=by,
         on=date(2024, 1, 15),
     )
     print(

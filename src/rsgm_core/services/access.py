@@ -31,18 +31,20 @@ from rsgm_core.domain.access_records import (
     Suspension,
     check_agreement_space,
 )
+from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.charters import SpaceKind
+from rsgm_core.errors import PermissionDeniedError, RuleViolation
 from rsgm_core.services import access_requests as _requests
 from rsgm_core.services.access_facts import (
     _decide_for,
     _find_member,
     _of_member_in_space,
-    _require_admin,
     _require_referent,
     parse_enum,
 )
 from rsgm_core.services.access_requests import DEPARTMENTAL_ID, LOST_CREDENTIALS, _grant_in
 from rsgm_core.services.access_revocation import _revoke_for_position
+from rsgm_core.services.authorization import authorize
 from rsgm_core.services.charters import CharterService
 from rsgm_core.services.members import new_id
 from rsgm_core.services.moderation import ModerationService
@@ -58,6 +60,14 @@ if TYPE_CHECKING:
     from rsgm_core.services.deps import Deps
 
 
+#: CHA-2, CHA-3, CHA-4: the operation each party's agreement is.
+_AGREEMENT = {
+    AgreementParty.ADMINISTRATOR: Operation.ADMINISTRATOR_AGREEMENT,
+    AgreementParty.REFERENT: Operation.REFERENT_AGREEMENT,
+    AgreementParty.COMMUNE_REQUEST: Operation.COMMUNE_REQUEST,
+}
+
+
 class AccessService:
     """``app.access``: who is CDG staff, the spaces, agreements, invitations and revocations,
     and why a person may not have a role in a space."""
@@ -68,13 +78,15 @@ class AccessService:
     # Spaces (CHA-3, CHA-5) and CDG staff (CHA-2)
 
     def create_departmental_space(
-        self, name: str | None = None, *, departement: str | None = None
+        self, name: str | None = None, *, by: str, departement: str | None = None
     ) -> Space:
         """CHA-3: the departmental space of the platform, for the SGM of communes under 3,500
         inhabitants: one (id ``departemental``), or with the ``per_departement`` policy one per
         department of the CDG's territory (``departement`` required, id ``departemental-78``);
-        a second one for the same department is refused (TER-7)."""
+        a second one for the same department is refused (TER-7). ``by``: an administrator
+        (CHA-2)."""
         with self.deps.transaction() as uow:
+            authorize(uow, by, Operation.MANAGE_SPACES, on=self.deps.today())
             where = _requests.check_departmental(self.deps, uow, departement)
             label = name or "Espace départemental" + (f" ({where})" if where else "")
             space = Space(
@@ -88,17 +100,20 @@ class AccessService:
         with self.deps.read() as uow:
             return _requests._departmental_space_for(self.deps, uow, uow.communes.get(commune))
 
-    def create_community_space(self, epci: str, name: str | None = None) -> Space:
+    def create_community_space(self, epci: str, name: str | None = None, *, by: str) -> Space:
         """CHA-3: the platform space of one EPCI (id ``epci-<siren>``); not to be confused with
-        the community network of ``app.network``."""
+        the community network of ``app.network``. ``by``: an administrator (CHA-2)."""
         with self.deps.transaction() as uow:
+            authorize(uow, by, Operation.MANAGE_SPACES, on=self.deps.today())
             found = uow.epcis.get(epci)
             label = name or f"Espace communautaire {found.name}"
             return uow.spaces.add(Space(f"epci-{epci}", SpaceKind.COMMUNITY, label, epci=epci))
 
-    def set_read_only(self, space_id: str, read_only: bool) -> Space:
-        """CHA-5: the read-only phase (members are visitors) before contributions open."""
+    def set_read_only(self, space_id: str, read_only: bool, *, by: str) -> Space:
+        """CHA-5: the read-only phase (members are visitors) before contributions open; ``by``:
+        an administrator (CHA-2)."""
         with self.deps.transaction() as uow:
+            authorize(uow, by, Operation.MANAGE_SPACES, on=self.deps.today())
             space = uow.spaces.get(space_id)
             return uow.spaces.update(attrs.evolve(space, read_only=read_only))
 
@@ -118,11 +133,15 @@ class AccessService:
     ) -> CdgStaff:
         """CHA-2: record a member as CDG staff (since ``on``); only they can be administrators.
         Recording them again changes ``administrator``. The first administrator is named when the
-        CDG's data is set up (no ``by``); after that, only an administrator ``by`` names staff."""
+        CDG's data is set up (no ``by``); after that, only an administrator ``by`` names staff.
+        A departed or erased person is named nothing (CHA-2)."""
+        day = self.deps.on(on)
         with self.deps.transaction() as uow:
             found = _find_member(uow, member_id, rule="CHA-2")
-            named_by = _requests.check_naming(uow, found, administrator=administrator, by=by)
-            staff = CdgStaff(found.id, administrator, self.deps.on(on), named_by)
+            named_by = _requests.check_naming(
+                uow, found, administrator=administrator, by=by, on=self.deps.today()
+            )
+            staff = CdgStaff(found.id, administrator, day, named_by)
             if uow.cdg_staff.find(found.id) is None:
                 return uow.cdg_staff.add(staff)
             return uow.cdg_staff.update(staff)
@@ -175,8 +194,8 @@ class AccessService:
         day = self.deps.on(on)
         wanted = parse_enum(Role, role, "rôle", "CHA-5")
         with self.deps.transaction() as uow:
+            admin = authorize(uow, by, Operation.GRANT_ACCESS, on=self.deps.today())
             person = _find_member(uow, member_id, rule="CHA-2")
-            admin = _find_member(uow, by, rule="CHA-2")
             space = uow.spaces.get(space_id)
             return _grant_in(
                 self.deps, uow, person, space, wanted, day, admin=admin, commune=commune
@@ -195,8 +214,8 @@ class AccessService:
         """Withdraw the member's access to one space, or to all; returns the grants revoked."""
         day = self.deps.on(on)
         with self.deps.transaction() as uow:
+            authorize(uow, by, Operation.REVOKE_ACCESS, on=self.deps.today())
             person = _find_member(uow, member_id, rule="CHA-7")
-            _require_admin(uow, _find_member(uow, by, rule="CHA-2"), rule="CHA-2")
             held = uow.grants.list({"member_id": person.id})
             if space_id is not None:
                 uow.spaces.get(space_id)
@@ -218,11 +237,13 @@ class AccessService:
             found = uow.grants.list(_of_member_in_space(uow, member_id, space_id, rule="CHA-2"))
         return [g for g in found if g.active or not active]
 
-    def end_position(self, position_id: str, *, on: dt.date | None = None) -> list[Grant]:
+    def end_position(self, position_id: str, *, by: str, on: dt.date | None = None) -> list[Grant]:
         """CHA-7: a position ends; the access given through that commune is revoked (all access
-        when no position is left) and the employer is told, in the same transaction."""
+        when no position is left) and the employer is told, in the same transaction. ``by``: an
+        administrator (CHA-2)."""
         day = self.deps.on(on)
         with self.deps.transaction() as uow:
+            authorize(uow, by, Operation.REVOKE_ACCESS, on=self.deps.today())
             position = uow.positions.update(close_position(uow.positions.get(position_id), on=day))
             return _revoke_for_position(self.deps, uow, position, on=day)
 
@@ -316,13 +337,19 @@ class AccessService:
         day = self.deps.on(on)
         with self.deps.transaction() as uow:
             person = _find_member(uow, member_id, rule="CHA-4")
-            giver = _find_member(uow, by, rule="CHA-4")
             space = uow.spaces.get(space_id)
-            if who is AgreementParty.ADMINISTRATOR:
-                _require_admin(uow, giver, rule="CHA-4")
             check_agreement_space(who, space)
             if who is AgreementParty.REFERENT and space.epci is not None:
-                _require_referent(uow, giver, space.epci, day)
+                try:  # CHA-4: this EPCI's referent on the day of the agreement, named
+                    _require_referent(uow, _find_member(uow, by, rule="CHA-4"), space.epci, day)
+                except PermissionDeniedError:
+                    raise
+                except RuleViolation as exc:  # needs storage: the EPCI's referents that day
+                    raise PermissionDeniedError(
+                        exc.message, rule="CHA-4", value=exc.value
+                    ) from None
+            referent = who is AgreementParty.REFERENT  # that day's role; others: today's
+            giver = authorize(uow, by, _AGREEMENT[who], on=day if referent else self.deps.today())
             agreement = Agreement(new_id(), person.id, space.id, who, giver.id, day)
             return uow.agreements.add(agreement)
 
@@ -338,7 +365,7 @@ class AccessService:
 
         @deprecated("use app.charters.publish()")
         def publish_charter(
-            self, title: str, text: str, *, on: dt.date | None = None
+            self, title: str, text: str, *, by: str, on: dt.date | None = None
         ) -> CharterVersion: ...
         @deprecated("use app.charters.list_versions()")
         def charters(self) -> list[CharterVersion]: ...
@@ -356,9 +383,9 @@ class AccessService:
         @deprecated("use app.charters.status()")
         def charter_status(self, commune: str, *, on: dt.date | None = None) -> CharterStatus: ...
         @deprecated("use app.access.create_departmental_space()")
-        def create_departmental(self, name: str = "Espace départemental") -> Space: ...
+        def create_departmental(self, name: str = "Espace départemental", *, by: str) -> Space: ...
         @deprecated("use app.access.create_community_space()")
-        def create_community(self, epci: str, name: str | None = None) -> Space: ...
+        def create_community(self, epci: str, name: str | None = None, *, by: str) -> Space: ...
         @deprecated("use app.access.list_spaces()")
         def spaces(self) -> list[Space]: ...
         @deprecated("use app.access.list_grants(member_id=…)")
@@ -398,7 +425,7 @@ class AccessService:
         def notices(self, *, sendable: bool | None = None) -> list[EmployerNotice]: ...
         @deprecated("use app.platform.export_accounts()")
         def export(
-            self, platform: str, *, since_last: bool = False, format: str = "csv"
+            self, platform: str, *, by: str, since_last: bool = False, format: str = "csv"
         ) -> ExportResult: ...
 
 

@@ -20,12 +20,14 @@ from rsgm_core.domain.access_records import (
     check_requested_role,
     check_requests_allowed,
 )
+from rsgm_core.domain.authorization import Operation, check_can_hold_roles
 from rsgm_core.domain.charters import current_version
 from rsgm_core.domain.members import Function, Lifecycle
 from rsgm_core.domain.profile import outside_territory
 from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
 from rsgm_core.render.formatting import format_date
-from rsgm_core.services.access_facts import _decide_for, _find_member, _require_admin
+from rsgm_core.services.access_facts import _decide_for, _find_member
+from rsgm_core.services.authorization import authorize
 from rsgm_core.services.members import _add_member, _add_position, new_id
 from rsgm_core.services.outbox import queue_message
 
@@ -203,7 +205,7 @@ def _pending(uow: UnitOfWork, request_id: str) -> AccessRequest:
 def accept_request(deps: Deps, request_id: str, *, by: str, on: dt.date) -> Grant:
     """CHA-2: an administrator accepts a request: the grant, every rule checked."""
     with deps.transaction() as uow:
-        admin = _require_admin(uow, _find_member(uow, by, rule="CHA-2"), rule="CHA-2")
+        admin = authorize(uow, by, Operation.GRANT_ACCESS, on=deps.today())
         request = _pending(uow, request_id)
         person = uow.members.get(request.member_id)
         space = uow.spaces.get(request.space_id)
@@ -229,7 +231,7 @@ def refuse_request(
             "le refus d'une demande d'accès est motivé", rule="CHA-2", value=reason
         )
     with deps.transaction() as uow:
-        admin = _require_admin(uow, _find_member(uow, by, rule="CHA-2"), rule="CHA-2")
+        admin = authorize(uow, by, Operation.REVOKE_ACCESS, on=deps.today())
         request = _pending(uow, request_id)
         refused = uow.access_requests.update(
             attrs.evolve(request, status=RequestStatus.REFUSED, decided_by=admin.id,
@@ -249,7 +251,7 @@ def suspend(deps: Deps, member_id: str, *, by: str, reason: str, on: dt.date) ->
     why = check_reason(reason, "une suspension dit pourquoi")
     with deps.transaction() as uow:
         person = _find_member(uow, member_id, rule="CHA-10")
-        admin = _require_admin(uow, _find_member(uow, by, rule="CHA-10"), rule="CHA-10")
+        admin = authorize(uow, by, Operation.REVOKE_ACCESS, on=deps.today(), rule="CHA-10")
         revoked = revoke_all(
             uow.grants.list({"member_id": person.id}), person.id, on=on, reason=why
         )
@@ -271,7 +273,7 @@ def reinvite(deps: Deps, member_id: str, *, by: str, on: dt.date) -> list[Grant]
     rule checked afresh; the person gets a new invitation (new credentials)."""
     with deps.transaction() as uow:
         person = _find_member(uow, member_id, rule="CHA-10")
-        admin = _require_admin(uow, _find_member(uow, by, rule="CHA-10"), rule="CHA-10")
+        admin = authorize(uow, by, Operation.GRANT_ACCESS, on=deps.today(), rule="CHA-10")
         pending = [s for s in uow.suspensions.list({"member_id": person.id}) if s.pending]
         if not pending:
             raise RuleViolation(  # needs storage: the suspensions recorded
@@ -356,10 +358,12 @@ def list_suspensions(
 
 
 def check_naming(
-    uow: UnitOfWork, member: Member, *, administrator: bool, by: str | None
+    uow: UnitOfWork, member: Member, *, administrator: bool, by: str | None, on: dt.date
 ) -> str | None:
     """CHA-2: who names ``member`` CDG staff: nobody for the first administrator (named when the
-    CDG's data is set up), else an administrator ``by``; the id of the one who named them."""
+    CDG's data is set up), else an administrator ``by`` (:func:`authorize`); the id of the one
+    who named them. A person whose functions ended, or who was erased, is named nothing."""
+    check_can_hold_roles(member, on=on)
     admins = [s for s in uow.cdg_staff.list() if s.administrator]
     if by is None:
         if not admins and administrator:
@@ -371,4 +375,4 @@ def check_naming(
             rule="CHA-2",
             value=member.id,
         )
-    return _require_admin(uow, _find_member(uow, by, rule="CHA-2"), rule="CHA-2").id
+    return authorize(uow, by, Operation.NAME_STAFF, on=on).id

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, overload
 
 from rsgm_core.domain import billing
+from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.billing import (
     Intervention,
     InterventionRequest,
@@ -35,6 +36,7 @@ from rsgm_core.services._pack import (
     own_grids,
     served_commune,
 )
+from rsgm_core.services.authorization import authorize
 from rsgm_core.services.members import new_id
 
 if TYPE_CHECKING:
@@ -53,7 +55,9 @@ class BillingService:
 
     # Trainees and interventions (TAR-4, TAR-5, TAR-6)
 
-    def add_trainee(self, name: str, *, first_job_start: dt.date, programme: str = "") -> Trainee:
+    def add_trainee(
+        self, name: str, *, by: str, first_job_start: dt.date, programme: str = ""
+    ) -> Trainee:
         """Record a trainee of the CDG's programmes, whose accompaniment is partly included (TAR-6).
 
         ``name`` is the trainee's name as on the programme's roll (a trainee need not be a member).
@@ -65,6 +69,7 @@ class BillingService:
             id=new_id(),
         )
         with self.deps.transaction() as uow:
+            authorize(uow, by, Operation.BILLING, on=self.deps.today())
             uow.trainees.add(trainee)
         return trainee
 
@@ -79,6 +84,7 @@ class BillingService:
         kind: ServiceKind | str,
         minutes: int,
         *,
+        by: str,
         on: dt.date | None = None,
         on_site: bool = False,
         trainee: str | Trainee | None = None,
@@ -115,6 +121,7 @@ class BillingService:
                 value=siret or sgc,
             )
         with self.deps.transaction() as uow:
+            authorize(uow, by, Operation.BILLING, on=self.deps.today())
             return _add_intervention(
                 uow, self.deps, commune, kind, minutes, on=day, on_site=on_site,
                 trainee=trainee, description=description, ref=ref, request=request,
@@ -147,21 +154,31 @@ class BillingService:
         ``ConfigurationError`` naming ``[cdg]`` (TAR-8)."""
         return require_issuer(self.deps.settings.cdg)
 
-    def bill(self, *, year: int) -> list[Invoice]:
-        """The invoices of ``year``, one per commune, each with its ``Decimal`` total."""
+    def bill(self, *, year: int, by: str) -> list[Invoice]:
+        """The invoices of ``year``, one per commune, each with its ``Decimal`` total; ``by``:
+        CDG staff (CHA-2)."""
+        self._authorize(by)
         return billing.invoices_for_year(self.list_invoice_lines(year=year), year)
 
-    @overload
-    def export_invoice_lines(self, *, year: int, format: Literal["csv"] = "csv") -> bytes: ...
+    def _authorize(self, by: str) -> None:
+        with self.deps.read() as uow:
+            authorize(uow, by, Operation.BILLING, on=self.deps.today())
 
     @overload
-    def export_invoice_lines(self, *, year: int, format: Literal["json"]) -> str: ...
+    def export_invoice_lines(
+        self, *, year: int, by: str, format: Literal["csv"] = "csv"
+    ) -> bytes: ...
 
     @overload
-    def export_invoice_lines(self, *, year: int, format: Literal["csv", "json"]) -> bytes | str: ...
+    def export_invoice_lines(self, *, year: int, by: str, format: Literal["json"]) -> str: ...
+
+    @overload
+    def export_invoice_lines(
+        self, *, year: int, by: str, format: Literal["csv", "json"]
+    ) -> bytes | str: ...
 
     def export_invoice_lines(
-        self, *, year: int, format: Literal["csv", "json"] = "csv"
+        self, *, year: int, by: str, format: Literal["csv", "json"] = "csv"
     ) -> bytes | str:
         """The year's lines for the accounting software: CSV bytes (``;``, BOM) or JSON text,
         naming the issuing CDG and its SIRET (``[cdg]``, else a ``ConfigurationError``) and each
@@ -170,6 +187,7 @@ class BillingService:
             raise ValidationError(
                 f"format d'export inconnu : {format!r} (csv ou json)", value=format
             )
+        self._authorize(by)
         lines = self.list_invoice_lines(year=year)  # no grid configured: TAR-2 first
         issuer = self.issuer()
         if format == "csv":

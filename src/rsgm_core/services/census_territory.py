@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.census_listing import (
     CommuneEntry,
     CommuneSituation,
@@ -35,7 +36,7 @@ from rsgm_core.domain.territory import (
     validate_insee_code,
     validate_siren,
 )
-from rsgm_core.errors import NotFoundError, RuleViolation
+from rsgm_core.errors import NotFoundError
 from rsgm_core.records import COLLECTIONS
 from rsgm_core.services._pack import checked_date, checked_year
 
@@ -134,21 +135,14 @@ class CensusTerritory:
         or e-mail); ``on`` dates the act (today by default) and decides which conventions are
         in force. Refused, nothing written: a ``former`` that is current or already has a
         successor, a ``successor`` that is not current (TER-5) or is *hors ressort* (TER-7),
-        an actor who is not CDG staff."""
-        from rsgm_core.services.access_facts import find_member
+        an actor who is not CDG staff (CHA-2)."""
+        from rsgm_core.services.authorization import authorize
         from rsgm_core.services.census_conflicts import move_to_successors
 
         day = self.deps.today() if on is None else checked_date(on, "date de la réaffectation")
         old, new = validate_insee_code(former), validate_insee_code(successor)
         with self.deps.transaction() as uow:
-            actor = find_member(uow, by, rule="TER-5")
-            if uow.cdg_staff.find(actor.id) is None:
-                raise RuleViolation(  # needs storage: the CDG's staff
-                    f"{actor.first_name} {actor.last_name} ({actor.id}) n'est pas du personnel "
-                    "du CDG : un animateur du CDG réaffecte les rattachements d'une commune",
-                    rule="TER-5",
-                    value=by,
-                )
+            actor = authorize(uow, by, Operation.REASSIGN_COMMUNE, on=self.deps.today())
             before, after = _commune(uow, old), _commune(uow, new)
             check_reassignment(before, after, territory=_territory(self.deps, uow))
             imports = uow.census_imports.list()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.charters import (
     ELECTED_CAPACITIES,
     PERSONAL_CAPACITIES,
@@ -29,6 +30,7 @@ from rsgm_core.services.access_facts import (
     parse_enum,
 )
 from rsgm_core.services.access_revocation import _users
+from rsgm_core.services.authorization import authorize
 from rsgm_core.services.members import new_id
 from rsgm_core.services.outbox import queue_message
 from rsgm_core.services.populations import population_used
@@ -53,6 +55,7 @@ class CharterService:
         title: str,
         text: str,
         *,
+        by: str,
         change: CharterChange | str | None = None,
         on: dt.date | None = None,
     ) -> CharterVersion:
@@ -60,7 +63,8 @@ class CharterService:
         account is told. ``change`` says whether it asks everyone to sign again
         (``CharterChange.RESIGN``, a substantive change) or only informs (``INFORM``, a
         correction: the signatures already given stay valid); default: the CDG's policy
-        (``policies.charter_change``). Signatures of earlier versions stay on record."""
+        (``policies.charter_change``). Signatures of earlier versions stay on record. ``by``: a
+        CDG administrator (CHA-2)."""
         day = self.deps.on(on)
         kind = (
             self.deps.settings.policies.charter_change
@@ -68,6 +72,7 @@ class CharterService:
             else parse_enum(CharterChange, change, "nature de la nouvelle version", "CHA-8")
         )
         with self.deps.transaction() as uow:
+            authorize(uow, by, Operation.PUBLISH_CHARTER, on=self.deps.today())
             version = uow.charter_versions.add(
                 next_version(uow.charter_versions.list(), title, text, on=day, change=kind)
             )

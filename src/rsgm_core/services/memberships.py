@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.conventions import (
     Convention,
     Deadline,
@@ -43,6 +44,7 @@ from rsgm_core.services._pack import (
     own_grids,
     served_commune,
 )
+from rsgm_core.services.authorization import authorize
 from rsgm_core.services.members import new_id
 from rsgm_core.services.populations import population_used
 
@@ -130,13 +132,14 @@ class MembershipService:
             return _quote(uow, self.deps, commune, year)
 
     def join(
-        self, commune: str, *, year: int | None = None, on: dt.date | None = None
+        self, commune: str, *, by: str, year: int | None = None, on: dt.date | None = None
     ) -> Membership:
         """Record ``commune``'s membership for ``year`` (default: the year of ``on``, itself
         today by default): the full annual fee of its stratum, whatever the month (TAR-3)."""
         joined_on = self.deps.today() if on is None else checked_date(on, "date d'adhésion")
         year = joined_on.year if year is None else checked_year(year)
         with self.deps.transaction() as uow:
+            authorize(uow, by, Operation.MEMBERSHIP, on=self.deps.today())
             return _join(uow, self.deps, commune, year=year, on=joined_on)
 
     def list_memberships(
@@ -159,6 +162,7 @@ class MembershipService:
         self,
         commune: str,
         *,
+        by: str,
         on: dt.date | None = None,
         reference: str = "",
         siret: str | None = None,
@@ -185,6 +189,7 @@ class MembershipService:
                 value=deliberation_number,
             )
         with self.deps.transaction() as uow:
+            authorize(uow, by, Operation.MEMBERSHIP, on=self.deps.today())
             served_commune(
                 self.deps, active_commune(uow, commune), what="signer de convention avec le CDG"
             )
@@ -198,12 +203,18 @@ class MembershipService:
         return convention
 
     def give_notice(
-        self, commune: str, *, on: dt.date | None = None, party: Party | str = Party.COLLECTIVITY
+        self,
+        commune: str,
+        *,
+        by: str,
+        on: dt.date | None = None,
+        party: Party | str = Party.COLLECTIVITY,
     ) -> Convention:
         """Terminate the convention in force ``on`` (default today) at its renewal date, notice
         given by ``party``; no indemnity (TAR-4)."""
         day = self.deps.today() if on is None else checked_date(on, "date du préavis")
         with self.deps.transaction() as uow:
+            authorize(uow, by, Operation.MEMBERSHIP, on=self.deps.today())
             known_commune(uow, commune)
             ended = terminate(uow.conventions.list({"insee": commune}), commune, on=day, by=party)
             uow.conventions.update(ended)

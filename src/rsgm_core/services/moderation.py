@@ -17,10 +17,12 @@ from rsgm_core.domain.access_records import (
     NoticeKind,
     check_reason,
 )
+from rsgm_core.domain.authorization import Operation
 from rsgm_core.errors import NotFoundError
 from rsgm_core.render.formatting import format_date
-from rsgm_core.services.access_facts import _find_member, _require_admin, parse_enum
+from rsgm_core.services.access_facts import _find_member, parse_enum
 from rsgm_core.services.access_revocation import _employers, _notify_employer
+from rsgm_core.services.authorization import authorize
 from rsgm_core.services.members import new_id
 
 if TYPE_CHECKING:
@@ -48,8 +50,8 @@ class ModerationService:
         administrator then decides a sanction, or none."""
         why = check_reason(reason, "un signalement dit ce qui est reproché")
         with self.deps.transaction() as uow:
+            reporter = authorize(uow, by, Operation.REPORT_ABUSE, on=self.deps.today())
             person = _find_member(uow, member_id, rule="CHA-9")
-            reporter = _find_member(uow, by, rule="CHA-9")
             if space_id is not None:
                 uow.spaces.get(space_id)
             report = AbuseReport(new_id(), person.id, reporter.id, self.deps.on(on), why, space_id)
@@ -76,8 +78,8 @@ class ModerationService:
         what = parse_enum(SanctionKind, kind, "sanction", "CHA-9")
         why = check_reason(reason, "une sanction est motivée")
         with self.deps.transaction() as uow:
+            admin = authorize(uow, by, Operation.SANCTION, on=self.deps.today())
             person = _find_member(uow, member_id, rule="CHA-9")
-            admin = _require_admin(uow, _find_member(uow, by, rule="CHA-9"), rule="CHA-9")
             check_not_sanctioned(
                 uow.sanctions.list({"member_id": person.id}), what, member_name=person.full_name
             )
@@ -110,7 +112,7 @@ class ModerationService:
         day = self.deps.on(on)
         check_reason(reason, "la levée d'une sanction est motivée")
         with self.deps.transaction() as uow:
-            admin = _require_admin(uow, _find_member(uow, by, rule="CHA-9"), rule="CHA-9")
+            admin = authorize(uow, by, Operation.SANCTION, on=self.deps.today())
             found = uow.sanctions.find(sanction_id)
             if found is None:
                 raise NotFoundError(

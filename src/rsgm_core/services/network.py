@@ -11,6 +11,7 @@ import attrs
 
 from rsgm_core._compat import deprecated, deprecated_aliases, keyword_only, renamed_keywords
 from rsgm_core.domain.activation import Helper, rank_helpers
+from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.directory import fold
 from rsgm_core.domain.engagement import (
     DEFAULT_LAST_EVENTS,
@@ -44,6 +45,7 @@ from rsgm_core.domain.governance import (
 from rsgm_core.domain.members import Lifecycle
 from rsgm_core.domain.territory import Commune
 from rsgm_core.errors import ConflictError, NotFoundError, ValidationError
+from rsgm_core.services.authorization import authorize
 from rsgm_core.services.census import territory_of
 from rsgm_core.services.members import enum_of, new_id
 from rsgm_core.services.network_territory import (
@@ -88,12 +90,18 @@ class NetworkService:
     # Networks (NET-1)
 
     def create_departmental_network(
-        self, name: str, *, project_lead: str | None = None, departement: str | None = None
+        self,
+        name: str,
+        *,
+        by: str,
+        project_lead: str | None = None,
+        departement: str | None = None,
     ) -> Network:
         """NET-1: the CDG's departmental network, or, when its profile keeps one per department
         (``reseau_par_departement``, TER-7), that of ``departement``; a second one (in the same
         department) is refused. ``project_lead`` stands in for a missing community referent."""
         with self.deps.transaction() as uow:
+            authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
             kept = check_departmental(
                 uow.networks.list({"kind": NetworkKind.DEPARTMENTAL}),
                 departement,
@@ -107,11 +115,12 @@ class NetworkService:
             )  # fmt: skip
 
     def create_community_network(
-        self, epci: str, *, name: str | None = None, referent_id: str | None = None
+        self, epci: str, *, by: str, name: str | None = None, referent_id: str | None = None
     ) -> Network:
         """NET-1: the community network of an EPCI of the territory (one per EPCI), inside its
         department's departmental network (TER-7)."""
         with self.deps.transaction() as uow:
+            authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
             found = uow.epcis.find(epci)
             if found is None:
                 raise NotFoundError(f"EPCI inconnu : {epci!r}", value=epci)
@@ -168,10 +177,16 @@ class NetworkService:
             return network_lead(network, departmental_of(uow, network.departement))
 
     def set_charter(
-        self, network_id: str, charter: Charter, objectives: Iterable[Objective] = ()
+        self,
+        network_id: str,
+        charter: Charter,
+        objectives: Iterable[Objective] = (),
+        *,
+        by: str,
     ) -> Network:
         """NET-4: the charter of operation and the objectives, each tied to indicators."""
         with self.deps.transaction() as uow:
+            authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
             network = uow.networks.get(network_id)
             return uow.networks.update(
                 attrs.evolve(network, charter=charter, objectives=tuple(objectives))
@@ -186,6 +201,7 @@ class NetworkService:
         member_id: str,
         role: NetworkRole | str,
         *,
+        by: str,
         on: dt.date | None = None,
         theme: str | None = None,
     ) -> RoleAssignment:
@@ -193,6 +209,7 @@ class NetworkService:
         referent becomes the community network's referent (NET-1)."""
         wanted = enum_of(NetworkRole, role, "rôle")
         with self.deps.transaction() as uow:
+            authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
             network = uow.networks.get(network_id)
             require_active(uow.members.get(member_id))
             day = self.deps.on(on)
@@ -210,9 +227,10 @@ class NetworkService:
                 RoleAssignment(new_id(), network_id, member_id, wanted, day, theme=theme)
             )
 
-    def end_role(self, assignment_id: str, *, on: dt.date | None = None) -> RoleAssignment:
+    def end_role(self, assignment_id: str, *, by: str, on: dt.date | None = None) -> RoleAssignment:
         """MEM-6: the role ends on ``on`` (today)."""
         with self.deps.transaction() as uow:
+            authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
             assignment = uow.network_roles.get(assignment_id)
             return uow.network_roles.update(attrs.evolve(assignment, until=self.deps.on(on)))
 
@@ -302,6 +320,7 @@ class NetworkService:
         kind: CommitteeKind | str,
         seats: Iterable[Seat],
         *,
+        by: str,
         on: dt.date | None = None,
         departement: str | None = None,
     ) -> Committee:
@@ -310,6 +329,7 @@ class NetworkService:
         keeps them per department (TER-7), the follow-up committee of ``departement``."""
         wanted = enum_of(CommitteeKind, kind, "comité")
         with self.deps.transaction() as uow:
+            authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
             where = committee_departement(self.deps, uow, wanted, departement)
             old = uow.committees.find((wanted, where))
             committee = Committee(
@@ -326,6 +346,7 @@ class NetworkService:
         self,
         kind: CommitteeKind | str,
         *,
+        by: str,
         on: dt.date | None = None,
         departement: str | None = None,
     ) -> Committee:
@@ -333,6 +354,7 @@ class NetworkService:
         wanted = enum_of(CommitteeKind, kind, "comité")
         day = self.deps.on(on)
         with self.deps.transaction() as uow:
+            authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
             where = committee_departement(self.deps, uow, wanted, departement)
             committee = uow.committees.get((wanted, where))
             meetings = tuple(sorted({*committee.meetings, day}))
@@ -381,10 +403,17 @@ class NetworkService:
     if TYPE_CHECKING:  # the former names, attached below at run time: typed for a caller's checker
 
         @typed_deprecated("use create_departmental_network()")
-        def create_departmental(self, name: str, *, project_lead: str | None = None) -> Network: ...
+        def create_departmental(
+            self, name: str, *, by: str, project_lead: str | None = None
+        ) -> Network: ...
         @typed_deprecated("use create_community_network()")
         def create_community(
-            self, epci: str, *, name: str | None = None, referent_id: str | None = None
+            self,
+            epci: str,
+            *,
+            by: str,
+            name: str | None = None,
+            referent_id: str | None = None,
         ) -> Network: ...
         @typed_deprecated("use list_networks()")
         def networks(self) -> list[Network]: ...

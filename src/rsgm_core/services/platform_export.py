@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from rsgm_core.domain.access import Role
 from rsgm_core.domain.access_records import PlatformExport
+from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.platform import (
     ExportResult,
     PlatformExporter,
@@ -18,6 +19,7 @@ from rsgm_core.domain.platform import (
     delta,
 )
 from rsgm_core.errors import NotFoundError, ValidationError
+from rsgm_core.services.authorization import authorize
 
 if TYPE_CHECKING:
     from rsgm_core.domain.profile import CdgIdentity
@@ -117,12 +119,15 @@ class PlatformService:
         self.deps = deps
 
     def export_accounts(
-        self, platform: str, *, since_last: bool = False, format: str = "csv"
+        self, platform: str, *, by: str, since_last: bool = False, format: str = "csv"
     ) -> ExportResult:
         """The accounts to create, the memberships per space with their role and the accounts to
         suspend, for ``platform`` in ``format``: the full snapshot, or with ``since_last`` only
         what changed since the last export recorded for that platform (re-running it gives
-        nothing to do). Each export that gives something to do is recorded."""
+        nothing to do). Each export that gives something to do is recorded. ``by``: a CDG
+        administrator (CHA-2): the export creates accounts and holds personal data."""
+        with self.deps.read() as uow:
+            authorize(uow, by, Operation.PLATFORM_EXPORT, on=self.deps.today())
         return export_accounts(self.deps, platform, since_last=since_last, format=format)
 
     def list_platforms(self) -> list[str]:

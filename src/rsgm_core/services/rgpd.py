@@ -8,11 +8,13 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from rsgm_core._compat import deprecated_aliases
+from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.privacy import Identity, Personal, erase, mentions
 from rsgm_core.domain.rgpd import DEFAULT_RETENTION_DAYS, anonymise, identity, past_retention
 from rsgm_core.records import COLLECTIONS, Collection
 from rsgm_core.render.exports import to_json
 from rsgm_core.serialization import structure, unstructure
+from rsgm_core.services.authorization import authorize
 
 if TYPE_CHECKING:
     from typing_extensions import deprecated as typed_deprecated
@@ -45,9 +47,11 @@ class RgpdService:
         """``Settings(plugins={"rgpd": {"retention_days": 1095}})``; three years by default."""
         return int(self.deps.settings.plugin("rgpd").get("retention_days", DEFAULT_RETENTION_DAYS))
 
-    def export_personal_data(self, member_id: str) -> dict[str, Any]:
-        """MEM-11, right of access: everything held on one person, as plain JSON values."""
+    def export_personal_data(self, member_id: str, *, by: str) -> dict[str, Any]:
+        """MEM-11, right of access: everything held on one person, as plain JSON values; ``by``:
+        a CDG administrator (CHA-2)."""
         with self.deps.read() as uow:
+            authorize(uow, by, Operation.EXPORT_PERSONAL_DATA, on=self.deps.today())
             member = uow.members.get(member_id)
             who = identity(member)
             held: dict[str, Any] = {"membre": unstructure(member)}
@@ -70,24 +74,29 @@ class RgpdService:
         held["exporte_le"] = self.deps.today().isoformat()
         return held
 
-    def export_personal_data_json(self, member_id: str) -> str:
+    def export_personal_data_json(self, member_id: str, *, by: str) -> str:
         """:meth:`export_personal_data` as JSON text."""
-        return to_json(self.export_personal_data(member_id))
+        return to_json(self.export_personal_data(member_id, by=by))
 
-    def erase(self, member_id: str) -> None:
+    def erase(self, member_id: str, *, by: str) -> None:
         """MEM-11: erase the person from every collection as each declares (``Collection.
         personal``): records only about them removed, the others anonymised, their free text
         blanked, their name, e-mail and phone cut from every text; positions coarsened. Counts
-        and rates stay. Then the storage's checkpoint makes the old bytes leave its files."""
+        and rates stay. Then the storage's checkpoint makes the old bytes leave its files. ``by``: a CDG administrator (CHA-2)."""
         with self.deps.transaction() as uow:
+            authorize(uow, by, Operation.ERASE, on=self.deps.today())
             _erase(uow, member_id, self.deps.today())
         _checkpoint(self.deps)
 
-    def purge(self, *, on: dt.date | None = None, retention_days: int | None = None) -> list[str]:
-        """MEM-11: erase every departed member past the retention period; their ids."""
+    def purge(
+        self, *, by: str, on: dt.date | None = None, retention_days: int | None = None
+    ) -> list[str]:
+        """MEM-11: erase every departed member past the retention period; their ids. ``by``: a
+        CDG administrator (CHA-2)."""
         day = self.deps.on(on)
         keep = self.retention_days if retention_days is None else retention_days
         with self.deps.transaction() as uow:
+            authorize(uow, by, Operation.ERASE, on=self.deps.today())
             due = past_retention(uow.members.list(), on=day, retention_days=keep)
             for member in due:
                 _erase(uow, member.id, day)
@@ -98,9 +107,9 @@ class RgpdService:
     if TYPE_CHECKING:  # the former names, attached below at run time: typed for a caller's checker
 
         @typed_deprecated("use app.rgpd.export_personal_data()")
-        def export(self, member_id: str) -> dict[str, Any]: ...
+        def export(self, member_id: str, *, by: str) -> dict[str, Any]: ...
         @typed_deprecated("use app.rgpd.export_personal_data_json()")
-        def export_json(self, member_id: str) -> str: ...
+        def export_json(self, member_id: str, *, by: str) -> str: ...
 
 
 deprecated_aliases(

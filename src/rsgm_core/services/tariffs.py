@@ -57,10 +57,16 @@ class TariffService:
 
     @deprecated("app.memberships.join(commune, year=…, on=…)", area="tariffs")
     def join(
-        self, commune: str, year: int | None = None, *, joined_on: dt.date | None = None
+        self,
+        commune: str,
+        year: int | None = None,
+        *,
+        by: str,
+        joined_on: dt.date | None = None,
     ) -> Membership:
-        """Deprecated: :meth:`MembershipService.join` (``year=``, ``on=``)."""
-        return self._memberships.join(commune, year=year, on=joined_on)
+        """Deprecated: :meth:`MembershipService.join` (``year=``, ``on=``); ``by`` is now
+        required (CHA-2)."""
+        return self._memberships.join(commune, by=by, year=year, on=joined_on)
 
     @deprecated("app.memberships.list_memberships(year=…)", area="tariffs")
     def memberships(self, year: int) -> list[Membership]:
@@ -69,17 +75,20 @@ class TariffService:
 
     @deprecated("app.memberships.sign_convention(commune, on=…)", area="tariffs")
     def sign_convention(
-        self, commune: str, signed_on: dt.date, *, reference: str = ""
+        self, commune: str, signed_on: dt.date, *, by: str, reference: str = ""
     ) -> Convention:
-        """Deprecated: :meth:`MembershipService.sign_convention` (``on=``)."""
-        return self._memberships.sign_convention(commune, on=signed_on, reference=reference)
+        """Deprecated: :meth:`MembershipService.sign_convention` (``on=``); ``by`` is now
+        required (CHA-2)."""
+        return self._memberships.sign_convention(commune, by=by, on=signed_on, reference=reference)
 
     @deprecated("app.memberships.give_notice(commune, on=…, party=…)", area="tariffs")
     def give_notice(
-        self, commune: str, on: dt.date, *, by: Party | str = Party.COLLECTIVITY
+        self, commune: str, on: dt.date, *, actor: str, by: Party | str = Party.COLLECTIVITY
     ) -> Convention:
-        """Deprecated: :meth:`MembershipService.give_notice` (``on=``, ``party=``)."""
-        return self._memberships.give_notice(commune, on=on, party=by)
+        """Deprecated: :meth:`MembershipService.give_notice` (``on=``, ``party=``). ``by`` kept
+        its old meaning (the party giving notice) here, so the acting person is ``actor``
+        (CHA-2); the new method names them ``by``."""
+        return self._memberships.give_notice(commune, by=actor, on=on, party=by)
 
     @deprecated("app.memberships.list_conventions(commune=…)", area="tariffs")
     def conventions(self, commune: str | None = None) -> list[Convention]:
@@ -97,10 +106,13 @@ class TariffService:
         return self._memberships.list_deadlines(on=today, days=days)
 
     @deprecated("app.billing.add_trainee(name, first_job_start=…)", area="tariffs")
-    def add_trainee(self, person: str, first_job_start: dt.date, *, programme: str = "") -> Trainee:
-        """Deprecated: :meth:`BillingService.add_trainee` (``first_job_start=`` keyword-only)."""
+    def add_trainee(
+        self, person: str, first_job_start: dt.date, *, by: str, programme: str = ""
+    ) -> Trainee:
+        """Deprecated: :meth:`BillingService.add_trainee` (``first_job_start=`` keyword-only);
+        ``by`` is now required (CHA-2)."""
         return self._billing.add_trainee(
-            person, first_job_start=first_job_start, programme=programme
+            person, by=by, first_job_start=first_job_start, programme=programme
         )
 
     @deprecated("app.billing.list_trainees()", area="tariffs")
@@ -116,6 +128,7 @@ class TariffService:
         kind: ServiceKind | str,
         minutes: int,
         *,
+        by: str,
         on_site: bool = False,
         trainee: str | Trainee | None = None,
         description: str = "",
@@ -123,7 +136,7 @@ class TariffService:
     ) -> Intervention:
         """Deprecated: :meth:`BillingService.add_intervention` (``on=`` keyword-only)."""
         return self._billing.add_intervention(
-            commune, kind, minutes, on=on, on_site=on_site, trainee=trainee,
+            commune, kind, minutes, by=by, on=on, on_site=on_site, trainee=trainee,
             description=description, ref=ref,
         )  # fmt: skip
 
@@ -138,13 +151,13 @@ class TariffService:
         return self._billing.list_invoice_lines(year=year)
 
     @deprecated("app.billing.bill(year=…)", area="tariffs")
-    def bill(self, year: int) -> list[Invoice]:
+    def bill(self, year: int, *, by: str) -> list[Invoice]:
         """Deprecated: :meth:`BillingService.bill` (``year`` keyword-only)."""
-        return self._billing.bill(year=year)
+        return self._billing.bill(year=year, by=by)
 
     @deprecated("app.billing.export_invoice_lines(year=…, format=…)", area="tariffs")
     def export_invoice_lines(
-        self, year: int, format: Literal["csv", "json"] = "csv"
+        self, year: int, format: Literal["csv", "json"] = "csv", *, by: str
     ) -> bytes | str:
         """Deprecated: :meth:`BillingService.export_invoice_lines` (keyword-only)."""
-        return self._billing.export_invoice_lines(year=year, format=format)
+        return self._billing.export_invoice_lines(year=year, by=by, format=format)

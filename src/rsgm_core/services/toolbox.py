@@ -22,6 +22,7 @@ import attrs
 from rsgm_core._compat import deprecated, deprecated_aliases, keyword_only, renamed_keywords
 from rsgm_core.domain import toolbox as rules
 from rsgm_core.domain.access import Role
+from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.enums import read_enum
 from rsgm_core.domain.toolbox import Resource, ResourceKind, ResourceStatus, SearchHit
 from rsgm_core.domain.toolbox_records import (
@@ -34,6 +35,7 @@ from rsgm_core.domain.toolbox_records import (
 from rsgm_core.errors import NotFoundError, ValidationError
 from rsgm_core.render.formatting import format_date
 from rsgm_core.services.access_facts import find_member
+from rsgm_core.services.authorization import authorize
 from rsgm_core.services.members import new_id
 from rsgm_core.services.outbox import queue_message
 from rsgm_core.services.toolbox_export import SoftwareUse, export_toolbox, software_map
@@ -131,12 +133,12 @@ class ToolboxService:
     def publish(
         self, resource_id: str, *, by: str, review_on: dt.date, on: dt.date | None = None
     ) -> Resource:
-        """KNB-2, KNB-3: an animator publishes, with a review date to come."""
+        """KNB-2, KNB-3: an animator (CDG staff, CHA-2) publishes, with a review date to come."""
+        day = self.deps.on(on)
         with self.deps.transaction() as uow:
-            person = find_member(uow, by, rule="KNB-2")
-            role, _ = departmental_role(uow, person.id)
+            authorize(uow, by, Operation.PUBLISH_RESOURCE, on=self.deps.today())  # MEM-6: CDG staff
             current = self._current(uow, resource_id)
-            published = rules.publish(current, role=role, on=self.deps.on(on), review_on=review_on)
+            published = rules.publish(current, role=Role.ANIMATOR, on=day, review_on=review_on)
             return uow.resources.update(published)
 
     def edit(
@@ -176,11 +178,12 @@ class ToolboxService:
             return edited
 
     def archive(self, resource_id: str, *, by: str) -> Resource:
-        """KNB-2: an animator archives a resource (it leaves the search and the export)."""
+        """KNB-2: an animator (CDG staff, CHA-2) archives a resource (it leaves the search and
+        the export)."""
         with self.deps.transaction() as uow:
-            person = find_member(uow, by, rule="KNB-2")
-            role, _ = departmental_role(uow, person.id)
-            return uow.resources.update(rules.archive(self._current(uow, resource_id), role=role))
+            authorize(uow, by, Operation.PUBLISH_RESOURCE, on=self.deps.today())
+            current = self._current(uow, resource_id)
+            return uow.resources.update(rules.archive(current, role=Role.ANIMATOR))
 
     @renamed_keywords(member="member_id")
     def follow(self, resource_id: str, member_id: str) -> Follower:
