@@ -92,10 +92,8 @@ class DecoupageSource:
                     source=files.name("departements"),
                     value=code,
                 )
-        raw_communes = files.load("communes")
-        raw_epcis = files.load("epci")
         reader = _Reader(files, vintage, wanted, epci_vintage)
-        return reader.build(known, raw_communes, raw_epcis)
+        return reader.build(known, files.load("communes"), files.load("epci"))  # consumed
 
 
 class _Reader:
@@ -114,8 +112,12 @@ class _Reader:
     def build(
         self, known: Mapping[str, Any], raw_communes: list[Any], raw_epcis: list[Any]
     ) -> CensusSnapshot:
+        """The snapshot of the entries read. Empties ``raw_communes`` and ``raw_epcis`` as it
+        goes: each entry is let go once its records are built, so that the parsed files and the
+        records are not held in memory all at once."""
         wanted = self.wanted
         current: dict[Any, Any] = {}  # the current communes of all France: code -> department
+        kept = []  # the entries of the departments read, in the file's order
         for raw in raw_communes:  # one pass; TER-1 first: a bad code is named as such, not a gap
             departement = raw.get("departement")
             if departement in wanted:
@@ -123,6 +125,7 @@ class _Reader:
                     validate_insee_code(raw.get("code"))  # once: the records find it known
                 except RsgmError as exc:
                     raise self.fail("communes", exc.message, exc.value, exc.rule) from exc
+                kept.append(raw)
             if raw.get("type") == "commune-actuelle":
                 current[raw.get("code")] = departement
         epci_of, members_of, epcis = self._epcis(raw_epcis, current)
@@ -134,13 +137,19 @@ class _Reader:
             if current[code] not in self.wanted
         }
         previous = self._previous(raw_epcis, outside, raw_communes)
+        if outside:  # with the communes hors ressort, still in the file's order
+            kept = [
+                raw
+                for raw in raw_communes
+                if raw.get("departement") in wanted
+                or (raw.get("type") == "commune-actuelle" and raw.get("code") in outside)
+            ]
+        raw_communes.clear()  # only the entries kept are still referenced
+        raw_epcis.clear()
         communes, populations, delegated, former = [], [], [], {}
-        for raw in raw_communes:
+        for index, raw in enumerate(kept):
+            kept[index] = None  # let the entry go once its records are built
             kind = raw.get("type")
-            if raw.get("departement") not in wanted and (
-                kind != "commune-actuelle" or raw.get("code") not in outside
-            ):
-                continue
             try:
                 if kind == "commune-actuelle":
                     code = raw["code"]

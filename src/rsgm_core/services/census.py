@@ -373,8 +373,11 @@ def _apply(
     _upsert(uow.epcis, snapshot.epcis)
     for start in range(0, len(communes), _BATCH):
         batch = communes[start : start + _BATCH]
-        uow.communes.add_all(c for c in batch if c.code not in stored)
-        uow.communes.update_all(c for c in batch if c.code in stored and stored[c.code] != c)
+        if stored:
+            uow.communes.add_all(c for c in batch if c.code not in stored)
+            uow.communes.update_all(c for c in batch if c.code in stored and stored[c.code] != c)
+        else:  # a first import: every commune is new
+            uow.communes.add_all(batch)
         progress("communes", min(start + _BATCH, len(communes)), len(communes))
     moved, conflicts = move_to_successors(  # TER-5 (a) and (b)
         uow, changes.successors, vintage=snapshot.vintage.label, today=today
@@ -416,6 +419,9 @@ def _save_populations(uow: UnitOfWork, figures: Iterable[PopulationFigure]) -> N
     figures = list(figures)
     vintages = tuple({f.vintage for f in figures})
     known = {(p.commune, p.vintage): p for p in uow.populations.list({"vintage": vintages})}
+    if not known:  # none of these vintages stored yet: every figure is new
+        uow.populations.add_all(figures)
+        return
     uow.populations.add_all(f for f in figures if (f.commune, f.vintage) not in known)
     refreshed = (
         attrs.evolve(f, totale=known[f.commune, f.vintage].totale)
