@@ -326,9 +326,10 @@ def _diff(
     latest = max(i.population_vintage for i in imports)
     in_scope = {c.code for c in stored}
     recent = _recent_vintages(latest)
-    vintages = tuple(sorted(set(recent) | {f.vintage for f in snapshot.populations}))
-    figures = uow.populations.list({"vintage": vintages})
+    written = {f.vintage for f in snapshot.populations}
+    figures = uow.populations.list({"vintage": tuple(sorted(set(recent) | written))})
     populations = [p for p in figures if p.commune in in_scope and p.vintage in recent]
+    figures = [p for p in figures if p.vintage in written]  # only these are kept for the import
     used = {c.epci for c in stored if c.epci and c.active}
     epcis = [e for e in uow.epcis.list() if e.siren in used]
     return diff(stored, populations, epcis, snapshot), stored, figures

@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 R = TypeVar("R")
 
 _CHUNK = 500  # bound parameters per IN (...) well under SQLite's limit
+_FETCH = 5_000  # rows fetched from the driver at a time by list()
 
 
 class SqlRepository(Repository[R]):
@@ -372,12 +373,17 @@ class SqlRepository(Repository[R]):
         if self.uow.driver is not None and driver_where is not None:
             clause, params = driver_where
             statement = _select_sql(self.table) + clause + _order_sql(self.collection.key_fields)
-            rows: Sequence[Sequence[Any]] = self.uow.driver.execute(statement, params).fetchall()
+            cursor = self.uow.driver.execute(statement, params)
             read = self.read_driver_row
+            records = []
+            # By slices: the driver's rows are let go as their records are built (a census
+            # re-import reads back some 100,000 rows).
+            while chunk := cursor.fetchmany(_FETCH):
+                records.extend(self._records(chunk, read))
         else:
             query = sa.select(self.table).where(*self._where(in_sql)).order_by(*self.key_order)
             rows, read = self._rows(query)
-        records = self._records(rows, read)
+            records = self._records(rows, read)
         return [r for r in records if matches(r, in_python)] if in_python else records
 
     def values(
