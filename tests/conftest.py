@@ -31,13 +31,19 @@ OLD_VINTAGE = DATA / "4.1.0"
 NEW_VINTAGE = DATA / "6.0.0"
 SAMPLE = Path(rsgm_core.__file__).parent / "data" / "sample" / "79"
 POSTGRES_URL = os.environ.get("RSGM_TEST_POSTGRES_URL", "")
+CENSUS_DATA_MISSING = (
+    f"needs the Etalab decoupage-administratif releases 4.1.0 and 6.0.0 in {DATA}/4.1.0 and "
+    f"{DATA}/6.0.0: `npm pack @etalab/decoupage-administratif@4.1.0` (and @6.0.0), then put each "
+    "package's package/data/*.json in its version's folder, gzipped (`gzip *.json`); the bundled "
+    "sample covers the other census tests"
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Outside CI, a checkout without the shared census data skips the tests that need it; in CI
     # the data must be there, so the tests run and fail loudly if it is not.
     if not OLD_VINTAGE.is_dir() and not os.environ.get("CI"):
-        skip = pytest.mark.skip(reason=f"census data not found at {DATA}")
+        skip = pytest.mark.skip(reason=CENSUS_DATA_MISSING)
         for item in items:
             if "census_data" in getattr(item, "fixturenames", ()):
                 item.add_marker(skip)

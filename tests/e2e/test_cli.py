@@ -74,7 +74,7 @@ def test_census_import_diff_report(
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (("census", "import", "--db", "{db}"), "arguments obligatoires manquants : --source"),
+        (("census", "diff", "--db", "{db}"), "arguments obligatoires manquants : --source"),
         (
             ("census", "import", "--db", "{db}", "--source", "/nulle/part", "--departement", "79"),
             "introuvable",

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rsgm_core.cli import census_communes, census_populations
 from rsgm_core.cli.common import ProgressBar, add_action, add_db_option, add_group, open_app
-from rsgm_core.domain.census import CensusChanges
+from rsgm_core.domain.census import CensusChanges, ImportResult
 from rsgm_core.domain.census_report import CensusReport
 from rsgm_core.errors import ValidationError
+from rsgm_core.profile_file import sample_census
 from rsgm_core.render.exports import to_csv
 from rsgm_core.render.text import print_census_report
 from rsgm_core.serialization import unstructure
+
+if TYPE_CHECKING:
+    from rsgm_core.app import App
 
 LEVELS = ("departement", "epci", "arrondissement")
 CSV_HEADERS = (
@@ -26,7 +30,7 @@ def register(commands: Any) -> None:
     actions = add_group(commands, "census", "recensement des communes du territoire")
 
     imp = actions.add_parser("import", help="importer un millésime (données Etalab)")
-    _source_options(imp)
+    _source_options(imp, sample=True)
     imp.set_defaults(handler=_import)
 
     diff = actions.add_parser(
@@ -55,10 +59,14 @@ def register(commands: Any) -> None:
     census_populations.register(actions)  # import-populations, population (TER-2)
 
 
-def _source_options(parser: argparse.ArgumentParser) -> None:
+def _source_options(parser: argparse.ArgumentParser, *, sample: bool = False) -> None:
     add_db_option(parser)
     parser.add_argument(
-        "--source", required=True, metavar="DOSSIER", help="dossier des fichiers JSON"
+        "--source",
+        required=not sample,
+        metavar="DOSSIER",
+        help="publication Etalab : paquet .tgz ou dossier des fichiers JSON"
+        + (" (sans elle : l'échantillon fourni, Deux-Sèvres)" if sample else ""),
     )
     scope = parser.add_mutually_exclusive_group()
     scope.add_argument(
@@ -75,6 +83,8 @@ def _import(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         departements = _scope(args)
         territory = list(app.settings.departements)
+        if args.source is None:  # the bundled sample, and the output says so
+            return _import_sample(app, departements, territory, france=args.france)
         if args.france and territory:
             raise ValidationError(
                 f"--france : le territoire du CDG est {', '.join(territory)} (section "
@@ -89,6 +99,57 @@ def _import(args: argparse.Namespace) -> int:
                     "ou les départements du CDG dans le profil ([territoire])"
                 )
         result = app.census.import_(args.source, departements, progress=ProgressBar())
+    _print_import(result)
+    return 0
+
+
+def _import_sample(app: App, named: list[str] | None, territory: list[str], *, france: bool) -> int:
+    """``rsgm census import`` without ``--source``: the sample shipped with rsgm_core, which
+    covers a few departments only; anything else asks for the national release."""
+    sample = sample_census()
+    covered = {
+        d["code"]: d["nom"]
+        for d in json.loads((sample / "departements.json").read_text(encoding="utf-8"))
+    }
+    wanted = named or territory or sorted(covered)
+    missing = [code for code in wanted if code not in covered]
+    if france or missing:
+        asked = "toute la France" if france else _departements_label(missing)
+        raise ValidationError(
+            f"sans --source, rsgm importe l'échantillon fourni, qui ne couvre que "
+            f"{_departements_label(sorted(covered), covered)} : pour {asked}, récupérez la "
+            f"publication nationale ({FETCH_RELEASE}) puis lancez « rsgm census import --source "
+            f"{RELEASE_PACKAGE} »",
+            rule="TER-1",
+            value=missing[0] if missing else "--france",
+        )
+    result = app.census.import_(sample, wanted, progress=ProgressBar())
+    print(
+        f"aucune --source : échantillon fourni avec rsgm_core importé, "
+        f"{_departements_label(list(result.imported.departements), covered)} seulement "
+        f"(pas la publication nationale d'Etalab)"
+    )
+    _print_import(result)
+    print(
+        f"pour la publication nationale : {FETCH_RELEASE}, puis « rsgm census import --source "
+        f"{RELEASE_PACKAGE} »"
+    )
+    return 0
+
+
+#: How to fetch Etalab's national release, and the package it gives (README, docs/census.md).
+FETCH_RELEASE = "npm pack @etalab/decoupage-administratif@6.0.0"
+RELEASE_PACKAGE = "etalab-decoupage-administratif-6.0.0.tgz"
+
+
+def _departements_label(codes: list[str], names: dict[str, str] | None = None) -> str:
+    """« le département 79 (Deux-Sèvres) », « les départements 17, 79 »."""
+    names = names or {}
+    shown = ", ".join(f"{c} ({names[c]})" if c in names else c for c in codes)
+    return f"le département {shown}" if len(codes) == 1 else f"les départements {shown}"
+
+
+def _print_import(result: ImportResult) -> None:
     counts = result.counts
     print(
         f"millésime {result.imported.vintage} importé : {counts['communes']} communes, "
@@ -110,7 +171,6 @@ def _import(args: argparse.Namespace) -> int:
         )
         for conflict in result.conflicts:
             print(f"  {conflict.describe()}")
-    return 0
 
 
 def _conflicts(args: argparse.Namespace) -> int:

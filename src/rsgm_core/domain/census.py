@@ -114,9 +114,8 @@ class CensusSnapshot:
     @property
     def outside_codes(self) -> frozenset[str]:
         """TER-7: the communes read from the :attr:`neighbours` (their EPCI straddles the border)."""
-        return frozenset(
-            c.code for c in self.communes if c.departement not in self.departement_codes
-        )
+        asked = self.departement_codes  # built once, not once per commune
+        return frozenset(c.code for c in self.communes if c.departement not in asked)
 
 
 class CensusSource(Protocol):

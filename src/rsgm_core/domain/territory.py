@@ -46,8 +46,17 @@ _INSEE = re.compile(r"(?:97[1-8]\d{2}|(?:0[1-9]|[1-8]\d|9[0-5]|2[AB])\d{3})")
 _DEPARTEMENT = re.compile(r"(?:0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5]|97[1-8])")
 
 
+#: Codes already found well-formed: a census import meets each code several times (the reader,
+#: the records, the rows read back), and the pattern is checked once per code. Bounded by the code
+#: space (about 100,000 codes), and only well-formed codes enter it.
+_WELL_FORMED: set[str] = set()
+_DEPARTEMENTS_SEEN: set[str] = set()  # likewise for department codes (about 100)
+
+
 def validate_insee_code(code: object) -> str:
     """Return ``code`` if it is a well-formed INSEE commune code, else raise (TER-1)."""
+    if type(code) is str and code in _WELL_FORMED:
+        return code
     if not isinstance(code, str) or not _INSEE.fullmatch(code):
         raise ValidationError(
             f"code INSEE de commune invalide : {code!r} (5 caractères : 2 chiffres ou 2A/2B, "
@@ -61,17 +70,23 @@ def validate_insee_code(code: object) -> str:
             rule="TER-1",
             value=code,
         )
+    if type(code) is str:
+        _WELL_FORMED.add(code)
     return code
 
 
 def validate_departement_code(code: object) -> str:
     """Return ``code`` if it names a department (01-95 but 20, 2A, 2B, 971-978), else raise."""
+    if type(code) is str and code in _DEPARTEMENTS_SEEN:
+        return code
     if not isinstance(code, str) or not _DEPARTEMENT.fullmatch(code):
         raise ValidationError(
             f"code de département invalide : {code!r} (01 à 95, 2A, 2B ou 971 à 978)",
             rule="TER-1",
             value=code,
         )
+    if type(code) is str:
+        _DEPARTEMENTS_SEEN.add(code)
     return code
 
 
@@ -88,10 +103,32 @@ def validate_siren(siren: object) -> str:
     return siren
 
 
+def _luhn_table(doubled: tuple[int, ...]) -> dict[str, int]:
+    """Luhn's contribution of every three-digit string whose digits at ``doubled`` are doubled."""
+    twice = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # a digit doubled, then its digits summed
+    return {
+        f"{n:03d}": sum(twice[int(c)] if i in doubled else int(c) for i, c in enumerate(f"{n:03d}"))
+        for n in range(1000)
+    }
+
+
+# Nine digits are three groups of three: counted from the right, every other digit is doubled,
+# the middle one of the first and last groups and the outer ones of the middle group.
+_LUHN_MIDDLE, _LUHN_OUTER = _luhn_table((1,)), _luhn_table((0, 2))
+
+
 @functools.lru_cache(maxsize=65_536)
 def luhn_valid(digits: str) -> bool:
-    # The SIREN's check digit is Luhn's (INSEE); computed here because every commune read back
-    # from storage is validated again, and a generic library call costs several times more.
+    # The SIREN's check digit is Luhn's (INSEE): every other digit from the right doubled (its
+    # digits summed), the total a multiple of 10. A SIREN costs three table look-ups; other
+    # lengths (SIRET) the digit loop. Every commune read back from storage is validated again,
+    # hence the cache.
+    if len(digits) == 9:
+        middle, outer = _LUHN_MIDDLE, _LUHN_OUTER
+        try:
+            return (middle[digits[:3]] + outer[digits[3:6]] + middle[digits[6:]]) % 10 == 0
+        except KeyError:  # digits other than ASCII ones: the loop below
+            pass
     total = 0
     for position, char in enumerate(reversed(digits)):
         value = int(char)
@@ -102,7 +139,8 @@ def luhn_valid(digits: str) -> bool:
 
 
 def _insee(_: object, attribute: attrs.Attribute[str], value: str) -> None:
-    validate_insee_code(value)
+    if type(value) is not str or value not in _WELL_FORMED:  # commonly one set lookup
+        validate_insee_code(value)
 
 
 def _optional_siren(_: object, attribute: attrs.Attribute[str | None], value: str | None) -> None:

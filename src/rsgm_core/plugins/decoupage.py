@@ -92,10 +92,8 @@ class DecoupageSource:
                     source=files.name("departements"),
                     value=code,
                 )
-        raw_communes = files.load("communes")
-        raw_epcis = files.load("epci")
         reader = _Reader(files, vintage, wanted, epci_vintage)
-        return reader.build(known, raw_communes, raw_epcis)
+        return reader.build(known, files.load("communes"), files.load("epci"))  # consumed
 
 
 class _Reader:
@@ -114,17 +112,22 @@ class _Reader:
     def build(
         self, known: Mapping[str, Any], raw_communes: list[Any], raw_epcis: list[Any]
     ) -> CensusSnapshot:
-        for raw in raw_communes:  # TER-1 first: a bad code must be named as such, not as a gap
-            if raw.get("departement") in self.wanted:
+        """The snapshot of the entries read. Empties ``raw_communes`` and ``raw_epcis`` as it
+        goes: each entry is let go once its records are built, so that the parsed files and the
+        records are not held in memory all at once."""
+        wanted = self.wanted
+        current: dict[Any, Any] = {}  # the current communes of all France: code -> department
+        kept = []  # the entries of the departments read, in the file's order
+        for raw in raw_communes:  # one pass; TER-1 first: a bad code is named as such, not a gap
+            departement = raw.get("departement")
+            if departement in wanted:
                 try:
-                    validate_insee_code(raw.get("code"))
+                    validate_insee_code(raw.get("code"))  # once: the records find it known
                 except RsgmError as exc:
                     raise self.fail("communes", exc.message, exc.value, exc.rule) from exc
-        current = {
-            c.get("code"): c.get("departement")
-            for c in raw_communes
-            if c.get("type") == "commune-actuelle"
-        }
+                kept.append(raw)
+            if raw.get("type") == "commune-actuelle":
+                current[raw.get("code")] = departement
         epci_of, members_of, epcis = self._epcis(raw_epcis, current)
         outside = {  # TER-7: the other communes of an EPCI that has communes in the departments
             code
@@ -134,18 +137,34 @@ class _Reader:
             if current[code] not in self.wanted
         }
         previous = self._previous(raw_epcis, outside, raw_communes)
+        if outside:  # with the communes hors ressort, still in the file's order
+            kept = [
+                raw
+                for raw in raw_communes
+                if raw.get("departement") in wanted
+                or (raw.get("type") == "commune-actuelle" and raw.get("code") in outside)
+            ]
+        raw_communes.clear()  # only the entries kept are still referenced
+        raw_epcis.clear()
         communes, populations, delegated, former = [], [], [], {}
-        for raw in raw_communes:
+        for index, raw in enumerate(kept):
+            kept[index] = None  # let the entry go once its records are built
             kind = raw.get("type")
-            if raw.get("departement") not in self.wanted and (
-                kind != "commune-actuelle" or raw.get("code") not in outside
-            ):
-                continue
             try:
                 if kind == "commune-actuelle":
-                    commune = self._commune(raw, epci_of.get(raw["code"]))
+                    code = raw["code"]
+                    commune = Commune(
+                        code,
+                        raw["nom"],
+                        raw["departement"],
+                        raw["region"],
+                        raw.get("siren"),
+                        raw.get("arrondissement"),
+                        tuple(raw.get("codesPostaux", ())),
+                        epci_of.get(code),
+                    )
                     communes.append(commune)
-                    populations.extend(self._figures(commune.code, raw, previous))
+                    populations.extend(self._figures(code, raw, previous))
                     if raw.get("anciensCodes"):
                         former[commune.code] = tuple(raw["anciensCodes"])
                 elif kind in ("commune-deleguee", "commune-associee"):
@@ -181,18 +200,6 @@ class _Reader:
                 for code in sorted({current[c] for c in outside})
                 if code in known
             ),
-        )
-
-    def _commune(self, raw: Mapping[str, Any], epci: str | None) -> Commune:
-        return Commune(
-            code=raw["code"],
-            name=raw["nom"],
-            departement=raw["departement"],
-            region=raw["region"],
-            siren=raw.get("siren"),
-            arrondissement=raw.get("arrondissement"),
-            postcodes=tuple(raw.get("codesPostaux", ())),
-            epci=epci,
         )
 
     def _epcis(

@@ -131,9 +131,14 @@ class CensusService(CensusTerritory):
         progress("lecture", 1, 1)
         with self.deps.transaction() as uow:
             check_not_older(uow.census_imports.list(), snapshot.vintage)
-            changes, stored = _diff(uow, snapshot)
+            changes, stored, figures = _diff(uow, snapshot)
             result = _apply(
-                uow, snapshot, changes, stored, self.deps.now(), self.deps.today(), progress
+                uow,
+                snapshot,
+                (changes, stored, figures),
+                self.deps.now(),
+                self.deps.today(),
+                progress,
             )
             uow.after_commit.append(
                 functools.partial(
@@ -319,8 +324,12 @@ def _departements(codes: Iterable[str] | None) -> frozenset[str] | None:
     return wanted or None
 
 
-def _diff(uow: UnitOfWork, snapshot: CensusSnapshot) -> tuple[CensusChanges, list[Commune]]:
-    """The changes, and the communes stored for the snapshot's departments (read once)."""
+def _diff(
+    uow: UnitOfWork, snapshot: CensusSnapshot
+) -> tuple[CensusChanges, list[Commune], list[PopulationFigure] | None]:
+    """The changes, the communes stored for the snapshot's departments, and the figures stored
+    for the recent vintages and those of the snapshot (``None`` before any import): each read
+    once, for the diff and for the import that follows."""
     codes = tuple(sorted(snapshot.departement_codes))
     stored = uow.communes.list({"departement": codes})
     outside = tuple(sorted(snapshot.outside_codes))
@@ -328,28 +337,28 @@ def _diff(uow: UnitOfWork, snapshot: CensusSnapshot) -> tuple[CensusChanges, lis
         stored += uow.communes.list({"code": outside})
     imports = uow.census_imports.list()
     if not imports:
-        return diff(stored, (), (), snapshot), stored
+        return diff(stored, (), (), snapshot), stored, None
     latest = max(i.population_vintage for i in imports)
     in_scope = {c.code for c in stored}
-    populations = [
-        p
-        for p in uow.populations.list({"vintage": _recent_vintages(latest)})
-        if p.commune in in_scope
-    ]
+    recent = _recent_vintages(latest)
+    written = {f.vintage for f in snapshot.populations}
+    figures = uow.populations.list({"vintage": tuple(sorted(set(recent) | written))})
+    populations = [p for p in figures if p.commune in in_scope and p.vintage in recent]
+    figures = [p for p in figures if p.vintage in written]  # only these are kept for the import
     used = {c.epci for c in stored if c.epci and c.active}
     epcis = [e for e in uow.epcis.list() if e.siren in used]
-    return diff(stored, populations, epcis, snapshot), stored
+    return diff(stored, populations, epcis, snapshot), stored, figures
 
 
 def _apply(
     uow: UnitOfWork,
     snapshot: CensusSnapshot,
-    changes: CensusChanges,
-    stored_communes: list[Commune],
+    found: tuple[CensusChanges, list[Commune], list[PopulationFigure] | None],
     now: dt.datetime,
     today: dt.date,
     progress: Progress,
 ) -> ImportResult:
+    changes, stored_communes, stored_figures = found  # what _diff read
     codes = tuple(sorted(snapshot.departement_codes))
     stored = {c.code: c for c in stored_communes}
     actual = {c.code: c for c in snapshot.communes}
@@ -388,14 +397,17 @@ def _apply(
     _upsert(uow.epcis, snapshot.epcis)
     for start in range(0, len(communes), _BATCH):
         batch = communes[start : start + _BATCH]
-        uow.communes.add_all(c for c in batch if c.code not in stored)
-        uow.communes.update_all(c for c in batch if c.code in stored and stored[c.code] != c)
+        if stored:
+            uow.communes.add_all(c for c in batch if c.code not in stored)
+            uow.communes.update_all(c for c in batch if c.code in stored and stored[c.code] != c)
+        else:  # a first import: every commune is new
+            uow.communes.add_all(batch)
         progress("communes", min(start + _BATCH, len(communes)), len(communes))
     moved, conflicts = move_to_successors(  # TER-5 (a) and (b)
         uow, changes.successors, vintage=snapshot.vintage.label, today=today
     )
     vintage = snapshot.vintage.population_vintage
-    _save_populations(uow, snapshot.populations)
+    _save_populations(uow, snapshot.populations, stored_figures)  # moves touch no figure
     progress("populations", 1, 1)
 
     imported = CensusImport(
@@ -426,11 +438,21 @@ def _apply(
     return ImportResult(imported, changes, counts, moved, tuple(conflicts))
 
 
-def _save_populations(uow: UnitOfWork, figures: Iterable[PopulationFigure]) -> None:
-    """Add or refresh figures; a totale already known is kept when the new figure lacks it."""
+def _save_populations(
+    uow: UnitOfWork,
+    figures: Iterable[PopulationFigure],
+    stored: list[PopulationFigure] | None = None,
+) -> None:
+    """Add or refresh figures; a totale already known is kept when the new figure lacks it.
+    ``stored``: the figures stored for (at least) the vintages of ``figures``, when already read."""
     figures = list(figures)
     vintages = tuple({f.vintage for f in figures})
-    known = {(p.commune, p.vintage): p for p in uow.populations.list({"vintage": vintages})}
+    if stored is None:
+        stored = uow.populations.list({"vintage": vintages})
+    known = {(p.commune, p.vintage): p for p in stored if p.vintage in vintages}
+    if not known:  # none of these vintages stored yet: every figure is new
+        uow.populations.add_all(figures)
+        return
     uow.populations.add_all(f for f in figures if (f.commune, f.vintage) not in known)
     refreshed = (
         attrs.evolve(f, totale=known[f.commune, f.vintage].totale)

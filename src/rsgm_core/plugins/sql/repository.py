@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 R = TypeVar("R")
 
 _CHUNK = 500  # bound parameters per IN (...) well under SQLite's limit
+_FETCH = 5_000  # rows fetched from the driver at a time by list()
 
 
 class SqlRepository(Repository[R]):
@@ -279,9 +280,12 @@ class SqlRepository(Repository[R]):
 
     def update_all(self, records: Iterable[Any]) -> None:
         records = list(records)
-        rows = [self._row(r) for r in records]
-        if not rows:
+        if not records:
             return
+        if self.uow.driver is not None and not self.indexed:
+            self._driver_update_all(records, self.uow.driver)
+            return
+        rows = [self._row(r) for r in records]
         key_names = {c.name for c in self.key_columns}
         statement = (
             self.table.update()
@@ -309,6 +313,30 @@ class SqlRepository(Repository[R]):
             savepoint.rollback()
         key = sorted(missing, key=str)[0]
         raise NotFoundError(f"{self.collection.name} : clé inconnue {key!r}", value=key)
+
+    def _driver_update_all(self, records: list[Any], driver: sqlite3.Connection) -> None:
+        """SQLite: one ``executemany`` of ``UPDATE … WHERE key`` on the driver's connection, with
+        the rows as tuples (a census re-import updates tens of thousands); all or none, checked
+        by the row count, as :meth:`update_all`."""
+        sql, columns = _update_sql(self.table, tuple(c.name for c in self.key_columns))
+        write = row_writer(self.record, columns, _json_columns(self.table))
+        name = f"rsgm_update_{next(_SAVEPOINTS)}"
+        driver.execute(f"SAVEPOINT {name}")
+        try:
+            cursor = driver.executemany(sql, [write(r) for r in records])
+            if cursor.rowcount != len(records):
+                keys = [self.collection.key_of(r) for r in records]
+                missing = {_plain_key(k) for k in keys} - self._existing_keys(
+                    [_plain_key(k) for k in keys]
+                )
+                if missing:
+                    key = sorted(missing, key=str)[0]
+                    raise NotFoundError(f"{self.collection.name} : clé inconnue {key!r}", value=key)
+        except BaseException:
+            driver.execute(f"ROLLBACK TO {name}")
+            driver.execute(f"RELEASE {name}")
+            raise
+        driver.execute(f"RELEASE {name}")
 
     def update_if(self, record: Any, expected: Mapping[str, Any]) -> bool:
         """One ``UPDATE … WHERE key AND expected`` (compare and set, atomic on any database):
@@ -345,12 +373,17 @@ class SqlRepository(Repository[R]):
         if self.uow.driver is not None and driver_where is not None:
             clause, params = driver_where
             statement = _select_sql(self.table) + clause + _order_sql(self.collection.key_fields)
-            rows: Sequence[Sequence[Any]] = self.uow.driver.execute(statement, params).fetchall()
+            cursor = self.uow.driver.execute(statement, params)
             read = self.read_driver_row
+            records = []
+            # By slices: the driver's rows are let go as their records are built (a census
+            # re-import reads back some 100,000 rows).
+            while chunk := cursor.fetchmany(_FETCH):
+                records.extend(self._records(chunk, read))
         else:
             query = sa.select(self.table).where(*self._where(in_sql)).order_by(*self.key_order)
             rows, read = self._rows(query)
-        records = self._records(rows, read)
+            records = self._records(rows, read)
         return [r for r in records if matches(r, in_python)] if in_python else records
 
     def values(
@@ -500,6 +533,16 @@ def _insert_sql(table: sa.Table) -> str:
     columns = ", ".join(f'"{name}"' for name in table.c.keys())  # noqa: SIM118 - column order
     marks = ", ".join("?" * len(table.c))
     return f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})'
+
+
+@functools.cache
+def _update_sql(table: sa.Table, key: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """``UPDATE … SET … WHERE key`` and the columns its parameters come in (the others, then
+    the key's)."""
+    others = tuple(name for name in table.c.keys() if name not in key)  # noqa: SIM118
+    sets = ", ".join(f'"{name}" = ?' for name in others)
+    where = " AND ".join(f'"{name}" = ?' for name in key)
+    return f'UPDATE "{table.name}" SET {sets} WHERE {where}', others + key
 
 
 _SAVEPOINTS = itertools.count()  # names of the savepoints taken on the driver's connection

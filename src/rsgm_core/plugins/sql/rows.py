@@ -132,11 +132,17 @@ def row_writer(record: type, columns: tuple[str, ...], json_columns: frozenset[s
     the converter unstructures (JSON text for ``json_columns``), for a driver-level executemany."""
 
     hints = typing.get_type_hints(record)
-    namespace: dict[str, Any] = {"unstructure": converter.unstructure, "dumps": json.dumps}
+    namespace: dict[str, Any] = {
+        "unstructure": converter.unstructure,
+        "dumps": json.dumps,
+        "encode": json.JSONEncoder(ensure_ascii=False).encode,  # one encoder, not one per row
+    }
     values = []
     for name in columns:
         inner, optional = _optional_inner(hints[name])
-        if name in json_columns:
+        if name in json_columns and _scalar_tuple(inner):  # postcodes: JSON takes them as is
+            values.append(f"encode(r.{name})")
+        elif name in json_columns:
             values.append(f"dumps(unstructure(r.{name}), ensure_ascii=False)")
         elif inner in (str, int, bool):
             values.append(f"r.{name}")
@@ -147,6 +153,11 @@ def row_writer(record: type, columns: tuple[str, ...], json_columns: frozenset[s
     source = f"def write(r):\n    return ({', '.join(values)},)\n"
     exec(compile(source, f"<row writer for {record.__name__}>", "exec"), namespace)
     return namespace["write"]
+
+
+def _scalar_tuple(hint: Any) -> bool:
+    """``tuple[str, ...]`` or ``tuple[int, ...]``: written as a JSON array without converting."""
+    return typing.get_origin(hint) is tuple and typing.get_args(hint) in ((str, ...), (int, ...))
 
 
 def json_loads(text: str) -> Any:
