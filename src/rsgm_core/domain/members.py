@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import attrs
 
+from rsgm_core.domain.bounds import check_fraction
 from rsgm_core.domain.territory import Commune, validate_insee_code
 from rsgm_core.errors import RuleViolation, ValidationError
 
@@ -144,12 +145,7 @@ def validate_work_time(fraction: Decimal | int) -> Decimal:
             rule="MEM-1",
             value=fraction,
         )
-    q = Decimal(fraction)
-    if not (0 < q <= 1):
-        raise ValidationError(
-            f"quotité de travail hors de ]0 ; 1] : {q}", rule="MEM-1", value=fraction
-        )
-    return q
+    return check_fraction(fraction)  # finite (no NaN, no infinity), in ]0 ; 1]
 
 
 def _required_text(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
