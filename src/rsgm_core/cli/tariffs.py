@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Literal
 
-from rsgm_core.cli.common import add_action, add_group, open_app, print_table
+from rsgm_core.cli.common import add_action, add_group, open_app, print_table, whole_number
 from rsgm_core.domain.conventions import Convention, Party
 from rsgm_core.domain.tariffs import CatalogueColumn, ServiceKind, TariffGrid
 from rsgm_core.errors import ValidationError
@@ -86,7 +86,9 @@ def register(commands: Any) -> None:
     add.add_argument("commune", metavar="CODE_INSEE")
     _date_option(add, "date de l'intervention", required=True)
     add.add_argument("--kind", choices=BILLABLE, required=True, help="prestation")
-    add.add_argument("--minutes", type=int, required=True, metavar="N", help="durée en minutes")
+    add.add_argument(
+        "--minutes", type=whole_number, required=True, metavar="N", help="durée en minutes"
+    )
     add.add_argument("--on-site", action="store_true", help="intervention sur place")
     add.add_argument("--trainee", metavar="ID", help="stagiaire accompagné (voir « trainee »)")
     add.add_argument("--description", default="", metavar="TEXTE")
