@@ -24,7 +24,10 @@ __all__ = [
     "MAX_IMPORT_ROWS",
     "MAX_MINUTES",
     "MAX_SESSION_MINUTES",
+    "MAX_SHEET_LINES",
+    "MAX_SHEET_ROW_CELLS",
     "MAX_XLSX_PART_BYTES",
+    "MAX_XLSX_SMALL_PART_BYTES",
     "MAX_XLSX_UNPACKED_BYTES",
     "check_amount",
     "check_count",
@@ -56,8 +59,14 @@ MAX_IMPORT_COLUMNS = 100
 MAX_IMPORT_LINE_CHARS = 64 * 1024
 #: An XLSX is a zip: what its parts may unpack to, in all …
 MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
-#: … and each part other than the worksheets (shared strings, styles), which are read whole.
+#: … the shared strings (every text of the workbook, read whole) …
 MAX_XLSX_PART_BYTES = 20 * 1024 * 1024
+#: … and each other XML part read whole (styles, workbook, relations): a few kilobytes usually.
+MAX_XLSX_SMALL_PART_BYTES = 2 * 1024 * 1024
+#: Rows of a sheet, empty ones included (its last row number), and cells of one row, filled or
+#: only formatted: what the reader keeps in memory grows with them.
+MAX_SHEET_LINES = 100_000
+MAX_SHEET_ROW_CELLS = 1_000
 
 
 def _refuse(what: str, value: object, why: str, rule: str | None) -> ValidationError:

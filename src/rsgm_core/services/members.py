@@ -461,13 +461,15 @@ def _add_position(
         start=start,
         end=end,
     )
-    uow.members.get(member_id)
+    member = uow.members.get(member_id)
     found = uow.communes.find(commune)
     if found is None:
         raise NotFoundError(
             f"commune inconnue : {commune} (importez d'abord le recensement)", value=commune
         )
     check_open_commune(found)
+    if member.email:  # CHA-6: not the commune's own mailbox (voinsles@… for Voinsles)
+        validate_email(member.email, commune_names=[found.name])
     uow.positions.add(position)
     return position
 
