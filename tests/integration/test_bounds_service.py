@@ -77,7 +77,9 @@ def test_the_commune_s_own_name_is_a_shared_mailbox_CHA_6(census_app: App) -> No
     # voinsles@wanadoo.fr for Voinsles: here aubigny@… for Aubigny (79019).
     app = census_app
     member = app.members.add("Claire", "Martin", email="aubigny@wanadoo.fr")
-    error = nothing_written(app, lambda: app.members.add_position(member.id, AUBIGNY, "sgm"), "CHA-6")
+    error = nothing_written(
+        app, lambda: app.members.add_position(member.id, AUBIGNY, "sgm"), "CHA-6"
+    )
     assert "adresse de la commune refusée" in error.message
     nominative = app.members.add("Jean", "Aubigny", email="jean.aubigny@wanadoo.fr")
     app.members.add_position(nominative.id, AUBIGNY, "sgm")  # a person named like the town

@@ -87,7 +87,9 @@ def test_an_intervention_lasts_at_most_one_year_of_work_TAR_5(minutes: int) -> N
     with pytest.raises(ValidationError) as caught:
         Intervention("79049", dt.date(2025, 4, 2), ServiceKind.SPECIFIC_INTERVENTION, minutes)
     assert caught.value.rule == "TAR-5" and "1\u202f607 heures" in caught.value.message
-    assert Intervention("79049", dt.date(2025, 4, 2), ServiceKind.SPECIFIC_INTERVENTION, MAX_MINUTES).minutes
+    assert Intervention(
+        "79049", dt.date(2025, 4, 2), ServiceKind.SPECIFIC_INTERVENTION, MAX_MINUTES
+    ).minutes
 
 
 @pytest.mark.parametrize("text", ["nan", "NaN", "inf", "-inf", "nan %", "Infinity/35", "1e999"])
