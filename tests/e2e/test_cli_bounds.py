@@ -74,7 +74,7 @@ def test_a_hostile_cost_is_refused_and_tracking_still_works_EVT_7(
     code, _, err = run(capsys, "events", "plan", "Coût", "--db", db, "--type", "matinale",
                        "--format", "distanciel", "--seance", f"{thursday(60)};Visio", "--cout", cost)  # fmt: skip
     assert code == 2 and expected in err and "Traceback" not in err
-    code, out, err = run(capsys, "events", "track", "--db", db)
+    code, _, err = run(capsys, "events", "track", "--db", db)
     assert code == 0, err
 
 
