@@ -49,7 +49,9 @@ def whole_number(text: str) -> int:
     refused in French, naming the value; ``1 000`` is read as 1000."""
     cleaned = text.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
     if not re.fullmatch(r"[+-]?[0-9]{1,18}", cleaned):
-        raise argparse.ArgumentTypeError(f"nombre entier attendu : {text!r} (exemple : 90)")
+        raise argparse.ArgumentTypeError(
+            f"valeur invalide {text!r} (un nombre entier est attendu, par exemple 90)"
+        )
     return int(cleaned)
 
 
