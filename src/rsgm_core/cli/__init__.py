@@ -19,6 +19,10 @@ from rsgm_core.errors import RsgmError
 __all__ = ["main"]
 
 EXIT_ERROR = 2
+#: An exception no rule raised (a defect, sysexits' EX_SOFTWARE): bad input is always EXIT_ERROR.
+EXIT_DEFECT = 70
+#: Set to show the Python trace of such a defect instead of the one-line message.
+ENV_TRACEBACK = "RSGM_TRACEBACK"
 
 _ARGPARSE_FR = (
     (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
@@ -31,6 +35,7 @@ _ARGPARSE_FR = (
     (r"unrecognized arguments: (.*)", r"arguments non reconnus : \1"),
     (r"argument (\S+): not allowed with argument (\S+)", r"l'argument \1 ne va pas avec \2"),
     (r"one of the arguments (.*) is required", r"un des arguments \1 est obligatoire"),
+    (r"^argument (\S+): ", r"argument \1 : "),  # a converter's own French message follows
 )
 
 
@@ -161,6 +166,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         why = _OS_ERRORS.get(exc.errno or 0, exc.strerror or str(exc))
         print(f"rsgm : erreur : {why} : {exc.filename or ''}", file=sys.stderr)
         return EXIT_ERROR
+    except Exception as exc:  # a defect of rsgm, not of the input: no trace, yet never hidden
+        if os.environ.get(ENV_TRACEBACK):
+            raise
+        print(
+            f"rsgm : erreur inattendue, un défaut de rsgm ({type(exc).__name__} : {exc}) ; "
+            f"signalez-le avec la commande lancée ({ENV_TRACEBACK}=1 affiche la trace)",
+            file=sys.stderr,
+        )
+        return EXIT_DEFECT
 
 
 if __name__ == "__main__":  # pragma: no cover

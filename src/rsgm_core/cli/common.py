@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +28,36 @@ __all__ = [
     "actor",
     "add_actor_option",
     "add_db_option",
+    "decimal_number",
     "load_settings",
     "open_app",
     "print_table",
+    "whole_number",
 ]
+
+
+def decimal_number(text: str) -> Decimal:
+    """argparse ``type=`` for a number written the French way (``350,50``, ``1 200``): NaN,
+    infinities and text that is not a number are refused at parsing, in French; the range is
+    the domain's to check (docs/limits.md), so the API and the command line refuse alike."""
+    from rsgm_core.domain.bounds import parse_decimal
+    from rsgm_core.errors import RsgmError
+
+    try:
+        return parse_decimal(text, what="nombre", rule=None)
+    except RsgmError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def whole_number(text: str) -> int:
+    """argparse ``type=`` for a whole number: ``nan``, ``inf``, ``1e3``, ``12,5`` and garbage are
+    refused in French, naming the value; ``1 000`` is read as 1000."""
+    cleaned = text.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    if not re.fullmatch(r"[+-]?[0-9]{1,18}", cleaned):
+        raise argparse.ArgumentTypeError(
+            f"valeur invalide {text!r} (un nombre entier est attendu, par exemple 90)"
+        )
+    return int(cleaned)
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:

@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from rsgm_core.cli.common import add_action, add_group, open_app, print_table
+from rsgm_core.cli.common import add_action, add_group, decimal_number, open_app, print_table
 from rsgm_core.domain.events import EventAudience, EventFormat, EventKind, SessionPlan
 from rsgm_core.domain.indicators import Period
 from rsgm_core.errors import NotFoundError, ValidationError
@@ -36,7 +36,8 @@ def register(commands: Any) -> None:
         help="répétable : une séance par lieu, ex. « 2025-06-19;Salle des fêtes, Niort;40;09:30-16:30 »",
     )  # fmt: skip
     plan.add_argument("--sujet", action="append", default=[], dest="topics")
-    plan.add_argument("--cout", default="0", dest="cost", help="coût en euros, ex. 350,50")
+    plan.add_argument("--cout", default=Decimal(0), type=decimal_number, dest="cost",
+                      help="coût en euros, ex. 350,50 (au plus 1 000 000)")  # fmt: skip
     plan.add_argument("--commune", dest="host", metavar="CODE_INSEE", help="commune d'accueil")
     plan.add_argument("--reseau", dest="network", metavar="ID", help="réseau communautaire")
     plan.add_argument("--forcer", action="store_true", dest="force",
@@ -141,12 +142,7 @@ def _session_plan(text: str) -> SessionPlan:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    try:
-        cost = Decimal(args.cost.replace(",", ".").replace(" ", ""))
-    except InvalidOperation:
-        raise ValidationError(
-            f"coût illisible : {args.cost!r}", rule="EVT-7", value=args.cost
-        ) from None
+    cost = args.cost  # a finite number (decimal_number); its bounds are the event's (EVT-7)
     plans = [_session_plan(s) for s in args.sessions]
     with open_app(args) as app:
         planned = app.events.plan(

@@ -14,6 +14,7 @@ from rsgm_core.cli.common import (
     add_group,
     open_app,
     print_table,
+    whole_number,
 )
 from rsgm_core.domain.conventions import Convention, Party
 from rsgm_core.domain.tariffs import CatalogueColumn, ServiceKind, TariffGrid
@@ -99,7 +100,9 @@ def register(commands: Any) -> None:
     _date_option(add, "date de l'intervention", required=True)
     add_actor_option(add, "l'animateur ou l'administrateur du CDG qui enregistre")
     add.add_argument("--kind", choices=BILLABLE, required=True, help="prestation")
-    add.add_argument("--minutes", type=int, required=True, metavar="N", help="durée en minutes")
+    add.add_argument(
+        "--minutes", type=whole_number, required=True, metavar="N", help="durée en minutes"
+    )
     add.add_argument("--on-site", action="store_true", help="intervention sur place")
     add.add_argument("--trainee", metavar="ID", help="stagiaire accompagné (voir « trainee »)")
     add.add_argument("--description", default="", metavar="TEXTE")

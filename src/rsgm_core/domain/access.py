@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import re
 from collections.abc import Iterable, Sequence
 
 import attrs
 
 from rsgm_core.domain.charters import SpaceKind
-from rsgm_core.domain.directory import fold
 from rsgm_core.domain.members import GENERIC_LOCAL_PARTS, Position, validate_email
 from rsgm_core.domain.territory import SGM_THRESHOLD
 from rsgm_core.errors import RuleViolation, ValidationError
@@ -199,68 +197,18 @@ def decide(
     return Decision(not refusals, tuple(refusals))
 
 
-def _fold(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", fold(text))  # "Sauzé-entre-Bois" → "sauzeentrebois"
-
-
-_TOWN_PREFIXES = ("mairie", "commune", "ville", "mairiede", "communede", "villede", "secretariat")
-#: CHA-6: words that make a local part a shared mailbox, alone or combined (``mairie.aubigny``,
-#: ``mairie-de-voinsles``, ``secretariat.mairie``, ``mairie+sgm``).
-_GENERIC_WORDS = frozenset(
-    {
-        "mairie", "accueil", "contact", "secretariat", "info", "infos", "administration",
-        "commune", "ville", "courrier", "etatcivil", "urbanisme", "standard", "hoteldeville",
-    }
-)  # fmt: skip
-_CONNECTORS = frozenset({"de", "du", "des", "la", "le", "les", "l", "d", "et", "sur", "en"})
-
-
-def _shared_local_part(local: str, commune_names: Iterable[str]) -> bool:
-    """CHA-6: ``local`` (an address's local part) is a generic word, alone, first, or combined
-    only with other generic words, connectors and the commune's name."""
-    base = fold(local.split("+", 1)[0])
-    tokens = [t for t in re.split(r"[^a-z0-9]+", base) if t]
-    if not tokens:
-        return False
-    if tokens[0] in _GENERIC_WORDS:
-        return True
-    town = {t for name in commune_names for t in re.split(r"[^a-z0-9]+", fold(name)) if t}
-    return any(t in _GENERIC_WORDS for t in tokens) and all(
-        t in _GENERIC_WORDS or t in _CONNECTORS or t in town for t in tokens
-    )
-
-
 def check_nominative(
     email: str,
     *,
     commune_names: Iterable[str] = (),
     generic_local_parts: Iterable[str] = GENERIC_LOCAL_PARTS,
 ) -> str:
-    """CHA-6: an account is a person's, never a shared mailbox. Refused: the listed local parts
-    (``mairie@``, ``accueil@``, …), a generic word first or combined with the commune's name or a
-    separator (``mairie.aubigny@``, ``mairie-de-voinsles@``, ``secretariat.mairie@``,
-    ``mairie+sgm@``), and a local part that is the commune's name, bare or after
-    ``mairie``/``commune``/``ville`` (``saint-maixent@``, ``mairie.niort@``)."""
-    email = validate_email(email, generic_local_parts=generic_local_parts)
-    names = list(commune_names)
-    raw = email.split("@", 1)[0]
-    local = _fold(raw)
-    if _shared_local_part(raw, names):
-        raise RuleViolation(
-            f"adresse générique refusée : {email!r} ; un compte est nominatif, donnez l'adresse "
-            "personnelle de la personne",
-            rule="CHA-6",
-            value=email,
-        )
-    for name in names:
-        folded = _fold(name)
-        if folded and (local == folded or any(local == p + folded for p in _TOWN_PREFIXES)):
-            raise RuleViolation(
-                f"adresse de la commune refusée : {email!r} ; un compte est nominatif",
-                rule="CHA-6",
-                value=email,
-            )
-    return email
+    """CHA-6: an account is a person's, never a shared mailbox: the variants of
+    :func:`~.mailboxes.shared_mailbox` (``mairie.aubigny@``, ``mairie+sgm@``, ``secrétariat@``,
+    the commune's name ``voinsles@`` …) and the listed local parts are refused."""
+    return validate_email(
+        email, generic_local_parts=generic_local_parts, commune_names=commune_names
+    )
 
 
 @attrs.frozen

@@ -14,6 +14,7 @@ import attrs
 
 from rsgm_core._compat import DeprecatedTuple
 from rsgm_core.domain.activation import Helper
+from rsgm_core.domain.bounds import check_minutes
 from rsgm_core.domain.toolbox import Resource, ResourceKind, ResourceStatus
 from rsgm_core.errors import RuleViolation, ValidationError
 
@@ -72,12 +73,7 @@ class AdviceRequest:
                 rule="CNS-1",
                 value=self.answered_at or self.answer,
             )
-        if self.minutes_spent < 0:
-            raise ValidationError(
-                f"temps passé négatif : {self.minutes_spent}",
-                rule="CNS-1",
-                value=self.minutes_spent,
-            )
+        check_minutes(self.minutes_spent, what="temps passé", rule="CNS-1", minimum=0)
 
     @property
     def answered(self) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 import attrs
 from dateutil.relativedelta import relativedelta
 
+from rsgm_core.domain.bounds import MAX_SESSION_MINUTES, check_minutes
 from rsgm_core.domain.events import EventFormat, EventKind, SurveyKind
 from rsgm_core.domain.recurrence import Recurrence
 from rsgm_core.errors import ValidationError
@@ -112,10 +113,7 @@ class RecurringSeries:
 
     def __attrs_post_init__(self) -> None:
         self.recurrence  # noqa: B018 - validates the rule (EVT-8)
-        if self.minutes <= 0:
-            raise ValidationError(
-                f"durée invalide : {self.minutes} min", rule="EVT-8", value=self.minutes
-            )
+        check_minutes(self.minutes, what="durée", rule="EVT-8", maximum=MAX_SESSION_MINUTES)
 
     @property
     def recurrence(self) -> Recurrence:

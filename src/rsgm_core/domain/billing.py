@@ -27,6 +27,7 @@ from decimal import Decimal
 
 import attrs
 
+from rsgm_core.domain.bounds import check_minutes
 from rsgm_core.domain.conventions import Convention, _optional_siret, convention_in_force
 from rsgm_core.domain.profile import CdgIdentity
 from rsgm_core.domain.tariffs import (
@@ -127,18 +128,9 @@ class Intervention:
                 rule="TAR-5",
                 value=self.request.on,
             )
-        if isinstance(self.minutes, bool) or not isinstance(self.minutes, int):
-            raise ValidationError(
-                f"durée d'intervention invalide : {self.minutes!r} (un nombre entier de minutes)",
-                rule="TAR-5",
-                value=self.minutes,
-            )
-        if self.minutes <= 0:
-            raise ValidationError(
-                f"durée d'intervention refusée : {self.minutes} minutes (elle doit être positive)",
-                rule="TAR-5",
-                value=self.minutes,
-            )
+        # From 1 minute to one year of full-time work (1,607 h): 9,999,999,999 minutes would
+        # make a 12.5 billion € invoice (docs/limits.md).
+        check_minutes(self.minutes, what="durée d'intervention", rule="TAR-5")
         if (self.kind is ServiceKind.TRAINEE_ACCOMPANIMENT) != (self.trainee is not None):
             raise ValidationError(
                 f"intervention « {self.kind} » du {self.on.isoformat()} : un stagiaire est requis "

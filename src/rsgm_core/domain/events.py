@@ -19,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 
 from rsgm_core._compat import DeprecatedTuple
 from rsgm_core.domain.audience import EventAudience, check_registrant
+from rsgm_core.domain.bounds import MAX_CAPACITY, check_amount, check_count
 from rsgm_core.domain.members import Member
 from rsgm_core.domain.timeline import PlanningCheck, Task
 from rsgm_core.errors import RuleViolation, ValidationError
@@ -97,8 +98,7 @@ class Event:
     audience: EventAudience = EventAudience.MEMBERS
 
     def __attrs_post_init__(self) -> None:
-        if isinstance(self.cost, float) or self.cost < 0:
-            raise ValidationError(f"coût invalide : {self.cost!r}", rule="EVT-7", value=self.cost)
+        check_amount(self.cost, what="coût", rule="EVT-7")  # finite, 0 to 1,000,000 €
         if self.kind is EventKind.WEBINAR and self.format is EventFormat.IN_PERSON:
             raise ValidationError(
                 "un webinaire se tient à distance", rule="EVT-1", value=self.format.value
@@ -125,9 +125,9 @@ class Session:
                 rule="EVT-1",
                 value=self.end,
             )
-        if self.capacity is not None and self.capacity <= 0:
-            raise ValidationError(
-                f"capacité invalide : {self.capacity}", rule="EVT-4", value=self.capacity
+        if self.capacity is not None:
+            check_count(
+                self.capacity, what="capacité", rule="EVT-4", minimum=1, maximum=MAX_CAPACITY
             )
         if self.deadline > self.date:
             raise ValidationError(
@@ -166,6 +166,12 @@ class SessionPlan:
     deadline: dt.date | None = None
     start: dt.time = dt.time(9, 30)
     end: dt.time = dt.time(12, 30)
+
+    def __attrs_post_init__(self) -> None:
+        if self.capacity is not None:  # EVT-4: refused at the plan, before any id is drawn
+            check_count(
+                self.capacity, what="capacité", rule="EVT-4", minimum=1, maximum=MAX_CAPACITY
+            )
 
 
 def check_plan(title: str, sessions: Sequence[SessionPlan]) -> None:

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import attrs
 
+from rsgm_core.domain.bounds import check_fraction
 from rsgm_core.domain.territory import Commune, validate_insee_code
 from rsgm_core.errors import RuleViolation, ValidationError
 
@@ -104,8 +105,12 @@ def validate_email(
     *,
     generic_local_parts: Iterable[str] = GENERIC_LOCAL_PARTS,
     strict: bool = False,
+    commune_names: Iterable[str] = (),
 ) -> str:
-    """Return ``email`` normalised (lower-case domain) or raise: malformed, or a shared mailbox.
+    """Return ``email`` normalised (lower-case domain) or raise: malformed, or a shared mailbox
+    (CHA-6: a listed local part, or one of the variants of :func:`~.mailboxes.shared_mailbox`,
+    the commune's name among them when ``commune_names`` are given). With no
+    ``generic_local_parts`` (the outbox, a town hall's contact), any well-formed address passes.
 
     ``strict`` checks the syntax with email-validator (RFC 5322 and IDNA, no DNS lookup), as the
     directory does for a person's address (MEM-2); the outbox keeps the lighter check.
@@ -126,10 +131,16 @@ def validate_email(
                 f"adresse électronique invalide : {email!r} ({exc})", rule="MEM-2", value=email
             ) from None
     local, domain = email.strip().rsplit("@", 1)
-    if local.lower() in set(generic_local_parts):
+    generic = set(generic_local_parts)  # empty: any address (the outbox writes to mairies)
+    why = "générique" if local.lower() in generic else None
+    if generic and why is None:
+        from rsgm_core.domain.mailboxes import shared_mailbox
+
+        why = shared_mailbox(local, commune_names)
+    if why is not None:
         raise RuleViolation(
-            f"adresse générique refusée : {email!r} ; un membre est une personne nommée, "
-            "donnez son adresse nominative",
+            f"adresse {why} refusée : {email!r} ; une adresse est celle d'une personne nommée, "
+            "jamais une boîte partagée de la mairie : donnez son adresse nominative",
             rule="CHA-6",
             value=email,
         )
@@ -144,12 +155,7 @@ def validate_work_time(fraction: Decimal | int) -> Decimal:
             rule="MEM-1",
             value=fraction,
         )
-    q = Decimal(fraction)
-    if not (0 < q <= 1):
-        raise ValidationError(
-            f"quotité de travail hors de ]0 ; 1] : {q}", rule="MEM-1", value=fraction
-        )
-    return q
+    return check_fraction(fraction)  # finite (no NaN, no infinity), in ]0 ; 1]
 
 
 def _required_text(instance: object, attribute: attrs.Attribute[str], value: str) -> None:

@@ -6,6 +6,7 @@ Re-exported by :mod:`rsgm_core.domain.tariffs`, where the grids use it.
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from rsgm_core.domain.bounds import MAX_AMOUNT
 from rsgm_core.errors import ValidationError
 
 __all__ = ["CENT", "round_money", "to_money"]
@@ -18,7 +19,8 @@ def _money_error(value: object, why: str) -> ValidationError:
 
 
 def to_money(value: Any) -> Decimal:
-    """Return ``value`` as a non-negative amount in euros, to the cent (TAR-7).
+    """Return ``value`` as an amount in euros from 0 to :data:`~.bounds.MAX_AMOUNT`, to the
+    cent (TAR-7).
 
     Floats are refused, never converted: ``0.1`` is not one tenth in binary, and a fee that silently
     became ``100.0000000000000055511151231257827`` would end up on an invoice. Sub-cent amounts are
@@ -32,11 +34,15 @@ def to_money(value: Any) -> Decimal:
         raise _money_error(value, "n'est ni un Decimal, ni un entier, ni une chaîne numérique")
     try:
         amount = Decimal(value.strip() if isinstance(value, str) else value)
-        rounded = amount.quantize(CENT) if amount.is_finite() else None
     except InvalidOperation:
         raise _money_error(value, "est illisible (attendu : un nombre comme « 100.50 »)") from None
-    if rounded is None or amount < 0:
+    if not amount.is_finite() or amount < 0:
         raise _money_error(value, "(un montant est un nombre fini et positif ou nul)")
+    if amount > MAX_AMOUNT:
+        raise _money_error(
+            value, f"dépasse {int(MAX_AMOUNT):,} € (borne de docs/limits.md)".replace(",", "\u202f")
+        )
+    rounded = amount.quantize(CENT)
     if rounded != amount:
         raise _money_error(value, "a plus de deux décimales (un montant est au centime près)")
     return rounded

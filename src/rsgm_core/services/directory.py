@@ -69,6 +69,9 @@ class DirectoryService:
                         rule="CHA-6",
                         value=new_email,
                     )
+                towns = [uow.communes.get(p.commune).name
+                         for p in uow.positions.list({"member_id": member_id})]  # fmt: skip
+                validate_email(new_email, commune_names=towns)  # CHA-6: not voinsles@ either
                 member = attrs.evolve(member, email=new_email)
             if phone is not None:
                 member = attrs.evolve(member, phone=new_phone)

@@ -1,15 +1,14 @@
 """Import members from CSV or XLSX (MEM-1, MEM-2): ``app.members.import_members``.
 
 CSV: ``;`` or ``,`` separated, UTF-8 with or without BOM, or Windows-1252. XLSX needs the ``xlsx``
-extra (openpyxl). Everything is checked first; the import writes all rows in one transaction or
-nothing at all.
+extra (openpyxl). The file is read row by row within the limits of docs/limits.md (20 MB, 20,000
+rows). Everything is checked first; the import writes all rows in one transaction or nothing at
+all.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,8 +33,9 @@ from rsgm_core.domain.members import (
     work_time_total,
 )
 from rsgm_core.domain.profile import outside_territory
-from rsgm_core.errors import MissingExtraError, NotFoundError, RsgmError, SourceDataError
+from rsgm_core.errors import NotFoundError, RsgmError, SourceDataError
 from rsgm_core.services.members import _add_member, _add_position, enum_of, new_id
+from rsgm_core.services.spreadsheet import read_rows
 
 if TYPE_CHECKING:
     from rsgm_core.services.deps import Deps
@@ -48,50 +48,15 @@ _FUNCTION_WORDS = {fold(f.label): f for f in Function} | {
 }
 
 
-def read_table(path: Path) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of a CSV or XLSX file, as text."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    if not rows:
-        raise SourceDataError("fichier vide", source=str(path))
-    return [h.strip() for h in rows[0]], rows[1:]
-
-
-def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
-    try:
-        import openpyxl
-    except ImportError:
-        raise MissingExtraError("l'import de fichiers Excel", "xlsx", "openpyxl") from None
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = book.worksheets[0]
-        rows = [
-            ["" if v is None else _cell(v) for v in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-    finally:
-        book.close()
-    if not rows:
-        raise SourceDataError("classeur vide", source=str(path))
-    return [h.strip() for h in rows[0]], rows[1:]
-
-
-def _cell(value: Any) -> str:
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def read_table(path: Path) -> tuple[list[str], Generator[list[str], None, None]]:
+    """Header and rows of a CSV or XLSX file, as text; the rows are read as they are consumed,
+    within the limits of docs/limits.md (:func:`~.spreadsheet.read_rows`)."""
+    rows = read_rows(path)
+    header = next(rows, None)
+    if header is None or not any(h.strip() for h in header):
+        rows.close()
+        raise SourceDataError("fichier vide (aucune ligne d'en-tête)", source=str(path))
+    return [h.strip() for h in header], rows
 
 
 def _percent(total: Decimal) -> str:
@@ -157,14 +122,18 @@ class MemberImport:
                     problems.append(str(exc))
                     return None
 
+            code = cells.get("commune") or None
+            commune = communes.get(code) if code else None
+            town = [commune.name] if commune is not None else []  # CHA-6: voinsles@ for Voinsles
             email = (
-                check(lambda e: validate_email(e, strict=True), cells["email"])
+                check(
+                    lambda e, t=town: validate_email(e, strict=True, commune_names=t),
+                    cells["email"],
+                )
                 if cells.get("email")
                 else None
             )
             phone = check(validate_phone, cells["phone"]) if cells.get("phone") else None
-            code = cells.get("commune") or None
-            commune = communes.get(code) if code else None
             if code and commune is None:
                 problems.append(f"commune inconnue : {code} (importez d'abord le recensement)")
             elif commune is not None and not commune.active:

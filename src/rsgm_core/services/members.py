@@ -466,13 +466,16 @@ def _add_position(
         start=start,
         end=end,
     )
-    check_editable(uow.members.get(member_id), "ce poste")  # MEM-11, MEM-4
+    member = uow.members.get(member_id)
+    check_editable(member, "ce poste")  # MEM-11, MEM-4
     found = uow.communes.find(commune)
     if found is None:
         raise NotFoundError(
             f"commune inconnue : {commune} (importez d'abord le recensement)", value=commune
         )
     check_open_commune(found)
+    if member.email:  # CHA-6: not the commune's own mailbox (voinsles@… for Voinsles)
+        validate_email(member.email, commune_names=[found.name])
     uow.positions.add(position)
     return position
 

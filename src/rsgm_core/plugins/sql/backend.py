@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from rsgm_core.errors import DatabaseBusyError, StorageError
 from rsgm_core.plugins.sql import migrations, search
+from rsgm_core.plugins.sql.damage import damaged
 from rsgm_core.plugins.sql.engine import make_engine, normalise_url
 from rsgm_core.plugins.sql.repository import SqlRepository
 from rsgm_core.ports import (
@@ -77,8 +78,10 @@ class SqlStorage(Storage):
             self.schema_version, self.applied = self._prepare(upgrade)
             if self.engine.dialect.name == "sqlite":
                 self._enable_wal()
-        except Exception:
+        except Exception as exc:
             self.engine.dispose()
+            if damage := damaged(self.url, exc):  # a damaged file: which, and what to do
+                raise damage from exc
             raise
 
     def _enable_wal(self) -> None:
@@ -262,6 +265,17 @@ class SqlUnitOfWork(UnitOfWork):
         self.storage = storage
         self.read_only = read_only
         self._conn: sa.Connection | None = None
+
+    def __exit__(self, *exc_info: Any) -> None:
+        # A damaged file read inside the unit of work: the French error, never the driver's.
+        try:
+            super().__exit__(*exc_info)
+        except Exception as exc:
+            if damage := damaged(self.storage.url, exc):
+                raise damage from exc
+            raise
+        if damage := damaged(self.storage.url, exc_info[1]):
+            raise damage from exc_info[1]
 
     def _build_repository(self, collection: Collection[R]) -> SqlRepository[R]:
         return SqlRepository(collection, self)

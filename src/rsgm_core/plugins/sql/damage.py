@@ -1,0 +1,58 @@
+"""A damaged database file, told in French: which file, and what to do (restore a backup).
+
+A SQLite file whose pages were overwritten (a disk fault, a copy cut short, another program
+writing into it) makes the driver raise ``database disk image is malformed`` (SQLITE_CORRUPT) or
+``file is not a database`` (SQLITE_NOTADB) at the first statement that reads the damaged page;
+PostgreSQL says ``data_corrupted`` or ``index_corrupted`` (SQLSTATE XX001, XX002). The storage
+turns those into :class:`~rsgm_core.errors.StorageError` at its boundary (opening the storage,
+leaving a unit of work), so no command ends on a driver's trace.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import sqlalchemy as sa
+
+from rsgm_core.errors import StorageError
+
+__all__ = ["damaged"]
+
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+_POSTGRESQL_CORRUPT = ("XX001", "XX002")
+
+
+def _is_damage(error: BaseException) -> bool:
+    if isinstance(error, sqlite3.DatabaseError):
+        code = getattr(error, "sqlite_errorcode", None)
+        if code is not None:
+            return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)  # extended codes included
+        text = str(error).lower()
+        return "malformed" in text or "not a database" in text
+    state = getattr(error, "sqlstate", None) or getattr(error, "pgcode", None)
+    return state in _POSTGRESQL_CORRUPT
+
+
+def damaged(url: str, error: BaseException | None) -> StorageError | None:
+    """The French error for ``error`` when it says the database is damaged, else ``None``."""
+    if error is None:
+        return None
+    cause = error.orig if isinstance(error, sa.exc.DBAPIError) else error
+    if cause is None or not _is_damage(cause):
+        return None
+    where = sa.engine.make_url(url)
+    if where.get_backend_name() == "sqlite" and where.database:
+        shown = where.database
+        what = (
+            f"restaurez la dernière sauvegarde de {shown} à sa place (en retirant les fichiers "
+            f"{shown}-wal et {shown}-shm restés à côté), puis relancez la commande"
+        )
+    else:
+        shown = where.render_as_string(hide_password=True)
+        what = "faites vérifier et restaurer la base par son administrateur, depuis une sauvegarde"
+    return StorageError(
+        f"base endommagée : {shown} est illisible ({cause}) ; l'opération n'a rien enregistré. "
+        f"Ne l'utilisez plus en l'état : {what}",
+        value=shown,
+    )
