@@ -183,6 +183,11 @@ if TYPE_CHECKING:
         OnboardingStep,
         OverdueStep,
     )
+    from rsgm_core.domain.links import (
+        LinkPurpose,
+        LinkRefusal,
+        UsedLink,
+    )
     from rsgm_core.domain.member_import import (
         ImportReport,
         RowResult,
@@ -306,6 +311,14 @@ if TYPE_CHECKING:
     from rsgm_core.services.deps import (
         Deps,
     )
+    from rsgm_core.services.links import (
+        DirectoryUpdate,
+        LinkCheck,
+        LinkChoice,
+        LinkOutcome,
+        LinkService,
+        PersonalLink,
+    )
     from rsgm_core.services.memberships import (
         ConventionStatus,
         Quote,
@@ -327,6 +340,15 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "PersonalLink": "rsgm_core.services.links",
+    "LinkCheck": "rsgm_core.services.links",
+    "LinkChoice": "rsgm_core.services.links",
+    "LinkOutcome": "rsgm_core.services.links",
+    "DirectoryUpdate": "rsgm_core.services.links",
+    "LinkService": "rsgm_core.services.links",
+    "LinkPurpose": "rsgm_core.domain.links",
+    "LinkRefusal": "rsgm_core.domain.links",
+    "UsedLink": "rsgm_core.domain.links",
     "CensusConflict": "rsgm_core.domain.census_conflicts",
     "ConflictKind": "rsgm_core.domain.census_conflicts",
     "CatalogueColumn": "rsgm_core.domain.tariffs",
@@ -618,6 +640,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "DepartureReason",
     "Deps",
     "DirectoryEntry",
+    "DirectoryUpdate",
     "Disengagement",
     "EmployerNotice",
     "Epci",
@@ -648,6 +671,12 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Invoice",
     "InvoiceLine",
     "Lifecycle",
+    "LinkCheck",
+    "LinkChoice",
+    "LinkOutcome",
+    "LinkPurpose",
+    "LinkRefusal",
+    "LinkService",
     "LoweredRole",
     "MANDATORY_MISSION",
     "Member",
@@ -679,6 +708,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "PartnerCategory",
     "Party",
     "Period",
+    "PersonalLink",
     "Planned",
     "PlanningCheck",
     "PlatformExport",
@@ -754,6 +784,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Trainee",
     "UnitOfWork",
     "UnsupportedSchemaError",
+    "UsedLink",
     "ValidationError",
     "Viewer",
     "ViewerRole",

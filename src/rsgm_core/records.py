@@ -39,6 +39,7 @@ from rsgm_core.domain.engagement import AttendanceFact, RoleAssignment
 from rsgm_core.domain.events import Event, Registration, Session
 from rsgm_core.domain.governance import Committee, Network
 from rsgm_core.domain.lifecycle import OnboardingItem
+from rsgm_core.domain.links import UsedLink
 from rsgm_core.domain.members import Member, Position
 from rsgm_core.domain.messages import OutboxMessage
 from rsgm_core.domain.partners import Partner
@@ -469,6 +470,8 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="conflit de fusion",
         indexes=("commune",),
     ),
+    # Single-use personal links once used (migration 20, NOT-3): a hash of the token, never it.
+    Collection("used_links", UsedLink, "id", label="lien utilisé", indexes=("member_id",)),
 )
 
 #: Each collection by its name, and by its record class (one collection per class).
