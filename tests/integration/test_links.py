@@ -33,6 +33,7 @@ from rsgm_core import (
     Viewer,
     ViewerRole,
 )
+from rsgm_core.services.links import links_missing
 from rsgm_core.testing import Clock
 from tests.conftest import SAMPLE
 from tests.helpers import CDG79, nothing_written
@@ -313,9 +314,13 @@ def test_an_erased_or_departed_person_has_no_link_NOT_3_MEM_11(app: App) -> None
 
 def test_without_web_settings_links_are_refused_by_name_NOT_3(url: str, rsgm_clock: Clock) -> None:
     with rsgm_core.open(url, clock=rsgm_clock, settings=CDG79) as app:
-        assert app.links.missing is not None and "[web]" in app.links.missing
-        with pytest.raises(ConfigurationError, match="url_publique"):
-            app.links.issue("desabonnement", member_id="x")
+        assert app.links.missing is not None and "n'a pas secret ;" in app.links.missing
+    assert "n'a pas url_publique ni secret" in str(links_missing(Settings()))
+    with (
+        rsgm_core.open(url, clock=rsgm_clock, settings=CDG79) as app,
+        pytest.raises(ConfigurationError, match="renseignez secret dans la section"),
+    ):
+        app.links.issue("desabonnement", member_id="x")
 
 
 def test_issue_refuses_a_missing_object_NOT_3(app: App) -> None:

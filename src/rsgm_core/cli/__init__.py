@@ -102,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
         events,
         indicators,
         init,
+        links,
         members,
         network,
         outbox,
@@ -130,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         access,
         indicators,
         toolbox,
+        links,
         demo,
     ):
         module.register(commands)

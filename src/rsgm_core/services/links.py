@@ -45,6 +45,7 @@ __all__ = [
     "PersonalLink",
     "link_keys",
     "links_missing",
+    "required_keys",
 ]
 
 log = logging.getLogger("rsgm.links")
@@ -101,14 +102,18 @@ class LinkKeys:
         return (self.secret, *self.previous)
 
 
-def links_missing(settings: Settings) -> str | None:
-    """Why links cannot be made with ``settings`` (French), or ``None`` when they can."""
+def _missing_keys(settings: Settings) -> list[str]:
     options = settings.plugin("web")
-    missing = [
+    return [
         key
         for key, option in (("url_publique", "public_url"), ("secret", "secret"))
         if not options.get(option)
     ]
+
+
+def links_missing(settings: Settings) -> str | None:
+    """Why the messages of ``settings`` go without links (French), ``None`` when they have them."""
+    missing = _missing_keys(settings)
     if not missing:
         return None
     return (
@@ -129,11 +134,14 @@ def link_keys(settings: Settings) -> LinkKeys | None:
     )
 
 
-def _required_keys(settings: Settings) -> LinkKeys:
+def required_keys(settings: Settings) -> LinkKeys:
+    """The checked ``[web]`` options, else a :class:`ConfigurationError` naming the keys to set."""
     keys = link_keys(settings)
     if keys is None:
+        missing = " et ".join(_missing_keys(settings))
         raise ConfigurationError(
-            f"{links_missing(settings)} : renseignez url_publique et secret dans la section [web]",
+            f"pas de lien personnel possible : renseignez {missing} dans la section [web] du "
+            "profil (voir docs/links.md)",
             rule="NOT-3",
         )
     return keys
@@ -216,7 +224,7 @@ class LinkService:
         from rsgm_core.services.link_actions import check_target, expiry_of
 
         chosen = parse_purpose(purpose)
-        keys = _required_keys(self.deps.settings)
+        keys = required_keys(self.deps.settings)
         now = self.deps.now() if on is None else on
         if now.tzinfo is None:
             raise ValidationError("instant d'émission sans fuseau horaire", rule="NOT-3")
@@ -368,7 +376,7 @@ def checked(
     deps: Deps, uow: UnitOfWork, token: str, purpose: LinkPurpose | str | None
 ) -> tuple[SignedLink, Member]:
     """The link ``token`` stands for and its person, every NOT-3 refusal checked in ``uow``."""
-    keys = _required_keys(deps.settings)
+    keys = required_keys(deps.settings)
     if not isinstance(token, str) or not token.strip():
         raise ValidationError("lien vide : copiez-le en entier depuis le message", rule="NOT-3")
     signed = read_token(token, keys.in_force, now=deps.now())
