@@ -121,6 +121,10 @@ def test_a_cancellation_link_cancels_once_and_promotes_the_waiting_list_NOT_3_EV
     assert statuses == {claire: RegistrationStatus.CANCELLED, paul: RegistrationStatus.CONFIRMED}
     error = nothing_written(app, lambda: app.links.use(link.token), "NOT-3")
     assert error.value is LinkRefusal.REUSED and "déjà servi" in error.message
+    [told] = [m for m in app.outbox.list_messages() if m.template == "event_waiting_list_promotion"]
+    own = next(w for w in told.body_text.split() if w.startswith(f"{BASE}/a/"))
+    assert f'href="{own}"' in (told.body_html or "")
+    assert app.links.verify(own.rpartition("/")[2]).member_id == paul
 
 
 def test_a_cancellation_link_names_the_persons_own_registration_NOT_3(app: App) -> None:

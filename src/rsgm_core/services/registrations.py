@@ -30,6 +30,7 @@ from rsgm_core.domain.events import (
     register,
     walk_in,
 )
+from rsgm_core.domain.links import LinkPurpose
 from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.render.event_documents import registrants
 from rsgm_core.services.event_audience import in_legal_scope
@@ -41,6 +42,7 @@ from rsgm_core.services.event_messages import (
     rates_of,
     record_fact,
 )
+from rsgm_core.services.links import LinkMaker, session_start
 from rsgm_core.services.members import new_id
 from rsgm_core.services.outbox import queue_message
 
@@ -192,9 +194,16 @@ def cancel_in(deps: Deps, uow: UnitOfWork, registration_id: str) -> Cancellation
     if promoted is not None:
         uow.registrations.update(promoted)
         member = uow.members.get(promoted.member_id)
-        if member.email:
+        if member.email:  # NOT-3: the promoted person's own cancel link
+            cancel_link = LinkMaker(deps).url(
+                LinkPurpose.CANCEL,
+                member.id,
+                promoted.id,
+                until=session_start(deps, session.date, session.start),
+            )
             queue_message(deps,
                 uow, "event_waiting_list_promotion", member.email,
-                {"member": member, **event_context(event, [session], deps.settings.locale)},
+                {"member": member, **event_context(event, [session], deps.settings.locale),
+                 "links": {"cancel": cancel_link}},
             )  # fmt: skip
     return Cancellation(cancelled, promoted)
