@@ -14,6 +14,8 @@ from email.message import Message
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rsgm_core
 from rsgm_core import (
@@ -25,6 +27,7 @@ from rsgm_core import (
     LinkPurpose,
     LinkRefusal,
     RegistrationStatus,
+    RsgmError,
     RuleViolation,
     SessionPlan,
     Settings,
@@ -36,7 +39,7 @@ from rsgm_core import (
 from rsgm_core.services.links import links_missing
 from rsgm_core.testing import Clock
 from tests.conftest import SAMPLE
-from tests.helpers import CDG79, nothing_written
+from tests.helpers import CDG79, nothing_written, snapshot
 
 SECRET = "s" * 20 + "ecret-de-test-du-cdg-79-pour-les-liens"
 OLD_SECRET = "o" * 20 + "ld-secret-du-cdg-79-avant-la-rotation"
@@ -445,3 +448,45 @@ def test_without_web_settings_messages_go_without_links_and_say_so_NOT_3(
         assert "auprès de l'équipe d'animation" in message.body_text
         assert "Dites-le en réponse" in message.body_text
         assert message.list_unsubscribe is None
+
+
+# Error or success, never a partial write ---------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    purpose=st.sampled_from(LinkPurpose),
+    asked=st.one_of(st.none(), st.sampled_from(LinkPurpose)),
+    later=st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=400)),
+    tamper=st.booleans(),
+    twice=st.booleans(),
+)
+def test_a_link_either_acts_or_writes_nothing_NOT_3(
+    purpose: LinkPurpose,
+    asked: LinkPurpose | None,
+    later: dt.timedelta,
+    tamper: bool,
+    twice: bool,
+) -> None:
+    clock = Clock()
+    with rsgm_core.open("memory://", clock=clock, settings=WEB79) as app:
+        app.census.import_(SAMPLE, ["79"])
+        claire = person(app)
+        app.directory.set_town_hall("79005", "1 place de la Mairie")
+        event = plan(app, capacity=1)
+        survey = app.surveys.send(SurveyKind.NEEDS).id
+        registration = app.registrations.register(session_of(app, event), claire).id
+        objects = {LinkPurpose.REGISTER: event, LinkPurpose.CANCEL: registration,
+                   LinkPurpose.SURVEY: survey}  # fmt: skip
+        token = app.links.issue(purpose, member_id=claire, object_id=objects.get(purpose)).token
+        if tamper:
+            token = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+        clock.advance(seconds=int(later.total_seconds()))
+        for _ in range(2 if twice else 1):
+            before = snapshot(app)
+            try:
+                app.links.use(token, purpose=asked, score=3,
+                              update=DirectoryUpdate(opening_hours="lun. 9h-12h"))  # fmt: skip
+            except RsgmError as exc:
+                assert snapshot(app) == before, exc
+                assert token not in str(exc)
