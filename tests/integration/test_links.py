@@ -203,6 +203,9 @@ def test_an_access_link_records_a_request_where_the_policy_allows_it_NOT_3_CHA_2
         app.access.create_departmental_space()
         claire = person(app)
         assert app.links.send_requests("acces", member_ids=[claire]) == 1
+        [asked] = [m for m in app.outbox.list_messages() if m.template == "access_invitation"]
+        sent = next(w for w in asked.body_text.split() if w.startswith(f"{BASE}/p/"))
+        assert f'href="{sent}"' in (asked.body_html or "")
         link = app.links.issue("acces", member_id=claire)
         done = app.links.use(link.token, purpose="acces")
         [request] = app.access.list_requests()
