@@ -45,6 +45,7 @@ __all__ = [
     "PersonalLink",
     "link_keys",
     "links_missing",
+    "person_of",
     "required_keys",
 ]
 
@@ -229,7 +230,7 @@ class LinkService:
         if now.tzinfo is None:
             raise ValidationError("instant d'émission sans fuseau horaire", rule="NOT-3")
         with self.deps.read() as uow:
-            member = _person(uow, member_id, chosen)
+            member = person_of(uow, member_id, chosen)
             target = check_target(uow, chosen, member, object_id)
             expires = expiry_of(self.deps, uow, chosen, target, now)
         return _make(keys, chosen, member.id, target, expires)
@@ -282,60 +283,9 @@ class LinkService:
         member with an address (for consent, those without a current one). Returns how many
         messages were queued; without a ``[web]`` section they go without links, with a
         warning."""
-        chosen = parse_purpose(purpose)
-        if chosen not in _REQUESTS:
-            words = ", ".join(p.value for p in _REQUESTS)
-            raise ValidationError(
-                f"aucun message de demande pour « {chosen.value} » (au choix : {words})",
-                rule="NOT-3",
-                value=chosen.value,
-            )
-        if chosen is LinkPurpose.ACCESS:
-            from rsgm_core.domain.access_records import check_requests_allowed
+        from rsgm_core.services.link_requests import send_link_requests
 
-            check_requests_allowed(self.deps.settings.policies.access)
-        from rsgm_core.services.outbox import queue_message
-
-        today = self.deps.today()
-        with self.deps.transaction() as uow:
-            if member_ids is None:
-                people = [m for m in uow.members.list({"lifecycle": Lifecycle.ACTIVE})
-                          if m.email and not m.erased]  # fmt: skip
-                if chosen is LinkPurpose.CONSENT:
-                    given = {c.member_id for c in uow.consents.list({"scope": ConsentScope.DIRECTORY})
-                             if c.current_on(today)}  # fmt: skip
-                    people = [m for m in people if m.id not in given]
-            else:
-                people = [_person(uow, i, chosen) for i in dict.fromkeys(member_ids)]
-            maker = LinkMaker(self.deps)
-            sent = 0
-            for member in people:
-                if not member.email:
-                    continue
-                links = _request_links(maker, chosen, member.id)
-                queue_message(self.deps, uow, _REQUESTS[chosen], member.email,
-                              {"member": member, "links": links})  # fmt: skip
-                sent += 1
-        return sent
-
-
-_REQUESTS = {
-    LinkPurpose.CONSENT: "consent_request",
-    LinkPurpose.DIRECTORY: "directory_update_request",
-    LinkPurpose.ACCESS: "access_invitation",
-}
-
-
-def _request_links(maker: LinkMaker, purpose: LinkPurpose, member_id: str) -> dict[str, str]:
-    if purpose is LinkPurpose.CONSENT:
-        scope = ConsentScope.DIRECTORY.value
-        return {
-            "consent": maker.url(LinkPurpose.CONSENT, member_id, scope),
-            "withdraw": maker.url(LinkPurpose.WITHDRAW_CONSENT, member_id, scope),
-        }
-    return {
-        "directory" if purpose is LinkPurpose.DIRECTORY else "access": maker.url(purpose, member_id)
-    }
+        return send_link_requests(self.deps, parse_purpose(purpose), member_ids)
 
 
 def parse_purpose(value: LinkPurpose | str) -> LinkPurpose:
@@ -351,7 +301,7 @@ def parse_purpose(value: LinkPurpose | str) -> LinkPurpose:
     )
 
 
-def _person(uow: UnitOfWork, member_id: str, purpose: LinkPurpose) -> Member:
+def person_of(uow: UnitOfWork, member_id: str, purpose: LinkPurpose) -> Member:
     member = uow.members.find(member_id)
     if member is None:
         raise NotFoundError(f"personne introuvable : {member_id!r}", rule="NOT-3", value=member_id)
@@ -389,7 +339,7 @@ def checked(
             rule="NOT-3",
             value=LinkRefusal.REUSED,
         )
-    return signed, _person(uow, signed.member_id, signed.purpose)
+    return signed, person_of(uow, signed.member_id, signed.purpose)
 
 
 @attrs.frozen
