@@ -436,5 +436,11 @@ class Storage(abc.ABC):
         collections reindexed, none for a backend that keeps no index."""
         return []
 
+    def checkpoint(self) -> bool:
+        """MEM-11: make deleted data leave the files: purge old terms from the text indexes,
+        move the write-ahead log into the database and empty it. Whether it was complete (a
+        reader still open elsewhere keeps the log); true for a backend with no such files."""
+        return True
+
     def close(self) -> None:  # noqa: B027 - optional for backends holding no resource
         """Release pooled connections."""

@@ -43,6 +43,7 @@ from rsgm_core.domain.links import UsedLink
 from rsgm_core.domain.members import Member, Position
 from rsgm_core.domain.messages import OutboxMessage
 from rsgm_core.domain.partners import Partner
+from rsgm_core.domain.privacy import Designation, Erasure, Personal
 from rsgm_core.domain.tariffs import Membership
 from rsgm_core.domain.territory import (
     Arrondissement,
@@ -100,6 +101,10 @@ class Collection(Generic[R]):
     it refers to (a foreign key); ``appended``, fields added by later migrations, in the order
     they were added: ``ALTER TABLE`` puts their columns last, and a NOT NULL one gets the record's
     default as the server default that filled the rows already there.
+
+    ``personal`` says which fields name a person or hold their words and what erasing a person
+    does to the records (MEM-11, :class:`rsgm_core.domain.privacy.Personal`); every collection
+    declares it (a test fails on a collection, or a personal or text field, left out).
     """
 
     name: str
@@ -114,6 +119,7 @@ class Collection(Generic[R]):
         default=(), kw_only=True, converter=_references
     )
     appended: tuple[str, ...] = attrs.field(default=(), kw_only=True)
+    personal: Personal | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if self.version_field is not None and (
@@ -127,6 +133,7 @@ class Collection(Generic[R]):
             *self.indexes,
             *dict(self.references),
             *self.appended,
+            *(path.split(".")[0] for path in (self.personal.declared if self.personal else ())),
         )
         unknown = [name for name in named if name not in fields]
         if unknown:
@@ -165,10 +172,21 @@ _ADDED_TO_MEMBERS = (  # by migration 5
     "invitations_opt_out",  # migration 14
 )  # fmt: skip
 _MEMBER = {"member_id": "members"}
+# MEM-11: what each collection holds on people (rsgm_core.domain.privacy), spelled short below.
+MEMBER_ID, EMAIL, NAME = Designation.MEMBER_ID, Designation.EMAIL, Designation.NAME
+PHONE, ANY, OTHER = Designation.PHONE, Designation.ANY, Designation.OTHER
+NONE, REMOVE, ANONYMISE = Erasure.NONE, Erasure.REMOVE, Erasure.ANONYMISE
+REDACT, COARSEN = Erasure.REDACT, Erasure.COARSEN
 _COMMUNE = {"commune": "communes"}
 
 COLLECTIONS: tuple[Collection[Any], ...] = (
-    Collection("meta", MetaEntry, "key", label="paramètre"),
+    Collection(
+        "meta",
+        MetaEntry,
+        "key",
+        label="paramètre",
+        personal=Personal(NONE, neutral=("value",)),
+    ),
     Collection(
         "outbox",
         OutboxMessage,
@@ -177,13 +195,57 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         indexes=("status",),
         # migration 4, then migration 15
         appended=("next_attempt_at", "list_unsubscribe", "attachments", "resent_by"),
+        personal=Personal(
+            ANONYMISE,  # messages stay counted; their address, text and attachments go
+            subject={"recipient": EMAIL, "list_unsubscribe": OTHER, "attachments": OTHER},
+            actors={"resent_by": ANY},
+            text=("subject", "body_text", "body_html", "last_error", "attachments.filename"),
+            neutral=("template", "attachments.content_type", "attachments.content"),
+        ),
     ),
-    Collection("census_imports", CensusImport, "vintage", label="import de recensement"),
-    Collection("departements", Departement, "code", label="département"),
-    Collection("arrondissements", Arrondissement, "code", label="arrondissement"),
-    Collection("epcis", Epci, "siren", label="EPCI"),
-    Collection("communes", Commune, "code", label="commune", indexes=("departement", "epci")),
-    Collection("populations", PopulationFigure, ("commune", "vintage"), label="population"),
+    Collection(
+        "census_imports",
+        CensusImport,
+        "vintage",
+        label="import de recensement",
+        personal=Personal(NONE, neutral=("source",)),
+    ),
+    Collection(
+        "departements",
+        Departement,
+        "code",
+        label="département",
+        personal=Personal(NONE, neutral=("name",)),
+    ),
+    Collection(
+        "arrondissements",
+        Arrondissement,
+        "code",
+        label="arrondissement",
+        personal=Personal(NONE, neutral=("name",)),
+    ),
+    Collection(
+        "epcis",
+        Epci,
+        "siren",
+        label="EPCI",
+        personal=Personal(NONE, neutral=("name",)),
+    ),
+    Collection(
+        "communes",
+        Commune,
+        "code",
+        label="commune",
+        indexes=("departement", "epci"),
+        personal=Personal(NONE, neutral=("name", "successor")),
+    ),
+    Collection(
+        "populations",
+        PopulationFigure,
+        ("commune", "vintage"),
+        label="population",
+        personal=Personal(NONE),
+    ),
     Collection(
         "members",
         Member,
@@ -191,6 +253,18 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="membre",
         indexes=("email", "helper"),
         appended=_ADDED_TO_MEMBERS,
+        personal=Personal(
+            ANONYMISE,  # by domain.rgpd.anonymise: the record stays, nothing identifies them
+            subject={
+                "id": MEMBER_ID,
+                "first_name": NAME,
+                "last_name": NAME,
+                "email": EMAIL,
+                "phone": PHONE,
+                "photo": OTHER,
+            },
+            actors={"successor_id": MEMBER_ID},
+        ),
     ),
     Collection(
         "positions",
@@ -200,6 +274,11 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="poste",
         indexes=("member_id", "commune"),
         references=_MEMBER | _COMMUNE,
+        personal=Personal(
+            COARSEN,  # counts per commune and year stay; the dates are cut to the year
+            subject={"member_id": MEMBER_ID},
+            coarsen=(("start", False), ("end", True)),
+        ),
     ),
     # The membership pack (migration 3). Keyed by id, not (commune, year): after a merge the
     # successor inherits every former commune's memberships and conventions, even for the same
@@ -212,6 +291,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="adhésion",
         indexes=("insee", "year"),
         references={"insee": "communes"},
+        personal=Personal(NONE),
     ),
     Collection(
         "conventions",
@@ -221,9 +301,16 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="convention",
         indexes=("insee",),
         references={"insee": "communes"},
-        appended=("siret", "sgc", "deliberation"),  # migration 11
+        appended=("siret", "sgc", "deliberation"),  # migration 11,
+        personal=Personal(NONE, neutral=("reference", "sgc", "deliberation.number")),
     ),
-    Collection("trainees", Trainee, "id", label="stagiaire"),
+    Collection(
+        "trainees",
+        Trainee,
+        "id",
+        label="stagiaire",
+        personal=Personal(ANONYMISE, subject={"person": NAME}, neutral=("programme",)),
+    ),
     Collection(
         "interventions",
         Intervention,
@@ -232,7 +319,13 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="intervention",
         indexes=("insee",),
         references={"insee": "communes"},
-        appended=("request",),  # migration 11
+        appended=("request",),  # migration 11,
+        personal=Personal(
+            REDACT,  # billing evidence: the trainee's or requester's name goes, the rest stays
+            subject={"trainee.person": NAME, "request.requested_by": ANY},
+            text=("description",),
+            neutral=("ref", "trainee.programme", "request.sgc"),
+        ),
     ),
     # The directory and the network (migration 5).
     Collection(
@@ -242,6 +335,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="fiche d'annuaire",
         indexes=("member_id", "key"),
         references=_MEMBER,
+        personal=Personal(REMOVE, subject={"member_id": MEMBER_ID}, text=("value",)),
     ),
     Collection(
         "town_halls",
@@ -250,7 +344,12 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         commune_refs=("commune",),
         label="mairie",
         references=_COMMUNE,
-        appended=("email",),  # migration 7
+        appended=("email",),  # migration 7,
+        personal=Personal(
+            REDACT,  # the town hall's own contact, unless it was the person's
+            subject={"email": EMAIL, "phone": PHONE},
+            text=("address", "opening_hours"),
+        ),
     ),
     Collection(
         "consents",
@@ -259,6 +358,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="consentement",
         indexes=("member_id",),
         references=_MEMBER,
+        personal=Personal(REMOVE, subject={"member_id": MEMBER_ID}),
     ),
     Collection(
         "onboarding_items",
@@ -267,6 +367,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="étape d'intégration",
         indexes=("member_id",),
         references=_MEMBER,
+        personal=Personal(ANONYMISE, subject={"member_id": MEMBER_ID}),
     ),
     Collection(
         "networks",
@@ -274,7 +375,22 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         "id",
         label="réseau",
         references={"epci": "epcis", "referent_id": "members"},
-        appended=("departement",),  # migration 13 (TER-7)
+        appended=("departement",),  # migration 13 (TER-7),
+        personal=Personal(
+            REDACT,  # the network's charter stays, without the person's name
+            subject={"referent_id": MEMBER_ID, "project_lead": ANY},
+            text=(
+                "charter.purpose",
+                "charter.scope",
+                "charter.animation",
+                "charter.members_role",
+                "charter.principles",
+                "charter.rights_and_duties",
+                "objectives.text",
+                "objectives.indicators",
+            ),
+            neutral=("name",),
+        ),
     ),
     Collection(
         "network_roles",
@@ -283,6 +399,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="rôle",
         indexes=("network_id", "member_id"),
         references={"network_id": "networks"} | _MEMBER,
+        personal=Personal(ANONYMISE, subject={"member_id": MEMBER_ID}),
     ),
     Collection(
         "attendance",
@@ -291,10 +408,27 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="présence",
         indexes=("member_id",),
         references=_MEMBER,
+        personal=Personal(ANONYMISE, subject={"member_id": MEMBER_ID}, neutral=("event",)),
     ),
-    Collection("partners", Partner, "id", label="partenaire"),
+    Collection(
+        "partners",
+        Partner,
+        "id",
+        label="partenaire",
+        personal=Personal(
+            REDACT,  # a partner's card stays, without the person as its contact
+            subject={"name": ANY, "contact": ANY},
+            neutral=("organisation",),
+        ),
+    ),
     # kept per department (TER-7) since migration 13
-    Collection("committees", Committee, ("kind", "departement"), label="comité"),
+    Collection(
+        "committees",
+        Committee,
+        ("kind", "departement"),
+        label="comité",
+        personal=Personal(ANONYMISE, subject={"seats.holder": ANY}),
+    ),
     # Events and continuous animation (migration 6).
     Collection(
         "events",
@@ -304,7 +438,8 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="événement",
         indexes=("host_commune",),
         references={"host_commune": "communes"},
-        appended=("audience",),  # migration 14
+        appended=("audience",),  # migration 14,
+        personal=Personal(NONE, text=("title",)),
     ),
     Collection(
         "sessions",
@@ -313,6 +448,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="séance",
         indexes=("event_id", "date"),
         references={"event_id": "events"},
+        personal=Personal(NONE, text=("place",)),
     ),
     Collection(
         "registrations",
@@ -321,6 +457,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="inscription",
         indexes=("session_id", "member_id"),
         references={"session_id": "sessions"} | _MEMBER,
+        personal=Personal(ANONYMISE, subject={"member_id": MEMBER_ID}),
     ),
     Collection(
         "surveys",
@@ -329,6 +466,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="questionnaire",
         indexes=("event_id",),
         references={"event_id": "events"} | _MEMBER,
+        personal=Personal(REDACT, subject={"member_id": MEMBER_ID}, text=("title",)),
     ),
     Collection(
         "survey_answers",
@@ -337,16 +475,35 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="réponse",
         indexes=("survey_id",),
         references={"survey_id": "surveys"} | _MEMBER,
+        personal=Personal(
+            ANONYMISE,  # the score stays, so rates do; the comment may name people
+            subject={"member_id": MEMBER_ID},
+            text=("comment",),
+        ),
     ),
-    Collection("newsletters", Newsletter, "id", label="lettre d'information", indexes=("sent_on",)),
-    Collection("recurring_series", RecurringSeries, "id", label="série récurrente"),
+    Collection(
+        "newsletters",
+        Newsletter,
+        "id",
+        label="lettre d'information",
+        indexes=("sent_on",),
+        personal=Personal(NONE, text=("subject",)),
+    ),
+    Collection(
+        "recurring_series",
+        RecurringSeries,
+        "id",
+        label="série récurrente",
+        personal=Personal(NONE, text=("title", "place")),
+    ),
     # The usage charter and platform access (migration 7).
     Collection(
         "charter_versions",
         CharterVersion,
         "version",
         label="version de la charte",
-        appended=("change",),  # migration 12
+        appended=("change",),  # migration 12,
+        personal=Personal(NONE, text=("title", "text")),
     ),
     Collection(
         "signatures",
@@ -356,9 +513,20 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="signature",
         indexes=("commune",),
         references=_COMMUNE,
-        appended=("member_id", "mandate_end"),  # migration 12
+        appended=("member_id", "mandate_end"),  # migration 12,
+        personal=Personal(
+            ANONYMISE,  # CHA-1: kept as evidence of a personal signature, the signer anonymised
+            subject={"member_id": MEMBER_ID, "signer": NAME},
+        ),
     ),
-    Collection("spaces", Space, "id", label="espace", appended=("departement",)),  # migration 12
+    Collection(
+        "spaces",
+        Space,
+        "id",
+        label="espace",
+        appended=("departement",),
+        personal=Personal(NONE, neutral=("name",)),
+    ),  # migration 12
     Collection(
         "grants",
         Grant,
@@ -367,6 +535,12 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="accès",
         indexes=("member_id", "commune"),
         references=_MEMBER | {"space_id": "spaces"} | _COMMUNE,
+        personal=Personal(
+            ANONYMISE,
+            subject={"member_id": MEMBER_ID},
+            actors={"granted_by": ANY},
+            text=("reason",),
+        ),
     ),
     Collection(
         "cdg_staff",
@@ -374,7 +548,8 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         "member_id",
         label="agent du CDG",
         references=_MEMBER,
-        appended=("named_by",),  # migration 12
+        appended=("named_by",),  # migration 12,
+        personal=Personal(ANONYMISE, subject={"member_id": MEMBER_ID}, actors={"named_by": ANY}),
     ),
     Collection(
         "agreements",
@@ -383,8 +558,21 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="accord",
         indexes=("member_id",),
         references=_MEMBER | {"space_id": "spaces"},
+        personal=Personal(ANONYMISE, subject={"member_id": MEMBER_ID}, actors={"given_by": ANY}),
     ),
-    Collection("abuse_reports", AbuseReport, "id", label="signalement", references=_MEMBER),
+    Collection(
+        "abuse_reports",
+        AbuseReport,
+        "id",
+        label="signalement",
+        references=_MEMBER,
+        personal=Personal(
+            ANONYMISE,  # CHA-9: the report stays counted, its reason goes
+            subject={"member_id": MEMBER_ID},
+            actors={"reported_by": ANY},
+            text=("reason",),
+        ),
+    ),
     Collection(
         "sanctions",
         Sanction,
@@ -392,7 +580,13 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="sanction",
         indexes=("member_id",),
         references=_MEMBER,
-        appended=("lowered", "lifted_on", "lifted_by", "lift_reason"),  # migration 10
+        appended=("lowered", "lifted_on", "lifted_by", "lift_reason"),  # migration 10,
+        personal=Personal(
+            ANONYMISE,
+            subject={"member_id": MEMBER_ID},
+            actors={"decided_by": ANY, "lifted_by": ANY},
+            text=("reason", "lift_reason"),
+        ),
     ),
     Collection(
         "employer_notices",
@@ -402,6 +596,11 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="avis à l'employeur",
         indexes=("commune",),
         references=_MEMBER | _COMMUNE,
+        personal=Personal(
+            ANONYMISE,  # the message sent loses its text with the outbox's mentions
+            subject={"member_id": MEMBER_ID},
+            text=("detail",),
+        ),
     ),
     Collection(
         "platform_exports",
@@ -409,6 +608,18 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         "id",
         label="export vers la plateforme",
         indexes=("platform",),
+        personal=Personal(
+            ANONYMISE,  # the accounts told to the platform: the person's become an alias
+            subject={
+                "state.users.email": EMAIL,
+                "state.users.first_name": NAME,
+                "state.users.last_name": NAME,
+                "state.memberships.email": EMAIL,
+                "state.suspended": EMAIL,
+                "state.removed.email": EMAIL,
+            },
+            neutral=("state.users.collectivity",),
+        ),
     ),
     # Self-service access requests (CHA-2) and suspensions on lost credentials (CHA-10),
     # migration 12.
@@ -420,6 +631,12 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="demande d'accès",
         indexes=("member_id",),
         references=_MEMBER | {"space_id": "spaces"} | _COMMUNE,
+        personal=Personal(
+            ANONYMISE,
+            subject={"member_id": MEMBER_ID},
+            actors={"decided_by": ANY},
+            text=("reason",),
+        ),
     ),
     Collection(
         "suspensions",
@@ -428,6 +645,12 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="suspension de compte",
         indexes=("member_id",),
         references=_MEMBER,
+        personal=Personal(
+            ANONYMISE,
+            subject={"member_id": MEMBER_ID},
+            actors={"suspended_by": ANY, "reinvited_by": ANY},
+            text=("reason",),
+        ),
     ),
     # The toolbox and advice requests (migration 8): every version of a resource is kept.
     Collection(
@@ -437,6 +660,11 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         search_fields=SEARCH_FIELDS,
         version_field="version",
         label="ressource",
+        personal=Personal(
+            REDACT,  # KNB-1: shared knowledge stays, without its author's name, e-mail, phone
+            subject={"author_id": MEMBER_ID},
+            text=("title", "body"),
+        ),
     ),
     Collection(
         "resource_attachments",
@@ -444,6 +672,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         "id",
         label="pièce jointe",
         indexes=("resource_id",),
+        personal=Personal(NONE, text=("name", "content")),
     ),
     Collection(
         "resource_followers",
@@ -452,6 +681,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="abonnement à une ressource",
         indexes=("resource_id",),
         references=_MEMBER,
+        personal=Personal(REMOVE, subject={"member_id": MEMBER_ID}),
     ),
     Collection(
         "advice_requests",
@@ -460,6 +690,12 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         commune_refs=("commune",),
         label="demande de conseil",
         indexes=("commune",),
+        personal=Personal(
+            ANONYMISE,  # CNS-1: counted and timed still; the question and answer go
+            subject={"requester": ANY},
+            actors={"referred_to": ANY},
+            text=("question", "answer"),
+        ),
     ),
     # Records a merge brought twice onto one commune (migration 16, TER-5). No ``commune_refs``:
     # a conflict names the commune it was found on and the former commune, as they were.
@@ -469,9 +705,18 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         "id",
         label="conflit de fusion",
         indexes=("commune",),
+        personal=Personal(NONE, neutral=("record", "kept")),
     ),
     # Single-use personal links once used (migration 20, NOT-3): a hash of the token, never it.
-    Collection("used_links", UsedLink, "id", label="lien utilisé", indexes=("member_id",)),
+    Collection(
+        "used_links",
+        UsedLink,
+        "id",
+        label="lien utilisé",
+        indexes=("member_id",),
+        # erased, the person's links are refused anyway (NOT-3: GONE)
+        personal=Personal(REMOVE, subject={"member_id": MEMBER_ID}),
+    ),
 )
 
 #: Each collection by its name, and by its record class (one collection per class).

@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from rsgm_core.cli import census_communes
 from rsgm_core.cli.common import ProgressBar, add_action, add_db_option, add_group, open_app
 from rsgm_core.domain.census import CensusChanges
 from rsgm_core.domain.census_report import CensusReport
@@ -50,6 +51,7 @@ def register(commands: Any) -> None:
         _conflicts,
     )
     conflicts.add_argument("--commune", metavar="CODE", help="limiter à ce successeur")
+    census_communes.register(actions)  # communes, orphans, reassign
 
 
 def _source_options(parser: argparse.ArgumentParser) -> None:

@@ -14,9 +14,17 @@ from collections.abc import Iterable
 import attrs
 
 from rsgm_core.domain.members import Lifecycle, Member
-from rsgm_core.errors import ValidationError
+from rsgm_core.domain.privacy import Identity
+from rsgm_core.errors import RuleViolation, ValidationError
 
-__all__ = ["ANONYMOUS", "DEFAULT_RETENTION_DAYS", "anonymise", "past_retention"]
+__all__ = [
+    "ANONYMOUS",
+    "DEFAULT_RETENTION_DAYS",
+    "anonymise",
+    "check_editable",
+    "identity",
+    "past_retention",
+]
 
 DEFAULT_RETENTION_DAYS = 3 * 365  # MEM-11 choice: three years after departure
 ANONYMOUS = ("Personne", "anonymisée")
@@ -56,3 +64,35 @@ def past_retention(
         and m.departed_on is not None
         and m.departed_on < limit
     ]
+
+
+def identity(member: Member) -> Identity:
+    """MEM-11: what designates the person, for export and erasure."""
+    return Identity(
+        member.id,
+        first_name=member.first_name,
+        last_name=member.last_name,
+        emails=(member.email,) if member.email else (),
+        phones=(member.phone,) if member.phone else (),
+    )
+
+
+def check_editable(member: Member, what: str) -> None:
+    """MEM-11: an erased person's record takes no new data; MEM-4: nor does a departed
+    member's (their record is closed). ``what`` names what was refused ("cette inscription")."""
+    if member.erased:
+        day = f" le {member.erased_on:%d/%m/%Y}" if member.erased_on else ""
+        raise RuleViolation(
+            f"impossible d'enregistrer {what} : les données de ce membre ont été effacées{day} "
+            "(droit à l'effacement) ; rien n'a été enregistré",
+            rule="MEM-11",
+            value=member.id,
+        )
+    if member.lifecycle is Lifecycle.DEPARTED:
+        day = f" le {member.departed_on:%d/%m/%Y}" if member.departed_on else ""
+        raise RuleViolation(
+            f"impossible d'enregistrer {what} : {member.full_name} a quitté le réseau{day} et "
+            "sa fiche est close ; rien n'a été enregistré",
+            rule="MEM-4",
+            value=member.id,
+        )

@@ -36,6 +36,7 @@ from rsgm_core.domain.territory import (
 )
 from rsgm_core.errors import NotFoundError, ValidationError
 from rsgm_core.services.census_conflicts import list_conflicts, move_to_successors
+from rsgm_core.services.census_territory import CensusTerritory
 from rsgm_core.services.deps import Deps
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ TERRITORY_KEY = "territory"
 _BATCH = 2_000
 
 
-class CensusService:
+class CensusService(CensusTerritory):
     """The territory of the CDG: census vintages imported, previewed and reported (TER-1..TER-6)."""
 
     def __init__(self, deps: Deps) -> None:

@@ -23,6 +23,7 @@ from rsgm_core.domain.directory import (
     validate_phone,
 )
 from rsgm_core.domain.members import Lifecycle, Member, validate_email
+from rsgm_core.domain.rgpd import check_editable
 from rsgm_core.domain.town_hall import TownHall
 from rsgm_core.errors import NotFoundError, RuleViolation
 from rsgm_core.ports import UnitOfWork
@@ -60,6 +61,7 @@ class DirectoryService:
         new_phone = validate_phone(phone) if phone else None
         with self.deps.transaction() as uow:
             member = uow.members.get(member_id)
+            check_editable(member, "ces coordonnées")  # MEM-11, MEM-4
             if new_email is not None:
                 if any(m.id != member_id for m in uow.members.list({"email": new_email})):
                     raise RuleViolation(  # needs storage: the other members' addresses
@@ -319,7 +321,7 @@ def _replace_facts(
     uow: UnitOfWork, member_id: str, kind: FactKind, terms: Sequence[tuple[str, bool]]
 ) -> None:
     """Replace a member's facts of one kind inside the caller's unit of work (MEM-2)."""
-    uow.members.get(member_id)
+    check_editable(uow.members.get(member_id), "cette fiche d'annuaire")  # MEM-11, MEM-4
     for fact in uow.directory_facts.list({"member_id": member_id, "kind": kind}):
         uow.directory_facts.remove(fact.id)
     uow.directory_facts.add_all(
@@ -363,7 +365,7 @@ def _communes(uow: UnitOfWork, *, epci: str | None, commune: str | None) -> set[
 
 def give_consent_in(uow: UnitOfWork, member_id: str, scope: ConsentScope, day: dt.date) -> Consent:
     """MEM-3 inside the caller's unit of work: the consent current on ``day``, else a new one."""
-    uow.members.get(member_id)
+    check_editable(uow.members.get(member_id), "ce consentement")  # MEM-11, MEM-4
     current = [
         c for c in uow.consents.list({"member_id": member_id, "scope": scope}) if c.current_on(day)
     ]

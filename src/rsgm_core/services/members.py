@@ -44,6 +44,7 @@ from rsgm_core.domain.members import (
     validate_email,
     work_time_excess,
 )
+from rsgm_core.domain.rgpd import check_editable
 from rsgm_core.errors import NotFoundError, RuleViolation
 from rsgm_core.ports import UnitOfWork
 from rsgm_core.services.outbox import queue_message
@@ -194,7 +195,9 @@ class MemberService:
         """MEM-4: an active member; with ``arrival`` (and no checklist yet) the onboarding starts
         (MEM-5)."""
         with self.deps.transaction() as uow:
-            member = move(uow.members.get(member_id), Lifecycle.ACTIVE)
+            member = uow.members.get(member_id)
+            check_editable(member, "ce changement d'étape")  # MEM-11, MEM-4
+            member = move(member, Lifecycle.ACTIVE)
             if arrival is not None:
                 member = attrs.evolve(member, arrival=arrival)
                 if not uow.onboarding_items.count({"member_id": member_id}):
@@ -213,7 +216,9 @@ class MemberService:
 
     def _move(self, member_id: str, to: Lifecycle) -> Member:
         with self.deps.transaction() as uow:
-            return uow.members.update(move(uow.members.get(member_id), to))
+            member = uow.members.get(member_id)
+            check_editable(member, "ce changement d'étape")  # MEM-11, MEM-4
+            return uow.members.update(move(member, to))
 
     def depart(
         self,
@@ -461,7 +466,7 @@ def _add_position(
         start=start,
         end=end,
     )
-    uow.members.get(member_id)
+    check_editable(uow.members.get(member_id), "ce poste")  # MEM-11, MEM-4
     found = uow.communes.find(commune)
     if found is None:
         raise NotFoundError(

@@ -31,6 +31,7 @@ from rsgm_core.domain.events import (
     walk_in,
 )
 from rsgm_core.domain.links import LinkPurpose
+from rsgm_core.domain.rgpd import check_editable
 from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.render.event_documents import registrants
 from rsgm_core.services.event_audience import in_legal_scope
@@ -163,6 +164,8 @@ def register_in(deps: Deps, uow: UnitOfWork, session_id: str, member_id: str) ->
     session = uow.sessions.get(session_id)  # read and counted inside the write lock
     event = uow.events.get(session.event_id)
     member = uow.members.get(member_id)
+    if member.erased:  # MEM-11; a departure is EVT-4's, in check_registrant
+        check_editable(member, "cette inscription")
     scope = event.audience is EventAudience.SCOPE and in_legal_scope(
         deps, uow, member, on=deps.today()
     )

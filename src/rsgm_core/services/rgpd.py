@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import logging
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from rsgm_core._compat import deprecated_aliases
-from rsgm_core.domain.governance import Seat
-from rsgm_core.domain.rgpd import ANONYMOUS, DEFAULT_RETENTION_DAYS, anonymise, past_retention
+from rsgm_core.domain.privacy import Identity, Personal, erase, mentions
+from rsgm_core.domain.rgpd import DEFAULT_RETENTION_DAYS, anonymise, identity, past_retention
+from rsgm_core.records import COLLECTIONS, Collection
 from rsgm_core.render.exports import to_json
-from rsgm_core.serialization import unstructure
+from rsgm_core.serialization import structure, unstructure
 
 if TYPE_CHECKING:
     from typing_extensions import deprecated as typed_deprecated
@@ -19,25 +20,14 @@ if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
-#: Collections holding records about one member, and the field naming them.
-PERSONAL = (
-    ("positions", "member_id"),
-    ("directory_facts", "member_id"),
-    ("consents", "member_id"),
-    ("onboarding_items", "member_id"),
-    ("network_roles", "member_id"),
-    ("attendance", "member_id"),
-    # Events (EVT-4, EVT-9): registrations stay on erasure so rates stay right; a free-text
-    # comment in a survey answer may name people, so it is blanked.
-    ("registrations", "member_id"),
-    ("survey_answers", "member_id"),
-    # Platform access (CHA-1..CHA-9): kept on erasure as evidence, the person anonymised.
-    ("grants", "member_id"),
-    ("cdg_staff", "member_id"),
-    ("agreements", "member_id"),
-    ("abuse_reports", "member_id"),
-    ("sanctions", "member_id"),
-    ("employer_notices", "member_id"),
+log = logging.getLogger(__name__)
+
+#: MEM-11: every collection that may name a person or hold their words, with its declaration
+#: (``Collection.personal`` in :mod:`rsgm_core.records`); the member record itself is apart.
+PERSONAL: tuple[tuple[Collection[Any], Personal], ...] = tuple(
+    (c, c.personal)
+    for c in COLLECTIONS
+    if c.personal is not None and c.personal.personal and c.name != "members"
 )
 
 
@@ -59,23 +49,24 @@ class RgpdService:
         """MEM-11, right of access: everything held on one person, as plain JSON values."""
         with self.deps.read() as uow:
             member = uow.members.get(member_id)
+            who = identity(member)
             held: dict[str, Any] = {"membre": unstructure(member)}
-            for name, field in PERSONAL:
-                held[name] = unstructure(uow.repository(name).list({field: member_id}))
-            held["reseaux_animes"] = [
-                unstructure(n) for n in uow.networks.list({"referent_id": member_id})
-            ]
+            for collection, personal in PERSONAL:
+                found = []
+                for record in uow.repository(collection.name).list():
+                    data = unstructure(record)
+                    if mentions(data, personal, who):
+                        found.append(data)
+                held[collection.name] = found
+            # the names of the first version, kept one release
+            held["reseaux_animes"] = [n for n in held["networks"] if n["referent_id"] == member_id]
             held["comites"] = [
-                {"comite": c.kind.value, "siege": unstructure(s)}
-                for c in uow.committees.list()
-                for s in c.seats
-                if s.holder == member_id
+                {"comite": c["kind"], "siege": s}
+                for c in held["committees"]
+                for s in c["seats"]
+                if s["holder"] == member_id
             ]
-            held["messages"] = [
-                unstructure(m)
-                for m in uow.outbox.list()
-                if member.email and m.recipient == member.email
-            ]
+            held["messages"] = held["outbox"]
         held["exporte_le"] = self.deps.today().isoformat()
         return held
 
@@ -84,9 +75,13 @@ class RgpdService:
         return to_json(self.export_personal_data(member_id))
 
     def erase(self, member_id: str) -> None:
-        """MEM-11: anonymise the person everywhere; their records stay, so counts and rates do."""
+        """MEM-11: erase the person from every collection as each declares (``Collection.
+        personal``): records only about them removed, the others anonymised, their free text
+        blanked, their name, e-mail and phone cut from every text; positions coarsened. Counts
+        and rates stay. Then the storage's checkpoint makes the old bytes leave its files."""
         with self.deps.transaction() as uow:
             _erase(uow, member_id, self.deps.today())
+        _checkpoint(self.deps)
 
     def purge(self, *, on: dt.date | None = None, retention_days: int | None = None) -> list[str]:
         """MEM-11: erase every departed member past the retention period; their ids."""
@@ -96,6 +91,8 @@ class RgpdService:
             due = past_retention(uow.members.list(), on=day, retention_days=keep)
             for member in due:
                 _erase(uow, member.id, day)
+        if due:
+            _checkpoint(self.deps)
         return [m.id for m in due]
 
     if TYPE_CHECKING:  # the former names, attached below at run time: typed for a caller's checker
@@ -111,36 +108,36 @@ deprecated_aliases(
 )
 
 
+def _checkpoint(deps: Deps) -> None:
+    if not deps.storage.checkpoint():
+        log.warning(
+            "effacement enregistré, mais un lecteur ouvert garde le journal de la base : "
+            "relancez l'effacement quand il aura fini (MEM-11)"
+        )
+
+
 def _erase(uow: UnitOfWork, member_id: str, day: dt.date) -> None:
-    """MEM-11: anonymise one person inside the caller's unit of work."""
+    """MEM-11: erase one person inside the caller's unit of work, collection by collection."""
     member = uow.members.get(member_id)
+    if member.erased:
+        return
+    who = identity(member)
     uow.members.update(anonymise(member, on=day))
-    for name in ("directory_facts", "consents"):
-        repo = uow.repository(name)
-        for record in repo.list({"member_id": member_id}):
-            repo.remove(record.id)
-    uow.survey_answers.update_all(
-        attrs.evolve(a, comment="")
-        for a in uow.survey_answers.list({"member_id": member_id})
-        if a.comment
-    )
-    for committee in uow.committees.list():
-        seats = tuple(
-            Seat(s.kind, " ".join(ANONYMOUS), s.epci) if s.holder == member_id else s
-            for s in committee.seats
-        )
-        if seats != committee.seats:
-            uow.committees.update(attrs.evolve(committee, seats=seats))
-    if member.email:  # messages stay counted, their content and address go
-        uow.outbox.update_all(
-            attrs.evolve(
-                m,
-                recipient=f"anonyme-{member_id[:8]}@rsgm.invalid",
-                subject="(effacé)",
-                body_text="(effacé)",
-                body_html=None,
-                last_error=None,
-                attachments=(),
-            )
-            for m in uow.outbox.list({"recipient": member.email})
-        )
+    for collection, personal in PERSONAL:
+        _erase_in(uow, collection, personal, who)
+
+
+def _erase_in(
+    uow: UnitOfWork, collection: Collection[Any], personal: Personal, who: Identity
+) -> None:
+    repo = uow.repository(collection.name)
+    changed = []
+    for record in repo.list():
+        data = unstructure(record)
+        after = erase(copy.deepcopy(data), personal, who)
+        if after is None:
+            repo.remove(collection.key_of(record))
+        elif after != data:
+            changed.append(structure(after, collection.record))
+    if changed:
+        repo.update_all(changed)

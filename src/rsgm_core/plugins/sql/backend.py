@@ -63,6 +63,8 @@ class SqlStorage(Storage):
         self.engine = make_engine(self.url)
         if busy_timeout is not None:
             _set_busy_timeout(self.engine, busy_timeout)
+        if self.engine.dialect.name == "sqlite":
+            _set_secure_delete(self.engine)
         #: SQLite: pooled connections kept by the storage between units of work (see
         #: SqlUnitOfWork), so that a small one pays no pool checkout and checkin. Only with a
         #: pool that hands connections across threads (a file; not ``:memory:``'s one per thread).
@@ -167,6 +169,32 @@ class SqlStorage(Storage):
             self.text_indexes = search.existing(conn)
         return rebuilt
 
+    def checkpoint(self) -> bool:
+        """MEM-11: old terms leave the text indexes (FTS5 ``optimize`` merges their segments,
+        dropping deleted entries), then the write-ahead log goes into the file and is emptied
+        (``wal_checkpoint(TRUNCATE)``). With ``secure_delete`` on every connection, deleted
+        content was zeroed in the pages written: afterwards it is in neither file. False when a
+        reader elsewhere kept the log from being emptied (run it again later). PostgreSQL: true
+        (its files are the server's; deleted rows go with its VACUUM)."""
+        if self.engine.dialect.name != "sqlite":
+            return True
+        with self._connect() as conn, self._begun(conn):
+            for name in sorted(self.text_indexes):
+                index = search.index_name(search.INDEXED[name])
+                conn.exec_driver_sql(f'INSERT INTO "{index}"("{index}") VALUES (\'optimize\')')
+        while self.idle:  # idle connections hold no snapshot, but close them to be sure
+            self.idle.pop().close()
+        raw = self.engine.raw_connection()
+        try:
+            busy_, _, _ = raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.OperationalError as exc:
+            if is_busy(exc):
+                return False
+            raise
+        finally:
+            raw.close()
+        return not busy_
+
     def close(self) -> None:
         self.keep_idle = False
         while self.idle:
@@ -198,6 +226,15 @@ def _busy_timeout(url: str) -> int | None:
 def _set_busy_timeout(engine: sa.Engine, milliseconds: int) -> None:
     def on_connect(dbapi_connection: Any, _: Any) -> None:
         dbapi_connection.execute(f"PRAGMA busy_timeout = {milliseconds}")
+
+    sa.event.listen(engine, "connect", on_connect)
+
+
+def _set_secure_delete(engine: sa.Engine) -> None:
+    # MEM-11: SQLite overwrites deleted content with zeros rather than leave it in free space,
+    # so an erased person's data leaves the file (with the checkpoint, the log too).
+    def on_connect(dbapi_connection: Any, _: Any) -> None:
+        dbapi_connection.execute("PRAGMA secure_delete = ON")
 
     sa.event.listen(engine, "connect", on_connect)
 

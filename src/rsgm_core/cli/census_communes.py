@@ -1,0 +1,154 @@
+"""``rsgm census communes|orphans|reassign``: reading the territory (TER-2, TER-5, TER-7)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import Any
+
+from rsgm_core.cli.common import add_action, open_app, print_table
+from rsgm_core.domain.census_listing import CommuneEntry, CommuneSituation
+from rsgm_core.render.exports import to_csv
+
+#: ``--statut`` values, typed without accents, and what they select.
+STATUTS: dict[str, dict[str, Any]] = {
+    "actuelle": {"status": CommuneSituation.ACTUELLE},
+    "fusionnee": {"status": CommuneSituation.FUSIONNEE},
+    "remplacee": {"status": CommuneSituation.REMPLACEE},
+    "sans-successeur": {"status": CommuneSituation.SANS_SUCCESSEUR},
+    "hors-ressort": {"hors_ressort": True},
+}
+CSV_HEADERS = (
+    "code_insee", "commune", "departement", "epci", "epci_nom", "population", "type_population",
+    "millesime", "provisoire", "statut", "successeur", "successeur_nom", "hors_ressort",
+)  # fmt: skip
+
+
+def register(actions: Any) -> None:
+    """Add the actions to ``rsgm census``."""
+    communes = add_action(
+        actions,
+        "communes",
+        "toutes les communes : EPCI, population retenue, statut et successeur "
+        "(ex. : rsgm census communes --departement 79 --format csv > communes.csv)",
+        _communes,
+    )
+    communes.add_argument("--departement", metavar="CODE", help="limiter à ce département")
+    communes.add_argument("--epci", metavar="SIREN", help="limiter à cet EPCI")
+    communes.add_argument("--statut", choices=tuple(STATUTS), help="limiter à ce statut")
+    communes.add_argument(
+        "--annee",
+        type=int,
+        dest="year",
+        metavar="AAAA",
+        help="année de la population (défaut : cette année)",
+    )
+    communes.add_argument("--format", choices=("table", "csv"), default="table")
+
+    orphans = add_action(
+        actions,
+        "orphans",
+        "communes disparues sans successeur connu et leurs rattachements à réaffecter (TER-5)",
+        _orphans,
+    )
+    orphans.add_argument("--departement", metavar="CODE", help="limiter à ce département")
+
+    reassign = add_action(
+        actions,
+        "reassign",
+        "réaffecter les rattachements d'une commune sans successeur à une commune actuelle "
+        "(ex. : rsgm census reassign 16238 16023 --par animateur@cdg16.fr)",
+        _reassign,
+    )
+    reassign.add_argument("ancien", metavar="ANCIEN", help="code INSEE de la commune disparue")
+    reassign.add_argument("nouveau", metavar="NOUVEAU", help="code INSEE de la commune actuelle")
+    reassign.add_argument(
+        "--par", dest="by", required=True, metavar="ACTEUR", help="membre du personnel du CDG"
+    )
+    reassign.add_argument(
+        "--le",
+        type=dt.date.fromisoformat,
+        dest="on",
+        metavar="AAAA-MM-JJ",
+        help="défaut : aujourd'hui",
+    )
+
+
+def _communes(args: argparse.Namespace) -> int:
+    selected = STATUTS[args.statut] if args.statut else {}
+    with open_app(args) as app:
+        entries = app.census.communes(
+            departement=args.departement, epci=args.epci, year=args.year, **selected
+        )
+        imported = app.census.territory() is not None
+    if args.format == "csv":
+        print(to_csv(CSV_HEADERS, [_csv_row(e) for e in entries]), end="")
+        return 0
+    if not entries:
+        print("aucune commune" if imported else "aucune commune : importez d'abord un recensement")
+        return 0
+    rows = [
+        (e.code, e.name, e.departement, e.epci_name or "", e.population, _kind(e), e.status_label())
+        for e in entries
+    ]
+    print_table(
+        ("code", "commune", "dép.", "EPCI", "population", "type", "statut"), rows, numeric={4}
+    )
+    flagged = sum(e.municipale_only for e in entries)
+    provisional = sum(e.provisional for e in entries)
+    print(f"{len(entries)} commune(s), population retenue pour {entries[0].year}")
+    if flagged:
+        print(
+            f"{flagged} commune(s) comptée(s) sur la population municipale, la totale n'étant "
+            "pas connue (TER-2)"
+        )
+    if provisional:
+        print(
+            f"{provisional} commune(s) comptée(s) sur un millésime antérieur à celui en vigueur "
+            f"en {entries[0].year}, à titre provisoire (TER-2)"
+        )
+    return 0
+
+
+def _kind(entry: CommuneEntry) -> str:
+    if entry.population_kind is None:
+        return "inconnue"
+    text = f"{entry.population_kind.value} {entry.population_vintage}"
+    return f"{text}, provisoire" if entry.provisional else text
+
+
+def _csv_row(e: CommuneEntry) -> tuple[Any, ...]:
+    return (
+        e.code, e.name, e.departement, e.epci, e.epci_name, e.population,
+        e.population_kind.value if e.population_kind else "", e.population_vintage,
+        "oui" if e.provisional else "non", e.situation.value, e.successor, e.successor_name,
+        "oui" if e.hors_ressort else "non",
+    )  # fmt: skip
+
+
+def _orphans(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        found = app.census.list_orphans(departement=args.departement)
+    if not found:
+        print("aucune commune disparue sans successeur connu")
+        return 0
+    print(f"{len(found)} commune(s) disparue(s) sans successeur connu (TER-5) :")
+    for orphan in found:
+        print(f"  {orphan.describe()}")
+        for record in orphan.waiting:
+            print(f"    {record.describe()}")
+    print("réaffectez avec « rsgm census reassign ANCIEN NOUVEAU --par ACTEUR »")
+    return 0
+
+
+def _reassign(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        done = app.census.reassign(args.ancien, args.nouveau, by=args.by, on=args.on)
+    for line in done.lines():
+        print(line)
+    if done.conflicts:
+        print(
+            f"{len(done.conflicts)} enregistrement(s) gardé(s) à part, à résoudre "
+            "(rsgm census conflicts)"
+        )
+    return 0
