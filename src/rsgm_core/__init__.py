@@ -196,6 +196,11 @@ if TYPE_CHECKING:
         OnboardingStep,
         OverdueStep,
     )
+    from rsgm_core.domain.links import (
+        LinkPurpose,
+        LinkRefusal,
+        UsedLink,
+    )
     from rsgm_core.domain.member_import import (
         ImportReport,
         RowResult,
@@ -323,6 +328,14 @@ if TYPE_CHECKING:
     from rsgm_core.services.deps import (
         Deps,
     )
+    from rsgm_core.services.links import (
+        DirectoryUpdate,
+        LinkCheck,
+        LinkChoice,
+        LinkOutcome,
+        LinkService,
+        PersonalLink,
+    )
     from rsgm_core.services.memberships import (
         ConventionStatus,
         Quote,
@@ -344,6 +357,15 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "PersonalLink": "rsgm_core.services.links",
+    "LinkCheck": "rsgm_core.services.links",
+    "LinkChoice": "rsgm_core.services.links",
+    "LinkOutcome": "rsgm_core.services.links",
+    "DirectoryUpdate": "rsgm_core.services.links",
+    "LinkService": "rsgm_core.services.links",
+    "LinkPurpose": "rsgm_core.domain.links",
+    "LinkRefusal": "rsgm_core.domain.links",
+    "UsedLink": "rsgm_core.domain.links",
     "CommuneEntry": "rsgm_core.domain.census_listing",
     "CommuneSituation": "rsgm_core.domain.census_listing",
     "OrphanCommune": "rsgm_core.domain.census_listing",
@@ -648,6 +670,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "DepartureReason",
     "Deps",
     "DirectoryEntry",
+    "DirectoryUpdate",
     "Disengagement",
     "EmployerNotice",
     "Epci",
@@ -678,6 +701,12 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Invoice",
     "InvoiceLine",
     "Lifecycle",
+    "LinkCheck",
+    "LinkChoice",
+    "LinkOutcome",
+    "LinkPurpose",
+    "LinkRefusal",
+    "LinkService",
     "LoweredRole",
     "MANDATORY_MISSION",
     "MATRIX",
@@ -713,6 +742,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Party",
     "Period",
     "PermissionDeniedError",
+    "PersonalLink",
     "Planned",
     "PlanningCheck",
     "PlatformExport",
@@ -791,6 +821,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Trainee",
     "UnitOfWork",
     "UnsupportedSchemaError",
+    "UsedLink",
     "ValidationError",
     "Viewer",
     "ViewerRole",

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from rsgm_core.services.event_mail import EventMailService
     from rsgm_core.services.events import EventService
     from rsgm_core.services.indicators import IndicatorService
+    from rsgm_core.services.links import LinkService
     from rsgm_core.services.members import MemberService
     from rsgm_core.services.memberships import MembershipService
     from rsgm_core.services.moderation import ModerationService
@@ -297,6 +298,13 @@ class App:
         from rsgm_core.services.outbox import OutboxService
 
         return OutboxService(self.deps)
+
+    @cached_property
+    def links(self) -> LinkService:
+        """Personal links: issued, verified without acting, and used (NOT-3)."""
+        from rsgm_core.services.links import LinkService
+
+        return LinkService(self.deps)
 
     def info(self) -> dict[str, Any]:
         """What ``rsgm db info`` prints: the backend, its schema, the plugins, record counts."""

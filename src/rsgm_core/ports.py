@@ -41,6 +41,7 @@ from rsgm_core.domain.engagement import AttendanceFact, RoleAssignment
 from rsgm_core.domain.events import Event, Registration, Session
 from rsgm_core.domain.governance import Committee, Network
 from rsgm_core.domain.lifecycle import OnboardingItem
+from rsgm_core.domain.links import UsedLink
 from rsgm_core.domain.members import Member, Position
 from rsgm_core.domain.messages import OutboxMessage
 from rsgm_core.domain.partners import Partner
@@ -306,6 +307,7 @@ class UnitOfWork(abc.ABC):
     resource_followers: Repository[Follower]
     advice_requests: Repository[AdviceRequest]
     census_conflicts: Repository[CensusConflict]
+    used_links: Repository[UsedLink]
 
     #: Observers to call once the transaction has committed (never on rollback).
     after_commit: list[Callable[[], object]]

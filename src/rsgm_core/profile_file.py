@@ -29,7 +29,7 @@ from rsgm_core.domain.tariffs import (
 from rsgm_core.domain.territory import validate_departement_code
 from rsgm_core.errors import ConfigurationError, RsgmError
 from rsgm_core.profile_reader import Reader as _Reader
-from rsgm_core.profile_reader import database_url, rule_of, toml_error
+from rsgm_core.profile_reader import database_url, rule_of, toml_error, web_options
 from rsgm_core.settings import Settings
 
 __all__ = [
@@ -71,7 +71,7 @@ _OUTBOX_KEYS = {
 }
 _SECTIONS = (
     "cdg", "territoire", "politiques", "calendrier", "regional", "base", "smtp", "envoi",
-    "tarifs", "extensions", "animation",
+    "tarifs", "extensions", "animation", "web",
 )  # fmt: skip
 
 
@@ -284,6 +284,8 @@ def _plugins(reader: _Reader, data: Mapping[str, Any]) -> dict[str, dict[str, An
             plugins[plugin] = {keys[key]: value for key, value in table.items()}
     if "outbox" in plugins:
         _check_outbox(reader, plugins["outbox"])
+    if "web" in data:  # NOT-3: the personal links
+        plugins["web"] = web_options(reader, data["web"])
     extensions = data.get("extensions", {})
     if not isinstance(extensions, dict):
         raise reader.fail("extensions", f"une table est attendue, pas {extensions!r}", extensions)
@@ -292,7 +294,7 @@ def _plugins(reader: _Reader, data: Mapping[str, Any]) -> dict[str, dict[str, An
             raise reader.fail(
                 f"extensions.{name}", f"une table est attendue, pas {options!r}", options
             )
-        if name in ("smtp", "outbox"):
+        if name in ("smtp", "outbox", "web"):
             raise reader.fail(
                 f"extensions.{name}",
                 f"les options de « {name} » se règlent dans la section [{'envoi' if name == 'outbox' else name}]",

@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from rsgm_core.errors import ConfigurationError, RsgmError
 
-__all__ = ["Reader", "database_url", "rule_of", "toml_error"]
+__all__ = ["Reader", "database_url", "rule_of", "toml_error", "web_options"]
 
 T = TypeVar("T")
 
@@ -35,6 +36,7 @@ _RULES = {
     "tarifs.arrondi_minutes": "TAR-5",
     "tarifs.prestations_horaires": "TAR-5",
     "tarifs.articles": "TAR-8",
+    "web": "NOT-3",
 }
 
 
@@ -182,3 +184,27 @@ def database_url(value: str, folder: Path) -> str:
         if path and path != ":memory:":
             return f"{prefix}{(folder / path).resolve()}{mark}{query}"
     return value
+
+
+def web_options(reader: Reader, data: Any) -> dict[str, Any]:
+    """``[web]`` (NOT-3): the public base address of the links, the secret that signs them and
+    the previous secrets still accepted after a rotation; the options of plugin ``web``
+    (``public_url``, ``secret``, ``previous_secrets``)."""
+    from rsgm_core.domain.links import check_public_url, check_secret
+
+    table = reader.table(data, "web", ("url_publique", "secret", "secrets_precedents"))
+    options: dict[str, Any] = {}
+    url = reader.get(table, "web", "url_publique", str, None)
+    if url is not None:
+        options["public_url"] = reader.build("web.url_publique", lambda: check_public_url(url))
+    secret = reader.get(table, "web", "secret", str, None)
+    if secret is not None:
+        options["secret"] = reader.build("web.secret", lambda: check_secret(secret))
+    previous = reader.get(table, "web", "secrets_precedents", list, [])
+    for index, old in enumerate(previous):
+        where = f"web.secrets_precedents[{index}]"
+        if not isinstance(old, str):
+            raise reader.fail(where, "un texte entre guillemets est attendu")
+        reader.build(where, partial(check_secret, old))
+    options["previous_secrets"] = tuple(s.strip() for s in previous)
+    return options

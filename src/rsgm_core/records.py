@@ -39,6 +39,7 @@ from rsgm_core.domain.engagement import AttendanceFact, RoleAssignment
 from rsgm_core.domain.events import Event, Registration, Session
 from rsgm_core.domain.governance import Committee, Network
 from rsgm_core.domain.lifecycle import OnboardingItem
+from rsgm_core.domain.links import UsedLink
 from rsgm_core.domain.members import Member, Position
 from rsgm_core.domain.messages import OutboxMessage
 from rsgm_core.domain.partners import Partner
@@ -705,6 +706,16 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="conflit de fusion",
         indexes=("commune",),
         personal=Personal(NONE, neutral=("record", "kept")),
+    ),
+    # Single-use personal links once used (migration 17, NOT-3): a hash of the token, never it.
+    Collection(
+        "used_links",
+        UsedLink,
+        "id",
+        label="lien utilisé",
+        indexes=("member_id",),
+        # erased, the person's links are refused anyway (NOT-3: GONE)
+        personal=Personal(REMOVE, subject={"member_id": MEMBER_ID}),
     ),
 )
 

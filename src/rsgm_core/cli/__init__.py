@@ -107,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         events,
         indicators,
         init,
+        links,
         members,
         network,
         outbox,
@@ -135,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
         access,
         indicators,
         toolbox,
+        links,
         demo,
     ):
         module.register(commands)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from rsgm_core.cli.common import ENV_CONFIG
+from rsgm_core.domain.links import new_secret
 from rsgm_core.errors import ConflictError, ValidationError
 from rsgm_core.profile_file import PROFILE_NAME, cdg_code_from, example_profile, parse_profile
 
@@ -154,6 +155,10 @@ def _profile_text(args: argparse.Namespace, departements: tuple[str, ...], datab
         example = re.sub(
             r"(?m)^departements = \[.*\]$", lambda _: f"departements = [{codes}]", example
         )
+    secret = f'secret = "{new_secret()}"  # tiré au hasard par rsgm init : confidentiel (NOT-3)'
+    example, found = re.subn(r"(?m)^# secret = .*$", lambda _: secret, example, count=1)
+    if not found:
+        example = example.rstrip("\n") + f"\n\n[web]\n{secret}\n"
     base = (
         "\n[base]\n# La base de données : un fichier SQLite (relatif à ce fichier) ou une URL.\n"
         f"url = {_quoted(database)}\n"
@@ -185,6 +190,7 @@ def new_profile(
         par_departement="true" if len(departements) > 1 else "false",
         base=_quoted(database),
         acteur=_quoted(actor),
+        secret=new_secret(),
     )
 
 
@@ -262,6 +268,21 @@ def _print_next_steps(
         f"premier administrateur : {first_name} {last_name} <{args.administrateur}>, "
         "agent du CDG (CHA-2)"
     )
+    web = settings.plugin("web")
+    print(
+        "secret des liens personnels tiré au hasard et écrit dans [web] secret : gardez-le "
+        "confidentiel (NOT-3)"
+    )
+    if not web.get("public_url"):
+        print(
+            "attention : pas d'adresse publique ([web] url_publique) : les messages partiront "
+            "sans lien personnel tant qu'elle manque"
+        )
+    elif ".example" in str(web["public_url"]):
+        print(
+            f"attention : [web] url_publique est l'adresse d'exemple {web['public_url']} : "
+            "remplacez-la par celle de votre application avant d'envoyer des messages"
+        )
     if os.environ.get(ENV_CONFIG):
         print(
             f"attention : ${ENV_CONFIG} est défini et passe avant ce profil ; "

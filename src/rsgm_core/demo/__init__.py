@@ -16,6 +16,7 @@ from rsgm_core.demo.events import events_demo
 from rsgm_core.demo.network import network_demo
 from rsgm_core.demo.report import report_demo
 from rsgm_core.demo.toolbox import toolbox_demo
+from rsgm_core.domain.links import new_secret
 from rsgm_core.domain.tariffs import ServiceKind
 from rsgm_core.profile_file import example_profile, sample_census
 from rsgm_core.render.text import print_census_report, print_invoices
@@ -82,8 +83,16 @@ def _demo(args: argparse.Namespace) -> int:
     ):
         leftover.unlink(missing_ok=True)  # a demo starts afresh
     profile = Settings.from_file(example_profile("cdg79"))  # CDG 79's choices, from its profile
-    settings = attrs.evolve(profile, plugins={"log": {"path": str(mails)}})  # mails, offline
+    web = {  # NOT-3: an ephemeral secret, so that the demo's messages carry working links
+        "public_url": profile.plugin("web").get("public_url", "http://localhost:8000"),
+        "secret": new_secret(),
+    }
+    settings = attrs.evolve(profile, plugins={"log": {"path": str(mails)}, "web": web})
     with rsgm_core.open(f"sqlite:///{path}", settings=settings) as app:
+        print(
+            "0. liens personnels des messages signés avec un secret éphémère, tiré au hasard "
+            f"pour cette démonstration : ils ne valent plus après elle ({web['public_url']})"
+        )
         result = app.census.import_(SAMPLE, ["79"])
         print(
             f"1. recensement importé dans {path} : {result.counts['communes']} communes, {result.counts['epcis']} EPCI"

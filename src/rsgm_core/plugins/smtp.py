@@ -201,6 +201,12 @@ def build_message(message: OutboxMessage, config: SmtpConfig) -> EmailMessage:
                 subtype=subtype or "octet-stream",
                 filename=attachment.filename,
             )
+    if message.list_unsubscribe:
+        # A personal link (NOT-3) is longer than 78 characters: folded at 78, Python would
+        # rewrite it as an RFC 2047 encoded word that no mail client reads as an address. The
+        # headers are folded when the message is written (the parts are encoded already), so
+        # the limit is raised to RFC 5322's there.
+        mail.policy = mail.policy.clone(max_line_length=998)
     return mail
 
 

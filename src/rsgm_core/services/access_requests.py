@@ -127,33 +127,54 @@ def request_access(
     check_requests_allowed(deps.settings.policies.access)
     check_requested_role(role.value)
     with deps.transaction() as uow:
-        place = uow.communes.get(commune)
-        address = check_nominative(email.strip(), commune_names=[place.name])  # CHA-6
-        if outside_territory(place.departement, deps.settings.departements):
-            raise RuleViolation(  # needs storage: the commune's department, from the census
-                f"la commune {place.name} ({place.departement}) est hors du ressort du CDG : "
-                "elle n'a pas accès à la plateforme",
-                rule="TER-7",
-                value=commune,
-            )
-        space = uow.spaces.get(space_id) if space_id else _departmental_space_for(deps, uow, place)
-        person = _requester(deps, uow, address, first_name, last_name, place.code, on)
-        for pending in uow.access_requests.list({"member_id": person.id}):
-            if pending.status is RequestStatus.PENDING and pending.space_id == space.id:
-                raise RuleViolation(  # needs storage: the requests already recorded
-                    f"{person.full_name} a déjà une demande en attente pour « {space.name} » "
-                    f"(identifiant {pending.id})",
-                    rule="CHA-2",
-                    value=pending.id,
-                )
-        request = uow.access_requests.add(
-            AccessRequest(new_id(), person.id, place.code, space.id, role.value, on)
+        return request_access_in(
+            deps, uow, email, first_name=first_name, last_name=last_name, commune=commune,
+            space_id=space_id, role=role, on=on,
+        )  # fmt: skip
+
+
+def request_access_in(
+    deps: Deps,
+    uow: UnitOfWork,
+    email: str,
+    *,
+    first_name: str,
+    last_name: str,
+    commune: str,
+    space_id: str | None,
+    role: Role,
+    on: dt.date,
+) -> AccessRequest:
+    """:func:`request_access` inside the caller's unit of work (a personal link, NOT-3)."""
+    check_requests_allowed(deps.settings.policies.access)
+    check_requested_role(role.value)
+    place = uow.communes.get(commune)
+    address = check_nominative(email.strip(), commune_names=[place.name])  # CHA-6
+    if outside_territory(place.departement, deps.settings.departements):
+        raise RuleViolation(  # needs storage: the commune's department, from the census
+            f"la commune {place.name} ({place.departement}) est hors du ressort du CDG : "
+            "elle n'a pas accès à la plateforme",
+            rule="TER-7",
+            value=commune,
         )
-        context = {"member": person, "commune": place.name, "space": space.name,
-                   "on": format_date(on), "request_id": request.id}  # fmt: skip
-        for admin in _administrators(uow):
-            queue_message(deps, uow, "access_request_received", admin.email or "", context)
-        queue_message(deps, uow, "access_request_acknowledged", address, context)
+    space = uow.spaces.get(space_id) if space_id else _departmental_space_for(deps, uow, place)
+    person = _requester(deps, uow, address, first_name, last_name, place.code, on)
+    for pending in uow.access_requests.list({"member_id": person.id}):
+        if pending.status is RequestStatus.PENDING and pending.space_id == space.id:
+            raise RuleViolation(  # needs storage: the requests already recorded
+                f"{person.full_name} a déjà une demande en attente pour « {space.name} » "
+                f"(identifiant {pending.id})",
+                rule="CHA-2",
+                value=pending.id,
+            )
+    request = uow.access_requests.add(
+        AccessRequest(new_id(), person.id, place.code, space.id, role.value, on)
+    )
+    context = {"member": person, "commune": place.name, "space": space.name,
+               "on": format_date(on), "request_id": request.id}  # fmt: skip
+    for admin in _administrators(uow):
+        queue_message(deps, uow, "access_request_received", admin.email or "", context)
+    queue_message(deps, uow, "access_request_acknowledged", address, context)
     return request
 
 

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from rsgm_core.services.deps import Deps
 
 
-__all__ = ["DirectoryService"]
+__all__ = ["DirectoryService", "give_consent_in", "withdraw_consent_in"]
 
 
 class DirectoryService:
@@ -136,15 +136,7 @@ class DirectoryService:
         wanted = require_consent_scope(scope)
         day = self.deps.on(on)
         with self.deps.transaction() as uow:
-            check_editable(uow.members.get(member_id), "ce consentement")  # MEM-11, MEM-4
-            current = [
-                c
-                for c in uow.consents.list({"member_id": member_id, "scope": wanted})
-                if c.current_on(day)
-            ]
-            if current:
-                return current[0]
-            return uow.consents.add(Consent(new_id(), member_id, wanted, day))
+            return give_consent_in(uow, member_id, wanted, day)
 
     def withdraw_consent(
         self, member_id: str, scope: ConsentScope | str, *, on: dt.date | None = None
@@ -153,17 +145,12 @@ class DirectoryService:
         wanted = require_consent_scope(scope)
         day = self.deps.on(on)
         with self.deps.transaction() as uow:
-            withdrawn = [
-                attrs.evolve(c, withdrawn_on=max(day, c.given_on))
-                for c in uow.consents.list({"member_id": member_id, "scope": wanted})
-                if c.withdrawn_on is None
-            ]
+            withdrawn = withdraw_consent_in(uow, member_id, wanted, day)
             if not withdrawn:
                 raise NotFoundError(
                     f"aucun consentement « {wanted.value} » en cours pour ce membre",
                     value=member_id,
                 )
-            uow.consents.update_all(withdrawn)
         return withdrawn
 
     def list_consents(self, *, member_id: str) -> list[Consent]:
@@ -377,3 +364,28 @@ def _communes(uow: UnitOfWork, *, epci: str | None, commune: str | None) -> set[
                 raise NotFoundError(f"commune inconnue : {commune!r}", value=commune)
         codes = found if codes is None else codes & found
     return codes or set()
+
+
+def give_consent_in(uow: UnitOfWork, member_id: str, scope: ConsentScope, day: dt.date) -> Consent:
+    """MEM-3 inside the caller's unit of work: the consent current on ``day``, else a new one."""
+    check_editable(uow.members.get(member_id), "ce consentement")  # MEM-11, MEM-4
+    current = [
+        c for c in uow.consents.list({"member_id": member_id, "scope": scope}) if c.current_on(day)
+    ]
+    if current:
+        return current[0]
+    return uow.consents.add(Consent(new_id(), member_id, scope, day))
+
+
+def withdraw_consent_in(
+    uow: UnitOfWork, member_id: str, scope: ConsentScope, day: dt.date
+) -> list[Consent]:
+    """MEM-3 inside the caller's unit of work: the consents withdrawn (none when none ran)."""
+    withdrawn = [
+        attrs.evolve(c, withdrawn_on=max(day, c.given_on))
+        for c in uow.consents.list({"member_id": member_id, "scope": scope})
+        if c.withdrawn_on is None
+    ]
+    if withdrawn:
+        uow.consents.update_all(withdrawn)
+    return withdrawn

@@ -7,12 +7,15 @@ case's unit of work, and the matching timeline task is marked done there too.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import attrs
 
 from rsgm_core.domain.engagement import AttendanceFact
-from rsgm_core.domain.events import RegistrationStatus
+from rsgm_core.domain.events import RegistrationStatus, Session
+from rsgm_core.domain.links import LinkPurpose
 from rsgm_core.domain.members import Lifecycle, Member
 from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.errors import ValidationError
@@ -26,6 +29,7 @@ from rsgm_core.services.event_messages import (
     send_all,
     sessions_of,
 )
+from rsgm_core.services.links import LinkMaker, session_start
 from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
@@ -58,11 +62,15 @@ class EventMailService:
                 AttendanceFact(fact_id(event_id, m.id), m.id, event_id, sessions[0].date)
                 for m in fresh
             )
+            context = event_context(event, sessions, locale)
+            maker, until = LinkMaker(self.deps), self._last_start(sessions)
             for member in members:
-                if member.email:
+                if member.email:  # NOT-3: a personal registration link, one-click unsubscribe
+                    links = _bulk_links(maker, member, event.id, until)
                     queue_message(self.deps,
                         uow, "event_invitation", member.email,
-                        {"member": member, **event_context(event, sessions, locale)},
+                        {"member": member, **context, "links": links},
+                        list_unsubscribe=links["unsubscribe"] or None,
                     )  # fmt: skip
             event = attrs.evolve(event, invited=len(facts) + len(fresh))
             mark_task(uow, event, TaskKind.INVITATION)
@@ -86,24 +94,36 @@ class EventMailService:
                 if not f.registered and f.member_id not in answered
             ]
             sent = 0
+            maker, until = LinkMaker(self.deps), self._last_start(sessions)
             for member in uow.members.list({"id": silent}) if silent else []:
                 if member.email and _reachable(member):
+                    links = _bulk_links(maker, member, event.id, until)
                     queue_message(self.deps, uow, "event_reminder", member.email,
-                                  {**context, "member": member})  # fmt: skip
+                                  {**context, "member": member, "links": links},
+                                  list_unsubscribe=links["unsubscribe"] or None)  # fmt: skip
                     sent += 1
             for session, shown in zip(sessions, context["sessions"], strict=True):
-                still = [
-                    r.member_id
+                still = {
+                    r.member_id: r.id
                     for r in registrations[session.id]
                     if r.status is RegistrationStatus.CONFIRMED
-                ]
-                for member in uow.members.list({"id": still}) if still else []:
-                    if member.email and not member.erased:
+                }
+                start = session_start(self.deps, session.date, session.start)
+                for member in uow.members.list({"id": list(still)}) if still else []:
+                    if member.email and not member.erased:  # NOT-3: a personal cancel link
+                        cancel = maker.url(LinkPurpose.CANCEL, member.id, still[member.id],
+                                           until=start)  # fmt: skip
                         queue_message(self.deps, uow, "event_registered_reminder", member.email,
-                                      {**context, "session": shown, "member": member})  # fmt: skip
+                                      {**context, "session": shown, "member": member,
+                                       "links": {"cancel": cancel}})  # fmt: skip
                         sent += 1
             mark_task(uow, event, TaskKind.REMINDER)
         return sent
+
+    def _last_start(self, sessions: Sequence[Session]) -> dt.datetime | None:
+        """Registration links end when the last session starts (NOT-3)."""
+        starts = [session_start(self.deps, s.date, s.start) for s in sessions]
+        return max(starts) if starts else None
 
     # After the event (EVT-2, EVT-6) ------------------------------------------------------------
 
@@ -160,6 +180,16 @@ class EventMailService:
                 sent += 1
             mark_task(uow, event, TaskKind.CERTIFICATES)
         return sent
+
+
+def _bulk_links(
+    maker: LinkMaker, member: Member, event_id: str, until: dt.datetime | None
+) -> dict[str, str]:
+    """The links of an invitation or a relance: register for the event, unsubscribe (NOT-3)."""
+    return {
+        "register": maker.url(LinkPurpose.REGISTER, member.id, event_id, until=until),
+        "unsubscribe": maker.url(LinkPurpose.UNSUBSCRIBE, member.id),
+    }
 
 
 def _reachable(member: Member) -> bool:

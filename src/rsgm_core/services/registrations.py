@@ -30,6 +30,7 @@ from rsgm_core.domain.events import (
     register,
     walk_in,
 )
+from rsgm_core.domain.links import LinkPurpose
 from rsgm_core.domain.rgpd import check_editable
 from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.render.event_documents import registrants
@@ -42,13 +43,15 @@ from rsgm_core.services.event_messages import (
     rates_of,
     record_fact,
 )
+from rsgm_core.services.links import LinkMaker, session_start
 from rsgm_core.services.members import new_id
 from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
+    from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
-__all__ = ["RegistrationService"]
+__all__ = ["RegistrationService", "cancel_in", "register_in"]
 
 
 class RegistrationService:
@@ -64,54 +67,13 @@ class RegistrationService:
         (EVT-4, MEM-14: members only, every SGM of the scope, or guests too): confirmed while
         seats remain, else on the waiting list."""
         with self.deps.transaction() as uow:
-            session = uow.sessions.get(session_id)  # read and counted inside the write lock
-            event = uow.events.get(session.event_id)
-            member = uow.members.get(member_id)
-            if member.erased:  # MEM-11; a departure is EVT-4's, in check_registrant
-                check_editable(member, "cette inscription")
-            scope = event.audience is EventAudience.SCOPE and in_legal_scope(
-                self.deps, uow, member, on=self.deps.today()
-            )
-            check_registrant(member, audience=event.audience, in_scope=scope)
-            existing = uow.registrations.list({"session_id": session_id})
-            made = register(
-                session,
-                existing,
-                registration_id=new_id(),
-                member_id=member_id,
-                on=self.deps.today(),
-            )
-            uow.registrations.add(made)
-            record_fact(uow, event, member_id, session.date, registered=True)
-        return made
+            return register_in(self.deps, uow, session_id, member_id)
 
     def cancel(self, registration_id: str) -> Cancellation:
         """Cancel before the session; the first on the waiting list takes the freed seat and is
         told (EVT-4, NOT-1)."""
         with self.deps.transaction() as uow:
-            registration = uow.registrations.get(registration_id)
-            session = uow.sessions.get(registration.session_id)
-            check_cancellable(registration, session, on=self.deps.today())
-            others = uow.registrations.list({"session_id": session.id})
-            cancelled, promoted = cancel(registration, others)
-            uow.registrations.update(cancelled)
-            event = uow.events.get(session.event_id)
-            if not any(
-                r.member_id == registration.member_id
-                and r.status is not RegistrationStatus.CANCELLED
-                for r in event_registrations(uow, event.id)
-                if r.id != registration.id
-            ):
-                record_fact(uow, event, registration.member_id, session.date, registered=False)
-            if promoted is not None:
-                uow.registrations.update(promoted)
-                member = uow.members.get(promoted.member_id)
-                if member.email:
-                    queue_message(self.deps,
-                        uow, "event_waiting_list_promotion", member.email,
-                        {"member": member, **event_context(event, [session], self.deps.settings.locale)},
-                    )  # fmt: skip
-        return Cancellation(cancelled, promoted)
+            return cancel_in(self.deps, uow, registration_id)
 
     def list_registrations(
         self,
@@ -194,3 +156,57 @@ class RegistrationService:
         with self.deps.read() as uow:
             uow.events.get(event_id)
             return certificate_rows(uow, event_id)
+
+
+def register_in(deps: Deps, uow: UnitOfWork, session_id: str, member_id: str) -> Registration:
+    """:meth:`RegistrationService.register` inside the caller's unit of work (a personal link's
+    use, NOT-3)."""
+    session = uow.sessions.get(session_id)  # read and counted inside the write lock
+    event = uow.events.get(session.event_id)
+    member = uow.members.get(member_id)
+    if member.erased:  # MEM-11; a departure is EVT-4's, in check_registrant
+        check_editable(member, "cette inscription")
+    scope = event.audience is EventAudience.SCOPE and in_legal_scope(
+        deps, uow, member, on=deps.today()
+    )
+    check_registrant(member, audience=event.audience, in_scope=scope)
+    existing = uow.registrations.list({"session_id": session_id})
+    made = register(
+        session, existing, registration_id=new_id(), member_id=member_id, on=deps.today()
+    )
+    uow.registrations.add(made)
+    record_fact(uow, event, member_id, session.date, registered=True)
+    return made
+
+
+def cancel_in(deps: Deps, uow: UnitOfWork, registration_id: str) -> Cancellation:
+    """:meth:`RegistrationService.cancel` inside the caller's unit of work (NOT-3)."""
+    registration = uow.registrations.get(registration_id)
+    session = uow.sessions.get(registration.session_id)
+    check_cancellable(registration, session, on=deps.today())
+    others = uow.registrations.list({"session_id": session.id})
+    cancelled, promoted = cancel(registration, others)
+    uow.registrations.update(cancelled)
+    event = uow.events.get(session.event_id)
+    if not any(
+        r.member_id == registration.member_id and r.status is not RegistrationStatus.CANCELLED
+        for r in event_registrations(uow, event.id)
+        if r.id != registration.id
+    ):
+        record_fact(uow, event, registration.member_id, session.date, registered=False)
+    if promoted is not None:
+        uow.registrations.update(promoted)
+        member = uow.members.get(promoted.member_id)
+        if member.email:  # NOT-3: the promoted person's own cancel link
+            cancel_link = LinkMaker(deps).url(
+                LinkPurpose.CANCEL,
+                member.id,
+                promoted.id,
+                until=session_start(deps, session.date, session.start),
+            )
+            queue_message(deps,
+                uow, "event_waiting_list_promotion", member.email,
+                {"member": member, **event_context(event, [session], deps.settings.locale),
+                 "links": {"cancel": cancel_link}},
+            )  # fmt: skip
+    return Cancellation(cancelled, promoted)

@@ -24,10 +24,12 @@ from rsgm_core.domain.events import (
     in_depth_survey_due,
     satisfaction,
 )
+from rsgm_core.domain.links import LinkPurpose
 from rsgm_core.domain.members import Lifecycle, Member
 from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.errors import RuleViolation, ValidationError
 from rsgm_core.services.event_messages import event_registrations, mark_task
+from rsgm_core.services.links import LinkMaker
 from rsgm_core.services.members import enum_of, new_id
 from rsgm_core.services.outbox import queue_message
 
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
-__all__ = ["SurveyDue", "SurveyResults", "SurveyService"]
+__all__ = ["SurveyDue", "SurveyResults", "SurveyService", "answer_in"]
 
 
 @attrs.frozen
@@ -76,7 +78,8 @@ class SurveyService:
     ) -> Survey:
         """Open a survey and invite its audience through the outbox: a satisfaction survey goes to
         the event's attendees (EVT-9), a newcomer survey to that member, the needs and in-depth
-        surveys to every active member (SUR-1)."""
+        surveys to every active member (SUR-1). Each message carries the person's own link to
+        answer (NOT-3), unless ``link`` names a survey run elsewhere."""
         chosen = enum_of(SurveyKind, kind, "type de questionnaire")
         with self.deps.transaction() as uow:
             audience = self._audience(uow, chosen, event_id, member_id)
@@ -88,11 +91,13 @@ class SurveyService:
                 invited=len(audience), event_id=event_id, member_id=member_id,
             )  # fmt: skip
             uow.surveys.add(survey)
+            maker = LinkMaker(self.deps)
             for member in audience:
-                if member.email:
+                if member.email:  # NOT-3, SUR-2: the personal link, unless one is given
+                    answer = link or maker.url(LinkPurpose.SURVEY, member.id, survey.id)
                     queue_message(self.deps,
                         uow, "survey_invitation", member.email,
-                        {"member": member, "survey": {"title": survey.title, "kind": survey.kind.value}, "link": link},
+                        {"member": member, "survey": {"title": survey.title, "kind": survey.kind.value}, "link": answer},
                     )  # fmt: skip
             if chosen is SurveyKind.SATISFACTION and event_id is not None:
                 mark_task(uow, uow.events.get(event_id), TaskKind.SATISFACTION_SURVEY)
@@ -127,19 +132,9 @@ class SurveyService:
     ) -> SurveyAnswer:
         """Record one answer; a member answers a survey once."""
         with self.deps.transaction() as uow:
-            survey = uow.surveys.get(survey_id)
-            if member_id is not None:
-                uow.members.get(member_id)
-                if uow.survey_answers.count({"survey_id": survey.id, "member_id": member_id}):
-                    # needs storage: the member's earlier answers to this survey
-                    raise RuleViolation(
-                        "ce membre a déjà répondu à ce questionnaire", rule="SUR-1", value=member_id
-                    )
-            check_answer(survey, score)
-            answer = SurveyAnswer(
-                new_id(), survey.id, self.deps.today(), score, member_id, comment.strip()
+            return answer_in(
+                self.deps, uow, survey_id, score=score, member_id=member_id, comment=comment
             )
-            return uow.survey_answers.add(answer)
 
     def results(self, survey_id: str) -> SurveyResults:
         with self.deps.read() as uow:
@@ -204,8 +199,11 @@ class SurveyService:
     def newsletter(
         self, subject: str, text: str, *, force: bool = False, unsubscribe: str | None = None
     ) -> Newsletter:
-        """Send the newsletter to every active member; a second one in the month is refused
-        unless ``force`` (then recorded as forced)."""
+        """Send the newsletter to every active member who has not unsubscribed; a second one in
+        the month is refused unless ``force`` (then recorded as forced). Each message carries
+        its recipient's own one-click unsubscribe link, in its text and its ``List-Unsubscribe``
+        header (NOT-3, RFC 8058); ``unsubscribe`` is the shared address used when the profile
+        has no ``[web]`` section for personal links."""
         if not subject.strip() or not text.strip():
             raise ValidationError(
                 "lettre d'information sans objet ou sans texte", rule="EVT-10", value=subject
@@ -217,13 +215,16 @@ class SurveyService:
             members = [
                 m
                 for m in uow.members.list({"lifecycle": Lifecycle.ACTIVE})
-                if m.email and not m.erased
+                if m.email and not m.erased and not m.invitations_opt_out
             ]
+            maker = LinkMaker(self.deps)
             for member in members:
+                own = maker.url(LinkPurpose.UNSUBSCRIBE, member.id)
                 queue_message(self.deps,
                     uow, "newsletter", member.email or "",
-                    {"member": member, "subject": subject.strip(), "text": text},
-                    list_unsubscribe=unsubscribe,
+                    {"member": member, "subject": subject.strip(), "text": text,
+                     "links": {"unsubscribe": own}},
+                    list_unsubscribe=own or unsubscribe,
                 )  # fmt: skip
             return uow.newsletters.add(
                 Newsletter(new_id(), today, subject.strip(), len(members), forced)
@@ -244,6 +245,29 @@ class SurveyService:
         def due(self, *, on: dt.date | None = None) -> list[SurveyDue]: ...
         @typed_deprecated("use list_surveys()")
         def list(self, *, kind: SurveyKind | str | None = None) -> list[SurveyResults]: ...
+
+
+def answer_in(
+    deps: Deps,
+    uow: UnitOfWork,
+    survey_id: str,
+    *,
+    score: int | None,
+    member_id: str | None,
+    comment: str,
+) -> SurveyAnswer:
+    """:meth:`SurveyService.answer` inside the caller's unit of work (a personal link, NOT-3)."""
+    survey = uow.surveys.get(survey_id)
+    if member_id is not None:
+        uow.members.get(member_id)
+        if uow.survey_answers.count({"survey_id": survey.id, "member_id": member_id}):
+            # needs storage: the member's earlier answers to this survey
+            raise RuleViolation(
+                "ce membre a déjà répondu à ce questionnaire", rule="SUR-1", value=member_id
+            )
+    check_answer(survey, score)
+    answer = SurveyAnswer(new_id(), survey.id, deps.today(), score, member_id, comment.strip())
+    return uow.survey_answers.add(answer)
 
 
 def _results(survey: Survey, answers: Iterable[SurveyAnswer]) -> SurveyResults:

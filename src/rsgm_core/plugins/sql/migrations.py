@@ -396,6 +396,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX ix_census_conflicts_commune ON census_conflicts (commune)
         """),
     ),
+    Migration(
+        17,
+        "liens personnels à usage unique déjà utilisés (empreinte du lien, jamais le lien) (NOT-3)",
+        _ddl("""
+        CREATE TABLE used_links (
+            id TEXT NOT NULL PRIMARY KEY, purpose TEXT NOT NULL, member_id TEXT NOT NULL,
+            used_at TEXT NOT NULL);
+        CREATE INDEX ix_used_links_member_id ON used_links (member_id)
+        """),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
