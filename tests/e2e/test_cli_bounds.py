@@ -13,6 +13,7 @@ import pytest
 
 from rsgm_core.cli import EXIT_DEFECT, build_parser, common
 from rsgm_core.cli import main as cli_main
+from rsgm_core.demo.access import ADMIN_EMAIL
 from tests.helpers import run
 
 HOSTILE = ["NaN", "-Infinity", "douze"]  # 1e999999999 is a number: bounded by the domain
@@ -88,7 +89,7 @@ def test_a_hostile_work_time_or_duration_is_refused_MEM_1_TAR_5(
         assert code == 2 and "[MEM-1]" in err, err
     code, _, err = run(capsys, "interventions", "add", "79191", "--db", db, "--date", "2025-06-02",
                        "--kind", "intervention_specifique", "--minutes", "9999999999",
-                       "--requested-by", "le maire")  # fmt: skip
+                       "--requested-by", "le maire", "--par", ADMIN_EMAIL)  # fmt: skip
     assert code == 2 and "[TAR-5]" in err and "1\u202f607 heures" in err
     code, _, err = run(capsys, "events", "plan", "Places", "--db", db, "--type", "matinale",
                        "--format", "distanciel", "--seance", f"{thursday(60)};Visio;99999999999")  # fmt: skip

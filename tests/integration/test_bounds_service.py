@@ -12,7 +12,7 @@ import pytest
 
 from rsgm_core import App, SessionPlan
 from tests.conftest import SAMPLE
-from tests.helpers import nothing_written
+from tests.helpers import administrator, nothing_written
 
 DAY = dt.date(2025, 6, 19)  # a Thursday; the clock starts on 14 March 2025
 AUBIGNY = "79019"
@@ -45,13 +45,14 @@ def test_a_capacity_beyond_any_venue_is_refused_EVT_4(app: App) -> None:
 def test_an_absurd_duration_makes_no_invoice_TAR_5(census_app: App) -> None:
     # 9,999,999,999 minutes gave a 12.5 billion € invoice (issue 18).
     app = census_app
+    admin = administrator(app)
     call = lambda: app.billing.add_intervention(  # noqa: E731
         AUBIGNY, "intervention_specifique", 9_999_999_999, on=dt.date(2025, 3, 3),
-        requested_by="le maire",
+        requested_by="le maire", by=admin,
     )  # fmt: skip
     error = nothing_written(app, call, "TAR-5")
     assert "9999999999 minutes" in error.message
-    assert app.billing.bill(year=2025) == []
+    assert app.billing.bill(year=2025, by=admin) == []
 
 
 @pytest.mark.parametrize("work_time", [Decimal("NaN"), Decimal("Infinity"), Decimal("-0.5")])

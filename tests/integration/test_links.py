@@ -39,7 +39,7 @@ from rsgm_core import (
 from rsgm_core.services.links import links_missing
 from rsgm_core.testing import Clock
 from tests.conftest import SAMPLE
-from tests.helpers import CDG79, nothing_written, snapshot
+from tests.helpers import CDG79, administrator, nothing_written, snapshot
 
 SECRET = "s" * 20 + "ecret-de-test-du-cdg-79-pour-les-liens"
 OLD_SECRET = "o" * 20 + "ld-secret-du-cdg-79-avant-la-rotation"
@@ -200,7 +200,7 @@ def test_an_access_link_records_a_request_where_the_policy_allows_it_NOT_3_CHA_2
         app.census.import_(SAMPLE, ["79"])
         admin = app.members.add("Marie", "Durand", email="marie.durand@cdg79.fr")
         app.access.add_staff(admin.id, administrator=True)
-        app.access.create_departmental_space()
+        app.access.create_departmental_space(by=admin.id)
         claire = person(app)
         assert app.links.send_requests("acces", member_ids=[claire]) == 1
         [asked] = [m for m in app.outbox.list_messages() if m.template == "access_invitation"]
@@ -312,7 +312,7 @@ def test_an_erased_or_departed_person_has_no_link_NOT_3_MEM_11(app: App) -> None
     consent = app.links.issue("consentement", member_id=claire)
     leave = app.links.issue("desabonnement", member_id=paul)
     answer = app.links.issue("annuaire", member_id=paul)
-    app.rgpd.erase(claire)
+    app.rgpd.erase(claire, by=administrator(app))
     error = nothing_written(app, lambda: app.links.use(consent.token), "NOT-3")
     assert error.value is LinkRefusal.GONE and "effacées" in error.message
     app.members.depart(paul, reason="mutation", on=app.today())
