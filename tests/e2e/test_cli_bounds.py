@@ -5,8 +5,10 @@ or file (EVT-7, TAR-5, MEM-1), 70 for a defect of rsgm."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -101,10 +103,12 @@ def test_a_damaged_database_file_is_a_french_storage_error(
 ) -> None:
     damaged = tmp_path / "abimee.db"
     shutil.copy(demo_db, damaged)
-    size = damaged.stat().st_size
-    with damaged.open("r+b") as file:  # a table page in the middle overwritten
-        file.seek(size // 2)
-        file.write(b"\xff" * 8192)
+    with contextlib.closing(sqlite3.connect(damaged)) as conn:  # where the members' rows start
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'members'").fetchone()
+    with damaged.open("r+b") as file:  # that table page overwritten
+        file.seek((root[0] - 1) * page_size)
+        file.write(b"\xff" * page_size)
     reports = []
     for command in (["db", "info"], ["members", "list"], ["events", "list"], ["events", "track"],
                     ["census", "report"], ["outbox", "list"], ["indicators", "show"]):  # fmt: skip
