@@ -42,6 +42,7 @@ from rsgm_core.domain.events import Event, Registration, Session
 from rsgm_core.domain.governance import Committee, Network
 from rsgm_core.domain.lifecycle import OnboardingItem
 from rsgm_core.domain.links import UsedLink
+from rsgm_core.domain.coarse import CoarsePosition
 from rsgm_core.domain.members import Member, Position
 from rsgm_core.domain.messages import OutboxMessage
 from rsgm_core.domain.partners import Partner
@@ -308,6 +309,7 @@ class UnitOfWork(abc.ABC):
     advice_requests: Repository[AdviceRequest]
     census_conflicts: Repository[CensusConflict]
     used_links: Repository[UsedLink]
+    coarse_positions: Repository[CoarsePosition]
 
     #: Observers to call once the transaction has committed (never on rollback).
     after_commit: list[Callable[[], object]]

@@ -40,10 +40,11 @@ from rsgm_core.domain.events import Event, Registration, Session
 from rsgm_core.domain.governance import Committee, Network
 from rsgm_core.domain.lifecycle import OnboardingItem
 from rsgm_core.domain.links import UsedLink
+from rsgm_core.domain.coarse import CoarsePosition
 from rsgm_core.domain.members import Member, Position
 from rsgm_core.domain.messages import OutboxMessage
 from rsgm_core.domain.partners import Partner
-from rsgm_core.domain.privacy import Designation, Erasure, Personal
+from rsgm_core.domain.privacy import ANONYMOUS_NAME, Designation, Erasure, Personal
 from rsgm_core.domain.tariffs import Membership
 from rsgm_core.domain.territory import (
     Arrondissement,
@@ -275,9 +276,25 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         indexes=("member_id", "commune"),
         references=_MEMBER | _COMMUNE,
         personal=Personal(
-            COARSEN,  # counts per commune and year stay; the dates are cut to the year
+            # replaced by coarse positions (services.rgpd, domain.coarse): no commune is left
+            COARSEN,
             subject={"member_id": MEMBER_ID},
             coarsen=(("start", False), ("end", True)),
+        ),
+    ),
+    # An erased person's positions without their commune (migration 19, MEM-11): the EPCI,
+    # population stratum and department are what the figures need.
+    Collection(
+        "coarse_positions",
+        CoarsePosition,
+        "id",
+        label="poste agrégé",
+        indexes=("member_id", "epci", "departement"),
+        references=_MEMBER,
+        personal=Personal(
+            ANONYMISE,  # already about an anonymised member: nothing more to cut
+            subject={"member_id": MEMBER_ID},
+            neutral=("departement", "epci", "stratum"),
         ),
     ),
     # The membership pack (migration 3). Keyed by id, not (commune, year): after a merge the
@@ -517,6 +534,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         personal=Personal(
             ANONYMISE,  # CHA-1: kept as evidence of a personal signature, the signer anonymised
             subject={"member_id": MEMBER_ID, "signer": NAME},
+            detach=(("member_id", None),),  # MEM-11: kept for its commune, no longer theirs
         ),
     ),
     Collection(
@@ -540,6 +558,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
             subject={"member_id": MEMBER_ID},
             actors={"granted_by": ANY},
             text=("reason",),
+            detach=(("commune", None),),  # MEM-11: the anonymised member tied to no commune
         ),
     ),
     Collection(
@@ -600,6 +619,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
             ANONYMISE,  # the message sent loses its text with the outbox's mentions
             subject={"member_id": MEMBER_ID},
             text=("detail",),
+            detach=(("commune", None),),  # MEM-11: the anonymised member tied to no commune
         ),
     ),
     Collection(
@@ -695,6 +715,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
             subject={"requester": ANY},
             actors={"referred_to": ANY},
             text=("question", "answer"),
+            detach=(("requester", ANONYMOUS_NAME),),  # MEM-11: counted in its commune, by no one
         ),
     ),
     # Records a merge brought twice onto one commune (migration 16, TER-5). No ``commune_refs``:

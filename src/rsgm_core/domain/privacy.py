@@ -57,7 +57,8 @@ class Erasure(enum.Enum):
     REMOVE = "supprimé"  # the record only describes the person: it goes
     ANONYMISE = "anonymisé"  # kept for counts and evidence; person anonymised, their text blanked
     REDACT = "expurgé"  # kept (shared knowledge); person anonymised, identifiers cut from its text
-    COARSEN = "agrégé"  # kept for counts; person anonymised, dates cut to the year
+    COARSEN = "agrégé"  # kept for counts; person anonymised, dates cut to the year (positions:
+    # replaced by coarse positions without their commune, rsgm_core.domain.coarse)
 
 
 def _designations(value: Mapping[str, Designation]) -> tuple[tuple[str, Designation], ...]:
@@ -69,7 +70,10 @@ class Personal:
     """A collection's personal data: see the module's docstring. ``neutral`` lists the text
     fields reviewed as holding no one's name nor words (codes, labels, thesaurus terms);
     ``coarsen`` the date fields cut to the first (``False``) or last (``True``) day of their year
-    by :attr:`Erasure.COARSEN`."""
+    by :attr:`Erasure.COARSEN`; ``detach`` the fields (path, new value) that tie a record about
+    the person to a commune or to their member record, given that value at erasure so that the
+    anonymised member is tied to no commune (a signature kept for its commune loses its member
+    id; a grant kept for its member loses its commune)."""
 
     erasure: Erasure
     subject: tuple[tuple[str, Designation], ...] = attrs.field(default=(), converter=_designations)
@@ -77,6 +81,7 @@ class Personal:
     text: tuple[str, ...] = ()
     neutral: tuple[str, ...] = ()
     coarsen: tuple[tuple[str, bool], ...] = ()
+    detach: tuple[tuple[str, Any], ...] = ()
 
     def __attrs_post_init__(self) -> None:
         if self.erasure is not Erasure.NONE and not self.subject:
@@ -90,6 +95,7 @@ class Personal:
         return frozenset(
             [*dict(self.subject), *dict(self.actors), *self.text, *self.neutral]
             + [path for path, _ in self.coarsen]
+            + [path for path, _ in self.detach]
         )
 
     @property
@@ -306,6 +312,9 @@ def erase(data: dict[str, Any], personal: Personal, who: Identity) -> dict[str, 
                 for node, key in _at(data, path):
                     if isinstance(node[key], str):
                         node[key] = ""
+        for path, value in personal.detach:
+            for node, key in _at(data, path):
+                node[key] = value
         if personal.erasure is Erasure.COARSEN:
             for path, last in personal.coarsen:
                 for node, key in _at(data, path):
