@@ -35,6 +35,7 @@ from rsgm_core.domain.billing import Intervention, Trainee
 from rsgm_core.domain.census import CensusImport, MetaEntry
 from rsgm_core.domain.census_conflicts import CensusConflict
 from rsgm_core.domain.charters import CharterVersion, Signature
+from rsgm_core.domain.coarse import CoarsePosition
 from rsgm_core.domain.conventions import Convention
 from rsgm_core.domain.directory import Consent, DirectoryFact
 from rsgm_core.domain.engagement import AttendanceFact, RoleAssignment
@@ -42,7 +43,6 @@ from rsgm_core.domain.events import Event, Registration, Session
 from rsgm_core.domain.governance import Committee, Network
 from rsgm_core.domain.lifecycle import OnboardingItem
 from rsgm_core.domain.links import UsedLink
-from rsgm_core.domain.coarse import CoarsePosition
 from rsgm_core.domain.members import Member, Position
 from rsgm_core.domain.messages import OutboxMessage
 from rsgm_core.domain.partners import Partner
