@@ -341,6 +341,8 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
             REDACT,  # billing evidence: the trainee's or requester's name goes, the rest stays
             subject={"trainee.person": NAME, "request.requested_by": ANY},
             text=("description",),
+            # MEM-11: billed to its commune, requested by no one (a member id would tie them)
+            detach=(("request.requested_by", ANONYMOUS_NAME),),
             neutral=("ref", "trainee.programme", "request.sgc"),
         ),
     ),
@@ -652,7 +654,9 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         indexes=("member_id",),
         references=_MEMBER | {"space_id": "spaces"} | _COMMUNE,
         personal=Personal(
-            ANONYMISE,
+            # MEM-11: a request ties its member to a commune; the grant it led to stays (without
+            # the commune) as the evidence of the access given
+            REMOVE,
             subject={"member_id": MEMBER_ID},
             actors={"decided_by": ANY},
             text=("reason",),

@@ -73,7 +73,8 @@ class Personal:
     by :attr:`Erasure.COARSEN`; ``detach`` the fields (path, new value) that tie a record about
     the person to a commune or to their member record, given that value at erasure so that the
     anonymised member is tied to no commune (a signature kept for its commune loses its member
-    id; a grant kept for its member loses its commune)."""
+    id; a grant kept for its member loses its commune); a subject field only where it
+    designates the person."""
 
     erasure: Erasure
     subject: tuple[tuple[str, Designation], ...] = attrs.field(default=(), converter=_designations)
@@ -171,7 +172,9 @@ class Identity:
         if designation in (Designation.NAME, Designation.ANY) and folded in names:
             return True
         if designation in (Designation.PHONE, Designation.ANY) and self.phones:
-            return _digits(text) in {_digits(p) for p in self.phones}
+            digits = _digits(text)
+            if digits and digits in {_digits(p) for p in self.phones}:
+                return True
         return designation is Designation.ANY and text == self.member_id
 
     def _patterns(self, strict: bool) -> list[re.Pattern[str]]:
@@ -299,6 +302,21 @@ def _coarsen(value: Any, last: bool) -> Any:
     return f"{value[:4]}-12-31" if last else f"{value[:4]}-01-01"
 
 
+def _detach(data: dict[str, Any], personal: Personal, who: Identity) -> None:
+    """MEM-11: the ``detach`` fields of a record about the person given their new value: a
+    subject field where it designates the person (a requester who was someone else stays), any
+    other field (a commune) always."""
+    subject = dict(personal.subject)
+    for path, value in personal.detach:
+        designation = subject.get(path)
+        for node, key in _at(data, path):
+            held = node[key]
+            if designation is None or (
+                isinstance(held, str) and who.designated_by(held, designation)
+            ):
+                node[key] = value
+
+
 def erase(data: dict[str, Any], personal: Personal, who: Identity) -> dict[str, Any] | None:
     """MEM-11: the plain values of a record once the person is erased, ``None`` for a record to
     remove. ``data`` is changed in place."""
@@ -312,9 +330,7 @@ def erase(data: dict[str, Any], personal: Personal, who: Identity) -> dict[str, 
                 for node, key in _at(data, path):
                     if isinstance(node[key], str):
                         node[key] = ""
-        for path, value in personal.detach:
-            for node, key in _at(data, path):
-                node[key] = value
+        _detach(data, personal, who)
         if personal.erasure is Erasure.COARSEN:
             for path, last in personal.coarsen:
                 for node, key in _at(data, path):
