@@ -32,6 +32,9 @@ def test_a_coarse_position_keeps_epci_stratum_department_and_years_not_the_commu
     assert "79019" not in repr(attrs.asdict(coarse))
     unknown = coarsen(POSITION, departement="79", epci=None, population=None, sole=False)
     assert (unknown.stratum, unknown.group) == (UNKNOWN_STRATUM, NO_EPCI)
+    assert coarse.small and unknown.small
+    big = coarsen(POSITION, departement="79", epci="200040715", population=12_000, sole=True)
+    assert (big.stratum, big.small) == ("3 500 et plus", False)  # never counted in coverage
 
 
 def test_coverage_counts_a_coarse_position_in_its_epci_and_stratum_once_MEM_11_IND_1() -> None:

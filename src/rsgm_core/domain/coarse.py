@@ -23,6 +23,7 @@ import attrs
 
 from rsgm_core.domain.census import stratum_of
 from rsgm_core.domain.members import Function, Position, Status, validate_work_time
+from rsgm_core.domain.territory import SGM_THRESHOLD
 
 __all__ = ["NO_EPCI", "UNKNOWN_STRATUM", "CoarsePosition", "attribute", "coarsen", "stratum_for"]
 
@@ -54,6 +55,12 @@ class CoarsePosition:
 
     def active_on(self, day: dt.date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+    @property
+    def small(self) -> bool:
+        """Whether its commune was under 3,500 (TER-3), or of unknown population: coverage
+        counts only those."""
+        return self.stratum != stratum_of(SGM_THRESHOLD)
 
     @property
     def group(self) -> str:

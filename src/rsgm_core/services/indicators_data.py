@@ -159,7 +159,10 @@ class IndicatorData:
             (
                 p
                 for p in self.coarse_positions
-                if p.sole and p.member_id in active and (p.end is None or p.end >= period.end)
+                if p.sole
+                and p.small
+                and p.member_id in active
+                and (p.end is None or p.end >= period.end)
             ),
             candidates,
             covered,
