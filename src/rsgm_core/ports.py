@@ -35,6 +35,7 @@ from rsgm_core.domain.billing import Intervention, Trainee
 from rsgm_core.domain.census import CensusImport, MetaEntry
 from rsgm_core.domain.census_conflicts import CensusConflict
 from rsgm_core.domain.charters import CharterVersion, Signature
+from rsgm_core.domain.coarse import CoarsePosition
 from rsgm_core.domain.conventions import Convention
 from rsgm_core.domain.directory import Consent, DirectoryFact
 from rsgm_core.domain.engagement import AttendanceFact, RoleAssignment
@@ -308,6 +309,7 @@ class UnitOfWork(abc.ABC):
     advice_requests: Repository[AdviceRequest]
     census_conflicts: Repository[CensusConflict]
     used_links: Repository[UsedLink]
+    coarse_positions: Repository[CoarsePosition]
 
     #: Observers to call once the transaction has committed (never on rollback).
     after_commit: list[Callable[[], object]]

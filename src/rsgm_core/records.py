@@ -33,6 +33,7 @@ from rsgm_core.domain.billing import Intervention, Trainee
 from rsgm_core.domain.census import CensusImport, MetaEntry
 from rsgm_core.domain.census_conflicts import CensusConflict
 from rsgm_core.domain.charters import CharterVersion, Signature
+from rsgm_core.domain.coarse import CoarsePosition
 from rsgm_core.domain.conventions import Convention
 from rsgm_core.domain.directory import Consent, DirectoryFact
 from rsgm_core.domain.engagement import AttendanceFact, RoleAssignment
@@ -43,7 +44,7 @@ from rsgm_core.domain.links import UsedLink
 from rsgm_core.domain.members import Member, Position
 from rsgm_core.domain.messages import OutboxMessage
 from rsgm_core.domain.partners import Partner
-from rsgm_core.domain.privacy import Designation, Erasure, Personal
+from rsgm_core.domain.privacy import ANONYMOUS_NAME, Designation, Erasure, Personal
 from rsgm_core.domain.tariffs import Membership
 from rsgm_core.domain.territory import (
     Arrondissement,
@@ -275,9 +276,25 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         indexes=("member_id", "commune"),
         references=_MEMBER | _COMMUNE,
         personal=Personal(
-            COARSEN,  # counts per commune and year stay; the dates are cut to the year
+            # replaced by coarse positions (services.rgpd, domain.coarse): no commune is left
+            COARSEN,
             subject={"member_id": MEMBER_ID},
             coarsen=(("start", False), ("end", True)),
+        ),
+    ),
+    # An erased person's positions without their commune (migration 19, MEM-11): the EPCI,
+    # population stratum and department are what the figures need.
+    Collection(
+        "coarse_positions",
+        CoarsePosition,
+        "id",
+        label="poste agrégé",
+        indexes=("member_id", "epci", "departement"),
+        references=_MEMBER,
+        personal=Personal(
+            ANONYMISE,  # already about an anonymised member: nothing more to cut
+            subject={"member_id": MEMBER_ID},
+            neutral=("departement", "epci", "stratum"),
         ),
     ),
     # The membership pack (migration 3). Keyed by id, not (commune, year): after a merge the
@@ -324,6 +341,8 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
             REDACT,  # billing evidence: the trainee's or requester's name goes, the rest stays
             subject={"trainee.person": NAME, "request.requested_by": ANY},
             text=("description",),
+            # MEM-11: billed to its commune, requested by no one (a member id would tie them)
+            detach=(("request.requested_by", ANONYMOUS_NAME),),
             neutral=("ref", "trainee.programme", "request.sgc"),
         ),
     ),
@@ -517,6 +536,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         personal=Personal(
             ANONYMISE,  # CHA-1: kept as evidence of a personal signature, the signer anonymised
             subject={"member_id": MEMBER_ID, "signer": NAME},
+            detach=(("member_id", None),),  # MEM-11: kept for its commune, no longer theirs
         ),
     ),
     Collection(
@@ -540,6 +560,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
             subject={"member_id": MEMBER_ID},
             actors={"granted_by": ANY},
             text=("reason",),
+            detach=(("commune", None),),  # MEM-11: the anonymised member tied to no commune
         ),
     ),
     Collection(
@@ -600,6 +621,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
             ANONYMISE,  # the message sent loses its text with the outbox's mentions
             subject={"member_id": MEMBER_ID},
             text=("detail",),
+            detach=(("commune", None),),  # MEM-11: the anonymised member tied to no commune
         ),
     ),
     Collection(
@@ -632,7 +654,9 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         indexes=("member_id",),
         references=_MEMBER | {"space_id": "spaces"} | _COMMUNE,
         personal=Personal(
-            ANONYMISE,
+            # MEM-11: a request ties its member to a commune; the grant it led to stays (without
+            # the commune) as the evidence of the access given
+            REMOVE,
             subject={"member_id": MEMBER_ID},
             actors={"decided_by": ANY},
             text=("reason",),
@@ -695,6 +719,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
             subject={"requester": ANY},
             actors={"referred_to": ANY},
             text=("question", "answer"),
+            detach=(("requester", ANONYMOUS_NAME),),  # MEM-11: counted in its commune, by no one
         ),
     ),
     # Records a merge brought twice onto one commune (migration 16, TER-5). No ``commune_refs``:

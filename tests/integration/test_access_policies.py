@@ -183,6 +183,7 @@ def test_a_legacy_signature_is_kept_and_reported_after_migration_12_CHA_1(
             raw.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         raw.execute("DROP TABLE census_conflicts")  # migration 16
         raw.execute("DROP TABLE used_links")  # migration 17
+        raw.execute("DROP TABLE coarse_positions")  # migration 19
         raw.execute("DELETE FROM rsgm_schema_migrations WHERE version >= 12")
     raw.close()
     with rsgm_core.open(sqlite_url, clock=rsgm_clock, settings=CDG79) as app:  # type: ignore[arg-type]

@@ -99,14 +99,21 @@ def test_erasure_leaves_no_name_email_or_phone_in_any_collection_MEM_11(
     everything = json.dumps(unstructure(snapshot(app)), ensure_ascii=False, default=str)
     assert found_in(everything) == []
     after = app.info()["counts"]
-    removed = {"directory_facts", "consents"}
+    removed = {"directory_facts", "consents", "positions", "coarse_positions"}
     assert {k: v for k, v in after.items() if k not in removed} == {
         k: v for k, v in counts.items() if k not in removed
     }  # counts stay
+    # MEM-11: their position became a coarse one, without the commune
+    assert after["positions"] + after["coarse_positions"] == counts["positions"]
+    assert after["coarse_positions"] == 1
     assert app.toolbox.search("quintavalle") == []  # KNB-4: the index forgot them
     assert [h.resource.id for h in app.toolbox.search("etat civil")] == before_search
-    [position] = app.members.list_positions(member_id=net.zeb)
-    assert (position.commune, position.start) == (AUBIGNY, dt.date(2021, 1, 1))  # coarsened
+    assert app.members.list_positions(member_id=net.zeb) == []
+    with app.deps.read() as uow:
+        [coarse] = uow.coarse_positions.list({"member_id": net.zeb})
+    assert coarse.start == dt.date(2021, 1, 1) and coarse.departement == "79"  # coarsened
+    assert AUBIGNY not in json.dumps(unstructure(coarse))
+    assert not coarse.sole  # Paul Roy holds a position in Aubigny too
     resource = app.toolbox.get(net.resource)
     assert "Les actes pas à pas" in resource.body and "[effacé]" in resource.body
     # the other member's record stays, their own name too
@@ -126,6 +133,11 @@ def test_nothing_of_the_person_is_left_in_the_sqlite_file_or_its_log_MEM_11(
         people = net.__wrapped__(opened)  # type: ignore[attr-defined]
         raw = path.read_bytes() + _wal(path)
         assert _folded(raw.decode("latin-1")).count("quintavalle")  # it was there
+        conn = opened.storage.engine.raw_connection()  # type: ignore[attr-defined]
+        try:  # their position, grant and signature tied them to Aubigny
+            assert {t for t, _ in _rows_tying(conn, people.zeb, AUBIGNY)} >= {"positions", "grants"}
+        finally:
+            conn.close()
         opened.rgpd.erase(people.zeb, by=people.admin)
         raw = path.read_bytes() + _wal(path)  # still open: the checkpoint did it, not the close
         text = raw.decode("utf-8", errors="replace") + raw.decode("latin-1")
@@ -134,8 +146,28 @@ def test_nothing_of_the_person_is_left_in_the_sqlite_file_or_its_log_MEM_11(
         conn = opened.storage.engine.raw_connection()  # type: ignore[attr-defined]
         try:  # on by the storage, whatever the SQLite build's default
             assert conn.cursor().execute("PRAGMA secure_delete").fetchone()[0] == 1
+            # MEM-11: no row tied to the anonymised member names the commune they worked in
+            assert _rows_tying(conn, people.zeb, AUBIGNY) == []
         finally:
             conn.close()
+
+
+def _rows_tying(conn: object, member_id: str, commune: str) -> list[tuple[str, tuple[object, ...]]]:
+    """The rows of every table holding ``member_id`` in one column and ``commune`` in another
+    (JSON columns searched as text)."""
+    cursor = conn.cursor()  # type: ignore[attr-defined]
+    tables = [
+        name
+        for (name,) in cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        if not name.startswith(("sqlite_", "rsgm_")) and "search" not in name
+    ]
+    found = []
+    for table in tables:
+        for row in cursor.execute(f'SELECT * FROM "{table}"').fetchall():
+            cells = [str(cell) for cell in row if cell is not None]
+            if any(member_id in c for c in cells) and any(commune in c for c in cells):
+                found.append((table, tuple(row)))
+    return found
 
 
 def _wal(path: Path) -> bytes:

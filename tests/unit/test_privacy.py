@@ -101,6 +101,7 @@ def test_the_person_is_found_by_id_name_email_or_phone_MEM_11() -> None:
     assert WHO.designated_by("m-1", Designation.MEMBER_ID)
     assert WHO.designated_by("ZOE BERNARD", Designation.NAME)
     assert WHO.designated_by("Bernard Zoé", Designation.ANY)
+    assert WHO.designated_by("m-1", Designation.ANY)  # by id, though they have a phone
     assert WHO.designated_by("Zoe.Bernard@example.org", Designation.EMAIL)
     assert WHO.designated_by("+33 5 49 12 34 56", Designation.PHONE)
     assert not WHO.designated_by("Zoé Martin", Designation.NAME)
@@ -155,6 +156,38 @@ def test_erase_removes_anonymises_blanks_or_coarsens_as_declared_MEM_11() -> Non
         ],
         "suspended": [WHO.alias, "paul@example.org"],
     }
+
+
+def test_erase_detaches_the_commune_or_the_member_from_a_record_about_them_MEM_11() -> None:
+    grant = Personal(
+        Erasure.ANONYMISE, subject={"member_id": Designation.MEMBER_ID}, detach=(("commune", None),)
+    )
+    assert erase({"member_id": "m-1", "commune": "79019"}, grant, WHO) == {
+        "member_id": "m-1", "commune": None,
+    }  # fmt: skip
+    assert erase({"member_id": "m-2", "commune": "79019"}, grant, WHO) == {
+        "member_id": "m-2", "commune": "79019",
+    }  # fmt: skip
+    signature = Personal(
+        Erasure.ANONYMISE,
+        subject={"member_id": Designation.MEMBER_ID, "signer": Designation.NAME},
+        detach=(("member_id", None),),
+    )
+    assert erase({"member_id": "m-1", "signer": "Zoé Bernard", "commune": "79019"}, signature, WHO) == {
+        "member_id": None, "signer": ANONYMOUS_NAME, "commune": "79019",
+    }  # fmt: skip
+    billed = Personal(
+        Erasure.REDACT,
+        subject={"trainee.person": Designation.NAME, "request.by": Designation.ANY},
+        detach=(("request.by", ANONYMOUS_NAME),),
+    )
+    # the person was the requester (by member id): detached; a trainee: the requester stays
+    assert erase({"trainee": {"person": "x"}, "request": {"by": "m-1"}}, billed, WHO) == {
+        "trainee": {"person": "x"}, "request": {"by": ANONYMOUS_NAME},
+    }  # fmt: skip
+    assert erase({"trainee": {"person": "Zoé Bernard"}, "request": {"by": "m-2"}}, billed, WHO) == {
+        "trainee": {"person": ANONYMOUS_NAME}, "request": {"by": "m-2"},
+    }  # fmt: skip
 
 
 def test_a_declaration_about_someone_needs_an_erasure_and_its_subject() -> None:

@@ -57,7 +57,8 @@ class Erasure(enum.Enum):
     REMOVE = "supprimé"  # the record only describes the person: it goes
     ANONYMISE = "anonymisé"  # kept for counts and evidence; person anonymised, their text blanked
     REDACT = "expurgé"  # kept (shared knowledge); person anonymised, identifiers cut from its text
-    COARSEN = "agrégé"  # kept for counts; person anonymised, dates cut to the year
+    COARSEN = "agrégé"  # kept for counts; person anonymised, dates cut to the year (positions:
+    # replaced by coarse positions without their commune, rsgm_core.domain.coarse)
 
 
 def _designations(value: Mapping[str, Designation]) -> tuple[tuple[str, Designation], ...]:
@@ -69,7 +70,11 @@ class Personal:
     """A collection's personal data: see the module's docstring. ``neutral`` lists the text
     fields reviewed as holding no one's name nor words (codes, labels, thesaurus terms);
     ``coarsen`` the date fields cut to the first (``False``) or last (``True``) day of their year
-    by :attr:`Erasure.COARSEN`."""
+    by :attr:`Erasure.COARSEN`; ``detach`` the fields (path, new value) that tie a record about
+    the person to a commune or to their member record, given that value at erasure so that the
+    anonymised member is tied to no commune (a signature kept for its commune loses its member
+    id; a grant kept for its member loses its commune); a subject field only where it
+    designates the person."""
 
     erasure: Erasure
     subject: tuple[tuple[str, Designation], ...] = attrs.field(default=(), converter=_designations)
@@ -77,6 +82,7 @@ class Personal:
     text: tuple[str, ...] = ()
     neutral: tuple[str, ...] = ()
     coarsen: tuple[tuple[str, bool], ...] = ()
+    detach: tuple[tuple[str, Any], ...] = ()
 
     def __attrs_post_init__(self) -> None:
         if self.erasure is not Erasure.NONE and not self.subject:
@@ -90,6 +96,7 @@ class Personal:
         return frozenset(
             [*dict(self.subject), *dict(self.actors), *self.text, *self.neutral]
             + [path for path, _ in self.coarsen]
+            + [path for path, _ in self.detach]
         )
 
     @property
@@ -165,7 +172,9 @@ class Identity:
         if designation in (Designation.NAME, Designation.ANY) and folded in names:
             return True
         if designation in (Designation.PHONE, Designation.ANY) and self.phones:
-            return _digits(text) in {_digits(p) for p in self.phones}
+            digits = _digits(text)
+            if digits and digits in {_digits(p) for p in self.phones}:
+                return True
         return designation is Designation.ANY and text == self.member_id
 
     def _patterns(self, strict: bool) -> list[re.Pattern[str]]:
@@ -293,6 +302,21 @@ def _coarsen(value: Any, last: bool) -> Any:
     return f"{value[:4]}-12-31" if last else f"{value[:4]}-01-01"
 
 
+def _detach(data: dict[str, Any], personal: Personal, who: Identity) -> None:
+    """MEM-11: the ``detach`` fields of a record about the person given their new value: a
+    subject field where it designates the person (a requester who was someone else stays), any
+    other field (a commune) always."""
+    subject = dict(personal.subject)
+    for path, value in personal.detach:
+        designation = subject.get(path)
+        for node, key in _at(data, path):
+            held = node[key]
+            if designation is None or (
+                isinstance(held, str) and who.designated_by(held, designation)
+            ):
+                node[key] = value
+
+
 def erase(data: dict[str, Any], personal: Personal, who: Identity) -> dict[str, Any] | None:
     """MEM-11: the plain values of a record once the person is erased, ``None`` for a record to
     remove. ``data`` is changed in place."""
@@ -306,6 +330,7 @@ def erase(data: dict[str, Any], personal: Personal, who: Identity) -> dict[str, 
                 for node, key in _at(data, path):
                     if isinstance(node[key], str):
                         node[key] = ""
+        _detach(data, personal, who)
         if personal.erasure is Erasure.COARSEN:
             for path, last in personal.coarsen:
                 for node, key in _at(data, path):

@@ -1,9 +1,10 @@
 """Personal data (MEM-11): anonymising a person and the retention of departed members' data.
 
-Erasing a person keeps their records (the member, positions, attendance, roles) so that counts and
-rates computed later stay the same, but removes everything that identifies them: names become
-"Personne anonymisée", e-mail, phone and photo are dropped; directory facts and consents, which only
-describe the person, are deleted by the service.
+Erasing a person keeps their records (the member, attendance, roles; their positions as coarse
+positions, without the commune) so that counts and rates computed later stay the same, but removes
+everything that identifies them: names become "Personne anonymisée", e-mail, phone and photo are
+dropped; directory facts and consents, which only describe the person, are deleted by the
+service.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from rsgm_core.domain.coarse import NO_EPCI, attribute, stratum_for
 from rsgm_core.domain.indicators import SMALL_COMMUNE, EpciCoverage, Period, Scope, coverage
 from rsgm_core.domain.members import Lifecycle
 from rsgm_core.domain.profile import outside_territory
@@ -42,6 +43,8 @@ class IndicatorData:
     newsletters: list[Any]
     memberships: list[Any]
     epci_names: dict[str, str]
+    #: MEM-11: the positions of erased people, without their commune (EPCI, stratum, department)
+    coarse_positions: list[Any] = attrs.field(factory=list)
 
     @classmethod
     def load(
@@ -75,9 +78,11 @@ class IndicatorData:
             for code, used in populations_used(uow, communes, year=period.end.year).items()
         }
         positions = uow.positions.list()
+        coarse = _coarse_in(uow.coarse_positions.list(), scope, communes)
         members = uow.members.list()
         if scope.kind != "cdg":
             ids = {p.member_id for p in positions if p.commune in communes}
+            ids |= {p.member_id for p in coarse}
             members = [m for m in members if m.id in ids]
         member_ids = {m.id for m in members}
         networks = {n.id: n for n in uow.networks.list()}
@@ -113,7 +118,7 @@ class IndicatorData:
             scope, communes, populations, members, positions,
             member_ids, events, sessions, registrations, surveys, event_surveys, answers,
             uow.newsletters.list(), [m for m in uow.memberships.list() if m.insee in communes],
-            {e.siren: e.name for e in uow.epcis.list()},
+            {e.siren: e.name for e in uow.epcis.list()}, coarse,
         )  # fmt: skip
 
     def surveys_in(self, period: Period) -> list[Any]:
@@ -145,6 +150,23 @@ class IndicatorData:
             for p in self.positions
             if p.member_id in active and (p.end is None or p.end >= period.end)
         }
+        # MEM-11: an erased person's former commune counted in its EPCI and stratum, never by name
+        candidates = {
+            code: (self.communes[code].epci or NO_EPCI, stratum_for(self.populations.get(code)))
+            for code in small
+        }
+        covered |= attribute(
+            (
+                p
+                for p in self.coarse_positions
+                if p.sole
+                and p.small
+                and p.member_id in active
+                and (p.end is None or p.end >= period.end)
+            ),
+            candidates,
+            covered,
+        )
         target = (
             {k for k in small if self.populations[k] < target_below}
             if target_below < SMALL_COMMUNE
@@ -156,6 +178,16 @@ class IndicatorData:
         arrivals = sum(1 for m in self.members if m.arrival and m.arrival in period)
         departures = sum(1 for m in self.members if m.departed_on and m.departed_on in period)
         return arrivals, departures
+
+
+def _coarse_in(coarse: list[Any], scope: Scope, communes: dict[str, Any]) -> list[Any]:
+    """The coarse positions (MEM-11) of the scope: its EPCI or department, or the territory."""
+    if scope.kind == "epci":
+        return [p for p in coarse if p.epci == scope.code]
+    if scope.kind == "departement":
+        return [p for p in coarse if p.departement == scope.code]
+    departements = {c.departement for c in communes.values()}
+    return [p for p in coarse if p.departement in departements]
 
 
 def _unknown(scope: Scope) -> ValidationError:

@@ -83,9 +83,11 @@ def _national_export(service: IndicatorService, year: int, cdg: str | None) -> C
     departements = {c.code: c.departement for c in data.communes.values()}
     active = data.active_members(period.end)
     home: dict[str, str] = {}
-    for position in sorted(data.positions, key=lambda p: p.id):  # one department per person
-        if position.member_id in active:
-            home.setdefault(position.member_id, departements.get(position.commune, "autre"))
+    held = [(p.id, p.member_id, departements.get(p.commune, "autre")) for p in data.positions]
+    held += [(p.id, p.member_id, p.departement) for p in data.coarse_positions]  # MEM-11
+    for _, member_id, departement in sorted(held):  # one department per person
+        if member_id in active:
+            home.setdefault(member_id, departement)
     invited = sum(e.invited for e in events)
     registered = sum(e.registered for e in events)
     attendees = sum(e.attendees for e in events)

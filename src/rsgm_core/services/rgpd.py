@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from rsgm_core._compat import deprecated_aliases
 from rsgm_core.domain.authorization import Operation
+from rsgm_core.domain.coarse import coarsen
 from rsgm_core.domain.privacy import Identity, Personal, erase, mentions
 from rsgm_core.domain.rgpd import DEFAULT_RETENTION_DAYS, anonymise, identity, past_retention
 from rsgm_core.records import COLLECTIONS, Collection
 from rsgm_core.render.exports import to_json
 from rsgm_core.serialization import structure, unstructure
 from rsgm_core.services.authorization import authorize
+from rsgm_core.services.populations import populations_used
 
 if TYPE_CHECKING:
     from typing_extensions import deprecated as typed_deprecated
@@ -132,6 +134,7 @@ def _erase(uow: UnitOfWork, member_id: str, day: dt.date) -> None:
         return
     who = identity(member)
     uow.members.update(anonymise(member, on=day))
+    _coarsen_positions(uow, member_id, day)
     for collection, personal in PERSONAL:
         _erase_in(uow, collection, personal, who)
 
@@ -150,3 +153,39 @@ def _erase_in(
             changed.append(structure(after, collection.record))
     if changed:
         repo.update_all(changed)
+
+
+def _coarsen_positions(uow: UnitOfWork, member_id: str, day: dt.date) -> None:
+    """MEM-11: each position of the person replaced by a coarse one (EPCI, stratum, department,
+    years; no commune), so the anonymised member is tied to no commune."""
+    held = uow.positions.list({"member_id": member_id})
+    if not held:
+        return
+    codes = sorted({p.commune for p in held})
+    communes = {c.code: c for c in uow.communes.list({"code": codes})}
+    populations = populations_used(uow, codes, year=day.year)
+    others = {
+        p.commune
+        for p in uow.positions.list({"commune": codes})
+        if p.member_id != member_id and p.active_on(day)
+    }
+    counted: set[str] = set()
+    coarse = []
+    for position in sorted(held, key=lambda p: p.id):
+        commune = communes.get(position.commune)
+        figure = populations.get(position.commune)
+        sole = position.commune not in others and position.commune not in counted
+        if sole and position.active_on(day):
+            counted.add(position.commune)  # one commune is covered once, however many posts
+        coarse.append(
+            coarsen(
+                position,
+                departement=commune.departement if commune else position.commune[:2],
+                epci=commune.epci if commune else None,
+                population=figure.population if figure else None,
+                sole=sole,
+            )
+        )
+    for position in held:
+        uow.positions.remove(position.id)
+    uow.coarse_positions.add_all(coarse)

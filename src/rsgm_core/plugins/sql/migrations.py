@@ -406,6 +406,21 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX ix_used_links_member_id ON used_links (member_id)
         """),
     ),
+    Migration(
+        19,
+        "effacement : les postes d'une personne effacée réduits à l'EPCI, la strate de "
+        "population, le département et les années, sans la commune (MEM-11)",
+        _ddl("""
+        CREATE TABLE coarse_positions (
+            id TEXT NOT NULL PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members (id),
+            departement TEXT NOT NULL, epci TEXT, stratum TEXT NOT NULL, function TEXT NOT NULL,
+            work_time TEXT NOT NULL, status TEXT NOT NULL, permanent BOOLEAN NOT NULL,
+            start TEXT, "end" TEXT, sole BOOLEAN NOT NULL);
+        CREATE INDEX ix_coarse_positions_member_id ON coarse_positions (member_id);
+        CREATE INDEX ix_coarse_positions_epci ON coarse_positions (epci);
+        CREATE INDEX ix_coarse_positions_departement ON coarse_positions (departement)
+        """),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
