@@ -103,6 +103,7 @@ if TYPE_CHECKING:
     )
     from rsgm_core.domain.census_listing import (
         CommuneEntry,
+        CommuneReassignment,
         CommuneSituation,
         OrphanCommune,
         Reassignment,
@@ -171,6 +172,7 @@ if TYPE_CHECKING:
         Committee,
         CommitteeKind,
         CommitteeReport,
+        MeetingRecord,
         Network,
         NetworkKind,
         NetworkLead,
@@ -357,6 +359,8 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "MeetingRecord": "rsgm_core.domain.governance",
+    "CommuneReassignment": "rsgm_core.domain.census_listing",
     "PersonalLink": "rsgm_core.services.links",
     "LinkCheck": "rsgm_core.services.links",
     "LinkChoice": "rsgm_core.services.links",
@@ -647,6 +651,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Commune",
     "CommuneEntry",
     "CommunePopulation",
+    "CommuneReassignment",
     "CommuneRow",
     "CommuneSituation",
     "CommuneStatus",
@@ -710,6 +715,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "LoweredRole",
     "MANDATORY_MISSION",
     "MATRIX",
+    "MeetingRecord",
     "Member",
     "Membership",
     "MessageStatus",
@@ -733,8 +739,8 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "ObjectiveKind",
     "OnboardingItem",
     "OnboardingStep",
-    "OrphanCommune",
     "Operation",
+    "OrphanCommune",
     "OutboxMessage",
     "OverdueStep",
     "Partner",
