@@ -148,6 +148,10 @@ if TYPE_CHECKING:
         NetworkWarning,
         RoleAssignment,
     )
+    from rsgm_core.domain.erasure_report import (
+        CollectionErasure,
+        ErasureReport,
+    )
     from rsgm_core.domain.events import (
         Cancellation,
         CertificateRow,
@@ -359,6 +363,8 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "ErasureReport": "rsgm_core.domain.erasure_report",
+    "CollectionErasure": "rsgm_core.domain.erasure_report",
     "MeetingRecord": "rsgm_core.domain.governance",
     "CommuneReassignment": "rsgm_core.domain.census_listing",
     "PersonalLink": "rsgm_core.services.links",
@@ -645,6 +651,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "CharterStatus",
     "CharterVersion",
     "Collection",
+    "CollectionErasure",
     "Committee",
     "CommitteeKind",
     "CommitteeReport",
@@ -681,6 +688,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Epci",
     "EpciCoverage",
     "EpciKind",
+    "ErasureReport",
     "Event",
     "EventAudience",
     "EventDetails",
