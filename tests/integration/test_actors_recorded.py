@@ -5,6 +5,7 @@ auteurs ». MEM-11: ``app.rgpd.erase`` reports what it really did."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from pathlib import Path
 
@@ -56,6 +57,11 @@ def test_every_administrative_record_names_its_actor_CHA_2(app: App) -> None:
     assert intervention.recorded_by == pia
     invoices = app.billing.bill(year=2025, by=anne)
     assert invoices and {i.billed_by for i in invoices} == {anne}
+    exported = json.loads(app.billing.export_invoice_lines(year=2025, by=pia, format="json"))
+    assert exported["etabli_par"] == "Pia Test"
+    csv_text = app.billing.export_invoice_lines(year=2025, by=anne).decode("utf-8-sig")
+    head, first = csv_text.splitlines()[:2]
+    assert head.endswith(";Établi par") and first.endswith(";Anne Chevalier")
     networks = {n.id: n for n in app.network.list_networks()}
     assert networks[s.network].created_by == anne
     app.network.set_charter(s.network, _charter(), by=pia)

@@ -42,6 +42,7 @@ from rsgm_core.services.authorization import authorize
 from rsgm_core.services.members import new_id
 
 if TYPE_CHECKING:
+    from rsgm_core.domain.members import Member
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
@@ -160,14 +161,14 @@ class BillingService:
     def bill(self, *, year: int, by: str) -> list[Invoice]:
         """The invoices of ``year``, one per commune, each with its ``Decimal`` total; ``by``:
         CDG staff (CHA-2), named on each invoice (``billed_by``)."""
-        actor = self._authorize(by)
+        actor = self._authorize(by).id
         invoices = billing.invoices_for_year(self.list_invoice_lines(year=year), year)
         return [attrs.evolve(invoice, billed_by=actor) for invoice in invoices]
 
-    def _authorize(self, by: str) -> str:
-        """CHA-2: the acting person's id, once authorized to bill."""
+    def _authorize(self, by: str) -> Member:
+        """CHA-2: the acting person, once authorized to bill."""
         with self.deps.read() as uow:
-            return authorize(uow, by, Operation.BILLING, on=self.deps.today()).id
+            return authorize(uow, by, Operation.BILLING, on=self.deps.today())
 
     @overload
     def export_invoice_lines(
@@ -192,12 +193,12 @@ class BillingService:
             raise ValidationError(
                 f"format d'export inconnu : {format!r} (csv ou json)", value=format
             )
-        self._authorize(by)
+        name = self._authorize(by).full_name  # CHA-2: the export names who produced it
         lines = self.list_invoice_lines(year=year)  # no grid configured: TAR-2 first
         issuer = self.issuer()
         if format == "csv":
-            return invoice_lines_csv(lines, year, issuer=issuer)
-        return invoice_lines_json(lines, year, issuer=issuer)
+            return invoice_lines_csv(lines, year, issuer=issuer, billed_by=name)
+        return invoice_lines_json(lines, year, issuer=issuer, billed_by=name)
 
 
 def _add_intervention(
