@@ -112,3 +112,16 @@ def cli_administrator(monkeypatch: pytest.MonkeyPatch, db: str | Path) -> str:
         found = administrator(app)
     monkeypatch.setenv("RSGM_ACTEUR", ADMIN_EMAIL)
     return found
+
+
+#: The columns migration 18 added (CHA-2: who did each administrative act), for the tests that
+#: take a database back to an older schema.
+MIGRATION_18_COLUMNS = (
+    ("charter_versions", "published_by"), ("platform_exports", "exported_by"),
+    ("memberships", "recorded_by"), ("conventions", "recorded_by"),
+    ("trainees", "recorded_by"), ("interventions", "recorded_by"),
+    ("networks", "created_by"), ("networks", "charter_set_by"),
+    ("network_roles", "assigned_by"), ("network_roles", "ended_by"),
+    ("committees", "changed_by"), ("committees", "meeting_records"),
+    ("resources", "published_by"), ("resources", "archived_by"),
+)  # fmt: skip

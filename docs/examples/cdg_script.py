@@ -41,24 +41,25 @@ def main(argv: list[str] | None = None) -> None:
             for first, last, commune, function, share in AGENTS
         )  # fmt: skip
 
+        # CHA-2: the first administrator is named at set-up; every administrative act names who
+        # does it (by=: a member's id or e-mail address)
+        admin = app.members.add("Anne", "Chevalier", email="anne.chevalier@cdg79.example.org")
+        app.access.add_staff(admin.id, administrator=True)
+        by = admin.id
+
         day = SessionPlan(dt.date(2025, 5, 15), "CDG 79, Niort", capacity=30)
         planned = app.events.plan("Journée réseau des SGM", "journée réseau", "présentiel", [day])
         session = planned.sessions[0]
         for member in (claire, julien):
             app.registrations.register(session.id, member.id)
         clock.set(session.date)  # the day of the session: the sheet is signed
-        sheet = app.registrations.sign_in(session.id)
+        sheet = app.registrations.sign_in(session.id, by=by)  # names people: CDG staff exports it
         app.registrations.attend(session.id, [claire.id])
         rates = app.registrations.rates(planned.event.id)
         certificates = app.registrations.list_certificates(event_id=planned.event.id)
         print(f"{planned.event.title} : {len(sheet.members)} inscrits, {rates.attendees} présent, "
               f"{len(certificates)} attestation pour {certificates[0].member.full_name}")  # fmt: skip
 
-        # CHA-2: the first administrator is named at set-up; every administrative act names who
-        # does it (by=: a member's id or e-mail address)
-        admin = app.members.add("Anne", "Chevalier", email="anne.chevalier@cdg79.example.org")
-        app.access.add_staff(admin.id, administrator=True)
-        by = admin.id
 
         quote = app.memberships.quote("79307", year=2025)
         membership = app.memberships.join("79307", by=by, year=2025)

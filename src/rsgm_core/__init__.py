@@ -103,6 +103,7 @@ if TYPE_CHECKING:
     )
     from rsgm_core.domain.census_listing import (
         CommuneEntry,
+        CommuneReassignment,
         CommuneSituation,
         OrphanCommune,
         Reassignment,
@@ -147,6 +148,10 @@ if TYPE_CHECKING:
         NetworkWarning,
         RoleAssignment,
     )
+    from rsgm_core.domain.erasure_report import (
+        CollectionErasure,
+        ErasureReport,
+    )
     from rsgm_core.domain.events import (
         Cancellation,
         CertificateRow,
@@ -171,6 +176,7 @@ if TYPE_CHECKING:
         Committee,
         CommitteeKind,
         CommitteeReport,
+        MeetingRecord,
         Network,
         NetworkKind,
         NetworkLead,
@@ -357,6 +363,10 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "ErasureReport": "rsgm_core.domain.erasure_report",
+    "CollectionErasure": "rsgm_core.domain.erasure_report",
+    "MeetingRecord": "rsgm_core.domain.governance",
+    "CommuneReassignment": "rsgm_core.domain.census_listing",
     "PersonalLink": "rsgm_core.services.links",
     "LinkCheck": "rsgm_core.services.links",
     "LinkChoice": "rsgm_core.services.links",
@@ -641,12 +651,14 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "CharterStatus",
     "CharterVersion",
     "Collection",
+    "CollectionErasure",
     "Committee",
     "CommitteeKind",
     "CommitteeReport",
     "Commune",
     "CommuneEntry",
     "CommunePopulation",
+    "CommuneReassignment",
     "CommuneRow",
     "CommuneSituation",
     "CommuneStatus",
@@ -676,6 +688,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Epci",
     "EpciCoverage",
     "EpciKind",
+    "ErasureReport",
     "Event",
     "EventAudience",
     "EventDetails",
@@ -710,6 +723,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "LoweredRole",
     "MANDATORY_MISSION",
     "MATRIX",
+    "MeetingRecord",
     "Member",
     "Membership",
     "MessageStatus",
@@ -733,8 +747,8 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "ObjectiveKind",
     "OnboardingItem",
     "OnboardingStep",
-    "OrphanCommune",
     "Operation",
+    "OrphanCommune",
     "OutboxMessage",
     "OverdueStep",
     "Partner",

@@ -34,6 +34,7 @@ from rsgm_core.domain.animation import Newsletter, RecurringSeries, Survey, Surv
 from rsgm_core.domain.billing import Intervention, Trainee
 from rsgm_core.domain.census import CensusImport, MetaEntry
 from rsgm_core.domain.census_conflicts import CensusConflict
+from rsgm_core.domain.census_listing import CommuneReassignment
 from rsgm_core.domain.charters import CharterVersion, Signature
 from rsgm_core.domain.coarse import CoarsePosition
 from rsgm_core.domain.conventions import Convention
@@ -308,6 +309,7 @@ class UnitOfWork(abc.ABC):
     resource_followers: Repository[Follower]
     advice_requests: Repository[AdviceRequest]
     census_conflicts: Repository[CensusConflict]
+    reassignments: Repository[CommuneReassignment]
     used_links: Repository[UsedLink]
     coarse_positions: Repository[CoarsePosition]
 

@@ -32,6 +32,7 @@ from rsgm_core.domain.animation import Newsletter, RecurringSeries, Survey, Surv
 from rsgm_core.domain.billing import Intervention, Trainee
 from rsgm_core.domain.census import CensusImport, MetaEntry
 from rsgm_core.domain.census_conflicts import CensusConflict
+from rsgm_core.domain.census_listing import CommuneReassignment
 from rsgm_core.domain.charters import CharterVersion, Signature
 from rsgm_core.domain.coarse import CoarsePosition
 from rsgm_core.domain.conventions import Convention
@@ -308,7 +309,8 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="adhésion",
         indexes=("insee", "year"),
         references={"insee": "communes"},
-        personal=Personal(NONE),
+        appended=("recorded_by",),  # migration 18
+        personal=Personal(NONE, actors={"recorded_by": ANY}),
     ),
     Collection(
         "conventions",
@@ -318,15 +320,25 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="convention",
         indexes=("insee",),
         references={"insee": "communes"},
-        appended=("siret", "sgc", "deliberation"),  # migration 11,
-        personal=Personal(NONE, neutral=("reference", "sgc", "deliberation.number")),
+        appended=("siret", "sgc", "deliberation", "recorded_by"),  # migrations 11, 18
+        personal=Personal(
+            NONE,
+            actors={"recorded_by": ANY, "notice.recorded_by": ANY},
+            neutral=("reference", "sgc", "deliberation.number"),
+        ),
     ),
     Collection(
         "trainees",
         Trainee,
         "id",
         label="stagiaire",
-        personal=Personal(ANONYMISE, subject={"person": NAME}, neutral=("programme",)),
+        appended=("recorded_by",),  # migration 18
+        personal=Personal(
+            ANONYMISE,
+            subject={"person": NAME},
+            actors={"recorded_by": ANY},
+            neutral=("programme",),
+        ),
     ),
     Collection(
         "interventions",
@@ -336,10 +348,11 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="intervention",
         indexes=("insee",),
         references={"insee": "communes"},
-        appended=("request",),  # migration 11,
+        appended=("request", "recorded_by"),  # migrations 11, 18
         personal=Personal(
             REDACT,  # billing evidence: the trainee's or requester's name goes, the rest stays
             subject={"trainee.person": NAME, "request.requested_by": ANY},
+            actors={"recorded_by": ANY, "trainee.recorded_by": ANY},
             text=("description",),
             # MEM-11: billed to its commune, requested by no one (a member id would tie them)
             detach=(("request.requested_by", ANONYMOUS_NAME),),
@@ -394,10 +407,11 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         "id",
         label="réseau",
         references={"epci": "epcis", "referent_id": "members"},
-        appended=("departement",),  # migration 13 (TER-7),
+        appended=("departement", "created_by", "charter_set_by"),  # migrations 13 (TER-7), 18
         personal=Personal(
             REDACT,  # the network's charter stays, without the person's name
             subject={"referent_id": MEMBER_ID, "project_lead": ANY},
+            actors={"created_by": ANY, "charter_set_by": ANY},
             text=(
                 "charter.purpose",
                 "charter.scope",
@@ -418,7 +432,12 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="rôle",
         indexes=("network_id", "member_id"),
         references={"network_id": "networks"} | _MEMBER,
-        personal=Personal(ANONYMISE, subject={"member_id": MEMBER_ID}),
+        appended=("assigned_by", "ended_by"),  # migration 18
+        personal=Personal(
+            ANONYMISE,
+            subject={"member_id": MEMBER_ID},
+            actors={"assigned_by": ANY, "ended_by": ANY},
+        ),
     ),
     Collection(
         "attendance",
@@ -446,7 +465,12 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         Committee,
         ("kind", "departement"),
         label="comité",
-        personal=Personal(ANONYMISE, subject={"seats.holder": ANY}),
+        appended=("changed_by", "meeting_records"),  # migration 18
+        personal=Personal(
+            ANONYMISE,
+            subject={"seats.holder": ANY},
+            actors={"changed_by": ANY, "meeting_records.recorded_by": ANY},
+        ),
     ),
     # Events and continuous animation (migration 6).
     Collection(
@@ -521,8 +545,8 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         CharterVersion,
         "version",
         label="version de la charte",
-        appended=("change",),  # migration 12,
-        personal=Personal(NONE, text=("title", "text")),
+        appended=("change", "published_by"),  # migrations 12, 18
+        personal=Personal(NONE, actors={"published_by": ANY}, text=("title", "text")),
     ),
     Collection(
         "signatures",
@@ -630,6 +654,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         "id",
         label="export vers la plateforme",
         indexes=("platform",),
+        appended=("exported_by",),  # migration 18
         personal=Personal(
             ANONYMISE,  # the accounts told to the platform: the person's become an alias
             subject={
@@ -640,6 +665,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
                 "state.suspended": EMAIL,
                 "state.removed.email": EMAIL,
             },
+            actors={"exported_by": ANY},
             neutral=("state.users.collectivity",),
         ),
     ),
@@ -684,9 +710,11 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         search_fields=SEARCH_FIELDS,
         version_field="version",
         label="ressource",
+        appended=("published_by", "archived_by"),  # migration 18
         personal=Personal(
             REDACT,  # KNB-1: shared knowledge stays, without its author's name, e-mail, phone
             subject={"author_id": MEMBER_ID},
+            actors={"published_by": ANY, "archived_by": ANY},
             text=("title", "body"),
         ),
     ),
@@ -731,6 +759,15 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="conflit de fusion",
         indexes=("commune",),
         personal=Personal(NONE, neutral=("record", "kept")),
+    ),
+    # Reassignments of a vanished commune's records (migration 18, TER-5 (c), CHA-2).
+    Collection(
+        "reassignments",
+        CommuneReassignment,
+        "id",
+        label="réaffectation",
+        indexes=("former",),
+        personal=Personal(NONE, actors={"reassigned_by": ANY}, neutral=("successor", "moved")),
     ),
     # Single-use personal links once used (migration 17, NOT-3): a hash of the token, never it.
     Collection(

@@ -72,7 +72,10 @@ def test_plan_register_attend_and_errors_EVT_3_EVT_4(
     assert code == 2 and "membre introuvable" in err
     code, _, err = run(capsys, "events", "attend", session_id[:8], member_ids[0], "--db", db)
     assert code == 2 and "pas encore eu lieu" in err
-    code, out, _ = run(capsys, "events", "sheet", session_id[:8], "--db", db, "--format", "csv")
+    code, _, err = run(capsys, "events", "sheet", session_id[:8], "--db", db, "--format", "csv")
+    assert code == 2 and "--par" in err  # CHA-2: a nominative sheet names who exports it
+    code, out, _ = run(capsys, "events", "sheet", session_id[:8], "--db", db, "--format", "csv",
+                       "--par", "anne.chevalier@cdg79.example.org")  # fmt: skip
     assert code == 0 and len(out.splitlines()) == 2
     code, out, _ = run(
         capsys, "events", "todo", "--db", db, "--du", thursday(0), "--au", thursday(70)

@@ -120,6 +120,11 @@ def test_add_import_depart_export_erase_MEM_1_MEM_4_MEM_11(
     member_id = held["membre"]["id"]
     code, out, _ = run(capsys, "members", "erase", member_id[:8], "--oui", "--db", db, *admin)
     assert code == 0 and "anonymisé" in out
+    # MEM-11: what was really done, collection by collection, and the checkpoint
+    assert "enregistrement(s) supprimé(s)" in out and "  poste : " in out
+    assert "point de contrôle fait" in out
+    code, out, _ = run(capsys, "members", "erase", member_id[:8], "--oui", "--db", db, *admin)
+    assert code == 0 and "données déjà effacées, rien de plus à effacer" in out
     code, out, _ = run(capsys, "members", "export", member_id, "--db", db, *admin)
     assert "Roux" not in out and "luc.roux" not in out
 

@@ -23,7 +23,7 @@ from rsgm_core import (
     ValidationError,
 )
 from tests.conftest import NEW_VINTAGE, SAMPLE
-from tests.helpers import administrator, nothing_written
+from tests.helpers import MIGRATION_18_COLUMNS, administrator, nothing_written
 
 PUBLISHED = dt.date(2025, 1, 6)
 AUBIGNY, PARTHENAY = "79019", "79202"  # Parthenay: 3,500 or more, in Aubigny's EPCI
@@ -184,6 +184,9 @@ def test_a_legacy_signature_is_kept_and_reported_after_migration_12_CHA_1(
         raw.execute("DROP TABLE census_conflicts")  # migration 16
         raw.execute("DROP TABLE used_links")  # migration 17
         raw.execute("DROP TABLE coarse_positions")  # migration 19
+        for table, column in MIGRATION_18_COLUMNS:
+            raw.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        raw.execute("DROP TABLE reassignments")  # migration 18
         raw.execute("DELETE FROM rsgm_schema_migrations WHERE version >= 12")
     raw.close()
     with rsgm_core.open(sqlite_url, clock=rsgm_clock, settings=CDG79) as app:  # type: ignore[arg-type]

@@ -28,6 +28,7 @@ from rsgm_core import (
     Operation,
     PermissionDeniedError,
     RuleViolation,
+    SessionPlan,
 )
 from rsgm_core.domain.territory import CommuneStatus
 from rsgm_core.services.access import AccessService
@@ -37,6 +38,7 @@ from rsgm_core.services.memberships import MembershipService
 from rsgm_core.services.moderation import ModerationService
 from rsgm_core.services.network import NetworkService
 from rsgm_core.services.platform_export import PlatformService
+from rsgm_core.services.registrations import RegistrationService
 from rsgm_core.services.rgpd import RgpdService
 from rsgm_core.services.toolbox import ToolboxService
 from rsgm_core.testing import Clock
@@ -79,6 +81,10 @@ def _setup(app: App, role: ActorRole) -> SimpleNamespace:
     draft = app.toolbox.add(
         "fiche pratique", "Tenir le registre", "Pas à pas.", themes=["etat civil"], by=paul
     ).id
+    planned = app.events.plan(
+        "Atelier", "atelier thématique", "présentiel", [SessionPlan(dt.date(2026, 3, 2), "Niort")]
+    )
+    app.registrations.register(planned.sessions[0].id, claire)
     p = app.members.add("Pia", "Test", email="pia.test@example.org").id
     app.members.add_position(p, SAUZE, "sgm")
     if role is ActorRole.ADMINISTRATOR:
@@ -89,7 +95,7 @@ def _setup(app: App, role: ActorRole) -> SimpleNamespace:
         app.network.assign(community_network, p, "referent_communautaire", by=anne)
     return SimpleNamespace(
         anne=anne, p=p, claire=claire, luc=luc, space=space, community=community,
-        network=network, draft=draft,
+        network=network, draft=draft, session=planned.sessions[0].id,
     )  # fmt: skip
 
 
@@ -129,6 +135,7 @@ DRIVERS: dict[Operation, Callable[[App, SimpleNamespace], object]] = {
         s.network, s.claire, "ambassadeur", by=s.p
     ),
     Operation.REASSIGN_COMMUNE: lambda app, s: app.census.reassign(GONE, AUBIGNY, by=s.p),
+    Operation.EXPORT_ATTENDEES: lambda app, s: app.registrations.sign_in(s.session, by=s.p),
 }
 
 
@@ -223,6 +230,7 @@ ADMINISTRATIVE: list[tuple[type, str]] = [
     (RgpdService, "export_personal_data_json"),
     (RgpdService, "erase"),
     (RgpdService, "purge"),
+    (RegistrationService, "sign_in"),
 ]
 
 

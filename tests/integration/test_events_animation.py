@@ -217,7 +217,9 @@ def test_documents_sign_in_certificates_tracking_EVT_5_EVT_6_EVT_7(
 ) -> None:
     event_id, ids = held_event(app, rsgm_clock)
     app.members.add("<b>Eve</b>", "=HYPERLINK()", email="eve@example.org")
-    sheet = app.registrations.sign_in(app.events.get(event_id).sessions[0].id)
+    sheet = app.registrations.sign_in(
+        app.events.get(event_id).sessions[0].id, by=administrator(app)
+    )
     event, session, registrants = sheet.event, sheet.session, sheet.members
     html = sign_in_html(event, session, registrants)
     assert "Feuille d'émargement" in html and html.count("<tr>") == 1 + len(ids)
@@ -244,7 +246,7 @@ def test_markup_in_names_is_escaped_on_the_sign_in_sheet_EVT_5(app: App) -> None
         "Atelier", "atelier thématique", "présentiel", [SessionPlan(DAY, "Niort")]
     )
     app.registrations.register(planned.sessions[0].id, eve.id)
-    sheet = app.registrations.sign_in(planned.sessions[0].id)
+    sheet = app.registrations.sign_in(planned.sessions[0].id, by=administrator(app))
     assert [m.id for m in sheet.members] == [eve.id]
     assert "&lt;b&gt;Eve&lt;/b&gt;" in sign_in_html(sheet.event, sheet.session, sheet.members)
     assert "'=HYPERLINK(1)" in sign_in_csv(sheet.event, sheet.session, sheet.members)

@@ -25,7 +25,7 @@ from rsgm_core import (
 )
 from rsgm_core.testing import Clock
 from tests.conftest import NOW, SAMPLE
-from tests.helpers import CDG79
+from tests.helpers import CDG79, administrator
 
 DAY = dt.date(2025, 6, 19)  # a Thursday; the clock starts on 14 March 2025
 
@@ -305,7 +305,9 @@ def test_old_names_on_app_events_warn_and_forward_for_one_release(
         assert len(details) == 2
     assert details  # true without a warning, as the tuple was
     with pytest.warns(DeprecationWarning, match="SignInSheet"):
-        assert [m.id for m in app.registrations.sign_in(session.id)[2]] == [b]
+        assert [m.id for m in app.registrations.sign_in(session.id, by=administrator(app))[2]] == [
+            b
+        ]
     rsgm_clock.set(DAY)
     with pytest.warns(DeprecationWarning, match=r"app\.registrations\.attend"):
         app.events.attend(session.id, [b])

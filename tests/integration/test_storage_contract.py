@@ -470,6 +470,9 @@ def sample_value(hint: Any, name: str, n: int) -> Any:
         return dt.time(9, 30 + n)
     if typing.get_origin(hint) is tuple:
         return (sample_value(typing.get_args(hint)[0], name, n),)
+    if typing.get_origin(hint) is dict:  # e.g. a reassignment's counts per collection
+        key, value = typing.get_args(hint)
+        return {sample_value(key, name, n): sample_value(value, name, n)}
     if attrs.has(hint):
         return sample(hint, n)
     raise TypeError(f"no sample value for {name}: {hint!r}; add one to sample_value")

@@ -237,13 +237,16 @@ def test_an_upgrade_indexes_the_resources_already_stored_KNB_4(
     engine = sa.create_engine(old)
     with engine.begin() as conn:  # a database as the release before the index left it
         migrations.upgrade(conn, target=8)
-        conn.execute(tables.resources.insert(), [unstructure(r) for r in stored])
+        later = {"published_by", "archived_by"}  # migration 18 (CHA-2): not in schema 8
+        rows = [{k: v for k, v in unstructure(r).items() if k not in later} for r in stored]
+        conn.execute(tables.resources.insert(), rows)
     engine.dispose()
     with rsgm_core.open(old, clock=Clock()) as upgraded:
         assert 9 in [m.version for m in upgraded.storage.applied]  # type: ignore[attr-defined]
         assert index_rows(old) == expected_rows(upgraded)
         with upgraded.storage.unit_of_work(read_only=True) as uow:
-            assert uow.resources.search("acte") == expected
+            found = [(attrs.evolve(r, published_by=None, archived_by=None), s) for r, s in expected]
+            assert uow.resources.search("acte") == found  # the actors came after schema 8
 
 
 def test_only_collections_with_search_fields_are_searched_by_words(app: App) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rsgm_core.cli.access_requests import register_requests
+from rsgm_core.cli.actors import actor_names, shown
 from rsgm_core.cli.common import (
     ENV_ACTOR,
     actor,
@@ -56,6 +57,9 @@ def register(commands: Any) -> None:
         help="resigner (changement de fond) ou informer (correction) ; défaut : la politique "
         "« nouvelle_version_charte » du profil (CHA-8)",
     )  # fmt: skip
+    add_action(
+        charter, "versions", "versions publiées et qui les a publiées (CHA-2, CHA-8)", _versions
+    )
     sign = add_action(charter, "sign", "enregistrer une signature", _sign)
     sign.add_argument("commune", metavar="CODE_INSEE")
     sign.add_argument(
@@ -168,8 +172,23 @@ def _publish(args: argparse.Namespace) -> int:
         version = app.charters.publish(args.title, text, by=actor(args), change=args.change)
         users = {g.member_id for g in app.access.list_grants()}  # those told (CHA-8)
         told = sum(1 for member_id in users if app.members.get(member_id).email)
+        names = actor_names(app, [version.published_by])
     what = "à signer de nouveau" if version.change is CharterChange.RESIGN else "pour information, les signatures restent valables"  # fmt: skip
-    print(f"version {version.version} publiée le {version.published_on.isoformat()} ({what}) ; {told} annonce(s) dans la boîte d'envoi")  # fmt: skip
+    print(f"version {version.version} publiée le {version.published_on.isoformat()} par {shown(names, version.published_by)} ({what}) ; {told} annonce(s) dans la boîte d'envoi")  # fmt: skip
+    return 0
+
+
+def _versions(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        versions = app.charters.list_versions()
+        names = actor_names(app, [v.published_by for v in versions])
+    rows = [
+        (v.version, v.title, v.published_on.isoformat(), v.change.value,
+         shown(names, v.published_by))
+        for v in versions
+    ]  # fmt: skip
+    print_table(("version", "titre", "en vigueur le", "nature", "publiée par"), rows, numeric={0})
+    print(f"\n{len(versions)} version(s)")
     return 0
 
 
@@ -363,10 +382,14 @@ def _export(args: argparse.Namespace) -> int:
         result = app.platform.export_accounts(
             "interstis", by=actor(args), since_last=args.since_last, format=args.format
         )
+        exports = app.platform.list_exports(platform="interstis")
+        last = exports[-1].exported_by if exports else None
+        names = actor_names(app, [last])
     if args.output:
         Path(args.output).write_text(result.text, encoding="utf-8", newline="")
         what = "rien à appliquer" if result.empty else f"écrit dans {args.output}"
-        print(f"export {'complet' if result.full else 'différentiel'} : {what}")
+        by = "" if result.empty else f" par {shown(names, last)}"
+        print(f"export {'complet' if result.full else 'différentiel'}{by} : {what}")
     else:
         sys.stdout.write(result.text if args.format == "json" else result.text.lstrip("\ufeff"))
     return 0

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 from typing import Any
 
+from rsgm_core.cli.actors import actor_names, shown
 from rsgm_core.cli.common import actor, add_action, add_actor_option, open_app, print_table
 from rsgm_core.domain.census_listing import CommuneEntry, CommuneSituation
 from rsgm_core.render.exports import to_csv
@@ -63,6 +64,13 @@ def register(actions: Any) -> None:
     reassign.add_argument("ancien", metavar="ANCIEN", help="code INSEE de la commune disparue")
     reassign.add_argument("nouveau", metavar="NOUVEAU", help="code INSEE de la commune actuelle")
     add_actor_option(reassign, "l'agent du CDG qui réaffecte")
+    listing = add_action(
+        actions,
+        "reassignments",
+        "réaffectations enregistrées et qui les a faites (TER-5, CHA-2)",
+        _reassignments,
+    )
+    listing.add_argument("--commune", metavar="CODE", help="la commune disparue")
     reassign.add_argument(
         "--le",
         type=dt.date.fromisoformat,
@@ -70,6 +78,20 @@ def register(actions: Any) -> None:
         metavar="AAAA-MM-JJ",
         help="défaut : aujourd'hui",
     )
+
+
+def _reassignments(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        done = app.census.list_reassignments(commune=args.commune)
+        names = actor_names(app, [r.reassigned_by for r in done])
+    rows = [
+        (r.former, r.successor, r.reassigned_on.isoformat(), shown(names, r.reassigned_by),
+         sum(r.moved.values()))
+        for r in done
+    ]  # fmt: skip
+    print_table(("ancienne", "nouvelle", "le", "par", "rattachements"), rows, numeric={4})
+    print(f"\n{len(done)} réaffectation(s)")
+    return 0
 
 
 def _communes(args: argparse.Namespace) -> int:

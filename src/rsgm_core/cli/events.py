@@ -15,7 +15,15 @@ from typing import Any
 
 import attrs
 
-from rsgm_core.cli.common import add_action, add_group, decimal_number, open_app, print_table
+from rsgm_core.cli.common import (
+    actor,
+    add_action,
+    add_actor_option,
+    add_group,
+    decimal_number,
+    open_app,
+    print_table,
+)
 from rsgm_core.domain.events import EventAudience, EventFormat, EventKind, SessionPlan
 from rsgm_core.domain.indicators import Period
 from rsgm_core.errors import NotFoundError, ValidationError
@@ -91,6 +99,7 @@ def register(commands: Any) -> None:
     sheet.add_argument("session", metavar="SEANCE")
     sheet.add_argument("--format", choices=["html", "csv"], default="html")
     sheet.add_argument("--sortie", dest="output", metavar="FICHIER")
+    add_actor_option(sheet, "l'agent du CDG qui édite la feuille (CHA-2)")
     certs = add_action(actions, "certificates", "attestations de présence (EVT-6)", _certificates)
     certs.add_argument("event", metavar="EVENEMENT")
     certs.add_argument(
@@ -283,7 +292,7 @@ def _sheet(args: argparse.Namespace) -> int:
     from rsgm_core.render.event_documents import sign_in_csv, sign_in_html
 
     with open_app(args) as app:
-        sheet = app.registrations.sign_in(resolve_id(app, "sessions", args.session))
+        sheet = app.registrations.sign_in(resolve_id(app, "sessions", args.session), by=actor(args))
         locale = app.settings.locale
     data = (
         sign_in_html(sheet.event, sheet.session, sheet.members, locale=locale)

@@ -302,10 +302,9 @@ def _export(args: argparse.Namespace) -> int:
 def _erase(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         member = find_member(app, args.member)
-        app.rgpd.erase(member.id, by=actor(args))
-    print(
-        f"{member.id[:8]} anonymisé(e) : nom, e-mail, téléphone, photo, fiches et consentements effacés"
-    )
+        report = app.rgpd.erase(member.id, by=actor(args))
+    for line in report.lines():  # MEM-11: what was really done, and the checkpoint
+        print(line)
     return 0
 
 

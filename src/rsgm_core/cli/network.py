@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from rsgm_core.cli.actors import actor_names, shown
 from rsgm_core.cli.common import (
     actor,
     add_action,
@@ -118,18 +119,20 @@ def _status(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         networks = app.network.list_networks(departement=args.departement)
         leads = {n.id: app.network.get_lead(n.id) for n in networks}
-        shown = {n.id for n in networks}
-        warnings = [w for w in app.network.list_warnings() if w.network_id in shown]
+        listed = {n.id for n in networks}
+        warnings = [w for w in app.network.list_warnings() if w.network_id in listed]
         away = app.network.list_disengaged()
         names = {m.id: m.full_name for m in app.members.list_members()}
         reports = _committee_reports(app, args.departement)
+        creators = actor_names(app, [n.created_by for n in networks])
     print("Réseaux :")
     for n in networks:
         who, holder = leads[n.id].title, leads[n.id].holder
         where = f", {n.departement}" if n.departement else ""
         print(
             f"  {n.name} ({'communautaire' if n.epci else 'départemental'}{where}) : {who} "
-            f"{names.get(holder or '', holder or 'à désigner')}"
+            f"{names.get(holder or '', holder or 'à désigner')} ; créé par "
+            f"{shown(creators, n.created_by)}"
         )
     print("Alertes de continuité :")
     if not warnings:

@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Literal
 
+from rsgm_core.cli.actors import actor_names, shown
 from rsgm_core.cli.common import (
     actor,
     add_action,
@@ -208,11 +209,15 @@ def _list_memberships(args: argparse.Namespace) -> int:
         year = args.year or app.today().year
         memberships = app.memberships.list_memberships(year=year)
         names = _names(app, [m.insee for m in memberships])
+        people = actor_names(app, [m.recorded_by for m in memberships])
     rows = [
-        (m.insee, names.get(m.insee, ""), format_date(m.joined_on, format="short"), format_money(m.fee))
+        (m.insee, names.get(m.insee, ""), format_date(m.joined_on, format="short"),
+         format_money(m.fee), shown(people, m.recorded_by))
         for m in memberships
     ]  # fmt: skip
-    print_table(("code", "commune", "adhésion le", "cotisation"), rows, numeric={3})
+    print_table(
+        ("code", "commune", "adhésion le", "cotisation", "enregistrée par"), rows, numeric={3}
+    )
     total = sum((m.fee for m in memberships), start=0)
     print(f"\n{len(memberships)} adhésion(s) pour {year}, {format_money(total)}")
     return 0
@@ -264,15 +269,17 @@ def _list(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         conventions = app.memberships.list_conventions(commune=args.commune)
         names = _names(app, [c.insee for c in conventions])
+        people = actor_names(app, [c.recorded_by for c in conventions])
     rows = [
         (c.insee, names.get(c.insee, ""), c.reference, c.signed_on.isoformat(),
          c.last_day.isoformat(), c.siret or "", c.sgc,
          c.deliberation.on.isoformat() if c.deliberation else "",
-         c.deliberation.number if c.deliberation else "")
+         c.deliberation.number if c.deliberation else "", shown(people, c.recorded_by))
         for c in conventions
     ]  # fmt: skip
     headers = ("code", "commune", "référence", "signée le", "dernier jour", "SIRET",
-               "service de gestion comptable", "délibération du", "délibération n°")  # fmt: skip
+               "service de gestion comptable", "délibération du", "délibération n°",
+               "enregistrée par")  # fmt: skip
     if args.csv is not None:
         args.csv.write_text(to_csv(headers, rows), encoding="utf-8")
         print(f"{len(conventions)} convention(s) écrite(s) dans {args.csv}")
@@ -367,6 +374,7 @@ def _bill(args: argparse.Namespace) -> int:
         invoices = app.billing.bill(year=year, by=by)  # no grid configured: TAR-2
         issuer = app.billing.issuer()  # TAR-8: no invoice document without the CDG's identity
         names = _names(app, [i.insee for i in invoices])
+        billed_by = actor_names(app, [i.billed_by for i in invoices[:1]])
         exports: dict[Literal["csv", "json"], Path | None] = {"csv": args.csv, "json": args.json}
         for format, path in exports.items():
             if path is not None:
@@ -376,6 +384,8 @@ def _bill(args: argparse.Namespace) -> int:
                 else:
                     path.write_text(data + "\n", encoding="utf-8")
     print_invoice_documents(invoices, names, year, issuer=issuer)
+    if invoices:
+        print(f"factures établies par {shown(billed_by, invoices[0].billed_by)}")
     for path in (p for p in exports.values() if p is not None):
         print(f"lignes écrites dans {path}")
     return 0

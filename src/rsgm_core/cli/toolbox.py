@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from rsgm_core.cli.actors import actor_names, shown
 from rsgm_core.cli.common import (
     actor,
     add_action,
@@ -18,7 +19,7 @@ from rsgm_core.cli.common import (
 )
 from rsgm_core.domain.advice import Channel
 from rsgm_core.domain.indicators import Period
-from rsgm_core.domain.toolbox import ResourceKind
+from rsgm_core.domain.toolbox import ResourceKind, ResourceStatus
 from rsgm_core.errors import ValidationError
 from rsgm_core.render.text import relevance
 
@@ -162,11 +163,22 @@ def _stale(args: argparse.Namespace) -> int:
 def _history(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         versions = app.toolbox.list_versions(resource_id=args.resource)
+        names = actor_names(app, [x for r in versions for x in (r.published_by, r.archived_by)])
+
+    def by(member_id: str | None, done: object) -> str:
+        return "" if done is None and member_id is None else shown(names, member_id)
+
     print_table(
-        ("version", "statut", "titre", "publiée le", "revue"),
-        [(r.version, r.status.value, r.title, r.published_on, r.review_on) for r in versions],
+        ("version", "statut", "titre", "publiée le", "publiée par", "archivée par", "revue"),
+        [
+            (r.version, r.status.value, r.title, r.published_on,
+             by(r.published_by, r.published_on),
+             by(r.archived_by, r.status.value if r.status is ResourceStatus.ARCHIVED else None),
+             r.review_on)
+            for r in versions
+        ],
         numeric={0},
-    )
+    )  # fmt: skip
     return 0
 
 

@@ -134,6 +134,8 @@ class PlatformExport:
     exported_at: dt.datetime
     full: bool
     state: PlatformState
+    #: CHA-2: the administrator who exported (a member id); None before migration 18.
+    exported_by: str | None = None
 
 
 def check_administrator(member: Member, staff: CdgStaff | None, *, rule: str) -> Member:

@@ -69,6 +69,7 @@ class Operation(enum.Enum):
     PLATFORM_EXPORT = "exporter les comptes vers la plateforme"
     MANAGE_NETWORK = "administrer un réseau, ses rôles ou ses comités"
     REASSIGN_COMMUNE = "réaffecter les rattachements d'une commune disparue"
+    EXPORT_ATTENDEES = "exporter la feuille d'émargement nominative d'une séance"
 
 
 _A, _N, _R, _M = (
@@ -98,6 +99,7 @@ MATRIX: Mapping[Operation, frozenset[ActorRole]] = {
     Operation.PLATFORM_EXPORT: frozenset({_A}),
     Operation.MANAGE_NETWORK: frozenset({_A, _N}),
     Operation.REASSIGN_COMMUNE: frozenset({_A, _N}),
+    Operation.EXPORT_ATTENDEES: frozenset({_A, _N}),
 }
 
 #: The rule each operation's refusal names besides CHA-2, where another rule says who acts.
@@ -108,6 +110,7 @@ RULES: Mapping[Operation, str] = {
     Operation.SANCTION: "CHA-9",
     Operation.PUBLISH_RESOURCE: "KNB-2",
     Operation.REASSIGN_COMMUNE: "TER-5",
+    Operation.EXPORT_ATTENDEES: "EVT-5",
 }
 
 

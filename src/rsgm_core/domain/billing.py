@@ -119,6 +119,8 @@ class Intervention:
     ref: str = ""
     id: str = ""  # storage key, given when stored
     request: InterventionRequest | None = None
+    #: CHA-2: who recorded the intervention (a member id); None before migration 18.
+    recorded_by: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.request is not None and self.request.on > self.on:
@@ -348,6 +350,9 @@ class Invoice:
     insee: str
     year: int
     lines: tuple[InvoiceLine, ...]
+    #: CHA-2: the CDG staff member who ran the billing (a member id): invoices are computed
+    #: from the lines each time, so the run that produced them names its actor here.
+    billed_by: str | None = None
 
     @property
     def total(self) -> Decimal:

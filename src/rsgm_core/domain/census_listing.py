@@ -23,6 +23,7 @@ from rsgm_core.errors import RuleViolation, ValidationError
 
 __all__ = [
     "CommuneEntry",
+    "CommuneReassignment",
     "CommuneSituation",
     "OrphanCommune",
     "Reassignment",
@@ -218,6 +219,20 @@ class Reassignment:
         )
         moved = f"{_counts_text(self.moved)} déplacé(s)" if self.total else "aucun rattachement"
         return [head + moved, *(c.describe() for c in self.conflicts)]
+
+
+@attrs.frozen
+class CommuneReassignment:
+    """The stored record of one reassignment (TER-5 (c), CHA-2): ``former``'s attachments
+    moved to ``successor`` on ``reassigned_on`` by ``reassigned_by`` (a member id), with the
+    counts moved per collection."""
+
+    id: str
+    former: str
+    successor: str
+    reassigned_on: dt.date
+    reassigned_by: str
+    moved: dict[str, int] = attrs.field(factory=dict)
 
 
 def check_reassignment(former: Commune, successor: Commune, *, territory: Collection[str]) -> None:

@@ -96,6 +96,9 @@ class CharterVersion:
     text: str
     # CHA-8: re-sign (a substantive change) or inform (a correction: earlier signatures hold).
     change: CharterChange = attrs.field(default=CharterChange.RESIGN, converter=CharterChange)
+    #: CHA-2: the administrator who published it (a member id); None for a version published
+    #: before rsgm_core recorded who acts (migration 18).
+    published_by: str | None = None
 
 
 @attrs.frozen

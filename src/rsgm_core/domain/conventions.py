@@ -90,6 +90,9 @@ class Notice:
 
     given_on: date
     by: Party = attrs.field(converter=_party)
+    #: CHA-2: the CDG staff member who recorded the notice (a member id); None before
+    #: rsgm_core recorded who acts.
+    recorded_by: str | None = None
 
 
 def _optional_siret(value: object) -> str | None:
@@ -141,6 +144,8 @@ class Convention:
     siret: str | None = attrs.field(default=None, converter=_optional_siret)
     sgc: str = ""
     deliberation: Deliberation | None = None
+    #: CHA-2: who recorded the convention (a member id); None before migration 18.
+    recorded_by: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.sgc, str):

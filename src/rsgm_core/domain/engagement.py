@@ -72,6 +72,10 @@ class RoleAssignment:
     since: dt.date
     until: dt.date | None = None
     theme: str | None = None  # a thematic referent's theme
+    #: CHA-2: who assigned and who ended the role (member ids); None before migration 18 (or,
+    #: for ``ended_by``, while the role runs).
+    assigned_by: str | None = None
+    ended_by: str | None = None
 
     def current_on(self, day: dt.date) -> bool:
         return self.since <= day and (self.until is None or day < self.until)

@@ -26,6 +26,7 @@ __all__ = [
     "Committee",
     "CommitteeKind",
     "CommitteeReport",
+    "MeetingRecord",
     "Network",
     "NetworkKind",
     "NetworkLead",
@@ -132,6 +133,11 @@ class Network:
     #: TER-7: the department it serves (a community network: its EPCI's); None for a network of
     #: the whole CDG or one created before rsgm_core recorded it.
     departement: str | None = None
+    #: CHA-2: who created it (a member id); None before migration 18.
+    created_by: str | None = None
+    #: CHA-2: who last set its charter and objectives (a member id), None if nobody did since
+    #: migration 18.
+    charter_set_by: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if (self.kind is NetworkKind.COMMUNITY) != (self.epci is not None):
@@ -314,15 +320,31 @@ class Seat:
 
 
 @attrs.frozen
+class MeetingRecord:
+    """CHA-2: who recorded that a committee met on ``on`` (a member id)."""
+
+    on: dt.date
+    recorded_by: str
+
+
+@attrs.frozen
 class Committee:
     """NET-2/NET-3: a committee of the CDG (``departement`` ``""``) or of one of its departments
-    when the profile keeps them per department (TER-7)."""
+    when the profile keeps them per department (TER-7). ``changed_by``: who last set its seats;
+    ``meeting_records``: who recorded each meeting (CHA-2; a meeting recorded before migration
+    18 has none)."""
 
     kind: CommitteeKind
     seats: tuple[Seat, ...] = ()
     meetings: tuple[dt.date, ...] = ()
     created_on: dt.date | None = None
     departement: str = ""
+    changed_by: str | None = None
+    meeting_records: tuple[MeetingRecord, ...] = ()
+
+    def recorded_by(self, day: dt.date) -> str | None:
+        """CHA-2: who recorded the meeting of ``day`` (None before migration 18)."""
+        return next((m.recorded_by for m in self.meeting_records if m.on == day), None)
 
     def __attrs_post_init__(self) -> None:
         for seat in self.seats:

@@ -378,6 +378,8 @@ class Membership:
     fee: Decimal = attrs.field(converter=to_money)
     joined_on: date
     id: str = ""  # storage key, given when stored (a merged commune's memberships all move, TER-5)
+    #: CHA-2: who recorded it (a member id); None before migration 18.
+    recorded_by: str | None = None
 
     @property
     def valid_from(self) -> date:

@@ -82,6 +82,10 @@ class Resource:
     software: tuple[str, ...] = ()  # for a tutorial: the business software it teaches
     shared_with_partners: bool = False  # KNB-2: regional cooperation with partner CDGs
     published_on: dt.date | None = None
+    #: CHA-2: the CDG staff member who published or archived this version (member ids); None
+    #: before migration 18.
+    published_by: str | None = None
+    archived_by: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if not self.title.strip():

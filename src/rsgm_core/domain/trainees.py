@@ -21,6 +21,8 @@ class Trainee:
     first_job_start: date
     programme: str = ""
     id: str = ""  # storage key, given when stored
+    #: CHA-2: who recorded the trainee (a member id); None before migration 18.
+    recorded_by: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.person, str) or not self.person.strip():

@@ -52,6 +52,7 @@ CSV_HEADERS = (
     "Service de gestion comptable",
     "Émetteur",
     "SIRET de l'émetteur",
+    "Établi par",
 )
 
 
@@ -59,8 +60,11 @@ def _decimal_fr(amount: Decimal) -> str:
     return format(amount.quantize(CENT), "f").replace(".", ",")
 
 
-def invoice_lines_csv(lines: Iterable[InvoiceLine], year: int, *, issuer: CdgIdentity) -> bytes:
-    """The lines of ``year``, per commune, as CSV bytes (``;``, UTF-8 with BOM, French headers)."""
+def invoice_lines_csv(
+    lines: Iterable[InvoiceLine], year: int, *, issuer: CdgIdentity, billed_by: str = ""
+) -> bytes:
+    """The lines of ``year``, per commune, as CSV bytes (``;``, UTF-8 with BOM, French headers);
+    ``billed_by``: the name of the CDG staff member who produced them (CHA-2)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADERS)
@@ -85,6 +89,7 @@ def invoice_lines_csv(lines: Iterable[InvoiceLine], year: int, *, issuer: CdgIde
                 line.sgc,
                 issuer.name,
                 issuer.siret or "",
+                billed_by,
             )
             writer.writerow([neutralise(value) for value in row])
     return buffer.getvalue().encode("utf-8-sig")
@@ -118,12 +123,16 @@ def _issuer_json(issuer: CdgIdentity) -> dict[str, object]:
     }
 
 
-def invoice_lines_json(lines: Iterable[InvoiceLine], year: int, *, issuer: CdgIdentity) -> str:
-    """The lines of ``year`` per commune with totals, as JSON; amounts are decimal strings."""
+def invoice_lines_json(
+    lines: Iterable[InvoiceLine], year: int, *, issuer: CdgIdentity, billed_by: str = ""
+) -> str:
+    """The lines of ``year`` per commune with totals, as JSON; amounts are decimal strings;
+    ``billed_by``: the name of the CDG staff member who produced them (CHA-2)."""
     invoices = invoices_for_year(lines, year)
     document = {
         "exercice": year,
         "emetteur": _issuer_json(issuer),
+        "etabli_par": billed_by,
         "total": str(invoice_total(line for invoice in invoices for line in invoice.lines)),
         "communes": [
             {

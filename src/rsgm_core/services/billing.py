@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, overload
 
+import attrs
+
 from rsgm_core.domain import billing
 from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.billing import (
@@ -40,6 +42,7 @@ from rsgm_core.services.authorization import authorize
 from rsgm_core.services.members import new_id
 
 if TYPE_CHECKING:
+    from rsgm_core.domain.members import Member
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
@@ -69,7 +72,8 @@ class BillingService:
             id=new_id(),
         )
         with self.deps.transaction() as uow:
-            authorize(uow, by, Operation.BILLING, on=self.deps.today())
+            actor = authorize(uow, by, Operation.BILLING, on=self.deps.today())
+            trainee = attrs.evolve(trainee, recorded_by=actor.id)  # CHA-2
             uow.trainees.add(trainee)
         return trainee
 
@@ -121,10 +125,10 @@ class BillingService:
                 value=siret or sgc,
             )
         with self.deps.transaction() as uow:
-            authorize(uow, by, Operation.BILLING, on=self.deps.today())
+            actor = authorize(uow, by, Operation.BILLING, on=self.deps.today())
             return _add_intervention(
                 uow, self.deps, commune, kind, minutes, on=day, on_site=on_site,
-                trainee=trainee, description=description, ref=ref, request=request,
+                trainee=trainee, description=description, ref=ref, request=request, by=actor.id,
             )  # fmt: skip
 
     def list_interventions(self, *, year: int | None = None) -> list[Intervention]:
@@ -156,13 +160,15 @@ class BillingService:
 
     def bill(self, *, year: int, by: str) -> list[Invoice]:
         """The invoices of ``year``, one per commune, each with its ``Decimal`` total; ``by``:
-        CDG staff (CHA-2)."""
-        self._authorize(by)
-        return billing.invoices_for_year(self.list_invoice_lines(year=year), year)
+        CDG staff (CHA-2), named on each invoice (``billed_by``)."""
+        actor = self._authorize(by).id
+        invoices = billing.invoices_for_year(self.list_invoice_lines(year=year), year)
+        return [attrs.evolve(invoice, billed_by=actor) for invoice in invoices]
 
-    def _authorize(self, by: str) -> None:
+    def _authorize(self, by: str) -> Member:
+        """CHA-2: the acting person, once authorized to bill."""
         with self.deps.read() as uow:
-            authorize(uow, by, Operation.BILLING, on=self.deps.today())
+            return authorize(uow, by, Operation.BILLING, on=self.deps.today())
 
     @overload
     def export_invoice_lines(
@@ -187,12 +193,12 @@ class BillingService:
             raise ValidationError(
                 f"format d'export inconnu : {format!r} (csv ou json)", value=format
             )
-        self._authorize(by)
+        name = self._authorize(by).full_name  # CHA-2: the export names who produced it
         lines = self.list_invoice_lines(year=year)  # no grid configured: TAR-2 first
         issuer = self.issuer()
         if format == "csv":
-            return invoice_lines_csv(lines, year, issuer=issuer)
-        return invoice_lines_json(lines, year, issuer=issuer)
+            return invoice_lines_csv(lines, year, issuer=issuer, billed_by=name)
+        return invoice_lines_json(lines, year, issuer=issuer, billed_by=name)
 
 
 def _add_intervention(
@@ -208,6 +214,7 @@ def _add_intervention(
     description: str,
     ref: str,
     request: InterventionRequest | None,
+    by: str | None = None,
 ) -> Intervention:
     served_commune(deps, known_commune(uow, commune), what="être facturée")  # TER-7
     held = None
@@ -216,6 +223,7 @@ def _add_intervention(
     intervention = Intervention(
         commune, on, kind, minutes, on_site=bool(on_site), trainee=held,
         description=description.strip(), ref=ref.strip(), id=new_id(), request=request,
+        recorded_by=by,
     )  # fmt: skip
     # A dry run of the billing rules, so that an intervention stored can always be billed.
     billing.bill_interventions(

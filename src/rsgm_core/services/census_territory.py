@@ -18,6 +18,7 @@ import attrs
 from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.census_listing import (
     CommuneEntry,
+    CommuneReassignment,
     CommuneSituation,
     OrphanCommune,
     Reassignment,
@@ -124,6 +125,13 @@ class CensusTerritory:
             for c in sorted(gone, key=lambda c: c.code)
         ]
 
+    def list_reassignments(self, *, commune: str | None = None) -> list[CommuneReassignment]:
+        """TER-5 (c), CHA-2: the reassignments recorded (of the former commune ``commune``, or
+        all), oldest first, each naming who did it."""
+        with self.deps.read() as uow:
+            found = uow.reassignments.list(None if commune is None else {"former": commune})
+        return sorted(found, key=lambda r: (r.reassigned_on, r.id))
+
     def reassign(
         self, former: str, successor: str, *, by: str, on: dt.date | None = None
     ) -> Reassignment:
@@ -138,6 +146,7 @@ class CensusTerritory:
         an actor who is not CDG staff (CHA-2)."""
         from rsgm_core.services.authorization import authorize
         from rsgm_core.services.census_conflicts import move_to_successors
+        from rsgm_core.services.members import new_id
 
         day = self.deps.today() if on is None else checked_date(on, "date de la réaffectation")
         old, new = validate_insee_code(former), validate_insee_code(successor)
@@ -151,6 +160,10 @@ class CensusTerritory:
             )
             moved, conflicts = move_to_successors(uow, {old: new}, vintage=label, today=day)
             uow.communes.update(attrs.evolve(before, successor=new))
+            counts = _in_order(moved.get(old, {}))
+            uow.reassignments.add(  # CHA-2: the act and who did it stay on record
+                CommuneReassignment(new_id(), old, new, day, actor.id, counts)
+            )
         done = Reassignment(
             former=old,
             former_name=before.name,
@@ -159,7 +172,7 @@ class CensusTerritory:
             by=actor.id,
             by_name=f"{actor.first_name} {actor.last_name}",
             on=day,
-            moved=_in_order(moved.get(old, {})),
+            moved=counts,
             conflicts=tuple(conflicts),
         )
         log.info("%s", done.lines()[0])

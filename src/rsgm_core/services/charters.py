@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+import attrs
+
 from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.charters import (
     ELECTED_CAPACITIES,
@@ -72,10 +74,9 @@ class CharterService:
             else parse_enum(CharterChange, change, "nature de la nouvelle version", "CHA-8")
         )
         with self.deps.transaction() as uow:
-            authorize(uow, by, Operation.PUBLISH_CHARTER, on=self.deps.today())
-            version = uow.charter_versions.add(
-                next_version(uow.charter_versions.list(), title, text, on=day, change=kind)
-            )
+            actor = authorize(uow, by, Operation.PUBLISH_CHARTER, on=self.deps.today())
+            drafted = next_version(uow.charter_versions.list(), title, text, on=day, change=kind)
+            version = uow.charter_versions.add(attrs.evolve(drafted, published_by=actor.id))
             shown = _shown(version)
             for member in _users(uow):
                 queue_message(

@@ -139,8 +139,8 @@ class MembershipService:
         joined_on = self.deps.today() if on is None else checked_date(on, "date d'adhésion")
         year = joined_on.year if year is None else checked_year(year)
         with self.deps.transaction() as uow:
-            authorize(uow, by, Operation.MEMBERSHIP, on=self.deps.today())
-            return _join(uow, self.deps, commune, year=year, on=joined_on)
+            actor = authorize(uow, by, Operation.MEMBERSHIP, on=self.deps.today())
+            return _join(uow, self.deps, commune, year=year, on=joined_on, by=actor.id)
 
     def list_memberships(
         self, *, year: int | None = None, commune: str | None = None
@@ -189,7 +189,7 @@ class MembershipService:
                 value=deliberation_number,
             )
         with self.deps.transaction() as uow:
-            authorize(uow, by, Operation.MEMBERSHIP, on=self.deps.today())
+            actor = authorize(uow, by, Operation.MEMBERSHIP, on=self.deps.today())
             served_commune(
                 self.deps, active_commune(uow, commune), what="signer de convention avec le CDG"
             )
@@ -198,7 +198,7 @@ class MembershipService:
                 commune, signed_on, existing=existing, reference=reference.strip(),
                 siret=siret, sgc=sgc.strip(), deliberation=deliberation,
             )  # fmt: skip
-            convention = attrs.evolve(convention, id=new_id())
+            convention = attrs.evolve(convention, id=new_id(), recorded_by=actor.id)
             uow.conventions.add(convention)
         return convention
 
@@ -214,9 +214,11 @@ class MembershipService:
         given by ``party``; no indemnity (TAR-4)."""
         day = self.deps.today() if on is None else checked_date(on, "date du préavis")
         with self.deps.transaction() as uow:
-            authorize(uow, by, Operation.MEMBERSHIP, on=self.deps.today())
+            actor = authorize(uow, by, Operation.MEMBERSHIP, on=self.deps.today())
             known_commune(uow, commune)
             ended = terminate(uow.conventions.list({"insee": commune}), commune, on=day, by=party)
+            if ended.notice is not None:  # CHA-2: who recorded the notice
+                ended = attrs.evolve(ended, notice=attrs.evolve(ended.notice, recorded_by=actor.id))
             uow.conventions.update(ended)
         return ended
 
@@ -253,7 +255,9 @@ def _quote(uow: UnitOfWork, deps: Deps, code: str, year: int) -> Quote:
     return Quote(commune, year, used.population, used.kind, used.vintage, fee, used)
 
 
-def _join(uow: UnitOfWork, deps: Deps, commune: str, *, year: int, on: dt.date) -> Membership:
+def _join(
+    uow: UnitOfWork, deps: Deps, commune: str, *, year: int, on: dt.date, by: str | None = None
+) -> Membership:
     """Decide and store ``commune``'s membership inside the caller's unit of work (TAR-3)."""
     quote = _quote(uow, deps, commune, year)
     membership = new_membership(
@@ -263,6 +267,6 @@ def _join(uow: UnitOfWork, deps: Deps, commune: str, *, year: int, on: dt.date) 
         existing=uow.memberships.list({"insee": commune, "year": year}),
         year=year,
     )
-    membership = attrs.evolve(membership, id=new_id())
+    membership = attrs.evolve(membership, id=new_id(), recorded_by=by)
     uow.memberships.add(membership)
     return membership

@@ -32,6 +32,7 @@ from rsgm_core.domain.governance import (
     Committee,
     CommitteeKind,
     CommitteeReport,
+    MeetingRecord,
     Network,
     NetworkKind,
     NetworkLead,
@@ -101,7 +102,7 @@ class NetworkService:
         (``reseau_par_departement``, TER-7), that of ``departement``; a second one (in the same
         department) is refused. ``project_lead`` stands in for a missing community referent."""
         with self.deps.transaction() as uow:
-            authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
+            actor = authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
             kept = check_departmental(
                 uow.networks.list({"kind": NetworkKind.DEPARTMENTAL}),
                 departement,
@@ -111,7 +112,7 @@ class NetworkService:
             )
             return uow.networks.add(
                 Network(new_id(), NetworkKind.DEPARTMENTAL, name, project_lead=project_lead,
-                        created_on=self.deps.today(), departement=kept)
+                        created_on=self.deps.today(), departement=kept, created_by=actor.id)
             )  # fmt: skip
 
     def create_community_network(
@@ -120,7 +121,7 @@ class NetworkService:
         """NET-1: the community network of an EPCI of the territory (one per EPCI), inside its
         department's departmental network (TER-7)."""
         with self.deps.transaction() as uow:
-            authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
+            actor = authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
             found = uow.epcis.find(epci)
             if found is None:
                 raise NotFoundError(f"EPCI inconnu : {epci!r}", value=epci)
@@ -133,12 +134,14 @@ class NetworkService:
                 new_id(), NetworkKind.COMMUNITY, name or f"Réseau {found.name}", epci=epci,
                 referent_id=referent_id, created_on=self.deps.today(),
                 departement=epci_departement(self.deps, uow, epci) or parent.departement,
+                created_by=actor.id,
             )  # fmt: skip
             uow.networks.add(network)
             if referent_id:
                 uow.network_roles.add(
                     RoleAssignment(new_id(), network.id, referent_id,
-                                   NetworkRole.COMMUNITY_REFERENT, self.deps.today())
+                                   NetworkRole.COMMUNITY_REFERENT, self.deps.today(),
+                                   assigned_by=actor.id)
                 )  # fmt: skip
             return network
 
@@ -186,10 +189,12 @@ class NetworkService:
     ) -> Network:
         """NET-4: the charter of operation and the objectives, each tied to indicators."""
         with self.deps.transaction() as uow:
-            authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
+            actor = authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
             network = uow.networks.get(network_id)
             return uow.networks.update(
-                attrs.evolve(network, charter=charter, objectives=tuple(objectives))
+                attrs.evolve(
+                    network, charter=charter, objectives=tuple(objectives), charter_set_by=actor.id
+                )
             )
 
     # Roles (MEM-6)
@@ -209,7 +214,7 @@ class NetworkService:
         referent becomes the community network's referent (NET-1)."""
         wanted = enum_of(NetworkRole, role, "rôle")
         with self.deps.transaction() as uow:
-            authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
+            actor = authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
             network = uow.networks.get(network_id)
             require_active(uow.members.get(member_id))
             day = self.deps.on(on)
@@ -224,15 +229,19 @@ class NetworkService:
                 check_referent_network(network)
                 uow.networks.update(attrs.evolve(network, referent_id=member_id))
             return uow.network_roles.add(
-                RoleAssignment(new_id(), network_id, member_id, wanted, day, theme=theme)
+                RoleAssignment(
+                    new_id(), network_id, member_id, wanted, day, theme=theme, assigned_by=actor.id
+                )
             )
 
     def end_role(self, assignment_id: str, *, by: str, on: dt.date | None = None) -> RoleAssignment:
         """MEM-6: the role ends on ``on`` (today)."""
         with self.deps.transaction() as uow:
-            authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
+            actor = authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
             assignment = uow.network_roles.get(assignment_id)
-            return uow.network_roles.update(attrs.evolve(assignment, until=self.deps.on(on)))
+            return uow.network_roles.update(
+                attrs.evolve(assignment, until=self.deps.on(on), ended_by=actor.id)
+            )
 
     def list_roles(
         self, *, network_id: str | None = None, member_id: str | None = None
@@ -329,12 +338,13 @@ class NetworkService:
         keeps them per department (TER-7), the follow-up committee of ``departement``."""
         wanted = enum_of(CommitteeKind, kind, "comité")
         with self.deps.transaction() as uow:
-            authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
+            actor = authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
             where = committee_departement(self.deps, uow, wanted, departement)
             old = uow.committees.find((wanted, where))
             committee = Committee(
                 wanted, tuple(seats), old.meetings if old else (),
                 on or (old.created_on if old else self.deps.today()), where,
+                changed_by=actor.id, meeting_records=old.meeting_records if old else (),
             )  # fmt: skip
             for seat in committee.seats:
                 if seat.epci is not None and uow.epcis.find(seat.epci) is None:
@@ -354,11 +364,16 @@ class NetworkService:
         wanted = enum_of(CommitteeKind, kind, "comité")
         day = self.deps.on(on)
         with self.deps.transaction() as uow:
-            authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
+            actor = authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
             where = committee_departement(self.deps, uow, wanted, departement)
             committee = uow.committees.get((wanted, where))
             meetings = tuple(sorted({*committee.meetings, day}))
-            return uow.committees.update(attrs.evolve(committee, meetings=meetings))
+            records = committee.meeting_records
+            if committee.recorded_by(day) is None:  # CHA-2: who recorded it first
+                records = (*records, MeetingRecord(day, actor.id))
+            return uow.committees.update(
+                attrs.evolve(committee, meetings=meetings, meeting_records=records)
+            )
 
     def committee_report(
         self,

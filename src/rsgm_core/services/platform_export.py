@@ -85,7 +85,9 @@ def _last_export(uow: UnitOfWork, platform: str) -> PlatformExport | None:
     return max(found, key=lambda e: (e.exported_at, e.id), default=None)
 
 
-def export_accounts(deps: Deps, platform: str, *, since_last: bool, format: str) -> ExportResult:
+def export_accounts(
+    deps: Deps, platform: str, *, since_last: bool, format: str, by: str | None = None
+) -> ExportResult:
     """Render the snapshot (or the delta since the last export) and record the state given to
     the platform; a delta with nothing to do records nothing."""
     exporter = exporter_named(deps, platform)
@@ -106,7 +108,12 @@ def export_accounts(deps: Deps, platform: str, *, since_last: bool, format: str)
             number = uow.platform_exports.count({"platform": platform}) + 1
             uow.platform_exports.add(
                 PlatformExport(
-                    f"{platform}-{number:06d}", platform, deps.now(), not since_last, current
+                    f"{platform}-{number:06d}",
+                    platform,
+                    deps.now(),
+                    not since_last,
+                    current,
+                    exported_by=by,
                 )
             )
     return ExportResult(platform, not since_last, payload, text)
@@ -127,8 +134,10 @@ class PlatformService:
         nothing to do). Each export that gives something to do is recorded. ``by``: a CDG
         administrator (CHA-2): the export creates accounts and holds personal data."""
         with self.deps.read() as uow:
-            authorize(uow, by, Operation.PLATFORM_EXPORT, on=self.deps.today())
-        return export_accounts(self.deps, platform, since_last=since_last, format=format)
+            actor = authorize(uow, by, Operation.PLATFORM_EXPORT, on=self.deps.today())
+        return export_accounts(
+            self.deps, platform, since_last=since_last, format=format, by=actor.id
+        )
 
     def list_platforms(self) -> list[str]:
         """The names of the platforms an export is available for (``rsgm_platform_exporters``)."""

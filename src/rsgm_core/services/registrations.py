@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.events import (
     Cancellation,
     CertificateRow,
@@ -34,6 +35,7 @@ from rsgm_core.domain.links import LinkPurpose
 from rsgm_core.domain.rgpd import check_editable
 from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.render.event_documents import registrants
+from rsgm_core.services.authorization import authorize
 from rsgm_core.services.event_audience import in_legal_scope
 from rsgm_core.services.event_messages import (
     certificate_rows,
@@ -136,9 +138,11 @@ class RegistrationService:
             mark_task(uow, mark_task(uow, event, TaskKind.HEADCOUNT), TaskKind.TRACKING_ROW)
         return marked
 
-    def sign_in(self, session_id: str) -> SignInSheet:
-        """EVT-5: what the sign-in sheet lists: the confirmed registrants of one session."""
+    def sign_in(self, session_id: str, *, by: str) -> SignInSheet:
+        """EVT-5: what the sign-in sheet lists: the confirmed registrants of one session. The
+        sheet names people: ``by``, CDG staff (CHA-2), exports it."""
         with self.deps.read() as uow:
+            authorize(uow, by, Operation.EXPORT_ATTENDEES, on=self.deps.today())
             session = uow.sessions.get(session_id)
             event = uow.events.get(session.event_id)
             ids = registrants(uow.registrations.list({"session_id": session_id}))

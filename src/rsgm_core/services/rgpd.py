@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from rsgm_core._compat import deprecated_aliases
 from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.coarse import coarsen
-from rsgm_core.domain.privacy import Identity, Personal, erase, mentions
+from rsgm_core.domain.erasure_report import CollectionErasure, ErasureReport
+from rsgm_core.domain.privacy import Identity, Personal, erase, mentions, names
 from rsgm_core.domain.rgpd import DEFAULT_RETENTION_DAYS, anonymise, identity, past_retention
 from rsgm_core.records import COLLECTIONS, Collection
 from rsgm_core.render.exports import to_json
@@ -80,15 +81,26 @@ class RgpdService:
         """:meth:`export_personal_data` as JSON text."""
         return to_json(self.export_personal_data(member_id, by=by))
 
-    def erase(self, member_id: str, *, by: str) -> None:
+    def erase(self, member_id: str, *, by: str) -> ErasureReport:
         """MEM-11: erase the person from every collection as each declares (``Collection.
         personal``): records only about them removed, the others anonymised, their free text
         blanked, their name, e-mail and phone cut from every text; positions coarsened. Counts
-        and rates stay. Then the storage's checkpoint makes the old bytes leave its files. ``by``: a CDG administrator (CHA-2)."""
+        and rates stay. Then the storage's checkpoint makes the old bytes leave its files.
+        ``by``: a CDG administrator (CHA-2). Returns what was really done: an
+        :class:`~rsgm_core.ErasureReport` (counts per collection, whether the checkpoint
+        completed)."""
+        day = self.deps.today()
         with self.deps.transaction() as uow:
-            authorize(uow, by, Operation.ERASE, on=self.deps.today())
-            _erase(uow, member_id, self.deps.today())
-        _checkpoint(self.deps)
+            actor = authorize(uow, by, Operation.ERASE, on=day)
+            member = uow.members.get(member_id)
+            before = _mentions(uow, identity(member)) if not member.erased else {}
+            _erase(uow, member_id, day)
+            counted = _counted(uow, before)
+        done = _checkpoint(self.deps)
+        return ErasureReport(
+            member_id, day, actor.id, anonymised=not member.erased, collections=counted,
+            checkpointed=done,
+        )  # fmt: skip
 
     def purge(
         self, *, by: str, on: dt.date | None = None, retention_days: int | None = None
@@ -119,12 +131,64 @@ deprecated_aliases(
 )
 
 
-def _checkpoint(deps: Deps) -> None:
-    if not deps.storage.checkpoint():
-        log.warning(
-            "effacement enregistré, mais un lecteur ouvert garde le journal de la base : "
-            "relancez l'effacement quand il aura fini (MEM-11)"
-        )
+def _checkpoint(deps: Deps) -> bool:
+    """MEM-11: the storage's checkpoint; whether it completed."""
+    if deps.storage.checkpoint():
+        return True
+    log.warning(
+        "effacement enregistré, mais un lecteur ouvert garde le journal de la base : "
+        "relancez l'effacement quand il aura fini (MEM-11)"
+    )
+    return False
+
+
+#: Per collection, the records naming or mentioning the person before the erasure: key →
+#: (plain values, whether the record is about them).
+_Before = dict[str, dict[Any, tuple[dict[str, Any], bool]]]
+
+
+def _mentions(uow: UnitOfWork, who: Identity) -> _Before:
+    """MEM-11: what the erasure may touch, read before it runs (for its report)."""
+    found: _Before = {}
+    for collection, personal in PERSONAL:
+        for record in uow.repository(collection.name).list():
+            data = unstructure(record)
+            if mentions(data, personal, who):
+                about = names(data, personal, who)
+                found.setdefault(collection.name, {})[collection.key_of(record)] = (data, about)
+    return found
+
+
+def _counted(uow: UnitOfWork, before: _Before) -> tuple[CollectionErasure, ...]:
+    """MEM-11: what became of the records read by :func:`_mentions`, per collection."""
+    counts = []
+    for collection, personal in PERSONAL:
+        held = before.get(collection.name)
+        if not held:
+            continue
+        repo = uow.repository(collection.name)
+        removed = anonymised = mentioned = 0
+        for key, (data, about) in held.items():
+            now = repo.find(key)
+            if now is None:
+                removed += 1
+            elif unstructure(now) != data:
+                if about:
+                    anonymised += 1
+                else:
+                    mentioned += 1
+        if removed or anonymised or mentioned:
+            counts.append(
+                CollectionErasure(
+                    collection.name,
+                    collection.title,
+                    personal.erasure,
+                    removed,
+                    anonymised,
+                    mentioned,
+                )
+            )
+    return tuple(counts)
 
 
 def _erase(uow: UnitOfWork, member_id: str, day: dt.date) -> None:

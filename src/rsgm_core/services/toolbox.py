@@ -136,10 +136,10 @@ class ToolboxService:
         """KNB-2, KNB-3: an animator (CDG staff, CHA-2) publishes, with a review date to come."""
         day = self.deps.on(on)
         with self.deps.transaction() as uow:
-            authorize(uow, by, Operation.PUBLISH_RESOURCE, on=self.deps.today())  # MEM-6: CDG staff
+            actor = authorize(uow, by, Operation.PUBLISH_RESOURCE, on=self.deps.today())  # MEM-6
             current = self._current(uow, resource_id)
             published = rules.publish(current, role=Role.ANIMATOR, on=day, review_on=review_on)
-            return uow.resources.update(published)
+            return uow.resources.update(attrs.evolve(published, published_by=actor.id))
 
     def edit(
         self,
@@ -181,9 +181,10 @@ class ToolboxService:
         """KNB-2: an animator (CDG staff, CHA-2) archives a resource (it leaves the search and
         the export)."""
         with self.deps.transaction() as uow:
-            authorize(uow, by, Operation.PUBLISH_RESOURCE, on=self.deps.today())
+            actor = authorize(uow, by, Operation.PUBLISH_RESOURCE, on=self.deps.today())
             current = self._current(uow, resource_id)
-            return uow.resources.update(rules.archive(current, role=Role.ANIMATOR))
+            archived = rules.archive(current, role=Role.ANIMATOR)
+            return uow.resources.update(attrs.evolve(archived, archived_by=actor.id))
 
     @renamed_keywords(member="member_id")
     def follow(self, resource_id: str, member_id: str) -> Follower:

@@ -407,6 +407,33 @@ MIGRATIONS: tuple[Migration, ...] = (
         """),
     ),
     Migration(
+        18,
+        "qui a fait chaque acte d'administration (CHA-2) : auteur des versions de la charte, des "
+        "exports vers la plateforme, des adhésions, conventions, stagiaires et interventions, "
+        "des réseaux, rôles et comités, des publications de la boîte à outils, et réaffectations "
+        "des communes disparues ; les enregistrements plus anciens restent sans auteur",
+        _ddl("""
+        ALTER TABLE charter_versions ADD COLUMN published_by TEXT;
+        ALTER TABLE platform_exports ADD COLUMN exported_by TEXT;
+        ALTER TABLE memberships ADD COLUMN recorded_by TEXT;
+        ALTER TABLE conventions ADD COLUMN recorded_by TEXT;
+        ALTER TABLE trainees ADD COLUMN recorded_by TEXT;
+        ALTER TABLE interventions ADD COLUMN recorded_by TEXT;
+        ALTER TABLE networks ADD COLUMN created_by TEXT;
+        ALTER TABLE networks ADD COLUMN charter_set_by TEXT;
+        ALTER TABLE network_roles ADD COLUMN assigned_by TEXT;
+        ALTER TABLE network_roles ADD COLUMN ended_by TEXT;
+        ALTER TABLE committees ADD COLUMN changed_by TEXT;
+        ALTER TABLE committees ADD COLUMN meeting_records JSON NOT NULL DEFAULT '[]';
+        ALTER TABLE resources ADD COLUMN published_by TEXT;
+        ALTER TABLE resources ADD COLUMN archived_by TEXT;
+        CREATE TABLE reassignments (
+            id TEXT NOT NULL PRIMARY KEY, former TEXT NOT NULL, successor TEXT NOT NULL,
+            reassigned_on TEXT NOT NULL, reassigned_by TEXT NOT NULL, moved JSON NOT NULL);
+        CREATE INDEX ix_reassignments_former ON reassignments (former)
+        """),
+    ),
+    Migration(
         19,
         "effacement : les postes d'une personne effacée réduits à l'EPCI, la strate de "
         "population, le département et les années, sans la commune (MEM-11)",
