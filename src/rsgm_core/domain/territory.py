@@ -248,6 +248,10 @@ class Commune:
     epci: str | None = None  # TER-4: at most one EPCI à fiscalité propre; a few islands have none
     status: CommuneStatus = CommuneStatus.ACTUELLE
     successor: str | None = None
+    #: The établissement public territorial of the Métropole du Grand Paris the commune belongs
+    #: to (its SIREN and name, from the release's ``ept.json``); ``None`` elsewhere (migration 20).
+    ept: str | None = attrs.field(default=None, validator=_optional_siren)
+    ept_name: str | None = None
 
     @property
     def active(self) -> bool:

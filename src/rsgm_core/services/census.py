@@ -376,6 +376,8 @@ def _apply(
                 siren=before.siren if before else None,
                 postcodes=before.postcodes if before else head.postcodes,
                 epci=None,
+                ept=None,
+                ept_name=None,
                 status=delegated.status,
                 successor=head.code,
             )
