@@ -159,7 +159,7 @@ class _Reader:
             try:
                 if kind == "commune-actuelle":
                     code = raw["code"]
-                    commune = Commune(
+                    commune = Commune.checked(  # the constructor's checks, faster
                         code,
                         raw["nom"],
                         raw["departement"],
@@ -297,7 +297,7 @@ class _Reader:
         figures = []
         epci = previous.get(code)
         if "population" in raw:
-            own = PopulationFigure(code, self.vintage.population_vintage, raw["population"])
+            own = PopulationFigure.checked(code, self.vintage.population_vintage, raw["population"])
             if epci is not None and epci.vintage == own.vintage:
                 own = epci if epci.municipale == own.municipale else own
                 epci = None
@@ -324,7 +324,7 @@ class _Reader:
         previous: dict[str, PopulationFigure] = {}
         for code, (municipale, totale) in found.items():
             try:
-                previous[code] = PopulationFigure(code, vintage, municipale, totale)
+                previous[code] = PopulationFigure.checked(code, vintage, municipale, totale)
             except RsgmError as exc:
                 raise self.fail("epci", exc.message, exc.value, exc.rule) from exc
         return previous
