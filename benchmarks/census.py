@@ -74,8 +74,9 @@ from _common import ROOT, SRC, render  # this working tree's code, built-in plug
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "decoupage-administratif"
 OLD, NEW = "4.1.0", "6.0.0"
-#: Vintages of the two packages: (COG year, census reference year of the populations).
-VINTAGES = {OLD: (2024, 2021), NEW: (2025, 2022)}
+#: Vintages of the two packages, as ``plugins/decoupage_releases.py`` has them (copied: the baseline
+#: process does not load rsgm_core): (COG year, communes.json's municipale, epci.json's figures).
+VINTAGES = {OLD: (2024, 2022, 2021), NEW: (2025, 2023, 2022)}
 DEPARTEMENT = "79"
 
 #: Targets, as ratios to the baseline of the same run (scenario name prefix -> ratio).
@@ -172,7 +173,7 @@ def raw_rows(
 ) -> dict[str, list[Row]]:
     """The rows a census import writes, built straight from the JSON files (see module doc)."""
     label = folder.name
-    cog_year, population_vintage = VINTAGES[label]
+    cog_year, population_vintage, epci_vintage = VINTAGES[label]
     departements = {d["code"]: d for d in raw_load(folder, "departements") if in_scope(d["code"])}
     wanted = frozenset(departements) if wanted is None else wanted
     communes = raw_load(folder, "communes")
@@ -186,7 +187,7 @@ def raw_rows(
             if "populationTotale" in member:
                 previous[member["code"]] = (
                     member["code"],
-                    population_vintage - 1,
+                    epci_vintage,
                     member["populationMunicipale"],
                     member["populationTotale"],
                 )

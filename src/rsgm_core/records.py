@@ -239,7 +239,8 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         "code",
         label="commune",
         indexes=("departement", "epci"),
-        personal=Personal(NONE, neutral=("name", "successor")),
+        appended=("ept", "ept_name"),  # migration 20
+        personal=Personal(NONE, neutral=("name", "successor", "ept", "ept_name")),
     ),
     Collection(
         "populations",

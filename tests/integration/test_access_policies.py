@@ -179,7 +179,8 @@ def test_a_legacy_signature_is_kept_and_reported_after_migration_12_CHA_1(
         # and before the later ones, so that opening upgrades from 11
         for table, column in (("networks", "departement"), ("events", "audience"),
                               ("members", "invitations_opt_out"),
-                              ("outbox", "resent_by")):  # fmt: skip
+                              ("outbox", "resent_by"),
+                              ("communes", "ept"), ("communes", "ept_name")):  # fmt: skip
             raw.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         raw.execute("DROP TABLE census_conflicts")  # migration 16
         raw.execute("DROP TABLE used_links")  # migration 17

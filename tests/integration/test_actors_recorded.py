@@ -101,7 +101,9 @@ def test_records_made_before_migration_18_show_no_actor_CHA_2(
         for table, column in MIGRATION_18_COLUMNS:
             raw.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         raw.execute("DROP TABLE reassignments")
-        raw.execute("DROP TABLE coarse_positions")  # migration 19, replayed too
+        raw.execute("DROP TABLE coarse_positions")  # migrations 19 and 20, replayed too
+        raw.execute("ALTER TABLE communes DROP COLUMN ept")
+        raw.execute("ALTER TABLE communes DROP COLUMN ept_name")
         raw.execute("DELETE FROM rsgm_schema_migrations WHERE version >= 18")
     raw.close()
     with rsgm_core.open(sqlite_url, clock=rsgm_clock, settings=CDG79) as app:  # type: ignore[arg-type]

@@ -426,6 +426,7 @@ TEXT_BY_NAME: dict[str, tuple[Any, Any]] = {
 #: Fields of particular classes whose validators want more than their type (rules of the domain).
 SPECIAL: dict[tuple[str, str], tuple[Any, Any]] = {
     ("Departement", "code"): ("79", "2A"),
+    ("Commune", "ept"): ("200057867", None),  # a SIREN (migration 20)
     ("Intervention", "kind"): (ServiceKind.TRAINEE_ACCOMPANIMENT, ServiceKind.ADVICE),  # TAR-6
     ("TownHall", "opening_hours"): ("lun. 9h-12h, jeu. 14h-18h", ""),
     ("Objective", "indicators"): (("taux_participation",), ("taux_satisfaction",)),

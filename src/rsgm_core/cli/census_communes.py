@@ -21,7 +21,8 @@ STATUTS: dict[str, dict[str, Any]] = {
 }
 CSV_HEADERS = (
     "code_insee", "commune", "departement", "epci", "epci_nom", "population", "type_population",
-    "millesime", "provisoire", "statut", "successeur", "successeur_nom", "hors_ressort",
+    "millesime", "provisoire", "statut", "successeur", "successeur_nom", "hors_ressort", "ept",
+    "ept_nom",
 )  # fmt: skip
 
 
@@ -30,8 +31,8 @@ def register(actions: Any) -> None:
     communes = add_action(
         actions,
         "communes",
-        "toutes les communes : EPCI, population retenue, statut et successeur "
-        "(ex. : rsgm census communes --departement 79 --format csv > communes.csv)",
+        "toutes les communes : EPCI (et EPT dans le Grand Paris), population retenue, statut "
+        "et successeur (ex. : rsgm census communes --departement 79 --format csv > communes.csv)",
         _communes,
     )
     communes.add_argument("--departement", metavar="CODE", help="limiter à ce département")
@@ -107,13 +108,17 @@ def _communes(args: argparse.Namespace) -> int:
     if not entries:
         print("aucune commune" if imported else "aucune commune : importez d'abord un recensement")
         return 0
+    with_ept = any(e.ept for e in entries)  # the Grand Paris: a column for the EPT
     rows = [
-        (e.code, e.name, e.departement, e.epci_name or "", e.population, _kind(e), e.status_label())
+        (
+            e.code, e.name, e.departement, e.epci_name or "",
+            *((e.ept_name or "",) if with_ept else ()),
+            e.population, _kind(e), e.status_label(),
+        )
         for e in entries
-    ]
-    print_table(
-        ("code", "commune", "dép.", "EPCI", "population", "type", "statut"), rows, numeric={4}
-    )
+    ]  # fmt: skip
+    headers = ("code", "commune", "dép.", "EPCI", *(("EPT",) if with_ept else ()))
+    print_table((*headers, "population", "type", "statut"), rows, numeric={len(headers)})
     flagged = sum(e.municipale_only for e in entries)
     provisional = sum(e.provisional for e in entries)
     print(f"{len(entries)} commune(s), population retenue pour {entries[0].year}")
@@ -142,7 +147,7 @@ def _csv_row(e: CommuneEntry) -> tuple[Any, ...]:
         e.code, e.name, e.departement, e.epci, e.epci_name, e.population,
         e.population_kind.value if e.population_kind else "", e.population_vintage,
         "oui" if e.provisional else "non", e.situation.value, e.successor, e.successor_name,
-        "oui" if e.hors_ressort else "non",
+        "oui" if e.hors_ressort else "non", e.ept, e.ept_name,
     )  # fmt: skip
 
 

@@ -80,7 +80,9 @@ class CommuneEntry:
     imported yet and an earlier one stands in. All four are ``None``/false when no figure is known.
     ``successor`` is the commune that took over (the chef-lieu of a merge, the new code); ``None``
     for a current commune or one without known successor. ``hors_ressort`` (TER-7): outside the
-    CDG's departments, known because its EPCI straddles the border."""
+    CDG's departments, known because its EPCI straddles the border. ``ept`` and ``ept_name``:
+    the établissement public territorial of a commune of the Métropole du Grand Paris (the
+    release's ``ept.json``), ``None`` elsewhere."""
 
     code: str
     name: str
@@ -96,6 +98,8 @@ class CommuneEntry:
     population_kind: PopulationKind | None = None
     population_vintage: int | None = None
     provisional: bool = False
+    ept: str | None = None
+    ept_name: str | None = None
 
     @property
     def municipale_only(self) -> bool:

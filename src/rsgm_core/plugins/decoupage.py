@@ -10,8 +10,10 @@ else from a ``metadata.json`` beside the files (an override: ``{"cog_year": 2025
 version in ``package.json``, else from the folder's name; a version is looked up in
 :data:`~rsgm_core.plugins.decoupage_releases.RELEASES` (every published release).
 ``communes.json`` gives the population municipale; ``epci.json`` gives, for each member, the
-municipale and the totale of the vintage the table says (TER-2). ``ept.json`` (établissements
-publics territoriaux) has no place in the domain yet and is not read.
+municipale and the totale of the vintage the table says (TER-2). ``ept.json`` (the établissements
+publics territoriaux of the Métropole du Grand Paris, in the releases from 3.1.1 on) is read where
+present: each member commune gets its EPT's SIREN and name (``Commune.ept``, ``Commune.ept_name``);
+a release without it leaves them empty.
 
 An EPCI with communes in the departments read is read whole (TER-7): its communes in other
 departments come in the snapshot too (with the records of their departments in
@@ -30,6 +32,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from rsgm_core.domain.census import CensusSnapshot, CensusVintage, DelegatedCommune
 from rsgm_core.domain.territory import (
     Arrondissement,
@@ -42,6 +46,7 @@ from rsgm_core.domain.territory import (
     PopulationFigure,
     validate_departement_code,
     validate_insee_code,
+    validate_siren,
 )
 from rsgm_core.errors import RsgmError, SourceDataError, ValidationError
 from rsgm_core.hookspecs import hookimpl
@@ -129,6 +134,7 @@ class _Reader:
             if raw.get("type") == "commune-actuelle":
                 current[raw.get("code")] = departement
         epci_of, members_of, epcis = self._epcis(raw_epcis, current)
+        ept_of = self._epts(current)
         outside = {  # TER-7: the other communes of an EPCI that has communes in the departments
             code
             for codes in members_of.values()
@@ -153,7 +159,7 @@ class _Reader:
             try:
                 if kind == "commune-actuelle":
                     code = raw["code"]
-                    commune = Commune(
+                    commune = Commune.checked(  # the constructor's checks, faster
                         code,
                         raw["nom"],
                         raw["departement"],
@@ -163,6 +169,10 @@ class _Reader:
                         tuple(raw.get("codesPostaux", ())),
                         epci_of.get(code),
                     )
+                    if code in ept_of:
+                        commune = attrs.evolve(
+                            commune, ept=ept_of[code][0], ept_name=ept_of[code][1]
+                        )
                     communes.append(commune)
                     populations.extend(self._figures(code, raw, previous))
                     if raw.get("anciensCodes"):
@@ -243,6 +253,42 @@ class _Reader:
                 codes.append(code)
         return epci_of, members_of, epcis
 
+    def _epts(self, current: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+        """``ept.json`` where the release has it: member commune -> (EPT SIREN, EPT name)."""
+        if self.files.find("ept") is None:
+            return {}
+        ept_of: dict[str, tuple[str, str]] = {}
+        for raw in self.files.load("ept"):
+            try:
+                siren, name, members = raw["code"], raw["nom"], raw["membres"]
+                validate_siren(siren)
+                if not isinstance(name, str) or not isinstance(members, list):
+                    raise TypeError("nom ou membres")
+                codes = [member["code"] for member in members]
+            except RsgmError as exc:
+                raise self.fail("ept", exc.message, exc.value, exc.rule) from exc
+            except (KeyError, TypeError) as exc:
+                code = raw.get("code") if isinstance(raw, dict) else raw
+                raise self.fail("ept", f"EPT mal formé ({exc})", code) from exc
+            for code in codes:
+                if code not in current:
+                    raise self.fail(
+                        "ept",
+                        f"l'EPT {siren} ({name}) a pour membre la commune {code!r}, "
+                        "absente du fichier des communes",
+                        code,
+                        rule="TER-1",
+                    )
+                if code in ept_of and ept_of[code][0] != siren:
+                    raise self.fail(
+                        "ept",
+                        f"la commune {code} appartient à deux EPT : {ept_of[code][0]} et {siren}",
+                        code,
+                        rule="TER-1",
+                    )
+                ept_of[code] = (siren, name)
+        return ept_of
+
     def _figures(
         self, code: str, raw: Mapping[str, Any], previous: Mapping[str, PopulationFigure]
     ) -> list[PopulationFigure]:
@@ -251,7 +297,7 @@ class _Reader:
         figures = []
         epci = previous.get(code)
         if "population" in raw:
-            own = PopulationFigure(code, self.vintage.population_vintage, raw["population"])
+            own = PopulationFigure.checked(code, self.vintage.population_vintage, raw["population"])
             if epci is not None and epci.vintage == own.vintage:
                 own = epci if epci.municipale == own.municipale else own
                 epci = None
@@ -278,7 +324,7 @@ class _Reader:
         previous: dict[str, PopulationFigure] = {}
         for code, (municipale, totale) in found.items():
             try:
-                previous[code] = PopulationFigure(code, vintage, municipale, totale)
+                previous[code] = PopulationFigure.checked(code, vintage, municipale, totale)
             except RsgmError as exc:
                 raise self.fail("epci", exc.message, exc.value, exc.rule) from exc
         return previous

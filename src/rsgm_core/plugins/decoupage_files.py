@@ -65,7 +65,9 @@ class Files:
                 )
 
     def _open(self) -> dict[str, tuple[str, bytes]]:
-        wanted = {f"{stem}.json{gz}" for stem in (*_FILES, "arrondissements") for gz in ("", ".gz")}
+        wanted = {
+            f"{stem}.json{gz}" for stem in (*_FILES, "arrondissements", "ept") for gz in ("", ".gz")
+        }
         members: dict[str, tuple[str, bytes]] = {}
         try:
             with tarfile.open(self.path, "r:*") as archive:

@@ -254,6 +254,8 @@ def _entry(
         population_kind=used.kind if used else None,
         population_vintage=used.vintage if used else None,
         provisional=used.provisional if used else False,
+        ept=commune.ept,
+        ept_name=commune.ept_name,
     )
 
 

@@ -448,6 +448,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX ix_coarse_positions_departement ON coarse_positions (departement)
         """),
     ),
+    Migration(
+        20,
+        "recensement : établissement public territorial (EPT) de chaque commune du Grand Paris, "
+        "lu dans ept.json (TER-1)",
+        _ddl("""
+        ALTER TABLE communes ADD COLUMN ept TEXT;
+        ALTER TABLE communes ADD COLUMN ept_name TEXT
+        """),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

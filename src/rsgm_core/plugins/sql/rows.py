@@ -82,7 +82,9 @@ def _reader(
     (rows straight from the driver) rather than the values SQLAlchemy decodes."""
     hints = typing.get_type_hints(record)
     position = {name: index for index, name in enumerate(columns)}
-    namespace: dict[str, Any] = {"record": record, "j": _json_or_null}
+    # A record with a ``checked`` class method (Commune, PopulationFigure: the census's tens of
+    # thousands) is built through it: the constructor's checks, without the attrs machinery.
+    namespace: dict[str, Any] = {"record": getattr(record, "checked", record), "j": _json_or_null}
     arguments = []
     for name in fields:
         index = position[name]
