@@ -195,7 +195,14 @@ def web_options(reader: Reader, data: Any) -> dict[str, Any]:
     table = reader.table(
         data,
         "web",
-        ("url_publique", "secret", "secrets_precedents", "animateurs", "entete_proxy"),
+        (
+            "url_publique",
+            "secret",
+            "secrets_precedents",
+            "animateurs",
+            "entete_proxy",
+            "limite_par_minute",
+        ),
     )
     options: dict[str, Any] = {}
     url = reader.get(table, "web", "url_publique", str, None)
@@ -218,7 +225,8 @@ def web_options(reader: Reader, data: Any) -> dict[str, Any]:
 def _web_login(reader: Reader, table: dict[str, Any]) -> dict[str, Any]:
     """``[web] animateurs`` / ``entete_proxy``: how the animators' pages of the web application
     know who is there (docs/web.md): a list of ``{email, mot_de_passe}`` (an scrypt hash), or
-    the reverse proxy's header naming the authenticated user; one or the other."""
+    the reverse proxy's header naming the authenticated user; one or the other. And
+    ``limite_par_minute``: the link pages one client address may open a minute (0: no limit)."""
     animators = reader.get(table, "web", "animateurs", list, [])
     found = []
     for index, entry in enumerate(animators):
@@ -247,4 +255,11 @@ def _web_login(reader: Reader, table: dict[str, Any]) -> dict[str, Any]:
     options: dict[str, Any] = {"animators": tuple(found)} if found else {}
     if header is not None:
         options["proxy_header"] = header.strip()
+    limit = reader.get(table, "web", "limite_par_minute", int, None)
+    if limit is not None:
+        if not 0 <= limit <= 10_000:
+            raise reader.fail(
+                "web.limite_par_minute", f"de 0 (sans limite) à 10000 attendu, pas {limit}", limit
+            )
+        options["rate_per_minute"] = limit
     return options

@@ -40,9 +40,11 @@ HERE = Path(__file__).parent
 MAX_BODY = 64 * 1024
 
 
-class SecurityHeaders:
+class Guard:
     """ASGI middleware: the headers of :data:`HEADERS` on every response (pages, static files,
-    errors), and ``Cache-Control: no-store`` on all but the stylesheet."""
+    errors), ``Cache-Control: no-store`` on all but the stylesheet, and a request body of
+    :data:`MAX_BODY` bytes at most (beyond, a 413 French page: the endpoint reading it gets an
+    ``HTTPException``)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -52,6 +54,16 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         static = "/static/" in str(scope.get("path", ""))
+        size = 0
+
+        async def receiving() -> Message:
+            nonlocal size
+            message = await receive()
+            if message["type"] == "http.request":
+                size += len(message.get("body", b""))
+                if size > MAX_BODY:
+                    raise HTTPException(413)
+            return message
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -65,7 +77,7 @@ class SecurityHeaders:
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, sending)
+        await self.app(scope, receiving, sending)
 
 
 def create_app(
@@ -168,10 +180,9 @@ def create_app(
 
     web = Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[Middleware(Guard)],
         exception_handlers={HTTPException: http_error, RsgmError: rule_error, Exception: defect},
         lifespan=lifespan,
-        max_body_size=MAX_BODY,
     )
     web.state.site = site
     return web

@@ -109,5 +109,11 @@ def web_config(settings: Settings, *, rate_limit: RateLimit | None = None) -> We
         secret=keys.secret,
         animators=_animators(options.get("animators")),
         proxy_header=options.get("proxy_header") or None,
-        rate_limit=rate_limit or RateLimit(),
+        rate_limit=rate_limit or _rate_limit(options.get("rate_per_minute")),
     )
+
+
+def _rate_limit(per_minute: Any) -> RateLimit:
+    if per_minute is None:
+        return RateLimit()
+    return RateLimit(per_minute=float(per_minute), burst=max(1, int(per_minute)))

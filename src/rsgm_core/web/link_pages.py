@@ -202,7 +202,7 @@ class LinkPages:
             "entry": entry,
             "has_hall": bool(halls),
             "current": {
-                "telephone": member.phone or "",
+                "telephone": entry.phone if member.phone else "",
                 "expertises": "\n".join(entry.expertises),
                 "logiciels_utilises": "\n".join(
                     s for s in entry.software_used if s not in entry.software_mastered
