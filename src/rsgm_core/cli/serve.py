@@ -92,7 +92,10 @@ def _serve(args: argparse.Namespace) -> int:
             f"liens : {redact(public)}) ; Ctrl+C pour arrêter",
             flush=True,
         )
-        uvicorn.Server(config).run()
+        try:
+            uvicorn.Server(config).run()
+        except KeyboardInterrupt:  # uvicorn stops cleanly, then passes Ctrl+C on
+            pass
     print("rsgm : application web arrêtée", flush=True)
     return 0
 
