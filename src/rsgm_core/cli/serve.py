@@ -5,6 +5,7 @@ animator's password for the profile's ``[web] animateurs``."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import sys
 from typing import Any
@@ -92,10 +93,8 @@ def _serve(args: argparse.Namespace) -> int:
             f"liens : {redact(public)}) ; Ctrl+C pour arrêter",
             flush=True,
         )
-        try:
+        with contextlib.suppress(KeyboardInterrupt):  # uvicorn stops, then passes Ctrl+C on
             uvicorn.Server(config).run()
-        except KeyboardInterrupt:  # uvicorn stops cleanly, then passes Ctrl+C on
-            pass
     print("rsgm : application web arrêtée", flush=True)
     return 0
 
