@@ -326,3 +326,33 @@ def test_the_home_page_points_to_the_links(web: TestClient) -> None:
     assert page.status_code == 200 and "Ouvrez le lien reçu par courriel" in main_text(page.text)
     assert LinkPurpose.REGISTER.code == "i"
     assert dt.date.today()
+
+
+# Any token, any form: a French 4xx page, never a defect, never a write ---------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    letter=st.sampled_from([p.code for p in LinkPurpose]),
+    token=st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=0x2FF,
+                                         exclude_characters="/?#%\x7f"), min_size=1, max_size=80),
+    post=st.booleans(),
+)  # fmt: skip
+def test_any_token_gets_a_french_page_and_writes_nothing_NOT_3(
+    memory_app: App, web: TestClient, letter: str, token: str, post: bool
+) -> None:
+    before = snapshot(memory_app)
+    if post:
+        response = web.post(
+            f"/{letter}/{token}", data={"List-Unsubscribe": "One-Click", "csrf": "x"}
+        )
+    else:
+        response = web.get(f"/{letter}/{token}")
+    assert 400 <= response.status_code < 500, response.status_code
+    assert '<html lang="fr">' in response.text and "Traceback" not in response.text
+    assert snapshot(memory_app) == before
