@@ -225,6 +225,11 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=10, help="pairs not counted (default 10)")
     parser.add_argument("--seed", type=int, default=19)
+    parser.add_argument(
+        "--inline", action="store_true",
+        help="diagnostic: run the pages' use cases on the event loop's thread instead of a worker "
+        "thread (what the page costs without the thread hop; never how the application runs)",
+    )  # fmt: skip
     options = parser.parse_args()
     try:
         from rsgm_core.web import RateLimit, create_app
@@ -245,6 +250,8 @@ def main() -> int:
         pairs = [(p, e) for e in events for p in people if (p, e) not in taken]
         random.Random(options.seed).shuffle(pairs)
         web = create_app(app, rate_limit=RateLimit(per_minute=0))
+        if options.inline:
+            inline_use_cases()
         # One event loop for every request, as under uvicorn (its worker threads stay warm).
         measured = asyncio.run(alternate(app, web, pairs, options.runs, options.warmup))
         made = [r for r in registrations(app) if r.status is RegistrationStatus.CONFIRMED]
@@ -263,7 +270,8 @@ def main() -> int:
           f"Python {platform.python_version()}, {platform.machine()}, "
           f"{len(people)} members, {len(events)} events, {options.members * 3} registrations "
           f"before, database built in {built:.1f} s; {options.runs} runs per side after "
-          f"{options.warmup} of warm-up, alternated; load average {load()}")  # fmt: skip
+          f"{options.warmup} of warm-up, alternated; load average {load()}"
+          f"{'; use cases inline (diagnostic)' if options.inline else ''}")  # fmt: skip
     print()
     print(render(["ms", "page median", "page p95", "direct median", "direct p95", "ratio"], rows))
     print()
@@ -282,6 +290,16 @@ def main() -> int:
           f"{statistics.median(HOPS):.2f} ms, p95 {p95(HOPS):.2f} ms")  # fmt: skip
     print(f"both sides recorded the same registrations: {'yes' if same else 'NO'}")
     return 0
+
+
+def inline_use_cases() -> None:
+    """``--inline``: the link pages call their use cases on the loop's own thread."""
+    from rsgm_core.web import link_pages
+
+    async def inline(function: Any, *args: Any, **kwargs: Any) -> Any:
+        return function(*args, **kwargs)
+
+    link_pages.run_in_threadpool = inline  # type: ignore[assignment]
 
 
 def load() -> str:
