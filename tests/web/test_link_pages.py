@@ -136,12 +136,13 @@ def test_consent_pages_give_then_withdraw_with_the_scope_NOT_3_MEM_3(
     give = app.links.issue("consentement", member_id=claire, object_id="annuaire")
     page = client.get(path(give))
     text = main_text(page.text)
-    assert "Portée : annuaire" in text and "actuellement : non donné" in text
+    assert "Claire Martin peut donner son consentement « annuaire »" in text
+    assert "actuellement : non donné" in text and "visible des autres membres" in text
     done = client.post(path(give), data={"csrf": csrf(page.text)})
     assert "Votre consentement « annuaire » est enregistré" in main_text(done.text)
     assert claire in {e.member_id for e in app.directory.search(viewer=paul)}  # visible now
     photo = app.links.issue("consentement", member_id=claire, object_id="photo")
-    assert "Portée : photo" in main_text(client.get(path(photo)).text)
+    assert "Votre photo pourra être montrée" in main_text(client.get(path(photo)).text)
     withdraw = app.links.issue("retrait", member_id=claire, object_id="annuaire")
     page = client.get(path(withdraw))
     assert "actuellement : donné" in main_text(page.text)
