@@ -283,3 +283,16 @@ def test_the_unsubscribe_page_and_the_one_click_post_NOT_3_MEM_14(
     one_click = bare.post(path(other), data={"List-Unsubscribe": "One-Click"})
     assert one_click.status_code == 200 and app.members.get(paul).invitations_opt_out
     assert "désabonné" in main_text(one_click.text)
+
+
+def test_an_unknown_expertise_or_software_comes_back_next_to_its_field_MEM_2(
+    app: App, client: TestClient
+) -> None:
+    link = app.links.issue("annuaire", member_id=person(app))
+    page = client.get(path(link))
+    before = snapshot(app)
+    for field in ("expertises", "logiciels_utilises", "logiciels_maitrises"):
+        bad = client.post(path(link), data={"csrf": csrf(page.text), field: "pas un terme connu"})
+        assert bad.status_code == 422 and f'id="{field}-erreur"' in bad.text
+        assert "inconnu" in title(bad.text) and "pas un terme connu" in bad.text
+    assert snapshot(app) == before
