@@ -349,7 +349,7 @@ class Browser:
         self.driver.implicitly_wait(0)
         from selenium.webdriver.support.ui import WebDriverWait
 
-        WebDriverWait(self.driver, 15).until(
+        WebDriverWait(self.driver, 30).until(
             lambda d: d.execute_script("return document.readyState") == "complete"
         )
         blocked = [e["message"] for e in self.driver.get_log("browser")
@@ -429,7 +429,7 @@ class Browser:
 
         old = self.find("html")
         gesture()
-        WebDriverWait(self.driver, 15).until(expected_conditions.staleness_of(old))
+        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(old))
         self._shown()
 
     def keyboard_submit(self, button: str | None = None) -> Browser:
