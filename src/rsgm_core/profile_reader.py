@@ -192,7 +192,18 @@ def web_options(reader: Reader, data: Any) -> dict[str, Any]:
     (``public_url``, ``secret``, ``previous_secrets``)."""
     from rsgm_core.domain.links import check_public_url, check_secret
 
-    table = reader.table(data, "web", ("url_publique", "secret", "secrets_precedents"))
+    table = reader.table(
+        data,
+        "web",
+        (
+            "url_publique",
+            "secret",
+            "secrets_precedents",
+            "animateurs",
+            "entete_proxy",
+            "limite_par_minute",
+        ),
+    )
     options: dict[str, Any] = {}
     url = reader.get(table, "web", "url_publique", str, None)
     if url is not None:
@@ -207,4 +218,48 @@ def web_options(reader: Reader, data: Any) -> dict[str, Any]:
             raise reader.fail(where, "un texte entre guillemets est attendu")
         reader.build(where, partial(check_secret, old))
     options["previous_secrets"] = tuple(s.strip() for s in previous)
+    options.update(_web_login(reader, table))
+    return options
+
+
+def _web_login(reader: Reader, table: dict[str, Any]) -> dict[str, Any]:
+    """``[web] animateurs`` / ``entete_proxy``: how the animators' pages of the web application
+    know who is there (docs/web.md): a list of ``{email, mot_de_passe}`` (an scrypt hash), or
+    the reverse proxy's header naming the authenticated user; one or the other. And
+    ``limite_par_minute``: the link pages one client address may open a minute (0: no limit)."""
+    animators = reader.get(table, "web", "animateurs", list, [])
+    found = []
+    for index, entry in enumerate(animators):
+        where = f"web.animateurs[{index}]"
+        item = reader.table(entry, where, ("email", "mot_de_passe"))
+        email = reader.get(item, where, "email", str).strip().lower()
+        if "@" not in email:
+            raise reader.fail(f"{where}.email", f"adresse électronique attendue, pas {email!r}")
+        hashed = reader.get(item, where, "mot_de_passe", str)
+        if not hashed.startswith("scrypt$"):  # the web extra checks the rest when it starts
+            raise reader.fail(
+                f"{where}.mot_de_passe",
+                "une empreinte « scrypt$… » est attendue, jamais le mot de passe en clair : "
+                "produisez-la avec « rsgm web hash-password »",
+            )
+        found.append({"email": email, "password_hash": hashed.strip()})
+    header = reader.get(table, "web", "entete_proxy", str, None)
+    if header is not None and not re.fullmatch(r"[A-Za-z0-9-]{1,64}", header.strip()):
+        raise reader.fail("web.entete_proxy", f"nom d'en-tête HTTP invalide : {header!r}", header)
+    if header is not None and found:
+        raise reader.fail(
+            "web.entete_proxy",
+            "animateurs et entete_proxy s'excluent : choisissez les mots de passe du profil ou "
+            "l'en-tête du serveur frontal",
+        )
+    options: dict[str, Any] = {"animators": tuple(found)} if found else {}
+    if header is not None:
+        options["proxy_header"] = header.strip()
+    limit = reader.get(table, "web", "limite_par_minute", int, None)
+    if limit is not None:
+        if not 0 <= limit <= 10_000:
+            raise reader.fail(
+                "web.limite_par_minute", f"de 0 (sans limite) à 10000 attendu, pas {limit}", limit
+            )
+        options["rate_per_minute"] = limit
     return options

@@ -57,6 +57,7 @@ def test_every_module_is_in_a_layer_or_a_core_module() -> None:
 def test_the_layers_run_from_the_faces_down_to_the_domain() -> None:
     assert _layers() == [
         "rsgm_core.cli",
+        "rsgm_core.web",
         "rsgm_core.demo",
         "rsgm_core.app",
         "rsgm_core.services",

@@ -111,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         members,
         network,
         outbox,
+        serve,
         surveys,
         tariffs,
         toolbox,
@@ -137,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
         indicators,
         toolbox,
         links,
+        serve,
         demo,
     ):
         module.register(commands)

@@ -254,6 +254,11 @@ def read_token(token: str, secrets_in_force: Sequence[str], *, now: dt.datetime)
         payload, signature = _unb64(payload_text), _unb64(signature_text)
     except (binascii.Error, ValueError):
         raise tampered from None
+    if _b64(payload) != payload_text or _b64(signature) != signature_text:
+        # One spelling per link: base64 decoding ignores a last character's spare bits and
+        # characters outside its alphabet, and a used single-use link, recorded under its
+        # token's hash, must not act again respelled (NOT-3).
+        raise tampered
     if not any(hmac.compare_digest(signature, _signature(s, payload)) for s in secrets_in_force):
         raise tampered
     try:
