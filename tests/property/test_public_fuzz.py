@@ -11,8 +11,6 @@ on a quiet machine) and lets hypothesis draw new ones at each run.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import shutil
 import warnings
@@ -51,15 +49,6 @@ _COMMON = {
 }
 FUZZ = settings(max_examples=int(RAISED or 3), **_COMMON)  # per service method
 FUZZ_CLI = settings(max_examples=int(RAISED or 2), **_COMMON)  # per command: each opens the base
-
-
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo network, built once by ``rsgm demo``."""
-    folder = tmp_path_factory.mktemp("fuzz-demo")
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert main(["demo", "--db", str(folder / "demo.db")]) == 0
-    return folder / "demo.db"
 
 
 @attrs.define
