@@ -207,3 +207,19 @@ def test_text_that_is_not_utf8_is_refused_alike_by_every_backend(app: App) -> No
         app.members.list_positions(commune="\udcff")
     assert app.toolbox.search("d\udcffélibération") == []  # only its words are looked up
     assert snapshot(app) == before
+
+
+def test_a_nul_character_is_never_a_driver_error(app: App) -> None:
+    """PostgreSQL's driver refuses a NUL in text (``psycopg.DataError``, a raw SQLAlchemy
+    message); it is a French ``ValidationError`` there, with nothing written. SQLite and the
+    memory backend store it (docs/limits.md)."""
+    before = snapshot(app)
+    try:
+        added = app.members.add("a\x00b", "Martin")
+    except ValidationError as exc:
+        assert "NUL" in exc.message and app.storage.info()["backend"] == "postgresql"
+        assert snapshot(app) == before
+        with pytest.raises(ValidationError, match="NUL"):
+            app.members.get("\x00")
+    else:
+        assert app.members.get(added.id).first_name == "a\x00b"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,7 +63,24 @@ class Target:
     state: Any = None
 
 
-@pytest.fixture(scope="module", params=["memory", "sqlite"])
+@pytest.fixture(scope="module")
+def fuzz_postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """An empty PostgreSQL database for the module, dropped at its end."""
+    admin = request.getfixturevalue("postgres_admin")
+    name = f"rsgm_fuzz_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    try:
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(
+    scope="module",
+    params=["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)],
+)
 def target(
     request: pytest.FixtureRequest, demo_db: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Target]:
@@ -73,8 +91,11 @@ def target(
     source = rsgm_core.open(f"sqlite:///{db}", settings=settings_)
     if request.param == "sqlite":
         app, dump = source, lambda: dump_sqlite(db)
-    else:
-        app = rsgm_core.open("memory://", settings=settings_)
+    else:  # the demo's records copied into the backend, compared through its repositories
+        url = "memory://"
+        if request.param == "postgresql":
+            url = request.getfixturevalue("fuzz_postgres_url")
+        app = rsgm_core.open(url, settings=settings_)
         records = dump_app(source)
         with app.storage.unit_of_work() as uow:
             for repo in uow.repositories():
