@@ -1,7 +1,8 @@
 """Property-based fuzzing of the public surface (issue 18, item 7): every public method of every
 service of ``App`` and every ``rsgm`` command, driven with generated and hostile values, either
 succeeds or refuses with an ``RsgmError`` (the CLI: exit 0 or 2, never 1, never a traceback), and a
-refusal leaves storage exactly as it was (a dump of every collection, memory and SQLite).
+refusal leaves storage exactly as it was (a dump of every collection: memory, SQLite, and
+PostgreSQL when ``RSGM_TEST_POSTGRES_URL`` names a server).
 
 Both run on the demo network (``rsgm demo``: census sample, members, events, access, toolbox), so
 ids of existing records can be drawn beside unknown ones. ``RSGM_FUZZ_EXAMPLES`` raises the number
