@@ -1,7 +1,8 @@
 """Property-based fuzzing of the public surface (issue 18, item 7): every public method of every
 service of ``App`` and every ``rsgm`` command, driven with generated and hostile values, either
 succeeds or refuses with an ``RsgmError`` (the CLI: exit 0 or 2, never 1, never a traceback), and a
-refusal leaves storage exactly as it was (a dump of every collection, memory and SQLite).
+refusal leaves storage exactly as it was (a dump of every collection: memory, SQLite, and
+PostgreSQL when ``RSGM_TEST_POSTGRES_URL`` names a server).
 
 Both run on the demo network (``rsgm demo``: census sample, members, events, access, toolbox), so
 ids of existing records can be drawn beside unknown ones. ``RSGM_FUZZ_EXAMPLES`` raises the number
@@ -11,10 +12,9 @@ on a quiet machine) and lets hypothesis draw new ones at each run.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import shutil
+import uuid
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,15 +53,6 @@ FUZZ = settings(max_examples=int(RAISED or 3), **_COMMON)  # per service method
 FUZZ_CLI = settings(max_examples=int(RAISED or 2), **_COMMON)  # per command: each opens the base
 
 
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo network, built once by ``rsgm demo``."""
-    folder = tmp_path_factory.mktemp("fuzz-demo")
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert main(["demo", "--db", str(folder / "demo.db")]) == 0
-    return folder / "demo.db"
-
-
 @attrs.define
 class Target:
     """An app under fuzzing, its dump function and its last known dump."""
@@ -73,7 +64,24 @@ class Target:
     state: Any = None
 
 
-@pytest.fixture(scope="module", params=["memory", "sqlite"])
+@pytest.fixture(scope="module")
+def fuzz_postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """An empty PostgreSQL database for the module, dropped at its end."""
+    admin = request.getfixturevalue("postgres_admin")
+    name = f"rsgm_fuzz_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    try:
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(
+    scope="module",
+    params=["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)],
+)
 def target(
     request: pytest.FixtureRequest, demo_db: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Target]:
@@ -84,8 +92,11 @@ def target(
     source = rsgm_core.open(f"sqlite:///{db}", settings=settings_)
     if request.param == "sqlite":
         app, dump = source, lambda: dump_sqlite(db)
-    else:
-        app = rsgm_core.open("memory://", settings=settings_)
+    else:  # the demo's records copied into the backend, compared through its repositories
+        url = "memory://"
+        if request.param == "postgresql":
+            url = request.getfixturevalue("fuzz_postgres_url")
+        app = rsgm_core.open(url, settings=settings_)
         records = dump_app(source)
         with app.storage.unit_of_work() as uow:
             for repo in uow.repositories():

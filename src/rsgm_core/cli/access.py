@@ -20,6 +20,7 @@ from rsgm_core.cli.common import (
     add_action,
     add_actor_option,
     add_group,
+    check_output,
     open_app,
     print_table,
 )
@@ -378,6 +379,7 @@ def _sanctions(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    check_output(args.output)  # the export records its state: refuse an unwritable file first
     with open_app(args) as app:
         result = app.platform.export_accounts(
             "interstis", by=actor(args), since_last=args.since_last, format=args.format

@@ -28,6 +28,7 @@ __all__ = [
     "actor",
     "add_actor_option",
     "add_db_option",
+    "check_output",
     "decimal_number",
     "load_settings",
     "open_app",
@@ -138,6 +139,21 @@ def open_app(args: argparse.Namespace, **options: Any) -> App:
         url = f"sqlite:///{url}"
     options.setdefault("settings", load_settings(args))
     return rsgm_core.open(url, **options)
+
+
+def check_output(output: str | None) -> None:
+    """Before a command that records something (an export's state) writes to ``--output``: the
+    file must be writable, or the command stops before acting (a folder, a missing folder, no
+    permission: the ``OSError`` is the command's French error, exit status 2). An existing file
+    is left as it is; a new one is removed again."""
+    if output is None:
+        return
+    path = Path(output)
+    existed = path.exists()
+    with path.open("a", encoding="utf-8"):
+        pass
+    if not existed:
+        path.unlink()
 
 
 class ProgressBar:

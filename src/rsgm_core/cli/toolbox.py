@@ -18,6 +18,7 @@ from rsgm_core.cli.common import (
     print_table,
 )
 from rsgm_core.domain.advice import Channel
+from rsgm_core.domain.bounds import LAST_DAY
 from rsgm_core.domain.indicators import Period
 from rsgm_core.domain.toolbox import ResourceKind, ResourceStatus
 from rsgm_core.errors import ValidationError
@@ -227,7 +228,7 @@ def _period(since: dt.date | None, until: dt.date | None) -> Period | None:
     if since is None and until is None:
         return None
     try:
-        return Period(since or dt.date.min, until or dt.date.max - dt.timedelta(days=1))
+        return Period(since or dt.date.min, until or LAST_DAY)  # the calendar's window
     except ValidationError as exc:
         raise ValidationError(
             f"période à l'envers : du {since} au {until}", rule="CNS-2", value=since

@@ -9,15 +9,19 @@ bound and why it was chosen; change them here and there together.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from rsgm_core.errors import ValidationError
 
 __all__ = [
+    "FIRST_DAY",
+    "LAST_DAY",
     "MAX_AMOUNT",
     "MAX_CAPACITY",
     "MAX_COUNT",
+    "MAX_DAYS",
     "MAX_IMPORT_BYTES",
     "MAX_IMPORT_COLUMNS",
     "MAX_IMPORT_LINE_CHARS",
@@ -26,11 +30,14 @@ __all__ = [
     "MAX_SESSION_MINUTES",
     "MAX_SHEET_LINES",
     "MAX_SHEET_ROW_CELLS",
+    "MAX_VERSION",
     "MAX_XLSX_PART_BYTES",
     "MAX_XLSX_SMALL_PART_BYTES",
     "MAX_XLSX_UNPACKED_BYTES",
     "check_amount",
     "check_count",
+    "check_day",
+    "check_days",
     "check_fraction",
     "check_minutes",
     "parse_decimal",
@@ -46,8 +53,20 @@ MAX_MINUTES = 1607 * 60
 MAX_SESSION_MINUTES = 24 * 60
 #: Seats of one session (EVT-4): more than any venue a CDG network books, and than its SGMs.
 MAX_CAPACITY = 10_000
-#: Any other count a user types (a list's length, a horizon in days).
+#: Any other count a user types (a list's length).
 MAX_COUNT = 1_000_000
+#: A horizon or a retention period in days (deadlines ahead, personal data kept): a century.
+MAX_DAYS = 36_525
+#: A version number of a toolbox resource (KNB-3): far beyond any real history, and inside
+#: what every database stores as an integer (SQLite's and PostgreSQL's 64 bits).
+MAX_VERSION = 1_000_000
+
+#: The calendar rsgm computes in: a date a person gives where a use case counts days or months
+#: from it (deadlines, periods of indicators and statistics) lies in 1900-2200, the years
+#: :meth:`Period.year` accepts (IND-1). Beyond, a computation of a few days would leave Python's
+#: calendar (years 1 to 9999) and fail; no record of a CDG's network is that old or that far.
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2200, 12, 31)
 
 #: Member imports (MEM-1): a file is refused before it is read when larger than this …
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -130,6 +149,28 @@ def check_count(
     if value < minimum or value > maximum:
         raise _refuse(
             what, value, f"(attendu : de {_grouped(minimum)} à {_grouped(maximum)})", rule
+        )
+    return value
+
+
+def check_days(
+    value: Any, *, what: str, rule: str | None, minimum: int = 0, maximum: int = MAX_DAYS
+) -> int:
+    """A number of days, by default from 0 to a century (:data:`MAX_DAYS`)."""
+    return check_count(value, what=what, rule=rule, minimum=minimum, maximum=maximum)
+
+
+def check_day(value: Any, *, what: str = "date", rule: str | None) -> dt.date:
+    """A date (not a datetime, whose time and zone would be lost) from :data:`FIRST_DAY` to
+    :data:`LAST_DAY`."""
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise _refuse(what, value, "(une date attendue, par exemple 2025-03-14)", rule)
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValidationError(
+            f"{what} hors des années prises en charge ({FIRST_DAY.year} à {LAST_DAY.year}) : "
+            f"{value.isoformat()}",
+            rule=rule,
+            value=value,
         )
     return value
 

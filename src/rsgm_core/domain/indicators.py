@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from rsgm_core._compat import DeprecatedTuple
+from rsgm_core.domain.bounds import FIRST_DAY, LAST_DAY, check_day
 from rsgm_core.domain.engagement import NetworkRole
 from rsgm_core.domain.governance import ObjectiveKind
 from rsgm_core.errors import NotFoundError, ValidationError
@@ -63,9 +64,14 @@ class Period:
     @classmethod
     def year(cls, year: int) -> Period:
         """1 January to 31 December of ``year``; a year outside 1900-2200 is refused (IND-1)."""
-        if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200:
+        if (
+            isinstance(year, bool)
+            or not isinstance(year, int)
+            or not FIRST_DAY.year <= year <= LAST_DAY.year
+        ):
             raise ValidationError(
-                f"année hors des années prises en charge (1900 à 2200) : {year!r}",
+                f"année hors des années prises en charge ({FIRST_DAY.year} à {LAST_DAY.year}) : "
+                f"{year!r}",
                 rule="IND-1",
                 value=year,
             )
@@ -75,13 +81,7 @@ class Period:
         """IND-1: indicators look a few months around the end of the period (MEM-7's
         disengagement, the year before); a period ending before 1900 or after 2200 is refused
         rather than overflowing the calendar (an open start, ``date.min``, is fine)."""
-        if not dt.date(1900, 1, 1) <= self.end <= dt.date(2200, 12, 31):
-            raise ValidationError(
-                f"fin de période hors des années prises en charge (1900 à 2200) : "
-                f"{self.end.isoformat()}",
-                rule="IND-1",
-                value=self.end,
-            )
+        check_day(self.end, what="fin de période", rule="IND-1")  # domain/bounds.py
         return self
 
 

@@ -2,7 +2,10 @@
 
 It keeps the same contract as the SQL backend: records are immutable, so a unit of work copies each
 collection's index on its first write and commit swaps the copies in; a rollback simply drops them.
-Units of work are serialised by one lock, like SQLite's single writer.
+Units of work are serialised by one lock, like SQLite's single writer. Text the SQL drivers cannot
+send (a lone surrogate: bytes that were not UTF-8) fails here too, with the same
+``UnicodeEncodeError``, whether written or looked up: the use cases refuse it alike on every
+backend (``services/deps.py``).
 """
 
 from __future__ import annotations
@@ -106,6 +109,7 @@ class MemoryRepository(Repository[R]):
         table = self._write()
         batch: dict[Any, Any] = {}
         for record in records:
+            _storable(record)
             key = self._key(record)
             if key in table or key in batch:
                 raise ConflictError(
@@ -118,6 +122,7 @@ class MemoryRepository(Repository[R]):
         table = self._write()
         batch: dict[Any, Any] = {}
         for record in records:
+            _storable(record)
             key = self._key(record)
             if key not in table:
                 raise NotFoundError(f"{self.collection.name} : clé inconnue {key!r}", value=key)
@@ -125,10 +130,12 @@ class MemoryRepository(Repository[R]):
         table.update(batch)
 
     def find(self, key: Any) -> Any | None:
+        _storable(key)
         return self._read().get(key)
 
     def list(self, where: Where | None = None) -> list[Any]:
         self.check_fields(where)
+        _storable(where)
         found = [r for r in self._read().values() if matches(r, where)]
         return sorted(found, key=_sort_key(self.collection))
 
@@ -138,6 +145,7 @@ class MemoryRepository(Repository[R]):
         return len(self.list(where))
 
     def remove(self, key: Any) -> None:
+        _storable(key)
         table = self._write()
         if key not in table:
             raise NotFoundError(f"{self.collection.name} : clé inconnue {key!r}", value=key)
@@ -145,6 +153,7 @@ class MemoryRepository(Repository[R]):
 
     def reassign(self, field: str, old: Any, new: Any) -> int:
         self.check_fields({field: old})
+        _storable((old, new))
         table = self._write()
         moved = {
             key: attrs.evolve(record, **{field: new})
@@ -153,6 +162,24 @@ class MemoryRepository(Repository[R]):
         }
         table.update(moved)
         return len(moved)
+
+
+def _storable(value: Any) -> None:
+    """Raise ``UnicodeEncodeError`` for text a SQL driver could not send (a lone surrogate), in a
+    record, a key or a filter, as SQLite's and PostgreSQL's drivers do."""
+    if isinstance(value, str):
+        if not value.isascii():
+            value.encode("utf-8")
+    elif isinstance(value, tuple | list | set | frozenset):
+        for item in value:
+            _storable(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _storable(key)
+            _storable(item)
+    elif attrs.has(type(value)):
+        for field in attrs.fields(type(value)):
+            _storable(getattr(value, field.name))
 
 
 @functools.cache

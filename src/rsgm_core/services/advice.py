@@ -24,6 +24,7 @@ from rsgm_core.domain.advice import (
     record_answer,
     to_faq,
 )
+from rsgm_core.domain.bounds import LAST_DAY, check_day
 from rsgm_core.domain.enums import read_enum
 from rsgm_core.domain.indicators import Period
 from rsgm_core.errors import NotFoundError, ValidationError
@@ -67,7 +68,7 @@ def _since_until(new: Callable[..., AnswerTimes]) -> Callable[..., AnswerTimes]:
                 rule="CNS-2",
                 value=since,
             )
-        period = Period(since or dt.date.min, until or dt.date.max - dt.timedelta(days=1))
+        period = Period(since or dt.date.min, until or LAST_DAY)
         return new(self, period=period, **kwargs)
 
     return stats
@@ -175,7 +176,10 @@ class AdviceService:
     @_since_until
     def stats(self, *, period: Period | None = None) -> AnswerTimes:
         """CNS-2: median and 90th-percentile answer times (hours) of the requests received in
-        ``period`` (both ends included, days of the CDG's zone), or of all requests."""
+        ``period`` (both ends included, days of the CDG's zone), or of all requests; a period
+        ending outside 1900-2200 is refused (docs/limits.md)."""
+        if period is not None:
+            check_day(period.end, what="fin de période", rule="CNS-2")
         with self.deps.read() as uow:
             rows: Sequence[tuple[float | None, ...]]
             rows = uow.advice_requests.instants(("received_at", "answered_at"))

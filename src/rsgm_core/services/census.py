@@ -37,7 +37,7 @@ from rsgm_core.domain.territory import (
     Territory,
     validate_departement_code,
 )
-from rsgm_core.errors import NotFoundError, ValidationError
+from rsgm_core.errors import NotFoundError, SourceDataError, ValidationError
 from rsgm_core.services.census_conflicts import list_conflicts, move_to_successors
 from rsgm_core.services.census_territory import CensusTerritory
 from rsgm_core.services.deps import Deps
@@ -68,11 +68,17 @@ class CensusService(CensusTerritory):
     def source_for(self, path: Path | str) -> CensusSource:
         """The census source (a plugin) that reads the files at ``path``."""
         path = Path(path)
-        if not path.exists():
-            raise NotFoundError(f"dossier de recensement introuvable : {path}", value=str(path))
-        for source in self.deps.hooks.census_sources():
-            if source.detect(path):
-                return source
+        try:  # a name too long or with a NUL: the system cannot even look it up
+            if not path.exists():
+                raise NotFoundError(f"dossier de recensement introuvable : {path}", value=str(path))
+            for source in self.deps.hooks.census_sources():
+                if source.detect(path):
+                    return source
+        except (OSError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise SourceDataError(
+                f"dossier de recensement illisible ({reason})", source=str(path), value=str(path)
+            ) from None
         raise ValidationError(
             f"aucune source de recensement ne sait lire {path} (attendu : communes.json, "
             "epci.json et departements.json, éventuellement compressés en .gz)",

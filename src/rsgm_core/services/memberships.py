@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from rsgm_core.domain.authorization import Operation
+from rsgm_core.domain.bounds import check_day, check_days
 from rsgm_core.domain.conventions import (
     Convention,
     Deadline,
@@ -240,8 +241,10 @@ class MembershipService:
         return ConventionStatus(commune, day, shown, current is not None)
 
     def list_deadlines(self, *, on: dt.date | None = None, days: int = 90) -> list[Deadline]:
-        """Notice deadlines, renewals and last days from ``on`` (default today) to ``on + days``."""
-        day = self.deps.today() if on is None else checked_date(on, "date")
+        """Notice deadlines, renewals and last days from ``on`` (default today) to ``on + days``;
+        ``on`` in 1900-2200 and ``days`` at most a century (docs/limits.md, TAR-4)."""
+        day = check_day(self.deps.on(on), rule="TAR-4")
+        days = check_days(days, what="horizon en jours", rule="TAR-4")
         with self.deps.read() as uow:
             conventions = uow.conventions.list()
         return upcoming_deadlines(conventions, today=day, days=days)

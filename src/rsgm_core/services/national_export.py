@@ -53,7 +53,7 @@ def _national_merge(paths: Iterable[Path | str]) -> NationalMerge:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise NotFoundError(f"export introuvable : {path}", value=str(path)) from None
-        except (OSError, UnicodeDecodeError) as exc:
+        except (OSError, ValueError) as exc:  # a folder, not UTF-8, a NUL in the name
             raise ValidationError(
                 f"{path} : fichier illisible ({exc})", rule="IND-3", value=str(path)
             ) from None

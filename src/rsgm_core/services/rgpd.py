@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from rsgm_core._compat import deprecated_aliases
 from rsgm_core.domain.authorization import Operation
+from rsgm_core.domain.bounds import check_day, check_days
 from rsgm_core.domain.coarse import coarsen
 from rsgm_core.domain.erasure_report import CollectionErasure, ErasureReport
 from rsgm_core.domain.privacy import Identity, Personal, erase, mentions, names
@@ -107,8 +108,9 @@ class RgpdService:
     ) -> list[str]:
         """MEM-11: erase every departed member past the retention period; their ids. ``by``: a
         CDG administrator (CHA-2)."""
-        day = self.deps.on(on)
+        day = check_day(self.deps.on(on), rule="MEM-11")  # bounds: docs/limits.md
         keep = self.retention_days if retention_days is None else retention_days
+        keep = check_days(keep, what="durée de conservation en jours", rule="MEM-11")
         with self.deps.transaction() as uow:
             authorize(uow, by, Operation.ERASE, on=self.deps.today())
             due = past_retention(uow.members.list(), on=day, retention_days=keep)

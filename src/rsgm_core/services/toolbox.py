@@ -11,6 +11,7 @@ The software map (KNB-5) and the export to the platform are in
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime as dt
 import mimetypes
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from rsgm_core._compat import deprecated, deprecated_aliases, keyword_only, rena
 from rsgm_core.domain import toolbox as rules
 from rsgm_core.domain.access import Role
 from rsgm_core.domain.authorization import Operation
+from rsgm_core.domain.bounds import MAX_VERSION, check_count
 from rsgm_core.domain.enums import read_enum
 from rsgm_core.domain.toolbox import Resource, ResourceKind, ResourceStatus, SearchHit
 from rsgm_core.domain.toolbox_records import (
@@ -231,6 +233,8 @@ class ToolboxService:
 
     def get(self, resource_id: str, version: int | None = None) -> Resource:
         """The current version of a resource, or ``version`` of it (:class:`NotFoundError`)."""
+        if version is not None:  # beyond MAX_VERSION no database stores it (docs/limits.md)
+            check_count(version, what="version", rule="KNB-3", minimum=1, maximum=MAX_VERSION)
         with self.deps.read() as uow:
             if version is not None:
                 found = uow.resources.find((resource_id, version))
@@ -277,7 +281,14 @@ class ToolboxService:
                     f"pièce jointe introuvable : {attachment!r}", rule="KNB-1", value=attachment
                 )
             attachment = found
-        return base64.b64decode(attachment.content)
+        try:  # a hand-built attachment whose content is not base64 (KNB-1)
+            return base64.b64decode(attachment.content, validate=True)
+        except (binascii.Error, ValueError, TypeError):
+            raise ValidationError(
+                f"pièce jointe {attachment.name!r} : contenu illisible (du base64 attendu)",
+                rule="KNB-1",
+                value=attachment.id,
+            ) from None
 
     @keyword_only("resource_id")
     def list_followers(self, *, resource_id: str) -> list[Follower]:
