@@ -195,3 +195,29 @@ def test_a_declaration_about_someone_needs_an_erasure_and_its_subject() -> None:
         Personal(Erasure.ANONYMISE)
     with pytest.raises(ValueError):
         Personal(Erasure.NONE, subject={"member_id": Designation.MEMBER_ID})
+
+
+def _documented_rows() -> dict[str, tuple[set[str], set[str]]]:
+    """docs/rgpd.md's table of collections: by collection, its subject and actor fields."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "rgpd.md").read_text(encoding="utf-8")
+    rows: dict[str, tuple[set[str], set[str]]] = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 5 or not cells[0].startswith("`"):
+            continue
+        names = re.findall(r"`([a-z_]+)`", cells[0].split("(")[0])
+        fields = [set(re.findall(r"`([a-z_.*]+)`", cell)) for cell in cells[1:3]]
+        for name in names:
+            rows[name] = (fields[0], fields[1])
+    return rows
+
+
+@pytest.mark.parametrize("collection", COLLECTIONS, ids=lambda c: c.name)
+def test_docs_rgpd_lists_every_collection_with_its_actors_MEM_11(collection: Any) -> None:
+    rows = _documented_rows()
+    assert collection.name in rows, f"docs/rgpd.md ne décrit pas {collection.name}"
+    _, actors = rows[collection.name]
+    declared = {path for path, _ in collection.personal.actors}
+    assert declared <= actors, (collection.name, declared - actors)
