@@ -424,12 +424,24 @@ class Browser:
         return self
 
     def _navigate(self, gesture: Any) -> None:
-        from selenium.webdriver.support import expected_conditions
+        from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
         from selenium.webdriver.support.ui import WebDriverWait
 
         old = self.find("html")
         gesture()
-        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(old))
+
+        def left(_: Any) -> bool:  # the old page is gone once its root element is
+            try:
+                old.is_enabled()
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException as error:  # chromedriver's other word for it, mid-swap
+                if "does not belong to the document" in str(error):
+                    return True
+                raise
+            return False
+
+        WebDriverWait(self.driver, 30).until(left)
         self._shown()
 
     def keyboard_submit(self, button: str | None = None) -> Browser:
