@@ -282,11 +282,13 @@ def diff(
                     f"{_epci_label(old.epci, epci_names)} → {_epci_label(new.epci, epci_names)}",
                 )
             )
-        own_before = figures_before.get(old.code, {})
-        before = population_used(own_before.values(), old.code, year)
+        own_before = figures_before.get(old.code, ())
+        before = population_used(own_before, old.code, year)
         new_figures = figures_after.get(old.code)
-        after = (
-            population_used({**own_before, **new_figures}.values(), old.code, year)
+        after = (  # a vintage in both: the new figure
+            population_used(
+                {f.vintage: f for f in (*own_before, *new_figures)}.values(), old.code, year
+            )
             if new_figures
             else None
         )
@@ -389,10 +391,14 @@ def _epci_changes(stored: Iterable[Epci], fresh: Iterable[Epci]) -> list[Change]
     return changes
 
 
-def _by_commune(figures: Iterable[PopulationFigure]) -> dict[str, dict[int, PopulationFigure]]:
-    found: dict[str, dict[int, PopulationFigure]] = {}
+def _by_commune(figures: Iterable[PopulationFigure]) -> dict[str, tuple[PopulationFigure, ...]]:
+    """Each commune's figures (one per vintage: stored and read figures are keyed so). A tuple
+    per commune, not a dict by vintage: a France diff groups some 70,000 figures twice, and a
+    small dict weighs about three times a tuple; those dicts were the diff's peak memory."""
+    found: dict[str, tuple[PopulationFigure, ...]] = {}
+    get = found.get
     for figure in figures:
-        found.setdefault(figure.commune, {})[figure.vintage] = figure
+        found[figure.commune] = (*get(figure.commune, ()), figure)
     return found
 
 
