@@ -124,9 +124,7 @@ def request_access(
     on: dt.date,
 ) -> AccessRequest:
     """CHA-2: a self-service request, where the policy allows it; see ``app.access``."""
-    check_requests_allowed(deps.settings.policies.access)
-    check_requested_role(role.value)
-    with deps.transaction() as uow:
+    with deps.transaction() as uow:  # the policy and the role are checked inside, once
         return request_access_in(
             deps, uow, email, first_name=first_name, last_name=last_name, commune=commune,
             space_id=space_id, role=role, on=on,
