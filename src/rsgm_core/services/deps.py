@@ -126,19 +126,6 @@ def _storable_text() -> Iterator[None]:
         raise ValidationError(
             f"texte illisible, ce n'est pas de l'UTF-8 valide : « {shown} »", value=shown
         ) from None
-    except Exception as exc:
-        # PostgreSQL's driver refuses a NUL character in text before sending it (SQLite and the
-        # memory backend store it): the same French refusal, never the driver's message.
-        if _NUL_REFUSED not in str(getattr(exc, "orig", None) or exc):
-            raise
-        raise ValidationError(
-            "texte illisible : il contient un caractère NUL (0x00), que PostgreSQL ne stocke pas",
-            value="\x00",
-        ) from None
-
-
-#: What psycopg says of a NUL character in a text parameter (psycopg.DataError).
-_NUL_REFUSED = "cannot contain NUL (0x00)"
 
 
 def _name(callback: Callable[[], object]) -> str:

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from rsgm_core.errors import DatabaseBusyError, StorageError
 from rsgm_core.plugins.sql import migrations, search
-from rsgm_core.plugins.sql.damage import damaged
+from rsgm_core.plugins.sql.damage import damaged, unstorable_text
 from rsgm_core.plugins.sql.engine import make_engine, normalise_url
 from rsgm_core.plugins.sql.repository import SqlRepository
 from rsgm_core.ports import (
@@ -273,9 +273,13 @@ class SqlUnitOfWork(UnitOfWork):
         except Exception as exc:
             if damage := damaged(self.storage.url, exc):
                 raise damage from exc
+            if refusal := unstorable_text(exc):
+                raise refusal from None
             raise
         if damage := damaged(self.storage.url, exc_info[1]):
             raise damage from exc_info[1]
+        if refusal := unstorable_text(exc_info[1]):  # rolled back above: bad input, in French
+            raise refusal from None
 
     def _build_repository(self, collection: Collection[R]) -> SqlRepository[R]:
         return SqlRepository(collection, self)

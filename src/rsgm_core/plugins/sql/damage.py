@@ -14,9 +14,12 @@ import sqlite3
 
 import sqlalchemy as sa
 
-from rsgm_core.errors import StorageError
+from rsgm_core.errors import StorageError, ValidationError
 
-__all__ = ["damaged"]
+__all__ = ["damaged", "unstorable_text"]
+
+#: What psycopg says of a NUL character in a text parameter (psycopg.DataError), before sending.
+_NUL_REFUSED = "cannot contain NUL (0x00)"
 
 _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
@@ -55,4 +58,18 @@ def damaged(url: str, error: BaseException | None) -> StorageError | None:
         f"base endommagée : {shown} est illisible ({cause}) ; l'opération n'a rien enregistré. "
         f"Ne l'utilisez plus en l'état : {what}",
         value=shown,
+    )
+
+
+def unstorable_text(error: BaseException | None) -> ValidationError | None:
+    """PostgreSQL stores no NUL character in text (SQLite and the memory backend do): the driver's
+    refusal told in French as bad input, else ``None``."""
+    if error is None:
+        return None
+    cause = error.orig if isinstance(error, sa.exc.DBAPIError) else error
+    if _NUL_REFUSED not in str(cause or error):
+        return None
+    return ValidationError(
+        "texte illisible : il contient un caractère NUL (0x00), que PostgreSQL ne stocke pas",
+        value="\x00",
     )
