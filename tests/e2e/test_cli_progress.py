@@ -4,6 +4,7 @@ database that does not exist instead of creating an empty one."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import subprocess
@@ -46,10 +47,8 @@ def terminal() -> tuple[int, int]:
     master, slave = os.openpty()
     yield master, slave
     for fd in (master, slave):
-        try:
+        with contextlib.suppress(OSError):
             os.close(fd)
-        except OSError:
-            pass
 
 
 def test_the_line_shows_count_total_and_rate_then_what_was_done(
