@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from rsgm_core.domain.progress import Progress
 from rsgm_core.errors import ConfigurationError, ValidationError
 
 if TYPE_CHECKING:
-    from rsgm_core.domain.progress import Progress
     from rsgm_core.plugin_manager import Hooks
     from rsgm_core.ports import Storage, UnitOfWork
     from rsgm_core.services.outbox import DeliveryReport

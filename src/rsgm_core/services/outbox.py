@@ -27,6 +27,7 @@ from rsgm_core.domain.messages import (
     check_list_unsubscribe,
 )
 from rsgm_core.domain.outbox_policy import DeliveryPolicy, policy_from_options
+from rsgm_core.domain.progress import Progress
 from rsgm_core.errors import (
     NotFoundError,
     RuleViolation,
@@ -37,7 +38,6 @@ from rsgm_core.services.outbox_round import NO_TRANSPORT, DeliveryReport, Delive
 if TYPE_CHECKING:
     from typing_extensions import deprecated as typed_deprecated
 
-    from rsgm_core.domain.progress import Progress
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
