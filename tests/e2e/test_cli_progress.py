@@ -227,3 +227,22 @@ def test_demo_refuses_to_replace_an_existing_file_without_remplacer(
     code, out, err = run(capsys, "demo", "--db", str(precious), "--remplacer")
     assert code == 0, err
     assert precious.read_bytes() != b"la vraie base du CDG"
+
+
+@pytest.mark.parametrize(
+    ("url", "file"),
+    [
+        ("cdg79.db", "cdg79.db"),
+        ("sqlite:///cdg79.db", "cdg79.db"),
+        ("sqlite:////srv/rsgm/cdg79.db", "/srv/rsgm/cdg79.db"),
+        ("sqlite+pysqlite:///cdg79.db?timeout=5", "cdg79.db"),
+        ("sqlite://", None),
+        ("sqlite:///:memory:", None),
+        ("memory://", None),
+        ("postgresql+psycopg://rsgm@db.cdg79.fr/rsgm", None),
+    ],
+)
+def test_which_urls_name_a_file(url: str, file: str | None) -> None:
+    from rsgm_core.cli.database import sqlite_file
+
+    assert sqlite_file(url) == (None if file is None else Path(file))
