@@ -75,6 +75,10 @@ def register(commands: Any) -> None:
         "--fin-mandat", type=_day, dest="mandate_end", metavar="AAAA-MM-JJ",
         help="élu : fin du mandat (défaut : le prochain renouvellement général, 31 mars)",
     )  # fmt: skip
+    sign.add_argument(
+        "--le", type=_day, dest="on", metavar="AAAA-MM-JJ",
+        help="jour de la signature, pour une charte papier signée avant sa saisie (EVT-12)",
+    )  # fmt: skip
     status = add_action(charter, "status", "signatures d'une commune et ce qui manque", _status)
     status.add_argument("commune", metavar="CODE_INSEE")
     signatures = add_action(charter, "signatures", "signatures enregistrées (CHA-1)", _signatures)
@@ -198,9 +202,11 @@ def _sign(args: argparse.Namespace) -> int:
         signature = app.charters.sign(
             args.commune, args.signer, CAPACITIES[args.capacity],
             space=SPACE_KINDS[args.espace], version=args.version, mandate_end=args.mandate_end,
+            on=args.on,
         )  # fmt: skip
     until = f", jusqu'au {signature.mandate_end.isoformat()}" if signature.mandate_end else ""
-    print(f"signature enregistrée : {signature.signer} ({signature.capacity.value}), version {signature.version}{until}")  # fmt: skip
+    signed = f", signée le {signature.signed_on:%d/%m/%Y}" if args.on else ""
+    print(f"signature enregistrée : {signature.signer} ({signature.capacity.value}), version {signature.version}{signed}{until}")  # fmt: skip
     return 0
 
 
