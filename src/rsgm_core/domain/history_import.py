@@ -122,8 +122,8 @@ class HistoryProblem:
 
     def __str__(self) -> str:
         where = f"ligne {self.line}" + (f", colonne « {self.column} »" if self.column else "")
-        value = f" {self.value!r}" if self.value else ""
-        return f"{where} :{value} {self.message} ({self.rule})"
+        value = f"{self.value!r} : " if self.value else ""
+        return f"{where} : {value}{self.message} ({self.rule})"
 
 
 @attrs.frozen
@@ -353,12 +353,15 @@ def _event(row: _Row, today: dt.date) -> EventRow:
 
 
 def _survey(row: _Row, today: dt.date) -> SurveyRow:
+    before = len(row.problems)
     invited = row.parsed("invited", _count, 0)
     answers = row.parsed("answers", _count, 0)
+    counted = len(row.problems) == before
     scores = tuple((n, row.parsed(f"score{n}", _count, 0)) for n in range(5, 0, -1))
-    if row.ok and answers > invited:
+    scored = counted and len(row.problems) == before
+    if counted and answers > invited:
         row.problem("answers", str(answers), f"plus de réponses que de destinataires ({invited})")
-    if row.ok and sum(c for _, c in scores) > answers:
+    if scored and sum(c for _, c in scores) > answers:
         row.problem(
             "score5", str(sum(c for _, c in scores)),
             f"plus de notes que de réponses ({answers})",
@@ -371,12 +374,14 @@ def _survey(row: _Row, today: dt.date) -> SurveyRow:
 
 
 def _member(row: _Row, today: dt.date) -> MemberRow:
+    before = len(row.problems)
     arrival = row.past_date("arrival", today, "arrivée")
     departure = row.past_date("departure", today, "départ") if row.text("departure") else None
+    dated = len(row.problems) == before
     reason = row.parsed("reason", _enum(DepartureReason), None) if row.text("reason") else None
     if departure is not None and reason is None:
         row.problem("reason", "", "motif de départ manquant pour un départ daté", "MEM-4")
-    if departure is not None and row.ok and departure < arrival:
+    if departure is not None and dated and departure < arrival:
         row.problem("departure", row.text("departure"), "départ avant l'arrivée", "MEM-4")
     return MemberRow(
         row.line, row.required("first_name"), row.required("last_name"),
