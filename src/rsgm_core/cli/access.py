@@ -58,6 +58,10 @@ def register(commands: Any) -> None:
         help="resigner (changement de fond) ou informer (correction) ; défaut : la politique "
         "« nouvelle_version_charte » du profil (CHA-8)",
     )  # fmt: skip
+    publish.add_argument(
+        "--le", type=_day, dest="on", metavar="AAAA-MM-JJ",
+        help="en vigueur depuis ce jour, pour une charte adoptée avant sa saisie (EVT-12)",
+    )  # fmt: skip
     add_action(
         charter, "versions", "versions publiées et qui les a publiées (CHA-2, CHA-8)", _versions
     )
@@ -174,7 +178,9 @@ def _day(text: str) -> dt.date:
 def _publish(args: argparse.Namespace) -> int:
     text = Path(args.text).read_text(encoding="utf-8")
     with open_app(args) as app:
-        version = app.charters.publish(args.title, text, by=actor(args), change=args.change)
+        version = app.charters.publish(
+            args.title, text, by=actor(args), change=args.change, on=args.on
+        )
         users = {g.member_id for g in app.access.list_grants()}  # those told (CHA-8)
         told = sum(1 for member_id in users if app.members.get(member_id).email)
         names = actor_names(app, [version.published_by])

@@ -336,6 +336,13 @@ def parse_history(
         if not any((c or "").strip() for c in cells):
             continue
         row = _Row(kind, line, cells, columns, problems)
+        extra = [c for c in cells[len(headers):] if (c or "").strip()]
+        if extra:  # a separator inside a cell (« a ; b » in a CSV split by « ; »)
+            row.ok = False
+            problems.append(HistoryProblem(
+                line, "", extra[0], f"{len(extra)} cellule(s) au-delà des {len(headers)} colonnes "
+                "de l'en-tête : un séparateur dans une cellule ? (mettez-la entre guillemets)",
+            ))  # fmt: skip
         record = _PARSERS[kind](row, today)
         if row.ok:
             parsed.append(record)
