@@ -46,7 +46,9 @@ class Cli:
 
 
 @pytest.fixture
-def rsgm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
+def rsgm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Cli:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("RSGM_DB", raising=False)
     monkeypatch.delenv("RSGM_CONFIG", raising=False)
@@ -95,7 +97,10 @@ def test_a_year_of_a_network_with_history_from_the_command_line_alone_EVT_12(
     (rsgm.folder / "evenements.csv").write_bytes(EVENTS.encode("cp1252"))
     out = rsgm("history", "import", "evenements.csv")
     assert "3 événements, 6 présences importés" in out
-    assert "ligne 2 : journée réseau « Lancement du réseau » du 22/06/2023, 2 présents sur 12 invités" in out
+    assert (
+        "ligne 2 : journée réseau « Lancement du réseau » du 22/06/2023, 2 présents sur 12 invités"
+        in out
+    )
     (rsgm.folder / "enquetes.csv").write_bytes(SURVEYS.encode("cp1252"))
     assert "2 enquêtes, 13 réponses importées" in rsgm("history", "import", "enquetes.csv")
 
@@ -147,7 +152,9 @@ def test_bad_history_input_names_the_row_the_value_and_the_rule_and_writes_nothi
     err = rsgm("history", "import", "futur.csv", code=2)
     assert f"ligne 4, colonne « Date » : '{tomorrow:%d/%m/%Y}' : événement après aujourd'hui" in err
     assert "[EVT-12]" in err and "rien n'a été enregistré" in err
-    assert "ligne 2, colonne « Présents » : 'sophie.lefevre@bernay-vilbert.fr'" in err  # all at once
+    assert (
+        "ligne 2, colonne « Présents » : 'sophie.lefevre@bernay-vilbert.fr'" in err
+    )  # all at once
     assert "rien n'a été saisi comme historique" in rsgm("history", "list")
     err = rsgm("advice", "log", "Question ?", "--commune", "77135", "--demandeur", "X",
                "--canal", "téléphone", "--theme", "état civil", "--le", tomorrow.isoformat(),

@@ -145,9 +145,7 @@ def test_the_creation_date_is_settable_past_and_never_after_the_first_event_EVT_
 def test_a_new_network_takes_its_real_creation_date_EVT_12(app: App) -> None:
     app.census.import_(SAMPLE, ["79"])
     admin = administrator(app)
-    network = app.network.create_departmental_network(
-        "Réseau", by=admin, on=dt.date(2023, 6, 15)
-    )
+    network = app.network.create_departmental_network("Réseau", by=admin, on=dt.date(2023, 6, 15))
     assert network.created_on == dt.date(2023, 6, 15)
 
 
@@ -237,10 +235,12 @@ def test_migration_22_dates_the_moves_of_the_members_already_stored_EVT_12(
         conn.execute(insert, {"id": "undated", "state": "actif", "arrival": None,
                               "gone": None, "why": None})  # fmt: skip
     engine.dispose()
-    with rsgm_core.open(sqlite_url, clock=rsgm_clock, settings=CDG79) as app:
-        with app.storage.unit_of_work(read_only=True) as uow:
-            moves = sorted((t.member_id, t.lifecycle.value, t.reached_on)
-                           for t in uow.lifecycle_transitions.list())  # fmt: skip
+    with (
+        rsgm_core.open(sqlite_url, clock=rsgm_clock, settings=CDG79) as app,
+        app.storage.unit_of_work(read_only=True) as uow,
+    ):
+        moves = sorted((t.member_id, t.lifecycle.value, t.reached_on)
+                       for t in uow.lifecycle_transitions.list())  # fmt: skip
     assert moves == [
         ("gone", "actif", dt.date(2023, 6, 1)), ("gone", "parti", dt.date(2024, 6, 30)),
         ("here", "actif", dt.date(2023, 9, 1)),

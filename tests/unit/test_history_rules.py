@@ -71,7 +71,10 @@ def test_a_member_on_a_past_day_is_read_from_their_dated_moves_EVT_12() -> None:
     assert lifecycle_on(gone, moves, dt.date(2024, 12, 31)) is Lifecycle.DEPARTED
     # today's active member, invited in 2023, active only from 2024
     now = member(lifecycle=Lifecycle.ACTIVE)
-    steps = [move(Lifecycle.INVITED, dt.date(2023, 3, 1)), move(Lifecycle.ACTIVE, dt.date(2024, 2, 1))]
+    steps = [
+        move(Lifecycle.INVITED, dt.date(2023, 3, 1)),
+        move(Lifecycle.ACTIVE, dt.date(2024, 2, 1)),
+    ]
     assert lifecycle_on(now, steps, dt.date(2023, 12, 31)) is Lifecycle.INVITED
     assert lifecycle_on(now, steps, dt.date(2024, 12, 31)) is Lifecycle.ACTIVE
     # stored before migration 22 without dates, who left since: active until then
@@ -100,9 +103,9 @@ def test_a_history_file_is_told_by_its_french_headers_EVT_12() -> None:
     assert detect_kind(["Date d'envoi", "Titre", "Type", "Destinataires", "Réponses"]) is (
         HistoryKind.SURVEYS
     )
-    assert detect_kind(["Prénom", "NOM", "Commune", "Fonction", "Quotité", "Statut", "Arrivée"]) is (
-        HistoryKind.MEMBERS
-    )
+    assert detect_kind(
+        ["Prénom", "NOM", "Commune", "Fonction", "Quotité", "Statut", "Arrivée"]
+    ) is (HistoryKind.MEMBERS)
     with pytest.raises(ValidationError, match="fichier d'historique non reconnu") as caught:
         detect_kind(["A", "B"])
     assert caught.value.rule == "EVT-12"
@@ -127,7 +130,11 @@ def test_every_problem_of_every_row_at_once_and_no_event_after_today_EVT_12() ->
     assert shown[0].startswith("ligne 3, colonne « Date » : '20/03/2025' : événement après")
     assert all(p.rule == "EVT-12" for p in problems)
     assert {(p.line, p.column) for p in problems} == {
-        (3, "Date"), (4, "Date"), (4, "Titre"), (4, "Type"), (4, "Invités"),
+        (3, "Date"),
+        (4, "Date"),
+        (4, "Titre"),
+        (4, "Type"),
+        (4, "Invités"),
     }
     assert "valeurs : journée réseau, matinale" in shown[-2] or any(
         "valeurs : journée réseau" in s for s in shown
@@ -142,7 +149,16 @@ def test_a_missing_required_column_is_named_with_the_headers_read_EVT_12() -> No
 
 
 def test_survey_and_member_rows_EVT_12() -> None:
-    headers = ["Date", "Titre", "Type", "Destinataires", "Réponses", "Événement", "Note 5", "Note 4"]
+    headers = [
+        "Date",
+        "Titre",
+        "Type",
+        "Destinataires",
+        "Réponses",
+        "Événement",
+        "Note 5",
+        "Note 4",
+    ]
     parsed, problems = parse_history(HistoryKind.SURVEYS, headers, [
         ["10/10/2023", "Satisfaction", "satisfaction", "30", "12", "Lancement", "5", "4"],
         ["10/11/2023", "Besoins", "besoins", "10", "12", "", "", ""],  # more answers than sent
@@ -158,4 +174,7 @@ def test_survey_and_member_rows_EVT_12() -> None:
     ], today=TODAY)  # fmt: skip
     assert parsed[0].function is Function.SGM and parsed[0].status is Status.CONTRACTUEL
     assert parsed[0].work_time == Decimal("0.5")
-    assert {(p.column, p.rule) for p in problems} == {("Motif de départ", "MEM-4"), ("Départ", "MEM-4")}
+    assert {(p.column, p.rule) for p in problems} == {
+        ("Motif de départ", "MEM-4"),
+        ("Départ", "MEM-4"),
+    }

@@ -336,7 +336,7 @@ def parse_history(
         if not any((c or "").strip() for c in cells):
             continue
         row = _Row(kind, line, cells, columns, problems)
-        extra = [c for c in cells[len(headers):] if (c or "").strip()]
+        extra = [c for c in cells[len(headers) :] if (c or "").strip()]
         if extra:  # a separator inside a cell (« a ; b » in a CSV split by « ; »)
             row.ok = False
             problems.append(HistoryProblem(
