@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rsgm_core
 from rsgm_core import App, HistoryKind, Period
@@ -245,3 +247,30 @@ def test_migration_22_dates_the_moves_of_the_members_already_stored_EVT_12(
         ("gone", "actif", dt.date(2023, 6, 1)), ("gone", "parti", dt.date(2024, 6, 30)),
         ("here", "actif", dt.date(2023, 9, 1)),
     ]  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(-900, 30), st.booleans()), min_size=1, max_size=6))
+def test_a_history_import_is_all_or_nothing_EVT_12(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[int, bool]]
+) -> None:
+    clock = Clock(dt.datetime(2025, 3, 14, 10, 30))
+    today = dt.date(2025, 3, 14)
+    with rsgm_core.open("memory://", clock=clock, settings=CDG79) as app:
+        admin = administrator(app)
+        app.members.add("Ana", "Roy", email="ana.roy@example.fr")
+        lines = [
+            f"{today + dt.timedelta(days=offset):%d/%m/%Y};Réunion {i};matinale;présentiel;;5;"
+            + ("ana.roy@example.fr" if known else "personne@example.fr")
+            for i, (offset, known) in enumerate(rows)
+        ]
+        path = tmp_path_factory.mktemp("h") / "evenements.csv"
+        path.write_text("Date;Titre;Type;Format;Lieu;Invités;Présents\n" + "\n".join(lines))
+        good = all(offset <= 0 and known for offset, known in rows)
+        if good:
+            assert app.history.import_file(path, by=admin).events == len(rows)
+            assert len(app.events.list_events()) == len(rows)
+        else:
+            error = nothing_written(app, lambda: app.history.import_file(path, by=admin), "EVT-12")
+            wrong = sum((offset > 0) + (not known) for offset, known in rows)
+            assert f"{wrong} problème" in str(error)

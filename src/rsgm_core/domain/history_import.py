@@ -328,7 +328,9 @@ def parse_history(
     kind: HistoryKind, headers: Sequence[str], rows: Iterable[Sequence[str]], *, today: dt.date
 ) -> tuple[list[Any], list[HistoryProblem]]:
     """Every row of a history file parsed, and every problem found (EVT-12): a date after
-    ``today`` is one. Empty rows are skipped."""
+    ``today`` is one. Empty rows are skipped. A row with a problem is returned too (a field it
+    could not read holds a default), for the checks against storage; nothing is to be written
+    unless there is no problem."""
     columns = map_columns(kind, headers)
     parsed: list[Any] = []
     problems: list[HistoryProblem] = []
@@ -343,9 +345,8 @@ def parse_history(
                 line, "", extra[0], f"{len(extra)} cellule(s) au-delà des {len(headers)} colonnes "
                 "de l'en-tête : un séparateur dans une cellule ? (mettez-la entre guillemets)",
             ))  # fmt: skip
-        record = _PARSERS[kind](row, today)
-        if row.ok:
-            parsed.append(record)
+        # every row, so that its checks against storage are made too: every problem at once
+        parsed.append(_PARSERS[kind](row, today))
     return parsed, problems
 
 

@@ -154,7 +154,7 @@ def _refused(path: Path, problems: list[HistoryProblem]) -> SourceDataError:
     listed = "\n".join(f"  {p}" for p in sorted(problems, key=lambda p: (p.line, p.column)))
     word = "problème" if count == 1 else "problèmes"
     return SourceDataError(
-        f"{path.name} : {count} {word}, rien n'a été enregistré :\n{listed}",
+        f"{count} {word}, rien n'a été enregistré :\n{listed}",
         source=str(path),
         rule=problems[0].rule,
         value=problems[0].value,
@@ -170,6 +170,7 @@ class _Writer:
     ) -> None:  # fmt: skip
         self.uow, self.source, self.today, self.actor = uow, source, today, actor
         self.problems = problems
+        self.unread = {p.line for p in problems}  # rows with a field not read: a default there
         self.entries: list[HistoryEntry] = []
 
     def problem(self, line: int, column: str, value: str, message: str, rule: str = RULE) -> None:
@@ -197,11 +198,12 @@ def _events(w: _Writer, rows: list[EventRow]) -> HistoryImport:
     done = tuple(t.value for t in TaskKind)
     for row in rows:
         key = (fold(row.title), row.date)
-        if created is not None and row.date < created:
+        # a row with a field not read holds a default there: only its other checks are made
+        if row.line not in w.unread and created is not None and row.date < created:
             w.problem(row.line, "Date", french_date(row.date),
                       f"événement antérieur à la création du réseau ({french_date(created)}) : "
                       "donnez d'abord la vraie date de création (rsgm history creation --le)")  # fmt: skip
-        if key in known or key in seen:
+        if row.line not in w.unread and (key in known or key in seen):
             w.problem(row.line, "Titre", row.title,
                       f"événement déjà enregistré le {french_date(row.date)}")  # fmt: skip
         seen.add(key)
@@ -209,6 +211,8 @@ def _events(w: _Writer, rows: list[EventRow]) -> HistoryImport:
         for email in absent:
             w.problem(row.line, "Présents", email,
                       "aucun membre n'a cette adresse : importez d'abord les membres passés")  # fmt: skip
+        if row.line in w.unread:
+            continue
         try:
             event = Event(
                 new_id(), row.title, row.kind, row.format, topics=row.topics, cost=row.cost,
@@ -266,12 +270,12 @@ def _surveys(w: _Writer, rows: list[SurveyRow]) -> HistoryImport:
         elif row.kind is SurveyKind.SATISFACTION:
             w.problem(row.line, "Événement", "",
                       "un questionnaire de satisfaction suit un événement : nommez-le", "EVT-9")  # fmt: skip
-        if (fold(row.title), row.date) in known:
+        if row.line not in w.unread and (fold(row.title), row.date) in known:
             w.problem(row.line, "Titre", row.title,
                       f"enquête déjà enregistrée le {french_date(row.date)}")  # fmt: skip
         known.add((fold(row.title), row.date))
-        if event_id is None and row.kind is SurveyKind.SATISFACTION:
-            continue  # reported above
+        if row.line in w.unread or (event_id is None and row.kind is SurveyKind.SATISFACTION):
+            continue  # reported
         survey = Survey(new_id(), row.kind, row.title, row.date, row.invited, event_id=event_id)
         scores: list[int | None] = [n for n, count in row.scores for _ in range(count)]
         scores += [None] * (row.answers - len(scores))
@@ -313,8 +317,9 @@ def _members(w: _Writer, rows: list[MemberRow]) -> HistoryImport:
             if email in seen:
                 w.problem(row.line, "E-mail", email, f"déjà à la ligne {seen[email]}", "CHA-6")
             seen.setdefault(email, row.line)
-        commune = codes.get(row.commune) or _one(w, row, names.get(fold(row.commune), []))
-        if commune is None:
+        found = names.get(fold(row.commune), [])
+        commune = codes.get(row.commune) or (_one(w, row, found) if row.commune else None)
+        if commune is None or row.line in w.unread:
             continue
         gone = row.departure is not None
         member = Member(
