@@ -274,3 +274,22 @@ def test_a_history_import_is_all_or_nothing_EVT_12(
             error = nothing_written(app, lambda: app.history.import_file(path, by=admin), "EVT-12")
             wrong = sum((offset > 0) + (not known) for offset, known in rows)
             assert f"{wrong} problème" in str(error)
+
+
+def test_the_report_never_says_the_network_was_created_after_its_events_EVT_12(
+    app: App, tmp_path: Path
+) -> None:
+    app.census.import_(SAMPLE, ["79"])
+    admin = administrator(app)
+    app.history.import_file(write(tmp_path, "membres.csv", MEMBERS), by=admin)
+    app.history.import_file(write(tmp_path, "evenements.csv", EVENTS), by=admin)
+    network = app.network.create_departmental_network("Réseau des SGM", by=admin)  # today
+    assert network.created_on == dt.date(2025, 3, 14)
+    report = app.indicators.annual_report(year=2023)
+    assert report.created_on == dt.date(2023, 9, 14)  # its first recorded event
+    error = nothing_written(
+        app,
+        lambda: app.network.set_creation_date(network.id, on=dt.date(2024, 1, 1), by=admin),
+        "EVT-12",
+    )
+    assert "14/09/2023" in str(error)

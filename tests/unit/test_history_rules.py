@@ -178,3 +178,15 @@ def test_survey_and_member_rows_EVT_12() -> None:
         ("Motif de départ", "MEM-4"),
         ("Départ", "MEM-4"),
     }
+
+
+def test_attendance_needs_its_invited_count_EVT_12_EVT_5() -> None:
+    rows = [
+        ["15/06/2023", "Lancement", "journée", "présentiel", "", "", "a@x.fr"],
+        ["16/06/2023", "Atelier", "atelier", "présentiel", "", "1", "a@x.fr, b@x.fr, A@x.fr"],
+    ]
+    _, problems = parse_history(HistoryKind.EVENTS, EVENT_HEADERS, rows, today=TODAY)
+    assert [(p.line, p.column, p.rule) for p in problems] == [
+        (2, "Invités", "EVT-5"), (3, "Invités", "EVT-5"),
+    ]  # fmt: skip
+    assert "moins d'invités que de présents (2)" in str(problems[1])  # a@x.fr counted once

@@ -280,12 +280,20 @@ def parse_history(
 
 
 def _event(row: _Row, today: dt.date) -> EventRow:
+    attendees = tuple(dict.fromkeys(e.lower() for e in _terms(row.text("attendees"))))
+    before = len(row.problems)
+    invited = row.parsed("invited", _count, 0)
+    if attendees and not row.text("invited"):  # EVT-5: the participation rate's denominator
+        row.problem("invited", "", f"nombre d'invités manquant pour {len(attendees)} présent(s) : "
+                    "le taux de participation (présents / invités) en a besoin", "EVT-5")  # fmt: skip
+    elif len(row.problems) == before and invited and len(attendees) > invited:
+        row.problem("invited", str(invited), f"moins d'invités que de présents ({len(attendees)})",
+                    "EVT-5")  # fmt: skip
     return EventRow(
         row.line, row.past_date("date", today, "événement"), row.required("title"),
         row.parsed("kind", _enum(EventKind), EventKind.NETWORK_DAY),
         row.parsed("format", _enum(EventFormat), EventFormat.IN_PERSON), row.text("place"),
-        row.parsed("invited", _count, 0), tuple(e.lower() for e in _terms(row.text("attendees"))),
-        _terms(row.text("topics")), row.parsed("cost", _money, Decimal(0)),
+        invited, attendees, _terms(row.text("topics")), row.parsed("cost", _money, Decimal(0)),
     )  # fmt: skip
 
 
