@@ -41,13 +41,16 @@ from rsgm_core.domain.members import Lifecycle, Member, Position, validate_email
 from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.errors import RsgmError, SourceDataError
 from rsgm_core.services.authorization import authorize
-from rsgm_core.services.member_import import read_table
 from rsgm_core.services.members import new_id
+from rsgm_core.services.platform_import import (
+    PlatformImport,
+    import_platform_accounts,
+    open_table,
+)
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
-    from rsgm_core.services.platform_import import PlatformImport
 
 __all__ = ["HistoryImport", "HistoryService", "first_event_date"]
 
@@ -103,7 +106,7 @@ class HistoryService:
         their French headers; ``kind`` when the headers do not say it. All rows or none; every
         problem reported at once. ``by``: an animator or administrator (CHA-2)."""
         path = Path(path)
-        headers, rows = read_table(path)
+        headers, rows = open_table(path)
         try:
             wanted = _kind(kind) if kind is not None else detect_kind(headers)
             today = self.deps.today()
@@ -136,8 +139,6 @@ class HistoryService:
     ) -> PlatformImport:
         """CHA-2, EVT-12: the member list exported from the collaboration platform, recorded as
         what the platform already holds (:mod:`rsgm_core.services.platform_import`)."""
-        from rsgm_core.services.platform_import import import_platform_accounts
-
         return import_platform_accounts(
             self.deps, Path(path), by=by, platform=platform, dry_run=dry_run
         )

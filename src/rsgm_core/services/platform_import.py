@@ -12,7 +12,7 @@ export names them; it is recorded like an export, so the next delta is computed 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +23,7 @@ from rsgm_core.domain.access_records import PlatformExport
 from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.directory import fold
 from rsgm_core.domain.platform import PlatformMembership, PlatformState, PlatformUser
-from rsgm_core.errors import SourceDataError, ValidationError
+from rsgm_core.errors import NotFoundError, SourceDataError, ValidationError
 from rsgm_core.services.authorization import authorize
 from rsgm_core.services.member_import import read_table
 from rsgm_core.services.platform_export import _platform_state, exporter_named, space_label
@@ -31,7 +31,7 @@ from rsgm_core.services.platform_export import _platform_state, exporter_named, 
 if TYPE_CHECKING:
     from rsgm_core.services.deps import Deps
 
-__all__ = ["PlatformImport", "UnmatchedAccount", "import_platform_accounts"]
+__all__ = ["PlatformImport", "UnmatchedAccount", "import_platform_accounts", "open_table"]
 
 RULE = "EVT-12"
 
@@ -80,6 +80,25 @@ class PlatformImport:
     export_id: str | None
 
 
+def open_table(path: Path, rule: str = RULE) -> tuple[list[str], Generator[list[str], None, None]]:
+    """The header and rows of a CSV or XLSX file; a file that cannot be read is a French error
+    naming it (not found, a folder, no permission, an invalid name)."""
+    try:
+        return read_table(path)
+    except FileNotFoundError:
+        raise NotFoundError(f"fichier introuvable : {path}", rule=rule, value=str(path)) from None
+    except (OSError, ValueError) as exc:
+        reason = (
+            "c'est un dossier" if isinstance(exc, IsADirectoryError)
+            else "accès refusé" if isinstance(exc, PermissionError)
+            else "nom de fichier invalide" if isinstance(exc, ValueError)
+            else "erreur de lecture"
+        )  # fmt: skip
+        raise SourceDataError(
+            f"fichier illisible ({reason})", source=str(path), rule=rule, value=str(path)
+        ) from None
+
+
 def _columns(headers: Sequence[str], path: Path) -> dict[str, int]:
     folded = [fold(h or "") for h in headers]
     found = {}
@@ -108,7 +127,7 @@ def import_platform_accounts(
 ) -> PlatformImport:
     """Read the platform's member list and record it as the state the platform holds."""
     exporter_named(deps, platform)  # a platform with no export is refused here
-    headers, rows = read_table(path)
+    headers, rows = open_table(path)
     columns = _columns(headers, path)
     try:
         records = [(line, cells) for line, cells in enumerate(rows, start=2) if any(cells)]
