@@ -185,6 +185,11 @@ if TYPE_CHECKING:
         Seat,
         SeatKind,
     )
+    from rsgm_core.domain.history import (
+        HistoryEntry,
+        HistoryKind,
+        LifecycleTransition,
+    )
     from rsgm_core.domain.indicators import (
         NOT_AVAILABLE,
         AnnualReport,
@@ -334,6 +339,10 @@ if TYPE_CHECKING:
     from rsgm_core.services.deps import (
         Deps,
     )
+    from rsgm_core.services.history import (
+        HistoryImport,
+        HistoryService,
+    )
     from rsgm_core.services.links import (
         DirectoryUpdate,
         LinkCheck,
@@ -349,6 +358,10 @@ if TYPE_CHECKING:
     from rsgm_core.services.outbox import (
         DeliveryReport,
     )
+    from rsgm_core.services.platform_import import (
+        PlatformImport,
+        UnmatchedAccount,
+    )
     from rsgm_core.services.surveys import (
         SurveyDue,
         SurveyResults,
@@ -363,6 +376,13 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "PlatformImport": "rsgm_core.services.platform_import",
+    "UnmatchedAccount": "rsgm_core.services.platform_import",
+    "HistoryEntry": "rsgm_core.domain.history",
+    "HistoryKind": "rsgm_core.domain.history",
+    "LifecycleTransition": "rsgm_core.domain.history",
+    "HistoryImport": "rsgm_core.services.history",
+    "HistoryService": "rsgm_core.services.history",
     "ErasureReport": "rsgm_core.domain.erasure_report",
     "CollectionErasure": "rsgm_core.domain.erasure_report",
     "MeetingRecord": "rsgm_core.domain.governance",
@@ -704,6 +724,10 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Grant",
     "GroupSummary",
     "Helper",
+    "HistoryEntry",
+    "HistoryImport",
+    "HistoryKind",
+    "HistoryService",
     "Hooks",
     "HorsRessort",
     "ImportReport",
@@ -714,6 +738,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Invoice",
     "InvoiceLine",
     "Lifecycle",
+    "LifecycleTransition",
     "LinkCheck",
     "LinkChoice",
     "LinkOutcome",
@@ -761,6 +786,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "PlanningCheck",
     "PlatformExport",
     "PlatformExporter",
+    "PlatformImport",
     "PlatformMembership",
     "PlatformState",
     "PlatformUser",
@@ -834,6 +860,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "TrackingRow",
     "Trainee",
     "UnitOfWork",
+    "UnmatchedAccount",
     "UnsupportedSchemaError",
     "UsedLink",
     "ValidationError",

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from rsgm_core.services.directory import DirectoryService
     from rsgm_core.services.event_mail import EventMailService
     from rsgm_core.services.events import EventService
+    from rsgm_core.services.history import HistoryService
     from rsgm_core.services.indicators import IndicatorService
     from rsgm_core.services.links import LinkService
     from rsgm_core.services.members import MemberService
@@ -283,6 +284,14 @@ class App:
         from rsgm_core.services.advice import AdviceService
 
         return AdviceService(self.deps)
+
+    @cached_property
+    def history(self) -> HistoryService:
+        """The network's past entered after the fact: events, surveys, former members, the
+        platform's member list (EVT-12)."""
+        from rsgm_core.services.history import HistoryService
+
+        return HistoryService(self.deps)
 
     # Reporting and messages.
 

@@ -102,6 +102,8 @@ def test_records_made_before_migration_18_show_no_actor_CHA_2(
             raw.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         raw.execute("DROP TABLE reassignments")
         raw.execute("DROP TABLE coarse_positions")  # migrations 19 and 20, replayed too
+        raw.execute("DROP TABLE lifecycle_transitions")  # migration 21, replayed too
+        raw.execute("DROP TABLE history_entries")
         raw.execute("ALTER TABLE communes DROP COLUMN ept")
         raw.execute("ALTER TABLE communes DROP COLUMN ept_name")
         raw.execute("DELETE FROM rsgm_schema_migrations WHERE version >= 18")
