@@ -152,6 +152,11 @@ if TYPE_CHECKING:
         CollectionErasure,
         ErasureReport,
     )
+    from rsgm_core.domain.event_reach import (
+        InvitationRound,
+        Unreached,
+        UnreachedReason,
+    )
     from rsgm_core.domain.events import (
         Cancellation,
         CertificateRow,
@@ -363,6 +368,9 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "InvitationRound": "rsgm_core.domain.event_reach",
+    "Unreached": "rsgm_core.domain.event_reach",
+    "UnreachedReason": "rsgm_core.domain.event_reach",
     "ErasureReport": "rsgm_core.domain.erasure_report",
     "CollectionErasure": "rsgm_core.domain.erasure_report",
     "MeetingRecord": "rsgm_core.domain.governance",
@@ -711,6 +719,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Indicator",
     "Intervention",
     "InterventionRequest",
+    "InvitationRound",
     "Invoice",
     "InvoiceLine",
     "Lifecycle",
@@ -834,6 +843,8 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "TrackingRow",
     "Trainee",
     "UnitOfWork",
+    "Unreached",
+    "UnreachedReason",
     "UnsupportedSchemaError",
     "UsedLink",
     "ValidationError",

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING
 import attrs
 
 from rsgm_core.domain.engagement import AttendanceFact
+from rsgm_core.domain.event_reach import InvitationRound, split_reach
 from rsgm_core.domain.events import RegistrationStatus, Session
 from rsgm_core.domain.links import LinkPurpose
 from rsgm_core.domain.members import Lifecycle, Member
 from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.errors import ValidationError
-from rsgm_core.services.event_audience import invitees
+from rsgm_core.services.event_audience import audience_of
 from rsgm_core.services.event_messages import (
     audience,
     certificate_rows,
@@ -47,34 +48,42 @@ class EventMailService:
     # Before the event (EVT-2) ------------------------------------------------------------------
 
     def send_invitations(self, event_id: str) -> int:
-        """Send the invitation, with each session's registration deadline, to the event's
-        audience in its network (MEM-14): the active members and, unless the event is for
-        members only, every SGM of the CDG's target public (TER-3) who has not opted out,
-        whatever their step; never a commune *hors ressort* (TER-7). Returns how many are
-        invited."""
+        """:meth:`invite`, returning how many people the invitation has gone to (only those
+        really reached: an address, not unsubscribed, not erased)."""
+        return self.invite(event_id).invited
+
+    def invite(self, event_id: str) -> InvitationRound:
+        """Send the invitation, with each session's registration deadline and a personal
+        registration link, to the event's audience in its network (MEM-14): the active members
+        and, unless the event is for members only, every SGM of the CDG's target public (TER-3),
+        whatever their step; never a commune *hors ressort* (TER-7). Only the people the
+        invitation really reaches count as invited (EVT-5); the others the event is for are
+        reported by name with the reason (no e-mail, unsubscribed, erased). A second round
+        invites only whoever was not invited yet."""
         locale = self.deps.settings.locale
         with self.deps.transaction() as uow:
             event, sessions = uow.events.get(event_id), sessions_of(uow, event_id)
-            members = invitees(self.deps, uow, event, on=self.deps.today())
+            reached, unreached = split_reach(
+                audience_of(self.deps, uow, event, on=self.deps.today())
+            )
             facts = {f.id for f in uow.attendance.list({"event": event_id})}
-            fresh = [m for m in members if fact_id(event_id, m.id) not in facts]
+            fresh = [m for m in reached if fact_id(event_id, m.id) not in facts]
             uow.attendance.add_all(
                 AttendanceFact(fact_id(event_id, m.id), m.id, event_id, sessions[0].date)
                 for m in fresh
             )
             context = event_context(event, sessions, locale)
             maker, until = LinkMaker(self.deps), self._last_start(sessions)
-            for member in members:
-                if member.email:  # NOT-3: a personal registration link, one-click unsubscribe
-                    links = _bulk_links(maker, member, event.id, until)
-                    queue_message(self.deps,
-                        uow, "event_invitation", member.email,
-                        {"member": member, **context, "links": links},
-                        list_unsubscribe=links["unsubscribe"] or None,
-                    )  # fmt: skip
+            for member in fresh:  # NOT-3: a personal registration link, one-click unsubscribe
+                links = _bulk_links(maker, member, event.id, until)
+                queue_message(self.deps,
+                    uow, "event_invitation", member.email or "",
+                    {"member": member, **context, "links": links},
+                    list_unsubscribe=links["unsubscribe"] or None,
+                )  # fmt: skip
             event = attrs.evolve(event, invited=len(facts) + len(fresh))
             mark_task(uow, event, TaskKind.INVITATION)
-        return len(facts) + len(fresh)
+        return InvitationRound(event_id, len(facts) + len(fresh), len(fresh), tuple(unreached))
 
     def send_reminders(self, event_id: str) -> int:
         """The step of D − 15 days (EVT-2): a reminder of their session to the people still

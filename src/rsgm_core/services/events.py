@@ -20,6 +20,7 @@ import attrs
 
 from rsgm_core._compat import deprecated_aliases, moved_methods, warn_deprecated
 from rsgm_core.domain.animation import RecurringSeries
+from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.events import (
     Event,
     EventAudience,
@@ -33,6 +34,7 @@ from rsgm_core.domain.events import (
     SessionPlan,
     TodoItem,
     TrackingRow,
+    change_deadline,
     check_deadlines,
     check_plan,
     tracking_row,
@@ -47,6 +49,7 @@ from rsgm_core.domain.timeline import (
     due_between,
     timeline,
 )
+from rsgm_core.services.authorization import authorize
 from rsgm_core.services.census import CensusService
 from rsgm_core.services.event_mail import EventMailService
 from rsgm_core.services.event_messages import mark_task, rates_of
@@ -57,6 +60,7 @@ if TYPE_CHECKING:
     from typing_extensions import deprecated as typed_deprecated
 
     from rsgm_core.domain.events import Cancellation, CertificateRow, Rates, SignInSheet
+    from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
 # SessionPlan, Planned and TodoItem are defined in the domain; importable from here as before.
@@ -65,6 +69,17 @@ __all__ = ["EventService", "Planned", "SessionPlan", "TodoItem"]
 _HEADCOUNT = next(r for r in DEFAULT_RULES if r.kind is TaskKind.HEADCOUNT)
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def store_planned(uow: UnitOfWork, planned: Planned) -> None:
+    """Store an event checked by ``EventService._prepare`` and its sessions, its host commune and
+    network checked inside the caller's unit of work."""
+    if planned.event.host_commune is not None:
+        uow.communes.get(planned.event.host_commune)
+    if planned.event.network_id is not None:
+        uow.networks.get(planned.event.network_id)
+    uow.events.add(planned.event)
+    uow.sessions.add_all(planned.sessions)
 
 
 def _this_week(today: dt.date) -> Period:
@@ -146,6 +161,30 @@ class EventService:
         leaves less than a month for the invitation is refused unless ``force``, then flagged
         ``late`` (EVT-3). ``audience`` says who may register and who is invited (EVT-4,
         MEM-14): every SGM of the scope by default, or members only, or guests too."""
+        planned = self._prepare(
+            title, kind, format, sessions, topics=topics, cost=cost, host_commune=host_commune,
+            network_id=network_id, force=force, audience=audience,
+        )  # fmt: skip
+        with self.deps.transaction() as uow:
+            store_planned(uow, planned)
+        return planned
+
+    def _prepare(
+        self,
+        title: str,
+        kind: EventKind | str,
+        format: EventFormat | str,
+        sessions: Sequence[SessionPlan],
+        *,
+        topics: Iterable[str] = (),
+        cost: Decimal | int = Decimal(0),
+        host_commune: str | None = None,
+        network_id: str | None = None,
+        force: bool = False,
+        audience: EventAudience | str = EventAudience.SCOPE,
+        series_id: str | None = None,
+    ) -> Planned:
+        """The event and its sessions :meth:`plan` records, checked (EVT-1..EVT-4), not stored."""
         check_plan(title, sessions)
         today = self.deps.today()
         first = min(s.date for s in sessions)
@@ -159,7 +198,7 @@ class EventService:
             cost=cost if isinstance(cost, Decimal | float) else Decimal(cost),  # floats refused
             host_commune=host_commune, network_id=network_id,
             planned_on=today, late=check.late,
-            audience=enum_of(EventAudience, audience, "public de l'événement"),
+            audience=enum_of(EventAudience, audience, "public de l'événement"), series_id=series_id,
         )  # fmt: skip
         made = tuple(
             Session(
@@ -170,14 +209,17 @@ class EventService:
             for p in sorted(sessions, key=lambda p: (p.date, p.start))
         )  # fmt: skip
         check_deadlines(made, on=today)
-        with self.deps.transaction() as uow:
-            if host_commune is not None:
-                uow.communes.get(host_commune)
-            if network_id is not None:
-                uow.networks.get(network_id)
-            uow.events.add(event)
-            uow.sessions.add_all(made)
         return Planned(event, made, check)
+
+    def set_deadline(self, session_id: str, deadline: dt.date, *, by: str) -> Session:
+        """EVT-4: change a session's registration deadline (a webinar's, to reopen or close it
+        earlier), no later than the session and not already past; ``by``, CDG staff (CHA-2), is
+        recorded on the session with the day. Registrations follow the new deadline."""
+        today = self.deps.today()
+        with self.deps.transaction() as uow:
+            actor = authorize(uow, by, Operation.SET_DEADLINE, on=today)
+            changed = change_deadline(uow.sessions.get(session_id), deadline, by=actor.id, on=today)
+            return uow.sessions.update(changed)
 
     def get(self, event_id: str) -> EventDetails:
         """One event with its sessions (raises ``NotFoundError``)."""
@@ -297,15 +339,23 @@ class EventService:
         minutes: int = 90,
         place: str = "",
         network_id: str | None = None,
+        capacity: int | None = None,
+        audience: EventAudience | str = EventAudience.SCOPE,
+        force: bool = False,
     ) -> RecurringSeries:
         """A recurring event with an RFC 5545 rule (``FREQ=MONTHLY;BYDAY=1TH``) from ``start``
-        (a naive time is read in the CDG's zone), lasting ``minutes``; a rule that is not RFC
-        5545 is refused and nothing is written (EVT-8)."""
+        (a naive time is read in the CDG's zone), lasting ``minutes``: one real event per
+        occurrence, with one session people register to (``capacity``, ``audience``), listed,
+        tracked and on the to-do list like any event (``Event.series_id``). A start that is not
+        an occurrence moves to the first one; a rule with neither ``COUNT`` nor ``UNTIL`` covers
+        a year and is recorded with its ``COUNT``. Less than a month's notice is refused unless
+        ``force`` (EVT-3); a rule that is not RFC 5545 is refused; nothing written (EVT-8)."""
         from rsgm_core.services.calendar import add_series
 
         return add_series(
             self.deps, title, kind, format, start, rule,
             minutes=minutes, place=place, network_id=network_id,
+            capacity=capacity, audience=audience, force=force,
         )  # fmt: skip
 
     def list_series(self) -> list[RecurringSeries]:

@@ -457,6 +457,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE communes ADD COLUMN ept_name TEXT
         """),
     ),
+    Migration(
+        23,
+        "événements : chaque occurrence d'une série récurrente est un événement à part entière "
+        "(EVT-8) ; date limite d'inscription d'une séance changée, par qui et quand (EVT-4)",
+        _ddl("""
+        ALTER TABLE events ADD COLUMN series_id TEXT;
+        CREATE INDEX ix_events_series_id ON events (series_id);
+        ALTER TABLE sessions ADD COLUMN deadline_set_by TEXT;
+        ALTER TABLE sessions ADD COLUMN deadline_set_on TEXT
+        """),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
