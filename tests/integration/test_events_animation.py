@@ -72,11 +72,11 @@ def test_network_and_member_feeds_with_stable_uids_EVT_8(app: App) -> None:
     feed = app.events.feed()
     found = occurrences(feed)
     assert feed == app.events.feed()  # stable: same UIDs, same stamp for the same clock
-    uid = f"{planned.event.id}-{planned.sessions[0].id}@rsgm.invalid"
+    uid = f"{planned.event.id}-{planned.sessions[0].id}@cdg79.rsgm.invalid"
     assert set(found) == {
         uid,
-        f"{planned.event.id}-{planned.sessions[1].id}@rsgm.invalid",
-        f"serie-{series.id}@rsgm.invalid",
+        f"{planned.event.id}-{planned.sessions[1].id}@cdg79.rsgm.invalid",
+        f"serie-{series.id}@cdg79.rsgm.invalid",
     }
     start = found[uid].decoded("DTSTART")
     assert (
@@ -84,7 +84,7 @@ def test_network_and_member_feeds_with_stable_uids_EVT_8(app: App) -> None:
         and str(start.tzinfo) == "Europe/Paris"
     )
     # every occurrence of the series, parsed back with dateutil from the feed's RRULE
-    matinale = found[f"serie-{series.id}@rsgm.invalid"]
+    matinale = found[f"serie-{series.id}@cdg79.rsgm.invalid"]
     from dateutil import rrule
 
     rule = rrule.rrulestr(matinale["RRULE"].to_ical().decode(), dtstart=matinale.decoded("DTSTART"))

@@ -2,8 +2,10 @@
 recurring series; the use cases of ``app.events.feed``, ``add_series`` and ``list_series``.
 
 UIDs are stable: ``<event id>-<session id>@<domain>`` for a session and ``serie-<id>@<domain>`` for a
-recurring series, the domain being the outbox's Message-ID domain, so a client importing the feed
-again updates its entries instead of duplicating them. Times are the sessions' wall-clock times in
+recurring series, the domain derived from the CDG's profile alone (``cdg79.rsgm.invalid``), so a
+client importing the feed again, from any environment, updates its entries instead of duplicating
+them. A series is one entry with its ``RRULE`` whose ``DTSTART`` is its first occurrence; the
+events it made are not written a second time. Times are the sessions' wall-clock times in
 the CDG's zone (Europe/Paris by default), written with the zone's definition.
 """
 
@@ -25,9 +27,9 @@ from rsgm_core.domain.events import (
 )
 from rsgm_core.domain.recurrence import MAX_SERIES_OCCURRENCES
 from rsgm_core.errors import ValidationError
-from rsgm_core.render.ical import CalendarEntry, to_ical
+from rsgm_core.render.formatting import format_date
+from rsgm_core.render.ical import CalendarEntry, to_ical, uid_domain
 from rsgm_core.services.members import enum_of, new_id
-from rsgm_core.services.outbox import message_id_domain
 
 if TYPE_CHECKING:
     from rsgm_core.services.deps import Deps
@@ -38,7 +40,8 @@ __all__ = ["add_series", "build_feed", "entries", "series"]
 def entries(
     deps: Deps, *, network_id: str | None = None, member_id: str | None = None
 ) -> list[CalendarEntry]:
-    domain = message_id_domain(deps.settings.plugin)
+    domain = uid_domain(deps.settings.cdg_code, deps.settings.departements)
+    locale = deps.settings.locale
     zone = deps.settings.zone
     with deps.read() as uow:
         if member_id is not None:
@@ -81,7 +84,7 @@ def entries(
                 place=session.place,
                 description=(
                     f"Format : {event.format.value}. Inscriptions jusqu'au "
-                    f"{session.deadline.strftime('%d/%m/%Y')}."
+                    f"{format_date(session.deadline, locale)}."
                     + (f" Sujets : {topics}." if topics else "")
                 ),
             )
