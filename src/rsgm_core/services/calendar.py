@@ -139,7 +139,8 @@ def add_series(
     an occurrence of its rule moves to the first occurrence; a rule without ``COUNT`` or
     ``UNTIL`` covers the year from its first occurrence, and is recorded with that ``COUNT``. A
     rule that is not RFC 5545, or that has no occurrence, is refused and nothing is written."""
-    from rsgm_core.services.events import EventService, store_planned
+    from rsgm_core.services.event_planning import store_planned
+    from rsgm_core.services.events import EventService
 
     zone = deps.settings.zone
     if start.tzinfo is None:

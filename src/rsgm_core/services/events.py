@@ -35,17 +35,13 @@ from rsgm_core.domain.events import (
     TodoItem,
     TrackingRow,
     change_deadline,
-    check_deadlines,
-    check_plan,
     tracking_row,
 )
 from rsgm_core.domain.indicators import Period
 from rsgm_core.domain.timeline import (
-    DEFAULT_RULES,
     Task,
     TaskKind,
     WorkingCalendar,
-    check_planning,
     due_between,
     timeline,
 )
@@ -53,33 +49,21 @@ from rsgm_core.services.authorization import authorize
 from rsgm_core.services.census import CensusService
 from rsgm_core.services.event_mail import EventMailService
 from rsgm_core.services.event_messages import mark_task, rates_of
-from rsgm_core.services.members import enum_of, new_id
+from rsgm_core.services.event_planning import prepare, store_planned
+from rsgm_core.services.members import enum_of
 from rsgm_core.services.registrations import RegistrationService
 
 if TYPE_CHECKING:
     from typing_extensions import deprecated as typed_deprecated
 
     from rsgm_core.domain.events import Cancellation, CertificateRow, Rates, SignInSheet
-    from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
 # SessionPlan, Planned and TodoItem are defined in the domain; importable from here as before.
 __all__ = ["EventService", "Planned", "SessionPlan", "TodoItem"]
 
-_HEADCOUNT = next(r for r in DEFAULT_RULES if r.kind is TaskKind.HEADCOUNT)
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def store_planned(uow: UnitOfWork, planned: Planned) -> None:
-    """Store an event checked by ``EventService._prepare`` and its sessions, its host commune and
-    network checked inside the caller's unit of work."""
-    if planned.event.host_commune is not None:
-        uow.communes.get(planned.event.host_commune)
-    if planned.event.network_id is not None:
-        uow.networks.get(planned.event.network_id)
-    uow.events.add(planned.event)
-    uow.sessions.add_all(planned.sessions)
 
 
 def _this_week(today: dt.date) -> Period:
@@ -185,31 +169,11 @@ class EventService:
         series_id: str | None = None,
     ) -> Planned:
         """The event and its sessions :meth:`plan` records, checked (EVT-1..EVT-4), not stored."""
-        check_plan(title, sessions)
-        today = self.deps.today()
-        first = min(s.date for s in sessions)
-        calendar = self._calendar_around(*(s.date for s in sessions))
-        for plan in sessions:
-            check_planning(plan.date, today=today, calendar=calendar, force=True)  # none passed
-        check = check_planning(first, today=today, calendar=calendar, force=force)
-        event = Event(
-            new_id(), title.strip(), enum_of(EventKind, kind, "type d'événement"),
-            enum_of(EventFormat, format, "format"), topics=tuple(t.strip() for t in topics if t.strip()),
-            cost=cost if isinstance(cost, Decimal | float) else Decimal(cost),  # floats refused
-            host_commune=host_commune, network_id=network_id,
-            planned_on=today, late=check.late,
-            audience=enum_of(EventAudience, audience, "public de l'événement"), series_id=series_id,
+        return prepare(
+            self.deps, self._calendar_around, title, kind, format, sessions, topics=topics,
+            cost=cost, host_commune=host_commune, network_id=network_id, force=force,
+            audience=audience, series_id=series_id,
         )  # fmt: skip
-        made = tuple(
-            Session(
-                new_id(), event.id, p.date, p.place.strip(),
-                deadline=p.deadline or calendar.on_or_before(_HEADCOUNT.nominal(p.date)),
-                capacity=p.capacity, start=p.start, end=p.end,
-            )
-            for p in sorted(sessions, key=lambda p: (p.date, p.start))
-        )  # fmt: skip
-        check_deadlines(made, on=today)
-        return Planned(event, made, check)
 
     def set_deadline(self, session_id: str, deadline: dt.date, *, by: str) -> Session:
         """EVT-4: change a session's registration deadline (a webinar's, to reopen or close it
