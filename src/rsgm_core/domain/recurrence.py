@@ -27,8 +27,11 @@ def parse_rule(text: str, start: dt.datetime) -> rrule.rrule:
     try:
         parsed = rrule.rrulestr(text, dtstart=start)
     except (ValueError, TypeError) as exc:
-        raise ValidationError(
-            f"règle de récurrence invalide : {text!r} ({exc})", rule="EVT-8", value=text
+        raise ValidationError(  # dateutil's own words are English: the rule is named instead
+            f"règle de récurrence invalide : {text!r} (attendu : une valeur RRULE RFC 5545, par "
+            "exemple FREQ=MONTHLY;BYDAY=1TH)",
+            rule="EVT-8",
+            value=text,
         ) from exc
     if not isinstance(parsed, rrule.rrule):  # an RRULE value is one rule, never a set
         raise ValidationError(f"règle de récurrence invalide : {text!r}", rule="EVT-8", value=text)
