@@ -125,3 +125,13 @@ MIGRATION_18_COLUMNS = (
     ("committees", "changed_by"), ("committees", "meeting_records"),
     ("resources", "published_by"), ("resources", "archived_by"),
 )  # fmt: skip
+
+
+#: What migration 23 added (EVT-8: the series an event is an occurrence of; EVT-4: who changed a
+#: session's deadline), for the tests that take a database back to an older schema.
+MIGRATION_23_STATEMENTS = (
+    "DROP INDEX ix_events_series_id",
+    "ALTER TABLE events DROP COLUMN series_id",
+    "ALTER TABLE sessions DROP COLUMN deadline_set_by",
+    "ALTER TABLE sessions DROP COLUMN deadline_set_on",
+)

@@ -23,7 +23,12 @@ from rsgm_core import (
     ValidationError,
 )
 from tests.conftest import NEW_VINTAGE, SAMPLE
-from tests.helpers import MIGRATION_18_COLUMNS, administrator, nothing_written
+from tests.helpers import (
+    MIGRATION_18_COLUMNS,
+    MIGRATION_23_STATEMENTS,
+    administrator,
+    nothing_written,
+)
 
 PUBLISHED = dt.date(2025, 1, 6)
 AUBIGNY, PARTHENAY = "79019", "79202"  # Parthenay: 3,500 or more, in Aubigny's EPCI
@@ -188,10 +193,8 @@ def test_a_legacy_signature_is_kept_and_reported_after_migration_12_CHA_1(
         for table, column in MIGRATION_18_COLUMNS:
             raw.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         raw.execute("DROP TABLE reassignments")  # migration 18
-        raw.execute("DROP INDEX ix_events_series_id")  # migration 23
-        for table, column in (("events", "series_id"), ("sessions", "deadline_set_by"),
-                              ("sessions", "deadline_set_on")):  # fmt: skip
-            raw.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        for statement in MIGRATION_23_STATEMENTS:  # migration 23
+            raw.execute(statement)
         raw.execute("DELETE FROM rsgm_schema_migrations WHERE version >= 12")
     raw.close()
     with rsgm_core.open(sqlite_url, clock=rsgm_clock, settings=CDG79) as app:  # type: ignore[arg-type]
