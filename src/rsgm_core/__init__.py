@@ -154,6 +154,7 @@ if TYPE_CHECKING:
     )
     from rsgm_core.domain.event_reach import (
         InvitationRound,
+        ReminderRound,
         Unreached,
         UnreachedReason,
     )
@@ -368,6 +369,7 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "ReminderRound": "rsgm_core.domain.event_reach",
     "InvitationRound": "rsgm_core.domain.event_reach",
     "Unreached": "rsgm_core.domain.event_reach",
     "UnreachedReason": "rsgm_core.domain.event_reach",
@@ -790,6 +792,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Refusal",
     "Registration",
     "RegistrationStatus",
+    "ReminderRound",
     "RenderedMessage",
     "ReportObjective",
     "Repository",

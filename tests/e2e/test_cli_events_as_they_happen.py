@@ -67,6 +67,12 @@ def test_invite_says_who_was_not_reached_and_why_EVT_5_MEM_14(
     assert "Agent6 Nom6" in out and "sans e-mail" in out and "sgm3@mairie.example.fr" in out
     code, out, _ = run(capsys, "events", "list")
     assert code == 0 and "Atelier état civil" in out and out.rstrip().endswith(" 3")
+    code, out, err = run(capsys, "events", "remind", event[:8])
+    assert code == 0, err
+    assert out.splitlines() == [
+        "rappel envoyé à 0 personne encore inscrite ; relance envoyée à 3 personnes invitées "
+        "sans réponse"
+    ]  # EVT-4: nobody registered yet; the three invited relanced
 
 
 def test_a_series_and_a_deadline_from_the_command_line_EVT_8_EVT_4_CHA_2(

@@ -263,8 +263,10 @@ def _people(count: int) -> str:
 
 def _remind(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        count = app.event_mail.send_reminders(resolve_id(app, "events", args.event))
-    print(f"relance envoyée à {count} personne(s)")
+        done = app.event_mail.remind(resolve_id(app, "events", args.event))
+    print(f"rappel envoyé à {_people(done.reminded)} encore inscrite"
+          f"{'s' if done.reminded > 1 else ''} ; relance envoyée à {_people(done.relanced)} "
+          f"invitée{'s' if done.relanced > 1 else ''} sans réponse")  # fmt: skip
     return 0
 
 

@@ -17,6 +17,7 @@ from rsgm_core.domain.members import Member
 
 __all__ = [
     "InvitationRound",
+    "ReminderRound",
     "Unreached",
     "UnreachedReason",
     "split_reach",
@@ -65,6 +66,16 @@ class InvitationRound:
         for found in self.unreached:
             counts[found.reason] = counts.get(found.reason, 0) + 1
         return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0].value)))
+
+
+@attrs.frozen
+class ReminderRound:
+    """What the reminder step did (EVT-2, EVT-4): ``reminded``, the people still registered
+    reminded of their session; ``relanced``, the invited people who never answered, relanced."""
+
+    event_id: str
+    reminded: int
+    relanced: int
 
 
 def unreached_reason(member: Member) -> UnreachedReason | None:

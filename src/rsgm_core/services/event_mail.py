@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from rsgm_core.domain.engagement import AttendanceFact
-from rsgm_core.domain.event_reach import InvitationRound, split_reach
+from rsgm_core.domain.event_reach import InvitationRound, ReminderRound, split_reach
 from rsgm_core.domain.events import RegistrationStatus, Session
 from rsgm_core.domain.links import LinkPurpose
 from rsgm_core.domain.members import Lifecycle, Member
@@ -86,11 +86,15 @@ class EventMailService:
         return InvitationRound(event_id, len(facts) + len(fresh), len(fresh), tuple(unreached))
 
     def send_reminders(self, event_id: str) -> int:
+        """:meth:`remind`, returning how many messages were queued, both kinds together."""
+        done = self.remind(event_id)
+        return done.reminded + done.relanced
+
+    def remind(self, event_id: str) -> ReminderRound:
         """The step of D − 15 days (EVT-2): a reminder of their session to the people still
         registered (EVT-4: not to those who cancelled nor to the waiting list), and a relance to
         the invited people who never registered (who cancelled has answered), have not left nor
-        opted out since (MEM-14).
-        Returns how many messages were queued, both kinds together."""
+        opted out since (MEM-14). Says how many of each were queued."""
         locale = self.deps.settings.locale
         with self.deps.transaction() as uow:
             event, sessions = uow.events.get(event_id), sessions_of(uow, event_id)
@@ -102,7 +106,7 @@ class EventMailService:
                 for f in uow.attendance.list({"event": event_id})
                 if not f.registered and f.member_id not in answered
             ]
-            sent = 0
+            relanced = reminded = 0
             maker, until = LinkMaker(self.deps), self._last_start(sessions)
             for member in uow.members.list({"id": silent}) if silent else []:
                 if member.email and _reachable(member):
@@ -110,7 +114,7 @@ class EventMailService:
                     queue_message(self.deps, uow, "event_reminder", member.email,
                                   {**context, "member": member, "links": links},
                                   list_unsubscribe=links["unsubscribe"] or None)  # fmt: skip
-                    sent += 1
+                    relanced += 1
             for session, shown in zip(sessions, context["sessions"], strict=True):
                 still = {
                     r.member_id: r.id
@@ -125,9 +129,9 @@ class EventMailService:
                         queue_message(self.deps, uow, "event_registered_reminder", member.email,
                                       {**context, "session": shown, "member": member,
                                        "links": {"cancel": cancel}})  # fmt: skip
-                        sent += 1
+                        reminded += 1
             mark_task(uow, event, TaskKind.REMINDER)
-        return sent
+        return ReminderRound(event_id, reminded=reminded, relanced=relanced)
 
     def _last_start(self, sessions: Sequence[Session]) -> dt.datetime | None:
         """Registration links end when the last session starts (NOT-3)."""
