@@ -134,3 +134,13 @@ def new_database(path: Path | str) -> str:
 
     rsgm_core.open(f"sqlite:///{path}").close()
     return str(path)
+
+
+#: What migration 22 added (EVT-8: the series an event is an occurrence of; EVT-4: who changed a
+#: session's deadline), for the tests that take a database back to an older schema.
+MIGRATION_22_STATEMENTS = (
+    "DROP INDEX ix_events_series_id",
+    "ALTER TABLE events DROP COLUMN series_id",
+    "ALTER TABLE sessions DROP COLUMN deadline_set_by",
+    "ALTER TABLE sessions DROP COLUMN deadline_set_on",
+)

@@ -152,6 +152,12 @@ if TYPE_CHECKING:
         CollectionErasure,
         ErasureReport,
     )
+    from rsgm_core.domain.event_reach import (
+        InvitationRound,
+        ReminderRound,
+        Unreached,
+        UnreachedReason,
+    )
     from rsgm_core.domain.events import (
         Cancellation,
         CertificateRow,
@@ -383,6 +389,10 @@ _LAZY = {
     "LifecycleTransition": "rsgm_core.domain.history",
     "HistoryImport": "rsgm_core.services.history",
     "HistoryService": "rsgm_core.services.history",
+    "ReminderRound": "rsgm_core.domain.event_reach",
+    "InvitationRound": "rsgm_core.domain.event_reach",
+    "Unreached": "rsgm_core.domain.event_reach",
+    "UnreachedReason": "rsgm_core.domain.event_reach",
     "ErasureReport": "rsgm_core.domain.erasure_report",
     "CollectionErasure": "rsgm_core.domain.erasure_report",
     "MeetingRecord": "rsgm_core.domain.governance",
@@ -735,6 +745,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Indicator",
     "Intervention",
     "InterventionRequest",
+    "InvitationRound",
     "Invoice",
     "InvoiceLine",
     "Lifecycle",
@@ -807,6 +818,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Refusal",
     "Registration",
     "RegistrationStatus",
+    "ReminderRound",
     "RenderedMessage",
     "ReportObjective",
     "Repository",
@@ -861,6 +873,8 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Trainee",
     "UnitOfWork",
     "UnmatchedAccount",
+    "Unreached",
+    "UnreachedReason",
     "UnsupportedSchemaError",
     "UsedLink",
     "ValidationError",

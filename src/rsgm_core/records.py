@@ -481,9 +481,9 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         "id",
         commune_refs=("host_commune",),
         label="événement",
-        indexes=("host_commune",),
+        indexes=("host_commune", "series_id"),
         references={"host_commune": "communes"},
-        appended=("audience",),  # migration 14,
+        appended=("audience", "series_id"),  # migrations 14, 23
         personal=Personal(NONE, text=("title",)),
     ),
     Collection(
@@ -493,7 +493,8 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="séance",
         indexes=("event_id", "date"),
         references={"event_id": "events"},
-        personal=Personal(NONE, text=("place",)),
+        appended=("deadline_set_by", "deadline_set_on"),  # migration 22
+        personal=Personal(NONE, actors={"deadline_set_by": ANY}, text=("place",)),
     ),
     Collection(
         "registrations",

@@ -24,7 +24,12 @@ from rsgm_core import (
 )
 from rsgm_core.testing import Clock
 from tests.conftest import NEW_VINTAGE, SAMPLE
-from tests.helpers import MIGRATION_18_COLUMNS, administrator, nothing_written
+from tests.helpers import (
+    MIGRATION_18_COLUMNS,
+    MIGRATION_22_STATEMENTS,
+    administrator,
+    nothing_written,
+)
 
 PUBLISHED = dt.date(2025, 1, 6)
 AUBIGNY, PARTHENAY = "79019", "79202"  # Parthenay: 3,500 or more, in Aubigny's EPCI
@@ -190,6 +195,8 @@ def test_a_legacy_signature_is_kept_and_reported_after_migration_12_CHA_1(
         for table, column in MIGRATION_18_COLUMNS:
             raw.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         raw.execute("DROP TABLE reassignments")  # migration 18
+        for statement in MIGRATION_22_STATEMENTS:  # migration 22
+            raw.execute(statement)
         raw.execute("DROP TABLE lifecycle_transitions")  # migration 21
         raw.execute("DROP TABLE history_entries")  # migration 21
         raw.execute("DELETE FROM rsgm_schema_migrations WHERE version >= 12")
