@@ -346,6 +346,10 @@ if TYPE_CHECKING:
         ConventionStatus,
         Quote,
     )
+    from rsgm_core.services.naming import (
+        NamedRecord,
+        RecordResolver,
+    )
     from rsgm_core.services.outbox import (
         DeliveryReport,
     )
@@ -363,6 +367,8 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "NamedRecord": "rsgm_core.services.naming",
+    "RecordResolver": "rsgm_core.services.naming",
     "ErasureReport": "rsgm_core.domain.erasure_report",
     "CollectionErasure": "rsgm_core.domain.erasure_report",
     "MeetingRecord": "rsgm_core.domain.governance",
@@ -731,6 +737,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "MissingExtraError",
     "MonthMoves",
     "NOT_AVAILABLE",
+    "NamedRecord",
     "NationalMerge",
     "NationalTable",
     "Network",
@@ -776,6 +783,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "REFERENCE_CATALOGUE",
     "Rates",
     "Reassignment",
+    "RecordResolver",
     "RecurringSeries",
     "Referral",
     "Refusal",

@@ -37,7 +37,7 @@ def test_dead_letter_list_retry_and_send(
     db = tmp_path / "cdg79.db"
     key = queue_one(db)  # delivered after commit: refused for good
     code, out, _ = run(capsys, "outbox", "list", "--dead", "--db", str(db))
-    assert code == 0 and key[:8] in out and "dead" in out and "550" in out
+    assert code == 0 and key[:8] in out and "echec" in out and "550" in out
     code, out, _ = run(capsys, "outbox", "send", "--db", str(db))
     assert code == 0 and "0 message(s) envoyé(s)" in out  # a dead message waits for an animator
     code, out, _ = run(capsys, "outbox", "retry", "--dead", key[:8], "--db", str(db))

@@ -46,7 +46,14 @@ def register(commands: Any) -> None:
         "--departement", action="append", metavar="CODE", help="limiter à ce département"
     )
     report.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    report.add_argument("--level", choices=LEVELS, default="epci", help="regroupement du tableau")
+    report.add_argument(
+        "--niveau",
+        "--level",
+        dest="level",
+        choices=LEVELS,
+        default="epci",
+        help="regroupement du tableau",
+    )
 
     conflicts = add_action(
         actions,

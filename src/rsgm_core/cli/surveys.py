@@ -11,6 +11,7 @@ from typing import Any
 
 from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.cli.events import resolve_id, write_output
+from rsgm_core.cli.naming import MEMBER_HELP, RECORD_HELP, short
 from rsgm_core.domain.events import EventFormat, EventKind, SurveyKind
 from rsgm_core.render.formatting import format_percent
 
@@ -19,9 +20,9 @@ def register(commands: Any) -> None:
     c_actions = add_group(commands, "calendar", "agenda iCalendar du réseau (EVT-8)")
     export = add_action(c_actions, "export", "exporter le fil iCalendar (.ics)", _calendar)
     who = export.add_mutually_exclusive_group()
-    who.add_argument("--reseau", dest="network", metavar="ID")
-    who.add_argument("--membre", dest="member", metavar="ID")
-    export.add_argument("--sortie", dest="output", metavar="FICHIER")
+    who.add_argument("--reseau", dest="network", metavar="RESEAU", help=RECORD_HELP)
+    who.add_argument("--membre", dest="member", metavar="MEMBRE", help=MEMBER_HELP)
+    export.add_argument("--sortie", "-o", "--output", dest="output")
     series = add_action(
         c_actions, "add-series", "ajouter un événement récurrent (RRULE RFC 5545)", _series
     )
@@ -40,14 +41,14 @@ def register(commands: Any) -> None:
     send = add_action(s_actions, "send", "envoyer un questionnaire", _survey_send)
     send.add_argument("kind", choices=[k.value for k in SurveyKind], metavar="TYPE",
                       help=" | ".join(k.value for k in SurveyKind))  # fmt: skip
-    send.add_argument("--evenement", dest="event", metavar="ID")
-    send.add_argument("--membre", dest="member", metavar="ID")
+    send.add_argument("--evenement", dest="event", metavar="EVENEMENT", help=RECORD_HELP)
+    send.add_argument("--membre", dest="member", metavar="MEMBRE", help=MEMBER_HELP)
     send.add_argument("--titre", dest="title")
     send.add_argument("--lien", default="", dest="link", metavar="URL")
     answer = add_action(s_actions, "answer", "enregistrer une réponse", _survey_answer)
-    answer.add_argument("survey", metavar="QUESTIONNAIRE")
+    answer.add_argument("survey", metavar="QUESTIONNAIRE", help=RECORD_HELP)
     answer.add_argument("--note", type=int, dest="score", help="de 1 à 5")
-    answer.add_argument("--membre", dest="member", metavar="ID")
+    answer.add_argument("--membre", dest="member", metavar="MEMBRE", help=MEMBER_HELP)
     answer.add_argument("--commentaire", default="", dest="comment")
     add_action(s_actions, "list", "questionnaires et taux", _survey_list)
     add_action(s_actions, "due", "questionnaires à envoyer maintenant", _survey_due)
@@ -65,7 +66,8 @@ def register(commands: Any) -> None:
 def _calendar(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         member = resolve_id(app, "members", args.member) if args.member else None
-        feed = app.events.feed(network_id=args.network, member_id=member)
+        network = resolve_id(app, "networks", args.network) if args.network else None
+        feed = app.events.feed(network_id=network, member_id=member)
     write_output(feed, args.output)
     return 0
 
@@ -74,7 +76,7 @@ def _series(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         made = app.events.add_series(args.title, args.kind, args.format, args.start, args.rule,
                                      minutes=args.minutes, place=args.place)  # fmt: skip
-    print(f"série {made.id} enregistrée : {made.rule}")
+    print(f"série « {made.title} » enregistrée ({short(made.id)}) : {made.rule}")
     return 0
 
 
@@ -85,7 +87,10 @@ def _survey_send(args: argparse.Namespace) -> int:
         survey = app.surveys.send(
             args.kind, title=args.title, event_id=event, member_id=member, link=args.link
         )
-    print(f"questionnaire {survey.id} envoyé à {survey.invited} personne(s)")
+    print(
+        f"questionnaire « {survey.title} » ({short(survey.id)}) envoyé à {survey.invited} "
+        "personne(s)"
+    )
     return 0
 
 
