@@ -61,7 +61,14 @@ def register(commands: Any) -> None:
     publish = add_action(charter, "publish", "publier une nouvelle version (annoncée)", _publish)
     add_actor_option(publish, "l'administrateur du CDG qui publie")
     publish.add_argument("--titre", required=True, dest="title")
-    publish.add_argument("--texte", required=True, metavar="FICHIER", dest="text")
+    publish.add_argument(
+        "--fichier-texte",
+        "--texte",
+        required=True,
+        metavar="FICHIER",
+        dest="text",
+        help="le texte de la charte (Markdown)",
+    )
     publish.add_argument(
         "--nature", choices=[c.value for c in CharterChange], dest="change",
         help="resigner (changement de fond) ou informer (correction) ; défaut : la politique "
@@ -150,9 +157,7 @@ def register(commands: Any) -> None:
     lift = add_action(access, "lift", "lever une sanction (administrateur du CDG, CHA-9)", _lift)
     lift.add_argument("sanction_id", metavar="SANCTION", help=RECORD_HELP)
     add_actor_option(lift, "l'administrateur du CDG qui lève la sanction")
-    lift.add_argument(
-        "--motif", dest="reason", required=True, metavar="TEXTE", help="motif de la levée"
-    )
+    lift.add_argument("--motif", dest="reason", required=True, help="motif de la levée")
     sanctions = add_action(access, "sanctions", "lister les sanctions (CHA-9)", _sanctions)
     sanctions.add_argument(
         "member", metavar="MEMBRE", nargs="?", help=f"{MEMBER_HELP} ; défaut : tout le monde"

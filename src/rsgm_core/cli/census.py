@@ -61,7 +61,7 @@ def register(commands: Any) -> None:
         "mairies, adhésions et conventions en double après une fusion, à résoudre (TER-5)",
         _conflicts,
     )
-    conflicts.add_argument("--commune", metavar="CODE", help="limiter à ce successeur")
+    conflicts.add_argument("--commune", metavar="CODE_INSEE", help="limiter à ce successeur")
     census_communes.register(actions)  # communes, orphans, reassign
     census_populations.register(actions)  # import-populations, population (TER-2)
 

@@ -20,6 +20,7 @@ from typing import Any, NoReturn
 __all__ = [
     "ALIASES",
     "METAVARS",
+    "OWN_CONCEPT",
     "SPELLINGS",
     "FrenchHelpFormatter",
     "FrenchParser",
@@ -98,6 +99,7 @@ SPELLINGS = {
     "--echec": "les messages en échec définitif",
     "--espace": "un espace de la plateforme",
     "--adresse": "une adresse d'écoute",
+    "--fichier-texte": "le fichier d'un texte (charte, lettre, ressource)",
 }
 
 #: Today's other spellings, kept working but not shown: alias -> the spelling shown.
@@ -128,7 +130,11 @@ ALIASES = {
     "--host": "--adresse",
     "--deliberation-date": "--date-deliberation",
     "--deliberation-number": "--numero-deliberation",
+    "--texte": "--fichier-texte",  # only beside it: « rsgm toolbox add --texte » is the text itself
 }
+
+#: Spellings of :data:`ALIASES` that name another concept where their French spelling is absent.
+OWN_CONCEPT = frozenset({"--texte"})
 
 #: The value's name shown beside a spelling, when the command gives none.
 METAVARS = {
@@ -154,6 +160,29 @@ _EXPECTED = {
 }
 
 
+def _hidden(spelling: str, spellings: Sequence[str]) -> bool:
+    """An alias is hidden beside the spelling it stands for."""
+    return ALIASES.get(spelling) in spellings
+
+
+def _action_name(argument: argparse.Action | None) -> str | None:
+    """How an error names an argument: its shown spellings (``--annee``, not ``--annee/--year``),
+    else its value's name."""
+    if argument is None:
+        return None
+    if argument.option_strings:
+        return "/".join(
+            s for s in argument.option_strings if not _hidden(s, argument.option_strings)
+        )
+    if argument.metavar not in (None, argparse.SUPPRESS):
+        return str(argument.metavar)
+    if argument.dest not in (None, argparse.SUPPRESS):
+        return str(argument.dest)
+    if argument.choices:
+        return "{" + ",".join(str(c) for c in argument.choices) + "}"
+    return None
+
+
 def _gettext(message: str) -> str:
     return CATALOG.get(message, message)
 
@@ -168,20 +197,21 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
 @contextmanager
 def french_argparse() -> Iterator[None]:
     """argparse's own texts in French inside the block (nested blocks are fine)."""
-    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    saved = argparse._, argparse.ngettext, argparse._get_action_name  # type: ignore[attr-defined]
     argparse._ = _gettext  # type: ignore[attr-defined]
     argparse.ngettext = _ngettext  # type: ignore[attr-defined]
+    argparse._get_action_name = _action_name
     try:
         yield
     finally:
-        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+        argparse._, argparse.ngettext, argparse._get_action_name = saved  # type: ignore[attr-defined]
 
 
 class FrenchHelpFormatter(argparse.HelpFormatter):
     """Help that shows one spelling per option: the aliases of :data:`ALIASES` stay hidden."""
 
     def _format_action_invocation(self, action: argparse.Action) -> str:
-        shown = [s for s in action.option_strings if s not in ALIASES]
+        shown = [s for s in action.option_strings if not _hidden(s, action.option_strings)]
         if not action.option_strings or len(shown) == len(action.option_strings) or not shown:
             return super()._format_action_invocation(action)
         hidden = action.option_strings
@@ -202,7 +232,7 @@ class FrenchParser(argparse.ArgumentParser):
 
     def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
         # The spelling shown first, the old ones after it (argparse's usage line shows the first).
-        args = tuple(sorted(args, key=lambda s: s in ALIASES))
+        args = tuple(sorted(args, key=lambda s: _hidden(s, args)))
         long = next((a for a in args if a.startswith("--")), None)
         if kwargs.get("action") == "version":
             kwargs.setdefault("help", CATALOG["show program's version number and exit"])
@@ -217,6 +247,12 @@ class FrenchParser(argparse.ArgumentParser):
     def add_subparsers(self, **kwargs: Any) -> Any:
         with french_argparse():
             return super().add_subparsers(**kwargs)
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        with french_argparse():
+            return super().parse_args(args, namespace)
 
     def parse_known_args(  # type: ignore[override]
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None

@@ -30,7 +30,7 @@ def register(commands: Any) -> None:
     add = add_action(actions, "add", "enregistrer une personne (et son poste)", _add)
     add.add_argument("first_name", metavar="PRÉNOM")
     add.add_argument("last_name", metavar="NOM")
-    add.add_argument("--email", help="adresse nominative (pas mairie@…)")
+    add.add_argument("--email", metavar="ADRESSE", help="adresse nominative (pas mairie@…)")
     add.add_argument("--telephone", dest="phone")
     add.add_argument("--commune", metavar="CODE_INSEE", help="commune du poste")
     add.add_argument("--fonction", default="sgm", help="sgm, secretaire_de_mairie, dgs, …")

@@ -56,7 +56,14 @@ def register(commands: Any) -> None:
     n_actions = add_group(commands, "newsletter", "lettre d'information (EVT-10)")
     n_send = add_action(n_actions, "send", "envoyer la lettre du mois", _newsletter)
     n_send.add_argument("subject", metavar="OBJET")
-    n_send.add_argument("--texte", required=True, dest="text", metavar="FICHIER")
+    n_send.add_argument(
+        "--fichier-texte",
+        "--texte",
+        required=True,
+        dest="text",
+        metavar="FICHIER",
+        help="le texte de la lettre",
+    )
     n_send.add_argument(
         "--forcer", action="store_true", dest="force", help="seconde lettre du mois"
     )

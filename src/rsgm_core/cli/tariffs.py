@@ -161,7 +161,6 @@ def register(commands: Any) -> None:
         "--requested-by",
         dest="requested_by",
         default="",
-        metavar="QUI",
         help="qui a demandé l'intervention (obligatoire pour une commune sans convention)",
     )
     add.add_argument(

@@ -42,7 +42,8 @@ def register(commands: Any) -> None:
     add.add_argument("--logiciel", action="append", default=[], dest="software")
     add.add_argument("--auteur", required=True, dest="author", metavar="MEMBRE", help=MEMBER_HELP)
     add.add_argument("--texte", default="", dest="body", help="corps en Markdown")
-    add.add_argument("--fichier-texte", type=Path, dest="body_file", metavar="FICHIER.md")
+    add.add_argument("--fichier-texte", type=Path, dest="body_file", metavar="FICHIER",
+                     help="le corps en Markdown, lu dans un fichier")  # fmt: skip
     add.add_argument("--piece-jointe", action="append", default=[], type=Path, dest="files")
     add.add_argument(
         "--partagee", action="store_true", dest="shared", help="avec les CDG partenaires"
