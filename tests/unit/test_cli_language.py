@@ -229,3 +229,12 @@ def test_a_missing_file_is_a_french_error(
     code = main(["outbox", "preview", "member_welcome", "--contexte", str(tmp_path / "absent.json")])  # fmt: skip
     err = capsys.readouterr().err
     assert code == 2 and "fichier ou dossier introuvable" in err and "No such file" not in err
+
+
+def test_docs_cli_lists_every_spelling_and_alias() -> None:
+    text = (Path(__file__).parents[2] / "docs" / "cli.md").read_text(encoding="utf-8")
+    section = text.split("### One spelling per concept", 1)[1].split("\n### ", 1)[0]
+    for spelling, what in SPELLINGS.items():
+        olds = sorted(a for a, new in ALIASES.items() if new == spelling)
+        row = f"| `{spelling}` | {what} | " + ", ".join(f"`{o}`" for o in olds) + " |"
+        assert row in section, row

@@ -17,6 +17,7 @@ from typing import Any
 from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.domain.messages import MessageStatus
 from rsgm_core.errors import NotFoundError, ValidationError
+from rsgm_core.services.naming import MIN_PREFIX
 from rsgm_core.services.outbox import DeliveryReport
 
 #: A message's state as the command line names it (the stored values are English).
@@ -159,6 +160,8 @@ def _full_ids(
     what = "en échec définitif" if status is MessageStatus.DEAD else "marqué(s) envoyé(s)"
     ids = []
     for prefix in prefixes:
+        if len(prefix) < MIN_PREFIX:  # the one rule of naming: 8 characters at least
+            app.records.resolve("outbox", prefix)
         found = [key for key in among if key.startswith(prefix)]
         if len(found) != 1:
             raise NotFoundError(
