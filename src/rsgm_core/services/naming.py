@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
-__all__ = ["MIN_PREFIX", "NamedRecord", "RecordResolver", "commune_label", "member_label"]
+__all__ = ["MIN_PREFIX", "NamedRecord", "RecordResolver", "commune_label", "find", "member_label"]
 
 #: The shortest id prefix that names a record (the listings show the first 8 characters).
 MIN_PREFIX = 8
@@ -146,66 +146,72 @@ class RecordResolver:
         (case ignored). Raises :class:`ValidationError` for a shorter prefix or a prefix several
         records share (the candidates listed by name), :class:`NotFoundError` when none;
         ``rule``, the rule of the act the record is named for, is the errors' rule."""
-        spec = KINDS.get(kind)
-        if spec is None:
-            raise ValidationError(
-                f"sorte d'enregistrement inconnue : {kind!r} (au choix : {', '.join(KINDS)})",
-                value=kind,
-                rule=rule,
-            )
-        text = ref.strip() if isinstance(ref, str) else ""
-        if not text:
-            raise ValidationError(
-                f"{spec.label} non nommé(e) : identifiant attendu", value=ref, rule=rule
-            )
         with self.deps.read() as uow:
-            records = self._matches(uow, kind, spec, text, rule)
-            if len(records) == 1:
-                return NamedRecord(kind, records[0].id, spec.name(uow, records[0]))
-            if not records:
-                how = "l'adresse" if spec.person and "@" in text else "l'identifiant"
-                who = "personne inconnue : " if spec.person else ""
-                raise NotFoundError(
-                    f"{who}{spec.none} {spec.label} n'a {how} « {text} »", value=text, rule=rule
-                )
-            shown = _distinct_prefixes([r.id for r in records])
-            candidates = " ; ".join(
-                f"{spec.name(uow, r)} ({shown[r.id]})" for r in sorted(records, key=_by_id)
-            )
+            record = find(uow, kind, ref, rule=rule)
+            return NamedRecord(kind, record.id, KINDS[kind].name(uow, record))
+
+
+def find(uow: UnitOfWork, kind: str, ref: str, *, rule: str | None = None) -> Any:
+    """The record of ``kind`` that ``ref`` names, inside a use case's unit of work (the rules
+    of :meth:`RecordResolver.resolve`); the refusals name ``rule``."""
+    spec = KINDS.get(kind)
+    if spec is None:
         raise ValidationError(
-            f"« {text} » est ambigu : {len(records)} {spec.plural} y correspondent : "
-            f"{candidates} ; donnez davantage de caractères de l'identifiant",
+            f"sorte d'enregistrement inconnue : {kind!r} (au choix : {', '.join(KINDS)})",
+            value=kind,
+            rule=rule,
+        )
+    text = ref.strip() if isinstance(ref, str) else ""
+    if not text:
+        raise ValidationError(
+            f"{spec.label} non nommé(e) : identifiant attendu", value=ref, rule=rule
+        )
+    records = _matches(uow, kind, spec, text, rule)
+    if len(records) == 1:
+        return records[0]
+    if not records:
+        how = "l'adresse" if spec.person and "@" in text else "l'identifiant"
+        who = "personne inconnue : " if spec.person else ""
+        raise NotFoundError(
+            f"{who}{spec.none} {spec.label} n'a {how} « {text} »", value=text, rule=rule
+        )
+    shown = _distinct_prefixes([r.id for r in records])
+    candidates = " ; ".join(
+        f"{spec.name(uow, r)} ({shown[r.id]})" for r in sorted(records, key=_by_id)
+    )
+    raise ValidationError(
+        f"« {text} » est ambigu : {len(records)} {spec.plural} y correspondent : "
+        f"{candidates} ; donnez davantage de caractères de l'identifiant",
+        value=text,
+        rule=rule,
+    )
+
+
+def _matches(uow: UnitOfWork, kind: str, spec: _Kind, text: str, rule: str | None) -> list[Any]:
+    repository = uow.repository(kind)
+    if kind != "resources":  # the one kind whose key holds a version too
+        exact = repository.find(text)
+        if exact is not None:
+            return [exact]
+    if spec.person and "@" in text:
+        found = uow.members.list({"email": text.lower()})
+        return found or [
+            m for m in uow.members.list() if (m.email or "").casefold() == text.casefold()
+        ]
+    if len(text) < MIN_PREFIX:
+        person = ", ou son adresse électronique" if spec.person else ""
+        raise ValidationError(
+            f"« {text} » est trop court pour nommer {spec.article} {spec.label} : donnez son "
+            f"identifiant entier ou au moins ses {MIN_PREFIX} premiers caractères{person}",
             value=text,
             rule=rule,
         )
-
-    def _matches(
-        self, uow: UnitOfWork, kind: str, spec: _Kind, text: str, rule: str | None
-    ) -> list[Any]:
-        repository = uow.repository(kind)
-        if kind != "resources":  # the one kind whose key holds a version too
-            exact = repository.find(text)
-            if exact is not None:
-                return [exact]
-        if spec.person and "@" in text:
-            found = uow.members.list({"email": text.lower()})
-            return found or [
-                m for m in uow.members.list() if (m.email or "").casefold() == text.casefold()
-            ]
-        if len(text) < MIN_PREFIX:
-            person = ", ou son adresse électronique" if spec.person else ""
-            raise ValidationError(
-                f"« {text} » est trop court pour nommer {spec.article} {spec.label} : donnez son "
-                f"identifiant entier ou au moins ses {MIN_PREFIX} premiers caractères{person}",
-                value=text,
-                rule=rule,
-            )
-        wanted = text.lower()
-        latest: dict[str, Any] = {}
-        for record in repository.list():
-            if str(record.id).lower().startswith(wanted):
-                latest[record.id] = record  # a resource's versions share one id
-        return list(latest.values())
+    wanted = text.lower()
+    latest: dict[str, Any] = {}
+    for record in repository.list():
+        if str(record.id).lower().startswith(wanted):
+            latest[record.id] = record  # a resource's versions share one id
+    return list(latest.values())
 
 
 def _by_id(record: Any) -> str:
