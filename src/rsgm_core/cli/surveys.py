@@ -21,7 +21,7 @@ def register(commands: Any) -> None:
     export = add_action(c_actions, "export", "exporter le fil iCalendar (.ics)", _calendar)
     who = export.add_mutually_exclusive_group()
     who.add_argument("--reseau", dest="network", metavar="RESEAU", help=RECORD_HELP)
-    who.add_argument("--membre", dest="member", metavar="MEMBRE", help=MEMBER_HELP)
+    who.add_argument("--membre", dest="member", metavar="PERSONNE", help=MEMBER_HELP)
     export.add_argument("--sortie", "-o", "--output", dest="output")
     series = add_action(
         c_actions, "add-series", "ajouter un événement récurrent (RRULE RFC 5545)", _series
@@ -42,13 +42,13 @@ def register(commands: Any) -> None:
     send.add_argument("kind", choices=[k.value for k in SurveyKind], metavar="TYPE",
                       help=" | ".join(k.value for k in SurveyKind))  # fmt: skip
     send.add_argument("--evenement", dest="event", metavar="EVENEMENT", help=RECORD_HELP)
-    send.add_argument("--membre", dest="member", metavar="MEMBRE", help=MEMBER_HELP)
+    send.add_argument("--membre", dest="member", metavar="PERSONNE", help=MEMBER_HELP)
     send.add_argument("--titre", dest="title")
     send.add_argument("--lien", default="", dest="link", metavar="URL")
     answer = add_action(s_actions, "answer", "enregistrer une réponse", _survey_answer)
     answer.add_argument("survey", metavar="QUESTIONNAIRE", help=RECORD_HELP)
     answer.add_argument("--note", type=int, dest="score", help="de 1 à 5")
-    answer.add_argument("--membre", dest="member", metavar="MEMBRE", help=MEMBER_HELP)
+    answer.add_argument("--membre", dest="member", metavar="PERSONNE", help=MEMBER_HELP)
     answer.add_argument("--commentaire", default="", dest="comment")
     add_action(s_actions, "list", "questionnaires et taux", _survey_list)
     add_action(s_actions, "due", "questionnaires à envoyer maintenant", _survey_due)
