@@ -361,6 +361,10 @@ if TYPE_CHECKING:
         ConventionStatus,
         Quote,
     )
+    from rsgm_core.services.naming import (
+        NamedRecord,
+        RecordResolver,
+    )
     from rsgm_core.services.outbox import (
         DeliveryReport,
     )
@@ -393,6 +397,8 @@ _LAZY = {
     "InvitationRound": "rsgm_core.domain.event_reach",
     "Unreached": "rsgm_core.domain.event_reach",
     "UnreachedReason": "rsgm_core.domain.event_reach",
+    "NamedRecord": "rsgm_core.services.naming",
+    "RecordResolver": "rsgm_core.services.naming",
     "ErasureReport": "rsgm_core.domain.erasure_report",
     "CollectionErasure": "rsgm_core.domain.erasure_report",
     "MeetingRecord": "rsgm_core.domain.governance",
@@ -767,6 +773,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "MissingExtraError",
     "MonthMoves",
     "NOT_AVAILABLE",
+    "NamedRecord",
     "NationalMerge",
     "NationalTable",
     "Network",
@@ -813,6 +820,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "REFERENCE_CATALOGUE",
     "Rates",
     "Reassignment",
+    "RecordResolver",
     "RecurringSeries",
     "Referral",
     "Refusal",

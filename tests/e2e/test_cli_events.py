@@ -69,7 +69,9 @@ def test_plan_register_attend_and_errors_EVT_3_EVT_4(
     code, out, _ = run(capsys, "events", "register", session_id[:8], member_ids[1], "--db", db)
     assert code == 0 and "liste d'attente" in out
     code, _, err = run(capsys, "events", "register", session_id[:8], "inconnu", "--db", db)
-    assert code == 2 and "membre introuvable" in err
+    assert code == 2 and "« inconnu » est trop court pour nommer un membre" in err
+    code, _, err = run(capsys, "events", "register", session_id[:8], "inconnu@example.org", "--db", db)  # fmt: skip
+    assert code == 2 and "aucun membre n'a l'adresse « inconnu@example.org »" in err
     code, _, err = run(capsys, "events", "attend", session_id[:8], member_ids[0], "--db", db)
     assert code == 2 and "pas encore eu lieu" in err
     code, _, err = run(capsys, "events", "sheet", session_id[:8], "--db", db, "--format", "csv")

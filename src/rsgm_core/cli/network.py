@@ -108,7 +108,7 @@ def _create(args: argparse.Namespace) -> int:
             )
     where = f", département {network.departement}" if network.departement else ""
     kind = "communautaire" if network.epci else "départemental"
-    print(f"réseau {kind} créé : {network.name}{where} ({network.id})")
+    print(f"réseau {kind} créé : {network.name}{where} ({network.id[:8]})")
     return 0
 
 

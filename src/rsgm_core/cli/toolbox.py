@@ -17,6 +17,7 @@ from rsgm_core.cli.common import (
     open_app,
     print_table,
 )
+from rsgm_core.cli.naming import MEMBER_HELP, RECORD_HELP, commune_label, of, resolve, short
 from rsgm_core.domain.advice import Channel
 from rsgm_core.domain.bounds import LAST_DAY
 from rsgm_core.domain.indicators import Period
@@ -39,21 +40,22 @@ def register(commands: Any) -> None:
     add.add_argument("--type", required=True, choices=[k.value for k in ResourceKind], dest="kind")
     add.add_argument("--theme", action="append", default=[], dest="themes", help="répétable")
     add.add_argument("--logiciel", action="append", default=[], dest="software")
-    add.add_argument("--auteur", required=True, dest="author", help="membre (id ou courriel)")
+    add.add_argument("--auteur", required=True, dest="author", metavar="MEMBRE", help=MEMBER_HELP)
     add.add_argument("--texte", default="", dest="body", help="corps en Markdown")
-    add.add_argument("--fichier-texte", type=Path, dest="body_file", metavar="FICHIER.md")
+    add.add_argument("--fichier-texte", type=Path, dest="body_file", metavar="FICHIER",
+                     help="le corps en Markdown, lu dans un fichier")  # fmt: skip
     add.add_argument("--piece-jointe", action="append", default=[], type=Path, dest="files")
     add.add_argument(
         "--partagee", action="store_true", dest="shared", help="avec les CDG partenaires"
     )
     publish = add_action(actions, "publish", "publier une ressource (animateurs)", _publish)
-    publish.add_argument("resource", metavar="RESSOURCE")
+    publish.add_argument("resource", metavar="RESSOURCE", help=RECORD_HELP)
     add_actor_option(publish, "l'animateur (agent du CDG) qui publie")
     publish.add_argument(
         "--revue", required=True, type=_date, dest="review_on", metavar="AAAA-MM-JJ"
     )
     archive = add_action(actions, "archive", "archiver une ressource", _archive)
-    archive.add_argument("resource", metavar="RESSOURCE")
+    archive.add_argument("resource", metavar="RESSOURCE", help=RECORD_HELP)
     add_actor_option(archive, "l'animateur (agent du CDG) qui archive")
     search = add_action(actions, "search", "rechercher (classement par pertinence)", _search)
     search.add_argument("words", nargs="*", metavar="MOT")
@@ -63,7 +65,7 @@ def register(commands: Any) -> None:
     stale = add_action(actions, "stale", "ressources publiées à revoir", _stale)
     stale.add_argument("--au", type=_date, dest="on", metavar="AAAA-MM-JJ")
     history = add_action(actions, "history", "versions d'une ressource", _history)
-    history.add_argument("resource", metavar="RESSOURCE")
+    history.add_argument("resource", metavar="RESSOURCE", help=RECORD_HELP)
     export = add_action(actions, "export", "exporter la boîte à outils publiée", _export)
     export.add_argument("--plateforme", default="interstis", dest="platform")
     export.add_argument("--dossier", required=True, type=Path, dest="folder")
@@ -83,12 +85,12 @@ def register(commands: Any) -> None:
         help="jour de réception d'une demande saisie après coup (EVT-12) ; défaut : maintenant",
     )  # fmt: skip
     answer = add_action(a_actions, "answer", "enregistrer la réponse", _answer)
-    answer.add_argument("request", metavar="DEMANDE")
+    answer.add_argument("request", metavar="DEMANDE", help=RECORD_HELP)
     answer.add_argument("answer", metavar="REPONSE")
-    answer.add_argument("--minutes", type=int, default=0)
+    answer.add_argument("--duree", "--minutes", dest="minutes", type=int, default=0)
     faq = add_action(a_actions, "to-faq", "transformer en question-réponse anonymisée", _to_faq)
-    faq.add_argument("request", metavar="DEMANDE")
-    faq.add_argument("--par", required=True, dest="by")
+    faq.add_argument("request", metavar="DEMANDE", help=RECORD_HELP)
+    add_actor_option(faq, "l'animateur (agent du CDG) qui rédige la question-réponse")
     stats = add_action(a_actions, "stats", "délais de réponse (médiane, 90e centile)", _stats)
     stats.add_argument("--du", type=_date, dest="since", metavar="AAAA-MM-JJ")
     stats.add_argument("--au", type=_date, dest="until", metavar="AAAA-MM-JJ")
@@ -105,16 +107,19 @@ def _add(args: argparse.Namespace) -> int:
     files = [(path.name, path.read_bytes()) for path in args.files]
     with open_app(args) as app:
         resource = app.toolbox.add(
-            args.kind, args.title, body, themes=args.themes, by=args.author,
+            args.kind, args.title, body, themes=args.themes,
+            by=resolve(app, "members", args.author),
             software=args.software, shared_with_partners=args.shared, attachments=files,
         )  # fmt: skip
-    print(f"ressource {resource.id} : « {resource.title} » ({resource.status.value})")
+    print(f"ressource {short(resource.id)} : « {resource.title} » ({resource.status.value})")
     return 0
 
 
 def _publish(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        resource = app.toolbox.publish(args.resource, by=actor(args), review_on=args.review_on)
+        resource = app.toolbox.publish(
+            resolve(app, "resources", args.resource), by=actor(args), review_on=args.review_on
+        )
     print(
         f"« {resource.title} » publiée, version {resource.version}, revue le {resource.review_on}"
     )
@@ -123,7 +128,7 @@ def _publish(args: argparse.Namespace) -> int:
 
 def _archive(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        resource = app.toolbox.archive(args.resource, by=actor(args))
+        resource = app.toolbox.archive(resolve(app, "resources", args.resource), by=actor(args))
     print(f"« {resource.title} » archivée")
     return 0
 
@@ -141,7 +146,7 @@ def _search(args: argparse.Namespace) -> int:
         [
             (
                 shown,
-                h.resource.id,
+                short(h.resource.id),
                 h.resource.kind.value,
                 h.resource.title,
                 ", ".join(h.resource.themes),
@@ -160,14 +165,14 @@ def _stale(args: argparse.Namespace) -> int:
         return 0
     print_table(
         ("revue prévue", "ressource", "titre"),
-        [(str(r.review_on), r.id, r.title) for r in found],
+        [(str(r.review_on), short(r.id), r.title) for r in found],
     )
     return 0
 
 
 def _history(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        versions = app.toolbox.list_versions(resource_id=args.resource)
+        versions = app.toolbox.list_versions(resource_id=resolve(app, "resources", args.resource))
         names = actor_names(app, [x for r in versions for x in (r.published_by, r.archived_by)])
 
     def by(member_id: str | None, done: object) -> str:
@@ -199,8 +204,12 @@ def _log(args: argparse.Namespace) -> int:
         request = app.advice.log(
             args.commune, args.requester, args.channel, args.theme, args.question, on=args.on
         )
+        where = commune_label(app, request.commune)
         received = f", reçue le {args.on:%d/%m/%Y}" if args.on else ""
-        print(f"demande {request.id} enregistrée ({request.theme}){received}")
+        print(
+            f"demande {short(request.id)} enregistrée : {request.requester} ({where}), "
+            f"thème {request.theme}{received}"
+        )
         if args.refer:
             referral = app.advice.refer(request.id)
             chosen = next(
@@ -212,15 +221,19 @@ def _log(args: argparse.Namespace) -> int:
 
 def _answer(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        request = app.advice.answer(args.request, args.answer, minutes_spent=args.minutes)
-    print(f"réponse enregistrée pour la demande {request.id}")
+        request = app.advice.answer(
+            resolve(app, "advice_requests", args.request), args.answer, minutes_spent=args.minutes
+        )
+        where = commune_label(app, request.commune)
+    print(f"réponse enregistrée pour la demande {of(request.requester)} ({where})")
     return 0
 
 
 def _to_faq(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        faq = app.advice.to_faq(args.request, by=args.by).resource
-    print(f"question-réponse {faq.id} créée (brouillon) : « {faq.title} »")
+        request_id = resolve(app, "advice_requests", args.request)
+        faq = app.advice.to_faq(request_id, by=actor(args)).resource
+    print(f"question-réponse « {faq.title} » créée (brouillon, {short(faq.id)})")
     return 0
 
 
