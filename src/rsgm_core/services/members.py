@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from typing_extensions import deprecated as typed_deprecated
 
     from rsgm_core.services.deps import Deps
+    from rsgm_core.services.onboarding import WelcomeMail
 
 E = TypeVar("E", bound=enum.Enum)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -297,6 +298,15 @@ class MemberService:
                 )
             item = attrs.evolve(found[0], done_on=self.deps.on(on) if done else None)
             return uow.onboarding_items.update(item)
+
+    def send_welcome(
+        self, member_id: str, *, on: dt.date | None = None, again: bool = False
+    ) -> WelcomeMail:
+        """MEM-5: queue the welcome mail in the outbox (NOT-1) and tick its checklist step on
+        ``on`` (today); see :func:`rsgm_core.services.onboarding.send_welcome`."""
+        from rsgm_core.services.onboarding import send_welcome
+
+        return send_welcome(self.deps, member_id, on=on, again=again)
 
     def list_overdue_steps(self, *, on: dt.date | None = None) -> list[OverdueStep]:
         """MEM-5: every item not done past its due date, with its member, oldest first."""
