@@ -33,6 +33,12 @@ from rsgm_core.hookspecs import hookimpl
 from rsgm_core.settings import Settings
 
 if TYPE_CHECKING:
+    from rsgm_core.services.toolbox_export import (
+        ToolboxExport,
+    )
+    from rsgm_core.services.onboarding import (
+        WelcomeMail,
+    )
     from rsgm_core.domain.access import (
         Decision,
         Grant,
@@ -363,6 +369,8 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "ToolboxExport": "rsgm_core.services.toolbox_export",
+    "WelcomeMail": "rsgm_core.services.onboarding",
     "ErasureReport": "rsgm_core.domain.erasure_report",
     "CollectionErasure": "rsgm_core.domain.erasure_report",
     "MeetingRecord": "rsgm_core.domain.governance",
@@ -830,6 +838,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "TaskKind",
     "Territory",
     "TodoItem",
+    "ToolboxExport",
     "TownHall",
     "TrackingRow",
     "Trainee",
@@ -841,6 +850,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "ViewerRole",
     "Vocabulary",
     "WaitingRecord",
+    "WelcomeMail",
     "Where",
     "WorkTimeExcess",
     "WorkingCalendar",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from rsgm_core.cli.common import add_action, open_app
+from rsgm_core.cli.common import add_action, load_settings, open_app
 from rsgm_core.cli.dates import iso_date
 from rsgm_core.domain.directory import ConsentScope, format_phone
 from rsgm_core.domain.wording import of_place
@@ -141,6 +141,7 @@ def _edit(args: argparse.Namespace) -> int:
     from rsgm_core.domain.directory import Viewer, ViewerRole
     from rsgm_core.errors import ValidationError
 
+    load_settings(args)  # a missing profile is said first
     if args.no_expertise and args.expertises:
         raise ValidationError(
             "--expertise et --sans-expertise s'excluent", rule="MEM-2", value="--sans-expertise"

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from rsgm_core.cli.common import actor, add_action, add_actor_option, open_app
+from rsgm_core.cli.common import actor, add_action, add_actor_option, load_settings, open_app
 from rsgm_core.cli.dates import iso_date
 from rsgm_core.domain.governance import (
     INDICATORS,
@@ -188,6 +188,7 @@ def _charter(args: argparse.Namespace) -> int:
 
 
 def _objective(args: argparse.Namespace) -> int:
+    load_settings(args)  # a missing profile is said first
     by = actor(args)
     adding = args.kind is not None or args.text is not None or args.indicators
     if adding and args.remove is not None:
@@ -257,8 +258,9 @@ def parse_seat(text: str) -> tuple[SeatKind, str, str | None]:
 def _committee(args: argparse.Namespace) -> int:
     from rsgm_core.cli.members import find_member
 
-    parsed = [parse_seat(s) for s in args.seats]
+    load_settings(args)  # a missing profile is said first
     by = actor(args)
+    parsed = [parse_seat(s) for s in args.seats]
     with open_app(args) as app:
         seats = []
         for kind, holder, epci in parsed:

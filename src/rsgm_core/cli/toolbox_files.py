@@ -12,6 +12,7 @@ from rsgm_core.cli.common import (
     actor,
     add_action,
     add_actor_option,
+    load_settings,
     open_app,
     print_table,
     whole_number,
@@ -136,6 +137,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _edit(args: argparse.Namespace) -> int:
+    load_settings(args)  # a missing profile is said first
     if args.body is not None and args.body_file is not None:
         raise ValidationError(
             "--texte et --fichier-texte s'excluent", rule="KNB-3", value="--fichier-texte"
@@ -170,6 +172,7 @@ def _edit(args: argparse.Namespace) -> int:
 
 
 def _download(args: argparse.Namespace) -> int:
+    load_settings(args)  # a missing profile is said first
     output: Path = args.output
     if output.is_dir():
         raise ValidationError(
