@@ -33,12 +33,6 @@ from rsgm_core.hookspecs import hookimpl
 from rsgm_core.settings import Settings
 
 if TYPE_CHECKING:
-    from rsgm_core.services.toolbox_export import (
-        ToolboxExport,
-    )
-    from rsgm_core.services.onboarding import (
-        WelcomeMail,
-    )
     from rsgm_core.domain.access import (
         Decision,
         Grant,
@@ -352,6 +346,9 @@ if TYPE_CHECKING:
         ConventionStatus,
         Quote,
     )
+    from rsgm_core.services.onboarding import (
+        WelcomeMail,
+    )
     from rsgm_core.services.outbox import (
         DeliveryReport,
     )
@@ -361,6 +358,7 @@ if TYPE_CHECKING:
     )
     from rsgm_core.services.toolbox_export import (
         SoftwareUse,
+        ToolboxExport,
     )
 
 # The public types, imported on first use: ``import rsgm_core`` stays as light as the command

@@ -264,7 +264,10 @@ def test_the_networks_charter_objectives_and_committees_NET_2_NET_3_NET_4_IND_2(
     assert "--par" in err
     code, out, _ = run(capsys, "network", "charter", *CHARTER, "--adoptee-le", "2023-06-15", "--par", PAUL, "--db", db)  # fmt: skip
     assert code == 0
-    assert "charte de fonctionnement de Réseau des SGM 79 enregistrée, adoptée le 15/06/2023" in out
+    assert (
+        "charte de fonctionnement du réseau « Réseau des SGM 79 » enregistrée, adoptée le 15/06/2023"
+        in out
+    )
     code, out, _ = run(capsys, "network", "charter", "--perimetre", "Deux-Sèvres", "--par", PAUL, "--db", db)  # fmt: skip
     assert code == 0 and "modifiée" in out and "objet : Rompre l'isolement des SGM" in out
 
@@ -273,12 +276,15 @@ def test_the_networks_charter_objectives_and_committees_NET_2_NET_3_NET_4_IND_2(
     code, _, err = run(capsys, "network", "objective", "--type", "strategique", "--texte", "Couvrir", "--indicateur", "bonheur", "--par", PAUL, "--db", db)  # fmt: skip
     assert code == 2 and "'bonheur'" in err
     code, out, _ = run(capsys, "network", "objective", "--type", "strategique", "--texte", "Couvrir le territoire", "--indicateur", "couverture_territoriale", "--par", PAUL, "--db", db)  # fmt: skip
-    assert code == 0 and "objectif n° 1 ajouté à Réseau des SGM 79 (stratégique)" in out
+    assert code == 0 and "objectif n° 1 ajouté au réseau « Réseau des SGM 79 » (stratégique)" in out
     code, out, _ = run(capsys, "network", "objective", "--type", "operationnel", "--texte", "Deux journées réseau", "--indicateur", "taux_participation", "--indicateur", "taux_satisfaction", "--par", PAUL, "--db", db)  # fmt: skip
     assert code == 0 and "2 objectif(s) en tout" in out
     refused(capsys, db, "NET-4", "network", "objective", "--retirer", "5", "--par", PAUL)
     code, out, _ = run(capsys, "network", "objective", "--retirer", "2", "--par", PAUL, "--db", db)
-    assert code == 0 and "objectif n° 2 retiré de Réseau des SGM 79 : Deux journées réseau" in out
+    assert (
+        code == 0
+        and "objectif n° 2 retiré du réseau « Réseau des SGM 79 » : Deux journées réseau" in out
+    )
 
     err = refused(capsys, db, "NET-2", "network", "committee", "suivi", "--siege", "maire:Jean", "--par", PAUL)  # fmt: skip
     assert "'maire:Jean'" in err

@@ -155,7 +155,7 @@ def _charter(args: argparse.Namespace) -> int:
             ]
             if missing:
                 raise ValidationError(
-                    f"charte de fonctionnement de {network.name} incomplète : il manque "
+                    f"charte de fonctionnement du réseau « {network.name} » incomplète : il manque "
                     f"{', '.join(missing)} (chaque rubrique est remplie, NET-4)",
                     rule="NET-4",
                     value=missing[0].split()[0],
@@ -180,7 +180,7 @@ def _charter(args: argparse.Namespace) -> int:
         if saved.charter and saved.charter.adopted_on
         else ""
     )
-    print(f"charte de fonctionnement de {saved.name} {what}{adopted}")
+    print(f"charte de fonctionnement du réseau « {saved.name} » {what}{adopted}")
     if saved.charter is not None:
         print(f"  objet : {saved.charter.purpose}")
         print(f"  périmètre : {saved.charter.scope}")
@@ -208,7 +208,7 @@ def _objective(args: argparse.Namespace) -> int:
         if args.remove is not None:
             if not 1 <= args.remove <= len(objectives):
                 raise ValidationError(
-                    f"objectif n° {args.remove} inconnu : {network.name} en a "
+                    f"objectif n° {args.remove} inconnu : le réseau « {network.name} » en a "
                     f"{len(objectives)} (rsgm network governance les numérote)",
                     rule="NET-4",
                     value=args.remove,
@@ -227,11 +227,12 @@ def _objective(args: argparse.Namespace) -> int:
             )
         saved = app.network.set_objectives(network.id, objectives, by=by)
     if args.remove is not None:
-        print(f"objectif n° {args.remove} retiré de {saved.name} : {gone.text}")
+        print(f"objectif n° {args.remove} retiré du réseau « {saved.name} » : {gone.text}")
     else:
         added = saved.objectives[-1]
         print(
-            f"objectif n° {len(saved.objectives)} ajouté à {saved.name} ({_KINDS[added.kind]}) : "
+            f"objectif n° {len(saved.objectives)} ajouté au réseau « {saved.name} » "
+            f"({_KINDS[added.kind]}) : "
             f"{added.text} — mesuré par {', '.join(INDICATORS[i] for i in added.indicators)}"
         )
     print(f"{len(saved.objectives)} objectif(s) en tout")
@@ -306,7 +307,7 @@ def _show(args: argparse.Namespace) -> int:
         reports = [
             app.network.committee_report(k, departement=args.departement) for k in CommitteeKind
         ]
-    print(f"{network.name}")
+    print(f"Réseau « {network.name} »")
     if network.created_on:
         print(f"  créé le {network.created_on:%d/%m/%Y}")
     if network.charter is None:
