@@ -47,13 +47,13 @@ from rsgm_core.domain.members import (
 from rsgm_core.domain.rgpd import check_editable
 from rsgm_core.errors import NotFoundError, RuleViolation
 from rsgm_core.ports import UnitOfWork
+from rsgm_core.services.onboarding import WelcomeMail, send_welcome
 from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
     from typing_extensions import deprecated as typed_deprecated
 
     from rsgm_core.services.deps import Deps
-    from rsgm_core.services.onboarding import WelcomeMail
 
 E = TypeVar("E", bound=enum.Enum)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -304,8 +304,6 @@ class MemberService:
     ) -> WelcomeMail:
         """MEM-5: queue the welcome mail in the outbox (NOT-1) and tick its checklist step on
         ``on`` (today); see :func:`rsgm_core.services.onboarding.send_welcome`."""
-        from rsgm_core.services.onboarding import send_welcome
-
         return send_welcome(self.deps, member_id, on=on, again=again)
 
     def list_overdue_steps(self, *, on: dt.date | None = None) -> list[OverdueStep]:
