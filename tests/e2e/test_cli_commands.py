@@ -240,6 +240,10 @@ def test_advice_list_shows_pending_requests_first_CNS_1(
     code, out, _ = run(capsys, "advice", "list", "--en-attente", "--format", "json", "--db", db)
     assert code == 0 and "Jean Dupont" in out and "Marie Curie" not in out
     assert '"commune": "Aubigny"' in out
+    code, out, _ = run(capsys, "advice", "list", "--commune", "aubigny", "--db", db)
+    assert code == 0 and "2 répondue(s)" not in out and "Marie Curie" in out
+    err = refused(capsys, db, "CNS-1", "advice", "list", "--commune", "Atlantide")
+    assert "'Atlantide'" in err
 
 
 # NET-2..NET-4, CHA-2, IND-2

@@ -31,7 +31,9 @@ def register(commands: Any) -> None:
     listing = add_action(
         a_actions, "list", "lister les demandes, les demandes en attente d'abord", _list
     )
-    listing.add_argument("--commune", metavar="CODE_INSEE", help="les demandes de cette commune")
+    listing.add_argument(
+        "--commune", metavar="COMMUNE", help="les demandes de cette commune (code INSEE ou nom)"
+    )
     listing.add_argument(
         "--en-attente", action="store_true", dest="pending", help="seulement celles sans réponse"
     )
@@ -123,8 +125,12 @@ def pending_first(requests: list[AdviceRequest]) -> list[AdviceRequest]:
 
 def _list(args: argparse.Namespace) -> int:
     from rsgm_core.render.exports import to_json
+    from rsgm_core.services.directory_edit import resolve_commune
 
     with open_app(args) as app:
+        if args.commune is not None:
+            with app.deps.read() as uow:  # CNS-1: a commune unknown is said, not listed empty
+                args.commune = resolve_commune(uow, args.commune, rule="CNS-1")
         found = pending_first(
             app.advice.list_requests(commune=args.commune, pending=True if args.pending else None)
         )

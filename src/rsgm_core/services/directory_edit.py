@@ -65,9 +65,9 @@ def edit_entry(
         return member
 
 
-def resolve_commune(uow: UnitOfWork, commune: str) -> str:
-    """MEM-2: an INSEE code, or a commune's name (accent- and case-insensitive) naming exactly
-    one current commune; else a French error naming the value (and the candidates)."""
+def resolve_commune(uow: UnitOfWork, commune: str, *, rule: str = "MEM-2") -> str:
+    """An INSEE code, or a commune's name (accent- and case-insensitive) naming exactly one
+    current commune; else a French error naming the value (and the candidates) and ``rule``."""
     wanted = commune.strip()
     if uow.communes.find(wanted) is not None:
         return wanted
@@ -77,7 +77,7 @@ def resolve_commune(uow: UnitOfWork, commune: str) -> str:
         raise NotFoundError(
             f"commune inconnue : {commune!r} (code INSEE ou nom d'une commune du recensement "
             "importé)",
-            rule="MEM-2",
+            rule=rule,
             value=commune,
         )
     current = [c for c in found if c.status is CommuneStatus.ACTUELLE] or found
@@ -85,7 +85,7 @@ def resolve_commune(uow: UnitOfWork, commune: str) -> str:
         named = ", ".join(f"{c.name} ({c.code})" for c in current)
         raise ValidationError(
             f"commune ambiguë : {commune!r} désigne {named} ; donnez le code INSEE",
-            rule="MEM-2",
+            rule=rule,
             value=commune,
         )
     return current[0].code
