@@ -108,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
         events,
         indicators,
         init,
+        link_requests,
         links,
         members,
         network,
@@ -142,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
         toolbox,
         advice,
         links,
+        link_requests,
         serve,
         demo,
     ):
