@@ -35,7 +35,10 @@ class WelcomeMail:
 def send_welcome(deps: Deps, member_id: str, *, on: dt.date | None, again: bool) -> WelcomeMail:
     """MEM-5: queue the ``member_welcome`` message to the member's address and tick the step
     « mail de bienvenue envoyé » on ``on`` (today), in one unit of work; delivered after the
-    commit like every message (NOT-1). A mail already sent is not sent twice unless ``again``."""
+    commit like every message (NOT-1), with the member's consent and directory links (NOT-3). A
+    mail already sent is not sent twice unless ``again``."""
+    from rsgm_core.services.members import welcome_links  # members imports this module
+
     day = deps.on(on)
     with deps.transaction() as uow:
         member = uow.members.get(member_id)
@@ -66,7 +69,8 @@ def send_welcome(deps: Deps, member_id: str, *, on: dt.date | None, again: bool)
         town = uow.communes.find(codes[0]) if codes else None
         message = queue_message(
             deps, uow, "member_welcome", member.email,
-            {"member": member, "commune": town.name if town else None},
+            {"member": member, "commune": town.name if town else None,
+             "links": welcome_links(deps, member.id)},
         )  # fmt: skip
         if item is not None:
             item = uow.onboarding_items.update(attrs.evolve(item, done_on=day))
