@@ -365,6 +365,9 @@ if TYPE_CHECKING:
         NamedRecord,
         RecordResolver,
     )
+    from rsgm_core.services.onboarding import (
+        WelcomeMail,
+    )
     from rsgm_core.services.outbox import (
         DeliveryReport,
     )
@@ -378,6 +381,7 @@ if TYPE_CHECKING:
     )
     from rsgm_core.services.toolbox_export import (
         SoftwareUse,
+        ToolboxExport,
     )
 
 # The public types, imported on first use: ``import rsgm_core`` stays as light as the command
@@ -399,6 +403,8 @@ _LAZY = {
     "UnreachedReason": "rsgm_core.domain.event_reach",
     "NamedRecord": "rsgm_core.services.naming",
     "RecordResolver": "rsgm_core.services.naming",
+    "ToolboxExport": "rsgm_core.services.toolbox_export",
+    "WelcomeMail": "rsgm_core.services.onboarding",
     "ErasureReport": "rsgm_core.domain.erasure_report",
     "CollectionErasure": "rsgm_core.domain.erasure_report",
     "MeetingRecord": "rsgm_core.domain.governance",
@@ -876,6 +882,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "TaskKind",
     "Territory",
     "TodoItem",
+    "ToolboxExport",
     "TownHall",
     "TrackingRow",
     "Trainee",
@@ -890,6 +897,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "ViewerRole",
     "Vocabulary",
     "WaitingRecord",
+    "WelcomeMail",
     "Where",
     "WorkTimeExcess",
     "WorkingCalendar",

@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     from rsgm_core import __version__, demo
     from rsgm_core.cli import (
         access,
+        advice,
         census,
         db,
         events,
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         links,
         members,
         network,
+        onboarding,
         outbox,
         serve,
         surveys,
@@ -96,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         outbox,
         tariffs,
         members,
+        onboarding,
         network,
         events,
         surveys,
@@ -103,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
         access,
         indicators,
         toolbox,
+        advice,
         links,
         link_requests,
         serve,

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from rsgm_core.cli import directory_edit
 from rsgm_core.cli.common import (
     actor,
     add_action,
@@ -86,6 +87,7 @@ def register(commands: Any) -> None:
     add_actor_option(erase, "l'administrateur du CDG qui efface")
 
     dir_actions = add_group(commands, "directory", "annuaire partagé")
+    directory_edit.register_actions(dir_actions)  # consent, withdraw, edit, town-hall
     search = add_action(
         dir_actions, "search", "chercher par expertise, logiciel, EPCI, commune", _search
     )

@@ -7,6 +7,7 @@ import argparse
 import datetime as dt
 from typing import Any
 
+from rsgm_core.cli import governance
 from rsgm_core.cli.actors import actor_names, shown
 from rsgm_core.cli.common import (
     actor,
@@ -66,6 +67,8 @@ def register(commands: Any) -> None:
     status.add_argument(
         "--departement", metavar="CODE", help="réseaux et comités de ce département (TER-7)"
     )
+
+    governance.register_actions(actions)  # charter, objective, committee, meeting, governance
 
     p_actions = add_group(commands, "partners", "annuaire des partenaires (MEM-10)")
     add = add_action(p_actions, "add", "ajouter un partenaire", _partner_add)

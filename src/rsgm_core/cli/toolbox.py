@@ -1,5 +1,6 @@
-"""``rsgm toolbox add|publish|archive|search|stale|history|export`` (KNB-1..KNB-4),
-``rsgm advice log|answer|to-faq|stats`` (CNS-1, CNS-2) and ``rsgm software map`` (KNB-5)."""
+"""``rsgm toolbox add|publish|archive|search|stale|history|export`` (KNB-1..KNB-4) and
+``rsgm software map`` (KNB-5); ``show``, ``edit`` and ``download`` are in
+:mod:`rsgm_core.cli.toolbox_files`, the advice requests in :mod:`rsgm_core.cli.advice`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from rsgm_core.cli import toolbox_files
 from rsgm_core.cli.actors import actor_names, shown
 from rsgm_core.cli.common import (
     actor,
@@ -17,12 +19,8 @@ from rsgm_core.cli.common import (
     open_app,
     print_table,
 )
-from rsgm_core.cli.naming import MEMBER_HELP, RECORD_HELP, commune_label, of, resolve, short
-from rsgm_core.domain.advice import Channel
-from rsgm_core.domain.bounds import LAST_DAY
-from rsgm_core.domain.indicators import Period
+from rsgm_core.cli.naming import MEMBER_HELP, RECORD_HELP, resolve, short
 from rsgm_core.domain.toolbox import ResourceKind, ResourceStatus
-from rsgm_core.errors import ValidationError
 from rsgm_core.render.text import relevance
 
 
@@ -70,31 +68,7 @@ def register(commands: Any) -> None:
     export.add_argument("--plateforme", default="interstis", dest="platform")
     export.add_argument("--dossier", required=True, type=Path, dest="folder")
 
-    a_actions = add_group(commands, "advice", "demandes de conseil (CNS-1, CNS-2)")
-    log = add_action(a_actions, "log", "enregistrer une demande", _log)
-    log.add_argument("question", metavar="QUESTION")
-    log.add_argument("--commune", required=True, metavar="CODE_INSEE")
-    log.add_argument("--demandeur", required=True, dest="requester")
-    log.add_argument("--canal", required=True, choices=[c.value for c in Channel], dest="channel")
-    log.add_argument("--theme", required=True)
-    log.add_argument(
-        "--orienter", action="store_true", dest="refer", help="vers un volontaire (MEM-9)"
-    )
-    log.add_argument(
-        "--le", type=_date, dest="on", metavar="AAAA-MM-JJ",
-        help="jour de réception d'une demande saisie après coup (EVT-12) ; défaut : maintenant",
-    )  # fmt: skip
-    answer = add_action(a_actions, "answer", "enregistrer la réponse", _answer)
-    answer.add_argument("request", metavar="DEMANDE", help=RECORD_HELP)
-    answer.add_argument("answer", metavar="REPONSE")
-    answer.add_argument("--duree", "--minutes", dest="minutes", type=int, default=0)
-    faq = add_action(a_actions, "to-faq", "transformer en question-réponse anonymisée", _to_faq)
-    faq.add_argument("request", metavar="DEMANDE", help=RECORD_HELP)
-    add_actor_option(faq, "l'animateur (agent du CDG) qui rédige la question-réponse")
-    stats = add_action(a_actions, "stats", "délais de réponse (médiane, 90e centile)", _stats)
-    stats.add_argument("--du", type=_date, dest="since", metavar="AAAA-MM-JJ")
-    stats.add_argument("--au", type=_date, dest="until", metavar="AAAA-MM-JJ")
-    stats.add_argument("--format", choices=("table", "json"), default="table")
+    toolbox_files.register_actions(actions)  # show, edit, download
 
     s_actions = add_group(commands, "software", "logiciels métier du territoire (KNB-5)")
     map_ = add_action(s_actions, "map", "carte des logiciels par EPCI", _map)
@@ -194,78 +168,12 @@ def _history(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        tree = app.toolbox.export_to_platform(args.platform, args.folder)
-    print(f"{len(tree) - 1} ressource(s) publiée(s) exportée(s) dans {args.folder}")
+        done = app.toolbox.export_files(args.platform, args.folder)
+    print(
+        f"{done.resources} ressource(s) publiée(s) exportée(s) dans {args.folder} : "
+        f"{len(done.pages)} page(s) et {len(done.files)} pièce(s) jointe(s) écrite(s)"
+    )
     return 0
-
-
-def _log(args: argparse.Namespace) -> int:
-    with open_app(args) as app:
-        request = app.advice.log(
-            args.commune, args.requester, args.channel, args.theme, args.question, on=args.on
-        )
-        where = commune_label(app, request.commune)
-        received = f", reçue le {args.on:%d/%m/%Y}" if args.on else ""
-        print(
-            f"demande {short(request.id)} enregistrée : {request.requester} ({where}), "
-            f"thème {request.theme}{received}"
-        )
-        if args.refer:
-            referral = app.advice.refer(request.id)
-            chosen = next(
-                h for h in referral.helpers if h.member.id == referral.request.referred_to
-            )
-            print(f"orientée vers {chosen.member.full_name} : {' ; '.join(chosen.reasons)}")
-    return 0
-
-
-def _answer(args: argparse.Namespace) -> int:
-    with open_app(args) as app:
-        request = app.advice.answer(
-            resolve(app, "advice_requests", args.request), args.answer, minutes_spent=args.minutes
-        )
-        where = commune_label(app, request.commune)
-    print(f"réponse enregistrée pour la demande {of(request.requester)} ({where})")
-    return 0
-
-
-def _to_faq(args: argparse.Namespace) -> int:
-    with open_app(args) as app:
-        request_id = resolve(app, "advice_requests", args.request)
-        faq = app.advice.to_faq(request_id, by=actor(args)).resource
-    print(f"question-réponse « {faq.title} » créée (brouillon, {short(faq.id)})")
-    return 0
-
-
-def _hours(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f} h".replace(".", ",")
-
-
-def _period(since: dt.date | None, until: dt.date | None) -> Period | None:
-    """``--du``/``--au``: an open end reaches the first or the last request."""
-    if since is None and until is None:
-        return None
-    try:
-        return Period(since or dt.date.min, until or LAST_DAY)  # the calendar's window
-    except ValidationError as exc:
-        raise ValidationError(
-            f"période à l'envers : du {since} au {until}", rule="CNS-2", value=since
-        ) from exc
-
-
-def _stats(args: argparse.Namespace) -> int:
-    from rsgm_core.render.exports import to_json
-
-    with open_app(args) as app:
-        stats = app.advice.stats(period=_period(args.since, args.until))
-    if args.format == "json":
-        print(to_json({
-            "repondues": stats.answered, "en_attente": stats.pending,
-            "mediane_heures": stats.median_hours, "centile_90_heures": stats.p90_hours,
-        }))  # fmt: skip
-        return 0
-    print(f"demandes répondues : {stats.answered}, en attente : {stats.pending}")
-    print(f"délai médian : {_hours(stats.median_hours)}, 90e centile : {_hours(stats.p90_hours)}")
     return 0
 
 

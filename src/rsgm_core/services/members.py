@@ -49,6 +49,7 @@ from rsgm_core.domain.members import (
 from rsgm_core.domain.rgpd import check_editable
 from rsgm_core.errors import NotFoundError, RuleViolation
 from rsgm_core.ports import UnitOfWork
+from rsgm_core.services.onboarding import WelcomeMail, send_welcome
 from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
@@ -303,6 +304,13 @@ class MemberService:
                 )
             item = attrs.evolve(found[0], done_on=self.deps.on(on) if done else None)
             return uow.onboarding_items.update(item)
+
+    def send_welcome(
+        self, member_id: str, *, on: dt.date | None = None, again: bool = False
+    ) -> WelcomeMail:
+        """MEM-5: queue the welcome mail in the outbox (NOT-1) and tick its checklist step on
+        ``on`` (today); see :func:`rsgm_core.services.onboarding.send_welcome`."""
+        return send_welcome(self.deps, member_id, on=on, again=again)
 
     def list_overdue_steps(self, *, on: dt.date | None = None) -> list[OverdueStep]:
         """MEM-5: every item not done past its due date, with its member, oldest first."""
