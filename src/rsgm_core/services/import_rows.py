@@ -1,0 +1,291 @@
+"""Checking one spreadsheet row of a member import (MEM-1, MEM-2): every cell is read and every
+problem kept, so one pass reports them all (:mod:`~.member_import`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import attrs
+
+from rsgm_core.domain.commune_names import CommuneIndex, looks_like_code, name_key
+from rsgm_core.domain.directory import Vocabulary, fold, validate_phone
+from rsgm_core.domain.import_vocabulary import (
+    FIELD_LABELS,
+    FUNCTION_ALLOWED,
+    STATUS_ALLOWED,
+    read_function,
+    read_status,
+)
+from rsgm_core.domain.member_import import (
+    Problem,
+    fraction_note,
+    parse_bool,
+    parse_date,
+    parse_fraction,
+    person_key,
+    split_terms,
+)
+from rsgm_core.domain.members import Function, Status, validate_email, validate_work_time
+from rsgm_core.domain.profile import outside_territory
+from rsgm_core.domain.territory import Commune
+from rsgm_core.errors import RsgmError
+
+__all__ = ["ParsedRow", "RowChecker"]
+
+T = TypeVar("T")
+#: Needed for a position, never filled silently: empty is a problem unless a default is chosen.
+POSITION_FIELDS = ("function", "work_time", "status")
+_ALLOWED = re.compile(r"^(.*?) \(valeurs : (.*)\)$")
+# A plain ASCII address (RFC 5322 dot-atom): its syntax is that of email-validator's, whose verdict
+# on the domain is kept per domain (MEM-2); any other address goes through email-validator itself.
+_PLAIN_EMAIL = re.compile(
+    r"([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)"
+    r"@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z0-9])"
+)
+
+
+@attrs.define
+class ParsedRow:
+    """One row as read: the person, the position it describes, its problems and notes."""
+
+    line: int
+    cells: tuple[str, ...]
+    first: str
+    last: str
+    email: str | None = None
+    phone: str | None = None
+    commune: Commune | None = None
+    code: str | None = None  # as the report shows it
+    function: Function | None = None
+    work_time: Decimal | None = None
+    status: Status | None = None
+    permanent: bool = True
+    expertises: list[str] = attrs.Factory(list)
+    software: list[str] = attrs.Factory(list)
+    helper: bool | None = None
+    arrival: dt.date | None = None
+    issues: list[Problem] = attrs.Factory(list)
+    notes: list[str] = attrs.Factory(list)
+    changes: list[str] = attrs.Factory(list)
+    action: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"{self.first} {self.last}".strip()
+
+    @property
+    def key(self) -> str:
+        return person_key(self.email, self.first, self.last)
+
+    @property
+    def folded_name(self) -> str:
+        return fold(self.name)
+
+    @property
+    def has_position(self) -> bool:
+        return self.commune is not None and None not in (self.function, self.work_time, self.status)
+
+    def problem(self, kind: str, message: str, value: str = "", **extra: str) -> None:
+        self.issues.append(Problem(kind, message, value, **extra))
+
+
+class RowChecker:
+    """Reads rows against the census, the vocabularies and the caller's defaults."""
+
+    def __init__(
+        self,
+        *,
+        index: CommuneIndex,
+        fields: set[str],
+        defaults: Mapping[str, str],
+        thesaurus: Vocabulary,
+        tools: Vocabulary,
+        departements: tuple[str, ...],
+    ) -> None:
+        self.index = index
+        self.fields = fields
+        self.defaults = defaults
+        self.thesaurus = thesaurus
+        self.tools = tools
+        self.departements = departements
+        self.no_census = not index.by_code
+
+    def check(self, line: int, raw: list[str], columns: Mapping[int, str]) -> ParsedRow:
+        cells = {f: (raw[i].strip() if i < len(raw) else "") for i, f in columns.items()}
+        for field, value in self.defaults.items():
+            if not cells.get(field):
+                cells[field] = value
+        row = ParsedRow(line, tuple(raw), cells.get("first_name", ""), cells.get("last_name", ""))
+        if not row.first or not row.last:
+            missing = "prénom" if not row.first else "nom"
+            row.problem(f"{missing} vide", f"{missing} vide : prénom et nom sont obligatoires")
+        self._commune(row, cells)
+        if cells.get("email"):
+            row.email = self._email(row, cells["email"])
+        if cells.get("phone"):
+            row.phone = self._read(row, "téléphone invalide", validate_phone, cells["phone"])
+        if row.commune is not None:
+            self._position(row, cells)
+        row.expertises = self._terms(row, self.thesaurus, cells.get("expertises", ""))
+        row.software = self._terms(row, self.tools, cells.get("software", ""))
+        if cells.get("helper"):
+            row.helper = self._read(row, "volontaire illisible", parse_bool, cells["helper"])
+        row.arrival = self._read(row, "date illisible", parse_date, cells.get("arrival", ""))
+        return row
+
+    def _read(self, row: ParsedRow, kind: str, read: Callable[..., T], *args: Any) -> T | None:
+        try:
+            return read(*args)
+        except RsgmError as exc:
+            message, allowed = str(exc).removesuffix(f" [{exc.rule}]"), ""
+            found = _ALLOWED.match(message)
+            if found:
+                message, allowed = found.group(1), found.group(2)
+            value = "" if exc.value is None else str(exc.value)
+            if exc.rule == "CHA-6":
+                kind = "adresse partagée, pas celle d'une personne"
+            row.problem(kind, message, value, allowed=allowed, rule=exc.rule or "MEM-1")
+            return None
+
+    def _email(self, row: ParsedRow, email: str) -> str | None:
+        town = (row.commune.name,) if row.commune is not None else ()
+        plain = _PLAIN_EMAIL.fullmatch(email)
+        if plain is None or len(plain.group(1)) > 64 or len(email) > 254:
+            check = functools.partial(validate_email, strict=True, commune_names=town)
+            return self._read(row, "adresse invalide", check, email)
+        if not _domain_ok(plain.group(2).lower()):
+            check = functools.partial(validate_email, strict=True)
+            return self._read(row, "adresse invalide", check, email)
+        return self._read(row, "adresse invalide", _cha6, email, town)
+
+    def _commune(self, row: ParsedRow, cells: dict[str, str]) -> None:
+        code, name = cells.get("commune", ""), cells.get("commune_name", "")
+        if name and not code and looks_like_code(name):
+            code, name = name, ""
+        elif code and not name and not looks_like_code(code):
+            code, name = "", code
+        if code.isdigit() and len(code) == 4:  # a spreadsheet read 01001 as the number 1001
+            code = code.zfill(5)
+        if not code and not name:
+            return
+        commune: Commune | None = None
+        if self.no_census:
+            row.problem(
+                "recensement absent",
+                "aucune commune connue : importez d'abord le recensement (rsgm census import)",
+                code or name,
+            )
+            return
+        if code:
+            commune = self.index.by_code.get(code.upper())
+            row.code = code
+            if commune is None:
+                row.problem(
+                    "code INSEE inconnu", f"code INSEE inconnu du recensement : {code}", code
+                )
+                return
+            if name and name_key(name) != name_key(commune.name):
+                row.notes.append(
+                    f"le code INSEE {code} est celui de {commune.name}, pas de « {name} » : "
+                    "le code est retenu"
+                )
+        else:
+            match = self.index.by_name_in(name, cells.get("departement", ""))
+            if match.commune is None:
+                kind = "commune ambiguë" if match.candidates else "commune introuvable"
+                row.problem(kind, match.problem or kind, name)
+                return
+            commune = match.commune
+            row.code = commune.code
+        if not commune.active:
+            after = self.index.by_code.get(commune.successor or "")
+            now = f" (aujourd'hui {after.name}, {after.code})" if after is not None else ""
+            row.problem(
+                "commune disparue",
+                f"la commune {commune.code} {commune.name} n'existe plus{now}",
+                commune.code,
+                rule="TER-5",
+            )
+            return
+        row.commune = commune
+        if outside_territory(commune.departement, self.departements):
+            row.notes.append(
+                f"commune {commune.name} ({commune.departement}) hors du ressort du CDG : "
+                "le poste est enregistré mais ni invité ni facturé [TER-7]"
+            )
+
+    def _position(self, row: ParsedRow, cells: dict[str, str]) -> None:
+        for field in POSITION_FIELDS:
+            if not cells.get(field) and field in self.fields:
+                label = FIELD_LABELS[field]
+                row.problem(
+                    f"{label} vide",
+                    f"{label} vide : remplissez-la ou choisissez une valeur par défaut "
+                    f'(--par-defaut "{label}=…")',
+                )
+        if cells.get("function"):
+            found = read_function(cells["function"])
+            if found is None:
+                row.problem(
+                    "fonction inconnue",
+                    f"fonction inconnue : « {cells['function']} »",
+                    cells["function"],
+                    allowed=FUNCTION_ALLOWED,
+                )
+            else:
+                row.function, note = found
+                row.notes.extend([note] if note else [])
+        if cells.get("status"):
+            status = read_status(cells["status"])
+            if status is None:
+                row.problem(
+                    "statut inconnu",
+                    f"statut inconnu : « {cells['status']} »",
+                    cells["status"],
+                    allowed=STATUS_ALLOWED,
+                )
+            else:
+                row.status, note = status
+                row.notes.extend([note] if note else [])
+        if cells.get("work_time"):
+            text = cells["work_time"]
+            fraction = self._read(row, "quotité illisible", parse_fraction, text)
+            if fraction is not None and not 0 < fraction <= 1:
+                row.problem(
+                    "quotité hors limites",
+                    f"quotité hors de ]0 ; 1] : « {text} » (exemples : 1, 0,5, 50 %, 17,5/35)",
+                    text,
+                )
+            elif fraction is not None:
+                row.work_time = self._read(row, "quotité illisible", validate_work_time, fraction)
+                note = fraction_note(text)
+                row.notes.extend([note] if note and row.work_time is not None else [])
+        if cells.get("permanent"):
+            permanent = self._read(
+                row, "emploi permanent illisible", parse_bool, cells["permanent"]
+            )
+            row.permanent = True if permanent is None else permanent
+
+    def _terms(self, row: ParsedRow, vocabulary: Vocabulary, cell: str) -> list[str]:
+        kind = "expertise inconnue" if vocabulary is self.thesaurus else "logiciel inconnu"
+        found = [self._read(row, kind, vocabulary.resolve, t) for t in split_terms(cell)]
+        return [t for t in found if t]
+
+
+@functools.lru_cache(maxsize=4096)
+def _domain_ok(domain: str) -> bool:
+    """email-validator's verdict on a domain (IDNA, special-use names), kept per domain."""
+    try:
+        validate_email(f"prenom.nom@{domain}", strict=True)
+    except RsgmError:
+        return False
+    return True
+
+
+def _cha6(email: str, town: tuple[str, ...]) -> str:
+    return validate_email(email, commune_names=town)
