@@ -94,24 +94,14 @@ def test_add_import_depart_export_erase_MEM_1_MEM_4_MEM_11(
     agents = tmp_path / "agents.csv"
     agents.write_text("Prénom;Nom;Courriel;Code INSEE\nEva;Blanc;eva.blanc@example.org;79018\n"
                       "Accueil;Mairie;accueil@x.fr;79018\n", encoding="utf-8")  # fmt: skip
-    defaults = ("--par-defaut", "fonction=sgm", "--par-defaut", "quotité=1",
-                "--par-defaut", "statut=titulaire")  # fmt: skip
-    code, out, _ = run(capsys, "members", "import", str(agents), "--essai", "--db", db, *defaults)
+    code, out, _ = run(capsys, "members", "import", str(agents), "--essai", "--db", db)
     assert code == 1 and "ligne 3 (Accueil Mairie)" in out and "rien n'a été importé" in out
     agents.write_text(
         "Prénom;Nom d'usage;Courriel;Code INSEE\nEva;Blanc;eva.blanc@example.org;79018\n",
         encoding="utf-8",
     )
     code, out, _ = run(
-        capsys,
-        "members",
-        "import",
-        str(agents),
-        "--colonne",
-        "Nom d'usage=last_name",
-        "--db",
-        db,
-        *defaults,
+        capsys, "members", "import", str(agents), "--colonne", "Nom d'usage=last_name", "--db", db
     )
     assert code == 0 and "1 membre et 1 poste importés" in out
     code, out, _ = run(capsys, "members", "depart", "luc.roux@example.org", "--motif", "mutation",
@@ -150,9 +140,7 @@ def test_positions_over_115_percent_are_imported_shown_and_listed_MEM_1(
         "Inès;Faure;ines.faure@example.org;79030;sgm;0,6\n",
         encoding="utf-8",
     )
-    code, out, _ = run(
-        capsys, "members", "import", str(sheet), "--db", db, "--par-defaut", "statut=titulaire"
-    )
+    code, out, _ = run(capsys, "members", "import", str(sheet), "--db", db)
     assert code == 0, out
     assert "ligne 3 (Inès Faure) : à signaler : quotités cumulées de 120 %" in out
     assert "1 membre et 2 postes importés" in out

@@ -106,6 +106,8 @@ def print_report(report: ImportReport) -> None:
             print("colonnes ignorées : " + ", ".join(f"« {h} »" for h in report.header.ignored))
     for problem in report.file_problems:
         print(f"fichier : {problem}")
+    for said in report.assumed:
+        print(f"fichier : {said}")
     names = {r.line: r.name or "?" for r in report.rows}
     by_line = {r.line: r for r in report.rows}
     for group in report.groups():

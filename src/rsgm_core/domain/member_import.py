@@ -230,7 +230,8 @@ class ImportReport:
     positions: int  # positions that would be (or were) added
     dry_run: bool
     written: bool
-    file_problems: tuple[str, ...] = ()  # the sheet's own (unknown column, missing value)
+    file_problems: tuple[str, ...] = ()  # the sheet's own (an unknown or doubled column)
+    assumed: tuple[str, ...] = ()  # a position column absent: the value used, said
     header: HeaderMap | None = None
     update: bool = False
     partial: bool = False

@@ -45,6 +45,9 @@ if TYPE_CHECKING:
 __all__ = ["MemberImport", "read_table"]
 
 HEADER_SEARCH = 10  # title rows a sheet may have above its header
+#: A position column absent from the sheet (not an empty cell): this value, said in the report.
+ABSENT_COLUMN = {"function": "sgm", "work_time": "1", "status": "titulaire"}
+ABSENT_COLUMN_LABEL = {"function": "SGM", "work_time": "1 (temps complet)", "status": "titulaire"}
 
 
 def read_table(path: Path) -> tuple[list[str], Generator[list[str], None, None]]:
@@ -130,6 +133,7 @@ class MemberImport:
         try:
             header, header_line = find_header(rows, mapping, ignore, path)
             file_problems = self._file_problems(header, chosen)
+            assumed = self._assumed(header, chosen)
             settings = self.deps.settings
             today = self.deps.today()
             context = self.deps.read() if dry_run else self.deps.transaction()
@@ -169,6 +173,7 @@ class MemberImport:
             dry_run=dry_run,
             written=write,
             file_problems=file_problems,
+            assumed=assumed,
             header=header,
             update=update,
             partial=partial,
@@ -190,15 +195,22 @@ class MemberImport:
             f'ignorez-en une (--ignorer "{h}")'
             for h in header.doubled
         ]
-        has_commune = header.fields & {"commune", "commune_name"}
-        for field in POSITION_FIELDS if has_commune else ():
-            if field not in header.fields and field not in chosen:
-                label = FIELD_LABELS[field]
-                found.append(
-                    f"colonne {label} absente : ajoutez-la ou choisissez une valeur par défaut "
-                    f'(--par-defaut "{label}=…")'
-                )
         return tuple(found)
+
+    def _assumed(self, header: HeaderMap, chosen: dict[str, str]) -> tuple[str, ...]:
+        """A position column the sheet does not have at all, with no value chosen: the usual
+        value, said in the report (an empty cell of a column the sheet has is a problem)."""
+        said = []
+        if header.fields & {"commune", "commune_name"}:
+            for field in POSITION_FIELDS:
+                if field not in header.fields and field not in chosen:
+                    chosen[field] = ABSENT_COLUMN[field]
+                    label = FIELD_LABELS[field]
+                    said.append(
+                        f"pas de colonne {label} : « {ABSENT_COLUMN_LABEL[field]} » retenu pour "
+                        f'chaque poste (--par-defaut "{label}=…" pour une autre valeur)'
+                    )
+        return tuple(said)
 
     def _stored(self, uow: UnitOfWork, *, update: bool) -> Stored:
         stored = Stored.of(uow.members.list(), uow.positions.list(), self.deps.today())
