@@ -9,6 +9,7 @@ than a function) reads as the nearest value with a note the animator sees in the
 
 from __future__ import annotations
 
+import functools
 import re
 
 from rsgm_core.domain.directory import fold
@@ -143,6 +144,10 @@ def _plain(text: str) -> str:
     return fold(re.sub(r"[()]", " ", text or ""))
 
 
+_GRADE_KEYS = frozenset(_plain(g) for g in _GRADES)
+
+
+@functools.lru_cache(maxsize=1024)
 def read_function(text: str) -> tuple[Function, str | None] | None:
     """The function a cell names, with a note when it is only the nearest one; ``None`` if the
     word is unknown."""
@@ -150,7 +155,7 @@ def read_function(text: str) -> tuple[Function, str | None] | None:
     found = _FUNCTIONS.get(key) or _FUNCTIONS.get(fold(text))
     if found is not None:
         return found
-    if key in {_plain(g) for g in _GRADES} or key.startswith(("adjoint", "redact", "attach")):
+    if key in _GRADE_KEYS or key.startswith(("adjoint", "redact", "attach")):
         return (
             Function.SECRETAIRE_DE_MAIRIE,
             f"« {text.strip()} » est un grade, pas une fonction : lu comme secrétaire de mairie",
@@ -158,6 +163,7 @@ def read_function(text: str) -> tuple[Function, str | None] | None:
     return None
 
 
+@functools.lru_cache(maxsize=1024)
 def read_status(text: str) -> tuple[Status, str | None] | None:
     """The status a cell names (feminine forms included), with a note for a near word (« CDD » is
     a contract, read as contractuel); ``None`` if unknown."""

@@ -17,13 +17,7 @@ from decimal import Decimal
 import attrs
 
 from rsgm_core.domain.directory import fold
-from rsgm_core.domain.members import (
-    MAX_WORK_TIME,
-    Lifecycle,
-    Member,
-    Position,
-    work_time_total,
-)
+from rsgm_core.domain.members import MAX_WORK_TIME, Lifecycle, Member, Position
 from rsgm_core.services.import_rows import ParsedRow
 
 __all__ = ["Person", "Plan", "Stored", "plan_import"]
@@ -246,27 +240,18 @@ def _against_database(row: ParsedRow, stored: Stored, *, update: bool) -> Member
 
 def _new_person(person: Person, today: dt.date) -> None:
     first = person.rows[0]
-    positions: list[Position] = []
+    total = Decimal(0)
     for row in person.rows:
         row.action = (
             "nouveau membre" if row is first else f"poste ajouté au membre de la ligne {first.line}"
         )
-        _flag_excess(row, positions, today)
-
-
-def _flag_excess(row: ParsedRow, positions: list[Position], today: dt.date) -> None:
-    if not row.has_position or row.commune is None:
-        return
-    assert row.function is not None and row.work_time is not None and row.status is not None
-    positions.append(
-        Position("?", "?", row.commune.code, row.function, row.work_time, row.status, row.permanent)
-    )
-    total = work_time_total(positions, on=today)
-    if total > MAX_WORK_TIME:  # MEM-1: recorded, flagged, never refused
-        row.notes.append(
-            f"quotités cumulées de {_percent(total)} : au-delà des 115 % permis pour des emplois "
-            "à temps non complet, signalé à l'animateur [MEM-1]"
-        )
+        if row.has_position and row.permanent and row.work_time is not None:
+            total += row.work_time  # new positions have no dates: all held today
+            if total > MAX_WORK_TIME:  # MEM-1: recorded, flagged, never refused
+                row.notes.append(
+                    f"quotités cumulées de {_percent(total)} : au-delà des 115 % permis pour des "
+                    "emplois à temps non complet, signalé à l'animateur [MEM-1]"
+                )
 
 
 def _refresh(person: Person, stored: Stored, plan: Plan, today: dt.date) -> None:

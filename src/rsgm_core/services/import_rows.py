@@ -21,16 +21,22 @@ from rsgm_core.domain.import_vocabulary import (
     read_function,
     read_status,
 )
+from rsgm_core.domain.mailboxes import GENERIC_WORDS
 from rsgm_core.domain.member_import import (
     Problem,
     fraction_note,
     parse_bool,
     parse_date,
     parse_fraction,
-    person_key,
     split_terms,
 )
-from rsgm_core.domain.members import Function, Status, validate_email, validate_work_time
+from rsgm_core.domain.members import (
+    GENERIC_LOCAL_PARTS,
+    Function,
+    Status,
+    validate_email,
+    validate_work_time,
+)
 from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.territory import Commune
 from rsgm_core.errors import RsgmError
@@ -73,18 +79,12 @@ class ParsedRow:
     notes: list[str] = attrs.Factory(list)
     changes: list[str] = attrs.Factory(list)
     action: str = ""
+    key: str = ""  # the person (:func:`~.member_import.person_key`), once the row is read
+    folded_name: str = ""
 
     @property
     def name(self) -> str:
         return f"{self.first} {self.last}".strip()
-
-    @property
-    def key(self) -> str:
-        return person_key(self.email, self.first, self.last)
-
-    @property
-    def folded_name(self) -> str:
-        return fold(self.name)
 
     @property
     def has_position(self) -> bool:
@@ -114,6 +114,10 @@ class RowChecker:
         self.tools = tools
         self.departements = departements
         self.no_census = not index.by_code
+        # A sheet repeats its communes and words: each distinct cell is read once.
+        self._communes: dict[tuple[str, str, str], tuple[Any, ...]] = {}
+        self._positions: dict[tuple[str, str, str, str], tuple[Any, ...]] = {}
+        self._towns: dict[str, tuple[str, ...]] = {}
 
     def check(self, line: int, raw: list[str], columns: Mapping[int, str]) -> ParsedRow:
         cells = {f: (raw[i].strip() if i < len(raw) else "") for i, f in columns.items()}
@@ -124,19 +128,58 @@ class RowChecker:
         if not row.first or not row.last:
             missing = "prénom" if not row.first else "nom"
             row.problem(f"{missing} vide", f"{missing} vide : prénom et nom sont obligatoires")
-        self._commune(row, cells)
+        self._commune_once(row, cells)
         if cells.get("email"):
             row.email = self._email(row, cells["email"])
         if cells.get("phone"):
             row.phone = self._read(row, "téléphone invalide", validate_phone, cells["phone"])
-        if row.commune is not None:
-            self._position(row, cells)
-        row.expertises = self._terms(row, self.thesaurus, cells.get("expertises", ""))
-        row.software = self._terms(row, self.tools, cells.get("software", ""))
+        if row.commune is not None or cells.get("commune") or cells.get("commune_name"):
+            self._position_once(row, cells)  # even for a commune not found: every problem
+        if cells.get("expertises"):
+            row.expertises = self._terms(row, self.thesaurus, cells["expertises"])
+        if cells.get("software"):
+            row.software = self._terms(row, self.tools, cells["software"])
         if cells.get("helper"):
             row.helper = self._read(row, "volontaire illisible", parse_bool, cells["helper"])
-        row.arrival = self._read(row, "date illisible", parse_date, cells.get("arrival", ""))
+        if cells.get("arrival"):
+            row.arrival = self._read(row, "date illisible", parse_date, cells["arrival"])
+        row.folded_name = fold(row.name)
+        row.key = row.folded_name + "|" + (row.email or "").lower()  # person_key, folded once
         return row
+
+    def _commune_once(self, row: ParsedRow, cells: dict[str, str]) -> None:
+        key = (
+            cells.get("commune", ""),
+            cells.get("commune_name", ""),
+            cells.get("departement", ""),
+        )
+        found = self._communes.get(key)
+        if found is None:
+            scratch = ParsedRow(0, (), "", "")
+            self._commune(scratch, cells)
+            found = (scratch.commune, scratch.code, tuple(scratch.issues), tuple(scratch.notes))
+            self._communes[key] = found
+        row.commune, row.code = found[0], found[1]
+        row.issues.extend(found[2])
+        row.notes.extend(found[3])
+
+    def _position_once(self, row: ParsedRow, cells: dict[str, str]) -> None:
+        key = (
+            cells.get("function", ""), cells.get("status", ""), cells.get("work_time", ""),
+            cells.get("permanent", ""),
+        )  # fmt: skip
+        found = self._positions.get(key)
+        if found is None:
+            scratch = ParsedRow(0, (), "", "")
+            self._position(scratch, cells)
+            found = (
+                scratch.function, scratch.status, scratch.work_time, scratch.permanent,
+                tuple(scratch.issues), tuple(scratch.notes),
+            )  # fmt: skip
+            self._positions[key] = found
+        row.function, row.status, row.work_time, row.permanent = found[:4]
+        row.issues.extend(found[4])
+        row.notes.extend(found[5])
 
     def _read(self, row: ParsedRow, kind: str, read: Callable[..., T], *args: Any) -> T | None:
         try:
@@ -161,7 +204,17 @@ class RowChecker:
         if not _domain_ok(plain.group(2).lower()):
             check = functools.partial(validate_email, strict=True)
             return self._read(row, "adresse invalide", check, email)
+        if _surely_personal(plain.group(1), self._town(row.commune)):
+            return f"{plain.group(1)}@{plain.group(2).lower()}"  # what validate_email returns
         return self._read(row, "adresse invalide", _cha6, email, town)
+
+    def _town(self, commune: Commune | None) -> tuple[str, ...]:
+        if commune is None:
+            return ()
+        found = self._towns.get(commune.code)
+        if found is None:
+            found = self._towns[commune.code] = (_SEPARATORS.sub("", fold(commune.name)),)
+        return found
 
     def _commune(self, row: ParsedRow, cells: dict[str, str]) -> None:
         code, name = cells.get("commune", ""), cells.get("commune_name", "")
@@ -289,3 +342,22 @@ def _domain_ok(domain: str) -> bool:
 
 def _cha6(email: str, town: tuple[str, ...]) -> str:
     return validate_email(email, commune_names=town)
+
+
+_SEPARATORS = re.compile(r"[^a-z0-9]+")
+_SHARED_STARTS = ("mairie", "commune", "ville", "secretariat")
+
+
+def _surely_personal(local: str, towns: tuple[str, ...]) -> bool:
+    """True when the ASCII local part cannot be a shared mailbox (CHA-6): no generic local part,
+    no generic word, not a generic word's prefix, not the commune's name. Only a quick pre-check:
+    anything else goes through :func:`~.members.validate_email` (the one judge; a test compares
+    both on the variants of :mod:`~.mailboxes`)."""
+    low = local.lower()
+    if low in GENERIC_LOCAL_PARTS:
+        return False
+    tokens = [t for t in _SEPARATORS.split(low.split("+", 1)[0]) if t]
+    squeezed = "".join(tokens)
+    if squeezed in GENERIC_WORDS or any(t in GENERIC_WORDS for t in tokens):
+        return False
+    return not squeezed.startswith(_SHARED_STARTS) and not any(t in squeezed for t in towns if t)

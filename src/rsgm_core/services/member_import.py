@@ -268,7 +268,7 @@ class MemberImport:
                 for row in rows:
                     cells = list(row.cells) + [""] * (len(header.headers) - len(row.cells))
                     writer.writerow(
-                        [*cells[: len(header.headers)], " ; ".join(map(str, row.issues))]
+                        [*cells[: len(header.headers)], " | ".join(map(str, row.issues))]
                     )
         except OSError as exc:
             raise SourceDataError(
