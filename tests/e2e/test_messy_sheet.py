@@ -110,7 +110,7 @@ def test_a_messy_sheet_is_checked_imported_and_refreshed_MEM_1(
     ]
     problems = {r.line: r.problems for r in report.problems}
     assert set(problems) == BAD
-    assert problems[9] == ("statut vide : remplissez-la ou choisissez une valeur par défaut "
+    assert problems[9] == ("statut vide : remplissez-le ou choisissez une valeur par défaut "
                            '(--par-defaut "statut=…")',)  # fmt: skip
     assert problems[10][0].startswith("quotité vide")
     assert problems[11] == (

@@ -79,7 +79,7 @@ def test_title_rows_above_the_header_and_line_numbers_MEM_1(
     )
     report = deux_sevres.members.import_members(path, dry_run=True)
     assert [(r.line, r.problems) for r in report.rows] == [
-        (4, ('statut vide : remplissez-la ou choisissez une valeur par défaut (--par-defaut '
+        (4, ('statut vide : remplissez-le ou choisissez une valeur par défaut (--par-defaut '
              '"statut=…")',)),
     ]  # fmt: skip
     report = deux_sevres.members.import_members(path, defaults={"statut": "stagiaire"})

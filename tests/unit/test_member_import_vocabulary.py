@@ -196,3 +196,21 @@ def test_the_quick_address_check_never_passes_a_shared_mailbox_CHA_6(local: str,
         judged_personal = False
     if _surely_personal(local, (squeezed,)):
         assert judged_personal, local
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_the_quick_fold_is_fold_for_ascii_text_MEM_1(text: str) -> None:
+    from rsgm_core.domain.directory import fold
+    from rsgm_core.services.import_rows import _fold
+
+    assert _fold(text) == fold(text)
+
+
+def test_ids_made_in_bulk_are_random_uuid4s_MEM_1() -> None:
+    import uuid
+
+    from rsgm_core.services.member_import import new_ids
+
+    ids = new_ids(500)
+    assert len(set(ids)) == 500
+    assert all(str(uuid.UUID(i)) == i and uuid.UUID(i).version == 4 for i in ids)

@@ -46,6 +46,7 @@ __all__ = ["ParsedRow", "RowChecker"]
 T = TypeVar("T")
 #: Needed for a position, never filled silently: empty is a problem unless a default is chosen.
 POSITION_FIELDS = ("function", "work_time", "status")
+_PRONOUN = {"function": "la", "work_time": "la", "status": "le"}  # la fonction, le statut
 _ALLOWED = re.compile(r"^(.*?) \(valeurs : (.*)\)$")
 # A plain ASCII address (RFC 5322 dot-atom): its syntax is that of email-validator's, whose verdict
 # on the domain is kept per domain (MEM-2); any other address goes through email-validator itself.
@@ -143,7 +144,7 @@ class RowChecker:
             row.helper = self._read(row, "volontaire illisible", parse_bool, cells["helper"])
         if cells.get("arrival"):
             row.arrival = self._read(row, "date illisible", parse_date, cells["arrival"])
-        row.folded_name = fold(row.name)
+        row.folded_name = _fold(row.name)
         row.key = row.folded_name + "|" + (row.email or "").lower()  # person_key, folded once
         return row
 
@@ -278,7 +279,8 @@ class RowChecker:
                 label = FIELD_LABELS[field]
                 row.problem(
                     f"{label} vide",
-                    f"{label} vide : remplissez-la ou choisissez une valeur par défaut "
+                    f"{label} vide : remplissez-{_PRONOUN[field]} ou choisissez une valeur "
+                    "par défaut "
                     f'(--par-defaut "{label}=…")',
                 )
         if cells.get("function"):
@@ -356,8 +358,20 @@ def _surely_personal(local: str, towns: tuple[str, ...]) -> bool:
     low = local.lower()
     if low in GENERIC_LOCAL_PARTS:
         return False
-    tokens = [t for t in _SEPARATORS.split(low.split("+", 1)[0]) if t]
+    tokens = _SEPARATORS.split(low.split("+", 1)[0])
     squeezed = "".join(tokens)
-    if squeezed in GENERIC_WORDS or any(t in GENERIC_WORDS for t in tokens):
+    if squeezed in GENERIC_WORDS or not GENERIC_WORDS.isdisjoint(tokens):
         return False
-    return not squeezed.startswith(_SHARED_STARTS) and not any(t in squeezed for t in towns if t)
+    if squeezed.startswith(_SHARED_STARTS):
+        return False
+    return not any(town and town in squeezed for town in towns)
+
+
+_ASCII_SEPARATORS = re.compile(r"[\s\-'_.]+")
+
+
+def _fold(text: str) -> str:
+    """:func:`~.directory.fold`, quicker for plain ASCII text (the same result)."""
+    if text.isascii():
+        return " ".join(_ASCII_SEPARATORS.split(text.lower())).strip()
+    return fold(text)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import os
 from collections.abc import Generator, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -224,10 +225,12 @@ class MemberImport:
         """Everything the plan says, in the caller's transaction, collection by collection."""
         members: list[Member] = []
         known = {p.key for p in plan.people.values() if p.member is not None}
-        for person in plan.created:
+        created = plan.created
+        ids = iter(new_ids(len(created) + len(plan.positions_new)))
+        for person in created:
             row = person.rows[0]
             member = Member(
-                new_id(), row.first, row.last, row.email, phone=row.phone,
+                next(ids), row.first, row.last, row.email, phone=row.phone,
                 lifecycle=Lifecycle.ACTIVE, arrival=row.arrival, helper=bool(row.helper),
                 platform_access=True,
             )  # fmt: skip
@@ -239,7 +242,7 @@ class MemberImport:
         if plan.positions_ended:
             uow.positions.update_all(attrs.evolve(p, end=today) for p in plan.positions_ended)
         uow.positions.add_all(
-            _position(person.member, row, today if person.key in known else None)
+            _position(next(ids), person.member, row, today if person.key in known else None)
             for person, row in plan.positions_new
         )
         items = [
@@ -280,13 +283,26 @@ class MemberImport:
         return path
 
 
-def _position(member: Member | None, row: ParsedRow, start: dt.date | None) -> Position:
+def _position(new: str, member: Member | None, row: ParsedRow, start: dt.date | None) -> Position:
     assert member is not None and row.commune is not None and row.has_position
     assert row.function is not None and row.work_time is not None and row.status is not None
     return Position(
-        new_id(), member.id, row.commune.code, row.function, row.work_time, row.status,
+        new, member.id, row.commune.code, row.function, row.work_time, row.status,
         row.permanent, start=start,
     )  # fmt: skip
+
+
+def new_ids(count: int) -> list[str]:
+    """``count`` random UUIDs (version 4) as text, as :func:`~.members.new_id` makes them, from
+    one call to the system's random source."""
+    block = bytearray(os.urandom(16 * count))
+    found = []
+    for start in range(0, 16 * count, 16):
+        block[start + 6] = (block[start + 6] & 0x0F) | 0x40  # version 4
+        block[start + 8] = (block[start + 8] & 0x3F) | 0x80  # RFC 4122 variant
+        text = block[start : start + 16].hex()
+        found.append(f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}")
+    return found
 
 
 def _changed(rows: list[ParsedRow]) -> bool:
