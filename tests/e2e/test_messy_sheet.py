@@ -111,13 +111,13 @@ def test_a_messy_sheet_is_checked_imported_and_refreshed_MEM_1(
     problems = {r.line: r.problems for r in report.problems}
     assert set(problems) == BAD
     assert problems[9] == ("statut vide : remplissez-le ou choisissez une valeur par défaut "
-                           '(--par-defaut "statut=…")',)  # fmt: skip
+                           '(--par-defaut "statut=…") [MEM-1]',)  # fmt: skip
     assert problems[10][0].startswith("quotité vide")
     assert problems[11] == (
         "aucune commune « Beauvoir » dans le département 89 (connues : Beauvoir, 77029, "
-        "département 77)",
+        "département 77) [MEM-1]",
     )
-    assert problems[12] == ("commune introuvable : « Villeneuve-sur-Nulle-Part »",)
+    assert problems[12] == ("commune introuvable : « Villeneuve-sur-Nulle-Part » [MEM-1]",)
     assert "poste en double" in problems[13][0] and "ligne 5" in problems[13][0]
     assert "adresse générique refusée" in problems[14][0]
     assert len(problems[15]) == 5  # every problem of the row, in one pass

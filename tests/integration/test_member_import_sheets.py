@@ -51,7 +51,7 @@ def test_homonyms_on_the_real_census_resolved_by_department_else_listed_MEM_1(
         assert ambiguous.line == 2 and ambiguous.problems == (
             "commune ambiguë : « Beauvoir » désigne plusieurs communes (Beauvoir, 77029, "
             "département 77 ; Beauvoir, 89033, département 89) : donnez le code INSEE ou le "
-            "département",
+            "département [MEM-1]",
         )
         assert report.rows[1].commune == "89033"
 
@@ -80,7 +80,7 @@ def test_title_rows_above_the_header_and_line_numbers_MEM_1(
     report = deux_sevres.members.import_members(path, dry_run=True)
     assert [(r.line, r.problems) for r in report.rows] == [
         (4, ('statut vide : remplissez-le ou choisissez une valeur par défaut (--par-defaut '
-             '"statut=…")',)),
+             '"statut=…") [MEM-1]',)),
     ]  # fmt: skip
     report = deux_sevres.members.import_members(path, defaults={"statut": "stagiaire"})
     assert report.written
@@ -154,7 +154,7 @@ def test_update_mode_ends_nothing_for_a_person_with_a_rejected_row_MEM_1(
         deux_sevres.members.import_members(first, dry_run=True)
         .problems[0]
         .problems[0]
-        .endswith("pour rafraîchir la base, importez en mode mise à jour (--mise-a-jour)")
+        .endswith("pour rafraîchir la base, importez en mode mise à jour (--mise-a-jour) [MEM-1]")
     )
 
 

@@ -191,7 +191,7 @@ class Problem:
     rule: str = "MEM-1"
 
     def __str__(self) -> str:
-        return self.message
+        return f"{self.message} [{self.rule}]" if self.rule else self.message
 
 
 @attrs.frozen
