@@ -201,3 +201,23 @@ def test_error_or_success_never_a_partial_write_MEM_1(
             assert not report.written and snapshot(app) == before
         else:
             assert report.written and names == good
+
+
+def test_update_mode_adds_expertises_and_says_so_MEM_2(deux_sevres: App, tmp_path: Path) -> None:
+    header = HEADER + ";Expertises"
+    first = sheet(
+        tmp_path / "a.csv",
+        "Claire;Martin;claire.martin@example.org;;79019;SGM;titulaire;1;État civil",
+        header=header,
+    )
+    assert deux_sevres.members.import_members(first).written
+    later = sheet(
+        tmp_path / "b.csv",
+        "Claire;Martin;claire.martin@example.org;;79019;SGM;titulaire;1;etat civil, urbanisme",
+        header=header,
+    )
+    report = deux_sevres.members.import_members(later, update=True)
+    assert report.written and report.rows[0].changes == ("expertise ajoutée : Urbanisme",)
+    assert (report.updated, report.ended, report.positions) == (1, 0, 0)
+    again = deux_sevres.members.import_members(later, update=True, dry_run=True)
+    assert again.rows[0].action == "inchangé"

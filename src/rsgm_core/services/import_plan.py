@@ -113,6 +113,8 @@ def plan_import(rows: Sequence[ParsedRow], stored: Stored, *, update: bool, toda
         for row in person.rows:
             if row.has_position and person.member is None:
                 plan.positions_new.append((person, row))
+        if not any(row.expertises or row.software for row in person.rows):
+            continue
         known = stored.facts.get(person.member.id, set()) if person.member else set()
         for kind, terms in (("expertise", "expertises"), ("logiciel", "software")):
             for term in sorted({t for row in person.rows for t in getattr(row, terms)}):
@@ -120,7 +122,8 @@ def plan_import(rows: Sequence[ParsedRow], stored: Stored, *, update: bool, toda
                     continue
                 plan.facts_new.append((person, kind, term))
                 if person.member is not None:
-                    person.rows[0].changes.append(f"{kind} ajouté(e) : {term}")
+                    added = "expertise ajoutée" if kind == "expertise" else "logiciel ajouté"
+                    person.rows[0].changes.append(f"{added} : {term}")
                     person.rows[0].action = "mis à jour"
     if update:
         seen = {p.member.id for p in plan.people.values() if p.member is not None}

@@ -72,8 +72,8 @@ class ParsedRow:
     work_time: Decimal | None = None
     status: Status | None = None
     permanent: bool = True
-    expertises: list[str] = attrs.Factory(list)
-    software: list[str] = attrs.Factory(list)
+    expertises: list[str] | tuple[()] = ()
+    software: list[str] | tuple[()] = ()
     helper: bool | None = None
     arrival: dt.date | None = None
     issues: list[Problem] = attrs.Factory(list)
