@@ -246,3 +246,17 @@ def test_the_command_line_reports_grouped_problems_then_imports_and_refreshes_ME
         "à enregistrer : 1 nouveau membre, 3 membres mis à jour, 2 postes ajoutés, "
         "3 postes modifiés, 1 poste terminé (essai : rien n'a été importé)"
     )
+
+
+def test_a_header_row_that_cannot_be_matched_is_a_french_error_MEM_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RSGM_CONFIG", str(Path(__file__).parents[1] / "profiles" / "cdg77.toml"))
+    sheet = tmp_path / "agents.csv"
+    sheet.write_text("Agent;Collectivité;Grade\nMartin Claire;Melun;Rédacteur\n", encoding="cp1252")
+    db = tmp_path / "rsgm.db"
+    code, out, err = run(capsys, "members", "import", str(sheet), "--essai", "--db", str(db))
+    assert code == 2 and not out
+    assert "ligne 1 : en-têtes non reconnus, colonne prénom absente" in err
+    assert "« Agent », « Collectivité », « Grade »" in err and err.rstrip().endswith("[MEM-1]")
+    assert "Traceback" not in err
