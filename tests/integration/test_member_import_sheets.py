@@ -221,3 +221,18 @@ def test_update_mode_adds_expertises_and_says_so_MEM_2(deux_sevres: App, tmp_pat
     assert (report.updated, report.ended, report.positions) == (1, 0, 0)
     again = deux_sevres.members.import_members(later, update=True, dry_run=True)
     assert again.rows[0].action == "inchangé"
+
+
+def test_the_garbage_collector_is_back_after_an_import_that_fails_or_succeeds_MEM_1(
+    deux_sevres: App, tmp_path: Path
+) -> None:
+    import gc
+
+    good = sheet(tmp_path / "a.csv", "Claire;Martin;;;79019;SGM;titulaire;1")
+    deux_sevres.members.import_members(good)
+    assert gc.isenabled()
+    bad = tmp_path / "b.csv"
+    bad.write_text("Agent;Grade\nx;y\n", encoding="utf-8")
+    with pytest.raises(ValidationError):
+        deux_sevres.members.import_members(bad)
+    assert gc.isenabled()

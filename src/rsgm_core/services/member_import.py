@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import gc
 import os
 from collections.abc import Generator, Iterable, Mapping
 from pathlib import Path
@@ -131,6 +132,7 @@ class MemberImport:
                 )
         ignore = tuple(ignore)
         rows = _open(path)
+        collecting = _pause_gc()
         try:
             header, header_line = find_header(rows, mapping, ignore, path)
             file_problems = self._file_problems(header, chosen)
@@ -161,6 +163,8 @@ class MemberImport:
                     self._write(uow, plan, today)
         finally:
             rows.close()
+            if collecting:
+                gc.enable()
         rejects_file = None
         if rejects is not None:
             rejects_file = str(
@@ -290,6 +294,16 @@ def _position(new: str, member: Member | None, row: ParsedRow, start: dt.date | 
         new, member.id, row.commune.code, row.function, row.work_time, row.status,
         row.permanent, start=start,
     )  # fmt: skip
+
+
+def _pause_gc() -> bool:
+    """Pause the cyclic garbage collector while an import makes its many objects (freed by
+    reference counting all the same); the caller enables it again if this says it was enabled.
+    Half to two thirds of the Python time of a large import went to collections finding nothing
+    to collect (benchmarks/members_import.py, docs/performance.md)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    return was_enabled
 
 
 def new_ids(count: int) -> list[str]:
