@@ -208,6 +208,8 @@ if TYPE_CHECKING:
         UsedLink,
     )
     from rsgm_core.domain.member_import import (
+        ImportProblem,
+        ImportProblemGroup,
         ImportReport,
         RowResult,
     )
@@ -363,6 +365,8 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "ImportProblem": "rsgm_core.domain.member_import",
+    "ImportProblemGroup": "rsgm_core.domain.member_import",
     "ErasureReport": "rsgm_core.domain.erasure_report",
     "CollectionErasure": "rsgm_core.domain.erasure_report",
     "MeetingRecord": "rsgm_core.domain.governance",
@@ -706,6 +710,8 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Helper",
     "Hooks",
     "HorsRessort",
+    "ImportProblem",
+    "ImportProblemGroup",
     "ImportReport",
     "ImportResult",
     "Indicator",

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from rsgm_core.domain.commune_names import CommuneIndex, looks_like_code, name_key
 from rsgm_core.domain.import_vocabulary import field_of, read_function, read_status
 from rsgm_core.domain.member_import import (
+    ImportProblem,
     ImportReport,
-    Problem,
     RowResult,
     parse_fraction,
     read_header,
@@ -139,7 +139,9 @@ def test_a_current_commune_is_preferred_to_a_former_one_of_the_same_name_MEM_1()
 
 
 def test_problems_group_by_kind_with_the_allowed_values_once_MEM_1() -> None:
-    unknown = Problem("fonction inconnue", "fonction inconnue : « X »", "X", allowed="sgm, dgs")
+    unknown = ImportProblem(
+        "fonction inconnue", "fonction inconnue : « X »", "X", allowed="sgm, dgs"
+    )
     rows = (
         RowResult(2, "A B", None, ("fonction inconnue : « X »",), issues=(unknown,)),
         RowResult(3, "C D", None),

@@ -28,9 +28,9 @@ from rsgm_core.errors import ValidationError
 __all__ = [
     "FIELDS",
     "HeaderMap",
+    "ImportProblem",
+    "ImportProblemGroup",
     "ImportReport",
-    "Problem",
-    "ProblemGroup",
     "RowResult",
     "map_headers",
     "parse_date",
@@ -180,7 +180,7 @@ def person_key(email: str | None, first_name: str, last_name: str) -> str:
 
 
 @attrs.frozen
-class Problem:
+class ImportProblem:
     """One problem of one row: ``kind`` groups it (« fonction inconnue »), ``allowed`` is said
     once per group, ``message`` is the row's own sentence."""
 
@@ -195,7 +195,7 @@ class Problem:
 
 
 @attrs.frozen
-class ProblemGroup:
+class ImportProblemGroup:
     """Rows with the same kind of problem: the allowed values once, then each row's value."""
 
     kind: str
@@ -214,7 +214,7 @@ class RowResult:
     action: str = ""  # "nouveau membre", "poste ajouté au membre de la ligne 3", "inchangé"
     notes: tuple[str, ...] = ()  # recorded, yet flagged for the animator (MEM-1: over 115 %)
     changes: tuple[str, ...] = ()  # update mode: what the row adds, changes or ends
-    issues: tuple[Problem, ...] = ()  # the problems with their kind, for grouping
+    issues: tuple[ImportProblem, ...] = ()  # the problems with their kind, for grouping
     cells: tuple[str, ...] = ()  # the row as read (the rejected-rows file copies it)
 
     @property
@@ -254,7 +254,7 @@ class ImportReport:
         """Rows recorded with a flag for the animator (MEM-1: positions over 115 %)."""
         return [r for r in self.rows if r.notes]
 
-    def groups(self) -> list[ProblemGroup]:
+    def groups(self) -> list[ImportProblemGroup]:
         """The rows' problems by kind, in the order first met."""
         found: dict[tuple[str, str, str], tuple[list[int], list[str]]] = {}
         for row in self.rows:
@@ -263,6 +263,6 @@ class ImportReport:
                 lines.append(row.line)
                 values.append(issue.value)
         return [
-            ProblemGroup(kind, allowed, rule, tuple(lines), tuple(values))
+            ImportProblemGroup(kind, allowed, rule, tuple(lines), tuple(values))
             for (kind, allowed, rule), (lines, values) in found.items()
         ]

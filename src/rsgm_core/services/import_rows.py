@@ -23,7 +23,7 @@ from rsgm_core.domain.import_vocabulary import (
 )
 from rsgm_core.domain.mailboxes import GENERIC_WORDS
 from rsgm_core.domain.member_import import (
-    Problem,
+    ImportProblem,
     fraction_note,
     parse_bool,
     parse_date,
@@ -76,7 +76,7 @@ class ParsedRow:
     software: list[str] | tuple[()] = ()
     helper: bool | None = None
     arrival: dt.date | None = None
-    issues: list[Problem] = attrs.Factory(list)
+    issues: list[ImportProblem] = attrs.Factory(list)
     notes: list[str] = attrs.Factory(list)
     changes: list[str] = attrs.Factory(list)
     action: str = ""
@@ -92,7 +92,7 @@ class ParsedRow:
         return self.commune is not None and None not in (self.function, self.work_time, self.status)
 
     def problem(self, kind: str, message: str, value: str = "", **extra: str) -> None:
-        self.issues.append(Problem(kind, message, value, **extra))
+        self.issues.append(ImportProblem(kind, message, value, **extra))
 
 
 class RowChecker:
