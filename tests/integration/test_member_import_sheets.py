@@ -236,3 +236,26 @@ def test_the_garbage_collector_is_back_after_an_import_that_fails_or_succeeds_ME
     with pytest.raises(ValidationError):
         deux_sevres.members.import_members(bad)
     assert gc.isenabled()
+
+
+def test_an_observer_hears_of_each_imported_member_after_commit_MEM_1(tmp_path: Path) -> None:
+    from rsgm_core import hookimpl
+
+    seen: list[str] = []
+
+    class Observer:
+        @hookimpl
+        def rsgm_on_member_added(self, member: object) -> None:
+            seen.append(getattr(member, "last_name", "?"))
+
+    path = sheet(
+        tmp_path / "a.csv",
+        "Claire;Martin;;;79019;SGM;titulaire;1",
+        "Luc;Roux;;;79018;SGM;titulaire;1",
+    )
+    with rsgm_core.open("memory://", plugins=[Observer()]) as app:
+        app.census.import_(SAMPLE, ["79"])
+        app.members.import_members(path, dry_run=True)
+        assert seen == []
+        assert app.members.import_members(path).written
+    assert seen == ["Martin", "Roux"]

@@ -263,8 +263,9 @@ class MemberImport:
             for person, kind, term in plan.facts_new
             if person.member is not None
         )
-        hook = self.deps.hooks.on_member_added
-        uow.after_commit.extend(functools.partial(hook, m) for m in members)
+        if self.deps.hooks.pm.hook.rsgm_on_member_added.get_hookimpls():  # else nothing to tell
+            hook = self.deps.hooks.on_member_added
+            uow.after_commit.extend(functools.partial(hook, m) for m in members)
 
     def _rejects(self, path: Path, header: HeaderMap, rows: list[ParsedRow]) -> Path:
         """The rejected rows as they were read, with their problems, to fix and import again."""
