@@ -142,8 +142,13 @@ def print_report(report: ImportReport) -> None:
 def _summary(report: ImportReport) -> str:
     rejected = len(report.problems)
     if not report.written and not report.dry_run and not report.ok:
-        why = _plural(rejected, "ligne") + " en erreur" if rejected else "problèmes du fichier"
-        return f"{why} : rien n'a été importé (--partiel pour importer les lignes correctes)"
+        if report.file_problems:
+            said = _plural(len(report.file_problems), "problème") + " du fichier"
+            return f"{said} : rien n'a été importé (voir ci-dessus : --ignorer, --colonne)"
+        return (
+            f"{_plural(rejected, 'ligne')} en erreur : rien n'a été importé "
+            "(--partiel pour importer les lignes correctes)"
+        )
     if report.update:
         added = report.positions - report.modified
         parts = [
