@@ -94,7 +94,7 @@ def plan_import(rows: Sequence[ParsedRow], stored: Stored, *, update: bool, toda
     for row in rows:
         if row.first and row.last:
             _within_file(row, emails, places, plan)
-            member = _against_database(row, stored, update=update)
+            member = _against_database(row, stored, update=update) if stored.members else None
         else:
             member = None
         if row.issues:

@@ -81,15 +81,12 @@ class ParsedRow:
     changes: list[str] = attrs.Factory(list)
     action: str = ""
     key: str = ""  # the person (:func:`~.member_import.person_key`), once the row is read
+    has_position: bool = False  # a commune, a function, a work time and a status, once read
     folded_name: str = ""
 
     @property
     def name(self) -> str:
         return f"{self.first} {self.last}".strip()
-
-    @property
-    def has_position(self) -> bool:
-        return self.commune is not None and None not in (self.function, self.work_time, self.status)
 
     def problem(self, kind: str, message: str, value: str = "", **extra: str) -> None:
         self.issues.append(ImportProblem(kind, message, value, **extra))
@@ -144,6 +141,11 @@ class RowChecker:
             row.helper = self._read(row, "volontaire illisible", parse_bool, cells["helper"])
         if cells.get("arrival"):
             row.arrival = self._read(row, "date illisible", parse_date, cells["arrival"])
+        row.has_position = row.commune is not None and None not in (
+            row.function,
+            row.work_time,
+            row.status,
+        )
         row.folded_name = _fold(row.name)
         row.key = row.folded_name + "|" + (row.email or "").lower()  # person_key, folded once
         return row
