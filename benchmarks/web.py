@@ -286,7 +286,7 @@ def main() -> int:
     cpu_ratio = statistics.median(p / d for p, d in CPU if d > 0)
     print(f"CPU time of both steps (all threads): page median {statistics.median(page_cpu):.2f} ms, "
           f"direct median {statistics.median(direct_cpu):.2f} ms, median ratio {cpu_ratio:.2f}×")  # fmt: skip
-    print(f"a worker thread's round trip alone (the pages make 2 to 3 per request): median "
+    print(f"a worker thread's round trip alone (a page makes one per request): median "
           f"{statistics.median(HOPS):.2f} ms, p95 {p95(HOPS):.2f} ms")  # fmt: skip
     print(f"both sides recorded the same registrations: {'yes' if same else 'NO'}")
     return 0

@@ -12,7 +12,7 @@ import rsgm_core
 from rsgm_core import Settings
 from rsgm_core.profile_file import example_profile
 from tests.conftest import SAMPLE
-from tests.helpers import run
+from tests.helpers import new_database, run
 
 
 @pytest.fixture
@@ -84,6 +84,40 @@ def test_rsgm_links_without_a_secret_says_what_to_set_NOT_3(
 ) -> None:
     profile = str(example_profile("cdg79"))
     code, _, err = run(capsys, "links", "x@example.org", "annuaire", "--config", profile,
-                         "--db", str(here / "vide.db"))  # fmt: skip
+                         "--db", new_database(here / "vide.db"))  # fmt: skip
     assert code == 2
     assert "renseignez secret dans la section [web] du profil" in err
+
+
+def test_rsgm_link_requests_queues_one_message_a_person_with_its_link_NOT_3_MEM_3(
+    capsys: pytest.CaptureFixture[str], here: Path
+) -> None:
+    code, _, err = run(capsys, "init", "--profil", "cdg79", "--administrateur",
+                       "marie.durand@cdg79.fr")  # fmt: skip
+    assert code == 0, err
+    settings = Settings.from_file(here / "rsgm.toml")
+    with rsgm_core.open(settings=settings) as app:
+        app.census.import_(SAMPLE, ["79"])
+        for first in ("Claire", "Paul"):
+            member = app.members.add(first, "Martin", email=f"{first.lower()}@mairie.example.fr")
+            app.members.add_position(member.id, "79005", "sgm")
+    code, out, err = run(capsys, "link-requests", "consentement")
+    assert code == 0, err
+    # the administrator rsgm init recorded is a member too
+    assert out.startswith("3 messages de demande d'accord pour l'annuaire (MEM-3) mis dans")
+    with rsgm_core.open(settings=settings) as app:
+        asked = [m for m in app.outbox.list_messages() if m.template == "consent_request"]
+        assert sorted(m.recipient for m in asked) == [
+            "claire@mairie.example.fr", "marie.durand@cdg79.fr", "paul@mairie.example.fr"
+        ]  # fmt: skip
+        link = next(w for w in asked[0].body_text.split() if "/c/" in w)
+        app.links.use(link.rpartition("/")[2])  # one of them gives it
+    code, out, err = run(capsys, "link-requests", "consentement")
+    assert code == 0 and out.startswith("2 messages de demande d'accord"), err
+    code, out, err = run(capsys, "link-requests", "annuaire", "--membre",
+                         "claire@mairie.example.fr")  # fmt: skip
+    assert code == 0 and out.startswith("1 message de demande de mise à jour"), err
+    code, out, err = run(capsys, "link-requests", "inscription")
+    assert code == 2 and "choix invalide" in err
+    code, out, err = run(capsys, "link-requests", "annuaire", "--membre", "x@example.org")
+    assert code == 2 and "aucun membre n'a l'adresse" in err

@@ -178,7 +178,7 @@ def test_registration_after_the_deadline_or_of_a_non_member_is_refused_EVT_4(
         app.registrations.register(session.id, a)
     (b,) = [app.members.add("Zoé", "Late", email="zoe.late@example.org").id]
     rsgm_clock.set(dt.date(2025, 6, 12))
-    with pytest.raises(RuleViolation, match="2025-06-11") as info:
+    with pytest.raises(RuleViolation, match="closes depuis le 11/06/2025") as info:
         app.registrations.register(session.id, b)
     assert info.value.rule == "EVT-4"
     assert app.registrations.list_registrations(event_id=session.event_id) == []

@@ -425,6 +425,21 @@ def test_survey_consent_and_directory_requests_carry_links_NOT_3_SUR_2(app: App)
         app.links.send_requests("inscription")
 
 
+def test_the_welcome_mail_carries_consent_and_directory_links_NOT_3_MEM_3(app: App) -> None:
+    claire = app.members.add(
+        "Claire", "Martin", email="claire.martin@example.org", welcome=True
+    ).id
+    (welcome,) = [m for m in app.outbox.list_messages() if m.template == "member_welcome"]
+    found = {}
+    for letter in ("c", "r", "f"):
+        link = next(w for w in welcome.body_text.split() if w.startswith(f"{BASE}/{letter}/"))
+        assert f'href="{link}"' in (welcome.body_html or "")
+        found[letter] = link.rpartition("/")[2]
+    app.links.use(found["c"])  # consent given from the welcome mail itself
+    assert app.directory.list_consents(member_id=claire)[0].scope.value == "annuaire"
+    assert app.links.verify(found["f"]).member_id == claire
+
+
 def test_newsletters_get_a_per_recipient_unsubscribe_NOT_3(app: App) -> None:
     person(app), person(app, "Paul", "Durand")
     app.surveys.newsletter("Les infos", "Texte", unsubscribe="mailto:desinscription@cdg79.fr")

@@ -66,7 +66,7 @@ def test_bad_sessions_are_refused_EVT_4() -> None:
 def test_registration_closes_at_the_deadline_and_once_per_person_EVT_4() -> None:
     first = register(session(), [], registration_id="r1", member_id="m1", on=dt.date(2025, 6, 11))
     assert first.status is RegistrationStatus.CONFIRMED
-    with pytest.raises(RuleViolation, match="2025-06-11"):
+    with pytest.raises(RuleViolation, match="closes depuis le 11/06/2025"):
         register(session(), [], registration_id="r2", member_id="m2", on=dt.date(2025, 6, 12))
     with pytest.raises(RuleViolation) as info:
         register(session(), [first], registration_id="r3", member_id="m1", on=dt.date(2025, 6, 1))

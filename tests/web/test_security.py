@@ -179,6 +179,16 @@ def test_every_response_carries_the_security_headers(memory_app: App, web: TestC
     assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
 
 
+def test_the_icon_browsers_ask_for_is_served(web: TestClient) -> None:
+    for address in ("/favicon.ico", "/static/favicon.svg"):
+        icon = web.get(address)
+        assert icon.status_code == 200, address
+        assert icon.headers["content-type"].startswith("image/svg+xml")
+        assert "no-store" not in icon.headers.get("cache-control", "")
+        _check_headers(icon)
+    assert 'rel="icon"' in web.get("/").text
+
+
 def test_no_inline_script_or_style_in_any_page(memory_app: App, web: TestClient) -> None:
     link = memory_app.links.issue("annuaire", member_id=person(memory_app))
     for page in (web.get("/"), web.get(path(link)), web.get("/i/x.y"), web.get("/animateur")):

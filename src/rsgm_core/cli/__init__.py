@@ -107,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         events,
         indicators,
         init,
+        link_requests,
         links,
         members,
         network,
@@ -138,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
         indicators,
         toolbox,
         links,
+        link_requests,
         serve,
         demo,
     ):

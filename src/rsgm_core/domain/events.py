@@ -282,7 +282,8 @@ def register(
     else on the waiting list."""
     if on > session.deadline:
         raise RuleViolation(
-            f"inscriptions closes depuis le {session.deadline.isoformat()}",
+            f"les inscriptions à la séance du {session.date:%d/%m/%Y} sont closes depuis le "
+            f"{session.deadline:%d/%m/%Y} (date limite d'inscription)",
             rule="EVT-4",
             value=on,
         )

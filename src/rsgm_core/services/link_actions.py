@@ -119,18 +119,24 @@ def _title(uow: UnitOfWork, signed: SignedLink) -> str:
     return f"consentement « {consent_scope(target).value} »"
 
 
-def _choices(uow: UnitOfWork, event_id: str) -> tuple[LinkChoice, ...]:
+def _choices(
+    uow: UnitOfWork, event_id: str, member_id: str, today: dt.date
+) -> tuple[LinkChoice, ...]:
     sessions = sorted(uow.sessions.list({"event_id": event_id}), key=lambda s: (s.date, s.start))
     found = []
     for s in sessions:
-        taken = sum(
-            1
-            for r in uow.registrations.list({"session_id": s.id})
-            if r.status is RegistrationStatus.CONFIRMED
-        )
+        taken = waiting = 0
+        held = None
+        for r in uow.registrations.list({"session_id": s.id}):
+            if r.status is RegistrationStatus.CONFIRMED:
+                taken += 1
+            elif r.status is RegistrationStatus.WAITING:
+                waiting += 1
+            if r.member_id == member_id and r.status is not RegistrationStatus.CANCELLED:
+                held = r.status
         label = f"le {s.date:%d/%m/%Y}, {s.start:%H:%M}-{s.end:%H:%M}, {s.place}".replace(":", "h")
         full = s.capacity is not None and taken >= s.capacity
-        found.append(LinkChoice(s.id, label, full))
+        found.append(LinkChoice(s.id, label, full, s.deadline, s.deadline < today, waiting, held))
     return tuple(found)
 
 
@@ -138,7 +144,7 @@ def describe(deps: Deps, uow: UnitOfWork, signed: SignedLink, member: Member) ->
     """The page's description of what the link would do (nothing is written)."""
     title = _title(uow, signed)
     register = signed.purpose is LinkPurpose.REGISTER and signed.object_id is not None
-    choices = _choices(uow, signed.object_id or "") if register else ()
+    choices = _choices(uow, signed.object_id or "", member.id, deps.today()) if register else ()
     what = f"{signed.purpose.label} : « {title} »" if title else signed.purpose.label
     return LinkCheck(
         purpose=signed.purpose,

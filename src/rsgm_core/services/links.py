@@ -68,11 +68,17 @@ class PersonalLink:
 
 @attrs.frozen
 class LinkChoice:
-    """A choice a link's page offers: a session to register for, with whether seats remain."""
+    """A choice a link's page offers: a session to register for, whether seats remain, its
+    registration deadline (``closed`` once past), how many wait for a seat, and the status of the
+    link's person on it (``None`` when not registered), so a page needs no second read."""
 
     id: str
     label: str
     full: bool = False
+    deadline: dt.date | None = None
+    closed: bool = False
+    waiting: int = 0
+    held: RegistrationStatus | None = None
 
 
 @attrs.frozen

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from rsgm_core._compat import deprecated, deprecated_aliases, keyword_only
-from rsgm_core.domain.directory import validate_phone
+from rsgm_core.domain.directory import ConsentScope, validate_phone
 from rsgm_core.domain.enums import read_enum
 from rsgm_core.domain.lifecycle import (
     ONBOARDING,
@@ -44,6 +44,7 @@ from rsgm_core.domain.members import (
     validate_email,
     work_time_excess,
 )
+from rsgm_core.domain.links import LinkPurpose
 from rsgm_core.domain.rgpd import check_editable
 from rsgm_core.errors import NotFoundError, RuleViolation
 from rsgm_core.ports import UnitOfWork
@@ -451,9 +452,24 @@ def _add_member(
             checklist(member.id, arrival, [new_id() for _ in range(len(ONBOARDING))])
         )
     if welcome and email:
-        queue_message(deps, uow, "member_welcome", email, {"member": member, "commune": None})
+        queue_message(deps, uow, "member_welcome", email,
+                      {"member": member, "commune": None, "links": welcome_links(deps, member.id)})  # fmt: skip
     uow.after_commit.append(functools.partial(deps.hooks.on_member_added, member))
     return member
+
+
+def welcome_links(deps: Deps, member_id: str) -> dict[str, str]:
+    """The links a welcome mail carries (NOT-3): give or withdraw directory consent (MEM-3) and
+    complete one's directory entry (MEM-2); empty strings without the profile's ``[web]``."""
+    from rsgm_core.services.links import LinkMaker
+
+    maker = LinkMaker(deps)
+    scope = ConsentScope.DIRECTORY.value
+    return {
+        "consent": maker.url(LinkPurpose.CONSENT, member_id, scope),
+        "withdraw": maker.url(LinkPurpose.WITHDRAW_CONSENT, member_id, scope),
+        "directory": maker.url(LinkPurpose.DIRECTORY, member_id),
+    }
 
 
 def _add_position(

@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -53,7 +53,8 @@ class Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        static = "/static/" in str(scope.get("path", ""))
+        path = str(scope.get("path", ""))
+        static = "/static/" in path or path.endswith("/favicon.ico")
         size = 0
 
         async def receiving() -> Message:
@@ -112,6 +113,7 @@ def create_app(
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # package files: no stat of the template on every page
     )
     limits = config.rate_limit
     site = Site(
@@ -127,8 +129,13 @@ def create_app(
     async def home(request: Request) -> Response:
         return site.page(request, "home.html", title="Accueil")
 
+    async def favicon(request: Request) -> Response:
+        # Browsers ask for /favicon.ico whatever the page says: the icon, not a 404 in the logs.
+        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
+
     routes = [
         Route("/", home, methods=["GET"], name="home"),
+        Route("/favicon.ico", favicon, methods=["GET"], name="favicon"),
         Route("/animateur", animator.tasks, methods=["GET"], name="animator"),
         Route("/animateur/connexion", animator.login, methods=["GET", "POST"], name="login"),
         Route("/animateur/deconnexion", animator.logout, methods=["POST"], name="logout"),

@@ -54,18 +54,19 @@ class WebConfig:
     animators: tuple[Animator, ...] = ()
     proxy_header: str | None = None
     rate_limit: RateLimit = RateLimit()
+    #: The key that signs the application's cookies: derived from the profile's secret, never
+    #: the secret itself (a cookie cannot help forge a link); derived once, read on every page.
+    cookie_key: bytes = attrs.field(init=False, repr=False, eq=False)
+
+    @cookie_key.default
+    def _derive_cookie_key(self) -> bytes:
+        return hmac.new(self.secret.encode("utf-8"), b"rsgm-web-cookie-v1", hashlib.sha256).digest()
 
     @property
     def secure_cookies(self) -> bool:
         """``Secure`` cookies, unless the public address is ``http://`` (only allowed for
         localhost, to try the application out)."""
         return self.public_url.startswith("https://")
-
-    @property
-    def cookie_key(self) -> bytes:
-        """The key that signs the application's cookies: derived from the profile's secret,
-        never the secret itself (a cookie cannot help forge a link)."""
-        return hmac.new(self.secret.encode("utf-8"), b"rsgm-web-cookie-v1", hashlib.sha256).digest()
 
     @property
     def animator_login(self) -> str | None:

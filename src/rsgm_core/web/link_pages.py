@@ -98,17 +98,24 @@ class LinkPages:
         if request.method == "POST":
             return await self._post(request, purpose, token)
         try:
-            check = await self._call(self.site.app.links.verify, token, purpose=purpose)
-            return await self._show(request, check)
+            check, details = await self._call(self._verified, token, purpose)
         except RsgmError as exc:
             return self.site.refusal(request, exc)
+        return self._show(request, check, details)
+
+    def _verified(self, token: str, purpose: LinkPurpose) -> tuple[LinkCheck, dict[str, Any]]:
+        """The link checked and what its page shows, in one trip to a worker thread (storage
+        calls block; the event loop must not)."""
+        check = self.site.app.links.verify(token, purpose=purpose)
+        return check, self._details(check)
 
     # --- GET: what the link would do ------------------------------------------------------------
 
-    async def _show(
+    def _show(
         self,
         request: Request,
         check: LinkCheck,
+        details: Mapping[str, Any],
         *,
         errors: Mapping[str, str] | None = None,
         values: Mapping[str, str] | None = None,
@@ -119,7 +126,7 @@ class LinkPages:
             "expires": check.expires_at.strftime("%d/%m/%Y à %Hh%M"),
             "values": dict(values or {}),
         }
-        context.update(await self._call(self._details, check))
+        context.update(details)
         status = 422 if errors else 200
         return self.site.page(
             request, _TEMPLATES[check.purpose], context,
@@ -154,35 +161,21 @@ class LinkPages:
             return {"already": app.members.get(check.member_id).invitations_opt_out}
         return {}
 
-    def _sessions(self, check: LinkCheck) -> dict[str, Any]:
-        app = self.site.app
-        event_id = check.object_id or ""
-        details = app.events.get(event_id)
-        registrations = app.registrations.list_registrations(event_id=event_id)
-        today = app.today()
-        by_id = {s.id: s for s in details.sessions}
-        sessions = []
-        for choice in check.choices:
-            session = by_id[choice.id]
-            waiting = sum(
-                1 for r in registrations
-                if r.session_id == choice.id and r.status is RegistrationStatus.WAITING
-            )  # fmt: skip
-            sessions.append({
-                "id": choice.id, "label": choice.label, "full": choice.full, "waiting": waiting,
-                "deadline": session.deadline.strftime("%d/%m/%Y"),
-                "closed": session.deadline < today,
-            })  # fmt: skip
-        held = [
-            r for r in registrations
-            if r.member_id == check.member_id and r.status is not RegistrationStatus.CANCELLED
+    @staticmethod
+    def _sessions(check: LinkCheck) -> dict[str, Any]:
+        """The sessions as the check gave them: no second read."""
+        sessions = [
+            {"id": c.id, "label": c.label, "full": c.full, "waiting": c.waiting,
+             "deadline": c.deadline.strftime("%d/%m/%Y") if c.deadline else "",
+             "closed": c.closed}
+            for c in check.choices
         ]  # fmt: skip
         mine = [
-            {"label": next((s["label"] for s in sessions if s["id"] == r.session_id), ""),
-             "waiting": r.status is RegistrationStatus.WAITING}
-            for r in held
-        ]  # fmt: skip
-        return {"sessions": sessions, "mine": mine, "event": details.event}
+            {"label": c.label, "waiting": c.held is RegistrationStatus.WAITING}
+            for c in check.choices
+            if c.held is not None
+        ]
+        return {"sessions": sessions, "mine": mine}
 
     def _entry(self, member_id: str) -> dict[str, Any]:
         app = self.site.app
@@ -256,10 +249,10 @@ class LinkPages:
         """The form again, with each error next to its field and in the title (nothing was
         written)."""
         try:
-            check = await self._call(self.site.app.links.verify, token, purpose=purpose)
-            return await self._show(request, check, errors=errors, values=values)
+            check, details = await self._call(self._verified, token, purpose)
         except RsgmError as exc:
             return self.site.refusal(request, exc)
+        return self._show(request, check, details, errors=errors, values=values)
 
     def _arguments(self, purpose: LinkPurpose, form: FormData) -> dict[str, Any]:
         """``app.links.use``'s arguments from the form, each field checked where it is."""

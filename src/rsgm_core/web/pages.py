@@ -187,14 +187,33 @@ class Site:
         return self.page(
             request,
             "error.html",
-            {"message": exc.message, "rule": exc.rule, "status": code},
+            {"message": exc.message, "rule": exc.rule, "status": code,
+             "advice": self.advice(exc)},  # fmt: skip
             title=title_of(exc),
             status=code,
         )
 
+    def advice(self, exc: RsgmError | None) -> tuple[str, ...]:
+        """What to do after a refusal, in the person's words: a link refused asks for a new
+        link; a rule of the network (a deadline, an answer already given) names the team."""
+        team = f"l'équipe d'animation du {self.cdg_name}"
+        if exc is not None and exc.rule == "EVT-4":
+            return (
+                f"Si vous souhaitez tout de même venir, contactez {team} : elle vous dira s'il "
+                "reste une place et peut vous inscrire elle-même.",
+            )
+        if exc is not None and not isinstance(exc.value, LinkRefusal) and exc.rule != "NOT-3":
+            return (f"En cas de question, contactez {team}.",)
+        return (
+            "Vérifiez que vous avez ouvert le lien le plus récent reçu par courriel, copié en "
+            "entier.",
+            f"Sinon, demandez un nouveau lien à {team} : elle peut vous le donner par téléphone.",
+        )
+
     def problem(self, request: Request, status: int, title: str, message: str) -> HTMLResponse:
         return self.page(
-            request, "error.html", {"message": message, "rule": None, "status": status},
+            request, "error.html",
+            {"message": message, "rule": None, "status": status, "advice": self.advice(None)},
             title=title, status=status,
         )  # fmt: skip
 
