@@ -28,6 +28,7 @@ from rsgm_core.domain.lifecycle import (
     move,
 )
 from rsgm_core.domain.lifecycle import overdue as overdue_items
+from rsgm_core.domain.links import LinkPurpose
 from rsgm_core.domain.member_import import ImportReport
 from rsgm_core.domain.members import (
     DepartureReason,
@@ -44,7 +45,6 @@ from rsgm_core.domain.members import (
     validate_email,
     work_time_excess,
 )
-from rsgm_core.domain.links import LinkPurpose
 from rsgm_core.domain.rgpd import check_editable
 from rsgm_core.errors import NotFoundError, RuleViolation
 from rsgm_core.ports import UnitOfWork
