@@ -187,12 +187,8 @@ class Site:
         return self.page(
             request,
             "error.html",
-            {
-                "message": exc.message,
-                "rule": exc.rule,
-                "status": code,
-                "advice": self.advice(exc),
-            },  # fmt: skip
+            {"message": exc.message, "rule": exc.rule, "status": code,
+             "advice": self.advice(exc)},  # fmt: skip
             title=title_of(exc),
             status=code,
         )
