@@ -255,6 +255,9 @@ def test_a_header_row_that_cannot_be_matched_is_a_french_error_MEM_1(
     sheet = tmp_path / "agents.csv"
     sheet.write_text("Agent;Collectivité;Grade\nMartin Claire;Melun;Rédacteur\n", encoding="cp1252")
     db = tmp_path / "rsgm.db"
+    import rsgm_core
+
+    rsgm_core.open(f"sqlite:///{db}").close()  # an existing database: --db names a file
     code, out, err = run(capsys, "members", "import", str(sheet), "--essai", "--db", str(db))
     assert code == 2 and not out
     assert "ligne 1 : en-têtes non reconnus, colonne prénom absente" in err
