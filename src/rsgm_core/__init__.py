@@ -219,6 +219,8 @@ if TYPE_CHECKING:
         UsedLink,
     )
     from rsgm_core.domain.member_import import (
+        ImportProblem,
+        ImportProblemGroup,
         ImportReport,
         RowResult,
     )
@@ -405,6 +407,8 @@ _LAZY = {
     "RecordResolver": "rsgm_core.services.naming",
     "ToolboxExport": "rsgm_core.services.toolbox_export",
     "WelcomeMail": "rsgm_core.services.onboarding",
+    "ImportProblem": "rsgm_core.domain.member_import",
+    "ImportProblemGroup": "rsgm_core.domain.member_import",
     "ErasureReport": "rsgm_core.domain.erasure_report",
     "CollectionErasure": "rsgm_core.domain.erasure_report",
     "MeetingRecord": "rsgm_core.domain.governance",
@@ -752,6 +756,8 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "HistoryService",
     "Hooks",
     "HorsRessort",
+    "ImportProblem",
+    "ImportProblemGroup",
     "ImportReport",
     "ImportResult",
     "Indicator",

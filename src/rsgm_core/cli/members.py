@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from rsgm_core.cli import directory_edit
+from rsgm_core.cli import directory_edit, members_import
 from rsgm_core.cli.common import (
     actor,
     add_action,
@@ -22,7 +22,6 @@ from rsgm_core.cli.common import (
 from rsgm_core.cli.naming import MEMBER_HELP, commune_labels, find_member
 from rsgm_core.domain.directory import DirectoryEntry, Viewer, ViewerRole, format_phone
 from rsgm_core.domain.members import DepartureReason, Lifecycle, NewPosition
-from rsgm_core.errors import ValidationError
 
 
 def register(commands: Any) -> None:
@@ -41,16 +40,7 @@ def register(commands: Any) -> None:
     add.add_argument("--etape", default="actif", help="prospect, invite, actif")
     add.add_argument("--volontaire", action="store_true", help="volontaire pour l'entraide")
 
-    imp = add_action(actions, "import", "importer un tableur (CSV ou XLSX)", _import)
-    imp.add_argument("path", metavar="FICHIER", type=Path)
-    imp.add_argument(
-        "--colonne",
-        action="append",
-        default=[],
-        metavar="EN-TÊTE=CHAMP",
-        help="correspondance d'une colonne (répétable), ex. \"Nom d'usage=last_name\"",
-    )
-    imp.add_argument("--essai", action="store_true", help="vérifier sans rien enregistrer")
+    members_import.register(actions)  # rsgm members import (cli/members_import.py)
 
     listing = add_action(actions, "list", "lister les membres", _list)
     listing.add_argument("--etape", help="prospect, invite, actif, parti")
@@ -130,33 +120,6 @@ def _fraction(text: str) -> Decimal:
     from rsgm_core.domain.members import validate_work_time
 
     return validate_work_time(parse_fraction(text))
-
-
-def _import(args: argparse.Namespace) -> int:
-    mapping = {}
-    for pair in args.colonne:
-        header, _, field = pair.rpartition("=")
-        if not header:
-            raise ValidationError(f"correspondance attendue EN-TÊTE=CHAMP : {pair!r}", value=pair)
-        mapping[header] = field
-    with open_app(args) as app:
-        report = app.members.import_members(args.path, mapping=mapping, dry_run=args.essai)
-    for row in report.rows:
-        if row.problems:
-            for problem in row.problems:
-                print(f"ligne {row.line} ({row.name or '?'}) : {problem}")
-        elif args.essai:
-            print(f"ligne {row.line} ({row.name}) : {row.action}")
-        for note in row.notes if not row.problems else ():
-            print(f"ligne {row.line} ({row.name}) : à signaler : {note}")
-    if not report.ok:
-        print(f"{len(report.problems)} ligne(s) en erreur : rien n'a été importé")
-        return 1
-    verb = "seraient importés" if args.essai else "importés"
-    people = f"{report.members} membre{'s' if report.members > 1 else ''}"
-    posts = f"{report.positions} poste{'s' if report.positions > 1 else ''}"
-    print(f"{people} et {posts} {verb}")
-    return 0
 
 
 def _list(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ import datetime as dt
 import enum
 import functools
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -180,13 +180,30 @@ class MemberService:
         return sorted(found, key=lambda f: (f.member.last_name, f.member.first_name, f.member.id))
 
     def import_members(
-        self, path: str | Path, *, mapping: Mapping[str, str] | None = None, dry_run: bool = False
+        self,
+        path: str | Path,
+        *,
+        mapping: Mapping[str, str] | None = None,
+        ignore: Iterable[str] = (),
+        defaults: Mapping[str, str] | None = None,
+        update: bool = False,
+        partial: bool = False,
+        rejects: str | Path | None = None,
+        dry_run: bool = False,
     ) -> ImportReport:
-        """Members and positions from a CSV or XLSX file; all rows or none
-        (:mod:`rsgm_core.services.member_import`)."""
+        """Members and positions from a CSV or XLSX file (MEM-1), every problem of every row
+        reported in one pass. ``mapping`` (header → field, French or English names) and ``ignore``
+        (headers) say how to read the columns; ``defaults`` (field → value) fill empty cells on
+        the caller's choice; ``update`` refreshes the members already recorded (the report says
+        what each row adds, changes or ends); ``partial`` writes the good rows when others are
+        rejected; ``rejects`` is a CSV file receiving the rejected rows with their problems.
+        Otherwise all rows or none (:mod:`rsgm_core.services.member_import`)."""
         from rsgm_core.services.member_import import MemberImport
 
-        return MemberImport(self.deps)(path, mapping=mapping, dry_run=dry_run)
+        return MemberImport(self.deps)(
+            path, mapping=mapping, ignore=ignore, defaults=defaults, update=update,
+            partial=partial, rejects=rejects, dry_run=dry_run,
+        )  # fmt: skip
 
     # Lifecycle (MEM-4)
 
