@@ -21,6 +21,7 @@ from rsgm_core.domain.messages import Attachment
 from rsgm_core.errors import ConfigurationError, MissingExtraError
 from rsgm_core.render.exports import Money, Rate, to_csv, to_xlsx
 from rsgm_core.render.formatting import format_date
+from rsgm_core.render.messages import install_filters
 
 if TYPE_CHECKING:
     from rsgm_core.domain.members import Member
@@ -41,6 +42,7 @@ __all__ = [
 ]
 
 _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+install_filters(_ENV)  # élision, articles, plural agreement, French dates
 
 _PAGE = """<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><title>{{ title }}</title>
@@ -64,7 +66,7 @@ _SIGN_IN = _ENV.from_string(
 {% for member in members %}<tr><td>{{ loop.index }}</td><td>{{ member.last_name }}</td>
 <td>{{ member.first_name }}</td><td class="signature"></td></tr>
 {% endfor %}</tbody></table>
-<p>{{ members | length }} inscrit(s).</p>""",
+<p>{{ members | length | pluriel('inscrit') }}.</p>""",
     )
 )
 
@@ -217,7 +219,7 @@ def tracking_table(rows: Sequence[TrackingRow]) -> tuple[list[str], list[list[ob
     sessions = max((len(r.dates) for r in rows), default=1) or 1
     dates = ["date"] if sessions == 1 else [f"séance {n}" for n in range(1, sessions + 1)]
     headers = [TRACKING_HEADERS[0], *dates, *TRACKING_HEADERS[2:]]
-    table = [
+    table: list[list[object]] = [
         [
             r.title,
             *r.dates, *([None] * (sessions - len(r.dates))),
