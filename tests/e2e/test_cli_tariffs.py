@@ -206,7 +206,7 @@ def test_convention_header_signed_shown_and_exported_TAR_4(
     assert code == 0 and "1 convention(s) écrite(s)" in out
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"))
     assert rows[1][:2] == ["79307", "Sauzé-entre-Bois"]
-    assert rows[1][5:9] == ["21790030700018", "SGC de Niort", "2024-02-12", "2024-7"]
+    assert rows[1][5:9] == ["21790030700018", "SGC de Niort", "12/02/2024", "2024-7"]
     assert rows[0][9] == "enregistrée par" and rows[1][9] == "Administratrice Tests"  # CHA-2
     err = refused(capsys, "TAR-4", "convention", "sign", "79019", "--db", db, "--date",
                   "2025-01-15", "--siret", "123")  # fmt: skip
