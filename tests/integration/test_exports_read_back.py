@@ -148,6 +148,12 @@ def test_the_sign_in_sheet_csv_reads_back_EVT_5(app: App, rsgm_clock: Clock) -> 
     assert [number(r[0]) for r in table[1:]] == [1, 2, 3]
 
 
+def test_the_platform_export_reads_back_CHA_2(app: App) -> None:
+    admin = administrator(app)
+    table = read_csv(app.platform.export_accounts("interstis", by=admin, format="csv").text)
+    assert table[0][:2] == ["Action", "Adresse électronique"]
+
+
 def test_the_invoice_lines_read_back_TAR_8(app: App) -> None:
     admin = administrator(app)
     app.memberships.join("79307", by=admin, year=2025, on=dt.date(2025, 1, 20))
@@ -184,6 +190,9 @@ def test_the_command_line_csvs_read_back_TER_2_TAR_4(
     code, _, err = run(capsys, "convention", "sign", "79307", "--db", db, "--date", "2025-01-15",
                        "--deliberation-date", "12/01/2025", "--deliberation-number", "7")  # fmt: skip
     assert code == 0, err
+    code, out, err = run(capsys, "software", "map", "--db", db, "--format", "csv")
+    assert code == 0, err
+    assert read_csv(out)[0][0] == "EPCI"
     path = tmp_path / "conventions.csv"
     code, _, err = run(capsys, "convention", "list", "--db", db, "--csv", str(path))
     assert code == 0, err
