@@ -125,3 +125,12 @@ MIGRATION_18_COLUMNS = (
     ("committees", "changed_by"), ("committees", "meeting_records"),
     ("resources", "published_by"), ("resources", "archived_by"),
 )  # fmt: skip
+
+
+def new_database(path: Path | str) -> str:
+    """A new, empty SQLite database at ``path``, for the commands (which open only an existing
+    database, never create one by mistake); its path, as given."""
+    import rsgm_core
+
+    rsgm_core.open(f"sqlite:///{path}").close()
+    return str(path)

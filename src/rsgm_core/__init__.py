@@ -256,6 +256,9 @@ if TYPE_CHECKING:
         CharterChange,
         Policies,
     )
+    from rsgm_core.domain.progress import (
+        Progress,
+    )
     from rsgm_core.domain.tariffs import (
         MANDATORY_MISSION,
         REFERENCE_CATALOGUE,
@@ -327,9 +330,6 @@ if TYPE_CHECKING:
         render_html,
         render_markdown,
         render_pdf,
-    )
-    from rsgm_core.services.census import (
-        Progress,
     )
     from rsgm_core.services.deps import (
         Deps,
@@ -521,7 +521,7 @@ _LAZY = {
     "PopulationFigure": "rsgm_core.domain.territory",
     "PopulationKind": "rsgm_core.domain.territory",
     "Position": "rsgm_core.domain.members",
-    "Progress": "rsgm_core.services.census",
+    "Progress": "rsgm_core.domain.progress",
     "Quote": "rsgm_core.services.memberships",
     "REFERENCE_CATALOGUE": "rsgm_core.domain.tariffs",
     "Rates": "rsgm_core.domain.events",

@@ -47,15 +47,17 @@ __all__ = ["App", "default_url", "open"]
 ENV_DB = "RSGM_DB"
 
 
-def default_url() -> str:
-    """``$RSGM_DB`` if set, else ``rsgm.db`` in the user's data directory (created if needed):
+def default_url(*, create_folder: bool = True) -> str:
+    """``$RSGM_DB`` if set, else ``rsgm.db`` in the user's data directory (the folder created
+    if needed, unless ``create_folder`` is false):
     ``~/.local/share/rsgm`` on Linux, ``%LOCALAPPDATA%\\rsgm`` on Windows."""
     if os.environ.get(ENV_DB):
         return os.environ[ENV_DB]
     import platformdirs
 
     folder = Path(platformdirs.user_data_dir("rsgm", appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
+    if create_folder:
+        folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'rsgm.db'}"
 
 

@@ -24,6 +24,7 @@ from rsgm_core.cli.common import (
     open_app,
     print_table,
 )
+from rsgm_core.cli.progress import add_quiet_option, progress_line
 from rsgm_core.domain.access import Role, SanctionKind
 from rsgm_core.domain.access_records import AgreementParty, EmployerNotice, NoticeKind
 from rsgm_core.domain.charters import Capacity, SpaceKind
@@ -158,6 +159,7 @@ def register(commands: Any) -> None:
     interstis.add_argument("--since-last", action="store_true", help="seulement les changements")
     interstis.add_argument("--format", choices=("csv", "json"), default="csv")
     interstis.add_argument("--output", metavar="FICHIER", help="défaut : la sortie standard")
+    add_quiet_option(interstis)
 
 
 def _day(text: str) -> dt.date:
@@ -381,9 +383,14 @@ def _sanctions(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     check_output(args.output)  # the export records its state: refuse an unwritable file first
     with open_app(args) as app:
-        result = app.platform.export_accounts(
-            "interstis", by=actor(args), since_last=args.since_last, format=args.format
-        )
+        with progress_line(args) as progress:
+            result = app.platform.export_accounts(
+                "interstis",
+                by=actor(args),
+                since_last=args.since_last,
+                format=args.format,
+                progress=progress,
+            )
         exports = app.platform.list_exports(platform="interstis")
         last = exports[-1].exported_by if exports else None
         names = actor_names(app, [last])

@@ -24,6 +24,7 @@ from rsgm_core.cli.common import (
     open_app,
     print_table,
 )
+from rsgm_core.cli.progress import add_quiet_option, progress_line
 from rsgm_core.domain.events import EventAudience, EventFormat, EventKind, SessionPlan
 from rsgm_core.domain.indicators import Period
 from rsgm_core.errors import NotFoundError, ValidationError
@@ -70,9 +71,9 @@ def register(commands: Any) -> None:
     done = add_action(actions, "done", "marquer une tâche faite", _done)
     done.add_argument("event", metavar="EVENEMENT")
     done.add_argument("task", metavar="TACHE", help="ex. « information des maires »")
-    add_action(
-        actions, "invite", "envoyer l'invitation (avec la date limite)", _invite
-    ).add_argument("event", metavar="EVENEMENT")
+    invite = add_action(actions, "invite", "envoyer l'invitation (avec la date limite)", _invite)
+    invite.add_argument("event", metavar="EVENEMENT")
+    add_quiet_option(invite)
     add_action(
         actions, "remind", "relancer les invités non inscrits (D − 15 jours)", _remind
     ).add_argument("event", metavar="EVENEMENT")
@@ -228,8 +229,10 @@ def _done(args: argparse.Namespace) -> int:
 
 
 def _invite(args: argparse.Namespace) -> int:
-    with open_app(args) as app:
-        count = app.event_mail.send_invitations(resolve_id(app, "events", args.event))
+    with open_app(args) as app, progress_line(args) as progress:
+        count = app.event_mail.send_invitations(
+            resolve_id(app, "events", args.event), progress=progress
+        )
     print(f"invitation envoyée : {count} personne(s) invitée(s)")
     return 0
 

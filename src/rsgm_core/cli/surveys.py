@@ -11,6 +11,7 @@ from typing import Any
 
 from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.cli.events import resolve_id, write_output
+from rsgm_core.cli.progress import add_quiet_option, progress_line
 from rsgm_core.domain.events import EventFormat, EventKind, SurveyKind
 from rsgm_core.render.formatting import format_percent
 
@@ -60,6 +61,7 @@ def register(commands: Any) -> None:
         "--forcer", action="store_true", dest="force", help="seconde lettre du mois"
     )
     n_send.add_argument("--desinscription", dest="unsubscribe", metavar="URL")
+    add_quiet_option(n_send)
 
 
 def _calendar(args: argparse.Namespace) -> int:
@@ -129,9 +131,14 @@ def _survey_due(args: argparse.Namespace) -> int:
 def _newsletter(args: argparse.Namespace) -> int:
     text = Path(args.text).read_text(encoding="utf-8")
     with open_app(args) as app:
-        sent = app.surveys.newsletter(
-            args.subject, text, force=args.force, unsubscribe=args.unsubscribe
-        )
+        with progress_line(args) as progress:
+            sent = app.surveys.newsletter(
+                args.subject,
+                text,
+                force=args.force,
+                unsubscribe=args.unsubscribe,
+                progress=progress,
+            )
         delivery = app.outbox.last_delivery if sent.recipients else None
     print(
         f"lettre d'information enregistrée pour {sent.recipients} membre(s)"

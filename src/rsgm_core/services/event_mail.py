@@ -17,6 +17,7 @@ from rsgm_core.domain.engagement import AttendanceFact
 from rsgm_core.domain.events import RegistrationStatus, Session
 from rsgm_core.domain.links import LinkPurpose
 from rsgm_core.domain.members import Lifecycle, Member
+from rsgm_core.domain.progress import Progress, no_progress
 from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.errors import ValidationError
 from rsgm_core.services.event_audience import invitees
@@ -46,14 +47,16 @@ class EventMailService:
 
     # Before the event (EVT-2) ------------------------------------------------------------------
 
-    def send_invitations(self, event_id: str) -> int:
+    def send_invitations(self, event_id: str, *, progress: Progress | None = None) -> int:
         """Send the invitation, with each session's registration deadline, to the event's
         audience in its network (MEM-14): the active members and, unless the event is for
         members only, every SGM of the CDG's target public (TER-3) who has not opted out,
         whatever their step; never a commune *hors ressort* (TER-7). Returns how many are
-        invited."""
+        invited. ``progress`` is told ``("invitations", done, total)`` as they are queued, then
+        ``("messages", done, total)`` as they are delivered."""
         locale = self.deps.settings.locale
-        with self.deps.transaction() as uow:
+        progress = progress or no_progress
+        with self.deps.transaction(progress=progress) as uow:
             event, sessions = uow.events.get(event_id), sessions_of(uow, event_id)
             members = invitees(self.deps, uow, event, on=self.deps.today())
             facts = {f.id for f in uow.attendance.list({"event": event_id})}
@@ -64,7 +67,8 @@ class EventMailService:
             )
             context = event_context(event, sessions, locale)
             maker, until = LinkMaker(self.deps), self._last_start(sessions)
-            for member in members:
+            for done, member in enumerate(members, 1):
+                progress("invitations", done, len(members))
                 if member.email:  # NOT-3: a personal registration link, one-click unsubscribe
                     links = _bulk_links(maker, member, event.id, until)
                     queue_message(self.deps,
