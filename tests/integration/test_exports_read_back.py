@@ -31,7 +31,7 @@ from rsgm_core.render.exports import (
 )
 from rsgm_core.testing import Clock
 from tests.conftest import SAMPLE
-from tests.helpers import CDG79, administrator, cli_administrator, run
+from tests.helpers import CDG79, administrator, cli_administrator, new_database, run
 
 FIRST = dt.date(2026, 12, 1)
 NUMBER = re.compile(r"^-?\d+(,\d+)?$")
@@ -175,7 +175,7 @@ def test_the_command_line_csvs_read_back_TER_2_TAR_4(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("RSGM_CONFIG", str(example_profile("cdg79")))
-    db = str(tmp_path / "cdg79.db")
+    db = new_database(tmp_path / "cdg79.db")
     code, _, err = run(capsys, "census", "import", "--db", db, "--source", str(SAMPLE),
                        "--departement", "79")  # fmt: skip
     assert code == 0, err
