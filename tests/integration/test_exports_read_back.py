@@ -217,3 +217,22 @@ def test_the_csv_convention_round_trips_every_typed_value(
     assert day(row[2]) == when and number(row[3]) == count
     assert csv_cell(True) == "oui" and csv_cell(None) == ""
     assert csv_cell("=1+1") == "'=1+1" and csv_cell(-3) == "-3"  # numbers are not formulas
+
+
+def test_xlsx_cells_are_typed_and_text_never_a_formula() -> None:
+    import openpyxl
+
+    from rsgm_core.render.exports import to_xlsx
+
+    moment = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
+    data = to_xlsx("Feuille", ["texte", "montant", "taux", "jour", "heure", "nombre"],
+                   [["=1+1", Money(Decimal("1250")), Rate(Decimal("0.5")), FIRST, moment, 3]])  # fmt: skip
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert sheet is not None and sheet.title == "Feuille" and sheet.freeze_panes == "A2"
+    text, amount, rate, when, at, count = sheet[2]
+    assert text.data_type == "s" and text.value == "'=1+1"
+    assert (amount.value, amount.number_format) == (1250, MONEY_FORMAT)
+    assert (rate.value, rate.number_format) == (0.5, RATE_FORMAT)
+    assert when.is_date and when.value.date() == FIRST
+    assert at.is_date and at.value == dt.datetime(2026, 12, 1, 9, 30)
+    assert count.value == 3 and count.data_type == "n"
