@@ -329,9 +329,9 @@ def _list(args: argparse.Namespace) -> int:
         names = _names(app, [c.insee for c in conventions])
         people = actor_names(app, [c.recorded_by for c in conventions])
     rows = [
-        (c.insee, names.get(c.insee, ""), c.reference, c.signed_on.isoformat(),
-         c.last_day.isoformat(), c.siret or "", c.sgc,
-         c.deliberation.on.isoformat() if c.deliberation else "",
+        (c.insee, names.get(c.insee, ""), c.reference, c.signed_on,
+         c.last_day, c.siret or "", c.sgc,
+         c.deliberation.on if c.deliberation else None,
          c.deliberation.number if c.deliberation else "", shown(people, c.recorded_by))
         for c in conventions
     ]  # fmt: skip

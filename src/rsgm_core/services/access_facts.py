@@ -54,7 +54,9 @@ E = TypeVar("E", bound=enum.Enum)
 
 def parse_enum(kind: type[E], value: E | str, label: str, rule: str) -> E:
     """An enum member from itself, its value (``"maire"``) or its name (``"mayor"``)."""
-    return read_enum(kind, value, f"{label} inconnu(e)", rule=rule, choices="au choix")
+    return read_enum(
+        kind, value, f"valeur inconnue pour « {label} »", rule=rule, choices="au choix"
+    )
 
 
 def _find_member(uow: UnitOfWork, ref: str | None, *, rule: str) -> Member:

@@ -535,4 +535,4 @@ def record_move(uow: UnitOfWork, member_id: str, to: Lifecycle, on: dt.date) -> 
 def enum_of(kind: type[E], value: E | str, label: str) -> E:
     """``value`` as a member of ``kind``: the member itself, its value or its lower-case name;
     else a :class:`ValidationError` naming ``label`` and the allowed values."""
-    return read_enum(kind, value, f"{label} inconnu(e)")
+    return read_enum(kind, value, f"valeur inconnue pour « {label} »")
