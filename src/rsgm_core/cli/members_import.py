@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from rsgm_core.cli.common import add_action, open_app
+from rsgm_core.cli.progress import add_quiet_option, progress_line
 from rsgm_core.domain.import_vocabulary import FIELD_LABELS
 from rsgm_core.domain.member_import import ImportReport
 from rsgm_core.errors import ValidationError
@@ -59,6 +60,7 @@ def register(actions: Any) -> None:
         help="écrire les lignes rejetées et leurs problèmes dans ce fichier CSV, à corriger",
     )
     imp.add_argument("--essai", action="store_true", help="vérifier sans rien enregistrer")
+    add_quiet_option(imp)
 
 
 def _pairs(values: list[str], what: str) -> dict[str, str]:
@@ -84,10 +86,11 @@ _PLURALS = {"nouveau": "nouveaux", "à": "à", "jour": "jour", "mis": "mis", "da
 def _import(args: argparse.Namespace) -> int:
     mapping = _pairs(args.colonne, "EN-TÊTE=CHAMP")
     defaults = _pairs(args.defaults, "CHAMP=VALEUR")
-    with open_app(args) as app:
+    with open_app(args) as app, progress_line(args) as progress:
         report = app.members.import_members(
             args.path, mapping=mapping, ignore=args.ignorer, defaults=defaults,
             update=args.update, partial=args.partiel, rejects=args.rejets, dry_run=args.essai,
+            progress=progress,
         )  # fmt: skip
     print_report(report)
     return 0 if report.ok or report.written else 1

@@ -34,6 +34,7 @@ from rsgm_core.domain.member_import import (
     resolve_field,
 )
 from rsgm_core.domain.members import Lifecycle, Member, Position
+from rsgm_core.domain.progress import Progress, no_progress
 from rsgm_core.errors import NotFoundError, SourceDataError, ValidationError
 from rsgm_core.ports import UnitOfWork
 from rsgm_core.services.import_plan import Plan, Stored, plan_import
@@ -119,8 +120,10 @@ class MemberImport:
         partial: bool = False,
         rejects: str | Path | None = None,
         dry_run: bool = False,
+        progress: Progress | None = None,
     ) -> ImportReport:
         path = Path(path)
+        told = progress or no_progress
         chosen = {
             resolve_field(k, "champ par défaut"): str(v).strip()
             for k, v in (defaults or {}).items()
@@ -149,11 +152,13 @@ class MemberImport:
                     tools=self.deps.hooks.business_software(),
                     departements=settings.departements,
                 )
-                parsed = [
-                    checker.check(line, raw, header.columns)
-                    for line, raw in enumerate(rows, start=header_line + 1)
-                    if any(c.strip() for c in raw)
-                ]
+                parsed = []
+                for line, raw in enumerate(rows, start=header_line + 1):
+                    if any(c.strip() for c in raw):
+                        parsed.append(checker.check(line, raw, header.columns))
+                        if not len(parsed) % 500:  # the total is known only at the end
+                            told("lignes", len(parsed), 0)
+                told("lignes", len(parsed), len(parsed))
                 stored = self._stored(uow, update=update)
                 plan = plan_import(parsed, stored, update=update, today=today)
                 created = len(plan.created)

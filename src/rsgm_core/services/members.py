@@ -46,6 +46,7 @@ from rsgm_core.domain.members import (
     validate_email,
     work_time_excess,
 )
+from rsgm_core.domain.progress import Progress
 from rsgm_core.domain.rgpd import check_editable
 from rsgm_core.errors import NotFoundError, RuleViolation
 from rsgm_core.ports import UnitOfWork
@@ -190,6 +191,7 @@ class MemberService:
         partial: bool = False,
         rejects: str | Path | None = None,
         dry_run: bool = False,
+        progress: Progress | None = None,
     ) -> ImportReport:
         """Members and positions from a CSV or XLSX file (MEM-1), every problem of every row
         reported in one pass. ``mapping`` (header → field, French or English names) and ``ignore``
@@ -197,12 +199,13 @@ class MemberService:
         the caller's choice; ``update`` refreshes the members already recorded (the report says
         what each row adds, changes or ends); ``partial`` writes the good rows when others are
         rejected; ``rejects`` is a CSV file receiving the rejected rows with their problems.
-        Otherwise all rows or none (:mod:`rsgm_core.services.member_import`)."""
+        Otherwise all rows or none (:mod:`rsgm_core.services.member_import`). ``progress`` is
+        told ``("lignes", done, 0)`` as rows are read and checked, the total at the end."""
         from rsgm_core.services.member_import import MemberImport
 
         return MemberImport(self.deps)(
             path, mapping=mapping, ignore=ignore, defaults=defaults, update=update,
-            partial=partial, rejects=rejects, dry_run=dry_run,
+            partial=partial, rejects=rejects, dry_run=dry_run, progress=progress,
         )  # fmt: skip
 
     # Lifecycle (MEM-4)
