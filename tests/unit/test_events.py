@@ -285,7 +285,7 @@ def test_a_walk_in_is_recorded_at_sign_in_past_deadline_and_capacity_EVT_4() -> 
         RegistrationStatus.CONFIRMED,
         True,
     )
-    with pytest.raises(RuleViolation, match="cochez-le parmi les présents") as info:
+    with pytest.raises(RuleViolation, match="cochez cette personne parmi les présents") as info:
         walk_in(session(), full, registration_id="x", member_id="m1", on=DAY)
     assert info.value.rule == "EVT-4"
     with pytest.raises(RuleViolation, match="pas encore eu lieu"):

@@ -45,7 +45,7 @@ def test_the_registration_page_shows_the_sessions_and_registers_NOT_3_EVT_4(
     [made] = app.registrations.list_registrations(event_id=event)
     assert (made.session_id, made.status) == (second, RegistrationStatus.CONFIRMED)
     again = client.get(path(link))  # the page now says so
-    assert "Déjà inscrit(e) : le 26/06/2025" in main_text(again.text)
+    assert "Inscription déjà enregistrée : le 26/06/2025" in main_text(again.text)
 
 
 def test_a_full_session_shows_the_waiting_list_and_registers_on_it_NOT_3_EVT_4(
@@ -59,7 +59,7 @@ def test_a_full_session_shows_the_waiting_list_and_registers_on_it_NOT_3_EVT_4(
     link = app.links.issue("inscription", member_id=sophie, object_id=event)
     page = client.get(path(link))
     assert (
-        "Complète : vous serez inscrit(e) sur la liste d'attente (1 personne déjà en attente)"
+        "Complète : votre inscription ira sur la liste d'attente (1 personne déjà en attente)"
         in (main_text(page.text))
     )
     done = client.post(path(link), data={"csrf": csrf(page.text), "seance": session})
@@ -274,7 +274,7 @@ def test_the_unsubscribe_page_and_the_one_click_post_NOT_3_MEM_14(
     page = client.get(path(link))
     assert "Je me désabonne" in page.text and not app.members.get(claire).invitations_opt_out
     done = client.post(path(link), data={"csrf": csrf(page.text)})
-    assert "Vous êtes désabonné(e)" in main_text(done.text)
+    assert "Désabonnement enregistré" in main_text(done.text)
     assert app.members.get(claire).invitations_opt_out
     assert "Déjà fait" in main_text(client.get(path(link)).text)
     # RFC 8058: the mail client posts List-Unsubscribe=One-Click, no cookie, no CSRF token.
@@ -282,7 +282,7 @@ def test_the_unsubscribe_page_and_the_one_click_post_NOT_3_MEM_14(
     bare = TestClient(client.app, base_url="https://testserver")
     one_click = bare.post(path(other), data={"List-Unsubscribe": "One-Click"})
     assert one_click.status_code == 200 and app.members.get(paul).invitations_opt_out
-    assert "désabonné" in main_text(one_click.text)
+    assert "Désabonnement enregistré" in main_text(one_click.text)
 
 
 def test_an_unknown_expertise_or_software_comes_back_next_to_its_field_MEM_2(

@@ -114,8 +114,8 @@ def register(commands: Any) -> None:
     )
     attend.add_argument(
         "--sur-place", action="append", default=[], dest="walk_ins", metavar="MEMBRE",
-        help="répétable : venu(e) le jour même sans place confirmée, inscrit(e) et présent(e) "
-        "(EVT-4)",
+        help="répétable : une personne venue le jour même sans place confirmée, comptée comme "
+        "inscrite et présente (EVT-4)",
     )  # fmt: skip
     sheet = add_action(actions, "sheet", "feuille d'émargement imprimable (EVT-5)", _sheet)
     sheet.add_argument("session", metavar="SEANCE")
@@ -319,7 +319,7 @@ def _cancel(args: argparse.Namespace) -> int:
         who = member_label(app, done.cancelled.member_id)
     print(f"inscription {of(who)} annulée")
     if name:
-        print(f"{name} passe de la liste d'attente à inscrit(e) et en est averti(e)")
+        print(f"{name} : place confirmée depuis la liste d'attente, un message l'en avertit")
     return 0
 
 

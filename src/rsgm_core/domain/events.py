@@ -286,7 +286,8 @@ def walk_in(
     ]  # fmt: skip
     if live and live[0].status is RegistrationStatus.CONFIRMED:
         raise RuleViolation(
-            f"{member_id} est déjà inscrit(e) à cette séance : cochez-le parmi les présents",
+            f"{member_id} a déjà une inscription confirmée à cette séance : cochez cette "
+            "personne parmi les présents",
             rule="EVT-4",
             value=member_id,
         )

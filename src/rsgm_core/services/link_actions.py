@@ -208,11 +208,11 @@ def act(
     if purpose is LinkPurpose.ACCESS:
         return _request_access(deps, uow, member)
     if member.invitations_opt_out:
-        return LinkOutcome(purpose, member.id, "Vous étiez déjà désabonné(e) : rien n'a changé.",
+        return LinkOutcome(purpose, member.id, "Votre adresse ne recevait déjà plus les envois : rien n'a changé.",
                            changed=False)  # fmt: skip
     uow.members.update(attrs.evolve(member, invitations_opt_out=True))
-    return LinkOutcome(purpose, member.id, "Vous êtes désabonné(e) : vous ne recevrez plus les "
-                       "invitations ni la lettre d'information du réseau.")  # fmt: skip
+    return LinkOutcome(purpose, member.id, "Désabonnement enregistré : vous ne recevrez plus "
+                       "les invitations ni la lettre d'information du réseau.")  # fmt: skip
 
 
 def _register(
@@ -232,9 +232,9 @@ def _register(
         )
     made = register_in(deps, uow, session_id, member.id)
     if made.status is RegistrationStatus.WAITING:
-        return LinkOutcome(LinkPurpose.REGISTER, member.id, "La séance est complète : vous êtes "
-                           "inscrit(e) sur la liste d'attente et serez prévenu(e) si une place se "
-                           "libère.", made.id, waiting_list=True)  # fmt: skip
+        return LinkOutcome(LinkPurpose.REGISTER, member.id, "La séance est complète : votre inscription "
+                           "est sur la liste d'attente, et un message vous préviendra si une "
+                           "place se libère.", made.id, waiting_list=True)  # fmt: skip
     return LinkOutcome(
         LinkPurpose.REGISTER, member.id, "Votre inscription est enregistrée.", made.id
     )
