@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from rsgm_core.domain.active_members import active_member_ids
 from rsgm_core.domain.coarse import NO_EPCI, attribute, stratum_for
 from rsgm_core.domain.indicators import SMALL_COMMUNE, EpciCoverage, Period, Scope, coverage
-from rsgm_core.domain.members import Lifecycle
 from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.territory import CommuneStatus
 from rsgm_core.errors import ValidationError
@@ -125,12 +125,11 @@ class IndicatorData:
         return [s for s in self.surveys if s.opened_on in period]
 
     def active_members(self, on: dt.date) -> set[str]:
-        return {
-            m.id
-            for m in self.members
-            if m.lifecycle is Lifecycle.ACTIVE or (m.departed_on is not None and m.departed_on > on)
-            if m.arrival is None or m.arrival <= on
-        }
+        """The active members on ``on`` (:mod:`rsgm_core.domain.active_members`: arrived, not
+        departed, holding or having held a position in a commune of the scope)."""
+        placed = {p.member_id for p in self.positions if p.commune in self.communes}
+        placed |= {p.member_id for p in self.coarse_positions}  # MEM-11
+        return active_member_ids(self.members, placed, on=on)
 
     def small_communes(self, period: Period) -> set[str]:
         return {k for k in self.communes if self.populations.get(k, SMALL_COMMUNE) < SMALL_COMMUNE}
