@@ -11,13 +11,21 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
 
-from rsgm_core.domain.events import CERTIFICATE_TITLE, Event, Registration, Session, TrackingRow
+from rsgm_core.domain.events import (
+    CERTIFICATE_TITLE,
+    CertificateRow,
+    Event,
+    Registration,
+    Session,
+    TrackingRow,
+)
 from rsgm_core.domain.messages import Attachment
 from rsgm_core.errors import ConfigurationError, MissingExtraError
 from rsgm_core.render.exports import neutralise, to_csv
@@ -31,9 +39,12 @@ if TYPE_CHECKING:
 __all__ = [
     "TRACKING_HEADERS",
     "certificate_attachment",
+    "certificate_attachments",
     "certificate_html",
     "certificate_identity",
     "certificate_pdf",
+    "certificate_stem",
+    "certificate_stems",
     "sign_in_csv",
     "sign_in_html",
     "tracking_csv",
@@ -187,21 +198,84 @@ def certificate_attachment(
     pdf: bool,
     settings: Settings,
     on: dt.date | None = None,
+    stem: str | None = None,
 ) -> Attachment:
     """EVT-6: the attestation of one attendee as a mail attachment, dated ``on`` (default: today
-    by the settings' clock), made by the CDG of ``settings.cdg``."""
+    by the settings' clock), made by the CDG of ``settings.cdg``, in a file named by
+    :func:`certificate_stem` (or ``stem``)."""
     day = on or settings.now().astimezone(settings.zone).date()
     html = certificate_html(
         event, session, member, today=day, locale=settings.locale, cdg=settings.cdg
     )
-    stem = f"attestation-presence-{session.date.isoformat()}-{_slug(member.last_name)}"
+    stem = stem or certificate_stem(event, session, member)
     if pdf:
         return Attachment(f"{stem}.pdf", "application/pdf", certificate_pdf(html))
     return Attachment(f"{stem}.html", "text/html; charset=utf-8", html.encode("utf-8"))
 
 
-def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-") or "membre"
+def certificate_attachments(
+    event: Event,
+    rows: Sequence[CertificateRow],
+    *,
+    pdf: bool,
+    settings: Settings,
+    on: dt.date | None = None,
+) -> list[Attachment]:
+    """EVT-6: the attestations of ``rows`` (``app.registrations.list_certificates``), one file
+    each: names that would collide (two attendees named Meyer, Anne) get the member's short id,
+    so a folder holds as many files as there are attendees."""
+    stems = certificate_stems(event, rows)
+    return [
+        certificate_attachment(
+            event, row.session, row.member, pdf=pdf, settings=settings, on=on, stem=stem
+        )
+        for row, stem in zip(rows, stems, strict=True)
+    ]
+
+
+#: the longest part an event's title takes in a file name (the rest is cut at a word)
+_TITLE_CHARS = 40
+
+
+def certificate_stem(event: Event, session: Session, member: Member) -> str:
+    """EVT-6: ``attestation-presence-<date>-<event>-<family name>-<given name>`` in lower-case
+    ASCII (accents dropped), e.g. ``attestation-presence-2026-09-03-journee-reseau-des-sgm-meyer-anne``."""
+    title = _slug(event.title, "evenement")
+    if len(title) > _TITLE_CHARS:
+        title = title[: _TITLE_CHARS + 1].rsplit("-", 1)[0] or title[:_TITLE_CHARS]
+    return "-".join((
+        "attestation-presence", session.date.isoformat(), title,
+        _slug(member.last_name, "membre"), _slug(member.first_name, "membre"),
+    ))  # fmt: skip
+
+
+def certificate_stems(event: Event, rows: Sequence[CertificateRow]) -> list[str]:
+    """The file stems of ``rows`` (:func:`certificate_stem`), each unique: a stem shared by two
+    rows (or differing only in case) gets ``-<short id>`` of the member, longer when needed."""
+    stems = [certificate_stem(event, r.session, r.member) for r in rows]
+    counts: dict[str, int] = {}
+    for stem in stems:
+        counts[stem.casefold()] = counts.get(stem.casefold(), 0) + 1
+    taken = {s.casefold() for s in stems if counts[s.casefold()] == 1}
+    out = []
+    for stem, row in zip(stems, rows, strict=True):
+        if counts[stem.casefold()] > 1:
+            ident = _slug(row.member.id, "x") + "-" + row.registration.id  # always unique
+            for size in (8, 12, len(ident)):
+                candidate = f"{stem}-{ident[:size]}"
+                if candidate.casefold() not in taken:
+                    break
+            stem = candidate
+        taken.add(stem.casefold())
+        out.append(stem)
+    return out
+
+
+def _slug(text: str, empty: str = "membre") -> str:
+    """``text`` in lower-case ASCII letters and digits joined by single hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = "".join(c if c.isalnum() else " " for c in ascii_text.lower()).split()
+    return "-".join(words) or empty
 
 
 TRACKING_HEADERS = (
