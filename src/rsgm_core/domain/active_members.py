@@ -46,9 +46,7 @@ def is_active_member(person: _Person, *, on: dt.date, placed: bool) -> bool:
     return placed and arrived and present
 
 
-def active_member_ids(
-    people: Iterable[_Person], placed: Set[str], *, on: dt.date
-) -> set[str]:
+def active_member_ids(people: Iterable[_Person], placed: Set[str], *, on: dt.date) -> set[str]:
     """The ids of the active members on ``on`` among ``people``; ``placed``: the ids of the
     persons holding or having held a position in a commune of the scope."""
     return {p.id for p in people if is_active_member(p, on=on, placed=p.id in placed)}
