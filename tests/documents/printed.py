@@ -5,6 +5,7 @@ filled rectangles of the charts' bars."""
 from __future__ import annotations
 
 import io
+import itertools
 from typing import Any
 
 import attrs
@@ -101,6 +102,27 @@ def over_bars(pages: list[Page]) -> list[str]:
                     and c["bottom"] > r["top"] + SLACK
                 ):
                     found.append(f"page {page.number}: {c['text']!r} over a bar")
+    return found
+
+
+def overlapping(pages: list[Page]) -> list[str]:
+    """Characters of one line printed over each other (a cell's text running into the next
+    cell, a label into a value): on each line, each character starts where the one before ends,
+    give or take the kerning of a pair (a fifth of the font's size)."""
+    found = []
+    for page in pages:
+        lines: dict[int, list[dict[str, Any]]] = {}
+        for c in page.chars:
+            if c["text"].strip():
+                lines.setdefault(round(c["top"]), []).append(c)
+        for chars in lines.values():
+            chars.sort(key=lambda c: c["x0"])
+            for before, after in itertools.pairwise(chars):
+                if after["x0"] < before["x1"] - 0.2 * before["size"]:  # kerning: "Ta", "Vo"
+                    found.append(
+                        f"page {page.number}: {before['text']!r} and {after['text']!r} overlap "
+                        f"at {after['x0'] / MM:.1f} mm, {after['top'] / MM:.1f} mm"
+                    )
     return found
 
 

@@ -76,7 +76,8 @@ def test_a_certificate_prints_inside_its_margins_and_names_its_cdg_EVT_6(
     assert "Centre interdépartemental de gestion de la Grande Couronne" in text
     assert "15 rue Boileau 78008 Versailles Cedex" in text
     assert "Jean Martin, Président du CIG Grande Couronne, atteste que" in text
-    assert f"Prénom{row.member.first_name[6:]} Le Bihan-Éon de la Villemarqué" in text
+    name = f"{row.member.first_name} Le Bihan-Éon de la Villemarqué"
+    assert name in text.replace("- ", "-")  # a line may end at the hyphen
     assert "le 19 juin 2025, Salle des fêtes, Niort, de 9 h 30 à 12 h 30." in text  # no-break
     assert "Fait à Versailles, le 19 juin 2025." in text
     assert "ATTESTATION DE PRÉSENCE" in text

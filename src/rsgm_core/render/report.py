@@ -152,6 +152,7 @@ def render_markdown(report: AnnualReport) -> str:
         f"# {report.title}",
         "",
         *[f"> {line}\n" for line in _heading(report)],
+        *([f"{report.issuer.name}", ""] if report.issuer else []),
         f"Édité le {format_date(report.generated_on)}.",
         "",
         f"## {SECTIONS[0]}",
@@ -189,6 +190,9 @@ def render_markdown(report: AnnualReport) -> str:
     )
     lines += ["", f"## {SECTIONS[2]}", ""]
     lines += [f"- {p}" for p in report.projects] or ["Aucun projet saisi par l'animateur."]
+    signature = _signature(report)
+    if signature:  # IND-2: signed by the CDG of the profile
+        lines += ["", "  \n".join(signature)]
     return "\n".join(lines) + "\n"
 
 
@@ -211,7 +215,7 @@ ul{padding-left:6mm}
 table{border-collapse:collapse;width:100%;table-layout:fixed;margin:2mm 0 4mm;font-size:9pt}
 thead{display:table-header-group}tr{break-inside:avoid}
 td,th{border:1px solid #b9c3cf;padding:1mm 1.5mm;vertical-align:top;overflow-wrap:anywhere;hyphens:auto}
-th{background:#eef3f9;color:#17406f;font-weight:normal;text-align:left;overflow-wrap:break-word}td.n,th.n{text-align:right}td.n{hyphens:manual}td.d{white-space:nowrap}
+th{background:#eef3f9;color:#17406f;font-weight:normal;text-align:left;overflow-wrap:break-word}td.n,th.n{text-align:right}td.n{hyphens:manual}td.d{overflow-wrap:normal;hyphens:manual}
 .kpis{display:grid;grid-template-columns:repeat(3,1fr);gap:2.5mm}
 .kpi{border:1px solid #cdd9e8;border-radius:2mm;padding:2mm 3mm;font-size:9pt;break-inside:avoid}
 .kpi b{display:block;font-size:13pt;color:#1d4e89}
@@ -226,8 +230,11 @@ _EVENT_WIDTHS = (10, 29.5, 9.5, 9.5, 11.5, 15, 15)
 
 
 def _day(report: AnnualReport, day: dt.date) -> str:
-    """A date of the report's year without its year ("14 juil."), another with it."""
-    return format_date(day, format="d MMM" if day.year == report.year else "d MMM yyyy")
+    """A date of the report's year without its year ("14 juil."), another with it; the day and
+    its month are never cut apart (a no-break space), the year may go to a second line."""
+    text = format_date(day, format="d MMM")
+    text = text.replace(" ", "\u00a0")
+    return text if day.year == report.year else f"{text} {day.year}"
 
 
 def _html_table(

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BAR_COLOURS", "EM", "FONT", "PER_CHART", "WIDTH", "Bar", "bar_chart", "bar_charts", "month_chart",
-    "wrap_label",
+    "text_width", "wrap_label",
 ]  # fmt: skip
 
 #: the chart's width in CSS px: 180 mm, the text width of an A4 page with 15 mm margins
@@ -51,27 +51,44 @@ class Bar:
     text: str | None = None
 
 
-def _chars(width: float) -> int:
-    return max(4, int(width / (FONT * EM)))
+_NARROW = frozenset(" .,:;'!|()[]/-iljtfr")
+_WIDE = frozenset("mwMW@%")
+
+
+def text_width(text: str) -> float:
+    """An upper estimate of ``text``'s width in px at :data:`FONT` (DejaVu Sans, Liberation Sans
+    and Arial are narrower): capitals and wide letters count more than :data:`EM`, narrow ones
+    less."""
+    em = 0.0
+    for char in text:
+        if char in _WIDE:
+            em += 1.0
+        elif char in _NARROW:
+            em += 0.36
+        elif char.isupper():
+            em += 0.76
+        else:
+            em += EM
+    return em * FONT
 
 
 def wrap_label(label: str, width: float, lines: int = 2) -> tuple[list[str], bool]:
-    """``label`` on at most ``lines`` lines of ``width`` px; the second element says whether it
-    was cut (then ended with "…", the full text going into the chart's ``<title>``)."""
-    size = _chars(width)
-    words, out, cut = label.split(), [""], False
-    for word in words:
+    """``label`` on at most ``lines`` lines of ``width`` px (:func:`text_width`); the second
+    element says whether it was cut (then ended with "…", the full text going into the chart's
+    ``<title>``)."""
+    out: list[str] = [""]
+    for word in label.split():
         candidate = f"{out[-1]} {word}".strip()
-        if len(candidate) <= size:
+        if text_width(candidate) <= width:
             out[-1] = candidate
-        elif len(out) < lines and len(word) <= size:
+        elif len(out) < lines and text_width(word) <= width:
             out.append(word)
         else:
-            room = f"{out[-1]} {word}".strip()
-            out[-1] = room[: size - 1].rstrip() + "…"
-            cut = True
-            break
-    return out, cut
+            while candidate and text_width(candidate + "…") > width:
+                candidate = candidate[:-1]
+            out[-1] = candidate.rstrip() + "…"
+            return out, True
+    return out, False
 
 
 def _text(x: float, y: float, text: str, *, anchor: str = "start", weight: str = "") -> str:
@@ -96,7 +113,7 @@ def _legend(y: float, items: Sequence[tuple[str, str]]) -> list[str]:
     for colour, text in items:
         parts.append(f'<rect x="{x:.1f}" y="{y - 11:.1f}" width="12" height="12" fill="{colour}"/>')
         parts.append(_text(x + 18, y, text))
-        x += 18 + len(text) * FONT * EM + 24
+        x += 18 + text_width(text) + 24
     return parts
 
 
@@ -113,7 +130,7 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], *, axis: str, lege
     """Horizontal bars of shares with their labels on the left (wrapped, or cut with the full
     text in a ``<title>``), the value after each bar, a graduated axis in percent and its
     ``axis`` title under it, and a ``legend`` above."""
-    label_width, x0, x1 = 230.0, 240.0, 590.0
+    label_width, x0, x1 = 230.0, 240.0, 520.0  # 160 px after the bars: "100,0 % (120 / 120)"
     wrapped = [wrap_label(b.label, label_width) for b in bars]
     row = 2 * _LINE + 8 if any(len(lines) > 1 for lines, _ in wrapped) else _LINE + 10
     top = 30
@@ -137,7 +154,9 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], *, axis: str, lege
     parts.append(
         f'<line x1="{x0}" y1="{plot_bottom}" x2="{x1}" y2="{plot_bottom}" stroke="{_INK}"/>'
     )
-    parts.append(_text((x0 + x1) / 2, plot_bottom + 2 * _LINE + 4, axis, anchor="middle"))
+    half = text_width(axis) / 2  # centred under the bars, but never past the chart's edges
+    centre = min(max((x0 + x1) / 2, half), WIDTH - half)
+    parts.append(_text(centre, plot_bottom + 2 * _LINE + 4, axis, anchor="middle"))
     if not bars:
         parts.append(_text(x0 + 8, top + _LINE, "aucune donnée pour l'année"))
     for index, (bar, (lines, _)) in enumerate(zip(bars, wrapped, strict=True)):
