@@ -17,7 +17,7 @@ import pytest
 import rsgm_core
 from rsgm_core.domain.indicators import AnnualReport, EpciCoverage, EventFigures, MonthMoves
 from rsgm_core.render.formatting import format_date
-from rsgm_core.render.report import render_html, render_pdf
+from rsgm_core.render.report import render_html, render_markdown, render_pdf
 from rsgm_core.render.report_charts import wrap_label
 from rsgm_core.testing import Clock
 from tests.documents.printed import (
@@ -199,3 +199,11 @@ def test_the_html_page_is_laid_out_for_a4_IND_2(report: AnnualReport) -> None:
     for size in re.findall(r"font-size:(\d+(?:\.\d+)?)pt", html):
         assert float(size) >= 9
     assert 'font-size="13"' in html and 'font-size="1' in html  # charts: 13 px = 9.75 pt
+
+
+@pytest.mark.rule("IND-2")
+def test_no_rule_id_in_the_report_for_the_board_IND_2(report: AnnualReport) -> None:
+    assert any("(KNB-3)" in i.label for i in report.knowledge)  # the label keeps it
+    for text in (render_html(report), render_markdown(report)):
+        assert "Ressources à revoir" in text
+        assert not re.search(r"\([A-Z]{3}-\d+\)", text)

@@ -5,6 +5,7 @@ as PDF (``pdf`` extra). French formatting throughout."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,15 @@ def format_indicator(indicator: Indicator, *, locale: str = "fr_FR") -> str:
     if indicator.unit == "%":
         return format_percent(indicator.value, locale=locale, decimals=1)
     return format_number(indicator.value, locale=locale)
+
+
+_RULE_ID = re.compile(r"\s*\([A-Z]{3}-\d+\)")
+
+
+def _label(indicator: Indicator) -> str:
+    """An indicator's label as the report prints it: a document for élus and the board carries
+    no rule ID ("Ressources à revoir (KNB-3)" is "Ressources à revoir"); they stay in errors."""
+    return _RULE_ID.sub("", indicator.label)
 
 
 def _pct(value: Decimal | None) -> str:
@@ -80,7 +90,7 @@ def _origin(report: AnnualReport) -> list[str]:
 
 
 def _members(report: AnnualReport) -> list[tuple[str, str]]:
-    rows = [(i.label, format_indicator(i)) for i in report.member_figures]
+    rows = [(_label(i), format_indicator(i)) for i in report.member_figures]
     return [*rows, ("Réseaux communautaires", str(report.community_networks))]
 
 
@@ -95,7 +105,7 @@ def _organisation(report: AnnualReport) -> list[str]:
 def _objectives(report: AnnualReport) -> list[str]:
     return [
         f"({_KINDS.get(o.kind, o.kind.value)}) {o.text} — "
-        + ", ".join(f"{i.label} : {format_indicator(i)}" for i in o.indicators)
+        + ", ".join(f"{_label(i)} : {format_indicator(i)}" for i in o.indicators)
         for o in report.objectives
     ]
 
@@ -178,7 +188,7 @@ def render_markdown(report: AnnualReport) -> str:
     lines += ["", "### Moyens", "", *[f"- {m}" for m in _means(report)], ""]
     lines += [f"## {SECTIONS[1]}", "", "### Indicateurs de l'année", ""]
     lines += _md_table(
-        ["Indicateur", "Valeur"], [[i.label, format_indicator(i)] for i in report.indicators]
+        ["Indicateur", "Valeur"], [[_label(i), format_indicator(i)] for i in report.indicators]
     )
     lines += ["", "### Événements et leurs indicateurs", ""]
     lines += _md_table(_EVENT_HEAD, _event_rows(report)) if report.events else ["Aucun événement."]
@@ -186,7 +196,7 @@ def render_markdown(report: AnnualReport) -> str:
     lines += _md_table(*_coverage_table(report))
     lines += ["", "### Boîte à outils et demandes de conseil", ""]
     lines += _md_table(
-        ["Indicateur", "Valeur"], [[i.label, format_indicator(i)] for i in report.knowledge]
+        ["Indicateur", "Valeur"], [[_label(i), format_indicator(i)] for i in report.knowledge]
     )
     lines += ["", f"## {SECTIONS[2]}", ""]
     lines += [f"- {p}" for p in report.projects] or ["Aucun projet saisi par l'animateur."]
@@ -339,12 +349,12 @@ def render_html(report: AnnualReport) -> str:
         return "<ul>" + "".join(f"<li>{escape(x)}</li>" for x in lines) + "</ul>"
 
     kpis = "".join(
-        f'<div class="kpi">{escape(i.label)}<b>{escape(format_indicator(i))}</b></div>'
+        f'<div class="kpi">{escape(_label(i))}<b>{escape(format_indicator(i))}</b></div>'
         for i in report.indicators
     )
     objectives = _objectives(report) or ["Aucun objectif enregistré."]
     events = [[_day(report, e.first_date), *row[1:]] for e, row in zip(report.events, _event_rows(report), strict=True)]  # fmt: skip
-    value_table = ["Indicateur", "Valeur"], [[i.label, format_indicator(i)] for i in report.knowledge]  # fmt: skip
+    value_table = ["Indicateur", "Valeur"], [[_label(i), format_indicator(i)] for i in report.knowledge]  # fmt: skip
     signature = _signature(report)
     body = [
         f"<h1>{escape(report.title)}</h1>", _issuer(report),
