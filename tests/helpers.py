@@ -125,3 +125,22 @@ MIGRATION_18_COLUMNS = (
     ("committees", "changed_by"), ("committees", "meeting_records"),
     ("resources", "published_by"), ("resources", "archived_by"),
 )  # fmt: skip
+
+
+def new_database(path: Path | str) -> str:
+    """A new, empty SQLite database at ``path``, for the commands (which open only an existing
+    database, never create one by mistake); its path, as given."""
+    import rsgm_core
+
+    rsgm_core.open(f"sqlite:///{path}").close()
+    return str(path)
+
+
+#: What migration 22 added (EVT-8: the series an event is an occurrence of; EVT-4: who changed a
+#: session's deadline), for the tests that take a database back to an older schema.
+MIGRATION_22_STATEMENTS = (
+    "DROP INDEX ix_events_series_id",
+    "ALTER TABLE events DROP COLUMN series_id",
+    "ALTER TABLE sessions DROP COLUMN deadline_set_by",
+    "ALTER TABLE sessions DROP COLUMN deadline_set_on",
+)

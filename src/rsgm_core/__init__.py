@@ -152,6 +152,12 @@ if TYPE_CHECKING:
         CollectionErasure,
         ErasureReport,
     )
+    from rsgm_core.domain.event_reach import (
+        InvitationRound,
+        ReminderRound,
+        Unreached,
+        UnreachedReason,
+    )
     from rsgm_core.domain.events import (
         Cancellation,
         CertificateRow,
@@ -184,6 +190,11 @@ if TYPE_CHECKING:
         ObjectiveKind,
         Seat,
         SeatKind,
+    )
+    from rsgm_core.domain.history import (
+        HistoryEntry,
+        HistoryKind,
+        LifecycleTransition,
     )
     from rsgm_core.domain.indicators import (
         NOT_AVAILABLE,
@@ -255,6 +266,9 @@ if TYPE_CHECKING:
         CdgIdentity,
         CharterChange,
         Policies,
+    )
+    from rsgm_core.domain.progress import (
+        Progress,
     )
     from rsgm_core.domain.tariffs import (
         MANDATORY_MISSION,
@@ -328,11 +342,12 @@ if TYPE_CHECKING:
         render_markdown,
         render_pdf,
     )
-    from rsgm_core.services.census import (
-        Progress,
-    )
     from rsgm_core.services.deps import (
         Deps,
+    )
+    from rsgm_core.services.history import (
+        HistoryImport,
+        HistoryService,
     )
     from rsgm_core.services.links import (
         DirectoryUpdate,
@@ -349,6 +364,10 @@ if TYPE_CHECKING:
     from rsgm_core.services.outbox import (
         DeliveryReport,
     )
+    from rsgm_core.services.platform_import import (
+        PlatformImport,
+        UnmatchedAccount,
+    )
     from rsgm_core.services.surveys import (
         SurveyDue,
         SurveyResults,
@@ -363,6 +382,17 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "PlatformImport": "rsgm_core.services.platform_import",
+    "UnmatchedAccount": "rsgm_core.services.platform_import",
+    "HistoryEntry": "rsgm_core.domain.history",
+    "HistoryKind": "rsgm_core.domain.history",
+    "LifecycleTransition": "rsgm_core.domain.history",
+    "HistoryImport": "rsgm_core.services.history",
+    "HistoryService": "rsgm_core.services.history",
+    "ReminderRound": "rsgm_core.domain.event_reach",
+    "InvitationRound": "rsgm_core.domain.event_reach",
+    "Unreached": "rsgm_core.domain.event_reach",
+    "UnreachedReason": "rsgm_core.domain.event_reach",
     "ErasureReport": "rsgm_core.domain.erasure_report",
     "CollectionErasure": "rsgm_core.domain.erasure_report",
     "MeetingRecord": "rsgm_core.domain.governance",
@@ -521,7 +551,7 @@ _LAZY = {
     "PopulationFigure": "rsgm_core.domain.territory",
     "PopulationKind": "rsgm_core.domain.territory",
     "Position": "rsgm_core.domain.members",
-    "Progress": "rsgm_core.services.census",
+    "Progress": "rsgm_core.domain.progress",
     "Quote": "rsgm_core.services.memberships",
     "REFERENCE_CATALOGUE": "rsgm_core.domain.tariffs",
     "Rates": "rsgm_core.domain.events",
@@ -704,6 +734,10 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Grant",
     "GroupSummary",
     "Helper",
+    "HistoryEntry",
+    "HistoryImport",
+    "HistoryKind",
+    "HistoryService",
     "Hooks",
     "HorsRessort",
     "ImportReport",
@@ -711,9 +745,11 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Indicator",
     "Intervention",
     "InterventionRequest",
+    "InvitationRound",
     "Invoice",
     "InvoiceLine",
     "Lifecycle",
+    "LifecycleTransition",
     "LinkCheck",
     "LinkChoice",
     "LinkOutcome",
@@ -761,6 +797,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "PlanningCheck",
     "PlatformExport",
     "PlatformExporter",
+    "PlatformImport",
     "PlatformMembership",
     "PlatformState",
     "PlatformUser",
@@ -781,6 +818,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Refusal",
     "Registration",
     "RegistrationStatus",
+    "ReminderRound",
     "RenderedMessage",
     "ReportObjective",
     "Repository",
@@ -834,6 +872,9 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "TrackingRow",
     "Trainee",
     "UnitOfWork",
+    "UnmatchedAccount",
+    "Unreached",
+    "UnreachedReason",
     "UnsupportedSchemaError",
     "UsedLink",
     "ValidationError",

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from rsgm_core.services.directory import DirectoryService
     from rsgm_core.services.event_mail import EventMailService
     from rsgm_core.services.events import EventService
+    from rsgm_core.services.history import HistoryService
     from rsgm_core.services.indicators import IndicatorService
     from rsgm_core.services.links import LinkService
     from rsgm_core.services.members import MemberService
@@ -47,15 +48,17 @@ __all__ = ["App", "default_url", "open"]
 ENV_DB = "RSGM_DB"
 
 
-def default_url() -> str:
-    """``$RSGM_DB`` if set, else ``rsgm.db`` in the user's data directory (created if needed):
+def default_url(*, create_folder: bool = True) -> str:
+    """``$RSGM_DB`` if set, else ``rsgm.db`` in the user's data directory (the folder created
+    if needed, unless ``create_folder`` is false):
     ``~/.local/share/rsgm`` on Linux, ``%LOCALAPPDATA%\\rsgm`` on Windows."""
     if os.environ.get(ENV_DB):
         return os.environ[ENV_DB]
     import platformdirs
 
     folder = Path(platformdirs.user_data_dir("rsgm", appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
+    if create_folder:
+        folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'rsgm.db'}"
 
 
@@ -281,6 +284,14 @@ class App:
         from rsgm_core.services.advice import AdviceService
 
         return AdviceService(self.deps)
+
+    @cached_property
+    def history(self) -> HistoryService:
+        """The network's past entered after the fact: events, surveys, former members, the
+        platform's member list (EVT-12)."""
+        from rsgm_core.services.history import HistoryService
+
+        return HistoryService(self.deps)
 
     # Reporting and messages.
 

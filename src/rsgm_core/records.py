@@ -40,6 +40,7 @@ from rsgm_core.domain.directory import Consent, DirectoryFact
 from rsgm_core.domain.engagement import AttendanceFact, RoleAssignment
 from rsgm_core.domain.events import Event, Registration, Session
 from rsgm_core.domain.governance import Committee, Network
+from rsgm_core.domain.history import HistoryEntry, LifecycleTransition
 from rsgm_core.domain.lifecycle import OnboardingItem
 from rsgm_core.domain.links import UsedLink
 from rsgm_core.domain.members import Member, Position
@@ -480,9 +481,9 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         "id",
         commune_refs=("host_commune",),
         label="événement",
-        indexes=("host_commune",),
+        indexes=("host_commune", "series_id"),
         references={"host_commune": "communes"},
-        appended=("audience",),  # migration 14,
+        appended=("audience", "series_id"),  # migrations 14, 23
         personal=Personal(NONE, text=("title",)),
     ),
     Collection(
@@ -492,7 +493,8 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="séance",
         indexes=("event_id", "date"),
         references={"event_id": "events"},
-        personal=Personal(NONE, text=("place",)),
+        appended=("deadline_set_by", "deadline_set_on"),  # migration 22
+        personal=Personal(NONE, actors={"deadline_set_by": ANY}, text=("place",)),
     ),
     Collection(
         "registrations",
@@ -779,6 +781,27 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         indexes=("member_id",),
         # erased, the person's links are refused anyway (NOT-3: GONE)
         personal=Personal(REMOVE, subject={"member_id": MEMBER_ID}),
+    ),
+    # The dated lifecycle moves of each member (migration 21, MEM-4, EVT-12): a past year is
+    # computed from the members as they were then.
+    Collection(
+        "lifecycle_transitions",
+        LifecycleTransition,
+        "id",
+        label="étape datée du parcours",
+        indexes=("member_id",),
+        references=_MEMBER,
+        personal=Personal(ANONYMISE, subject={"member_id": MEMBER_ID}),
+    ),
+    # What was entered as history (migration 21, EVT-12): an event, a survey or a member, the
+    # file and line it came from.
+    Collection(
+        "history_entries",
+        HistoryEntry,
+        "id",
+        label="entrée d'historique",
+        indexes=("record_id",),
+        personal=Personal(NONE, actors={"imported_by": ANY}, neutral=("record_id", "source")),
     ),
 )
 

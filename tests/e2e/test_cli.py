@@ -15,7 +15,7 @@ import pytest
 import rsgm_core
 from rsgm_core.plugins.sql.migrations import SCHEMA_VERSION
 from tests.conftest import NEW_VINTAGE, OLD_VINTAGE, SAMPLE
-from tests.helpers import run
+from tests.helpers import new_database, run
 
 
 def test_version_through_the_console_entry() -> None:
@@ -54,7 +54,7 @@ def test_db_init_info_upgrade(capsys: pytest.CaptureFixture[str], tmp_path: Path
 def test_census_import_diff_report(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, census_data: Path
 ) -> None:
-    db = str(tmp_path / "cdg.db")
+    db = new_database(tmp_path / "cdg.db")
     code, out, err = run(
         capsys, "census", "import", "--db", db, "--source", str(OLD_VINTAGE), "--departement", "79"
     )
@@ -87,14 +87,15 @@ def test_census_import_diff_report(
         (("census", "report", "--db", "{db}"), "aucun recensement importé"),
         (("census", "report", "--db", "{db}", "--format", "pdf"), "choix invalide"),
         (("db", "init", "--db", "/nulle/part/x.db"), "n'existe pas"),
-        (("db", "info", "--db", "{db}"), "base introuvable"),
+        (("db", "info", "--db", "{db}-absente"), "base introuvable"),
+        (("members", "list", "--db", "{db}-absente"), "base introuvable"),
         (("outbox", "list", "--status", "lost", "--db", "{db}"), "choix invalide"),
     ],
 )
 def test_bad_input_gives_one_french_line_and_exit_2(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: tuple[str, ...], expected: str
 ) -> None:
-    db = str(tmp_path / "cdg.db")
+    db = new_database(tmp_path / "cdg.db")
     code, _, err = run(capsys, *(a.format(db=db) for a in argv))
     assert code == 2
     assert expected in err

@@ -9,7 +9,7 @@ import pytest
 
 import rsgm_core
 from tests.conftest import NEW_VINTAGE
-from tests.helpers import CIG, PROFILES, administrator, run
+from tests.helpers import CIG, PROFILES, administrator, new_database, run
 
 CONFIG = str(PROFILES / "cig_grande_couronne.toml")
 
@@ -17,7 +17,7 @@ CONFIG = str(PROFILES / "cig_grande_couronne.toml")
 def test_cig_census_report_and_networks_by_department_TER_7_NET_1_NET_2_IND_2(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, census_data: Path
 ) -> None:
-    db = str(tmp_path / "cig.db")
+    db = new_database(tmp_path / "cig.db")
     code, out, err = run(capsys, "census", "import", "--config", CONFIG, "--db", db,
                          "--source", str(NEW_VINTAGE))  # fmt: skip
     assert code == 0, err

@@ -12,7 +12,7 @@ import rsgm_core
 from rsgm_core import Settings
 from rsgm_core.profile_file import example_profile
 from tests.conftest import SAMPLE
-from tests.helpers import run
+from tests.helpers import new_database, run
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def test_rsgm_links_without_a_secret_says_what_to_set_NOT_3(
 ) -> None:
     profile = str(example_profile("cdg79"))
     code, _, err = run(capsys, "links", "x@example.org", "annuaire", "--config", profile,
-                         "--db", str(here / "vide.db"))  # fmt: skip
+                         "--db", new_database(here / "vide.db"))  # fmt: skip
     assert code == 2
     assert "renseignez secret dans la section [web] du profil" in err
 

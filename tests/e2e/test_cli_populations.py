@@ -11,7 +11,7 @@ import pytest
 
 from rsgm_core import example_profile
 from tests.conftest import SAMPLE
-from tests.helpers import cli_administrator, run
+from tests.helpers import cli_administrator, new_database, run
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "populations"
 
@@ -23,7 +23,7 @@ def cdg79_profile(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def db(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    path = str(tmp_path / "cdg79.db")
+    path = new_database(tmp_path / "cdg79.db")
     code, _, err = run(capsys, "census", "import", "--db", path, "--source", str(SAMPLE),
                        "--departement", "79")  # fmt: skip
     assert code == 0, err

@@ -12,7 +12,7 @@ import pytest
 
 from rsgm_core import example_profile
 from tests.conftest import SAMPLE
-from tests.helpers import cli_administrator, run
+from tests.helpers import cli_administrator, new_database, run
 
 NBSP = "\u00a0"
 
@@ -25,7 +25,7 @@ def cdg79_profile(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def db(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    path = str(tmp_path / "cdg79.db")
+    path = new_database(tmp_path / "cdg79.db")
     code, _, err = run(capsys, "census", "import", "--db", path, "--source", str(SAMPLE),
                        "--departement", "79")  # fmt: skip
     assert code == 0, err
@@ -250,7 +250,7 @@ def test_cdg77_without_grid_gets_a_clear_error_never_cdg79s_grid_TAR_2(
 ) -> None:
     from tests.conftest import NEW_VINTAGE
 
-    db = str(tmp_path / "cdg77.db")
+    db = new_database(tmp_path / "cdg77.db")
     config = ("--config", CDG77_PROFILE, "--db", db)
     code, _, err = run(capsys, "census", "import", *config, "--source", str(NEW_VINTAGE),
                        "--departement", "77")  # fmt: skip

@@ -22,8 +22,14 @@ from rsgm_core import (
     SpaceKind,
     ValidationError,
 )
+from rsgm_core.testing import Clock
 from tests.conftest import NEW_VINTAGE, SAMPLE
-from tests.helpers import MIGRATION_18_COLUMNS, administrator, nothing_written
+from tests.helpers import (
+    MIGRATION_18_COLUMNS,
+    MIGRATION_22_STATEMENTS,
+    administrator,
+    nothing_written,
+)
 
 PUBLISHED = dt.date(2025, 1, 6)
 AUBIGNY, PARTHENAY = "79019", "79202"  # Parthenay: 3,500 or more, in Aubigny's EPCI
@@ -126,7 +132,7 @@ def test_the_commune_s_dgs_never_signs_for_the_epci_CHA_1(app: App, net: SimpleN
 
 
 def test_the_mayor_signs_for_the_length_of_the_mandate_CHA_1(
-    app: App, net: SimpleNamespace
+    app: App, net: SimpleNamespace, rsgm_clock: Clock
 ) -> None:
     [mayor] = [s for s in app.charters.list_signatures() if s.capacity is Capacity.MAYOR]
     assert mayor.member_id is None and mayor.mandate_end == dt.date(2026, 3, 31)  # the default
@@ -140,6 +146,7 @@ def test_the_mayor_signs_for_the_length_of_the_mandate_CHA_1(
         frozenset({Capacity.MAYOR, Capacity.MAYOR_REPRESENTATIVE})
     ]
     until = dt.date(2032, 3, 31)
+    rsgm_clock.set(dt.date(2026, 4, 2))  # EVT-12: a signature is recorded on or after its day
     again = app.charters.sign(AUBIGNY, "Louise Bernard", "maire", mandate_end=until,
                               on=dt.date(2026, 4, 2))  # fmt: skip
     assert again.mandate_end == until
@@ -188,6 +195,10 @@ def test_a_legacy_signature_is_kept_and_reported_after_migration_12_CHA_1(
         for table, column in MIGRATION_18_COLUMNS:
             raw.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         raw.execute("DROP TABLE reassignments")  # migration 18
+        for statement in MIGRATION_22_STATEMENTS:  # migration 22
+            raw.execute(statement)
+        raw.execute("DROP TABLE lifecycle_transitions")  # migration 21
+        raw.execute("DROP TABLE history_entries")  # migration 21
         raw.execute("DELETE FROM rsgm_schema_migrations WHERE version >= 12")
     raw.close()
     with rsgm_core.open(sqlite_url, clock=rsgm_clock, settings=CDG79) as app:  # type: ignore[arg-type]

@@ -34,6 +34,7 @@ from rsgm_core.domain.territory import CommuneStatus
 from rsgm_core.services.access import AccessService
 from rsgm_core.services.billing import BillingService
 from rsgm_core.services.charters import CharterService
+from rsgm_core.services.events import EventService
 from rsgm_core.services.memberships import MembershipService
 from rsgm_core.services.moderation import ModerationService
 from rsgm_core.services.network import NetworkService
@@ -136,6 +137,9 @@ DRIVERS: dict[Operation, Callable[[App, SimpleNamespace], object]] = {
     ),
     Operation.REASSIGN_COMMUNE: lambda app, s: app.census.reassign(GONE, AUBIGNY, by=s.p),
     Operation.EXPORT_ATTENDEES: lambda app, s: app.registrations.sign_in(s.session, by=s.p),
+    Operation.SET_DEADLINE: lambda app, s: app.events.set_deadline(
+        s.session, dt.date(2026, 2, 27), by=s.p
+    ),
 }
 
 
@@ -231,6 +235,7 @@ ADMINISTRATIVE: list[tuple[type, str]] = [
     (RgpdService, "erase"),
     (RgpdService, "purge"),
     (RegistrationService, "sign_in"),
+    (EventService, "set_deadline"),
 ]
 
 

@@ -426,9 +426,7 @@ def test_survey_consent_and_directory_requests_carry_links_NOT_3_SUR_2(app: App)
 
 
 def test_the_welcome_mail_carries_consent_and_directory_links_NOT_3_MEM_3(app: App) -> None:
-    claire = app.members.add(
-        "Claire", "Martin", email="claire.martin@example.org", welcome=True
-    ).id
+    claire = app.members.add("Claire", "Martin", email="claire.martin@example.org", welcome=True).id
     (welcome,) = [m for m in app.outbox.list_messages() if m.template == "member_welcome"]
     found = {}
     for letter in ("c", "r", "f"):

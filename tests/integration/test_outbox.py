@@ -24,6 +24,7 @@ from rsgm_core import (
     ValidationError,
     hookimpl,
 )
+from rsgm_core.domain.progress import Progress
 from rsgm_core.services.outbox import OutboxService, queue_message
 from rsgm_core.testing import Clock
 from tests.conftest import NOW
@@ -279,10 +280,14 @@ def test_a_transaction_that_queues_nothing_runs_no_delivery_round(
     original = OutboxService._deliver
 
     def counting(
-        self: OutboxService, *, force: bool, only: frozenset[str] | None = None
+        self: OutboxService,
+        *,
+        force: bool,
+        only: frozenset[str] | None = None,
+        progress: Progress | None = None,
     ) -> DeliveryReport:
         rounds.append(force)
-        return original(self, force=force, only=only)
+        return original(self, force=force, only=only, progress=progress)
 
     monkeypatch.setattr(OutboxService, "_deliver", counting)
     app.members.add("Jean", "Péroux")

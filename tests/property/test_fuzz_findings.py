@@ -22,7 +22,7 @@ from rsgm_core import (
     ValidationError,
 )
 from rsgm_core.domain.bounds import FIRST_DAY, LAST_DAY, MAX_DAYS, MAX_VERSION
-from tests.helpers import CDG79, nothing_written, run, snapshot
+from tests.helpers import CDG79, new_database, nothing_written, run, snapshot
 from tests.property.surface import dump_sqlite
 
 
@@ -189,7 +189,7 @@ def test_the_interstis_export_to_a_folder_is_refused_before_it_records_anything_
 def test_convention_due_beyond_a_century_exits_2_TAR_4(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    db = str(tmp_path / "x.db")
+    db = new_database(tmp_path / "x.db")
     code, _, err = run(capsys, "convention", "due", "--db", db, "--days", "2147483648")
     assert code == 2 and "[TAR-4]" in err and "Traceback" not in err, err
 

@@ -121,7 +121,7 @@ def _strategy(service: str, method: str, fuzzed: Target) -> st.SearchStrategy[di
     for parameter, hint in parameters(function):
         if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
             raise values.Unsupported(f"{service}.{method}: *{parameter.name}")
-        if "Callable" in str(hint) and parameter.default is None:
+        if ("Callable" in str(hint) or "Progress" in str(hint)) and parameter.default is None:
             drawn[parameter.name] = st.none()  # a progress callback: none given
             continue
         strategy = values.for_type(hint, fuzzed.pool, fuzzed.folder)

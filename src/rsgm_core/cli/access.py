@@ -24,6 +24,7 @@ from rsgm_core.cli.common import (
     open_app,
     print_table,
 )
+from rsgm_core.cli.progress import add_quiet_option, progress_line
 from rsgm_core.domain.access import Role, SanctionKind
 from rsgm_core.domain.access_records import AgreementParty, EmployerNotice, NoticeKind
 from rsgm_core.domain.charters import Capacity, SpaceKind
@@ -58,6 +59,10 @@ def register(commands: Any) -> None:
         help="resigner (changement de fond) ou informer (correction) ; défaut : la politique "
         "« nouvelle_version_charte » du profil (CHA-8)",
     )  # fmt: skip
+    publish.add_argument(
+        "--le", type=_day, dest="on", metavar="AAAA-MM-JJ",
+        help="en vigueur depuis ce jour, pour une charte adoptée avant sa saisie (EVT-12)",
+    )  # fmt: skip
     add_action(
         charter, "versions", "versions publiées et qui les a publiées (CHA-2, CHA-8)", _versions
     )
@@ -74,6 +79,10 @@ def register(commands: Any) -> None:
     sign.add_argument(
         "--fin-mandat", type=_day, dest="mandate_end", metavar="AAAA-MM-JJ",
         help="élu : fin du mandat (défaut : le prochain renouvellement général, 31 mars)",
+    )  # fmt: skip
+    sign.add_argument(
+        "--le", type=_day, dest="on", metavar="AAAA-MM-JJ",
+        help="jour de la signature, pour une charte papier signée avant sa saisie (EVT-12)",
     )  # fmt: skip
     status = add_action(charter, "status", "signatures d'une commune et ce qui manque", _status)
     status.add_argument("commune", metavar="CODE_INSEE")
@@ -158,6 +167,7 @@ def register(commands: Any) -> None:
     interstis.add_argument("--since-last", action="store_true", help="seulement les changements")
     interstis.add_argument("--format", choices=("csv", "json"), default="csv")
     interstis.add_argument("--output", metavar="FICHIER", help="défaut : la sortie standard")
+    add_quiet_option(interstis)
 
 
 def _day(text: str) -> dt.date:
@@ -170,7 +180,9 @@ def _day(text: str) -> dt.date:
 def _publish(args: argparse.Namespace) -> int:
     text = Path(args.text).read_text(encoding="utf-8")
     with open_app(args) as app:
-        version = app.charters.publish(args.title, text, by=actor(args), change=args.change)
+        version = app.charters.publish(
+            args.title, text, by=actor(args), change=args.change, on=args.on
+        )
         users = {g.member_id for g in app.access.list_grants()}  # those told (CHA-8)
         told = sum(1 for member_id in users if app.members.get(member_id).email)
         names = actor_names(app, [version.published_by])
@@ -198,9 +210,11 @@ def _sign(args: argparse.Namespace) -> int:
         signature = app.charters.sign(
             args.commune, args.signer, CAPACITIES[args.capacity],
             space=SPACE_KINDS[args.espace], version=args.version, mandate_end=args.mandate_end,
+            on=args.on,
         )  # fmt: skip
     until = f", jusqu'au {signature.mandate_end.isoformat()}" if signature.mandate_end else ""
-    print(f"signature enregistrée : {signature.signer} ({signature.capacity.value}), version {signature.version}{until}")  # fmt: skip
+    signed = f", signée le {signature.signed_on:%d/%m/%Y}" if args.on else ""
+    print(f"signature enregistrée : {signature.signer} ({signature.capacity.value}), version {signature.version}{signed}{until}")  # fmt: skip
     return 0
 
 
@@ -381,9 +395,14 @@ def _sanctions(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     check_output(args.output)  # the export records its state: refuse an unwritable file first
     with open_app(args) as app:
-        result = app.platform.export_accounts(
-            "interstis", by=actor(args), since_last=args.since_last, format=args.format
-        )
+        with progress_line(args) as progress:
+            result = app.platform.export_accounts(
+                "interstis",
+                by=actor(args),
+                since_last=args.since_last,
+                format=args.format,
+                progress=progress,
+            )
         exports = app.platform.list_exports(platform="interstis")
         last = exports[-1].exported_by if exports else None
         names = actor_names(app, [last])

@@ -7,7 +7,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from rsgm_core.cli import census_communes, census_populations
-from rsgm_core.cli.common import ProgressBar, add_action, add_db_option, add_group, open_app
+from rsgm_core.cli.common import add_action, add_db_option, add_group, open_app
+from rsgm_core.cli.progress import add_quiet_option, progress_line
 from rsgm_core.domain.census import CensusChanges, ImportResult
 from rsgm_core.domain.census_report import CensusReport
 from rsgm_core.errors import ValidationError
@@ -31,6 +32,7 @@ def register(commands: Any) -> None:
 
     imp = actions.add_parser("import", help="importer un millésime (données Etalab)")
     _source_options(imp, sample=True)
+    add_quiet_option(imp)
     imp.set_defaults(handler=_import)
 
     diff = actions.add_parser(
@@ -84,7 +86,7 @@ def _import(args: argparse.Namespace) -> int:
         departements = _scope(args)
         territory = list(app.settings.departements)
         if args.source is None:  # the bundled sample, and the output says so
-            return _import_sample(app, departements, territory, france=args.france)
+            return _import_sample(app, departements, territory, args)
         if args.france and territory:
             raise ValidationError(
                 f"--france : le territoire du CDG est {', '.join(territory)} (section "
@@ -98,12 +100,15 @@ def _import(args: argparse.Namespace) -> int:
                     "précisez --departement CODE (répétable) ou --france pour le premier import, "
                     "ou les départements du CDG dans le profil ([territoire])"
                 )
-        result = app.census.import_(args.source, departements, progress=ProgressBar())
+        with progress_line(args) as progress:
+            result = app.census.import_(args.source, departements, progress=progress)
     _print_import(result)
     return 0
 
 
-def _import_sample(app: App, named: list[str] | None, territory: list[str], *, france: bool) -> int:
+def _import_sample(
+    app: App, named: list[str] | None, territory: list[str], args: argparse.Namespace
+) -> int:
     """``rsgm census import`` without ``--source``: the sample shipped with rsgm_core, which
     covers a few departments only; anything else asks for the national release."""
     sample = sample_census()
@@ -113,6 +118,7 @@ def _import_sample(app: App, named: list[str] | None, territory: list[str], *, f
     }
     wanted = named or territory or sorted(covered)
     missing = [code for code in wanted if code not in covered]
+    france = bool(args.france)
     if france or missing:
         asked = "toute la France" if france else _departements_label(missing)
         raise ValidationError(
@@ -123,7 +129,8 @@ def _import_sample(app: App, named: list[str] | None, territory: list[str], *, f
             rule="TER-1",
             value=missing[0] if missing else "--france",
         )
-    result = app.census.import_(sample, wanted, progress=ProgressBar())
+    with progress_line(args) as progress:
+        result = app.census.import_(sample, wanted, progress=progress)
     print(
         f"aucune --source : échantillon fourni avec rsgm_core importé, "
         f"{_departements_label(list(result.imported.departements), covered)} seulement "

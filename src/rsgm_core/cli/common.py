@@ -8,12 +8,12 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from rsgm_core.app import ENV_DB, App
+from rsgm_core.app import App
+from rsgm_core.cli.progress import ProgressBar  # the progress line lives in .progress
 from rsgm_core.errors import ValidationError
 from rsgm_core.profile_file import PROFILE_NAME, profile_actor, read_profile
 from rsgm_core.render.text import print_table
@@ -131,13 +131,14 @@ def add_action(actions: Any, name: str, help: str, handler: Any) -> argparse.Arg
     return parser
 
 
-def open_app(args: argparse.Namespace, **options: Any) -> App:
+def open_app(args: argparse.Namespace, *, create: bool = False, **options: Any) -> App:
+    """The app on the command's database (``--db``, ``$RSGM_DB``, the profile's, the default
+    one): an existing database, unless ``create`` (``rsgm db init``); see :mod:`.database`."""
     import rsgm_core
+    from rsgm_core.cli.database import chosen_database
 
-    url = args.db or os.environ.get(ENV_DB)
-    if url and "://" not in url:
-        url = f"sqlite:///{url}"
     options.setdefault("settings", load_settings(args))
+    url = chosen_database(args, options["settings"], create=create)
     return rsgm_core.open(url, **options)
 
 
@@ -154,22 +155,3 @@ def check_output(output: str | None) -> None:
         pass
     if not existed:
         path.unlink()
-
-
-class ProgressBar:
-    """A progress bar on stderr when it is a terminal; silent otherwise (logs, pipes)."""
-
-    def __init__(self, stream: Any = None) -> None:
-        self.stream = stream or sys.stderr
-        self.active = bool(getattr(self.stream, "isatty", lambda: False)())
-
-    def __call__(self, step: str, done: int, total: int) -> None:
-        if not self.active or total <= 0:
-            return
-        width = 30
-        filled = int(width * done / total)
-        percent = int(100 * done / total)
-        self.stream.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {percent:3d} % {step:<12}")
-        if done >= total and step == "populations":
-            self.stream.write("\n")
-        self.stream.flush()

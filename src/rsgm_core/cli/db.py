@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 import attrs
 
 from rsgm_core.cli.common import add_action, add_group, load_settings, open_app
-from rsgm_core.errors import NotFoundError
+from rsgm_core.cli.database import chosen_database, sqlite_file
 
 
 def register(commands: Any) -> None:
     actions = add_group(commands, "db", "créer, mettre à jour ou décrire la base")
     for name, handler, text in (
-        ("init", _init, "créer la base (ou vérifier qu'elle est à jour)"),
+        ("init", _init, "créer la base si elle manque (ou vérifier qu'elle est à jour)"),
         ("upgrade", _upgrade, "mettre à jour le schéma d'une base ancienne"),
         ("info", _info, "décrire la base : version du schéma, contenu, extensions"),
         ("reindex", _reindex, "reconstruire les index de recherche plein texte (SQLite)"),
@@ -24,9 +23,13 @@ def register(commands: Any) -> None:
 
 
 def _init(args: argparse.Namespace) -> int:
-    with open_app(args) as app:
+    settings = load_settings(args)
+    file = sqlite_file(chosen_database(args, settings, create=True))
+    existed = file is None or file.exists()
+    with open_app(args, create=True, settings=settings) as app:  # the one that may create it
         info = app.storage.info()
-        print(f"base prête : {info['url']} (schéma {info['schema_version']})")
+    done = "base prête" if existed else "base créée"
+    print(f"{done} : {info['url']} (schéma {info['schema_version']})")
     return 0
 
 
@@ -42,8 +45,6 @@ def _upgrade(args: argparse.Namespace) -> int:
 
 
 def _info(args: argparse.Namespace) -> int:
-    if args.db and "://" not in args.db and not Path(args.db).exists():
-        raise NotFoundError(f"base introuvable : {args.db}", value=args.db)  # never create it here
     profile = load_settings(args)
     plugins = {**profile.plugins, "sql": {**profile.plugin("sql"), "upgrade": False}}
     with open_app(args, settings=attrs.evolve(profile, plugins=plugins)) as app:

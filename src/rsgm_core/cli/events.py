@@ -24,6 +24,7 @@ from rsgm_core.cli.common import (
     open_app,
     print_table,
 )
+from rsgm_core.cli.progress import add_quiet_option, progress_line
 from rsgm_core.domain.events import EventAudience, EventFormat, EventKind, SessionPlan
 from rsgm_core.domain.indicators import Period
 from rsgm_core.errors import NotFoundError, ValidationError
@@ -70,12 +71,24 @@ def register(commands: Any) -> None:
     done = add_action(actions, "done", "marquer une tâche faite", _done)
     done.add_argument("event", metavar="EVENEMENT")
     done.add_argument("task", metavar="TACHE", help="ex. « information des maires »")
-    add_action(
-        actions, "invite", "envoyer l'invitation (avec la date limite)", _invite
-    ).add_argument("event", metavar="EVENEMENT")
+    invite = add_action(actions, "invite", "envoyer l'invitation (avec la date limite)", _invite)
+    invite.add_argument("event", metavar="EVENEMENT")
+    add_quiet_option(invite)
+    invite.add_argument(
+        "--lister", action="store_true", dest="list_unreached",
+        help="nommer les personnes non jointes et pourquoi (sans e-mail, désinscrites, effacées)",
+    )  # fmt: skip
     add_action(
         actions, "remind", "relancer les invités non inscrits (D − 15 jours)", _remind
     ).add_argument("event", metavar="EVENEMENT")
+    deadline = add_action(
+        actions, "deadline", "changer la date limite d'inscription d'une séance (EVT-4)",
+        _deadline,
+    )  # fmt: skip
+    deadline.add_argument("session", metavar="SEANCE")
+    deadline.add_argument("deadline", metavar="AAAA-MM-JJ",
+                          help="nouvelle date limite (fin de journée), au plus le jour de la séance")  # fmt: skip
+    add_actor_option(deadline, "l'agent du CDG qui change la date limite (CHA-2)")
     reg = add_action(actions, "register", "inscrire un membre à une séance (EVT-4)", _register)
     reg.add_argument("session", metavar="SEANCE")
     reg.add_argument("member", metavar="MEMBRE")
@@ -228,17 +241,58 @@ def _done(args: argparse.Namespace) -> int:
 
 
 def _invite(args: argparse.Namespace) -> int:
-    with open_app(args) as app:
-        count = app.event_mail.send_invitations(resolve_id(app, "events", args.event))
-    print(f"invitation envoyée : {count} personne(s) invitée(s)")
+    with open_app(args) as app, progress_line(args) as progress:
+        done = app.event_mail.invite(resolve_id(app, "events", args.event), progress=progress)
+    print(f"invitation envoyée à {_people(done.sent)} ; {_people(done.invited)} invitée"
+          f"{'s' if done.invited > 1 else ''} en tout")  # fmt: skip
+    if done.unreached:  # EVT-5: only who was reached counts as invited
+        count = len(done.unreached)
+        reasons = ", ".join(r.counted(n) for r, n in done.count_by_reason().items())
+        print(f"{count} membre{'s' if count > 1 else ''} non joint{'s' if count > 1 else ''} : "
+              f"{reasons}" + ("" if args.list_unreached else " (--lister pour les nommer)"))  # fmt: skip
+        if args.list_unreached:
+            print_table(
+                ("nom", "adresse", "raison"),
+                [(u.member.full_name, u.member.email or "", u.reason.value)
+                 for u in done.unreached],
+            )  # fmt: skip
     return 0
+
+
+def _people(count: int) -> str:
+    return f"{count} personne{'s' if count > 1 else ''}"
 
 
 def _remind(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        count = app.event_mail.send_reminders(resolve_id(app, "events", args.event))
-    print(f"relance envoyée à {count} personne(s)")
+        done = app.event_mail.remind(resolve_id(app, "events", args.event))
+    print(f"rappel envoyé à {_people(done.reminded)} encore inscrite"
+          f"{'s' if done.reminded > 1 else ''} ; relance envoyée à {_people(done.relanced)} "
+          f"invitée{'s' if done.relanced > 1 else ''} sans réponse")  # fmt: skip
     return 0
+
+
+def _deadline(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        session_id = resolve_id(app, "sessions", args.session)
+        with app.deps.read() as uow:
+            old = uow.sessions.get(session_id).deadline
+        changed = app.events.set_deadline(session_id, _date(args.deadline), by=actor(args))
+        locale = app.settings.locale
+        title = app.events.get(changed.event_id).event.title
+    print(f"{title}, séance du {format_date(changed.date, locale)} "
+          f"({changed.place}) : inscriptions jusqu'au {format_date(changed.deadline, locale)} "
+          f"(auparavant le {format_date(old, locale)})")  # fmt: skip
+    return 0
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise ValidationError(
+            f"date limite illisible : {text!r} (attendu AAAA-MM-JJ)", rule="EVT-4", value=text
+        ) from exc
 
 
 def _register(args: argparse.Namespace) -> int:

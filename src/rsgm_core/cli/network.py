@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from typing import Any
 
 from rsgm_core.cli.actors import actor_names, shown
@@ -47,6 +48,10 @@ def register(commands: Any) -> None:
         help="département du réseau, quand le CDG en tient un par département (TER-7)",
     )
     create.add_argument("--epci", metavar="SIREN", help="réseau communautaire de cet EPCI")
+    create.add_argument(
+        "--le", type=_day, dest="on", metavar="AAAA-MM-JJ",
+        help="réseau départemental : jour de sa création, s'il existait avant sa saisie (EVT-12)",
+    )  # fmt: skip
     add_actor_option(create, "l'animateur ou l'administrateur du CDG qui crée le réseau")
     create.add_argument(
         "--chef-de-projet",
@@ -77,6 +82,13 @@ def register(commands: Any) -> None:
     listing.add_argument("--theme")
 
 
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"date AAAA-MM-JJ attendue : {text!r}") from None
+
+
 def _create(args: argparse.Namespace) -> int:
     by = actor(args)
     with open_app(args) as app:
@@ -88,7 +100,11 @@ def _create(args: argparse.Namespace) -> int:
                     "nom du réseau départemental manquant (rsgm network create NOM)", rule="NET-1"
                 )
             network = app.network.create_departmental_network(
-                args.name, by=by, project_lead=args.project_lead, departement=args.departement
+                args.name,
+                by=by,
+                project_lead=args.project_lead,
+                departement=args.departement,
+                on=args.on,
             )
     where = f", département {network.departement}" if network.departement else ""
     kind = "communautaire" if network.epci else "départemental"

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rsgm_core.cli.common import add_action, add_group, open_app, print_table
+from rsgm_core.cli.progress import add_quiet_option, progress_line
 from rsgm_core.domain.messages import MessageStatus
 from rsgm_core.errors import NotFoundError, ValidationError
 from rsgm_core.services.outbox import DeliveryReport
@@ -32,14 +33,17 @@ def register(commands: Any) -> None:
         "--dead", action="store_true", help="les messages en échec définitif (à réessayer)"
     )
 
-    add_action(
-        actions,
-        "send",
-        "une tournée d'envoi (heures d'envoi, limite horaire et délais respectés)",
-        _send,
+    add_quiet_option(
+        add_action(
+            actions,
+            "send",
+            "une tournée d'envoi (heures d'envoi, limite horaire et délais respectés)",
+            _send,
+        )
     )
 
     retry = add_action(actions, "retry", "réessayer maintenant les messages en attente", _retry)
+    add_quiet_option(retry)
     retry.add_argument(
         "--dead",
         nargs="*",
@@ -105,8 +109,9 @@ def _report(report: DeliveryReport) -> int:
 
 
 def _send(args: argparse.Namespace) -> int:
-    with open_app(args) as app:
-        return _report(app.outbox.deliver_due())
+    with open_app(args) as app, progress_line(args) as progress:
+        report = app.outbox.deliver_due(progress=progress)
+    return _report(report)
 
 
 def _retry(args: argparse.Namespace) -> int:
@@ -114,7 +119,9 @@ def _retry(args: argparse.Namespace) -> int:
         if args.dead is not None:
             revived = app.outbox.revive(_full_ids(app, args.dead) if args.dead else None)
             print(f"{len(revived)} message(s) remis en attente")
-        return _report(app.outbox.retry_pending())
+        with progress_line(args) as progress:
+            report = app.outbox.retry_pending(progress=progress)
+    return _report(report)
 
 
 def _resend(args: argparse.Namespace) -> int:

@@ -11,8 +11,9 @@ from typing import Any
 
 from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.cli.events import resolve_id, write_output
-from rsgm_core.domain.events import EventFormat, EventKind, SurveyKind
-from rsgm_core.render.formatting import format_percent
+from rsgm_core.cli.progress import add_quiet_option, progress_line
+from rsgm_core.domain.events import EventAudience, EventFormat, EventKind, SurveyKind
+from rsgm_core.render.formatting import format_date, format_percent
 
 
 def register(commands: Any) -> None:
@@ -35,6 +36,15 @@ def register(commands: Any) -> None:
     )
     series.add_argument("--duree", type=int, default=90, dest="minutes", metavar="MINUTES")
     series.add_argument("--lieu", default="", dest="place")
+    series.add_argument("--places", type=int, dest="capacity", metavar="NOMBRE",
+                        help="places par séance (liste d'attente au-delà, EVT-4)")  # fmt: skip
+    series.add_argument(
+        "--public", choices=[a.value for a in EventAudience], default=EventAudience.SCOPE.value,
+        dest="audience", help="qui peut s'inscrire et qui est invité (EVT-4, MEM-14)",
+    )  # fmt: skip
+    series.add_argument("--reseau", dest="network", metavar="ID", help="réseau communautaire")
+    series.add_argument("--forcer", action="store_true", dest="force",
+                        help="accepter moins d'un mois de préavis pour la première séance (EVT-3)")  # fmt: skip
 
     s_actions = add_group(commands, "surveys", "questionnaires (SUR-1, EVT-9)")
     send = add_action(s_actions, "send", "envoyer un questionnaire", _survey_send)
@@ -60,6 +70,7 @@ def register(commands: Any) -> None:
         "--forcer", action="store_true", dest="force", help="seconde lettre du mois"
     )
     n_send.add_argument("--desinscription", dest="unsubscribe", metavar="URL")
+    add_quiet_option(n_send)
 
 
 def _calendar(args: argparse.Namespace) -> int:
@@ -72,9 +83,28 @@ def _calendar(args: argparse.Namespace) -> int:
 
 def _series(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        made = app.events.add_series(args.title, args.kind, args.format, args.start, args.rule,
-                                     minutes=args.minutes, place=args.place)  # fmt: skip
-    print(f"série {made.id} enregistrée : {made.rule}")
+        made = app.events.add_series(
+            args.title, args.kind, args.format, args.start, args.rule, minutes=args.minutes,
+            place=args.place, capacity=args.capacity, audience=args.audience,
+            network_id=args.network, force=args.force,
+        )  # fmt: skip
+        events = [d for d in app.events.list_events() if d.event.series_id == made.id]
+        locale, zone = app.settings.locale, app.settings.zone
+    asked = args.start if args.start.tzinfo else args.start.replace(tzinfo=zone)
+    print(f"série {made.id[:8]} enregistrée : {made.rule}")
+    if made.start != asked:  # EVT-8: DTSTART is always an occurrence of the rule
+        print(f"début déplacé au {format_date(made.start.date(), locale)} à "
+              f"{made.start.astimezone(zone):%H:%M}, première occurrence de la règle")  # fmt: skip
+    print(f"{len(events)} séance{'s' if len(events) > 1 else ''} ouverte"
+          f"{'s' if len(events) > 1 else ''} aux inscriptions (une par occurrence) :")  # fmt: skip
+    print_table(
+        ("événement", "séance", "date", "heure", "inscriptions jusqu'au"),
+        [(d.event.id[:8], s.id[:8], format_date(s.date, locale), f"{s.start:%H:%M}",
+          format_date(s.deadline, locale)) for d in events for s in d.sessions],
+    )  # fmt: skip
+    late = sum(1 for d in events if d.event.late)
+    if late:
+        print(f"attention : {late} séance(s) avec moins d'un mois de préavis (EVT-3), signalée(s)")
     return 0
 
 
@@ -129,9 +159,14 @@ def _survey_due(args: argparse.Namespace) -> int:
 def _newsletter(args: argparse.Namespace) -> int:
     text = Path(args.text).read_text(encoding="utf-8")
     with open_app(args) as app:
-        sent = app.surveys.newsletter(
-            args.subject, text, force=args.force, unsubscribe=args.unsubscribe
-        )
+        with progress_line(args) as progress:
+            sent = app.surveys.newsletter(
+                args.subject,
+                text,
+                force=args.force,
+                unsubscribe=args.unsubscribe,
+                progress=progress,
+            )
         delivery = app.outbox.last_delivery if sent.recipients else None
     print(
         f"lettre d'information enregistrée pour {sent.recipients} membre(s)"

@@ -78,6 +78,10 @@ def register(commands: Any) -> None:
     log.add_argument(
         "--orienter", action="store_true", dest="refer", help="vers un volontaire (MEM-9)"
     )
+    log.add_argument(
+        "--le", type=_date, dest="on", metavar="AAAA-MM-JJ",
+        help="jour de réception d'une demande saisie après coup (EVT-12) ; défaut : maintenant",
+    )  # fmt: skip
     answer = add_action(a_actions, "answer", "enregistrer la réponse", _answer)
     answer.add_argument("request", metavar="DEMANDE")
     answer.add_argument("answer", metavar="REPONSE")
@@ -193,9 +197,10 @@ def _export(args: argparse.Namespace) -> int:
 def _log(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         request = app.advice.log(
-            args.commune, args.requester, args.channel, args.theme, args.question
+            args.commune, args.requester, args.channel, args.theme, args.question, on=args.on
         )
-        print(f"demande {request.id} enregistrée ({request.theme})")
+        received = f", reçue le {args.on:%d/%m/%Y}" if args.on else ""
+        print(f"demande {request.id} enregistrée ({request.theme}){received}")
         if args.refer:
             referral = app.advice.refer(request.id)
             chosen = next(

@@ -18,6 +18,7 @@ from rsgm_core.demo.report import report_demo
 from rsgm_core.demo.toolbox import toolbox_demo
 from rsgm_core.domain.links import new_secret
 from rsgm_core.domain.tariffs import ServiceKind
+from rsgm_core.errors import ConflictError
 from rsgm_core.profile_file import example_profile, sample_census
 from rsgm_core.render.text import print_census_report, print_invoices
 from rsgm_core.settings import Settings
@@ -67,7 +68,13 @@ def register(commands: Any) -> None:
         "--db",
         metavar="CHEMIN",
         default="rsgm-demo.db",
-        help="fichier créé (défaut : rsgm-demo.db)",
+        help="fichier créé (défaut : rsgm-demo.db) ; un fichier existant n'est remplacé "
+        "qu'avec --remplacer",
+    )
+    demo.add_argument(
+        "--remplacer",
+        action="store_true",
+        help="remplacer le fichier de --db s'il existe déjà (sa base est perdue)",
     )
     demo.set_defaults(handler=_demo)
 
@@ -75,6 +82,12 @@ def register(commands: Any) -> None:
 def _demo(args: argparse.Namespace) -> int:
     path = Path(args.db)
     mails = path.with_name(path.stem + "-messages.txt")
+    if path.exists() and not args.remplacer:
+        raise ConflictError(
+            f"le fichier {path} existe déjà ; rsgm demo ne le remplace pas sans « --remplacer » "
+            "(ou choisissez un autre fichier avec --db)",
+            value=str(path),
+        )
     for leftover in (
         path,
         path.with_name(path.name + "-wal"),

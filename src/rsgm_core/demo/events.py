@@ -106,7 +106,7 @@ def events_demo(app: App, members: dict[str, str], path: Path) -> None:
         at(_weekday(today - dt.timedelta(days=200)))
         past.events.add_series(
             "Matinale mensuelle des SGM", "matinale", "distanciel", clock.now().replace(hour=9),
-            "FREQ=MONTHLY;BYDAY=1TH;COUNT=12", minutes=90, place="Visioconférence",
+            "FREQ=MONTHLY;BYDAY=1TH;COUNT=12", minutes=90, place="Visioconférence", force=True,
         )  # fmt: skip
         at(today.replace(day=1))
         past.surveys.newsletter("Les infos des SGM", "Au sommaire : le calendrier électoral.")

@@ -4,9 +4,9 @@ indicators, the annual activity report and the national export alike (docs/indic
 A member of the network is a named person holding a position in a collectivity (MEM-1). A person
 is an active member on day ``D`` when
 
-- the person has arrived by ``D`` (no arrival date, or an arrival on or before ``D``);
-- the person has not departed by ``D`` (lifecycle *active*, or a departure dated after ``D``,
-  MEM-4);
+- the person stood *active* on ``D`` (:func:`rsgm_core.domain.history.lifecycle_on`: the last of
+  their dated lifecycle moves by ``D``, EVT-12; without any, arrived by ``D`` and not departed
+  by ``D``, MEM-4);
 - the person holds or held a position in a commune of the scope (or, once erased, a coarse
   position in it, MEM-11).
 
@@ -17,36 +17,39 @@ active member: the report and the national export both leave the person out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Set
-from typing import Protocol
+from collections.abc import Iterable, Mapping, Sequence, Set
 
-from rsgm_core.domain.members import Lifecycle
+from rsgm_core.domain.history import LifecycleTransition, lifecycle_on
+from rsgm_core.domain.members import Lifecycle, Member
 
 __all__ = ["active_member_ids", "is_active_member"]
 
 
-class _Person(Protocol):
-    @property
-    def id(self) -> str: ...
-    @property
-    def lifecycle(self) -> Lifecycle: ...
-    @property
-    def arrival(self) -> dt.date | None: ...
-    @property
-    def departed_on(self) -> dt.date | None: ...
-
-
-def is_active_member(person: _Person, *, on: dt.date, placed: bool) -> bool:
+def is_active_member(
+    person: Member,
+    *,
+    on: dt.date,
+    placed: bool,
+    transitions: Sequence[LifecycleTransition] = (),
+) -> bool:
     """Whether ``person`` is an active member on ``on``; ``placed``: the person holds or held a
-    position in a commune of the scope."""
-    arrived = person.arrival is None or person.arrival <= on
-    present = person.lifecycle is Lifecycle.ACTIVE or (
-        person.departed_on is not None and person.departed_on > on
-    )
-    return placed and arrived and present
+    position in a commune of the scope; ``transitions``: their dated lifecycle moves (EVT-12)."""
+    return placed and lifecycle_on(person, transitions, on) is Lifecycle.ACTIVE
 
 
-def active_member_ids(people: Iterable[_Person], placed: Set[str], *, on: dt.date) -> set[str]:
+def active_member_ids(
+    people: Iterable[Member],
+    placed: Set[str],
+    *,
+    on: dt.date,
+    transitions: Mapping[str, Sequence[LifecycleTransition]] | None = None,
+) -> set[str]:
     """The ids of the active members on ``on`` among ``people``; ``placed``: the ids of the
-    persons holding or having held a position in a commune of the scope."""
-    return {p.id for p in people if is_active_member(p, on=on, placed=p.id in placed)}
+    persons holding or having held a position in a commune of the scope; ``transitions``: each
+    person's dated lifecycle moves, by id."""
+    moves = transitions or {}
+    return {
+        p.id
+        for p in people
+        if is_active_member(p, on=on, placed=p.id in placed, transitions=moves.get(p.id, ()))
+    }

@@ -70,6 +70,7 @@ class Operation(enum.Enum):
     MANAGE_NETWORK = "administrer un réseau, ses rôles ou ses comités"
     REASSIGN_COMMUNE = "réaffecter les rattachements d'une commune disparue"
     EXPORT_ATTENDEES = "exporter la feuille d'émargement nominative d'une séance"
+    SET_DEADLINE = "changer la date limite d'inscription d'une séance"
 
 
 _A, _N, _R, _M = (
@@ -100,6 +101,7 @@ MATRIX: Mapping[Operation, frozenset[ActorRole]] = {
     Operation.MANAGE_NETWORK: frozenset({_A, _N}),
     Operation.REASSIGN_COMMUNE: frozenset({_A, _N}),
     Operation.EXPORT_ATTENDEES: frozenset({_A, _N}),
+    Operation.SET_DEADLINE: frozenset({_A, _N}),
 }
 
 #: The rule each operation's refusal names besides CHA-2, where another rule says who acts.
@@ -111,6 +113,7 @@ RULES: Mapping[Operation, str] = {
     Operation.PUBLISH_RESOURCE: "KNB-2",
     Operation.REASSIGN_COMMUNE: "TER-5",
     Operation.EXPORT_ATTENDEES: "EVT-5",
+    Operation.SET_DEADLINE: "EVT-4",
 }
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "attendance_rates",
     "cancel",
     "certificate_recipients",
+    "change_deadline",
     "check_cancellable",
     "check_deadlines",
     "check_newsletter",
@@ -96,6 +97,8 @@ class Event:
     done: tuple[str, ...] = ()  # the timeline tasks done (TaskKind values), for the to-do list
     # Migration 14: who may register (EVT-4, MEM-14); the rows already there keep "membres".
     audience: EventAudience = EventAudience.MEMBERS
+    # Migration 22: the recurring series this event is one occurrence of (EVT-8), if any.
+    series_id: str | None = None
 
     def __attrs_post_init__(self) -> None:
         check_amount(self.cost, what="coût", rule="EVT-7")  # finite, 0 to 1,000,000 €
@@ -117,6 +120,9 @@ class Session:
     capacity: int | None = None
     start: dt.time = dt.time(9, 30)  # wall-clock times in the CDG's zone (EVT-8)
     end: dt.time = dt.time(12, 30)
+    # Migration 22: who last changed the deadline after planning, and on which day (EVT-4).
+    deadline_set_by: str | None = None
+    deadline_set_on: dt.date | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.end <= self.start:
@@ -191,6 +197,33 @@ def check_deadlines(sessions: Iterable[Session], *, on: dt.date) -> None:
                 rule="EVT-4",
                 value=session.deadline,
             )
+
+
+def change_deadline(session: Session, deadline: dt.date, *, by: str, on: dt.date) -> Session:
+    """EVT-4: a session's registration deadline changed after planning, by ``by`` on ``on``:
+    still to come, no later than the session, not already past (a deadline of today closes
+    registrations tonight). Reopening a closed session is a later deadline."""
+    if not isinstance(deadline, dt.date) or isinstance(deadline, dt.datetime):
+        raise ValidationError(
+            f"date limite d'inscription invalide : {deadline!r} (attendu : une date)",
+            rule="EVT-4",
+            value=deadline,
+        )
+    if session.date < on:
+        raise RuleViolation(
+            f"la séance du {session.date.isoformat()} a eu lieu : sa date limite d'inscription "
+            "ne change plus",
+            rule="EVT-4",
+            value=session.id,
+        )
+    if deadline < on:
+        raise RuleViolation(
+            f"date limite d'inscription {deadline.isoformat()} déjà passée (nous sommes le "
+            f"{on.isoformat()})",
+            rule="EVT-4",
+            value=deadline,
+        )
+    return attrs.evolve(session, deadline=deadline, deadline_set_by=by, deadline_set_on=on)
 
 
 def check_cancellable(registration: Registration, session: Session, *, on: dt.date) -> None:

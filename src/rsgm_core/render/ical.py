@@ -1,8 +1,10 @@
 """The network calendar as iCalendar (EVT-8), through the ``icalendar`` package.
 
-Each occurrence gets a stable UID (``<event id>-<session id>@<domain>``), so that a calendar client
+Each entry gets a stable UID (``<event id>-<session id>@<domain>``), so that a calendar client
 updates an event instead of duplicating it when the feed is imported again; times are written in
-Europe/Paris with the zone definition included.
+the CDG's zone, whose ``VTIMEZONE`` is RRULE-based (:mod:`rsgm_core.render.ical_zone`). A series'
+``DTSTART`` is always its first occurrence: RFC 5545 leaves any other undefined, and readers then
+disagree.
 """
 
 from __future__ import annotations
@@ -10,13 +12,29 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import attrs
+
+from rsgm_core.render.ical_zone import zone_component
 
 if TYPE_CHECKING:
     from rsgm_core.domain.recurrence import Recurrence
 
-__all__ = ["CalendarEntry", "to_ical"]
+__all__ = ["CalendarEntry", "to_ical", "uid_domain"]
+
+
+def uid_domain(cdg_code: str | None, departements: Iterable[str] = ()) -> str:
+    """The right-hand side of the feed's UIDs, from the CDG's profile alone (its ``[cdg] code``,
+    else its departments): the same in every environment and whatever the SMTP sender, so a
+    client importing the feed from two shells updates its entries instead of duplicating them."""
+    import re
+    import unicodedata
+
+    name = cdg_code or "-".join(departements)
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+    return f"{slug}.rsgm.invalid" if slug else "rsgm.invalid"
 
 
 @attrs.frozen
@@ -38,7 +56,8 @@ def to_ical(entries: Iterable[CalendarEntry], *, name: str, stamp: dt.datetime) 
     calendar.add("prodid", "-//rsgm_core//agenda du réseau//FR")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
-    for entry in entries:
+    listed = list(entries)
+    for entry in listed:
         event = icalendar.Event()
         event.add("uid", entry.uid)
         event.add("dtstamp", stamp)
@@ -52,5 +71,25 @@ def to_ical(entries: Iterable[CalendarEntry], *, name: str, stamp: dt.datetime) 
         if entry.recurrence is not None:
             event.add("rrule", icalendar.vRecur.from_ical(entry.recurrence.rule))
         calendar.add_component(event)
-    calendar.add_missing_timezones()
+    for zone, years in sorted(_zones(listed).items(), key=lambda item: item[0].key):
+        calendar.add_component(zone_component(zone, years))  # RRULE-based, no comment
+    # VTIMEZONE first, as most writers put it: move the components added last to the front.
+    calendar.subcomponents.sort(key=lambda c: c.name != "VTIMEZONE")
     return calendar.to_ical()
+
+
+def _zones(entries: Iterable[CalendarEntry]) -> dict[ZoneInfo, set[int]]:
+    """The zones the entries' times are written in, each with the years it must cover: from each
+    entry's start to its end, or to its series' last occurrence."""
+    found: dict[ZoneInfo, set[int]] = {}
+    for entry in entries:
+        if not isinstance(entry.start.tzinfo, ZoneInfo):
+            continue
+        last = entry.end
+        if entry.recurrence is not None:
+            ahead = entry.recurrence.between(
+                entry.start, entry.start.replace(year=entry.start.year + 30)
+            )
+            last = max([last, *ahead[-1:]])
+        found.setdefault(entry.start.tzinfo, set()).update(range(entry.start.year, last.year + 1))
+    return found

@@ -26,6 +26,7 @@ from rsgm_core.domain.advice import (
 )
 from rsgm_core.domain.bounds import LAST_DAY, check_day
 from rsgm_core.domain.enums import read_enum
+from rsgm_core.domain.history import check_not_future
 from rsgm_core.domain.indicators import Period
 from rsgm_core.errors import NotFoundError, ValidationError
 from rsgm_core.services.access_facts import find_member
@@ -45,6 +46,28 @@ __all__ = ["AdviceService", "parse_channel"]
 def parse_channel(value: Channel | str) -> Channel:
     """A :class:`Channel` or its value ("téléphone"), else a :class:`ValidationError`."""
     return read_enum(Channel, value, "canal inconnu", rule="CNS-1")
+
+
+def _received(deps: Deps, received_at: dt.datetime | None, on: dt.date | None) -> dt.datetime:
+    """EVT-12: when a request was received: now, ``received_at``, or 9:00 on the day ``on``;
+    never in the future."""
+    now = deps.now()
+    if on is not None and received_at is not None:
+        raise ValidationError(
+            "donnez la date de réception (on) ou l'heure (received_at), pas les deux",
+            rule="CNS-1",
+            value=on.isoformat(),
+        )
+    if on is not None:
+        received_at = dt.datetime.combine(on, dt.time(9), tzinfo=now.tzinfo)
+    if received_at is None:
+        return now
+    if received_at.tzinfo is None:
+        return received_at  # refused by the record, which names the zone missing
+    check_not_future(
+        received_at.astimezone(now.tzinfo).date(), today=deps.today(), what="date de réception"
+    )
+    return received_at
 
 
 def _since_until(new: Callable[..., AnswerTimes]) -> Callable[..., AnswerTimes]:
@@ -91,11 +114,14 @@ class AdviceService:
         *,
         received_at: dt.datetime | None = None,
         id: str | None = None,
+        on: dt.date | None = None,
     ) -> AdviceRequest:
         """CNS-1: log a request from an SGM or an elected official of ``commune`` (INSEE code),
-        received now unless ``received_at`` says when."""
+        received now unless ``received_at`` says when, or ``on`` which day (a call logged later:
+        received at 9:00 that day, in the CDG's zone). Neither may be in the future (EVT-12)."""
         if not question.strip():
             raise ValidationError("demande sans question", rule="CNS-1", value=question)
+        received_at = _received(self.deps, received_at, on)
         request = AdviceRequest(
             id=id or new_id(),
             commune=commune,
@@ -103,7 +129,7 @@ class AdviceService:
             channel=parse_channel(channel),
             theme=self.deps.hooks.expertise_thesaurus().resolve(theme),
             question=question.strip(),
-            received_at=received_at or self.deps.now(),
+            received_at=received_at,
         )
         with self.deps.transaction() as uow:
             if uow.communes.find(commune) is None:

@@ -4,6 +4,7 @@ rendering (Markdown, HTML with inline SVG charts, PDF) lives in :mod:`rsgm_core.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from rsgm_core._compat import deprecated
@@ -16,6 +17,7 @@ from rsgm_core.domain.indicators import (
 )
 from rsgm_core.domain.profile import outside_territory
 from rsgm_core.services.census import territory_of
+from rsgm_core.services.history import first_event_date
 from rsgm_core.services.indicators import IndicatorService, Scope
 
 if TYPE_CHECKING:
@@ -51,6 +53,7 @@ def _annual_report(service: IndicatorService, year: int, scope: Scope | str | No
         partners = uow.partners.count()
         territory = territory_of(deps, uow)
         dep_names = {d.code: d.name for d in uow.departements.list()}
+        first_events = [first_event_date(uow, n) for n in networks if n.epci is None]
     codes = [only] if only else [c for c in territory if not outside_territory(c, territory)]
     identity = deps.settings.cdg
     target = deps.settings.policies.target_below
@@ -76,7 +79,7 @@ def _annual_report(service: IndicatorService, year: int, scope: Scope | str | No
         cdg=identity.short_name if identity else None,
         departements=[dep_names.get(code, code) for code in codes],
         target_below=target if target < SMALL_COMMUNE else None,
-        created_on=min((n.created_on for n in departmentals if n.created_on), default=None),
+        created_on=_created_on(departmentals, first_events),
         purpose=charter.purpose if charter else None,
         charter_scope=charter.scope if charter else None,
         community_networks=sum(1 for n in networks if n.epci is not None),
@@ -94,6 +97,14 @@ def _annual_report(service: IndicatorService, year: int, scope: Scope | str | No
         projects=service.list_projects(year=year + 1),
         issuer=identity,  # IND-2: the report names its CDG
     )
+
+
+def _created_on(departmentals: list[Any], first_events: list[dt.date | None]) -> dt.date | None:
+    """EVT-12: the network's creation date, never after the first event it has recorded (a
+    network entered in the library after its first events existed before them)."""
+    days = [n.created_on for n in departmentals if n.created_on]
+    days += [d for d in first_events if d is not None] if days else []
+    return min(days, default=None)
 
 
 def _name(member: Any) -> str:

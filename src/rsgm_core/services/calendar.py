@@ -2,8 +2,10 @@
 recurring series; the use cases of ``app.events.feed``, ``add_series`` and ``list_series``.
 
 UIDs are stable: ``<event id>-<session id>@<domain>`` for a session and ``serie-<id>@<domain>`` for a
-recurring series, the domain being the outbox's Message-ID domain, so a client importing the feed
-again updates its entries instead of duplicating them. Times are the sessions' wall-clock times in
+recurring series, the domain derived from the CDG's profile alone (``cdg79.rsgm.invalid``), so a
+client importing the feed again, from any environment, updates its entries instead of duplicating
+them. A series is one entry with its ``RRULE`` whose ``DTSTART`` is its first occurrence; the
+events it made are not written a second time. Times are the sessions' wall-clock times in
 the CDG's zone (Europe/Paris by default), written with the zone's definition.
 """
 
@@ -12,11 +14,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+import attrs
+from dateutil.relativedelta import relativedelta
+
 from rsgm_core.domain.animation import RecurringSeries
-from rsgm_core.domain.events import EventFormat, EventKind, RegistrationStatus
-from rsgm_core.render.ical import CalendarEntry, to_ical
+from rsgm_core.domain.events import (
+    EventAudience,
+    EventFormat,
+    EventKind,
+    RegistrationStatus,
+    SessionPlan,
+)
+from rsgm_core.domain.recurrence import MAX_SERIES_OCCURRENCES
+from rsgm_core.errors import ValidationError
+from rsgm_core.render.formatting import format_date
+from rsgm_core.render.ical import CalendarEntry, to_ical, uid_domain
 from rsgm_core.services.members import enum_of, new_id
-from rsgm_core.services.outbox import message_id_domain
 
 if TYPE_CHECKING:
     from rsgm_core.services.deps import Deps
@@ -27,7 +40,8 @@ __all__ = ["add_series", "build_feed", "entries", "series"]
 def entries(
     deps: Deps, *, network_id: str | None = None, member_id: str | None = None
 ) -> list[CalendarEntry]:
-    domain = message_id_domain(deps.settings.plugin)
+    domain = uid_domain(deps.settings.cdg_code, deps.settings.departements)
+    locale = deps.settings.locale
     zone = deps.settings.zone
     with deps.read() as uow:
         if member_id is not None:
@@ -45,11 +59,17 @@ def entries(
             if network_id is not None:
                 uow.networks.get(network_id)
             events = {e.id: e for e in uow.events.list() if e.network_id in (None, network_id)}
-            sessions = [s for s in uow.sessions.list() if s.event_id in events]
+            # A series' occurrences are its one RRULE entry, not a second entry each (EVT-8).
+            sessions = [
+                s for s in uow.sessions.list()
+                if s.event_id in events and events[s.event_id].series_id is None
+            ]  # fmt: skip
+        generated = {e.series_id for e in uow.events.list() if e.series_id}
         series = [
             s
             for s in uow.recurring_series.list()
-            if member_id is not None or s.network_id in (None, network_id)
+            if (member_id is None and s.network_id in (None, network_id))
+            or (member_id is not None and s.id not in generated)  # recorded before sessions
         ]
     found = []
     for session in sorted(sessions, key=lambda s: (s.date, s.start, s.id)):
@@ -64,19 +84,22 @@ def entries(
                 place=session.place,
                 description=(
                     f"Format : {event.format.value}. Inscriptions jusqu'au "
-                    f"{session.deadline.strftime('%d/%m/%Y')}."
+                    f"{format_date(session.deadline, locale)}."
                     + (f" Sujets : {topics}." if topics else "")
                 ),
             )
         )
     for serie in series:
         recurrence = serie.recurrence
+        first = recurrence.first()  # RFC 5545: DTSTART must be an occurrence of the rule
+        if first is None:
+            continue
         found.append(
             CalendarEntry(
                 uid=f"serie-{serie.id}@{domain}",
                 title=f"{serie.title} ({serie.kind.value})",
-                start=recurrence.start.astimezone(zone),
-                end=recurrence.start.astimezone(zone) + dt.timedelta(minutes=serie.minutes),
+                start=first.astimezone(zone),
+                end=first.astimezone(zone) + dt.timedelta(minutes=serie.minutes),
                 place=serie.place,
                 description=f"Format : {serie.format.value}.",
                 recurrence=recurrence,
@@ -106,20 +129,78 @@ def add_series(
     minutes: int = 90,
     place: str = "",
     network_id: str | None = None,
+    capacity: int | None = None,
+    audience: EventAudience | str = EventAudience.SCOPE,
+    force: bool = False,
 ) -> RecurringSeries:
-    """A recurring event with an RFC 5545 rule (``FREQ=MONTHLY;BYDAY=1TH``); a rule that is
-    not RFC 5545, or a start without a zone, is refused and nothing is written."""
+    """A recurring event with an RFC 5545 rule (``FREQ=MONTHLY;BYDAY=1TH``): one real event per
+    occurrence, each with its one session people register to (EVT-4, EVT-8), planned as
+    ``app.events.plan`` plans one (EVT-3: a month's notice unless ``force``). A start that is not
+    an occurrence of its rule moves to the first occurrence; a rule without ``COUNT`` or
+    ``UNTIL`` covers the year from its first occurrence, and is recorded with that ``COUNT``. A
+    rule that is not RFC 5545, or that has no occurrence, is refused and nothing is written."""
+    from rsgm_core.services.event_planning import store_planned
+    from rsgm_core.services.events import EventService
+
+    zone = deps.settings.zone
     if start.tzinfo is None:
-        start = start.replace(tzinfo=deps.settings.zone)
-    series = RecurringSeries(
+        start = start.replace(tzinfo=zone)
+    rule = rule.strip() if isinstance(rule, str) else rule
+    draft = RecurringSeries(
         new_id(), title.strip(), enum_of(EventKind, kind, "type d'événement"),
-        enum_of(EventFormat, format, "format"), start, rule.strip() if isinstance(rule, str) else rule,
+        enum_of(EventFormat, format, "format"), start, rule,
         minutes=minutes, place=place.strip(), network_id=network_id,
     )  # fmt: skip
+    recurrence = draft.recurrence
+    if recurrence.bounded:
+        moments = recurrence.between(start, dt.datetime.max.replace(tzinfo=start.tzinfo),
+                                     MAX_SERIES_OCCURRENCES + 1)  # fmt: skip
+    else:
+        first = recurrence.first()
+        horizon = (first or start) + relativedelta(years=1) - dt.timedelta(seconds=1)
+        moments = recurrence.between(start, horizon, MAX_SERIES_OCCURRENCES + 1)
+        rule = f"{rule};COUNT={len(moments)}"
+    if not moments:
+        raise ValidationError(
+            f"la règle {rule} ne donne aucune occurrence à partir du "
+            f"{start.isoformat(timespec='minutes')}",
+            rule="EVT-8",
+            value=rule,
+        )
+    if len(moments) > MAX_SERIES_OCCURRENCES:
+        raise ValidationError(
+            f"la règle {rule} donne plus de {MAX_SERIES_OCCURRENCES} occurrences : une série "
+            "fait un événement par occurrence ; bornez-la par COUNT ou UNTIL",
+            rule="EVT-8",
+            value=rule,
+        )
+    series = attrs.evolve(draft, start=moments[0], rule=rule)  # DTSTART: the first occurrence
+    service = EventService(deps)
+    planned = []
+    for moment in moments:
+        begins = moment.astimezone(zone)
+        ends = begins + dt.timedelta(minutes=minutes)
+        if ends.date() != begins.date():
+            raise ValidationError(
+                f"une séance de {minutes} minutes commençant à {begins:%H:%M} finit le "
+                "lendemain : une séance se tient dans la journée",
+                rule="EVT-1",
+                value=minutes,
+            )
+        plan = SessionPlan(begins.date(), series.place or series.title, capacity=capacity,
+                           start=begins.timetz().replace(tzinfo=None),
+                           end=ends.timetz().replace(tzinfo=None))  # fmt: skip
+        planned.append(service._prepare(
+            series.title, series.kind, series.format, [plan], network_id=network_id,
+            force=force, audience=audience, series_id=series.id,
+        ))  # fmt: skip
     with deps.transaction() as uow:
         if network_id is not None:
             uow.networks.get(network_id)
-        return uow.recurring_series.add(series)
+        made = uow.recurring_series.add(series)
+        for one in planned:
+            store_planned(uow, one)
+    return made
 
 
 def series(deps: Deps) -> list[RecurringSeries]:

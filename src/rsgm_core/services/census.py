@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import gc
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +30,7 @@ from rsgm_core.domain.census_conflicts import CensusConflict
 from rsgm_core.domain.census_report import CensusReport, build_report
 from rsgm_core.domain.populations import PopulationUsed
 from rsgm_core.domain.profile import outside_territory
+from rsgm_core.domain.progress import Progress, no_progress
 from rsgm_core.domain.territory import (
     Commune,
     CommuneStatus,
@@ -53,8 +54,6 @@ if TYPE_CHECKING:
 
 __all__ = ["CensusService", "ImportResult", "Progress", "territory_of"]
 
-#: ``progress(step, done, total)``: called while a long import runs, for a progress bar.
-Progress = Callable[[str, int, int], None]
 TERRITORY_KEY = "territory"
 _BATCH = 2_000
 
@@ -143,7 +142,7 @@ class CensusService(CensusTerritory):
         vintage: CensusVintage | None,
         progress: Progress | None,
     ) -> ImportResult:
-        progress = progress or (lambda step, done, total: None)
+        progress = progress or no_progress
         departements = self._named(departements)
         progress("lecture", 0, 1)
         snapshot = self.read(path, departements, vintage=vintage)

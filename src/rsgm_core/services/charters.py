@@ -24,6 +24,7 @@ from rsgm_core.domain.charters import (
     next_version,
 )
 from rsgm_core.domain.directory import fold
+from rsgm_core.domain.history import check_not_future
 from rsgm_core.domain.profile import CharterChange
 from rsgm_core.render.formatting import format_date
 from rsgm_core.services.access_facts import (
@@ -113,8 +114,10 @@ class CharterService:
         president sign by name for the length of their mandate, until ``mandate_end`` (default:
         the next general renewal of the municipal councils, 31 March 2026, 2032…). The EPCI's
         DGS is never the commune's. Refused on a superseded version (CHA-8), by a capacity that
-        does not sign for that commune and space, or by someone who holds no position there."""
-        day = self.deps.on(on)
+        does not sign for that commune and space, or by someone who holds no position there.
+        ``on``: the day it was signed, past for a paper charter recorded later, never future
+        (EVT-12)."""
+        day = check_not_future(self.deps.on(on), today=self.deps.today(), what="date de signature")
         cap = parse_enum(Capacity, capacity, "qualité de signataire", "CHA-1")
         kind = parse_enum(SpaceKind, space, "type d'espace", "CHA-3")
         with self.deps.transaction() as uow:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from rsgm_core.domain.progress import Progress
 from rsgm_core.errors import ConfigurationError, ValidationError
 
 if TYPE_CHECKING:
@@ -61,17 +62,17 @@ class Deps:
         return self.today() if day is None else day
 
     @contextmanager
-    def transaction(self) -> Iterator[UnitOfWork]:
+    def transaction(self, *, progress: Progress | None = None) -> Iterator[UnitOfWork]:
         """One unit of work for one use case: commit at the end of the block, roll back on any
-        exception; then deliver the messages it queued, if it queued any, and run the observers
-        it registered (never after a rollback)."""
+        exception; then deliver the messages it queued, if it queued any (telling ``progress``
+        as they go), and run the observers it registered (never after a rollback)."""
         with _storable_text(), self.storage.unit_of_work() as uow:
             yield uow
             uow.commit()
         # The write is committed: a failure from here on is logged, never raised to the caller,
         # who would otherwise retry a write that happened; every observer still runs.
         if uow.queued_ids:
-            self._deliver_queued(uow.queued_ids)
+            self._deliver_queued(uow.queued_ids, progress)
         for callback in uow.after_commit:
             try:
                 callback()
@@ -81,7 +82,7 @@ class Deps:
                     _name(callback),
                 )
 
-    def _deliver_queued(self, ids: list[str]) -> None:
+    def _deliver_queued(self, ids: list[str], progress: Progress | None = None) -> None:
         """After a commit: deliver the messages this transaction queued, and only those (NOT-3),
         then say in French what did not leave, on the ``rsgm.outbox`` logger (a command shows
         its warnings on standard error)."""
@@ -94,7 +95,7 @@ class Deps:
 
         try:
             # Before the observers: a failing one strands nothing.
-            report = OutboxService(self).deliver(ids)
+            report = OutboxService(self).deliver(ids, progress=progress)
         except Exception:
             log.exception(
                 "échec de la remise des messages après validation ; ils restent en attente "

@@ -22,6 +22,7 @@ from rsgm_core.domain.directory import (
     require_consent_scope,
     validate_phone,
 )
+from rsgm_core.domain.history import check_not_future
 from rsgm_core.domain.members import Lifecycle, Member, validate_email
 from rsgm_core.domain.rgpd import check_editable
 from rsgm_core.domain.town_hall import TownHall
@@ -134,7 +135,9 @@ class DirectoryService:
     ) -> Consent:
         """MEM-3: the member consents from ``on`` (today); an existing consent is kept."""
         wanted = require_consent_scope(scope)
-        day = self.deps.on(on)
+        day = check_not_future(
+            self.deps.on(on), today=self.deps.today(), what="date du consentement"
+        )
         with self.deps.transaction() as uow:
             return give_consent_in(uow, member_id, wanted, day)
 
@@ -143,7 +146,7 @@ class DirectoryService:
     ) -> list[Consent]:
         """MEM-3: withdrawn from ``on`` (today): the entry is hidden again from members."""
         wanted = require_consent_scope(scope)
-        day = self.deps.on(on)
+        day = check_not_future(self.deps.on(on), today=self.deps.today(), what="date du retrait")
         with self.deps.transaction() as uow:
             withdrawn = withdraw_consent_in(uow, member_id, wanted, day)
             if not withdrawn:

@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from rsgm_core.domain.event_reach import split_reach
 from rsgm_core.domain.events import Event, EventAudience
 from rsgm_core.domain.members import Lifecycle, Member, Position
 from rsgm_core.domain.profile import outside_territory
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
-__all__ = ["in_legal_scope", "invitees"]
+__all__ = ["audience_of", "in_legal_scope", "invitees"]
 
 
 class _Populations:
@@ -82,18 +83,20 @@ def in_legal_scope(deps: Deps, uow: UnitOfWork, member: Member, *, on: dt.date) 
 
 
 def invitees(deps: Deps, uow: UnitOfWork, event: Event, *, on: dt.date) -> list[Member]:
-    """MEM-14: who the invitation to ``event`` goes to, by name. For an event open to the scope
-    or to guests: every person holding a position in a commune of the CDG's target public
-    (TER-3), member or not, at any step but departed. For a members-only event: the active
-    members holding a position in the territory. An active member with no position yet is
-    invited; CDG staff organise rather than get invited. For a community network, only its
-    communes. Nobody who opted out or was erased; nobody whose positions are all *hors ressort*
-    (TER-7)."""
-    reachable = [
-        m
-        for m in uow.members.list()
-        if not m.erased and not m.invitations_opt_out and m.lifecycle is not Lifecycle.DEPARTED
-    ]
+    """MEM-14: who the invitation to ``event`` reaches, by name: :func:`audience_of` less the
+    people who opted out, were erased or have no address."""
+    return split_reach(audience_of(deps, uow, event, on=on))[0]
+
+
+def audience_of(deps: Deps, uow: UnitOfWork, event: Event, *, on: dt.date) -> list[Member]:
+    """MEM-14: who ``event`` is for, by name, whether an invitation can reach them or not. For
+    an event open to the scope or to guests: every person holding a position in a commune of
+    the CDG's target public (TER-3), member or not, at any step but departed. For a members-only
+    event: the active members holding a position in the territory. An active member with no
+    position yet is invited; CDG staff organise rather than get invited. For a community
+    network, only its communes. Nobody whose positions are all *hors ressort* (TER-7).
+    :func:`~rsgm_core.domain.event_reach.split_reach` then tells who can be reached."""
+    reachable = [m for m in uow.members.list() if m.lifecycle is not Lifecycle.DEPARTED]
     positions = _held(uow, on)
     network_communes: set[str] | None = None
     if event.network_id is not None:
@@ -123,6 +126,7 @@ def invitees(deps: Deps, uow: UnitOfWork, event: Event, *, on: dt.date) -> list[
         # A member with no position yet (a newcomer) is invited; CDG staff organise.
         unplaced = (
             member.lifecycle is Lifecycle.ACTIVE
+            and not member.erased  # an erased person holds no position: not a newcomer
             and not mine
             and network_communes is None
             and member.id not in staff

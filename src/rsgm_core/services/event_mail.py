@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING
 import attrs
 
 from rsgm_core.domain.engagement import AttendanceFact
+from rsgm_core.domain.event_reach import InvitationRound, ReminderRound, split_reach
 from rsgm_core.domain.events import RegistrationStatus, Session
 from rsgm_core.domain.links import LinkPurpose
 from rsgm_core.domain.members import Lifecycle, Member
+from rsgm_core.domain.progress import Progress, no_progress
 from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.errors import ValidationError
-from rsgm_core.services.event_audience import invitees
+from rsgm_core.services.event_audience import audience_of
 from rsgm_core.services.event_messages import (
     audience,
     certificate_rows,
@@ -46,42 +48,59 @@ class EventMailService:
 
     # Before the event (EVT-2) ------------------------------------------------------------------
 
-    def send_invitations(self, event_id: str) -> int:
-        """Send the invitation, with each session's registration deadline, to the event's
-        audience in its network (MEM-14): the active members and, unless the event is for
-        members only, every SGM of the CDG's target public (TER-3) who has not opted out,
-        whatever their step; never a commune *hors ressort* (TER-7). Returns how many are
-        invited."""
+    def send_invitations(self, event_id: str, *, progress: Progress | None = None) -> int:
+        """:meth:`invite`, returning how many people the invitation has gone to (only those
+        really reached: an address, not unsubscribed, not erased)."""
+        return self.invite(event_id, progress=progress).invited
+
+    def invite(self, event_id: str, *, progress: Progress | None = None) -> InvitationRound:
+        """Send the invitation, with each session's registration deadline and a personal
+        registration link, to the event's audience in its network (MEM-14): the active members
+        and, unless the event is for members only, every SGM of the CDG's target public (TER-3),
+        whatever their step; never a commune *hors ressort* (TER-7). Only the people the
+        invitation really reaches count as invited (EVT-5); the others the event is for are
+        reported by name with the reason (no e-mail, unsubscribed, erased). A second round
+        invites only whoever was not invited yet. ``progress`` is told
+        ``("invitations", done, total)`` as they are queued, then ``("messages", done, total)``
+        as they are delivered."""
         locale = self.deps.settings.locale
-        with self.deps.transaction() as uow:
+        progress = progress or no_progress
+        with self.deps.transaction(progress=progress) as uow:
             event, sessions = uow.events.get(event_id), sessions_of(uow, event_id)
-            members = invitees(self.deps, uow, event, on=self.deps.today())
+            reached, unreached = split_reach(
+                audience_of(self.deps, uow, event, on=self.deps.today())
+            )
             facts = {f.id for f in uow.attendance.list({"event": event_id})}
-            fresh = [m for m in members if fact_id(event_id, m.id) not in facts]
+            fresh = [m for m in reached if fact_id(event_id, m.id) not in facts]
             uow.attendance.add_all(
                 AttendanceFact(fact_id(event_id, m.id), m.id, event_id, sessions[0].date)
                 for m in fresh
             )
             context = event_context(event, sessions, locale)
             maker, until = LinkMaker(self.deps), self._last_start(sessions)
-            for member in members:
-                if member.email:  # NOT-3: a personal registration link, one-click unsubscribe
-                    links = _bulk_links(maker, member, event.id, until)
-                    queue_message(self.deps,
-                        uow, "event_invitation", member.email,
-                        {"member": member, **context, "links": links},
-                        list_unsubscribe=links["unsubscribe"] or None,
-                    )  # fmt: skip
+            for done, member in enumerate(fresh, 1):
+                progress("invitations", done, len(fresh))
+                # NOT-3: a personal registration link, one-click unsubscribe
+                links = _bulk_links(maker, member, event.id, until)
+                queue_message(self.deps,
+                    uow, "event_invitation", member.email or "",
+                    {"member": member, **context, "links": links},
+                    list_unsubscribe=links["unsubscribe"] or None,
+                )  # fmt: skip
             event = attrs.evolve(event, invited=len(facts) + len(fresh))
             mark_task(uow, event, TaskKind.INVITATION)
-        return len(facts) + len(fresh)
+        return InvitationRound(event_id, len(facts) + len(fresh), len(fresh), tuple(unreached))
 
     def send_reminders(self, event_id: str) -> int:
+        """:meth:`remind`, returning how many messages were queued, both kinds together."""
+        done = self.remind(event_id)
+        return done.reminded + done.relanced
+
+    def remind(self, event_id: str) -> ReminderRound:
         """The step of D − 15 days (EVT-2): a reminder of their session to the people still
         registered (EVT-4: not to those who cancelled nor to the waiting list), and a relance to
         the invited people who never registered (who cancelled has answered), have not left nor
-        opted out since (MEM-14).
-        Returns how many messages were queued, both kinds together."""
+        opted out since (MEM-14). Says how many of each were queued."""
         locale = self.deps.settings.locale
         with self.deps.transaction() as uow:
             event, sessions = uow.events.get(event_id), sessions_of(uow, event_id)
@@ -93,7 +112,7 @@ class EventMailService:
                 for f in uow.attendance.list({"event": event_id})
                 if not f.registered and f.member_id not in answered
             ]
-            sent = 0
+            relanced = reminded = 0
             maker, until = LinkMaker(self.deps), self._last_start(sessions)
             for member in uow.members.list({"id": silent}) if silent else []:
                 if member.email and _reachable(member):
@@ -101,7 +120,7 @@ class EventMailService:
                     queue_message(self.deps, uow, "event_reminder", member.email,
                                   {**context, "member": member, "links": links},
                                   list_unsubscribe=links["unsubscribe"] or None)  # fmt: skip
-                    sent += 1
+                    relanced += 1
             for session, shown in zip(sessions, context["sessions"], strict=True):
                 still = {
                     r.member_id: r.id
@@ -116,9 +135,9 @@ class EventMailService:
                         queue_message(self.deps, uow, "event_registered_reminder", member.email,
                                       {**context, "session": shown, "member": member,
                                        "links": {"cancel": cancel}})  # fmt: skip
-                        sent += 1
+                        reminded += 1
             mark_task(uow, event, TaskKind.REMINDER)
-        return sent
+        return ReminderRound(event_id, reminded=reminded, relanced=relanced)
 
     def _last_start(self, sessions: Sequence[Session]) -> dt.datetime | None:
         """Registration links end when the last session starts (NOT-3)."""

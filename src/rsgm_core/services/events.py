@@ -20,6 +20,7 @@ import attrs
 
 from rsgm_core._compat import deprecated_aliases, moved_methods, warn_deprecated
 from rsgm_core.domain.animation import RecurringSeries
+from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.events import (
     Event,
     EventAudience,
@@ -33,24 +34,23 @@ from rsgm_core.domain.events import (
     SessionPlan,
     TodoItem,
     TrackingRow,
-    check_deadlines,
-    check_plan,
+    change_deadline,
     tracking_row,
 )
 from rsgm_core.domain.indicators import Period
 from rsgm_core.domain.timeline import (
-    DEFAULT_RULES,
     Task,
     TaskKind,
     WorkingCalendar,
-    check_planning,
     due_between,
     timeline,
 )
+from rsgm_core.services.authorization import authorize
 from rsgm_core.services.census import CensusService
 from rsgm_core.services.event_mail import EventMailService
 from rsgm_core.services.event_messages import mark_task, rates_of
-from rsgm_core.services.members import enum_of, new_id
+from rsgm_core.services.event_planning import prepare, store_planned
+from rsgm_core.services.members import enum_of
 from rsgm_core.services.registrations import RegistrationService
 
 if TYPE_CHECKING:
@@ -62,7 +62,6 @@ if TYPE_CHECKING:
 # SessionPlan, Planned and TodoItem are defined in the domain; importable from here as before.
 __all__ = ["EventService", "Planned", "SessionPlan", "TodoItem"]
 
-_HEADCOUNT = next(r for r in DEFAULT_RULES if r.kind is TaskKind.HEADCOUNT)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -146,38 +145,45 @@ class EventService:
         leaves less than a month for the invitation is refused unless ``force``, then flagged
         ``late`` (EVT-3). ``audience`` says who may register and who is invited (EVT-4,
         MEM-14): every SGM of the scope by default, or members only, or guests too."""
-        check_plan(title, sessions)
-        today = self.deps.today()
-        first = min(s.date for s in sessions)
-        calendar = self._calendar_around(*(s.date for s in sessions))
-        for plan in sessions:
-            check_planning(plan.date, today=today, calendar=calendar, force=True)  # none passed
-        check = check_planning(first, today=today, calendar=calendar, force=force)
-        event = Event(
-            new_id(), title.strip(), enum_of(EventKind, kind, "type d'événement"),
-            enum_of(EventFormat, format, "format"), topics=tuple(t.strip() for t in topics if t.strip()),
-            cost=cost if isinstance(cost, Decimal | float) else Decimal(cost),  # floats refused
-            host_commune=host_commune, network_id=network_id,
-            planned_on=today, late=check.late,
-            audience=enum_of(EventAudience, audience, "public de l'événement"),
+        planned = self._prepare(
+            title, kind, format, sessions, topics=topics, cost=cost, host_commune=host_commune,
+            network_id=network_id, force=force, audience=audience,
         )  # fmt: skip
-        made = tuple(
-            Session(
-                new_id(), event.id, p.date, p.place.strip(),
-                deadline=p.deadline or calendar.on_or_before(_HEADCOUNT.nominal(p.date)),
-                capacity=p.capacity, start=p.start, end=p.end,
-            )
-            for p in sorted(sessions, key=lambda p: (p.date, p.start))
-        )  # fmt: skip
-        check_deadlines(made, on=today)
         with self.deps.transaction() as uow:
-            if host_commune is not None:
-                uow.communes.get(host_commune)
-            if network_id is not None:
-                uow.networks.get(network_id)
-            uow.events.add(event)
-            uow.sessions.add_all(made)
-        return Planned(event, made, check)
+            store_planned(uow, planned)
+        return planned
+
+    def _prepare(
+        self,
+        title: str,
+        kind: EventKind | str,
+        format: EventFormat | str,
+        sessions: Sequence[SessionPlan],
+        *,
+        topics: Iterable[str] = (),
+        cost: Decimal | int = Decimal(0),
+        host_commune: str | None = None,
+        network_id: str | None = None,
+        force: bool = False,
+        audience: EventAudience | str = EventAudience.SCOPE,
+        series_id: str | None = None,
+    ) -> Planned:
+        """The event and its sessions :meth:`plan` records, checked (EVT-1..EVT-4), not stored."""
+        return prepare(
+            self.deps, self._calendar_around, title, kind, format, sessions, topics=topics,
+            cost=cost, host_commune=host_commune, network_id=network_id, force=force,
+            audience=audience, series_id=series_id,
+        )  # fmt: skip
+
+    def set_deadline(self, session_id: str, deadline: dt.date, *, by: str) -> Session:
+        """EVT-4: change a session's registration deadline (a webinar's, to reopen or close it
+        earlier), no later than the session and not already past; ``by``, CDG staff (CHA-2), is
+        recorded on the session with the day. Registrations follow the new deadline."""
+        today = self.deps.today()
+        with self.deps.transaction() as uow:
+            actor = authorize(uow, by, Operation.SET_DEADLINE, on=today)
+            changed = change_deadline(uow.sessions.get(session_id), deadline, by=actor.id, on=today)
+            return uow.sessions.update(changed)
 
     def get(self, event_id: str) -> EventDetails:
         """One event with its sessions (raises ``NotFoundError``)."""
@@ -297,15 +303,23 @@ class EventService:
         minutes: int = 90,
         place: str = "",
         network_id: str | None = None,
+        capacity: int | None = None,
+        audience: EventAudience | str = EventAudience.SCOPE,
+        force: bool = False,
     ) -> RecurringSeries:
         """A recurring event with an RFC 5545 rule (``FREQ=MONTHLY;BYDAY=1TH``) from ``start``
-        (a naive time is read in the CDG's zone), lasting ``minutes``; a rule that is not RFC
-        5545 is refused and nothing is written (EVT-8)."""
+        (a naive time is read in the CDG's zone), lasting ``minutes``: one real event per
+        occurrence, with one session people register to (``capacity``, ``audience``), listed,
+        tracked and on the to-do list like any event (``Event.series_id``). A start that is not
+        an occurrence moves to the first one; a rule with neither ``COUNT`` nor ``UNTIL`` covers
+        a year and is recorded with its ``COUNT``. Less than a month's notice is refused unless
+        ``force`` (EVT-3); a rule that is not RFC 5545 is refused; nothing written (EVT-8)."""
         from rsgm_core.services.calendar import add_series
 
         return add_series(
             self.deps, title, kind, format, start, rule,
             minutes=minutes, place=place, network_id=network_id,
+            capacity=capacity, audience=audience, force=force,
         )  # fmt: skip
 
     def list_series(self) -> list[RecurringSeries]:

@@ -12,6 +12,7 @@ import attrs
 
 from rsgm_core.domain.active_members import active_member_ids
 from rsgm_core.domain.coarse import NO_EPCI, attribute, stratum_for
+from rsgm_core.domain.history import in_force, overlaps
 from rsgm_core.domain.indicators import SMALL_COMMUNE, EpciCoverage, Period, Scope, coverage
 from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.territory import CommuneStatus
@@ -45,6 +46,8 @@ class IndicatorData:
     epci_names: dict[str, str]
     #: MEM-11: the positions of erased people, without their commune (EPCI, stratum, department)
     coarse_positions: list[Any] = attrs.field(factory=list)
+    #: EVT-12: each member's dated lifecycle moves, to see the members as they were
+    transitions: dict[str, list[Any]] = attrs.field(factory=dict)
 
     @classmethod
     def load(
@@ -80,11 +83,18 @@ class IndicatorData:
         positions = uow.positions.list()
         coarse = _coarse_in(uow.coarse_positions.list(), scope, communes)
         members = uow.members.list()
-        if scope.kind != "cdg":
-            ids = {p.member_id for p in positions if p.commune in communes}
+        if scope.kind != "cdg":  # EVT-12: the positions held during the period, not today's
+            ids = {
+                p.member_id
+                for p in positions
+                if p.commune in communes and overlaps(p, period.start, period.end)
+            }
             ids |= {p.member_id for p in coarse}
             members = [m for m in members if m.id in ids]
         member_ids = {m.id for m in members}
+        transitions: dict[str, list[Any]] = {}
+        for move in uow.lifecycle_transitions.list():
+            transitions.setdefault(move.member_id, []).append(move)
         networks = {n.id: n for n in uow.networks.list()}
         epcis = {c.epci for c in communes.values()}
         events = [
@@ -118,18 +128,19 @@ class IndicatorData:
             scope, communes, populations, members, positions,
             member_ids, events, sessions, registrations, surveys, event_surveys, answers,
             uow.newsletters.list(), [m for m in uow.memberships.list() if m.insee in communes],
-            {e.siren: e.name for e in uow.epcis.list()}, coarse,
+            {e.siren: e.name for e in uow.epcis.list()}, coarse, transitions,
         )  # fmt: skip
 
     def surveys_in(self, period: Period) -> list[Any]:
         return [s for s in self.surveys if s.opened_on in period]
 
     def active_members(self, on: dt.date) -> set[str]:
-        """The active members on ``on`` (:mod:`rsgm_core.domain.active_members`: arrived, not
-        departed, holding or having held a position in a commune of the scope)."""
+        """The active members on ``on`` (:mod:`rsgm_core.domain.active_members`: active that day
+        as their dated moves say, EVT-12, and holding or having held a position in a commune of
+        the scope)."""
         placed = {p.member_id for p in self.positions if p.commune in self.communes}
         placed |= {p.member_id for p in self.coarse_positions}  # MEM-11
-        return active_member_ids(self.members, placed, on=on)
+        return active_member_ids(self.members, placed, on=on, transitions=self.transitions)
 
     def small_communes(self, period: Period) -> set[str]:
         return {k for k in self.communes if self.populations.get(k, SMALL_COMMUNE) < SMALL_COMMUNE}
@@ -144,10 +155,8 @@ class IndicatorData:
         for code in sorted(small):
             groups.setdefault(self.communes[code].epci or "sans EPCI", []).append(code)
         active = self.active_members(period.end)
-        covered = {
-            p.commune
-            for p in self.positions
-            if p.member_id in active and (p.end is None or p.end >= period.end)
+        covered = {  # EVT-12: the positions held at the end of the period
+            p.commune for p in self.positions if p.member_id in active and in_force(p, period.end)
         }
         # MEM-11: an erased person's former commune counted in its EPCI and stratum, never by name
         candidates = {

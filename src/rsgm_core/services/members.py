@@ -17,6 +17,7 @@ import attrs
 from rsgm_core._compat import deprecated, deprecated_aliases, keyword_only
 from rsgm_core.domain.directory import ConsentScope, validate_phone
 from rsgm_core.domain.enums import read_enum
+from rsgm_core.domain.history import LifecycleTransition, check_not_future
 from rsgm_core.domain.lifecycle import (
     ONBOARDING,
     OnboardingItem,
@@ -28,6 +29,7 @@ from rsgm_core.domain.lifecycle import (
     move,
 )
 from rsgm_core.domain.lifecycle import overdue as overdue_items
+from rsgm_core.domain.links import LinkPurpose
 from rsgm_core.domain.member_import import ImportReport
 from rsgm_core.domain.members import (
     DepartureReason,
@@ -44,7 +46,6 @@ from rsgm_core.domain.members import (
     validate_email,
     work_time_excess,
 )
-from rsgm_core.domain.links import LinkPurpose
 from rsgm_core.domain.rgpd import check_editable
 from rsgm_core.errors import NotFoundError, RuleViolation
 from rsgm_core.ports import UnitOfWork
@@ -58,7 +59,7 @@ if TYPE_CHECKING:
 E = TypeVar("E", bound=enum.Enum)
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["MemberService", "enum_of", "new_id"]
+__all__ = ["MemberService", "enum_of", "new_id", "record_move"]
 
 
 def new_id() -> str:
@@ -199,6 +200,7 @@ class MemberService:
             member = uow.members.get(member_id)
             check_editable(member, "ce changement d'étape")  # MEM-11, MEM-4
             member = move(member, Lifecycle.ACTIVE)
+            record_move(uow, member_id, Lifecycle.ACTIVE, arrival or self.deps.today())
             if arrival is not None:
                 member = attrs.evolve(member, arrival=arrival)
                 if not uow.onboarding_items.count({"member_id": member_id}):
@@ -219,6 +221,7 @@ class MemberService:
         with self.deps.transaction() as uow:
             member = uow.members.get(member_id)
             check_editable(member, "ce changement d'étape")  # MEM-11, MEM-4
+            record_move(uow, member_id, to, self.deps.today())
             return uow.members.update(move(member, to))
 
     def depart(
@@ -233,13 +236,15 @@ class MemberService:
         once and the employer told, in this transaction (CHA-7), positions and network roles end
         that day, the successor is recorded and, if they have no checklist, their hand-over
         onboarding starts on that day (MEM-5)."""
-        day = self.deps.on(on)
+        # EVT-12: a departure recorded after the fact, never ahead (MEM-8 announces those)
+        day = check_not_future(self.deps.on(on), today=self.deps.today(), what="date de départ")
         why = enum_of(DepartureReason, reason, "motif de départ")
         with self.deps.transaction() as uow:
             member = uow.members.get(member_id)
             successor = uow.members.get(successor_id) if successor_id else None
             gone = depart(member, on=day, reason=why, successor=successor)
             uow.members.update(gone)
+            record_move(uow, member_id, Lifecycle.DEPARTED, day)
             uow.positions.update_all(
                 attrs.evolve(p, end=day)
                 for p in uow.positions.list({"member_id": member_id})
@@ -430,6 +435,7 @@ def _add_member(
             value=email,
         )
     uow.members.add(member)
+    record_move(uow, member.id, state, arrival or deps.today())
     if arrival is not None:
         uow.onboarding_items.add_all(
             checklist(member.id, arrival, [new_id() for _ in range(len(ONBOARDING))])
@@ -494,6 +500,11 @@ def _add_position(
         validate_email(member.email, commune_names=[found.name])
     uow.positions.add(position)
     return position
+
+
+def record_move(uow: UnitOfWork, member_id: str, to: Lifecycle, on: dt.date) -> None:
+    """MEM-4, EVT-12: date the member's move to ``to``, so a past year sees them as they were."""
+    uow.lifecycle_transitions.add(LifecycleTransition(new_id(), member_id, to, on))
 
 
 def enum_of(kind: type[E], value: E | str, label: str) -> E:

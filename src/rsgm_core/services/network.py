@@ -43,6 +43,7 @@ from rsgm_core.domain.governance import (
     committee_report,
     network_lead,
 )
+from rsgm_core.domain.history import check_creation_date, check_not_future
 from rsgm_core.domain.members import Lifecycle
 from rsgm_core.domain.territory import Commune
 from rsgm_core.errors import ConflictError, NotFoundError, ValidationError
@@ -97,10 +98,15 @@ class NetworkService:
         by: str,
         project_lead: str | None = None,
         departement: str | None = None,
+        on: dt.date | None = None,
     ) -> Network:
         """NET-1: the CDG's departmental network, or, when its profile keeps one per department
         (``reseau_par_departement``, TER-7), that of ``departement``; a second one (in the same
-        department) is refused. ``project_lead`` stands in for a missing community referent."""
+        department) is refused. ``project_lead`` stands in for a missing community referent.
+        ``on``: the day it was created, past for a network older than its records (EVT-12)."""
+        created = check_not_future(
+            self.deps.on(on), today=self.deps.today(), what="date de création du réseau"
+        )
         with self.deps.transaction() as uow:
             actor = authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
             kept = check_departmental(
@@ -112,7 +118,7 @@ class NetworkService:
             )
             return uow.networks.add(
                 Network(new_id(), NetworkKind.DEPARTMENTAL, name, project_lead=project_lead,
-                        created_on=self.deps.today(), departement=kept, created_by=actor.id)
+                        created_on=created, departement=kept, created_by=actor.id)
             )  # fmt: skip
 
     def create_community_network(
@@ -171,6 +177,20 @@ class NetworkService:
             where = f" pour le département {departement}" if departement else ""
             raise NotFoundError(f"aucun réseau départemental enregistré{where}", value=departement)
         return found
+
+    def set_creation_date(self, network_id: str, *, on: dt.date, by: str) -> Network:
+        """EVT-12: the day the network was really created (June 2023 for a network older than
+        its records): past or today, and not after the first event it has recorded, so that no
+        report says it was created after the events it reports."""
+        from rsgm_core.services.history import first_event_date
+
+        with self.deps.transaction() as uow:
+            authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
+            network = uow.networks.get(network_id)
+            day = check_creation_date(
+                on, today=self.deps.today(), first_activity=first_event_date(uow, network)
+            )
+            return uow.networks.update(attrs.evolve(network, created_on=day))
 
     def get_lead(self, network_id: str) -> NetworkLead:
         """NET-1: who runs the network: its referent, or the CDG's project lead of its

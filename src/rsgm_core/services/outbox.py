@@ -27,6 +27,7 @@ from rsgm_core.domain.messages import (
     check_list_unsubscribe,
 )
 from rsgm_core.domain.outbox_policy import DeliveryPolicy, policy_from_options
+from rsgm_core.domain.progress import Progress
 from rsgm_core.errors import (
     NotFoundError,
     RuleViolation,
@@ -166,24 +167,31 @@ class OutboxService:
 
     # Delivery rounds (rsgm_core.services.outbox_round)
 
-    def _deliver(self, *, force: bool, only: frozenset[str] | None = None) -> DeliveryReport:
-        return DeliveryRound(self.deps, self.policy).run(force=force, only=only)
+    def _deliver(
+        self,
+        *,
+        force: bool,
+        only: frozenset[str] | None = None,
+        progress: Progress | None = None,
+    ) -> DeliveryReport:
+        return DeliveryRound(self.deps, self.policy).run(force=force, only=only, progress=progress)
 
-    def deliver_due(self) -> DeliveryReport:
+    def deliver_due(self, *, progress: Progress | None = None) -> DeliveryReport:
         """One round: every message whose back-off has elapsed, within the sending hours and the
         hourly limit: what ``rsgm outbox send`` runs. Each message is claimed atomically before
-        it is sent, so any number of rounds at once deliver it once (NOT-3)."""
-        return self._deliver(force=False)
+        it is sent, so any number of rounds at once deliver it once (NOT-3). ``progress`` is told
+        ``("messages", done, total)`` as they go (:class:`~rsgm_core.domain.progress.Progress`)."""
+        return self._deliver(force=False, progress=progress)
 
-    def deliver(self, ids: Iterable[str]) -> DeliveryReport:
+    def deliver(self, ids: Iterable[str], *, progress: Progress | None = None) -> DeliveryReport:
         """A round over the messages ``ids`` only: what a commit runs for the messages its
         transaction queued, never for the rest of the outbox (NOT-3)."""
-        return self._deliver(force=False, only=frozenset(ids))
+        return self._deliver(force=False, only=frozenset(ids), progress=progress)
 
-    def retry_pending(self) -> DeliveryReport:
+    def retry_pending(self, *, progress: Progress | None = None) -> DeliveryReport:
         """Every pending message now, back-off or not (sending hours and the hourly limit still
         apply): what an animator asks for with ``rsgm outbox retry``."""
-        return self._deliver(force=True)
+        return self._deliver(force=True, progress=progress)
 
     def revive(self, ids: Iterable[str] | None = None) -> list[OutboxMessage]:
         """Move dead-lettered messages (all, or those of ``ids``) back to pending, attempts reset;

@@ -19,6 +19,7 @@ from rsgm_core.domain.messages import (
     mark_failed,
     mark_sent,
 )
+from rsgm_core.domain.progress import Progress, no_progress
 from rsgm_core.errors import DeliveryError, PluginError, RsgmError
 
 if TYPE_CHECKING:
@@ -79,8 +80,15 @@ class DeliveryRound:
         self.deps = deps
         self.policy = policy
 
-    def run(self, *, force: bool, only: frozenset[str] | None = None) -> DeliveryReport:
-        return self._deliver(force=force, only=only)
+    def run(
+        self,
+        *,
+        force: bool,
+        only: frozenset[str] | None = None,
+        progress: Progress | None = None,
+    ) -> DeliveryReport:
+        """The round; ``progress("messages", done, total)`` after each message handed over."""
+        return self._deliver(force=force, only=only, progress=progress or no_progress)
 
     def _due(
         self, now: dt.datetime, force: bool, only: frozenset[str] | None = None
@@ -108,7 +116,9 @@ class DeliveryRound:
         ]
         return sorted(due, key=lambda m: (m.created_at, m.id))
 
-    def _deliver(self, *, force: bool, only: frozenset[str] | None = None) -> DeliveryReport:
+    def _deliver(
+        self, *, force: bool, only: frozenset[str] | None, progress: Progress
+    ) -> DeliveryReport:
         now = self.deps.now()
         due = self._due(now, force, only)
         if not due:
@@ -145,6 +155,7 @@ class DeliveryRound:
             {MessageStatus.SENT: sent, MessageStatus.DEAD: dead}.get(outcome.status, failed).append(
                 message.id
             )
+            progress("messages", index + 1, min(budget, len(due)))
         self._refund(now, budget - tried)
         return DeliveryReport(
             tuple(sent), tuple(failed), tuple(dead), tuple(resent), len(due) - len(due[:budget])

@@ -18,6 +18,7 @@ from rsgm_core.domain.platform import (
     PlatformUser,
     delta,
 )
+from rsgm_core.domain.progress import Progress, no_progress
 from rsgm_core.errors import NotFoundError, ValidationError
 from rsgm_core.services.authorization import authorize
 
@@ -39,7 +40,12 @@ def space_label(name: str, cdg: CdgIdentity | None) -> str:
     return f"{name} — {cdg.short_name}"
 
 
-def _platform_state(uow: UnitOfWork, day: dt.date, cdg: CdgIdentity | None = None) -> PlatformState:
+def _platform_state(
+    uow: UnitOfWork,
+    day: dt.date,
+    cdg: CdgIdentity | None = None,
+    progress: Progress = no_progress,
+) -> PlatformState:
     """The accounts and memberships the grants give on ``day``; accounts that had access and
     have none left are to be suspended (CHA-7, CHA-9, CHA-10). In a space in its read-only phase
     a contributor is shown as a visitor (CHA-5). Space names carry the CDG's name."""
@@ -50,7 +56,8 @@ def _platform_state(uow: UnitOfWork, day: dt.date, cdg: CdgIdentity | None = Non
     names = {c.code: c.name for c in uow.communes.list({"code": {g.commune for g in grants}})}
     users: dict[str, set[str]] = {}
     memberships = []
-    for grant in grants:
+    for done, grant in enumerate(grants, 1):
+        progress("droits", done, len(grants))
         member = members[grant.member_id]
         if not grant.active or not member.email or grant.granted_on > day:
             continue
@@ -86,7 +93,13 @@ def _last_export(uow: UnitOfWork, platform: str) -> PlatformExport | None:
 
 
 def export_accounts(
-    deps: Deps, platform: str, *, since_last: bool, format: str, by: str | None = None
+    deps: Deps,
+    platform: str,
+    *,
+    since_last: bool,
+    format: str,
+    by: str | None = None,
+    progress: Progress = no_progress,
 ) -> ExportResult:
     """Render the snapshot (or the delta since the last export) and record the state given to
     the platform; a delta with nothing to do records nothing."""
@@ -97,7 +110,7 @@ def export_accounts(
             value=format,
         )
     with deps.transaction() as uow:
-        current = _platform_state(uow, deps.today(), deps.settings.cdg)
+        current = _platform_state(uow, deps.today(), deps.settings.cdg, progress)
         previous = _last_export(uow, platform)
         shown = delta(previous.state if previous else PlatformState(), current)
         payload = shown if since_last else current
@@ -126,17 +139,29 @@ class PlatformService:
         self.deps = deps
 
     def export_accounts(
-        self, platform: str, *, by: str, since_last: bool = False, format: str = "csv"
+        self,
+        platform: str,
+        *,
+        by: str,
+        since_last: bool = False,
+        format: str = "csv",
+        progress: Progress | None = None,
     ) -> ExportResult:
         """The accounts to create, the memberships per space with their role and the accounts to
         suspend, for ``platform`` in ``format``: the full snapshot, or with ``since_last`` only
         what changed since the last export recorded for that platform (re-running it gives
         nothing to do). Each export that gives something to do is recorded. ``by``: a CDG
-        administrator (CHA-2): the export creates accounts and holds personal data."""
+        administrator (CHA-2): the export creates accounts and holds personal data. ``progress``
+        is told ``("droits", done, total)`` as the grants are read."""
         with self.deps.read() as uow:
             actor = authorize(uow, by, Operation.PLATFORM_EXPORT, on=self.deps.today())
         return export_accounts(
-            self.deps, platform, since_last=since_last, format=format, by=actor.id
+            self.deps,
+            platform,
+            since_last=since_last,
+            format=format,
+            by=actor.id,
+            progress=progress or no_progress,
         )
 
     def list_platforms(self) -> list[str]:

@@ -26,6 +26,7 @@ from rsgm_core.domain.events import (
 )
 from rsgm_core.domain.links import LinkPurpose
 from rsgm_core.domain.members import Lifecycle, Member
+from rsgm_core.domain.progress import Progress, no_progress
 from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.errors import RuleViolation, ValidationError
 from rsgm_core.services.event_messages import event_registrations, mark_task
@@ -197,19 +198,27 @@ class SurveyService:
     # Newsletter (EVT-10) -----------------------------------------------------------------------
 
     def newsletter(
-        self, subject: str, text: str, *, force: bool = False, unsubscribe: str | None = None
+        self,
+        subject: str,
+        text: str,
+        *,
+        force: bool = False,
+        unsubscribe: str | None = None,
+        progress: Progress | None = None,
     ) -> Newsletter:
         """Send the newsletter to every active member who has not unsubscribed; a second one in
         the month is refused unless ``force`` (then recorded as forced). Each message carries
         its recipient's own one-click unsubscribe link, in its text and its ``List-Unsubscribe``
         header (NOT-3, RFC 8058); ``unsubscribe`` is the shared address used when the profile
-        has no ``[web]`` section for personal links."""
+        has no ``[web]`` section for personal links. ``progress`` is told ``("lettres", done,
+        total)`` as they are queued, then ``("messages", done, total)`` as they are delivered."""
         if not subject.strip() or not text.strip():
             raise ValidationError(
                 "lettre d'information sans objet ou sans texte", rule="EVT-10", value=subject
             )
         today = self.deps.today()
-        with self.deps.transaction() as uow:
+        progress = progress or no_progress
+        with self.deps.transaction(progress=progress) as uow:
             sent = [n.sent_on for n in uow.newsletters.list()]
             forced = check_newsletter(sent, today, force=force)
             members = [
@@ -218,7 +227,8 @@ class SurveyService:
                 if m.email and not m.erased and not m.invitations_opt_out
             ]
             maker = LinkMaker(self.deps)
-            for member in members:
+            for done, member in enumerate(members, 1):
+                progress("lettres", done, len(members))
                 own = maker.url(LinkPurpose.UNSUBSCRIBE, member.id)
                 queue_message(self.deps,
                     uow, "newsletter", member.email or "",

@@ -187,8 +187,7 @@ class Site:
         return self.page(
             request,
             "error.html",
-            {"message": exc.message, "rule": exc.rule, "status": code,
-             "advice": self.advice(exc)},  # fmt: skip
+            {"message": exc.message, "rule": exc.rule, "status": code, "advice": self.advice(exc)},
             title=title_of(exc),
             status=code,
         )

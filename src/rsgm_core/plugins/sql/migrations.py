@@ -457,6 +457,41 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE communes ADD COLUMN ept_name TEXT
         """),
     ),
+    Migration(
+        21,
+        "historique du réseau (EVT-12) : étapes datées du parcours de chaque membre, remplies "
+        "pour les membres déjà enregistrés (actif à l'arrivée, parti au départ), et ce qui a été "
+        "saisi comme historique (événements, enquêtes, membres passés)",
+        _ddl("""
+        CREATE TABLE lifecycle_transitions (
+            id TEXT NOT NULL PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members (id),
+            lifecycle TEXT NOT NULL, reached_on TEXT NOT NULL);
+        CREATE INDEX ix_lifecycle_transitions_member_id ON lifecycle_transitions (member_id);
+        INSERT INTO lifecycle_transitions (id, member_id, lifecycle, reached_on)
+            SELECT 'm21-actif-' || id, id, 'actif', arrival FROM members
+            WHERE arrival IS NOT NULL AND lifecycle IN ('actif', 'parti')
+            AND (departed_on IS NULL OR arrival <= departed_on);
+        INSERT INTO lifecycle_transitions (id, member_id, lifecycle, reached_on)
+            SELECT 'm21-parti-' || id, id, 'parti', departed_on FROM members
+            WHERE departed_on IS NOT NULL AND lifecycle = 'parti';
+        CREATE TABLE history_entries (
+            id TEXT NOT NULL PRIMARY KEY, kind TEXT NOT NULL, record_id TEXT NOT NULL,
+            source TEXT NOT NULL, line INTEGER NOT NULL, imported_on TEXT NOT NULL,
+            imported_by TEXT);
+        CREATE INDEX ix_history_entries_record_id ON history_entries (record_id)
+        """),
+    ),
+    Migration(
+        22,
+        "événements : chaque occurrence d'une série récurrente est un événement à part entière "
+        "(EVT-8) ; date limite d'inscription d'une séance changée, par qui et quand (EVT-4)",
+        _ddl("""
+        ALTER TABLE events ADD COLUMN series_id TEXT;
+        CREATE INDEX ix_events_series_id ON events (series_id);
+        ALTER TABLE sessions ADD COLUMN deadline_set_by TEXT;
+        ALTER TABLE sessions ADD COLUMN deadline_set_on TEXT
+        """),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
