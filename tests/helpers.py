@@ -144,3 +144,16 @@ MIGRATION_22_STATEMENTS = (
     "ALTER TABLE sessions DROP COLUMN deadline_set_by",
     "ALTER TABLE sessions DROP COLUMN deadline_set_on",
 )
+
+
+def give_id(uow: Any, member: Any, new_id: str) -> None:
+    """Store ``member`` under ``new_id`` (tests that need ids sharing a prefix), its dated
+    lifecycle moves following it."""
+    import attrs
+
+    moves = uow.lifecycle_transitions.list({"member_id": member.id})
+    for move in moves:
+        uow.lifecycle_transitions.remove(move.id)
+    uow.members.remove(member.id)
+    uow.members.add(attrs.evolve(member, id=new_id))
+    uow.lifecycle_transitions.add_all(attrs.evolve(m, member_id=new_id) for m in moves)

@@ -219,6 +219,8 @@ if TYPE_CHECKING:
         UsedLink,
     )
     from rsgm_core.domain.member_import import (
+        ImportProblem,
+        ImportProblemGroup,
         ImportReport,
         RowResult,
     )
@@ -361,6 +363,13 @@ if TYPE_CHECKING:
         ConventionStatus,
         Quote,
     )
+    from rsgm_core.services.naming import (
+        NamedRecord,
+        RecordResolver,
+    )
+    from rsgm_core.services.onboarding import (
+        WelcomeMail,
+    )
     from rsgm_core.services.outbox import (
         DeliveryReport,
     )
@@ -374,6 +383,7 @@ if TYPE_CHECKING:
     )
     from rsgm_core.services.toolbox_export import (
         SoftwareUse,
+        ToolboxExport,
     )
 
 # The public types, imported on first use: ``import rsgm_core`` stays as light as the command
@@ -393,6 +403,12 @@ _LAZY = {
     "InvitationRound": "rsgm_core.domain.event_reach",
     "Unreached": "rsgm_core.domain.event_reach",
     "UnreachedReason": "rsgm_core.domain.event_reach",
+    "NamedRecord": "rsgm_core.services.naming",
+    "RecordResolver": "rsgm_core.services.naming",
+    "ToolboxExport": "rsgm_core.services.toolbox_export",
+    "WelcomeMail": "rsgm_core.services.onboarding",
+    "ImportProblem": "rsgm_core.domain.member_import",
+    "ImportProblemGroup": "rsgm_core.domain.member_import",
     "ErasureReport": "rsgm_core.domain.erasure_report",
     "CollectionErasure": "rsgm_core.domain.erasure_report",
     "MeetingRecord": "rsgm_core.domain.governance",
@@ -740,6 +756,8 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "HistoryService",
     "Hooks",
     "HorsRessort",
+    "ImportProblem",
+    "ImportProblemGroup",
     "ImportReport",
     "ImportResult",
     "Indicator",
@@ -767,6 +785,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "MissingExtraError",
     "MonthMoves",
     "NOT_AVAILABLE",
+    "NamedRecord",
     "NationalMerge",
     "NationalTable",
     "Network",
@@ -813,6 +832,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "REFERENCE_CATALOGUE",
     "Rates",
     "Reassignment",
+    "RecordResolver",
     "RecurringSeries",
     "Referral",
     "Refusal",
@@ -868,6 +888,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "TaskKind",
     "Territory",
     "TodoItem",
+    "ToolboxExport",
     "TownHall",
     "TrackingRow",
     "Trainee",
@@ -882,6 +903,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "ViewerRole",
     "Vocabulary",
     "WaitingRecord",
+    "WelcomeMail",
     "Where",
     "WorkTimeExcess",
     "WorkingCalendar",

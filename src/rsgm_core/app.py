@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from rsgm_core.services.members import MemberService
     from rsgm_core.services.memberships import MembershipService
     from rsgm_core.services.moderation import ModerationService
+    from rsgm_core.services.naming import RecordResolver
     from rsgm_core.services.network import NetworkService
     from rsgm_core.services.outbox import OutboxService
     from rsgm_core.services.partners import PartnerService
@@ -316,6 +317,14 @@ class App:
         from rsgm_core.services.links import LinkService
 
         return LinkService(self.deps)
+
+    @cached_property
+    def records(self) -> RecordResolver:
+        """One way to name a record: full id, id prefix of 8 characters or more, or a person's
+        e-mail; the record's name as a person reads it."""
+        from rsgm_core.services.naming import RecordResolver
+
+        return RecordResolver(self.deps)
 
     def info(self) -> dict[str, Any]:
         """What ``rsgm db info`` prints: the backend, its schema, the plugins, record counts."""

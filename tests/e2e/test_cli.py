@@ -74,7 +74,7 @@ def test_census_import_diff_report(
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (("census", "diff", "--db", "{db}"), "arguments obligatoires manquants : --source"),
+        (("census", "diff", "--db", "{db}"), "argument obligatoire manquant : --source"),
         (
             ("census", "import", "--db", "{db}", "--source", "/nulle/part", "--departement", "79"),
             "introuvable",
@@ -107,7 +107,7 @@ def test_outbox_list_and_retry(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     run(capsys, "demo", "--db", db)
     code, out, _ = run(capsys, "outbox", "list", "--db", db)
     rows = out.splitlines()[2:]  # every message of the demo (welcome mails, events…) went out
-    assert code == 0 and rows and all(" sent " in row for row in rows) and "Bienvenue" in out
+    assert code == 0 and rows and all(" envoye " in row for row in rows) and "Bienvenue" in out
     code, out, _ = run(capsys, "outbox", "retry", "--db", db)
     assert code == 0 and "0 message(s) envoyé(s)" in out
 

@@ -107,7 +107,7 @@ def test_sanctions_are_listed_and_lifted_from_the_command_line_CHA_9(
     assert code == 2 and "[CHA-9]" in err and "il faut être administrateur du CDG" in err
     assert "Traceback" not in err
     code, _, err = run(capsys, "access", "lift", "s-inconnue", "--motif", "x", *admin)
-    assert code == 2 and "sanction inconnue : 's-inconnue' [CHA-9]" in err
+    assert code == 2 and "aucune sanction n'a l'identifiant « s-inconnue » [CHA-9]" in err
     code, out, _ = run(capsys, "access", "lift", sanction_id, "--motif", "excuses présentées", *admin)  # fmt: skip
     assert code == 0 and "sanction levée : restriction des droits" in out
     assert "accès en cours : departemental (contributeur)" in out

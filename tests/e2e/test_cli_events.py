@@ -33,7 +33,7 @@ def test_demo_has_a_year_of_events_EVT_7(demo_db: Path, capsys: pytest.CaptureFi
     code, out, _ = run(capsys, "events", "track", "--db", str(demo_db), "--format", "csv")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].lstrip("\ufeff").startswith("événement;date(s);lieu(x);taux de participation")
+    assert lines[0].lstrip("\ufeff").startswith("événement;séance 1;séance 2;lieu(x);taux de")
     assert len(lines) == 1 + 5 + 12  # and the monthly matinale's 12 occurrences (EVT-8)
     code, out, _ = run(capsys, "events", "list", "--db", str(demo_db))
     assert code == 0 and "Atelier budget primitif" in out
@@ -69,7 +69,9 @@ def test_plan_register_attend_and_errors_EVT_3_EVT_4(
     code, out, _ = run(capsys, "events", "register", session_id[:8], member_ids[1], "--db", db)
     assert code == 0 and "liste d'attente" in out
     code, _, err = run(capsys, "events", "register", session_id[:8], "inconnu", "--db", db)
-    assert code == 2 and "membre introuvable" in err
+    assert code == 2 and "« inconnu » est trop court pour nommer un membre" in err
+    code, _, err = run(capsys, "events", "register", session_id[:8], "inconnu@example.org", "--db", db)  # fmt: skip
+    assert code == 2 and "aucun membre n'a l'adresse « inconnu@example.org »" in err
     code, _, err = run(capsys, "events", "attend", session_id[:8], member_ids[0], "--db", db)
     assert code == 2 and "pas encore eu lieu" in err
     code, _, err = run(capsys, "events", "sheet", session_id[:8], "--db", db, "--format", "csv")

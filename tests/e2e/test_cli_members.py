@@ -149,5 +149,5 @@ def test_positions_over_115_percent_are_imported_shown_and_listed_MEM_1(
     code, out, _ = run(capsys, "members", "work-time", "--db", db)
     assert code == 0
     [line] = [line for line in out.splitlines() if "Inès Faure" in line]
-    assert "120 %" in line and "79019 (0.6)" in line and "79030 (0.6)" in line
+    assert "120 %" in line and "Aubigny (79019) : 0.6" in line and "(79030) : 0.6" in line
     assert "au-delà des 115 % permis" in out

@@ -37,7 +37,7 @@ def test_dead_letter_list_retry_and_send(
     db = tmp_path / "cdg79.db"
     key = queue_one(db)  # delivered after commit: refused for good
     code, out, _ = run(capsys, "outbox", "list", "--dead", "--db", str(db))
-    assert code == 0 and key[:8] in out and "dead" in out and "550" in out
+    assert code == 0 and key[:8] in out and "echec" in out and "550" in out
     code, out, _ = run(capsys, "outbox", "send", "--db", str(db))
     assert code == 0 and "0 message(s) envoyé(s)" in out  # a dead message waits for an animator
     code, out, _ = run(capsys, "outbox", "retry", "--dead", key[:8], "--db", str(db))
@@ -136,7 +136,9 @@ def test_resend_a_message_marked_sent_by_mistake_NOT_3(
     with rsgm_core.open(f"sqlite:///{db}") as app:
         assert app.outbox.get(key).resent_by == "Claire Martin"
     code, _, err = run(capsys, "outbox", "resend", "zzz", "--par", "Claire Martin", "--db", str(db))
-    assert code == 2 and "zzz" in err and "marqué(s) envoyé(s)" in err
+    assert code == 2 and "« zzz » est trop court pour nommer un message" in err
+    code, _, err = run(capsys, "outbox", "resend", "zzzzzzzz", "--par", "Claire Martin", "--db", str(db))  # fmt: skip
+    assert code == 2 and "zzzzzzzz" in err and "marqué(s) envoyé(s)" in err
 
 
 def test_newsletter_with_the_smtp_server_down_reports_failure_NOT_1_NOT_3(

@@ -143,6 +143,29 @@ def test_census_import_shows_its_progress_on_a_terminal_only_TER_1(tmp_path: Pat
         os.close(master)
 
 
+def test_member_import_shows_its_rows_on_a_terminal_MEM_1(tmp_path: Path) -> None:
+    db = new_database(tmp_path / "tty.db")
+    assert rsgm("census", "import", "--source", str(SAMPLE), "--departement", "79", "--db", db,
+                stderr=subprocess.PIPE, cwd=tmp_path).returncode == 0  # fmt: skip
+    sheet = tmp_path / "agents.csv"
+    rows = [f"Prénom{n};Nom{n};agent{n}@mairie.example.fr;79005;sgm" for n in range(1200)]
+    sheet.write_text("Prénom;Nom;Courriel;Code INSEE;Fonction\n" + "\n".join(rows) + "\n",
+                     encoding="utf-8")  # fmt: skip
+    master, slave = os.openpty()
+    try:
+        done = rsgm("members", "import", str(sheet), "--essai", "--db", db, stderr=slave,
+                    cwd=tmp_path)  # fmt: skip
+        shown = read_all(master)
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert done.returncode == 0, done.stdout
+    assert "1 200 / 1 200 lignes" in shown and "1 200 lignes en " in shown, shown
+    piped = rsgm("members", "import", str(sheet), "--essai", "--db", db, stderr=subprocess.PIPE,
+                 cwd=tmp_path)  # fmt: skip
+    assert piped.stderr == "" and piped.stdout == done.stdout
+
+
 def test_the_help_of_quiet_is_french(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "outbox", "send", "--help")
     assert code == 0 and "-q, --quiet, --silencieux" in out

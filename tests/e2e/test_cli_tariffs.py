@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -82,17 +83,17 @@ def test_convention_sign_status_notice_due_TAR_4(
     assert "préavis au plus tard le 15 décembre 2026" in out
     refused(capsys, "TAR-4", "convention", "sign", "79307", "--db", db, "--date", "2025-06-01")
     code, out, _ = run(capsys, "convention", "status", "79307", "--db", db, "--date", "2027-03-01")
-    assert code == 0 and "en vigueur le 1 mars 2027, période reconduite" in out
+    assert code == 0 and "en vigueur le 1er mars 2027, période reconduite" in out
     code, out, _ = run(capsys, "convention", "due", "--db", db, "--date", "2026-12-01")
     assert code == 0
-    assert "15/12/2026  79307    dernier jour pour dénoncer la convention" in out
-    assert "1 échéance(s) du 1 décembre 2026 au 1 mars 2027" not in out  # two: notice, renewal
-    assert "2 échéance(s) du 1 décembre 2026 au 1 mars 2027" in out
+    assert re.search(r"15/12/2026  \S.* \(79307\)\s+dernier jour pour dénoncer la convention", out)
+    assert "1 échéance(s) du 1er décembre 2026 au 1er mars 2027" not in out  # two: notice, renewal
+    assert "2 échéance(s) du 1er décembre 2026 au 1er mars 2027" in out
     refused(capsys, "TAR-4", "convention", "notice", "79307", "--db", db, "--date", "2026-12-20")
     code, out, _ = run(capsys, "convention", "notice", "79307", "--db", db, "--date", "2026-12-15")
     assert code == 0 and "dernier jour le 14 janvier 2027" in out
     code, out, _ = run(capsys, "convention", "status", "79019", "--db", db)
-    assert code == 0 and out == "79019 : aucune convention\n"
+    assert code == 0 and out == "Aubigny (79019) : aucune convention\n"
 
 
 def test_interventions_add_and_bill_with_exports_TAR_5_TAR_7_TAR_8(
@@ -206,7 +207,7 @@ def test_convention_header_signed_shown_and_exported_TAR_4(
     assert code == 0 and "1 convention(s) écrite(s)" in out
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"))
     assert rows[1][:2] == ["79307", "Sauzé-entre-Bois"]
-    assert rows[1][5:9] == ["21790030700018", "SGC de Niort", "2024-02-12", "2024-7"]
+    assert rows[1][5:9] == ["21790030700018", "SGC de Niort", "12/02/2024", "2024-7"]
     assert rows[0][9] == "enregistrée par" and rows[1][9] == "Administratrice Tests"  # CHA-2
     err = refused(capsys, "TAR-4", "convention", "sign", "79019", "--db", db, "--date",
                   "2025-01-15", "--siret", "123")  # fmt: skip

@@ -384,7 +384,7 @@ def test_lifting_a_restriction_restores_the_roles_and_tells_the_employer_CHA_9(
     assert message.recipient == "mairie@aubigny.fr" and "Claire Martin" in message.subject
     assert (
         "excuses présentées" in message.body_text
-        and "décidée le 1 février 2025" in message.body_text
+        and "décidée le 1er février 2025" in message.body_text
     )
     assert "Espace départemental (contributeur)" in message.body_text
     assert (

@@ -305,4 +305,4 @@ def test_reminders_go_only_to_people_still_registered_EVT_4(app: App) -> None:
     assert kept.status.value == "inscrit" and reminded == {"p0@example.org"}
     assert relanced == {"p3@example.org"}  # the only invitee who never registered
     (reminder,) = [m for m in new if m.template == "event_registered_reminder"]
-    assert "Vous êtes inscrit(e)" in reminder.body_text and "Sauzé" in reminder.body_text
+    assert "Votre inscription" in reminder.body_text and "Sauzé" in reminder.body_text

@@ -124,7 +124,7 @@ def test_a_dry_run_reports_every_row_and_writes_nothing_MEM_1(
     assert "mairie@aubigny.fr" in problems[5]
     assert "pas un numéro" in problems[6] and "79999" in problems[6]
     assert "]0 ; 1]" in problems[7] and "Cuisine" in problems[7]
-    assert "1.2" in problems[8]
+    assert "« 1,2 »" in problems[8]
     # 60 % + 50 % + 20 % for the same person: not a problem, a flag (MEM-1)
     assert "130 %" in report.rows[7].notes[0] and not report.rows[7].problems
     report = census_app.members.import_members(write_csv(tmp_path / "agents.csv", bad))
@@ -193,13 +193,14 @@ def test_likely_duplicates_are_reported_MEM_1(census_app: App, tmp_path: Path) -
 def test_column_mapping_and_missing_columns_MEM_1(census_app: App, tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     path.write_text(
-        "Nom d'usage;Prénom usuel;Mél;INSEE\nMartin;Claire;claire.martin@example.org;79019\n",
+        "Patronyme;Prénom usuel;Mél;INSEE;Fonction;Quotité;Statut\n"
+        "Martin;Claire;claire.martin@example.org;79019;SGM;1;titulaire\n",
         encoding="utf-8",
     )
-    with pytest.raises(ValidationError, match="last_name"):
+    with pytest.raises(ValidationError, match="colonne nom absente"):
         census_app.members.import_members(path)
     report = census_app.members.import_members(
-        path, mapping={"Nom d'usage": "last_name", "prénom usuel": "first_name", "Mél": "email"}
+        path, mapping={"Patronyme": "last_name", "prénom usuel": "first_name", "Mél": "email"}
     )
     assert (
         report.written and census_app.members.list_members()[0].email == "claire.martin@example.org"

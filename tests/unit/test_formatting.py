@@ -67,11 +67,11 @@ def test_format_money_refuses_unknown_currency_or_locale() -> None:
 
 
 def test_format_date_TAR_7() -> None:
-    assert format_date(date(2025, 1, 1)) == "1 janvier 2025"
+    assert format_date(date(2025, 1, 1)) == "1er janvier 2025"
     assert format_date(date(2025, 7, 14), locale="en_GB") == "14 July 2025"
     assert format_date(date(2025, 1, 1), format="short") == "01/01/2025"
-    assert format_date(date(2025, 1, 1), format="full") == "mercredi 1 janvier 2025"
-    assert format_date(datetime(2025, 1, 1, 23, 30)) == "1 janvier 2025"
+    assert format_date(date(2025, 1, 1), format="full") == "mercredi 1er janvier 2025"
+    assert format_date(datetime(2025, 1, 1, 23, 30)) == "1er janvier 2025"
 
 
 def test_format_date_refuses_what_is_not_a_date() -> None:

@@ -491,7 +491,8 @@ def test_python_callers_open_with_the_profile(tmp_path: Path) -> None:
 #: Values a command checks before it reads the profile (a file to read, a date), given right.
 VALID = {"--seance": "2027-03-18;Lieusaint", "--debut": "2027-01-07T09:00",
          "--regle": "FREQ=MONTHLY", "--revue": "2027-01-07", "--texte": __file__,
-         "--le": "2023-06-15"}  # fmt: skip
+         "--le": "2023-06-15",
+         "--fichier-texte": __file__}  # fmt: skip
 
 
 def _commands() -> Iterator[list[str]]:

@@ -9,35 +9,19 @@ from __future__ import annotations
 import argparse
 import errno
 import os
-import re
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
 
+from rsgm_core.cli.language import FrenchParser
 from rsgm_core.errors import RsgmError
 
-__all__ = ["main"]
+__all__ = ["FrenchParser", "main"]
 
 EXIT_ERROR = 2
 #: An exception no rule raised (a defect, sysexits' EX_SOFTWARE): bad input is always EXIT_ERROR.
 EXIT_DEFECT = 70
 #: Set to show the Python trace of such a defect instead of the one-line message.
 ENV_TRACEBACK = "RSGM_TRACEBACK"
-
-_ARGPARSE_FR = (
-    (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
-    (
-        r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)",
-        r"argument \1 : choix invalide \2 (au choix : \3)",
-    ),
-    (r"argument (\S+): invalid (\w+) value: (.*)", r"argument \1 : valeur invalide \3"),
-    (r"argument (\S+): expected one argument", r"argument \1 : une valeur est attendue"),
-    (r"unrecognized arguments: (.*)", r"arguments non reconnus : \1"),
-    (r"argument (\S+): not allowed with argument (\S+)", r"l'argument \1 ne va pas avec \2"),
-    (r"one of the arguments (.*) is required", r"un des arguments \1 est obligatoire"),
-    (r"^argument (\S+): ", r"argument \1 : "),  # a converter's own French message follows
-)
-
 
 #: The operating system's usual refusals, in French (its own words are English).
 _OS_ERRORS = {
@@ -49,59 +33,39 @@ _OS_ERRORS = {
     errno.EEXIST: "existe déjà",
     errno.ENOSPC: "plus de place sur le disque",
     errno.EROFS: "système de fichiers en lecture seule",
+    errno.ENAMETOOLONG: "nom de fichier trop long",
+    errno.ENOTEMPTY: "le dossier n'est pas vide",
+    errno.EBUSY: "ressource occupée",
+    errno.EIO: "erreur d'entrée-sortie",
+    errno.ELOOP: "trop de liens symboliques",
+    errno.EFBIG: "fichier trop gros",
+    errno.EMFILE: "trop de fichiers ouverts",
+    errno.EINVAL: "argument invalide pour le système",
+    errno.EXDEV: "déplacement impossible entre deux disques",
+    errno.ETXTBSY: "fichier en cours d'utilisation",
+    errno.EDQUOT: "quota de disque dépassé",
+    errno.ECONNREFUSED: "connexion refusée",
+    errno.ETIMEDOUT: "délai de connexion dépassé",
+    errno.EHOSTUNREACH: "hôte injoignable",
+    errno.ENETUNREACH: "réseau injoignable",
 }
 
 
-_HELP_FR = (
-    ("usage: ", "usage : "),
-    ("positional arguments:", "arguments :"),
-    ("options:", "options :"),
-    ("show this help message and exit", "afficher cette aide et quitter"),
-    ("show program's version number and exit", "afficher la version et quitter"),
-)
-
-
-class FrenchParser(argparse.ArgumentParser):
-    """argparse speaks English; animators read French."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for action in self._actions:  # the -h argparse adds itself
-            if action.help and action.help.startswith("show this help"):
-                action.help = "afficher cette aide et quitter"
-
-    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
-        # An option's value is named after the option, in French (--prenom PRENOM), not after
-        # the English attribute it is stored in (FIRST_NAME).
-        takes_value = kwargs.get("action") in (None, "store", "append")
-        if takes_value and "metavar" not in kwargs and "choices" not in kwargs:
-            long = next((a for a in args if a.startswith("--")), None)
-            if long:
-                kwargs["metavar"] = long.lstrip("-").upper().replace("-", "_")
-        return super().add_argument(*args, **kwargs)
-
-    def format_usage(self) -> str:
-        return _french(super().format_usage())
-
-    def format_help(self) -> str:
-        return _french(super().format_help())
-
-    def error(self, message: str) -> NoReturn:
-        for pattern, replacement in _ARGPARSE_FR:
-            message = re.sub(pattern, replacement, message)
-        self.exit(EXIT_ERROR, f"{self.prog} : erreur : {message}\n")
-
-
-def _french(text: str) -> str:
-    for english, french in _HELP_FR:
-        text = text.replace(english, french)
-    return text
+def os_error_text(exc: OSError) -> str:
+    """The operating system's refusal in French (its own words are English): the usual ones
+    by name, the others by their code, never the English text."""
+    if exc.errno in _OS_ERRORS:
+        return _OS_ERRORS[exc.errno]
+    if exc.errno:
+        return f"erreur du système ({errno.errorcode.get(exc.errno, exc.errno)})"
+    return "erreur du système"
 
 
 def build_parser() -> argparse.ArgumentParser:
     from rsgm_core import __version__, demo
     from rsgm_core.cli import (
         access,
+        advice,
         census,
         db,
         events,
@@ -112,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         links,
         members,
         network,
+        onboarding,
         outbox,
         serve,
         surveys,
@@ -133,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         outbox,
         tariffs,
         members,
+        onboarding,
         network,
         events,
         surveys,
@@ -140,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
         access,
         indicators,
         toolbox,
+        advice,
         links,
         link_requests,
         serve,
@@ -171,8 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("rsgm : interrompu, rien n'a été enregistré de l'opération en cours", file=sys.stderr)
         return 130
     except OSError as exc:
-        why = _OS_ERRORS.get(exc.errno or 0, exc.strerror or str(exc))
-        print(f"rsgm : erreur : {why} : {exc.filename or ''}", file=sys.stderr)
+        where = f" : {exc.filename}" if exc.filename else ""
+        print(f"rsgm : erreur : {os_error_text(exc)}{where}", file=sys.stderr)
         return EXIT_ERROR
     except Exception as exc:  # a defect of rsgm, not of the input: no trace, yet never hidden
         if os.environ.get(ENV_TRACEBACK):

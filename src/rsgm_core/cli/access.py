@@ -24,6 +24,15 @@ from rsgm_core.cli.common import (
     open_app,
     print_table,
 )
+from rsgm_core.cli.naming import (
+    MEMBER_HELP,
+    RECORD_HELP,
+    commune_label,
+    commune_labels,
+    member_label,
+    resolve,
+    short,
+)
 from rsgm_core.cli.progress import add_quiet_option, progress_line
 from rsgm_core.domain.access import Role, SanctionKind
 from rsgm_core.domain.access_records import AgreementParty, EmployerNotice, NoticeKind
@@ -53,7 +62,14 @@ def register(commands: Any) -> None:
     publish = add_action(charter, "publish", "publier une nouvelle version (annoncée)", _publish)
     add_actor_option(publish, "l'administrateur du CDG qui publie")
     publish.add_argument("--titre", required=True, dest="title")
-    publish.add_argument("--texte", required=True, metavar="FICHIER", dest="text")
+    publish.add_argument(
+        "--fichier-texte",
+        "--texte",
+        required=True,
+        metavar="FICHIER",
+        dest="text",
+        help="le texte de la charte (Markdown)",
+    )
     publish.add_argument(
         "--nature", choices=[c.value for c in CharterChange], dest="change",
         help="resigner (changement de fond) ou informer (correction) ; défaut : la politique "
@@ -100,12 +116,14 @@ def register(commands: Any) -> None:
     add_actor_option(space, "l'administrateur du CDG")
     space.add_argument("--epci", metavar="SIREN", help="espace communautaire de cet EPCI")
     space.add_argument("--lecture-seule", choices=("oui", "non"), dest="read_only")
-    space.add_argument("--id", dest="space_id", help="espace existant dont changer la phase")
+    space.add_argument(
+        "--espace", "--id", dest="space_id", help="espace existant dont changer la phase"
+    )
     space.add_argument(
         "--departement", metavar="CODE", help="espace départemental de ce département (TER-7)"
     )
     staff = add_action(access, "staff", "déclarer un agent du CDG (CHA-2)", _staff)
-    staff.add_argument("member", metavar="MEMBRE", help="identifiant ou adresse")
+    staff.add_argument("member", metavar="MEMBRE", help=MEMBER_HELP)
     staff.add_argument("--administrateur", action="store_true", dest="administrator")
     add_actor_option(staff, "l'administrateur qui nomme (sauf le premier, nommé par rsgm init)")
     for name, help_, handler in (
@@ -113,46 +131,46 @@ def register(commands: Any) -> None:
         ("explain", "cette personne peut-elle avoir ce rôle dans cet espace ?", _explain),
     ):
         parser = add_action(access, name, help_, handler)
-        parser.add_argument("member", metavar="MEMBRE", help="identifiant ou adresse")
-        parser.add_argument("--espace", required=True, dest="space")
+        parser.add_argument("member", metavar="MEMBRE", help=MEMBER_HELP)
+        parser.add_argument("--espace", required=True, dest="space", help=RECORD_HELP)
         parser.add_argument("--role", required=True, choices=[r.value for r in Role])
         if name == "grant":
             add_actor_option(parser, "l'administrateur du CDG qui invite")
         else:  # no default: without --par, the invitation is taken as an administrator's
-            parser.add_argument("--par", dest="by", metavar="ADMIN")
+            parser.add_argument("--par", dest="by", help="l'administrateur qui inviterait")
         parser.add_argument("--commune", metavar="CODE_INSEE")
     revoke = add_action(access, "revoke", "retirer l'accès à un espace ou à tous", _revoke)
-    revoke.add_argument("member", metavar="MEMBRE")
+    revoke.add_argument("member", metavar="MEMBRE", help=MEMBER_HELP)
     add_actor_option(revoke, "l'administrateur du CDG qui révoque")
-    revoke.add_argument("--espace", dest="space", help="défaut : tous les espaces")
+    revoke.add_argument("--espace", dest="space", help=f"{RECORD_HELP} ; défaut : tous les espaces")
     revoke.add_argument("--motif", dest="reason", default="révocation par un administrateur")
     report = add_action(access, "report", "signaler un abus (CHA-9)", _report)
-    report.add_argument("member", metavar="MEMBRE")
+    report.add_argument("member", metavar="MEMBRE", help=MEMBER_HELP)
     add_actor_option(report, "qui signale")
     report.add_argument("--motif", dest="reason", required=True)
     sanction = add_action(access, "sanction", "restreindre ou supprimer l'accès (CHA-9)", _sanction)
-    sanction.add_argument("member", metavar="MEMBRE")
+    sanction.add_argument("member", metavar="MEMBRE", help=MEMBER_HELP)
     add_actor_option(sanction, "l'administrateur du CDG qui sanctionne")
     sanction.add_argument("--mesure", required=True, choices=[k.value for k in SanctionKind])
     sanction.add_argument("--motif", dest="reason", required=True)
-    sanction.add_argument("--signalement", dest="report_id")
+    sanction.add_argument("--signalement", dest="report_id", help=RECORD_HELP)
     agree = add_action(
         access, "agree", "accord pour un non-SGM (CHA-4) ou demande d'une commune (CHA-3)", _agree
     )
-    agree.add_argument("member", metavar="MEMBRE", help="identifiant ou adresse")
-    agree.add_argument("--espace", required=True, dest="space")
+    agree.add_argument("member", metavar="MEMBRE", help=MEMBER_HELP)
+    agree.add_argument("--espace", required=True, dest="space", help=RECORD_HELP)
     agree.add_argument(
         "--partie", required=True, choices=[p.value for p in AgreementParty], dest="party"
     )
     add_actor_option(agree, "qui donne l'accord")
     lift = add_action(access, "lift", "lever une sanction (administrateur du CDG, CHA-9)", _lift)
-    lift.add_argument("sanction_id", metavar="SANCTION", help="identifiant de la sanction")
+    lift.add_argument("sanction_id", metavar="SANCTION", help=RECORD_HELP)
     add_actor_option(lift, "l'administrateur du CDG qui lève la sanction")
-    lift.add_argument(
-        "--motif", dest="reason", required=True, metavar="TEXTE", help="motif de la levée"
-    )
+    lift.add_argument("--motif", dest="reason", required=True, help="motif de la levée")
     sanctions = add_action(access, "sanctions", "lister les sanctions (CHA-9)", _sanctions)
-    sanctions.add_argument("member", metavar="MEMBRE", nargs="?", help="défaut : tout le monde")
+    sanctions.add_argument(
+        "member", metavar="MEMBRE", nargs="?", help=f"{MEMBER_HELP} ; défaut : tout le monde"
+    )
     sanctions.add_argument(
         "--en-vigueur", action="store_true", dest="active", help="seulement celles non levées"
     )
@@ -164,9 +182,17 @@ def register(commands: Any) -> None:
         export, "interstis", "comptes, espaces et suspensions pour Interstis", _export
     )
     add_actor_option(interstis, "l'administrateur du CDG qui exporte")
-    interstis.add_argument("--since-last", action="store_true", help="seulement les changements")
+    interstis.add_argument(
+        "--depuis-dernier",
+        "--since-last",
+        dest="since_last",
+        action="store_true",
+        help="seulement les changements depuis le dernier export",
+    )
     interstis.add_argument("--format", choices=("csv", "json"), default="csv")
-    interstis.add_argument("--output", metavar="FICHIER", help="défaut : la sortie standard")
+    interstis.add_argument(
+        "--sortie", "-o", "--output", dest="output", help="défaut : la sortie standard"
+    )
     add_quiet_option(interstis)
 
 
@@ -212,9 +238,10 @@ def _sign(args: argparse.Namespace) -> int:
             space=SPACE_KINDS[args.espace], version=args.version, mandate_end=args.mandate_end,
             on=args.on,
         )  # fmt: skip
+        where = commune_label(app, signature.commune)
     until = f", jusqu'au {signature.mandate_end.isoformat()}" if signature.mandate_end else ""
     signed = f", signée le {signature.signed_on:%d/%m/%Y}" if args.on else ""
-    print(f"signature enregistrée : {signature.signer} ({signature.capacity.value}), version {signature.version}{signed}{until}")  # fmt: skip
+    print(f"signature enregistrée pour {where} : {signature.signer} ({signature.capacity.value}), version {signature.version}{signed}{until}")  # fmt: skip
     return 0
 
 
@@ -223,10 +250,12 @@ def _signatures(args: argparse.Namespace) -> int:
         found = app.charters.list_signatures(
             commune=args.commune, needs_personal=True if args.needs_personal else None
         )
+        places = commune_labels(app, [s.commune for s in found])
     print_table(
         ("commune", "version", "date", "signataire", "qualité", "espace", "personnelle"),
         [
-            (s.commune, s.version, s.signed_on.isoformat(), s.signer, s.capacity.value,
+            (places.get(s.commune, s.commune), s.version, s.signed_on.isoformat(), s.signer,
+             s.capacity.value,
              s.space.value, "à refaire" if s.needs_personal else "oui")
             for s in found
         ],
@@ -237,7 +266,8 @@ def _signatures(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         status = app.charters.status(args.commune)
-    print(f"commune {status.commune} ; version en vigueur : {status.version or 'aucune'}")
+        where = commune_label(app, status.commune)
+    print(f"commune {where} ; version en vigueur : {status.version or 'aucune'}")
     print_table(
         ("version", "date", "signataire", "qualité", "espace"),
         [
@@ -259,8 +289,9 @@ def _space(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         if args.space_id:
             if args.read_only is None:
-                raise ValidationError("--lecture-seule oui|non attendu avec --id", rule="CHA-5")
-            space = app.access.set_read_only(args.space_id, args.read_only == "oui", by=by)
+                raise ValidationError("--lecture-seule oui|non attendu avec --espace", rule="CHA-5")
+            space_id = resolve(app, "spaces", args.space_id)
+            space = app.access.set_read_only(space_id, args.read_only == "oui", by=by)
         elif args.epci:
             space = app.access.create_community_space(args.epci, by=by)
         else:
@@ -268,32 +299,38 @@ def _space(args: argparse.Namespace) -> int:
         if args.read_only and not args.space_id:
             space = app.access.set_read_only(space.id, args.read_only == "oui", by=by)
     phase = "consultation" if space.read_only else "contributions ouvertes"
-    print(f"espace {space.id} : {space.name} ({phase})")
+    print(f"espace {space.id} : {space.name} ({phase})")  # the id: short and readable
     return 0
 
 
 def _staff(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         named_by = args.by or os.environ.get(ENV_ACTOR) or profile_actor(app.deps.settings.source)
-        staff = app.access.add_staff(args.member, administrator=args.administrator, by=named_by)
-    print(f"agent du CDG enregistré{' (administrateur)' if staff.administrator else ''}")
+        member_id = resolve(app, "members", args.member, rule="CHA-2")
+        staff = app.access.add_staff(member_id, administrator=args.administrator, by=named_by)
+        who = member_label(app, member_id)
+    print(f"agent du CDG enregistré : {who}{' (administrateur)' if staff.administrator else ''}")
     return 0
 
 
 def _grant(args: argparse.Namespace) -> int:
     with open_app(args) as app:
+        member_id = resolve(app, "members", args.member, rule="CHA-2")
         grant = app.access.grant(
-            args.member, args.space, args.role, by=actor(args), commune=args.commune
-        )
-    print(f"accès accordé : {grant.space_id}, rôle {grant.role.value}")
+            member_id, resolve(app, "spaces", args.space), args.role, by=actor(args),
+            commune=args.commune,
+        )  # fmt: skip
+        who = member_label(app, member_id)
+    print(f"accès accordé à {who} : espace {grant.space_id}, rôle {grant.role.value}")
     return 0
 
 
 def _explain(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         decision = app.access.explain(
-            args.member, args.role, args.space, by=args.by, commune=args.commune
-        )
+            resolve(app, "members", args.member, rule="CHA-2"), args.role, resolve(app, "spaces", args.space),
+            by=args.by, commune=args.commune,
+        )  # fmt: skip
     if decision.allowed:
         print("accès possible")
         return 0
@@ -304,18 +341,24 @@ def _explain(args: argparse.Namespace) -> int:
 
 def _revoke(args: argparse.Namespace) -> int:
     with open_app(args) as app:
+        member_id = resolve(app, "members", args.member, rule="CHA-7")
+        space_id = resolve(app, "spaces", args.space) if args.space else None
         revoked = app.access.revoke(
-            args.member, by=actor(args), space_id=args.space, reason=args.reason
+            member_id, by=actor(args), space_id=space_id, reason=args.reason
         )
-    print(f"{len(revoked)} accès révoqué(s)")
+        who = member_label(app, member_id)
+    print(f"{len(revoked)} accès révoqué(s) pour {who}")
     return 0
 
 
 def _agree(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        agreement = app.access.agree(args.member, args.space, args.party, by=actor(args))
-        decision = app.access.explain(args.member, Role.VISITOR, args.space)
-    print(f"accord enregistré : {agreement.party.value}, espace {agreement.space_id}")
+        member_id = resolve(app, "members", args.member, rule="CHA-4")
+        space_id = resolve(app, "spaces", args.space)
+        agreement = app.access.agree(member_id, space_id, args.party, by=actor(args))
+        decision = app.access.explain(member_id, Role.VISITOR, space_id)
+        who = member_label(app, member_id)
+    print(f"accord enregistré : {agreement.party.value}, espace {agreement.space_id}, pour {who}")
     if decision.allowed:
         print("plus rien ne manque : « rsgm access grant » peut inviter")
     for refusal in decision.refusals:
@@ -325,18 +368,26 @@ def _agree(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        report = app.moderation.file_report(args.member, by=actor(args), reason=args.reason)
-    print(f"signalement enregistré : {report.id}")
+        member_id = resolve(app, "members", args.member, rule="CHA-9")
+        report = app.moderation.file_report(member_id, by=actor(args), reason=args.reason)
+        who = member_label(app, member_id)
+    print(f"signalement enregistré : {short(report.id)}, {who}")
     return 0
 
 
 def _sanction(args: argparse.Namespace) -> int:
     with open_app(args) as app:
+        member_id = resolve(app, "members", args.member, rule="CHA-9")
+        report_id = resolve(app, "abuse_reports", args.report_id) if args.report_id else None
         sanction = app.moderation.sanction(
-            args.member, args.mesure, by=actor(args), reason=args.reason, report_id=args.report_id
+            member_id, args.mesure, by=actor(args), reason=args.reason, report_id=report_id
         )
         unsent = _unsent(app, sanction.member_id)
-    print(f"sanction enregistrée : {sanction.kind.value} (identifiant {sanction.id})")
+        who = member_label(app, member_id)
+    print(
+        f"sanction enregistrée : {sanction.kind.value} (identifiant {short(sanction.id)}) "
+        f"pour {who}"
+    )
     _warn(unsent)
     return 0
 
@@ -358,11 +409,16 @@ def _warn(unsent: list[EmployerNotice]) -> None:
 def _lift(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         sanction = app.moderation.lift_sanction(
-            args.sanction_id, by=actor(args), reason=args.reason
+            resolve(app, "sanctions", args.sanction_id, rule="CHA-9"),
+            by=actor(args),
+            reason=args.reason,
         )
+        who = member_label(app, sanction.member_id)
         held = app.access.list_grants(member_id=sanction.member_id)
         unsent = _unsent(app, sanction.member_id, NoticeKind.SANCTION_LIFTED)
-    print(f"sanction levée : {sanction.kind.value} du {sanction.decided_on.isoformat()}")
+    print(
+        f"sanction levée : {sanction.kind.value} du {sanction.decided_on.isoformat()}, pour {who}"
+    )
     if sanction.kind is SanctionKind.REMOVAL:
         print("l'accès n'est pas rétabli : invitez de nouveau avec « rsgm access grant »")
     else:
@@ -374,16 +430,18 @@ def _lift(args: argparse.Namespace) -> int:
 
 def _sanctions(args: argparse.Namespace) -> int:
     with open_app(args) as app:
+        member_id = resolve(app, "members", args.member, rule="CHA-9") if args.member else None
         found = app.moderation.list_sanctions(
-            member_id=args.member, active=True if args.active else None
+            member_id=member_id, active=True if args.active else None
         )
-        people = {s.member_id: app.members.get(s.member_id) for s in found}
-    names = {key: m.email or m.full_name for key, m in people.items()}
+        names = {s.member_id: member_label(app, s.member_id) for s in found}
+        mails = {s.member_id: app.members.get(s.member_id).email or "" for s in found}
     print_table(
-        ("identifiant", "membre", "mesure", "décidée le", "motif", "levée le", "motif de la levée"),
+        ("identifiant", "membre", "adresse", "mesure", "décidée le", "motif", "levée le",
+         "motif de la levée"),
         [
             (
-                s.id, names[s.member_id], s.kind.value, s.decided_on.isoformat(), s.reason,
+                short(s.id), names[s.member_id], mails[s.member_id], s.kind.value, s.decided_on.isoformat(), s.reason,
                 s.lifted_on.isoformat() if s.lifted_on else "", s.lift_reason or "",
             )
             for s in found

@@ -48,7 +48,14 @@ def register(commands: Any) -> None:
         "--departement", action="append", metavar="CODE", help="limiter à ce département"
     )
     report.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    report.add_argument("--level", choices=LEVELS, default="epci", help="regroupement du tableau")
+    report.add_argument(
+        "--niveau",
+        "--level",
+        dest="level",
+        choices=LEVELS,
+        default="epci",
+        help="regroupement du tableau",
+    )
 
     conflicts = add_action(
         actions,
@@ -56,7 +63,7 @@ def register(commands: Any) -> None:
         "mairies, adhésions et conventions en double après une fusion, à résoudre (TER-5)",
         _conflicts,
     )
-    conflicts.add_argument("--commune", metavar="CODE", help="limiter à ce successeur")
+    conflicts.add_argument("--commune", metavar="CODE_INSEE", help="limiter à ce successeur")
     census_communes.register(actions)  # communes, orphans, reassign
     census_populations.register(actions)  # import-populations, population (TER-2)
 

@@ -71,7 +71,7 @@ def register(actions: Any) -> None:
         "réaffectations enregistrées et qui les a faites (TER-5, CHA-2)",
         _reassignments,
     )
-    listing.add_argument("--commune", metavar="CODE", help="la commune disparue")
+    listing.add_argument("--commune", metavar="CODE_INSEE", help="la commune disparue")
     reassign.add_argument(
         "--le",
         type=dt.date.fromisoformat,

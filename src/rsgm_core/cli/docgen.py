@@ -24,6 +24,8 @@ import textwrap
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from rsgm_core.cli.language import FrenchHelpFormatter
+
 __all__ = ["SECTIONS", "commands_section", "main", "reference_section", "regenerate"]
 
 _WIDTH = 100
@@ -96,13 +98,13 @@ def commands_section(parser: argparse.ArgumentParser) -> str:
 
 
 def _usage(parser: argparse.ArgumentParser) -> str:
-    formatter = argparse.HelpFormatter(parser.prog, width=_WIDTH)
+    formatter = FrenchHelpFormatter(parser.prog, width=_WIDTH)
     formatter.add_usage(parser.usage, parser._actions, parser._mutually_exclusive_groups, prefix="")
     return formatter.format_help().strip()
 
 
 def _options(parser: argparse.ArgumentParser) -> list[str]:
-    formatter = argparse.HelpFormatter(parser.prog, width=_WIDTH)
+    formatter = FrenchHelpFormatter(parser.prog, width=_WIDTH)
     shared = _shared_options()
     lines = []
     for action in parser._actions:

@@ -1,7 +1,8 @@
 """``rsgm events …`` (EVT-1..EVT-7), ``rsgm calendar export`` (EVT-8), ``rsgm surveys …`` (SUR-1,
 EVT-9) and ``rsgm newsletter send`` (EVT-10).
 
-Identifiers may be shortened to any unambiguous prefix (``rsgm events timeline 3f2a``).
+A record is named by its id, an unambiguous prefix of 8 characters or more
+(``rsgm events timeline 3f2a9c1b``), or a person by their e-mail (:mod:`rsgm_core.cli.naming`).
 """
 
 from __future__ import annotations
@@ -24,10 +25,17 @@ from rsgm_core.cli.common import (
     open_app,
     print_table,
 )
+from rsgm_core.cli.naming import MEMBER_HELP, RECORD_HELP, member_label, of, resolve, short
 from rsgm_core.cli.progress import add_quiet_option, progress_line
-from rsgm_core.domain.events import EventAudience, EventFormat, EventKind, SessionPlan
+from rsgm_core.domain.events import (
+    EventAudience,
+    EventFormat,
+    EventKind,
+    RegistrationStatus,
+    SessionPlan,
+)
 from rsgm_core.domain.indicators import Period
-from rsgm_core.errors import NotFoundError, ValidationError
+from rsgm_core.errors import ValidationError
 from rsgm_core.render.formatting import format_date, format_money, format_number, format_percent
 
 
@@ -48,7 +56,8 @@ def register(commands: Any) -> None:
     plan.add_argument("--cout", default=Decimal(0), type=decimal_number, dest="cost",
                       help="coût en euros, ex. 350,50 (au plus 1 000 000)")  # fmt: skip
     plan.add_argument("--commune", dest="host", metavar="CODE_INSEE", help="commune d'accueil")
-    plan.add_argument("--reseau", dest="network", metavar="ID", help="réseau communautaire")
+    plan.add_argument("--reseau", dest="network", metavar="RESEAU",
+                      help=f"réseau communautaire : {RECORD_HELP}")  # fmt: skip
     plan.add_argument("--forcer", action="store_true", dest="force",
                       help="accepter moins d'un mois de préavis (l'événement est signalé)")  # fmt: skip
     plan.add_argument(
@@ -60,7 +69,7 @@ def register(commands: Any) -> None:
     )  # fmt: skip
 
     add_action(actions, "list", "lister les événements", _list).add_argument(
-        "--annee", type=int, dest="year"
+        "--annee", "--year", type=int, dest="year"
     )
     add_action(
         actions, "timeline", "calendrier logistique d'un événement (EVT-2)", _timeline
@@ -90,10 +99,10 @@ def register(commands: Any) -> None:
                           help="nouvelle date limite (fin de journée), au plus le jour de la séance")  # fmt: skip
     add_actor_option(deadline, "l'agent du CDG qui change la date limite (CHA-2)")
     reg = add_action(actions, "register", "inscrire un membre à une séance (EVT-4)", _register)
-    reg.add_argument("session", metavar="SEANCE")
-    reg.add_argument("member", metavar="MEMBRE")
+    reg.add_argument("session", metavar="SEANCE", help=RECORD_HELP)
+    reg.add_argument("member", metavar="MEMBRE", help=MEMBER_HELP)
     add_action(actions, "cancel", "annuler une inscription (EVT-4)", _cancel).add_argument(
-        "registration", metavar="INSCRIPTION"
+        "registration", metavar="INSCRIPTION", help=RECORD_HELP
     )
     attend = add_action(actions, "attend", "saisir l'émargement d'une séance (EVT-5)", _attend)
     attend.add_argument("session", metavar="SEANCE")
@@ -101,7 +110,7 @@ def register(commands: Any) -> None:
         "present",
         nargs="*",
         metavar="MEMBRE",
-        help="les présents ; les autres inscrits sont absents",
+        help=f"les présents ({MEMBER_HELP}) ; les autres inscrits sont absents",
     )
     attend.add_argument(
         "--sur-place", action="append", default=[], dest="walk_ins", metavar="MEMBRE",
@@ -111,7 +120,7 @@ def register(commands: Any) -> None:
     sheet = add_action(actions, "sheet", "feuille d'émargement imprimable (EVT-5)", _sheet)
     sheet.add_argument("session", metavar="SEANCE")
     sheet.add_argument("--format", choices=["html", "csv"], default="html")
-    sheet.add_argument("--sortie", dest="output", metavar="FICHIER")
+    sheet.add_argument("--sortie", "-o", "--output", dest="output")
     add_actor_option(sheet, "l'agent du CDG qui édite la feuille (CHA-2)")
     certs = add_action(actions, "certificates", "attestations de présence (EVT-6)", _certificates)
     certs.add_argument("event", metavar="EVENEMENT")
@@ -121,26 +130,23 @@ def register(commands: Any) -> None:
     certs.add_argument("--pdf", action="store_true", help="en PDF (extra « pdf »)")
     certs.add_argument("--envoyer", action="store_true", dest="send", help="envoyer par courriel")
     track = add_action(actions, "track", "tableau de suivi des événements (EVT-7)", _track)
-    track.add_argument("--annee", type=int, dest="year")
+    track.add_argument("--annee", "--year", type=int, dest="year")
     track.add_argument("--format", choices=["table", "csv", "xlsx"], default="table")
-    track.add_argument("--sortie", dest="output", metavar="FICHIER")
+    track.add_argument("--sortie", "-o", "--output", dest="output")
 
 
 def resolve_id(app: Any, collection: str, prefix: str) -> str:
-    """A full id from an unambiguous prefix."""
-    with app.deps.read() as uow:
-        repo = uow.repository(collection)
-        if repo.find(prefix) is not None:
-            return prefix
-        found = [r.id for r in repo.list() if r.id.startswith(prefix)]
-    if len(found) != 1:
-        label = {"events": "événement", "sessions": "séance", "registrations": "inscription",
-                 "members": "membre", "surveys": "questionnaire"}[collection]  # fmt: skip
-        raise NotFoundError(
-            f"{label} introuvable ou ambigu : {prefix!r} ({len(found)} correspondance(s))",
-            value=prefix,
-        )
-    return found[0]
+    """A full id from the one way to name a record (full id, prefix of 8 characters or more,
+    a person's e-mail)."""
+    return resolve(app, collection, prefix)
+
+
+#: A registration's state, agreeing with « inscription ».
+_STATUS = {
+    RegistrationStatus.CONFIRMED: "inscrite",
+    RegistrationStatus.WAITING: "en liste d'attente",
+    RegistrationStatus.CANCELLED: "annulée",
+}
 
 
 def _session_plan(text: str) -> SessionPlan:
@@ -169,13 +175,14 @@ def _plan(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         planned = app.events.plan(
             args.title, args.kind, args.format, plans, topics=args.topics, cost=cost,
-            host_commune=args.host, network_id=args.network, force=args.force,
+            host_commune=args.host, force=args.force,
+            network_id=resolve(app, "networks", args.network) if args.network else None,
             audience=args.audience,
         )  # fmt: skip
-    print(f"événement planifié : {planned.event.id}")
+    print(f"événement planifié : {short(planned.event.id)} « {planned.event.title} »")
     for s in planned.sessions:
         print(
-            f"  séance {s.id} : {s.date.isoformat()} {s.place}, inscriptions jusqu'au {s.deadline.isoformat()}"
+            f"  séance {short(s.id)} : {s.date.isoformat()} {s.place}, inscriptions jusqu'au {s.deadline.isoformat()}"
         )
     print(f"public : {planned.event.audience.label}")
     if planned.event.audience is not EventAudience.MEMBERS:  # MEM-14, TER-3
@@ -297,10 +304,10 @@ def _date(text: str) -> dt.date:
 
 def _register(args: argparse.Namespace) -> int:
     with open_app(args) as app:
-        made = app.registrations.register(
-            resolve_id(app, "sessions", args.session), resolve_id(app, "members", args.member)
-        )
-    print(f"inscription {made.id} : {made.status.value} (rang {made.rank})")
+        member_id = resolve_id(app, "members", args.member)
+        made = app.registrations.register(resolve_id(app, "sessions", args.session), member_id)
+        who = member_label(app, member_id)
+    print(f"inscription {of(who)} : {_STATUS[made.status]} (rang {made.rank})")
     return 0
 
 
@@ -309,7 +316,8 @@ def _cancel(args: argparse.Namespace) -> int:
         done = app.registrations.cancel(resolve_id(app, "registrations", args.registration))
         promoted = done.promoted
         name = app.members.get(promoted.member_id).full_name if promoted else None
-    print(f"inscription {done.cancelled.id} annulée")
+        who = member_label(app, done.cancelled.member_id)
+    print(f"inscription {of(who)} annulée")
     if name:
         print(f"{name} passe de la liste d'attente à inscrit(e) et en est averti(e)")
     return 0

@@ -32,7 +32,7 @@ def register(commands: Any) -> None:
     creation.add_argument(
         "--departement", metavar="CODE", help="quand le CDG tient un réseau par département"
     )
-    creation.add_argument("--reseau", dest="network", metavar="IDENTIFIANT",
+    creation.add_argument("--reseau", dest="network", metavar="RESEAU",
                           help="un autre réseau que le départemental")  # fmt: skip
     add_actor_option(creation, "l'animateur ou l'administrateur du CDG")
 
@@ -55,7 +55,7 @@ def register(commands: Any) -> None:
         _platform,
     )  # fmt: skip
     platform.add_argument("path", metavar="FICHIER", type=Path)
-    platform.add_argument("--plateforme", default="interstis", dest="platform", metavar="NOM")
+    platform.add_argument("--plateforme", default="interstis", dest="platform")
     platform.add_argument("--essai", action="store_true", help="vérifier sans rien enregistrer")
     add_actor_option(platform, "un administrateur du CDG")
 

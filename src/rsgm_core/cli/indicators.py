@@ -23,13 +23,13 @@ def register(commands: Any) -> None:
     show.add_argument("--formules", action="store_true", dest="formulas",
                       help="afficher la formule de chaque indicateur")  # fmt: skip
     show.add_argument("--departement", metavar="CODE",
-                      help="un département du CDG (comme --scope departement:CODE)")  # fmt: skip
+                      help="un département du CDG (comme --perimetre departement:CODE)")  # fmt: skip
 
     r_actions = add_group(commands, "report", "rapport d'activité annuel (IND-2)")
     annual = add_action(r_actions, "annual", "rapport d'activité d'une année", _annual)
     annual.add_argument("--year", "--annee", type=int, required=True, dest="year")
     annual.add_argument("--format", choices=["md", "html", "pdf"], default="html")
-    annual.add_argument("-o", "--sortie", dest="output", metavar="FICHIER")
+    annual.add_argument("--sortie", "-o", "--output", dest="output")
     annual.add_argument("--scope", "--perimetre", dest="scope", default="cdg")
     annual.add_argument("--departement", metavar="CODE",
                         help="le rapport d'un département du CDG (TER-7)")  # fmt: skip
@@ -51,10 +51,10 @@ def register(commands: Any) -> None:
     export = add_action(n_actions, "export", "export anonymisé du CDG (JSON)", _export)
     export.add_argument("--year", "--annee", type=int, required=True, dest="year")
     export.add_argument("--cdg", help="identifiant du CDG (défaut : CDG + départements)")
-    export.add_argument("-o", "--sortie", dest="output", metavar="FICHIER")
+    export.add_argument("--sortie", "-o", "--output", dest="output")
     merge = n_actions.add_parser("merge", help="fusionner les exports de plusieurs CDG")
     merge.add_argument("files", nargs="+", metavar="FICHIER")
-    merge.add_argument("-o", "--sortie", dest="output", metavar="FICHIER")
+    merge.add_argument("--sortie", "-o", "--output", dest="output")
     merge.set_defaults(handler=_merge)
 
 
@@ -69,12 +69,12 @@ def _period_options(parser: argparse.ArgumentParser) -> None:
 def period_of(args: argparse.Namespace, today: dt.date) -> Period:
     if args.year is not None:
         if args.start or args.end:
-            raise ValidationError("--year ne va pas avec --from/--to", rule="IND-1")
+            raise ValidationError("--annee ne va pas avec --du/--au", rule="IND-1")
         return Period.year(args.year)
     if args.start is None and args.end is None:
         return Period.year(today.year)
     if args.start is None or args.end is None:
-        raise ValidationError("--from et --to vont ensemble", rule="IND-1")
+        raise ValidationError("--du et --au vont ensemble", rule="IND-1")
     return Period(args.start, args.end)
 
 

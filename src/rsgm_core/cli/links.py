@@ -7,6 +7,7 @@ import argparse
 from typing import Any
 
 from rsgm_core.cli.common import add_db_option, open_app
+from rsgm_core.cli.naming import MEMBER_HELP
 from rsgm_core.domain.links import LinkPurpose
 
 _OBJECTS = {  # purpose -> the collection its --objet names
@@ -27,7 +28,7 @@ def register(commands: Any) -> None:
         ),
     )
     add_db_option(parser)
-    parser.add_argument("person", metavar="PERSONNE", help="identifiant ou adresse électronique")
+    parser.add_argument("person", metavar="PERSONNE", help=MEMBER_HELP)
     parser.add_argument(
         "purpose",
         metavar="BUT",

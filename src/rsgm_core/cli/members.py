@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from rsgm_core.app import App
+from rsgm_core.cli import directory_edit, members_import
 from rsgm_core.cli.common import (
     actor,
     add_action,
@@ -19,9 +19,9 @@ from rsgm_core.cli.common import (
     open_app,
     print_table,
 )
+from rsgm_core.cli.naming import MEMBER_HELP, commune_labels, find_member
 from rsgm_core.domain.directory import DirectoryEntry, Viewer, ViewerRole, format_phone
-from rsgm_core.domain.members import DepartureReason, Lifecycle, Member, NewPosition
-from rsgm_core.errors import NotFoundError, ValidationError
+from rsgm_core.domain.members import DepartureReason, Lifecycle, NewPosition
 
 
 def register(commands: Any) -> None:
@@ -30,7 +30,7 @@ def register(commands: Any) -> None:
     add = add_action(actions, "add", "enregistrer une personne (et son poste)", _add)
     add.add_argument("first_name", metavar="PRÉNOM")
     add.add_argument("last_name", metavar="NOM")
-    add.add_argument("--email", help="adresse nominative (pas mairie@…)")
+    add.add_argument("--email", metavar="ADRESSE", help="adresse nominative (pas mairie@…)")
     add.add_argument("--telephone", dest="phone")
     add.add_argument("--commune", metavar="CODE_INSEE", help="commune du poste")
     add.add_argument("--fonction", default="sgm", help="sgm, secretaire_de_mairie, dgs, …")
@@ -40,16 +40,7 @@ def register(commands: Any) -> None:
     add.add_argument("--etape", default="actif", help="prospect, invite, actif")
     add.add_argument("--volontaire", action="store_true", help="volontaire pour l'entraide")
 
-    imp = add_action(actions, "import", "importer un tableur (CSV ou XLSX)", _import)
-    imp.add_argument("path", metavar="FICHIER", type=Path)
-    imp.add_argument(
-        "--colonne",
-        action="append",
-        default=[],
-        metavar="EN-TÊTE=CHAMP",
-        help="correspondance d'une colonne (répétable), ex. \"Nom d'usage=last_name\"",
-    )
-    imp.add_argument("--essai", action="store_true", help="vérifier sans rien enregistrer")
+    members_import.register(actions)  # rsgm members import (cli/members_import.py)
 
     listing = add_action(actions, "list", "lister les membres", _list)
     listing.add_argument("--etape", help="prospect, invite, actif, parti")
@@ -63,29 +54,30 @@ def register(commands: Any) -> None:
     over.add_argument("--le", type=dt.date.fromisoformat, metavar="AAAA-MM-JJ", dest="on")
 
     show = add_action(actions, "show", "fiche d'un membre", _show)
-    show.add_argument("member", metavar="MEMBRE", help="identifiant (ou son début) ou e-mail")
+    show.add_argument("member", metavar="MEMBRE", help=MEMBER_HELP)
 
     depart = add_action(actions, "depart", "enregistrer un départ (accès retiré)", _depart)
-    depart.add_argument("member", metavar="MEMBRE")
+    depart.add_argument("member", metavar="MEMBRE", help=MEMBER_HELP)
     depart.add_argument(
         "--motif", required=True, choices=[r.value for r in DepartureReason], dest="reason"
     )
     depart.add_argument("--le", type=dt.date.fromisoformat, metavar="AAAA-MM-JJ", dest="on")
-    depart.add_argument("--successeur", metavar="MEMBRE", dest="successor")
+    depart.add_argument("--successeur", metavar="MEMBRE", dest="successor", help=MEMBER_HELP)
 
     export = add_action(
         actions, "export", "tout ce qui est détenu sur une personne (JSON)", _export
     )
-    export.add_argument("member", metavar="MEMBRE")
-    export.add_argument("--output", "-o", type=Path, metavar="FICHIER")
+    export.add_argument("member", metavar="MEMBRE", help=MEMBER_HELP)
+    export.add_argument("--sortie", "-o", "--output", dest="output", type=Path)
     add_actor_option(export, "l'administrateur du CDG qui exporte")
 
     erase = add_action(actions, "erase", "anonymiser une personne (droit à l'effacement)", _erase)
-    erase.add_argument("member", metavar="MEMBRE")
+    erase.add_argument("member", metavar="MEMBRE", help=MEMBER_HELP)
     erase.add_argument("--oui", action="store_true", required=True, help="confirmer")
     add_actor_option(erase, "l'administrateur du CDG qui efface")
 
     dir_actions = add_group(commands, "directory", "annuaire partagé")
+    directory_edit.register_actions(dir_actions)  # consent, withdraw, edit, town-hall
     search = add_action(
         dir_actions, "search", "chercher par expertise, logiciel, EPCI, commune", _search
     )
@@ -99,25 +91,6 @@ def register(commands: Any) -> None:
         default="animateur",
         help="qui consulte : un membre ne voit que les fiches consenties (MEM-3)",
     )
-
-
-def find_member(app: App, ref: str) -> Member:
-    """A member by id, id prefix (8 characters or more) or e-mail."""
-    if "@" in ref:
-        return app.members.get_by_email(ref)
-    try:
-        return app.members.get(ref)
-    except NotFoundError:
-        pass
-    found = []
-    if len(ref) >= 8:
-        found = [m for m in app.members.list_members() if m.id.startswith(ref)]
-    if len(found) != 1:
-        raise NotFoundError(
-            f"membre introuvable : {ref!r}" if not found else f"plusieurs membres pour {ref!r}",
-            value=ref,
-        )
-    return found[0]
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -149,39 +122,14 @@ def _fraction(text: str) -> Decimal:
     return validate_work_time(parse_fraction(text))
 
 
-def _import(args: argparse.Namespace) -> int:
-    mapping = {}
-    for pair in args.colonne:
-        header, _, field = pair.rpartition("=")
-        if not header:
-            raise ValidationError(f"correspondance attendue EN-TÊTE=CHAMP : {pair!r}", value=pair)
-        mapping[header] = field
-    with open_app(args) as app:
-        report = app.members.import_members(args.path, mapping=mapping, dry_run=args.essai)
-    for row in report.rows:
-        if row.problems:
-            for problem in row.problems:
-                print(f"ligne {row.line} ({row.name or '?'}) : {problem}")
-        elif args.essai:
-            print(f"ligne {row.line} ({row.name}) : {row.action}")
-        for note in row.notes if not row.problems else ():
-            print(f"ligne {row.line} ({row.name}) : à signaler : {note}")
-    if not report.ok:
-        print(f"{len(report.problems)} ligne(s) en erreur : rien n'a été importé")
-        return 1
-    verb = "seraient importés" if args.essai else "importés"
-    people = f"{report.members} membre{'s' if report.members > 1 else ''}"
-    posts = f"{report.positions} poste{'s' if report.positions > 1 else ''}"
-    print(f"{people} et {posts} {verb}")
-    return 0
-
-
 def _list(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         members = app.members.list_members(lifecycle=args.etape)
         places: dict[str, list[str]] = {}
-        for p in app.members.list_positions():
+        positions = app.members.list_positions()
+        for p in positions:
             places.setdefault(p.member_id, []).append(p.commune)
+        labels = commune_labels(app, [p.commune for p in positions])
     print_table(
         ("id", "nom", "e-mail", "étape", "communes"),
         [
@@ -190,7 +138,7 @@ def _list(args: argparse.Namespace) -> int:
                 m.full_name,
                 m.email,
                 m.lifecycle.value,
-                " ".join(sorted(places.get(m.id, []))),
+                ", ".join(labels[c] for c in sorted(places.get(m.id, []))),
             )
             for m in members
         ],
@@ -201,11 +149,12 @@ def _list(args: argparse.Namespace) -> int:
 def _work_time(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         flags = app.members.list_work_time_excesses(on=args.on)
+        labels = commune_labels(app, [p.commune for f in flags for p in f.positions])
     print_table(
         ("id", "nom", "quotités cumulées", "communes"),
         [
             (f.member.id[:8], f.member.full_name, f.percent,
-             " ".join(f"{p.commune} ({p.work_time})" for p in f.positions))
+             ", ".join(f"{labels[p.commune]} : {p.work_time}" for p in f.positions))
             for f in flags
         ],
     )  # fmt: skip
@@ -226,6 +175,7 @@ def _show(args: argparse.Namespace) -> int:
         checklist = app.members.list_onboarding_items(member_id=member.id)
         consents = app.directory.list_consents(member_id=member.id)
         today = app.today()
+        labels = commune_labels(app, [p.commune for p in positions])
     print(f"{member.full_name} ({member.id})")
     print(
         f"  étape : {member.lifecycle.value}"
@@ -238,8 +188,8 @@ def _show(args: argparse.Namespace) -> int:
     print(f"  e-mail : {member.email or '-'}   téléphone : {format_phone(member.phone) or '-'}")
     for p in positions:
         print(
-            f"  poste : {p.commune} {p.function.label}, quotité {p.work_time}, {p.status.value}"
-            + (f", jusqu'au {p.end}" if p.end else "")
+            f"  poste : {labels[p.commune]}, {p.function.label}, quotité {p.work_time}, "
+            f"{p.status.value}" + (f", jusqu'au {p.end}" if p.end else "")
         )
     for flag in excess:
         print(f"  ! {flag.message} [MEM-1]")

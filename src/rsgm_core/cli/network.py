@@ -7,6 +7,7 @@ import argparse
 import datetime as dt
 from typing import Any
 
+from rsgm_core.cli import governance
 from rsgm_core.cli.actors import actor_names, shown
 from rsgm_core.cli.common import (
     actor,
@@ -67,6 +68,8 @@ def register(commands: Any) -> None:
         "--departement", metavar="CODE", help="réseaux et comités de ce département (TER-7)"
     )
 
+    governance.register_actions(actions)  # charter, objective, committee, meeting, governance
+
     p_actions = add_group(commands, "partners", "annuaire des partenaires (MEM-10)")
     add = add_action(p_actions, "add", "ajouter un partenaire", _partner_add)
     add.add_argument("name", metavar="NOM")
@@ -108,7 +111,7 @@ def _create(args: argparse.Namespace) -> int:
             )
     where = f", département {network.departement}" if network.departement else ""
     kind = "communautaire" if network.epci else "départemental"
-    print(f"réseau {kind} créé : {network.name}{where} ({network.id})")
+    print(f"réseau {kind} créé : {network.name}{where} ({network.id[:8]})")
     return 0
 
 

@@ -18,7 +18,23 @@ from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.cli.progress import add_quiet_option, progress_line
 from rsgm_core.domain.messages import MessageStatus
 from rsgm_core.errors import NotFoundError, ValidationError
+from rsgm_core.services.naming import MIN_PREFIX
 from rsgm_core.services.outbox import DeliveryReport
+
+#: A message's state as the command line names it (the stored values are English).
+STATUS_NAMES = {
+    MessageStatus.PENDING: "en-attente",
+    MessageStatus.SENDING: "en-cours",
+    MessageStatus.SENT: "envoye",
+    MessageStatus.DEAD: "echec",
+}
+_STATUSES = {name: status for status, name in STATUS_NAMES.items()}
+
+
+def _status(text: str) -> str:
+    """``--statut``: the French name; the stored English value (``pending``) still works."""
+    known = {s.value: name for s, name in STATUS_NAMES.items()}
+    return known.get(text, text)
 
 
 def register(commands: Any) -> None:
@@ -27,10 +43,19 @@ def register(commands: Any) -> None:
     listing = add_action(actions, "list", "lister les messages", _list)
     which = listing.add_mutually_exclusive_group()
     which.add_argument(
-        "--status", choices=[s.value for s in MessageStatus], help="filtrer par état"
+        "--statut",
+        "--status",
+        dest="status",
+        type=_status,
+        choices=list(STATUS_NAMES.values()),
+        help="filtrer par état",
     )
     which.add_argument(
-        "--dead", action="store_true", help="les messages en échec définitif (à réessayer)"
+        "--echec",
+        "--dead",
+        dest="dead",
+        action="store_true",
+        help="les messages en échec définitif (à réessayer)",
     )
 
     add_quiet_option(
@@ -45,7 +70,9 @@ def register(commands: Any) -> None:
     retry = add_action(actions, "retry", "réessayer maintenant les messages en attente", _retry)
     add_quiet_option(retry)
     retry.add_argument(
+        "--echec",
         "--dead",
+        dest="dead",
         nargs="*",
         metavar="ID",
         help="remettre en attente les messages en échec définitif (tous, ou ces identifiants)",
@@ -58,30 +85,30 @@ def register(commands: Any) -> None:
         _resend,
     )
     resend.add_argument("id", metavar="ID", help="identifiant du message (8 caractères suffisent)")
-    resend.add_argument(
-        "--par", dest="by", required=True, metavar="NOM", help="qui demande le renvoi"
-    )
+    resend.add_argument("--par", dest="by", required=True, help="qui demande le renvoi")
 
     preview = actions.add_parser("preview", help="afficher un modèle rendu avec un exemple")
     preview.add_argument("template", metavar="MODELE", help="nom du modèle, ex. member_welcome")
     preview.add_argument(
-        "--context", metavar="FICHIER.json", help="valeurs à utiliser au lieu de l'exemple fourni"
+        "--contexte",
+        "--context",
+        dest="context",
+        metavar="FICHIER.json",
+        help="valeurs à utiliser au lieu de l'exemple fourni",
     )
     preview.add_argument("--html", action="store_true", help="afficher aussi la partie HTML")
     preview.set_defaults(handler=_preview)
 
 
 def _list(args: argparse.Namespace) -> int:
-    status = (
-        MessageStatus.DEAD if args.dead else MessageStatus(args.status) if args.status else None
-    )
+    status = MessageStatus.DEAD if args.dead else _STATUSES[args.status] if args.status else None
     with open_app(args) as app:
         messages = app.outbox.list_messages(status=status)
     rows = [
         (
             m.id[:8],
             m.created_at.strftime("%d/%m/%Y %H:%M"),
-            m.status.value,
+            STATUS_NAMES[m.status],
             m.attempts,
             m.next_attempt_at.strftime("%d/%m %H:%M") if m.next_attempt_at else "",
             m.recipient,
@@ -140,6 +167,8 @@ def _full_ids(
     what = "en échec définitif" if status is MessageStatus.DEAD else "marqué(s) envoyé(s)"
     ids = []
     for prefix in prefixes:
+        if len(prefix) < MIN_PREFIX:  # the one rule of naming: 8 characters at least
+            app.records.resolve("outbox", prefix)
         found = [key for key in among if key.startswith(prefix)]
         if len(found) != 1:
             raise NotFoundError(

@@ -29,7 +29,7 @@ def register(commands: Any) -> None:
     )
     add_db_option(parser)
     parser.add_argument(
-        "--host", default="127.0.0.1", metavar="ADRESSE",
+        "--adresse", "--host", dest="host", default="127.0.0.1", metavar="ADRESSE",
         help="adresse d'écoute (défaut : 127.0.0.1, derrière le serveur frontal)",
     )  # fmt: skip
     parser.add_argument(

@@ -11,6 +11,7 @@ from typing import Any
 
 from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.cli.events import resolve_id, write_output
+from rsgm_core.cli.naming import MEMBER_HELP, RECORD_HELP, short
 from rsgm_core.cli.progress import add_quiet_option, progress_line
 from rsgm_core.domain.events import EventAudience, EventFormat, EventKind, SurveyKind
 from rsgm_core.render.formatting import format_date, format_percent
@@ -20,9 +21,9 @@ def register(commands: Any) -> None:
     c_actions = add_group(commands, "calendar", "agenda iCalendar du réseau (EVT-8)")
     export = add_action(c_actions, "export", "exporter le fil iCalendar (.ics)", _calendar)
     who = export.add_mutually_exclusive_group()
-    who.add_argument("--reseau", dest="network", metavar="ID")
-    who.add_argument("--membre", dest="member", metavar="ID")
-    export.add_argument("--sortie", dest="output", metavar="FICHIER")
+    who.add_argument("--reseau", dest="network", metavar="RESEAU", help=RECORD_HELP)
+    who.add_argument("--membre", dest="member", metavar="PERSONNE", help=MEMBER_HELP)
+    export.add_argument("--sortie", "-o", "--output", dest="output")
     series = add_action(
         c_actions, "add-series", "ajouter un événement récurrent (RRULE RFC 5545)", _series
     )
@@ -42,7 +43,7 @@ def register(commands: Any) -> None:
         "--public", choices=[a.value for a in EventAudience], default=EventAudience.SCOPE.value,
         dest="audience", help="qui peut s'inscrire et qui est invité (EVT-4, MEM-14)",
     )  # fmt: skip
-    series.add_argument("--reseau", dest="network", metavar="ID", help="réseau communautaire")
+    series.add_argument("--reseau", dest="network", metavar="RESEAU", help="réseau communautaire")
     series.add_argument("--forcer", action="store_true", dest="force",
                         help="accepter moins d'un mois de préavis pour la première séance (EVT-3)")  # fmt: skip
 
@@ -50,14 +51,14 @@ def register(commands: Any) -> None:
     send = add_action(s_actions, "send", "envoyer un questionnaire", _survey_send)
     send.add_argument("kind", choices=[k.value for k in SurveyKind], metavar="TYPE",
                       help=" | ".join(k.value for k in SurveyKind))  # fmt: skip
-    send.add_argument("--evenement", dest="event", metavar="ID")
-    send.add_argument("--membre", dest="member", metavar="ID")
+    send.add_argument("--evenement", dest="event", metavar="EVENEMENT", help=RECORD_HELP)
+    send.add_argument("--membre", dest="member", metavar="PERSONNE", help=MEMBER_HELP)
     send.add_argument("--titre", dest="title")
     send.add_argument("--lien", default="", dest="link", metavar="URL")
     answer = add_action(s_actions, "answer", "enregistrer une réponse", _survey_answer)
-    answer.add_argument("survey", metavar="QUESTIONNAIRE")
+    answer.add_argument("survey", metavar="QUESTIONNAIRE", help=RECORD_HELP)
     answer.add_argument("--note", type=int, dest="score", help="de 1 à 5")
-    answer.add_argument("--membre", dest="member", metavar="ID")
+    answer.add_argument("--membre", dest="member", metavar="PERSONNE", help=MEMBER_HELP)
     answer.add_argument("--commentaire", default="", dest="comment")
     add_action(s_actions, "list", "questionnaires et taux", _survey_list)
     add_action(s_actions, "due", "questionnaires à envoyer maintenant", _survey_due)
@@ -65,7 +66,14 @@ def register(commands: Any) -> None:
     n_actions = add_group(commands, "newsletter", "lettre d'information (EVT-10)")
     n_send = add_action(n_actions, "send", "envoyer la lettre du mois", _newsletter)
     n_send.add_argument("subject", metavar="OBJET")
-    n_send.add_argument("--texte", required=True, dest="text", metavar="FICHIER")
+    n_send.add_argument(
+        "--fichier-texte",
+        "--texte",
+        required=True,
+        dest="text",
+        metavar="FICHIER",
+        help="le texte de la lettre",
+    )
     n_send.add_argument(
         "--forcer", action="store_true", dest="force", help="seconde lettre du mois"
     )
@@ -76,7 +84,8 @@ def register(commands: Any) -> None:
 def _calendar(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         member = resolve_id(app, "members", args.member) if args.member else None
-        feed = app.events.feed(network_id=args.network, member_id=member)
+        network = resolve_id(app, "networks", args.network) if args.network else None
+        feed = app.events.feed(network_id=network, member_id=member)
     write_output(feed, args.output)
     return 0
 
@@ -91,7 +100,7 @@ def _series(args: argparse.Namespace) -> int:
         events = [d for d in app.events.list_events() if d.event.series_id == made.id]
         locale, zone = app.settings.locale, app.settings.zone
     asked = args.start if args.start.tzinfo else args.start.replace(tzinfo=zone)
-    print(f"série {made.id[:8]} enregistrée : {made.rule}")
+    print(f"série « {made.title} » enregistrée ({short(made.id)}) : {made.rule}")
     if made.start != asked:  # EVT-8: DTSTART is always an occurrence of the rule
         print(f"début déplacé au {format_date(made.start.date(), locale)} à "
               f"{made.start.astimezone(zone):%H:%M}, première occurrence de la règle")  # fmt: skip
@@ -99,7 +108,7 @@ def _series(args: argparse.Namespace) -> int:
           f"{'s' if len(events) > 1 else ''} aux inscriptions (une par occurrence) :")  # fmt: skip
     print_table(
         ("événement", "séance", "date", "heure", "inscriptions jusqu'au"),
-        [(d.event.id[:8], s.id[:8], format_date(s.date, locale), f"{s.start:%H:%M}",
+        [(short(d.event.id), short(s.id), format_date(s.date, locale), f"{s.start:%H:%M}",
           format_date(s.deadline, locale)) for d in events for s in d.sessions],
     )  # fmt: skip
     late = sum(1 for d in events if d.event.late)
@@ -115,7 +124,10 @@ def _survey_send(args: argparse.Namespace) -> int:
         survey = app.surveys.send(
             args.kind, title=args.title, event_id=event, member_id=member, link=args.link
         )
-    print(f"questionnaire {survey.id} envoyé à {survey.invited} personne(s)")
+    print(
+        f"questionnaire « {survey.title} » ({short(survey.id)}) envoyé à {survey.invited} "
+        "personne(s)"
+    )
     return 0
 
 

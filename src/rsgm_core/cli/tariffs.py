@@ -17,6 +17,7 @@ from rsgm_core.cli.common import (
     print_table,
     whole_number,
 )
+from rsgm_core.cli.naming import commune_label, commune_labels, resolve, short
 from rsgm_core.domain.conventions import Convention, Party
 from rsgm_core.domain.tariffs import CatalogueColumn, ServiceKind, TariffGrid
 from rsgm_core.errors import ValidationError
@@ -39,27 +40,27 @@ def _day(text: str) -> dt.date:
 
 
 def _date_option(parser: argparse.ArgumentParser, help: str, **options: Any) -> None:
-    parser.add_argument("--date", metavar="DATE", help=help, **options)
+    parser.add_argument("--le", "--date", dest="date", metavar="AAAA-MM-JJ", help=help, **options)
 
 
 def register(commands: Any) -> None:
     actions = add_group(commands, "tariffs", "grilles tarifaires du pack d'adhésion")
     show = add_action(actions, "show", "afficher la grille d'un exercice", _show)
     show.add_argument(
-        "--year", type=int, metavar="ANNÉE", help="exercice (défaut : l'année en cours)"
+        "--annee", "--year", type=int, dest="year", help="exercice (défaut : l'année en cours)"
     )
 
     actions = add_group(commands, "membership", "adhésions annuelles des communes")
     join = add_action(actions, "join", "enregistrer l'adhésion d'une commune", _join)
     join.add_argument("commune", metavar="CODE_INSEE")
     join.add_argument(
-        "--year", type=int, metavar="ANNÉE", help="exercice (défaut : celui de la date)"
+        "--annee", "--year", type=int, dest="year", help="exercice (défaut : celui de la date)"
     )
     _date_option(join, "date d'adhésion (défaut : aujourd'hui)")
     add_actor_option(join, "l'animateur ou l'administrateur du CDG qui enregistre")
     listing = add_action(actions, "list", "lister les adhésions d'un exercice", _list_memberships)
     listing.add_argument(
-        "--year", type=int, metavar="ANNÉE", help="exercice (défaut : l'année en cours)"
+        "--annee", "--year", type=int, dest="year", help="exercice (défaut : l'année en cours)"
     )
 
     actions = add_group(commands, "convention", "conventions d'adhésion")
@@ -73,10 +74,18 @@ def register(commands: Any) -> None:
         "--sgc", default="", metavar="SGC", help="service de gestion comptable de la commune"
     )
     sign.add_argument(
-        "--deliberation-date", metavar="DATE", help="date de la délibération du conseil municipal"
+        "--date-deliberation",
+        "--deliberation-date",
+        dest="deliberation_date",
+        help="date de la délibération du conseil municipal",
     )
     sign.add_argument(
-        "--deliberation-number", default="", metavar="N°", help="numéro de la délibération"
+        "--numero-deliberation",
+        "--deliberation-number",
+        dest="deliberation_number",
+        default="",
+        metavar="N°",
+        help="numéro de la délibération",
     )
     listing = add_action(actions, "list", "lister les conventions et leur en-tête", _list)
     listing.add_argument("--commune", metavar="CODE_INSEE", help="les conventions d'une commune")
@@ -88,11 +97,23 @@ def register(commands: Any) -> None:
     notice.add_argument("commune", metavar="CODE_INSEE")
     _date_option(notice, "date du préavis", required=True)
     notice.add_argument(
-        "--by", dest="party", choices=[p.value for p in Party], default=Party.COLLECTIVITY.value
+        "--partie",
+        "--by",
+        dest="party",
+        choices=[p.value for p in Party],
+        default=Party.COLLECTIVITY.value,
     )
     add_actor_option(notice, "l'animateur ou l'administrateur du CDG qui enregistre")
     due = add_action(actions, "due", "préavis, reconductions et fins à venir", _due)
-    due.add_argument("--days", type=int, default=90, metavar="JOURS", help="horizon (défaut : 90)")
+    due.add_argument(
+        "--jours",
+        "--days",
+        dest="days",
+        type=int,
+        default=90,
+        metavar="JOURS",
+        help="horizon (défaut : 90)",
+    )
     _date_option(due, "à partir de cette date (défaut : aujourd'hui)")
 
     actions = add_group(commands, "interventions", "interventions facturées à l'heure")
@@ -100,23 +121,52 @@ def register(commands: Any) -> None:
     add.add_argument("commune", metavar="CODE_INSEE")
     _date_option(add, "date de l'intervention", required=True)
     add_actor_option(add, "l'animateur ou l'administrateur du CDG qui enregistre")
-    add.add_argument("--kind", choices=BILLABLE, required=True, help="prestation")
     add.add_argument(
-        "--minutes", type=whole_number, required=True, metavar="N", help="durée en minutes"
+        "--type", "--kind", dest="kind", choices=BILLABLE, required=True, help="prestation"
     )
-    add.add_argument("--on-site", action="store_true", help="intervention sur place")
-    add.add_argument("--trainee", metavar="ID", help="stagiaire accompagné (voir « trainee »)")
-    add.add_argument("--description", default="", metavar="TEXTE")
-    add.add_argument("--ref", default="", metavar="RÉF", help="référence (bon, ticket)")
     add.add_argument(
-        "--requested-by",
+        "--duree",
+        "--minutes",
+        dest="minutes",
+        type=whole_number,
+        required=True,
+        help="durée en minutes",
+    )
+    add.add_argument(
+        "--sur-place",
+        "--on-site",
+        dest="on_site",
+        action="store_true",
+        help="intervention sur place",
+    )
+    add.add_argument(
+        "--stagiaire",
+        "--trainee",
+        dest="trainee",
+        metavar="STAGIAIRE",
+        help="stagiaire accompagné : identifiant (8 premiers caractères au moins) ou nom "
+        "(voir « interventions trainee »)",
+    )
+    add.add_argument("--description", default="", metavar="TEXTE")
+    add.add_argument(
+        "--reference",
+        "--ref",
+        dest="ref",
         default="",
-        metavar="QUI",
+        metavar="RÉF",
+        help="référence (bon, ticket)",
+    )
+    add.add_argument(
+        "--demandeur",
+        "--requested-by",
+        dest="requested_by",
+        default="",
         help="qui a demandé l'intervention (obligatoire pour une commune sans convention)",
     )
     add.add_argument(
+        "--demande-le",
         "--requested-on",
-        metavar="DATE",
+        dest="requested_on",
         help="date de la demande (défaut : celle de l'intervention)",
     )
     add.add_argument("--siret", metavar="SIRET", help="SIRET de la commune sans convention")
@@ -127,12 +177,19 @@ def register(commands: Any) -> None:
         actions, "trainee", "enregistrer un stagiaire des formations du CDG", _trainee
     )
     trainee.add_argument("person", metavar="NOM")
-    trainee.add_argument("--start", required=True, metavar="DATE", help="date de prise de poste")
+    trainee.add_argument(
+        "--debut",
+        "--start",
+        dest="start",
+        required=True,
+        metavar="AAAA-MM-JJ",
+        help="date de prise de poste",
+    )
     trainee.add_argument("--programme", default="", metavar="FORMATION")
     add_actor_option(trainee, "l'animateur ou l'administrateur du CDG qui enregistre")
     bill = add_action(actions, "bill", "les factures d'un exercice", _bill)
     bill.add_argument(
-        "--year", type=int, metavar="ANNÉE", help="exercice (défaut : l'année en cours)"
+        "--annee", "--year", type=int, dest="year", help="exercice (défaut : l'année en cours)"
     )
     bill.add_argument("--csv", type=Path, metavar="FICHIER", help="écrire les lignes en CSV")
     bill.add_argument("--json", type=Path, metavar="FICHIER", help="écrire les lignes en JSON")
@@ -258,7 +315,8 @@ def _sign(args: argparse.Namespace) -> int:
             siret=args.siret,
             sgc=args.sgc, deliberation_on=voted_on, deliberation_number=args.deliberation_number,
         )  # fmt: skip
-    print(f"{args.commune} : {_describe(convention)}")
+        where = commune_label(app, convention.insee)
+    print(f"{where} : {_describe(convention)}")
     print(_header(convention))
     print(f"préavis au plus tard le {format_date(convention.notice_deadline)}, sinon reconduction "
           f"tacite le {format_date(convention.renewal_date)}")  # fmt: skip
@@ -271,9 +329,9 @@ def _list(args: argparse.Namespace) -> int:
         names = _names(app, [c.insee for c in conventions])
         people = actor_names(app, [c.recorded_by for c in conventions])
     rows = [
-        (c.insee, names.get(c.insee, ""), c.reference, c.signed_on.isoformat(),
-         c.last_day.isoformat(), c.siret or "", c.sgc,
-         c.deliberation.on.isoformat() if c.deliberation else "",
+        (c.insee, names.get(c.insee, ""), c.reference, c.signed_on,
+         c.last_day, c.siret or "", c.sgc,
+         c.deliberation.on if c.deliberation else None,
          c.deliberation.number if c.deliberation else "", shown(people, c.recorded_by))
         for c in conventions
     ]  # fmt: skip
@@ -293,16 +351,17 @@ def _status(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         on = _day(args.date) if args.date else None
         status = app.memberships.convention_status(args.commune, on=on)
+        where = commune_label(app, args.commune)
     when = format_date(status.on)
     convention = status.convention
     if convention is None:
-        print(f"{args.commune} : aucune convention")
+        print(f"{where} : aucune convention")
         return 0
     if not status.in_force:
-        print(f"{args.commune} : pas de convention en vigueur le {when} ({_describe(convention)})")
+        print(f"{where} : pas de convention en vigueur le {when} ({_describe(convention)})")
     else:
         term = "période reconduite" if status.renewed else "première période"
-        print(f"{args.commune} : en vigueur le {when}, {term} ; {_describe(convention)}")
+        print(f"{where} : en vigueur le {when}, {term} ; {_describe(convention)}")
     print(_header(convention))
     if not status.in_force:
         return 0
@@ -320,7 +379,8 @@ def _notice(args: argparse.Namespace) -> int:
         convention = app.memberships.give_notice(
             args.commune, by=actor(args), on=_day(args.date), party=args.party
         )
-    print(f"{args.commune} : convention dénoncée, dernier jour le {format_date(convention.last_day)} "
+        where = commune_label(app, convention.insee)
+    print(f"{where} : convention dénoncée, dernier jour le {format_date(convention.last_day)} "
           "(sans indemnité)")  # fmt: skip
     return 0
 
@@ -329,7 +389,9 @@ def _due(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         start = _day(args.date) if args.date else app.today()
         deadlines = app.memberships.list_deadlines(on=start, days=args.days)
-    rows = [(format_date(d.on, format="short"), d.convention.insee, d.label) for d in deadlines]
+        places = commune_labels(app, [d.convention.insee for d in deadlines])
+    rows = [(format_date(d.on, format="short"), places[d.convention.insee], d.label)
+            for d in deadlines]  # fmt: skip
     print_table(("date", "commune", "échéance"), rows)
     print(f"\n{len(deadlines)} échéance(s) du {format_date(start)} au "
           f"{format_date(start + dt.timedelta(days=args.days))}")  # fmt: skip
@@ -344,7 +406,7 @@ def _trainee(args: argparse.Namespace) -> int:
             first_job_start=_day(args.start),
             programme=args.programme,
         )
-    print(f"stagiaire {trainee.person} enregistré : {trainee.id}")
+    print(f"stagiaire {trainee.person} enregistré : {short(trainee.id)}")
     return 0
 
 
@@ -353,13 +415,15 @@ def _add(args: argparse.Namespace) -> int:
         intervention = app.billing.add_intervention(
             args.commune, args.kind, args.minutes, by=actor(args), on=_day(args.date),
             on_site=args.on_site,
-            trainee=args.trainee, description=args.description, ref=args.ref,
+            trainee=resolve(app, "trainees", args.trainee) if args.trainee else None,
+            description=args.description, ref=args.ref,
             requested_by=args.requested_by,
             requested_on=_day(args.requested_on) if args.requested_on else None,
             siret=args.siret, sgc=args.sgc,
         )  # fmt: skip
         service = app.memberships.grid(year=intervention.on.year).service(intervention.kind)
-    print(f"intervention du {format_date(intervention.on)} pour {intervention.insee} enregistrée : "
+        where = commune_label(app, intervention.insee)
+    print(f"intervention du {format_date(intervention.on)} pour {where} enregistrée : "
           f"{service.label} ({service.article}), {intervention.minutes} min")  # fmt: skip
     request = intervention.request
     if request is not None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import io
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,8 +27,9 @@ from rsgm_core.domain.events import (
 )
 from rsgm_core.domain.messages import Attachment
 from rsgm_core.errors import ConfigurationError, MissingExtraError
-from rsgm_core.render.exports import neutralise, to_csv
-from rsgm_core.render.formatting import format_date, format_money, format_percent
+from rsgm_core.render.exports import Money, Rate, to_csv, to_xlsx
+from rsgm_core.render.formatting import format_date
+from rsgm_core.render.messages import install_filters
 
 if TYPE_CHECKING:
     from rsgm_core.domain.members import Member
@@ -48,10 +48,12 @@ __all__ = [
     "sign_in_csv",
     "sign_in_html",
     "tracking_csv",
+    "tracking_table",
     "tracking_xlsx",
 ]
 
 _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+install_filters(_ENV)  # élision, articles, plural agreement, French dates
 
 #: A4 with 20 mm margins, text at 11 pt (10 pt for the mentions): the sheet and the certificates
 #: print inside their margins (tests/documents/test_printed_certificate.py)
@@ -95,7 +97,7 @@ _SIGN_IN = _ENV.from_string(
 {% for member in members %}<tr><td>{{ loop.index }}</td><td>{{ member.last_name }}</td>
 <td>{{ member.first_name }}</td><td class="signature"></td></tr>
 {% endfor %}</tbody></table>
-<p>{{ members | length }} inscrit{{ 's' if members | length > 1 else '' }}.</p>""",
+<p>{{ members | length | pluriel('inscrit') }}.</p>""",
     )
 )
 
@@ -311,53 +313,48 @@ def _slug(text: str, empty: str = "membre") -> str:
 
 
 TRACKING_HEADERS = (
-    "événement", "date(s)", "lieu(x)", "taux de participation", "sujets abordés", "coût",
-    "coût par participant",
+    "événement", "date(s)", "lieu(x)", "taux de participation (%)", "sujets abordés", "coût (€)",
+    "coût par participant (€)",
 )  # fmt: skip
 
 
-def _tracking_cells(row: TrackingRow, locale: str) -> tuple[str, ...]:
-    return (
-        row.title,
-        ", ".join(format_date(d, locale, "short") for d in row.dates),
-        " ; ".join(row.places),
-        "" if row.participation is None else format_percent(row.participation, locale, 1),
-        ", ".join(row.topics),
-        format_money(row.cost, locale),
-        "" if row.cost_per_attendee is None else format_money(row.cost_per_attendee, locale),
-    )
+def tracking_table(rows: Sequence[TrackingRow]) -> tuple[list[str], list[list[object]]]:
+    """EVT-7 as typed cells, shared by the CSV and the XLSX: one row per event, then one date
+    column per session ("date" for one-session events, "séance 1", "séance 2"… when an event
+    has several), so that every session date is a date a spreadsheet sorts and filters."""
+    sessions = max((len(r.dates) for r in rows), default=1) or 1
+    dates = ["date"] if sessions == 1 else [f"séance {n}" for n in range(1, sessions + 1)]
+    headers = [TRACKING_HEADERS[0], *dates, *TRACKING_HEADERS[2:]]
+    table: list[list[object]] = [
+        [
+            r.title,
+            *r.dates, *([None] * (sessions - len(r.dates))),
+            " ; ".join(dict.fromkeys(r.places)),
+            None if r.participation is None else Rate(r.participation),
+            ", ".join(r.topics),
+            Money(r.cost),
+            None if r.cost_per_attendee is None else Money(r.cost_per_attendee),
+        ]
+        for r in rows
+    ]  # fmt: skip
+    return headers, table
 
 
 def tracking_csv(rows: Sequence[TrackingRow], *, locale: str = "fr_FR") -> str:
-    """EVT-7: the tracking table, one row per event, as the guide's."""
-    return to_csv(TRACKING_HEADERS, [_tracking_cells(r, locale) for r in rows])
+    """EVT-7: the tracking table, one row per event, as the guide's; numbers and dates in the
+    CSV convention of :mod:`rsgm_core.render.exports` (``locale`` is kept for callers: a CSV's
+    cells are numbers, not text formatted for a language)."""
+    headers, table = tracking_table(rows)
+    return to_csv(headers, table)
 
 
 def tracking_xlsx(rows: Sequence[TrackingRow]) -> bytes:
-    """EVT-7 as a workbook: dates as dates, rates as percentages, amounts as numbers in euros."""
-    try:
-        import openpyxl
-    except ImportError:
-        raise MissingExtraError("l'export Excel", "xlsx", "openpyxl") from None
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Tableau de suivi"
-    sheet.append(list(TRACKING_HEADERS))
-    for row in rows:
-        sheet.append([
-            neutralise(row.title), row.dates[0] if row.dates else None, neutralise(" ; ".join(row.places)),
-            row.participation, neutralise(", ".join(row.topics)), row.cost, row.cost_per_attendee,
-        ])  # fmt: skip
-        line = sheet.max_row
-        sheet.cell(line, 2).number_format = "DD/MM/YYYY"
-        sheet.cell(line, 4).number_format = "0.0%"
-        for column in (6, 7):
-            sheet.cell(line, column).number_format = '#,##0.00 "€"'
-    for letter, width in zip("ABCDEFG", (40, 12, 30, 12, 40, 12, 14), strict=True):
-        sheet.column_dimensions[letter].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """EVT-7 as a workbook: every session date as a date, rates as percentages, amounts as
+    numbers in euros."""
+    headers, table = tracking_table(rows)
+    sessions = len(headers) - len(TRACKING_HEADERS) + 1
+    widths = (40, *([12] * sessions), 30, 14, 40, 12, 14)
+    return to_xlsx("Tableau de suivi", headers, table, widths=widths)
 
 
 def registrants(registrations: Sequence[Registration]) -> list[str]:

@@ -1,7 +1,7 @@
 """Amounts, dates, numbers and percentages written for the user's locale, through Babel (TAR-7).
 
 ``fr_FR`` by default: ``format_money(Decimal("100"))`` is ``"100,00\\u00a0€"`` and
-``format_date(date(2025, 1, 1))`` is ``"1 janvier 2025"``. The spaces are Babel's (CLDR's) and are
+``format_date(date(2025, 1, 1))`` is ``"1er janvier 2025"``. The spaces are Babel's (CLDR's) and are
 kept as they are: in French a no-break space (U+00A0) precedes ``€`` and ``%``, and a narrow
 no-break space (U+202F) groups thousands (``1\\u202f234,50\\u00a0€``). Compare with those
 characters, not with ``" "``.
@@ -21,7 +21,7 @@ from rsgm_core.errors import ValidationError
 if TYPE_CHECKING:
     from babel import Locale
 
-__all__ = ["format_date", "format_money", "format_number", "format_percent"]
+__all__ = ["format_date", "format_date_short", "format_money", "format_number", "format_percent"]
 
 
 def _locale(locale: str) -> "Locale":
@@ -89,12 +89,28 @@ def format_money(amount: Decimal | int, locale: str = "fr_FR", currency: str = "
 
 
 def format_date(d: date, locale: str = "fr_FR", format: str = "long") -> str:
-    """``d`` for ``locale``; ``format``: ``short``, ``medium``, ``long``, ``full`` or a pattern."""
+    """``d`` for ``locale``; ``format``: ``short``, ``medium``, ``long``, ``full`` or a pattern.
+    In French the first of the month is an ordinal: "1er décembre 2026"."""
     from babel.dates import format_date as babel_format_date
 
     if not isinstance(d, date):
         raise ValidationError(f"date attendue : {d!r}", value=d)
-    return babel_format_date(d, format=format, locale=_locale(locale))
+    loc = _locale(locale)
+    text = babel_format_date(d, format=format, locale=loc)
+    if d.day == 1 and loc.language == "fr":  # "1er décembre 2026", never "1 décembre"
+        text = _FIRST.sub("1er", text, count=1)
+    return text
+
+
+def format_date_short(d: date) -> str:
+    """``d`` as ``dd/mm/yyyy``, the one numeric form of a date in documents and exports."""
+    if not isinstance(d, date):
+        raise ValidationError(f"date attendue : {d!r}", value=d)
+    return d.strftime("%d/%m/%Y")
+
+
+#: The day number 1 written alone before a month's name (not "01/12", not "11").
+_FIRST = re.compile(r"(?<![\d/.\-])1(?= [^\d\s])")
 
 
 def format_number(

@@ -5,9 +5,10 @@ Every document names its issuer, the CDG (name, address, SIRET: ``[cdg]`` of the
 each commune's SIRET and service de gestion comptable, as the convention's header gives them.
 
 CSV follows what French spreadsheet software expects: ``;`` separator, UTF-8 with a byte-order
-mark, French headers, a decimal comma and no thousands separator, ISO 8601 dates; every cell that a
-spreadsheet would read as a formula is neutralised (OWASP CSV injection). JSON amounts are decimal
-strings, never floats.
+mark, French headers, a decimal comma and no thousands separator, dates ``dd/mm/yyyy``: the one CSV
+convention of :mod:`rsgm_core.render.exports` (``docs/exports.md``); every cell that a spreadsheet
+would read as a formula is neutralised (OWASP CSV injection). JSON amounts are decimal strings,
+never floats, and JSON dates ISO 8601.
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ from decimal import Decimal
 
 from rsgm_core.domain.billing import Invoice, InvoiceLine, invoice_total, invoices_for_year
 from rsgm_core.domain.profile import CdgIdentity
-from rsgm_core.domain.tariffs import CENT
-from rsgm_core.render.exports import neutralise
+from rsgm_core.render.exports import Money, csv_cell
 from rsgm_core.render.formatting import format_date, format_money
 from rsgm_core.render.text import print_table
 
@@ -56,10 +56,6 @@ CSV_HEADERS = (
 )
 
 
-def _decimal_fr(amount: Decimal) -> str:
-    return format(amount.quantize(CENT), "f").replace(".", ",")
-
-
 def invoice_lines_csv(
     lines: Iterable[InvoiceLine], year: int, *, issuer: CdgIdentity, billed_by: str = ""
 ) -> bytes:
@@ -73,7 +69,7 @@ def invoice_lines_csv(
             row = (
                 line.insee,
                 line.year,
-                line.on.isoformat(),
+                line.on,
                 line.ref,
                 line.service.value,
                 line.label,
@@ -82,16 +78,16 @@ def invoice_lines_csv(
                 line.minutes,
                 line.billed_minutes,
                 line.unit,
-                _decimal_fr(line.unit_price),
-                _decimal_fr(line.amount),
-                "oui" if line.included else "non",
+                Money(line.unit_price),
+                Money(line.amount),
+                line.included,
                 line.siret or "",
                 line.sgc,
                 issuer.name,
                 issuer.siret or "",
                 billed_by,
             )
-            writer.writerow([neutralise(value) for value in row])
+            writer.writerow([csv_cell(value) for value in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -13,6 +13,7 @@ from rsgm_core.domain.governance import ObjectiveKind
 from rsgm_core.domain.indicators import NOT_AVAILABLE, AnnualReport, Indicator
 from rsgm_core.errors import MissingExtraError
 from rsgm_core.render.formatting import format_date, format_number, format_percent
+from rsgm_core.render.french import plural
 from rsgm_core.render.report_charts import Bar, bar_charts, month_chart
 
 if TYPE_CHECKING:
@@ -110,12 +111,22 @@ def _objectives(report: AnnualReport) -> list[str]:
     ]
 
 
+def _counted(indicator: Indicator, singular: str, many: str) -> str:
+    """A count with its noun agreeing ("1 événement"), or "non disponible : événements"."""
+    if indicator.value is None:
+        return f"{many} : {NOT_AVAILABLE}"
+    return plural(int(indicator.value), singular, many)
+
+
 def _means(report: AnnualReport) -> list[str]:
     return [
-        f"{report.partners} partenaire(s)",
-        f"{format_indicator(report.indicator('evenements'))} événement(s) dans l'année",
-        f"{format_indicator(report.indicator('lettres_envoyees'))} lettre(s) d'information "
-        "envoyée(s)",
+        plural(report.partners, "partenaire"),
+        _counted(report.indicator("evenements"), "événement", "événements") + " dans l'année",
+        _counted(
+            report.indicator("lettres_envoyees"),
+            "lettre d'information envoyée",
+            "lettres d'information envoyées",
+        ),
     ]
 
 

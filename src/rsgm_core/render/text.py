@@ -7,6 +7,7 @@ nothing but the domain and the formatting.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -28,16 +29,8 @@ def print_table(
     numeric: Collection[int] = frozenset(),
 ) -> None:
     """A plain aligned table; the ``numeric`` columns right-aligned, their integers formatted the
-    French way (``1 234``)."""
-    cells = [
-        [
-            format_number(v)
-            if i in numeric and isinstance(v, int)
-            else ("" if v is None else str(v))
-            for i, v in enumerate(row)
-        ]
-        for row in rows
-    ]
+    French way (``1 234``); dates ``dd/mm/yyyy``."""
+    cells = [[_cell(v, i in numeric) for i, v in enumerate(row)] for row in rows]
     widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
 
     def line(values: Sequence[str]) -> str:
@@ -50,6 +43,18 @@ def print_table(
     print("  ".join("-" * w for w in widths))
     for row in cells:
         print(line(row))
+
+
+def _cell(value: Any, numeric: bool) -> str:
+    if value is None:
+        return ""
+    if numeric and isinstance(value, int) and not isinstance(value, bool):
+        return format_number(value)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
 
 
 def print_census_report(report: CensusReport, level: str) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 
 from rsgm_core.domain.directory import fold
 from rsgm_core.domain.toolbox import Resource, ResourceKind, ResourceStatus
+from rsgm_core.render.formatting import format_date
 
 __all__ = ["markdown_tree", "slug"]
 
@@ -28,9 +29,9 @@ def _page(resource: Resource, files: Iterable[str]) -> str:
         lines.append(f"- Logiciels : {', '.join(resource.software)}")
     lines.append(f"- Version : {resource.version}")
     if resource.published_on:
-        lines.append(f"- Publiée le : {resource.published_on.isoformat()}")
+        lines.append(f"- Publiée le {format_date(resource.published_on)}")
     if resource.review_on:
-        lines.append(f"- Prochaine revue : {resource.review_on.isoformat()}")
+        lines.append(f"- Prochaine revue le {format_date(resource.review_on)}")
     if resource.shared_with_partners:
         lines.append("- Partagée avec les CDG partenaires")
     lines += ["", resource.body.rstrip(), ""]

@@ -38,6 +38,7 @@ from rsgm_core.domain.enums import read_enum
 from rsgm_core.domain.members import Function, Lifecycle, Member, Position
 from rsgm_core.domain.profile import outside_territory
 from rsgm_core.errors import NotFoundError, RsgmError
+from rsgm_core.services.naming import find
 from rsgm_core.services.populations import population_used
 
 if TYPE_CHECKING:
@@ -53,18 +54,17 @@ E = TypeVar("E", bound=enum.Enum)
 
 def parse_enum(kind: type[E], value: E | str, label: str, rule: str) -> E:
     """An enum member from itself, its value (``"maire"``) or its name (``"mayor"``)."""
-    return read_enum(kind, value, f"{label} inconnu(e)", rule=rule, choices="au choix")
+    return read_enum(
+        kind, value, f"valeur inconnue pour « {label} »", rule=rule, choices="au choix"
+    )
 
 
 def _find_member(uow: UnitOfWork, ref: str | None, *, rule: str) -> Member:
-    """A member by id or e-mail address; an unknown person is an error naming the rule."""
+    """A member named the one way (id, id prefix of 8 characters or more, e-mail address:
+    :func:`rsgm_core.services.naming.find`); an unknown person is an error naming the rule."""
     if ref:
-        found = uow.members.find(ref)
-        if found is None and "@" in ref:
-            matches = uow.members.list({"email": ref.strip().lower()})
-            found = matches[0] if matches else None
-        if found is not None:
-            return found
+        found: Member = find(uow, "members", ref, rule=rule)
+        return found
     raise NotFoundError(f"personne inconnue : {ref!r}", rule=rule, value=ref)
 
 

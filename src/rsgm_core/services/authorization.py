@@ -17,7 +17,8 @@ from rsgm_core.domain.authorization import (
     check_allowed,
     referent_epcis,
 )
-from rsgm_core.errors import NotFoundError, ValidationError
+from rsgm_core.errors import ValidationError
+from rsgm_core.services.naming import find
 
 if TYPE_CHECKING:
     from rsgm_core.domain.members import Member
@@ -27,7 +28,8 @@ __all__ = ["authorize", "roles_of"]
 
 
 def _actor(uow: UnitOfWork, by: str | None, *, rule: str) -> Member:
-    """The acting person by id, id prefix (8 characters or more) or e-mail address."""
+    """The acting person named the one way: id, id prefix (8 characters or more) or e-mail
+    address (:func:`rsgm_core.services.naming.find`)."""
     ref = (by or "").strip() if isinstance(by, str) or by is None else None
     if ref is None:
         raise ValidationError(
@@ -42,15 +44,7 @@ def _actor(uow: UnitOfWork, by: str | None, *, rule: str) -> Member:
             rule=rule,
             value=by,
         )
-    found = uow.members.find(ref)
-    if found is None and "@" in ref:
-        matches = uow.members.list({"email": ref.lower()})
-        found = matches[0] if matches else None
-    if found is None and len(ref) >= 8:
-        prefixed = [m for m in uow.members.list() if m.id.startswith(ref)]
-        found = prefixed[0] if len(prefixed) == 1 else None
-    if found is None:
-        raise NotFoundError(f"personne inconnue (« par ») : {ref!r}", rule=rule, value=ref)
+    found: Member = find(uow, "members", ref, rule=rule)
     return found
 
 

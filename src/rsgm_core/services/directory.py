@@ -28,6 +28,7 @@ from rsgm_core.domain.rgpd import check_editable
 from rsgm_core.domain.town_hall import TownHall
 from rsgm_core.errors import NotFoundError, RuleViolation
 from rsgm_core.ports import UnitOfWork
+from rsgm_core.services.directory_edit import edit_entry, edit_town_hall
 from rsgm_core.services.members import new_id
 
 if TYPE_CHECKING:
@@ -128,6 +129,40 @@ class DirectoryService:
                 uow.town_halls.update(hall)
         return hall
 
+    def edit_entry(
+        self,
+        member_id: str,
+        *,
+        expertises: Sequence[str] | None = None,
+        software_used: Sequence[str] | None = None,
+        software_mastered: Sequence[str] | None = None,
+        phone: str | None = None,
+    ) -> Member:
+        """MEM-2: after import, replace a member's expertises, business software (used and
+        mastered, together) and/or phone (``""`` clears it) in one unit of work; ``None`` keeps
+        a value. Every term is checked against the thesaurus before anything is written."""
+        return edit_entry(
+            self.deps, member_id, expertises=expertises, software_used=software_used,
+            software_mastered=software_mastered, phone=phone,
+        )  # fmt: skip
+
+    def edit_town_hall(
+        self,
+        commune: str,
+        *,
+        address: str | None = None,
+        opening_hours: str | None = None,
+        phone: str | None = None,
+        email: str | None = None,
+    ) -> TownHall:
+        """MEM-2: change the town hall of ``commune`` (INSEE code or name) where a value is
+        given, keeping the rest (``""`` clears the hours, phone or e-mail); a town hall not yet
+        in the directory needs its address."""
+        return edit_town_hall(
+            self.deps, commune, address=address, opening_hours=opening_hours, phone=phone,
+            email=email,
+        )  # fmt: skip
+
     # Consent (MEM-3)
 
     def give_consent(
@@ -151,7 +186,9 @@ class DirectoryService:
             withdrawn = withdraw_consent_in(uow, member_id, wanted, day)
             if not withdrawn:
                 raise NotFoundError(
-                    f"aucun consentement « {wanted.value} » en cours pour ce membre",
+                    f"aucun consentement « {wanted.value} » en cours pour "
+                    f"{uow.members.get(member_id).full_name} : rien à retirer",
+                    rule="MEM-3",
                     value=member_id,
                 )
         return withdrawn

@@ -209,7 +209,7 @@ class IndicatorService:
             Indicator("arrivees", "Arrivées", arrivals, "membres arrivés dans la période"),
             Indicator("departs", "Départs", departures, "membres partis dans la période"),
             Indicator("membres_desengages", "Membres à remobiliser", disengaged,
-                      "membres actifs signalés par MEM-7 à la fin de la période"),
+                      "membres actifs absents des dernières rencontres à la fin de la période"),
             Indicator("membres_actifs", "Membres actifs", len(data.active_members(period.end)),
                       "membres actifs à la fin de la période"),
             Indicator("evenements", "Événements", len(events), "événements ayant une séance dans la période"),

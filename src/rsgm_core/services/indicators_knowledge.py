@@ -37,7 +37,7 @@ def _toolbox(resources: list[Any] | None, period: Period) -> list[Indicator]:
          "ressources dont la première version publiée date de la période"),
         ("ressources_mises_a_jour", "Ressources mises à jour",
          "ressources dont une version ultérieure à la première a été publiée dans la période"),
-        ("ressources_perimees", "Ressources à revoir (KNB-3)",
+        ("ressources_perimees", "Ressources à revoir",
          "ressources publiées dont la date de revue est passée à la fin de la période"),
     )  # fmt: skip
     if resources is None:

@@ -1,51 +1,56 @@
 """Import members from CSV or XLSX (MEM-1, MEM-2): ``app.members.import_members``.
 
 CSV: ``;`` or ``,`` separated, UTF-8 with or without BOM, or Windows-1252. XLSX needs the ``xlsx``
-extra (openpyxl). The file is read row by row within the limits of docs/limits.md (20 MB, 20,000
-rows). Everything is checked first; the import writes all rows in one transaction or nothing at
-all.
+extra (openpyxl). The file is read row by row within the limits of docs/limits.md. The header row
+may follow a few title rows. Every row is checked in one pass (:mod:`~.import_rows`), people and
+duplicates are found (:mod:`~.import_plan`), and known members are refreshed in update mode
+(:mod:`~.member_refresh`). Then, unless it is a dry run, everything is written in one transaction:
+all rows, or with ``partial`` the good ones (the rejected ones go to the ``rejects`` file), or
+nothing at all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping
-from decimal import Decimal
+import csv
+import datetime as dt
+import functools
+import gc
+import os
+from collections.abc import Generator, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from rsgm_core.domain.directory import DirectoryFact, FactKind, fold, validate_phone
+import attrs
+
+from rsgm_core.domain.commune_names import CommuneIndex
+from rsgm_core.domain.directory import DirectoryFact, FactKind, fold
+from rsgm_core.domain.import_vocabulary import FIELD_LABELS
+from rsgm_core.domain.lifecycle import ONBOARDING, checklist
 from rsgm_core.domain.member_import import (
+    HeaderMap,
     ImportReport,
     RowResult,
-    map_headers,
-    parse_bool,
-    parse_date,
-    parse_fraction,
-    person_key,
-    split_terms,
+    read_header,
+    resolve_field,
 )
-from rsgm_core.domain.members import (
-    MAX_WORK_TIME,
-    Function,
-    Position,
-    Status,
-    validate_email,
-    work_time_total,
-)
-from rsgm_core.domain.profile import outside_territory
-from rsgm_core.errors import NotFoundError, RsgmError, SourceDataError
-from rsgm_core.services.members import _add_member, _add_position, enum_of, new_id
+from rsgm_core.domain.members import Lifecycle, Member, Position
+from rsgm_core.domain.progress import Progress, no_progress
+from rsgm_core.errors import NotFoundError, SourceDataError, ValidationError
+from rsgm_core.ports import UnitOfWork
+from rsgm_core.services.import_plan import Plan, Stored, plan_import
+from rsgm_core.services.import_rows import POSITION_FIELDS, ParsedRow, RowChecker
+from rsgm_core.services.members import new_id
 from rsgm_core.services.spreadsheet import read_rows
 
 if TYPE_CHECKING:
     from rsgm_core.services.deps import Deps
 
-_FUNCTION_WORDS = {fold(f.label): f for f in Function} | {
-    "sgm": Function.SGM,
-    "secretaire general de mairie": Function.SGM,
-    "secretaire de mairie": Function.SECRETAIRE_DE_MAIRIE,
-    "dgs": Function.DGS,
-}
+__all__ = ["MemberImport", "read_table"]
+
+HEADER_SEARCH = 10  # title rows a sheet may have above its header
+#: A position column absent from the sheet (not an empty cell): this value, said in the report.
+ABSENT_COLUMN = {"function": "sgm", "work_time": "1", "status": "titulaire"}
+ABSENT_COLUMN_LABEL = {"function": "SGM", "work_time": "1 (temps complet)", "status": "titulaire"}
 
 
 def read_table(path: Path) -> tuple[list[str], Generator[list[str], None, None]]:
@@ -59,12 +64,47 @@ def read_table(path: Path) -> tuple[list[str], Generator[list[str], None, None]]
     return [h.strip() for h in header], rows
 
 
-def _percent(total: Decimal) -> str:
-    return f"{(total * 100).normalize():f}".replace(".", ",") + " %"
+def _open(path: Path) -> Generator[list[str], None, None]:
+    try:
+        yield from read_rows(path)
+    except FileNotFoundError:
+        raise NotFoundError(f"fichier introuvable : {path}", value=str(path)) from None
+    except (OSError, ValueError) as exc:  # a folder, no permission, a NUL in the name
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise SourceDataError(
+            f"fichier illisible ({reason})", source=str(path), rule="MEM-1", value=str(path)
+        ) from None
+
+
+def find_header(
+    rows: Generator[list[str], None, None],
+    mapping: Mapping[str, str] | None,
+    ignore: Iterable[str],
+    path: Path,
+) -> tuple[HeaderMap, int]:
+    """The header row among the first lines (a title may precede it) and its line number."""
+    for field in (mapping or {}).values():
+        resolve_field(field, "champ de correspondance")  # the caller's mistake, said first
+    first_error: ValidationError | None = None
+    for line, raw in enumerate(rows, start=1):
+        cells = [c.strip() for c in raw]
+        if not any(cells):
+            continue
+        try:
+            return read_header(cells, mapping, ignore, line=line), line
+        except ValidationError as exc:
+            first_error = first_error or exc
+        if line >= HEADER_SEARCH:
+            break
+    rows.close()
+    if first_error is None:
+        raise SourceDataError("fichier vide (aucune ligne d'en-tête)", source=str(path))
+    raise first_error
 
 
 class MemberImport:
-    """The import use case: check every row of a file, then write all of them or none."""
+    """The import use case: check every row of a file, then write all of them, the good ones, or
+    none."""
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
@@ -74,168 +114,230 @@ class MemberImport:
         path: str | Path,
         *,
         mapping: Mapping[str, str] | None = None,
+        ignore: Iterable[str] = (),
+        defaults: Mapping[str, str] | None = None,
+        update: bool = False,
+        partial: bool = False,
+        rejects: str | Path | None = None,
         dry_run: bool = False,
+        progress: Progress | None = None,
     ) -> ImportReport:
-        """Check every row; unless ``dry_run`` or a row has a problem, write them all at once."""
         path = Path(path)
+        told = progress or no_progress
+        chosen = {
+            resolve_field(k, "champ par défaut"): str(v).strip()
+            for k, v in (defaults or {}).items()
+        }
+        for field, value in chosen.items():
+            if not value:
+                raise ValidationError(
+                    f"valeur par défaut vide pour {FIELD_LABELS[field]}", rule="MEM-1", value=field
+                )
+        ignore = tuple(ignore)
+        rows = _open(path)
+        collecting = _pause_gc()
         try:
-            headers, rows = read_table(path)
-        except FileNotFoundError:
-            raise NotFoundError(f"fichier introuvable : {path}", value=str(path)) from None
-        except (OSError, ValueError) as exc:  # a folder, no permission, a NUL in the name
-            reason = getattr(exc, "strerror", None) or str(exc)
-            raise SourceDataError(
-                f"fichier illisible ({reason})", source=str(path), rule="MEM-1", value=str(path)
-            ) from None
-        columns = map_headers(headers, mapping)
-        thesaurus = self.deps.hooks.expertise_thesaurus()
-        tools = self.deps.hooks.business_software()
-        today = self.deps.today()
-        with self.deps.read() as uow:
-            communes = {c.code: c for c in uow.communes.list()}
-            stored = uow.members.list()
-            by_email = {m.email.lower(): m for m in stored if m.email}
-            names = {m.id: fold(m.full_name) for m in stored}
-            held = {(names[p.member_id], p.commune): p.member_id for p in uow.positions.list()
-                    if p.member_id in names}  # fmt: skip
-        people: dict[str, dict[str, Any]] = {}
-        seen_name_commune: dict[tuple[str, str], tuple[int, str | None]] = {}
-        results: list[RowResult] = []
-        for offset, row in enumerate(rows):
-            line = offset + 2
-            cells = {
-                field: (row[i].strip() if i < len(row) else "") for i, field in columns.items()
-            }
-            if not any(cells.values()):
-                continue
-            problems: list[str] = []
-            notes: list[str] = []
-            first, last = cells.get("first_name", ""), cells.get("last_name", "")
-            name = f"{first} {last}".strip()
-            if not first or not last:
-                problems.append("prénom et nom obligatoires")
-
-            def check(fn: Any, *args: Any, problems: list[str] = problems) -> Any:
-                try:
-                    return fn(*args)
-                except RsgmError as exc:
-                    problems.append(str(exc))
-                    return None
-
-            code = cells.get("commune") or None
-            commune = communes.get(code) if code else None
-            town = [commune.name] if commune is not None else []  # CHA-6: voinsles@ for Voinsles
-            email = (
-                check(
-                    lambda e, t=town: validate_email(e, strict=True, commune_names=t),
-                    cells["email"],
+            header, header_line = find_header(rows, mapping, ignore, path)
+            file_problems = self._file_problems(header, chosen)
+            assumed = self._assumed(header, chosen)
+            settings = self.deps.settings
+            today = self.deps.today()
+            context = self.deps.read() if dry_run else self.deps.transaction()
+            with context as uow:
+                checker = RowChecker(
+                    index=CommuneIndex(uow.communes.list(), settings.departements),
+                    fields=header.fields | set(chosen),
+                    defaults=chosen,
+                    thesaurus=self.deps.hooks.expertise_thesaurus(),
+                    tools=self.deps.hooks.business_software(),
+                    departements=settings.departements,
                 )
-                if cells.get("email")
-                else None
+                parsed = []
+                for line, raw in enumerate(rows, start=header_line + 1):
+                    if any(c.strip() for c in raw):
+                        parsed.append(checker.check(line, raw, header.columns))
+                        if not len(parsed) % 500:  # the total is known only at the end
+                            told("lignes", len(parsed), 0)
+                told("lignes", len(parsed), len(parsed))
+                stored = self._stored(uow, update=update)
+                plan = plan_import(parsed, stored, update=update, today=today)
+                created = len(plan.created)
+                bad = any(r.issues for r in parsed)
+                write = not dry_run and not file_problems and (partial or not bad)
+                if write:
+                    self._write(uow, plan, today)
+        finally:
+            rows.close()
+            if collecting:
+                gc.enable()
+        rejects_file = None
+        if rejects is not None:
+            rejects_file = str(
+                self._rejects(Path(rejects), header, [r for r in parsed if r.issues])
             )
-            phone = check(validate_phone, cells["phone"]) if cells.get("phone") else None
-            if code and commune is None:
-                problems.append(f"commune inconnue : {code} (importez d'abord le recensement)")
-            elif commune is not None and not commune.active:
-                problems.append(f"la commune {code} {commune.name} n'existe plus [TER-5]")
-            position = None
-            if commune is not None and commune.active:
-                position = check(self._position, cells, code)
-            expertises = [
-                check(thesaurus.resolve, t) for t in split_terms(cells.get("expertises", ""))
-            ]
-            software = [check(tools.resolve, t) for t in split_terms(cells.get("software", ""))]
-            helper = check(parse_bool, cells.get("helper", "")) or False
-            arrival = check(parse_date, cells.get("arrival", ""))
-            key = person_key(email, first, last)
-            folded = fold(name)
-            action = "nouveau membre"
-            if email and email.lower() in by_email:
-                other = by_email[email.lower()]
-                problems.append(
-                    f"doublon probable : {other.full_name} a déjà l'adresse {email} [MEM-1]"
-                )
-            if code and (folded, code) in held:
-                problems.append(
-                    f"doublon probable : {name} a déjà un poste à {code} (même nom et même commune) [MEM-1]"
-                )
-            if code:
-                earlier = seen_name_commune.get((folded, code))
-                if earlier is not None and earlier[1] != key:
-                    problems.append(
-                        f"doublon probable de la ligne {earlier[0]} : même nom et même commune [MEM-1]"
-                    )
-                seen_name_commune.setdefault((folded, code), (line, key))
-            person = people.get(key)
-            if person is not None:
-                if fold(person["name"]) != folded:
-                    problems.append(
-                        f"l'adresse {email} est aussi celle de {person['name']} (ligne "
-                        f"{person['line']}) : une personne, un compte [CHA-6]"
-                    )
-                else:
-                    action = f"poste ajouté au membre de la ligne {person['line']}"
-            if person is None and not problems:
-                person = people[key] = {
-                    "line": line, "name": name, "first": first, "last": last, "email": email,
-                    "phone": phone, "helper": helper, "arrival": arrival, "positions": [],
-                    "expertises": set(), "software": set(),
-                }  # fmt: skip
-            if commune is not None and outside_territory(
-                commune.departement, self.deps.settings.departements
-            ):
-                notes.append(
-                    f"commune {commune.name} ({commune.departement}) hors du ressort du CDG : "
-                    "le poste est enregistré mais ni invité ni facturé [TER-7]"
-                )
-            if person is not None and not problems:
-                if position is not None:
-                    person["positions"].append(position)
-                    total = work_time_total(person["positions"], on=position.start or today)
-                    if total > MAX_WORK_TIME:  # MEM-1: recorded, flagged, never refused
-                        notes.append(
-                            f"quotités cumulées de {_percent(total)} : au-delà des 115 % permis "
-                            "pour des emplois à temps non complet, signalé à l'animateur [MEM-1]"
-                        )
-                person["expertises"].update(e for e in expertises if e)
-                person["software"].update(s for s in software if s)
-            results.append(
-                RowResult(line, name, code, tuple(problems), "" if problems else action,
-                          tuple(notes))
-            )  # fmt: skip
-        positions = sum(len(p["positions"]) for p in people.values())
-        ok = not any(r.problems for r in results)
-        written = False
-        if ok and not dry_run:
-            self._write(people)
-            written = True
-        return ImportReport(str(path), tuple(results), len(people), positions, dry_run, written)
-
-    def _position(self, cells: dict[str, str], code: str) -> Position:
-        function_text = cells.get("function") or "sgm"
-        function = _FUNCTION_WORDS.get(fold(function_text)) or enum_of(
-            Function, function_text, "fonction"
+        return ImportReport(
+            str(path),
+            tuple(_result(r) for r in parsed),
+            members=created,
+            positions=len(plan.positions_new),
+            dry_run=dry_run,
+            written=write,
+            file_problems=file_problems,
+            assumed=assumed,
+            header=header,
+            update=update,
+            partial=partial,
+            updated=len({p.key for p in plan.people.values() if p.member and _changed(p.rows)}),
+            ended=len(plan.positions_ended),
+            modified=plan.modified,
+            absent=tuple(plan.absent),
+            rejects_file=rejects_file,
         )
-        status = enum_of(Status, fold(cells.get("status") or "titulaire"), "statut")
-        permanent = parse_bool(cells["permanent"]) if cells.get("permanent") else True
-        work_time: Decimal = parse_fraction(cells.get("work_time", ""))
-        return Position(new_id(), "?", code, function, work_time, status, permanent)
 
-    def _write(self, people: dict[str, dict[str, Any]]) -> None:
-        with self.deps.transaction() as uow:
-            for person in people.values():
-                member = _add_member(
-                    uow, self.deps, person["first"], person["last"], email=person["email"],
-                    phone=person["phone"], arrival=person["arrival"], helper=person["helper"],
-                )  # fmt: skip
-                for p in person["positions"]:
-                    _add_position(
-                        uow, self.deps, member.id, p.commune, p.function, work_time=p.work_time,
-                        status=p.status, permanent=p.permanent,
-                    )  # fmt: skip
-                uow.directory_facts.add_all(
-                    [DirectoryFact(new_id(), member.id, FactKind.EXPERTISE, t, fold(t))
-                     for t in sorted(person["expertises"])]
-                    + [DirectoryFact(new_id(), member.id, FactKind.SOFTWARE, t, fold(t))
-                       for t in sorted(person["software"])]
-                )  # fmt: skip
+    def _file_problems(self, header: HeaderMap, chosen: Mapping[str, str]) -> tuple[str, ...]:
+        found = [
+            f'colonne « {h} » non reconnue : ignorez-la (--ignorer "{h}") ou dites ce qu\'elle '
+            f'contient (--colonne "{h}=CHAMP")'
+            for h in header.unknown
+        ]
+        found += [
+            f"colonne « {h} » en double (le même champ est déjà lu dans une autre colonne) : "
+            f'ignorez-en une (--ignorer "{h}")'
+            for h in header.doubled
+        ]
+        return tuple(found)
+
+    def _assumed(self, header: HeaderMap, chosen: dict[str, str]) -> tuple[str, ...]:
+        """A position column the sheet does not have at all, with no value chosen: the usual
+        value, said in the report (an empty cell of a column the sheet has is a problem)."""
+        said = []
+        if header.fields & {"commune", "commune_name"}:
+            for field in POSITION_FIELDS:
+                if field not in header.fields and field not in chosen:
+                    chosen[field] = ABSENT_COLUMN[field]
+                    label = FIELD_LABELS[field]
+                    said.append(
+                        f"pas de colonne {label} : « {ABSENT_COLUMN_LABEL[field]} » retenu pour "
+                        f'chaque poste (--par-defaut "{label}=…" pour une autre valeur)'
+                    )
+        return tuple(said)
+
+    def _stored(self, uow: UnitOfWork, *, update: bool) -> Stored:
+        stored = Stored.of(uow.members.list(), uow.positions.list(), self.deps.today())
+        if update:
+            for fact in uow.directory_facts.list():
+                stored.facts.setdefault(fact.member_id, set()).add((fact.kind.value, fact.key))
+            stored.commune_names = {c.code: c.name for c in uow.communes.list()}
+        return stored
+
+    def _write(self, uow: UnitOfWork, plan: Plan, today: dt.date) -> None:
+        """Everything the plan says, in the caller's transaction, collection by collection."""
+        members: list[Member] = []
+        known = {p.key for p in plan.people.values() if p.member is not None}
+        created = plan.created
+        ids = iter(new_ids(len(created) + len(plan.positions_new)))
+        for person in created:
+            row = person.rows[0]
+            member = Member(
+                next(ids), row.first, row.last, row.email, phone=row.phone,
+                lifecycle=Lifecycle.ACTIVE, arrival=row.arrival, helper=bool(row.helper),
+                platform_access=True,
+            )  # fmt: skip
+            person.member = member
+            members.append(member)
+        uow.members.add_all(members)
+        if plan.members_changed:
+            uow.members.update_all(plan.members_changed)
+        if plan.positions_ended:
+            uow.positions.update_all(attrs.evolve(p, end=today) for p in plan.positions_ended)
+        uow.positions.add_all(
+            _position(next(ids), person.member, row, today if person.key in known else None)
+            for person, row in plan.positions_new
+        )
+        items = [
+            item
+            for m in members
+            if m.arrival is not None
+            for item in checklist(m.id, m.arrival, [new_id() for _ in range(len(ONBOARDING))])
+        ]
+        if items:
+            uow.onboarding_items.add_all(items)
+        kinds = {"expertise": FactKind.EXPERTISE, "logiciel": FactKind.SOFTWARE}
+        uow.directory_facts.add_all(
+            DirectoryFact(new_id(), person.member.id, kinds[kind], term, fold(term))
+            for person, kind, term in plan.facts_new
+            if person.member is not None
+        )
+        if self.deps.hooks.pm.hook.rsgm_on_member_added.get_hookimpls():  # else nothing to tell
+            hook = self.deps.hooks.on_member_added
+            uow.after_commit.extend(functools.partial(hook, m) for m in members)
+
+    def _rejects(self, path: Path, header: HeaderMap, rows: list[ParsedRow]) -> Path:
+        """The rejected rows as they were read, with their problems, to fix and import again."""
+        try:
+            with path.open("w", encoding="utf-8-sig", newline="") as out:
+                writer = csv.writer(out, delimiter=";")
+                writer.writerow([*header.headers, "Problèmes"])
+                for row in rows:
+                    cells = list(row.cells) + [""] * (len(header.headers) - len(row.cells))
+                    writer.writerow(
+                        [*cells[: len(header.headers)], " | ".join(map(str, row.issues))]
+                    )
+        except OSError as exc:
+            raise SourceDataError(
+                f"impossible d'écrire le fichier des rejets ({exc.strerror or exc})",
+                source=str(path),
+                rule="MEM-1",
+                value=str(path),
+            ) from None
+        return path
+
+
+def _position(new: str, member: Member | None, row: ParsedRow, start: dt.date | None) -> Position:
+    assert member is not None and row.commune is not None and row.has_position
+    assert row.function is not None and row.work_time is not None and row.status is not None
+    return Position(
+        new, member.id, row.commune.code, row.function, row.work_time, row.status,
+        row.permanent, start=start,
+    )  # fmt: skip
+
+
+def _pause_gc() -> bool:
+    """Pause the cyclic garbage collector while an import makes its many objects (freed by
+    reference counting all the same); the caller enables it again if this says it was enabled.
+    Half to two thirds of the Python time of a large import went to collections finding nothing
+    to collect (benchmarks/members_import.py, docs/performance.md)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    return was_enabled
+
+
+def new_ids(count: int) -> list[str]:
+    """``count`` random UUIDs (version 4) as text, as :func:`~.members.new_id` makes them, from
+    one call to the system's random source."""
+    block = bytearray(os.urandom(16 * count))
+    found = []
+    for start in range(0, 16 * count, 16):
+        block[start + 6] = (block[start + 6] & 0x0F) | 0x40  # version 4
+        block[start + 8] = (block[start + 8] & 0x3F) | 0x80  # RFC 4122 variant
+        text = block[start : start + 16].hex()
+        found.append(f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}")
+    return found
+
+
+def _changed(rows: list[ParsedRow]) -> bool:
+    return any(r.changes for r in rows)
+
+
+def _result(row: ParsedRow) -> RowResult:
+    return RowResult(
+        row.line,
+        row.name,
+        row.code,
+        tuple(str(p) for p in row.issues),
+        "" if row.issues else row.action,
+        tuple(row.notes),
+        tuple(row.changes),
+        tuple(row.issues),
+        row.cells,
+    )

@@ -7,7 +7,7 @@ import datetime as dt
 import enum
 import functools
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -46,9 +46,11 @@ from rsgm_core.domain.members import (
     validate_email,
     work_time_excess,
 )
+from rsgm_core.domain.progress import Progress
 from rsgm_core.domain.rgpd import check_editable
 from rsgm_core.errors import NotFoundError, RuleViolation
 from rsgm_core.ports import UnitOfWork
+from rsgm_core.services.onboarding import WelcomeMail, send_welcome
 from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
@@ -179,13 +181,32 @@ class MemberService:
         return sorted(found, key=lambda f: (f.member.last_name, f.member.first_name, f.member.id))
 
     def import_members(
-        self, path: str | Path, *, mapping: Mapping[str, str] | None = None, dry_run: bool = False
+        self,
+        path: str | Path,
+        *,
+        mapping: Mapping[str, str] | None = None,
+        ignore: Iterable[str] = (),
+        defaults: Mapping[str, str] | None = None,
+        update: bool = False,
+        partial: bool = False,
+        rejects: str | Path | None = None,
+        dry_run: bool = False,
+        progress: Progress | None = None,
     ) -> ImportReport:
-        """Members and positions from a CSV or XLSX file; all rows or none
-        (:mod:`rsgm_core.services.member_import`)."""
+        """Members and positions from a CSV or XLSX file (MEM-1), every problem of every row
+        reported in one pass. ``mapping`` (header → field, French or English names) and ``ignore``
+        (headers) say how to read the columns; ``defaults`` (field → value) fill empty cells on
+        the caller's choice; ``update`` refreshes the members already recorded (the report says
+        what each row adds, changes or ends); ``partial`` writes the good rows when others are
+        rejected; ``rejects`` is a CSV file receiving the rejected rows with their problems.
+        Otherwise all rows or none (:mod:`rsgm_core.services.member_import`). ``progress`` is
+        told ``("lignes", done, 0)`` as rows are read and checked, the total at the end."""
         from rsgm_core.services.member_import import MemberImport
 
-        return MemberImport(self.deps)(path, mapping=mapping, dry_run=dry_run)
+        return MemberImport(self.deps)(
+            path, mapping=mapping, ignore=ignore, defaults=defaults, update=update,
+            partial=partial, rejects=rejects, dry_run=dry_run, progress=progress,
+        )  # fmt: skip
 
     # Lifecycle (MEM-4)
 
@@ -303,6 +324,13 @@ class MemberService:
                 )
             item = attrs.evolve(found[0], done_on=self.deps.on(on) if done else None)
             return uow.onboarding_items.update(item)
+
+    def send_welcome(
+        self, member_id: str, *, on: dt.date | None = None, again: bool = False
+    ) -> WelcomeMail:
+        """MEM-5: queue the welcome mail in the outbox (NOT-1) and tick its checklist step on
+        ``on`` (today); see :func:`rsgm_core.services.onboarding.send_welcome`."""
+        return send_welcome(self.deps, member_id, on=on, again=again)
 
     def list_overdue_steps(self, *, on: dt.date | None = None) -> list[OverdueStep]:
         """MEM-5: every item not done past its due date, with its member, oldest first."""
@@ -510,4 +538,4 @@ def record_move(uow: UnitOfWork, member_id: str, to: Lifecycle, on: dt.date) -> 
 def enum_of(kind: type[E], value: E | str, label: str) -> E:
     """``value`` as a member of ``kind``: the member itself, its value or its lower-case name;
     else a :class:`ValidationError` naming ``label`` and the allowed values."""
-    return read_enum(kind, value, f"{label} inconnu(e)")
+    return read_enum(kind, value, f"valeur inconnue pour « {label} »")

@@ -217,6 +217,18 @@ class NetworkService:
                 )
             )
 
+    def set_objectives(
+        self, network_id: str, objectives: Iterable[Objective], *, by: str
+    ) -> Network:
+        """NET-4: replace the network's objectives (each tied to indicators), its charter kept."""
+        chosen = tuple(objectives)
+        with self.deps.transaction() as uow:
+            actor = authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
+            network = uow.networks.get(network_id)
+            return uow.networks.update(
+                attrs.evolve(network, objectives=chosen, charter_set_by=actor.id)
+            )
+
     # Roles (MEM-6)
 
     @renamed_keywords(since="on")

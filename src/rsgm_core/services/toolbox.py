@@ -40,7 +40,14 @@ from rsgm_core.services.access_facts import find_member
 from rsgm_core.services.authorization import authorize
 from rsgm_core.services.members import new_id
 from rsgm_core.services.outbox import queue_message
-from rsgm_core.services.toolbox_export import SoftwareUse, export_toolbox, software_map
+from rsgm_core.services.toolbox_export import (
+    SoftwareUse,
+    ToolboxExport,
+    export_toolbox,
+    export_toolbox_files,
+    find_attachment,
+    software_map,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import deprecated as typed_deprecated
@@ -227,9 +234,14 @@ class ToolboxService:
         return software_map(self.deps, epci=epci)
 
     def export_to_platform(self, platform: str, folder: Path) -> dict[str, str]:
-        """KNB-2: the published toolbox as ``platform`` imports it, written under ``folder``;
-        the files written (path -> text)."""
+        """KNB-2: the published toolbox as ``platform`` imports it, written under ``folder``
+        with its attached files (:meth:`export_files`); the pages written (path -> text)."""
         return export_toolbox(self.deps, platform, folder)
+
+    def export_files(self, platform: str, folder: Path) -> ToolboxExport:
+        """KNB-2: as :meth:`export_to_platform`, telling every file written: the pages and the
+        attached files themselves (under ``pieces-jointes/``), byte for byte."""
+        return export_toolbox_files(self.deps, platform, folder)
 
     def get(self, resource_id: str, version: int | None = None) -> Resource:
         """The current version of a resource, or ``version`` of it (:class:`NotFoundError`)."""
@@ -269,6 +281,12 @@ class ToolboxService:
         """KNB-1: the files attached to a resource."""
         with self.deps.read() as uow:
             return uow.resource_attachments.list({"resource_id": resource_id})
+
+    def get_attachment(self, ref: str, *, name: str | None = None) -> ResourceAttachment:
+        """KNB-1: an attached file by its id (or 8 characters or more of it), or by its
+        resource's id when the resource has one file, else ``name`` chooses; an unknown or
+        ambiguous reference is refused naming the value (and the files to choose from)."""
+        return find_attachment(self.deps, ref, name=name)
 
     def content(self, attachment: ResourceAttachment | str) -> bytes:
         """KNB-1: the bytes of an attached file: the :class:`ResourceAttachment` of

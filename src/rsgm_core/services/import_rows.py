@@ -1,0 +1,379 @@
+"""Checking one spreadsheet row of a member import (MEM-1, MEM-2): every cell is read and every
+problem kept, so one pass reports them all (:mod:`~.member_import`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import attrs
+
+from rsgm_core.domain.commune_names import CommuneIndex, looks_like_code, name_key
+from rsgm_core.domain.directory import Vocabulary, fold, validate_phone
+from rsgm_core.domain.import_vocabulary import (
+    FIELD_LABELS,
+    FUNCTION_ALLOWED,
+    STATUS_ALLOWED,
+    read_function,
+    read_status,
+)
+from rsgm_core.domain.mailboxes import GENERIC_WORDS
+from rsgm_core.domain.member_import import (
+    ImportProblem,
+    fraction_note,
+    parse_bool,
+    parse_date,
+    parse_fraction,
+    split_terms,
+)
+from rsgm_core.domain.members import (
+    GENERIC_LOCAL_PARTS,
+    Function,
+    Status,
+    validate_email,
+    validate_work_time,
+)
+from rsgm_core.domain.profile import outside_territory
+from rsgm_core.domain.territory import Commune
+from rsgm_core.errors import RsgmError
+
+__all__ = ["ParsedRow", "RowChecker"]
+
+T = TypeVar("T")
+#: Needed for a position, never filled silently: empty is a problem unless a default is chosen.
+POSITION_FIELDS = ("function", "work_time", "status")
+_PRONOUN = {"function": "la", "work_time": "la", "status": "le"}  # la fonction, le statut
+_ALLOWED = re.compile(r"^(.*?) \(valeurs : (.*)\)$")
+# A plain ASCII address (RFC 5322 dot-atom): its syntax is that of email-validator's, whose verdict
+# on the domain is kept per domain (MEM-2); any other address goes through email-validator itself.
+_PLAIN_EMAIL = re.compile(
+    r"([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)"
+    r"@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z0-9])"
+)
+
+
+@attrs.define
+class ParsedRow:
+    """One row as read: the person, the position it describes, its problems and notes."""
+
+    line: int
+    cells: tuple[str, ...]
+    first: str
+    last: str
+    email: str | None = None
+    phone: str | None = None
+    commune: Commune | None = None
+    code: str | None = None  # as the report shows it
+    function: Function | None = None
+    work_time: Decimal | None = None
+    status: Status | None = None
+    permanent: bool = True
+    expertises: list[str] | tuple[()] = ()
+    software: list[str] | tuple[()] = ()
+    helper: bool | None = None
+    arrival: dt.date | None = None
+    issues: list[ImportProblem] = attrs.Factory(list)
+    notes: list[str] = attrs.Factory(list)
+    changes: list[str] = attrs.Factory(list)
+    action: str = ""
+    key: str = ""  # the person (:func:`~.member_import.person_key`), once the row is read
+    has_position: bool = False  # a commune, a function, a work time and a status, once read
+    folded_name: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"{self.first} {self.last}".strip()
+
+    def problem(self, kind: str, message: str, value: str = "", **extra: str) -> None:
+        self.issues.append(ImportProblem(kind, message, value, **extra))
+
+
+class RowChecker:
+    """Reads rows against the census, the vocabularies and the caller's defaults."""
+
+    def __init__(
+        self,
+        *,
+        index: CommuneIndex,
+        fields: set[str],
+        defaults: Mapping[str, str],
+        thesaurus: Vocabulary,
+        tools: Vocabulary,
+        departements: tuple[str, ...],
+    ) -> None:
+        self.index = index
+        self.fields = fields
+        self.defaults = defaults
+        self.thesaurus = thesaurus
+        self.tools = tools
+        self.departements = departements
+        self.no_census = not index.by_code
+        # A sheet repeats its communes and words: each distinct cell is read once.
+        self._communes: dict[tuple[str, str, str], tuple[Any, ...]] = {}
+        self._positions: dict[tuple[str, str, str, str], tuple[Any, ...]] = {}
+        self._towns: dict[str, tuple[str, ...]] = {}
+
+    def check(self, line: int, raw: list[str], columns: Mapping[int, str]) -> ParsedRow:
+        cells = {f: (raw[i].strip() if i < len(raw) else "") for i, f in columns.items()}
+        for field, value in self.defaults.items():
+            if not cells.get(field):
+                cells[field] = value
+        row = ParsedRow(line, tuple(raw), cells.get("first_name", ""), cells.get("last_name", ""))
+        if not row.first or not row.last:
+            missing = "prénom" if not row.first else "nom"
+            row.problem(f"{missing} vide", f"{missing} vide : prénom et nom sont obligatoires")
+        self._commune_once(row, cells)
+        if cells.get("email"):
+            row.email = self._email(row, cells["email"])
+        if cells.get("phone"):
+            row.phone = self._read(row, "téléphone invalide", validate_phone, cells["phone"])
+        if row.commune is not None or cells.get("commune") or cells.get("commune_name"):
+            self._position_once(row, cells)  # even for a commune not found: every problem
+        if cells.get("expertises"):
+            row.expertises = self._terms(row, self.thesaurus, cells["expertises"])
+        if cells.get("software"):
+            row.software = self._terms(row, self.tools, cells["software"])
+        if cells.get("helper"):
+            row.helper = self._read(row, "volontaire illisible", parse_bool, cells["helper"])
+        if cells.get("arrival"):
+            row.arrival = self._read(row, "date illisible", parse_date, cells["arrival"])
+        row.has_position = row.commune is not None and None not in (
+            row.function,
+            row.work_time,
+            row.status,
+        )
+        row.folded_name = _fold(row.name)
+        row.key = row.folded_name + "|" + (row.email or "").lower()  # person_key, folded once
+        return row
+
+    def _commune_once(self, row: ParsedRow, cells: dict[str, str]) -> None:
+        key = (
+            cells.get("commune", ""),
+            cells.get("commune_name", ""),
+            cells.get("departement", ""),
+        )
+        found = self._communes.get(key)
+        if found is None:
+            scratch = ParsedRow(0, (), "", "")
+            self._commune(scratch, cells)
+            found = (scratch.commune, scratch.code, tuple(scratch.issues), tuple(scratch.notes))
+            self._communes[key] = found
+        row.commune, row.code = found[0], found[1]
+        row.issues.extend(found[2])
+        row.notes.extend(found[3])
+
+    def _position_once(self, row: ParsedRow, cells: dict[str, str]) -> None:
+        key = (
+            cells.get("function", ""), cells.get("status", ""), cells.get("work_time", ""),
+            cells.get("permanent", ""),
+        )  # fmt: skip
+        found = self._positions.get(key)
+        if found is None:
+            scratch = ParsedRow(0, (), "", "")
+            self._position(scratch, cells)
+            found = (
+                scratch.function, scratch.status, scratch.work_time, scratch.permanent,
+                tuple(scratch.issues), tuple(scratch.notes),
+            )  # fmt: skip
+            self._positions[key] = found
+        row.function, row.status, row.work_time, row.permanent = found[:4]
+        row.issues.extend(found[4])
+        row.notes.extend(found[5])
+
+    def _read(self, row: ParsedRow, kind: str, read: Callable[..., T], *args: Any) -> T | None:
+        try:
+            return read(*args)
+        except RsgmError as exc:
+            message, allowed = str(exc).removesuffix(f" [{exc.rule}]"), ""
+            found = _ALLOWED.match(message)
+            if found:
+                message, allowed = found.group(1), found.group(2)
+            value = "" if exc.value is None else str(exc.value)
+            if exc.rule == "CHA-6":
+                kind = "adresse partagée, pas celle d'une personne"
+            row.problem(kind, message, value, allowed=allowed, rule=exc.rule or "MEM-1")
+            return None
+
+    def _email(self, row: ParsedRow, email: str) -> str | None:
+        town = (row.commune.name,) if row.commune is not None else ()
+        plain = _PLAIN_EMAIL.fullmatch(email)
+        if plain is None or len(plain.group(1)) > 64 or len(email) > 254:
+            check = functools.partial(validate_email, strict=True, commune_names=town)
+            return self._read(row, "adresse invalide", check, email)
+        if not _domain_ok(plain.group(2).lower()):
+            check = functools.partial(validate_email, strict=True)
+            return self._read(row, "adresse invalide", check, email)
+        if _surely_personal(plain.group(1), self._town(row.commune)):
+            return f"{plain.group(1)}@{plain.group(2).lower()}"  # what validate_email returns
+        return self._read(row, "adresse invalide", _cha6, email, town)
+
+    def _town(self, commune: Commune | None) -> tuple[str, ...]:
+        if commune is None:
+            return ()
+        found = self._towns.get(commune.code)
+        if found is None:
+            found = self._towns[commune.code] = (_SEPARATORS.sub("", fold(commune.name)),)
+        return found
+
+    def _commune(self, row: ParsedRow, cells: dict[str, str]) -> None:
+        code, name = cells.get("commune", ""), cells.get("commune_name", "")
+        if name and not code and looks_like_code(name):
+            code, name = name, ""
+        elif code and not name and not looks_like_code(code):
+            code, name = "", code
+        if code.isdigit() and len(code) == 4:  # a spreadsheet read 01001 as the number 1001
+            code = code.zfill(5)
+        if not code and not name:
+            return
+        commune: Commune | None = None
+        if self.no_census:
+            row.problem(
+                "recensement absent",
+                "aucune commune connue : importez d'abord le recensement (rsgm census import)",
+                code or name,
+            )
+            return
+        if code:
+            commune = self.index.by_code.get(code.upper())
+            row.code = code
+            if commune is None:
+                row.problem(
+                    "code INSEE inconnu", f"code INSEE inconnu du recensement : {code}", code
+                )
+                return
+            if name and name_key(name) != name_key(commune.name):
+                row.notes.append(
+                    f"le code INSEE {code} est celui de {commune.name}, pas de « {name} » : "
+                    "le code est retenu"
+                )
+        else:
+            match = self.index.by_name_in(name, cells.get("departement", ""))
+            if match.commune is None:
+                kind = "commune ambiguë" if match.candidates else "commune introuvable"
+                row.problem(kind, match.problem or kind, name)
+                return
+            commune = match.commune
+            row.code = commune.code
+        if not commune.active:
+            after = self.index.by_code.get(commune.successor or "")
+            now = f" (aujourd'hui {after.name}, {after.code})" if after is not None else ""
+            row.problem(
+                "commune disparue",
+                f"la commune {commune.code} {commune.name} n'existe plus{now}",
+                commune.code,
+                rule="TER-5",
+            )
+            return
+        row.commune = commune
+        if outside_territory(commune.departement, self.departements):
+            row.notes.append(
+                f"commune {commune.name} ({commune.departement}) hors du ressort du CDG : "
+                "le poste est enregistré mais ni invité ni facturé [TER-7]"
+            )
+
+    def _position(self, row: ParsedRow, cells: dict[str, str]) -> None:
+        for field in POSITION_FIELDS:
+            if not cells.get(field) and field in self.fields:
+                label = FIELD_LABELS[field]
+                row.problem(
+                    f"{label} vide",
+                    f"{label} vide : remplissez-{_PRONOUN[field]} ou choisissez une valeur "
+                    "par défaut "
+                    f'(--par-defaut "{label}=…")',
+                )
+        if cells.get("function"):
+            found = read_function(cells["function"])
+            if found is None:
+                row.problem(
+                    "fonction inconnue",
+                    f"fonction inconnue : « {cells['function']} »",
+                    cells["function"],
+                    allowed=FUNCTION_ALLOWED,
+                )
+            else:
+                row.function, note = found
+                row.notes.extend([note] if note else [])
+        if cells.get("status"):
+            status = read_status(cells["status"])
+            if status is None:
+                row.problem(
+                    "statut inconnu",
+                    f"statut inconnu : « {cells['status']} »",
+                    cells["status"],
+                    allowed=STATUS_ALLOWED,
+                )
+            else:
+                row.status, note = status
+                row.notes.extend([note] if note else [])
+        if cells.get("work_time"):
+            text = cells["work_time"]
+            fraction = self._read(row, "quotité illisible", parse_fraction, text)
+            if fraction is not None and not 0 < fraction <= 1:
+                row.problem(
+                    "quotité hors limites",
+                    f"quotité hors de ]0 ; 1] : « {text} » (exemples : 1, 0,5, 50 %, 17,5/35)",
+                    text,
+                )
+            elif fraction is not None:
+                row.work_time = self._read(row, "quotité illisible", validate_work_time, fraction)
+                note = fraction_note(text)
+                row.notes.extend([note] if note and row.work_time is not None else [])
+        if cells.get("permanent"):
+            permanent = self._read(
+                row, "emploi permanent illisible", parse_bool, cells["permanent"]
+            )
+            row.permanent = True if permanent is None else permanent
+
+    def _terms(self, row: ParsedRow, vocabulary: Vocabulary, cell: str) -> list[str]:
+        kind = "expertise inconnue" if vocabulary is self.thesaurus else "logiciel inconnu"
+        found = [self._read(row, kind, vocabulary.resolve, t) for t in split_terms(cell)]
+        return [t for t in found if t]
+
+
+@functools.lru_cache(maxsize=4096)
+def _domain_ok(domain: str) -> bool:
+    """email-validator's verdict on a domain (IDNA, special-use names), kept per domain."""
+    try:
+        validate_email(f"prenom.nom@{domain}", strict=True)
+    except RsgmError:
+        return False
+    return True
+
+
+def _cha6(email: str, town: tuple[str, ...]) -> str:
+    return validate_email(email, commune_names=town)
+
+
+_SEPARATORS = re.compile(r"[^a-z0-9]+")
+_SHARED_STARTS = ("mairie", "commune", "ville", "secretariat")
+
+
+def _surely_personal(local: str, towns: tuple[str, ...]) -> bool:
+    """True when the ASCII local part cannot be a shared mailbox (CHA-6): no generic local part,
+    no generic word, not a generic word's prefix, not the commune's name. Only a quick pre-check:
+    anything else goes through :func:`~.members.validate_email` (the one judge; a test compares
+    both on the variants of :mod:`~.mailboxes`)."""
+    low = local.lower()
+    if low in GENERIC_LOCAL_PARTS:
+        return False
+    tokens = _SEPARATORS.split(low.split("+", 1)[0])
+    squeezed = "".join(tokens)
+    if squeezed in GENERIC_WORDS or not GENERIC_WORDS.isdisjoint(tokens):
+        return False
+    if squeezed.startswith(_SHARED_STARTS):
+        return False
+    return not any(town and town in squeezed for town in towns)
+
+
+_ASCII_SEPARATORS = re.compile(r"[\s\-'_.]+")
+
+
+def _fold(text: str) -> str:
+    """:func:`~.directory.fold`, quicker for plain ASCII text (the same result)."""
+    if text.isascii():
+        return " ".join(_ASCII_SEPARATORS.split(text.lower())).strip()
+    return fold(text)
