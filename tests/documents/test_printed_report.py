@@ -114,8 +114,8 @@ def test_a_crowded_report_prints_inside_its_margins_IND_2(
     assert "Centre interdépartemental de gestion de la Grande Couronne" in text
     assert "Fait à Versailles" in text and "Jean Martin" in text
     # the events table: dates on one line, never wrapped; the satisfaction column whole
-    for event in crowd.events:
-        assert format_date(event.first_date, format="d MMM") in text
+    for event in crowd.events:  # the table's dates, each on one line
+        assert format_date(event.first_date, format="d MMM yyyy") in text
     assert f"30 déc. {YEAR - 1} — Plénière" in text  # another year's date says its year
     assert "Satisfaction" in text and "75,0 %" in text
     # the coverage table spans pages and repeats its header on each of them
@@ -136,7 +136,7 @@ def test_each_chart_has_its_axis_values_and_legend_IND_2(
                   "100,0 % (120 / 120)"):  # fmt: skip
         assert label in text, label
     # the three webinars of one title, told apart by their date
-    for month in ("14 janv. — Webinaire", "14 avr. — Webinaire", "14 juil. — Webinaire"):  # nbsp
+    for month in ("14 janv. — Webinaire", "14 avr. — Webinaire", "14 juil. — Webinaire"):
         assert month in text, month
     # coverage: its axis in whole percents, its title, values with their counts
     assert "Part des communes < 3 500 hab. ayant au moins un membre actif" in text
@@ -187,7 +187,7 @@ def test_long_labels_are_wrapped_or_cut_with_their_full_text_in_a_title_IND_2(
     assert f"<title>{LONG_EPCI} 0</title>" in chart.replace("&#x27;", "'")
     assert "…" in chart
     participation = html.split('id="graphique-participation"')[1].split("</svg>")[0]
-    assert "<title>3\u00a0sept. — Journée réseau des secrétaires" in participation
+    assert "<title>3 sept. — Journée réseau des secrétaires" in participation
 
 
 @pytest.mark.rule("IND-2")
@@ -195,7 +195,7 @@ def test_the_html_page_is_laid_out_for_a4_IND_2(report: AnnualReport) -> None:
     html = render_html(report)
     assert "@page{size:A4;margin:18mm 15mm 20mm 15mm" in html
     assert "thead{display:table-header-group}" in html
-    assert "table-layout:fixed" in html and "td.d{overflow-wrap:normal;hyphens:manual}" in html
+    assert "table-layout:fixed" in html and "td.d{white-space:nowrap}" in html
     for size in re.findall(r"font-size:(\d+(?:\.\d+)?)pt", html):
         assert float(size) >= 9
     assert 'font-size="13"' in html and 'font-size="1' in html  # charts: 13 px = 9.75 pt
@@ -203,7 +203,6 @@ def test_the_html_page_is_laid_out_for_a4_IND_2(report: AnnualReport) -> None:
 
 @pytest.mark.rule("IND-2")
 def test_no_rule_id_in_the_report_for_the_board_IND_2(report: AnnualReport) -> None:
-    assert any("(KNB-3)" in i.label for i in report.knowledge)  # the label keeps it
     for text in (render_html(report), render_markdown(report)):
         assert "Ressources à revoir" in text
         assert not re.search(r"\([A-Z]{3}-\d+\)", text)

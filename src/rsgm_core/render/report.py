@@ -236,7 +236,7 @@ ul{padding-left:6mm}
 table{border-collapse:collapse;width:100%;table-layout:fixed;margin:2mm 0 4mm;font-size:9pt}
 thead{display:table-header-group}tr{break-inside:avoid}
 td,th{border:1px solid #b9c3cf;padding:1mm 1.5mm;vertical-align:top;overflow-wrap:anywhere;hyphens:auto}
-th{background:#eef3f9;color:#17406f;font-weight:normal;text-align:left;overflow-wrap:break-word}td.n,th.n{text-align:right}td.n{hyphens:manual}td.d{overflow-wrap:normal;hyphens:manual}
+th{background:#eef3f9;color:#17406f;font-weight:normal;text-align:left;overflow-wrap:break-word}td.n,th.n{text-align:right}td.n{hyphens:manual}td.d{white-space:nowrap}
 .kpis{display:grid;grid-template-columns:repeat(3,1fr);gap:2.5mm}
 .kpi{border:1px solid #cdd9e8;border-radius:2mm;padding:2mm 3mm;font-size:9pt;break-inside:avoid}
 .kpi b{display:block;font-size:13pt;color:#1d4e89}
@@ -247,15 +247,13 @@ figure{margin:2mm 0 5mm;break-inside:avoid}figure svg{display:block;max-width:10
 
 #: the widths of the events table's columns (their sum is 100 %): the date never wraps, the
 #: "Satisfaction" column is wide enough for its header and "100,0 %"
-_EVENT_WIDTHS = (10, 29.5, 9.5, 9.5, 11.5, 15, 15)
+_EVENT_WIDTHS = (13, 26.5, 9.5, 9.5, 11.5, 15, 15)
 
 
-def _day(report: AnnualReport, day: dt.date) -> str:
-    """A date of the report's year without its year ("14 juil."), another with it; the day and
-    its month are never cut apart (a no-break space), the year may go to a second line."""
-    text = format_date(day, format="d MMM")
-    text = text.replace(" ", "\u00a0")
-    return text if day.year == report.year else f"{text} {day.year}"
+def _day(report: AnnualReport, day: dt.date, *, short: bool = False) -> str:
+    """A date as the events table writes it ("1er déc. 2026", never wrapped: its column fits
+    it); ``short``, for a chart's label, without the year when it is the report's."""
+    return format_date(day, format="d MMM" if short and day.year == report.year else "d MMM yyyy")
 
 
 def _html_table(
@@ -287,7 +285,7 @@ def _html_table(
 def _participation_chart(report: AnnualReport) -> str:
     bars = [
         Bar(
-            f"{_day(report, e.first_date)} — {e.title}",  # three webinars of one title: by date
+            f"{_day(report, e.first_date, short=True)} — {e.title}",  # three webinars of one title: by date
             e.participation,
             None if e.participation is None else
             f"{_pct(e.participation)} ({format_number(e.attendees)} / {format_number(e.invited)})",
