@@ -247,7 +247,7 @@ figure{margin:2mm 0 5mm;break-inside:avoid}figure svg{display:block;max-width:10
 
 #: the widths of the events table's columns (their sum is 100 %): the date never wraps, the
 #: "Satisfaction" column is wide enough for its header and "100,0 %"
-_EVENT_WIDTHS = (13, 26.5, 9.5, 9.5, 11.5, 15, 15)
+_EVENT_WIDTHS = (14.5, 25, 9.5, 9.5, 11.5, 15, 15)
 
 
 def _day(report: AnnualReport, day: dt.date, *, short: bool = False) -> str:
