@@ -366,7 +366,7 @@ def _sheet(args: argparse.Namespace) -> int:
 
 
 def _certificates(args: argparse.Namespace) -> int:
-    from rsgm_core.render.event_documents import certificate_attachment, certificate_identity
+    from rsgm_core.render.event_documents import certificate_attachments, certificate_identity
 
     with open_app(args) as app:
         if args.folder or args.send:  # EVT-6: made by the CDG of the profile, or not at all
@@ -377,11 +377,9 @@ def _certificates(args: argparse.Namespace) -> int:
         if args.folder:
             folder = Path(args.folder)
             folder.mkdir(parents=True, exist_ok=True)
-            for row in found:
-                doc = certificate_attachment(
-                    event, row.session, row.member, pdf=args.pdf, settings=app.settings,
-                    on=app.today(),
-                )  # fmt: skip
+            for doc in certificate_attachments(  # EVT-6: one file per attendee
+                event, found, pdf=args.pdf, settings=app.settings, on=app.today()
+            ):
                 (folder / doc.filename).write_bytes(doc.content)
             print(f"{len(found)} attestation(s) de présence écrite(s) dans {folder}")
         if args.send:

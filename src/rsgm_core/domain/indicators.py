@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -18,6 +18,9 @@ from rsgm_core.domain.bounds import FIRST_DAY, LAST_DAY, check_day
 from rsgm_core.domain.engagement import NetworkRole
 from rsgm_core.domain.governance import ObjectiveKind
 from rsgm_core.errors import NotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    from rsgm_core.domain.profile import CdgIdentity
 
 __all__ = [
     "NOT_AVAILABLE",
@@ -231,6 +234,9 @@ class AnnualReport:
     cdg: str | None = None  # the CDG's short name, None when its profile has no [cdg] section
     departements: tuple[str, ...] = ()  # the names of the departments it covers (TER-7)
     target_below: int | None = None  # TER-3: the CDG's target public, when narrower than 3,500
+    #: IND-2: the CDG that issues the report (its name, address, place and signatory), when its
+    #: profile has a [cdg] section
+    issuer: CdgIdentity | None = None
 
     def indicator(self, key: str) -> Indicator:
         """The indicator ``key`` (any of :attr:`indicators` or :attr:`knowledge`)."""
@@ -273,6 +279,7 @@ class AnnualReport:
         coverage: Iterable[EpciCoverage] = (),
         moves: Iterable[MonthMoves] = (),
         projects: Iterable[str] = (),
+        issuer: CdgIdentity | None = None,
     ) -> AnnualReport:
         """The report from its parts: indicators are split between the network's and the
         knowledge ones, and each objective gets the indicators it names (unknown keys left out).
@@ -304,6 +311,7 @@ class AnnualReport:
             moves=tuple(moves),
             knowledge=tuple(i for i in indicators if i.key in _KNOWLEDGE_KEYS),
             projects=tuple(projects),
+            issuer=issuer,
         )
 
 

@@ -4,14 +4,17 @@ as PDF (``pdf`` extra). French formatting throughout."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from html import escape
 from typing import TYPE_CHECKING
 
 from rsgm_core.domain.governance import ObjectiveKind
-from rsgm_core.domain.indicators import NOT_AVAILABLE, AnnualReport, Indicator, MonthMoves
+from rsgm_core.domain.indicators import NOT_AVAILABLE, AnnualReport, Indicator
 from rsgm_core.errors import MissingExtraError
 from rsgm_core.render.formatting import format_date, format_number, format_percent
 from rsgm_core.render.french import plural
+from rsgm_core.render.report_charts import Bar, bar_charts, month_chart
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -23,7 +26,6 @@ SECTIONS = (
     "2. Actions et évaluation",
     "3. Projets pour l'année à venir",
 )
-_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")  # fmt: skip
 
 
 _KINDS = {ObjectiveKind.STRATEGIC: "stratégique", ObjectiveKind.OPERATIONAL: "opérationnel"}
@@ -37,6 +39,15 @@ def format_indicator(indicator: Indicator, *, locale: str = "fr_FR") -> str:
     if indicator.unit == "%":
         return format_percent(indicator.value, locale=locale, decimals=1)
     return format_number(indicator.value, locale=locale)
+
+
+_RULE_ID = re.compile(r"\s*\([A-Z]{3}-\d+\)")
+
+
+def _label(indicator: Indicator) -> str:
+    """An indicator's label as the report prints it: a document for élus and the board carries
+    no rule ID ("Ressources à revoir (KNB-3)" is "Ressources à revoir"); they stay in errors."""
+    return _RULE_ID.sub("", indicator.label)
 
 
 def _pct(value: Decimal | None) -> str:
@@ -80,7 +91,7 @@ def _origin(report: AnnualReport) -> list[str]:
 
 
 def _members(report: AnnualReport) -> list[tuple[str, str]]:
-    rows = [(i.label, format_indicator(i)) for i in report.member_figures]
+    rows = [(_label(i), format_indicator(i)) for i in report.member_figures]
     return [*rows, ("Réseaux communautaires", str(report.community_networks))]
 
 
@@ -95,7 +106,7 @@ def _organisation(report: AnnualReport) -> list[str]:
 def _objectives(report: AnnualReport) -> list[str]:
     return [
         f"({_KINDS.get(o.kind, o.kind.value)}) {o.text} — "
-        + ", ".join(f"{i.label} : {format_indicator(i)}" for i in o.indicators)
+        + ", ".join(f"{_label(i)} : {format_indicator(i)}" for i in o.indicators)
         for o in report.objectives
     ]
 
@@ -162,6 +173,7 @@ def render_markdown(report: AnnualReport) -> str:
         f"# {report.title}",
         "",
         *[f"> {line}\n" for line in _heading(report)],
+        *([f"{report.issuer.name}", ""] if report.issuer else []),
         f"Édité le {format_date(report.generated_on)}.",
         "",
         f"## {SECTIONS[0]}",
@@ -187,7 +199,7 @@ def render_markdown(report: AnnualReport) -> str:
     lines += ["", "### Moyens", "", *[f"- {m}" for m in _means(report)], ""]
     lines += [f"## {SECTIONS[1]}", "", "### Indicateurs de l'année", ""]
     lines += _md_table(
-        ["Indicateur", "Valeur"], [[i.label, format_indicator(i)] for i in report.indicators]
+        ["Indicateur", "Valeur"], [[_label(i), format_indicator(i)] for i in report.indicators]
     )
     lines += ["", "### Événements et leurs indicateurs", ""]
     lines += _md_table(_EVENT_HEAD, _event_rows(report)) if report.events else ["Aucun événement."]
@@ -195,102 +207,166 @@ def render_markdown(report: AnnualReport) -> str:
     lines += _md_table(*_coverage_table(report))
     lines += ["", "### Boîte à outils et demandes de conseil", ""]
     lines += _md_table(
-        ["Indicateur", "Valeur"], [[i.label, format_indicator(i)] for i in report.knowledge]
+        ["Indicateur", "Valeur"], [[_label(i), format_indicator(i)] for i in report.knowledge]
     )
     lines += ["", f"## {SECTIONS[2]}", ""]
     lines += [f"- {p}" for p in report.projects] or ["Aucun projet saisi par l'animateur."]
+    signature = _signature(report)
+    if signature:  # IND-2: signed by the CDG of the profile
+        lines += ["", "  \n".join(signature)]
     return "\n".join(lines) + "\n"
 
 
-# -- HTML and SVG -------------------------------------------------------------------------------
+# -- HTML, SVG and PDF --------------------------------------------------------------------------
 
+#: A4 with 15 mm side margins: 180 mm of text, the width of every chart (report_charts.WIDTH).
+#: Text at 9 pt or more; tables of fixed layout whose cells wrap, their header repeated on each
+#: page; the page's number in the bottom margin.
 _CSS = """
-body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
-h1{color:#1d4e89}h2{border-bottom:2px solid #1d4e89;padding-bottom:.2rem;margin-top:2.5rem}
-table{border-collapse:collapse;width:100%;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .5rem}
-th{background:#eef3f9;text-align:left}td.n{text-align:right}.kpis{display:flex;flex-wrap:wrap;gap:.8rem}
-.kpi{border:1px solid #cdd9e8;border-radius:.5rem;padding:.6rem .9rem;min-width:11rem}
-.kpi b{display:block;font-size:1.4rem;color:#1d4e89}figure{margin:1rem 0}svg text{font-size:11px}
-.alerte{border-left:4px solid #b35c00;padding:.4rem .8rem;background:#fff4e5}
+@page{size:A4;margin:18mm 15mm 20mm 15mm;
+@bottom-center{content:"FOOTER";font:9pt "DejaVu Sans","Liberation Sans",Arial,sans-serif;color:#555}}
+html{font-family:"DejaVu Sans","Liberation Sans",Arial,sans-serif;font-size:10pt;line-height:1.35;color:#222}
+body{margin:0}
+@media screen{body{max-width:180mm;margin:2rem auto;padding:0 1rem}}
+h1{font-size:17pt;color:#1d4e89;margin:0 0 3mm}
+h2{font-size:13pt;border-bottom:2px solid #1d4e89;padding-bottom:1mm;margin:8mm 0 3mm;break-after:avoid}
+h3{font-size:11pt;margin:5mm 0 2mm;break-after:avoid}
+ul{padding-left:6mm}
+.emetteur{color:#444;margin:0 0 3mm}
+table{border-collapse:collapse;width:100%;table-layout:fixed;margin:2mm 0 4mm;font-size:9pt}
+thead{display:table-header-group}tr{break-inside:avoid}
+td,th{border:1px solid #b9c3cf;padding:1mm 1.5mm;vertical-align:top;overflow-wrap:anywhere;hyphens:auto}
+th{background:#eef3f9;color:#17406f;font-weight:normal;text-align:left;overflow-wrap:break-word}td.n,th.n{text-align:right}td.n{hyphens:manual}td.d{white-space:nowrap}
+.kpis{display:grid;grid-template-columns:repeat(3,1fr);gap:2.5mm}
+.kpi{border:1px solid #cdd9e8;border-radius:2mm;padding:2mm 3mm;font-size:9pt;break-inside:avoid}
+.kpi b{display:block;font-size:13pt;color:#1d4e89}
+figure{margin:2mm 0 5mm;break-inside:avoid}figure svg{display:block;max-width:100%;height:auto}
+.alerte{border-left:4px solid #b35c00;padding:2mm 3mm;background:#fff4e5}
+.signature{margin:10mm 0 0 50%;break-inside:avoid}
 """
 
-
-def _bars(chart_id: str, title: str, rows: list[tuple[str, Decimal | None]]) -> str:
-    """Horizontal bars of shares in [0, 1]; a missing value shows "non disponible"."""
-    height = 24 * len(rows) + 30
-    parts = [
-        f'<svg id="{chart_id}" role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" '
-        f'width="640" height="{height}" viewBox="0 0 640 {height}">',
-        f'<title>{escape(title)}</title>',
-    ]  # fmt: skip
-    for index, (label, value) in enumerate(rows):
-        y = 10 + 24 * index
-        parts.append(f'<text x="0" y="{y + 14}">{escape(label[:38])}</text>')
-        if value is None:
-            parts.append(f'<text x="260" y="{y + 14}" fill="#888">{NOT_AVAILABLE}</text>')
-            continue
-        width = max(1, round(float(value) * 300))
-        parts.append(f'<rect x="260" y="{y}" width="{width}" height="18" fill="#1d4e89"/>')
-        parts.append(f'<text x="{268 + width}" y="{y + 14}">{_pct(value)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+#: the widths of the events table's columns (their sum is 100 %): the date never wraps, the
+#: "Satisfaction" column is wide enough for its header and "100,0 %"
+_EVENT_WIDTHS = (14.5, 25, 9.5, 9.5, 11.5, 15, 15)
 
 
-def _moves_chart(moves: tuple[MonthMoves, ...]) -> str:
-    top = max([1, *(max(m.arrivals, m.departures) for m in moves)])
-    width, height, step = 640, 220, 640 // max(1, len(moves))
-    parts = [
-        f'<svg id="graphique-mouvements" role="img" aria-label="Arrivées et départs par mois" '
-        f'xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
-        "<title>Arrivées et départs par mois</title>",
-        '<rect x="10" y="4" width="10" height="10" fill="#2a9d8f"/><text x="24" y="13">arrivées</text>',
-        '<rect x="110" y="4" width="10" height="10" fill="#e76f51"/><text x="124" y="13">départs</text>',
-    ]  # fmt: skip
-    for index, (month, arrivals, departures) in enumerate(
-        (m.month, m.arrivals, m.departures) for m in moves
-    ):
-        x = index * step + 8
-        for offset, count, colour in ((0, arrivals, "#2a9d8f"), (step // 3, departures, "#e76f51")):
-            bar = round(150 * count / top)
-            parts.append(
-                f'<rect x="{x + offset}" y="{190 - bar}" width="{step // 3}" height="{bar}" '
-                f'fill="{colour}"><title>{month} : {count}</title></rect>'
-            )
-        label = _MONTHS[int(month[5:]) - 1] if len(moves) <= 12 else month[2:]
-        parts.append(f'<text x="{x}" y="205">{label}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+def _day(report: AnnualReport, day: dt.date, *, short: bool = False) -> str:
+    """A date as the events table writes it ("1er déc. 2026", never wrapped: its column fits
+    it); ``short``, for a chart's label, without the year when it is the report's."""
+    return format_date(day, format="d MMM" if short and day.year == report.year else "d MMM yyyy")
 
 
-def _html_table(head: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
-    th = "".join(f"<th>{escape(h)}</th>" for h in head)
+def _html_table(
+    head: list[str],
+    rows: list[list[str]],
+    *,
+    numeric_from: int = 1,
+    widths: tuple[float, ...] = (),
+    dates: int | None = None,
+) -> str:
+    cols = "".join(f'<col style="width:{w}%">' for w in widths)
+    th = "".join(
+        f"<th{' class=n' if i >= numeric_from else ''}>{escape(h)}</th>" for i, h in enumerate(head)
+    )
     body = "".join(
         "<tr>"
         + "".join(
-            f"<td{' class=n' if i >= numeric_from else ''}>{escape(c)}</td>"
+            f"<td{' class=n' if i >= numeric_from else ' class=d' if i == dates else ''}>"
+            f"{escape(c)}</td>"
             for i, c in enumerate(row)
         )
         + "</tr>"
         for row in rows
     )
-    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+    colgroup = f"<colgroup>{cols}</colgroup>" if cols else ""
+    return f"<table>{colgroup}<thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _participation_chart(report: AnnualReport) -> str:
+    bars = [
+        Bar(
+            f"{_day(report, e.first_date, short=True)} — {e.title}",  # three webinars of one title: by date
+            e.participation,
+            None if e.participation is None else
+            f"{_pct(e.participation)} ({format_number(e.attendees)} / {format_number(e.invited)})",
+        )
+        for e in report.events
+    ]  # fmt: skip
+    return _figures(bar_charts(
+        "graphique-participation", "Participation par événement (présents / invités)", bars,
+        axis="Participation : présents / invités", legend="présents / invités de l'événement",
+    ))  # fmt: skip
+
+
+def _coverage_chart(report: AnnualReport) -> str:
+    bars = [
+        Bar(c.name, c.share, None if c.share is None else
+            f"{_pct(c.share)} ({format_number(c.covered)} / {format_number(c.communes)})")
+        for c in report.coverage
+    ]  # fmt: skip
+    return _figures(bar_charts(
+        "graphique-couverture", "Couverture des communes de moins de 3 500 habitants par EPCI",
+        bars, axis="Part des communes < 3 500 hab. ayant au moins un membre actif",
+        legend="communes couvertes / communes < 3 500 hab. de l'EPCI",
+    ))  # fmt: skip
+
+
+def _figures(charts: list[str]) -> str:
+    return "".join(f"<figure>{chart}</figure>" for chart in charts)
+
+
+def _moves_chart(report: AnnualReport) -> str:
+    return month_chart(
+        "graphique-mouvements", "Arrivées et départs par mois",
+        [(m.month, m.arrivals, m.departures) for m in report.moves],
+        series=("arrivées", "départs"), axis="Nombre de membres",
+        empty=f"Aucune arrivée ni aucun départ en {report.year}",
+    )  # fmt: skip
+
+
+def _issuer(report: AnnualReport) -> str:
+    cdg = report.issuer
+    if cdg is None:
+        return ""
+    lines = "".join(f"<br>{escape(line)}" for line in cdg.address_lines)
+    return f'<p class="emetteur"><strong>{escape(cdg.name)}</strong>{lines}</p>'
+
+
+def _signature(report: AnnualReport) -> list[str]:
+    """IND-2: "Fait à <place>, le <date>", the signatory and their title, when the profile's
+    [cdg] names them (nothing is invented otherwise)."""
+    cdg = report.issuer
+    if cdg is None or not (cdg.place and cdg.signatory_name and cdg.signatory_title):
+        return []
+    return [
+        f"Fait à {cdg.place}, le {format_date(report.generated_on)}.",
+        cdg.signatory_name,
+        cdg.signatory_title,
+    ]
+
+
+def _footer(report: AnnualReport) -> str:
+    text = f"Rapport d'activité {report.year} — {report.cdg or 'réseau des SGM'}"
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    return f'{text} — page " counter(page) " sur " counter(pages) "'
 
 
 def render_html(report: AnnualReport) -> str:
-    """The report as one self-contained HTML page with inline SVG charts."""
+    """The report as one self-contained HTML page with inline SVG charts, laid out for A4."""
 
     def items(lines: list[str]) -> str:
         return "<ul>" + "".join(f"<li>{escape(x)}</li>" for x in lines) + "</ul>"
 
     kpis = "".join(
-        f'<div class="kpi">{escape(i.label)}<b>{escape(format_indicator(i))}</b></div>'
+        f'<div class="kpi">{escape(_label(i))}<b>{escape(format_indicator(i))}</b></div>'
         for i in report.indicators
     )
     objectives = _objectives(report) or ["Aucun objectif enregistré."]
-    participation = [(e.title, e.participation) for e in report.events]
-    coverage = [(c.name, c.share) for c in report.coverage]
+    events = [[_day(report, e.first_date), *row[1:]] for e, row in zip(report.events, _event_rows(report), strict=True)]  # fmt: skip
+    value_table = ["Indicateur", "Valeur"], [[_label(i), format_indicator(i)] for i in report.knowledge]  # fmt: skip
+    signature = _signature(report)
     body = [
-        f"<h1>{escape(report.title)}</h1>",
+        f"<h1>{escape(report.title)}</h1>", _issuer(report),
         *[f'<p class="alerte">{escape(line)}</p>' for line in _heading(report)],
         f"<p>Édité le {format_date(report.generated_on)}.</p>",
         f'<section id="description"><h2>{SECTIONS[0]}</h2>',
@@ -301,30 +377,30 @@ def render_html(report: AnnualReport) -> str:
         "<h3>Moyens</h3>", items(_means(report)), "</section>",
         f'<section id="actions"><h2>{SECTIONS[1]}</h2>',
         f'<h3>Indicateurs de l\'année</h3><div class="kpis">{kpis}</div>',
-        "<h3>Participation par événement</h3><figure>",
-        _bars("graphique-participation", "Participation par événement (présents / invités)", participation),
-        "</figure>",
-        _html_table(_EVENT_HEAD, _event_rows(report), numeric_from=2) if report.events else "<p>Aucun événement.</p>",
-        "<h3>Couverture territoriale par EPCI</h3><figure>",
-        _bars("graphique-couverture", "Couverture des communes de moins de 3 500 habitants par EPCI", coverage),
-        "</figure>", _html_table(*_coverage_table(report)) if report.target_below else "",
-        "<h3>Arrivées et départs par mois</h3><figure>", _moves_chart(report.moves), "</figure>",
+        "<h3>Participation par événement</h3>", _participation_chart(report),
+        _html_table(_EVENT_HEAD, events, numeric_from=2, widths=_EVENT_WIDTHS, dates=0)
+        if report.events else "<p>Aucun événement.</p>",
+        "<h3>Couverture territoriale par EPCI</h3>", _coverage_chart(report),
+        _html_table(*_coverage_table(report), widths=(24,)) if report.target_below else "",
+        "<h3>Arrivées et départs par mois</h3><figure>", _moves_chart(report), "</figure>",
         "<h3>Boîte à outils et demandes de conseil</h3>",
-        _html_table(["Indicateur", "Valeur"], [[i.label, format_indicator(i)] for i in report.knowledge]),
+        _html_table(*value_table, widths=(75, 25)),
         "</section>",
         f'<section id="projets"><h2>{SECTIONS[2]}</h2>',
         items(list(report.projects)) if report.projects else "<p>Aucun projet saisi par l'animateur.</p>",
         "</section>",
+        f'<p class="signature">{"<br>".join(escape(x) for x in signature)}</p>' if signature else "",
     ]  # fmt: skip
+    css = _CSS.replace('"FOOTER"', f'"{_footer(report)}"')
     return (
         '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
-        f"<title>{escape(report.title)}</title><style>{_CSS}</style></head>"
+        f"<title>{escape(report.title)}</title><style>{css}</style></head>"
         f"<body>{''.join(body)}</body></html>\n"
     )
 
 
 def render_pdf(report: AnnualReport) -> bytes:
-    """The report as PDF (the ``pdf`` extra: WeasyPrint)."""
+    """The report as an A4 PDF (the ``pdf`` extra: WeasyPrint)."""
     try:
         import weasyprint
     except ImportError:

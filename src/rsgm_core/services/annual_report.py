@@ -95,6 +95,7 @@ def _annual_report(service: IndicatorService, year: int, scope: Scope | str | No
         coverage=service.coverage_by_epci(period=period, scope=scope),
         moves=service.moves_by_month(period=period, scope=scope),
         projects=service.list_projects(year=year + 1),
+        issuer=identity,  # IND-2: the report names its CDG
     )
 
 

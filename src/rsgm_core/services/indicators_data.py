@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from rsgm_core.domain.active_members import active_member_ids
 from rsgm_core.domain.coarse import NO_EPCI, attribute, stratum_for
-from rsgm_core.domain.history import in_force, lifecycle_on, overlaps
+from rsgm_core.domain.history import in_force, overlaps
 from rsgm_core.domain.indicators import SMALL_COMMUNE, EpciCoverage, Period, Scope, coverage
-from rsgm_core.domain.members import Lifecycle
 from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.territory import CommuneStatus
 from rsgm_core.errors import ValidationError
@@ -135,12 +135,12 @@ class IndicatorData:
         return [s for s in self.surveys if s.opened_on in period]
 
     def active_members(self, on: dt.date) -> set[str]:
-        """EVT-12: the members active on ``on``, as they stood that day (their dated moves)."""
-        return {
-            m.id
-            for m in self.members
-            if lifecycle_on(m, self.transitions.get(m.id, ()), on) is Lifecycle.ACTIVE
-        }
+        """The active members on ``on`` (:mod:`rsgm_core.domain.active_members`: active that day
+        as their dated moves say, EVT-12, and holding or having held a position in a commune of
+        the scope)."""
+        placed = {p.member_id for p in self.positions if p.commune in self.communes}
+        placed |= {p.member_id for p in self.coarse_positions}  # MEM-11
+        return active_member_ids(self.members, placed, on=on, transitions=self.transitions)
 
     def small_communes(self, period: Period) -> set[str]:
         return {k for k in self.communes if self.populations.get(k, SMALL_COMMUNE) < SMALL_COMMUNE}

@@ -83,7 +83,10 @@ def _national_export(service: IndicatorService, year: int, cdg: str | None) -> C
     departements = {c.code: c.departement for c in data.communes.values()}
     active = data.active_members(period.end)
     home: dict[str, str] = {}
-    held = [(p.id, p.member_id, departements.get(p.commune, "autre")) for p in data.positions]
+    # the positions that make an active member (domain.active_members): each counts once, in
+    # the department of its first position in the scope, so the table's total is the report's
+    held = [(p.id, p.member_id, departements[p.commune]) for p in data.positions
+            if p.commune in departements]  # fmt: skip
     held += [(p.id, p.member_id, p.departement) for p in data.coarse_positions]  # MEM-11
     for _, member_id, departement in sorted(held):  # one department per person
         if member_id in active:
