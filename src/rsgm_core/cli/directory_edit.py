@@ -19,34 +19,23 @@ _SCOPES = {ConsentScope.DIRECTORY: "la fiche d'annuaire", ConsentScope.PHOTO: "l
 
 def register_actions(actions: Any) -> None:
     """The editing actions of the ``directory`` group (created by :mod:`rsgm_core.cli.members`)."""
-    scopes = [s.value for s in ConsentScope]
-    give = add_action(
-        actions, "consent", "enregistrer le consentement d'un membre (MEM-3)", _consent
-    )
-    give.add_argument("member", metavar="MEMBRE", help="identifiant (ou son début) ou e-mail")
-    give.add_argument(
-        "--portee",
-        action="append",
-        choices=scopes,
-        dest="scopes",
-        help="annuaire (défaut) ou photo ; répétable",
-    )
-    give.add_argument("--le", type=iso_date, dest="on", metavar="AAAA-MM-JJ",
-                      help="jour du consentement (défaut : aujourd'hui)")  # fmt: skip
-
-    withdraw = add_action(
-        actions, "withdraw", "enregistrer le retrait d'un consentement (MEM-3)", _withdraw
-    )
-    withdraw.add_argument("member", metavar="MEMBRE", help="identifiant (ou son début) ou e-mail")
-    withdraw.add_argument(
-        "--portee",
-        action="append",
-        choices=scopes,
-        dest="scopes",
-        help="annuaire (défaut) ou photo ; répétable",
-    )
-    withdraw.add_argument("--le", type=iso_date, dest="on", metavar="AAAA-MM-JJ",
-                          help="jour du retrait (défaut : aujourd'hui)")  # fmt: skip
+    for name, about, handler, day in (
+        ("consent", "enregistrer le consentement d'un membre (MEM-3)", _consent,
+         "jour du consentement"),
+        ("withdraw", "enregistrer le retrait d'un consentement (MEM-3)", _withdraw,
+         "jour du retrait"),
+    ):  # fmt: skip
+        action = add_action(actions, name, about, handler)
+        action.add_argument("member", metavar="MEMBRE", help="identifiant (ou son début) ou e-mail")
+        action.add_argument(
+            "--portee",
+            action="append",
+            choices=[s.value for s in ConsentScope],
+            dest="scopes",
+            help="annuaire (défaut) ou photo ; répétable",
+        )
+        action.add_argument("--le", type=iso_date, dest="on", metavar="AAAA-MM-JJ",
+                            help=f"{day} (défaut : aujourd'hui)")  # fmt: skip
 
     edit = add_action(
         actions, "edit", "modifier les expertises, logiciels et téléphone d'une fiche (MEM-2)",

@@ -285,30 +285,20 @@ class RowChecker:
                     "par défaut "
                     f'(--par-defaut "{label}=…")',
                 )
-        if cells.get("function"):
-            found = read_function(cells["function"])
+        for field, read, unknown, allowed in (
+            ("function", read_function, "fonction inconnue", FUNCTION_ALLOWED),
+            ("status", read_status, "statut inconnu", STATUS_ALLOWED),
+        ):
+            text = cells.get(field)
+            if not text:
+                continue
+            found = read(text)
             if found is None:
-                row.problem(
-                    "fonction inconnue",
-                    f"fonction inconnue : « {cells['function']} »",
-                    cells["function"],
-                    allowed=FUNCTION_ALLOWED,
-                )
-            else:
-                row.function, note = found
-                row.notes.extend([note] if note else [])
-        if cells.get("status"):
-            status = read_status(cells["status"])
-            if status is None:
-                row.problem(
-                    "statut inconnu",
-                    f"statut inconnu : « {cells['status']} »",
-                    cells["status"],
-                    allowed=STATUS_ALLOWED,
-                )
-            else:
-                row.status, note = status
-                row.notes.extend([note] if note else [])
+                row.problem(unknown, f"{unknown} : « {text} »", text, allowed=allowed)
+                continue
+            value, note = found
+            setattr(row, field, value)
+            row.notes.extend([note] if note else [])
         if cells.get("work_time"):
             text = cells["work_time"]
             fraction = self._read(row, "quotité illisible", parse_fraction, text)

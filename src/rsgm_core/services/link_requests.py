@@ -16,7 +16,7 @@ from rsgm_core.services.links import LinkMaker, person_of
 if TYPE_CHECKING:
     from rsgm_core.services.deps import Deps
 
-__all__ = ["send_link_requests"]
+__all__ = ["request_links", "send_link_requests"]
 
 
 def send_link_requests(deps: Deps, purpose: LinkPurpose, member_ids: Iterable[str] | None) -> int:
@@ -51,7 +51,7 @@ def send_link_requests(deps: Deps, purpose: LinkPurpose, member_ids: Iterable[st
         for member in people:
             if not member.email:
                 continue
-            links = _request_links(maker, chosen, member.id)
+            links = request_links(maker, chosen, member.id)
             queue_message(deps, uow, _REQUESTS[chosen], member.email,
                           {"member": member, "links": links})  # fmt: skip
             sent += 1
@@ -65,7 +65,7 @@ _REQUESTS = {
 }
 
 
-def _request_links(maker: LinkMaker, purpose: LinkPurpose, member_id: str) -> dict[str, str]:
+def request_links(maker: LinkMaker, purpose: LinkPurpose, member_id: str) -> dict[str, str]:
     if purpose is LinkPurpose.CONSENT:
         scope = ConsentScope.DIRECTORY.value
         return {

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from rsgm_core._compat import deprecated, deprecated_aliases, keyword_only
-from rsgm_core.domain.directory import ConsentScope, validate_phone
+from rsgm_core.domain.directory import validate_phone
 from rsgm_core.domain.enums import read_enum
 from rsgm_core.domain.history import LifecycleTransition, check_not_future
 from rsgm_core.domain.lifecycle import (
@@ -478,14 +478,13 @@ def _add_member(
 def welcome_links(deps: Deps, member_id: str) -> dict[str, str]:
     """The links a welcome mail carries (NOT-3): give or withdraw directory consent (MEM-3) and
     complete one's directory entry (MEM-2); empty strings without the profile's ``[web]``."""
+    from rsgm_core.services.link_requests import request_links
     from rsgm_core.services.links import LinkMaker
 
     maker = LinkMaker(deps)
-    scope = ConsentScope.DIRECTORY.value
     return {
-        "consent": maker.url(LinkPurpose.CONSENT, member_id, scope),
-        "withdraw": maker.url(LinkPurpose.WITHDRAW_CONSENT, member_id, scope),
-        "directory": maker.url(LinkPurpose.DIRECTORY, member_id),
+        **request_links(maker, LinkPurpose.CONSENT, member_id),
+        **request_links(maker, LinkPurpose.DIRECTORY, member_id),
     }
 
 
