@@ -17,6 +17,7 @@ from rsgm_core._compat import DeprecatedTuple
 from rsgm_core.domain.bounds import FIRST_DAY, LAST_DAY, check_day
 from rsgm_core.domain.engagement import NetworkRole
 from rsgm_core.domain.governance import ObjectiveKind
+from rsgm_core.domain.report_sections import ReportSection
 from rsgm_core.errors import NotFoundError, ValidationError
 
 if TYPE_CHECKING:
@@ -237,6 +238,9 @@ class AnnualReport:
     #: IND-2: the CDG that issues the report (its name, address, place and signatory), when its
     #: profile has a [cdg] section
     issuer: CdgIdentity | None = None
+    #: sections added by the parts of the network with their own records, in the order of
+    #: :data:`rsgm_core.services.report_sections.REPORT_SECTIONS`
+    sections: tuple[ReportSection, ...] = ()
 
     def indicator(self, key: str) -> Indicator:
         """The indicator ``key`` (any of :attr:`indicators` or :attr:`knowledge`)."""
@@ -280,6 +284,7 @@ class AnnualReport:
         moves: Iterable[MonthMoves] = (),
         projects: Iterable[str] = (),
         issuer: CdgIdentity | None = None,
+        sections: Iterable[ReportSection] = (),
     ) -> AnnualReport:
         """The report from its parts: indicators are split between the network's and the
         knowledge ones, and each objective gets the indicators it names (unknown keys left out).
@@ -312,6 +317,7 @@ class AnnualReport:
             knowledge=tuple(i for i in indicators if i.key in _KNOWLEDGE_KEYS),
             projects=tuple(projects),
             issuer=issuer,
+            sections=tuple(sections),
         )
 
 

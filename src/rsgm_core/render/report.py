@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from rsgm_core.domain.governance import ObjectiveKind
 from rsgm_core.domain.indicators import NOT_AVAILABLE, AnnualReport, Indicator
+from rsgm_core.domain.report_sections import ReportPart
 from rsgm_core.errors import MissingExtraError
 from rsgm_core.render.formatting import format_date, format_number, format_percent
 from rsgm_core.render.french import plural
@@ -167,6 +168,25 @@ def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
     return out
 
 
+def _md_sections(report: AnnualReport, part: ReportPart) -> list[str]:
+    """The sections the parts with their own records add to ``part`` (IND-2)."""
+    out: list[str] = []
+    for section in report.sections:
+        if section.part is not part:
+            continue
+        out += [f"### {section.title}", ""]
+        if section.is_empty:
+            out += [section.empty, ""]
+            continue
+        out += [f"- {line}" for line in section.lines]
+        if section.table is not None and section.table.rows:
+            out += ([""] if section.lines else []) + _md_table(
+                list(section.table.head), [list(r) for r in section.table.rows]
+            )
+        out.append("")
+    return out
+
+
 def render_markdown(report: AnnualReport) -> str:
     """The report as Markdown, French formatting throughout."""
     lines = [
@@ -197,6 +217,7 @@ def render_markdown(report: AnnualReport) -> str:
         lines.append("- Aucun objectif enregistré.")
     lines += [f"- {line}" for line in _objectives(report)]
     lines += ["", "### Moyens", "", *[f"- {m}" for m in _means(report)], ""]
+    lines += _md_sections(report, ReportPart.DESCRIPTION)
     lines += [f"## {SECTIONS[1]}", "", "### Indicateurs de l'année", ""]
     lines += _md_table(
         ["Indicateur", "Valeur"], [[_label(i), format_indicator(i)] for i in report.indicators]
@@ -209,8 +230,11 @@ def render_markdown(report: AnnualReport) -> str:
     lines += _md_table(
         ["Indicateur", "Valeur"], [[_label(i), format_indicator(i)] for i in report.knowledge]
     )
-    lines += ["", f"## {SECTIONS[2]}", ""]
+    lines += ["", *_md_sections(report, ReportPart.ACTIONS)]
+    lines += [f"## {SECTIONS[2]}", ""]
     lines += [f"- {p}" for p in report.projects] or ["Aucun projet saisi par l'animateur."]
+    if any(section.part is ReportPart.PROJECTS for section in report.sections):
+        lines += ["", *_md_sections(report, ReportPart.PROJECTS)]
     signature = _signature(report)
     if signature:  # IND-2: signed by the CDG of the profile
         lines += ["", "  \n".join(signature)]
@@ -351,6 +375,32 @@ def _footer(report: AnnualReport) -> str:
     return f'{text} — page " counter(page) " sur " counter(pages) "'
 
 
+def _html_sections(report: AnnualReport, part: ReportPart) -> str:
+    """The sections the parts with their own records add to ``part`` (IND-2)."""
+    out: list[str] = []
+    for section in report.sections:
+        if section.part is not part:
+            continue
+        out.append(f"<h3>{escape(section.title)}</h3>")
+        if section.is_empty:
+            out.append(f"<p>{escape(section.empty)}</p>")
+            continue
+        if section.lines:
+            out.append("<ul>" + "".join(f"<li>{escape(x)}</li>" for x in section.lines) + "</ul>")
+        table = section.table
+        if table is not None and table.rows:
+            out.append(
+                _html_table(
+                    list(table.head),
+                    [list(r) for r in table.rows],
+                    numeric_from=len(table.head)
+                    if table.numeric_from is None
+                    else table.numeric_from,
+                )
+            )
+    return "".join(out)
+
+
 def render_html(report: AnnualReport) -> str:
     """The report as one self-contained HTML page with inline SVG charts, laid out for A4."""
 
@@ -374,7 +424,8 @@ def render_html(report: AnnualReport) -> str:
         "<h3>Membres</h3>", items([f"{a} : {b}" for a, b in _members(report)]),
         "<h3>Organisation</h3>", items(_organisation(report)),
         "<h3>Objectifs</h3>", items(objectives),
-        "<h3>Moyens</h3>", items(_means(report)), "</section>",
+        "<h3>Moyens</h3>", items(_means(report)),
+        _html_sections(report, ReportPart.DESCRIPTION), "</section>",
         f'<section id="actions"><h2>{SECTIONS[1]}</h2>',
         f'<h3>Indicateurs de l\'année</h3><div class="kpis">{kpis}</div>',
         "<h3>Participation par événement</h3>", _participation_chart(report),
@@ -385,10 +436,10 @@ def render_html(report: AnnualReport) -> str:
         "<h3>Arrivées et départs par mois</h3><figure>", _moves_chart(report), "</figure>",
         "<h3>Boîte à outils et demandes de conseil</h3>",
         _html_table(*value_table, widths=(75, 25)),
-        "</section>",
+        _html_sections(report, ReportPart.ACTIONS), "</section>",
         f'<section id="projets"><h2>{SECTIONS[2]}</h2>',
         items(list(report.projects)) if report.projects else "<p>Aucun projet saisi par l'animateur.</p>",
-        "</section>",
+        _html_sections(report, ReportPart.PROJECTS), "</section>",
         f'<p class="signature">{"<br>".join(escape(x) for x in signature)}</p>' if signature else "",
     ]  # fmt: skip
     css = _CSS.replace('"FOOTER"', f'"{_footer(report)}"')

@@ -19,6 +19,7 @@ from rsgm_core.domain.profile import outside_territory
 from rsgm_core.services.census import territory_of
 from rsgm_core.services.history import first_event_date
 from rsgm_core.services.indicators import IndicatorService, Scope
+from rsgm_core.services.report_sections import collect_sections
 
 if TYPE_CHECKING:
     from rsgm_core.services.deps import Deps
@@ -54,6 +55,7 @@ def _annual_report(service: IndicatorService, year: int, scope: Scope | str | No
         territory = territory_of(deps, uow)
         dep_names = {d.code: d.name for d in uow.departements.list()}
         first_events = [first_event_date(uow, n) for n in networks if n.epci is None]
+        sections = collect_sections(deps, uow, period, scope)
     codes = [only] if only else [c for c in territory if not outside_territory(c, territory)]
     identity = deps.settings.cdg
     target = deps.settings.policies.target_below
@@ -96,6 +98,7 @@ def _annual_report(service: IndicatorService, year: int, scope: Scope | str | No
         moves=service.moves_by_month(period=period, scope=scope),
         projects=service.list_projects(year=year + 1),
         issuer=identity,  # IND-2: the report names its CDG
+        sections=sections,
     )
 
 

@@ -1,0 +1,34 @@
+"""The annual report's sections contributed by the parts of the network with their own records
+(IND-2). Each source reads, in the report's own unit of work (one snapshot), what it needs for
+the report's period and scope, and returns a :class:`ReportSection`, or ``None`` when the subject
+does not apply to this CDG. A new part adds its source to :data:`REPORT_SECTIONS`: the report,
+its renderers and the demo then show it without other change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from rsgm_core.domain.indicators import Period, Scope
+from rsgm_core.domain.report_sections import ReportSection
+
+if TYPE_CHECKING:
+    from rsgm_core.ports import UnitOfWork
+    from rsgm_core.services.deps import Deps
+
+__all__ = ["REPORT_SECTIONS", "SectionSource", "collect_sections"]
+
+#: a section's source: (dependencies, the report's reading unit of work, period, scope)
+SectionSource = Callable[["Deps", "UnitOfWork", Period, Scope], "ReportSection | None"]
+
+#: the sources, in the order their sections are printed within each part
+REPORT_SECTIONS: list[SectionSource] = []
+
+
+def collect_sections(
+    deps: Deps, uow: UnitOfWork, period: Period, scope: Scope,
+    sources: Sequence[SectionSource] | None = None,
+) -> tuple[ReportSection, ...]:  # fmt: skip
+    """Every source's section for the report of ``period`` over ``scope``."""
+    found = (source(deps, uow, period, scope) for source in (sources or REPORT_SECTIONS))
+    return tuple(section for section in found if section is not None)
