@@ -12,6 +12,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,6 +32,63 @@ def median_ms(action: Callable[[], object], repeat: int) -> tuple[float, object]
         result = action()
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times), result
+
+
+@dataclass(frozen=True)
+class Paired:
+    """Two sides of one measure run alternately: medians in ms, and the run-by-run ratios."""
+
+    project_ms: float
+    baseline_ms: float
+    ratio: float  # median of the runs' ratios (project / baseline)
+    ratio_min: float
+    ratio_max: float
+
+    def cells(self) -> list[str]:
+        """Project ms, baseline ms and "ratio (min–max)", for a table row."""
+        return [
+            f"{self.project_ms:.2f}",
+            f"{self.baseline_ms:.2f}",
+            f"{self.ratio:.2f}× ({self.ratio_min:.2f}–{self.ratio_max:.2f})",
+        ]
+
+
+def paired(
+    project: Callable[[], object],
+    baseline: Callable[[], object],
+    repeat: int,
+    *,
+    same: Callable[[object, object], bool] | None = None,
+) -> tuple[Paired, object]:
+    """Run ``project`` and ``baseline`` ``repeat`` times each, alternating which goes first run by
+    run, after one warm-up of each whose results must be equal (``same``, by default ``==``):
+    a baseline that does less work than the project is a wrong measure, not a fast one. Returns
+    the figures and the project's last result."""
+    first, base = project(), baseline()
+    if not (same(first, base) if same else first == base):
+        raise AssertionError(
+            f"the baseline's output differs from the project's: {base!r} vs {first!r}"
+        )
+    ours: list[float] = []
+    theirs: list[float] = []
+    result = first
+    for run in range(repeat):
+        for side in ("p", "b") if run % 2 == 0 else ("b", "p"):
+            start = time.perf_counter()
+            if side == "p":
+                result = project()
+                ours.append((time.perf_counter() - start) * 1000)
+            else:
+                baseline()
+                theirs.append((time.perf_counter() - start) * 1000)
+    ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
+    return Paired(
+        statistics.median(ours),
+        statistics.median(theirs),
+        statistics.median(ratios),
+        min(ratios),
+        max(ratios),
+    ), result
 
 
 def render(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
