@@ -90,7 +90,7 @@ def test_a_year_of_a_network_with_history_from_the_command_line_alone_EVT_12(
     members = write_members_xlsx(rsgm.folder / "membres-passes.xlsx")
     out = rsgm("history", "import", str(members), "--essai")
     assert "3 membres dont 1 parti à importer (essai : rien n'est enregistré)" in out
-    assert "Thomas Girard, Courpalay (77135), arrivé(e) le 01/09/2023" in out
+    assert "Thomas Girard, Courpalay (77135), arrivée le 01/09/2023" in out
     out = rsgm("history", "import", str(members))
     assert "membres-passes.xlsx : 3 membres dont 1 parti importés, marqués comme historique" in out
 

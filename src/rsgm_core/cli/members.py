@@ -21,6 +21,7 @@ from rsgm_core.cli.common import (
 )
 from rsgm_core.cli.naming import MEMBER_HELP, commune_labels, find_member
 from rsgm_core.domain.directory import DirectoryEntry, Viewer, ViewerRole, format_phone
+from rsgm_core.domain.history import french_date
 from rsgm_core.domain.members import DepartureReason, Lifecycle, NewPosition
 
 
@@ -180,7 +181,7 @@ def _show(args: argparse.Namespace) -> int:
     print(
         f"  étape : {member.lifecycle.value}"
         + (
-            f", parti(e) le {member.departed_on} ({member.departure_reason.value})"
+            f", départ le {french_date(member.departed_on)} ({member.departure_reason.value})"
             if member.departed_on and member.departure_reason
             else ""
         )

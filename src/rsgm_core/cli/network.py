@@ -160,7 +160,7 @@ def _status(args: argparse.Namespace) -> int:
         if w.role is not None and w.holder_id is not None:
             candidates = ", ".join(names.get(c, c) for c in w.candidates) or "aucun"
             print(
-                f"  {w.role.value} tenu par {names.get(w.holder_id, w.holder_id)} seul(e), {w.why} : "
+                f"  {w.role.value} : {names.get(w.holder_id, w.holder_id)}, titulaire unique du rôle, {w.why} : "
                 f"reprise possible par {candidates}"
             )
         else:

@@ -53,7 +53,7 @@ def _list(args: argparse.Namespace) -> int:
         today = app.today()
     if not items:
         print(
-            f"{member.full_name} n'a pas de parcours d'intégration (enregistré(e) sans date "
+            f"{member.full_name} n'a pas de parcours d'intégration (enregistrement sans date "
             "d'arrivée)"
         )
         return 0

@@ -139,7 +139,7 @@ def network_demo(app: App, members: dict[str, str]) -> None:
     for warning in app.network.list_warnings():
         if warning.role is not None and warning.holder_id is not None:
             who = ", ".join(names.get(c, c) for c in warning.candidates)
-            print(f"   - {warning.role.value} : {names[warning.holder_id]} seul(e), {warning.why} ; "
+            print(f"   - {warning.role.value} : {names[warning.holder_id]}, titulaire unique du rôle, {warning.why} ; "
                   f"reprise possible : {who}")  # fmt: skip
         else:
             print(f"   - {warning.message}")

@@ -335,9 +335,9 @@ def _members(w: _Writer, rows: list[MemberRow]) -> HistoryImport:
         )  # fmt: skip
         transitions += transitions_of(member, (new_id(), new_id()))
         w.flag(HistoryKind.MEMBERS, member.id, row.line)
-        until = f", parti(e) le {french_date(row.departure)}" if row.departure else ""
+        until = f", départ le {french_date(row.departure)}" if row.departure else ""
         lines.append(
-            f"ligne {row.line} : {member.full_name}, {commune.name} ({commune.code}), arrivé(e) "
+            f"ligne {row.line} : {member.full_name}, {commune.name} ({commune.code}), arrivée "
             f"le {french_date(row.arrival)}{until}"
         )
     if not w.problems:

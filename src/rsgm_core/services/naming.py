@@ -164,7 +164,7 @@ def find(uow: UnitOfWork, kind: str, ref: str, *, rule: str | None = None) -> An
     text = ref.strip() if isinstance(ref, str) else ""
     if not text:
         raise ValidationError(
-            f"{spec.label} non nommé(e) : identifiant attendu", value=ref, rule=rule
+            f"{spec.label} sans nom ni identifiant : identifiant attendu", value=ref, rule=rule
         )
     records = _matches(uow, kind, spec, text, rule)
     if len(records) == 1:
