@@ -4,7 +4,9 @@ of :mod:`rsgm_core.plugins.sql.backend`; SQLite's simple statements go to the dr
 from __future__ import annotations
 
 import builtins
+import contextlib
 import functools
+import gc
 import itertools
 import logging
 import sqlite3
@@ -22,6 +24,7 @@ from rsgm_core.plugins.sql.rows import (
     RowWriter,
     row_reader,
     row_writer,
+    trusted_reader,
     values_reader,
 )
 from rsgm_core.ports import (
@@ -66,6 +69,17 @@ class SqlRepository(Repository[R]):
         return row_reader(self.record, _columns(self.table), _json_columns(self.table))
 
     @property
+    def read_rows(self) -> RowReader:
+        """For bulk reads through SQLAlchemy: records built without re-running their validators
+        (:func:`~rsgm_core.plugins.sql.rows.trusted_reader` says why that is safe)."""
+        return trusted_reader(self.record, _columns(self.table))
+
+    @property
+    def read_driver_rows(self) -> RowReader:
+        """For bulk reads of the driver's own rows (JSON columns as text), trusted as above."""
+        return trusted_reader(self.record, _columns(self.table), _json_columns(self.table))
+
+    @property
     def write_row(self) -> RowWriter:
         return row_writer(self.record, _columns(self.table), _json_columns(self.table))
 
@@ -95,7 +109,7 @@ class SqlRepository(Repository[R]):
 
     def _records(self, rows: Sequence[Sequence[Any]], read: RowReader) -> list[Any]:
         """Every row's record; a row that cannot be read is a ``StorageError`` naming its key."""
-        try:
+        try:  # (callers building many records pause the cyclic collector: see collector_paused)
             return [read(row) for row in rows]  # the hot path: no call per row but the reader's
         except RsgmError:
             raise
@@ -108,8 +122,8 @@ class SqlRepository(Repository[R]):
         """The rows of a query selecting the whole table (then maybe more columns), with the
         reader for them: the driver's own rows on SQLite, SQLAlchemy's elsewhere."""
         if self.uow.conn.dialect.name == "sqlite":
-            return self._driver_rows(query), self.read_driver_row
-        return self.uow.conn.execute(query).fetchall(), self.read_row
+            return self._driver_rows(query), self.read_driver_rows
+        return self.uow.conn.execute(query).fetchall(), self.read_rows
 
     # SQLite: simple statements on the driver's connection (SqlUnitOfWork.driver), as SQL text
     # built from the table; anything else (PostgreSQL, a filter on a JSON column) goes through
@@ -368,13 +382,17 @@ class SqlRepository(Repository[R]):
         return None if row is None else self._record(row)
 
     def list(self, where: Where | None = None) -> list[Any]:
+        with collector_paused():
+            return self._list(where)
+
+    def _list(self, where: Where | None) -> list[Any]:
         in_sql, in_python = self._split(where)
         driver_where = None if self.uow.driver is None else self._driver_where(in_sql)
         if self.uow.driver is not None and driver_where is not None:
             clause, params = driver_where
             statement = _select_sql(self.table) + clause + _order_sql(self.collection.key_fields)
             cursor = self.uow.driver.execute(statement, params)
-            read = self.read_driver_row
+            read = self.read_driver_rows
             records = []
             # By slices: the driver's rows are let go as their records are built (a census
             # re-import reads back some 100,000 rows).
@@ -492,6 +510,23 @@ class SqlRepository(Repository[R]):
             )
             search.sync(self.uow.conn, self.collection, names)
         return count
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while many records are built: every record built
+    stays alive until the read returns them, so each collection their allocations trigger walks
+    them all and frees nothing (reference counting still frees what is let go). Turned back on
+    after, unless it was off already (the application's choice, or another thread's read: the
+    thread that found it on turns it back on)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _plain_key(key: Any) -> Any:
