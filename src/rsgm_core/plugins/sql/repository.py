@@ -30,6 +30,7 @@ from rsgm_core.plugins.sql.rows import (
 from rsgm_core.ports import (
     Collection,
     Repository,
+    Tally,
     Where,
     matches,
     value_compared_fields,
@@ -418,6 +419,42 @@ class SqlRepository(Repository[R]):
         )
         read = values_reader(self.record, tuple(fields))
         return [read(row) for row in self.uow.conn.execute(query).fetchall()]
+
+    def aggregate(
+        self, by: Sequence[str], *, where: Where | None = None, sums: Sequence[str] = ()
+    ) -> dict[tuple[Any, ...], Tally]:
+        """One ``SELECT by…, count(*), sum(…) … GROUP BY by…``; filters or groups on values whose
+        stored text is not canonical (``Decimal``, zoned datetimes) or on JSON columns are read
+        in Python, as :meth:`Repository.aggregate` does."""
+        in_sql, in_python = self._split(where)
+        self.check_fields(dict.fromkeys([*by, *sums]))
+        self.check_sums(sums)
+        json_columns = _json_columns(self.table)
+        if in_python or any(n in self.by_value or n in json_columns for n in (*by, *in_sql)):
+            return super().aggregate(by, where=where, sums=sums)
+        keys = [self.table.c[name] for name in by]
+        totals = []
+        for name in sums:
+            column = self.table.c[name]
+            if isinstance(column.type, sa.Boolean):
+                totals.append(sa.func.sum(sa.case((column.is_(True), 1), else_=0)))
+            else:
+                totals.append(sa.func.coalesce(sa.func.sum(column), 0))
+        query = (
+            sa.select(*keys, sa.func.count(), *totals)
+            .select_from(self.table)
+            .where(*self._where(in_sql))
+            .group_by(*keys)
+        )
+        read = values_reader(self.record, tuple(by)) if by else tuple
+        width = len(by)
+        found: dict[tuple[Any, ...], Tally] = {}
+        for row in self.uow.conn.execute(query).fetchall():
+            if row[width] == 0:  # no row matched: a bare count(*) still gives one
+                continue
+            key = read(row[:width])
+            found[key] = Tally(int(row[width]), tuple(int(v or 0) for v in row[width + 1 :]))
+        return found
 
     def instants(
         self, fields: Sequence[str], where: Where | None = None

@@ -237,6 +237,16 @@ def row_writer(record: type, columns: tuple[str, ...], json_columns: frozenset[s
             values.append(f"dumps(unstructure(r.{name}), ensure_ascii=False)")
         elif inner in (str, int, bool):
             values.append(f"r.{name}")
+        elif (inline := _inline_writer(inner)) is not None:
+            # The converter's own result for the declared type, without its dispatch per value
+            # (a value of another type, which attrs does not forbid, still goes through it).
+            namespace[f"t_{name}"] = inner
+            value = f"(v.{inline} if type(v := r.{name}) is t_{name} else unstructure(v))"
+            if inline == "str":
+                value = f"(str(v) if type(v := r.{name}) is t_{name} else unstructure(v))"
+            if optional:
+                value = f"(None if r.{name} is None else {value})"
+            values.append(value)
         elif optional:  # most optional fields are None: no converter call for them
             values.append(f"(None if (v := r.{name}) is None else unstructure(v))")
         else:
@@ -244,6 +254,18 @@ def row_writer(record: type, columns: tuple[str, ...], json_columns: frozenset[s
     source = f"def write(r):\n    return ({', '.join(values)},)\n"
     exec(compile(source, f"<row writer for {record.__name__}>", "exec"), namespace)
     return namespace["write"]
+
+
+def _inline_writer(hint: Any) -> str | None:
+    """How the converter writes a value of exactly type ``hint``, when an attribute or ``str``
+    says it: an enum's ``value``, a date's ``isoformat()``, a ``Decimal``'s text."""
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return "value"
+    if hint is dt.date:
+        return "isoformat()"
+    if hint is Decimal:
+        return "str"
+    return None
 
 
 def _scalar_tuple(hint: Any) -> bool:
