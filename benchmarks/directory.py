@@ -30,6 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import _common  # noqa: F401 - first: this working tree's src/ on the path, built-in plugins only
 import rsgm_core
 from _common import ROOT, median_ms  # this working tree's code, built-in plugins only
 from rsgm_core.domain.directory import (

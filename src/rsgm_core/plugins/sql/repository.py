@@ -432,6 +432,13 @@ class SqlRepository(Repository[R]):
         json_columns = _json_columns(self.table)
         if in_python or any(n in self.by_value or n in json_columns for n in (*by, *in_sql)):
             return super().aggregate(by, where=where, sums=sums)
+        read = values_reader(self.record, tuple(by)) if by else tuple
+        driver_where = None if self.uow.driver is None else self._driver_where(in_sql)
+        if self.uow.driver is not None and driver_where is not None:  # SQLite: SQL text, cached
+            clause, params = driver_where
+            head, tail = _aggregate_sql(self.table, tuple(by), tuple(sums))
+            rows = self.uow.driver.execute(head + clause + tail, params).fetchall()
+            return _tallies(rows, len(by), read)
         keys = [self.table.c[name] for name in by]
         totals = []
         for name in sums:
@@ -446,15 +453,7 @@ class SqlRepository(Repository[R]):
             .where(*self._where(in_sql))
             .group_by(*keys)
         )
-        read = values_reader(self.record, tuple(by)) if by else tuple
-        width = len(by)
-        found: dict[tuple[Any, ...], Tally] = {}
-        for row in self.uow.conn.execute(query).fetchall():
-            if row[width] == 0:  # no row matched: a bare count(*) still gives one
-                continue
-            key = read(row[:width])
-            found[key] = Tally(int(row[width]), tuple(int(v or 0) for v in row[width + 1 :]))
-        return found
+        return _tallies(self.uow.conn.execute(query).fetchall(), len(by), read)
 
     def instants(
         self, fields: Sequence[str], where: Where | None = None
@@ -547,6 +546,29 @@ class SqlRepository(Repository[R]):
             )
             search.sync(self.uow.conn, self.collection, names)
         return count
+
+
+def _tallies(rows: Sequence[Sequence[Any]], width: int, read: Any) -> dict[tuple[Any, ...], Tally]:
+    """``{key: Tally}`` from the rows of an aggregate query (the key's columns, then the count
+    and the sums)."""
+    found: dict[tuple[Any, ...], Tally] = {}
+    for row in rows:
+        if row[width] == 0:  # no row matched: a bare count(*) still gives one
+            continue
+        found[read(row[:width])] = Tally(
+            int(row[width]), tuple(int(v or 0) for v in row[width + 1 :])
+        )
+    return found
+
+
+@functools.cache
+def _aggregate_sql(table: sa.Table, by: tuple[str, ...], sums: tuple[str, ...]) -> tuple[str, str]:
+    """SQLite: ``SELECT by…, count(*), sums… FROM table`` and `` GROUP BY by…``, the filter's
+    ``WHERE`` to go between."""
+    keys = [f'"{name}"' for name in by]
+    totals = [f'coalesce(sum("{name}"), 0)' for name in sums]  # booleans are 0 and 1 there
+    head = f'SELECT {", ".join([*keys, "count(*)", *totals])} FROM "{table.name}"'
+    return head, f" GROUP BY {', '.join(keys)}" if keys else ""
 
 
 @contextlib.contextmanager

@@ -58,6 +58,8 @@ def _converter_for(hint: Any) -> Callable[[Any], Any] | None:
         return bool  # SQLite hands booleans back as 0 and 1
     if hint is dt.date:
         return dt.date.fromisoformat
+    if hint is dt.time:
+        return dt.time.fromisoformat  # stored as text by every backend (serialization)
     if hint is dt.datetime:
         return functools.partial(structure_datetime, _=dt.datetime)
     if hint is Decimal:
@@ -137,13 +139,13 @@ def _trustable(record: type) -> bool:
     return bool(
         attrs.has(record)
         and "__slots__" in record.__dict__
-        and all(f.init and not isinstance(f.converter, attrs.Converter) for f in attrs.fields(record))
+        and all(
+            f.init and not isinstance(f.converter, attrs.Converter) for f in attrs.fields(record)
+        )
     )
 
 
-def _trusted(
-    record: type, columns: tuple[str, ...], json_columns: frozenset[str]
-) -> RowReader:
+def _trusted(record: type, columns: tuple[str, ...], json_columns: frozenset[str]) -> RowReader:
     """Generate ``read(row)`` setting each slot of a new ``record`` to its row value, converted to
     the field's type as :func:`_reader` does (booleans and enums inline), converters applied."""
     hints = typing.get_type_hints(record)
