@@ -144,7 +144,11 @@ class SqlRepository(Repository[R]):
             if isinstance(wanted, tuple | list | set | frozenset):
                 if not wanted:
                     return None
-                values = [converter.unstructure(v) for v in wanted if v is not None]
+                values = [  # text as is: an id list holds thousands
+                    v if type(v) is str else converter.unstructure(v)
+                    for v in wanted
+                    if v is not None
+                ]
                 one_of = f'"{name}" IN ({", ".join("?" * len(values))})'
                 if None in wanted:  # as in memory: None among the values matches a NULL
                     one_of = f'("{name}" IS NULL OR {one_of})' if values else f'"{name}" IS NULL'
@@ -412,12 +416,22 @@ class SqlRepository(Repository[R]):
         self.check_fields(dict.fromkeys(fields))
         if in_python:  # compared by value: read the records
             return super().values(fields, where)
+        read = values_reader(self.record, tuple(fields))
+        driver_where = None if self.uow.driver is None else self._driver_where(in_sql)
+        json_columns = _json_columns(self.table)
+        if driver_where is not None and not json_columns.intersection(fields):
+            clause, params = driver_where
+            columns = ", ".join(f'"{name}"' for name in fields)
+            statement = f'SELECT {columns} FROM "{self.table.name}"{clause}' + _order_sql(
+                self.collection.key_fields
+            )
+            assert self.uow.driver is not None
+            return [read(row) for row in self.uow.driver.execute(statement, params).fetchall()]
         query = (
             sa.select(*(self.table.c[name] for name in fields))
             .where(*self._where(in_sql))
             .order_by(*self.key_order)
         )
-        read = values_reader(self.record, tuple(fields))
         return [read(row) for row in self.uow.conn.execute(query).fetchall()]
 
     def aggregate(
