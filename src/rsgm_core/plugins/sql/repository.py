@@ -390,7 +390,7 @@ class SqlRepository(Repository[R]):
         with collector_paused():
             return self._list(where)
 
-    def _list(self, where: Where | None) -> list[Any]:
+    def _list(self, where: Where | None) -> builtins.list[Any]:
         in_sql, in_python = self._split(where)
         driver_where = None if self.uow.driver is None else self._driver_where(in_sql)
         if self.uow.driver is not None and driver_where is not None:
@@ -454,7 +454,7 @@ class SqlRepository(Repository[R]):
             rows = self.uow.driver.execute(head + clause + tail, params).fetchall()
             return _tallies(rows, len(by), read)
         keys = [self.table.c[name] for name in by]
-        totals = []
+        totals: builtins.list[sa.ColumnElement[Any]] = []
         for name in sums:
             column = self.table.c[name]
             if isinstance(column.type, sa.Boolean):
