@@ -5,8 +5,10 @@ and reads them back with ``uow.members.list()`` in another, into a fresh SQLite 
 rows (every column, as stored) with ``sqlite3.executemany`` into the same table (a second file made
 by ``rsgm_core.open``: the current schema) and ``fetchall``, with the same pragmas (WAL,
 ``synchronous=NORMAL``, foreign keys on) and the same explicit transactions; the two tables are
-compared. Each measure is the best of ``--repeat`` runs, seam and raw alternating, each run on
-fresh files.
+compared after the warm-up run. Writes alternate seam and raw (which goes first changing run by
+run), each run on fresh files; reads alternate on the same file (``_common.paired``: the seam's
+records and the raw rows checked to be the members written). Each figure is the median of
+``--repeat`` runs, the ratio the median of the runs' ratios with its min and max.
 
 Then ``python -X importtime`` in fresh subprocesses: the cumulative import time of ``rsgm_core``
 against that of ``attrs``, ``cattrs`` and ``pluggy`` (its three light dependencies), best of five;
@@ -25,6 +27,7 @@ import os
 import platform
 import re
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,11 +38,12 @@ from typing import Any
 
 import _common  # noqa: F401 - first: this working tree's src/ on the path, built-in plugins only
 import rsgm_core
-from _common import SRC, render
+from _common import SRC, Paired, paired, render
 from rsgm_core.domain.members import Member
 from rsgm_core.serialization import unstructure
 
 WRITE_TARGET = 3.0  # seam seconds / raw seconds
+READ_TARGET = 1.5  # issue 24
 IMPORT_TARGET = 2.0  # rsgm_core cumulative import time / attrs + cattrs + pluggy
 
 PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL")
@@ -59,19 +63,15 @@ def make_members(count: int) -> list[Member]:
     ]
 
 
-def seam_round_trip(db: Path, members: list[Member]) -> tuple[float, float, int]:
-    """Seconds to write, seconds to read back, records read; opening the file is not timed."""
+def seam_write(db: Path, members: list[Member]) -> float:
+    """Seconds to write ``members`` through the seam into the fresh file ``db`` (opening it, and
+    creating its schema, not timed)."""
     with rsgm_core.open(f"sqlite:///{db}") as app:
         start = time.perf_counter()
         with app.storage.unit_of_work() as uow:
             uow.members.add_all(members)
             uow.commit()
-        write = time.perf_counter() - start
-        start = time.perf_counter()
-        with app.storage.unit_of_work(read_only=True) as uow:
-            read_back = uow.members.list()
-        read = time.perf_counter() - start
-    return write, read, len(read_back)
+        return time.perf_counter() - start
 
 
 def raw_connect(db: Path) -> sqlite3.Connection:
@@ -89,65 +89,99 @@ def table_rows(db: Path) -> list[tuple[Any, ...]]:
         conn.close()
 
 
-def raw_round_trip(db: Path, members: list[Member]) -> tuple[float, float, int]:
-    rsgm_core.open(f"sqlite:///{db}").close()  # the current schema, as the seam's file
+def raw_write(db: Path, columns: list[str], rows: list[tuple[Any, ...]]) -> float:
+    """Seconds to write the same rows with ``executemany`` into the same table of a file made by
+    ``rsgm_core.open`` (the current schema: 15 columns, the same indexes)."""
+    rsgm_core.open(f"sqlite:///{db}").close()
     conn = raw_connect(db)
     try:
-        columns = [row[1] for row in conn.execute("PRAGMA table_info(members)")]
-        stored = [unstructure(m) for m in members]  # the values as stored, before the clock
-        rows = [tuple(values[c] for c in columns) for values in stored]
         names = ", ".join(f'"{c}"' for c in columns)
         insert = f"INSERT INTO members ({names}) VALUES ({', '.join('?' * len(columns))})"
         start = time.perf_counter()
         conn.execute("BEGIN IMMEDIATE")
         conn.executemany(insert, rows)
         conn.execute("COMMIT")
-        write = time.perf_counter() - start
-        start = time.perf_counter()
-        conn.execute("BEGIN")
-        read_back = conn.execute(f"SELECT {names} FROM members ORDER BY id").fetchall()
-        conn.execute("COMMIT")
-        read = time.perf_counter() - start
+        return time.perf_counter() - start
     finally:
         conn.close()
-    return write, read, len(read_back)
+
+
+def _paired(ours: list[float], theirs: list[float]) -> Paired:
+    ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
+    return Paired(
+        statistics.median(ours) * 1000, statistics.median(theirs) * 1000,
+        statistics.median(ratios), min(ratios), max(ratios),
+    )  # fmt: skip
 
 
 def bench_storage(count: int, repeat: int) -> None:
     members = make_members(count)
-    seam_w, seam_r, raw_w, raw_r = [], [], [], []
-    for run in range(repeat):
-        with tempfile.TemporaryDirectory(prefix="rsgm-bench-") as tmp:
-            w, r, n = seam_round_trip(Path(tmp) / f"seam-{run}.db", members)
-            assert n == count, (n, count)
-            seam_w.append(w)
-            seam_r.append(r)
-            w, r, n = raw_round_trip(Path(tmp) / f"raw-{run}.db", members)
-            assert n == count, (n, count)
+    stored = [unstructure(m) for m in members]  # the values as stored, before the clock
+    ours: list[float] = []
+    theirs: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="rsgm-bench-") as tmp:
+        columns = [c.name for c in rsgm_core_tables().c]
+        rows = [tuple(values[c] for c in columns) for values in stored]
+        for run in range(repeat + 1):  # run 0: the warm-up, whose tables are compared
+            seam_db, raw_db = Path(tmp) / f"seam-{run}.db", Path(tmp) / f"raw-{run}.db"
+            if run % 2:
+                theirs.append(raw_write(raw_db, columns, rows))
+                ours.append(seam_write(seam_db, members))
+            else:
+                ours.append(seam_write(seam_db, members))
+                theirs.append(raw_write(raw_db, columns, rows))
             if run == 0:
-                assert table_rows(Path(tmp) / f"seam-{run}.db") == table_rows(
-                    Path(tmp) / f"raw-{run}.db"
-                ), "the two tables differ"
-            raw_w.append(w)
-            raw_r.append(r)
+                assert table_rows(seam_db) == table_rows(raw_db), "the two tables differ"
+                ours.clear()
+                theirs.clear()
+        write = _paired(ours, theirs)
+        # Reading: the same file, the same table, the same rows, for both sides.
+        db = Path(tmp) / "seam-0.db"
+        with rsgm_core.open(f"sqlite:///{db}") as app:
+
+            def seam_read() -> list[Member]:
+                with app.storage.unit_of_work(read_only=True) as uow:
+                    return uow.members.list()
+
+            conn = raw_connect(db)
+            names = ", ".join(f'"{c}"' for c in columns)
+
+            def raw_read() -> list[tuple[Any, ...]]:
+                conn.execute("BEGIN")
+                found = conn.execute(f"SELECT {names} FROM members ORDER BY id").fetchall()
+                conn.execute("COMMIT")
+                return found
+
+            def same(records: object, found: object) -> bool:
+                assert isinstance(records, list) and isinstance(found, list)
+                return records == members and found == rows
+
+            try:
+                read, _ = paired(seam_read, raw_read, repeat, same=same)
+            finally:
+                conn.close()
     table = []
-    for name, seam, raw in (
-        (f"write {count:,} members (add_all, one unit of work)", min(seam_w), min(raw_w)),
-        (f"read {count:,} members (list, one unit of work)", min(seam_r), min(raw_r)),
-        ("write + read", min(seam_w) + min(seam_r), min(raw_w) + min(raw_r)),
+    for name, measure, target in (
+        (f"write {count:,} members (add_all, one unit of work)", write, WRITE_TARGET),
+        (f"read {count:,} members (list, one unit of work)", read, READ_TARGET),
     ):
-        ratio = seam / raw
-        table.append(
-            (name, f"{seam:.3f}", f"{raw:.3f}", f"{ratio:.1f}×", f"≤ {WRITE_TARGET:.0f}×",
-             verdict(ratio <= WRITE_TARGET))
-        )  # fmt: skip
-    print(f"Storage seam against raw sqlite3 (best of {repeat}; SQLite {sqlite3.sqlite_version})")
-    print(render(("operation", "seam s", "raw s", "ratio", "target", "verdict"), table))
+        table.append((name, *measure.cells(), f"≤ {target}×", verdict(measure.ratio <= target)))
     print(
-        f"  per record: write {min(seam_w) / count * 1e6:.1f} µs seam, "
-        f"{min(raw_w) / count * 1e6:.1f} µs raw; read {min(seam_r) / count * 1e6:.1f} µs seam, "
-        f"{min(raw_r) / count * 1e6:.1f} µs raw"
+        f"Storage seam against raw sqlite3 on the same 15-column table (median of {repeat} "
+        f"alternated runs; SQLite {sqlite3.sqlite_version})"
     )
+    print(render(("operation", "seam ms", "raw ms", "ratio (min–max)", "target", "verdict"), table))
+    print(
+        f"  per record: write {write.project_ms / count * 1000:.1f} µs seam, "
+        f"{write.baseline_ms / count * 1000:.1f} µs raw; read {read.project_ms / count * 1000:.1f} "
+        f"µs seam, {read.baseline_ms / count * 1000:.1f} µs raw"
+    )
+
+
+def rsgm_core_tables() -> Any:
+    from rsgm_core.plugins.sql import tables
+
+    return tables.metadata.tables["members"]
 
 
 # --- import time -------------------------------------------------------------------------------
@@ -251,7 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50_000, help="members written and read back")
     parser.add_argument(
-        "--repeat", type=int, default=3, help="runs per storage measure (best kept)"
+        "--repeat", type=int, default=5, help="alternated runs per storage measure (median kept)"
     )
     parser.add_argument(
         "--import-repeat", type=int, default=5, help="subprocesses per import measure"

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import abc
 import builtins
+import collections
 import datetime as dt
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Generic, Self, TypeVar
+
+import attrs
 
 from rsgm_core.domain.access import Grant, Sanction, Space
 from rsgm_core.domain.access_records import (
@@ -69,6 +72,7 @@ __all__ = [
     "Collection",
     "Repository",
     "Storage",
+    "Tally",
     "UnitOfWork",
     "Where",
     "field_names",
@@ -109,6 +113,14 @@ def value_compared_fields(record: type[Any]) -> frozenset[str]:
 
 
 _VALUE_COMPARED: dict[type[Any], frozenset[str]] = {}  # by record class, filled on first use
+
+
+@attrs.frozen
+class Tally:
+    """One group of :meth:`Repository.aggregate`: how many records, and the sums asked for."""
+
+    count: int
+    sums: tuple[int, ...] = ()
 
 
 class Repository(abc.ABC, Generic[R]):
@@ -178,6 +190,37 @@ class Repository(abc.ABC, Generic[R]):
         these columns alone instead of whole records (statistics over many rows)."""
         self.check_fields(dict.fromkeys(fields))
         return [tuple(getattr(r, name) for name in fields) for r in self.list(where)]
+
+    def aggregate(
+        self, by: Sequence[str], *, where: Where | None = None, sums: Sequence[str] = ()
+    ) -> dict[tuple[Any, ...], Tally]:
+        """Counts (and sums of the integer fields ``sums``) of the records matching ``where``,
+        grouped by the values of the fields ``by`` (no field: one group, ``()``, when any record
+        matches): ``{(value, …): Tally(count, sums)}``, the values as the records hold them. A
+        SQL backend runs it as one ``GROUP BY`` query; this default reads the records once (the
+        memory backend). Groups come in no particular order."""
+        self.check_fields(dict.fromkeys([*by, *sums]))
+        self.check_sums(sums)
+        counts: collections.Counter[tuple[Any, ...]] = collections.Counter()
+        totals: dict[tuple[Any, ...], builtins.list[int]] = {}
+        for record in self.list(where):
+            key = tuple(getattr(record, name) for name in by)
+            counts[key] += 1
+            if sums:
+                found = totals.setdefault(key, [0] * len(sums))
+                for index, name in enumerate(sums):
+                    found[index] += getattr(record, name) or 0
+        return {key: Tally(n, tuple(totals.get(key, ()))) for key, n in counts.items()}
+
+    def check_sums(self, sums: Sequence[str]) -> None:
+        from rsgm_core.errors import ValidationError
+
+        hints = typing.get_type_hints(self.collection.record)
+        for name in sums:
+            if not {int, bool} & {hints[name], *typing.get_args(hints[name])}:
+                raise ValidationError(
+                    f"{self.collection.name}.{name} n'est pas un nombre entier", value=name
+                )
 
     def instants(
         self, fields: Sequence[str], where: Where | None = None

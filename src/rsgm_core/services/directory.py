@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -241,7 +242,8 @@ class DirectoryService:
                 }
                 ids = _meet(ids, found)
             if ids is None:
-                ids = {m.id for m in uow.members.list({"lifecycle": Lifecycle.ACTIVE})}
+                active = {"lifecycle": Lifecycle.ACTIVE}
+                ids = {member_id for (member_id,) in uow.members.values(("id",), active)}
             return self._entries(
                 sorted(ids), viewer or Viewer(), uow=uow, limit=limit, offset=offset
             )
@@ -253,7 +255,8 @@ class DirectoryService:
             else self.deps.hooks.business_software()
         )
         keys = vocabulary.matching(wanted) or (fold(wanted),)
-        return {f.member_id for f in uow.directory_facts.list({"key": list(keys), "kind": kind})}
+        where = {"key": list(keys), "kind": kind}
+        return {member_id for (member_id,) in uow.directory_facts.values(("member_id",), where)}
 
     def _entries(
         self,
@@ -269,21 +272,28 @@ class DirectoryService:
             with self.deps.read() as fresh:
                 return self._entries(ids, viewer, uow=fresh, include_departed=include_departed)
         today = self.deps.today()
-        members = [
-            m
-            for m in uow.members.list({"id": list(ids)})
-            if not m.erased and (include_departed or m.lifecycle is Lifecycle.ACTIVE)
+        # The consent filter (MEM-3) and the order by name on a few columns of the candidates;
+        # whole records, and their details, for the page shown only.
+        light = [
+            (member_id, first, last)
+            for member_id, first, last, lifecycle, erased_on in uow.members.values(
+                ("id", "first_name", "last_name", "lifecycle", "erased_on"), {"id": list(ids)}
+            )
+            if erased_on is None and (include_departed or lifecycle is Lifecycle.ACTIVE)
         ]
-        wanted = [m.id for m in members]
         consents: dict[str, list[Consent]] = {}
-        for consent in uow.consents.list({"member_id": wanted}):
+        if not viewer.staff:  # staff see every entry: the consents matter for the page only
+            directory = {"member_id": [m[0] for m in light], "scope": ConsentScope.DIRECTORY}
+            for consent in uow.consents.list(directory):
+                consents.setdefault(consent.member_id, []).append(consent)
+            light = [m for m in light if can_see(viewer, m[0], consents.get(m[0], ()), on=today)]
+        ordered = sorted(light, key=lambda m: (_folded(m[2]), _folded(m[1]), m[0]))
+        shown = [m[0] for m in ordered[offset : None if limit is None else offset + limit]]
+        records = {m.id: m for m in uow.members.list({"id": shown})} if shown else {}
+        visible = [records[member_id] for member_id in shown]
+        consents = {}  # every scope of the page's entries: the photo's too (MEM-3)
+        for consent in uow.consents.list({"member_id": shown}) if shown else ():
             consents.setdefault(consent.member_id, []).append(consent)
-        visible = sorted(
-            (m for m in members if can_see(viewer, m.id, consents.get(m.id, ()), on=today)),
-            key=lambda m: (fold(m.last_name), fold(m.first_name), m.id),
-        )
-        visible = visible[offset : None if limit is None else offset + limit]
-        shown = [m.id for m in visible]
         facts: dict[str, list[DirectoryFact]] = {}
         for fact in uow.directory_facts.list({"member_id": shown}):
             facts.setdefault(fact.member_id, []).append(fact)
@@ -378,6 +388,12 @@ def _values(
 ) -> tuple[str, ...]:
     chosen = [f for f in facts if f.kind is kind and (mastered is None or f.mastered is mastered)]
     return tuple(f.value for f in sorted(chosen, key=lambda f: f.key))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _folded(name: str) -> str:
+    """:func:`fold`, remembered: a directory sorts the same names search after search."""
+    return fold(name)
 
 
 def _meet(ids: set[str] | None, found: set[str]) -> set[str]:

@@ -29,7 +29,9 @@ from rsgm_core.domain.events import (
     EventKind,
     EventReport,
     Planned,
+    Rates,
     Registration,
+    RegistrationStatus,
     Session,
     SessionPlan,
     TodoItem,
@@ -48,7 +50,7 @@ from rsgm_core.domain.timeline import (
 from rsgm_core.services.authorization import authorize
 from rsgm_core.services.census import CensusService
 from rsgm_core.services.event_mail import EventMailService
-from rsgm_core.services.event_messages import mark_task, rates_of
+from rsgm_core.services.event_messages import mark_task
 from rsgm_core.services.event_planning import prepare, store_planned
 from rsgm_core.services.members import enum_of
 from rsgm_core.services.registrations import RegistrationService
@@ -56,7 +58,7 @@ from rsgm_core.services.registrations import RegistrationService
 if TYPE_CHECKING:
     from typing_extensions import deprecated as typed_deprecated
 
-    from rsgm_core.domain.events import Cancellation, CertificateRow, Rates, SignInSheet
+    from rsgm_core.domain.events import Cancellation, CertificateRow, SignInSheet
     from rsgm_core.services.deps import Deps
 
 # SessionPlan, Planned and TodoItem are defined in the domain; importable from here as before.
@@ -259,26 +261,36 @@ class EventService:
 
     def list_event_reports(self, *, year: int | None = None) -> list[EventReport]:
         """EVT-5 and EVT-7 for every event: its tracking row and all its rates, by date; reads
-        events, sessions and registrations once each, whatever their number."""
+        events and sessions once each and counts the registrations where they are stored (one
+        grouped count per session, status and sign-in outcome), whatever their number."""
         with self.deps.read() as uow:
             events = uow.events.list()
             sessions = uow.sessions.list()
-            registrations = uow.registrations.list()
+            counts = uow.registrations.aggregate(("session_id", "status", "attended"))
         by_event: dict[str, list[Session]] = {}
         for s in sessions:
             by_event.setdefault(s.event_id, []).append(s)
-        by_session: dict[str, list[Registration]] = {}
-        for r in registrations:
-            by_session.setdefault(r.session_id, []).append(r)
+        # per session: confirmed registrations, confirmed attendees, registrations signed in
+        tallies: dict[str, list[int]] = {}
+        for (session_id, status, attended), tally in counts.items():
+            found = tallies.setdefault(session_id, [0, 0, 0])
+            if status is RegistrationStatus.CONFIRMED:
+                found[0] += tally.count
+                found[1] += tally.count if attended else 0
+            found[2] += tally.count if attended is not None else 0
         rows = []
         for event in events:
             mine = by_event.get(event.id, [])
             if not mine or (year is not None and all(s.date.year != year for s in mine)):
                 continue
-            regs = [r for s in mine for r in by_session.get(s.id, ())]
-            rates = rates_of(event, regs)
+            confirmed = attendees = signed = 0
+            for s in mine:
+                c, a, g = tallies.get(s.id, (0, 0, 0))
+                confirmed, attendees, signed = confirmed + c, attendees + a, signed + g
+            # as rates_of(event, registrations): an attendee must have been registered (EVT-5)
+            rates = Rates(max(event.invited, confirmed), confirmed, attendees)
             row = tracking_row(event, mine, rates)
-            if all(r.attended is None for r in regs):  # not held, or no sign-in sheet yet
+            if not signed:  # not held, or no sign-in sheet yet
                 row = attrs.evolve(row, participation=None, cost_per_attendee=None)
             rows.append(EventReport(row, rates))
         return sorted(rows, key=lambda found: (found.row.dates[0], found.row.title))

@@ -25,7 +25,6 @@ import attrs
 
 from rsgm_core._compat import deprecated, keyword_only
 from rsgm_core.domain.census import MetaEntry
-from rsgm_core.domain.events import RegistrationStatus
 from rsgm_core.domain.indicators import (
     SMALL_COMMUNE,
     AnnualReport,
@@ -223,12 +222,10 @@ class IndicatorService:
             dates = sorted(s.date for s in data.sessions.get(event.id, ()))
             if not dates or not any(d in period for d in dates):
                 continue
-            regs = [
-                r
-                for s in data.sessions.get(event.id, ())
-                for r in data.registrations.get(s.id, ())
-                if r.status is RegistrationStatus.CONFIRMED
-            ]
+            registered = attended = 0
+            for s in data.sessions.get(event.id, ()):
+                confirmed, present = data.attendance.get(s.id, (0, 0))
+                registered, attended = registered + confirmed, attended + present
             scores = [
                 a.score
                 for s in data.event_surveys.get(event.id, ())
@@ -237,8 +234,8 @@ class IndicatorService:
             ]
             figures.append(
                 EventFigures(
-                    event.id, event.title, dates[0], event.invited, len(regs),
-                    sum(1 for r in regs if r.attended), rate(sum(1 for s in scores if s >= 4), len(scores)),
+                    event.id, event.title, dates[0], event.invited, registered,
+                    attended, rate(sum(1 for s in scores if s >= 4), len(scores)),
                     len(scores),
                 )
             )  # fmt: skip

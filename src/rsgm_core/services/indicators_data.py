@@ -12,6 +12,7 @@ import attrs
 
 from rsgm_core.domain.active_members import active_member_ids
 from rsgm_core.domain.coarse import NO_EPCI, attribute, stratum_for
+from rsgm_core.domain.events import RegistrationStatus
 from rsgm_core.domain.history import in_force, overlaps
 from rsgm_core.domain.indicators import SMALL_COMMUNE, EpciCoverage, Period, Scope, coverage
 from rsgm_core.domain.profile import outside_territory
@@ -37,7 +38,8 @@ class IndicatorData:
     member_ids: set[str]
     events: list[Any]
     sessions: dict[str, list[Any]]
-    registrations: dict[str, list[Any]]
+    #: per session of the period: its confirmed registrations and how many of them attended
+    attendance: dict[str, tuple[int, int]]
     surveys: list[Any]
     event_surveys: dict[str, list[Any]]
     answers: dict[str, list[Any]]
@@ -109,9 +111,18 @@ class IndicatorData:
         events = [e for e in events if any(s.date in period for s in sessions.get(e.id, ()))]
         event_ids = {e.id for e in events}
         wanted = tuple(s.id for e in events for s in sessions.get(e.id, ()))
-        registrations: dict[str, list[Any]] = {}
-        for r in uow.registrations.list({"session_id": wanted}) if wanted else ():
-            registrations.setdefault(r.session_id, []).append(r)
+        # counted where they are stored: one grouped count, not a record per registration
+        attendance: dict[str, tuple[int, int]] = dict.fromkeys(wanted, (0, 0))
+        confirmed = {"status": RegistrationStatus.CONFIRMED}
+        if wanted:
+            counts = uow.registrations.aggregate(("session_id", "attended"), where=confirmed)
+            for (session_id, attended), tally in counts.items():
+                if session_id in attendance:
+                    registered, present = attendance[session_id]
+                    attendance[session_id] = (
+                        registered + tally.count,
+                        present + (tally.count if attended else 0),
+                    )
         surveys = [
             s for s in uow.surveys.list()
             if s.event_id in event_ids or (s.opened_on in period and scope.kind == "cdg")
@@ -126,7 +137,7 @@ class IndicatorData:
             answers.setdefault(a.survey_id, []).append(a)
         return cls(
             scope, communes, populations, members, positions,
-            member_ids, events, sessions, registrations, surveys, event_surveys, answers,
+            member_ids, events, sessions, attendance, surveys, event_surveys, answers,
             uow.newsletters.list(), [m for m in uow.memberships.list() if m.insee in communes],
             {e.siren: e.name for e in uow.epcis.list()}, coarse, transitions,
         )  # fmt: skip

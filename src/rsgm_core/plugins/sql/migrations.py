@@ -492,6 +492,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE sessions ADD COLUMN deadline_set_on TEXT
         """),
     ),
+    Migration(
+        29,
+        "inscriptions : un index par séance, statut et présence, que lit seul le comptage des "
+        "inscriptions du tableau de suivi et des indicateurs (EVT-5, EVT-7, IND-1)",
+        _ddl("""
+        CREATE INDEX IF NOT EXISTS ix_registrations_session_status
+            ON registrations (session_id, status, attended)
+        """),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -4,7 +4,9 @@ of :mod:`rsgm_core.plugins.sql.backend`; SQLite's simple statements go to the dr
 from __future__ import annotations
 
 import builtins
+import contextlib
 import functools
+import gc
 import itertools
 import logging
 import sqlite3
@@ -22,11 +24,13 @@ from rsgm_core.plugins.sql.rows import (
     RowWriter,
     row_reader,
     row_writer,
+    trusted_reader,
     values_reader,
 )
 from rsgm_core.ports import (
     Collection,
     Repository,
+    Tally,
     Where,
     matches,
     value_compared_fields,
@@ -66,6 +70,17 @@ class SqlRepository(Repository[R]):
         return row_reader(self.record, _columns(self.table), _json_columns(self.table))
 
     @property
+    def read_rows(self) -> RowReader:
+        """For bulk reads through SQLAlchemy: records built without re-running their validators
+        (:func:`~rsgm_core.plugins.sql.rows.trusted_reader` says why that is safe)."""
+        return trusted_reader(self.record, _columns(self.table))
+
+    @property
+    def read_driver_rows(self) -> RowReader:
+        """For bulk reads of the driver's own rows (JSON columns as text), trusted as above."""
+        return trusted_reader(self.record, _columns(self.table), _json_columns(self.table))
+
+    @property
     def write_row(self) -> RowWriter:
         return row_writer(self.record, _columns(self.table), _json_columns(self.table))
 
@@ -95,7 +110,7 @@ class SqlRepository(Repository[R]):
 
     def _records(self, rows: Sequence[Sequence[Any]], read: RowReader) -> list[Any]:
         """Every row's record; a row that cannot be read is a ``StorageError`` naming its key."""
-        try:
+        try:  # (callers building many records pause the cyclic collector: see collector_paused)
             return [read(row) for row in rows]  # the hot path: no call per row but the reader's
         except RsgmError:
             raise
@@ -108,8 +123,8 @@ class SqlRepository(Repository[R]):
         """The rows of a query selecting the whole table (then maybe more columns), with the
         reader for them: the driver's own rows on SQLite, SQLAlchemy's elsewhere."""
         if self.uow.conn.dialect.name == "sqlite":
-            return self._driver_rows(query), self.read_driver_row
-        return self.uow.conn.execute(query).fetchall(), self.read_row
+            return self._driver_rows(query), self.read_driver_rows
+        return self.uow.conn.execute(query).fetchall(), self.read_rows
 
     # SQLite: simple statements on the driver's connection (SqlUnitOfWork.driver), as SQL text
     # built from the table; anything else (PostgreSQL, a filter on a JSON column) goes through
@@ -129,7 +144,11 @@ class SqlRepository(Repository[R]):
             if isinstance(wanted, tuple | list | set | frozenset):
                 if not wanted:
                     return None
-                values = [converter.unstructure(v) for v in wanted if v is not None]
+                values = [  # text as is: an id list holds thousands
+                    v if type(v) is str else converter.unstructure(v)
+                    for v in wanted
+                    if v is not None
+                ]
                 one_of = f'"{name}" IN ({", ".join("?" * len(values))})'
                 if None in wanted:  # as in memory: None among the values matches a NULL
                     one_of = f'("{name}" IS NULL OR {one_of})' if values else f'"{name}" IS NULL'
@@ -368,13 +387,17 @@ class SqlRepository(Repository[R]):
         return None if row is None else self._record(row)
 
     def list(self, where: Where | None = None) -> list[Any]:
+        with collector_paused():
+            return self._list(where)
+
+    def _list(self, where: Where | None) -> builtins.list[Any]:
         in_sql, in_python = self._split(where)
         driver_where = None if self.uow.driver is None else self._driver_where(in_sql)
         if self.uow.driver is not None and driver_where is not None:
             clause, params = driver_where
             statement = _select_sql(self.table) + clause + _order_sql(self.collection.key_fields)
             cursor = self.uow.driver.execute(statement, params)
-            read = self.read_driver_row
+            read = self.read_driver_rows
             records = []
             # By slices: the driver's rows are let go as their records are built (a census
             # re-import reads back some 100,000 rows).
@@ -393,13 +416,58 @@ class SqlRepository(Repository[R]):
         self.check_fields(dict.fromkeys(fields))
         if in_python:  # compared by value: read the records
             return super().values(fields, where)
+        read = values_reader(self.record, tuple(fields))
+        driver_where = None if self.uow.driver is None else self._driver_where(in_sql)
+        json_columns = _json_columns(self.table)
+        if driver_where is not None and not json_columns.intersection(fields):
+            clause, params = driver_where
+            columns = ", ".join(f'"{name}"' for name in fields)
+            statement = f'SELECT {columns} FROM "{self.table.name}"{clause}' + _order_sql(
+                self.collection.key_fields
+            )
+            assert self.uow.driver is not None
+            return [read(row) for row in self.uow.driver.execute(statement, params).fetchall()]
         query = (
             sa.select(*(self.table.c[name] for name in fields))
             .where(*self._where(in_sql))
             .order_by(*self.key_order)
         )
-        read = values_reader(self.record, tuple(fields))
         return [read(row) for row in self.uow.conn.execute(query).fetchall()]
+
+    def aggregate(
+        self, by: Sequence[str], *, where: Where | None = None, sums: Sequence[str] = ()
+    ) -> dict[tuple[Any, ...], Tally]:
+        """One ``SELECT by…, count(*), sum(…) … GROUP BY by…``; filters or groups on values whose
+        stored text is not canonical (``Decimal``, zoned datetimes) or on JSON columns are read
+        in Python, as :meth:`Repository.aggregate` does."""
+        in_sql, in_python = self._split(where)
+        self.check_fields(dict.fromkeys([*by, *sums]))
+        self.check_sums(sums)
+        json_columns = _json_columns(self.table)
+        if in_python or any(n in self.by_value or n in json_columns for n in (*by, *in_sql)):
+            return super().aggregate(by, where=where, sums=sums)
+        read = values_reader(self.record, tuple(by)) if by else tuple
+        driver_where = None if self.uow.driver is None else self._driver_where(in_sql)
+        if self.uow.driver is not None and driver_where is not None:  # SQLite: SQL text, cached
+            clause, params = driver_where
+            head, tail = _aggregate_sql(self.table, tuple(by), tuple(sums))
+            rows = self.uow.driver.execute(head + clause + tail, params).fetchall()
+            return _tallies(rows, len(by), read)
+        keys = [self.table.c[name] for name in by]
+        totals: builtins.list[sa.ColumnElement[Any]] = []
+        for name in sums:
+            column = self.table.c[name]
+            if isinstance(column.type, sa.Boolean):
+                totals.append(sa.func.sum(sa.case((column.is_(True), 1), else_=0)))
+            else:
+                totals.append(sa.func.coalesce(sa.func.sum(column), 0))
+        query = (
+            sa.select(*keys, sa.func.count(), *totals)
+            .select_from(self.table)
+            .where(*self._where(in_sql))
+            .group_by(*keys)
+        )
+        return _tallies(self.uow.conn.execute(query).fetchall(), len(by), read)
 
     def instants(
         self, fields: Sequence[str], where: Where | None = None
@@ -492,6 +560,46 @@ class SqlRepository(Repository[R]):
             )
             search.sync(self.uow.conn, self.collection, names)
         return count
+
+
+def _tallies(rows: Sequence[Sequence[Any]], width: int, read: Any) -> dict[tuple[Any, ...], Tally]:
+    """``{key: Tally}`` from the rows of an aggregate query (the key's columns, then the count
+    and the sums)."""
+    found: dict[tuple[Any, ...], Tally] = {}
+    for row in rows:
+        if row[width] == 0:  # no row matched: a bare count(*) still gives one
+            continue
+        found[read(row[:width])] = Tally(
+            int(row[width]), tuple(int(v or 0) for v in row[width + 1 :])
+        )
+    return found
+
+
+@functools.cache
+def _aggregate_sql(table: sa.Table, by: tuple[str, ...], sums: tuple[str, ...]) -> tuple[str, str]:
+    """SQLite: ``SELECT by…, count(*), sums… FROM table`` and `` GROUP BY by…``, the filter's
+    ``WHERE`` to go between."""
+    keys = [f'"{name}"' for name in by]
+    totals = [f'coalesce(sum("{name}"), 0)' for name in sums]  # booleans are 0 and 1 there
+    head = f'SELECT {", ".join([*keys, "count(*)", *totals])} FROM "{table.name}"'
+    return head, f" GROUP BY {', '.join(keys)}" if keys else ""
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while many records are built: every record built
+    stays alive until the read returns them, so each collection their allocations trigger walks
+    them all and frees nothing (reference counting still frees what is let go). Turned back on
+    after, unless it was off already (the application's choice, or another thread's read: the
+    thread that found it on turns it back on)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _plain_key(key: Any) -> Any:

@@ -4,7 +4,20 @@ Reading is the hot path of every report: a generic ``converter.structure(dict)``
 ten times the SQLite fetch itself. For each record class this module generates, once, a function
 that calls the class with the row's values in field order, converting only the fields whose stored
 form differs from the Python one (dates, ``Decimal``, enums, tuples, booleans); anything it does not
-know how to convert directly goes through the one converter. The record's own validators still run.
+know how to convert directly goes through the one converter. The record's own validators still run
+in :func:`row_reader` (one record, read to be changed: ``find``).
+
+:func:`trusted_reader` builds the same record without running its validators, for bulk reads
+(``list``, ``search``): each value still gets the conversion to its declared type (a value that
+does not convert — an unknown enum member, a malformed date — is still an error naming the row),
+but the checks on values (a non-empty name, an INSEE code's shape, bounds, cross-field rules of
+``__attrs_post_init__``) are not run again. Why that is safe: a row only gets into a table from a
+record, and a record only exists once its constructor has accepted it (``add_all`` and
+``update_all`` take records; ``attrs.evolve`` runs the constructor again); so a stored row already
+passed the very checks the read would repeat. A record read in bulk and then changed goes through
+the constructor again (``attrs.evolve``) before it is written, so a row edited behind the library's
+back cannot be written back unchecked. ``tests/integration/test_trusted_reads.py`` checks, on every
+backend and every collection of the demo's database, that both readers give equal records.
 """
 
 from __future__ import annotations
@@ -45,6 +58,8 @@ def _converter_for(hint: Any) -> Callable[[Any], Any] | None:
         return bool  # SQLite hands booleans back as 0 and 1
     if hint is dt.date:
         return dt.date.fromisoformat
+    if hint is dt.time:
+        return dt.time.fromisoformat  # stored as text by every backend (serialization)
     if hint is dt.datetime:
         return functools.partial(structure_datetime, _=dt.datetime)
     if hint is Decimal:
@@ -57,6 +72,18 @@ def _converter_for(hint: Any) -> Callable[[Any], Any] | None:
             return tuple
         return lambda values: tuple(item(v) for v in values)
     return functools.partial(converter.structure, cl=hint)
+
+
+class _EnumValues(dict[Any, Any]):
+    """Enum members by value, read by subscription (no Python call per row); a value that is
+    not a member's calls the enum class, which raises the ``ValueError`` naming it."""
+
+    def __init__(self, kind: type[enum.Enum]) -> None:
+        super().__init__((member.value, member) for member in kind)
+        self.kind = kind
+
+    def __missing__(self, value: Any) -> Any:
+        return self.kind(value)
 
 
 def _enum_reader(kind: type[enum.Enum]) -> Callable[[Any], Any]:
@@ -106,6 +133,70 @@ def _reader(
     return namespace["read"]
 
 
+def _trustable(record: type) -> bool:
+    """Can ``record`` be built by setting its slots? An attrs slotted class whose every field is
+    an argument of its constructor (no ``init=False`` field to compute)."""
+    return bool(
+        attrs.has(record)
+        and "__slots__" in record.__dict__
+        and all(
+            f.init and not isinstance(f.converter, attrs.Converter) for f in attrs.fields(record)
+        )
+    )
+
+
+def _trusted(record: type, columns: tuple[str, ...], json_columns: frozenset[str]) -> RowReader:
+    """Generate ``read(row)`` setting each slot of a new ``record`` to its row value, converted to
+    the field's type as :func:`_reader` does (booleans and enums inline), converters applied."""
+    hints = typing.get_type_hints(record)
+    position = {name: index for index, name in enumerate(columns)}
+    namespace: dict[str, Any] = {"new": object.__new__, "record": record, "j": _json_or_null}
+    lines = ["def read(row):", "    o = new(record)"]
+    for field in attrs.fields(record):
+        name = field.name
+        index = position[name]
+        value = f"j(row[{index}])" if name in json_columns else f"row[{index}]"
+        inner, optional = _optional_inner(hints[name])
+        if inner is bool:
+            converted = "(not not v)"
+        elif isinstance(inner, type) and issubclass(inner, enum.Enum):
+            namespace[f"e{index}"] = _EnumValues(inner)
+            converted = f"e{index}[v]"
+        elif (convert := _converter_for(inner)) is not None:
+            namespace[f"c{index}"] = convert
+            converted = f"c{index}(v)"
+        else:
+            converted = "v"
+        if field.converter is not None:  # idempotent on a stored value; kept for its type
+            namespace[f"k{index}"] = field.converter
+            converted = f"k{index}({converted})"
+        namespace[f"s{index}"] = record.__dict__[name].__set__  # the slot, past frozen's guard
+        if converted == "v":
+            lines.append(f"    s{index}(o, {value})")
+        elif optional:
+            lines.append(f"    v = {value}")
+            lines.append(f"    s{index}(o, None if v is None else {converted})")
+        else:
+            lines.append(f"    v = {value}")
+            lines.append(f"    s{index}(o, {converted})")
+    lines.append("    return o")
+    source = "\n".join(lines) + "\n"
+    exec(compile(source, f"<trusted row reader for {record.__name__}>", "exec"), namespace)
+    return namespace["read"]
+
+
+@functools.cache
+def trusted_reader(
+    record: type, columns: tuple[str, ...], json_columns: frozenset[str] = frozenset()
+) -> RowReader:
+    """A function building ``record`` from a row without re-running its validators (see the
+    module's docstring for why that is safe); the validating :func:`row_reader` for a class
+    whose slots cannot simply be set."""
+    if not _trustable(record):
+        return row_reader(record, columns, json_columns)
+    return _trusted(record, columns, json_columns)
+
+
 @functools.cache
 def row_reader(
     record: type, columns: tuple[str, ...], json_columns: frozenset[str] = frozenset()
@@ -148,6 +239,16 @@ def row_writer(record: type, columns: tuple[str, ...], json_columns: frozenset[s
             values.append(f"dumps(unstructure(r.{name}), ensure_ascii=False)")
         elif inner in (str, int, bool):
             values.append(f"r.{name}")
+        elif (inline := _inline_writer(inner)) is not None:
+            # The converter's own result for the declared type, without its dispatch per value
+            # (a value of another type, which attrs does not forbid, still goes through it).
+            namespace[f"t_{name}"] = inner
+            value = f"(v.{inline} if type(v := r.{name}) is t_{name} else unstructure(v))"
+            if inline == "str":
+                value = f"(str(v) if type(v := r.{name}) is t_{name} else unstructure(v))"
+            if optional:
+                value = f"(None if r.{name} is None else {value})"
+            values.append(value)
         elif optional:  # most optional fields are None: no converter call for them
             values.append(f"(None if (v := r.{name}) is None else unstructure(v))")
         else:
@@ -155,6 +256,18 @@ def row_writer(record: type, columns: tuple[str, ...], json_columns: frozenset[s
     source = f"def write(r):\n    return ({', '.join(values)},)\n"
     exec(compile(source, f"<row writer for {record.__name__}>", "exec"), namespace)
     return namespace["write"]
+
+
+def _inline_writer(hint: Any) -> str | None:
+    """How the converter writes a value of exactly type ``hint``, when an attribute or ``str``
+    says it: an enum's ``value``, a date's ``isoformat()``, a ``Decimal``'s text."""
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return "value"
+    if hint is dt.date:
+        return "isoformat()"
+    if hint is Decimal:
+        return "str"
+    return None
 
 
 def _scalar_tuple(hint: Any) -> bool:
