@@ -34,6 +34,9 @@ SRC = ROOT / "src"
 if str(SRC) not in sys.path:
     sys.path.insert(0, str(SRC))
 os.environ.setdefault("RSGM_DISABLE_PLUGIN_AUTOLOAD", "1")  # built-in plugins only
+#: The shared data (census vintages): ``$RSGM_BENCH_DATA``, else ``../shared/data`` beside the
+#: checkout (``benchmarks/run_all.py --data`` sets the variable for every script).
+DATA = Path(os.environ.get("RSGM_BENCH_DATA") or ROOT.parent / "shared" / "data")
 
 
 def median_ms(action: Callable[[], object], repeat: int) -> tuple[float, object]:
