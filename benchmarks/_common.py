@@ -14,6 +14,7 @@ the standard library: the census baseline process must load neither rsgm_core no
   baseline); ``ratio``, ``min``, ``max``: the median, least and greatest of the runs' ratios
   project / baseline (``-`` without a baseline);
 * ``goal``: ``ratio<=1.5``, ``ratio>=0.8``, ``ms<=100`` (on the project's median), or ``-``;
+  a memory measure puts megabytes in ``project_ms`` and says so with ``mb<=150``;
 * ``label``: the rest of the line, a short English description for the table.
 
 Numbers use a dot and no thousands separator. ``run_all.py`` reads nothing else from the output.
@@ -118,8 +119,8 @@ def result(
     docstring): a :class:`Paired`, or a project's median alone in ms (no baseline)."""
     if " " in name or not name:
         raise ValueError(f"a RESULT name is one word: {name!r}")
-    if not (goal == "-" or goal.startswith(("ratio<=", "ratio>=", "ms<="))):
-        raise ValueError(f"unknown goal {goal!r}: ratio<=X, ratio>=X, ms<=X or -")
+    if not (goal == "-" or goal.startswith(("ratio<=", "ratio>=", "ms<=", "mb<="))):
+        raise ValueError(f"unknown goal {goal!r}: ratio<=X, ratio>=X, ms<=X, mb<=X or -")
     if isinstance(measure, Paired):
         cells = [
             f"{measure.project_ms:.3f}",
