@@ -93,6 +93,8 @@ class Result:
 
     def figure(self) -> str:
         """The headline figure: the ratio with its spread, or the project's median alone."""
+        if self.ratio != "-" and "-" in (self.low, self.high):
+            return f"{float(self.ratio):.2f}×"
         if self.ratio != "-":
             return f"{float(self.ratio):.2f}× ({float(self.low):.2f}–{float(self.high):.2f})"
         return f"{_number(self.project)} {self.unit}"
