@@ -151,9 +151,10 @@ class DeliveryRound:
         self, claimed: Sequence[tuple[OutboxMessage, OutboxMessage]], done: _Tally
     ) -> tuple[list[OutboxMessage], list[OutboxMessage]]:
         """Hand the claimed messages over one by one (the notifier keeps its connection open
-        across them), then record every outcome in one transaction. The messages given back to the queue because the claim got old (half the lease: another
-        round must never find a claim expired while this round still sends under it), and,
-        when no notifier answers, the claimed messages left for :meth:`_hold`."""
+        across them), then record every outcome in one transaction. The messages given back to
+        the queue because the claim got old (half the lease: another round must never find a
+        claim expired while this round still sends under it), and, when no notifier answers,
+        the claimed messages left for :meth:`_hold`."""
         outcomes: list[tuple[OutboxMessage, OutboxMessage]] = []
         left: list[OutboxMessage] = []
         for index, (seen, message) in enumerate(claimed):
