@@ -11,6 +11,7 @@ import json
 import logging
 from collections import deque
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -132,29 +133,33 @@ class DeliveryRound:
         budget = self._reserve(now, len(due))
         todo = deque(due[:budget])
         done = _Tally()
-        handled = 0
+        handled, total = 0, min(budget, len(due))
         while todo:
             batch = [todo.popleft() for _ in range(min(self.policy.batch_size, len(todo)))]
             claimed = self._claim(batch)
-            left, unsent = self._send_batch(claimed, done)
+            left, unsent = self._send_batch(claimed, done, partial(_told, progress, handled, total))
             if unsent:  # no notifier took a message: no transport (NOT-3)
                 held = self._hold(unsent, list(todo))
                 self._refund(now, budget - done.spent)
                 return done.report(0, held)
             todo.extendleft(reversed(left))  # given back unsent: claimed again in the next batch
+            if len(claimed) < len(batch):  # some were another round's: counted all the same
+                progress("messages", handled + len(batch) - len(left), total)
             handled += len(batch) - len(left)
-            progress("messages", handled, min(budget, len(due)))
         self._refund(now, budget - done.spent)
         return done.report(len(due) - min(budget, len(due)), [])
 
     def _send_batch(
-        self, claimed: Sequence[tuple[OutboxMessage, OutboxMessage]], done: _Tally
+        self,
+        claimed: Sequence[tuple[OutboxMessage, OutboxMessage]],
+        done: _Tally,
+        tick: Callable[[int], None],
     ) -> tuple[list[OutboxMessage], list[OutboxMessage]]:
         """Hand the claimed messages over one by one (the notifier keeps its connection open
         across them), then record every outcome in one transaction. The messages given back to
         the queue because the claim got old (half the lease: another round must never find a
         claim expired while this round still sends under it), and, when no notifier answers,
-        the claimed messages left for :meth:`_hold`."""
+        the claimed messages left for :meth:`_hold`. ``tick(n)`` after the n-th handed over."""
         outcomes: list[tuple[OutboxMessage, OutboxMessage]] = []
         left: list[OutboxMessage] = []
         for index, (seen, message) in enumerate(claimed):
@@ -175,6 +180,7 @@ class DeliveryRound:
                 done.resent.append(message.id)
             outcomes.append((message, outcome))
             done.add(outcome)
+            tick(len(outcomes))
         returned = self._record(outcomes, left)
         return returned, []
 
@@ -327,6 +333,10 @@ class DeliveryRound:
                 )
                 (uow.meta.add if entry is None else uow.meta.update)(stored)
         return delta
+
+
+def _told(progress: Progress, before: int, total: int, sent: int) -> None:
+    progress("messages", before + sent, total)
 
 
 class _Tally:
