@@ -143,7 +143,12 @@ def test_a_batch_whose_claim_gets_old_gives_the_rest_back_unsent_NOT_3(
     assert len(report.sent) == 7 and report.resent == ()
     stored = slow.outbox.list_messages()
     assert all(m.status is MessageStatus.SENT and m.attempts == 1 for m in stored)
-    assert sorted(Counter(server_.claims).values()) == [1, 2, 2, 2]  # two per claim at most, then given back
+    assert sorted(Counter(server_.claims).values()) == [
+        1,
+        2,
+        2,
+        2,
+    ]  # two per claim at most, then given back
     assert handler.received == []  # SlowServer answered first: nothing went through SMTP
 
 
