@@ -3,6 +3,21 @@
 Importing this module puts this checkout's ``src`` first on the path (so the measures are of this
 working tree's code, installed or not) and keeps third-party plugins out. It imports nothing but
 the standard library: the census baseline process must load neither rsgm_core nor SQLAlchemy.
+
+**The result lines.** Besides its human tables, every script prints one line per measure for
+``benchmarks/run_all.py`` (which regenerates ``docs/performance.md``), written by :func:`result`:
+
+    RESULT <name> <project_ms> <baseline_ms> <ratio> <min> <max> <goal> <label…>
+
+* ``name``: a slug without spaces, unique across the scripts (``directory.search_page_1500``);
+* ``project_ms`` / ``baseline_ms``: medians in milliseconds (``-`` when a measure has no
+  baseline); ``ratio``, ``min``, ``max``: the median, least and greatest of the runs' ratios
+  project / baseline (``-`` without a baseline);
+* ``goal``: ``ratio<=1.5``, ``ratio>=0.8``, ``ms<=100`` (on the project's median), or ``-``;
+  a memory measure puts megabytes in ``project_ms`` and says so with ``mb<=150``;
+* ``label``: the rest of the line, a short English description for the table.
+
+Numbers use a dot and no thousands separator. ``run_all.py`` reads nothing else from the output.
 """
 
 from __future__ import annotations
@@ -20,6 +35,9 @@ SRC = ROOT / "src"
 if str(SRC) not in sys.path:
     sys.path.insert(0, str(SRC))
 os.environ.setdefault("RSGM_DISABLE_PLUGIN_AUTOLOAD", "1")  # built-in plugins only
+#: The shared data (census vintages): ``$RSGM_BENCH_DATA``, else ``../shared/data`` beside the
+#: checkout (``benchmarks/run_all.py --data`` sets the variable for every script).
+DATA = Path(os.environ.get("RSGM_BENCH_DATA") or ROOT.parent / "shared" / "data")
 
 
 def median_ms(action: Callable[[], object], repeat: int) -> tuple[float, object]:
@@ -89,6 +107,33 @@ def paired(
         min(ratios),
         max(ratios),
     ), result
+
+
+def result(
+    name: str,
+    measure: Paired | float,
+    goal: str,
+    label: str,
+) -> str:
+    """Print (and return) the ``RESULT`` line of one measure (the format is in the module's
+    docstring): a :class:`Paired`, or a project's median alone in ms (no baseline)."""
+    if " " in name or not name:
+        raise ValueError(f"a RESULT name is one word: {name!r}")
+    if not (goal == "-" or goal.startswith(("ratio<=", "ratio>=", "ms<=", "mb<="))):
+        raise ValueError(f"unknown goal {goal!r}: ratio<=X, ratio>=X, ms<=X, mb<=X or -")
+    if isinstance(measure, Paired):
+        cells = [
+            f"{measure.project_ms:.3f}",
+            f"{measure.baseline_ms:.3f}",
+            f"{measure.ratio:.3f}",
+            f"{measure.ratio_min:.3f}",
+            f"{measure.ratio_max:.3f}",
+        ]
+    else:
+        cells = [f"{measure:.3f}", "-", "-", "-", "-"]
+    line = " ".join(["RESULT", name, *cells, goal, label])
+    print(line, flush=True)
+    return line
 
 
 def render(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

@@ -6,7 +6,8 @@ and a platform grant, the annual report) using only ``rsgm_core``'s public names
 fresh database, in memory and as a SQLite file in a temporary folder; its output is discarded.
 The figure is the median over ``--repeat`` runs, after one warm-up run (imports, caches).
 
-Prints a plain table and exits 0 whatever the figures: this is a measurement, not a test.
+Prints a plain table (and ``RESULT`` lines: no baseline, the script has no hand-written twin) and
+exits 0 whatever the figures: this is a measurement, not a test.
 
     python benchmarks/api_script.py [--repeat 5]
 """
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import _common  # noqa: F401 - first: this working tree's src/ on the path, built-in plugins only
-from _common import ROOT, median_ms, render
+from _common import ROOT, median_ms, render, result
 
 SCRIPT = ROOT / "docs" / "examples" / "cdg_script.py"
 
@@ -34,6 +35,7 @@ def main() -> int:
     args = parser.parse_args()
     script: Callable[[list[str]], None] = runpy.run_path(str(SCRIPT))["main"]
     rows = []
+    results: list[tuple[str, float]] = []
     with tempfile.TemporaryDirectory() as folder:
         files = (str(Path(folder) / f"cdg-{n}.db") for n in itertools.count())
 
@@ -44,8 +46,12 @@ def main() -> int:
         for label, argv in (("memory://", lambda: []), ("SQLite file", lambda: [next(files)])):
             ms, _ = median_ms(lambda argv=argv: quiet(argv()), args.repeat)
             rows.append((label, f"{ms:.0f}"))
+            results.append((label, ms))
     print(f"docs/examples/cdg_script.py, median of {args.repeat} runs\n")
     print(render(("storage", "ms per run"), rows))
+    for label, ms in results:
+        name = "api_script.memory" if label == "memory://" else "api_script.sqlite"
+        result(name, ms, "-", f"docs/examples/cdg_script.py end to end, {label} (no baseline)")
     return 0
 
 

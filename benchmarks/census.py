@@ -70,9 +70,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from _common import ROOT, SRC, render  # this working tree's code, built-in plugins only
+from _common import DATA, SRC, Paired, render, result  # this working tree's code, built-in plugins
 
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "decoupage-administratif"
+DEFAULT_DATA = DATA / "decoupage-administratif"
 OLD, NEW = "4.1.0", "6.0.0"
 #: Vintages of the two packages, as ``plugins/decoupage_releases.py`` has them (copied: the baseline
 #: process does not load rsgm_core): (COG year, communes.json's municipale, epci.json's figures).
@@ -82,6 +82,7 @@ DEPARTEMENT = "79"
 #: Targets, as ratios to the baseline of the same run (scenario name prefix -> ratio).
 TARGET_RATIOS = {"France": 1.5, "département": 2.0, "re-import": 2.0}
 TARGET_PEAK_MB = 150.0
+SLUGS = {"France": "france", "département": "departement", "re-import": "reimport", "app.census.diff": "diff"}  # fmt: skip
 
 COMPARED = {
     "departements": "code",
@@ -584,6 +585,31 @@ def report(scenarios: list[Scenario], repeat: int) -> None:
     print()
     print("Targets")
     print(render(("target", "measured", "verdict"), targets))
+    for s in scenarios:
+        slug = next((n for prefix, n in SLUGS.items() if s.name.startswith(prefix)), "other")
+        target = next((t for prefix, t in TARGET_RATIOS.items() if s.name.startswith(prefix)), None)
+        if s.raw:
+            ratios = [
+                a["phases"]["total"] / b["phases"]["total"]
+                for a, b in zip(s.seam, s.raw, strict=True)
+            ]
+            measure: Paired | float = Paired(
+                s.seconds * 1000,
+                (s.raw_seconds or 0) * 1000,
+                s.ratio or 0,
+                min(ratios),
+                max(ratios),
+            )
+        else:
+            measure = s.seconds * 1000
+        goal = f"ratio<={target}" if target is not None and s.raw else "-"
+        result(f"census.{slug}", measure, goal, f"{s.name} (peak {s.peak:.0f} MB)")
+    result(
+        "census.peak_mb",
+        worst.peak,
+        f"mb<={TARGET_PEAK_MB:.0f}",
+        f"peak memory, MB (worst: {worst.name})",
+    )
 
 
 # --- profile -----------------------------------------------------------------------------------

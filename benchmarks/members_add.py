@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 import _common  # noqa: F401 - first: this working tree's src/ on the path, built-in plugins only
 import rsgm_core
-from _common import SRC, render
+from _common import SRC, Paired, render, result
 
 TARGET = 3.0  # seam / raw, per call
 NOW = dt.datetime(2026, 6, 1, 12, tzinfo=ZoneInfo("Europe/Paris"))
@@ -93,6 +93,7 @@ def raw_run(db: Path, columns: list[str], rows: list[tuple[Any, ...]]) -> float:
 def bench(calls: int, repeat: int) -> None:
     assert Path(rsgm_core.__file__).is_relative_to(SRC), f"measuring {rsgm_core.__file__}"
     table = []
+    results: list[tuple[str, Paired, str]] = []
     for with_email in (False, True):
         seam_us, raw_us, ratios = [], [], []
         with tempfile.TemporaryDirectory(prefix="rsgm-bench-") as tmp:
@@ -109,6 +110,20 @@ def bench(calls: int, repeat: int) -> None:
                 ratios.append(seam / raw)
         ratio = statistics.median(ratios)
         what = "app.members.add(first, last" + (", email=…)" if with_email else ")")
+        name = "members_add.with_email" if with_email else "members_add.plain"
+        results.append(
+            (
+                name,
+                Paired(
+                    statistics.median(seam_us) / 1000 * calls,
+                    statistics.median(raw_us) / 1000 * calls,
+                    ratio,
+                    min(ratios),
+                    max(ratios),
+                ),
+                f"{what}, {calls} calls, one unit of work each, vs a raw one-row insert and commit",
+            )
+        )
         table.append(
             (what, f"{statistics.median(seam_us):.0f}", f"{statistics.median(raw_us):.0f}",
              f"{ratio:.1f}×", f"≤ {TARGET:.0f}×", verdict(ratio <= TARGET))
@@ -118,6 +133,8 @@ def bench(calls: int, repeat: int) -> None:
         f"({calls} calls per run, median of {repeat} runs; SQLite {sqlite3.sqlite_version})"
     )
     print(render(("call", "seam µs", "raw µs", "ratio", "target", "verdict"), table))
+    for name, measure, label in results:
+        result(name, measure, f"ratio<={TARGET:.0f}", label)
 
 
 def main() -> None:

@@ -1,38 +1,45 @@
 """Outbox throughput against a local SMTP server, beside a raw ``smtplib`` loop in the same run.
 
 Starts an aiosmtpd server on 127.0.0.1 (a free port), in its own process so that it does not share
-the interpreter lock with what is measured, that accepts and discards every message. Then,
-each of ``--repeat`` times, on a fresh SQLite file:
+the interpreter lock with what is measured, that accepts and discards every message. Then:
 
-* **queue**: N welcome messages rendered from the French template and queued with
-  ``queue_message`` in one transaction (delivery after commit switched off);
-* **deliver**: one ``app.outbox.deliver_due()`` round through the built-in SMTP plugin, which
-  claims each message, sends it on one reused connection and records the outcome, two small
-  transactions per message (NOT-1);
-* **raw**: the same N messages (subject, text and HTML taken from the outbox) built as
-  ``EmailMessage`` and sent with ``smtplib.SMTP.send_message`` on one connection: no storage, no
-  claim, no record.
+* **setup** (not timed): N welcome messages rendered from the French template and queued with
+  ``queue_message`` in one transaction (delivery after commit off) in a SQLite file, copied and
+  opened once per run;
+* **project**: one ``app.outbox.deliver_due()`` round through the built-in SMTP plugin on a fresh
+  copy: read the due messages, claim a batch, build each mail, send it on one connection, record
+  the batch's outcomes (NOT-1), the SMTP connection opened and closed inside the run;
+* **baseline**: the same N messages (read from the outbox beforehand) built the way a script would
+  with the standard library alone (``EmailMessage``: the same From, To, Subject, Date, Message-ID,
+  text and HTML parts) and sent with ``smtplib.SMTP.send_message`` on one connection: no storage,
+  no claim, no record.
 
-Reports the best run of each, in messages per second, and the ratio deliver / raw. Exits 0 whatever
-the figures: a measurement, not a test.
+Before the runs, the mail the plugin builds and the baseline's are compared (bytes, Date and MIME boundary aside):
+the two sides send the same mail. Runs alternate (``_common.paired``); the ratio is project time /
+baseline time, so a throughput of at least 0.8× the baseline's is a time ratio of at most 1.25.
 
-    PYTHONPATH=src python benchmarks/outbox.py [--messages 5000] [--repeat 3]
+    python benchmarks/outbox.py [--messages 500] [--repeat 3] [--batch-size 20]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
+import shutil
 import smtplib
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from email.message import EmailMessage
+from email.utils import formatdate
 from pathlib import Path
 
-import _common  # noqa: F401 - this working tree's code, built-in plugins only
+import _common
 import rsgm_core
 from rsgm_core.domain.members import Member
 from rsgm_core.domain.messages import OutboxMessage
@@ -58,16 +65,19 @@ def wait_for(port: int) -> None:
     raise SystemExit(f"the SMTP server did not start on port {port}")
 
 
-def run_outbox(folder: Path, port: int, n: int) -> tuple[float, float, list[OutboxMessage]]:
-    settings = rsgm_core.Settings(
+def settings(port: int, batch_size: int) -> rsgm_core.Settings:
+    return rsgm_core.Settings(
         plugins={
             "smtp": {"host": "127.0.0.1", "port": port, "security": "none", "sender": SENDER},
-            "outbox": {"deliver_after_commit": False},
+            "outbox": {"deliver_after_commit": False, "batch_size": batch_size},
         }
     )
-    with rsgm_core.open(f"sqlite:///{folder / 'outbox.db'}", settings=settings) as app:
-        started = time.perf_counter()
-        with app.transaction() as uow:
+
+
+def prepare(path: Path, port: int, n: int, batch_size: int) -> list[OutboxMessage]:
+    """A SQLite file holding ``n`` queued welcome messages; the messages."""
+    with rsgm_core.open(f"sqlite:///{path}", settings=settings(port, batch_size)) as app:
+        with app.deps.transaction() as uow:
             for i in range(n):
                 member = Member(f"m-{i}", "Élodie", f"Rousseau{i}", f"agent{i}@caunay.fr")
                 queue_message(
@@ -75,34 +85,38 @@ def run_outbox(folder: Path, port: int, n: int) -> tuple[float, float, list[Outb
                     uow,
                     "member_welcome",
                     member.email or "",
-                    {"member": member, "commune": None},
+                    {"member": member} | {"commune": None},
                 )
-        queued = time.perf_counter() - started
-        started = time.perf_counter()
-        report = app.outbox.deliver_due()
-        delivered = time.perf_counter() - started
-        assert len(report.sent) == n, report
-        return queued, delivered, app.outbox.list_messages()
+        return app.outbox.list_messages()
 
 
-def run_raw(port: int, messages: list[OutboxMessage]) -> float:
-    started = time.perf_counter()
-    with smtplib.SMTP("127.0.0.1", port) as server:
-        for message in messages:
-            mail = EmailMessage()
-            mail["From"], mail["To"], mail["Subject"] = SENDER, message.recipient, message.subject
-            mail["Message-ID"] = message.message_id
-            mail.set_content(message.body_text)
-            if message.body_html:
-                mail.add_alternative(message.body_html, subtype="html")
-            server.send_message(mail)
-    return time.perf_counter() - started
+def raw_mail(message: OutboxMessage) -> EmailMessage:
+    """The mail a script would build with the standard library for ``message``."""
+    mail = EmailMessage()
+    mail["From"] = SENDER
+    mail["To"] = message.recipient
+    mail["Subject"] = message.subject
+    mail["Date"] = formatdate(localtime=True)
+    mail["Message-ID"] = message.message_id
+    mail.set_content(message.body_text)
+    if message.body_html:
+        mail.add_alternative(message.body_html, subtype="html")
+    return mail
+
+
+def without_date(mail: EmailMessage) -> bytes:
+    """The mail's bytes, its Date and its random MIME boundary set aside."""
+    del mail["Date"]
+    text = mail.as_bytes()
+    boundary = mail.get_boundary()
+    return text.replace(boundary.encode(), b"BOUNDARY") if boundary else text
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument("--messages", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, default=20)
     args = parser.parse_args()
     try:
         import aiosmtpd  # noqa: F401
@@ -115,37 +129,85 @@ def main() -> int:
     server = subprocess.Popen(
         [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c", SINK]
     )
-    wait_for(port)
-    best = {"queue": float("inf"), "deliver": float("inf"), "raw": float("inf")}
+    n = args.messages
     try:
-        for _ in range(args.repeat):
-            with tempfile.TemporaryDirectory() as tmp:
-                queued, delivered, messages = run_outbox(Path(tmp), port, args.messages)
+        wait_for(port)
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            template = folder / "queued.db"
+            messages = prepare(template, port, n, args.batch_size)
+            config = smtp.load_config(settings(port, args.batch_size))
+            assert config is not None
+            ours, theirs = smtp.build_message(messages[0], config), raw_mail(messages[0])
+            if without_date(ours) != without_date(theirs):
+                raise SystemExit("the baseline does not build the mail the plugin builds")
+            by_id = {m.id: (m.recipient, m.message_id) for m in messages}
+            apps = []
+            for run in range(args.repeat + 1):  # opened before the clock starts, one per run
+                path = folder / f"run-{run}.db"
+                shutil.copyfile(template, path)
+                apps.append(rsgm_core.open(f"sqlite:///{path}", settings=settings(port, args.batch_size)))  # fmt: skip
+            fresh = iter(apps)
+
+            def project() -> list[tuple[str, str | None]]:
+                report = next(fresh).outbox.deliver_due()
                 smtp.close_connections()
-            raw = run_raw(port, messages)
-            best = {
-                "queue": min(best["queue"], queued),
-                "deliver": min(best["deliver"], delivered),
-                "raw": min(best["raw"], raw),
-            }
+                assert len(report.sent) == n, report
+                return sorted(by_id[key] for key in report.sent)
+
+            def baseline() -> list[tuple[str, str | None]]:
+                done = []
+                with smtplib.SMTP("127.0.0.1", port) as client:
+                    for message in messages:
+                        client.send_message(raw_mail(message))
+                        done.append((message.recipient, message.message_id))
+                return sorted(done)
+
+            cpu: dict[str, list[float]] = {"project": [], "baseline": []}
+
+            def cpu_timed(side: str, action: Callable[[], object]) -> Callable[[], object]:
+                def run() -> object:
+                    start = time.process_time()
+                    try:
+                        return action()
+                    finally:
+                        cpu[side].append(time.process_time() - start)
+
+                return run
+
+            measure, _ = _common.paired(
+                cpu_timed("project", project), cpu_timed("baseline", baseline), args.repeat
+            )
+            for app in apps:
+                app.close()
     finally:
         smtp.close_connections()
         server.terminate()
         server.wait()
-    n = args.messages
     print(
-        f"outbox benchmark: {n} messages, best of {args.repeat}, Python {platform.python_version()}"
+        f"outbox benchmark: {n} messages, batches of {args.batch_size}, {args.repeat} paired "
+        f"runs, Python {platform.python_version()}"
     )
-    print(f"{'step':<28}{'seconds':>10}{'msg/s':>10}")
-    rows = [
-        ("queue (render + store)", best["queue"]),
-        ("deliver (outbox + SMTP)", best["deliver"]),
-        ("raw smtplib loop", best["raw"]),
-        ("queue + deliver", best["queue"] + best["deliver"]),
-    ]
-    for name, seconds in rows:
-        print(f"{name:<28}{seconds:>10.2f}{n / seconds:>10.0f}")
-    print(f"deliver / raw: {best['deliver'] / best['raw']:.2f}x")
+    per_second = [f"{n / (measure.project_ms / 1000):.0f}", f"{n / (measure.baseline_ms / 1000):.0f}"]  # fmt: skip
+    print(
+        _common.render(
+            ["measure", "project ms", "raw smtplib ms", "ratio (min–max)", "msg/s", "raw msg/s"],
+            [[f"deliver {n} messages", *measure.cells(), *per_second]],
+        )
+    )
+    print(f"throughput: {1 / measure.ratio:.2f}× raw smtplib (goal ≥ 0.8×)")
+    cpu_ratio = statistics.median(cpu["project"]) / statistics.median(cpu["baseline"])
+    print(
+        f"CPU time of this process (the server's aside): project {statistics.median(cpu['project']) * 1000 / n:.2f} ms "
+        f"a message, baseline {statistics.median(cpu['baseline']) * 1000 / n:.2f} ms: {cpu_ratio:.2f}×; "
+        f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
+    _common.result(
+        "outbox.deliver",
+        measure,
+        "ratio<=1.25",
+        f"deliver {n} messages over SMTP (throughput >= 0.8x raw smtplib)",
+    )
     return 0
 
 

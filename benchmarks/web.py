@@ -44,7 +44,12 @@ from typing import Any
 
 import attrs
 
-from _common import SRC, render  # first: this working tree's code, built-in plugins only
+from _common import (
+    SRC,
+    Paired,
+    render,
+    result,
+)  # first: this working tree's code, built-in plugins only
 from rsgm_core import App, LinkPurpose, RegistrationStatus, RsgmError, SessionPlan, Settings
 from rsgm_core import open as open_rsgm
 from rsgm_core.profile_file import example_profile
@@ -289,6 +294,16 @@ def main() -> int:
     print(f"a worker thread's round trip alone (a page makes one per request): median "
           f"{statistics.median(HOPS):.2f} ms, p95 {p95(HOPS):.2f} ms")  # fmt: skip
     print(f"both sides recorded the same registrations: {'yes' if same else 'NO'}")
+    both = Paired(
+        statistics.median(page_total),
+        statistics.median(direct_total),
+        ratio,
+        min(ratios),
+        max(ratios),
+    )
+    label = f"registration through the link page, GET + POST ({options.runs} runs)"
+    result("web.link_page", both, f"ratio<={TARGET_RATIO}", f"{label}, vs links.verify + use")
+    result("web.link_page_p95", worst, f"ms<={TARGET_P95_MS}", f"{label}, worst p95 of GET, POST")
     return 0
 
 

@@ -13,7 +13,10 @@ submodules may move between versions; these names do not (docs/api.md).
 
 from typing import TYPE_CHECKING, Any
 
-from rsgm_core.app import App, default_url, open
+if TYPE_CHECKING:  # imported on first use too, so that the command line starts light (#24)
+    from rsgm_core.app import App, default_url, open
+    from rsgm_core.hookspecs import hookimpl
+    from rsgm_core.settings import Settings
 from rsgm_core.errors import (
     ConfigurationError,
     ConflictError,
@@ -29,8 +32,6 @@ from rsgm_core.errors import (
     UnsupportedSchemaError,
     ValidationError,
 )
-from rsgm_core.hookspecs import hookimpl
-from rsgm_core.settings import Settings
 
 if TYPE_CHECKING:
     from rsgm_core.domain.access import (
@@ -634,6 +635,11 @@ _LAZY = {
     "render_html": "rsgm_core.render.report",
     "render_markdown": "rsgm_core.render.report",
     "render_pdf": "rsgm_core.render.report",
+    "App": "rsgm_core.app",
+    "default_url": "rsgm_core.app",
+    "open": "rsgm_core.app",
+    "Settings": "rsgm_core.settings",
+    "hookimpl": "rsgm_core.hookspecs",
 }
 
 

@@ -132,7 +132,7 @@ def test_an_unexpected_defect_is_one_french_line_not_a_trace(
 
     parser = argparse.ArgumentParser()
     parser.set_defaults(handler=broken)
-    monkeypatch.setattr("rsgm_core.cli.build_parser", lambda: parser)
+    monkeypatch.setattr("rsgm_core.cli.build_parser", lambda **_: parser)
     code, _, err = run(capsys)
     assert code == EXIT_DEFECT and "erreur inattendue" in err and "Traceback" not in err
     monkeypatch.setenv("RSGM_TRACEBACK", "1")

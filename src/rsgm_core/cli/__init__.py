@@ -11,11 +11,12 @@ import errno
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any, NamedTuple
 
-from rsgm_core.cli.language import FrenchParser
+from rsgm_core.cli.language import CATALOG, FrenchParser
 from rsgm_core.errors import RsgmError
 
-__all__ = ["FrenchParser", "main"]
+__all__ = ["COMMANDS", "Command", "FrenchParser", "build_parser", "main"]
 
 EXIT_ERROR = 2
 #: An exception no rule raised (a defect, sysexits' EX_SOFTWARE): bad input is always EXIT_ERROR.
@@ -61,71 +62,125 @@ def os_error_text(exc: OSError) -> str:
     return "erreur du système"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from rsgm_core import __version__, demo
-    from rsgm_core.cli import (
-        access,
-        advice,
-        census,
-        db,
-        events,
-        history,
-        indicators,
-        init,
-        link_requests,
-        links,
-        members,
-        network,
-        onboarding,
-        outbox,
-        serve,
-        surveys,
-        tariffs,
-        toolbox,
-    )
+class Command(NamedTuple):
+    """One top-level command of ``rsgm``: its name, the module that builds its parser (a
+    ``register(commands)`` function), the one line ``rsgm --help`` shows, and other spellings."""
+
+    name: str
+    module: str  # under rsgm_core.cli ("census"), or a full name ("rsgm_core.demo")
+    help: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def module_name(self) -> str:
+        return self.module if "." in self.module else f"rsgm_core.cli.{self.module}"
+
+
+#: Every top-level command, in the order ``rsgm --help`` lists them. The command line imports a
+#: command's module only when that command runs; the help line here must be the one its
+#: ``register`` gives (tests/unit/test_cli_startup.py checks both). Adding a command is one line.
+COMMANDS: tuple[Command, ...] = (
+    Command("init", "init", "créer le profil rsgm.toml et la base d'un CDG, avec son premier administrateur"),
+    Command("db", "db", "créer, mettre à jour ou décrire la base"),
+    Command("census", "census", "recensement des communes du territoire"),
+    Command("outbox", "outbox", "boîte d'envoi des messages"),
+    Command("tariffs", "tariffs", "grilles tarifaires du pack d'adhésion"),
+    Command("membership", "tariffs", "adhésions annuelles des communes"),
+    Command("convention", "tariffs", "conventions d'adhésion"),
+    Command("interventions", "tariffs", "interventions facturées à l'heure"),
+    Command("members", "members", "membres du réseau, parcours, données personnelles"),
+    Command("directory", "members", "annuaire partagé"),
+    Command("onboarding", "onboarding", "parcours d'intégration des arrivants (MEM-5)"),
+    Command("network", "network", "réseaux, entraide, continuité"),
+    Command("partners", "network", "annuaire des partenaires (MEM-10)"),
+    Command("events", "events", "événements du réseau : planning, inscriptions, suivi"),
+    Command("calendar", "surveys", "agenda iCalendar du réseau (EVT-8)"),
+    Command("surveys", "surveys", "questionnaires (SUR-1, EVT-9)"),
+    Command("newsletter", "surveys", "lettre d'information (EVT-10)"),
+    Command("history", "history", "historique d'un réseau antérieur à sa saisie (EVT-12)"),
+    Command("charter", "access", "charte d'utilisation de la plateforme (CHA-1, CHA-8)"),
+    Command("access", "access", "accès aux espaces de la plateforme (CHA-2..CHA-9)"),
+    Command("export", "access", "exports vers une plateforme collaborative"),
+    Command("indicators", "indicators", "indicateurs du réseau (IND-1)"),
+    Command("report", "indicators", "rapport d'activité annuel (IND-2)"),
+    Command("national", "indicators", "synthèse nationale anonymisée (IND-3)", ("aggregate",)),
+    Command("toolbox", "toolbox", "boîte à outils du réseau (KNB-1..KNB-4)"),
+    Command("software", "toolbox", "logiciels métier du territoire (KNB-5)"),
+    Command("advice", "advice", "demandes de conseil (CNS-1, CNS-2)"),
+    Command("links", "links", "lien personnel d'une personne pour un usage (NOT-3)"),
+    Command("link-requests", "link_requests", "demander aux membres d'agir par leur lien personnel (NOT-3)"),
+    Command("serve", "serve", "servir les pages des liens personnels et des animateurs (extension web)"),
+    Command("web", "serve", "outils de l'application web"),
+    Command("demo", "rsgm_core.demo", "démonstration hors ligne sur l'échantillon des Deux-Sèvres"),
+)  # fmt: skip
+
+
+class _Version(argparse._VersionAction):
+    """``--version``: the version is read (``importlib.metadata``, a third of the import time)
+    only when asked for."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from rsgm_core import __version__
+
+        self.version = f"rsgm {__version__}"
+        super().__call__(parser, *args, **kwargs)
+
+
+def command_named(argv: Sequence[str]) -> Command | None:
+    """The command ``argv`` runs (its first word that is not an option), if it is one."""
+    words = iter(argv)
+    for word in words:
+        if word == "--":
+            word = next(words, "")
+        elif word.startswith("-"):
+            continue
+        return next((c for c in COMMANDS if word == c.name or word in c.aliases), None)
+    return None
+
+
+def build_parser(*, lazy: bool = False, command: str | None = None) -> argparse.ArgumentParser:
+    """The ``rsgm`` parser. Whole by default (every command's options: the docs, the tests);
+    with ``lazy``, only ``command``'s module is imported and its parser built, the other
+    commands being their name and help line (what ``rsgm --help`` shows)."""
+    from importlib import import_module
 
     parser = FrenchParser(
         prog="rsgm",
         description="Animer le réseau des secrétaires généraux de mairie d'un centre de gestion.",
     )
-    parser.add_argument("--version", action="version", version=f"rsgm {__version__}")
+    parser.add_argument(
+        "--version", action=_Version, help=CATALOG["show program's version number and exit"]
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchParser)
     commands.required = True
-    for module in (
-        init,
-        db,
-        census,
-        outbox,
-        tariffs,
-        members,
-        onboarding,
-        network,
-        events,
-        surveys,
-        history,
-        access,
-        indicators,
-        toolbox,
-        advice,
-        links,
-        link_requests,
-        serve,
-        demo,
-    ):
-        module.register(commands)
+    wanted = {c.module_name for c in COMMANDS if not lazy or command in (c.name, *c.aliases)}
+    registered: set[str] = set()
+    for entry in COMMANDS:
+        if entry.module_name in wanted:
+            if entry.module_name not in registered:
+                import_module(entry.module_name).register(commands)
+                registered.add(entry.module_name)
+        else:  # a name and its help line; chosen all the same (`rsgm -- cmd`): the whole parser
+            stub = commands.add_parser(entry.name, help=entry.help, aliases=list(entry.aliases))
+            stub.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+            stub.set_defaults(handler=None)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    for arg in sys.argv[1:] if argv is None else argv:
+    words = sys.argv[1:] if argv is None else list(argv)
+    chosen = command_named(words)
+    parser = build_parser(lazy=True, command=chosen.name if chosen else None)
+    for arg in words:
         try:
             arg.encode("utf-8")
         except UnicodeEncodeError:  # bytes that are not UTF-8 reach argv as lone surrogates
             shown = arg.encode("utf-8", "backslashreplace").decode("ascii", "replace")
             print(f"rsgm : erreur : argument illisible (pas de l'UTF-8) : {shown}", file=sys.stderr)
             return EXIT_ERROR
-    args = parser.parse_args(argv)
+    args = parser.parse_args(words)
+    if getattr(args, "handler", 0) is None:  # a command command_named did not see: all of it
+        args = build_parser().parse_args(words)
     try:
         return int(args.handler(args) or 0)
     except RsgmError as exc:

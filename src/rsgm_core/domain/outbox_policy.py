@@ -78,6 +78,9 @@ class DeliveryPolicy:
     window: SendingWindow = SendingWindow()
     max_per_hour: int | None = None  # None: no limit
     lease: dt.timedelta = dt.timedelta(minutes=10)  # a claimed message older than this was lost
+    #: Messages claimed, sent, then recorded together: at most this many can be sent twice
+    #: after a crash between the server's answer and the record (docs/outbox.md); 1: each alone.
+    batch_size: int = 20
 
 
 def _time(text: str, option: str) -> dt.time:
@@ -107,7 +110,7 @@ def policy_from_options(options: Mapping[str, Any]) -> DeliveryPolicy:
 
     Keys: ``hours`` ("08:00-19:00"), ``days`` ("lun-ven" or "lun,mar,…"), ``max_per_hour``,
     ``retry_base_seconds``, ``retry_factor``, ``retry_cap_seconds``, ``max_attempts``,
-    ``lease_seconds``.
+    ``lease_seconds``, ``batch_size``.
     """
     window = SendingWindow()
     if options.get("hours"):
@@ -137,7 +140,17 @@ def policy_from_options(options: Mapping[str, Any]) -> DeliveryPolicy:
         window=window,
         max_per_hour=None if limit is None else int(_positive(options, "max_per_hour", 1)),
         lease=dt.timedelta(seconds=_positive(options, "lease_seconds", 600)),
+        batch_size=_batch_size(options),
     )
+
+
+def _batch_size(options: Mapping[str, Any]) -> int:
+    value = options.get("batch_size", 20)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
+        raise ConfigurationError(
+            f"outbox.batch_size : nombre entier de 1 à 1000 attendu, reçu {value!r}", value=value
+        )
+    return value
 
 
 def _days(text: str) -> frozenset[int]:

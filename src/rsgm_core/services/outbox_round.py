@@ -1,13 +1,17 @@
-"""A delivery round of the outbox (NOT-1, NOT-3): the due messages, each claimed by one
-compare-and-set before it is handed to the notifier and recorded after, within the sending hours
-and the hourly limit; no transport configured leaves them queued, never marked sent."""
+"""A delivery round of the outbox (NOT-1, NOT-3): the due messages, by batches of
+``outbox.batch_size``, each batch claimed in one write transaction before its messages are handed
+to the notifier one by one and its outcomes recorded in one transaction after the server's
+answers, within the sending hours and the hourly limit; no transport configured leaves them
+queued, never marked sent."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import logging
+from collections import deque
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -24,6 +28,7 @@ from rsgm_core.errors import DeliveryError, PluginError, RsgmError
 
 if TYPE_CHECKING:
     from rsgm_core.domain.outbox_policy import DeliveryPolicy
+    from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
 __all__ = ["NO_TRANSPORT", "RATE_KEY", "DeliveryReport", "DeliveryRound"]
@@ -126,16 +131,45 @@ class DeliveryRound:
         if not self.policy.window.allows(now.astimezone(self.deps.settings.zone)):
             return DeliveryReport(deferred=len(due))
         budget = self._reserve(now, len(due))
-        sent: list[str] = []
-        failed: list[str] = []
-        dead: list[str] = []
-        resent: list[str] = []
-        tried = 0
-        for index, seen in enumerate(due[:budget]):
-            message = self._claim(seen, now)
-            if message is None:
-                continue  # another round took it first: it is that round's to send
-            tried += 1
+        todo = deque(due[:budget])
+        done = _Tally()
+        handled, total = 0, min(budget, len(due))
+        while todo:
+            batch = [todo.popleft() for _ in range(min(self.policy.batch_size, len(todo)))]
+            claimed = self._claim(batch)
+            left, unsent = self._send_batch(claimed, done, partial(_told, progress, handled, total))
+            if unsent:  # no notifier took a message: no transport (NOT-3)
+                held = self._hold(unsent, list(todo))
+                self._refund(now, budget - done.spent)
+                return done.report(0, held)
+            todo.extendleft(reversed(left))  # given back unsent: claimed again in the next batch
+            if len(claimed) < len(batch):  # some were another round's: counted all the same
+                progress("messages", handled + len(batch) - len(left), total)
+            handled += len(batch) - len(left)
+        self._refund(now, budget - done.spent)
+        return done.report(len(due) - min(budget, len(due)), [])
+
+    def _send_batch(
+        self,
+        claimed: Sequence[tuple[OutboxMessage, OutboxMessage]],
+        done: _Tally,
+        tick: Callable[[int], None],
+    ) -> tuple[list[OutboxMessage], list[OutboxMessage]]:
+        """Hand the claimed messages over one by one (the notifier keeps its connection open
+        across them), then record every outcome in one transaction. The messages given back to
+        the queue because the claim got old (half the lease: another round must never find a
+        claim expired while this round still sends under it), and, when no notifier answers,
+        the claimed messages left for :meth:`_hold`. ``tick(n)`` after the n-th handed over."""
+        outcomes: list[tuple[OutboxMessage, OutboxMessage]] = []
+        left: list[OutboxMessage] = []
+        for index, (seen, message) in enumerate(claimed):
+            if index and self._claim_aging(message):
+                left = [m for _, m in claimed[index:]]
+                break
+            outcome = self._send(message)
+            if outcome is None:
+                self._record(outcomes, [])
+                return [], [m for _, m in claimed[index:]]
             if seen.status is MessageStatus.SENDING:
                 log.warning(
                     "message %s interrompu pendant un envoi précédent : renvoyé avec le même "
@@ -143,78 +177,104 @@ class DeliveryRound:
                     message.id,
                     message.message_id,
                 )
-                resent.append(message.id)
-            outcome = self._send(message)
-            if outcome is None:  # no notifier took it: no transport is configured (NOT-3)
-                unsent = self._hold(message, due[index + 1 :])
-                self._refund(now, budget - (tried - 1))
-                return DeliveryReport(
-                    tuple(sent), tuple(failed), tuple(dead), tuple(resent), 0, tuple(unsent)
+                done.resent.append(message.id)
+            outcomes.append((message, outcome))
+            done.add(outcome)
+            tick(len(outcomes))
+        returned = self._record(outcomes, left)
+        return returned, []
+
+    def _claim_aging(self, claimed: OutboxMessage) -> bool:
+        taken = claimed.last_attempt_at
+        return taken is not None and self.deps.now() - taken >= self.policy.lease / 2
+
+    def _claim(self, batch: Sequence[OutboxMessage]) -> list[tuple[OutboxMessage, OutboxMessage]]:
+        """Take the messages of ``batch`` still as this round read them, in one write
+        transaction (NOT-3): it reads their status and attempts and changes those that did not
+        move, and every backend serialises write transactions (SQLite ``BEGIN IMMEDIATE``,
+        PostgreSQL the writer lock, the memory backend its lock), so of two rounds that read a
+        message, one alone gets it. A message retaken after an expired lease counts an attempt,
+        so the claim of the round it was taken from cannot match any more. Each message as read
+        and as claimed, in order."""
+        taken: list[tuple[OutboxMessage, OutboxMessage]] = []
+        with self.deps.transaction() as uow:
+            current = self._states(uow, batch)
+            at = self.deps.now()
+            for seen in batch:
+                if current.get(seen.id) != (seen.status, seen.attempts):
+                    continue  # another round took it first: it is that round's to send
+                retaken = seen.status is MessageStatus.SENDING
+                claimed = attrs.evolve(
+                    seen,
+                    status=MessageStatus.SENDING,
+                    last_attempt_at=at,
+                    attempts=seen.attempts + 1 if retaken else seen.attempts,
                 )
-            self._finish(message, outcome)
-            {MessageStatus.SENT: sent, MessageStatus.DEAD: dead}.get(outcome.status, failed).append(
-                message.id
-            )
-            progress("messages", index + 1, min(budget, len(due)))
-        self._refund(now, budget - tried)
-        return DeliveryReport(
-            tuple(sent), tuple(failed), tuple(dead), tuple(resent), len(due) - len(due[:budget])
+                taken.append((seen, claimed))
+            uow.outbox.update_all([claimed for _, claimed in taken])
+        return taken
+
+    @staticmethod
+    def _states(
+        uow: UnitOfWork, messages: Sequence[OutboxMessage]
+    ) -> dict[str, tuple[MessageStatus, int]]:
+        """The stored status and attempts of ``messages``, by id (one read)."""
+        rows = uow.outbox.values(
+            ("id", "status", "attempts"), {"id": tuple(m.id for m in messages)}
         )
+        return {key: (MessageStatus(status), int(attempts)) for key, status, attempts in rows}
 
-    def _claim(self, seen: OutboxMessage, now: dt.datetime) -> OutboxMessage | None:
-        """Take ``seen`` for this round, in one compare-and-set (NOT-3): only if it is still as
-        this round read it, so of two rounds that read it, one alone gets it. A message retaken
-        after an expired lease counts an attempt, so the claim of the round it was taken from
-        cannot match any more."""
-        retaken = seen.status is MessageStatus.SENDING
-        claimed = attrs.evolve(
-            seen,
-            status=MessageStatus.SENDING,
-            last_attempt_at=now,
-            attempts=seen.attempts + 1 if retaken else seen.attempts,
-        )
+    def _record(
+        self,
+        outcomes: Sequence[tuple[OutboxMessage, OutboxMessage]],
+        unsent: Sequence[OutboxMessage],
+    ) -> list[OutboxMessage]:
+        """The outcomes of a batch, after the server's answers, and the claimed messages not
+        sent given back to the queue, in one transaction; each only if its claim is still this
+        round's (a send that outlived its lease and was taken over is logged as a possible
+        double). A crash before this commit leaves the batch ``sending``: a later round resends
+        it after the lease, with the same Message-IDs (docs/outbox.md). Nothing is queued here,
+        so the transaction never starts another delivery round. The messages given back, as
+        stored."""
+        changes = [*outcomes, *((m, attrs.evolve(m, status=MessageStatus.PENDING)) for m in unsent)]
+        if not changes:
+            return []
         with self.deps.transaction() as uow:
-            taken = uow.outbox.update_if(
-                claimed, {"status": seen.status, "attempts": seen.attempts}
-            )
-        return claimed if taken else None
-
-    def _finish(self, claimed: OutboxMessage, outcome: OutboxMessage) -> None:
-        # Each outcome commits on its own, so that a crash mid-round loses at most the message
-        # being sent (resent with the same Message-ID). Nothing is queued here, so the
-        # transaction never starts another delivery round.
-        with self.deps.transaction() as uow:
-            kept = uow.outbox.update_if(
-                outcome, {"status": MessageStatus.SENDING, "attempts": claimed.attempts}
-            )
-        if not kept:
-            log.warning(
-                "message %s : son envoi a duré plus que le bail (lease_seconds) et une autre "
-                "tournée l'a repris ; il a pu partir deux fois",
-                claimed.id,
-            )
-
-    def _hold(self, claimed: OutboxMessage, rest: Sequence[OutboxMessage]) -> list[str]:
-        """No transport: the claimed message goes back to the queue as it was, and it and the
-        rest of the round carry the reason (NOT-3: never marked sent); their ids."""
-        with self.deps.transaction() as uow:
-            uow.outbox.update_if(
-                attrs.evolve(
-                    claimed,
-                    status=MessageStatus.PENDING,
-                    last_error=NO_TRANSPORT,
-                    attempts=claimed.attempts,
-                ),
-                {"status": MessageStatus.SENDING, "attempts": claimed.attempts},
-            )
-            for message in rest:
-                if message.status is MessageStatus.PENDING and message.last_error != NO_TRANSPORT:
-                    uow.outbox.update_if(
-                        attrs.evolve(message, last_error=NO_TRANSPORT),
-                        {"status": MessageStatus.PENDING, "attempts": message.attempts},
+            current = self._states(uow, [claimed for claimed, _ in changes])
+            kept = []
+            for claimed, outcome in changes:
+                if current.get(claimed.id) == (MessageStatus.SENDING, claimed.attempts):
+                    kept.append(outcome)
+                elif claimed.id in current:
+                    log.warning(
+                        "message %s : son envoi a duré plus que le bail (lease_seconds) et une "
+                        "autre tournée l'a repris ; il a pu partir deux fois",
+                        claimed.id,
                     )
-        log.info("%d message(s) en attente : %s", 1 + len(rest), NO_TRANSPORT)
-        return [claimed.id, *(m.id for m in rest)]
+            uow.outbox.update_all(kept)
+        back = {m.id for m in unsent}
+        return [m for m in kept if m.id in back]
+
+    def _hold(self, claimed: Sequence[OutboxMessage], rest: Sequence[OutboxMessage]) -> list[str]:
+        """No transport: the claimed messages go back to the queue as they were, and they and
+        the rest of the round carry the reason (NOT-3: never marked sent); their ids."""
+        with self.deps.transaction() as uow:
+            current = self._states(uow, [*claimed, *rest])
+            held = [
+                attrs.evolve(m, status=MessageStatus.PENDING, last_error=NO_TRANSPORT)
+                for m in claimed
+                if current.get(m.id) == (MessageStatus.SENDING, m.attempts)
+            ]
+            held += [
+                attrs.evolve(m, last_error=NO_TRANSPORT)
+                for m in rest
+                if m.status is MessageStatus.PENDING
+                and m.last_error != NO_TRANSPORT
+                and current.get(m.id) == (MessageStatus.PENDING, m.attempts)
+            ]
+            uow.outbox.update_all(held)
+        log.info("%d message(s) en attente : %s", len(claimed) + len(rest), NO_TRANSPORT)
+        return [*(m.id for m in claimed), *(m.id for m in rest)]
 
     def _send(self, message: OutboxMessage) -> OutboxMessage | None:
         permanent = False
@@ -273,6 +333,39 @@ class DeliveryRound:
                 )
                 (uow.meta.add if entry is None else uow.meta.update)(stored)
         return delta
+
+
+def _told(progress: Progress, before: int, total: int, sent: int) -> None:
+    progress("messages", before + sent, total)
+
+
+class _Tally:
+    """What a round did so far: the ids by outcome, and how many messages a notifier took."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self.failed: list[str] = []
+        self.dead: list[str] = []
+        self.resent: list[str] = []
+
+    @property
+    def spent(self) -> int:
+        return len(self.sent) + len(self.failed) + len(self.dead)
+
+    def add(self, outcome: OutboxMessage) -> None:
+        {MessageStatus.SENT: self.sent, MessageStatus.DEAD: self.dead}.get(
+            outcome.status, self.failed
+        ).append(outcome.id)
+
+    def report(self, deferred: int, unsent: Sequence[str]) -> DeliveryReport:
+        return DeliveryReport(
+            tuple(self.sent),
+            tuple(self.failed),
+            tuple(self.dead),
+            tuple(self.resent),
+            deferred,
+            tuple(unsent),
+        )
 
 
 def _hour(now: dt.datetime) -> str:
