@@ -814,9 +814,10 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         indexes=("network_id",),
         references={"network_id": "networks"},
         personal=Personal(
-            NONE,  # NET-5: the group's own texts, about no one
+            NONE,  # NET-5: the group's own texts, about no one; mentions of a person cut
             actors={"created_by": ANY, "changed_by": ANY},
-            neutral=("name", "theme", "mandate", "meeting_ids"),
+            text=("name", "theme", "mandate"),
+            neutral=("meeting_ids",),
         ),
     ),
     Collection(
@@ -836,7 +837,9 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="livrable",
         indexes=("group_id",),
         references={"group_id": "working_groups"},
-        personal=Personal(NONE, actors={"added_by": ANY}, neutral=("title", "resource_id")),
+        personal=Personal(
+            NONE, actors={"added_by": ANY}, text=("title",), neutral=("resource_id",)
+        ),
     ),
     Collection(
         "suggestions",
