@@ -79,9 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
         onboarding,
         outbox,
         serve,
+        suggestions,
         surveys,
         tariffs,
         toolbox,
+        working_groups,
     )
 
     parser = FrenchParser(
@@ -107,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
         indicators,
         toolbox,
         advice,
+        working_groups,
+        suggestions,
         links,
         link_requests,
         serve,
