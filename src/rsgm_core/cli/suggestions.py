@@ -65,6 +65,10 @@ def _where(s: Suggestion) -> str:
     return "au prochain comité"
 
 
+def _count(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count < 2 else many}"
+
+
 def _short(text: str, size: int = 60) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 
@@ -104,7 +108,8 @@ def _list(args: argparse.Namespace) -> int:
         ],
     )
     waiting = sum(1 for s in found if not s.decided)
-    print(f"{waiting} en attente d'examen, {len(found) - waiting} décidée(s)")
+    print(f"{waiting} en attente d'examen, "
+          f"{_count(len(found) - waiting, 'décidée', 'décidées')}")  # fmt: skip
     return 0
 
 
@@ -119,7 +124,7 @@ def _agenda(args: argparse.Namespace) -> int:
         else "prochaine réunion (date à fixer)"
     )
     print(f"comité de suivi{which}, {when} : "
-          f"{len(agenda.suggestions)} suggestion(s) à examiner")  # fmt: skip
+          f"{_count(len(agenda.suggestions), 'suggestion', 'suggestions')} à examiner")  # fmt: skip
     for s in agenda.suggestions:
         print(f"  {s.id[:8]}  reçue le {s.received_on:%d/%m/%Y} de {names[s.member_id]} : "
               f"« {_short(s.text, 100)} »")  # fmt: skip

@@ -227,8 +227,9 @@ def _meeting(args: argparse.Namespace) -> int:
         event_id = resolve(app, "events", args.event, rule="NET-5")
         group = app.working_groups.add_meeting(group_id, event_id, by=by)
         title = app.events.get(event_id).event.title
+    count = len(group.meeting_ids)
     print(f"« {title} » est une réunion du groupe « {group.name} » "
-          f"({len(group.meeting_ids)} réunion(s))")  # fmt: skip
+          f"({count} {'réunion' if count < 2 else 'réunions'})")  # fmt: skip
     return 0
 
 
@@ -262,7 +263,8 @@ def _deliver(args: argparse.Namespace) -> int:
         count = len(app.working_groups.get(group.id).deliverables)
     assert group.delivered_on is not None
     print(f"groupe « {group.name} » rendu : restitution au réseau le "
-          f"{group.delivered_on:%d/%m/%Y}, {count} livrable(s) publié(s)")  # fmt: skip
+          f"{group.delivered_on:%d/%m/%Y}, {count} "
+          f"{'livrable publié' if count < 2 else 'livrables publiés'}")  # fmt: skip
     return 0
 
 
