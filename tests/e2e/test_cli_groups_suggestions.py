@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -103,3 +104,14 @@ def test_suggestions_from_the_command_line_NET_6(
     assert "mise dans la boîte d'envoi" in out  # no transport: queued, and said so
     code, out, _ = run(capsys, "suggestions", "list", "--db", db)
     assert code == 0 and "acceptée le" in out and "0 en attente d'examen, 1 décidée" in out
+
+
+def test_a_restitution_of_the_week_is_on_the_to_do_list_NET_5(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    today = dt.datetime.now(ZoneInfo("Europe/Paris")).date().isoformat()  # the CDG's day
+    code, _, err = run(capsys, "groups", "create", "Budget", "--theme", "Finances", "--mandat",
+                       "Un guide", "--restitution", today, "--db", db)  # fmt: skip
+    assert code == 0, err
+    code, out, _ = run(capsys, "events", "todo", "--db", db)
+    assert code == 0 and f"{today}  restitution du groupe de travail « Budget »" in out
