@@ -121,6 +121,16 @@ def _group_id(app: Any, ref: str) -> str:
     named = [g for g in app.working_groups.list_groups() if g.name.casefold() == wanted]
     if len(named) == 1:
         return str(named[0].id)
+    if len(ref.strip()) < 8:
+        from rsgm_core.errors import NotFoundError
+
+        known = ", ".join(f"« {g.name} »" for g in app.working_groups.list_groups()) or "aucun"
+        raise NotFoundError(
+            f"aucun groupe de travail nommé « {ref} » (son nom exact, ou son identifiant ; "
+            f"groupes : {known})",
+            rule="NET-5",
+            value=ref,
+        )
     return resolve(app, "working_groups", ref, rule="NET-5")
 
 
@@ -280,11 +290,12 @@ def _close(args: argparse.Namespace) -> int:
 def _agenda(args: argparse.Namespace) -> int:
     import datetime as dt
 
+    from rsgm_core.domain.bounds import LAST_DAY
     from rsgm_core.domain.indicators import Period
 
     with open_app(args) as app:
         start = args.start or app.today()
-        end = args.end or start + dt.timedelta(days=365)
+        end = args.end or min(start, LAST_DAY - dt.timedelta(days=365)) + dt.timedelta(days=365)
         dates = app.working_groups.list_dates(period=Period(start, end))
     if not dates:
         print(f"aucune réunion ni restitution de groupe du {start:%d/%m/%Y} au {end:%d/%m/%Y}")
