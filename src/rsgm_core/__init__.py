@@ -358,6 +358,7 @@ if TYPE_CHECKING:
     from rsgm_core.services.deps import (
         Deps,
     )
+    from rsgm_core.services.group_agenda import GroupDate
     from rsgm_core.services.history import (
         HistoryImport,
         HistoryService,
@@ -402,7 +403,6 @@ if TYPE_CHECKING:
     )
     from rsgm_core.services.working_groups import (
         DeliverableView,
-        GroupDate,
         WorkingGroupDetails,
         WorkingGroupService,
     )
@@ -420,7 +420,7 @@ _LAZY = {
     "SuggestionSource": "rsgm_core.domain.suggestions",
     "WorkingGroupDetails": "rsgm_core.services.working_groups",
     "DeliverableView": "rsgm_core.services.working_groups",
-    "GroupDate": "rsgm_core.services.working_groups",
+    "GroupDate": "rsgm_core.services.group_agenda",
     "WorkingGroupService": "rsgm_core.services.working_groups",
     "WorkingGroup": "rsgm_core.domain.working_groups",
     "GroupMembership": "rsgm_core.domain.working_groups",

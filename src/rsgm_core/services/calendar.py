@@ -106,7 +106,7 @@ def entries(
             )
         )
     if member_id is None:  # NET-5: the working groups' restitutions, on the network's agenda
-        from rsgm_core.services.working_groups import restitution_entries
+        from rsgm_core.services.group_agenda import restitution_entries
 
         found += restitution_entries(deps, network_id=network_id, domain=domain)
     return found

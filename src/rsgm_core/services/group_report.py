@@ -13,7 +13,7 @@ from rsgm_core.domain.suggestions import Suggestion, SuggestionOutcome
 from rsgm_core.domain.toolbox import ResourceStatus
 from rsgm_core.domain.working_groups import GroupState, WorkingGroup
 from rsgm_core.render.formatting import format_date_short
-from rsgm_core.services.working_groups import current_resources
+from rsgm_core.services.group_agenda import current_resources
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
