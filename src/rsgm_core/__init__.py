@@ -273,6 +273,11 @@ if TYPE_CHECKING:
     from rsgm_core.domain.progress import (
         Progress,
     )
+    from rsgm_core.domain.suggestions import (
+        Suggestion,
+        SuggestionOutcome,
+        SuggestionSource,
+    )
     from rsgm_core.domain.tariffs import (
         MANDATORY_MISSION,
         REFERENCE_CATALOGUE,
@@ -316,6 +321,12 @@ if TYPE_CHECKING:
     from rsgm_core.domain.town_hall import (
         TownHall,
     )
+    from rsgm_core.domain.working_groups import (
+        Deliverable,
+        GroupMembership,
+        GroupState,
+        WorkingGroup,
+    )
     from rsgm_core.errors import (
         DatabaseBusyError,
     )
@@ -348,6 +359,7 @@ if TYPE_CHECKING:
     from rsgm_core.services.deps import (
         Deps,
     )
+    from rsgm_core.services.group_agenda import GroupDate
     from rsgm_core.services.history import (
         HistoryImport,
         HistoryService,
@@ -378,6 +390,10 @@ if TYPE_CHECKING:
         PlatformImport,
         UnmatchedAccount,
     )
+    from rsgm_core.services.suggestions import (
+        SuggestionAgenda,
+        SuggestionService,
+    )
     from rsgm_core.services.surveys import (
         SurveyDue,
         SurveyResults,
@@ -386,6 +402,11 @@ if TYPE_CHECKING:
         SoftwareUse,
         ToolboxExport,
     )
+    from rsgm_core.services.working_groups import (
+        DeliverableView,
+        WorkingGroupDetails,
+        WorkingGroupService,
+    )
 
 # The public types, imported on first use: ``import rsgm_core`` stays as light as the command
 # line needs, and ``rsgm_core.Member`` is the very class of ``rsgm_core.domain.members``. The
@@ -393,6 +414,19 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "SuggestionAgenda": "rsgm_core.services.suggestions",
+    "SuggestionService": "rsgm_core.services.suggestions",
+    "Suggestion": "rsgm_core.domain.suggestions",
+    "SuggestionOutcome": "rsgm_core.domain.suggestions",
+    "SuggestionSource": "rsgm_core.domain.suggestions",
+    "WorkingGroupDetails": "rsgm_core.services.working_groups",
+    "DeliverableView": "rsgm_core.services.working_groups",
+    "GroupDate": "rsgm_core.services.group_agenda",
+    "WorkingGroupService": "rsgm_core.services.working_groups",
+    "WorkingGroup": "rsgm_core.domain.working_groups",
+    "GroupMembership": "rsgm_core.domain.working_groups",
+    "Deliverable": "rsgm_core.domain.working_groups",
+    "GroupState": "rsgm_core.domain.working_groups",
     "PlatformImport": "rsgm_core.services.platform_import",
     "UnmatchedAccount": "rsgm_core.services.platform_import",
     "HistoryEntry": "rsgm_core.domain.history",
@@ -727,6 +761,8 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Decision",
     "DelegatedCommune",
     "Deliberation",
+    "Deliverable",
+    "DeliverableView",
     "Delivery",
     "DeliveryError",
     "DeliveryReport",
@@ -754,6 +790,9 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Follower",
     "Function",
     "Grant",
+    "GroupDate",
+    "GroupMembership",
+    "GroupState",
     "GroupSummary",
     "Helper",
     "HistoryEntry",
@@ -882,6 +921,11 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Storage",
     "StorageError",
     "Stratum",
+    "Suggestion",
+    "SuggestionAgenda",
+    "SuggestionOutcome",
+    "SuggestionService",
+    "SuggestionSource",
     "Survey",
     "SurveyAnswer",
     "SurveyDue",
@@ -913,6 +957,9 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Where",
     "WorkTimeExcess",
     "WorkingCalendar",
+    "WorkingGroup",
+    "WorkingGroupDetails",
+    "WorkingGroupService",
     "__version__",
     "default_url",
     "example_profile",

@@ -40,9 +40,11 @@ if TYPE_CHECKING:
     from rsgm_core.services.platform_export import PlatformService
     from rsgm_core.services.registrations import RegistrationService
     from rsgm_core.services.rgpd import RgpdService
+    from rsgm_core.services.suggestions import SuggestionService
     from rsgm_core.services.surveys import SurveyService
     from rsgm_core.services.tariffs import TariffService
     from rsgm_core.services.toolbox import ToolboxService
+    from rsgm_core.services.working_groups import WorkingGroupService
 
 __all__ = ["App", "default_url", "open"]
 
@@ -285,6 +287,20 @@ class App:
         from rsgm_core.services.advice import AdviceService
 
         return AdviceService(self.deps)
+
+    @cached_property
+    def working_groups(self) -> WorkingGroupService:
+        """Working groups: theme, mandate, members, meetings, deliverables, restitution (NET-5)."""
+        from rsgm_core.services.working_groups import WorkingGroupService
+
+        return WorkingGroupService(self.deps)
+
+    @cached_property
+    def suggestions(self) -> SuggestionService:
+        """Members' suggestions, the follow-up committee's agenda, decisions, answers (NET-6)."""
+        from rsgm_core.services.suggestions import SuggestionService
+
+        return SuggestionService(self.deps)
 
     @cached_property
     def history(self) -> HistoryService:

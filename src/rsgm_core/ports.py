@@ -51,6 +51,7 @@ from rsgm_core.domain.links import UsedLink
 from rsgm_core.domain.members import Member, Position
 from rsgm_core.domain.messages import OutboxMessage
 from rsgm_core.domain.partners import Partner
+from rsgm_core.domain.suggestions import Suggestion
 from rsgm_core.domain.tariffs import Membership
 from rsgm_core.domain.territory import (
     Arrondissement,
@@ -63,6 +64,7 @@ from rsgm_core.domain.text import query_tokens, rank
 from rsgm_core.domain.toolbox import Resource
 from rsgm_core.domain.toolbox_records import Attachment, Follower
 from rsgm_core.domain.town_hall import TownHall
+from rsgm_core.domain.working_groups import Deliverable, GroupMembership, WorkingGroup
 from rsgm_core.records import COLLECTION_NAMED, COLLECTION_OF, COLLECTIONS, Collection, field_names
 
 __all__ = [
@@ -358,6 +360,10 @@ class UnitOfWork(abc.ABC):
     coarse_positions: Repository[CoarsePosition]
     lifecycle_transitions: Repository[LifecycleTransition]
     history_entries: Repository[HistoryEntry]
+    working_groups: Repository[WorkingGroup]
+    working_group_members: Repository[GroupMembership]
+    working_group_deliverables: Repository[Deliverable]
+    suggestions: Repository[Suggestion]
 
     #: Observers to call once the transaction has committed (never on rollback).
     after_commit: list[Callable[[], object]]

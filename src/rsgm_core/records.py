@@ -47,6 +47,7 @@ from rsgm_core.domain.members import Member, Position
 from rsgm_core.domain.messages import OutboxMessage
 from rsgm_core.domain.partners import Partner
 from rsgm_core.domain.privacy import ANONYMOUS_NAME, Designation, Erasure, Personal
+from rsgm_core.domain.suggestions import Suggestion
 from rsgm_core.domain.tariffs import Membership
 from rsgm_core.domain.territory import (
     Arrondissement,
@@ -59,6 +60,7 @@ from rsgm_core.domain.text import Weights
 from rsgm_core.domain.toolbox import SEARCH_FIELDS, Resource, latest_by
 from rsgm_core.domain.toolbox_records import Attachment, Follower
 from rsgm_core.domain.town_hall import TownHall
+from rsgm_core.domain.working_groups import Deliverable, GroupMembership, WorkingGroup
 
 __all__ = [
     "COLLECTIONS",
@@ -802,6 +804,57 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="entrée d'historique",
         indexes=("record_id",),
         personal=Personal(NONE, actors={"imported_by": ANY}, neutral=("record_id", "source")),
+    ),
+    # Working groups and suggestions (migration 27, NET-5, NET-6).
+    Collection(
+        "working_groups",
+        WorkingGroup,
+        "id",
+        label="groupe de travail",
+        indexes=("network_id",),
+        references={"network_id": "networks"},
+        personal=Personal(
+            NONE,  # NET-5: the group's own texts, about no one; mentions of a person cut
+            actors={"created_by": ANY, "changed_by": ANY},
+            text=("name", "theme", "mandate"),
+            neutral=("meeting_ids",),
+        ),
+    ),
+    Collection(
+        "working_group_members",
+        GroupMembership,
+        "id",
+        label="membre de groupe de travail",
+        indexes=("group_id", "member_id"),
+        references={"group_id": "working_groups", **_MEMBER},
+        # MEM-11: counted in its group still, by an anonymised person
+        personal=Personal(ANONYMISE, subject={"member_id": MEMBER_ID}, actors={"added_by": ANY}),
+    ),
+    Collection(
+        "working_group_deliverables",
+        Deliverable,
+        "id",
+        label="livrable",
+        indexes=("group_id",),
+        references={"group_id": "working_groups"},
+        personal=Personal(
+            NONE, actors={"added_by": ANY}, text=("title",), neutral=("resource_id",)
+        ),
+    ),
+    Collection(
+        "suggestions",
+        Suggestion,
+        "id",
+        label="suggestion",
+        indexes=("member_id",),
+        references=_MEMBER,
+        personal=Personal(
+            ANONYMISE,  # NET-6: counted and decided still; its author and their words go
+            subject={"member_id": MEMBER_ID},
+            actors={"recorded_by": ANY, "decided_by": ANY},
+            text=("text", "reason"),
+            neutral=("departement", "answer_id"),
+        ),
     ),
 )
 

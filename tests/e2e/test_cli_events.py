@@ -34,7 +34,8 @@ def test_demo_has_a_year_of_events_EVT_7(demo_db: Path, capsys: pytest.CaptureFi
     assert code == 0
     lines = out.splitlines()
     assert lines[0].lstrip("\ufeff").startswith("événement;séance 1;séance 2;lieu(x);taux de")
-    assert len(lines) == 1 + 5 + 12  # and the monthly matinale's 12 occurrences (EVT-8)
+    # the matinale's 12 occurrences (EVT-8) and a working group's meeting (NET-5)
+    assert len(lines) == 1 + 5 + 12 + 1
     code, out, _ = run(capsys, "events", "list", "--db", str(demo_db))
     assert code == 0 and "Atelier budget primitif" in out
     code, out, _ = run(capsys, "surveys", "list", "--db", str(demo_db))

@@ -40,7 +40,7 @@ def test_a_registered_section_is_read_in_the_reports_snapshot_and_printed_IND_2(
     def nothing(deps, uow, period, scope):  # type: ignore[no-untyped-def]
         return ReportSection(ReportPart.PROJECTS, "Suggestions", empty="Aucune suggestion reçue.")
 
-    sources += [figures, nothing, lambda *_: None]
+    sources[:] = [figures, nothing, lambda *_: None]  # the seam alone, whatever is registered
     report = app.indicators.annual_report(year=2026)
     assert seen == [(dt.date(2026, 1, 1), "cdg")]
     assert [s.title for s in report.sections] == ["Groupes de travail", "Suggestions"]

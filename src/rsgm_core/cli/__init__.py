@@ -107,6 +107,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("toolbox", "toolbox", "boîte à outils du réseau (KNB-1..KNB-4)"),
     Command("software", "toolbox", "logiciels métier du territoire (KNB-5)"),
     Command("advice", "advice", "demandes de conseil (CNS-1, CNS-2)"),
+    Command("groups", "working_groups", "groupes de travail du réseau (NET-5)"),
+    Command("suggestions", "suggestions", "suggestions des membres (NET-6)"),
     Command("links", "links", "lien personnel d'une personne pour un usage (NOT-3)"),
     Command("link-requests", "link_requests", "demander aux membres d'agir par leur lien personnel (NOT-3)"),
     Command("serve", "serve", "servir les pages des liens personnels et des animateurs (extension web)"),

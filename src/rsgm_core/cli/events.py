@@ -229,14 +229,20 @@ def _todo(args: argparse.Namespace) -> int:
             start = args.start or today - dt.timedelta(days=today.weekday())
             period = Period(start, args.end or start + dt.timedelta(days=6))
         items = app.events.todo(period=period)
-    if not items:
+        week = period or Period(app.today() - dt.timedelta(days=app.today().weekday()),
+                                app.today() + dt.timedelta(days=6 - app.today().weekday()))  # fmt: skip
+        rendus = [d for d in app.working_groups.list_dates(period=week) if d.event_id is None]
+    if not items and not rendus:
         print("rien à faire cette semaine")
         return 0
-    print_table(
-        ("échéance", "événement", "tâche", ""),
-        [(i.task.due.isoformat(), f"{i.event.title} ({i.event.id[:8]})", i.task.label,
-          "EN RETARD" if i.overdue else "") for i in items],
-    )  # fmt: skip
+    if items:
+        print_table(
+            ("échéance", "événement", "tâche", ""),
+            [(i.task.due.isoformat(), f"{i.event.title} ({i.event.id[:8]})", i.task.label,
+              "EN RETARD" if i.overdue else "") for i in items],
+        )  # fmt: skip
+    for rendu in rendus:  # NET-5: the working groups' restitutions are the network's dates too
+        print(f"{rendu.on.isoformat()}  restitution du groupe de travail « {rendu.group.name} »")
     return 0
 
 

@@ -57,6 +57,7 @@ class LinkPurpose(enum.Enum):
     DIRECTORY = "annuaire"
     ACCESS = "acces"
     UNSUBSCRIBE = "desabonnement"
+    SUGGESTION = "suggestion"  # NET-6
 
     @property
     def label(self) -> str:
@@ -88,6 +89,7 @@ _LABELS = {
     LinkPurpose.DIRECTORY: "mettre à jour sa fiche de l'annuaire",
     LinkPurpose.ACCESS: "demander l'accès à la plateforme",
     LinkPurpose.UNSUBSCRIBE: "se désabonner des envois",
+    LinkPurpose.SUGGESTION: "faire une suggestion au réseau",
 }
 _CODES = {
     LinkPurpose.REGISTER: "i",
@@ -98,6 +100,7 @@ _CODES = {
     LinkPurpose.DIRECTORY: "f",
     LinkPurpose.ACCESS: "p",
     LinkPurpose.UNSUBSCRIBE: "d",
+    LinkPurpose.SUGGESTION: "s",
 }
 _BY_CODE = {code: purpose for purpose, code in _CODES.items()}
 _SINGLE_USE = frozenset({LinkPurpose.CANCEL, LinkPurpose.SURVEY, LinkPurpose.ACCESS})
@@ -123,6 +126,7 @@ LIFETIMES: dict[LinkPurpose, dt.timedelta] = {
     LinkPurpose.DIRECTORY: dt.timedelta(days=30),
     LinkPurpose.ACCESS: dt.timedelta(days=30),
     LinkPurpose.UNSUBSCRIBE: dt.timedelta(days=365),
+    LinkPurpose.SUGGESTION: dt.timedelta(days=90),
 }
 
 

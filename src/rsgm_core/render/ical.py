@@ -46,6 +46,8 @@ class CalendarEntry:
     place: str = ""
     description: str = ""
     recurrence: Recurrence | None = None
+    #: a whole day (a working group's restitution, NET-5): written as a date, ``start``'s day
+    all_day: bool = False
 
 
 def to_ical(entries: Iterable[CalendarEntry], *, name: str, stamp: dt.datetime) -> bytes:
@@ -62,8 +64,12 @@ def to_ical(entries: Iterable[CalendarEntry], *, name: str, stamp: dt.datetime) 
         event.add("uid", entry.uid)
         event.add("dtstamp", stamp)
         event.add("summary", entry.title)
-        event.add("dtstart", entry.start)
-        event.add("dtend", entry.end)
+        if entry.all_day:  # RFC 5545 3.6.1: DTEND of an all-day entry is the next day
+            event.add("dtstart", entry.start.date())
+            event.add("dtend", entry.start.date() + dt.timedelta(days=1))
+        else:
+            event.add("dtstart", entry.start)
+            event.add("dtend", entry.end)
         if entry.place:
             event.add("location", entry.place)
         if entry.description:
@@ -83,7 +89,7 @@ def _zones(entries: Iterable[CalendarEntry]) -> dict[ZoneInfo, set[int]]:
     entry's start to its end, or to its series' last occurrence."""
     found: dict[ZoneInfo, set[int]] = {}
     for entry in entries:
-        if not isinstance(entry.start.tzinfo, ZoneInfo):
+        if entry.all_day or not isinstance(entry.start.tzinfo, ZoneInfo):
             continue
         last = entry.end
         if entry.recurrence is not None:

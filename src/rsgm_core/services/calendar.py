@@ -105,6 +105,10 @@ def entries(
                 recurrence=recurrence,
             )
         )
+    if member_id is None:  # NET-5: the working groups' restitutions, on the network's agenda
+        from rsgm_core.services.group_agenda import restitution_entries
+
+        found += restitution_entries(deps, network_id=network_id, domain=domain)
     return found
 
 

@@ -33,7 +33,9 @@ if TYPE_CHECKING:
 
 __all__ = ["act", "check_target", "describe", "expiry_of"]
 
-_NO_OBJECT = (LinkPurpose.DIRECTORY, LinkPurpose.ACCESS, LinkPurpose.UNSUBSCRIBE)
+_NO_OBJECT = (
+    LinkPurpose.DIRECTORY, LinkPurpose.ACCESS, LinkPurpose.UNSUBSCRIBE, LinkPurpose.SUGGESTION
+)  # fmt: skip
 
 
 def check_target(
@@ -207,6 +209,10 @@ def act(
         return _update_entry(deps, uow, member, update)
     if purpose is LinkPurpose.ACCESS:
         return _request_access(deps, uow, member)
+    if purpose is LinkPurpose.SUGGESTION:  # NET-6: the suggestion is the comment
+        from rsgm_core.services.suggestions import record_from_link
+
+        return record_from_link(deps, uow, member, comment)
     if member.invitations_opt_out:
         return LinkOutcome(purpose, member.id, "Votre adresse ne recevait déjà plus les envois : rien n'a changé.",
                            changed=False)  # fmt: skip

@@ -130,6 +130,15 @@ KINDS: dict[str, _Kind] = {
     "spaces": _Kind("espace", "espaces", False, lambda u, r: str(r.name)),
     "networks": _Kind("réseau", "réseaux", False, lambda u, r: str(r.name)),
     "outbox": _Kind("message", "messages", False, lambda u, r: f"« {r.subject} » à {r.recipient}"),
+    "working_groups": _Kind(
+        "groupe de travail", "groupes de travail", False, lambda u, r: f"« {r.name} »"
+    ),
+    "suggestions": _Kind(
+        "suggestion",
+        "suggestions",
+        True,
+        lambda u, r: f"{_member_name(u, r.member_id)}, reçue le {r.received_on:%d/%m/%Y}",
+    ),
 }
 
 

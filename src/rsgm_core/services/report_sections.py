@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from rsgm_core.domain.indicators import Period, Scope
 from rsgm_core.domain.report_sections import ReportSection
+from rsgm_core.services.group_report import suggestions_section, working_groups_section
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
@@ -22,7 +23,7 @@ __all__ = ["REPORT_SECTIONS", "SectionSource", "collect_sections"]
 SectionSource = Callable[["Deps", "UnitOfWork", Period, Scope], "ReportSection | None"]
 
 #: the sources, in the order their sections are printed within each part
-REPORT_SECTIONS: list[SectionSource] = []
+REPORT_SECTIONS: list[SectionSource] = [working_groups_section, suggestions_section]
 
 
 def collect_sections(

@@ -27,6 +27,7 @@ from rsgm_core.web.config import RateLimit, web_config
 from rsgm_core.web.link_pages import LinkPages
 from rsgm_core.web.pages import Site, secure
 from rsgm_core.web.security import HEADERS, RateLimiter, install_log_filter, redact
+from rsgm_core.web.suggestion_pages import SuggestionPages
 
 if TYPE_CHECKING:
     from rsgm_core.app import App
@@ -140,6 +141,7 @@ def create_app(
         Route("/animateur/connexion", animator.login, methods=["GET", "POST"], name="login"),
         Route("/animateur/deconnexion", animator.logout, methods=["POST"], name="logout"),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
+        Route("/s/{token}", SuggestionPages(site).handle, methods=["GET", "POST"], name="idee"),
     ]
     for purpose in LinkPurpose:
         routes.append(

@@ -493,6 +493,41 @@ MIGRATIONS: tuple[Migration, ...] = (
         """),
     ),
     Migration(
+        27,
+        "groupes de travail (NET-5) : thème, mandat, membres, réunions, livrables et "
+        "restitution ; suggestions des membres examinées par le comité de suivi (NET-6)",
+        _ddl("""
+        CREATE TABLE working_groups (
+            id TEXT NOT NULL PRIMARY KEY, network_id TEXT NOT NULL REFERENCES networks (id),
+            name TEXT NOT NULL, theme TEXT NOT NULL, mandate TEXT NOT NULL,
+            created_on TEXT NOT NULL, state TEXT NOT NULL, restitution_on TEXT,
+            meeting_ids JSON NOT NULL, delivered_on TEXT, closed_on TEXT, created_by TEXT,
+            changed_by TEXT);
+        CREATE INDEX ix_working_groups_network_id ON working_groups (network_id);
+        CREATE TABLE working_group_members (
+            id TEXT NOT NULL PRIMARY KEY,
+            group_id TEXT NOT NULL REFERENCES working_groups (id),
+            member_id TEXT NOT NULL REFERENCES members (id),
+            joined_on TEXT NOT NULL, left_on TEXT, added_by TEXT);
+        CREATE INDEX ix_working_group_members_group_id ON working_group_members (group_id);
+        CREATE INDEX ix_working_group_members_member_id ON working_group_members (member_id);
+        CREATE TABLE working_group_deliverables (
+            id TEXT NOT NULL PRIMARY KEY,
+            group_id TEXT NOT NULL REFERENCES working_groups (id),
+            title TEXT NOT NULL, resource_id TEXT NOT NULL, added_on TEXT NOT NULL,
+            added_by TEXT);
+        CREATE INDEX ix_working_group_deliverables_group_id
+            ON working_group_deliverables (group_id);
+        CREATE TABLE suggestions (
+            id TEXT NOT NULL PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members (id),
+            text TEXT NOT NULL, received_on TEXT NOT NULL, source TEXT NOT NULL,
+            departement TEXT NOT NULL, agenda_on TEXT, recorded_by TEXT, outcome TEXT,
+            reason TEXT NOT NULL, planned_for TEXT, decided_on TEXT, decided_by TEXT,
+            answer_id TEXT);
+        CREATE INDEX ix_suggestions_member_id ON suggestions (member_id)
+        """),
+    ),
+    Migration(
         29,
         "inscriptions : un index par séance, statut et présence, que lit seul le comptage des "
         "inscriptions du tableau de suivi et des indicateurs (EVT-5, EVT-7, IND-1)",
