@@ -47,7 +47,9 @@ from rsgm_core.domain.lifecycle import OnboardingItem
 from rsgm_core.domain.links import UsedLink
 from rsgm_core.domain.members import Member, Position
 from rsgm_core.domain.messages import OutboxMessage
+from rsgm_core.domain.local_networks import LocalNetwork
 from rsgm_core.domain.partners import Partner
+from rsgm_core.domain.planning_checks import CdgDate, RecordedWarning
 from rsgm_core.domain.tariffs import Membership
 from rsgm_core.domain.territory import (
     Arrondissement,
@@ -60,6 +62,7 @@ from rsgm_core.domain.text import query_tokens, rank
 from rsgm_core.domain.toolbox import Resource
 from rsgm_core.domain.toolbox_records import Attachment, Follower
 from rsgm_core.domain.town_hall import TownHall
+from rsgm_core.domain.tutorship import Tutorship
 from rsgm_core.records import COLLECTION_NAMED, COLLECTION_OF, COLLECTIONS, Collection, field_names
 
 __all__ = [
@@ -315,6 +318,11 @@ class UnitOfWork(abc.ABC):
     coarse_positions: Repository[CoarsePosition]
     lifecycle_transitions: Repository[LifecycleTransition]
     history_entries: Repository[HistoryEntry]
+    # Tutorships, local networks and planning checks (migration 26: MEM-13, NET-7, EVT-11)
+    tutorships: Repository[Tutorship]
+    local_networks: Repository[LocalNetwork]
+    cdg_dates: Repository[CdgDate]
+    planning_warnings: Repository[RecordedWarning]
 
     #: Observers to call once the transaction has committed (never on rollback).
     after_commit: list[Callable[[], object]]

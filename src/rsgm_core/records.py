@@ -45,7 +45,9 @@ from rsgm_core.domain.lifecycle import OnboardingItem
 from rsgm_core.domain.links import UsedLink
 from rsgm_core.domain.members import Member, Position
 from rsgm_core.domain.messages import OutboxMessage
+from rsgm_core.domain.local_networks import LocalNetwork
 from rsgm_core.domain.partners import Partner
+from rsgm_core.domain.planning_checks import CdgDate, RecordedWarning
 from rsgm_core.domain.privacy import ANONYMOUS_NAME, Designation, Erasure, Personal
 from rsgm_core.domain.tariffs import Membership
 from rsgm_core.domain.territory import (
@@ -59,6 +61,7 @@ from rsgm_core.domain.text import Weights
 from rsgm_core.domain.toolbox import SEARCH_FIELDS, Resource, latest_by
 from rsgm_core.domain.toolbox_records import Attachment, Follower
 from rsgm_core.domain.town_hall import TownHall
+from rsgm_core.domain.tutorship import Tutorship
 
 __all__ = [
     "COLLECTIONS",
@@ -802,6 +805,52 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="entrée d'historique",
         indexes=("record_id",),
         personal=Personal(NONE, actors={"imported_by": ANY}, neutral=("record_id", "source")),
+    ),
+    # Tutorships (migration 26, MEM-13): a tutor paired with a newcomer until the 3-month review.
+    Collection(
+        "tutorships",
+        Tutorship,
+        "id",
+        label="tutorat",
+        indexes=("newcomer_id", "tutor_id"),
+        references={"newcomer_id": "members", "tutor_id": "members"},
+        personal=Personal(
+            ANONYMISE,  # counted in the year's pairings still; the person anonymised
+            subject={"newcomer_id": MEMBER_ID, "tutor_id": MEMBER_ID},
+            actors={"assigned_by": ANY, "ended_by": ANY},
+        ),
+    ),
+    # Existing local networks (migration 26, NET-7). No ``commune_refs``: the communes covered
+    # are a list, kept as recorded.
+    Collection(
+        "local_networks",
+        LocalNetwork,
+        "id",
+        label="réseau local",
+        personal=Personal(
+            REDACT,  # the network stays, without its referent as a person
+            subject={"referent_id": MEMBER_ID, "referent_name": ANY, "referent_contact": ANY},
+            actors={"recorded_by": ANY},
+            neutral=("name", "carrier", "communes", "epci"),
+        ),
+    ),
+    # The CDG's other events planning avoids (migration 26, EVT-11).
+    Collection(
+        "cdg_dates",
+        CdgDate,
+        "id",
+        label="événement du CDG",
+        personal=Personal(NONE, actors={"recorded_by": ANY}, neutral=("label",)),
+    ),
+    # The warnings each event was planned with (migration 26, EVT-11).
+    Collection(
+        "planning_warnings",
+        RecordedWarning,
+        "id",
+        label="alerte de planification",
+        indexes=("event_id",),
+        references={"event_id": "events"},
+        personal=Personal(NONE, neutral=("message",)),
     ),
 )
 

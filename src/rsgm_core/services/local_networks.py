@@ -1,0 +1,130 @@
+"""Existing local networks (NET-7, ``app.local_networks``): recorded with their carrier, referent,
+communes and relation with the CDG; the EPCIs of the territory without any network listed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from rsgm_core.domain.authorization import Operation
+from rsgm_core.domain.governance import NetworkKind
+from rsgm_core.domain.local_networks import (
+    EpciNetworks,
+    LocalNetwork,
+    LocalNetworkRelation,
+    check_local_network,
+    epci_networks,
+    relation_of,
+)
+from rsgm_core.domain.profile import outside_territory
+from rsgm_core.domain.rgpd import check_editable
+from rsgm_core.errors import NotFoundError, ValidationError
+from rsgm_core.services.authorization import authorize
+from rsgm_core.services.census import territory_of
+from rsgm_core.services.members import new_id
+
+if TYPE_CHECKING:
+    from rsgm_core.ports import UnitOfWork
+    from rsgm_core.services.deps import Deps
+
+__all__ = ["LocalNetworkService", "local_network_coverage"]
+
+
+class LocalNetworkService:
+    """``app.local_networks``: the networks the CDG supports, federates or merged (NET-7)."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def add(
+        self,
+        name: str,
+        carrier: str,
+        relation: LocalNetworkRelation | str,
+        *,
+        by: str,
+        communes: Iterable[str] = (),
+        epci: str | None = None,
+        referent_id: str | None = None,
+        referent_name: str | None = None,
+        referent_contact: str | None = None,
+        since: dt.date | None = None,
+    ) -> LocalNetwork:
+        """NET-7: record a local network. ``communes`` (INSEE codes) and ``epci`` (the carrying
+        EPCI's SIREN: its communes are covered when no commune is given) must be known to the
+        census; the referent is a member (``referent_id``) or a free contact (``referent_name``,
+        ``referent_contact``); ``relation``: soutenu, fédéré or fusionné."""
+        wanted = relation_of(relation)
+        codes = tuple(dict.fromkeys(c.strip() for c in communes if c.strip()))
+        with self.deps.transaction() as uow:
+            actor = authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
+            if epci is not None and uow.epcis.find(epci.strip()) is None:
+                raise NotFoundError(  # needs storage: the census imported
+                    f"EPCI inconnu : {epci!r} (un SIREN d'EPCI du recensement importé) ; le "
+                    "réseau local n'a pas été enregistré",
+                    rule="NET-7",
+                    value=epci,
+                )
+            for code in codes:
+                if uow.communes.find(code) is None:
+                    raise NotFoundError(  # needs storage: the census imported
+                        f"commune inconnue : {code!r} (un code INSEE du recensement importé) ; "
+                        "le réseau local n'a pas été enregistré",
+                        rule="NET-7",
+                        value=code,
+                    )
+            if not codes and epci is not None:
+                codes = tuple(sorted(c.code for c in uow.communes.list({"epci": epci.strip()})))
+            check_local_network(name, carrier, codes)
+            if referent_id is not None:
+                check_editable(uow.members.get(referent_id), "ce réseau local")
+                if referent_name or referent_contact:
+                    raise ValidationError(
+                        "le référent est un membre ou un contact libre, pas les deux",
+                        rule="NET-7",
+                        value=referent_id,
+                    )
+            return uow.local_networks.add(
+                LocalNetwork(
+                    new_id(), name.strip(), carrier.strip(), wanted, codes,
+                    epci=epci.strip() if epci else None, referent_id=referent_id,
+                    referent_name=(referent_name or "").strip() or None,
+                    referent_contact=(referent_contact or "").strip() or None,
+                    since=since, recorded_on=self.deps.today(), recorded_by=actor.id,
+                )  # fmt: skip
+            )
+
+    def list_local_networks(self, *, epci: str | None = None) -> list[LocalNetwork]:
+        """NET-7: the local networks recorded, by name; ``epci`` keeps those carried by or
+        covering a commune of that EPCI."""
+        with self.deps.read() as uow:
+            found = uow.local_networks.list()
+            if epci is not None:
+                codes = {c.code for c in uow.communes.list({"epci": epci})}
+                found = [n for n in found if n.epci == epci or codes & set(n.communes)]
+        return sorted(found, key=lambda n: (n.name, n.id))
+
+    def list_epcis(self, *, without_network: bool = False) -> list[EpciNetworks]:
+        """NET-7: each EPCI of the territory with its local networks and the CDG's community
+        network; ``without_network`` keeps the EPCIs without any, which the CDG animates."""
+        with self.deps.read() as uow:
+            found = local_network_coverage(self.deps, uow)
+        return [e for e in found if e.none] if without_network else found
+
+
+def local_network_coverage(deps: Deps, uow: UnitOfWork) -> list[EpciNetworks]:
+    """NET-7 inside the caller's unit of work (the census report and the annual report use it):
+    the EPCIs of the territory with the networks there, by name."""
+    territory = territory_of(deps, uow)
+    communes = [
+        c
+        for c in uow.communes.list()
+        if c.active and not outside_territory(c.departement, territory)
+    ]
+    sirens = sorted({c.epci for c in communes if c.epci})
+    community = {
+        n.epci for n in uow.networks.list() if n.kind is NetworkKind.COMMUNITY and n.epci
+    }
+    epcis = uow.epcis.list({"siren": sirens}) if sirens else []
+    return epci_networks(epcis, communes, uow.local_networks.list(), community)
