@@ -218,6 +218,11 @@ if TYPE_CHECKING:
         LinkRefusal,
         UsedLink,
     )
+    from rsgm_core.domain.local_networks import (
+        EpciNetworks,
+        LocalNetwork,
+        LocalNetworkRelation,
+    )
     from rsgm_core.domain.member_import import (
         ImportProblem,
         ImportProblemGroup,
@@ -251,6 +256,14 @@ if TYPE_CHECKING:
     from rsgm_core.domain.partners import (
         Partner,
         PartnerCategory,
+    )
+    from rsgm_core.domain.planning_checks import (
+        CdgDate,
+        Election,
+        HolidayPeriod,
+        PlanningWarning,
+        PlanningWarningKind,
+        RecordedWarning,
     )
     from rsgm_core.domain.platform import (
         ExportResult,
@@ -314,6 +327,11 @@ if TYPE_CHECKING:
     )
     from rsgm_core.domain.town_hall import (
         TownHall,
+    )
+    from rsgm_core.domain.tutorship import (
+        TutorCandidate,
+        Tutorship,
+        TutorshipEnd,
     )
     from rsgm_core.errors import (
         DatabaseBusyError,
@@ -385,6 +403,9 @@ if TYPE_CHECKING:
         SoftwareUse,
         ToolboxExport,
     )
+    from rsgm_core.services.tutorship import (
+        Succession,
+    )
 
 # The public types, imported on first use: ``import rsgm_core`` stays as light as the command
 # line needs, and ``rsgm_core.Member`` is the very class of ``rsgm_core.domain.members``. The
@@ -392,6 +413,19 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "CdgDate": "rsgm_core.domain.planning_checks",
+    "HolidayPeriod": "rsgm_core.domain.planning_checks",
+    "Election": "rsgm_core.domain.planning_checks",
+    "PlanningWarning": "rsgm_core.domain.planning_checks",
+    "PlanningWarningKind": "rsgm_core.domain.planning_checks",
+    "RecordedWarning": "rsgm_core.domain.planning_checks",
+    "LocalNetwork": "rsgm_core.domain.local_networks",
+    "LocalNetworkRelation": "rsgm_core.domain.local_networks",
+    "EpciNetworks": "rsgm_core.domain.local_networks",
+    "Succession": "rsgm_core.services.tutorship",
+    "Tutorship": "rsgm_core.domain.tutorship",
+    "TutorCandidate": "rsgm_core.domain.tutorship",
+    "TutorshipEnd": "rsgm_core.domain.tutorship",
     "PlatformImport": "rsgm_core.services.platform_import",
     "UnmatchedAccount": "rsgm_core.services.platform_import",
     "HistoryEntry": "rsgm_core.domain.history",
@@ -678,6 +712,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Cancellation",
     "Capacity",
     "CatalogueColumn",
+    "CdgDate",
     "CdgExport",
     "CdgIdentity",
     "CdgStaff",
@@ -730,10 +765,12 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "DirectoryEntry",
     "DirectoryUpdate",
     "Disengagement",
+    "Election",
     "EmployerNotice",
     "Epci",
     "EpciCoverage",
     "EpciKind",
+    "EpciNetworks",
     "ErasureReport",
     "Event",
     "EventAudience",
@@ -754,6 +791,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "HistoryImport",
     "HistoryKind",
     "HistoryService",
+    "HolidayPeriod",
     "Hooks",
     "HorsRessort",
     "ImportProblem",
@@ -774,6 +812,8 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "LinkPurpose",
     "LinkRefusal",
     "LinkService",
+    "LocalNetwork",
+    "LocalNetworkRelation",
     "LoweredRole",
     "MANDATORY_MISSION",
     "MATRIX",
@@ -814,6 +854,8 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "PersonalLink",
     "Planned",
     "PlanningCheck",
+    "PlanningWarning",
+    "PlanningWarningKind",
     "PlatformExport",
     "PlatformExporter",
     "PlatformImport",
@@ -833,6 +875,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Rates",
     "Reassignment",
     "RecordResolver",
+    "RecordedWarning",
     "RecurringSeries",
     "Referral",
     "Refusal",
@@ -876,6 +919,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Storage",
     "StorageError",
     "Stratum",
+    "Succession",
     "Survey",
     "SurveyAnswer",
     "SurveyDue",
@@ -892,6 +936,9 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "TownHall",
     "TrackingRow",
     "Trainee",
+    "TutorCandidate",
+    "Tutorship",
+    "TutorshipEnd",
     "UnitOfWork",
     "UnmatchedAccount",
     "Unreached",

@@ -43,9 +43,9 @@ from rsgm_core.domain.governance import Committee, Network
 from rsgm_core.domain.history import HistoryEntry, LifecycleTransition
 from rsgm_core.domain.lifecycle import OnboardingItem
 from rsgm_core.domain.links import UsedLink
+from rsgm_core.domain.local_networks import LocalNetwork
 from rsgm_core.domain.members import Member, Position
 from rsgm_core.domain.messages import OutboxMessage
-from rsgm_core.domain.local_networks import LocalNetwork
 from rsgm_core.domain.partners import Partner
 from rsgm_core.domain.planning_checks import CdgDate, RecordedWarning
 from rsgm_core.domain.privacy import ANONYMOUS_NAME, Designation, Erasure, Personal

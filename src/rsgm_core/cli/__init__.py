@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     from rsgm_core.cli import (
         access,
         advice,
+        cdg_calendar,
         census,
         db,
         events,
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         init,
         link_requests,
         links,
+        local_networks,
         members,
         network,
         onboarding,
@@ -82,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         surveys,
         tariffs,
         toolbox,
+        tutors,
     )
 
     parser = FrenchParser(
@@ -99,8 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
         tariffs,
         members,
         onboarding,
+        tutors,
         network,
+        local_networks,
         events,
+        cdg_calendar,
         surveys,
         history,
         access,

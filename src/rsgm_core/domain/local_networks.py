@@ -130,8 +130,12 @@ def epci_networks(
         covered = codes & {c for n in networks for c in n.communes}
         found.append(
             EpciNetworks(
-                siren, names.get(siren, siren), len(codes), len(covered), tuple(covering),
+                siren,
+                names.get(siren, siren),
+                len(codes),
+                len(covered),
+                tuple(covering),
                 siren in community_epcis,
-            )  # fmt: skip
+            )
         )
     return sorted(found, key=lambda e: (e.name, e.epci))

@@ -26,9 +26,9 @@ __all__ = [
     "PlanningWarning",
     "PlanningWarningKind",
     "RecordedWarning",
+    "planning_warnings",
     "school_year_of",
     "school_zone",
-    "planning_warnings",
 ]
 
 #: EVT-11: a topic covered within this many months is flagged.

@@ -217,6 +217,11 @@ def rank_tutors(
         score = (int(same_epci), len(got_skills), len(got_tools), mastered, int(is_tutor), -load)
         ranked.append(TutorCandidate(member, score, tuple(reasons), load, limit))
     ranked.sort(
-        key=lambda c: (tuple(-s for s in c.score), c.member.last_name, c.member.first_name, c.member.id)
+        key=lambda c: (
+            tuple(-s for s in c.score),
+            c.member.last_name,
+            c.member.first_name,
+            c.member.id,
+        )
     )
     return ranked

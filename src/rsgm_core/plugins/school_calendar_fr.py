@@ -35,9 +35,12 @@ def _periods() -> tuple[HolidayPeriod, ...]:
 
     return tuple(
         HolidayPeriod(
-            row["zone"], row["annee_scolaire"], row["vacances"],
-            dt.date.fromisoformat(row["debut"]), dt.date.fromisoformat(row["reprise"]),
-        )  # fmt: skip
+            row["zone"],
+            row["annee_scolaire"],
+            row["vacances"],
+            dt.date.fromisoformat(row["debut"]),
+            dt.date.fromisoformat(row["reprise"]),
+        )
         for row in _rows("vacances_scolaires.csv")
     )
 

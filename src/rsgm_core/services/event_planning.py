@@ -132,8 +132,13 @@ def store_planned(uow: UnitOfWork, planned: Planned) -> None:
     uow.sessions.add_all(planned.sessions)
     uow.planning_warnings.add_all(  # EVT-11: the history keeps what planning warned of
         RecordedWarning(
-            new_id(), planned.event.id, w.day, w.kind, w.message,
-            planned.event.planned_on or w.day, forced=planned.forced,
-        )  # fmt: skip
+            new_id(),
+            planned.event.id,
+            w.day,
+            w.kind,
+            w.message,
+            planned.event.planned_on or w.day,
+            forced=planned.forced,
+        )
         for w in planned.warnings
     )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.governance import NetworkKind
+from rsgm_core.domain.indicators import Period, Scope
 from rsgm_core.domain.local_networks import (
     EpciNetworks,
     LocalNetwork,
@@ -18,6 +19,7 @@ from rsgm_core.domain.local_networks import (
     relation_of,
 )
 from rsgm_core.domain.profile import outside_territory
+from rsgm_core.domain.report_sections import ReportPart, ReportSection, ReportTable
 from rsgm_core.domain.rgpd import check_editable
 from rsgm_core.errors import NotFoundError, ValidationError
 from rsgm_core.services.authorization import authorize
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
-__all__ = ["LocalNetworkService", "local_network_coverage"]
+__all__ = ["LocalNetworkService", "local_network_coverage", "local_network_section"]
 
 
 class LocalNetworkService:
@@ -49,12 +51,12 @@ class LocalNetworkService:
         referent_id: str | None = None,
         referent_name: str | None = None,
         referent_contact: str | None = None,
-        since: dt.date | None = None,
+        started_on: dt.date | None = None,
     ) -> LocalNetwork:
         """NET-7: record a local network. ``communes`` (INSEE codes) and ``epci`` (the carrying
         EPCI's SIREN: its communes are covered when no commune is given) must be known to the
         census; the referent is a member (``referent_id``) or a free contact (``referent_name``,
-        ``referent_contact``); ``relation``: soutenu, fédéré or fusionné."""
+        ``referent_contact``); ``relation``: soutenu, fédéré or fusionné; ``started_on``: when it started, if known."""
         wanted = relation_of(relation)
         codes = tuple(dict.fromkeys(c.strip() for c in communes if c.strip()))
         with self.deps.transaction() as uow:
@@ -87,12 +89,19 @@ class LocalNetworkService:
                     )
             return uow.local_networks.add(
                 LocalNetwork(
-                    new_id(), name.strip(), carrier.strip(), wanted, codes,
-                    epci=epci.strip() if epci else None, referent_id=referent_id,
+                    new_id(),
+                    name.strip(),
+                    carrier.strip(),
+                    wanted,
+                    codes,
+                    epci=epci.strip() if epci else None,
+                    referent_id=referent_id,
                     referent_name=(referent_name or "").strip() or None,
                     referent_contact=(referent_contact or "").strip() or None,
-                    since=since, recorded_on=self.deps.today(), recorded_by=actor.id,
-                )  # fmt: skip
+                    since=started_on,
+                    recorded_on=self.deps.today(),
+                    recorded_by=actor.id,
+                )
             )
 
     def list_local_networks(self, *, epci: str | None = None) -> list[LocalNetwork]:
@@ -123,8 +132,55 @@ def local_network_coverage(deps: Deps, uow: UnitOfWork) -> list[EpciNetworks]:
         if c.active and not outside_territory(c.departement, territory)
     ]
     sirens = sorted({c.epci for c in communes if c.epci})
-    community = {
-        n.epci for n in uow.networks.list() if n.kind is NetworkKind.COMMUNITY and n.epci
-    }
+    community = {n.epci for n in uow.networks.list() if n.kind is NetworkKind.COMMUNITY and n.epci}
     epcis = uow.epcis.list({"siren": sirens}) if sirens else []
     return epci_networks(epcis, communes, uow.local_networks.list(), community)
+
+
+def local_network_section(
+    deps: Deps, uow: UnitOfWork, period: Period, scope: Scope
+) -> ReportSection | None:
+    """IND-2, NET-7: the annual report's « Réseaux locaux existants »: the local networks known
+    at the end of ``period`` with their carrier and relation with the CDG, and the EPCIs
+    without any network, which the CDG animates (`004` Art. 1.1)."""
+    epcis = local_network_coverage(deps, uow)
+    if scope.kind == "epci":
+        epcis = [e for e in epcis if e.epci == scope.code]
+    elif scope.kind == "departement":
+        inside = {c.epci for c in uow.communes.list({"departement": scope.code}) if c.epci}
+        epcis = [e for e in epcis if e.epci in inside]
+    kept = {e.epci for e in epcis}
+    networks = [
+        n for n in uow.local_networks.list()
+        if (n.since or n.recorded_on or period.end) <= period.end
+        and (scope.kind == "cdg" or n.epci in kept or _epcis_of(uow, n) & kept)
+    ]  # fmt: skip
+    counts = {r: sum(1 for n in networks if n.relation is r) for r in LocalNetworkRelation}
+    lines = []
+    if networks:
+        lines.append(
+            f"{len(networks)} réseau(x) local(aux) existant(s) : "
+            + ", ".join(f"{counts[r]} {r.label}(s)" for r in LocalNetworkRelation)
+        )
+    bare = [e for e in epcis if e.none]
+    if epcis:
+        lines.append(
+            f"{len(bare)} EPCI sur {len(epcis)} sans aucun réseau, animé(s) par le CDG"
+            + (" : " + ", ".join(e.name for e in bare) if bare else "")
+        )
+    rows = [
+        (n.name, n.carrier, n.relation.label, str(len(n.communes)))
+        for n in sorted(networks, key=lambda n: n.name)
+    ]
+    table = ReportTable(
+        ("Réseau", "Porteur", "Relation avec le CDG", "Communes"), rows, numeric_from=3
+    )
+    return ReportSection(
+        ReportPart.DESCRIPTION, "Réseaux locaux existants", lines=lines,
+        table=table if rows else None, empty="Aucun réseau local enregistré.",
+    )  # fmt: skip
+
+
+def _epcis_of(uow: UnitOfWork, network: LocalNetwork) -> set[str]:
+    codes = list(network.communes)
+    return {c.epci for c in uow.communes.list({"code": codes}) if c.epci} if codes else set()

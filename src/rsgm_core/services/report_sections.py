@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from rsgm_core.domain.indicators import Period, Scope
 from rsgm_core.domain.report_sections import ReportSection
+from rsgm_core.services.local_networks import local_network_section
+from rsgm_core.services.tutorship import tutorship_section
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
@@ -23,6 +25,7 @@ SectionSource = Callable[["Deps", "UnitOfWork", Period, Scope], "ReportSection |
 
 #: the sources, in the order their sections are printed within each part
 REPORT_SECTIONS: list[SectionSource] = []
+REPORT_SECTIONS += [local_network_section, tutorship_section]  # NET-7, MEM-13
 
 
 def collect_sections(

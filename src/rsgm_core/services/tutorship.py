@@ -14,8 +14,10 @@ import attrs
 from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.directory import FactKind
 from rsgm_core.domain.engagement import NetworkRole
+from rsgm_core.domain.indicators import Period, Scope
 from rsgm_core.domain.lifecycle import OnboardingStep
 from rsgm_core.domain.members import Lifecycle, Member
+from rsgm_core.domain.report_sections import ReportPart, ReportSection, ReportTable
 from rsgm_core.domain.rgpd import check_editable
 from rsgm_core.domain.territory import Commune
 from rsgm_core.domain.tutorship import (
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
-__all__ = ["Succession", "TutorshipService"]
+__all__ = ["Succession", "TutorshipService", "tutorship_section"]
 
 
 @attrs.frozen
@@ -62,7 +64,9 @@ class TutorshipService:
         """MEM-13: newcomers per tutor at once, from the profile (2 by default)."""
         return self.deps.settings.policies.tutor_limit
 
-    def list_candidates(self, newcomer_id: str, *, on: dt.date | None = None) -> list[TutorCandidate]:
+    def list_candidates(
+        self, *, newcomer_id: str, on: dt.date | None = None
+    ) -> list[TutorCandidate]:
         """MEM-13: who could tutor this newcomer, best first: same EPCI, shared expertise and
         software, the tutor role, fewer newcomers carried; members at their limit are left out."""
         day = self.deps.on(on)
@@ -188,7 +192,11 @@ class TutorshipService:
             for pairing in uow.tutorships.list({"ended_on": None}):
                 tutor = uow.members.get(pairing.tutor_id)
                 if tutor.lifecycle is Lifecycle.DEPARTED:
-                    why = f"parti(e) le {tutor.departed_on:%d/%m/%Y}" if tutor.departed_on else "parti(e)"
+                    why = (
+                        f"parti(e) le {tutor.departed_on:%d/%m/%Y}"
+                        if tutor.departed_on
+                        else "parti(e)"
+                    )
                 elif tutor.leaving_on is not None:
                     why = f"départ annoncé le {tutor.leaving_on:%d/%m/%Y}"
                 elif tutor.id in away:
@@ -293,3 +301,71 @@ def _rank(
         expertises=expertises, software=software, tutors=tutors,
         exclude=exclude | being_tutored,
     )  # fmt: skip
+
+
+def tutorship_section(
+    deps: Deps, uow: UnitOfWork, period: Period, scope: Scope
+) -> ReportSection | None:
+    """IND-2, MEM-13: the annual report's « Tutorat des arrivants »: the pairings started in
+    ``period``, those ended at the 3-month review, the relays, and per tutor the newcomers
+    accompanied; newcomers of the scope only (their positions' communes)."""
+    pairings = [
+        t for t in uow.tutorships.list() if t.started_on <= period.end
+        and (t.ended_on is None or t.ended_on >= period.start)
+    ]  # fmt: skip
+    if scope.kind != "cdg":
+        pairings = [t for t in pairings if t.newcomer_id in _in_scope(uow, scope)]
+    started = [t for t in pairings if t.started_on in period]
+    reviewed = [t for t in pairings if t.end is TutorshipEnd.REVIEW and _within(t.ended_on, period)]
+    relayed = [
+        t for t in pairings if t.end is TutorshipEnd.SUCCESSOR and _within(t.ended_on, period)
+    ]
+    running = [t for t in pairings if t.ended_on is None or t.ended_on > period.end]
+    lines = []
+    if pairings:
+        lines.append(f"{len(started)} arrivant(s) apparié(s) à un tuteur dans l'année")
+        lines.append(
+            f"{len(reviewed)} tutorat(s) clos au bilan à 3 mois"
+            + (
+                f" (en {round(sum((t.ended_on - t.started_on).days for t in reviewed if t.ended_on) / len(reviewed))} jours en moyenne)"
+                if reviewed
+                else ""
+            )
+        )
+        if relayed:
+            lines.append(f"{len(relayed)} relais pris par un autre tuteur (MEM-8)")
+        lines.append(f"{len(running)} tutorat(s) en cours au {period.end:%d/%m/%Y}")
+        forced = sum(1 for t in started if t.forced)
+        if forced:
+            lines.append(f"{forced} appariement(s) au-delà de la limite par tuteur, forcé(s)")
+    names = {
+        m.id: m.full_name for m in uow.members.list({"id": sorted({t.tutor_id for t in pairings})})
+    }
+    per_tutor: dict[str, list[Tutorship]] = {}
+    for t in pairings:
+        per_tutor.setdefault(t.tutor_id, []).append(t)
+    rows = [
+        (
+            names.get(tutor, tutor),
+            str(len(mine)),
+            str(
+                sum(1 for t in mine if t.end is TutorshipEnd.REVIEW and _within(t.ended_on, period))
+            ),
+        )
+        for tutor, mine in sorted(per_tutor.items(), key=lambda kv: names.get(kv[0], kv[0]))
+    ]
+    table = ReportTable(("Tuteur", "Arrivants accompagnés", "Bilans tenus"), rows, numeric_from=1)
+    return ReportSection(
+        ReportPart.ACTIONS, "Tutorat des arrivants", lines=lines, table=table if rows else None,
+        empty="Aucun tutorat cette année.",
+    )  # fmt: skip
+
+
+def _in_scope(uow: UnitOfWork, scope: Scope) -> set[str]:
+    field = "epci" if scope.kind == "epci" else "departement"
+    codes = [c.code for c in uow.communes.list({field: scope.code})]
+    return {p.member_id for p in uow.positions.list({"commune": codes})} if codes else set()
+
+
+def _within(day: dt.date | None, period: Period) -> bool:
+    return day is not None and day in period
