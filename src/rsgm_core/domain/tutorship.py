@@ -174,6 +174,7 @@ def rank_tutors(
     software: Collection[str] = (),
     tutors: Collection[str] = (),
     exclude: Collection[str] = (),
+    expertise_first: bool = False,
 ) -> list[TutorCandidate]:
     """MEM-13 (and MEM-8 for a successor): the available members under ``limit``, best first.
 
@@ -181,7 +182,9 @@ def rank_tutors(
     ``places``: each member's current communes; ``expertises``/``software``: the folded keys to
     share (the newcomer's, or the departing tutor's for a successor); ``loads``: newcomers each
     member carries now; ``tutors``: members holding the tutor role; ``exclude``: never proposed
-    (the newcomer, the departing tutor, newcomers being accompanied themselves)."""
+    (the newcomer, the departing tutor, newcomers being accompanied themselves);
+    ``expertise_first``: the expertise shared counts before the EPCI (MEM-8: a successor is
+    proposed by shared expertise)."""
     held: dict[str, dict[FactKind, dict[str, DirectoryFact]]] = {}
     for fact in facts:
         held.setdefault(fact.member_id, {}).setdefault(fact.kind, {})[fact.key] = fact
@@ -215,6 +218,8 @@ def rank_tutors(
             reasons.append("rôle de tuteur")
         reasons.append(f"accompagne {load} arrivant(s) sur {limit}")
         score = (int(same_epci), len(got_skills), len(got_tools), mastered, int(is_tutor), -load)
+        if expertise_first:
+            score = (len(got_skills), *score[:1], *score[2:])
         ranked.append(TutorCandidate(member, score, tuple(reasons), load, limit))
     ranked.sort(
         key=lambda c: (

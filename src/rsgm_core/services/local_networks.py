@@ -30,7 +30,12 @@ if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
-__all__ = ["LocalNetworkService", "local_network_coverage", "local_network_section"]
+__all__ = [
+    "LocalNetworkService",
+    "local_network_coverage",
+    "local_network_section",
+    "local_networks_by_epci",
+]
 
 
 class LocalNetworkService:
@@ -184,3 +189,18 @@ def local_network_section(
 def _epcis_of(uow: UnitOfWork, network: LocalNetwork) -> set[str]:
     codes = list(network.communes)
     return {c.epci for c in uow.communes.list({"code": codes}) if c.epci} if codes else set()
+
+
+def local_networks_by_epci(deps: Deps, period: Period) -> dict[str, tuple[str, ...]]:
+    """NET-7 for the coverage indicator: each EPCI's local networks known at the end of
+    ``period``, by name."""
+    with deps.read() as uow:
+        networks = [
+            n for n in uow.local_networks.list()
+            if (n.since or n.recorded_on or period.end) <= period.end
+        ]  # fmt: skip
+        found: dict[str, set[str]] = {}
+        for network in networks:
+            for epci in _epcis_of(uow, network) | ({network.epci} if network.epci else set()):
+                found.setdefault(epci, set()).add(network.name)
+    return {k: tuple(sorted(v)) for k, v in found.items()}

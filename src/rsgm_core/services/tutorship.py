@@ -209,7 +209,7 @@ class TutorshipService:
                     uow, self.deps, newcomer, day, limit=self.limit,
                     expertises={f.key for f in held if f.kind is FactKind.EXPERTISE},
                     software={f.key for f in held if f.kind is FactKind.SOFTWARE},
-                    exclude={newcomer.id, tutor.id},
+                    exclude={newcomer.id, tutor.id}, expertise_first=True,
                 )  # fmt: skip
                 found.append(Succession(pairing, tutor, newcomer, why, tuple(candidates)))
         return sorted(found, key=lambda s: (s.tutor.last_name, s.newcomer.last_name))
@@ -278,6 +278,7 @@ def _rank(
     expertises: set[str],
     software: set[str],
     exclude: set[str],
+    expertise_first: bool = False,
 ) -> list[TutorCandidate]:
     members = uow.members.list({"lifecycle": Lifecycle.ACTIVE})
     ids = [m.id for m in members]
@@ -299,7 +300,7 @@ def _rank(
     return rank_tutors(
         places.get(newcomer.id, ()), members, places, facts, _loads(uow), limit=limit,
         expertises=expertises, software=software, tutors=tutors,
-        exclude=exclude | being_tutored,
+        exclude=exclude | being_tutored, expertise_first=expertise_first,
     )  # fmt: skip
 
 
