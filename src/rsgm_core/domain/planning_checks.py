@@ -199,11 +199,13 @@ def planning_warnings(
                     f"({election.name}) : les secrétaires de mairie la préparent",
                 ))  # fmt: skip
         since = day - relativedelta(months=TOPIC_MONTHS)
-        for other in others:
-            if not since <= other.day < day:
+        told: set[str] = set()  # one warning per other event: its latest session
+        for other in sorted(others, key=lambda o: o.day, reverse=True):
+            if not since <= other.day < day or other.title in told:
                 continue
             shared = sorted(wanted[k] for k in {_fold(t) for t in other.topics} if k in wanted)
             if shared:
+                told.add(other.title)
                 found.append(PlanningWarning(
                     PlanningWarningKind.RECENT_TOPIC, day,
                     f"thème déjà traité il y a moins de {TOPIC_MONTHS} mois : "

@@ -29,7 +29,7 @@ from rsgm_core.domain.tutorship import (
     rank_tutors,
     review_due,
 )
-from rsgm_core.errors import ConflictError, NotFoundError
+from rsgm_core.errors import ConflictError, NotFoundError, ValidationError
 from rsgm_core.services.authorization import authorize
 from rsgm_core.services.members import new_id
 from rsgm_core.services.onboarding import tick_step
@@ -147,6 +147,13 @@ class TutorshipService:
             actor = authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
             newcomer = uow.members.get(newcomer_id)
             current = _require_current(uow, newcomer)
+            if day > self.deps.today():
+                raise ValidationError(
+                    f"bilan daté du {day:%d/%m/%Y}, après aujourd'hui : un bilan s'enregistre "
+                    "une fois tenu ; rien n'a été enregistré",
+                    rule="MEM-13",
+                    value=day,
+                )
             if day < current.started_on:
                 raise ConflictError(  # needs storage: the pairing's start
                     f"bilan le {day:%d/%m/%Y} avant le début du tutorat de {newcomer.full_name} "
