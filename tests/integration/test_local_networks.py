@@ -62,7 +62,10 @@ def test_a_federated_network_covers_its_epci_and_the_others_are_listed_NET_7(
     assert section.lines[1].startswith(f"{len(bare)} EPCI sur {len(epcis)} sans aucun réseau")
     assert section.table is not None
     assert section.table.rows[1] == (
-        "Réseau des secrétaires du Vexin", "CC Vexin Centre", "fédéré", str(len(vexin.communes))
+        "Réseau des secrétaires du Vexin",
+        "CC Vexin Centre",
+        "fédéré",
+        str(len(vexin.communes)),
     )
     census = app.census.report(departement="95")
     assert any(e.epci == VEXIN for e in census.local_networks)
@@ -86,8 +89,9 @@ def test_unknown_communes_epcis_and_relations_are_refused_NET_7(cdg77_census: Ap
         app, lambda: app.local_networks.add("R", "P", "absorbé", by=by, communes=["77001"]),
         "NET-7",
     )  # fmt: skip
-    assert "relation avec le CDG inconnue : 'absorbé' (au choix : soutenu, fédéré, fusionné)" in str(
-        error
+    assert (
+        "relation avec le CDG inconnue : 'absorbé' (au choix : soutenu, fédéré, fusionné)"
+        in str(error)
     )
     nothing_written(app, lambda: app.local_networks.add("R", " ", "soutenu", by=by,
                                                         communes=["77001"]), "NET-7")  # fmt: skip

@@ -58,7 +58,9 @@ def test_school_holidays_of_the_zone_are_warned_of_and_recorded_EVT_11(census_ap
     assert recorded(app, zone_a_winter.event.id) == [("vacances_scolaires", True)]  # type: ignore[attr-defined]
     unknown = plan(app, dt.date(2027, 2, 16))  # 2026-2027's winter holidays are not shipped
     assert kinds(unknown) == [PlanningWarningKind.SCHOOL_CALENDAR_UNKNOWN]
-    assert "vérifiez le 16/02/2027 sur le calendrier scolaire officiel" in unknown.warnings[0].message  # type: ignore[attr-defined]
+    assert (
+        "vérifiez le 16/02/2027 sur le calendrier scolaire officiel" in unknown.warnings[0].message
+    )  # type: ignore[attr-defined]
 
 
 def test_other_cdg_events_elections_and_recent_topics_are_warned_of_EVT_11(

@@ -85,7 +85,9 @@ def test_a_pairing_ticks_the_tutor_step_and_ends_at_the_review_MEM_13_MEM_5(
     review_day = dt.date(2025, 3, 12)
     ended = app.tutors.review(arriving, by=administrator(app), on=review_day)
     assert (ended.ended_on, ended.end, ended.ended_by) == (
-        review_day, TutorshipEnd.REVIEW, administrator(app)
+        review_day,
+        TutorshipEnd.REVIEW,
+        administrator(app),
     )
     assert step(app, arriving, OnboardingStep.TUTOR_REVIEW) == review_day
     assert app.tutors.list_tutorships(current=True) == []

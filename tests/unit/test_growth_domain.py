@@ -72,7 +72,11 @@ def test_continuity_candidates_by_shared_expertise_not_only_by_role_MEM_8() -> N
         RoleAssignment("r2", "n", "h", NetworkRole.MEMBER, DAY),
     ]
     members = {m.id: m for m in (tutor, holder, expert, half)}
-    skills = {"t": {"etat civil", "elections"}, "e": {"elections", "etat civil"}, "f": {"elections"}}
+    skills = {
+        "t": {"etat civil", "elections"},
+        "e": {"elections", "etat civil"},
+        "f": {"elections"},
+    }
     [warning] = continuity_warnings("n", roles, members, set(), on=DAY, skills=skills)
     assert warning.role is NetworkRole.TUTOR
     assert warning.candidates == ("e", "f", "h")
@@ -99,7 +103,9 @@ def test_school_zones_and_years_EVT_11() -> None:
 
 
 def test_each_warning_names_its_day_and_reason_EVT_11() -> None:
-    winter = HolidayPeriod("A", "2025-2026", "Vacances d'hiver", dt.date(2026, 2, 7), dt.date(2026, 2, 23))
+    winter = HolidayPeriod(
+        "A", "2025-2026", "Vacances d'hiver", dt.date(2026, 2, 7), dt.date(2026, 2, 23)
+    )
     found = planning_warnings(
         [dt.date(2026, 2, 9), dt.date(2026, 2, 23)], zones=["A"], holidays=[winter],
         elections=[Election(dt.date(2026, 3, 15), "municipales")],
@@ -110,7 +116,9 @@ def test_each_warning_names_its_day_and_reason_EVT_11() -> None:
         (PlanningWarningKind.CDG_EVENT, dt.date(2026, 2, 23)),  # classes resume that morning
     ]
     assert planning_warnings([dt.date(2026, 3, 9)], elections=[Election(dt.date(2026, 3, 15), "m")])
-    assert not planning_warnings([dt.date(2026, 3, 8)], elections=[Election(dt.date(2026, 3, 15), "m")])
+    assert not planning_warnings(
+        [dt.date(2026, 3, 8)], elections=[Election(dt.date(2026, 3, 15), "m")]
+    )
     with pytest.raises(ValidationError) as caught:
         CdgDate("c", DAY, "  ")
     assert caught.value.rule == "EVT-11"
@@ -119,7 +127,9 @@ def test_each_warning_names_its_day_and_reason_EVT_11() -> None:
 def test_the_tutor_limit_is_a_profile_key_MEM_13(tmp_path: Path) -> None:
     base = '[territoire]\ndepartements = ["79"]\n'
     assert parse_profile(base, folder=tmp_path, name="p").policies.tutor_limit == 2
-    three = parse_profile(base + "[politiques]\nnouveaux_par_tuteur = 3\n", folder=tmp_path, name="p")
+    three = parse_profile(
+        base + "[politiques]\nnouveaux_par_tuteur = 3\n", folder=tmp_path, name="p"
+    )
     assert three.policies.tutor_limit == 3
     with pytest.raises(ConfigurationError, match="nouveaux_par_tuteur"):
         parse_profile(base + "[politiques]\nnouveaux_par_tuteur = 0\n", folder=tmp_path, name="p")
