@@ -56,9 +56,7 @@ def test_a_federated_network_covers_its_epci_and_the_others_are_listed_NET_7(
     assert len(bare) == len(epcis) - 2 > 20  # the three departments' other EPCIs
     report = app.indicators.annual_report(year=2025)
     [section] = [s for s in report.sections if s.title == "Réseaux locaux existants"]
-    assert section.lines[0] == (
-        "2 réseau(x) local(aux) existant(s) : 1 soutenu(s), 1 fédéré(s), 0 fusionné(s)"
-    )
+    assert section.lines[0] == ("2 réseaux locaux existants : 1 soutenu, 1 fédéré, 0 fusionné")
     assert section.lines[1].startswith(f"{len(bare)} EPCI sur {len(epcis)} sans aucun réseau")
     assert section.table is not None
     assert section.table.rows[1] == (

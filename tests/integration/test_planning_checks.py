@@ -141,3 +141,27 @@ def test_rsgm_events_plan_shows_the_warnings_EVT_11(
     assert code == 0, err
     assert "attention : le 21/10/2031, le CDG a déjà « Assemblée générale » (EVT-11)" in out
     assert "alerte(s) de planification gardée(s) avec l'événement" in out
+
+
+def test_a_plugin_adds_a_school_year_and_an_election_EVT_11(url: str, rsgm_clock: object) -> None:
+    import rsgm_core
+    from rsgm_core import Election, HolidayPeriod, hookimpl
+    from tests.helpers import CDG79
+
+    class Rectorat:
+        @hookimpl
+        def rsgm_school_holidays(self, zone: str, settings: object) -> list[HolidayPeriod]:
+            return [HolidayPeriod(zone, "2026-2027", "Vacances d'hiver",
+                                  dt.date(2027, 2, 6), dt.date(2027, 2, 22))]  # fmt: skip
+
+        @hookimpl
+        def rsgm_elections(self, settings: object) -> list[Election]:
+            return [Election(dt.date(2027, 4, 11), "élection présidentielle, 1er tour")]
+
+    with rsgm_core.open(url, clock=rsgm_clock, settings=CDG79, plugins=[Rectorat()]) as app:  # type: ignore[arg-type]
+        app.census.import_(SAMPLE, ["79"])
+        assert kinds(plan(app, dt.date(2027, 2, 16))) == [PlanningWarningKind.SCHOOL_HOLIDAYS]
+        assert kinds(plan(app, dt.date(2027, 4, 8))) == [
+            PlanningWarningKind.SCHOOL_CALENDAR_UNKNOWN,  # spring 2027 still unknown
+            PlanningWarningKind.ELECTION,
+        ]

@@ -93,8 +93,8 @@ def test_a_pairing_ticks_the_tutor_step_and_ends_at_the_review_MEM_13_MEM_5(
     assert app.tutors.list_tutorships(current=True) == []
     report = app.indicators.annual_report(year=2025)
     [section] = [s for s in report.sections if s.title == "Tutorat des arrivants"]
-    assert "1 arrivant(s) apparié(s) à un tuteur dans l'année" in section.lines
-    assert section.lines[1] == "1 tutorat(s) clos au bilan à 3 mois (en 65 jours en moyenne)"
+    assert "1 arrivant apparié à un tuteur dans l'année" in section.lines
+    assert section.lines[1] == "1 tutorat clos au bilan à 3 mois (en 65 jours en moyenne)"
     assert section.table is not None and section.table.rows == (("Nadia Girard", "1", "1"),)
 
 

@@ -22,6 +22,7 @@ from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.report_sections import ReportPart, ReportSection, ReportTable
 from rsgm_core.domain.rgpd import check_editable
 from rsgm_core.errors import NotFoundError, ValidationError
+from rsgm_core.render.french import plural
 from rsgm_core.services.authorization import authorize
 from rsgm_core.services.census import territory_of
 from rsgm_core.services.members import new_id
@@ -36,6 +37,13 @@ __all__ = [
     "local_network_section",
     "local_networks_by_epci",
 ]
+
+
+_PLURAL_LABELS = {
+    LocalNetworkRelation.SUPPORTED: "soutenus",
+    LocalNetworkRelation.FEDERATED: "fédérés",
+    LocalNetworkRelation.MERGED: "fusionnés",
+}
 
 
 class LocalNetworkService:
@@ -164,13 +172,14 @@ def local_network_section(
     lines = []
     if networks:
         lines.append(
-            f"{len(networks)} réseau(x) local(aux) existant(s) : "
-            + ", ".join(f"{counts[r]} {r.label}(s)" for r in LocalNetworkRelation)
+            f"{plural(len(networks), 'réseau local existant', 'réseaux locaux existants')} : "
+            + ", ".join(plural(counts[r], r.label, _PLURAL_LABELS[r]) for r in LocalNetworkRelation)
         )
     bare = [e for e in epcis if e.none]
     if epcis:
+        animated = "animé par le CDG" if len(bare) < 2 else "animés par le CDG"
         lines.append(
-            f"{len(bare)} EPCI sur {len(epcis)} sans aucun réseau, animé(s) par le CDG"
+            f"{plural(len(bare), 'EPCI', 'EPCI')} sur {len(epcis)} sans aucun réseau, {animated}"
             + (" : " + ", ".join(e.name for e in bare) if bare else "")
         )
     rows = [

@@ -30,6 +30,7 @@ from rsgm_core.domain.tutorship import (
     review_due,
 )
 from rsgm_core.errors import ConflictError, NotFoundError, ValidationError
+from rsgm_core.render.french import plural
 from rsgm_core.services.authorization import authorize
 from rsgm_core.services.members import new_id
 from rsgm_core.services.onboarding import tick_step
@@ -331,21 +332,29 @@ def tutorship_section(
     running = [t for t in pairings if t.ended_on is None or t.ended_on > period.end]
     lines = []
     if pairings:
-        lines.append(f"{len(started)} arrivant(s) apparié(s) à un tuteur dans l'année")
         lines.append(
-            f"{len(reviewed)} tutorat(s) clos au bilan à 3 mois"
-            + (
-                f" (en {round(sum((t.ended_on - t.started_on).days for t in reviewed if t.ended_on) / len(reviewed))} jours en moyenne)"
-                if reviewed
-                else ""
-            )
+            f"{plural(len(started), 'arrivant apparié', 'arrivants appariés')} à un tuteur dans "
+            "l'année"
+        )
+        days = [(t.ended_on - t.started_on).days for t in reviewed if t.ended_on]
+        average = f" (en {plural(round(sum(days) / len(days)), 'jour')} en moyenne)" if days else ""
+        lines.append(
+            f"{plural(len(reviewed), 'tutorat clos', 'tutorats clos')} au bilan à 3 mois{average}"
         )
         if relayed:
-            lines.append(f"{len(relayed)} relais pris par un autre tuteur (MEM-8)")
-        lines.append(f"{len(running)} tutorat(s) en cours au {period.end:%d/%m/%Y}")
+            lines.append(
+                f"{plural(len(relayed), 'relais pris', 'relais pris')} par un autre tuteur"
+            )
+        lines.append(
+            f"{plural(len(running), 'tutorat en cours', 'tutorats en cours')} au "
+            f"{period.end:%d/%m/%Y}"
+        )
         forced = sum(1 for t in started if t.forced)
         if forced:
-            lines.append(f"{forced} appariement(s) au-delà de la limite par tuteur, forcé(s)")
+            lines.append(
+                f"{plural(forced, 'appariement forcé', 'appariements forcés')} au-delà de la "
+                "limite par tuteur"
+            )
     names = {
         m.id: m.full_name for m in uow.members.list({"id": sorted({t.tutor_id for t in pairings})})
     }
