@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from rsgm_core.demo.access import ADMIN_EMAIL
-from rsgm_core.domain.events import SessionPlan
 from rsgm_core.render.text import print_table
 
 if TYPE_CHECKING:
@@ -21,7 +20,7 @@ MELLOIS, THOUARSAIS, GATINE = "200069755", "247900798", "200041333"
 NEWCOMERS = (
     ("Inès", "Garnier", "ines.garnier@example.org", "79030", 5, ("État civil",), None),
     ("Hugo", "Lambert", "hugo.lambert@example.org", "79009", 4, ("Marchés publics",), "Paul Moreau"),
-    ("Camille", "Roux", "camille.roux@example.org", "79002", 1, ("Urbanisme",), "Léa Fournier"),
+    ("Camille", "Vidal", "camille.vidal@example.org", "79002", 1, ("Urbanisme",), "Léa Fournier"),
 )  # fmt: skip
 
 
@@ -67,10 +66,6 @@ def growth_a_demo(app: App, members: dict[str, str]) -> None:
     while day.weekday() != 3:  # a Thursday
         day += timedelta(days=1)
     app.cdg_calendar.add("Assemblée générale du CDG 79", on=day, by=by)
-    planned = app.events.plan(
-        "Atelier état civil", "atelier thématique", "présentiel", [SessionPlan(day, "Niort")],
-        topics=["état civil"], host_commune="79191",
-    )  # fmt: skip
-    print(f"\n   planification du {day:%d/%m/%Y} (EVT-11) :")
-    for warning in planned.warnings:
-        print(f"   attention : {warning.message}")
+    print(f"\n   « Assemblée générale du CDG 79 » notée le {day:%d/%m/%Y} : une séance du réseau "
+          "planifiée ce jour-là sera signalée, comme pendant les vacances scolaires de la zone A, "
+          "la semaine d'une élection ou sur un thème traité depuis moins de 12 mois (EVT-11)")  # fmt: skip

@@ -493,7 +493,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         """),
     ),
     Migration(
-        23,
+        26,
         "tutorat des arrivants jusqu'au bilan à 3 mois (MEM-13), réseaux locaux existants et "
         "leur relation avec le CDG (NET-7), autres événements du CDG et alertes de "
         "planification gardées avec chaque événement (EVT-11)",
