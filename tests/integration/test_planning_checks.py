@@ -56,6 +56,9 @@ def test_school_holidays_of_the_zone_are_warned_of_and_recorded_EVT_11(census_ap
     zone_a_winter = plan(app, dt.date(2026, 2, 10), force=True)
     assert kinds(zone_a_winter) == [PlanningWarningKind.SCHOOL_HOLIDAYS]
     assert recorded(app, zone_a_winter.event.id) == [("vacances_scolaires", True)]  # type: ignore[attr-defined]
+    [history] = app.cdg_calendar.list_planning_warnings(event_id=zone_a_winter.event.id)  # type: ignore[attr-defined]
+    assert history.forced and history.day == dt.date(2026, 2, 10)
+    assert history.message.startswith("le 10/02/2026 tombe pendant les vacances d'hiver")
     unknown = plan(app, dt.date(2027, 2, 16))  # 2026-2027's winter holidays are not shipped
     assert kinds(unknown) == [PlanningWarningKind.SCHOOL_CALENDAR_UNKNOWN]
     assert (

@@ -3,8 +3,9 @@ school holidays of its zone, in the week of a national election, or on a topic t
 already covered in the last 12 months gets a warning (`003` Fiche 1.5: "choisir le lieu et la date
 en veillant au calendrier national, des intercommunalités et du CDG"; Fiche 2.1).
 
-Warnings never refuse a plan: they are shown to whoever plans, and recorded on the event
-(:attr:`rsgm_core.domain.events.Event` ``warnings``) so the history says what was known.
+Warnings never refuse a plan: they are returned with it (``Planned.warnings``), shown to whoever
+plans, and recorded with the event (:class:`RecordedWarning`, with whether the plan was forced) so
+its history says what was known when it was planned.
 """
 
 from __future__ import annotations

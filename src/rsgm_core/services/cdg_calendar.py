@@ -8,7 +8,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from rsgm_core.domain.authorization import Operation
-from rsgm_core.domain.planning_checks import CdgDate
+from rsgm_core.domain.planning_checks import CdgDate, RecordedWarning
 from rsgm_core.services.authorization import authorize
 from rsgm_core.services.members import new_id
 
@@ -45,3 +45,11 @@ class CdgCalendarService:
         if year is not None:
             found = [d for d in found if d.on.year == year]
         return sorted(found, key=lambda d: (d.on, d.label))
+
+    def list_planning_warnings(self, *, event_id: str) -> list[RecordedWarning]:
+        """EVT-11: the warnings an event was planned with, as recorded then (its history), by
+        day; whether the plan was forced is on each."""
+        with self.deps.read() as uow:
+            uow.events.get(event_id)
+            found = uow.planning_warnings.list({"event_id": event_id})
+        return sorted(found, key=lambda w: (w.day, w.kind.value, w.id))
