@@ -159,6 +159,16 @@ def give_id(uow: Any, member: Any, new_id: str) -> None:
     uow.lifecycle_transitions.add_all(attrs.evolve(m, member_id=new_id) for m in moves)
 
 
+#: What migration 26 added (MEM-13 tutorships, NET-7 local networks, EVT-11 the CDG's dates and
+#: the planning warnings kept with events), for the tests that take a database back to an older
+#: schema.
+MIGRATION_26_STATEMENTS = (
+    "DROP TABLE planning_warnings",
+    "DROP TABLE cdg_dates",
+    "DROP TABLE local_networks",
+    "DROP TABLE tutorships",
+)
+
 #: Undoing migration 27 (working groups and suggestions, NET-5, NET-6): a test that goes back to
 #: an older schema runs these too, so that the migration is replayed.
 MIGRATION_27_STATEMENTS = (

@@ -219,6 +219,11 @@ if TYPE_CHECKING:
         LinkRefusal,
         UsedLink,
     )
+    from rsgm_core.domain.local_networks import (
+        EpciNetworks,
+        LocalNetwork,
+        LocalNetworkRelation,
+    )
     from rsgm_core.domain.member_import import (
         ImportProblem,
         ImportProblemGroup,
@@ -252,6 +257,14 @@ if TYPE_CHECKING:
     from rsgm_core.domain.partners import (
         Partner,
         PartnerCategory,
+    )
+    from rsgm_core.domain.planning_checks import (
+        CdgDate,
+        Election,
+        HolidayPeriod,
+        PlanningWarning,
+        PlanningWarningKind,
+        RecordedWarning,
     )
     from rsgm_core.domain.platform import (
         ExportResult,
@@ -320,6 +333,11 @@ if TYPE_CHECKING:
     )
     from rsgm_core.domain.town_hall import (
         TownHall,
+    )
+    from rsgm_core.domain.tutorship import (
+        TutorCandidate,
+        Tutorship,
+        TutorshipEnd,
     )
     from rsgm_core.domain.working_groups import (
         Deliverable,
@@ -402,6 +420,9 @@ if TYPE_CHECKING:
         SoftwareUse,
         ToolboxExport,
     )
+    from rsgm_core.services.tutorship import (
+        Succession,
+    )
     from rsgm_core.services.working_groups import (
         DeliverableView,
         WorkingGroupDetails,
@@ -427,6 +448,19 @@ _LAZY = {
     "GroupMembership": "rsgm_core.domain.working_groups",
     "Deliverable": "rsgm_core.domain.working_groups",
     "GroupState": "rsgm_core.domain.working_groups",
+    "CdgDate": "rsgm_core.domain.planning_checks",
+    "HolidayPeriod": "rsgm_core.domain.planning_checks",
+    "Election": "rsgm_core.domain.planning_checks",
+    "PlanningWarning": "rsgm_core.domain.planning_checks",
+    "PlanningWarningKind": "rsgm_core.domain.planning_checks",
+    "RecordedWarning": "rsgm_core.domain.planning_checks",
+    "LocalNetwork": "rsgm_core.domain.local_networks",
+    "LocalNetworkRelation": "rsgm_core.domain.local_networks",
+    "EpciNetworks": "rsgm_core.domain.local_networks",
+    "Succession": "rsgm_core.services.tutorship",
+    "Tutorship": "rsgm_core.domain.tutorship",
+    "TutorCandidate": "rsgm_core.domain.tutorship",
+    "TutorshipEnd": "rsgm_core.domain.tutorship",
     "PlatformImport": "rsgm_core.services.platform_import",
     "UnmatchedAccount": "rsgm_core.services.platform_import",
     "HistoryEntry": "rsgm_core.domain.history",
@@ -718,6 +752,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Cancellation",
     "Capacity",
     "CatalogueColumn",
+    "CdgDate",
     "CdgExport",
     "CdgIdentity",
     "CdgStaff",
@@ -772,10 +807,12 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "DirectoryEntry",
     "DirectoryUpdate",
     "Disengagement",
+    "Election",
     "EmployerNotice",
     "Epci",
     "EpciCoverage",
     "EpciKind",
+    "EpciNetworks",
     "ErasureReport",
     "Event",
     "EventAudience",
@@ -799,6 +836,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "HistoryImport",
     "HistoryKind",
     "HistoryService",
+    "HolidayPeriod",
     "Hooks",
     "HorsRessort",
     "ImportProblem",
@@ -819,6 +857,8 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "LinkPurpose",
     "LinkRefusal",
     "LinkService",
+    "LocalNetwork",
+    "LocalNetworkRelation",
     "LoweredRole",
     "MANDATORY_MISSION",
     "MATRIX",
@@ -859,6 +899,8 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "PersonalLink",
     "Planned",
     "PlanningCheck",
+    "PlanningWarning",
+    "PlanningWarningKind",
     "PlatformExport",
     "PlatformExporter",
     "PlatformImport",
@@ -878,6 +920,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Rates",
     "Reassignment",
     "RecordResolver",
+    "RecordedWarning",
     "RecurringSeries",
     "Referral",
     "Refusal",
@@ -926,6 +969,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "SuggestionOutcome",
     "SuggestionService",
     "SuggestionSource",
+    "Succession",
     "Survey",
     "SurveyAnswer",
     "SurveyDue",
@@ -942,6 +986,9 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "TownHall",
     "TrackingRow",
     "Trainee",
+    "TutorCandidate",
+    "Tutorship",
+    "TutorshipEnd",
     "UnitOfWork",
     "UnmatchedAccount",
     "Unreached",

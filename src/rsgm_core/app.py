@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from rsgm_core.services.access import AccessService
     from rsgm_core.services.advice import AdviceService
     from rsgm_core.services.billing import BillingService
+    from rsgm_core.services.cdg_calendar import CdgCalendarService
     from rsgm_core.services.census import CensusService
     from rsgm_core.services.charters import CharterService
     from rsgm_core.services.directory import DirectoryService
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from rsgm_core.services.history import HistoryService
     from rsgm_core.services.indicators import IndicatorService
     from rsgm_core.services.links import LinkService
+    from rsgm_core.services.local_networks import LocalNetworkService
     from rsgm_core.services.members import MemberService
     from rsgm_core.services.memberships import MembershipService
     from rsgm_core.services.moderation import ModerationService
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     from rsgm_core.services.surveys import SurveyService
     from rsgm_core.services.tariffs import TariffService
     from rsgm_core.services.toolbox import ToolboxService
+    from rsgm_core.services.tutorship import TutorshipService
     from rsgm_core.services.working_groups import WorkingGroupService
 
 __all__ = ["App", "default_url", "open"]
@@ -185,6 +188,21 @@ class App:
         return PartnerService(self.deps)
 
     @cached_property
+    def tutors(self) -> TutorshipService:
+        """Tutors paired with newcomers until the 3-month review, and their successors (MEM-13,
+        MEM-8)."""
+        from rsgm_core.services.tutorship import TutorshipService
+
+        return TutorshipService(self.deps)
+
+    @cached_property
+    def local_networks(self) -> LocalNetworkService:
+        """The existing local networks the CDG supports, federates or merged (NET-7)."""
+        from rsgm_core.services.local_networks import LocalNetworkService
+
+        return LocalNetworkService(self.deps)
+
+    @cached_property
     def rgpd(self) -> RgpdService:
         """The right of access, erasure and the retention purge (MEM-11)."""
         from rsgm_core.services.rgpd import RgpdService
@@ -222,6 +240,13 @@ class App:
         from rsgm_core.services.events import EventService
 
         return EventService(self.deps)
+
+    @cached_property
+    def cdg_calendar(self) -> CdgCalendarService:
+        """The CDG's other events, which planning warns of (EVT-11)."""
+        from rsgm_core.services.cdg_calendar import CdgCalendarService
+
+        return CdgCalendarService(self.deps)
 
     @cached_property
     def registrations(self) -> RegistrationService:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from rsgm_core.domain.indicators import Period
     from rsgm_core.domain.members import Member
     from rsgm_core.domain.messages import Delivery, MessageTemplate, OutboxMessage
+    from rsgm_core.domain.planning_checks import Election, HolidayPeriod
     from rsgm_core.domain.platform import PlatformExporter
     from rsgm_core.domain.tariffs import TariffGrid
     from rsgm_core.ports import Storage
@@ -169,4 +170,24 @@ def rsgm_statistics(name: str, period: Period, scope: str) -> Decimal | int | No
     :param scope: ``"cdg"``, ``"departement:CODE"`` or ``"epci:SIREN"``.
     :return: the figure, or ``None`` when this plugin does not know it. Stops at the first
         non-``None`` result; with none, the indicator shows "non disponible", never 0.
+    """
+
+
+@hookspec
+def rsgm_school_holidays(zone: str, settings: Settings) -> list[HolidayPeriod]:
+    """School holidays of the school ``zone`` (``"A"``, ``"B"``, ``"C"``), for the planning checks
+    (EVT-11). The built-in plugin ``school_calendar_fr`` reads the official calendar shipped with
+    rsgm_core (``data/calendar/vacances_scolaires.csv``, from data.education.gouv.fr).
+
+    :return: a list of :class:`~rsgm_core.domain.planning_checks.HolidayPeriod`; every plugin's
+        lists are joined (a CDG adds a school year the shipped file does not know yet).
+    """
+
+
+@hookspec
+def rsgm_elections(settings: Settings) -> list[Election]:
+    """Rounds of national elections, for the planning checks (EVT-11).
+
+    :return: a list of :class:`~rsgm_core.domain.planning_checks.Election`; every plugin's lists
+        are joined.
     """

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from rsgm_core.domain.indicators import Period
     from rsgm_core.domain.members import Member
     from rsgm_core.domain.messages import Delivery, MessageTemplate, OutboxMessage
+    from rsgm_core.domain.planning_checks import Election, HolidayPeriod
     from rsgm_core.domain.platform import PlatformExporter
     from rsgm_core.domain.tariffs import TariffGrid
     from rsgm_core.ports import Storage
@@ -98,6 +99,10 @@ class _HookRelay(Protocol):
     def rsgm_business_software(self) -> list[list[str]]: ...
     def rsgm_platform_exporters(self) -> list[list[PlatformExporter]]: ...
     def rsgm_statistics(self, *, name: str, period: Period, scope: str) -> Decimal | int | None: ...
+    def rsgm_school_holidays(
+        self, *, zone: str, settings: Settings
+    ) -> list[list[HolidayPeriod]]: ...
+    def rsgm_elections(self, *, settings: Settings) -> list[list[Election]]: ...
 
 
 class Hooks:
@@ -189,6 +194,18 @@ class Hooks:
         """IND-1: a figure from the notification or platform plugins, ``None`` if none knows it."""
         with _guard("rsgm_statistics"):
             return self._hook.rsgm_statistics(name=name, period=period, scope=scope)
+
+    def school_holidays(self, zone: str, settings: Settings) -> list[HolidayPeriod]:
+        """EVT-11: the school holidays of ``zone`` every plugin knows."""
+        with _guard("rsgm_school_holidays"):
+            found = self._hook.rsgm_school_holidays(zone=zone, settings=settings)
+        return _flatten(found)
+
+    def elections(self, settings: Settings) -> list[Election]:
+        """EVT-11: the rounds of national elections every plugin knows."""
+        with _guard("rsgm_elections"):
+            found = self._hook.rsgm_elections(settings=settings)
+        return _flatten(found)
 
     def plugin_names(self) -> list[str]:
         # pluggy names an object registered without a name by its id(); show what it is instead

@@ -48,9 +48,11 @@ from rsgm_core.domain.governance import Committee, Network
 from rsgm_core.domain.history import HistoryEntry, LifecycleTransition
 from rsgm_core.domain.lifecycle import OnboardingItem
 from rsgm_core.domain.links import UsedLink
+from rsgm_core.domain.local_networks import LocalNetwork
 from rsgm_core.domain.members import Member, Position
 from rsgm_core.domain.messages import OutboxMessage
 from rsgm_core.domain.partners import Partner
+from rsgm_core.domain.planning_checks import CdgDate, RecordedWarning
 from rsgm_core.domain.suggestions import Suggestion
 from rsgm_core.domain.tariffs import Membership
 from rsgm_core.domain.territory import (
@@ -64,6 +66,7 @@ from rsgm_core.domain.text import query_tokens, rank
 from rsgm_core.domain.toolbox import Resource
 from rsgm_core.domain.toolbox_records import Attachment, Follower
 from rsgm_core.domain.town_hall import TownHall
+from rsgm_core.domain.tutorship import Tutorship
 from rsgm_core.domain.working_groups import Deliverable, GroupMembership, WorkingGroup
 from rsgm_core.records import COLLECTION_NAMED, COLLECTION_OF, COLLECTIONS, Collection, field_names
 
@@ -364,6 +367,11 @@ class UnitOfWork(abc.ABC):
     working_group_members: Repository[GroupMembership]
     working_group_deliverables: Repository[Deliverable]
     suggestions: Repository[Suggestion]
+    # Tutorships, local networks and planning checks (migration 26: MEM-13, NET-7, EVT-11)
+    tutorships: Repository[Tutorship]
+    local_networks: Repository[LocalNetwork]
+    cdg_dates: Repository[CdgDate]
+    planning_warnings: Repository[RecordedWarning]
 
     #: Observers to call once the transaction has committed (never on rollback).
     after_commit: list[Callable[[], object]]

@@ -245,7 +245,7 @@ def _choice(
 def _policies(reader: _Reader, data: Mapping[str, Any], territory: Mapping[str, Any]) -> Policies:
     rules = reader.table(data.get("politiques", {}), "politiques",
                          ("acces_plateforme", "pack_pour_espace_communautaire",
-                          "nouvelle_version_charte"))  # fmt: skip
+                          "nouvelle_version_charte", "nouveaux_par_tuteur"))  # fmt: skip
     calendar = reader.table(data.get("calendrier", {}), "calendrier",
                             ("lundi_de_pentecote_travaille",))  # fmt: skip
     return reader.build(
@@ -272,8 +272,21 @@ def _policies(reader: _Reader, data: Mapping[str, Any], territory: Mapping[str, 
             whit_monday_worked=reader.get(
                 calendar, "calendrier", "lundi_de_pentecote_travaille", bool, False
             ),
+            tutor_limit=_tutor_limit(reader, rules),  # MEM-13
         ),
     )
+
+
+def _tutor_limit(reader: _Reader, rules: Mapping[str, Any]) -> int:
+    """MEM-13: ``[politiques] nouveaux_par_tuteur``, a whole number from 1 to 20 (2 by default)."""
+    value = reader.get(rules, "politiques", "nouveaux_par_tuteur", int, 2)
+    if isinstance(value, bool) or not 1 <= value <= 20:
+        raise reader.fail(
+            "politiques.nouveaux_par_tuteur",
+            f"nombre d'arrivants par tuteur invalide : {value!r} (un entier de 1 à 20, MEM-13)",
+            value,
+        )
+    return int(value)
 
 
 def _plugins(reader: _Reader, data: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

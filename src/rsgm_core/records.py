@@ -43,9 +43,11 @@ from rsgm_core.domain.governance import Committee, Network
 from rsgm_core.domain.history import HistoryEntry, LifecycleTransition
 from rsgm_core.domain.lifecycle import OnboardingItem
 from rsgm_core.domain.links import UsedLink
+from rsgm_core.domain.local_networks import LocalNetwork
 from rsgm_core.domain.members import Member, Position
 from rsgm_core.domain.messages import OutboxMessage
 from rsgm_core.domain.partners import Partner
+from rsgm_core.domain.planning_checks import CdgDate, RecordedWarning
 from rsgm_core.domain.privacy import ANONYMOUS_NAME, Designation, Erasure, Personal
 from rsgm_core.domain.suggestions import Suggestion
 from rsgm_core.domain.tariffs import Membership
@@ -60,6 +62,7 @@ from rsgm_core.domain.text import Weights
 from rsgm_core.domain.toolbox import SEARCH_FIELDS, Resource, latest_by
 from rsgm_core.domain.toolbox_records import Attachment, Follower
 from rsgm_core.domain.town_hall import TownHall
+from rsgm_core.domain.tutorship import Tutorship
 from rsgm_core.domain.working_groups import Deliverable, GroupMembership, WorkingGroup
 
 __all__ = [
@@ -855,6 +858,52 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
             text=("text", "reason"),
             neutral=("departement", "answer_id"),
         ),
+    ),
+    # Tutorships (migration 26, MEM-13): a tutor paired with a newcomer until the 3-month review.
+    Collection(
+        "tutorships",
+        Tutorship,
+        "id",
+        label="tutorat",
+        indexes=("newcomer_id", "tutor_id"),
+        references={"newcomer_id": "members", "tutor_id": "members"},
+        personal=Personal(
+            ANONYMISE,  # counted in the year's pairings still; the person anonymised
+            subject={"newcomer_id": MEMBER_ID, "tutor_id": MEMBER_ID},
+            actors={"assigned_by": ANY, "ended_by": ANY},
+        ),
+    ),
+    # Existing local networks (migration 26, NET-7). No ``commune_refs``: the communes covered
+    # are a list, kept as recorded.
+    Collection(
+        "local_networks",
+        LocalNetwork,
+        "id",
+        label="réseau local",
+        personal=Personal(
+            REDACT,  # the network stays, without its referent as a person
+            subject={"referent_id": MEMBER_ID, "referent_name": ANY, "referent_contact": ANY},
+            actors={"recorded_by": ANY},
+            neutral=("name", "carrier", "communes", "epci"),
+        ),
+    ),
+    # The CDG's other events planning avoids (migration 26, EVT-11).
+    Collection(
+        "cdg_dates",
+        CdgDate,
+        "id",
+        label="événement du CDG",
+        personal=Personal(NONE, actors={"recorded_by": ANY}, neutral=("label",)),
+    ),
+    # The warnings each event was planned with (migration 26, EVT-11).
+    Collection(
+        "planning_warnings",
+        RecordedWarning,
+        "id",
+        label="alerte de planification",
+        indexes=("event_id",),
+        references={"event_id": "events"},
+        personal=Personal(NONE, neutral=("message",)),
     ),
 )
 

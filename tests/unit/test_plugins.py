@@ -41,6 +41,7 @@ BUILTIN_NAMES = {
     "smtp",
     "templates_fr",
     "holidays_fr",
+    "school_calendar_fr",
     "vocabularies",
     "interstis",
 }

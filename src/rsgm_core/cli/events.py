@@ -191,6 +191,10 @@ def _plan(args: argparse.Namespace) -> int:
     if planned.check.late:
         print(f"attention : invitation attendue le {planned.check.invitation_due.isoformat()}, "
               "moins d'un mois de préavis (EVT-3) ; l'événement est signalé")  # fmt: skip
+    for warning in planned.warnings:  # EVT-11: recorded with the event
+        print(f"attention : {warning.message} (EVT-11)")
+    if planned.warnings:
+        print(f"{len(planned.warnings)} alerte(s) de planification gardée(s) avec l'événement")
     return 0
 
 

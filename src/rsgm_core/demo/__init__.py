@@ -13,6 +13,7 @@ import attrs
 import rsgm_core
 from rsgm_core.demo.access import ADMIN_EMAIL, access_demo, name_first_administrator
 from rsgm_core.demo.events import events_demo
+from rsgm_core.demo.growth_a import growth_a_demo
 from rsgm_core.demo.growth_b import growth_b_demo
 from rsgm_core.demo.network import network_demo
 from rsgm_core.demo.report import report_demo
@@ -135,6 +136,7 @@ def _demo(args: argparse.Namespace) -> int:
         access_demo(app, members)
         toolbox_demo(app, members)
         growth_b_demo(app, members)
+        growth_a_demo(app, members)
         report_demo(app, path)
     print(
         f"\nLa base {path} reste disponible : essayez « rsgm census report --db {path} --format csv »."

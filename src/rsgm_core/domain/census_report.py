@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from rsgm_core.domain.census import CENSUS_STRATA, stratum_of
+from rsgm_core.domain.local_networks import EpciNetworks
 from rsgm_core.domain.members import Member, Position
 from rsgm_core.domain.populations import PopulationUsed
 from rsgm_core.domain.territory import (
@@ -114,6 +115,8 @@ class CensusReport:
     groups: tuple[GroupSummary, ...]
     out_of_scope: int  # communes of 3,500 or more in the territory (TER-3)
     hors_ressort: tuple[HorsRessort, ...] = ()  # TER-7, by code
+    #: NET-7: the EPCIs of the report with their local networks (none: the CDG animates them).
+    local_networks: tuple[EpciNetworks, ...] = ()
 
     def by_level(self, level: str) -> list[GroupSummary]:
         """The summaries of one level: ``departement``, ``epci`` or ``arrondissement``."""

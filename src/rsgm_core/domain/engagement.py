@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Protocol
 
 import attrs
@@ -214,10 +214,13 @@ def continuity_warnings(
     disengaged_ids: set[str],
     *,
     on: dt.date,
+    skills: Mapping[str, Collection[str]] | None = None,
 ) -> list[ContinuityWarning]:
     """MEM-8: flag single-holder roles whose holder is departing or disengaged, with candidates:
-    co-animators first for the animator role, then successors, then the network's other active
-    members holding a role, by name."""
+    co-animators first for the animator role, then successors, then the active members sharing
+    the most expertise with the holder (``skills``: member id → folded expertise keys; the
+    members named there must be in ``members``), then the network's other active members
+    holding a role, by name."""
     current = [a for a in assignments if a.network_id == network_id and a.current_on(on)]
     warnings = []
     for role in sorted(SINGLE_HOLDER_ROLES, key=lambda r: r.value):
@@ -236,16 +239,17 @@ def continuity_warnings(
             why = "désengagé(e)"
         else:
             continue
-        warnings.append(
-            ContinuityWarning(
-                network_id, role, holder_id, why, _candidates(role, holder, current, members)
-            )
-        )
+        candidates = _candidates(role, holder, current, members, skills or {})
+        warnings.append(ContinuityWarning(network_id, role, holder_id, why, candidates))
     return warnings
 
 
 def _candidates(
-    role: NetworkRole, holder: Member, current: list[RoleAssignment], members: dict[str, Member]
+    role: NetworkRole,
+    holder: Member,
+    current: list[RoleAssignment],
+    members: dict[str, Member],
+    skills: Mapping[str, Collection[str]],
 ) -> tuple[str, ...]:
     def available(member_id: str) -> bool:
         m = members.get(member_id)
@@ -264,6 +268,13 @@ def _candidates(
         )
     if holder.successor_id:
         ranked.append(holder.successor_id)
+    theirs = set(skills.get(holder.id, ()))
+    if theirs:  # MEM-8, MEM-13: by shared expertise, not only among the role holders
+        sharing = {i: len(theirs & set(k)) for i, k in skills.items() if i in members}
+        ranked += sorted(
+            (i for i, n in sharing.items() if n),
+            key=lambda i: (-sharing[i], members[i].last_name, members[i].first_name),
+        )
     ranked += sorted(
         {a.member_id for a in current},
         key=lambda i: (members[i].last_name, members[i].first_name) if i in members else (i, ""),
@@ -311,6 +322,7 @@ def network_warnings(
     on: dt.date,
     departmental: bool,
     staff: Collection[str] = (),
+    skills: Mapping[str, Collection[str]] | None = None,
 ) -> list[NetworkWarning]:
     """MEM-6 (the departmental network's animation rests on at least two CDG staff members,
     ``staff``) and MEM-8 for one network."""
@@ -320,7 +332,7 @@ def network_warnings(
         message = animator_warning(mine, on=on, staff=staff)
         if message:
             found.append(NetworkWarning(network_id, network_name, f"{network_name} : {message}"))
-    for w in continuity_warnings(network_id, mine, members, disengaged_ids, on=on):
+    for w in continuity_warnings(network_id, mine, members, disengaged_ids, on=on, skills=skills):
         found.append(
             NetworkWarning(
                 network_id,

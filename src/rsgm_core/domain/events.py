@@ -21,6 +21,7 @@ from rsgm_core._compat import DeprecatedTuple
 from rsgm_core.domain.audience import EventAudience, check_registrant
 from rsgm_core.domain.bounds import MAX_CAPACITY, check_amount, check_count
 from rsgm_core.domain.members import Member
+from rsgm_core.domain.planning_checks import PlanningWarning
 from rsgm_core.domain.timeline import PlanningCheck, Task
 from rsgm_core.errors import RuleViolation, ValidationError
 
@@ -471,11 +472,16 @@ def check_newsletter(sent: Iterable[dt.date], on: dt.date, *, force: bool = Fals
 @attrs.frozen
 class Planned:
     """What planning an event recorded: the event, its sessions by date, and the planning check
-    (``check.late``: forced with less than a month's notice, EVT-3)."""
+    (``check.late``: forced with less than a month's notice, EVT-3) and its warnings (EVT-11)."""
 
     event: Event
     sessions: tuple[Session, ...]
     check: PlanningCheck
+    #: EVT-11: the planning checks' warnings (other CDG events that day, school holidays,
+    #: elections, a topic covered in the last 12 months), recorded with the event; ``forced``:
+    #: planned with ``force=True``.
+    warnings: tuple[PlanningWarning, ...] = ()
+    forced: bool = False
 
 
 @attrs.frozen

@@ -165,6 +165,8 @@ class EpciCoverage(DeprecatedTuple):
     target_covered: int | None = None
     target_communes: int | None = None
     target_share: Decimal | None = None
+    #: NET-7: the existing local networks covering some of the EPCI's communes, by name.
+    local_networks: tuple[str, ...] = ()
 
     def _legacy_items(self) -> tuple[Any, ...]:
         return super()._legacy_items()[:4]  # the tuple it was: name, covered, communes, share

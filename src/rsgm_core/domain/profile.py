@@ -148,6 +148,8 @@ class Policies:
     target_below: int = attrs.field(default=SGM_THRESHOLD, validator=_target)
     per_departement: bool = False
     whit_monday_worked: bool = False
+    #: MEM-13: newcomers one tutor carries at once (``[politiques] nouveaux_par_tuteur``).
+    tutor_limit: int = 2
 
     def in_target(self, population: int) -> bool:
         """Whether a commune of ``population`` belongs to the network's target public (TER-3)."""

@@ -12,6 +12,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "rsgm_core.plugins.smtp",
     "rsgm_core.plugins.templates_fr",
     "rsgm_core.plugins.holidays_fr",
+    "rsgm_core.plugins.school_calendar_fr",
     "rsgm_core.plugins.vocabularies",
     "rsgm_core.plugins.interstis",
 )

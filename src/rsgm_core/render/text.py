@@ -104,6 +104,12 @@ def print_census_report(report: CensusReport, level: str) -> None:
         print(
             f"{report.out_of_scope} commune(s) de 3 500 habitants ou plus hors du champ SGM (TER-3)"
         )
+    if level == "epci" and report.local_networks:  # NET-7
+        networked = [e for e in report.local_networks if e.local_networks]
+        bare = [e for e in report.local_networks if e.none]
+        print(f"{len(networked)} EPCI avec un réseau local existant (NET-7)")
+        if bare:
+            print(f"{len(bare)} EPCI sans aucun réseau : " + ", ".join(e.name for e in bare))
 
 
 def print_invoices(

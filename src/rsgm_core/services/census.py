@@ -301,7 +301,7 @@ class CensusService(CensusTerritory):
                 if outside_territory(c.departement, territory)
             ]
             in_scope = {c.code for c in communes} | {c.code for c in outside}
-            return build_report(
+            report = build_report(
                 on=on,
                 communes=communes,
                 outside=outside,
@@ -312,6 +312,11 @@ class CensusService(CensusTerritory):
                 positions=[p for p in uow.positions.list() if p.commune in in_scope],
                 members={m.id: m for m in uow.members.list()},
             )
+            from rsgm_core.services.local_networks import local_network_coverage  # NET-7
+
+            there = {c.epci for c in communes if c.epci}
+            local = tuple(e for e in local_network_coverage(self.deps, uow) if e.epci in there)
+            return attrs.evolve(report, local_networks=local)
 
 
 @contextmanager

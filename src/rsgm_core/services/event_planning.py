@@ -7,6 +7,7 @@ Not part of the public API.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -22,6 +23,13 @@ from rsgm_core.domain.events import (
     check_deadlines,
     check_plan,
 )
+from rsgm_core.domain.planning_checks import (
+    PastTopic,
+    PlanningWarning,
+    RecordedWarning,
+    planning_warnings,
+    school_zone,
+)
 from rsgm_core.domain.timeline import DEFAULT_RULES, TaskKind, WorkingCalendar, check_planning
 from rsgm_core.services.members import enum_of, new_id
 
@@ -29,7 +37,7 @@ if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
-__all__ = ["prepare", "store_planned"]
+__all__ = ["check_calendar", "prepare", "store_planned"]
 
 _HEADCOUNT = next(r for r in DEFAULT_RULES if r.kind is TaskKind.HEADCOUNT)
 
@@ -76,7 +84,41 @@ def prepare(
         for p in sorted(sessions, key=lambda p: (p.date, p.start))
     )  # fmt: skip
     check_deadlines(made, on=today)
-    return Planned(event, made, check)
+    warnings = check_calendar(deps, event, [s.date for s in made])
+    return Planned(event, made, check, warnings=tuple(warnings), forced=force)
+
+
+def check_calendar(deps: Deps, event: Event, days: Sequence[dt.date]) -> list[PlanningWarning]:
+    """EVT-11: the warnings for an event planned on ``days``: the CDG's other events and the
+    network's sessions that day, the school holidays of the zones of its territory (the host
+    commune's department, else the network's, else the CDG's), the weeks of national elections,
+    and its topics covered by another event in the 12 months before."""
+    from rsgm_core.services.census import territory_of
+
+    with deps.read() as uow:
+        departements: list[str] = []
+        if event.host_commune is not None:
+            host = uow.communes.find(event.host_commune)
+            departements = [host.departement] if host is not None else []
+        if not departements and event.network_id is not None:
+            network = uow.networks.find(event.network_id)
+            departements = [network.departement] if network and network.departement else []
+        if not departements:
+            departements = list(territory_of(deps, uow))
+        titles = {e.id: e for e in uow.events.list() if e.id != event.id}
+        others = [
+            PastTopic(s.date, titles[s.event_id].title, titles[s.event_id].topics)
+            for s in uow.sessions.list()
+            if s.event_id in titles
+        ]
+        cdg_dates = uow.cdg_dates.list()
+    zones = sorted({z for z in (school_zone(d) for d in departements) if z})
+    holidays = [p for zone in zones for p in deps.hooks.school_holidays(zone, deps.settings)]
+    return planning_warnings(
+        days, topics=event.topics, zones=zones, holidays=holidays,
+        elections=deps.hooks.elections(deps.settings), cdg_dates=cdg_dates,
+        other_sessions=others,
+    )  # fmt: skip
 
 
 def store_planned(uow: UnitOfWork, planned: Planned) -> None:
@@ -88,3 +130,15 @@ def store_planned(uow: UnitOfWork, planned: Planned) -> None:
         uow.networks.get(planned.event.network_id)
     uow.events.add(planned.event)
     uow.sessions.add_all(planned.sessions)
+    uow.planning_warnings.add_all(  # EVT-11: the history keeps what planning warned of
+        RecordedWarning(
+            new_id(),
+            planned.event.id,
+            w.day,
+            w.kind,
+            w.message,
+            planned.event.planned_on or w.day,
+            forced=planned.forced,
+        )
+        for w in planned.warnings
+    )

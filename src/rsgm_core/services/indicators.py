@@ -275,8 +275,11 @@ class IndicatorService:
         data, _ = self._load(period, scope_of(scope, departement))
         names = data.epci_names
         rows = data.coverage(period, self.deps.settings.policies.target_below)
+        from rsgm_core.services.local_networks import local_networks_by_epci  # NET-7
+
+        local = local_networks_by_epci(self.deps, period)
         return [
-            attrs.evolve(rows[k], name=names.get(k, k))
+            attrs.evolve(rows[k], name=names.get(k, k), local_networks=local.get(k, ()))
             for k in sorted(rows, key=lambda k: names.get(k, k))
             if k != "total"
         ]

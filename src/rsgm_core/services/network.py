@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -335,11 +335,13 @@ class NetworkService:
                 for m in uow.members.list({"id": sorted({a.member_id for a in assignments})})
             }
             staff = {s.member_id for s in uow.cdg_staff.list()}
+            skills = _expertise_of_active(uow, members)  # MEM-8: candidates by expertise
         found: list[NetworkWarning] = []
         for network in sorted(networks, key=lambda n: n.name):
             found += network_warnings(
                 network.id, network.name, assignments, members, away, on=day,
                 departmental=network.kind is NetworkKind.DEPARTMENTAL, staff=staff,
+                skills=skills,
             )  # fmt: skip
         return found
 
@@ -486,6 +488,21 @@ deprecated_aliases(
     activate="find_helpers",
     disengaged="list_disengaged",
 )
+
+
+def _expertise_of_active(uow: UnitOfWork, members: dict[str, Any]) -> dict[str, set[str]]:
+    """MEM-8: each active member's folded expertise keys; ``members`` gets the active members
+    it lacks, so that a candidate by expertise can be named."""
+    from rsgm_core.domain.directory import FactKind
+
+    active = {m.id: m for m in uow.members.list({"lifecycle": Lifecycle.ACTIVE})}
+    for member_id, member in active.items():
+        members.setdefault(member_id, member)
+    skills: dict[str, set[str]] = {}
+    for fact in uow.directory_facts.list({"kind": FactKind.EXPERTISE}):
+        if fact.member_id in members:
+            skills.setdefault(fact.member_id, set()).add(fact.key)
+    return skills
 
 
 def _find_helpers(

@@ -16,9 +16,10 @@ from rsgm_core.errors import RuleViolation
 from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
+    from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
-__all__ = ["WelcomeMail", "send_welcome"]
+__all__ = ["WelcomeMail", "send_welcome", "tick_step"]
 
 
 @attrs.frozen
@@ -75,3 +76,16 @@ def send_welcome(deps: Deps, member_id: str, *, on: dt.date | None, again: bool)
         if item is not None:
             item = uow.onboarding_items.update(attrs.evolve(item, done_on=day))
         return WelcomeMail(member, message, item)
+
+
+def tick_step(
+    uow: UnitOfWork, member_id: str, step: OnboardingStep, day: dt.date | None
+) -> OnboardingItem | None:
+    """MEM-5, MEM-13: tick (``day``) or untick (``None``) one item of a member's checklist inside
+    the caller's unit of work: the pairing with a tutor ticks « tuteur désigné », the review at
+    3 months « bilan avec le tuteur à 3 mois ». ``None`` when the member has no checklist
+    (recorded without an arrival date)."""
+    items = uow.onboarding_items.list({"member_id": member_id, "step": step})
+    if not items:
+        return None
+    return uow.onboarding_items.update(attrs.evolve(items[0], done_on=day))

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from rsgm_core.domain.indicators import Period, Scope
 from rsgm_core.domain.report_sections import ReportSection
 from rsgm_core.services.group_report import suggestions_section, working_groups_section
+from rsgm_core.services.local_networks import local_network_section
+from rsgm_core.services.tutorship import tutorship_section
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
@@ -23,7 +25,12 @@ __all__ = ["REPORT_SECTIONS", "SectionSource", "collect_sections"]
 SectionSource = Callable[["Deps", "UnitOfWork", Period, Scope], "ReportSection | None"]
 
 #: the sources, in the order their sections are printed within each part
-REPORT_SECTIONS: list[SectionSource] = [working_groups_section, suggestions_section]
+REPORT_SECTIONS: list[SectionSource] = [
+    local_network_section,  # NET-7
+    tutorship_section,  # MEM-13
+    working_groups_section,  # NET-5
+    suggestions_section,  # NET-6
+]
 
 
 def collect_sections(

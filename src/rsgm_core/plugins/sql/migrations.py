@@ -493,6 +493,34 @@ MIGRATIONS: tuple[Migration, ...] = (
         """),
     ),
     Migration(
+        26,
+        "tutorat des arrivants jusqu'au bilan à 3 mois (MEM-13), réseaux locaux existants et "
+        "leur relation avec le CDG (NET-7), autres événements du CDG et alertes de "
+        "planification gardées avec chaque événement (EVT-11)",
+        _ddl("""
+        CREATE TABLE tutorships (
+            id TEXT NOT NULL PRIMARY KEY, newcomer_id TEXT NOT NULL REFERENCES members (id),
+            tutor_id TEXT NOT NULL REFERENCES members (id), started_on TEXT NOT NULL,
+            review_due TEXT NOT NULL, ended_on TEXT, "end" TEXT, forced BOOLEAN NOT NULL,
+            assigned_by TEXT, ended_by TEXT);
+        CREATE INDEX ix_tutorships_newcomer_id ON tutorships (newcomer_id);
+        CREATE INDEX ix_tutorships_tutor_id ON tutorships (tutor_id);
+        CREATE TABLE local_networks (
+            id TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL, carrier TEXT NOT NULL,
+            relation TEXT NOT NULL, communes JSON NOT NULL, epci TEXT, referent_id TEXT,
+            referent_name TEXT, referent_contact TEXT, since TEXT, recorded_on TEXT,
+            recorded_by TEXT);
+        CREATE TABLE cdg_dates (
+            id TEXT NOT NULL PRIMARY KEY, "on" TEXT NOT NULL, label TEXT NOT NULL,
+            recorded_by TEXT);
+        CREATE TABLE planning_warnings (
+            id TEXT NOT NULL PRIMARY KEY, event_id TEXT NOT NULL REFERENCES events (id),
+            day TEXT NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL,
+            planned_on TEXT NOT NULL, forced BOOLEAN NOT NULL);
+        CREATE INDEX ix_planning_warnings_event_id ON planning_warnings (event_id)
+        """),
+    ),
+    Migration(
         27,
         "groupes de travail (NET-5) : thème, mandat, membres, réunions, livrables et "
         "restitution ; suggestions des membres examinées par le comité de suivi (NET-6)",
