@@ -45,6 +45,7 @@ from rsgm_core.domain.governance import Committee, Network
 from rsgm_core.domain.history import HistoryEntry, LifecycleTransition
 from rsgm_core.domain.lifecycle import OnboardingItem
 from rsgm_core.domain.links import UsedLink
+from rsgm_core.domain.means import BudgetLine, Speaker, TimeEntry, Venue, VenueChoice
 from rsgm_core.domain.members import Member, Position
 from rsgm_core.domain.messages import OutboxMessage
 from rsgm_core.domain.partners import Partner
@@ -315,6 +316,11 @@ class UnitOfWork(abc.ABC):
     coarse_positions: Repository[CoarsePosition]
     lifecycle_transitions: Repository[LifecycleTransition]
     history_entries: Repository[HistoryEntry]
+    budget_lines: Repository[BudgetLine]
+    venues: Repository[Venue]
+    venue_choices: Repository[VenueChoice]
+    speakers: Repository[Speaker]
+    time_entries: Repository[TimeEntry]
 
     #: Observers to call once the transaction has committed (never on rollback).
     after_commit: list[Callable[[], object]]
