@@ -90,10 +90,17 @@ def budget_nature(value: BudgetNature | str) -> BudgetNature:
 def budget_amount(value: Any, *, what: str = "montant") -> Decimal:
     """NET-8: an amount of a budget line, in euros to the cent: a ``Decimal``, an ``int`` or a
     number typed by a person (``"1 250,50"``); negative, non-numeric, floating-point, sub-cent
-    and too large amounts are refused naming the value."""
-    if isinstance(value, str):
-        value = parse_decimal(value, what=what, rule=RULE)
-    amount = check_amount(value, what=what, rule=RULE)
+    and too large amounts are refused naming the value as given."""
+    number = parse_decimal(value, what=what, rule=RULE) if isinstance(value, str) else value
+    try:
+        amount = check_amount(number, what=what, rule=RULE)
+    except ValidationError as exc:
+        if number is value:
+            raise
+        why = exc.message.split(f"{number!r} ", 1)[-1]
+        raise ValidationError(
+            f"{what} invalide : {value!r} {why}", rule=RULE, value=value
+        ) from None
     if amount != amount.quantize(Decimal("0.01")):
         raise ValidationError(
             f"{what} invalide : {value!r} a plus de deux décimales (un montant est au centime "
