@@ -157,3 +157,14 @@ def give_id(uow: Any, member: Any, new_id: str) -> None:
     uow.members.remove(member.id)
     uow.members.add(attrs.evolve(member, id=new_id))
     uow.lifecycle_transitions.add_all(attrs.evolve(m, member_id=new_id) for m in moves)
+
+
+#: What migration 28 added (NET-8: the network's means), for the tests that take a database back
+#: to an older schema.
+MIGRATION_28_STATEMENTS = (
+    "DROP TABLE time_entries",
+    "DROP TABLE speakers",
+    "DROP TABLE venue_choices",
+    "DROP TABLE venues",
+    "DROP TABLE budget_lines",
+)
