@@ -77,7 +77,7 @@ def _check_scenario(app: App) -> None:
     # IND-2: the annual report's means, with real figures
     text = render_markdown(app.indicators.annual_report(year=2025))
     assert "### Moyens : budget" in text and "830,50\u00a0€" in text
-    assert "Coût de « Journée réseau » : 242,90\u00a0€" in text
+    assert "Coût de « Journée réseau » du 12/06/2025 : 242,90\u00a0€" in text
     assert "| Salle des fêtes | 1 place de la Mairie | M. Roux, 06 12 34 56 78 | 60 | 1 |" in text
     assert "1 intervention d'un service du CDG" in text
     assert "| Total | 6,5 h |" in text
@@ -195,9 +195,7 @@ def test_animators_time_includes_the_advice_minutes_NET_8_CNS_1(app: App) -> Non
     )
     assert time.minutes == 135 and time.advice_minutes == 45
     assert [(a.name, a.minutes) for a in time.by_animator] == [("Administratrice Tests", 90)]
-    error = nothing_written(
-        app, lambda: app.means.log_time(anne, 0, "animation", by=anne), "NET-8"
-    )
+    error = nothing_written(app, lambda: app.means.log_time(anne, 0, "animation", by=anne), "NET-8")
     assert "temps d'animation invalide : 0 minutes" in error.message
     nothing_written(app, lambda: app.means.log_time(anne, 60, "sieste", by=anne), "NET-8")
 

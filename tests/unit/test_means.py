@@ -64,7 +64,7 @@ def test_sums_by_nature_event_and_year_are_exact_NET_8(lines: list[BudgetLine]) 
     assert totals_by_nature(reversed(lines)) == totals_by_nature(lines)  # order does not matter
 
 
-@given(st.integers(min_value=-10**9, max_value=10**8))
+@given(st.integers(min_value=-(10**9), max_value=10**8))
 def test_an_amount_in_cents_is_kept_exactly_or_refused_NET_8(cents: int) -> None:
     typed = f"{Decimal(cents) / 100:.2f}".replace(".", ",")
     if cents < 0:
@@ -113,4 +113,8 @@ def test_minutes_add_up_with_the_advice_minutes_NET_8(minutes: list[int], advice
 def test_a_partners_years_are_declared_and_derived_MEM_10() -> None:
     card = Partner("p", "Mme Laurent", "DDFiP", PartnerCategory.ADMINISTRATION, years=(2023,))
     years = intervention_years(card, [dt.date(2025, 6, 12), dt.date(2023, 1, 5)])
-    assert (years.declared, years.from_sessions, years.years) == ((2023,), (2023, 2025), (2023, 2025))
+    assert (years.declared, years.from_sessions, years.years) == (
+        (2023,),
+        (2023, 2025),
+        (2023, 2025),
+    )

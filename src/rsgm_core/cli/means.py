@@ -330,11 +330,17 @@ def _time_report(args: argparse.Namespace) -> int:
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from rsgm_core.services.means_report import budget_section, time_section, venues_section
+    from rsgm_core.services.means_report import (
+        budget_section,
+        event_titles,
+        time_section,
+        venues_section,
+    )
 
     with open_app(args) as app:
         summary = app.means.summary(year=args.year)
-        titles = {d.event.id: d.event.title for d in app.events.list_events()}
+        with app.deps.read() as uow:
+            titles = event_titles(uow)
     for section in (
         budget_section(summary, titles),
         venues_section(summary),

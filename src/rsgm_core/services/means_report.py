@@ -8,6 +8,7 @@ speakers by kind, the animators' hours by activity (advice requests' time includ
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,7 @@ __all__ = [
     "MEANS_SECTIONS",
     "budget_export",
     "budget_section",
+    "event_titles",
     "hours",
     "means_summary",
     "time_section",
@@ -80,6 +82,12 @@ def _money(amount: Decimal) -> str:
     return format_money(amount)
 
 
+def _day_of(title: str) -> str:
+    """The sortable day of a title ending in « du JJ/MM/AAAA »."""
+    day = title.rsplit(" du ", 1)[-1]
+    return day[6:] + day[3:5] + day[:2] if len(day) == 10 else ""
+
+
 BUDGET_HEAD = ("Nature", "Prévu", "Réalisé", "Écart sur les lignes réglées")
 
 
@@ -105,10 +113,10 @@ def budget_section(summary: MeansSummary, titles: dict[str, str]) -> ReportSecti
             f"Budget {summary.year} : {_money(budget.planned)} prévus, "
             f"{_money(budget.actual)} dépensés"
         )
-    for cost in budget.events:
+    for cost in sorted(budget.events, key=lambda c: _day_of(titles.get(c.event_id, ""))):
         title = titles.get(cost.event_id, cost.event_id)
         lines.append(
-            f"Coût de « {title} » : {_money(cost.cost)} ("
+            f"Coût de {title} : {_money(cost.cost)} ("
             + plural(cost.lines, "ligne")
             + f", {_money(cost.planned)} prévus, {_money(cost.actual)} dépensés)"
         )
@@ -175,8 +183,20 @@ def _summary(deps: Deps, uow: UnitOfWork, period: Period) -> MeansSummary:
 
 
 def _budget_source(deps: Deps, uow: UnitOfWork, period: Period, scope: Scope) -> ReportSection:
-    titles = {e.id: e.title for e in uow.events.list()}
-    return budget_section(_summary(deps, uow, period), titles)
+    return budget_section(_summary(deps, uow, period), event_titles(uow))
+
+
+def event_titles(uow: UnitOfWork) -> dict[str, str]:
+    """Each event's title with its first day (« Matinale » du 12/01/2026), so that the
+    occurrences of a series read apart."""
+    first: dict[str, dt.date] = {}
+    for session in uow.sessions.list():
+        if session.event_id not in first or session.date < first[session.event_id]:
+            first[session.event_id] = session.date
+    return {
+        e.id: f"« {e.title} »" + (f" du {first[e.id]:%d/%m/%Y}" if e.id in first else "")
+        for e in uow.events.list()
+    }
 
 
 def _venues_source(deps: Deps, uow: UnitOfWork, period: Period, scope: Scope) -> ReportSection:
