@@ -18,6 +18,7 @@ from rsgm_core.services import report_sections
 @pytest.fixture
 def sources() -> Iterator[list[report_sections.SectionSource]]:
     kept = list(report_sections.REPORT_SECTIONS)
+    report_sections.REPORT_SECTIONS.clear()  # the parts' own sections (means…) aside
     yield report_sections.REPORT_SECTIONS
     report_sections.REPORT_SECTIONS[:] = kept
 
