@@ -177,3 +177,12 @@ MIGRATION_27_STATEMENTS = (
     "DROP TABLE working_groups",
     "DROP TABLE suggestions",
 )
+#: What migration 28 added (NET-8: the network's means), for the tests that take a database back
+#: to an older schema.
+MIGRATION_28_STATEMENTS = (
+    "DROP TABLE time_entries",
+    "DROP TABLE speakers",
+    "DROP TABLE venue_choices",
+    "DROP TABLE venues",
+    "DROP TABLE budget_lines",
+)

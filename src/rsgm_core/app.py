@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from rsgm_core.services.indicators import IndicatorService
     from rsgm_core.services.links import LinkService
     from rsgm_core.services.local_networks import LocalNetworkService
+    from rsgm_core.services.means import MeansService
     from rsgm_core.services.members import MemberService
     from rsgm_core.services.memberships import MembershipService
     from rsgm_core.services.moderation import ModerationService
@@ -201,6 +202,13 @@ class App:
         from rsgm_core.services.local_networks import LocalNetworkService
 
         return LocalNetworkService(self.deps)
+
+    @cached_property
+    def means(self) -> MeansService:
+        """The network's means (NET-8): budget lines, venues, speakers, animators' time."""
+        from rsgm_core.services.means import MeansService
+
+        return MeansService(self.deps)
 
     @cached_property
     def rgpd(self) -> RgpdService:

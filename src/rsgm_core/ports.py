@@ -49,6 +49,7 @@ from rsgm_core.domain.history import HistoryEntry, LifecycleTransition
 from rsgm_core.domain.lifecycle import OnboardingItem
 from rsgm_core.domain.links import UsedLink
 from rsgm_core.domain.local_networks import LocalNetwork
+from rsgm_core.domain.means import BudgetLine, Speaker, TimeEntry, Venue, VenueChoice
 from rsgm_core.domain.members import Member, Position
 from rsgm_core.domain.messages import OutboxMessage
 from rsgm_core.domain.partners import Partner
@@ -372,6 +373,11 @@ class UnitOfWork(abc.ABC):
     local_networks: Repository[LocalNetwork]
     cdg_dates: Repository[CdgDate]
     planning_warnings: Repository[RecordedWarning]
+    budget_lines: Repository[BudgetLine]
+    venues: Repository[Venue]
+    venue_choices: Repository[VenueChoice]
+    speakers: Repository[Speaker]
+    time_entries: Repository[TimeEntry]
 
     #: Observers to call once the transaction has committed (never on rollback).
     after_commit: list[Callable[[], object]]

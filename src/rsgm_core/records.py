@@ -44,6 +44,7 @@ from rsgm_core.domain.history import HistoryEntry, LifecycleTransition
 from rsgm_core.domain.lifecycle import OnboardingItem
 from rsgm_core.domain.links import UsedLink
 from rsgm_core.domain.local_networks import LocalNetwork
+from rsgm_core.domain.means import BudgetLine, Speaker, TimeEntry, Venue, VenueChoice
 from rsgm_core.domain.members import Member, Position
 from rsgm_core.domain.messages import OutboxMessage
 from rsgm_core.domain.partners import Partner
@@ -904,6 +905,66 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         indexes=("event_id",),
         references={"event_id": "events"},
         personal=Personal(NONE, neutral=("message",)),
+    ),
+    # The network's means (migration 28, NET-8): budget lines, venues and the venue of each
+    # session, speakers, animators' time.
+    Collection(
+        "budget_lines",
+        BudgetLine,
+        "id",
+        label="ligne de budget",
+        indexes=("year", "event_id"),
+        references={"event_id": "events"},
+        personal=Personal(NONE, actors={"recorded_by": ANY}, neutral=("label",)),
+    ),
+    Collection(
+        "venues",
+        Venue,
+        "id",
+        commune_refs=("commune",),
+        label="lieu",
+        references=_COMMUNE,
+        personal=Personal(
+            REDACT,  # a room stays, without the person who opens it
+            subject={"opener": ANY},
+            neutral=("name", "address", "equipment", "accessibility"),
+        ),
+    ),
+    Collection(
+        "venue_choices",
+        VenueChoice,
+        "id",
+        label="lieu d'une séance",
+        indexes=("event_id", "venue_id"),
+        references={"id": "sessions", "event_id": "events", "venue_id": "venues"},
+        personal=Personal(NONE, actors={"chosen_by": ANY}),
+    ),
+    Collection(
+        "speakers",
+        Speaker,
+        "id",
+        label="intervenant",
+        indexes=("session_id", "event_id", "member_id", "partner_id"),
+        references=_MEMBER | {"session_id": "sessions", "event_id": "events"},
+        personal=Personal(
+            ANONYMISE,  # counted still among the speakers of its kind, by no one
+            subject={"member_id": MEMBER_ID},
+            neutral=("topic",),
+        ),
+    ),
+    Collection(
+        "time_entries",
+        TimeEntry,
+        "id",
+        label="temps d'animation",
+        indexes=("member_id", "day"),
+        references=_MEMBER,
+        personal=Personal(
+            ANONYMISE,  # the hours stay in the report, by no one
+            subject={"member_id": MEMBER_ID},
+            actors={"recorded_by": ANY},
+            text=("note",),
+        ),
     ),
 )
 

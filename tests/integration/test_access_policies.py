@@ -29,6 +29,7 @@ from tests.helpers import (
     MIGRATION_22_STATEMENTS,
     MIGRATION_26_STATEMENTS,
     MIGRATION_27_STATEMENTS,
+    MIGRATION_28_STATEMENTS,
     administrator,
     nothing_written,
 )
@@ -205,6 +206,8 @@ def test_a_legacy_signature_is_kept_and_reported_after_migration_12_CHA_1(
             raw.execute(statement)
         raw.execute("DROP TABLE lifecycle_transitions")  # migration 21
         raw.execute("DROP TABLE history_entries")  # migration 21
+        for statement in MIGRATION_28_STATEMENTS:  # migration 28
+            raw.execute(statement)
         raw.execute("DELETE FROM rsgm_schema_migrations WHERE version >= 12")
     raw.close()
     with rsgm_core.open(sqlite_url, clock=rsgm_clock, settings=CDG79) as app:  # type: ignore[arg-type]

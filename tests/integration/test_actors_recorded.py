@@ -27,6 +27,7 @@ from tests.helpers import (
     MIGRATION_22_STATEMENTS,
     MIGRATION_26_STATEMENTS,
     MIGRATION_27_STATEMENTS,
+    MIGRATION_28_STATEMENTS,
 )
 from tests.integration.test_authorization_matrix import AUBIGNY, GONE, _setup
 
@@ -116,6 +117,8 @@ def test_records_made_before_migration_18_show_no_actor_CHA_2(
         for statement in MIGRATION_27_STATEMENTS:  # migration 27, replayed too
             raw.execute(statement)
         for statement in MIGRATION_26_STATEMENTS:  # replayed too
+            raw.execute(statement)
+        for statement in MIGRATION_28_STATEMENTS:  # migration 28
             raw.execute(statement)
         raw.execute("DELETE FROM rsgm_schema_migrations WHERE version >= 18")
     raw.close()

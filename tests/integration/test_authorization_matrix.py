@@ -35,6 +35,7 @@ from rsgm_core.services.access import AccessService
 from rsgm_core.services.billing import BillingService
 from rsgm_core.services.charters import CharterService
 from rsgm_core.services.events import EventService
+from rsgm_core.services.means import MeansService
 from rsgm_core.services.memberships import MembershipService
 from rsgm_core.services.moderation import ModerationService
 from rsgm_core.services.network import NetworkService
@@ -140,6 +141,9 @@ DRIVERS: dict[Operation, Callable[[App, SimpleNamespace], object]] = {
     Operation.SET_DEADLINE: lambda app, s: app.events.set_deadline(
         s.session, dt.date(2026, 2, 27), by=s.p
     ),
+    Operation.MANAGE_MEANS: lambda app, s: app.means.add_budget_line(
+        "salle", "Salle", 100, year=2026, by=s.p
+    ),
 }
 
 
@@ -236,6 +240,13 @@ ADMINISTRATIVE: list[tuple[type, str]] = [
     (RgpdService, "purge"),
     (RegistrationService, "sign_in"),
     (EventService, "set_deadline"),
+    (MeansService, "add_budget_line"),
+    (MeansService, "record_actual"),
+    (MeansService, "remove_budget_line"),
+    (MeansService, "add_venue"),
+    (MeansService, "choose_venue"),
+    (MeansService, "add_speaker"),
+    (MeansService, "log_time"),
 ]
 
 

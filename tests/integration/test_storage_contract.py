@@ -438,6 +438,8 @@ SPECIAL: dict[tuple[str, str], tuple[Any, Any]] = {
     ("Network", "kind"): (NetworkKind.COMMUNITY, NetworkKind.DEPARTMENTAL),  # NET-1: the EPCI
     ("Survey", "kind"): (SurveyKind.SATISFACTION, SurveyKind.NEEDS),  # EVT-9: the event
     ("Seat", "kind"): (SeatKind.REFERENT, SeatKind.CDG_ELECTED),  # follow-up, steering (NET-2, 3)
+    ("BudgetLine", "year"): (2025, 2026),  # NET-8: a year of the calendar
+    ("Speaker", "partner_id"): (None, "partner-1"),  # NET-8: a member (0), a partner (1)
 }
 
 

@@ -15,6 +15,7 @@ from rsgm_core.demo.access import ADMIN_EMAIL, access_demo, name_first_administr
 from rsgm_core.demo.events import events_demo
 from rsgm_core.demo.growth_a import growth_a_demo
 from rsgm_core.demo.growth_b import growth_b_demo
+from rsgm_core.demo.means import means_demo
 from rsgm_core.demo.network import network_demo
 from rsgm_core.demo.report import report_demo
 from rsgm_core.demo.toolbox import toolbox_demo
@@ -137,6 +138,7 @@ def _demo(args: argparse.Namespace) -> int:
         toolbox_demo(app, members)
         growth_b_demo(app, members)
         growth_a_demo(app, members)
+        means_demo(app, members)
         report_demo(app, path)
     print(
         f"\nLa base {path} reste disponible : essayez « rsgm census report --db {path} --format csv »."

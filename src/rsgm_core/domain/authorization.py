@@ -71,6 +71,7 @@ class Operation(enum.Enum):
     REASSIGN_COMMUNE = "réaffecter les rattachements d'une commune disparue"
     EXPORT_ATTENDEES = "exporter la feuille d'émargement nominative d'une séance"
     SET_DEADLINE = "changer la date limite d'inscription d'une séance"
+    MANAGE_MEANS = "tenir les moyens du réseau (budget, lieux, intervenants, temps d'animation)"
 
 
 _A, _N, _R, _M = (
@@ -102,6 +103,7 @@ MATRIX: Mapping[Operation, frozenset[ActorRole]] = {
     Operation.REASSIGN_COMMUNE: frozenset({_A, _N}),
     Operation.EXPORT_ATTENDEES: frozenset({_A, _N}),
     Operation.SET_DEADLINE: frozenset({_A, _N}),
+    Operation.MANAGE_MEANS: frozenset({_A, _N}),
 }
 
 #: The rule each operation's refusal names besides CHA-2, where another rule says who acts.
@@ -114,6 +116,7 @@ RULES: Mapping[Operation, str] = {
     Operation.REASSIGN_COMMUNE: "TER-5",
     Operation.EXPORT_ATTENDEES: "EVT-5",
     Operation.SET_DEADLINE: "EVT-4",
+    Operation.MANAGE_MEANS: "NET-8",
 }
 
 

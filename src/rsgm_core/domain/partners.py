@@ -15,7 +15,14 @@ import attrs
 from rsgm_core.domain.enums import read_enum
 from rsgm_core.errors import ValidationError
 
-__all__ = ["STALE_AFTER_DAYS", "Partner", "PartnerCategory", "partner_category"]
+__all__ = [
+    "STALE_AFTER_DAYS",
+    "InterventionYears",
+    "Partner",
+    "PartnerCategory",
+    "intervention_years",
+    "partner_category",
+]
 
 STALE_AFTER_DAYS = 365
 
@@ -86,3 +93,25 @@ class Partner:
     def stale_on(self, day: dt.date) -> bool:
         """Whether the card was not reviewed in the year before ``day`` (MEM-10)."""
         return self.reviewed_on is None or (day - self.reviewed_on).days > STALE_AFTER_DAYS
+
+
+@attrs.frozen
+class InterventionYears:
+    """MEM-10: the years a partner intervened in the network: those declared on its card and
+    those derived from the sessions it spoke at (NET-8); ``years`` is both, without repeat."""
+
+    partner_id: str
+    declared: tuple[int, ...]
+    from_sessions: tuple[int, ...]
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return _sorted_years((*self.declared, *self.from_sessions))
+
+
+def intervention_years(partner: Partner, session_days: Iterable[dt.date]) -> InterventionYears:
+    """MEM-10, NET-8: ``partner``'s years of intervention, its card's and those of the days of
+    the sessions it spoke at."""
+    return InterventionYears(
+        partner.id, partner.years, _sorted_years(day.year for day in session_days)
+    )

@@ -10,7 +10,13 @@ import attrs
 
 from rsgm_core._compat import deprecated_aliases, keyword_only, warn_deprecated
 from rsgm_core.domain.directory import fold
-from rsgm_core.domain.partners import Partner, PartnerCategory, partner_category
+from rsgm_core.domain.partners import (
+    InterventionYears,
+    Partner,
+    PartnerCategory,
+    intervention_years,
+    partner_category,
+)
 from rsgm_core.services.members import new_id
 
 if TYPE_CHECKING:
@@ -114,6 +120,19 @@ class PartnerService:
             years = uow.partners.get(partner_id).years
             return _update(uow, self.deps, partner_id, {"years": (*years, year)})
 
+    def intervention_years(self, partner_id: str) -> InterventionYears:
+        """MEM-10: the years ``partner_id`` intervened in the network: those declared on its card
+        (``add_year``, ``update(years=…)``) and those derived from the sessions it spoke at
+        (NET-8, ``app.means.add_speaker``)."""
+        with self.deps.read() as uow:
+            return _intervention_years(uow, uow.partners.get(partner_id))
+
+    def list_intervention_years(self) -> list[InterventionYears]:
+        """MEM-10: every card's years of intervention, declared and derived, by partner name."""
+        with self.deps.read() as uow:
+            partners = sorted(uow.partners.list(), key=lambda p: fold(p.name))
+            return [_intervention_years(uow, p) for p in partners]
+
     def list_partners(
         self, *, category: PartnerCategory | str | None = None, theme: str | None = None
     ) -> list[Partner]:
@@ -146,6 +165,13 @@ class PartnerService:
         def list(
             self, *, category: PartnerCategory | str | None = None, theme: str | None = None
         ) -> list[Partner]: ...
+
+
+def _intervention_years(uow: UnitOfWork, partner: Partner) -> InterventionYears:
+    """MEM-10, NET-8: the card's years and those of the sessions the partner spoke at."""
+    sessions = {s.session_id for s in uow.speakers.list({"partner_id": partner.id})}
+    days = [found.date for found in (uow.sessions.find(s) for s in sessions) if found is not None]
+    return intervention_years(partner, days)
 
 
 def _themes(themes: Iterable[str]) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from rsgm_core.domain.indicators import Period, Scope
 from rsgm_core.domain.report_sections import ReportSection
 from rsgm_core.services.group_report import suggestions_section, working_groups_section
 from rsgm_core.services.local_networks import local_network_section
+from rsgm_core.services.means_report import MEANS_SECTIONS
 from rsgm_core.services.tutorship import tutorship_section
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ REPORT_SECTIONS: list[SectionSource] = [
     tutorship_section,  # MEM-13
     working_groups_section,  # NET-5
     suggestions_section,  # NET-6
+    *MEANS_SECTIONS,  # NET-8: budget, venues and speakers, animators' time
 ]
 
 

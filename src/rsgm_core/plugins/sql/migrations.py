@@ -556,6 +556,44 @@ MIGRATIONS: tuple[Migration, ...] = (
         """),
     ),
     Migration(
+        28,
+        "moyens du réseau (NET-8) : lignes de budget par année, lieux et lieu de chaque séance, "
+        "intervenants des séances, temps des animateurs",
+        _ddl("""
+        CREATE TABLE budget_lines (
+            id TEXT NOT NULL PRIMARY KEY, year INTEGER NOT NULL, nature TEXT NOT NULL,
+            label TEXT NOT NULL, planned TEXT NOT NULL, actual TEXT,
+            event_id TEXT REFERENCES events (id), recorded_by TEXT, recorded_on TEXT);
+        CREATE INDEX ix_budget_lines_year ON budget_lines (year);
+        CREATE INDEX ix_budget_lines_event_id ON budget_lines (event_id);
+        CREATE TABLE venues (
+            id TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL, address TEXT NOT NULL,
+            capacity INTEGER NOT NULL, commune TEXT REFERENCES communes (code),
+            equipment JSON NOT NULL, accessibility TEXT, opener TEXT);
+        CREATE TABLE venue_choices (
+            id TEXT NOT NULL PRIMARY KEY REFERENCES sessions (id),
+            event_id TEXT NOT NULL REFERENCES events (id),
+            venue_id TEXT NOT NULL REFERENCES venues (id), chosen_on TEXT NOT NULL,
+            chosen_by TEXT);
+        CREATE INDEX ix_venue_choices_event_id ON venue_choices (event_id);
+        CREATE INDEX ix_venue_choices_venue_id ON venue_choices (venue_id);
+        CREATE TABLE speakers (
+            id TEXT NOT NULL PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions (id),
+            event_id TEXT NOT NULL REFERENCES events (id), kind TEXT NOT NULL,
+            member_id TEXT REFERENCES members (id), partner_id TEXT, topic TEXT);
+        CREATE INDEX ix_speakers_session_id ON speakers (session_id);
+        CREATE INDEX ix_speakers_event_id ON speakers (event_id);
+        CREATE INDEX ix_speakers_member_id ON speakers (member_id);
+        CREATE INDEX ix_speakers_partner_id ON speakers (partner_id);
+        CREATE TABLE time_entries (
+            id TEXT NOT NULL PRIMARY KEY, member_id TEXT NOT NULL REFERENCES members (id),
+            day TEXT NOT NULL, minutes INTEGER NOT NULL, activity TEXT NOT NULL, note TEXT,
+            event_id TEXT, recorded_by TEXT);
+        CREATE INDEX ix_time_entries_member_id ON time_entries (member_id);
+        CREATE INDEX ix_time_entries_day ON time_entries (day)
+        """),
+    ),
+    Migration(
         29,
         "inscriptions : un index par séance, statut et présence, que lit seul le comptage des "
         "inscriptions du tableau de suivi et des indicateurs (EVT-5, EVT-7, IND-1)",
