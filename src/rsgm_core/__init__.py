@@ -33,6 +33,24 @@ from rsgm_core.hookspecs import hookimpl
 from rsgm_core.settings import Settings
 
 if TYPE_CHECKING:
+    from rsgm_core.services.elus import (
+        EluService,
+    )
+    from rsgm_core.services.elu_import import (
+        EluImportReport,
+    )
+    from rsgm_core.domain.elu_letters import (
+        LetterRound,
+        MailMerge,
+    )
+    from rsgm_core.domain.elus import (
+        Elu,
+        EluRole,
+        Civility,
+        EluLetter,
+        LetterKind,
+        LetterChannel,
+    )
     from rsgm_core.domain.access import (
         Decision,
         Grant,
@@ -392,6 +410,16 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "EluService": "rsgm_core.services.elus",
+    "EluImportReport": "rsgm_core.services.elu_import",
+    "LetterRound": "rsgm_core.domain.elu_letters",
+    "MailMerge": "rsgm_core.domain.elu_letters",
+    "Elu": "rsgm_core.domain.elus",
+    "EluRole": "rsgm_core.domain.elus",
+    "Civility": "rsgm_core.domain.elus",
+    "EluLetter": "rsgm_core.domain.elus",
+    "LetterKind": "rsgm_core.domain.elus",
+    "LetterChannel": "rsgm_core.domain.elus",
     "PlatformImport": "rsgm_core.services.platform_import",
     "UnmatchedAccount": "rsgm_core.services.platform_import",
     "HistoryEntry": "rsgm_core.domain.history",
@@ -696,6 +724,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "CharterChange",
     "CharterStatus",
     "CharterVersion",
+    "Civility",
     "Collection",
     "CollectionErasure",
     "Committee",
@@ -730,6 +759,11 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "DirectoryEntry",
     "DirectoryUpdate",
     "Disengagement",
+    "Elu",
+    "EluImportReport",
+    "EluLetter",
+    "EluRole",
+    "EluService",
     "EmployerNotice",
     "Epci",
     "EpciCoverage",
@@ -766,6 +800,9 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "InvitationRound",
     "Invoice",
     "InvoiceLine",
+    "LetterChannel",
+    "LetterKind",
+    "LetterRound",
     "Lifecycle",
     "LifecycleTransition",
     "LinkCheck",
@@ -777,6 +814,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "LoweredRole",
     "MANDATORY_MISSION",
     "MATRIX",
+    "MailMerge",
     "MeetingRecord",
     "Member",
     "Membership",

@@ -42,6 +42,7 @@ from rsgm_core.domain.directory import Consent, DirectoryFact
 from rsgm_core.domain.engagement import AttendanceFact, RoleAssignment
 from rsgm_core.domain.events import Event, Registration, Session
 from rsgm_core.domain.governance import Committee, Network
+from rsgm_core.domain.elus import Elu, EluLetter
 from rsgm_core.domain.history import HistoryEntry, LifecycleTransition
 from rsgm_core.domain.lifecycle import OnboardingItem
 from rsgm_core.domain.links import UsedLink
@@ -315,6 +316,8 @@ class UnitOfWork(abc.ABC):
     coarse_positions: Repository[CoarsePosition]
     lifecycle_transitions: Repository[LifecycleTransition]
     history_entries: Repository[HistoryEntry]
+    elus: Repository[Elu]
+    elu_letters: Repository[EluLetter]
 
     #: Observers to call once the transaction has committed (never on rollback).
     after_commit: list[Callable[[], object]]
