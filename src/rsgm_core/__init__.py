@@ -33,24 +33,6 @@ from rsgm_core.hookspecs import hookimpl
 from rsgm_core.settings import Settings
 
 if TYPE_CHECKING:
-    from rsgm_core.services.elus import (
-        EluService,
-    )
-    from rsgm_core.services.elu_import import (
-        EluImportReport,
-    )
-    from rsgm_core.domain.elu_letters import (
-        LetterRound,
-        MailMerge,
-    )
-    from rsgm_core.domain.elus import (
-        Elu,
-        EluRole,
-        Civility,
-        EluLetter,
-        LetterKind,
-        LetterChannel,
-    )
     from rsgm_core.domain.access import (
         Decision,
         Grant,
@@ -157,6 +139,18 @@ if TYPE_CHECKING:
         Viewer,
         ViewerRole,
         Vocabulary,
+    )
+    from rsgm_core.domain.elu_letters import (
+        LetterRound,
+        MailMerge,
+    )
+    from rsgm_core.domain.elus import (
+        Civility,
+        Elu,
+        EluLetter,
+        EluRole,
+        LetterChannel,
+        LetterKind,
     )
     from rsgm_core.domain.engagement import (
         AttendanceFact,
@@ -364,6 +358,12 @@ if TYPE_CHECKING:
     )
     from rsgm_core.services.deps import (
         Deps,
+    )
+    from rsgm_core.services.elu_import import (
+        EluImportReport,
+    )
+    from rsgm_core.services.elus import (
+        EluService,
     )
     from rsgm_core.services.history import (
         HistoryImport,

@@ -39,10 +39,10 @@ from rsgm_core.domain.charters import CharterVersion, Signature
 from rsgm_core.domain.coarse import CoarsePosition
 from rsgm_core.domain.conventions import Convention
 from rsgm_core.domain.directory import Consent, DirectoryFact
+from rsgm_core.domain.elus import Elu, EluLetter
 from rsgm_core.domain.engagement import AttendanceFact, RoleAssignment
 from rsgm_core.domain.events import Event, Registration, Session
 from rsgm_core.domain.governance import Committee, Network
-from rsgm_core.domain.elus import Elu, EluLetter
 from rsgm_core.domain.history import HistoryEntry, LifecycleTransition
 from rsgm_core.domain.lifecycle import OnboardingItem
 from rsgm_core.domain.links import UsedLink

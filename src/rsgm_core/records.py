@@ -831,7 +831,9 @@ COLLECTIONS += (
         "id",
         label="courrier à un élu",
         indexes=("elu_id", "event_id"),
-        personal=Personal(NONE, actors={"sent_by": ANY}, neutral=("elu_id", "event_id", "message_id")),
+        personal=Personal(
+            NONE, actors={"sent_by": ANY}, neutral=("elu_id", "event_id", "message_id")
+        ),
     ),
 )
 

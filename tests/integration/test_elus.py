@@ -19,7 +19,9 @@ from tests.helpers import administrator, nothing_written, snapshot
 AUBIGNY, PARTHENAY, SAUZE, MELLE = "79019", "79202", "79307", "79174"
 MELLOIS = "200069755"  # CC Mellois en Poitou: Sauzé-entre-Bois and Melle are in it
 DAY = dt.date(2025, 6, 19)
-HEADER = "Civilité;Prénom;Nom;Mandat;Code INSEE;EPCI;Début de mandat;Courriel;Adresse;Code postal;Ville"
+HEADER = (
+    "Civilité;Prénom;Nom;Mandat;Code INSEE;EPCI;Début de mandat;Courriel;Adresse;Code postal;Ville"
+)
 ROWS = [
     "Madame;Martine;Bonnet;Maire;79019;;23/05/2020;maire@aubigny79.fr;1 place de la Mairie;79390;Aubigny",
     "M.;Paul;Girard;1er adjoint;79019;;23/05/2020;;;;",
@@ -56,7 +58,10 @@ def test_an_import_is_a_dry_run_by_default_then_written_MEM_12(app: App, tmp_pat
         ("Martine Bonnet", AUBIGNY), ("Jean Roux", SAUZE),
     ]  # fmt: skip
     bonnet = app.elus.get_elu("Martine Bonnet")
-    assert bonnet.title == "maire" and bonnet.address_lines == ("1 place de la Mairie", "79390 Aubigny")
+    assert bonnet.title == "maire" and bonnet.address_lines == (
+        "1 place de la Mairie",
+        "79390 Aubigny",
+    )
     assert app.elus.get_elu("presidence@mellois.fr").title == "présidente d'EPCI"
     assert app.elus.get_elu("Paul Girard").title == "adjoint"
 
@@ -94,8 +99,15 @@ def test_bad_input_is_refused_naming_the_value_and_nothing_is_written_MEM_12(elu
     assert "99999" in error.message
     error = nothing_written(
         elus,
-        lambda: elus.elus.add("Ana", "Lopez", "maire", by=by, commune=PARTHENAY,
-                              start=dt.date(2026, 3, 22), end=dt.date(2020, 1, 1)),  # fmt: skip
+        lambda: elus.elus.add(
+            "Ana",
+            "Lopez",
+            "maire",
+            by=by,
+            commune=PARTHENAY,
+            start=dt.date(2026, 3, 22),
+            end=dt.date(2020, 1, 1),
+        ),
         "MEM-12",
     )
     assert "01/01/2020" in error.message and "22/03/2026" in error.message
@@ -114,7 +126,9 @@ def test_the_mayor_signs_as_themself_and_the_signature_lapses_with_the_mandate_C
     signed = elus.charters.sign(AUBIGNY, "maire@aubigny79.fr", Capacity.MAYOR)
     bonnet = elus.elus.get_elu("Martine Bonnet")
     assert signed.elu_id == bonnet.id and signed.signer == "Martine Bonnet"
-    error = nothing_written(elus, lambda: elus.charters.sign(AUBIGNY, "Paul Girard", "maire"), "CHA-1")
+    error = nothing_written(
+        elus, lambda: elus.charters.sign(AUBIGNY, "Paul Girard", "maire"), "CHA-1"
+    )
     assert "Martine Bonnet" in error.message
     elus.elus.end("Martine Bonnet", by=by, on=dt.date(2025, 4, 30))
     status = elus.charters.status(AUBIGNY, on=dt.date(2025, 5, 2))
@@ -142,7 +156,9 @@ def test_the_steering_committee_is_made_of_elus_and_a_mandate_ending_leaves_its_
 
 def _event_with_sgm(app: App) -> tuple[str, str, str]:
     """An event; Claire, SGM of Aubigny, and Hugo, SGM of Parthenay (no mayor on record)."""
-    claire = app.members.add("Claire", "Martin", email="claire.martin@example.org", lifecycle="actif")
+    claire = app.members.add(
+        "Claire", "Martin", email="claire.martin@example.org", lifecycle="actif"
+    )
     app.members.add_position(claire.id, AUBIGNY, "sgm")
     hugo = app.members.add("Hugo", "Petit", email="hugo.petit@example.org", lifecycle="actif")
     app.members.add_position(hugo.id, PARTHENAY, "sgm")
@@ -161,7 +177,9 @@ def test_the_mayors_are_informed_at_the_invitation_step_and_the_invitation_says_
     assert done.mayors_informed == ("Martine Bonnet (maire, Aubigny)",)
     informed = [m for m in elus.outbox.list_messages() if m.template == "elus_event_information"]
     assert [m.recipient for m in informed] == ["maire@aubigny79.fr"]
-    assert "Atelier état civil" in informed[0].body_text and "Madame la Maire" in informed[0].body_text
+    assert (
+        "Atelier état civil" in informed[0].body_text and "Madame la Maire" in informed[0].body_text
+    )
     invitations = {m.recipient: " ".join(m.body_text.split())
                    for m in elus.outbox.list_messages() if m.template == "event_invitation"}  # fmt: skip
     said = "Le maire de votre commune est informé de cette rencontre."
@@ -195,7 +213,11 @@ def test_a_mayor_without_an_address_gets_a_printed_letter_and_the_tick_follows_E
     merge = elus.elus.print_letters("information des maires", by=by, event_id=event_id)
     assert merge.pages == 1 and merge.recipients == ("Jean Roux (maire, Sauzé-entre-Bois)",)
     page = merge.content.decode("utf-8")
-    assert "Monsieur le Maire" in page and "2 rue du Puits" in page and "79190 Sauzé-entre-Bois" in page
+    assert (
+        "Monsieur le Maire" in page
+        and "2 rue du Puits" in page
+        and "79190 Sauzé-entre-Bois" in page
+    )
     assert elus.settings.cdg is not None and elus.settings.cdg.name in page
     assert "information des maires" in elus.events.get(event_id).event.done
 

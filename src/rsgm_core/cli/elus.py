@@ -27,8 +27,17 @@ _KIND_HELP = (
 
 
 def register(commands: Any) -> None:
-    actions = add_group(commands, "elus", "les élus : maires, adjoints, présidents d'EPCI, administrateurs du CDG (MEM-12)")
-    imp = add_action(actions, "import", "importer un tableur d'élus (CSV ou XLSX), à l'essai sauf --enregistrer", _import)
+    actions = add_group(
+        commands,
+        "elus",
+        "les élus : maires, adjoints, présidents d'EPCI, administrateurs du CDG (MEM-12)",
+    )
+    imp = add_action(
+        actions,
+        "import",
+        "importer un tableur d'élus (CSV ou XLSX), à l'essai sauf --enregistrer",
+        _import,
+    )
     imp.add_argument("path", metavar="FICHIER", type=Path)
     imp.add_argument("--colonne", action="append", default=[], metavar="EN-TÊTE=CHAMP",
                      help=f'lire une colonne comme un champ (répétable) ; champs : {_FIELDS}')  # fmt: skip
@@ -45,23 +54,54 @@ def register(commands: Any) -> None:
                      help="enregistrer pour de bon (sans cette option : essai, rien n'est enregistré)")  # fmt: skip
     add_actor_option(imp)
     show = add_action(actions, "list", "lister les élus en fonction (ou tous les mandats)", _list)
-    show.add_argument("--le", type=iso_date, dest="on", metavar="AAAA-MM-JJ", help="en fonction ce jour-là (défaut : aujourd'hui)")
+    show.add_argument(
+        "--le",
+        type=iso_date,
+        dest="on",
+        metavar="AAAA-MM-JJ",
+        help="en fonction ce jour-là (défaut : aujourd'hui)",
+    )
     show.add_argument("--mandat", choices=[r.value for r in EluRole], help="un seul mandat")
-    show.add_argument("--historique", action="store_true", help="tous les mandats, terminés compris")
-    end = add_action(actions, "end", "terminer un mandat (et ce qui en dépend : signature, siège)", _end)
+    show.add_argument(
+        "--historique", action="store_true", help="tous les mandats, terminés compris"
+    )
+    end = add_action(
+        actions, "end", "terminer un mandat (et ce qui en dépend : signature, siège)", _end
+    )
     end.add_argument("elu", metavar="ÉLU", help="identifiant, adresse ou « Prénom Nom »")
-    end.add_argument("--le", type=iso_date, dest="on", metavar="AAAA-MM-JJ", help="dernier jour du mandat (défaut : aujourd'hui)")
+    end.add_argument(
+        "--le",
+        type=iso_date,
+        dest="on",
+        metavar="AAAA-MM-JJ",
+        help="dernier jour du mandat (défaut : aujourd'hui)",
+    )
     add_actor_option(end)
-    letters = add_action(actions, "letters", "écrire aux élus par courriel (file d'envoi)", _letters)
+    letters = add_action(
+        actions,
+        "letters",
+        "écrire aux élus par courriel (messages envoyés par la messagerie du réseau)",
+        _letters,
+    )
     letters.add_argument("kind", metavar="COURRIER", choices=list(_KINDS), help=_KIND_HELP)
-    letters.add_argument("--evenement", dest="event", metavar="ID", help="l'événement (information, retour)")
+    letters.add_argument(
+        "--evenement", dest="event", metavar="EVENEMENT", help="l'événement (information, retour)"
+    )
     add_actor_option(letters)
-    merge = add_action(actions, "print", "publipostage à imprimer : une page par élu (HTML, ou PDF)", _print)
+    merge = add_action(
+        actions, "print", "publipostage à imprimer : une page par élu (HTML, ou PDF)", _print
+    )
     merge.add_argument("kind", metavar="COURRIER", choices=list(_KINDS), help=_KIND_HELP)
-    merge.add_argument("--evenement", dest="event", metavar="ID", help="l'événement (information, retour)")
+    merge.add_argument(
+        "--evenement", dest="event", metavar="EVENEMENT", help="l'événement (information, retour)"
+    )
     merge.add_argument("--pdf", action="store_true", help="en PDF (extra « pdf »)")
-    merge.add_argument("--tous", action="store_true", help="à tous, même à ceux qui l'ont déjà reçu")
-    merge.add_argument("--sortie", "-o", "--output", dest="output", metavar="FICHIER", required=True)
+    merge.add_argument(
+        "--tous", action="store_true", help="à tous, même à ceux qui l'ont déjà reçu"
+    )
+    merge.add_argument(
+        "--sortie", "-o", "--output", dest="output", metavar="FICHIER", required=True
+    )
     add_actor_option(merge)
 
 
@@ -110,7 +150,9 @@ def print_report(report: EluImportReport) -> None:
     if report.written:
         print(f"enregistré : {counts}")
     else:
-        print(f"à enregistrer : {counts} (essai : rien n'a été importé ; --enregistrer pour le faire)")
+        print(
+            f"à enregistrer : {counts} (essai : rien n'a été importé ; --enregistrer pour le faire)"
+        )
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -126,7 +168,9 @@ def _list(args: argparse.Namespace) -> int:
     for elu in found:
         until = f" au {elu.end:%d/%m/%Y}" if elu.end else ""
         contact = elu.email or (elu.address_lines[0] if elu.address_lines else "sans coordonnées")
-        print(f"{elu.full_name}, {elu.title}, {places[elu.id]}, du {elu.start:%d/%m/%Y}{until} — {contact} [{elu.id[:8]}]")
+        print(
+            f"{elu.full_name}, {elu.title}, {places[elu.id]}, du {elu.start:%d/%m/%Y}{until} — {contact} [{elu.id[:8]}]"
+        )
     print(_plural(len(found), "mandat"))
     return 0
 
@@ -155,7 +199,10 @@ def _letters(args: argparse.Namespace) -> int:
     if done.already:
         print(f"déjà écrit : {done.already}")
     if done.to_print:
-        print(f"sans adresse électronique, à imprimer (rsgm elus print {args.kind}) : " + ", ".join(done.to_print))
+        print(
+            f"sans adresse électronique, à imprimer (rsgm elus print {args.kind}) : "
+            + ", ".join(done.to_print)
+        )
     return 0
 
 
@@ -163,7 +210,11 @@ def _print(args: argparse.Namespace) -> int:
     by = actor(args)
     with open_app(args) as app:
         merge = app.elus.print_letters(
-            _KINDS[args.kind], by=by, event_id=_event(app, args.event), pdf=args.pdf, everyone=args.tous
+            _KINDS[args.kind],
+            by=by,
+            event_id=_event(app, args.event),
+            pdf=args.pdf,
+            everyone=args.tous,
         )
     Path(args.output).write_bytes(merge.content)
     if not merge.pages:

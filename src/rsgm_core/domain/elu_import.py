@@ -12,7 +12,14 @@ from rsgm_core.domain.elus import Civility, EluRole
 from rsgm_core.domain.header_vocabulary import HeaderVocabulary
 from rsgm_core.domain.import_vocabulary import FIELDS as MEMBER_FIELDS
 
-__all__ = ["ELU_FIELDS", "ELU_LABELS", "ELU_VOCABULARY", "ROLE_ALLOWED", "read_civility", "read_role"]
+__all__ = [
+    "ELU_FIELDS",
+    "ELU_LABELS",
+    "ELU_VOCABULARY",
+    "ROLE_ALLOWED",
+    "read_civility",
+    "read_role",
+]
 
 _SHARED = ("first_name", "last_name", "email", "phone", "commune", "commune_name", "departement")
 

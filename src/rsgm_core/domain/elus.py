@@ -243,10 +243,7 @@ def renewed_by(
     return [
         e
         for e in elus
-        if e.role in wanted
-        and e.seat in places
-        and e.start < on
-        and (e.end is None or e.end >= on)
+        if e.role in wanted and e.seat in places and e.start < on and (e.end is None or e.end >= on)
     ]
 
 
@@ -288,4 +285,3 @@ def steering_seat(elu: Elu, *, on: dt.date, epci: str | None = None) -> Seat:
             value=elu.full_name,
         )
     return Seat(SeatKind.EPCI_ELECTED, elu.id, where)
-

@@ -68,7 +68,9 @@ def resolve_field(name: str, what: str, *, vocabulary: HeaderVocabulary | None =
     if field is None:
         labels = ", ".join((vocabulary.labels if vocabulary else FIELD_LABELS).values())
         rule = vocabulary.rule if vocabulary else "MEM-1"
-        raise ValidationError(f"{what} inconnu : {name!r} (champs : {labels})", rule=rule, value=name)
+        raise ValidationError(
+            f"{what} inconnu : {name!r} (champs : {labels})", rule=rule, value=name
+        )
     return field
 
 
@@ -109,7 +111,9 @@ def read_header(
             doubled.append(header)
         else:
             columns[index] = field
-    missing = [f for f in (vocabulary.required if vocabulary else REQUIRED) if f not in columns.values()]
+    missing = [
+        f for f in (vocabulary.required if vocabulary else REQUIRED) if f not in columns.values()
+    ]
     if missing:
         read = ", ".join(f"« {h} »" for h in headers if h.strip()) or "aucun"
         raise ValidationError(

@@ -247,4 +247,3 @@ def _elected_signer(
         rule="CHA-1",
         value=text,
     )
-

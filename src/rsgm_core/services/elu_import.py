@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.commune_names import CommuneIndex
 from rsgm_core.domain.directory import FactKind, Vocabulary, fold, validate_phone
 from rsgm_core.domain.elu_import import (
@@ -36,7 +37,6 @@ from rsgm_core.domain.elus import (
 )
 from rsgm_core.domain.member_import import ImportReport, parse_date, resolve_field
 from rsgm_core.domain.members import validate_email
-from rsgm_core.domain.authorization import Operation
 from rsgm_core.errors import RsgmError, ValidationError
 from rsgm_core.services.authorization import authorize
 from rsgm_core.services.elus import end_mandate
@@ -98,13 +98,16 @@ class EluImport:
                 )
         rows = _open(path)
         try:
-            header, header_line = find_header(rows, mapping, ignore, path, vocabulary=ELU_VOCABULARY)
+            header, header_line = find_header(
+                rows, mapping, ignore, path, vocabulary=ELU_VOCABULARY
+            )
             file_problems = tuple(
                 f'colonne « {h} » non reconnue : ignorez-la (--ignorer "{h}") ou dites ce '
                 f'qu\'elle contient (--colonne "{h}=CHAMP")'
                 for h in header.unknown
             ) + tuple(
-                f'colonne « {h} » en double : ignorez-en une (--ignorer "{h}")' for h in header.doubled
+                f'colonne « {h} » en double : ignorez-en une (--ignorer "{h}")'
+                for h in header.doubled
             )
             context = self.deps.read() if dry_run else self.deps.transaction()
             with context as uow:
@@ -122,7 +125,9 @@ class EluImport:
                     _write(uow, read, ended, election, actor.id)
         finally:
             rows.close()
-        created = [r for r in read if r.elu is not None and r.refresh is None and not r.parsed.issues]
+        created = [
+            r for r in read if r.elu is not None and r.refresh is None and not r.parsed.issues
+        ]
         return EluImportReport(
             str(path), tuple(_result(r.parsed) for r in read), members=len(created), positions=0,
             dry_run=dry_run, written=write, file_problems=file_problems, header=header,
@@ -157,11 +162,19 @@ class _Reader:
         row = ParsedRow(line, tuple(raw), cells.get("first_name", ""), cells.get("last_name", ""))
         if not row.first or not row.last:
             missing = "prénom" if not row.first else "nom"
-            row.problem(f"{missing} vide", f"{missing} vide : prénom et nom sont obligatoires", rule=RULE)
+            row.problem(
+                f"{missing} vide", f"{missing} vide : prénom et nom sont obligatoires", rule=RULE
+            )
         found = read_role(cells.get("role", ""))
         if found is None:
             text = cells.get("role", "")
-            row.problem("mandat inconnu", f"mandat inconnu : « {text} »", text, allowed=ROLE_ALLOWED, rule=RULE)
+            row.problem(
+                "mandat inconnu",
+                f"mandat inconnu : « {text} »",
+                text,
+                allowed=ROLE_ALLOWED,
+                rule=RULE,
+            )
         role, civility = found if found else (None, None)
         if cells.get("civility"):
             civility = read_civility(cells["civility"])
@@ -171,7 +184,11 @@ class _Reader:
         commune = epci = None
         if role is not None and role.communal:
             if not (cells.get("commune") or cells.get("commune_name")):
-                row.problem("commune vide", f"commune vide : un {role.value} est l'élu d'une commune", rule=RULE)
+                row.problem(
+                    "commune vide",
+                    f"commune vide : un {role.value} est l'élu d'une commune",
+                    rule=RULE,
+                )
             else:
                 self.checker._commune_once(row, cells)
                 row.notes[:] = [n for n in row.notes if "TER-7" not in n]
@@ -210,12 +227,18 @@ class _Reader:
 
     def _epci(self, row: ParsedRow, text: str) -> str | None:
         if not text:
-            row.problem("EPCI vide", "EPCI vide : un président d'EPCI est l'élu d'un EPCI (SIREN ou nom)", rule=RULE)
+            row.problem(
+                "EPCI vide",
+                "EPCI vide : un président d'EPCI est l'élu d'un EPCI (SIREN ou nom)",
+                rule=RULE,
+            )
             return None
         wanted = fold(text)
         found = [e for e in self.epcis if e.siren == text.strip() or fold(e.name) == wanted]
         if len(found) != 1:
-            row.problem("EPCI inconnu", f"EPCI inconnu du recensement : « {text} »", text, rule=RULE)
+            row.problem(
+                "EPCI inconnu", f"EPCI inconnu du recensement : « {text} »", text, rule=RULE
+            )
             return None
         return found[0].siren
 
@@ -228,11 +251,16 @@ def _email(text: str) -> str:
 def _same(a: Elu, b: Elu) -> bool:
     """The same person in the same mandate (role and place), on overlapping dates."""
     return (
-        fold(a.full_name) == fold(b.full_name) and a.role is b.role and a.seat == b.seat and overlaps(a, b)
+        fold(a.full_name) == fold(b.full_name)
+        and a.role is b.role
+        and a.seat == b.seat
+        and overlaps(a, b)
     )
 
 
-def _plan(uow: UnitOfWork, read: list[_Row], *, update: bool, election: dt.date | None) -> list[Elu]:
+def _plan(
+    uow: UnitOfWork, read: list[_Row], *, update: bool, election: dt.date | None
+) -> list[Elu]:
     """What the rows do against the mandates on record: a municipal election ends the running
     ones of the places the file names; update mode refreshes a mandate on record; a mandate
     already on record or a second mayor over the same dates is a problem (MEM-12)."""
@@ -245,7 +273,9 @@ def _plan(uow: UnitOfWork, read: list[_Row], *, update: bool, election: dt.date 
         day_before = election - dt.timedelta(days=1)
         ended = [
             attrs.evolve(e, end=day_before)
-            for e in renewed_by(stored, roles=(EluRole.MAYOR, EluRole.DEPUTY), seats=communes, on=election)
+            for e in renewed_by(
+                stored, roles=(EluRole.MAYOR, EluRole.DEPUTY), seats=communes, on=election
+            )
             + renewed_by(stored, roles=(EluRole.EPCI_PRESIDENT,), seats=epcis, on=election)
         ]
         gone = {e.id: e for e in ended}
@@ -295,13 +325,20 @@ def _changes(known: Elu, row: Elu) -> list[str]:
                          ("civility", "civilité"), ("end", "fin de mandat")):  # fmt: skip
         new = getattr(row, field)
         if new not in (None, "") and new != getattr(known, field):
-            shown = new.value if hasattr(new, "value") else (
-                f"{new:%d/%m/%Y}" if isinstance(new, dt.date) else str(new).replace("\n", ", "))
+            shown = (
+                new.value
+                if hasattr(new, "value")
+                else (
+                    f"{new:%d/%m/%Y}" if isinstance(new, dt.date) else str(new).replace("\n", ", ")
+                )
+            )
             found.append(f"{label} : {shown}")
     return found
 
 
-def _write(uow: UnitOfWork, read: list[_Row], ended: list[Elu], election: dt.date | None, by: str) -> None:
+def _write(
+    uow: UnitOfWork, read: list[_Row], ended: list[Elu], election: dt.date | None, by: str
+) -> None:
     for elu in ended:
         end_mandate(uow, uow.elus.get(elu.id), elu.end or dt.date.min, by)
     for row in read:

@@ -133,13 +133,21 @@ def _figures(uow: UnitOfWork, event: Event) -> dict[str, Any]:
     satisfaction = None
     if scores:
         mean = (Decimal(sum(scores)) / len(scores)).quantize(Decimal("0.1"))
-        satisfaction = f"{format_number(mean)} sur 5 ({len(scores)} réponse{'s' if len(scores) > 1 else ''})"
+        satisfaction = (
+            f"{format_number(mean)} sur 5 ({len(scores)} réponse{'s' if len(scores) > 1 else ''})"
+        )
     return {"registered": len(registered), "present": len(present), "communes": len(communes),
             "satisfaction": satisfaction}  # fmt: skip
 
 
 def _context(
-    deps: Deps, uow: UnitOfWork, elu: Elu, event: Event | None, kind: LetterKind, *, printed: bool = False
+    deps: Deps,
+    uow: UnitOfWork,
+    elu: Elu,
+    event: Event | None,
+    kind: LetterKind,
+    *,
+    printed: bool = False,
 ) -> dict[str, Any]:
     context: dict[str, Any] = {"elu": _shown(uow, elu), "cdg": _cdg(deps), "printed": printed}
     if event is not None:
@@ -149,7 +157,9 @@ def _context(
     return context
 
 
-def _tick(uow: UnitOfWork, kind: LetterKind, event: Event | None, due: list[Elu], day: dt.date) -> None:
+def _tick(
+    uow: UnitOfWork, kind: LetterKind, event: Event | None, due: list[Elu], day: dt.date
+) -> None:
     """EVT-2: the event's tick reflects the letters: done once every mayor it is for has had
     it (by e-mail or by post), not done while one is missing or nobody is on record."""
     if event is None or kind not in _TICKS:
@@ -176,7 +186,9 @@ def _send(deps: Deps, uow: UnitOfWork, kind: LetterKind, event: Event | None, da
         if not elu.email:
             unreached.append(_label(uow, elu))
             continue
-        message = queue_message(deps, uow, kind.template, elu.email, _context(deps, uow, elu, event, kind))
+        message = queue_message(
+            deps, uow, kind.template, elu.email, _context(deps, uow, elu, event, kind)
+        )
         uow.elu_letters.add(
             EluLetter(new_id(), elu.id, kind, day, LetterChannel.EMAIL, event_id, message.id, by)
         )
@@ -193,7 +205,9 @@ def send_letters(
         return _send(deps, uow, kind, _event(uow, kind, event_id), on, actor.id)
 
 
-def inform_mayors(deps: Deps, uow: UnitOfWork, event: Event, day: dt.date) -> tuple[LetterRound, set[str]]:
+def inform_mayors(
+    deps: Deps, uow: UnitOfWork, event: Event, day: dt.date
+) -> tuple[LetterRound, set[str]]:
     """EVT-2: at the invitation step, the "information des maires" to the mayors of the
     communes invited who have not had it, in the caller's unit of work; the round, and the
     communes whose mayor is informed (this round or before, by e-mail or by post)."""
@@ -238,23 +252,36 @@ def print_letters(
         chosen = [e for e in due if everyone or e.id not in written]
         letters, names = [], []
         for elu in chosen:
-            rendered = outbox.render(kind.template, _context(deps, uow, elu, event, kind, printed=True))
+            rendered = outbox.render(
+                kind.template, _context(deps, uow, elu, event, kind, printed=True)
+            )
             shown = _shown(uow, elu)
-            place = f"{elu.title.capitalize()} de {shown['commune']}" if shown["commune"] else (
-                f"{elu.title.capitalize()}" + (f" — {shown['epci']}" if shown["epci"] else ""))
+            place = (
+                f"{elu.title.capitalize()} de {shown['commune']}"
+                if shown["commune"]
+                else (
+                    f"{elu.title.capitalize()}" + (f" — {shown['epci']}" if shown["epci"] else "")
+                )
+            )
             block = (f"{elu.civility.value + ' ' if elu.civility else ''}{elu.full_name}", place,
                      *elu.address_lines)  # fmt: skip
             letters.append(Letter(block, rendered.subject, rendered.text))
             names.append(_label(uow, elu))
             if elu.id not in written:
                 uow.elu_letters.add(
-                    EluLetter(new_id(), elu.id, kind, on, LetterChannel.POST, event_id, None, actor.id)
+                    EluLetter(
+                        new_id(), elu.id, kind, on, LetterChannel.POST, event_id, None, actor.id
+                    )
                 )
         _tick(uow, kind, event, due, on)
     title = f"Publipostage : {kind.value}"
-    document = mail_merge_html(letters, cdg=cdg, dated=format_date(on, deps.settings.locale), title=title)
+    document = mail_merge_html(
+        letters, cdg=cdg, dated=format_date(on, deps.settings.locale), title=title
+    )
     stem = kind.template.replace("_", "-")
     if pdf:
         return MailMerge(kind, f"{stem}.pdf", "application/pdf", mail_merge_pdf(document),
                          tuple(names), event_id)  # fmt: skip
-    return MailMerge(kind, f"{stem}.html", "text/html", document.encode("utf-8"), tuple(names), event_id)
+    return MailMerge(
+        kind, f"{stem}.html", "text/html", document.encode("utf-8"), tuple(names), event_id
+    )

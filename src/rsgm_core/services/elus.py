@@ -29,7 +29,6 @@ from rsgm_core.domain.elus import (
     steering_seat,
 )
 from rsgm_core.domain.governance import CommitteeKind, Seat
-from rsgm_core.domain.member_import import ImportReport
 from rsgm_core.domain.members import validate_email
 from rsgm_core.errors import NotFoundError, ValidationError
 from rsgm_core.services.access_facts import parse_enum
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from rsgm_core.domain.elu_letters import LetterRound, MailMerge
+    from rsgm_core.services.elu_import import EluImportReport
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
@@ -104,6 +104,7 @@ class EluService:
                     rule=RULE,
                     value=found.full_name,
                 )
+            check_elu(attrs.evolve(found, end=day))  # not before it started
             return end_mandate(uow, found, day, actor.id)
 
     def get_elu(self, elu: str, *, on: dt.date | None = None) -> Elu:
@@ -147,7 +148,7 @@ class EluService:
         update: bool = False,
         election: dt.date | None = None,
         dry_run: bool = True,
-    ) -> ImportReport:
+    ) -> EluImportReport:
         """MEM-12: élus from a CSV or XLSX file, with the member import's machinery (French
         header synonyms, ``mapping`` header → field, ``ignore``, ``defaults`` for empty cells,
         every problem of every row in one pass, communes by INSEE code or name). A dry run by
@@ -170,7 +171,10 @@ class EluService:
         day = self.deps.on(on)
         with self.deps.read() as uow:
             found = [find_elu(uow, ref, on=day) for ref in elus]
-            epcis = {c.code: c.epci for c in uow.communes.list({"code": [e.commune for e in found if e.commune]})}
+            epcis = {
+                c.code: c.epci
+                for c in uow.communes.list({"code": [e.commune for e in found if e.commune]})
+            }
         return [steering_seat(e, on=day, epci=epcis.get(e.commune or "")) for e in found]
 
     # Letters and messages (EVT-2) --------------------------------------------------------------
@@ -228,7 +232,9 @@ class EluService:
             found = uow.elu_letters.list({"event_id": event_id} if event_id else None)
             who = find_elu(uow, elu, on=self.deps.today()).id if elu else None
         kept = [
-            x for x in found if (wanted is None or x.kind is wanted) and (who is None or x.elu_id == who)
+            x
+            for x in found
+            if (wanted is None or x.kind is wanted) and (who is None or x.elu_id == who)
         ]
         return sorted(kept, key=lambda x: (x.on, x.kind.value, x.id))
 
@@ -257,7 +263,9 @@ def _record(uow: UnitOfWork, elu: Elu) -> Elu:
         )
     if elu.epci is not None and uow.epcis.find(elu.epci) is None:
         # needs storage: the EPCIs of the census
-        raise NotFoundError(f"EPCI inconnu du recensement : {elu.epci!r}", rule=RULE, value=elu.epci)
+        raise NotFoundError(
+            f"EPCI inconnu du recensement : {elu.epci!r}", rule=RULE, value=elu.epci
+        )
     others = uow.elus.list({"commune": elu.commune} if elu.commune else {"epci": elu.epci})
     check_no_overlap(elu, others, place=place_name(uow, elu))
     return uow.elus.add(elu)
@@ -267,9 +275,11 @@ def end_mandate(uow: UnitOfWork, elu: Elu, day: dt.date, by: str | None) -> Elu:
     """MEM-12: ``elu``'s mandate ends on ``day`` and what rests on it: the signatures it gave
     hold until that day at most (CHA-1), its steering committee seats are left (NET-3)."""
     ended = uow.elus.update(attrs.evolve(elu, end=day, ended_by=by))
-    signatures = [s for s in uow.signatures.list({"commune": elu.commune}) if s.elu_id == elu.id] if elu.commune else [
-        s for s in uow.signatures.list() if s.elu_id == elu.id
-    ]
+    signatures = (
+        [s for s in uow.signatures.list({"commune": elu.commune}) if s.elu_id == elu.id]
+        if elu.commune
+        else [s for s in uow.signatures.list() if s.elu_id == elu.id]
+    )
     for signature in signatures:
         if signature.mandate_end is None or signature.mandate_end > day:
             uow.signatures.update(attrs.evolve(signature, mandate_end=day))
@@ -301,7 +311,9 @@ def find_elu(uow: UnitOfWork, ref: str, *, on: dt.date) -> Elu:
         raise NotFoundError(f"élu inconnu : « {text} »", rule=RULE, value=text)
     current = [e for e in found if e.in_office(on)]
     pool = current or sorted(found, key=lambda e: e.start)[-1:]
-    if len({(fold(e.full_name)) for e in pool}) > 1 or len(pool) > 1 and len({e.id for e in pool}) > 1:
+    if len({(fold(e.full_name)) for e in pool}) > 1 or (
+        len(pool) > 1 and len({e.id for e in pool}) > 1
+    ):
         listed = " ; ".join(f"{e.full_name}, {e.title} ({e.id[:8]})" for e in pool)
         raise ValidationError(
             f"« {text} » désigne plusieurs mandats en cours : {listed} ; donnez l'identifiant",
