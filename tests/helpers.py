@@ -157,3 +157,12 @@ def give_id(uow: Any, member: Any, new_id: str) -> None:
     uow.members.remove(member.id)
     uow.members.add(attrs.evolve(member, id=new_id))
     uow.lifecycle_transitions.add_all(attrs.evolve(m, member_id=new_id) for m in moves)
+
+
+#: What migration 23 added (MEM-12: the élus and the letters to them; CHA-1: the mandate a
+#: mayor's signature rests on), for the tests that take a database back to an older schema.
+MIGRATION_23_STATEMENTS = (
+    "DROP TABLE elus",
+    "DROP TABLE elu_letters",
+    "ALTER TABLE signatures DROP COLUMN elu_id",
+)

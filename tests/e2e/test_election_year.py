@@ -110,6 +110,14 @@ def test_the_elus_commands_MEM_12(
     assert code == 1 and "mandat déjà enregistré" in out and "rien n'a été importé" in out
     code, out, _ = run(capsys, "elus", "list", "--db", db)
     assert code == 0 and "Martine Bonnet, maire, Aubigny (79019), du 23/05/2020" in out
+    code, out, _ = run(capsys, "network", "committee", "pilotage", "--siege", "elu_cdg:Luc Faure",
+                       "--siege", "elu_epci:Jean Roux", "--db", db)  # fmt: skip
+    assert code == 0 and "élu du CDG : Luc Faure" in out  # NET-3: seats held by élus records
+    assert "élu de l'EPCI : Jean Roux, CC Mellois en Poitou (200069755)" in out
+    code, _, err = run(
+        capsys, "network", "committee", "pilotage", "--siege", "elu_cdg:Jean Maire", "--db", db
+    )
+    assert code == 2 and "élu inconnu : « Jean Maire »" in err
     code, out, _ = run(capsys, "elus", "letters", "lancement", "--db", db)
     assert code == 0 and "2 courriels" in out
     code, out, _ = run(capsys, "elus", "letters", "lancement", "--db", db)

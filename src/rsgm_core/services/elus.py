@@ -39,9 +39,9 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from rsgm_core.domain.elu_letters import LetterRound, MailMerge
-    from rsgm_core.services.elu_import import EluImportReport
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
+    from rsgm_core.services.elu_import import EluImportReport
 
 __all__ = ["EluService"]
 

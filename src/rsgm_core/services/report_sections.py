@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from rsgm_core.domain.indicators import Period, Scope
 from rsgm_core.domain.report_sections import ReportSection
+from rsgm_core.services.elu_report import elus_section
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
@@ -23,6 +24,7 @@ SectionSource = Callable[["Deps", "UnitOfWork", Period, Scope], "ReportSection |
 
 #: the sources, in the order their sections are printed within each part
 REPORT_SECTIONS: list[SectionSource] = []
+REPORT_SECTIONS.append(elus_section)  # MEM-12, EVT-2
 
 
 def collect_sections(
