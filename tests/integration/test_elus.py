@@ -274,3 +274,15 @@ def test_cdg_77_records_its_elus_MEM_12(cdg77: App, census_data: Path) -> None:
 
 def test_the_cig_records_its_elus_MEM_12(cig: App, census_data: Path) -> None:
     _each_cdg(cig, "91", "91001")
+
+
+def test_update_mode_refreshes_a_mandate_on_record_MEM_12(elus: App, tmp_path: Path) -> None:
+    by = administrator(elus)
+    row = "Madame;Martine;Bonnet;Maire;79019;;23/05/2020;martine.bonnet@aubigny79.fr;;;"
+    again = elus.elus.import_elus(sheet(tmp_path, [row], "again.csv"), by=by, dry_run=False)
+    assert not again.written and "--mise-a-jour" in again.rows[0].problems[0]
+    done = elus.elus.import_elus(sheet(tmp_path, [row], "again.csv"), by=by, update=True,
+                                 dry_run=False)  # fmt: skip
+    assert done.written and done.updated == 1 and done.members == 0
+    assert done.rows[0].changes == ("courriel : martine.bonnet@aubigny79.fr",)
+    assert elus.elus.get_elu("Martine Bonnet").email == "martine.bonnet@aubigny79.fr"

@@ -346,8 +346,13 @@ def _write(
             continue
         if row.refresh is not None:
             if row.parsed.changes:
-                fresh = {f: getattr(row.elu, f) for f in ("email", "address", "phone", "civility", "end")
-                         if getattr(row.elu, f) not in (None, "")}  # fmt: skip
-                uow.elus.update(attrs.evolve(row.refresh, **fresh))
+                fresh = {
+                    f: getattr(row.elu, f)
+                    for f in ("email", "address", "phone", "civility")
+                    if getattr(row.elu, f) not in (None, "")
+                }
+                updated = uow.elus.update(attrs.evolve(row.refresh, **fresh))
+                if row.elu.end is not None and row.elu.end != updated.end:
+                    end_mandate(uow, updated, row.elu.end, by)  # and what rests on it
             continue
         uow.elus.add(attrs.evolve(row.elu, recorded_by=by))
