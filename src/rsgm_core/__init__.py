@@ -140,6 +140,9 @@ if TYPE_CHECKING:
         ViewerRole,
         Vocabulary,
     )
+    from rsgm_core.domain.elu_import import (
+        EluImportReport,
+    )
     from rsgm_core.domain.elu_letters import (
         LetterRound,
         MailMerge,
@@ -359,9 +362,6 @@ if TYPE_CHECKING:
     from rsgm_core.services.deps import (
         Deps,
     )
-    from rsgm_core.services.elu_import import (
-        EluImportReport,
-    )
     from rsgm_core.services.elus import (
         EluService,
     )
@@ -411,7 +411,7 @@ if TYPE_CHECKING:
 # three equal and checks them against every use case's signature.
 _LAZY = {
     "EluService": "rsgm_core.services.elus",
-    "EluImportReport": "rsgm_core.services.elu_import",
+    "EluImportReport": "rsgm_core.domain.elu_import",
     "LetterRound": "rsgm_core.domain.elu_letters",
     "MailMerge": "rsgm_core.domain.elu_letters",
     "Elu": "rsgm_core.domain.elus",

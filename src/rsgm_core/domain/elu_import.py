@@ -5,18 +5,23 @@ the AMF and CDGs write them. Read by the one header reader of the member import
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+
+import attrs
 
 from rsgm_core.domain.directory import fold
 from rsgm_core.domain.elus import Civility, EluRole
 from rsgm_core.domain.header_vocabulary import HeaderVocabulary
 from rsgm_core.domain.import_vocabulary import FIELDS as MEMBER_FIELDS
+from rsgm_core.domain.member_import import ImportReport
 
 __all__ = [
     "ELU_FIELDS",
     "ELU_LABELS",
     "ELU_VOCABULARY",
     "ROLE_ALLOWED",
+    "EluImportReport",
     "read_civility",
     "read_role",
 ]
@@ -105,3 +110,13 @@ def read_civility(text: str) -> Civility | None:
     if key in ("monsieur", "m", "mr", "m.", "h"):
         return Civility.MONSIEUR
     return None
+
+
+@attrs.frozen
+class EluImportReport(ImportReport):
+    """MEM-12: the member import's report (rows, problems grouped by kind, dry run or written);
+    ``members``: the mandates created, ``updated``: those refreshed, ``ended``: those a
+    municipal ``election`` ended (named in ``ended_mandates``)."""
+
+    ended_mandates: tuple[str, ...] = ()
+    election: dt.date | None = None

@@ -24,6 +24,7 @@ from rsgm_core.domain.elu_import import (
     ELU_LABELS,
     ELU_VOCABULARY,
     ROLE_ALLOWED,
+    EluImportReport,
     read_civility,
     read_role,
 )
@@ -35,7 +36,7 @@ from rsgm_core.domain.elus import (
     overlaps,
     renewed_by,
 )
-from rsgm_core.domain.member_import import ImportReport, parse_date, resolve_field
+from rsgm_core.domain.member_import import parse_date, resolve_field
 from rsgm_core.domain.members import validate_email
 from rsgm_core.errors import RsgmError, ValidationError
 from rsgm_core.services.authorization import authorize
@@ -48,20 +49,10 @@ if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
-__all__ = ["EluImport", "EluImportReport"]
+__all__ = ["EluImport", "EluImportReport"]  # the report: rsgm_core.domain.elu_import
 
 RULE = "MEM-12"
 _EMPTY = Vocabulary(FactKind.EXPERTISE, ())
-
-
-@attrs.frozen
-class EluImportReport(ImportReport):
-    """MEM-12: the member import's report (rows, problems grouped by kind, dry run or written);
-    ``members``: the mandates created, ``updated``: those refreshed, ``ended``: those a
-    municipal ``election`` ended (named in ``ended_mandates``)."""
-
-    ended_mandates: tuple[str, ...] = ()
-    election: dt.date | None = None
 
 
 @attrs.define

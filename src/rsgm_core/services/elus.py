@@ -10,7 +10,7 @@ A mandate that ends ends what rests on it, in the same unit of work: the charter
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,8 @@ import attrs
 
 from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.directory import fold
+from rsgm_core.domain.elu_import import EluImportReport
+from rsgm_core.domain.elu_letters import LetterRound, MailMerge
 from rsgm_core.domain.elus import (
     Civility,
     Elu,
@@ -36,12 +38,8 @@ from rsgm_core.services.authorization import authorize
 from rsgm_core.services.members import new_id
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
-    from rsgm_core.domain.elu_letters import LetterRound, MailMerge
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
-    from rsgm_core.services.elu_import import EluImportReport
 
 __all__ = ["EluService"]
 
