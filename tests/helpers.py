@@ -186,3 +186,10 @@ MIGRATION_28_STATEMENTS = (
     "DROP TABLE venues",
     "DROP TABLE budget_lines",
 )
+#: What migration 23 added (MEM-12: the élus and the letters to them; CHA-1: the mandate a
+#: mayor's signature rests on), for the tests that take a database back to an older schema.
+MIGRATION_23_STATEMENTS = (
+    "DROP TABLE elus",
+    "DROP TABLE elu_letters",
+    "ALTER TABLE signatures DROP COLUMN elu_id",
+)

@@ -141,6 +141,21 @@ if TYPE_CHECKING:
         ViewerRole,
         Vocabulary,
     )
+    from rsgm_core.domain.elu_import import (
+        EluImportReport,
+    )
+    from rsgm_core.domain.elu_letters import (
+        LetterRound,
+        MailMerge,
+    )
+    from rsgm_core.domain.elus import (
+        Civility,
+        Elu,
+        EluLetter,
+        EluRole,
+        LetterChannel,
+        LetterKind,
+    )
     from rsgm_core.domain.engagement import (
         AttendanceFact,
         AttendanceSource,
@@ -397,6 +412,9 @@ if TYPE_CHECKING:
     from rsgm_core.services.deps import (
         Deps,
     )
+    from rsgm_core.services.elus import (
+        EluService,
+    )
     from rsgm_core.services.group_agenda import GroupDate
     from rsgm_core.services.history import (
         HistoryImport,
@@ -501,6 +519,16 @@ _LAZY = {
     "TimeEntry": "rsgm_core.domain.means",
     "Venue": "rsgm_core.domain.means",
     "VenueChoice": "rsgm_core.domain.means",
+    "EluService": "rsgm_core.services.elus",
+    "EluImportReport": "rsgm_core.domain.elu_import",
+    "LetterRound": "rsgm_core.domain.elu_letters",
+    "MailMerge": "rsgm_core.domain.elu_letters",
+    "Elu": "rsgm_core.domain.elus",
+    "EluRole": "rsgm_core.domain.elus",
+    "Civility": "rsgm_core.domain.elus",
+    "EluLetter": "rsgm_core.domain.elus",
+    "LetterKind": "rsgm_core.domain.elus",
+    "LetterChannel": "rsgm_core.domain.elus",
     "PlatformImport": "rsgm_core.services.platform_import",
     "UnmatchedAccount": "rsgm_core.services.platform_import",
     "HistoryEntry": "rsgm_core.domain.history",
@@ -817,6 +845,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "CharterChange",
     "CharterStatus",
     "CharterVersion",
+    "Civility",
     "Collection",
     "CollectionErasure",
     "Committee",
@@ -854,6 +883,11 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "DirectoryUpdate",
     "Disengagement",
     "Election",
+    "Elu",
+    "EluImportReport",
+    "EluLetter",
+    "EluRole",
+    "EluService",
     "EmployerNotice",
     "Epci",
     "EpciCoverage",
@@ -897,6 +931,9 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "InvitationRound",
     "Invoice",
     "InvoiceLine",
+    "LetterChannel",
+    "LetterKind",
+    "LetterRound",
     "Lifecycle",
     "LifecycleTransition",
     "LinkCheck",
@@ -912,6 +949,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "MATRIX",
     "MeansService",
     "MeansSummary",
+    "MailMerge",
     "MeetingRecord",
     "Member",
     "Membership",

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from rsgm_core.services.census import CensusService
     from rsgm_core.services.charters import CharterService
     from rsgm_core.services.directory import DirectoryService
+    from rsgm_core.services.elus import EluService
     from rsgm_core.services.event_mail import EventMailService
     from rsgm_core.services.events import EventService
     from rsgm_core.services.history import HistoryService
@@ -180,6 +181,14 @@ class App:
         from rsgm_core.services.network import NetworkService
 
         return NetworkService(self.deps)
+
+    @cached_property
+    def elus(self) -> EluService:
+        """The élus, one record per mandate: imported, renewed, written to, on the steering
+        committee; the mayor signs the charter as themself (MEM-12, CHA-1, NET-3, EVT-2)."""
+        from rsgm_core.services.elus import EluService
+
+        return EluService(self.deps)
 
     @cached_property
     def partners(self) -> PartnerService:

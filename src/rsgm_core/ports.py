@@ -42,6 +42,7 @@ from rsgm_core.domain.charters import CharterVersion, Signature
 from rsgm_core.domain.coarse import CoarsePosition
 from rsgm_core.domain.conventions import Convention
 from rsgm_core.domain.directory import Consent, DirectoryFact
+from rsgm_core.domain.elus import Elu, EluLetter
 from rsgm_core.domain.engagement import AttendanceFact, RoleAssignment
 from rsgm_core.domain.events import Event, Registration, Session
 from rsgm_core.domain.governance import Committee, Network
@@ -378,6 +379,8 @@ class UnitOfWork(abc.ABC):
     venue_choices: Repository[VenueChoice]
     speakers: Repository[Speaker]
     time_entries: Repository[TimeEntry]
+    elus: Repository[Elu]
+    elu_letters: Repository[EluLetter]
 
     #: Observers to call once the transaction has committed (never on rollback).
     after_commit: list[Callable[[], object]]

@@ -37,6 +37,7 @@ from rsgm_core.domain.charters import CharterVersion, Signature
 from rsgm_core.domain.coarse import CoarsePosition
 from rsgm_core.domain.conventions import Convention
 from rsgm_core.domain.directory import Consent, DirectoryFact
+from rsgm_core.domain.elus import Elu, EluLetter
 from rsgm_core.domain.engagement import AttendanceFact, RoleAssignment
 from rsgm_core.domain.events import Event, Registration, Session
 from rsgm_core.domain.governance import Committee, Network
@@ -565,10 +566,11 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="signature",
         indexes=("commune",),
         references=_COMMUNE,
-        appended=("member_id", "mandate_end"),  # migration 12,
+        appended=("member_id", "mandate_end", "elu_id"),  # migrations 12, 23
         personal=Personal(
             ANONYMISE,  # CHA-1: kept as evidence of a personal signature, the signer anonymised
             subject={"member_id": MEMBER_ID, "signer": NAME},
+            neutral=("elu_id",),  # MEM-12: the mandate record, itself anonymised with the person
             detach=(("member_id", None),),  # MEM-11: kept for its commune, no longer theirs
         ),
     ),
@@ -964,6 +966,36 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
             subject={"member_id": MEMBER_ID},
             actors={"recorded_by": ANY},
             text=("note",),
+        ),
+    ),
+)
+
+# Elected officials, one record per mandate, and what was written to them (migration 23,
+# MEM-12): personal data, removed with the person (the signature they gave stays, anonymised).
+COLLECTIONS += (
+    Collection(
+        "elus",
+        Elu,
+        "id",
+        commune_refs=("commune",),
+        label="élu",
+        indexes=("commune", "epci"),
+        personal=Personal(
+            REMOVE,
+            subject={"first_name": NAME, "last_name": NAME, "email": EMAIL, "phone": PHONE},
+            actors={"recorded_by": ANY, "ended_by": ANY},
+            text=("address",),
+            neutral=("epci",),
+        ),
+    ),
+    Collection(
+        "elu_letters",
+        EluLetter,
+        "id",
+        label="courrier à un élu",
+        indexes=("elu_id", "event_id"),
+        personal=Personal(
+            NONE, actors={"sent_by": ANY}, neutral=("elu_id", "event_id", "message_id")
         ),
     ),
 )

@@ -27,6 +27,7 @@ from tests.conftest import NEW_VINTAGE, SAMPLE
 from tests.helpers import (
     MIGRATION_18_COLUMNS,
     MIGRATION_22_STATEMENTS,
+    MIGRATION_23_STATEMENTS,
     MIGRATION_26_STATEMENTS,
     MIGRATION_27_STATEMENTS,
     MIGRATION_28_STATEMENTS,
@@ -198,6 +199,8 @@ def test_a_legacy_signature_is_kept_and_reported_after_migration_12_CHA_1(
         for table, column in MIGRATION_18_COLUMNS:
             raw.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         raw.execute("DROP TABLE reassignments")  # migration 18
+        for statement in MIGRATION_23_STATEMENTS:  # migration 23
+            raw.execute(statement)
         for statement in MIGRATION_22_STATEMENTS:  # migration 22
             raw.execute(statement)
         for statement in MIGRATION_27_STATEMENTS:  # migration 27, replayed too

@@ -25,6 +25,7 @@ from rsgm_core.domain.privacy import Erasure
 from tests.helpers import (
     MIGRATION_18_COLUMNS,
     MIGRATION_22_STATEMENTS,
+    MIGRATION_23_STATEMENTS,
     MIGRATION_26_STATEMENTS,
     MIGRATION_27_STATEMENTS,
     MIGRATION_28_STATEMENTS,
@@ -112,6 +113,8 @@ def test_records_made_before_migration_18_show_no_actor_CHA_2(
         raw.execute("DROP TABLE history_entries")
         raw.execute("ALTER TABLE communes DROP COLUMN ept")
         raw.execute("ALTER TABLE communes DROP COLUMN ept_name")
+        for statement in MIGRATION_23_STATEMENTS:  # migration 23
+            raw.execute(statement)
         for statement in MIGRATION_22_STATEMENTS:  # replayed too
             raw.execute(statement)
         for statement in MIGRATION_27_STATEMENTS:  # migration 27, replayed too

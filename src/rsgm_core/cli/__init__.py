@@ -95,6 +95,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("network", "network", "réseaux, entraide, continuité"),
     Command("partners", "network", "annuaire des partenaires (MEM-10)"),
     Command("local-networks", "local_networks", "réseaux locaux existants (NET-7)"),
+    Command("elus", "elus", "les élus : maires, adjoints, présidents d'EPCI, administrateurs du CDG (MEM-12)"),
     Command("events", "events", "événements du réseau : planning, inscriptions, suivi"),
     Command("cdg-calendar", "cdg_calendar", "autres événements du CDG, à éviter (EVT-11)"),
     Command("calendar", "surveys", "agenda iCalendar du réseau (EVT-8)"),

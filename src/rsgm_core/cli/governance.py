@@ -90,7 +90,8 @@ def register_actions(actions: Any) -> None:
     committee.add_argument(
         "--siege", action="append", dest="seats", metavar="TYPE:TITULAIRE[:SIREN]", default=[],
         help="répétable ; TYPE : referent, sgm (TITULAIRE : un membre), elu_cdg, elu_epci "
-        "(TITULAIRE : nom de l'élu) ; SIREN : l'EPCI représenté (sauf elu_cdg)",
+        "(TITULAIRE : l'élu, nom, adresse ou identifiant, s'il y a des élus enregistrés, rsgm "
+        "elus ; son EPCI vient de son mandat) ; SIREN : l'EPCI représenté (sauf elu_cdg)",
     )  # fmt: skip
     committee.add_argument("--le", type=iso_date, dest="on", metavar="AAAA-MM-JJ",
                            help="jour de création du comité (gardé s'il existe)")  # fmt: skip
@@ -264,14 +265,20 @@ def _committee(args: argparse.Namespace) -> int:
     parsed = [parse_seat(s) for s in args.seats]
     with open_app(args) as app:
         seats = []
+        elected = bool(app.elus.list_elus(history=True))  # NET-3: seats held by élus records
         for kind, holder, epci in parsed:
             if kind in (SeatKind.REFERENT, SeatKind.SGM):
                 holder = find_member(app, holder).id
+            elif elected:
+                [seat] = app.elus.steering_seats([holder], on=args.on)
+                seats.append(seat)
+                continue
             seats.append(Seat(kind, holder, epci))
         saved = app.network.set_committee(
             args.kind, seats, by=by, on=args.on, departement=args.departement
         )
         names = {m.id: m.full_name for m in app.members.list_members()}
+        names |= {e.id: e.full_name for e in app.elus.list_elus(history=True)}
         report = app.network.committee_report(args.kind, departement=args.departement)
         with app.deps.read() as uow:
             sirens = sorted({s.epci for s in saved.seats if s.epci})

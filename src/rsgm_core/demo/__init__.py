@@ -12,6 +12,7 @@ import attrs
 
 import rsgm_core
 from rsgm_core.demo.access import ADMIN_EMAIL, access_demo, name_first_administrator
+from rsgm_core.demo.elus import elus_demo
 from rsgm_core.demo.events import events_demo
 from rsgm_core.demo.growth_a import growth_a_demo
 from rsgm_core.demo.growth_b import growth_b_demo
@@ -133,6 +134,7 @@ def _demo(args: argparse.Namespace) -> int:
         print_census_report(app.census.report(), "epci")
         _pack(app)
         network_demo(app, members)
+        elus_demo(app, path)
         events_demo(app, members, path)
         access_demo(app, members)
         toolbox_demo(app, members)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rsgm_core.demo.access import ADMIN_EMAIL
 from rsgm_core.domain.events import RegistrationStatus, SessionPlan
 from rsgm_core.domain.indicators import Period
 from rsgm_core.render.formatting import format_date, format_money, format_percent
@@ -100,9 +101,8 @@ def events_demo(app: App, members: dict[str, str], path: Path) -> None:
             past.event_mail.send_minutes(
                 event.id, "Merci à tous ; le support est sur la plateforme."
             )
-            past.events.mark_done(event.id, "information des maires")
-            at(last + dt.timedelta(days=21))
-            past.events.mark_done(event.id, "retour aux élus")
+            at(last + dt.timedelta(days=21))  # EVT-2: the mayors informed hear how it went
+            past.elus.send_letters("retour aux élus", by=ADMIN_EMAIL, event_id=event.id)
         at(_weekday(today - dt.timedelta(days=200)))
         past.events.add_series(
             "Matinale mensuelle des SGM", "matinale", "distanciel", clock.now().replace(hour=9),

@@ -117,6 +117,9 @@ class Signature:
     member_id: str | None = None
     # CHA-1: the end of an elected signer's mandate; ``None``: the next general renewal.
     mandate_end: dt.date | None = None
+    # CHA-1, MEM-12: the élu record (one mandate) of a mayor or EPCI president who signed as
+    # themself; ``None`` on a signature recorded by name only (before migration 23): kept.
+    elu_id: str | None = None
 
     @property
     def needs_personal(self) -> bool:

@@ -53,12 +53,16 @@ class InvitationRound:
     """What an invitation round did (EVT-2): ``invited``, the people the invitation has gone to
     for this event (this round and the earlier ones: the participation rate's denominator,
     EVT-5); ``sent``, the messages this round queued; ``unreached``, the people the event is for
-    who could not be reached, each with the reason, by name."""
+    who could not be reached, each with the reason, by name. ``mayors_informed``: the mayors
+    (MEM-12) of the communes invited who got the "information des maires" this round, by name;
+    ``mayors_to_print``: those without an address, for the mail-merge."""
 
     event_id: str
     invited: int
     sent: int
     unreached: tuple[Unreached, ...] = ()
+    mayors_informed: tuple[str, ...] = ()
+    mayors_to_print: tuple[str, ...] = ()
 
     def count_by_reason(self) -> dict[UnreachedReason, int]:
         """How many were not reached for each reason, most frequent first."""

@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 import attrs
 
 from rsgm_core.domain.directory import fold
+from rsgm_core.domain.header_vocabulary import HeaderVocabulary
 from rsgm_core.domain.import_vocabulary import FIELD_LABELS, FIELDS, field_of
 from rsgm_core.errors import ValidationError
 
@@ -60,13 +61,15 @@ class HeaderMap:
         return set(self.columns.values())
 
 
-def resolve_field(name: str, what: str) -> str:
-    """A field named in English (``work_time``) or French (« quotité »), else a clear error."""
-    field = field_of(name, header=False)
+def resolve_field(name: str, what: str, *, vocabulary: HeaderVocabulary | None = None) -> str:
+    """A field named in English (``work_time``) or French (« quotité »), else a clear error;
+    ``vocabulary``: another kind of sheet's (the élus', MEM-12), else the members'."""
+    field = (vocabulary.field_of if vocabulary else field_of)(name, header=False)
     if field is None:
-        labels = ", ".join(FIELD_LABELS.values())
+        labels = ", ".join((vocabulary.labels if vocabulary else FIELD_LABELS).values())
+        rule = vocabulary.rule if vocabulary else "MEM-1"
         raise ValidationError(
-            f"{what} inconnu : {name!r} (champs : {labels})", rule="MEM-1", value=name
+            f"{what} inconnu : {name!r} (champs : {labels})", rule=rule, value=name
         )
     return field
 
@@ -77,13 +80,18 @@ def read_header(
     ignore: Iterable[str] = (),
     *,
     line: int = 1,
+    vocabulary: HeaderVocabulary | None = None,
 ) -> HeaderMap:
     """Read a header row; ``mapping`` (header → field) wins over the recognised headers and
     ``ignore`` lists headers to leave aside. Without a first and last name column it is a
-    :class:`ValidationError` naming the headers read (MEM-1)."""
+    :class:`ValidationError` naming the headers read (MEM-1). ``vocabulary``: the headers of
+    another kind of sheet (the élus', MEM-12), else the members'."""
     given = {
-        fold(k): resolve_field(v, "champ de correspondance") for k, v in (mapping or {}).items()
+        fold(k): resolve_field(v, "champ de correspondance", vocabulary=vocabulary)
+        for k, v in (mapping or {}).items()
     }
+    recognise = vocabulary.field_of if vocabulary else field_of
+    labels = vocabulary.labels if vocabulary else FIELD_LABELS
     skipped = {fold(h) for h in ignore}
     columns: dict[int, str] = {}
     unknown: list[str] = []
@@ -96,22 +104,24 @@ def read_header(
         if key in skipped:
             ignored.append(header)
             continue
-        field = given.get(key) or field_of(header)
+        field = given.get(key) or recognise(header)
         if field is None:
             unknown.append(header)
         elif field in columns.values():
             doubled.append(header)
         else:
             columns[index] = field
-    missing = [f for f in REQUIRED if f not in columns.values()]
+    missing = [
+        f for f in (vocabulary.required if vocabulary else REQUIRED) if f not in columns.values()
+    ]
     if missing:
         read = ", ".join(f"« {h} »" for h in headers if h.strip()) or "aucun"
         raise ValidationError(
-            f"ligne {line} : en-têtes non reconnus, colonne {FIELD_LABELS[missing[0]]} absente "
+            f"ligne {line} : en-têtes non reconnus, colonne {labels[missing[0]]} absente "
             f"(en-têtes lus : {read}) ; donnez une correspondance, par exemple "
             '--colonne "Nom d\'usage=nom"',
-            rule="MEM-1",
-            value=FIELD_LABELS[missing[0]],
+            rule=vocabulary.rule if vocabulary else "MEM-1",
+            value=labels[missing[0]],
         )
     return HeaderMap(columns, tuple(headers), tuple(unknown), tuple(ignored), tuple(doubled))
 

@@ -24,8 +24,10 @@ from rsgm_core.domain.charters import (
     next_version,
 )
 from rsgm_core.domain.directory import fold
+from rsgm_core.domain.elus import Elu, EluRole
 from rsgm_core.domain.history import check_not_future
 from rsgm_core.domain.profile import CharterChange
+from rsgm_core.errors import RuleViolation
 from rsgm_core.render.formatting import format_date
 from rsgm_core.services.access_facts import (
     _charter_status,
@@ -111,8 +113,11 @@ class CharterService:
         name) holding a position in the commune on ``on``; it lapses when that position ends, and
         a colleague or successor signs for themself. The community referent is likewise a member
         holding the role for the commune's EPCI. The mayor (or representative) and the EPCI
-        president sign by name for the length of their mandate, until ``mandate_end`` (default:
-        the next general renewal of the municipal councils, 31 March 2026, 2032…). The EPCI's
+        president sign as themselves for the length of their mandate: when the élus are on
+        record (MEM-12), ``signer`` names the mayor (or a deputy, or the EPCI's president) in
+        office on ``on`` (id, e-mail or full name), the signature is linked to that mandate and
+        lapses when it ends; otherwise by name until ``mandate_end`` (default: the next general
+        renewal of the municipal councils, 31 March 2026, 2032…). The EPCI's
         DGS is never the commune's. Refused on a superseded version (CHA-8), by a capacity that
         does not sign for that commune and space, or by someone who holds no position there.
         ``on``: the day it was signed, past for a paper charter recorded later, never future
@@ -126,14 +131,18 @@ class CharterService:
             number = version if version is not None else current_version(versions).version
             people = _signatories(uow, commune, day)
             person = _signer(uow, signer, cap, people)
-            name = person.full_name if person else signer.strip()
+            elu = _elected_signer(uow, commune, signer, cap, day)
+            name = elu.full_name if elu else person.full_name if person else signer.strip()
             end = mandate_end
+            if elu is not None and elu.end is not None:  # CHA-1: as long as the mandate
+                end = min(elu.end, end) if end else elu.end
             if cap in ELECTED_CAPACITIES and end is None:
                 end = next_general_renewal(day)
             signature = Signature(
                 new_id(), commune, number, name, cap, day, kind,
                 member_id=person.id if person else None,
                 mandate_end=end if cap in ELECTED_CAPACITIES else None,
+                elu_id=elu.id if elu else None,
             )  # fmt: skip
             check_signature(
                 signature,
@@ -192,3 +201,49 @@ def _signer(uow: UnitOfWork, signer: str, capacity: Capacity, people: Signatorie
     wanted = fold(signer)
     named = [m for m in uow.members.list({"id": pool}) if fold(m.full_name) == wanted]
     return named[0] if len(named) == 1 else None
+
+
+_ELECTED_ROLES = {
+    Capacity.MAYOR: (EluRole.MAYOR,),
+    Capacity.MAYOR_REPRESENTATIVE: (EluRole.MAYOR, EluRole.DEPUTY),
+    Capacity.EPCI_PRESIDENT: (EluRole.EPCI_PRESIDENT,),
+}
+
+
+def _elected_signer(
+    uow: UnitOfWork, commune: str, signer: str, capacity: Capacity, day: dt.date
+) -> Elu | None:
+    """CHA-1, MEM-12: the mandate an elected signer signs as: among the élus in office on
+    ``day`` for ``commune`` (its mayor and deputies) or its EPCI (the president), the one
+    ``signer`` names (id, e-mail or full name). ``None`` when no élu of that role is on record
+    there (a signature by name, as before the élus were recorded; a representative who is not
+    an élu, too); naming someone else while the mayor or president is on record is refused."""
+    roles = _ELECTED_ROLES.get(capacity)
+    if roles is None:
+        return None
+    if capacity is Capacity.EPCI_PRESIDENT:
+        epci = uow.communes.get(commune).epci
+        found = uow.elus.list({"epci": epci}) if epci else []
+    else:
+        found = uow.elus.list({"commune": commune})
+    current = [e for e in found if e.role in roles and e.in_office(day)]
+    if not current:
+        return None
+    text = signer.strip()
+    named = [
+        e for e in current
+        if text in (e.id, (e.email or "")) or fold(e.full_name) == fold(text)
+        or (e.email and e.email.casefold() == text.casefold())
+    ]  # fmt: skip
+    if named:
+        return named[0]
+    if capacity is Capacity.MAYOR_REPRESENTATIVE:
+        return None  # a representative who is not an élu signs by name
+    holder = " ; ".join(f"{e.full_name} ({e.title} depuis le {e.start:%d/%m/%Y})" for e in current)
+    # needs storage: the élus on record for the commune or its EPCI (MEM-12)
+    raise RuleViolation(
+        f"{text} n'est pas {capacity.value} de la commune {commune} le {day:%d/%m/%Y} : "
+        f"l'élu en fonction est {holder} ; le maire signe en personne pour la durée de son mandat",
+        rule="CHA-1",
+        value=text,
+    )

@@ -21,6 +21,7 @@ from rsgm_core.domain.members import Lifecycle, Member
 from rsgm_core.domain.progress import Progress, no_progress
 from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.errors import ValidationError
+from rsgm_core.services.elu_letters import inform_mayors
 from rsgm_core.services.event_audience import audience_of
 from rsgm_core.services.event_messages import (
     audience,
@@ -35,6 +36,7 @@ from rsgm_core.services.links import LinkMaker, session_start
 from rsgm_core.services.outbox import queue_message
 
 if TYPE_CHECKING:
+    from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
 __all__ = ["EventMailService"]
@@ -60,7 +62,11 @@ class EventMailService:
         whatever their step; never a commune *hors ressort* (TER-7). Only the people the
         invitation really reaches count as invited (EVT-5); the others the event is for are
         reported by name with the reason (no e-mail, unsubscribed, erased). A second round
-        invites only whoever was not invited yet. ``progress`` is told
+        invites only whoever was not invited yet. The mayors (MEM-12) of the communes invited
+        get the "information des maires" by e-mail (those without an address are listed for the
+        mail-merge, ``app.elus.print_letters``), the timeline's tick reflects it, and each
+        invitation says the mayor is informed only when the mayor of one of the person's
+        communes was (EVT-2). ``progress`` is told
         ``("invitations", done, total)`` as they are queued, then ``("messages", done, total)``
         as they are delivered."""
         locale = self.deps.settings.locale
@@ -76,6 +82,11 @@ class EventMailService:
                 AttendanceFact(fact_id(event_id, m.id), m.id, event_id, sessions[0].date)
                 for m in fresh
             )
+            event = uow.events.update(attrs.evolve(event, invited=len(facts) + len(fresh)))
+            # EVT-2, MEM-12: the mayors of the communes invited are informed, then each
+            # invitation says so only where the mayor of one of the person's communes was
+            mayors, informed = inform_mayors(self.deps, uow, event, self.deps.today())
+            held = _communes_of(uow, fresh, self.deps.today())
             context = event_context(event, sessions, locale)
             maker, until = LinkMaker(self.deps), self._last_start(sessions)
             for done, member in enumerate(fresh, 1):
@@ -84,12 +95,15 @@ class EventMailService:
                 links = _bulk_links(maker, member, event.id, until)
                 queue_message(self.deps,
                     uow, "event_invitation", member.email or "",
-                    {"member": member, **context, "links": links},
+                    {"member": member, **context, "links": links,
+                     "mayor_informed": bool(held.get(member.id, set()) & informed)},
                     list_unsubscribe=links["unsubscribe"] or None,
                 )  # fmt: skip
-            event = attrs.evolve(event, invited=len(facts) + len(fresh))
-            mark_task(uow, event, TaskKind.INVITATION)
-        return InvitationRound(event_id, len(facts) + len(fresh), len(fresh), tuple(unreached))
+            mark_task(uow, uow.events.get(event.id), TaskKind.INVITATION)
+        return InvitationRound(
+            event_id, len(facts) + len(fresh), len(fresh), tuple(unreached),
+            mayors_informed=mayors.sent, mayors_to_print=mayors.to_print,
+        )  # fmt: skip
 
     def send_reminders(self, event_id: str) -> int:
         """:meth:`remind`, returning how many messages were queued, both kinds together."""
@@ -209,6 +223,16 @@ def _bulk_links(
         "register": maker.url(LinkPurpose.REGISTER, member.id, event_id, until=until),
         "unsubscribe": maker.url(LinkPurpose.UNSUBSCRIBE, member.id),
     }
+
+
+def _communes_of(uow: UnitOfWork, members: Sequence[Member], day: dt.date) -> dict[str, set[str]]:
+    """Each member's communes (positions held on ``day``)."""
+    held: dict[str, set[str]] = {}
+    ids = [m.id for m in members]
+    for position in uow.positions.list({"member_id": ids}) if ids else []:
+        if position.active_on(day):
+            held.setdefault(position.member_id, set()).add(position.commune)
+    return held
 
 
 def _reachable(member: Member) -> bool:

@@ -24,6 +24,7 @@ import attrs
 
 from rsgm_core.domain.commune_names import CommuneIndex
 from rsgm_core.domain.directory import DirectoryFact, FactKind, fold
+from rsgm_core.domain.header_vocabulary import HeaderVocabulary
 from rsgm_core.domain.import_vocabulary import FIELD_LABELS
 from rsgm_core.domain.lifecycle import ONBOARDING, checklist
 from rsgm_core.domain.member_import import (
@@ -81,17 +82,20 @@ def find_header(
     mapping: Mapping[str, str] | None,
     ignore: Iterable[str],
     path: Path,
+    *,
+    vocabulary: HeaderVocabulary | None = None,
 ) -> tuple[HeaderMap, int]:
-    """The header row among the first lines (a title may precede it) and its line number."""
+    """The header row among the first lines (a title may precede it) and its line number;
+    ``vocabulary``: another kind of sheet's headers (the élus', MEM-12)."""
     for field in (mapping or {}).values():
-        resolve_field(field, "champ de correspondance")  # the caller's mistake, said first
+        resolve_field(field, "champ de correspondance", vocabulary=vocabulary)  # said first
     first_error: ValidationError | None = None
     for line, raw in enumerate(rows, start=1):
         cells = [c.strip() for c in raw]
         if not any(cells):
             continue
         try:
-            return read_header(cells, mapping, ignore, line=line), line
+            return read_header(cells, mapping, ignore, line=line, vocabulary=vocabulary), line
         except ValidationError as exc:
             first_error = first_error or exc
         if line >= HEADER_SEARCH:

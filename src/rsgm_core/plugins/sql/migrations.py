@@ -493,6 +493,28 @@ MIGRATIONS: tuple[Migration, ...] = (
         """),
     ),
     Migration(
+        23,
+        "élus (MEM-12) : un enregistrement par mandat (maires, adjoints, présidents d'EPCI, "
+        "administrateurs du CDG), les courriers et messages qui leur sont adressés, et la "
+        "signature de la charte liée au mandat du maire qui l'a donnée (CHA-1)",
+        _ddl("""
+        CREATE TABLE elus (
+            id TEXT NOT NULL PRIMARY KEY, first_name TEXT NOT NULL, last_name TEXT NOT NULL,
+            role TEXT NOT NULL, start TEXT NOT NULL, "end" TEXT,
+            commune TEXT, epci TEXT, civility TEXT, email TEXT, address TEXT NOT NULL,
+            phone TEXT, recorded_by TEXT, ended_by TEXT);
+        CREATE INDEX ix_elus_commune ON elus (commune);
+        CREATE INDEX ix_elus_epci ON elus (epci);
+        CREATE TABLE elu_letters (
+            id TEXT NOT NULL PRIMARY KEY, elu_id TEXT NOT NULL, kind TEXT NOT NULL,
+            "on" TEXT NOT NULL, channel TEXT NOT NULL, event_id TEXT,
+            message_id TEXT, sent_by TEXT);
+        CREATE INDEX ix_elu_letters_elu_id ON elu_letters (elu_id);
+        CREATE INDEX ix_elu_letters_event_id ON elu_letters (event_id);
+        ALTER TABLE signatures ADD COLUMN elu_id TEXT
+        """),
+    ),
+    Migration(
         26,
         "tutorat des arrivants jusqu'au bilan à 3 mois (MEM-13), réseaux locaux existants et "
         "leur relation avec le CDG (NET-7), autres événements du CDG et alertes de "
