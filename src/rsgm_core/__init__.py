@@ -272,6 +272,16 @@ if TYPE_CHECKING:
     from rsgm_core.domain.progress import (
         Progress,
     )
+    from rsgm_core.domain.questionnaires import (
+        Question,
+        QuestionKind,
+        QuestionSpec,
+        SurveyResponse,
+    )
+    from rsgm_core.domain.survey_results import (
+        ChoiceCount,
+        QuestionResult,
+    )
     from rsgm_core.domain.tariffs import (
         MANDATORY_MISSION,
         REFERENCE_CATALOGUE,
@@ -377,6 +387,12 @@ if TYPE_CHECKING:
         PlatformImport,
         UnmatchedAccount,
     )
+    from rsgm_core.services.questionnaires import (
+        QuestionSet,
+    )
+    from rsgm_core.services.survey_import import (
+        SurveyImport,
+    )
     from rsgm_core.services.surveys import (
         SurveyDue,
         SurveyResults,
@@ -392,6 +408,14 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "SurveyImport": "rsgm_core.services.survey_import",
+    "QuestionSet": "rsgm_core.services.questionnaires",
+    "ChoiceCount": "rsgm_core.domain.survey_results",
+    "QuestionResult": "rsgm_core.domain.survey_results",
+    "Question": "rsgm_core.domain.questionnaires",
+    "QuestionKind": "rsgm_core.domain.questionnaires",
+    "QuestionSpec": "rsgm_core.domain.questionnaires",
+    "SurveyResponse": "rsgm_core.domain.questionnaires",
     "PlatformImport": "rsgm_core.services.platform_import",
     "UnmatchedAccount": "rsgm_core.services.platform_import",
     "HistoryEntry": "rsgm_core.domain.history",
@@ -696,6 +720,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "CharterChange",
     "CharterStatus",
     "CharterVersion",
+    "ChoiceCount",
     "Collection",
     "CollectionErasure",
     "Committee",
@@ -828,6 +853,11 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "PopulationUsed",
     "Position",
     "Progress",
+    "Question",
+    "QuestionKind",
+    "QuestionResult",
+    "QuestionSet",
+    "QuestionSpec",
     "Quote",
     "REFERENCE_CATALOGUE",
     "Rates",
@@ -879,7 +909,9 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Survey",
     "SurveyAnswer",
     "SurveyDue",
+    "SurveyImport",
     "SurveyKind",
+    "SurveyResponse",
     "SurveyResults",
     "Suspension",
     "Table",

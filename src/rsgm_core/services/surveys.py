@@ -21,7 +21,6 @@ from rsgm_core.domain.events import (
 )
 from rsgm_core.domain.links import LinkPurpose
 from rsgm_core.domain.members import Lifecycle, Member
-from rsgm_core.domain.national_core import CoreCampaign
 from rsgm_core.domain.progress import Progress, no_progress
 from rsgm_core.domain.questionnaires import Question, QuestionSpec
 from rsgm_core.domain.survey_results import QuestionResult
@@ -43,7 +42,6 @@ from rsgm_core.services.questionnaires import (
     specs_of,
 )
 from rsgm_core.services.questionnaires import question_set as find_set
-from rsgm_core.services.survey_core import core_campaigns
 from rsgm_core.services.survey_import import SurveyImport, import_answers
 
 if TYPE_CHECKING:
@@ -253,11 +251,6 @@ class SurveyService:
         doc = Restitution(s.title, s.kind.value, s.opened_on, s.invited, found.answers,
                           found.response, found.questions, cdg.name if cdg else "")  # fmt: skip
         return restitution_pdf(doc) if pdf else restitution_html(doc).encode()
-
-    def list_core_campaigns(self) -> list[CoreCampaign]:
-        """The campaigns of the national common core (SUR-2, IND-3), the first one T0."""
-        with self.deps.read() as uow:
-            return list(core_campaigns(uow))
 
     def list_surveys(self, *, kind: SurveyKind | str | None = None) -> list[SurveyResults]:
         """Every survey with its rates, oldest first; two reads whatever their number."""
