@@ -38,7 +38,7 @@ def campaign(app: App) -> tuple[str, list[str]]:
 
 
 def test_a_questionnaire_of_every_kind_sent_answered_and_its_results_SUR_2(app: App) -> None:
-    survey_id, (claire, paul, sophie) = campaign(app)
+    survey_id, (claire, paul, _sophie) = campaign(app)
     assert [q.kind for q in app.surveys.list_questions(survey_id=survey_id)] == list(QuestionKind)
     sent = app.surveys.send(survey_id=survey_id)
     assert (sent.invited, sent.draft) == (3, False)
@@ -101,7 +101,7 @@ def test_bad_questions_and_answers_are_refused_with_nothing_written_SUR_2(app: A
 def test_answers_import_from_limesurvey_and_a_plain_file_else_nothing_SUR_2(
     app: App, tmp_path: Path
 ) -> None:
-    survey_id, (claire, _, _) = campaign(app)
+    survey_id, (_claire, _, _) = campaign(app)
     app.surveys.send(survey_id=survey_id)
     lime = tmp_path / "results-survey123456.csv"
     lime.write_text(
@@ -221,7 +221,7 @@ def test_national_core_campaigns_with_the_first_as_baseline_SUR_2_IND_3(app: App
 def test_an_answer_is_written_whole_or_not_at_all_SUR_2(
     memory_survey: tuple[App, str, str], accueil: object, format_: object, communes: object
 ) -> None:
-    app, survey_id, claire = memory_survey
+    app, survey_id, _claire = memory_survey
     before = snapshot(app)
     given_ = {"accueil": accueil, "format": format_, "communes": communes}
     try:

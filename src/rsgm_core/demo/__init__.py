@@ -15,6 +15,7 @@ from rsgm_core.demo.access import ADMIN_EMAIL, access_demo, name_first_administr
 from rsgm_core.demo.events import events_demo
 from rsgm_core.demo.network import network_demo
 from rsgm_core.demo.report import report_demo
+from rsgm_core.demo.surveys import surveys_demo
 from rsgm_core.demo.toolbox import toolbox_demo
 from rsgm_core.domain.links import new_secret
 from rsgm_core.domain.tariffs import ServiceKind
@@ -133,6 +134,7 @@ def _demo(args: argparse.Namespace) -> int:
         events_demo(app, members, path)
         access_demo(app, members)
         toolbox_demo(app, members)
+        surveys_demo(app, members, path)
         report_demo(app, path)
     print(
         f"\nLa base {path} reste disponible : essayez « rsgm census report --db {path} --format csv »."
