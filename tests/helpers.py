@@ -157,3 +157,12 @@ def give_id(uow: Any, member: Any, new_id: str) -> None:
     uow.members.remove(member.id)
     uow.members.add(attrs.evolve(member, id=new_id))
     uow.lifecycle_transitions.add_all(attrs.evolve(m, member_id=new_id) for m in moves)
+
+
+#: What undoes migration 24 (questionnaires, SUR-2) on SQLite, for the tests that replay later
+#: migrations from an older schema.
+MIGRATION_24_STATEMENTS = (
+    "DROP TABLE survey_responses",
+    "DROP TABLE survey_questions",
+    "ALTER TABLE surveys DROP COLUMN draft",
+)
