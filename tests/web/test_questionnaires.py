@@ -250,7 +250,8 @@ def test_the_restitution_document_has_a_chart_per_question_SUR_2(app: App) -> No
     )
     app.surveys.answer(survey_id, member_id=paul, responses={"accueil": 2, "communes": "3"})
     html = app.surveys.restitution(survey_id).decode()
-    assert html.count("<svg") == 4  # scale, single, multiple, number; the texts listed
+    assert html.count("<svg") == 2  # the scale and the number; unanswered ones say so
+    assert html.count("Aucune réponse.") == 2 and "2 personnes</strong> ont répondu" in html
     assert "taux de réponse 66,7" in re.sub(r"\s+", " ", html).replace("\u00a0", " ").replace(
         "\u202f", " "
     )

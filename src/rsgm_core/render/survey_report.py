@@ -37,6 +37,14 @@ def _persons(n: int) -> str:
     return f"{n} personne{'s' if n > 1 else ''}"
 
 
+def _answered(n: int, *, strong: bool = False) -> str:
+    """ "1 personne a répondu", "3 personnes ont répondu", "personne n'a répondu"."""
+    if n == 0:
+        return "personne n'a répondu"
+    who = f"<strong>{_persons(n)}</strong>" if strong else _persons(n)
+    return f"{who} {'a' if n == 1 else 'ont'} répondu"
+
+
 def _bars(result: QuestionResult) -> list[Bar]:
     scale = result.question.kind is QuestionKind.SCALE
     return [
@@ -53,7 +61,7 @@ def _question(index: int, result: QuestionResult) -> str:
     q = result.question
     parts = [
         f'<section class="question"><h2>{index}. {escape(q.text)}</h2>',
-        f'<p class="meta">{escape(q.kind.value)} ; {_persons(result.answered)} ont répondu'
+        f'<p class="meta">{escape(q.kind.value)} ; {_answered(result.answered)}'
         f"{' (question obligatoire)' if q.required else ''}</p>",
     ]
     if result.mean is not None and result.median is not None:
@@ -61,17 +69,16 @@ def _question(index: int, result: QuestionResult) -> str:
             f"<p>Moyenne : {format_number(result.mean, decimals=1)} ; médiane : "
             f"{format_number(result.median, decimals=1)}</p>"
         )
-    if q.kind is not QuestionKind.TEXT and result.counts:
+    if not result.answered:
+        parts.append("<p>Aucune réponse.</p>")
+    elif q.kind is not QuestionKind.TEXT and result.counts:
         legend = "part des personnes qui ont répondu à la question"
         parts += bar_charts(f"q{index}", q.text, _bars(result), axis="part des réponses",
                             legend=legend)  # fmt: skip
-    if q.kind is QuestionKind.TEXT:
-        if result.texts:
-            parts.append('<ul class="textes">')
-            parts += [f"<li>{escape(t)}</li>" for t in result.texts]
-            parts.append("</ul>")
-        else:
-            parts.append("<p>Aucune réponse écrite.</p>")
+    if q.kind is QuestionKind.TEXT and result.texts:
+        parts.append('<ul class="textes">')
+        parts += [f"<li>{escape(t)}</li>" for t in result.texts]
+        parts.append("</ul>")
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -85,7 +92,7 @@ def restitution_html(doc: Restitution) -> str:
         f"<h1>{escape(doc.title)}</h1>\n"
         f'<p class="meta">{escape(doc.kind.capitalize())}, ouvert le '
         f"{format_date(doc.opened_on)}{' — ' + escape(doc.cdg) if doc.cdg else ''}</p>\n"
-        f"<p><strong>{_persons(doc.answers)}</strong> ont répondu sur {doc.invited} "
+        f"<p>{_answered(doc.answers, strong=True)} sur {doc.invited} "
         f"invitée{'s' if doc.invited > 1 else ''} : taux de réponse {rate}.</p>\n"
         '<p class="note">Les réponses écrites sont reproduites sans nom, sans adresse et sans '
         "commune où moins de 5 personnes pourraient être reconnues.</p>"
