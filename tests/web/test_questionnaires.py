@@ -256,3 +256,33 @@ def test_the_restitution_document_has_a_chart_per_question_SUR_2(app: App) -> No
         "\u202f", " "
     )
     assert "Appeler [nom]" in html and "Claire" not in html.split("<main>")[1].split("Vos idées")[1]
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from(["1", "5", "0", "", "x"]),
+                  st.sampled_from(["Présentiel", "A2", "Hybride", ""])),
+        min_size=1, max_size=6,
+    ),
+)  # fmt: skip
+def test_an_import_is_written_whole_or_not_at_all_SUR_2(
+    memory_survey: tuple[App, str, str], tmp_path: Path, rows: list[tuple[str, str]]
+) -> None:
+    app, survey_id, _ = memory_survey
+    source = tmp_path / "reponses.csv"
+    source.write_text("accueil;format\n" + "".join(f"{a};{f}\n" for a, f in rows), encoding="utf-8")
+    before = snapshot(app)
+    answers = app.surveys.results(survey_id).answers
+    try:
+        done = app.surveys.import_answers(survey_id, source)
+    except Exception as exc:
+        assert type(exc).__module__ == "rsgm_core.errors", exc
+        assert snapshot(app) == before
+        return
+    kept = [r for r in rows if any(r)]
+    assert done.answers == len(kept) and app.surveys.results(survey_id).answers == answers + len(
+        kept
+    )
