@@ -15,14 +15,26 @@ if TYPE_CHECKING:
 
 __all__ = ["surveys_demo"]
 
-#: what the agents answer, in turn (isolement, attentes, format, communes, idée)
-_ANSWERS = (
-    (4, ["Échanger entre pairs", "Une entraide au quotidien"], "Alternance des deux", "2",
-     "Un annuaire des collègues qui maîtrisent chaque logiciel."),
-    (5, ["Se former", "Une veille juridique"], "Présentiel", "3", ""),
-    (2, ["Des modèles de documents"], "Distanciel", "1",
-     "Des modèles de délibérations, à envoyer à marie.dupont@example.org."),
-    (3, ["Échanger entre pairs", "Se former"], "Alternance des deux", "4", ""),
+#: what the agents answer, in turn
+_ANSWERS: tuple[dict[str, object], ...] = (
+    {"fonction": "Secrétaire général de mairie", "communes": "2", "anciennete": "12",
+     "isolement": 4, "attentes": ["Échanger entre pairs", "Une entraide au quotidien"],
+     "thematiques": ["Urbanisme", "Numérique"], "format": "Alternance des deux",
+     "frequence": "Tous les trimestres",
+     "commentaire": "Un annuaire des collègues qui maîtrisent chaque logiciel."},
+    {"fonction": "Secrétaire général de mairie", "communes": "3", "anciennete": "2",
+     "isolement": 5, "attentes": ["Se former", "Une veille juridique"],
+     "thematiques": ["État civil", "Élections"], "format": "Présentiel",
+     "frequence": "Tous les mois"},
+    {"fonction": "Agent administratif polyvalent", "communes": "1", "anciennete": "25",
+     "isolement": 2, "attentes": ["Des modèles de documents"],
+     "thematiques": ["Finances et comptabilité"], "format": "Distanciel",
+     "frequence": "Deux fois par an",
+     "commentaire": "Des modèles de délibérations, à envoyer à marie.dupont@example.org."},
+    {"fonction": "Directeur général des services", "communes": "4", "anciennete": "7",
+     "isolement": 3, "attentes": ["Échanger entre pairs", "Se former"],
+     "thematiques": ["Ressources humaines", "Marchés publics"], "format": "Alternance des deux",
+     "frequence": "Tous les trimestres"},
 )  # fmt: skip
 
 
@@ -32,14 +44,10 @@ def surveys_demo(app: App, members: dict[str, str], path: Path) -> None:
     survey = app.surveys.send(survey_id=survey.id)
     people = list(members.values())
     for n, member_id in enumerate(people[: max(1, len(people) - 1)]):
-        isolement, attentes, format_, communes, idea = _ANSWERS[n % len(_ANSWERS)]
-        app.surveys.answer(survey.id, member_id=member_id, responses={
-            "isolement": isolement, "attentes": attentes, "format": format_,
-            "communes": communes, "commentaire": idea,
-        })  # fmt: skip
+        app.surveys.answer(survey.id, member_id=member_id, responses=_ANSWERS[n % len(_ANSWERS)])
     found = app.surveys.results(survey.id)
     rate = format_percent(found.response, decimals=1) if found.response is not None else "-"
-    print(f"\n   questionnaire « {found.survey.title} » : {found.answers} réponse(s) sur "
+    print(f"\n10 bis. questionnaire « {found.survey.title} » : {found.answers} réponse(s) sur "
           f"{found.survey.invited} invitation(s) (taux de réponse {rate}) :")  # fmt: skip
     for r in found.questions:
         if not r.answered:

@@ -90,7 +90,7 @@ def restitution_html(doc: Restitution) -> str:
     )
     head = (
         f"<h1>{escape(doc.title)}</h1>\n"
-        f'<p class="meta">{escape(doc.kind.capitalize())}, ouvert le '
+        f'<p class="meta">{escape(doc.kind.capitalize())} du '
         f"{format_date(doc.opened_on)}{' — ' + escape(doc.cdg) if doc.cdg else ''}</p>\n"
         f"<p>{_answered(doc.answers, strong=True)} sur {doc.invited} "
         f"invitée{'s' if doc.invited > 1 else ''} : taux de réponse {rate}.</p>\n"
