@@ -11,7 +11,7 @@ from rsgm_core.cli.common import add_action, open_app, print_table
 from rsgm_core.cli.events import resolve_id, write_output
 from rsgm_core.cli.naming import MEMBER_HELP, RECORD_HELP, short
 from rsgm_core.domain.events import SurveyKind
-from rsgm_core.domain.questionnaires import QuestionKind, make_spec
+from rsgm_core.domain.questionnaires import AnswerValue, QuestionKind, make_spec
 from rsgm_core.errors import ValidationError
 from rsgm_core.render.formatting import format_number, format_percent
 
@@ -64,9 +64,9 @@ def register_questionnaires(actions: Any) -> None:
     doc.add_argument("--sortie", "-o", dest="output")
 
 
-def responses_of(items: list[str]) -> dict[str, object]:
+def responses_of(items: list[str]) -> dict[str, AnswerValue]:
     """``CLE=VALEUR`` items as answers by question key (a multiple choice: ``a;b``)."""
-    found: dict[str, object] = {}
+    found: dict[str, AnswerValue] = {}
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rsgm_core.domain.questionnaires import AnswerValue
 from rsgm_core.render.formatting import format_number, format_percent
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["surveys_demo"]
 
 #: what the agents answer, in turn
-_ANSWERS: tuple[dict[str, object], ...] = (
+_ANSWERS: tuple[dict[str, AnswerValue], ...] = (
     {"fonction": "Secrétaire général de mairie", "communes": "2", "anciennete": "12",
      "isolement": 4, "attentes": ["Échanger entre pairs", "Une entraide au quotidien"],
      "thematiques": ["Urbanisme", "Numérique"], "format": "Alternance des deux",

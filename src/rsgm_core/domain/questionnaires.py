@@ -23,7 +23,9 @@ from rsgm_core.errors import ValidationError
 __all__ = [
     "COMMENT_KEY",
     "SCORE_KEY",
+    "AnswerValue",
     "Question",
+    "QuestionFields",
     "QuestionKind",
     "QuestionSpec",
     "SurveyResponse",
@@ -37,6 +39,9 @@ __all__ = [
 ]
 
 RULE = "SUR-2"
+#: one answer as a caller gives it: a scale's 1-5, a choice (key, label or code), a list of
+#: choices, a number, a text
+AnswerValue = str | int | Decimal | Sequence[str]
 SCORE_KEY = "note"
 COMMENT_KEY = "commentaire"
 MAX_TEXT = 2000
@@ -52,6 +57,9 @@ class QuestionKind(enum.Enum):
     NUMBER = "nombre"
     TEXT = "texte libre"
 
+
+#: a question as a mapping: ``key``, ``text``, ``kind``, ``required``, ``choices``
+QuestionFields = Mapping[str, str | bool | Sequence[str] | QuestionKind | None]
 
 _KIND_ALIASES = {
     "echelle": QuestionKind.SCALE, "note": QuestionKind.SCALE, "scale": QuestionKind.SCALE,
@@ -224,7 +232,7 @@ def _choice(question: Question, raw: str) -> str:
     )  # fmt: skip
 
 
-def parse_value(question: Question, raw: object) -> tuple[tuple[str, ...], str]:
+def parse_value(question: Question, raw: AnswerValue | None) -> tuple[tuple[str, ...], str]:
     """One answer to ``question`` as (values, text); ``((), "")`` when not answered. Refused: a
     scale outside 1-5, a choice not offered, a number that is not one, a text over 2,000
     characters."""
@@ -272,7 +280,7 @@ def parse_value(question: Question, raw: object) -> tuple[tuple[str, ...], str]:
 
 
 def read_answers(
-    questions: Sequence[Question], given: Mapping[str, object]
+    questions: Sequence[Question], given: Mapping[str, AnswerValue | None]
 ) -> dict[str, tuple[tuple[str, ...], str]]:
     """SUR-2: ``given`` (question key → raw answer) checked against ``questions``: every key a
     question, every value of its kind, every required question answered. Returns the answered

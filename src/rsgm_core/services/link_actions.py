@@ -18,6 +18,7 @@ from rsgm_core.domain.directory import FactKind, validate_phone
 from rsgm_core.domain.events import RegistrationStatus
 from rsgm_core.domain.links import LIFETIMES, LinkPurpose, SignedLink
 from rsgm_core.domain.members import Member
+from rsgm_core.domain.questionnaires import AnswerValue
 from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
 from rsgm_core.services.links import (
     DirectoryUpdate,
@@ -170,7 +171,7 @@ def act(
     score: int | None,
     comment: str,
     update: DirectoryUpdate | None,
-    responses: Mapping[str, object] | None = None,
+    responses: Mapping[str, AnswerValue] | None = None,
 ) -> LinkOutcome:
     """Do what the link is for, inside ``uow`` (NOT-3)."""
     purpose, target = signed.purpose, signed.object_id

@@ -29,6 +29,7 @@ from rsgm_core.domain.links import (
     sign_token,
 )
 from rsgm_core.domain.members import Lifecycle, Member
+from rsgm_core.domain.questionnaires import AnswerValue
 from rsgm_core.errors import ConfigurationError, NotFoundError, RuleViolation, ValidationError
 
 if TYPE_CHECKING:
@@ -260,7 +261,7 @@ class LinkService:
         score: int | None = None,
         comment: str = "",
         update: DirectoryUpdate | None = None,
-        responses: Mapping[str, object] | None = None,
+        responses: Mapping[str, AnswerValue] | None = None,
     ) -> LinkOutcome:
         """Verify the link and do what it is for, in one unit of work (NOT-3): register for
         ``session_id`` (the event's only session when it has one; a full session puts the person

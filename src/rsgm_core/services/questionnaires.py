@@ -17,7 +17,9 @@ from rsgm_core.domain.events import SurveyKind
 from rsgm_core.domain.questionnaires import (
     COMMENT_KEY,
     SCORE_KEY,
+    AnswerValue,
     Question,
+    QuestionFields,
     QuestionKind,
     QuestionSpec,
     SurveyResponse,
@@ -129,7 +131,7 @@ def answer_in(
     score: int | None = None,
     member_id: str | None = None,
     comment: str = "",
-    responses: Mapping[str, object] | None = None,
+    responses: Mapping[str, AnswerValue] | None = None,
     on: dt.date | None = None,
 ) -> SurveyAnswer:
     """One person's answer (SUR-2), checked against every question and written, inside the
@@ -219,7 +221,7 @@ def results_in(uow: UnitOfWork, survey: Survey, *, on: dt.date) -> tuple[Questio
     return tuple(found)
 
 
-def specs_of(items: Iterable[QuestionSpec | Mapping[str, object]]) -> list[QuestionSpec]:
+def specs_of(items: Iterable[QuestionSpec | QuestionFields]) -> list[QuestionSpec]:
     """Question specs from specs or mappings (``key``, ``text``, ``kind``, ``required``,
     ``choices``); a question without a kind is refused, naming it."""
     found = []

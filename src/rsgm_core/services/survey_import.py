@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from rsgm_core.domain.questionnaires import Question, QuestionKind
+from rsgm_core.domain.questionnaires import AnswerValue, Question, QuestionKind
 from rsgm_core.errors import RsgmError, SourceDataError, ValidationError
 from rsgm_core.services.questionnaires import answer_in, questions_in
 from rsgm_core.services.spreadsheet import read_rows
@@ -140,14 +140,12 @@ def _import(
             if submitted is not None and not cells[submitted].strip():
                 incomplete += 1  # LimeSurvey: a response never submitted
                 continue
-            given: dict[str, object] = {}
+            given: dict[str, AnswerValue] = {}
             for index, (key, option) in columns.items():
                 value = cells[index].strip()
                 if option is not None:
                     if value.upper() in ("Y", "O", "OUI", "1", "X"):
-                        chosen = given.setdefault(key, [])
-                        assert isinstance(chosen, list)
-                        chosen.append(option)
+                        given[key] = [*given.get(key, []), option]  # type: ignore[misc]
                 elif value:
                     given[key] = value
             member_id = None

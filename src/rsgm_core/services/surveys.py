@@ -22,7 +22,7 @@ from rsgm_core.domain.events import (
 from rsgm_core.domain.links import LinkPurpose
 from rsgm_core.domain.members import Lifecycle, Member
 from rsgm_core.domain.progress import Progress, no_progress
-from rsgm_core.domain.questionnaires import Question, QuestionSpec
+from rsgm_core.domain.questionnaires import AnswerValue, Question, QuestionFields, QuestionSpec
 from rsgm_core.domain.survey_results import QuestionResult
 from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.errors import RuleViolation, ValidationError
@@ -87,7 +87,7 @@ class SurveyService:
         event_id: str | None = None,
         member_id: str | None = None,
         question_set: str | None = None,
-        questions: Iterable[QuestionSpec | Mapping[str, object]] = (),
+        questions: Iterable[QuestionSpec | QuestionFields] = (),
     ) -> Survey:
         """Prepare a questionnaire without sending it (SUR-2): its kind, its title, the shipped
         ``question_set`` it starts from (the satisfaction survey's by default) and more
@@ -99,7 +99,7 @@ class SurveyService:
     def _create(
         self, uow: UnitOfWork, kind: SurveyKind | str, title: str | None, event_id: str | None,
         member_id: str | None, question_set: str | None,
-        questions: Iterable[QuestionSpec | Mapping[str, object]], *, draft: bool,
+        questions: Iterable[QuestionSpec | QuestionFields], *, draft: bool,
     ) -> Survey:  # fmt: skip
         chosen = enum_of(SurveyKind, kind, "type de questionnaire")
         specs = specs_of(questions)
@@ -123,7 +123,7 @@ class SurveyService:
         return survey
 
     def add_questions(
-        self, survey_id: str, questions: Iterable[QuestionSpec | Mapping[str, object]]
+        self, survey_id: str, questions: Iterable[QuestionSpec | QuestionFields]
     ) -> list[Question]:
         """Append questions to a survey, in order (SUR-2); refused once it has answers."""
         specs = specs_of(questions)
@@ -215,7 +215,7 @@ class SurveyService:
         score: int | None = None,
         member_id: str | None = None,
         comment: str = "",
-        responses: Mapping[str, object] | None = None,
+        responses: Mapping[str, AnswerValue] | None = None,
         on: dt.date | None = None,
     ) -> SurveyAnswer:
         """Record one answer (SUR-2): ``responses`` maps question keys to answers (a scale's
