@@ -92,8 +92,8 @@ def restitution_html(doc: Restitution) -> str:
         f"<h1>{escape(doc.title)}</h1>\n"
         f'<p class="meta">{escape(doc.kind.capitalize())} du '
         f"{format_date(doc.opened_on)}{' — ' + escape(doc.cdg) if doc.cdg else ''}</p>\n"
-        f"<p>{_answered(doc.answers, strong=True)} sur {doc.invited} "
-        f"invitée{'s' if doc.invited > 1 else ''} : taux de réponse {rate}.</p>\n"
+        f"<p>{_answered(doc.answers, strong=True)} sur {_persons(doc.invited)} "
+        f"{'invitées' if doc.invited > 1 else 'invitée'} : taux de réponse {rate}.</p>\n"
         '<p class="note">Les réponses écrites sont reproduites sans nom, sans adresse et sans '
         "commune où moins de 5 personnes pourraient être reconnues.</p>"
     )
