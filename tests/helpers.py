@@ -193,3 +193,10 @@ MIGRATION_23_STATEMENTS = (
     "DROP TABLE elu_letters",
     "ALTER TABLE signatures DROP COLUMN elu_id",
 )
+#: What undoes migration 24 (questionnaires, SUR-2) on SQLite, for the tests that replay later
+#: migrations from an older schema.
+MIGRATION_24_STATEMENTS = (
+    "DROP TABLE survey_responses",
+    "DROP TABLE survey_questions",
+    "ALTER TABLE surveys DROP COLUMN draft",
+)

@@ -321,10 +321,20 @@ if TYPE_CHECKING:
     from rsgm_core.domain.progress import (
         Progress,
     )
+    from rsgm_core.domain.questionnaires import (
+        Question,
+        QuestionKind,
+        QuestionSpec,
+        SurveyResponse,
+    )
     from rsgm_core.domain.suggestions import (
         Suggestion,
         SuggestionOutcome,
         SuggestionSource,
+    )
+    from rsgm_core.domain.survey_results import (
+        ChoiceCount,
+        QuestionResult,
     )
     from rsgm_core.domain.tariffs import (
         MANDATORY_MISSION,
@@ -449,9 +459,15 @@ if TYPE_CHECKING:
         PlatformImport,
         UnmatchedAccount,
     )
+    from rsgm_core.services.questionnaires import (
+        QuestionSet,
+    )
     from rsgm_core.services.suggestions import (
         SuggestionAgenda,
         SuggestionService,
+    )
+    from rsgm_core.services.survey_import import (
+        SurveyImport,
     )
     from rsgm_core.services.surveys import (
         SurveyDue,
@@ -529,6 +545,14 @@ _LAZY = {
     "EluLetter": "rsgm_core.domain.elus",
     "LetterKind": "rsgm_core.domain.elus",
     "LetterChannel": "rsgm_core.domain.elus",
+    "SurveyImport": "rsgm_core.services.survey_import",
+    "QuestionSet": "rsgm_core.services.questionnaires",
+    "ChoiceCount": "rsgm_core.domain.survey_results",
+    "QuestionResult": "rsgm_core.domain.survey_results",
+    "Question": "rsgm_core.domain.questionnaires",
+    "QuestionKind": "rsgm_core.domain.questionnaires",
+    "QuestionSpec": "rsgm_core.domain.questionnaires",
+    "SurveyResponse": "rsgm_core.domain.questionnaires",
     "PlatformImport": "rsgm_core.services.platform_import",
     "UnmatchedAccount": "rsgm_core.services.platform_import",
     "HistoryEntry": "rsgm_core.domain.history",
@@ -846,6 +870,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "CharterStatus",
     "CharterVersion",
     "Civility",
+    "ChoiceCount",
     "Collection",
     "CollectionErasure",
     "Committee",
@@ -1004,6 +1029,11 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "PopulationUsed",
     "Position",
     "Progress",
+    "Question",
+    "QuestionKind",
+    "QuestionResult",
+    "QuestionSet",
+    "QuestionSpec",
     "Quote",
     "REFERENCE_CATALOGUE",
     "Rates",
@@ -1064,7 +1094,9 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Survey",
     "SurveyAnswer",
     "SurveyDue",
+    "SurveyImport",
     "SurveyKind",
+    "SurveyResponse",
     "SurveyResults",
     "Suspension",
     "Table",

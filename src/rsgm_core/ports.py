@@ -55,6 +55,7 @@ from rsgm_core.domain.members import Member, Position
 from rsgm_core.domain.messages import OutboxMessage
 from rsgm_core.domain.partners import Partner
 from rsgm_core.domain.planning_checks import CdgDate, RecordedWarning
+from rsgm_core.domain.questionnaires import Question, SurveyResponse
 from rsgm_core.domain.suggestions import Suggestion
 from rsgm_core.domain.tariffs import Membership
 from rsgm_core.domain.territory import (
@@ -341,6 +342,8 @@ class UnitOfWork(abc.ABC):
     registrations: Repository[Registration]
     surveys: Repository[Survey]
     survey_answers: Repository[SurveyAnswer]
+    survey_questions: Repository[Question]
+    survey_responses: Repository[SurveyResponse]
     newsletters: Repository[Newsletter]
     recurring_series: Repository[RecurringSeries]
     charter_versions: Repository[CharterVersion]

@@ -51,6 +51,7 @@ from rsgm_core.domain.messages import OutboxMessage
 from rsgm_core.domain.partners import Partner
 from rsgm_core.domain.planning_checks import CdgDate, RecordedWarning
 from rsgm_core.domain.privacy import ANONYMOUS_NAME, Designation, Erasure, Personal
+from rsgm_core.domain.questionnaires import Question, SurveyResponse
 from rsgm_core.domain.suggestions import Suggestion
 from rsgm_core.domain.tariffs import Membership
 from rsgm_core.domain.territory import (
@@ -519,6 +520,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         label="questionnaire",
         indexes=("event_id",),
         references={"event_id": "events"} | _MEMBER,
+        appended=("draft",),  # migration 24
         personal=Personal(REDACT, subject={"member_id": MEMBER_ID}, text=("title",)),
     ),
     Collection(
@@ -532,6 +534,34 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
             ANONYMISE,  # the score stays, so rates do; the comment may name people
             subject={"member_id": MEMBER_ID},
             text=("comment",),
+        ),
+    ),
+    Collection(  # migration 24: the questions of a questionnaire (SUR-2)
+        "survey_questions",
+        Question,
+        "id",
+        label="question",
+        indexes=("survey_id",),
+        references={"survey_id": "surveys"},
+        personal=Personal(NONE, neutral=("key", "text", "choices")),
+    ),
+    Collection(  # migration 24: one person's answer to one question (SUR-2)
+        "survey_responses",
+        SurveyResponse,
+        "id",
+        label="réponse à une question",
+        indexes=("survey_id", "answer_id"),
+        references={
+            "survey_id": "surveys",
+            "answer_id": "survey_answers",
+            "question_id": "survey_questions",
+        }
+        | _MEMBER,
+        personal=Personal(
+            ANONYMISE,  # choices and numbers stay, so results do; the free text may name people
+            subject={"member_id": MEMBER_ID},
+            text=("text",),
+            neutral=("values",),
         ),
     ),
     Collection(

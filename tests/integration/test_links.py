@@ -167,7 +167,7 @@ def test_a_survey_link_records_one_answer_NOT_3_SUR_2(app: App) -> None:
     error = nothing_written(app, lambda: app.links.use(link.token, score=5), "NOT-3")
     assert error.value is LinkRefusal.REUSED
     second = app.links.issue("questionnaire", member_id=claire, object_id=survey.id)
-    nothing_written(app, lambda: app.links.use(second.token, score=5), "SUR-1")
+    nothing_written(app, lambda: app.links.use(second.token, score=5), "SUR-2")
 
 
 def answers(app: App, survey_id: str) -> list[rsgm_core.SurveyAnswer]:

@@ -99,7 +99,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("events", "events", "événements du réseau : planning, inscriptions, suivi"),
     Command("cdg-calendar", "cdg_calendar", "autres événements du CDG, à éviter (EVT-11)"),
     Command("calendar", "surveys", "agenda iCalendar du réseau (EVT-8)"),
-    Command("surveys", "surveys", "questionnaires (SUR-1, EVT-9)"),
+    Command("surveys", "surveys", "questionnaires (SUR-1, SUR-2, EVT-9)"),
     Command("newsletter", "surveys", "lettre d'information (EVT-10)"),
     Command("history", "history", "historique d'un réseau antérieur à sa saisie (EVT-12)"),
     Command("charter", "access", "charte d'utilisation de la plateforme (CHA-1, CHA-8)"),

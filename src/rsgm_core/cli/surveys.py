@@ -1,5 +1,5 @@
 """``rsgm calendar export|add-series`` (EVT-8), ``rsgm surveys send|answer|list|due`` (SUR-1,
-EVT-9) and ``rsgm newsletter send`` (EVT-10)."""
+EVT-9) with ``create|questions|results|import|restitution`` (SUR-2, :mod:`.survey_actions`) and ``rsgm newsletter send`` (EVT-10)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.cli.events import resolve_id, write_output
 from rsgm_core.cli.naming import MEMBER_HELP, RECORD_HELP, short
 from rsgm_core.cli.progress import add_quiet_option, progress_line
+from rsgm_core.cli.survey_actions import SETS, register_questionnaires, responses_of
 from rsgm_core.domain.events import EventAudience, EventFormat, EventKind, SurveyKind
 from rsgm_core.render.formatting import format_date, format_percent
 
@@ -47,10 +48,14 @@ def register(commands: Any) -> None:
     series.add_argument("--forcer", action="store_true", dest="force",
                         help="accepter moins d'un mois de préavis pour la première séance (EVT-3)")  # fmt: skip
 
-    s_actions = add_group(commands, "surveys", "questionnaires (SUR-1, EVT-9)")
+    s_actions = add_group(commands, "surveys", "questionnaires (SUR-1, SUR-2, EVT-9)")
     send = add_action(s_actions, "send", "envoyer un questionnaire", _survey_send)
-    send.add_argument("kind", choices=[k.value for k in SurveyKind], metavar="TYPE",
+    send.add_argument("kind", nargs="?", choices=[k.value for k in SurveyKind], metavar="TYPE",
                       help=" | ".join(k.value for k in SurveyKind))  # fmt: skip
+    send.add_argument("--questionnaire", dest="survey", metavar="QUESTIONNAIRE",
+                      help="le questionnaire préparé par « rsgm surveys create »")  # fmt: skip
+    send.add_argument("--jeu", dest="question_set", metavar="JEU",
+                      help="jeu de questions livré : " + SETS)  # fmt: skip
     send.add_argument("--evenement", dest="event", metavar="EVENEMENT", help=RECORD_HELP)
     send.add_argument("--membre", dest="member", metavar="PERSONNE", help=MEMBER_HELP)
     send.add_argument("--titre", dest="title")
@@ -60,6 +65,10 @@ def register(commands: Any) -> None:
     answer.add_argument("--note", type=int, dest="score", help="de 1 à 5")
     answer.add_argument("--membre", dest="member", metavar="PERSONNE", help=MEMBER_HELP)
     answer.add_argument("--commentaire", default="", dest="comment")
+    answer.add_argument("--reponse", action="append", default=[], dest="responses",
+                        metavar="CLE=VALEUR", help="réponse à une question (à répéter)")  # fmt: skip
+    answer.add_argument("--le", type=dt.date.fromisoformat, dest="on")
+    register_questionnaires(s_actions)
     add_action(s_actions, "list", "questionnaires et taux", _survey_list)
     add_action(s_actions, "due", "questionnaires à envoyer maintenant", _survey_due)
 
@@ -121,8 +130,15 @@ def _survey_send(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         event = resolve_id(app, "events", args.event) if args.event else None
         member = resolve_id(app, "members", args.member) if args.member else None
+        survey_id = resolve_id(app, "surveys", args.survey) if args.survey else None
         survey = app.surveys.send(
-            args.kind, title=args.title, event_id=event, member_id=member, link=args.link
+            args.kind,
+            survey_id=survey_id,
+            title=args.title,
+            event_id=event,
+            member_id=member,
+            link=args.link,
+            question_set=args.question_set,
         )
     print(
         f"questionnaire « {survey.title} » ({short(survey.id)}) envoyé à {survey.invited} "
@@ -135,7 +151,8 @@ def _survey_answer(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         member = resolve_id(app, "members", args.member) if args.member else None
         app.surveys.answer(resolve_id(app, "surveys", args.survey), score=args.score, member_id=member,
-                           comment=args.comment)  # fmt: skip
+                           comment=args.comment, responses=responses_of(args.responses),
+                           on=args.on)  # fmt: skip
     print("réponse enregistrée")
     return 0
 

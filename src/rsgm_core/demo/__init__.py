@@ -19,6 +19,7 @@ from rsgm_core.demo.growth_b import growth_b_demo
 from rsgm_core.demo.means import means_demo
 from rsgm_core.demo.network import network_demo
 from rsgm_core.demo.report import report_demo
+from rsgm_core.demo.surveys import surveys_demo
 from rsgm_core.demo.toolbox import toolbox_demo
 from rsgm_core.domain.links import new_secret
 from rsgm_core.domain.tariffs import ServiceKind
@@ -141,6 +142,7 @@ def _demo(args: argparse.Namespace) -> int:
         growth_b_demo(app, members)
         growth_a_demo(app, members)
         means_demo(app, members)
+        surveys_demo(app, members, path)
         report_demo(app, path)
     print(
         f"\nLa base {path} reste disponible : essayez « rsgm census report --db {path} --format csv »."

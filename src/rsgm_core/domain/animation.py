@@ -43,6 +43,7 @@ class Survey:
     invited: int  # how many people it was sent to: the response rate's denominator
     event_id: str | None = None
     member_id: str | None = None  # the newcomer a 3-month survey is about
+    draft: bool = False  # SUR-2: created with its questions, not sent yet (migration 24)
 
     def __attrs_post_init__(self) -> None:
         if self.kind is SurveyKind.SATISFACTION and self.event_id is None:

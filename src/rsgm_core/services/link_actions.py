@@ -8,6 +8,7 @@ Not part of the public API: the use cases are the methods of ``app.links``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import attrs
@@ -17,6 +18,7 @@ from rsgm_core.domain.directory import FactKind, validate_phone
 from rsgm_core.domain.events import RegistrationStatus
 from rsgm_core.domain.links import LIFETIMES, LinkPurpose, SignedLink
 from rsgm_core.domain.members import Member
+from rsgm_core.domain.questionnaires import AnswerValue
 from rsgm_core.errors import NotFoundError, RuleViolation, ValidationError
 from rsgm_core.services.links import (
     DirectoryUpdate,
@@ -171,6 +173,7 @@ def act(
     score: int | None,
     comment: str,
     update: DirectoryUpdate | None,
+    responses: Mapping[str, AnswerValue] | None = None,
 ) -> LinkOutcome:
     """Do what the link is for, inside ``uow`` (NOT-3)."""
     purpose, target = signed.purpose, signed.object_id
@@ -203,7 +206,8 @@ def act(
     if purpose is LinkPurpose.SURVEY and target is not None:
         from rsgm_core.services.surveys import answer_in
 
-        answer = answer_in(deps, uow, target, score=score, member_id=member.id, comment=comment)
+        answer = answer_in(deps, uow, target, score=score, member_id=member.id, comment=comment,
+                           responses=responses)  # fmt: skip
         return LinkOutcome(purpose, member.id, "Merci : votre réponse est enregistrée.", answer.id)
     if purpose is LinkPurpose.DIRECTORY:
         return _update_entry(deps, uow, member, update)

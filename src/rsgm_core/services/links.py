@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -29,6 +29,7 @@ from rsgm_core.domain.links import (
     sign_token,
 )
 from rsgm_core.domain.members import Lifecycle, Member
+from rsgm_core.domain.questionnaires import AnswerValue
 from rsgm_core.errors import ConfigurationError, NotFoundError, RuleViolation, ValidationError
 
 if TYPE_CHECKING:
@@ -260,11 +261,12 @@ class LinkService:
         score: int | None = None,
         comment: str = "",
         update: DirectoryUpdate | None = None,
+        responses: Mapping[str, AnswerValue] | None = None,
     ) -> LinkOutcome:
         """Verify the link and do what it is for, in one unit of work (NOT-3): register for
         ``session_id`` (the event's only session when it has one; a full session puts the person
         on the waiting list), cancel the registration, give or withdraw the consent, answer the
-        survey (``score``, ``comment``), update the directory entry (``update``), request
+        survey (``score``, ``comment``, and ``responses``: question key → answer, SUR-2), update the directory entry (``update``), request
         platform access (CHA-2's policy decides) or unsubscribe. A refusal writes nothing; a
         single-use link is recorded as used in the same unit of work."""
         from rsgm_core.services.link_actions import act
@@ -272,7 +274,7 @@ class LinkService:
         with self.deps.transaction() as uow:
             signed, member = checked(self.deps, uow, token, purpose)
             outcome = act(self.deps, uow, signed, member, session_id=session_id, score=score,
-                          comment=comment, update=update)  # fmt: skip
+                          comment=comment, update=update, responses=responses)  # fmt: skip
             if signed.purpose.single_use:
                 from rsgm_core.domain.links import UsedLink
 

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
 
 from rsgm_core._compat import deprecated_aliases
-from rsgm_core.domain.animation import (
-    Newsletter,
-    Survey,
-    SurveyAnswer,
-    check_answer,
-    newcomers_due,
-)
+from rsgm_core.domain.animation import Newsletter, Survey, SurveyAnswer, newcomers_due
 from rsgm_core.domain.events import (
     SurveyKind,
     certificate_recipients,
@@ -27,12 +22,27 @@ from rsgm_core.domain.events import (
 from rsgm_core.domain.links import LinkPurpose
 from rsgm_core.domain.members import Lifecycle, Member
 from rsgm_core.domain.progress import Progress, no_progress
+from rsgm_core.domain.questionnaires import AnswerValue, Question, QuestionFields, QuestionSpec
+from rsgm_core.domain.survey_results import QuestionResult
 from rsgm_core.domain.timeline import TaskKind
 from rsgm_core.errors import RuleViolation, ValidationError
+from rsgm_core.render.survey_report import Restitution, restitution_html, restitution_pdf
 from rsgm_core.services.event_messages import event_registrations, mark_task
 from rsgm_core.services.links import LinkMaker
 from rsgm_core.services.members import enum_of, new_id
 from rsgm_core.services.outbox import queue_message
+from rsgm_core.services.questionnaires import (
+    DEFAULT_SETS,
+    QuestionSet,
+    add_questions_in,
+    answer_in,
+    list_question_sets,
+    questions_in,
+    results_in,
+    specs_of,
+)
+from rsgm_core.services.questionnaires import question_set as find_set
+from rsgm_core.services.survey_import import SurveyImport, import_answers
 
 if TYPE_CHECKING:
     from typing_extensions import deprecated as typed_deprecated
@@ -52,6 +62,7 @@ class SurveyResults:
     answers: int
     satisfaction: Decimal | None  # share of scores 4-5 (EVT-9)
     response: Decimal | None  # answers / invited
+    questions: tuple[QuestionResult, ...] = ()  # SUR-2: per question (results() only)
 
 
 @attrs.frozen
@@ -68,30 +79,104 @@ class SurveyService:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
-    def send(
+    def create(
         self,
         kind: SurveyKind | str,
         *,
         title: str | None = None,
         event_id: str | None = None,
         member_id: str | None = None,
-        link: str = "",
+        question_set: str | None = None,
+        questions: Iterable[QuestionSpec | QuestionFields] = (),
     ) -> Survey:
-        """Open a survey and invite its audience through the outbox: a satisfaction survey goes to
-        the event's attendees (EVT-9), a newcomer survey to that member, the needs and in-depth
-        surveys to every active member (SUR-1). Each message carries the person's own link to
-        answer (NOT-3), unless ``link`` names a survey run elsewhere."""
-        chosen = enum_of(SurveyKind, kind, "type de questionnaire")
+        """Prepare a questionnaire without sending it (SUR-2): its kind, its title, the shipped
+        ``question_set`` it starts from (the satisfaction survey's by default) and more
+        ``questions``; :meth:`add_questions` adds others, :meth:`send` sends it."""
         with self.deps.transaction() as uow:
-            audience = self._audience(uow, chosen, event_id, member_id)
-            default = chosen.value.capitalize()
-            if event_id is not None:
-                default = f"{default} : {uow.events.get(event_id).title}"
-            survey = Survey(
-                new_id(), chosen, (title or default).strip(), self.deps.today(),
-                invited=len(audience), event_id=event_id, member_id=member_id,
-            )  # fmt: skip
-            uow.surveys.add(survey)
+            return self._create(uow, kind, title, event_id, member_id, question_set, questions,
+                                draft=True)  # fmt: skip
+
+    def _create(
+        self, uow: UnitOfWork, kind: SurveyKind | str, title: str | None, event_id: str | None,
+        member_id: str | None, question_set: str | None,
+        questions: Iterable[QuestionSpec | QuestionFields], *, draft: bool,
+    ) -> Survey:  # fmt: skip
+        chosen = enum_of(SurveyKind, kind, "type de questionnaire")
+        specs = specs_of(questions)
+        name = question_set or DEFAULT_SETS.get(chosen)
+        shipped = find_set(name) if name else None
+        default = shipped.title if shipped else chosen.value.capitalize()
+        if event_id is not None:
+            default = f"{default} : {uow.events.get(event_id).title}"
+        if member_id is not None:
+            uow.members.get(member_id)
+        survey = Survey(
+            new_id(), chosen, (title or default).strip(), self.deps.today(),
+            invited=0, event_id=event_id, member_id=member_id, draft=draft,
+        )  # fmt: skip
+        if chosen is SurveyKind.SATISFACTION and event_id is None:
+            raise ValidationError(
+                "un questionnaire de satisfaction suit un événement", rule="EVT-9", value=None
+            )
+        uow.surveys.add(survey)
+        add_questions_in(uow, survey, [*(shipped.questions if shipped else ()), *specs])
+        return survey
+
+    def add_questions(
+        self, survey_id: str, questions: Iterable[QuestionSpec | QuestionFields]
+    ) -> list[Question]:
+        """Append questions to a survey, in order (SUR-2); refused once it has answers."""
+        specs = specs_of(questions)
+        with self.deps.transaction() as uow:
+            return add_questions_in(uow, uow.surveys.get(survey_id), specs)
+
+    def list_questions(self, *, survey_id: str) -> list[Question]:
+        """The survey's questions in order (a survey without stored questions: score, comment)."""
+        with self.deps.read() as uow:
+            return list(questions_in(uow, uow.surveys.get(survey_id)))
+
+    def list_question_sets(self) -> list[QuestionSet]:
+        """The shipped question sets (SUR-2), French, in ``data/questionnaires``."""
+        return list_question_sets()
+
+    def send(
+        self,
+        kind: SurveyKind | str | None = None,
+        *,
+        survey_id: str | None = None,
+        title: str | None = None,
+        event_id: str | None = None,
+        member_id: str | None = None,
+        link: str = "",
+        question_set: str | None = None,
+    ) -> Survey:
+        """Send a survey and invite its audience through the outbox: the one prepared by
+        :meth:`create` (``survey_id``), else a new one of ``kind`` (with ``question_set``; the
+        satisfaction survey gets the guide's questions). A satisfaction survey goes to the
+        event's attendees (EVT-9), a newcomer survey to that member, the needs and in-depth
+        surveys to every active member (SUR-1). Each message carries the person's own link to
+        answer (NOT-3, SUR-2), unless ``link`` names a survey run elsewhere."""
+        with self.deps.transaction() as uow:
+            if survey_id is not None:
+                survey = uow.surveys.get(survey_id)
+                if not survey.draft:
+                    # needs storage: the survey read
+                    raise RuleViolation(
+                        f"le questionnaire « {survey.title} » est déjà envoyé", rule="SUR-2",
+                        value=survey_id,
+                    )  # fmt: skip
+            elif kind is None:
+                raise ValidationError(
+                    "dites quel questionnaire envoyer (son type ou le questionnaire préparé)",
+                    rule="SUR-2", value=None,
+                )  # fmt: skip
+            else:
+                survey = self._create(uow, kind, title, event_id, member_id, question_set, (),
+                                      draft=False)  # fmt: skip
+            audience = self._audience(uow, survey.kind, survey.event_id, survey.member_id)
+            survey = attrs.evolve(survey, invited=len(audience), draft=False,
+                                  opened_on=self.deps.today())  # fmt: skip
+            uow.surveys.update(survey)
             maker = LinkMaker(self.deps)
             for member in audience:
                 if member.email:  # NOT-3, SUR-2: the personal link, unless one is given
@@ -100,8 +185,8 @@ class SurveyService:
                         uow, "survey_invitation", member.email,
                         {"member": member, "survey": {"title": survey.title, "kind": survey.kind.value}, "link": answer},
                     )  # fmt: skip
-            if chosen is SurveyKind.SATISFACTION and event_id is not None:
-                mark_task(uow, uow.events.get(event_id), TaskKind.SATISFACTION_SURVEY)
+            if survey.kind is SurveyKind.SATISFACTION and survey.event_id is not None:
+                mark_task(uow, uow.events.get(survey.event_id), TaskKind.SATISFACTION_SURVEY)
         return survey
 
     def _audience(
@@ -130,18 +215,42 @@ class SurveyService:
         score: int | None = None,
         member_id: str | None = None,
         comment: str = "",
+        responses: Mapping[str, AnswerValue] | None = None,
+        on: dt.date | None = None,
     ) -> SurveyAnswer:
-        """Record one answer; a member answers a survey once."""
+        """Record one answer (SUR-2): ``responses`` maps question keys to answers (a scale's
+        1-5, a choice's key or label, a list for a multiple choice, a number, a text); ``score``
+        and ``comment`` answer the ``note`` and ``commentaire`` questions. Every answer is
+        checked against its question and every required question must be answered; a person
+        answers a survey once."""
         with self.deps.transaction() as uow:
-            return answer_in(
-                self.deps, uow, survey_id, score=score, member_id=member_id, comment=comment
-            )
+            return answer_in(self.deps, uow, survey_id, score=score, member_id=member_id,
+                             comment=comment, responses=responses, on=on)  # fmt: skip
 
     def results(self, survey_id: str) -> SurveyResults:
+        """The survey's rates and its results question by question (SUR-2), free texts
+        anonymised."""
         with self.deps.read() as uow:
             survey = uow.surveys.get(survey_id)
             answers = uow.survey_answers.list({"survey_id": survey_id})
-        return _results(survey, answers)
+            questions = results_in(uow, survey, on=self.deps.today())
+        return attrs.evolve(_results(survey, answers), questions=questions)
+
+    def import_answers(
+        self, survey_id: str, path: Path | str, *, dry_run: bool = False
+    ) -> SurveyImport:
+        """Import answers collected elsewhere (SUR-2): a LimeSurvey CSV export or a plain file,
+        one row per answer; all or nothing (``dry_run``: checked, nothing written)."""
+        return import_answers(self.deps, survey_id, Path(path), dry_run=dry_run)
+
+    def restitution(self, survey_id: str, *, pdf: bool = False) -> bytes:
+        """The restitution document (SUR-2): HTML (UTF-8), or PDF with the ``pdf`` extra."""
+        found = self.results(survey_id)
+        s = found.survey
+        cdg = self.deps.settings.cdg
+        doc = Restitution(s.title, s.kind.value, s.opened_on, s.invited, found.answers,
+                          found.response, found.questions, cdg.name if cdg else "")  # fmt: skip
+        return restitution_pdf(doc) if pdf else restitution_html(doc).encode()
 
     def list_surveys(self, *, kind: SurveyKind | str | None = None) -> list[SurveyResults]:
         """Every survey with its rates, oldest first; two reads whatever their number."""
@@ -255,29 +364,6 @@ class SurveyService:
         def due(self, *, on: dt.date | None = None) -> list[SurveyDue]: ...
         @typed_deprecated("use list_surveys()")
         def list(self, *, kind: SurveyKind | str | None = None) -> list[SurveyResults]: ...
-
-
-def answer_in(
-    deps: Deps,
-    uow: UnitOfWork,
-    survey_id: str,
-    *,
-    score: int | None,
-    member_id: str | None,
-    comment: str,
-) -> SurveyAnswer:
-    """:meth:`SurveyService.answer` inside the caller's unit of work (a personal link, NOT-3)."""
-    survey = uow.surveys.get(survey_id)
-    if member_id is not None:
-        uow.members.get(member_id)
-        if uow.survey_answers.count({"survey_id": survey.id, "member_id": member_id}):
-            # needs storage: the member's earlier answers to this survey
-            raise RuleViolation(
-                "ce membre a déjà répondu à ce questionnaire", rule="SUR-1", value=member_id
-            )
-    check_answer(survey, score)
-    answer = SurveyAnswer(new_id(), survey.id, deps.today(), score, member_id, comment.strip())
-    return uow.survey_answers.add(answer)
 
 
 def _results(survey: Survey, answers: Iterable[SurveyAnswer]) -> SurveyResults:

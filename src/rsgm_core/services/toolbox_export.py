@@ -15,6 +15,7 @@ from rsgm_core.domain.toolbox import Resource, ResourceStatus, latest_versions
 from rsgm_core.domain.toolbox_records import ResourceAttachment
 from rsgm_core.errors import NotFoundError, ValidationError
 from rsgm_core.render.toolbox_markdown import markdown_tree, slug
+from rsgm_core.services.survey_core import declared_software
 
 if TYPE_CHECKING:
     from rsgm_core.services.deps import Deps
@@ -44,11 +45,12 @@ class SoftwareUse:
 
 def software_map(deps: Deps, *, epci: str | None = None) -> list[SoftwareUse]:
     """KNB-5: from the directory (MEM-2), per EPCI, the communes whose SGM uses each software and
-    the members who master it. A member without directory consent counts for the commune but is
+    the members who master it, with what the software survey's answers declared (SUR-2). A member without directory consent counts for the commune but is
     not named (MEM-3)."""
     today = deps.today()
     with deps.read() as uow:
         facts = uow.directory_facts.list({"kind": FactKind.SOFTWARE})
+        facts = [*facts, *declared_software(uow)]  # SUR-2: what the software survey declared
         ids = sorted({f.member_id for f in facts})
         members = {m.id: m for m in uow.members.list({"id": ids})} if ids else {}
         positions = (

@@ -6,7 +6,7 @@ unit of work. The unsubscribe page also takes RFC 8058's one-click POST, without
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
@@ -18,6 +18,7 @@ from rsgm_core.domain.access_records import RequestStatus, check_requests_allowe
 from rsgm_core.domain.directory import ConsentScope, Viewer, validate_phone
 from rsgm_core.domain.events import RegistrationStatus
 from rsgm_core.domain.links import LinkPurpose
+from rsgm_core.domain.questionnaires import SCORE_KEY, Question, QuestionKind
 from rsgm_core.errors import RsgmError, ValidationError
 from rsgm_core.services.links import DirectoryUpdate, LinkCheck
 from rsgm_core.web.pages import Site
@@ -127,6 +128,13 @@ class LinkPages:
             "values": dict(values or {}),
         }
         context.update(details)
+        if check.purpose is LinkPurpose.SURVEY and errors and details.get("questions"):
+            # SUR-2: a refusal about no field of the form shows at its first question
+            names = [q["name"] for q in details["questions"]]
+            errors = {(k if k in names else names[0]): v for k, v in errors.items()}
+        if check.purpose is LinkPurpose.SURVEY and values:
+            for q in details.get("questions", ()):
+                q["chosen"] = _chosen(values.get(q["name"], ""))
         status = 422 if errors else 200
         return self.site.page(
             request, _TEMPLATES[check.purpose], context,
@@ -147,8 +155,11 @@ class LinkPages:
             return {"scope": scope.value, "photo": scope is ConsentScope.PHOTO, "held": held,
                     "give": purpose is LinkPurpose.CONSENT}  # fmt: skip
         if purpose is LinkPurpose.SURVEY and check.object_id:
-            survey = app.surveys.results(check.object_id).survey
-            return {"score_required": survey.kind.name == "SATISFACTION"}
+            return {
+                "questions": _survey_questions(
+                    app.surveys.list_questions(survey_id=check.object_id)
+                )
+            }
         if purpose is LinkPurpose.DIRECTORY:
             return self._entry(check.member_id)
         if purpose is LinkPurpose.ACCESS:
@@ -263,28 +274,30 @@ class LinkPages:
                 raise _FieldError({"seance": "choisissez la séance à laquelle vous inscrire"})
             return {"session_id": session}
         if purpose is LinkPurpose.SURVEY:
-            return self._answer(text)
+            return self._answer(form)
         if purpose is LinkPurpose.DIRECTORY:
             return {"update": self._update(text)}
         return {}
 
-    def _answer(self, text: Mapping[str, str]) -> dict[str, Any]:
+    def _answer(self, form: FormData) -> dict[str, Any]:
+        """SUR-2: every field but the CSRF token is a question's answer (a multiple choice's
+        boxes share their name); the use case checks each against its question."""
         errors = {}
-        raw = text.get("note", "").strip()
-        score = None
-        if raw:
-            if raw not in {"1", "2", "3", "4", "5"}:
-                errors["note"] = f"note invalide : {raw!r} ; choisissez une note de 1 à 5"
-            else:
-                score = int(raw)
-        comment = text.get("commentaire", "")
-        if len(comment) > MAX_COMMENT:
-            errors["commentaire"] = (
-                f"commentaire trop long : {len(comment)} caractères pour {MAX_COMMENT} au plus"
-            )
+        responses: dict[str, object] = {}
+        for name in dict.fromkeys(k for k in form if k != "csrf"):
+            items = [v for v in form.getlist(name) if isinstance(v, str)]
+            if len(items) > 1:
+                responses[name] = items
+            elif items:
+                responses[name] = items[0]
+            if any(len(v) > MAX_COMMENT for v in items):
+                errors[name] = f"réponse trop longue : {MAX_COMMENT} caractères au plus"
+        raw = str(responses.get(SCORE_KEY, "")).strip()
+        if raw and raw not in {"1", "2", "3", "4", "5"}:
+            errors[SCORE_KEY] = f"note invalide : {raw!r} ; choisissez une note de 1 à 5"
         if errors:
             raise _FieldError(errors)
-        return {"score": score, "comment": comment}
+        return {"responses": responses}
 
     def _update(self, text: Mapping[str, str]) -> DirectoryUpdate:
         errors = {}
@@ -325,6 +338,8 @@ _FIELDS = {
 def _field_of(purpose: LinkPurpose, exc: RsgmError, values: Mapping[str, str]) -> str:
     """The form field a use case's refusal is about: the one holding the refused value, else the
     purpose's first field (the error then shows at the top of the form too)."""
+    if purpose is LinkPurpose.SURVEY and exc.value not in (None, ""):
+        return str(exc.value)  # SUR-2: the question's key; shown at the first one if not a field
     fields = _FIELDS.get(purpose, ())
     wanted = str(exc.value).strip().lower() if exc.value not in (None, "") else None
     if wanted:
@@ -332,3 +347,25 @@ def _field_of(purpose: LinkPurpose, exc: RsgmError, values: Mapping[str, str]) -
             if wanted in values.get(name, "").lower():
                 return name
     return fields[0] if fields else "formulaire"
+
+
+_KINDS = {QuestionKind.SCALE: "scale", QuestionKind.SINGLE: "single",
+          QuestionKind.MULTIPLE: "multiple", QuestionKind.NUMBER: "number",
+          QuestionKind.TEXT: "text"}  # fmt: skip
+
+
+def _chosen(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _survey_questions(questions: Sequence[Question]) -> list[dict[str, Any]]:
+    """What the survey page shows of each question (SUR-2), in order."""
+    found = []
+    for q in questions:
+        if q.kind is QuestionKind.SCALE:
+            choices = [(str(n), str(n)) for n in range(1, 6)]
+        else:
+            choices = list(zip(q.choice_keys, q.choices, strict=True))
+        found.append({"name": q.key, "text": q.text, "kind": _KINDS[q.kind],
+                      "required": q.required, "choices": choices, "chosen": []})  # fmt: skip
+    return found

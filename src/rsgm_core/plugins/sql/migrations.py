@@ -515,6 +515,27 @@ MIGRATIONS: tuple[Migration, ...] = (
         """),
     ),
     Migration(
+        24,
+        "questionnaires (SUR-2) : questions ordonnées de chaque questionnaire, réponses question "
+        "par question ; un questionnaire peut être préparé avant d'être envoyé (les questionnaires "
+        "déjà enregistrés sont envoyés)",
+        _ddl("""
+        ALTER TABLE surveys ADD COLUMN draft BOOLEAN NOT NULL DEFAULT FALSE;
+        CREATE TABLE survey_questions (
+            id TEXT NOT NULL PRIMARY KEY, survey_id TEXT NOT NULL REFERENCES surveys (id),
+            position INTEGER NOT NULL, "key" TEXT NOT NULL, text TEXT NOT NULL,
+            kind TEXT NOT NULL, required BOOLEAN NOT NULL, choices JSON NOT NULL);
+        CREATE INDEX ix_survey_questions_survey_id ON survey_questions (survey_id);
+        CREATE TABLE survey_responses (
+            id TEXT NOT NULL PRIMARY KEY, answer_id TEXT NOT NULL REFERENCES survey_answers (id),
+            survey_id TEXT NOT NULL REFERENCES surveys (id),
+            question_id TEXT NOT NULL REFERENCES survey_questions (id),
+            "values" JSON NOT NULL, text TEXT NOT NULL, member_id TEXT REFERENCES members (id));
+        CREATE INDEX ix_survey_responses_survey_id ON survey_responses (survey_id);
+        CREATE INDEX ix_survey_responses_answer_id ON survey_responses (answer_id)
+        """),
+    ),
+    Migration(
         26,
         "tutorat des arrivants jusqu'au bilan à 3 mois (MEM-13), réseaux locaux existants et "
         "leur relation avec le CDG (NET-7), autres événements du CDG et alertes de "
