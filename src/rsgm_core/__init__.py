@@ -65,6 +65,12 @@ if TYPE_CHECKING:
         FaqEntry,
         Referral,
     )
+    from rsgm_core.domain.ages import (
+        AgeBand,
+        AgePyramid,
+        AgeReport,
+        DepartureRisk,
+    )
     from rsgm_core.domain.animation import (
         Newsletter,
         RecurringSeries,
@@ -392,6 +398,10 @@ if TYPE_CHECKING:
 # interpreter, the literal ``__all__`` below for both; tests/unit/test_public_api.py keeps the
 # three equal and checks them against every use case's signature.
 _LAZY = {
+    "AgeBand": "rsgm_core.domain.ages",
+    "AgePyramid": "rsgm_core.domain.ages",
+    "AgeReport": "rsgm_core.domain.ages",
+    "DepartureRisk": "rsgm_core.domain.ages",
     "PlatformImport": "rsgm_core.services.platform_import",
     "UnmatchedAccount": "rsgm_core.services.platform_import",
     "HistoryEntry": "rsgm_core.domain.history",
@@ -665,6 +675,9 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "AccessRequest",
     "ActorRole",
     "AdviceRequest",
+    "AgeBand",
+    "AgePyramid",
+    "AgeReport",
     "Agent",
     "Agreement",
     "AgreementParty",
@@ -726,6 +739,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "DeliveryReport",
     "Departement",
     "DepartureReason",
+    "DepartureRisk",
     "Deps",
     "DirectoryEntry",
     "DirectoryUpdate",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from rsgm_core.domain.indicators import Period, Scope
 from rsgm_core.domain.report_sections import ReportSection
+from rsgm_core.services.ages import report_section as ages_section
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
@@ -23,6 +24,7 @@ SectionSource = Callable[["Deps", "UnitOfWork", Period, Scope], "ReportSection |
 
 #: the sources, in the order their sections are printed within each part
 REPORT_SECTIONS: list[SectionSource] = []
+REPORT_SECTIONS.append(ages_section)  # IND-4
 
 
 def collect_sections(

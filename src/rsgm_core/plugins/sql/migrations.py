@@ -492,6 +492,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE sessions ADD COLUMN deadline_set_on TEXT
         """),
     ),
+    Migration(
+        25,
+        "pyramide des âges (IND-4) : année de naissance (jamais le jour) et date de départ en "
+        "retraite prévue de chaque membre, facultatives ; les membres déjà enregistrés n'en ont pas",
+        _ddl("""
+        ALTER TABLE members ADD COLUMN birth_year INTEGER;
+        ALTER TABLE members ADD COLUMN retirement_on TEXT
+        """),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
