@@ -13,6 +13,7 @@ import attrs
 import rsgm_core
 from rsgm_core.demo.access import ADMIN_EMAIL, access_demo, name_first_administrator
 from rsgm_core.demo.events import events_demo
+from rsgm_core.demo.national import national_demo
 from rsgm_core.demo.network import network_demo
 from rsgm_core.demo.report import report_demo
 from rsgm_core.demo.toolbox import toolbox_demo
@@ -133,6 +134,7 @@ def _demo(args: argparse.Namespace) -> int:
         events_demo(app, members, path)
         access_demo(app, members)
         toolbox_demo(app, members)
+        national_demo(app, members, path)
         report_demo(app, path)
     print(
         f"\nLa base {path} reste disponible : essayez « rsgm census report --db {path} --format csv »."

@@ -216,6 +216,14 @@ class DepartureRisk:
     first_departure: dt.date
     estimated: bool
 
+    def when(self, on: dt.date) -> str:
+        """The first departure in French, as of ``on``: « départ prévu le 30/06/2027 », « départ
+        estimé le 01/01/2029 », or « âge de départ atteint le 01/01/2025 » once past."""
+        day = f"{self.first_departure:%d/%m/%Y}"
+        if self.first_departure <= on:
+            return f"{'départ prévu' if not self.estimated else 'âge de départ atteint'} le {day}"
+        return f"départ {'estimé' if self.estimated else 'prévu'} le {day}"
+
     @property
     def loses_all(self) -> bool:
         """The commune is likely to lose its SGM: every agent in post leaves."""
