@@ -132,7 +132,7 @@ class CdgExport:
     tables: Sequence[Table]
     # SUR-2: the campaigns of the national common core, anonymised
     # (rsgm_core.domain.national_census.core_section); the key is written only when there is one
-    core: Sequence[Mapping[str, Any]] = ()
+    core: Sequence[Mapping[str, Any]] = attrs.field(default=(), converter=tuple)
 
     def to_data(self) -> dict[str, Any]:
         data = {
