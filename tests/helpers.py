@@ -157,3 +157,10 @@ def give_id(uow: Any, member: Any, new_id: str) -> None:
     uow.members.remove(member.id)
     uow.members.add(attrs.evolve(member, id=new_id))
     uow.lifecycle_transitions.add_all(attrs.evolve(m, member_id=new_id) for m in moves)
+
+
+# Migration 25 (IND-4), undone by the tests that replay the later migrations
+MIGRATION_25_STATEMENTS = (
+    "ALTER TABLE members DROP COLUMN birth_year",
+    "ALTER TABLE members DROP COLUMN retirement_on",
+)

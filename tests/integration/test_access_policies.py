@@ -27,6 +27,7 @@ from tests.conftest import NEW_VINTAGE, SAMPLE
 from tests.helpers import (
     MIGRATION_18_COLUMNS,
     MIGRATION_22_STATEMENTS,
+    MIGRATION_25_STATEMENTS,
     administrator,
     nothing_written,
 )
@@ -196,6 +197,8 @@ def test_a_legacy_signature_is_kept_and_reported_after_migration_12_CHA_1(
             raw.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         raw.execute("DROP TABLE reassignments")  # migration 18
         for statement in MIGRATION_22_STATEMENTS:  # migration 22
+            raw.execute(statement)
+        for statement in MIGRATION_25_STATEMENTS:  # migration 25
             raw.execute(statement)
         raw.execute("DROP TABLE lifecycle_transitions")  # migration 21
         raw.execute("DROP TABLE history_entries")  # migration 21

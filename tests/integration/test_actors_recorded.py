@@ -22,7 +22,7 @@ from rsgm_core import (
 )
 from rsgm_core.cli.actors import BEFORE, actor_names, shown
 from rsgm_core.domain.privacy import Erasure
-from tests.helpers import MIGRATION_18_COLUMNS, MIGRATION_22_STATEMENTS
+from tests.helpers import MIGRATION_18_COLUMNS, MIGRATION_22_STATEMENTS, MIGRATION_25_STATEMENTS
 from tests.integration.test_authorization_matrix import AUBIGNY, GONE, _setup
 
 SAUZE = "79307"
@@ -107,6 +107,8 @@ def test_records_made_before_migration_18_show_no_actor_CHA_2(
         raw.execute("ALTER TABLE communes DROP COLUMN ept")
         raw.execute("ALTER TABLE communes DROP COLUMN ept_name")
         for statement in MIGRATION_22_STATEMENTS:  # replayed too
+            raw.execute(statement)
+        for statement in MIGRATION_25_STATEMENTS:  # migration 25
             raw.execute(statement)
         raw.execute("DELETE FROM rsgm_schema_migrations WHERE version >= 18")
     raw.close()
