@@ -82,7 +82,7 @@ def test_the_national_export_carries_the_census_of_the_function_IND_3(
     capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
 ) -> None:
     out_file = tmp_path / "export.json"
-    code, out, err = run(capsys, "national", "export", "--db", db, "--annee", "2026",
+    code, _, err = run(capsys, "national", "export", "--db", db, "--annee", "2026",
                          "--cdg", "CDG79", "-o", str(out_file))  # fmt: skip
     assert code == 0, err
     data = json.loads(out_file.read_text(encoding="utf-8"))

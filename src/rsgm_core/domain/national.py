@@ -122,6 +122,10 @@ def anonymised_rates(
     return out
 
 
+def _campaigns(value: Iterable[Mapping[str, Any]]) -> tuple[Mapping[str, Any], ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class CdgExport:
     """IND-3: one CDG's anonymised aggregate figures for a year, as exported to the ANDCDG."""
@@ -132,7 +136,7 @@ class CdgExport:
     tables: Sequence[Table]
     # SUR-2: the campaigns of the national common core, anonymised
     # (rsgm_core.domain.national_census.core_section); the key is written only when there is one
-    core: Sequence[Mapping[str, Any]] = attrs.field(default=(), converter=tuple)
+    core: Sequence[Mapping[str, Any]] = attrs.field(default=(), converter=_campaigns)
 
     def to_data(self) -> dict[str, Any]:
         data = {

@@ -44,6 +44,7 @@ import attrs
 
 from rsgm_core.domain.ages import AGE_BANDS, UNKNOWN_BAND, band_of
 from rsgm_core.domain.census_report import VACANT, CensusReport
+from rsgm_core.domain.coarse import NO_EPCI, CoarsePosition, attribute
 from rsgm_core.domain.members import Function, Status
 from rsgm_core.domain.national import SMALL, Table, suppress
 from rsgm_core.domain.national_core import CoreCampaign
@@ -88,20 +89,27 @@ def _rate(numerator: int, denominator: int) -> str | None:
 
 
 def census_of_function(
-    report: CensusReport, *, target_below: int
+    report: CensusReport, *, target_below: int, coarse: Iterable[CoarsePosition] = ()
 ) -> tuple[list[Table], dict[str, str | int | None]]:
     """IND-3, IND-4: the census tables of the export and its figures about communes, from the
-    census report (TER-6) on the export's date."""
+    census report (TER-6) on the export's date and the coarse positions of the erased persons
+    (MEM-11) of its territory, so that an erasure changes no total: a coarse position counts its
+    post; one that was its commune's only one fills a vacant commune of its EPCI and stratum
+    (:func:`~rsgm_core.domain.coarse.attribute`, as coverage does). An erased person's age is
+    gone: they count as « non renseigné »."""
     functions: Counter[str] = Counter()
     statuses = Counter({s.value: 0 for s in Status})
     work_times = Counter({key: 0 for key, _ in WORK_TIME_BANDS})
     people: dict[str, int | None] = {}
     target = vacant = 0
+    vacant_rows: dict[str, tuple[str, str]] = {}
+    in_target: dict[str, bool] = {}
     for row in report.rows:
-        in_target = row.population < target_below
-        target += in_target
+        in_target[row.code] = row.population < target_below
+        target += in_target[row.code]
         if not row.agents:
-            vacant += in_target
+            vacant += in_target[row.code]
+            vacant_rows[row.code] = (row.epci or NO_EPCI, row.stratum)
             continue
         held = {a.function for a in row.agents}
         functions[_key(next(iter(held))) if len(held) == 1 else _SEVERAL] += 1
@@ -109,6 +117,18 @@ def census_of_function(
             statuses[agent.status] += 1
             work_times[_work_time_band(Decimal(agent.work_time))] += 1
             people[agent.member_id or f"{agent.name}|{agent.email}"] = agent.birth_year
+    taken: set[str] = set()
+    erased = [p for p in coarse if p.small and p.active_on(report.on)]
+    for position in sorted(erased, key=lambda p: p.id):  # MEM-11
+        statuses[position.status.value] += 1
+        work_times[_work_time_band(position.work_time)] += 1
+        people.setdefault(position.member_id, None)
+        if position.sole:
+            filled = attribute([position], vacant_rows, taken)
+            taken |= filled
+            for code in filled:
+                functions[position.function.value] += 1
+                vacant -= in_target[code]
     ages = Counter({band.key: 0 for band in (*AGE_BANDS, UNKNOWN_BAND)})
     for birth_year in people.values():
         ages[band_of(birth_year, year=report.on.year).key] += 1

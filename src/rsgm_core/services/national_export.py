@@ -146,10 +146,14 @@ def _national_export(service: IndicatorService, year: int, cdg: str | None) -> C
         figures[key] = None if value is None else int(value)
     with service._read() as uow:  # the census of the function (IND-3, IND-4) and the core (SUR-2)
         census = census_in(deps, uow, on=export_day(year, deps.today()))
+        coarse = uow.coarse_positions.list() if census is not None else []
         campaigns = tuple(c for c in _core_campaigns(uow) if c.year <= year)
     if census is not None:
+        territory = {row.departement for row in census.rows}
         census_tables, census_figures = census_of_function(
-            census, target_below=deps.settings.policies.target_below
+            census,
+            target_below=deps.settings.policies.target_below,
+            coarse=[p for p in coarse if p.departement in territory],  # MEM-11
         )
         tables += census_tables
         figures |= census_figures
