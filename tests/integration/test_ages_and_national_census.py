@@ -219,3 +219,13 @@ def test_cdg77_and_the_cig_export_the_census_and_merge_IND_3_IND_4(
     )  # fmt: skip
     assert sum(ages_table["cells"].values()) == published
     assert ages_table["complete"] is (published == 26)
+
+
+def test_an_erasure_clears_the_year_of_birth_MEM_11_IND_4(app: App) -> None:
+    from tests.helpers import administrator
+
+    member = app.members.add("Zoé", "Bernard", email="zoe.bernard@example.org")
+    app.ages.set_age(member.id, birth_year=1966, retirement_on=dt.date(2030, 1, 1))
+    app.rgpd.erase(member.id, by=administrator(app))
+    erased = app.members.get(member.id)
+    assert (erased.birth_year, erased.retirement_on) == (None, None)
