@@ -139,7 +139,9 @@ def report_section(
         _losing_sentence(len(losing), ages),
     ]
     for epci, count in ages.losing_by_epci().items():
-        lines.append(f"{epci} : {count} commune{'s' if count > 1 else ''}")
+        lines.append(
+            f"{epci} : {count} commune{'s' if count > 1 else ''} concernée{'s' if count > 1 else ''}"
+        )
     return ReportSection(
         ReportPart.DESCRIPTION,
         "Pyramide des âges et départs prévus (IND-4)",
