@@ -155,7 +155,7 @@ def _losing_sentence(count: int, ages: AgeReport) -> str:
         f"d'ici {ages.horizon_years} ans (départ à {ages.retirement_age} ans sans date prévue)"
     )
     if count == 0:
-        return f"Aucune commune ne devrait perdre son secrétaire général de mairie {horizon}."
+        return f"Aucune commune ne devrait perdre son SGM {horizon}."
     if count == 1:
-        return f"1 commune devrait perdre son secrétaire général de mairie {horizon}."
-    return f"{count} communes devraient perdre leur secrétaire général de mairie {horizon}."
+        return f"1 commune devrait perdre son SGM {horizon}."
+    return f"{count} communes devraient perdre leur SGM {horizon}."
