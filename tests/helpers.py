@@ -200,3 +200,8 @@ MIGRATION_24_STATEMENTS = (
     "DROP TABLE survey_questions",
     "ALTER TABLE surveys DROP COLUMN draft",
 )
+# Migration 25 (IND-4), undone by the tests that replay the later migrations
+MIGRATION_25_STATEMENTS = (
+    "ALTER TABLE members DROP COLUMN birth_year",
+    "ALTER TABLE members DROP COLUMN retirement_on",
+)

@@ -66,6 +66,12 @@ if TYPE_CHECKING:
         FaqEntry,
         Referral,
     )
+    from rsgm_core.domain.ages import (
+        AgeBand,
+        AgePyramid,
+        AgeReport,
+        DepartureRisk,
+    )
     from rsgm_core.domain.animation import (
         Newsletter,
         RecurringSeries,
@@ -553,6 +559,10 @@ _LAZY = {
     "QuestionKind": "rsgm_core.domain.questionnaires",
     "QuestionSpec": "rsgm_core.domain.questionnaires",
     "SurveyResponse": "rsgm_core.domain.questionnaires",
+    "AgeBand": "rsgm_core.domain.ages",
+    "AgePyramid": "rsgm_core.domain.ages",
+    "AgeReport": "rsgm_core.domain.ages",
+    "DepartureRisk": "rsgm_core.domain.ages",
     "PlatformImport": "rsgm_core.services.platform_import",
     "UnmatchedAccount": "rsgm_core.services.platform_import",
     "HistoryEntry": "rsgm_core.domain.history",
@@ -832,6 +842,9 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "Activity",
     "ActorRole",
     "AdviceRequest",
+    "AgeBand",
+    "AgePyramid",
+    "AgeReport",
     "Agent",
     "Agreement",
     "AgreementParty",
@@ -903,6 +916,7 @@ __all__ = [  # noqa: RUF022 - the public names, sorted
     "DeliveryReport",
     "Departement",
     "DepartureReason",
+    "DepartureRisk",
     "Deps",
     "DirectoryEntry",
     "DirectoryUpdate",

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from rsgm_core.ports import Storage, UnitOfWork
     from rsgm_core.services.access import AccessService
     from rsgm_core.services.advice import AdviceService
+    from rsgm_core.services.ages import AgeService
     from rsgm_core.services.billing import BillingService
     from rsgm_core.services.cdg_calendar import CdgCalendarService
     from rsgm_core.services.census import CensusService
@@ -160,6 +161,13 @@ class App:
         from rsgm_core.services.census import CensusService
 
         return CensusService(self.deps)
+
+    @cached_property
+    def ages(self) -> AgeService:
+        """Years of birth, the age pyramid and the departures within 5 years (IND-4)."""
+        from rsgm_core.services.ages import AgeService
+
+        return AgeService(self.deps)
 
     @cached_property
     def members(self) -> MemberService:

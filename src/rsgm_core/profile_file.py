@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from rsgm_core.domain.ages import check_retirement_age
 from rsgm_core.domain.profile import AccessMode, CdgIdentity, CharterChange, Policies
 from rsgm_core.domain.tariffs import (
     MANDATORY_MISSION,
@@ -245,9 +246,12 @@ def _choice(
 def _policies(reader: _Reader, data: Mapping[str, Any], territory: Mapping[str, Any]) -> Policies:
     rules = reader.table(data.get("politiques", {}), "politiques",
                          ("acces_plateforme", "pack_pour_espace_communautaire",
-                          "nouvelle_version_charte", "nouveaux_par_tuteur"))  # fmt: skip
+                          "nouvelle_version_charte", "nouveaux_par_tuteur",
+                           "age_depart_retraite"))  # fmt: skip
     calendar = reader.table(data.get("calendrier", {}), "calendrier",
                             ("lundi_de_pentecote_travaille",))  # fmt: skip
+    retirement_age = reader.get(rules, "politiques", "age_depart_retraite", int, 64)
+    reader.build("politiques.age_depart_retraite", lambda: check_retirement_age(retirement_age))
     return reader.build(
         "territoire.public_cible",
         lambda: Policies(
@@ -273,6 +277,7 @@ def _policies(reader: _Reader, data: Mapping[str, Any], territory: Mapping[str, 
                 calendar, "calendrier", "lundi_de_pentecote_travaille", bool, False
             ),
             tutor_limit=_tutor_limit(reader, rules),  # MEM-13
+            retirement_age=retirement_age,
         ),
     )
 

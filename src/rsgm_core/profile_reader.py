@@ -28,6 +28,7 @@ _RULES = {
     "politiques.acces_plateforme": "CHA-2",
     "politiques.pack_pour_espace_communautaire": "CHA-3",
     "politiques.nouvelle_version_charte": "CHA-8",
+    "politiques.age_depart_retraite": "IND-4",
     "calendrier.lundi_de_pentecote_travaille": "EVT-3",
     "tarifs": "TAR-2",
     "tarifs.strates": "TAR-1",

@@ -181,6 +181,7 @@ _ADDED_TO_MEMBERS = (  # by migration 5
     "phone", "lifecycle", "arrival", "departed_on", "departure_reason", "successor_id",
     "leaving_on", "helper", "platform_access", "photo", "erased_on",
     "invitations_opt_out",  # migration 14
+    "birth_year", "retirement_on",  # migration 25 (IND-4)
 )  # fmt: skip
 _MEMBER = {"member_id": "members"}
 # MEM-11: what each collection holds on people (rsgm_core.domain.privacy), spelled short below.

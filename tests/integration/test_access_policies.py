@@ -29,6 +29,7 @@ from tests.helpers import (
     MIGRATION_22_STATEMENTS,
     MIGRATION_23_STATEMENTS,
     MIGRATION_24_STATEMENTS,
+    MIGRATION_25_STATEMENTS,
     MIGRATION_26_STATEMENTS,
     MIGRATION_27_STATEMENTS,
     MIGRATION_28_STATEMENTS,
@@ -209,6 +210,8 @@ def test_a_legacy_signature_is_kept_and_reported_after_migration_12_CHA_1(
         for statement in MIGRATION_26_STATEMENTS:  # migration 26
             raw.execute(statement)
         for statement in MIGRATION_24_STATEMENTS:  # migration 24, replayed too
+            raw.execute(statement)
+        for statement in MIGRATION_25_STATEMENTS:  # migration 25
             raw.execute(statement)
         raw.execute("DROP TABLE lifecycle_transitions")  # migration 21
         raw.execute("DROP TABLE history_entries")  # migration 21

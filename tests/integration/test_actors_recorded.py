@@ -27,6 +27,7 @@ from tests.helpers import (
     MIGRATION_22_STATEMENTS,
     MIGRATION_23_STATEMENTS,
     MIGRATION_24_STATEMENTS,
+    MIGRATION_25_STATEMENTS,
     MIGRATION_26_STATEMENTS,
     MIGRATION_27_STATEMENTS,
     MIGRATION_28_STATEMENTS,
@@ -125,6 +126,8 @@ def test_records_made_before_migration_18_show_no_actor_CHA_2(
         for statement in MIGRATION_28_STATEMENTS:  # migration 28
             raw.execute(statement)
         for statement in MIGRATION_24_STATEMENTS:  # migration 24, replayed too
+            raw.execute(statement)
+        for statement in MIGRATION_25_STATEMENTS:  # migration 25
             raw.execute(statement)
         raw.execute("DELETE FROM rsgm_schema_migrations WHERE version >= 18")
     raw.close()

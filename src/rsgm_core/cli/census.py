@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
-from rsgm_core.cli import census_communes, census_populations
+from rsgm_core.cli import census_ages, census_communes, census_populations
 from rsgm_core.cli.common import add_action, add_db_option, add_group, open_app
 from rsgm_core.cli.progress import add_quiet_option, progress_line
 from rsgm_core.domain.census import CensusChanges, ImportResult
@@ -66,6 +66,7 @@ def register(commands: Any) -> None:
     conflicts.add_argument("--commune", metavar="CODE_INSEE", help="limiter à ce successeur")
     census_communes.register(actions)  # communes, orphans, reassign
     census_populations.register(actions)  # import-populations, population (TER-2)
+    census_ages.register(actions)  # ages, age (IND-4)
 
 
 def _source_options(parser: argparse.ArgumentParser, *, sample: bool = False) -> None:
@@ -218,6 +219,7 @@ def _print_changes(changes: CensusChanges) -> None:
 def _report(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         report = app.census.report(departements=args.departement)
+        ages = app.ages.of_census(report)  # IND-4
     if args.format == "csv":
         print(to_csv(CSV_HEADERS, _rows(report)), end="")
     elif args.format == "json":
@@ -231,6 +233,9 @@ def _report(args: argparse.Namespace) -> int:
                 f"{len(report.hors_ressort)} commune(s) hors ressort de ses EPCI à cheval sur "
                 f"le territoire, comptées à part : {detail}"
             )
+        if ages.total.known:  # IND-4: shown once a year of birth is known
+            print()
+            census_ages.print_ages(ages)
     return 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -155,3 +156,19 @@ def check_output(output: str | None) -> None:
         pass
     if not existed:
         path.unlink()
+
+
+def write_output(data: str | bytes, output: str | None) -> None:
+    """``data`` to standard output, or to the file ``output`` (saying where it was written)."""
+    if output is None:
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        return
+    path = Path(output)
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8", newline="")
+    print(f"écrit : {path}")

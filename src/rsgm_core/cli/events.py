@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from rsgm_core.cli.common import (
     decimal_number,
     open_app,
     print_table,
+    write_output,
 )
 from rsgm_core.cli.naming import MEMBER_HELP, RECORD_HELP, member_label, of, resolve, short
 from rsgm_core.cli.progress import add_quiet_option, progress_line
@@ -343,21 +343,6 @@ def _attend(args: argparse.Namespace) -> int:
     print(f"émargement enregistré : {came} présent(s), {len(marked) - came} absent(s)"
           + (f", dont {len(walk_ins)} venu(s) sur place" if walk_ins else ""))  # fmt: skip
     return 0
-
-
-def write_output(data: str | bytes, output: str | None) -> None:
-    if output is None:
-        if isinstance(data, bytes):
-            sys.stdout.buffer.write(data)
-        else:
-            sys.stdout.write(data)
-        return
-    path = Path(output)
-    if isinstance(data, bytes):
-        path.write_bytes(data)
-    else:
-        path.write_text(data, encoding="utf-8", newline="")
-    print(f"écrit : {path}")
 
 
 def _sheet(args: argparse.Namespace) -> int:

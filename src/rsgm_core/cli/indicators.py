@@ -8,8 +8,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from rsgm_core.cli.common import add_action, add_group, open_app, print_table
-from rsgm_core.cli.events import write_output
+from rsgm_core.cli.common import add_action, add_group, open_app, print_table, write_output
 from rsgm_core.domain.indicators import Period
 from rsgm_core.errors import ValidationError
 

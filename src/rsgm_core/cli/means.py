@@ -194,7 +194,7 @@ def _budget_list(args: argparse.Namespace) -> int:
 
 
 def _budget_export(args: argparse.Namespace) -> int:
-    from rsgm_core.cli.events import write_output
+    from rsgm_core.cli.common import write_output
 
     if args.format == "xlsx" and not args.output:
         raise ValidationError(

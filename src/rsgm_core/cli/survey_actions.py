@@ -7,8 +7,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from rsgm_core.cli.common import add_action, open_app, print_table
-from rsgm_core.cli.events import resolve_id, write_output
+from rsgm_core.cli.common import add_action, open_app, print_table, write_output
+from rsgm_core.cli.events import resolve_id
 from rsgm_core.cli.naming import MEMBER_HELP, RECORD_HELP, short
 from rsgm_core.domain.events import SurveyKind
 from rsgm_core.domain.questionnaires import AnswerValue, QuestionKind, make_spec

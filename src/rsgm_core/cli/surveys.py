@@ -9,8 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from rsgm_core.cli.common import add_action, add_group, open_app, print_table
-from rsgm_core.cli.events import resolve_id, write_output
+from rsgm_core.cli.common import add_action, add_group, open_app, print_table, write_output
+from rsgm_core.cli.events import resolve_id
 from rsgm_core.cli.naming import MEMBER_HELP, RECORD_HELP, short
 from rsgm_core.cli.progress import add_quiet_option, progress_line
 from rsgm_core.cli.survey_actions import SETS, register_questionnaires, responses_of

@@ -17,6 +17,7 @@ from rsgm_core.demo.events import events_demo
 from rsgm_core.demo.growth_a import growth_a_demo
 from rsgm_core.demo.growth_b import growth_b_demo
 from rsgm_core.demo.means import means_demo
+from rsgm_core.demo.national import national_demo
 from rsgm_core.demo.network import network_demo
 from rsgm_core.demo.report import report_demo
 from rsgm_core.demo.surveys import surveys_demo
@@ -143,6 +144,7 @@ def _demo(args: argparse.Namespace) -> int:
         growth_a_demo(app, members)
         means_demo(app, members)
         surveys_demo(app, members, path)
+        national_demo(app, members, path)
         report_demo(app, path)
     print(
         f"\nLa base {path} reste disponible : essayez « rsgm census report --db {path} --format csv »."

@@ -45,6 +45,10 @@ class Agent:
     function: str
     work_time: str  # "0.5" — a Decimal as text, as exported
     status: str
+    # IND-4 (the age pyramid and departures, rsgm_core.domain.ages): who it is and their age
+    member_id: str | None = None
+    birth_year: int | None = None
+    retirement_on: dt.date | None = None
 
 
 @attrs.frozen
@@ -179,6 +183,9 @@ def build_report(
                 position.function.label,
                 str(position.work_time),
                 position.status.value,
+                member.id,
+                member.birth_year,
+                member.retirement_on,
             )
         )
     rows, out_of_scope = [], 0

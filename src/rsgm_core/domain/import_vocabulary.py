@@ -52,6 +52,12 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "software": ("logiciels", "logiciel", "logiciels metier", "software"),
     "helper": ("volontaire", "entraide", "volontaire entraide", "helper"),
     "arrival": ("arrivee", "date d arrivee", "date arrivee", "date d entree", "arrival"),
+    # IND-4: a date of birth is read for its year only (data minimisation)
+    "birth_year": ("annee de naissance", "date de naissance", "naissance", "ne le", "nee le",
+                   "ne e le", "birth_year"),
+    "retirement_on": ("depart en retraite prevu", "date de depart en retraite",
+                      "depart a la retraite prevu", "retraite prevue", "date de depart a la retraite",
+                      "retirement_on"),
 }  # fmt: skip
 
 #: Field → its French name in messages and in ``--par-defaut``/``--colonne`` (also accepted).
@@ -61,6 +67,7 @@ FIELD_LABELS: dict[str, str] = {
     "function": "fonction", "work_time": "quotité", "status": "statut",
     "permanent": "emploi permanent", "expertises": "expertises", "software": "logiciels",
     "helper": "volontaire", "arrival": "arrivée",
+    "birth_year": "année de naissance", "retirement_on": "départ en retraite prévu",
 }  # fmt: skip
 
 _ALIASES = {alias: field for field, names in FIELDS.items() for alias in names} | {

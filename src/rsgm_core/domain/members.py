@@ -183,6 +183,10 @@ class Member:
     erased_on: dt.date | None = None  # MEM-11: anonymised on that day
     # Migration 14: the person asked not to be invited to network events (MEM-14).
     invitations_opt_out: bool = False
+    # Migration 25 (IND-4): the year of birth only (data minimisation: never the day), and the
+    # expected retirement date when the person or their employer gave it.
+    birth_year: int | None = None
+    retirement_on: dt.date | None = None
 
     @property
     def full_name(self) -> str:

@@ -122,6 +122,10 @@ def anonymised_rates(
     return out
 
 
+def _campaigns(value: Iterable[Mapping[str, Any]]) -> tuple[Mapping[str, Any], ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class CdgExport:
     """IND-3: one CDG's anonymised aggregate figures for a year, as exported to the ANDCDG."""
@@ -130,15 +134,21 @@ class CdgExport:
     year: int
     indicators: Mapping[str, Any]  # rates and other non-person figures, None when not available
     tables: Sequence[Table]
+    # SUR-2: the campaigns of the national common core, anonymised
+    # (rsgm_core.domain.national_census.core_section); the key is written only when there is one
+    core: Sequence[Mapping[str, Any]] = attrs.field(default=(), converter=_campaigns)
 
     def to_data(self) -> dict[str, Any]:
-        return {
+        data = {
             "schema": SCHEMA,
             "cdg": self.cdg,
             "year": self.year,
             "indicators": dict(self.indicators),
             "tables": {t.name: {"cells": dict(t.cells), "total": t.total} for t in self.tables},
         }
+        if self.core:
+            data["core"] = [dict(campaign) for campaign in self.core]
+        return data
 
 
 def parse_export(data: Any, *, source: str = "export") -> CdgExport:
@@ -152,7 +162,7 @@ def parse_export(data: Any, *, source: str = "export") -> CdgExport:
         raise bad("un objet JSON est attendu", type(data).__name__)
     if data.get("schema") != SCHEMA:
         raise bad(f"schéma inconnu {data.get('schema')!r} (attendu : {SCHEMA})", data.get("schema"))
-    extra = set(data) - {"schema", "cdg", "year", "indicators", "tables"}
+    extra = set(data) - {"schema", "cdg", "year", "indicators", "tables", "core"}
     if extra:
         raise bad(f"champs inattendus : {sorted(extra)}", sorted(extra))
     cdg, year = data.get("cdg"), data.get("year")
@@ -177,7 +187,9 @@ def parse_export(data: Any, *, source: str = "export") -> CdgExport:
     indicators = data.get("indicators") or {}
     if not isinstance(indicators, dict):
         raise bad("« indicators » doit être un objet", type(indicators).__name__)
-    return CdgExport(cdg, year, indicators, tables)
+    from rsgm_core.domain.national_census import parse_core
+
+    return CdgExport(cdg, year, indicators, tables, parse_core(data.get("core"), source=source))
 
 
 @attrs.frozen
@@ -198,9 +210,12 @@ class NationalMerge:
     cdgs: tuple[str, ...]
     indicators: Mapping[str, Mapping[str, Any]]  # per CDG
     tables: Mapping[str, NationalTable]
+    # SUR-2: the national core's campaigns summed by year, and each compared with T0
+    core: Mapping[str, Any] = attrs.Factory(dict)
 
     def to_data(self) -> dict[str, Any]:
         """The JSON-ready form (``schema`` first), as ``rsgm national merge`` writes it."""
+        extra = {"core": dict(self.core)} if self.core else {}
         return {
             "schema": SCHEMA,
             "year": self.year,
@@ -210,7 +225,7 @@ class NationalMerge:
                 name: {"cells": dict(t.cells), "total": t.total, "complete": t.complete}
                 for name, t in self.tables.items()
             },
-        }
+        } | extra
 
 
 def merge_exports(exports: Iterable[CdgExport]) -> NationalMerge:
@@ -245,11 +260,20 @@ def merge_exports(exports: Iterable[CdgExport]) -> NationalMerge:
                 merged[key] = merged.get(key, 0) + (value or 0)
                 if value is None:
                     complete[table.name] = False
+    from rsgm_core.domain.national_census import comparisons, merge_core
+
+    campaigns = merge_core(e.core for e in rows.values() if e.core)
+    core = (
+        {"campagnes": {str(y): c for y, c in campaigns.items()},
+         "comparaison_t0": comparisons(campaigns)}
+        if campaigns else {}
+    )  # fmt: skip
     return NationalMerge(
         year=next(iter(years), None),
         cdgs=tuple(sorted(rows)),
         indicators={cdg: dict(e.indicators) for cdg, e in sorted(rows.items())},
         tables={name: NationalTable(cells[name], totals[name], complete[name]) for name in cells},
+        core=core,
     )
 
 

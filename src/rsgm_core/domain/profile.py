@@ -121,6 +121,12 @@ class CdgIdentity:
         return self.place, self.signatory_name, self.signatory_title
 
 
+def _retirement_age(_: object, attribute: attrs.Attribute[int], value: object) -> None:
+    from rsgm_core.domain.ages import check_retirement_age
+
+    check_retirement_age(value)  # IND-4
+
+
 def _target(_: object, attribute: attrs.Attribute[int], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= SGM_THRESHOLD:
         raise ValidationError(
@@ -138,6 +144,8 @@ class Policies:
     ``target_below``: the network's target public is the communes of fewer than that many
     inhabitants (TER-3; CDG 77 addresses those under 2,000); coverage keeps the legal scope.
     ``per_departement``: one departmental network, space and committee per department (TER-7).
+    ``retirement_age``: the age at which an agent is expected to retire when no date is known
+    (IND-4, 64 by default).
     """
 
     access: AccessMode = attrs.field(default=AccessMode.INVITATION, converter=AccessMode)
@@ -150,6 +158,8 @@ class Policies:
     whit_monday_worked: bool = False
     #: MEM-13: newcomers one tutor carries at once (``[politiques] nouveaux_par_tuteur``).
     tutor_limit: int = 2
+    # IND-4: the age at which an agent without an expected retirement date is expected to leave
+    retirement_age: int = attrs.field(default=64, validator=_retirement_age)
 
     def in_target(self, population: int) -> bool:
         """Whether a commune of ``population`` belongs to the network's target public (TER-3)."""

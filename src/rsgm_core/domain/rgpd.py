@@ -40,6 +40,8 @@ def anonymise(member: Member, *, on: dt.date) -> Member:
         email=None,
         phone=None,
         photo=None,
+        birth_year=None,  # IND-4: the age bands of the past keep no one's age once erased
+        retirement_on=None,
         helper=False,
         platform_access=False,
         erased_on=member.erased_on or on,

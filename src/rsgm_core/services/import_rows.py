@@ -76,6 +76,8 @@ class ParsedRow:
     software: list[str] | tuple[()] = ()
     helper: bool | None = None
     arrival: dt.date | None = None
+    birth_year: int | None = None  # IND-4: the year only, even from a date of birth
+    retirement_on: dt.date | None = None
     issues: list[ImportProblem] = attrs.Factory(list)
     notes: list[str] = attrs.Factory(list)
     changes: list[str] = attrs.Factory(list)
@@ -104,6 +106,7 @@ class RowChecker:
         thesaurus: Vocabulary,
         tools: Vocabulary,
         departements: tuple[str, ...],
+        today: dt.date | None = None,
     ) -> None:
         self.index = index
         self.fields = fields
@@ -111,6 +114,7 @@ class RowChecker:
         self.thesaurus = thesaurus
         self.tools = tools
         self.departements = departements
+        self.today = today or dt.date.today()  # IND-4: a year of birth is checked against it
         self.no_census = not index.by_code
         # A sheet repeats its communes and words: each distinct cell is read once.
         self._communes: dict[tuple[str, str, str], tuple[Any, ...]] = {}
@@ -141,6 +145,8 @@ class RowChecker:
             row.helper = self._read(row, "volontaire illisible", parse_bool, cells["helper"])
         if cells.get("arrival"):
             row.arrival = self._read(row, "date illisible", parse_date, cells["arrival"])
+        if cells.get("birth_year") or cells.get("retirement_on"):
+            self._ages(row, cells)
         row.has_position = row.commune is not None and None not in (
             row.function,
             row.work_time,
@@ -149,6 +155,22 @@ class RowChecker:
         row.folded_name = _fold(row.name)
         row.key = row.folded_name + "|" + (row.email or "").lower()  # person_key, folded once
         return row
+
+    def _ages(self, row: ParsedRow, cells: dict[str, str]) -> None:
+        """IND-4: the year of birth (a date of birth gives its year only) and the expected
+        retirement date, checked against each other."""
+        from rsgm_core.domain.ages import check_retirement_on, read_birth_year
+
+        if cells.get("birth_year"):
+            read = functools.partial(read_birth_year, on=self.today)
+            row.birth_year = self._read(
+                row, "année de naissance invalide", read, cells["birth_year"]
+            )
+        if cells.get("retirement_on"):
+            day = self._read(row, "date illisible", parse_date, cells["retirement_on"])
+            if day is not None:
+                check = functools.partial(check_retirement_on, birth_year=row.birth_year)
+                row.retirement_on = self._read(row, "départ en retraite invalide", check, day)
 
     def _commune_once(self, row: ParsedRow, cells: dict[str, str]) -> None:
         key = (

@@ -155,6 +155,7 @@ class MemberImport:
                     thesaurus=self.deps.hooks.expertise_thesaurus(),
                     tools=self.deps.hooks.business_software(),
                     departements=settings.departements,
+                    today=today,
                 )
                 parsed = []
                 for line, raw in enumerate(rows, start=header_line + 1):
@@ -245,7 +246,7 @@ class MemberImport:
             member = Member(
                 next(ids), row.first, row.last, row.email, phone=row.phone,
                 lifecycle=Lifecycle.ACTIVE, arrival=row.arrival, helper=bool(row.helper),
-                platform_access=True,
+                platform_access=True, birth_year=row.birth_year, retirement_on=row.retirement_on,
             )  # fmt: skip
             person.member = member
             members.append(member)

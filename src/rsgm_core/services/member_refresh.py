@@ -62,6 +62,15 @@ def refresh_person(person: Person, stored: Stored, plan: Plan, today: dt.date) -
     if helpers and helpers[0] != member.helper:
         first.changes.append("volontaire pour l'entraide" if helpers[0] else "plus volontaire")
         changed = attrs.evolve(changed, helper=helpers[0])
+    births = [r.birth_year for r in person.rows if r.birth_year is not None]
+    if births and births[0] != member.birth_year:  # IND-4
+        first.changes.append(f"année de naissance {member.birth_year or 'inconnue'} → {births[0]}")
+        changed = attrs.evolve(changed, birth_year=births[0])
+    retiring = [r.retirement_on for r in person.rows if r.retirement_on is not None]
+    if retiring and retiring[0] != member.retirement_on:
+        before = f"{member.retirement_on:%d/%m/%Y}" if member.retirement_on else "inconnu"
+        first.changes.append(f"départ en retraite prévu {before} → {retiring[0]:%d/%m/%Y}")
+        changed = attrs.evolve(changed, retirement_on=retiring[0])
     if changed != member:
         plan.members_changed.append(changed)
     held = stored.held.get(member.id, [])

@@ -30,10 +30,15 @@ from rsgm_core.domain.national import (
     merge_exports,
     parse_export,
 )
+from rsgm_core.domain.national_census import census_of_function, core_section, export_day
+from rsgm_core.domain.national_core import CoreCampaign
 from rsgm_core.errors import NotFoundError, ValidationError
+from rsgm_core.services.ages import census_in
 from rsgm_core.services.census import CensusService
+from rsgm_core.services.survey_core import core_campaigns
 
 if TYPE_CHECKING:
+    from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.indicators import IndicatorService
 
 __all__ = ["national_export"]
@@ -140,7 +145,25 @@ def _national_export(service: IndicatorService, year: int, cdg: str | None) -> C
     for key in ("evenements", "lettres_envoyees", "visites_plateforme"):  # not persons
         value = indicators[key].value
         figures[key] = None if value is None else int(value)
-    return CdgExport(cdg, year, figures, tables)
+    with service._read() as uow:  # the census of the function (IND-3, IND-4) and the core (SUR-2)
+        census = census_in(deps, uow, on=export_day(year, deps.today()))
+        coarse = uow.coarse_positions.list() if census is not None else []
+        campaigns = tuple(c for c in _core_campaigns(uow) if c.year <= year)
+    if census is not None:
+        territory = {row.departement for row in census.rows}
+        census_tables, census_figures = census_of_function(
+            census,
+            target_below=deps.settings.policies.target_below,
+            coarse=[p for p in coarse if p.departement in territory],  # MEM-11
+        )
+        tables += census_tables
+        figures |= census_figures
+    return CdgExport(cdg, year, figures, tables, core_section(campaigns))
+
+
+def _core_campaigns(uow: UnitOfWork) -> tuple[CoreCampaign, ...]:
+    """SUR-2: the campaigns of the national common core held by this CDG."""
+    return core_campaigns(uow)
 
 
 def _value(indicators: dict[str, Indicator], key: str) -> Decimal | None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from rsgm_core.domain.indicators import Period, Scope
 from rsgm_core.domain.report_sections import ReportSection
+from rsgm_core.services.ages import report_section as ages_section
 from rsgm_core.services.elu_report import elus_section
 from rsgm_core.services.group_report import suggestions_section, working_groups_section
 from rsgm_core.services.local_networks import local_network_section
@@ -28,6 +29,7 @@ SectionSource = Callable[["Deps", "UnitOfWork", Period, Scope], "ReportSection |
 
 #: the sources, in the order their sections are printed within each part
 REPORT_SECTIONS: list[SectionSource] = [
+    ages_section,  # IND-4
     elus_section,  # MEM-12, EVT-2
     local_network_section,  # NET-7
     tutorship_section,  # MEM-13

@@ -536,6 +536,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         """),
     ),
     Migration(
+        25,
+        "pyramide des âges (IND-4) : année de naissance (jamais le jour) et date de départ en "
+        "retraite prévue de chaque membre, facultatives ; les membres déjà enregistrés n'en ont pas",
+        _ddl("""
+        ALTER TABLE members ADD COLUMN birth_year INTEGER;
+        ALTER TABLE members ADD COLUMN retirement_on TEXT
+        """),
+    ),
+    Migration(
         26,
         "tutorat des arrivants jusqu'au bilan à 3 mois (MEM-13), réseaux locaux existants et "
         "leur relation avec le CDG (NET-7), autres événements du CDG et alertes de "
