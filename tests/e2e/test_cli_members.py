@@ -52,7 +52,7 @@ def test_network_status_and_partners_MEM_6_MEM_8_MEM_10_NET_2(
 ) -> None:
     code, out, _ = run(capsys, "network", "status", "--db", str(demo_db))
     assert code == 0
-    assert "1 animateur(s) seulement" in out
+    assert "1 animateur seulement" in out
     assert "tuteur : Nadia Girard, titulaire unique du rôle, départ annoncé" in out
     assert "siège manquant : CC Mellois en Poitou : référent communautaire" in out
     code, out, _ = run(capsys, "partners", "add", "Maison France services", "--db", str(demo_db),

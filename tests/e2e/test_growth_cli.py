@@ -26,7 +26,7 @@ def test_tutors_and_local_networks_on_the_command_line_MEM_13_NET_7(
     cli_administrator(monkeypatch, db)
     code, out, err = run(capsys, "tutors", "candidates", "ines.garnier@example.org", "--db", db)
     assert code == 0, err
-    assert "Tuteurs possibles pour Inès Garnier (limite : 2 arrivant(s) par tuteur)" in out
+    assert "Tuteurs possibles pour Inès Garnier (limite : 2 arrivants par tuteur)" in out
     assert "Nadia Girard" in out and "même EPCI" in out
     code, out, err = run(capsys, "tutors", "pair", "ines.garnier@example.org",
                          "nadia.girard@example.org", "--db", db)  # fmt: skip

@@ -103,7 +103,7 @@ def test_animators_and_continuity_warnings_MEM_6_MEM_8(census_app: App) -> None:
         census_app.access.add_staff(member_id, by=admin.id)
     network.assign(dep.id, claire, "animateur", by=administrator(census_app))
     [warning] = network.list_warnings()
-    assert "1 animateur(s)" in warning.message and warning.role is None  # MEM-6
+    assert "1 animateur" in warning.message and warning.role is None  # MEM-6
     assert warning.message.startswith("Réseau 79 : ")
     network.assign(dep.id, jean, "co-animateur", by=administrator(census_app))
     with pytest.raises(ConflictError):
@@ -343,7 +343,7 @@ def test_old_network_names_still_work_with_a_warning(census_app: App) -> None:
     with pytest.warns(DeprecationWarning, match="list_roles"):
         assert network.roles(dep.id) == [assignment]
     with pytest.warns(DeprecationWarning, match="list_warnings"):
-        assert ["1 animateur(s)" in w for w in network.warnings()] == [True]  # type: ignore[operator]
+        assert ["1 animateur" in w for w in network.warnings()] == [True]  # type: ignore[operator]
     with pytest.warns(DeprecationWarning, match=r"use the keyword-only \w+\(…, on=…\)"):
         network.record_attendance(claire, "matinale", TODAY, registered=True, attended=True)
     with pytest.warns(DeprecationWarning, match=r"record_attendance\(event=…\) is deprecated"):
@@ -395,9 +395,9 @@ def test_member_co_animators_do_not_make_up_for_cdg_staff_MEM_6(census_app: App)
         )
     [warning] = network.list_warnings()  # 1 CDG staff member, 2 members co-animating
     assert warning.message == (
-        "Réseau 79 : 1 animateur(s) seulement parmi les agents du CDG : prévoir au moins "
-        "2 personnes en interne pour assurer la continuité ; 2 animateur(s) membre(s) du "
-        "réseau, compté(s) à part"
+        "Réseau 79 : 1 animateur seulement parmi les agents du CDG : prévoir au moins "
+        "2 personnes en interne pour assurer la continuité ; 2 animateurs membres du "
+        "réseau, comptés à part"
     )
     second = census_app.members.add("Marc", "Roy", email="marc.roy@cdg79.example.org")
     census_app.access.add_staff(second.id, by=agent.id)

@@ -207,7 +207,7 @@ def test_a_report_of_a_year_not_imported_is_flagged_provisional_TER_2_TER_6(
     assert {r.population_vintage for r in report.rows} == {2022}
     print_census_report(report, "epci")
     assert (
-        f"{len(report.rows)} commune(s) classée(s) sur une population provisoire : le millésime "
+        f"{len(report.rows)} communes classées sur une population provisoire : le millésime "
         "en vigueur en 2024 n'est pas importé (TER-2)"
     ) in capsys.readouterr().out
     sample.census.import_populations(UTF8)  # INSEE's 2021: no longer provisional where given

@@ -58,7 +58,7 @@ def test_candidates_are_ranked_by_epci_expertise_software_and_load_MEM_13(census
     ids = [c.member_id for c in found]
     assert ids[:3] == [near, skilled, tooled]
     assert arriving not in ids
-    assert found[0].reasons == ("même EPCI", "accompagne 0 arrivant(s) sur 2")
+    assert found[0].reasons == ("même EPCI", "accompagne 0 arrivant sur 2")
     assert found[1].reasons[0] == "expertise partagée : État civil"
     assert found[2].reasons[0] == "logiciel partagé : Berger-Levrault (maîtrisé)"
     assert app.tutors.limit == 2  # the profile's default
@@ -107,7 +107,7 @@ def test_a_tutor_over_the_limit_or_not_active_is_refused_MEM_13(census_app: App)
     error = nothing_written(
         app, lambda: app.tutors.pair(third, tutor, by=administrator(app)), "MEM-13"
     )
-    assert "Nadia Girard accompagne déjà 2 arrivant(s), la limite est de 2 par tuteur" in str(error)
+    assert "Nadia Girard accompagne déjà 2 arrivants, la limite est de 2 par tuteur" in str(error)
     assert tutor not in [c.member_id for c in app.tutors.list_candidates(newcomer_id=third)]
     forced = app.tutors.pair(third, tutor, by=administrator(app), force=True)
     assert forced.forced

@@ -14,6 +14,7 @@ from rsgm_core.domain.events import SurveyKind
 from rsgm_core.domain.questionnaires import AnswerValue, QuestionKind, make_spec
 from rsgm_core.errors import ValidationError
 from rsgm_core.render.formatting import format_number, format_percent
+from rsgm_core.render.french import plural
 
 __all__ = ["register_questionnaires", "responses_of"]
 
@@ -115,11 +116,11 @@ def _results(args: argparse.Namespace) -> int:
         if found.response is not None
         else "non calculable"
     )
-    print(f"« {found.survey.title} » : {found.answers} réponse(s) pour {found.survey.invited} "
-          f"invitation(s), taux de réponse {rate}")  # fmt: skip
+    print(f"« {found.survey.title} » : {plural(found.answers, 'réponse')} pour "
+          f"{plural(found.survey.invited, 'invitation')}, taux de réponse {rate}")  # fmt: skip
     for r in found.questions:
         print(f"\n{r.question.position}. {r.question.text} ({r.question.kind.value}, "
-              f"{r.answered} réponse(s))")  # fmt: skip
+              f"{plural(r.answered, 'réponse')})")  # fmt: skip
         if r.mean is not None and r.median is not None:
             print(f"   moyenne {format_number(r.mean, decimals=1)}, médiane "
                   f"{format_number(r.median, decimals=1)}")  # fmt: skip
@@ -136,10 +137,21 @@ def _import(args: argparse.Namespace) -> int:
         done = app.surveys.import_answers(resolve_id(app, "surveys", args.survey), args.path,
                                           dry_run=args.dry_run)  # fmt: skip
     layout = "export LimeSurvey" if done.layout == "limesurvey" else "fichier simple"
-    verb = "seraient importées (essai : rien n'est enregistré)" if done.dry_run else "importées"
-    print(f"{layout} : {done.answers} réponse(s) {verb}")
+    many = done.answers > 1
+    verb = (
+        f"{'seraient importées' if many else 'serait importée'} (essai : rien n'est enregistré)"
+        if done.dry_run
+        else ("importées" if many else "importée")
+    )
+    print(f"{layout} : {plural(done.answers, 'réponse')} {verb}")
     if done.incomplete:
-        print(f"{done.incomplete} réponse(s) non terminée(s) laissée(s) de côté")
+        print(
+            plural(
+                done.incomplete,
+                "réponse non terminée laissée de côté",
+                "réponses non terminées laissées de côté",
+            )
+        )
     if done.ignored:
         print(f"colonnes ignorées (métadonnées) : {', '.join(done.ignored)}")
     return 0

@@ -16,6 +16,7 @@ from rsgm_core.cli.common import (
 )
 from rsgm_core.cli.dates import iso_date
 from rsgm_core.cli.naming import find_member
+from rsgm_core.render.french import plural
 
 __all__ = ["register"]
 
@@ -78,10 +79,10 @@ def _candidates(args: argparse.Namespace) -> int:
         limit = app.tutors.limit
     if not found:
         print(f"aucun tuteur possible pour {newcomer.full_name} : aucun membre actif sous la "
-              f"limite de {limit} arrivant(s) par tuteur")  # fmt: skip
+              f"limite de {plural(limit, 'arrivant')} par tuteur")  # fmt: skip
         return 0
     print(
-        f"Tuteurs possibles pour {newcomer.full_name} (limite : {limit} arrivant(s) par tuteur) :"
+        f"Tuteurs possibles pour {newcomer.full_name} (limite : {plural(limit, 'arrivant')} par tuteur) :"
     )
     print_table(
         ("tuteur", "arrivants", "raisons"),

@@ -55,7 +55,7 @@ def access_demo(app: App, members: dict[str, str]) -> None:
             )
         app.access.grant(members[sgm], space.id, "contributeur", by=admin)
     print(
-        f"\n8. plateforme collaborative : charte version {version.version} publiée, signée par "
+        f"\n9. plateforme collaborative : charte version {version.version} publiée, signée par "
         f"{len(SIGNED)} communes ; {len(SIGNED)} SGM invités dans « {space.name} »"
     )
     refused = app.access.explain(members["Sophie Petit"], "contributeur", space.id)

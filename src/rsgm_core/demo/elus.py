@@ -48,7 +48,7 @@ def elus_demo(app: App, path: Path) -> None:
     seats = app.elus.steering_seats(["Luc Garnier", "Isabelle Perrin"])
     app.network.set_committee("pilotage", seats, by=by)
     print(
-        f"\n6 bis. élus (MEM-12) : {len(ELUS)} mandats enregistrés ; courrier de lancement à "
+        f"\n7. élus (MEM-12) : {len(ELUS)} mandats enregistrés ; courrier de lancement à "
         f"{len(launch.sent)} maires par courriel, à {merge.pages} par courrier ({printed}) ; "
         f"courrier aux présidents d'EPCI : {len(epci.sent)} ; comité de pilotage de "
         f"{len(seats)} élus (NET-3) ; chaque invitation informe les maires des communes invitées"

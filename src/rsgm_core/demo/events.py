@@ -116,7 +116,7 @@ def events_demo(app: App, members: dict[str, str], path: Path) -> None:
 def _report(app: App, path: Path) -> None:
     locale = app.settings.locale
     rows = app.events.list_tracking_rows()
-    print(f"\n7. une année d'événements : {len(rows)} événements, tableau de suivi (EVT-7) :\n")
+    print(f"\n8. une année d'événements : {len(rows)} événements, tableau de suivi (EVT-7) :\n")
     _print_table(
         ("événement", "date(s)", "participation", "coût/présent"),
         [(r.title, ", ".join(format_date(d, locale, "short") for d in r.dates),

@@ -39,7 +39,7 @@ def growth_a_demo(app: App, members: dict[str, str]) -> None:
         [best, *_] = app.tutors.list_candidates(newcomer_id=member.id, on=arrival)
         chosen = members[tutor] if tutor else best.member_id
         pairing = app.tutors.pair(member.id, chosen, by=by, on=arrival)
-        print(f"   {first} {last}, arrivé(e) le {arrival:%d/%m/%Y} : tuteur "
+        print(f"   {first} {last}, arrivée le {arrival:%d/%m/%Y} : tuteur "
               f"{app.members.get(chosen).full_name} (premier "
               f"candidat proposé : {best.member.full_name}, {', '.join(best.reasons)})")  # fmt: skip
         if pairing.review_due <= today:

@@ -117,7 +117,9 @@ def growth_b_demo(app: App, members: dict[str, str]) -> None:
     _by_link(app, members)
     report = app.indicators.annual_report(year=today.year)
     sections = {s.title: s for s in report.sections}
-    print("\n   groupes de travail (NET-5), à l'agenda du réseau et dans le rapport d'activité :\n")
+    print(
+        "\n12. faire vivre le réseau : groupes de travail (NET-5), à l'agenda du réseau et dans le rapport d'activité :\n"
+    )
     groups_section = sections["Groupes de travail"]
     if groups_section.table is not None:
         print_table(groups_section.table.head, groups_section.table.rows, numeric={3, 4})

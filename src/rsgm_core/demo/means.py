@@ -87,7 +87,7 @@ def means_demo(app: App, members: dict[str, str]) -> None:
     from rsgm_core.services.means_report import hours
 
     print(
-        f"\n10 bis. moyens {year} (NET-8) : budget {format_money(summary.budget.planned)} prévus, "
+        f"\n13. moyens {year} (NET-8) : budget {format_money(summary.budget.planned)} prévus, "
         f"{format_money(summary.budget.actual)} dépensés ; {len(summary.venues)} lieux utilisés ; "
         f"{sum(n for _, n in summary.speakers)} interventions ; temps d'animation "
         f"{hours(summary.time.minutes)} (« rsgm means summary --annee {year} »)"

@@ -53,7 +53,7 @@ def national_demo(app: App, members: dict[str, str], path: Path) -> Path:
     ages = app.ages.report()
     bands = list(ages.total.bands)
     print(
-        f"\nPyramide des âges (IND-4) : {ages.total.agents} agents en poste, âge connu pour "
+        f"\n15. pyramide des âges (IND-4) : {ages.total.agents} agents en poste, âge connu pour "
         f"{ages.total.known} ; départ à {ages.retirement_age} ans sans date prévue :\n"
     )
     rows = [(p.name, *(p.bands[b] for b in bands)) for p in ages.pyramids]
@@ -71,7 +71,7 @@ def national_demo(app: App, members: dict[str, str], path: Path) -> Path:
     )
     figures = data["indicators"]
     print(
-        f"\nExport national {year} (IND-3) écrit dans {out} : {figures['communes_moins_3500']} "
+        f"\n16. export national {year} (IND-3) écrit dans {out} : {figures['communes_moins_3500']} "
         f"communes de moins de 3 500 habitants, {figures['communes_vacantes']} sans agent en "
         f"poste ; recensement de la fonction, cases de moins de {SMALL} personnes masquées :\n"
     )

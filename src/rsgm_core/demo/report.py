@@ -27,7 +27,7 @@ def report_demo(app: App, path: Path) -> Path:
     html.write_text(render_html(report), encoding="utf-8")
     html.with_suffix(".md").write_text(render_markdown(report), encoding="utf-8")
     print(
-        f"\n11. rapport d'activité {year} écrit dans {html} (et {html.with_suffix('.md').name}) : "
+        f"\n17. rapport d'activité {year} écrit dans {html} (et {html.with_suffix('.md').name}) : "
         f"{len(report.events)} événements, participation "
         f"{format_indicator(report.indicator('taux_participation'))}, "
         f"{len(report.projects)} projets pour {year + 1}"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from rsgm_core.domain.questionnaires import AnswerValue
 from rsgm_core.render.formatting import format_number, format_percent
+from rsgm_core.render.french import plural
 
 if TYPE_CHECKING:
     from rsgm_core.app import App
@@ -48,8 +49,8 @@ def surveys_demo(app: App, members: dict[str, str], path: Path) -> None:
         app.surveys.answer(survey.id, member_id=member_id, responses=_ANSWERS[n % len(_ANSWERS)])
     found = app.surveys.results(survey.id)
     rate = format_percent(found.response, decimals=1) if found.response is not None else "-"
-    print(f"\n10 bis. questionnaire « {found.survey.title} » : {found.answers} réponse(s) sur "
-          f"{found.survey.invited} invitation(s) (taux de réponse {rate}) :")  # fmt: skip
+    print(f"\n14. questionnaire « {found.survey.title} » : {plural(found.answers, 'réponse')} sur "
+          f"{plural(found.survey.invited, 'invitation')} (taux de réponse {rate}) :")  # fmt: skip
     for r in found.questions:
         if not r.answered:
             continue

@@ -52,7 +52,7 @@ def toolbox_demo(app: App, members: dict[str, str]) -> None:
         themes=["Élections"], by=members["Claire Martin"],
     )  # fmt: skip
     print(
-        f"\n9. boîte à outils : {len(ids)} ressources publiées, une proposition de Claire Martin "
+        f"\n10. boîte à outils : {len(ids)} ressources publiées, une proposition de Claire Martin "
         f"en brouillon ({proposal.title}) ; la fiche « {RESOURCES[0][1]} » passe en version 2 et "
         "Claire Martin, qui la suit, en est prévenue (KNB-3). Recherche « acte deces » :"
     )
@@ -76,7 +76,7 @@ def toolbox_demo(app: App, members: dict[str, str]) -> None:
     faq = app.advice.to_faq(requests[1].id, by=ADMIN).resource
     stats = app.advice.stats()
     print(
-        f"\n10. demandes de conseil : {len(requests)} enregistrées{referred} ; la deuxième devient "
+        f"\n11. demandes de conseil : {len(requests)} enregistrées{referred} ; la deuxième devient "
         f"la question-réponse anonymisée « {faq.title} » (CNS-2) ; délai médian "
         f"{_hours(stats.median_hours)}, 90e centile {_hours(stats.p90_hours)} ; "
         f"carte des logiciels : {len(app.toolbox.software_map())} lignes (« rsgm software map »)"

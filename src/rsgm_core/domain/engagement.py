@@ -189,9 +189,13 @@ def animator_warning(
     if len(internal) >= MIN_STAFF_ANIMATORS:
         return None
     others = len(holders - internal)
-    apart = f" ; {others} animateur(s) membre(s) du réseau, compté(s) à part" if others else ""
+    apart = (
+        f" ; {others} animateur{_s(others)} membre{_s(others)} du réseau, compté{_s(others)} à part"
+        if others
+        else ""
+    )
     return (
-        f"{len(internal)} animateur(s) seulement parmi les agents du CDG : prévoir au moins "
+        f"{len(internal)} animateur{_s(len(internal))} seulement parmi les agents du CDG : prévoir au moins "
         f"{MIN_STAFF_ANIMATORS} personnes en interne pour assurer la continuité{apart}"
     )
 
@@ -232,11 +236,11 @@ def continuity_warnings(
         if holder is None:
             continue
         if holder.lifecycle is Lifecycle.DEPARTED:
-            why = f"parti(e) le {holder.departed_on}"
+            why = f"départ le {holder.departed_on:%d/%m/%Y}" if holder.departed_on else "départ"
         elif holder.leaving_on is not None:
-            why = f"départ annoncé le {holder.leaving_on}"
+            why = f"départ annoncé le {holder.leaving_on:%d/%m/%Y}"
         elif holder_id in disengaged_ids:
-            why = "désengagé(e)"
+            why = "désengagement"
         else:
             continue
         candidates = _candidates(role, holder, current, members, skills or {})
@@ -345,3 +349,8 @@ def network_warnings(
             )
         )
     return found
+
+
+def _s(count: int) -> str:
+    """The plural mark of a French word counted ``count`` times (0 and 1 take the singular)."""
+    return "s" if count > 1 else ""

@@ -142,7 +142,7 @@ def check_limit(tutor: Member, load: int, limit: int, *, force: bool) -> bool:
         return False
     if not force:
         raise RuleViolation(
-            f"{tutor.full_name} accompagne déjà {load} arrivant(s), la limite est de {limit} par "
+            f"{tutor.full_name} accompagne déjà {load} arrivant{'s' if load > 1 else ''}, la limite est de {limit} par "
             "tuteur : choisissez un autre tuteur, ou forcez l'appariement ; rien n'a été "
             "enregistré",
             rule="MEM-13",
@@ -216,7 +216,7 @@ def rank_tutors(
             )
         if is_tutor:
             reasons.append("rôle de tuteur")
-        reasons.append(f"accompagne {load} arrivant(s) sur {limit}")
+        reasons.append(f"accompagne {load} arrivant{'s' if load > 1 else ''} sur {limit}")
         score = (int(same_epci), len(got_skills), len(got_tools), mastered, int(is_tutor), -load)
         if expertise_first:
             score = (len(got_skills), *score[:1], *score[2:])

@@ -12,6 +12,7 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rsgm_core.render.formatting import format_money, format_number
+from rsgm_core.render.french import plural
 
 if TYPE_CHECKING:
     from rsgm_core.domain.billing import Invoice
@@ -92,17 +93,17 @@ def print_census_report(report: CensusReport, level: str) -> None:
     flagged = sum(1 for r in report.rows if r.municipale_only)
     if flagged:
         print(
-            f"{flagged} commune(s) classée(s) sur la population municipale, seule connue pour ce millésime (TER-2)"
+            f"{plural(flagged, 'commune classée', 'communes classées')} sur la population municipale, seule connue pour ce millésime (TER-2)"
         )
     provisional = sum(1 for r in report.rows if r.population_provisional)
     if provisional:
         print(
-            f"{provisional} commune(s) classée(s) sur une population provisoire : le millésime en "
+            f"{plural(provisional, 'commune classée', 'communes classées')} sur une population provisoire : le millésime en "
             f"vigueur en {report.on.year} n'est pas importé (TER-2)"
         )
     if report.out_of_scope:
         print(
-            f"{report.out_of_scope} commune(s) de 3 500 habitants ou plus hors du champ SGM (TER-3)"
+            f"{plural(report.out_of_scope, 'commune')} de 3 500 habitants ou plus hors du champ SGM (TER-3)"
         )
     if level == "epci" and report.local_networks:  # NET-7
         networked = [e for e in report.local_networks if e.local_networks]

@@ -64,17 +64,21 @@ class DeliveryReport:
 
     def summary(self) -> str:
         """What was delivered, what waits and why, in French (for a command's output)."""
-        parts = [f"{len(self.sent)} message(s) envoyé(s)"]
+        parts = [_count(len(self.sent), "message envoyé", "messages envoyés")]
         if self.failed:
             parts.append(
-                f"{len(self.failed)} en échec temporaire (conservé(s) pour un nouvel essai)"
+                f"{len(self.failed)} en échec temporaire (gardé{_s(len(self.failed))} pour un nouvel essai)"
             )
         if self.dead:
             parts.append(f"{len(self.dead)} en échec définitif (rsgm outbox retry --dead)")
         if self.deferred:
-            parts.append(f"{self.deferred} différé(s) (heures d'envoi ou limite horaire)")
+            parts.append(
+                f"{self.deferred} différé{_s(self.deferred)} (heures d'envoi ou limite horaire)"
+            )
         if self.unsent:
-            parts.append(f"{len(self.unsent)} en attente, non envoyé(s) : {NO_TRANSPORT}")
+            parts.append(
+                f"{len(self.unsent)} en attente, non envoyé{_s(len(self.unsent))} : {NO_TRANSPORT}"
+            )
         return ", ".join(parts)
 
 
@@ -370,3 +374,12 @@ class _Tally:
 
 def _hour(now: dt.datetime) -> str:
     return now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H")
+
+
+def _s(count: int) -> str:
+    """The plural mark of a French word counted ``count`` times (0 and 1 take the singular)."""
+    return "s" if count > 1 else ""
+
+
+def _count(count: int, one: str, many: str) -> str:
+    return f"{count} {many if count > 1 else one}"

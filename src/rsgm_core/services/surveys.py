@@ -292,7 +292,7 @@ class SurveyService:
             member = names[member_id]
             found.append(
                 SurveyDue(SurveyKind.NEWCOMER,
-                          f"{member.full_name} est arrivé(e) le {member.arrival:%d/%m/%Y}",
+                          f"{member.full_name}, arrivée le {member.arrival:%d/%m/%Y}",
                           member_id=member_id)
             )  # fmt: skip
         in_depth = [s.opened_on for s in surveys if s.kind is SurveyKind.IN_DEPTH]

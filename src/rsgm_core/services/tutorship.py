@@ -201,14 +201,12 @@ class TutorshipService:
                 tutor = uow.members.get(pairing.tutor_id)
                 if tutor.lifecycle is Lifecycle.DEPARTED:
                     why = (
-                        f"parti(e) le {tutor.departed_on:%d/%m/%Y}"
-                        if tutor.departed_on
-                        else "parti(e)"
+                        f"départ le {tutor.departed_on:%d/%m/%Y}" if tutor.departed_on else "départ"
                     )
                 elif tutor.leaving_on is not None:
                     why = f"départ annoncé le {tutor.leaving_on:%d/%m/%Y}"
                 elif tutor.id in away:
-                    why = "désengagé(e)"
+                    why = "désengagement"
                 else:
                     continue
                 newcomer = uow.members.get(pairing.newcomer_id)
@@ -261,7 +259,7 @@ def _pair(
     check_tutor(tutor, newcomer)
     if _current(uow, tutor.id) is not None:
         raise ConflictError(  # needs storage: the pairings as they stand
-            f"{tutor.full_name} est encore accompagné(e) par un tuteur : un arrivant ne tutore "
+            f"{tutor.full_name} a encore un tuteur : un arrivant ne tutore "
             "pas avant son bilan à 3 mois ; rien n'a été enregistré",
             rule="MEM-13",
             value=tutor.id,
