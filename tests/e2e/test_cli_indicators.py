@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -105,4 +106,13 @@ def test_demo_ends_with_the_annual_report_IND_2(
     assert code == 0, err
     reports = sorted(tmp_path.glob("demo-rapport-*.html"))
     assert len(reports) == 1 and str(reports[0]) in out
-    assert "3. Projets pour l'année à venir" in reports[0].read_text(encoding="utf-8")
+    html = reports[0].read_text(encoding="utf-8")
+    assert "3. Projets pour l'année à venir" in html
+    # IND-2: every part with its own records shows real figures, and no rule id reaches readers
+    for title in ("Pyramide des âges", "Réseaux locaux existants", "Moyens : budget",
+                  "Information des élus", "Tutorat des arrivants", "Groupes de travail",
+                  "Suggestions des membres"):  # fmt: skip
+        assert f"<h3>{title}" in html, title
+    markdown = reports[0].with_suffix(".md").read_text(encoding="utf-8")
+    assert not re.search(r"\b[A-Z]{3}-\d+\b", markdown)
+    assert "Rien à signaler" not in markdown

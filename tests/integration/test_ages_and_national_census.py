@@ -78,7 +78,7 @@ def test_cdg79_pyramid_departures_census_report_and_annual_report_IND_4_IND_2(ap
     section = next(s for s in report.sections if "IND-4" in s.title)
     assert section.table is not None and section.table.rows[-1][-1] == "8"
     assert any("4 communes devraient perdre" in line for line in section.lines)
-    assert "Pyramide des âges et départs prévus (IND-4)" in render_markdown(report)
+    assert "Pyramide des âges et départs prévus" in render_markdown(report)
 
 
 def test_the_profile_sets_the_retirement_age_IND_4(tmp_path: Path, rsgm_clock: Clock) -> None:

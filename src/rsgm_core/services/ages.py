@@ -144,7 +144,7 @@ def report_section(
         )
     return ReportSection(
         ReportPart.DESCRIPTION,
-        "Pyramide des âges et départs prévus (IND-4)",
+        "Pyramide des âges et départs prévus",
         lines=lines,
         table=ReportTable(("EPCI", *bands, "agents"), rows, numeric_from=1),
     )
