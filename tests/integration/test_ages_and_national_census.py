@@ -75,7 +75,7 @@ def test_cdg79_pyramid_departures_census_report_and_annual_report_IND_4_IND_2(ap
     row = next(r for r in census.rows if r.code == codes[0])
     assert row.agents[0].birth_year == 1958  # the census report carries the ages
     report = app.indicators.annual_report(year=2025)
-    section = next(s for s in report.sections if "IND-4" in s.title)
+    section = next(s for s in report.sections if s.title.startswith("Pyramide des âges"))
     assert section.table is not None and section.table.rows[-1][-1] == "8"
     assert any("4 communes devraient perdre" in line for line in section.lines)
     assert "Pyramide des âges et départs prévus" in render_markdown(report)
