@@ -138,3 +138,8 @@ def test_the_elus_commands_MEM_12(
     bad = sheet(tmp_path / "bad.csv", ["Ana;Lopez;Maire;Nulle-Part;23/05/2020;;"])
     code, out, _ = run(capsys, "elus", "import", str(bad), "--db", db, "--enregistrer")
     assert code == 1 and "commune introuvable" in out and "rien n'a été importé" in out
+    code, out, _ = run(capsys, "elus", "erase", "Martine Bonnet", "--oui", "--db", db)
+    assert code == 0 and "effacement de Martine Bonnet (maire)" in out  # MEM-11
+    assert "point de contrôle fait" in out
+    code, out, _ = run(capsys, "elus", "list", "--historique", "--db", db)
+    assert code == 0 and "Bonnet" not in out

@@ -77,6 +77,13 @@ def register(commands: Any) -> None:
         help="dernier jour du mandat (défaut : aujourd'hui)",
     )
     add_actor_option(end)
+    erase = add_action(
+        actions, "erase", "effacer un élu qui n'est pas membre du réseau (droit à l'effacement)",
+        _erase,
+    )  # fmt: skip
+    erase.add_argument("elu", metavar="ÉLU", help="identifiant, adresse ou « Prénom Nom »")
+    erase.add_argument("--oui", action="store_true", required=True, help="confirmer")
+    add_actor_option(erase, "l'administrateur du CDG qui efface")
     letters = add_action(
         actions,
         "letters",
@@ -181,6 +188,17 @@ def _end(args: argparse.Namespace) -> int:
         ended = app.elus.end(args.elu, by=by, on=args.on)
     print(f"mandat de {ended.full_name} ({ended.title}) terminé le {ended.end:%d/%m/%Y} : sa "
           "signature de la charte et son siège au comité de pilotage prennent fin avec lui")  # fmt: skip
+    return 0
+
+
+def _erase(args: argparse.Namespace) -> int:
+    with open_app(args) as app:
+        elu = app.elus.get_elu(args.elu)
+        report = app.rgpd.erase_elu(elu.id, by=actor(args))
+    print(f"effacement de {elu.full_name} ({elu.title}) : ses mandats supprimés, son nom, son "
+          "adresse et son téléphone retirés des courriers et messages")  # fmt: skip
+    for line in report.lines()[1:]:  # MEM-11: what was really done, and the checkpoint
+        print(line)
     return 0
 
 

@@ -103,6 +103,32 @@ class RgpdService:
             checkpointed=done,
         )  # fmt: skip
 
+    def erase_elu(self, elu_id: str, *, by: str) -> ErasureReport:
+        """MEM-11, MEM-12: erase an élu who is not a member of the network: every mandate of
+        theirs removed (the ``elus`` records are only about them), their name, e-mail and phone
+        cut from every text that held them (letters, queued messages, committees), the letters'
+        count kept. Then the storage's checkpoint, as :meth:`erase`. ``by``: a CDG administrator
+        (CHA-2). The report's ``member_id`` is the élu's id; ``anonymised`` says whether there
+        was anything to erase."""
+        day = self.deps.today()
+        with self.deps.transaction() as uow:
+            actor = authorize(uow, by, Operation.ERASE, on=day)
+            elu = uow.elus.get(elu_id)
+            who = Identity(
+                elu_id, elu.first_name, elu.last_name,
+                emails=(elu.email,) if elu.email else (),
+                phones=(elu.phone,) if elu.phone else (),
+            )  # fmt: skip
+            before = _mentions(uow, who)
+            for collection, personal in PERSONAL:
+                _erase_in(uow, collection, personal, who)
+            counted = _counted(uow, before)
+        done = _checkpoint(self.deps)
+        return ErasureReport(
+            elu_id, day, actor.id, anonymised=bool(before), collections=counted,
+            checkpointed=done,
+        )  # fmt: skip
+
     def purge(
         self, *, by: str, on: dt.date | None = None, retention_days: int | None = None
     ) -> list[str]:
