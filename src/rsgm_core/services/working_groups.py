@@ -268,13 +268,7 @@ class WorkingGroupService:
         with self.deps.transaction() as uow:
             actor = authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
             group = check_can_change(uow.working_groups.get(group_id), "fixer la restitution")
-            if group.state is GroupState.DELIVERED:
-                raise ConflictError(
-                    f"le groupe « {group.name} » a déjà fait sa restitution, le "
-                    f"{group.delivered_on:%d/%m/%Y}",
-                    rule=RULE,
-                    value=group.id,
-                )
+            _not_delivered(group)
             self._check_after(day, group.created_on)
             return uow.working_groups.update(
                 attrs.evolve(group, restitution_on=day, changed_by=actor.id)
@@ -290,13 +284,7 @@ class WorkingGroupService:
         with self.deps.transaction() as uow:
             actor = authorize(uow, by, Operation.MANAGE_NETWORK, on=self.deps.today())
             group = check_can_change(uow.working_groups.get(group_id), "faire la restitution")
-            if group.state is GroupState.DELIVERED:
-                raise ConflictError(
-                    f"le groupe « {group.name} » a déjà fait sa restitution, le "
-                    f"{group.delivered_on:%d/%m/%Y}",
-                    rule=RULE,
-                    value=group.id,
-                )
+            _not_delivered(group)
             self._check_after(day, group.created_on)
             deliverables = uow.working_group_deliverables.list({"group_id": group.id})
             resources = current_resources(uow, [d.resource_id for d in deliverables])
@@ -374,3 +362,14 @@ class WorkingGroupService:
         period = period or Period(today, today + dt.timedelta(days=365))
         with self.deps.read() as uow:
             return group_dates(uow, period)
+
+
+def _not_delivered(group: WorkingGroup) -> None:
+    """NET-5: a group presents its work to the network once."""
+    if group.state is GroupState.DELIVERED:
+        raise ConflictError(
+            f"le groupe « {group.name} » a déjà fait sa restitution, le "
+            f"{group.delivered_on:%d/%m/%Y}",
+            rule=RULE,
+            value=group.id,
+        )
