@@ -251,3 +251,12 @@ def test_two_cdgs_exports_merge_and_their_core_is_compared_with_t0_IND_3_SUR_2()
     assert rows["oui"] == {"question": "satisfaction_globale", "answer": "oui", "t0": "0.769",
                            "share": "0.431", "points": "-33.8"}  # fmt: skip
     assert "core" not in CdgExport("CDG1", 2026, {}, []).to_data()  # older readers still read it
+
+
+@pytest.mark.parametrize("horizon", [0, 31, -5, 2**31, True, "5"])
+def test_a_horizon_outside_1_to_30_years_is_refused_IND_4(horizon: object) -> None:
+    from rsgm_core.domain.ages import check_horizon
+
+    with pytest.raises(ValidationError, match="horizon de prévision") as refused:
+        check_horizon(horizon)
+    assert refused.value.rule == "IND-4"

@@ -263,6 +263,17 @@ def _pyramid(code: str, name: str, people: Mapping[str, int | None], year: int) 
     return AgePyramid(code, name, bands)
 
 
+def check_horizon(value: object) -> int:
+    """IND-4: the forecast's horizon, a whole number of years from 1 to 30 (5 by default)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 30:
+        raise ValidationError(
+            f"horizon de prévision des départs invalide : {value!r} (un nombre d'années de 1 à 30)",
+            rule="IND-4",
+            value=value,
+        )
+    return value
+
+
 def age_report(
     report: CensusReport,
     *,
@@ -272,7 +283,12 @@ def age_report(
     """IND-4 from the census report (TER-6: the agents in post in the communes under 3,500 on
     its date). A person holding posts in two EPCIs counts in both pyramids, once in the total."""
     on = report.on
-    limit = on + relativedelta(years=horizon_years)
+    horizon_years = check_horizon(horizon_years)
+    limit = (
+        on + relativedelta(years=horizon_years)
+        if on.year + horizon_years <= dt.MAXYEAR
+        else dt.date.max
+    )
     by_epci: dict[str, dict[str, int | None]] = {}
     names: dict[str, str] = {}
     everyone: dict[str, int | None] = {}
