@@ -36,7 +36,7 @@ from typing import Any
 
 import _common  # noqa: F401 - first: this working tree's src/ on the path, built-in plugins only
 import rsgm_core
-from _common import ROOT, paired, render
+from _common import ROOT, paired, render, result
 from rsgm_core.domain.directory import (
     Consent,
     ConsentScope,
@@ -194,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
                         lambda limit=limit: plain_search(conn, fold(skill), today, limit),
                         args.repeat,
                     )
+                    result("directory.page" if limit else "directory.all", measure,
+                           f"ratio<={TARGET}", f"directory search « etat civil », {label}, "
+                           f"{args.members:,} members, vs plain SQL")  # fmt: skip
                     rows.append((f"search « etat civil », {label}", len(found), *measure.cells(),
                                  f"≤ {TARGET}×", "met" if measure.ratio <= TARGET else "MISSED"))  # fmt: skip
                 params = {"epci": target.epci, "skill": fold(skill), "tool": fold(tool),
@@ -212,6 +215,12 @@ def main(argv: list[str] | None = None) -> int:
                     ],
                     args.repeat,
                     same=lambda a, b: [x[0] for x in a] == [x[0] for x in b],  # type: ignore[union-attr]
+                )
+                result(
+                    "directory.activation",
+                    measure,
+                    f"ratio<={TARGET}",
+                    f"network activation (MEM-9), {args.members:,} members, vs plain SQL",
                 )
                 rows.append((f"activation for {target.name} ({target.code})", len(found),
                              *measure.cells(), f"≤ {TARGET}×",

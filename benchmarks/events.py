@@ -36,7 +36,13 @@ from typing import Any
 
 import _common  # noqa: F401 - first: this working tree's src/ on the path, built-in plugins only
 import rsgm_core
-from _common import ROOT, SRC, paired, render  # this working tree's code, built-in plugins only
+from _common import (  # this working tree's code, built-in plugins only
+    ROOT,
+    SRC,
+    paired,
+    render,
+    result,
+)
 from rsgm_core.domain.animation import Survey, SurveyAnswer
 from rsgm_core.domain.events import (
     Event,
@@ -243,6 +249,10 @@ def main() -> int:
         ["survey rates (`surveys.list_surveys()`)", *surveys.cells(), "", ""],
     ]  # fmt: skip
     print(render(("scenario", "rsgm_core ms", "plain SQL ms", "ratio", "target", "verdict"), rows))
+    result(
+        "events.tracking", track, f"ratio<={TARGET}", "events tracking table + rates vs plain SQL"
+    )
+    result("events.surveys", surveys, "-", "survey rates (surveys.list_surveys()) vs plain SQL")
     return 0
 
 

@@ -38,7 +38,7 @@ from typing import Any
 
 import _common  # noqa: F401 - first: this working tree's src/ on the path, built-in plugins only
 import rsgm_core
-from _common import SRC, Paired, paired, render
+from _common import SRC, Paired, paired, render, result
 from rsgm_core.domain.members import Member
 from rsgm_core.serialization import unstructure
 
@@ -166,6 +166,8 @@ def bench_storage(count: int, repeat: int) -> None:
         (f"read {count:,} members (list, one unit of work)", read, READ_TARGET),
     ):
         table.append((name, *measure.cells(), f"≤ {target}×", verdict(measure.ratio <= target)))
+        key = "storage.write" if name.startswith("write") else "storage.read"
+        result(key, measure, f"ratio<={target}", f"{name}, same 15-column table as raw sqlite3")
     print(
         f"Storage seam against raw sqlite3 on the same 15-column table (median of {repeat} "
         f"alternated runs; SQLite {sqlite3.sqlite_version})"

@@ -176,3 +176,16 @@ def test_the_limit_comes_from_the_profile_for_cdg77_and_the_cig_MEM_13(
             app, lambda: app.tutors.pair(two, tutor, by=administrator(app)), "MEM-13"
         )
         assert "la limite est de 1 par tuteur" in str(error)
+
+
+def test_a_newcomer_who_leaves_ends_their_tutorship_MEM_13_MEM_4(census_app: App) -> None:
+    app = census_app
+    arrival = dt.date(2025, 1, 6)
+    arriving = newcomer(app, "Inès", "Arrivée", "79030", arrival=arrival)
+    tutor = person(app, "Nadia", "Girard", "79018")
+    app.tutors.pair(arriving, tutor, by=administrator(app), on=arrival)
+    left = dt.date(2025, 2, 14)
+    app.members.depart(arriving, reason="mutation", on=left)
+    [ended] = app.tutors.list_tutorships(newcomer_id=arriving)
+    assert (ended.ended_on, ended.end) == (left, TutorshipEnd.NEWCOMER_LEFT)
+    assert app.tutors.list_tutorships(tutor_id=tutor, current=True) == []  # her load is freed

@@ -48,6 +48,7 @@ from rsgm_core.domain.members import (
 )
 from rsgm_core.domain.progress import Progress
 from rsgm_core.domain.rgpd import check_editable
+from rsgm_core.domain.tutorship import TutorshipEnd
 from rsgm_core.errors import NotFoundError, RuleViolation
 from rsgm_core.ports import UnitOfWork
 from rsgm_core.services.onboarding import WelcomeMail, send_welcome
@@ -275,6 +276,10 @@ class MemberService:
                 attrs.evolve(r, until=day)
                 for r in uow.network_roles.list({"member_id": member_id})
                 if r.until is None or r.until > day
+            )
+            uow.tutorships.update_all(  # MEM-13: a newcomer who leaves ends their tutorship
+                attrs.evolve(t, ended_on=day, end=TutorshipEnd.NEWCOMER_LEFT)
+                for t in uow.tutorships.list({"newcomer_id": member_id, "ended_on": None})
             )
             if successor is not None and not uow.onboarding_items.count(
                 {"member_id": successor.id}
