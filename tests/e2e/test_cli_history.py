@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -146,7 +147,8 @@ def test_bad_history_input_names_the_row_the_value_and_the_rule_and_writes_nothi
     rsgm("init", "--cdg", "CDG 77", "--departements", "77", "--administrateur", ADMIN,
          "--nom", "Centre de gestion de Seine-et-Marne")  # fmt: skip
     rsgm("census", "import", "--source", str(DECOUPAGE_77))
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    # the CDG's today is Paris's (the library's zone), not the machine's: past 23:00 UTC they differ
+    tomorrow = dt.datetime.now(ZoneInfo("Europe/Paris")).date() + dt.timedelta(days=1)
     future = EVENTS.replace("23/05/2024", tomorrow.strftime("%d/%m/%Y"))
     (rsgm.folder / "futur.csv").write_bytes(future.encode("cp1252"))
     err = rsgm("history", "import", "futur.csv", code=2)
