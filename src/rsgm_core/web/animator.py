@@ -18,8 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from rsgm_core.domain.access_records import RequestStatus
 from rsgm_core.domain.messages import MessageStatus
 from rsgm_core.render.formatting import format_date
-from rsgm_core.web.link_pages import client_of
-from rsgm_core.web.pages import Site
+from rsgm_core.web.pages import Site, client_of
 from rsgm_core.web.passwords import verify_password
 from rsgm_core.web.security import Session, csrf_valid
 

@@ -5,7 +5,6 @@ unit of work. The unsubscribe page also takes RFC 8058's one-click POST, without
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -24,7 +23,7 @@ from rsgm_core.services.links import DirectoryUpdate, LinkCheck
 from rsgm_core.web.pages import Site
 from rsgm_core.web.security import csrf_valid
 
-__all__ = ["LinkPages", "client_of"]
+__all__ = ["LinkPages"]
 
 T = TypeVar("T")
 
@@ -53,12 +52,6 @@ MAX_COMMENT = 2000
 MAX_FIELD = 500
 
 
-def client_of(request: Request) -> str:
-    """The client's address (behind a reverse proxy, the one uvicorn's ``--proxy-headers`` read
-    from ``X-Forwarded-For`` sent by a trusted proxy)."""
-    return request.client.host if request.client else "inconnu"
-
-
 def _lines(text: str) -> list[str]:
     """A field of one item per line (or separated by ``;``): its items, blanks dropped."""
     return [item.strip() for item in text.replace(";", "\n").splitlines() if item.strip()]
@@ -79,22 +72,9 @@ class LinkPages:
     async def _call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return await run_in_threadpool(function, *args, **kwargs)
 
-    def _limited(self, request: Request) -> Response | None:
-        wait = self.site.limiter.allow(f"lien:{client_of(request)}")
-        if not wait:
-            return None
-        seconds = max(1, math.ceil(wait))
-        response = self.site.problem(
-            request, 429, "Trop de demandes",
-            f"Trop de liens ouverts depuis votre connexion en peu de temps : réessayez dans "
-            f"{seconds} seconde{'s' if seconds > 1 else ''}.",
-        )  # fmt: skip
-        response.headers["Retry-After"] = str(seconds)
-        return response
-
     async def handle(self, request: Request, purpose: LinkPurpose) -> Response:
         token = request.path_params["token"]
-        if limited := self._limited(request):
+        if limited := self.site.too_many_links(request):
             return limited
         if request.method == "POST":
             return await self._post(request, purpose, token)

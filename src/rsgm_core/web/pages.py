@@ -6,6 +6,7 @@ the French error pages (never a trace)."""
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from rsgm_core.app import App
     from rsgm_core.web.config import WebConfig
 
-__all__ = ["Site", "status_of"]
+__all__ = ["Site", "client_of", "status_of"]
 
 log = logging.getLogger("rsgm.web")
 
@@ -215,6 +216,27 @@ class Site:
             {"message": message, "rule": None, "status": status, "advice": self.advice(None)},
             title=title, status=status,
         )  # fmt: skip
+
+    def too_many_links(self, request: Request) -> Response | None:
+        """The 429 page when the client opened too many personal links lately (every link page
+        shares one budget per address), else ``None``."""
+        wait = self.limiter.allow(f"lien:{client_of(request)}")
+        if not wait:
+            return None
+        seconds = max(1, math.ceil(wait))
+        response = self.problem(
+            request, 429, "Trop de demandes",
+            f"Trop de liens ouverts depuis votre connexion en peu de temps : réessayez dans "
+            f"{seconds} seconde{'s' if seconds > 1 else ''}.",
+        )  # fmt: skip
+        response.headers["Retry-After"] = str(seconds)
+        return response
+
+
+def client_of(request: Request) -> str:
+    """The client's address (behind a reverse proxy, the one uvicorn's ``--proxy-headers`` read
+    from ``X-Forwarded-For`` sent by a trusted proxy)."""
+    return request.client.host if request.client else "inconnu"
 
 
 def secure(response: Response) -> Response:

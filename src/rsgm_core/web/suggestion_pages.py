@@ -6,7 +6,6 @@ again: a member may make several suggestions."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -41,23 +40,9 @@ class SuggestionPages:
     def __init__(self, site: Site) -> None:
         self.site = site
 
-    def _limited(self, request: Request) -> Response | None:
-        client = request.client.host if request.client else "inconnu"
-        wait = self.site.limiter.allow(f"lien:{client}")
-        if not wait:
-            return None
-        seconds = max(1, math.ceil(wait))
-        response = self.site.problem(
-            request, 429, "Trop de demandes",
-            f"Trop de liens ouverts depuis votre connexion en peu de temps : réessayez dans "
-            f"{seconds} seconde{'s' if seconds > 1 else ''}.",
-        )  # fmt: skip
-        response.headers["Retry-After"] = str(seconds)
-        return response
-
     async def handle(self, request: Request) -> Response:
         token = request.path_params["token"]
-        if limited := self._limited(request):
+        if limited := self.site.too_many_links(request):
             return limited
         if request.method == "POST":
             return await self._post(request, token)
