@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from rsgm_core.domain.directory import DirectoryFact, FactKind
+from rsgm_core.domain.directory import DirectoryFact, FactKind, facts_by_member
 from rsgm_core.domain.members import Lifecycle, Member
 from rsgm_core.domain.territory import Commune
 
@@ -38,9 +38,7 @@ def rank_helpers(
 ) -> list[Helper]:
     """MEM-9: ``places`` maps a member id to the communes of their current positions;
     ``expertises``/``software`` are folded keys."""
-    held: dict[str, dict[FactKind, dict[str, DirectoryFact]]] = {}
-    for fact in facts:
-        held.setdefault(fact.member_id, {}).setdefault(fact.kind, {})[fact.key] = fact
+    held = facts_by_member(facts)
     ranked = []
     for member in members:
         communes = [c for c in places.get(member.id, ()) if c.code != target.code]
@@ -68,12 +66,7 @@ def rank_helpers(
         if got_skills:
             reasons.append("expertise : " + ", ".join(got_skills))
         if got_tools:
-            reasons.append(
-                "logiciel : "
-                + ", ".join(
-                    f"{f.value} ({'maîtrisé' if f.mastered else 'utilisé'})" for f in got_tools
-                )
-            )
+            reasons.append("logiciel : " + ", ".join(f.software_label for f in got_tools))
         if same_arr:
             reasons.append("même arrondissement")
         if same_dep:

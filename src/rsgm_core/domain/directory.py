@@ -33,6 +33,7 @@ __all__ = [
     "ViewerRole",
     "Vocabulary",
     "can_see",
+    "facts_by_member",
     "fold",
     "format_phone",
     "validate_phone",
@@ -96,6 +97,21 @@ class DirectoryFact:
     value: str  # the vocabulary's label: "État civil", "Berger-Levrault"
     key: str  # fold(value), what searches compare
     mastered: bool = False  # software: used (False) or mastered (True)
+
+    @property
+    def software_label(self) -> str:
+        """A software fact as ranking reasons write it: "Berger-Levrault (maîtrisé)"."""
+        return f"{self.value} ({'maîtrisé' if self.mastered else 'utilisé'})"
+
+
+def facts_by_member(
+    facts: Iterable[DirectoryFact],
+) -> dict[str, dict[FactKind, dict[str, DirectoryFact]]]:
+    """Each member's facts by kind and folded key, for rankings that compare them (MEM-9, MEM-13)."""
+    held: dict[str, dict[FactKind, dict[str, DirectoryFact]]] = {}
+    for fact in facts:
+        held.setdefault(fact.member_id, {}).setdefault(fact.kind, {})[fact.key] = fact
+    return held
 
 
 @attrs.frozen

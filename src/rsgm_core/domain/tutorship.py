@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from rsgm_core.domain.directory import DirectoryFact, FactKind
+from rsgm_core.domain.directory import DirectoryFact, FactKind, facts_by_member
 from rsgm_core.domain.members import Lifecycle, Member
 from rsgm_core.domain.territory import Commune
 from rsgm_core.errors import RuleViolation, ValidationError
@@ -185,9 +185,7 @@ def rank_tutors(
     (the newcomer, the departing tutor, newcomers being accompanied themselves);
     ``expertise_first``: the expertise shared counts before the EPCI (MEM-8: a successor is
     proposed by shared expertise)."""
-    held: dict[str, dict[FactKind, dict[str, DirectoryFact]]] = {}
-    for fact in facts:
-        held.setdefault(fact.member_id, {}).setdefault(fact.kind, {})[fact.key] = fact
+    held = facts_by_member(facts)
     epcis = {c.epci for c in target if c.epci}
     ranked = []
     for member in members:
@@ -208,12 +206,7 @@ def rank_tutors(
         if got_skills:
             reasons.append("expertise partagée : " + ", ".join(got_skills))
         if got_tools:
-            reasons.append(
-                "logiciel partagé : "
-                + ", ".join(
-                    f"{f.value} ({'maîtrisé' if f.mastered else 'utilisé'})" for f in got_tools
-                )
-            )
+            reasons.append("logiciel partagé : " + ", ".join(f.software_label for f in got_tools))
         if is_tutor:
             reasons.append("rôle de tuteur")
         reasons.append(f"accompagne {load} arrivant{'s' if load > 1 else ''} sur {limit}")
