@@ -25,6 +25,7 @@ from rsgm_core.domain.messages import (
 )
 from rsgm_core.domain.progress import Progress, no_progress
 from rsgm_core.errors import DeliveryError, PluginError, RsgmError
+from rsgm_core.render.french import plural
 
 if TYPE_CHECKING:
     from rsgm_core.domain.outbox_policy import DeliveryPolicy
@@ -64,7 +65,7 @@ class DeliveryReport:
 
     def summary(self) -> str:
         """What was delivered, what waits and why, in French (for a command's output)."""
-        parts = [_count(len(self.sent), "message envoyé", "messages envoyés")]
+        parts = [plural(len(self.sent), "message envoyé", "messages envoyés")]
         if self.failed:
             parts.append(
                 f"{len(self.failed)} en échec temporaire (gardé{_s(len(self.failed))} pour un nouvel essai)"
@@ -72,9 +73,7 @@ class DeliveryReport:
         if self.dead:
             parts.append(f"{len(self.dead)} en échec définitif (rsgm outbox retry --dead)")
         if self.deferred:
-            parts.append(
-                f"{self.deferred} différé{_s(self.deferred)} (heures d'envoi ou limite horaire)"
-            )
+            parts.append(f"{plural(self.deferred, 'différé')} (heures d'envoi ou limite horaire)")
         if self.unsent:
             parts.append(
                 f"{len(self.unsent)} en attente, non envoyé{_s(len(self.unsent))} : {NO_TRANSPORT}"
@@ -379,7 +378,3 @@ def _hour(now: dt.datetime) -> str:
 def _s(count: int) -> str:
     """The plural mark of a French word counted ``count`` times (0 and 1 take the singular)."""
     return "s" if count > 1 else ""
-
-
-def _count(count: int, one: str, many: str) -> str:
-    return f"{count} {many if count > 1 else one}"
