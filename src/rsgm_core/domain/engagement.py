@@ -33,6 +33,7 @@ __all__ = [
     "disengaged",
     "network_warnings",
     "require_active",
+    "why_away",
 ]
 
 DEFAULT_LAST_EVENTS = 3  # MEM-7: absent from the last 3 events invited to
@@ -235,13 +236,8 @@ def continuity_warnings(
         holder = members.get(holder_id)
         if holder is None:
             continue
-        if holder.lifecycle is Lifecycle.DEPARTED:
-            why = f"départ le {holder.departed_on:%d/%m/%Y}" if holder.departed_on else "départ"
-        elif holder.leaving_on is not None:
-            why = f"départ annoncé le {holder.leaving_on:%d/%m/%Y}"
-        elif holder_id in disengaged_ids:
-            why = "désengagement"
-        else:
+        why = why_away(holder, disengaged=holder_id in disengaged_ids)
+        if why is None:
             continue
         candidates = _candidates(role, holder, current, members, skills or {})
         warnings.append(ContinuityWarning(network_id, role, holder_id, why, candidates))
@@ -354,3 +350,13 @@ def network_warnings(
 def _s(count: int) -> str:
     """The plural mark of a French word counted ``count`` times (0 and 1 take the singular)."""
     return "s" if count > 1 else ""
+
+
+def why_away(member: Member, *, disengaged: bool) -> str | None:
+    """MEM-8: why a role's holder needs a successor, in French (a departure, with its day, an
+    announced one, or disengagement, MEM-7), or ``None`` while they are there."""
+    if member.lifecycle is Lifecycle.DEPARTED:
+        return f"départ le {member.departed_on:%d/%m/%Y}" if member.departed_on else "départ"
+    if member.leaving_on is not None:
+        return f"départ annoncé le {member.leaving_on:%d/%m/%Y}"
+    return "désengagement" if disengaged else None

@@ -13,7 +13,7 @@ import attrs
 
 from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.directory import FactKind
-from rsgm_core.domain.engagement import NetworkRole
+from rsgm_core.domain.engagement import NetworkRole, why_away
 from rsgm_core.domain.indicators import Period, Scope
 from rsgm_core.domain.lifecycle import OnboardingStep
 from rsgm_core.domain.members import Lifecycle, Member
@@ -199,15 +199,8 @@ class TutorshipService:
         with self.deps.read() as uow:
             for pairing in uow.tutorships.list({"ended_on": None}):
                 tutor = uow.members.get(pairing.tutor_id)
-                if tutor.lifecycle is Lifecycle.DEPARTED:
-                    why = (
-                        f"départ le {tutor.departed_on:%d/%m/%Y}" if tutor.departed_on else "départ"
-                    )
-                elif tutor.leaving_on is not None:
-                    why = f"départ annoncé le {tutor.leaving_on:%d/%m/%Y}"
-                elif tutor.id in away:
-                    why = "désengagement"
-                else:
+                why = why_away(tutor, disengaged=tutor.id in away)
+                if why is None:
                     continue
                 newcomer = uow.members.get(pairing.newcomer_id)
                 held = uow.directory_facts.list({"member_id": tutor.id})
