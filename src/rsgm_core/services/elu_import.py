@@ -41,7 +41,7 @@ from rsgm_core.domain.members import validate_email
 from rsgm_core.errors import RsgmError, ValidationError
 from rsgm_core.services.authorization import authorize
 from rsgm_core.services.elus import end_mandate
-from rsgm_core.services.import_rows import ParsedRow, RowChecker
+from rsgm_core.services.import_rows import ParsedRow, RowChecker, open_row
 from rsgm_core.services.member_import import _open, _result, find_header, new_ids
 
 if TYPE_CHECKING:
@@ -146,16 +146,7 @@ class _Reader:
         self.ids = iter(new_ids(20_000))
 
     def read(self, line: int, raw: list[str], columns: Mapping[int, str]) -> _Row:
-        cells = {f: (raw[i].strip() if i < len(raw) else "") for i, f in columns.items()}
-        for field, value in self.defaults.items():
-            if not cells.get(field):
-                cells[field] = value
-        row = ParsedRow(line, tuple(raw), cells.get("first_name", ""), cells.get("last_name", ""))
-        if not row.first or not row.last:
-            missing = "prénom" if not row.first else "nom"
-            row.problem(
-                f"{missing} vide", f"{missing} vide : prénom et nom sont obligatoires", rule=RULE
-            )
+        row, cells = open_row(line, raw, columns, self.defaults, rule=RULE)
         found = read_role(cells.get("role", ""))
         if found is None:
             text = cells.get("role", "")

@@ -41,7 +41,7 @@ from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.territory import Commune
 from rsgm_core.errors import RsgmError
 
-__all__ = ["ParsedRow", "RowChecker"]
+__all__ = ["ParsedRow", "RowChecker", "open_row"]
 
 T = TypeVar("T")
 #: Needed for a position, never filled silently: empty is a problem unless a default is chosen.
@@ -94,6 +94,30 @@ class ParsedRow:
         self.issues.append(ImportProblem(kind, message, value, **extra))
 
 
+def open_row(
+    line: int,
+    raw: list[str],
+    columns: Mapping[int, str],
+    defaults: Mapping[str, str],
+    *,
+    rule: str = "MEM-1",
+) -> tuple[ParsedRow, dict[str, str]]:
+    """A sheet's row opened: its cells by field (an empty cell takes its ``--par-defaut``
+    value), and the person it names, a missing first or last name already a problem. Every
+    sheet of people (members, élus) starts its rows here."""
+    cells = {f: (raw[i].strip() if i < len(raw) else "") for i, f in columns.items()}
+    for field, value in defaults.items():
+        if not cells.get(field):
+            cells[field] = value
+    row = ParsedRow(line, tuple(raw), cells.get("first_name", ""), cells.get("last_name", ""))
+    if not row.first or not row.last:
+        missing = "prénom" if not row.first else "nom"
+        row.problem(
+            f"{missing} vide", f"{missing} vide : prénom et nom sont obligatoires", rule=rule
+        )
+    return row, cells
+
+
 class RowChecker:
     """Reads rows against the census, the vocabularies and the caller's defaults."""
 
@@ -122,14 +146,7 @@ class RowChecker:
         self._towns: dict[str, tuple[str, ...]] = {}
 
     def check(self, line: int, raw: list[str], columns: Mapping[int, str]) -> ParsedRow:
-        cells = {f: (raw[i].strip() if i < len(raw) else "") for i, f in columns.items()}
-        for field, value in self.defaults.items():
-            if not cells.get(field):
-                cells[field] = value
-        row = ParsedRow(line, tuple(raw), cells.get("first_name", ""), cells.get("last_name", ""))
-        if not row.first or not row.last:
-            missing = "prénom" if not row.first else "nom"
-            row.problem(f"{missing} vide", f"{missing} vide : prénom et nom sont obligatoires")
+        row, cells = open_row(line, raw, columns, self.defaults)
         self._commune_once(row, cells)
         if cells.get("email"):
             row.email = self._email(row, cells["email"])
