@@ -120,8 +120,7 @@ class RgpdService:
                 phones=(elu.phone,) if elu.phone else (),
             )  # fmt: skip
             before = _mentions(uow, who)
-            for collection, personal in PERSONAL:
-                _erase_in(uow, collection, personal, who)
+            _erase_everywhere(uow, who)
             counted = _counted(uow, before)
         done = _checkpoint(self.deps)
         return ErasureReport(
@@ -227,6 +226,11 @@ def _erase(uow: UnitOfWork, member_id: str, day: dt.date) -> None:
     who = identity(member)
     uow.members.update(anonymise(member, on=day))
     _coarsen_positions(uow, member_id, day)
+    _erase_everywhere(uow, who)
+
+
+def _erase_everywhere(uow: UnitOfWork, who: Identity) -> None:
+    """MEM-11: ``who`` erased from every collection, as each one's declaration says."""
     for collection, personal in PERSONAL:
         _erase_in(uow, collection, personal, who)
 
