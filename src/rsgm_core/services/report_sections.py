@@ -6,7 +6,7 @@ its renderers and the demo then show it without other change."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rsgm_core.domain.indicators import Period, Scope
@@ -40,9 +40,8 @@ REPORT_SECTIONS: list[SectionSource] = [
 
 
 def collect_sections(
-    deps: Deps, uow: UnitOfWork, period: Period, scope: Scope,
-    sources: Sequence[SectionSource] | None = None,
-) -> tuple[ReportSection, ...]:  # fmt: skip
+    deps: Deps, uow: UnitOfWork, period: Period, scope: Scope
+) -> tuple[ReportSection, ...]:
     """Every source's section for the report of ``period`` over ``scope``."""
-    found = (source(deps, uow, period, scope) for source in (sources or REPORT_SECTIONS))
+    found = (source(deps, uow, period, scope) for source in REPORT_SECTIONS)
     return tuple(section for section in found if section is not None)
