@@ -40,6 +40,8 @@ from rsgm_core.domain.charters import Capacity, SpaceKind
 from rsgm_core.domain.profile import CharterChange
 from rsgm_core.errors import ValidationError
 from rsgm_core.profile_file import profile_actor
+from rsgm_core.render.formatting import format_date
+from rsgm_core.render.french import plural
 
 if TYPE_CHECKING:
     from rsgm_core.app import App
@@ -213,7 +215,7 @@ def _publish(args: argparse.Namespace) -> int:
         told = sum(1 for member_id in users if app.members.get(member_id).email)
         names = actor_names(app, [version.published_by])
     what = "à signer de nouveau" if version.change is CharterChange.RESIGN else "pour information, les signatures restent valables"  # fmt: skip
-    print(f"version {version.version} publiée le {version.published_on.isoformat()} par {shown(names, version.published_by)} ({what}) ; {told} annonce(s) dans la boîte d'envoi")  # fmt: skip
+    print(f"version {version.version} publiée le {format_date(version.published_on)} par {shown(names, version.published_by)} ({what}) ; {plural(told, 'annonce')} dans la boîte d'envoi")  # fmt: skip
     return 0
 
 
@@ -222,12 +224,12 @@ def _versions(args: argparse.Namespace) -> int:
         versions = app.charters.list_versions()
         names = actor_names(app, [v.published_by for v in versions])
     rows = [
-        (v.version, v.title, v.published_on.isoformat(), v.change.value,
+        (v.version, v.title, v.published_on, v.change.value,
          shown(names, v.published_by))
         for v in versions
     ]  # fmt: skip
     print_table(("version", "titre", "en vigueur le", "nature", "publiée par"), rows, numeric={0})
-    print(f"\n{len(versions)} version(s)")
+    print(f"\n{plural(len(versions), 'version')}")
     return 0
 
 
@@ -239,8 +241,8 @@ def _sign(args: argparse.Namespace) -> int:
             on=args.on,
         )  # fmt: skip
         where = commune_label(app, signature.commune)
-    until = f", jusqu'au {signature.mandate_end.isoformat()}" if signature.mandate_end else ""
-    signed = f", signée le {signature.signed_on:%d/%m/%Y}" if args.on else ""
+    until = f", jusqu'au {format_date(signature.mandate_end)}" if signature.mandate_end else ""
+    signed = f", signée le {format_date(signature.signed_on)}" if args.on else ""
     print(f"signature enregistrée pour {where} : {signature.signer} ({signature.capacity.value}), version {signature.version}{signed}{until}")  # fmt: skip
     return 0
 
@@ -254,7 +256,7 @@ def _signatures(args: argparse.Namespace) -> int:
     print_table(
         ("commune", "version", "date", "signataire", "qualité", "espace", "personnelle"),
         [
-            (places.get(s.commune, s.commune), s.version, s.signed_on.isoformat(), s.signer,
+            (places.get(s.commune, s.commune), s.version, s.signed_on, s.signer,
              s.capacity.value,
              s.space.value, "à refaire" if s.needs_personal else "oui")
             for s in found
@@ -271,7 +273,7 @@ def _status(args: argparse.Namespace) -> int:
     print_table(
         ("version", "date", "signataire", "qualité", "espace"),
         [
-            (s.version, s.signed_on.isoformat(), s.signer, s.capacity.value, s.space.value)
+            (s.version, s.signed_on, s.signer, s.capacity.value, s.space.value)
             for s in status.signatures
         ],
     )
@@ -347,7 +349,7 @@ def _revoke(args: argparse.Namespace) -> int:
             member_id, by=actor(args), space_id=space_id, reason=args.reason
         )
         who = member_label(app, member_id)
-    print(f"{len(revoked)} accès révoqué(s) pour {who}")
+    print(f"{len(revoked)} {'accès révoqués' if len(revoked) > 1 else 'accès révoqué'} pour {who}")
     return 0
 
 
@@ -417,7 +419,7 @@ def _lift(args: argparse.Namespace) -> int:
         held = app.access.list_grants(member_id=sanction.member_id)
         unsent = _unsent(app, sanction.member_id, NoticeKind.SANCTION_LIFTED)
     print(
-        f"sanction levée : {sanction.kind.value} du {sanction.decided_on.isoformat()}, pour {who}"
+        f"sanction levée : {sanction.kind.value} du {format_date(sanction.decided_on)}, pour {who}"
     )
     if sanction.kind is SanctionKind.REMOVAL:
         print("l'accès n'est pas rétabli : invitez de nouveau avec « rsgm access grant »")
@@ -441,8 +443,9 @@ def _sanctions(args: argparse.Namespace) -> int:
          "motif de la levée"),
         [
             (
-                short(s.id), names[s.member_id], mails[s.member_id], s.kind.value, s.decided_on.isoformat(), s.reason,
-                s.lifted_on.isoformat() if s.lifted_on else "", s.lift_reason or "",
+                short(s.id), names[s.member_id], mails[s.member_id], s.kind.value, s.decided_on, s.reason,
+                s.lifted_on, s.lift_reason or "",
+
             )
             for s in found
         ],

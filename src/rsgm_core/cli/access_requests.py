@@ -79,7 +79,7 @@ def _requests(args: argparse.Namespace) -> int:
         [
             (short(r.id), people[r.member_id].full_name, people[r.member_id].email or "",
              places.get(r.commune, r.commune),
-             r.space_id, r.requested_on.isoformat(), r.status.value, r.reason or "")
+             r.space_id, r.requested_on, r.status.value, r.reason or "")
             for r in found
         ],
     )  # fmt: skip

@@ -21,6 +21,8 @@ from rsgm_core.domain.advice import AdviceRequest, Channel
 from rsgm_core.domain.bounds import LAST_DAY
 from rsgm_core.domain.indicators import Period
 from rsgm_core.errors import ValidationError
+from rsgm_core.render.formatting import format_date
+from rsgm_core.render.french import plural
 
 __all__ = ["pending_first", "register"]
 
@@ -113,7 +115,10 @@ def _period(since: dt.date | None, until: dt.date | None) -> Period | None:
         return Period(since or dt.date.min, until or LAST_DAY)  # the calendar's window
     except ValidationError as exc:
         raise ValidationError(
-            f"période à l'envers : du {since} au {until}", rule="CNS-2", value=since
+            f"période à l'envers : du {format_date(since) if since else '?'} au "
+            f"{format_date(until) if until else '?'}",
+            rule="CNS-2",
+            value=since,
         ) from exc
 
 
@@ -196,7 +201,11 @@ def _list(args: argparse.Namespace) -> int:
         ],
     )
     waiting = sum(1 for r in found if not r.answered)
-    print(f"{waiting} demande(s) en attente, {len(found) - waiting} répondue(s)")
+    answered = len(found) - waiting
+    print(
+        f"{plural(waiting, 'demande')} en attente, {answered} {'répondues' if answered > 1 else 'répondue'}"
+    )
+
     return 0
 
 

@@ -36,7 +36,14 @@ from rsgm_core.domain.events import (
 )
 from rsgm_core.domain.indicators import Period
 from rsgm_core.errors import ValidationError
-from rsgm_core.render.formatting import format_date, format_money, format_number, format_percent
+from rsgm_core.render.formatting import (
+    format_date,
+    format_date_short,
+    format_money,
+    format_number,
+    format_percent,
+)
+from rsgm_core.render.french import plural
 
 
 def register(commands: Any) -> None:
@@ -179,22 +186,25 @@ def _plan(args: argparse.Namespace) -> int:
             network_id=resolve(app, "networks", args.network) if args.network else None,
             audience=args.audience,
         )  # fmt: skip
+        locale = app.settings.locale
     print(f"événement planifié : {short(planned.event.id)} « {planned.event.title} »")
     for s in planned.sessions:
         print(
-            f"  séance {short(s.id)} : {s.date.isoformat()} {s.place}, inscriptions jusqu'au {s.deadline.isoformat()}"
+            f"  séance {short(s.id)} : {format_date(s.date, locale)} {s.place}, inscriptions jusqu'au {format_date(s.deadline, locale)}"
         )
     print(f"public : {planned.event.audience.label}")
     if planned.event.audience is not EventAudience.MEMBERS:  # MEM-14, TER-3
         target = format_number(app.settings.policies.target_below, app.settings.locale)
         print(f"invitations : les SGM des communes de moins de {target} habitants (public cible)")
     if planned.check.late:
-        print(f"attention : invitation attendue le {planned.check.invitation_due.isoformat()}, "
+        print(f"attention : invitation attendue le {format_date(planned.check.invitation_due, locale)}, "
               "moins d'un mois de préavis (EVT-3) ; l'événement est signalé")  # fmt: skip
     for warning in planned.warnings:  # EVT-11: recorded with the event
         print(f"attention : {warning.message} (EVT-11)")
     if planned.warnings:
-        print(f"{len(planned.warnings)} alerte(s) de planification gardée(s) avec l'événement")
+        kept = plural(len(planned.warnings), "alerte", "alertes")
+        print(f"{kept} de planification {'gardées' if len(planned.warnings) > 1 else 'gardée'} "
+              "avec l'événement")  # fmt: skip
     return 0
 
 
@@ -202,8 +212,8 @@ def _list(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         found = app.events.list_events(year=args.year)
     print_table(
-        ("id", "date(s)", "titre", "type", "séances", "invités", "signalé"),
-        [(e.id[:8], ", ".join(s.date.isoformat() for s in ss), e.title, e.kind.value,
+        ("id", "dates", "titre", "type", "séances", "invités", "signalé"),
+        [(e.id[:8], ", ".join(format_date_short(s.date) for s in ss), e.title, e.kind.value,
           " ; ".join(f"{s.id[:8]} {s.place}" for s in ss), e.invited, "oui" if e.late else "")
          for e, ss in ((d.event, d.sessions) for d in found)],
         numeric={5},
@@ -219,7 +229,7 @@ def _timeline(args: argparse.Namespace) -> int:
     print(f"{event.title}\n")
     print_table(
         ("échéance", "tâche", "date théorique", "faite"),
-        [(t.due.isoformat(), t.label, t.nominal.isoformat(), "oui" if t.kind.value in event.done else "")
+        [(t.due, t.label, t.nominal, "oui" if t.kind.value in event.done else "")
          for t in tasks],
     )  # fmt: skip
     return 0
@@ -242,11 +252,11 @@ def _todo(args: argparse.Namespace) -> int:
     if items:
         print_table(
             ("échéance", "événement", "tâche", ""),
-            [(i.task.due.isoformat(), f"{i.event.title} ({i.event.id[:8]})", i.task.label,
+            [(i.task.due, f"{i.event.title} ({i.event.id[:8]})", i.task.label,
               "EN RETARD" if i.overdue else "") for i in items],
         )  # fmt: skip
     for rendu in rendus:  # NET-5: the working groups' restitutions are the network's dates too
-        print(f"{rendu.on.isoformat()}  restitution du groupe de travail « {rendu.group.name} »")
+        print(f"{format_date(rendu.on)} : restitution du groupe de travail « {rendu.group.name} »")
     return 0
 
 
@@ -340,8 +350,9 @@ def _attend(args: argparse.Namespace) -> int:
         walk_ins = [resolve_id(app, "members", p) for p in args.walk_ins]
         marked = app.registrations.attend(session_id, present, walk_ins=walk_ins)
     came = sum(1 for r in marked if r.attended)
-    print(f"émargement enregistré : {came} présent(s), {len(marked) - came} absent(s)"
-          + (f", dont {len(walk_ins)} venu(s) sur place" if walk_ins else ""))  # fmt: skip
+    print(f"émargement enregistré : {plural(came, 'présent')}, {plural(len(marked) - came, 'absent')}"
+          + (f", dont {plural(len(walk_ins), 'personne venue', 'personnes venues')} sur place"
+             if walk_ins else ""))  # fmt: skip
     return 0
 
 
@@ -376,16 +387,18 @@ def _certificates(args: argparse.Namespace) -> int:
                 event, found, pdf=args.pdf, settings=app.settings, on=app.today()
             ):
                 (folder / doc.filename).write_bytes(doc.content)
-            print(f"{len(found)} attestation(s) de présence écrite(s) dans {folder}")
-        if args.send:
+            written = plural(len(found), "attestation", "attestations")
             print(
-                f"{app.event_mail.send_certificates(event_id, pdf=args.pdf)} attestation(s) envoyée(s)"
+                f"{written} de présence {'écrites' if len(found) > 1 else 'écrite'} dans {folder}"
             )
+        if args.send:
+            sent = app.event_mail.send_certificates(event_id, pdf=args.pdf)
+            print(plural(sent, "attestation envoyée", "attestations envoyées"))
     if not args.folder and not args.send:
         print_table(
             ("nom", "séance"),
             [
-                (r.member.full_name, f"{r.session.date.isoformat()} {r.session.place}")
+                (r.member.full_name, f"{format_date_short(r.session.date)} {r.session.place}")
                 for r in found
             ],
         )
@@ -408,7 +421,8 @@ def _track(args: argparse.Namespace) -> int:
         write_output(tracking_xlsx(rows), args.output)
     else:
         print_table(
-            ("événement", "date(s)", "lieu(x)", "participation", "coût", "coût/présent"),
+            ("événement", "dates", "lieux", "participation", "coût", "coût/présent"),
+
             [(r.title, ", ".join(format_date(d, locale, "short") for d in r.dates), " ; ".join(r.places),
               "" if r.participation is None else format_percent(r.participation, locale, 1),
               format_money(r.cost, locale),

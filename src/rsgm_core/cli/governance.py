@@ -23,6 +23,7 @@ from rsgm_core.domain.governance import (
     SeatKind,
 )
 from rsgm_core.errors import NotFoundError, ValidationError
+from rsgm_core.render.french import plural
 
 __all__ = ["CHARTER_OPTIONS", "parse_seat", "register_actions"]
 
@@ -236,7 +237,7 @@ def _objective(args: argparse.Namespace) -> int:
             f"({_KINDS[added.kind]}) : "
             f"{added.text} — mesuré par {', '.join(INDICATORS[i] for i in added.indicators)}"
         )
-    print(f"{len(saved.objectives)} objectif(s) en tout")
+    print(f"{plural(len(saved.objectives), 'objectif')} en tout")
     return 0
 
 
@@ -284,7 +285,7 @@ def _committee(args: argparse.Namespace) -> int:
             sirens = sorted({s.epci for s in saved.seats if s.epci})
             epcis = {e.siren: e.name for e in uow.epcis.list({"siren": sirens})} if sirens else {}
     where = f" ({saved.departement})" if saved.departement else ""
-    print(f"comité de {saved.kind.value}{where} composé : {len(saved.seats)} siège(s)")
+    print(f"comité de {saved.kind.value}{where} composé : {plural(len(saved.seats), 'siège')}")
     for seat in saved.seats:
         territory = f", {epcis.get(seat.epci, 'EPCI')} ({seat.epci})" if seat.epci else ""
         print(f"  {_SEATS[seat.kind]} : {names.get(seat.holder, seat.holder)}{territory}")
@@ -303,7 +304,7 @@ def _meeting(args: argparse.Namespace) -> int:
     where = f" ({saved.departement})" if saved.departement else ""
     print(
         f"réunion du comité de {saved.kind.value}{where} enregistrée le {day:%d/%m/%Y} "
-        f"({len(saved.meetings)} réunion(s) en tout)"
+        f"({plural(len(saved.meetings), 'réunion')} en tout)"
     )
     return 0
 

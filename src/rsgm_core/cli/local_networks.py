@@ -16,6 +16,7 @@ from rsgm_core.cli.common import (
 )
 from rsgm_core.cli.dates import iso_date
 from rsgm_core.cli.naming import find_member
+from rsgm_core.render.french import plural
 
 __all__ = ["register"]
 
@@ -57,7 +58,7 @@ def _add(args: argparse.Namespace) -> int:
             referent_contact=args.referent_contact, started_on=args.started_on,
         )  # fmt: skip
     print(f"réseau local enregistré : « {network.name} », porté par {network.carrier}, "
-          f"{network.relation.label} ; {len(network.communes)} commune(s) couverte(s)")  # fmt: skip
+          f"{network.relation.label} ; {plural(len(network.communes), 'commune couverte', 'communes couvertes')}")  # fmt: skip
     return 0
 
 
@@ -91,5 +92,6 @@ def _epcis(args: argparse.Namespace) -> int:
         numeric={2, 3},
     )  # fmt: skip
     bare = sum(1 for e in found if e.none)
-    print(f"{bare} EPCI sans aucun réseau, animé(s) par le CDG (NET-7)")
+    print(f"{bare} EPCI sans aucun réseau, {'animés' if bare > 1 else 'animé'} par le CDG (NET-7)")
+
     return 0

@@ -21,8 +21,9 @@ from rsgm_core.cli.common import (
 )
 from rsgm_core.cli.naming import MEMBER_HELP, commune_labels, find_member
 from rsgm_core.domain.directory import DirectoryEntry, Viewer, ViewerRole, format_phone
-from rsgm_core.domain.history import french_date
 from rsgm_core.domain.members import DepartureReason, Lifecycle, NewPosition
+from rsgm_core.render.formatting import format_date
+from rsgm_core.render.french import plural
 
 
 def register(commands: Any) -> None:
@@ -161,7 +162,7 @@ def _work_time(args: argparse.Namespace) -> int:
     )  # fmt: skip
     if flags:
         print(
-            f"{len(flags)} personne(s) au-delà des 115 % permis pour des emplois à temps non "
+            f"{plural(len(flags), 'personne')} au-delà des 115 % permis pour des emplois à temps non "
             "complet (décret 91-298 art. 8) : postes enregistrés, à examiner [MEM-1]"
         )
     return 0
@@ -181,7 +182,7 @@ def _show(args: argparse.Namespace) -> int:
     print(
         f"  étape : {member.lifecycle.value}"
         + (
-            f", départ le {french_date(member.departed_on)} ({member.departure_reason.value})"
+            f", départ le {format_date(member.departed_on)} ({member.departure_reason.value})"
             if member.departed_on and member.departure_reason
             else ""
         )
@@ -190,14 +191,14 @@ def _show(args: argparse.Namespace) -> int:
     for p in positions:
         print(
             f"  poste : {labels[p.commune]}, {p.function.label}, quotité {p.work_time}, "
-            f"{p.status.value}" + (f", jusqu'au {p.end}" if p.end else "")
+            f"{p.status.value}" + (f", jusqu'au {format_date(p.end)}" if p.end else "")
         )
     for flag in excess:
         print(f"  ! {flag.message} [MEM-1]")
     _print_entry_details(entry)
     states = [
-        f"{c.scope.value} depuis le {c.given_on}"
-        + (f", retiré le {c.withdrawn_on}" if c.withdrawn_on else "")
+        f"{c.scope.value} depuis le {format_date(c.given_on)}"
+        + (f", retiré le {format_date(c.withdrawn_on)}" if c.withdrawn_on else "")
         for c in consents
     ]
     print(
@@ -205,7 +206,7 @@ def _show(args: argparse.Namespace) -> int:
     )
     for item in checklist:
         mark = "x" if item.done else ("!" if item.overdue_on(today) else " ")
-        print(f"  [{mark}] {item.due} {item.step.label}")
+        print(f"  [{mark}] {format_date(item.due)} {item.step.label}")
     return 0
 
 
@@ -230,7 +231,9 @@ def _depart(args: argparse.Namespace) -> int:
             successor_id=successor.id if successor else None,
         )
     print(
-        f"départ enregistré : {gone.full_name} le {gone.departed_on} ({args.reason}) ; accès retiré"
+        f"départ enregistré : {gone.full_name} le {format_date(gone.departed_on or args.on)} "
+        f"({args.reason}) ; accès retiré"
+
     )
     if successor:
         print(f"successeur : {successor.full_name} (parcours d'intégration ouvert)")

@@ -124,7 +124,7 @@ def _activate(args: argparse.Namespace) -> int:
         print("aucun volontaire pour l'entraide ne correspond")
         return 0
     print_table(
-        ("rang", "nom", "poste(s)", "pourquoi"),
+        ("rang", "nom", "postes", "pourquoi"),
         [
             (rank, h.member.full_name, ", ".join(h.communes), " ; ".join(h.reasons))
             for rank, h in enumerate(helpers[: args.max], start=1)

@@ -10,6 +10,7 @@ from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.cli.dates import iso_date
 from rsgm_core.domain.lifecycle import OnboardingStep
 from rsgm_core.domain.messages import MessageStatus
+from rsgm_core.render.french import plural
 
 __all__ = ["register"]
 
@@ -73,7 +74,8 @@ def _list(args: argparse.Namespace) -> int:
         ],
     )
     done = sum(1 for i in items if i.done)
-    print(f"{done} étape(s) faite(s) sur {len(items)}")
+    print(f"{plural(done, 'étape faite', 'étapes faites')} sur {len(items)}")
+
     return 0
 
 

@@ -18,6 +18,7 @@ from rsgm_core.cli.common import add_action, add_group, open_app, print_table
 from rsgm_core.cli.progress import add_quiet_option, progress_line
 from rsgm_core.domain.messages import MessageStatus
 from rsgm_core.errors import NotFoundError, ValidationError
+from rsgm_core.render.french import plural
 from rsgm_core.services.naming import MIN_PREFIX
 from rsgm_core.services.outbox import DeliveryReport
 
@@ -128,9 +129,11 @@ def _list(args: argparse.Namespace) -> int:
 def _report(report: DeliveryReport) -> int:
     print(report.summary())
     if report.resent:
+        many = len(report.resent) > 1
         print(
-            f"{len(report.resent)} message(s) interrompu(s) lors d'un envoi précédent et renvoyé(s) "
-            "avec le même Message-ID : le destinataire a pu les recevoir deux fois"
+            f"{plural(len(report.resent), 'message interrompu', 'messages interrompus')} lors "
+            f"d'un envoi précédent et {'renvoyés' if many else 'renvoyé'} avec le même "
+            f"Message-ID : le destinataire a pu {'les' if many else 'le'} recevoir deux fois"
         )
     return 1 if report.failed or report.dead or report.unsent else 0
 
@@ -145,7 +148,7 @@ def _retry(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         if args.dead is not None:
             revived = app.outbox.revive(_full_ids(app, args.dead) if args.dead else None)
-            print(f"{len(revived)} message(s) remis en attente")
+            print(f"{plural(len(revived), 'message remis', 'messages remis')} en attente")
         with progress_line(args) as progress:
             report = app.outbox.retry_pending(progress=progress)
     return _report(report)
@@ -164,17 +167,21 @@ def _full_ids(
 ) -> list[str]:
     """Identifiers as `rsgm outbox list` shows them (their first 8 characters) or whole."""
     among = [m.id for m in app.outbox.list_messages(status=status)]
-    what = "en échec définitif" if status is MessageStatus.DEAD else "marqué(s) envoyé(s)"
+    dead = status is MessageStatus.DEAD
     ids = []
     for prefix in prefixes:
         if len(prefix) < MIN_PREFIX:  # the one rule of naming: 8 characters at least
             app.records.resolve("outbox", prefix)
         found = [key for key in among if key.startswith(prefix)]
         if len(found) != 1:
-            raise NotFoundError(
-                f"identifiant {prefix!r} : {len(found)} message(s) {what} correspondent",
-                value=prefix,
-            )
+            if found:
+                what = "messages en échec définitif" if dead else "messages marqués envoyés"
+                text = f"{len(found)} {what} correspondent"
+            else:
+                what = "message en échec définitif" if dead else "message marqué envoyé"
+                text = f"aucun {what} ne correspond"
+            raise NotFoundError(f"identifiant {prefix!r} : {text}", value=prefix)
+
         ids.append(found[0])
     return ids
 

@@ -16,6 +16,7 @@ from rsgm_core.cli.progress import add_quiet_option, progress_line
 from rsgm_core.cli.survey_actions import SETS, register_questionnaires, responses_of
 from rsgm_core.domain.events import EventAudience, EventFormat, EventKind, SurveyKind
 from rsgm_core.render.formatting import format_date, format_percent
+from rsgm_core.render.french import plural
 
 
 def register(commands: Any) -> None:
@@ -113,8 +114,8 @@ def _series(args: argparse.Namespace) -> int:
     if made.start != asked:  # EVT-8: DTSTART is always an occurrence of the rule
         print(f"début déplacé au {format_date(made.start.date(), locale)} à "
               f"{made.start.astimezone(zone):%H:%M}, première occurrence de la règle")  # fmt: skip
-    print(f"{len(events)} séance{'s' if len(events) > 1 else ''} ouverte"
-          f"{'s' if len(events) > 1 else ''} aux inscriptions (une par occurrence) :")  # fmt: skip
+    print(f"{plural(len(events), 'séance ouverte', 'séances ouvertes')} aux inscriptions "
+          "(une par occurrence) :")  # fmt: skip
     print_table(
         ("événement", "séance", "date", "heure", "inscriptions jusqu'au"),
         [(short(d.event.id), short(s.id), format_date(s.date, locale), f"{s.start:%H:%M}",
@@ -122,7 +123,8 @@ def _series(args: argparse.Namespace) -> int:
     )  # fmt: skip
     late = sum(1 for d in events if d.event.late)
     if late:
-        print(f"attention : {late} séance(s) avec moins d'un mois de préavis (EVT-3), signalée(s)")
+        print(f"attention : {plural(late, 'séance', 'séances')} avec moins d'un mois de préavis "
+              f"(EVT-3), {'signalées' if late > 1 else 'signalée'}")  # fmt: skip
     return 0
 
 
@@ -141,8 +143,8 @@ def _survey_send(args: argparse.Namespace) -> int:
             question_set=args.question_set,
         )
     print(
-        f"questionnaire « {survey.title} » ({short(survey.id)}) envoyé à {survey.invited} "
-        "personne(s)"
+        f"questionnaire « {survey.title} » ({short(survey.id)}) envoyé à "
+        f"{plural(survey.invited, 'personne')}"
     )
     return 0
 
@@ -167,7 +169,7 @@ def _survey_list(args: argparse.Namespace) -> int:
 
     print_table(
         ("id", "date", "type", "titre", "réponses", "satisfaction", "taux de réponse"),
-        [(r.survey.id[:8], r.survey.opened_on.isoformat(), r.survey.kind.value, r.survey.title,
+        [(r.survey.id[:8], format_date(r.survey.opened_on, locale), r.survey.kind.value, r.survey.title,
           r.answers, pct(r.satisfaction), pct(r.response)) for r in found],
         numeric={4},
     )  # fmt: skip
@@ -198,7 +200,7 @@ def _newsletter(args: argparse.Namespace) -> int:
             )
         delivery = app.outbox.last_delivery if sent.recipients else None
     print(
-        f"lettre d'information enregistrée pour {sent.recipients} membre(s)"
+        f"lettre d'information enregistrée pour {plural(sent.recipients, 'membre')}"
         + (" (seconde du mois, forcée)" if sent.forced else "")
     )
     # NOT-3: what actually left, never success for what only waits in the outbox; exit 1 when

@@ -23,6 +23,7 @@ from rsgm_core.domain.tariffs import CatalogueColumn, ServiceKind, TariffGrid
 from rsgm_core.errors import ValidationError
 from rsgm_core.render.exports import to_csv
 from rsgm_core.render.formatting import format_date, format_money, format_number
+from rsgm_core.render.french import plural
 from rsgm_core.render.invoices import print_invoice_documents
 
 # Every service but the fee: the mandatory mission gets its own French refusal (TAR-8).
@@ -276,7 +277,7 @@ def _list_memberships(args: argparse.Namespace) -> int:
         ("code", "commune", "adhésion le", "cotisation", "enregistrée par"), rows, numeric={3}
     )
     total = sum((m.fee for m in memberships), start=0)
-    print(f"\n{len(memberships)} adhésion(s) pour {year}, {format_money(total)}")
+    print(f"\n{plural(len(memberships), 'adhésion')} pour {year}, {format_money(total)}")
     return 0
 
 
@@ -340,10 +341,12 @@ def _list(args: argparse.Namespace) -> int:
                "enregistrée par")  # fmt: skip
     if args.csv is not None:
         args.csv.write_text(to_csv(headers, rows), encoding="utf-8")
-        print(f"{len(conventions)} convention(s) écrite(s) dans {args.csv}")
+        print(
+            f"{plural(len(conventions), 'convention écrite', 'conventions écrites')} dans {args.csv}"
+        )
         return 0
     print_table(headers, rows)
-    print(f"\n{len(conventions)} convention(s)")
+    print(f"\n{plural(len(conventions), 'convention')}")
     return 0
 
 
@@ -393,7 +396,8 @@ def _due(args: argparse.Namespace) -> int:
     rows = [(format_date(d.on, format="short"), places[d.convention.insee], d.label)
             for d in deadlines]  # fmt: skip
     print_table(("date", "commune", "échéance"), rows)
-    print(f"\n{len(deadlines)} échéance(s) du {format_date(start)} au "
+    print(f"\n{plural(len(deadlines), 'échéance')} du {format_date(start)} au "
+
           f"{format_date(start + dt.timedelta(days=args.days))}")  # fmt: skip
     return 0
 

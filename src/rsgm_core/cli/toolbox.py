@@ -21,6 +21,8 @@ from rsgm_core.cli.common import (
 )
 from rsgm_core.cli.naming import MEMBER_HELP, RECORD_HELP, resolve, short
 from rsgm_core.domain.toolbox import ResourceKind, ResourceStatus
+from rsgm_core.render.formatting import format_date
+from rsgm_core.render.french import plural
 from rsgm_core.render.text import relevance
 
 
@@ -95,7 +97,8 @@ def _publish(args: argparse.Namespace) -> int:
             resolve(app, "resources", args.resource), by=actor(args), review_on=args.review_on
         )
     print(
-        f"« {resource.title} » publiée, version {resource.version}, revue le {resource.review_on}"
+        f"« {resource.title} » publiée, version {resource.version}, revue le "
+        + (format_date(resource.review_on) if resource.review_on else "non prévue")
     )
     return 0
 
@@ -139,7 +142,7 @@ def _stale(args: argparse.Namespace) -> int:
         return 0
     print_table(
         ("revue prévue", "ressource", "titre"),
-        [(str(r.review_on), short(r.id), r.title) for r in found],
+        [(r.review_on, short(r.id), r.title) for r in found],
     )
     return 0
 
@@ -170,8 +173,9 @@ def _export(args: argparse.Namespace) -> int:
     with open_app(args) as app:
         done = app.toolbox.export_files(args.platform, args.folder)
     print(
-        f"{done.resources} ressource(s) publiée(s) exportée(s) dans {args.folder} : "
-        f"{len(done.pages)} page(s) et {len(done.files)} pièce(s) jointe(s) écrite(s)"
+        f"{plural(done.resources, 'ressource publiée exportée', 'ressources publiées exportées')} "
+        f"dans {args.folder} : {plural(len(done.pages), 'page')} et "
+        f"{plural(len(done.files), 'pièce jointe', 'pièces jointes')}"
     )
     return 0
     return 0

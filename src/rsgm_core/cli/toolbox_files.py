@@ -19,6 +19,7 @@ from rsgm_core.cli.common import (
 )
 from rsgm_core.domain.toolbox import ResourceKind, ResourceStatus
 from rsgm_core.errors import NotFoundError, ValidationError
+from rsgm_core.render.french import plural
 
 __all__ = ["register_actions", "resource_id"]
 
@@ -166,7 +167,8 @@ def _edit(args: argparse.Namespace) -> int:
     else:
         print(
             f"« {edited.title} » : nouvelle version {edited.version} publiée (la version "
-            f"{before.version} est conservée) ; {followers} abonné(s) prévenu(s)"
+            f"{before.version} est conservée) ; "
+            f"{plural(followers, 'abonné prévenu', 'abonnés prévenus')}"
         )
     return 0
 

@@ -149,7 +149,8 @@ def _list(args: argparse.Namespace) -> int:
           t.end.label if t.end else ("forcé" if t.forced else ""))
          for t in found],
     )  # fmt: skip
-    print(f"{len(found)} tutorat(s)")
+    print(plural(len(found), "tutorat"))
+
     return 0
 
 

@@ -118,7 +118,7 @@ def _report(app: App, path: Path) -> None:
     rows = app.events.list_tracking_rows()
     print(f"\n8. une année d'événements : {len(rows)} événements, tableau de suivi (EVT-7) :\n")
     _print_table(
-        ("événement", "date(s)", "participation", "coût/présent"),
+        ("événement", "dates", "participation", "coût/présent"),
         [(r.title, ", ".join(format_date(d, locale, "short") for d in r.dates),
           "" if r.participation is None else format_percent(r.participation, locale, 1),
           format_money(r.cost_per_attendee, locale) if r.cost_per_attendee is not None else "")
@@ -130,7 +130,11 @@ def _report(app: App, path: Path) -> None:
     items = app.events.todo(period=Period(start, start + dt.timedelta(days=42)))
     _print_table(
         ("échéance", "événement", "tâche"),
-        [(i.task.due.isoformat(), i.event.title, i.task.label) for i in items if not i.overdue],
+        [
+            (format_date(i.task.due, locale, "short"), i.event.title, i.task.label)
+            for i in items
+            if not i.overdue
+        ],
     )
     agenda = path.with_name(path.stem + "-agenda.ics")
     agenda.write_bytes(app.events.feed())

@@ -304,14 +304,14 @@ class Sanction:
         if not self.active:
             raise RuleViolation(
                 f"la sanction {self.id} ({self.kind.value}) a déjà été levée le "
-                f"{self.lifted_on.isoformat() if self.lifted_on else ''}",
+                f"{f'{self.lifted_on:%d/%m/%Y}' if self.lifted_on else ''}",
                 rule="CHA-9",
                 value=self.id,
             )
         if on < self.decided_on:
             raise ValidationError(
-                f"une sanction ne peut être levée le {on.isoformat()}, avant d'avoir été décidée "
-                f"le {self.decided_on.isoformat()}",
+                f"une sanction ne peut être levée le {on:%d/%m/%Y}, avant d'avoir été décidée "
+                f"le {self.decided_on:%d/%m/%Y}",
                 rule="CHA-9",
                 value=on,
             )
@@ -343,7 +343,7 @@ def check_not_sanctioned(
         if held.active and (held.kind is SanctionKind.REMOVAL or held.kind is kind):
             raise RuleViolation(
                 f"{member_name} est déjà sous le coup d'une sanction en vigueur "
-                f"({held.kind.value}, décidée le {held.decided_on.isoformat()}, "
+                f"({held.kind.value}, décidée le {held.decided_on:%d/%m/%Y}, "
                 f"identifiant {held.id}) : levez-la d'abord",
                 rule="CHA-9",
                 value=held.id,
@@ -354,7 +354,7 @@ def close_position(position: Position, *, on: dt.date) -> Position:
     """CHA-7: the position as it ends on ``on``; refused when it has already ended."""
     if position.end is not None and position.end <= on:
         raise RuleViolation(
-            f"ce poste a déjà pris fin le {position.end.isoformat()}",
+            f"ce poste a déjà pris fin le {position.end:%d/%m/%Y}",
             rule="CHA-7",
             value=position.id,
         )

@@ -176,7 +176,7 @@ def check_referent(
         named = ", ".join(sorted(referents.values()))
         who = f"le référent communautaire de {epci_name} est {named}"
     else:
-        who = f"aucun référent communautaire n'est désigné pour {epci_name} au {on.isoformat()}"
+        who = f"aucun référent communautaire n'est désigné pour {epci_name} au {on:%d/%m/%Y}"
     raise RuleViolation(
         f"{giver.full_name} n'est pas référent communautaire de {epci_name} : {who} ; seul le "
         "référent communautaire donne cet accord",

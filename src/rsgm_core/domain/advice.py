@@ -62,8 +62,8 @@ class AdviceRequest:
             )
         if self.answered_at is not None and self.answered_at < self.received_at:
             raise ValidationError(
-                f"réponse du {self.answered_at.isoformat()} avant la demande du "
-                f"{self.received_at.isoformat()}",
+                f"réponse du {self.answered_at:%d/%m/%Y %H:%M} avant la demande du "
+                f"{self.received_at:%d/%m/%Y %H:%M}",
                 rule="CNS-1",
                 value=self.answered_at,
             )

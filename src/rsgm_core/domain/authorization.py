@@ -200,10 +200,10 @@ def check_allowed(
     needed = " ou ".join(r.value for r in ActorRole if r in allowed)
     if not roles:
         why = (
-            f"ses données ont été effacées le {member.erased_on.isoformat()}"
+            f"ses données ont été effacées le {member.erased_on:%d/%m/%Y}"
             if member.erased_on is not None
             else "ses fonctions ont pris fin"
-            + (f" le {member.departed_on.isoformat()}" if member.departed_on else "")
+            + (f" le {member.departed_on:%d/%m/%Y}" if member.departed_on else "")
         )
         message = (
             f"{member.full_name} ne peut pas {operation.value} : {why}, et une personne dont les "

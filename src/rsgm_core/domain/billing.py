@@ -125,8 +125,8 @@ class Intervention:
     def __attrs_post_init__(self) -> None:
         if self.request is not None and self.request.on > self.on:
             raise ValidationError(
-                f"demande du {self.request.on.isoformat()} postérieure à l'intervention du "
-                f"{self.on.isoformat()} (commune {self.insee})",
+                f"demande du {self.request.on:%d/%m/%Y} postérieure à l'intervention du "
+                f"{self.on:%d/%m/%Y} (commune {self.insee})",
                 rule="TAR-5",
                 value=self.request.on,
             )
@@ -135,7 +135,7 @@ class Intervention:
         check_minutes(self.minutes, what="durée d'intervention", rule="TAR-5")
         if (self.kind is ServiceKind.TRAINEE_ACCOMPANIMENT) != (self.trainee is not None):
             raise ValidationError(
-                f"intervention « {self.kind} » du {self.on.isoformat()} : un stagiaire est requis "
+                f"intervention « {self.kind} » du {self.on:%d/%m/%Y} : un stagiaire est requis "
                 "pour l'accompagnement des stagiaires, et seulement pour lui",
                 rule="TAR-6",
                 value=self.trainee,
@@ -198,11 +198,11 @@ def _convention_for(
     own = sorted(
         (c for c in conventions if c.insee == intervention.insee), key=lambda c: c.signed_on
     )
-    when = intervention.on.isoformat()
+    when = f"{intervention.on:%d/%m/%Y}"
     if not own:
         reason = "la commune n'a signé aucune convention"
     elif intervention.on < own[0].signed_on:
-        reason = f"elle est antérieure à la convention signée le {own[0].signed_on.isoformat()}"
+        reason = f"elle est antérieure à la convention signée le {own[0].signed_on:%d/%m/%Y}"
     else:
         reason = "aucune convention de la commune n'est en vigueur à cette date"
     raise RuleViolation(
@@ -215,7 +215,7 @@ def _convention_for(
 
 
 def _check_billable(service: Service, intervention: Intervention) -> None:
-    where = f"intervention du {intervention.on.isoformat()}, commune {intervention.insee}"
+    where = f"intervention du {intervention.on:%d/%m/%Y}, commune {intervention.insee}"
     if service.mandatory:
         raise RuleViolation(
             f"« {service.label} » relève de la mission obligatoire du CDG : gratuite pour toutes "

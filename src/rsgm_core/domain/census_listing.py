@@ -221,7 +221,9 @@ class Reassignment:
             f"{self.former} {self.former_name} réaffectée à {self.successor} "
             f"{self.successor_name} par {who} le {self.on.strftime('%d/%m/%Y')} : "
         )
-        moved = f"{_counts_text(self.moved)} déplacé(s)" if self.total else "aucun rattachement"
+        many = "rattachements déplacés" if self.total > 1 else "rattachement déplacé"
+        moved = f"{many} : {_counts_text(self.moved)}" if self.total else "aucun rattachement"
+
         return [head + moved, *(c.describe() for c in self.conflicts)]
 
 

@@ -157,7 +157,7 @@ def lapse_of(signature: Signature, *, on: dt.date, signatories: Signatories) -> 
         return f"{signature.signer} n'est plus référent communautaire"
     until = signature.mandate_until
     if until is not None and on > until:
-        return f"mandat terminé le {until.isoformat()} ({signature.signer})"
+        return f"mandat terminé le {until:%d/%m/%Y} ({signature.signer})"
     return None
 
 
@@ -212,13 +212,13 @@ def check_signature(
     if signature.version != current.version:
         raise RuleViolation(
             f"la version {signature.version} de la charte n'est plus en vigueur : signez la "
-            f"version {current.version} du {current.published_on.isoformat()}",
+            f"version {current.version} du {current.published_on:%d/%m/%Y}",
             rule="CHA-8",
             value=signature.version,
         )
     if signature.signed_on < current.published_on:
         raise ValidationError(
-            f"signature du {signature.signed_on.isoformat()} antérieure à la publication de la "
+            f"signature du {signature.signed_on:%d/%m/%Y} antérieure à la publication de la "
             f"version {current.version}",
             rule="CHA-8",
             value=signature.signed_on,
@@ -268,8 +268,8 @@ def _check_signer(signature: Signature, signatories: Signatories) -> None:
     end = signature.mandate_end
     if end is not None and end < signature.signed_on:
         raise ValidationError(
-            f"un mandat qui finit le {end.isoformat()} ne permet pas de signer le "
-            f"{signature.signed_on.isoformat()}",
+            f"un mandat qui finit le {end:%d/%m/%Y} ne permet pas de signer le "
+            f"{signature.signed_on:%d/%m/%Y}",
             rule="CHA-1",
             value=end,
         )
@@ -326,7 +326,7 @@ def next_version(
     if on < current.published_on:
         raise ValidationError(
             f"une nouvelle version ne peut précéder la version en vigueur du "
-            f"{current.published_on.isoformat()}",
+            f"{current.published_on:%d/%m/%Y}",
             rule="CHA-8",
             value=on,
         )

@@ -156,8 +156,8 @@ class Convention:
             )
         if self.deliberation is not None and self.deliberation.on > self.signed_on:
             raise ValidationError(
-                f"délibération du {self.deliberation.on.isoformat()} postérieure à la signature "
-                f"de la convention de la commune {self.insee} le {self.signed_on.isoformat()} : "
+                f"délibération du {self.deliberation.on:%d/%m/%Y} postérieure à la signature "
+                f"de la convention de la commune {self.insee} le {self.signed_on:%d/%m/%Y} : "
                 "le conseil autorise la signature avant qu'elle n'ait lieu",
                 rule="TAR-4",
                 value=self.deliberation.on,
@@ -210,24 +210,24 @@ def _check_notice(convention: Convention, given_on: date) -> None:
     # TAR-4: a notice must come after the signature and at least one month before the renewal date.
     if given_on < convention.signed_on:
         raise ValidationError(
-            f"préavis daté du {given_on.isoformat()}, avant la signature de la convention de la "
-            f"commune {convention.insee} le {convention.signed_on.isoformat()}",
+            f"préavis daté du {given_on:%d/%m/%Y}, avant la signature de la convention de la "
+            f"commune {convention.insee} le {convention.signed_on:%d/%m/%Y}",
             rule="TAR-4",
             value=given_on,
         )
     if given_on >= convention.renewal_date:
         raise RuleViolation(
-            f"préavis du {given_on.isoformat()} refusé : la convention de la commune "
-            f"{convention.insee} a été reconduite le {convention.renewal_date.isoformat()} et ne "
-            f"l'est qu'une fois ; elle prend fin d'elle-même le {convention.last_day.isoformat()}",
+            f"préavis du {given_on:%d/%m/%Y} refusé : la convention de la commune "
+            f"{convention.insee} a été reconduite le {convention.renewal_date:%d/%m/%Y} et ne "
+            f"l'est qu'une fois ; elle prend fin d'elle-même le {convention.last_day:%d/%m/%Y}",
             rule="TAR-4",
             value=given_on,
         )
     if given_on > convention.notice_deadline:
         raise RuleViolation(
-            f"préavis du {given_on.isoformat()} trop tardif : il fallait le donner au plus tard le "
-            f"{convention.notice_deadline.isoformat()}, un mois avant la reconduction du "
-            f"{convention.renewal_date.isoformat()} (convention de la commune {convention.insee})",
+            f"préavis du {given_on:%d/%m/%Y} trop tardif : il fallait le donner au plus tard le "
+            f"{convention.notice_deadline:%d/%m/%Y}, un mois avant la reconduction du "
+            f"{convention.renewal_date:%d/%m/%Y} (convention de la commune {convention.insee})",
             rule="TAR-4",
             value=given_on,
         )
@@ -238,8 +238,8 @@ def give_notice(convention: Convention, *, on: date, by: Party) -> Convention:
     if convention.notice is not None:
         raise RuleViolation(
             f"la convention de la commune {convention.insee} a déjà été dénoncée le "
-            f"{convention.notice.given_on.isoformat()} ; "
-            f"nouveau préavis du {on.isoformat()} inutile",
+            f"{convention.notice.given_on:%d/%m/%Y} ; "
+            f"nouveau préavis du {on:%d/%m/%Y} inutile",
             rule="TAR-4",
             value=on,
         )
@@ -256,7 +256,7 @@ def terminate(
     if current is None:
         raise RuleViolation(
             f"aucune convention de la commune {insee} n'est en vigueur le "
-            f"{on.isoformat()} : rien à dénoncer",
+            f"{on:%d/%m/%Y} : rien à dénoncer",
             rule="TAR-4",
             value=on,
         )
@@ -281,9 +281,9 @@ def sign_convention(
     for other in existing:
         if other.insee == insee and other.in_force_on(signed_on):
             raise RuleViolation(
-                f"la commune {insee} a déjà une convention en vigueur le {signed_on.isoformat()} "
-                f"(signée le {other.signed_on.isoformat()}, en vigueur jusqu'au "
-                f"{other.last_day.isoformat()})",
+                f"la commune {insee} a déjà une convention en vigueur le {signed_on:%d/%m/%Y} "
+                f"(signée le {other.signed_on:%d/%m/%Y}, en vigueur jusqu'au "
+                f"{other.last_day:%d/%m/%Y})",
                 rule="TAR-4",
                 value=signed_on,
             )

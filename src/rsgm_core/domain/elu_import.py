@@ -55,7 +55,10 @@ ELU_VOCABULARY = HeaderVocabulary(
     ELU_FIELDS, ELU_LABELS, ("first_name", "last_name", "role"), rule="MEM-12"
 )
 
-ROLE_ALLOWED = "maire, adjoint(e), président(e) d'EPCI, administrateur(trice) du CDG"
+ROLE_ALLOWED = (
+    "maire, adjoint ou adjointe, président ou présidente d'EPCI, administrateur ou administratrice "
+    "du CDG"
+)
 
 _ROLES: dict[str, tuple[EluRole, Civility | None]] = {
     "maire": (EluRole.MAYOR, None),

@@ -146,7 +146,7 @@ def disengaged(
     except (ValueError, OverflowError):  # before year 1: a window no network has
         raise ValidationError(
             f"fenêtre de désengagement hors du calendrier : {silent_months} mois avant le "
-            f"{on.isoformat()}",
+            f"{on:%d/%m/%Y}",
             rule="MEM-7",
             value=(on, silent_months),
         ) from None
@@ -163,7 +163,8 @@ def disengaged(
         recent = history[-last_events:]
         if len(recent) == last_events and not any(f.attended for f in recent):
             reasons.append(
-                f"absent(e) des {last_events} derniers événements où il/elle était invité(e)"
+                f"aucune présence aux {last_events} derniers événements où cette personne "
+                "était invitée"
             )
         registered = [f.on for f in history if f.registered]
         # counted from the arrival, else from the first invitation; never invited: nothing to say

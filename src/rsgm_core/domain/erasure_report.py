@@ -34,13 +34,14 @@ class CollectionErasure:
         return self.removed + self.anonymised + self.mentions
 
     def describe(self) -> str:
-        """One line in French: « signature : 2 anonymisé(s) », « fiche d'annuaire : 3 supprimé(s) »."""
+        """One line in French: « signature : 2 anonymisés », « fiche d'annuaire : 1 supprimé »
+        (the records counted, « enregistrements », set the agreement)."""
         parts = []
         if self.removed:
-            parts.append(f"{self.removed} supprimé(s)")
+            parts.append(_counted(self.removed, "supprimé"))
         if self.anonymised:
             verb = self.erasure.value if self.erasure is not Erasure.NONE else "anonymisé"
-            parts.append(f"{self.anonymised} {verb}(s)")
+            parts.append(_counted(self.anonymised, verb))
         if self.mentions:
             parts.append(f"{self.mentions} dont la mention a été retirée")
         return f"{self.label} : {', '.join(parts)}"
@@ -76,14 +77,16 @@ class ErasureReport:
             head = f"{self.member_id[:8]} : données déjà effacées, rien de plus à effacer"
         else:
             head = (
-                f"{self.member_id[:8]} anonymisé(e) le {self.erased_on.strftime('%d/%m/%Y')} : "
-                "nom, e-mail, téléphone et photo effacés de sa fiche"
+                f"{self.member_id[:8]} : personne anonymisée le "
+                f"{self.erased_on.strftime('%d/%m/%Y')} : nom, e-mail, téléphone et photo "
+                "effacés de sa fiche"
             )
         lines = [head]
         if self.collections:
             lines.append(
-                f"{self.removed} enregistrement(s) supprimé(s), {self.changed} modifié(s) dans "
-                f"{len(self.collections)} collection(s) :"
+                f"{_counted(self.removed, 'enregistrement supprimé', 'enregistrements supprimés')}, "
+                f"{_counted(self.changed, 'modifié')} dans "
+                f"{_counted(len(self.collections), 'collection')} :"
             )
             lines.extend(f"  {c.describe()}" for c in self.collections)
         elif self.anonymised:
@@ -99,3 +102,8 @@ class ErasureReport:
                 "les anciennes valeurs restent ; relancez l'effacement quand il aura fini (MEM-11)"
             )
         return lines
+
+
+def _counted(count: int, singular: str, plural: str | None = None) -> str:
+    """``count`` and the words agreeing with it: 0 and 1 take the singular, as in French."""
+    return f"{count} {singular if count < 2 else plural or singular + 's'}"

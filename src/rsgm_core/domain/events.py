@@ -138,8 +138,8 @@ class Session:
             )
         if self.deadline > self.date:
             raise ValidationError(
-                f"date limite d'inscription {self.deadline.isoformat()} après la séance du "
-                f"{self.date.isoformat()}",
+                f"date limite d'inscription {self.deadline:%d/%m/%Y} après la séance du "
+                f"{self.date:%d/%m/%Y}",
                 rule="EVT-4",
                 value=self.deadline,
             )
@@ -194,7 +194,7 @@ def check_deadlines(sessions: Iterable[Session], *, on: dt.date) -> None:
     for session in sessions:
         if session.deadline < on:
             raise RuleViolation(
-                f"date limite d'inscription déjà passée : {session.deadline.isoformat()}",
+                f"date limite d'inscription déjà passée : {session.deadline:%d/%m/%Y}",
                 rule="EVT-4",
                 value=session.deadline,
             )
@@ -212,15 +212,15 @@ def change_deadline(session: Session, deadline: dt.date, *, by: str, on: dt.date
         )
     if session.date < on:
         raise RuleViolation(
-            f"la séance du {session.date.isoformat()} a eu lieu : sa date limite d'inscription "
+            f"la séance du {session.date:%d/%m/%Y} a eu lieu : sa date limite d'inscription "
             "ne change plus",
             rule="EVT-4",
             value=session.id,
         )
     if deadline < on:
         raise RuleViolation(
-            f"date limite d'inscription {deadline.isoformat()} déjà passée (nous sommes le "
-            f"{on.isoformat()})",
+            f"date limite d'inscription {deadline:%d/%m/%Y} déjà passée (nous sommes le "
+            f"{on:%d/%m/%Y})",
             rule="EVT-4",
             value=deadline,
         )
@@ -231,7 +231,7 @@ def check_cancellable(registration: Registration, session: Session, *, on: dt.da
     """EVT-4: a registration is cancelled before its session takes place, not after."""
     if session.date < on:
         raise RuleViolation(
-            f"la séance du {session.date.isoformat()} a eu lieu",
+            f"la séance du {session.date:%d/%m/%Y} a eu lieu",
             rule="EVT-4",
             value=registration.id,
         )
@@ -244,7 +244,7 @@ def mark_attendance(
     absent; a session still ahead has no sheet, and someone not registered cannot sign."""
     if session.date > on:
         raise RuleViolation(
-            f"la séance du {session.date.isoformat()} n'a pas encore eu lieu",
+            f"la séance du {session.date:%d/%m/%Y} n'a pas encore eu lieu",
             rule="EVT-5",
             value=session.id,
         )
@@ -256,7 +256,9 @@ def mark_attendance(
     strangers = sorted(wanted - {r.member_id for r in confirmed})
     if strangers:
         raise RuleViolation(
-            f"{len(strangers)} personne(s) non inscrite(s) à cette séance : "
+            f"{len(strangers)} "
+            f"{'personnes non inscrites' if len(strangers) > 1 else 'personne non inscrite'} "
+            "à cette séance : "
             f"{', '.join(strangers)} ; inscrivez-les d'abord",
             rule="EVT-5",
             value=strangers,
@@ -277,7 +279,7 @@ def walk_in(
     takes a seat. Someone already confirmed is ticked among those present instead."""
     if session.date > on:
         raise RuleViolation(
-            f"la séance du {session.date.isoformat()} n'a pas encore eu lieu",
+            f"la séance du {session.date:%d/%m/%Y} n'a pas encore eu lieu",
             rule="EVT-5",
             value=session.id,
         )
@@ -458,7 +460,7 @@ def check_newsletter(sent: Iterable[dt.date], on: dt.date, *, force: bool = Fals
     same_month = [d for d in sent if (d.year, d.month) == (on.year, on.month)]
     if same_month and not force:
         raise RuleViolation(
-            f"une lettre d'information est déjà partie ce mois-ci ({same_month[0].isoformat()}) ; "
+            f"une lettre d'information est déjà partie ce mois-ci ({same_month[0]:%d/%m/%Y}) ; "
             "forcez l'envoi pour en adresser une seconde",
             rule="EVT-10",
             value=on,

@@ -133,7 +133,9 @@ def map_columns(kind: HistoryKind, headers: Sequence[str]) -> dict[str, int]:
     ]
     if missing:
         raise ValidationError(
-            f"fichier d'{kind.label} : colonne(s) obligatoire(s) absente(s) : {', '.join(missing)} "
+            f"fichier d'{kind.label} : "
+            f"{'colonnes obligatoires absentes' if len(missing) > 1 else 'colonne obligatoire absente'}"
+            f" : {', '.join(missing)} "
             f"(en-têtes lus : {', '.join(repr(h) for h in headers)})",
             rule=RULE,
             value=", ".join(missing),
@@ -243,7 +245,7 @@ def _enum(kind: type[EN]) -> Callable[[str], EN]:
             return found
         allowed = ", ".join(str(m.value) for m in kind)
         raise ValidationError(
-            f"{LABELS[kind]} inconnu(e) ; valeurs : {allowed}", rule=RULE, value=cell
+            f"{LABELS[kind]} : valeur inconnue ; valeurs : {allowed}", rule=RULE, value=cell
         )
 
     return parse
@@ -271,8 +273,9 @@ def parse_history(
         if extra:  # a separator inside a cell (« a ; b » in a CSV split by « ; »)
             row.ok = False
             problems.append(HistoryProblem(
-                line, "", extra[0], f"{len(extra)} cellule(s) au-delà des {len(headers)} colonnes "
-                "de l'en-tête : un séparateur dans une cellule ? (mettez-la entre guillemets)",
+                line, "", extra[0], f"{len(extra)} {'cellules' if len(extra) > 1 else 'cellule'} "
+                f"au-delà des {len(headers)} colonnes de l'en-tête : un séparateur dans une "
+                "cellule ? (mettez-la entre guillemets)",
             ))  # fmt: skip
         # every row, so that its checks against storage are made too: every problem at once
         parsed.append(_PARSERS[kind](row, today))
@@ -284,7 +287,9 @@ def _event(row: _Row, today: dt.date) -> EventRow:
     before = len(row.problems)
     invited = row.parsed("invited", _count, 0)
     if attendees and not row.text("invited"):  # EVT-5: the participation rate's denominator
-        row.problem("invited", "", f"nombre d'invités manquant pour {len(attendees)} présent(s) : "
+        many = "présents" if len(attendees) > 1 else "présent"
+        row.problem("invited", "", f"nombre d'invités manquant pour {len(attendees)} {many} : "
+
                     "le taux de participation (présents / invités) en a besoin", "EVT-5")  # fmt: skip
     elif len(row.problems) == before and invited and len(attendees) > invited:
         row.problem("invited", str(invited), f"moins d'invités que de présents ({len(attendees)})",

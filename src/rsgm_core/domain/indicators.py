@@ -57,7 +57,7 @@ class Period:
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
             raise ValidationError(
-                f"période inversée : du {self.start.isoformat()} au {self.end.isoformat()}",
+                f"période inversée : du {self.start:%d/%m/%Y} au {self.end:%d/%m/%Y}",
                 rule="IND-1",
                 value=(self.start, self.end),
             )

@@ -52,7 +52,9 @@ def move(member: Member, to: Lifecycle) -> Member:
 def announce_departure(member: Member, *, on: dt.date) -> Member:
     """MEM-8: a departure known ahead, on ``on``; refused for a member already gone (MEM-4)."""
     if member.lifecycle is Lifecycle.DEPARTED:
-        raise RuleViolation(f"{member.full_name} est déjà parti(e)", rule="MEM-4", value=member.id)
+        raise RuleViolation(
+            f"{member.full_name} a déjà quitté le réseau", rule="MEM-4", value=member.id
+        )
     return attrs.evolve(member, leaving_on=on)
 
 
@@ -66,7 +68,8 @@ def depart(
     """MEM-4: record a departure; access is revoked at once (CHA-7)."""
     if member.lifecycle is Lifecycle.DEPARTED:
         raise RuleViolation(
-            f"{member.full_name} est déjà parti(e) le {member.departed_on}",
+            f"{member.full_name} a déjà quitté le réseau"
+            + (f" le {member.departed_on:%d/%m/%Y}" if member.departed_on else ""),
             rule="MEM-4",
             value=member.id,
         )

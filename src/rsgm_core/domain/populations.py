@@ -134,14 +134,17 @@ class PopulationImport:
         """In French, what was stored, one line each."""
         lines = [
             f"populations légales {self.vintage} (en vigueur en {self.vintage + 3}) lues dans "
-            f"{self.source} : {self.rows} commune(s)",
-            f"  {self.added} population(s) ajoutée(s), {self.completed} complétée(s) par la "
-            f"totale, {self.replaced} remplacée(s), {self.unchanged} inchangée(s)",
+            f"{self.source} : {_counted(self.rows, 'commune')}",
+            f"  {_counted(self.added, 'population ajoutée', 'populations ajoutées')}, "
+            f"{_counted(self.completed, 'complétée')} par la totale, "
+            f"{_counted(self.replaced, 'remplacée')}, {_counted(self.unchanged, 'inchangée')}",
         ]
         if self.outside:
             lines.append(
-                f"  {self.outside} commune(s) hors du recensement importé, non enregistrée(s)"
+                f"  {_counted(self.outside, 'commune')} hors du recensement importé, "
+                f"{'non enregistrées' if self.outside > 1 else 'non enregistrée'}"
             )
+
         return lines
 
 
@@ -302,3 +305,8 @@ def vintage_from_text(name: str, titles: Iterable[str] = ()) -> int | None:
     if not found:
         found = {int(y) for y in _YEAR.findall(_norm(name))}
     return found.pop() if len(found) == 1 else None
+
+
+def _counted(count: int, singular: str, plural: str | None = None) -> str:
+    """``count`` and the words agreeing with it: 0 and 1 take the singular, as in French."""
+    return f"{count} {singular if count < 2 else plural or singular + 's'}"

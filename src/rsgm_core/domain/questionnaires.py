@@ -289,7 +289,9 @@ def read_answers(
     unknown = sorted(k for k in given if k not in by_key)
     if unknown:
         raise ValidationError(
-            f"question(s) inconnue(s) de ce questionnaire : {', '.join(unknown)} ; ses questions "
+            f"{'questions inconnues' if len(unknown) > 1 else 'question inconnue'} de ce "
+            f"questionnaire : {', '.join(unknown)} ; ses questions "
+
             f"sont : {', '.join(by_key)}", rule=RULE, value=unknown[0],
         )  # fmt: skip
     found: dict[str, tuple[tuple[str, ...], str]] = {}

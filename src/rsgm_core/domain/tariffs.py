@@ -416,7 +416,7 @@ def new_membership(
     if joined_on.year > year:
         raise RuleViolation(
             f"adhésion de la commune {commune.insee} pour {year} demandée le "
-            f"{joined_on.isoformat()} : l'année {year} est écoulée",
+            f"{joined_on:%d/%m/%Y} : l'année {year} est écoulée",
             rule="TAR-3",
             value=year,
         )

@@ -136,7 +136,7 @@ def check_planning(
     """EVT-3: refuse an event in the past, or one whose invitation would already be late."""
     if event_date < today:
         raise ValidationError(
-            f"date d'événement passée : {event_date.isoformat()}", rule="EVT-2", value=event_date
+            f"date d'événement passée : {event_date:%d/%m/%Y}", rule="EVT-2", value=event_date
         )
     invitation = calendar.on_or_before(
         TimelineRule(TaskKind.INVITATION, months=-1).nominal(event_date)
@@ -144,8 +144,8 @@ def check_planning(
     late = invitation < today
     if late and not force:
         raise RuleViolation(
-            f"l'invitation aurait dû partir le {invitation.isoformat()} pour un événement le "
-            f"{event_date.isoformat()} : moins d'un mois de préavis ; forcez la planification "
+            f"l'invitation aurait dû partir le {invitation:%d/%m/%Y} pour un événement le "
+            f"{event_date:%d/%m/%Y} : moins d'un mois de préavis ; forcez la planification "
             "pour l'accepter (elle sera signalée)",
             rule="EVT-3",
             value=event_date,
@@ -157,6 +157,6 @@ def due_between(tasks: Iterable[Task], start: dt.date, end: dt.date) -> list[Tas
     """The tasks due from ``start`` to ``end`` inclusive: the week's to-do list."""
     if end < start:
         raise ValidationError(
-            f"période inversée : {start.isoformat()} → {end.isoformat()}", value=(start, end)
+            f"période inversée : {start:%d/%m/%Y} → {end:%d/%m/%Y}", value=(start, end)
         )
     return sorted((t for t in tasks if start <= t.due <= end), key=lambda t: t.due)

@@ -135,7 +135,7 @@ def publish(resource: Resource, *, role: Role, on: dt.date, review_on: dt.date) 
         )
     if review_on <= on:
         raise ValidationError(
-            f"date de revue {review_on.isoformat()} déjà passée à la publication du {on.isoformat()}",
+            f"date de revue {review_on:%d/%m/%Y} déjà passée à la publication du {on:%d/%m/%Y}",
             rule="KNB-3",
             value=review_on,
         )

@@ -96,7 +96,9 @@ def load_config(settings: Settings) -> SmtpConfig | None:
     options = _options(settings)
     unknown = sorted(set(options) - set(KEYS))
     if unknown:
-        raise _fail(f"option(s) inconnue(s) : {', '.join(unknown)} (connues : {KEYS})", unknown)
+        what = "options inconnues" if len(unknown) > 1 else "option inconnue"
+        raise _fail(f"{what} : {', '.join(unknown)} (connues : {KEYS})", unknown)
+
     if not options:
         return None
     if not options.get("host"):

@@ -23,6 +23,7 @@ from rsgm_core.domain.billing import Invoice, InvoiceLine, invoice_total, invoic
 from rsgm_core.domain.profile import CdgIdentity
 from rsgm_core.render.exports import Money, csv_cell
 from rsgm_core.render.formatting import format_date, format_money
+from rsgm_core.render.french import plural
 from rsgm_core.render.text import print_table
 
 __all__ = [
@@ -158,7 +159,7 @@ def print_invoice_documents(
         print(f"SIRET de la commune : {siret} ; service de gestion comptable : {sgc}")
         print_invoice_lines(invoice)
     total = sum((i.total for i in invoices), start=Decimal(0))
-    print(f"{len(invoices)} facture(s) pour {year}, total {format_money(total)}")
+    print(f"{plural(len(invoices), 'facture')} pour {year}, total {format_money(total)}")
 
 
 def print_invoice_lines(invoice: Invoice) -> None:

@@ -134,7 +134,7 @@ def print_invoices(
         print(f"Facture {year} — {names.get(invoice.insee, '')} ({invoice.insee})")
         print_invoice_lines(invoice)
     total = sum((i.total for i in invoices), start=0)
-    print(f"{len(invoices)} facture(s) pour {year}, total {format_money(total)}")
+    print(f"{plural(len(invoices), 'facture')} pour {year}, total {format_money(total)}")
 
 
 def relevance(hits: Sequence[SearchHit]) -> list[str]:

@@ -213,8 +213,8 @@ def _pending(uow: UnitOfWork, request_id: str) -> AccessRequest:
         )
     if found.status is not RequestStatus.PENDING:
         raise RuleViolation(  # needs storage: the request's state as recorded
-            f"la demande {request_id} a déjà été {found.status.value} le "
-            f"{found.decided_on.isoformat() if found.decided_on else ''}",
+            f"la demande {request_id} a déjà été {found.status.value}"
+            + (f" le {format_date(found.decided_on)}" if found.decided_on else ""),
             rule="CHA-2",
             value=request_id,
         )
@@ -304,7 +304,7 @@ def reinvite(deps: Deps, member_id: str, *, by: str, on: dt.date) -> list[Grant]
         if on < suspension.suspended_on:
             raise ValidationError(
                 f"une nouvelle invitation ne peut précéder la suspension du "
-                f"{suspension.suspended_on.isoformat()}",
+                f"{format_date(suspension.suspended_on)}",
                 rule="CHA-10",
                 value=on,
             )

@@ -29,6 +29,7 @@ from rsgm_core.domain.enums import read_enum
 from rsgm_core.domain.history import check_not_future
 from rsgm_core.domain.indicators import Period
 from rsgm_core.errors import NotFoundError, ValidationError
+from rsgm_core.render.formatting import format_date
 from rsgm_core.services.access_facts import find_member
 from rsgm_core.services.members import new_id
 from rsgm_core.services.network import _find_helpers
@@ -87,7 +88,7 @@ def _since_until(new: Callable[..., AnswerTimes]) -> Callable[..., AnswerTimes]:
         warn_deprecated("stats(since=…, until=…)", "stats(period=Period(start, end))")
         if since is not None and until is not None and since > until:  # the error of before 0.2
             raise ValidationError(
-                f"période à l'envers : du {since.isoformat()} au {until.isoformat()}",
+                f"période à l'envers : du {format_date(since)} au {format_date(until)}",
                 rule="CNS-2",
                 value=since,
             )

@@ -86,10 +86,16 @@ class Deps:
         """After a commit: deliver the messages this transaction queued, and only those (NOT-3),
         then say in French what did not leave, on the ``rsgm.outbox`` logger (a command shows
         its warnings on standard error)."""
+        from rsgm_core.render.french import plural
+
         queued = len(ids)
         self.deliveries.clear()
         if not self.settings.plugin("outbox").get("deliver_after_commit", True):
-            log_outbox.info("%d message(s) mis en file, envoyés par « rsgm outbox send »", queued)
+            log_outbox.info(
+                "%s en file, %s par « rsgm outbox send »",
+                plural(queued, "message mis", "messages mis"),
+                "envoyés" if queued > 1 else "envoyé",
+            )
             return
         from rsgm_core.services.outbox import OutboxService
 
@@ -104,7 +110,9 @@ class Deps:
             return
         self.deliveries[:] = [report]
         if not report.complete:
-            log_outbox.warning("%d message(s) mis en file : %s", queued, report.summary())
+            log_outbox.warning(
+                "%s en file : %s", plural(queued, "message mis", "messages mis"), report.summary()
+            )
 
     @contextmanager
     def read(self) -> Iterator[UnitOfWork]:

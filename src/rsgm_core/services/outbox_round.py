@@ -276,7 +276,9 @@ class DeliveryRound:
                 and current.get(m.id) == (MessageStatus.PENDING, m.attempts)
             ]
             uow.outbox.update_all(held)
-        log.info("%d message(s) en attente : %s", len(claimed) + len(rest), NO_TRANSPORT)
+        waiting = len(claimed) + len(rest)
+        log.info("%d message%s en attente : %s", waiting, _s(waiting), NO_TRANSPORT)
+
         return [*(m.id for m in claimed), *(m.id for m in rest)]
 
     def _send(self, message: OutboxMessage) -> OutboxMessage | None:

@@ -109,7 +109,8 @@ def _columns(headers: Sequence[str], path: Path) -> dict[str, int]:
     missing = [_COLUMNS[f][0] for f in ("email", "spaces") if f not in found]
     if missing:
         raise SourceDataError(
-            f"{path.name} : colonne(s) absente(s) : {', '.join(missing)} (en-têtes lus : "
+            f"{path.name} : {'colonnes absentes' if len(missing) > 1 else 'colonne absente'} : "
+            f"{', '.join(missing)} (en-têtes lus : "
             f"{', '.join(repr(h) for h in headers)})",
             source=str(path),
             rule=RULE,

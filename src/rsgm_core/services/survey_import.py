@@ -17,6 +17,7 @@ import attrs
 
 from rsgm_core.domain.questionnaires import AnswerValue, Question, QuestionKind
 from rsgm_core.errors import RsgmError, SourceDataError, ValidationError
+from rsgm_core.render.french import plural
 from rsgm_core.services.questionnaires import answer_in, questions_in
 from rsgm_core.services.spreadsheet import read_rows
 
@@ -74,7 +75,8 @@ def _columns(
         unknown.append(name)
     if unknown:
         raise ValidationError(
-            f"colonne(s) sans question correspondante dans ce questionnaire : "
+            f"{'colonnes' if len(unknown) > 1 else 'colonne'} sans question correspondante dans "
+            "ce questionnaire : "
             f"{', '.join(unknown)} ; ses questions sont : {', '.join(q.key for q in questions)}",
             rule=RULE, value=unknown[0],
         )  # fmt: skip
@@ -163,9 +165,11 @@ def _import(
                 problems.append(f"ligne {line} : {exc.message}")
         if problems:
             shown = problems[:20]
-            more = f" ; et {len(problems) - 20} autre(s)" if len(problems) > 20 else ""
+            more = f" ; et {plural(len(problems) - 20, 'autre')}" if len(problems) > 20 else ""
+            refused = plural(len(problems), "ligne refusée", "lignes refusées")
             raise ValidationError(
-                f"{len(problems)} ligne(s) refusée(s), rien n'est importé : {' ; '.join(shown)}{more}",
+                f"{refused}, rien n'est importé : {' ; '.join(shown)}{more}",
+
                 rule=RULE, value=str(path),
             )  # fmt: skip
         ignored = tuple(h for i, h in enumerate(header) if h and i not in columns)
