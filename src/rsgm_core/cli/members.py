@@ -230,11 +230,8 @@ def _depart(args: argparse.Namespace) -> int:
             on=args.on,
             successor_id=successor.id if successor else None,
         )
-    print(
-        f"départ enregistré : {gone.full_name} le {format_date(gone.departed_on or args.on)} "
-        f"({args.reason}) ; accès retiré"
-
-    )
+    when = f" le {format_date(gone.departed_on)}" if gone.departed_on else ""
+    print(f"départ enregistré : {gone.full_name}{when} ({args.reason}) ; accès retiré")
     if successor:
         print(f"successeur : {successor.full_name} (parcours d'intégration ouvert)")
     return 0
