@@ -261,7 +261,7 @@ def test_a_sanction_is_lifted_once_and_not_before_it_was_decided_CHA_9() -> None
     with pytest.raises(ValidationError, match=r"motivée.*\[CHA-9\]"):
         sanction.lift(on=dt.date(2025, 10, 2), by="a1", reason="  ")
     lifted = sanction.lift(on=dt.date(2025, 10, 2), by="a1", reason="erreur")
-    with pytest.raises(RuleViolation, match=r"x3.*déjà été levée le 2025-10-02 \[CHA-9\]"):
+    with pytest.raises(RuleViolation, match=r"x3.*déjà été levée le 02/10/2025 \[CHA-9\]"):
         lifted.lift(on=dt.date(2025, 10, 3), by="a1", reason="encore")
 
 

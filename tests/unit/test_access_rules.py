@@ -101,7 +101,7 @@ def test_a_position_ends_once_CHA_7() -> None:
     position = Position("p1", "m2", "79019", Function.SGM, Decimal("1"), Status.TITULAIRE)
     ended = close_position(position, on=dt.date(2025, 3, 14))
     assert ended.end == dt.date(2025, 3, 14) and position.end is None
-    with pytest.raises(RuleViolation, match=r"déjà pris fin le 2025-03-14 \[CHA-7\]"):
+    with pytest.raises(RuleViolation, match=r"déjà pris fin le 14/03/2025 \[CHA-7\]"):
         close_position(ended, on=dt.date(2025, 3, 20))
 
 

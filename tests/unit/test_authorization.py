@@ -44,7 +44,7 @@ def test_a_departed_or_erased_person_holds_no_role_at_all_CHA_2_MEM_4_MEM_11() -
         check_allowed(departed, frozenset(), Operation.GRANT_ACCESS, on=DAY)
     assert caught.value.message == (
         "Anne Chevalier ne peut pas accorder un accès à la plateforme : ses fonctions ont pris "
-        "fin le 2025-04-13, et une personne dont les fonctions ont pris fin n'a plus aucun rôle "
+        "fin le 13/04/2025, et une personne dont les fonctions ont pris fin n'a plus aucun rôle "
         "(il faut être administrateur du CDG, CHA-2)"
     )
 

@@ -113,7 +113,7 @@ def test_the_mayor_signs_for_the_length_of_the_mandate_CHA_1() -> None:
     assert next_general_renewal(dt.date(2019, 6, 1)) == dt.date(2020, 3, 31)
     assert MAYOR.mandate_until == dt.date(2026, 3, 31)  # older records: the default
     assert lapse_of(MAYOR, on=dt.date(2026, 3, 31), signatories=BOTH) is None
-    assert "mandat terminé le 2026-03-31 (Jean Dupont)" in (
+    assert "mandat terminé le 31/03/2026 (Jean Dupont)" in (
         lapse_of(MAYOR, on=dt.date(2026, 4, 1), signatories=BOTH) or ""
     )
     early = signature(Capacity.MAYOR, mandate_end=dt.date(2025, 6, 30), signer="Jean Dupont")

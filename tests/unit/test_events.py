@@ -187,7 +187,7 @@ def test_a_plan_has_a_title_and_a_session_EVT_1() -> None:
 
 def test_a_deadline_already_past_is_refused_EVT_4() -> None:
     check_deadlines([session()], on=dt.date(2025, 6, 11))
-    with pytest.raises(RuleViolation, match="2025-06-11") as info:
+    with pytest.raises(RuleViolation, match="11/06/2025") as info:
         check_deadlines([session()], on=dt.date(2025, 6, 12))
     assert info.value.rule == "EVT-4"
 

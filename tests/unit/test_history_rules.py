@@ -144,7 +144,7 @@ def test_every_problem_of_every_row_at_once_and_no_event_after_today_EVT_12() ->
 def test_a_missing_required_column_is_named_with_the_headers_read_EVT_12() -> None:
     with pytest.raises(ValidationError) as caught:
         parse_history(HistoryKind.EVENTS, ["Date", "Titre"], [], today=TODAY)
-    assert "colonne(s) obligatoire(s) absente(s) : Type, Format" in str(caught.value)
+    assert "colonnes obligatoires absentes : Type, Format" in str(caught.value)
     assert caught.value.rule == "EVT-12"
 
 

@@ -216,7 +216,7 @@ def test_the_lifecycle_only_moves_forward_MEM_4() -> None:
         DepartureReason.RETRAITE,
         "m-2",
     )
-    with pytest.raises(RuleViolation, match="déjà parti"):
+    with pytest.raises(RuleViolation, match="déjà quitté le réseau"):
         depart(gone, on=DAY, reason=DepartureReason.AUTRE)
     with pytest.raises(RuleViolation, match="propre successeur"):
         depart(active, on=DAY, reason=DepartureReason.AUTRE, successor=active)
@@ -265,7 +265,7 @@ def test_a_departure_is_announced_for_a_member_still_there_MEM_4() -> None:
     leaving = announce_departure(member(), on=dt.date(2025, 6, 30))
     assert leaving.leaving_on == dt.date(2025, 6, 30)
     gone = depart(member(), on=DAY, reason=DepartureReason.RETRAITE)
-    with pytest.raises(RuleViolation, match="déjà parti") as caught:
+    with pytest.raises(RuleViolation, match="déjà quitté le réseau") as caught:
         announce_departure(gone, on=dt.date(2025, 6, 30))
     assert caught.value.rule == "MEM-4"
 

@@ -113,7 +113,7 @@ def test_planning_with_less_than_a_month_is_refused_unless_forced_EVT_3() -> Non
     assert not ok.late
     with pytest.raises(RuleViolation) as info:
         check_planning(dt.date(2025, 6, 10), today=today, calendar=WorkingCalendar())
-    assert info.value.rule == "EVT-3" and "2025-06-10" in info.value.message
+    assert info.value.rule == "EVT-3" and "10/06/2025" in info.value.message
     forced = check_planning(
         dt.date(2025, 6, 10), today=today, calendar=WorkingCalendar(), force=True
     )

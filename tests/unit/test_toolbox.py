@@ -81,7 +81,7 @@ def test_only_animators_publish_contributors_propose_once_open_KNB_2() -> None:
 
 
 def test_review_date_in_the_past_is_refused_at_publication_KNB_3() -> None:
-    with pytest.raises(ValidationError, match="2025-06-01"):
+    with pytest.raises(ValidationError, match="01/06/2025"):
         publish(draft(), role=Role.ANIMATOR, on=TODAY, review_on=dt.date(2025, 6, 1))
 
 
