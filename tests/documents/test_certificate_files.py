@@ -77,7 +77,7 @@ def test_the_command_writes_one_file_per_attendee_EVT_6(
                        "--dossier", str(folder), "--config", str(example_profile("cdg79")))  # fmt: skip
     assert code == 0, out
     assert len(list(folder.iterdir())) == 4
-    assert "4 attestation(s) de présence écrite(s)" in out
+    assert "4 attestations de présence écrites" in out
 
 
 def _sample() -> Path:

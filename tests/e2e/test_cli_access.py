@@ -217,7 +217,7 @@ def test_suspend_reinvite_signatures_and_mandates_from_the_command_line_CHA_1_CH
         app.access.create_departmental_space(by=administrator(app))
         app.charters.publish("Charte", "Accès sur invitation.", by=administrator(app))
     code, out, _ = run(capsys, "charter", "sign", "79019", "--signataire", "Jean Dupont", "--qualite", "maire", "--fin-mandat", "2032-03-31", "--db", db)  # fmt: skip
-    assert code == 0 and "jusqu'au 2032-03-31" in out
+    assert code == 0 and "jusqu'au 31 mars 2032" in out
     code, _, err = run(capsys, "charter", "sign", "79019", "--signataire", "Paul Roy", "--qualite", "sgm", "--db", db)  # fmt: skip
     assert code == 2 and "n'occupe aucun poste" in err and "[CHA-1]" in err
     code, out, _ = run(capsys, "charter", "sign", "79019", "--signataire", "claire.martin@example.org", "--qualite", "sgm", "--db", db)  # fmt: skip

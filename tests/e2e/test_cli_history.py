@@ -118,7 +118,7 @@ def test_a_year_of_a_network_with_history_from_the_command_line_alone_EVT_12(
     assert "signée le 02/10/2023" in out
     out = rsgm("members", "depart", "nadia.benali@chatres.fr", "--motif", "mutation",
                "--le", "2025-01-15")  # fmt: skip
-    assert "départ enregistré : Nadia Benali le 2025-01-15" in out
+    assert "départ enregistré : Nadia Benali le 15 janvier 2025" in out
 
     # The platform's own member list: accounts that already exist
     rsgm("access", "space")

@@ -41,7 +41,7 @@ def test_dead_letter_list_retry_and_send(
     code, out, _ = run(capsys, "outbox", "send", "--db", str(db))
     assert code == 0 and "0 message envoyé" in out  # a dead message waits for an animator
     code, out, _ = run(capsys, "outbox", "retry", "--dead", key[:8], "--db", str(db))
-    assert code == 0 and "1 message(s) remis en attente" in out and "1 message envoyé" in out
+    assert code == 0 and "1 message remis en attente" in out and "1 message envoyé" in out
     assert [m["Message-ID"] for m in handler.received] == [f"<{key}@cdg79.fr>"]
     code, out, _ = run(capsys, "outbox", "list", "--status", "sent", "--db", str(db))
     assert code == 0 and key[:8] in out
@@ -138,7 +138,7 @@ def test_resend_a_message_marked_sent_by_mistake_NOT_3(
     code, _, err = run(capsys, "outbox", "resend", "zzz", "--par", "Claire Martin", "--db", str(db))
     assert code == 2 and "« zzz » est trop court pour nommer un message" in err
     code, _, err = run(capsys, "outbox", "resend", "zzzzzzzz", "--par", "Claire Martin", "--db", str(db))  # fmt: skip
-    assert code == 2 and "zzzzzzzz" in err and "marqué(s) envoyé(s)" in err
+    assert code == 2 and "zzzzzzzz" in err and "aucun message marqué envoyé ne correspond" in err
 
 
 def test_newsletter_with_the_smtp_server_down_reports_failure_NOT_1_NOT_3(
@@ -155,7 +155,7 @@ def test_newsletter_with_the_smtp_server_down_reports_failure_NOT_1_NOT_3(
     text = tmp_path / "lettre.txt"
     text.write_text("Au sommaire : …", encoding="utf-8")
     code, out, _ = run(capsys, "newsletter", "send", "Mars", "--texte", str(text), "--db", str(db))
-    assert code == 1 and "lettre d'information enregistrée pour 2 membre(s)" in out
+    assert code == 1 and "lettre d'information enregistrée pour 2 membres" in out
     assert "0 message envoyé, 2 en échec temporaire" in out and "envoyée" not in out
 
 

@@ -38,10 +38,10 @@ def test_import_populations_says_what_was_stored_TER_2(
     code, out, err = run(capsys, "census", "import-populations", str(path), "--db", db)
     assert code == 0, err
     assert out == (
-        f"populations légales 2021 (en vigueur en 2024) lues dans {path} : 9 commune(s)\n"
-        "  6 population(s) ajoutée(s), 0 complétée(s) par la totale, 0 remplacée(s), "
-        "0 inchangée(s)\n"
-        "  3 commune(s) hors du recensement importé, non enregistrée(s)\n"
+        f"populations légales 2021 (en vigueur en 2024) lues dans {path} : 9 communes\n"
+        "  6 populations ajoutées, 0 complétée par la totale, 0 remplacée, "
+        "0 inchangée\n"
+        "  3 communes hors du recensement importé, non enregistrées\n"
     )
     code, out, err = run(capsys, "census", "population", "79024", "--annee", "2024", "--db", db)
     assert code == 0, err

@@ -85,7 +85,7 @@ def test_a_campaign_from_questions_to_restitution_SUR_2_NOT_3(
                          "--intitule", "Votre outil préféré", "--type", "texte libre")  # fmt: skip
     assert code == 0 and "question « outil » ajoutée en position 10" in out, err
     code, out, err = run(capsys, "surveys", "send", "--questionnaire", survey)
-    assert code == 0 and "envoyé à 4 personne(s)" in out, err  # and the administrator
+    assert code == 0 and "envoyé à 4 personnes" in out, err  # and the administrator
 
     # Claire answers through the link her invitation carries (NOT-3).
     with rsgm_core.open(settings=settings) as app:

@@ -70,7 +70,7 @@ def test_membership_join_and_list_TAR_1_TAR_3(capsys: pytest.CaptureFixture[str]
     code, out, _ = run(capsys, "membership", "list", "--db", db, "--year", "2025")
     assert code == 0
     assert "Aubigny" in out and "10/12/2024" in out and "Beaussais-Vitré" in out
-    assert f"2 adhésion(s) pour 2025, 300,00{NBSP}€" in out
+    assert f"2 adhésions pour 2025, 300,00{NBSP}€" in out
 
 
 def test_convention_sign_status_notice_due_TAR_4(
@@ -87,8 +87,8 @@ def test_convention_sign_status_notice_due_TAR_4(
     code, out, _ = run(capsys, "convention", "due", "--db", db, "--date", "2026-12-01")
     assert code == 0
     assert re.search(r"15/12/2026  \S.* \(79307\)\s+dernier jour pour dénoncer la convention", out)
-    assert "1 échéance(s) du 1er décembre 2026 au 1er mars 2027" not in out  # two: notice, renewal
-    assert "2 échéance(s) du 1er décembre 2026 au 1er mars 2027" in out
+    assert "1 échéance du 1er décembre 2026 au 1er mars 2027" not in out  # two: notice, renewal
+    assert "2 échéances du 1er décembre 2026 au 1er mars 2027" in out
     refused(capsys, "TAR-4", "convention", "notice", "79307", "--db", db, "--date", "2026-12-20")
     code, out, _ = run(capsys, "convention", "notice", "79307", "--db", db, "--date", "2026-12-15")
     assert code == 0 and "dernier jour le 14 janvier 2027" in out
@@ -117,7 +117,7 @@ def test_interventions_add_and_bill_with_exports_TAR_5_TAR_7_TAR_8(
     assert "Facture 2025 — Sauzé-entre-Bois (79307)" in out
     assert "Accompagnement à la prise de poste (commune adhérente)" in out
     assert f"total : 387,50{NBSP}€" in out and f"total : 112,50{NBSP}€" in out
-    assert f"2 facture(s) pour 2025, total 500,00{NBSP}€" in out
+    assert f"2 factures pour 2025, total 500,00{NBSP}€" in out
     rows = list(csv.reader(io.StringIO(csv_path.read_bytes().decode("utf-8-sig")), delimiter=";"))
     assert [(r[0], r[5], r[12]) for r in rows[1:]] == [
         ("79024", "Intervention spécifique (commune non adhérente)", "112,50"),
@@ -143,7 +143,7 @@ def test_bad_interventions_are_refused_in_one_french_line_TAR_5(
         and err == "rsgm : erreur : date illisible : '2 avril' (AAAA-MM-JJ ou JJ/MM/AAAA)\n"
     )
     code, out, _ = run(capsys, "interventions", "bill", "--db", db, "--year", "2025")
-    assert code == 0 and "0 facture(s) pour 2025" in out  # nothing was written
+    assert code == 0 and "0 facture pour 2025" in out  # nothing was written
 
 
 def test_a_trainee_then_its_accompaniment_TAR_6(
@@ -204,7 +204,7 @@ def test_convention_header_signed_shown_and_exported_TAR_4(
     assert code == 0 and "SIRET : 21790030700018" in out
     path = tmp_path / "conventions.csv"
     code, out, _ = run(capsys, "convention", "list", "--db", db, "--csv", str(path))
-    assert code == 0 and "1 convention(s) écrite(s)" in out
+    assert code == 0 and "1 convention écrite" in out
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"))
     assert rows[1][:2] == ["79307", "Sauzé-entre-Bois"]
     assert rows[1][5:9] == ["21790030700018", "SGC de Niort", "12/02/2024", "2024-7"]
@@ -267,4 +267,4 @@ def test_cdg77_without_grid_gets_a_clear_error_never_cdg79s_grid_TAR_2(
         err = refused(capsys, "TAR-2", *argv, *config)
         assert "[[tarifs]]" in err and "cdg77" in err and "cdg79" not in err
     code, out, _ = run(capsys, "membership", "list", *config, "--year", "2025")
-    assert code == 0 and "0 adhésion(s) pour 2025" in out
+    assert code == 0 and "0 adhésion pour 2025" in out

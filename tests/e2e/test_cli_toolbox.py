@@ -48,7 +48,7 @@ def test_toolbox_from_the_command_line_KNB_1_KNB_2_KNB_3_KNB_4(
     code, _, err = run(capsys, "toolbox", "publish", resource, "--par", "claire.martin@example.org", "--revue", "2099-01-01", "--db", db)  # fmt: skip
     assert code == 2 and "[KNB-2]" in err
     code, _, err = run(capsys, "toolbox", "publish", resource, "--par", "paul.roy@example.org", "--revue", "2000-01-01", "--db", db)  # fmt: skip
-    assert code == 2 and "[KNB-3]" in err and "2000-01-01" in err
+    assert code == 2 and "[KNB-3]" in err and "01/01/2000" in err
     assert counts(db) == before
     code, out, _ = run(capsys, "toolbox", "publish", resource, "--par", "paul.roy@example.org", "--revue", "2099-01-01", "--db", db)  # fmt: skip
     assert code == 0 and "publiée, version 1" in out
@@ -60,7 +60,7 @@ def test_toolbox_from_the_command_line_KNB_1_KNB_2_KNB_3_KNB_4(
     code, out, _ = run(capsys, "toolbox", "history", resource, "--db", db)
     assert code == 0 and "publiée" in out
     code, out, _ = run(capsys, "toolbox", "export", "--dossier", str(tmp_path / "export"), "--db", db)  # fmt: skip
-    assert code == 0 and "1 ressource(s)" in out
+    assert code == 0 and "1 ressource publiée exportée" in out
     assert "Pièces jointes" in "".join(
         p.read_text(encoding="utf-8") for p in (tmp_path / "export").rglob("fiche-pratique/*.md")
     )

@@ -33,7 +33,7 @@ def test_tutors_and_local_networks_on_the_command_line_MEM_13_NET_7(
     assert code == 0, err
     assert out.startswith("Nadia Girard accompagne Inès Garnier depuis le ")
     code, out, err = run(capsys, "tutors", "list", "--en-cours", "--db", db)
-    assert "Nadia Girard" in out and "Inès Garnier" in out and "1 tutorat(s)" in out
+    assert "Nadia Girard" in out and "Inès Garnier" in out and "1 tutorat" in out
     code, out, err = run(capsys, "local-networks", "add", "Amicale du Thouarsais", "--porteur",
                          "Amicale", "--relation", "absorbé", "--epci", "247900798", "--db", db)  # fmt: skip
     assert code == 2 and "relation avec le CDG inconnue : 'absorbé'" in err and "[NET-7]" in err

@@ -446,7 +446,7 @@ def test_bad_lifting_is_refused_and_writes_nothing_CHA_9(app: App, net: SimpleNa
         ),
         "CHA-9",
     )
-    assert "avant d'avoir été décidée le 2025-02-01" in error.message
+    assert "avant d'avoir été décidée le 01/02/2025" in error.message
     # Lifting twice.
     app.moderation.lift_sanction(sanction_id, by=net.admin, reason="excuses présentées")
     error = nothing_written(

@@ -192,8 +192,8 @@ def test_erase_reports_what_it_did_and_the_checkpoint_MEM_11(app: App) -> None:
     assert got["charter_versions"].mentions == 1  # someone else's text: the mention cut
     assert report.removed == sum(c.removed for c in report.collections)
     lines = report.lines()
-    assert lines[0].startswith(f"{s.claire[:8]} anonymisé(e) le ")
-    assert "  signature : 1 anonymisé(s)" in lines
+    assert lines[0].startswith(f"{s.claire[:8]} : personne anonymisée le ")
+    assert "  signature : 1 anonymisé" in lines
     assert "  version de la charte : 1 dont la mention a été retirée" in lines
     assert lines[-1].startswith("point de contrôle fait")
     again = app.rgpd.erase(s.claire, by=s.anne)

@@ -54,7 +54,7 @@ def test_reassigning_moves_everything_in_one_use_case_TER_5(app: App, tmp_path: 
     assert app.census.list_conflicts(commune=HEIR) == list(done.conflicts)
     lines = done.lines()
     assert lines[0].startswith("79002 Adilly réaffectée à 79001 L'Absie par ")
-    assert "1 poste, 1 adhésion, 1 convention, 1 intervention déplacé(s)" in lines[0]
+    assert "rattachements déplacés : 1 poste, 1 adhésion, 1 convention, 1 intervention" in lines[0]
     assert "par Paul Animateur (" in lines[0]
     assert "mairie en double sur 79001" in lines[1]
     with app.storage.unit_of_work(read_only=True) as uow:

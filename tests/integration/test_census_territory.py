@@ -251,7 +251,10 @@ def test_rsgm_census_communes_orphans_and_reassign_TER_5(
     )  # fmt: skip
     assert code == 0
     assert "79002 Adilly réaffectée à 79001 L'Absie par " in out and "le 20/03/2025" in out
-    assert "1 poste, 1 adhésion, 1 convention, 1 intervention, 1 mairie déplacé(s)" in out
+    assert (
+        "rattachements déplacés : 1 poste, 1 adhésion, 1 convention, 1 intervention, 1 mairie"
+        in out
+    )
     code, out, _ = run(capsys, "census", "orphans", "--db", sqlite_url)
     assert "aucune commune disparue sans successeur connu" in out
 

@@ -71,7 +71,7 @@ def test_without_a_transport_messages_stay_queued_and_the_user_is_told_NOT_3(
     # the use case that queued it says so, in French
     [record] = [r for r in caplog.records if r.name == "rsgm.outbox"]
     assert record.levelno == logging.WARNING
-    assert "1 message(s) mis en file" in record.getMessage()
+    assert "1 message mis en file" in record.getMessage()
     assert "non envoyé" in record.getMessage() and "section [smtp]" in record.getMessage()
     report = app.outbox.last_delivery
     assert report is not None and report.unsent == (key,) and not report.sent
@@ -166,7 +166,7 @@ def test_a_newsletter_while_the_smtp_server_is_down_reports_failure_not_success_
     report = app.outbox.last_delivery
     assert report is not None and len(report.failed) == 3 and not report.sent
     assert "0 message envoyé, 3 en échec temporaire" in report.summary()
-    assert "3 message(s) mis en file : 0 message envoyé" in caplog.text
+    assert "3 messages mis en file : 0 message envoyé" in caplog.text
     messages = [m for m in app.outbox.list_messages() if m.template == "newsletter"]
     assert {m.status for m in messages} == {MessageStatus.PENDING}
     assert all(m.last_error and m.next_attempt_at for m in messages)

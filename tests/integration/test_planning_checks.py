@@ -143,7 +143,7 @@ def test_rsgm_events_plan_shows_the_warnings_EVT_11(
                          "--format", "présentiel", "--seance", "2031-10-21;Niort", "--db", db)  # fmt: skip
     assert code == 0, err
     assert "attention : le 21/10/2031, le CDG a déjà « Assemblée générale » (EVT-11)" in out
-    assert "alerte(s) de planification gardée(s) avec l'événement" in out
+    assert "de planification gardée avec l'événement" in out
 
 
 def test_a_plugin_adds_a_school_year_and_an_election_EVT_11(url: str, rsgm_clock: object) -> None:

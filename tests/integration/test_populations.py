@@ -42,8 +42,8 @@ def _figure(app: App, commune: str, vintage: int) -> rsgm_core.PopulationFigure:
 def test_insee_csv_cp1252_stores_each_kind_and_vintage_TER_2(sample: App) -> None:
     result = sample.census.import_populations(UTF8)  # vintage 2021 from the file name
     assert (result.vintage, result.rows, result.added, result.outside) == (2021, 9, 6, 3)
-    assert result.lines()[1].startswith("  6 population(s) ajoutée(s)")
-    assert "3 commune(s) hors du recensement importé, non enregistrée(s)" in result.lines()[2]
+    assert result.lines()[1].startswith("  6 populations ajoutées")
+    assert "3 communes hors du recensement importé, non enregistrées" in result.lines()[2]
     figure = _figure(sample, "79024", 2021)  # Azay-le-Brûlé
     assert figure.figure(PopulationKind.MUNICIPALE) == 1977
     assert figure.figure(PopulationKind.COMPTEE_A_PART) == 88

@@ -179,7 +179,7 @@ def test_the_convention_header_is_recorded_at_signing_TAR_4(pack: App) -> None:
         lambda: sign(AUBIGNY, on=date(2025, 1, 15), deliberation_on=date(2025, 2, 1)),
         "TAR-4",
     )
-    assert "2025-02-01" in late.message
+    assert "01/02/2025" in late.message
 
 
 def test_a_leap_day_convention_renews_on_28_february_TAR_4(pack: App) -> None:

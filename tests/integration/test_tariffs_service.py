@@ -259,7 +259,7 @@ def test_an_intervention_needs_a_convention_in_force_or_a_request_TAR_4_TAR_5(pa
     pack.memberships.sign_convention(SAUZE, by=administrator(pack), on=date(2025, 1, 15))
     add = functools.partial(pack.billing.add_intervention, by=administrator(pack))
     error = refused(pack, RuleViolation, "TAR-5", add, SAUZE, FIRST_JOB, 60, on=date(2025, 1, 14))
-    assert "2025-01-15" in error.message and "demande" in error.message
+    assert "15/01/2025" in error.message and "demande" in error.message
     refused(pack, RuleViolation, "TAR-5", add, AUBIGNY, FIRST_JOB, 60, on=date(2025, 4, 2))
     early = add(SAUZE, FIRST_JOB, 60, on=date(2025, 1, 14), requested_by="le maire")
     (line,) = pack.billing.list_invoice_lines(year=2025)
