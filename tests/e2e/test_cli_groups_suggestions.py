@@ -12,6 +12,7 @@ import pytest
 
 import rsgm_core
 from rsgm_core import Seat, SeatKind
+from rsgm_core.render.formatting import format_date
 from tests.conftest import SAMPLE
 from tests.helpers import ADMIN_EMAIL, cli_administrator, run, snapshot
 from tests.integration.test_suggestions import epci_of, member
@@ -109,9 +110,10 @@ def test_suggestions_from_the_command_line_NET_6(
 def test_a_restitution_of_the_week_is_on_the_to_do_list_NET_5(
     capsys: pytest.CaptureFixture[str], db: str
 ) -> None:
-    today = dt.datetime.now(ZoneInfo("Europe/Paris")).date().isoformat()  # the CDG's day
+    today = dt.datetime.now(ZoneInfo("Europe/Paris")).date()  # the CDG's day
     code, _, err = run(capsys, "groups", "create", "Budget", "--theme", "Finances", "--mandat",
-                       "Un guide", "--restitution", today, "--db", db)  # fmt: skip
+                       "Un guide", "--restitution", today.isoformat(), "--db", db)  # fmt: skip
     assert code == 0, err
     code, out, _ = run(capsys, "events", "todo", "--db", db)
-    assert code == 0 and f"{today}  restitution du groupe de travail « Budget »" in out
+    shown = format_date(today)  # « 8 décembre 2026 », never ISO in what a person reads
+    assert code == 0 and f"{shown} : restitution du groupe de travail « Budget »" in out

@@ -115,7 +115,7 @@ def test_a_year_of_a_network_with_history_from_the_command_line_alone_EVT_12(
          "--le", "2023-06-15")  # fmt: skip
     out = rsgm("charter", "sign", "77135", "--signataire", "Jean Maire", "--qualite", "maire",
                "--le", "2023-10-02")  # fmt: skip
-    assert "signée le 02/10/2023" in out
+    assert "signée le 2 octobre 2023" in out
     out = rsgm("members", "depart", "nadia.benali@chatres.fr", "--motif", "mutation",
                "--le", "2025-01-15")  # fmt: skip
     assert "départ enregistré : Nadia Benali le 15 janvier 2025" in out

@@ -181,7 +181,6 @@ def _full_ids(
                 what = "message en échec définitif" if dead else "message marqué envoyé"
                 text = f"aucun {what} ne correspond"
             raise NotFoundError(f"identifiant {prefix!r} : {text}", value=prefix)
-
         ids.append(found[0])
     return ids
 
