@@ -180,7 +180,7 @@ def test_any_process_that_queues_mail_without_a_transport_says_so_on_stderr_NOT_
     done = subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
     )
-    assert "1 message(s) mis en file : 0 message envoyé" in done.stderr
+    assert "1 message mis en file : 0 message envoyé" in done.stderr
     assert "non envoyé : aucun moyen d'envoi n'est configuré" in done.stderr
     assert "section [smtp] du profil (voir docs/plugins/smtp.md)" in done.stderr
     assert "Traceback" not in done.stderr

@@ -72,7 +72,7 @@ def test_an_election_year_MEM_12_CHA_1_NET_3(app: App, rsgm_clock: Clock, tmp_pa
     ]  # fmt: skip
 
     status = app.charters.status(AUBIGNY)
-    assert status.lapsed[bonnet.id] == "mandat terminé le 2026-03-21 (Martine Bonnet)"
+    assert status.lapsed[bonnet.id] == "mandat terminé le 21/03/2026 (Martine Bonnet)"
     assert any(Capacity.MAYOR in group for group in status.missing[SpaceKind.DEPARTMENTAL])
     assert roux.id in app.charters.status(SAUZE).lapsed  # re-elected: a new mandate, signed anew
     error = nothing_written(

@@ -146,7 +146,7 @@ def test_the_mayor_signs_for_the_length_of_the_mandate_CHA_1(
     after = app.charters.status(AUBIGNY, on=dt.date(2026, 4, 1))
     assert (
         not after.complete
-        and "mandat terminé le 2026-03-31 (Jean Dupont)" in after.lapsed[mayor.id]
+        and "mandat terminé le 31/03/2026 (Jean Dupont)" in after.lapsed[mayor.id]
     )
     assert after.missing[SpaceKind.DEPARTMENTAL] == [
         frozenset({Capacity.MAYOR, Capacity.MAYOR_REPRESENTATIVE})

@@ -132,7 +132,7 @@ def test_the_mayor_signs_as_themself_and_the_signature_lapses_with_the_mandate_C
     assert "Martine Bonnet" in error.message
     elus.elus.end("Martine Bonnet", by=by, on=dt.date(2025, 4, 30))
     status = elus.charters.status(AUBIGNY, on=dt.date(2025, 5, 2))
-    assert "mandat terminé le 2025-04-30" in status.lapsed[signed.id]
+    assert "mandat terminé le 30/04/2025" in status.lapsed[signed.id]
     assert elus.charters.status(AUBIGNY, on=dt.date(2025, 4, 30)).lapsed == {}
 
 
