@@ -206,7 +206,7 @@ def _show(args: argparse.Namespace) -> int:
     )
     for item in checklist:
         mark = "x" if item.done else ("!" if item.overdue_on(today) else " ")
-        print(f"  [{mark}] {format_date(item.due)} {item.step.label}")
+        print(f"  [{mark}] {format_date(item.due)} : {item.step.label}")
     return 0
 
 
