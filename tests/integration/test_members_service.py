@@ -211,7 +211,7 @@ def test_lifecycle_and_departure_MEM_4(census_app: App, claire: str) -> None:
         dt.date(2025, 3, 10)
     ]
     assert members.list_members(lifecycle="parti") == [gone]
-    with pytest.raises(RuleViolation, match="déjà parti"):
+    with pytest.raises(RuleViolation, match="a déjà quitté le réseau"):
         members.depart(claire, reason="autre")
     with pytest.raises(ValidationError, match="vacances"):
         members.depart(prospect.id, reason="vacances")
@@ -328,7 +328,7 @@ def test_announced_departure_takes_a_keyword_date_MEM_8(census_app: App, claire:
     leaving = census_app.members.announce_departure(claire, on=dt.date(2025, 6, 30))
     assert leaving.leaving_on == dt.date(2025, 6, 30)
     census_app.members.depart(claire, reason="retraite")
-    with pytest.raises(RuleViolation, match="déjà parti") as caught:
+    with pytest.raises(RuleViolation, match="a déjà quitté le réseau") as caught:
         census_app.members.announce_departure(claire, on=dt.date(2025, 7, 1))
     assert caught.value.rule == "MEM-4"
 
