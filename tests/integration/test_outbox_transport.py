@@ -180,7 +180,7 @@ def test_queueing_without_delivery_after_commit_is_said_and_sends_nothing_NOT_1(
         key = welcome(app)
     assert app.outbox.get(key).status is MessageStatus.PENDING
     assert app.outbox.last_delivery is None
-    assert "mis en file, envoyés par « rsgm outbox send »" in caplog.text
+    assert "1 message mis en file, envoyé par « rsgm outbox send »" in caplog.text
     member = Member("m-1", "É", "R")
     assert app.outbox.render("member_welcome", {"member": member, "commune": None}).subject
 
