@@ -159,7 +159,7 @@ LEFT JOIN registrations r ON r.session_id = s.id
 GROUP BY e.id ORDER BY first, e.title
 """
 SURVEYS_SQL = """
-SELECT v.id, v.invited, count(a.id) AS answers, sum(a.score >= 4) AS satisfied,
+SELECT v.id, v.invited, count(a.survey_id) AS answers, sum(a.score >= 4) AS satisfied,
        count(a.score) AS scored
 FROM surveys v LEFT JOIN survey_answers a ON a.survey_id = v.id
 GROUP BY v.id ORDER BY v.opened_on, v.title
