@@ -5,7 +5,7 @@ it."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -42,7 +42,9 @@ class IndicatorData:
     attendance: dict[str, tuple[int, int]]
     surveys: list[Any]
     event_surveys: dict[str, list[Any]]
-    answers: dict[str, list[Any]]
+    #: per survey: its answers counted by score (``None``: no score), counted where they are
+    #: stored (one grouped count, not a record per answer)
+    scores: dict[str, dict[int | None, int]]
     newsletters: list[Any]
     memberships: list[Any]
     epci_names: dict[str, str]
@@ -113,7 +115,7 @@ class IndicatorData:
         wanted = tuple(s.id for e in events for s in sessions.get(e.id, ()))
         # counted where they are stored: one grouped count, not a record per registration
         attendance: dict[str, tuple[int, int]] = dict.fromkeys(wanted, (0, 0))
-        confirmed = {"status": RegistrationStatus.CONFIRMED}
+        confirmed = {"status": RegistrationStatus.CONFIRMED, "session_id": wanted}
         if wanted:
             counts = uow.registrations.aggregate(("session_id", "attended"), where=confirmed)
             for (session_id, attended), tally in counts.items():
@@ -131,19 +133,36 @@ class IndicatorData:
         for s in surveys:
             if s.event_id:
                 event_surveys.setdefault(s.event_id, []).append(s)
-        answers: dict[str, list[Any]] = {}
+        scores: dict[str, dict[int | None, int]] = {}
         asked = tuple(s.id for s in surveys)
-        for a in uow.survey_answers.list({"survey_id": asked}) if asked else ():
-            answers.setdefault(a.survey_id, []).append(a)
+        tallies = (
+            uow.survey_answers.aggregate(("survey_id", "score"), where={"survey_id": asked})
+            if asked
+            else {}
+        )
+        for (survey_id, score), tally in tallies.items():
+            scores.setdefault(survey_id, {})[score] = tally.count
         return cls(
             scope, communes, populations, members, positions,
-            member_ids, events, sessions, attendance, surveys, event_surveys, answers,
+            member_ids, events, sessions, attendance, surveys, event_surveys, scores,
             uow.newsletters.list(), [m for m in uow.memberships.list() if m.insee in communes],
             {e.siren: e.name for e in uow.epcis.list()}, coarse, transitions,
         )  # fmt: skip
 
     def surveys_in(self, period: Period) -> list[Any]:
         return [s for s in self.surveys if s.opened_on in period]
+
+    def answer_counts(self, surveys: Iterable[Any]) -> tuple[int, int, int]:
+        """The answers to ``surveys``: how many, how many with a score, how many scored 4 or 5
+        (EVT-9)."""
+        answers = scored = satisfied = 0
+        for survey in surveys:
+            for score, count in self.scores.get(survey.id, {}).items():
+                answers += count
+                if score is not None:
+                    scored += count
+                    satisfied += count if score >= 4 else 0
+        return answers, scored, satisfied
 
     def active_members(self, on: dt.date) -> set[str]:
         """The active members on ``on`` (:mod:`rsgm_core.domain.active_members`: active that day
