@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
@@ -15,6 +15,7 @@ from rsgm_core.domain.coarse import NO_EPCI, attribute, stratum_for
 from rsgm_core.domain.events import RegistrationStatus
 from rsgm_core.domain.history import in_force, overlaps
 from rsgm_core.domain.indicators import SMALL_COMMUNE, EpciCoverage, Period, Scope, coverage
+from rsgm_core.domain.members import Lifecycle
 from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.territory import CommuneStatus
 from rsgm_core.errors import ValidationError
@@ -23,7 +24,38 @@ from rsgm_core.services.populations import populations_used
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
 
-__all__ = ["IndicatorData"]
+__all__ = ["Held", "IndicatorData", "Person", "Place"]
+
+
+# What the figures read of a commune, a position and a member: these columns alone, not whole
+# records (the same values as the records hold; the domain's rules read these fields only).
+
+
+class Place(NamedTuple):
+    """A commune as the indicators see it."""
+
+    code: str
+    departement: str
+    epci: str | None
+
+
+class Held(NamedTuple):
+    """A position as the indicators see it (EVT-12: its dates)."""
+
+    id: str
+    member_id: str
+    commune: str
+    start: dt.date | None
+    end: dt.date | None
+
+
+class Person(NamedTuple):
+    """A member as the indicators see it (EVT-12, MEM-7: lifecycle, arrival, departure)."""
+
+    id: str
+    lifecycle: Lifecycle
+    arrival: dt.date | None
+    departed_on: dt.date | None
 
 
 @attrs.define
@@ -52,6 +84,8 @@ class IndicatorData:
     coarse_positions: list[Any] = attrs.field(factory=list)
     #: EVT-12: each member's dated lifecycle moves, to see the members as they were
     transitions: dict[str, list[Any]] = attrs.field(factory=dict)
+    #: figures already computed from this data (it is never changed once loaded)
+    computed: dict[tuple[Any, ...], Any] = attrs.field(factory=dict, eq=False, repr=False)
 
     @classmethod
     def load(
@@ -59,9 +93,10 @@ class IndicatorData:
     ) -> IndicatorData:
         """The data of ``scope`` and ``period``; the communes *hors ressort* (outside
         ``territory``, TER-7) are left out of every figure."""
+        current = {"status": CommuneStatus.ACTUELLE}
         communes = {
             c.code: c
-            for c in uow.communes.list({"status": CommuneStatus.ACTUELLE})
+            for c in map(Place._make, uow.communes.values(Place._fields, current))
             if not outside_territory(c.departement, territory)
         }
         if scope.kind == "departement":
@@ -84,9 +119,9 @@ class IndicatorData:
             code: used.population
             for code, used in populations_used(uow, communes, year=period.end.year).items()
         }
-        positions = uow.positions.list()
+        positions = list(map(Held._make, uow.positions.values(Held._fields)))
         coarse = _coarse_in(uow.coarse_positions.list(), scope, communes)
-        members = uow.members.list()
+        members = list(map(Person._make, uow.members.values(Person._fields)))
         if scope.kind != "cdg":  # EVT-12: the positions held during the period, not today's
             ids = {
                 p.member_id
@@ -168,6 +203,12 @@ class IndicatorData:
         """The active members on ``on`` (:mod:`rsgm_core.domain.active_members`: active that day
         as their dated moves say, EVT-12, and holding or having held a position in a commune of
         the scope)."""
+        key = ("active", on)
+        if key not in self.computed:
+            self.computed[key] = self._active_members(on)
+        return set(self.computed[key])
+
+    def _active_members(self, on: dt.date) -> set[str]:
         placed = {p.member_id for p in self.positions if p.commune in self.communes}
         placed |= {p.member_id for p in self.coarse_positions}  # MEM-11
         return active_member_ids(self.members, placed, on=on, transitions=self.transitions)
@@ -180,6 +221,12 @@ class IndicatorData:
     ) -> dict[str, EpciCoverage]:
         """IND-1 coverage in the legal scope (TER-3), with the target public beside it when the
         CDG targets communes under ``target_below`` < 3,500."""
+        key = ("coverage", period, target_below)
+        if key not in self.computed:
+            self.computed[key] = self._coverage(period, target_below)
+        return dict(self.computed[key])
+
+    def _coverage(self, period: Period, target_below: int) -> dict[str, EpciCoverage]:
         small = self.small_communes(period)
         groups: dict[str, list[str]] = {}
         for code in sorted(small):
