@@ -25,6 +25,7 @@ import attrs
 
 from rsgm_core._compat import deprecated, keyword_only
 from rsgm_core.domain.census import MetaEntry
+from rsgm_core.domain.engagement import disengaged
 from rsgm_core.domain.indicators import (
     SMALL_COMMUNE,
     AnnualReport,
@@ -37,7 +38,6 @@ from rsgm_core.domain.indicators import (
     rate,
     validate_project,
 )
-from rsgm_core.domain.engagement import disengaged
 from rsgm_core.domain.members import Lifecycle
 from rsgm_core.domain.national import CdgExport, NationalMerge
 from rsgm_core.errors import ValidationError

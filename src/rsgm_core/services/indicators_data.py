@@ -24,7 +24,7 @@ from rsgm_core.services.populations import populations_used
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
 
-__all__ = ["Held", "IndicatorData", "Person", "Place"]
+__all__ = ["Held", "IndicatorData", "Occasion", "Person", "Place", "Sitting"]
 
 
 # What the figures read of a commune, a position and a member: these columns alone, not whole
@@ -56,6 +56,24 @@ class Person(NamedTuple):
     lifecycle: Lifecycle
     arrival: dt.date | None
     departed_on: dt.date | None
+
+
+class Occasion(NamedTuple):
+    """An event as the indicators see it: its place in the scope, its title, its invited."""
+
+    id: str
+    title: str
+    invited: int
+    host_commune: str | None
+    network_id: str | None
+
+
+class Sitting(NamedTuple):
+    """A session as the indicators see it: its event and its date."""
+
+    id: str
+    event_id: str
+    date: dt.date
 
 
 @attrs.define
@@ -119,7 +137,7 @@ class IndicatorData:
             code: used.population
             for code, used in populations_used(uow, communes, year=period.end.year).items()
         }
-        positions = list(map(Held._make, uow.positions.values(Held._fields)))
+        positions: list[Any] = list(map(Held._make, uow.positions.values(Held._fields)))
         coarse = _coarse_in(uow.coarse_positions.list(), scope, communes)
         members = list(map(Person._make, uow.members.values(Person._fields)))
         if scope.kind != "cdg":  # EVT-12: the positions held during the period, not today's
@@ -137,12 +155,12 @@ class IndicatorData:
         networks = {n.id: n for n in uow.networks.list()}
         epcis = {c.epci for c in communes.values()}
         events = [
-            e for e in uow.events.list()
+            e for e in map(Occasion._make, uow.events.values(Occasion._fields))
             if scope.kind == "cdg" or e.host_commune in communes
             or (e.network_id in networks and networks[e.network_id].epci in epcis)
         ]  # fmt: skip
         sessions: dict[str, list[Any]] = {}
-        for session in uow.sessions.list():
+        for session in map(Sitting._make, uow.sessions.values(Sitting._fields)):
             sessions.setdefault(session.event_id, []).append(session)
         # only the events with a session in the period, and their registrations and surveys
         events = [e for e in events if any(s.date in period for s in sessions.get(e.id, ()))]
