@@ -128,9 +128,16 @@ def report_section(
 ) -> ReportSection | None:
     """IND-2, IND-4: the age pyramid and the communes likely to lose their SGM within 5 years,
     on the last day of the report's period; no section without a census or without any age."""
-    on = min(period.end, deps.today())
     if not _any_age(uow):  # nobody's age nor retirement known: no pyramid, no departure
         return None
+    return census_section(deps, uow, period, scope)
+
+
+def census_section(
+    deps: Deps, uow: UnitOfWork, period: Period, scope: Scope
+) -> ReportSection | None:
+    """:func:`report_section` from the census report, whoever's age is known."""
+    on = min(period.end, deps.today())
     departements = (scope.code,) if scope.kind == "departement" and scope.code else ()
     census = census_in(deps, uow, on=on, departements=departements)
     if census is None:
