@@ -76,7 +76,7 @@ history = st.fixed_dictionaries(
             ),
             min_size=len(MEMBERS),
             max_size=len(MEMBERS),
-        ),  # fmt: skip
+        ),
         "positions": st.lists(
             st.tuples(st.sampled_from(MEMBERS), st.integers(0, 5), day, day), max_size=8
         ),
@@ -89,7 +89,7 @@ history = st.fixed_dictionaries(
                 st.sampled_from([None, True, False]),
             ),
             max_size=20,
-        ),  # fmt: skip
+        ),
         "answers": st.lists(
             st.tuples(st.integers(0, len(SURVEYS) - 1), st.sampled_from([None, 1, 2, 3, 4, 5])),
             max_size=20,
@@ -99,7 +99,7 @@ history = st.fixed_dictionaries(
                 st.sampled_from(MEMBERS), st.sampled_from(DAYS), st.booleans(), st.booleans()
             ),
             max_size=10,
-        ),  # fmt: skip
+        ),
     }
 )
 
