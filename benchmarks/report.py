@@ -6,8 +6,9 @@ the shared data is there, else the bundled Deux-Sèvres sample; 1,500 members, a
 30,000 registrations over five years), then gives every member a position in a commune, an arrival
 date and, for one in ten, a departure. On that file:
 
-* library: ``app.indicators.annual_report(year=year)`` and ``render_html`` (every IND-1 indicator, the
-  events with their rates, coverage per EPCI, arrivals and departures per month, three SVG charts);
+* library: ``app.indicators.annual_report(year=year)`` (every IND-1 indicator, the events with their
+  rates, coverage per EPCI, arrivals and departures per month, the sections); ``render_html`` of
+  that report (three SVG charts) is timed apart;
 * baseline: hand-written SQL through ``sqlite3`` for every figure the report holds
   (``report_baseline.py`` says which, and reads each empty subject's table for the year),
   neither side rendering (the HTML page is timed apart);
