@@ -115,11 +115,28 @@ def _rows_of(census: CensusReport, scope: Scope) -> CensusReport:
     return attrs.evolve(census, rows=tuple(r for r in census.rows if r.epci == scope.code))
 
 
+def _any_age(uow: UnitOfWork) -> bool:
+    """Whether any member has a birth year or a retirement date (one grouped count): without
+    any, the age report knows no age and forecasts no departure, so the section is left out
+    without building the census report."""
+    groups = uow.members.aggregate(("birth_year", "retirement_on"))
+    return any(key != (None, None) for key in groups)
+
+
 def report_section(
     deps: Deps, uow: UnitOfWork, period: Period, scope: Scope
 ) -> ReportSection | None:
     """IND-2, IND-4: the age pyramid and the communes likely to lose their SGM within 5 years,
     on the last day of the report's period; no section without a census or without any age."""
+    if not _any_age(uow):  # nobody's age nor retirement known: no pyramid, no departure
+        return None
+    return census_section(deps, uow, period, scope)
+
+
+def census_section(
+    deps: Deps, uow: UnitOfWork, period: Period, scope: Scope
+) -> ReportSection | None:
+    """:func:`report_section` from the census report, whoever's age is known."""
     on = min(period.end, deps.today())
     departements = (scope.code,) if scope.kind == "departement" and scope.code else ()
     census = census_in(deps, uow, on=on, departements=departements)

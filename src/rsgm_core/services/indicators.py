@@ -25,6 +25,7 @@ import attrs
 
 from rsgm_core._compat import deprecated, keyword_only
 from rsgm_core.domain.census import MetaEntry
+from rsgm_core.domain.engagement import disengaged
 from rsgm_core.domain.indicators import (
     SMALL_COMMUNE,
     AnnualReport,
@@ -37,13 +38,13 @@ from rsgm_core.domain.indicators import (
     rate,
     validate_project,
 )
+from rsgm_core.domain.members import Lifecycle
 from rsgm_core.domain.national import CdgExport, NationalMerge
 from rsgm_core.errors import ValidationError
 from rsgm_core.services.census import territory_of
 from rsgm_core.services.deps import Deps
 from rsgm_core.services.indicators_data import IndicatorData
 from rsgm_core.services.indicators_knowledge import _knowledge_indicators
-from rsgm_core.services.network import NetworkService
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
@@ -163,16 +164,12 @@ class IndicatorService:
         invited = sum(e.invited for e in events)
         registered = sum(e.registered for e in events)
         attendees = sum(e.attendees for e in events)
-        answers = [a for s in data.surveys_in(period) for a in data.answers.get(s.id, ())]
-        scored = [a.score for a in answers if a.score is not None]
-        sat_scored = [
-            a.score
-            for s in data.surveys_in(period)
-            if s.kind.name == "SATISFACTION"
-            for a in data.answers.get(s.id, ())
-            if a.score is not None
-        ]
-        surveyed = sum(s.invited for s in data.surveys_in(period))
+        surveys = data.surveys_in(period)
+        answers, _, _ = data.answer_counts(surveys)
+        _, sat_scored, sat_good = data.answer_counts(
+            s for s in surveys if s.kind.name == "SATISFACTION"
+        )
+        surveyed = sum(s.invited for s in surveys)
         target_below = self.deps.settings.policies.target_below
         cov = data.coverage(period, target_below)["total"]
         small = data.small_communes(period)
@@ -182,17 +179,16 @@ class IndicatorService:
         arrivals, departures = data.moves(period)
         disengaged = self._disengaged(data, period)
         stats = {k: self.deps.hooks.statistics(k, period, str(scope)) for k in _HOOKED}
-        del scored
         values: list[Indicator] = [
             Indicator("taux_participation", "Taux de participation (présents / invités)",
                       rate(attendees, invited), "présents / invités, événements de la période", "%"),
             Indicator("taux_participation_inscrits", "Taux de participation (présents / inscrits)",
                       rate(attendees, registered), "présents / inscrits confirmés", "%"),
             Indicator("taux_satisfaction", "Taux de satisfaction",
-                      rate(sum(1 for s in sat_scored if s >= 4), len(sat_scored)),
+                      rate(sat_good, sat_scored),
                       "réponses notées 4 ou 5 / réponses notées (questionnaires de satisfaction)", "%"),
             Indicator("taux_reponse_enquetes", "Taux de réponse aux enquêtes",
-                      _capped_rate(len(answers), surveyed), "réponses / destinataires des questionnaires", "%"),
+                      _capped_rate(answers, surveyed), "réponses / destinataires des questionnaires", "%"),
             Indicator("taux_ouverture_lettre", "Taux d'ouverture de la lettre d'information",
                       stats["taux_ouverture_lettre"], "fourni par l'extension de messagerie", "%"),
             Indicator("visites_plateforme", "Visites de la plateforme", stats["visites_plateforme"],
@@ -226,17 +222,11 @@ class IndicatorService:
             for s in data.sessions.get(event.id, ()):
                 confirmed, present = data.attendance.get(s.id, (0, 0))
                 registered, attended = registered + confirmed, attended + present
-            scores = [
-                a.score
-                for s in data.event_surveys.get(event.id, ())
-                for a in data.answers.get(s.id, ())
-                if a.score is not None
-            ]
+            _, scored, satisfied = data.answer_counts(data.event_surveys.get(event.id, ()))
             figures.append(
                 EventFigures(
                     event.id, event.title, dates[0], event.invited, registered,
-                    attended, rate(sum(1 for s in scores if s >= 4), len(scores)),
-                    len(scores),
+                    attended, rate(satisfied, scored), scored,
                 )
             )  # fmt: skip
         return sorted(figures, key=lambda f: (f.first_date, f.event_id))
@@ -258,8 +248,13 @@ class IndicatorService:
         return self.list_event_figures(period=period, scope=scope)
 
     def _disengaged(self, data: IndicatorData, period: Period) -> int:
-        listed = {d.member_id for d in NetworkService(self.deps).list_disengaged(on=period.end)}
-        return len(listed & data.member_ids)
+        """MEM-7 at the end of ``period`` among the scope's members, as
+        ``NetworkService.list_disengaged`` finds them (the same rule over the same recorded
+        invitations), read in the reading block's unit of work with the members already read."""
+        active = [m for m in data.members if m.lifecycle is Lifecycle.ACTIVE]
+        with self._read() as uow:
+            facts = uow.attendance.list()
+        return len({d.member_id for d in disengaged(active, facts, on=period.end)})
 
     @keyword_only("period", "scope")
     def coverage_by_epci(

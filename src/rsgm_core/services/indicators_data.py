@@ -5,8 +5,8 @@ it."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
@@ -15,6 +15,7 @@ from rsgm_core.domain.coarse import NO_EPCI, attribute, stratum_for
 from rsgm_core.domain.events import RegistrationStatus
 from rsgm_core.domain.history import in_force, overlaps
 from rsgm_core.domain.indicators import SMALL_COMMUNE, EpciCoverage, Period, Scope, coverage
+from rsgm_core.domain.members import Lifecycle
 from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.territory import CommuneStatus
 from rsgm_core.errors import ValidationError
@@ -23,7 +24,56 @@ from rsgm_core.services.populations import populations_used
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
 
-__all__ = ["IndicatorData"]
+__all__ = ["Held", "IndicatorData", "Occasion", "Person", "Place", "Sitting"]
+
+
+# What the figures read of a commune, a position and a member: these columns alone, not whole
+# records (the same values as the records hold; the domain's rules read these fields only).
+
+
+class Place(NamedTuple):
+    """A commune as the indicators see it."""
+
+    code: str
+    departement: str
+    epci: str | None
+
+
+class Held(NamedTuple):
+    """A position as the indicators see it (EVT-12: its dates)."""
+
+    id: str
+    member_id: str
+    commune: str
+    start: dt.date | None
+    end: dt.date | None
+
+
+class Person(NamedTuple):
+    """A member as the indicators see it (EVT-12, MEM-7: lifecycle, arrival, departure)."""
+
+    id: str
+    lifecycle: Lifecycle
+    arrival: dt.date | None
+    departed_on: dt.date | None
+
+
+class Occasion(NamedTuple):
+    """An event as the indicators see it: its place in the scope, its title, its invited."""
+
+    id: str
+    title: str
+    invited: int
+    host_commune: str | None
+    network_id: str | None
+
+
+class Sitting(NamedTuple):
+    """A session as the indicators see it: its event and its date."""
+
+    id: str
+    event_id: str
+    date: dt.date
 
 
 @attrs.define
@@ -42,7 +92,9 @@ class IndicatorData:
     attendance: dict[str, tuple[int, int]]
     surveys: list[Any]
     event_surveys: dict[str, list[Any]]
-    answers: dict[str, list[Any]]
+    #: per survey: its answers counted by score (``None``: no score), counted where they are
+    #: stored (one grouped count, not a record per answer)
+    scores: dict[str, dict[int | None, int]]
     newsletters: list[Any]
     memberships: list[Any]
     epci_names: dict[str, str]
@@ -50,6 +102,8 @@ class IndicatorData:
     coarse_positions: list[Any] = attrs.field(factory=list)
     #: EVT-12: each member's dated lifecycle moves, to see the members as they were
     transitions: dict[str, list[Any]] = attrs.field(factory=dict)
+    #: figures already computed from this data (it is never changed once loaded)
+    computed: dict[tuple[Any, ...], Any] = attrs.field(factory=dict, eq=False, repr=False)
 
     @classmethod
     def load(
@@ -57,9 +111,10 @@ class IndicatorData:
     ) -> IndicatorData:
         """The data of ``scope`` and ``period``; the communes *hors ressort* (outside
         ``territory``, TER-7) are left out of every figure."""
+        current = {"status": CommuneStatus.ACTUELLE}
         communes = {
             c.code: c
-            for c in uow.communes.list({"status": CommuneStatus.ACTUELLE})
+            for c in map(Place._make, uow.communes.values(Place._fields, current))
             if not outside_territory(c.departement, territory)
         }
         if scope.kind == "departement":
@@ -82,9 +137,9 @@ class IndicatorData:
             code: used.population
             for code, used in populations_used(uow, communes, year=period.end.year).items()
         }
-        positions = uow.positions.list()
+        positions: list[Any] = list(map(Held._make, uow.positions.values(Held._fields)))
         coarse = _coarse_in(uow.coarse_positions.list(), scope, communes)
-        members = uow.members.list()
+        members = list(map(Person._make, uow.members.values(Person._fields)))
         if scope.kind != "cdg":  # EVT-12: the positions held during the period, not today's
             ids = {
                 p.member_id
@@ -100,12 +155,12 @@ class IndicatorData:
         networks = {n.id: n for n in uow.networks.list()}
         epcis = {c.epci for c in communes.values()}
         events = [
-            e for e in uow.events.list()
+            e for e in map(Occasion._make, uow.events.values(Occasion._fields))
             if scope.kind == "cdg" or e.host_commune in communes
             or (e.network_id in networks and networks[e.network_id].epci in epcis)
         ]  # fmt: skip
         sessions: dict[str, list[Any]] = {}
-        for session in uow.sessions.list():
+        for session in map(Sitting._make, uow.sessions.values(Sitting._fields)):
             sessions.setdefault(session.event_id, []).append(session)
         # only the events with a session in the period, and their registrations and surveys
         events = [e for e in events if any(s.date in period for s in sessions.get(e.id, ()))]
@@ -113,7 +168,7 @@ class IndicatorData:
         wanted = tuple(s.id for e in events for s in sessions.get(e.id, ()))
         # counted where they are stored: one grouped count, not a record per registration
         attendance: dict[str, tuple[int, int]] = dict.fromkeys(wanted, (0, 0))
-        confirmed = {"status": RegistrationStatus.CONFIRMED}
+        confirmed = {"status": RegistrationStatus.CONFIRMED, "session_id": wanted}
         if wanted:
             counts = uow.registrations.aggregate(("session_id", "attended"), where=confirmed)
             for (session_id, attended), tally in counts.items():
@@ -131,13 +186,18 @@ class IndicatorData:
         for s in surveys:
             if s.event_id:
                 event_surveys.setdefault(s.event_id, []).append(s)
-        answers: dict[str, list[Any]] = {}
+        scores: dict[str, dict[int | None, int]] = {}
         asked = tuple(s.id for s in surveys)
-        for a in uow.survey_answers.list({"survey_id": asked}) if asked else ():
-            answers.setdefault(a.survey_id, []).append(a)
+        tallies = (
+            uow.survey_answers.aggregate(("survey_id", "score"), where={"survey_id": asked})
+            if asked
+            else {}
+        )
+        for (survey_id, score), tally in tallies.items():
+            scores.setdefault(survey_id, {})[score] = tally.count
         return cls(
             scope, communes, populations, members, positions,
-            member_ids, events, sessions, attendance, surveys, event_surveys, answers,
+            member_ids, events, sessions, attendance, surveys, event_surveys, scores,
             uow.newsletters.list(), [m for m in uow.memberships.list() if m.insee in communes],
             {e.siren: e.name for e in uow.epcis.list()}, coarse, transitions,
         )  # fmt: skip
@@ -145,10 +205,28 @@ class IndicatorData:
     def surveys_in(self, period: Period) -> list[Any]:
         return [s for s in self.surveys if s.opened_on in period]
 
+    def answer_counts(self, surveys: Iterable[Any]) -> tuple[int, int, int]:
+        """The answers to ``surveys``: how many, how many with a score, how many scored 4 or 5
+        (EVT-9)."""
+        answers = scored = satisfied = 0
+        for survey in surveys:
+            for score, count in self.scores.get(survey.id, {}).items():
+                answers += count
+                if score is not None:
+                    scored += count
+                    satisfied += count if score >= 4 else 0
+        return answers, scored, satisfied
+
     def active_members(self, on: dt.date) -> set[str]:
         """The active members on ``on`` (:mod:`rsgm_core.domain.active_members`: active that day
         as their dated moves say, EVT-12, and holding or having held a position in a commune of
         the scope)."""
+        key = ("active", on)
+        if key not in self.computed:
+            self.computed[key] = self._active_members(on)
+        return set(self.computed[key])
+
+    def _active_members(self, on: dt.date) -> set[str]:
         placed = {p.member_id for p in self.positions if p.commune in self.communes}
         placed |= {p.member_id for p in self.coarse_positions}  # MEM-11
         return active_member_ids(self.members, placed, on=on, transitions=self.transitions)
@@ -161,6 +239,12 @@ class IndicatorData:
     ) -> dict[str, EpciCoverage]:
         """IND-1 coverage in the legal scope (TER-3), with the target public beside it when the
         CDG targets communes under ``target_below`` < 3,500."""
+        key = ("coverage", period, target_below)
+        if key not in self.computed:
+            self.computed[key] = self._coverage(period, target_below)
+        return dict(self.computed[key])
+
+    def _coverage(self, period: Period, target_below: int) -> dict[str, EpciCoverage]:
         small = self.small_communes(period)
         groups: dict[str, list[str]] = {}
         for code in sorted(small):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.governance import NetworkKind
@@ -21,13 +21,16 @@ from rsgm_core.domain.local_networks import (
 from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.report_sections import ReportPart, ReportSection, ReportTable
 from rsgm_core.domain.rgpd import check_editable
+from rsgm_core.domain.territory import CommuneStatus
 from rsgm_core.errors import NotFoundError, ValidationError
 from rsgm_core.render.french import plural
 from rsgm_core.services.authorization import authorize
 from rsgm_core.services.census import territory_of
+from rsgm_core.services.indicators_data import Place
 from rsgm_core.services.members import new_id
 
 if TYPE_CHECKING:
+    from rsgm_core.domain.territory import Commune
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
@@ -139,11 +142,12 @@ def local_network_coverage(deps: Deps, uow: UnitOfWork) -> list[EpciNetworks]:
     """NET-7 inside the caller's unit of work (the census report and the annual report use it):
     the EPCIs of the territory with the networks there, by name."""
     territory = territory_of(deps, uow)
-    communes = [
-        c
-        for c in uow.communes.list()
-        if c.active and not outside_territory(c.departement, territory)
-    ]
+    current = {"status": CommuneStatus.ACTUELLE}  # a commune ``active``
+    # the columns NET-7 reads (code, department, EPCI), not whole records
+    places = map(Place._make, uow.communes.values(Place._fields, current))
+    communes = cast(
+        "list[Commune]", [c for c in places if not outside_territory(c.departement, territory)]
+    )
     sirens = sorted({c.epci for c in communes if c.epci})
     community = {n.epci for n in uow.networks.list() if n.kind is NetworkKind.COMMUNITY and n.epci}
     epcis = uow.epcis.list({"siren": sirens}) if sirens else []

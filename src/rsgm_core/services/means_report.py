@@ -9,7 +9,9 @@ speakers by kind, the animators' hours by activity (advice requests' time includ
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -49,16 +51,23 @@ def means_summary(deps: Deps, uow: UnitOfWork, year: int) -> MeansSummary:
     """NET-8: the means of ``year``, read in ``uow``."""
     zone = deps.settings.zone
     budget = budget_of(year, uow.budget_lines.list({"year": year}))
-    sessions = {s.id: s for s in uow.sessions.list() if s.date.year == year}
-    venues = {v.id: v for v in uow.venues.list()}
+    choices = uow.venue_choices.list()
+    all_speakers = uow.speakers.list()
+    # the year's sessions, read only when a venue or a speaker may belong to one of them
+    sessions = (
+        {s.id for s in uow.sessions.list() if s.date.year == year}
+        if choices or all_speakers
+        else set()
+    )
+    venues = {v.id: v for v in uow.venues.list()} if choices else {}
     used: dict[str, int] = {}
-    for choice in uow.venue_choices.list():
+    for choice in choices:
         if choice.id in sessions and choice.venue_id in venues:
             used[choice.venue_id] = used.get(choice.venue_id, 0) + 1
     uses = sorted(
         (VenueUse(venues[v], n) for v, n in used.items()), key=lambda u: (-u.sessions, u.venue.name)
     )
-    speakers = [s for s in uow.speakers.list() if s.session_id in sessions]
+    speakers = [s for s in all_speakers if s.session_id in sessions]
     advice = sum(
         r.minutes_spent
         for r in uow.advice_requests.list()
@@ -178,12 +187,37 @@ def time_section(summary: MeansSummary) -> ReportSection:
     )
 
 
+#: the summaries already made while the report's sections are collected (:func:`sharing`):
+#: its three means sections read the year's means once
+_SHARED: ContextVar[dict[tuple[int, int], MeansSummary] | None] = ContextVar(
+    "rsgm_means_shared", default=None
+)
+
+
+@contextmanager
+def sharing() -> Iterator[None]:
+    """Within the block, the means sections of one unit of work and year share one summary."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
 def _summary(deps: Deps, uow: UnitOfWork, period: Period) -> MeansSummary:
-    return means_summary(deps, uow, period.start.year)
+    shared = _SHARED.get()
+    if shared is None:
+        return means_summary(deps, uow, period.start.year)
+    key = (id(uow), period.start.year)
+    if key not in shared:
+        shared[key] = means_summary(deps, uow, period.start.year)
+    return shared[key]
 
 
 def _budget_source(deps: Deps, uow: UnitOfWork, period: Period, scope: Scope) -> ReportSection:
-    return budget_section(_summary(deps, uow, period), event_titles(uow))
+    summary = _summary(deps, uow, period)
+    # the events' titles name the events' costs: read only when the budget has some
+    return budget_section(summary, event_titles(uow) if summary.budget.events else {})
 
 
 def event_titles(uow: UnitOfWork) -> dict[str, str]:

@@ -114,14 +114,10 @@ def _national_export(service: IndicatorService, year: int, cdg: str | None) -> C
     ]  # fmt: skip
     # attendees / registered is left out: with the published attendees it would give the
     # registered, hence the suppressed "inscrits_absents" cell
-    sat = [
-        a.score
-        for s in data.surveys_in(period)
-        if s.kind.name == "SATISFACTION"
-        for a in data.answers.get(s.id, ())
-        if a.score is not None
-    ]
-    answers = sum(len(data.answers.get(s.id, ())) for s in data.surveys_in(period))
+    _, sat_scored, sat_good = data.answer_counts(
+        s for s in data.surveys_in(period) if s.kind.name == "SATISFACTION"
+    )
+    answers, _, _ = data.answer_counts(data.surveys_in(period))
     surveyed = sum(s.invited for s in data.surveys_in(period))
     cov = data.coverage(period, service.deps.settings.policies.target_below)["total"]
     small = data.small_communes(period)
@@ -131,7 +127,7 @@ def _national_export(service: IndicatorService, year: int, cdg: str | None) -> C
         "taux_participation": RateSource(_value(indicators, "taux_participation"), attendees,
                                          invited, "participation.presents", "participation"),
         "taux_satisfaction": RateSource(_value(indicators, "taux_satisfaction"),
-                                        sum(1 for s in sat if s >= 4), len(sat)),
+                                        sat_good, sat_scored),
         "taux_reponse_enquetes": RateSource(_value(indicators, "taux_reponse_enquetes"),
                                             min(answers, surveyed), surveyed),
         "taux_ouverture_lettre": RateSource(_value(indicators, "taux_ouverture_lettre"), 0,

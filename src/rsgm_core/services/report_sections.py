@@ -15,7 +15,7 @@ from rsgm_core.services.ages import report_section as ages_section
 from rsgm_core.services.elu_report import elus_section
 from rsgm_core.services.group_report import suggestions_section, working_groups_section
 from rsgm_core.services.local_networks import local_network_section
-from rsgm_core.services.means_report import MEANS_SECTIONS
+from rsgm_core.services.means_report import MEANS_SECTIONS, sharing
 from rsgm_core.services.tutorship import tutorship_section
 
 if TYPE_CHECKING:
@@ -43,5 +43,6 @@ def collect_sections(
     deps: Deps, uow: UnitOfWork, period: Period, scope: Scope
 ) -> tuple[ReportSection, ...]:
     """Every source's section for the report of ``period`` over ``scope``."""
-    found = (source(deps, uow, period, scope) for source in REPORT_SECTIONS)
+    with sharing():  # the means' three sections read the year's means once
+        found = [source(deps, uow, period, scope) for source in REPORT_SECTIONS]
     return tuple(section for section in found if section is not None)

@@ -253,16 +253,28 @@ class SurveyService:
         return restitution_pdf(doc) if pdf else restitution_html(doc).encode()
 
     def list_surveys(self, *, kind: SurveyKind | str | None = None) -> list[SurveyResults]:
-        """Every survey with its rates, oldest first; two reads whatever their number."""
+        """Every survey with its rates, oldest first; two reads whatever their number: the
+        surveys, and their answers counted by survey and score where they are stored."""
         where = {"kind": enum_of(SurveyKind, kind, "type de questionnaire")} if kind else None
         with self.deps.read() as uow:
             surveys = uow.surveys.list(where)
-            answers = uow.survey_answers.list()
-        by_survey: dict[str, list[SurveyAnswer]] = {}
-        for a in answers:
-            by_survey.setdefault(a.survey_id, []).append(a)
-        found = [_results(s, by_survey.get(s.id, [])) for s in surveys]
-        return sorted(found, key=lambda r: (r.survey.opened_on, r.survey.title))
+            tallies = uow.survey_answers.aggregate(("survey_id", "score"))
+        counts: dict[str, list[int]] = {}  # answers, scored answers, scores 4-5
+        wrong: dict[str, int] = {}  # a score outside 1-5, by survey
+        for (survey_id, score), tally in tallies.items():
+            found = counts.setdefault(survey_id, [0, 0, 0])
+            found[0] += tally.count
+            if score is not None:
+                if not 1 <= score <= 5:
+                    wrong[survey_id] = score
+                found[1] += tally.count
+                if score >= 4:
+                    found[2] += tally.count
+        for survey in surveys:
+            if survey.id in wrong:  # EVT-9: refused as the record path refuses it
+                satisfaction([wrong[survey.id]], invited=survey.invited)
+        results = [_results_of_counts(s, *counts.get(s.id, (0, 0, 0))) for s in surveys]
+        return sorted(results, key=lambda r: (r.survey.opened_on, r.survey.title))
 
     def list_due_surveys(self, *, on: dt.date | None = None) -> list[SurveyDue]:
         """SUR-1 and EVT-9: what should go out now: the satisfaction survey of each event held
@@ -372,6 +384,14 @@ def _results(survey: Survey, answers: Iterable[SurveyAnswer]) -> SurveyResults:
     rate, _ = satisfaction(scores, invited=survey.invited)
     response = None if survey.invited == 0 else Decimal(len(answers)) / Decimal(survey.invited)
     return SurveyResults(survey, len(answers), rate, response)
+
+
+def _results_of_counts(survey: Survey, answers: int, scored: int, satisfied: int) -> SurveyResults:
+    """:func:`_results` from counts (answers, answers with a score, scores of 4 or 5): the same
+    rates, without an answer record."""
+    rate = None if scored == 0 else Decimal(satisfied) / Decimal(scored)
+    response = None if survey.invited == 0 else Decimal(answers) / Decimal(survey.invited)
+    return SurveyResults(survey, answers, rate, response)
 
 
 deprecated_aliases(

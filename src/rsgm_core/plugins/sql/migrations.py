@@ -654,6 +654,15 @@ MIGRATIONS: tuple[Migration, ...] = (
             ON registrations (session_id, status, attended)
         """),
     ),
+    Migration(
+        31,
+        "réponses aux questionnaires : un index par questionnaire et note, que lit seul le "
+        "comptage des réponses des taux de satisfaction et de réponse (EVT-9, IND-1, IND-2)",
+        _ddl("""
+        CREATE INDEX IF NOT EXISTS ix_survey_answers_survey_score
+            ON survey_answers (survey_id, score)
+        """),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

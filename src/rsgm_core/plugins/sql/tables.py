@@ -143,6 +143,8 @@ del _collection
 COMPOSITE_INDEXES: dict[str, tuple[str, tuple[str, ...]]] = {
     # the tracking table and the indicators: registrations by session, status and sign-in
     "ix_registrations_session_status": ("registrations", ("session_id", "status", "attended")),
+    # the survey rates, the indicators and the report (migration 31): answers by survey and score
+    "ix_survey_answers_survey_score": ("survey_answers", ("survey_id", "score")),
 }
 for _name, (_table, _columns) in COMPOSITE_INDEXES.items():
     sa.Index(_name, *(metadata.tables[_table].c[c] for c in _columns))
