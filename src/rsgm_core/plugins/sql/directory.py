@@ -1,0 +1,308 @@
+"""The directory's reads where the data is (MEM-2, MEM-3, MEM-9): one query selects, filters by
+consent and criteria; the page's details come by three more, for the page shown only; network
+activation's ranking (MEM-9) is a score computed and ordered by one query.
+
+These are :meth:`rsgm_core.ports.UnitOfWork.read_directory` and
+:meth:`~rsgm_core.ports.UnitOfWork.find_helpers` for the SQL backends; the ports' defaults,
+computed from the records, are the reference they must equal (a property test compares them on
+random data, on SQLite and PostgreSQL). SQLite's statements go to the driver's connection directly,
+PostgreSQL's through SQLAlchemy; both are SQL text with named parameters, ``:name``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from rsgm_core.domain.activation import Helper, helper_of
+from rsgm_core.domain.directory import ConsentScope, FactKind
+from rsgm_core.domain.directory_query import DirectoryQuery, DirectoryRow, Place, name_order
+from rsgm_core.domain.members import Lifecycle, Member
+from rsgm_core.domain.territory import Commune
+from rsgm_core.plugins.sql import tables
+from rsgm_core.plugins.sql.rows import trusted_reader
+
+if TYPE_CHECKING:
+    from rsgm_core.plugins.sql.backend import SqlUnitOfWork
+
+__all__ = ["find_helpers", "read_directory"]
+
+_CHUNK = 5_000  # ids bound per IN (…): under SQLite's 32,766 and PostgreSQL's 65,535 parameters
+_KINDS = {kind.value: kind for kind in FactKind}
+_SCOPES = {scope.value: scope for scope in ConsentScope}
+_ACTIVE = '(p."start" IS NULL OR p."start" <= :on) AND (p."end" IS NULL OR p."end" > :on)'
+
+
+def _rows(uow: SqlUnitOfWork, sql: str, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+    if uow.driver is not None:
+        return uow.driver.execute(sql, params).fetchall()
+    return uow.conn.execute(sa.text(sql), dict(params)).fetchall()
+
+
+def _marks(prefix: str, values: Sequence[Any], params: dict[str, Any]) -> str:
+    """``:p0, :p1, …`` for ``values``, added to ``params``."""
+    for index, value in enumerate(values):
+        params[f"{prefix}{index}"] = value
+    return ", ".join(f":{prefix}{index}" for index in range(len(values)))
+
+
+def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+# The directory (MEM-2, MEM-3)
+
+
+def read_directory(uow: SqlUnitOfWork, query: DirectoryQuery) -> list[DirectoryRow]:
+    """The page's members, selected and filtered in SQL, in the directory's order."""
+    if query.empty:
+        return []
+    params: dict[str, Any] = {"on": query.on.isoformat()}
+    where = ["m.erased_on IS NULL"]
+    if not query.include_departed:
+        where.append("m.lifecycle = :active")
+        params["active"] = Lifecycle.ACTIVE.value
+    for name, kind, keys in (
+        ("x", FactKind.EXPERTISE, query.expertises),
+        ("s", FactKind.SOFTWARE, query.software),
+    ):
+        if keys is not None:
+            params[f"{name}kind"] = kind.value
+            where.append(
+                f"m.id IN (SELECT member_id FROM directory_facts WHERE kind = :{name}kind "
+                f'AND "key" IN ({_marks(name, sorted(set(keys)), params)}))'
+            )
+    if query.communes is not None:
+        codes = _marks("c", sorted(set(query.communes)), params)
+        where.append(
+            f"m.id IN (SELECT p.member_id FROM positions p WHERE p.commune IN ({codes}) "
+            f"AND {_ACTIVE})"
+        )
+    if query.member_ids is not None:
+        where.append(f"m.id IN ({_marks('i', sorted(set(query.member_ids)), params)})")
+    viewer = query.viewer
+    if not viewer.staff:  # MEM-3: a current directory consent, or the person themself
+        params["directory"] = ConsentScope.DIRECTORY.value
+        seen = (
+            "EXISTS (SELECT 1 FROM consents k WHERE k.member_id = m.id AND k.scope = :directory "
+            "AND k.given_on <= :on AND (k.withdrawn_on IS NULL OR k.withdrawn_on > :on))"
+        )
+        if viewer.member_id is not None:
+            params["viewer"] = viewer.member_id
+            seen = f"(m.id = :viewer OR {seen})"
+        where.append(seen)
+    sql = (
+        "SELECT m.id, m.first_name, m.last_name, m.email, m.phone, m.photo FROM members m WHERE "
+        + " AND ".join(where)
+    )
+    found = sorted(_rows(uow, sql, params), key=lambda r: name_order(r[0], r[1], r[2]))
+    page = found[query.offset : None if query.limit is None else query.offset + query.limit]
+    if not page:
+        return []
+    facts, places, consents = _details(uow, [row[0] for row in page], query.on)
+    return [
+        DirectoryRow(
+            member_id,
+            first,
+            last,
+            email,
+            phone,
+            photo,
+            facts.get(member_id, ()),
+            places.get(member_id, ()),
+            consents.get(member_id, ()),
+        )
+        for member_id, first, last, email, phone, photo in page
+    ]
+
+
+def _details(
+    uow: SqlUnitOfWork, ids: list[str], on: dt.date
+) -> tuple[
+    dict[str, tuple[tuple[FactKind, str, str, bool], ...]],
+    dict[str, tuple[Place, ...]],
+    dict[str, tuple[tuple[ConsentScope, dt.date, dt.date | None], ...]],
+]:
+    """What the entries of ``ids`` show: facts by key, active positions' places by position id,
+    consents by id."""
+    fact_rows: list[Sequence[Any]] = []
+    place_rows: list[Sequence[Any]] = []
+    consent_rows: list[Sequence[Any]] = []
+    for chunk in _chunks(ids):
+        params: dict[str, Any] = {"on": on.isoformat()}
+        marks = _marks("i", chunk, params)
+        fact_rows += _rows(
+            uow,
+            f'SELECT member_id, kind, value, "key", mastered, id FROM directory_facts '
+            f"WHERE member_id IN ({marks})",
+            params,
+        )
+        place_rows += _rows(
+            uow,
+            "SELECT p.member_id, p.id, c.code, c.name, e.name, t.address, t.opening_hours, "
+            "t.phone FROM positions p JOIN communes c ON c.code = p.commune "
+            "LEFT JOIN epcis e ON e.siren = c.epci LEFT JOIN town_halls t ON t.commune = c.code "
+            f"WHERE p.member_id IN ({marks}) AND {_ACTIVE}",
+            params,
+        )
+        consent_rows += _rows(
+            uow,
+            "SELECT member_id, scope, given_on, withdrawn_on, id FROM consents "
+            f"WHERE member_id IN ({marks})",
+            {k: v for k, v in params.items() if k != "on"},
+        )
+    facts: dict[str, list[tuple[FactKind, str, str, bool]]] = {}
+    for member_id, kind, value, key, mastered, _ in sorted(fact_rows, key=lambda r: (r[3], r[5])):
+        facts.setdefault(member_id, []).append((_KINDS[kind], value, key, bool(mastered)))
+    places: dict[str, list[Place]] = {}
+    for member_id, _, code, name, epci, address, hours, phone in sorted(
+        place_rows, key=lambda r: r[1]
+    ):
+        places.setdefault(member_id, []).append(
+            Place(code, name, epci, address, hours if address is not None else "", phone)
+        )
+    consents: dict[str, list[tuple[ConsentScope, dt.date, dt.date | None]]] = {}
+    for member_id, scope, given, withdrawn, _ in sorted(consent_rows, key=lambda r: r[4]):
+        consents.setdefault(member_id, []).append(
+            (
+                _SCOPES[scope],
+                _date(given),
+                None if withdrawn is None else _date(withdrawn),
+            )
+        )
+    return (
+        {k: tuple(v) for k, v in facts.items()},
+        {k: tuple(v) for k, v in places.items()},
+        {k: tuple(v) for k, v in consents.items()},
+    )
+
+
+def _date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+# Network activation (MEM-9)
+
+
+@functools.cache
+def _helpers_sql(skills: int, tools: int, keys: int, dialect: str) -> str:
+    """The ranking query for ``skills`` expertises and ``tools`` software asked (``keys``
+    distinct keys among them): one row per active position of each helper, best helper first,
+    then by last name and id (code point order on any database), positions by id."""
+    text = ' COLLATE "C"' if dialect == "postgresql" else ""
+    columns = ", ".join(f"m.{name}" for name in _member_columns())
+    asked = [
+        *(f'max(CASE WHEN kind = :xkind AND "key" = :s{i} THEN value END) AS s{i}'
+          for i in range(skills)),
+        *(f'max(CASE WHEN kind = :skind AND "key" = :t{i} THEN value END) AS t{i}'
+          for i in range(tools)),
+        *(f'max(CASE WHEN kind = :skind AND "key" = :t{i} THEN (CASE WHEN mastered THEN 1 '
+          f"ELSE 0 END) END) AS tm{i}" for i in range(tools)),
+    ]  # fmt: skip
+    facts = (
+        f", fx AS (SELECT member_id, {', '.join(asked)} FROM directory_facts "
+        f'WHERE "key" IN ({", ".join(f":k{i}" for i in range(keys))}) '
+        "AND member_id IN (SELECT member_id FROM sc) GROUP BY member_id)"
+        if asked
+        else ""
+    )
+    got = [
+        *(f"fx.s{i}" for i in range(skills)),
+        *(f"fx.t{i}" for i in range(tools)),
+        *(f"fx.tm{i}" for i in range(tools)),
+    ]
+    counts = [
+        " + ".join(f"(CASE WHEN fx.s{i} IS NOT NULL THEN 1 ELSE 0 END)" for i in range(skills)),
+        " + ".join(f"(CASE WHEN fx.t{i} IS NOT NULL THEN 1 ELSE 0 END)" for i in range(tools)),
+        " + ".join(f"coalesce(fx.tm{i}, 0)" for i in range(tools)),
+    ]
+    order = "".join(f"{count} DESC, " for count in counts if count)
+    return (
+        "WITH pl AS (SELECT p.member_id, p.id AS pid, c.code, c.name, c.epci, c.arrondissement, "
+        "c.departement FROM members m JOIN positions p ON p.member_id = m.id "
+        "JOIN communes c ON c.code = p.commune WHERE m.helper AND m.lifecycle = :active "
+        f"AND m.erased_on IS NULL AND c.code <> :code AND {_ACTIVE}), "
+        "sc AS (SELECT member_id, max(CASE WHEN epci = :epci THEN 1 ELSE 0 END) AS same_epci, "
+        "max(CASE WHEN arrondissement = :arr THEN 1 ELSE 0 END) AS same_arr, "
+        "max(CASE WHEN departement = :dep THEN 1 ELSE 0 END) AS same_dep FROM pl "
+        f"GROUP BY member_id){facts} "
+        f"SELECT {columns}, pl.code, pl.name, sc.same_epci, sc.same_arr, sc.same_dep"
+        f"{''.join(', ' + g for g in got)} "
+        "FROM sc JOIN members m ON m.id = sc.member_id JOIN pl ON pl.member_id = sc.member_id"
+        f"{' LEFT JOIN fx ON fx.member_id = sc.member_id' if asked else ''} "
+        f"ORDER BY sc.same_epci DESC, {order}sc.same_arr DESC, sc.same_dep DESC, m.last_name{text}, m.id{text}, pl.pid{text}"
+    )
+
+
+@functools.cache
+def _member_columns() -> tuple[str, ...]:
+    return tuple(tables.metadata.tables["members"].c.keys())
+
+
+def find_helpers(
+    uow: SqlUnitOfWork,
+    target: Commune,
+    *,
+    expertises: Sequence[str] = (),
+    software: Sequence[str] = (),
+    on: dt.date,
+) -> list[Helper]:
+    """MEM-9's ranking as one query: the score's parts computed and ordered in SQL, the reasons
+    and the helpers' communes from the same rows."""
+    keys = sorted({*expertises, *software})
+    sql = _helpers_sql(
+        len(expertises),
+        len(software),
+        len(keys),
+        "sqlite" if uow.driver is not None else uow.conn.dialect.name,
+    )
+    params: dict[str, Any] = {
+        "on": on.isoformat(), "active": Lifecycle.ACTIVE.value, "code": target.code,
+        "epci": target.epci, "arr": target.arrondissement, "dep": target.departement,
+        "xkind": FactKind.EXPERTISE.value, "skind": FactKind.SOFTWARE.value,
+    }  # fmt: skip
+    params.update({f"s{i}": key for i, key in enumerate(expertises)})
+    params.update({f"t{i}": key for i, key in enumerate(software)})
+    params.update({f"k{i}": key for i, key in enumerate(keys)})
+    width = len(_member_columns())
+    read = trusted_reader(Member, _member_columns())
+    skills, tools = len(expertises), len(software)
+    helpers: list[Helper] = []
+    current: str | None = None
+    member: Member | None = None
+    communes: list[str] = []
+    row: Sequence[Any] = ()
+    last: Sequence[Any] = ()
+    for row in _rows(uow, sql, params):
+        if row[0] != current:
+            if member is not None:
+                helpers.append(_helper(member, communes, last, width, skills, tools))
+            current, member, communes = row[0], read(row[:width]), []
+        communes.append(f"{row[width + 1]} ({row[width]})")
+        last = row
+    if member is not None:
+        helpers.append(_helper(member, communes, last, width, skills, tools))
+    return helpers
+
+
+def _helper(
+    member: Member, communes: list[str], row: Sequence[Any], width: int, skills: int, tools: int
+) -> Helper:
+    at = width + 5  # after the code, the name and the three territorial flags
+    got_skills = [v for v in row[at : at + skills] if v is not None]
+    values = row[at + skills : at + skills + tools]
+    masters = row[at + skills + tools : at + skills + 2 * tools]
+    return helper_of(
+        member,
+        tuple(communes),
+        same_epci=bool(row[width + 2]),
+        skills=got_skills,
+        tools=[(v, bool(m)) for v, m in zip(values, masters, strict=True) if v is not None],
+        same_arrondissement=bool(row[width + 3]),
+        same_departement=bool(row[width + 4]),
+    )
