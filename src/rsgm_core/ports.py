@@ -41,7 +41,7 @@ from rsgm_core.domain.census_listing import CommuneReassignment
 from rsgm_core.domain.charters import CharterVersion, Signature
 from rsgm_core.domain.coarse import CoarsePosition
 from rsgm_core.domain.conventions import Convention
-from rsgm_core.domain.directory import Consent, DirectoryFact
+from rsgm_core.domain.directory import Consent, DirectoryFact, NameKey
 from rsgm_core.domain.elus import Elu, EluLetter
 from rsgm_core.domain.engagement import AttendanceFact, RoleAssignment
 from rsgm_core.domain.events import Event, Registration, Session
@@ -75,7 +75,7 @@ from rsgm_core.records import COLLECTION_NAMED, COLLECTION_OF, COLLECTIONS, Coll
 
 if typing.TYPE_CHECKING:
     from rsgm_core.domain.activation import Helper
-    from rsgm_core.domain.directory_query import DirectoryQuery, DirectoryRow
+    from rsgm_core.domain.directory_query import DirectoryPage, DirectoryQuery
 
 __all__ = [
     "COLLECTIONS",
@@ -335,6 +335,7 @@ class UnitOfWork(abc.ABC):
     directory_facts: Repository[DirectoryFact]
     town_halls: Repository[TownHall]
     consents: Repository[Consent]
+    member_name_keys: Repository[NameKey]
     onboarding_items: Repository[OnboardingItem]
     networks: Repository[Network]
     network_roles: Repository[RoleAssignment]
@@ -465,15 +466,15 @@ class UnitOfWork(abc.ABC):
     # Reads a backend may answer where the data is (a SQL query); these defaults compute them
     # from the records, as the memory backend does, and are what a backend's own must equal.
 
-    def read_directory(self, query: DirectoryQuery) -> builtins.list[DirectoryRow]:
+    def read_directory(self, query: DirectoryQuery) -> DirectoryPage:
         """MEM-2, MEM-3: the members of one directory page, filtered (criteria and consent),
         ordered by folded name and paged, with what their entries show
         (:mod:`rsgm_core.domain.directory_query`)."""
-        from rsgm_core.domain.directory_query import select_directory
+        from rsgm_core.domain.directory_query import DirectoryPage, select_directory
 
         if query.empty:
-            return []
-        return select_directory(
+            return DirectoryPage(())
+        rows = select_directory(
             query,
             members=self.members.list(),
             consents=self.consents.list(),
@@ -483,6 +484,19 @@ class UnitOfWork(abc.ABC):
             epcis=self.epcis.list(),
             town_halls=self.town_halls.list(),
         )
+        return DirectoryPage(tuple(rows))
+
+    def refresh_name_keys(self) -> int:
+        """MEM-2: write the :class:`~rsgm_core.domain.directory.NameKey` of every member not
+        erased whose key is missing or out of date; how many were written."""
+        from rsgm_core.domain.directory_query import stale_name_keys
+
+        keys = self.member_name_keys.list()
+        stale = stale_name_keys(self.members.list(), keys)
+        held = {k.member_id for k in keys}
+        self.member_name_keys.update_all([k for k in stale if k.member_id in held])
+        self.member_name_keys.add_all([k for k in stale if k.member_id not in held])
+        return len(stale)
 
     def find_helpers(
         self,

@@ -24,6 +24,7 @@ from rsgm_core.domain.directory import (
     DirectoryEntry,
     DirectoryFact,
     FactKind,
+    NameKey,
     Viewer,
     fold,
     format_phone,
@@ -33,12 +34,14 @@ from rsgm_core.domain.territory import Commune, Epci
 from rsgm_core.domain.town_hall import TownHall
 
 __all__ = [
+    "DirectoryPage",
     "DirectoryQuery",
     "DirectoryRow",
     "Place",
     "entry_of",
     "name_order",
     "select_directory",
+    "stale_name_keys",
 ]
 
 
@@ -99,6 +102,30 @@ class DirectoryRow:
     facts: tuple[tuple[FactKind, str, str, bool], ...] = ()
     places: tuple[Place, ...] = ()
     consents: tuple[tuple[ConsentScope, dt.date, dt.date | None], ...] = ()
+
+
+def stale_name_keys(members: Iterable[Member], keys: Iterable[NameKey]) -> list[NameKey]:
+    """The keys to write so that every member not erased has an up-to-date one."""
+    held = {k.member_id: k for k in keys}
+    stale = []
+    for m in members:
+        key = held.get(m.id)
+        if m.erased_on is None and (
+            key is None or (key.last_name, key.first_name) != (m.last_name, m.first_name)
+        ):
+            stale.append(NameKey.of(m.id, m.first_name, m.last_name))
+    return stale
+
+
+@attrs.frozen
+class DirectoryPage:
+    """The answer to a :class:`DirectoryQuery`: its rows in order, and how many of the members
+    matching it had no up-to-date :class:`~rsgm_core.domain.directory.NameKey` in storage (a
+    backend ordering by the stored keys then orders in Python; refreshing them makes the next
+    reads order where the data is)."""
+
+    rows: tuple[DirectoryRow, ...]
+    stale_keys: int = 0
 
 
 def name_order(member_id: str, first_name: str, last_name: str) -> tuple[str, str, str]:

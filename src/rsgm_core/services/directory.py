@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,7 @@ from rsgm_core.domain.history import check_not_future
 from rsgm_core.domain.members import Member, validate_email
 from rsgm_core.domain.rgpd import check_editable
 from rsgm_core.domain.town_hall import TownHall
-from rsgm_core.errors import NotFoundError, RuleViolation
+from rsgm_core.errors import NotFoundError, RsgmError, RuleViolation
 from rsgm_core.ports import UnitOfWork
 from rsgm_core.services.directory_edit import edit_entry, edit_town_hall
 from rsgm_core.services.members import new_id
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 
     from rsgm_core.services.deps import Deps
 
+
+log = logging.getLogger(__name__)
 
 __all__ = ["DirectoryService", "give_consent_in", "withdraw_consent_in"]
 
@@ -205,7 +208,7 @@ class DirectoryService:
         """One member's entry as ``viewer`` may see it; hidden entries are not found (MEM-3)."""
         seen_by = viewer or Viewer()
         with self.deps.read() as uow:
-            found = self._entries(uow, seen_by, member_ids=(member_id,), include_departed=True)
+            found, _ = self._entries(uow, seen_by, member_ids=(member_id,), include_departed=True)
         if not found:
             raise NotFoundError(
                 "fiche d'annuaire introuvable ou non visible sans consentement", value=member_id
@@ -234,10 +237,13 @@ class DirectoryService:
             codes = None
             if epci or commune:
                 codes = tuple(sorted(_communes(uow, epci=epci, commune=commune)))
-            return self._entries(
+            found, stale = self._entries(
                 uow, viewer or Viewer(), expertises=skills, software=tools, communes=codes,
                 limit=limit, offset=offset,
             )  # fmt: skip
+        if stale:
+            self._refresh_name_keys()
+        return found
 
     def _fact_keys(self, kind: FactKind, wanted: str) -> tuple[str, ...]:
         vocabulary = (
@@ -259,13 +265,28 @@ class DirectoryService:
         include_departed: bool = False,
         limit: int | None = None,
         offset: int = 0,
-    ) -> list[DirectoryEntry]:
+    ) -> tuple[list[DirectoryEntry], int]:
+        """The entries of one page, and how many members matching lacked a stored name key."""
         today = self.deps.today()
         query = DirectoryQuery(
             today, viewer, expertises, software, communes, member_ids, include_departed,
             limit, offset,
         )  # fmt: skip
-        return [entry_of(row, viewer, on=today) for row in uow.read_directory(query)]
+        page = uow.read_directory(query)
+        return [entry_of(row, viewer, on=today) for row in page.rows], page.stale_keys
+
+    def _refresh_name_keys(self) -> None:
+        """MEM-2: the members found without an up-to-date name key were ordered in Python; write
+        their keys so that the next searches order and page where the data is. A database busy
+        with another writer (an import) or not writable keeps them for a later search."""
+        try:
+            with self.deps.transaction() as uow:
+                written = uow.refresh_name_keys()
+        except RsgmError as exc:
+            log.info("clés de tri de l'annuaire non écrites (%s) : une prochaine recherche "
+                     "les écrira", exc)  # fmt: skip
+            return
+        log.debug("annuaire : clés de tri de nom écrites : %d", written)
 
     # Deprecated names kept for one release.
 

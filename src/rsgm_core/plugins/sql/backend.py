@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from rsgm_core.domain.activation import Helper
-    from rsgm_core.domain.directory_query import DirectoryQuery, DirectoryRow
+    from rsgm_core.domain.directory_query import DirectoryPage, DirectoryQuery
     from rsgm_core.domain.territory import Commune
 
 log = logging.getLogger(__name__)
@@ -295,10 +295,15 @@ class SqlUnitOfWork(UnitOfWork):
     # The directory's reads as SQL queries (plugins/sql/directory.py): the ports' defaults read
     # every record of the collections they cover.
 
-    def read_directory(self, query: DirectoryQuery) -> list[DirectoryRow]:
+    def read_directory(self, query: DirectoryQuery) -> DirectoryPage:
         from rsgm_core.plugins.sql import directory
 
         return directory.read_directory(self, query)
+
+    def refresh_name_keys(self) -> int:
+        from rsgm_core.plugins.sql import directory
+
+        return directory.refresh_name_keys(self)
 
     def find_helpers(
         self,

@@ -19,8 +19,14 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from rsgm_core.domain.activation import Helper, helper_of
-from rsgm_core.domain.directory import ConsentScope, FactKind
-from rsgm_core.domain.directory_query import DirectoryQuery, DirectoryRow, Place, name_order
+from rsgm_core.domain.directory import ConsentScope, FactKind, NameKey
+from rsgm_core.domain.directory_query import (
+    DirectoryPage,
+    DirectoryQuery,
+    DirectoryRow,
+    Place,
+    name_order,
+)
 from rsgm_core.domain.members import Lifecycle, Member
 from rsgm_core.domain.territory import Commune
 from rsgm_core.plugins.sql import tables
@@ -58,10 +64,11 @@ def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
 # The directory (MEM-2, MEM-3)
 
 
-def read_directory(uow: SqlUnitOfWork, query: DirectoryQuery) -> list[DirectoryRow]:
-    """The page's members, selected and filtered in SQL, in the directory's order."""
+def read_directory(uow: SqlUnitOfWork, query: DirectoryQuery) -> DirectoryPage:
+    """The page's members, selected, filtered, ordered by their stored name keys and paged in
+    SQL; when a member matching lacks an up-to-date key, ordered in Python instead."""
     if query.empty:
-        return []
+        return DirectoryPage(())
     params: dict[str, Any] = {"on": query.on.isoformat()}
     where = ["m.erased_on IS NULL"]
     if not query.include_departed:
@@ -96,16 +103,30 @@ def read_directory(uow: SqlUnitOfWork, query: DirectoryQuery) -> list[DirectoryR
             params["viewer"] = viewer.member_id
             seen = f"(m.id = :viewer OR {seen})"
         where.append(seen)
-    sql = (
-        "SELECT m.id, m.first_name, m.last_name, m.email, m.phone, m.photo FROM members m WHERE "
-        + " AND ".join(where)
+    text = ' COLLATE "C"' if _dialect(uow) == "postgresql" else ""  # code point order
+    select = (
+        "SELECT m.id, m.first_name, m.last_name, m.email, m.phone, m.photo, "
+        "CASE WHEN nk.member_id IS NULL THEN 1 ELSE 0 END AS stale FROM members m "
+        "LEFT JOIN member_name_keys nk ON nk.member_id = m.id AND nk.last_name = m.last_name "
+        "AND nk.first_name = m.first_name WHERE " + " AND ".join(where)
     )
-    found = sorted(_rows(uow, sql, params), key=lambda r: name_order(r[0], r[1], r[2]))
-    page = found[query.offset : None if query.limit is None else query.offset + query.limit]
+    order = f" ORDER BY stale DESC, nk.last_key{text}, nk.first_key{text}, m.id{text}"
+    end = None if query.limit is None else query.offset + query.limit
+    paged = end is not None and query.offset >= 0 and query.limit is not None and query.limit >= 0
+    found = _rows(
+        uow, select + order + (f" LIMIT {int(end)}" if paged and end is not None else ""), params
+    )
+    stale = 0
+    if found and found[0][6]:  # a member without an up-to-date key (first): order in Python
+        if paged:
+            found = _rows(uow, select, params)
+        stale = sum(1 for row in found if row[6])
+        found = sorted(found, key=lambda r: name_order(r[0], r[1], r[2]))
+    page = found[query.offset : end]
     if not page:
-        return []
+        return DirectoryPage((), stale)
     facts, places, consents = _details(uow, [row[0] for row in page], query.on)
-    return [
+    rows = tuple(
         DirectoryRow(
             member_id,
             first,
@@ -117,8 +138,28 @@ def read_directory(uow: SqlUnitOfWork, query: DirectoryQuery) -> list[DirectoryR
             places.get(member_id, ()),
             consents.get(member_id, ()),
         )
-        for member_id, first, last, email, phone, photo in page
-    ]
+        for member_id, first, last, email, phone, photo, _ in page
+    )
+    return DirectoryPage(rows, stale)
+
+
+def refresh_name_keys(uow: SqlUnitOfWork) -> int:
+    """Write the name keys missing or out of date (found by one query); how many."""
+    rows = _rows(
+        uow,
+        "SELECT m.id, m.first_name, m.last_name, nk.member_id FROM members m "
+        "LEFT JOIN member_name_keys nk ON nk.member_id = m.id WHERE m.erased_on IS NULL AND "
+        "(nk.member_id IS NULL OR nk.last_name <> m.last_name OR nk.first_name <> m.first_name)",
+        {},
+    )
+    keys = uow.member_name_keys
+    keys.update_all([NameKey.of(i, first, last) for i, first, last, held in rows if held])
+    keys.add_all([NameKey.of(i, first, last) for i, first, last, held in rows if not held])
+    return len(rows)
+
+
+def _dialect(uow: SqlUnitOfWork) -> str:
+    return "sqlite" if uow.driver is not None else uow.conn.dialect.name
 
 
 def _details(
@@ -255,12 +296,7 @@ def find_helpers(
     """MEM-9's ranking as one query: the score's parts computed and ordered in SQL, the reasons
     and the helpers' communes from the same rows."""
     keys = sorted({*expertises, *software})
-    sql = _helpers_sql(
-        len(expertises),
-        len(software),
-        len(keys),
-        "sqlite" if uow.driver is not None else uow.conn.dialect.name,
-    )
+    sql = _helpers_sql(len(expertises), len(software), len(keys), _dialect(uow))
     params: dict[str, Any] = {
         "on": on.isoformat(), "active": Lifecycle.ACTIVE.value, "code": target.code,
         "epci": target.epci, "arr": target.arrondissement, "dep": target.departement,

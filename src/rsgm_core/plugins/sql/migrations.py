@@ -654,6 +654,17 @@ MIGRATIONS: tuple[Migration, ...] = (
             ON registrations (session_id, status, attended)
         """),
     ),
+    Migration(
+        30,
+        "annuaire : les noms des membres sans accents ni majuscules, pour trier et paginer "
+        "l'annuaire dans la base (MEM-2) ; remplie par l'annuaire à sa première recherche",
+        _ddl("""
+        CREATE TABLE IF NOT EXISTS member_name_keys (
+            member_id TEXT NOT NULL PRIMARY KEY REFERENCES members (id),
+            last_name TEXT NOT NULL, first_name TEXT NOT NULL, last_key TEXT NOT NULL,
+            first_key TEXT NOT NULL)
+        """),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
