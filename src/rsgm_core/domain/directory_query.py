@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import attrs
 
@@ -75,8 +76,7 @@ class DirectoryQuery:
         )
 
 
-@attrs.frozen
-class Place:
+class Place(NamedTuple):
     """A commune where a member holds an active position, with what the entry shows of it."""
 
     code: str
@@ -89,9 +89,9 @@ class Place:
 
 @attrs.frozen
 class DirectoryRow:
-    """One member of a directory page and what their entry shows: ``facts`` as (kind, value,
-    key, mastered) by key, ``places`` in the order of the positions (by id), ``consents`` as
-    (scope, given on, withdrawn on)."""
+    """One member of a directory page and what their entry shows: expertises and software
+    (used, mastered) by folded key, ``places`` in the order of the positions (by id), and
+    whether a directory consent (``listed``) and a photo consent are current (MEM-3)."""
 
     member_id: str
     first_name: str
@@ -99,9 +99,12 @@ class DirectoryRow:
     email: str | None
     phone: str | None
     photo: str | None
-    facts: tuple[tuple[FactKind, str, str, bool], ...] = ()
+    expertises: tuple[str, ...] = ()
+    software_used: tuple[str, ...] = ()
+    software_mastered: tuple[str, ...] = ()
     places: tuple[Place, ...] = ()
-    consents: tuple[tuple[ConsentScope, dt.date, dt.date | None], ...] = ()
+    listed: bool = False
+    photo_allowed: bool = False
 
 
 def stale_name_keys(members: Iterable[Member], keys: Iterable[NameKey]) -> list[NameKey]:
@@ -133,41 +136,34 @@ def name_order(member_id: str, first_name: str, last_name: str) -> tuple[str, st
     return (fold(last_name), fold(first_name), member_id)
 
 
-def _current(consents: Iterable[tuple[ConsentScope, dt.date, dt.date | None]], scope: ConsentScope,
-             on: dt.date) -> bool:  # fmt: skip
-    return any(
-        s is scope and given <= on and (until is None or on < until) for s, given, until in consents
-    )
-
-
 def entry_of(row: DirectoryRow, viewer: Viewer, *, on: dt.date) -> DirectoryEntry:
     """The entry ``viewer`` sees of ``row`` (MEM-2; MEM-3: ``restricted`` without a current
     directory consent, the photo only with a current photo consent, or to staff and the person)."""
+    places = row.places
+    if len(places) > 1:
+        places = tuple({p.code: p for p in places}.values())  # each commune once, first seen
     insider = viewer.staff or viewer.member_id == row.member_id
-    places = list({p.code: p for p in row.places}.values())  # each commune once, first seen
     return DirectoryEntry(
         member_id=row.member_id,
         name=f"{row.first_name} {row.last_name}",
         email=row.email,
-        phone=format_phone(row.phone),
-        photo=row.photo if insider or _current(row.consents, ConsentScope.PHOTO, on) else None,
-        expertises=tuple(v for kind, v, _, _ in row.facts if kind is FactKind.EXPERTISE),
-        software_used=tuple(
-            v for kind, v, _, mastered in row.facts if kind is FactKind.SOFTWARE and not mastered
-        ),
-        software_mastered=tuple(
-            v for kind, v, _, mastered in row.facts if kind is FactKind.SOFTWARE and mastered
-        ),
-        communes=tuple(f"{p.name} ({p.code})" for p in places),
-        epcis=tuple(dict.fromkeys(p.epci_name for p in places if p.epci_name is not None)),
+        phone=format_phone(row.phone) if row.phone else "",
+        photo=row.photo if insider or row.photo_allowed else None,
+        expertises=row.expertises,
+        software_used=row.software_used,
+        software_mastered=row.software_mastered,
+        communes=tuple([f"{p.name} ({p.code})" for p in places]),
+        epcis=tuple(dict.fromkeys([p.epci_name for p in places if p.epci_name is not None])),
         town_halls=tuple(
-            f"{p.name} : {p.hall_address}"
-            + (f" ; {p.hall_hours}" if p.hall_hours else "")
-            + (f" ; {format_phone(p.hall_phone)}" if p.hall_phone else "")
-            for p in places
-            if p.hall_address is not None
+            [
+                f"{p.name} : {p.hall_address}"
+                + (f" ; {p.hall_hours}" if p.hall_hours else "")
+                + (f" ; {format_phone(p.hall_phone)}" if p.hall_phone else "")
+                for p in places
+                if p.hall_address is not None
+            ]
         ),
-        restricted=not _current(row.consents, ConsentScope.DIRECTORY, on),
+        restricted=not row.listed,
     )
 
 
@@ -217,10 +213,10 @@ def select_directory(
     for fact in facts:
         if fact.member_id in shown:
             held.setdefault(fact.member_id, []).append(fact)
-    given: dict[str, list[Consent]] = {}
+    scopes: dict[str, set[ConsentScope]] = {}
     for consent in consents:
-        if consent.member_id in shown:
-            given.setdefault(consent.member_id, []).append(consent)
+        if consent.member_id in shown and consent.current_on(on):
+            scopes.setdefault(consent.member_id, set()).add(consent.scope)
     known = {c.code: c for c in communes}
     epci_names = {e.siren: e.name for e in epcis}
     halls = {h.commune: h for h in town_halls}
@@ -239,20 +235,24 @@ def select_directory(
                     hall.phone if hall else None,
                 )
             )
-    return [
-        DirectoryRow(
-            m.id,
-            m.first_name,
-            m.last_name,
-            m.email,
-            m.phone,
-            m.photo,
-            tuple(
-                (f.kind, f.value, f.key, f.mastered)
-                for f in sorted(held.get(m.id, ()), key=lambda f: (f.key, f.id))
-            ),
-            tuple(places.get(m.id, ())),
-            tuple((c.scope, c.given_on, c.withdrawn_on) for c in given.get(m.id, ())),
+    rows = []
+    for m in page:
+        mine = sorted(held.get(m.id, ()), key=lambda f: (f.key, f.id))
+        tools = [f for f in mine if f.kind is FactKind.SOFTWARE]
+        rows.append(
+            DirectoryRow(
+                m.id,
+                m.first_name,
+                m.last_name,
+                m.email,
+                m.phone,
+                m.photo,
+                tuple(f.value for f in mine if f.kind is FactKind.EXPERTISE),
+                tuple(f.value for f in tools if not f.mastered),
+                tuple(f.value for f in tools if f.mastered),
+                tuple(places.get(m.id, ())),
+                ConsentScope.DIRECTORY in scopes.get(m.id, ()),
+                ConsentScope.PHOTO in scopes.get(m.id, ()),
+            )
         )
-        for m in page
-    ]
+    return rows

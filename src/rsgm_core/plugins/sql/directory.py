@@ -125,22 +125,12 @@ def read_directory(uow: SqlUnitOfWork, query: DirectoryQuery) -> DirectoryPage:
     page = found[query.offset : end]
     if not page:
         return DirectoryPage((), stale)
-    facts, places, consents = _details(uow, [row[0] for row in page], query.on)
-    rows = tuple(
-        DirectoryRow(
-            member_id,
-            first,
-            last,
-            email,
-            phone,
-            photo,
-            facts.get(member_id, ()),
-            places.get(member_id, ()),
-            consents.get(member_id, ()),
-        )
-        for member_id, first, last, email, phone, photo, _ in page
-    )
+    details = _details(uow, [row[0] for row in page], query.on, text)
+    rows = tuple(DirectoryRow(*row[:6], *details.get(row[0], _NOTHING)) for row in page)
     return DirectoryPage(rows, stale)
+
+
+_NOTHING: tuple[Any, ...] = ((), (), (), (), False, False)
 
 
 def refresh_name_keys(uow: SqlUnitOfWork) -> int:
@@ -163,68 +153,49 @@ def _dialect(uow: SqlUnitOfWork) -> str:
 
 
 def _details(
-    uow: SqlUnitOfWork, ids: list[str], on: dt.date
-) -> tuple[
-    dict[str, tuple[tuple[FactKind, str, str, bool], ...]],
-    dict[str, tuple[Place, ...]],
-    dict[str, tuple[tuple[ConsentScope, dt.date, dt.date | None], ...]],
-]:
-    """What the entries of ``ids`` show: facts by key, active positions' places by position id,
-    consents by id."""
-    fact_rows: list[Sequence[Any]] = []
-    place_rows: list[Sequence[Any]] = []
-    consent_rows: list[Sequence[Any]] = []
+    uow: SqlUnitOfWork, ids: list[str], on: dt.date, text: str
+) -> dict[str, tuple[Any, ...]]:
+    """What the entries of ``ids`` show, by member: expertises, software used, software
+    mastered (by folded key), places (by position id), whether a directory and a photo consent
+    are current: the fields of :class:`DirectoryRow` after the member's own."""
+    found: dict[str, tuple[list[str], list[str], list[str], list[Place], list[bool]]] = {}
+    for member_id in ids:
+        found[member_id] = ([], [], [], [], [False, False])
+    expertise = FactKind.EXPERTISE.value
     for chunk in _chunks(ids):
         params: dict[str, Any] = {"on": on.isoformat()}
         marks = _marks("i", chunk, params)
-        fact_rows += _rows(
+        for member_id, kind, value, mastered in _rows(
             uow,
-            f'SELECT member_id, kind, value, "key", mastered, id FROM directory_facts '
-            f"WHERE member_id IN ({marks})",
+            "SELECT member_id, kind, value, mastered FROM directory_facts "
+            f'WHERE member_id IN ({marks}) ORDER BY "key"{text}, id{text}',
             params,
-        )
-        place_rows += _rows(
+        ):
+            held = found[member_id]
+            held[0 if kind == expertise else 2 if mastered else 1].append(value)
+        for member_id, *place in _rows(
             uow,
-            "SELECT p.member_id, p.id, c.code, c.name, e.name, t.address, t.opening_hours, "
+            "SELECT p.member_id, c.code, c.name, e.name, t.address, coalesce(t.opening_hours, ''), "
             "t.phone FROM positions p JOIN communes c ON c.code = p.commune "
             "LEFT JOIN epcis e ON e.siren = c.epci LEFT JOIN town_halls t ON t.commune = c.code "
-            f"WHERE p.member_id IN ({marks}) AND {_ACTIVE}",
+            f"WHERE p.member_id IN ({marks}) AND {_ACTIVE} ORDER BY p.id{text}",
             params,
-        )
-        consent_rows += _rows(
+        ):
+            found[member_id][3].append(Place(*place))
+        params.update(directory=ConsentScope.DIRECTORY.value, photo=ConsentScope.PHOTO.value)
+        for member_id, listed, photo in _rows(
             uow,
-            "SELECT member_id, scope, given_on, withdrawn_on, id FROM consents "
-            f"WHERE member_id IN ({marks})",
-            {k: v for k, v in params.items() if k != "on"},
-        )
-    facts: dict[str, list[tuple[FactKind, str, str, bool]]] = {}
-    for member_id, kind, value, key, mastered, _ in sorted(fact_rows, key=lambda r: (r[3], r[5])):
-        facts.setdefault(member_id, []).append((_KINDS[kind], value, key, bool(mastered)))
-    places: dict[str, list[Place]] = {}
-    for member_id, _, code, name, epci, address, hours, phone in sorted(
-        place_rows, key=lambda r: r[1]
-    ):
-        places.setdefault(member_id, []).append(
-            Place(code, name, epci, address, hours if address is not None else "", phone)
-        )
-    consents: dict[str, list[tuple[ConsentScope, dt.date, dt.date | None]]] = {}
-    for member_id, scope, given, withdrawn, _ in sorted(consent_rows, key=lambda r: r[4]):
-        consents.setdefault(member_id, []).append(
-            (
-                _SCOPES[scope],
-                _date(given),
-                None if withdrawn is None else _date(withdrawn),
-            )
-        )
-    return (
-        {k: tuple(v) for k, v in facts.items()},
-        {k: tuple(v) for k, v in places.items()},
-        {k: tuple(v) for k, v in consents.items()},
-    )
-
-
-def _date(value: Any) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+            "SELECT member_id, max(CASE WHEN scope = :directory THEN 1 ELSE 0 END), "
+            "max(CASE WHEN scope = :photo THEN 1 ELSE 0 END) FROM consents "
+            f"WHERE member_id IN ({marks}) AND given_on <= :on "
+            "AND (withdrawn_on IS NULL OR withdrawn_on > :on) GROUP BY member_id",
+            params,
+        ):
+            found[member_id][4][:] = [bool(listed), bool(photo)]
+    return {
+        member_id: (tuple(skills), tuple(used), tuple(mastered), tuple(places), *flags)
+        for member_id, (skills, used, mastered, places, flags) in found.items()
+    }
 
 
 # Network activation (MEM-9)
