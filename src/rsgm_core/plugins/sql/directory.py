@@ -30,6 +30,7 @@ from rsgm_core.domain.directory_query import (
 from rsgm_core.domain.members import Lifecycle, Member
 from rsgm_core.domain.territory import Commune
 from rsgm_core.plugins.sql import tables
+from rsgm_core.plugins.sql.repository import collector_paused
 from rsgm_core.plugins.sql.rows import trusted_reader
 
 if TYPE_CHECKING:
@@ -67,6 +68,11 @@ def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
 def read_directory(uow: SqlUnitOfWork, query: DirectoryQuery) -> DirectoryPage:
     """The page's members, selected, filtered, ordered by their stored name keys and paged in
     SQL; when a member matching lacks an up-to-date key, ordered in Python instead."""
+    with collector_paused():  # many small objects, all kept: see collector_paused
+        return _read_directory(uow, query)
+
+
+def _read_directory(uow: SqlUnitOfWork, query: DirectoryQuery) -> DirectoryPage:
     if query.empty:
         return DirectoryPage(())
     params: dict[str, Any] = {"on": query.on.isoformat()}
@@ -204,10 +210,13 @@ def _details(
 @functools.cache
 def _helpers_sql(skills: int, tools: int, keys: int, dialect: str) -> str:
     """The ranking query for ``skills`` expertises and ``tools`` software asked (``keys``
-    distinct keys among them): one row per active position of each helper, best helper first,
-    then by last name and id (code point order on any database), positions by id."""
+    distinct keys among them): one row per helper, best first, then by last name and id (code
+    point order on any database), with the score's parts, the labels of the facts asked that
+    they hold (one column per term asked) and their active positions' communes, each as
+    position id, code and name (joined by the unit separator, positions by the record
+    separator: in no particular order, sorted by position id after)."""
     text = ' COLLATE "C"' if dialect == "postgresql" else ""
-    columns = ", ".join(f"m.{name}" for name in _member_columns())
+    concat = "string_agg" if dialect == "postgresql" else "group_concat"
     asked = [
         *(f'max(CASE WHEN kind = :xkind AND "key" = :s{i} THEN value END) AS s{i}'
           for i in range(skills)),
@@ -217,43 +226,40 @@ def _helpers_sql(skills: int, tools: int, keys: int, dialect: str) -> str:
           f"ELSE 0 END) END) AS tm{i}" for i in range(tools)),
     ]  # fmt: skip
     facts = (
-        f", fx AS (SELECT member_id, {', '.join(asked)} FROM directory_facts "
-        f'WHERE "key" IN ({", ".join(f":k{i}" for i in range(keys))}) '
-        "AND member_id IN (SELECT member_id FROM sc) GROUP BY member_id)"
+        f"WITH fx AS (SELECT member_id, {', '.join(asked)} FROM directory_facts "
+        f'WHERE "key" IN ({", ".join(f":k{i}" for i in range(keys))}) GROUP BY member_id) '
         if asked
         else ""
     )
     got = [
-        *(f"fx.s{i}" for i in range(skills)),
-        *(f"fx.t{i}" for i in range(tools)),
-        *(f"fx.tm{i}" for i in range(tools)),
+        *(f"max(fx.s{i})" for i in range(skills)),
+        *(f"max(fx.t{i})" for i in range(tools)),
+        *(f"max(fx.tm{i})" for i in range(tools)),
     ]
-    counts = [
-        " + ".join(f"(CASE WHEN fx.s{i} IS NOT NULL THEN 1 ELSE 0 END)" for i in range(skills)),
-        " + ".join(f"(CASE WHEN fx.t{i} IS NOT NULL THEN 1 ELSE 0 END)" for i in range(tools)),
-        " + ".join(f"coalesce(fx.tm{i}, 0)" for i in range(tools)),
-    ]
-    order = "".join(f"{count} DESC, " for count in counts if count)
+    scores = {
+        "skills": " + ".join(f"max(CASE WHEN fx.s{i} IS NULL THEN 0 ELSE 1 END)" for i in range(skills)),
+        "tools": " + ".join(f"max(CASE WHEN fx.t{i} IS NULL THEN 0 ELSE 1 END)" for i in range(tools)),
+        "mastered": " + ".join(f"coalesce(max(fx.tm{i}), 0)" for i in range(tools)),
+    }  # fmt: skip
     return (
-        "WITH pl AS (SELECT p.member_id, p.id AS pid, c.code, c.name, c.epci, c.arrondissement, "
-        "c.departement FROM members m JOIN positions p ON p.member_id = m.id "
-        "JOIN communes c ON c.code = p.commune WHERE m.helper AND m.lifecycle = :active "
-        f"AND m.erased_on IS NULL AND c.code <> :code AND {_ACTIVE}), "
-        "sc AS (SELECT member_id, max(CASE WHEN epci = :epci THEN 1 ELSE 0 END) AS same_epci, "
-        "max(CASE WHEN arrondissement = :arr THEN 1 ELSE 0 END) AS same_arr, "
-        "max(CASE WHEN departement = :dep THEN 1 ELSE 0 END) AS same_dep FROM pl "
-        f"GROUP BY member_id){facts} "
-        f"SELECT {columns}, pl.code, pl.name, sc.same_epci, sc.same_arr, sc.same_dep"
-        f"{''.join(', ' + g for g in got)} "
-        "FROM sc JOIN members m ON m.id = sc.member_id JOIN pl ON pl.member_id = sc.member_id"
-        f"{' LEFT JOIN fx ON fx.member_id = sc.member_id' if asked else ''} "
-        f"ORDER BY sc.same_epci DESC, {order}sc.same_arr DESC, sc.same_dep DESC, m.last_name{text}, m.id{text}, pl.pid{text}"
+        f"{facts}SELECT m.id, "
+        "max(CASE WHEN c.epci = :epci THEN 1 ELSE 0 END) AS same_epci, "
+        "max(CASE WHEN c.arrondissement = :arr THEN 1 ELSE 0 END) AS same_arr, "
+        "max(CASE WHEN c.departement = :dep THEN 1 ELSE 0 END) AS same_dep, "
+        f"{concat}(p.id || :us || c.code || :us || c.name, CAST(:rs AS TEXT))"
+        + "".join(f", {g}" for g in got)
+        + "".join(f", {score} AS {name}" for name, score in scores.items() if score)
+        + " FROM members m JOIN positions p ON p.member_id = m.id "
+        "JOIN communes c ON c.code = p.commune"
+        + (" LEFT JOIN fx ON fx.member_id = m.id" if asked else "")
+        + " WHERE m.helper AND m.lifecycle = :active AND m.erased_on IS NULL AND c.code <> :code "
+        f"AND {_ACTIVE} GROUP BY m.id ORDER BY same_epci DESC, "
+        + "".join(f"{name} DESC, " for name, score in scores.items() if score)
+        + f"same_arr DESC, same_dep DESC, m.last_name{text}, m.id{text}"
     )
 
 
-@functools.cache
-def _member_columns() -> tuple[str, ...]:
-    return tuple(tables.metadata.tables["members"].c.keys())
+_MEMBER_COLUMNS = tuple(tables.metadata.tables["members"].c.keys())
 
 
 def find_helpers(
@@ -266,50 +272,61 @@ def find_helpers(
 ) -> list[Helper]:
     """MEM-9's ranking as one query: the score's parts computed and ordered in SQL, the reasons
     and the helpers' communes from the same rows."""
+    with collector_paused():  # many small objects, all kept: see collector_paused
+        return _find_helpers(uow, target, expertises=expertises, software=software, on=on)
+
+
+def _find_helpers(
+    uow: SqlUnitOfWork,
+    target: Commune,
+    *,
+    expertises: Sequence[str],
+    software: Sequence[str],
+    on: dt.date,
+) -> list[Helper]:
     keys = sorted({*expertises, *software})
     sql = _helpers_sql(len(expertises), len(software), len(keys), _dialect(uow))
     params: dict[str, Any] = {
         "on": on.isoformat(), "active": Lifecycle.ACTIVE.value, "code": target.code,
         "epci": target.epci, "arr": target.arrondissement, "dep": target.departement,
         "xkind": FactKind.EXPERTISE.value, "skind": FactKind.SOFTWARE.value,
+        "us": _UNIT, "rs": _RECORD,
     }  # fmt: skip
     params.update({f"s{i}": key for i, key in enumerate(expertises)})
     params.update({f"t{i}": key for i, key in enumerate(software)})
     params.update({f"k{i}": key for i, key in enumerate(keys)})
-    width = len(_member_columns())
-    read = trusted_reader(Member, _member_columns())
-    skills, tools = len(expertises), len(software)
-    helpers: list[Helper] = []
-    current: str | None = None
-    member: Member | None = None
-    communes: list[str] = []
-    row: Sequence[Any] = ()
-    last: Sequence[Any] = ()
+    read = trusted_reader(Member, _MEMBER_COLUMNS)
+    helpers = {
+        member.id: member
+        for member in map(read, _rows(uow, _HELPERS_SQL, {"active": Lifecycle.ACTIVE.value}))
+    }
+    width = 1
+    skills, tools = width + 4, width + 4 + len(expertises)
+    masters = tools + len(software)
+    found = []
     for row in _rows(uow, sql, params):
-        if row[0] != current:
-            if member is not None:
-                helpers.append(_helper(member, communes, last, width, skills, tools))
-            current, member, communes = row[0], read(row[:width]), []
-        communes.append(f"{row[width + 1]} ({row[width]})")
-        last = row
-    if member is not None:
-        helpers.append(_helper(member, communes, last, width, skills, tools))
-    return helpers
+        places = sorted(place.split(_UNIT) for place in row[width + 3].split(_RECORD))
+        values = row[tools:masters]
+        found.append(
+            helper_of(
+                helpers[row[0]],
+                tuple(f"{name} ({code})" for _, code, name in places),
+                same_epci=bool(row[width]),
+                skills=[v for v in row[skills:tools] if v is not None],
+                tools=[
+                    (v, bool(m))
+                    for v, m in zip(values, row[masters : masters + len(software)], strict=True)
+                    if v is not None
+                ],
+                same_arrondissement=bool(row[width + 1]),
+                same_departement=bool(row[width + 2]),
+            )
+        )
+    return found
 
 
-def _helper(
-    member: Member, communes: list[str], row: Sequence[Any], width: int, skills: int, tools: int
-) -> Helper:
-    at = width + 5  # after the code, the name and the three territorial flags
-    got_skills = [v for v in row[at : at + skills] if v is not None]
-    values = row[at + skills : at + skills + tools]
-    masters = row[at + skills + tools : at + skills + 2 * tools]
-    return helper_of(
-        member,
-        tuple(communes),
-        same_epci=bool(row[width + 2]),
-        skills=got_skills,
-        tools=[(v, bool(m)) for v, m in zip(values, masters, strict=True) if v is not None],
-        same_arrondissement=bool(row[width + 3]),
-        same_departement=bool(row[width + 4]),
-    )
+_HELPERS_SQL = (
+    f"SELECT {', '.join(_MEMBER_COLUMNS)} FROM members "
+    "WHERE helper AND lifecycle = :active AND erased_on IS NULL"
+)
+_UNIT, _RECORD = "\x1f", "\x1e"  # separators of the communes' parts, and of the communes
