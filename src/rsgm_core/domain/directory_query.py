@@ -87,8 +87,7 @@ class Place(NamedTuple):
     hall_phone: str | None = None
 
 
-@attrs.frozen
-class DirectoryRow:
+class DirectoryRow(NamedTuple):
     """One member of a directory page and what their entry shows: expertises and software
     (used, mastered) by folded key, ``places`` in the order of the positions (by id), and
     whether a directory consent (``listed``) and a photo consent are current (MEM-3)."""

@@ -300,26 +300,30 @@ def _find_helpers(
         member.id: member
         for member in map(read, _rows(uow, _HELPERS_SQL, {"active": Lifecycle.ACTIVE.value}))
     }
-    width = 1
-    skills, tools = width + 4, width + 4 + len(expertises)
+    skills, tools = 5, 5 + len(expertises)  # after the id, the three flags and the communes
     masters = tools + len(software)
+    end = masters + len(software)
     found = []
     for row in _rows(uow, sql, params):
-        places = sorted(place.split(_UNIT) for place in row[width + 3].split(_RECORD))
-        values = row[tools:masters]
+        text = row[4]
+        places = (
+            sorted([place.split(_UNIT) for place in text.split(_RECORD)])
+            if _RECORD in text
+            else [text.split(_UNIT)]
+        )
         found.append(
             helper_of(
                 helpers[row[0]],
-                tuple(f"{name} ({code})" for _, code, name in places),
-                same_epci=bool(row[width]),
+                tuple([f"{name} ({code})" for _, code, name in places]),
+                same_epci=bool(row[1]),
                 skills=[v for v in row[skills:tools] if v is not None],
                 tools=[
                     (v, bool(m))
-                    for v, m in zip(values, row[masters : masters + len(software)], strict=True)
+                    for v, m in zip(row[tools:masters], row[masters:end], strict=True)
                     if v is not None
                 ],
-                same_arrondissement=bool(row[width + 1]),
-                same_departement=bool(row[width + 2]),
+                same_arrondissement=bool(row[2]),
+                same_departement=bool(row[3]),
             )
         )
     return found
