@@ -12,8 +12,9 @@ help opt-in for 40 %, all drawn with a fixed seed. Then, on that file:
   the entries shown what an entry holds (their facts, current positions, communes, EPCI and
   town halls, consents), made into the same values as the library's entries;
 * ``app.network.find_helpers(commune, expertises=…, software=…)`` (MEM-9); baseline: one SQL query
-  joining helpers, positions, communes and facts, scored and ordered in SQL, then each helper's
-  name, score, reasons and communes made in Python as the library gives them.
+  joining helpers, positions, communes and facts, scored and ordered in SQL, and one reading the
+  helpers' rows (``Helper.member`` is the whole member), then each helper's row, score, reasons
+  and communes made in Python as the library gives them.
 
 Runs alternate library and baseline (``_common.paired``), whose outputs are checked equal (every
 value of every entry or helper, in the same order); the ratio is the median of the runs' ratios
@@ -52,6 +53,8 @@ from rsgm_core.domain.directory import (
     format_phone,
 )
 from rsgm_core.domain.members import Function, Member, Position, Status
+from rsgm_core.plugins.sql import tables
+from rsgm_core.plugins.sql.rows import row_writer
 from rsgm_core.plugins.vocabularies import BUSINESS_SOFTWARE, EXPERTISES
 
 DATA = next(
@@ -110,7 +113,7 @@ def build(path: Path, members: int, facts: int, seed: int) -> dict[str, Any]:
                         str(uuid.uuid4()), member_id, ConsentScope.DIRECTORY, dt.date(2024, 1, 1)
                     )
                 )
-        with app.transaction() as uow:
+        with app.deps.transaction() as uow:
             uow.members.add_all(people)
             uow.positions.add_all(positions)
             uow.directory_facts.add_all(fact_rows)
@@ -149,7 +152,7 @@ WITH skills AS (
            max(CASE WHEN kind = 'logiciel' AND "key" = :tool THEN value END) AS tool,
            max(CASE WHEN kind = 'logiciel' AND "key" = :tool THEN mastered END) AS mastered
     FROM directory_facts WHERE "key" IN (:skill, :tool) GROUP BY member_id)
-SELECT m.id, m.first_name, m.last_name, max(c.epci = :epci) AS same_epci,
+SELECT m.id, max(c.epci = :epci) AS same_epci,
        s.skill IS NOT NULL AS skills, s.tool IS NOT NULL AS tools,
        coalesce(s.mastered, 0) AS mastered,
        max(c.arrondissement = :arr) AS same_arr, max(c.departement = :dep) AS same_dep,
@@ -202,12 +205,20 @@ def plain_search(
     return entries
 
 
+MEMBER_COLUMNS = tuple(tables.members.c.keys())
+HELPERS_SQL = (
+    f"SELECT {', '.join(MEMBER_COLUMNS)} FROM members "
+    "WHERE helper AND lifecycle = 'actif' AND erased_on IS NULL"
+)
+
+
 def plain_helpers(conn: sqlite3.Connection, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """The helpers ranked by one query, each with their name, score, reasons and communes."""
+    """The helpers ranked by one query, each with their member row (read by a second query, as
+    the library's ``Helper.member`` holds the whole member), score, reasons and communes."""
+    rows = {row[0]: row for row in conn.execute(HELPERS_SQL)}
     found = []
     for row in conn.execute(ACTIVATE_SQL, params):
-        member_id, first, last, epci, skills, tools, mastered, arr, dep, communes = row[:10]
-        skill, tool = row[10:]
+        member_id, epci, skills, tools, mastered, arr, dep, communes, skill, tool = row
         reasons = ["même EPCI"] if epci else []
         if skill is not None:
             reasons.append(f"expertise : {skill}")
@@ -218,11 +229,17 @@ def plain_helpers(conn: sqlite3.Connection, params: dict[str, Any]) -> list[tupl
         if dep:
             reasons.append("même département")
         found.append(
-            (member_id, f"{first} {last}", (epci, skills, tools, mastered, arr, dep),
+            (rows[member_id], (epci, skills, tools, mastered, arr, dep),
              tuple(reasons or ["volontaire hors du département"]),
              tuple(place.split("\x1f")[1] for place in sorted(communes.split("\x1e"))))
         )  # fmt: skip
     return found
+
+
+def same_helpers(ours: Any, theirs: Any) -> bool:
+    """The library's helpers and the baseline's: members compared as their stored rows."""
+    write = row_writer(Member, MEMBER_COLUMNS, frozenset())
+    return [(write(h.member), h.score, h.reasons, h.communes) for h in ours] == theirs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -272,14 +289,12 @@ def main(argv: list[str] | None = None) -> int:
                           "arr": target.arrondissement, "dep": target.departement,
                           "code": target.code, "today": today}  # fmt: skip
                 measure, found = paired(
-                    lambda: [
-                        (h.member.id, h.member.full_name, h.score, h.reasons, h.communes)
-                        for h in app.network.find_helpers(
-                            target.code, expertises=[skill], software=[tool]
-                        )
-                    ],
+                    lambda: app.network.find_helpers(
+                        target.code, expertises=[skill], software=[tool]
+                    ),
                     lambda: plain_helpers(conn, params),
                     args.repeat,
+                    same=same_helpers,
                 )
                 result(
                     "directory.activation",
