@@ -170,7 +170,9 @@ queries = st.fixed_dictionaries(
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(drawn=people, refresh=st.sampled_from(["before", "after", "after", "no"]), wanted=queries)
 def test_a_directory_page_read_where_the_data_is_equals_the_records_MEM_2_MEM_3(
@@ -202,7 +204,9 @@ asked = st.lists(st.sampled_from(KEYS), max_size=3)
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(drawn=people, target=st.sampled_from(COMMUNES), skills=asked, tools=asked)
 def test_the_activation_score_computed_in_sql_ranks_as_the_domain_does_MEM_9(

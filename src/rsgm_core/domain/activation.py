@@ -92,13 +92,16 @@ def helper_of(
         reasons.append("même EPCI")
     if skills:
         reasons.append("expertise : " + ", ".join(skills))
+    mastered = 0
     if tools:
-        reasons.append(
-            "logiciel : "
-            + ", ".join(
-                f"{value} ({'maîtrisé' if mastered else 'utilisé'})" for value, mastered in tools
-            )
-        )
+        labels = []
+        for value, master in tools:
+            if master:
+                mastered += 1
+                labels.append(f"{value} (maîtrisé)")
+            else:
+                labels.append(f"{value} (utilisé)")
+        reasons.append("logiciel : " + ", ".join(labels))
     if same_arrondissement:
         reasons.append("même arrondissement")
     if same_departement:
@@ -106,11 +109,11 @@ def helper_of(
     if not reasons:
         reasons.append("volontaire hors du département")
     score = (
-        int(same_epci),
+        1 if same_epci else 0,
         len(skills),
         len(tools),
-        sum(1 for _, mastered in tools if mastered),
-        int(same_arrondissement),
-        int(same_departement),
+        mastered,
+        1 if same_arrondissement else 0,
+        1 if same_departement else 0,
     )
     return Helper(member, score, tuple(reasons), communes)
