@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import sqlite3
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import rsgm_core
 from rsgm_core import App
 from rsgm_core.domain.directory import (
     Consent,
@@ -256,3 +259,33 @@ def test_a_search_writes_the_missing_name_keys_and_then_pages_in_the_database_ME
         "k1",
         "k3",
     ]
+
+
+def test_a_search_answers_while_another_writer_keeps_the_database_MEM_2(
+    tmp_path: Path, rsgm_clock: Any
+) -> None:
+    """The name keys wait for a later search; the answer, ordered in Python, is the same."""
+    path = tmp_path / "busy.db"
+    with rsgm_core.open(f"sqlite:///{path}?timeout=0", clock=rsgm_clock) as app:
+        with app.deps.transaction() as uow:
+            _census(uow)
+            uow.members.add_all([Member("b1", "Zoé", "Émile"), Member("b2", "Abel", "emile")])
+            uow.positions.add_all(
+                Position(f"bp{i}", f"b{i}", "79001", Function.SGM, Decimal("0.5"),
+                         Status.TITULAIRE)
+                for i in (1, 2)
+            )  # fmt: skip
+        writer = sqlite3.connect(path)
+        writer.execute("BEGIN IMMEDIATE")  # another process writing (an import)
+        try:
+            staff = Viewer(ViewerRole.ANIMATOR)
+            found = app.directory.search(commune="79001", viewer=staff)
+        finally:
+            writer.rollback()
+            writer.close()
+        assert [e.member_id for e in found] == ["b2", "b1"]
+        with app.deps.read() as uow:
+            assert uow.member_name_keys.count() == 0
+        app.directory.search(commune="79001", viewer=staff)  # now free: the keys are written
+        with app.deps.read() as uow:
+            assert uow.member_name_keys.count() == 2

@@ -26,7 +26,7 @@ from rsgm_core.domain.history import check_not_future
 from rsgm_core.domain.members import Member, validate_email
 from rsgm_core.domain.rgpd import check_editable
 from rsgm_core.domain.town_hall import TownHall
-from rsgm_core.errors import NotFoundError, RsgmError, RuleViolation
+from rsgm_core.errors import NotFoundError, RuleViolation
 from rsgm_core.ports import UnitOfWork
 from rsgm_core.services.directory_edit import edit_entry, edit_town_hall
 from rsgm_core.services.members import new_id
@@ -282,7 +282,9 @@ class DirectoryService:
         try:
             with self.deps.transaction() as uow:
                 written = uow.refresh_name_keys()
-        except RsgmError as exc:
+        except Exception as exc:  # best effort: the search has its answer already
+            # A busy database (DatabaseBusyError), a read-only file (the driver's error): the
+            # keys wait for a later search; the result, ordered in Python, is the same.
             log.info("clés de tri de l'annuaire non écrites (%s) : une prochaine recherche "
                      "les écrira", exc)  # fmt: skip
             return
