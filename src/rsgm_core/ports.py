@@ -41,7 +41,7 @@ from rsgm_core.domain.census_listing import CommuneReassignment
 from rsgm_core.domain.charters import CharterVersion, Signature
 from rsgm_core.domain.coarse import CoarsePosition
 from rsgm_core.domain.conventions import Convention
-from rsgm_core.domain.directory import Consent, DirectoryFact
+from rsgm_core.domain.directory import Consent, DirectoryFact, NameKey
 from rsgm_core.domain.elus import Elu, EluLetter
 from rsgm_core.domain.engagement import AttendanceFact, RoleAssignment
 from rsgm_core.domain.events import Event, Registration, Session
@@ -72,6 +72,10 @@ from rsgm_core.domain.town_hall import TownHall
 from rsgm_core.domain.tutorship import Tutorship
 from rsgm_core.domain.working_groups import Deliverable, GroupMembership, WorkingGroup
 from rsgm_core.records import COLLECTION_NAMED, COLLECTION_OF, COLLECTIONS, Collection, field_names
+
+if typing.TYPE_CHECKING:
+    from rsgm_core.domain.activation import Helper
+    from rsgm_core.domain.directory_query import DirectoryPage, DirectoryQuery
 
 __all__ = [
     "COLLECTIONS",
@@ -333,6 +337,7 @@ class UnitOfWork(abc.ABC):
     directory_facts: Repository[DirectoryFact]
     town_halls: Repository[TownHall]
     consents: Repository[Consent]
+    member_name_keys: Repository[NameKey]
     onboarding_items: Repository[OnboardingItem]
     networks: Repository[Network]
     network_roles: Repository[RoleAssignment]
@@ -459,6 +464,70 @@ class UnitOfWork(abc.ABC):
                 if count:
                     moved[repo.collection.name] = moved.get(repo.collection.name, 0) + count
         return moved
+
+    # Reads a backend may answer where the data is (a SQL query); these defaults compute them
+    # from the records, as the memory backend does, and are what a backend's own must equal.
+
+    def read_directory(self, query: DirectoryQuery) -> DirectoryPage:
+        """MEM-2, MEM-3: the members of one directory page, filtered (criteria and consent),
+        ordered by folded name and paged, with what their entries show
+        (:mod:`rsgm_core.domain.directory_query`)."""
+        from rsgm_core.domain.directory_query import DirectoryPage, select_directory
+
+        if query.empty:
+            return DirectoryPage(())
+        rows = select_directory(
+            query,
+            members=self.members.list(),
+            consents=self.consents.list(),
+            facts=self.directory_facts.list(),
+            positions=self.positions.list(),
+            communes=self.communes.list(),
+            epcis=self.epcis.list(),
+            town_halls=self.town_halls.list(),
+        )
+        return DirectoryPage(tuple(rows))
+
+    def refresh_name_keys(self) -> int:
+        """MEM-2: write the :class:`~rsgm_core.domain.directory.NameKey` of every member not
+        erased whose key is missing or out of date; how many were written."""
+        from rsgm_core.domain.directory_query import stale_name_keys
+
+        keys = self.member_name_keys.list()
+        stale = stale_name_keys(self.members.list(), keys)
+        held = {k.member_id for k in keys}
+        self.member_name_keys.update_all([k for k in stale if k.member_id in held])
+        self.member_name_keys.add_all([k for k in stale if k.member_id not in held])
+        return len(stale)
+
+    def find_helpers(
+        self,
+        target: Commune,
+        *,
+        expertises: Sequence[str] = (),
+        software: Sequence[str] = (),
+        on: dt.date,
+    ) -> builtins.list[Helper]:
+        """MEM-9: the opted-in helpers for ``target``, best first, with their reasons
+        (:func:`rsgm_core.domain.activation.rank_helpers`); ``expertises`` and ``software`` are
+        folded keys, positions count when active ``on``."""
+        from rsgm_core.domain.activation import rank_helpers
+        from rsgm_core.domain.members import Lifecycle
+
+        helpers = self.members.list({"helper": True, "lifecycle": Lifecycle.ACTIVE})
+        ids = [m.id for m in helpers]
+        positions = [p for p in self.positions.list({"member_id": ids}) if p.active_on(on)]
+        codes = sorted({p.commune for p in positions})
+        communes = {c.code: c for c in self.communes.list({"code": codes})}
+        keys = [*expertises, *software]
+        facts = self.directory_facts.list({"member_id": ids, "key": keys}) if keys else []
+        places: dict[str, builtins.list[Commune]] = {}
+        for p in positions:
+            if p.commune in communes:
+                places.setdefault(p.member_id, []).append(communes[p.commune])
+        return rank_helpers(
+            target, helpers, places, facts, expertises=expertises, software=software
+        )
 
     @abc.abstractmethod
     def begin(self) -> None: ...

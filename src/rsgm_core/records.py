@@ -36,7 +36,7 @@ from rsgm_core.domain.census_listing import CommuneReassignment
 from rsgm_core.domain.charters import CharterVersion, Signature
 from rsgm_core.domain.coarse import CoarsePosition
 from rsgm_core.domain.conventions import Convention
-from rsgm_core.domain.directory import Consent, DirectoryFact
+from rsgm_core.domain.directory import Consent, DirectoryFact, NameKey
 from rsgm_core.domain.elus import Elu, EluLetter
 from rsgm_core.domain.engagement import AttendanceFact, RoleAssignment
 from rsgm_core.domain.events import Event, Registration, Session
@@ -402,6 +402,25 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
         indexes=("member_id",),
         references=_MEMBER,
         personal=Personal(REMOVE, subject={"member_id": MEMBER_ID}),
+    ),
+    # The directory's order in SQL (migration 30, MEM-2): each member's names folded, written
+    # by the directory when it finds them missing or out of date.
+    Collection(
+        "member_name_keys",
+        NameKey,
+        "member_id",
+        label="clé de tri du nom",
+        references=_MEMBER,
+        personal=Personal(
+            REMOVE,
+            subject={
+                "member_id": MEMBER_ID,
+                "last_name": NAME,
+                "first_name": NAME,
+                "last_key": NAME,
+                "first_key": NAME,
+            },
+        ),
     ),
     Collection(
         "onboarding_items",

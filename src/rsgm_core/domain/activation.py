@@ -16,7 +16,7 @@ from rsgm_core.domain.directory import DirectoryFact, FactKind, facts_by_member
 from rsgm_core.domain.members import Lifecycle, Member
 from rsgm_core.domain.territory import Commune
 
-__all__ = ["Helper", "rank_helpers"]
+__all__ = ["Helper", "helper_of", "rank_helpers"]
 
 
 @attrs.frozen
@@ -58,36 +58,62 @@ def rank_helpers(
         )
         same_dep = any(c.departement == target.departement for c in communes)
         got_skills = [skills[k].value for k in expertises if k in skills]
-        got_tools = [tools[k] for k in software if k in tools]
-        mastered = sum(1 for f in got_tools if f.mastered)
-        reasons = []
-        if same_epci:
-            reasons.append("même EPCI")
-        if got_skills:
-            reasons.append("expertise : " + ", ".join(got_skills))
-        if got_tools:
-            reasons.append("logiciel : " + ", ".join(f.software_label for f in got_tools))
-        if same_arr:
-            reasons.append("même arrondissement")
-        if same_dep:
-            reasons.append("même département")
-        if not (same_epci or got_skills or got_tools or same_arr or same_dep):
-            reasons.append("volontaire hors du département")
-        score = (
-            int(same_epci),
-            len(got_skills),
-            len(got_tools),
-            mastered,
-            int(same_arr),
-            int(same_dep),
-        )
+        got_tools = [(tools[k].value, tools[k].mastered) for k in software if k in tools]
         ranked.append(
-            Helper(
+            helper_of(
                 member,
-                score,
-                tuple(reasons),
                 tuple(f"{c.name} ({c.code})" for c in communes),
+                same_epci=same_epci,
+                skills=got_skills,
+                tools=got_tools,
+                same_arrondissement=same_arr,
+                same_departement=same_dep,
             )
         )
     ranked.sort(key=lambda h: (tuple(-s for s in h.score), h.member.last_name, h.member.id))
     return ranked
+
+
+def helper_of(
+    member: Member,
+    communes: tuple[str, ...],
+    *,
+    same_epci: bool,
+    skills: Sequence[str],
+    tools: Sequence[tuple[str, bool]],
+    same_arrondissement: bool,
+    same_departement: bool,
+) -> Helper:
+    """MEM-9: one helper, their score and the reasons for it: ``skills`` the labels of the
+    expertises asked that they hold, ``tools`` the software asked that they use (label,
+    mastered), both in the order asked; ``communes`` where they work ("Aubigny (79019)")."""
+    reasons = []
+    if same_epci:
+        reasons.append("même EPCI")
+    if skills:
+        reasons.append("expertise : " + ", ".join(skills))
+    mastered = 0
+    if tools:
+        labels = []
+        for value, master in tools:
+            if master:
+                mastered += 1
+                labels.append(f"{value} (maîtrisé)")
+            else:
+                labels.append(f"{value} (utilisé)")
+        reasons.append("logiciel : " + ", ".join(labels))
+    if same_arrondissement:
+        reasons.append("même arrondissement")
+    if same_departement:
+        reasons.append("même département")
+    if not reasons:
+        reasons.append("volontaire hors du département")
+    score = (
+        1 if same_epci else 0,
+        len(skills),
+        len(tools),
+        mastered,
+        1 if same_arrondissement else 0,
+        1 if same_departement else 0,
+    )
+    return Helper(member, score, tuple(reasons), communes)

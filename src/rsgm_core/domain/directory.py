@@ -29,6 +29,7 @@ __all__ = [
     "DirectoryEntry",
     "DirectoryFact",
     "FactKind",
+    "NameKey",
     "Viewer",
     "ViewerRole",
     "Vocabulary",
@@ -147,6 +148,23 @@ class Vocabulary:
         """Folded keys of the terms containing ``wanted`` ("civil" → "etat civil")."""
         key = fold(wanted)
         return tuple(fold(t) for t in self.terms if key and key in fold(t))
+
+
+@attrs.frozen
+class NameKey:
+    """A member's names folded (:func:`fold`) for the directory's order (MEM-2), which a SQL
+    backend keeps beside the member to order and page in SQL; the names it was folded from tell
+    when it is out of date (a renamed member), and an out-of-date key is never used."""
+
+    member_id: str
+    last_name: str
+    first_name: str
+    last_key: str
+    first_key: str
+
+    @classmethod
+    def of(cls, member_id: str, first_name: str, last_name: str) -> NameKey:
+        return cls(member_id, last_name, first_name, fold(last_name), fold(first_name))
 
 
 class ConsentScope(enum.Enum):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
+import logging
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -17,14 +17,13 @@ from rsgm_core.domain.directory import (
     DirectoryFact,
     FactKind,
     Viewer,
-    can_see,
     fold,
-    format_phone,
     require_consent_scope,
     validate_phone,
 )
+from rsgm_core.domain.directory_query import DirectoryQuery, entry_of
 from rsgm_core.domain.history import check_not_future
-from rsgm_core.domain.members import Lifecycle, Member, validate_email
+from rsgm_core.domain.members import Member, validate_email
 from rsgm_core.domain.rgpd import check_editable
 from rsgm_core.domain.town_hall import TownHall
 from rsgm_core.errors import NotFoundError, RuleViolation
@@ -37,6 +36,8 @@ if TYPE_CHECKING:
 
     from rsgm_core.services.deps import Deps
 
+
+log = logging.getLogger(__name__)
 
 __all__ = ["DirectoryService", "give_consent_in", "withdraw_consent_in"]
 
@@ -205,7 +206,9 @@ class DirectoryService:
 
     def get_entry(self, member_id: str, *, viewer: Viewer | None = None) -> DirectoryEntry:
         """One member's entry as ``viewer`` may see it; hidden entries are not found (MEM-3)."""
-        found = self._entries([member_id], viewer or Viewer(), include_departed=True)
+        seen_by = viewer or Viewer()
+        with self.deps.read() as uow:
+            found, _ = self._entries(uow, seen_by, member_ids=(member_id,), include_departed=True)
         if not found:
             raise NotFoundError(
                 "fiche d'annuaire introuvable ou non visible sans consentement", value=member_id
@@ -226,126 +229,66 @@ class DirectoryService:
         """MEM-2: active members matching every criterion given, accent- and case-insensitive
         ("etat civil" finds "État civil", "niortais" the CA du Niortais); entries without a
         directory consent only for animators and administrators (MEM-3). By name; ``limit`` and
-        ``offset`` give one page (details are read for that page only)."""
+        ``offset`` give one page: the storage filters, orders and pages where the data is, and
+        the details are read for that page only."""
+        skills = self._fact_keys(FactKind.EXPERTISE, expertise) if expertise else None
+        tools = self._fact_keys(FactKind.SOFTWARE, software) if software else None
         with self.deps.read() as uow:
-            ids: set[str] | None = None
-            for kind, wanted in ((FactKind.EXPERTISE, expertise), (FactKind.SOFTWARE, software)):
-                if wanted:
-                    ids = _meet(ids, self._fact_members(uow, kind, wanted))
+            codes = None
             if epci or commune:
-                codes = _communes(uow, epci=epci, commune=commune)
-                today = self.deps.today()
-                found = {
-                    p.member_id
-                    for p in uow.positions.list({"commune": sorted(codes)})
-                    if p.active_on(today)
-                }
-                ids = _meet(ids, found)
-            if ids is None:
-                active = {"lifecycle": Lifecycle.ACTIVE}
-                ids = {member_id for (member_id,) in uow.members.values(("id",), active)}
-            return self._entries(
-                sorted(ids), viewer or Viewer(), uow=uow, limit=limit, offset=offset
-            )
+                codes = tuple(sorted(_communes(uow, epci=epci, commune=commune)))
+            found, stale = self._entries(
+                uow, viewer or Viewer(), expertises=skills, software=tools, communes=codes,
+                limit=limit, offset=offset,
+            )  # fmt: skip
+        if stale:
+            self._refresh_name_keys()
+        return found
 
-    def _fact_members(self, uow: UnitOfWork, kind: FactKind, wanted: str) -> set[str]:
+    def _fact_keys(self, kind: FactKind, wanted: str) -> tuple[str, ...]:
         vocabulary = (
             self.deps.hooks.expertise_thesaurus()
             if kind is FactKind.EXPERTISE
             else self.deps.hooks.business_software()
         )
-        keys = vocabulary.matching(wanted) or (fold(wanted),)
-        where = {"key": list(keys), "kind": kind}
-        return {member_id for (member_id,) in uow.directory_facts.values(("member_id",), where)}
+        return vocabulary.matching(wanted) or (fold(wanted),)
 
     def _entries(
         self,
-        ids: Sequence[str],
+        uow: UnitOfWork,
         viewer: Viewer,
         *,
-        uow: UnitOfWork | None = None,
+        expertises: tuple[str, ...] | None = None,
+        software: tuple[str, ...] | None = None,
+        communes: tuple[str, ...] | None = None,
+        member_ids: tuple[str, ...] | None = None,
         include_departed: bool = False,
         limit: int | None = None,
         offset: int = 0,
-    ) -> list[DirectoryEntry]:
-        if uow is None:
-            with self.deps.read() as fresh:
-                return self._entries(ids, viewer, uow=fresh, include_departed=include_departed)
+    ) -> tuple[list[DirectoryEntry], int]:
+        """The entries of one page, and how many members matching lacked a stored name key."""
         today = self.deps.today()
-        # The consent filter (MEM-3) and the order by name on a few columns of the candidates;
-        # whole records, and their details, for the page shown only.
-        light = [
-            (member_id, first, last)
-            for member_id, first, last, lifecycle, erased_on in uow.members.values(
-                ("id", "first_name", "last_name", "lifecycle", "erased_on"), {"id": list(ids)}
-            )
-            if erased_on is None and (include_departed or lifecycle is Lifecycle.ACTIVE)
-        ]
-        consents: dict[str, list[Consent]] = {}
-        if not viewer.staff:  # staff see every entry: the consents matter for the page only
-            directory = {"member_id": [m[0] for m in light], "scope": ConsentScope.DIRECTORY}
-            for consent in uow.consents.list(directory):
-                consents.setdefault(consent.member_id, []).append(consent)
-            light = [m for m in light if can_see(viewer, m[0], consents.get(m[0], ()), on=today)]
-        ordered = sorted(light, key=lambda m: (_folded(m[2]), _folded(m[1]), m[0]))
-        shown = [m[0] for m in ordered[offset : None if limit is None else offset + limit]]
-        records = {m.id: m for m in uow.members.list({"id": shown})} if shown else {}
-        visible = [records[member_id] for member_id in shown]
-        consents = {}  # every scope of the page's entries: the photo's too (MEM-3)
-        for consent in uow.consents.list({"member_id": shown}) if shown else ():
-            consents.setdefault(consent.member_id, []).append(consent)
-        facts: dict[str, list[DirectoryFact]] = {}
-        for fact in uow.directory_facts.list({"member_id": shown}):
-            facts.setdefault(fact.member_id, []).append(fact)
-        places: dict[str, list[str]] = {}
-        for position in uow.positions.list({"member_id": shown}):
-            if position.active_on(today):
-                places.setdefault(position.member_id, []).append(position.commune)
-        codes = sorted({c for cs in places.values() for c in cs})
-        communes = {c.code: c for c in uow.communes.list({"code": codes})}
-        halls = {h.commune: h for h in uow.town_halls.list({"commune": codes})}
-        epci_names = {
-            e.siren: e.name
-            for e in uow.epcis.list(
-                {"siren": sorted({c.epci for c in communes.values() if c.epci})}
-            )
-        }
-        entries = []
-        for m in visible:
-            mine = facts.get(m.id, [])
-            here = [communes[c] for c in dict.fromkeys(places.get(m.id, [])) if c in communes]
-            given = consents.get(m.id, ())
-            restricted = not can_see(Viewer(), m.id, given, on=today)
-            photo_ok = can_see(viewer, m.id, given, on=today, scope=ConsentScope.PHOTO)
-            entries.append(
-                DirectoryEntry(
-                    member_id=m.id,
-                    name=m.full_name,
-                    email=m.email,
-                    phone=format_phone(m.phone),
-                    photo=m.photo if photo_ok else None,
-                    expertises=_values(mine, FactKind.EXPERTISE),
-                    software_used=_values(mine, FactKind.SOFTWARE, mastered=False),
-                    software_mastered=_values(mine, FactKind.SOFTWARE, mastered=True),
-                    communes=tuple(f"{c.name} ({c.code})" for c in here),
-                    epcis=tuple(
-                        dict.fromkeys(epci_names[c.epci] for c in here if c.epci in epci_names)
-                    ),
-                    town_halls=tuple(
-                        f"{c.name} : {halls[c.code].address}"
-                        + (
-                            f" ; {halls[c.code].opening_hours}"
-                            if halls[c.code].opening_hours
-                            else ""
-                        )
-                        + (f" ; {format_phone(halls[c.code].phone)}" if halls[c.code].phone else "")
-                        for c in here
-                        if c.code in halls
-                    ),
-                    restricted=restricted,
-                )
-            )
-        return entries
+        query = DirectoryQuery(
+            today, viewer, expertises, software, communes, member_ids, include_departed,
+            limit, offset,
+        )  # fmt: skip
+        page = uow.read_directory(query)
+        return [entry_of(row, viewer, on=today) for row in page.rows], page.stale_keys
+
+    def _refresh_name_keys(self) -> None:
+        """MEM-2: the members found without an up-to-date name key were ordered in Python; write
+        their keys so that the next searches order and page where the data is. A database busy
+        with another writer (an import) or not writable keeps them for a later search."""
+        try:
+            with self.deps.transaction() as uow:
+                written = uow.refresh_name_keys()
+        except Exception as exc:  # best effort: the search has its answer already
+            # A busy database (DatabaseBusyError), a read-only file (the driver's error): the
+            # keys wait for a later search; the result, ordered in Python, is the same.
+            log.info("clés de tri de l'annuaire non écrites (%s) : une prochaine recherche "
+                     "les écrira", exc)  # fmt: skip
+            return
+        log.debug("annuaire : clés de tri de nom écrites : %d", written)
 
     # Deprecated names kept for one release.
 
@@ -381,23 +324,6 @@ def _replace_facts(
         DirectoryFact(new_id(), member_id, kind, term, fold(term), mastered)
         for term, mastered in terms
     )
-
-
-def _values(
-    facts: list[DirectoryFact], kind: FactKind, *, mastered: bool | None = None
-) -> tuple[str, ...]:
-    chosen = [f for f in facts if f.kind is kind and (mastered is None or f.mastered is mastered)]
-    return tuple(f.value for f in sorted(chosen, key=lambda f: f.key))
-
-
-@functools.lru_cache(maxsize=65_536)
-def _folded(name: str) -> str:
-    """:func:`fold`, remembered: a directory sorts the same names search after search."""
-    return fold(name)
-
-
-def _meet(ids: set[str] | None, found: set[str]) -> set[str]:
-    return found if ids is None else ids & found
 
 
 def _communes(uow: UnitOfWork, *, epci: str | None, commune: str | None) -> set[str]:

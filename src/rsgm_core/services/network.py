@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from rsgm_core._compat import deprecated, deprecated_aliases, keyword_only, renamed_keywords
-from rsgm_core.domain.activation import Helper, rank_helpers
+from rsgm_core.domain.activation import Helper
 from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.directory import fold
 from rsgm_core.domain.engagement import (
@@ -45,7 +45,6 @@ from rsgm_core.domain.governance import (
 )
 from rsgm_core.domain.history import check_creation_date, check_not_future
 from rsgm_core.domain.members import Lifecycle
-from rsgm_core.domain.territory import Commune
 from rsgm_core.errors import ConflictError, NotFoundError, ValidationError
 from rsgm_core.services.authorization import authorize
 from rsgm_core.services.census import territory_of
@@ -523,16 +522,4 @@ def _find_helpers(
     target = uow.communes.find(commune)
     if target is None:
         raise NotFoundError(f"commune inconnue : {commune!r}", value=commune)
-    helpers = uow.members.list({"helper": True, "lifecycle": Lifecycle.ACTIVE})
-    ids = [m.id for m in helpers]
-    positions = [p for p in uow.positions.list({"member_id": ids}) if p.active_on(today)]
-    communes = {
-        c.code: c for c in uow.communes.list({"code": sorted({p.commune for p in positions})})
-    }
-    keys = [*skill_keys, *tool_keys]
-    facts = uow.directory_facts.list({"member_id": ids, "key": keys}) if keys else []
-    places: dict[str, list[Commune]] = {}
-    for p in positions:
-        if p.commune in communes:
-            places.setdefault(p.member_id, []).append(communes[p.commune])
-    return rank_helpers(target, helpers, places, facts, expertises=skill_keys, software=tool_keys)
+    return uow.find_helpers(target, expertises=skill_keys, software=tool_keys, on=today)

@@ -12,7 +12,7 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -26,6 +26,14 @@ from rsgm_core.ports import (
     Storage,
     UnitOfWork,
 )
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Sequence
+
+    from rsgm_core.domain.activation import Helper
+    from rsgm_core.domain.directory_query import DirectoryPage, DirectoryQuery
+    from rsgm_core.domain.territory import Commune
 
 log = logging.getLogger(__name__)
 
@@ -283,6 +291,31 @@ class SqlUnitOfWork(UnitOfWork):
 
     def _build_repository(self, collection: Collection[R]) -> SqlRepository[R]:
         return SqlRepository(collection, self)
+
+    # The directory's reads as SQL queries (plugins/sql/directory.py): the ports' defaults read
+    # every record of the collections they cover.
+
+    def read_directory(self, query: DirectoryQuery) -> DirectoryPage:
+        from rsgm_core.plugins.sql import directory
+
+        return directory.read_directory(self, query)
+
+    def refresh_name_keys(self) -> int:
+        from rsgm_core.plugins.sql import directory
+
+        return directory.refresh_name_keys(self)
+
+    def find_helpers(
+        self,
+        target: Commune,
+        *,
+        expertises: Sequence[str] = (),
+        software: Sequence[str] = (),
+        on: dt.date,
+    ) -> list[Helper]:
+        from rsgm_core.plugins.sql import directory
+
+        return directory.find_helpers(self, target, expertises=expertises, software=software, on=on)
 
     @property
     def conn(self) -> sa.Connection:

@@ -655,6 +655,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         """),
     ),
     Migration(
+        30,
+        "annuaire : les noms des membres sans accents ni majuscules, pour trier et paginer "
+        "l'annuaire dans la base (MEM-2) ; remplie par l'annuaire à sa première recherche",
+        _ddl("""
+        CREATE TABLE IF NOT EXISTS member_name_keys (
+            member_id TEXT NOT NULL PRIMARY KEY REFERENCES members (id),
+            last_name TEXT NOT NULL, first_name TEXT NOT NULL, last_key TEXT NOT NULL,
+            first_key TEXT NOT NULL)
+        """),
+    ),
+    Migration(
         31,
         "réponses aux questionnaires : un index par questionnaire et note, que lit seul le "
         "comptage des réponses des taux de satisfaction et de réponse (EVT-9, IND-1, IND-2)",
