@@ -69,7 +69,8 @@ people = st.lists(
             "phone": st.sampled_from([None, "+33549123456"]),
             "photo": st.sampled_from([None, "photo.jpg"]),
             "places": st.lists(st.tuples(st.sampled_from(COMMUNES), days, days), max_size=3),
-            "terms": st.sets(st.tuples(st.sampled_from(TERMS), st.booleans()), max_size=4),
+            # one fact per term, as the directory keeps them (mastered or not, never both)
+            "terms": st.dictionaries(st.sampled_from(TERMS), st.booleans(), max_size=4),
             "consents": st.lists(
                 st.tuples(st.sampled_from(list(ConsentScope)), days, days), max_size=2
             ),
@@ -126,7 +127,7 @@ def _store(app: App, drawn: list[dict[str, Any]], refresh: str) -> None:
                     Position(f"p{next(_ids):05d}", member_id, code, Function.SGM,
                              Decimal("0.5"), Status.TITULAIRE, start=start, end=end)
                 )  # fmt: skip
-            for (kind, term), mastered in person["terms"]:
+            for (kind, term), mastered in person["terms"].items():
                 facts.append(
                     DirectoryFact(f"f{next(_ids):05d}", member_id, kind, term, fold(term),
                                   mastered=mastered and kind is FactKind.SOFTWARE)
