@@ -207,9 +207,12 @@ def row_reader(
 
 
 @functools.cache
-def values_reader(record: type, fields: tuple[str, ...]) -> RowReader:
-    """A function giving ``fields``' values of ``record`` from a row holding just those columns."""
-    return _reader(record, fields, fields, "")
+def values_reader(
+    record: type, fields: tuple[str, ...], json_columns: frozenset[str] = frozenset()
+) -> RowReader:
+    """A function giving ``fields``' values of ``record`` from a row holding just those columns
+    (``json_columns``: those of ``fields`` given as JSON text, see :func:`_reader`)."""
+    return _reader(record, fields, fields, "", json_columns)
 
 
 def _json_or_null(text: str | None) -> Any:
