@@ -1,7 +1,8 @@
 """Cost of the storage seam against raw ``sqlite3``, and cost of ``import rsgm_core``.
 
-Writes N ``Member`` records (50,000 by default) through ``uow.members.add_all`` in one unit of work
-and reads them back with ``uow.members.list()`` in another, into a fresh SQLite file; then the same
+Writes N ``Member`` records (50,000 by default) through ``uow.members.add_all`` in one unit of work,
+into a fresh SQLite file, and reads them back with ``uow.members.list()`` in a read-only one (the
+file reopened at the current schema: the read path on the ``sqlite3`` driver alone); then the same
 rows (every column, as stored) with ``sqlite3.executemany`` into the same table (a second file made
 by ``rsgm_core.open``: the current schema) and ``fetchall``, with the same pragmas (WAL,
 ``synchronous=NORMAL``, foreign keys on) and the same explicit transactions; the two tables are

@@ -32,7 +32,8 @@ def snapshot(app: App) -> dict[str, list[Any]]:
             repo.collection.name: repo.list() for repo in uow.repositories()
         }
         for name in getattr(app.storage, "text_indexes", ()):
-            rows = uow.conn.exec_driver_sql(f"SELECT rowid, * FROM {name}_search ORDER BY rowid")  # type: ignore[attr-defined]
+            # SQLite's driver connection, whether the unit of work has SQLAlchemy's or not
+            rows = uow.driver.execute(f"SELECT rowid, * FROM {name}_search ORDER BY rowid")  # type: ignore[attr-defined]
             found[f"{name}_search"] = [tuple(row) for row in rows]
         return found
 
@@ -205,3 +206,13 @@ MIGRATION_25_STATEMENTS = (
     "ALTER TABLE members DROP COLUMN birth_year",
     "ALTER TABLE members DROP COLUMN retirement_on",
 )
+
+
+def current_sqlite_url(folder: Path) -> str:
+    """A SQLite file made and closed at the current schema: opening it again reads without
+    SQLAlchemy (``rsgm_core.plugins.sql.lite``), as a command opens a CDG's database."""
+    import rsgm_core
+
+    url = f"sqlite:///{folder / 'current.db'}"
+    rsgm_core.open(url).close()
+    return url

@@ -1,5 +1,6 @@
 """One contract, proved on every storage backend (memory, SQLite and, when a server is given,
-PostgreSQL, through the `url` fixture).
+PostgreSQL, through the `url` fixture), and on SQLite's read path without SQLAlchemy (a file
+already at the current schema: its read-only units of work run on the driver alone).
 
 Both built-in plugins answer the `rsgm_storage` hook; whatever a backend does inside, a service
 sees the same repositories, the same errors and the same all-or-nothing units of work.
@@ -12,6 +13,7 @@ import enum
 import types
 import typing
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -39,7 +41,33 @@ from rsgm_core.domain.territory import (
 from rsgm_core.ports import COLLECTION_OF, COLLECTIONS, Collection, Repository, UnitOfWork
 from rsgm_core.serialization import unstructure
 from tests.conftest import NOW
-from tests.helpers import snapshot
+from tests.helpers import current_sqlite_url, snapshot
+
+_POSTGRESQL = pytest.param("postgresql", marks=pytest.mark.postgresql)
+
+
+@pytest.fixture(params=["memory", "sqlite", "sqlite-lite", _POSTGRESQL])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The backends of ``tests/conftest.py``, and a SQLite file opened at the current schema."""
+    if request.param == "memory":
+        return "memory://"
+    if request.param == "postgresql":
+        return str(request.getfixturevalue("postgres_url"))
+    if request.param == "sqlite-lite":
+        return current_sqlite_url(tmp_path)
+    return f"sqlite:///{tmp_path / 'rsgm.db'}"
+
+
+def test_a_current_sqlite_file_reads_on_the_driver_alone(url: str) -> None:
+    """The ``sqlite-lite`` backend above is the read path without SQLAlchemy."""
+    import rsgm_core
+    from rsgm_core.plugins.sql.lite import LiteStorage, LiteUnitOfWork
+
+    with rsgm_core.open(url) as app:
+        lite = isinstance(app.storage, LiteStorage)
+        assert lite == (url.endswith("current.db"))
+        with app.storage.unit_of_work(read_only=True) as uow:
+            assert isinstance(uow, LiteUnitOfWork) == lite
 
 
 def siren(prefix: str) -> str:

@@ -16,7 +16,7 @@ import rsgm_core
 from rsgm_core import App, ConflictError, StorageError, ValidationError
 from rsgm_core.domain import toolbox as rules
 from rsgm_core.domain.text import document
-from rsgm_core.plugins.sql import migrations, search, tables
+from rsgm_core.plugins.sql import lite, migrations, search, tables
 from rsgm_core.serialization import unstructure
 from rsgm_core.testing import Clock
 from tests.helpers import nothing_written, snapshot
@@ -200,6 +200,7 @@ def test_a_sqlite_without_fts5_ranks_in_python_KNB_4(
         fill(memory)
         expected = results(memory)
     monkeypatch.setattr(search, "fts5_available", lambda conn: False)
+    monkeypatch.setattr(lite, "fts5_available", lambda conn: False)  # the same, on the driver
     with rsgm_core.open(sqlite_url, clock=Clock()) as plain:
         fill(plain)
         assert plain.storage.text_indexes == frozenset()  # type: ignore[attr-defined]
@@ -212,6 +213,7 @@ def test_a_sqlite_without_fts5_ranks_in_python_KNB_4(
         assert index_rows(sqlite_url) == expected_rows(indexed)
         assert results(indexed) == expected
     monkeypatch.setattr(search, "fts5_available", lambda conn: False)
+    monkeypatch.setattr(lite, "fts5_available", lambda conn: False)  # the same, on the driver
     with pytest.raises(StorageError, match="FTS5"):  # its index cannot be kept in step there
         rsgm_core.open(sqlite_url)
 

@@ -11,8 +11,8 @@ leaving a unit of work), so no command ends on a driver's trace.
 from __future__ import annotations
 
 import sqlite3
-
-import sqlalchemy as sa
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from rsgm_core.errors import StorageError, ValidationError
 
@@ -41,18 +41,19 @@ def damaged(url: str, error: BaseException | None) -> StorageError | None:
     """The French error for ``error`` when it says the database is damaged, else ``None``."""
     if error is None:
         return None
-    cause = error.orig if isinstance(error, sa.exc.DBAPIError) else error
+    cause = _cause(error)
     if cause is None or not _is_damage(cause):
         return None
-    where = sa.engine.make_url(url)
-    if where.get_backend_name() == "sqlite" and where.database:
-        shown = where.database
+    if url.startswith("sqlite") and (database := sqlite_path(url)):
+        shown = database
         what = (
             f"restaurez la dernière sauvegarde de {shown} à sa place (en retirant les fichiers "
             f"{shown}-wal et {shown}-shm restés à côté), puis relancez la commande"
         )
     else:
-        shown = where.render_as_string(hide_password=True)
+        import sqlalchemy as sa
+
+        shown = sa.engine.make_url(url).render_as_string(hide_password=True)
         what = "faites vérifier et restaurer la base par son administrateur, depuis une sauvegarde"
     return StorageError(
         f"base endommagée : {shown} est illisible ({cause}) ; l'opération n'a rien enregistré. "
@@ -66,10 +67,27 @@ def unstorable_text(error: BaseException | None) -> ValidationError | None:
     refusal told in French as bad input, else ``None``."""
     if error is None:
         return None
-    cause = error.orig if isinstance(error, sa.exc.DBAPIError) else error
+    cause = _cause(error)
     if _NUL_REFUSED not in str(cause or error):
         return None
     return ValidationError(
         "texte illisible : il contient un caractère NUL (0x00), que PostgreSQL ne stocke pas",
         value="\x00",
     )
+
+
+def _cause(error: BaseException) -> Any:
+    """The driver's error behind SQLAlchemy's (``DBAPIError.orig``), else the error itself;
+    without importing SQLAlchemy, which the SQLite read path does without."""
+    if type(error).__module__.startswith("sqlalchemy") and hasattr(error, "orig"):
+        return error.orig
+    return error
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file of a ``sqlite:///path`` URL as SQLAlchemy reads it (``None`` for ``:memory:``
+    or no file), without SQLAlchemy: what follows ``sqlite://`` up to a ``?``, decoded."""
+    rest = url.split("://", 1)[1] if "://" in url else url
+    path = unquote(urlsplit("sqlite://" + rest).path if "?" in rest else rest)
+    path = path[1:] if path.startswith("/") else path
+    return None if path in ("", ":memory:") else path

@@ -17,16 +17,10 @@ from typing import Any, cast
 import sqlalchemy as sa
 
 from rsgm_core.errors import StorageError
+from rsgm_core.plugins.sql.lite import normalise_url
 from rsgm_core.plugins.sql.rows import json_loads
 
 __all__ = ["make_engine", "normalise_url"]
-
-
-def normalise_url(url: str) -> str:
-    """``sqlite:///x.db`` and ``postgresql…`` pass through; a bare path means a SQLite file."""
-    if "://" in url:
-        return url
-    return f"sqlite:///{Path(url).expanduser()}"
 
 
 def make_engine(url: str) -> sa.Engine:

@@ -13,11 +13,12 @@ that is not the six digits Python writes, anything else."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
+if TYPE_CHECKING:
+    import sqlalchemy as sa
 
-__all__ = ["UNREADABLE", "epoch_microseconds"]
+__all__ = ["UNREADABLE", "epoch_microseconds", "epoch_sql"]
 
 UNREADABLE = "illisible"
 
@@ -46,5 +47,11 @@ _EXPRESSION = (
 def epoch_microseconds(column: sa.Column[Any]) -> sa.ColumnElement[Any]:
     """SQLite: the POSIX time of a stored datetime column in microseconds (``NULL`` stays
     ``NULL``, text it cannot read exactly gives :data:`UNREADABLE`)."""
-    quoted = f'"{column.table.name}"."{column.name}"'
-    return sa.literal_column(_EXPRESSION.format(c=quoted)).label(column.name)
+    import sqlalchemy as sa
+
+    return sa.literal_column(epoch_sql(column.table.name, column.name)).label(column.name)
+
+
+def epoch_sql(table: str, column: str) -> str:
+    """The same expression as SQL text, for the column ``column`` of ``table``."""
+    return _EXPRESSION.format(c=f'"{table}"."{column}"')

@@ -15,11 +15,14 @@ The mechanism, in full:
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import attrs
-import sqlalchemy as sa
 
 from rsgm_core.errors import StorageError, UnsupportedSchemaError
+
+if TYPE_CHECKING:  # imported by the functions that run statements: SCHEMA_VERSION needs none
+    import sqlalchemy as sa
 
 
 @attrs.frozen
@@ -686,6 +689,8 @@ CREATE TABLE IF NOT EXISTS rsgm_schema_migrations (
 
 def current_version(conn: sa.Connection) -> int:
     """The schema version of the database behind ``conn``; 0 for an empty database."""
+    import sqlalchemy as sa
+
     names = set(sa.inspect(conn).get_table_names())
     if "rsgm_schema_migrations" not in names:
         if names - {"sqlite_sequence"}:
@@ -710,6 +715,8 @@ def check_supported(version: int, url: str) -> None:
 def upgrade(conn: sa.Connection, *, target: int = SCHEMA_VERSION) -> list[Migration]:
     """Apply the migrations above the current version up to ``target``, in the caller's
     transaction; return those applied."""
+    import sqlalchemy as sa
+
     version = current_version(conn)
     conn.execute(sa.text(_VERSION_TABLE))
     applied = []

@@ -1,12 +1,12 @@
 """The SQL repositories: one collection's rows read, written and searched, inside a unit of work
-of :mod:`rsgm_core.plugins.sql.backend`; SQLite's simple statements go to the driver directly."""
+of :mod:`rsgm_core.plugins.sql.backend`. On SQLite every read goes to the driver's connection
+through :class:`~rsgm_core.plugins.sql.lite_repository.LiteRepository` (the read code of the
+storage without SQLAlchemy), and the simple writes go to the driver directly."""
 
 from __future__ import annotations
 
 import builtins
-import contextlib
 import functools
-import gc
 import itertools
 import logging
 import sqlite3
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from rsgm_core.errors import ConflictError, NotFoundError, RsgmError, StorageError
 from rsgm_core.plugins.sql import search, tables
-from rsgm_core.plugins.sql.instants import epoch_microseconds
+from rsgm_core.plugins.sql.lite_repository import LiteRepository, collector_paused
 from rsgm_core.plugins.sql.rows import (
     RowReader,
     RowWriter,
@@ -57,6 +57,10 @@ class SqlRepository(Repository[R]):
         self.key_columns = _key_columns(self.table, collection.key_fields)
         self.by_value = value_compared_fields(collection.record)
         self.indexed = collection.name in uow.storage.text_indexes  # FTS5 (plugins/sql/search)
+        #: SQLite: every read, on the driver's connection, inside this unit of work's transaction.
+        self.lite: LiteRepository[R] | None = (
+            None if uow.driver is None else LiteRepository(collection, uow.driver, self.indexed)
+        )
 
     # Built on first use (and cached per record class): most units of work touch few collections.
 
@@ -65,20 +69,10 @@ class SqlRepository(Repository[R]):
         return row_reader(self.record, _columns(self.table))
 
     @property
-    def read_driver_row(self) -> RowReader:
-        """For the driver's own rows (:meth:`_driver_rows`): JSON columns as text."""
-        return row_reader(self.record, _columns(self.table), _json_columns(self.table))
-
-    @property
     def read_rows(self) -> RowReader:
         """For bulk reads through SQLAlchemy: records built without re-running their validators
         (:func:`~rsgm_core.plugins.sql.rows.trusted_reader` says why that is safe)."""
         return trusted_reader(self.record, _columns(self.table))
-
-    @property
-    def read_driver_rows(self) -> RowReader:
-        """For bulk reads of the driver's own rows (JSON columns as text), trusted as above."""
-        return trusted_reader(self.record, _columns(self.table), _json_columns(self.table))
 
     @property
     def write_row(self) -> RowWriter:
@@ -119,53 +113,8 @@ class SqlRepository(Repository[R]):
                 self._record(row, read)
             raise
 
-    def _rows(self, query: sa.Select[Any]) -> tuple[Sequence[Sequence[Any]], RowReader]:
-        """The rows of a query selecting the whole table (then maybe more columns), with the
-        reader for them: the driver's own rows on SQLite, SQLAlchemy's elsewhere."""
-        if self.uow.conn.dialect.name == "sqlite":
-            return self._driver_rows(query), self.read_driver_rows
-        return self.uow.conn.execute(query).fetchall(), self.read_rows
-
-    # SQLite: simple statements on the driver's connection (SqlUnitOfWork.driver), as SQL text
-    # built from the table; anything else (PostgreSQL, a filter on a JSON column) goes through
-    # SQLAlchemy. Values are bound as the converter unstructures them, as SQLAlchemy binds them.
-
-    def _driver_where(self, where: Where | None) -> tuple[str, list[Any]] | None:
-        """`` WHERE …`` and its parameters for equality and one-of filters, ``None`` when a filter
-        needs SQLAlchemy (a JSON column, an empty one-of)."""
-        if not where:
-            return "", []
-        clauses: list[str] = []
-        params: list[Any] = []
-        json_columns = _json_columns(self.table)
-        for name, wanted in where.items():
-            if name in json_columns:
-                return None
-            if isinstance(wanted, tuple | list | set | frozenset):
-                if not wanted:
-                    return None
-                values = [  # text as is: an id list holds thousands
-                    v if type(v) is str else converter.unstructure(v)
-                    for v in wanted
-                    if v is not None
-                ]
-                one_of = f'"{name}" IN ({", ".join("?" * len(values))})'
-                if None in wanted:  # as in memory: None among the values matches a NULL
-                    one_of = f'("{name}" IS NULL OR {one_of})' if values else f'"{name}" IS NULL'
-                clauses.append(one_of)
-                params.extend(values)
-            elif wanted is None:
-                clauses.append(f'"{name}" IS NULL')
-            else:
-                clauses.append(f'"{name}" = ?')
-                params.append(converter.unstructure(wanted))
-        return " WHERE " + " AND ".join(clauses), params
-
-    def _key_params(self, key: Any) -> list[Any]:
-        values = key if isinstance(self.collection.key, tuple) else (key,)
-        if len(values) != len(self.key_columns):
-            raise NotFoundError(f"{self.collection.name} : clé mal formée {key!r}", value=key)
-        return [converter.unstructure(v) for v in values]
+    # Reads: SQLite's in LiteRepository (self.lite), PostgreSQL's through SQLAlchemy below.
+    # Values are bound as the converter unstructures them, as SQLAlchemy binds them.
 
     def _key_clause(self, key: Any) -> sa.ColumnElement[bool]:
         values = key if isinstance(self.collection.key, tuple) else (key,)
@@ -376,57 +325,30 @@ class SqlRepository(Repository[R]):
         return True
 
     def find(self, key: Any) -> Any | None:
-        if self.uow.driver is not None:
-            params = self._key_params(key)
-            found = self.uow.driver.execute(
-                _find_sql(self.table, self.collection.key_fields), params
-            )
-            driver_row = found.fetchone()
-            return None if driver_row is None else self._record(driver_row, self.read_driver_row)
+        if self.lite is not None:
+            return self.lite.find(key)
         row = self.uow.conn.execute(sa.select(self.table).where(self._key_clause(key))).first()
         return None if row is None else self._record(row)
 
     def list(self, where: Where | None = None) -> list[Any]:
-        with collector_paused():
-            return self._list(where)
-
-    def _list(self, where: Where | None) -> builtins.list[Any]:
+        if self.lite is not None:
+            return self.lite.list(where)
         in_sql, in_python = self._split(where)
-        driver_where = None if self.uow.driver is None else self._driver_where(in_sql)
-        if self.uow.driver is not None and driver_where is not None:
-            clause, params = driver_where
-            statement = _select_sql(self.table) + clause + _order_sql(self.collection.key_fields)
-            cursor = self.uow.driver.execute(statement, params)
-            read = self.read_driver_rows
-            records = []
-            # By slices: the driver's rows are let go as their records are built (a census
-            # re-import reads back some 100,000 rows).
-            while chunk := cursor.fetchmany(_FETCH):
-                records.extend(self._records(chunk, read))
-        else:
-            query = sa.select(self.table).where(*self._where(in_sql)).order_by(*self.key_order)
-            rows, read = self._rows(query)
-            records = self._records(rows, read)
+        query = sa.select(self.table).where(*self._where(in_sql)).order_by(*self.key_order)
+        with collector_paused():
+            records = self._records(self.uow.conn.execute(query).fetchall(), self.read_rows)
         return [r for r in records if matches(r, in_python)] if in_python else records
 
     def values(
         self, fields: Sequence[str], where: Where | None = None
     ) -> builtins.list[tuple[Any, ...]]:
+        if self.lite is not None:
+            return self.lite.values(fields, where)
         in_sql, in_python = self._split(where)
         self.check_fields(dict.fromkeys(fields))
         if in_python:  # compared by value: read the records
             return super().values(fields, where)
         read = values_reader(self.record, tuple(fields))
-        driver_where = None if self.uow.driver is None else self._driver_where(in_sql)
-        json_columns = _json_columns(self.table)
-        if driver_where is not None and not json_columns.intersection(fields):
-            clause, params = driver_where
-            columns = ", ".join(f'"{name}"' for name in fields)
-            statement = f'SELECT {columns} FROM "{self.table.name}"{clause}' + _order_sql(
-                self.collection.key_fields
-            )
-            assert self.uow.driver is not None
-            return [read(row) for row in self.uow.driver.execute(statement, params).fetchall()]
         query = (
             sa.select(*(self.table.c[name] for name in fields))
             .where(*self._where(in_sql))
@@ -440,6 +362,8 @@ class SqlRepository(Repository[R]):
         """One ``SELECT by…, count(*), sum(…) … GROUP BY by…``; filters or groups on values whose
         stored text is not canonical (``Decimal``, zoned datetimes) or on JSON columns are read
         in Python, as :meth:`Repository.aggregate` does."""
+        if self.lite is not None:
+            return self.lite.aggregate(by, where=where, sums=sums)
         in_sql, in_python = self._split(where)
         self.check_fields(dict.fromkeys([*by, *sums]))
         self.check_sums(sums)
@@ -447,12 +371,6 @@ class SqlRepository(Repository[R]):
         if in_python or any(n in self.by_value or n in json_columns for n in (*by, *in_sql)):
             return super().aggregate(by, where=where, sums=sums)
         read = values_reader(self.record, tuple(by)) if by else tuple
-        driver_where = None if self.uow.driver is None else self._driver_where(in_sql)
-        if self.uow.driver is not None and driver_where is not None:  # SQLite: SQL text, cached
-            clause, params = driver_where
-            head, tail = _aggregate_sql(self.table, tuple(by), tuple(sums))
-            rows = self.uow.driver.execute(head + clause + tail, params).fetchall()
-            return _tallies(rows, len(by), read)
         keys = [self.table.c[name] for name in by]
         totals: builtins.list[sa.ColumnElement[Any]] = []
         for name in sums:
@@ -472,44 +390,16 @@ class SqlRepository(Repository[R]):
     def instants(
         self, fields: Sequence[str], where: Where | None = None
     ) -> builtins.list[tuple[float | None, ...]]:
-        in_sql, in_python = self._split(where)
-        if in_python or self.uow.conn.dialect.name != "sqlite":
-            return super().instants(fields, where)
-        self.check_datetimes(fields)
-        query = (
-            sa.select(*(epoch_microseconds(self.table.c[name]) for name in fields))
-            .select_from(self.table)
-            .where(*self._where(in_sql))
-            .order_by(*self.key_order)
-        )
-        try:
-            # int / int: one correctly rounded division, as datetime.timestamp() computes it.
-            return [
-                tuple([None if us is None else us / 1_000_000 for us in row])
-                for row in self._driver_rows(query)
-            ]
-        except TypeError:  # UNREADABLE: text SQLite cannot read exactly, read in Python
-            return super().instants(fields, where)
-
-    def _driver_rows(self, query: sa.Select[Any]) -> Sequence[Any]:
-        """SQLite: the rows as the driver gives them, plain tuples without SQLAlchemy's result
-        processing (JSON stays text). For many rows, SQLAlchemy's result rows cost more than the
-        query itself; the statement and its parameters still go through SQLAlchemy."""
-        result = self.uow.conn.execute(query)
-        try:
-            return result.cursor.fetchall()
-        finally:
-            result.close()
+        if self.lite is not None:  # SQLite computes them (plugins/sql/instants.py)
+            return self.lite.instants(fields, where)
+        return super().instants(fields, where)
 
     def count(self, where: Where | None = None) -> int:
+        if self.lite is not None:
+            return self.lite.count(where)
         in_sql, in_python = self._split(where)
         if in_python:
             return len(self.list(where))
-        driver_where = None if self.uow.driver is None else self._driver_where(in_sql)
-        if self.uow.driver is not None and driver_where is not None:
-            clause, params = driver_where
-            statement = f'SELECT count(*) FROM "{self.table.name}"{clause}'
-            return int(self.uow.driver.execute(statement, params).fetchone()[0])
         query = sa.select(sa.func.count()).select_from(self.table).where(*self._where(in_sql))
         return int(self.uow.conn.execute(query).scalar_one())
 
@@ -525,6 +415,8 @@ class SqlRepository(Repository[R]):
             search.sync(self.uow.conn, self.collection, {name})
 
     def search(self, words: str, where: Where | None = None) -> builtins.list[tuple[Any, float]]:
+        if self.lite is not None:
+            return self.lite.search(words, where)
         if not self.indexed:
             return super().search(words, where)
         query = self.check_search(words, where)
@@ -532,7 +424,7 @@ class SqlRepository(Repository[R]):
             return []
         in_sql, in_python = self._split(where)
         statement = search.select(self.collection, self.table, query, self._where(in_sql))
-        rows, read = self._rows(statement)
+        rows, read = self.uow.conn.execute(statement).fetchall(), self.read_rows
         # Best first (bm25() is negative), equal scores in key order as rank() gives them: sorted
         # on the stored values, which order as the key's own for text and integers.
         at = [self.table.c.keys().index(name) for name in self.collection.key_fields]
@@ -573,33 +465,6 @@ def _tallies(rows: Sequence[Sequence[Any]], width: int, read: Any) -> dict[tuple
             int(row[width]), tuple(int(v or 0) for v in row[width + 1 :])
         )
     return found
-
-
-@functools.cache
-def _aggregate_sql(table: sa.Table, by: tuple[str, ...], sums: tuple[str, ...]) -> tuple[str, str]:
-    """SQLite: ``SELECT by…, count(*), sums… FROM table`` and `` GROUP BY by…``, the filter's
-    ``WHERE`` to go between."""
-    keys = [f'"{name}"' for name in by]
-    totals = [f'coalesce(sum("{name}"), 0)' for name in sums]  # booleans are 0 and 1 there
-    head = f'SELECT {", ".join([*keys, "count(*)", *totals])} FROM "{table.name}"'
-    return head, f" GROUP BY {', '.join(keys)}" if keys else ""
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while many records are built: every record built
-    stays alive until the read returns them, so each collection their allocations trigger walks
-    them all and frees nothing (reference counting still frees what is let go). Turned back on
-    after, unless it was off already (the application's choice, or another thread's read: the
-    thread that found it on turns it back on)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _plain_key(key: Any) -> Any:
@@ -654,23 +519,6 @@ def _update_sql(table: sa.Table, key: tuple[str, ...]) -> tuple[str, tuple[str, 
 
 
 _SAVEPOINTS = itertools.count()  # names of the savepoints taken on the driver's connection
-
-
-@functools.cache
-def _select_sql(table: sa.Table) -> str:
-    columns = ", ".join(f'"{name}"' for name in table.c.keys())  # noqa: SIM118 - column order
-    return f'SELECT {columns} FROM "{table.name}"'
-
-
-@functools.cache
-def _find_sql(table: sa.Table, key: tuple[str, ...]) -> str:
-    return _select_sql(table) + " WHERE " + " AND ".join(f'"{name}" = ?' for name in key)
-
-
-@functools.cache
-def _order_sql(key: tuple[str, ...]) -> str:
-    """SQLite's default collation, BINARY, orders text by code point as Python does."""
-    return " ORDER BY " + ", ".join(f'"{name}"' for name in key)
 
 
 def _chunks(items: list[Any]) -> Iterator[list[Any]]:

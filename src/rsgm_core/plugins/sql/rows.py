@@ -145,13 +145,44 @@ def _trustable(record: type) -> bool:
     )
 
 
+def _builder(record: type) -> type | None:
+    """A subclass of ``record`` adding no slot and letting its slots be assigned (``o.x = v``,
+    which the interpreter runs as a direct slot store, where calling the slot's ``__set__``
+    costs a call per field); a record is built as one, then given its class (``__class__``
+    assignment, allowed between these two layouts). ``None`` when the interpreter refuses."""
+    builder = type(
+        f"_{record.__name__}Builder",
+        (record,),
+        {
+            "__slots__": (),
+            "__module__": __name__,
+            "__setattr__": object.__setattr__,  # both: they share the one type slot
+            "__delattr__": object.__delattr__,
+        },
+    )
+    try:
+        probe: Any = object.__new__(builder)
+        probe.__class__ = record
+    except TypeError:
+        return None
+    return builder
+
+
 def _trusted(record: type, columns: tuple[str, ...], json_columns: frozenset[str]) -> RowReader:
     """Generate ``read(row)`` setting each slot of a new ``record`` to its row value, converted to
-    the field's type as :func:`_reader` does (booleans and enums inline), converters applied."""
+    the field's type as :func:`_reader` does (booleans and enums inline), converters applied:
+    the slots of a :func:`_builder` instance, then its class; else through each slot's
+    ``__set__``, past frozen's guard."""
     hints = typing.get_type_hints(record)
     position = {name: index for index, name in enumerate(columns)}
-    namespace: dict[str, Any] = {"new": object.__new__, "record": record, "j": _json_or_null}
-    lines = ["def read(row):", "    o = new(record)"]
+    builder = _builder(record)
+    namespace: dict[str, Any] = {
+        "new": object.__new__,
+        "record": record,
+        "builder": builder,
+        "j": _json_or_null,
+    }
+    lines = ["def read(row):", f"    o = new({'record' if builder is None else 'builder'})"]
     for field in attrs.fields(record):
         name = field.name
         index = position[name]
@@ -170,15 +201,21 @@ def _trusted(record: type, columns: tuple[str, ...], json_columns: frozenset[str
         if field.converter is not None:  # idempotent on a stored value; kept for its type
             namespace[f"k{index}"] = field.converter
             converted = f"k{index}({converted})"
-        namespace[f"s{index}"] = record.__dict__[name].__set__  # the slot, past frozen's guard
+        if builder is None:
+            namespace[f"s{index}"] = record.__dict__[name].__set__  # the slot, past frozen's guard
+            store = f"    s{index}(o, {{}})"
+        else:
+            store = f"    o.{name} = {{}}"
         if converted == "v":
-            lines.append(f"    s{index}(o, {value})")
+            lines.append(store.format(value))
         elif optional:
             lines.append(f"    v = {value}")
-            lines.append(f"    s{index}(o, None if v is None else {converted})")
+            lines.append(store.format(f"None if v is None else {converted}"))
         else:
             lines.append(f"    v = {value}")
-            lines.append(f"    s{index}(o, {converted})")
+            lines.append(store.format(converted))
+    if builder is not None:
+        lines.append("    o.__class__ = record")
     lines.append("    return o")
     source = "\n".join(lines) + "\n"
     exec(compile(source, f"<trusted row reader for {record.__name__}>", "exec"), namespace)
@@ -207,9 +244,12 @@ def row_reader(
 
 
 @functools.cache
-def values_reader(record: type, fields: tuple[str, ...]) -> RowReader:
-    """A function giving ``fields``' values of ``record`` from a row holding just those columns."""
-    return _reader(record, fields, fields, "")
+def values_reader(
+    record: type, fields: tuple[str, ...], json_columns: frozenset[str] = frozenset()
+) -> RowReader:
+    """A function giving ``fields``' values of ``record`` from a row holding just those columns
+    (``json_columns``: those of ``fields`` given as JSON text, see :func:`_reader`)."""
+    return _reader(record, fields, fields, "", json_columns)
 
 
 def _json_or_null(text: str | None) -> Any:
