@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from rsgm_core.domain.animation import Survey as Survey
     from rsgm_core.domain.animation import SurveyAnswer as SurveyAnswer
     from rsgm_core.domain.billing import Intervention as Intervention
-    from rsgm_core.domain.billing import Trainee as Trainee
     from rsgm_core.domain.census import CensusImport as CensusImport
     from rsgm_core.domain.census import MetaEntry as MetaEntry
     from rsgm_core.domain.census_conflicts import CensusConflict as CensusConflict
@@ -88,7 +87,9 @@ if TYPE_CHECKING:
     from rsgm_core.domain.toolbox import Resource as Resource
     from rsgm_core.domain.toolbox_records import Attachment as Attachment
     from rsgm_core.domain.toolbox_records import Follower as Follower
+    from rsgm_core.domain.toolbox_records import ResourceAttachment as ResourceAttachment
     from rsgm_core.domain.town_hall import TownHall as TownHall
+    from rsgm_core.domain.trainees import Trainee as Trainee
     from rsgm_core.domain.tutorship import Tutorship as Tutorship
     from rsgm_core.domain.working_groups import Deliverable as Deliverable
     from rsgm_core.domain.working_groups import GroupMembership as GroupMembership
@@ -413,7 +414,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "trainees",
-        "rsgm_core.domain.billing:Trainee",
+        "rsgm_core.domain.trainees:Trainee",
         "id",
         label="stagiaire",
         appended=("recorded_by",),  # migration 18
@@ -835,7 +836,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "resource_attachments",
-        "rsgm_core.domain.toolbox_records:Attachment",
+        "rsgm_core.domain.toolbox_records:ResourceAttachment",
         "id",
         label="pièce jointe",
         indexes=("resource_id",),
@@ -1110,6 +1111,8 @@ _BY_PATH: dict[str, Collection[Any]] = {c.record_path: c for c in COLLECTIONS}
 _BY_CLASS_NAME: dict[str, Collection[Any]] = {p.rpartition(":")[2]: c for p, c in _BY_PATH.items()}
 if not len(COLLECTION_NAMED) == len(_BY_PATH) == len(_BY_CLASS_NAME) == len(COLLECTIONS):
     raise ValueError("two collections share a name or a record class")
+# The toolbox's attachment is known by its short name too (a message has an Attachment of its own).
+_BY_CLASS_NAME["Attachment"] = COLLECTION_NAMED["resource_attachments"]
 
 
 class _ByRecord(Mapping[type, Collection[Any]]):
