@@ -23,7 +23,6 @@ from typing import Any, Generic, Self, TypeVar
 import attrs
 
 from rsgm_core import records
-from rsgm_core.domain.text import query_tokens, rank
 from rsgm_core.records import COLLECTION_NAMED, COLLECTION_OF, COLLECTIONS, Collection, field_names
 
 __all__ = [
@@ -122,6 +121,8 @@ class Repository(abc.ABC, Generic[R]):
         equal scores in key order. The statistics cover the whole collection, or each record's
         highest version when the collection has a ``version_field`` (then only those are found).
         This is :func:`rsgm_core.domain.text.rank`; SQLite's FTS5 index computes the same."""
+        from rsgm_core.domain.text import rank
+
         query = self.check_search(words, where)
         if not query:
             return []
@@ -131,6 +132,7 @@ class Repository(abc.ABC, Generic[R]):
 
     def check_search(self, words: str, where: Where | None) -> tuple[str, ...]:
         """The query's tokens, once the collection, the words and the filters are checked."""
+        from rsgm_core.domain.text import query_tokens
         from rsgm_core.errors import ValidationError
 
         if not self.collection.search_fields:

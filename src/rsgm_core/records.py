@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 
 from rsgm_core.domain.privacy import ANONYMOUS_NAME, Designation, Erasure, Personal
-from rsgm_core.domain.text import Weights
 
 if TYPE_CHECKING:
     # The record classes, for the type checker and for ``records.Member`` (see
@@ -84,6 +83,7 @@ if TYPE_CHECKING:
     from rsgm_core.domain.territory import Departement as Departement
     from rsgm_core.domain.territory import Epci as Epci
     from rsgm_core.domain.territory import PopulationFigure as PopulationFigure
+    from rsgm_core.domain.text import Weights
     from rsgm_core.domain.toolbox import Resource as Resource
     from rsgm_core.domain.toolbox_records import Attachment as Attachment
     from rsgm_core.domain.toolbox_records import Follower as Follower
