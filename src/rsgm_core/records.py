@@ -7,6 +7,12 @@ tables are derived from the record classes and those entries (:mod:`rsgm_core.pl
 both built-in backends build their repositories from that list, on first use. Adding a kind of
 record means an attrs class, one line here, one annotation on :class:`rsgm_core.ports.UnitOfWork`
 (a test checks they agree) and, for SQL, a migration.
+
+An entry names its record class where it is defined (``"rsgm_core.domain.members:Member"``):
+importing this module builds no record class, and :attr:`Collection.record` imports one on first
+use, so a command builds the classes of the collections it reads only (issue 24). The classes
+stay reachable from here (``records.Member``, through the module's ``__getattr__``) and are
+imported under ``TYPE_CHECKING`` for the type checker.
 """
 
 from __future__ import annotations
