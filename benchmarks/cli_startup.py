@@ -14,7 +14,9 @@ loaded as for a user) and times it from the start of the process to its exit:
   does not group or format: that part costs well under a millisecond here; what the ratio
   shows is the price of loading rsgm_core, SQLAlchemy and the plugins. Goal: ≤ 250 ms.
 * For reference, ``python -c "import sqlalchemy"`` alone: the floor of any command that opens a
-  SQL database through SQLAlchemy.
+  SQL database through SQLAlchemy; and how many of the record classes of
+  ``rsgm_core.records.COLLECTIONS`` the report built (each is built on first use: a command
+  should build the classes of the collections it reads, not all of them).
 
 Both sides' outputs are checked equal before the runs (``_common.paired``); the runs alternate.
 
@@ -38,6 +40,13 @@ import _common
 
 CENSUS = _common.DATA / "decoupage-administratif" / "6.0.0"
 ENTRY = "import sys; from rsgm_core.cli import main; sys.exit(main())"  # the console script
+#: The same, saying on standard error how many record classes the command built.
+COUNTED = (
+    "import sys; from rsgm_core.cli import main; from rsgm_core.records import COLLECTIONS\n"
+    "code = main()\n"
+    "sys.stderr.write(f'{sum(c.loaded for c in COLLECTIONS)} {len(COLLECTIONS)}')\n"
+    "sys.exit(code)"
+)
 
 
 def environment(pycache: Path) -> dict[str, str]:
@@ -105,6 +114,11 @@ def main() -> int:
             process([sys.executable, "-c", raw], env, folder),
             args.repeat,
         )
+        counted = subprocess.run(
+            [sys.executable, "-c", COUNTED, *report[3:]],
+            capture_output=True, text=True, env=env, cwd=folder, check=True,
+        )  # fmt: skip
+        built, declared = counted.stderr.split()[-2:]
         sqlalchemy_ms = statistics.median(
             _timed(process([sys.executable, "-c", "import sqlalchemy"], env, folder))
             for _ in range(args.repeat)
@@ -123,6 +137,7 @@ def main() -> int:
             ],
         )
     )
+    print(f"record classes built by rsgm census report: {built} of {declared}")
     _common.result("cli.help", helped, "ms<=100", "rsgm --help, whole process (baseline: python writing the same text)")  # fmt: skip
     _common.result(
         "cli.census_report",

@@ -101,7 +101,7 @@ def open(
 
 def _check_settings(hooks: Hooks, settings: Settings) -> None:
     from rsgm_core.domain.outbox_policy import policy_from_options
-    from rsgm_core.services.outbox import outbox_options
+    from rsgm_core.services.outbox_options import outbox_options  # not the outbox itself
 
     policy_from_options(outbox_options(settings.plugin))
     hooks.configure(settings)

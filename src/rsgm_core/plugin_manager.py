@@ -58,7 +58,10 @@ def make_plugin_manager(
             short = module_name.rsplit(".", 1)[-1]
             if not pm.is_blocked(short):
                 pm.register(importlib.import_module(module_name), name=short)
-        if autoload if autoload is not None else not os.environ.get("RSGM_DISABLE_PLUGIN_AUTOLOAD"):
+        wanted = (
+            autoload if autoload is not None else not os.environ.get("RSGM_DISABLE_PLUGIN_AUTOLOAD")
+        )
+        if wanted and may_declare_entry_points(ENTRY_POINT_GROUP):
             pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
         for plugin in plugins:
             pm.register(plugin)
@@ -70,6 +73,44 @@ def make_plugin_manager(
             raise
         raise PluginError(f"impossible de charger une extension : {exc}", value=str(exc)) from exc
     return pm
+
+
+def may_declare_entry_points(group: str) -> bool:
+    """Whether an installed distribution may declare entry points of ``group``, found without
+    ``importlib.metadata`` (whose imports and reading of every distribution's metadata cost more
+    than the rest of a short command's start-up): the ``*.dist-info`` and ``*.egg-info`` folders
+    of ``sys.path`` are listed and their ``entry_points.txt`` searched for ``[group]``. When unsure
+    (a zip or an egg on the path, a finder of distributions of its own), yes: pluggy then reads
+    the entry points as it always does."""
+    import sys
+    from importlib.machinery import PathFinder
+
+    if any(
+        hasattr(finder, "find_distributions") and finder is not PathFinder
+        for finder in sys.meta_path
+    ):
+        return True
+    header = f"[{group}]"
+    for entry in sys.path:
+        folder = entry or "."
+        if folder.endswith(".egg"):
+            return True
+        try:
+            names = os.listdir(folder)
+        except NotADirectoryError:  # a zip file on the path
+            return True
+        except OSError:  # a folder that is not there (yet): nothing is installed in it
+            continue
+        for name in names:
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            try:
+                with open(os.path.join(folder, name, "entry_points.txt"), encoding="utf-8") as f:
+                    if any(line.replace(" ", "").strip() == header for line in f):
+                        return True
+            except (OSError, UnicodeDecodeError):  # no entry points (or none readable as text)
+                continue
+    return False
 
 
 def _env_list(name: str) -> list[str]:

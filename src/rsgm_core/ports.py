@@ -22,60 +22,13 @@ from typing import Any, Generic, Self, TypeVar
 
 import attrs
 
-from rsgm_core.domain.access import Grant, Sanction, Space
-from rsgm_core.domain.access_records import (
-    AbuseReport,
-    AccessRequest,
-    Agreement,
-    CdgStaff,
-    EmployerNotice,
-    PlatformExport,
-    Suspension,
-)
-from rsgm_core.domain.advice import AdviceRequest
-from rsgm_core.domain.animation import Newsletter, RecurringSeries, Survey, SurveyAnswer
-from rsgm_core.domain.billing import Intervention, Trainee
-from rsgm_core.domain.census import CensusImport, MetaEntry
-from rsgm_core.domain.census_conflicts import CensusConflict
-from rsgm_core.domain.census_listing import CommuneReassignment
-from rsgm_core.domain.charters import CharterVersion, Signature
-from rsgm_core.domain.coarse import CoarsePosition
-from rsgm_core.domain.conventions import Convention
-from rsgm_core.domain.directory import Consent, DirectoryFact, NameKey
-from rsgm_core.domain.elus import Elu, EluLetter
-from rsgm_core.domain.engagement import AttendanceFact, RoleAssignment
-from rsgm_core.domain.events import Event, Registration, Session
-from rsgm_core.domain.governance import Committee, Network
-from rsgm_core.domain.history import HistoryEntry, LifecycleTransition
-from rsgm_core.domain.lifecycle import OnboardingItem
-from rsgm_core.domain.links import UsedLink
-from rsgm_core.domain.local_networks import LocalNetwork
-from rsgm_core.domain.means import BudgetLine, Speaker, TimeEntry, Venue, VenueChoice
-from rsgm_core.domain.members import Member, Position
-from rsgm_core.domain.messages import OutboxMessage
-from rsgm_core.domain.partners import Partner
-from rsgm_core.domain.planning_checks import CdgDate, RecordedWarning
-from rsgm_core.domain.questionnaires import Question, SurveyResponse
-from rsgm_core.domain.suggestions import Suggestion
-from rsgm_core.domain.tariffs import Membership
-from rsgm_core.domain.territory import (
-    Arrondissement,
-    Commune,
-    Departement,
-    Epci,
-    PopulationFigure,
-)
-from rsgm_core.domain.text import query_tokens, rank
-from rsgm_core.domain.toolbox import Resource
-from rsgm_core.domain.toolbox_records import Attachment, Follower
-from rsgm_core.domain.town_hall import TownHall
-from rsgm_core.domain.tutorship import Tutorship
-from rsgm_core.domain.working_groups import Deliverable, GroupMembership, WorkingGroup
+from rsgm_core import records
 from rsgm_core.records import COLLECTION_NAMED, COLLECTION_OF, COLLECTIONS, Collection, field_names
 
 if typing.TYPE_CHECKING:
     from rsgm_core.domain.activation import Helper
     from rsgm_core.domain.directory_query import DirectoryPage, DirectoryQuery
+    from rsgm_core.domain.territory import Commune
 
 __all__ = [
     "COLLECTIONS",
@@ -173,6 +126,8 @@ class Repository(abc.ABC, Generic[R]):
         equal scores in key order. The statistics cover the whole collection, or each record's
         highest version when the collection has a ``version_field`` (then only those are found).
         This is :func:`rsgm_core.domain.text.rank`; SQLite's FTS5 index computes the same."""
+        from rsgm_core.domain.text import rank
+
         query = self.check_search(words, where)
         if not query:
             return []
@@ -182,6 +137,7 @@ class Repository(abc.ABC, Generic[R]):
 
     def check_search(self, words: str, where: Where | None) -> tuple[str, ...]:
         """The query's tokens, once the collection, the words and the filters are checked."""
+        from rsgm_core.domain.text import query_tokens
         from rsgm_core.errors import ValidationError
 
         if not self.collection.search_fields:
@@ -320,77 +276,77 @@ class UnitOfWork(abc.ABC):
     :data:`COLLECTIONS`.
     """
 
-    meta: Repository[MetaEntry]
-    outbox: Repository[OutboxMessage]
-    census_imports: Repository[CensusImport]
-    departements: Repository[Departement]
-    arrondissements: Repository[Arrondissement]
-    epcis: Repository[Epci]
-    communes: Repository[Commune]
-    populations: Repository[PopulationFigure]
-    members: Repository[Member]
-    positions: Repository[Position]
-    memberships: Repository[Membership]
-    conventions: Repository[Convention]
-    trainees: Repository[Trainee]
-    interventions: Repository[Intervention]
-    directory_facts: Repository[DirectoryFact]
-    town_halls: Repository[TownHall]
-    consents: Repository[Consent]
-    member_name_keys: Repository[NameKey]
-    onboarding_items: Repository[OnboardingItem]
-    networks: Repository[Network]
-    network_roles: Repository[RoleAssignment]
-    attendance: Repository[AttendanceFact]
-    partners: Repository[Partner]
-    committees: Repository[Committee]
-    events: Repository[Event]
-    sessions: Repository[Session]
-    registrations: Repository[Registration]
-    surveys: Repository[Survey]
-    survey_answers: Repository[SurveyAnswer]
-    survey_questions: Repository[Question]
-    survey_responses: Repository[SurveyResponse]
-    newsletters: Repository[Newsletter]
-    recurring_series: Repository[RecurringSeries]
-    charter_versions: Repository[CharterVersion]
-    signatures: Repository[Signature]
-    spaces: Repository[Space]
-    grants: Repository[Grant]
-    cdg_staff: Repository[CdgStaff]
-    agreements: Repository[Agreement]
-    abuse_reports: Repository[AbuseReport]
-    sanctions: Repository[Sanction]
-    employer_notices: Repository[EmployerNotice]
-    platform_exports: Repository[PlatformExport]
-    access_requests: Repository[AccessRequest]
-    suspensions: Repository[Suspension]
-    resources: Repository[Resource]
-    resource_attachments: Repository[Attachment]
-    resource_followers: Repository[Follower]
-    advice_requests: Repository[AdviceRequest]
-    census_conflicts: Repository[CensusConflict]
-    reassignments: Repository[CommuneReassignment]
-    used_links: Repository[UsedLink]
-    coarse_positions: Repository[CoarsePosition]
-    lifecycle_transitions: Repository[LifecycleTransition]
-    history_entries: Repository[HistoryEntry]
-    working_groups: Repository[WorkingGroup]
-    working_group_members: Repository[GroupMembership]
-    working_group_deliverables: Repository[Deliverable]
-    suggestions: Repository[Suggestion]
+    meta: Repository[records.MetaEntry]
+    outbox: Repository[records.OutboxMessage]
+    census_imports: Repository[records.CensusImport]
+    departements: Repository[records.Departement]
+    arrondissements: Repository[records.Arrondissement]
+    epcis: Repository[records.Epci]
+    communes: Repository[records.Commune]
+    populations: Repository[records.PopulationFigure]
+    members: Repository[records.Member]
+    positions: Repository[records.Position]
+    memberships: Repository[records.Membership]
+    conventions: Repository[records.Convention]
+    trainees: Repository[records.Trainee]
+    interventions: Repository[records.Intervention]
+    directory_facts: Repository[records.DirectoryFact]
+    town_halls: Repository[records.TownHall]
+    consents: Repository[records.Consent]
+    member_name_keys: Repository[records.NameKey]
+    onboarding_items: Repository[records.OnboardingItem]
+    networks: Repository[records.Network]
+    network_roles: Repository[records.RoleAssignment]
+    attendance: Repository[records.AttendanceFact]
+    partners: Repository[records.Partner]
+    committees: Repository[records.Committee]
+    events: Repository[records.Event]
+    sessions: Repository[records.Session]
+    registrations: Repository[records.Registration]
+    surveys: Repository[records.Survey]
+    survey_answers: Repository[records.SurveyAnswer]
+    survey_questions: Repository[records.Question]
+    survey_responses: Repository[records.SurveyResponse]
+    newsletters: Repository[records.Newsletter]
+    recurring_series: Repository[records.RecurringSeries]
+    charter_versions: Repository[records.CharterVersion]
+    signatures: Repository[records.Signature]
+    spaces: Repository[records.Space]
+    grants: Repository[records.Grant]
+    cdg_staff: Repository[records.CdgStaff]
+    agreements: Repository[records.Agreement]
+    abuse_reports: Repository[records.AbuseReport]
+    sanctions: Repository[records.Sanction]
+    employer_notices: Repository[records.EmployerNotice]
+    platform_exports: Repository[records.PlatformExport]
+    access_requests: Repository[records.AccessRequest]
+    suspensions: Repository[records.Suspension]
+    resources: Repository[records.Resource]
+    resource_attachments: Repository[records.Attachment]
+    resource_followers: Repository[records.Follower]
+    advice_requests: Repository[records.AdviceRequest]
+    census_conflicts: Repository[records.CensusConflict]
+    reassignments: Repository[records.CommuneReassignment]
+    used_links: Repository[records.UsedLink]
+    coarse_positions: Repository[records.CoarsePosition]
+    lifecycle_transitions: Repository[records.LifecycleTransition]
+    history_entries: Repository[records.HistoryEntry]
+    working_groups: Repository[records.WorkingGroup]
+    working_group_members: Repository[records.GroupMembership]
+    working_group_deliverables: Repository[records.Deliverable]
+    suggestions: Repository[records.Suggestion]
     # Tutorships, local networks and planning checks (migration 26: MEM-13, NET-7, EVT-11)
-    tutorships: Repository[Tutorship]
-    local_networks: Repository[LocalNetwork]
-    cdg_dates: Repository[CdgDate]
-    planning_warnings: Repository[RecordedWarning]
-    budget_lines: Repository[BudgetLine]
-    venues: Repository[Venue]
-    venue_choices: Repository[VenueChoice]
-    speakers: Repository[Speaker]
-    time_entries: Repository[TimeEntry]
-    elus: Repository[Elu]
-    elu_letters: Repository[EluLetter]
+    tutorships: Repository[records.Tutorship]
+    local_networks: Repository[records.LocalNetwork]
+    cdg_dates: Repository[records.CdgDate]
+    planning_warnings: Repository[records.RecordedWarning]
+    budget_lines: Repository[records.BudgetLine]
+    venues: Repository[records.Venue]
+    venue_choices: Repository[records.VenueChoice]
+    speakers: Repository[records.Speaker]
+    time_entries: Repository[records.TimeEntry]
+    elus: Repository[records.Elu]
+    elu_letters: Repository[records.EluLetter]
 
     #: Observers to call once the transaction has committed (never on rollback).
     after_commit: list[Callable[[], object]]

@@ -7,66 +7,100 @@ tables are derived from the record classes and those entries (:mod:`rsgm_core.pl
 both built-in backends build their repositories from that list, on first use. Adding a kind of
 record means an attrs class, one line here, one annotation on :class:`rsgm_core.ports.UnitOfWork`
 (a test checks they agree) and, for SQL, a migration.
+
+An entry names its record class where it is defined (``"rsgm_core.domain.members:Member"``):
+importing this module builds no record class, and :attr:`Collection.record` imports one on first
+use, so a command builds the classes of the collections it reads only (issue 24). The classes
+stay reachable from here (``records.Member``, through the module's ``__getattr__``) and are
+imported under ``TYPE_CHECKING`` for the type checker.
 """
 
 from __future__ import annotations
 
+import importlib
 import operator
-from collections.abc import Iterable, Mapping
-from typing import Any, Generic, TypeVar
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
-from rsgm_core.domain.access import Grant, Sanction, Space
-from rsgm_core.domain.access_records import (
-    AbuseReport,
-    AccessRequest,
-    Agreement,
-    CdgStaff,
-    EmployerNotice,
-    PlatformExport,
-    Suspension,
-)
-from rsgm_core.domain.advice import AdviceRequest
-from rsgm_core.domain.animation import Newsletter, RecurringSeries, Survey, SurveyAnswer
-from rsgm_core.domain.billing import Intervention, Trainee
-from rsgm_core.domain.census import CensusImport, MetaEntry
-from rsgm_core.domain.census_conflicts import CensusConflict
-from rsgm_core.domain.census_listing import CommuneReassignment
-from rsgm_core.domain.charters import CharterVersion, Signature
-from rsgm_core.domain.coarse import CoarsePosition
-from rsgm_core.domain.conventions import Convention
-from rsgm_core.domain.directory import Consent, DirectoryFact, NameKey
-from rsgm_core.domain.elus import Elu, EluLetter
-from rsgm_core.domain.engagement import AttendanceFact, RoleAssignment
-from rsgm_core.domain.events import Event, Registration, Session
-from rsgm_core.domain.governance import Committee, Network
-from rsgm_core.domain.history import HistoryEntry, LifecycleTransition
-from rsgm_core.domain.lifecycle import OnboardingItem
-from rsgm_core.domain.links import UsedLink
-from rsgm_core.domain.local_networks import LocalNetwork
-from rsgm_core.domain.means import BudgetLine, Speaker, TimeEntry, Venue, VenueChoice
-from rsgm_core.domain.members import Member, Position
-from rsgm_core.domain.messages import OutboxMessage
-from rsgm_core.domain.partners import Partner
-from rsgm_core.domain.planning_checks import CdgDate, RecordedWarning
 from rsgm_core.domain.privacy import ANONYMOUS_NAME, Designation, Erasure, Personal
-from rsgm_core.domain.questionnaires import Question, SurveyResponse
-from rsgm_core.domain.suggestions import Suggestion
-from rsgm_core.domain.tariffs import Membership
-from rsgm_core.domain.territory import (
-    Arrondissement,
-    Commune,
-    Departement,
-    Epci,
-    PopulationFigure,
-)
-from rsgm_core.domain.text import Weights
-from rsgm_core.domain.toolbox import SEARCH_FIELDS, Resource, latest_by
-from rsgm_core.domain.toolbox_records import Attachment, Follower
-from rsgm_core.domain.town_hall import TownHall
-from rsgm_core.domain.tutorship import Tutorship
-from rsgm_core.domain.working_groups import Deliverable, GroupMembership, WorkingGroup
+
+if TYPE_CHECKING:
+    # The record classes, for the type checker and for ``records.Member`` (see
+    # ``__getattr__`` below): at run time each is imported when first used.
+    from rsgm_core.domain.access import Grant as Grant
+    from rsgm_core.domain.access import Sanction as Sanction
+    from rsgm_core.domain.access import Space as Space
+    from rsgm_core.domain.access_records import AbuseReport as AbuseReport
+    from rsgm_core.domain.access_records import AccessRequest as AccessRequest
+    from rsgm_core.domain.access_records import Agreement as Agreement
+    from rsgm_core.domain.access_records import CdgStaff as CdgStaff
+    from rsgm_core.domain.access_records import EmployerNotice as EmployerNotice
+    from rsgm_core.domain.access_records import PlatformExport as PlatformExport
+    from rsgm_core.domain.access_records import Suspension as Suspension
+    from rsgm_core.domain.advice import AdviceRequest as AdviceRequest
+    from rsgm_core.domain.animation import Newsletter as Newsletter
+    from rsgm_core.domain.animation import RecurringSeries as RecurringSeries
+    from rsgm_core.domain.animation import Survey as Survey
+    from rsgm_core.domain.animation import SurveyAnswer as SurveyAnswer
+    from rsgm_core.domain.billing import Intervention as Intervention
+    from rsgm_core.domain.census import CensusImport as CensusImport
+    from rsgm_core.domain.census import MetaEntry as MetaEntry
+    from rsgm_core.domain.census_conflicts import CensusConflict as CensusConflict
+    from rsgm_core.domain.census_listing import CommuneReassignment as CommuneReassignment
+    from rsgm_core.domain.charters import CharterVersion as CharterVersion
+    from rsgm_core.domain.charters import Signature as Signature
+    from rsgm_core.domain.coarse import CoarsePosition as CoarsePosition
+    from rsgm_core.domain.conventions import Convention as Convention
+    from rsgm_core.domain.directory import Consent as Consent
+    from rsgm_core.domain.directory import DirectoryFact as DirectoryFact
+    from rsgm_core.domain.directory import NameKey as NameKey
+    from rsgm_core.domain.elus import Elu as Elu
+    from rsgm_core.domain.elus import EluLetter as EluLetter
+    from rsgm_core.domain.engagement import AttendanceFact as AttendanceFact
+    from rsgm_core.domain.engagement import RoleAssignment as RoleAssignment
+    from rsgm_core.domain.events import Event as Event
+    from rsgm_core.domain.events import Registration as Registration
+    from rsgm_core.domain.events import Session as Session
+    from rsgm_core.domain.governance import Committee as Committee
+    from rsgm_core.domain.governance import Network as Network
+    from rsgm_core.domain.history import HistoryEntry as HistoryEntry
+    from rsgm_core.domain.history import LifecycleTransition as LifecycleTransition
+    from rsgm_core.domain.lifecycle import OnboardingItem as OnboardingItem
+    from rsgm_core.domain.links import UsedLink as UsedLink
+    from rsgm_core.domain.local_networks import LocalNetwork as LocalNetwork
+    from rsgm_core.domain.means import BudgetLine as BudgetLine
+    from rsgm_core.domain.means import Speaker as Speaker
+    from rsgm_core.domain.means import TimeEntry as TimeEntry
+    from rsgm_core.domain.means import Venue as Venue
+    from rsgm_core.domain.means import VenueChoice as VenueChoice
+    from rsgm_core.domain.members import Member as Member
+    from rsgm_core.domain.members import Position as Position
+    from rsgm_core.domain.messages import OutboxMessage as OutboxMessage
+    from rsgm_core.domain.partners import Partner as Partner
+    from rsgm_core.domain.planning_checks import CdgDate as CdgDate
+    from rsgm_core.domain.planning_checks import RecordedWarning as RecordedWarning
+    from rsgm_core.domain.questionnaires import Question as Question
+    from rsgm_core.domain.questionnaires import SurveyResponse as SurveyResponse
+    from rsgm_core.domain.suggestions import Suggestion as Suggestion
+    from rsgm_core.domain.tariffs import Membership as Membership
+    from rsgm_core.domain.territory import Arrondissement as Arrondissement
+    from rsgm_core.domain.territory import Commune as Commune
+    from rsgm_core.domain.territory import Departement as Departement
+    from rsgm_core.domain.territory import Epci as Epci
+    from rsgm_core.domain.territory import PopulationFigure as PopulationFigure
+    from rsgm_core.domain.text import Weights
+    from rsgm_core.domain.toolbox import Resource as Resource
+    from rsgm_core.domain.toolbox_records import Attachment as Attachment
+    from rsgm_core.domain.toolbox_records import Follower as Follower
+    from rsgm_core.domain.toolbox_records import ResourceAttachment as ResourceAttachment
+    from rsgm_core.domain.town_hall import TownHall as TownHall
+    from rsgm_core.domain.trainees import Trainee as Trainee
+    from rsgm_core.domain.tutorship import Tutorship as Tutorship
+    from rsgm_core.domain.working_groups import Deliverable as Deliverable
+    from rsgm_core.domain.working_groups import GroupMembership as GroupMembership
+    from rsgm_core.domain.working_groups import WorkingGroup as WorkingGroup
 
 __all__ = [
     "COLLECTIONS",
@@ -94,9 +128,19 @@ def _references(value: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(dict(value).items())
 
 
+def _record_path(record: type[Any]) -> str:
+    """Where a record class is defined: ``module:Name``, as :data:`COLLECTIONS` names it."""
+    return f"{record.__module__}:{record.__qualname__}"
+
+
 @attrs.frozen
 class Collection(Generic[R]):
     """A kind of record kept in storage, declared once.
+
+    ``record`` is its attrs record class; :data:`COLLECTIONS` names it by where it is defined
+    (``"rsgm_core.domain.members:Member"``), so that the class (and its module) is built only
+    when a caller first reads ``collection.record``: a command builds the classes it uses, not
+    all of them. A class given itself is checked at once; a class named, when first imported.
 
     ``key`` names the field that identifies a record, or a tuple of fields for a composite key (then
     keys are tuples of values in that order); ``label`` is its French name in messages ("membre
@@ -119,7 +163,9 @@ class Collection(Generic[R]):
     """
 
     name: str
-    record: type[R]
+    #: The record class, or where it is defined (``"module:Name"``) until first read: see
+    #: :attr:`record`. Not compared: a collection is the same whether its class is loaded or not.
+    _record: type[R] | str = attrs.field(alias="record", eq=False, repr=False)
     key: str | tuple[str, ...]
     commune_refs: tuple[str, ...] = ()
     search_fields: Weights = ()
@@ -137,7 +183,37 @@ class Collection(Generic[R]):
             self.version_field not in self.key_fields or len(self.key_fields) < 2
         ):
             raise ValueError(f"{self.name}: the version field must be part of a composite key")
-        fields = field_names(self.record)
+        if not isinstance(self._record, str):  # a class given itself: checked now
+            self._check(self._record)
+        elif ":" not in self._record:
+            raise ValueError(
+                f"{self.name}: name the record class 'module:Name', not {self._record!r}"
+            )
+
+    @property
+    def record(self) -> type[R]:
+        """The record class, imported (and checked against this entry) on first use."""
+        record = self._record
+        if isinstance(record, str):
+            module, _, name = record.partition(":")
+            record = getattr(importlib.import_module(module), name)
+            self._check(record)
+            object.__setattr__(self, "_record", record)  # not compared nor hashed: see above
+        return record
+
+    @property
+    def record_path(self) -> str:
+        """Where the record class is defined, ``"module:Name"``, without importing it."""
+        record = self._record
+        return record if isinstance(record, str) else _record_path(record)
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the record class is built already (:attr:`record` read, or given)."""
+        return not isinstance(self._record, str)
+
+    def _check(self, record: type[Any]) -> None:
+        fields = field_names(record)
         named = (
             *self.key_fields,
             *self.commune_refs,
@@ -148,7 +224,7 @@ class Collection(Generic[R]):
         )
         unknown = [name for name in named if name not in fields]
         if unknown:
-            raise ValueError(f"{self.name}: no field {unknown} in {self.record.__name__}")
+            raise ValueError(f"{self.name}: no field {unknown} in {record.__name__}")
 
     @property
     def key_fields(self) -> tuple[str, ...]:
@@ -173,6 +249,8 @@ class Collection(Generic[R]):
         """Each record's highest version, in key order (all records without ``version_field``)."""
         if self.version_field is None:
             return list(records)
+        from rsgm_core.domain.toolbox import latest_by
+
         name = operator.attrgetter(*self.record_fields)
         return latest_by(records, name, operator.attrgetter(self.version_field))
 
@@ -190,18 +268,21 @@ PHONE, ANY, OTHER = Designation.PHONE, Designation.ANY, Designation.OTHER
 NONE, REMOVE, ANONYMISE = Erasure.NONE, Erasure.REMOVE, Erasure.ANONYMISE
 REDACT, COARSEN = Erasure.REDACT, Erasure.COARSEN
 _COMMUNE = {"commune": "communes"}
+#: KNB-3: :data:`rsgm_core.domain.toolbox.SEARCH_FIELDS`, spelled here so that declaring the
+#: collections imports no record module (tests/unit/test_records_lazy.py checks they agree).
+TOOLBOX_SEARCH: Weights = (("title", 3.0), ("themes", 2.0), ("body", 1.0))
 
 COLLECTIONS: tuple[Collection[Any], ...] = (
     Collection(
         "meta",
-        MetaEntry,
+        "rsgm_core.domain.census:MetaEntry",
         "key",
         label="paramètre",
         personal=Personal(NONE, neutral=("value",)),
     ),
     Collection(
         "outbox",
-        OutboxMessage,
+        "rsgm_core.domain.messages:OutboxMessage",
         "id",
         label="message",
         indexes=("status",),
@@ -217,35 +298,35 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "census_imports",
-        CensusImport,
+        "rsgm_core.domain.census:CensusImport",
         "vintage",
         label="import de recensement",
         personal=Personal(NONE, neutral=("source",)),
     ),
     Collection(
         "departements",
-        Departement,
+        "rsgm_core.domain.territory:Departement",
         "code",
         label="département",
         personal=Personal(NONE, neutral=("name",)),
     ),
     Collection(
         "arrondissements",
-        Arrondissement,
+        "rsgm_core.domain.territory:Arrondissement",
         "code",
         label="arrondissement",
         personal=Personal(NONE, neutral=("name",)),
     ),
     Collection(
         "epcis",
-        Epci,
+        "rsgm_core.domain.territory:Epci",
         "siren",
         label="EPCI",
         personal=Personal(NONE, neutral=("name",)),
     ),
     Collection(
         "communes",
-        Commune,
+        "rsgm_core.domain.territory:Commune",
         "code",
         label="commune",
         indexes=("departement", "epci"),
@@ -254,14 +335,14 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "populations",
-        PopulationFigure,
+        "rsgm_core.domain.territory:PopulationFigure",
         ("commune", "vintage"),
         label="population",
         personal=Personal(NONE),
     ),
     Collection(
         "members",
-        Member,
+        "rsgm_core.domain.members:Member",
         "id",
         label="membre",
         indexes=("email", "helper"),
@@ -281,7 +362,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "positions",
-        Position,
+        "rsgm_core.domain.members:Position",
         "id",
         commune_refs=("commune",),
         label="poste",
@@ -298,7 +379,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     # population stratum and department are what the figures need.
     Collection(
         "coarse_positions",
-        CoarsePosition,
+        "rsgm_core.domain.coarse:CoarsePosition",
         "id",
         label="poste agrégé",
         indexes=("member_id", "epci", "departement"),
@@ -314,7 +395,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     # year (TER-5). The commune is ``insee``, as in the domain.
     Collection(
         "memberships",
-        Membership,
+        "rsgm_core.domain.tariffs:Membership",
         "id",
         commune_refs=("insee",),
         label="adhésion",
@@ -325,7 +406,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "conventions",
-        Convention,
+        "rsgm_core.domain.conventions:Convention",
         "id",
         commune_refs=("insee",),
         label="convention",
@@ -340,7 +421,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "trainees",
-        Trainee,
+        "rsgm_core.domain.trainees:Trainee",
         "id",
         label="stagiaire",
         appended=("recorded_by",),  # migration 18
@@ -353,7 +434,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "interventions",
-        Intervention,
+        "rsgm_core.domain.billing:Intervention",
         "id",
         commune_refs=("insee",),
         label="intervention",
@@ -373,7 +454,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     # The directory and the network (migration 5).
     Collection(
         "directory_facts",
-        DirectoryFact,
+        "rsgm_core.domain.directory:DirectoryFact",
         "id",
         label="fiche d'annuaire",
         indexes=("member_id", "key"),
@@ -382,7 +463,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "town_halls",
-        TownHall,
+        "rsgm_core.domain.town_hall:TownHall",
         "commune",
         commune_refs=("commune",),
         label="mairie",
@@ -396,7 +477,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "consents",
-        Consent,
+        "rsgm_core.domain.directory:Consent",
         "id",
         label="consentement",
         indexes=("member_id",),
@@ -407,7 +488,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     # by the directory when it finds them missing or out of date.
     Collection(
         "member_name_keys",
-        NameKey,
+        "rsgm_core.domain.directory:NameKey",
         "member_id",
         label="clé de tri du nom",
         references=_MEMBER,
@@ -424,7 +505,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "onboarding_items",
-        OnboardingItem,
+        "rsgm_core.domain.lifecycle:OnboardingItem",
         "id",
         label="étape d'intégration",
         indexes=("member_id",),
@@ -433,7 +514,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "networks",
-        Network,
+        "rsgm_core.domain.governance:Network",
         "id",
         label="réseau",
         references={"epci": "epcis", "referent_id": "members"},
@@ -457,7 +538,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "network_roles",
-        RoleAssignment,
+        "rsgm_core.domain.engagement:RoleAssignment",
         "id",
         label="rôle",
         indexes=("network_id", "member_id"),
@@ -471,7 +552,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "attendance",
-        AttendanceFact,
+        "rsgm_core.domain.engagement:AttendanceFact",
         "id",
         label="présence",
         indexes=("member_id",),
@@ -480,7 +561,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "partners",
-        Partner,
+        "rsgm_core.domain.partners:Partner",
         "id",
         label="partenaire",
         personal=Personal(
@@ -492,7 +573,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     # kept per department (TER-7) since migration 13
     Collection(
         "committees",
-        Committee,
+        "rsgm_core.domain.governance:Committee",
         ("kind", "departement"),
         label="comité",
         appended=("changed_by", "meeting_records"),  # migration 18
@@ -505,7 +586,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     # Events and continuous animation (migration 6).
     Collection(
         "events",
-        Event,
+        "rsgm_core.domain.events:Event",
         "id",
         commune_refs=("host_commune",),
         label="événement",
@@ -516,7 +597,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "sessions",
-        Session,
+        "rsgm_core.domain.events:Session",
         "id",
         label="séance",
         indexes=("event_id", "date"),
@@ -526,7 +607,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "registrations",
-        Registration,
+        "rsgm_core.domain.events:Registration",
         "id",
         label="inscription",
         indexes=("session_id", "member_id"),
@@ -535,7 +616,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "surveys",
-        Survey,
+        "rsgm_core.domain.animation:Survey",
         "id",
         label="questionnaire",
         indexes=("event_id",),
@@ -545,7 +626,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "survey_answers",
-        SurveyAnswer,
+        "rsgm_core.domain.animation:SurveyAnswer",
         "id",
         label="réponse",
         indexes=("survey_id",),
@@ -558,7 +639,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(  # migration 24: the questions of a questionnaire (SUR-2)
         "survey_questions",
-        Question,
+        "rsgm_core.domain.questionnaires:Question",
         "id",
         label="question",
         indexes=("survey_id",),
@@ -567,7 +648,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(  # migration 24: one person's answer to one question (SUR-2)
         "survey_responses",
-        SurveyResponse,
+        "rsgm_core.domain.questionnaires:SurveyResponse",
         "id",
         label="réponse à une question",
         indexes=("survey_id", "answer_id"),
@@ -586,7 +667,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "newsletters",
-        Newsletter,
+        "rsgm_core.domain.animation:Newsletter",
         "id",
         label="lettre d'information",
         indexes=("sent_on",),
@@ -594,7 +675,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "recurring_series",
-        RecurringSeries,
+        "rsgm_core.domain.animation:RecurringSeries",
         "id",
         label="série récurrente",
         personal=Personal(NONE, text=("title", "place")),
@@ -602,7 +683,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     # The usage charter and platform access (migration 7).
     Collection(
         "charter_versions",
-        CharterVersion,
+        "rsgm_core.domain.charters:CharterVersion",
         "version",
         label="version de la charte",
         appended=("change", "published_by"),  # migrations 12, 18
@@ -610,7 +691,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "signatures",
-        Signature,
+        "rsgm_core.domain.charters:Signature",
         "id",
         commune_refs=("commune",),
         label="signature",
@@ -626,7 +707,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "spaces",
-        Space,
+        "rsgm_core.domain.access:Space",
         "id",
         label="espace",
         appended=("departement",),
@@ -634,7 +715,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),  # migration 12
     Collection(
         "grants",
-        Grant,
+        "rsgm_core.domain.access:Grant",
         "id",
         commune_refs=("commune",),
         label="accès",
@@ -650,7 +731,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "cdg_staff",
-        CdgStaff,
+        "rsgm_core.domain.access_records:CdgStaff",
         "member_id",
         label="agent du CDG",
         references=_MEMBER,
@@ -659,7 +740,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "agreements",
-        Agreement,
+        "rsgm_core.domain.access_records:Agreement",
         "id",
         label="accord",
         indexes=("member_id",),
@@ -668,7 +749,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "abuse_reports",
-        AbuseReport,
+        "rsgm_core.domain.access_records:AbuseReport",
         "id",
         label="signalement",
         references=_MEMBER,
@@ -681,7 +762,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "sanctions",
-        Sanction,
+        "rsgm_core.domain.access:Sanction",
         "id",
         label="sanction",
         indexes=("member_id",),
@@ -696,7 +777,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "employer_notices",
-        EmployerNotice,
+        "rsgm_core.domain.access_records:EmployerNotice",
         "id",
         commune_refs=("commune",),
         label="avis à l'employeur",
@@ -711,7 +792,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "platform_exports",
-        PlatformExport,
+        "rsgm_core.domain.access_records:PlatformExport",
         "id",
         label="export vers la plateforme",
         indexes=("platform",),
@@ -734,7 +815,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     # migration 12.
     Collection(
         "access_requests",
-        AccessRequest,
+        "rsgm_core.domain.access_records:AccessRequest",
         "id",
         commune_refs=("commune",),
         label="demande d'accès",
@@ -751,7 +832,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "suspensions",
-        Suspension,
+        "rsgm_core.domain.access_records:Suspension",
         "id",
         label="suspension de compte",
         indexes=("member_id",),
@@ -766,9 +847,9 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     # The toolbox and advice requests (migration 8): every version of a resource is kept.
     Collection(
         "resources",
-        Resource,
+        "rsgm_core.domain.toolbox:Resource",
         ("id", "version"),
-        search_fields=SEARCH_FIELDS,
+        search_fields=TOOLBOX_SEARCH,
         version_field="version",
         label="ressource",
         appended=("published_by", "archived_by"),  # migration 18
@@ -781,7 +862,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "resource_attachments",
-        Attachment,
+        "rsgm_core.domain.toolbox_records:ResourceAttachment",
         "id",
         label="pièce jointe",
         indexes=("resource_id",),
@@ -789,7 +870,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "resource_followers",
-        Follower,
+        "rsgm_core.domain.toolbox_records:Follower",
         "id",
         label="abonnement à une ressource",
         indexes=("resource_id",),
@@ -798,7 +879,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "advice_requests",
-        AdviceRequest,
+        "rsgm_core.domain.advice:AdviceRequest",
         "id",
         commune_refs=("commune",),
         label="demande de conseil",
@@ -815,7 +896,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     # a conflict names the commune it was found on and the former commune, as they were.
     Collection(
         "census_conflicts",
-        CensusConflict,
+        "rsgm_core.domain.census_conflicts:CensusConflict",
         "id",
         label="conflit de fusion",
         indexes=("commune",),
@@ -824,7 +905,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     # Reassignments of a vanished commune's records (migration 18, TER-5 (c), CHA-2).
     Collection(
         "reassignments",
-        CommuneReassignment,
+        "rsgm_core.domain.census_listing:CommuneReassignment",
         "id",
         label="réaffectation",
         indexes=("former",),
@@ -833,7 +914,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     # Single-use personal links once used (migration 17, NOT-3): a hash of the token, never it.
     Collection(
         "used_links",
-        UsedLink,
+        "rsgm_core.domain.links:UsedLink",
         "id",
         label="lien utilisé",
         indexes=("member_id",),
@@ -844,7 +925,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     # computed from the members as they were then.
     Collection(
         "lifecycle_transitions",
-        LifecycleTransition,
+        "rsgm_core.domain.history:LifecycleTransition",
         "id",
         label="étape datée du parcours",
         indexes=("member_id",),
@@ -855,7 +936,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     # file and line it came from.
     Collection(
         "history_entries",
-        HistoryEntry,
+        "rsgm_core.domain.history:HistoryEntry",
         "id",
         label="entrée d'historique",
         indexes=("record_id",),
@@ -864,7 +945,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     # Working groups and suggestions (migration 27, NET-5, NET-6).
     Collection(
         "working_groups",
-        WorkingGroup,
+        "rsgm_core.domain.working_groups:WorkingGroup",
         "id",
         label="groupe de travail",
         indexes=("network_id",),
@@ -878,7 +959,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "working_group_members",
-        GroupMembership,
+        "rsgm_core.domain.working_groups:GroupMembership",
         "id",
         label="membre de groupe de travail",
         indexes=("group_id", "member_id"),
@@ -888,7 +969,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "working_group_deliverables",
-        Deliverable,
+        "rsgm_core.domain.working_groups:Deliverable",
         "id",
         label="livrable",
         indexes=("group_id",),
@@ -899,7 +980,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "suggestions",
-        Suggestion,
+        "rsgm_core.domain.suggestions:Suggestion",
         "id",
         label="suggestion",
         indexes=("member_id",),
@@ -915,7 +996,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     # Tutorships (migration 26, MEM-13): a tutor paired with a newcomer until the 3-month review.
     Collection(
         "tutorships",
-        Tutorship,
+        "rsgm_core.domain.tutorship:Tutorship",
         "id",
         label="tutorat",
         indexes=("newcomer_id", "tutor_id"),
@@ -930,7 +1011,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     # are a list, kept as recorded.
     Collection(
         "local_networks",
-        LocalNetwork,
+        "rsgm_core.domain.local_networks:LocalNetwork",
         "id",
         label="réseau local",
         personal=Personal(
@@ -943,7 +1024,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     # The CDG's other events planning avoids (migration 26, EVT-11).
     Collection(
         "cdg_dates",
-        CdgDate,
+        "rsgm_core.domain.planning_checks:CdgDate",
         "id",
         label="événement du CDG",
         personal=Personal(NONE, actors={"recorded_by": ANY}, neutral=("label",)),
@@ -951,7 +1032,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     # The warnings each event was planned with (migration 26, EVT-11).
     Collection(
         "planning_warnings",
-        RecordedWarning,
+        "rsgm_core.domain.planning_checks:RecordedWarning",
         "id",
         label="alerte de planification",
         indexes=("event_id",),
@@ -962,7 +1043,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     # session, speakers, animators' time.
     Collection(
         "budget_lines",
-        BudgetLine,
+        "rsgm_core.domain.means:BudgetLine",
         "id",
         label="ligne de budget",
         indexes=("year", "event_id"),
@@ -971,7 +1052,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "venues",
-        Venue,
+        "rsgm_core.domain.means:Venue",
         "id",
         commune_refs=("commune",),
         label="lieu",
@@ -984,7 +1065,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "venue_choices",
-        VenueChoice,
+        "rsgm_core.domain.means:VenueChoice",
         "id",
         label="lieu d'une séance",
         indexes=("event_id", "venue_id"),
@@ -993,7 +1074,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "speakers",
-        Speaker,
+        "rsgm_core.domain.means:Speaker",
         "id",
         label="intervenant",
         indexes=("session_id", "event_id", "member_id", "partner_id"),
@@ -1006,7 +1087,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
     ),
     Collection(
         "time_entries",
-        TimeEntry,
+        "rsgm_core.domain.means:TimeEntry",
         "id",
         label="temps d'animation",
         indexes=("member_id", "day"),
@@ -1025,7 +1106,7 @@ COLLECTIONS: tuple[Collection[Any], ...] = (
 COLLECTIONS += (
     Collection(
         "elus",
-        Elu,
+        "rsgm_core.domain.elus:Elu",
         "id",
         commune_refs=("commune",),
         label="élu",
@@ -1040,7 +1121,7 @@ COLLECTIONS += (
     ),
     Collection(
         "elu_letters",
-        EluLetter,
+        "rsgm_core.domain.elus:EluLetter",
         "id",
         label="courrier à un élu",
         indexes=("elu_id", "event_id"),
@@ -1050,8 +1131,47 @@ COLLECTIONS += (
     ),
 )
 
-#: Each collection by its name, and by its record class (one collection per class).
+#: Each collection by its name.
 COLLECTION_NAMED: dict[str, Collection[Any]] = {c.name: c for c in COLLECTIONS}
-COLLECTION_OF: dict[type, Collection[Any]] = {c.record: c for c in COLLECTIONS}
-if len(COLLECTION_NAMED) != len(COLLECTIONS) or len(COLLECTION_OF) != len(COLLECTIONS):
+_BY_PATH: dict[str, Collection[Any]] = {c.record_path: c for c in COLLECTIONS}
+_BY_CLASS_NAME: dict[str, Collection[Any]] = {p.rpartition(":")[2]: c for p, c in _BY_PATH.items()}
+if not len(COLLECTION_NAMED) == len(_BY_PATH) == len(_BY_CLASS_NAME) == len(COLLECTIONS):
     raise ValueError("two collections share a name or a record class")
+# The toolbox's attachment is known by its short name too (a message has an Attachment of its own).
+_BY_CLASS_NAME["Attachment"] = COLLECTION_NAMED["resource_attachments"]
+
+
+class _ByRecord(Mapping[type, Collection[Any]]):
+    """:data:`COLLECTION_OF`: each collection by its record class. Looking a class up imports
+    nothing (it is found by where it is defined); going over them all loads every class."""
+
+    def __getitem__(self, record: type) -> Collection[Any]:
+        found = _BY_PATH.get(_record_path(record)) if isinstance(record, type) else None
+        if found is None or found.record is not record:
+            raise KeyError(record)
+        return found
+
+    def __contains__(self, record: object) -> bool:
+        return isinstance(record, type) and self.get(record) is not None
+
+    def __iter__(self) -> Iterator[type]:
+        return (c.record for c in COLLECTIONS)
+
+    def __len__(self) -> int:
+        return len(COLLECTIONS)
+
+    def __repr__(self) -> str:
+        return f"COLLECTION_OF({len(self)} collections)"
+
+
+#: Each collection by its record class (one collection per class).
+COLLECTION_OF: Mapping[type, Collection[Any]] = _ByRecord()
+
+
+def __getattr__(name: str) -> Any:
+    """``records.Member`` and ``from rsgm_core.records import Member``: each record class,
+    imported on first use (this module declares them without importing them)."""
+    found = _BY_CLASS_NAME.get(name)
+    if found is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return found.record

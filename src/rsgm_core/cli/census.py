@@ -9,16 +9,12 @@ from typing import TYPE_CHECKING, Any
 from rsgm_core.cli import census_ages, census_communes, census_populations
 from rsgm_core.cli.common import add_action, add_db_option, add_group, open_app
 from rsgm_core.cli.progress import add_quiet_option, progress_line
-from rsgm_core.domain.census import CensusChanges, ImportResult
-from rsgm_core.domain.census_report import CensusReport
 from rsgm_core.errors import ValidationError
-from rsgm_core.profile_file import sample_census
-from rsgm_core.render.exports import to_csv
-from rsgm_core.render.text import print_census_report
-from rsgm_core.serialization import unstructure
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the rest is imported by the action that needs it (issue 24: start-up)
     from rsgm_core.app import App
+    from rsgm_core.domain.census import CensusChanges, ImportResult
+    from rsgm_core.domain.census_report import CensusReport
 
 LEVELS = ("departement", "epci", "arrondissement")
 CSV_HEADERS = (
@@ -119,6 +115,8 @@ def _import_sample(
 ) -> int:
     """``rsgm census import`` without ``--source``: the sample shipped with rsgm_core, which
     covers a few departments only; anything else asks for the national release."""
+    from rsgm_core.profile_file import sample_census
+
     sample = sample_census()
     covered = {
         d["code"]: d["nom"]
@@ -221,10 +219,14 @@ def _report(args: argparse.Namespace) -> int:
         report = app.census.report(departements=args.departement)
         ages = app.ages.of_census(report)  # IND-4
     if args.format == "csv":
+        from rsgm_core.render.exports import to_csv
+
         print(to_csv(CSV_HEADERS, _rows(report)), end="")
     elif args.format == "json":
         print(json.dumps(_as_json(report), ensure_ascii=False, indent=2))
     else:
+        from rsgm_core.render.text import print_census_report
+
         print_census_report(report, args.level)
         apart = report.hors_ressort_by_departement()
         if apart:  # TER-7
@@ -248,6 +250,8 @@ def _rows(report: CensusReport) -> list[tuple[Any, ...]]:
 
 
 def _as_json(report: CensusReport) -> dict[str, Any]:
+    from rsgm_core.serialization import unstructure
+
     data = unstructure(report)
     for row, source in zip(data["rows"], report.rows, strict=True):
         row["function_in_place"] = source.function

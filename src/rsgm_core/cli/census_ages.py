@@ -5,14 +5,15 @@ IND-4."""
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rsgm_core.cli.common import add_action, open_app, print_table, write_output
 from rsgm_core.cli.dates import iso_date
 from rsgm_core.cli.naming import MEMBER_HELP, resolve
-from rsgm_core.domain.ages import AgeReport, DepartureRisk
 from rsgm_core.errors import ValidationError
-from rsgm_core.render.exports import to_csv, to_xlsx
+
+if TYPE_CHECKING:
+    from rsgm_core.domain.ages import AgeReport, DepartureRisk
 
 __all__ = ["print_ages", "register"]
 
@@ -126,8 +127,12 @@ def _ages(args: argparse.Namespace) -> int:
     else:
         head, rows = pyramid_rows(report)
     if args.format == "csv":
+        from rsgm_core.render.exports import to_csv
+
         write_output(to_csv(head, rows), args.output)
     elif args.format == "xlsx":
+        from rsgm_core.render.exports import to_xlsx
+
         title = "Départs prévus" if args.departures else "Pyramide des âges"
         write_output(to_xlsx(title, head, rows), args.output)
     elif args.departures:

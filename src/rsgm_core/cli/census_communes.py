@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rsgm_core.cli.actors import actor_names, shown
 from rsgm_core.cli.common import actor, add_action, add_actor_option, open_app, print_table
-from rsgm_core.domain.census_listing import CommuneEntry, CommuneSituation
-from rsgm_core.render.exports import to_csv
 
-#: ``--statut`` values, typed without accents, and what they select.
-STATUTS: dict[str, dict[str, Any]] = {
-    "actuelle": {"status": CommuneSituation.ACTUELLE},
-    "fusionnee": {"status": CommuneSituation.FUSIONNEE},
-    "remplacee": {"status": CommuneSituation.REMPLACEE},
-    "sans-successeur": {"status": CommuneSituation.SANS_SUCCESSEUR},
-    "hors-ressort": {"hors_ressort": True},
+if TYPE_CHECKING:
+    from rsgm_core.domain.census_listing import CommuneEntry
+
+#: ``--statut`` values, typed without accents, and the situation they select (by its name in
+#: :class:`~rsgm_core.domain.census_listing.CommuneSituation`, imported when a listing runs).
+STATUTS: dict[str, str] = {
+    "actuelle": "ACTUELLE",
+    "fusionnee": "FUSIONNEE",
+    "remplacee": "REMPLACEE",
+    "sans-successeur": "SANS_SUCCESSEUR",
+    "hors-ressort": "",  # not a situation: the communes counted apart (TER-7)
 }
 CSV_HEADERS = (
     "code_insee", "commune", "departement", "epci", "epci_nom", "population", "type_population",
@@ -95,14 +97,27 @@ def _reassignments(args: argparse.Namespace) -> int:
     return 0
 
 
+def _selected(statut: str | None) -> dict[str, Any]:
+    """The filter a ``--statut`` value stands for."""
+    from rsgm_core.domain.census_listing import CommuneSituation
+
+    if not statut:
+        return {}
+    if not STATUTS[statut]:
+        return {"hors_ressort": True}
+    return {"status": CommuneSituation[STATUTS[statut]]}
+
+
 def _communes(args: argparse.Namespace) -> int:
-    selected = STATUTS[args.statut] if args.statut else {}
+    selected = _selected(args.statut)
     with open_app(args) as app:
         entries = app.census.communes(
             departement=args.departement, epci=args.epci, year=args.year, **selected
         )
         imported = app.census.territory() is not None
     if args.format == "csv":
+        from rsgm_core.render.exports import to_csv
+
         print(to_csv(CSV_HEADERS, [_csv_row(e) for e in entries]), end="")
         return 0
     if not entries:

@@ -11,14 +11,15 @@ import re
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rsgm_core.app import App
 from rsgm_core.cli.progress import ProgressBar  # the progress line lives in .progress
 from rsgm_core.errors import ValidationError
-from rsgm_core.profile_file import PROFILE_NAME, profile_actor, read_profile
 from rsgm_core.render.text import print_table
-from rsgm_core.settings import Settings
+
+if TYPE_CHECKING:  # imported when a command opens its database (issue 24: start-up)
+    from rsgm_core.app import App
+    from rsgm_core.settings import Settings
 
 ENV_CONFIG = "RSGM_CONFIG"
 #: CHA-2: who acts, when ``--par`` is not given (before the profile's ``[animation] acteur``).
@@ -80,6 +81,9 @@ def load_settings(args: argparse.Namespace) -> Settings:
     """The CDG's profile: ``--config``, else ``$RSGM_CONFIG``, else ``rsgm.toml`` of the current
     folder if there is one, else the defaults (no identity, no grid). A profile named on the
     command line or in the environment that does not exist is an error, never a silent default."""
+    from rsgm_core.profile_file import PROFILE_NAME, read_profile
+    from rsgm_core.settings import Settings
+
     if getattr(args, "config", None):
         return read_profile(Path(args.config), named_by="--config")
     if os.environ.get(ENV_CONFIG):
@@ -103,6 +107,8 @@ def add_actor_option(parser: argparse.ArgumentParser, what: str = "qui agit") ->
 def actor(args: argparse.Namespace) -> str:
     """CHA-2: who does the act: ``--par``, else ``$RSGM_ACTEUR``, else the profile's
     ``[animation] acteur``; nobody named is an error (exit 2) saying how to name oneself."""
+    from rsgm_core.profile_file import profile_actor
+
     given = getattr(args, "by", None) or os.environ.get(ENV_ACTOR, "").strip()
     if not given:
         given = profile_actor(load_settings(args).source) or ""

@@ -18,12 +18,15 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
-from rsgm_core.domain.access_records import CdgStaff
 from rsgm_core.domain.engagement import NetworkRole, RoleAssignment
 from rsgm_core.domain.governance import Network, NetworkKind
 from rsgm_core.domain.members import Lifecycle, Member
 from rsgm_core.errors import PermissionDeniedError, RuleViolation
+
+if TYPE_CHECKING:
+    from rsgm_core.domain.access_records import CdgStaff
 
 __all__ = [
     "MATRIX",

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import gzip
 import json
-import tarfile
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +63,8 @@ class Files:
                 )
 
     def _open(self) -> dict[str, tuple[str, bytes]]:
+        import tarfile  # with its compressors, when an archive is read only (start-up)
+
         wanted = {
             f"{stem}.json{gz}" for stem in (*_FILES, "arrondissements", "ept") for gz in ("", ".gz")
         }
@@ -136,6 +136,8 @@ class Files:
         return self.find(stem) or str(self.folder / f"{stem}.json")
 
     def load(self, stem: str) -> list[Any]:
+        import gzip
+
         name = self.find(stem)
         if name is None:
             raise SourceDataError(

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from rsgm_core.errors import ConfigurationError
 from rsgm_core.hookspecs import hookimpl
-from rsgm_core.render.toolbox_markdown import markdown_tree
 
 if TYPE_CHECKING:
     from rsgm_core.domain.platform import PlatformState
@@ -112,6 +111,8 @@ class InterstisExporter:
     ) -> dict[str, str]:
         """KNB-2: the published toolbox for Interstis' document space: one Markdown file per
         resource, in one folder per kind, and an ``index.md``."""
+        from rsgm_core.render.toolbox_markdown import markdown_tree  # when exporting only
+
         return markdown_tree(resources, attachments)
 
 

@@ -15,11 +15,10 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rsgm_core.domain.messages import Delivery
 from rsgm_core.hookspecs import hookimpl
 
 if TYPE_CHECKING:
-    from rsgm_core.domain.messages import OutboxMessage
+    from rsgm_core.domain.messages import Delivery, OutboxMessage
     from rsgm_core.settings import Settings
 
 log = logging.getLogger("rsgm.outbox")
@@ -46,4 +45,6 @@ def rsgm_send(message: OutboxMessage, settings: Settings) -> Delivery | None:
             handle.write(text + "-" * 72 + "\n")
     else:
         log.info("%s", text)
+    from rsgm_core.domain.messages import Delivery  # with the first message (start-up)
+
     return Delivery(message_id=message_id)

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from rsgm_core.domain.messages import Delivery
 from rsgm_core.errors import ConfigurationError, DeliveryError
 from rsgm_core.hookspecs import hookimpl
 
@@ -31,7 +30,7 @@ if TYPE_CHECKING:
     import smtplib
     from email.message import EmailMessage
 
-    from rsgm_core.domain.messages import OutboxMessage
+    from rsgm_core.domain.messages import Delivery, OutboxMessage
     from rsgm_core.settings import Settings
 
 ENV_PREFIX = "RSGM_SMTP_"
@@ -155,6 +154,8 @@ def rsgm_send(message: OutboxMessage, settings: Settings) -> Delivery | None:
         return None  # not configured: let the next notifier (the log one) answer
     mail = build_message(message, config)
     _POOL.send(config, mail, message.recipient)
+    from rsgm_core.domain.messages import Delivery  # with the first message (start-up)
+
     return Delivery(message_id=mail["Message-ID"])
 
 

@@ -8,9 +8,12 @@ answering for the names it rewrites.
 from __future__ import annotations
 
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from rsgm_core.domain.messages import MessageTemplate
 from rsgm_core.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from rsgm_core.domain.messages import MessageTemplate
 
 
 @hookimpl(trylast=True)
@@ -25,6 +28,8 @@ def rsgm_message_template(name: str, locale: str) -> MessageTemplate | None:
     )
     if not (subject.is_file() and text.is_file()):
         return None
+    from rsgm_core.domain.messages import MessageTemplate  # when a message is written
+
     return MessageTemplate(
         name=name,
         subject=subject.read_text(encoding="utf-8").strip(),

@@ -19,7 +19,6 @@ import attrs
 
 from rsgm_core.domain.census_conflicts import CensusConflict, ConflictKind
 from rsgm_core.domain.tariffs import Membership
-from rsgm_core.services.members import new_id
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
@@ -46,6 +45,8 @@ class _Mover:
     def conflict(
         self, kind: ConflictKind, new: str, old: str, record: str, kept: str, year: int | None
     ) -> None:
+        from rsgm_core.services.members import new_id  # imported when a merge conflicts
+
         self.conflicts.append(
             CensusConflict(
                 id=new_id(),

@@ -27,7 +27,6 @@ from rsgm_core.render.french import plural
 from rsgm_core.services.authorization import authorize
 from rsgm_core.services.census import territory_of
 from rsgm_core.services.indicators_data import Place
-from rsgm_core.services.members import new_id
 
 if TYPE_CHECKING:
     from rsgm_core.domain.territory import Commune
@@ -103,6 +102,8 @@ class LocalNetworkService:
                         rule="NET-7",
                         value=referent_id,
                     )
+            from rsgm_core.services.members import new_id  # not for the census report (start-up)
+
             return uow.local_networks.add(
                 LocalNetwork(
                     new_id(),

@@ -33,6 +33,7 @@ from rsgm_core.errors import (
     RuleViolation,
     ValidationError,
 )
+from rsgm_core.services.outbox_options import outbox_options
 from rsgm_core.services.outbox_round import NO_TRANSPORT, DeliveryReport, DeliveryRound
 
 if TYPE_CHECKING:
@@ -54,25 +55,6 @@ __all__ = [
 log = logging.getLogger("rsgm.outbox")
 
 DEFAULT_DOMAIN = "rsgm.invalid"
-
-
-OPTION_ENV = {  # for the `rsgm` command, whose settings are the defaults
-    "hours": "RSGM_OUTBOX_HOURS",
-    "days": "RSGM_OUTBOX_DAYS",
-    "max_per_hour": "RSGM_OUTBOX_MAX_PER_HOUR",
-}
-
-
-def outbox_options(settings_plugin: Any) -> dict[str, Any]:
-    """``Settings.plugin("outbox")``, completed by the ``RSGM_OUTBOX_*`` environment variables."""
-    import os
-
-    options = dict(settings_plugin("outbox"))
-    for key, variable in OPTION_ENV.items():
-        value = os.environ.get(variable)
-        if value and key not in options:
-            options[key] = int(value) if value.isdigit() else value
-    return options
 
 
 def message_id_domain(settings_plugin: Any) -> str:
