@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,7 +35,34 @@ from rsgm_core.domain.directory_query import DirectoryQuery
 from rsgm_core.domain.members import Function, Lifecycle, Member, Position, Status
 from rsgm_core.domain.territory import Commune, Epci, EpciKind, FinancingMode
 from rsgm_core.domain.town_hall import TownHall
+from rsgm_core.plugins.sql.lite import LiteUnitOfWork
 from rsgm_core.ports import UnitOfWork
+from tests.helpers import current_sqlite_url
+
+_POSTGRESQL = pytest.param("postgresql", marks=pytest.mark.postgresql)
+
+
+@pytest.fixture(params=["memory", "sqlite", "sqlite-lite", _POSTGRESQL])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Every backend, and a SQLite file opened at the current schema, whose reads run on the
+    driver alone (``LiteUnitOfWork``): the directory's SQL runs there too."""
+    if request.param == "memory":
+        return "memory://"
+    if request.param == "postgresql":
+        return str(request.getfixturevalue("postgres_url"))
+    if request.param == "sqlite-lite":
+        return current_sqlite_url(tmp_path)
+    return f"sqlite:///{tmp_path / 'rsgm.db'}"
+
+
+def test_a_current_sqlite_file_reads_the_directory_in_sql_on_the_driver_MEM_2(
+    tmp_path: Path,
+) -> None:
+    with rsgm_core.open(current_sqlite_url(tmp_path)) as app, app.deps.read() as uow:
+        assert isinstance(uow, LiteUnitOfWork)
+        assert type(uow).read_directory is not UnitOfWork.read_directory
+        assert type(uow).find_helpers is not UnitOfWork.find_helpers
+
 
 ON = dt.date(2025, 3, 14)
 EPCIS = ("200041317", "200069755", "247900798")

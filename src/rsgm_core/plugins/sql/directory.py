@@ -14,9 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
-
-import sqlalchemy as sa
+from typing import TYPE_CHECKING, Any, cast
 
 from rsgm_core.domain.activation import Helper, helper_of
 from rsgm_core.domain.directory import ConsentScope, FactKind, NameKey
@@ -29,12 +27,19 @@ from rsgm_core.domain.directory_query import (
 )
 from rsgm_core.domain.members import Lifecycle, Member
 from rsgm_core.domain.territory import Commune
-from rsgm_core.plugins.sql import tables
-from rsgm_core.plugins.sql.repository import collector_paused
+from rsgm_core.plugins.sql.layout import layout_of
+from rsgm_core.plugins.sql.lite_repository import collector_paused
 from rsgm_core.plugins.sql.rows import trusted_reader
+from rsgm_core.records import COLLECTION_NAMED
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from rsgm_core.plugins.sql.backend import SqlUnitOfWork
+    from rsgm_core.plugins.sql.lite import LiteUnitOfWork
+
+    # The SQLAlchemy unit of work, or the SQLite file's read-only one on the driver alone.
+    Reading: TypeAlias = SqlUnitOfWork | LiteUnitOfWork
 
 __all__ = ["find_helpers", "read_directory"]
 
@@ -44,10 +49,12 @@ _SCOPES = {scope.value: scope for scope in ConsentScope}
 _ACTIVE = '(p."start" IS NULL OR p."start" <= :on) AND (p."end" IS NULL OR p."end" > :on)'
 
 
-def _rows(uow: SqlUnitOfWork, sql: str, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+def _rows(uow: Reading, sql: str, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
     if uow.driver is not None:
         return uow.driver.execute(sql, params).fetchall()
-    return uow.conn.execute(sa.text(sql), dict(params)).fetchall()
+    import sqlalchemy as sa  # PostgreSQL's path: SQLite's runs on the driver without it
+
+    return cast("SqlUnitOfWork", uow).conn.execute(sa.text(sql), dict(params)).fetchall()
 
 
 def _marks(prefix: str, values: Sequence[Any], params: dict[str, Any]) -> str:
@@ -65,14 +72,14 @@ def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
 # The directory (MEM-2, MEM-3)
 
 
-def read_directory(uow: SqlUnitOfWork, query: DirectoryQuery) -> DirectoryPage:
+def read_directory(uow: Reading, query: DirectoryQuery) -> DirectoryPage:
     """The page's members, selected, filtered, ordered by their stored name keys and paged in
     SQL; when a member matching lacks an up-to-date key, ordered in Python instead."""
     with collector_paused():  # many small objects, all kept: see collector_paused
         return _read_directory(uow, query)
 
 
-def _read_directory(uow: SqlUnitOfWork, query: DirectoryQuery) -> DirectoryPage:
+def _read_directory(uow: Reading, query: DirectoryQuery) -> DirectoryPage:
     if query.empty:
         return DirectoryPage(())
     params: dict[str, Any] = {"on": query.on.isoformat()}
@@ -154,13 +161,11 @@ def refresh_name_keys(uow: SqlUnitOfWork) -> int:
     return len(rows)
 
 
-def _dialect(uow: SqlUnitOfWork) -> str:
-    return "sqlite" if uow.driver is not None else uow.conn.dialect.name
+def _dialect(uow: Reading) -> str:
+    return "sqlite" if uow.driver is not None else cast("SqlUnitOfWork", uow).conn.dialect.name
 
 
-def _details(
-    uow: SqlUnitOfWork, ids: list[str], on: dt.date, text: str
-) -> dict[str, tuple[Any, ...]]:
+def _details(uow: Reading, ids: list[str], on: dt.date, text: str) -> dict[str, tuple[Any, ...]]:
     """What the entries of ``ids`` show, by member: expertises, software used, software
     mastered (by folded key), places (by position id), whether a directory and a photo consent
     are current: the fields of :class:`DirectoryRow` after the member's own."""
@@ -259,11 +264,11 @@ def _helpers_sql(skills: int, tools: int, keys: int, dialect: str) -> str:
     )
 
 
-_MEMBER_COLUMNS = tuple(tables.metadata.tables["members"].c.keys())
+_MEMBER_COLUMNS = layout_of(COLLECTION_NAMED["members"]).columns
 
 
 def find_helpers(
-    uow: SqlUnitOfWork,
+    uow: Reading,
     target: Commune,
     *,
     expertises: Sequence[str] = (),
@@ -277,7 +282,7 @@ def find_helpers(
 
 
 def _find_helpers(
-    uow: SqlUnitOfWork,
+    uow: Reading,
     target: Commune,
     *,
     expertises: Sequence[str],
