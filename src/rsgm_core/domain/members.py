@@ -120,16 +120,7 @@ def validate_email(
             f"adresse électronique invalide : {email!r}", rule="MEM-2", value=email
         )
     if strict:
-        import email_validator
-
-        try:
-            email = email_validator.validate_email(
-                email.strip(), check_deliverability=False
-            ).normalized
-        except email_validator.EmailNotValidError as exc:
-            raise ValidationError(
-                f"adresse électronique invalide : {email!r} ({exc})", rule="MEM-2", value=email
-            ) from None
+        email = plain_email(email.strip()) or _email_validator(email)
     local, domain = email.strip().rsplit("@", 1)
     generic = set(generic_local_parts)  # empty: any address (the outbox writes to mairies)
     why = "générique" if local.lower() in generic else None
@@ -145,6 +136,63 @@ def validate_email(
             value=email,
         )
     return f"{local}@{domain.lower()}"
+
+
+def _email_validator(email: str) -> str:
+    """email-validator's verdict (RFC 5322 and IDNA, no DNS lookup): the address normalised."""
+    import email_validator
+
+    try:
+        return str(
+            email_validator.validate_email(email.strip(), check_deliverability=False).normalized
+        )
+    except email_validator.EmailNotValidError as exc:
+        raise ValidationError(
+            f"adresse électronique invalide : {email!r} ({exc})", rule="MEM-2", value=email
+        ) from None
+
+
+# A plain ASCII address (RFC 5322 dot-atom local part, an ASCII host name): its syntax is that of
+# email-validator's, whose verdict on the domain is kept per domain (:func:`plain_email`).
+_PLAIN_EMAIL = re.compile(
+    r"([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)"
+    r"@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z0-9])"
+)
+
+
+def plain_email(email: str) -> str | None:
+    """``email`` as email-validator normalises it (the domain in lower case) when it is a plain
+    ASCII address whose domain email-validator accepts as it is, without asking it again for each
+    address: its verdict on a domain is kept (:func:`_plain_domain`). ``None`` for any other
+    address (not plain, too long, a refused or IDNA-encoded domain): only email-validator judges
+    those. A property test compares both on random addresses (MEM-2)."""
+    plain = _PLAIN_EMAIL.fullmatch(email)
+    if plain is None or len(email) > 254:
+        return None
+    local, domain = plain.groups()
+    domain = domain.lower()
+    plain_domain = _PLAIN_DOMAINS.get(domain)
+    if plain_domain is None:
+        plain_domain = _plain_domain(domain)
+    if len(local) > 64 or not plain_domain:
+        return None
+    return f"{local}@{domain}"
+
+
+_PLAIN_DOMAINS: dict[str, bool] = {}  # email-validator's verdicts, by domain
+
+
+def _plain_domain(domain: str) -> bool:
+    """email-validator accepts a plain address at ``domain`` and keeps the domain as it is (an
+    ``xn--`` domain is written back in Unicode: not plain); the verdict is kept."""
+    try:
+        plain = _email_validator(f"prenom.nom@{domain}") == f"prenom.nom@{domain}"
+    except ValidationError:
+        plain = False
+    if len(_PLAIN_DOMAINS) >= 4096:
+        _PLAIN_DOMAINS.clear()
+    _PLAIN_DOMAINS[domain] = plain
+    return plain
 
 
 def validate_work_time(fraction: Decimal | int) -> Decimal:
