@@ -152,11 +152,10 @@ def _email_validator(email: str) -> str:
         ) from None
 
 
-# A plain ASCII address (RFC 5322 dot-atom local part, an ASCII host name): its syntax is that of
-# email-validator's, whose verdict on the domain is kept per domain (:func:`plain_email`).
+# A plain ASCII address: an RFC 5322 dot-atom local part, then an ASCII domain whose syntax
+# email-validator judges, once per domain (:func:`plain_email`).
 _PLAIN_EMAIL = re.compile(
-    r"([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)"
-    r"@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z0-9])"
+    r"([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)@([A-Za-z0-9.-]+)"
 )
 
 
@@ -166,6 +165,13 @@ def plain_email(email: str) -> str | None:
     address: its verdict on a domain is kept (:func:`_plain_domain`). ``None`` for any other
     address (not plain, too long, a refused or IDNA-encoded domain): only email-validator judges
     those. A property test compares both on random addresses (MEM-2)."""
+    parts = plain_email_parts(email)
+    return None if parts is None else f"{parts[0]}@{parts[1]}"
+
+
+def plain_email_parts(email: str) -> tuple[str, str] | None:
+    """The local part and the domain (in lower case) of a plain address (:func:`plain_email`),
+    else ``None``."""
     plain = _PLAIN_EMAIL.fullmatch(email)
     if plain is None or len(email) > 254:
         return None
@@ -176,17 +182,19 @@ def plain_email(email: str) -> str | None:
         plain_domain = _plain_domain(domain)
     if len(local) > 64 or not plain_domain:
         return None
-    return f"{local}@{domain}"
+    return local, domain
 
 
 _PLAIN_DOMAINS: dict[str, bool] = {}  # email-validator's verdicts, by domain
 
 
 def _plain_domain(domain: str) -> bool:
-    """email-validator accepts a plain address at ``domain`` and keeps the domain as it is (an
-    ``xn--`` domain is written back in Unicode: not plain); the verdict is kept."""
+    """:func:`validate_email`'s first check and email-validator both accept a plain address at
+    ``domain``, and email-validator keeps the domain as it is (an ``xn--`` domain is written back
+    in Unicode: not plain); the verdict is kept."""
+    address = f"prenom.nom@{domain}"
     try:
-        plain = _email_validator(f"prenom.nom@{domain}") == f"prenom.nom@{domain}"
+        plain = bool(_EMAIL.fullmatch(address)) and _email_validator(address) == address
     except ValidationError:
         plain = False
     if len(_PLAIN_DOMAINS) >= 4096:

@@ -35,7 +35,7 @@ from rsgm_core.domain.members import (
     GENERIC_LOCAL_PARTS,
     Function,
     Status,
-    plain_email,
+    plain_email_parts,
     validate_email,
     validate_work_time,
 )
@@ -156,7 +156,15 @@ class RowChecker:
         self._places: dict[tuple[str | None, ...], tuple[Any, ...]] = {}
 
     def check(self, line: int, raw: list[str], columns: Mapping[int, str]) -> ParsedRow:
-        cells = self._cells(raw, columns)
+        layout = self._layout  # the usual row, as wide as the header: cells picked at once
+        if layout is not None and layout[0] is columns and len(raw) > layout[3] and layout[2]:
+            cells = dict(zip(layout[1], map(str.strip, layout[2](raw)), strict=True))
+            if self.defaults:
+                for field, value in self.defaults.items():
+                    if not cells.get(field):
+                        cells[field] = value
+        else:
+            cells = self._cells(raw, columns)
         get = cells.get
         first, last = get("first_name", ""), get("last_name", "")
         # The commune and the position: a sheet repeats them, each distinct set read once.
@@ -176,7 +184,7 @@ class RowChecker:
         if place[3]:
             row.notes.extend(place[3])
         if self._has_email and (email := get("email")):
-            row.email = self._email(row, email)
+            row.email = self._email(row, email, place[12])
         if self._has_phone and (phone := get("phone")):
             row.phone = self._read(row, "téléphone invalide", validate_phone, phone)
         if place[9]:  # even for a commune not found: every problem
@@ -207,6 +215,7 @@ class RowChecker:
         found = (
             *commune_part, bool(position), scratch.function, scratch.status, scratch.work_time,
             scratch.permanent, tuple(scratch.issues), tuple(scratch.notes), has_position,
+            self._town(commune_part[0]),
         )  # fmt: skip
         self._places[tuple(map(cells.get, _PLACE_FIELDS))] = found
         return found
@@ -307,16 +316,18 @@ class RowChecker:
             row.problem(kind, message, value, allowed=allowed, rule=exc.rule or "MEM-1")
             return None
 
-    def _email(self, row: ParsedRow, email: str) -> str | None:
-        normal = plain_email(email)  # None: only validate_email judges it
-        if normal is None:
-            town = (row.commune.name,) if row.commune is not None else ()
-            check = functools.partial(validate_email, strict=True, commune_names=town)
+    def _email(self, row: ParsedRow, email: str, town: tuple[str, ...] = ()) -> str | None:
+        """The address of a row, as :func:`~.members.validate_email` (strict, the commune's
+        name for CHA-6) returns it: a plain address that surely is a person's without asking
+        it (``town``: the commune's name squeezed, :meth:`_town`)."""
+        parts = plain_email_parts(email)  # None: only validate_email judges it
+        if parts is not None and _surely_personal(parts[0], town or self._town(row.commune)):
+            return f"{parts[0]}@{parts[1]}"  # what validate_email returns
+        names = (row.commune.name,) if row.commune is not None else ()
+        if parts is None:
+            check = functools.partial(validate_email, strict=True, commune_names=names)
             return self._read(row, "adresse invalide", check, email)
-        if _surely_personal(normal[: normal.rindex("@")], self._town(row.commune)):
-            return normal  # what validate_email returns
-        town = (row.commune.name,) if row.commune is not None else ()
-        return self._read(row, "adresse invalide", _cha6, email, town)
+        return self._read(row, "adresse invalide", _cha6, email, names)
 
     def _town(self, commune: Commune | None) -> tuple[str, ...]:
         if commune is None:

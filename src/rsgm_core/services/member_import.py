@@ -16,7 +16,7 @@ import datetime as dt
 import functools
 import gc
 import os
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +39,7 @@ from rsgm_core.domain.progress import Progress, no_progress
 from rsgm_core.errors import NotFoundError, SourceDataError, ValidationError
 from rsgm_core.ports import UnitOfWork
 from rsgm_core.services.import_plan import Plan, Stored, plan_import
+from rsgm_core.services.import_records import maker
 from rsgm_core.services.import_rows import POSITION_FIELDS, ParsedRow, RowChecker
 from rsgm_core.services.members import new_id
 from rsgm_core.services.spreadsheet import read_rows
@@ -51,6 +52,13 @@ __all__ = ["MemberImport", "read_table"]
 HEADER_SEARCH = 10  # title rows a sheet may have above its header
 #: A position column absent from the sheet (not an empty cell): this value, said in the report.
 ABSENT_COLUMN = {"function": "sgm", "work_time": "1", "status": "titulaire"}
+_MEMBER_FIELDS = (
+    "id", "first_name", "last_name", "email", "phone", "lifecycle", "arrival", "helper",
+    "platform_access", "birth_year", "retirement_on",
+)  # fmt: skip
+_POSITION_FIELDS = (
+    "id", "member_id", "commune", "function", "work_time", "status", "permanent", "start"
+)  # fmt: skip
 ABSENT_COLUMN_LABEL = {"function": "SGM", "work_time": "1 (temps complet)", "status": "titulaire"}
 
 
@@ -141,42 +149,61 @@ class MemberImport:
         rows = _open(path)
         collecting = _pause_gc()
         try:
-            header, header_line = find_header(rows, mapping, ignore, path)
-            file_problems = self._file_problems(header, chosen)
-            assumed = self._assumed(header, chosen)
-            settings = self.deps.settings
-            today = self.deps.today()
-            context = self.deps.read() if dry_run else self.deps.transaction()
-            with context as uow:
-                checker = RowChecker(
-                    index=CommuneIndex(uow.communes.list(), settings.departements),
-                    fields=header.fields | set(chosen),
-                    defaults=chosen,
-                    thesaurus=self.deps.hooks.expertise_thesaurus(),
-                    tools=self.deps.hooks.business_software(),
-                    departements=settings.departements,
-                    today=today,
-                )
-                parsed = []
-                for line, raw in enumerate(rows, start=header_line + 1):
-                    if "".join(raw).strip():  # a cell that is not blank
-                        parsed.append(checker.check(line, raw, header.columns))
-                        if not len(parsed) % 500:  # the total is known only at the end
-                            told("lignes", len(parsed), 0)
-                told("lignes", len(parsed), len(parsed))
-                stored = self._stored(uow, update=update)
-                plan = plan_import(parsed, stored, update=update, today=today)
-                created = len(plan.created)
-                bad = any(r.issues for r in parsed)
-                write = not dry_run and not file_problems and (partial or not bad)
-                if write:
-                    self._write(uow, plan, today)
-            # Still without the cyclic collector: the report's rows are as many new objects.
-            results = tuple(_result(r) for r in parsed)
+            # The rows, the plan and the records are freed as _run returns, before the collector
+            # runs again: it then walks the report only.
+            return self._run(
+                path, rows, mapping=mapping, ignore=ignore, chosen=chosen, update=update,
+                partial=partial, rejects=rejects, dry_run=dry_run, told=told,
+            )  # fmt: skip
         finally:
             rows.close()
             if collecting:
                 gc.enable()
+
+    def _run(
+        self,
+        path: Path,
+        rows: Generator[list[str], None, None],
+        *,
+        mapping: Mapping[str, str] | None,
+        ignore: tuple[str, ...],
+        chosen: dict[str, str],
+        update: bool,
+        partial: bool,
+        rejects: str | Path | None,
+        dry_run: bool,
+        told: Progress,
+    ) -> ImportReport:
+        header, header_line = find_header(rows, mapping, ignore, path)
+        file_problems = self._file_problems(header, chosen)
+        assumed = self._assumed(header, chosen)
+        settings = self.deps.settings
+        today = self.deps.today()
+        context = self.deps.read() if dry_run else self.deps.transaction()
+        with context as uow:
+            checker = RowChecker(
+                index=CommuneIndex(uow.communes.list(), settings.departements),
+                fields=header.fields | set(chosen),
+                defaults=chosen,
+                thesaurus=self.deps.hooks.expertise_thesaurus(),
+                tools=self.deps.hooks.business_software(),
+                departements=settings.departements,
+                today=today,
+            )
+            parsed = []
+            for line, raw in enumerate(rows, start=header_line + 1):
+                if "".join(raw).strip():  # a cell that is not blank
+                    parsed.append(checker.check(line, raw, header.columns))
+                    if not len(parsed) % 500:  # the total is known only at the end
+                        told("lignes", len(parsed), 0)
+            told("lignes", len(parsed), len(parsed))
+            stored = self._stored(uow, update=update)
+            plan = plan_import(parsed, stored, update=update, today=today)
+            created = len(plan.created)
+            bad = any(r.issues for r in parsed)
+            write = not dry_run and not file_problems and (partial or not bad)
+            if write:
+                self._write(uow, plan, today)
         rejects_file = None
         if rejects is not None:
             rejects_file = str(
@@ -184,7 +211,7 @@ class MemberImport:
             )
         return ImportReport(
             str(path),
-            results,
+            tuple(_result(r) for r in parsed),
             members=created,
             positions=len(plan.positions_new),
             dry_run=dry_run,
@@ -245,12 +272,14 @@ class MemberImport:
         # In ascending order, the rows are appended to the tables' id indexes rather than spread
         # across them: the same random ids, written faster.
         ids = iter(sorted(new_ids(len(created) + len(plan.positions_new))))
+        # Every value below was checked with the row (names, address, dates): the records are
+        # made without running their validators again (:mod:`~.import_records`).
+        member_of = maker(Member, _MEMBER_FIELDS)
         for person in created:
             row = person.rows[0]
-            member = Member(
-                next(ids), row.first, row.last, row.email, phone=row.phone,
-                lifecycle=Lifecycle.ACTIVE, arrival=row.arrival, helper=bool(row.helper),
-                platform_access=True, birth_year=row.birth_year, retirement_on=row.retirement_on,
+            member = member_of(
+                next(ids), row.first, row.last, row.email, row.phone, Lifecycle.ACTIVE,
+                row.arrival, bool(row.helper), True, row.birth_year, row.retirement_on,
             )  # fmt: skip
             person.member = member
             members.append(member)
@@ -259,10 +288,7 @@ class MemberImport:
             uow.members.update_all(plan.members_changed)
         if plan.positions_ended:
             uow.positions.update_all(attrs.evolve(p, end=today) for p in plan.positions_ended)
-        uow.positions.add_all(
-            _position(next(ids), person.member, row, today if person.key in known else None)
-            for person, row in plan.positions_new
-        )
+        uow.positions.add_all(self._positions(plan, ids, known, today))
         items = [
             item
             for m in members
@@ -280,6 +306,25 @@ class MemberImport:
         if self.deps.hooks.pm.hook.rsgm_on_member_added.get_hookimpls():  # else nothing to tell
             hook = self.deps.hooks.on_member_added
             uow.after_commit.extend(functools.partial(hook, m) for m in members)
+
+    @staticmethod
+    def _positions(
+        plan: Plan, ids: Iterator[str], known: set[str], today: dt.date
+    ) -> list[Position]:
+        """The new positions, made from their checked rows (the commune from the census, the
+        work time through its validator: :mod:`~.import_records`)."""
+        position_of = maker(Position, _POSITION_FIELDS)
+        found = []
+        for person, row in plan.positions_new:
+            member, commune = person.member, row.commune
+            assert member is not None and commune is not None and row.has_position
+            start = today if person.key in known else None
+            position = position_of(
+                next(ids), member.id, commune.code, row.function, row.work_time, row.status,
+                row.permanent, start,
+            )  # fmt: skip
+            found.append(position)
+        return found
 
     def _rejects(self, path: Path, header: HeaderMap, rows: list[ParsedRow]) -> Path:
         """The rejected rows as they were read, with their problems, to fix and import again."""
@@ -300,15 +345,6 @@ class MemberImport:
                 value=str(path),
             ) from None
         return path
-
-
-def _position(new: str, member: Member | None, row: ParsedRow, start: dt.date | None) -> Position:
-    assert member is not None and row.commune is not None and row.has_position
-    assert row.function is not None and row.work_time is not None and row.status is not None
-    return Position(
-        new, member.id, row.commune.code, row.function, row.work_time, row.status,
-        row.permanent, start=start,
-    )  # fmt: skip
 
 
 def _pause_gc() -> bool:
