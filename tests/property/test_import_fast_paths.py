@@ -84,12 +84,36 @@ def test_the_quick_check_never_passes_a_shared_mailbox_CHA_6(local: str, town: s
     import re
 
     from rsgm_core.domain.directory import fold
+    from rsgm_core.domain.mailboxes import shared_mailbox
+    from rsgm_core.domain.members import GENERIC_LOCAL_PARTS
 
     if plain_email(f"{local}@example.org") is None:
         return  # only plain addresses reach the pre-check
     squeezed = re.sub(r"[^a-z0-9]+", "", fold(town))
     if _surely_personal(local, (squeezed,)):
-        validate_email(f"{local}@example.org", strict=True, commune_names=[town])  # no error
+        assert local.lower() not in GENERIC_LOCAL_PARTS
+        assert shared_mailbox(local, [town]) is None
+    if _surely_personal(local, ()):
+        assert shared_mailbox(local, []) is None
+
+
+def _outcome(address: str, **options: object) -> str:
+    try:
+        return validate_email(address, **options)  # type: ignore[arg-type]
+    except RsgmError as exc:
+        return f"{type(exc).__name__} {exc.rule}"
+
+
+@settings(max_examples=400, deadline=None)
+@given(locals_, domains, st.booleans())
+def test_validate_email_with_its_quick_path_says_what_the_judge_says_CHA_6(
+    local: str, domain: str, strict: bool
+) -> None:
+    from rsgm_core.domain.members import GENERIC_LOCAL_PARTS
+
+    address = f"{local}@{domain}"
+    judged = _outcome(address, strict=strict, generic_local_parts=set(GENERIC_LOCAL_PARTS))
+    assert _outcome(address, strict=strict) == judged
 
 
 names = st.text(alphabet="abcdeéèçABCÉ -'", min_size=1, max_size=20).filter(str.strip)

@@ -16,6 +16,7 @@ from decimal import Decimal
 import attrs
 
 from rsgm_core.domain.bounds import check_fraction
+from rsgm_core.domain.mailboxes import GENERIC_WORDS
 from rsgm_core.domain.territory import Commune, validate_insee_code
 from rsgm_core.errors import RuleViolation, ValidationError
 
@@ -122,6 +123,14 @@ def validate_email(
     if strict:
         email = plain_email(email.strip()) or _email_validator(email)
     local, domain = email.strip().rsplit("@", 1)
+    if (
+        generic_local_parts is GENERIC_LOCAL_PARTS
+        and isinstance(commune_names, tuple | list)
+        and not commune_names
+        and local.isascii()
+        and surely_personal(local, ())
+    ):  # CHA-6: surely a person's, without the judge (a property test compares them)
+        return f"{local}@{domain.lower()}"
     generic = set(generic_local_parts)  # empty: any address (the outbox writes to mairies)
     why = "générique" if local.lower() in generic else None
     if generic and why is None:
@@ -201,6 +210,36 @@ def _plain_domain(domain: str) -> bool:
         _PLAIN_DOMAINS.clear()
     _PLAIN_DOMAINS[domain] = plain
     return plain
+
+
+_SEPARATORS = re.compile(r"[^a-z0-9]+")
+#: Any word that makes a local part a shared mailbox, anywhere in it (the shared starts too).
+_GENERIC_INSIDE = re.compile(
+    "|".join(
+        f"{first}(?:{'|'.join(sorted(w[1:] for w in GENERIC_WORDS if w[0] == first))})"
+        for first in sorted({w[0] for w in GENERIC_WORDS})
+    )
+)  # factored by first letter: positions starting with another letter are passed over quickly
+
+
+def surely_personal(local: str, towns: tuple[str, ...]) -> bool:
+    """True when the ASCII local part cannot be a shared mailbox (CHA-6): no generic local part,
+    no generic word anywhere in it (separators left out), not the commune's name. Only a quick
+    pre-check: anything else goes through :func:`~.mailboxes.shared_mailbox` (the one judge; a test
+    compares both on the variants of :mod:`~.mailboxes` and on random local parts)."""
+    low = local.lower()
+    if low in GENERIC_LOCAL_PARTS:
+        return False
+    base = low.partition("+")[0]
+    squeezed = base.replace(".", "").replace("-", "").replace("_", "")
+    if not (squeezed.isascii() and squeezed.isalnum()):  # other separators
+        squeezed = _SEPARATORS.sub("", base)
+    if _GENERIC_INSIDE.search(squeezed) is not None:
+        return False
+    for town in towns:  # noqa: SIM110 - a loop: quicker than all() over a generator
+        if town and town in squeezed:
+            return False
+    return True
 
 
 def validate_work_time(fraction: Decimal | int) -> Decimal:

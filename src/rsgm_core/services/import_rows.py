@@ -22,7 +22,6 @@ from rsgm_core.domain.import_vocabulary import (
     read_function,
     read_status,
 )
-from rsgm_core.domain.mailboxes import GENERIC_WORDS
 from rsgm_core.domain.member_import import (
     ImportProblem,
     fraction_note,
@@ -32,10 +31,10 @@ from rsgm_core.domain.member_import import (
     split_terms,
 )
 from rsgm_core.domain.members import (
-    GENERIC_LOCAL_PARTS,
     Function,
     Status,
     plain_email_parts,
+    surely_personal,
     validate_email,
     validate_work_time,
 )
@@ -447,33 +446,7 @@ def _cha6(email: str, town: tuple[str, ...]) -> str:
 
 
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
-#: Any word that makes a local part a shared mailbox, anywhere in it (the shared starts too).
-_GENERIC_INSIDE = re.compile(
-    "|".join(
-        f"{first}(?:{'|'.join(sorted(w[1:] for w in GENERIC_WORDS if w[0] == first))})"
-        for first in sorted({w[0] for w in GENERIC_WORDS})
-    )
-)  # factored by first letter: positions starting with another letter are passed over quickly
-
-
-def _surely_personal(local: str, towns: tuple[str, ...]) -> bool:
-    """True when the ASCII local part cannot be a shared mailbox (CHA-6): no generic local part,
-    no generic word anywhere in it (separators left out), not the commune's name. Only a quick
-    pre-check: anything else goes through :func:`~.members.validate_email` (the one judge; a
-    test compares both on the variants of :mod:`~.mailboxes` and on random local parts)."""
-    low = local.lower()
-    if low in GENERIC_LOCAL_PARTS:
-        return False
-    base = low.partition("+")[0]
-    squeezed = base.replace(".", "").replace("-", "").replace("_", "")
-    if not (squeezed.isascii() and squeezed.isalnum()):  # other separators
-        squeezed = _SEPARATORS.sub("", base)
-    if _GENERIC_INSIDE.search(squeezed) is not None:
-        return False
-    for town in towns:  # noqa: SIM110 - a loop: quicker than all() over a generator
-        if town and town in squeezed:
-            return False
-    return True
+_surely_personal = surely_personal  # the quick CHA-6 pre-check (domain/members.py)
 
 
 def _fold(text: str) -> str:
