@@ -91,33 +91,42 @@ def plan_import(rows: Sequence[ParsedRow], stored: Stored, *, update: bool, toda
     emails: dict[str, tuple[str, int]] = {}
     places: dict[tuple[str, str], tuple[str, int]] = {}  # (name, commune) → (key, line)
     rejected: dict[str, int] = {}
+    people = plan.people
+    against = bool(stored.members)
     for row in rows:
+        member = None
         if row.first and row.last:
             _within_file(row, emails, places, plan)
-            member = _against_database(row, stored, update=update) if stored.members else None
-        else:
-            member = None
+            if against:
+                member = _against_database(row, stored, update=update)
         if row.issues:
             rejected[row.key] = rejected.get(row.key, 0) + 1
             continue
-        person = plan.people.get(row.key)
+        person = people.get(row.key)
         if person is None:
-            person = plan.people[row.key] = Person(row.key, [], member)
-        person.rows.append(row)
-    for person in plan.people.values():
-        person.rejected_rows = rejected.get(person.key, 0)
+            person = people[row.key] = Person(row.key, [row], member)
+        else:
+            person.rows.append(row)
+    positions_new = plan.positions_new
+    for person in people.values():
+        if rejected:
+            person.rejected_rows = rejected.get(person.key, 0)
+        rows_of = person.rows
         if person.member is None:
             _new_person(person, today)
+            for row in rows_of:
+                if row.has_position:
+                    positions_new.append((person, row))
         else:
             _refresh(person, stored, plan, today)
-        for row in person.rows:
-            if row.has_position and person.member is None:
-                plan.positions_new.append((person, row))
-        if not any(row.expertises or row.software for row in person.rows):
+        if len(rows_of) == 1:
+            if not (rows_of[0].expertises or rows_of[0].software):
+                continue
+        elif not any(row.expertises or row.software for row in rows_of):
             continue
         known = stored.facts.get(person.member.id, set()) if person.member else set()
         for kind, terms in (("expertise", "expertises"), ("logiciel", "software")):
-            for term in sorted({t for row in person.rows for t in getattr(row, terms)}):
+            for term in sorted({t for row in rows_of for t in getattr(row, terms)}):
                 if (kind, fold(term)) in known:
                     continue
                 plan.facts_new.append((person, kind, term))
@@ -242,19 +251,28 @@ def _against_database(row: ParsedRow, stored: Stored, *, update: bool) -> Member
 
 
 def _new_person(person: Person, today: dt.date) -> None:
-    first = person.rows[0]
+    rows = person.rows
+    first = rows[0]
+    first.action = "nouveau membre"
+    if len(rows) == 1:  # one position: at most full time (MEM-1), never over 115 %
+        if first.has_position and first.permanent and first.work_time is not None:
+            _flag_excess(first, first.work_time)
+        return
     total = Decimal(0)
-    for row in person.rows:
-        row.action = (
-            "nouveau membre" if row is first else f"poste ajouté au membre de la ligne {first.line}"
-        )
+    for row in rows:
+        if row is not first:
+            row.action = f"poste ajouté au membre de la ligne {first.line}"
         if row.has_position and row.permanent and row.work_time is not None:
             total += row.work_time  # new positions have no dates: all held today
-            if total > MAX_WORK_TIME:  # MEM-1: recorded, flagged, never refused
-                row.notes.append(
-                    f"quotités cumulées de {_percent(total)} : au-delà des 115 % permis pour des "
-                    "emplois à temps non complet, signalé à l'animateur [MEM-1]"
-                )
+            _flag_excess(row, total)
+
+
+def _flag_excess(row: ParsedRow, total: Decimal) -> None:
+    if total > MAX_WORK_TIME:  # MEM-1: recorded, flagged, never refused
+        row.notes.append(
+            f"quotités cumulées de {_percent(total)} : au-delà des 115 % permis pour des "
+            "emplois à temps non complet, signalé à l'animateur [MEM-1]"
+        )
 
 
 def _refresh(person: Person, stored: Stored, plan: Plan, today: dt.date) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -21,7 +22,6 @@ from rsgm_core.domain.import_vocabulary import (
     read_function,
     read_status,
 )
-from rsgm_core.domain.mailboxes import GENERIC_WORDS
 from rsgm_core.domain.member_import import (
     ImportProblem,
     fraction_note,
@@ -31,9 +31,10 @@ from rsgm_core.domain.member_import import (
     split_terms,
 )
 from rsgm_core.domain.members import (
-    GENERIC_LOCAL_PARTS,
     Function,
     Status,
+    plain_email_parts,
+    surely_personal,
     validate_email,
     validate_work_time,
 )
@@ -46,14 +47,15 @@ __all__ = ["ParsedRow", "RowChecker", "open_row"]
 T = TypeVar("T")
 #: Needed for a position, never filled silently: empty is a problem unless a default is chosen.
 POSITION_FIELDS = ("function", "work_time", "status")
+#: The cells that say a row's commune and position (:meth:`RowChecker._place`).
+_PLACE_FIELDS = (
+    "commune", "commune_name", "departement", "function", "status", "work_time", "permanent"
+)  # fmt: skip
+_MORE_FIELDS = frozenset(
+    {"expertises", "software", "helper", "arrival", "birth_year", "retirement_on"}
+)
 _PRONOUN = {"function": "la", "work_time": "la", "status": "le"}  # la fonction, le statut
 _ALLOWED = re.compile(r"^(.*?) \(valeurs : (.*)\)$")
-# A plain ASCII address (RFC 5322 dot-atom): its syntax is that of email-validator's, whose verdict
-# on the domain is kept per domain (MEM-2); any other address goes through email-validator itself.
-_PLAIN_EMAIL = re.compile(
-    r"([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)"
-    r"@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z0-9])"
-)
 
 
 @attrs.define
@@ -144,34 +146,110 @@ class RowChecker:
         self._communes: dict[tuple[str, str, str], tuple[Any, ...]] = {}
         self._positions: dict[tuple[str, str, str, str], tuple[Any, ...]] = {}
         self._towns: dict[str, tuple[str, ...]] = {}
+        self._layout: tuple[Mapping[int, str], tuple[str, ...], Any, int] | None = None
+        # The optional cells are looked up only when the sheet has their column (or a default).
+        present = fields | set(defaults)
+        self._has_email = "email" in present
+        self._has_phone = "phone" in present
+        self._has_more = bool(present & _MORE_FIELDS)
+        self._places: dict[tuple[str | None, ...], tuple[Any, ...]] = {}
 
     def check(self, line: int, raw: list[str], columns: Mapping[int, str]) -> ParsedRow:
-        row, cells = open_row(line, raw, columns, self.defaults)
-        self._commune_once(row, cells)
-        if cells.get("email"):
-            row.email = self._email(row, cells["email"])
-        if cells.get("phone"):
-            row.phone = self._read(row, "téléphone invalide", validate_phone, cells["phone"])
-        if row.commune is not None or cells.get("commune") or cells.get("commune_name"):
-            self._position_once(row, cells)  # even for a commune not found: every problem
-        if cells.get("expertises"):
-            row.expertises = self._terms(row, self.thesaurus, cells["expertises"])
-        if cells.get("software"):
-            row.software = self._terms(row, self.tools, cells["software"])
-        if cells.get("helper"):
-            row.helper = self._read(row, "volontaire illisible", parse_bool, cells["helper"])
-        if cells.get("arrival"):
-            row.arrival = self._read(row, "date illisible", parse_date, cells["arrival"])
-        if cells.get("birth_year") or cells.get("retirement_on"):
-            self._ages(row, cells)
-        row.has_position = row.commune is not None and None not in (
-            row.function,
-            row.work_time,
-            row.status,
-        )
-        row.folded_name = _fold(row.name)
-        row.key = row.folded_name + "|" + (row.email or "").lower()  # person_key, folded once
+        layout = self._layout  # the usual row, as wide as the header: cells picked at once
+        if layout is not None and layout[0] is columns and len(raw) > layout[3] and layout[2]:
+            cells = dict(zip(layout[1], map(str.strip, layout[2](raw)), strict=True))
+            if self.defaults:
+                for field, value in self.defaults.items():
+                    if not cells.get(field):
+                        cells[field] = value
+        else:
+            cells = self._cells(raw, columns)
+        get = cells.get
+        first, last = get("first_name", ""), get("last_name", "")
+        # The commune and the position: a sheet repeats them, each distinct set read once.
+        place = self._places.get(tuple(map(get, _PLACE_FIELDS)))
+        if place is None:
+            place = self._place(cells)
+        if place[4]:
+            row = ParsedRow(line, tuple(raw), first, last, None, None, place[0], place[1],
+                            place[5], place[7], place[6], place[8])  # fmt: skip
+        else:
+            row = ParsedRow(line, tuple(raw), first, last, None, None, place[0], place[1])
+        if not first or not last:
+            missing = "prénom" if not first else "nom"
+            row.problem(f"{missing} vide", f"{missing} vide : prénom et nom sont obligatoires")
+        if place[2]:
+            row.issues.extend(place[2])
+        if place[3]:
+            row.notes.extend(place[3])
+        if self._has_email and (email := get("email")):
+            row.email = self._email(row, email, place[12])
+        if self._has_phone and (phone := get("phone")):
+            row.phone = self._read(row, "téléphone invalide", validate_phone, phone)
+        if place[9]:  # even for a commune not found: every problem
+            row.issues.extend(place[9])
+        if place[10]:
+            row.notes.extend(place[10])
+        if self._has_more:
+            self._more(row, cells)
+        row.has_position = place[11]
+        row.folded_name = folded = _fold(f"{first} {last}" if first and last else row.name)
+        row.key = f"{folded}|{row.email.lower()}" if row.email else f"{folded}|"  # person_key
         return row
+
+    def _place(self, cells: dict[str, str]) -> tuple[Any, ...]:
+        """The commune and the position of a row's cells, with their problems and notes, as
+        :meth:`_commune_once` and :meth:`_position_once` read them; kept for the next row with
+        the same cells."""
+        scratch = ParsedRow(0, (), "", "")
+        self._commune_once(scratch, cells)
+        commune_part = (scratch.commune, scratch.code, tuple(scratch.issues), tuple(scratch.notes))
+        position = scratch.commune is not None or cells.get("commune") or cells.get("commune_name")
+        scratch = ParsedRow(0, (), "", "")
+        if position:
+            self._position_once(scratch, cells)
+        has_position = commune_part[0] is not None and None not in (
+            scratch.function, scratch.work_time, scratch.status
+        )  # fmt: skip
+        found = (
+            *commune_part, bool(position), scratch.function, scratch.status, scratch.work_time,
+            scratch.permanent, tuple(scratch.issues), tuple(scratch.notes), has_position,
+            self._town(commune_part[0]),
+        )  # fmt: skip
+        self._places[tuple(map(cells.get, _PLACE_FIELDS))] = found
+        return found
+
+    def _more(self, row: ParsedRow, cells: dict[str, str]) -> None:
+        """The optional cells after the position's: terms, helper, arrival, ages."""
+        get = cells.get
+        if expertises := get("expertises"):
+            row.expertises = self._terms(row, self.thesaurus, expertises)
+        if software := get("software"):
+            row.software = self._terms(row, self.tools, software)
+        if helper := get("helper"):
+            row.helper = self._read(row, "volontaire illisible", parse_bool, helper)
+        if arrival := get("arrival"):
+            row.arrival = self._read(row, "date illisible", parse_date, arrival)
+        if get("birth_year") or get("retirement_on"):
+            self._ages(row, cells)
+
+    def _cells(self, raw: list[str], columns: Mapping[int, str]) -> dict[str, str]:
+        """The row's cells by field, as :func:`open_row` reads them (an empty cell takes its
+        default), with the sheet's layout worked out once."""
+        layout = self._layout
+        if layout is None or layout[0] is not columns:
+            fields = tuple(columns.values())
+            pick = operator.itemgetter(*columns) if len(columns) > 1 else None
+            layout = self._layout = (columns, fields, pick, max(columns, default=-1))
+        if layout[2] is not None and len(raw) > layout[3]:
+            cells = dict(zip(layout[1], map(str.strip, layout[2](raw)), strict=True))
+        else:
+            width = len(raw)
+            cells = {f: (raw[i].strip() if i < width else "") for i, f in columns.items()}
+        for field, value in self.defaults.items():
+            if not cells.get(field):
+                cells[field] = value
+        return cells
 
     def _ages(self, row: ParsedRow, cells: dict[str, str]) -> None:
         """IND-4: the year of birth (a date of birth gives its year only) and the expected
@@ -237,18 +315,18 @@ class RowChecker:
             row.problem(kind, message, value, allowed=allowed, rule=exc.rule or "MEM-1")
             return None
 
-    def _email(self, row: ParsedRow, email: str) -> str | None:
-        town = (row.commune.name,) if row.commune is not None else ()
-        plain = _PLAIN_EMAIL.fullmatch(email)
-        if plain is None or len(plain.group(1)) > 64 or len(email) > 254:
-            check = functools.partial(validate_email, strict=True, commune_names=town)
+    def _email(self, row: ParsedRow, email: str, town: tuple[str, ...] = ()) -> str | None:
+        """The address of a row, as :func:`~.members.validate_email` (strict, the commune's
+        name for CHA-6) returns it: a plain address that surely is a person's without asking
+        it (``town``: the commune's name squeezed, :meth:`_town`)."""
+        parts = plain_email_parts(email)  # None: only validate_email judges it
+        if parts is not None and _surely_personal(parts[0], town or self._town(row.commune)):
+            return f"{parts[0]}@{parts[1]}"  # what validate_email returns
+        names = (row.commune.name,) if row.commune is not None else ()
+        if parts is None:
+            check = functools.partial(validate_email, strict=True, commune_names=names)
             return self._read(row, "adresse invalide", check, email)
-        if not _domain_ok(plain.group(2).lower()):
-            check = functools.partial(validate_email, strict=True)
-            return self._read(row, "adresse invalide", check, email)
-        if _surely_personal(plain.group(1), self._town(row.commune)):
-            return f"{plain.group(1)}@{plain.group(2).lower()}"  # what validate_email returns
-        return self._read(row, "adresse invalide", _cha6, email, town)
+        return self._read(row, "adresse invalide", _cha6, email, names)
 
     def _town(self, commune: Commune | None) -> tuple[str, ...]:
         if commune is None:
@@ -363,46 +441,18 @@ class RowChecker:
         return [t for t in found if t]
 
 
-@functools.lru_cache(maxsize=4096)
-def _domain_ok(domain: str) -> bool:
-    """email-validator's verdict on a domain (IDNA, special-use names), kept per domain."""
-    try:
-        validate_email(f"prenom.nom@{domain}", strict=True)
-    except RsgmError:
-        return False
-    return True
-
-
 def _cha6(email: str, town: tuple[str, ...]) -> str:
     return validate_email(email, commune_names=town)
 
 
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
-_SHARED_STARTS = ("mairie", "commune", "ville", "secretariat")
-
-
-def _surely_personal(local: str, towns: tuple[str, ...]) -> bool:
-    """True when the ASCII local part cannot be a shared mailbox (CHA-6): no generic local part,
-    no generic word, not a generic word's prefix, not the commune's name. Only a quick pre-check:
-    anything else goes through :func:`~.members.validate_email` (the one judge; a test compares
-    both on the variants of :mod:`~.mailboxes`)."""
-    low = local.lower()
-    if low in GENERIC_LOCAL_PARTS:
-        return False
-    tokens = _SEPARATORS.split(low.split("+", 1)[0])
-    squeezed = "".join(tokens)
-    if squeezed in GENERIC_WORDS or not GENERIC_WORDS.isdisjoint(tokens):
-        return False
-    if squeezed.startswith(_SHARED_STARTS):
-        return False
-    return not any(town and town in squeezed for town in towns)
-
-
-_ASCII_SEPARATORS = re.compile(r"[\s\-'_.]+")
+_surely_personal = surely_personal  # the quick CHA-6 pre-check (domain/members.py)
 
 
 def _fold(text: str) -> str:
-    """:func:`~.directory.fold`, quicker for plain ASCII text (the same result)."""
+    """:func:`~.directory.fold`, quicker for plain ASCII text (the same result: a property test
+    compares them)."""
     if text.isascii():
-        return " ".join(_ASCII_SEPARATORS.split(text.lower())).strip()
+        low = text.lower().replace("-", " ").replace("'", " ").replace("_", " ")
+        return " ".join(low.replace(".", " ").split())
     return fold(text)

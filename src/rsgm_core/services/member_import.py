@@ -16,7 +16,7 @@ import datetime as dt
 import functools
 import gc
 import os
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +39,7 @@ from rsgm_core.domain.progress import Progress, no_progress
 from rsgm_core.errors import NotFoundError, SourceDataError, ValidationError
 from rsgm_core.ports import UnitOfWork
 from rsgm_core.services.import_plan import Plan, Stored, plan_import
+from rsgm_core.services.import_records import maker
 from rsgm_core.services.import_rows import POSITION_FIELDS, ParsedRow, RowChecker
 from rsgm_core.services.members import new_id
 from rsgm_core.services.spreadsheet import read_rows
@@ -51,6 +52,13 @@ __all__ = ["MemberImport", "read_table"]
 HEADER_SEARCH = 10  # title rows a sheet may have above its header
 #: A position column absent from the sheet (not an empty cell): this value, said in the report.
 ABSENT_COLUMN = {"function": "sgm", "work_time": "1", "status": "titulaire"}
+_MEMBER_FIELDS = (
+    "id", "first_name", "last_name", "email", "phone", "lifecycle", "arrival", "helper",
+    "platform_access", "birth_year", "retirement_on",
+)  # fmt: skip
+_POSITION_FIELDS = (
+    "id", "member_id", "commune", "function", "work_time", "status", "permanent", "start"
+)  # fmt: skip
 ABSENT_COLUMN_LABEL = {"function": "SGM", "work_time": "1 (temps complet)", "status": "titulaire"}
 
 
@@ -141,40 +149,61 @@ class MemberImport:
         rows = _open(path)
         collecting = _pause_gc()
         try:
-            header, header_line = find_header(rows, mapping, ignore, path)
-            file_problems = self._file_problems(header, chosen)
-            assumed = self._assumed(header, chosen)
-            settings = self.deps.settings
-            today = self.deps.today()
-            context = self.deps.read() if dry_run else self.deps.transaction()
-            with context as uow:
-                checker = RowChecker(
-                    index=CommuneIndex(uow.communes.list(), settings.departements),
-                    fields=header.fields | set(chosen),
-                    defaults=chosen,
-                    thesaurus=self.deps.hooks.expertise_thesaurus(),
-                    tools=self.deps.hooks.business_software(),
-                    departements=settings.departements,
-                    today=today,
-                )
-                parsed = []
-                for line, raw in enumerate(rows, start=header_line + 1):
-                    if any(c.strip() for c in raw):
-                        parsed.append(checker.check(line, raw, header.columns))
-                        if not len(parsed) % 500:  # the total is known only at the end
-                            told("lignes", len(parsed), 0)
-                told("lignes", len(parsed), len(parsed))
-                stored = self._stored(uow, update=update)
-                plan = plan_import(parsed, stored, update=update, today=today)
-                created = len(plan.created)
-                bad = any(r.issues for r in parsed)
-                write = not dry_run and not file_problems and (partial or not bad)
-                if write:
-                    self._write(uow, plan, today)
+            # The rows, the plan and the records are freed as _run returns, before the collector
+            # runs again: it then walks the report only.
+            return self._run(
+                path, rows, mapping=mapping, ignore=ignore, chosen=chosen, update=update,
+                partial=partial, rejects=rejects, dry_run=dry_run, told=told,
+            )  # fmt: skip
         finally:
             rows.close()
             if collecting:
                 gc.enable()
+
+    def _run(
+        self,
+        path: Path,
+        rows: Generator[list[str], None, None],
+        *,
+        mapping: Mapping[str, str] | None,
+        ignore: tuple[str, ...],
+        chosen: dict[str, str],
+        update: bool,
+        partial: bool,
+        rejects: str | Path | None,
+        dry_run: bool,
+        told: Progress,
+    ) -> ImportReport:
+        header, header_line = find_header(rows, mapping, ignore, path)
+        file_problems = self._file_problems(header, chosen)
+        assumed = self._assumed(header, chosen)
+        settings = self.deps.settings
+        today = self.deps.today()
+        context = self.deps.read() if dry_run else self.deps.transaction()
+        with context as uow:
+            checker = RowChecker(
+                index=CommuneIndex(uow.communes.list(), settings.departements),
+                fields=header.fields | set(chosen),
+                defaults=chosen,
+                thesaurus=self.deps.hooks.expertise_thesaurus(),
+                tools=self.deps.hooks.business_software(),
+                departements=settings.departements,
+                today=today,
+            )
+            parsed = []
+            for line, raw in enumerate(rows, start=header_line + 1):
+                if "".join(raw).strip():  # a cell that is not blank
+                    parsed.append(checker.check(line, raw, header.columns))
+                    if not len(parsed) % 500:  # the total is known only at the end
+                        told("lignes", len(parsed), 0)
+            told("lignes", len(parsed), len(parsed))
+            stored = self._stored(uow, update=update)
+            plan = plan_import(parsed, stored, update=update, today=today)
+            created = len(plan.created)
+            bad = any(r.issues for r in parsed)
+            write = not dry_run and not file_problems and (partial or not bad)
+            if write:
+                self._write(uow, plan, today)
         rejects_file = None
         if rejects is not None:
             rejects_file = str(
@@ -240,13 +269,17 @@ class MemberImport:
         members: list[Member] = []
         known = {p.key for p in plan.people.values() if p.member is not None}
         created = plan.created
-        ids = iter(new_ids(len(created) + len(plan.positions_new)))
+        # In ascending order, the rows are appended to the tables' id indexes rather than spread
+        # across them: the same random ids, written faster.
+        ids = iter(sorted(new_ids(len(created) + len(plan.positions_new))))
+        # Every value below was checked with the row (names, address, dates): the records are
+        # made without running their validators again (:mod:`~.import_records`).
+        member_of = maker(Member, _MEMBER_FIELDS)
         for person in created:
             row = person.rows[0]
-            member = Member(
-                next(ids), row.first, row.last, row.email, phone=row.phone,
-                lifecycle=Lifecycle.ACTIVE, arrival=row.arrival, helper=bool(row.helper),
-                platform_access=True, birth_year=row.birth_year, retirement_on=row.retirement_on,
+            member = member_of(
+                next(ids), row.first, row.last, row.email, row.phone, Lifecycle.ACTIVE,
+                row.arrival, bool(row.helper), True, row.birth_year, row.retirement_on,
             )  # fmt: skip
             person.member = member
             members.append(member)
@@ -255,10 +288,7 @@ class MemberImport:
             uow.members.update_all(plan.members_changed)
         if plan.positions_ended:
             uow.positions.update_all(attrs.evolve(p, end=today) for p in plan.positions_ended)
-        uow.positions.add_all(
-            _position(next(ids), person.member, row, today if person.key in known else None)
-            for person, row in plan.positions_new
-        )
+        uow.positions.add_all(self._positions(plan, ids, known, today))
         items = [
             item
             for m in members
@@ -276,6 +306,25 @@ class MemberImport:
         if self.deps.hooks.pm.hook.rsgm_on_member_added.get_hookimpls():  # else nothing to tell
             hook = self.deps.hooks.on_member_added
             uow.after_commit.extend(functools.partial(hook, m) for m in members)
+
+    @staticmethod
+    def _positions(
+        plan: Plan, ids: Iterator[str], known: set[str], today: dt.date
+    ) -> list[Position]:
+        """The new positions, made from their checked rows (the commune from the census, the
+        work time through its validator: :mod:`~.import_records`)."""
+        position_of = maker(Position, _POSITION_FIELDS)
+        found = []
+        for person, row in plan.positions_new:
+            member, commune = person.member, row.commune
+            assert member is not None and commune is not None and row.has_position
+            start = today if person.key in known else None
+            position = position_of(
+                next(ids), member.id, commune.code, row.function, row.work_time, row.status,
+                row.permanent, start,
+            )  # fmt: skip
+            found.append(position)
+        return found
 
     def _rejects(self, path: Path, header: HeaderMap, rows: list[ParsedRow]) -> Path:
         """The rejected rows as they were read, with their problems, to fix and import again."""
@@ -298,15 +347,6 @@ class MemberImport:
         return path
 
 
-def _position(new: str, member: Member | None, row: ParsedRow, start: dt.date | None) -> Position:
-    assert member is not None and row.commune is not None and row.has_position
-    assert row.function is not None and row.work_time is not None and row.status is not None
-    return Position(
-        new, member.id, row.commune.code, row.function, row.work_time, row.status,
-        row.permanent, start=start,
-    )  # fmt: skip
-
-
 def _pause_gc() -> bool:
     """Pause the cyclic garbage collector while an import makes its many objects (freed by
     reference counting all the same); the caller enables it again if this says it was enabled.
@@ -320,14 +360,16 @@ def _pause_gc() -> bool:
 def new_ids(count: int) -> list[str]:
     """``count`` random UUIDs (version 4) as text, as :func:`~.members.new_id` makes them, from
     one call to the system's random source."""
-    block = bytearray(os.urandom(16 * count))
-    found = []
-    for start in range(0, 16 * count, 16):
-        block[start + 6] = (block[start + 6] & 0x0F) | 0x40  # version 4
-        block[start + 8] = (block[start + 8] & 0x3F) | 0x80  # RFC 4122 variant
-        text = block[start : start + 16].hex()
-        found.append(f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}")
-    return found
+    text = os.urandom(16 * count).hex()
+    return [
+        f"{text[i : i + 8]}-{text[i + 8 : i + 12]}-4{text[i + 13 : i + 16]}-"
+        f"{_VARIANT[text[i + 16]]}{text[i + 17 : i + 20]}-{text[i + 20 : i + 32]}"
+        for i in range(0, 32 * count, 32)
+    ]
+
+
+#: The RFC 4122 variant: the two high bits of the 17th hex digit set to 10, the two low ones kept.
+_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
 
 
 def _changed(rows: list[ParsedRow]) -> bool:
@@ -335,14 +377,15 @@ def _changed(rows: list[ParsedRow]) -> bool:
 
 
 def _result(row: ParsedRow) -> RowResult:
+    issues, notes, changes = row.issues, row.notes, row.changes
     return RowResult(
         row.line,
-        row.name,
+        f"{row.first} {row.last}" if row.first and row.last else row.name,
         row.code,
-        tuple(str(p) for p in row.issues),
-        "" if row.issues else row.action,
-        tuple(row.notes),
-        tuple(row.changes),
-        tuple(row.issues),
+        tuple(map(str, issues)) if issues else (),
+        "" if issues else row.action,
+        tuple(notes) if notes else (),
+        tuple(changes) if changes else (),
+        tuple(issues) if issues else (),
         row.cells,
     )
