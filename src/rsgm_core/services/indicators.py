@@ -25,7 +25,6 @@ import attrs
 
 from rsgm_core._compat import deprecated, keyword_only
 from rsgm_core.domain.census import MetaEntry
-from rsgm_core.domain.engagement import disengaged
 from rsgm_core.domain.indicators import (
     SMALL_COMMUNE,
     AnnualReport,
@@ -38,12 +37,11 @@ from rsgm_core.domain.indicators import (
     rate,
     validate_project,
 )
-from rsgm_core.domain.members import Lifecycle
 from rsgm_core.domain.national import CdgExport, NationalMerge
 from rsgm_core.errors import ValidationError
 from rsgm_core.services.census import territory_of
 from rsgm_core.services.deps import Deps
-from rsgm_core.services.indicators_data import IndicatorData
+from rsgm_core.services.indicators_data import IndicatorData, disengaged_count
 from rsgm_core.services.indicators_knowledge import _knowledge_indicators
 
 if TYPE_CHECKING:
@@ -251,10 +249,9 @@ class IndicatorService:
         """MEM-7 at the end of ``period`` among the scope's members, as
         ``NetworkService.list_disengaged`` finds them (the same rule over the same recorded
         invitations), read in the reading block's unit of work with the members already read."""
-        active = [m for m in data.members if m.lifecycle is Lifecycle.ACTIVE]
         with self._read() as uow:
             facts = uow.attendance.list()
-        return len({d.member_id for d in disengaged(active, facts, on=period.end)})
+        return disengaged_count(data.members, facts, on=period.end)
 
     @keyword_only("period", "scope")
     def coverage_by_epci(

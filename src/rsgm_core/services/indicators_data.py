@@ -9,9 +9,11 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
+from dateutil.relativedelta import relativedelta
 
 from rsgm_core.domain.active_members import active_member_ids
 from rsgm_core.domain.coarse import NO_EPCI, attribute, stratum_for
+from rsgm_core.domain.engagement import DEFAULT_SILENT_MONTHS, disengaged
 from rsgm_core.domain.events import RegistrationStatus
 from rsgm_core.domain.history import in_force, overlaps
 from rsgm_core.domain.indicators import SMALL_COMMUNE, EpciCoverage, Period, Scope, coverage
@@ -19,12 +21,14 @@ from rsgm_core.domain.members import Lifecycle
 from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.territory import CommuneStatus
 from rsgm_core.errors import ValidationError
-from rsgm_core.services.populations import populations_used
+from rsgm_core.services.populations import population_figures
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
 
-__all__ = ["Held", "IndicatorData", "Occasion", "Person", "Place", "Sitting"]
+__all__ = [
+    "Held", "IndicatorData", "Occasion", "Person", "Place", "Sitting", "disengaged_count"
+]  # fmt: skip
 
 
 # What the figures read of a commune, a position and a member: these columns alone, not whole
@@ -133,10 +137,7 @@ class IndicatorData:
                 raise _unknown(scope)
             communes = {k: c for k, c in communes.items() if c.epci == scope.code}
         # TER-2: the population of each commune for the period's last year (``population_used``)
-        populations = {
-            code: used.population
-            for code, used in populations_used(uow, communes, year=period.end.year).items()
-        }
+        populations = population_figures(uow, communes, year=period.end.year)
         positions: list[Any] = list(map(Held._make, uow.positions.values(Held._fields)))
         coarse = _coarse_in(uow.coarse_positions.list(), scope, communes)
         members = list(map(Person._make, uow.members.values(Person._fields)))
@@ -281,6 +282,23 @@ class IndicatorData:
         arrivals = sum(1 for m in self.members if m.arrival and m.arrival in period)
         departures = sum(1 for m in self.members if m.departed_on and m.departed_on in period)
         return arrivals, departures
+
+
+def disengaged_count(members: Iterable[Any], facts: Iterable[Any], *, on: dt.date) -> int:
+    """MEM-7: how many of ``members`` :func:`rsgm_core.domain.engagement.disengaged` lists on
+    ``on``, with the default window. The rule runs for the members with an invitation by then;
+    for the others (most of a network that records no invitation) it comes down to their
+    arrival: an active member arrived 12 months or more before ``on`` is silent."""
+    facts = list(facts)
+    invited = {f.member_id for f in facts if f.on <= on}
+    active = [m for m in members if m.lifecycle is Lifecycle.ACTIVE]
+    # the rule itself (it also refuses a window out of the calendar, as the record path does)
+    found = {d.member_id for d in disengaged([m for m in active if m.id in invited], facts, on=on)}
+    since = on - relativedelta(months=DEFAULT_SILENT_MONTHS)
+    found.update(
+        m.id for m in active if m.id not in invited and m.arrival is not None and m.arrival <= since
+    )
+    return len(found)
 
 
 def _coarse_in(coarse: list[Any], scope: Scope, communes: dict[str, Any]) -> list[Any]:

@@ -32,7 +32,7 @@ from rsgm_core.domain.populations import (
 from rsgm_core.domain.populations import (
     population_used as _decide,
 )
-from rsgm_core.domain.territory import PopulationFigure
+from rsgm_core.domain.territory import PopulationFigure, in_force_vintage
 from rsgm_core.errors import (
     MissingExtraError,
     NotFoundError,
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
-__all__ = ["import_populations", "population_used", "populations_used"]
+__all__ = ["import_populations", "population_figures", "population_used", "populations_used"]
 
 _MANY = 500  # communes above which populations_used reads every figure at once
 _HEADER_SEARCH = 40  # rows scanned for the header (INSEE's XLSX has about seven title rows)
@@ -83,6 +83,40 @@ def populations_used(
             by_commune.setdefault(figure.commune, []).append(figure)
     found = {code: _decide(figures, code, year) for code, figures in by_commune.items()}
     return {code: used for code, used in found.items() if used is not None}
+
+
+def population_figures(
+    uow: UnitOfWork, communes: Iterable[str] | None, *, year: int
+) -> dict[str, int]:
+    """TER-2: the population for ``year`` of each of ``communes`` (``None``: every commune with a
+    figure), the figure alone: ``populations_used(...)[code].population``, the same choice
+    (the vintage in force, else the latest before, else the nearest after; the totale, else the
+    municipale), read by the four columns it needs instead of a record per figure (the
+    indicators and the annual report read some 2,000 communes)."""
+    codes = None if communes is None else sorted(set(communes))
+    if codes == []:
+        return {}
+    many = codes is None or len(codes) > _MANY
+    wanted = None if codes is None else set(codes)
+    vintage = in_force_vintage(year)
+    chosen: dict[str, tuple[tuple[int, int], int]] = {}
+    columns = ("commune", "vintage", "municipale", "totale")
+    for commune, figure_vintage, municipale, totale in uow.populations.values(
+        columns, None if many else {"commune": codes}
+    ):
+        if wanted is not None and commune not in wanted:
+            continue
+        # the domain's order: the vintage in force, the latest before it, the nearest after
+        if figure_vintage == vintage:
+            rank = (0, 0)
+        elif figure_vintage < vintage:
+            rank = (1, -figure_vintage)
+        else:
+            rank = (2, figure_vintage)
+        known = chosen.get(commune)
+        if known is None or rank < known[0]:
+            chosen[commune] = (rank, municipale if totale is None else totale)
+    return {code: population for code, (_, population) in chosen.items()}
 
 
 def import_populations(
