@@ -117,9 +117,9 @@ def test_cdg77_end_to_end_from_its_own_profile_TER_3_TER_7_CHA_2(
     assert settings.departements == CDG77.departements and settings.grids == ()
 
     out = rsgm("census", "import", "--source", str(NEW_VINTAGE))  # the profile's departments
-    assert out.startswith("millésime 6.0.0 importé : 507 communes, 23 EPCI, départements 77")
+    assert out.startswith("millésime 6.0.0 importé : 507 communes, 23 EPCI, département 77")
     # TER-7: the EPCIs across the border come whole, their other communes hors ressort
-    assert "41 commune(s) hors ressort (EPCI à cheval sur le territoire), comptées à part" in out
+    assert "41 communes hors ressort (EPCI à cheval sur le territoire), comptées à part" in out
     out = rsgm("census", "report", "--level", "departement")
     assert "Seine-et-Marne" in out and "418" in out  # communes under 3,500: the legal scope
     rsgm("db", "info")

@@ -22,7 +22,7 @@ def test_cig_census_report_and_networks_by_department_TER_7_NET_1_NET_2_IND_2(
                          "--source", str(NEW_VINTAGE))  # fmt: skip
     assert code == 0, err
     assert "départements 78, 91, 95" in out
-    assert "commune(s) hors ressort (EPCI à cheval sur le territoire), comptées à part" in out
+    assert "communes hors ressort (EPCI à cheval sur le territoire), comptées à part" in out
     code, out, err = run(capsys, "census", "report", "--config", CONFIG, "--db", db,
                          "--departement", "95")  # fmt: skip
     assert code == 0, err

@@ -26,6 +26,8 @@ ISO_DATE = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])")
 #: ``{event}`` are filled from its own records, ``{year}`` is this year.
 READ_COMMANDS = (
     "census report",
+    "census communes",
+    "census reassignments",
     "census orphans",
     "census conflicts",
     "census ages",
@@ -79,21 +81,6 @@ READ_COMMANDS = (
     "tutors successions",
 )
 
-#: Commands whose wording is still to fix, in `cli/census_communes.py`: expected to fail until
-#: it is (strict: a fix makes the test fail, so the command moves to READ_COMMANDS).
-PENDING = (
-    pytest.param(
-        "census communes",
-        marks=pytest.mark.xfail(strict=True, reason="« 320 commune(s) », cli/census_communes.py"),
-    ),
-    pytest.param(
-        "census reassignments",
-        marks=pytest.mark.xfail(
-            strict=True, reason="« 0 réaffectation(s) », cli/census_communes.py"
-        ),
-    ),
-)
-
 
 def problems(text: str) -> list[str]:
     """The lines of ``text`` holding an optional ending or an ISO date."""
@@ -141,7 +128,7 @@ def test_the_demonstration_writes_french(demo: tuple[Path, str]) -> None:
     assert problems(printed) == []
 
 
-@pytest.mark.parametrize("command", [*READ_COMMANDS, *PENDING])
+@pytest.mark.parametrize("command", READ_COMMANDS)
 def test_a_read_command_writes_french(
     command: str,
     demo: tuple[Path, str],

@@ -170,7 +170,7 @@ def test_the_command_line_names_the_actor_CHA_2(
     assert "enregistrée par" in out and "Pia Test" in out
     assert main(["census", "reassignments", "--db", db]) == 0
     out = capsys.readouterr().out
-    assert GONE in out and "Pia Test" in out and "1 réaffectation(s)" in out
+    assert GONE in out and "Pia Test" in out and "1 réaffectation" in out
     assert main(["network", "status", "--db", db]) == 0
     assert "créé par Anne Chevalier" in capsys.readouterr().out
 

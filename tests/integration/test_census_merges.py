@@ -180,7 +180,7 @@ def test_rsgm_census_conflicts_lists_them_TER_5(
     assert "aucun enregistrement en double" in capsys.readouterr().out
     assert main(["census", "import", "--db", sqlite_url, "--source", str(NEW_VINTAGE)]) == 0
     out = capsys.readouterr().out
-    assert "1 enregistrement(s) en double après fusion" in out
+    assert "1 enregistrement en double après fusion" in out
     assert main(["census", "conflicts", "--db", sqlite_url, "--commune", CHEF_LIEU]) == 0
     out = capsys.readouterr().out
     assert "mairie en double sur 79307 après la fusion de 79060" in out

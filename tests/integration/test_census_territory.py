@@ -224,7 +224,7 @@ def test_rsgm_census_communes_orphans_and_reassign_TER_5(
     )
     assert code == 0
     assert "79002  Adilly" in out and "sans successeur connu" in out
-    assert "1 commune(s), population retenue pour 2025" in out
+    assert "1 commune, population retenue pour 2025" in out
 
     code, out, _ = run(capsys, "census", "communes", "--db", sqlite_url, "--format", "csv")
     assert code == 0 and out.startswith("\ufeffcode_insee;commune;departement;epci;")
@@ -238,7 +238,7 @@ def test_rsgm_census_communes_orphans_and_reassign_TER_5(
 
     code, out, _ = run(capsys, "census", "orphans", "--db", sqlite_url)
     assert code == 0
-    assert "1 commune(s) disparue(s) sans successeur connu" in out
+    assert "1 commune disparue sans successeur connu" in out
     assert "79002 Adilly : 1 poste, 1 adhésion, 1 convention, 1 intervention, 1 mairie" in out
 
     argv = ("census", "reassign", GONE, MERGED, "--db", sqlite_url)

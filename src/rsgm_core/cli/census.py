@@ -10,6 +10,7 @@ from rsgm_core.cli import census_ages, census_communes, census_populations
 from rsgm_core.cli.common import add_action, add_db_option, add_group, open_app
 from rsgm_core.cli.progress import add_quiet_option, progress_line
 from rsgm_core.errors import ValidationError
+from rsgm_core.render.french import plural
 
 if TYPE_CHECKING:  # the rest is imported by the action that needs it (issue 24: start-up)
     from rsgm_core.app import App
@@ -165,22 +166,25 @@ def _departements_label(codes: list[str], names: dict[str, str] | None = None) -
 def _print_import(result: ImportResult) -> None:
     counts = result.counts
     print(
-        f"millésime {result.imported.vintage} importé : {counts['communes']} communes, "
-        f"{counts['epcis']} EPCI, départements {', '.join(result.imported.departements)}"
+        f"millésime {result.imported.vintage} importé : {plural(counts['communes'], 'commune')}, "
+        f"{plural(counts['epcis'], 'EPCI', 'EPCI')}, "
+        f"{'département' if len(result.imported.departements) == 1 else 'départements'} "
+        f"{', '.join(result.imported.departements)}"
     )
-    if counts.get("hors_ressort"):  # TER-7
+    if apart := counts.get("hors_ressort"):  # TER-7
         print(
-            f"  {counts['hors_ressort']} commune(s) hors ressort (EPCI à cheval sur le "
-            "territoire), comptées à part"
+            f"  {plural(apart, 'commune hors ressort', 'communes hors ressort')} (EPCI à cheval "
+            f"sur le territoire), {'comptées' if apart > 1 else 'comptée'} à part"
         )
     _print_changes(result.changes)
     for old, moved in result.moved.items():
         detail = ", ".join(f"{n} {name}" for name, n in moved.items())
         print(f"  rattachements déplacés de {old} vers {result.changes.successors[old]} : {detail}")
     if result.conflicts:  # TER-5: kept aside, listed by « rsgm census conflicts »
+        kept = len(result.conflicts)
         print(
-            f"{len(result.conflicts)} enregistrement(s) en double après fusion, gardé(s) à part "
-            "(rsgm census conflicts) :"
+            f"{plural(kept, 'enregistrement en double', 'enregistrements en double')} après "
+            f"fusion, {'gardés' if kept > 1 else 'gardé'} à part (rsgm census conflicts) :"
         )
         for conflict in result.conflicts:
             print(f"  {conflict.describe()}")
@@ -192,7 +196,10 @@ def _conflicts(args: argparse.Namespace) -> int:
     if not found:
         print("aucun enregistrement en double après fusion")
         return 0
-    print(f"{len(found)} enregistrement(s) en double après fusion, à résoudre :")
+    print(
+        f"{plural(len(found), 'enregistrement en double', 'enregistrements en double')} après "
+        "fusion, à résoudre :"
+    )
     for conflict in found:
         print(f"  {conflict.describe()}")
     return 0
@@ -209,7 +216,7 @@ def _print_changes(changes: CensusChanges) -> None:
     if not changes.changes:
         print("aucun changement par rapport au millésime en base")
         return
-    print(f"{len(changes.changes)} changement(s) :")
+    print(f"{plural(len(changes.changes), 'changement')} :")
     for line in changes.lines():
         print(f"  {line}")
 
@@ -231,9 +238,11 @@ def _report(args: argparse.Namespace) -> int:
         apart = report.hors_ressort_by_departement()
         if apart:  # TER-7
             detail = ", ".join(f"{n} dans le {code}" for code, n in apart.items())
+            apart_count = len(report.hors_ressort)
             print(
-                f"{len(report.hors_ressort)} commune(s) hors ressort de ses EPCI à cheval sur "
-                f"le territoire, comptées à part : {detail}"
+                f"{plural(apart_count, 'commune hors ressort', 'communes hors ressort')} de ses "
+                f"EPCI à cheval sur le territoire, {'comptées' if apart_count > 1 else 'comptée'} "
+                f"à part : {detail}"
             )
         if ages.total.known:  # IND-4: shown once a year of birth is known
             print()

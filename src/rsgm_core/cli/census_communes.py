@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from rsgm_core.cli.actors import actor_names, shown
 from rsgm_core.cli.common import actor, add_action, add_actor_option, open_app, print_table
+from rsgm_core.render.formatting import format_date_short
+from rsgm_core.render.french import plural
 
 if TYPE_CHECKING:
     from rsgm_core.domain.census_listing import CommuneEntry
@@ -88,12 +90,12 @@ def _reassignments(args: argparse.Namespace) -> int:
         done = app.census.list_reassignments(commune=args.commune)
         names = actor_names(app, [r.reassigned_by for r in done])
     rows = [
-        (r.former, r.successor, r.reassigned_on.isoformat(), shown(names, r.reassigned_by),
+        (r.former, r.successor, format_date_short(r.reassigned_on), shown(names, r.reassigned_by),
          sum(r.moved.values()))
         for r in done
     ]  # fmt: skip
     print_table(("ancienne", "nouvelle", "le", "par", "rattachements"), rows, numeric={4})
-    print(f"\n{len(done)} réaffectation(s)")
+    print(f"\n{plural(len(done), 'réaffectation')}")
     return 0
 
 
@@ -136,16 +138,16 @@ def _communes(args: argparse.Namespace) -> int:
     print_table((*headers, "population", "type", "statut"), rows, numeric={len(headers)})
     flagged = sum(e.municipale_only for e in entries)
     provisional = sum(e.provisional for e in entries)
-    print(f"{len(entries)} commune(s), population retenue pour {entries[0].year}")
+    print(f"{plural(len(entries), 'commune')}, population retenue pour {entries[0].year}")
     if flagged:
         print(
-            f"{flagged} commune(s) comptée(s) sur la population municipale, la totale n'étant "
-            "pas connue (TER-2)"
+            f"{plural(flagged, 'commune comptée', 'communes comptées')} sur la population "
+            "municipale, la totale n'étant pas connue (TER-2)"
         )
     if provisional:
         print(
-            f"{provisional} commune(s) comptée(s) sur un millésime antérieur à celui en vigueur "
-            f"en {entries[0].year}, à titre provisoire (TER-2)"
+            f"{plural(provisional, 'commune comptée', 'communes comptées')} sur un millésime "
+            f"antérieur à celui en vigueur en {entries[0].year}, à titre provisoire (TER-2)"
         )
     return 0
 
@@ -172,7 +174,10 @@ def _orphans(args: argparse.Namespace) -> int:
     if not found:
         print("aucune commune disparue sans successeur connu")
         return 0
-    print(f"{len(found)} commune(s) disparue(s) sans successeur connu (TER-5) :")
+    print(
+        f"{plural(len(found), 'commune disparue', 'communes disparues')} sans successeur connu "
+        "(TER-5) :"
+    )
     for orphan in found:
         print(f"  {orphan.describe()}")
         for record in orphan.waiting:
@@ -188,7 +193,7 @@ def _reassign(args: argparse.Namespace) -> int:
         print(line)
     if done.conflicts:
         print(
-            f"{len(done.conflicts)} enregistrement(s) gardé(s) à part, à résoudre "
-            "(rsgm census conflicts)"
+            f"{plural(len(done.conflicts), 'enregistrement gardé', 'enregistrements gardés')} à "
+            "part, à résoudre (rsgm census conflicts)"
         )
     return 0

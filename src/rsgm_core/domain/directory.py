@@ -185,8 +185,8 @@ class Consent:
     def __attrs_post_init__(self) -> None:
         if self.withdrawn_on is not None and self.withdrawn_on < self.given_on:
             raise ValidationError(
-                f"retrait du consentement ({self.withdrawn_on.isoformat()}) antérieur à son "
-                f"recueil ({self.given_on.isoformat()})",
+                f"retrait du consentement (le {self.withdrawn_on:%d/%m/%Y}) antérieur à son "
+                f"recueil (le {self.given_on:%d/%m/%Y})",
                 rule="MEM-3",
                 value=self.withdrawn_on,
             )

@@ -120,7 +120,8 @@ _GRADES = (
     "agente administrative",
 )  # fmt: skip
 FUNCTION_ALLOWED = ", ".join(
-    ["secrétaire général(e) de mairie (SGM)"] + [f.label for f in Function if f is not Function.SGM]
+    ["secrétaire général ou générale de mairie (SGM)"]
+    + [f.label for f in Function if f is not Function.SGM]
 )
 
 _STATUSES: dict[str, tuple[Status, str | None]] = {
@@ -144,7 +145,9 @@ _NEAR_CONTRACTUEL = (
     "cdd 3 1",
     "cdd 3 3",
 )
-STATUS_ALLOWED = "titulaire, stagiaire, contractuel(le) (CDD, CDI, vacataire : contractuel)"
+STATUS_ALLOWED = (
+    "titulaire, stagiaire, contractuel ou contractuelle (CDD, CDI, vacataire : contractuel)"
+)
 
 
 def _plain(text: str) -> str:

@@ -223,7 +223,7 @@ def _against_database(row: ParsedRow, stored: Stored, *, update: bool) -> Member
         where = (
             f"a déjà l'adresse {row.email}"
             if row.email and member.email and row.email.lower() == member.email.lower()
-            else "est déjà enregistré(e)"
+            else "figure déjà dans la base"
         )
         in_commune = row.commune is not None and row.commune.code in stored.communes_of(member)
         if "adresse" in where or in_commune:
