@@ -177,8 +177,10 @@ def _print_import(result: ImportResult) -> None:
             f"sur le territoire), {'comptées' if apart > 1 else 'comptée'} à part"
         )
     _print_changes(result.changes)
+    if result.moved:
+        from rsgm_core.domain.census_listing import records_label
     for old, moved in result.moved.items():
-        detail = ", ".join(f"{n} {name}" for name, n in moved.items())
+        detail = ", ".join(records_label(name, n) for name, n in moved.items())
         print(f"  rattachements déplacés de {old} vers {result.changes.successors[old]} : {detail}")
     if result.conflicts:  # TER-5: kept aside, listed by « rsgm census conflicts »
         kept = len(result.conflicts)

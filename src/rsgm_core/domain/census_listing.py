@@ -140,6 +140,8 @@ _LABELS: Mapping[str, tuple[str, str]] = {
     "employer_notices": ("avis à l'employeur", "avis à l'employeur"),
     "access_requests": ("demande d'accès", "demandes d'accès"),
     "advice_requests": ("demande de conseil", "demandes de conseil"),
+    "venues": ("lieu d'accueil", "lieux d'accueil"),
+    "elus": ("élu", "élus"),
 }
 
 
