@@ -18,6 +18,7 @@ from rsgm_core.domain.bounds import (
     MAX_CAPACITY,
     MAX_MINUTES,
     check_amount,
+    check_day,
     check_fraction,
     parse_decimal,
 )
@@ -122,3 +123,13 @@ def test_a_typed_number_is_finite_or_refused_in_french(text: str) -> None:
         parse_decimal(text, what="coût", rule="EVT-7")
     assert "coût invalide" in caught.value.message and caught.value.rule == "EVT-7"
     assert parse_decimal("1 200,50 €", what="coût", rule="EVT-7") == Decimal("1200.50")
+
+
+@pytest.mark.parametrize(
+    ("day", "shown"), [(dt.date(9999, 12, 31), "31/12/9999"), (dt.date(1, 1, 1), "01/01/0001")]
+)
+def test_a_day_outside_the_window_is_named_as_people_write_it(day: dt.date, shown: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        check_day(day, rule="TAR-4")
+    assert info.value.message.endswith(f"(1900 à 2200) : {shown}")
+    assert info.value.rule == "TAR-4"

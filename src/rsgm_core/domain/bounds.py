@@ -168,7 +168,7 @@ def check_day(value: Any, *, what: str = "date", rule: str | None) -> dt.date:
     if not FIRST_DAY <= value <= LAST_DAY:
         raise ValidationError(
             f"{what} hors des années prises en charge ({FIRST_DAY.year} à {LAST_DAY.year}) : "
-            f"{value.isoformat()}",
+            f"{value.day:02d}/{value.month:02d}/{value.year:04d}",
             rule=rule,
             value=value,
         )
