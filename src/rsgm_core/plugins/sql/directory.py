@@ -247,7 +247,7 @@ def _helpers_sql(skills: int, tools: int, keys: int, dialect: str) -> str:
         "mastered": " + ".join(f"coalesce(max(fx.tm{i}), 0)" for i in range(tools)),
     }  # fmt: skip
     return (
-        f"{facts}SELECT m.id, "
+        f"{facts}SELECT {', '.join(f'm.{c}' for c in _MEMBER_COLUMNS)}, "
         "max(CASE WHEN c.epci = :epci THEN 1 ELSE 0 END) AS same_epci, "
         "max(CASE WHEN c.arrondissement = :arr THEN 1 ELSE 0 END) AS same_arr, "
         "max(CASE WHEN c.departement = :dep THEN 1 ELSE 0 END) AS same_dep, "
@@ -275,8 +275,8 @@ def find_helpers(
     software: Sequence[str] = (),
     on: dt.date,
 ) -> list[Helper]:
-    """MEM-9's ranking as one query: the score's parts computed and ordered in SQL, the reasons
-    and the helpers' communes from the same rows."""
+    """MEM-9's ranking as one query: the score's parts computed and ordered in SQL, each helper's
+    whole member row (grouped by its key), reasons and communes from the same rows."""
     with collector_paused():  # many small objects, all kept: see collector_paused
         return _find_helpers(uow, target, expertises=expertises, software=software, on=on)
 
@@ -300,17 +300,14 @@ def _find_helpers(
     params.update({f"s{i}": key for i, key in enumerate(expertises)})
     params.update({f"t{i}": key for i, key in enumerate(software)})
     params.update({f"k{i}": key for i, key in enumerate(keys)})
-    read = trusted_reader(Member, _MEMBER_COLUMNS)
-    helpers = {
-        member.id: member
-        for member in map(read, _rows(uow, _HELPERS_SQL, {"active": Lifecycle.ACTIVE.value}))
-    }
-    skills, tools = 5, 5 + len(expertises)  # after the id, the three flags and the communes
+    read = trusted_reader(Member, _MEMBER_COLUMNS)  # the row's first columns: the whole member
+    flags = len(_MEMBER_COLUMNS)  # then the three flags and the communes
+    skills, tools = flags + 4, flags + 4 + len(expertises)
     masters = tools + len(software)
     end = masters + len(software)
     found = []
     for row in _rows(uow, sql, params):
-        text = row[4]
+        text = row[flags + 3]
         places = (
             sorted([place.split(_UNIT) for place in text.split(_RECORD)])
             if _RECORD in text
@@ -318,24 +315,20 @@ def _find_helpers(
         )
         found.append(
             helper_of(
-                helpers[row[0]],
+                read(row),
                 tuple([f"{name} ({code})" for _, code, name in places]),
-                same_epci=bool(row[1]),
+                same_epci=bool(row[flags]),
                 skills=[v for v in row[skills:tools] if v is not None],
                 tools=[
                     (v, bool(m))
                     for v, m in zip(row[tools:masters], row[masters:end], strict=True)
                     if v is not None
                 ],
-                same_arrondissement=bool(row[2]),
-                same_departement=bool(row[3]),
+                same_arrondissement=bool(row[flags + 1]),
+                same_departement=bool(row[flags + 2]),
             )
         )
     return found
 
 
-_HELPERS_SQL = (
-    f"SELECT {', '.join(_MEMBER_COLUMNS)} FROM members "
-    "WHERE helper AND lifecycle = :active AND erased_on IS NULL"
-)
 _UNIT, _RECORD = "\x1f", "\x1e"  # separators of the communes' parts, and of the communes
