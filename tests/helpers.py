@@ -216,3 +216,23 @@ def current_sqlite_url(folder: Path) -> str:
     url = f"sqlite:///{folder / 'current.db'}"
     rsgm_core.open(url).close()
     return url
+
+
+#: Every backend, and a SQLite file opened at the current schema (read without SQLAlchemy).
+BACKENDS_WITH_LITE = (
+    "memory",
+    "sqlite",
+    "sqlite-lite",
+    pytest.param("postgresql", marks=pytest.mark.postgresql),
+)
+
+
+def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of ``request.param``, one of :data:`BACKENDS_WITH_LITE`."""
+    if request.param == "memory":
+        return "memory://"
+    if request.param == "postgresql":
+        return str(request.getfixturevalue("postgres_url"))
+    if request.param == "sqlite-lite":
+        return current_sqlite_url(tmp_path)
+    return f"sqlite:///{tmp_path / 'rsgm.db'}"

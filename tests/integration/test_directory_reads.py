@@ -37,22 +37,14 @@ from rsgm_core.domain.territory import Commune, Epci, EpciKind, FinancingMode
 from rsgm_core.domain.town_hall import TownHall
 from rsgm_core.plugins.sql.lite import LiteUnitOfWork
 from rsgm_core.ports import UnitOfWork
-from tests.helpers import current_sqlite_url
-
-_POSTGRESQL = pytest.param("postgresql", marks=pytest.mark.postgresql)
+from tests.helpers import BACKENDS_WITH_LITE, backend_url, current_sqlite_url
 
 
-@pytest.fixture(params=["memory", "sqlite", "sqlite-lite", _POSTGRESQL])
+@pytest.fixture(params=BACKENDS_WITH_LITE)
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Every backend, and a SQLite file opened at the current schema, whose reads run on the
     driver alone (``LiteUnitOfWork``): the directory's SQL runs there too."""
-    if request.param == "memory":
-        return "memory://"
-    if request.param == "postgresql":
-        return str(request.getfixturevalue("postgres_url"))
-    if request.param == "sqlite-lite":
-        return current_sqlite_url(tmp_path)
-    return f"sqlite:///{tmp_path / 'rsgm.db'}"
+    return backend_url(request, tmp_path)
 
 
 def test_a_current_sqlite_file_reads_the_directory_in_sql_on_the_driver_MEM_2(

@@ -29,22 +29,15 @@ from rsgm_core.plugins.sql.layout import layout_of
 from rsgm_core.plugins.sql.rows import _builder, row_reader, trusted_reader
 from rsgm_core.ports import COLLECTIONS, matches
 from rsgm_core.serialization import unstructure
-from tests.helpers import current_sqlite_url
+from tests.helpers import BACKENDS_WITH_LITE, backend_url
 
-_POSTGRESQL = pytest.param("postgresql", marks=pytest.mark.postgresql)
 SRC = Path(rsgm_core.__file__).resolve().parents[1]
 
 
-@pytest.fixture(params=["memory", "sqlite", "sqlite-lite", _POSTGRESQL])
+@pytest.fixture(params=BACKENDS_WITH_LITE)
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Every backend, and a SQLite file opened at the current schema (read without SQLAlchemy)."""
-    if request.param == "memory":
-        return "memory://"
-    if request.param == "postgresql":
-        return str(request.getfixturevalue("postgres_url"))
-    if request.param == "sqlite-lite":
-        return current_sqlite_url(tmp_path)
-    return f"sqlite:///{tmp_path / 'rsgm.db'}"
+    return backend_url(request, tmp_path)
 
 
 def test_the_layout_without_sqlalchemy_is_the_tables_one() -> None:

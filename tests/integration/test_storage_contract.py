@@ -41,21 +41,13 @@ from rsgm_core.domain.territory import (
 from rsgm_core.ports import COLLECTION_OF, COLLECTIONS, Collection, Repository, UnitOfWork
 from rsgm_core.serialization import unstructure
 from tests.conftest import NOW
-from tests.helpers import current_sqlite_url, snapshot
-
-_POSTGRESQL = pytest.param("postgresql", marks=pytest.mark.postgresql)
+from tests.helpers import BACKENDS_WITH_LITE, backend_url, snapshot
 
 
-@pytest.fixture(params=["memory", "sqlite", "sqlite-lite", _POSTGRESQL])
+@pytest.fixture(params=BACKENDS_WITH_LITE)
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The backends of ``tests/conftest.py``, and a SQLite file opened at the current schema."""
-    if request.param == "memory":
-        return "memory://"
-    if request.param == "postgresql":
-        return str(request.getfixturevalue("postgres_url"))
-    if request.param == "sqlite-lite":
-        return current_sqlite_url(tmp_path)
-    return f"sqlite:///{tmp_path / 'rsgm.db'}"
+    return backend_url(request, tmp_path)
 
 
 def test_a_current_sqlite_file_reads_on_the_driver_alone(url: str) -> None:

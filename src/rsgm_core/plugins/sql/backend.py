@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from rsgm_core.errors import DatabaseBusyError, StorageError
 from rsgm_core.plugins.sql import migrations, search
 from rsgm_core.plugins.sql.damage import damaged, unstorable_text
+from rsgm_core.plugins.sql.directory_reads import SqlDirectoryReads
 from rsgm_core.plugins.sql.engine import make_engine, normalise_url
 from rsgm_core.plugins.sql.repository import SqlRepository
 from rsgm_core.ports import (
@@ -28,12 +29,7 @@ from rsgm_core.ports import (
 )
 
 if TYPE_CHECKING:
-    import datetime as dt
-    from collections.abc import Sequence
-
-    from rsgm_core.domain.activation import Helper
-    from rsgm_core.domain.directory_query import DirectoryPage, DirectoryQuery
-    from rsgm_core.domain.territory import Commune
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -255,7 +251,7 @@ def _set_secure_delete(engine: sa.Engine) -> None:
 _IDLE_MAX = 5
 
 
-class SqlUnitOfWork(UnitOfWork):
+class SqlUnitOfWork(SqlDirectoryReads, UnitOfWork):
     """One transaction on one pooled connection.
 
     On SQLite the unit of work drives the transaction on the driver's own connection
@@ -292,30 +288,10 @@ class SqlUnitOfWork(UnitOfWork):
     def _build_repository(self, collection: Collection[R]) -> SqlRepository[R]:
         return SqlRepository(collection, self)
 
-    # The directory's reads as SQL queries (plugins/sql/directory.py): the ports' defaults read
-    # every record of the collections they cover.
-
-    def read_directory(self, query: DirectoryQuery) -> DirectoryPage:
-        from rsgm_core.plugins.sql import directory
-
-        return directory.read_directory(self, query)
-
-    def refresh_name_keys(self) -> int:
+    def refresh_name_keys(self) -> int:  # the directory's name keys written in SQL (MEM-2)
         from rsgm_core.plugins.sql import directory
 
         return directory.refresh_name_keys(self)
-
-    def find_helpers(
-        self,
-        target: Commune,
-        *,
-        expertises: Sequence[str] = (),
-        software: Sequence[str] = (),
-        on: dt.date,
-    ) -> list[Helper]:
-        from rsgm_core.plugins.sql import directory
-
-        return directory.find_helpers(self, target, expertises=expertises, software=software, on=on)
 
     @property
     def conn(self) -> sa.Connection:

@@ -21,18 +21,13 @@ from urllib.parse import parse_qsl
 
 from rsgm_core.errors import DatabaseBusyError, MissingExtraError, StorageError
 from rsgm_core.plugins.sql.damage import damaged, sqlite_path
+from rsgm_core.plugins.sql.directory_reads import SqlDirectoryReads
 from rsgm_core.plugins.sql.lite_repository import LiteRepository
 from rsgm_core.plugins.sql.migrations import SCHEMA_VERSION
 from rsgm_core.ports import Collection, Storage, UnitOfWork
 from rsgm_core.records import COLLECTIONS
 
 if TYPE_CHECKING:
-    import datetime as dt
-    from collections.abc import Sequence
-
-    from rsgm_core.domain.activation import Helper
-    from rsgm_core.domain.directory_query import DirectoryPage, DirectoryQuery
-    from rsgm_core.domain.territory import Commune
     from rsgm_core.plugins.sql.backend import SqlStorage
 
 __all__ = ["LiteStorage", "LiteUnitOfWork", "normalise_url", "open_lite"]
@@ -204,8 +199,9 @@ class LiteStorage(Storage):
             self._full.close()
 
 
-class LiteUnitOfWork(UnitOfWork):
-    """One read transaction (``BEGIN``: a snapshot, no lock) on a driver connection."""
+class LiteUnitOfWork(SqlDirectoryReads, UnitOfWork):
+    """One read transaction (``BEGIN``: a snapshot, no lock) on a driver connection; the
+    directory's reads run the same SQL as the SQLAlchemy unit of work's on SQLite."""
 
     def __init__(self, storage: LiteStorage) -> None:
         self.storage = storage
@@ -214,26 +210,6 @@ class LiteUnitOfWork(UnitOfWork):
     def _build_repository(self, collection: Collection[R]) -> LiteRepository[R]:
         assert self.driver is not None, "a repository is reached inside the unit of work"
         return LiteRepository(collection, self.driver, collection.name in self.storage.text_indexes)
-
-    # The directory's reads as the SQLAlchemy unit of work runs them on SQLite: the same SQL on
-    # the driver (plugins/sql/directory.py), not the ports' record-by-record defaults.
-
-    def read_directory(self, query: DirectoryQuery) -> DirectoryPage:
-        from rsgm_core.plugins.sql import directory
-
-        return directory.read_directory(self, query)
-
-    def find_helpers(
-        self,
-        target: Commune,
-        *,
-        expertises: Sequence[str] = (),
-        software: Sequence[str] = (),
-        on: dt.date,
-    ) -> list[Helper]:
-        from rsgm_core.plugins.sql import directory
-
-        return directory.find_helpers(self, target, expertises=expertises, software=software, on=on)
 
     def begin(self) -> None:
         storage = self.storage

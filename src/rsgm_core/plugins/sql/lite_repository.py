@@ -17,7 +17,7 @@ import builtins
 import contextlib
 import gc
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from rsgm_core.errors import NotFoundError, RsgmError, StorageError
@@ -27,12 +27,29 @@ from rsgm_core.plugins.sql.rows import RowReader, row_reader, trusted_reader, va
 from rsgm_core.ports import Collection, Repository, Tally, Where, matches, value_compared_fields
 from rsgm_core.serialization import converter
 
-__all__ = ["LiteRepository", "collector_paused"]
+__all__ = ["LiteRepository", "collector_paused", "records_of"]
 
 R = TypeVar("R")
 
 _FETCH = 5_000  # rows fetched from the driver at a time by list()
 _ONE_OF = (tuple, list, set, frozenset)
+
+
+def records_of(
+    rows: Sequence[Sequence[Any]],
+    read: RowReader,
+    one: Callable[[Sequence[Any], RowReader], Any],
+) -> builtins.list[Any]:
+    """Every row's record by ``read``; when a row cannot be read, ``one`` (which reads a single row
+    and raises the ``StorageError`` naming its key) finds it for the message."""
+    try:
+        return [read(row) for row in rows]  # the hot path: no call per row but the reader's
+    except RsgmError:
+        raise
+    except (TypeError, ValueError):
+        for row in rows:  # find the row at fault, for the message
+            one(row, read)
+        raise
 
 
 class LiteRepository(Repository[R]):
@@ -121,14 +138,7 @@ class LiteRepository(Repository[R]):
 
     def _records(self, rows: Sequence[Sequence[Any]], read: RowReader) -> builtins.list[Any]:
         """Every row's record; a row that cannot be read is a ``StorageError`` naming its key."""
-        try:
-            return [read(row) for row in rows]  # the hot path: no call per row but the reader's
-        except RsgmError:
-            raise
-        except (TypeError, ValueError):
-            for row in rows:  # find the row at fault, for the message
-                self._record(row, read)
-            raise
+        return records_of(rows, read, self._record)
 
     # The reads of the port.
 

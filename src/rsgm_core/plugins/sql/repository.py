@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from rsgm_core.errors import ConflictError, NotFoundError, RsgmError, StorageError
 from rsgm_core.plugins.sql import search, tables
-from rsgm_core.plugins.sql.lite_repository import LiteRepository, collector_paused
+from rsgm_core.plugins.sql.lite_repository import LiteRepository, collector_paused, records_of
 from rsgm_core.plugins.sql.rows import (
     RowReader,
     RowWriter,
@@ -103,15 +103,9 @@ class SqlRepository(Repository[R]):
             ) from exc
 
     def _records(self, rows: Sequence[Sequence[Any]], read: RowReader) -> list[Any]:
-        """Every row's record; a row that cannot be read is a ``StorageError`` naming its key."""
-        try:  # (callers building many records pause the cyclic collector: see collector_paused)
-            return [read(row) for row in rows]  # the hot path: no call per row but the reader's
-        except RsgmError:
-            raise
-        except (TypeError, ValueError):
-            for row in rows:  # find the row at fault, for the message
-                self._record(row, read)
-            raise
+        """Every row's record; a row that cannot be read is a ``StorageError`` naming its key
+        (callers building many records pause the cyclic collector: see collector_paused)."""
+        return records_of(rows, read, self._record)
 
     # Reads: SQLite's in LiteRepository (self.lite), PostgreSQL's through SQLAlchemy below.
     # Values are bound as the converter unstructures them, as SQLAlchemy binds them.
