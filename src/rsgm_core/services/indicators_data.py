@@ -21,6 +21,7 @@ from rsgm_core.domain.members import Lifecycle
 from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.territory import CommuneStatus
 from rsgm_core.errors import ValidationError
+from rsgm_core.services.light_rows import Place
 from rsgm_core.services.populations import population_figures
 
 if TYPE_CHECKING:
@@ -33,14 +34,6 @@ __all__ = [
 
 # What the figures read of a commune, a position and a member: these columns alone, not whole
 # records (the same values as the records hold; the domain's rules read these fields only).
-
-
-class Place(NamedTuple):
-    """A commune as the indicators see it."""
-
-    code: str
-    departement: str
-    epci: str | None
 
 
 class Held(NamedTuple):

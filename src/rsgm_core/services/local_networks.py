@@ -26,7 +26,7 @@ from rsgm_core.errors import NotFoundError, ValidationError
 from rsgm_core.render.french import plural
 from rsgm_core.services.authorization import authorize
 from rsgm_core.services.census import territory_of
-from rsgm_core.services.indicators_data import Place
+from rsgm_core.services.light_rows import Place
 
 if TYPE_CHECKING:
     from rsgm_core.domain.territory import Commune
