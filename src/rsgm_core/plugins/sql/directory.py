@@ -216,10 +216,10 @@ def _details(uow: Reading, ids: list[str], on: dt.date, text: str) -> dict[str, 
 def _helpers_sql(skills: int, tools: int, keys: int, dialect: str) -> str:
     """The ranking query for ``skills`` expertises and ``tools`` software asked (``keys``
     distinct keys among them): one row per helper, best first, then by last name and id (code
-    point order on any database), with the score's parts, the labels of the facts asked that
-    they hold (one column per term asked) and their active positions' communes, each as
-    position id, code and name (joined by the unit separator, positions by the record
-    separator: in no particular order, sorted by position id after)."""
+    point order on any database), with the whole member row, the score's parts, the labels of
+    the facts asked that they hold (one column per term asked) and their active positions'
+    communes, each as its position id and « Name (code) » joined by the unit separator,
+    positions by the record separator (in no particular order: sorted by position id after)."""
     text = ' COLLATE "C"' if dialect == "postgresql" else ""
     concat = "string_agg" if dialect == "postgresql" else "group_concat"
     asked = [
@@ -251,7 +251,7 @@ def _helpers_sql(skills: int, tools: int, keys: int, dialect: str) -> str:
         "max(CASE WHEN c.epci = :epci THEN 1 ELSE 0 END) AS same_epci, "
         "max(CASE WHEN c.arrondissement = :arr THEN 1 ELSE 0 END) AS same_arr, "
         "max(CASE WHEN c.departement = :dep THEN 1 ELSE 0 END) AS same_dep, "
-        f"{concat}(p.id || :us || c.code || :us || c.name, CAST(:rs AS TEXT))"
+        f"{concat}(p.id || :us || c.name || ' (' || c.code || ')', CAST(:rs AS TEXT))"
         + "".join(f", {g}" for g in got)
         + "".join(f", {score} AS {name}" for name, score in scores.items() if score)
         + " FROM members m JOIN positions p ON p.member_id = m.id "
@@ -307,16 +307,16 @@ def _find_helpers(
     end = masters + len(software)
     found = []
     for row in _rows(uow, sql, params):
-        text = row[flags + 3]
-        places = (
-            sorted([place.split(_UNIT) for place in text.split(_RECORD)])
+        text = row[flags + 3]  # "position id<US>Name (code)", by position id once sorted
+        communes = (
+            tuple([place.partition(_UNIT)[2] for place in sorted(text.split(_RECORD))])
             if _RECORD in text
-            else [text.split(_UNIT)]
+            else (text.partition(_UNIT)[2],)
         )
         found.append(
             helper_of(
                 read(row),
-                tuple([f"{name} ({code})" for _, code, name in places]),
+                communes,
                 same_epci=bool(row[flags]),
                 skills=[v for v in row[skills:tools] if v is not None],
                 tools=[
