@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
+import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
@@ -62,6 +64,31 @@ def _marks(prefix: str, values: Sequence[Any], params: dict[str, Any]) -> str:
     for index, value in enumerate(values):
         params[f"{prefix}{index}"] = value
     return ", ".join(f":{prefix}{index}" for index in range(len(values)))
+
+
+def _id_list(uow: Reading, ids: Sequence[str], params: dict[str, Any]) -> str:
+    """What ``IN (…)`` holds for ``ids``: on SQLite one JSON array read by ``json_each`` (one bound
+    value and one statement text whatever the count, where a mark per id costs a name to bind and
+    a statement to compile per count), else a mark per id."""
+    if uow.driver is not None and _json_each(uow.driver):
+        params["ids"] = json.dumps(list(ids))
+        return "SELECT value FROM json_each(:ids)"
+    return _marks("i", ids, params)
+
+
+def _json_each(driver: sqlite3.Connection) -> bool:
+    """Whether this SQLite has the JSON functions (built in since 3.38; an option before)."""
+    global _JSON
+    if _JSON is None:
+        try:
+            driver.execute("SELECT json_valid('[]')")
+            _JSON = True
+        except sqlite3.OperationalError:
+            _JSON = False
+    return _JSON
+
+
+_JSON: bool | None = None
 
 
 def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -175,7 +202,7 @@ def _details(uow: Reading, ids: list[str], on: dt.date, text: str) -> dict[str, 
     expertise = FactKind.EXPERTISE.value
     for chunk in _chunks(ids):
         params: dict[str, Any] = {"on": on.isoformat()}
-        marks = _marks("i", chunk, params)
+        marks = _id_list(uow, chunk, params)
         for member_id, kind, value, mastered in _rows(
             uow,
             "SELECT member_id, kind, value, mastered FROM directory_facts "
