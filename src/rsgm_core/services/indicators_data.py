@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 from rsgm_core.domain.active_members import active_member_ids
 from rsgm_core.domain.coarse import NO_EPCI, attribute, stratum_for
 from rsgm_core.domain.engagement import DEFAULT_SILENT_MONTHS, disengaged
-from rsgm_core.domain.events import RegistrationStatus
+from rsgm_core.domain.events import RegistrationStatus, SurveyKind
 from rsgm_core.domain.history import in_force, overlaps
 from rsgm_core.domain.indicators import SMALL_COMMUNE, EpciCoverage, Period, Scope, coverage
 from rsgm_core.domain.members import Lifecycle
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
 
 __all__ = [
-    "Held", "IndicatorData", "Occasion", "Person", "Place", "Sitting", "disengaged_count"
+    "Held", "IndicatorData", "Occasion", "Person", "Place", "Polled", "Sitting", "disengaged_count"
 ]  # fmt: skip
 
 Month = tuple[int, int]  # (year, month)
@@ -73,6 +73,16 @@ class Sitting(NamedTuple):
     id: str
     event_id: str
     date: dt.date
+
+
+class Polled(NamedTuple):
+    """A survey as the indicators see it (EVT-9): its kind, date, audience and event."""
+
+    id: str
+    kind: SurveyKind
+    opened_on: dt.date
+    invited: int
+    event_id: str | None
 
 
 @attrs.define
@@ -170,7 +180,7 @@ class IndicatorData:
                         present + (tally.count if attended else 0),
                     )
         surveys = [
-            s for s in uow.surveys.list()
+            s for s in read_as(uow.surveys, Polled)
             if s.event_id in event_ids or (s.opened_on in period and scope.kind == "cdg")
         ]  # fmt: skip
         event_surveys: dict[str, list[Any]] = {}
