@@ -260,31 +260,31 @@ class SurveyService:
         with self.deps.read() as uow:
             surveys = uow.surveys.list(where)
             tallies = uow.survey_answers.aggregate(("survey_id", "score"))
-        counts: dict[str, list[int]] = {}  # answers, scored answers, scores 4-5
+        # per survey: answers, scored answers, scores 4-5 (integers: no object per survey)
+        answers: dict[str, int] = {}
+        scored: dict[str, int] = {}
+        satisfied: dict[str, int] = {}
         wrong: dict[str, int] = {}  # a score outside 1-5, by survey
         for (survey_id, score), tally in tallies.items():
-            found = counts.get(survey_id)
-            if found is None:
-                found = counts[survey_id] = [0, 0, 0]
             count = tally.count
-            found[0] += count
+            answers[survey_id] = answers.get(survey_id, 0) + count
             if score is not None:
-                found[1] += count
+                scored[survey_id] = scored.get(survey_id, 0) + count
                 if score >= 4:
-                    found[2] += count
+                    satisfied[survey_id] = satisfied.get(survey_id, 0) + count
                 if not 1 <= score <= 5:
                     wrong[survey_id] = score
         for survey in surveys:
             if survey.id in wrong:  # EVT-9: refused as the record path refuses it
                 satisfaction([wrong[survey.id]], invited=survey.invited)
-        results = []
-        for s in sorted(surveys, key=operator.attrgetter("opened_on", "title")):  # _results()
-            answers, scored, satisfied = counts.get(s.id, (0, 0, 0))  # from the counts, inline
-            results.append(SurveyResults(  # Decimal / int: the very Decimal / Decimal(int)
-                s, answers, None if scored == 0 else Decimal(satisfied) / scored,
-                None if s.invited == 0 else Decimal(answers) / s.invited,
-            ))  # fmt: skip
-        return results
+        return [  # _results() from the counts, inline; Decimal / int is Decimal / Decimal(int)
+            SurveyResults(
+                s, (n := answers.get(s.id, 0)),
+                None if (of := scored.get(s.id, 0)) == 0 else Decimal(satisfied.get(s.id, 0)) / of,
+                None if s.invited == 0 else Decimal(n) / s.invited,
+            )
+            for s in sorted(surveys, key=operator.attrgetter("opened_on", "title"))
+        ]  # fmt: skip
 
     def list_due_surveys(self, *, on: dt.date | None = None) -> list[SurveyDue]:
         """SUR-1 and EVT-9: what should go out now: the satisfaction survey of each event held
