@@ -260,31 +260,35 @@ class SurveyService:
         with self.deps.read() as uow:
             surveys = uow.surveys.list(where)
             tallies = uow.survey_answers.aggregate(("survey_id", "score"))
-        # per survey: answers, scored answers, scores 4-5 (integers: no object per survey)
-        answers: dict[str, int] = {}
-        scored: dict[str, int] = {}
-        satisfied: dict[str, int] = {}
-        wrong: dict[str, int] = {}  # a score outside 1-5, by survey
+        # per survey, integers (no object per survey): answers without a score (one group)
+        unscored: dict[str, int] = {}
+        low: dict[str, int] = {}  # scores 1-3
+        high: dict[str, int] = {}  # scores 4-5
+        wrong: dict[str, int] = {}  # a score outside 1-5
         for (survey_id, score), tally in tallies.items():
-            count = tally.count
-            answers[survey_id] = answers.get(survey_id, 0) + count
-            if score is not None:
-                scored[survey_id] = scored.get(survey_id, 0) + count
-                if score >= 4:
-                    satisfied[survey_id] = satisfied.get(survey_id, 0) + count
-                if not 1 <= score <= 5:
+            if score is None:
+                unscored[survey_id] = tally.count
+            elif score >= 4:
+                high[survey_id] = high.get(survey_id, 0) + tally.count
+                if score > 5:
+                    wrong[survey_id] = score
+            else:
+                low[survey_id] = low.get(survey_id, 0) + tally.count
+                if score < 1:
                     wrong[survey_id] = score
         for survey in surveys:
             if survey.id in wrong:  # EVT-9: refused as the record path refuses it
                 satisfaction([wrong[survey.id]], invited=survey.invited)
-        return [  # _results() from the counts, inline; Decimal / int is Decimal / Decimal(int)
-            SurveyResults(
-                s, (n := answers.get(s.id, 0)),
-                None if (of := scored.get(s.id, 0)) == 0 else Decimal(satisfied.get(s.id, 0)) / of,
-                None if s.invited == 0 else Decimal(n) / s.invited,
-            )
-            for s in sorted(surveys, key=operator.attrgetter("opened_on", "title"))
-        ]  # fmt: skip
+        results = []  # _results() from the counts, inline
+        for s in sorted(surveys, key=operator.attrgetter("opened_on", "title")):
+            satisfied = high.get(s.id, 0)
+            scored = satisfied + low.get(s.id, 0)
+            answers = scored + unscored.get(s.id, 0)
+            results.append(SurveyResults(  # Decimal / int is Decimal / Decimal(int)
+                s, answers, None if scored == 0 else Decimal(satisfied) / scored,
+                None if s.invited == 0 else Decimal(answers) / s.invited,
+            ))  # fmt: skip
+        return results
 
     def list_due_surveys(self, *, on: dt.date | None = None) -> list[SurveyDue]:
         """SUR-1 and EVT-9: what should go out now: the satisfaction survey of each event held
