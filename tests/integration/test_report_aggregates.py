@@ -7,6 +7,7 @@ EVT-9, MEM-7, EVT-12, IND-4)."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import rsgm_core
 from rsgm_core import (
     App,
     CommuneStatus,
@@ -28,6 +30,7 @@ from rsgm_core import (
     Position,
     Registration,
     RegistrationStatus,
+    RsgmError,
     Session,
     Status,
     Survey,
@@ -38,7 +41,7 @@ from rsgm_core.domain.active_members import active_member_ids
 from rsgm_core.domain.engagement import AttendanceFact
 from rsgm_core.domain.indicators import Scope, rate
 from rsgm_core.services.ages import census_section, report_section
-from rsgm_core.services.indicators_data import Held, Occasion, Person, Place, Sitting
+from rsgm_core.services.indicators_data import Held, Occasion, Person, Place, Polled, Sitting
 from rsgm_core.services.network import NetworkService
 from rsgm_core.services.surveys import _results
 from tests.conftest import SAMPLE
@@ -268,6 +271,7 @@ def test_the_columns_read_equal_the_records_fields_and_ages_need_an_age_IND_1_IN
                 (Person, uow.members, None),
                 (Occasion, uow.events, None),
                 (Sitting, uow.sessions, None),
+                (Polled, uow.surveys, None),
             ):
                 records = repo.list(where)
                 expected = [light(*(getattr(r, f) for f in light._fields)) for r in records]
@@ -278,3 +282,26 @@ def test_the_columns_read_equal_the_records_fields_and_ages_need_an_age_IND_1_IN
             )
     finally:
         _clear(app)
+
+
+@pytest.mark.parametrize("stored", [0, 7])
+def test_a_stored_score_outside_1_to_5_is_refused_by_the_list_as_by_the_survey_EVT_9(
+    sqlite_url: str, stored: int
+) -> None:
+    """A score written behind the library's back: the counted list refuses it as the survey's
+    own results (read from its answers) do."""
+    survey = SURVEYS[3]
+    with rsgm_core.open(sqlite_url) as app, app.deps.transaction() as uow:
+        uow.surveys.add(survey)
+        uow.survey_answers.add_all(
+            SurveyAnswer(f"a-{n}", survey.id, DAYS[2], score) for n, score in enumerate((3, 4))
+        )
+    with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as conn:
+        conn.execute("UPDATE survey_answers SET score = ? WHERE id = 'a-1'", (stored,))
+    with rsgm_core.open(sqlite_url) as app:
+        with pytest.raises(RsgmError) as by_records:
+            app.surveys.results(survey.id)
+        with pytest.raises(RsgmError) as by_counts:
+            app.surveys.list_surveys()
+    assert type(by_counts.value) is type(by_records.value)
+    assert str(by_counts.value) == str(by_records.value)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
@@ -43,6 +42,7 @@ from rsgm_core.services.census import territory_of
 from rsgm_core.services.deps import Deps
 from rsgm_core.services.indicators_data import IndicatorData, disengaged_count
 from rsgm_core.services.indicators_knowledge import _knowledge_indicators
+from rsgm_core.services.places import sharing_places
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
@@ -107,7 +107,7 @@ class IndicatorService:
         if self._current() is not None:  # already inside a reading block
             yield
             return
-        with self.deps.read() as uow:
+        with self.deps.read() as uow, sharing_places():
             token = _READING.set(_Reading(id(self), uow))
             try:
                 yield
@@ -211,6 +211,12 @@ class IndicatorService:
         return values
 
     def _event_figures(self, data: IndicatorData, period: Period) -> list[EventFigures]:
+        key = ("events", period)  # the report asks twice: its indicators, then its table
+        if key not in data.computed:
+            data.computed[key] = self._compute_event_figures(data, period)
+        return list(data.computed[key])
+
+    def _compute_event_figures(self, data: IndicatorData, period: Period) -> list[EventFigures]:
         figures = []
         for event in data.events:
             dates = sorted(s.date for s in data.sessions.get(event.id, ()))
@@ -286,20 +292,12 @@ class IndicatorService:
     ) -> list[MonthMoves]:
         """Arrivals and departures of members per month of ``period``."""
         data, _ = self._load(period, scope_of(scope, departement))
-        members = data.members
-        arrivals = Counter(
-            m.arrival.strftime("%Y-%m") for m in members if m.arrival and m.arrival in period
-        )
-        departures = Counter(
-            m.departed_on.strftime("%Y-%m")
-            for m in members
-            if m.departed_on and m.departed_on in period
-        )
+        arrivals, departures = data.moves_by_month(period)
         months = []
         day = period.start.replace(day=1)
         while day <= period.end:
-            key = day.strftime("%Y-%m")
-            months.append(MonthMoves(key, arrivals[key], departures[key]))
+            month = (day.year, day.month)
+            months.append(MonthMoves(day.strftime("%Y-%m"), arrivals[month], departures[month]))
             day = (day + dt.timedelta(days=32)).replace(day=1)
         return months
 

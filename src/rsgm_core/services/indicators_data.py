@@ -5,6 +5,7 @@ it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -14,22 +15,23 @@ from dateutil.relativedelta import relativedelta
 from rsgm_core.domain.active_members import active_member_ids
 from rsgm_core.domain.coarse import NO_EPCI, attribute, stratum_for
 from rsgm_core.domain.engagement import DEFAULT_SILENT_MONTHS, disengaged
-from rsgm_core.domain.events import RegistrationStatus
+from rsgm_core.domain.events import RegistrationStatus, SurveyKind
 from rsgm_core.domain.history import in_force, overlaps
 from rsgm_core.domain.indicators import SMALL_COMMUNE, EpciCoverage, Period, Scope, coverage
 from rsgm_core.domain.members import Lifecycle
 from rsgm_core.domain.profile import outside_territory
-from rsgm_core.domain.territory import CommuneStatus
 from rsgm_core.errors import ValidationError
-from rsgm_core.services.light_rows import Place
+from rsgm_core.services.places import Place, read_as, territory_places
 from rsgm_core.services.populations import population_figures
 
 if TYPE_CHECKING:
     from rsgm_core.ports import UnitOfWork
 
 __all__ = [
-    "Held", "IndicatorData", "Occasion", "Person", "Place", "Sitting", "disengaged_count"
+    "Held", "IndicatorData", "Occasion", "Person", "Place", "Polled", "Sitting", "disengaged_count"
 ]  # fmt: skip
+
+Month = tuple[int, int]  # (year, month)
 
 
 # What the figures read of a commune, a position and a member: these columns alone, not whole
@@ -73,6 +75,16 @@ class Sitting(NamedTuple):
     date: dt.date
 
 
+class Polled(NamedTuple):
+    """A survey as the indicators see it (EVT-9): its kind, date, audience and event."""
+
+    id: str
+    kind: SurveyKind
+    opened_on: dt.date
+    invited: int
+    event_id: str | None
+
+
 @attrs.define
 class IndicatorData:
     """Everything one computation reads, loaded once (a few list() calls, no per-row query)."""
@@ -108,12 +120,7 @@ class IndicatorData:
     ) -> IndicatorData:
         """The data of ``scope`` and ``period``; the communes *hors ressort* (outside
         ``territory``, TER-7) are left out of every figure."""
-        current = {"status": CommuneStatus.ACTUELLE}
-        communes = {
-            c.code: c
-            for c in map(Place._make, uow.communes.values(Place._fields, current))
-            if not outside_territory(c.departement, territory)
-        }
+        communes = {c.code: c for c in territory_places(uow, territory)}
         if scope.kind == "departement":
             if scope.code is not None and outside_territory(scope.code, territory):
                 raise ValidationError(
@@ -131,9 +138,9 @@ class IndicatorData:
             communes = {k: c for k, c in communes.items() if c.epci == scope.code}
         # TER-2: the population of each commune for the period's last year (``population_used``)
         populations = population_figures(uow, communes, year=period.end.year)
-        positions: list[Any] = list(map(Held._make, uow.positions.values(Held._fields)))
+        positions: list[Any] = read_as(uow.positions, Held)
         coarse = _coarse_in(uow.coarse_positions.list(), scope, communes)
-        members = list(map(Person._make, uow.members.values(Person._fields)))
+        members = read_as(uow.members, Person)
         if scope.kind != "cdg":  # EVT-12: the positions held during the period, not today's
             ids = {
                 p.member_id
@@ -149,12 +156,12 @@ class IndicatorData:
         networks = {n.id: n for n in uow.networks.list()}
         epcis = {c.epci for c in communes.values()}
         events = [
-            e for e in map(Occasion._make, uow.events.values(Occasion._fields))
+            e for e in read_as(uow.events, Occasion)
             if scope.kind == "cdg" or e.host_commune in communes
             or (e.network_id in networks and networks[e.network_id].epci in epcis)
         ]  # fmt: skip
         sessions: dict[str, list[Any]] = {}
-        for session in map(Sitting._make, uow.sessions.values(Sitting._fields)):
+        for session in read_as(uow.sessions, Sitting):
             sessions.setdefault(session.event_id, []).append(session)
         # only the events with a session in the period, and their registrations and surveys
         events = [e for e in events if any(s.date in period for s in sessions.get(e.id, ()))]
@@ -173,7 +180,7 @@ class IndicatorData:
                         present + (tally.count if attended else 0),
                     )
         surveys = [
-            s for s in uow.surveys.list()
+            s for s in read_as(uow.surveys, Polled)
             if s.event_id in event_ids or (s.opened_on in period and scope.kind == "cdg")
         ]  # fmt: skip
         event_surveys: dict[str, list[Any]] = {}
@@ -248,22 +255,20 @@ class IndicatorData:
             p.commune for p in self.positions if p.member_id in active and in_force(p, period.end)
         }
         # MEM-11: an erased person's former commune counted in its EPCI and stratum, never by name
-        candidates = {
-            code: (self.communes[code].epci or NO_EPCI, stratum_for(self.populations.get(code)))
-            for code in small
-        }
-        covered |= attribute(
-            (
-                p
-                for p in self.coarse_positions
-                if p.sole
-                and p.small
-                and p.member_id in active
-                and (p.end is None or p.end >= period.end)
-            ),
-            candidates,
-            covered,
-        )
+        coarse = [
+            p
+            for p in self.coarse_positions
+            if p.sole
+            and p.small
+            and p.member_id in active
+            and (p.end is None or p.end >= period.end)
+        ]
+        if coarse:  # the candidates' strata only then: most reports have no erased person
+            candidates = {
+                code: (self.communes[code].epci or NO_EPCI, stratum_for(self.populations.get(code)))
+                for code in small
+            }
+            covered |= attribute(coarse, candidates, covered)
         target = (
             {k for k in small if self.populations[k] < target_below}
             if target_below < SMALL_COMMUNE
@@ -272,9 +277,20 @@ class IndicatorData:
         return coverage(groups, covered, target=target)
 
     def moves(self, period: Period) -> tuple[int, int]:
-        arrivals = sum(1 for m in self.members if m.arrival and m.arrival in period)
-        departures = sum(1 for m in self.members if m.departed_on and m.departed_on in period)
-        return arrivals, departures
+        arrivals, departures = self.moves_by_month(period)
+        return arrivals.total(), departures.total()
+
+    def moves_by_month(self, period: Period) -> tuple[Counter[Month], Counter[Month]]:
+        """Arrivals and departures of the members in ``period``, by (year, month)."""
+        key = ("moves", period)
+        if key not in self.computed:
+            start, end = period.start, period.end
+            self.computed[key] = (
+                Counter((d.year, d.month) for m in self.members if (d := m.arrival) and start <= d <= end),
+                Counter((d.year, d.month) for m in self.members if (d := m.departed_on) and start <= d <= end),
+            )  # fmt: skip
+        arrivals, departures = self.computed[key]
+        return Counter(arrivals), Counter(departures)
 
 
 def disengaged_count(members: Iterable[Any], facts: Iterable[Any], *, on: dt.date) -> int:

@@ -18,15 +18,13 @@ from rsgm_core.domain.local_networks import (
     epci_networks,
     relation_of,
 )
-from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.report_sections import ReportPart, ReportSection, ReportTable
 from rsgm_core.domain.rgpd import check_editable
-from rsgm_core.domain.territory import CommuneStatus
 from rsgm_core.errors import NotFoundError, ValidationError
 from rsgm_core.render.french import plural
 from rsgm_core.services.authorization import authorize
 from rsgm_core.services.census import territory_of
-from rsgm_core.services.light_rows import Place
+from rsgm_core.services.places import territory_places
 
 if TYPE_CHECKING:
     from rsgm_core.domain.territory import Commune
@@ -142,13 +140,9 @@ class LocalNetworkService:
 def local_network_coverage(deps: Deps, uow: UnitOfWork) -> list[EpciNetworks]:
     """NET-7 inside the caller's unit of work (the census report and the annual report use it):
     the EPCIs of the territory with the networks there, by name."""
-    territory = territory_of(deps, uow)
-    current = {"status": CommuneStatus.ACTUELLE}  # a commune ``active``
-    # the columns NET-7 reads (code, department, EPCI), not whole records
-    places = map(Place._make, uow.communes.values(Place._fields, current))
-    communes = cast(
-        "list[Commune]", [c for c in places if not outside_territory(c.departement, territory)]
-    )
+    # the columns NET-7 reads (code, department, EPCI), not whole records: the communes the
+    # indicators read, read once in the annual report's unit of work
+    communes = cast("list[Commune]", territory_places(uow, territory_of(deps, uow)))
     sirens = sorted({c.epci for c in communes if c.epci})
     community = {n.epci for n in uow.networks.list() if n.kind is NetworkKind.COMMUNITY and n.epci}
     epcis = uow.epcis.list({"siren": sirens}) if sirens else []

@@ -99,24 +99,19 @@ def population_figures(
     many = codes is None or len(codes) > _MANY
     wanted = None if codes is None else set(codes)
     vintage = in_force_vintage(year)
-    chosen: dict[str, tuple[tuple[int, int], int]] = {}
+    chosen: dict[str, int] = {}
     columns = ("commune", "vintage", "municipale", "totale")
+    # The rows come in key order, (commune, vintage): a commune's vintages rise. So the domain's
+    # order (the vintage in force, the latest before it, the nearest after) is: the last row at
+    # or before the vintage in force, else the first row after it.
     for commune, figure_vintage, municipale, totale in uow.populations.values(
         columns, None if many else {"commune": codes}
     ):
-        if wanted is not None and commune not in wanted:
-            continue
-        # the domain's order: the vintage in force, the latest before it, the nearest after
-        if figure_vintage == vintage:
-            rank = (0, 0)
-        elif figure_vintage < vintage:
-            rank = (1, -figure_vintage)
-        else:
-            rank = (2, figure_vintage)
-        known = chosen.get(commune)
-        if known is None or rank < known[0]:
-            chosen[commune] = (rank, municipale if totale is None else totale)
-    return {code: population for code, (_, population) in chosen.items()}
+        if figure_vintage <= vintage or commune not in chosen:
+            chosen[commune] = municipale if totale is None else totale
+    if many and wanted is not None:  # every figure was read: keep the communes asked for
+        return {code: population for code, population in chosen.items() if code in wanted}
+    return chosen
 
 
 def import_populations(

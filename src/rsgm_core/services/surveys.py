@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -259,22 +260,35 @@ class SurveyService:
         with self.deps.read() as uow:
             surveys = uow.surveys.list(where)
             tallies = uow.survey_answers.aggregate(("survey_id", "score"))
-        counts: dict[str, list[int]] = {}  # answers, scored answers, scores 4-5
-        wrong: dict[str, int] = {}  # a score outside 1-5, by survey
+        # per survey, integers (no object per survey): answers without a score (one group)
+        unscored: dict[str, int] = {}
+        low: dict[str, int] = {}  # scores 1-3
+        high: dict[str, int] = {}  # scores 4-5
+        wrong: dict[str, int] = {}  # a score outside 1-5
         for (survey_id, score), tally in tallies.items():
-            found = counts.setdefault(survey_id, [0, 0, 0])
-            found[0] += tally.count
-            if score is not None:
-                if not 1 <= score <= 5:
+            if score is None:
+                unscored[survey_id] = tally.count
+            elif score >= 4:
+                high[survey_id] = high.get(survey_id, 0) + tally.count
+                if score > 5:
                     wrong[survey_id] = score
-                found[1] += tally.count
-                if score >= 4:
-                    found[2] += tally.count
+            else:
+                low[survey_id] = low.get(survey_id, 0) + tally.count
+                if score < 1:
+                    wrong[survey_id] = score
         for survey in surveys:
             if survey.id in wrong:  # EVT-9: refused as the record path refuses it
                 satisfaction([wrong[survey.id]], invited=survey.invited)
-        results = [_results_of_counts(s, *counts.get(s.id, (0, 0, 0))) for s in surveys]
-        return sorted(results, key=lambda r: (r.survey.opened_on, r.survey.title))
+        results = []  # _results() from the counts, inline
+        for s in sorted(surveys, key=operator.attrgetter("opened_on", "title")):
+            satisfied = high.get(s.id, 0)
+            scored = satisfied + low.get(s.id, 0)
+            answers = scored + unscored.get(s.id, 0)
+            results.append(SurveyResults(  # Decimal / int is Decimal / Decimal(int)
+                s, answers, None if scored == 0 else Decimal(satisfied) / scored,
+                None if s.invited == 0 else Decimal(answers) / s.invited,
+            ))  # fmt: skip
+        return results
 
     def list_due_surveys(self, *, on: dt.date | None = None) -> list[SurveyDue]:
         """SUR-1 and EVT-9: what should go out now: the satisfaction survey of each event held
@@ -384,14 +398,6 @@ def _results(survey: Survey, answers: Iterable[SurveyAnswer]) -> SurveyResults:
     rate, _ = satisfaction(scores, invited=survey.invited)
     response = None if survey.invited == 0 else Decimal(len(answers)) / Decimal(survey.invited)
     return SurveyResults(survey, len(answers), rate, response)
-
-
-def _results_of_counts(survey: Survey, answers: int, scored: int, satisfied: int) -> SurveyResults:
-    """:func:`_results` from counts (answers, answers with a score, scores of 4 or 5): the same
-    rates, without an answer record."""
-    rate = None if scored == 0 else Decimal(satisfied) / Decimal(scored)
-    response = None if survey.invited == 0 else Decimal(answers) / Decimal(survey.invited)
-    return SurveyResults(survey, answers, rate, response)
 
 
 deprecated_aliases(

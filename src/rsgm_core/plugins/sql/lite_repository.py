@@ -27,7 +27,7 @@ from rsgm_core.plugins.sql.rows import RowReader, row_reader, trusted_reader, va
 from rsgm_core.ports import Collection, Repository, Tally, Where, matches, value_compared_fields
 from rsgm_core.serialization import converter
 
-__all__ = ["LiteRepository", "collector_paused", "records_of"]
+__all__ = ["LiteRepository", "collector_paused", "records_of", "tallies"]
 
 R = TypeVar("R")
 
@@ -186,7 +186,9 @@ class LiteRepository(Repository[R]):
         clause, params = self._where(in_sql)
         columns = ", ".join(f'"{name}"' for name in fields)
         statement = f'SELECT {columns} FROM "{self.layout.name}"{clause}{self._order()}'
-        return [read(row) for row in self.driver.execute(statement, params).fetchall()]
+        with collector_paused():  # as list(): every tuple built stays alive until returned
+            rows = self.driver.execute(statement, params).fetchall()
+            return rows if read is tuple else [read(row) for row in rows]
 
     def aggregate(
         self, by: Sequence[str], *, where: Where | None = None, sums: Sequence[str] = ()
@@ -206,15 +208,9 @@ class LiteRepository(Repository[R]):
             f'SELECT {", ".join([*keys, "count(*)", *totals])} FROM "{self.layout.name}"{clause}'
             + (f" GROUP BY {', '.join(keys)}" if keys else "")
         )
-        found: dict[tuple[Any, ...], Tally] = {}
-        width = len(by)
-        for row in self.driver.execute(statement, params).fetchall():
-            if row[width] == 0:  # no row matched: a bare count(*) still gives one
-                continue
-            found[read(row[:width])] = Tally(
-                int(row[width]), tuple(int(v or 0) for v in row[width + 1 :])
-            )
-        return found
+        with collector_paused():
+            rows = self.driver.execute(statement, params).fetchall()
+            return tallies(rows, len(by), read, bool(sums))
 
     def instants(
         self, fields: Sequence[str], where: Where | None = None
@@ -290,6 +286,37 @@ class LiteRepository(Repository[R]):
 
     def reassign(self, field: str, old: Any, new: Any) -> int:
         raise self._refuse()
+
+
+def tallies(
+    rows: Sequence[Any],  # the driver's rows: tuples, or SQLAlchemy's (sliced into tuples)
+    width: int,
+    read: Callable[[Sequence[Any]], tuple[Any, ...]],
+    sums: bool,
+) -> dict[tuple[Any, ...], Tally]:
+    """``{key: Tally}`` from the rows of an aggregate query (the ``width`` key columns, read by
+    ``read``, then the count and the ``sums``): one entry per row and nothing else per row
+    without sums (a survey list counts a thousand groups)."""
+    if width == 0:  # no GROUP BY: one row, even when no record matched
+        return {(): _tally(rows[0], 0)} if rows and rows[0][0] else {}
+    if sums:
+        return {read(row[:width]): _tally(row, width) for row in rows}
+    counts = _Counts()  # one Tally per count, shared: Tally is frozen
+    if read is tuple:  # the key's values as stored: the row's slice
+        return {row[:width]: counts[row[width]] for row in rows}
+    return {read(row[:width]): counts[row[width]] for row in rows}
+
+
+class _Counts(dict[int, Tally]):
+    """``Tally(n)`` by ``n``, made on first use: groups share the few counts they have."""
+
+    def __missing__(self, count: int) -> Tally:
+        made = self[count] = Tally(int(count))
+        return made
+
+
+def _tally(row: Sequence[Any], width: int) -> Tally:
+    return Tally(int(row[width]), tuple([int(v or 0) for v in row[width + 1 :]]))
 
 
 @contextlib.contextmanager

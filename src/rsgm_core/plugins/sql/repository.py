@@ -18,7 +18,12 @@ import sqlalchemy as sa
 
 from rsgm_core.errors import ConflictError, NotFoundError, RsgmError, StorageError
 from rsgm_core.plugins.sql import search, tables
-from rsgm_core.plugins.sql.lite_repository import LiteRepository, collector_paused, records_of
+from rsgm_core.plugins.sql.lite_repository import (
+    LiteRepository,
+    collector_paused,
+    records_of,
+    tallies,
+)
 from rsgm_core.plugins.sql.rows import (
     RowReader,
     RowWriter,
@@ -379,7 +384,7 @@ class SqlRepository(Repository[R]):
             .where(*self._where(in_sql))
             .group_by(*keys)
         )
-        return _tallies(self.uow.conn.execute(query).fetchall(), len(by), read)
+        return tallies(self.uow.conn.execute(query).fetchall(), len(by), read, bool(sums))
 
     def instants(
         self, fields: Sequence[str], where: Where | None = None
@@ -446,19 +451,6 @@ class SqlRepository(Repository[R]):
             )
             search.sync(self.uow.conn, self.collection, names)
         return count
-
-
-def _tallies(rows: Sequence[Sequence[Any]], width: int, read: Any) -> dict[tuple[Any, ...], Tally]:
-    """``{key: Tally}`` from the rows of an aggregate query (the key's columns, then the count
-    and the sums)."""
-    found: dict[tuple[Any, ...], Tally] = {}
-    for row in rows:
-        if row[width] == 0:  # no row matched: a bare count(*) still gives one
-            continue
-        found[read(row[:width])] = Tally(
-            int(row[width]), tuple(int(v or 0) for v in row[width + 1 :])
-        )
-    return found
 
 
 def _plain_key(key: Any) -> Any:

@@ -117,17 +117,23 @@ def _reader(
         index = position[name]
         value = f"j(row[{index}])" if name in json_columns else f"row[{index}]"
         inner, optional = _optional_inner(hints[name])
-        convert = _converter_for(inner)
-        if convert is None:
+        if isinstance(inner, type) and issubclass(inner, enum.Enum):
+            # a subscription rather than a call per row (a member's lifecycle, an event's kind)
+            namespace[f"c{index}"] = _EnumValues(inner)
+            convert_text = f"c{index}[{{}}]"
+        elif (convert := _converter_for(inner)) is not None:
+            namespace[f"c{index}"] = convert
+            convert_text = f"c{index}({{}})"
+        else:
             arguments.append(value)
             continue
-        namespace[f"c{index}"] = convert
         if optional and name in json_columns:
-            arguments.append(f"(None if (v{index} := {value}) is None else c{index}(v{index}))")
+            converted = convert_text.format(f"v{index}")
+            arguments.append(f"(None if (v{index} := {value}) is None else {converted})")
         elif optional:
-            arguments.append(f"(None if {value} is None else c{index}({value}))")
+            arguments.append(f"(None if {value} is None else {convert_text.format(value)})")
         else:
-            arguments.append(f"c{index}({value})")
+            arguments.append(convert_text.format(value))
     source = f"def read(row):\n    return {make}({', '.join(arguments)},)\n"
     exec(compile(source, f"<row reader for {record.__name__}>", "exec"), namespace)
     return namespace["read"]
@@ -248,7 +254,12 @@ def values_reader(
     record: type, fields: tuple[str, ...], json_columns: frozenset[str] = frozenset()
 ) -> RowReader:
     """A function giving ``fields``' values of ``record`` from a row holding just those columns
-    (``json_columns``: those of ``fields`` given as JSON text, see :func:`_reader`)."""
+    (``json_columns``: those of ``fields`` given as JSON text, see :func:`_reader`): ``tuple``
+    itself when every value is stored as Python holds it (text, integers), which a caller may
+    skip on the driver's rows, already tuples."""
+    hints = typing.get_type_hints(record)
+    if not json_columns and all(_optional_inner(hints[name])[0] in _PASSTHROUGH for name in fields):
+        return tuple
     return _reader(record, fields, fields, "", json_columns)
 
 
