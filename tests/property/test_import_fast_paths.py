@@ -132,6 +132,7 @@ def test_a_member_made_without_validators_is_the_members_own_MEM_1(
     values = (new, first.strip(), last.strip(), email, phone, Lifecycle.ACTIVE, arrival, helper,
               True, birth_year, retirement_on)  # fmt: skip
     quick = maker(Member, _MEMBER_FIELDS)(*values)
+    assert type(quick) is Member
     assert quick == Member(**dict(zip(_MEMBER_FIELDS, values, strict=True)))
     assert attrs.asdict(quick, recurse=False) == attrs.asdict(Member(**attrs.asdict(quick)))
 
