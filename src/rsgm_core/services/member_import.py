@@ -381,9 +381,13 @@ def _changed(rows: list[ParsedRow]) -> bool:
     return any(r.changes for r in rows)
 
 
+#: The report's row, made without attrs' frozen guard (no validator to run: :mod:`~.import_records`).
+_ROW_RESULT = maker(RowResult, tuple(f.name for f in attrs.fields(RowResult)))
+
+
 def _result(row: ParsedRow) -> RowResult:
     issues, notes, changes = row.issues, row.notes, row.changes
-    return RowResult(
+    return _ROW_RESULT(
         row.line,
         f"{row.first} {row.last}" if row.first and row.last else row.name,
         row.code,
