@@ -277,7 +277,11 @@ def row_writer(record: type, columns: tuple[str, ...], json_columns: frozenset[s
             values.append(f"encode(r.{name})")
         elif name in json_columns:
             values.append(f"dumps(unstructure(r.{name}), ensure_ascii=False)")
-        elif inner in (str, int, bool):
+        elif inner is bool:
+            # The integer SQLite stores for it: the driver binds a bool (not exactly an int)
+            # after a lookup for an adapter, which cost an import more than its checks.
+            values.append(f"(1 if (v := r.{name}) is True else 0 if v is False else v)")
+        elif inner in (str, int):
             values.append(f"r.{name}")
         elif (inline := _inline_writer(inner)) is not None:
             # The converter's own result for the declared type, without its dispatch per value
