@@ -192,7 +192,7 @@ class MemberImport:
             )
             parsed = []
             for line, raw in enumerate(rows, start=header_line + 1):
-                if "".join(raw).strip():  # a cell that is not blank
+                if raw:  # not blank: read_rows drops a row's blank cells at its end
                     parsed.append(checker.check(line, raw, header.columns))
                     if not len(parsed) % 500:  # the total is known only at the end
                         told("lignes", len(parsed), 0)
@@ -200,6 +200,8 @@ class MemberImport:
             stored = self._stored(uow, update=update)
             plan = plan_import(parsed, stored, update=update, today=today)
             created = len(plan.created)
+            # Before writing, which gives the created people their member: known ones only.
+            updated = len({p.key for p in plan.people.values() if p.member and _changed(p.rows)})
             bad = any(r.issues for r in parsed)
             write = not dry_run and not file_problems and (partial or not bad)
             if write:
@@ -221,7 +223,7 @@ class MemberImport:
             header=header,
             update=update,
             partial=partial,
-            updated=len({p.key for p in plan.people.values() if p.member and _changed(p.rows)}),
+            updated=updated,
             ended=len(plan.positions_ended),
             modified=plan.modified,
             absent=tuple(plan.absent),
