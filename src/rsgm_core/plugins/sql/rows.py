@@ -304,9 +304,10 @@ def row_writer(record: type, columns: tuple[str, ...], json_columns: frozenset[s
 
 def _inline_writer(hint: Any) -> str | None:
     """How the converter writes a value of exactly type ``hint``, when an attribute or ``str``
-    says it: an enum's ``value``, a date's ``isoformat()``, a ``Decimal``'s text."""
+    says it: an enum's value (``_value_``, the attribute the ``value`` property reads, without
+    the property's call per row), a date's ``isoformat()``, a ``Decimal``'s text."""
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return "value"
+        return "_value_"
     if hint is dt.date:
         return "isoformat()"
     if hint is Decimal:
