@@ -112,7 +112,16 @@ def plan_import(rows: Sequence[ParsedRow], stored: Stored, *, update: bool, toda
         if rejected:
             person.rejected_rows = rejected.get(person.key, 0)
         rows_of = person.rows
-        if person.member is None:
+        if person.member is None and len(rows_of) == 1:  # the usual new person: one row
+            row = rows_of[0]
+            row.action = "nouveau membre"
+            if row.has_position:  # one position: at most full time (MEM-1), never over 115 %
+                positions_new.append((person, row))
+                if row.permanent and row.work_time is not None:
+                    _flag_excess(row, row.work_time)
+            if not (row.expertises or row.software):
+                continue
+        elif person.member is None:
             _new_person(person, today)
             for row in rows_of:
                 if row.has_position:
@@ -254,10 +263,6 @@ def _new_person(person: Person, today: dt.date) -> None:
     rows = person.rows
     first = rows[0]
     first.action = "nouveau membre"
-    if len(rows) == 1:  # one position: at most full time (MEM-1), never over 115 %
-        if first.has_position and first.permanent and first.work_time is not None:
-            _flag_excess(first, first.work_time)
-        return
     total = Decimal(0)
     for row in rows:
         if row is not first:
