@@ -369,7 +369,9 @@ class RowChecker:
         it (``town``: the commune's name squeezed, :meth:`_town`)."""
         parts = plain_email_parts(email)  # None: only validate_email judges it
         if parts is not None and _surely_personal(parts[0], town or self._town(row.commune)):
-            return f"{parts[0]}@{parts[1]}"  # what validate_email returns
+            # What validate_email returns: the cell itself when its domain is in lower case
+            # already (one string less kept per row).
+            return email if email.endswith(parts[1]) else f"{parts[0]}@{parts[1]}"
         names = (row.commune.name,) if row.commune is not None else ()
         if parts is None:
             check = functools.partial(validate_email, strict=True, commune_names=names)
