@@ -254,3 +254,30 @@ def test_a_row_read_by_index_is_the_row_read_through_its_cells_MEM_1(
     quick, slow = checker(), checker()
     for line, raw in enumerate(raws * 2, start=2):  # twice: the second time from the caches
         assert quick.check(line, list(raw), columns) == slow._check(line, list(raw), columns)
+
+
+@settings(max_examples=500, deadline=None)
+@given(locals_, domains, st.sampled_from(["Niort", "Melun", "Saint-Pierre-lès-Nemours", ""]))
+def test_the_usual_address_is_one_the_quick_checks_pass_as_written_CHA_6(
+    local: str, domain: str, town: str
+) -> None:
+    """An address the import keeps as written without the full pre-check is one that
+    plain_email_parts and surely_personal pass unchanged."""
+    import re
+
+    from rsgm_core.domain.commune_names import CommuneIndex
+    from rsgm_core.domain.directory import fold
+    from rsgm_core.domain.members import plain_email_parts, surely_personal
+    from rsgm_core.services.import_rows import RowChecker
+
+    checker = RowChecker(
+        index=CommuneIndex([], ()), fields=set(), defaults={}, thesaurus=None,  # type: ignore[arg-type]
+        tools=None, departements=(),  # type: ignore[arg-type]
+    )  # fmt: skip
+    towns = (re.sub(r"[^a-z0-9]+", "", fold(town)),)
+    variants = (local, local.lower(), local.upper(), local.title())
+    for address in [f"{v}@{d}" for v in variants for d in (domain, domain.lower())]:
+        if checker._usual(address, towns):
+            parts = plain_email_parts(address)
+            assert parts is not None and f"{parts[0]}@{parts[1]}" == address
+            assert surely_personal(parts[0], towns)
