@@ -190,10 +190,11 @@ class MemberImport:
                 departements=settings.departements,
                 today=today,
             )
-            parsed = []
+            parsed: list[ParsedRow] = []
+            check, columns, keep = checker.check, header.columns, parsed.append
             for line, raw in enumerate(rows, start=header_line + 1):
                 if raw:  # not blank: read_rows drops a row's blank cells at its end
-                    parsed.append(checker.check(line, raw, header.columns))
+                    keep(check(line, raw, columns))
                     if not len(parsed) % 500:  # the total is known only at the end
                         told("lignes", len(parsed), 0)
             told("lignes", len(parsed), len(parsed))
