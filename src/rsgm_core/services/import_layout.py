@@ -19,10 +19,10 @@ PLACE_FIELDS = (
 
 @attrs.frozen
 class QuickLayout:
-    """Where a sheet's cells are, for :meth:`~.import_rows.RowChecker._check_quick`: the person's cells by
-    index (a doubled field: its last column, as the cell dictionary keeps it), the place's cells
-    picked together. ``ready`` only when no default can fill a person's cell and no optional
-    cell is read (those rows take the dictionary's path)."""
+    """Where a sheet's cells are, for the quick path of :meth:`~.import_rows.RowChecker.check`:
+    the person's cells by index (a doubled field: its last column, as the cell dictionary keeps
+    it), the place's cells picked together. ``ready`` only when no default can fill a person's
+    cell and no optional cell is read (those rows take the dictionary's path)."""
 
     columns: Mapping[int, str]
     ready: bool

@@ -96,7 +96,7 @@ def plan_import(rows: Sequence[ParsedRow], stored: Stored, *, update: bool, toda
     for row in rows:
         member = None
         if row.first and row.last:
-            _within_file(row, emails, places, plan)
+            _within_file(row, emails, places)
             if against:
                 member = _against_database(row, stored, update=update)
         if row.issues:
@@ -158,11 +158,11 @@ def _within_file(
     row: ParsedRow,
     emails: dict[str, tuple[str, int]],
     places: dict[tuple[str, str], tuple[str, int]],
-    plan: Plan,
 ) -> None:
-    if row.email:
-        name, line = emails.setdefault(row.email.lower(), (row.folded_name, row.line))
-        if name != row.folded_name:
+    folded, email, commune = row.folded_name, row.email, row.commune
+    if email:
+        name, line = emails.setdefault(email.lower(), (folded, row.line))
+        if name != folded:
             row.problem(
                 "adresse partagée",
                 f"l'adresse {row.email} est aussi celle de la ligne {line} sous un autre nom : "
@@ -170,9 +170,9 @@ def _within_file(
                 row.email,
                 rule="CHA-6",
             )
-    if row.commune is None:
+    if commune is None:
         return
-    key, line = places.setdefault((row.folded_name, row.commune.code), (row.key, row.line))
+    key, line = places.setdefault((folded, commune.code), (row.key, row.line))
     if line == row.line:
         return
     if key == row.key:

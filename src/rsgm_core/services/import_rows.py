@@ -161,16 +161,10 @@ class RowChecker:
         quick = self._quick
         if quick is None or quick.columns is not columns:
             quick = self._quick = QuickLayout.of(columns, self.defaults, self._has_more)
-        if quick.ready and len(raw) > quick.width:
-            return self._check_quick(line, raw, columns, quick)
-        return self._check(line, raw, columns)
-
-    def _check_quick(
-        self, line: int, raw: list[str], columns: Mapping[int, str], quick: QuickLayout
-    ) -> ParsedRow:
-        """:meth:`_check` for a row as wide as its header, without a cell dictionary: the
-        person's cells picked by index, the place by its raw cells (a property test compares
-        both paths)."""
+        if not quick.ready or len(raw) <= quick.width:
+            return self._check(line, raw, columns)
+        # The usual row, as wide as its header, read without a cell dictionary: the person's
+        # cells picked by index, the place by its raw cells (a property test compares both).
         first, last = raw[quick.first].strip(), raw[quick.last].strip()
         key = quick.place(raw)
         place = self._raw_places.get(key)
