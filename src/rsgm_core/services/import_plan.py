@@ -165,9 +165,9 @@ def _within_file(
         if name != folded:
             row.problem(
                 "adresse partagée",
-                f"l'adresse {row.email} est aussi celle de la ligne {line} sous un autre nom : "
+                f"l'adresse {email} est aussi celle de la ligne {line} sous un autre nom : "
                 "une personne, un compte",
-                row.email,
+                email,
                 rule="CHA-6",
             )
     if commune is None:
@@ -178,15 +178,14 @@ def _within_file(
     if key == row.key:
         row.problem(
             "poste en double",
-            f"poste en double : même personne et même commune ({row.commune.name}) que la "
-            f"ligne {line}",
+            f"poste en double : même personne et même commune ({commune.name}) que la ligne {line}",
             row.name,
         )
     else:
         row.problem(
             "doublon probable",
             f"doublon probable de la ligne {line} : même nom et même commune "
-            f"({row.commune.name}), autre adresse",
+            f"({commune.name}), autre adresse",
             row.name,
         )
 
