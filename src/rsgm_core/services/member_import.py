@@ -214,7 +214,7 @@ class MemberImport:
             )
         return ImportReport(
             str(path),
-            tuple(_result(r) for r in parsed),
+            tuple(map(_result, parsed)),
             members=created,
             positions=len(plan.positions_new),
             dry_run=dry_run,
@@ -270,8 +270,12 @@ class MemberImport:
     def _write(self, uow: UnitOfWork, plan: Plan, today: dt.date) -> None:
         """Everything the plan says, in the caller's transaction, collection by collection."""
         members: list[Member] = []
-        known = {p.key for p in plan.people.values() if p.member is not None}
         created = plan.created
+        known = (
+            {p.key for p in plan.people.values() if p.member is not None}
+            if len(created) < len(plan.people)
+            else set()
+        )  # the people already recorded (update mode): none when every person is new
         # In ascending order, the rows are appended to the tables' id indexes rather than spread
         # across them: the same random ids, written faster.
         ids = iter(sorted(new_ids(len(created) + len(plan.positions_new))))
