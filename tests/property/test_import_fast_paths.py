@@ -265,19 +265,15 @@ def test_the_usual_address_is_one_the_quick_checks_pass_as_written_CHA_6(
     plain_email_parts and surely_personal pass unchanged."""
     import re
 
-    from rsgm_core.domain.commune_names import CommuneIndex
     from rsgm_core.domain.directory import fold
     from rsgm_core.domain.members import plain_email_parts, surely_personal
-    from rsgm_core.services.import_rows import RowChecker
+    from rsgm_core.services.import_layout import UsualAddress
 
-    checker = RowChecker(
-        index=CommuneIndex([], ()), fields=set(), defaults={}, thesaurus=None,  # type: ignore[arg-type]
-        tools=None, departements=(),  # type: ignore[arg-type]
-    )  # fmt: skip
+    usual = UsualAddress()
     towns = (re.sub(r"[^a-z0-9]+", "", fold(town)),)
     variants = (local, local.lower(), local.upper(), local.title())
     for address in [f"{v}@{d}" for v in variants for d in (domain, domain.lower())]:
-        if checker._usual(address, towns):
+        if usual(address, towns):
             parts = plain_email_parts(address)
             assert parts is not None and f"{parts[0]}@{parts[1]}" == address
             assert surely_personal(parts[0], towns)

@@ -1,5 +1,5 @@
-"""Where a member sheet's cells are, worked out once per header, for the quick path of
-:meth:`~.import_rows.RowChecker.check` (MEM-1)."""
+"""The quick paths of :meth:`~.import_rows.RowChecker.check` (MEM-1, MEM-2): where a member
+sheet's cells are, worked out once per header, and the usual address, judged for less."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from typing import Any
 
 import attrs
 
-__all__ = ["PLACE_FIELDS", "QuickLayout"]
+from rsgm_core.domain.members import GENERIC_LOCAL_PARTS, plain_email_parts, squeezed_personal
+
+__all__ = ["PLACE_FIELDS", "QuickLayout", "UsualAddress"]
 
 #: The cells that say a row's commune and position (:meth:`~.import_rows.RowChecker._place`).
 PLACE_FIELDS = (
@@ -47,3 +49,38 @@ class QuickLayout:
             columns, True, max(columns), where["first_name"], where["last_name"],
             where.get("email"), where.get("phone"), place,
         )  # fmt: skip
+
+
+class UsualAddress:
+    """Says whether an address is the usual one, kept as written; the verdicts on domains are
+    kept by one instance (one import)."""
+
+    def __init__(self) -> None:
+        self._domains: dict[str, bool] = {}  # domain as written → _plain_as_written
+
+    def __call__(self, email: str, town: tuple[str, ...]) -> bool:
+        """The usual address, kept as written: letters and digits between single dots, at a
+        domain kept as written, surely a person's; what :func:`~.members.plain_email_parts` and
+        :func:`~.members.surely_personal` pass unchanged, for less (a property test)."""
+        local, _, domain = email.rpartition("@")
+        bare = local.replace(".", "")
+        if not (
+            bare.isalnum() and bare.isascii() and len(local) <= 64 and len(email) <= 254
+            and local[0] != "." and local[-1] != "." and ".." not in local
+        ):  # fmt: skip
+            return False
+        plain = self._domains.get(domain)
+        if plain is None:
+            plain = self._domains[domain] = _plain_as_written(domain)
+        return (
+            plain
+            and local.lower() not in GENERIC_LOCAL_PARTS
+            and squeezed_personal(bare.lower(), town)
+        )
+
+
+def _plain_as_written(domain: str) -> bool:
+    """A plain address at ``domain`` is kept as written (:func:`~.members.plain_email_parts`:
+    the domain accepted, and in lower case already)."""
+    parts = plain_email_parts(f"x@{domain}")
+    return parts is not None and parts[1] == domain

@@ -31,11 +31,9 @@ from rsgm_core.domain.member_import import (
     split_terms,
 )
 from rsgm_core.domain.members import (
-    GENERIC_LOCAL_PARTS,
     Function,
     Status,
     plain_email_parts,
-    squeezed_personal,
     surely_personal,
     validate_email,
     validate_work_time,
@@ -44,7 +42,7 @@ from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.territory import Commune
 from rsgm_core.errors import RsgmError
 from rsgm_core.services.import_layout import PLACE_FIELDS as _PLACE_FIELDS
-from rsgm_core.services.import_layout import QuickLayout
+from rsgm_core.services.import_layout import QuickLayout, UsualAddress
 
 __all__ = ["ParsedRow", "RowChecker", "open_row"]
 
@@ -154,7 +152,7 @@ class RowChecker:
         self._has_more = bool(present & _MORE_FIELDS)
         self._places: dict[tuple[str | None, ...], tuple[Any, ...]] = {}
         self._quick: QuickLayout | None = None
-        self._domains: dict[str, bool] = {}  # domain as written → _plain_as_written
+        self._usual = UsualAddress()  # its verdicts on domains: this import's only
         self._raw_places: dict[Any, tuple[Any, ...]] = {}  # by the place's cells as read
 
     def check(self, line: int, raw: list[str], columns: Mapping[int, str]) -> ParsedRow:
@@ -377,26 +375,6 @@ class RowChecker:
             return self._read(row, "adresse invalide", check, email)
         return self._read(row, "adresse invalide", _cha6, email, names)
 
-    def _usual(self, email: str, town: tuple[str, ...]) -> bool:
-        """The usual address, kept as written: letters and digits between single dots, at a
-        domain kept as written, surely a person's; what :func:`~.members.plain_email_parts` and
-        :func:`~.members.surely_personal` pass unchanged, for less (a property test)."""
-        local, _, domain = email.rpartition("@")
-        bare = local.replace(".", "")
-        if not (
-            bare.isalnum() and bare.isascii() and len(local) <= 64 and len(email) <= 254
-            and local[0] != "." and local[-1] != "." and ".." not in local
-        ):  # fmt: skip
-            return False
-        plain = self._domains.get(domain)
-        if plain is None:
-            plain = self._domains[domain] = _plain_as_written(domain)
-        return (
-            plain
-            and local.lower() not in GENERIC_LOCAL_PARTS
-            and squeezed_personal(bare.lower(), town)
-        )
-
     def _town(self, commune: Commune | None) -> tuple[str, ...]:
         if commune is None:
             return ()
@@ -508,13 +486,6 @@ class RowChecker:
         kind = "expertise inconnue" if vocabulary is self.thesaurus else "logiciel inconnu"
         found = [self._read(row, kind, vocabulary.resolve, t) for t in split_terms(cell)]
         return [t for t in found if t]
-
-
-def _plain_as_written(domain: str) -> bool:
-    """A plain address at ``domain`` is kept as written (:func:`~.members.plain_email_parts`:
-    the domain accepted, and in lower case already)."""
-    parts = plain_email_parts(f"x@{domain}")
-    return parts is not None and parts[1] == domain
 
 
 def _cha6(email: str, town: tuple[str, ...]) -> str:
