@@ -132,6 +132,7 @@ def test_a_member_made_without_validators_is_the_members_own_MEM_1(
     values = (new, first.strip(), last.strip(), email, phone, Lifecycle.ACTIVE, arrival, helper,
               True, birth_year, retirement_on)  # fmt: skip
     quick = maker(Member, _MEMBER_FIELDS)(*values)
+    assert type(quick) is Member
     assert quick == Member(**dict(zip(_MEMBER_FIELDS, values, strict=True)))
     assert attrs.asdict(quick, recurse=False) == attrs.asdict(Member(**attrs.asdict(quick)))
 
@@ -212,3 +213,67 @@ def test_a_random_sheet_imports_records_their_own_init_accepts_MEM_1(
             code = line.split(";")[3]
             names = [communes[code]] if code in communes else []
             assert validate_email(email, strict=True, commune_names=names) in by_email
+
+
+LAYOUT_FIELDS = ["first_name", "last_name", "email", "phone", "commune", "commune_name",
+                 "function", "status", "work_time", "permanent"]  # fmt: skip
+CELL_TEXT = st.sampled_from(["", " ", "Camille", " Zoé ", "Niort", "79191", " 79049", "SGM",
+                             "titulaire ", "0,5", "oui", "a@b.fr", " c.d@mairie-niort.fr",
+                             "0549123456", "abc"])  # fmt: skip
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.sampled_from(LAYOUT_FIELDS), min_size=1, max_size=8),  # doubles allowed
+    st.dictionaries(st.sampled_from(["function", "status", "work_time", "email"]),
+                    st.sampled_from(["SGM", "titulaire", "1", "x@y.fr"]), max_size=2),
+    st.lists(st.lists(CELL_TEXT, max_size=10), min_size=1, max_size=15),
+)  # fmt: skip
+def test_a_row_read_by_index_is_the_row_read_through_its_cells_MEM_1(
+    census_app: App, fields: list[str], defaults: dict[str, str], raws: list[list[str]]
+) -> None:
+    """The quick path (cells by index, the place by its raw cells, shared between rows) gives
+    the very row the cell dictionary gives, whatever the layout, widths and defaults."""
+    from rsgm_core.domain.commune_names import CommuneIndex
+    from rsgm_core.services.import_rows import RowChecker
+
+    with census_app.deps.read() as uow:
+        communes = uow.communes.list()
+    columns = dict(enumerate(fields))
+
+    def checker() -> RowChecker:
+        return RowChecker(
+            index=CommuneIndex(communes, ("79",)), fields=set(fields), defaults=defaults,
+            thesaurus=census_app.deps.hooks.expertise_thesaurus(),
+            tools=census_app.deps.hooks.business_software(), departements=("79",),
+            today=dt.date(2026, 6, 1),
+        )  # fmt: skip
+
+    quick, slow = checker(), checker()
+    for line, raw in enumerate(raws * 2, start=2):  # twice: the second time from the caches
+        assert quick.check(line, list(raw), columns) == slow._check(line, list(raw), columns)
+
+
+@settings(max_examples=500, deadline=None)
+@given(locals_, domains, st.sampled_from(["Niort", "Melun", "Saint-Pierre-lès-Nemours", ""]))
+def test_the_usual_address_is_one_the_quick_checks_pass_as_written_CHA_6(
+    local: str, domain: str, town: str
+) -> None:
+    """An address the import keeps as written without the full pre-check is one that
+    plain_email_parts and surely_personal pass unchanged."""
+    import re
+
+    from rsgm_core.domain.directory import fold
+    from rsgm_core.domain.members import plain_email_parts, surely_personal
+    from rsgm_core.services.import_layout import UsualAddress
+
+    usual = UsualAddress()
+    towns = (re.sub(r"[^a-z0-9]+", "", fold(town)),)
+    variants = (local, local.lower(), local.upper(), local.title())
+    for address in [f"{v}@{d}" for v in variants for d in (domain, domain.lower())]:
+        if usual(address, towns):
+            parts = plain_email_parts(address)
+            assert parts is not None and f"{parts[0]}@{parts[1]}" == address
+            assert surely_personal(parts[0], towns)

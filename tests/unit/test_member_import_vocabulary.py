@@ -216,3 +216,5 @@ def test_ids_made_in_bulk_are_random_uuid4s_MEM_1() -> None:
     ids = new_ids(500)
     assert len(set(ids)) == 500
     assert all(str(uuid.UUID(i)) == i and uuid.UUID(i).version == 4 for i in ids)
+    assert all(uuid.UUID(i).variant == uuid.RFC_4122 for i in ids)
+    assert new_ids(0) == [] and len(new_ids(1)) == 1

@@ -114,6 +114,9 @@ def test_the_row_writer_gives_stored_values_in_column_order() -> None:
     stored = dict(zip(columns, row, strict=True))
     assert stored["id"] == "m-1" and stored["arrival"] == "2025-03-01"
     assert stored["lifecycle"] == member.lifecycle.value and stored["departed_on"] is None
+    # Booleans as the integers SQLite stores (bound without the driver's adapter lookup).
+    assert type(stored["helper"]) is int and stored["helper"] == 0
+    assert type(stored["platform_access"]) is int and stored["platform_access"] == 1
 
 
 def test_a_registry_entry_naming_no_field_is_refused() -> None:

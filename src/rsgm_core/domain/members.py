@@ -237,6 +237,12 @@ def surely_personal(local: str, towns: tuple[str, ...]) -> bool:
     squeezed = base.replace(".", "").replace("-", "").replace("_", "")
     if not (squeezed.isascii() and squeezed.isalnum()):  # other separators
         squeezed = _SEPARATORS.sub("", base)
+    return squeezed_personal(squeezed, towns)
+
+
+def squeezed_personal(squeezed: str, towns: tuple[str, ...]) -> bool:
+    """The end of :func:`surely_personal`, for a local part already in lower case without its
+    separators (and not a generic local part): no generic word in it, not the commune's name."""
     if _GENERIC_INSIDE.search(squeezed) is not None:
         return False
     for town in towns:  # noqa: SIM110 - a loop: quicker than all() over a generator

@@ -96,7 +96,7 @@ def plan_import(rows: Sequence[ParsedRow], stored: Stored, *, update: bool, toda
     for row in rows:
         member = None
         if row.first and row.last:
-            _within_file(row, emails, places, plan)
+            _within_file(row, emails, places)
             if against:
                 member = _against_database(row, stored, update=update)
         if row.issues:
@@ -112,7 +112,16 @@ def plan_import(rows: Sequence[ParsedRow], stored: Stored, *, update: bool, toda
         if rejected:
             person.rejected_rows = rejected.get(person.key, 0)
         rows_of = person.rows
-        if person.member is None:
+        if person.member is None and len(rows_of) == 1:  # the usual new person: one row
+            row = rows_of[0]
+            row.action = "nouveau membre"
+            if row.has_position:  # one position: at most full time (MEM-1), never over 115 %
+                positions_new.append((person, row))
+                if row.permanent and row.work_time is not None:
+                    _flag_excess(row, row.work_time)
+            if not (row.expertises or row.software):
+                continue
+        elif person.member is None:
             _new_person(person, today)
             for row in rows_of:
                 if row.has_position:
@@ -149,35 +158,34 @@ def _within_file(
     row: ParsedRow,
     emails: dict[str, tuple[str, int]],
     places: dict[tuple[str, str], tuple[str, int]],
-    plan: Plan,
 ) -> None:
-    if row.email:
-        name, line = emails.setdefault(row.email.lower(), (row.folded_name, row.line))
-        if name != row.folded_name:
+    folded, email, commune = row.folded_name, row.email, row.commune
+    if email:
+        name, line = emails.setdefault(email.lower(), (folded, row.line))
+        if name != folded:
             row.problem(
                 "adresse partagée",
-                f"l'adresse {row.email} est aussi celle de la ligne {line} sous un autre nom : "
+                f"l'adresse {email} est aussi celle de la ligne {line} sous un autre nom : "
                 "une personne, un compte",
-                row.email,
+                email,
                 rule="CHA-6",
             )
-    if row.commune is None:
+    if commune is None:
         return
-    key, line = places.setdefault((row.folded_name, row.commune.code), (row.key, row.line))
+    key, line = places.setdefault((folded, commune.code), (row.key, row.line))
     if line == row.line:
         return
     if key == row.key:
         row.problem(
             "poste en double",
-            f"poste en double : même personne et même commune ({row.commune.name}) que la "
-            f"ligne {line}",
+            f"poste en double : même personne et même commune ({commune.name}) que la ligne {line}",
             row.name,
         )
     else:
         row.problem(
             "doublon probable",
             f"doublon probable de la ligne {line} : même nom et même commune "
-            f"({row.commune.name}), autre adresse",
+            f"({commune.name}), autre adresse",
             row.name,
         )
 
@@ -254,10 +262,6 @@ def _new_person(person: Person, today: dt.date) -> None:
     rows = person.rows
     first = rows[0]
     first.action = "nouveau membre"
-    if len(rows) == 1:  # one position: at most full time (MEM-1), never over 115 %
-        if first.has_position and first.permanent and first.work_time is not None:
-            _flag_excess(first, first.work_time)
-        return
     total = Decimal(0)
     for row in rows:
         if row is not first:

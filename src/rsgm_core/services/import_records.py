@@ -34,11 +34,19 @@ def maker(cls: type[T], names: tuple[str, ...]) -> Callable[..., T]:
     unknown = [n for n in names if n not in fields]
     if unknown:
         raise TypeError(f"{cls.__name__} has no field {unknown[0]!r}")
-    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls, "bind": object.__setattr__}
-    lines = ["    self = new(cls)", "    _set = bind.__get__(self)"]
+    builder = _builder(cls)
+    namespace: dict[str, Any] = {
+        "new": object.__new__, "cls": cls, "bind": object.__setattr__, "builder": builder
+    }  # fmt: skip
+    if builder is None:
+        lines = ["    self = new(cls)", "    _set = bind.__get__(self)"]
+        store = "    _set({0!r}, {1})"
+    else:
+        lines = ["    self = new(builder)"]
+        store = "    self.{0} = {1}"
     for name, field in fields.items():
         if name in names:
-            lines.append(f"    _set({name!r}, {name})")
+            lines.append(store.format(name, name))
             continue
         default = field.default
         if default is attrs.NOTHING:
@@ -48,10 +56,37 @@ def maker(cls: type[T], names: tuple[str, ...]) -> Callable[..., T]:
             if default.takes_self:
                 raise TypeError(f"{cls.__name__}.{name}: a factory taking self: name it")
             namespace[f"d_{name}"] = default.factory
-            lines.append(f"    _set({name!r}, d_{name}())")
+            lines.append(store.format(name, f"d_{name}()"))
         else:
-            lines.append(f"    _set({name!r}, d_{name})")
+            lines.append(store.format(name, f"d_{name}"))
+    if builder is not None:
+        lines.append("    self.__class__ = cls")
     source = f"def make({', '.join(names)}):\n" + "\n".join(lines) + "\n    return self\n"
     exec(compile(source, f"<unchecked maker for {cls.__name__}>", "exec"), namespace)
     make: Callable[..., T] = namespace["make"]
     return make
+
+
+def _builder(cls: type) -> type | None:
+    """A subclass of the slotted ``cls`` adding no slot and letting its slots be assigned
+    (``o.x = v``: a direct slot store, where a frozen class's guard costs a call per field); a
+    record is made as one, then given its class (``__class__`` assignment, allowed between these
+    two layouts). ``None`` for a class without slots, or when the interpreter refuses."""
+    if "__slots__" not in cls.__dict__:
+        return None
+    builder = type(
+        f"_{cls.__name__}Maker",
+        (cls,),
+        {
+            "__slots__": (),
+            "__module__": __name__,
+            "__setattr__": object.__setattr__,  # both: they share the one type slot
+            "__delattr__": object.__delattr__,
+        },
+    )
+    try:
+        probe: Any = object.__new__(builder)
+        probe.__class__ = cls
+    except TypeError:
+        return None
+    return builder

@@ -41,16 +41,14 @@ from rsgm_core.domain.members import (
 from rsgm_core.domain.profile import outside_territory
 from rsgm_core.domain.territory import Commune
 from rsgm_core.errors import RsgmError
+from rsgm_core.services.import_layout import PLACE_FIELDS as _PLACE_FIELDS
+from rsgm_core.services.import_layout import QuickLayout, UsualAddress
 
 __all__ = ["ParsedRow", "RowChecker", "open_row"]
 
 T = TypeVar("T")
 #: Needed for a position, never filled silently: empty is a problem unless a default is chosen.
 POSITION_FIELDS = ("function", "work_time", "status")
-#: The cells that say a row's commune and position (:meth:`RowChecker._place`).
-_PLACE_FIELDS = (
-    "commune", "commune_name", "departement", "function", "status", "work_time", "permanent"
-)  # fmt: skip
 _MORE_FIELDS = frozenset(
     {"expertises", "software", "helper", "arrival", "birth_year", "retirement_on"}
 )
@@ -153,8 +151,53 @@ class RowChecker:
         self._has_phone = "phone" in present
         self._has_more = bool(present & _MORE_FIELDS)
         self._places: dict[tuple[str | None, ...], tuple[Any, ...]] = {}
+        self._quick: QuickLayout | None = None
+        self._usual = UsualAddress()  # its verdicts on domains: this import's only
+        self._raw_places: dict[Any, tuple[Any, ...]] = {}  # by the place's cells as read
 
     def check(self, line: int, raw: list[str], columns: Mapping[int, str]) -> ParsedRow:
+        quick = self._quick
+        if quick is None or quick.columns is not columns:
+            quick = self._quick = QuickLayout.of(columns, self.defaults, self._has_more)
+        if not quick.ready or len(raw) <= quick.width:
+            return self._check(line, raw, columns)
+        # The usual row, as wide as its header, read without a cell dictionary: the person's
+        # cells picked by index, the place by its raw cells (a property test compares both).
+        first, last = raw[quick.first].strip(), raw[quick.last].strip()
+        key = quick.place(raw)
+        place = self._raw_places.get(key)
+        if place is None:
+            place = self._raw_places[key] = self._place_of(self._cells(raw, columns))
+        if place[4]:
+            row = ParsedRow(line, tuple(raw), first, last, None, None, place[0], place[1],
+                            place[5], place[7], place[6], place[8])  # fmt: skip
+        else:
+            row = ParsedRow(line, tuple(raw), first, last, None, None, place[0], place[1])
+        if not first or not last:
+            missing = "prénom" if not first else "nom"
+            row.problem(f"{missing} vide", f"{missing} vide : prénom et nom sont obligatoires")
+        if place[2]:
+            row.issues.extend(place[2])
+        if place[3]:
+            row.notes.extend(place[3])
+        if quick.email is not None and (email := raw[quick.email].strip()):
+            row.email = self._email(row, email, place[12])
+        if quick.phone is not None and (phone := raw[quick.phone].strip()):
+            row.phone = self._read(row, "téléphone invalide", validate_phone, phone)
+        if place[9]:
+            row.issues.extend(place[9])
+        if place[10]:
+            row.notes.extend(place[10])
+        row.has_position = place[11]
+        row.folded_name = folded = _fold(f"{first} {last}" if first and last else row.name)
+        row.key = f"{folded}|{row.email.lower()}" if row.email else f"{folded}|"  # person_key
+        return row
+
+    def _place_of(self, cells: dict[str, str]) -> tuple[Any, ...]:
+        place = self._places.get(tuple(map(cells.get, _PLACE_FIELDS)))
+        return self._place(cells) if place is None else place
+
+    def _check(self, line: int, raw: list[str], columns: Mapping[int, str]) -> ParsedRow:
         layout = self._layout  # the usual row, as wide as the header: cells picked at once
         if layout is not None and layout[0] is columns and len(raw) > layout[3] and layout[2]:
             cells = dict(zip(layout[1], map(str.strip, layout[2](raw)), strict=True))
@@ -319,9 +362,13 @@ class RowChecker:
         """The address of a row, as :func:`~.members.validate_email` (strict, the commune's
         name for CHA-6) returns it: a plain address that surely is a person's without asking
         it (``town``: the commune's name squeezed, :meth:`_town`)."""
+        if self._usual(email, town or self._town(row.commune)):
+            return email
         parts = plain_email_parts(email)  # None: only validate_email judges it
         if parts is not None and _surely_personal(parts[0], town or self._town(row.commune)):
-            return f"{parts[0]}@{parts[1]}"  # what validate_email returns
+            # What validate_email returns: the cell itself when its domain is in lower case
+            # already (one string less kept per row).
+            return email if email.endswith(parts[1]) else f"{parts[0]}@{parts[1]}"
         names = (row.commune.name,) if row.commune is not None else ()
         if parts is None:
             check = functools.partial(validate_email, strict=True, commune_names=names)

@@ -190,16 +190,19 @@ class MemberImport:
                 departements=settings.departements,
                 today=today,
             )
-            parsed = []
+            parsed: list[ParsedRow] = []
+            check, columns, keep = checker.check, header.columns, parsed.append
             for line, raw in enumerate(rows, start=header_line + 1):
-                if "".join(raw).strip():  # a cell that is not blank
-                    parsed.append(checker.check(line, raw, header.columns))
+                if raw:  # not blank: read_rows drops a row's blank cells at its end
+                    keep(check(line, raw, columns))
                     if not len(parsed) % 500:  # the total is known only at the end
                         told("lignes", len(parsed), 0)
             told("lignes", len(parsed), len(parsed))
             stored = self._stored(uow, update=update)
             plan = plan_import(parsed, stored, update=update, today=today)
             created = len(plan.created)
+            # Before writing, which gives the created people their member: known ones only.
+            updated = len({p.key for p in plan.people.values() if p.member and _changed(p.rows)})
             bad = any(r.issues for r in parsed)
             write = not dry_run and not file_problems and (partial or not bad)
             if write:
@@ -211,7 +214,7 @@ class MemberImport:
             )
         return ImportReport(
             str(path),
-            tuple(_result(r) for r in parsed),
+            tuple(map(_result, parsed)),
             members=created,
             positions=len(plan.positions_new),
             dry_run=dry_run,
@@ -221,7 +224,7 @@ class MemberImport:
             header=header,
             update=update,
             partial=partial,
-            updated=len({p.key for p in plan.people.values() if p.member and _changed(p.rows)}),
+            updated=updated,
             ended=len(plan.positions_ended),
             modified=plan.modified,
             absent=tuple(plan.absent),
@@ -267,8 +270,12 @@ class MemberImport:
     def _write(self, uow: UnitOfWork, plan: Plan, today: dt.date) -> None:
         """Everything the plan says, in the caller's transaction, collection by collection."""
         members: list[Member] = []
-        known = {p.key for p in plan.people.values() if p.member is not None}
         created = plan.created
+        known = (
+            {p.key for p in plan.people.values() if p.member is not None}
+            if len(created) < len(plan.people)
+            else set()
+        )  # the people already recorded (update mode): none when every person is new
         # In ascending order, the rows are appended to the tables' id indexes rather than spread
         # across them: the same random ids, written faster.
         ids = iter(sorted(new_ids(len(created) + len(plan.positions_new))))
@@ -359,26 +366,35 @@ def _pause_gc() -> bool:
 
 def new_ids(count: int) -> list[str]:
     """``count`` random UUIDs (version 4) as text, as :func:`~.members.new_id` makes them, from
-    one call to the system's random source."""
-    text = os.urandom(16 * count).hex()
-    return [
-        f"{text[i : i + 8]}-{text[i + 8 : i + 12]}-4{text[i + 13 : i + 16]}-"
-        f"{_VARIANT[text[i + 16]]}{text[i + 17 : i + 20]}-{text[i + 20 : i + 32]}"
-        for i in range(0, 32 * count, 32)
-    ]
+    one call to the system's random source. The hex digits are laid out with strided slice
+    copies (one per digit of a UUID, not one formatting per id): a test checks the layout."""
+    hexed = bytearray(os.urandom(16 * count).hex().encode("ascii"))
+    hexed[12::32] = b"4" * count  # the version
+    hexed[16::32] = bytes(hexed[16::32]).translate(_VARIANT)
+    out = bytearray(b"-" * (37 * count))  # 36 characters and a line break per id
+    for digit, place in enumerate(_LAYOUT):
+        out[place::37] = hexed[digit::32]
+    out[36::37] = b"\n" * count
+    return out.decode("ascii").split("\n")[:count]
 
 
 #: The RFC 4122 variant: the two high bits of the 17th hex digit set to 10, the two low ones kept.
-_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
+_VARIANT = bytes.maketrans(b"0123456789abcdef", b"89ab" * 4)
+#: Where each of a UUID's 32 hex digits goes in its text (8-4-4-4-12, dashes between).
+_LAYOUT = tuple(d + (d >= 8) + (d >= 12) + (d >= 16) + (d >= 20) for d in range(32))
 
 
 def _changed(rows: list[ParsedRow]) -> bool:
     return any(r.changes for r in rows)
 
 
+#: The report's row, made without attrs' frozen guard (no validator to run: :mod:`~.import_records`).
+_ROW_RESULT = maker(RowResult, tuple(f.name for f in attrs.fields(RowResult)))
+
+
 def _result(row: ParsedRow) -> RowResult:
     issues, notes, changes = row.issues, row.notes, row.changes
-    return RowResult(
+    return _ROW_RESULT(
         row.line,
         f"{row.first} {row.last}" if row.first and row.last else row.name,
         row.code,

@@ -288,7 +288,11 @@ def row_writer(record: type, columns: tuple[str, ...], json_columns: frozenset[s
             values.append(f"encode(r.{name})")
         elif name in json_columns:
             values.append(f"dumps(unstructure(r.{name}), ensure_ascii=False)")
-        elif inner in (str, int, bool):
+        elif inner is bool:
+            # The integer SQLite stores for it: the driver binds a bool (not exactly an int)
+            # after a lookup for an adapter, which cost an import more than its checks.
+            values.append(f"(1 if (v := r.{name}) is True else 0 if v is False else v)")
+        elif inner in (str, int):
             values.append(f"r.{name}")
         elif (inline := _inline_writer(inner)) is not None:
             # The converter's own result for the declared type, without its dispatch per value
@@ -311,9 +315,10 @@ def row_writer(record: type, columns: tuple[str, ...], json_columns: frozenset[s
 
 def _inline_writer(hint: Any) -> str | None:
     """How the converter writes a value of exactly type ``hint``, when an attribute or ``str``
-    says it: an enum's ``value``, a date's ``isoformat()``, a ``Decimal``'s text."""
+    says it: an enum's value (``_value_``, the attribute the ``value`` property reads, without
+    the property's call per row), a date's ``isoformat()``, a ``Decimal``'s text."""
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return "value"
+        return "_value_"
     if hint is dt.date:
         return "isoformat()"
     if hint is Decimal:
