@@ -318,6 +318,11 @@ def seam_import(
     with rsgm_core.open(f"sqlite:///{db}") as app:
         opened = time.perf_counter() - start
         app.census  # noqa: B018 - build the service before the clock starts
+        # A file at the current schema opens for reading on the sqlite3 driver alone
+        # (plugins/sql/lite.py) and builds its SQLAlchemy storage at the first write: built here,
+        # before the clock, as opening did before, so that the import alone is timed.
+        getattr(app.deps.storage, "full", None)
+        opened = time.perf_counter() - start
         before = peak_mb()
         marks: dict[str, float] = {}
 
