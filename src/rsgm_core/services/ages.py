@@ -17,15 +17,15 @@ from rsgm_core.domain.ages import (
     check_retirement_on,
 )
 from rsgm_core.domain.census_report import CensusReport, build_report
-from rsgm_core.domain.indicators import Period, Scope
 from rsgm_core.domain.members import Member
 from rsgm_core.domain.profile import outside_territory
-from rsgm_core.domain.report_sections import ReportPart, ReportSection, ReportTable
 from rsgm_core.domain.territory import CommuneStatus
 from rsgm_core.services.census import CensusService, territory_of
 from rsgm_core.services.populations import populations_used
 
 if TYPE_CHECKING:
+    from rsgm_core.domain.indicators import Period, Scope
+    from rsgm_core.domain.report_sections import ReportSection
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
 
@@ -137,6 +137,9 @@ def census_section(
     deps: Deps, uow: UnitOfWork, period: Period, scope: Scope
 ) -> ReportSection | None:
     """:func:`report_section` from the census report, whoever's age is known."""
+    # the annual report's section only: not imported for a census report (start-up)
+    from rsgm_core.domain.report_sections import ReportPart, ReportSection, ReportTable
+
     on = min(period.end, deps.today())
     departements = (scope.code,) if scope.kind == "departement" and scope.code else ()
     census = census_in(deps, uow, on=on, departements=departements)

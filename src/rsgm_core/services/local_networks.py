@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, cast
 
 from rsgm_core.domain.authorization import Operation
 from rsgm_core.domain.governance import NetworkKind
-from rsgm_core.domain.indicators import Period, Scope
 from rsgm_core.domain.local_networks import (
     EpciNetworks,
     LocalNetwork,
@@ -27,6 +26,7 @@ from rsgm_core.services.census import territory_of
 from rsgm_core.services.places import territory_places
 
 if TYPE_CHECKING:
+    from rsgm_core.domain.indicators import Period, Scope
     from rsgm_core.domain.territory import Commune
     from rsgm_core.ports import UnitOfWork
     from rsgm_core.services.deps import Deps
