@@ -131,6 +131,16 @@ def test_a_csv_line_longer_than_64_kib_is_refused_MEM_1(tmp_path: Path, app: App
         app.members.import_members(path, dry_run=True)
 
 
+def test_a_csv_neither_utf8_nor_windows_1252_is_a_french_error_MEM_1(
+    tmp_path: Path, app: App
+) -> None:
+    path = tmp_path / "membres.csv"
+    path.write_bytes("Prénom;Nom\n".encode("cp1252") + b"Ana\x81s;Martin\n")  # 0x81: no cp1252
+    with pytest.raises(SourceDataError, match="ni UTF-8 ni Windows-1252 \\(octet 0x81"):
+        app.members.import_members(path, dry_run=True)
+    assert app.members.list_members() == []
+
+
 @pytest.mark.parametrize("content", [b"not a zip at all", b"PK\x03\x04broken"])
 def test_a_broken_workbook_is_a_french_error_MEM_1(
     tmp_path: Path, app: App, content: bytes
