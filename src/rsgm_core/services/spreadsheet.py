@@ -10,8 +10,8 @@ do; nothing is half-read. The rows come out as lists of text, the header first.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import zipfile
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -92,43 +92,51 @@ def read_rows(path: Path) -> Generator[list[str], None, None]:
 # --- CSV -----------------------------------------------------------------------------------------
 
 
-def _decoded(path: Path) -> str:
-    """The file's text (its size is bounded: read whole): UTF-8, with or without BOM, when the
-    whole file decodes so, else Windows-1252; a byte neither gives is refused."""
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise SourceDataError(
-            f"fichier illisible : ni UTF-8 ni Windows-1252 (octet 0x{data[exc.start]:02X} à la "
-            f"position {exc.start + 1}) ; enregistrez-le en CSV UTF-8",
-            source=str(path),
-            rule=RULE,
-            value=str(path),
-        ) from None
+def _encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes so, else Windows-1252 when it
+    does; a byte neither gives is refused."""
+    for encoding in ("utf-8", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        with path.open("rb") as raw:
+            try:
+                while chunk := raw.read(1 << 16):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError as exc:
+                failed = exc
+                continue
+        return "utf-8-sig" if encoding == "utf-8" else encoding
+    raise SourceDataError(
+        f"fichier illisible : ni UTF-8 ni Windows-1252 (octet 0x{failed.object[failed.start]:02X}"
+        ") ; enregistrez-le en CSV UTF-8",
+        source=str(path),
+        rule=RULE,
+        value=str(path),
+    )
+
+
+def _bounded_lines(path: Path, text: IO[str]) -> Iterator[str]:
+    for number, line in enumerate(text, start=1):
+        if len(line) > MAX_IMPORT_LINE_CHARS:
+            raise _too_big(
+                path,
+                f"ligne {number} de plus de {_grouped(MAX_IMPORT_LINE_CHARS)} caractères",
+            )
+        yield line
 
 
 def _csv_rows(path: Path) -> Iterator[list[str]]:
-    # The lines split, measured and parsed in C: a Python step per line cost more than the
-    # parsing itself on a large sheet.
-    lines = io.StringIO(_decoded(path), newline="").readlines()
-    if max(map(len, lines), default=0) > MAX_IMPORT_LINE_CHARS:
-        number = next(n for n, line in enumerate(lines, 1) if len(line) > MAX_IMPORT_LINE_CHARS)
-        raise _too_big(
-            path, f"ligne {number} de plus de {_grouped(MAX_IMPORT_LINE_CHARS)} caractères"
-        )
-    first = lines[0] if lines else ""
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    try:
-        yield from csv.reader(lines, delimiter=delimiter)
-    except csv.Error as exc:
-        raise SourceDataError(
-            f"CSV illisible : {exc}", source=str(path), rule=RULE, value=str(path)
-        ) from None
+    encoding = _encoding(path)
+    with path.open(encoding=encoding, newline="") as text:
+        first = text.readline(MAX_IMPORT_LINE_CHARS + 1)
+        delimiter = ";" if first.count(";") >= first.count(",") else ","
+        text.seek(0)
+        try:
+            yield from csv.reader(_bounded_lines(path, text), delimiter=delimiter)
+        except csv.Error as exc:
+            raise SourceDataError(
+                f"CSV illisible : {exc}", source=str(path), rule=RULE, value=str(path)
+            ) from None
 
 
 # --- XLSX ----------------------------------------------------------------------------------------
