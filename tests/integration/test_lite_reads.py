@@ -26,9 +26,10 @@ from rsgm_core.domain.members import DepartureReason, Function, Lifecycle, Membe
 from rsgm_core.domain.territory import Commune
 from rsgm_core.plugins.sql import tables
 from rsgm_core.plugins.sql.layout import layout_of
-from rsgm_core.plugins.sql.rows import _builder, row_reader, trusted_reader
+from rsgm_core.plugins.sql.rows import row_reader, trusted_reader
 from rsgm_core.ports import COLLECTIONS, matches
 from rsgm_core.serialization import unstructure
+from rsgm_core.slot_builder import slot_builder
 from tests.helpers import BACKENDS_WITH_LITE, backend_url
 
 SRC = Path(rsgm_core.__file__).resolve().parents[1]
@@ -52,7 +53,7 @@ def test_the_layout_without_sqlalchemy_is_the_tables_one() -> None:
 def test_every_record_class_is_built_by_its_builder() -> None:
     """The fast builder applies to every collection's record class (none falls back)."""
     for collection in COLLECTIONS:
-        assert _builder(collection.record) is not None, collection.name
+        assert slot_builder(collection.record) is not None, collection.name
 
 
 COMMUNES = [

@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 
 import attrs
 
+from rsgm_core.slot_builder import slot_builder
+
 __all__ = ["maker"]
 
 T = TypeVar("T")
@@ -34,7 +36,7 @@ def maker(cls: type[T], names: tuple[str, ...]) -> Callable[..., T]:
     unknown = [n for n in names if n not in fields]
     if unknown:
         raise TypeError(f"{cls.__name__} has no field {unknown[0]!r}")
-    builder = _builder(cls)
+    builder = slot_builder(cls)
     namespace: dict[str, Any] = {
         "new": object.__new__, "cls": cls, "bind": object.__setattr__, "builder": builder
     }  # fmt: skip
@@ -65,28 +67,3 @@ def maker(cls: type[T], names: tuple[str, ...]) -> Callable[..., T]:
     exec(compile(source, f"<unchecked maker for {cls.__name__}>", "exec"), namespace)
     make: Callable[..., T] = namespace["make"]
     return make
-
-
-def _builder(cls: type) -> type | None:
-    """A subclass of the slotted ``cls`` adding no slot and letting its slots be assigned
-    (``o.x = v``: a direct slot store, where a frozen class's guard costs a call per field); a
-    record is made as one, then given its class (``__class__`` assignment, allowed between these
-    two layouts). ``None`` for a class without slots, or when the interpreter refuses."""
-    if "__slots__" not in cls.__dict__:
-        return None
-    builder = type(
-        f"_{cls.__name__}Maker",
-        (cls,),
-        {
-            "__slots__": (),
-            "__module__": __name__,
-            "__setattr__": object.__setattr__,  # both: they share the one type slot
-            "__delattr__": object.__delattr__,
-        },
-    )
-    try:
-        probe: Any = object.__new__(builder)
-        probe.__class__ = cls
-    except TypeError:
-        return None
-    return builder

@@ -35,6 +35,7 @@ from typing import Any
 import attrs
 
 from rsgm_core.serialization import converter, structure_datetime
+from rsgm_core.slot_builder import slot_builder
 
 RowReader = Callable[[Sequence[Any]], Any]
 
@@ -151,37 +152,14 @@ def _trustable(record: type) -> bool:
     )
 
 
-def _builder(record: type) -> type | None:
-    """A subclass of ``record`` adding no slot and letting its slots be assigned (``o.x = v``,
-    which the interpreter runs as a direct slot store, where calling the slot's ``__set__``
-    costs a call per field); a record is built as one, then given its class (``__class__``
-    assignment, allowed between these two layouts). ``None`` when the interpreter refuses."""
-    builder = type(
-        f"_{record.__name__}Builder",
-        (record,),
-        {
-            "__slots__": (),
-            "__module__": __name__,
-            "__setattr__": object.__setattr__,  # both: they share the one type slot
-            "__delattr__": object.__delattr__,
-        },
-    )
-    try:
-        probe: Any = object.__new__(builder)
-        probe.__class__ = record
-    except TypeError:
-        return None
-    return builder
-
-
 def _trusted(record: type, columns: tuple[str, ...], json_columns: frozenset[str]) -> RowReader:
     """Generate ``read(row)`` setting each slot of a new ``record`` to its row value, converted to
     the field's type as :func:`_reader` does (booleans and enums inline), converters applied:
-    the slots of a :func:`_builder` instance, then its class; else through each slot's
+    the slots of a :func:`~rsgm_core.slot_builder.slot_builder` instance, then its class; else through each slot's
     ``__set__``, past frozen's guard."""
     hints = typing.get_type_hints(record)
     position = {name: index for index, name in enumerate(columns)}
-    builder = _builder(record)
+    builder = slot_builder(record)
     namespace: dict[str, Any] = {
         "new": object.__new__,
         "record": record,
