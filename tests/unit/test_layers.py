@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 CONTRACTS = CONFIG["tool"]["importlinter"]["contracts"]
 # Outside the layers: what every layer may import (the ports, the errors, the settings, the
-# hooks and their manager, serialization) and what no layer imports (the test helpers, the
+# hooks and their manager, serialization, the slot builder) and what no layer imports (the test helpers, the
 # ``python -m rsgm_core`` entry, the deprecation helpers).
 CORE_MODULES = {
     "rsgm_core.ports",
@@ -31,6 +31,7 @@ CORE_MODULES = {
     "rsgm_core.hookspecs",
     "rsgm_core.plugin_manager",
     "rsgm_core.serialization",
+    "rsgm_core.slot_builder",
     "rsgm_core.plugins",
     "rsgm_core.testing",
     "rsgm_core._compat",
