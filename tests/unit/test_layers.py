@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 CONTRACTS = CONFIG["tool"]["importlinter"]["contracts"]
 # Outside the layers: what every layer may import (the ports, the errors, the settings, the
-# hooks and their manager, serialization, the slot builder) and what no layer imports (the test helpers, the
-# ``python -m rsgm_core`` entry, the deprecation helpers).
+# hooks and their manager, serialization, the slot builder) and what no layer imports (the test
+# helpers, the ``python -m rsgm_core`` entry, the deprecation helpers).
 CORE_MODULES = {
     "rsgm_core.ports",
     "rsgm_core.records",
