@@ -168,18 +168,7 @@ class RowChecker:
         place = self._raw_places.get(key)
         if place is None:
             place = self._raw_places[key] = self._place_of(self._cells(raw, columns))
-        if place[4]:
-            row = ParsedRow(line, tuple(raw), first, last, None, None, place[0], place[1],
-                            place[5], place[7], place[6], place[8])  # fmt: skip
-        else:
-            row = ParsedRow(line, tuple(raw), first, last, None, None, place[0], place[1])
-        if not first or not last:
-            missing = "prénom" if not first else "nom"
-            row.problem(f"{missing} vide", f"{missing} vide : prénom et nom sont obligatoires")
-        if place[2]:
-            row.issues.extend(place[2])
-        if place[3]:
-            row.notes.extend(place[3])
+        row = _opened(line, raw, first, last, place)
         if quick.email is not None and (email := raw[quick.email].strip()):
             row.email = self._email(row, email, place[12])
         if quick.phone is not None and (phone := raw[quick.phone].strip()):
@@ -213,18 +202,7 @@ class RowChecker:
         place = self._places.get(tuple(map(get, _PLACE_FIELDS)))
         if place is None:
             place = self._place(cells)
-        if place[4]:
-            row = ParsedRow(line, tuple(raw), first, last, None, None, place[0], place[1],
-                            place[5], place[7], place[6], place[8])  # fmt: skip
-        else:
-            row = ParsedRow(line, tuple(raw), first, last, None, None, place[0], place[1])
-        if not first or not last:
-            missing = "prénom" if not first else "nom"
-            row.problem(f"{missing} vide", f"{missing} vide : prénom et nom sont obligatoires")
-        if place[2]:
-            row.issues.extend(place[2])
-        if place[3]:
-            row.notes.extend(place[3])
+        row = _opened(line, raw, first, last, place)
         if self._has_email and (email := get("email")):
             row.email = self._email(row, email, place[12])
         if self._has_phone and (phone := get("phone")):
@@ -486,6 +464,24 @@ class RowChecker:
         kind = "expertise inconnue" if vocabulary is self.thesaurus else "logiciel inconnu"
         found = [self._read(row, kind, vocabulary.resolve, t) for t in split_terms(cell)]
         return [t for t in found if t]
+
+
+def _opened(line: int, raw: list[str], first: str, last: str, place: tuple[Any, ...]) -> ParsedRow:
+    """A row with its names and what its commune and position gave (``place``, read once for
+    every row repeating them): their values, problems and notes; an empty name is a problem."""
+    if place[4]:
+        row = ParsedRow(line, tuple(raw), first, last, None, None, place[0], place[1],
+                        place[5], place[7], place[6], place[8])  # fmt: skip
+    else:
+        row = ParsedRow(line, tuple(raw), first, last, None, None, place[0], place[1])
+    if not first or not last:
+        missing = "prénom" if not first else "nom"
+        row.problem(f"{missing} vide", f"{missing} vide : prénom et nom sont obligatoires")
+    if place[2]:
+        row.issues.extend(place[2])
+    if place[3]:
+        row.notes.extend(place[3])
+    return row
 
 
 def _cha6(email: str, town: tuple[str, ...]) -> str:
