@@ -6,6 +6,7 @@ EVT-9, MEM-7, EVT-12, IND-4)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
 from collections.abc import Iterator
@@ -149,6 +150,16 @@ def _store(app: App, drawn: dict[str, Any], communes: list[str]) -> None:
         )
 
 
+@contextlib.contextmanager
+def _stored(app: App, drawn: dict[str, Any], communes: list[str]) -> Iterator[None]:
+    """The drawn history stored for one example, cleared after it whatever happens."""
+    _store(app, drawn, communes)
+    try:
+        yield
+    finally:
+        _clear(app)
+
+
 def _clear(app: App) -> None:
     with app.deps.transaction() as uow:
         for repo in (uow.attendance, uow.survey_answers, uow.surveys, uow.registrations,
@@ -229,11 +240,8 @@ _KEYS = ("taux_participation", "taux_participation_inscrits", "taux_satisfaction
 def test_report_figures_from_grouped_counts_equal_the_records_IND_1_IND_2_EVT_5_EVT_9_MEM_7(
     app: App, territory: list[str], drawn: dict[str, Any]
 ) -> None:
-    _store(app, drawn, territory)
-    try:
+    with _stored(app, drawn, territory):
         assert _figures(app) == _records_path(app)
-    finally:
-        _clear(app)
 
 
 @SLOW
@@ -241,8 +249,7 @@ def test_report_figures_from_grouped_counts_equal_the_records_IND_1_IND_2_EVT_5_
 def test_survey_rates_from_grouped_counts_equal_the_records_EVT_9(
     app: App, territory: list[str], drawn: dict[str, Any]
 ) -> None:
-    _store(app, drawn, territory)
-    try:
+    with _stored(app, drawn, territory):
         with app.deps.read() as uow:
             answers = uow.survey_answers.list()
             expected = sorted(
@@ -253,8 +260,6 @@ def test_survey_rates_from_grouped_counts_equal_the_records_EVT_9(
         assert app.surveys.list_surveys(kind=SurveyKind.NEEDS) == [
             r for r in expected if r.survey.kind is SurveyKind.NEEDS
         ]
-    finally:
-        _clear(app)
 
 
 @SLOW
@@ -262,26 +267,22 @@ def test_survey_rates_from_grouped_counts_equal_the_records_EVT_9(
 def test_the_columns_read_equal_the_records_fields_and_ages_need_an_age_IND_1_IND_4(
     app: App, territory: list[str], drawn: dict[str, Any]
 ) -> None:
-    _store(app, drawn, territory)
-    try:
-        with app.deps.read() as uow:
-            for light, repo, where in (
-                (Place, uow.communes, {"status": CommuneStatus.ACTUELLE}),
-                (Held, uow.positions, None),
-                (Person, uow.members, None),
-                (Occasion, uow.events, None),
-                (Sitting, uow.sessions, None),
-                (Polled, uow.surveys, None),
-            ):
-                records = repo.list(where)
-                expected = [light(*(getattr(r, f) for f in light._fields)) for r in records]
-                assert [light._make(row) for row in repo.values(light._fields, where)] == expected
-            cdg = Scope.parse(None)  # IND-4: the same section with or without an age known
-            assert report_section(app.deps, uow, PERIOD, cdg) == census_section(
-                app.deps, uow, PERIOD, cdg
-            )
-    finally:
-        _clear(app)
+    with _stored(app, drawn, territory), app.deps.read() as uow:
+        for light, repo, where in (
+            (Place, uow.communes, {"status": CommuneStatus.ACTUELLE}),
+            (Held, uow.positions, None),
+            (Person, uow.members, None),
+            (Occasion, uow.events, None),
+            (Sitting, uow.sessions, None),
+            (Polled, uow.surveys, None),
+        ):
+            records = repo.list(where)
+            expected = [light(*(getattr(r, f) for f in light._fields)) for r in records]
+            assert [light._make(row) for row in repo.values(light._fields, where)] == expected
+        cdg = Scope.parse(None)  # IND-4: the same section with or without an age known
+        assert report_section(app.deps, uow, PERIOD, cdg) == census_section(
+            app.deps, uow, PERIOD, cdg
+        )
 
 
 @pytest.mark.parametrize("stored", [0, 7])
